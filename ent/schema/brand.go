@@ -1,0 +1,84 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/gatehouse-id/gatehouse/ent/schema/mixin"
+)
+
+// Brand is what Gatehouse looks like, and which flows it runs, on one domain.
+// Requests match the brand whose domain is the longest suffix of their host;
+// the default brand serves the rest.
+type Brand struct {
+	ent.Schema
+}
+
+// Mixin implements ent.Schema.
+func (Brand) Mixin() []ent.Mixin { return []ent.Mixin{mixin.Time{}} }
+
+// Fields implements ent.Schema.
+func (Brand) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("domain").
+			Unique().
+			MaxLen(253).
+			Match(hostnamePattern).
+			Comment("Host name (lower case) this brand serves, e.g. login.example.com.").
+			Annotations(entgql.OrderField("DOMAIN")),
+		field.Bool("is_default").
+			Default(false).
+			Comment("Serves requests that match no other brand; at most one brand is the default."),
+		field.String("branding_title").
+			Default("Gatehouse").
+			MaxLen(200),
+		field.String("branding_logo").
+			Default("").
+			MaxLen(2000).
+			Validate(validAssetURL),
+		field.String("branding_favicon").
+			Default("").
+			MaxLen(2000).
+			Validate(validAssetURL),
+		field.JSON("attributes", map[string]any{}).
+			Default(map[string]any{}).
+			Annotations(entgql.Type("Map")),
+	}
+}
+
+// Edges implements ent.Schema. Each names the flow that runs for one purpose
+// on this brand; a flow a brand uses cannot be deleted.
+func (Brand) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("flow_authentication", Flow.Type).Ref("authentication_brands").Unique(),
+		edge.From("flow_invalidation", Flow.Type).Ref("invalidation_brands").Unique(),
+		edge.From("flow_recovery", Flow.Type).Ref("recovery_brands").Unique(),
+		edge.From("flow_unenrollment", Flow.Type).Ref("unenrollment_brands").Unique(),
+		edge.From("flow_user_settings", Flow.Type).Ref("user_settings_brands").Unique(),
+		edge.From("flow_device_code", Flow.Type).Ref("device_code_brands").Unique(),
+	}
+}
+
+// Indexes implements ent.Schema.
+func (Brand) Indexes() []ent.Index {
+	return []ent.Index{
+		// At most one default brand.
+		index.Fields("is_default").
+			Unique().
+			Annotations(entsql.IndexWhere("is_default")),
+	}
+}
+
+// Annotations implements ent.Schema.
+func (Brand) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}

@@ -1,0 +1,74 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+)
+
+// Event is one entry of the audit log. Events are written by Gatehouse only
+// and never changed; they outlive the users and objects they mention, so
+// they hold snapshots rather than foreign keys.
+type Event struct {
+	ent.Schema
+}
+
+// Fields implements ent.Schema.
+func (Event) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("action").GoType(enum.EventAction("")).Annotations(gqlEnum("EventAction")).
+			Immutable().
+			Annotations(entgql.OrderField("ACTION")),
+		field.Int("user_id").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("ID the acting user had; kept after the user is deleted."),
+		field.String("username").
+			Default("").
+			Immutable().
+			Comment("Username the acting user had at the time."),
+		field.String("app").
+			Default("").
+			Immutable().
+			Comment("Component that recorded the event (graph, executor, jobs, …)."),
+		field.String("client_ip").
+			Default("").
+			Immutable(),
+		field.JSON("context", map[string]any{}).
+			Default(map[string]any{}).
+			Immutable().
+			Annotations(entgql.Type("Map")),
+		field.Time("created_at").
+			Immutable().
+			Default(time.Now).
+			Annotations(entgql.OrderField("CREATED_AT")),
+		field.Time("expires").
+			Immutable().
+			Comment("When the retention job deletes the event."),
+	}
+}
+
+// Indexes implements ent.Schema.
+func (Event) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("created_at"),
+		index.Fields("action", "created_at"),
+		index.Fields("user_id"),
+		index.Fields("expires"),
+	}
+}
+
+// Annotations implements ent.Schema: the audit log is read-only in the API.
+func (Event) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
+	}
+}

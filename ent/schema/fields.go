@@ -1,0 +1,115 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"errors"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+)
+
+// slugPattern is what a slug may look like: lower-case letters, digits, "-"
+// and "_", starting with a letter or digit. Slugs appear in URLs.
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// gqlEnum shows an enum column, stored in its snake_case form, as the
+// hand-declared GraphQL enum gqlName (SCREAMING_SNAKE values) bound to the
+// column's Go type in gqlgen.yml.
+func gqlEnum(gqlName string) schema.Annotation {
+	return entgql.Annotation{Type: gqlName, Skip: entgql.SkipEnumField}
+}
+
+// nameField is a required, unique, human-chosen name.
+func nameField() ent.Field {
+	return field.String("name").
+		Unique().
+		MaxLen(200).
+		Validate(validName).
+		Annotations(entgql.OrderField("NAME"))
+}
+
+// validName refuses blank names and names with control characters or
+// surrounding whitespace, which would make two names look alike.
+func validName(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("must not be blank")
+	}
+	if strings.TrimSpace(s) != s {
+		return errors.New("must not start or end with whitespace")
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return errors.New("must not contain control characters")
+		}
+	}
+	return nil
+}
+
+// validUsername allows any printable characters except whitespace.
+func validUsername(s string) error {
+	if s == "" {
+		return errors.New("must not be empty")
+	}
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return errors.New("must not contain whitespace or control characters")
+		}
+	}
+	return nil
+}
+
+// validEmail accepts the empty string (no address) or a single address of
+// the form local@domain with no display name.
+func validEmail(s string) error {
+	if s == "" {
+		return nil
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 || strings.ContainsAny(s, " \t\r\n<>,;\"") {
+		return errors.New("must be an email address such as user@example.com")
+	}
+	return nil
+}
+
+// validAssetURL accepts "", an absolute path on this server ("/static/x.png")
+// or an https URL; anything else (javascript:, data:, relative paths) could
+// be abused when the frontend renders it.
+func validAssetURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	if strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//") && !strings.ContainsAny(s, "\\ \t\r\n") {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return errors.New("must be an absolute path (/...) or an https:// URL")
+	}
+	return nil
+}
+
+// validHostname accepts a DNS host name in lower case, optionally with a port.
+var hostnamePattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$`)
+
+// ownedEdge marks an edge to rows that belong to this one (a flow's bindings,
+// a user's tokens): listed as a connection, never re-attached through this
+// entity's create or update input.
+func ownedEdge() schema.Annotation {
+	return entgql.Annotation{
+		RelayConnection: true,
+		Skip:            entgql.SkipMutationCreateInput | entgql.SkipMutationUpdateInput,
+	}
+}
+
+// cascade makes deleting the parent delete the children of this edge.
+func cascade() schema.Annotation { return entsql.OnDelete(entsql.Cascade) }
+
+// restrict makes the database refuse to delete a row this edge still points at.
+// Hooks report the referrers by name first; the constraint is the backstop.
+func restrict() schema.Annotation { return entsql.OnDelete(entsql.Restrict) }

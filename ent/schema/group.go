@@ -1,0 +1,56 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+
+	"github.com/gatehouse-id/gatehouse/ent/schema/mixin"
+)
+
+// Group gathers users. Groups nest: a member of a group is also a member of
+// its parents, for superuser rights and for policy bindings.
+type Group struct {
+	ent.Schema
+}
+
+// Mixin implements ent.Schema.
+func (Group) Mixin() []ent.Mixin { return []ent.Mixin{mixin.Time{}} }
+
+// Fields implements ent.Schema.
+func (Group) Fields() []ent.Field {
+	return []ent.Field{
+		nameField(),
+		field.Bool("is_superuser").
+			Default(false).
+			Comment("Members (and members of child groups) may do everything."),
+		field.JSON("attributes", map[string]any{}).
+			Default(map[string]any{}).
+			Annotations(entgql.Type("Map")),
+	}
+}
+
+// Edges implements ent.Schema.
+func (Group) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("users", User.Type).
+			Annotations(entgql.RelayConnection()),
+		edge.To("children", Group.Type).
+			From("parents"),
+		edge.To("policy_bindings", PolicyBinding.Type).
+			Annotations(restrict(), ownedEdge()),
+		edge.To("config_referrers", ConfigReference.Type).
+			Annotations(restrict(), entgql.Skip(entgql.SkipAll)),
+	}
+}
+
+// Annotations implements ent.Schema.
+func (Group) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}

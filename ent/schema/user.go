@@ -1,0 +1,90 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/schema/mixin"
+)
+
+// User is a person or a service account that can authenticate.
+type User struct {
+	ent.Schema
+}
+
+// Mixin implements ent.Schema.
+func (User) Mixin() []ent.Mixin { return []ent.Mixin{mixin.Time{}} }
+
+// Fields implements ent.Schema.
+func (User) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("username").
+			Unique().
+			MaxLen(150).
+			Validate(validUsername).
+			Comment("Unique regardless of letter case.").
+			Annotations(entgql.OrderField("USERNAME")),
+		field.String("name").
+			Default("").
+			MaxLen(200).
+			Annotations(entgql.OrderField("NAME")),
+		field.String("email").
+			Default("").
+			MaxLen(254).
+			Validate(validEmail).
+			Annotations(entgql.OrderField("EMAIL")),
+		field.Bool("is_active").
+			Default(true).
+			Comment("Inactive users cannot log in; their sessions and tokens stop working."),
+		field.Enum("type").GoType(enum.UserType("")).Annotations(gqlEnum("UserType")).
+			Default(string(enum.UserTypeInternal)),
+		field.String("password_hash").
+			Default("").
+			Sensitive().
+			Comment("PHC-formatted argon2id hash; empty means no usable password.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Time("password_changed_at").
+			Optional().
+			Nillable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Time("last_login").
+			Optional().
+			Nillable().
+			Annotations(
+				entgql.OrderField("LAST_LOGIN"),
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+			),
+		field.JSON("attributes", map[string]any{}).
+			Default(map[string]any{}).
+			Comment("Free-form data for policies, prompts and claims.").
+			Annotations(entgql.Type("Map")),
+	}
+}
+
+// Edges implements ent.Schema.
+func (User) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("groups", Group.Type).Ref("users"),
+		edge.To("tokens", Token.Type).
+			Annotations(cascade(), ownedEdge()),
+		edge.To("flow_tokens", FlowToken.Type).
+			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
+		edge.To("policy_bindings", PolicyBinding.Type).
+			Annotations(restrict(), ownedEdge()),
+		edge.To("config_referrers", ConfigReference.Type).
+			Annotations(restrict(), entgql.Skip(entgql.SkipAll)),
+	}
+}
+
+// Annotations implements ent.Schema.
+func (User) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}
