@@ -1589,14 +1589,14 @@ func (_q *PolicyDefinitionQuery) collectField(ctx context.Context, oneNode bool,
 	return nil
 }
 
-type policyPaginateArgs struct {
+type policydefinitionPaginateArgs struct {
 	first, last   *int
 	after, before *Cursor
-	opts          []PolicyPaginateOption
+	opts          []PolicyDefinitionPaginateOption
 }
 
-func newPolicyPaginateArgs(rv map[string]any) *policyPaginateArgs {
-	args := &policyPaginateArgs{}
+func newPolicyDefinitionPaginateArgs(rv map[string]any) *policydefinitionPaginateArgs {
+	args := &policydefinitionPaginateArgs{}
 	if rv == nil {
 		return args
 	}
@@ -1617,7 +1617,7 @@ func newPolicyPaginateArgs(rv map[string]any) *policyPaginateArgs {
 		case map[string]any:
 			var (
 				err1, err2 error
-				order      = &PolicyOrder{Field: &PolicyOrderField{}, Direction: entgql.OrderDirectionAsc}
+				order      = &PolicyDefinitionOrder{Field: &PolicyDefinitionOrderField{}, Direction: entgql.OrderDirectionAsc}
 			)
 			if d, ok := v[directionField]; ok {
 				err1 = order.Direction.UnmarshalGQL(d)
@@ -1626,16 +1626,16 @@ func newPolicyPaginateArgs(rv map[string]any) *policyPaginateArgs {
 				err2 = order.Field.UnmarshalGQL(f)
 			}
 			if err1 == nil && err2 == nil {
-				args.opts = append(args.opts, WithPolicyOrder(order))
+				args.opts = append(args.opts, WithPolicyDefinitionOrder(order))
 			}
-		case *PolicyOrder:
+		case *PolicyDefinitionOrder:
 			if v != nil {
-				args.opts = append(args.opts, WithPolicyOrder(v))
+				args.opts = append(args.opts, WithPolicyDefinitionOrder(v))
 			}
 		}
 	}
-	if v, ok := rv[whereField].(*PolicyWhereInput); ok {
-		args.opts = append(args.opts, WithPolicyFilter(v.Filter))
+	if v, ok := rv[whereField].(*PolicyDefinitionWhereInput); ok {
+		args.opts = append(args.opts, WithPolicyDefinitionFilter(v.Filter))
 	}
 	return args
 }

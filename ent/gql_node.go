@@ -58,7 +58,7 @@ var policybindingImplementors = []string{"PolicyBinding", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*PolicyBinding) IsNode() {}
 
-var policydefinitionImplementors = []string{"Policy", "Node"}
+var policydefinitionImplementors = []string{"PolicyDefinition", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*PolicyDefinition) IsNode() {}

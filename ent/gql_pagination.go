@@ -2099,23 +2099,20 @@ func (_m *PolicyBinding) ToEdge(order *PolicyBindingOrder) *PolicyBindingEdge {
 	}
 }
 
-// Policy is the type alias for PolicyDefinition.
-type Policy = PolicyDefinition
-
-// PolicyEdge is the edge representation of Policy.
-type PolicyEdge struct {
-	Node   *Policy `json:"node"`
-	Cursor Cursor  `json:"cursor"`
+// PolicyDefinitionEdge is the edge representation of PolicyDefinition.
+type PolicyDefinitionEdge struct {
+	Node   *PolicyDefinition `json:"node"`
+	Cursor Cursor            `json:"cursor"`
 }
 
-// PolicyConnection is the connection containing edges to Policy.
-type PolicyConnection struct {
-	Edges      []*PolicyEdge `json:"edges"`
-	PageInfo   PageInfo      `json:"pageInfo"`
-	TotalCount int           `json:"totalCount"`
+// PolicyDefinitionConnection is the connection containing edges to PolicyDefinition.
+type PolicyDefinitionConnection struct {
+	Edges      []*PolicyDefinitionEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
 }
 
-func (c *PolicyConnection) build(nodes []*Policy, pager *policyPager, after *Cursor, first *int, before *Cursor, last *int) {
+func (c *PolicyDefinitionConnection) build(nodes []*PolicyDefinition, pager *policydefinitionPager, after *Cursor, first *int, before *Cursor, last *int) {
 	c.PageInfo.HasNextPage = before != nil
 	c.PageInfo.HasPreviousPage = after != nil
 	if first != nil && *first+1 == len(nodes) {
@@ -2125,21 +2122,21 @@ func (c *PolicyConnection) build(nodes []*Policy, pager *policyPager, after *Cur
 		c.PageInfo.HasPreviousPage = true
 		nodes = nodes[:len(nodes)-1]
 	}
-	var nodeAt func(int) *Policy
+	var nodeAt func(int) *PolicyDefinition
 	if last != nil {
 		n := len(nodes) - 1
-		nodeAt = func(i int) *Policy {
+		nodeAt = func(i int) *PolicyDefinition {
 			return nodes[n-i]
 		}
 	} else {
-		nodeAt = func(i int) *Policy {
+		nodeAt = func(i int) *PolicyDefinition {
 			return nodes[i]
 		}
 	}
-	c.Edges = make([]*PolicyEdge, len(nodes))
+	c.Edges = make([]*PolicyDefinitionEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &PolicyEdge{
+		c.Edges[i] = &PolicyDefinitionEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -2153,30 +2150,30 @@ func (c *PolicyConnection) build(nodes []*Policy, pager *policyPager, after *Cur
 	}
 }
 
-// PolicyPaginateOption enables pagination customization.
-type PolicyPaginateOption func(*policyPager) error
+// PolicyDefinitionPaginateOption enables pagination customization.
+type PolicyDefinitionPaginateOption func(*policydefinitionPager) error
 
-// WithPolicyOrder configures pagination ordering.
-func WithPolicyOrder(order *PolicyOrder) PolicyPaginateOption {
+// WithPolicyDefinitionOrder configures pagination ordering.
+func WithPolicyDefinitionOrder(order *PolicyDefinitionOrder) PolicyDefinitionPaginateOption {
 	if order == nil {
-		order = DefaultPolicyOrder
+		order = DefaultPolicyDefinitionOrder
 	}
 	o := *order
-	return func(pager *policyPager) error {
+	return func(pager *policydefinitionPager) error {
 		if err := o.Direction.Validate(); err != nil {
 			return err
 		}
 		if o.Field == nil {
-			o.Field = DefaultPolicyOrder.Field
+			o.Field = DefaultPolicyDefinitionOrder.Field
 		}
 		pager.order = &o
 		return nil
 	}
 }
 
-// WithPolicyFilter configures pagination filter.
-func WithPolicyFilter(filter func(*PolicyDefinitionQuery) (*PolicyDefinitionQuery, error)) PolicyPaginateOption {
-	return func(pager *policyPager) error {
+// WithPolicyDefinitionFilter configures pagination filter.
+func WithPolicyDefinitionFilter(filter func(*PolicyDefinitionQuery) (*PolicyDefinitionQuery, error)) PolicyDefinitionPaginateOption {
+	return func(pager *policydefinitionPager) error {
 		if filter == nil {
 			return errors.New("PolicyDefinitionQuery filter cannot be nil")
 		}
@@ -2185,55 +2182,55 @@ func WithPolicyFilter(filter func(*PolicyDefinitionQuery) (*PolicyDefinitionQuer
 	}
 }
 
-type policyPager struct {
+type policydefinitionPager struct {
 	reverse bool
-	order   *PolicyOrder
+	order   *PolicyDefinitionOrder
 	filter  func(*PolicyDefinitionQuery) (*PolicyDefinitionQuery, error)
 }
 
-func newPolicyPager(opts []PolicyPaginateOption, reverse bool) (*policyPager, error) {
-	pager := &policyPager{reverse: reverse}
+func newPolicyDefinitionPager(opts []PolicyDefinitionPaginateOption, reverse bool) (*policydefinitionPager, error) {
+	pager := &policydefinitionPager{reverse: reverse}
 	for _, opt := range opts {
 		if err := opt(pager); err != nil {
 			return nil, err
 		}
 	}
 	if pager.order == nil {
-		pager.order = DefaultPolicyOrder
+		pager.order = DefaultPolicyDefinitionOrder
 	}
 	return pager, nil
 }
 
-func (p *policyPager) applyFilter(query *PolicyDefinitionQuery) (*PolicyDefinitionQuery, error) {
+func (p *policydefinitionPager) applyFilter(query *PolicyDefinitionQuery) (*PolicyDefinitionQuery, error) {
 	if p.filter != nil {
 		return p.filter(query)
 	}
 	return query, nil
 }
 
-func (p *policyPager) toCursor(_m *Policy) Cursor {
+func (p *policydefinitionPager) toCursor(_m *PolicyDefinition) Cursor {
 	return p.order.Field.toCursor(_m)
 }
 
-func (p *policyPager) applyCursors(query *PolicyDefinitionQuery, after, before *Cursor) (*PolicyDefinitionQuery, error) {
+func (p *policydefinitionPager) applyCursors(query *PolicyDefinitionQuery, after, before *Cursor) (*PolicyDefinitionQuery, error) {
 	direction := p.order.Direction
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPolicyOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPolicyDefinitionOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
 }
 
-func (p *policyPager) applyOrder(query *PolicyDefinitionQuery) *PolicyDefinitionQuery {
+func (p *policydefinitionPager) applyOrder(query *PolicyDefinitionQuery) *PolicyDefinitionQuery {
 	direction := p.order.Direction
 	if p.reverse {
 		direction = direction.Reverse()
 	}
 	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
-	if p.order.Field != DefaultPolicyOrder.Field {
-		query = query.Order(DefaultPolicyOrder.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPolicyDefinitionOrder.Field {
+		query = query.Order(DefaultPolicyDefinitionOrder.Field.toTerm(direction.OrderTermOption()))
 	}
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(p.order.Field.column)
@@ -2241,7 +2238,7 @@ func (p *policyPager) applyOrder(query *PolicyDefinitionQuery) *PolicyDefinition
 	return query
 }
 
-func (p *policyPager) orderExpr(query *PolicyDefinitionQuery) sql.Querier {
+func (p *policydefinitionPager) orderExpr(query *PolicyDefinitionQuery) sql.Querier {
 	direction := p.order.Direction
 	if p.reverse {
 		direction = direction.Reverse()
@@ -2251,28 +2248,28 @@ func (p *policyPager) orderExpr(query *PolicyDefinitionQuery) sql.Querier {
 	}
 	return sql.ExprFunc(func(b *sql.Builder) {
 		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
-		if p.order.Field != DefaultPolicyOrder.Field {
-			b.Comma().Ident(DefaultPolicyOrder.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPolicyDefinitionOrder.Field {
+			b.Comma().Ident(DefaultPolicyDefinitionOrder.Field.column).Pad().WriteString(string(direction))
 		}
 	})
 }
 
-// Paginate executes the query and returns a relay based cursor connection to Policy.
+// Paginate executes the query and returns a relay based cursor connection to PolicyDefinition.
 func (_m *PolicyDefinitionQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
-	before *Cursor, last *int, opts ...PolicyPaginateOption,
-) (*PolicyConnection, error) {
+	before *Cursor, last *int, opts ...PolicyDefinitionPaginateOption,
+) (*PolicyDefinitionConnection, error) {
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
-	pager, err := newPolicyPager(opts, last != nil)
+	pager, err := newPolicyDefinitionPager(opts, last != nil)
 	if err != nil {
 		return nil, err
 	}
 	if _m, err = pager.applyFilter(_m); err != nil {
 		return nil, err
 	}
-	conn := &PolicyConnection{Edges: []*PolicyEdge{}}
+	conn := &PolicyDefinitionConnection{Edges: []*PolicyDefinitionEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
@@ -2312,13 +2309,13 @@ func (_m *PolicyDefinitionQuery) Paginate(
 
 var (
 	// PolicyDefinitionOrderFieldCreatedAt orders PolicyDefinition by created_at.
-	PolicyDefinitionOrderFieldCreatedAt = &PolicyOrderField{
-		Value: func(_m *Policy) (ent.Value, error) {
+	PolicyDefinitionOrderFieldCreatedAt = &PolicyDefinitionOrderField{
+		Value: func(_m *PolicyDefinition) (ent.Value, error) {
 			return _m.CreatedAt, nil
 		},
 		column: policydefinition.FieldCreatedAt,
 		toTerm: policydefinition.ByCreatedAt,
-		toCursor: func(_m *Policy) Cursor {
+		toCursor: func(_m *PolicyDefinition) Cursor {
 			return Cursor{
 				ID:    _m.ID,
 				Value: _m.CreatedAt,
@@ -2326,13 +2323,13 @@ var (
 		},
 	}
 	// PolicyDefinitionOrderFieldUpdatedAt orders PolicyDefinition by updated_at.
-	PolicyDefinitionOrderFieldUpdatedAt = &PolicyOrderField{
-		Value: func(_m *Policy) (ent.Value, error) {
+	PolicyDefinitionOrderFieldUpdatedAt = &PolicyDefinitionOrderField{
+		Value: func(_m *PolicyDefinition) (ent.Value, error) {
 			return _m.UpdatedAt, nil
 		},
 		column: policydefinition.FieldUpdatedAt,
 		toTerm: policydefinition.ByUpdatedAt,
-		toCursor: func(_m *Policy) Cursor {
+		toCursor: func(_m *PolicyDefinition) Cursor {
 			return Cursor{
 				ID:    _m.ID,
 				Value: _m.UpdatedAt,
@@ -2340,13 +2337,13 @@ var (
 		},
 	}
 	// PolicyDefinitionOrderFieldName orders PolicyDefinition by name.
-	PolicyDefinitionOrderFieldName = &PolicyOrderField{
-		Value: func(_m *Policy) (ent.Value, error) {
+	PolicyDefinitionOrderFieldName = &PolicyDefinitionOrderField{
+		Value: func(_m *PolicyDefinition) (ent.Value, error) {
 			return _m.Name, nil
 		},
 		column: policydefinition.FieldName,
 		toTerm: policydefinition.ByName,
-		toCursor: func(_m *Policy) Cursor {
+		toCursor: func(_m *PolicyDefinition) Cursor {
 			return Cursor{
 				ID:    _m.ID,
 				Value: _m.Name,
@@ -2354,13 +2351,13 @@ var (
 		},
 	}
 	// PolicyDefinitionOrderFieldKind orders PolicyDefinition by kind.
-	PolicyDefinitionOrderFieldKind = &PolicyOrderField{
-		Value: func(_m *Policy) (ent.Value, error) {
+	PolicyDefinitionOrderFieldKind = &PolicyDefinitionOrderField{
+		Value: func(_m *PolicyDefinition) (ent.Value, error) {
 			return _m.Kind, nil
 		},
 		column: policydefinition.FieldKind,
 		toTerm: policydefinition.ByKind,
-		toCursor: func(_m *Policy) Cursor {
+		toCursor: func(_m *PolicyDefinition) Cursor {
 			return Cursor{
 				ID:    _m.ID,
 				Value: _m.Kind,
@@ -2370,7 +2367,7 @@ var (
 )
 
 // String implement fmt.Stringer interface.
-func (f PolicyOrderField) String() string {
+func (f PolicyDefinitionOrderField) String() string {
 	var str string
 	switch f.column {
 	case PolicyDefinitionOrderFieldCreatedAt.column:
@@ -2386,15 +2383,15 @@ func (f PolicyOrderField) String() string {
 }
 
 // MarshalGQL implements graphql.Marshaler interface.
-func (f PolicyOrderField) MarshalGQL(w io.Writer) {
+func (f PolicyDefinitionOrderField) MarshalGQL(w io.Writer) {
 	io.WriteString(w, strconv.Quote(f.String()))
 }
 
 // UnmarshalGQL implements graphql.Unmarshaler interface.
-func (f *PolicyOrderField) UnmarshalGQL(v interface{}) error {
+func (f *PolicyDefinitionOrderField) UnmarshalGQL(v interface{}) error {
 	str, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("PolicyOrderField %T must be a string", v)
+		return fmt.Errorf("PolicyDefinitionOrderField %T must be a string", v)
 	}
 	switch str {
 	case "CREATED_AT":
@@ -2406,47 +2403,47 @@ func (f *PolicyOrderField) UnmarshalGQL(v interface{}) error {
 	case "KIND":
 		*f = *PolicyDefinitionOrderFieldKind
 	default:
-		return fmt.Errorf("%s is not a valid PolicyOrderField", str)
+		return fmt.Errorf("%s is not a valid PolicyDefinitionOrderField", str)
 	}
 	return nil
 }
 
-// PolicyOrderField defines the ordering field of PolicyDefinition.
-type PolicyOrderField struct {
+// PolicyDefinitionOrderField defines the ordering field of PolicyDefinition.
+type PolicyDefinitionOrderField struct {
 	// Value extracts the ordering value from the given PolicyDefinition.
-	Value    func(*Policy) (ent.Value, error)
+	Value    func(*PolicyDefinition) (ent.Value, error)
 	column   string // field or computed.
 	toTerm   func(...sql.OrderTermOption) policydefinition.OrderOption
-	toCursor func(*Policy) Cursor
+	toCursor func(*PolicyDefinition) Cursor
 }
 
-// PolicyOrder defines the ordering of PolicyDefinition.
-type PolicyOrder struct {
-	Direction OrderDirection    `json:"direction"`
-	Field     *PolicyOrderField `json:"field"`
+// PolicyDefinitionOrder defines the ordering of PolicyDefinition.
+type PolicyDefinitionOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *PolicyDefinitionOrderField `json:"field"`
 }
 
-// DefaultPolicyOrder is the default ordering of PolicyDefinition.
-var DefaultPolicyOrder = &PolicyOrder{
+// DefaultPolicyDefinitionOrder is the default ordering of PolicyDefinition.
+var DefaultPolicyDefinitionOrder = &PolicyDefinitionOrder{
 	Direction: entgql.OrderDirectionAsc,
-	Field: &PolicyOrderField{
-		Value: func(_m *Policy) (ent.Value, error) {
+	Field: &PolicyDefinitionOrderField{
+		Value: func(_m *PolicyDefinition) (ent.Value, error) {
 			return _m.ID, nil
 		},
 		column: policydefinition.FieldID,
 		toTerm: policydefinition.ByID,
-		toCursor: func(_m *Policy) Cursor {
+		toCursor: func(_m *PolicyDefinition) Cursor {
 			return Cursor{ID: _m.ID}
 		},
 	},
 }
 
-// ToEdge converts Policy into PolicyEdge.
-func (_m *Policy) ToEdge(order *PolicyOrder) *PolicyEdge {
+// ToEdge converts PolicyDefinition into PolicyDefinitionEdge.
+func (_m *PolicyDefinition) ToEdge(order *PolicyDefinitionOrder) *PolicyDefinitionEdge {
 	if order == nil {
-		order = DefaultPolicyOrder
+		order = DefaultPolicyDefinitionOrder
 	}
-	return &PolicyEdge{
+	return &PolicyDefinitionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

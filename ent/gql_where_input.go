@@ -2375,8 +2375,8 @@ type PolicyBindingWhereInput struct {
 	FailureResultNEQ *bool `json:"failureResultNEQ,omitempty"`
 
 	// "policy" edge predicates.
-	HasPolicy     *bool               `json:"hasPolicy,omitempty"`
-	HasPolicyWith []*PolicyWhereInput `json:"hasPolicyWith,omitempty"`
+	HasPolicy     *bool                         `json:"hasPolicy,omitempty"`
+	HasPolicyWith []*PolicyDefinitionWhereInput `json:"hasPolicyWith,omitempty"`
 
 	// "user" edge predicates.
 	HasUser     *bool             `json:"hasUser,omitempty"`
@@ -2795,12 +2795,12 @@ func (i *PolicyBindingWhereInput) P() (predicate.PolicyBinding, error) {
 	}
 }
 
-// PolicyWhereInput represents a where input for filtering PolicyDefinition queries.
-type PolicyWhereInput struct {
-	Predicates []predicate.PolicyDefinition `json:"-"`
-	Not        *PolicyWhereInput            `json:"not,omitempty"`
-	Or         []*PolicyWhereInput          `json:"or,omitempty"`
-	And        []*PolicyWhereInput          `json:"and,omitempty"`
+// PolicyDefinitionWhereInput represents a where input for filtering PolicyDefinition queries.
+type PolicyDefinitionWhereInput struct {
+	Predicates []predicate.PolicyDefinition  `json:"-"`
+	Not        *PolicyDefinitionWhereInput   `json:"not,omitempty"`
+	Or         []*PolicyDefinitionWhereInput `json:"or,omitempty"`
+	And        []*PolicyDefinitionWhereInput `json:"and,omitempty"`
 
 	// "id" field predicates.
 	ID      *int  `json:"id,omitempty"`
@@ -2872,18 +2872,18 @@ type PolicyWhereInput struct {
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
-func (i *PolicyWhereInput) AddPredicates(predicates ...predicate.PolicyDefinition) {
+func (i *PolicyDefinitionWhereInput) AddPredicates(predicates ...predicate.PolicyDefinition) {
 	i.Predicates = append(i.Predicates, predicates...)
 }
 
-// Filter applies the PolicyWhereInput filter on the PolicyDefinitionQuery builder.
-func (i *PolicyWhereInput) Filter(q *PolicyDefinitionQuery) (*PolicyDefinitionQuery, error) {
+// Filter applies the PolicyDefinitionWhereInput filter on the PolicyDefinitionQuery builder.
+func (i *PolicyDefinitionWhereInput) Filter(q *PolicyDefinitionQuery) (*PolicyDefinitionQuery, error) {
 	if i == nil {
 		return q, nil
 	}
 	p, err := i.P()
 	if err != nil {
-		if err == ErrEmptyPolicyWhereInput {
+		if err == ErrEmptyPolicyDefinitionWhereInput {
 			return q, nil
 		}
 		return nil, err
@@ -2891,12 +2891,12 @@ func (i *PolicyWhereInput) Filter(q *PolicyDefinitionQuery) (*PolicyDefinitionQu
 	return q.Where(p), nil
 }
 
-// ErrEmptyPolicyWhereInput is returned in case the PolicyWhereInput is empty.
-var ErrEmptyPolicyWhereInput = errors.New("ent: empty predicate PolicyWhereInput")
+// ErrEmptyPolicyDefinitionWhereInput is returned in case the PolicyDefinitionWhereInput is empty.
+var ErrEmptyPolicyDefinitionWhereInput = errors.New("ent: empty predicate PolicyDefinitionWhereInput")
 
 // P returns a predicate for filtering policydefinitions.
 // An error is returned if the input is empty or invalid.
-func (i *PolicyWhereInput) P() (predicate.PolicyDefinition, error) {
+func (i *PolicyDefinitionWhereInput) P() (predicate.PolicyDefinition, error) {
 	var predicates []predicate.PolicyDefinition
 	if i.Not != nil {
 		p, err := i.Not.P()
@@ -3119,7 +3119,7 @@ func (i *PolicyWhereInput) P() (predicate.PolicyDefinition, error) {
 	}
 	switch len(predicates) {
 	case 0:
-		return nil, ErrEmptyPolicyWhereInput
+		return nil, ErrEmptyPolicyDefinitionWhereInput
 	case 1:
 		return predicates[0], nil
 	default:

@@ -13,7 +13,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/mixin"
 )
 
-// PolicyDefinition (GraphQL: Policy; ent reserves the name Policy) is a configured check (an expression, a password rule, a
+// PolicyDefinition is a configured policy (ent reserves the name Policy, so
+// Go and GraphQL both call it PolicyDefinition; the API lists them as
+// `policies`): a check (an expression, a password rule, a
 // reputation threshold) that bindings attach to flows, stage bindings and
 // applications. Like Stage, its config belongs to its kind.
 type PolicyDefinition struct {
@@ -58,7 +60,6 @@ func (PolicyDefinition) Edges() []ent.Edge {
 func (PolicyDefinition) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		entsql.Table("policies"),
-		entgql.Type("Policy"),
 		entgql.QueryField("policies"),
 		entgql.RelayConnection(),
 	}
