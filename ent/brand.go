@@ -35,16 +35,22 @@ type Brand struct {
 	BrandingFavicon string `json:"branding_favicon,omitempty"`
 	// Attributes holds the value of the "attributes" field.
 	Attributes map[string]interface{} `json:"attributes,omitempty"`
+	// FlowAuthenticationID holds the value of the "flow_authentication_id" field.
+	FlowAuthenticationID *int `json:"flow_authentication_id,omitempty"`
+	// FlowInvalidationID holds the value of the "flow_invalidation_id" field.
+	FlowInvalidationID *int `json:"flow_invalidation_id,omitempty"`
+	// FlowRecoveryID holds the value of the "flow_recovery_id" field.
+	FlowRecoveryID *int `json:"flow_recovery_id,omitempty"`
+	// FlowUnenrollmentID holds the value of the "flow_unenrollment_id" field.
+	FlowUnenrollmentID *int `json:"flow_unenrollment_id,omitempty"`
+	// FlowUserSettingsID holds the value of the "flow_user_settings_id" field.
+	FlowUserSettingsID *int `json:"flow_user_settings_id,omitempty"`
+	// FlowDeviceCodeID holds the value of the "flow_device_code_id" field.
+	FlowDeviceCodeID *int `json:"flow_device_code_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the BrandQuery when eager-loading is set.
-	Edges                      BrandEdges `json:"edges"`
-	flow_authentication_brands *int
-	flow_invalidation_brands   *int
-	flow_recovery_brands       *int
-	flow_unenrollment_brands   *int
-	flow_user_settings_brands  *int
-	flow_device_code_brands    *int
-	selectValues               sql.SelectValues
+	Edges        BrandEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // BrandEdges holds the relations/edges for other nodes in the graph.
@@ -143,24 +149,12 @@ func (*Brand) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case brand.FieldIsDefault:
 			values[i] = new(sql.NullBool)
-		case brand.FieldID:
+		case brand.FieldID, brand.FieldFlowAuthenticationID, brand.FieldFlowInvalidationID, brand.FieldFlowRecoveryID, brand.FieldFlowUnenrollmentID, brand.FieldFlowUserSettingsID, brand.FieldFlowDeviceCodeID:
 			values[i] = new(sql.NullInt64)
 		case brand.FieldDomain, brand.FieldBrandingTitle, brand.FieldBrandingLogo, brand.FieldBrandingFavicon:
 			values[i] = new(sql.NullString)
 		case brand.FieldCreatedAt, brand.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case brand.ForeignKeys[0]: // flow_authentication_brands
-			values[i] = new(sql.NullInt64)
-		case brand.ForeignKeys[1]: // flow_invalidation_brands
-			values[i] = new(sql.NullInt64)
-		case brand.ForeignKeys[2]: // flow_recovery_brands
-			values[i] = new(sql.NullInt64)
-		case brand.ForeignKeys[3]: // flow_unenrollment_brands
-			values[i] = new(sql.NullInt64)
-		case brand.ForeignKeys[4]: // flow_user_settings_brands
-			values[i] = new(sql.NullInt64)
-		case brand.ForeignKeys[5]: // flow_device_code_brands
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -232,47 +226,47 @@ func (_m *Brand) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field attributes: %w", err)
 				}
 			}
-		case brand.ForeignKeys[0]:
+		case brand.FieldFlowAuthenticationID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field flow_authentication_brands", value)
+				return fmt.Errorf("unexpected type %T for field flow_authentication_id", values[i])
 			} else if value.Valid {
-				_m.flow_authentication_brands = new(int)
-				*_m.flow_authentication_brands = int(value.Int64)
+				_m.FlowAuthenticationID = new(int)
+				*_m.FlowAuthenticationID = int(value.Int64)
 			}
-		case brand.ForeignKeys[1]:
+		case brand.FieldFlowInvalidationID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field flow_invalidation_brands", value)
+				return fmt.Errorf("unexpected type %T for field flow_invalidation_id", values[i])
 			} else if value.Valid {
-				_m.flow_invalidation_brands = new(int)
-				*_m.flow_invalidation_brands = int(value.Int64)
+				_m.FlowInvalidationID = new(int)
+				*_m.FlowInvalidationID = int(value.Int64)
 			}
-		case brand.ForeignKeys[2]:
+		case brand.FieldFlowRecoveryID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field flow_recovery_brands", value)
+				return fmt.Errorf("unexpected type %T for field flow_recovery_id", values[i])
 			} else if value.Valid {
-				_m.flow_recovery_brands = new(int)
-				*_m.flow_recovery_brands = int(value.Int64)
+				_m.FlowRecoveryID = new(int)
+				*_m.FlowRecoveryID = int(value.Int64)
 			}
-		case brand.ForeignKeys[3]:
+		case brand.FieldFlowUnenrollmentID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field flow_unenrollment_brands", value)
+				return fmt.Errorf("unexpected type %T for field flow_unenrollment_id", values[i])
 			} else if value.Valid {
-				_m.flow_unenrollment_brands = new(int)
-				*_m.flow_unenrollment_brands = int(value.Int64)
+				_m.FlowUnenrollmentID = new(int)
+				*_m.FlowUnenrollmentID = int(value.Int64)
 			}
-		case brand.ForeignKeys[4]:
+		case brand.FieldFlowUserSettingsID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field flow_user_settings_brands", value)
+				return fmt.Errorf("unexpected type %T for field flow_user_settings_id", values[i])
 			} else if value.Valid {
-				_m.flow_user_settings_brands = new(int)
-				*_m.flow_user_settings_brands = int(value.Int64)
+				_m.FlowUserSettingsID = new(int)
+				*_m.FlowUserSettingsID = int(value.Int64)
 			}
-		case brand.ForeignKeys[5]:
+		case brand.FieldFlowDeviceCodeID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field flow_device_code_brands", value)
+				return fmt.Errorf("unexpected type %T for field flow_device_code_id", values[i])
 			} else if value.Valid {
-				_m.flow_device_code_brands = new(int)
-				*_m.flow_device_code_brands = int(value.Int64)
+				_m.FlowDeviceCodeID = new(int)
+				*_m.FlowDeviceCodeID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -363,6 +357,36 @@ func (_m *Brand) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("attributes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Attributes))
+	builder.WriteString(", ")
+	if v := _m.FlowAuthenticationID; v != nil {
+		builder.WriteString("flow_authentication_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.FlowInvalidationID; v != nil {
+		builder.WriteString("flow_invalidation_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.FlowRecoveryID; v != nil {
+		builder.WriteString("flow_recovery_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.FlowUnenrollmentID; v != nil {
+		builder.WriteString("flow_unenrollment_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.FlowUserSettingsID; v != nil {
+		builder.WriteString("flow_user_settings_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.FlowDeviceCodeID; v != nil {
+		builder.WriteString("flow_device_code_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -119,16 +119,86 @@ func (_c *BrandCreate) SetAttributes(v map[string]interface{}) *BrandCreate {
 	return _c
 }
 
-// SetFlowAuthenticationID sets the "flow_authentication" edge to the Flow entity by ID.
-func (_c *BrandCreate) SetFlowAuthenticationID(id int) *BrandCreate {
-	_c.mutation.SetFlowAuthenticationID(id)
+// SetFlowAuthenticationID sets the "flow_authentication_id" field.
+func (_c *BrandCreate) SetFlowAuthenticationID(v int) *BrandCreate {
+	_c.mutation.SetFlowAuthenticationID(v)
 	return _c
 }
 
-// SetNillableFlowAuthenticationID sets the "flow_authentication" edge to the Flow entity by ID if the given value is not nil.
-func (_c *BrandCreate) SetNillableFlowAuthenticationID(id *int) *BrandCreate {
-	if id != nil {
-		_c = _c.SetFlowAuthenticationID(*id)
+// SetNillableFlowAuthenticationID sets the "flow_authentication_id" field if the given value is not nil.
+func (_c *BrandCreate) SetNillableFlowAuthenticationID(v *int) *BrandCreate {
+	if v != nil {
+		_c.SetFlowAuthenticationID(*v)
+	}
+	return _c
+}
+
+// SetFlowInvalidationID sets the "flow_invalidation_id" field.
+func (_c *BrandCreate) SetFlowInvalidationID(v int) *BrandCreate {
+	_c.mutation.SetFlowInvalidationID(v)
+	return _c
+}
+
+// SetNillableFlowInvalidationID sets the "flow_invalidation_id" field if the given value is not nil.
+func (_c *BrandCreate) SetNillableFlowInvalidationID(v *int) *BrandCreate {
+	if v != nil {
+		_c.SetFlowInvalidationID(*v)
+	}
+	return _c
+}
+
+// SetFlowRecoveryID sets the "flow_recovery_id" field.
+func (_c *BrandCreate) SetFlowRecoveryID(v int) *BrandCreate {
+	_c.mutation.SetFlowRecoveryID(v)
+	return _c
+}
+
+// SetNillableFlowRecoveryID sets the "flow_recovery_id" field if the given value is not nil.
+func (_c *BrandCreate) SetNillableFlowRecoveryID(v *int) *BrandCreate {
+	if v != nil {
+		_c.SetFlowRecoveryID(*v)
+	}
+	return _c
+}
+
+// SetFlowUnenrollmentID sets the "flow_unenrollment_id" field.
+func (_c *BrandCreate) SetFlowUnenrollmentID(v int) *BrandCreate {
+	_c.mutation.SetFlowUnenrollmentID(v)
+	return _c
+}
+
+// SetNillableFlowUnenrollmentID sets the "flow_unenrollment_id" field if the given value is not nil.
+func (_c *BrandCreate) SetNillableFlowUnenrollmentID(v *int) *BrandCreate {
+	if v != nil {
+		_c.SetFlowUnenrollmentID(*v)
+	}
+	return _c
+}
+
+// SetFlowUserSettingsID sets the "flow_user_settings_id" field.
+func (_c *BrandCreate) SetFlowUserSettingsID(v int) *BrandCreate {
+	_c.mutation.SetFlowUserSettingsID(v)
+	return _c
+}
+
+// SetNillableFlowUserSettingsID sets the "flow_user_settings_id" field if the given value is not nil.
+func (_c *BrandCreate) SetNillableFlowUserSettingsID(v *int) *BrandCreate {
+	if v != nil {
+		_c.SetFlowUserSettingsID(*v)
+	}
+	return _c
+}
+
+// SetFlowDeviceCodeID sets the "flow_device_code_id" field.
+func (_c *BrandCreate) SetFlowDeviceCodeID(v int) *BrandCreate {
+	_c.mutation.SetFlowDeviceCodeID(v)
+	return _c
+}
+
+// SetNillableFlowDeviceCodeID sets the "flow_device_code_id" field if the given value is not nil.
+func (_c *BrandCreate) SetNillableFlowDeviceCodeID(v *int) *BrandCreate {
+	if v != nil {
+		_c.SetFlowDeviceCodeID(*v)
 	}
 	return _c
 }
@@ -138,37 +208,9 @@ func (_c *BrandCreate) SetFlowAuthentication(v *Flow) *BrandCreate {
 	return _c.SetFlowAuthenticationID(v.ID)
 }
 
-// SetFlowInvalidationID sets the "flow_invalidation" edge to the Flow entity by ID.
-func (_c *BrandCreate) SetFlowInvalidationID(id int) *BrandCreate {
-	_c.mutation.SetFlowInvalidationID(id)
-	return _c
-}
-
-// SetNillableFlowInvalidationID sets the "flow_invalidation" edge to the Flow entity by ID if the given value is not nil.
-func (_c *BrandCreate) SetNillableFlowInvalidationID(id *int) *BrandCreate {
-	if id != nil {
-		_c = _c.SetFlowInvalidationID(*id)
-	}
-	return _c
-}
-
 // SetFlowInvalidation sets the "flow_invalidation" edge to the Flow entity.
 func (_c *BrandCreate) SetFlowInvalidation(v *Flow) *BrandCreate {
 	return _c.SetFlowInvalidationID(v.ID)
-}
-
-// SetFlowRecoveryID sets the "flow_recovery" edge to the Flow entity by ID.
-func (_c *BrandCreate) SetFlowRecoveryID(id int) *BrandCreate {
-	_c.mutation.SetFlowRecoveryID(id)
-	return _c
-}
-
-// SetNillableFlowRecoveryID sets the "flow_recovery" edge to the Flow entity by ID if the given value is not nil.
-func (_c *BrandCreate) SetNillableFlowRecoveryID(id *int) *BrandCreate {
-	if id != nil {
-		_c = _c.SetFlowRecoveryID(*id)
-	}
-	return _c
 }
 
 // SetFlowRecovery sets the "flow_recovery" edge to the Flow entity.
@@ -176,56 +218,14 @@ func (_c *BrandCreate) SetFlowRecovery(v *Flow) *BrandCreate {
 	return _c.SetFlowRecoveryID(v.ID)
 }
 
-// SetFlowUnenrollmentID sets the "flow_unenrollment" edge to the Flow entity by ID.
-func (_c *BrandCreate) SetFlowUnenrollmentID(id int) *BrandCreate {
-	_c.mutation.SetFlowUnenrollmentID(id)
-	return _c
-}
-
-// SetNillableFlowUnenrollmentID sets the "flow_unenrollment" edge to the Flow entity by ID if the given value is not nil.
-func (_c *BrandCreate) SetNillableFlowUnenrollmentID(id *int) *BrandCreate {
-	if id != nil {
-		_c = _c.SetFlowUnenrollmentID(*id)
-	}
-	return _c
-}
-
 // SetFlowUnenrollment sets the "flow_unenrollment" edge to the Flow entity.
 func (_c *BrandCreate) SetFlowUnenrollment(v *Flow) *BrandCreate {
 	return _c.SetFlowUnenrollmentID(v.ID)
 }
 
-// SetFlowUserSettingsID sets the "flow_user_settings" edge to the Flow entity by ID.
-func (_c *BrandCreate) SetFlowUserSettingsID(id int) *BrandCreate {
-	_c.mutation.SetFlowUserSettingsID(id)
-	return _c
-}
-
-// SetNillableFlowUserSettingsID sets the "flow_user_settings" edge to the Flow entity by ID if the given value is not nil.
-func (_c *BrandCreate) SetNillableFlowUserSettingsID(id *int) *BrandCreate {
-	if id != nil {
-		_c = _c.SetFlowUserSettingsID(*id)
-	}
-	return _c
-}
-
 // SetFlowUserSettings sets the "flow_user_settings" edge to the Flow entity.
 func (_c *BrandCreate) SetFlowUserSettings(v *Flow) *BrandCreate {
 	return _c.SetFlowUserSettingsID(v.ID)
-}
-
-// SetFlowDeviceCodeID sets the "flow_device_code" edge to the Flow entity by ID.
-func (_c *BrandCreate) SetFlowDeviceCodeID(id int) *BrandCreate {
-	_c.mutation.SetFlowDeviceCodeID(id)
-	return _c
-}
-
-// SetNillableFlowDeviceCodeID sets the "flow_device_code" edge to the Flow entity by ID if the given value is not nil.
-func (_c *BrandCreate) SetNillableFlowDeviceCodeID(id *int) *BrandCreate {
-	if id != nil {
-		_c = _c.SetFlowDeviceCodeID(*id)
-	}
-	return _c
 }
 
 // SetFlowDeviceCode sets the "flow_device_code" edge to the Flow entity.
@@ -417,7 +417,7 @@ func (_c *BrandCreate) createSpec() (*Brand, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.flow_authentication_brands = &nodes[0]
+		_node.FlowAuthenticationID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.FlowInvalidationIDs(); len(nodes) > 0 {
@@ -434,7 +434,7 @@ func (_c *BrandCreate) createSpec() (*Brand, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.flow_invalidation_brands = &nodes[0]
+		_node.FlowInvalidationID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.FlowRecoveryIDs(); len(nodes) > 0 {
@@ -451,7 +451,7 @@ func (_c *BrandCreate) createSpec() (*Brand, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.flow_recovery_brands = &nodes[0]
+		_node.FlowRecoveryID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.FlowUnenrollmentIDs(); len(nodes) > 0 {
@@ -468,7 +468,7 @@ func (_c *BrandCreate) createSpec() (*Brand, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.flow_unenrollment_brands = &nodes[0]
+		_node.FlowUnenrollmentID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.FlowUserSettingsIDs(); len(nodes) > 0 {
@@ -485,7 +485,7 @@ func (_c *BrandCreate) createSpec() (*Brand, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.flow_user_settings_brands = &nodes[0]
+		_node.FlowUserSettingsID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.FlowDeviceCodeIDs(); len(nodes) > 0 {
@@ -502,7 +502,7 @@ func (_c *BrandCreate) createSpec() (*Brand, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.flow_device_code_brands = &nodes[0]
+		_node.FlowDeviceCodeID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -638,6 +638,114 @@ func (u *BrandUpsert) SetAttributes(v map[string]interface{}) *BrandUpsert {
 // UpdateAttributes sets the "attributes" field to the value that was provided on create.
 func (u *BrandUpsert) UpdateAttributes() *BrandUpsert {
 	u.SetExcluded(brand.FieldAttributes)
+	return u
+}
+
+// SetFlowAuthenticationID sets the "flow_authentication_id" field.
+func (u *BrandUpsert) SetFlowAuthenticationID(v int) *BrandUpsert {
+	u.Set(brand.FieldFlowAuthenticationID, v)
+	return u
+}
+
+// UpdateFlowAuthenticationID sets the "flow_authentication_id" field to the value that was provided on create.
+func (u *BrandUpsert) UpdateFlowAuthenticationID() *BrandUpsert {
+	u.SetExcluded(brand.FieldFlowAuthenticationID)
+	return u
+}
+
+// ClearFlowAuthenticationID clears the value of the "flow_authentication_id" field.
+func (u *BrandUpsert) ClearFlowAuthenticationID() *BrandUpsert {
+	u.SetNull(brand.FieldFlowAuthenticationID)
+	return u
+}
+
+// SetFlowInvalidationID sets the "flow_invalidation_id" field.
+func (u *BrandUpsert) SetFlowInvalidationID(v int) *BrandUpsert {
+	u.Set(brand.FieldFlowInvalidationID, v)
+	return u
+}
+
+// UpdateFlowInvalidationID sets the "flow_invalidation_id" field to the value that was provided on create.
+func (u *BrandUpsert) UpdateFlowInvalidationID() *BrandUpsert {
+	u.SetExcluded(brand.FieldFlowInvalidationID)
+	return u
+}
+
+// ClearFlowInvalidationID clears the value of the "flow_invalidation_id" field.
+func (u *BrandUpsert) ClearFlowInvalidationID() *BrandUpsert {
+	u.SetNull(brand.FieldFlowInvalidationID)
+	return u
+}
+
+// SetFlowRecoveryID sets the "flow_recovery_id" field.
+func (u *BrandUpsert) SetFlowRecoveryID(v int) *BrandUpsert {
+	u.Set(brand.FieldFlowRecoveryID, v)
+	return u
+}
+
+// UpdateFlowRecoveryID sets the "flow_recovery_id" field to the value that was provided on create.
+func (u *BrandUpsert) UpdateFlowRecoveryID() *BrandUpsert {
+	u.SetExcluded(brand.FieldFlowRecoveryID)
+	return u
+}
+
+// ClearFlowRecoveryID clears the value of the "flow_recovery_id" field.
+func (u *BrandUpsert) ClearFlowRecoveryID() *BrandUpsert {
+	u.SetNull(brand.FieldFlowRecoveryID)
+	return u
+}
+
+// SetFlowUnenrollmentID sets the "flow_unenrollment_id" field.
+func (u *BrandUpsert) SetFlowUnenrollmentID(v int) *BrandUpsert {
+	u.Set(brand.FieldFlowUnenrollmentID, v)
+	return u
+}
+
+// UpdateFlowUnenrollmentID sets the "flow_unenrollment_id" field to the value that was provided on create.
+func (u *BrandUpsert) UpdateFlowUnenrollmentID() *BrandUpsert {
+	u.SetExcluded(brand.FieldFlowUnenrollmentID)
+	return u
+}
+
+// ClearFlowUnenrollmentID clears the value of the "flow_unenrollment_id" field.
+func (u *BrandUpsert) ClearFlowUnenrollmentID() *BrandUpsert {
+	u.SetNull(brand.FieldFlowUnenrollmentID)
+	return u
+}
+
+// SetFlowUserSettingsID sets the "flow_user_settings_id" field.
+func (u *BrandUpsert) SetFlowUserSettingsID(v int) *BrandUpsert {
+	u.Set(brand.FieldFlowUserSettingsID, v)
+	return u
+}
+
+// UpdateFlowUserSettingsID sets the "flow_user_settings_id" field to the value that was provided on create.
+func (u *BrandUpsert) UpdateFlowUserSettingsID() *BrandUpsert {
+	u.SetExcluded(brand.FieldFlowUserSettingsID)
+	return u
+}
+
+// ClearFlowUserSettingsID clears the value of the "flow_user_settings_id" field.
+func (u *BrandUpsert) ClearFlowUserSettingsID() *BrandUpsert {
+	u.SetNull(brand.FieldFlowUserSettingsID)
+	return u
+}
+
+// SetFlowDeviceCodeID sets the "flow_device_code_id" field.
+func (u *BrandUpsert) SetFlowDeviceCodeID(v int) *BrandUpsert {
+	u.Set(brand.FieldFlowDeviceCodeID, v)
+	return u
+}
+
+// UpdateFlowDeviceCodeID sets the "flow_device_code_id" field to the value that was provided on create.
+func (u *BrandUpsert) UpdateFlowDeviceCodeID() *BrandUpsert {
+	u.SetExcluded(brand.FieldFlowDeviceCodeID)
+	return u
+}
+
+// ClearFlowDeviceCodeID clears the value of the "flow_device_code_id" field.
+func (u *BrandUpsert) ClearFlowDeviceCodeID() *BrandUpsert {
+	u.SetNull(brand.FieldFlowDeviceCodeID)
 	return u
 }
 
@@ -781,6 +889,132 @@ func (u *BrandUpsertOne) SetAttributes(v map[string]interface{}) *BrandUpsertOne
 func (u *BrandUpsertOne) UpdateAttributes() *BrandUpsertOne {
 	return u.Update(func(s *BrandUpsert) {
 		s.UpdateAttributes()
+	})
+}
+
+// SetFlowAuthenticationID sets the "flow_authentication_id" field.
+func (u *BrandUpsertOne) SetFlowAuthenticationID(v int) *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.SetFlowAuthenticationID(v)
+	})
+}
+
+// UpdateFlowAuthenticationID sets the "flow_authentication_id" field to the value that was provided on create.
+func (u *BrandUpsertOne) UpdateFlowAuthenticationID() *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.UpdateFlowAuthenticationID()
+	})
+}
+
+// ClearFlowAuthenticationID clears the value of the "flow_authentication_id" field.
+func (u *BrandUpsertOne) ClearFlowAuthenticationID() *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.ClearFlowAuthenticationID()
+	})
+}
+
+// SetFlowInvalidationID sets the "flow_invalidation_id" field.
+func (u *BrandUpsertOne) SetFlowInvalidationID(v int) *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.SetFlowInvalidationID(v)
+	})
+}
+
+// UpdateFlowInvalidationID sets the "flow_invalidation_id" field to the value that was provided on create.
+func (u *BrandUpsertOne) UpdateFlowInvalidationID() *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.UpdateFlowInvalidationID()
+	})
+}
+
+// ClearFlowInvalidationID clears the value of the "flow_invalidation_id" field.
+func (u *BrandUpsertOne) ClearFlowInvalidationID() *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.ClearFlowInvalidationID()
+	})
+}
+
+// SetFlowRecoveryID sets the "flow_recovery_id" field.
+func (u *BrandUpsertOne) SetFlowRecoveryID(v int) *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.SetFlowRecoveryID(v)
+	})
+}
+
+// UpdateFlowRecoveryID sets the "flow_recovery_id" field to the value that was provided on create.
+func (u *BrandUpsertOne) UpdateFlowRecoveryID() *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.UpdateFlowRecoveryID()
+	})
+}
+
+// ClearFlowRecoveryID clears the value of the "flow_recovery_id" field.
+func (u *BrandUpsertOne) ClearFlowRecoveryID() *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.ClearFlowRecoveryID()
+	})
+}
+
+// SetFlowUnenrollmentID sets the "flow_unenrollment_id" field.
+func (u *BrandUpsertOne) SetFlowUnenrollmentID(v int) *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.SetFlowUnenrollmentID(v)
+	})
+}
+
+// UpdateFlowUnenrollmentID sets the "flow_unenrollment_id" field to the value that was provided on create.
+func (u *BrandUpsertOne) UpdateFlowUnenrollmentID() *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.UpdateFlowUnenrollmentID()
+	})
+}
+
+// ClearFlowUnenrollmentID clears the value of the "flow_unenrollment_id" field.
+func (u *BrandUpsertOne) ClearFlowUnenrollmentID() *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.ClearFlowUnenrollmentID()
+	})
+}
+
+// SetFlowUserSettingsID sets the "flow_user_settings_id" field.
+func (u *BrandUpsertOne) SetFlowUserSettingsID(v int) *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.SetFlowUserSettingsID(v)
+	})
+}
+
+// UpdateFlowUserSettingsID sets the "flow_user_settings_id" field to the value that was provided on create.
+func (u *BrandUpsertOne) UpdateFlowUserSettingsID() *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.UpdateFlowUserSettingsID()
+	})
+}
+
+// ClearFlowUserSettingsID clears the value of the "flow_user_settings_id" field.
+func (u *BrandUpsertOne) ClearFlowUserSettingsID() *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.ClearFlowUserSettingsID()
+	})
+}
+
+// SetFlowDeviceCodeID sets the "flow_device_code_id" field.
+func (u *BrandUpsertOne) SetFlowDeviceCodeID(v int) *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.SetFlowDeviceCodeID(v)
+	})
+}
+
+// UpdateFlowDeviceCodeID sets the "flow_device_code_id" field to the value that was provided on create.
+func (u *BrandUpsertOne) UpdateFlowDeviceCodeID() *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.UpdateFlowDeviceCodeID()
+	})
+}
+
+// ClearFlowDeviceCodeID clears the value of the "flow_device_code_id" field.
+func (u *BrandUpsertOne) ClearFlowDeviceCodeID() *BrandUpsertOne {
+	return u.Update(func(s *BrandUpsert) {
+		s.ClearFlowDeviceCodeID()
 	})
 }
 
@@ -1090,6 +1324,132 @@ func (u *BrandUpsertBulk) SetAttributes(v map[string]interface{}) *BrandUpsertBu
 func (u *BrandUpsertBulk) UpdateAttributes() *BrandUpsertBulk {
 	return u.Update(func(s *BrandUpsert) {
 		s.UpdateAttributes()
+	})
+}
+
+// SetFlowAuthenticationID sets the "flow_authentication_id" field.
+func (u *BrandUpsertBulk) SetFlowAuthenticationID(v int) *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.SetFlowAuthenticationID(v)
+	})
+}
+
+// UpdateFlowAuthenticationID sets the "flow_authentication_id" field to the value that was provided on create.
+func (u *BrandUpsertBulk) UpdateFlowAuthenticationID() *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.UpdateFlowAuthenticationID()
+	})
+}
+
+// ClearFlowAuthenticationID clears the value of the "flow_authentication_id" field.
+func (u *BrandUpsertBulk) ClearFlowAuthenticationID() *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.ClearFlowAuthenticationID()
+	})
+}
+
+// SetFlowInvalidationID sets the "flow_invalidation_id" field.
+func (u *BrandUpsertBulk) SetFlowInvalidationID(v int) *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.SetFlowInvalidationID(v)
+	})
+}
+
+// UpdateFlowInvalidationID sets the "flow_invalidation_id" field to the value that was provided on create.
+func (u *BrandUpsertBulk) UpdateFlowInvalidationID() *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.UpdateFlowInvalidationID()
+	})
+}
+
+// ClearFlowInvalidationID clears the value of the "flow_invalidation_id" field.
+func (u *BrandUpsertBulk) ClearFlowInvalidationID() *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.ClearFlowInvalidationID()
+	})
+}
+
+// SetFlowRecoveryID sets the "flow_recovery_id" field.
+func (u *BrandUpsertBulk) SetFlowRecoveryID(v int) *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.SetFlowRecoveryID(v)
+	})
+}
+
+// UpdateFlowRecoveryID sets the "flow_recovery_id" field to the value that was provided on create.
+func (u *BrandUpsertBulk) UpdateFlowRecoveryID() *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.UpdateFlowRecoveryID()
+	})
+}
+
+// ClearFlowRecoveryID clears the value of the "flow_recovery_id" field.
+func (u *BrandUpsertBulk) ClearFlowRecoveryID() *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.ClearFlowRecoveryID()
+	})
+}
+
+// SetFlowUnenrollmentID sets the "flow_unenrollment_id" field.
+func (u *BrandUpsertBulk) SetFlowUnenrollmentID(v int) *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.SetFlowUnenrollmentID(v)
+	})
+}
+
+// UpdateFlowUnenrollmentID sets the "flow_unenrollment_id" field to the value that was provided on create.
+func (u *BrandUpsertBulk) UpdateFlowUnenrollmentID() *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.UpdateFlowUnenrollmentID()
+	})
+}
+
+// ClearFlowUnenrollmentID clears the value of the "flow_unenrollment_id" field.
+func (u *BrandUpsertBulk) ClearFlowUnenrollmentID() *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.ClearFlowUnenrollmentID()
+	})
+}
+
+// SetFlowUserSettingsID sets the "flow_user_settings_id" field.
+func (u *BrandUpsertBulk) SetFlowUserSettingsID(v int) *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.SetFlowUserSettingsID(v)
+	})
+}
+
+// UpdateFlowUserSettingsID sets the "flow_user_settings_id" field to the value that was provided on create.
+func (u *BrandUpsertBulk) UpdateFlowUserSettingsID() *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.UpdateFlowUserSettingsID()
+	})
+}
+
+// ClearFlowUserSettingsID clears the value of the "flow_user_settings_id" field.
+func (u *BrandUpsertBulk) ClearFlowUserSettingsID() *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.ClearFlowUserSettingsID()
+	})
+}
+
+// SetFlowDeviceCodeID sets the "flow_device_code_id" field.
+func (u *BrandUpsertBulk) SetFlowDeviceCodeID(v int) *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.SetFlowDeviceCodeID(v)
+	})
+}
+
+// UpdateFlowDeviceCodeID sets the "flow_device_code_id" field to the value that was provided on create.
+func (u *BrandUpsertBulk) UpdateFlowDeviceCodeID() *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.UpdateFlowDeviceCodeID()
+	})
+}
+
+// ClearFlowDeviceCodeID clears the value of the "flow_device_code_id" field.
+func (u *BrandUpsertBulk) ClearFlowDeviceCodeID() *BrandUpsertBulk {
+	return u.Update(func(s *BrandUpsert) {
+		s.ClearFlowDeviceCodeID()
 	})
 }
 

@@ -30,7 +30,6 @@ type BrandQuery struct {
 	withFlowUnenrollment   *FlowQuery
 	withFlowUserSettings   *FlowQuery
 	withFlowDeviceCode     *FlowQuery
-	withFKs                bool
 	loadTotal              []func(context.Context, []*Brand) error
 	modifiers              []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -548,7 +547,6 @@ func (_q *BrandQuery) prepareQuery(ctx context.Context) error {
 func (_q *BrandQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Brand, error) {
 	var (
 		nodes       = []*Brand{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [6]bool{
 			_q.withFlowAuthentication != nil,
@@ -559,12 +557,6 @@ func (_q *BrandQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Brand,
 			_q.withFlowDeviceCode != nil,
 		}
 	)
-	if _q.withFlowAuthentication != nil || _q.withFlowInvalidation != nil || _q.withFlowRecovery != nil || _q.withFlowUnenrollment != nil || _q.withFlowUserSettings != nil || _q.withFlowDeviceCode != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, brand.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Brand).scanValues(nil, columns)
 	}
@@ -634,10 +626,10 @@ func (_q *BrandQuery) loadFlowAuthentication(ctx context.Context, query *FlowQue
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Brand)
 	for i := range nodes {
-		if nodes[i].flow_authentication_brands == nil {
+		if nodes[i].FlowAuthenticationID == nil {
 			continue
 		}
-		fk := *nodes[i].flow_authentication_brands
+		fk := *nodes[i].FlowAuthenticationID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -654,7 +646,7 @@ func (_q *BrandQuery) loadFlowAuthentication(ctx context.Context, query *FlowQue
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "flow_authentication_brands" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "flow_authentication_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -666,10 +658,10 @@ func (_q *BrandQuery) loadFlowInvalidation(ctx context.Context, query *FlowQuery
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Brand)
 	for i := range nodes {
-		if nodes[i].flow_invalidation_brands == nil {
+		if nodes[i].FlowInvalidationID == nil {
 			continue
 		}
-		fk := *nodes[i].flow_invalidation_brands
+		fk := *nodes[i].FlowInvalidationID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -686,7 +678,7 @@ func (_q *BrandQuery) loadFlowInvalidation(ctx context.Context, query *FlowQuery
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "flow_invalidation_brands" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "flow_invalidation_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -698,10 +690,10 @@ func (_q *BrandQuery) loadFlowRecovery(ctx context.Context, query *FlowQuery, no
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Brand)
 	for i := range nodes {
-		if nodes[i].flow_recovery_brands == nil {
+		if nodes[i].FlowRecoveryID == nil {
 			continue
 		}
-		fk := *nodes[i].flow_recovery_brands
+		fk := *nodes[i].FlowRecoveryID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -718,7 +710,7 @@ func (_q *BrandQuery) loadFlowRecovery(ctx context.Context, query *FlowQuery, no
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "flow_recovery_brands" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "flow_recovery_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -730,10 +722,10 @@ func (_q *BrandQuery) loadFlowUnenrollment(ctx context.Context, query *FlowQuery
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Brand)
 	for i := range nodes {
-		if nodes[i].flow_unenrollment_brands == nil {
+		if nodes[i].FlowUnenrollmentID == nil {
 			continue
 		}
-		fk := *nodes[i].flow_unenrollment_brands
+		fk := *nodes[i].FlowUnenrollmentID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -750,7 +742,7 @@ func (_q *BrandQuery) loadFlowUnenrollment(ctx context.Context, query *FlowQuery
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "flow_unenrollment_brands" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "flow_unenrollment_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -762,10 +754,10 @@ func (_q *BrandQuery) loadFlowUserSettings(ctx context.Context, query *FlowQuery
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Brand)
 	for i := range nodes {
-		if nodes[i].flow_user_settings_brands == nil {
+		if nodes[i].FlowUserSettingsID == nil {
 			continue
 		}
-		fk := *nodes[i].flow_user_settings_brands
+		fk := *nodes[i].FlowUserSettingsID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -782,7 +774,7 @@ func (_q *BrandQuery) loadFlowUserSettings(ctx context.Context, query *FlowQuery
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "flow_user_settings_brands" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "flow_user_settings_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -794,10 +786,10 @@ func (_q *BrandQuery) loadFlowDeviceCode(ctx context.Context, query *FlowQuery, 
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Brand)
 	for i := range nodes {
-		if nodes[i].flow_device_code_brands == nil {
+		if nodes[i].FlowDeviceCodeID == nil {
 			continue
 		}
-		fk := *nodes[i].flow_device_code_brands
+		fk := *nodes[i].FlowDeviceCodeID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -814,7 +806,7 @@ func (_q *BrandQuery) loadFlowDeviceCode(ctx context.Context, query *FlowQuery, 
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "flow_device_code_brands" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "flow_device_code_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -850,6 +842,24 @@ func (_q *BrandQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != brand.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withFlowAuthentication != nil {
+			_spec.Node.AddColumnOnce(brand.FieldFlowAuthenticationID)
+		}
+		if _q.withFlowInvalidation != nil {
+			_spec.Node.AddColumnOnce(brand.FieldFlowInvalidationID)
+		}
+		if _q.withFlowRecovery != nil {
+			_spec.Node.AddColumnOnce(brand.FieldFlowRecoveryID)
+		}
+		if _q.withFlowUnenrollment != nil {
+			_spec.Node.AddColumnOnce(brand.FieldFlowUnenrollmentID)
+		}
+		if _q.withFlowUserSettings != nil {
+			_spec.Node.AddColumnOnce(brand.FieldFlowUserSettingsID)
+		}
+		if _q.withFlowDeviceCode != nil {
+			_spec.Node.AddColumnOnce(brand.FieldFlowDeviceCodeID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -111,17 +111,123 @@ func (_u *BrandUpdate) SetAttributes(v map[string]interface{}) *BrandUpdate {
 	return _u
 }
 
-// SetFlowAuthenticationID sets the "flow_authentication" edge to the Flow entity by ID.
-func (_u *BrandUpdate) SetFlowAuthenticationID(id int) *BrandUpdate {
-	_u.mutation.SetFlowAuthenticationID(id)
+// SetFlowAuthenticationID sets the "flow_authentication_id" field.
+func (_u *BrandUpdate) SetFlowAuthenticationID(v int) *BrandUpdate {
+	_u.mutation.SetFlowAuthenticationID(v)
 	return _u
 }
 
-// SetNillableFlowAuthenticationID sets the "flow_authentication" edge to the Flow entity by ID if the given value is not nil.
-func (_u *BrandUpdate) SetNillableFlowAuthenticationID(id *int) *BrandUpdate {
-	if id != nil {
-		_u = _u.SetFlowAuthenticationID(*id)
+// SetNillableFlowAuthenticationID sets the "flow_authentication_id" field if the given value is not nil.
+func (_u *BrandUpdate) SetNillableFlowAuthenticationID(v *int) *BrandUpdate {
+	if v != nil {
+		_u.SetFlowAuthenticationID(*v)
 	}
+	return _u
+}
+
+// ClearFlowAuthenticationID clears the value of the "flow_authentication_id" field.
+func (_u *BrandUpdate) ClearFlowAuthenticationID() *BrandUpdate {
+	_u.mutation.ClearFlowAuthenticationID()
+	return _u
+}
+
+// SetFlowInvalidationID sets the "flow_invalidation_id" field.
+func (_u *BrandUpdate) SetFlowInvalidationID(v int) *BrandUpdate {
+	_u.mutation.SetFlowInvalidationID(v)
+	return _u
+}
+
+// SetNillableFlowInvalidationID sets the "flow_invalidation_id" field if the given value is not nil.
+func (_u *BrandUpdate) SetNillableFlowInvalidationID(v *int) *BrandUpdate {
+	if v != nil {
+		_u.SetFlowInvalidationID(*v)
+	}
+	return _u
+}
+
+// ClearFlowInvalidationID clears the value of the "flow_invalidation_id" field.
+func (_u *BrandUpdate) ClearFlowInvalidationID() *BrandUpdate {
+	_u.mutation.ClearFlowInvalidationID()
+	return _u
+}
+
+// SetFlowRecoveryID sets the "flow_recovery_id" field.
+func (_u *BrandUpdate) SetFlowRecoveryID(v int) *BrandUpdate {
+	_u.mutation.SetFlowRecoveryID(v)
+	return _u
+}
+
+// SetNillableFlowRecoveryID sets the "flow_recovery_id" field if the given value is not nil.
+func (_u *BrandUpdate) SetNillableFlowRecoveryID(v *int) *BrandUpdate {
+	if v != nil {
+		_u.SetFlowRecoveryID(*v)
+	}
+	return _u
+}
+
+// ClearFlowRecoveryID clears the value of the "flow_recovery_id" field.
+func (_u *BrandUpdate) ClearFlowRecoveryID() *BrandUpdate {
+	_u.mutation.ClearFlowRecoveryID()
+	return _u
+}
+
+// SetFlowUnenrollmentID sets the "flow_unenrollment_id" field.
+func (_u *BrandUpdate) SetFlowUnenrollmentID(v int) *BrandUpdate {
+	_u.mutation.SetFlowUnenrollmentID(v)
+	return _u
+}
+
+// SetNillableFlowUnenrollmentID sets the "flow_unenrollment_id" field if the given value is not nil.
+func (_u *BrandUpdate) SetNillableFlowUnenrollmentID(v *int) *BrandUpdate {
+	if v != nil {
+		_u.SetFlowUnenrollmentID(*v)
+	}
+	return _u
+}
+
+// ClearFlowUnenrollmentID clears the value of the "flow_unenrollment_id" field.
+func (_u *BrandUpdate) ClearFlowUnenrollmentID() *BrandUpdate {
+	_u.mutation.ClearFlowUnenrollmentID()
+	return _u
+}
+
+// SetFlowUserSettingsID sets the "flow_user_settings_id" field.
+func (_u *BrandUpdate) SetFlowUserSettingsID(v int) *BrandUpdate {
+	_u.mutation.SetFlowUserSettingsID(v)
+	return _u
+}
+
+// SetNillableFlowUserSettingsID sets the "flow_user_settings_id" field if the given value is not nil.
+func (_u *BrandUpdate) SetNillableFlowUserSettingsID(v *int) *BrandUpdate {
+	if v != nil {
+		_u.SetFlowUserSettingsID(*v)
+	}
+	return _u
+}
+
+// ClearFlowUserSettingsID clears the value of the "flow_user_settings_id" field.
+func (_u *BrandUpdate) ClearFlowUserSettingsID() *BrandUpdate {
+	_u.mutation.ClearFlowUserSettingsID()
+	return _u
+}
+
+// SetFlowDeviceCodeID sets the "flow_device_code_id" field.
+func (_u *BrandUpdate) SetFlowDeviceCodeID(v int) *BrandUpdate {
+	_u.mutation.SetFlowDeviceCodeID(v)
+	return _u
+}
+
+// SetNillableFlowDeviceCodeID sets the "flow_device_code_id" field if the given value is not nil.
+func (_u *BrandUpdate) SetNillableFlowDeviceCodeID(v *int) *BrandUpdate {
+	if v != nil {
+		_u.SetFlowDeviceCodeID(*v)
+	}
+	return _u
+}
+
+// ClearFlowDeviceCodeID clears the value of the "flow_device_code_id" field.
+func (_u *BrandUpdate) ClearFlowDeviceCodeID() *BrandUpdate {
+	_u.mutation.ClearFlowDeviceCodeID()
 	return _u
 }
 
@@ -130,37 +236,9 @@ func (_u *BrandUpdate) SetFlowAuthentication(v *Flow) *BrandUpdate {
 	return _u.SetFlowAuthenticationID(v.ID)
 }
 
-// SetFlowInvalidationID sets the "flow_invalidation" edge to the Flow entity by ID.
-func (_u *BrandUpdate) SetFlowInvalidationID(id int) *BrandUpdate {
-	_u.mutation.SetFlowInvalidationID(id)
-	return _u
-}
-
-// SetNillableFlowInvalidationID sets the "flow_invalidation" edge to the Flow entity by ID if the given value is not nil.
-func (_u *BrandUpdate) SetNillableFlowInvalidationID(id *int) *BrandUpdate {
-	if id != nil {
-		_u = _u.SetFlowInvalidationID(*id)
-	}
-	return _u
-}
-
 // SetFlowInvalidation sets the "flow_invalidation" edge to the Flow entity.
 func (_u *BrandUpdate) SetFlowInvalidation(v *Flow) *BrandUpdate {
 	return _u.SetFlowInvalidationID(v.ID)
-}
-
-// SetFlowRecoveryID sets the "flow_recovery" edge to the Flow entity by ID.
-func (_u *BrandUpdate) SetFlowRecoveryID(id int) *BrandUpdate {
-	_u.mutation.SetFlowRecoveryID(id)
-	return _u
-}
-
-// SetNillableFlowRecoveryID sets the "flow_recovery" edge to the Flow entity by ID if the given value is not nil.
-func (_u *BrandUpdate) SetNillableFlowRecoveryID(id *int) *BrandUpdate {
-	if id != nil {
-		_u = _u.SetFlowRecoveryID(*id)
-	}
-	return _u
 }
 
 // SetFlowRecovery sets the "flow_recovery" edge to the Flow entity.
@@ -168,56 +246,14 @@ func (_u *BrandUpdate) SetFlowRecovery(v *Flow) *BrandUpdate {
 	return _u.SetFlowRecoveryID(v.ID)
 }
 
-// SetFlowUnenrollmentID sets the "flow_unenrollment" edge to the Flow entity by ID.
-func (_u *BrandUpdate) SetFlowUnenrollmentID(id int) *BrandUpdate {
-	_u.mutation.SetFlowUnenrollmentID(id)
-	return _u
-}
-
-// SetNillableFlowUnenrollmentID sets the "flow_unenrollment" edge to the Flow entity by ID if the given value is not nil.
-func (_u *BrandUpdate) SetNillableFlowUnenrollmentID(id *int) *BrandUpdate {
-	if id != nil {
-		_u = _u.SetFlowUnenrollmentID(*id)
-	}
-	return _u
-}
-
 // SetFlowUnenrollment sets the "flow_unenrollment" edge to the Flow entity.
 func (_u *BrandUpdate) SetFlowUnenrollment(v *Flow) *BrandUpdate {
 	return _u.SetFlowUnenrollmentID(v.ID)
 }
 
-// SetFlowUserSettingsID sets the "flow_user_settings" edge to the Flow entity by ID.
-func (_u *BrandUpdate) SetFlowUserSettingsID(id int) *BrandUpdate {
-	_u.mutation.SetFlowUserSettingsID(id)
-	return _u
-}
-
-// SetNillableFlowUserSettingsID sets the "flow_user_settings" edge to the Flow entity by ID if the given value is not nil.
-func (_u *BrandUpdate) SetNillableFlowUserSettingsID(id *int) *BrandUpdate {
-	if id != nil {
-		_u = _u.SetFlowUserSettingsID(*id)
-	}
-	return _u
-}
-
 // SetFlowUserSettings sets the "flow_user_settings" edge to the Flow entity.
 func (_u *BrandUpdate) SetFlowUserSettings(v *Flow) *BrandUpdate {
 	return _u.SetFlowUserSettingsID(v.ID)
-}
-
-// SetFlowDeviceCodeID sets the "flow_device_code" edge to the Flow entity by ID.
-func (_u *BrandUpdate) SetFlowDeviceCodeID(id int) *BrandUpdate {
-	_u.mutation.SetFlowDeviceCodeID(id)
-	return _u
-}
-
-// SetNillableFlowDeviceCodeID sets the "flow_device_code" edge to the Flow entity by ID if the given value is not nil.
-func (_u *BrandUpdate) SetNillableFlowDeviceCodeID(id *int) *BrandUpdate {
-	if id != nil {
-		_u = _u.SetFlowDeviceCodeID(*id)
-	}
-	return _u
 }
 
 // SetFlowDeviceCode sets the "flow_device_code" edge to the Flow entity.
@@ -636,17 +672,123 @@ func (_u *BrandUpdateOne) SetAttributes(v map[string]interface{}) *BrandUpdateOn
 	return _u
 }
 
-// SetFlowAuthenticationID sets the "flow_authentication" edge to the Flow entity by ID.
-func (_u *BrandUpdateOne) SetFlowAuthenticationID(id int) *BrandUpdateOne {
-	_u.mutation.SetFlowAuthenticationID(id)
+// SetFlowAuthenticationID sets the "flow_authentication_id" field.
+func (_u *BrandUpdateOne) SetFlowAuthenticationID(v int) *BrandUpdateOne {
+	_u.mutation.SetFlowAuthenticationID(v)
 	return _u
 }
 
-// SetNillableFlowAuthenticationID sets the "flow_authentication" edge to the Flow entity by ID if the given value is not nil.
-func (_u *BrandUpdateOne) SetNillableFlowAuthenticationID(id *int) *BrandUpdateOne {
-	if id != nil {
-		_u = _u.SetFlowAuthenticationID(*id)
+// SetNillableFlowAuthenticationID sets the "flow_authentication_id" field if the given value is not nil.
+func (_u *BrandUpdateOne) SetNillableFlowAuthenticationID(v *int) *BrandUpdateOne {
+	if v != nil {
+		_u.SetFlowAuthenticationID(*v)
 	}
+	return _u
+}
+
+// ClearFlowAuthenticationID clears the value of the "flow_authentication_id" field.
+func (_u *BrandUpdateOne) ClearFlowAuthenticationID() *BrandUpdateOne {
+	_u.mutation.ClearFlowAuthenticationID()
+	return _u
+}
+
+// SetFlowInvalidationID sets the "flow_invalidation_id" field.
+func (_u *BrandUpdateOne) SetFlowInvalidationID(v int) *BrandUpdateOne {
+	_u.mutation.SetFlowInvalidationID(v)
+	return _u
+}
+
+// SetNillableFlowInvalidationID sets the "flow_invalidation_id" field if the given value is not nil.
+func (_u *BrandUpdateOne) SetNillableFlowInvalidationID(v *int) *BrandUpdateOne {
+	if v != nil {
+		_u.SetFlowInvalidationID(*v)
+	}
+	return _u
+}
+
+// ClearFlowInvalidationID clears the value of the "flow_invalidation_id" field.
+func (_u *BrandUpdateOne) ClearFlowInvalidationID() *BrandUpdateOne {
+	_u.mutation.ClearFlowInvalidationID()
+	return _u
+}
+
+// SetFlowRecoveryID sets the "flow_recovery_id" field.
+func (_u *BrandUpdateOne) SetFlowRecoveryID(v int) *BrandUpdateOne {
+	_u.mutation.SetFlowRecoveryID(v)
+	return _u
+}
+
+// SetNillableFlowRecoveryID sets the "flow_recovery_id" field if the given value is not nil.
+func (_u *BrandUpdateOne) SetNillableFlowRecoveryID(v *int) *BrandUpdateOne {
+	if v != nil {
+		_u.SetFlowRecoveryID(*v)
+	}
+	return _u
+}
+
+// ClearFlowRecoveryID clears the value of the "flow_recovery_id" field.
+func (_u *BrandUpdateOne) ClearFlowRecoveryID() *BrandUpdateOne {
+	_u.mutation.ClearFlowRecoveryID()
+	return _u
+}
+
+// SetFlowUnenrollmentID sets the "flow_unenrollment_id" field.
+func (_u *BrandUpdateOne) SetFlowUnenrollmentID(v int) *BrandUpdateOne {
+	_u.mutation.SetFlowUnenrollmentID(v)
+	return _u
+}
+
+// SetNillableFlowUnenrollmentID sets the "flow_unenrollment_id" field if the given value is not nil.
+func (_u *BrandUpdateOne) SetNillableFlowUnenrollmentID(v *int) *BrandUpdateOne {
+	if v != nil {
+		_u.SetFlowUnenrollmentID(*v)
+	}
+	return _u
+}
+
+// ClearFlowUnenrollmentID clears the value of the "flow_unenrollment_id" field.
+func (_u *BrandUpdateOne) ClearFlowUnenrollmentID() *BrandUpdateOne {
+	_u.mutation.ClearFlowUnenrollmentID()
+	return _u
+}
+
+// SetFlowUserSettingsID sets the "flow_user_settings_id" field.
+func (_u *BrandUpdateOne) SetFlowUserSettingsID(v int) *BrandUpdateOne {
+	_u.mutation.SetFlowUserSettingsID(v)
+	return _u
+}
+
+// SetNillableFlowUserSettingsID sets the "flow_user_settings_id" field if the given value is not nil.
+func (_u *BrandUpdateOne) SetNillableFlowUserSettingsID(v *int) *BrandUpdateOne {
+	if v != nil {
+		_u.SetFlowUserSettingsID(*v)
+	}
+	return _u
+}
+
+// ClearFlowUserSettingsID clears the value of the "flow_user_settings_id" field.
+func (_u *BrandUpdateOne) ClearFlowUserSettingsID() *BrandUpdateOne {
+	_u.mutation.ClearFlowUserSettingsID()
+	return _u
+}
+
+// SetFlowDeviceCodeID sets the "flow_device_code_id" field.
+func (_u *BrandUpdateOne) SetFlowDeviceCodeID(v int) *BrandUpdateOne {
+	_u.mutation.SetFlowDeviceCodeID(v)
+	return _u
+}
+
+// SetNillableFlowDeviceCodeID sets the "flow_device_code_id" field if the given value is not nil.
+func (_u *BrandUpdateOne) SetNillableFlowDeviceCodeID(v *int) *BrandUpdateOne {
+	if v != nil {
+		_u.SetFlowDeviceCodeID(*v)
+	}
+	return _u
+}
+
+// ClearFlowDeviceCodeID clears the value of the "flow_device_code_id" field.
+func (_u *BrandUpdateOne) ClearFlowDeviceCodeID() *BrandUpdateOne {
+	_u.mutation.ClearFlowDeviceCodeID()
 	return _u
 }
 
@@ -655,37 +797,9 @@ func (_u *BrandUpdateOne) SetFlowAuthentication(v *Flow) *BrandUpdateOne {
 	return _u.SetFlowAuthenticationID(v.ID)
 }
 
-// SetFlowInvalidationID sets the "flow_invalidation" edge to the Flow entity by ID.
-func (_u *BrandUpdateOne) SetFlowInvalidationID(id int) *BrandUpdateOne {
-	_u.mutation.SetFlowInvalidationID(id)
-	return _u
-}
-
-// SetNillableFlowInvalidationID sets the "flow_invalidation" edge to the Flow entity by ID if the given value is not nil.
-func (_u *BrandUpdateOne) SetNillableFlowInvalidationID(id *int) *BrandUpdateOne {
-	if id != nil {
-		_u = _u.SetFlowInvalidationID(*id)
-	}
-	return _u
-}
-
 // SetFlowInvalidation sets the "flow_invalidation" edge to the Flow entity.
 func (_u *BrandUpdateOne) SetFlowInvalidation(v *Flow) *BrandUpdateOne {
 	return _u.SetFlowInvalidationID(v.ID)
-}
-
-// SetFlowRecoveryID sets the "flow_recovery" edge to the Flow entity by ID.
-func (_u *BrandUpdateOne) SetFlowRecoveryID(id int) *BrandUpdateOne {
-	_u.mutation.SetFlowRecoveryID(id)
-	return _u
-}
-
-// SetNillableFlowRecoveryID sets the "flow_recovery" edge to the Flow entity by ID if the given value is not nil.
-func (_u *BrandUpdateOne) SetNillableFlowRecoveryID(id *int) *BrandUpdateOne {
-	if id != nil {
-		_u = _u.SetFlowRecoveryID(*id)
-	}
-	return _u
 }
 
 // SetFlowRecovery sets the "flow_recovery" edge to the Flow entity.
@@ -693,56 +807,14 @@ func (_u *BrandUpdateOne) SetFlowRecovery(v *Flow) *BrandUpdateOne {
 	return _u.SetFlowRecoveryID(v.ID)
 }
 
-// SetFlowUnenrollmentID sets the "flow_unenrollment" edge to the Flow entity by ID.
-func (_u *BrandUpdateOne) SetFlowUnenrollmentID(id int) *BrandUpdateOne {
-	_u.mutation.SetFlowUnenrollmentID(id)
-	return _u
-}
-
-// SetNillableFlowUnenrollmentID sets the "flow_unenrollment" edge to the Flow entity by ID if the given value is not nil.
-func (_u *BrandUpdateOne) SetNillableFlowUnenrollmentID(id *int) *BrandUpdateOne {
-	if id != nil {
-		_u = _u.SetFlowUnenrollmentID(*id)
-	}
-	return _u
-}
-
 // SetFlowUnenrollment sets the "flow_unenrollment" edge to the Flow entity.
 func (_u *BrandUpdateOne) SetFlowUnenrollment(v *Flow) *BrandUpdateOne {
 	return _u.SetFlowUnenrollmentID(v.ID)
 }
 
-// SetFlowUserSettingsID sets the "flow_user_settings" edge to the Flow entity by ID.
-func (_u *BrandUpdateOne) SetFlowUserSettingsID(id int) *BrandUpdateOne {
-	_u.mutation.SetFlowUserSettingsID(id)
-	return _u
-}
-
-// SetNillableFlowUserSettingsID sets the "flow_user_settings" edge to the Flow entity by ID if the given value is not nil.
-func (_u *BrandUpdateOne) SetNillableFlowUserSettingsID(id *int) *BrandUpdateOne {
-	if id != nil {
-		_u = _u.SetFlowUserSettingsID(*id)
-	}
-	return _u
-}
-
 // SetFlowUserSettings sets the "flow_user_settings" edge to the Flow entity.
 func (_u *BrandUpdateOne) SetFlowUserSettings(v *Flow) *BrandUpdateOne {
 	return _u.SetFlowUserSettingsID(v.ID)
-}
-
-// SetFlowDeviceCodeID sets the "flow_device_code" edge to the Flow entity by ID.
-func (_u *BrandUpdateOne) SetFlowDeviceCodeID(id int) *BrandUpdateOne {
-	_u.mutation.SetFlowDeviceCodeID(id)
-	return _u
-}
-
-// SetNillableFlowDeviceCodeID sets the "flow_device_code" edge to the Flow entity by ID if the given value is not nil.
-func (_u *BrandUpdateOne) SetNillableFlowDeviceCodeID(id *int) *BrandUpdateOne {
-	if id != nil {
-		_u = _u.SetFlowDeviceCodeID(*id)
-	}
-	return _u
 }
 
 // SetFlowDeviceCode sets the "flow_device_code" edge to the Flow entity.

@@ -37,14 +37,20 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Brand",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			brand.FieldCreatedAt:       {Type: field.TypeTime, Column: brand.FieldCreatedAt},
-			brand.FieldUpdatedAt:       {Type: field.TypeTime, Column: brand.FieldUpdatedAt},
-			brand.FieldDomain:          {Type: field.TypeString, Column: brand.FieldDomain},
-			brand.FieldIsDefault:       {Type: field.TypeBool, Column: brand.FieldIsDefault},
-			brand.FieldBrandingTitle:   {Type: field.TypeString, Column: brand.FieldBrandingTitle},
-			brand.FieldBrandingLogo:    {Type: field.TypeString, Column: brand.FieldBrandingLogo},
-			brand.FieldBrandingFavicon: {Type: field.TypeString, Column: brand.FieldBrandingFavicon},
-			brand.FieldAttributes:      {Type: field.TypeJSON, Column: brand.FieldAttributes},
+			brand.FieldCreatedAt:            {Type: field.TypeTime, Column: brand.FieldCreatedAt},
+			brand.FieldUpdatedAt:            {Type: field.TypeTime, Column: brand.FieldUpdatedAt},
+			brand.FieldDomain:               {Type: field.TypeString, Column: brand.FieldDomain},
+			brand.FieldIsDefault:            {Type: field.TypeBool, Column: brand.FieldIsDefault},
+			brand.FieldBrandingTitle:        {Type: field.TypeString, Column: brand.FieldBrandingTitle},
+			brand.FieldBrandingLogo:         {Type: field.TypeString, Column: brand.FieldBrandingLogo},
+			brand.FieldBrandingFavicon:      {Type: field.TypeString, Column: brand.FieldBrandingFavicon},
+			brand.FieldAttributes:           {Type: field.TypeJSON, Column: brand.FieldAttributes},
+			brand.FieldFlowAuthenticationID: {Type: field.TypeInt, Column: brand.FieldFlowAuthenticationID},
+			brand.FieldFlowInvalidationID:   {Type: field.TypeInt, Column: brand.FieldFlowInvalidationID},
+			brand.FieldFlowRecoveryID:       {Type: field.TypeInt, Column: brand.FieldFlowRecoveryID},
+			brand.FieldFlowUnenrollmentID:   {Type: field.TypeInt, Column: brand.FieldFlowUnenrollmentID},
+			brand.FieldFlowUserSettingsID:   {Type: field.TypeInt, Column: brand.FieldFlowUserSettingsID},
+			brand.FieldFlowDeviceCodeID:     {Type: field.TypeInt, Column: brand.FieldFlowDeviceCodeID},
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
@@ -971,6 +977,36 @@ func (f *BrandFilter) WhereBrandingFavicon(p entql.StringP) {
 // WhereAttributes applies the entql json.RawMessage predicate on the attributes field.
 func (f *BrandFilter) WhereAttributes(p entql.BytesP) {
 	f.Where(p.Field(brand.FieldAttributes))
+}
+
+// WhereFlowAuthenticationID applies the entql int predicate on the flow_authentication_id field.
+func (f *BrandFilter) WhereFlowAuthenticationID(p entql.IntP) {
+	f.Where(p.Field(brand.FieldFlowAuthenticationID))
+}
+
+// WhereFlowInvalidationID applies the entql int predicate on the flow_invalidation_id field.
+func (f *BrandFilter) WhereFlowInvalidationID(p entql.IntP) {
+	f.Where(p.Field(brand.FieldFlowInvalidationID))
+}
+
+// WhereFlowRecoveryID applies the entql int predicate on the flow_recovery_id field.
+func (f *BrandFilter) WhereFlowRecoveryID(p entql.IntP) {
+	f.Where(p.Field(brand.FieldFlowRecoveryID))
+}
+
+// WhereFlowUnenrollmentID applies the entql int predicate on the flow_unenrollment_id field.
+func (f *BrandFilter) WhereFlowUnenrollmentID(p entql.IntP) {
+	f.Where(p.Field(brand.FieldFlowUnenrollmentID))
+}
+
+// WhereFlowUserSettingsID applies the entql int predicate on the flow_user_settings_id field.
+func (f *BrandFilter) WhereFlowUserSettingsID(p entql.IntP) {
+	f.Where(p.Field(brand.FieldFlowUserSettingsID))
+}
+
+// WhereFlowDeviceCodeID applies the entql int predicate on the flow_device_code_id field.
+func (f *BrandFilter) WhereFlowDeviceCodeID(p entql.IntP) {
+	f.Where(p.Field(brand.FieldFlowDeviceCodeID))
 }
 
 // WhereHasFlowAuthentication applies a predicate to check if query has an edge flow_authentication.

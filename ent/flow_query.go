@@ -1021,7 +1021,9 @@ func (_q *FlowQuery) loadAuthenticationBrands(ctx context.Context, query *BrandQ
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(brand.FieldFlowAuthenticationID)
+	}
 	query.Where(predicate.Brand(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(flow.AuthenticationBrandsColumn), fks...))
 	}))
@@ -1030,13 +1032,13 @@ func (_q *FlowQuery) loadAuthenticationBrands(ctx context.Context, query *BrandQ
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.flow_authentication_brands
+		fk := n.FlowAuthenticationID
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "flow_authentication_brands" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "flow_authentication_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "flow_authentication_brands" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "flow_authentication_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1052,7 +1054,9 @@ func (_q *FlowQuery) loadInvalidationBrands(ctx context.Context, query *BrandQue
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(brand.FieldFlowInvalidationID)
+	}
 	query.Where(predicate.Brand(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(flow.InvalidationBrandsColumn), fks...))
 	}))
@@ -1061,13 +1065,13 @@ func (_q *FlowQuery) loadInvalidationBrands(ctx context.Context, query *BrandQue
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.flow_invalidation_brands
+		fk := n.FlowInvalidationID
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "flow_invalidation_brands" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "flow_invalidation_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "flow_invalidation_brands" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "flow_invalidation_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1083,7 +1087,9 @@ func (_q *FlowQuery) loadRecoveryBrands(ctx context.Context, query *BrandQuery, 
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(brand.FieldFlowRecoveryID)
+	}
 	query.Where(predicate.Brand(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(flow.RecoveryBrandsColumn), fks...))
 	}))
@@ -1092,13 +1098,13 @@ func (_q *FlowQuery) loadRecoveryBrands(ctx context.Context, query *BrandQuery, 
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.flow_recovery_brands
+		fk := n.FlowRecoveryID
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "flow_recovery_brands" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "flow_recovery_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "flow_recovery_brands" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "flow_recovery_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1114,7 +1120,9 @@ func (_q *FlowQuery) loadUnenrollmentBrands(ctx context.Context, query *BrandQue
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(brand.FieldFlowUnenrollmentID)
+	}
 	query.Where(predicate.Brand(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(flow.UnenrollmentBrandsColumn), fks...))
 	}))
@@ -1123,13 +1131,13 @@ func (_q *FlowQuery) loadUnenrollmentBrands(ctx context.Context, query *BrandQue
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.flow_unenrollment_brands
+		fk := n.FlowUnenrollmentID
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "flow_unenrollment_brands" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "flow_unenrollment_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "flow_unenrollment_brands" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "flow_unenrollment_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1145,7 +1153,9 @@ func (_q *FlowQuery) loadUserSettingsBrands(ctx context.Context, query *BrandQue
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(brand.FieldFlowUserSettingsID)
+	}
 	query.Where(predicate.Brand(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(flow.UserSettingsBrandsColumn), fks...))
 	}))
@@ -1154,13 +1164,13 @@ func (_q *FlowQuery) loadUserSettingsBrands(ctx context.Context, query *BrandQue
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.flow_user_settings_brands
+		fk := n.FlowUserSettingsID
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "flow_user_settings_brands" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "flow_user_settings_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "flow_user_settings_brands" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "flow_user_settings_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1176,7 +1186,9 @@ func (_q *FlowQuery) loadDeviceCodeBrands(ctx context.Context, query *BrandQuery
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(brand.FieldFlowDeviceCodeID)
+	}
 	query.Where(predicate.Brand(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(flow.DeviceCodeBrandsColumn), fks...))
 	}))
@@ -1185,13 +1197,13 @@ func (_q *FlowQuery) loadDeviceCodeBrands(ctx context.Context, query *BrandQuery
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.flow_device_code_brands
+		fk := n.FlowDeviceCodeID
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "flow_device_code_brands" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "flow_device_code_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "flow_device_code_brands" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "flow_device_code_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

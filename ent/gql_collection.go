@@ -54,6 +54,10 @@ func (_q *BrandQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				return err
 			}
 			_q.withFlowAuthentication = query
+			if _, ok := fieldSeen[brand.FieldFlowAuthenticationID]; !ok {
+				selectedFields = append(selectedFields, brand.FieldFlowAuthenticationID)
+				fieldSeen[brand.FieldFlowAuthenticationID] = struct{}{}
+			}
 
 		case "flowInvalidation":
 			var (
@@ -65,6 +69,10 @@ func (_q *BrandQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				return err
 			}
 			_q.withFlowInvalidation = query
+			if _, ok := fieldSeen[brand.FieldFlowInvalidationID]; !ok {
+				selectedFields = append(selectedFields, brand.FieldFlowInvalidationID)
+				fieldSeen[brand.FieldFlowInvalidationID] = struct{}{}
+			}
 
 		case "flowRecovery":
 			var (
@@ -76,6 +84,10 @@ func (_q *BrandQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				return err
 			}
 			_q.withFlowRecovery = query
+			if _, ok := fieldSeen[brand.FieldFlowRecoveryID]; !ok {
+				selectedFields = append(selectedFields, brand.FieldFlowRecoveryID)
+				fieldSeen[brand.FieldFlowRecoveryID] = struct{}{}
+			}
 
 		case "flowUnenrollment":
 			var (
@@ -87,6 +99,10 @@ func (_q *BrandQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				return err
 			}
 			_q.withFlowUnenrollment = query
+			if _, ok := fieldSeen[brand.FieldFlowUnenrollmentID]; !ok {
+				selectedFields = append(selectedFields, brand.FieldFlowUnenrollmentID)
+				fieldSeen[brand.FieldFlowUnenrollmentID] = struct{}{}
+			}
 
 		case "flowUserSettings":
 			var (
@@ -98,6 +114,10 @@ func (_q *BrandQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				return err
 			}
 			_q.withFlowUserSettings = query
+			if _, ok := fieldSeen[brand.FieldFlowUserSettingsID]; !ok {
+				selectedFields = append(selectedFields, brand.FieldFlowUserSettingsID)
+				fieldSeen[brand.FieldFlowUserSettingsID] = struct{}{}
+			}
 
 		case "flowDeviceCode":
 			var (
@@ -109,6 +129,10 @@ func (_q *BrandQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				return err
 			}
 			_q.withFlowDeviceCode = query
+			if _, ok := fieldSeen[brand.FieldFlowDeviceCodeID]; !ok {
+				selectedFields = append(selectedFields, brand.FieldFlowDeviceCodeID)
+				fieldSeen[brand.FieldFlowDeviceCodeID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[brand.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, brand.FieldCreatedAt)
@@ -148,6 +172,36 @@ func (_q *BrandQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if _, ok := fieldSeen[brand.FieldAttributes]; !ok {
 				selectedFields = append(selectedFields, brand.FieldAttributes)
 				fieldSeen[brand.FieldAttributes] = struct{}{}
+			}
+		case "flowAuthenticationID":
+			if _, ok := fieldSeen[brand.FieldFlowAuthenticationID]; !ok {
+				selectedFields = append(selectedFields, brand.FieldFlowAuthenticationID)
+				fieldSeen[brand.FieldFlowAuthenticationID] = struct{}{}
+			}
+		case "flowInvalidationID":
+			if _, ok := fieldSeen[brand.FieldFlowInvalidationID]; !ok {
+				selectedFields = append(selectedFields, brand.FieldFlowInvalidationID)
+				fieldSeen[brand.FieldFlowInvalidationID] = struct{}{}
+			}
+		case "flowRecoveryID":
+			if _, ok := fieldSeen[brand.FieldFlowRecoveryID]; !ok {
+				selectedFields = append(selectedFields, brand.FieldFlowRecoveryID)
+				fieldSeen[brand.FieldFlowRecoveryID] = struct{}{}
+			}
+		case "flowUnenrollmentID":
+			if _, ok := fieldSeen[brand.FieldFlowUnenrollmentID]; !ok {
+				selectedFields = append(selectedFields, brand.FieldFlowUnenrollmentID)
+				fieldSeen[brand.FieldFlowUnenrollmentID] = struct{}{}
+			}
+		case "flowUserSettingsID":
+			if _, ok := fieldSeen[brand.FieldFlowUserSettingsID]; !ok {
+				selectedFields = append(selectedFields, brand.FieldFlowUserSettingsID)
+				fieldSeen[brand.FieldFlowUserSettingsID] = struct{}{}
+			}
+		case "flowDeviceCodeID":
+			if _, ok := fieldSeen[brand.FieldFlowDeviceCodeID]; !ok {
+				selectedFields = append(selectedFields, brand.FieldFlowDeviceCodeID)
+				fieldSeen[brand.FieldFlowDeviceCodeID] = struct{}{}
 			}
 		case "id":
 		case "__typename":

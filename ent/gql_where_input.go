@@ -122,6 +122,54 @@ type BrandWhereInput struct {
 	BrandingFaviconEqualFold    *string  `json:"brandingFaviconEqualFold,omitempty"`
 	BrandingFaviconContainsFold *string  `json:"brandingFaviconContainsFold,omitempty"`
 
+	// "flow_authentication_id" field predicates.
+	FlowAuthenticationID       *int  `json:"flowAuthenticationID,omitempty"`
+	FlowAuthenticationIDNEQ    *int  `json:"flowAuthenticationIDNEQ,omitempty"`
+	FlowAuthenticationIDIn     []int `json:"flowAuthenticationIDIn,omitempty"`
+	FlowAuthenticationIDNotIn  []int `json:"flowAuthenticationIDNotIn,omitempty"`
+	FlowAuthenticationIDIsNil  bool  `json:"flowAuthenticationIDIsNil,omitempty"`
+	FlowAuthenticationIDNotNil bool  `json:"flowAuthenticationIDNotNil,omitempty"`
+
+	// "flow_invalidation_id" field predicates.
+	FlowInvalidationID       *int  `json:"flowInvalidationID,omitempty"`
+	FlowInvalidationIDNEQ    *int  `json:"flowInvalidationIDNEQ,omitempty"`
+	FlowInvalidationIDIn     []int `json:"flowInvalidationIDIn,omitempty"`
+	FlowInvalidationIDNotIn  []int `json:"flowInvalidationIDNotIn,omitempty"`
+	FlowInvalidationIDIsNil  bool  `json:"flowInvalidationIDIsNil,omitempty"`
+	FlowInvalidationIDNotNil bool  `json:"flowInvalidationIDNotNil,omitempty"`
+
+	// "flow_recovery_id" field predicates.
+	FlowRecoveryID       *int  `json:"flowRecoveryID,omitempty"`
+	FlowRecoveryIDNEQ    *int  `json:"flowRecoveryIDNEQ,omitempty"`
+	FlowRecoveryIDIn     []int `json:"flowRecoveryIDIn,omitempty"`
+	FlowRecoveryIDNotIn  []int `json:"flowRecoveryIDNotIn,omitempty"`
+	FlowRecoveryIDIsNil  bool  `json:"flowRecoveryIDIsNil,omitempty"`
+	FlowRecoveryIDNotNil bool  `json:"flowRecoveryIDNotNil,omitempty"`
+
+	// "flow_unenrollment_id" field predicates.
+	FlowUnenrollmentID       *int  `json:"flowUnenrollmentID,omitempty"`
+	FlowUnenrollmentIDNEQ    *int  `json:"flowUnenrollmentIDNEQ,omitempty"`
+	FlowUnenrollmentIDIn     []int `json:"flowUnenrollmentIDIn,omitempty"`
+	FlowUnenrollmentIDNotIn  []int `json:"flowUnenrollmentIDNotIn,omitempty"`
+	FlowUnenrollmentIDIsNil  bool  `json:"flowUnenrollmentIDIsNil,omitempty"`
+	FlowUnenrollmentIDNotNil bool  `json:"flowUnenrollmentIDNotNil,omitempty"`
+
+	// "flow_user_settings_id" field predicates.
+	FlowUserSettingsID       *int  `json:"flowUserSettingsID,omitempty"`
+	FlowUserSettingsIDNEQ    *int  `json:"flowUserSettingsIDNEQ,omitempty"`
+	FlowUserSettingsIDIn     []int `json:"flowUserSettingsIDIn,omitempty"`
+	FlowUserSettingsIDNotIn  []int `json:"flowUserSettingsIDNotIn,omitempty"`
+	FlowUserSettingsIDIsNil  bool  `json:"flowUserSettingsIDIsNil,omitempty"`
+	FlowUserSettingsIDNotNil bool  `json:"flowUserSettingsIDNotNil,omitempty"`
+
+	// "flow_device_code_id" field predicates.
+	FlowDeviceCodeID       *int  `json:"flowDeviceCodeID,omitempty"`
+	FlowDeviceCodeIDNEQ    *int  `json:"flowDeviceCodeIDNEQ,omitempty"`
+	FlowDeviceCodeIDIn     []int `json:"flowDeviceCodeIDIn,omitempty"`
+	FlowDeviceCodeIDNotIn  []int `json:"flowDeviceCodeIDNotIn,omitempty"`
+	FlowDeviceCodeIDIsNil  bool  `json:"flowDeviceCodeIDIsNil,omitempty"`
+	FlowDeviceCodeIDNotNil bool  `json:"flowDeviceCodeIDNotNil,omitempty"`
+
 	// "flow_authentication" edge predicates.
 	HasFlowAuthentication     *bool             `json:"hasFlowAuthentication,omitempty"`
 	HasFlowAuthenticationWith []*FlowWhereInput `json:"hasFlowAuthenticationWith,omitempty"`
@@ -451,6 +499,114 @@ func (i *BrandWhereInput) P() (predicate.Brand, error) {
 	}
 	if i.BrandingFaviconContainsFold != nil {
 		predicates = append(predicates, brand.BrandingFaviconContainsFold(*i.BrandingFaviconContainsFold))
+	}
+	if i.FlowAuthenticationID != nil {
+		predicates = append(predicates, brand.FlowAuthenticationIDEQ(*i.FlowAuthenticationID))
+	}
+	if i.FlowAuthenticationIDNEQ != nil {
+		predicates = append(predicates, brand.FlowAuthenticationIDNEQ(*i.FlowAuthenticationIDNEQ))
+	}
+	if len(i.FlowAuthenticationIDIn) > 0 {
+		predicates = append(predicates, brand.FlowAuthenticationIDIn(i.FlowAuthenticationIDIn...))
+	}
+	if len(i.FlowAuthenticationIDNotIn) > 0 {
+		predicates = append(predicates, brand.FlowAuthenticationIDNotIn(i.FlowAuthenticationIDNotIn...))
+	}
+	if i.FlowAuthenticationIDIsNil {
+		predicates = append(predicates, brand.FlowAuthenticationIDIsNil())
+	}
+	if i.FlowAuthenticationIDNotNil {
+		predicates = append(predicates, brand.FlowAuthenticationIDNotNil())
+	}
+	if i.FlowInvalidationID != nil {
+		predicates = append(predicates, brand.FlowInvalidationIDEQ(*i.FlowInvalidationID))
+	}
+	if i.FlowInvalidationIDNEQ != nil {
+		predicates = append(predicates, brand.FlowInvalidationIDNEQ(*i.FlowInvalidationIDNEQ))
+	}
+	if len(i.FlowInvalidationIDIn) > 0 {
+		predicates = append(predicates, brand.FlowInvalidationIDIn(i.FlowInvalidationIDIn...))
+	}
+	if len(i.FlowInvalidationIDNotIn) > 0 {
+		predicates = append(predicates, brand.FlowInvalidationIDNotIn(i.FlowInvalidationIDNotIn...))
+	}
+	if i.FlowInvalidationIDIsNil {
+		predicates = append(predicates, brand.FlowInvalidationIDIsNil())
+	}
+	if i.FlowInvalidationIDNotNil {
+		predicates = append(predicates, brand.FlowInvalidationIDNotNil())
+	}
+	if i.FlowRecoveryID != nil {
+		predicates = append(predicates, brand.FlowRecoveryIDEQ(*i.FlowRecoveryID))
+	}
+	if i.FlowRecoveryIDNEQ != nil {
+		predicates = append(predicates, brand.FlowRecoveryIDNEQ(*i.FlowRecoveryIDNEQ))
+	}
+	if len(i.FlowRecoveryIDIn) > 0 {
+		predicates = append(predicates, brand.FlowRecoveryIDIn(i.FlowRecoveryIDIn...))
+	}
+	if len(i.FlowRecoveryIDNotIn) > 0 {
+		predicates = append(predicates, brand.FlowRecoveryIDNotIn(i.FlowRecoveryIDNotIn...))
+	}
+	if i.FlowRecoveryIDIsNil {
+		predicates = append(predicates, brand.FlowRecoveryIDIsNil())
+	}
+	if i.FlowRecoveryIDNotNil {
+		predicates = append(predicates, brand.FlowRecoveryIDNotNil())
+	}
+	if i.FlowUnenrollmentID != nil {
+		predicates = append(predicates, brand.FlowUnenrollmentIDEQ(*i.FlowUnenrollmentID))
+	}
+	if i.FlowUnenrollmentIDNEQ != nil {
+		predicates = append(predicates, brand.FlowUnenrollmentIDNEQ(*i.FlowUnenrollmentIDNEQ))
+	}
+	if len(i.FlowUnenrollmentIDIn) > 0 {
+		predicates = append(predicates, brand.FlowUnenrollmentIDIn(i.FlowUnenrollmentIDIn...))
+	}
+	if len(i.FlowUnenrollmentIDNotIn) > 0 {
+		predicates = append(predicates, brand.FlowUnenrollmentIDNotIn(i.FlowUnenrollmentIDNotIn...))
+	}
+	if i.FlowUnenrollmentIDIsNil {
+		predicates = append(predicates, brand.FlowUnenrollmentIDIsNil())
+	}
+	if i.FlowUnenrollmentIDNotNil {
+		predicates = append(predicates, brand.FlowUnenrollmentIDNotNil())
+	}
+	if i.FlowUserSettingsID != nil {
+		predicates = append(predicates, brand.FlowUserSettingsIDEQ(*i.FlowUserSettingsID))
+	}
+	if i.FlowUserSettingsIDNEQ != nil {
+		predicates = append(predicates, brand.FlowUserSettingsIDNEQ(*i.FlowUserSettingsIDNEQ))
+	}
+	if len(i.FlowUserSettingsIDIn) > 0 {
+		predicates = append(predicates, brand.FlowUserSettingsIDIn(i.FlowUserSettingsIDIn...))
+	}
+	if len(i.FlowUserSettingsIDNotIn) > 0 {
+		predicates = append(predicates, brand.FlowUserSettingsIDNotIn(i.FlowUserSettingsIDNotIn...))
+	}
+	if i.FlowUserSettingsIDIsNil {
+		predicates = append(predicates, brand.FlowUserSettingsIDIsNil())
+	}
+	if i.FlowUserSettingsIDNotNil {
+		predicates = append(predicates, brand.FlowUserSettingsIDNotNil())
+	}
+	if i.FlowDeviceCodeID != nil {
+		predicates = append(predicates, brand.FlowDeviceCodeIDEQ(*i.FlowDeviceCodeID))
+	}
+	if i.FlowDeviceCodeIDNEQ != nil {
+		predicates = append(predicates, brand.FlowDeviceCodeIDNEQ(*i.FlowDeviceCodeIDNEQ))
+	}
+	if len(i.FlowDeviceCodeIDIn) > 0 {
+		predicates = append(predicates, brand.FlowDeviceCodeIDIn(i.FlowDeviceCodeIDIn...))
+	}
+	if len(i.FlowDeviceCodeIDNotIn) > 0 {
+		predicates = append(predicates, brand.FlowDeviceCodeIDNotIn(i.FlowDeviceCodeIDNotIn...))
+	}
+	if i.FlowDeviceCodeIDIsNil {
+		predicates = append(predicates, brand.FlowDeviceCodeIDIsNil())
+	}
+	if i.FlowDeviceCodeIDNotNil {
+		predicates = append(predicates, brand.FlowDeviceCodeIDNotNil())
 	}
 
 	if i.HasFlowAuthentication != nil {

@@ -469,27 +469,309 @@ func (m *BrandMutation) ResetAttributes() {
 	m.attributes = nil
 }
 
-// SetFlowAuthenticationID sets the "flow_authentication" edge to the Flow entity by id.
-func (m *BrandMutation) SetFlowAuthenticationID(id int) {
-	m.flow_authentication = &id
+// SetFlowAuthenticationID sets the "flow_authentication_id" field.
+func (m *BrandMutation) SetFlowAuthenticationID(i int) {
+	m.flow_authentication = &i
+}
+
+// FlowAuthenticationID returns the value of the "flow_authentication_id" field in the mutation.
+func (m *BrandMutation) FlowAuthenticationID() (r int, exists bool) {
+	v := m.flow_authentication
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFlowAuthenticationID returns the old "flow_authentication_id" field's value of the Brand entity.
+// If the Brand object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BrandMutation) OldFlowAuthenticationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFlowAuthenticationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFlowAuthenticationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFlowAuthenticationID: %w", err)
+	}
+	return oldValue.FlowAuthenticationID, nil
+}
+
+// ClearFlowAuthenticationID clears the value of the "flow_authentication_id" field.
+func (m *BrandMutation) ClearFlowAuthenticationID() {
+	m.flow_authentication = nil
+	m.clearedFields[brand.FieldFlowAuthenticationID] = struct{}{}
+}
+
+// FlowAuthenticationIDCleared returns if the "flow_authentication_id" field was cleared in this mutation.
+func (m *BrandMutation) FlowAuthenticationIDCleared() bool {
+	_, ok := m.clearedFields[brand.FieldFlowAuthenticationID]
+	return ok
+}
+
+// ResetFlowAuthenticationID resets all changes to the "flow_authentication_id" field.
+func (m *BrandMutation) ResetFlowAuthenticationID() {
+	m.flow_authentication = nil
+	delete(m.clearedFields, brand.FieldFlowAuthenticationID)
+}
+
+// SetFlowInvalidationID sets the "flow_invalidation_id" field.
+func (m *BrandMutation) SetFlowInvalidationID(i int) {
+	m.flow_invalidation = &i
+}
+
+// FlowInvalidationID returns the value of the "flow_invalidation_id" field in the mutation.
+func (m *BrandMutation) FlowInvalidationID() (r int, exists bool) {
+	v := m.flow_invalidation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFlowInvalidationID returns the old "flow_invalidation_id" field's value of the Brand entity.
+// If the Brand object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BrandMutation) OldFlowInvalidationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFlowInvalidationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFlowInvalidationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFlowInvalidationID: %w", err)
+	}
+	return oldValue.FlowInvalidationID, nil
+}
+
+// ClearFlowInvalidationID clears the value of the "flow_invalidation_id" field.
+func (m *BrandMutation) ClearFlowInvalidationID() {
+	m.flow_invalidation = nil
+	m.clearedFields[brand.FieldFlowInvalidationID] = struct{}{}
+}
+
+// FlowInvalidationIDCleared returns if the "flow_invalidation_id" field was cleared in this mutation.
+func (m *BrandMutation) FlowInvalidationIDCleared() bool {
+	_, ok := m.clearedFields[brand.FieldFlowInvalidationID]
+	return ok
+}
+
+// ResetFlowInvalidationID resets all changes to the "flow_invalidation_id" field.
+func (m *BrandMutation) ResetFlowInvalidationID() {
+	m.flow_invalidation = nil
+	delete(m.clearedFields, brand.FieldFlowInvalidationID)
+}
+
+// SetFlowRecoveryID sets the "flow_recovery_id" field.
+func (m *BrandMutation) SetFlowRecoveryID(i int) {
+	m.flow_recovery = &i
+}
+
+// FlowRecoveryID returns the value of the "flow_recovery_id" field in the mutation.
+func (m *BrandMutation) FlowRecoveryID() (r int, exists bool) {
+	v := m.flow_recovery
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFlowRecoveryID returns the old "flow_recovery_id" field's value of the Brand entity.
+// If the Brand object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BrandMutation) OldFlowRecoveryID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFlowRecoveryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFlowRecoveryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFlowRecoveryID: %w", err)
+	}
+	return oldValue.FlowRecoveryID, nil
+}
+
+// ClearFlowRecoveryID clears the value of the "flow_recovery_id" field.
+func (m *BrandMutation) ClearFlowRecoveryID() {
+	m.flow_recovery = nil
+	m.clearedFields[brand.FieldFlowRecoveryID] = struct{}{}
+}
+
+// FlowRecoveryIDCleared returns if the "flow_recovery_id" field was cleared in this mutation.
+func (m *BrandMutation) FlowRecoveryIDCleared() bool {
+	_, ok := m.clearedFields[brand.FieldFlowRecoveryID]
+	return ok
+}
+
+// ResetFlowRecoveryID resets all changes to the "flow_recovery_id" field.
+func (m *BrandMutation) ResetFlowRecoveryID() {
+	m.flow_recovery = nil
+	delete(m.clearedFields, brand.FieldFlowRecoveryID)
+}
+
+// SetFlowUnenrollmentID sets the "flow_unenrollment_id" field.
+func (m *BrandMutation) SetFlowUnenrollmentID(i int) {
+	m.flow_unenrollment = &i
+}
+
+// FlowUnenrollmentID returns the value of the "flow_unenrollment_id" field in the mutation.
+func (m *BrandMutation) FlowUnenrollmentID() (r int, exists bool) {
+	v := m.flow_unenrollment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFlowUnenrollmentID returns the old "flow_unenrollment_id" field's value of the Brand entity.
+// If the Brand object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BrandMutation) OldFlowUnenrollmentID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFlowUnenrollmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFlowUnenrollmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFlowUnenrollmentID: %w", err)
+	}
+	return oldValue.FlowUnenrollmentID, nil
+}
+
+// ClearFlowUnenrollmentID clears the value of the "flow_unenrollment_id" field.
+func (m *BrandMutation) ClearFlowUnenrollmentID() {
+	m.flow_unenrollment = nil
+	m.clearedFields[brand.FieldFlowUnenrollmentID] = struct{}{}
+}
+
+// FlowUnenrollmentIDCleared returns if the "flow_unenrollment_id" field was cleared in this mutation.
+func (m *BrandMutation) FlowUnenrollmentIDCleared() bool {
+	_, ok := m.clearedFields[brand.FieldFlowUnenrollmentID]
+	return ok
+}
+
+// ResetFlowUnenrollmentID resets all changes to the "flow_unenrollment_id" field.
+func (m *BrandMutation) ResetFlowUnenrollmentID() {
+	m.flow_unenrollment = nil
+	delete(m.clearedFields, brand.FieldFlowUnenrollmentID)
+}
+
+// SetFlowUserSettingsID sets the "flow_user_settings_id" field.
+func (m *BrandMutation) SetFlowUserSettingsID(i int) {
+	m.flow_user_settings = &i
+}
+
+// FlowUserSettingsID returns the value of the "flow_user_settings_id" field in the mutation.
+func (m *BrandMutation) FlowUserSettingsID() (r int, exists bool) {
+	v := m.flow_user_settings
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFlowUserSettingsID returns the old "flow_user_settings_id" field's value of the Brand entity.
+// If the Brand object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BrandMutation) OldFlowUserSettingsID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFlowUserSettingsID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFlowUserSettingsID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFlowUserSettingsID: %w", err)
+	}
+	return oldValue.FlowUserSettingsID, nil
+}
+
+// ClearFlowUserSettingsID clears the value of the "flow_user_settings_id" field.
+func (m *BrandMutation) ClearFlowUserSettingsID() {
+	m.flow_user_settings = nil
+	m.clearedFields[brand.FieldFlowUserSettingsID] = struct{}{}
+}
+
+// FlowUserSettingsIDCleared returns if the "flow_user_settings_id" field was cleared in this mutation.
+func (m *BrandMutation) FlowUserSettingsIDCleared() bool {
+	_, ok := m.clearedFields[brand.FieldFlowUserSettingsID]
+	return ok
+}
+
+// ResetFlowUserSettingsID resets all changes to the "flow_user_settings_id" field.
+func (m *BrandMutation) ResetFlowUserSettingsID() {
+	m.flow_user_settings = nil
+	delete(m.clearedFields, brand.FieldFlowUserSettingsID)
+}
+
+// SetFlowDeviceCodeID sets the "flow_device_code_id" field.
+func (m *BrandMutation) SetFlowDeviceCodeID(i int) {
+	m.flow_device_code = &i
+}
+
+// FlowDeviceCodeID returns the value of the "flow_device_code_id" field in the mutation.
+func (m *BrandMutation) FlowDeviceCodeID() (r int, exists bool) {
+	v := m.flow_device_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFlowDeviceCodeID returns the old "flow_device_code_id" field's value of the Brand entity.
+// If the Brand object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BrandMutation) OldFlowDeviceCodeID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFlowDeviceCodeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFlowDeviceCodeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFlowDeviceCodeID: %w", err)
+	}
+	return oldValue.FlowDeviceCodeID, nil
+}
+
+// ClearFlowDeviceCodeID clears the value of the "flow_device_code_id" field.
+func (m *BrandMutation) ClearFlowDeviceCodeID() {
+	m.flow_device_code = nil
+	m.clearedFields[brand.FieldFlowDeviceCodeID] = struct{}{}
+}
+
+// FlowDeviceCodeIDCleared returns if the "flow_device_code_id" field was cleared in this mutation.
+func (m *BrandMutation) FlowDeviceCodeIDCleared() bool {
+	_, ok := m.clearedFields[brand.FieldFlowDeviceCodeID]
+	return ok
+}
+
+// ResetFlowDeviceCodeID resets all changes to the "flow_device_code_id" field.
+func (m *BrandMutation) ResetFlowDeviceCodeID() {
+	m.flow_device_code = nil
+	delete(m.clearedFields, brand.FieldFlowDeviceCodeID)
 }
 
 // ClearFlowAuthentication clears the "flow_authentication" edge to the Flow entity.
 func (m *BrandMutation) ClearFlowAuthentication() {
 	m.clearedflow_authentication = true
+	m.clearedFields[brand.FieldFlowAuthenticationID] = struct{}{}
 }
 
 // FlowAuthenticationCleared reports if the "flow_authentication" edge to the Flow entity was cleared.
 func (m *BrandMutation) FlowAuthenticationCleared() bool {
-	return m.clearedflow_authentication
-}
-
-// FlowAuthenticationID returns the "flow_authentication" edge ID in the mutation.
-func (m *BrandMutation) FlowAuthenticationID() (id int, exists bool) {
-	if m.flow_authentication != nil {
-		return *m.flow_authentication, true
-	}
-	return
+	return m.FlowAuthenticationIDCleared() || m.clearedflow_authentication
 }
 
 // FlowAuthenticationIDs returns the "flow_authentication" edge IDs in the mutation.
@@ -508,27 +790,15 @@ func (m *BrandMutation) ResetFlowAuthentication() {
 	m.clearedflow_authentication = false
 }
 
-// SetFlowInvalidationID sets the "flow_invalidation" edge to the Flow entity by id.
-func (m *BrandMutation) SetFlowInvalidationID(id int) {
-	m.flow_invalidation = &id
-}
-
 // ClearFlowInvalidation clears the "flow_invalidation" edge to the Flow entity.
 func (m *BrandMutation) ClearFlowInvalidation() {
 	m.clearedflow_invalidation = true
+	m.clearedFields[brand.FieldFlowInvalidationID] = struct{}{}
 }
 
 // FlowInvalidationCleared reports if the "flow_invalidation" edge to the Flow entity was cleared.
 func (m *BrandMutation) FlowInvalidationCleared() bool {
-	return m.clearedflow_invalidation
-}
-
-// FlowInvalidationID returns the "flow_invalidation" edge ID in the mutation.
-func (m *BrandMutation) FlowInvalidationID() (id int, exists bool) {
-	if m.flow_invalidation != nil {
-		return *m.flow_invalidation, true
-	}
-	return
+	return m.FlowInvalidationIDCleared() || m.clearedflow_invalidation
 }
 
 // FlowInvalidationIDs returns the "flow_invalidation" edge IDs in the mutation.
@@ -547,27 +817,15 @@ func (m *BrandMutation) ResetFlowInvalidation() {
 	m.clearedflow_invalidation = false
 }
 
-// SetFlowRecoveryID sets the "flow_recovery" edge to the Flow entity by id.
-func (m *BrandMutation) SetFlowRecoveryID(id int) {
-	m.flow_recovery = &id
-}
-
 // ClearFlowRecovery clears the "flow_recovery" edge to the Flow entity.
 func (m *BrandMutation) ClearFlowRecovery() {
 	m.clearedflow_recovery = true
+	m.clearedFields[brand.FieldFlowRecoveryID] = struct{}{}
 }
 
 // FlowRecoveryCleared reports if the "flow_recovery" edge to the Flow entity was cleared.
 func (m *BrandMutation) FlowRecoveryCleared() bool {
-	return m.clearedflow_recovery
-}
-
-// FlowRecoveryID returns the "flow_recovery" edge ID in the mutation.
-func (m *BrandMutation) FlowRecoveryID() (id int, exists bool) {
-	if m.flow_recovery != nil {
-		return *m.flow_recovery, true
-	}
-	return
+	return m.FlowRecoveryIDCleared() || m.clearedflow_recovery
 }
 
 // FlowRecoveryIDs returns the "flow_recovery" edge IDs in the mutation.
@@ -586,27 +844,15 @@ func (m *BrandMutation) ResetFlowRecovery() {
 	m.clearedflow_recovery = false
 }
 
-// SetFlowUnenrollmentID sets the "flow_unenrollment" edge to the Flow entity by id.
-func (m *BrandMutation) SetFlowUnenrollmentID(id int) {
-	m.flow_unenrollment = &id
-}
-
 // ClearFlowUnenrollment clears the "flow_unenrollment" edge to the Flow entity.
 func (m *BrandMutation) ClearFlowUnenrollment() {
 	m.clearedflow_unenrollment = true
+	m.clearedFields[brand.FieldFlowUnenrollmentID] = struct{}{}
 }
 
 // FlowUnenrollmentCleared reports if the "flow_unenrollment" edge to the Flow entity was cleared.
 func (m *BrandMutation) FlowUnenrollmentCleared() bool {
-	return m.clearedflow_unenrollment
-}
-
-// FlowUnenrollmentID returns the "flow_unenrollment" edge ID in the mutation.
-func (m *BrandMutation) FlowUnenrollmentID() (id int, exists bool) {
-	if m.flow_unenrollment != nil {
-		return *m.flow_unenrollment, true
-	}
-	return
+	return m.FlowUnenrollmentIDCleared() || m.clearedflow_unenrollment
 }
 
 // FlowUnenrollmentIDs returns the "flow_unenrollment" edge IDs in the mutation.
@@ -625,27 +871,15 @@ func (m *BrandMutation) ResetFlowUnenrollment() {
 	m.clearedflow_unenrollment = false
 }
 
-// SetFlowUserSettingsID sets the "flow_user_settings" edge to the Flow entity by id.
-func (m *BrandMutation) SetFlowUserSettingsID(id int) {
-	m.flow_user_settings = &id
-}
-
 // ClearFlowUserSettings clears the "flow_user_settings" edge to the Flow entity.
 func (m *BrandMutation) ClearFlowUserSettings() {
 	m.clearedflow_user_settings = true
+	m.clearedFields[brand.FieldFlowUserSettingsID] = struct{}{}
 }
 
 // FlowUserSettingsCleared reports if the "flow_user_settings" edge to the Flow entity was cleared.
 func (m *BrandMutation) FlowUserSettingsCleared() bool {
-	return m.clearedflow_user_settings
-}
-
-// FlowUserSettingsID returns the "flow_user_settings" edge ID in the mutation.
-func (m *BrandMutation) FlowUserSettingsID() (id int, exists bool) {
-	if m.flow_user_settings != nil {
-		return *m.flow_user_settings, true
-	}
-	return
+	return m.FlowUserSettingsIDCleared() || m.clearedflow_user_settings
 }
 
 // FlowUserSettingsIDs returns the "flow_user_settings" edge IDs in the mutation.
@@ -664,27 +898,15 @@ func (m *BrandMutation) ResetFlowUserSettings() {
 	m.clearedflow_user_settings = false
 }
 
-// SetFlowDeviceCodeID sets the "flow_device_code" edge to the Flow entity by id.
-func (m *BrandMutation) SetFlowDeviceCodeID(id int) {
-	m.flow_device_code = &id
-}
-
 // ClearFlowDeviceCode clears the "flow_device_code" edge to the Flow entity.
 func (m *BrandMutation) ClearFlowDeviceCode() {
 	m.clearedflow_device_code = true
+	m.clearedFields[brand.FieldFlowDeviceCodeID] = struct{}{}
 }
 
 // FlowDeviceCodeCleared reports if the "flow_device_code" edge to the Flow entity was cleared.
 func (m *BrandMutation) FlowDeviceCodeCleared() bool {
-	return m.clearedflow_device_code
-}
-
-// FlowDeviceCodeID returns the "flow_device_code" edge ID in the mutation.
-func (m *BrandMutation) FlowDeviceCodeID() (id int, exists bool) {
-	if m.flow_device_code != nil {
-		return *m.flow_device_code, true
-	}
-	return
+	return m.FlowDeviceCodeIDCleared() || m.clearedflow_device_code
 }
 
 // FlowDeviceCodeIDs returns the "flow_device_code" edge IDs in the mutation.
@@ -737,7 +959,7 @@ func (m *BrandMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BrandMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, brand.FieldCreatedAt)
 	}
@@ -761,6 +983,24 @@ func (m *BrandMutation) Fields() []string {
 	}
 	if m.attributes != nil {
 		fields = append(fields, brand.FieldAttributes)
+	}
+	if m.flow_authentication != nil {
+		fields = append(fields, brand.FieldFlowAuthenticationID)
+	}
+	if m.flow_invalidation != nil {
+		fields = append(fields, brand.FieldFlowInvalidationID)
+	}
+	if m.flow_recovery != nil {
+		fields = append(fields, brand.FieldFlowRecoveryID)
+	}
+	if m.flow_unenrollment != nil {
+		fields = append(fields, brand.FieldFlowUnenrollmentID)
+	}
+	if m.flow_user_settings != nil {
+		fields = append(fields, brand.FieldFlowUserSettingsID)
+	}
+	if m.flow_device_code != nil {
+		fields = append(fields, brand.FieldFlowDeviceCodeID)
 	}
 	return fields
 }
@@ -786,6 +1026,18 @@ func (m *BrandMutation) Field(name string) (ent.Value, bool) {
 		return m.BrandingFavicon()
 	case brand.FieldAttributes:
 		return m.Attributes()
+	case brand.FieldFlowAuthenticationID:
+		return m.FlowAuthenticationID()
+	case brand.FieldFlowInvalidationID:
+		return m.FlowInvalidationID()
+	case brand.FieldFlowRecoveryID:
+		return m.FlowRecoveryID()
+	case brand.FieldFlowUnenrollmentID:
+		return m.FlowUnenrollmentID()
+	case brand.FieldFlowUserSettingsID:
+		return m.FlowUserSettingsID()
+	case brand.FieldFlowDeviceCodeID:
+		return m.FlowDeviceCodeID()
 	}
 	return nil, false
 }
@@ -811,6 +1063,18 @@ func (m *BrandMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldBrandingFavicon(ctx)
 	case brand.FieldAttributes:
 		return m.OldAttributes(ctx)
+	case brand.FieldFlowAuthenticationID:
+		return m.OldFlowAuthenticationID(ctx)
+	case brand.FieldFlowInvalidationID:
+		return m.OldFlowInvalidationID(ctx)
+	case brand.FieldFlowRecoveryID:
+		return m.OldFlowRecoveryID(ctx)
+	case brand.FieldFlowUnenrollmentID:
+		return m.OldFlowUnenrollmentID(ctx)
+	case brand.FieldFlowUserSettingsID:
+		return m.OldFlowUserSettingsID(ctx)
+	case brand.FieldFlowDeviceCodeID:
+		return m.OldFlowDeviceCodeID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Brand field %s", name)
 }
@@ -876,6 +1140,48 @@ func (m *BrandMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAttributes(v)
 		return nil
+	case brand.FieldFlowAuthenticationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFlowAuthenticationID(v)
+		return nil
+	case brand.FieldFlowInvalidationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFlowInvalidationID(v)
+		return nil
+	case brand.FieldFlowRecoveryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFlowRecoveryID(v)
+		return nil
+	case brand.FieldFlowUnenrollmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFlowUnenrollmentID(v)
+		return nil
+	case brand.FieldFlowUserSettingsID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFlowUserSettingsID(v)
+		return nil
+	case brand.FieldFlowDeviceCodeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFlowDeviceCodeID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Brand field %s", name)
 }
@@ -883,13 +1189,16 @@ func (m *BrandMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *BrandMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *BrandMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
 	return nil, false
 }
 
@@ -905,7 +1214,26 @@ func (m *BrandMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *BrandMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(brand.FieldFlowAuthenticationID) {
+		fields = append(fields, brand.FieldFlowAuthenticationID)
+	}
+	if m.FieldCleared(brand.FieldFlowInvalidationID) {
+		fields = append(fields, brand.FieldFlowInvalidationID)
+	}
+	if m.FieldCleared(brand.FieldFlowRecoveryID) {
+		fields = append(fields, brand.FieldFlowRecoveryID)
+	}
+	if m.FieldCleared(brand.FieldFlowUnenrollmentID) {
+		fields = append(fields, brand.FieldFlowUnenrollmentID)
+	}
+	if m.FieldCleared(brand.FieldFlowUserSettingsID) {
+		fields = append(fields, brand.FieldFlowUserSettingsID)
+	}
+	if m.FieldCleared(brand.FieldFlowDeviceCodeID) {
+		fields = append(fields, brand.FieldFlowDeviceCodeID)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -918,6 +1246,26 @@ func (m *BrandMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *BrandMutation) ClearField(name string) error {
+	switch name {
+	case brand.FieldFlowAuthenticationID:
+		m.ClearFlowAuthenticationID()
+		return nil
+	case brand.FieldFlowInvalidationID:
+		m.ClearFlowInvalidationID()
+		return nil
+	case brand.FieldFlowRecoveryID:
+		m.ClearFlowRecoveryID()
+		return nil
+	case brand.FieldFlowUnenrollmentID:
+		m.ClearFlowUnenrollmentID()
+		return nil
+	case brand.FieldFlowUserSettingsID:
+		m.ClearFlowUserSettingsID()
+		return nil
+	case brand.FieldFlowDeviceCodeID:
+		m.ClearFlowDeviceCodeID()
+		return nil
+	}
 	return fmt.Errorf("unknown Brand nullable field %s", name)
 }
 
@@ -948,6 +1296,24 @@ func (m *BrandMutation) ResetField(name string) error {
 		return nil
 	case brand.FieldAttributes:
 		m.ResetAttributes()
+		return nil
+	case brand.FieldFlowAuthenticationID:
+		m.ResetFlowAuthenticationID()
+		return nil
+	case brand.FieldFlowInvalidationID:
+		m.ResetFlowInvalidationID()
+		return nil
+	case brand.FieldFlowRecoveryID:
+		m.ResetFlowRecoveryID()
+		return nil
+	case brand.FieldFlowUnenrollmentID:
+		m.ResetFlowUnenrollmentID()
+		return nil
+	case brand.FieldFlowUserSettingsID:
+		m.ResetFlowUserSettingsID()
+		return nil
+	case brand.FieldFlowDeviceCodeID:
+		m.ResetFlowDeviceCodeID()
 		return nil
 	}
 	return fmt.Errorf("unknown Brand field %s", name)

@@ -30,6 +30,18 @@ const (
 	FieldBrandingFavicon = "branding_favicon"
 	// FieldAttributes holds the string denoting the attributes field in the database.
 	FieldAttributes = "attributes"
+	// FieldFlowAuthenticationID holds the string denoting the flow_authentication_id field in the database.
+	FieldFlowAuthenticationID = "flow_authentication_id"
+	// FieldFlowInvalidationID holds the string denoting the flow_invalidation_id field in the database.
+	FieldFlowInvalidationID = "flow_invalidation_id"
+	// FieldFlowRecoveryID holds the string denoting the flow_recovery_id field in the database.
+	FieldFlowRecoveryID = "flow_recovery_id"
+	// FieldFlowUnenrollmentID holds the string denoting the flow_unenrollment_id field in the database.
+	FieldFlowUnenrollmentID = "flow_unenrollment_id"
+	// FieldFlowUserSettingsID holds the string denoting the flow_user_settings_id field in the database.
+	FieldFlowUserSettingsID = "flow_user_settings_id"
+	// FieldFlowDeviceCodeID holds the string denoting the flow_device_code_id field in the database.
+	FieldFlowDeviceCodeID = "flow_device_code_id"
 	// EdgeFlowAuthentication holds the string denoting the flow_authentication edge name in mutations.
 	EdgeFlowAuthentication = "flow_authentication"
 	// EdgeFlowInvalidation holds the string denoting the flow_invalidation edge name in mutations.
@@ -50,42 +62,42 @@ const (
 	// It exists in this package in order to avoid circular dependency with the "flow" package.
 	FlowAuthenticationInverseTable = "flows"
 	// FlowAuthenticationColumn is the table column denoting the flow_authentication relation/edge.
-	FlowAuthenticationColumn = "flow_authentication_brands"
+	FlowAuthenticationColumn = "flow_authentication_id"
 	// FlowInvalidationTable is the table that holds the flow_invalidation relation/edge.
 	FlowInvalidationTable = "brands"
 	// FlowInvalidationInverseTable is the table name for the Flow entity.
 	// It exists in this package in order to avoid circular dependency with the "flow" package.
 	FlowInvalidationInverseTable = "flows"
 	// FlowInvalidationColumn is the table column denoting the flow_invalidation relation/edge.
-	FlowInvalidationColumn = "flow_invalidation_brands"
+	FlowInvalidationColumn = "flow_invalidation_id"
 	// FlowRecoveryTable is the table that holds the flow_recovery relation/edge.
 	FlowRecoveryTable = "brands"
 	// FlowRecoveryInverseTable is the table name for the Flow entity.
 	// It exists in this package in order to avoid circular dependency with the "flow" package.
 	FlowRecoveryInverseTable = "flows"
 	// FlowRecoveryColumn is the table column denoting the flow_recovery relation/edge.
-	FlowRecoveryColumn = "flow_recovery_brands"
+	FlowRecoveryColumn = "flow_recovery_id"
 	// FlowUnenrollmentTable is the table that holds the flow_unenrollment relation/edge.
 	FlowUnenrollmentTable = "brands"
 	// FlowUnenrollmentInverseTable is the table name for the Flow entity.
 	// It exists in this package in order to avoid circular dependency with the "flow" package.
 	FlowUnenrollmentInverseTable = "flows"
 	// FlowUnenrollmentColumn is the table column denoting the flow_unenrollment relation/edge.
-	FlowUnenrollmentColumn = "flow_unenrollment_brands"
+	FlowUnenrollmentColumn = "flow_unenrollment_id"
 	// FlowUserSettingsTable is the table that holds the flow_user_settings relation/edge.
 	FlowUserSettingsTable = "brands"
 	// FlowUserSettingsInverseTable is the table name for the Flow entity.
 	// It exists in this package in order to avoid circular dependency with the "flow" package.
 	FlowUserSettingsInverseTable = "flows"
 	// FlowUserSettingsColumn is the table column denoting the flow_user_settings relation/edge.
-	FlowUserSettingsColumn = "flow_user_settings_brands"
+	FlowUserSettingsColumn = "flow_user_settings_id"
 	// FlowDeviceCodeTable is the table that holds the flow_device_code relation/edge.
 	FlowDeviceCodeTable = "brands"
 	// FlowDeviceCodeInverseTable is the table name for the Flow entity.
 	// It exists in this package in order to avoid circular dependency with the "flow" package.
 	FlowDeviceCodeInverseTable = "flows"
 	// FlowDeviceCodeColumn is the table column denoting the flow_device_code relation/edge.
-	FlowDeviceCodeColumn = "flow_device_code_brands"
+	FlowDeviceCodeColumn = "flow_device_code_id"
 )
 
 // Columns holds all SQL columns for brand fields.
@@ -99,28 +111,18 @@ var Columns = []string{
 	FieldBrandingLogo,
 	FieldBrandingFavicon,
 	FieldAttributes,
-}
-
-// ForeignKeys holds the SQL foreign-keys that are owned by the "brands"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"flow_authentication_brands",
-	"flow_invalidation_brands",
-	"flow_recovery_brands",
-	"flow_unenrollment_brands",
-	"flow_user_settings_brands",
-	"flow_device_code_brands",
+	FieldFlowAuthenticationID,
+	FieldFlowInvalidationID,
+	FieldFlowRecoveryID,
+	FieldFlowUnenrollmentID,
+	FieldFlowUserSettingsID,
+	FieldFlowDeviceCodeID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -195,6 +197,36 @@ func ByBrandingLogo(opts ...sql.OrderTermOption) OrderOption {
 // ByBrandingFavicon orders the results by the branding_favicon field.
 func ByBrandingFavicon(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBrandingFavicon, opts...).ToFunc()
+}
+
+// ByFlowAuthenticationID orders the results by the flow_authentication_id field.
+func ByFlowAuthenticationID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFlowAuthenticationID, opts...).ToFunc()
+}
+
+// ByFlowInvalidationID orders the results by the flow_invalidation_id field.
+func ByFlowInvalidationID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFlowInvalidationID, opts...).ToFunc()
+}
+
+// ByFlowRecoveryID orders the results by the flow_recovery_id field.
+func ByFlowRecoveryID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFlowRecoveryID, opts...).ToFunc()
+}
+
+// ByFlowUnenrollmentID orders the results by the flow_unenrollment_id field.
+func ByFlowUnenrollmentID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFlowUnenrollmentID, opts...).ToFunc()
+}
+
+// ByFlowUserSettingsID orders the results by the flow_user_settings_id field.
+func ByFlowUserSettingsID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFlowUserSettingsID, opts...).ToFunc()
+}
+
+// ByFlowDeviceCodeID orders the results by the flow_device_code_id field.
+func ByFlowDeviceCodeID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFlowDeviceCodeID, opts...).ToFunc()
 }
 
 // ByFlowAuthenticationField orders the results by flow_authentication field.

@@ -90,6 +90,36 @@ func BrandingFavicon(v string) predicate.Brand {
 	return predicate.Brand(sql.FieldEQ(FieldBrandingFavicon, v))
 }
 
+// FlowAuthenticationID applies equality check predicate on the "flow_authentication_id" field. It's identical to FlowAuthenticationIDEQ.
+func FlowAuthenticationID(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldEQ(FieldFlowAuthenticationID, v))
+}
+
+// FlowInvalidationID applies equality check predicate on the "flow_invalidation_id" field. It's identical to FlowInvalidationIDEQ.
+func FlowInvalidationID(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldEQ(FieldFlowInvalidationID, v))
+}
+
+// FlowRecoveryID applies equality check predicate on the "flow_recovery_id" field. It's identical to FlowRecoveryIDEQ.
+func FlowRecoveryID(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldEQ(FieldFlowRecoveryID, v))
+}
+
+// FlowUnenrollmentID applies equality check predicate on the "flow_unenrollment_id" field. It's identical to FlowUnenrollmentIDEQ.
+func FlowUnenrollmentID(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldEQ(FieldFlowUnenrollmentID, v))
+}
+
+// FlowUserSettingsID applies equality check predicate on the "flow_user_settings_id" field. It's identical to FlowUserSettingsIDEQ.
+func FlowUserSettingsID(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldEQ(FieldFlowUserSettingsID, v))
+}
+
+// FlowDeviceCodeID applies equality check predicate on the "flow_device_code_id" field. It's identical to FlowDeviceCodeIDEQ.
+func FlowDeviceCodeID(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldEQ(FieldFlowDeviceCodeID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Brand {
 	return predicate.Brand(sql.FieldEQ(FieldCreatedAt, v))
@@ -438,6 +468,186 @@ func BrandingFaviconEqualFold(v string) predicate.Brand {
 // BrandingFaviconContainsFold applies the ContainsFold predicate on the "branding_favicon" field.
 func BrandingFaviconContainsFold(v string) predicate.Brand {
 	return predicate.Brand(sql.FieldContainsFold(FieldBrandingFavicon, v))
+}
+
+// FlowAuthenticationIDEQ applies the EQ predicate on the "flow_authentication_id" field.
+func FlowAuthenticationIDEQ(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldEQ(FieldFlowAuthenticationID, v))
+}
+
+// FlowAuthenticationIDNEQ applies the NEQ predicate on the "flow_authentication_id" field.
+func FlowAuthenticationIDNEQ(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldNEQ(FieldFlowAuthenticationID, v))
+}
+
+// FlowAuthenticationIDIn applies the In predicate on the "flow_authentication_id" field.
+func FlowAuthenticationIDIn(vs ...int) predicate.Brand {
+	return predicate.Brand(sql.FieldIn(FieldFlowAuthenticationID, vs...))
+}
+
+// FlowAuthenticationIDNotIn applies the NotIn predicate on the "flow_authentication_id" field.
+func FlowAuthenticationIDNotIn(vs ...int) predicate.Brand {
+	return predicate.Brand(sql.FieldNotIn(FieldFlowAuthenticationID, vs...))
+}
+
+// FlowAuthenticationIDIsNil applies the IsNil predicate on the "flow_authentication_id" field.
+func FlowAuthenticationIDIsNil() predicate.Brand {
+	return predicate.Brand(sql.FieldIsNull(FieldFlowAuthenticationID))
+}
+
+// FlowAuthenticationIDNotNil applies the NotNil predicate on the "flow_authentication_id" field.
+func FlowAuthenticationIDNotNil() predicate.Brand {
+	return predicate.Brand(sql.FieldNotNull(FieldFlowAuthenticationID))
+}
+
+// FlowInvalidationIDEQ applies the EQ predicate on the "flow_invalidation_id" field.
+func FlowInvalidationIDEQ(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldEQ(FieldFlowInvalidationID, v))
+}
+
+// FlowInvalidationIDNEQ applies the NEQ predicate on the "flow_invalidation_id" field.
+func FlowInvalidationIDNEQ(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldNEQ(FieldFlowInvalidationID, v))
+}
+
+// FlowInvalidationIDIn applies the In predicate on the "flow_invalidation_id" field.
+func FlowInvalidationIDIn(vs ...int) predicate.Brand {
+	return predicate.Brand(sql.FieldIn(FieldFlowInvalidationID, vs...))
+}
+
+// FlowInvalidationIDNotIn applies the NotIn predicate on the "flow_invalidation_id" field.
+func FlowInvalidationIDNotIn(vs ...int) predicate.Brand {
+	return predicate.Brand(sql.FieldNotIn(FieldFlowInvalidationID, vs...))
+}
+
+// FlowInvalidationIDIsNil applies the IsNil predicate on the "flow_invalidation_id" field.
+func FlowInvalidationIDIsNil() predicate.Brand {
+	return predicate.Brand(sql.FieldIsNull(FieldFlowInvalidationID))
+}
+
+// FlowInvalidationIDNotNil applies the NotNil predicate on the "flow_invalidation_id" field.
+func FlowInvalidationIDNotNil() predicate.Brand {
+	return predicate.Brand(sql.FieldNotNull(FieldFlowInvalidationID))
+}
+
+// FlowRecoveryIDEQ applies the EQ predicate on the "flow_recovery_id" field.
+func FlowRecoveryIDEQ(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldEQ(FieldFlowRecoveryID, v))
+}
+
+// FlowRecoveryIDNEQ applies the NEQ predicate on the "flow_recovery_id" field.
+func FlowRecoveryIDNEQ(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldNEQ(FieldFlowRecoveryID, v))
+}
+
+// FlowRecoveryIDIn applies the In predicate on the "flow_recovery_id" field.
+func FlowRecoveryIDIn(vs ...int) predicate.Brand {
+	return predicate.Brand(sql.FieldIn(FieldFlowRecoveryID, vs...))
+}
+
+// FlowRecoveryIDNotIn applies the NotIn predicate on the "flow_recovery_id" field.
+func FlowRecoveryIDNotIn(vs ...int) predicate.Brand {
+	return predicate.Brand(sql.FieldNotIn(FieldFlowRecoveryID, vs...))
+}
+
+// FlowRecoveryIDIsNil applies the IsNil predicate on the "flow_recovery_id" field.
+func FlowRecoveryIDIsNil() predicate.Brand {
+	return predicate.Brand(sql.FieldIsNull(FieldFlowRecoveryID))
+}
+
+// FlowRecoveryIDNotNil applies the NotNil predicate on the "flow_recovery_id" field.
+func FlowRecoveryIDNotNil() predicate.Brand {
+	return predicate.Brand(sql.FieldNotNull(FieldFlowRecoveryID))
+}
+
+// FlowUnenrollmentIDEQ applies the EQ predicate on the "flow_unenrollment_id" field.
+func FlowUnenrollmentIDEQ(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldEQ(FieldFlowUnenrollmentID, v))
+}
+
+// FlowUnenrollmentIDNEQ applies the NEQ predicate on the "flow_unenrollment_id" field.
+func FlowUnenrollmentIDNEQ(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldNEQ(FieldFlowUnenrollmentID, v))
+}
+
+// FlowUnenrollmentIDIn applies the In predicate on the "flow_unenrollment_id" field.
+func FlowUnenrollmentIDIn(vs ...int) predicate.Brand {
+	return predicate.Brand(sql.FieldIn(FieldFlowUnenrollmentID, vs...))
+}
+
+// FlowUnenrollmentIDNotIn applies the NotIn predicate on the "flow_unenrollment_id" field.
+func FlowUnenrollmentIDNotIn(vs ...int) predicate.Brand {
+	return predicate.Brand(sql.FieldNotIn(FieldFlowUnenrollmentID, vs...))
+}
+
+// FlowUnenrollmentIDIsNil applies the IsNil predicate on the "flow_unenrollment_id" field.
+func FlowUnenrollmentIDIsNil() predicate.Brand {
+	return predicate.Brand(sql.FieldIsNull(FieldFlowUnenrollmentID))
+}
+
+// FlowUnenrollmentIDNotNil applies the NotNil predicate on the "flow_unenrollment_id" field.
+func FlowUnenrollmentIDNotNil() predicate.Brand {
+	return predicate.Brand(sql.FieldNotNull(FieldFlowUnenrollmentID))
+}
+
+// FlowUserSettingsIDEQ applies the EQ predicate on the "flow_user_settings_id" field.
+func FlowUserSettingsIDEQ(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldEQ(FieldFlowUserSettingsID, v))
+}
+
+// FlowUserSettingsIDNEQ applies the NEQ predicate on the "flow_user_settings_id" field.
+func FlowUserSettingsIDNEQ(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldNEQ(FieldFlowUserSettingsID, v))
+}
+
+// FlowUserSettingsIDIn applies the In predicate on the "flow_user_settings_id" field.
+func FlowUserSettingsIDIn(vs ...int) predicate.Brand {
+	return predicate.Brand(sql.FieldIn(FieldFlowUserSettingsID, vs...))
+}
+
+// FlowUserSettingsIDNotIn applies the NotIn predicate on the "flow_user_settings_id" field.
+func FlowUserSettingsIDNotIn(vs ...int) predicate.Brand {
+	return predicate.Brand(sql.FieldNotIn(FieldFlowUserSettingsID, vs...))
+}
+
+// FlowUserSettingsIDIsNil applies the IsNil predicate on the "flow_user_settings_id" field.
+func FlowUserSettingsIDIsNil() predicate.Brand {
+	return predicate.Brand(sql.FieldIsNull(FieldFlowUserSettingsID))
+}
+
+// FlowUserSettingsIDNotNil applies the NotNil predicate on the "flow_user_settings_id" field.
+func FlowUserSettingsIDNotNil() predicate.Brand {
+	return predicate.Brand(sql.FieldNotNull(FieldFlowUserSettingsID))
+}
+
+// FlowDeviceCodeIDEQ applies the EQ predicate on the "flow_device_code_id" field.
+func FlowDeviceCodeIDEQ(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldEQ(FieldFlowDeviceCodeID, v))
+}
+
+// FlowDeviceCodeIDNEQ applies the NEQ predicate on the "flow_device_code_id" field.
+func FlowDeviceCodeIDNEQ(v int) predicate.Brand {
+	return predicate.Brand(sql.FieldNEQ(FieldFlowDeviceCodeID, v))
+}
+
+// FlowDeviceCodeIDIn applies the In predicate on the "flow_device_code_id" field.
+func FlowDeviceCodeIDIn(vs ...int) predicate.Brand {
+	return predicate.Brand(sql.FieldIn(FieldFlowDeviceCodeID, vs...))
+}
+
+// FlowDeviceCodeIDNotIn applies the NotIn predicate on the "flow_device_code_id" field.
+func FlowDeviceCodeIDNotIn(vs ...int) predicate.Brand {
+	return predicate.Brand(sql.FieldNotIn(FieldFlowDeviceCodeID, vs...))
+}
+
+// FlowDeviceCodeIDIsNil applies the IsNil predicate on the "flow_device_code_id" field.
+func FlowDeviceCodeIDIsNil() predicate.Brand {
+	return predicate.Brand(sql.FieldIsNull(FieldFlowDeviceCodeID))
+}
+
+// FlowDeviceCodeIDNotNil applies the NotNil predicate on the "flow_device_code_id" field.
+func FlowDeviceCodeIDNotNil() predicate.Brand {
+	return predicate.Brand(sql.FieldNotNull(FieldFlowDeviceCodeID))
 }
 
 // HasFlowAuthentication applies the HasEdge predicate on the "flow_authentication" edge.

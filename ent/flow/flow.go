@@ -97,42 +97,42 @@ const (
 	// It exists in this package in order to avoid circular dependency with the "brand" package.
 	AuthenticationBrandsInverseTable = "brands"
 	// AuthenticationBrandsColumn is the table column denoting the authentication_brands relation/edge.
-	AuthenticationBrandsColumn = "flow_authentication_brands"
+	AuthenticationBrandsColumn = "flow_authentication_id"
 	// InvalidationBrandsTable is the table that holds the invalidation_brands relation/edge.
 	InvalidationBrandsTable = "brands"
 	// InvalidationBrandsInverseTable is the table name for the Brand entity.
 	// It exists in this package in order to avoid circular dependency with the "brand" package.
 	InvalidationBrandsInverseTable = "brands"
 	// InvalidationBrandsColumn is the table column denoting the invalidation_brands relation/edge.
-	InvalidationBrandsColumn = "flow_invalidation_brands"
+	InvalidationBrandsColumn = "flow_invalidation_id"
 	// RecoveryBrandsTable is the table that holds the recovery_brands relation/edge.
 	RecoveryBrandsTable = "brands"
 	// RecoveryBrandsInverseTable is the table name for the Brand entity.
 	// It exists in this package in order to avoid circular dependency with the "brand" package.
 	RecoveryBrandsInverseTable = "brands"
 	// RecoveryBrandsColumn is the table column denoting the recovery_brands relation/edge.
-	RecoveryBrandsColumn = "flow_recovery_brands"
+	RecoveryBrandsColumn = "flow_recovery_id"
 	// UnenrollmentBrandsTable is the table that holds the unenrollment_brands relation/edge.
 	UnenrollmentBrandsTable = "brands"
 	// UnenrollmentBrandsInverseTable is the table name for the Brand entity.
 	// It exists in this package in order to avoid circular dependency with the "brand" package.
 	UnenrollmentBrandsInverseTable = "brands"
 	// UnenrollmentBrandsColumn is the table column denoting the unenrollment_brands relation/edge.
-	UnenrollmentBrandsColumn = "flow_unenrollment_brands"
+	UnenrollmentBrandsColumn = "flow_unenrollment_id"
 	// UserSettingsBrandsTable is the table that holds the user_settings_brands relation/edge.
 	UserSettingsBrandsTable = "brands"
 	// UserSettingsBrandsInverseTable is the table name for the Brand entity.
 	// It exists in this package in order to avoid circular dependency with the "brand" package.
 	UserSettingsBrandsInverseTable = "brands"
 	// UserSettingsBrandsColumn is the table column denoting the user_settings_brands relation/edge.
-	UserSettingsBrandsColumn = "flow_user_settings_brands"
+	UserSettingsBrandsColumn = "flow_user_settings_id"
 	// DeviceCodeBrandsTable is the table that holds the device_code_brands relation/edge.
 	DeviceCodeBrandsTable = "brands"
 	// DeviceCodeBrandsInverseTable is the table name for the Brand entity.
 	// It exists in this package in order to avoid circular dependency with the "brand" package.
 	DeviceCodeBrandsInverseTable = "brands"
 	// DeviceCodeBrandsColumn is the table column denoting the device_code_brands relation/edge.
-	DeviceCodeBrandsColumn = "flow_device_code_brands"
+	DeviceCodeBrandsColumn = "flow_device_code_id"
 )
 
 // Columns holds all SQL columns for flow fields.

@@ -20,12 +20,12 @@ var (
 		{Name: "branding_logo", Type: field.TypeString, Size: 2000, Default: ""},
 		{Name: "branding_favicon", Type: field.TypeString, Size: 2000, Default: ""},
 		{Name: "attributes", Type: field.TypeJSON},
-		{Name: "flow_authentication_brands", Type: field.TypeInt, Nullable: true},
-		{Name: "flow_invalidation_brands", Type: field.TypeInt, Nullable: true},
-		{Name: "flow_recovery_brands", Type: field.TypeInt, Nullable: true},
-		{Name: "flow_unenrollment_brands", Type: field.TypeInt, Nullable: true},
-		{Name: "flow_user_settings_brands", Type: field.TypeInt, Nullable: true},
-		{Name: "flow_device_code_brands", Type: field.TypeInt, Nullable: true},
+		{Name: "flow_authentication_id", Type: field.TypeInt, Nullable: true},
+		{Name: "flow_invalidation_id", Type: field.TypeInt, Nullable: true},
+		{Name: "flow_recovery_id", Type: field.TypeInt, Nullable: true},
+		{Name: "flow_unenrollment_id", Type: field.TypeInt, Nullable: true},
+		{Name: "flow_user_settings_id", Type: field.TypeInt, Nullable: true},
+		{Name: "flow_device_code_id", Type: field.TypeInt, Nullable: true},
 	}
 	// BrandsTable holds the schema information for the "brands" table.
 	BrandsTable = &schema.Table{

@@ -48,6 +48,12 @@ func (Brand) Fields() []ent.Field {
 		field.JSON("attributes", map[string]any{}).
 			Default(map[string]any{}).
 			Annotations(entgql.Type("Map")),
+		field.Int("flow_authentication_id").Optional().Nillable(),
+		field.Int("flow_invalidation_id").Optional().Nillable(),
+		field.Int("flow_recovery_id").Optional().Nillable(),
+		field.Int("flow_unenrollment_id").Optional().Nillable(),
+		field.Int("flow_user_settings_id").Optional().Nillable(),
+		field.Int("flow_device_code_id").Optional().Nillable(),
 	}
 }
 
@@ -55,12 +61,12 @@ func (Brand) Fields() []ent.Field {
 // on this brand; a flow a brand uses cannot be deleted.
 func (Brand) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("flow_authentication", Flow.Type).Ref("authentication_brands").Unique(),
-		edge.From("flow_invalidation", Flow.Type).Ref("invalidation_brands").Unique(),
-		edge.From("flow_recovery", Flow.Type).Ref("recovery_brands").Unique(),
-		edge.From("flow_unenrollment", Flow.Type).Ref("unenrollment_brands").Unique(),
-		edge.From("flow_user_settings", Flow.Type).Ref("user_settings_brands").Unique(),
-		edge.From("flow_device_code", Flow.Type).Ref("device_code_brands").Unique(),
+		edge.From("flow_authentication", Flow.Type).Ref("authentication_brands").Field("flow_authentication_id").Unique(),
+		edge.From("flow_invalidation", Flow.Type).Ref("invalidation_brands").Field("flow_invalidation_id").Unique(),
+		edge.From("flow_recovery", Flow.Type).Ref("recovery_brands").Field("flow_recovery_id").Unique(),
+		edge.From("flow_unenrollment", Flow.Type).Ref("unenrollment_brands").Field("flow_unenrollment_id").Unique(),
+		edge.From("flow_user_settings", Flow.Type).Ref("user_settings_brands").Field("flow_user_settings_id").Unique(),
+		edge.From("flow_device_code", Flow.Type).Ref("device_code_brands").Field("flow_device_code_id").Unique(),
 	}
 }
 

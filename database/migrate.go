@@ -1,0 +1,142 @@
+package database
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"entgo.io/ent/dialect"
+	"github.com/golang-migrate/migrate/v4"
+	migratepgx "github.com/golang-migrate/migrate/v4/database/pgx/v5"
+	migratesqlite "github.com/golang-migrate/migrate/v4/database/sqlite"
+	"github.com/golang-migrate/migrate/v4/source/iofs"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/gatehouse-id/gatehouse/ent/migrate/migrations"
+)
+
+// migrationLock is the PostgreSQL advisory lock key held while migrating, so
+// that servers starting together migrate one after the other.
+const migrationLock = 0x6761746568 // "gateh"
+
+// Migrate brings the schema up to date: Gatehouse's versioned migrations,
+// then River's. It is safe to call from several processes at once, and a
+// no-op when nothing is pending. Migrations only ever add or transform; none
+// drops data (see ent/migrate/migrations).
+func (db *DB) Migrate(ctx context.Context) error {
+	if db.Dialect == dialect.Postgres {
+		conn, err := db.Pool.Acquire(ctx)
+		if err != nil {
+			return fmt.Errorf("acquire connection for migration lock: %w", err)
+		}
+		defer conn.Release()
+		if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", migrationLock); err != nil {
+			return fmt.Errorf("take migration lock: %w", err)
+		}
+		defer func() {
+			// A fresh context: the lock must be released even if ctx is done.
+			_, _ = conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLock)
+		}()
+	}
+	if err := db.migrateSchema(); err != nil {
+		return err
+	}
+	return db.migrateRiver(ctx)
+}
+
+// migrateSchema applies ent/migrate/migrations through golang-migrate, on a
+// handle of its own because golang-migrate closes the handle it is given.
+func (db *DB) migrateSchema() error {
+	src, err := migrations.FS(db.Dialect)
+	if err != nil {
+		return err
+	}
+	source, err := iofs.New(src, ".")
+	if err != nil {
+		return fmt.Errorf("read migrations: %w", err)
+	}
+	var m *migrate.Migrate
+	switch db.Dialect {
+	case dialect.Postgres:
+		handle := stdlib.OpenDB(*db.connCfg.ConnConfig)
+		driver, err := migratepgx.WithInstance(handle, &migratepgx.Config{MigrationsTable: "gatehouse_migrations"})
+		if err != nil {
+			_ = handle.Close()
+			return fmt.Errorf("prepare postgres migrations: %w", err)
+		}
+		m, err = migrate.NewWithInstance("iofs", source, "pgx", driver)
+		if err != nil {
+			return fmt.Errorf("prepare postgres migrations: %w", err)
+		}
+	default:
+		handle, err := sql.Open("sqlite", db.sqliteDSN)
+		if err != nil {
+			return fmt.Errorf("open sqlite for migration: %w", err)
+		}
+		driver, err := migratesqlite.WithInstance(handle, &migratesqlite.Config{MigrationsTable: "gatehouse_migrations"})
+		if err != nil {
+			_ = handle.Close()
+			return fmt.Errorf("prepare sqlite migrations: %w", err)
+		}
+		m, err = migrate.NewWithInstance("iofs", source, "sqlite", driver)
+		if err != nil {
+			return fmt.Errorf("prepare sqlite migrations: %w", err)
+		}
+	}
+	m.Log = migrateLogger{db.logger}
+	defer m.Close()
+	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	version, dirty, err := m.Version()
+	if err != nil && !errors.Is(err, migrate.ErrNilVersion) {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if dirty {
+		return fmt.Errorf("schema version %d is dirty: a migration failed half-way; restore a backup", version)
+	}
+	db.logger.Info("database schema up to date", "dialect", db.Dialect, "version", version)
+	return nil
+}
+
+// migrateRiver applies River's own migrations with its driver for the dialect.
+func (db *DB) migrateRiver(ctx context.Context) error {
+	var res *rivermigrate.MigrateResult
+	var err error
+	cfg := &rivermigrate.Config{Logger: db.logger}
+	if db.Dialect == dialect.Postgres {
+		var m *rivermigrate.Migrator[pgx.Tx]
+		m, err = rivermigrate.New(riverpgxv5.New(db.Pool), cfg)
+		if err == nil {
+			res, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		}
+	} else {
+		var m *rivermigrate.Migrator[*sql.Tx]
+		m, err = rivermigrate.New(riversqlite.New(db.RiverSQL), cfg)
+		if err == nil {
+			res, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("apply job queue migrations: %w", err)
+	}
+	if len(res.Versions) > 0 {
+		db.logger.Info("job queue migrated", "applied", len(res.Versions))
+	}
+	return nil
+}
+
+// migrateLogger adapts slog to golang-migrate's logger.
+type migrateLogger struct{ l *slog.Logger }
+
+func (m migrateLogger) Printf(format string, v ...any) {
+	m.l.Info("migration", "detail", fmt.Sprintf(format, v...))
+}
+
+func (m migrateLogger) Verbose() bool { return false }
