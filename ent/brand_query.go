@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -540,6 +541,12 @@ func (_q *BrandQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if brand.Policy == nil {
+		return errors.New("ent: uninitialized brand.Policy (forgotten import ent/runtime?)")
+	}
+	if err := brand.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -503,7 +503,8 @@ func (c *BrandClient) QueryFlowDeviceCode(_m *Brand) *FlowQuery {
 
 // Hooks returns the client hooks.
 func (c *BrandClient) Hooks() []Hook {
-	return c.hooks.Brand
+	hooks := c.hooks.Brand
+	return append(hooks[:len(hooks):len(hooks)], brand.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -748,7 +749,8 @@ func (c *ConfigReferenceClient) QueryTargetUser(_m *ConfigReference) *UserQuery 
 
 // Hooks returns the client hooks.
 func (c *ConfigReferenceClient) Hooks() []Hook {
-	return c.hooks.ConfigReference
+	hooks := c.hooks.ConfigReference
+	return append(hooks[:len(hooks):len(hooks)], configreference.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -881,7 +883,8 @@ func (c *EventClient) GetX(ctx context.Context, id int) *Event {
 
 // Hooks returns the client hooks.
 func (c *EventClient) Hooks() []Hook {
-	return c.hooks.Event
+	hooks := c.hooks.Event
+	return append(hooks[:len(hooks):len(hooks)], event.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1174,7 +1177,8 @@ func (c *FlowClient) QueryDeviceCodeBrands(_m *Flow) *BrandQuery {
 
 // Hooks returns the client hooks.
 func (c *FlowClient) Hooks() []Hook {
-	return c.hooks.Flow
+	hooks := c.hooks.Flow
+	return append(hooks[:len(hooks):len(hooks)], flow.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1355,7 +1359,8 @@ func (c *FlowStageBindingClient) QueryPolicyBindings(_m *FlowStageBinding) *Poli
 
 // Hooks returns the client hooks.
 func (c *FlowStageBindingClient) Hooks() []Hook {
-	return c.hooks.FlowStageBinding
+	hooks := c.hooks.FlowStageBinding
+	return append(hooks[:len(hooks):len(hooks)], flowstagebinding.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1520,7 +1525,8 @@ func (c *FlowTokenClient) QueryUser(_m *FlowToken) *UserQuery {
 
 // Hooks returns the client hooks.
 func (c *FlowTokenClient) Hooks() []Hook {
-	return c.hooks.FlowToken
+	hooks := c.hooks.FlowToken
+	return append(hooks[:len(hooks):len(hooks)], flowtoken.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1733,7 +1739,8 @@ func (c *GroupClient) QueryConfigReferrers(_m *Group) *ConfigReferenceQuery {
 
 // Hooks returns the client hooks.
 func (c *GroupClient) Hooks() []Hook {
-	return c.hooks.Group
+	hooks := c.hooks.Group
+	return append(hooks[:len(hooks):len(hooks)], group.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1946,7 +1953,8 @@ func (c *PolicyBindingClient) QueryFlowStageBinding(_m *PolicyBinding) *FlowStag
 
 // Hooks returns the client hooks.
 func (c *PolicyBindingClient) Hooks() []Hook {
-	return c.hooks.PolicyBinding
+	hooks := c.hooks.PolicyBinding
+	return append(hooks[:len(hooks):len(hooks)], policybinding.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2127,7 +2135,8 @@ func (c *PolicyDefinitionClient) QueryConfigReferrers(_m *PolicyDefinition) *Con
 
 // Hooks returns the client hooks.
 func (c *PolicyDefinitionClient) Hooks() []Hook {
-	return c.hooks.PolicyDefinition
+	hooks := c.hooks.PolicyDefinition
+	return append(hooks[:len(hooks):len(hooks)], policydefinition.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2308,7 +2317,8 @@ func (c *StageClient) QueryConfigReferrers(_m *Stage) *ConfigReferenceQuery {
 
 // Hooks returns the client hooks.
 func (c *StageClient) Hooks() []Hook {
-	return c.hooks.Stage
+	hooks := c.hooks.Stage
+	return append(hooks[:len(hooks):len(hooks)], stage.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2457,7 +2467,8 @@ func (c *TokenClient) QueryUser(_m *Token) *UserQuery {
 
 // Hooks returns the client hooks.
 func (c *TokenClient) Hooks() []Hook {
-	return c.hooks.Token
+	hooks := c.hooks.Token
+	return append(hooks[:len(hooks):len(hooks)], token.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2670,7 +2681,8 @@ func (c *UserClient) QueryConfigReferrers(_m *User) *ConfigReferenceQuery {
 
 // Hooks returns the client hooks.
 func (c *UserClient) Hooks() []Hook {
-	return c.hooks.User
+	hooks := c.hooks.User
+	return append(hooks[:len(hooks):len(hooks)], user.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.

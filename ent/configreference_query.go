@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -579,6 +580,12 @@ func (_q *ConfigReferenceQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if configreference.Policy == nil {
+		return errors.New("ent: uninitialized configreference.Policy (forgotten import ent/runtime?)")
+	}
+	if err := configreference.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

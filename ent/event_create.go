@@ -118,7 +118,9 @@ func (_c *EventCreate) Mutation() *EventMutation {
 
 // Save creates the Event in the database.
 func (_c *EventCreate) Save(ctx context.Context) (*Event, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -145,7 +147,7 @@ func (_c *EventCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *EventCreate) defaults() {
+func (_c *EventCreate) defaults() error {
 	if _, ok := _c.mutation.Username(); !ok {
 		v := event.DefaultUsername
 		_c.mutation.SetUsername(v)
@@ -163,9 +165,13 @@ func (_c *EventCreate) defaults() {
 		_c.mutation.SetContext(v)
 	}
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if event.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized event.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := event.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

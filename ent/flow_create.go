@@ -321,7 +321,9 @@ func (_c *FlowCreate) Mutation() *FlowMutation {
 
 // Save creates the Flow in the database.
 func (_c *FlowCreate) Save(ctx context.Context) (*Flow, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -348,12 +350,18 @@ func (_c *FlowCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *FlowCreate) defaults() {
+func (_c *FlowCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if flow.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized flow.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := flow.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if flow.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized flow.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := flow.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -381,6 +389,7 @@ func (_c *FlowCreate) defaults() {
 		v := flow.DefaultPolicyEngineMode
 		_c.mutation.SetPolicyEngineMode(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -695,6 +696,12 @@ func (_q *FlowQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if flow.Policy == nil {
+		return errors.New("ent: uninitialized flow.Policy (forgotten import ent/runtime?)")
+	}
+	if err := flow.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

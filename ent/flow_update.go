@@ -547,7 +547,9 @@ func (_u *FlowUpdate) RemoveDeviceCodeBrands(v ...*Brand) *FlowUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *FlowUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -574,11 +576,15 @@ func (_u *FlowUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *FlowUpdate) defaults() {
+func (_u *FlowUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if flow.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized flow.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := flow.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1672,7 +1678,9 @@ func (_u *FlowUpdateOne) Select(field string, fields ...string) *FlowUpdateOne {
 
 // Save executes the query and returns the updated Flow entity.
 func (_u *FlowUpdateOne) Save(ctx context.Context) (*Flow, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -1699,11 +1707,15 @@ func (_u *FlowUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *FlowUpdateOne) defaults() {
+func (_u *FlowUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if flow.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized flow.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := flow.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -160,7 +160,9 @@ func (_c *FlowStageBindingCreate) Mutation() *FlowStageBindingMutation {
 
 // Save creates the FlowStageBinding in the database.
 func (_c *FlowStageBindingCreate) Save(ctx context.Context) (*FlowStageBinding, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -187,12 +189,18 @@ func (_c *FlowStageBindingCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *FlowStageBindingCreate) defaults() {
+func (_c *FlowStageBindingCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if flowstagebinding.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized flowstagebinding.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := flowstagebinding.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if flowstagebinding.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized flowstagebinding.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := flowstagebinding.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -212,6 +220,7 @@ func (_c *FlowStageBindingCreate) defaults() {
 		v := flowstagebinding.DefaultPolicyEngineMode
 		_c.mutation.SetPolicyEngineMode(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

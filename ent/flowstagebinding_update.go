@@ -182,7 +182,9 @@ func (_u *FlowStageBindingUpdate) RemovePolicyBindings(v ...*PolicyBinding) *Flo
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *FlowStageBindingUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -209,11 +211,15 @@ func (_u *FlowStageBindingUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *FlowStageBindingUpdate) defaults() {
+func (_u *FlowStageBindingUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if flowstagebinding.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized flowstagebinding.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := flowstagebinding.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -528,7 +534,9 @@ func (_u *FlowStageBindingUpdateOne) Select(field string, fields ...string) *Flo
 
 // Save executes the query and returns the updated FlowStageBinding entity.
 func (_u *FlowStageBindingUpdateOne) Save(ctx context.Context) (*FlowStageBinding, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -555,11 +563,15 @@ func (_u *FlowStageBindingUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *FlowStageBindingUpdateOne) defaults() {
+func (_u *FlowStageBindingUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if flowstagebinding.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized flowstagebinding.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := flowstagebinding.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

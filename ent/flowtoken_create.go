@@ -123,7 +123,9 @@ func (_c *FlowTokenCreate) Mutation() *FlowTokenMutation {
 
 // Save creates the FlowToken in the database.
 func (_c *FlowTokenCreate) Save(ctx context.Context) (*FlowToken, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -150,7 +152,7 @@ func (_c *FlowTokenCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *FlowTokenCreate) defaults() {
+func (_c *FlowTokenCreate) defaults() error {
 	if _, ok := _c.mutation.Intent(); !ok {
 		v := flowtoken.DefaultIntent
 		_c.mutation.SetIntent(v)
@@ -160,9 +162,13 @@ func (_c *FlowTokenCreate) defaults() {
 		_c.mutation.SetRevokeOnExecution(v)
 	}
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if flowtoken.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized flowtoken.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := flowtoken.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

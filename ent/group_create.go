@@ -161,7 +161,9 @@ func (_c *GroupCreate) Mutation() *GroupMutation {
 
 // Save creates the Group in the database.
 func (_c *GroupCreate) Save(ctx context.Context) (*Group, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -188,12 +190,18 @@ func (_c *GroupCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *GroupCreate) defaults() {
+func (_c *GroupCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if group.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized group.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := group.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if group.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized group.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := group.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -205,6 +213,7 @@ func (_c *GroupCreate) defaults() {
 		v := group.DefaultAttributes
 		_c.mutation.SetAttributes(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -227,7 +227,9 @@ func (_c *PolicyBindingCreate) Mutation() *PolicyBindingMutation {
 
 // Save creates the PolicyBinding in the database.
 func (_c *PolicyBindingCreate) Save(ctx context.Context) (*PolicyBinding, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -254,12 +256,18 @@ func (_c *PolicyBindingCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *PolicyBindingCreate) defaults() {
+func (_c *PolicyBindingCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if policybinding.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized policybinding.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := policybinding.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if policybinding.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized policybinding.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := policybinding.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -283,6 +291,7 @@ func (_c *PolicyBindingCreate) defaults() {
 		v := policybinding.DefaultFailureResult
 		_c.mutation.SetFailureResult(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

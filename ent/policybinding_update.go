@@ -221,7 +221,9 @@ func (_u *PolicyBindingUpdate) ClearGroup() *PolicyBindingUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *PolicyBindingUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -248,11 +250,15 @@ func (_u *PolicyBindingUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *PolicyBindingUpdate) defaults() {
+func (_u *PolicyBindingUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if policybinding.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized policybinding.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := policybinding.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -611,7 +617,9 @@ func (_u *PolicyBindingUpdateOne) Select(field string, fields ...string) *Policy
 
 // Save executes the query and returns the updated PolicyBinding entity.
 func (_u *PolicyBindingUpdateOne) Save(ctx context.Context) (*PolicyBinding, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -638,11 +646,15 @@ func (_u *PolicyBindingUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *PolicyBindingUpdateOne) defaults() {
+func (_u *PolicyBindingUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if policybinding.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized policybinding.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := policybinding.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

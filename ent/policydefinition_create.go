@@ -137,7 +137,9 @@ func (_c *PolicyDefinitionCreate) Mutation() *PolicyDefinitionMutation {
 
 // Save creates the PolicyDefinition in the database.
 func (_c *PolicyDefinitionCreate) Save(ctx context.Context) (*PolicyDefinition, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -164,12 +166,18 @@ func (_c *PolicyDefinitionCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *PolicyDefinitionCreate) defaults() {
+func (_c *PolicyDefinitionCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if policydefinition.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized policydefinition.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := policydefinition.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if policydefinition.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized policydefinition.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := policydefinition.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -177,6 +185,7 @@ func (_c *PolicyDefinitionCreate) defaults() {
 		v := policydefinition.DefaultExecutionLogging
 		_c.mutation.SetExecutionLogging(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

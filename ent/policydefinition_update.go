@@ -193,7 +193,9 @@ func (_u *PolicyDefinitionUpdate) RemoveConfigReferrers(v ...*ConfigReference) *
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *PolicyDefinitionUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -220,11 +222,15 @@ func (_u *PolicyDefinitionUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *PolicyDefinitionUpdate) defaults() {
+func (_u *PolicyDefinitionUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if policydefinition.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized policydefinition.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := policydefinition.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -595,7 +601,9 @@ func (_u *PolicyDefinitionUpdateOne) Select(field string, fields ...string) *Pol
 
 // Save executes the query and returns the updated PolicyDefinition entity.
 func (_u *PolicyDefinitionUpdateOne) Save(ctx context.Context) (*PolicyDefinition, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -622,11 +630,15 @@ func (_u *PolicyDefinitionUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *PolicyDefinitionUpdateOne) defaults() {
+func (_u *PolicyDefinitionUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if policydefinition.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized policydefinition.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := policydefinition.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

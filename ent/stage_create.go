@@ -123,7 +123,9 @@ func (_c *StageCreate) Mutation() *StageMutation {
 
 // Save creates the Stage in the database.
 func (_c *StageCreate) Save(ctx context.Context) (*Stage, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -150,15 +152,22 @@ func (_c *StageCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *StageCreate) defaults() {
+func (_c *StageCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if stage.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized stage.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := stage.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if stage.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized stage.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := stage.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

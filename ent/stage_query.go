@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -440,6 +441,12 @@ func (_q *StageQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if stage.Policy == nil {
+		return errors.New("ent: uninitialized stage.Policy (forgotten import ent/runtime?)")
+	}
+	if err := stage.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -179,7 +179,9 @@ func (_u *StageUpdate) RemoveConfigReferrers(v ...*ConfigReference) *StageUpdate
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *StageUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -206,11 +208,15 @@ func (_u *StageUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *StageUpdate) defaults() {
+func (_u *StageUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if stage.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized stage.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := stage.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -564,7 +570,9 @@ func (_u *StageUpdateOne) Select(field string, fields ...string) *StageUpdateOne
 
 // Save executes the query and returns the updated Stage entity.
 func (_u *StageUpdateOne) Save(ctx context.Context) (*Stage, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -591,11 +599,15 @@ func (_u *StageUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *StageUpdateOne) defaults() {
+func (_u *StageUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if stage.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized stage.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := stage.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -152,7 +152,9 @@ func (_c *TokenCreate) Mutation() *TokenMutation {
 
 // Save creates the Token in the database.
 func (_c *TokenCreate) Save(ctx context.Context) (*Token, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -179,12 +181,18 @@ func (_c *TokenCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *TokenCreate) defaults() {
+func (_c *TokenCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if token.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized token.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := token.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if token.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized token.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := token.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -200,6 +208,7 @@ func (_c *TokenCreate) defaults() {
 		v := token.DefaultExpiring
 		_c.mutation.SetExpiring(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

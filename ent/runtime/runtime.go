@@ -2,7 +2,718 @@
 
 package runtime
 
-// The schema-stitching logic is generated in github.com/gatehouse-id/gatehouse/ent/runtime.go
+import (
+	"context"
+	"time"
+
+	"github.com/gatehouse-id/gatehouse/ent/brand"
+	"github.com/gatehouse-id/gatehouse/ent/configreference"
+	"github.com/gatehouse-id/gatehouse/ent/event"
+	"github.com/gatehouse-id/gatehouse/ent/flow"
+	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
+	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
+	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/policybinding"
+	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/schema"
+	"github.com/gatehouse-id/gatehouse/ent/stage"
+	"github.com/gatehouse-id/gatehouse/ent/token"
+	"github.com/gatehouse-id/gatehouse/ent/user"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
+)
+
+// The init function reads all schema descriptors with runtime code
+// (default values, validators, hooks and policies) and stitches it
+// to their package variables.
+func init() {
+	brandMixin := schema.Brand{}.Mixin()
+	brand.Policy = privacy.NewPolicies(schema.Brand{})
+	brand.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := brand.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	brandHooks := schema.Brand{}.Hooks()
+
+	brand.Hooks[1] = brandHooks[0]
+	brandMixinFields0 := brandMixin[0].Fields()
+	_ = brandMixinFields0
+	brandFields := schema.Brand{}.Fields()
+	_ = brandFields
+	// brandDescCreatedAt is the schema descriptor for created_at field.
+	brandDescCreatedAt := brandMixinFields0[0].Descriptor()
+	// brand.DefaultCreatedAt holds the default value on creation for the created_at field.
+	brand.DefaultCreatedAt = brandDescCreatedAt.Default.(func() time.Time)
+	// brandDescUpdatedAt is the schema descriptor for updated_at field.
+	brandDescUpdatedAt := brandMixinFields0[1].Descriptor()
+	// brand.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	brand.DefaultUpdatedAt = brandDescUpdatedAt.Default.(func() time.Time)
+	// brand.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	brand.UpdateDefaultUpdatedAt = brandDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// brandDescDomain is the schema descriptor for domain field.
+	brandDescDomain := brandFields[0].Descriptor()
+	// brand.DomainValidator is a validator for the "domain" field. It is called by the builders before save.
+	brand.DomainValidator = func() func(string) error {
+		validators := brandDescDomain.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(domain string) error {
+			for _, fn := range fns {
+				if err := fn(domain); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// brandDescIsDefault is the schema descriptor for is_default field.
+	brandDescIsDefault := brandFields[1].Descriptor()
+	// brand.DefaultIsDefault holds the default value on creation for the is_default field.
+	brand.DefaultIsDefault = brandDescIsDefault.Default.(bool)
+	// brandDescBrandingTitle is the schema descriptor for branding_title field.
+	brandDescBrandingTitle := brandFields[2].Descriptor()
+	// brand.DefaultBrandingTitle holds the default value on creation for the branding_title field.
+	brand.DefaultBrandingTitle = brandDescBrandingTitle.Default.(string)
+	// brand.BrandingTitleValidator is a validator for the "branding_title" field. It is called by the builders before save.
+	brand.BrandingTitleValidator = brandDescBrandingTitle.Validators[0].(func(string) error)
+	// brandDescBrandingLogo is the schema descriptor for branding_logo field.
+	brandDescBrandingLogo := brandFields[3].Descriptor()
+	// brand.DefaultBrandingLogo holds the default value on creation for the branding_logo field.
+	brand.DefaultBrandingLogo = brandDescBrandingLogo.Default.(string)
+	// brand.BrandingLogoValidator is a validator for the "branding_logo" field. It is called by the builders before save.
+	brand.BrandingLogoValidator = func() func(string) error {
+		validators := brandDescBrandingLogo.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(branding_logo string) error {
+			for _, fn := range fns {
+				if err := fn(branding_logo); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// brandDescBrandingFavicon is the schema descriptor for branding_favicon field.
+	brandDescBrandingFavicon := brandFields[4].Descriptor()
+	// brand.DefaultBrandingFavicon holds the default value on creation for the branding_favicon field.
+	brand.DefaultBrandingFavicon = brandDescBrandingFavicon.Default.(string)
+	// brand.BrandingFaviconValidator is a validator for the "branding_favicon" field. It is called by the builders before save.
+	brand.BrandingFaviconValidator = func() func(string) error {
+		validators := brandDescBrandingFavicon.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(branding_favicon string) error {
+			for _, fn := range fns {
+				if err := fn(branding_favicon); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// brandDescAttributes is the schema descriptor for attributes field.
+	brandDescAttributes := brandFields[5].Descriptor()
+	// brand.DefaultAttributes holds the default value on creation for the attributes field.
+	brand.DefaultAttributes = brandDescAttributes.Default.(map[string]interface{})
+	configreference.Policy = privacy.NewPolicies(schema.ConfigReference{})
+	configreference.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := configreference.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	configreferenceFields := schema.ConfigReference{}.Fields()
+	_ = configreferenceFields
+	// configreferenceDescField is the schema descriptor for field field.
+	configreferenceDescField := configreferenceFields[0].Descriptor()
+	// configreference.FieldValidator is a validator for the "field" field. It is called by the builders before save.
+	configreference.FieldValidator = configreferenceDescField.Validators[0].(func(string) error)
+	event.Policy = privacy.NewPolicies(schema.Event{})
+	event.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := event.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	eventFields := schema.Event{}.Fields()
+	_ = eventFields
+	// eventDescUsername is the schema descriptor for username field.
+	eventDescUsername := eventFields[2].Descriptor()
+	// event.DefaultUsername holds the default value on creation for the username field.
+	event.DefaultUsername = eventDescUsername.Default.(string)
+	// eventDescApp is the schema descriptor for app field.
+	eventDescApp := eventFields[3].Descriptor()
+	// event.DefaultApp holds the default value on creation for the app field.
+	event.DefaultApp = eventDescApp.Default.(string)
+	// eventDescClientIP is the schema descriptor for client_ip field.
+	eventDescClientIP := eventFields[4].Descriptor()
+	// event.DefaultClientIP holds the default value on creation for the client_ip field.
+	event.DefaultClientIP = eventDescClientIP.Default.(string)
+	// eventDescContext is the schema descriptor for context field.
+	eventDescContext := eventFields[5].Descriptor()
+	// event.DefaultContext holds the default value on creation for the context field.
+	event.DefaultContext = eventDescContext.Default.(map[string]interface{})
+	// eventDescCreatedAt is the schema descriptor for created_at field.
+	eventDescCreatedAt := eventFields[6].Descriptor()
+	// event.DefaultCreatedAt holds the default value on creation for the created_at field.
+	event.DefaultCreatedAt = eventDescCreatedAt.Default.(func() time.Time)
+	flowMixin := schema.Flow{}.Mixin()
+	flow.Policy = privacy.NewPolicies(schema.Flow{})
+	flow.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := flow.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	flowHooks := schema.Flow{}.Hooks()
+
+	flow.Hooks[1] = flowHooks[0]
+
+	flow.Hooks[2] = flowHooks[1]
+	flowMixinFields0 := flowMixin[0].Fields()
+	_ = flowMixinFields0
+	flowFields := schema.Flow{}.Fields()
+	_ = flowFields
+	// flowDescCreatedAt is the schema descriptor for created_at field.
+	flowDescCreatedAt := flowMixinFields0[0].Descriptor()
+	// flow.DefaultCreatedAt holds the default value on creation for the created_at field.
+	flow.DefaultCreatedAt = flowDescCreatedAt.Default.(func() time.Time)
+	// flowDescUpdatedAt is the schema descriptor for updated_at field.
+	flowDescUpdatedAt := flowMixinFields0[1].Descriptor()
+	// flow.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	flow.DefaultUpdatedAt = flowDescUpdatedAt.Default.(func() time.Time)
+	// flow.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	flow.UpdateDefaultUpdatedAt = flowDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// flowDescSlug is the schema descriptor for slug field.
+	flowDescSlug := flowFields[0].Descriptor()
+	// flow.SlugValidator is a validator for the "slug" field. It is called by the builders before save.
+	flow.SlugValidator = func() func(string) error {
+		validators := flowDescSlug.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(slug string) error {
+			for _, fn := range fns {
+				if err := fn(slug); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// flowDescName is the schema descriptor for name field.
+	flowDescName := flowFields[1].Descriptor()
+	// flow.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	flow.NameValidator = func() func(string) error {
+		validators := flowDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// flowDescTitle is the schema descriptor for title field.
+	flowDescTitle := flowFields[2].Descriptor()
+	// flow.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	flow.TitleValidator = func() func(string) error {
+		validators := flowDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// flowDescBackground is the schema descriptor for background field.
+	flowDescBackground := flowFields[5].Descriptor()
+	// flow.DefaultBackground holds the default value on creation for the background field.
+	flow.DefaultBackground = flowDescBackground.Default.(string)
+	// flow.BackgroundValidator is a validator for the "background" field. It is called by the builders before save.
+	flow.BackgroundValidator = func() func(string) error {
+		validators := flowDescBackground.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(background string) error {
+			for _, fn := range fns {
+				if err := fn(background); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// flowDescCompatibilityMode is the schema descriptor for compatibility_mode field.
+	flowDescCompatibilityMode := flowFields[6].Descriptor()
+	// flow.DefaultCompatibilityMode holds the default value on creation for the compatibility_mode field.
+	flow.DefaultCompatibilityMode = flowDescCompatibilityMode.Default.(bool)
+	flowstagebindingMixin := schema.FlowStageBinding{}.Mixin()
+	flowstagebinding.Policy = privacy.NewPolicies(schema.FlowStageBinding{})
+	flowstagebinding.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := flowstagebinding.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	flowstagebindingMixinFields0 := flowstagebindingMixin[0].Fields()
+	_ = flowstagebindingMixinFields0
+	flowstagebindingFields := schema.FlowStageBinding{}.Fields()
+	_ = flowstagebindingFields
+	// flowstagebindingDescCreatedAt is the schema descriptor for created_at field.
+	flowstagebindingDescCreatedAt := flowstagebindingMixinFields0[0].Descriptor()
+	// flowstagebinding.DefaultCreatedAt holds the default value on creation for the created_at field.
+	flowstagebinding.DefaultCreatedAt = flowstagebindingDescCreatedAt.Default.(func() time.Time)
+	// flowstagebindingDescUpdatedAt is the schema descriptor for updated_at field.
+	flowstagebindingDescUpdatedAt := flowstagebindingMixinFields0[1].Descriptor()
+	// flowstagebinding.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	flowstagebinding.DefaultUpdatedAt = flowstagebindingDescUpdatedAt.Default.(func() time.Time)
+	// flowstagebinding.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	flowstagebinding.UpdateDefaultUpdatedAt = flowstagebindingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// flowstagebindingDescEvaluateOnPlan is the schema descriptor for evaluate_on_plan field.
+	flowstagebindingDescEvaluateOnPlan := flowstagebindingFields[3].Descriptor()
+	// flowstagebinding.DefaultEvaluateOnPlan holds the default value on creation for the evaluate_on_plan field.
+	flowstagebinding.DefaultEvaluateOnPlan = flowstagebindingDescEvaluateOnPlan.Default.(bool)
+	// flowstagebindingDescReEvaluatePolicies is the schema descriptor for re_evaluate_policies field.
+	flowstagebindingDescReEvaluatePolicies := flowstagebindingFields[4].Descriptor()
+	// flowstagebinding.DefaultReEvaluatePolicies holds the default value on creation for the re_evaluate_policies field.
+	flowstagebinding.DefaultReEvaluatePolicies = flowstagebindingDescReEvaluatePolicies.Default.(bool)
+	flowtoken.Policy = privacy.NewPolicies(schema.FlowToken{})
+	flowtoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := flowtoken.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	flowtokenFields := schema.FlowToken{}.Fields()
+	_ = flowtokenFields
+	// flowtokenDescRevokeOnExecution is the schema descriptor for revoke_on_execution field.
+	flowtokenDescRevokeOnExecution := flowtokenFields[5].Descriptor()
+	// flowtoken.DefaultRevokeOnExecution holds the default value on creation for the revoke_on_execution field.
+	flowtoken.DefaultRevokeOnExecution = flowtokenDescRevokeOnExecution.Default.(bool)
+	// flowtokenDescCreatedAt is the schema descriptor for created_at field.
+	flowtokenDescCreatedAt := flowtokenFields[7].Descriptor()
+	// flowtoken.DefaultCreatedAt holds the default value on creation for the created_at field.
+	flowtoken.DefaultCreatedAt = flowtokenDescCreatedAt.Default.(func() time.Time)
+	groupMixin := schema.Group{}.Mixin()
+	group.Policy = privacy.NewPolicies(schema.Group{})
+	group.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := group.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	groupHooks := schema.Group{}.Hooks()
+
+	group.Hooks[1] = groupHooks[0]
+
+	group.Hooks[2] = groupHooks[1]
+
+	group.Hooks[3] = groupHooks[2]
+	groupMixinFields0 := groupMixin[0].Fields()
+	_ = groupMixinFields0
+	groupFields := schema.Group{}.Fields()
+	_ = groupFields
+	// groupDescCreatedAt is the schema descriptor for created_at field.
+	groupDescCreatedAt := groupMixinFields0[0].Descriptor()
+	// group.DefaultCreatedAt holds the default value on creation for the created_at field.
+	group.DefaultCreatedAt = groupDescCreatedAt.Default.(func() time.Time)
+	// groupDescUpdatedAt is the schema descriptor for updated_at field.
+	groupDescUpdatedAt := groupMixinFields0[1].Descriptor()
+	// group.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	group.DefaultUpdatedAt = groupDescUpdatedAt.Default.(func() time.Time)
+	// group.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	group.UpdateDefaultUpdatedAt = groupDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// groupDescName is the schema descriptor for name field.
+	groupDescName := groupFields[0].Descriptor()
+	// group.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	group.NameValidator = func() func(string) error {
+		validators := groupDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// groupDescIsSuperuser is the schema descriptor for is_superuser field.
+	groupDescIsSuperuser := groupFields[1].Descriptor()
+	// group.DefaultIsSuperuser holds the default value on creation for the is_superuser field.
+	group.DefaultIsSuperuser = groupDescIsSuperuser.Default.(bool)
+	// groupDescAttributes is the schema descriptor for attributes field.
+	groupDescAttributes := groupFields[2].Descriptor()
+	// group.DefaultAttributes holds the default value on creation for the attributes field.
+	group.DefaultAttributes = groupDescAttributes.Default.(map[string]interface{})
+	policybindingMixin := schema.PolicyBinding{}.Mixin()
+	policybinding.Policy = privacy.NewPolicies(schema.PolicyBinding{})
+	policybinding.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := policybinding.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	policybindingHooks := schema.PolicyBinding{}.Hooks()
+
+	policybinding.Hooks[1] = policybindingHooks[0]
+	policybindingMixinFields0 := policybindingMixin[0].Fields()
+	_ = policybindingMixinFields0
+	policybindingFields := schema.PolicyBinding{}.Fields()
+	_ = policybindingFields
+	// policybindingDescCreatedAt is the schema descriptor for created_at field.
+	policybindingDescCreatedAt := policybindingMixinFields0[0].Descriptor()
+	// policybinding.DefaultCreatedAt holds the default value on creation for the created_at field.
+	policybinding.DefaultCreatedAt = policybindingDescCreatedAt.Default.(func() time.Time)
+	// policybindingDescUpdatedAt is the schema descriptor for updated_at field.
+	policybindingDescUpdatedAt := policybindingMixinFields0[1].Descriptor()
+	// policybinding.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	policybinding.DefaultUpdatedAt = policybindingDescUpdatedAt.Default.(func() time.Time)
+	// policybinding.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	policybinding.UpdateDefaultUpdatedAt = policybindingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// policybindingDescEnabled is the schema descriptor for enabled field.
+	policybindingDescEnabled := policybindingFields[5].Descriptor()
+	// policybinding.DefaultEnabled holds the default value on creation for the enabled field.
+	policybinding.DefaultEnabled = policybindingDescEnabled.Default.(bool)
+	// policybindingDescNegate is the schema descriptor for negate field.
+	policybindingDescNegate := policybindingFields[6].Descriptor()
+	// policybinding.DefaultNegate holds the default value on creation for the negate field.
+	policybinding.DefaultNegate = policybindingDescNegate.Default.(bool)
+	// policybindingDescOrder is the schema descriptor for order field.
+	policybindingDescOrder := policybindingFields[7].Descriptor()
+	// policybinding.DefaultOrder holds the default value on creation for the order field.
+	policybinding.DefaultOrder = policybindingDescOrder.Default.(int)
+	// policybindingDescTimeout is the schema descriptor for timeout field.
+	policybindingDescTimeout := policybindingFields[8].Descriptor()
+	// policybinding.DefaultTimeout holds the default value on creation for the timeout field.
+	policybinding.DefaultTimeout = policybindingDescTimeout.Default.(int)
+	// policybinding.TimeoutValidator is a validator for the "timeout" field. It is called by the builders before save.
+	policybinding.TimeoutValidator = policybindingDescTimeout.Validators[0].(func(int) error)
+	// policybindingDescFailureResult is the schema descriptor for failure_result field.
+	policybindingDescFailureResult := policybindingFields[9].Descriptor()
+	// policybinding.DefaultFailureResult holds the default value on creation for the failure_result field.
+	policybinding.DefaultFailureResult = policybindingDescFailureResult.Default.(bool)
+	policydefinitionMixin := schema.PolicyDefinition{}.Mixin()
+	policydefinition.Policy = privacy.NewPolicies(schema.PolicyDefinition{})
+	policydefinition.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := policydefinition.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	policydefinitionHooks := schema.PolicyDefinition{}.Hooks()
+
+	policydefinition.Hooks[1] = policydefinitionHooks[0]
+
+	policydefinition.Hooks[2] = policydefinitionHooks[1]
+	policydefinitionMixinFields0 := policydefinitionMixin[0].Fields()
+	_ = policydefinitionMixinFields0
+	policydefinitionFields := schema.PolicyDefinition{}.Fields()
+	_ = policydefinitionFields
+	// policydefinitionDescCreatedAt is the schema descriptor for created_at field.
+	policydefinitionDescCreatedAt := policydefinitionMixinFields0[0].Descriptor()
+	// policydefinition.DefaultCreatedAt holds the default value on creation for the created_at field.
+	policydefinition.DefaultCreatedAt = policydefinitionDescCreatedAt.Default.(func() time.Time)
+	// policydefinitionDescUpdatedAt is the schema descriptor for updated_at field.
+	policydefinitionDescUpdatedAt := policydefinitionMixinFields0[1].Descriptor()
+	// policydefinition.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	policydefinition.DefaultUpdatedAt = policydefinitionDescUpdatedAt.Default.(func() time.Time)
+	// policydefinition.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	policydefinition.UpdateDefaultUpdatedAt = policydefinitionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// policydefinitionDescName is the schema descriptor for name field.
+	policydefinitionDescName := policydefinitionFields[0].Descriptor()
+	// policydefinition.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	policydefinition.NameValidator = func() func(string) error {
+		validators := policydefinitionDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// policydefinitionDescKind is the schema descriptor for kind field.
+	policydefinitionDescKind := policydefinitionFields[1].Descriptor()
+	// policydefinition.KindValidator is a validator for the "kind" field. It is called by the builders before save.
+	policydefinition.KindValidator = func() func(string) error {
+		validators := policydefinitionDescKind.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(kind string) error {
+			for _, fn := range fns {
+				if err := fn(kind); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// policydefinitionDescExecutionLogging is the schema descriptor for execution_logging field.
+	policydefinitionDescExecutionLogging := policydefinitionFields[3].Descriptor()
+	// policydefinition.DefaultExecutionLogging holds the default value on creation for the execution_logging field.
+	policydefinition.DefaultExecutionLogging = policydefinitionDescExecutionLogging.Default.(bool)
+	stageMixin := schema.Stage{}.Mixin()
+	stage.Policy = privacy.NewPolicies(schema.Stage{})
+	stage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := stage.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	stageHooks := schema.Stage{}.Hooks()
+
+	stage.Hooks[1] = stageHooks[0]
+
+	stage.Hooks[2] = stageHooks[1]
+	stageMixinFields0 := stageMixin[0].Fields()
+	_ = stageMixinFields0
+	stageFields := schema.Stage{}.Fields()
+	_ = stageFields
+	// stageDescCreatedAt is the schema descriptor for created_at field.
+	stageDescCreatedAt := stageMixinFields0[0].Descriptor()
+	// stage.DefaultCreatedAt holds the default value on creation for the created_at field.
+	stage.DefaultCreatedAt = stageDescCreatedAt.Default.(func() time.Time)
+	// stageDescUpdatedAt is the schema descriptor for updated_at field.
+	stageDescUpdatedAt := stageMixinFields0[1].Descriptor()
+	// stage.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	stage.DefaultUpdatedAt = stageDescUpdatedAt.Default.(func() time.Time)
+	// stage.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	stage.UpdateDefaultUpdatedAt = stageDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// stageDescName is the schema descriptor for name field.
+	stageDescName := stageFields[0].Descriptor()
+	// stage.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	stage.NameValidator = func() func(string) error {
+		validators := stageDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// stageDescKind is the schema descriptor for kind field.
+	stageDescKind := stageFields[1].Descriptor()
+	// stage.KindValidator is a validator for the "kind" field. It is called by the builders before save.
+	stage.KindValidator = func() func(string) error {
+		validators := stageDescKind.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(kind string) error {
+			for _, fn := range fns {
+				if err := fn(kind); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	tokenMixin := schema.Token{}.Mixin()
+	token.Policy = privacy.NewPolicies(schema.Token{})
+	token.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := token.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	tokenHooks := schema.Token{}.Hooks()
+
+	token.Hooks[1] = tokenHooks[0]
+
+	token.Hooks[2] = tokenHooks[1]
+	tokenMixinFields0 := tokenMixin[0].Fields()
+	_ = tokenMixinFields0
+	tokenFields := schema.Token{}.Fields()
+	_ = tokenFields
+	// tokenDescCreatedAt is the schema descriptor for created_at field.
+	tokenDescCreatedAt := tokenMixinFields0[0].Descriptor()
+	// token.DefaultCreatedAt holds the default value on creation for the created_at field.
+	token.DefaultCreatedAt = tokenDescCreatedAt.Default.(func() time.Time)
+	// tokenDescUpdatedAt is the schema descriptor for updated_at field.
+	tokenDescUpdatedAt := tokenMixinFields0[1].Descriptor()
+	// token.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	token.DefaultUpdatedAt = tokenDescUpdatedAt.Default.(func() time.Time)
+	// token.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	token.UpdateDefaultUpdatedAt = tokenDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// tokenDescIdentifier is the schema descriptor for identifier field.
+	tokenDescIdentifier := tokenFields[0].Descriptor()
+	// token.IdentifierValidator is a validator for the "identifier" field. It is called by the builders before save.
+	token.IdentifierValidator = func() func(string) error {
+		validators := tokenDescIdentifier.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(identifier string) error {
+			for _, fn := range fns {
+				if err := fn(identifier); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// tokenDescDescription is the schema descriptor for description field.
+	tokenDescDescription := tokenFields[3].Descriptor()
+	// token.DefaultDescription holds the default value on creation for the description field.
+	token.DefaultDescription = tokenDescDescription.Default.(string)
+	// token.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	token.DescriptionValidator = tokenDescDescription.Validators[0].(func(string) error)
+	// tokenDescExpiring is the schema descriptor for expiring field.
+	tokenDescExpiring := tokenFields[5].Descriptor()
+	// token.DefaultExpiring holds the default value on creation for the expiring field.
+	token.DefaultExpiring = tokenDescExpiring.Default.(bool)
+	userMixin := schema.User{}.Mixin()
+	user.Policy = privacy.NewPolicies(schema.User{})
+	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := user.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	userHooks := schema.User{}.Hooks()
+
+	user.Hooks[1] = userHooks[0]
+
+	user.Hooks[2] = userHooks[1]
+	userMixinFields0 := userMixin[0].Fields()
+	_ = userMixinFields0
+	userFields := schema.User{}.Fields()
+	_ = userFields
+	// userDescCreatedAt is the schema descriptor for created_at field.
+	userDescCreatedAt := userMixinFields0[0].Descriptor()
+	// user.DefaultCreatedAt holds the default value on creation for the created_at field.
+	user.DefaultCreatedAt = userDescCreatedAt.Default.(func() time.Time)
+	// userDescUpdatedAt is the schema descriptor for updated_at field.
+	userDescUpdatedAt := userMixinFields0[1].Descriptor()
+	// user.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	user.DefaultUpdatedAt = userDescUpdatedAt.Default.(func() time.Time)
+	// user.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	user.UpdateDefaultUpdatedAt = userDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// userDescUsername is the schema descriptor for username field.
+	userDescUsername := userFields[0].Descriptor()
+	// user.UsernameValidator is a validator for the "username" field. It is called by the builders before save.
+	user.UsernameValidator = func() func(string) error {
+		validators := userDescUsername.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(username string) error {
+			for _, fn := range fns {
+				if err := fn(username); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// userDescName is the schema descriptor for name field.
+	userDescName := userFields[1].Descriptor()
+	// user.DefaultName holds the default value on creation for the name field.
+	user.DefaultName = userDescName.Default.(string)
+	// user.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	user.NameValidator = userDescName.Validators[0].(func(string) error)
+	// userDescEmail is the schema descriptor for email field.
+	userDescEmail := userFields[2].Descriptor()
+	// user.DefaultEmail holds the default value on creation for the email field.
+	user.DefaultEmail = userDescEmail.Default.(string)
+	// user.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	user.EmailValidator = func() func(string) error {
+		validators := userDescEmail.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(email string) error {
+			for _, fn := range fns {
+				if err := fn(email); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// userDescIsActive is the schema descriptor for is_active field.
+	userDescIsActive := userFields[3].Descriptor()
+	// user.DefaultIsActive holds the default value on creation for the is_active field.
+	user.DefaultIsActive = userDescIsActive.Default.(bool)
+	// userDescPasswordHash is the schema descriptor for password_hash field.
+	userDescPasswordHash := userFields[5].Descriptor()
+	// user.DefaultPasswordHash holds the default value on creation for the password_hash field.
+	user.DefaultPasswordHash = userDescPasswordHash.Default.(string)
+	// userDescAttributes is the schema descriptor for attributes field.
+	userDescAttributes := userFields[8].Descriptor()
+	// user.DefaultAttributes holds the default value on creation for the attributes field.
+	user.DefaultAttributes = userDescAttributes.Default.(map[string]interface{})
+}
 
 const (
 	Version = "v0.14.5"                                         // Version of ent codegen.

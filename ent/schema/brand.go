@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"context"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
@@ -9,7 +11,10 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	gen "github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/schema/mixin"
+	"github.com/gatehouse-id/gatehouse/ent/schema/rule"
 )
 
 // Brand is what Gatehouse looks like, and which flows it runs, on one domain.
@@ -86,5 +91,17 @@ func (Brand) Annotations() []schema.Annotation {
 		entgql.QueryField(),
 		entgql.RelayConnection(),
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}
+
+// Policy implements ent.Schema: see package rule.
+func (Brand) Policy() ent.Policy { return rule.AdminOnly() }
+
+// Hooks implements ent.Schema.
+func (Brand) Hooks() []ent.Hook {
+	return []ent.Hook{
+		uniqueField[*gen.BrandMutation]("brand", "domain", func(ctx context.Context, c *gen.Client, v string, self int) (bool, error) {
+			return c.Brand.Query().Where(brand.Domain(v), brand.IDNEQ(self)).Exist(ctx)
+		}),
 	}
 }

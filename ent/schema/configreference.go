@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+
+	"github.com/gatehouse-id/gatehouse/ent/schema/rule"
 )
 
 // ConfigReference records that a stage's or policy's config points at
@@ -50,3 +52,6 @@ func (ConfigReference) Edges() []ent.Edge {
 func (ConfigReference) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
+
+// Policy implements ent.Schema: see package rule.
+func (ConfigReference) Policy() ent.Policy { return rule.AdminOnly() }

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/schema/rule"
 )
 
 // Event is one entry of the audit log. Events are written by Gatehouse only
@@ -72,3 +73,6 @@ func (Event) Annotations() []schema.Annotation {
 		entgql.RelayConnection(),
 	}
 }
+
+// Policy implements ent.Schema: see package rule.
+func (Event) Policy() ent.Policy { return rule.AdminOnly() }

@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"entgo.io/ent"
 	"errors"
 	"net/url"
 	"regexp"
@@ -9,6 +8,7 @@ import (
 	"unicode"
 
 	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"

@@ -1,14 +1,19 @@
 package schema
 
 import (
+	"context"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
+	gen "github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/schema/mixin"
+	"github.com/gatehouse-id/gatehouse/ent/schema/rule"
 )
 
 // Flow is an ordered list of stages that a person (or a headless client)
@@ -89,5 +94,18 @@ func (Flow) Annotations() []schema.Annotation {
 		entgql.QueryField(),
 		entgql.RelayConnection(),
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}
+
+// Policy implements ent.Schema: see package rule.
+func (Flow) Policy() ent.Policy { return rule.AdminOnly() }
+
+// Hooks implements ent.Schema.
+func (Flow) Hooks() []ent.Hook {
+	return []ent.Hook{
+		refuseDeleteIfReferenced[*gen.FlowMutation]("flow", flowReferrers),
+		uniqueField[*gen.FlowMutation]("flow", "slug", func(ctx context.Context, c *gen.Client, v string, self int) (bool, error) {
+			return c.Flow.Query().Where(flow.Slug(v), flow.IDNEQ(self)).Exist(ctx)
+		}),
 	}
 }

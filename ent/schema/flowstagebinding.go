@@ -10,6 +10,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/schema/mixin"
+	"github.com/gatehouse-id/gatehouse/ent/schema/rule"
 )
 
 // FlowStageBinding places a stage in a flow at an order, with the policies
@@ -77,3 +78,6 @@ func (FlowStageBinding) Annotations() []schema.Annotation {
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
 	}
 }
+
+// Policy implements ent.Schema: see package rule.
+func (FlowStageBinding) Policy() ent.Policy { return rule.AdminOnly() }

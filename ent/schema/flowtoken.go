@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/schema/rule"
 )
 
 // FlowToken is a single-use (by default) secret that resumes a saved flow
@@ -65,3 +66,6 @@ func (FlowToken) Indexes() []ent.Index {
 func (FlowToken) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
+
+// Policy implements ent.Schema: see package rule.
+func (FlowToken) Policy() ent.Policy { return rule.AdminOnly() }

@@ -1,13 +1,18 @@
 package schema
 
 import (
+	"context"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
+	gen "github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/schema/mixin"
+	"github.com/gatehouse-id/gatehouse/ent/schema/rule"
 )
 
 // Group gathers users. Groups nest: a member of a group is also a member of
@@ -52,5 +57,19 @@ func (Group) Annotations() []schema.Annotation {
 		entgql.QueryField(),
 		entgql.RelayConnection(),
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}
+
+// Policy implements ent.Schema: see package rule.
+func (Group) Policy() ent.Policy { return rule.GroupPolicy() }
+
+// Hooks implements ent.Schema.
+func (Group) Hooks() []ent.Hook {
+	return []ent.Hook{
+		refuseDeleteIfReferenced[*gen.GroupMutation]("group", groupReferrers),
+		uniqueField[*gen.GroupMutation]("group", "name", func(ctx context.Context, c *gen.Client, v string, self int) (bool, error) {
+			return c.Group.Query().Where(group.Name(v), group.IDNEQ(self)).Exist(ctx)
+		}),
+		groupHierarchy(),
 	}
 }

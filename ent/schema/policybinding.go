@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"github.com/gatehouse-id/gatehouse/ent/schema/mixin"
+	"github.com/gatehouse-id/gatehouse/ent/schema/rule"
 )
 
 // PolicyBinding attaches exactly one subject (a policy, a user or a group)
@@ -86,5 +87,15 @@ func (PolicyBinding) Annotations() []schema.Annotation {
 			"policy_binding_one_subject": oneOf("policy_id", "user_id", "group_id"),
 			"policy_binding_one_target":  oneOf("flow_id", "flow_stage_binding_id"),
 		}),
+	}
+}
+
+// Policy implements ent.Schema: see package rule.
+func (PolicyBinding) Policy() ent.Policy { return rule.AdminOnly() }
+
+// Hooks implements ent.Schema.
+func (PolicyBinding) Hooks() []ent.Hook {
+	return []ent.Hook{
+		policyBindingShape(),
 	}
 }

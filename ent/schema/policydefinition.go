@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"context"
 	"encoding/json"
 
 	"entgo.io/contrib/entgql"
@@ -10,7 +11,10 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
+	gen "github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/schema/mixin"
+	"github.com/gatehouse-id/gatehouse/ent/schema/rule"
 )
 
 // PolicyDefinition is a configured policy (ent reserves the name Policy, so
@@ -62,5 +66,18 @@ func (PolicyDefinition) Annotations() []schema.Annotation {
 		entsql.Table("policies"),
 		entgql.QueryField("policies"),
 		entgql.RelayConnection(),
+	}
+}
+
+// Policy implements ent.Schema: see package rule.
+func (PolicyDefinition) Policy() ent.Policy { return rule.AdminOnly() }
+
+// Hooks implements ent.Schema.
+func (PolicyDefinition) Hooks() []ent.Hook {
+	return []ent.Hook{
+		refuseDeleteIfReferenced[*gen.PolicyDefinitionMutation]("policy", policyReferrers),
+		uniqueField[*gen.PolicyDefinitionMutation]("policy", "name", func(ctx context.Context, c *gen.Client, v string, self int) (bool, error) {
+			return c.PolicyDefinition.Query().Where(policydefinition.Name(v), policydefinition.IDNEQ(self)).Exist(ctx)
+		}),
 	}
 }

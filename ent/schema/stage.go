@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"context"
 	"encoding/json"
 
 	"entgo.io/contrib/entgql"
@@ -9,7 +10,10 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
+	gen "github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/mixin"
+	"github.com/gatehouse-id/gatehouse/ent/schema/rule"
+	"github.com/gatehouse-id/gatehouse/ent/stage"
 )
 
 // Stage is one configured step that flows bind: an identification screen, a
@@ -58,5 +62,18 @@ func (Stage) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		entgql.QueryField(),
 		entgql.RelayConnection(),
+	}
+}
+
+// Policy implements ent.Schema: see package rule.
+func (Stage) Policy() ent.Policy { return rule.AdminOnly() }
+
+// Hooks implements ent.Schema.
+func (Stage) Hooks() []ent.Hook {
+	return []ent.Hook{
+		refuseDeleteIfReferenced[*gen.StageMutation]("stage", stageReferrers),
+		uniqueField[*gen.StageMutation]("stage", "name", func(ctx context.Context, c *gen.Client, v string, self int) (bool, error) {
+			return c.Stage.Query().Where(stage.Name(v), stage.IDNEQ(self)).Exist(ctx)
+		}),
 	}
 }

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"context"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -8,8 +10,11 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	gen "github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/schema/mixin"
+	"github.com/gatehouse-id/gatehouse/ent/schema/rule"
+	"github.com/gatehouse-id/gatehouse/ent/token"
 )
 
 // Token is a secret that stands for its user for one intent: calling the
@@ -85,5 +90,18 @@ func (Token) Annotations() []schema.Annotation {
 		entgql.QueryField(),
 		entgql.RelayConnection(),
 		entgql.Mutations(entgql.MutationUpdate()),
+	}
+}
+
+// Policy implements ent.Schema: see package rule.
+func (Token) Policy() ent.Policy { return rule.TokenPolicy() }
+
+// Hooks implements ent.Schema.
+func (Token) Hooks() []ent.Hook {
+	return []ent.Hook{
+		uniqueField[*gen.TokenMutation]("token", "identifier", func(ctx context.Context, c *gen.Client, v string, self int) (bool, error) {
+			return c.Token.Query().Where(token.Identifier(v), token.IDNEQ(self)).Exist(ctx)
+		}),
+		tokenExpiry(),
 	}
 }

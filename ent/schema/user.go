@@ -1,14 +1,19 @@
 package schema
 
 import (
+	"context"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
+	gen "github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/schema/mixin"
+	"github.com/gatehouse-id/gatehouse/ent/schema/rule"
+	"github.com/gatehouse-id/gatehouse/ent/user"
 )
 
 // User is a person or a service account that can authenticate.
@@ -86,5 +91,20 @@ func (User) Annotations() []schema.Annotation {
 		entgql.QueryField(),
 		entgql.RelayConnection(),
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}
+
+// Policy implements ent.Schema: see package rule.
+func (User) Policy() ent.Policy { return rule.UserPolicy() }
+
+// Hooks implements ent.Schema.
+func (User) Hooks() []ent.Hook {
+	return []ent.Hook{
+		refuseDeleteIfReferenced[*gen.UserMutation]("user", userReferrers),
+		// Usernames are unique regardless of case, so that case-insensitive
+		// identification can never match two users.
+		uniqueField[*gen.UserMutation]("user", "username", func(ctx context.Context, c *gen.Client, v string, self int) (bool, error) {
+			return c.User.Query().Where(user.UsernameEqualFold(v), user.IDNEQ(self)).Exist(ctx)
+		}),
 	}
 }
