@@ -1,0 +1,21 @@
+// Package stages lists every stage kind Gatehouse ships. Each kind lives in
+// its own package under this directory; they never import each other.
+package stages
+
+import (
+	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
+	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
+	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
+	"github.com/gatehouse-id/gatehouse/executor/stages/password"
+)
+
+// All returns a registry of every shipped stage kind.
+func All() *executor.StageKinds {
+	return executor.NewStageKinds(
+		deny.Definition(),
+		dummy.Definition(),
+		identification.Definition(),
+		password.Definition(),
+	)
+}
