@@ -1,0 +1,199 @@
+// Package audit writes Gatehouse's audit log (ent Event rows) and announces
+// each new event on the pub/sub topic Topic, which the eventCreated
+// subscription follows.
+//
+// Install records a model_created, model_updated or model_deleted event for
+// every write of an administrable object, in the same transaction as the
+// write; the event names the changed fields but never their values (some
+// are secrets). Other packages record their own actions with Record. An
+// event is announced only once its transaction commits.
+package audit
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"time"
+
+	entgo "entgo.io/ent"
+
+	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/privacy"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/pubsub"
+	"github.com/gatehouse-id/gatehouse/requestinfo"
+)
+
+// Topic is the pub/sub topic on which new event IDs are announced.
+const Topic = "audit.events"
+
+// DefaultRetention is how long events are kept when Recorder.Retention is zero.
+const DefaultRetention = 365 * 24 * time.Hour
+
+// Recorder writes audit events.
+type Recorder struct {
+	// Broker announces new events; nil announces nothing.
+	Broker pubsub.Broker
+	// Retention is how long events are kept before the cleanup job deletes them.
+	Retention time.Duration
+	// App names the component recording (graph, jobs, …) when the caller
+	// does not say.
+	App string
+	// Logger receives announcement failures; nil discards.
+	Logger *slog.Logger
+}
+
+// audited are the types whose writes Install records, by ent type name.
+var audited = []string{
+	ent.TypeBrand, ent.TypeFlow, ent.TypeFlowStageBinding, ent.TypeGroup, ent.TypePolicyBinding,
+	ent.TypePolicyDefinition, ent.TypeStage, ent.TypeToken, ent.TypeUser,
+}
+
+// Install registers the model-change hooks on client.
+func (r *Recorder) Install(client *ent.Client) {
+	client.Use(func(next entgo.Mutator) entgo.Mutator {
+		return entgo.MutateFunc(func(ctx context.Context, m entgo.Mutation) (entgo.Value, error) {
+			if !slices.Contains(audited, m.Type()) {
+				return next.Mutate(ctx, m)
+			}
+			return r.recordChange(ctx, m, next)
+		})
+	})
+}
+
+// mutation is what every generated mutation offers.
+type mutation interface {
+	entgo.Mutation
+	Client() *ent.Client
+	Tx() (*ent.Tx, error)
+	IDs(ctx context.Context) ([]int, error)
+}
+
+func (r *Recorder) recordChange(ctx context.Context, m entgo.Mutation, next entgo.Mutator) (entgo.Value, error) {
+	mm, ok := m.(mutation)
+	if !ok {
+		return nil, fmt.Errorf("audit: unexpected mutation %T", m)
+	}
+	var ids []int
+	if !m.Op().Is(entgo.OpCreate) {
+		// Deleted rows cannot be listed afterwards; updated ones are the
+		// same before and after. Listing is a read by the system: privacy
+		// for the write itself is decided by the mutation.
+		var err error
+		if ids, err = mm.IDs(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
+			return nil, err
+		}
+	}
+	v, err := next.Mutate(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	action := enum.EventActionModelUpdated
+	switch {
+	case m.Op().Is(entgo.OpCreate):
+		action = enum.EventActionModelCreated
+		if idm, ok := m.(interface{ ID() (int, bool) }); ok {
+			if id, ok := idm.ID(); ok {
+				ids = []int{id}
+			}
+		}
+	case m.Op().Is(entgo.OpDelete | entgo.OpDeleteOne):
+		action = enum.EventActionModelDeleted
+	}
+	if tx, err := mm.Tx(); err == nil {
+		ctx = ent.NewTxContext(ctx, tx)
+	}
+	fields := m.Fields()
+	slices.Sort(fields)
+	for _, id := range ids {
+		_, err := r.Record(ctx, mm.Client(), action, map[string]any{
+			"model":  snake(m.Type()),
+			"id":     id,
+			"fields": fields,
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// Record writes an event with client — a transaction's client when the
+// event belongs to a write — on behalf of ctx's viewer and request. It
+// announces the event at once, or after commit when ctx carries the
+// transaction (ent.NewTxContext; GraphQL mutations do).
+func (r *Recorder) Record(ctx context.Context, client *ent.Client, action enum.EventAction, data map[string]any) (*ent.Event, error) {
+	v := viewer.FromContext(ctx)
+	info := requestinfo.FromContext(ctx)
+	create := client.Event.Create().
+		SetAction(action).
+		SetApp(r.App).
+		SetContext(data).
+		SetExpires(time.Now().Add(r.retention()))
+	if v.Kind == viewer.User {
+		create.SetUserID(v.UserID).SetUsername(v.Username)
+	}
+	if info.ClientIP.IsValid() {
+		create.SetClientIP(info.ClientIP.String())
+	}
+	// Anyone whose action is audited may cause an event to be written.
+	ev, err := create.Save(privacy.DecisionContext(ctx, privacy.Allow))
+	if err != nil {
+		return nil, fmt.Errorf("record %s event: %w", action, err)
+	}
+	r.announce(ctx, ev.ID)
+	return ev, nil
+}
+
+// announce publishes id now or, when ctx carries a transaction
+// (ent.NewTxContext), once it commits.
+func (r *Recorder) announce(ctx context.Context, id int) {
+	if r.Broker == nil {
+		return
+	}
+	publish := func() {
+		if err := r.Broker.Publish(context.WithoutCancel(ctx), Topic, []byte(strconv.Itoa(id))); err != nil && r.Logger != nil {
+			r.Logger.WarnContext(ctx, "announce audit event", "event_id", id, "error", err)
+		}
+	}
+	tx := ent.TxFromContext(ctx)
+	if tx == nil {
+		publish()
+		return
+	}
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			if err := next.Commit(ctx, tx); err != nil {
+				return err
+			}
+			publish()
+			return nil
+		})
+	})
+}
+
+func (r *Recorder) retention() time.Duration {
+	if r.Retention > 0 {
+		return r.Retention
+	}
+	return DefaultRetention
+}
+
+// snake turns an ent type name (FlowStageBinding) into snake_case.
+func snake(name string) string {
+	out := make([]byte, 0, len(name)+4)
+	for i := range len(name) {
+		c := name[i]
+		if c >= 'A' && c <= 'Z' {
+			if i > 0 {
+				out = append(out, '_')
+			}
+			c += 'a' - 'A'
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}

@@ -1,0 +1,88 @@
+package graph
+
+import (
+	"context"
+	"reflect"
+
+	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/graph/model"
+	"github.com/gatehouse-id/gatehouse/policy"
+	"github.com/gatehouse-id/gatehouse/problem"
+	"github.com/gatehouse-id/gatehouse/typedconfig"
+)
+
+// oneOf returns the single non-nil pointer field of a @oneOf input struct.
+// The GraphQL validator enforces "exactly one" for literals only; inputs
+// passed as variables arrive unchecked, so this is the rule's enforcement.
+func oneOf(field string, input any) (any, error) {
+	v := reflect.ValueOf(input)
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil, problem.Invalid(field, "is required")
+		}
+		v = v.Elem()
+	}
+	var set []any
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Kind() == reflect.Pointer && !f.IsNil() {
+			set = append(set, f.Interface())
+		}
+	}
+	if len(set) != 1 {
+		return nil, problem.Invalid(field, "must set exactly one member (the kind), got %d", len(set))
+	}
+	return set[0], nil
+}
+
+// stageConfig returns the config chosen in a StageConfigInput.
+func stageConfig(in *model.StageConfigInput) (executor.StageConfig, error) {
+	v, err := oneOf("config", in)
+	if err != nil {
+		return nil, err
+	}
+	return v.(executor.StageConfig), nil //nolint:forcetypeassert // every member is a StageConfig (gqlgen.yml)
+}
+
+// policyConfig returns the config chosen in a PolicyConfigInput.
+func policyConfig(in *model.PolicyConfigInput) (policy.Config, error) {
+	v, err := oneOf("config", in)
+	if err != nil {
+		return nil, err
+	}
+	return v.(policy.Config), nil //nolint:forcetypeassert // every member is a policy.Config (gqlgen.yml)
+}
+
+// encodeConfig encodes cfg for storage after checking it belongs to kind
+// (for updates: a config of another kind is refused, not reinterpreted).
+func encodeConfig(cfg typedconfig.Config, got, want string) ([]byte, error) {
+	if want != "" && got != want {
+		return nil, problem.Invalid("config", "this object is of kind %s; a %s config cannot be applied (the kind cannot change)", want, got)
+	}
+	return typedconfig.Encode(cfg)
+}
+
+// optionalFlow loads the flow id points at, or nil.
+func optionalFlow(ctx context.Context, c *ent.Client, id *int) (*ent.Flow, error) {
+	if id == nil {
+		return nil, nil
+	}
+	return ignoreNotFound(c.Flow.Get(ctx, *id))
+}
+
+// optionalStage loads the stage id points at, or nil.
+func optionalStage(ctx context.Context, c *ent.Client, id *int) (*ent.Stage, error) {
+	if id == nil {
+		return nil, nil
+	}
+	return ignoreNotFound(c.Stage.Get(ctx, *id))
+}
+
+// ignoreNotFound turns a not-found error into a nil result: a reference to
+// an object the caller cannot see (or that is gone) shows as null.
+func ignoreNotFound[T any](v *T, err error) (*T, error) {
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return v, err
+}

@@ -1,0 +1,226 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/privacy"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/problem"
+	"github.com/gatehouse-id/gatehouse/requestinfo"
+)
+
+// Error codes in extensions.code. They are part of the API: clients branch
+// on them, so they never change meaning. GraphQL's own parse and validation
+// errors keep gqlgen's GRAPHQL_PARSE_FAILED and GRAPHQL_VALIDATION_FAILED.
+const (
+	CodeUnauthenticated   = "UNAUTHENTICATED"
+	CodeForbidden         = "FORBIDDEN"
+	CodeNotFound          = "NOT_FOUND"
+	CodeBadUserInput      = "BAD_USER_INPUT"
+	CodeValidationFailed  = "VALIDATION_FAILED"
+	CodeConflict          = "CONFLICT"
+	CodeReferenced        = "REFERENCED"
+	CodeRateLimited       = "RATE_LIMITED"
+	CodeComplexityLimit   = "COMPLEXITY_LIMIT_EXCEEDED"
+	CodeDepthLimit        = "DEPTH_LIMIT_EXCEEDED"
+	CodePageSizeLimit     = "PAGE_SIZE_LIMIT_EXCEEDED"
+	CodeIntrospection     = "INTROSPECTION_DISABLED"
+	CodeInternalError     = "INTERNAL_SERVER_ERROR"
+	CodeCancelled         = "CANCELLED"
+	extensionCode         = "code"
+	extensionField        = "field"
+	extensionReferrers    = "referrers"
+	extensionRequestID    = "requestId"
+	genericInternalErrMsg = "internal error; quote the request ID when reporting it"
+)
+
+// presentError turns any error a resolver returns into what the client
+// sees: known errors get a stable code and a safe message; anything else is
+// logged with the request ID and answered generically, so no internal
+// detail (SQL, stack, driver text) reaches the client.
+func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		out := graphql.DefaultErrorPresenter(ctx, err)
+		if _, has := out.Extensions[extensionCode]; has && out.Err == nil {
+			return out // gqlgen's own parse/validation errors
+		}
+		code, msg, ext := classify(ctx, err)
+		if code == "" {
+			reqID := requestinfo.FromContext(ctx).RequestID
+			logger.ErrorContext(ctx, "graphql resolver error", "error", err, "path", out.Path.String(), "request_id", reqID)
+			code, msg = CodeInternalError, genericInternalErrMsg
+			ext = map[string]any{extensionRequestID: reqID}
+		}
+		if ext == nil {
+			ext = map[string]any{}
+		}
+		ext[extensionCode] = code
+		return &gqlerror.Error{Message: msg, Path: out.Path, Locations: out.Locations, Extensions: ext}
+	}
+}
+
+// classify maps err to a code, a message and extensions; code is empty for
+// errors that must not be shown.
+func classify(ctx context.Context, err error) (string, string, map[string]any) {
+	var (
+		fieldErr  *problem.FieldError
+		conflict  *problem.ConflictError
+		refErr    *problem.ReferencedError
+		limited   *problem.RateLimitedError
+		notFound  *ent.NotFoundError
+		entValid  *ent.ValidationError
+		entConstr *ent.ConstraintError
+		gqlErr    *gqlerror.Error
+	)
+	switch {
+	case errors.As(err, &fieldErr):
+		field := camelPath(fieldErr.Field)
+		msg := fieldErr.Message
+		if field != "" {
+			msg = field + ": " + msg
+		}
+		return CodeValidationFailed, msg, map[string]any{extensionField: field}
+	case errors.As(err, &conflict):
+		return CodeConflict, conflict.Error(), map[string]any{extensionField: camelPath(conflict.Field)}
+	case errors.As(err, &refErr):
+		refs := make([]map[string]any, len(refErr.Referrers))
+		for i, r := range refErr.Referrers {
+			refs[i] = map[string]any{"type": r.Type, "id": fmt.Sprint(r.ID), "name": r.Name, "field": camelPath(r.Field)}
+		}
+		return CodeReferenced, refErr.Error(), map[string]any{extensionReferrers: refs}
+	case errors.As(err, &limited):
+		return CodeRateLimited, limited.Message, nil
+	case errors.Is(err, privacy.Deny), errors.Is(err, problem.ErrForbidden), errors.Is(err, problem.ErrUnauthenticated):
+		if viewer.FromContext(ctx).IsAnonymous() {
+			return CodeUnauthenticated, problem.ErrUnauthenticated.Error(), nil
+		}
+		return CodeForbidden, problem.ErrForbidden.Error(), nil
+	case errors.As(err, &notFound):
+		return CodeNotFound, strings.TrimPrefix(notFound.Error(), "ent: "), nil
+	case errors.Is(err, problem.ErrNotFound):
+		return CodeNotFound, "not found", nil
+	case errors.As(err, &entValid):
+		field := camelPath(entValid.Name)
+		return CodeValidationFailed, field + ": " + errors.Unwrap(entValid).Error(), map[string]any{extensionField: field}
+	case errors.As(err, &entConstr):
+		return constraintError(ctx, entConstr)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return CodeCancelled, "the request was cancelled or timed out", nil
+	case isIntrospectionRefusal(ctx):
+		return CodeIntrospection, "introspection is disabled for this caller", nil
+	case isArgumentError(ctx) && errors.As(err, &gqlErr):
+		return CodeBadUserInput, "invalid argument " + gqlErr.Path.String() + ": " + errorText(gqlErr), nil
+	}
+	return "", "", nil
+}
+
+// errorText is the message of the innermost error of e, which for argument
+// errors is the scalar's or enum's own (safe) complaint.
+func errorText(e *gqlerror.Error) string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return e.Message
+}
+
+// isIntrospectionRefusal reports whether the error is gqlgen refusing an
+// introspection field because introspectionExtension disabled it.
+func isIntrospectionRefusal(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	return fc != nil && (fc.Field.Name == "__schema" || fc.Field.Name == "__type") &&
+		graphql.HasOperationContext(ctx) && graphql.GetOperationContext(ctx).DisableIntrospection
+}
+
+// isArgumentError reports whether the error arose while decoding the current
+// field's arguments (gqlgen sets FieldContext.Args only once they decode).
+func isArgumentError(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	return fc != nil && fc.Args == nil && len(fc.Field.Arguments) > 0
+}
+
+// constraintError explains a database constraint violation that no hook
+// caught first (a race, or a reference to a missing object).
+func constraintError(ctx context.Context, err *ent.ConstraintError) (string, string, map[string]any) {
+	deleting := false
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		deleting = strings.HasPrefix(fc.Field.Name, "delete")
+	}
+	var pgErr *pgconn.PgError
+	var liteErr *sqlite.Error
+	kind := ""
+	switch {
+	case errors.As(err, &pgErr):
+		switch pgErr.Code {
+		case "23505":
+			kind = "unique"
+		case "23503":
+			kind = "foreign_key"
+		case "23514":
+			kind = "check"
+		}
+	case errors.As(err, &liteErr):
+		switch liteErr.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			kind = "unique"
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			kind = "foreign_key"
+		case sqlite3.SQLITE_CONSTRAINT_CHECK:
+			kind = "check"
+		}
+	}
+	switch {
+	case kind == "unique":
+		return CodeConflict, "an object with the same unique value already exists", nil
+	case kind == "foreign_key" && deleting:
+		return CodeReferenced, "the object is still used by other objects", nil
+	case kind == "foreign_key":
+		return CodeValidationFailed, "a referenced object does not exist", nil
+	case kind == "check":
+		return CodeValidationFailed, "the change violates a consistency rule", nil
+	}
+	return "", "", nil
+}
+
+// camelPath turns a snake_case field path ("config.user_fields") into the
+// GraphQL spelling ("config.userFields").
+func camelPath(path string) string {
+	parts := strings.Split(path, ".")
+	for i, p := range parts {
+		var b strings.Builder
+		up := false
+		for _, r := range p {
+			switch {
+			case r == '_':
+				up = true
+			case up:
+				b.WriteString(strings.ToUpper(string(r)))
+				up = false
+			default:
+				b.WriteRune(r)
+			}
+		}
+		parts[i] = b.String()
+	}
+	return strings.Join(parts, ".")
+}
+
+// recoverPanic logs a resolver panic with its stack and answers generically.
+func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		logger.ErrorContext(ctx, "graphql resolver panic", "panic", fmt.Sprint(p),
+			"stack", string(debug.Stack()), "request_id", requestinfo.FromContext(ctx).RequestID)
+		return errors.New("internal panic") // unknown to classify: presented generically
+	}
+}

@@ -1,0 +1,179 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Options configure the GraphQL HTTP handler.
+type Options struct {
+	// Dev enables introspection for everyone and field suggestions in
+	// validation errors. In production both are off (introspection stays on
+	// for superusers).
+	Dev bool
+	// Limits bound each operation; zero fields take DefaultLimits.
+	Limits Limits
+	// ParserTokenLimit bounds the tokens of a query document (default 15000).
+	ParserTokenLimit int
+	// WebsocketOrigins are origins, besides the server's own host, whose
+	// pages may open subscription websockets ("https://app.example.com").
+	WebsocketOrigins []string
+	// WebsocketAuth authenticates the Authorization value a websocket client
+	// sends in its connection_init payload, returning a context with the
+	// resulting viewer. Nil ignores the payload (only the cookie counts).
+	WebsocketAuth func(ctx context.Context, authorization string) (context.Context, error)
+	// Registerer receives the handler's metrics; nil registers none.
+	Registerer prometheus.Registerer
+	// Logger receives errors that are not shown to clients.
+	Logger *slog.Logger
+}
+
+// ErrWebsocketAuth is returned to a websocket client whose connection_init
+// credentials are refused; the connection is then closed.
+var ErrWebsocketAuth = errors.New("invalid credentials in connection_init")
+
+// NewHandler returns the /graphql handler: POST for queries and mutations,
+// GET for queries only, websocket (graphql-transport-ws) and SSE for
+// subscriptions. Mutations run in one transaction each. Authentication is
+// the caller's job: the request context must already carry the viewer.
+func NewHandler(deps Deps, opts Options) http.Handler {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	limits := withDefaults(opts.Limits)
+	srv := handler.New(NewSchema(deps))
+
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: 15 * time.Second}) // before POST: both are POSTs
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		InitTimeout:           10 * time.Second,
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
+			OriginPatterns: originPatterns(opts.WebsocketOrigins),
+		}},
+		InitFunc: func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			auth := payload.Authorization()
+			if auth == "" {
+				auth, _ = payload["authorization"].(string)
+			}
+			if auth == "" || opts.WebsocketAuth == nil {
+				return ctx, nil, nil
+			}
+			authed, err := opts.WebsocketAuth(ctx, auth)
+			if err != nil {
+				return ctx, nil, ErrWebsocketAuth
+			}
+			return authed, nil, nil
+		},
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(orDefault(opts.ParserTokenLimit, 15000))
+	srv.SetDisableSuggestion(!opts.Dev)
+	srv.SetErrorPresenter(presentError(logger))
+	srv.SetRecoverFunc(recoverPanic(logger))
+
+	srv.Use(introspectionExtension{dev: opts.Dev})
+	srv.Use(limitExtension{limits: limits})
+	srv.Use(entgql.Transactioner{TxOpener: deps.Client})
+	if opts.Registerer != nil {
+		srv.Use(newMetrics(opts.Registerer))
+	}
+	return srv
+}
+
+func withDefaults(l Limits) Limits {
+	l.MaxDepth = orDefault(l.MaxDepth, DefaultLimits.MaxDepth)
+	l.MaxComplexity = orDefault(l.MaxComplexity, DefaultLimits.MaxComplexity)
+	l.MaxPageSize = orDefault(l.MaxPageSize, DefaultLimits.MaxPageSize)
+	l.DefaultPageSize = orDefault(l.DefaultPageSize, DefaultLimits.DefaultPageSize)
+	return l
+}
+
+func orDefault(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// originPatterns turns origins into coder/websocket patterns, which match
+// "scheme://host" when they contain "://".
+func originPatterns(origins []string) []string {
+	out := make([]string, 0, len(origins))
+	for _, o := range origins {
+		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// metrics count and time GraphQL operations.
+type metrics struct {
+	operations *prometheus.CounterVec
+	duration   *prometheus.HistogramVec
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		operations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gatehouse_graphql_operations_total",
+			Help: "GraphQL operations by type and outcome (ok, error).",
+		}, []string{"type", "outcome"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "gatehouse_graphql_operation_duration_seconds",
+			Help:    "Time to the first response of GraphQL operations, by type.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"type"}),
+	}
+	reg.MustRegister(m.operations, m.duration)
+	return m
+}
+
+// ExtensionName implements graphql.HandlerExtension.
+func (*metrics) ExtensionName() string { return "GatehouseMetrics" }
+
+// Validate implements graphql.HandlerExtension.
+func (*metrics) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptOperation implements graphql.OperationInterceptor: it times the
+// first response of each operation.
+func (m *metrics) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	start := time.Now()
+	opType := "unknown"
+	if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil {
+		opType = string(oc.Operation.Operation)
+	}
+	handle := next(ctx)
+	first := true
+	return func(ctx context.Context) *graphql.Response {
+		resp := handle(ctx)
+		if first {
+			first = false
+			outcome := "ok"
+			if resp == nil || len(resp.Errors) > 0 {
+				outcome = "error"
+			}
+			m.operations.WithLabelValues(opType, outcome).Inc()
+			m.duration.WithLabelValues(opType).Observe(time.Since(start).Seconds())
+		}
+		return resp
+	}
+}

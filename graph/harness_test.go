@@ -1,0 +1,132 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-id/gatehouse/audit"
+	"github.com/gatehouse-id/gatehouse/credential"
+	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/executor/stages"
+	"github.com/gatehouse-id/gatehouse/graph"
+	"github.com/gatehouse-id/gatehouse/integrity"
+	"github.com/gatehouse-id/gatehouse/internal/servicetest"
+	"github.com/gatehouse-id/gatehouse/policy/builtin"
+	"github.com/gatehouse-id/gatehouse/pubsub"
+)
+
+// testBundle is one isolated Gatehouse GraphQL API over a fresh database.
+type testBundle struct {
+	client  *ent.Client
+	handler http.Handler
+	broker  *pubsub.Local
+	// admin is a superuser, alice an ordinary user.
+	admin, alice viewer.Viewer
+	anonymous    viewer.Viewer
+}
+
+// setup builds the bundle on dialect, with optional handler options.
+func setup(t *testing.T, dialect string, opts ...func(*graph.Options)) *testBundle {
+	t.Helper()
+	db := servicetest.Database(t, dialect)
+	integrity.Install(db.Ent, integrity.Kinds{Stages: stages.All(), Policies: builtin.All()})
+	broker := pubsub.NewLocal(nil)
+	t.Cleanup(func() { _ = broker.Close() })
+	(&audit.Recorder{Broker: broker, App: "test"}).Install(db.Ent)
+
+	o := graph.Options{}
+	for _, f := range opts {
+		f(&o)
+	}
+	deps := graph.Deps{
+		Client:   db.Ent,
+		Stages:   stages.All(),
+		Policies: builtin.All(),
+		Hasher:   credential.NewHasher(credential.Params{Time: 1, MemoryKiB: 64, Threads: 1, KeyLen: 32, SaltLen: 16}, 0),
+		Broker:   broker,
+	}
+	b := &testBundle{client: db.Ent, handler: graph.NewHandler(deps, o), broker: broker}
+
+	ctx := viewer.SystemContext(context.Background())
+	admins, err := db.Ent.Group.Create().SetName("admins").SetIsSuperuser(true).Save(ctx)
+	require.NoError(t, err)
+	root, err := db.Ent.User.Create().SetUsername("root").AddGroups(admins).Save(ctx)
+	require.NoError(t, err)
+	alice, err := db.Ent.User.Create().SetUsername("alice").SetEmail("alice@example.com").Save(ctx)
+	require.NoError(t, err)
+	b.admin = viewer.Viewer{Kind: viewer.User, UserID: root.ID, Username: root.Username, Superuser: true}
+	b.alice = viewer.Viewer{Kind: viewer.User, UserID: alice.ID, Username: alice.Username}
+	return b
+}
+
+// gqlError is one entry of a response's errors.
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+type response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []gqlError      `json:"errors"`
+}
+
+// code returns the extensions.code of the first error, or "".
+func (r response) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// decode unmarshals data into v, failing on errors.
+func (r response) decode(t *testing.T, v any) {
+	t.Helper()
+	require.Empty(t, r.Errors, "unexpected errors")
+	require.NoError(t, json.Unmarshal(r.Data, v))
+}
+
+// do runs query as v over POST.
+func (b *testBundle) do(t *testing.T, v viewer.Viewer, query string, vars map[string]any) response {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	require.NoError(t, err)
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req = req.WithContext(viewer.NewContext(req.Context(), v))
+	rec := httptest.NewRecorder()
+	b.handler.ServeHTTP(rec, req)
+	var resp response
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &resp), rec.Body.String())
+	return resp
+}
+
+// mustDo runs query as v and decodes its data into out, failing on errors.
+func (b *testBundle) mustDo(t *testing.T, v viewer.Viewer, query string, vars map[string]any, out any) {
+	t.Helper()
+	resp := b.do(t, v, query, vars)
+	require.Empty(t, resp.Errors, "query failed: %s", query)
+	if out != nil {
+		require.NoError(t, json.Unmarshal(resp.Data, out))
+	}
+}
+
+// createFlow creates a flow through the API and returns its ID.
+func (b *testBundle) createFlow(t *testing.T, slug string, d enum.FlowDesignation) string {
+	t.Helper()
+	var out struct{ CreateFlow struct{ ID string } }
+	b.mustDo(t, b.admin, `mutation($in: CreateFlowInput!) { createFlow(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"slug": slug, "name": slug, "title": "Title " + slug, "designation": upper(string(d))}}, &out)
+	return out.CreateFlow.ID
+}
+
+func upper(s string) string { return string(bytes.ToUpper([]byte(s))) }

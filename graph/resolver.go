@@ -1,0 +1,40 @@
+package graph
+
+import (
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/gatehouse-id/gatehouse/credential"
+	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/policy"
+	"github.com/gatehouse-id/gatehouse/pubsub"
+)
+
+// Deps are what the resolvers use. server.go builds them; they are the only
+// way dependencies reach this package.
+type Deps struct {
+	// Client is the ent client; mutations use the transaction's client from
+	// the context instead (ent.FromContext).
+	Client *ent.Client
+	// Stages and Policies decode typed configs.
+	Stages   *executor.StageKinds
+	Policies *policy.Kinds
+	// Hasher hashes passwords set through the API.
+	Hasher *credential.Hasher
+	// Broker carries subscription notifications between servers.
+	Broker pubsub.Broker
+	// Logger receives resolver errors that are not shown to clients.
+	Logger *slog.Logger
+}
+
+// Resolver is the root resolver.
+type Resolver struct {
+	Deps
+}
+
+// NewSchema returns the executable schema over deps.
+func NewSchema(deps Deps) graphql.ExecutableSchema {
+	return NewExecutableSchema(Config{Resolvers: &Resolver{Deps: deps}})
+}
