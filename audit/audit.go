@@ -111,7 +111,7 @@ func (r *Recorder) recordChange(ctx context.Context, m entgo.Mutation, next entg
 	for _, id := range ids {
 		_, err := r.Record(ctx, mm.Client(), action, map[string]any{
 			"model":  snake(m.Type()),
-			"id":     id,
+			"id":     strconv.Itoa(id), // GraphQL IDs are strings
 			"fields": fields,
 		})
 		if err != nil {

@@ -202,6 +202,9 @@ func (r *mutationResolver) DeleteGroup(ctx context.Context, id int) (int, error)
 // CreateToken is the resolver for the createToken field.
 func (r *mutationResolver) CreateToken(ctx context.Context, input model.CreateTokenInput) (*model.TokenCreated, error) {
 	v := viewer.FromContext(ctx)
+	if v.IsAnonymous() {
+		return nil, problem.ErrUnauthenticated
+	}
 	userID := v.UserID
 	if input.UserID != nil {
 		userID = *input.UserID

@@ -17,27 +17,27 @@ import (
 
 // PasswordStage is the resolver for the passwordStage field.
 func (r *identificationStageResolver) PasswordStage(ctx context.Context, obj *identification.Config) (*ent.Stage, error) {
-	return optionalStage(ctx, r.Client, obj.PasswordStageID)
+	return optionalStage(ctx, r.client(ctx), obj.PasswordStageID)
 }
 
 // EnrollmentFlow is the resolver for the enrollmentFlow field.
 func (r *identificationStageResolver) EnrollmentFlow(ctx context.Context, obj *identification.Config) (*ent.Flow, error) {
-	return optionalFlow(ctx, r.Client, obj.EnrollmentFlowID)
+	return optionalFlow(ctx, r.client(ctx), obj.EnrollmentFlowID)
 }
 
 // RecoveryFlow is the resolver for the recoveryFlow field.
 func (r *identificationStageResolver) RecoveryFlow(ctx context.Context, obj *identification.Config) (*ent.Flow, error) {
-	return optionalFlow(ctx, r.Client, obj.RecoveryFlowID)
+	return optionalFlow(ctx, r.client(ctx), obj.RecoveryFlowID)
 }
 
 // PasswordlessFlow is the resolver for the passwordlessFlow field.
 func (r *identificationStageResolver) PasswordlessFlow(ctx context.Context, obj *identification.Config) (*ent.Flow, error) {
-	return optionalFlow(ctx, r.Client, obj.PasswordlessFlowID)
+	return optionalFlow(ctx, r.client(ctx), obj.PasswordlessFlowID)
 }
 
 // ConfigureFlow is the resolver for the configureFlow field.
 func (r *passwordStageResolver) ConfigureFlow(ctx context.Context, obj *password.Config) (*ent.Flow, error) {
-	return optionalFlow(ctx, r.Client, obj.ConfigureFlowID)
+	return optionalFlow(ctx, r.client(ctx), obj.ConfigureFlowID)
 }
 
 // Config is the resolver for the config field.

@@ -113,7 +113,7 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		return CodeNotFound, "not found", nil
 	case errors.As(err, &entValid):
 		field := camelPath(entValid.Name)
-		return CodeValidationFailed, field + ": " + errors.Unwrap(entValid).Error(), map[string]any{extensionField: field}
+		return CodeValidationFailed, field + ": " + innermost(entValid).Error(), map[string]any{extensionField: field}
 	case errors.As(err, &entConstr):
 		return constraintError(ctx, entConstr)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
@@ -124,6 +124,18 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		return CodeBadUserInput, "invalid argument " + gqlErr.Path.String() + ": " + errorText(gqlErr), nil
 	}
 	return "", "", nil
+}
+
+// innermost returns the deepest error err wraps: for an ent validation
+// error, the schema validator's own message, without ent's decoration.
+func innermost(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
 }
 
 // errorText is the message of the innermost error of e, which for argument

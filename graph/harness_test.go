@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -130,3 +131,34 @@ func (b *testBundle) createFlow(t *testing.T, slug string, d enum.FlowDesignatio
 }
 
 func upper(s string) string { return string(bytes.ToUpper([]byte(s))) }
+
+// eachDialect runs fn as a parallel subtest per SQL backend, each with its
+// own bundle.
+func eachDialect(t *testing.T, fn func(t *testing.T, b *testBundle), opts ...func(*graph.Options)) {
+	t.Helper()
+	for _, d := range servicetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			fn(t, setup(t, d, opts...))
+		})
+	}
+}
+
+// requireCode asserts that resp failed with code and returns its first error.
+func requireCode(t *testing.T, resp response, code string) gqlError {
+	t.Helper()
+	require.NotEmpty(t, resp.Errors, "expected error %s, got data %s", code, resp.Data)
+	require.Equal(t, code, resp.code(), "errors: %+v", resp.Errors)
+	return resp.Errors[0]
+}
+
+// createStage creates a stage with config (a StageConfigInput) and returns its ID.
+func (b *testBundle) createStage(t *testing.T, name string, config map[string]any) string {
+	t.Helper()
+	var out struct{ CreateStage struct{ ID string } }
+	b.mustDo(t, b.admin, `mutation($in: CreateStageInput!) { createStage(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"name": name, "config": config}}, &out)
+	return out.CreateStage.ID
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"context"
+
 	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -37,4 +39,13 @@ type Resolver struct {
 // NewSchema returns the executable schema over deps.
 func NewSchema(deps Deps) graphql.ExecutableSchema {
 	return NewExecutableSchema(Config{Resolvers: &Resolver{Deps: deps}})
+}
+
+// client returns the transaction's client inside a mutation (so fields of a
+// mutation's result see its own uncommitted writes), else the base client.
+func (r *Resolver) client(ctx context.Context) *ent.Client {
+	if c := ent.FromContext(ctx); c != nil {
+		return c
+	}
+	return r.Client
 }

@@ -21,7 +21,7 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	if v.Kind != viewer.User {
 		return out, nil
 	}
-	u, err := r.Client.User.Get(ctx, v.UserID)
+	u, err := r.client(ctx).User.Get(ctx, v.UserID)
 	if err != nil {
 		return nil, err
 	}
@@ -34,5 +34,5 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 
 // IsSuperuser is the resolver for the isSuperuser field.
 func (r *userResolver) IsSuperuser(ctx context.Context, obj *ent.User) (bool, error) {
-	return directory.IsSuperuser(ctx, r.Client, obj.ID)
+	return directory.IsSuperuser(ctx, r.client(ctx), obj.ID)
 }

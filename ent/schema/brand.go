@@ -33,7 +33,7 @@ func (Brand) Fields() []ent.Field {
 		field.String("domain").
 			Unique().
 			MaxLen(253).
-			Match(hostnamePattern).
+			Validate(validHostname).
 			Comment("Host name (lower case) this brand serves, e.g. login.example.com.").
 			Annotations(entgql.OrderField("DOMAIN")),
 		field.Bool("is_default").

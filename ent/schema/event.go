@@ -30,7 +30,8 @@ func (Event) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Immutable().
-			Comment("ID the acting user had; kept after the user is deleted."),
+			Comment("ID the acting user had; kept after the user is deleted.").
+			Annotations(entgql.Type("ID")),
 		field.String("username").
 			Default("").
 			Immutable().

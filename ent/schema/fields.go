@@ -18,6 +18,14 @@ import (
 // and "_", starting with a letter or digit. Slugs appear in URLs.
 var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
+// validSlug explains slugPattern when a value does not match it.
+func validSlug(s string) error {
+	if !slugPattern.MatchString(s) {
+		return errors.New("must be lower-case letters, digits, - and _, starting with a letter or digit")
+	}
+	return nil
+}
+
 // gqlEnum shows an enum column, stored in its snake_case form, as the
 // hand-declared GraphQL enum gqlName (SCREAMING_SNAKE values) bound to the
 // column's Go type in gqlgen.yml.
@@ -94,8 +102,16 @@ func validAssetURL(s string) error {
 	return nil
 }
 
-// validHostname accepts a DNS host name in lower case, optionally with a port.
+// hostnamePattern is a DNS host name in lower case, optionally with a port.
 var hostnamePattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$`)
+
+// validHostname explains hostnamePattern when a value does not match it.
+func validHostname(s string) error {
+	if !hostnamePattern.MatchString(s) {
+		return errors.New("must be a lower-case host name such as login.example.com")
+	}
+	return nil
+}
 
 // ownedEdge marks an edge to rows that belong to this one (a flow's bindings,
 // a user's tokens): listed as a connection, never re-attached through this

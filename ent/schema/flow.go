@@ -32,7 +32,7 @@ func (Flow) Fields() []ent.Field {
 		field.String("slug").
 			Unique().
 			MaxLen(100).
-			Match(slugPattern).
+			Validate(validSlug).
 			Comment("Identifies the flow in URLs: lower-case letters, digits, - and _.").
 			Annotations(entgql.OrderField("SLUG")),
 		field.String("name").

@@ -33,7 +33,7 @@ func (Token) Fields() []ent.Field {
 		field.String("identifier").
 			Unique().
 			MaxLen(200).
-			Match(slugPattern).
+			Validate(validSlug).
 			Comment("Names the token; unique, slug-formatted.").
 			Annotations(entgql.OrderField("IDENTIFIER")),
 		field.String("key_hash").

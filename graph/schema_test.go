@@ -1,0 +1,32 @@
+package graph_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"github.com/vektah/gqlparser/v2/formatter"
+
+	"github.com/gatehouse-id/gatehouse/graph"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// TestSchemaGolden pins the public API: any change to the schema shows up
+// as a diff of testdata/schema.graphql.golden, to be reviewed like code.
+// Refresh with `go test ./graph -run TestSchemaGolden -update`.
+func TestSchemaGolden(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	formatter.NewFormatter(&buf, formatter.WithIndent("  ")).FormatSchema(graph.NewSchema(graph.Deps{}).Schema())
+	path := filepath.Join("testdata", "schema.graphql.golden")
+	if *update {
+		require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o600))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run with -update to create the golden file")
+	require.Equal(t, string(want), buf.String(), "schema changed; review and run with -update")
+}
