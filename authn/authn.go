@@ -1,0 +1,209 @@
+// Package authn authenticates HTTP requests: it turns an API token
+// (Authorization: Bearer <key>) or a session (the session cookie, or the
+// session header for clients without cookies) into the request's
+// viewer.Viewer. A request with neither is anonymous; one with a bad
+// Authorization header is refused, never silently treated as anonymous.
+//
+// It also guards cookie-authenticated requests against cross-site request
+// forgery (CrossOriginGuard): a browser sends cookies with cross-site
+// requests, but never an Authorization header it was not told to send.
+package authn
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gatehouse-id/gatehouse/credential"
+	"github.com/gatehouse-id/gatehouse/directory"
+	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/privacy"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/session"
+)
+
+// CookieName is the session cookie.
+const CookieName = "gatehouse_session"
+
+// SessionHeader carries the session ID for clients without cookies.
+const SessionHeader = "Gatehouse-Session"
+
+// ErrInvalidCredentials is returned for an Authorization header that does
+// not authenticate: malformed, of another scheme, or an unusable token.
+var ErrInvalidCredentials = errors.New("invalid credentials")
+
+// Authenticator resolves credentials to viewers.
+type Authenticator struct {
+	// Client reads tokens and users.
+	Client *ent.Client
+	// Sessions resolves session IDs; nil ignores session cookies.
+	Sessions session.Store
+	// Now is the clock; nil uses time.Now.
+	Now func() time.Time
+	// Logger receives lookup failures; nil discards.
+	Logger *slog.Logger
+}
+
+// Middleware authenticates each request and stores the viewer in its
+// context. A request whose Authorization header does not authenticate is
+// answered 401 with a GraphQL-shaped error.
+func (a *Authenticator) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if h := r.Header.Get("Authorization"); h != "" {
+			v, err := a.Bearer(ctx, h)
+			if err != nil {
+				if !errors.Is(err, ErrInvalidCredentials) {
+					a.logger().ErrorContext(ctx, "authenticate token", "error", err)
+				}
+				w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+				WriteError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "the Authorization header does not hold a valid API token")
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(viewer.NewContext(ctx, v)))
+			return
+		}
+		if id := sessionID(r); id != "" && a.Sessions != nil {
+			if v, err := a.session(ctx, id); err == nil {
+				ctx = viewer.NewContext(ctx, v)
+			} else if !errors.Is(err, session.ErrNotFound) {
+				a.logger().ErrorContext(ctx, "authenticate session", "error", err)
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// Bearer authenticates an Authorization header value of the form
+// "Bearer <secret>". Any refusal is ErrInvalidCredentials; other errors are
+// infrastructure failures.
+func (a *Authenticator) Bearer(ctx context.Context, authorization string) (viewer.Viewer, error) {
+	scheme, secret, ok := strings.Cut(strings.TrimSpace(authorization), " ")
+	secret = strings.TrimSpace(secret)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
+		return viewer.Viewer{}, ErrInvalidCredentials
+	}
+	t, err := credential.AuthenticateAPIToken(ctx, a.Client, secret, a.now())
+	if errors.Is(err, credential.ErrInvalidToken) {
+		return viewer.Viewer{}, ErrInvalidCredentials
+	}
+	if err != nil {
+		return viewer.Viewer{}, err
+	}
+	v, err := a.userViewer(ctx, t.Edges.User)
+	v.TokenID = t.ID
+	return v, err
+}
+
+// WebsocketAuth adapts Bearer for a websocket's connection_init payload.
+func (a *Authenticator) WebsocketAuth(ctx context.Context, authorization string) (context.Context, error) {
+	v, err := a.Bearer(ctx, authorization)
+	if err != nil {
+		return ctx, err
+	}
+	return viewer.NewContext(ctx, v), nil
+}
+
+// session returns the viewer of a session ID, refreshing its idle timer.
+func (a *Authenticator) session(ctx context.Context, id session.ID) (viewer.Viewer, error) {
+	now := a.now()
+	var userID int
+	err := a.Sessions.Update(ctx, id, func(s *session.Session) error {
+		if s.Expired(now) {
+			return session.ErrNotFound
+		}
+		s.LastSeenAt = now
+		userID = s.UserID
+		return nil
+	})
+	if err != nil {
+		return viewer.Viewer{}, err
+	}
+	u, err := a.Client.User.Get(privacy.DecisionContext(ctx, privacy.Allow), userID)
+	if ent.IsNotFound(err) {
+		return viewer.Viewer{}, session.ErrNotFound
+	}
+	if err != nil {
+		return viewer.Viewer{}, fmt.Errorf("load session user: %w", err)
+	}
+	if !u.IsActive {
+		return viewer.Viewer{}, session.ErrNotFound
+	}
+	return a.userViewer(ctx, u)
+}
+
+func (a *Authenticator) userViewer(ctx context.Context, u *ent.User) (viewer.Viewer, error) {
+	super, err := directory.IsSuperuser(ctx, a.Client, u.ID)
+	if err != nil {
+		return viewer.Viewer{}, err
+	}
+	return viewer.Viewer{Kind: viewer.User, UserID: u.ID, Username: u.Username, Superuser: super}, nil
+}
+
+// sessionID returns the session ID a request presents, if any.
+func sessionID(r *http.Request) session.ID {
+	if h := r.Header.Get(SessionHeader); h != "" {
+		return session.ID(h)
+	}
+	if c, err := r.Cookie(CookieName); err == nil {
+		return session.ID(c.Value)
+	}
+	return ""
+}
+
+func (a *Authenticator) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+func (a *Authenticator) logger() *slog.Logger {
+	if a.Logger != nil {
+		return a.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// WriteError answers with status and a GraphQL-shaped error body, for
+// refusals that happen before the GraphQL handler runs.
+func WriteError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []any{map[string]any{"message": message, "extensions": map[string]any{"code": code}}},
+	})
+}
+
+// CrossOriginGuard refuses cross-origin requests with unsafe methods that
+// rely on ambient credentials (cookies): browsers mark them with
+// Sec-Fetch-Site or Origin, and only trusted origins pass. Requests that
+// carry an Authorization header are not at risk and pass. Safe methods
+// (GET, HEAD, OPTIONS) pass; the GraphQL GET transport serves queries only.
+func CrossOriginGuard(trustedOrigins []string) (func(http.Handler) http.Handler, error) {
+	cop := http.NewCrossOriginProtection()
+	for _, o := range trustedOrigins {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			return nil, fmt.Errorf("trusted origin %q: %w", o, err)
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		WriteError(w, http.StatusForbidden, "FORBIDDEN", "cross-origin request refused; use a same-origin page or an API token")
+	}))
+	return func(next http.Handler) http.Handler {
+		guarded := cop.Handler(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Authorization") != "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			guarded.ServeHTTP(w, r)
+		})
+	}, nil
+}

@@ -1,0 +1,204 @@
+// Package config reads Gatehouse's settings from environment variables. The
+// README lists them; every one has a safe default, so a bare `gatehouse
+// serve` runs on the embedded database with nothing to set up.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Config holds every setting.
+type Config struct {
+	// Listen is the address the HTTP server binds.
+	Listen string `env:"GATEHOUSE_LISTEN" envDefault:"127.0.0.1:9000"`
+	// DataDir holds the embedded database and the generated secret key.
+	DataDir string `env:"GATEHOUSE_DATA_DIR" envDefault:"./data"`
+	// DatabaseURL selects PostgreSQL (postgres://…); empty selects the
+	// embedded SQLite file.
+	DatabaseURL string `env:"GATEHOUSE_DATABASE_URL"`
+	// RedisURL selects Redis (redis:// or rediss://) for sessions, flow
+	// executions and pub/sub; empty keeps them in-process.
+	RedisURL string `env:"GATEHOUSE_REDIS_URL"`
+	// SecretKey signs and encrypts what Gatehouse hands out; empty reads or
+	// creates DataDir/secret.key. Every server of one deployment needs the
+	// same key.
+	SecretKey string `env:"GATEHOUSE_SECRET_KEY"`
+	// PublicURL is where users reach Gatehouse (https://login.example.com);
+	// empty derives it from Listen.
+	PublicURL string `env:"GATEHOUSE_PUBLIC_URL"`
+	// Bootstrap* set up the first superuser on first start.
+	BootstrapPassword string `env:"GATEHOUSE_BOOTSTRAP_PASSWORD"`
+	BootstrapEmail    string `env:"GATEHOUSE_BOOTSTRAP_EMAIL"`
+	BootstrapToken    string `env:"GATEHOUSE_BOOTSTRAP_TOKEN"`
+	// Dev enables development conveniences: text logs, introspection and
+	// field suggestions for everyone, a generated bootstrap API token.
+	Dev bool `env:"GATEHOUSE_DEV"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `env:"GATEHOUSE_LOG_LEVEL" envDefault:"info"`
+	// LogFormat is json or text; empty means text in dev, json otherwise.
+	LogFormat string `env:"GATEHOUSE_LOG_FORMAT"`
+	// Worker runs the background job workers inside `serve`; set false when
+	// running `gatehouse worker` processes separately.
+	Worker bool `env:"GATEHOUSE_WORKER" envDefault:"true"`
+	// TrustedProxies are the networks whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix `env:"GATEHOUSE_TRUSTED_PROXIES" envSeparator:","`
+	// AllowedOrigins are other origins whose pages may call the API with the
+	// session cookie and open subscription websockets.
+	AllowedOrigins []string `env:"GATEHOUSE_ALLOWED_ORIGINS" envSeparator:","`
+	// ShutdownTimeout bounds the graceful shutdown on SIGTERM.
+	ShutdownTimeout time.Duration `env:"GATEHOUSE_SHUTDOWN_TIMEOUT" envDefault:"30s"`
+	// MaxBodyBytes bounds a request body.
+	MaxBodyBytes int64 `env:"GATEHOUSE_MAX_BODY_BYTES" envDefault:"1048576"`
+}
+
+// MinSecretKeyLength and MinBootstrapTokenLength bound the secrets an
+// operator may set, in characters.
+const (
+	MinSecretKeyLength      = 32
+	MinBootstrapTokenLength = 32
+)
+
+// Load reads the environment (getenv; os.Getenv when nil) and validates the
+// result.
+func Load(getenv func(string) string) (*Config, error) {
+	opts := env.Options{}
+	if getenv != nil {
+		opts.Environment = environ(getenv)
+	}
+	cfg := &Config{}
+	if err := env.ParseWithOptions(cfg, opts); err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	return cfg, cfg.validate()
+}
+
+// environ snapshots the GATEHOUSE_ variables getenv knows.
+func environ(getenv func(string) string) map[string]string {
+	out := map[string]string{}
+	for _, k := range []string{
+		"GATEHOUSE_LISTEN", "GATEHOUSE_DATA_DIR", "GATEHOUSE_DATABASE_URL", "GATEHOUSE_REDIS_URL",
+		"GATEHOUSE_SECRET_KEY", "GATEHOUSE_PUBLIC_URL", "GATEHOUSE_BOOTSTRAP_PASSWORD",
+		"GATEHOUSE_BOOTSTRAP_EMAIL", "GATEHOUSE_BOOTSTRAP_TOKEN", "GATEHOUSE_DEV", "GATEHOUSE_LOG_LEVEL",
+		"GATEHOUSE_LOG_FORMAT", "GATEHOUSE_WORKER", "GATEHOUSE_TRUSTED_PROXIES", "GATEHOUSE_ALLOWED_ORIGINS",
+		"GATEHOUSE_SHUTDOWN_TIMEOUT", "GATEHOUSE_MAX_BODY_BYTES",
+	} {
+		if v := getenv(k); v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("GATEHOUSE_DATABASE_URL must start with postgres:// or postgresql:// (unset it for the embedded database)"))
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		errs = append(errs, errors.New("GATEHOUSE_REDIS_URL must start with redis:// or rediss://"))
+	}
+	if c.SecretKey != "" && len(c.SecretKey) < MinSecretKeyLength {
+		errs = append(errs, fmt.Errorf("GATEHOUSE_SECRET_KEY must be at least %d characters", MinSecretKeyLength))
+	}
+	if c.BootstrapToken != "" && len(c.BootstrapToken) < MinBootstrapTokenLength {
+		errs = append(errs, fmt.Errorf("GATEHOUSE_BOOTSTRAP_TOKEN must be at least %d characters; generate one with `openssl rand -hex 32`", MinBootstrapTokenLength))
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			errs = append(errs, errors.New("GATEHOUSE_PUBLIC_URL must be an http(s) origin such as https://login.example.com"))
+		}
+	}
+	for _, o := range c.AllowedOrigins {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			errs = append(errs, fmt.Errorf("GATEHOUSE_ALLOWED_ORIGINS entry %q must be an origin such as https://app.example.com", o))
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, errors.New("GATEHOUSE_LOG_LEVEL must be debug, info, warn or error"))
+	}
+	switch c.LogFormat {
+	case "", "json", "text":
+	default:
+		errs = append(errs, errors.New("GATEHOUSE_LOG_FORMAT must be json or text"))
+	}
+	if c.MaxBodyBytes < 1024 {
+		errs = append(errs, errors.New("GATEHOUSE_MAX_BODY_BYTES must be at least 1024"))
+	}
+	return errors.Join(errs...)
+}
+
+// Logger returns the logger the settings ask for, writing to w.
+func (c *Config) Logger(w *os.File) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.LogLevel)) // validated
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "text" || (c.LogFormat == "" && c.Dev) {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// PublicOrigin returns PublicURL, or http://<listen address> when unset.
+func (c *Config) PublicOrigin(listen string) string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	return "http://" + listen
+}
+
+// secretKeyFile is the generated key's file in the data directory.
+const secretKeyFile = "secret.key"
+
+// ResolveSecretKey returns SecretKey, or the key kept in the data directory,
+// creating it (256 random bits, mode 0600) on first use. created reports
+// whether a new key was written.
+func (c *Config) ResolveSecretKey() (key string, created bool, err error) {
+	if c.SecretKey != "" {
+		return c.SecretKey, false, nil
+	}
+	path := filepath.Join(c.DataDir, secretKeyFile)
+	if b, err := os.ReadFile(path); err == nil {
+		k := strings.TrimSpace(string(b))
+		if len(k) < MinSecretKeyLength {
+			return "", false, fmt.Errorf("%s is shorter than %d characters; delete it to generate a new one", path, MinSecretKeyLength)
+		}
+		return k, false, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", false, fmt.Errorf("read secret key: %w", err)
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return "", false, fmt.Errorf("create data directory: %w", err)
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", false, err
+	}
+	k := hex.EncodeToString(b[:])
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return c.ResolveSecretKey() // another process won the race
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("write secret key: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(k + "\n"); err != nil {
+		return "", false, fmt.Errorf("write secret key: %w", err)
+	}
+	return k, true, nil
+}

@@ -1,0 +1,335 @@
+// Package router assembles Gatehouse's HTTP surface: it mounts the GraphQL
+// API, the playground, health checks and metrics, and wraps them in the
+// middleware every request goes through.
+//
+//	route                      handler
+//	/graphql                   GraphQL (POST, GET for queries, websocket, SSE)
+//	/graphql/playground        GraphiQL, every asset served from the binary
+//	/-/health/live             200 while the process serves
+//	/-/health/ready            200 when the database and Redis answer, else 503
+//	/metrics                   Prometheus
+//	/                          a landing page pointing at the above
+//
+// Every request gets a request ID (X-Request-Id), its client address (from
+// X-Forwarded-For only when the peer is a trusted proxy), an access-log line,
+// panic recovery and HTTP metrics.
+package router
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/gatehouse-id/gatehouse/requestinfo"
+)
+
+// Check is a named readiness check: nil means ready.
+type Check struct {
+	Name  string
+	Check func(ctx context.Context) error
+}
+
+// Options are what the router mounts and how.
+type Options struct {
+	// GraphQL serves /graphql; it is wrapped by Authenticate and Guard here.
+	GraphQL http.Handler
+	// Authenticate puts the viewer in the request context.
+	Authenticate func(http.Handler) http.Handler
+	// Guard refuses cross-origin cookie-authenticated requests.
+	Guard func(http.Handler) http.Handler
+	// Playground serves /graphql/playground and everything under it.
+	Playground http.Handler
+	// Ready lists the readiness checks of /-/health/ready.
+	Ready []Check
+	// Gatherer and Registerer expose and collect metrics.
+	Gatherer   prometheus.Gatherer
+	Registerer prometheus.Registerer
+	// TrustedProxies are the peers whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
+	// MaxBodyBytes bounds request bodies.
+	MaxBodyBytes int64
+	// Streams, when done, ends every long-lived request (subscription
+	// websockets and SSE streams), which graceful shutdown cannot wait for.
+	Streams context.Context
+	// Logger writes the access log and errors.
+	Logger *slog.Logger
+}
+
+// New returns the HTTP handler of the whole server.
+func New(o Options) http.Handler {
+	mux := http.NewServeMux()
+	graphql := o.GraphQL
+	if o.Guard != nil {
+		graphql = o.Guard(graphql)
+	}
+	if o.Authenticate != nil {
+		graphql = o.Authenticate(graphql)
+	}
+	mux.Handle("/graphql", endWith(o.Streams, limitBody(graphql, o.MaxBodyBytes)))
+	if o.Playground != nil {
+		mux.Handle("/graphql/playground", o.Playground)
+		mux.Handle("/graphql/playground/", o.Playground)
+	}
+	mux.HandleFunc("GET /-/health/live", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
+	})
+	mux.Handle("GET /-/health/ready", readiness(o.Ready))
+	if o.Gatherer != nil {
+		mux.Handle("GET /metrics", promhttp.HandlerFor(o.Gatherer, promhttp.HandlerOpts{}))
+	}
+	mux.Handle("GET /{$}", landing())
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": "not found"})
+	})
+	return middleware(mux, o)
+}
+
+// limitBody bounds the request body; the GraphQL transports then refuse a
+// larger one as unreadable.
+func limitBody(next http.Handler, limit int64) http.Handler {
+	if limit <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// endWith gives streaming requests (websocket upgrades, SSE) a context that
+// also ends when streams does; ordinary requests keep theirs, so a graceful
+// shutdown lets them finish.
+func endWith(streams context.Context, next http.Handler) http.Handler {
+	if streams == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isStream(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		stop := context.AfterFunc(streams, cancel)
+		defer stop()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func isStream(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") ||
+		strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+}
+
+func readiness(checks []Check) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		status, results := http.StatusOK, map[string]string{}
+		for _, c := range checks {
+			if err := c.Check(ctx); err != nil {
+				status = http.StatusServiceUnavailable
+				results[c.Name] = "unavailable"
+				continue
+			}
+			results[c.Name] = "ok"
+		}
+		state := "ok"
+		if status != http.StatusOK {
+			state = "unavailable"
+		}
+		writeJSON(w, status, map[string]any{"status": state, "checks": results})
+	})
+}
+
+var landingPage = template.Must(template.New("landing").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Gatehouse</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>Gatehouse</h1>
+<p>The GraphQL API is at <a href="/graphql/playground"><code>/graphql</code></a>; explore it in the <a href="/graphql/playground">playground</a>.</p>
+</main></body></html>`))
+
+func landing() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		_ = landingPage.Execute(w, nil)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// middleware wraps every request: security headers, request ID, client
+// address, recovery, access log and metrics.
+func middleware(next http.Handler, o Options) http.Handler {
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "gatehouse_http_requests_total",
+		Help: "HTTP requests by route and status code.",
+	}, []string{"route", "code"})
+	duration := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "gatehouse_http_request_duration_seconds",
+		Help:    "HTTP request duration by route.",
+		Buckets: prometheus.DefBuckets,
+	}, []string{"route"})
+	if o.Registerer != nil {
+		o.Registerer.MustRegister(requests, duration)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		reqID := newRequestID()
+		w.Header().Set("X-Request-Id", reqID)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		info := requestinfo.Info{
+			ClientIP:  ClientIP(r, o.TrustedProxies),
+			UserAgent: r.UserAgent(),
+			RequestID: reqID,
+		}
+		r = r.WithContext(requestinfo.NewContext(r.Context(), info))
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler { //nolint:errorlint // sentinel compared as net/http does
+					panic(p)
+				}
+				logger.ErrorContext(r.Context(), "http handler panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()), "request_id", reqID)
+				if !rec.wrote {
+					writeJSON(rec, http.StatusInternalServerError, map[string]any{"error": "internal error", "request_id": reqID})
+				}
+			}
+			route := routeLabel(r.URL.Path)
+			requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
+			duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+			logger.LogAttrs(r.Context(), slog.LevelInfo, "http request",
+				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rec.status),
+				slog.Duration("duration", time.Since(start)), slog.String("client_ip", info.ClientIP.String()),
+				slog.String("request_id", reqID))
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}
+
+// routeLabel bounds the metric's route label to the known routes.
+func routeLabel(path string) string {
+	switch {
+	case path == "/graphql":
+		return "/graphql"
+	case strings.HasPrefix(path, "/graphql/playground"):
+		return "/graphql/playground"
+	case strings.HasPrefix(path, "/-/health/"), path == "/metrics", path == "/":
+		return path
+	default:
+		return "other"
+	}
+}
+
+func newRequestID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// ClientIP returns the client's address: the peer's, unless the peer is a
+// trusted proxy, in which case the rightmost X-Forwarded-For entry that is
+// not itself a trusted proxy. Entries that do not parse end the walk, so a
+// client cannot inject an address past a proxy that appends correctly.
+func ClientIP(r *http.Request, trusted []netip.Prefix) netip.Addr {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil {
+		return netip.Addr{}
+	}
+	peer = peer.Unmap()
+	if !isTrusted(peer, trusted) {
+		return peer
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	addr := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return addr
+		}
+		addr = hop.Unmap()
+		if !isTrusted(addr, trusted) {
+			return addr
+		}
+	}
+	return addr
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// statusRecorder remembers the status written, for logs and metrics, and
+// passes through the interfaces streaming transports need.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if !s.wrote {
+		s.status, s.wrote = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	s.wrote = true
+	return s.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach Flush and Hijack (SSE, websockets).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// Flush implements http.Flusher for transports that check for it directly.
+func (s *statusRecorder) Flush() {
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Hijack implements http.Hijacker for websocket upgrades.
+func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := s.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, fmt.Errorf("response writer %T cannot hijack", s.ResponseWriter)
+	}
+	s.status, s.wrote = http.StatusSwitchingProtocols, true
+	return h.Hijack()
+}

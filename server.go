@@ -1,0 +1,322 @@
+// Command gatehouse is the Gatehouse identity server.
+//
+//	gatehouse serve     run the HTTP server (and, by default, the job workers)
+//	gatehouse worker    run only the job workers
+//	gatehouse migrate   apply database migrations and exit
+//	gatehouse version   print the version
+//
+// Configuration comes from GATEHOUSE_* environment variables (see README).
+// This file wires the packages together; it holds no logic of its own.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/gatehouse-id/gatehouse/audit"
+	"github.com/gatehouse-id/gatehouse/authn"
+	"github.com/gatehouse-id/gatehouse/bootstrap"
+	"github.com/gatehouse-id/gatehouse/config"
+	"github.com/gatehouse-id/gatehouse/credential"
+	"github.com/gatehouse-id/gatehouse/database"
+	"github.com/gatehouse-id/gatehouse/executor/stages"
+	"github.com/gatehouse-id/gatehouse/graph"
+	"github.com/gatehouse-id/gatehouse/integrity"
+	"github.com/gatehouse-id/gatehouse/jobs"
+	"github.com/gatehouse-id/gatehouse/policy/builtin"
+	"github.com/gatehouse-id/gatehouse/pubsub"
+	"github.com/gatehouse-id/gatehouse/router"
+	"github.com/gatehouse-id/gatehouse/web/playground"
+)
+
+const usage = `usage: gatehouse <command>
+
+commands:
+  serve     run the HTTP server (and the job workers unless GATEHOUSE_WORKER=false)
+  worker    run only the background job workers
+  migrate   apply database migrations and exit
+  version   print the version
+
+Configuration is read from GATEHOUSE_* environment variables; see README.md.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// run executes the command in args and returns the process exit code.
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	if args[0] == "version" {
+		fmt.Fprintln(stdout, version())
+		return 0
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "gatehouse: %v\n", err)
+		return 2
+	}
+	logger := cfg.Logger(os.Stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, cfg, logger, stdout)
+	case "worker":
+		err = work(ctx, cfg, logger)
+	case "migrate":
+		var a *app
+		if a, err = open(ctx, cfg, logger); err == nil {
+			a.close()
+		}
+	default:
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	if err != nil {
+		logger.Error("gatehouse stopped", "error", err)
+		return 1
+	}
+	return 0
+}
+
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return "gatehouse " + info.Main.Version
+	}
+	return "gatehouse (development build)"
+}
+
+// app is what every command shares: the database with its hooks, the
+// pub/sub broker and the metrics registry.
+type app struct {
+	cfg      *config.Config
+	logger   *slog.Logger
+	db       *database.DB
+	redis    *redis.Client
+	broker   pubsub.Broker
+	registry *prometheus.Registry
+}
+
+// open connects to the database (migrating it) and to Redis when
+// configured, and installs the hooks every write goes through.
+func open(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, error) {
+	a := &app{cfg: cfg, logger: logger, registry: prometheus.NewRegistry()}
+	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	db, err := database.Open(ctx, database.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	a.db = db
+	if err := db.Migrate(ctx); err != nil {
+		a.close()
+		return nil, err
+	}
+	if cfg.RedisURL != "" {
+		opts, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			a.close()
+			return nil, fmt.Errorf("parse GATEHOUSE_REDIS_URL: %w", err)
+		}
+		a.redis = redis.NewClient(opts)
+		if err := a.redis.Ping(ctx).Err(); err != nil {
+			a.close()
+			return nil, fmt.Errorf("connect to redis: %w", err)
+		}
+		a.broker = pubsub.NewRedis(a.redis, "gatehouse:", &pubsub.Options{Logger: logger})
+	} else {
+		a.broker = pubsub.NewLocal(&pubsub.Options{Logger: logger})
+	}
+	integrity.Install(db.Ent, integrity.Kinds{Stages: stages.All(), Policies: builtin.All()})
+	(&audit.Recorder{Broker: a.broker, App: "gatehouse", Logger: logger}).Install(db.Ent)
+	logger.Info("database ready", "dialect", db.Dialect, "location", db.Location, "redis", cfg.RedisURL != "")
+	return a, nil
+}
+
+func (a *app) close() {
+	if a.broker != nil {
+		_ = a.broker.Close()
+	}
+	if a.redis != nil {
+		_ = a.redis.Close()
+	}
+	if a.db != nil {
+		_ = a.db.Close()
+	}
+}
+
+// readyChecks are the dependencies /-/health/ready reports on.
+func (a *app) readyChecks() []router.Check {
+	checks := []router.Check{{Name: "database", Check: a.db.Ping}}
+	if a.redis != nil {
+		checks = append(checks, router.Check{Name: "redis", Check: func(ctx context.Context) error {
+			return a.redis.Ping(ctx).Err()
+		}})
+	}
+	return checks
+}
+
+func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout io.Writer) error {
+	if _, created, err := cfg.ResolveSecretKey(); err != nil {
+		return err
+	} else if created && cfg.DatabaseURL != "" {
+		logger.Warn("generated a secret key in the data directory; set GATEHOUSE_SECRET_KEY so that every server of this deployment uses the same one")
+	}
+	a, err := open(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+
+	hasher := credential.NewHasher(credential.DefaultParams(), 0)
+	boot, err := bootstrap.Run(ctx, a.db.Ent, bootstrap.Params{
+		Password:      cfg.BootstrapPassword,
+		Email:         cfg.BootstrapEmail,
+		Token:         cfg.BootstrapToken,
+		GenerateToken: cfg.Dev,
+		Hasher:        hasher,
+		Logger:        logger,
+	})
+	if err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
+
+	if cfg.Worker {
+		runner, err := jobs.Start(ctx, jobs.Config{DB: a.db, Logger: logger})
+		if err != nil {
+			return err
+		}
+		defer stopWorkers(runner, cfg.ShutdownTimeout, logger)
+	}
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	public := cfg.PublicOrigin(ln.Addr().String())
+	auth := &authn.Authenticator{Client: a.db.Ent, Logger: logger}
+	guard, err := authn.CrossOriginGuard(append([]string{public}, cfg.AllowedOrigins...))
+	if err != nil {
+		return err
+	}
+	streams, endStreams := context.WithCancel(context.Background())
+	defer endStreams()
+	handler := router.New(router.Options{
+		GraphQL: graph.NewHandler(graph.Deps{
+			Client:   a.db.Ent,
+			Stages:   stages.All(),
+			Policies: builtin.All(),
+			Hasher:   hasher,
+			Broker:   a.broker,
+			Logger:   logger,
+		}, graph.Options{
+			Dev:              cfg.Dev,
+			WebsocketOrigins: cfg.AllowedOrigins,
+			WebsocketAuth:    auth.WebsocketAuth,
+			Registerer:       a.registry,
+			Logger:           logger,
+		}),
+		Authenticate:   auth.Middleware,
+		Guard:          guard,
+		Playground:     playground.Handler(playground.Options{Endpoint: "/graphql", BasePath: "/graphql/playground"}),
+		Ready:          a.readyChecks(),
+		Gatherer:       a.registry,
+		Registerer:     a.registry,
+		TrustedProxies: cfg.TrustedProxies,
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		Streams:        streams,
+		Logger:         logger,
+	})
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	srv.RegisterOnShutdown(endStreams)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	printBanner(stdout, public, boot)
+	logger.Info("gatehouse listening", "address", ln.Addr().String(), "public_url", public, "dev", cfg.Dev)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func work(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
+	a, err := open(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	runner, err := jobs.Start(ctx, jobs.Config{DB: a.db, Logger: logger})
+	if err != nil {
+		return err
+	}
+	logger.Info("gatehouse worker running")
+	<-ctx.Done()
+	stopWorkers(runner, cfg.ShutdownTimeout, logger)
+	return nil
+}
+
+func stopWorkers(r *jobs.Runner, timeout time.Duration, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := r.Stop(ctx); err != nil {
+		logger.Warn("stop job workers", "error", err)
+	}
+}
+
+// printBanner tells the operator where Gatehouse is and, on first start,
+// the secrets it generated: they are shown only this once.
+func printBanner(w io.Writer, public string, boot bootstrap.Result) {
+	fmt.Fprintf(w, "Gatehouse is ready at %s\n", public)
+	fmt.Fprintf(w, "  GraphQL API: %s/graphql\n", public)
+	fmt.Fprintf(w, "  Playground:  %s/graphql/playground\n", public)
+	if boot.CreatedAdmin {
+		if boot.GeneratedPassword != "" {
+			fmt.Fprintf(w, "  Created superuser %q with password: %s\n", bootstrap.AdminUsername, boot.GeneratedPassword)
+			fmt.Fprintln(w, "  (shown only now; set GATEHOUSE_BOOTSTRAP_PASSWORD to choose it)")
+		} else {
+			fmt.Fprintf(w, "  Created superuser %q with the password from GATEHOUSE_BOOTSTRAP_PASSWORD\n", bootstrap.AdminUsername)
+		}
+	}
+	if boot.GeneratedToken != "" {
+		fmt.Fprintf(w, "  API token of %q (dev mode; shown only now): %s\n", bootstrap.AdminUsername, boot.GeneratedToken)
+		fmt.Fprintln(w, `  In the playground, set the header {"Authorization": "Bearer <token>"}`)
+	}
+}
