@@ -43,8 +43,8 @@ type Authenticator struct {
 	Client *ent.Client
 	// Sessions resolves session IDs; nil ignores session cookies.
 	Sessions session.Store
-	// Now is the clock; nil uses time.Now.
-	Now func() time.Time
+	// NowFunc is the clock; nil uses time.Now.
+	NowFunc func() time.Time
 	// Logger receives lookup failures; nil discards.
 	Logger *slog.Logger
 }
@@ -157,8 +157,8 @@ func sessionID(r *http.Request) session.ID {
 }
 
 func (a *Authenticator) now() time.Time {
-	if a.Now != nil {
-		return a.Now()
+	if a.NowFunc != nil {
+		return a.NowFunc()
 	}
 	return time.Now()
 }

@@ -28,8 +28,8 @@ import (
 
 // Names of what bootstrap creates.
 const (
-	AdminUsername  = "admin"
-	AdminsGroup    = "gatehouse-admins"
+	AdminUsername   = "admin"
+	AdminsGroup     = "gatehouse-admins"
 	TokenIdentifier = "bootstrap-token"
 )
 

@@ -120,12 +120,20 @@ func sqliteDSN(path string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
+// entSQLiteDSN adds, for ent's connections, one fixed time format in UTC.
+// SQLite has no time type: times are text and compare as text, so every
+// stored time must share one zone and layout or expiry checks go wrong.
+// (River's connection keeps the driver defaults River is tested with.)
+func entSQLiteDSN(path string) string {
+	return sqliteDSN(path) + "&_timezone=UTC&_time_format=sqlite"
+}
+
 func openSQLite(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	dsn := sqliteDSN(path)
-	sqlDB, err := sql.Open("sqlite", dsn)
+	sqlDB, err := sql.Open("sqlite", entSQLiteDSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}

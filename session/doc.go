@@ -7,17 +7,17 @@
 // absolute expiry (never moved), and belongs to one user, so that a user's
 // sessions can be listed and revoked.
 //
-//	            Create (login; a new ID every login)
-//	  (none) ──────────────────────────────────────▶ active
-//	                                                 │  ▲
-//	                          Update (each use:      │  │
-//	                          last_seen, idle expiry)└──┘
-//	                                                 │
-//	       Delete (logout, revoke, user deleted) ────┼──────────▶ (gone)
-//	                                                 │
-//	       idle timeout or absolute expiry passes ───┴──▶ expired: Get answers
-//	                                                      ErrNotFound; DeleteExpired
-//	                                                      (a periodic job) removes it
+//	          Create (login; a new ID every login)
+//	(none) ──────────────────────────────────────▶ active
+//	                                               │  ▲
+//	                        Update (each use:      │  │
+//	                        last_seen, idle expiry)└──┘
+//	                                               │
+//	     Delete (logout, revoke, user deleted) ────┼──────────▶ (gone)
+//	                                               │
+//	     idle timeout or absolute expiry passes ───┴──▶ expired: Get answers
+//	                                                    ErrNotFound; DeleteExpired
+//	                                                    (a periodic job) removes it
 //
 // Production stores keep sessions in Redis (TTL = idle timeout, a per-user
 // index set); the embedded mode keeps them in the SQLite file. Both pass the

@@ -1,0 +1,47 @@
+package jobs
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/gatehouse-id/gatehouse/ent"
+)
+
+// cleanupTimeout bounds one run of a cleanup job. Each run is a few indexed
+// DELETE statements; a run that overruns is cancelled and retried, and the
+// next periodic run picks up whatever is left anyway.
+const cleanupTimeout = time.Minute
+
+// Deps are what the workers need. Ent is required; the zero values of the
+// other fields select their defaults.
+type Deps struct {
+	// Ent is the client the workers read and write with. Workers act as the
+	// system viewer (viewer.SystemContext) on their own.
+	Ent *ent.Client
+	// Logger receives what the workers did; nil discards.
+	Logger *slog.Logger
+	// NowFunc is the clock that decides what has expired; nil means time.Now.
+	NowFunc func() time.Time
+}
+
+// withDefaults returns d with its optional fields filled in.
+func (d Deps) withDefaults() Deps {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.NowFunc == nil {
+		d.NowFunc = time.Now
+	}
+	return d
+}
+
+// Register adds every Gatehouse worker to workers, each built from deps. It
+// is the one list of workers: Start uses it, and so should anything else
+// that works Gatehouse's jobs. Like river.AddWorker, it panics when a kind
+// is registered twice, which is a programming error.
+func Register(workers *river.Workers, deps Deps) {
+	river.AddWorker(workers, NewDeleteExpiredTokensWorker(deps))
+	river.AddWorker(workers, NewDeleteExpiredEventsWorker(deps))
+}
