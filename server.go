@@ -142,7 +142,7 @@ func open(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, e
 			a.close()
 			return nil, fmt.Errorf("connect to redis: %w", err)
 		}
-		a.broker = pubsub.NewRedis(a.redis, "gatehouse:", &pubsub.Options{Logger: logger})
+		a.broker = pubsub.NewRedis(a.redis, cfg.RedisPrefix, &pubsub.Options{Logger: logger})
 	} else {
 		a.broker = pubsub.NewLocal(&pubsub.Options{Logger: logger})
 	}
@@ -302,7 +302,8 @@ func stopWorkers(r *jobs.Runner, timeout time.Duration, logger *slog.Logger) {
 }
 
 // printBanner tells the operator where Gatehouse is and, on first start,
-// the secrets it generated: they are shown only this once.
+// the secrets it generated: they are shown only this once. A blank line
+// ends it.
 func printBanner(w io.Writer, public string, boot bootstrap.Result) {
 	fmt.Fprintf(w, "Gatehouse is ready at %s\n", public)
 	fmt.Fprintf(w, "  GraphQL API: %s/graphql\n", public)
@@ -319,4 +320,5 @@ func printBanner(w io.Writer, public string, boot bootstrap.Result) {
 		fmt.Fprintf(w, "  API token of %q (dev mode; shown only now): %s\n", bootstrap.AdminUsername, boot.GeneratedToken)
 		fmt.Fprintln(w, `  In the playground, set the header {"Authorization": "Bearer <token>"}`)
 	}
+	fmt.Fprintln(w) // a blank line ends the banner
 }

@@ -31,6 +31,9 @@ type Config struct {
 	// RedisURL selects Redis (redis:// or rediss://) for sessions, flow
 	// executions and pub/sub; empty keeps them in-process.
 	RedisURL string `env:"GATEHOUSE_REDIS_URL"`
+	// RedisPrefix starts every Redis key and channel Gatehouse uses, so that
+	// several deployments can share one Redis.
+	RedisPrefix string `env:"GATEHOUSE_REDIS_PREFIX" envDefault:"gatehouse:"`
 	// SecretKey signs and encrypts what Gatehouse hands out; empty reads or
 	// creates DataDir/secret.key. Every server of one deployment needs the
 	// same key.
@@ -88,7 +91,7 @@ func Load(getenv func(string) string) (*Config, error) {
 func environ(getenv func(string) string) map[string]string {
 	out := map[string]string{}
 	for _, k := range []string{
-		"GATEHOUSE_LISTEN", "GATEHOUSE_DATA_DIR", "GATEHOUSE_DATABASE_URL", "GATEHOUSE_REDIS_URL",
+		"GATEHOUSE_LISTEN", "GATEHOUSE_DATA_DIR", "GATEHOUSE_DATABASE_URL", "GATEHOUSE_REDIS_URL", "GATEHOUSE_REDIS_PREFIX",
 		"GATEHOUSE_SECRET_KEY", "GATEHOUSE_PUBLIC_URL", "GATEHOUSE_BOOTSTRAP_PASSWORD",
 		"GATEHOUSE_BOOTSTRAP_EMAIL", "GATEHOUSE_BOOTSTRAP_TOKEN", "GATEHOUSE_DEV", "GATEHOUSE_LOG_LEVEL",
 		"GATEHOUSE_LOG_FORMAT", "GATEHOUSE_WORKER", "GATEHOUSE_TRUSTED_PROXIES", "GATEHOUSE_ALLOWED_ORIGINS",

@@ -74,6 +74,8 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 			}
 			authed, err := opts.WebsocketAuth(ctx, auth)
 			if err != nil {
+				// graphql-transport-ws: 4403 Forbidden closes the socket.
+				ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, 4403), "Forbidden")
 				return ctx, nil, ErrWebsocketAuth
 			}
 			return authed, nil, nil
