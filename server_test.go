@@ -237,7 +237,12 @@ func TestEmbeddedServer(t *testing.T) {
 
 	var flow struct{ CreateFlow struct{ ID string } }
 	p.mustGQL(`mutation { createFlow(input: {slug: "login", name: "Login", title: "Welcome", designation: AUTHENTICATION}) { id } }`, nil, &flow)
-	var viewer struct{ Viewer struct{ User struct{ Username string }; AuthMethod string } }
+	var viewer struct {
+		Viewer struct {
+			User       struct{ Username string }
+			AuthMethod string
+		}
+	}
 	p.mustGQL(`{ viewer { user { username } authMethod } }`, nil, &viewer)
 	require.Equal(t, "admin", viewer.Viewer.User.Username)
 	require.Equal(t, "TOKEN", viewer.Viewer.AuthMethod)
