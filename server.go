@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -189,6 +190,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 
 	hasher := credential.NewHasher(credential.DefaultParams(), 0)
 	boot, err := bootstrap.Run(ctx, a.db.Ent, bootstrap.Params{
+		Dialect:       a.db.Dialect,
 		Password:      cfg.BootstrapPassword,
 		Email:         cfg.BootstrapEmail,
 		Token:         cfg.BootstrapToken,
@@ -208,7 +210,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		defer stopWorkers(runner, cfg.ShutdownTimeout, logger)
 	}
 
-	ln, err := net.Listen("tcp", cfg.Listen)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
@@ -218,8 +220,9 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 	if err != nil {
 		return err
 	}
-	streams, endStreams := context.WithCancel(context.Background())
-	defer endStreams()
+	endStreams := make(chan struct{})
+	closeStreams := sync.OnceFunc(func() { close(endStreams) })
+	defer closeStreams()
 	handler := router.New(router.Options{
 		GraphQL: graph.NewHandler(graph.Deps{
 			Client:   a.db.Ent,
@@ -243,7 +246,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		Registerer:     a.registry,
 		TrustedProxies: cfg.TrustedProxies,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
-		Streams:        streams,
+		EndStreams:     endStreams,
 		Logger:         logger,
 	})
 	srv := &http.Server{
@@ -253,7 +256,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	srv.RegisterOnShutdown(endStreams)
+	srv.RegisterOnShutdown(closeStreams)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

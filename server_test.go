@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -39,7 +40,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "gatehouse")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+	if out, err := exec.CommandContext(context.Background(), "go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "build gatehouse: %v\n%s", err, out)
 		os.Exit(1)
 	}
@@ -97,7 +98,7 @@ func randomSecret(t *testing.T) string {
 func start(t *testing.T, env map[string]string) *process {
 	t.Helper()
 	p := &process{t: t, stderr: &syncBuffer{}, exited: make(chan error, 1), token: env["GATEHOUSE_BOOTSTRAP_TOKEN"]}
-	cmd := exec.Command(binary, "serve")
+	cmd := exec.CommandContext(context.Background(), binary, "serve")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "GATEHOUSE_LISTEN=127.0.0.1:0"}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
@@ -184,7 +185,7 @@ func (p *process) gql(token bool, query string, vars map[string]any) (int, gqlRe
 	p.t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	require.NoError(p.t, err)
-	req, err := http.NewRequest(http.MethodPost, p.url+"/graphql", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, p.url+"/graphql", bytes.NewReader(body))
 	require.NoError(p.t, err)
 	req.Header.Set("Content-Type", "application/json")
 	if token {
@@ -212,7 +213,9 @@ func (p *process) mustGQL(query string, vars map[string]any, into any) {
 
 func (p *process) get(path string) (int, string) {
 	p.t.Helper()
-	resp, err := http.Get(p.url + path)
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, p.url+path, nil)
+	require.NoError(p.t, err)
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(p.t, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
@@ -220,7 +223,7 @@ func (p *process) get(path string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-func TestEmbeddedServer(t *testing.T) {
+func TestEmbeddedServer(t *testing.T) { //nolint:tparallel // the "api" group is sequential: the restart below must wait for it
 	t.Parallel()
 	dataDir := t.TempDir()
 	env := map[string]string{"GATEHOUSE_DATA_DIR": dataDir, "GATEHOUSE_BOOTSTRAP_TOKEN": "gth_" + randomSecret(t)}
@@ -247,95 +250,106 @@ func TestEmbeddedServer(t *testing.T) {
 	require.Equal(t, "admin", viewer.Viewer.User.Username)
 	require.Equal(t, "TOKEN", viewer.Viewer.AuthMethod)
 
-	t.Run("GET serves queries only", func(t *testing.T) {
-		q := url.Values{"query": {`{ __typename }`}}
-		status, body := p.get("/graphql?" + q.Encode())
-		require.Equal(t, http.StatusOK, status)
-		require.JSONEq(t, `{"data":{"__typename":"Query"}}`, body)
-		q = url.Values{"query": {`mutation { deleteFlow(id: "` + flow.CreateFlow.ID + `") }`}}
-		status, body = p.get("/graphql?" + q.Encode())
-		require.NotEqual(t, http.StatusOK, status, body)
-	})
-
-	t.Run("cross-origin cookie request is refused", func(t *testing.T) {
-		req, err := http.NewRequest(http.MethodPost, p.url+"/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
-		require.NoError(t, err)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Sec-Fetch-Site", "cross-site")
-		req.AddCookie(&http.Cookie{Name: "gatehouse_session", Value: "x"})
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		resp.Body.Close()
-		require.Equal(t, http.StatusForbidden, resp.StatusCode)
-	})
-
-	t.Run("websocket subscription", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		events := p.subscribeWS(ctx, t, map[string]any{"Authorization": "Bearer " + p.token})
-		ev := triggerUntil(ctx, t, events, func(i int) {
-			p.mustGQL(`mutation($n: String!) { createGroup(input: {name: $n}) { id } }`, map[string]any{"n": fmt.Sprintf("ws-%d", i)}, nil)
+	// Independent checks against the running server, in parallel; the
+	// group returns when all are done.
+	t.Run("api", func(t *testing.T) {
+		t.Run("GET serves queries only", func(t *testing.T) {
+			t.Parallel()
+			q := url.Values{"query": {`{ __typename }`}}
+			status, body := p.get("/graphql?" + q.Encode())
+			require.Equal(t, http.StatusOK, status)
+			require.JSONEq(t, `{"data":{"__typename":"Query"}}`, body)
+			q = url.Values{"query": {`mutation { deleteFlow(id: "` + flow.CreateFlow.ID + `") }`}}
+			status, body = p.get("/graphql?" + q.Encode())
+			require.NotEqual(t, http.StatusOK, status, body)
 		})
-		require.Equal(t, "MODEL_CREATED", ev.Action)
-		require.Equal(t, "group", ev.Context["model"])
-	})
 
-	t.Run("websocket from a foreign origin is refused", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_, resp, err := websocket.Dial(ctx, strings.Replace(p.url, "http", "ws", 1)+"/graphql", &websocket.DialOptions{
-			Subprotocols: []string{"graphql-transport-ws"},
-			HTTPHeader:   http.Header{"Origin": {"https://evil.example"}},
+		t.Run("cross-origin cookie request is refused", func(t *testing.T) {
+			t.Parallel()
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, p.url+"/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+			req.AddCookie(&http.Cookie{Name: "gatehouse_session", Value: "x"})
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, http.StatusForbidden, resp.StatusCode)
 		})
-		require.Error(t, err)
-		require.Equal(t, http.StatusForbidden, resp.StatusCode)
-	})
 
-	t.Run("websocket with bad credentials is closed", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		conn := p.dialWS(ctx, t)
-		require.NoError(t, wsjson.Write(ctx, conn, map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer wrong"}}))
-		var msg map[string]any
-		err := wsjson.Read(ctx, conn, &msg)
-		require.Error(t, err, "the server closes instead of acknowledging: %v", msg)
-		require.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(err))
-	})
-
-	t.Run("anonymous websocket subscription is refused", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		conn := p.dialWS(ctx, t)
-		require.NoError(t, wsjson.Write(ctx, conn, map[string]any{"type": "connection_init"}))
-		var ack map[string]any
-		require.NoError(t, wsjson.Read(ctx, conn, &ack))
-		require.Equal(t, "connection_ack", ack["type"])
-		require.NoError(t, wsjson.Write(ctx, conn, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { eventCreated { id } }`}}))
-		var msg struct {
-			Type    string `json:"type"`
-			Payload struct {
-				Data   any `json:"data"`
-				Errors []struct {
-					Extensions map[string]any `json:"extensions"`
-				} `json:"errors"`
-			} `json:"payload"`
-		}
-		require.NoError(t, wsjson.Read(ctx, conn, &msg))
-		require.Equal(t, "next", msg.Type)
-		require.Nil(t, msg.Payload.Data)
-		require.Len(t, msg.Payload.Errors, 1)
-		require.Equal(t, "UNAUTHENTICATED", msg.Payload.Errors[0].Extensions["code"])
-	})
-
-	t.Run("SSE subscription", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		events := p.subscribeSSE(ctx, t)
-		ev := triggerUntil(ctx, t, events, func(i int) {
-			p.mustGQL(`mutation($n: String!) { createGroup(input: {name: $n}) { id } }`, map[string]any{"n": fmt.Sprintf("sse-%d", i)}, nil)
+		t.Run("websocket subscription", func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			events := p.subscribeWS(ctx, t, map[string]any{"Authorization": "Bearer " + p.token})
+			ev := triggerUntil(ctx, t, events, func(i int) {
+				p.mustGQL(`mutation($n: String!) { createGroup(input: {name: $n}) { id } }`, map[string]any{"n": fmt.Sprintf("ws-%d", i)}, nil)
+			})
+			require.Equal(t, "MODEL_CREATED", ev.Action)
+			require.Equal(t, "group", ev.Context["model"])
 		})
-		require.Equal(t, "MODEL_CREATED", ev.Action)
-		require.Equal(t, "group", ev.Context["model"])
+
+		t.Run("websocket from a foreign origin is refused", func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_, resp, err := websocket.Dial(ctx, strings.Replace(p.url, "http", "ws", 1)+"/graphql", &websocket.DialOptions{
+				Subprotocols: []string{"graphql-transport-ws"},
+				HTTPHeader:   http.Header{"Origin": {"https://evil.example"}},
+			})
+			require.Error(t, err)
+			require.Equal(t, http.StatusForbidden, resp.StatusCode)
+		})
+
+		t.Run("websocket with bad credentials is closed", func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			conn := p.dialWS(ctx, t)
+			require.NoError(t, wsjson.Write(ctx, conn, map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer wrong"}}))
+			var msg map[string]any
+			err := wsjson.Read(ctx, conn, &msg)
+			require.Error(t, err, "the server closes instead of acknowledging: %v", msg)
+			require.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(err))
+		})
+
+		t.Run("anonymous websocket subscription is refused", func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			conn := p.dialWS(ctx, t)
+			require.NoError(t, wsjson.Write(ctx, conn, map[string]any{"type": "connection_init"}))
+			var ack map[string]any
+			require.NoError(t, wsjson.Read(ctx, conn, &ack))
+			require.Equal(t, "connection_ack", ack["type"])
+			require.NoError(t, wsjson.Write(ctx, conn, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { eventCreated { id } }`}}))
+			var msg struct {
+				Type    string `json:"type"`
+				Payload struct {
+					Data   any `json:"data"`
+					Errors []struct {
+						Extensions map[string]any `json:"extensions"`
+					} `json:"errors"`
+				} `json:"payload"`
+			}
+			require.NoError(t, wsjson.Read(ctx, conn, &msg))
+			require.Equal(t, "next", msg.Type)
+			require.Nil(t, msg.Payload.Data)
+			require.Len(t, msg.Payload.Errors, 1)
+			require.Equal(t, "UNAUTHENTICATED", msg.Payload.Errors[0].Extensions["code"])
+		})
+
+		t.Run("SSE subscription", func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			events := p.subscribeSSE(ctx, t)
+			ev := triggerUntil(ctx, t, events, func(i int) {
+				p.mustGQL(`mutation($n: String!) { createGroup(input: {name: $n}) { id } }`, map[string]any{"n": fmt.Sprintf("sse-%d", i)}, nil)
+			})
+			require.Equal(t, "MODEL_CREATED", ev.Action)
+			require.Equal(t, "group", ev.Context["model"])
+		})
 	})
 
 	// A restart on the same data directory keeps the data and bootstraps
@@ -353,8 +367,8 @@ func TestEmbeddedServer(t *testing.T) {
 }
 
 type event struct {
-	Action  string
-	Context map[string]any
+	Action  string         `json:"action"`
+	Context map[string]any `json:"context"`
 }
 
 const eventSubscription = `subscription { eventCreated(where: {actionIn: [MODEL_CREATED]}) { action context } }`
@@ -386,7 +400,9 @@ func (p *process) subscribeWS(ctx context.Context, t *testing.T, initPayload map
 			var msg struct {
 				Type    string `json:"type"`
 				Payload struct {
-					Data struct{ EventCreated event } `json:"data"`
+					Data struct {
+						EventCreated event `json:"eventCreated"`
+					} `json:"data"`
 				} `json:"payload"`
 			}
 			if err := wsjson.Read(ctx, conn, &msg); err != nil {
@@ -447,7 +463,9 @@ func (p *process) subscribeSSE(ctx context.Context, t *testing.T) <-chan event {
 				continue
 			}
 			var msg struct {
-				Data struct{ EventCreated event } `json:"data"`
+				Data struct {
+					EventCreated event `json:"eventCreated"`
+				} `json:"data"`
 			}
 			if json.Unmarshal([]byte(data), &msg) == nil && msg.Data.EventCreated.Action != "" {
 				out <- msg.Data.EventCreated
@@ -476,10 +494,7 @@ func TestPostgresRedisServers(t *testing.T) {
 		"GATEHOUSE_BOOTSTRAP_TOKEN": token,
 	}
 	a := start(t, env)
-	envB := map[string]string{}
-	for k, v := range env {
-		envB[k] = v
-	}
+	envB := maps.Clone(env)
 	envB["GATEHOUSE_DATA_DIR"] = t.TempDir()
 	envB["GATEHOUSE_WORKER"] = "false"
 	b := start(t, envB)
@@ -502,13 +517,15 @@ func TestPostgresRedisServers(t *testing.T) {
 		created[flow.CreateFlow.ID] = true
 	})
 	require.Equal(t, "flow", ev.Context["model"])
-	require.True(t, created[ev.Context["id"].(string)], "the event is of a flow created through server B")
+	id, ok := ev.Context["id"].(string)
+	require.True(t, ok, "event context id: %v", ev.Context)
+	require.True(t, created[id], "the event is of a flow created through server B")
 	var flows struct{ Flows struct{ TotalCount int } }
 	a.mustGQL(`{ flows(first: 1) { totalCount } }`, nil, &flows)
 	require.Equal(t, len(created), flows.Flows.TotalCount, "server A reads what server B wrote")
 
 	// The worker command runs alone and stops cleanly.
-	worker := exec.Command(binary, "worker")
+	worker := exec.CommandContext(context.Background(), binary, "worker")
 	worker.Env = []string{"PATH=" + os.Getenv("PATH"), "GATEHOUSE_DATABASE_URL=" + dbCfg.URL, "GATEHOUSE_LOG_FORMAT=json"}
 	stderr := &syncBuffer{}
 	worker.Stderr = stderr
@@ -552,7 +569,7 @@ func TestCommandLine(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			cmd := exec.Command(binary, c.args...)
+			cmd := exec.CommandContext(t.Context(), binary, c.args...)
 			cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, c.env...)
 			out, err := cmd.CombinedOutput()
 			code := 0

@@ -57,12 +57,17 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 		ctx := r.Context()
 		if h := r.Header.Get("Authorization"); h != "" {
 			v, err := a.Bearer(ctx, h)
-			if err != nil {
-				if !errors.Is(err, ErrInvalidCredentials) {
-					a.logger().ErrorContext(ctx, "authenticate token", "error", err)
-				}
+			switch {
+			case errors.Is(err, ErrInvalidCredentials):
 				w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 				WriteError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "the Authorization header does not hold a valid API token")
+				return
+			case err != nil:
+				// The token may be fine: say so, rather than have the client
+				// discard it as invalid.
+				a.logger().ErrorContext(ctx, "authenticate token", "error", err)
+				w.Header().Set("Retry-After", "5")
+				WriteError(w, http.StatusServiceUnavailable, "UNAVAILABLE", "authentication is temporarily unavailable; try again")
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(viewer.NewContext(ctx, v)))
@@ -173,12 +178,20 @@ func (a *Authenticator) logger() *slog.Logger {
 // WriteError answers with status and a GraphQL-shaped error body, for
 // refusals that happen before the GraphQL handler runs.
 func WriteError(w http.ResponseWriter, status int, code, message string) {
+	type extensions struct {
+		Code string `json:"code"`
+	}
+	type gqlError struct {
+		Message    string     `json:"message"`
+		Extensions extensions `json:"extensions"`
+	}
+	body, _ := json.Marshal(struct { //nolint:errchkjson // plain strings cannot fail to encode
+		Errors []gqlError `json:"errors"`
+	}{[]gqlError{{Message: message, Extensions: extensions{Code: code}}}})
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []any{map[string]any{"message": message, "extensions": map[string]any{"code": code}}},
-	})
+	_, _ = w.Write(append(body, '\n'))
 }
 
 // CrossOriginGuard refuses cross-origin requests with unsafe methods that

@@ -2,11 +2,14 @@
 // a superuser group, the superuser "admin", and optionally an API token for
 // automation. It is idempotent: a later start changes nothing.
 //
-// Bootstrap creates admin only while the database has no superuser at all,
-// so it never fights an operator who renamed or replaced admin; if every
-// superuser is deleted, the next start creates admin again (with
+// Bootstrap creates admin only while the database has no active superuser
+// (counting members of groups nested under a superuser group), so it never
+// fights an operator who renamed or replaced admin; if every superuser is
+// deleted or deactivated, the next start creates or restores admin (with
 // GATEHOUSE_BOOTSTRAP_PASSWORD, or a new random password it reports), which
-// is the documented way back in.
+// is the documented way back in. Servers starting together do not race: the
+// second waits for the first (an advisory lock on PostgreSQL; SQLite write
+// transactions are serial) and then finds its work.
 package bootstrap
 
 import (
@@ -17,7 +20,10 @@ import (
 	"log/slog"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/gatehouse-id/gatehouse/credential"
+	"github.com/gatehouse-id/gatehouse/directory"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
@@ -33,8 +39,14 @@ const (
 	TokenIdentifier = "bootstrap-token"
 )
 
+// bootstrapLock is the PostgreSQL advisory lock key bootstrap holds.
+const bootstrapLock = 0x6761746562 // "gateb"
+
 // Params configure the bootstrap.
 type Params struct {
+	// Dialect is the database's (entgo.io/ent/dialect); on PostgreSQL
+	// concurrent bootstraps are serialised with an advisory lock.
+	Dialect string
 	// Password for admin; empty generates one (returned in Result).
 	Password string
 	// Email for admin; may be empty.
@@ -67,6 +79,15 @@ func Run(ctx context.Context, client *ent.Client, p Params) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("begin bootstrap: %w", err)
 	}
+	if p.Dialect == dialect.Postgres {
+		// Servers starting together bootstrap one after the other; the
+		// lock ends with the transaction. (SQLite write transactions are
+		// serial already.)
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", bootstrapLock); err != nil {
+			_ = tx.Rollback()
+			return Result{}, fmt.Errorf("take bootstrap lock: %w", err)
+		}
+	}
 	res, err := run(ent.NewTxContext(ctx, tx), tx.Client(), p, logger)
 	if err != nil {
 		_ = tx.Rollback()
@@ -80,8 +101,12 @@ func Run(ctx context.Context, client *ent.Client, p Params) (Result, error) {
 
 func run(ctx context.Context, c *ent.Client, p Params, logger *slog.Logger) (Result, error) {
 	var res Result
+	superGroups, err := directory.SuperuserGroupIDs(ctx, c)
+	if err != nil {
+		return res, err
+	}
 	hasSuperuser, err := c.User.Query().
-		Where(user.HasGroupsWith(group.IsSuperuser(true))).
+		Where(user.IsActive(true), user.HasGroupsWith(group.IDIn(superGroups...))).
 		Exist(ctx)
 	if err != nil {
 		return res, fmt.Errorf("look for superusers: %w", err)

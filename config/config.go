@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"time"
 
@@ -55,8 +56,9 @@ type Config struct {
 	// Worker runs the background job workers inside `serve`; set false when
 	// running `gatehouse worker` processes separately.
 	Worker bool `env:"GATEHOUSE_WORKER" envDefault:"true"`
-	// TrustedProxies are the networks whose X-Forwarded-For is believed.
-	TrustedProxies []netip.Prefix `env:"GATEHOUSE_TRUSTED_PROXIES" envSeparator:","`
+	// TrustedProxies are the networks whose X-Forwarded-For is believed
+	// (GATEHOUSE_TRUSTED_PROXIES, comma-separated CIDRs; parsed by Load).
+	TrustedProxies []netip.Prefix `env:"-" envvar:"GATEHOUSE_TRUSTED_PROXIES"`
 	// AllowedOrigins are other origins whose pages may call the API with the
 	// session cookie and open subscription websockets.
 	AllowedOrigins []string `env:"GATEHOUSE_ALLOWED_ORIGINS" envSeparator:","`
@@ -82,9 +84,70 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	cfg := &Config{}
 	if err := env.ParseWithOptions(cfg, opts); err != nil {
-		return nil, fmt.Errorf("read configuration: %w", err)
+		return nil, explain(err)
 	}
-	return cfg, cfg.validate()
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	var errs []error
+	for _, p := range list(getenv("GATEHOUSE_TRUSTED_PROXIES")) {
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("GATEHOUSE_TRUSTED_PROXIES entry %q must be a network such as 10.0.0.0/8 (a single address is 10.0.0.1/32)", p))
+			continue
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, prefix.Masked())
+	}
+	cfg.normalise()
+	errs = append(errs, cfg.validate())
+	return cfg, errors.Join(errs...)
+}
+
+// list splits a comma-separated value, trimming spaces and dropping empties.
+func list(v string) []string {
+	var out []string
+	for p := range strings.SplitSeq(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// normalise trims what operators commonly add: spaces around list entries
+// and a trailing slash on origins.
+func (c *Config) normalise() {
+	c.PublicURL = strings.TrimSuffix(strings.TrimSpace(c.PublicURL), "/")
+	origins := c.AllowedOrigins[:0]
+	for _, o := range c.AllowedOrigins {
+		if o = strings.TrimSuffix(strings.TrimSpace(o), "/"); o != "" {
+			origins = append(origins, o)
+		}
+	}
+	c.AllowedOrigins = origins
+}
+
+// explain rewrites the env library's parse errors to name the environment
+// variable rather than the Go field.
+func explain(err error) error {
+	agg, ok := errors.AsType[env.AggregateError](err)
+	if !ok {
+		return fmt.Errorf("read configuration: %w", err)
+	}
+	var errs []error
+	for _, e := range agg.Errors {
+		pe, ok := errors.AsType[env.ParseError](e)
+		if !ok {
+			errs = append(errs, e)
+			continue
+		}
+		name := pe.Name
+		if f, ok := reflect.TypeFor[Config]().FieldByName(pe.Name); ok {
+			name, _, _ = strings.Cut(f.Tag.Get("env"), ",")
+		}
+		errs = append(errs, fmt.Errorf("%s: cannot read %s value: %w", name, pe.Type, pe.Err))
+	}
+	return errors.Join(errs...)
 }
 
 // environ snapshots the GATEHOUSE_ variables getenv knows.
@@ -105,6 +168,10 @@ func environ(getenv func(string) string) map[string]string {
 }
 
 func (c *Config) validate() error {
+	return errors.Join(c.validateServices(), c.validateSecrets(), c.validateOrigins(), c.validateLogging())
+}
+
+func (c *Config) validateServices() error {
 	var errs []error
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("GATEHOUSE_DATABASE_URL must start with postgres:// or postgresql:// (unset it for the embedded database)"))
@@ -112,23 +179,46 @@ func (c *Config) validate() error {
 	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
 		errs = append(errs, errors.New("GATEHOUSE_REDIS_URL must start with redis:// or rediss://"))
 	}
+	if c.MaxBodyBytes < 1024 {
+		errs = append(errs, errors.New("GATEHOUSE_MAX_BODY_BYTES must be at least 1024"))
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) validateSecrets() error {
+	var errs []error
 	if c.SecretKey != "" && len(c.SecretKey) < MinSecretKeyLength {
 		errs = append(errs, fmt.Errorf("GATEHOUSE_SECRET_KEY must be at least %d characters", MinSecretKeyLength))
 	}
 	if c.BootstrapToken != "" && len(c.BootstrapToken) < MinBootstrapTokenLength {
 		errs = append(errs, fmt.Errorf("GATEHOUSE_BOOTSTRAP_TOKEN must be at least %d characters; generate one with `openssl rand -hex 32`", MinBootstrapTokenLength))
 	}
-	if c.PublicURL != "" {
-		u, err := url.Parse(c.PublicURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			errs = append(errs, errors.New("GATEHOUSE_PUBLIC_URL must be an http(s) origin such as https://login.example.com"))
-		}
+	return errors.Join(errs...)
+}
+
+func (c *Config) validateOrigins() error {
+	var errs []error
+	if c.PublicURL != "" && !isOrigin(c.PublicURL) {
+		errs = append(errs, errors.New("GATEHOUSE_PUBLIC_URL must be an http(s) origin such as https://login.example.com"))
 	}
 	for _, o := range c.AllowedOrigins {
-		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		if !isOrigin(o) {
 			errs = append(errs, fmt.Errorf("GATEHOUSE_ALLOWED_ORIGINS entry %q must be an origin such as https://app.example.com", o))
 		}
 	}
+	return errors.Join(errs...)
+}
+
+// isOrigin reports whether s is exactly scheme://host[:port] with an http(s)
+// scheme: no path, query, fragment or user info, as browsers send in Origin.
+func isOrigin(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		u.Path == "" && u.RawQuery == "" && !u.ForceQuery && u.Fragment == "" && u.User == nil && u.Opaque == ""
+}
+
+func (c *Config) validateLogging() error {
+	var errs []error
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -138,9 +228,6 @@ func (c *Config) validate() error {
 	case "", "json", "text":
 	default:
 		errs = append(errs, errors.New("GATEHOUSE_LOG_FORMAT must be json or text"))
-	}
-	if c.MaxBodyBytes < 1024 {
-		errs = append(errs, errors.New("GATEHOUSE_MAX_BODY_BYTES must be at least 1024"))
 	}
 	return errors.Join(errs...)
 }
@@ -175,7 +262,7 @@ func (c *Config) ResolveSecretKey() (key string, created bool, err error) {
 		return c.SecretKey, false, nil
 	}
 	path := filepath.Join(c.DataDir, secretKeyFile)
-	if b, err := os.ReadFile(path); err == nil {
+	if b, err := os.ReadFile(path); err == nil { //nolint:gosec // the operator's own data directory
 		k := strings.TrimSpace(string(b))
 		if len(k) < MinSecretKeyLength {
 			return "", false, fmt.Errorf("%s is shorter than %d characters; delete it to generate a new one", path, MinSecretKeyLength)
@@ -192,15 +279,24 @@ func (c *Config) ResolveSecretKey() (key string, created bool, err error) {
 		return "", false, err
 	}
 	k := hex.EncodeToString(b[:])
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		return c.ResolveSecretKey() // another process won the race
-	}
+	// Write the key to a temporary file and link it into place, so that a
+	// process starting at the same moment sees either no key or the whole
+	// key, never an empty file; the loser of the race reads the winner's.
+	tmp, err := os.CreateTemp(c.DataDir, ".secret.key-*")
 	if err != nil {
 		return "", false, fmt.Errorf("write secret key: %w", err)
 	}
-	defer f.Close()
-	if _, err := f.WriteString(k + "\n"); err != nil {
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(k + "\n"); err != nil {
+		_ = tmp.Close()
+		return "", false, fmt.Errorf("write secret key: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", false, fmt.Errorf("write secret key: %w", err)
+	}
+	if err := os.Link(tmp.Name(), path); errors.Is(err, os.ErrExist) {
+		return c.ResolveSecretKey()
+	} else if err != nil {
 		return "", false, fmt.Errorf("write secret key: %w", err)
 	}
 	return k, true, nil

@@ -91,6 +91,7 @@ func TestTokenSecret(t *testing.T) {
 	require.True(t, strings.HasPrefix(a, credential.TokenPrefix))
 	require.Len(t, a, len(credential.TokenPrefix)+43)
 	require.Len(t, credential.HashTokenSecret(a), 64)
-	require.Equal(t, credential.HashTokenSecret(a), credential.HashTokenSecret(a))
+	require.Equal(t, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", credential.HashTokenSecret("abc"),
+		"the stored form is hex SHA-256 (known answer)")
 	require.NotEqual(t, credential.HashTokenSecret(a), credential.HashTokenSecret(b))
 }

@@ -101,7 +101,7 @@ func (h *Hasher) Verify(ctx context.Context, password, encoded string) (ok, reha
 		return false, false, err
 	}
 	defer h.release()
-	got := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want)))
+	got := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, p.KeyLen)
 	ok = subtle.ConstantTimeCompare(got, want) == 1
 	return ok, p != h.params, nil
 }
@@ -126,6 +126,9 @@ func (h *Hasher) release() { <-h.slots }
 
 var b64 = base64.RawStdEncoding
 
+// maxKeyLen bounds the hash and salt lengths a stored hash may declare.
+const maxKeyLen = 1024
+
 func encode(p Params, salt, key []byte) string {
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.MemoryKiB, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key))
@@ -149,12 +152,12 @@ func decode(encoded string) (Params, []byte, []byte, error) {
 		return Params{}, nil, nil, ErrMalformedHash
 	}
 	key, err := b64.DecodeString(parts[5])
-	if err != nil || len(key) == 0 {
+	if err != nil || len(key) == 0 || len(key) > maxKeyLen || len(salt) > maxKeyLen {
 		return Params{}, nil, nil, ErrMalformedHash
 	}
 	if p.Time == 0 || p.Threads == 0 || p.MemoryKiB < 8*uint32(p.Threads) || p.MemoryKiB > 4*1024*1024 {
 		return Params{}, nil, nil, ErrMalformedHash
 	}
-	p.KeyLen, p.SaltLen = uint32(len(key)), uint32(len(salt))
+	p.KeyLen, p.SaltLen = uint32(len(key)), uint32(len(salt)) //nolint:gosec // both bounded by maxKeyLen above
 	return p, salt, key, nil
 }

@@ -63,3 +63,32 @@ func IsSuperuser(ctx context.Context, client *ent.Client, userID int) (bool, err
 	}
 	return ok, nil
 }
+
+// SuperuserGroupIDs returns the IDs of every group whose members are
+// superusers: the superuser groups and all their descendants.
+func SuperuserGroupIDs(ctx context.Context, client *ent.Client) ([]int, error) {
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	frontier, err := client.Group.Query().Where(group.IsSuperuser(true)).IDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load superuser groups: %w", err)
+	}
+	seen := map[int]bool{}
+	var all []int
+	for depth := 0; len(frontier) > 0 && depth < MaxGroupDepth; depth++ {
+		var next []int
+		for _, id := range frontier {
+			if !seen[id] {
+				seen[id] = true
+				all = append(all, id)
+				next = append(next, id)
+			}
+		}
+		if len(next) == 0 {
+			break
+		}
+		if frontier, err = client.Group.Query().Where(group.HasParentsWith(group.IDIn(next...))).IDs(ctx); err != nil {
+			return nil, fmt.Errorf("load child groups: %w", err)
+		}
+	}
+	return all, nil
+}

@@ -46,7 +46,7 @@ func TestMutationsAreAudited(t *testing.T) {
 				}
 				require.Equal(t, "root", e.Node.Username)
 				require.Equal(t, "test", e.Node.App)
-				require.Equal(t, id, e.Node.Context["id"].(string))
+				require.Equal(t, id, e.Node.Context["id"])
 			}
 		}
 		require.Equal(t, []string{"MODEL_CREATED", "MODEL_UPDATED", "MODEL_DELETED"}, flowEvents,
@@ -74,7 +74,16 @@ func TestMutationsAreAudited(t *testing.T) {
 			a: createFlow(input: {slug: "kept-out", name: "n", title: "t", designation: AUTHENTICATION}) { id }
 			b: createFlow(input: {slug: "Bad Slug", name: "n", title: "t", designation: AUTHENTICATION}) { id } }`, nil), "VALIDATION_FAILED")
 		b.createFlow(t, "after", "authentication")
-		var last struct{ Events struct{ Edges []struct{ Node struct{ ID string; Context map[string]any } } } }
+		var last struct {
+			Events struct {
+				Edges []struct {
+					Node struct {
+						ID      string
+						Context map[string]any
+					}
+				}
+			}
+		}
 		b.mustDo(t, b.admin, `{ events(last: 1, orderBy: {field: CREATED_AT}) { edges { node { id context } } } }`, nil, &last)
 		require.Equal(t, last.Events.Edges[0].Node.ID, next(), "the rolled-back event was not announced")
 	})

@@ -24,8 +24,8 @@ func oneOf(field string, input any) (any, error) {
 		v = v.Elem()
 	}
 	var set []any
-	for i := range v.NumField() {
-		if f := v.Field(i); f.Kind() == reflect.Pointer && !f.IsNil() {
+	for _, f := range v.Fields() {
+		if f.Kind() == reflect.Pointer && !f.IsNil() {
 			set = append(set, f.Interface())
 		}
 	}
@@ -62,18 +62,18 @@ func encodeConfig(cfg typedconfig.Config, got, want string) ([]byte, error) {
 	return typedconfig.Encode(cfg)
 }
 
-// optionalFlow loads the flow id points at, or nil.
+// optionalFlow loads the flow id points at, or nil (GraphQL null).
 func optionalFlow(ctx context.Context, c *ent.Client, id *int) (*ent.Flow, error) {
 	if id == nil {
-		return nil, nil
+		return nil, nil //nolint:nilnil // an unset reference is null, not an error
 	}
 	return ignoreNotFound(c.Flow.Get(ctx, *id))
 }
 
-// optionalStage loads the stage id points at, or nil.
+// optionalStage loads the stage id points at, or nil (GraphQL null).
 func optionalStage(ctx context.Context, c *ent.Client, id *int) (*ent.Stage, error) {
 	if id == nil {
-		return nil, nil
+		return nil, nil //nolint:nilnil // an unset reference is null, not an error
 	}
 	return ignoreNotFound(c.Stage.Get(ctx, *id))
 }
@@ -82,7 +82,7 @@ func optionalStage(ctx context.Context, c *ent.Client, id *int) (*ent.Stage, err
 // an object the caller cannot see (or that is gone) shows as null.
 func ignoreNotFound[T any](v *T, err error) (*T, error) {
 	if ent.IsNotFound(err) {
-		return nil, nil
+		return nil, nil //nolint:nilnil // a reference the caller cannot see is null
 	}
 	return v, err
 }

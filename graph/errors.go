@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -95,9 +96,9 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 	case errors.As(err, &conflict):
 		return CodeConflict, conflict.Error(), map[string]any{extensionField: camelPath(conflict.Field)}
 	case errors.As(err, &refErr):
-		refs := make([]map[string]any, len(refErr.Referrers))
+		refs := make([]referrer, len(refErr.Referrers))
 		for i, r := range refErr.Referrers {
-			refs[i] = map[string]any{"type": r.Type, "id": fmt.Sprint(r.ID), "name": r.Name, "field": camelPath(r.Field)}
+			refs[i] = referrer{Type: r.Type, ID: strconv.Itoa(r.ID), Name: r.Name, Field: camelPath(r.Field)}
 		}
 		return CodeReferenced, refErr.Error(), map[string]any{extensionReferrers: refs}
 	case errors.As(err, &limited):
@@ -138,6 +139,14 @@ func innermost(err error) error {
 	}
 }
 
+// referrer is one entry of extensions.referrers.
+type referrer struct {
+	Type  string `json:"type"`
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Field string `json:"field"`
+}
+
 // errorText is the message of the innermost error of e, which for argument
 // errors is the scalar's or enum's own (safe) complaint.
 func errorText(e *gqlerror.Error) string {
@@ -169,40 +178,52 @@ func constraintError(ctx context.Context, err *ent.ConstraintError) (string, str
 	if fc := graphql.GetFieldContext(ctx); fc != nil {
 		deleting = strings.HasPrefix(fc.Field.Name, "delete")
 	}
-	var pgErr *pgconn.PgError
-	var liteErr *sqlite.Error
-	kind := ""
-	switch {
-	case errors.As(err, &pgErr):
-		switch pgErr.Code {
-		case "23505":
-			kind = "unique"
-		case "23503":
-			kind = "foreign_key"
-		case "23514":
-			kind = "check"
-		}
-	case errors.As(err, &liteErr):
-		switch liteErr.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			kind = "unique"
-		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			kind = "foreign_key"
-		case sqlite3.SQLITE_CONSTRAINT_CHECK:
-			kind = "check"
-		}
-	}
-	switch {
-	case kind == "unique":
+	switch violation(err) {
+	case violationUnique:
 		return CodeConflict, "an object with the same unique value already exists", nil
-	case kind == "foreign_key" && deleting:
-		return CodeReferenced, "the object is still used by other objects", nil
-	case kind == "foreign_key":
+	case violationForeignKey:
+		if deleting {
+			return CodeReferenced, "the object is still used by other objects", nil
+		}
 		return CodeValidationFailed, "a referenced object does not exist", nil
-	case kind == "check":
+	case violationCheck:
 		return CodeValidationFailed, "the change violates a consistency rule", nil
 	}
 	return "", "", nil
+}
+
+// Kinds of constraint violation, from the driver's error code.
+const (
+	violationOther = iota
+	violationUnique
+	violationForeignKey
+	violationCheck
+)
+
+// violation classifies a constraint error by SQLSTATE (PostgreSQL) or
+// extended result code (SQLite), never by message text.
+func violation(err error) int {
+	if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok {
+		switch pgErr.Code {
+		case "23505":
+			return violationUnique
+		case "23503":
+			return violationForeignKey
+		case "23514":
+			return violationCheck
+		}
+	}
+	if liteErr, ok := errors.AsType[*sqlite.Error](err); ok {
+		switch liteErr.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return violationUnique
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return violationForeignKey
+		case sqlite3.SQLITE_CONSTRAINT_CHECK:
+			return violationCheck
+		}
+	}
+	return violationOther
 }
 
 // camelPath turns a snake_case field path ("config.user_fields") into the

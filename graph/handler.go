@@ -127,6 +127,9 @@ func originPatterns(origins []string) []string {
 	return out
 }
 
+// labelType is the metric label holding the operation type.
+const labelType = "type"
+
 // metrics count and time GraphQL operations.
 type metrics struct {
 	operations *prometheus.CounterVec
@@ -138,12 +141,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		operations: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gatehouse_graphql_operations_total",
 			Help: "GraphQL operations by type and outcome (ok, error).",
-		}, []string{"type", "outcome"}),
+		}, []string{labelType, "outcome"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "gatehouse_graphql_operation_duration_seconds",
 			Help:    "Time to the first response of GraphQL operations, by type.",
 			Buckets: prometheus.DefBuckets,
-		}, []string{"type"}),
+		}, []string{labelType}),
 	}
 	reg.MustRegister(m.operations, m.duration)
 	return m

@@ -89,21 +89,13 @@ func (r response) code() string {
 	return c
 }
 
-// decode unmarshals data into v, failing on errors.
-func (r response) decode(t *testing.T, v any) {
-	t.Helper()
-	require.Empty(t, r.Errors, "unexpected errors")
-	require.NoError(t, json.Unmarshal(r.Data, v))
-}
-
 // do runs query as v over POST.
 func (b *testBundle) do(t *testing.T, v viewer.Viewer, query string, vars map[string]any) response {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	require.NoError(t, err)
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req := httptest.NewRequestWithContext(viewer.NewContext(t.Context(), v), http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req = req.WithContext(viewer.NewContext(req.Context(), v))
 	rec := httptest.NewRecorder()
 	b.handler.ServeHTTP(rec, req)
 	var resp response
@@ -134,12 +126,12 @@ func upper(s string) string { return string(bytes.ToUpper([]byte(s))) }
 
 // eachDialect runs fn as a parallel subtest per SQL backend, each with its
 // own bundle.
-func eachDialect(t *testing.T, fn func(t *testing.T, b *testBundle), opts ...func(*graph.Options)) {
+func eachDialect(t *testing.T, fn func(t *testing.T, b *testBundle)) {
 	t.Helper()
 	for _, d := range servicetest.Dialects {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
-			fn(t, setup(t, d, opts...))
+			fn(t, setup(t, d))
 		})
 	}
 }

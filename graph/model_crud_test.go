@@ -209,7 +209,7 @@ func TestUserGroupTokenBrandCRUD(t *testing.T) {
 			key token { id identifier intent expiring user { username } } } }`, map[string]any{"u": u.CreateUser.ID, "e": expires}, &tok)
 		require.Equal(t, "API", tok.CreateToken.Token.Intent)
 		require.Equal(t, "bob", tok.CreateToken.Token.User.Username)
-		require.True(t, len(tok.CreateToken.Key) > 40)
+		require.Greater(t, len(tok.CreateToken.Key), 40)
 		dbTok, err := b.client.Token.Query().Where(token.Identifier("ci-deploy")).Only(ctx)
 		require.NoError(t, err)
 		require.Equal(t, credential.HashTokenSecret(tok.CreateToken.Key), dbTok.KeyHash, "only the hash is stored")

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-
 	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"

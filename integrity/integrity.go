@@ -34,6 +34,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/hook"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
@@ -52,8 +53,21 @@ type Kinds struct {
 
 // Install registers the integrity hooks on client.
 func Install(client *gen.Client, kinds Kinds) {
-	client.Stage.Use(hook.On(stageHook(kinds), ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne))
-	client.PolicyDefinition.Use(hook.On(policyHook(kinds), ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne))
+	configOps := ent.OpCreate | ent.OpUpdate | ent.OpUpdateOne
+	client.Stage.Use(hook.On(configHook[*gen.StageMutation](ownerSpec{
+		typ:    "stage",
+		policy: stage.Policy,
+		decode: func(kind string, raw []byte) (typedconfig.Config, error) { return kinds.Stages.Decode(kind, raw) },
+		owned:  configreference.OwnerStageID,
+		own:    (*gen.ConfigReferenceCreate).SetOwnerStageID,
+	}), configOps))
+	client.PolicyDefinition.Use(hook.On(configHook[*gen.PolicyDefinitionMutation](ownerSpec{
+		typ:    "policy",
+		policy: policydefinition.Policy,
+		decode: func(kind string, raw []byte) (typedconfig.Config, error) { return kinds.Policies.Decode(kind, raw) },
+		owned:  configreference.OwnerPolicyID,
+		own:    (*gen.ConfigReferenceCreate).SetOwnerPolicyID,
+	}), configOps))
 	client.Flow.Use(hook.On(flowDesignationHook(kinds), ent.OpUpdate|ent.OpUpdateOne))
 }
 
@@ -63,151 +77,106 @@ func allowed(ctx context.Context) context.Context {
 	return privacy.DecisionContext(ctx, privacy.Allow)
 }
 
-// owner abstracts over the two config-owning mutations.
-type owner struct {
-	typ      string // "stage" or "policy"
-	kind     string
-	config   []byte
-	set      func(json.RawMessage)
-	client   *gen.Client
-	refsOf   func(id int) refQuery
-	newOwner func(c *gen.ConfigReferenceCreate, id int) *gen.ConfigReferenceCreate
-	decode   func(kind string, raw []byte) (typedconfig.Config, error)
+// ownerSpec describes one type of config owner (stages, policies).
+type ownerSpec struct {
+	typ    string // "stage" or "policy"
+	policy ent.Policy
+	decode func(kind string, raw []byte) (typedconfig.Config, error)
+	owned  func(id int) predicate.ConfigReference
+	own    func(c *gen.ConfigReferenceCreate, id int) *gen.ConfigReferenceCreate
 }
 
-// refQuery narrows a config reference query to one owner.
-type refQuery = func(*gen.ConfigReferenceQuery) *gen.ConfigReferenceQuery
-
-func stageHook(kinds Kinds) ent.Hook {
-	return func(next ent.Mutator) ent.Mutator {
-		return hook.StageFunc(func(ctx context.Context, m *gen.StageMutation) (gen.Value, error) {
-			if err := stage.Policy.EvalMutation(ctx, m); err != nil {
-				return nil, err
-			}
-			o := owner{
-				typ:    "stage",
-				client: m.Client(),
-				set:    m.SetConfig,
-				refsOf: func(id int) refQuery {
-					return func(q *gen.ConfigReferenceQuery) *gen.ConfigReferenceQuery {
-						return q.Where(configreference.OwnerStageID(id))
-					}
-				},
-				newOwner: func(c *gen.ConfigReferenceCreate, id int) *gen.ConfigReferenceCreate { return c.SetOwnerStageID(id) },
-				decode: func(kind string, raw []byte) (typedconfig.Config, error) {
-					return kinds.Stages.Decode(kind, raw)
-				},
-			}
-			o.kind, _ = m.Kind()
-			raw, hasConfig := m.Config()
-			o.config = raw
-			return writeOwner(ctx, m, o, hasConfig, kinds, func(ctx context.Context) (string, error) {
-				return m.OldKind(ctx)
-			}, next)
-		})
-	}
-}
-
-func policyHook(kinds Kinds) ent.Hook {
-	return func(next ent.Mutator) ent.Mutator {
-		return hook.PolicyDefinitionFunc(func(ctx context.Context, m *gen.PolicyDefinitionMutation) (gen.Value, error) {
-			if err := policydefinition.Policy.EvalMutation(ctx, m); err != nil {
-				return nil, err
-			}
-			o := owner{
-				typ:    "policy",
-				client: m.Client(),
-				set:    m.SetConfig,
-				refsOf: func(id int) refQuery {
-					return func(q *gen.ConfigReferenceQuery) *gen.ConfigReferenceQuery {
-						return q.Where(configreference.OwnerPolicyID(id))
-					}
-				},
-				newOwner: func(c *gen.ConfigReferenceCreate, id int) *gen.ConfigReferenceCreate { return c.SetOwnerPolicyID(id) },
-				decode: func(kind string, raw []byte) (typedconfig.Config, error) {
-					return kinds.Policies.Decode(kind, raw)
-				},
-			}
-			o.kind, _ = m.Kind()
-			raw, hasConfig := m.Config()
-			o.config = raw
-			return writeOwner(ctx, m, o, hasConfig, kinds, func(ctx context.Context) (string, error) {
-				return m.OldKind(ctx)
-			}, next)
-		})
-	}
-}
-
-// ownerMutation is what writeOwner needs of a stage or policy mutation.
-type ownerMutation interface {
+// configMutation is what the generated Stage and PolicyDefinition mutations
+// offer the hook.
+type configMutation interface {
 	ent.Mutation
 	ID() (int, bool)
 	Tx() (*gen.Tx, error)
+	Client() *gen.Client
+	Kind() (string, bool)
+	OldKind(ctx context.Context) (string, error)
+	Config() (json.RawMessage, bool)
+	SetConfig(raw json.RawMessage)
 }
 
-// writeOwner validates the config of a stage or policy write, lets the write
-// happen, then rewrites the owner's references.
-func writeOwner(ctx context.Context, m ownerMutation, o owner, hasConfig bool, kinds Kinds,
-	oldKind func(context.Context) (string, error), next ent.Mutator,
-) (gen.Value, error) {
-	switch {
-	case m.Op().Is(ent.OpUpdate):
-		if hasConfig {
-			return nil, fmt.Errorf("integrity: update %s configs one at a time (UpdateOne), so each is validated against its kind", o.typ)
-		}
-		return next.Mutate(ctx, m)
-	case m.Op().Is(ent.OpUpdateOne) && !hasConfig:
-		return next.Mutate(ctx, m)
+// configHook validates the config of a stage or policy write, lets the
+// write happen, then rewrites the owner's references.
+func configHook[M configMutation](o ownerSpec) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, mut ent.Mutation) (ent.Value, error) {
+			m, ok := mut.(M)
+			if !ok {
+				return nil, fmt.Errorf("integrity: unexpected %s mutation %T", o.typ, mut)
+			}
+			if err := o.policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			raw, hasConfig := m.Config()
+			switch {
+			case m.Op().Is(ent.OpUpdate) && hasConfig:
+				return nil, fmt.Errorf("integrity: update %s configs one at a time (UpdateOne), so each is validated against its kind", o.typ)
+			case !hasConfig:
+				return next.Mutate(ctx, m)
+			}
+			normal, refs, err := prepare(ctx, m, o, raw)
+			if err != nil {
+				return nil, err
+			}
+			m.SetConfig(normal)
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			id, ok := m.ID()
+			if !ok {
+				return nil, fmt.Errorf("integrity: %s written without an ID", o.typ)
+			}
+			if err := rewriteRefs(allowed(ctx), m.Client(), o, id, refs); err != nil {
+				return nil, err
+			}
+			return v, nil
+		})
 	}
+}
+
+// prepare checks a config write: it must run in a transaction, decode and
+// validate as its kind, and point only at acceptable targets. It returns
+// the normalised config and its references.
+func prepare(ctx context.Context, m configMutation, o ownerSpec, raw json.RawMessage) (json.RawMessage, []typedconfig.Ref, error) {
 	if _, err := m.Tx(); err != nil {
-		return nil, fmt.Errorf("integrity: %s config writes must run in a transaction", o.typ)
+		return nil, nil, fmt.Errorf("integrity: %s config writes must run in a transaction", o.typ)
 	}
+	kind, _ := m.Kind()
 	if m.Op().Is(ent.OpUpdateOne) {
-		k, err := oldKind(allowed(ctx))
-		if err != nil {
-			return nil, fmt.Errorf("load %s kind: %w", o.typ, err)
+		var err error
+		if kind, err = m.OldKind(allowed(ctx)); err != nil {
+			return nil, nil, fmt.Errorf("load %s kind: %w", o.typ, err)
 		}
-		o.kind = k
 	}
-	cfg, err := o.decode(o.kind, o.config)
+	cfg, err := o.decode(kind, raw)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	refs, err := typedconfig.References(cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	self, _ := m.ID()
-	if err := checkRefs(allowed(ctx), o.client, o.typ, self, refs); err != nil {
-		return nil, err
+	if err := checkRefs(allowed(ctx), m.Client(), o.typ, self, refs); err != nil {
+		return nil, nil, err
 	}
 	normal, err := typedconfig.Encode(cfg)
-	if err != nil {
-		return nil, err
-	}
-	o.set(normal)
-	v, err := next.Mutate(ctx, m)
-	if err != nil {
-		return nil, err
-	}
-	id, ok := m.ID()
-	if !ok {
-		return nil, fmt.Errorf("integrity: %s written without an ID", o.typ)
-	}
-	if err := rewriteRefs(allowed(ctx), o, id, refs); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return normal, refs, err
 }
 
 // rewriteRefs replaces the owner's config_references rows with refs.
-func rewriteRefs(ctx context.Context, o owner, id int, refs []typedconfig.Ref) error {
-	old, err := o.refsOf(id)(o.client.ConfigReference.Query()).IDs(ctx)
+func rewriteRefs(ctx context.Context, c *gen.Client, o ownerSpec, id int, refs []typedconfig.Ref) error {
+	old, err := c.ConfigReference.Query().Where(o.owned(id)).IDs(ctx)
 	if err != nil {
 		return fmt.Errorf("load config references: %w", err)
 	}
 	if len(old) > 0 {
-		if _, err := o.client.ConfigReference.Delete().Where(configreference.IDIn(old...)).Exec(ctx); err != nil {
+		if _, err := c.ConfigReference.Delete().Where(configreference.IDIn(old...)).Exec(ctx); err != nil {
 			return fmt.Errorf("clear config references: %w", err)
 		}
 	}
@@ -216,7 +185,7 @@ func rewriteRefs(ctx context.Context, o owner, id int, refs []typedconfig.Ref) e
 	}
 	builders := make([]*gen.ConfigReferenceCreate, len(refs))
 	for i, r := range refs {
-		b := o.newOwner(o.client.ConfigReference.Create().SetField(r.Field), id)
+		b := o.own(c.ConfigReference.Create().SetField(r.Field), id)
 		switch r.Target {
 		case typedconfig.TargetFlow:
 			b.SetTargetFlowID(r.ID)
@@ -233,68 +202,76 @@ func rewriteRefs(ctx context.Context, o owner, id int, refs []typedconfig.Ref) e
 		}
 		builders[i] = b
 	}
-	if err := o.client.ConfigReference.CreateBulk(builders...).Exec(ctx); err != nil {
+	if err := c.ConfigReference.CreateBulk(builders...).Exec(ctx); err != nil {
 		return fmt.Errorf("record config references: %w", err)
 	}
 	return nil
 }
 
-// checkRefs verifies that each reference's target exists and meets its
-// requirement. self is the owner's own ID (zero on create).
+// checkRefs verifies that each reference's target exists, is not the owner
+// itself, and meets its requirement. self is the owner's ID (zero on create).
 func checkRefs(ctx context.Context, c *gen.Client, ownerType string, self int, refs []typedconfig.Ref) error {
 	for _, r := range refs {
 		field := "config." + r.Field
 		if r.ID == self && string(r.Target) == ownerType {
 			return problem.Invalid(field, "a %s cannot refer to itself", ownerType)
 		}
-		switch r.Target {
-		case typedconfig.TargetFlow:
-			f, err := c.Flow.Get(ctx, r.ID)
-			if gen.IsNotFound(err) {
-				return problem.Invalid(field, "flow %d does not exist", r.ID)
-			} else if err != nil {
-				return err
-			}
-			if r.Require != "" && string(f.Designation) != r.Require {
-				return problem.Invalid(field, "must be a flow designated %s; flow %q is designated %s", r.Require, f.Slug, f.Designation)
-			}
-		case typedconfig.TargetStage:
-			s, err := c.Stage.Get(ctx, r.ID)
-			if gen.IsNotFound(err) {
-				return problem.Invalid(field, "stage %d does not exist", r.ID)
-			} else if err != nil {
-				return err
-			}
-			if r.Require != "" && s.Kind != r.Require {
-				return problem.Invalid(field, "must be a stage of kind %s; stage %q is of kind %s", r.Require, s.Name, s.Kind)
-			}
-		case typedconfig.TargetPolicy:
-			p, err := c.PolicyDefinition.Get(ctx, r.ID)
-			if gen.IsNotFound(err) {
-				return problem.Invalid(field, "policy %d does not exist", r.ID)
-			} else if err != nil {
-				return err
-			}
-			if r.Require != "" && p.Kind != r.Require {
-				return problem.Invalid(field, "must be a policy of kind %s; policy %q is of kind %s", r.Require, p.Name, p.Kind)
-			}
-		case typedconfig.TargetGroup:
-			if ok, err := c.Group.Query().Where(group.ID(r.ID)).Exist(ctx); err != nil {
-				return err
-			} else if !ok {
-				return problem.Invalid(field, "group %d does not exist", r.ID)
-			}
-		case typedconfig.TargetUser:
-			if ok, err := c.User.Query().Where(user.ID(r.ID)).Exist(ctx); err != nil {
-				return err
-			} else if !ok {
-				return problem.Invalid(field, "user %d does not exist", r.ID)
-			}
-		default:
-			return fmt.Errorf("integrity: unknown reference target %q", r.Target)
+		t, err := lookup(ctx, c, r.Target, r.ID)
+		if err != nil {
+			return err
+		}
+		if !t.found {
+			return problem.Invalid(field, "%s %d does not exist", r.Target, r.ID)
+		}
+		if r.Require != "" && t.is != r.Require {
+			return problem.Invalid(field, "must be a %s %s %s; %s %q is %s %s",
+				r.Target, t.verb, r.Require, r.Target, t.name, t.verb, t.is)
 		}
 	}
 	return nil
+}
+
+// target is what a reference points at, as far as requirements go.
+type target struct {
+	found bool
+	name  string
+	is    string // kind (stages, policies) or designation (flows)
+	verb  string // how is reads: "of kind", "designated"
+}
+
+// lookup loads the object a reference points at.
+func lookup(ctx context.Context, c *gen.Client, t typedconfig.Target, id int) (target, error) {
+	var (
+		out target
+		err error
+	)
+	switch t {
+	case typedconfig.TargetFlow:
+		var f *gen.Flow
+		if f, err = c.Flow.Get(ctx, id); err == nil {
+			out = target{found: true, name: f.Slug, is: string(f.Designation), verb: "designated"}
+		}
+	case typedconfig.TargetStage:
+		var s *gen.Stage
+		if s, err = c.Stage.Get(ctx, id); err == nil {
+			out = target{found: true, name: s.Name, is: s.Kind, verb: "of kind"}
+		}
+	case typedconfig.TargetPolicy:
+		var p *gen.PolicyDefinition
+		if p, err = c.PolicyDefinition.Get(ctx, id); err == nil {
+			out = target{found: true, name: p.Name, is: p.Kind, verb: "of kind"}
+		}
+	case typedconfig.TargetGroup:
+		out.found, err = c.Group.Query().Where(group.ID(id)).Exist(ctx)
+	case typedconfig.TargetUser:
+		out.found, err = c.User.Query().Where(user.ID(id)).Exist(ctx)
+	default:
+		return target{}, fmt.Errorf("integrity: unknown reference target %q", t)
+	}
+	if gen.IsNotFound(err) {
+		return target{}, nil
+	}
+	return out, err
 }
 
 // flowDesignationHook refuses to change a flow's designation while a config

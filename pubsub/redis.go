@@ -163,7 +163,7 @@ func (r *Redis) Subscribe(ctx context.Context, topic string) (<-chan []byte, err
 	}
 	if !r.reading {
 		r.reading = true
-		go r.read()
+		go r.read() //nolint:gosec // the reader lives as long as the broker, not the first subscriber's request
 	}
 	c := r.channels[name]
 	if c == nil {
@@ -197,8 +197,8 @@ func (r *Redis) Subscribe(ctx context.Context, topic string) (<-chan []byte, err
 // confirm makes sure the Redis channel name is subscribed on the current
 // connection: it writes PING token + SUBSCRIBE name and waits until the
 // reader saw the pong and then the subscribe confirmation. When the reader
-// loses the connection meanwhile, the answers may never come and confirm
-// starts over.
+// loses the connection meanwhile, or the write itself fails on a broken
+// connection, confirm starts over, at most confirmAttempts times.
 func (r *Redis) confirm(ctx context.Context, name string) error {
 	var lost error
 	for range confirmAttempts {
@@ -211,7 +211,13 @@ func (r *Redis) confirm(ctx context.Context, name string) error {
 			if r.isClosed() {
 				return ErrClosed
 			}
-			return err
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			// The connection broke under the write; go-redis reconnects
+			// (and re-subscribes) on the next command, so try again.
+			lost = err
+			continue
 		}
 		select {
 		case <-w.done:

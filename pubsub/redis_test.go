@@ -60,7 +60,7 @@ func killPubSub(ctx context.Context, admin *redis.Client, name string) (int, err
 	killed := 0
 	for line := range strings.Lines(list) {
 		fields := make(map[string]string)
-		for _, kv := range strings.Fields(line) {
+		for kv := range strings.FieldsSeq(line) {
 			k, v, _ := strings.Cut(kv, "=")
 			fields[k] = v
 		}
@@ -175,7 +175,7 @@ func TestRedisReconnectWhileSubscribing(t *testing.T) {
 func TestRedisUnavailable(t *testing.T) {
 	t.Parallel()
 	// A port nobody listens on: connections are refused.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := l.Addr().String()
 	require.NoError(t, l.Close())
@@ -277,7 +277,7 @@ type proxy struct {
 
 func startProxy(t *testing.T, target string) *proxy {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	p := &proxy{ln: ln, target: target, dropped: make(chan struct{}, 1), conns: make(map[net.Conn]struct{})}
 	p.wg.Go(p.accept)
@@ -319,7 +319,7 @@ func (p *proxy) accept() {
 		if err != nil {
 			return
 		}
-		server, err := net.Dial("tcp", p.target)
+		server, err := (&net.Dialer{}).DialContext(context.Background(), "tcp", p.target)
 		if err != nil {
 			_ = client.Close()
 			continue

@@ -10,7 +10,7 @@
 //	/metrics                   Prometheus
 //	/                          a landing page pointing at the above
 //
-// Every request gets a request ID (X-Request-Id), its client address (from
+// Every request gets a request ID (X-Request-ID), its client address (from
 // X-Forwarded-For only when the peer is a trusted proxy), an access-log line,
 // panic recovery and HTTP metrics.
 package router
@@ -28,6 +28,7 @@ import (
 	"net/http"
 	"net/netip"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,9 +64,9 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	// MaxBodyBytes bounds request bodies.
 	MaxBodyBytes int64
-	// Streams, when done, ends every long-lived request (subscription
+	// EndStreams, when closed, ends every long-lived request (subscription
 	// websockets and SSE streams), which graceful shutdown cannot wait for.
-	Streams context.Context
+	EndStreams <-chan struct{}
 	// Logger writes the access log and errors.
 	Logger *slog.Logger
 }
@@ -80,7 +81,7 @@ func New(o Options) http.Handler {
 	if o.Authenticate != nil {
 		graphql = o.Authenticate(graphql)
 	}
-	mux.Handle("/graphql", endWith(o.Streams, limitBody(graphql, o.MaxBodyBytes)))
+	mux.Handle("/graphql", endWith(o.EndStreams, limitBody(graphql, o.MaxBodyBytes)))
 	if o.Playground != nil {
 		mux.Handle("/graphql/playground", o.Playground)
 		mux.Handle("/graphql/playground/", o.Playground)
@@ -112,10 +113,10 @@ func limitBody(next http.Handler, limit int64) http.Handler {
 }
 
 // endWith gives streaming requests (websocket upgrades, SSE) a context that
-// also ends when streams does; ordinary requests keep theirs, so a graceful
+// also ends when end is closed; ordinary requests keep theirs, so a graceful
 // shutdown lets them finish.
-func endWith(streams context.Context, next http.Handler) http.Handler {
-	if streams == nil {
+func endWith(end <-chan struct{}, next http.Handler) http.Handler {
+	if end == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -125,8 +126,13 @@ func endWith(streams context.Context, next http.Handler) http.Handler {
 		}
 		ctx, cancel := context.WithCancel(r.Context())
 		defer cancel()
-		stop := context.AfterFunc(streams, cancel)
-		defer stop()
+		go func() {
+			select {
+			case <-end:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -172,11 +178,15 @@ func landing() http.Handler {
 	})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func writeJSON(w http.ResponseWriter, status int, v map[string]any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(append(body, '\n'))
 }
 
 // middleware wraps every request: security headers, request ID, client
@@ -201,7 +211,7 @@ func middleware(next http.Handler, o Options) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		reqID := newRequestID()
-		w.Header().Set("X-Request-Id", reqID)
+		w.Header().Set("X-Request-ID", reqID)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		info := requestinfo.Info{
@@ -240,7 +250,7 @@ func routeLabel(path string) string {
 		return "/graphql"
 	case strings.HasPrefix(path, "/graphql/playground"):
 		return "/graphql/playground"
-	case strings.HasPrefix(path, "/-/health/"), path == "/metrics", path == "/":
+	case path == "/-/health/live", path == "/-/health/ready", path == "/metrics", path == "/":
 		return path
 	default:
 		return "other"
@@ -272,8 +282,8 @@ func ClientIP(r *http.Request, trusted []netip.Prefix) netip.Addr {
 	}
 	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 	addr := peer
-	for i := len(hops) - 1; i >= 0; i-- {
-		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+	for _, raw := range slices.Backward(hops) {
+		hop, err := netip.ParseAddr(strings.TrimSpace(raw))
 		if err != nil {
 			return addr
 		}
@@ -298,6 +308,7 @@ func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
 // passes through the interfaces streaming transports need.
 type statusRecorder struct {
 	http.ResponseWriter
+
 	status int
 	wrote  bool
 }

@@ -80,8 +80,7 @@ func Decode(raw []byte, cfg Config) error {
 // decodeError turns an encoding/json error into a FieldError that names the
 // field without echoing Go type names.
 func decodeError(err error) error {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
+	if typeErr, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
 		return problem.Invalid(typeErr.Field, "must be a JSON %s", typeErr.Value)
 	}
 	msg := err.Error()

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"strings"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
@@ -67,14 +69,11 @@ func (PolicyBinding) Edges() []ent.Edge {
 
 // oneOf is a portable SQL expression that is true when exactly one of cols is set.
 func oneOf(cols ...string) string {
-	expr := "("
+	terms := make([]string, len(cols))
 	for i, c := range cols {
-		if i > 0 {
-			expr += " + "
-		}
-		expr += "(CASE WHEN " + c + " IS NULL THEN 0 ELSE 1 END)"
+		terms[i] = "(CASE WHEN " + c + " IS NULL THEN 0 ELSE 1 END)"
 	}
-	return expr + ") = 1"
+	return "(" + strings.Join(terms, " + ") + ") = 1"
 }
 
 // Annotations implements ent.Schema.

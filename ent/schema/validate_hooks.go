@@ -55,34 +55,14 @@ func tokenExpiry() ent.Hook {
 func policyBindingShape() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.PolicyBindingFunc(func(ctx context.Context, m *gen.PolicyBindingMutation) (gen.Value, error) {
-			count := func(fields ...string) (int, error) {
-				n := 0
-				for _, f := range fields {
-					if _, set := m.Field(f); set {
-						n++
-						continue
-					}
-					if m.FieldCleared(f) || !m.Op().Is(ent.OpUpdateOne) {
-						continue
-					}
-					old, err := m.OldField(allowed(ctx), f)
-					if err != nil {
-						return 0, err
-					}
-					if p, ok := old.(*int); ok && p != nil {
-						n++
-					}
-				}
-				return n, nil
-			}
-			subjects, err := count("policy_id", "user_id", "group_id")
+			subjects, err := setAfter(ctx, m, "policy_id", "user_id", "group_id")
 			if err != nil {
 				return nil, err
 			}
 			if subjects != 1 {
 				return nil, problem.Invalid("policy_id", "a policy binding binds exactly one of policy, user or group (got %d)", subjects)
 			}
-			targets, err := count("flow_id", "flow_stage_binding_id")
+			targets, err := setAfter(ctx, m, "flow_id", "flow_stage_binding_id")
 			if err != nil {
 				return nil, err
 			}
@@ -94,52 +74,88 @@ func policyBindingShape() ent.Hook {
 	}, ent.OpCreate|ent.OpUpdateOne)
 }
 
+// setAfter counts the optional ID fields of m that will be set once the
+// mutation is applied: set by it, or set before and not cleared.
+func setAfter(ctx context.Context, m *gen.PolicyBindingMutation, fields ...string) (int, error) {
+	n := 0
+	for _, f := range fields {
+		if _, set := m.Field(f); set {
+			n++
+			continue
+		}
+		if m.FieldCleared(f) || !m.Op().Is(ent.OpUpdateOne) {
+			continue
+		}
+		old, err := m.OldField(allowed(ctx), f)
+		if err != nil {
+			return 0, err
+		}
+		if p, ok := old.(*int); ok && p != nil {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // groupHierarchy refuses parent/child edges that would make a group its own
 // ancestor.
 func groupHierarchy() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.GroupFunc(func(ctx context.Context, m *gen.GroupMutation) (gen.Value, error) {
-			parents, children := m.ParentsIDs(), m.ChildrenIDs()
-			for _, p := range parents {
-				if slices.Contains(children, p) {
-					return nil, problem.Invalid("parent_ids", "group %d cannot be both a parent and a child", p)
-				}
-			}
-			self, ok := m.ID()
-			if !ok || (len(parents) == 0 && len(children) == 0) {
-				return next.Mutate(ctx, m)
-			}
-			c := m.Client()
-			descendants, err := closure(allowed(ctx), c, self, func(id int) *gen.GroupQuery {
-				return c.Group.Query().Where(group.HasParentsWith(group.ID(id)))
-			})
-			if err != nil {
+			if err := checkHierarchy(allowed(ctx), m); err != nil {
 				return nil, err
-			}
-			for _, p := range parents {
-				if p == self || slices.Contains(descendants, p) {
-					return nil, problem.Invalid("parent_ids", "group %d is this group or one of its descendants; groups cannot nest in a cycle", p)
-				}
-			}
-			ancestors, err := closure(allowed(ctx), c, self, func(id int) *gen.GroupQuery {
-				return c.Group.Query().Where(group.HasChildrenWith(group.ID(id)))
-			})
-			if err != nil {
-				return nil, err
-			}
-			for _, ch := range children {
-				if ch == self || slices.Contains(ancestors, ch) {
-					return nil, problem.Invalid("child_ids", "group %d is this group or one of its ancestors; groups cannot nest in a cycle", ch)
-				}
 			}
 			return next.Mutate(ctx, m)
 		})
 	}, ent.OpCreate|ent.OpUpdateOne)
 }
 
+func checkHierarchy(ctx context.Context, m *gen.GroupMutation) error {
+	parents, children := m.ParentsIDs(), m.ChildrenIDs()
+	for _, p := range parents {
+		if slices.Contains(children, p) {
+			return problem.Invalid("parent_ids", "group %d cannot be both a parent and a child", p)
+		}
+	}
+	self, ok := m.ID()
+	if !ok || (len(parents) == 0 && len(children) == 0) {
+		return nil
+	}
+	c := m.Client()
+	descendants, err := closure(ctx, self, func(id int) *gen.GroupQuery {
+		return c.Group.Query().Where(group.HasParentsWith(group.ID(id)))
+	})
+	if err != nil {
+		return err
+	}
+	if p, bad := firstIn(parents, self, descendants); bad {
+		return problem.Invalid("parent_ids", "group %d is this group or one of its descendants; groups cannot nest in a cycle", p)
+	}
+	ancestors, err := closure(ctx, self, func(id int) *gen.GroupQuery {
+		return c.Group.Query().Where(group.HasChildrenWith(group.ID(id)))
+	})
+	if err != nil {
+		return err
+	}
+	if ch, bad := firstIn(children, self, ancestors); bad {
+		return problem.Invalid("child_ids", "group %d is this group or one of its ancestors; groups cannot nest in a cycle", ch)
+	}
+	return nil
+}
+
+// firstIn returns the first of ids that is self or in set.
+func firstIn(ids []int, self int, set []int) (int, bool) {
+	for _, id := range ids {
+		if id == self || slices.Contains(set, id) {
+			return id, true
+		}
+	}
+	return 0, false
+}
+
 // closure walks next from start breadth-first and returns every group
 // reached (not start itself).
-func closure(ctx context.Context, c *gen.Client, start int, next func(id int) *gen.GroupQuery) ([]int, error) {
+func closure(ctx context.Context, start int, next func(id int) *gen.GroupQuery) ([]int, error) {
 	seen := map[int]bool{start: true}
 	queue := []int{start}
 	var out []int

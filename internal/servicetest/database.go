@@ -69,6 +69,7 @@ var (
 // and reused by every test process and run.
 func postgresDatabase(tb testing.TB) string {
 	tb.Helper()
+	skipShort(tb, "PostgreSQL")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	admin, err := sql.Open("pgx", PostgresAdminURL())

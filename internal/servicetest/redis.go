@@ -19,6 +19,7 @@ func RedisURL() string {
 // keys are deleted when the test ends.
 func Redis(tb testing.TB) (*redis.Client, string) {
 	tb.Helper()
+	skipShort(tb, "Redis")
 	opts, err := redis.ParseURL(RedisURL())
 	if err != nil {
 		tb.Fatalf("parse GATEHOUSE_TEST_REDIS_URL: %v", err)

@@ -13,6 +13,14 @@ import (
 	"testing"
 )
 
+// skipShort skips tests that need service in -short mode (make test/short).
+func skipShort(tb testing.TB, service string) {
+	tb.Helper()
+	if testing.Short() {
+		tb.Skipf("-short: skipping a test that needs %s", service)
+	}
+}
+
 // Unavailable ends the test because service could not be reached: a skip
 // normally, a failure when the CI environment variable is true.
 func Unavailable(tb testing.TB, service string, err error) {

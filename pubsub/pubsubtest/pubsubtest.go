@@ -5,6 +5,7 @@ package pubsubtest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -347,6 +348,31 @@ func testLargeMessage(t *testing.T, b pubsub.Broker) {
 	require.True(t, bytes.Equal(msg, got), "1 MiB message changed in transit")
 }
 
+// readInOrder reads want messages "p<publisher>:<seq>" from ch and checks
+// that each publisher's arrive in order, without gaps.
+func readInOrder(ctx context.Context, ch <-chan []byte, want, publishers int) error {
+	next := make([]int, publishers) // per publisher, the next sequence number
+	for range want {
+		select {
+		case msg, ok := <-ch:
+			if !ok {
+				return errors.New("channel closed")
+			}
+			var p, seq int
+			if _, err := fmt.Sscanf(string(msg), "p%d:%d", &p, &seq); err != nil || p < 0 || p >= publishers {
+				return fmt.Errorf("unexpected message %q", msg)
+			}
+			if seq != next[p] {
+				return fmt.Errorf("publisher %d: got #%d, want #%d", p, seq, next[p])
+			}
+			next[p]++
+		case <-ctx.Done():
+			return fmt.Errorf("%w after %v messages per publisher", ctx.Err(), next)
+		}
+	}
+	return nil
+}
+
 func testConcurrency(t *testing.T, b pubsub.Broker) {
 	ctx := deadline(t)
 	const (
@@ -386,28 +412,8 @@ func testConcurrency(t *testing.T, b pubsub.Broker) {
 
 	for i, ch := range chans {
 		wg.Go(func() {
-			next := make([]int, pubsPerTopic) // per publisher, the next sequence number
-			for range want {
-				select {
-				case msg, ok := <-ch:
-					if !ok {
-						fail("subscriber %d: channel closed", i)
-						return
-					}
-					var p, seq int
-					if _, err := fmt.Sscanf(string(msg), "p%d:%d", &p, &seq); err != nil || p < 0 || p >= pubsPerTopic {
-						fail("subscriber %d: unexpected message %q", i, msg)
-						return
-					}
-					if seq != next[p] {
-						fail("subscriber %d: publisher %d: got #%d, want #%d", i, p, seq, next[p])
-						return
-					}
-					next[p]++
-				case <-ctx.Done():
-					fail("subscriber %d: %v after %v messages per publisher", i, ctx.Err(), next)
-					return
-				}
+			if err := readInOrder(ctx, ch, want, pubsPerTopic); err != nil {
+				fail("subscriber %d: %v", i, err)
 			}
 		})
 	}

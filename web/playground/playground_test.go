@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"html"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -45,10 +46,8 @@ func newHandler() http.Handler {
 
 func serve(t *testing.T, h http.Handler, method, target string, header http.Header) (*http.Response, string) {
 	t.Helper()
-	req := httptest.NewRequest(method, target, nil)
-	for k, v := range header {
-		req.Header[k] = v
-	}
+	req := httptest.NewRequestWithContext(t.Context(), method, target, nil)
+	maps.Copy(req.Header, header)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	res := rec.Result()
