@@ -28,6 +28,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/gatehouse-id/gatehouse/internal/logtest"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 )
 
@@ -61,27 +62,9 @@ type process struct {
 	cmd    *exec.Cmd
 	url    string
 	banner string
-	stderr *syncBuffer
+	stderr *logtest.Buffer
 	exited chan error
 	token  string
-}
-
-// syncBuffer is a bytes.Buffer safe for the writer goroutine and readers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 var readyLine = regexp.MustCompile(`^Gatehouse is ready at (\S+)$`)
@@ -97,7 +80,7 @@ func randomSecret(t *testing.T) string {
 // start runs `gatehouse serve` with env and waits until it reports ready.
 func start(t *testing.T, env map[string]string) *process {
 	t.Helper()
-	p := &process{t: t, stderr: &syncBuffer{}, exited: make(chan error, 1), token: env["GATEHOUSE_BOOTSTRAP_TOKEN"]}
+	p := &process{t: t, stderr: &logtest.Buffer{}, exited: make(chan error, 1), token: env["GATEHOUSE_BOOTSTRAP_TOKEN"]}
 	cmd := exec.CommandContext(context.Background(), binary, "serve")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "GATEHOUSE_LISTEN=127.0.0.1:0"}
 	for k, v := range env {
@@ -527,7 +510,7 @@ func TestPostgresRedisServers(t *testing.T) {
 	// The worker command runs alone and stops cleanly.
 	worker := exec.CommandContext(context.Background(), binary, "worker")
 	worker.Env = []string{"PATH=" + os.Getenv("PATH"), "GATEHOUSE_DATABASE_URL=" + dbCfg.URL, "GATEHOUSE_LOG_FORMAT=json"}
-	stderr := &syncBuffer{}
+	stderr := &logtest.Buffer{}
 	worker.Stderr = stderr
 	require.NoError(t, worker.Start())
 	exited := make(chan error, 1)

@@ -1,7 +1,6 @@
 package bootstrap_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -25,6 +24,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/internal/logtest"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 )
 
@@ -35,24 +35,7 @@ type testBundle struct {
 	// ctx is the system's context, for fixtures and checks.
 	ctx    context.Context
 	hasher *credential.Hasher
-	logs   *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs   *logtest.Buffer
 }
 
 func setup(t *testing.T, d string) *testBundle {
@@ -63,7 +46,7 @@ func setup(t *testing.T, d string) *testBundle {
 		client: db.Ent,
 		ctx:    viewer.SystemContext(context.Background()),
 		hasher: credential.NewHasher(credential.Params{Time: 1, MemoryKiB: 64, Threads: 1, KeyLen: 32, SaltLen: 16}, 0),
-		logs:   &syncBuffer{},
+		logs:   &logtest.Buffer{},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent/dialect"
 	"github.com/golang-migrate/migrate/v4"
+	gmdatabase "github.com/golang-migrate/migrate/v4/database"
 	migratepgx "github.com/golang-migrate/migrate/v4/database/pgx/v5"
 	migratesqlite "github.com/golang-migrate/migrate/v4/database/sqlite"
 	"github.com/golang-migrate/migrate/v4/source/iofs"
@@ -61,33 +62,14 @@ func (db *DB) migrateSchema() error {
 	if err != nil {
 		return fmt.Errorf("read migrations: %w", err)
 	}
-	var m *migrate.Migrate
-	switch db.Dialect {
-	case dialect.Postgres:
-		handle := stdlib.OpenDB(*db.connCfg.ConnConfig)
-		driver, err := migratepgx.WithInstance(handle, &migratepgx.Config{MigrationsTable: "gatehouse_migrations"})
-		if err != nil {
-			_ = handle.Close()
-			return fmt.Errorf("prepare postgres migrations: %w", err)
-		}
-		m, err = migrate.NewWithInstance("iofs", source, "pgx", driver)
-		if err != nil {
-			return fmt.Errorf("prepare postgres migrations: %w", err)
-		}
-	default:
-		handle, err := sql.Open("sqlite", db.sqliteDSN)
-		if err != nil {
-			return fmt.Errorf("open sqlite for migration: %w", err)
-		}
-		driver, err := migratesqlite.WithInstance(handle, &migratesqlite.Config{MigrationsTable: "gatehouse_migrations"})
-		if err != nil {
-			_ = handle.Close()
-			return fmt.Errorf("prepare sqlite migrations: %w", err)
-		}
-		m, err = migrate.NewWithInstance("iofs", source, "sqlite", driver)
-		if err != nil {
-			return fmt.Errorf("prepare sqlite migrations: %w", err)
-		}
+	driver, name, err := db.migrationDriver()
+	if err != nil {
+		return err
+	}
+	m, err := migrate.NewWithInstance("iofs", source, name, driver)
+	if err != nil {
+		_ = driver.Close()
+		return fmt.Errorf("prepare %s migrations: %w", db.Dialect, err)
 	}
 	m.Log = migrateLogger{db.logger}
 	defer m.Close()
@@ -103,6 +85,35 @@ func (db *DB) migrateSchema() error {
 	}
 	db.logger.Info("database schema up to date", "dialect", db.Dialect, "version", version)
 	return nil
+}
+
+// migrationDriver returns golang-migrate's driver for the dialect, on a
+// handle of its own (golang-migrate closes the handle it is given), and the
+// driver's name.
+func (db *DB) migrationDriver() (gmdatabase.Driver, string, error) {
+	const table = "gatehouse_migrations"
+	var (
+		handle *sql.DB
+		driver gmdatabase.Driver
+		name   string
+		err    error
+	)
+	if db.Dialect == dialect.Postgres {
+		handle = stdlib.OpenDB(*db.connCfg.ConnConfig)
+		driver, err = migratepgx.WithInstance(handle, &migratepgx.Config{MigrationsTable: table})
+		name = "pgx"
+	} else {
+		if handle, err = sql.Open("sqlite", db.sqliteDSN); err != nil {
+			return nil, "", fmt.Errorf("open sqlite for migration: %w", err)
+		}
+		driver, err = migratesqlite.WithInstance(handle, &migratesqlite.Config{MigrationsTable: table})
+		name = "sqlite"
+	}
+	if err != nil {
+		_ = handle.Close()
+		return nil, "", fmt.Errorf("prepare %s migrations: %w", db.Dialect, err)
+	}
+	return driver, name, nil
 }
 
 // migrateRiver applies River's own migrations with its driver for the dialect.

@@ -22,30 +22,13 @@ const MaxGroupDepth = 32
 // or through the parents of those groups.
 func GroupIDs(ctx context.Context, client *ent.Client, userID int) ([]int, error) {
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
-	frontier, err := client.Group.Query().Where(group.HasUsersWith(user.ID(userID))).IDs(ctx)
+	direct, err := client.Group.Query().Where(group.HasUsersWith(user.ID(userID))).IDs(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load groups of user %d: %w", userID, err)
 	}
-	seen := make(map[int]bool, len(frontier))
-	var all []int
-	for depth := 0; len(frontier) > 0 && depth < MaxGroupDepth; depth++ {
-		var next []int
-		for _, id := range frontier {
-			if !seen[id] {
-				seen[id] = true
-				all = append(all, id)
-				next = append(next, id)
-			}
-		}
-		if len(next) == 0 {
-			break
-		}
-		frontier, err = client.Group.Query().Where(group.HasChildrenWith(group.IDIn(next...))).IDs(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("load parent groups: %w", err)
-		}
-	}
-	return all, nil
+	return walk(direct, func(ids []int) ([]int, error) {
+		return client.Group.Query().Where(group.HasChildrenWith(group.IDIn(ids...))).IDs(ctx)
+	})
 }
 
 // IsSuperuser reports whether user userID is in a superuser group,
@@ -68,26 +51,36 @@ func IsSuperuser(ctx context.Context, client *ent.Client, userID int) (bool, err
 // superusers: the superuser groups and all their descendants.
 func SuperuserGroupIDs(ctx context.Context, client *ent.Client) ([]int, error) {
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
-	frontier, err := client.Group.Query().Where(group.IsSuperuser(true)).IDs(ctx)
+	roots, err := client.Group.Query().Where(group.IsSuperuser(true)).IDs(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load superuser groups: %w", err)
 	}
-	seen := map[int]bool{}
+	return walk(roots, func(ids []int) ([]int, error) {
+		return client.Group.Query().Where(group.HasParentsWith(group.IDIn(ids...))).IDs(ctx)
+	})
+}
+
+// walk returns start and every group reached from it by next, level by
+// level, each once, at most MaxGroupDepth levels deep.
+func walk(start []int, next func(ids []int) ([]int, error)) ([]int, error) {
+	seen := make(map[int]bool, len(start))
 	var all []int
+	frontier := start
 	for depth := 0; len(frontier) > 0 && depth < MaxGroupDepth; depth++ {
-		var next []int
+		var fresh []int
 		for _, id := range frontier {
 			if !seen[id] {
 				seen[id] = true
 				all = append(all, id)
-				next = append(next, id)
+				fresh = append(fresh, id)
 			}
 		}
-		if len(next) == 0 {
+		if len(fresh) == 0 {
 			break
 		}
-		if frontier, err = client.Group.Query().Where(group.HasParentsWith(group.IDIn(next...))).IDs(ctx); err != nil {
-			return nil, fmt.Errorf("load child groups: %w", err)
+		var err error
+		if frontier, err = next(fresh); err != nil {
+			return nil, fmt.Errorf("walk group hierarchy: %w", err)
 		}
 	}
 	return all, nil

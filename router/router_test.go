@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gatehouse-id/gatehouse/internal/logtest"
 	"github.com/gatehouse-id/gatehouse/requestinfo"
 	"github.com/gatehouse-id/gatehouse/router"
 )
@@ -26,24 +27,6 @@ import (
 // waitLimit bounds every wait on another goroutine, so a broken router fails
 // the test instead of hanging it. Nothing sleeps: waits end on channels.
 const waitLimit = 10 * time.Second
-
-// syncBuffer is a log destination that server goroutines may share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // ok is a GraphQL handler that answers 200 with a fixed body.
 var ok = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -436,7 +419,7 @@ func TestMetricsNotMountedWithoutGatherer(t *testing.T) {
 
 func TestPanicRecovery(t *testing.T) {
 	t.Parallel()
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	reg := prometheus.NewRegistry()
 	srv := httptest.NewServer(router.New(router.Options{
 		GraphQL: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -104,15 +104,17 @@ func sha256Hex(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// wantTypes are the Content-Types assets must be served with, by extension.
+var wantTypes = map[string]string{
+	".js":  "text/javascript; charset=utf-8",
+	".css": "text/css; charset=utf-8",
+}
+
 func wantContentType(name string) string {
-	switch path.Ext(name) {
-	case ".js":
-		return "text/javascript; charset=utf-8"
-	case ".css":
-		return "text/css; charset=utf-8"
-	default:
-		return "text/plain; charset=utf-8"
+	if t, ok := wantTypes[path.Ext(name)]; ok {
+		return t
 	}
+	return "text/plain; charset=utf-8"
 }
 
 func TestIndex(t *testing.T) {
