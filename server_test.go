@@ -247,6 +247,23 @@ func TestEmbeddedServer(t *testing.T) { //nolint:tparallel // the "api" group is
 			require.NotEqual(t, http.StatusOK, status, body)
 		})
 
+		t.Run("oversized body is refused", func(t *testing.T) {
+			t.Parallel()
+			body := `{"query":"{ __typename }","variables":{"pad":"` + strings.Repeat("a", 2<<20) + `"}}`
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, p.url+"/graphql", strings.NewReader(body))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			raw, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, string(raw))
+			require.Contains(t, string(raw), `"PAYLOAD_TOO_LARGE"`)
+			status, _ := p.get("/-/health/live")
+			require.Equal(t, http.StatusOK, status)
+		})
+
 		t.Run("cross-origin cookie request is refused", func(t *testing.T) {
 			t.Parallel()
 			req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, p.url+"/graphql", strings.NewReader(`{"query":"{ __typename }"}`))

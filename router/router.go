@@ -17,12 +17,15 @@ package router
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -36,6 +39,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/gatehouse-id/gatehouse/authn"
 	"github.com/gatehouse-id/gatehouse/requestinfo"
 )
 
@@ -100,16 +104,39 @@ func New(o Options) http.Handler {
 	return middleware(mux, o)
 }
 
-// limitBody bounds the request body; the GraphQL transports then refuse a
-// larger one as unreadable.
+// limitBody reads a request body of at most limit bytes before the
+// handler runs, and answers a larger one 413 itself: the GraphQL
+// transports would report a failed read as an internal error.
 func limitBody(next http.Handler, limit int64) http.Handler {
 	if limit <= 0 {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.ContentLength > limit {
+			tooLarge(w, limit)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		if _, over := errors.AsType[*http.MaxBytesError](err); over {
+			tooLarge(w, limit)
+			return
+		}
+		if err != nil {
+			authn.WriteError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
+}
+
+func tooLarge(w http.ResponseWriter, limit int64) {
+	authn.WriteError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE",
+		fmt.Sprintf("the request body is larger than %d bytes", limit))
 }
 
 // endWith gives streaming requests (websocket upgrades, SSE) a context that
