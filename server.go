@@ -148,7 +148,7 @@ func open(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, e
 		a.broker = pubsub.NewLocal(&pubsub.Options{Logger: logger})
 	}
 	integrity.Install(db.Ent, integrity.Kinds{Stages: stages.All(), Policies: builtin.All()})
-	(&audit.Recorder{Broker: a.broker, App: "gatehouse", Logger: logger}).Install(db.Ent)
+	(&audit.Recorder{Broker: a.broker, App: "gatehouse", Retention: cfg.EventRetention, Logger: logger}).Install(db.Ent)
 	logger.Info("database ready", "dialect", db.Dialect, "location", db.Location, "redis", cfg.RedisURL != "")
 	return a, nil
 }

@@ -64,6 +64,8 @@ type Config struct {
 	AllowedOrigins []string `env:"GATEHOUSE_ALLOWED_ORIGINS" envSeparator:","`
 	// ShutdownTimeout bounds the graceful shutdown on SIGTERM.
 	ShutdownTimeout time.Duration `env:"GATEHOUSE_SHUTDOWN_TIMEOUT" envDefault:"30s"`
+	// EventRetention is how long audit events are kept.
+	EventRetention time.Duration `env:"GATEHOUSE_EVENT_RETENTION" envDefault:"8760h"`
 	// MaxBodyBytes bounds a request body.
 	MaxBodyBytes int64 `env:"GATEHOUSE_MAX_BODY_BYTES" envDefault:"1048576"`
 }
@@ -158,7 +160,7 @@ func environ(getenv func(string) string) map[string]string {
 		"GATEHOUSE_SECRET_KEY", "GATEHOUSE_PUBLIC_URL", "GATEHOUSE_BOOTSTRAP_PASSWORD",
 		"GATEHOUSE_BOOTSTRAP_EMAIL", "GATEHOUSE_BOOTSTRAP_TOKEN", "GATEHOUSE_DEV", "GATEHOUSE_LOG_LEVEL",
 		"GATEHOUSE_LOG_FORMAT", "GATEHOUSE_WORKER", "GATEHOUSE_TRUSTED_PROXIES", "GATEHOUSE_ALLOWED_ORIGINS",
-		"GATEHOUSE_SHUTDOWN_TIMEOUT", "GATEHOUSE_MAX_BODY_BYTES",
+		"GATEHOUSE_SHUTDOWN_TIMEOUT", "GATEHOUSE_MAX_BODY_BYTES", "GATEHOUSE_EVENT_RETENTION",
 	} {
 		if v := getenv(k); v != "" {
 			out[k] = v
@@ -178,6 +180,9 @@ func (c *Config) validateServices() error {
 	}
 	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
 		errs = append(errs, errors.New("GATEHOUSE_REDIS_URL must start with redis:// or rediss://"))
+	}
+	if c.EventRetention < time.Hour {
+		errs = append(errs, errors.New("GATEHOUSE_EVENT_RETENTION must be at least 1h"))
 	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("GATEHOUSE_MAX_BODY_BYTES must be at least 1024"))

@@ -38,6 +38,7 @@ func TestLoadDefaults(t *testing.T) {
 		Worker:          true,
 		ShutdownTimeout: 30 * time.Second,
 		MaxBodyBytes:    1 << 20,
+		EventRetention:  365 * 24 * time.Hour,
 	}, cfg, "every other setting is empty: embedded database, in-process state, generated key")
 }
 
@@ -63,6 +64,7 @@ func TestLoadReadsEveryVariable(t *testing.T) {
 		"GATEHOUSE_ALLOWED_ORIGINS":    "https://app.example.com,http://localhost:5173",
 		"GATEHOUSE_SHUTDOWN_TIMEOUT":   "5s",
 		"GATEHOUSE_MAX_BODY_BYTES":     "2048",
+		"GATEHOUSE_EVENT_RETENTION":    "720h",
 	}.getenv)
 	require.NoError(t, err)
 	require.Equal(t, &config.Config{
@@ -84,6 +86,7 @@ func TestLoadReadsEveryVariable(t *testing.T) {
 		AllowedOrigins:    []string{"https://app.example.com", "http://localhost:5173"},
 		ShutdownTimeout:   5 * time.Second,
 		MaxBodyBytes:      2048,
+		EventRetention:    30 * 24 * time.Hour,
 	}, cfg)
 }
 
@@ -168,6 +171,7 @@ func TestLoadRejectsInvalidValues(t *testing.T) {
 		{name: "log level in capitals", vars: env{"GATEHOUSE_LOG_LEVEL": "INFO"}, variable: "GATEHOUSE_LOG_LEVEL"},
 		{name: "unknown log format", vars: env{"GATEHOUSE_LOG_FORMAT": "xml"}, variable: "GATEHOUSE_LOG_FORMAT"},
 		{name: "tiny body limit", vars: env{"GATEHOUSE_MAX_BODY_BYTES": "1023"}, variable: "GATEHOUSE_MAX_BODY_BYTES"},
+		{name: "short event retention", vars: env{"GATEHOUSE_EVENT_RETENTION": "30m"}, variable: "GATEHOUSE_EVENT_RETENTION"},
 		{name: "negative body limit", vars: env{"GATEHOUSE_MAX_BODY_BYTES": "-1"}, variable: "GATEHOUSE_MAX_BODY_BYTES"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
