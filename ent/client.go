@@ -17,13 +17,16 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
+	"github.com/gatehouse-id/gatehouse/ent/counter"
 	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
+	"github.com/gatehouse-id/gatehouse/ent/flowexecution"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -40,10 +43,14 @@ type Client struct {
 	Brand *BrandClient
 	// ConfigReference is the client for interacting with the ConfigReference builders.
 	ConfigReference *ConfigReferenceClient
+	// Counter is the client for interacting with the Counter builders.
+	Counter *CounterClient
 	// Event is the client for interacting with the Event builders.
 	Event *EventClient
 	// Flow is the client for interacting with the Flow builders.
 	Flow *FlowClient
+	// FlowExecution is the client for interacting with the FlowExecution builders.
+	FlowExecution *FlowExecutionClient
 	// FlowStageBinding is the client for interacting with the FlowStageBinding builders.
 	FlowStageBinding *FlowStageBindingClient
 	// FlowToken is the client for interacting with the FlowToken builders.
@@ -54,6 +61,8 @@ type Client struct {
 	PolicyBinding *PolicyBindingClient
 	// PolicyDefinition is the client for interacting with the PolicyDefinition builders.
 	PolicyDefinition *PolicyDefinitionClient
+	// Session is the client for interacting with the Session builders.
+	Session *SessionClient
 	// Stage is the client for interacting with the Stage builders.
 	Stage *StageClient
 	// Token is the client for interacting with the Token builders.
@@ -73,13 +82,16 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.Brand = NewBrandClient(c.config)
 	c.ConfigReference = NewConfigReferenceClient(c.config)
+	c.Counter = NewCounterClient(c.config)
 	c.Event = NewEventClient(c.config)
 	c.Flow = NewFlowClient(c.config)
+	c.FlowExecution = NewFlowExecutionClient(c.config)
 	c.FlowStageBinding = NewFlowStageBindingClient(c.config)
 	c.FlowToken = NewFlowTokenClient(c.config)
 	c.Group = NewGroupClient(c.config)
 	c.PolicyBinding = NewPolicyBindingClient(c.config)
 	c.PolicyDefinition = NewPolicyDefinitionClient(c.config)
+	c.Session = NewSessionClient(c.config)
 	c.Stage = NewStageClient(c.config)
 	c.Token = NewTokenClient(c.config)
 	c.User = NewUserClient(c.config)
@@ -177,13 +189,16 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		config:           cfg,
 		Brand:            NewBrandClient(cfg),
 		ConfigReference:  NewConfigReferenceClient(cfg),
+		Counter:          NewCounterClient(cfg),
 		Event:            NewEventClient(cfg),
 		Flow:             NewFlowClient(cfg),
+		FlowExecution:    NewFlowExecutionClient(cfg),
 		FlowStageBinding: NewFlowStageBindingClient(cfg),
 		FlowToken:        NewFlowTokenClient(cfg),
 		Group:            NewGroupClient(cfg),
 		PolicyBinding:    NewPolicyBindingClient(cfg),
 		PolicyDefinition: NewPolicyDefinitionClient(cfg),
+		Session:          NewSessionClient(cfg),
 		Stage:            NewStageClient(cfg),
 		Token:            NewTokenClient(cfg),
 		User:             NewUserClient(cfg),
@@ -208,13 +223,16 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		config:           cfg,
 		Brand:            NewBrandClient(cfg),
 		ConfigReference:  NewConfigReferenceClient(cfg),
+		Counter:          NewCounterClient(cfg),
 		Event:            NewEventClient(cfg),
 		Flow:             NewFlowClient(cfg),
+		FlowExecution:    NewFlowExecutionClient(cfg),
 		FlowStageBinding: NewFlowStageBindingClient(cfg),
 		FlowToken:        NewFlowTokenClient(cfg),
 		Group:            NewGroupClient(cfg),
 		PolicyBinding:    NewPolicyBindingClient(cfg),
 		PolicyDefinition: NewPolicyDefinitionClient(cfg),
+		Session:          NewSessionClient(cfg),
 		Stage:            NewStageClient(cfg),
 		Token:            NewTokenClient(cfg),
 		User:             NewUserClient(cfg),
@@ -247,8 +265,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Brand, c.ConfigReference, c.Event, c.Flow, c.FlowStageBinding, c.FlowToken,
-		c.Group, c.PolicyBinding, c.PolicyDefinition, c.Stage, c.Token, c.User,
+		c.Brand, c.ConfigReference, c.Counter, c.Event, c.Flow, c.FlowExecution,
+		c.FlowStageBinding, c.FlowToken, c.Group, c.PolicyBinding, c.PolicyDefinition,
+		c.Session, c.Stage, c.Token, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -258,8 +277,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Brand, c.ConfigReference, c.Event, c.Flow, c.FlowStageBinding, c.FlowToken,
-		c.Group, c.PolicyBinding, c.PolicyDefinition, c.Stage, c.Token, c.User,
+		c.Brand, c.ConfigReference, c.Counter, c.Event, c.Flow, c.FlowExecution,
+		c.FlowStageBinding, c.FlowToken, c.Group, c.PolicyBinding, c.PolicyDefinition,
+		c.Session, c.Stage, c.Token, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -272,10 +292,14 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Brand.mutate(ctx, m)
 	case *ConfigReferenceMutation:
 		return c.ConfigReference.mutate(ctx, m)
+	case *CounterMutation:
+		return c.Counter.mutate(ctx, m)
 	case *EventMutation:
 		return c.Event.mutate(ctx, m)
 	case *FlowMutation:
 		return c.Flow.mutate(ctx, m)
+	case *FlowExecutionMutation:
+		return c.FlowExecution.mutate(ctx, m)
 	case *FlowStageBindingMutation:
 		return c.FlowStageBinding.mutate(ctx, m)
 	case *FlowTokenMutation:
@@ -286,6 +310,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PolicyBinding.mutate(ctx, m)
 	case *PolicyDefinitionMutation:
 		return c.PolicyDefinition.mutate(ctx, m)
+	case *SessionMutation:
+		return c.Session.mutate(ctx, m)
 	case *StageMutation:
 		return c.Stage.mutate(ctx, m)
 	case *TokenMutation:
@@ -773,6 +799,140 @@ func (c *ConfigReferenceClient) mutate(ctx context.Context, m *ConfigReferenceMu
 	}
 }
 
+// CounterClient is a client for the Counter schema.
+type CounterClient struct {
+	config
+}
+
+// NewCounterClient returns a client for the Counter from the given config.
+func NewCounterClient(c config) *CounterClient {
+	return &CounterClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `counter.Hooks(f(g(h())))`.
+func (c *CounterClient) Use(hooks ...Hook) {
+	c.hooks.Counter = append(c.hooks.Counter, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `counter.Intercept(f(g(h())))`.
+func (c *CounterClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Counter = append(c.inters.Counter, interceptors...)
+}
+
+// Create returns a builder for creating a Counter entity.
+func (c *CounterClient) Create() *CounterCreate {
+	mutation := newCounterMutation(c.config, OpCreate)
+	return &CounterCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Counter entities.
+func (c *CounterClient) CreateBulk(builders ...*CounterCreate) *CounterCreateBulk {
+	return &CounterCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CounterClient) MapCreateBulk(slice any, setFunc func(*CounterCreate, int)) *CounterCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CounterCreateBulk{err: fmt.Errorf("calling to CounterClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CounterCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CounterCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Counter.
+func (c *CounterClient) Update() *CounterUpdate {
+	mutation := newCounterMutation(c.config, OpUpdate)
+	return &CounterUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CounterClient) UpdateOne(_m *Counter) *CounterUpdateOne {
+	mutation := newCounterMutation(c.config, OpUpdateOne, withCounter(_m))
+	return &CounterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CounterClient) UpdateOneID(id int) *CounterUpdateOne {
+	mutation := newCounterMutation(c.config, OpUpdateOne, withCounterID(id))
+	return &CounterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Counter.
+func (c *CounterClient) Delete() *CounterDelete {
+	mutation := newCounterMutation(c.config, OpDelete)
+	return &CounterDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CounterClient) DeleteOne(_m *Counter) *CounterDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CounterClient) DeleteOneID(id int) *CounterDeleteOne {
+	builder := c.Delete().Where(counter.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CounterDeleteOne{builder}
+}
+
+// Query returns a query builder for Counter.
+func (c *CounterClient) Query() *CounterQuery {
+	return &CounterQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCounter},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Counter entity by its id.
+func (c *CounterClient) Get(ctx context.Context, id int) (*Counter, error) {
+	return c.Query().Where(counter.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CounterClient) GetX(ctx context.Context, id int) *Counter {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CounterClient) Hooks() []Hook {
+	hooks := c.hooks.Counter
+	return append(hooks[:len(hooks):len(hooks)], counter.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CounterClient) Interceptors() []Interceptor {
+	return c.inters.Counter
+}
+
+func (c *CounterClient) mutate(ctx context.Context, m *CounterMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CounterCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CounterUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CounterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CounterDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Counter mutation op: %q", m.Op())
+	}
+}
+
 // EventClient is a client for the Event schema.
 type EventClient struct {
 	config
@@ -1198,6 +1358,140 @@ func (c *FlowClient) mutate(ctx context.Context, m *FlowMutation) (Value, error)
 		return (&FlowDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Flow mutation op: %q", m.Op())
+	}
+}
+
+// FlowExecutionClient is a client for the FlowExecution schema.
+type FlowExecutionClient struct {
+	config
+}
+
+// NewFlowExecutionClient returns a client for the FlowExecution from the given config.
+func NewFlowExecutionClient(c config) *FlowExecutionClient {
+	return &FlowExecutionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `flowexecution.Hooks(f(g(h())))`.
+func (c *FlowExecutionClient) Use(hooks ...Hook) {
+	c.hooks.FlowExecution = append(c.hooks.FlowExecution, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `flowexecution.Intercept(f(g(h())))`.
+func (c *FlowExecutionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.FlowExecution = append(c.inters.FlowExecution, interceptors...)
+}
+
+// Create returns a builder for creating a FlowExecution entity.
+func (c *FlowExecutionClient) Create() *FlowExecutionCreate {
+	mutation := newFlowExecutionMutation(c.config, OpCreate)
+	return &FlowExecutionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of FlowExecution entities.
+func (c *FlowExecutionClient) CreateBulk(builders ...*FlowExecutionCreate) *FlowExecutionCreateBulk {
+	return &FlowExecutionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FlowExecutionClient) MapCreateBulk(slice any, setFunc func(*FlowExecutionCreate, int)) *FlowExecutionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FlowExecutionCreateBulk{err: fmt.Errorf("calling to FlowExecutionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FlowExecutionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FlowExecutionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for FlowExecution.
+func (c *FlowExecutionClient) Update() *FlowExecutionUpdate {
+	mutation := newFlowExecutionMutation(c.config, OpUpdate)
+	return &FlowExecutionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FlowExecutionClient) UpdateOne(_m *FlowExecution) *FlowExecutionUpdateOne {
+	mutation := newFlowExecutionMutation(c.config, OpUpdateOne, withFlowExecution(_m))
+	return &FlowExecutionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FlowExecutionClient) UpdateOneID(id int) *FlowExecutionUpdateOne {
+	mutation := newFlowExecutionMutation(c.config, OpUpdateOne, withFlowExecutionID(id))
+	return &FlowExecutionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for FlowExecution.
+func (c *FlowExecutionClient) Delete() *FlowExecutionDelete {
+	mutation := newFlowExecutionMutation(c.config, OpDelete)
+	return &FlowExecutionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FlowExecutionClient) DeleteOne(_m *FlowExecution) *FlowExecutionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FlowExecutionClient) DeleteOneID(id int) *FlowExecutionDeleteOne {
+	builder := c.Delete().Where(flowexecution.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FlowExecutionDeleteOne{builder}
+}
+
+// Query returns a query builder for FlowExecution.
+func (c *FlowExecutionClient) Query() *FlowExecutionQuery {
+	return &FlowExecutionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFlowExecution},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a FlowExecution entity by its id.
+func (c *FlowExecutionClient) Get(ctx context.Context, id int) (*FlowExecution, error) {
+	return c.Query().Where(flowexecution.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FlowExecutionClient) GetX(ctx context.Context, id int) *FlowExecution {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *FlowExecutionClient) Hooks() []Hook {
+	hooks := c.hooks.FlowExecution
+	return append(hooks[:len(hooks):len(hooks)], flowexecution.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *FlowExecutionClient) Interceptors() []Interceptor {
+	return c.inters.FlowExecution
+}
+
+func (c *FlowExecutionClient) mutate(ctx context.Context, m *FlowExecutionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FlowExecutionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FlowExecutionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FlowExecutionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FlowExecutionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown FlowExecution mutation op: %q", m.Op())
 	}
 }
 
@@ -2159,6 +2453,156 @@ func (c *PolicyDefinitionClient) mutate(ctx context.Context, m *PolicyDefinition
 	}
 }
 
+// SessionClient is a client for the Session schema.
+type SessionClient struct {
+	config
+}
+
+// NewSessionClient returns a client for the Session from the given config.
+func NewSessionClient(c config) *SessionClient {
+	return &SessionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `session.Hooks(f(g(h())))`.
+func (c *SessionClient) Use(hooks ...Hook) {
+	c.hooks.Session = append(c.hooks.Session, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `session.Intercept(f(g(h())))`.
+func (c *SessionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Session = append(c.inters.Session, interceptors...)
+}
+
+// Create returns a builder for creating a Session entity.
+func (c *SessionClient) Create() *SessionCreate {
+	mutation := newSessionMutation(c.config, OpCreate)
+	return &SessionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Session entities.
+func (c *SessionClient) CreateBulk(builders ...*SessionCreate) *SessionCreateBulk {
+	return &SessionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SessionClient) MapCreateBulk(slice any, setFunc func(*SessionCreate, int)) *SessionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SessionCreateBulk{err: fmt.Errorf("calling to SessionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SessionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SessionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Session.
+func (c *SessionClient) Update() *SessionUpdate {
+	mutation := newSessionMutation(c.config, OpUpdate)
+	return &SessionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SessionClient) UpdateOne(_m *Session) *SessionUpdateOne {
+	mutation := newSessionMutation(c.config, OpUpdateOne, withSession(_m))
+	return &SessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SessionClient) UpdateOneID(id int) *SessionUpdateOne {
+	mutation := newSessionMutation(c.config, OpUpdateOne, withSessionID(id))
+	return &SessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Session.
+func (c *SessionClient) Delete() *SessionDelete {
+	mutation := newSessionMutation(c.config, OpDelete)
+	return &SessionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SessionClient) DeleteOne(_m *Session) *SessionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SessionClient) DeleteOneID(id int) *SessionDeleteOne {
+	builder := c.Delete().Where(session.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SessionDeleteOne{builder}
+}
+
+// Query returns a query builder for Session.
+func (c *SessionClient) Query() *SessionQuery {
+	return &SessionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSession},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Session entity by its id.
+func (c *SessionClient) Get(ctx context.Context, id int) (*Session, error) {
+	return c.Query().Where(session.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SessionClient) GetX(ctx context.Context, id int) *Session {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a Session.
+func (c *SessionClient) QueryUser(_m *Session) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(session.Table, session.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, session.UserTable, session.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SessionClient) Hooks() []Hook {
+	hooks := c.hooks.Session
+	return append(hooks[:len(hooks):len(hooks)], session.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SessionClient) Interceptors() []Interceptor {
+	return c.inters.Session
+}
+
+func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SessionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SessionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Session mutation op: %q", m.Op())
+	}
+}
+
 // StageClient is a client for the Stage schema.
 type StageClient struct {
 	config
@@ -2647,6 +3091,22 @@ func (c *UserClient) QueryFlowTokens(_m *User) *FlowTokenQuery {
 	return query
 }
 
+// QuerySessions queries the sessions edge of a User.
+func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
+	query := (&SessionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(session.Table, session.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.SessionsTable, user.SessionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryPolicyBindings queries the policy_bindings edge of a User.
 func (c *UserClient) QueryPolicyBindings(_m *User) *PolicyBindingQuery {
 	query := (&PolicyBindingClient{config: c.config}).Query()
@@ -2708,12 +3168,14 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Brand, ConfigReference, Event, Flow, FlowStageBinding, FlowToken, Group,
-		PolicyBinding, PolicyDefinition, Stage, Token, User []ent.Hook
+		Brand, ConfigReference, Counter, Event, Flow, FlowExecution, FlowStageBinding,
+		FlowToken, Group, PolicyBinding, PolicyDefinition, Session, Stage, Token,
+		User []ent.Hook
 	}
 	inters struct {
-		Brand, ConfigReference, Event, Flow, FlowStageBinding, FlowToken, Group,
-		PolicyBinding, PolicyDefinition, Stage, Token, User []ent.Interceptor
+		Brand, ConfigReference, Counter, Event, Flow, FlowExecution, FlowStageBinding,
+		FlowToken, Group, PolicyBinding, PolicyDefinition, Session, Stage, Token,
+		User []ent.Interceptor
 	}
 )
 

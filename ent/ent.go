@@ -14,13 +14,16 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
+	"github.com/gatehouse-id/gatehouse/ent/counter"
 	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
+	"github.com/gatehouse-id/gatehouse/ent/flowexecution"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -86,13 +89,16 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			brand.Table:            brand.ValidColumn,
 			configreference.Table:  configreference.ValidColumn,
+			counter.Table:          counter.ValidColumn,
 			event.Table:            event.ValidColumn,
 			flow.Table:             flow.ValidColumn,
+			flowexecution.Table:    flowexecution.ValidColumn,
 			flowstagebinding.Table: flowstagebinding.ValidColumn,
 			flowtoken.Table:        flowtoken.ValidColumn,
 			group.Table:            group.ValidColumn,
 			policybinding.Table:    policybinding.ValidColumn,
 			policydefinition.Table: policydefinition.ValidColumn,
+			session.Table:          session.ValidColumn,
 			stage.Table:            stage.ValidColumn,
 			token.Table:            token.ValidColumn,
 			user.Table:             user.ValidColumn,

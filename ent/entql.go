@@ -5,14 +5,17 @@ package ent
 import (
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
+	"github.com/gatehouse-id/gatehouse/ent/counter"
 	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
+	"github.com/gatehouse-id/gatehouse/ent/flowexecution"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
+	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -25,7 +28,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 12)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   brand.Table,
@@ -76,6 +79,22 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   counter.Table,
+			Columns: counter.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: counter.FieldID,
+			},
+		},
+		Type: "Counter",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			counter.FieldKey:       {Type: field.TypeString, Column: counter.FieldKey},
+			counter.FieldValue:     {Type: field.TypeInt64, Column: counter.FieldValue},
+			counter.FieldExpiresAt: {Type: field.TypeTime, Column: counter.FieldExpiresAt},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   event.Table,
 			Columns: event.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -95,7 +114,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			event.FieldExpires:   {Type: field.TypeTime, Column: event.FieldExpires},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   flow.Table,
 			Columns: flow.Columns,
@@ -120,7 +139,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 			flow.FieldPolicyEngineMode:  {Type: field.TypeEnum, Column: flow.FieldPolicyEngineMode},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   flowexecution.Table,
+			Columns: flowexecution.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: flowexecution.FieldID,
+			},
+		},
+		Type: "FlowExecution",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			flowexecution.FieldKeyHash:   {Type: field.TypeString, Column: flowexecution.FieldKeyHash},
+			flowexecution.FieldVersion:   {Type: field.TypeInt64, Column: flowexecution.FieldVersion},
+			flowexecution.FieldDocument:  {Type: field.TypeBytes, Column: flowexecution.FieldDocument},
+			flowexecution.FieldExpiresAt: {Type: field.TypeTime, Column: flowexecution.FieldExpiresAt},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   flowstagebinding.Table,
 			Columns: flowstagebinding.Columns,
@@ -142,7 +178,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			flowstagebinding.FieldPolicyEngineMode:      {Type: field.TypeEnum, Column: flowstagebinding.FieldPolicyEngineMode},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   flowtoken.Table,
 			Columns: flowtoken.Columns,
@@ -163,7 +199,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			flowtoken.FieldCreatedAt:         {Type: field.TypeTime, Column: flowtoken.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   group.Table,
 			Columns: group.Columns,
@@ -181,7 +217,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			group.FieldAttributes:  {Type: field.TypeJSON, Column: group.FieldAttributes},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policybinding.Table,
 			Columns: policybinding.Columns,
@@ -206,7 +242,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policybinding.FieldFailureResult:      {Type: field.TypeBool, Column: policybinding.FieldFailureResult},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policydefinition.Table,
 			Columns: policydefinition.Columns,
@@ -225,7 +261,31 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policydefinition.FieldExecutionLogging: {Type: field.TypeBool, Column: policydefinition.FieldExecutionLogging},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   session.Table,
+			Columns: session.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: session.FieldID,
+			},
+		},
+		Type: "Session",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			session.FieldKeyHash:            {Type: field.TypeString, Column: session.FieldKeyHash},
+			session.FieldUserID:             {Type: field.TypeInt, Column: session.FieldUserID},
+			session.FieldScope:              {Type: field.TypeString, Column: session.FieldScope},
+			session.FieldCreatedAt:          {Type: field.TypeTime, Column: session.FieldCreatedAt},
+			session.FieldLastSeenAt:         {Type: field.TypeTime, Column: session.FieldLastSeenAt},
+			session.FieldIdleTimeoutSeconds: {Type: field.TypeInt64, Column: session.FieldIdleTimeoutSeconds},
+			session.FieldExpiresAt:          {Type: field.TypeTime, Column: session.FieldExpiresAt},
+			session.FieldIdleExpiresAt:      {Type: field.TypeTime, Column: session.FieldIdleExpiresAt},
+			session.FieldClientIP:           {Type: field.TypeString, Column: session.FieldClientIP},
+			session.FieldUserAgent:          {Type: field.TypeString, Column: session.FieldUserAgent},
+			session.FieldData:               {Type: field.TypeBytes, Column: session.FieldData},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stage.Table,
 			Columns: stage.Columns,
@@ -243,7 +303,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stage.FieldConfig:    {Type: field.TypeJSON, Column: stage.FieldConfig},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   token.Table,
 			Columns: token.Columns,
@@ -266,7 +326,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			token.FieldLastUsedAt:  {Type: field.TypeTime, Column: token.FieldLastUsedAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -783,6 +843,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"ConfigReference",
 	)
 	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   session.UserTable,
+			Columns: []string{session.UserColumn},
+			Bidi:    false,
+		},
+		"Session",
+		"User",
+	)
+	graph.MustAddE(
 		"bindings",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -865,6 +937,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"FlowToken",
+	)
+	graph.MustAddE(
+		"sessions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.SessionsTable,
+			Columns: []string{user.SessionsColumn},
+			Bidi:    false,
+		},
+		"User",
+		"Session",
 	)
 	graph.MustAddE(
 		"policy_bindings",
@@ -1272,6 +1356,61 @@ func (f *ConfigReferenceFilter) WhereHasTargetUserWith(preds ...predicate.User) 
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CounterQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CounterQuery builder.
+func (_q *CounterQuery) Filter() *CounterFilter {
+	return &CounterFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CounterMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CounterMutation builder.
+func (m *CounterMutation) Filter() *CounterFilter {
+	return &CounterFilter{config: m.config, predicateAdder: m}
+}
+
+// CounterFilter provides a generic filtering capability at runtime for CounterQuery.
+type CounterFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CounterFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CounterFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(counter.FieldID))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *CounterFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(counter.FieldKey))
+}
+
+// WhereValue applies the entql int64 predicate on the value field.
+func (f *CounterFilter) WhereValue(p entql.Int64P) {
+	f.Where(p.Field(counter.FieldValue))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *CounterFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(counter.FieldExpiresAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *EventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1300,7 +1439,7 @@ type EventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1380,7 +1519,7 @@ type FlowFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FlowFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1592,6 +1731,66 @@ func (f *FlowFilter) WhereHasDeviceCodeBrandsWith(preds ...predicate.Brand) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *FlowExecutionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the FlowExecutionQuery builder.
+func (_q *FlowExecutionQuery) Filter() *FlowExecutionFilter {
+	return &FlowExecutionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *FlowExecutionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the FlowExecutionMutation builder.
+func (m *FlowExecutionMutation) Filter() *FlowExecutionFilter {
+	return &FlowExecutionFilter{config: m.config, predicateAdder: m}
+}
+
+// FlowExecutionFilter provides a generic filtering capability at runtime for FlowExecutionQuery.
+type FlowExecutionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *FlowExecutionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *FlowExecutionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(flowexecution.FieldID))
+}
+
+// WhereKeyHash applies the entql string predicate on the key_hash field.
+func (f *FlowExecutionFilter) WhereKeyHash(p entql.StringP) {
+	f.Where(p.Field(flowexecution.FieldKeyHash))
+}
+
+// WhereVersion applies the entql int64 predicate on the version field.
+func (f *FlowExecutionFilter) WhereVersion(p entql.Int64P) {
+	f.Where(p.Field(flowexecution.FieldVersion))
+}
+
+// WhereDocument applies the entql []byte predicate on the document field.
+func (f *FlowExecutionFilter) WhereDocument(p entql.BytesP) {
+	f.Where(p.Field(flowexecution.FieldDocument))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *FlowExecutionFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(flowexecution.FieldExpiresAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *FlowStageBindingQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1620,7 +1819,7 @@ type FlowStageBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FlowStageBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1747,7 +1946,7 @@ type FlowTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FlowTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1855,7 +2054,7 @@ type GroupFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *GroupFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1990,7 +2189,7 @@ type PolicyBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2160,7 +2359,7 @@ type PolicyDefinitionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyDefinitionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2244,6 +2443,115 @@ func (f *PolicyDefinitionFilter) WhereHasConfigReferrersWith(preds ...predicate.
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SessionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SessionQuery builder.
+func (_q *SessionQuery) Filter() *SessionFilter {
+	return &SessionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SessionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SessionMutation builder.
+func (m *SessionMutation) Filter() *SessionFilter {
+	return &SessionFilter{config: m.config, predicateAdder: m}
+}
+
+// SessionFilter provides a generic filtering capability at runtime for SessionQuery.
+type SessionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SessionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SessionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(session.FieldID))
+}
+
+// WhereKeyHash applies the entql string predicate on the key_hash field.
+func (f *SessionFilter) WhereKeyHash(p entql.StringP) {
+	f.Where(p.Field(session.FieldKeyHash))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *SessionFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(session.FieldUserID))
+}
+
+// WhereScope applies the entql string predicate on the scope field.
+func (f *SessionFilter) WhereScope(p entql.StringP) {
+	f.Where(p.Field(session.FieldScope))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SessionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(session.FieldCreatedAt))
+}
+
+// WhereLastSeenAt applies the entql time.Time predicate on the last_seen_at field.
+func (f *SessionFilter) WhereLastSeenAt(p entql.TimeP) {
+	f.Where(p.Field(session.FieldLastSeenAt))
+}
+
+// WhereIdleTimeoutSeconds applies the entql int64 predicate on the idle_timeout_seconds field.
+func (f *SessionFilter) WhereIdleTimeoutSeconds(p entql.Int64P) {
+	f.Where(p.Field(session.FieldIdleTimeoutSeconds))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *SessionFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(session.FieldExpiresAt))
+}
+
+// WhereIdleExpiresAt applies the entql time.Time predicate on the idle_expires_at field.
+func (f *SessionFilter) WhereIdleExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(session.FieldIdleExpiresAt))
+}
+
+// WhereClientIP applies the entql string predicate on the client_ip field.
+func (f *SessionFilter) WhereClientIP(p entql.StringP) {
+	f.Where(p.Field(session.FieldClientIP))
+}
+
+// WhereUserAgent applies the entql string predicate on the user_agent field.
+func (f *SessionFilter) WhereUserAgent(p entql.StringP) {
+	f.Where(p.Field(session.FieldUserAgent))
+}
+
+// WhereData applies the entql []byte predicate on the data field.
+func (f *SessionFilter) WhereData(p entql.BytesP) {
+	f.Where(p.Field(session.FieldData))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *SessionFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *SessionFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *StageQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2272,7 +2580,7 @@ type StageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2379,7 +2687,7 @@ type TokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2483,7 +2791,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2585,6 +2893,20 @@ func (f *UserFilter) WhereHasFlowTokens() {
 // WhereHasFlowTokensWith applies a predicate to check if query has an edge flow_tokens with a given conditions (other predicates).
 func (f *UserFilter) WhereHasFlowTokensWith(preds ...predicate.FlowToken) {
 	f.Where(entql.HasEdgeWith("flow_tokens", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSessions applies a predicate to check if query has an edge sessions.
+func (f *UserFilter) WhereHasSessions() {
+	f.Where(entql.HasEdge("sessions"))
+}
+
+// WhereHasSessionsWith applies a predicate to check if query has an edge sessions with a given conditions (other predicates).
+func (f *UserFilter) WhereHasSessionsWith(preds ...predicate.Session) {
+	f.Where(entql.HasEdgeWith("sessions", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -18,10 +18,14 @@ type Tx struct {
 	Brand *BrandClient
 	// ConfigReference is the client for interacting with the ConfigReference builders.
 	ConfigReference *ConfigReferenceClient
+	// Counter is the client for interacting with the Counter builders.
+	Counter *CounterClient
 	// Event is the client for interacting with the Event builders.
 	Event *EventClient
 	// Flow is the client for interacting with the Flow builders.
 	Flow *FlowClient
+	// FlowExecution is the client for interacting with the FlowExecution builders.
+	FlowExecution *FlowExecutionClient
 	// FlowStageBinding is the client for interacting with the FlowStageBinding builders.
 	FlowStageBinding *FlowStageBindingClient
 	// FlowToken is the client for interacting with the FlowToken builders.
@@ -32,6 +36,8 @@ type Tx struct {
 	PolicyBinding *PolicyBindingClient
 	// PolicyDefinition is the client for interacting with the PolicyDefinition builders.
 	PolicyDefinition *PolicyDefinitionClient
+	// Session is the client for interacting with the Session builders.
+	Session *SessionClient
 	// Stage is the client for interacting with the Stage builders.
 	Stage *StageClient
 	// Token is the client for interacting with the Token builders.
@@ -171,13 +177,16 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.Brand = NewBrandClient(tx.config)
 	tx.ConfigReference = NewConfigReferenceClient(tx.config)
+	tx.Counter = NewCounterClient(tx.config)
 	tx.Event = NewEventClient(tx.config)
 	tx.Flow = NewFlowClient(tx.config)
+	tx.FlowExecution = NewFlowExecutionClient(tx.config)
 	tx.FlowStageBinding = NewFlowStageBindingClient(tx.config)
 	tx.FlowToken = NewFlowTokenClient(tx.config)
 	tx.Group = NewGroupClient(tx.config)
 	tx.PolicyBinding = NewPolicyBindingClient(tx.config)
 	tx.PolicyDefinition = NewPolicyDefinitionClient(tx.config)
+	tx.Session = NewSessionClient(tx.config)
 	tx.Stage = NewStageClient(tx.config)
 	tx.Token = NewTokenClient(tx.config)
 	tx.User = NewUserClient(tx.config)

@@ -55,19 +55,22 @@ type UserEdges struct {
 	Tokens []*Token `json:"tokens,omitempty"`
 	// FlowTokens holds the value of the flow_tokens edge.
 	FlowTokens []*FlowToken `json:"flow_tokens,omitempty"`
+	// Sessions holds the value of the sessions edge.
+	Sessions []*Session `json:"sessions,omitempty"`
 	// PolicyBindings holds the value of the policy_bindings edge.
 	PolicyBindings []*PolicyBinding `json:"policy_bindings,omitempty"`
 	// ConfigReferrers holds the value of the config_referrers edge.
 	ConfigReferrers []*ConfigReference `json:"config_referrers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
 	namedGroups          map[string][]*Group
 	namedTokens          map[string][]*Token
 	namedFlowTokens      map[string][]*FlowToken
+	namedSessions        map[string][]*Session
 	namedPolicyBindings  map[string][]*PolicyBinding
 	namedConfigReferrers map[string][]*ConfigReference
 }
@@ -99,10 +102,19 @@ func (e UserEdges) FlowTokensOrErr() ([]*FlowToken, error) {
 	return nil, &NotLoadedError{edge: "flow_tokens"}
 }
 
+// SessionsOrErr returns the Sessions value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) SessionsOrErr() ([]*Session, error) {
+	if e.loadedTypes[3] {
+		return e.Sessions, nil
+	}
+	return nil, &NotLoadedError{edge: "sessions"}
+}
+
 // PolicyBindingsOrErr returns the PolicyBindings value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.PolicyBindings, nil
 	}
 	return nil, &NotLoadedError{edge: "policy_bindings"}
@@ -111,7 +123,7 @@ func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
 // ConfigReferrersOrErr returns the ConfigReferrers value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ConfigReferrersOrErr() ([]*ConfigReference, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.ConfigReferrers, nil
 	}
 	return nil, &NotLoadedError{edge: "config_referrers"}
@@ -249,6 +261,11 @@ func (_m *User) QueryTokens() *TokenQuery {
 // QueryFlowTokens queries the "flow_tokens" edge of the User entity.
 func (_m *User) QueryFlowTokens() *FlowTokenQuery {
 	return NewUserClient(_m.config).QueryFlowTokens(_m)
+}
+
+// QuerySessions queries the "sessions" edge of the User entity.
+func (_m *User) QuerySessions() *SessionQuery {
+	return NewUserClient(_m.config).QuerySessions(_m)
 }
 
 // QueryPolicyBindings queries the "policy_bindings" edge of the User entity.
@@ -392,6 +409,30 @@ func (_m *User) appendNamedFlowTokens(name string, edges ...*FlowToken) {
 		_m.Edges.namedFlowTokens[name] = []*FlowToken{}
 	} else {
 		_m.Edges.namedFlowTokens[name] = append(_m.Edges.namedFlowTokens[name], edges...)
+	}
+}
+
+// NamedSessions returns the Sessions named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedSessions(name string) ([]*Session, error) {
+	if _m.Edges.namedSessions == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSessions[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedSessions(name string, edges ...*Session) {
+	if _m.Edges.namedSessions == nil {
+		_m.Edges.namedSessions = make(map[string][]*Session)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSessions[name] = []*Session{}
+	} else {
+		_m.Edges.namedSessions[name] = append(_m.Edges.namedSessions[name], edges...)
 	}
 }
 

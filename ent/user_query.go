@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
+	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 )
@@ -33,6 +34,7 @@ type UserQuery struct {
 	withGroups               *GroupQuery
 	withTokens               *TokenQuery
 	withFlowTokens           *FlowTokenQuery
+	withSessions             *SessionQuery
 	withPolicyBindings       *PolicyBindingQuery
 	withConfigReferrers      *ConfigReferenceQuery
 	loadTotal                []func(context.Context, []*User) error
@@ -40,6 +42,7 @@ type UserQuery struct {
 	withNamedGroups          map[string]*GroupQuery
 	withNamedTokens          map[string]*TokenQuery
 	withNamedFlowTokens      map[string]*FlowTokenQuery
+	withNamedSessions        map[string]*SessionQuery
 	withNamedPolicyBindings  map[string]*PolicyBindingQuery
 	withNamedConfigReferrers map[string]*ConfigReferenceQuery
 	// intermediate query (i.e. traversal path).
@@ -137,6 +140,28 @@ func (_q *UserQuery) QueryFlowTokens() *FlowTokenQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(flowtoken.Table, flowtoken.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.FlowTokensTable, user.FlowTokensColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySessions chains the current query on the "sessions" edge.
+func (_q *UserQuery) QuerySessions() *SessionQuery {
+	query := (&SessionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(session.Table, session.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.SessionsTable, user.SessionsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -383,6 +408,7 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withGroups:          _q.withGroups.Clone(),
 		withTokens:          _q.withTokens.Clone(),
 		withFlowTokens:      _q.withFlowTokens.Clone(),
+		withSessions:        _q.withSessions.Clone(),
 		withPolicyBindings:  _q.withPolicyBindings.Clone(),
 		withConfigReferrers: _q.withConfigReferrers.Clone(),
 		// clone intermediate query.
@@ -421,6 +447,17 @@ func (_q *UserQuery) WithFlowTokens(opts ...func(*FlowTokenQuery)) *UserQuery {
 		opt(query)
 	}
 	_q.withFlowTokens = query
+	return _q
+}
+
+// WithSessions tells the query-builder to eager-load the nodes that are connected to
+// the "sessions" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithSessions(opts ...func(*SessionQuery)) *UserQuery {
+	query := (&SessionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSessions = query
 	return _q
 }
 
@@ -530,10 +567,11 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withGroups != nil,
 			_q.withTokens != nil,
 			_q.withFlowTokens != nil,
+			_q.withSessions != nil,
 			_q.withPolicyBindings != nil,
 			_q.withConfigReferrers != nil,
 		}
@@ -580,6 +618,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withSessions; query != nil {
+		if err := _q.loadSessions(ctx, query, nodes,
+			func(n *User) { n.Edges.Sessions = []*Session{} },
+			func(n *User, e *Session) { n.Edges.Sessions = append(n.Edges.Sessions, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withPolicyBindings; query != nil {
 		if err := _q.loadPolicyBindings(ctx, query, nodes,
 			func(n *User) { n.Edges.PolicyBindings = []*PolicyBinding{} },
@@ -612,6 +657,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadFlowTokens(ctx, query, nodes,
 			func(n *User) { n.appendNamedFlowTokens(name) },
 			func(n *User, e *FlowToken) { n.appendNamedFlowTokens(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSessions {
+		if err := _q.loadSessions(ctx, query, nodes,
+			func(n *User) { n.appendNamedSessions(name) },
+			func(n *User, e *Session) { n.appendNamedSessions(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -743,6 +795,39 @@ func (_q *UserQuery) loadFlowTokens(ctx context.Context, query *FlowTokenQuery, 
 	}
 	query.Where(predicate.FlowToken(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.FlowTokensColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.UserID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "user_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadSessions(ctx context.Context, query *SessionQuery, nodes []*User, init func(*User), assign func(*User, *Session)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(session.FieldUserID)
+	}
+	query.Where(predicate.Session(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.SessionsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -980,6 +1065,20 @@ func (_q *UserQuery) WithNamedFlowTokens(name string, opts ...func(*FlowTokenQue
 		_q.withNamedFlowTokens = make(map[string]*FlowTokenQuery)
 	}
 	_q.withNamedFlowTokens[name] = query
+	return _q
+}
+
+// WithNamedSessions tells the query-builder to eager-load the nodes that are connected to the "sessions"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedSessions(name string, opts ...func(*SessionQuery)) *UserQuery {
+	query := (&SessionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSessions == nil {
+		_q.withNamedSessions = make(map[string]*SessionQuery)
+	}
+	_q.withNamedSessions[name] = query
 	return _q
 }
 

@@ -38,10 +38,15 @@ func (id ID) Key() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Session is one authenticated session.
+// Session is one browser's (or headless client's) session: anonymous
+// until a flow logs a user in.
 type Session struct {
-	// UserID is the user the session authenticates.
+	// UserID is the user the session authenticates; zero while anonymous.
 	UserID int `json:"user_id"`
+	// Scope identifies the session across ID rotations: a login replaces
+	// the ID but keeps the scope, and flow executions belong to a scope.
+	// It is random, never sent to clients.
+	Scope string `json:"scope"`
 	// CreatedAt is when the user logged in.
 	CreatedAt time.Time `json:"created_at"`
 	// LastSeenAt is when the session was last used.
@@ -77,7 +82,7 @@ type Store interface {
 	// Delete removes the session of id; ErrNotFound if there is none.
 	Delete(ctx context.Context, id ID) error
 	// ListByUser returns the keys (ID.Key) and sessions of a user's
-	// unexpired sessions.
+	// unexpired sessions (never anonymous ones).
 	ListByUser(ctx context.Context, userID int) (map[string]*Session, error)
 	// DeleteByKey removes the session stored under key (from ListByUser):
 	// how a user revokes a session whose ID it does not hold.

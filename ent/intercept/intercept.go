@@ -10,14 +10,17 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
+	"github.com/gatehouse-id/gatehouse/ent/counter"
 	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
+	"github.com/gatehouse-id/gatehouse/ent/flowexecution"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
+	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -133,6 +136,33 @@ func (f TraverseConfigReference) Traverse(ctx context.Context, q ent.Query) erro
 	return fmt.Errorf("unexpected query type %T. expect *ent.ConfigReferenceQuery", q)
 }
 
+// The CounterFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CounterFunc func(context.Context, *ent.CounterQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CounterFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CounterQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CounterQuery", q)
+}
+
+// The TraverseCounter type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCounter func(context.Context, *ent.CounterQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCounter) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCounter) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CounterQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CounterQuery", q)
+}
+
 // The EventFunc type is an adapter to allow the use of ordinary function as a Querier.
 type EventFunc func(context.Context, *ent.EventQuery) (ent.Value, error)
 
@@ -185,6 +215,33 @@ func (f TraverseFlow) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.FlowQuery", q)
+}
+
+// The FlowExecutionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FlowExecutionFunc func(context.Context, *ent.FlowExecutionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FlowExecutionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FlowExecutionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FlowExecutionQuery", q)
+}
+
+// The TraverseFlowExecution type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseFlowExecution func(context.Context, *ent.FlowExecutionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseFlowExecution) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseFlowExecution) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FlowExecutionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FlowExecutionQuery", q)
 }
 
 // The FlowStageBindingFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -322,6 +379,33 @@ func (f TraversePolicyDefinition) Traverse(ctx context.Context, q ent.Query) err
 	return fmt.Errorf("unexpected query type %T. expect *ent.PolicyDefinitionQuery", q)
 }
 
+// The SessionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SessionFunc func(context.Context, *ent.SessionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SessionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SessionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SessionQuery", q)
+}
+
+// The TraverseSession type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSession func(context.Context, *ent.SessionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSession) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSession) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SessionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SessionQuery", q)
+}
+
 // The StageFunc type is an adapter to allow the use of ordinary function as a Querier.
 type StageFunc func(context.Context, *ent.StageQuery) (ent.Value, error)
 
@@ -410,10 +494,14 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.BrandQuery, predicate.Brand, brand.OrderOption]{typ: ent.TypeBrand, tq: q}, nil
 	case *ent.ConfigReferenceQuery:
 		return &query[*ent.ConfigReferenceQuery, predicate.ConfigReference, configreference.OrderOption]{typ: ent.TypeConfigReference, tq: q}, nil
+	case *ent.CounterQuery:
+		return &query[*ent.CounterQuery, predicate.Counter, counter.OrderOption]{typ: ent.TypeCounter, tq: q}, nil
 	case *ent.EventQuery:
 		return &query[*ent.EventQuery, predicate.Event, event.OrderOption]{typ: ent.TypeEvent, tq: q}, nil
 	case *ent.FlowQuery:
 		return &query[*ent.FlowQuery, predicate.Flow, flow.OrderOption]{typ: ent.TypeFlow, tq: q}, nil
+	case *ent.FlowExecutionQuery:
+		return &query[*ent.FlowExecutionQuery, predicate.FlowExecution, flowexecution.OrderOption]{typ: ent.TypeFlowExecution, tq: q}, nil
 	case *ent.FlowStageBindingQuery:
 		return &query[*ent.FlowStageBindingQuery, predicate.FlowStageBinding, flowstagebinding.OrderOption]{typ: ent.TypeFlowStageBinding, tq: q}, nil
 	case *ent.FlowTokenQuery:
@@ -424,6 +512,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PolicyBindingQuery, predicate.PolicyBinding, policybinding.OrderOption]{typ: ent.TypePolicyBinding, tq: q}, nil
 	case *ent.PolicyDefinitionQuery:
 		return &query[*ent.PolicyDefinitionQuery, predicate.PolicyDefinition, policydefinition.OrderOption]{typ: ent.TypePolicyDefinition, tq: q}, nil
+	case *ent.SessionQuery:
+		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.StageQuery:
 		return &query[*ent.StageQuery, predicate.Stage, stage.OrderOption]{typ: ent.TypeStage, tq: q}, nil
 	case *ent.TokenQuery:

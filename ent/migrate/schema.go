@@ -143,6 +143,26 @@ var (
 			},
 		},
 	}
+	// CountersColumns holds the columns for the "counters" table.
+	CountersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "key", Type: field.TypeString, Unique: true},
+		{Name: "value", Type: field.TypeInt64},
+		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
+	}
+	// CountersTable holds the schema information for the "counters" table.
+	CountersTable = &schema.Table{
+		Name:       "counters",
+		Columns:    CountersColumns,
+		PrimaryKey: []*schema.Column{CountersColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "counter_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{CountersColumns[3]},
+			},
+		},
+	}
 	// EventsColumns holds the columns for the "events" table.
 	EventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -204,6 +224,27 @@ var (
 		Name:       "flows",
 		Columns:    FlowsColumns,
 		PrimaryKey: []*schema.Column{FlowsColumns[0]},
+	}
+	// FlowExecutionsColumns holds the columns for the "flow_executions" table.
+	FlowExecutionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "key_hash", Type: field.TypeString, Unique: true},
+		{Name: "version", Type: field.TypeInt64},
+		{Name: "document", Type: field.TypeBytes},
+		{Name: "expires_at", Type: field.TypeTime},
+	}
+	// FlowExecutionsTable holds the schema information for the "flow_executions" table.
+	FlowExecutionsTable = &schema.Table{
+		Name:       "flow_executions",
+		Columns:    FlowExecutionsColumns,
+		PrimaryKey: []*schema.Column{FlowExecutionsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "flowexecution_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{FlowExecutionsColumns[4]},
+			},
+		},
 	}
 	// FlowStageBindingsColumns holds the columns for the "flow_stage_bindings" table.
 	FlowStageBindingsColumns = []*schema.Column{
@@ -374,6 +415,52 @@ var (
 		Columns:    PoliciesColumns,
 		PrimaryKey: []*schema.Column{PoliciesColumns[0]},
 	}
+	// SessionsColumns holds the columns for the "sessions" table.
+	SessionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "key_hash", Type: field.TypeString, Unique: true},
+		{Name: "scope", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "last_seen_at", Type: field.TypeTime},
+		{Name: "idle_timeout_seconds", Type: field.TypeInt64},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "idle_expires_at", Type: field.TypeTime},
+		{Name: "client_ip", Type: field.TypeString, Default: ""},
+		{Name: "user_agent", Type: field.TypeString, Default: ""},
+		{Name: "data", Type: field.TypeBytes},
+		{Name: "user_id", Type: field.TypeInt, Nullable: true},
+	}
+	// SessionsTable holds the schema information for the "sessions" table.
+	SessionsTable = &schema.Table{
+		Name:       "sessions",
+		Columns:    SessionsColumns,
+		PrimaryKey: []*schema.Column{SessionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sessions_users_sessions",
+				Columns:    []*schema.Column{SessionsColumns[11]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "session_user_id",
+				Unique:  false,
+				Columns: []*schema.Column{SessionsColumns[11]},
+			},
+			{
+				Name:    "session_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{SessionsColumns[6]},
+			},
+			{
+				Name:    "session_idle_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{SessionsColumns[7]},
+			},
+		},
+	}
 	// StagesColumns holds the columns for the "stages" table.
 	StagesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -499,13 +586,16 @@ var (
 	Tables = []*schema.Table{
 		BrandsTable,
 		ConfigReferencesTable,
+		CountersTable,
 		EventsTable,
 		FlowsTable,
+		FlowExecutionsTable,
 		FlowStageBindingsTable,
 		FlowTokensTable,
 		GroupsTable,
 		PolicyBindingsTable,
 		PoliciesTable,
+		SessionsTable,
 		StagesTable,
 		TokensTable,
 		UsersTable,
@@ -534,11 +624,17 @@ func init() {
 	ConfigReferencesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
 	}
+	CountersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
 	EventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
 	FlowsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
+	}
+	FlowExecutionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(55834574848),
 	}
 	FlowStageBindingsTable.ForeignKeys[0].RefTable = FlowsTable
 	FlowStageBindingsTable.ForeignKeys[1].RefTable = StagesTable
@@ -568,6 +664,10 @@ func init() {
 	PoliciesTable.Annotation = &entsql.Annotation{
 		Table:          "policies",
 		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	SessionsTable.ForeignKeys[0].RefTable = UsersTable
+	SessionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
 	StagesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),

@@ -12,11 +12,17 @@ type Brand func(*sql.Selector)
 // ConfigReference is the predicate function for configreference builders.
 type ConfigReference func(*sql.Selector)
 
+// Counter is the predicate function for counter builders.
+type Counter func(*sql.Selector)
+
 // Event is the predicate function for event builders.
 type Event func(*sql.Selector)
 
 // Flow is the predicate function for flow builders.
 type Flow func(*sql.Selector)
+
+// FlowExecution is the predicate function for flowexecution builders.
+type FlowExecution func(*sql.Selector)
 
 // FlowStageBinding is the predicate function for flowstagebinding builders.
 type FlowStageBinding func(*sql.Selector)
@@ -32,6 +38,9 @@ type PolicyBinding func(*sql.Selector)
 
 // PolicyDefinition is the predicate function for policydefinition builders.
 type PolicyDefinition func(*sql.Selector)
+
+// Session is the predicate function for session builders.
+type Session func(*sql.Selector)
 
 // Stage is the predicate function for stage builders.
 type Stage func(*sql.Selector)

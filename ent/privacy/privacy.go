@@ -159,6 +159,30 @@ func (f ConfigReferenceMutationRuleFunc) EvalMutation(ctx context.Context, m ent
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ConfigReferenceMutation", m)
 }
 
+// The CounterQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CounterQueryRuleFunc func(context.Context, *ent.CounterQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CounterQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CounterQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CounterQuery", q)
+}
+
+// The CounterMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CounterMutationRuleFunc func(context.Context, *ent.CounterMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CounterMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CounterMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CounterMutation", m)
+}
+
 // The EventQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type EventQueryRuleFunc func(context.Context, *ent.EventQuery) error
@@ -205,6 +229,30 @@ func (f FlowMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FlowMutation", m)
+}
+
+// The FlowExecutionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type FlowExecutionQueryRuleFunc func(context.Context, *ent.FlowExecutionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f FlowExecutionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FlowExecutionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.FlowExecutionQuery", q)
+}
+
+// The FlowExecutionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type FlowExecutionMutationRuleFunc func(context.Context, *ent.FlowExecutionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f FlowExecutionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.FlowExecutionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FlowExecutionMutation", m)
 }
 
 // The FlowStageBindingQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -327,6 +375,30 @@ func (f PolicyDefinitionMutationRuleFunc) EvalMutation(ctx context.Context, m en
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PolicyDefinitionMutation", m)
 }
 
+// The SessionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SessionQueryRuleFunc func(context.Context, *ent.SessionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SessionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SessionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SessionQuery", q)
+}
+
+// The SessionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SessionMutationRuleFunc func(context.Context, *ent.SessionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SessionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SessionMutation", m)
+}
+
 // The StageQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type StageQueryRuleFunc func(context.Context, *ent.StageQuery) error
@@ -438,9 +510,13 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ConfigReferenceQuery:
 		return q.Filter(), nil
+	case *ent.CounterQuery:
+		return q.Filter(), nil
 	case *ent.EventQuery:
 		return q.Filter(), nil
 	case *ent.FlowQuery:
+		return q.Filter(), nil
+	case *ent.FlowExecutionQuery:
 		return q.Filter(), nil
 	case *ent.FlowStageBindingQuery:
 		return q.Filter(), nil
@@ -451,6 +527,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.PolicyBindingQuery:
 		return q.Filter(), nil
 	case *ent.PolicyDefinitionQuery:
+		return q.Filter(), nil
+	case *ent.SessionQuery:
 		return q.Filter(), nil
 	case *ent.StageQuery:
 		return q.Filter(), nil
@@ -469,9 +547,13 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.ConfigReferenceMutation:
 		return m.Filter(), nil
+	case *ent.CounterMutation:
+		return m.Filter(), nil
 	case *ent.EventMutation:
 		return m.Filter(), nil
 	case *ent.FlowMutation:
+		return m.Filter(), nil
+	case *ent.FlowExecutionMutation:
 		return m.Filter(), nil
 	case *ent.FlowStageBindingMutation:
 		return m.Filter(), nil
@@ -482,6 +564,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PolicyBindingMutation:
 		return m.Filter(), nil
 	case *ent.PolicyDefinitionMutation:
+		return m.Filter(), nil
+	case *ent.SessionMutation:
 		return m.Filter(), nil
 	case *ent.StageMutation:
 		return m.Filter(), nil

@@ -8,14 +8,17 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
+	"github.com/gatehouse-id/gatehouse/ent/counter"
 	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
+	"github.com/gatehouse-id/gatehouse/ent/flowexecution"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/schema"
+	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -142,6 +145,15 @@ func init() {
 	configreferenceDescField := configreferenceFields[0].Descriptor()
 	// configreference.FieldValidator is a validator for the "field" field. It is called by the builders before save.
 	configreference.FieldValidator = configreferenceDescField.Validators[0].(func(string) error)
+	counter.Policy = privacy.NewPolicies(schema.Counter{})
+	counter.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := counter.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	event.Policy = privacy.NewPolicies(schema.Event{})
 	event.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -280,6 +292,15 @@ func init() {
 	flowDescCompatibilityMode := flowFields[6].Descriptor()
 	// flow.DefaultCompatibilityMode holds the default value on creation for the compatibility_mode field.
 	flow.DefaultCompatibilityMode = flowDescCompatibilityMode.Default.(bool)
+	flowexecution.Policy = privacy.NewPolicies(schema.FlowExecution{})
+	flowexecution.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := flowexecution.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	flowstagebindingMixin := schema.FlowStageBinding{}.Mixin()
 	flowstagebinding.Policy = privacy.NewPolicies(schema.FlowStageBinding{})
 	flowstagebinding.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -506,6 +527,25 @@ func init() {
 	policydefinitionDescExecutionLogging := policydefinitionFields[3].Descriptor()
 	// policydefinition.DefaultExecutionLogging holds the default value on creation for the execution_logging field.
 	policydefinition.DefaultExecutionLogging = policydefinitionDescExecutionLogging.Default.(bool)
+	session.Policy = privacy.NewPolicies(schema.Session{})
+	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := session.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	sessionFields := schema.Session{}.Fields()
+	_ = sessionFields
+	// sessionDescClientIP is the schema descriptor for client_ip field.
+	sessionDescClientIP := sessionFields[8].Descriptor()
+	// session.DefaultClientIP holds the default value on creation for the client_ip field.
+	session.DefaultClientIP = sessionDescClientIP.Default.(string)
+	// sessionDescUserAgent is the schema descriptor for user_agent field.
+	sessionDescUserAgent := sessionFields[9].Descriptor()
+	// session.DefaultUserAgent holds the default value on creation for the user_agent field.
+	session.DefaultUserAgent = sessionDescUserAgent.Default.(string)
 	stageMixin := schema.Stage{}.Mixin()
 	stage.Policy = privacy.NewPolicies(schema.Stage{})
 	stage.Hooks[0] = func(next ent.Mutator) ent.Mutator {

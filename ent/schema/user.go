@@ -78,6 +78,8 @@ func (User) Edges() []ent.Edge {
 			Annotations(cascade(), ownedEdge()),
 		edge.To("flow_tokens", FlowToken.Type).
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
+		edge.To("sessions", Session.Type).
+			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("policy_bindings", PolicyBinding.Type).
 			Annotations(restrict(), ownedEdge()),
 		edge.To("config_referrers", ConfigReference.Type).

@@ -46,6 +46,8 @@ const (
 	EdgeTokens = "tokens"
 	// EdgeFlowTokens holds the string denoting the flow_tokens edge name in mutations.
 	EdgeFlowTokens = "flow_tokens"
+	// EdgeSessions holds the string denoting the sessions edge name in mutations.
+	EdgeSessions = "sessions"
 	// EdgePolicyBindings holds the string denoting the policy_bindings edge name in mutations.
 	EdgePolicyBindings = "policy_bindings"
 	// EdgeConfigReferrers holds the string denoting the config_referrers edge name in mutations.
@@ -71,6 +73,13 @@ const (
 	FlowTokensInverseTable = "flow_tokens"
 	// FlowTokensColumn is the table column denoting the flow_tokens relation/edge.
 	FlowTokensColumn = "user_id"
+	// SessionsTable is the table that holds the sessions relation/edge.
+	SessionsTable = "sessions"
+	// SessionsInverseTable is the table name for the Session entity.
+	// It exists in this package in order to avoid circular dependency with the "session" package.
+	SessionsInverseTable = "sessions"
+	// SessionsColumn is the table column denoting the sessions relation/edge.
+	SessionsColumn = "user_id"
 	// PolicyBindingsTable is the table that holds the policy_bindings relation/edge.
 	PolicyBindingsTable = "policy_bindings"
 	// PolicyBindingsInverseTable is the table name for the PolicyBinding entity.
@@ -263,6 +272,20 @@ func ByFlowTokens(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// BySessionsCount orders the results by sessions count.
+func BySessionsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSessionsStep(), opts...)
+	}
+}
+
+// BySessions orders the results by sessions terms.
+func BySessions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSessionsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByPolicyBindingsCount orders the results by policy_bindings count.
 func ByPolicyBindingsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -309,6 +332,13 @@ func newFlowTokensStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(FlowTokensInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, FlowTokensTable, FlowTokensColumn),
+	)
+}
+func newSessionsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SessionsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SessionsTable, SessionsColumn),
 	)
 }
 func newPolicyBindingsStep() *sqlgraph.Step {

@@ -1,0 +1,54 @@
+// Package flowstate stores in-flight flow executions: opaque versioned
+// documents, addressed by the execution's secret ID (stored only hashed),
+// with an expiry. Every write is a compare-and-set on the version, so two
+// concurrent submissions of one step make exactly one transition.
+//
+// Production keeps executions in Redis (redisstore); the embedded mode in
+// the SQLite file (sqlstore). Both pass the conformance suite in
+// flowstatetest.
+package flowstate
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Errors returned by stores.
+var (
+	// ErrNotFound means no execution has the ID, or it has expired.
+	ErrNotFound = errors.New("flow execution not found")
+	// ErrAlreadyExists means Create found the ID taken.
+	ErrAlreadyExists = errors.New("flow execution already exists")
+	// ErrConflict means Update's expected version is no longer current:
+	// another request changed the execution first.
+	ErrConflict = errors.New("flow execution changed concurrently")
+)
+
+// Record is an execution as stored.
+type Record struct {
+	// Version increases by one with every Update; Create stores version 1.
+	Version int64
+	// Document is the executor's encoded execution.
+	Document []byte
+	// ExpiresAt is when the store forgets the execution.
+	ExpiresAt time.Time
+}
+
+// Store keeps executions. Implementations are safe for concurrent use and
+// honour exactly this contract, which flowstatetest checks.
+type Store interface {
+	// Create stores doc under id at version 1. ErrAlreadyExists if id is taken.
+	Create(ctx context.Context, id string, doc []byte, expiresAt time.Time) error
+	// Get returns the record of id; ErrNotFound if there is none or it expired.
+	Get(ctx context.Context, id string) (*Record, error)
+	// Update replaces the document of id if its version is still version,
+	// and returns the new version (version+1). ErrConflict if the version
+	// moved on; ErrNotFound if the record is gone or expired.
+	Update(ctx context.Context, id string, version int64, doc []byte, expiresAt time.Time) (int64, error)
+	// Delete removes id; ErrNotFound if there is none.
+	Delete(ctx context.Context, id string) error
+	// DeleteExpired removes records expired at now and returns how many.
+	// Stores with native expiry (Redis) may return 0.
+	DeleteExpired(ctx context.Context, now time.Time) (int, error)
+}
