@@ -42,7 +42,10 @@ type Authenticator struct {
 	// Client reads tokens and users.
 	Client *ent.Client
 	// Sessions resolves session IDs; nil ignores session cookies.
-	Sessions session.Store
+	Sessions *session.Manager
+	// SecureCookies marks the session cookie Secure (set it when the public
+	// URL is https).
+	SecureCookies bool
 	// NowFunc is the clock; nil uses time.Now.
 	NowFunc func() time.Time
 	// Logger receives lookup failures; nil discards.
@@ -73,7 +76,9 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(viewer.NewContext(ctx, v)))
 			return
 		}
+		ctx = context.WithValue(ctx, cookieKey{}, &cookieJar{w: w, secure: a.SecureCookies || r.TLS != nil})
 		if id := sessionID(r); id != "" && a.Sessions != nil {
+			ctx = context.WithValue(ctx, sessionKey{}, id)
 			if v, err := a.session(ctx, id); err == nil {
 				ctx = viewer.NewContext(ctx, v)
 			} else if !errors.Is(err, session.ErrNotFound) {
@@ -115,21 +120,16 @@ func (a *Authenticator) WebsocketAuth(ctx context.Context, authorization string)
 }
 
 // session returns the viewer of a session ID, refreshing its idle timer.
+// Anonymous sessions have no viewer: they answer session.ErrNotFound here.
 func (a *Authenticator) session(ctx context.Context, id session.ID) (viewer.Viewer, error) {
-	now := a.now()
-	var userID int
-	err := a.Sessions.Update(ctx, id, func(s *session.Session) error {
-		if s.Expired(now) {
-			return session.ErrNotFound
-		}
-		s.LastSeenAt = now
-		userID = s.UserID
-		return nil
-	})
+	s, err := a.Sessions.Resume(ctx, id)
 	if err != nil {
 		return viewer.Viewer{}, err
 	}
-	u, err := a.Client.User.Get(privacy.DecisionContext(ctx, privacy.Allow), userID)
+	if s.UserID == 0 {
+		return viewer.Viewer{}, session.ErrNotFound
+	}
+	u, err := a.Client.User.Get(privacy.DecisionContext(ctx, privacy.Allow), s.UserID)
 	if ent.IsNotFound(err) {
 		return viewer.Viewer{}, session.ErrNotFound
 	}
@@ -173,6 +173,55 @@ func (a *Authenticator) logger() *slog.Logger {
 		return a.Logger
 	}
 	return slog.New(slog.DiscardHandler)
+}
+
+type (
+	sessionKey struct{}
+	cookieKey  struct{}
+)
+
+// SessionID returns the session ID the request presented (cookie or
+// header), whether or not it is still valid; "" when none.
+func SessionID(ctx context.Context) session.ID {
+	id, _ := ctx.Value(sessionKey{}).(session.ID)
+	return id
+}
+
+// cookieJar sets the session cookie on the response being prepared.
+type cookieJar struct {
+	w      http.ResponseWriter
+	secure bool
+}
+
+// SetSessionCookie gives the client the session id: a cookie lasting until
+// expires when persistent, else until the browser closes. It does nothing
+// outside an HTTP request (a websocket message). HttpOnly, SameSite=Lax.
+func SetSessionCookie(ctx context.Context, id session.ID, expires time.Time, persistent bool) {
+	jar, ok := ctx.Value(cookieKey{}).(*cookieJar)
+	if !ok {
+		return
+	}
+	c := &http.Cookie{
+		Name: CookieName, Value: string(id), Path: "/",
+		HttpOnly: true, Secure: jar.secure, SameSite: http.SameSiteLaxMode,
+	}
+	if persistent {
+		c.Expires = expires
+		c.MaxAge = max(1, int(time.Until(expires).Seconds()))
+	}
+	http.SetCookie(jar.w, c)
+}
+
+// ClearSessionCookie tells the client to forget its session cookie.
+func ClearSessionCookie(ctx context.Context) {
+	jar, ok := ctx.Value(cookieKey{}).(*cookieJar)
+	if !ok {
+		return
+	}
+	http.SetCookie(jar.w, &http.Cookie{
+		Name: CookieName, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: jar.secure, SameSite: http.SameSiteLaxMode,
+	})
 }
 
 // WriteError answers with status and a GraphQL-shaped error body, for

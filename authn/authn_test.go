@@ -55,6 +55,9 @@ func setup(t *testing.T, dialect string) *testBundle {
 	return b
 }
 
+// clock is the bundle's fixed time, as a clock function.
+func (b *testBundle) clock() time.Time { return b.now }
+
 func (b *testBundle) user(t *testing.T, username string, active bool, groups ...*ent.Group) *ent.User {
 	t.Helper()
 	u, err := b.client.User.Create().SetUsername(username).SetIsActive(active).AddGroups(groups...).Save(b.ctx)
@@ -334,7 +337,7 @@ func TestBearerRefused(t *testing.T) {
 				{name: "valid session does not rescue a bad token", prepare: func(t *testing.T, b *testBundle) http.Header {
 					u := b.user(t, "alice", true)
 					sessions := newSessions(map[session.ID]session.Session{"sid": liveSession(b.now, u.ID)})
-					b.auth.Sessions = sessions.store()
+					b.auth.Sessions = &session.Manager{Store: sessions.store(), NowFunc: b.clock}
 					return http.Header{"Authorization": {"Bearer nope"}, "Cookie": {authn.CookieName + "=sid"}, authn.SessionHeader: {"sid"}}
 				}},
 			} {
@@ -465,7 +468,7 @@ func TestSession(t *testing.T) {
 				b := setup(t, d)
 				u := b.user(t, "alice", true, b.group(t, "admins", true))
 				s := newSessions(map[session.ID]session.Session{"sid-alice": liveSession(b.now, u.ID)})
-				b.auth.Sessions = s.store()
+				b.auth.Sessions = &session.Manager{Store: s.store(), NowFunc: b.clock}
 
 				o := serve(b.auth, request(cookie("sid-alice")))
 				require.True(t, o.called)
@@ -479,7 +482,7 @@ func TestSession(t *testing.T) {
 				b := setup(t, d)
 				u := b.user(t, "bob", true, b.group(t, "staff", false))
 				s := newSessions(map[session.ID]session.Session{"sid-bob": liveSession(b.now, u.ID)})
-				b.auth.Sessions = s.store()
+				b.auth.Sessions = &session.Manager{Store: s.store(), NowFunc: b.clock}
 
 				o := serve(b.auth, request(http.Header{authn.SessionHeader: {"sid-bob"}}))
 				require.True(t, o.called)
@@ -495,7 +498,7 @@ func TestSession(t *testing.T) {
 					"sid-alice": liveSession(b.now, alice.ID),
 					"sid-bob":   liveSession(b.now, bob.ID),
 				})
-				b.auth.Sessions = s.store()
+				b.auth.Sessions = &session.Manager{Store: s.store(), NowFunc: b.clock}
 				header := cookie("sid-alice")
 				header.Set(authn.SessionHeader, "sid-bob")
 				o := serve(b.auth, request(header))
@@ -518,7 +521,7 @@ func TestSession(t *testing.T) {
 					tc.expire(&sess, b.now)
 					require.True(t, sess.Expired(b.now), "fixture")
 					s := newSessions(map[session.ID]session.Session{"sid": sess})
-					b.auth.Sessions = s.store()
+					b.auth.Sessions = &session.Manager{Store: s.store(), NowFunc: b.clock}
 
 					o := serve(b.auth, request(cookie("sid")))
 					require.True(t, o.called)
@@ -534,7 +537,7 @@ func TestSession(t *testing.T) {
 				t.Parallel()
 				b := setup(t, d)
 				u := b.user(t, "alice", true)
-				b.auth.Sessions = newSessions(map[session.ID]session.Session{"sid": liveSession(b.now, u.ID)}).store()
+				b.auth.Sessions = &session.Manager{Store: newSessions(map[session.ID]session.Session{"sid": liveSession(b.now, u.ID)}).store(), NowFunc: b.clock}
 				o := serve(b.auth, request(cookie("other")))
 				require.True(t, o.called)
 				require.True(t, o.viewer.IsAnonymous())
@@ -544,9 +547,9 @@ func TestSession(t *testing.T) {
 			t.Run("store failure", func(t *testing.T) {
 				t.Parallel()
 				b := setup(t, d)
-				b.auth.Sessions = &sessionStore{UpdateFunc: func(context.Context, session.ID, func(*session.Session) error) error {
+				b.auth.Sessions = &session.Manager{NowFunc: b.clock, Store: &sessionStore{UpdateFunc: func(context.Context, session.ID, func(*session.Session) error) error {
 					return errors.New("dial tcp redis:6379: connection refused")
-				}}
+				}}}
 				o := serve(b.auth, request(cookie("sid")))
 				require.True(t, o.called)
 				require.True(t, o.viewer.IsAnonymous())
@@ -560,7 +563,7 @@ func TestSession(t *testing.T) {
 				t.Parallel()
 				b := setup(t, d)
 				u := b.user(t, "alice", false)
-				b.auth.Sessions = newSessions(map[session.ID]session.Session{"sid": liveSession(b.now, u.ID)}).store()
+				b.auth.Sessions = &session.Manager{Store: newSessions(map[session.ID]session.Session{"sid": liveSession(b.now, u.ID)}).store(), NowFunc: b.clock}
 				o := serve(b.auth, request(cookie("sid")))
 				require.True(t, o.called)
 				require.True(t, o.viewer.IsAnonymous())
@@ -572,7 +575,7 @@ func TestSession(t *testing.T) {
 				b := setup(t, d)
 				u := b.user(t, "alice", true)
 				require.NoError(t, b.client.User.DeleteOneID(u.ID).Exec(b.ctx))
-				b.auth.Sessions = newSessions(map[session.ID]session.Session{"sid": liveSession(b.now, u.ID)}).store()
+				b.auth.Sessions = &session.Manager{Store: newSessions(map[session.ID]session.Session{"sid": liveSession(b.now, u.ID)}).store(), NowFunc: b.clock}
 				o := serve(b.auth, request(cookie("sid")))
 				require.True(t, o.called)
 				require.True(t, o.viewer.IsAnonymous())

@@ -24,12 +24,19 @@ const (
 	Forever
 )
 
-// Store keeps counters. A missing or expired counter reads as 0.
-// Implementations are safe for concurrent use.
+// Store keeps counters. A counter is live while it has no expiry or its
+// expiry is after now (by the store's clock); a missing or expired counter
+// reads as 0. Implementations are safe for concurrent use and honour
+// exactly this contract, which countertest checks.
 type Store interface {
 	// Add adds delta (which may be negative) to key and returns the new
-	// value; a missing or expired counter starts from 0. ttl and window set
-	// the expiry as Window describes.
+	// value, atomically: concurrent Adds never lose an increment, and each
+	// returns the value its own delta produced. A missing or expired
+	// counter starts from 0 with a fresh expiry of now+ttl (Fixed,
+	// Sliding) or none (Forever). On a live counter, Fixed keeps the
+	// expiry as it is (none included), Sliding moves it to now+ttl and
+	// Forever removes it. Add returns an error and changes nothing when
+	// window is unknown, or ttl is not positive for Fixed and Sliding.
 	Add(ctx context.Context, key string, delta int64, ttl time.Duration, window Window) (int64, error)
 	// Get returns the value of key, 0 when missing or expired.
 	Get(ctx context.Context, key string) (int64, error)

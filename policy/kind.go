@@ -1,6 +1,10 @@
 package policy
 
-import "github.com/gatehouse-id/gatehouse/typedconfig"
+import (
+	"fmt"
+
+	"github.com/gatehouse-id/gatehouse/typedconfig"
+)
 
 // Config is the configuration of one kind of policy.
 type Config interface {
@@ -9,13 +13,66 @@ type Config interface {
 	PolicyKind() string
 }
 
-// Kind describes a kind of policy.
-type Kind = typedconfig.Kind[Config]
+// Kind describes a kind of policy: its name, its default config, and how
+// to build an evaluator for a config.
+type Kind struct {
+	// Name is the stable snake_case kind.
+	Name string
+	// NewConfig returns a config holding the kind's defaults.
+	NewConfig func() Config
+	// New builds the evaluator of a validated config.
+	New func(cfg Config, deps Deps) (Evaluator, error)
+}
 
-// Kinds is the registry of policy kinds a server knows.
-type Kinds = typedconfig.Registry[Config]
+// Kinds is the registry of policy kinds a server knows. It is immutable
+// after NewKinds and safe for concurrent use.
+type Kinds struct {
+	configs *typedconfig.Registry[Config]
+	kinds   map[string]Kind
+}
 
-// NewKinds returns a registry of kinds; it panics on duplicates.
+// NewKinds returns a registry of kinds; it panics on a duplicate or an
+// incomplete kind (the set is fixed at build time).
 func NewKinds(kinds ...Kind) *Kinds {
-	return typedconfig.NewRegistry("policy", kinds...)
+	k := &Kinds{kinds: make(map[string]Kind, len(kinds))}
+	defs := make([]typedconfig.Kind[Config], len(kinds))
+	for i, kind := range kinds {
+		if kind.New == nil {
+			panic("policy: kind " + kind.Name + " has no evaluator constructor")
+		}
+		defs[i] = typedconfig.Kind[Config]{Name: kind.Name, NewConfig: kind.NewConfig}
+		k.kinds[kind.Name] = kind
+	}
+	k.configs = typedconfig.NewRegistry("policy", defs...)
+	return k
+}
+
+// Names returns every kind's name, sorted.
+func (k *Kinds) Names() []string { return k.configs.Names() }
+
+// Decode returns the validated config of kind name stored as raw
+// (see typedconfig.Registry.Decode).
+func (k *Kinds) Decode(name string, raw []byte) (Config, error) {
+	return k.configs.Decode(name, raw)
+}
+
+// New decodes raw as kind name and builds its evaluator.
+func (k *Kinds) New(name string, raw []byte, deps Deps) (Evaluator, error) {
+	cfg, err := k.Decode(name, raw)
+	if err != nil {
+		return nil, err
+	}
+	return k.kinds[name].New(cfg, deps)
+}
+
+// ConfigAs returns cfg as T, the config type of the kind whose New is
+// calling; an error means the registry handed New another kind's config, a
+// wiring mistake.
+func ConfigAs[T Config](cfg Config) (T, error) {
+	c, ok := cfg.(T)
+	if !ok {
+		var zero T
+		return zero, fmt.Errorf("policy: config %T is not a %T", cfg, zero)
+	}
+	return c, nil
 }

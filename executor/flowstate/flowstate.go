@@ -37,18 +37,29 @@ type Record struct {
 
 // Store keeps executions. Implementations are safe for concurrent use and
 // honour exactly this contract, which flowstatetest checks.
+//
+// An execution is live until its ExpiresAt: at or after ExpiresAt (by the
+// store's clock) it is treated as absent by every method, whether or not
+// the backend has removed it yet. Stores keep ExpiresAt to at least the
+// millisecond and return the Document bytes as given (a nil Document reads
+// back empty). IDs are secrets: stores keep and index only a hash of them.
 type Store interface {
-	// Create stores doc under id at version 1. ErrAlreadyExists if id is taken.
+	// Create stores doc under id at version 1. ErrAlreadyExists if a live
+	// execution has id; an expired one is replaced.
 	Create(ctx context.Context, id string, doc []byte, expiresAt time.Time) error
 	// Get returns the record of id; ErrNotFound if there is none or it expired.
 	Get(ctx context.Context, id string) (*Record, error)
-	// Update replaces the document of id if its version is still version,
-	// and returns the new version (version+1). ErrConflict if the version
-	// moved on; ErrNotFound if the record is gone or expired.
+	// Update replaces the document and expiry of id if its version is still
+	// version, and returns the new version (version+1). The check and the
+	// write are one atomic step: of concurrent Updates with the same
+	// version exactly one succeeds. ErrConflict if the version moved on;
+	// ErrNotFound if the record is gone or expired (an expired record is
+	// never revived). Callers retry a conflict by reading again.
 	Update(ctx context.Context, id string, version int64, doc []byte, expiresAt time.Time) (int64, error)
-	// Delete removes id; ErrNotFound if there is none.
+	// Delete removes id; ErrNotFound if there is no live execution with id.
 	Delete(ctx context.Context, id string) error
 	// DeleteExpired removes records expired at now and returns how many.
-	// Stores with native expiry (Redis) may return 0.
+	// Stores with native expiry (Redis) may return 0. A periodic job calls
+	// it; correctness never depends on it, only storage does.
 	DeleteExpired(ctx context.Context, now time.Time) (int, error)
 }

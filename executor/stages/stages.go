@@ -8,6 +8,11 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
+	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
+	"github.com/gatehouse-id/gatehouse/executor/stages/redirect"
+	"github.com/gatehouse-id/gatehouse/executor/stages/userlogin"
+	"github.com/gatehouse-id/gatehouse/executor/stages/userlogout"
+	"github.com/gatehouse-id/gatehouse/executor/stages/userwrite"
 )
 
 // All returns a registry of every shipped stage kind.
@@ -17,5 +22,10 @@ func All() *executor.StageKinds {
 		dummy.Definition(),
 		identification.Definition(),
 		password.Definition(),
+		prompt.Definition(),
+		redirect.Definition(),
+		userlogin.Definition(),
+		userlogout.Definition(),
+		userwrite.Definition(),
 	)
 }

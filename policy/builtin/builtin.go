@@ -4,13 +4,19 @@ package builtin
 import (
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/dummy"
+	"github.com/gatehouse-id/gatehouse/policy/expiry"
 	"github.com/gatehouse-id/gatehouse/policy/expression"
+	"github.com/gatehouse-id/gatehouse/policy/password"
+	"github.com/gatehouse-id/gatehouse/policy/reputation"
 )
 
 // All returns a registry of every shipped policy kind.
 func All() *policy.Kinds {
 	return policy.NewKinds(
 		dummy.Definition(),
+		expiry.Definition(),
 		expression.Definition(),
+		password.Definition(),
+		reputation.Definition(),
 	)
 }

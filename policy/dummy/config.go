@@ -3,6 +3,10 @@
 package dummy
 
 import (
+	"context"
+	"math/rand/v2"
+	"time"
+
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
@@ -12,7 +16,17 @@ const Kind = "dummy"
 
 // Definition describes the kind for the policy registry.
 func Definition() policy.Kind {
-	return policy.Kind{Name: Kind, NewConfig: func() policy.Config { return &Config{} }}
+	return policy.Kind{
+		Name:      Kind,
+		NewConfig: func() policy.Config { return &Config{} },
+		New: func(cfg policy.Config, _ policy.Deps) (policy.Evaluator, error) {
+			c, err := policy.ConfigAs[*Config](cfg)
+			if err != nil {
+				return nil, err
+			}
+			return New(c), nil
+		},
+	}
 }
 
 // MaxWait bounds WaitMin and WaitMax, in milliseconds.
@@ -40,4 +54,34 @@ func (c *Config) Validate() error {
 		return problem.Invalid("wait_max", "must be between wait_min and %d", MaxWait)
 	}
 	return nil
+}
+
+// Evaluator is a dummy policy's evaluator.
+type Evaluator struct {
+	cfg Config
+}
+
+// New returns the evaluator of a validated cfg.
+func New(cfg *Config) *Evaluator { return &Evaluator{cfg: *cfg} }
+
+// Evaluate implements policy.Evaluator: it waits a random duration in
+// [WaitMin, WaitMax] milliseconds, then returns Result. When ctx ends
+// first it returns ctx's error. Safe for concurrent use.
+func (e *Evaluator) Evaluate(ctx context.Context, _ *policy.Request) (policy.Outcome, error) {
+	wait := e.cfg.WaitMin
+	if e.cfg.WaitMax > e.cfg.WaitMin {
+		wait += rand.IntN(e.cfg.WaitMax - e.cfg.WaitMin + 1) //nolint:gosec // a test delay, not a secret
+	}
+	if wait > 0 {
+		timer := time.NewTimer(time.Duration(wait) * time.Millisecond)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			return policy.Outcome{}, ctx.Err()
+		}
+	} else if err := ctx.Err(); err != nil {
+		return policy.Outcome{}, err
+	}
+	return policy.Outcome{Passing: e.cfg.Result}, nil
 }

@@ -2,15 +2,33 @@
 // Google's Common Expression Language (CEL): a sandboxed, side-effect-free
 // language with a bounded cost, never a general-purpose interpreter.
 //
-// An expression sees these variables and must evaluate to a bool:
+// An expression sees these variables, each a map with string keys:
 //
-//	user         map: id, username, name, email, is_active, is_superuser, groups, attributes
-//	request      map: ip, user_agent, headers (lower-case names), query
-//	flow         map: slug, designation (empty outside flows)
-//	context      map: the flow execution's context (prompt_data, pending_user, …)
-//	application  map: the application being accessed (empty when none)
+//	user         id, username, name, email, is_active, type, groups, attributes
+//	             (an empty map for anonymous requests: test with has(user.id))
+//	request      ip ("" when unknown), user_agent, headers (lower-case names)
+//	flow         slug, designation (empty outside flows)
+//	context      the flow execution's context (prompt_data, pending_user_identifier, …)
+//	application  the application being accessed (empty when none)
 //
-// Example: user.is_superuser || request.ip.startsWith("10.")
+// user.id is the user's ID as a string and user.groups lists the IDs (as
+// strings) of the user's groups, parents included, exactly as the request
+// carries them: group names would need a database read per evaluation and
+// can be renamed, IDs cannot. user.is_superuser is not provided for the
+// same reason; test membership of the superuser group's ID instead.
+//
+// The expression evaluates either to a bool (the verdict) or to a map:
+//
+//	{"pass": false, "message": "Only staff may enrol."}
+//	{"pass": true, "context": {"redirect": "/welcome"}}
+//
+// where pass (bool) is required, message (string) and messages (list of
+// strings) are shown to the user, and context (map) proposes execution
+// context keys to set. Any other result, and any evaluation error (a
+// missing key, a type mismatch, the cost limit), is an error: the
+// binding's failure_result applies.
+//
+// Example: "admins" in user.attributes && request.ip.startsWith("10.")
 package expression
 
 import (
@@ -18,6 +36,7 @@ import (
 	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
 
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/problem"
@@ -28,14 +47,33 @@ const Kind = "expression"
 
 // Definition describes the kind for the policy registry.
 func Definition() policy.Kind {
-	return policy.Kind{Name: Kind, NewConfig: func() policy.Config { return &Config{} }}
+	return policy.Kind{
+		Name:      Kind,
+		NewConfig: func() policy.Config { return &Config{} },
+		New: func(cfg policy.Config, _ policy.Deps) (policy.Evaluator, error) {
+			c, err := policy.ConfigAs[*Config](cfg)
+			if err != nil {
+				return nil, err
+			}
+			return New(c)
+		},
+	}
 }
 
 // MaxLength bounds an expression's length, in characters.
 const MaxLength = 10000
 
+// Names of the variables an expression sees.
+const (
+	VarUser        = "user"
+	VarRequest     = "request"
+	VarFlow        = "flow"
+	VarContext     = "context"
+	VarApplication = "application"
+)
+
 // Variables are the names an expression may use.
-var Variables = []string{"user", "request", "flow", "context", "application"}
+var Variables = []string{VarUser, VarRequest, VarFlow, VarContext, VarApplication}
 
 // Env returns the CEL environment expressions are compiled in. It is built
 // once and immutable.
@@ -49,7 +87,8 @@ var Env = sync.OnceValues(func() (*cel.Env, error) {
 
 // Config configures an expression policy.
 type Config struct {
-	// Expression is the CEL source; it must evaluate to a bool.
+	// Expression is the CEL source; it must evaluate to a bool or to a map
+	// with a bool "pass".
 	Expression string `json:"expression"`
 }
 
@@ -57,7 +96,7 @@ type Config struct {
 func (*Config) PolicyKind() string { return Kind }
 
 // Validate implements typedconfig.Config: the expression must compile in
-// Env and have a bool (or dynamic) result.
+// Env and have a bool, map or dynamic result.
 func (c *Config) Validate() error {
 	if c.Expression == "" {
 		return problem.Invalid("expression", "must not be empty")
@@ -81,8 +120,23 @@ func Compile(source string) (*cel.Ast, error) {
 	if iss.Err() != nil {
 		return nil, problem.Invalid("expression", "%s", iss.Err())
 	}
-	if out := ast.OutputType(); !out.IsExactType(cel.BoolType) && !out.IsExactType(cel.DynType) {
-		return nil, problem.Invalid("expression", "must evaluate to a bool, not %s", out)
+	if !validOutput(ast.OutputType()) {
+		return nil, problem.Invalid("expression", "must evaluate to a bool or a map with pass, not %s", ast.OutputType())
 	}
 	return ast, nil
+}
+
+// validOutput reports whether an expression of type out may produce a
+// result: a bool, a map with string (or dynamic) keys, or anything dynamic
+// (checked when evaluated).
+func validOutput(out *cel.Type) bool {
+	k := out.Kind()
+	if k == types.BoolKind || k == types.DynKind {
+		return true
+	}
+	if k != types.MapKind {
+		return false
+	}
+	key := out.Parameters()[0].Kind()
+	return key == types.StringKind || key == types.DynKind
 }

@@ -14,7 +14,7 @@ const Kind = "password"
 
 // Definition describes the kind for the stage registry.
 func Definition() executor.StageKind {
-	return executor.StageKind{Name: Kind, NewConfig: func() executor.StageConfig { return DefaultConfig() }}
+	return executor.StageKind{Name: Kind, NewConfig: func() executor.StageConfig { return DefaultConfig() }, New: New}
 }
 
 // Backend is a source of passwords a password stage checks, in order.

@@ -1,0 +1,923 @@
+package executor
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gatehouse-id/gatehouse/directory"
+	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/flow"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/executor/flowstate"
+	"github.com/gatehouse-id/gatehouse/policy"
+	"github.com/gatehouse-id/gatehouse/pubsub"
+	"github.com/gatehouse-id/gatehouse/requestinfo"
+	"github.com/gatehouse-id/gatehouse/session"
+)
+
+// Defaults of Options.
+const (
+	DefaultExecutionTTL = 30 * time.Minute
+	// completedTTL is how long an ended execution stays readable.
+	completedTTL = 5 * time.Minute
+	// maxAutoSteps bounds how many stages may run without a challenge in one
+	// request (runners and skips); more means a loop.
+	maxAutoSteps = 100
+)
+
+// DefaultDenyMessage is shown when a flow or stage denies without a reason.
+const DefaultDenyMessage = "Flow does not apply to current user."
+
+// Options configure an Executor.
+type Options struct {
+	// Kinds builds stages from their kind and config.
+	Kinds *StageKinds
+	// Store keeps executions.
+	Store flowstate.Store
+	// Broker announces execution changes (for subscriptions); nil: none.
+	Broker pubsub.Broker
+	// ExecutionTTL is how long an execution lives after its last change.
+	ExecutionTTL time.Duration
+}
+
+// Executor runs flows: it plans them, keeps their executions, renders
+// their challenges and applies responses. It is safe for concurrent use;
+// all state lives in its stores.
+type Executor struct {
+	deps    Deps
+	kinds   *StageKinds
+	store   flowstate.Store
+	broker  pubsub.Broker
+	ttl     time.Duration
+	planner *planner
+
+	mu     sync.Mutex
+	stages map[int]cachedStage
+	flows  map[string]cachedFlow
+}
+
+type cachedStage struct {
+	generation int64
+	stage      Stage
+}
+
+type cachedFlow struct {
+	generation int64
+	flow       *ent.Flow
+}
+
+// New returns an Executor.
+func New(deps Deps, opts Options) *Executor {
+	ttl := opts.ExecutionTTL
+	if ttl <= 0 {
+		ttl = DefaultExecutionTTL
+	}
+	return &Executor{
+		deps:    deps,
+		kinds:   opts.Kinds,
+		store:   opts.Store,
+		broker:  opts.Broker,
+		ttl:     ttl,
+		planner: newPlanner(deps.Client, deps.Policies, deps.Counters, deps.Now),
+		stages:  map[int]cachedStage{},
+		flows:   map[string]cachedFlow{},
+	}
+}
+
+// View is what a client sees of an execution.
+type View struct {
+	// ID addresses the execution in later calls.
+	ID string
+	// Completed reports whether the flow has ended; Challenge is then a
+	// RedirectChallenge or an AccessDeniedChallenge.
+	Completed bool
+	Flow      FlowInfo
+	Challenge Challenge
+	// Session, when set, is a session change the client must apply: store
+	// the new session ID, or forget it.
+	Session *SessionChange
+}
+
+// StartParams describe a new execution.
+type StartParams struct {
+	// Slug names the flow.
+	Slug string
+	// Query is the query string the flow is started with ("next=/app").
+	Query string
+	// SessionID is the client's session; empty or unknown starts an
+	// anonymous one.
+	SessionID session.ID
+	// Client is the HTTP client.
+	Client Client
+	// Context seeds the execution's context (internal callers only:
+	// a redirect from another flow, an SSO request).
+	Context map[string]any
+}
+
+// SubmitParams describe a response to an execution's challenge.
+type SubmitParams struct {
+	ExecutionID string
+	SessionID   session.ID
+	Response    Response
+	Client      Client
+}
+
+// state is one request's view of an execution while the executor works.
+type state struct {
+	exec       *Execution
+	flow       *ent.Flow
+	info       FlowInfo
+	sessionID  session.ID
+	session    *session.Session
+	user       *ent.User
+	client     Client
+	now        time.Time
+	generation int64
+	next       string
+	change     *SessionChange
+}
+
+// Start plans the flow slug and runs it up to its first challenge.
+func (x *Executor) Start(ctx context.Context, p StartParams) (*View, error) {
+	sys := viewer.SystemContext(ctx)
+	next, err := parseNext(p.Query)
+	if err != nil {
+		return nil, err
+	}
+	gen, err := x.planner.generation(sys)
+	if err != nil {
+		return nil, err
+	}
+	f, err := x.flowBySlug(sys, p.Slug, gen)
+	if err != nil {
+		return nil, err
+	}
+	st := &state{flow: f, info: flowInfo(f), client: p.Client, now: x.deps.Now(), generation: gen, next: next}
+	if err := x.openSession(sys, st, p.SessionID); err != nil {
+		return nil, err
+	}
+	st.exec = &Execution{
+		Format: DocumentFormat, FlowID: f.ID, FlowSlug: f.Slug, Scope: st.session.Scope,
+		Query: p.Query, Context: Context{}, CreatedAt: st.now, UpdatedAt: st.now,
+	}
+	if err := st.exec.Context.Merge(p.Context); err != nil {
+		return nil, err
+	}
+	if err := x.begin(sys, st); err != nil {
+		return nil, err
+	}
+	id, err := newExecutionID()
+	if err != nil {
+		return nil, err
+	}
+	st.exec.ID = id
+	doc, expires, err := x.encode(st)
+	if err != nil {
+		return nil, err
+	}
+	if err := x.store.Create(sys, id, doc, expires); err != nil {
+		return nil, fmt.Errorf("store flow execution: %w", err)
+	}
+	return x.view(sys, st), nil
+}
+
+// begin checks the flow's requirements and policies, plans it and runs it
+// to its first challenge (or its end).
+func (x *Executor) begin(ctx context.Context, st *state) error {
+	switch ok, doneAlready := x.authenticationMet(st); {
+	case doneAlready:
+		x.succeed(st)
+		return nil
+	case !ok:
+		x.deny(st, nil)
+		return nil
+	}
+	req := x.policyRequest(ctx, st)
+	res, err := x.deps.Policies.EvaluateTarget(ctx, policy.Target{FlowID: st.flow.ID}, st.flow.PolicyEngineMode, req)
+	if err != nil {
+		return fmt.Errorf("evaluate policies of flow %s: %w", st.flow.Slug, err)
+	}
+	if err := st.exec.Context.Merge(res.Context); err != nil {
+		return err
+	}
+	if !res.Passing {
+		x.deny(st, res.Messages)
+		return nil
+	}
+	entries, proposals, err := x.planner.plan(ctx, st.flow, req, st.generation)
+	if err != nil {
+		return err
+	}
+	if err := st.exec.Context.Merge(proposals); err != nil {
+		return err
+	}
+	st.exec.Plan = Plan{NextPosition: st.exec.Plan.NextPosition}
+	for _, e := range entries {
+		st.exec.Plan.Append(e)
+	}
+	return x.advance(ctx, st)
+}
+
+// authenticationMet checks the flow's authentication requirement. doneAlready
+// means the flow need not run: an authentication flow for a user who is
+// already logged in ends as a success.
+func (x *Executor) authenticationMet(st *state) (ok, doneAlready bool) {
+	switch st.flow.Authentication {
+	case enum.AuthenticationRequireAuthenticated:
+		return st.user != nil, false
+	case enum.AuthenticationRequireUnauthenticated:
+		if st.user != nil && st.flow.Designation == enum.FlowDesignationAuthentication {
+			return true, true
+		}
+		return st.user == nil, false
+	case enum.AuthenticationRequireSuperuser:
+		if st.user == nil {
+			return false, false
+		}
+		super, err := directory.IsSuperuser(viewer.SystemContext(context.Background()), x.deps.Client, st.user.ID)
+		return err == nil && super, false
+	case enum.AuthenticationRequireRedirect:
+		return st.exec.Context.String(KeyIsRedirected) != "", false
+	case enum.AuthenticationRequireOutpost:
+		return false, false // outposts arrive with their issue
+	default:
+		return true, false
+	}
+}
+
+// Submit answers the current challenge of an execution.
+func (x *Executor) Submit(ctx context.Context, p SubmitParams) (*View, error) {
+	sys := viewer.SystemContext(ctx)
+	st, version, err := x.load(sys, p.ExecutionID, p.SessionID, p.Client)
+	if err != nil {
+		return nil, err
+	}
+	entry, ok := st.exec.Current()
+	if st.exec.Completed() || !ok || p.Response == nil || p.Response.ResponseKind() != entry.Kind {
+		return nil, ErrWrongStage
+	}
+	stage, err := x.stage(sys, entry, st.generation)
+	if err != nil {
+		return nil, err
+	}
+	interactive, ok := stage.(Interactive)
+	if !ok {
+		return nil, ErrWrongStage
+	}
+	req := st.request(entry)
+	res, err := interactive.Submit(sys, req, p.Response)
+	st.absorb(req)
+	if err != nil {
+		return nil, fmt.Errorf("stage %s: %w", entry.Kind, err)
+	}
+	if err := x.apply(sys, st, entry, res); err != nil {
+		return nil, err
+	}
+	if err := x.advance(sys, st); err != nil {
+		return nil, err
+	}
+	if err := x.save(sys, st, version); err != nil {
+		return nil, err
+	}
+	return x.view(sys, st), nil
+}
+
+// Get returns the execution as its client sees it now.
+func (x *Executor) Get(ctx context.Context, id string, sid session.ID, c Client) (*View, error) {
+	sys := viewer.SystemContext(ctx)
+	st, _, err := x.load(sys, id, sid, c)
+	if err != nil {
+		return nil, err
+	}
+	return x.view(sys, st), nil
+}
+
+// Restart plans the execution's flow again from the start, with a fresh
+// context, keeping its ID.
+func (x *Executor) Restart(ctx context.Context, id string, sid session.ID, c Client) (*View, error) {
+	sys := viewer.SystemContext(ctx)
+	st, version, err := x.load(sys, id, sid, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := x.restart(sys, st, false); err != nil {
+		return nil, err
+	}
+	if err := x.save(sys, st, version); err != nil {
+		return nil, err
+	}
+	return x.view(sys, st), nil
+}
+
+// Cancel ends an execution: it is forgotten.
+func (x *Executor) Cancel(ctx context.Context, id string, sid session.ID) error {
+	sys := viewer.SystemContext(ctx)
+	if _, _, err := x.load(sys, id, sid, Client{}); err != nil {
+		return err
+	}
+	if err := x.store.Delete(sys, id); err != nil && !errors.Is(err, flowstate.ErrNotFound) {
+		return fmt.Errorf("delete flow execution: %w", err)
+	}
+	x.announce(sys, id)
+	return nil
+}
+
+// Watch returns a channel that receives a value whenever the execution
+// changes (in this process or another), until ctx ends. The caller must
+// own the execution.
+func (x *Executor) Watch(ctx context.Context, id string, sid session.ID) (<-chan struct{}, error) {
+	if _, _, err := x.load(viewer.SystemContext(ctx), id, sid, Client{}); err != nil {
+		return nil, err
+	}
+	if x.broker == nil {
+		return nil, errors.New("executor: no broker to watch executions with")
+	}
+	msgs, err := x.broker.Subscribe(ctx, topic(id))
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan struct{}, 1)
+	go func() {
+		defer close(out)
+		for range msgs {
+			select {
+			case out <- struct{}{}:
+			default: // a notification is already pending; one is enough
+			}
+		}
+	}()
+	return out, nil
+}
+
+// advance runs the plan from its current entry until an interactive stage
+// must be shown or the flow ends.
+func (x *Executor) advance(ctx context.Context, st *state) error {
+	for range maxAutoSteps {
+		if st.exec.Completed() {
+			return nil
+		}
+		entry, ok := st.exec.Current()
+		if !ok {
+			x.succeed(st)
+			return nil
+		}
+		if entry.Reevaluate && !entry.Checked && entry.BindingID != 0 {
+			res, err := x.deps.Policies.EvaluateTarget(ctx, policy.Target{FlowStageBindingID: entry.BindingID},
+				entry.PolicyEngineMode, x.policyRequest(ctx, st))
+			if err != nil {
+				return fmt.Errorf("re-evaluate binding %d: %w", entry.BindingID, err)
+			}
+			if err := st.exec.Context.Merge(res.Context); err != nil {
+				return err
+			}
+			if !res.Passing {
+				st.exec.record(entry, "skipped", st.now)
+				st.exec.Plan.pop()
+				continue
+			}
+			st.exec.Plan.Entries[0].Checked = true
+			entry.Checked = true
+		}
+		stage, err := x.stage(ctx, entry, st.generation)
+		if err != nil {
+			return err
+		}
+		req := st.request(entry)
+		switch s := stage.(type) {
+		case Runner:
+			res, err := s.Run(ctx, req)
+			st.absorb(req)
+			if err != nil {
+				return fmt.Errorf("stage %s: %w", entry.Kind, err)
+			}
+			if res.action == actionRetry { // a runner has no challenge to retry
+				res = Deny(firstMessage(res.errors))
+			}
+			if err := x.apply(ctx, st, entry, res); err != nil {
+				return err
+			}
+		case Skipper:
+			res, skip, err := s.Skip(ctx, req)
+			st.absorb(req)
+			if err != nil {
+				return fmt.Errorf("stage %s: %w", entry.Kind, err)
+			}
+			if !skip {
+				return nil
+			}
+			if err := x.apply(ctx, st, entry, res); err != nil {
+				return err
+			}
+		case Interactive:
+			return nil
+		default:
+			return fmt.Errorf("executor: stage kind %s is neither interactive nor a runner", entry.Kind)
+		}
+	}
+	return fmt.Errorf("executor: flow %s ran %d stages without a challenge; a stage loops", st.flow.Slug, maxAutoSteps)
+}
+
+// apply carries out a stage's result for entry, the current entry.
+func (x *Executor) apply(ctx context.Context, st *state, entry PlanEntry, res Result) error {
+	switch res.action {
+	case actionNext:
+		st.exec.record(entry, "done", st.now)
+		st.exec.Errors = nil
+		st.exec.Plan.pop()
+	case actionRetry:
+		switch entry.InvalidResponseAction {
+		case enum.InvalidResponseActionRestart:
+			return x.restart(ctx, st, false)
+		case enum.InvalidResponseActionRestartWithContext:
+			return x.restart(ctx, st, true)
+		default:
+			st.exec.Errors = res.errors
+		}
+	case actionDeny:
+		st.exec.record(entry, "denied", st.now)
+		msg := res.message
+		if msg == "" {
+			msg = DefaultDenyMessage
+		}
+		st.exec.Outcome = &Outcome{Denied: true, Message: msg}
+	case actionRedirect:
+		st.exec.record(entry, "redirected", st.now)
+		st.exec.Outcome = &Outcome{To: res.to}
+	case actionContinue:
+		st.exec.record(entry, "continued", st.now)
+		return x.continueIn(ctx, st, res.to, res.keep)
+	}
+	return nil
+}
+
+// continueIn starts the flow slug for st's client as a new execution and
+// ends st's execution with a redirect to it.
+func (x *Executor) continueIn(ctx context.Context, st *state, slug string, keep bool) error {
+	f, err := x.flowBySlug(ctx, slug, st.generation)
+	if err != nil {
+		return fmt.Errorf("continue in flow %s: %w", slug, err)
+	}
+	child := &state{
+		flow: f, info: flowInfo(f), client: st.client, now: st.now, generation: st.generation,
+		sessionID: st.sessionID, session: st.session, user: st.user, next: st.next,
+	}
+	child.exec = &Execution{
+		Format: DocumentFormat, FlowID: f.ID, FlowSlug: f.Slug, Scope: st.exec.Scope,
+		Query: st.exec.Query, Context: Context{}, CreatedAt: st.now, UpdatedAt: st.now,
+	}
+	if keep {
+		child.exec.Context = st.exec.Context.clone()
+		for k := range child.exec.Context {
+			if strings.HasPrefix(k, stageStatePrefix) {
+				delete(child.exec.Context, k)
+			}
+		}
+	}
+	if err := child.exec.Context.Set(KeyIsRedirected, st.flow.Slug); err != nil {
+		return err
+	}
+	if err := x.begin(ctx, child); err != nil {
+		return err
+	}
+	id, err := newExecutionID()
+	if err != nil {
+		return err
+	}
+	child.exec.ID = id
+	doc, expires, err := x.encode(child)
+	if err != nil {
+		return err
+	}
+	if err := x.store.Create(ctx, id, doc, expires); err != nil {
+		return fmt.Errorf("store flow execution: %w", err)
+	}
+	if child.change != nil {
+		st.change = child.change
+	}
+	st.exec.Outcome = &Outcome{To: FlowPath(slug) + "?" + url.Values{"execution": {id}}.Encode(), Continuation: id}
+	return nil
+}
+
+// FlowPath is where the web frontend runs the flow slug.
+func FlowPath(slug string) string { return "/if/flow/" + url.PathEscape(slug) + "/" }
+
+// restart plans the flow again, keeping the context when keep is set.
+func (x *Executor) restart(ctx context.Context, st *state, keep bool) error {
+	if !keep {
+		st.exec.Context = Context{}
+	}
+	st.exec.Errors, st.exec.Outcome = nil, nil
+	st.exec.Plan.Entries = nil
+	st.exec.record(PlanEntry{Kind: "restart"}, "restarted", st.now)
+	return x.begin(ctx, st)
+}
+
+// succeed ends the flow: to the context's redirect (set by Gatehouse), else
+// to the relative next it was started with, else home.
+func (x *Executor) succeed(st *state) {
+	to := st.exec.Context.String(KeyRedirect)
+	if to == "" {
+		to = st.next
+	}
+	if to == "" {
+		to = "/"
+	}
+	st.exec.Outcome = &Outcome{To: to}
+}
+
+// deny ends a flow that does not apply to the user, as its denied_action says.
+func (x *Executor) deny(st *state, messages []string) {
+	msg := strings.Join(messages, " ")
+	if msg == "" {
+		msg = DefaultDenyMessage
+	}
+	switch st.flow.DeniedAction {
+	case enum.DeniedActionContinue:
+		to := st.next
+		if to == "" {
+			to = "/"
+		}
+		st.exec.Outcome = &Outcome{Denied: true, To: to}
+	case enum.DeniedActionMessageContinue:
+		if st.next != "" {
+			st.exec.Outcome = &Outcome{Denied: true, To: st.next}
+			return
+		}
+		st.exec.Outcome = &Outcome{Denied: true, Message: msg}
+	default:
+		st.exec.Outcome = &Outcome{Denied: true, Message: msg}
+	}
+}
+
+// load reads an execution for a client, checking that the client's session
+// owns it. Unknown, expired and foreign executions are all
+// ErrExecutionNotFound.
+func (x *Executor) load(ctx context.Context, id string, sid session.ID, c Client) (*state, int64, error) {
+	if id == "" || sid == "" {
+		return nil, 0, ErrExecutionNotFound
+	}
+	rec, err := x.store.Get(ctx, id)
+	if errors.Is(err, flowstate.ErrNotFound) {
+		return nil, 0, ErrExecutionNotFound
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("load flow execution: %w", err)
+	}
+	exec := &Execution{}
+	if err := json.Unmarshal(rec.Document, exec); err != nil || exec.Format != DocumentFormat {
+		return nil, 0, ErrExecutionNotFound
+	}
+	exec.ID, exec.Version = id, rec.Version
+	if exec.Context == nil {
+		exec.Context = Context{}
+	}
+	st := &state{exec: exec, client: c, now: x.deps.Now()}
+	if err := x.resumeSession(ctx, st, sid); err != nil {
+		return nil, 0, err
+	}
+	if st.session.Scope != exec.Scope {
+		return nil, 0, ErrExecutionNotFound
+	}
+	if st.generation, err = x.planner.generation(ctx); err != nil {
+		return nil, 0, err
+	}
+	f, err := x.flowByID(ctx, exec.FlowID)
+	if err != nil {
+		return nil, 0, err
+	}
+	st.flow, st.info = f, flowInfo(f)
+	if st.next, err = parseNext(exec.Query); err != nil {
+		st.next = ""
+	}
+	return st, rec.Version, nil
+}
+
+// save writes the execution if nobody changed it since version, and
+// announces the change.
+func (x *Executor) save(ctx context.Context, st *state, version int64) error {
+	st.exec.UpdatedAt = st.now
+	doc, expires, err := x.encode(st)
+	if err != nil {
+		return err
+	}
+	v, err := x.store.Update(ctx, st.exec.ID, version, doc, expires)
+	switch {
+	case errors.Is(err, flowstate.ErrConflict):
+		return ErrStale
+	case errors.Is(err, flowstate.ErrNotFound):
+		return ErrExecutionNotFound
+	case err != nil:
+		return fmt.Errorf("save flow execution: %w", err)
+	}
+	st.exec.Version = v
+	x.announce(ctx, st.exec.ID)
+	return nil
+}
+
+func (x *Executor) encode(st *state) ([]byte, time.Time, error) {
+	doc, err := json.Marshal(st.exec)
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("encode flow execution: %w", err)
+	}
+	ttl := x.ttl
+	if st.exec.Completed() {
+		ttl = completedTTL
+	}
+	return doc, st.now.Add(ttl), nil
+}
+
+// announce tells watchers the execution changed.
+func (x *Executor) announce(ctx context.Context, id string) {
+	if x.broker == nil {
+		return
+	}
+	if err := x.broker.Publish(ctx, topic(id), []byte("changed")); err != nil && x.deps.Logger != nil {
+		x.deps.Logger.WarnContext(ctx, "announce flow execution change", "error", err)
+	}
+}
+
+// topic is the pub/sub topic of an execution: a hash, so channel names do
+// not reveal execution IDs.
+func topic(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return "flow.execution." + hex.EncodeToString(sum[:16])
+}
+
+// view renders st for its client.
+func (x *Executor) view(ctx context.Context, st *state) *View {
+	v := &View{ID: st.exec.ID, Completed: st.exec.Completed(), Flow: st.info, Session: st.change}
+	v.Challenge = x.challenge(ctx, st)
+	base := v.Challenge.Base()
+	base.FlowInfo = st.info
+	if base.Errors == nil {
+		base.Errors = []FieldError{}
+	}
+	if base.PendingUser == "" {
+		base.PendingUser = x.pendingUserDisplay(ctx, st)
+	}
+	return v
+}
+
+func (x *Executor) challenge(ctx context.Context, st *state) Challenge {
+	if o := st.exec.Outcome; o != nil {
+		if o.To != "" {
+			return &RedirectChallenge{To: o.To, ExecutionID: o.Continuation}
+		}
+		return &AccessDeniedChallenge{ErrorMessage: o.Message}
+	}
+	entry, _ := st.exec.Current()
+	stage, err := x.stage(ctx, entry, st.generation)
+	if err == nil {
+		if s, ok := stage.(Interactive); ok {
+			var c Challenge
+			if c, err = s.Challenge(ctx, st.request(entry)); err == nil {
+				c.Base().Errors = st.exec.Errors
+				return c
+			}
+		} else {
+			err = fmt.Errorf("executor: stage %s is waiting but not interactive", entry.Kind)
+		}
+	}
+	reqID := requestinfo.FromContext(ctx).RequestID
+	if x.deps.Logger != nil {
+		x.deps.Logger.ErrorContext(ctx, "render flow challenge", "flow", st.flow.Slug, "stage", entry.Kind, "error", err, "request_id", reqID)
+	}
+	return &FlowErrorChallenge{RequestID: reqID}
+}
+
+func (x *Executor) pendingUserDisplay(ctx context.Context, st *state) string {
+	if id, ok := st.exec.Context.PendingUserID(); ok {
+		if u, err := x.deps.Client.User.Get(ctx, id); err == nil {
+			return u.Username
+		}
+	}
+	return st.exec.Context.String(KeyPendingUserIdentifier)
+}
+
+// request builds the Request a stage sees for entry.
+func (st *state) request(entry PlanEntry) *Request {
+	return &Request{
+		Execution: st.exec, Entry: entry, Flow: st.info, Client: st.client,
+		Session: st.session, SessionID: st.sessionID, User: st.user, Now: st.now,
+	}
+}
+
+// absorb takes over a session change a stage made.
+func (st *state) absorb(req *Request) {
+	if req.change == nil {
+		return
+	}
+	st.change = req.change
+	st.sessionID, st.session, st.user = req.SessionID, req.Session, req.User
+	if req.Session != nil {
+		// A logout starts a new session (new scope): the execution moves
+		// with its client.
+		st.exec.Scope = req.Session.Scope
+	}
+}
+
+// openSession resumes the client's session or starts an anonymous one.
+func (x *Executor) openSession(ctx context.Context, st *state, sid session.ID) error {
+	if sid != "" {
+		err := x.resumeSession(ctx, st, sid)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, ErrExecutionNotFound) {
+			return err
+		}
+	}
+	id, s, err := x.deps.Sessions.Start(ctx, session.Client{IP: st.client.IP.String(), UserAgent: st.client.UserAgent})
+	if err != nil {
+		return fmt.Errorf("start session: %w", err)
+	}
+	st.sessionID, st.session = id, s
+	st.change = &SessionChange{ID: id, Session: s}
+	return nil
+}
+
+// resumeSession loads the session sid and its user.
+func (x *Executor) resumeSession(ctx context.Context, st *state, sid session.ID) error {
+	s, err := x.deps.Sessions.Resume(ctx, sid)
+	if errors.Is(err, session.ErrNotFound) {
+		return ErrExecutionNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("resume session: %w", err)
+	}
+	st.sessionID, st.session = sid, s
+	if s.UserID != 0 {
+		u, err := x.deps.Client.User.Get(ctx, s.UserID)
+		if err != nil && !ent.IsNotFound(err) {
+			return fmt.Errorf("load session user: %w", err)
+		}
+		if u != nil && u.IsActive {
+			st.user = u
+		}
+	}
+	return nil
+}
+
+// policyRequest describes st to the policy engine: about the pending user
+// if there is one, else the session's user.
+func (x *Executor) policyRequest(ctx context.Context, st *state) *policy.Request {
+	req := &policy.Request{
+		Client:  policy.Client{IP: st.client.IP, UserAgent: st.client.UserAgent, Headers: st.client.Headers},
+		Flow:    &policy.Flow{Slug: st.flow.Slug, Designation: string(st.flow.Designation)},
+		Context: st.exec.Context.Values(),
+	}
+	u := st.user
+	if id, ok := st.exec.Context.PendingUserID(); ok {
+		if pu, err := x.deps.Client.User.Get(ctx, id); err == nil {
+			u = pu
+		}
+	}
+	if u != nil {
+		req.User = u
+		req.GroupIDs, _ = directory.GroupIDs(ctx, x.deps.Client, u.ID)
+	}
+	return req
+}
+
+// stage returns the stage of entry, built from its stored config (cached
+// per configuration generation) or from the entry's own config.
+func (x *Executor) stage(ctx context.Context, entry PlanEntry, gen int64) (Stage, error) {
+	if entry.StageID == 0 {
+		return x.kinds.New(entry.Kind, entry.Config, x.deps)
+	}
+	x.mu.Lock()
+	c, ok := x.stages[entry.StageID]
+	x.mu.Unlock()
+	if ok && c.generation == gen {
+		return c.stage, nil
+	}
+	s, err := x.deps.Client.Stage.Get(ctx, entry.StageID)
+	if err != nil {
+		return nil, fmt.Errorf("load stage %d: %w", entry.StageID, err)
+	}
+	stage, err := x.kinds.New(s.Kind, s.Config, x.deps)
+	if err != nil {
+		return nil, fmt.Errorf("build stage %s: %w", s.Name, err)
+	}
+	x.mu.Lock()
+	x.stages[entry.StageID] = cachedStage{generation: gen, stage: stage}
+	x.mu.Unlock()
+	return stage, nil
+}
+
+func (x *Executor) flowBySlug(ctx context.Context, slug string, gen int64) (*ent.Flow, error) {
+	x.mu.Lock()
+	c, ok := x.flows[slug]
+	x.mu.Unlock()
+	if ok && c.generation == gen {
+		return c.flow, nil
+	}
+	f, err := x.deps.Client.Flow.Query().Where(flow.Slug(slug)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, ErrFlowNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load flow %s: %w", slug, err)
+	}
+	x.mu.Lock()
+	x.flows[slug] = cachedFlow{generation: gen, flow: f}
+	x.mu.Unlock()
+	return f, nil
+}
+
+func (x *Executor) flowByID(ctx context.Context, id int) (*ent.Flow, error) {
+	f, err := x.deps.Client.Flow.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, ErrExecutionNotFound // the flow was deleted under the execution
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load flow %d: %w", id, err)
+	}
+	return f, nil
+}
+
+func flowInfo(f *ent.Flow) FlowInfo {
+	return FlowInfo{Slug: f.Slug, Title: f.Title, Designation: f.Designation, Layout: f.Layout, Background: f.Background}
+}
+
+// newExecutionID returns a new secret execution ID: 256 random bits.
+func newExecutionID() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("read random execution id: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// parseNext returns the next URL of a flow's query string, validated: it
+// must be a path on this server. Absolute and scheme-relative URLs, and
+// anything a browser could read as one, are refused.
+func parseNext(query string) (string, error) {
+	values, err := url.ParseQuery(query)
+	if err != nil {
+		return "", ErrInvalidNext
+	}
+	next := values.Get("next")
+	if next == "" {
+		return "", nil
+	}
+	return next, ValidateNext(next)
+}
+
+// ValidateNext returns ErrInvalidNext unless next is a relative path on
+// this server ("/app?x=1").
+func ValidateNext(next string) error {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n\t") {
+		return ErrInvalidNext
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return ErrInvalidNext
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f {
+			return ErrInvalidNext
+		}
+	}
+	return nil
+}
+
+func firstMessage(errs []FieldError) string {
+	if len(errs) > 0 {
+		return errs[0].Message
+	}
+	return ""
+}
+
+// RedirectChallenge ends a flow: the client goes to To.
+type RedirectChallenge struct {
+	ChallengeBase
+	To string `json:"to"`
+	// ExecutionID is set when the flow continues in another flow: the new
+	// execution, which headless clients may drive directly.
+	ExecutionID string `json:"execution_id,omitempty"`
+}
+
+// AccessDeniedChallenge ends a flow that refused the user.
+type AccessDeniedChallenge struct {
+	ChallengeBase
+	ErrorMessage string `json:"error_message"`
+}
+
+// FlowErrorChallenge is shown when a stage failed unexpectedly; the
+// request ID lets an administrator find the error in the logs.
+type FlowErrorChallenge struct {
+	ChallengeBase
+	RequestID string `json:"request_id"`
+}

@@ -1,0 +1,60 @@
+package executor
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+
+	entgo "entgo.io/ent"
+
+	"github.com/gatehouse-id/gatehouse/counter"
+	"github.com/gatehouse-id/gatehouse/ent"
+)
+
+// configTypes are the ent types whose changes invalidate cached plans,
+// flows and stages.
+var configTypes = []string{
+	ent.TypeFlow, ent.TypeFlowStageBinding, ent.TypeStage, ent.TypePolicyDefinition, ent.TypePolicyBinding,
+}
+
+// InvalidateOn makes every committed write to flows, bindings, stages and
+// policies bump GenerationKey, so that every server drops its cached plans,
+// flows and stages. The bump happens after commit: bumping before could let
+// a reader cache the old data under the new generation.
+func InvalidateOn(client *ent.Client, counters counter.Store, logger *slog.Logger) {
+	bump := func(ctx context.Context) {
+		if _, err := counters.Add(context.WithoutCancel(ctx), GenerationKey, 1, 0, counter.Forever); err != nil && logger != nil {
+			logger.ErrorContext(ctx, "bump configuration generation; caches stay stale until their TTL", "error", err)
+		}
+	}
+	client.Use(func(next entgo.Mutator) entgo.Mutator {
+		return entgo.MutateFunc(func(ctx context.Context, m entgo.Mutation) (entgo.Value, error) {
+			if !slices.Contains(configTypes, m.Type()) {
+				return next.Mutate(ctx, m)
+			}
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			txm, ok := m.(interface{ Tx() (*ent.Tx, error) })
+			tx, txErr := (*ent.Tx)(nil), error(nil)
+			if ok {
+				tx, txErr = txm.Tx()
+			}
+			if !ok || txErr != nil {
+				bump(ctx)
+				return v, nil
+			}
+			tx.OnCommit(func(next ent.Committer) ent.Committer {
+				return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+					if err := next.Commit(ctx, tx); err != nil {
+						return err
+					}
+					bump(ctx)
+					return nil
+				})
+			})
+			return v, nil
+		})
+	})
+}

@@ -1,0 +1,218 @@
+package identification
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqljson"
+
+	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/predicate"
+	"github.com/gatehouse-id/gatehouse/ent/user"
+	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/stages/internal/passcheck"
+)
+
+// MaxIdentifierLength bounds what a user may type as identifier.
+const MaxIdentifierLength = 320
+
+// Messages of the stage.
+const (
+	messageRequired      = "Enter your username or email address."
+	messageFailed        = "Failed to authenticate."
+	messagePasswordEmpty = "Enter your password."
+)
+
+// Challenge asks who the user is.
+type Challenge struct {
+	executor.ChallengeBase
+	// UserFields are what the identifier may be (for the input's label).
+	UserFields []UserField `json:"user_fields"`
+	// PasswordFields asks for the password on the same screen.
+	PasswordFields    bool `json:"password_fields"`
+	AllowShowPassword bool `json:"allow_show_password"`
+	// EnrollURL, RecoveryURL and PasswordlessURL link to the configured
+	// flows; empty when not configured.
+	EnrollURL       string `json:"enroll_url"`
+	RecoveryURL     string `json:"recovery_url"`
+	PasswordlessURL string `json:"passwordless_url"`
+	// PrimaryAction labels the submit button.
+	PrimaryAction    string `json:"primary_action"`
+	EnableRememberMe bool   `json:"enable_remember_me"`
+}
+
+// Response identifies the user, with the password when the challenge asked
+// for it.
+type Response struct {
+	UIDField string  `json:"uid_field"`
+	Password *string `json:"password,omitempty"`
+}
+
+// ResponseKind implements executor.Response.
+func (Response) ResponseKind() string { return Kind }
+
+// Stage identifies the user.
+type Stage struct {
+	cfg     *Config
+	deps    executor.Deps
+	checker *passcheck.Checker
+}
+
+// New builds an identification stage.
+func New(cfg executor.StageConfig, deps executor.Deps) (executor.Stage, error) {
+	return &Stage{
+		cfg:     cfg.(*Config), //nolint:forcetypeassert // the registry decodes this kind's config
+		deps:    deps,
+		checker: &passcheck.Checker{Client: deps.Client, Hasher: deps.Hasher, Counters: deps.Counters},
+	}, nil
+}
+
+// Kind implements executor.Stage.
+func (*Stage) Kind() string { return Kind }
+
+// Skip implements executor.Skipper: when an earlier step already identified
+// the user (a recovery link, a login hint) and no password is asked here,
+// there is nothing to ask.
+func (s *Stage) Skip(_ context.Context, req *executor.Request) (executor.Result, bool, error) {
+	if s.cfg.PasswordStageID != nil {
+		return executor.Result{}, false, nil
+	}
+	if _, ok := req.Execution.Context.PendingUserID(); ok {
+		return executor.Next(), true, nil
+	}
+	return executor.Result{}, false, nil
+}
+
+// Challenge implements executor.Interactive.
+func (s *Stage) Challenge(ctx context.Context, _ *executor.Request) (executor.Challenge, error) {
+	c := &Challenge{
+		UserFields:       s.cfg.UserFields,
+		PasswordFields:   s.cfg.PasswordStageID != nil,
+		PrimaryAction:    "Continue",
+		EnableRememberMe: s.cfg.EnableRememberMe,
+	}
+	if c.PasswordFields {
+		c.PrimaryAction = "Log in"
+		set, err := passcheck.StageSettings(ctx, s.deps.Client, *s.cfg.PasswordStageID)
+		if err != nil {
+			return nil, err
+		}
+		c.AllowShowPassword = set.AllowShowPassword
+	}
+	var err error
+	if c.EnrollURL, err = s.flowURL(ctx, s.cfg.EnrollmentFlowID); err != nil {
+		return nil, err
+	}
+	if c.RecoveryURL, err = s.flowURL(ctx, s.cfg.RecoveryFlowID); err != nil {
+		return nil, err
+	}
+	if c.PasswordlessURL, err = s.flowURL(ctx, s.cfg.PasswordlessFlowID); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (s *Stage) flowURL(ctx context.Context, id *int) (string, error) {
+	if id == nil {
+		return "", nil
+	}
+	f, err := s.deps.Client.Flow.Get(ctx, *id)
+	if ent.IsNotFound(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("load linked flow: %w", err)
+	}
+	return executor.FlowPath(f.Slug), nil
+}
+
+// Submit implements executor.Interactive. With pretend_user_exists an
+// unknown identifier goes on exactly as a known one does; with an embedded
+// password, unknown users and wrong passwords get the same answer.
+func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor.Response) (executor.Result, error) {
+	r, ok := resp.(*Response)
+	uid := ""
+	if ok {
+		uid = strings.TrimSpace(r.UIDField)
+	}
+	if uid == "" {
+		return executor.Retry(executor.FieldError{Field: "uidField", Message: messageRequired, Code: "required"}), nil
+	}
+	if len(uid) > MaxIdentifierLength {
+		return executor.Retry(executor.FieldError{Field: "uidField", Message: messageFailed, Code: "invalid"}), nil
+	}
+	u, err := s.lookup(ctx, uid)
+	if err != nil {
+		return executor.Result{}, err
+	}
+	if err := req.Execution.Context.Set(executor.KeyPendingUserIdentifier, uid); err != nil {
+		return executor.Result{}, err
+	}
+	delete(req.Execution.Context, executor.KeyPendingUser)
+	if u != nil {
+		if err := req.Execution.Context.Set(executor.KeyPendingUser, u.ID); err != nil {
+			return executor.Result{}, err
+		}
+	}
+	if s.cfg.PasswordStageID != nil {
+		return s.checkPassword(ctx, req, r, u, uid)
+	}
+	if u == nil && !s.cfg.PretendUserExists {
+		return executor.Retry(executor.FieldError{Field: "uidField", Message: messageFailed, Code: "invalid"}), nil
+	}
+	return executor.Next(), nil
+}
+
+func (s *Stage) checkPassword(ctx context.Context, req *executor.Request, r *Response, u *ent.User, uid string) (executor.Result, error) {
+	if r.Password == nil || *r.Password == "" {
+		return executor.Retry(executor.FieldError{Field: "password", Message: messagePasswordEmpty, Code: "required"}), nil
+	}
+	set, err := passcheck.StageSettings(ctx, s.deps.Client, *s.cfg.PasswordStageID)
+	if err != nil {
+		return executor.Result{}, err
+	}
+	verdict, method, err := s.checker.Check(ctx, passcheck.Attempt{
+		User: u, Identifier: uid, Password: *r.Password, IP: req.Client.IP, Backends: set.Backends,
+	})
+	if err != nil {
+		return executor.Result{}, fmt.Errorf("check password: %w", err)
+	}
+	return passcheck.Judge(ctx, s.deps, req, verdict, method, uid, set.FailedAttemptsBeforeCancel, "password")
+}
+
+// lookup finds the one user uid names, trying the configured fields in
+// order; an identifier that matches several users (a shared email address)
+// matches none, rather than the wrong one.
+func (s *Stage) lookup(ctx context.Context, uid string) (*ent.User, error) {
+	for _, f := range s.cfg.UserFields {
+		var p predicate.User
+		switch f {
+		case UserFieldUsername:
+			p = user.Username(uid)
+			if s.cfg.CaseInsensitiveMatching {
+				p = user.UsernameEqualFold(uid)
+			}
+		case UserFieldEmail:
+			p = user.Email(uid)
+			if s.cfg.CaseInsensitiveMatching {
+				p = user.EmailEqualFold(uid)
+			}
+		case UserFieldUPN:
+			p = func(s *sql.Selector) {
+				s.Where(sqljson.ValueEQ(s.C(user.FieldAttributes), uid, sqljson.Path("upn")))
+			}
+		default:
+			continue
+		}
+		users, err := s.deps.Client.User.Query().Where(p).Limit(2).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("look up user: %w", err)
+		}
+		if len(users) == 1 {
+			return users[0], nil
+		}
+	}
+	return nil, nil //nolint:nilnil // no one matched: a normal outcome
+}

@@ -1,0 +1,280 @@
+// Package passcheck verifies a password for a login attempt, for the
+// password stage and the identification stage's embedded password field
+// (stages never import each other; both use this).
+//
+// Every attempt is counted: failures add to a counter per identifier and
+// one per client address, in a fixed window. Past either limit the attempt
+// is refused as Throttled — whatever the password, and without spending a
+// hash on it. An unknown identifier or an inactive user costs exactly what a
+// real check costs (a dummy argon2id verification), so neither existence
+// nor state shows in the response or its timing. Failures also lower the
+// reputation of the address and the identifier.
+package passcheck
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/gatehouse-id/gatehouse/counter"
+	"github.com/gatehouse-id/gatehouse/credential"
+	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/token"
+	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/policy/reputation"
+)
+
+// Backend names of password sources.
+const (
+	BackendInbuilt     = "inbuilt"
+	BackendAppPassword = "app_password"
+)
+
+// Auth methods recorded in the execution context.
+const (
+	MethodPassword    = "password"
+	MethodAppPassword = "app_password"
+)
+
+// Limits bound failed attempts.
+type Limits struct {
+	// PerIdentifier failures per identifier within Window.
+	PerIdentifier int64
+	// PerIP failures per client address within Window.
+	PerIP int64
+	// Window is the fixed window, from the first failure.
+	Window time.Duration
+}
+
+// DefaultLimits: 10 failures per identifier and 50 per address in 15 minutes.
+var DefaultLimits = Limits{PerIdentifier: 10, PerIP: 50, Window: 15 * time.Minute}
+
+// Verdict is the outcome of a check.
+type Verdict int
+
+// Verdicts.
+const (
+	// Rejected: the password does not match (or the user cannot log in).
+	Rejected Verdict = iota
+	// Accepted: the password matches an active user's credential.
+	Accepted
+	// Throttled: too many failures; the password was not checked.
+	Throttled
+)
+
+// Checker checks passwords. It is safe for concurrent use.
+type Checker struct {
+	Client   *ent.Client
+	Hasher   *credential.Hasher
+	Counters counter.Store
+	Limits   Limits
+}
+
+// Attempt is one try at a password.
+type Attempt struct {
+	// User is the identified user; nil when the identifier matched no one.
+	User *ent.User
+	// Identifier is what the user typed to identify.
+	Identifier string
+	Password   string
+	IP         netip.Addr
+	// Backends are tried in order (BackendInbuilt, BackendAppPassword).
+	Backends []string
+}
+
+// Check verifies a. method says which credential matched when Accepted.
+// err is an infrastructure failure only.
+func (c *Checker) Check(ctx context.Context, a Attempt) (v Verdict, method string, err error) {
+	limits := c.Limits
+	if limits.Window <= 0 {
+		limits = DefaultLimits
+	}
+	idKey, ipKey := identifierKey(a), "attempts:ip:"+a.IP.String()
+	idCount, err := c.Counters.Get(ctx, idKey)
+	if err != nil {
+		return Rejected, "", fmt.Errorf("read attempts: %w", err)
+	}
+	ipCount, err := c.Counters.Get(ctx, ipKey)
+	if err != nil {
+		return Rejected, "", fmt.Errorf("read attempts: %w", err)
+	}
+	if idCount >= limits.PerIdentifier || ipCount >= limits.PerIP {
+		// Counted too: a throttled client cannot wait out the window by
+		// trying faster.
+		return Throttled, "", c.fail(ctx, a, idKey, ipKey, limits.Window)
+	}
+	method, err = c.verify(ctx, a)
+	if err != nil {
+		return Rejected, "", err
+	}
+	if method == "" {
+		return Rejected, "", c.fail(ctx, a, idKey, ipKey, limits.Window)
+	}
+	if err := c.Counters.Delete(ctx, idKey); err != nil {
+		return Rejected, "", fmt.Errorf("reset attempts: %w", err)
+	}
+	return Accepted, method, nil
+}
+
+// verify returns the method that accepted the password, or "".
+func (c *Checker) verify(ctx context.Context, a Attempt) (string, error) {
+	if a.User == nil || !a.User.IsActive {
+		if err := c.Hasher.DummyVerify(ctx, a.Password); err != nil && !errors.Is(err, credential.ErrPasswordTooLong) {
+			return "", err
+		}
+		return "", nil
+	}
+	for _, b := range a.Backends {
+		switch b {
+		case BackendInbuilt:
+			ok, rehash, err := c.Hasher.Verify(ctx, a.Password, a.User.PasswordHash)
+			if errors.Is(err, credential.ErrPasswordTooLong) || errors.Is(err, credential.ErrMalformedHash) {
+				continue
+			}
+			if err != nil {
+				return "", err
+			}
+			if ok {
+				if rehash {
+					c.upgrade(ctx, a)
+				}
+				return MethodPassword, nil
+			}
+		case BackendAppPassword:
+			ok, err := c.appPassword(ctx, a)
+			if err != nil {
+				return "", err
+			}
+			if ok {
+				return MethodAppPassword, nil
+			}
+		}
+	}
+	return "", nil
+}
+
+// appPassword reports whether the password is one of the user's unexpired
+// app-password tokens.
+func (c *Checker) appPassword(ctx context.Context, a Attempt) (bool, error) {
+	want := credential.HashTokenSecret(a.Password)
+	hashes, err := c.Client.Token.Query().
+		Where(
+			token.UserID(a.User.ID),
+			token.IntentEQ(enum.TokenIntentAppPassword),
+			token.Or(token.Expiring(false), token.ExpiresGT(time.Now())),
+		).
+		Select(token.FieldKeyHash).
+		Strings(ctx)
+	if err != nil {
+		return false, fmt.Errorf("load app passwords: %w", err)
+	}
+	match := false
+	for _, h := range hashes {
+		if subtle.ConstantTimeCompare([]byte(h), []byte(want)) == 1 {
+			match = true
+		}
+	}
+	return match, nil
+}
+
+// upgrade replaces a hash made with old parameters; failure is harmless.
+func (c *Checker) upgrade(ctx context.Context, a Attempt) {
+	hash, err := c.Hasher.Hash(ctx, a.Password)
+	if err != nil {
+		return
+	}
+	_ = c.Client.User.UpdateOneID(a.User.ID).SetPasswordHash(hash).Exec(ctx)
+}
+
+// fail counts a failure against the identifier and the address.
+func (c *Checker) fail(ctx context.Context, a Attempt, idKey, ipKey string, window time.Duration) error {
+	if _, err := c.Counters.Add(ctx, idKey, 1, window, counter.Fixed); err != nil {
+		return fmt.Errorf("count attempt: %w", err)
+	}
+	if _, err := c.Counters.Add(ctx, ipKey, 1, window, counter.Fixed); err != nil {
+		return fmt.Errorf("count attempt: %w", err)
+	}
+	return reputation.Record(ctx, c.Counters, a.IP, a.Identifier, reputation.Failure)
+}
+
+// identifierKey counts attempts per identifier, case-insensitively, so
+// "Alice" and "alice" share one budget.
+func identifierKey(a Attempt) string {
+	id := a.Identifier
+	if id == "" && a.User != nil {
+		id = a.User.Username
+	}
+	return "attempts:identifier:" + strings.ToLower(strings.TrimSpace(id))
+}
+
+// Settings are a password stage's settings, as the identification stage's
+// embedded password field uses them.
+type Settings struct {
+	Backends                   []string `json:"backends"`
+	FailedAttemptsBeforeCancel int      `json:"failed_attempts_before_cancel"`
+	AllowShowPassword          bool     `json:"allow_show_password"`
+}
+
+// StageSettings reads the settings of the password stage id.
+func StageSettings(ctx context.Context, client *ent.Client, id int) (Settings, error) {
+	s, err := client.Stage.Get(ctx, id)
+	if err != nil {
+		return Settings{}, fmt.Errorf("load password stage %d: %w", id, err)
+	}
+	set := Settings{Backends: []string{BackendInbuilt}, FailedAttemptsBeforeCancel: 5}
+	if err := json.Unmarshal(s.Config, &set); err != nil {
+		return Settings{}, fmt.Errorf("read password stage %d: %w", id, err)
+	}
+	return set, nil
+}
+
+// Failures is the per-execution failure count a stage keeps in its state.
+type Failures struct {
+	Count int `json:"failures"`
+}
+
+// Messages shown for password outcomes; the same for every user, known or
+// not, so responses do not reveal which accounts exist.
+const (
+	MessageInvalid   = "Invalid username or password."
+	MessageThrottled = "Too many failed attempts. Try again later."
+	MessageCancelled = "Too many failed attempts."
+)
+
+// Judge turns a password verdict into the stage's result: it records the
+// auth method on success, counts failures in the stage's state, audits
+// them, and ends the flow after maxFailures. field names the response field
+// errors belong to.
+func Judge(ctx context.Context, deps executor.Deps, req *executor.Request, v Verdict, method, identifier string,
+	maxFailures int, field string,
+) (executor.Result, error) {
+	switch v {
+	case Accepted:
+		if err := req.Execution.Context.Set(executor.KeyAuthMethod, method); err != nil {
+			return executor.Result{}, err
+		}
+		return executor.Next(), nil
+	case Throttled:
+		deps.Record(ctx, enum.EventActionLoginFailed, map[string]any{"username": identifier, "reason": "throttled", "flow": req.Flow.Slug})
+		return executor.Retry(executor.FieldError{Field: field, Message: MessageThrottled, Code: "rate_limited"}), nil
+	}
+	deps.Record(ctx, enum.EventActionLoginFailed, map[string]any{"username": identifier, "flow": req.Flow.Slug})
+	var f Failures
+	if _, err := req.LoadState(&f); err != nil {
+		return executor.Result{}, err
+	}
+	f.Count++
+	if err := req.SaveState(f); err != nil {
+		return executor.Result{}, err
+	}
+	if f.Count >= maxFailures {
+		return executor.Deny(MessageCancelled), nil
+	}
+	return executor.Retry(executor.FieldError{Field: field, Message: MessageInvalid, Code: "invalid"}), nil
+}

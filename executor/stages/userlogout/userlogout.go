@@ -1,0 +1,60 @@
+// Package userlogout is the stage that ends the client's session.
+package userlogout
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/session"
+)
+
+// Kind is the stage kind's persisted name.
+const Kind = "user_logout"
+
+// Definition describes the kind for the stage registry.
+func Definition() executor.StageKind {
+	return executor.StageKind{Name: Kind, NewConfig: func() executor.StageConfig { return &Config{} }, New: New}
+}
+
+// Config configures a logout stage; it has no settings.
+type Config struct{}
+
+// StageKind implements executor.StageConfig.
+func (*Config) StageKind() string { return Kind }
+
+// Validate implements typedconfig.Config.
+func (*Config) Validate() error { return nil }
+
+// Stage deletes the client's session.
+type Stage struct{ deps executor.Deps }
+
+// New builds a logout stage.
+func New(_ executor.StageConfig, deps executor.Deps) (executor.Stage, error) {
+	return &Stage{deps: deps}, nil
+}
+
+// Kind implements executor.Stage.
+func (*Stage) Kind() string { return Kind }
+
+// Run implements executor.Runner: the session is deleted (its ID stops
+// working at once, on every server) and replaced by a new anonymous one, so
+// the rest of the flow can still run.
+func (s *Stage) Run(ctx context.Context, req *executor.Request) (executor.Result, error) {
+	if req.User != nil {
+		s.deps.Record(ctx, enum.EventActionLogout, map[string]any{"user_id": fmt.Sprint(req.User.ID), "username": req.User.Username})
+	}
+	if req.SessionID != "" {
+		if err := s.deps.Sessions.Logout(ctx, req.SessionID); err != nil {
+			return executor.Result{}, fmt.Errorf("log out: %w", err)
+		}
+	}
+	id, fresh, err := s.deps.Sessions.Start(ctx, session.Client{IP: req.Client.IP.String(), UserAgent: req.Client.UserAgent})
+	if err != nil {
+		return executor.Result{}, fmt.Errorf("start anonymous session: %w", err)
+	}
+	req.SetSession(id, fresh, false)
+	req.User = nil
+	return executor.Next(), nil
+}

@@ -1,0 +1,137 @@
+// Package stagetest drives stages in tests: it builds a real environment
+// (a database, the SQL session and counter stores, the policy engine, a
+// fast password hasher, a fixed clock), requests to feed stages, and golden
+// files for their challenges. Test code only.
+package stagetest
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-id/gatehouse/counter"
+	countersql "github.com/gatehouse-id/gatehouse/counter/sqlstore"
+	"github.com/gatehouse-id/gatehouse/credential"
+	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/internal/servicetest"
+	"github.com/gatehouse-id/gatehouse/policy"
+	"github.com/gatehouse-id/gatehouse/policy/builtin"
+	"github.com/gatehouse-id/gatehouse/session"
+	sessionsql "github.com/gatehouse-id/gatehouse/session/sqlstore"
+)
+
+var update = flag.Bool("update", false, "rewrite golden challenge files under testdata/")
+
+// FastHash are cheap argon2id parameters for tests.
+var FastHash = credential.Params{Time: 1, MemoryKiB: 64, Threads: 1, KeyLen: 32, SaltLen: 16}
+
+// Clock is a settable clock, safe for concurrent use.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Env is a stage's world in a test.
+type Env struct {
+	// Ctx acts as the system, as the executor does.
+	Ctx      context.Context
+	Client   *ent.Client
+	Deps     executor.Deps
+	Clock    *Clock
+	Counters counter.Store
+}
+
+// New returns an Env on a fresh database of dialect.
+func New(t *testing.T, dialect string) *Env {
+	t.Helper()
+	db := servicetest.Database(t, dialect)
+	clock := &Clock{now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
+	counters := countersql.New(db.Ent, &countersql.Options{NowFunc: clock.Now})
+	deps := executor.Deps{
+		Client:   db.Ent,
+		Sessions: &session.Manager{Store: sessionsql.New(db.Ent, &sessionsql.Options{NowFunc: clock.Now}), NowFunc: clock.Now},
+		Policies: policy.NewEngine(db.Ent, builtin.All(), policy.Deps{Counters: counters, NowFunc: clock.Now}, nil),
+		Hasher:   credential.NewHasher(FastHash, 0),
+		Counters: counters,
+		NowFunc:  clock.Now,
+	}
+	return &Env{Ctx: viewer.SystemContext(context.Background()), Client: db.Ent, Deps: deps, Clock: clock, Counters: counters}
+}
+
+// User creates a user with password (empty: none) and returns it.
+func (e *Env) User(t *testing.T, username, email, password string) *ent.User {
+	t.Helper()
+	c := e.Client.User.Create().SetUsername(username).SetEmail(email)
+	if password != "" {
+		hash, err := e.Deps.Hasher.Hash(e.Ctx, password)
+		require.NoError(t, err)
+		c.SetPasswordHash(hash)
+	}
+	u, err := c.Save(e.Ctx)
+	require.NoError(t, err)
+	return u
+}
+
+// Request returns a request for a stage of kind at plan position 1 in a new
+// execution of a flow titled "Test flow", from 203.0.113.7.
+func (e *Env) Request(kind string) *executor.Request {
+	exec := &executor.Execution{Format: executor.DocumentFormat, Context: executor.Context{}}
+	exec.Plan.Append(executor.PlanEntry{Kind: kind, Name: kind})
+	entry, _ := exec.Current()
+	return &executor.Request{
+		Execution: exec,
+		Entry:     entry,
+		Flow:      executor.FlowInfo{Slug: "test-flow", Title: "Test flow", Designation: "authentication", Layout: "stacked"},
+		Client:    executor.Client{IP: netip.MustParseAddr("203.0.113.7"), UserAgent: "stagetest", Headers: map[string]string{}},
+		Now:       e.Clock.Now(),
+	}
+}
+
+// Build constructs a stage of kind from a config given as JSON.
+func (e *Env) Build(t *testing.T, kinds *executor.StageKinds, kind, config string) executor.Stage {
+	t.Helper()
+	s, err := kinds.New(kind, []byte(config), e.Deps)
+	require.NoError(t, err)
+	return s
+}
+
+// Golden compares the JSON of a challenge with testdata/<name>.golden,
+// rewriting the file with -update. Review golden diffs like code.
+func Golden(t *testing.T, name string, challenge executor.Challenge) {
+	t.Helper()
+	got, err := json.MarshalIndent(challenge, "", "  ")
+	require.NoError(t, err)
+	got = append(got, '\n')
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o750))
+		require.NoError(t, os.WriteFile(path, got, 0o600))
+	}
+	want, err := os.ReadFile(path) //nolint:gosec // the test's own golden file
+	require.NoError(t, err, "run with -update to create %s", path)
+	require.JSONEq(t, string(want), string(got), "challenge %s changed; review and run with -update", name)
+}
