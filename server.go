@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -32,15 +33,26 @@ import (
 	"github.com/gatehouse-id/gatehouse/authn"
 	"github.com/gatehouse-id/gatehouse/bootstrap"
 	"github.com/gatehouse-id/gatehouse/config"
+	"github.com/gatehouse-id/gatehouse/counter"
+	counterredis "github.com/gatehouse-id/gatehouse/counter/redisstore"
+	countersql "github.com/gatehouse-id/gatehouse/counter/sqlstore"
 	"github.com/gatehouse-id/gatehouse/credential"
 	"github.com/gatehouse-id/gatehouse/database"
+	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/flowstate"
+	flowstateredis "github.com/gatehouse-id/gatehouse/executor/flowstate/redisstore"
+	flowstatesql "github.com/gatehouse-id/gatehouse/executor/flowstate/sqlstore"
 	"github.com/gatehouse-id/gatehouse/executor/stages"
 	"github.com/gatehouse-id/gatehouse/graph"
 	"github.com/gatehouse-id/gatehouse/integrity"
 	"github.com/gatehouse-id/gatehouse/jobs"
+	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/builtin"
 	"github.com/gatehouse-id/gatehouse/pubsub"
 	"github.com/gatehouse-id/gatehouse/router"
+	"github.com/gatehouse-id/gatehouse/session"
+	sessionredis "github.com/gatehouse-id/gatehouse/session/redisstore"
+	sessionsql "github.com/gatehouse-id/gatehouse/session/sqlstore"
 	"github.com/gatehouse-id/gatehouse/web/playground"
 )
 
@@ -107,14 +119,20 @@ func version() string {
 }
 
 // app is what every command shares: the database with its hooks, the
-// pub/sub broker and the metrics registry.
+// stores (Redis when configured, else the database), the pub/sub broker and
+// the metrics registry.
 type app struct {
-	cfg      *config.Config
-	logger   *slog.Logger
-	db       *database.DB
-	redis    *redis.Client
-	broker   pubsub.Broker
-	registry *prometheus.Registry
+	cfg        *config.Config
+	logger     *slog.Logger
+	db         *database.DB
+	redis      *redis.Client
+	broker     pubsub.Broker
+	registry   *prometheus.Registry
+	recorder   *audit.Recorder
+	counters   counter.Store
+	sessions   *session.Manager
+	executions flowstate.Store
+	sweepers   []jobs.Sweeper
 }
 
 // open connects to the database (migrating it) and to Redis when
@@ -144,11 +162,25 @@ func open(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, e
 			return nil, fmt.Errorf("connect to redis: %w", err)
 		}
 		a.broker = pubsub.NewRedis(a.redis, cfg.RedisPrefix, &pubsub.Options{Logger: logger})
+		a.counters = counterredis.New(a.redis, cfg.RedisPrefix, nil)
+		a.sessions = &session.Manager{Store: sessionredis.New(a.redis, cfg.RedisPrefix, nil)}
+		a.executions = flowstateredis.New(a.redis, cfg.RedisPrefix, nil)
 	} else {
 		a.broker = pubsub.NewLocal(&pubsub.Options{Logger: logger})
+		counters := countersql.New(db.Ent, nil)
+		sessions := sessionsql.New(db.Ent, nil)
+		executions := flowstatesql.New(db.Ent, nil)
+		a.counters, a.sessions, a.executions = counters, &session.Manager{Store: sessions}, executions
+		a.sweepers = []jobs.Sweeper{
+			{Name: "sessions", DeleteExpired: sessions.DeleteExpired},
+			{Name: "flow executions", DeleteExpired: executions.DeleteExpired},
+			{Name: "counters", DeleteExpired: counters.DeleteExpired},
+		}
 	}
 	integrity.Install(db.Ent, integrity.Kinds{Stages: stages.All(), Policies: builtin.All()})
-	(&audit.Recorder{Broker: a.broker, App: "gatehouse", Retention: cfg.EventRetention, Logger: logger}).Install(db.Ent)
+	a.recorder = &audit.Recorder{Broker: a.broker, App: "gatehouse", Retention: cfg.EventRetention, Logger: logger}
+	a.recorder.Install(db.Ent)
+	executor.InvalidateOn(db.Ent, a.counters, logger)
 	logger.Info("database ready", "dialect", db.Dialect, "location", db.Location, "redis", cfg.RedisURL != "")
 	return a, nil
 }
@@ -203,7 +235,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 	}
 
 	if cfg.Worker {
-		runner, err := jobs.Start(ctx, jobs.Config{DB: a.db, Logger: logger})
+		runner, err := jobs.Start(ctx, jobs.Config{DB: a.db, Logger: logger, Sweepers: a.sweepers})
 		if err != nil {
 			return err
 		}
@@ -215,7 +247,16 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
 	public := cfg.PublicOrigin(ln.Addr().String())
-	auth := &authn.Authenticator{Client: a.db.Ent, Logger: logger}
+	auth := &authn.Authenticator{
+		Client: a.db.Ent, Sessions: a.sessions, Logger: logger,
+		SecureCookies: strings.HasPrefix(public, "https://"),
+	}
+	policies := policy.NewEngine(a.db.Ent, builtin.All(), policy.Deps{Counters: a.counters, Logger: logger},
+		&policy.EngineOptions{Recorder: a.recorder.For(a.db.Ent)})
+	flows := executor.New(executor.Deps{
+		Client: a.db.Ent, Sessions: a.sessions, Policies: policies, Hasher: hasher,
+		Counters: a.counters, Auditor: a.recorder, Logger: logger,
+	}, executor.Options{Kinds: stages.All(), Store: a.executions, Broker: a.broker})
 	guard, err := authn.CrossOriginGuard(append([]string{public}, cfg.AllowedOrigins...))
 	if err != nil {
 		return err
@@ -225,12 +266,15 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 	defer closeStreams()
 	handler := router.New(router.Options{
 		GraphQL: graph.NewHandler(graph.Deps{
-			Client:   a.db.Ent,
-			Stages:   stages.All(),
-			Policies: builtin.All(),
-			Hasher:   hasher,
-			Broker:   a.broker,
-			Logger:   logger,
+			Client:       a.db.Ent,
+			Stages:       stages.All(),
+			Policies:     builtin.All(),
+			Hasher:       hasher,
+			Broker:       a.broker,
+			Executor:     flows,
+			Sessions:     a.sessions,
+			PolicyEngine: policies,
+			Logger:       logger,
 		}, graph.Options{
 			Dev:              cfg.Dev,
 			WebsocketOrigins: cfg.AllowedOrigins,
@@ -286,7 +330,7 @@ func work(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		return err
 	}
 	defer a.close()
-	runner, err := jobs.Start(ctx, jobs.Config{DB: a.db, Logger: logger})
+	runner, err := jobs.Start(ctx, jobs.Config{DB: a.db, Logger: logger, Sweepers: a.sweepers})
 	if err != nil {
 		return err
 	}

@@ -197,3 +197,20 @@ func snake(name string) string {
 	}
 	return string(out)
 }
+
+// Bound is a Recorder bound to one ent client, for packages that record
+// events through a narrower interface (the policy engine's Recorder).
+type Bound struct {
+	r      *Recorder
+	client *ent.Client
+}
+
+// For returns r bound to client.
+func (r *Recorder) For(client *ent.Client) Bound { return Bound{r: r, client: client} }
+
+// Record writes an event of action; failures are logged, not returned.
+func (b Bound) Record(ctx context.Context, action string, data map[string]any) {
+	if _, err := b.r.Record(ctx, b.client, enum.EventAction(action), data); err != nil && b.r.Logger != nil {
+		b.r.Logger.WarnContext(ctx, "record audit event", "action", action, "error", err)
+	}
+}

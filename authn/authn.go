@@ -201,7 +201,7 @@ func SetSessionCookie(ctx context.Context, id session.ID, expires time.Time, per
 	if !ok {
 		return
 	}
-	c := &http.Cookie{
+	c := &http.Cookie{ //nolint:gosec // Secure follows the deployment: plain-http development cannot use it
 		Name: CookieName, Value: string(id), Path: "/",
 		HttpOnly: true, Secure: jar.secure, SameSite: http.SameSiteLaxMode,
 	}
@@ -218,7 +218,7 @@ func ClearSessionCookie(ctx context.Context) {
 	if !ok {
 		return
 	}
-	http.SetCookie(jar.w, &http.Cookie{
+	http.SetCookie(jar.w, &http.Cookie{ //nolint:gosec // Secure follows the deployment, as above
 		Name: CookieName, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: jar.secure, SameSite: http.SameSiteLaxMode,
 	})

@@ -251,8 +251,10 @@ func (x *Executor) authenticationMet(st *state) (ok, doneAlready bool) {
 		return st.exec.Context.String(KeyIsRedirected) != "", false
 	case enum.AuthenticationRequireOutpost:
 		return false, false // outposts arrive with their issue
-	default:
+	case enum.AuthenticationNone:
 		return true, false
+	default:
+		return false, false // unknown requirement: refuse
 	}
 }
 
@@ -372,60 +374,76 @@ func (x *Executor) advance(ctx context.Context, st *state) error {
 			x.succeed(st)
 			return nil
 		}
-		if entry.Reevaluate && !entry.Checked && entry.BindingID != 0 {
-			res, err := x.deps.Policies.EvaluateTarget(ctx, policy.Target{FlowStageBindingID: entry.BindingID},
-				entry.PolicyEngineMode, x.policyRequest(ctx, st))
-			if err != nil {
-				return fmt.Errorf("re-evaluate binding %d: %w", entry.BindingID, err)
-			}
-			if err := st.exec.Context.Merge(res.Context); err != nil {
-				return err
-			}
-			if !res.Passing {
-				st.exec.record(entry, "skipped", st.now)
-				st.exec.Plan.pop()
-				continue
-			}
-			st.exec.Plan.Entries[0].Checked = true
-			entry.Checked = true
-		}
-		stage, err := x.stage(ctx, entry, st.generation)
+		skipped, err := x.reevaluate(ctx, st, entry)
 		if err != nil {
 			return err
 		}
-		req := st.request(entry)
-		switch s := stage.(type) {
-		case Runner:
-			res, err := s.Run(ctx, req)
-			st.absorb(req)
-			if err != nil {
-				return fmt.Errorf("stage %s: %w", entry.Kind, err)
-			}
-			if res.action == actionRetry { // a runner has no challenge to retry
-				res = Deny(firstMessage(res.errors))
-			}
-			if err := x.apply(ctx, st, entry, res); err != nil {
-				return err
-			}
-		case Skipper:
-			res, skip, err := s.Skip(ctx, req)
-			st.absorb(req)
-			if err != nil {
-				return fmt.Errorf("stage %s: %w", entry.Kind, err)
-			}
-			if !skip {
-				return nil
-			}
-			if err := x.apply(ctx, st, entry, res); err != nil {
-				return err
-			}
-		case Interactive:
-			return nil
-		default:
-			return fmt.Errorf("executor: stage kind %s is neither interactive nor a runner", entry.Kind)
+		if skipped {
+			continue
+		}
+		wait, err := x.step(ctx, st, entry)
+		if err != nil || wait {
+			return err
 		}
 	}
 	return fmt.Errorf("executor: flow %s ran %d stages without a challenge; a stage loops", st.flow.Slug, maxAutoSteps)
+}
+
+// reevaluate checks the binding's policies once, when its entry becomes
+// current, if the binding asks for it; a failing entry is dropped.
+func (x *Executor) reevaluate(ctx context.Context, st *state, entry PlanEntry) (skipped bool, err error) {
+	if !entry.Reevaluate || entry.Checked || entry.BindingID == 0 {
+		return false, nil
+	}
+	res, err := x.deps.Policies.EvaluateTarget(ctx, policy.Target{FlowStageBindingID: entry.BindingID},
+		entry.PolicyEngineMode, x.policyRequest(ctx, st))
+	if err != nil {
+		return false, fmt.Errorf("re-evaluate binding %d: %w", entry.BindingID, err)
+	}
+	if err := st.exec.Context.Merge(res.Context); err != nil {
+		return false, err
+	}
+	if !res.Passing {
+		st.exec.record(entry, "skipped", st.now)
+		st.exec.Plan.pop()
+		return true, nil
+	}
+	st.exec.Plan.Entries[0].Checked = true
+	return false, nil
+}
+
+// step runs the current entry if it can act without the user (a runner, or
+// a skipping stage); wait reports that it needs a challenge answered.
+func (x *Executor) step(ctx context.Context, st *state, entry PlanEntry) (wait bool, err error) {
+	stage, err := x.stage(ctx, entry, st.generation)
+	if err != nil {
+		return false, err
+	}
+	req := st.request(entry)
+	var res Result
+	switch s := stage.(type) {
+	case Runner:
+		res, err = s.Run(ctx, req)
+		if res.action == actionRetry { // a runner has no challenge to retry
+			res = Deny(firstMessage(res.errors))
+		}
+	case Skipper:
+		var skip bool
+		res, skip, err = s.Skip(ctx, req)
+		if err == nil && !skip {
+			st.absorb(req)
+			return true, nil
+		}
+	case Interactive:
+		return true, nil
+	default:
+		return false, fmt.Errorf("executor: stage kind %s is neither interactive nor a runner", entry.Kind)
+	}
+	st.absorb(req)
+	if err != nil {
+		return false, fmt.Errorf("stage %s: %w", entry.Kind, err)
+	}
+	return false, x.apply(ctx, st, entry, res)
 }
 
 // apply carries out a stage's result for entry, the current entry.
@@ -441,6 +459,8 @@ func (x *Executor) apply(ctx context.Context, st *state, entry PlanEntry, res Re
 			return x.restart(ctx, st, false)
 		case enum.InvalidResponseActionRestartWithContext:
 			return x.restart(ctx, st, true)
+		case enum.InvalidResponseActionRetry:
+			st.exec.Errors = res.errors
 		default:
 			st.exec.Errors = res.errors
 		}
@@ -554,6 +574,8 @@ func (x *Executor) deny(st *state, messages []string) {
 			st.exec.Outcome = &Outcome{Denied: true, To: st.next}
 			return
 		}
+		st.exec.Outcome = &Outcome{Denied: true, Message: msg}
+	case enum.DeniedActionMessage:
 		st.exec.Outcome = &Outcome{Denied: true, Message: msg}
 	default:
 		st.exec.Outcome = &Outcome{Denied: true, Message: msg}
@@ -903,6 +925,7 @@ func firstMessage(errs []FieldError) string {
 // RedirectChallenge ends a flow: the client goes to To.
 type RedirectChallenge struct {
 	ChallengeBase
+
 	To string `json:"to"`
 	// ExecutionID is set when the flow continues in another flow: the new
 	// execution, which headless clients may drive directly.
@@ -912,6 +935,7 @@ type RedirectChallenge struct {
 // AccessDeniedChallenge ends a flow that refused the user.
 type AccessDeniedChallenge struct {
 	ChallengeBase
+
 	ErrorMessage string `json:"error_message"`
 }
 
@@ -919,5 +943,6 @@ type AccessDeniedChallenge struct {
 // request ID lets an administrator find the error in the logs.
 type FlowErrorChallenge struct {
 	ChallengeBase
+
 	RequestID string `json:"request_id"`
 }

@@ -17,6 +17,19 @@ var configTypes = []string{
 	ent.TypeFlow, ent.TypeFlowStageBinding, ent.TypeStage, ent.TypePolicyDefinition, ent.TypePolicyBinding,
 }
 
+// txOf returns the transaction m runs in, or nil.
+func txOf(m entgo.Mutation) *ent.Tx {
+	txm, ok := m.(interface{ Tx() (*ent.Tx, error) })
+	if !ok {
+		return nil
+	}
+	tx, err := txm.Tx()
+	if err != nil {
+		return nil // not in a transaction
+	}
+	return tx
+}
+
 // InvalidateOn makes every committed write to flows, bindings, stages and
 // policies bump GenerationKey, so that every server drops its cached plans,
 // flows and stages. The bump happens after commit: bumping before could let
@@ -36,12 +49,8 @@ func InvalidateOn(client *ent.Client, counters counter.Store, logger *slog.Logge
 			if err != nil {
 				return nil, err
 			}
-			txm, ok := m.(interface{ Tx() (*ent.Tx, error) })
-			tx, txErr := (*ent.Tx)(nil), error(nil)
-			if ok {
-				tx, txErr = txm.Tx()
-			}
-			if !ok || txErr != nil {
+			tx := txOf(m)
+			if tx == nil {
 				bump(ctx)
 				return v, nil
 			}

@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 	"sync"
 	"time"
@@ -93,9 +94,7 @@ func (p *planner) plan(ctx context.Context, flow *ent.Flow, req *policy.Request,
 			if !res.Passing {
 				continue
 			}
-			for k, v := range res.Context {
-				proposals[k] = v
-			}
+			maps.Copy(proposals, res.Context)
 		}
 		entries = append(entries, PlanEntry{
 			BindingID:             b.ID,

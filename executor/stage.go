@@ -2,7 +2,6 @@ package executor
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -148,6 +147,8 @@ const (
 // Kind names the outcome: ResultNext, ResultRetry, ResultDeny or ResultRedirect.
 func (r Result) Kind() string {
 	switch r.action {
+	case actionNext:
+		return ResultNext
 	case actionRetry:
 		return ResultRetry
 	case actionDeny:
@@ -298,12 +299,4 @@ func (d Deps) Record(ctx context.Context, action enum.EventAction, data map[stri
 	if _, err := d.Auditor.Record(ctx, d.Client, action, data); err != nil && d.Logger != nil {
 		d.Logger.WarnContext(ctx, "record audit event", "action", action, "error", err)
 	}
-}
-
-// decodeJSON is json.Unmarshal with the error wrapped.
-func decodeJSON(b []byte, v any) error {
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("decode: %w", err)
-	}
-	return nil
 }

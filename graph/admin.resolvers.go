@@ -22,13 +22,21 @@ func (r *mutationResolver) CreateFlow(ctx context.Context, input ent.CreateFlowI
 }
 
 // UpdateFlow is the resolver for the updateFlow field.
-func (r *mutationResolver) UpdateFlow(ctx context.Context, id int, input ent.UpdateFlowInput) (*ent.Flow, error) {
-	return ent.FromContext(ctx).Flow.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdateFlow(ctx context.Context, id string, input ent.UpdateFlowInput) (*ent.Flow, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	return ent.FromContext(ctx).Flow.UpdateOneID(nid).SetInput(input).Save(ctx)
 }
 
 // DeleteFlow is the resolver for the deleteFlow field.
-func (r *mutationResolver) DeleteFlow(ctx context.Context, id int) (int, error) {
-	return id, ent.FromContext(ctx).Flow.DeleteOneID(id).Exec(ctx)
+func (r *mutationResolver) DeleteFlow(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, ent.FromContext(ctx).Flow.DeleteOneID(nid).Exec(ctx)
 }
 
 // CreateStage is the resolver for the createStage field.
@@ -45,11 +53,15 @@ func (r *mutationResolver) CreateStage(ctx context.Context, input model.CreateSt
 }
 
 // UpdateStage is the resolver for the updateStage field.
-func (r *mutationResolver) UpdateStage(ctx context.Context, id int, input model.UpdateStageInput) (*ent.Stage, error) {
+func (r *mutationResolver) UpdateStage(ctx context.Context, id string, input model.UpdateStageInput) (*ent.Stage, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
 	c := ent.FromContext(ctx)
-	upd := c.Stage.UpdateOneID(id).SetNillableName(input.Name)
+	upd := c.Stage.UpdateOneID(nid).SetNillableName(input.Name)
 	if input.Config != nil {
-		s, err := c.Stage.Get(ctx, id)
+		s, err := c.Stage.Get(ctx, nid)
 		if err != nil {
 			return nil, err
 		}
@@ -67,8 +79,12 @@ func (r *mutationResolver) UpdateStage(ctx context.Context, id int, input model.
 }
 
 // DeleteStage is the resolver for the deleteStage field.
-func (r *mutationResolver) DeleteStage(ctx context.Context, id int) (int, error) {
-	return id, ent.FromContext(ctx).Stage.DeleteOneID(id).Exec(ctx)
+func (r *mutationResolver) DeleteStage(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, ent.FromContext(ctx).Stage.DeleteOneID(nid).Exec(ctx)
 }
 
 // CreateFlowStageBinding is the resolver for the createFlowStageBinding field.
@@ -77,13 +93,21 @@ func (r *mutationResolver) CreateFlowStageBinding(ctx context.Context, input ent
 }
 
 // UpdateFlowStageBinding is the resolver for the updateFlowStageBinding field.
-func (r *mutationResolver) UpdateFlowStageBinding(ctx context.Context, id int, input ent.UpdateFlowStageBindingInput) (*ent.FlowStageBinding, error) {
-	return ent.FromContext(ctx).FlowStageBinding.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdateFlowStageBinding(ctx context.Context, id string, input ent.UpdateFlowStageBindingInput) (*ent.FlowStageBinding, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	return ent.FromContext(ctx).FlowStageBinding.UpdateOneID(nid).SetInput(input).Save(ctx)
 }
 
 // DeleteFlowStageBinding is the resolver for the deleteFlowStageBinding field.
-func (r *mutationResolver) DeleteFlowStageBinding(ctx context.Context, id int) (int, error) {
-	return id, ent.FromContext(ctx).FlowStageBinding.DeleteOneID(id).Exec(ctx)
+func (r *mutationResolver) DeleteFlowStageBinding(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, ent.FromContext(ctx).FlowStageBinding.DeleteOneID(nid).Exec(ctx)
 }
 
 // CreatePolicy is the resolver for the createPolicy field.
@@ -105,13 +129,17 @@ func (r *mutationResolver) CreatePolicy(ctx context.Context, input model.CreateP
 }
 
 // UpdatePolicy is the resolver for the updatePolicy field.
-func (r *mutationResolver) UpdatePolicy(ctx context.Context, id int, input model.UpdatePolicyInput) (*ent.PolicyDefinition, error) {
+func (r *mutationResolver) UpdatePolicy(ctx context.Context, id string, input model.UpdatePolicyInput) (*ent.PolicyDefinition, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
 	c := ent.FromContext(ctx)
-	upd := c.PolicyDefinition.UpdateOneID(id).
+	upd := c.PolicyDefinition.UpdateOneID(nid).
 		SetNillableName(input.Name).
 		SetNillableExecutionLogging(input.ExecutionLogging)
 	if input.Config != nil {
-		p, err := c.PolicyDefinition.Get(ctx, id)
+		p, err := c.PolicyDefinition.Get(ctx, nid)
 		if err != nil {
 			return nil, err
 		}
@@ -129,8 +157,12 @@ func (r *mutationResolver) UpdatePolicy(ctx context.Context, id int, input model
 }
 
 // DeletePolicy is the resolver for the deletePolicy field.
-func (r *mutationResolver) DeletePolicy(ctx context.Context, id int) (int, error) {
-	return id, ent.FromContext(ctx).PolicyDefinition.DeleteOneID(id).Exec(ctx)
+func (r *mutationResolver) DeletePolicy(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, ent.FromContext(ctx).PolicyDefinition.DeleteOneID(nid).Exec(ctx)
 }
 
 // CreatePolicyBinding is the resolver for the createPolicyBinding field.
@@ -139,13 +171,21 @@ func (r *mutationResolver) CreatePolicyBinding(ctx context.Context, input ent.Cr
 }
 
 // UpdatePolicyBinding is the resolver for the updatePolicyBinding field.
-func (r *mutationResolver) UpdatePolicyBinding(ctx context.Context, id int, input ent.UpdatePolicyBindingInput) (*ent.PolicyBinding, error) {
-	return ent.FromContext(ctx).PolicyBinding.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdatePolicyBinding(ctx context.Context, id string, input ent.UpdatePolicyBindingInput) (*ent.PolicyBinding, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	return ent.FromContext(ctx).PolicyBinding.UpdateOneID(nid).SetInput(input).Save(ctx)
 }
 
 // DeletePolicyBinding is the resolver for the deletePolicyBinding field.
-func (r *mutationResolver) DeletePolicyBinding(ctx context.Context, id int) (int, error) {
-	return id, ent.FromContext(ctx).PolicyBinding.DeleteOneID(id).Exec(ctx)
+func (r *mutationResolver) DeletePolicyBinding(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, ent.FromContext(ctx).PolicyBinding.DeleteOneID(nid).Exec(ctx)
 }
 
 // CreateUser is the resolver for the createUser field.
@@ -162,13 +202,21 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input ent.CreateUserI
 }
 
 // UpdateUser is the resolver for the updateUser field.
-func (r *mutationResolver) UpdateUser(ctx context.Context, id int, input ent.UpdateUserInput) (*ent.User, error) {
-	return ent.FromContext(ctx).User.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdateUser(ctx context.Context, id string, input ent.UpdateUserInput) (*ent.User, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	return ent.FromContext(ctx).User.UpdateOneID(nid).SetInput(input).Save(ctx)
 }
 
 // SetUserPassword is the resolver for the setUserPassword field.
-func (r *mutationResolver) SetUserPassword(ctx context.Context, id int, password *string) (*ent.User, error) {
-	upd := ent.FromContext(ctx).User.UpdateOneID(id).SetPasswordChangedAt(time.Now())
+func (r *mutationResolver) SetUserPassword(ctx context.Context, id string, password *string) (*ent.User, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	upd := ent.FromContext(ctx).User.UpdateOneID(nid).SetPasswordChangedAt(time.Now())
 	if password == nil {
 		return upd.SetPasswordHash("").Save(ctx)
 	}
@@ -180,8 +228,12 @@ func (r *mutationResolver) SetUserPassword(ctx context.Context, id int, password
 }
 
 // DeleteUser is the resolver for the deleteUser field.
-func (r *mutationResolver) DeleteUser(ctx context.Context, id int) (int, error) {
-	return id, ent.FromContext(ctx).User.DeleteOneID(id).Exec(ctx)
+func (r *mutationResolver) DeleteUser(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, ent.FromContext(ctx).User.DeleteOneID(nid).Exec(ctx)
 }
 
 // CreateGroup is the resolver for the createGroup field.
@@ -190,13 +242,21 @@ func (r *mutationResolver) CreateGroup(ctx context.Context, input ent.CreateGrou
 }
 
 // UpdateGroup is the resolver for the updateGroup field.
-func (r *mutationResolver) UpdateGroup(ctx context.Context, id int, input ent.UpdateGroupInput) (*ent.Group, error) {
-	return ent.FromContext(ctx).Group.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdateGroup(ctx context.Context, id string, input ent.UpdateGroupInput) (*ent.Group, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	return ent.FromContext(ctx).Group.UpdateOneID(nid).SetInput(input).Save(ctx)
 }
 
 // DeleteGroup is the resolver for the deleteGroup field.
-func (r *mutationResolver) DeleteGroup(ctx context.Context, id int) (int, error) {
-	return id, ent.FromContext(ctx).Group.DeleteOneID(id).Exec(ctx)
+func (r *mutationResolver) DeleteGroup(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, ent.FromContext(ctx).Group.DeleteOneID(nid).Exec(ctx)
 }
 
 // CreateToken is the resolver for the createToken field.
@@ -207,7 +267,11 @@ func (r *mutationResolver) CreateToken(ctx context.Context, input model.CreateTo
 	}
 	userID := v.UserID
 	if input.UserID != nil {
-		userID = *input.UserID
+		id, err := parseID(*input.UserID)
+		if err != nil {
+			return nil, err
+		}
+		userID = id
 	}
 	if userID == 0 {
 		return nil, problem.Invalid("user_id", "is required when the caller is not a user")
@@ -227,13 +291,21 @@ func (r *mutationResolver) CreateToken(ctx context.Context, input model.CreateTo
 }
 
 // UpdateToken is the resolver for the updateToken field.
-func (r *mutationResolver) UpdateToken(ctx context.Context, id int, input ent.UpdateTokenInput) (*ent.Token, error) {
-	return ent.FromContext(ctx).Token.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdateToken(ctx context.Context, id string, input ent.UpdateTokenInput) (*ent.Token, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	return ent.FromContext(ctx).Token.UpdateOneID(nid).SetInput(input).Save(ctx)
 }
 
 // DeleteToken is the resolver for the deleteToken field.
-func (r *mutationResolver) DeleteToken(ctx context.Context, id int) (int, error) {
-	return id, ent.FromContext(ctx).Token.DeleteOneID(id).Exec(ctx)
+func (r *mutationResolver) DeleteToken(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, ent.FromContext(ctx).Token.DeleteOneID(nid).Exec(ctx)
 }
 
 // CreateBrand is the resolver for the createBrand field.
@@ -242,13 +314,21 @@ func (r *mutationResolver) CreateBrand(ctx context.Context, input ent.CreateBran
 }
 
 // UpdateBrand is the resolver for the updateBrand field.
-func (r *mutationResolver) UpdateBrand(ctx context.Context, id int, input ent.UpdateBrandInput) (*ent.Brand, error) {
-	return ent.FromContext(ctx).Brand.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdateBrand(ctx context.Context, id string, input ent.UpdateBrandInput) (*ent.Brand, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	return ent.FromContext(ctx).Brand.UpdateOneID(nid).SetInput(input).Save(ctx)
 }
 
 // DeleteBrand is the resolver for the deleteBrand field.
-func (r *mutationResolver) DeleteBrand(ctx context.Context, id int) (int, error) {
-	return id, ent.FromContext(ctx).Brand.DeleteOneID(id).Exec(ctx)
+func (r *mutationResolver) DeleteBrand(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, ent.FromContext(ctx).Brand.DeleteOneID(nid).Exec(ctx)
 }
 
 // Mutation returns MutationResolver implementation.

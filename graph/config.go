@@ -2,7 +2,9 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"strconv"
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/executor"
@@ -85,4 +87,31 @@ func ignoreNotFound[T any](v *T, err error) (*T, error) {
 		return nil, nil //nolint:nilnil // a reference the caller cannot see is null
 	}
 	return v, err
+}
+
+// badIDError is a malformed ID argument; the presenter answers BAD_USER_INPUT.
+type badIDError struct{ id string }
+
+func (e badIDError) Error() string { return fmt.Sprintf("%q is not a valid ID", e.id) }
+
+// parseID reads an ID argument (arguments of type ID arrive as strings).
+func parseID(id string) (int, error) {
+	n, err := strconv.Atoi(id)
+	if err != nil || n <= 0 {
+		return 0, badIDError{id: id}
+	}
+	return n, nil
+}
+
+// parseIDs reads a list of ID arguments.
+func parseIDs(ids []string) ([]int, error) {
+	out := make([]int, len(ids))
+	for i, id := range ids {
+		n, err := parseID(id)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
 }

@@ -9,9 +9,13 @@ import (
 	"context"
 
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
+	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
+	"github.com/gatehouse-id/gatehouse/executor/stages/redirect"
+	"github.com/gatehouse-id/gatehouse/executor/stages/userwrite"
 	"github.com/gatehouse-id/gatehouse/policy"
 )
 
@@ -45,9 +49,33 @@ func (r *policyDefinitionResolver) Config(ctx context.Context, obj *ent.PolicyDe
 	return r.Policies.Decode(obj.Kind, obj.Config)
 }
 
+// ValidationPolicies is the resolver for the validationPolicies field.
+func (r *promptStageResolver) ValidationPolicies(ctx context.Context, obj *prompt.Config) ([]*ent.PolicyDefinition, error) {
+	if len(obj.ValidationPolicyIDs) == 0 {
+		return []*ent.PolicyDefinition{}, nil
+	}
+	return r.client(ctx).PolicyDefinition.Query().
+		Where(policydefinition.IDIn(obj.ValidationPolicyIDs...)).
+		Order(policydefinition.ByName()).
+		All(ctx)
+}
+
+// TargetFlow is the resolver for the targetFlow field.
+func (r *redirectStageResolver) TargetFlow(ctx context.Context, obj *redirect.Config) (*ent.Flow, error) {
+	return optionalFlow(ctx, r.client(ctx), obj.TargetFlowID)
+}
+
 // Config is the resolver for the config field.
 func (r *stageResolver) Config(ctx context.Context, obj *ent.Stage) (executor.StageConfig, error) {
 	return r.Stages.Decode(obj.Kind, obj.Config)
+}
+
+// CreateUsersGroup is the resolver for the createUsersGroup field.
+func (r *userWriteStageResolver) CreateUsersGroup(ctx context.Context, obj *userwrite.Config) (*ent.Group, error) {
+	if obj.CreateUsersGroupID == nil {
+		return nil, nil
+	}
+	return ignoreNotFound(r.client(ctx).Group.Get(ctx, *obj.CreateUsersGroupID))
 }
 
 // IdentificationStage returns IdentificationStageResolver implementation.
@@ -58,7 +86,19 @@ func (r *Resolver) IdentificationStage() IdentificationStageResolver {
 // PasswordStage returns PasswordStageResolver implementation.
 func (r *Resolver) PasswordStage() PasswordStageResolver { return &passwordStageResolver{r} }
 
+// PromptStage returns PromptStageResolver implementation.
+func (r *Resolver) PromptStage() PromptStageResolver { return &promptStageResolver{r} }
+
+// RedirectStage returns RedirectStageResolver implementation.
+func (r *Resolver) RedirectStage() RedirectStageResolver { return &redirectStageResolver{r} }
+
+// UserWriteStage returns UserWriteStageResolver implementation.
+func (r *Resolver) UserWriteStage() UserWriteStageResolver { return &userWriteStageResolver{r} }
+
 type (
 	identificationStageResolver struct{ *Resolver }
 	passwordStageResolver       struct{ *Resolver }
+	promptStageResolver         struct{ *Resolver }
+	redirectStageResolver       struct{ *Resolver }
+	userWriteStageResolver      struct{ *Resolver }
 )

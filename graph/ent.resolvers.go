@@ -13,13 +13,21 @@ import (
 )
 
 // Node is the resolver for the node field.
-func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
-	return r.Client.Noder(ctx, id)
+func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Client.Noder(ctx, nid)
 }
 
 // Nodes is the resolver for the nodes field.
-func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, error) {
-	return r.Client.Noders(ctx, ids)
+func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, error) {
+	nids, err := parseIDs(ids)
+	if err != nil {
+		return nil, err
+	}
+	return r.Client.Noders(ctx, nids)
 }
 
 // Brands is the resolver for the brands field.

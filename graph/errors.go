@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/problem"
 	"github.com/gatehouse-id/gatehouse/requestinfo"
 )
@@ -40,6 +41,8 @@ const (
 	CodeIntrospection     = "INTROSPECTION_DISABLED"
 	CodeInternalError     = "INTERNAL_SERVER_ERROR"
 	CodeCancelled         = "CANCELLED"
+	CodeWrongStage        = "WRONG_STAGE"
+	CodeStaleExecution    = "STALE_EXECUTION"
 	extensionCode         = "code"
 	extensionField        = "field"
 	extensionReferrers    = "referrers"
@@ -119,6 +122,18 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		return constraintError(ctx, entConstr)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return CodeCancelled, "the request was cancelled or timed out", nil
+	case errors.Is(err, executor.ErrFlowNotFound):
+		return CodeNotFound, err.Error(), nil
+	case errors.Is(err, executor.ErrExecutionNotFound):
+		return CodeNotFound, err.Error(), nil
+	case errors.Is(err, executor.ErrWrongStage):
+		return CodeWrongStage, err.Error(), nil
+	case errors.Is(err, executor.ErrStale):
+		return CodeStaleExecution, err.Error(), nil
+	case errors.Is(err, executor.ErrInvalidNext):
+		return CodeBadUserInput, err.Error(), nil
+	case errors.As(err, new(badIDError)):
+		return CodeBadUserInput, err.Error(), nil
 	case isIntrospectionRefusal(ctx):
 		return CodeIntrospection, "introspection is disabled for this caller", nil
 	case isArgumentError(ctx) && errors.As(err, &gqlErr):

@@ -20,13 +20,21 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
-	dummy1 "github.com/gatehouse-id/gatehouse/executor/stages/dummy"
+	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
+	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
+	"github.com/gatehouse-id/gatehouse/executor/stages/redirect"
+	"github.com/gatehouse-id/gatehouse/executor/stages/userlogin"
+	"github.com/gatehouse-id/gatehouse/executor/stages/userlogout"
+	"github.com/gatehouse-id/gatehouse/executor/stages/userwrite"
 	"github.com/gatehouse-id/gatehouse/graph/model"
 	"github.com/gatehouse-id/gatehouse/policy"
-	"github.com/gatehouse-id/gatehouse/policy/dummy"
+	dummy1 "github.com/gatehouse-id/gatehouse/policy/dummy"
+	"github.com/gatehouse-id/gatehouse/policy/expiry"
 	"github.com/gatehouse-id/gatehouse/policy/expression"
+	password1 "github.com/gatehouse-id/gatehouse/policy/password"
+	"github.com/gatehouse-id/gatehouse/policy/reputation"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -41,20 +49,31 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	FlowExecution() FlowExecutionResolver
 	IdentificationStage() IdentificationStageResolver
 	Mutation() MutationResolver
 	PasswordStage() PasswordStageResolver
 	PolicyDefinition() PolicyDefinitionResolver
+	PromptStage() PromptStageResolver
 	Query() QueryResolver
+	RedirectStage() RedirectStageResolver
 	Stage() StageResolver
 	Subscription() SubscriptionResolver
 	User() UserResolver
+	UserWriteStage() UserWriteStageResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AccessDeniedChallenge struct {
+		ErrorMessage func(childComplexity int) int
+		Errors       func(childComplexity int) int
+		FlowInfo     func(childComplexity int) int
+		PendingUser  func(childComplexity int) int
+	}
+
 	Brand struct {
 		Attributes           func(childComplexity int) int
 		BrandingFavicon      func(childComplexity int) int
@@ -94,6 +113,13 @@ type ComplexityRoot struct {
 		DenyMessage func(childComplexity int) int
 	}
 
+	DummyChallenge struct {
+		Errors      func(childComplexity int) int
+		FlowInfo    func(childComplexity int) int
+		Name        func(childComplexity int) int
+		PendingUser func(childComplexity int) int
+	}
+
 	DummyPolicy struct {
 		Result  func(childComplexity int) int
 		WaitMax func(childComplexity int) int
@@ -127,8 +153,18 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ExpiryPolicy struct {
+		Days func(childComplexity int) int
+	}
+
 	ExpressionPolicy struct {
 		Expression func(childComplexity int) int
+	}
+
+	FieldError struct {
+		Code    func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
 	}
 
 	Flow struct {
@@ -158,6 +194,29 @@ type ComplexityRoot struct {
 	FlowEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	FlowErrorChallenge struct {
+		Errors      func(childComplexity int) int
+		FlowInfo    func(childComplexity int) int
+		PendingUser func(childComplexity int) int
+		RequestID   func(childComplexity int) int
+	}
+
+	FlowExecution struct {
+		Challenge    func(childComplexity int) int
+		Completed    func(childComplexity int) int
+		Flow         func(childComplexity int) int
+		ID           func(childComplexity int) int
+		SessionToken func(childComplexity int) int
+	}
+
+	FlowInfo struct {
+		Background  func(childComplexity int) int
+		Designation func(childComplexity int) int
+		Layout      func(childComplexity int) int
+		Slug        func(childComplexity int) int
+		Title       func(childComplexity int) int
 	}
 
 	FlowStageBinding struct {
@@ -211,6 +270,20 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	IdentificationChallenge struct {
+		AllowShowPassword func(childComplexity int) int
+		EnableRememberMe  func(childComplexity int) int
+		EnrollURL         func(childComplexity int) int
+		Errors            func(childComplexity int) int
+		FlowInfo          func(childComplexity int) int
+		PasswordFields    func(childComplexity int) int
+		PasswordlessURL   func(childComplexity int) int
+		PendingUser       func(childComplexity int) int
+		PrimaryAction     func(childComplexity int) int
+		RecoveryURL       func(childComplexity int) int
+		UserFields        func(childComplexity int) int
+	}
+
 	IdentificationStage struct {
 		CaseInsensitiveMatching func(childComplexity int) int
 		EnableRememberMe        func(childComplexity int) int
@@ -224,6 +297,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		CancelFlow             func(childComplexity int, executionID string) int
 		CreateBrand            func(childComplexity int, input ent.CreateBrandInput) int
 		CreateFlow             func(childComplexity int, input ent.CreateFlowInput) int
 		CreateFlowStageBinding func(childComplexity int, input ent.CreateFlowStageBindingInput) int
@@ -233,25 +307,28 @@ type ComplexityRoot struct {
 		CreateStage            func(childComplexity int, input model.CreateStageInput) int
 		CreateToken            func(childComplexity int, input model.CreateTokenInput) int
 		CreateUser             func(childComplexity int, input ent.CreateUserInput, password *string) int
-		DeleteBrand            func(childComplexity int, id int) int
-		DeleteFlow             func(childComplexity int, id int) int
-		DeleteFlowStageBinding func(childComplexity int, id int) int
-		DeleteGroup            func(childComplexity int, id int) int
-		DeletePolicy           func(childComplexity int, id int) int
-		DeletePolicyBinding    func(childComplexity int, id int) int
-		DeleteStage            func(childComplexity int, id int) int
-		DeleteToken            func(childComplexity int, id int) int
-		DeleteUser             func(childComplexity int, id int) int
-		SetUserPassword        func(childComplexity int, id int, password *string) int
-		UpdateBrand            func(childComplexity int, id int, input ent.UpdateBrandInput) int
-		UpdateFlow             func(childComplexity int, id int, input ent.UpdateFlowInput) int
-		UpdateFlowStageBinding func(childComplexity int, id int, input ent.UpdateFlowStageBindingInput) int
-		UpdateGroup            func(childComplexity int, id int, input ent.UpdateGroupInput) int
-		UpdatePolicy           func(childComplexity int, id int, input model.UpdatePolicyInput) int
-		UpdatePolicyBinding    func(childComplexity int, id int, input ent.UpdatePolicyBindingInput) int
-		UpdateStage            func(childComplexity int, id int, input model.UpdateStageInput) int
-		UpdateToken            func(childComplexity int, id int, input ent.UpdateTokenInput) int
-		UpdateUser             func(childComplexity int, id int, input ent.UpdateUserInput) int
+		DeleteBrand            func(childComplexity int, id string) int
+		DeleteFlow             func(childComplexity int, id string) int
+		DeleteFlowStageBinding func(childComplexity int, id string) int
+		DeleteGroup            func(childComplexity int, id string) int
+		DeletePolicy           func(childComplexity int, id string) int
+		DeletePolicyBinding    func(childComplexity int, id string) int
+		DeleteStage            func(childComplexity int, id string) int
+		DeleteToken            func(childComplexity int, id string) int
+		DeleteUser             func(childComplexity int, id string) int
+		RestartFlow            func(childComplexity int, executionID string) int
+		SetUserPassword        func(childComplexity int, id string, password *string) int
+		StartFlow              func(childComplexity int, slug string, query *string) int
+		SubmitChallenge        func(childComplexity int, executionID string, response model.ChallengeResponseInput) int
+		UpdateBrand            func(childComplexity int, id string, input ent.UpdateBrandInput) int
+		UpdateFlow             func(childComplexity int, id string, input ent.UpdateFlowInput) int
+		UpdateFlowStageBinding func(childComplexity int, id string, input ent.UpdateFlowStageBindingInput) int
+		UpdateGroup            func(childComplexity int, id string, input ent.UpdateGroupInput) int
+		UpdatePolicy           func(childComplexity int, id string, input model.UpdatePolicyInput) int
+		UpdatePolicyBinding    func(childComplexity int, id string, input ent.UpdatePolicyBindingInput) int
+		UpdateStage            func(childComplexity int, id string, input model.UpdateStageInput) int
+		UpdateToken            func(childComplexity int, id string, input ent.UpdateTokenInput) int
+		UpdateUser             func(childComplexity int, id string, input ent.UpdateUserInput) int
 	}
 
 	PageInfo struct {
@@ -259,6 +336,27 @@ type ComplexityRoot struct {
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	PasswordChallenge struct {
+		AllowShowPassword func(childComplexity int) int
+		Errors            func(childComplexity int) int
+		FlowInfo          func(childComplexity int) int
+		PendingUser       func(childComplexity int) int
+	}
+
+	PasswordPolicy struct {
+		AmountDigits    func(childComplexity int) int
+		AmountLowercase func(childComplexity int) int
+		AmountSymbols   func(childComplexity int) int
+		AmountUppercase func(childComplexity int) int
+		CheckBlocklist  func(childComplexity int) int
+		CheckZxcvbn     func(childComplexity int) int
+		ErrorMessage    func(childComplexity int) int
+		LengthMin       func(childComplexity int) int
+		PasswordField   func(childComplexity int) int
+		SymbolCharset   func(childComplexity int) int
+		ZxcvbnMinScore  func(childComplexity int) int
 	}
 
 	PasswordStage struct {
@@ -322,20 +420,66 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PromptChallenge struct {
+		Errors      func(childComplexity int) int
+		Fields      func(childComplexity int) int
+		FlowInfo    func(childComplexity int) int
+		PendingUser func(childComplexity int) int
+	}
+
+	PromptField struct {
+		Choices      func(childComplexity int) int
+		FieldKey     func(childComplexity int) int
+		InitialValue func(childComplexity int) int
+		Label        func(childComplexity int) int
+		Order        func(childComplexity int) int
+		Placeholder  func(childComplexity int) int
+		Required     func(childComplexity int) int
+		SubText      func(childComplexity int) int
+		Type         func(childComplexity int) int
+	}
+
+	PromptStage struct {
+		Fields             func(childComplexity int) int
+		ValidationPolicies func(childComplexity int) int
+	}
+
 	Query struct {
 		Brands            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BrandOrder, where *ent.BrandWhereInput) int
 		Events            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
+		FlowExecution     func(childComplexity int, id string) int
 		FlowStageBindings func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FlowStageBindingOrder, where *ent.FlowStageBindingWhereInput) int
 		Flows             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FlowOrder, where *ent.FlowWhereInput) int
 		Groups            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GroupOrder, where *ent.GroupWhereInput) int
-		Node              func(childComplexity int, id int) int
-		Nodes             func(childComplexity int, ids []int) int
+		Node              func(childComplexity int, id string) int
+		Nodes             func(childComplexity int, ids []string) int
 		Policies          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyDefinitionOrder, where *ent.PolicyDefinitionWhereInput) int
 		PolicyBindings    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyBindingOrder, where *ent.PolicyBindingWhereInput) int
 		Stages            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StageOrder, where *ent.StageWhereInput) int
 		Tokens            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TokenOrder, where *ent.TokenWhereInput) int
 		Users             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput) int
 		Viewer            func(childComplexity int) int
+	}
+
+	RedirectChallenge struct {
+		Errors      func(childComplexity int) int
+		ExecutionID func(childComplexity int) int
+		FlowInfo    func(childComplexity int) int
+		PendingUser func(childComplexity int) int
+		To          func(childComplexity int) int
+	}
+
+	RedirectStage struct {
+		KeepContext  func(childComplexity int) int
+		Mode         func(childComplexity int) int
+		TargetFlow   func(childComplexity int) int
+		TargetStatic func(childComplexity int) int
+	}
+
+	ReputationPolicy struct {
+		CheckIP       func(childComplexity int) int
+		CheckUsername func(childComplexity int) int
+		Threshold     func(childComplexity int) int
 	}
 
 	Stage struct {
@@ -360,7 +504,8 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		EventCreated func(childComplexity int, where *ent.EventWhereInput) int
+		EventCreated  func(childComplexity int, where *ent.EventWhereInput) int
+		FlowExecution func(childComplexity int, id string) int
 	}
 
 	Token struct {
@@ -422,6 +567,29 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	UserLoginChallenge struct {
+		Errors      func(childComplexity int) int
+		FlowInfo    func(childComplexity int) int
+		PendingUser func(childComplexity int) int
+	}
+
+	UserLoginStage struct {
+		RememberMeOffset       func(childComplexity int) int
+		SessionDuration        func(childComplexity int) int
+		TerminateOtherSessions func(childComplexity int) int
+	}
+
+	UserLogoutStage struct {
+		NoSettings func(childComplexity int) int
+	}
+
+	UserWriteStage struct {
+		CreateUsersAsInactive func(childComplexity int) int
+		CreateUsersGroup      func(childComplexity int) int
+		UserCreationMode      func(childComplexity int) int
+		UserType              func(childComplexity int) int
+	}
+
 	Viewer struct {
 		AuthMethod  func(childComplexity int) int
 		IsSuperuser func(childComplexity int) int
@@ -433,6 +601,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type FlowExecutionResolver interface {
+	SessionToken(ctx context.Context, obj *executor.View) (*string, error)
+}
 type IdentificationStageResolver interface {
 	PasswordStage(ctx context.Context, obj *identification.Config) (*ent.Stage, error)
 
@@ -442,33 +613,37 @@ type IdentificationStageResolver interface {
 }
 type MutationResolver interface {
 	CreateFlow(ctx context.Context, input ent.CreateFlowInput) (*ent.Flow, error)
-	UpdateFlow(ctx context.Context, id int, input ent.UpdateFlowInput) (*ent.Flow, error)
-	DeleteFlow(ctx context.Context, id int) (int, error)
+	UpdateFlow(ctx context.Context, id string, input ent.UpdateFlowInput) (*ent.Flow, error)
+	DeleteFlow(ctx context.Context, id string) (string, error)
 	CreateStage(ctx context.Context, input model.CreateStageInput) (*ent.Stage, error)
-	UpdateStage(ctx context.Context, id int, input model.UpdateStageInput) (*ent.Stage, error)
-	DeleteStage(ctx context.Context, id int) (int, error)
+	UpdateStage(ctx context.Context, id string, input model.UpdateStageInput) (*ent.Stage, error)
+	DeleteStage(ctx context.Context, id string) (string, error)
 	CreateFlowStageBinding(ctx context.Context, input ent.CreateFlowStageBindingInput) (*ent.FlowStageBinding, error)
-	UpdateFlowStageBinding(ctx context.Context, id int, input ent.UpdateFlowStageBindingInput) (*ent.FlowStageBinding, error)
-	DeleteFlowStageBinding(ctx context.Context, id int) (int, error)
+	UpdateFlowStageBinding(ctx context.Context, id string, input ent.UpdateFlowStageBindingInput) (*ent.FlowStageBinding, error)
+	DeleteFlowStageBinding(ctx context.Context, id string) (string, error)
 	CreatePolicy(ctx context.Context, input model.CreatePolicyInput) (*ent.PolicyDefinition, error)
-	UpdatePolicy(ctx context.Context, id int, input model.UpdatePolicyInput) (*ent.PolicyDefinition, error)
-	DeletePolicy(ctx context.Context, id int) (int, error)
+	UpdatePolicy(ctx context.Context, id string, input model.UpdatePolicyInput) (*ent.PolicyDefinition, error)
+	DeletePolicy(ctx context.Context, id string) (string, error)
 	CreatePolicyBinding(ctx context.Context, input ent.CreatePolicyBindingInput) (*ent.PolicyBinding, error)
-	UpdatePolicyBinding(ctx context.Context, id int, input ent.UpdatePolicyBindingInput) (*ent.PolicyBinding, error)
-	DeletePolicyBinding(ctx context.Context, id int) (int, error)
+	UpdatePolicyBinding(ctx context.Context, id string, input ent.UpdatePolicyBindingInput) (*ent.PolicyBinding, error)
+	DeletePolicyBinding(ctx context.Context, id string) (string, error)
 	CreateUser(ctx context.Context, input ent.CreateUserInput, password *string) (*ent.User, error)
-	UpdateUser(ctx context.Context, id int, input ent.UpdateUserInput) (*ent.User, error)
-	SetUserPassword(ctx context.Context, id int, password *string) (*ent.User, error)
-	DeleteUser(ctx context.Context, id int) (int, error)
+	UpdateUser(ctx context.Context, id string, input ent.UpdateUserInput) (*ent.User, error)
+	SetUserPassword(ctx context.Context, id string, password *string) (*ent.User, error)
+	DeleteUser(ctx context.Context, id string) (string, error)
 	CreateGroup(ctx context.Context, input ent.CreateGroupInput) (*ent.Group, error)
-	UpdateGroup(ctx context.Context, id int, input ent.UpdateGroupInput) (*ent.Group, error)
-	DeleteGroup(ctx context.Context, id int) (int, error)
+	UpdateGroup(ctx context.Context, id string, input ent.UpdateGroupInput) (*ent.Group, error)
+	DeleteGroup(ctx context.Context, id string) (string, error)
 	CreateToken(ctx context.Context, input model.CreateTokenInput) (*model.TokenCreated, error)
-	UpdateToken(ctx context.Context, id int, input ent.UpdateTokenInput) (*ent.Token, error)
-	DeleteToken(ctx context.Context, id int) (int, error)
+	UpdateToken(ctx context.Context, id string, input ent.UpdateTokenInput) (*ent.Token, error)
+	DeleteToken(ctx context.Context, id string) (string, error)
 	CreateBrand(ctx context.Context, input ent.CreateBrandInput) (*ent.Brand, error)
-	UpdateBrand(ctx context.Context, id int, input ent.UpdateBrandInput) (*ent.Brand, error)
-	DeleteBrand(ctx context.Context, id int) (int, error)
+	UpdateBrand(ctx context.Context, id string, input ent.UpdateBrandInput) (*ent.Brand, error)
+	DeleteBrand(ctx context.Context, id string) (string, error)
+	StartFlow(ctx context.Context, slug string, query *string) (*executor.View, error)
+	SubmitChallenge(ctx context.Context, executionID string, response model.ChallengeResponseInput) (*executor.View, error)
+	RestartFlow(ctx context.Context, executionID string) (*executor.View, error)
+	CancelFlow(ctx context.Context, executionID string) (bool, error)
 }
 type PasswordStageResolver interface {
 	ConfigureFlow(ctx context.Context, obj *password.Config) (*ent.Flow, error)
@@ -476,9 +651,12 @@ type PasswordStageResolver interface {
 type PolicyDefinitionResolver interface {
 	Config(ctx context.Context, obj *ent.PolicyDefinition) (policy.Config, error)
 }
+type PromptStageResolver interface {
+	ValidationPolicies(ctx context.Context, obj *prompt.Config) ([]*ent.PolicyDefinition, error)
+}
 type QueryResolver interface {
-	Node(ctx context.Context, id int) (ent.Noder, error)
-	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
+	Node(ctx context.Context, id string) (ent.Noder, error)
+	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
 	Brands(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BrandOrder, where *ent.BrandWhereInput) (*ent.BrandConnection, error)
 	Events(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) (*ent.EventConnection, error)
 	Flows(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FlowOrder, where *ent.FlowWhereInput) (*ent.FlowConnection, error)
@@ -489,16 +667,24 @@ type QueryResolver interface {
 	Stages(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StageOrder, where *ent.StageWhereInput) (*ent.StageConnection, error)
 	Tokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TokenOrder, where *ent.TokenWhereInput) (*ent.TokenConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
+	FlowExecution(ctx context.Context, id string) (*executor.View, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
+}
+type RedirectStageResolver interface {
+	TargetFlow(ctx context.Context, obj *redirect.Config) (*ent.Flow, error)
 }
 type StageResolver interface {
 	Config(ctx context.Context, obj *ent.Stage) (executor.StageConfig, error)
 }
 type SubscriptionResolver interface {
 	EventCreated(ctx context.Context, where *ent.EventWhereInput) (<-chan *ent.Event, error)
+	FlowExecution(ctx context.Context, id string) (<-chan *executor.View, error)
 }
 type UserResolver interface {
 	IsSuperuser(ctx context.Context, obj *ent.User) (bool, error)
+}
+type UserWriteStageResolver interface {
+	CreateUsersGroup(ctx context.Context, obj *userwrite.Config) (*ent.Group, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -518,6 +704,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AccessDeniedChallenge.errorMessage":
+		if e.ComplexityRoot.AccessDeniedChallenge.ErrorMessage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessDeniedChallenge.ErrorMessage(childComplexity), true
+	case "AccessDeniedChallenge.errors":
+		if e.ComplexityRoot.AccessDeniedChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessDeniedChallenge.Errors(childComplexity), true
+	case "AccessDeniedChallenge.flowInfo":
+		if e.ComplexityRoot.AccessDeniedChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessDeniedChallenge.FlowInfo(childComplexity), true
+	case "AccessDeniedChallenge.pendingUser":
+		if e.ComplexityRoot.AccessDeniedChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessDeniedChallenge.PendingUser(childComplexity), true
 
 	case "Brand.attributes":
 		if e.ComplexityRoot.Brand.Attributes == nil {
@@ -685,6 +896,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DenyStage.DenyMessage(childComplexity), true
 
+	case "DummyChallenge.errors":
+		if e.ComplexityRoot.DummyChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DummyChallenge.Errors(childComplexity), true
+	case "DummyChallenge.flowInfo":
+		if e.ComplexityRoot.DummyChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DummyChallenge.FlowInfo(childComplexity), true
+	case "DummyChallenge.name":
+		if e.ComplexityRoot.DummyChallenge.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DummyChallenge.Name(childComplexity), true
+	case "DummyChallenge.pendingUser":
+		if e.ComplexityRoot.DummyChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DummyChallenge.PendingUser(childComplexity), true
+
 	case "DummyPolicy.result":
 		if e.ComplexityRoot.DummyPolicy.Result == nil {
 			break
@@ -798,12 +1034,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
 
+	case "ExpiryPolicy.days":
+		if e.ComplexityRoot.ExpiryPolicy.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpiryPolicy.Days(childComplexity), true
+
 	case "ExpressionPolicy.expression":
 		if e.ComplexityRoot.ExpressionPolicy.Expression == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ExpressionPolicy.Expression(childComplexity), true
+
+	case "FieldError.code":
+		if e.ComplexityRoot.FieldError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldError.Code(childComplexity), true
+	case "FieldError.field":
+		if e.ComplexityRoot.FieldError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldError.Field(childComplexity), true
+	case "FieldError.message":
+		if e.ComplexityRoot.FieldError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldError.Message(childComplexity), true
 
 	case "Flow.authentication":
 		if e.ComplexityRoot.Flow.Authentication == nil {
@@ -937,6 +1199,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FlowEdge.Node(childComplexity), true
+
+	case "FlowErrorChallenge.errors":
+		if e.ComplexityRoot.FlowErrorChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowErrorChallenge.Errors(childComplexity), true
+	case "FlowErrorChallenge.flowInfo":
+		if e.ComplexityRoot.FlowErrorChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowErrorChallenge.FlowInfo(childComplexity), true
+	case "FlowErrorChallenge.pendingUser":
+		if e.ComplexityRoot.FlowErrorChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowErrorChallenge.PendingUser(childComplexity), true
+	case "FlowErrorChallenge.requestId":
+		if e.ComplexityRoot.FlowErrorChallenge.RequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowErrorChallenge.RequestID(childComplexity), true
+
+	case "FlowExecution.challenge":
+		if e.ComplexityRoot.FlowExecution.Challenge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowExecution.Challenge(childComplexity), true
+	case "FlowExecution.completed":
+		if e.ComplexityRoot.FlowExecution.Completed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowExecution.Completed(childComplexity), true
+	case "FlowExecution.flow":
+		if e.ComplexityRoot.FlowExecution.Flow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowExecution.Flow(childComplexity), true
+	case "FlowExecution.id":
+		if e.ComplexityRoot.FlowExecution.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowExecution.ID(childComplexity), true
+	case "FlowExecution.sessionToken":
+		if e.ComplexityRoot.FlowExecution.SessionToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowExecution.SessionToken(childComplexity), true
+
+	case "FlowInfo.background":
+		if e.ComplexityRoot.FlowInfo.Background == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowInfo.Background(childComplexity), true
+	case "FlowInfo.designation":
+		if e.ComplexityRoot.FlowInfo.Designation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowInfo.Designation(childComplexity), true
+	case "FlowInfo.layout":
+		if e.ComplexityRoot.FlowInfo.Layout == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowInfo.Layout(childComplexity), true
+	case "FlowInfo.slug":
+		if e.ComplexityRoot.FlowInfo.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowInfo.Slug(childComplexity), true
+	case "FlowInfo.title":
+		if e.ComplexityRoot.FlowInfo.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowInfo.Title(childComplexity), true
 
 	case "FlowStageBinding.createdAt":
 		if e.ComplexityRoot.FlowStageBinding.CreatedAt == nil {
@@ -1157,6 +1506,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GroupEdge.Node(childComplexity), true
 
+	case "IdentificationChallenge.allowShowPassword":
+		if e.ComplexityRoot.IdentificationChallenge.AllowShowPassword == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentificationChallenge.AllowShowPassword(childComplexity), true
+	case "IdentificationChallenge.enableRememberMe":
+		if e.ComplexityRoot.IdentificationChallenge.EnableRememberMe == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentificationChallenge.EnableRememberMe(childComplexity), true
+	case "IdentificationChallenge.enrollUrl":
+		if e.ComplexityRoot.IdentificationChallenge.EnrollURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentificationChallenge.EnrollURL(childComplexity), true
+	case "IdentificationChallenge.errors":
+		if e.ComplexityRoot.IdentificationChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentificationChallenge.Errors(childComplexity), true
+	case "IdentificationChallenge.flowInfo":
+		if e.ComplexityRoot.IdentificationChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentificationChallenge.FlowInfo(childComplexity), true
+	case "IdentificationChallenge.passwordFields":
+		if e.ComplexityRoot.IdentificationChallenge.PasswordFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentificationChallenge.PasswordFields(childComplexity), true
+	case "IdentificationChallenge.passwordlessUrl":
+		if e.ComplexityRoot.IdentificationChallenge.PasswordlessURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentificationChallenge.PasswordlessURL(childComplexity), true
+	case "IdentificationChallenge.pendingUser":
+		if e.ComplexityRoot.IdentificationChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentificationChallenge.PendingUser(childComplexity), true
+	case "IdentificationChallenge.primaryAction":
+		if e.ComplexityRoot.IdentificationChallenge.PrimaryAction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentificationChallenge.PrimaryAction(childComplexity), true
+	case "IdentificationChallenge.recoveryUrl":
+		if e.ComplexityRoot.IdentificationChallenge.RecoveryURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentificationChallenge.RecoveryURL(childComplexity), true
+	case "IdentificationChallenge.userFields":
+		if e.ComplexityRoot.IdentificationChallenge.UserFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentificationChallenge.UserFields(childComplexity), true
+
 	case "IdentificationStage.caseInsensitiveMatching":
 		if e.ComplexityRoot.IdentificationStage.CaseInsensitiveMatching == nil {
 			break
@@ -1212,6 +1628,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IdentificationStage.UserFields(childComplexity), true
 
+	case "Mutation.cancelFlow":
+		if e.ComplexityRoot.Mutation.CancelFlow == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelFlow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelFlow(childComplexity, args["executionId"].(string)), true
 	case "Mutation.createBrand":
 		if e.ComplexityRoot.Mutation.CreateBrand == nil {
 			break
@@ -1321,7 +1748,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteBrand(childComplexity, args["id"].(int)), true
+		return e.ComplexityRoot.Mutation.DeleteBrand(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteFlow":
 		if e.ComplexityRoot.Mutation.DeleteFlow == nil {
 			break
@@ -1332,7 +1759,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteFlow(childComplexity, args["id"].(int)), true
+		return e.ComplexityRoot.Mutation.DeleteFlow(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteFlowStageBinding":
 		if e.ComplexityRoot.Mutation.DeleteFlowStageBinding == nil {
 			break
@@ -1343,7 +1770,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteFlowStageBinding(childComplexity, args["id"].(int)), true
+		return e.ComplexityRoot.Mutation.DeleteFlowStageBinding(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteGroup":
 		if e.ComplexityRoot.Mutation.DeleteGroup == nil {
 			break
@@ -1354,7 +1781,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteGroup(childComplexity, args["id"].(int)), true
+		return e.ComplexityRoot.Mutation.DeleteGroup(childComplexity, args["id"].(string)), true
 	case "Mutation.deletePolicy":
 		if e.ComplexityRoot.Mutation.DeletePolicy == nil {
 			break
@@ -1365,7 +1792,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeletePolicy(childComplexity, args["id"].(int)), true
+		return e.ComplexityRoot.Mutation.DeletePolicy(childComplexity, args["id"].(string)), true
 	case "Mutation.deletePolicyBinding":
 		if e.ComplexityRoot.Mutation.DeletePolicyBinding == nil {
 			break
@@ -1376,7 +1803,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeletePolicyBinding(childComplexity, args["id"].(int)), true
+		return e.ComplexityRoot.Mutation.DeletePolicyBinding(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteStage":
 		if e.ComplexityRoot.Mutation.DeleteStage == nil {
 			break
@@ -1387,7 +1814,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteStage(childComplexity, args["id"].(int)), true
+		return e.ComplexityRoot.Mutation.DeleteStage(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteToken":
 		if e.ComplexityRoot.Mutation.DeleteToken == nil {
 			break
@@ -1398,7 +1825,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteToken(childComplexity, args["id"].(int)), true
+		return e.ComplexityRoot.Mutation.DeleteToken(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteUser":
 		if e.ComplexityRoot.Mutation.DeleteUser == nil {
 			break
@@ -1409,7 +1836,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteUser(childComplexity, args["id"].(int)), true
+		return e.ComplexityRoot.Mutation.DeleteUser(childComplexity, args["id"].(string)), true
+	case "Mutation.restartFlow":
+		if e.ComplexityRoot.Mutation.RestartFlow == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_restartFlow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RestartFlow(childComplexity, args["executionId"].(string)), true
 	case "Mutation.setUserPassword":
 		if e.ComplexityRoot.Mutation.SetUserPassword == nil {
 			break
@@ -1420,7 +1858,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SetUserPassword(childComplexity, args["id"].(int), args["password"].(*string)), true
+		return e.ComplexityRoot.Mutation.SetUserPassword(childComplexity, args["id"].(string), args["password"].(*string)), true
+	case "Mutation.startFlow":
+		if e.ComplexityRoot.Mutation.StartFlow == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startFlow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartFlow(childComplexity, args["slug"].(string), args["query"].(*string)), true
+	case "Mutation.submitChallenge":
+		if e.ComplexityRoot.Mutation.SubmitChallenge == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitChallenge_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitChallenge(childComplexity, args["executionId"].(string), args["response"].(model.ChallengeResponseInput)), true
 	case "Mutation.updateBrand":
 		if e.ComplexityRoot.Mutation.UpdateBrand == nil {
 			break
@@ -1431,7 +1891,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateBrand(childComplexity, args["id"].(int), args["input"].(ent.UpdateBrandInput)), true
+		return e.ComplexityRoot.Mutation.UpdateBrand(childComplexity, args["id"].(string), args["input"].(ent.UpdateBrandInput)), true
 	case "Mutation.updateFlow":
 		if e.ComplexityRoot.Mutation.UpdateFlow == nil {
 			break
@@ -1442,7 +1902,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateFlow(childComplexity, args["id"].(int), args["input"].(ent.UpdateFlowInput)), true
+		return e.ComplexityRoot.Mutation.UpdateFlow(childComplexity, args["id"].(string), args["input"].(ent.UpdateFlowInput)), true
 	case "Mutation.updateFlowStageBinding":
 		if e.ComplexityRoot.Mutation.UpdateFlowStageBinding == nil {
 			break
@@ -1453,7 +1913,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateFlowStageBinding(childComplexity, args["id"].(int), args["input"].(ent.UpdateFlowStageBindingInput)), true
+		return e.ComplexityRoot.Mutation.UpdateFlowStageBinding(childComplexity, args["id"].(string), args["input"].(ent.UpdateFlowStageBindingInput)), true
 	case "Mutation.updateGroup":
 		if e.ComplexityRoot.Mutation.UpdateGroup == nil {
 			break
@@ -1464,7 +1924,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateGroup(childComplexity, args["id"].(int), args["input"].(ent.UpdateGroupInput)), true
+		return e.ComplexityRoot.Mutation.UpdateGroup(childComplexity, args["id"].(string), args["input"].(ent.UpdateGroupInput)), true
 	case "Mutation.updatePolicy":
 		if e.ComplexityRoot.Mutation.UpdatePolicy == nil {
 			break
@@ -1475,7 +1935,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdatePolicy(childComplexity, args["id"].(int), args["input"].(model.UpdatePolicyInput)), true
+		return e.ComplexityRoot.Mutation.UpdatePolicy(childComplexity, args["id"].(string), args["input"].(model.UpdatePolicyInput)), true
 	case "Mutation.updatePolicyBinding":
 		if e.ComplexityRoot.Mutation.UpdatePolicyBinding == nil {
 			break
@@ -1486,7 +1946,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdatePolicyBinding(childComplexity, args["id"].(int), args["input"].(ent.UpdatePolicyBindingInput)), true
+		return e.ComplexityRoot.Mutation.UpdatePolicyBinding(childComplexity, args["id"].(string), args["input"].(ent.UpdatePolicyBindingInput)), true
 	case "Mutation.updateStage":
 		if e.ComplexityRoot.Mutation.UpdateStage == nil {
 			break
@@ -1497,7 +1957,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateStage(childComplexity, args["id"].(int), args["input"].(model.UpdateStageInput)), true
+		return e.ComplexityRoot.Mutation.UpdateStage(childComplexity, args["id"].(string), args["input"].(model.UpdateStageInput)), true
 	case "Mutation.updateToken":
 		if e.ComplexityRoot.Mutation.UpdateToken == nil {
 			break
@@ -1508,7 +1968,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateToken(childComplexity, args["id"].(int), args["input"].(ent.UpdateTokenInput)), true
+		return e.ComplexityRoot.Mutation.UpdateToken(childComplexity, args["id"].(string), args["input"].(ent.UpdateTokenInput)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -1519,7 +1979,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["id"].(int), args["input"].(ent.UpdateUserInput)), true
+		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["id"].(string), args["input"].(ent.UpdateUserInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1545,6 +2005,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "PasswordChallenge.allowShowPassword":
+		if e.ComplexityRoot.PasswordChallenge.AllowShowPassword == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordChallenge.AllowShowPassword(childComplexity), true
+	case "PasswordChallenge.errors":
+		if e.ComplexityRoot.PasswordChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordChallenge.Errors(childComplexity), true
+	case "PasswordChallenge.flowInfo":
+		if e.ComplexityRoot.PasswordChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordChallenge.FlowInfo(childComplexity), true
+	case "PasswordChallenge.pendingUser":
+		if e.ComplexityRoot.PasswordChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordChallenge.PendingUser(childComplexity), true
+
+	case "PasswordPolicy.amountDigits":
+		if e.ComplexityRoot.PasswordPolicy.AmountDigits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordPolicy.AmountDigits(childComplexity), true
+	case "PasswordPolicy.amountLowercase":
+		if e.ComplexityRoot.PasswordPolicy.AmountLowercase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordPolicy.AmountLowercase(childComplexity), true
+	case "PasswordPolicy.amountSymbols":
+		if e.ComplexityRoot.PasswordPolicy.AmountSymbols == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordPolicy.AmountSymbols(childComplexity), true
+	case "PasswordPolicy.amountUppercase":
+		if e.ComplexityRoot.PasswordPolicy.AmountUppercase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordPolicy.AmountUppercase(childComplexity), true
+	case "PasswordPolicy.checkBlocklist":
+		if e.ComplexityRoot.PasswordPolicy.CheckBlocklist == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordPolicy.CheckBlocklist(childComplexity), true
+	case "PasswordPolicy.checkZxcvbn":
+		if e.ComplexityRoot.PasswordPolicy.CheckZxcvbn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordPolicy.CheckZxcvbn(childComplexity), true
+	case "PasswordPolicy.errorMessage":
+		if e.ComplexityRoot.PasswordPolicy.ErrorMessage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordPolicy.ErrorMessage(childComplexity), true
+	case "PasswordPolicy.lengthMin":
+		if e.ComplexityRoot.PasswordPolicy.LengthMin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordPolicy.LengthMin(childComplexity), true
+	case "PasswordPolicy.passwordField":
+		if e.ComplexityRoot.PasswordPolicy.PasswordField == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordPolicy.PasswordField(childComplexity), true
+	case "PasswordPolicy.symbolCharset":
+		if e.ComplexityRoot.PasswordPolicy.SymbolCharset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordPolicy.SymbolCharset(childComplexity), true
+	case "PasswordPolicy.zxcvbnMinScore":
+		if e.ComplexityRoot.PasswordPolicy.ZxcvbnMinScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordPolicy.ZxcvbnMinScore(childComplexity), true
 
 	case "PasswordStage.allowShowPassword":
 		if e.ComplexityRoot.PasswordStage.AllowShowPassword == nil {
@@ -1798,6 +2350,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PolicyDefinitionEdge.Node(childComplexity), true
 
+	case "PromptChallenge.errors":
+		if e.ComplexityRoot.PromptChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptChallenge.Errors(childComplexity), true
+	case "PromptChallenge.fields":
+		if e.ComplexityRoot.PromptChallenge.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptChallenge.Fields(childComplexity), true
+	case "PromptChallenge.flowInfo":
+		if e.ComplexityRoot.PromptChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptChallenge.FlowInfo(childComplexity), true
+	case "PromptChallenge.pendingUser":
+		if e.ComplexityRoot.PromptChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptChallenge.PendingUser(childComplexity), true
+
+	case "PromptField.choices":
+		if e.ComplexityRoot.PromptField.Choices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptField.Choices(childComplexity), true
+	case "PromptField.fieldKey":
+		if e.ComplexityRoot.PromptField.FieldKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptField.FieldKey(childComplexity), true
+	case "PromptField.initialValue":
+		if e.ComplexityRoot.PromptField.InitialValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptField.InitialValue(childComplexity), true
+	case "PromptField.label":
+		if e.ComplexityRoot.PromptField.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptField.Label(childComplexity), true
+	case "PromptField.order":
+		if e.ComplexityRoot.PromptField.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptField.Order(childComplexity), true
+	case "PromptField.placeholder":
+		if e.ComplexityRoot.PromptField.Placeholder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptField.Placeholder(childComplexity), true
+	case "PromptField.required":
+		if e.ComplexityRoot.PromptField.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptField.Required(childComplexity), true
+	case "PromptField.subText":
+		if e.ComplexityRoot.PromptField.SubText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptField.SubText(childComplexity), true
+	case "PromptField.type":
+		if e.ComplexityRoot.PromptField.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptField.Type(childComplexity), true
+
+	case "PromptStage.fields":
+		if e.ComplexityRoot.PromptStage.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptStage.Fields(childComplexity), true
+	case "PromptStage.validationPolicies":
+		if e.ComplexityRoot.PromptStage.ValidationPolicies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromptStage.ValidationPolicies(childComplexity), true
+
 	case "Query.brands":
 		if e.ComplexityRoot.Query.Brands == nil {
 			break
@@ -1820,6 +2465,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Events(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.EventOrder), args["where"].(*ent.EventWhereInput)), true
+	case "Query.flowExecution":
+		if e.ComplexityRoot.Query.FlowExecution == nil {
+			break
+		}
+
+		args, err := ec.field_Query_flowExecution_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FlowExecution(childComplexity, args["id"].(string)), true
 	case "Query.flowStageBindings":
 		if e.ComplexityRoot.Query.FlowStageBindings == nil {
 			break
@@ -1864,7 +2520,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(int)), true
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
 	case "Query.nodes":
 		if e.ComplexityRoot.Query.Nodes == nil {
 			break
@@ -1875,7 +2531,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]int)), true
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
 	case "Query.policies":
 		if e.ComplexityRoot.Query.Policies == nil {
 			break
@@ -1937,6 +2593,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "RedirectChallenge.errors":
+		if e.ComplexityRoot.RedirectChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RedirectChallenge.Errors(childComplexity), true
+	case "RedirectChallenge.executionId":
+		if e.ComplexityRoot.RedirectChallenge.ExecutionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RedirectChallenge.ExecutionID(childComplexity), true
+	case "RedirectChallenge.flowInfo":
+		if e.ComplexityRoot.RedirectChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RedirectChallenge.FlowInfo(childComplexity), true
+	case "RedirectChallenge.pendingUser":
+		if e.ComplexityRoot.RedirectChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RedirectChallenge.PendingUser(childComplexity), true
+	case "RedirectChallenge.to":
+		if e.ComplexityRoot.RedirectChallenge.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RedirectChallenge.To(childComplexity), true
+
+	case "RedirectStage.keepContext":
+		if e.ComplexityRoot.RedirectStage.KeepContext == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RedirectStage.KeepContext(childComplexity), true
+	case "RedirectStage.mode":
+		if e.ComplexityRoot.RedirectStage.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RedirectStage.Mode(childComplexity), true
+	case "RedirectStage.targetFlow":
+		if e.ComplexityRoot.RedirectStage.TargetFlow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RedirectStage.TargetFlow(childComplexity), true
+	case "RedirectStage.targetStatic":
+		if e.ComplexityRoot.RedirectStage.TargetStatic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RedirectStage.TargetStatic(childComplexity), true
+
+	case "ReputationPolicy.checkIp":
+		if e.ComplexityRoot.ReputationPolicy.CheckIP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReputationPolicy.CheckIP(childComplexity), true
+	case "ReputationPolicy.checkUsername":
+		if e.ComplexityRoot.ReputationPolicy.CheckUsername == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReputationPolicy.CheckUsername(childComplexity), true
+	case "ReputationPolicy.threshold":
+		if e.ComplexityRoot.ReputationPolicy.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReputationPolicy.Threshold(childComplexity), true
 
 	case "Stage.bindings":
 		if e.ComplexityRoot.Stage.Bindings == nil {
@@ -2029,6 +2760,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.EventCreated(childComplexity, args["where"].(*ent.EventWhereInput)), true
+	case "Subscription.flowExecution":
+		if e.ComplexityRoot.Subscription.FlowExecution == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_flowExecution_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.FlowExecution(childComplexity, args["id"].(string)), true
 
 	case "Token.createdAt":
 		if e.ComplexityRoot.Token.CreatedAt == nil {
@@ -2275,6 +3017,76 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserEdge.Node(childComplexity), true
 
+	case "UserLoginChallenge.errors":
+		if e.ComplexityRoot.UserLoginChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserLoginChallenge.Errors(childComplexity), true
+	case "UserLoginChallenge.flowInfo":
+		if e.ComplexityRoot.UserLoginChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserLoginChallenge.FlowInfo(childComplexity), true
+	case "UserLoginChallenge.pendingUser":
+		if e.ComplexityRoot.UserLoginChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserLoginChallenge.PendingUser(childComplexity), true
+
+	case "UserLoginStage.rememberMeOffset":
+		if e.ComplexityRoot.UserLoginStage.RememberMeOffset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserLoginStage.RememberMeOffset(childComplexity), true
+	case "UserLoginStage.sessionDuration":
+		if e.ComplexityRoot.UserLoginStage.SessionDuration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserLoginStage.SessionDuration(childComplexity), true
+	case "UserLoginStage.terminateOtherSessions":
+		if e.ComplexityRoot.UserLoginStage.TerminateOtherSessions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserLoginStage.TerminateOtherSessions(childComplexity), true
+
+	case "UserLogoutStage.noSettings":
+		if e.ComplexityRoot.UserLogoutStage.NoSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserLogoutStage.NoSettings(childComplexity), true
+
+	case "UserWriteStage.createUsersAsInactive":
+		if e.ComplexityRoot.UserWriteStage.CreateUsersAsInactive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserWriteStage.CreateUsersAsInactive(childComplexity), true
+	case "UserWriteStage.createUsersGroup":
+		if e.ComplexityRoot.UserWriteStage.CreateUsersGroup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserWriteStage.CreateUsersGroup(childComplexity), true
+	case "UserWriteStage.userCreationMode":
+		if e.ComplexityRoot.UserWriteStage.UserCreationMode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserWriteStage.UserCreationMode(childComplexity), true
+	case "UserWriteStage.userType":
+		if e.ComplexityRoot.UserWriteStage.UserType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserWriteStage.UserType(childComplexity), true
+
 	case "Viewer.authMethod":
 		if e.ComplexityRoot.Viewer.AuthMethod == nil {
 			break
@@ -2305,6 +3117,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("BrandOrder", ec.unmarshalInputBrandOrder),
 			graphql.NewInputUnmarshaler("BrandWhereInput", ec.unmarshalInputBrandWhereInput),
+			graphql.NewInputUnmarshaler("ChallengeResponseInput", ec.unmarshalInputChallengeResponseInput),
 			graphql.NewInputUnmarshaler("CreateBrandInput", ec.unmarshalInputCreateBrandInput),
 			graphql.NewInputUnmarshaler("CreateFlowInput", ec.unmarshalInputCreateFlowInput),
 			graphql.NewInputUnmarshaler("CreateFlowStageBindingInput", ec.unmarshalInputCreateFlowStageBindingInput),
@@ -2316,9 +3129,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("DenyStageInput", ec.unmarshalInputDenyStageInput),
 			graphql.NewInputUnmarshaler("DummyPolicyInput", ec.unmarshalInputDummyPolicyInput),
+			graphql.NewInputUnmarshaler("DummyResponseInput", ec.unmarshalInputDummyResponseInput),
 			graphql.NewInputUnmarshaler("DummyStageInput", ec.unmarshalInputDummyStageInput),
 			graphql.NewInputUnmarshaler("EventOrder", ec.unmarshalInputEventOrder),
 			graphql.NewInputUnmarshaler("EventWhereInput", ec.unmarshalInputEventWhereInput),
+			graphql.NewInputUnmarshaler("ExpiryPolicyInput", ec.unmarshalInputExpiryPolicyInput),
 			graphql.NewInputUnmarshaler("ExpressionPolicyInput", ec.unmarshalInputExpressionPolicyInput),
 			graphql.NewInputUnmarshaler("FlowOrder", ec.unmarshalInputFlowOrder),
 			graphql.NewInputUnmarshaler("FlowStageBindingOrder", ec.unmarshalInputFlowStageBindingOrder),
@@ -2326,13 +3141,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FlowWhereInput", ec.unmarshalInputFlowWhereInput),
 			graphql.NewInputUnmarshaler("GroupOrder", ec.unmarshalInputGroupOrder),
 			graphql.NewInputUnmarshaler("GroupWhereInput", ec.unmarshalInputGroupWhereInput),
+			graphql.NewInputUnmarshaler("IdentificationResponseInput", ec.unmarshalInputIdentificationResponseInput),
 			graphql.NewInputUnmarshaler("IdentificationStageInput", ec.unmarshalInputIdentificationStageInput),
+			graphql.NewInputUnmarshaler("PasswordPolicyInput", ec.unmarshalInputPasswordPolicyInput),
+			graphql.NewInputUnmarshaler("PasswordResponseInput", ec.unmarshalInputPasswordResponseInput),
 			graphql.NewInputUnmarshaler("PasswordStageInput", ec.unmarshalInputPasswordStageInput),
 			graphql.NewInputUnmarshaler("PolicyBindingOrder", ec.unmarshalInputPolicyBindingOrder),
 			graphql.NewInputUnmarshaler("PolicyBindingWhereInput", ec.unmarshalInputPolicyBindingWhereInput),
 			graphql.NewInputUnmarshaler("PolicyConfigInput", ec.unmarshalInputPolicyConfigInput),
 			graphql.NewInputUnmarshaler("PolicyDefinitionOrder", ec.unmarshalInputPolicyDefinitionOrder),
 			graphql.NewInputUnmarshaler("PolicyDefinitionWhereInput", ec.unmarshalInputPolicyDefinitionWhereInput),
+			graphql.NewInputUnmarshaler("PromptFieldInput", ec.unmarshalInputPromptFieldInput),
+			graphql.NewInputUnmarshaler("PromptResponseInput", ec.unmarshalInputPromptResponseInput),
+			graphql.NewInputUnmarshaler("PromptStageInput", ec.unmarshalInputPromptStageInput),
+			graphql.NewInputUnmarshaler("RedirectStageInput", ec.unmarshalInputRedirectStageInput),
+			graphql.NewInputUnmarshaler("ReputationPolicyInput", ec.unmarshalInputReputationPolicyInput),
 			graphql.NewInputUnmarshaler("StageConfigInput", ec.unmarshalInputStageConfigInput),
 			graphql.NewInputUnmarshaler("StageOrder", ec.unmarshalInputStageOrder),
 			graphql.NewInputUnmarshaler("StageWhereInput", ec.unmarshalInputStageWhereInput),
@@ -2347,8 +3170,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateStageInput", ec.unmarshalInputUpdateStageInput),
 			graphql.NewInputUnmarshaler("UpdateTokenInput", ec.unmarshalInputUpdateTokenInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
+			graphql.NewInputUnmarshaler("UserLoginResponseInput", ec.unmarshalInputUserLoginResponseInput),
+			graphql.NewInputUnmarshaler("UserLoginStageInput", ec.unmarshalInputUserLoginStageInput),
+			graphql.NewInputUnmarshaler("UserLogoutStageInput", ec.unmarshalInputUserLogoutStageInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserWhereInput", ec.unmarshalInputUserWhereInput),
+			graphql.NewInputUnmarshaler("UserWriteStageInput", ec.unmarshalInputUserWriteStageInput),
 		)
 	}
 	first := true
@@ -2441,7 +3268,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/config.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/viewer.graphqls"
+//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/config.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/viewer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2458,6 +3285,7 @@ var sources = []*ast.Source{
 	{Name: "schema/config.graphqls", Input: sourceData("schema/config.graphqls"), BuiltIn: false},
 	{Name: "schema/enums.graphqls", Input: sourceData("schema/enums.graphqls"), BuiltIn: false},
 	{Name: "schema/event.graphqls", Input: sourceData("schema/event.graphqls"), BuiltIn: false},
+	{Name: "schema/flow.graphqls", Input: sourceData("schema/flow.graphqls"), BuiltIn: false},
 	{Name: "schema/viewer.graphqls", Input: sourceData("schema/viewer.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2582,6 +3410,18 @@ func (ec *executionContext) childFields_EventEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type EventEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_FieldError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_FieldError_field(ctx, field)
+	case "message":
+		return ec.fieldContext_FieldError_message(ctx, field)
+	case "code":
+		return ec.fieldContext_FieldError_code(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FieldError", field.Name)
+}
+
 func (ec *executionContext) childFields_Flow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2638,6 +3478,38 @@ func (ec *executionContext) childFields_FlowEdge(ctx context.Context, field grap
 		return ec.fieldContext_FlowEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FlowEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FlowExecution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FlowExecution_id(ctx, field)
+	case "completed":
+		return ec.fieldContext_FlowExecution_completed(ctx, field)
+	case "flow":
+		return ec.fieldContext_FlowExecution_flow(ctx, field)
+	case "challenge":
+		return ec.fieldContext_FlowExecution_challenge(ctx, field)
+	case "sessionToken":
+		return ec.fieldContext_FlowExecution_sessionToken(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FlowExecution", field.Name)
+}
+
+func (ec *executionContext) childFields_FlowInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "slug":
+		return ec.fieldContext_FlowInfo_slug(ctx, field)
+	case "title":
+		return ec.fieldContext_FlowInfo_title(ctx, field)
+	case "designation":
+		return ec.fieldContext_FlowInfo_designation(ctx, field)
+	case "layout":
+		return ec.fieldContext_FlowInfo_layout(ctx, field)
+	case "background":
+		return ec.fieldContext_FlowInfo_background(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FlowInfo", field.Name)
 }
 
 func (ec *executionContext) childFields_FlowStageBinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2862,6 +3734,30 @@ func (ec *executionContext) childFields_PolicyDefinitionEdge(ctx context.Context
 		return ec.fieldContext_PolicyDefinitionEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PolicyDefinitionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PromptField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fieldKey":
+		return ec.fieldContext_PromptField_fieldKey(ctx, field)
+	case "label":
+		return ec.fieldContext_PromptField_label(ctx, field)
+	case "type":
+		return ec.fieldContext_PromptField_type(ctx, field)
+	case "required":
+		return ec.fieldContext_PromptField_required(ctx, field)
+	case "placeholder":
+		return ec.fieldContext_PromptField_placeholder(ctx, field)
+	case "initialValue":
+		return ec.fieldContext_PromptField_initialValue(ctx, field)
+	case "order":
+		return ec.fieldContext_PromptField_order(ctx, field)
+	case "subText":
+		return ec.fieldContext_PromptField_subText(ctx, field)
+	case "choices":
+		return ec.fieldContext_PromptField_choices(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PromptField", field.Name)
 }
 
 func (ec *executionContext) childFields_Stage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3422,6 +4318,20 @@ func (ec *executionContext) field_Group_users_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelFlow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "executionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["executionId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createBrand_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3560,8 +4470,8 @@ func (ec *executionContext) field_Mutation_deleteBrand_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3574,8 +4484,8 @@ func (ec *executionContext) field_Mutation_deleteFlowStageBinding_args(ctx conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3588,8 +4498,8 @@ func (ec *executionContext) field_Mutation_deleteFlow_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3602,8 +4512,8 @@ func (ec *executionContext) field_Mutation_deleteGroup_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3616,8 +4526,8 @@ func (ec *executionContext) field_Mutation_deletePolicyBinding_args(ctx context.
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3630,8 +4540,8 @@ func (ec *executionContext) field_Mutation_deletePolicy_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3644,8 +4554,8 @@ func (ec *executionContext) field_Mutation_deleteStage_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3658,8 +4568,8 @@ func (ec *executionContext) field_Mutation_deleteToken_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3672,8 +4582,8 @@ func (ec *executionContext) field_Mutation_deleteUser_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3682,12 +4592,26 @@ func (ec *executionContext) field_Mutation_deleteUser_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_restartFlow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "executionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["executionId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setUserPassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3704,12 +4628,56 @@ func (ec *executionContext) field_Mutation_setUserPassword_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_startFlow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "slug",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["slug"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitChallenge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "executionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["executionId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "response",
+		func(ctx context.Context, v any) (model.ChallengeResponseInput, error) {
+			return ec.unmarshalNChallengeResponseInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐChallengeResponseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["response"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateBrand_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3730,8 +4698,8 @@ func (ec *executionContext) field_Mutation_updateFlowStageBinding_args(ctx conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3752,8 +4720,8 @@ func (ec *executionContext) field_Mutation_updateFlow_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3774,8 +4742,8 @@ func (ec *executionContext) field_Mutation_updateGroup_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3796,8 +4764,8 @@ func (ec *executionContext) field_Mutation_updatePolicyBinding_args(ctx context.
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3818,8 +4786,8 @@ func (ec *executionContext) field_Mutation_updatePolicy_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3840,8 +4808,8 @@ func (ec *executionContext) field_Mutation_updateStage_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3862,8 +4830,8 @@ func (ec *executionContext) field_Mutation_updateToken_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3884,8 +4852,8 @@ func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4078,6 +5046,20 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_flowExecution_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_flowStageBindings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4244,8 +5226,8 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4258,8 +5240,8 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
-		func(ctx context.Context, v any) ([]int, error) {
-			return ec.unmarshalNID2ᚕintᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4606,6 +5588,20 @@ func (ec *executionContext) field_Subscription_eventCreated_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_flowExecution_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_User_policyBindings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4787,6 +5783,116 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AccessDeniedChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *executor.AccessDeniedChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessDeniedChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessDeniedChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessDeniedChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessDeniedChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *executor.AccessDeniedChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessDeniedChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessDeniedChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessDeniedChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessDeniedChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *executor.AccessDeniedChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessDeniedChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessDeniedChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessDeniedChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessDeniedChallenge_errorMessage(ctx context.Context, field graphql.CollectedField, obj *executor.AccessDeniedChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessDeniedChallenge_errorMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorMessage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessDeniedChallenge_errorMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessDeniedChallenge", field, false, false, "String")
+}
 
 func (ec *executionContext) _Brand_id(ctx context.Context, field graphql.CollectedField, obj *ent.Brand) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -5490,7 +6596,117 @@ func (ec *executionContext) fieldContext_DenyStage_denyMessage(_ context.Context
 	return graphql.NewScalarFieldContext("DenyStage", field, false, false, "String")
 }
 
-func (ec *executionContext) _DummyPolicy_result(ctx context.Context, field graphql.CollectedField, obj *dummy.Config) (ret graphql.Marshaler) {
+func (ec *executionContext) _DummyChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *dummy.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DummyChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DummyChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DummyChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DummyChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *dummy.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DummyChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DummyChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DummyChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DummyChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *dummy.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DummyChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DummyChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DummyChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _DummyChallenge_name(ctx context.Context, field graphql.CollectedField, obj *dummy.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DummyChallenge_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DummyChallenge_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DummyChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _DummyPolicy_result(ctx context.Context, field graphql.CollectedField, obj *dummy1.Config) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5513,7 +6729,7 @@ func (ec *executionContext) fieldContext_DummyPolicy_result(_ context.Context, f
 	return graphql.NewScalarFieldContext("DummyPolicy", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _DummyPolicy_waitMin(ctx context.Context, field graphql.CollectedField, obj *dummy.Config) (ret graphql.Marshaler) {
+func (ec *executionContext) _DummyPolicy_waitMin(ctx context.Context, field graphql.CollectedField, obj *dummy1.Config) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5536,7 +6752,7 @@ func (ec *executionContext) fieldContext_DummyPolicy_waitMin(_ context.Context, 
 	return graphql.NewScalarFieldContext("DummyPolicy", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DummyPolicy_waitMax(ctx context.Context, field graphql.CollectedField, obj *dummy.Config) (ret graphql.Marshaler) {
+func (ec *executionContext) _DummyPolicy_waitMax(ctx context.Context, field graphql.CollectedField, obj *dummy1.Config) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5559,7 +6775,7 @@ func (ec *executionContext) fieldContext_DummyPolicy_waitMax(_ context.Context, 
 	return graphql.NewScalarFieldContext("DummyPolicy", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DummyStage_throwError(ctx context.Context, field graphql.CollectedField, obj *dummy1.Config) (ret graphql.Marshaler) {
+func (ec *executionContext) _DummyStage_throwError(ctx context.Context, field graphql.CollectedField, obj *dummy.Config) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5931,6 +7147,29 @@ func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("EventEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ExpiryPolicy_days(ctx context.Context, field graphql.CollectedField, obj *expiry.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpiryPolicy_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpiryPolicy_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpiryPolicy", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ExpressionPolicy_expression(ctx context.Context, field graphql.CollectedField, obj *expression.Config) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5952,6 +7191,75 @@ func (ec *executionContext) _ExpressionPolicy_expression(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_ExpressionPolicy_expression(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExpressionPolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldError_field(ctx context.Context, field graphql.CollectedField, obj *executor.FieldError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldError", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldError_message(ctx context.Context, field graphql.CollectedField, obj *executor.FieldError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldError", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldError_code(ctx context.Context, field graphql.CollectedField, obj *executor.FieldError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldError", field, false, false, "String")
 }
 
 func (ec *executionContext) _Flow_id(ctx context.Context, field graphql.CollectedField, obj *ent.Flow) (ret graphql.Marshaler) {
@@ -6481,6 +7789,355 @@ func (ec *executionContext) _FlowEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_FlowEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FlowEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _FlowErrorChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *executor.FlowErrorChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowErrorChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowErrorChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FlowErrorChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FlowErrorChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *executor.FlowErrorChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowErrorChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowErrorChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FlowErrorChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FlowErrorChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *executor.FlowErrorChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowErrorChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FlowErrorChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowErrorChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _FlowErrorChallenge_requestId(ctx context.Context, field graphql.CollectedField, obj *executor.FlowErrorChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowErrorChallenge_requestId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowErrorChallenge_requestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowErrorChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _FlowExecution_id(ctx context.Context, field graphql.CollectedField, obj *executor.View) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowExecution_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowExecution_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowExecution", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FlowExecution_completed(ctx context.Context, field graphql.CollectedField, obj *executor.View) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowExecution_completed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Completed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowExecution_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowExecution", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FlowExecution_flow(ctx context.Context, field graphql.CollectedField, obj *executor.View) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowExecution_flow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Flow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowExecution_flow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FlowExecution",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FlowExecution_challenge(ctx context.Context, field graphql.CollectedField, obj *executor.View) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowExecution_challenge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Challenge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.Challenge) graphql.Marshaler {
+			return ec.marshalNChallenge2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐChallenge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowExecution_challenge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowExecution", field, false, false, "Challenge")
+}
+
+func (ec *executionContext) _FlowExecution_sessionToken(ctx context.Context, field graphql.CollectedField, obj *executor.View) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowExecution_sessionToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FlowExecution().SessionToken(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FlowExecution_sessionToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowExecution", field, true, true, "String")
+}
+
+func (ec *executionContext) _FlowInfo_slug(ctx context.Context, field graphql.CollectedField, obj *executor.FlowInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowInfo_slug(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slug, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowInfo_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _FlowInfo_title(ctx context.Context, field graphql.CollectedField, obj *executor.FlowInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowInfo_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowInfo_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _FlowInfo_designation(ctx context.Context, field graphql.CollectedField, obj *executor.FlowInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowInfo_designation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Designation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.FlowDesignation) graphql.Marshaler {
+			return ec.marshalNFlowDesignation2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐFlowDesignation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowInfo_designation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowInfo", field, false, false, "FlowDesignation")
+}
+
+func (ec *executionContext) _FlowInfo_layout(ctx context.Context, field graphql.CollectedField, obj *executor.FlowInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowInfo_layout(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Layout, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.FlowLayout) graphql.Marshaler {
+			return ec.marshalNFlowLayout2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐFlowLayout(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowInfo_layout(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowInfo", field, false, false, "FlowLayout")
+}
+
+func (ec *executionContext) _FlowInfo_background(ctx context.Context, field graphql.CollectedField, obj *executor.FlowInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowInfo_background(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Background, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowInfo_background(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _FlowStageBinding_id(ctx context.Context, field graphql.CollectedField, obj *ent.FlowStageBinding) (ret graphql.Marshaler) {
@@ -7395,6 +9052,277 @@ func (ec *executionContext) fieldContext_GroupEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("GroupEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _IdentificationChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *identification.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentificationChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentificationChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdentificationChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdentificationChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *identification.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentificationChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentificationChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdentificationChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdentificationChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *identification.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentificationChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdentificationChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentificationChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdentificationChallenge_userFields(ctx context.Context, field graphql.CollectedField, obj *identification.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentificationChallenge_userFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserFields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []identification.UserField) graphql.Marshaler {
+			return ec.marshalNIdentificationUserField2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋidentificationᚐUserFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentificationChallenge_userFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentificationChallenge", field, false, false, "IdentificationUserField")
+}
+
+func (ec *executionContext) _IdentificationChallenge_passwordFields(ctx context.Context, field graphql.CollectedField, obj *identification.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentificationChallenge_passwordFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PasswordFields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentificationChallenge_passwordFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentificationChallenge", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IdentificationChallenge_allowShowPassword(ctx context.Context, field graphql.CollectedField, obj *identification.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentificationChallenge_allowShowPassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllowShowPassword, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentificationChallenge_allowShowPassword(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentificationChallenge", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IdentificationChallenge_enrollUrl(ctx context.Context, field graphql.CollectedField, obj *identification.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentificationChallenge_enrollUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnrollURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentificationChallenge_enrollUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentificationChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdentificationChallenge_recoveryUrl(ctx context.Context, field graphql.CollectedField, obj *identification.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentificationChallenge_recoveryUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecoveryURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentificationChallenge_recoveryUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentificationChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdentificationChallenge_passwordlessUrl(ctx context.Context, field graphql.CollectedField, obj *identification.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentificationChallenge_passwordlessUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PasswordlessURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentificationChallenge_passwordlessUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentificationChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdentificationChallenge_primaryAction(ctx context.Context, field graphql.CollectedField, obj *identification.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentificationChallenge_primaryAction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PrimaryAction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentificationChallenge_primaryAction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentificationChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdentificationChallenge_enableRememberMe(ctx context.Context, field graphql.CollectedField, obj *identification.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentificationChallenge_enableRememberMe(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnableRememberMe, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentificationChallenge_enableRememberMe(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentificationChallenge", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _IdentificationStage_userFields(ctx context.Context, field graphql.CollectedField, obj *identification.Config) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7692,7 +9620,7 @@ func (ec *executionContext) _Mutation_updateFlow(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateFlow(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateFlowInput))
+			return ec.Resolvers.Mutation().UpdateFlow(ctx, fc.Args["id"].(string), fc.Args["input"].(ent.UpdateFlowInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Flow) graphql.Marshaler {
@@ -7736,11 +9664,11 @@ func (ec *executionContext) _Mutation_deleteFlow(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteFlow(ctx, fc.Args["id"].(int))
+			return ec.Resolvers.Mutation().DeleteFlow(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7824,7 +9752,7 @@ func (ec *executionContext) _Mutation_updateStage(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateStage(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdateStageInput))
+			return ec.Resolvers.Mutation().UpdateStage(ctx, fc.Args["id"].(string), fc.Args["input"].(model.UpdateStageInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Stage) graphql.Marshaler {
@@ -7868,11 +9796,11 @@ func (ec *executionContext) _Mutation_deleteStage(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteStage(ctx, fc.Args["id"].(int))
+			return ec.Resolvers.Mutation().DeleteStage(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7956,7 +9884,7 @@ func (ec *executionContext) _Mutation_updateFlowStageBinding(ctx context.Context
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateFlowStageBinding(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateFlowStageBindingInput))
+			return ec.Resolvers.Mutation().UpdateFlowStageBinding(ctx, fc.Args["id"].(string), fc.Args["input"].(ent.UpdateFlowStageBindingInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.FlowStageBinding) graphql.Marshaler {
@@ -8000,11 +9928,11 @@ func (ec *executionContext) _Mutation_deleteFlowStageBinding(ctx context.Context
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteFlowStageBinding(ctx, fc.Args["id"].(int))
+			return ec.Resolvers.Mutation().DeleteFlowStageBinding(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8088,7 +10016,7 @@ func (ec *executionContext) _Mutation_updatePolicy(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdatePolicy(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdatePolicyInput))
+			return ec.Resolvers.Mutation().UpdatePolicy(ctx, fc.Args["id"].(string), fc.Args["input"].(model.UpdatePolicyInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PolicyDefinition) graphql.Marshaler {
@@ -8132,11 +10060,11 @@ func (ec *executionContext) _Mutation_deletePolicy(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeletePolicy(ctx, fc.Args["id"].(int))
+			return ec.Resolvers.Mutation().DeletePolicy(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8220,7 +10148,7 @@ func (ec *executionContext) _Mutation_updatePolicyBinding(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdatePolicyBinding(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdatePolicyBindingInput))
+			return ec.Resolvers.Mutation().UpdatePolicyBinding(ctx, fc.Args["id"].(string), fc.Args["input"].(ent.UpdatePolicyBindingInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PolicyBinding) graphql.Marshaler {
@@ -8264,11 +10192,11 @@ func (ec *executionContext) _Mutation_deletePolicyBinding(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeletePolicyBinding(ctx, fc.Args["id"].(int))
+			return ec.Resolvers.Mutation().DeletePolicyBinding(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8352,7 +10280,7 @@ func (ec *executionContext) _Mutation_updateUser(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateUser(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateUserInput))
+			return ec.Resolvers.Mutation().UpdateUser(ctx, fc.Args["id"].(string), fc.Args["input"].(ent.UpdateUserInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
@@ -8396,7 +10324,7 @@ func (ec *executionContext) _Mutation_setUserPassword(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SetUserPassword(ctx, fc.Args["id"].(int), fc.Args["password"].(*string))
+			return ec.Resolvers.Mutation().SetUserPassword(ctx, fc.Args["id"].(string), fc.Args["password"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
@@ -8440,11 +10368,11 @@ func (ec *executionContext) _Mutation_deleteUser(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteUser(ctx, fc.Args["id"].(int))
+			return ec.Resolvers.Mutation().DeleteUser(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8528,7 +10456,7 @@ func (ec *executionContext) _Mutation_updateGroup(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateGroup(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateGroupInput))
+			return ec.Resolvers.Mutation().UpdateGroup(ctx, fc.Args["id"].(string), fc.Args["input"].(ent.UpdateGroupInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Group) graphql.Marshaler {
@@ -8572,11 +10500,11 @@ func (ec *executionContext) _Mutation_deleteGroup(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteGroup(ctx, fc.Args["id"].(int))
+			return ec.Resolvers.Mutation().DeleteGroup(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8660,7 +10588,7 @@ func (ec *executionContext) _Mutation_updateToken(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateToken(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateTokenInput))
+			return ec.Resolvers.Mutation().UpdateToken(ctx, fc.Args["id"].(string), fc.Args["input"].(ent.UpdateTokenInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Token) graphql.Marshaler {
@@ -8704,11 +10632,11 @@ func (ec *executionContext) _Mutation_deleteToken(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteToken(ctx, fc.Args["id"].(int))
+			return ec.Resolvers.Mutation().DeleteToken(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8792,7 +10720,7 @@ func (ec *executionContext) _Mutation_updateBrand(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateBrand(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateBrandInput))
+			return ec.Resolvers.Mutation().UpdateBrand(ctx, fc.Args["id"].(string), fc.Args["input"].(ent.UpdateBrandInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Brand) graphql.Marshaler {
@@ -8836,11 +10764,11 @@ func (ec *executionContext) _Mutation_deleteBrand(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteBrand(ctx, fc.Args["id"].(int))
+			return ec.Resolvers.Mutation().DeleteBrand(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8864,6 +10792,182 @@ func (ec *executionContext) fieldContext_Mutation_deleteBrand(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteBrand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startFlow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startFlow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartFlow(ctx, fc.Args["slug"].(string), fc.Args["query"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *executor.View) graphql.Marshaler {
+			return ec.marshalNFlowExecution2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startFlow(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowExecution(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startFlow_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitChallenge(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitChallenge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitChallenge(ctx, fc.Args["executionId"].(string), fc.Args["response"].(model.ChallengeResponseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *executor.View) graphql.Marshaler {
+			return ec.marshalNFlowExecution2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitChallenge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowExecution(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitChallenge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_restartFlow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_restartFlow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RestartFlow(ctx, fc.Args["executionId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *executor.View) graphql.Marshaler {
+			return ec.marshalNFlowExecution2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_restartFlow(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowExecution(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_restartFlow_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelFlow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelFlow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelFlow(ctx, fc.Args["executionId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelFlow(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelFlow_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8960,6 +11064,369 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PasswordChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *password.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PasswordChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PasswordChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *password.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PasswordChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PasswordChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *password.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PasswordChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PasswordChallenge_allowShowPassword(ctx context.Context, field graphql.CollectedField, obj *password.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordChallenge_allowShowPassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllowShowPassword, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordChallenge_allowShowPassword(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PasswordChallenge", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PasswordPolicy_passwordField(ctx context.Context, field graphql.CollectedField, obj *password1.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordPolicy_passwordField(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PasswordField, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordPolicy_passwordField(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PasswordPolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _PasswordPolicy_lengthMin(ctx context.Context, field graphql.CollectedField, obj *password1.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordPolicy_lengthMin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LengthMin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordPolicy_lengthMin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PasswordPolicy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PasswordPolicy_amountDigits(ctx context.Context, field graphql.CollectedField, obj *password1.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordPolicy_amountDigits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountDigits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordPolicy_amountDigits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PasswordPolicy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PasswordPolicy_amountUppercase(ctx context.Context, field graphql.CollectedField, obj *password1.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordPolicy_amountUppercase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountUppercase, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordPolicy_amountUppercase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PasswordPolicy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PasswordPolicy_amountLowercase(ctx context.Context, field graphql.CollectedField, obj *password1.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordPolicy_amountLowercase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountLowercase, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordPolicy_amountLowercase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PasswordPolicy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PasswordPolicy_amountSymbols(ctx context.Context, field graphql.CollectedField, obj *password1.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordPolicy_amountSymbols(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountSymbols, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordPolicy_amountSymbols(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PasswordPolicy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PasswordPolicy_symbolCharset(ctx context.Context, field graphql.CollectedField, obj *password1.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordPolicy_symbolCharset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SymbolCharset, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordPolicy_symbolCharset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PasswordPolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _PasswordPolicy_checkBlocklist(ctx context.Context, field graphql.CollectedField, obj *password1.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordPolicy_checkBlocklist(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckBlocklist, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordPolicy_checkBlocklist(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PasswordPolicy", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PasswordPolicy_checkZxcvbn(ctx context.Context, field graphql.CollectedField, obj *password1.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordPolicy_checkZxcvbn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckZxcvbn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordPolicy_checkZxcvbn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PasswordPolicy", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PasswordPolicy_zxcvbnMinScore(ctx context.Context, field graphql.CollectedField, obj *password1.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordPolicy_zxcvbnMinScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ZxcvbnMinScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordPolicy_zxcvbnMinScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PasswordPolicy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PasswordPolicy_errorMessage(ctx context.Context, field graphql.CollectedField, obj *password1.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordPolicy_errorMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorMessage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordPolicy_errorMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PasswordPolicy", field, false, false, "String")
 }
 
 func (ec *executionContext) _PasswordStage_backends(ctx context.Context, field graphql.CollectedField, obj *password.Config) (ret graphql.Marshaler) {
@@ -10011,6 +12478,396 @@ func (ec *executionContext) fieldContext_PolicyDefinitionEdge_cursor(_ context.C
 	return graphql.NewScalarFieldContext("PolicyDefinitionEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PromptChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *prompt.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromptChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromptChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromptChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *prompt.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromptChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromptChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromptChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *prompt.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PromptChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromptChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PromptChallenge_fields(ctx context.Context, field graphql.CollectedField, obj *prompt.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptChallenge_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []prompt.Field) graphql.Marshaler {
+			return ec.marshalNPromptField2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromptChallenge_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromptChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromptField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromptField_fieldKey(ctx context.Context, field graphql.CollectedField, obj *prompt.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptField_fieldKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FieldKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromptField_fieldKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromptField", field, false, false, "String")
+}
+
+func (ec *executionContext) _PromptField_label(ctx context.Context, field graphql.CollectedField, obj *prompt.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptField_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromptField_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromptField", field, false, false, "String")
+}
+
+func (ec *executionContext) _PromptField_type(ctx context.Context, field graphql.CollectedField, obj *prompt.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptField_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v prompt.FieldType) graphql.Marshaler {
+			return ec.marshalNPromptFieldType2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐFieldType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromptField_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromptField", field, false, false, "PromptFieldType")
+}
+
+func (ec *executionContext) _PromptField_required(ctx context.Context, field graphql.CollectedField, obj *prompt.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptField_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromptField_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromptField", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PromptField_placeholder(ctx context.Context, field graphql.CollectedField, obj *prompt.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptField_placeholder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Placeholder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromptField_placeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromptField", field, false, false, "String")
+}
+
+func (ec *executionContext) _PromptField_initialValue(ctx context.Context, field graphql.CollectedField, obj *prompt.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptField_initialValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InitialValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromptField_initialValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromptField", field, false, false, "String")
+}
+
+func (ec *executionContext) _PromptField_order(ctx context.Context, field graphql.CollectedField, obj *prompt.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptField_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromptField_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromptField", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PromptField_subText(ctx context.Context, field graphql.CollectedField, obj *prompt.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptField_subText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromptField_subText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromptField", field, false, false, "String")
+}
+
+func (ec *executionContext) _PromptField_choices(ctx context.Context, field graphql.CollectedField, obj *prompt.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptField_choices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Choices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PromptField_choices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromptField", field, false, false, "String")
+}
+
+func (ec *executionContext) _PromptStage_fields(ctx context.Context, field graphql.CollectedField, obj *prompt.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptStage_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []prompt.Field) graphql.Marshaler {
+			return ec.marshalNPromptField2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromptStage_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromptStage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromptField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromptStage_validationPolicies(ctx context.Context, field graphql.CollectedField, obj *prompt.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromptStage_validationPolicies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PromptStage().ValidationPolicies(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PolicyDefinition) graphql.Marshaler {
+			return ec.marshalNPolicyDefinition2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐPolicyDefinitionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromptStage_validationPolicies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromptStage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyDefinition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10021,7 +12878,7 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(int))
+			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
@@ -10065,7 +12922,7 @@ func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]int))
+			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
@@ -10539,6 +13396,50 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_flowExecution(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_flowExecution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FlowExecution(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *executor.View) graphql.Marshaler {
+			return ec.marshalOFlowExecution2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐView(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_flowExecution(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowExecution(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_flowExecution_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10645,6 +13546,309 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RedirectChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *executor.RedirectChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RedirectChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RedirectChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RedirectChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RedirectChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *executor.RedirectChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RedirectChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RedirectChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RedirectChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RedirectChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *executor.RedirectChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RedirectChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RedirectChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RedirectChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RedirectChallenge_to(ctx context.Context, field graphql.CollectedField, obj *executor.RedirectChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RedirectChallenge_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RedirectChallenge_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RedirectChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RedirectChallenge_executionId(ctx context.Context, field graphql.CollectedField, obj *executor.RedirectChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RedirectChallenge_executionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExecutionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RedirectChallenge_executionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RedirectChallenge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RedirectStage_mode(ctx context.Context, field graphql.CollectedField, obj *redirect.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RedirectStage_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v redirect.Mode) graphql.Marshaler {
+			return ec.marshalNRedirectMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋredirectᚐMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RedirectStage_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RedirectStage", field, false, false, "RedirectMode")
+}
+
+func (ec *executionContext) _RedirectStage_targetStatic(ctx context.Context, field graphql.CollectedField, obj *redirect.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RedirectStage_targetStatic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetStatic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RedirectStage_targetStatic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RedirectStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _RedirectStage_targetFlow(ctx context.Context, field graphql.CollectedField, obj *redirect.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RedirectStage_targetFlow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RedirectStage().TargetFlow(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Flow) graphql.Marshaler {
+			return ec.marshalOFlow2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐFlow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RedirectStage_targetFlow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RedirectStage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Flow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RedirectStage_keepContext(ctx context.Context, field graphql.CollectedField, obj *redirect.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RedirectStage_keepContext(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeepContext, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RedirectStage_keepContext(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RedirectStage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ReputationPolicy_checkIp(ctx context.Context, field graphql.CollectedField, obj *reputation.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReputationPolicy_checkIp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckIP, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReputationPolicy_checkIp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReputationPolicy", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ReputationPolicy_checkUsername(ctx context.Context, field graphql.CollectedField, obj *reputation.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReputationPolicy_checkUsername(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckUsername, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReputationPolicy_checkUsername(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReputationPolicy", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ReputationPolicy_threshold(ctx context.Context, field graphql.CollectedField, obj *reputation.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReputationPolicy_threshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Threshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReputationPolicy_threshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReputationPolicy", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Stage_id(ctx context.Context, field graphql.CollectedField, obj *ent.Stage) (ret graphql.Marshaler) {
@@ -11009,6 +14213,50 @@ func (ec *executionContext) fieldContext_Subscription_eventCreated(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_eventCreated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_flowExecution(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_flowExecution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().FlowExecution(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *executor.View) graphql.Marshaler {
+			return ec.marshalNFlowExecution2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_flowExecution(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowExecution(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_flowExecution_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12010,6 +15258,286 @@ func (ec *executionContext) _UserEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _UserLoginChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *userlogin.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserLoginChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserLoginChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UserLoginChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UserLoginChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *userlogin.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserLoginChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserLoginChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UserLoginChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UserLoginChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *userlogin.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserLoginChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UserLoginChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserLoginChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _UserLoginStage_sessionDuration(ctx context.Context, field graphql.CollectedField, obj *userlogin.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserLoginStage_sessionDuration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SessionDuration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserLoginStage_sessionDuration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserLoginStage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UserLoginStage_rememberMeOffset(ctx context.Context, field graphql.CollectedField, obj *userlogin.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserLoginStage_rememberMeOffset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RememberMeOffset, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserLoginStage_rememberMeOffset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserLoginStage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UserLoginStage_terminateOtherSessions(ctx context.Context, field graphql.CollectedField, obj *userlogin.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserLoginStage_terminateOtherSessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TerminateOtherSessions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserLoginStage_terminateOtherSessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserLoginStage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UserLogoutStage_noSettings(ctx context.Context, field graphql.CollectedField, obj *userlogout.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserLogoutStage_noSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoSettings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserLogoutStage_noSettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserLogoutStage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UserWriteStage_userCreationMode(ctx context.Context, field graphql.CollectedField, obj *userwrite.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserWriteStage_userCreationMode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserCreationMode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v userwrite.CreationMode) graphql.Marshaler {
+			return ec.marshalNUserCreationMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserwriteᚐCreationMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserWriteStage_userCreationMode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserWriteStage", field, false, false, "UserCreationMode")
+}
+
+func (ec *executionContext) _UserWriteStage_createUsersAsInactive(ctx context.Context, field graphql.CollectedField, obj *userwrite.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserWriteStage_createUsersAsInactive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreateUsersAsInactive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserWriteStage_createUsersAsInactive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserWriteStage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UserWriteStage_createUsersGroup(ctx context.Context, field graphql.CollectedField, obj *userwrite.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserWriteStage_createUsersGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UserWriteStage().CreateUsersGroup(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Group) graphql.Marshaler {
+			return ec.marshalOGroup2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐGroup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UserWriteStage_createUsersGroup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UserWriteStage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UserWriteStage_userType(ctx context.Context, field graphql.CollectedField, obj *userwrite.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserWriteStage_userType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.UserType) graphql.Marshaler {
+			return ec.marshalNUserType2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐUserType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserWriteStage_userType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserWriteStage", field, false, false, "UserType")
 }
 
 func (ec *executionContext) _Viewer_user(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
@@ -14154,6 +17682,76 @@ func UnmarshalBrandWhereInput(ctx context.Context, raw any) (ent.BrandWhereInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Context, obj any) (model.ChallengeResponseInput, error) {
+	var it model.ChallengeResponseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"identification", "password", "prompt", "userLogin", "dummy"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "identification":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identification"))
+			data, err := ec.unmarshalOIdentificationResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋidentificationᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Identification = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOPasswordResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpasswordᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "prompt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prompt"))
+			data, err := ec.unmarshalOPromptResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Prompt = data
+		case "userLogin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userLogin"))
+			data, err := ec.unmarshalOUserLoginResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserloginᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserLogin = data
+		case "dummy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dummy"))
+			data, err := ec.unmarshalODummyResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdummyᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dummy = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChallengeResponseInput unmarshals raw into the ChallengeResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChallengeResponseInput(ctx context.Context, raw any) (model.ChallengeResponseInput, error) {
+	var out model.ChallengeResponseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChallengeResponseInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateBrandInput(ctx context.Context, obj any) (ent.CreateBrandInput, error) {
 	var it ent.CreateBrandInput
 	if obj == nil {
@@ -14804,7 +18402,7 @@ func (ec *executionContext) unmarshalInputCreateTokenInput(ctx context.Context, 
 			it.Description = data
 		case "userID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14970,8 +18568,8 @@ func UnmarshalDenyStageInput(ctx context.Context, raw any) (deny.Config, error) 
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDummyPolicyInput(ctx context.Context, obj any) (dummy.Config, error) {
-	var it dummy.Config
+func (ec *executionContext) unmarshalInputDummyPolicyInput(ctx context.Context, obj any) (dummy1.Config, error) {
+	var it dummy1.Config
 	if obj == nil {
 		return it, nil
 	}
@@ -15030,14 +18628,60 @@ func (ec *executionContext) unmarshalInputDummyPolicyInput(ctx context.Context, 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDummyPolicyInput(ctx context.Context, raw any) (dummy.Config, error) {
-	var out dummy.Config
+func UnmarshalDummyPolicyInput(ctx context.Context, raw any) (dummy1.Config, error) {
+	var out dummy1.Config
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DummyPolicyInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDummyStageInput(ctx context.Context, obj any) (dummy1.Config, error) {
-	var it dummy1.Config
+func (ec *executionContext) unmarshalInputDummyResponseInput(ctx context.Context, obj any) (dummy.Response, error) {
+	var it dummy.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["continue"]; !present {
+		asMap["continue"] = true
+	}
+
+	fieldsInOrder := [...]string{"continue"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "continue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("continue"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Continue = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDummyResponseInput unmarshals raw into the DummyResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDummyResponseInput(ctx context.Context, raw any) (dummy.Response, error) {
+	var out dummy.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DummyResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDummyStageInput(ctx context.Context, obj any) (dummy.Config, error) {
+	var it dummy.Config
 	if obj == nil {
 		return it, nil
 	}
@@ -15076,8 +18720,8 @@ func (ec *executionContext) unmarshalInputDummyStageInput(ctx context.Context, o
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDummyStageInput(ctx context.Context, raw any) (dummy1.Config, error) {
-	var out dummy1.Config
+func UnmarshalDummyStageInput(ctx context.Context, raw any) (dummy.Config, error) {
+	var out dummy.Config
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DummyStageInput", raw, &out)
 	return out, err
 }
@@ -15727,6 +19371,52 @@ func (ec *executionContext) unmarshalInputEventWhereInput(ctx context.Context, o
 func UnmarshalEventWhereInput(ctx context.Context, raw any) (ent.EventWhereInput, error) {
 	var out ent.EventWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputExpiryPolicyInput(ctx context.Context, obj any) (expiry.Config, error) {
+	var it expiry.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["days"]; !present {
+		asMap["days"] = 90
+	}
+
+	fieldsInOrder := [...]string{"days"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "days":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("days"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Days = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExpiryPolicyInput unmarshals raw into the ExpiryPolicyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExpiryPolicyInput(ctx context.Context, raw any) (expiry.Config, error) {
+	var out expiry.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExpiryPolicyInput", raw, &out)
 	return out, err
 }
 
@@ -17548,6 +21238,55 @@ func UnmarshalGroupWhereInput(ctx context.Context, raw any) (ent.GroupWhereInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputIdentificationResponseInput(ctx context.Context, obj any) (identification.Response, error) {
+	var it identification.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"uidField", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "uidField":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uidField"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UIDField = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIdentificationResponseInput unmarshals raw into the IdentificationResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIdentificationResponseInput(ctx context.Context, raw any) (identification.Response, error) {
+	var out identification.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IdentificationResponseInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputIdentificationStageInput(ctx context.Context, obj any) (identification.Config, error) {
 	var it identification.Config
 	if obj == nil {
@@ -17659,6 +21398,194 @@ func (ec *executionContext) unmarshalInputIdentificationStageInput(ctx context.C
 func UnmarshalIdentificationStageInput(ctx context.Context, raw any) (identification.Config, error) {
 	var out identification.Config
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "IdentificationStageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPasswordPolicyInput(ctx context.Context, obj any) (password1.Config, error) {
+	var it password1.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["passwordField"]; !present {
+		asMap["passwordField"] = "password"
+	}
+	if _, present := asMap["lengthMin"]; !present {
+		asMap["lengthMin"] = 8
+	}
+	if _, present := asMap["amountDigits"]; !present {
+		asMap["amountDigits"] = 0
+	}
+	if _, present := asMap["amountUppercase"]; !present {
+		asMap["amountUppercase"] = 0
+	}
+	if _, present := asMap["amountLowercase"]; !present {
+		asMap["amountLowercase"] = 0
+	}
+	if _, present := asMap["amountSymbols"]; !present {
+		asMap["amountSymbols"] = 0
+	}
+	if _, present := asMap["symbolCharset"]; !present {
+		asMap["symbolCharset"] = " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+	}
+	if _, present := asMap["checkBlocklist"]; !present {
+		asMap["checkBlocklist"] = true
+	}
+	if _, present := asMap["checkZxcvbn"]; !present {
+		asMap["checkZxcvbn"] = true
+	}
+	if _, present := asMap["zxcvbnMinScore"]; !present {
+		asMap["zxcvbnMinScore"] = 3
+	}
+	if _, present := asMap["errorMessage"]; !present {
+		asMap["errorMessage"] = ""
+	}
+
+	fieldsInOrder := [...]string{"passwordField", "lengthMin", "amountDigits", "amountUppercase", "amountLowercase", "amountSymbols", "symbolCharset", "checkBlocklist", "checkZxcvbn", "zxcvbnMinScore", "errorMessage"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "passwordField":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passwordField"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PasswordField = data
+		case "lengthMin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lengthMin"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LengthMin = data
+		case "amountDigits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountDigits"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountDigits = data
+		case "amountUppercase":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountUppercase"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountUppercase = data
+		case "amountLowercase":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountLowercase"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountLowercase = data
+		case "amountSymbols":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountSymbols"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountSymbols = data
+		case "symbolCharset":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("symbolCharset"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SymbolCharset = data
+		case "checkBlocklist":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkBlocklist"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckBlocklist = data
+		case "checkZxcvbn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkZxcvbn"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckZxcvbn = data
+		case "zxcvbnMinScore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zxcvbnMinScore"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ZxcvbnMinScore = data
+		case "errorMessage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorMessage"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorMessage = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPasswordPolicyInput unmarshals raw into the PasswordPolicyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPasswordPolicyInput(ctx context.Context, raw any) (password1.Config, error) {
+	var out password1.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PasswordPolicyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPasswordResponseInput(ctx context.Context, obj any) (password.Response, error) {
+	var it password.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPasswordResponseInput unmarshals raw into the PasswordResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPasswordResponseInput(ctx context.Context, raw any) (password.Response, error) {
+	var out password.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PasswordResponseInput", raw, &out)
 	return out, err
 }
 
@@ -18457,7 +22384,7 @@ func (ec *executionContext) unmarshalInputPolicyConfigInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"expression", "dummy"}
+	fieldsInOrder := [...]string{"expression", "password", "reputation", "expiry", "dummy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18471,6 +22398,27 @@ func (ec *executionContext) unmarshalInputPolicyConfigInput(ctx context.Context,
 				return it, err
 			}
 			it.Expression = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOPasswordPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋpasswordᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "reputation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reputation"))
+			data, err := ec.unmarshalOReputationPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋreputationᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reputation = data
+		case "expiry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiry"))
+			data, err := ec.unmarshalOExpiryPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋexpiryᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Expiry = data
 		case "dummy":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dummy"))
 			data, err := ec.unmarshalODummyPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋdummyᚐConfig(ctx, v)
@@ -18982,6 +22930,360 @@ func UnmarshalPolicyDefinitionWhereInput(ctx context.Context, raw any) (ent.Poli
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPromptFieldInput(ctx context.Context, obj any) (prompt.Field, error) {
+	var it prompt.Field
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["fieldKey"]; !present {
+		asMap["fieldKey"] = ""
+	}
+	if _, present := asMap["label"]; !present {
+		asMap["label"] = ""
+	}
+	if _, present := asMap["required"]; !present {
+		asMap["required"] = false
+	}
+	if _, present := asMap["placeholder"]; !present {
+		asMap["placeholder"] = ""
+	}
+	if _, present := asMap["initialValue"]; !present {
+		asMap["initialValue"] = ""
+	}
+	if _, present := asMap["order"]; !present {
+		asMap["order"] = 0
+	}
+	if _, present := asMap["subText"]; !present {
+		asMap["subText"] = ""
+	}
+
+	fieldsInOrder := [...]string{"fieldKey", "label", "type", "required", "placeholder", "initialValue", "order", "subText", "choices"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fieldKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fieldKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FieldKey = data
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNPromptFieldType2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐFieldType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "required":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("required"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Required = data
+		case "placeholder":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeholder"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Placeholder = data
+		case "initialValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initialValue"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitialValue = data
+		case "order":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("order"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Order = data
+		case "subText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subText"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubText = data
+		case "choices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("choices"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Choices = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPromptFieldInput unmarshals raw into the PromptFieldInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPromptFieldInput(ctx context.Context, raw any) (prompt.Field, error) {
+	var out prompt.Field
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PromptFieldInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPromptResponseInput(ctx context.Context, obj any) (prompt.Response, error) {
+	var it prompt.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"values"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "values":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
+			data, err := ec.unmarshalNMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Values = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPromptResponseInput unmarshals raw into the PromptResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPromptResponseInput(ctx context.Context, raw any) (prompt.Response, error) {
+	var out prompt.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PromptResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPromptStageInput(ctx context.Context, obj any) (prompt.Config, error) {
+	var it prompt.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["validationPolicyIDs"]; !present {
+		asMap["validationPolicyIDs"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"fields", "validationPolicyIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fields":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fields"))
+			data, err := ec.unmarshalNPromptFieldInput2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐFieldᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fields = data
+		case "validationPolicyIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validationPolicyIDs"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidationPolicyIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPromptStageInput unmarshals raw into the PromptStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPromptStageInput(ctx context.Context, raw any) (prompt.Config, error) {
+	var out prompt.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PromptStageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRedirectStageInput(ctx context.Context, obj any) (redirect.Config, error) {
+	var it redirect.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "STATIC"
+	}
+	if _, present := asMap["targetStatic"]; !present {
+		asMap["targetStatic"] = ""
+	}
+	if _, present := asMap["keepContext"]; !present {
+		asMap["keepContext"] = true
+	}
+
+	fieldsInOrder := [...]string{"mode", "targetStatic", "targetFlowID", "keepContext"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalNRedirectMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋredirectᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "targetStatic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetStatic"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetStatic = data
+		case "targetFlowID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetFlowID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetFlowID = data
+		case "keepContext":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keepContext"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeepContext = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRedirectStageInput unmarshals raw into the RedirectStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRedirectStageInput(ctx context.Context, raw any) (redirect.Config, error) {
+	var out redirect.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RedirectStageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReputationPolicyInput(ctx context.Context, obj any) (reputation.Config, error) {
+	var it reputation.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["checkIp"]; !present {
+		asMap["checkIp"] = true
+	}
+	if _, present := asMap["checkUsername"]; !present {
+		asMap["checkUsername"] = true
+	}
+	if _, present := asMap["threshold"]; !present {
+		asMap["threshold"] = -5
+	}
+
+	fieldsInOrder := [...]string{"checkIp", "checkUsername", "threshold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "checkIp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkIp"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckIP = data
+		case "checkUsername":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkUsername"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckUsername = data
+		case "threshold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threshold"))
+			data, err := ec.unmarshalNInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Threshold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReputationPolicyInput unmarshals raw into the ReputationPolicyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReputationPolicyInput(ctx context.Context, raw any) (reputation.Config, error) {
+	var out reputation.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReputationPolicyInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, obj any) (model.StageConfigInput, error) {
 	var it model.StageConfigInput
 	if obj == nil {
@@ -18993,7 +23295,7 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"identification", "password", "deny", "dummy"}
+	fieldsInOrder := [...]string{"identification", "password", "prompt", "userWrite", "userLogin", "userLogout", "redirect", "deny", "dummy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19014,6 +23316,41 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 				return it, err
 			}
 			it.Password = data
+		case "prompt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prompt"))
+			data, err := ec.unmarshalOPromptStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Prompt = data
+		case "userWrite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userWrite"))
+			data, err := ec.unmarshalOUserWriteStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserwriteᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserWrite = data
+		case "userLogin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userLogin"))
+			data, err := ec.unmarshalOUserLoginStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserloginᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserLogin = data
+		case "userLogout":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userLogout"))
+			data, err := ec.unmarshalOUserLogoutStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserlogoutᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserLogout = data
+		case "redirect":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("redirect"))
+			data, err := ec.unmarshalORedirectStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋredirectᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Redirect = data
 		case "deny":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deny"))
 			data, err := ec.unmarshalODenyStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdenyᚐConfig(ctx, v)
@@ -21048,6 +25385,164 @@ func UnmarshalUpdateUserInput(ctx context.Context, raw any) (ent.UpdateUserInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUserLoginResponseInput(ctx context.Context, obj any) (userlogin.Response, error) {
+	var it userlogin.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["rememberMe"]; !present {
+		asMap["rememberMe"] = false
+	}
+
+	fieldsInOrder := [...]string{"rememberMe"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "rememberMe":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rememberMe"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RememberMe = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUserLoginResponseInput unmarshals raw into the UserLoginResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUserLoginResponseInput(ctx context.Context, raw any) (userlogin.Response, error) {
+	var out userlogin.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserLoginResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUserLoginStageInput(ctx context.Context, obj any) (userlogin.Config, error) {
+	var it userlogin.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["sessionDuration"]; !present {
+		asMap["sessionDuration"] = 0
+	}
+	if _, present := asMap["rememberMeOffset"]; !present {
+		asMap["rememberMeOffset"] = 0
+	}
+	if _, present := asMap["terminateOtherSessions"]; !present {
+		asMap["terminateOtherSessions"] = false
+	}
+
+	fieldsInOrder := [...]string{"sessionDuration", "rememberMeOffset", "terminateOtherSessions"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sessionDuration":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionDuration"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionDuration = data
+		case "rememberMeOffset":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rememberMeOffset"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RememberMeOffset = data
+		case "terminateOtherSessions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("terminateOtherSessions"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TerminateOtherSessions = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUserLoginStageInput unmarshals raw into the UserLoginStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUserLoginStageInput(ctx context.Context, raw any) (userlogin.Config, error) {
+	var out userlogin.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserLoginStageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUserLogoutStageInput(ctx context.Context, obj any) (userlogout.Config, error) {
+	var it userlogout.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["noSettings"]; !present {
+		asMap["noSettings"] = false
+	}
+
+	fieldsInOrder := [...]string{"noSettings"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "noSettings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noSettings"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoSettings = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUserLogoutStageInput unmarshals raw into the UserLogoutStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUserLogoutStageInput(ctx context.Context, raw any) (userlogout.Config, error) {
+	var out userlogout.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserLogoutStageInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUserOrder(ctx context.Context, obj any) (ent.UserOrder, error) {
 	var it ent.UserOrder
 	if obj == nil {
@@ -21822,9 +26317,188 @@ func UnmarshalUserWhereInput(ctx context.Context, raw any) (ent.UserWhereInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUserWriteStageInput(ctx context.Context, obj any) (userwrite.Config, error) {
+	var it userwrite.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["userCreationMode"]; !present {
+		asMap["userCreationMode"] = "CREATE_WHEN_REQUIRED"
+	}
+	if _, present := asMap["createUsersAsInactive"]; !present {
+		asMap["createUsersAsInactive"] = false
+	}
+	if _, present := asMap["userType"]; !present {
+		asMap["userType"] = "INTERNAL"
+	}
+
+	fieldsInOrder := [...]string{"userCreationMode", "createUsersAsInactive", "createUsersGroupID", "userType"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userCreationMode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userCreationMode"))
+			data, err := ec.unmarshalNUserCreationMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserwriteᚐCreationMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserCreationMode = data
+		case "createUsersAsInactive":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createUsersAsInactive"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreateUsersAsInactive = data
+		case "createUsersGroupID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createUsersGroupID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreateUsersGroupID = data
+		case "userType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userType"))
+			data, err := ec.unmarshalNUserType2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐUserType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserType = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUserWriteStageInput unmarshals raw into the UserWriteStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUserWriteStageInput(ctx context.Context, raw any) (userwrite.Config, error) {
+	var out userwrite.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserWriteStageInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
+
+func (ec *executionContext) _Challenge(ctx context.Context, sel ast.SelectionSet, obj executor.Challenge) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *userlogin.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._UserLoginChallenge(ctx, sel, obj)
+	case *executor.RedirectChallenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RedirectChallenge(ctx, sel, obj)
+	case *prompt.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PromptChallenge(ctx, sel, obj)
+	case *password.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PasswordChallenge(ctx, sel, obj)
+	case *identification.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._IdentificationChallenge(ctx, sel, obj)
+	case *executor.FlowErrorChallenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._FlowErrorChallenge(ctx, sel, obj)
+	case *dummy.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DummyChallenge(ctx, sel, obj)
+	case *executor.AccessDeniedChallenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AccessDeniedChallenge(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Challenge must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _FlowChallenge(ctx context.Context, sel ast.SelectionSet, obj executor.Challenge) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *userlogin.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._UserLoginChallenge(ctx, sel, obj)
+	case *executor.RedirectChallenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RedirectChallenge(ctx, sel, obj)
+	case *prompt.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PromptChallenge(ctx, sel, obj)
+	case *password.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PasswordChallenge(ctx, sel, obj)
+	case *identification.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._IdentificationChallenge(ctx, sel, obj)
+	case *executor.FlowErrorChallenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._FlowErrorChallenge(ctx, sel, obj)
+	case *dummy.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DummyChallenge(ctx, sel, obj)
+	case *executor.AccessDeniedChallenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AccessDeniedChallenge(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of FlowChallenge must implement graphql.Marshaler", obj))
+		}
+	}
+}
 
 func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
 	switch obj := (obj).(type) {
@@ -21893,12 +26567,27 @@ func (ec *executionContext) _PolicyConfig(ctx context.Context, sel ast.Selection
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case *reputation.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ReputationPolicy(ctx, sel, obj)
+	case *password1.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PasswordPolicy(ctx, sel, obj)
 	case *expression.Config:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ExpressionPolicy(ctx, sel, obj)
-	case *dummy.Config:
+	case *expiry.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ExpiryPolicy(ctx, sel, obj)
+	case *dummy1.Config:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -21916,6 +26605,31 @@ func (ec *executionContext) _StageConfig(ctx context.Context, sel ast.SelectionS
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case *userwrite.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._UserWriteStage(ctx, sel, obj)
+	case *userlogout.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._UserLogoutStage(ctx, sel, obj)
+	case *userlogin.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._UserLoginStage(ctx, sel, obj)
+	case *redirect.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RedirectStage(ctx, sel, obj)
+	case *prompt.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PromptStage(ctx, sel, obj)
 	case *password.Config:
 		if obj == nil {
 			return graphql.Null
@@ -21926,7 +26640,7 @@ func (ec *executionContext) _StageConfig(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._IdentificationStage(ctx, sel, obj)
-	case *dummy1.Config:
+	case *dummy.Config:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -21948,6 +26662,54 @@ func (ec *executionContext) _StageConfig(ctx context.Context, sel ast.SelectionS
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var accessDeniedChallengeImplementors = []string{"AccessDeniedChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _AccessDeniedChallenge(ctx context.Context, sel ast.SelectionSet, obj *executor.AccessDeniedChallenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessDeniedChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccessDeniedChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._AccessDeniedChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._AccessDeniedChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._AccessDeniedChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errorMessage":
+			out.Values[i] = ec._AccessDeniedChallenge_errorMessage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var brandImplementors = []string{"Brand", "Node"}
 
@@ -22202,9 +26964,57 @@ func (ec *executionContext) _DenyStage(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var dummyChallengeImplementors = []string{"DummyChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _DummyChallenge(ctx context.Context, sel ast.SelectionSet, obj *dummy.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dummyChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DummyChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._DummyChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._DummyChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._DummyChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._DummyChallenge_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dummyPolicyImplementors = []string{"DummyPolicy", "PolicyConfig"}
 
-func (ec *executionContext) _DummyPolicy(ctx context.Context, sel ast.SelectionSet, obj *dummy.Config) graphql.Marshaler {
+func (ec *executionContext) _DummyPolicy(ctx context.Context, sel ast.SelectionSet, obj *dummy1.Config) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, dummyPolicyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -22247,7 +27057,7 @@ func (ec *executionContext) _DummyPolicy(ctx context.Context, sel ast.SelectionS
 
 var dummyStageImplementors = []string{"DummyStage", "StageConfig"}
 
-func (ec *executionContext) _DummyStage(ctx context.Context, sel ast.SelectionSet, obj *dummy1.Config) graphql.Marshaler {
+func (ec *executionContext) _DummyStage(ctx context.Context, sel ast.SelectionSet, obj *dummy.Config) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, dummyStageImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -22432,6 +27242,39 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var expiryPolicyImplementors = []string{"ExpiryPolicy", "PolicyConfig"}
+
+func (ec *executionContext) _ExpiryPolicy(ctx context.Context, sel ast.SelectionSet, obj *expiry.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, expiryPolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExpiryPolicy")
+		case "days":
+			out.Values[i] = ec._ExpiryPolicy_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var expressionPolicyImplementors = []string{"ExpressionPolicy", "PolicyConfig"}
 
 func (ec *executionContext) _ExpressionPolicy(ctx context.Context, sel ast.SelectionSet, obj *expression.Config) graphql.Marshaler {
@@ -22445,6 +27288,49 @@ func (ec *executionContext) _ExpressionPolicy(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("ExpressionPolicy")
 		case "expression":
 			out.Values[i] = ec._ExpressionPolicy_expression(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fieldErrorImplementors = []string{"FieldError"}
+
+func (ec *executionContext) _FieldError(ctx context.Context, sel ast.SelectionSet, obj *executor.FieldError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fieldErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FieldError")
+		case "field":
+			out.Values[i] = ec._FieldError_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._FieldError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._FieldError_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22631,6 +27517,161 @@ func (ec *executionContext) _FlowEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "cursor":
 			out.Values[i] = ec._FlowEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var flowErrorChallengeImplementors = []string{"FlowErrorChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _FlowErrorChallenge(ctx context.Context, sel ast.SelectionSet, obj *executor.FlowErrorChallenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, flowErrorChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FlowErrorChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._FlowErrorChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._FlowErrorChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._FlowErrorChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "requestId":
+			out.Values[i] = ec._FlowErrorChallenge_requestId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var flowExecutionImplementors = []string{"FlowExecution"}
+
+func (ec *executionContext) _FlowExecution(ctx context.Context, sel ast.SelectionSet, obj *executor.View) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, flowExecutionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FlowExecution")
+		case "id":
+			out.Values[i] = ec._FlowExecution_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "completed":
+			out.Values[i] = ec._FlowExecution_completed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "flow":
+			out.Values[i] = ec._FlowExecution_flow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "challenge":
+			out.Values[i] = ec._FlowExecution_challenge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sessionToken":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FlowExecution_sessionToken(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var flowInfoImplementors = []string{"FlowInfo"}
+
+func (ec *executionContext) _FlowInfo(ctx context.Context, sel ast.SelectionSet, obj *executor.FlowInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, flowInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FlowInfo")
+		case "slug":
+			out.Values[i] = ec._FlowInfo_slug(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._FlowInfo_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "designation":
+			out.Values[i] = ec._FlowInfo_designation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "layout":
+			out.Values[i] = ec._FlowInfo_layout(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "background":
+			out.Values[i] = ec._FlowInfo_background(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22991,6 +28032,89 @@ func (ec *executionContext) _GroupEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var identificationChallengeImplementors = []string{"IdentificationChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _IdentificationChallenge(ctx context.Context, sel ast.SelectionSet, obj *identification.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, identificationChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdentificationChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._IdentificationChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._IdentificationChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._IdentificationChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userFields":
+			out.Values[i] = ec._IdentificationChallenge_userFields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passwordFields":
+			out.Values[i] = ec._IdentificationChallenge_passwordFields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allowShowPassword":
+			out.Values[i] = ec._IdentificationChallenge_allowShowPassword(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enrollUrl":
+			out.Values[i] = ec._IdentificationChallenge_enrollUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recoveryUrl":
+			out.Values[i] = ec._IdentificationChallenge_recoveryUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passwordlessUrl":
+			out.Values[i] = ec._IdentificationChallenge_passwordlessUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "primaryAction":
+			out.Values[i] = ec._IdentificationChallenge_primaryAction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enableRememberMe":
+			out.Values[i] = ec._IdentificationChallenge_enableRememberMe(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var identificationStageImplementors = []string{"IdentificationStage", "StageConfig"}
 
 func (ec *executionContext) _IdentificationStage(ctx context.Context, sel ast.SelectionSet, obj *identification.Config) graphql.Marshaler {
@@ -23283,6 +28407,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "startFlow":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startFlow(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitChallenge":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitChallenge(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restartFlow":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_restartFlow(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelFlow":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelFlow(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23329,6 +28481,137 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var passwordChallengeImplementors = []string{"PasswordChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _PasswordChallenge(ctx context.Context, sel ast.SelectionSet, obj *password.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passwordChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PasswordChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._PasswordChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._PasswordChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._PasswordChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "allowShowPassword":
+			out.Values[i] = ec._PasswordChallenge_allowShowPassword(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var passwordPolicyImplementors = []string{"PasswordPolicy", "PolicyConfig"}
+
+func (ec *executionContext) _PasswordPolicy(ctx context.Context, sel ast.SelectionSet, obj *password1.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passwordPolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PasswordPolicy")
+		case "passwordField":
+			out.Values[i] = ec._PasswordPolicy_passwordField(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lengthMin":
+			out.Values[i] = ec._PasswordPolicy_lengthMin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amountDigits":
+			out.Values[i] = ec._PasswordPolicy_amountDigits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amountUppercase":
+			out.Values[i] = ec._PasswordPolicy_amountUppercase(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amountLowercase":
+			out.Values[i] = ec._PasswordPolicy_amountLowercase(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amountSymbols":
+			out.Values[i] = ec._PasswordPolicy_amountSymbols(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "symbolCharset":
+			out.Values[i] = ec._PasswordPolicy_symbolCharset(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkBlocklist":
+			out.Values[i] = ec._PasswordPolicy_checkBlocklist(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkZxcvbn":
+			out.Values[i] = ec._PasswordPolicy_checkZxcvbn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "zxcvbnMinScore":
+			out.Values[i] = ec._PasswordPolicy_zxcvbnMinScore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errorMessage":
+			out.Values[i] = ec._PasswordPolicy_errorMessage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -23752,6 +29035,166 @@ func (ec *executionContext) _PolicyDefinitionEdge(ctx context.Context, sel ast.S
 	return out
 }
 
+var promptChallengeImplementors = []string{"PromptChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _PromptChallenge(ctx context.Context, sel ast.SelectionSet, obj *prompt.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, promptChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PromptChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._PromptChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._PromptChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._PromptChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._PromptChallenge_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var promptFieldImplementors = []string{"PromptField"}
+
+func (ec *executionContext) _PromptField(ctx context.Context, sel ast.SelectionSet, obj *prompt.Field) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, promptFieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PromptField")
+		case "fieldKey":
+			out.Values[i] = ec._PromptField_fieldKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._PromptField_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._PromptField_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._PromptField_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "placeholder":
+			out.Values[i] = ec._PromptField_placeholder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "initialValue":
+			out.Values[i] = ec._PromptField_initialValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "order":
+			out.Values[i] = ec._PromptField_order(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subText":
+			out.Values[i] = ec._PromptField_subText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "choices":
+			out.Values[i] = ec._PromptField_choices(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var promptStageImplementors = []string{"PromptStage", "StageConfig"}
+
+func (ec *executionContext) _PromptStage(ctx context.Context, sel ast.SelectionSet, obj *prompt.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, promptStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PromptStage")
+		case "fields":
+			out.Values[i] = ec._PromptStage_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validationPolicies":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PromptStage_validationPolicies(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -23843,6 +29286,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_users(ctx, field)
 				})
+		case "flowExecution":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_flowExecution(ctx, field)
+				})
 		case "viewer":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -23862,6 +29311,151 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var redirectChallengeImplementors = []string{"RedirectChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _RedirectChallenge(ctx context.Context, sel ast.SelectionSet, obj *executor.RedirectChallenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, redirectChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RedirectChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._RedirectChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._RedirectChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._RedirectChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._RedirectChallenge_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "executionId":
+			out.Values[i] = ec._RedirectChallenge_executionId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var redirectStageImplementors = []string{"RedirectStage", "StageConfig"}
+
+func (ec *executionContext) _RedirectStage(ctx context.Context, sel ast.SelectionSet, obj *redirect.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, redirectStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RedirectStage")
+		case "mode":
+			out.Values[i] = ec._RedirectStage_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "targetStatic":
+			out.Values[i] = ec._RedirectStage_targetStatic(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "targetFlow":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RedirectStage_targetFlow(ctx, field, obj)
+				})
+		case "keepContext":
+			out.Values[i] = ec._RedirectStage_keepContext(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reputationPolicyImplementors = []string{"ReputationPolicy", "PolicyConfig"}
+
+func (ec *executionContext) _ReputationPolicy(ctx context.Context, sel ast.SelectionSet, obj *reputation.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reputationPolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReputationPolicy")
+		case "checkIp":
+			out.Values[i] = ec._ReputationPolicy_checkIp(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkUsername":
+			out.Values[i] = ec._ReputationPolicy_checkUsername(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threshold":
+			out.Values[i] = ec._ReputationPolicy_threshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -24041,6 +29635,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "eventCreated":
 		return ec._Subscription_eventCreated(ctx, fields[0])
+	case "flowExecution":
+		return ec._Subscription_flowExecution(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -24419,6 +30015,174 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._UserEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var userLoginChallengeImplementors = []string{"UserLoginChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _UserLoginChallenge(ctx context.Context, sel ast.SelectionSet, obj *userlogin.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userLoginChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserLoginChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._UserLoginChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._UserLoginChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._UserLoginChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var userLoginStageImplementors = []string{"UserLoginStage", "StageConfig"}
+
+func (ec *executionContext) _UserLoginStage(ctx context.Context, sel ast.SelectionSet, obj *userlogin.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userLoginStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserLoginStage")
+		case "sessionDuration":
+			out.Values[i] = ec._UserLoginStage_sessionDuration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rememberMeOffset":
+			out.Values[i] = ec._UserLoginStage_rememberMeOffset(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "terminateOtherSessions":
+			out.Values[i] = ec._UserLoginStage_terminateOtherSessions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var userLogoutStageImplementors = []string{"UserLogoutStage", "StageConfig"}
+
+func (ec *executionContext) _UserLogoutStage(ctx context.Context, sel ast.SelectionSet, obj *userlogout.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userLogoutStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserLogoutStage")
+		case "noSettings":
+			out.Values[i] = ec._UserLogoutStage_noSettings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var userWriteStageImplementors = []string{"UserWriteStage", "StageConfig"}
+
+func (ec *executionContext) _UserWriteStage(ctx context.Context, sel ast.SelectionSet, obj *userwrite.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userWriteStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserWriteStage")
+		case "userCreationMode":
+			out.Values[i] = ec._UserWriteStage_userCreationMode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createUsersAsInactive":
+			out.Values[i] = ec._UserWriteStage_createUsersAsInactive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createUsersGroup":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UserWriteStage_createUsersGroup(ctx, field, obj)
+				})
+		case "userType":
+			out.Values[i] = ec._UserWriteStage_userType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -24901,6 +30665,19 @@ func (ec *executionContext) unmarshalNBrandWhereInput2ᚖgithubᚗcomᚋgatehous
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNChallenge2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐChallenge(ctx context.Context, sel ast.SelectionSet, v executor.Challenge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Challenge!")
+		return graphql.Null
+	}
+	return ec._Challenge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChallengeResponseInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐChallengeResponseInput(ctx context.Context, v any) (model.ChallengeResponseInput, error) {
+	res, err := ec.unmarshalInputChallengeResponseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateBrandInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐCreateBrandInput(ctx context.Context, v any) (ent.CreateBrandInput, error) {
 	res, err := ec.unmarshalInputCreateBrandInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25011,6 +30788,26 @@ func (ec *executionContext) unmarshalNEventWhereInput2ᚖgithubᚗcomᚋgatehous
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNFieldError2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldError(ctx context.Context, sel ast.SelectionSet, v executor.FieldError) graphql.Marshaler {
+	return ec._FieldError(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFieldError2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNFlow2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐFlow(ctx context.Context, sel ast.SelectionSet, v *ent.Flow) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Flow!")
@@ -25035,6 +30832,18 @@ func (ec *executionContext) unmarshalNFlowDesignation2githubᚗcomᚋgatehouse�
 
 func (ec *executionContext) marshalNFlowDesignation2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐFlowDesignation(ctx context.Context, sel ast.SelectionSet, v enum.FlowDesignation) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNFlowExecution2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐView(ctx context.Context, sel ast.SelectionSet, v *executor.View) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FlowExecution!")
+		return graphql.Null
+	}
+	return ec._FlowExecution(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx context.Context, sel ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+	return ec._FlowInfo(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNFlowLayout2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐFlowLayout(ctx context.Context, v any) (enum.FlowLayout, error) {
@@ -25150,6 +30959,20 @@ func (ec *executionContext) marshalNID2int(ctx context.Context, sel ast.Selectio
 	return res
 }
 
+func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalID(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNID2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -25168,6 +30991,35 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	ret := make(graphql.Array, len(v))
 	for i := range v {
 		ret[i] = ec.marshalNID2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
 	}
 
 	for _, e := range ret {
@@ -25227,6 +31079,20 @@ func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
@@ -25373,6 +31239,22 @@ func (ec *executionContext) unmarshalNPolicyConfigInput2ᚖgithubᚗcomᚋgateho
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNPolicyDefinition2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐPolicyDefinitionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PolicyDefinition) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPolicyDefinition2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐPolicyDefinition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNPolicyDefinition2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐPolicyDefinition(ctx context.Context, sel ast.SelectionSet, v *ent.PolicyDefinition) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PolicyDefinition!")
@@ -25415,6 +31297,65 @@ func (ec *executionContext) unmarshalNPolicyEngineMode2githubᚗcomᚋgatehouse�
 }
 
 func (ec *executionContext) marshalNPolicyEngineMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐPolicyEngineMode(ctx context.Context, sel ast.SelectionSet, v enum.PolicyEngineMode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNPromptField2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐField(ctx context.Context, sel ast.SelectionSet, v prompt.Field) graphql.Marshaler {
+	return ec._PromptField(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPromptField2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []prompt.Field) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPromptField2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPromptFieldInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐField(ctx context.Context, v any) (prompt.Field, error) {
+	res, err := ec.unmarshalInputPromptFieldInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPromptFieldInput2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐFieldᚄ(ctx context.Context, v any) ([]prompt.Field, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]prompt.Field, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPromptFieldInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐField(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPromptFieldType2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐFieldType(ctx context.Context, v any) (prompt.FieldType, error) {
+	var res prompt.FieldType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPromptFieldType2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐFieldType(ctx context.Context, sel ast.SelectionSet, v prompt.FieldType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRedirectMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋredirectᚐMode(ctx context.Context, v any) (redirect.Mode, error) {
+	var res redirect.Mode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRedirectMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋredirectᚐMode(ctx context.Context, sel ast.SelectionSet, v redirect.Mode) graphql.Marshaler {
 	return v
 }
 
@@ -25606,6 +31547,16 @@ func (ec *executionContext) marshalNUserConnection2ᚖgithubᚗcomᚋgatehouse�
 		return graphql.Null
 	}
 	return ec._UserConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUserCreationMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserwriteᚐCreationMode(ctx context.Context, v any) (userwrite.CreationMode, error) {
+	var res userwrite.CreationMode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUserCreationMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserwriteᚐCreationMode(ctx context.Context, sel ast.SelectionSet, v userwrite.CreationMode) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNUserOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐUserOrderField(ctx context.Context, v any) (*ent.UserOrderField, error) {
@@ -26015,7 +31966,7 @@ func (ec *executionContext) unmarshalODenyStageInput2ᚖgithubᚗcomᚋgatehouse
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalODummyPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋdummyᚐConfig(ctx context.Context, v any) (*dummy.Config, error) {
+func (ec *executionContext) unmarshalODummyPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋdummyᚐConfig(ctx context.Context, v any) (*dummy1.Config, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -26023,7 +31974,15 @@ func (ec *executionContext) unmarshalODummyPolicyInput2ᚖgithubᚗcomᚋgatehou
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalODummyStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdummyᚐConfig(ctx context.Context, v any) (*dummy1.Config, error) {
+func (ec *executionContext) unmarshalODummyResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdummyᚐResponse(ctx context.Context, v any) (*dummy.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDummyResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODummyStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdummyᚐConfig(ctx context.Context, v any) (*dummy.Config, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -26143,6 +32102,14 @@ func (ec *executionContext) unmarshalOEventWhereInput2ᚖgithubᚗcomᚋgatehous
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOExpiryPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋexpiryᚐConfig(ctx context.Context, v any) (*expiry.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputExpiryPolicyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOExpressionPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋexpressionᚐConfig(ctx context.Context, v any) (*expression.Config, error) {
 	if v == nil {
 		return nil, nil
@@ -26228,6 +32195,13 @@ func (ec *executionContext) marshalOFlowEdge2ᚖgithubᚗcomᚋgatehouseᚑidᚋ
 		return graphql.Null
 	}
 	return ec._FlowEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOFlowExecution2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐView(ctx context.Context, sel ast.SelectionSet, v *executor.View) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FlowExecution(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFlowLayout2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐFlowLayoutᚄ(ctx context.Context, v any) ([]enum.FlowLayout, error) {
@@ -26454,6 +32428,18 @@ func (ec *executionContext) unmarshalOGroupWhereInput2ᚖgithubᚗcomᚋgatehous
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOID2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
 	if v == nil {
 		return nil, nil
@@ -26505,6 +32491,32 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	_ = ctx
 	res := graphql.MarshalIntID(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOIdentificationResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋidentificationᚐResponse(ctx context.Context, v any) (*identification.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIdentificationResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOIdentificationStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋidentificationᚐConfig(ctx context.Context, v any) (*identification.Config, error) {
@@ -26643,6 +32655,22 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋgatehouseᚑidᚋgatehou
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPasswordPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋpasswordᚐConfig(ctx context.Context, v any) (*password1.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPasswordPolicyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPasswordResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpasswordᚐResponse(ctx context.Context, v any) (*password.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPasswordResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOPasswordStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpasswordᚐConfig(ctx context.Context, v any) (*password.Config, error) {
@@ -26833,6 +32861,38 @@ func (ec *executionContext) marshalOPolicyEngineMode2ᚖgithubᚗcomᚋgatehouse
 	return v
 }
 
+func (ec *executionContext) unmarshalOPromptResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐResponse(ctx context.Context, v any) (*prompt.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPromptResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPromptStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐConfig(ctx context.Context, v any) (*prompt.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPromptStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalORedirectStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋredirectᚐConfig(ctx context.Context, v any) (*redirect.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRedirectStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOReputationPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋreputationᚐConfig(ctx context.Context, v any) (*reputation.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputReputationPolicyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOStage2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐStage(ctx context.Context, sel ast.SelectionSet, v *ent.Stage) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -26899,6 +32959,18 @@ func (ec *executionContext) unmarshalOStageWhereInput2ᚖgithubᚗcomᚋgatehous
 	}
 	res, err := ec.unmarshalInputStageWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -27146,6 +33218,30 @@ func (ec *executionContext) marshalOUserEdge2ᚖgithubᚗcomᚋgatehouseᚑidᚋ
 	return ec._UserEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOUserLoginResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserloginᚐResponse(ctx context.Context, v any) (*userlogin.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUserLoginResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUserLoginStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserloginᚐConfig(ctx context.Context, v any) (*userlogin.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUserLoginStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUserLogoutStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserlogoutᚐConfig(ctx context.Context, v any) (*userlogout.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUserLogoutStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOUserOrder2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐUserOrder(ctx context.Context, v any) (*ent.UserOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -27228,6 +33324,14 @@ func (ec *executionContext) unmarshalOUserWhereInput2ᚖgithubᚗcomᚋgatehouse
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputUserWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUserWriteStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserwriteᚐConfig(ctx context.Context, v any) (*userwrite.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUserWriteStageInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

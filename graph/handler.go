@@ -93,7 +93,14 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 
 	srv.Use(introspectionExtension{dev: opts.Dev})
 	srv.Use(limitExtension{limits: limits})
-	srv.Use(entgql.Transactioner{TxOpener: deps.Client})
+	// Flow mutations run outside the per-operation transaction: the executor
+	// writes sessions, executions and counters through its own stores (on
+	// SQLite a held write transaction would lock them out), and each step is
+	// a compare-and-set of its own.
+	srv.Use(entgql.Transactioner{
+		TxOpener:   deps.Client,
+		SkipTxFunc: entgql.SkipIfHasFields("startFlow", "submitChallenge", "restartFlow", "cancelFlow"),
+	})
 	if opts.Registerer != nil {
 		srv.Use(newMetrics(opts.Registerer))
 	}

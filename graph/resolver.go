@@ -11,6 +11,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/pubsub"
+	"github.com/gatehouse-id/gatehouse/session"
 )
 
 // Deps are what the resolvers use. server.go builds them; they are the only
@@ -26,6 +27,12 @@ type Deps struct {
 	Hasher *credential.Hasher
 	// Broker carries subscription notifications between servers.
 	Broker pubsub.Broker
+	// Executor runs flows.
+	Executor *executor.Executor
+	// Sessions manages users' sessions (listing, revoking).
+	Sessions *session.Manager
+	// PolicyEngine evaluates policies (the policy test API).
+	PolicyEngine *policy.Engine
 	// Logger receives resolver errors that are not shown to clients.
 	Logger *slog.Logger
 }

@@ -44,6 +44,8 @@ type Config struct {
 	// CleanupInterval is how often the cleanup jobs run (and they run once
 	// at start); zero means DefaultCleanupInterval.
 	CleanupInterval time.Duration
+	// Sweepers are the database-backed stores the state cleanup job sweeps.
+	Sweepers []Sweeper
 }
 
 // Runner is a started River client that works Gatehouse's jobs. Its methods
@@ -138,7 +140,7 @@ func Start(ctx context.Context, cfg Config) (*Runner, error) {
 	}
 
 	workers := river.NewWorkers()
-	Register(workers, Deps{Ent: cfg.DB.Ent, Logger: logger, NowFunc: cfg.NowFunc})
+	Register(workers, Deps{Ent: cfg.DB.Ent, Logger: logger, NowFunc: cfg.NowFunc, Sweepers: cfg.Sweepers})
 	client, err := newClient(cfg.DB, &river.Config{
 		Logger:            logger,
 		Workers:           workers,
@@ -191,6 +193,9 @@ func periodicJobs(interval time.Duration) []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(interval),
 			func() (river.JobArgs, *river.InsertOpts) { return jobargs.DeleteExpiredEvents{}, opts() },
 			&river.PeriodicJobOpts{RunOnStart: true, ID: jobargs.KindDeleteExpiredEvents}),
+		river.NewPeriodicJob(river.PeriodicInterval(interval),
+			func() (river.JobArgs, *river.InsertOpts) { return jobargs.DeleteExpiredState{}, opts() },
+			&river.PeriodicJobOpts{RunOnStart: true, ID: jobargs.KindDeleteExpiredState}),
 	}
 }
 

@@ -24,6 +24,8 @@ type Deps struct {
 	Logger *slog.Logger
 	// NowFunc is the clock that decides what has expired; nil means time.Now.
 	NowFunc func() time.Time
+	// Sweepers remove expired records from the database-backed stores.
+	Sweepers []Sweeper
 }
 
 // withDefaults returns d with its optional fields filled in.
@@ -44,4 +46,5 @@ func (d Deps) withDefaults() Deps {
 func Register(workers *river.Workers, deps Deps) {
 	river.AddWorker(workers, NewDeleteExpiredTokensWorker(deps))
 	river.AddWorker(workers, NewDeleteExpiredEventsWorker(deps))
+	river.AddWorker(workers, NewDeleteExpiredStateWorker(deps))
 }

@@ -17,6 +17,9 @@ type Info struct {
 	UserAgent string
 	// RequestID identifies the request in logs and in error messages.
 	RequestID string
+	// Headers are the request's headers, names lower-cased, repeated values
+	// joined with ", " (for policies).
+	Headers map[string]string
 }
 
 type ctxKey struct{}

@@ -245,6 +245,7 @@ func middleware(next http.Handler, o Options) http.Handler {
 			ClientIP:  ClientIP(r, o.TrustedProxies),
 			UserAgent: r.UserAgent(),
 			RequestID: reqID,
+			Headers:   headers(r.Header),
 		}
 		r = r.WithContext(requestinfo.NewContext(r.Context(), info))
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
@@ -282,6 +283,21 @@ func routeLabel(path string) string {
 	default:
 		return "other"
 	}
+}
+
+// headers flattens h for policies: lower-case names, values joined. The
+// Authorization and Cookie headers are left out: policies never see
+// credentials.
+func headers(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, vs := range h {
+		name := strings.ToLower(k)
+		if name == "authorization" || name == "cookie" || name == "gatehouse-session" {
+			continue
+		}
+		out[name] = strings.Join(vs, ", ")
+	}
+	return out
 }
 
 func newRequestID() string {

@@ -12,12 +12,29 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
-	dummy1 "github.com/gatehouse-id/gatehouse/executor/stages/dummy"
+	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
-	"github.com/gatehouse-id/gatehouse/policy/dummy"
+	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
+	"github.com/gatehouse-id/gatehouse/executor/stages/redirect"
+	"github.com/gatehouse-id/gatehouse/executor/stages/userlogin"
+	"github.com/gatehouse-id/gatehouse/executor/stages/userlogout"
+	"github.com/gatehouse-id/gatehouse/executor/stages/userwrite"
+	dummy1 "github.com/gatehouse-id/gatehouse/policy/dummy"
+	"github.com/gatehouse-id/gatehouse/policy/expiry"
 	"github.com/gatehouse-id/gatehouse/policy/expression"
+	password1 "github.com/gatehouse-id/gatehouse/policy/password"
+	"github.com/gatehouse-id/gatehouse/policy/reputation"
 )
+
+// The response to the current challenge: set exactly the member of the current stage's kind.
+type ChallengeResponseInput struct {
+	Identification *identification.Response `json:"identification,omitempty"`
+	Password       *password.Response       `json:"password,omitempty"`
+	Prompt         *prompt.Response         `json:"prompt,omitempty"`
+	UserLogin      *userlogin.Response      `json:"userLogin,omitempty"`
+	Dummy          *dummy.Response          `json:"dummy,omitempty"`
+}
 
 type CreatePolicyInput struct {
 	Name string `json:"name"`
@@ -37,7 +54,7 @@ type CreateTokenInput struct {
 	Intent      enum.TokenIntent `json:"intent"`
 	Description string           `json:"description"`
 	// The token's user; defaults to the caller. Only superusers may name another user.
-	UserID *int `json:"userID,omitempty"`
+	UserID *string `json:"userID,omitempty"`
 	// When true (the default), `expires` is required and the token stops working then.
 	Expiring bool       `json:"expiring"`
 	Expires  *time.Time `json:"expires,omitempty"`
@@ -46,15 +63,23 @@ type CreateTokenInput struct {
 // A policy's configuration: set exactly one member, which picks the policy's kind.
 type PolicyConfigInput struct {
 	Expression *expression.Config `json:"expression,omitempty"`
-	Dummy      *dummy.Config      `json:"dummy,omitempty"`
+	Password   *password1.Config  `json:"password,omitempty"`
+	Reputation *reputation.Config `json:"reputation,omitempty"`
+	Expiry     *expiry.Config     `json:"expiry,omitempty"`
+	Dummy      *dummy1.Config     `json:"dummy,omitempty"`
 }
 
 // A stage's configuration: set exactly one member, which picks the stage's kind.
 type StageConfigInput struct {
 	Identification *identification.Config `json:"identification,omitempty"`
 	Password       *password.Config       `json:"password,omitempty"`
+	Prompt         *prompt.Config         `json:"prompt,omitempty"`
+	UserWrite      *userwrite.Config      `json:"userWrite,omitempty"`
+	UserLogin      *userlogin.Config      `json:"userLogin,omitempty"`
+	UserLogout     *userlogout.Config     `json:"userLogout,omitempty"`
+	Redirect       *redirect.Config       `json:"redirect,omitempty"`
 	Deny           *deny.Config           `json:"deny,omitempty"`
-	Dummy          *dummy1.Config         `json:"dummy,omitempty"`
+	Dummy          *dummy.Config          `json:"dummy,omitempty"`
 }
 
 type Subscription struct {

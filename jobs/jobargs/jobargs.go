@@ -36,3 +36,15 @@ type DeleteExpiredEvents struct{}
 
 // Kind returns KindDeleteExpiredEvents; it implements river.JobArgs.
 func (DeleteExpiredEvents) Kind() string { return KindDeleteExpiredEvents }
+
+// KindDeleteExpiredState is the kind of DeleteExpiredState.
+const KindDeleteExpiredState = "delete_expired_state"
+
+// DeleteExpiredState removes expired sessions, flow executions and counters
+// from the stores that keep them in the database (the embedded mode; Redis
+// expires them by itself). Expired rows are already ignored; this job only
+// reclaims them. It runs periodically and is idempotent.
+type DeleteExpiredState struct{}
+
+// Kind returns KindDeleteExpiredState; it implements river.JobArgs.
+func (DeleteExpiredState) Kind() string { return KindDeleteExpiredState }

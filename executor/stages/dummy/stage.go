@@ -16,6 +16,7 @@ type Stage struct{ cfg *Config }
 // Challenge asks the user to continue.
 type Challenge struct {
 	executor.ChallengeBase
+
 	// Name is the stage's name.
 	Name string `json:"name"`
 }

@@ -12,11 +12,14 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/executor"
-	"github.com/gatehouse-id/gatehouse/executor/stages/internal/passcheck"
+	"github.com/gatehouse-id/gatehouse/executor/internal/passcheck"
 )
 
 // MaxIdentifierLength bounds what a user may type as identifier.
 const MaxIdentifierLength = 320
+
+// fieldUID is the response's identifier field, in GraphQL spelling.
+const fieldUID = "uidField"
 
 // Messages of the stage.
 const (
@@ -28,6 +31,7 @@ const (
 // Challenge asks who the user is.
 type Challenge struct {
 	executor.ChallengeBase
+
 	// UserFields are what the identifier may be (for the input's label).
 	UserFields []UserField `json:"user_fields"`
 	// PasswordFields asks for the password on the same screen.
@@ -138,10 +142,10 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 		uid = strings.TrimSpace(r.UIDField)
 	}
 	if uid == "" {
-		return executor.Retry(executor.FieldError{Field: "uidField", Message: messageRequired, Code: "required"}), nil
+		return executor.Retry(executor.FieldError{Field: fieldUID, Message: messageRequired, Code: "required"}), nil
 	}
 	if len(uid) > MaxIdentifierLength {
-		return executor.Retry(executor.FieldError{Field: "uidField", Message: messageFailed, Code: "invalid"}), nil
+		return executor.Retry(executor.FieldError{Field: fieldUID, Message: messageFailed, Code: "invalid"}), nil
 	}
 	u, err := s.lookup(ctx, uid)
 	if err != nil {
@@ -160,7 +164,7 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 		return s.checkPassword(ctx, req, r, u, uid)
 	}
 	if u == nil && !s.cfg.PretendUserExists {
-		return executor.Retry(executor.FieldError{Field: "uidField", Message: messageFailed, Code: "invalid"}), nil
+		return executor.Retry(executor.FieldError{Field: fieldUID, Message: messageFailed, Code: "invalid"}), nil
 	}
 	return executor.Next(), nil
 }

@@ -5,12 +5,13 @@ import (
 	"fmt"
 
 	"github.com/gatehouse-id/gatehouse/executor"
-	"github.com/gatehouse-id/gatehouse/executor/stages/internal/passcheck"
+	"github.com/gatehouse-id/gatehouse/executor/internal/passcheck"
 )
 
 // Challenge asks for the pending user's password.
 type Challenge struct {
 	executor.ChallengeBase
+
 	// AllowShowPassword lets the client offer to reveal the input.
 	AllowShowPassword bool `json:"allow_show_password"`
 }

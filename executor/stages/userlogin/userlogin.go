@@ -6,6 +6,7 @@ package userlogin
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
@@ -145,7 +146,7 @@ func (s *Stage) login(ctx context.Context, req *executor.Request, remember bool)
 		return executor.Result{}, err
 	}
 	s.deps.Record(ctx, enum.EventActionLogin, map[string]any{
-		"user_id": fmt.Sprint(u.ID), "username": u.Username,
+		"user_id": strconv.Itoa(u.ID), "username": u.Username,
 		"auth_method": req.Execution.Context.String(executor.KeyAuthMethod), "flow": req.Flow.Slug,
 	})
 	return executor.Next(), nil

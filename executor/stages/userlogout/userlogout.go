@@ -4,6 +4,7 @@ package userlogout
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
@@ -19,7 +20,10 @@ func Definition() executor.StageKind {
 }
 
 // Config configures a logout stage; it has no settings.
-type Config struct{}
+type Config struct {
+	// NoSettings is never stored; GraphQL types and inputs need a field.
+	NoSettings bool `json:"-"`
+}
 
 // StageKind implements executor.StageConfig.
 func (*Config) StageKind() string { return Kind }
@@ -43,7 +47,7 @@ func (*Stage) Kind() string { return Kind }
 // the rest of the flow can still run.
 func (s *Stage) Run(ctx context.Context, req *executor.Request) (executor.Result, error) {
 	if req.User != nil {
-		s.deps.Record(ctx, enum.EventActionLogout, map[string]any{"user_id": fmt.Sprint(req.User.ID), "username": req.User.Username})
+		s.deps.Record(ctx, enum.EventActionLogout, map[string]any{"user_id": strconv.Itoa(req.User.ID), "username": req.User.Username})
 	}
 	if req.SessionID != "" {
 		if err := s.deps.Sessions.Logout(ctx, req.SessionID); err != nil {

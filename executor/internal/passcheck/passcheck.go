@@ -52,7 +52,7 @@ type Limits struct {
 	Window time.Duration
 }
 
-// DefaultLimits: 10 failures per identifier and 50 per address in 15 minutes.
+// DefaultLimits allow 10 failures per identifier and 50 per address in 15 minutes.
 var DefaultLimits = Limits{PerIdentifier: 10, PerIP: 50, Window: 15 * time.Minute}
 
 // Verdict is the outcome of a check.
@@ -255,6 +255,7 @@ func Judge(ctx context.Context, deps executor.Deps, req *executor.Request, v Ver
 	maxFailures int, field string,
 ) (executor.Result, error) {
 	switch v {
+	case Rejected: // counted below
 	case Accepted:
 		if err := req.Execution.Context.Set(executor.KeyAuthMethod, method); err != nil {
 			return executor.Result{}, err
