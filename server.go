@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -31,6 +32,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/audit"
 	"github.com/gatehouse-id/gatehouse/authn"
+	"github.com/gatehouse-id/gatehouse/blueprints"
 	"github.com/gatehouse-id/gatehouse/bootstrap"
 	"github.com/gatehouse-id/gatehouse/config"
 	"github.com/gatehouse-id/gatehouse/counter"
@@ -133,6 +135,21 @@ type app struct {
 	sessions   *session.Manager
 	executions flowstate.Store
 	sweepers   []jobs.Sweeper
+	kinds      integrity.Kinds
+}
+
+// brandDomain is the default brand's host name: the public origin's, or
+// localhost when it is not a name a brand can have (an IPv6 literal).
+func brandDomain(public string) string {
+	u, err := url.Parse(public)
+	if err != nil {
+		return "localhost"
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "" || strings.Contains(host, ":") {
+		return "localhost"
+	}
+	return host
 }
 
 // open connects to the database (migrating it) and to Redis when
@@ -177,7 +194,8 @@ func open(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, e
 			{Name: "counters", DeleteExpired: counters.DeleteExpired},
 		}
 	}
-	integrity.Install(db.Ent, integrity.Kinds{Stages: stages.All(), Policies: builtin.All()})
+	a.kinds = integrity.Kinds{Stages: stages.All(), Policies: builtin.All()}
+	integrity.Install(db.Ent, a.kinds)
 	a.recorder = &audit.Recorder{Broker: a.broker, App: "gatehouse", Retention: cfg.EventRetention, Logger: logger}
 	a.recorder.Install(db.Ent)
 	executor.InvalidateOn(db.Ent, a.counters, logger)
@@ -247,52 +265,18 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
 	public := cfg.PublicOrigin(ln.Addr().String())
-	auth := &authn.Authenticator{
-		Client: a.db.Ent, Sessions: a.sessions, Logger: logger,
-		SecureCookies: strings.HasPrefix(public, "https://"),
-	}
-	policies := policy.NewEngine(a.db.Ent, builtin.All(), policy.Deps{Counters: a.counters, Logger: logger},
-		&policy.EngineOptions{Recorder: a.recorder.For(a.db.Ent)})
-	flows := executor.New(executor.Deps{
-		Client: a.db.Ent, Sessions: a.sessions, Policies: policies, Hasher: hasher,
-		Counters: a.counters, Auditor: a.recorder, Logger: logger,
-	}, executor.Options{Kinds: stages.All(), Store: a.executions, Broker: a.broker})
-	guard, err := authn.CrossOriginGuard(append([]string{public}, cfg.AllowedOrigins...))
-	if err != nil {
+	if err := a.applyDefaults(ctx, public); err != nil {
+		_ = ln.Close()
 		return err
 	}
 	endStreams := make(chan struct{})
 	closeStreams := sync.OnceFunc(func() { close(endStreams) })
 	defer closeStreams()
-	handler := router.New(router.Options{
-		GraphQL: graph.NewHandler(graph.Deps{
-			Client:       a.db.Ent,
-			Stages:       stages.All(),
-			Policies:     builtin.All(),
-			Hasher:       hasher,
-			Broker:       a.broker,
-			Executor:     flows,
-			Sessions:     a.sessions,
-			PolicyEngine: policies,
-			Logger:       logger,
-		}, graph.Options{
-			Dev:              cfg.Dev,
-			WebsocketOrigins: cfg.AllowedOrigins,
-			WebsocketAuth:    auth.WebsocketAuth,
-			Registerer:       a.registry,
-			Logger:           logger,
-		}),
-		Authenticate:   auth.Middleware,
-		Guard:          guard,
-		Playground:     playground.Handler(playground.Options{Endpoint: "/graphql", BasePath: "/graphql/playground"}),
-		Ready:          a.readyChecks(),
-		Gatherer:       a.registry,
-		Registerer:     a.registry,
-		TrustedProxies: cfg.TrustedProxies,
-		MaxBodyBytes:   cfg.MaxBodyBytes,
-		EndStreams:     endStreams,
-		Logger:         logger,
-	})
+	handler, err := a.handler(public, hasher, endStreams)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -322,6 +306,68 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		return err
 	}
 	return nil
+}
+
+// applyDefaults applies the default blueprints (flows and brand) that this
+// database has never seen.
+func (a *app) applyDefaults(ctx context.Context, public string) error {
+	_, err := blueprints.ApplyDefaults(ctx, a.db.Ent, blueprints.DefaultsParams{
+		Dialect: a.db.Dialect, BrandDomain: brandDomain(public), Kinds: a.kinds, Logger: a.logger,
+	})
+	if err != nil {
+		return fmt.Errorf("apply default blueprints: %w", err)
+	}
+	return nil
+}
+
+// handler wires the flow engine, the policy engine and the API over the
+// app's stores: everything a server at public serves. Subscriptions end
+// when endStreams closes.
+func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-chan struct{}) (http.Handler, error) {
+	cfg, logger := a.cfg, a.logger
+	auth := &authn.Authenticator{
+		Client: a.db.Ent, Sessions: a.sessions, Logger: logger,
+		SecureCookies: strings.HasPrefix(public, "https://"),
+	}
+	policies := policy.NewEngine(a.db.Ent, a.kinds.Policies, policy.Deps{Counters: a.counters, Logger: logger},
+		&policy.EngineOptions{Recorder: a.recorder.For(a.db.Ent)})
+	flows := executor.New(executor.Deps{
+		Client: a.db.Ent, Sessions: a.sessions, Policies: policies, Hasher: hasher,
+		Counters: a.counters, Auditor: a.recorder, Logger: logger,
+	}, executor.Options{Kinds: a.kinds.Stages, Store: a.executions, Broker: a.broker})
+	guard, err := authn.CrossOriginGuard(append([]string{public}, cfg.AllowedOrigins...))
+	if err != nil {
+		return nil, err
+	}
+	return router.New(router.Options{
+		GraphQL: graph.NewHandler(graph.Deps{
+			Client:       a.db.Ent,
+			Stages:       a.kinds.Stages,
+			Policies:     a.kinds.Policies,
+			Hasher:       hasher,
+			Broker:       a.broker,
+			Executor:     flows,
+			Sessions:     a.sessions,
+			PolicyEngine: policies,
+			Logger:       logger,
+		}, graph.Options{
+			Dev:              cfg.Dev,
+			WebsocketOrigins: cfg.AllowedOrigins,
+			WebsocketAuth:    auth.WebsocketAuth,
+			Registerer:       a.registry,
+			Logger:           logger,
+		}),
+		Authenticate:   auth.Middleware,
+		Guard:          guard,
+		Playground:     playground.Handler(playground.Options{Endpoint: "/graphql", BasePath: "/graphql/playground"}),
+		Ready:          a.readyChecks(),
+		Gatherer:       a.registry,
+		Registerer:     a.registry,
+		TrustedProxies: cfg.TrustedProxies,
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		EndStreams:     endStreams,
+		Logger:         logger,
+	}), nil
 }
 
 func work(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {

@@ -69,11 +69,11 @@ type process struct {
 
 var readyLine = regexp.MustCompile(`^Gatehouse is ready at (\S+)$`)
 
-func randomSecret(t *testing.T) string {
-	t.Helper()
+func randomSecret(tb testing.TB) string {
+	tb.Helper()
 	var b [24]byte
 	_, err := rand.Read(b[:])
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	return hex.EncodeToString(b[:])
 }
 
@@ -194,6 +194,11 @@ func (p *process) mustGQL(query string, vars map[string]any, into any) {
 	}
 }
 
+// headless returns a GraphQL client of the process without cookies.
+func (p *process) headless() *client {
+	return &client{t: p.t, url: p.url, http: &http.Client{Timeout: time.Minute}, header: http.Header{}}
+}
+
 func (p *process) get(path string) (int, string) {
 	p.t.Helper()
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, p.url+path, nil)
@@ -232,6 +237,15 @@ func TestEmbeddedServer(t *testing.T) { //nolint:tparallel // the "api" group is
 	p.mustGQL(`{ viewer { user { username } authMethod } }`, nil, &viewer)
 	require.Equal(t, "admin", viewer.Viewer.User.Username)
 	require.Equal(t, "TOKEN", viewer.Viewer.AuthMethod)
+
+	// A GraphQL-only client logs in as admin through the default flow,
+	// with the password the banner printed, sees itself, and logs out.
+	password := regexp.MustCompile(`Created superuser "admin" with password: (\S+)`).FindStringSubmatch(p.banner)[1]
+	c := p.headless()
+	require.True(t, c.login("admin", password).Completed)
+	require.Equal(t, "admin", c.viewer())
+	require.True(t, c.logout().Completed)
+	require.Empty(t, c.viewer())
 
 	// Independent checks against the running server, in parallel; the
 	// group returns when all are done.
@@ -362,7 +376,7 @@ func TestEmbeddedServer(t *testing.T) { //nolint:tparallel // the "api" group is
 	q := start(t, env)
 	require.NotContains(t, q.banner, "Created superuser")
 	var flows struct{ Flows struct{ TotalCount int } }
-	q.mustGQL(`{ flows(first: 1) { totalCount } }`, nil, &flows)
+	q.mustGQL(`{ flows(first: 1, where: {slug: "login"}) { totalCount } }`, nil, &flows)
 	require.Equal(t, 1, flows.Flows.TotalCount)
 }
 
@@ -493,6 +507,7 @@ func TestPostgresRedisServers(t *testing.T) {
 		"GATEHOUSE_DATA_DIR":        t.TempDir(),
 		"GATEHOUSE_BOOTSTRAP_TOKEN": token,
 	}
+	env["GATEHOUSE_BOOTSTRAP_PASSWORD"] = adminPassword
 	a := start(t, env)
 	envB := maps.Clone(env)
 	envB["GATEHOUSE_DATA_DIR"] = t.TempDir()
@@ -504,6 +519,22 @@ func TestPostgresRedisServers(t *testing.T) {
 	status, body := a.get("/-/health/ready")
 	require.Equal(t, http.StatusOK, status)
 	require.JSONEq(t, `{"status":"ok","checks":{"database":"ok","redis":"ok"}}`, body)
+
+	// A login started on one server is finished on the other; the session
+	// works on both, and logging out on one ends it on both.
+	onA := a.headless()
+	v := onA.start("default-authentication-flow")
+	v = onA.submit(v.ID, map[string]any{"identification": map[string]any{"uidField": "admin"}})
+	require.Equal(t, "PasswordChallenge", v.Challenge.Typename)
+	onB := a.headless()
+	onB.url, onB.session = b.url, onA.session
+	v = onB.submit(v.ID, map[string]any{"password": map[string]any{"password": adminPassword}})
+	require.True(t, v.Completed, "%+v", v.Challenge)
+	onA.session = onB.session
+	require.Equal(t, "admin", onA.viewer())
+	require.Equal(t, "admin", onB.viewer())
+	require.True(t, onB.logout().Completed)
+	require.Empty(t, onA.viewer(), "the session ended on server A too")
 
 	// A subscription on one server sees a change made through the other.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -521,7 +552,7 @@ func TestPostgresRedisServers(t *testing.T) {
 	require.True(t, ok, "event context id: %v", ev.Context)
 	require.True(t, created[id], "the event is of a flow created through server B")
 	var flows struct{ Flows struct{ TotalCount int } }
-	a.mustGQL(`{ flows(first: 1) { totalCount } }`, nil, &flows)
+	a.mustGQL(`{ flows(first: 1, where: {slugHasPrefix: "shared-"}) { totalCount } }`, nil, &flows)
 	require.Equal(t, len(created), flows.Flows.TotalCount, "server A reads what server B wrote")
 
 	// The worker command runs alone and stops cleanly.

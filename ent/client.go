@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/gatehouse-id/gatehouse/ent/appliedblueprint"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
 	"github.com/gatehouse-id/gatehouse/ent/counter"
@@ -39,6 +40,8 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// AppliedBlueprint is the client for interacting with the AppliedBlueprint builders.
+	AppliedBlueprint *AppliedBlueprintClient
 	// Brand is the client for interacting with the Brand builders.
 	Brand *BrandClient
 	// ConfigReference is the client for interacting with the ConfigReference builders.
@@ -80,6 +83,7 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.AppliedBlueprint = NewAppliedBlueprintClient(c.config)
 	c.Brand = NewBrandClient(c.config)
 	c.ConfigReference = NewConfigReferenceClient(c.config)
 	c.Counter = NewCounterClient(c.config)
@@ -187,6 +191,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:              ctx,
 		config:           cfg,
+		AppliedBlueprint: NewAppliedBlueprintClient(cfg),
 		Brand:            NewBrandClient(cfg),
 		ConfigReference:  NewConfigReferenceClient(cfg),
 		Counter:          NewCounterClient(cfg),
@@ -221,6 +226,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:              ctx,
 		config:           cfg,
+		AppliedBlueprint: NewAppliedBlueprintClient(cfg),
 		Brand:            NewBrandClient(cfg),
 		ConfigReference:  NewConfigReferenceClient(cfg),
 		Counter:          NewCounterClient(cfg),
@@ -242,7 +248,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		Brand.
+//		AppliedBlueprint.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -265,9 +271,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Brand, c.ConfigReference, c.Counter, c.Event, c.Flow, c.FlowExecution,
-		c.FlowStageBinding, c.FlowToken, c.Group, c.PolicyBinding, c.PolicyDefinition,
-		c.Session, c.Stage, c.Token, c.User,
+		c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter, c.Event, c.Flow,
+		c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group, c.PolicyBinding,
+		c.PolicyDefinition, c.Session, c.Stage, c.Token, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -277,9 +283,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Brand, c.ConfigReference, c.Counter, c.Event, c.Flow, c.FlowExecution,
-		c.FlowStageBinding, c.FlowToken, c.Group, c.PolicyBinding, c.PolicyDefinition,
-		c.Session, c.Stage, c.Token, c.User,
+		c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter, c.Event, c.Flow,
+		c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group, c.PolicyBinding,
+		c.PolicyDefinition, c.Session, c.Stage, c.Token, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -288,6 +294,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *AppliedBlueprintMutation:
+		return c.AppliedBlueprint.mutate(ctx, m)
 	case *BrandMutation:
 		return c.Brand.mutate(ctx, m)
 	case *ConfigReferenceMutation:
@@ -320,6 +328,140 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.User.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// AppliedBlueprintClient is a client for the AppliedBlueprint schema.
+type AppliedBlueprintClient struct {
+	config
+}
+
+// NewAppliedBlueprintClient returns a client for the AppliedBlueprint from the given config.
+func NewAppliedBlueprintClient(c config) *AppliedBlueprintClient {
+	return &AppliedBlueprintClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `appliedblueprint.Hooks(f(g(h())))`.
+func (c *AppliedBlueprintClient) Use(hooks ...Hook) {
+	c.hooks.AppliedBlueprint = append(c.hooks.AppliedBlueprint, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `appliedblueprint.Intercept(f(g(h())))`.
+func (c *AppliedBlueprintClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AppliedBlueprint = append(c.inters.AppliedBlueprint, interceptors...)
+}
+
+// Create returns a builder for creating a AppliedBlueprint entity.
+func (c *AppliedBlueprintClient) Create() *AppliedBlueprintCreate {
+	mutation := newAppliedBlueprintMutation(c.config, OpCreate)
+	return &AppliedBlueprintCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AppliedBlueprint entities.
+func (c *AppliedBlueprintClient) CreateBulk(builders ...*AppliedBlueprintCreate) *AppliedBlueprintCreateBulk {
+	return &AppliedBlueprintCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AppliedBlueprintClient) MapCreateBulk(slice any, setFunc func(*AppliedBlueprintCreate, int)) *AppliedBlueprintCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AppliedBlueprintCreateBulk{err: fmt.Errorf("calling to AppliedBlueprintClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AppliedBlueprintCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AppliedBlueprintCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AppliedBlueprint.
+func (c *AppliedBlueprintClient) Update() *AppliedBlueprintUpdate {
+	mutation := newAppliedBlueprintMutation(c.config, OpUpdate)
+	return &AppliedBlueprintUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AppliedBlueprintClient) UpdateOne(_m *AppliedBlueprint) *AppliedBlueprintUpdateOne {
+	mutation := newAppliedBlueprintMutation(c.config, OpUpdateOne, withAppliedBlueprint(_m))
+	return &AppliedBlueprintUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AppliedBlueprintClient) UpdateOneID(id int) *AppliedBlueprintUpdateOne {
+	mutation := newAppliedBlueprintMutation(c.config, OpUpdateOne, withAppliedBlueprintID(id))
+	return &AppliedBlueprintUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AppliedBlueprint.
+func (c *AppliedBlueprintClient) Delete() *AppliedBlueprintDelete {
+	mutation := newAppliedBlueprintMutation(c.config, OpDelete)
+	return &AppliedBlueprintDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AppliedBlueprintClient) DeleteOne(_m *AppliedBlueprint) *AppliedBlueprintDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AppliedBlueprintClient) DeleteOneID(id int) *AppliedBlueprintDeleteOne {
+	builder := c.Delete().Where(appliedblueprint.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AppliedBlueprintDeleteOne{builder}
+}
+
+// Query returns a query builder for AppliedBlueprint.
+func (c *AppliedBlueprintClient) Query() *AppliedBlueprintQuery {
+	return &AppliedBlueprintQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAppliedBlueprint},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AppliedBlueprint entity by its id.
+func (c *AppliedBlueprintClient) Get(ctx context.Context, id int) (*AppliedBlueprint, error) {
+	return c.Query().Where(appliedblueprint.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AppliedBlueprintClient) GetX(ctx context.Context, id int) *AppliedBlueprint {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AppliedBlueprintClient) Hooks() []Hook {
+	hooks := c.hooks.AppliedBlueprint
+	return append(hooks[:len(hooks):len(hooks)], appliedblueprint.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AppliedBlueprintClient) Interceptors() []Interceptor {
+	return c.inters.AppliedBlueprint
+}
+
+func (c *AppliedBlueprintClient) mutate(ctx context.Context, m *AppliedBlueprintMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AppliedBlueprintCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AppliedBlueprintUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AppliedBlueprintUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AppliedBlueprintDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AppliedBlueprint mutation op: %q", m.Op())
 	}
 }
 
@@ -3168,14 +3310,14 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Brand, ConfigReference, Counter, Event, Flow, FlowExecution, FlowStageBinding,
-		FlowToken, Group, PolicyBinding, PolicyDefinition, Session, Stage, Token,
-		User []ent.Hook
+		AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow, FlowExecution,
+		FlowStageBinding, FlowToken, Group, PolicyBinding, PolicyDefinition, Session,
+		Stage, Token, User []ent.Hook
 	}
 	inters struct {
-		Brand, ConfigReference, Counter, Event, Flow, FlowExecution, FlowStageBinding,
-		FlowToken, Group, PolicyBinding, PolicyDefinition, Session, Stage, Token,
-		User []ent.Interceptor
+		AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow, FlowExecution,
+		FlowStageBinding, FlowToken, Group, PolicyBinding, PolicyDefinition, Session,
+		Stage, Token, User []ent.Interceptor
 	}
 )
 

@@ -14,6 +14,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// AppliedBlueprint is the client for interacting with the AppliedBlueprint builders.
+	AppliedBlueprint *AppliedBlueprintClient
 	// Brand is the client for interacting with the Brand builders.
 	Brand *BrandClient
 	// ConfigReference is the client for interacting with the ConfigReference builders.
@@ -175,6 +177,7 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.AppliedBlueprint = NewAppliedBlueprintClient(tx.config)
 	tx.Brand = NewBrandClient(tx.config)
 	tx.ConfigReference = NewConfigReferenceClient(tx.config)
 	tx.Counter = NewCounterClient(tx.config)
@@ -199,7 +202,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Brand.QueryXXX(), the query will be executed
+// applies a query, for example: AppliedBlueprint.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -67,14 +67,26 @@ type Executor struct {
 	flows  map[string]cachedFlow
 }
 
+// cachedStage and cachedFlow are valid for their configuration generation
+// and, like cached plans, for at most PlanCacheTTL after they were loaded
+// (at): should a generation bump be lost (the counter store failed when a
+// change committed), a stale entry still ages out.
 type cachedStage struct {
 	generation int64
+	at         time.Time
 	stage      Stage
 }
 
 type cachedFlow struct {
 	generation int64
+	at         time.Time
 	flow       *ent.Flow
+}
+
+// fresh reports whether a cache entry of generation made at is still valid
+// at now for the current generation gen.
+func fresh(generation int64, at time.Time, gen int64, now time.Time) bool {
+	return generation == gen && now.Sub(at) < PlanCacheTTL
 }
 
 // New returns an Executor.
@@ -107,6 +119,11 @@ type View struct {
 	// Session, when set, is a session change the client must apply: store
 	// the new session ID, or forget it.
 	Session *SessionChange
+	// Step identifies the challenge shown: the current plan entry's
+	// position, which changes whenever the flow moves on to another stage
+	// or is planned again (not when a response is rejected); 0 once the
+	// flow has ended. Clients answer with it in SubmitParams.Step.
+	Step int
 }
 
 // StartParams describe a new execution.
@@ -131,6 +148,13 @@ type SubmitParams struct {
 	SessionID   session.ID
 	Response    Response
 	Client      Client
+	// Step is the View.Step of the challenge Response answers. When set,
+	// a response to a challenge no longer shown is refused with
+	// ErrWrongStage, so that a repeated submission (a double click, a
+	// retried request) that arrives after the first moved the flow on
+	// cannot answer the next stage, even one of the same kind. 0 skips
+	// the check (the response answers whatever stage is current).
+	Step int
 }
 
 // state is one request's view of an execution while the executor works.
@@ -195,13 +219,12 @@ func (x *Executor) Start(ctx context.Context, p StartParams) (*View, error) {
 // begin checks the flow's requirements and policies, plans it and runs it
 // to its first challenge (or its end).
 func (x *Executor) begin(ctx context.Context, st *state) error {
-	switch ok, doneAlready := x.authenticationMet(st); {
-	case doneAlready:
-		x.succeed(st)
+	if !x.authenticationMet(ctx, st) {
+		x.notApplicable(st, nil)
 		return nil
-	case !ok:
-		x.deny(st, nil)
-		return nil
+	}
+	if err := configureSelf(st); err != nil {
+		return err
 	}
 	req := x.policyRequest(ctx, st)
 	res, err := x.deps.Policies.EvaluateTarget(ctx, policy.Target{FlowID: st.flow.ID}, st.flow.PolicyEngineMode, req)
@@ -212,7 +235,7 @@ func (x *Executor) begin(ctx context.Context, st *state) error {
 		return err
 	}
 	if !res.Passing {
-		x.deny(st, res.Messages)
+		x.notApplicable(st, res.Messages)
 		return nil
 	}
 	entries, proposals, err := x.planner.plan(ctx, st.flow, req, st.generation)
@@ -229,36 +252,66 @@ func (x *Executor) begin(ctx context.Context, st *state) error {
 	return x.advance(ctx, st)
 }
 
-// authenticationMet checks the flow's authentication requirement. doneAlready
-// means the flow need not run: an authentication flow for a user who is
-// already logged in ends as a success.
-func (x *Executor) authenticationMet(st *state) (ok, doneAlready bool) {
+// configureSelf makes the signed-in user the pending user of a
+// stage_configuration flow (changing a password, editing one's settings,
+// setting up an authenticator), which configures the user running it;
+// a pending user already in the context is kept.
+func configureSelf(st *state) error {
+	if st.flow.Designation != enum.FlowDesignationStageConfiguration || st.user == nil {
+		return nil
+	}
+	if _, ok := st.exec.Context.PendingUserID(); ok {
+		return nil
+	}
+	return st.exec.Context.Set(KeyPendingUser, st.user.ID)
+}
+
+// authenticationMet reports whether st's session meets the flow's
+// authentication requirement.
+func (x *Executor) authenticationMet(ctx context.Context, st *state) bool {
 	switch st.flow.Authentication {
 	case enum.AuthenticationRequireAuthenticated:
-		return st.user != nil, false
+		return st.user != nil
 	case enum.AuthenticationRequireUnauthenticated:
-		if st.user != nil && st.flow.Designation == enum.FlowDesignationAuthentication {
-			return true, true
-		}
-		return st.user == nil, false
+		return st.user == nil
 	case enum.AuthenticationRequireSuperuser:
 		if st.user == nil {
-			return false, false
+			return false
 		}
-		super, err := directory.IsSuperuser(viewer.SystemContext(context.Background()), x.deps.Client, st.user.ID)
-		return err == nil && super, false
+		super, err := directory.IsSuperuser(ctx, x.deps.Client, st.user.ID)
+		return err == nil && super
 	case enum.AuthenticationRequireRedirect:
-		return st.exec.Context.String(KeyIsRedirected) != "", false
+		return st.exec.Context.String(KeyIsRedirected) != ""
 	case enum.AuthenticationRequireOutpost:
-		return false, false // outposts arrive with their issue
+		return false // outposts arrive with their issue
 	case enum.AuthenticationNone:
-		return true, false
+		return true
 	default:
-		return false, false // unknown requirement: refuse
+		return false // unknown requirement: refuse
 	}
 }
 
-// Submit answers the current challenge of an execution.
+// notApplicable ends a flow whose authentication requirement or policies
+// refuse st's user. An authentication flow for a user who is already
+// logged in ends as a success, to next, as in authentik: there is nothing
+// left to authenticate, so a second tab or a stale login link carries on
+// instead of showing a denial. Any other flow is denied as its
+// denied_action says, with messages.
+func (x *Executor) notApplicable(st *state, messages []string) {
+	if st.user != nil && st.flow.Designation == enum.FlowDesignationAuthentication {
+		x.succeed(st)
+		return
+	}
+	x.deny(st, messages)
+}
+
+// Submit answers the current challenge of an execution. It returns
+// ErrExecutionNotFound for an execution that is unknown, expired or not
+// the session's; ErrWrongStage, changing nothing, for a response that does
+// not answer the challenge shown (another kind, a Step no longer current,
+// an ended flow); and ErrStale when another request changed the execution
+// first. Of overlapping answers to one challenge exactly one is applied;
+// with Step, so is of repeated ones.
 func (x *Executor) Submit(ctx context.Context, p SubmitParams) (*View, error) {
 	sys := viewer.SystemContext(ctx)
 	st, version, err := x.load(sys, p.ExecutionID, p.SessionID, p.Client)
@@ -266,7 +319,8 @@ func (x *Executor) Submit(ctx context.Context, p SubmitParams) (*View, error) {
 		return nil, err
 	}
 	entry, ok := st.exec.Current()
-	if st.exec.Completed() || !ok || p.Response == nil || p.Response.ResponseKind() != entry.Kind {
+	if st.exec.Completed() || !ok || p.Response == nil || p.Response.ResponseKind() != entry.Kind ||
+		(p.Step != 0 && p.Step != entry.Position) {
 		return nil, ErrWrongStage
 	}
 	stage, err := x.stage(sys, entry, st.generation)
@@ -356,6 +410,87 @@ func (x *Executor) Watch(ctx context.Context, id string, sid session.ID) (<-chan
 			select {
 			case out <- struct{}{}:
 			default: // a notification is already pending; one is enough
+			}
+		}
+	}()
+	return out, nil
+}
+
+// Follow streams the execution's views: the current one at once, then
+// the latest after every change (in this process or another), until ctx
+// ends, the flow completes (the completed view is the last), or the
+// execution is cancelled or expires. The caller proves ownership once,
+// with its session; from then on the stream follows the execution's
+// session scope, which survives the ID rotation at login, so a page
+// watching its own login flow sees it complete. Views are rendered for
+// the session sid while that ID lives, and without a session after.
+func (x *Executor) Follow(ctx context.Context, id string, sid session.ID, c Client) (<-chan *View, error) {
+	sys := viewer.SystemContext(ctx)
+	st, _, err := x.load(sys, id, sid, c)
+	if err != nil {
+		return nil, err
+	}
+	scope := st.exec.Scope
+	return stream(ctx, x, id, func(ctx context.Context) (*View, bool, error) {
+		exec, err := x.fetch(ctx, id)
+		if err != nil {
+			return nil, false, err
+		}
+		if exec.Scope != scope {
+			return nil, false, ErrExecutionNotFound
+		}
+		st := &state{exec: exec, client: c, now: x.deps.Now()}
+		if err := x.resumeSession(ctx, st, sid); err != nil && !errors.Is(err, ErrExecutionNotFound) {
+			return nil, false, err
+		}
+		if err := x.attach(ctx, st); err != nil {
+			return nil, false, err
+		}
+		v := x.view(ctx, st)
+		v.Session = nil // session changes reach the client that caused them
+		return v, v.Completed, nil
+	})
+}
+
+// stream subscribes to execution id's changes and sends render's result
+// now and after each change, until done, an error, or ctx ends. render
+// runs as the system.
+func stream[T any](ctx context.Context, x *Executor, id string, render func(context.Context) (T, bool, error)) (<-chan T, error) {
+	if x.broker == nil {
+		return nil, errors.New("executor: no broker to watch executions with")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	msgs, err := x.broker.Subscribe(ctx, topic(id)) // before the first render: no change is missed
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	sys := viewer.SystemContext(ctx)
+	first, done, err := render(sys)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	out := make(chan T, 1)
+	out <- first
+	go func() {
+		defer close(out)
+		defer cancel()
+		if done {
+			return
+		}
+		for range msgs {
+			v, done, err := render(sys)
+			if err != nil {
+				return // cancelled, expired or unreadable: the stream ends
+			}
+			select {
+			case out <- v:
+			case <-ctx.Done():
+				return
+			}
+			if done {
+				return
 			}
 		}
 	}()
@@ -589,20 +724,9 @@ func (x *Executor) load(ctx context.Context, id string, sid session.ID, c Client
 	if id == "" || sid == "" {
 		return nil, 0, ErrExecutionNotFound
 	}
-	rec, err := x.store.Get(ctx, id)
-	if errors.Is(err, flowstate.ErrNotFound) {
-		return nil, 0, ErrExecutionNotFound
-	}
+	exec, err := x.fetch(ctx, id)
 	if err != nil {
-		return nil, 0, fmt.Errorf("load flow execution: %w", err)
-	}
-	exec := &Execution{}
-	if err := json.Unmarshal(rec.Document, exec); err != nil || exec.Format != DocumentFormat {
-		return nil, 0, ErrExecutionNotFound
-	}
-	exec.ID, exec.Version = id, rec.Version
-	if exec.Context == nil {
-		exec.Context = Context{}
+		return nil, 0, err
 	}
 	st := &state{exec: exec, client: c, now: x.deps.Now()}
 	if err := x.resumeSession(ctx, st, sid); err != nil {
@@ -611,18 +735,48 @@ func (x *Executor) load(ctx context.Context, id string, sid session.ID, c Client
 	if st.session.Scope != exec.Scope {
 		return nil, 0, ErrExecutionNotFound
 	}
-	if st.generation, err = x.planner.generation(ctx); err != nil {
+	if err := x.attach(ctx, st); err != nil {
 		return nil, 0, err
 	}
-	f, err := x.flowByID(ctx, exec.FlowID)
+	return st, exec.Version, nil
+}
+
+// fetch reads and decodes execution id; unknown, expired and unreadable
+// documents are ErrExecutionNotFound.
+func (x *Executor) fetch(ctx context.Context, id string) (*Execution, error) {
+	rec, err := x.store.Get(ctx, id)
+	if errors.Is(err, flowstate.ErrNotFound) {
+		return nil, ErrExecutionNotFound
+	}
 	if err != nil {
-		return nil, 0, err
+		return nil, fmt.Errorf("load flow execution: %w", err)
+	}
+	exec := &Execution{}
+	if err := json.Unmarshal(rec.Document, exec); err != nil || exec.Format != DocumentFormat {
+		return nil, ErrExecutionNotFound
+	}
+	exec.ID, exec.Version = id, rec.Version
+	if exec.Context == nil {
+		exec.Context = Context{}
+	}
+	return exec, nil
+}
+
+// attach gives st its flow, configuration generation and next target.
+func (x *Executor) attach(ctx context.Context, st *state) error {
+	var err error
+	if st.generation, err = x.planner.generation(ctx); err != nil {
+		return err
+	}
+	f, err := x.flowByID(ctx, st.exec.FlowID)
+	if err != nil {
+		return err
 	}
 	st.flow, st.info = f, flowInfo(f)
-	if st.next, err = parseNext(exec.Query); err != nil {
+	if st.next, err = parseNext(st.exec.Query); err != nil {
 		st.next = ""
 	}
-	return st, rec.Version, nil
+	return nil
 }
 
 // save writes the execution if nobody changed it since version, and
@@ -679,6 +833,9 @@ func topic(id string) string {
 // view renders st for its client.
 func (x *Executor) view(ctx context.Context, st *state) *View {
 	v := &View{ID: st.exec.ID, Completed: st.exec.Completed(), Flow: st.info, Session: st.change}
+	if entry, ok := st.exec.Current(); ok && !v.Completed {
+		v.Step = entry.Position
+	}
 	v.Challenge = x.challenge(ctx, st)
 	base := v.Challenge.Base()
 	base.FlowInfo = st.info
@@ -718,7 +875,14 @@ func (x *Executor) challenge(ctx context.Context, st *state) Challenge {
 	return &FlowErrorChallenge{RequestID: reqID}
 }
 
+// pendingUserDisplay is how challenges show the user being processed: the
+// pending user's username, or what was typed to identify when there is no
+// pending user or the identification stage asked not to show the match.
 func (x *Executor) pendingUserDisplay(ctx context.Context, st *state) string {
+	var typed bool
+	if _, err := st.exec.Context.Get(KeyShowIdentifier, &typed); err == nil && typed {
+		return st.exec.Context.String(KeyPendingUserIdentifier)
+	}
 	if id, ok := st.exec.Context.PendingUserID(); ok {
 		if u, err := x.deps.Client.User.Get(ctx, id); err == nil {
 			return u.Username
@@ -818,10 +982,11 @@ func (x *Executor) stage(ctx context.Context, entry PlanEntry, gen int64) (Stage
 	if entry.StageID == 0 {
 		return x.kinds.New(entry.Kind, entry.Config, x.deps)
 	}
+	now := x.deps.Now()
 	x.mu.Lock()
 	c, ok := x.stages[entry.StageID]
 	x.mu.Unlock()
-	if ok && c.generation == gen {
+	if ok && fresh(c.generation, c.at, gen, now) {
 		return c.stage, nil
 	}
 	s, err := x.deps.Client.Stage.Get(ctx, entry.StageID)
@@ -833,16 +998,17 @@ func (x *Executor) stage(ctx context.Context, entry PlanEntry, gen int64) (Stage
 		return nil, fmt.Errorf("build stage %s: %w", s.Name, err)
 	}
 	x.mu.Lock()
-	x.stages[entry.StageID] = cachedStage{generation: gen, stage: stage}
+	x.stages[entry.StageID] = cachedStage{generation: gen, at: now, stage: stage}
 	x.mu.Unlock()
 	return stage, nil
 }
 
 func (x *Executor) flowBySlug(ctx context.Context, slug string, gen int64) (*ent.Flow, error) {
+	now := x.deps.Now()
 	x.mu.Lock()
 	c, ok := x.flows[slug]
 	x.mu.Unlock()
-	if ok && c.generation == gen {
+	if ok && fresh(c.generation, c.at, gen, now) {
 		return c.flow, nil
 	}
 	f, err := x.deps.Client.Flow.Query().Where(flow.Slug(slug)).Only(ctx)
@@ -853,7 +1019,7 @@ func (x *Executor) flowBySlug(ctx context.Context, slug string, gen int64) (*ent
 		return nil, fmt.Errorf("load flow %s: %w", slug, err)
 	}
 	x.mu.Lock()
-	x.flows[slug] = cachedFlow{generation: gen, flow: f}
+	x.flows[slug] = cachedFlow{generation: gen, at: now, flow: f}
 	x.mu.Unlock()
 	return f, nil
 }

@@ -46,6 +46,11 @@ func NewStageKinds(kinds ...StageKind) *StageKinds {
 // Names returns every kind's name, sorted.
 func (k *StageKinds) Names() []string { return k.configs.Names() }
 
+// RefFields lists the reference fields of kind name's config.
+func (k *StageKinds) RefFields(name string) ([]typedconfig.RefField, error) {
+	return k.configs.RefFields(name)
+}
+
 // Decode returns the validated config of kind name stored as raw
 // (see typedconfig.Registry.Decode).
 func (k *StageKinds) Decode(name string, raw []byte) (StageConfig, error) {

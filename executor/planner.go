@@ -19,9 +19,11 @@ import (
 // any change to flows, stages, bindings or policies commits.
 const GenerationKey = "executor:config_generation"
 
-// PlanCacheTTL bounds how long a cached plan is used even when nothing
-// changed: on-plan policy decisions are cached per flow and user, and may
-// depend on time.
+// PlanCacheTTL bounds how long a cached plan, flow or stage is used even
+// when the configuration generation did not change: on-plan policy
+// decisions are cached per flow and user and may depend on time or on
+// users, and a generation bump lost to a counter store failure must not
+// leave a server on stale configuration for longer.
 const PlanCacheTTL = 5 * time.Minute
 
 // planner builds plans: a flow's bindings in order, without those whose

@@ -21,6 +21,10 @@ const (
 	KeyPendingUser = "pending_user"
 	// KeyPendingUserIdentifier is what the user typed to identify.
 	KeyPendingUserIdentifier = "pending_user_identifier"
+	// KeyShowIdentifier, when true, makes challenges show the typed
+	// identifier rather than the matched user's username (an
+	// identification stage with show_matched_user off sets it).
+	KeyShowIdentifier = "show_identifier"
 	// KeyPromptData holds the answers of prompt stages (a JSON object).
 	KeyPromptData = "prompt_data"
 	// KeyRedirect is where the flow ends (trusted: set by Gatehouse only).

@@ -15,6 +15,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/gatehouse-id/gatehouse/blueprints"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
@@ -47,6 +48,7 @@ const (
 	extensionField        = "field"
 	extensionReferrers    = "referrers"
 	extensionRequestID    = "requestId"
+	extensionLine         = "line"
 	genericInternalErrMsg = "internal error; quote the request ID when reporting it"
 )
 
@@ -87,8 +89,15 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		entValid  *ent.ValidationError
 		entConstr *ent.ConstraintError
 		gqlErr    *gqlerror.Error
+		bpErr     *blueprints.Error
 	)
 	switch {
+	case errors.As(err, &bpErr):
+		ext := map[string]any{extensionField: bpErr.Path}
+		if bpErr.Line > 0 {
+			ext[extensionLine] = bpErr.Line
+		}
+		return CodeValidationFailed, bpErr.Error(), ext
 	case errors.As(err, &fieldErr):
 		field := camelPath(fieldErr.Field)
 		msg := fieldErr.Message

@@ -2,8 +2,12 @@ package graph
 
 import (
 	"context"
+	"errors"
+	"strconv"
 
 	"github.com/gatehouse-id/gatehouse/authn"
+	"github.com/gatehouse-id/gatehouse/ent/privacy"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/requestinfo"
 )
@@ -31,33 +35,40 @@ func (r *Resolver) deliver(ctx context.Context) func(*executor.View, error) (*ex
 	}
 }
 
-// watchExecution pushes the execution now and after every change, until
-// the subscriber leaves or the execution ends or disappears.
-func (r *Resolver) watchExecution(ctx context.Context, id string) (<-chan *executor.View, error) {
-	sid := authn.SessionID(ctx)
-	changes, err := r.Executor.Watch(ctx, id, sid)
-	if err != nil {
-		return nil, err
+// inspect returns any execution for the flow inspector; superusers only.
+func (r *Resolver) inspect(ctx context.Context, id string) (*executor.Inspection, error) {
+	if !viewer.FromContext(ctx).IsSuperuser() {
+		return nil, privacy.Denyf("only superusers may inspect flows")
 	}
-	first, err := r.Executor.Get(ctx, id, sid, flowClient(ctx))
-	if err != nil {
-		return nil, err
+	i, err := r.Executor.Inspect(ctx, id)
+	if errors.Is(err, executor.ErrExecutionNotFound) {
+		return nil, nil //nolint:nilnil // an unknown execution is null
 	}
-	out := make(chan *executor.View, 1)
-	out <- first
-	go func() {
-		defer close(out)
-		for range changes {
-			v, err := r.Executor.Get(ctx, id, sid, flowClient(ctx))
-			if err != nil {
-				return // ended, cancelled or expired: the subscription completes
-			}
-			select {
-			case out <- v:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	return i, err
+}
+
+// followInspection streams any execution for the flow inspector;
+// superusers only.
+func (r *Resolver) followInspection(ctx context.Context, id string) (<-chan *executor.Inspection, error) {
+	if !viewer.FromContext(ctx).IsSuperuser() {
+		return nil, privacy.Denyf("only superusers may inspect flows")
+	}
+	return r.Executor.FollowInspection(ctx, id)
+}
+
+// optionalID is an ID, or null for 0.
+func optionalID(id int) *string {
+	if id == 0 {
+		return nil
+	}
+	return new(strconv.Itoa(id))
+}
+
+// deref is *p, or the zero value for nil.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }

@@ -23,6 +23,16 @@ func (r *flowExecutionResolver) SessionToken(ctx context.Context, obj *executor.
 	return &token, nil
 }
 
+// StageID is the resolver for the stageId field.
+func (r *inspectedStageResolver) StageID(ctx context.Context, obj *executor.PlanEntry) (*string, error) {
+	return optionalID(obj.StageID), nil
+}
+
+// BindingID is the resolver for the bindingId field.
+func (r *inspectedStageResolver) BindingID(ctx context.Context, obj *executor.PlanEntry) (*string, error) {
+	return optionalID(obj.BindingID), nil
+}
+
 // StartFlow is the resolver for the startFlow field.
 func (r *mutationResolver) StartFlow(ctx context.Context, slug string, query *string) (*executor.View, error) {
 	q := ""
@@ -35,7 +45,7 @@ func (r *mutationResolver) StartFlow(ctx context.Context, slug string, query *st
 }
 
 // SubmitChallenge is the resolver for the submitChallenge field.
-func (r *mutationResolver) SubmitChallenge(ctx context.Context, executionID string, response model.ChallengeResponseInput) (*executor.View, error) {
+func (r *mutationResolver) SubmitChallenge(ctx context.Context, executionID string, response model.ChallengeResponseInput, step *int) (*executor.View, error) {
 	resp, err := oneOf("response", &response)
 	if err != nil {
 		return nil, err
@@ -44,6 +54,7 @@ func (r *mutationResolver) SubmitChallenge(ctx context.Context, executionID stri
 		ExecutionID: executionID, SessionID: authn.SessionID(ctx),
 		Response: resp.(executor.Response), //nolint:forcetypeassert // every member is a stage response (gqlgen.yml)
 		Client:   flowClient(ctx),
+		Step:     deref(step),
 	}))
 }
 
@@ -69,12 +80,28 @@ func (r *queryResolver) FlowExecution(ctx context.Context, id string) (*executor
 	return v, err
 }
 
+// FlowInspection is the resolver for the flowInspection field.
+func (r *queryResolver) FlowInspection(ctx context.Context, executionID string) (*executor.Inspection, error) {
+	return r.inspect(ctx, executionID)
+}
+
 // FlowExecution is the resolver for the flowExecution field.
 func (r *subscriptionResolver) FlowExecution(ctx context.Context, id string) (<-chan *executor.View, error) {
-	return r.watchExecution(ctx, id)
+	return r.Executor.Follow(ctx, id, authn.SessionID(ctx), flowClient(ctx))
+}
+
+// FlowInspector is the resolver for the flowInspector field.
+func (r *subscriptionResolver) FlowInspector(ctx context.Context, executionID string) (<-chan *executor.Inspection, error) {
+	return r.followInspection(ctx, executionID)
 }
 
 // FlowExecution returns FlowExecutionResolver implementation.
 func (r *Resolver) FlowExecution() FlowExecutionResolver { return &flowExecutionResolver{r} }
 
-type flowExecutionResolver struct{ *Resolver }
+// InspectedStage returns InspectedStageResolver implementation.
+func (r *Resolver) InspectedStage() InspectedStageResolver { return &inspectedStageResolver{r} }
+
+type (
+	flowExecutionResolver  struct{ *Resolver }
+	inspectedStageResolver struct{ *Resolver }
+)

@@ -51,6 +51,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	FlowExecution() FlowExecutionResolver
 	IdentificationStage() IdentificationStageResolver
+	InspectedStage() InspectedStageResolver
 	Mutation() MutationResolver
 	PasswordStage() PasswordStageResolver
 	PolicyDefinition() PolicyDefinitionResolver
@@ -209,6 +210,7 @@ type ComplexityRoot struct {
 		Flow         func(childComplexity int) int
 		ID           func(childComplexity int) int
 		SessionToken func(childComplexity int) int
+		Step         func(childComplexity int) int
 	}
 
 	FlowInfo struct {
@@ -217,6 +219,25 @@ type ComplexityRoot struct {
 		Layout      func(childComplexity int) int
 		Slug        func(childComplexity int) int
 		Title       func(childComplexity int) int
+	}
+
+	FlowInspection struct {
+		Completed func(childComplexity int) int
+		Context   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Errors    func(childComplexity int) int
+		FlowSlug  func(childComplexity int) int
+		History   func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Outcome   func(childComplexity int) int
+		Plan      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	FlowOutcome struct {
+		Denied  func(childComplexity int) int
+		Message func(childComplexity int) int
+		To      func(childComplexity int) int
 	}
 
 	FlowStageBinding struct {
@@ -296,6 +317,22 @@ type ComplexityRoot struct {
 		UserFields              func(childComplexity int) int
 	}
 
+	InspectedStage struct {
+		BindingID func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Position  func(childComplexity int) int
+		StageID   func(childComplexity int) int
+	}
+
+	InspectedStep struct {
+		At       func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Position func(childComplexity int) int
+		Result   func(childComplexity int) int
+	}
+
 	Mutation struct {
 		CancelFlow             func(childComplexity int, executionID string) int
 		CreateBrand            func(childComplexity int, input ent.CreateBrandInput) int
@@ -316,10 +353,11 @@ type ComplexityRoot struct {
 		DeleteStage            func(childComplexity int, id string) int
 		DeleteToken            func(childComplexity int, id string) int
 		DeleteUser             func(childComplexity int, id string) int
+		ImportFlow             func(childComplexity int, document string) int
 		RestartFlow            func(childComplexity int, executionID string) int
 		SetUserPassword        func(childComplexity int, id string, password *string) int
 		StartFlow              func(childComplexity int, slug string, query *string) int
-		SubmitChallenge        func(childComplexity int, executionID string, response model.ChallengeResponseInput) int
+		SubmitChallenge        func(childComplexity int, executionID string, response model.ChallengeResponseInput, step *int) int
 		UpdateBrand            func(childComplexity int, id string, input ent.UpdateBrandInput) int
 		UpdateFlow             func(childComplexity int, id string, input ent.UpdateFlowInput) int
 		UpdateFlowStageBinding func(childComplexity int, id string, input ent.UpdateFlowStageBindingInput) int
@@ -420,6 +458,26 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PolicyTestResult struct {
+		Context  func(childComplexity int) int
+		Messages func(childComplexity int) int
+		Passing  func(childComplexity int) int
+		Trace    func(childComplexity int) int
+	}
+
+	PolicyTraceEntry struct {
+		BindingID  func(childComplexity int) int
+		DurationMs func(childComplexity int) int
+		Error      func(childComplexity int) int
+		Messages   func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Negated    func(childComplexity int) int
+		Passing    func(childComplexity int) int
+		Subject    func(childComplexity int) int
+		SubjectID  func(childComplexity int) int
+		TimedOut   func(childComplexity int) int
+	}
+
 	PromptChallenge struct {
 		Errors      func(childComplexity int) int
 		Fields      func(childComplexity int) int
@@ -447,7 +505,9 @@ type ComplexityRoot struct {
 	Query struct {
 		Brands            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BrandOrder, where *ent.BrandWhereInput) int
 		Events            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
+		ExportFlow        func(childComplexity int, slug string) int
 		FlowExecution     func(childComplexity int, id string) int
+		FlowInspection    func(childComplexity int, executionID string) int
 		FlowStageBindings func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FlowStageBindingOrder, where *ent.FlowStageBindingWhereInput) int
 		Flows             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FlowOrder, where *ent.FlowWhereInput) int
 		Groups            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GroupOrder, where *ent.GroupWhereInput) int
@@ -456,6 +516,7 @@ type ComplexityRoot struct {
 		Policies          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyDefinitionOrder, where *ent.PolicyDefinitionWhereInput) int
 		PolicyBindings    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyBindingOrder, where *ent.PolicyBindingWhereInput) int
 		Stages            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StageOrder, where *ent.StageWhereInput) int
+		TestPolicy        func(childComplexity int, input model.PolicyTestInput) int
 		Tokens            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TokenOrder, where *ent.TokenWhereInput) int
 		Users             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput) int
 		Viewer            func(childComplexity int) int
@@ -506,6 +567,7 @@ type ComplexityRoot struct {
 	Subscription struct {
 		EventCreated  func(childComplexity int, where *ent.EventWhereInput) int
 		FlowExecution func(childComplexity int, id string) int
+		FlowInspector func(childComplexity int, executionID string) int
 	}
 
 	Token struct {
@@ -611,6 +673,10 @@ type IdentificationStageResolver interface {
 	RecoveryFlow(ctx context.Context, obj *identification.Config) (*ent.Flow, error)
 	PasswordlessFlow(ctx context.Context, obj *identification.Config) (*ent.Flow, error)
 }
+type InspectedStageResolver interface {
+	StageID(ctx context.Context, obj *executor.PlanEntry) (*string, error)
+	BindingID(ctx context.Context, obj *executor.PlanEntry) (*string, error)
+}
 type MutationResolver interface {
 	CreateFlow(ctx context.Context, input ent.CreateFlowInput) (*ent.Flow, error)
 	UpdateFlow(ctx context.Context, id string, input ent.UpdateFlowInput) (*ent.Flow, error)
@@ -640,8 +706,9 @@ type MutationResolver interface {
 	CreateBrand(ctx context.Context, input ent.CreateBrandInput) (*ent.Brand, error)
 	UpdateBrand(ctx context.Context, id string, input ent.UpdateBrandInput) (*ent.Brand, error)
 	DeleteBrand(ctx context.Context, id string) (string, error)
+	ImportFlow(ctx context.Context, document string) (*ent.Flow, error)
 	StartFlow(ctx context.Context, slug string, query *string) (*executor.View, error)
-	SubmitChallenge(ctx context.Context, executionID string, response model.ChallengeResponseInput) (*executor.View, error)
+	SubmitChallenge(ctx context.Context, executionID string, response model.ChallengeResponseInput, step *int) (*executor.View, error)
 	RestartFlow(ctx context.Context, executionID string) (*executor.View, error)
 	CancelFlow(ctx context.Context, executionID string) (bool, error)
 }
@@ -667,7 +734,10 @@ type QueryResolver interface {
 	Stages(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StageOrder, where *ent.StageWhereInput) (*ent.StageConnection, error)
 	Tokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TokenOrder, where *ent.TokenWhereInput) (*ent.TokenConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
+	ExportFlow(ctx context.Context, slug string) (string, error)
 	FlowExecution(ctx context.Context, id string) (*executor.View, error)
+	FlowInspection(ctx context.Context, executionID string) (*executor.Inspection, error)
+	TestPolicy(ctx context.Context, input model.PolicyTestInput) (*model.PolicyTestResult, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 }
 type RedirectStageResolver interface {
@@ -679,6 +749,7 @@ type StageResolver interface {
 type SubscriptionResolver interface {
 	EventCreated(ctx context.Context, where *ent.EventWhereInput) (<-chan *ent.Event, error)
 	FlowExecution(ctx context.Context, id string) (<-chan *executor.View, error)
+	FlowInspector(ctx context.Context, executionID string) (<-chan *executor.Inspection, error)
 }
 type UserResolver interface {
 	IsSuperuser(ctx context.Context, obj *ent.User) (bool, error)
@@ -1255,6 +1326,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FlowExecution.SessionToken(childComplexity), true
+	case "FlowExecution.step":
+		if e.ComplexityRoot.FlowExecution.Step == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowExecution.Step(childComplexity), true
 
 	case "FlowInfo.background":
 		if e.ComplexityRoot.FlowInfo.Background == nil {
@@ -1286,6 +1363,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FlowInfo.Title(childComplexity), true
+
+	case "FlowInspection.completed":
+		if e.ComplexityRoot.FlowInspection.Completed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowInspection.Completed(childComplexity), true
+	case "FlowInspection.context":
+		if e.ComplexityRoot.FlowInspection.Context == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowInspection.Context(childComplexity), true
+	case "FlowInspection.createdAt":
+		if e.ComplexityRoot.FlowInspection.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowInspection.CreatedAt(childComplexity), true
+	case "FlowInspection.errors":
+		if e.ComplexityRoot.FlowInspection.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowInspection.Errors(childComplexity), true
+	case "FlowInspection.flowSlug":
+		if e.ComplexityRoot.FlowInspection.FlowSlug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowInspection.FlowSlug(childComplexity), true
+	case "FlowInspection.history":
+		if e.ComplexityRoot.FlowInspection.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowInspection.History(childComplexity), true
+	case "FlowInspection.executionId":
+		if e.ComplexityRoot.FlowInspection.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowInspection.ID(childComplexity), true
+	case "FlowInspection.outcome":
+		if e.ComplexityRoot.FlowInspection.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowInspection.Outcome(childComplexity), true
+	case "FlowInspection.plan":
+		if e.ComplexityRoot.FlowInspection.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowInspection.Plan(childComplexity), true
+	case "FlowInspection.updatedAt":
+		if e.ComplexityRoot.FlowInspection.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowInspection.UpdatedAt(childComplexity), true
+
+	case "FlowOutcome.denied":
+		if e.ComplexityRoot.FlowOutcome.Denied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowOutcome.Denied(childComplexity), true
+	case "FlowOutcome.message":
+		if e.ComplexityRoot.FlowOutcome.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowOutcome.Message(childComplexity), true
+	case "FlowOutcome.to":
+		if e.ComplexityRoot.FlowOutcome.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowOutcome.To(childComplexity), true
 
 	case "FlowStageBinding.createdAt":
 		if e.ComplexityRoot.FlowStageBinding.CreatedAt == nil {
@@ -1628,6 +1785,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IdentificationStage.UserFields(childComplexity), true
 
+	case "InspectedStage.bindingId":
+		if e.ComplexityRoot.InspectedStage.BindingID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InspectedStage.BindingID(childComplexity), true
+	case "InspectedStage.kind":
+		if e.ComplexityRoot.InspectedStage.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InspectedStage.Kind(childComplexity), true
+	case "InspectedStage.name":
+		if e.ComplexityRoot.InspectedStage.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InspectedStage.Name(childComplexity), true
+	case "InspectedStage.position":
+		if e.ComplexityRoot.InspectedStage.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InspectedStage.Position(childComplexity), true
+	case "InspectedStage.stageId":
+		if e.ComplexityRoot.InspectedStage.StageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InspectedStage.StageID(childComplexity), true
+
+	case "InspectedStep.at":
+		if e.ComplexityRoot.InspectedStep.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InspectedStep.At(childComplexity), true
+	case "InspectedStep.kind":
+		if e.ComplexityRoot.InspectedStep.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InspectedStep.Kind(childComplexity), true
+	case "InspectedStep.name":
+		if e.ComplexityRoot.InspectedStep.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InspectedStep.Name(childComplexity), true
+	case "InspectedStep.position":
+		if e.ComplexityRoot.InspectedStep.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InspectedStep.Position(childComplexity), true
+	case "InspectedStep.result":
+		if e.ComplexityRoot.InspectedStep.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InspectedStep.Result(childComplexity), true
+
 	case "Mutation.cancelFlow":
 		if e.ComplexityRoot.Mutation.CancelFlow == nil {
 			break
@@ -1837,6 +2056,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteUser(childComplexity, args["id"].(string)), true
+	case "Mutation.importFlow":
+		if e.ComplexityRoot.Mutation.ImportFlow == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importFlow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportFlow(childComplexity, args["document"].(string)), true
 	case "Mutation.restartFlow":
 		if e.ComplexityRoot.Mutation.RestartFlow == nil {
 			break
@@ -1880,7 +2110,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SubmitChallenge(childComplexity, args["executionId"].(string), args["response"].(model.ChallengeResponseInput)), true
+		return e.ComplexityRoot.Mutation.SubmitChallenge(childComplexity, args["executionId"].(string), args["response"].(model.ChallengeResponseInput), args["step"].(*int)), true
 	case "Mutation.updateBrand":
 		if e.ComplexityRoot.Mutation.UpdateBrand == nil {
 			break
@@ -2350,6 +2580,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PolicyDefinitionEdge.Node(childComplexity), true
 
+	case "PolicyTestResult.context":
+		if e.ComplexityRoot.PolicyTestResult.Context == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyTestResult.Context(childComplexity), true
+	case "PolicyTestResult.messages":
+		if e.ComplexityRoot.PolicyTestResult.Messages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyTestResult.Messages(childComplexity), true
+	case "PolicyTestResult.passing":
+		if e.ComplexityRoot.PolicyTestResult.Passing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyTestResult.Passing(childComplexity), true
+	case "PolicyTestResult.trace":
+		if e.ComplexityRoot.PolicyTestResult.Trace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyTestResult.Trace(childComplexity), true
+
+	case "PolicyTraceEntry.bindingId":
+		if e.ComplexityRoot.PolicyTraceEntry.BindingID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyTraceEntry.BindingID(childComplexity), true
+	case "PolicyTraceEntry.durationMs":
+		if e.ComplexityRoot.PolicyTraceEntry.DurationMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyTraceEntry.DurationMs(childComplexity), true
+	case "PolicyTraceEntry.error":
+		if e.ComplexityRoot.PolicyTraceEntry.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyTraceEntry.Error(childComplexity), true
+	case "PolicyTraceEntry.messages":
+		if e.ComplexityRoot.PolicyTraceEntry.Messages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyTraceEntry.Messages(childComplexity), true
+	case "PolicyTraceEntry.name":
+		if e.ComplexityRoot.PolicyTraceEntry.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyTraceEntry.Name(childComplexity), true
+	case "PolicyTraceEntry.negated":
+		if e.ComplexityRoot.PolicyTraceEntry.Negated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyTraceEntry.Negated(childComplexity), true
+	case "PolicyTraceEntry.passing":
+		if e.ComplexityRoot.PolicyTraceEntry.Passing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyTraceEntry.Passing(childComplexity), true
+	case "PolicyTraceEntry.subject":
+		if e.ComplexityRoot.PolicyTraceEntry.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyTraceEntry.Subject(childComplexity), true
+	case "PolicyTraceEntry.subjectId":
+		if e.ComplexityRoot.PolicyTraceEntry.SubjectID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyTraceEntry.SubjectID(childComplexity), true
+	case "PolicyTraceEntry.timedOut":
+		if e.ComplexityRoot.PolicyTraceEntry.TimedOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyTraceEntry.TimedOut(childComplexity), true
+
 	case "PromptChallenge.errors":
 		if e.ComplexityRoot.PromptChallenge.Errors == nil {
 			break
@@ -2465,6 +2781,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Events(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.EventOrder), args["where"].(*ent.EventWhereInput)), true
+	case "Query.exportFlow":
+		if e.ComplexityRoot.Query.ExportFlow == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportFlow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportFlow(childComplexity, args["slug"].(string)), true
 	case "Query.flowExecution":
 		if e.ComplexityRoot.Query.FlowExecution == nil {
 			break
@@ -2476,6 +2803,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.FlowExecution(childComplexity, args["id"].(string)), true
+	case "Query.flowInspection":
+		if e.ComplexityRoot.Query.FlowInspection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_flowInspection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FlowInspection(childComplexity, args["executionId"].(string)), true
 	case "Query.flowStageBindings":
 		if e.ComplexityRoot.Query.FlowStageBindings == nil {
 			break
@@ -2565,6 +2903,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Stages(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.StageOrder), args["where"].(*ent.StageWhereInput)), true
+	case "Query.testPolicy":
+		if e.ComplexityRoot.Query.TestPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Query_testPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TestPolicy(childComplexity, args["input"].(model.PolicyTestInput)), true
 	case "Query.tokens":
 		if e.ComplexityRoot.Query.Tokens == nil {
 			break
@@ -2771,6 +3120,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.FlowExecution(childComplexity, args["id"].(string)), true
+	case "Subscription.flowInspector":
+		if e.ComplexityRoot.Subscription.FlowInspector == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_flowInspector_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.FlowInspector(childComplexity, args["executionId"].(string)), true
 
 	case "Token.createdAt":
 		if e.ComplexityRoot.Token.CreatedAt == nil {
@@ -3151,6 +3511,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PolicyConfigInput", ec.unmarshalInputPolicyConfigInput),
 			graphql.NewInputUnmarshaler("PolicyDefinitionOrder", ec.unmarshalInputPolicyDefinitionOrder),
 			graphql.NewInputUnmarshaler("PolicyDefinitionWhereInput", ec.unmarshalInputPolicyDefinitionWhereInput),
+			graphql.NewInputUnmarshaler("PolicyTestInput", ec.unmarshalInputPolicyTestInput),
 			graphql.NewInputUnmarshaler("PromptFieldInput", ec.unmarshalInputPromptFieldInput),
 			graphql.NewInputUnmarshaler("PromptResponseInput", ec.unmarshalInputPromptResponseInput),
 			graphql.NewInputUnmarshaler("PromptStageInput", ec.unmarshalInputPromptStageInput),
@@ -3268,7 +3629,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/config.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/viewer.graphqls"
+//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/blueprint.graphqls" "schema/config.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/policytest.graphqls" "schema/viewer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3282,10 +3643,12 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "schema/admin.graphqls", Input: sourceData("schema/admin.graphqls"), BuiltIn: false},
+	{Name: "schema/blueprint.graphqls", Input: sourceData("schema/blueprint.graphqls"), BuiltIn: false},
 	{Name: "schema/config.graphqls", Input: sourceData("schema/config.graphqls"), BuiltIn: false},
 	{Name: "schema/enums.graphqls", Input: sourceData("schema/enums.graphqls"), BuiltIn: false},
 	{Name: "schema/event.graphqls", Input: sourceData("schema/event.graphqls"), BuiltIn: false},
 	{Name: "schema/flow.graphqls", Input: sourceData("schema/flow.graphqls"), BuiltIn: false},
+	{Name: "schema/policytest.graphqls", Input: sourceData("schema/policytest.graphqls"), BuiltIn: false},
 	{Name: "schema/viewer.graphqls", Input: sourceData("schema/viewer.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3490,6 +3853,8 @@ func (ec *executionContext) childFields_FlowExecution(ctx context.Context, field
 		return ec.fieldContext_FlowExecution_flow(ctx, field)
 	case "challenge":
 		return ec.fieldContext_FlowExecution_challenge(ctx, field)
+	case "step":
+		return ec.fieldContext_FlowExecution_step(ctx, field)
 	case "sessionToken":
 		return ec.fieldContext_FlowExecution_sessionToken(ctx, field)
 	}
@@ -3510,6 +3875,44 @@ func (ec *executionContext) childFields_FlowInfo(ctx context.Context, field grap
 		return ec.fieldContext_FlowInfo_background(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FlowInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_FlowInspection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "executionId":
+		return ec.fieldContext_FlowInspection_executionId(ctx, field)
+	case "flowSlug":
+		return ec.fieldContext_FlowInspection_flowSlug(ctx, field)
+	case "completed":
+		return ec.fieldContext_FlowInspection_completed(ctx, field)
+	case "plan":
+		return ec.fieldContext_FlowInspection_plan(ctx, field)
+	case "history":
+		return ec.fieldContext_FlowInspection_history(ctx, field)
+	case "context":
+		return ec.fieldContext_FlowInspection_context(ctx, field)
+	case "errors":
+		return ec.fieldContext_FlowInspection_errors(ctx, field)
+	case "outcome":
+		return ec.fieldContext_FlowInspection_outcome(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_FlowInspection_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_FlowInspection_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FlowInspection", field.Name)
+}
+
+func (ec *executionContext) childFields_FlowOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "denied":
+		return ec.fieldContext_FlowOutcome_denied(ctx, field)
+	case "message":
+		return ec.fieldContext_FlowOutcome_message(ctx, field)
+	case "to":
+		return ec.fieldContext_FlowOutcome_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FlowOutcome", field.Name)
 }
 
 func (ec *executionContext) childFields_FlowStageBinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3612,6 +4015,38 @@ func (ec *executionContext) childFields_GroupEdge(ctx context.Context, field gra
 		return ec.fieldContext_GroupEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GroupEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_InspectedStage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "position":
+		return ec.fieldContext_InspectedStage_position(ctx, field)
+	case "kind":
+		return ec.fieldContext_InspectedStage_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_InspectedStage_name(ctx, field)
+	case "stageId":
+		return ec.fieldContext_InspectedStage_stageId(ctx, field)
+	case "bindingId":
+		return ec.fieldContext_InspectedStage_bindingId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InspectedStage", field.Name)
+}
+
+func (ec *executionContext) childFields_InspectedStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "position":
+		return ec.fieldContext_InspectedStep_position(ctx, field)
+	case "kind":
+		return ec.fieldContext_InspectedStep_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_InspectedStep_name(ctx, field)
+	case "result":
+		return ec.fieldContext_InspectedStep_result(ctx, field)
+	case "at":
+		return ec.fieldContext_InspectedStep_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InspectedStep", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3734,6 +4169,46 @@ func (ec *executionContext) childFields_PolicyDefinitionEdge(ctx context.Context
 		return ec.fieldContext_PolicyDefinitionEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PolicyDefinitionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PolicyTestResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "passing":
+		return ec.fieldContext_PolicyTestResult_passing(ctx, field)
+	case "messages":
+		return ec.fieldContext_PolicyTestResult_messages(ctx, field)
+	case "context":
+		return ec.fieldContext_PolicyTestResult_context(ctx, field)
+	case "trace":
+		return ec.fieldContext_PolicyTestResult_trace(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PolicyTestResult", field.Name)
+}
+
+func (ec *executionContext) childFields_PolicyTraceEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "bindingId":
+		return ec.fieldContext_PolicyTraceEntry_bindingId(ctx, field)
+	case "subject":
+		return ec.fieldContext_PolicyTraceEntry_subject(ctx, field)
+	case "subjectId":
+		return ec.fieldContext_PolicyTraceEntry_subjectId(ctx, field)
+	case "name":
+		return ec.fieldContext_PolicyTraceEntry_name(ctx, field)
+	case "passing":
+		return ec.fieldContext_PolicyTraceEntry_passing(ctx, field)
+	case "negated":
+		return ec.fieldContext_PolicyTraceEntry_negated(ctx, field)
+	case "timedOut":
+		return ec.fieldContext_PolicyTraceEntry_timedOut(ctx, field)
+	case "error":
+		return ec.fieldContext_PolicyTraceEntry_error(ctx, field)
+	case "messages":
+		return ec.fieldContext_PolicyTraceEntry_messages(ctx, field)
+	case "durationMs":
+		return ec.fieldContext_PolicyTraceEntry_durationMs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PolicyTraceEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_PromptField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4592,6 +5067,20 @@ func (ec *executionContext) field_Mutation_deleteUser_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_importFlow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "document",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["document"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_restartFlow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4669,6 +5158,14 @@ func (ec *executionContext) field_Mutation_submitChallenge_args(ctx context.Cont
 		return nil, err
 	}
 	args["response"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "step",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["step"] = arg2
 	return args, nil
 }
 
@@ -5046,6 +5543,20 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_exportFlow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "slug",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["slug"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_flowExecution_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5057,6 +5568,20 @@ func (ec *executionContext) field_Query_flowExecution_args(ctx context.Context, 
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_flowInspection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "executionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["executionId"] = arg0
 	return args, nil
 }
 
@@ -5412,6 +5937,20 @@ func (ec *executionContext) field_Query_stages_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_testPolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PolicyTestInput, error) {
+			return ec.unmarshalNPolicyTestInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐPolicyTestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_tokens_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5599,6 +6138,20 @@ func (ec *executionContext) field_Subscription_flowExecution_args(ctx context.Co
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_flowInspector_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "executionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["executionId"] = arg0
 	return args, nil
 }
 
@@ -8002,6 +8555,29 @@ func (ec *executionContext) fieldContext_FlowExecution_challenge(_ context.Conte
 	return graphql.NewScalarFieldContext("FlowExecution", field, false, false, "Challenge")
 }
 
+func (ec *executionContext) _FlowExecution_step(ctx context.Context, field graphql.CollectedField, obj *executor.View) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowExecution_step(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Step, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowExecution_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowExecution", field, false, false, "Int")
+}
+
 func (ec *executionContext) _FlowExecution_sessionToken(ctx context.Context, field graphql.CollectedField, obj *executor.View) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8138,6 +8714,341 @@ func (ec *executionContext) _FlowInfo_background(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_FlowInfo_background(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FlowInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _FlowInspection_executionId(ctx context.Context, field graphql.CollectedField, obj *executor.Inspection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowInspection_executionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowInspection_executionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowInspection", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FlowInspection_flowSlug(ctx context.Context, field graphql.CollectedField, obj *executor.Inspection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowInspection_flowSlug(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowSlug, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowInspection_flowSlug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowInspection", field, false, false, "String")
+}
+
+func (ec *executionContext) _FlowInspection_completed(ctx context.Context, field graphql.CollectedField, obj *executor.Inspection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowInspection_completed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Completed(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowInspection_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowInspection", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _FlowInspection_plan(ctx context.Context, field graphql.CollectedField, obj *executor.Inspection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowInspection_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.PlanEntry) graphql.Marshaler {
+			return ec.marshalNInspectedStage2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐPlanEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowInspection_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FlowInspection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InspectedStage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FlowInspection_history(ctx context.Context, field graphql.CollectedField, obj *executor.Inspection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowInspection_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.History, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.Step) graphql.Marshaler {
+			return ec.marshalNInspectedStep2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowInspection_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FlowInspection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InspectedStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FlowInspection_context(ctx context.Context, field graphql.CollectedField, obj *executor.Inspection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowInspection_context(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Context, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowInspection_context(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowInspection", field, false, false, "Map")
+}
+
+func (ec *executionContext) _FlowInspection_errors(ctx context.Context, field graphql.CollectedField, obj *executor.Inspection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowInspection_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowInspection_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FlowInspection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FlowInspection_outcome(ctx context.Context, field graphql.CollectedField, obj *executor.Inspection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowInspection_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *executor.Outcome) graphql.Marshaler {
+			return ec.marshalOFlowOutcome2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐOutcome(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FlowInspection_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FlowInspection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowOutcome(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FlowInspection_createdAt(ctx context.Context, field graphql.CollectedField, obj *executor.Inspection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowInspection_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowInspection_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowInspection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FlowInspection_updatedAt(ctx context.Context, field graphql.CollectedField, obj *executor.Inspection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowInspection_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowInspection_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowInspection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FlowOutcome_denied(ctx context.Context, field graphql.CollectedField, obj *executor.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowOutcome_denied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Denied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowOutcome_denied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowOutcome", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FlowOutcome_message(ctx context.Context, field graphql.CollectedField, obj *executor.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowOutcome_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowOutcome_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowOutcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _FlowOutcome_to(ctx context.Context, field graphql.CollectedField, obj *executor.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowOutcome_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowOutcome_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowOutcome", field, false, false, "String")
 }
 
 func (ec *executionContext) _FlowStageBinding_id(ctx context.Context, field graphql.CollectedField, obj *ent.FlowStageBinding) (ret graphql.Marshaler) {
@@ -9566,6 +10477,236 @@ func (ec *executionContext) fieldContext_IdentificationStage_passwordlessFlow(_ 
 	return fc, nil
 }
 
+func (ec *executionContext) _InspectedStage_position(ctx context.Context, field graphql.CollectedField, obj *executor.PlanEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InspectedStage_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InspectedStage_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InspectedStage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InspectedStage_kind(ctx context.Context, field graphql.CollectedField, obj *executor.PlanEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InspectedStage_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InspectedStage_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InspectedStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _InspectedStage_name(ctx context.Context, field graphql.CollectedField, obj *executor.PlanEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InspectedStage_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InspectedStage_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InspectedStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _InspectedStage_stageId(ctx context.Context, field graphql.CollectedField, obj *executor.PlanEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InspectedStage_stageId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InspectedStage().StageID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InspectedStage_stageId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InspectedStage", field, true, true, "ID")
+}
+
+func (ec *executionContext) _InspectedStage_bindingId(ctx context.Context, field graphql.CollectedField, obj *executor.PlanEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InspectedStage_bindingId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InspectedStage().BindingID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InspectedStage_bindingId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InspectedStage", field, true, true, "ID")
+}
+
+func (ec *executionContext) _InspectedStep_position(ctx context.Context, field graphql.CollectedField, obj *executor.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InspectedStep_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InspectedStep_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InspectedStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InspectedStep_kind(ctx context.Context, field graphql.CollectedField, obj *executor.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InspectedStep_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InspectedStep_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InspectedStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _InspectedStep_name(ctx context.Context, field graphql.CollectedField, obj *executor.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InspectedStep_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InspectedStep_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InspectedStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _InspectedStep_result(ctx context.Context, field graphql.CollectedField, obj *executor.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InspectedStep_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InspectedStep_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InspectedStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _InspectedStep_at(ctx context.Context, field graphql.CollectedField, obj *executor.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InspectedStep_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InspectedStep_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InspectedStep", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Mutation_createFlow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10798,6 +11939,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteBrand(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_importFlow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importFlow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportFlow(ctx, fc.Args["document"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Flow) graphql.Marshaler {
+			return ec.marshalNFlow2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐFlow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importFlow(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Flow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importFlow_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startFlow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10852,7 +12037,7 @@ func (ec *executionContext) _Mutation_submitChallenge(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SubmitChallenge(ctx, fc.Args["executionId"].(string), fc.Args["response"].(model.ChallengeResponseInput))
+			return ec.Resolvers.Mutation().SubmitChallenge(ctx, fc.Args["executionId"].(string), fc.Args["response"].(model.ChallengeResponseInput), fc.Args["step"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *executor.View) graphql.Marshaler {
@@ -12478,6 +13663,337 @@ func (ec *executionContext) fieldContext_PolicyDefinitionEdge_cursor(_ context.C
 	return graphql.NewScalarFieldContext("PolicyDefinitionEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PolicyTestResult_passing(ctx context.Context, field graphql.CollectedField, obj *model.PolicyTestResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyTestResult_passing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyTestResult_passing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyTestResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PolicyTestResult_messages(ctx context.Context, field graphql.CollectedField, obj *model.PolicyTestResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyTestResult_messages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Messages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyTestResult_messages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyTestResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _PolicyTestResult_context(ctx context.Context, field graphql.CollectedField, obj *model.PolicyTestResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyTestResult_context(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Context, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyTestResult_context(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyTestResult", field, false, false, "Map")
+}
+
+func (ec *executionContext) _PolicyTestResult_trace(ctx context.Context, field graphql.CollectedField, obj *model.PolicyTestResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyTestResult_trace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Trace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PolicyTraceEntry) graphql.Marshaler {
+			return ec.marshalNPolicyTraceEntry2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐPolicyTraceEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyTestResult_trace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyTestResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyTraceEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PolicyTraceEntry_bindingId(ctx context.Context, field graphql.CollectedField, obj *model.PolicyTraceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyTraceEntry_bindingId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BindingID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyTraceEntry_bindingId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyTraceEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PolicyTraceEntry_subject(ctx context.Context, field graphql.CollectedField, obj *model.PolicyTraceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyTraceEntry_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyTraceEntry_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyTraceEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _PolicyTraceEntry_subjectId(ctx context.Context, field graphql.CollectedField, obj *model.PolicyTraceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyTraceEntry_subjectId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubjectID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyTraceEntry_subjectId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyTraceEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PolicyTraceEntry_name(ctx context.Context, field graphql.CollectedField, obj *model.PolicyTraceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyTraceEntry_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyTraceEntry_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyTraceEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _PolicyTraceEntry_passing(ctx context.Context, field graphql.CollectedField, obj *model.PolicyTraceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyTraceEntry_passing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyTraceEntry_passing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyTraceEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PolicyTraceEntry_negated(ctx context.Context, field graphql.CollectedField, obj *model.PolicyTraceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyTraceEntry_negated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Negated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyTraceEntry_negated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyTraceEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PolicyTraceEntry_timedOut(ctx context.Context, field graphql.CollectedField, obj *model.PolicyTraceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyTraceEntry_timedOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimedOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyTraceEntry_timedOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyTraceEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PolicyTraceEntry_error(ctx context.Context, field graphql.CollectedField, obj *model.PolicyTraceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyTraceEntry_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyTraceEntry_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyTraceEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _PolicyTraceEntry_messages(ctx context.Context, field graphql.CollectedField, obj *model.PolicyTraceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyTraceEntry_messages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Messages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyTraceEntry_messages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyTraceEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _PolicyTraceEntry_durationMs(ctx context.Context, field graphql.CollectedField, obj *model.PolicyTraceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyTraceEntry_durationMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyTraceEntry_durationMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyTraceEntry", field, false, false, "Float")
+}
+
 func (ec *executionContext) _PromptChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *prompt.Challenge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13396,6 +14912,50 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_exportFlow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportFlow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportFlow(ctx, fc.Args["slug"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportFlow(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportFlow_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_flowExecution(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13434,6 +14994,94 @@ func (ec *executionContext) fieldContext_Query_flowExecution(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_flowExecution_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_flowInspection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_flowInspection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FlowInspection(ctx, fc.Args["executionId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *executor.Inspection) graphql.Marshaler {
+			return ec.marshalOFlowInspection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐInspection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_flowInspection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInspection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_flowInspection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_testPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_testPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TestPolicy(ctx, fc.Args["input"].(model.PolicyTestInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PolicyTestResult) graphql.Marshaler {
+			return ec.marshalNPolicyTestResult2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐPolicyTestResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_testPolicy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyTestResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_testPolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14257,6 +15905,50 @@ func (ec *executionContext) fieldContext_Subscription_flowExecution(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_flowExecution_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_flowInspector(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_flowInspector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().FlowInspector(ctx, fc.Args["executionId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *executor.Inspection) graphql.Marshaler {
+			return ec.marshalNFlowInspection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐInspection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_flowInspector(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInspection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_flowInspector_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22930,6 +24622,90 @@ func UnmarshalPolicyDefinitionWhereInput(ctx context.Context, raw any) (ent.Poli
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPolicyTestInput(ctx context.Context, obj any) (model.PolicyTestInput, error) {
+	var it model.PolicyTestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"policyId", "flowId", "flowStageBindingId", "userId", "clientIp", "headers", "context"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "policyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("policyId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PolicyID = data
+		case "flowId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("flowId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FlowID = data
+		case "flowStageBindingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("flowStageBindingId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FlowStageBindingID = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "clientIp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientIp"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientIP = data
+		case "headers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headers"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Headers = data
+		case "context":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("context"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Context = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPolicyTestInput unmarshals raw into the PolicyTestInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPolicyTestInput(ctx context.Context, raw any) (model.PolicyTestInput, error) {
+	var out model.PolicyTestInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PolicyTestInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPromptFieldInput(ctx context.Context, obj any) (prompt.Field, error) {
 	var it prompt.Field
 	if obj == nil {
@@ -27616,6 +29392,11 @@ func (ec *executionContext) _FlowExecution(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "step":
+			out.Values[i] = ec._FlowExecution_step(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sessionToken":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -27672,6 +29453,127 @@ func (ec *executionContext) _FlowInfo(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "background":
 			out.Values[i] = ec._FlowInfo_background(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var flowInspectionImplementors = []string{"FlowInspection"}
+
+func (ec *executionContext) _FlowInspection(ctx context.Context, sel ast.SelectionSet, obj *executor.Inspection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, flowInspectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FlowInspection")
+		case "executionId":
+			out.Values[i] = ec._FlowInspection_executionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "flowSlug":
+			out.Values[i] = ec._FlowInspection_flowSlug(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completed":
+			out.Values[i] = ec._FlowInspection_completed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "plan":
+			out.Values[i] = ec._FlowInspection_plan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "history":
+			out.Values[i] = ec._FlowInspection_history(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "context":
+			out.Values[i] = ec._FlowInspection_context(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._FlowInspection_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcome":
+			out.Values[i] = ec._FlowInspection_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._FlowInspection_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._FlowInspection_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var flowOutcomeImplementors = []string{"FlowOutcome"}
+
+func (ec *executionContext) _FlowOutcome(ctx context.Context, sel ast.SelectionSet, obj *executor.Outcome) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, flowOutcomeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FlowOutcome")
+		case "denied":
+			out.Values[i] = ec._FlowOutcome_denied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._FlowOutcome_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._FlowOutcome_to(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28192,6 +30094,114 @@ func (ec *executionContext) _IdentificationStage(ctx context.Context, sel ast.Se
 	return out
 }
 
+var inspectedStageImplementors = []string{"InspectedStage"}
+
+func (ec *executionContext) _InspectedStage(ctx context.Context, sel ast.SelectionSet, obj *executor.PlanEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inspectedStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InspectedStage")
+		case "position":
+			out.Values[i] = ec._InspectedStage_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._InspectedStage_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._InspectedStage_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stageId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InspectedStage_stageId(ctx, field, obj)
+				})
+		case "bindingId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InspectedStage_bindingId(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inspectedStepImplementors = []string{"InspectedStep"}
+
+func (ec *executionContext) _InspectedStep(ctx context.Context, sel ast.SelectionSet, obj *executor.Step) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inspectedStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InspectedStep")
+		case "position":
+			out.Values[i] = ec._InspectedStep_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._InspectedStep_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._InspectedStep_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "result":
+			out.Values[i] = ec._InspectedStep_result(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._InspectedStep_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -28403,6 +30413,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteBrand":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteBrand(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importFlow":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importFlow(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -29035,6 +31052,132 @@ func (ec *executionContext) _PolicyDefinitionEdge(ctx context.Context, sel ast.S
 	return out
 }
 
+var policyTestResultImplementors = []string{"PolicyTestResult"}
+
+func (ec *executionContext) _PolicyTestResult(ctx context.Context, sel ast.SelectionSet, obj *model.PolicyTestResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, policyTestResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PolicyTestResult")
+		case "passing":
+			out.Values[i] = ec._PolicyTestResult_passing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "messages":
+			out.Values[i] = ec._PolicyTestResult_messages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "context":
+			out.Values[i] = ec._PolicyTestResult_context(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "trace":
+			out.Values[i] = ec._PolicyTestResult_trace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var policyTraceEntryImplementors = []string{"PolicyTraceEntry"}
+
+func (ec *executionContext) _PolicyTraceEntry(ctx context.Context, sel ast.SelectionSet, obj *model.PolicyTraceEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, policyTraceEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PolicyTraceEntry")
+		case "bindingId":
+			out.Values[i] = ec._PolicyTraceEntry_bindingId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._PolicyTraceEntry_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subjectId":
+			out.Values[i] = ec._PolicyTraceEntry_subjectId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._PolicyTraceEntry_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passing":
+			out.Values[i] = ec._PolicyTraceEntry_passing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "negated":
+			out.Values[i] = ec._PolicyTraceEntry_negated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timedOut":
+			out.Values[i] = ec._PolicyTraceEntry_timedOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._PolicyTraceEntry_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "messages":
+			out.Values[i] = ec._PolicyTraceEntry_messages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "durationMs":
+			out.Values[i] = ec._PolicyTraceEntry_durationMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var promptChallengeImplementors = []string{"PromptChallenge", "Challenge", "FlowChallenge"}
 
 func (ec *executionContext) _PromptChallenge(ctx context.Context, sel ast.SelectionSet, obj *prompt.Challenge) graphql.Marshaler {
@@ -29286,11 +31429,29 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_users(ctx, field)
 				})
+		case "exportFlow":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportFlow(ctx, field)
+				})
 		case "flowExecution":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_flowExecution(ctx, field)
+				})
+		case "flowInspection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_flowInspection(ctx, field)
+				})
+		case "testPolicy":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_testPolicy(ctx, field)
 				})
 		case "viewer":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -29637,6 +31798,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_eventCreated(ctx, fields[0])
 	case "flowExecution":
 		return ec._Subscription_flowExecution(ctx, fields[0])
+	case "flowInspector":
+		return ec._Subscription_flowInspector(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -30808,6 +32971,20 @@ func (ec *executionContext) marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑid�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) marshalNFlow2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐFlow(ctx context.Context, sel ast.SelectionSet, v *ent.Flow) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Flow!")
@@ -30844,6 +33021,14 @@ func (ec *executionContext) marshalNFlowExecution2ᚖgithubᚗcomᚋgatehouseᚑ
 
 func (ec *executionContext) marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx context.Context, sel ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
 	return ec._FlowInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFlowInspection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐInspection(ctx context.Context, sel ast.SelectionSet, v *executor.Inspection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FlowInspection!")
+		return graphql.Null
+	}
+	return ec._FlowInspection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFlowLayout2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐFlowLayout(ctx context.Context, v any) (enum.FlowLayout, error) {
@@ -31060,6 +33245,46 @@ func (ec *executionContext) marshalNIdentificationUserField2ᚕgithubᚗcomᚋga
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIdentificationUserField2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋidentificationᚐUserField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInspectedStage2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐPlanEntry(ctx context.Context, sel ast.SelectionSet, v executor.PlanEntry) graphql.Marshaler {
+	return ec._InspectedStage(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInspectedStage2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐPlanEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []executor.PlanEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInspectedStage2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐPlanEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInspectedStep2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐStep(ctx context.Context, sel ast.SelectionSet, v executor.Step) graphql.Marshaler {
+	return ec._InspectedStep(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInspectedStep2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐStepᚄ(ctx context.Context, sel ast.SelectionSet, v []executor.Step) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInspectedStep2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐStep(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -31300,6 +33525,43 @@ func (ec *executionContext) marshalNPolicyEngineMode2githubᚗcomᚋgatehouseᚑ
 	return v
 }
 
+func (ec *executionContext) unmarshalNPolicyTestInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐPolicyTestInput(ctx context.Context, v any) (model.PolicyTestInput, error) {
+	res, err := ec.unmarshalInputPolicyTestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPolicyTestResult2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐPolicyTestResult(ctx context.Context, sel ast.SelectionSet, v *model.PolicyTestResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PolicyTestResult!")
+		return graphql.Null
+	}
+	return ec._PolicyTestResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPolicyTraceEntry2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐPolicyTraceEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PolicyTraceEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPolicyTraceEntry2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐPolicyTraceEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPolicyTraceEntry2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐPolicyTraceEntry(ctx context.Context, sel ast.SelectionSet, v *model.PolicyTraceEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PolicyTraceEntry!")
+		return graphql.Null
+	}
+	return ec._PolicyTraceEntry(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPromptField2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐField(ctx context.Context, sel ast.SelectionSet, v prompt.Field) graphql.Marshaler {
 	return ec._PromptField(ctx, sel, &v)
 }
@@ -31419,6 +33681,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -32204,6 +34495,13 @@ func (ec *executionContext) marshalOFlowExecution2ᚖgithubᚗcomᚋgatehouseᚑ
 	return ec._FlowExecution(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOFlowInspection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐInspection(ctx context.Context, sel ast.SelectionSet, v *executor.Inspection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FlowInspection(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOFlowLayout2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐFlowLayoutᚄ(ctx context.Context, v any) ([]enum.FlowLayout, error) {
 	if v == nil {
 		return nil, nil
@@ -32262,6 +34560,13 @@ func (ec *executionContext) unmarshalOFlowOrder2ᚖgithubᚗcomᚋgatehouseᚑid
 	}
 	res, err := ec.unmarshalInputFlowOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFlowOutcome2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐOutcome(ctx context.Context, sel ast.SelectionSet, v *executor.Outcome) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FlowOutcome(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOFlowStageBinding2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐFlowStageBinding(ctx context.Context, sel ast.SelectionSet, v *ent.FlowStageBinding) graphql.Marshaler {

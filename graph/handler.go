@@ -134,8 +134,13 @@ func originPatterns(origins []string) []string {
 	return out
 }
 
-// labelType is the metric label holding the operation type.
-const labelType = "type"
+// Metric labels and the values of labelOutcome.
+const (
+	labelType    = "type"
+	labelOutcome = "outcome"
+	outcomeOK    = "ok"
+	outcomeError = "error"
+)
 
 // metrics count and time GraphQL operations.
 type metrics struct {
@@ -148,7 +153,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		operations: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gatehouse_graphql_operations_total",
 			Help: "GraphQL operations by type and outcome (ok, error).",
-		}, []string{labelType, "outcome"}),
+		}, []string{labelType, labelOutcome}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "gatehouse_graphql_operation_duration_seconds",
 			Help:    "Time to the first response of GraphQL operations, by type.",
@@ -179,9 +184,9 @@ func (m *metrics) InterceptOperation(ctx context.Context, next graphql.Operation
 		resp := handle(ctx)
 		if first {
 			first = false
-			outcome := "ok"
+			outcome := outcomeOK
 			if resp == nil || len(resp.Errors) > 0 {
-				outcome = "error"
+				outcome = outcomeError
 			}
 			m.operations.WithLabelValues(opType, outcome).Inc()
 			m.duration.WithLabelValues(opType).Observe(time.Since(start).Seconds())

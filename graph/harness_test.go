@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-id/gatehouse/audit"
+	countersql "github.com/gatehouse-id/gatehouse/counter/sqlstore"
 	"github.com/gatehouse-id/gatehouse/credential"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
@@ -20,6 +21,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/graph"
 	"github.com/gatehouse-id/gatehouse/integrity"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
+	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/builtin"
 	"github.com/gatehouse-id/gatehouse/pubsub"
 )
@@ -53,6 +55,8 @@ func setup(t *testing.T, dialect string, opts ...func(*graph.Options)) *testBund
 		Policies: builtin.All(),
 		Hasher:   credential.NewHasher(credential.Params{Time: 1, MemoryKiB: 64, Threads: 1, KeyLen: 32, SaltLen: 16}, 0),
 		Broker:   broker,
+		PolicyEngine: policy.NewEngine(db.Ent, builtin.All(),
+			policy.Deps{Counters: countersql.New(db.Ent, nil)}, nil),
 	}
 	b := &testBundle{client: db.Ent, handler: graph.NewHandler(deps, o), broker: broker}
 

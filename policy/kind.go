@@ -50,6 +50,11 @@ func NewKinds(kinds ...Kind) *Kinds {
 // Names returns every kind's name, sorted.
 func (k *Kinds) Names() []string { return k.configs.Names() }
 
+// RefFields lists the reference fields of kind name's config.
+func (k *Kinds) RefFields(name string) ([]typedconfig.RefField, error) {
+	return k.configs.RefFields(name)
+}
+
 // Decode returns the validated config of kind name stored as raw
 // (see typedconfig.Registry.Decode).
 func (k *Kinds) Decode(name string, raw []byte) (Config, error) {

@@ -52,6 +52,16 @@ func (r *Registry[C]) Lookup(name string) (Kind[C], bool) {
 // Names returns every kind's name, sorted.
 func (r *Registry[C]) Names() []string { return slices.Clone(r.names) }
 
+// RefFields lists the reference fields of kind name's config (see
+// RefFields); an unknown kind is a *problem.FieldError on "kind".
+func (r *Registry[C]) RefFields(name string) ([]RefField, error) {
+	k, ok := r.kinds[name]
+	if !ok {
+		return nil, problem.Invalid("kind", "unknown %s kind %q", r.family, name)
+	}
+	return RefFields(k.NewConfig())
+}
+
 // Decode returns the config of kind name stored as raw, decoded over the
 // kind's defaults and validated. An unknown kind is a *problem.FieldError
 // on "kind"; a bad config is a *problem.FieldError under "config".

@@ -99,24 +99,83 @@ func Encode(cfg Config) (json.RawMessage, error) {
 	return b, nil
 }
 
-// References lists every reference in cfg, following its ref tags. Fields
-// tagged ref must be *int, int or []int; anything else is a programming
-// error reported as an error.
+// RefField describes a config field that holds references.
+type RefField struct {
+	// Field is the JSON name of the config field.
+	Field string
+	// Target is the type of object referenced.
+	Target Target
+	// Require is what the target must be (see Ref.Require).
+	Require string
+	// Many is true for a list of references, false for a single one.
+	Many bool
+}
+
+// RefFields lists the fields of cfg's type that hold references, in field
+// order. Fields tagged ref must be *int, int or []int; anything else is a
+// programming error reported as an error.
+func RefFields(cfg Config) ([]RefField, error) {
+	fields, _, err := refFields(cfg)
+	out := make([]RefField, len(fields))
+	for i, f := range fields {
+		out[i] = f.RefField
+	}
+	return out, err
+}
+
+// References lists every reference in cfg, following its ref tags.
 func References(cfg Config) ([]Ref, error) {
+	fields, v, err := refFields(cfg)
+	if err != nil || !v.IsValid() {
+		return nil, err
+	}
+	var refs []Ref
+	for _, f := range fields {
+		add := func(id int64) {
+			refs = append(refs, Ref{Field: f.Field, Target: f.Target, Require: f.Require, ID: int(id)})
+		}
+		fv := v.FieldByIndex(f.index)
+		switch {
+		case fv.Kind() == reflect.Pointer:
+			if !fv.IsNil() {
+				add(fv.Elem().Int())
+			}
+		case fv.Kind() == reflect.Int:
+			if fv.Int() != 0 {
+				add(fv.Int())
+			}
+		default: // []int
+			for j := range fv.Len() {
+				add(fv.Index(j).Int())
+			}
+		}
+	}
+	return refs, nil
+}
+
+// refField is a RefField with its position in the struct.
+type refField struct {
+	RefField
+
+	index []int
+}
+
+// refFields reads the ref tags of cfg's struct type; v is the struct
+// (invalid when cfg is a nil pointer).
+func refFields(cfg Config) ([]refField, reflect.Value, error) {
 	v := reflect.ValueOf(cfg)
 	for v.Kind() == reflect.Pointer {
 		if v.IsNil() {
-			return nil, nil
+			return nil, reflect.Value{}, nil
 		}
 		v = v.Elem()
 	}
 	if v.Kind() != reflect.Struct {
-		return nil, fmt.Errorf("config %T is not a struct", cfg)
+		return nil, reflect.Value{}, fmt.Errorf("config %T is not a struct", cfg)
 	}
-	var refs []Ref
+	var out []refField
 	t := v.Type()
-	for i := range t.NumField() {
-		f := t.Field(i)
+	for f := range t.Fields() {
 		tag, ok := f.Tag.Lookup("ref")
 		if !ok {
 			continue
@@ -126,26 +185,16 @@ func References(cfg Config) ([]Ref, error) {
 		if name == "" {
 			name = f.Name
 		}
-		add := func(id int) {
-			refs = append(refs, Ref{Field: name, Target: Target(target), Require: require, ID: id})
-		}
-		fv := v.Field(i)
+		ft := f.Type
+		var many bool
 		switch {
-		case fv.Kind() == reflect.Pointer && fv.Type().Elem().Kind() == reflect.Int:
-			if !fv.IsNil() {
-				add(int(fv.Elem().Int()))
-			}
-		case fv.Kind() == reflect.Int:
-			if fv.Int() != 0 {
-				add(int(fv.Int()))
-			}
-		case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Int:
-			for j := range fv.Len() {
-				add(int(fv.Index(j).Int()))
-			}
+		case ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.Int, ft.Kind() == reflect.Int:
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Int:
+			many = true
 		default:
-			return nil, fmt.Errorf("config %T field %s: ref tag on unsupported type %s", cfg, f.Name, fv.Type())
+			return nil, reflect.Value{}, fmt.Errorf("config %T field %s: ref tag on unsupported type %s", cfg, f.Name, ft)
 		}
+		out = append(out, refField{RefField: RefField{Field: name, Target: Target(target), Require: require, Many: many}, index: f.Index})
 	}
-	return refs, nil
+	return out, v, nil
 }

@@ -9,6 +9,18 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 )
 
+// The AppliedBlueprintFunc type is an adapter to allow the use of ordinary
+// function as AppliedBlueprint mutator.
+type AppliedBlueprintFunc func(context.Context, *ent.AppliedBlueprintMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AppliedBlueprintFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AppliedBlueprintMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AppliedBlueprintMutation", m)
+}
+
 // The BrandFunc type is an adapter to allow the use of ordinary
 // function as Brand mutator.
 type BrandFunc func(context.Context, *ent.BrandMutation) (ent.Value, error)

@@ -8,6 +8,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/appliedblueprint"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
 	"github.com/gatehouse-id/gatehouse/ent/counter"
@@ -80,6 +81,33 @@ func (f TraverseFunc) Traverse(ctx context.Context, q ent.Query) error {
 		return err
 	}
 	return f(ctx, query)
+}
+
+// The AppliedBlueprintFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AppliedBlueprintFunc func(context.Context, *ent.AppliedBlueprintQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AppliedBlueprintFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AppliedBlueprintQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AppliedBlueprintQuery", q)
+}
+
+// The TraverseAppliedBlueprint type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAppliedBlueprint func(context.Context, *ent.AppliedBlueprintQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAppliedBlueprint) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAppliedBlueprint) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AppliedBlueprintQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AppliedBlueprintQuery", q)
 }
 
 // The BrandFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -490,6 +518,8 @@ func (f TraverseUser) Traverse(ctx context.Context, q ent.Query) error {
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
+	case *ent.AppliedBlueprintQuery:
+		return &query[*ent.AppliedBlueprintQuery, predicate.AppliedBlueprint, appliedblueprint.OrderOption]{typ: ent.TypeAppliedBlueprint, tq: q}, nil
 	case *ent.BrandQuery:
 		return &query[*ent.BrandQuery, predicate.Brand, brand.OrderOption]{typ: ent.TypeBrand, tq: q}, nil
 	case *ent.ConfigReferenceQuery:

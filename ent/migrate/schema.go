@@ -9,6 +9,19 @@ import (
 )
 
 var (
+	// AppliedBlueprintsColumns holds the columns for the "applied_blueprints" table.
+	AppliedBlueprintsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "digest", Type: field.TypeString},
+		{Name: "applied_at", Type: field.TypeTime},
+	}
+	// AppliedBlueprintsTable holds the schema information for the "applied_blueprints" table.
+	AppliedBlueprintsTable = &schema.Table{
+		Name:       "applied_blueprints",
+		Columns:    AppliedBlueprintsColumns,
+		PrimaryKey: []*schema.Column{AppliedBlueprintsColumns[0]},
+	}
 	// BrandsColumns holds the columns for the "brands" table.
 	BrandsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -584,6 +597,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		AppliedBlueprintsTable,
 		BrandsTable,
 		ConfigReferencesTable,
 		CountersTable,
@@ -605,6 +619,9 @@ var (
 )
 
 func init() {
+	AppliedBlueprintsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
+	}
 	BrandsTable.ForeignKeys[0].RefTable = FlowsTable
 	BrandsTable.ForeignKeys[1].RefTable = FlowsTable
 	BrandsTable.ForeignKeys[2].RefTable = FlowsTable

@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// AppliedBlueprint is the predicate function for appliedblueprint builders.
+type AppliedBlueprint func(*sql.Selector)
+
 // Brand is the predicate function for brand builders.
 type Brand func(*sql.Selector)
 

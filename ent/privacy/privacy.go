@@ -111,6 +111,30 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The AppliedBlueprintQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AppliedBlueprintQueryRuleFunc func(context.Context, *ent.AppliedBlueprintQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AppliedBlueprintQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AppliedBlueprintQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AppliedBlueprintQuery", q)
+}
+
+// The AppliedBlueprintMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AppliedBlueprintMutationRuleFunc func(context.Context, *ent.AppliedBlueprintMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AppliedBlueprintMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AppliedBlueprintMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AppliedBlueprintMutation", m)
+}
+
 // The BrandQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type BrandQueryRuleFunc func(context.Context, *ent.BrandQuery) error
@@ -506,6 +530,8 @@ var _ QueryMutationRule = FilterFunc(nil)
 
 func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
+	case *ent.AppliedBlueprintQuery:
+		return q.Filter(), nil
 	case *ent.BrandQuery:
 		return q.Filter(), nil
 	case *ent.ConfigReferenceQuery:
@@ -543,6 +569,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
+	case *ent.AppliedBlueprintMutation:
+		return m.Filter(), nil
 	case *ent.BrandMutation:
 		return m.Filter(), nil
 	case *ent.ConfigReferenceMutation:

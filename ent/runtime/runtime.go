@@ -6,6 +6,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/gatehouse-id/gatehouse/ent/appliedblueprint"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
 	"github.com/gatehouse-id/gatehouse/ent/counter"
@@ -31,6 +32,39 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	appliedblueprint.Policy = privacy.NewPolicies(schema.AppliedBlueprint{})
+	appliedblueprint.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := appliedblueprint.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	appliedblueprintFields := schema.AppliedBlueprint{}.Fields()
+	_ = appliedblueprintFields
+	// appliedblueprintDescName is the schema descriptor for name field.
+	appliedblueprintDescName := appliedblueprintFields[0].Descriptor()
+	// appliedblueprint.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	appliedblueprint.NameValidator = func() func(string) error {
+		validators := appliedblueprintDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// appliedblueprintDescAppliedAt is the schema descriptor for applied_at field.
+	appliedblueprintDescAppliedAt := appliedblueprintFields[2].Descriptor()
+	// appliedblueprint.DefaultAppliedAt holds the default value on creation for the applied_at field.
+	appliedblueprint.DefaultAppliedAt = appliedblueprintDescAppliedAt.Default.(func() time.Time)
 	brandMixin := schema.Brand{}.Mixin()
 	brand.Policy = privacy.NewPolicies(schema.Brand{})
 	brand.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -1,7 +1,7 @@
 // Package stagetest drives stages in tests: it builds a real environment
 // (a database, the SQL session and counter stores, the policy engine, a
-// fast password hasher, a fixed clock), requests to feed stages, and golden
-// files for their challenges. Test code only.
+// fast password hasher, a fixed clock, an in-memory auditor), requests to
+// feed stages, and golden files for their challenges. Test code only.
 package stagetest
 
 import (
@@ -21,6 +21,7 @@ import (
 	countersql "github.com/gatehouse-id/gatehouse/counter/sqlstore"
 	"github.com/gatehouse-id/gatehouse/credential"
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
@@ -34,6 +35,9 @@ var update = flag.Bool("update", false, "rewrite golden challenge files under te
 
 // FastHash are cheap argon2id parameters for tests.
 var FastHash = credential.Params{Time: 1, MemoryKiB: 64, Threads: 1, KeyLen: 32, SaltLen: 16}
+
+// ClientIP is the address requests made by Env.Request come from.
+var ClientIP = netip.MustParseAddr("203.0.113.7")
 
 // Clock is a settable clock, safe for concurrent use.
 type Clock struct {
@@ -55,6 +59,34 @@ func (c *Clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// Event is one audit event an Auditor recorded.
+type Event struct {
+	Action enum.EventAction
+	Data   map[string]any
+}
+
+// Auditor is an executor.Auditor that keeps events in memory, safe for
+// concurrent use.
+type Auditor struct {
+	mu     sync.Mutex
+	events []Event
+}
+
+// Record implements executor.Auditor.
+func (a *Auditor) Record(_ context.Context, _ *ent.Client, action enum.EventAction, data map[string]any) (*ent.Event, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.events = append(a.events, Event{Action: action, Data: data})
+	return &ent.Event{}, nil
+}
+
+// Events returns the events recorded so far, oldest first.
+func (a *Auditor) Events() []Event {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]Event(nil), a.events...)
+}
+
 // Env is a stage's world in a test.
 type Env struct {
 	// Ctx acts as the system, as the executor does.
@@ -63,6 +95,8 @@ type Env struct {
 	Deps     executor.Deps
 	Clock    *Clock
 	Counters counter.Store
+	// Auditor receives the audit events of stages built with Deps.
+	Auditor *Auditor
 }
 
 // New returns an Env on a fresh database of dialect.
@@ -71,15 +105,20 @@ func New(t *testing.T, dialect string) *Env {
 	db := servicetest.Database(t, dialect)
 	clock := &Clock{now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
 	counters := countersql.New(db.Ent, &countersql.Options{NowFunc: clock.Now})
+	auditor := &Auditor{}
 	deps := executor.Deps{
 		Client:   db.Ent,
 		Sessions: &session.Manager{Store: sessionsql.New(db.Ent, &sessionsql.Options{NowFunc: clock.Now}), NowFunc: clock.Now},
 		Policies: policy.NewEngine(db.Ent, builtin.All(), policy.Deps{Counters: counters, NowFunc: clock.Now}, nil),
 		Hasher:   credential.NewHasher(FastHash, 0),
 		Counters: counters,
+		Auditor:  auditor,
 		NowFunc:  clock.Now,
 	}
-	return &Env{Ctx: viewer.SystemContext(context.Background()), Client: db.Ent, Deps: deps, Clock: clock, Counters: counters}
+	return &Env{
+		Ctx: viewer.SystemContext(context.Background()), Client: db.Ent, Deps: deps, Clock: clock, Counters: counters,
+		Auditor: auditor,
+	}
 }
 
 // User creates a user with password (empty: none) and returns it.
@@ -97,7 +136,7 @@ func (e *Env) User(t *testing.T, username, email, password string) *ent.User {
 }
 
 // Request returns a request for a stage of kind at plan position 1 in a new
-// execution of a flow titled "Test flow", from 203.0.113.7.
+// execution of a flow titled "Test flow", from ClientIP.
 func (e *Env) Request(kind string) *executor.Request {
 	exec := &executor.Execution{Format: executor.DocumentFormat, Context: executor.Context{}}
 	exec.Plan.Append(executor.PlanEntry{Kind: kind, Name: kind})
@@ -106,7 +145,7 @@ func (e *Env) Request(kind string) *executor.Request {
 		Execution: exec,
 		Entry:     entry,
 		Flow:      executor.FlowInfo{Slug: "test-flow", Title: "Test flow", Designation: "authentication", Layout: "stacked"},
-		Client:    executor.Client{IP: netip.MustParseAddr("203.0.113.7"), UserAgent: "stagetest", Headers: map[string]string{}},
+		Client:    executor.Client{IP: ClientIP, UserAgent: "stagetest", Headers: map[string]string{}},
 		Now:       e.Clock.Now(),
 	}
 }

@@ -69,6 +69,52 @@ type PolicyConfigInput struct {
 	Dummy      *dummy1.Config     `json:"dummy,omitempty"`
 }
 
+// What to evaluate in testPolicy, and for whom.
+type PolicyTestInput struct {
+	// Exactly one of policyId (one policy), flowId (the flow's own bindings) and flowStageBindingId (a stage binding's bindings).
+	PolicyID           *string `json:"policyId,omitempty"`
+	FlowID             *string `json:"flowId,omitempty"`
+	FlowStageBindingID *string `json:"flowStageBindingId,omitempty"`
+	// The user the request is for; omitted: an anonymous request.
+	UserID *string `json:"userId,omitempty"`
+	// The simulated client's address; omitted: 127.0.0.1.
+	ClientIP *string `json:"clientIp,omitempty"`
+	// The simulated request's headers (names are lower-cased).
+	Headers map[string]any `json:"headers,omitempty"`
+	// The flow execution context policies see (prompt_data, pending_user_identifier, …).
+	Context map[string]any `json:"context,omitempty"`
+}
+
+// The verdict of testPolicy.
+type PolicyTestResult struct {
+	Passing bool `json:"passing"`
+	// The messages a user would be shown.
+	Messages []string `json:"messages"`
+	// Context keys the policies would set.
+	Context map[string]any `json:"context"`
+	// Each binding's evaluation, in order (for administrators: errors carry detail).
+	Trace []*PolicyTraceEntry `json:"trace"`
+}
+
+// What happened to one binding (or policy) in testPolicy.
+type PolicyTraceEntry struct {
+	// The binding; null when a single policy was tested.
+	BindingID *string `json:"bindingId,omitempty"`
+	// policy, user or group.
+	Subject   string `json:"subject"`
+	SubjectID string `json:"subjectId"`
+	// The policy's name, the user's username or the group's name.
+	Name string `json:"name"`
+	// The final verdict: failure_result and negate applied.
+	Passing  bool `json:"passing"`
+	Negated  bool `json:"negated"`
+	TimedOut bool `json:"timedOut"`
+	// Why the policy could not decide.
+	Error      *string  `json:"error,omitempty"`
+	Messages   []string `json:"messages"`
+	DurationMs float64  `json:"durationMs"`
+}
+
 // A stage's configuration: set exactly one member, which picks the stage's kind.
 type StageConfigInput struct {
 	Identification *identification.Config `json:"identification,omitempty"`

@@ -2,10 +2,10 @@
 // password stage and the identification stage's embedded password field
 // (stages never import each other; both use this).
 //
-// Every attempt is counted: failures add to a counter per identifier and
-// one per client address, in a fixed window. Past either limit the attempt
-// is refused as Throttled — whatever the password, and without spending a
-// hash on it. An unknown identifier or an inactive user costs exactly what a
+// Every attempt is counted, before it is checked, in a counter per
+// identifier and one per client address, in a fixed window; a success
+// gives its count back. Past either limit the attempt is refused as
+// Throttled — whatever the password, and without spending a hash on it. An unknown identifier or an inactive user costs exactly what a
 // real check costs (a dummy argon2id verification), so neither existence
 // nor state shows in the response or its timing. Failures also lower the
 // reputation of the address and the identifier.
@@ -74,6 +74,9 @@ type Checker struct {
 	Hasher   *credential.Hasher
 	Counters counter.Store
 	Limits   Limits
+	// NowFunc is the clock app passwords' expiry is checked against; nil
+	// means time.Now.
+	NowFunc func() time.Time
 }
 
 // Attempt is one try at a password.
@@ -90,36 +93,49 @@ type Attempt struct {
 
 // Check verifies a. method says which credential matched when Accepted.
 // err is an infrastructure failure only.
+//
+// The attempt is counted before it is checked: each attempt takes its slot
+// in the counters atomically, so a burst of concurrent requests (or
+// aliased fields) gets no more tries than the limits allow. A success gives
+// its slots back: the identifier's count is reset, the address's reduced.
 func (c *Checker) Check(ctx context.Context, a Attempt) (v Verdict, method string, err error) {
 	limits := c.Limits
 	if limits.Window <= 0 {
 		limits = DefaultLimits
 	}
-	idKey, ipKey := identifierKey(a), "attempts:ip:"+a.IP.String()
-	idCount, err := c.Counters.Get(ctx, idKey)
+	idKey, ipKey := identifierKey(a), "attempts:ip:"+a.IP.Unmap().WithZone("").String()
+	idCount, err := c.Counters.Add(ctx, idKey, 1, limits.Window, counter.Fixed)
 	if err != nil {
-		return Rejected, "", fmt.Errorf("read attempts: %w", err)
+		return Rejected, "", fmt.Errorf("count attempt: %w", err)
 	}
-	ipCount, err := c.Counters.Get(ctx, ipKey)
+	ipCount, err := c.Counters.Add(ctx, ipKey, 1, limits.Window, counter.Fixed)
 	if err != nil {
-		return Rejected, "", fmt.Errorf("read attempts: %w", err)
+		return Rejected, "", fmt.Errorf("count attempt: %w", err)
 	}
-	if idCount >= limits.PerIdentifier || ipCount >= limits.PerIP {
-		// Counted too: a throttled client cannot wait out the window by
-		// trying faster.
-		return Throttled, "", c.fail(ctx, a, idKey, ipKey, limits.Window)
+	if idCount > limits.PerIdentifier || ipCount > limits.PerIP {
+		return Throttled, "", c.failed(ctx, a)
 	}
 	method, err = c.verify(ctx, a)
 	if err != nil {
 		return Rejected, "", err
 	}
 	if method == "" {
-		return Rejected, "", c.fail(ctx, a, idKey, ipKey, limits.Window)
+		return Rejected, "", c.failed(ctx, a)
 	}
 	if err := c.Counters.Delete(ctx, idKey); err != nil {
 		return Rejected, "", fmt.Errorf("reset attempts: %w", err)
 	}
+	if _, err := c.Counters.Add(ctx, ipKey, -1, limits.Window, counter.Fixed); err != nil {
+		return Rejected, "", fmt.Errorf("return attempt: %w", err)
+	}
 	return Accepted, method, nil
+}
+
+func (c *Checker) now() time.Time {
+	if c.NowFunc != nil {
+		return c.NowFunc()
+	}
+	return time.Now()
 }
 
 // verify returns the method that accepted the password, or "".
@@ -167,7 +183,7 @@ func (c *Checker) appPassword(ctx context.Context, a Attempt) (bool, error) {
 		Where(
 			token.UserID(a.User.ID),
 			token.IntentEQ(enum.TokenIntentAppPassword),
-			token.Or(token.Expiring(false), token.ExpiresGT(time.Now())),
+			token.Or(token.Expiring(false), token.ExpiresGT(c.now())),
 		).
 		Select(token.FieldKeyHash).
 		Strings(ctx)
@@ -192,14 +208,8 @@ func (c *Checker) upgrade(ctx context.Context, a Attempt) {
 	_ = c.Client.User.UpdateOneID(a.User.ID).SetPasswordHash(hash).Exec(ctx)
 }
 
-// fail counts a failure against the identifier and the address.
-func (c *Checker) fail(ctx context.Context, a Attempt, idKey, ipKey string, window time.Duration) error {
-	if _, err := c.Counters.Add(ctx, idKey, 1, window, counter.Fixed); err != nil {
-		return fmt.Errorf("count attempt: %w", err)
-	}
-	if _, err := c.Counters.Add(ctx, ipKey, 1, window, counter.Fixed); err != nil {
-		return fmt.Errorf("count attempt: %w", err)
-	}
+// failed lowers the reputation of the address and the identifier.
+func (c *Checker) failed(ctx context.Context, a Attempt) error {
 	return reputation.Record(ctx, c.Counters, a.IP, a.Identifier, reputation.Failure)
 }
 

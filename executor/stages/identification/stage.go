@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqljson"
@@ -15,7 +16,10 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/internal/passcheck"
 )
 
-// MaxIdentifierLength bounds what a user may type as identifier.
+// MaxIdentifierLength bounds what a user may type as identifier, in bytes.
+// Longer identifiers, and identifiers with control characters (which no
+// username or address holds, and PostgreSQL refuses in text), match no one
+// and are refused without a lookup.
 const MaxIdentifierLength = 320
 
 // fieldUID is the response's identifier field, in GraphQL spelling.
@@ -69,7 +73,7 @@ func New(cfg executor.StageConfig, deps executor.Deps) (executor.Stage, error) {
 	return &Stage{
 		cfg:     cfg.(*Config), //nolint:forcetypeassert // the registry decodes this kind's config
 		deps:    deps,
-		checker: &passcheck.Checker{Client: deps.Client, Hasher: deps.Hasher, Counters: deps.Counters},
+		checker: &passcheck.Checker{Client: deps.Client, Hasher: deps.Hasher, Counters: deps.Counters, NowFunc: deps.Now},
 	}, nil
 }
 
@@ -135,6 +139,12 @@ func (s *Stage) flowURL(ctx context.Context, id *int) (string, error) {
 // Submit implements executor.Interactive. With pretend_user_exists an
 // unknown identifier goes on exactly as a known one does; with an embedded
 // password, unknown users and wrong passwords get the same answer.
+//
+// The matched user becomes the pending user only when the stage completes.
+// A rejected response leaves no pending user behind: it would be shown on
+// the retried challenge (as the matched username rather than what was
+// typed) and so reveal that the identifier exists before its password was
+// right.
 func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor.Response) (executor.Result, error) {
 	r, ok := resp.(*Response)
 	uid := ""
@@ -144,7 +154,7 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 	if uid == "" {
 		return executor.Retry(executor.FieldError{Field: fieldUID, Message: messageRequired, Code: "required"}), nil
 	}
-	if len(uid) > MaxIdentifierLength {
+	if len(uid) > MaxIdentifierLength || strings.ContainsFunc(uid, unicode.IsControl) {
 		return executor.Retry(executor.FieldError{Field: fieldUID, Message: messageFailed, Code: "invalid"}), nil
 	}
 	u, err := s.lookup(ctx, uid)
@@ -154,17 +164,22 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 	if err := req.Execution.Context.Set(executor.KeyPendingUserIdentifier, uid); err != nil {
 		return executor.Result{}, err
 	}
+	if err := req.Execution.Context.Set(executor.KeyShowIdentifier, !s.cfg.ShowMatchedUser); err != nil {
+		return executor.Result{}, err
+	}
 	delete(req.Execution.Context, executor.KeyPendingUser)
+	if s.cfg.PasswordStageID != nil {
+		res, err := s.checkPassword(ctx, req, r, u, uid)
+		if err != nil || res.Kind() != executor.ResultNext {
+			return res, err
+		}
+	} else if u == nil && !s.cfg.PretendUserExists {
+		return executor.Retry(executor.FieldError{Field: fieldUID, Message: messageFailed, Code: "invalid"}), nil
+	}
 	if u != nil {
 		if err := req.Execution.Context.Set(executor.KeyPendingUser, u.ID); err != nil {
 			return executor.Result{}, err
 		}
-	}
-	if s.cfg.PasswordStageID != nil {
-		return s.checkPassword(ctx, req, r, u, uid)
-	}
-	if u == nil && !s.cfg.PretendUserExists {
-		return executor.Retry(executor.FieldError{Field: fieldUID, Message: messageFailed, Code: "invalid"}), nil
 	}
 	return executor.Next(), nil
 }
@@ -189,6 +204,11 @@ func (s *Stage) checkPassword(ctx context.Context, req *executor.Request, r *Res
 // lookup finds the one user uid names, trying the configured fields in
 // order; an identifier that matches several users (a shared email address)
 // matches none, rather than the wrong one.
+//
+// Case-insensitive matching also accepts an exact match: SQLite's lower()
+// folds ASCII letters only, so a folded comparison alone never matches a
+// stored value with a non-ASCII capital ("Émile"), even typed as stored.
+// On SQLite such a value therefore matches only exactly as stored.
 func (s *Stage) lookup(ctx context.Context, uid string) (*ent.User, error) {
 	for _, f := range s.cfg.UserFields {
 		var p predicate.User
@@ -196,12 +216,12 @@ func (s *Stage) lookup(ctx context.Context, uid string) (*ent.User, error) {
 		case UserFieldUsername:
 			p = user.Username(uid)
 			if s.cfg.CaseInsensitiveMatching {
-				p = user.UsernameEqualFold(uid)
+				p = user.Or(p, user.UsernameEqualFold(uid))
 			}
 		case UserFieldEmail:
 			p = user.Email(uid)
 			if s.cfg.CaseInsensitiveMatching {
-				p = user.EmailEqualFold(uid)
+				p = user.Or(p, user.EmailEqualFold(uid))
 			}
 		case UserFieldUPN:
 			p = func(s *sql.Selector) {

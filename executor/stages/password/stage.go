@@ -36,7 +36,7 @@ func New(cfg executor.StageConfig, deps executor.Deps) (executor.Stage, error) {
 	return &Stage{
 		cfg:     cfg.(*Config), //nolint:forcetypeassert // the registry decodes this kind's config
 		deps:    deps,
-		checker: &passcheck.Checker{Client: deps.Client, Hasher: deps.Hasher, Counters: deps.Counters},
+		checker: &passcheck.Checker{Client: deps.Client, Hasher: deps.Hasher, Counters: deps.Counters, NowFunc: deps.Now},
 	}, nil
 }
 
@@ -50,10 +50,12 @@ func (s *Stage) Challenge(context.Context, *executor.Request) (executor.Challeng
 
 // Submit implements executor.Interactive. A wrong password, an unknown
 // user (identified with pretend_user_exists) and an inactive user all get
-// the same answer; past failed_attempts_before_cancel the flow ends.
+// the same answer; past failed_attempts_before_cancel the flow ends. An
+// empty password is asked for again without counting as an attempt, as the
+// identification stage's password field does.
 func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor.Response) (executor.Result, error) {
 	r, ok := resp.(*Response)
-	if !ok {
+	if !ok || r.Password == "" {
 		return executor.Retry(executor.FieldError{Field: "password", Message: "Enter your password.", Code: "required"}), nil
 	}
 	u, err := req.PendingUser(ctx, s.deps.Client)

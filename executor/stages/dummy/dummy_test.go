@@ -1,0 +1,98 @@
+package dummy_test
+
+import (
+	"testing"
+
+	"entgo.io/ent/dialect"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
+	"github.com/gatehouse-id/gatehouse/executor/stagetest"
+	"github.com/gatehouse-id/gatehouse/problem"
+)
+
+func TestKind(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "dummy", dummy.Kind)
+	require.Equal(t, dummy.Kind, (&dummy.Stage{}).Kind())
+	require.Equal(t, dummy.Kind, dummy.Response{}.ResponseKind())
+}
+
+func TestConfigValidate(t *testing.T) {
+	t.Parallel()
+
+	kinds := executor.NewStageKinds(dummy.Definition())
+	for config, want := range map[string]*dummy.Config{
+		`{}`:                    {},
+		`{"throw_error": true}`: {ThrowError: true},
+	} {
+		cfg, err := kinds.Decode(dummy.Kind, []byte(config))
+		require.NoError(t, err)
+		require.Equal(t, want, cfg)
+	}
+	for config, field := range map[string]string{
+		`{"throw_error": "yes"}`: "config.throw_error",
+		`{"delay": 5}`:           "config.delay",
+	} {
+		_, err := kinds.Decode(dummy.Kind, []byte(config))
+		var fe *problem.FieldError
+		require.ErrorAs(t, err, &fe, config)
+		require.Equal(t, field, fe.Field, "error: %v", err)
+	}
+}
+
+type testBundle struct {
+	env   *stagetest.Env
+	kinds *executor.StageKinds
+}
+
+func setup(t *testing.T) *testBundle {
+	t.Helper()
+	return &testBundle{env: stagetest.New(t, dialect.SQLite), kinds: executor.NewStageKinds(dummy.Definition())}
+}
+
+func (b *testBundle) stage(t *testing.T, config string) executor.Interactive {
+	t.Helper()
+	s, ok := b.env.Build(t, b.kinds, dummy.Kind, config).(executor.Interactive)
+	require.True(t, ok, "a dummy stage is interactive")
+	return s
+}
+
+func TestChallenge(t *testing.T) {
+	t.Parallel()
+
+	b := setup(t)
+	req := b.env.Request(dummy.Kind)
+	req.Entry.Name = "Welcome aboard"
+	ch, err := b.stage(t, `{}`).Challenge(b.env.Ctx, req)
+	require.NoError(t, err)
+	stagetest.Golden(t, "continue", ch)
+}
+
+func TestSubmit(t *testing.T) {
+	t.Parallel()
+
+	b := setup(t)
+	s := b.stage(t, `{}`)
+	for _, resp := range []executor.Response{&dummy.Response{Continue: true}, &dummy.Response{}, nil} {
+		req := b.env.Request(dummy.Kind)
+		res, err := s.Submit(b.env.Ctx, req, resp)
+		require.NoError(t, err)
+		require.Equal(t, executor.Next(), res)
+		require.Empty(t, req.Execution.Context)
+	}
+}
+
+func TestThrowError(t *testing.T) {
+	t.Parallel()
+
+	b := setup(t)
+	s := b.stage(t, `{"throw_error": true}`)
+	ch, err := s.Challenge(b.env.Ctx, b.env.Request(dummy.Kind))
+	require.Error(t, err)
+	require.Nil(t, ch)
+	res, err := s.Submit(b.env.Ctx, b.env.Request(dummy.Kind), &dummy.Response{Continue: true})
+	require.Error(t, err, "an internal error, not an outcome")
+	require.Equal(t, executor.Result{}, res)
+}
