@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -69,31 +70,58 @@ func BenchmarkArgon2idVerify(b *testing.B) {
 }
 
 // BenchmarkLogin runs default-authentication-flow (identification →
-// password → login: three GraphQL requests, one argon2id verification, a
-// new session) from concurrent headless clients, and reports logins per
+// password → login: three GraphQL requests, one argon2id verification, an
+// anonymous session created and rotated at login) for new visitors, over
+// 64 accounts, from concurrent headless clients, and reports logins per
 // second and their ratio to the argon2id bound measured in the same run.
 func BenchmarkLogin(b *testing.B) {
 	for _, backend := range backends {
 		b.Run(backend, func(b *testing.B) {
 			s := newTestServerHashing(b, newServerEnv(b, backend), credential.DefaultParams())
-			bound := argon2idRate(b, 2*time.Second)
+			users := benchUsers(b, s, 64)
+			var next atomic.Int64
+			// The bound is measured before and after the logins and the
+			// higher figure kept: the ratio errs against us.
+			bound := argon2idRate(b, 3*time.Second)
 			b.SetParallelism(clientsPerCPU)
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
-				c := s.headless()
 				for pb.Next() {
-					if v := c.login("admin", adminPassword); !v.Completed {
+					// Each login is a new visitor: a new anonymous session,
+					// rotated at login.
+					username := users[int(next.Add(1))%len(users)]
+					if v := s.headless().login(username, adminPassword); !v.Completed {
 						b.Errorf("login did not complete: %+v", v.Challenge)
 						return
 					}
 				}
 			})
 			rate := float64(b.N) / b.Elapsed().Seconds()
+			b.StopTimer()
+			bound = max(bound, argon2idRate(b, 3*time.Second))
 			b.ReportMetric(rate, "logins/s")
 			b.ReportMetric(bound, "verifies/s")
 			b.ReportMetric(100*rate/bound, "%bound")
 		})
 	}
+}
+
+// benchUsers creates n users whose password is adminPassword: logins
+// spread over many accounts, as real traffic does (the attempt limits are
+// per account).
+func benchUsers(tb testing.TB, s *testServer, n int) []string {
+	tb.Helper()
+	ctx := viewer.SystemContext(context.Background())
+	hash, err := credential.NewHasher(credential.DefaultParams(), 0).Hash(ctx, adminPassword)
+	require.NoError(tb, err)
+	names := make([]string, n)
+	builders := make([]*ent.UserCreate, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("bench-%03d", i)
+		builders[i] = s.app.db.Ent.User.Create().SetUsername(names[i]).SetPasswordHash(hash)
+	}
+	require.NoError(tb, s.app.db.Ent.User.CreateBulk(builders...).Exec(ctx))
+	return names
 }
 
 // stepsFlow has three dummy stages: every step is a challenge and a

@@ -5,7 +5,8 @@
 // Install records a model_created, model_updated or model_deleted event for
 // every write of an administrable object, in the same transaction as the
 // write; the event names the changed fields but never their values (some
-// are secrets). Other packages record their own actions with Record. An
+// are secrets). Bookkeeping writes (a user's last_login) are not recorded:
+// the action behind them has its own event. Other packages record their own actions with Record. An
 // event is announced only once its transaction commits.
 package audit
 
@@ -52,11 +53,32 @@ var audited = []string{
 	ent.TypePolicyDefinition, ent.TypeStage, ent.TypeToken, ent.TypeUser,
 }
 
+// bookkeeping are fields whose writes are records of an action that has
+// its own event (a user's last_login, stamped at login): a write of only
+// these (and updated_at) records no model event.
+var bookkeeping = map[string][]string{
+	ent.TypeUser: {"last_login"},
+}
+
+// routine reports whether m writes only bookkeeping fields.
+func routine(m entgo.Mutation) bool {
+	allowed := bookkeeping[m.Type()]
+	if len(allowed) == 0 || !m.Op().Is(entgo.OpUpdate|entgo.OpUpdateOne) || len(m.ClearedFields()) > 0 || len(m.AddedFields()) > 0 {
+		return false
+	}
+	for _, f := range m.Fields() {
+		if f != "updated_at" && !slices.Contains(allowed, f) {
+			return false
+		}
+	}
+	return len(m.AddedEdges()) == 0 && len(m.RemovedEdges()) == 0 && len(m.ClearedEdges()) == 0
+}
+
 // Install registers the model-change hooks on client.
 func (r *Recorder) Install(client *ent.Client) {
 	client.Use(func(next entgo.Mutator) entgo.Mutator {
 		return entgo.MutateFunc(func(ctx context.Context, m entgo.Mutation) (entgo.Value, error) {
-			if !slices.Contains(audited, m.Type()) {
+			if !slices.Contains(audited, m.Type()) || routine(m) {
 				return next.Mutate(ctx, m)
 			}
 			return r.recordChange(ctx, m, next)

@@ -77,6 +77,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			return
 		}
 		ctx = context.WithValue(ctx, cookieKey{}, &cookieJar{w: w, secure: a.SecureCookies || r.TLS != nil})
+		ctx = session.WithRequestCache(ctx) // the executor resumes the same session again
 		if id := sessionID(r); id != "" && a.Sessions != nil {
 			ctx = context.WithValue(ctx, sessionKey{}, id)
 			if v, err := a.session(ctx, id); err == nil {

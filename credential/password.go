@@ -54,10 +54,13 @@ type Hasher struct {
 }
 
 // NewHasher returns a Hasher with params that runs at most concurrency
-// hashes at once (zero: twice the number of CPUs).
+// hashes at once (zero: one per CPU Go may use, GOMAXPROCS). More than one
+// per CPU gains nothing — argon2id is CPU- and memory-bound — and costs
+// throughput: hashes sharing a CPU evict each other's memory from its
+// caches.
 func NewHasher(params Params, concurrency int) *Hasher {
 	if concurrency <= 0 {
-		concurrency = 2 * runtime.NumCPU()
+		concurrency = runtime.GOMAXPROCS(0)
 	}
 	h := &Hasher{params: params, slots: make(chan struct{}, concurrency)}
 	salt := make([]byte, params.SaltLen)

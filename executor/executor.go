@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +18,8 @@ import (
 	"github.com/gatehouse-id/gatehouse/directory"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
+	"github.com/gatehouse-id/gatehouse/ent/policybinding"
+	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/executor/flowstate"
@@ -170,6 +173,10 @@ type state struct {
 	generation int64
 	next       string
 	change     *SessionChange
+	// subject and subjectGroups are the user policies decide about and
+	// their groups, loaded on first need (policyRequest).
+	subject       *ent.User
+	subjectGroups []int
 }
 
 // Start plans the flow slug and runs it up to its first challenge.
@@ -226,19 +233,21 @@ func (x *Executor) begin(ctx context.Context, st *state) error {
 	if err := configureSelf(st); err != nil {
 		return err
 	}
-	req := x.policyRequest(ctx, st)
-	res, err := x.deps.Policies.EvaluateTarget(ctx, policy.Target{FlowID: st.flow.ID}, st.flow.PolicyEngineMode, req)
-	if err != nil {
-		return fmt.Errorf("evaluate policies of flow %s: %w", st.flow.Slug, err)
+	if hasPolicies(st.flow) {
+		res, err := x.deps.Policies.EvaluateTarget(ctx, policy.Target{FlowID: st.flow.ID}, st.flow.PolicyEngineMode, x.policyRequest(ctx, st))
+		if err != nil {
+			return fmt.Errorf("evaluate policies of flow %s: %w", st.flow.Slug, err)
+		}
+		if err := st.exec.Context.Merge(res.Context); err != nil {
+			return err
+		}
+		if !res.Passing {
+			x.notApplicable(st, res.Messages)
+			return nil
+		}
 	}
-	if err := st.exec.Context.Merge(res.Context); err != nil {
-		return err
-	}
-	if !res.Passing {
-		x.notApplicable(st, res.Messages)
-		return nil
-	}
-	entries, proposals, err := x.planner.plan(ctx, st.flow, req, st.generation)
+	entries, proposals, err := x.planner.plan(ctx, st.flow, x.subjectID(st),
+		func() *policy.Request { return x.policyRequest(ctx, st) }, st.generation)
 	if err != nil {
 		return err
 	}
@@ -459,7 +468,8 @@ func stream[T any](ctx context.Context, x *Executor, id string, render func(cont
 	if x.broker == nil {
 		return nil, errors.New("executor: no broker to watch executions with")
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	// A stream outlives its request: it must see sessions end.
+	ctx, cancel := context.WithCancel(session.WithoutRequestCache(ctx))
 	msgs, err := x.broker.Subscribe(ctx, topic(id)) // before the first render: no change is missed
 	if err != nil {
 		cancel()
@@ -529,6 +539,10 @@ func (x *Executor) advance(ctx context.Context, st *state) error {
 func (x *Executor) reevaluate(ctx context.Context, st *state, entry PlanEntry) (skipped bool, err error) {
 	if !entry.Reevaluate || entry.Checked || entry.BindingID == 0 {
 		return false, nil
+	}
+	// No policies: nothing to evaluate (no bindings pass).
+	if guarded, err := x.planner.guarded(ctx, entry.BindingID, st.generation); err != nil || !guarded {
+		return false, err
 	}
 	res, err := x.deps.Policies.EvaluateTarget(ctx, policy.Target{FlowStageBindingID: entry.BindingID},
 		entry.PolicyEngineMode, x.policyRequest(ctx, st))
@@ -768,7 +782,7 @@ func (x *Executor) attach(ctx context.Context, st *state) error {
 	if st.generation, err = x.planner.generation(ctx); err != nil {
 		return err
 	}
-	f, err := x.flowByID(ctx, st.exec.FlowID)
+	f, err := x.flowByID(ctx, st.exec.FlowID, st.generation)
 	if err != nil {
 		return err
 	}
@@ -884,6 +898,12 @@ func (x *Executor) pendingUserDisplay(ctx context.Context, st *state) string {
 		return st.exec.Context.String(KeyPendingUserIdentifier)
 	}
 	if id, ok := st.exec.Context.PendingUserID(); ok {
+		switch {
+		case st.subject != nil && st.subject.ID == id:
+			return st.subject.Username
+		case st.user != nil && st.user.ID == id:
+			return st.user.Username
+		}
 		if u, err := x.deps.Client.User.Get(ctx, id); err == nil {
 			return u.Username
 		}
@@ -901,6 +921,7 @@ func (st *state) request(entry PlanEntry) *Request {
 
 // absorb takes over a session change a stage made.
 func (st *state) absorb(req *Request) {
+	st.subject, st.subjectGroups = nil, nil // a stage may have changed the user
 	if req.change == nil {
 		return
 	}
@@ -963,17 +984,40 @@ func (x *Executor) policyRequest(ctx context.Context, st *state) *policy.Request
 		Flow:    &policy.Flow{Slug: st.flow.Slug, Designation: string(st.flow.Designation)},
 		Context: st.exec.Context.Values(),
 	}
-	u := st.user
-	if id, ok := st.exec.Context.PendingUserID(); ok {
-		if pu, err := x.deps.Client.User.Get(ctx, id); err == nil {
-			u = pu
+	id := x.subjectID(st)
+	if id == 0 {
+		return req
+	}
+	if st.subject == nil || st.subject.ID != id {
+		// Loaded once per call into the executor: the subject changes only
+		// when a stage sets another pending user.
+		u := st.user
+		if u == nil || u.ID != id {
+			var err error
+			if u, err = x.deps.Client.User.Get(ctx, id); err != nil {
+				u = st.user // the pending user is gone: decide about the session's
+			}
 		}
+		if u == nil {
+			return req
+		}
+		groups, _ := directory.GroupIDs(ctx, x.deps.Client, u.ID)
+		st.subject, st.subjectGroups = u, groups
 	}
-	if u != nil {
-		req.User = u
-		req.GroupIDs, _ = directory.GroupIDs(ctx, x.deps.Client, u.ID)
-	}
+	req.User, req.GroupIDs = st.subject, st.subjectGroups
 	return req
+}
+
+// subjectID is the ID of the user policies decide about: the pending
+// user, else the session's user; 0 for none.
+func (x *Executor) subjectID(st *state) int {
+	if id, ok := st.exec.Context.PendingUserID(); ok {
+		return id
+	}
+	if st.user != nil {
+		return st.user.ID
+	}
+	return 0
 }
 
 // stage returns the stage of entry, built from its stored config (cached
@@ -1003,37 +1047,64 @@ func (x *Executor) stage(ctx context.Context, entry PlanEntry, gen int64) (Stage
 	return stage, nil
 }
 
+// flowBySlug returns the flow slug, cached for the generation gen, with
+// the IDs of its enabled policy bindings.
 func (x *Executor) flowBySlug(ctx context.Context, slug string, gen int64) (*ent.Flow, error) {
-	now := x.deps.Now()
-	x.mu.Lock()
-	c, ok := x.flows[slug]
-	x.mu.Unlock()
-	if ok && fresh(c.generation, c.at, gen, now) {
-		return c.flow, nil
-	}
-	f, err := x.deps.Client.Flow.Query().Where(flow.Slug(slug)).Only(ctx)
+	f, err := x.cachedFlow(ctx, "slug:"+slug, gen, flow.Slug(slug))
 	if ent.IsNotFound(err) {
 		return nil, ErrFlowNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load flow %s: %w", slug, err)
 	}
-	x.mu.Lock()
-	x.flows[slug] = cachedFlow{generation: gen, at: now, flow: f}
-	x.mu.Unlock()
 	return f, nil
 }
 
-func (x *Executor) flowByID(ctx context.Context, id int) (*ent.Flow, error) {
-	f, err := x.deps.Client.Flow.Get(ctx, id)
+// flowByID returns the flow id as flowBySlug does; a deleted flow is
+// ErrExecutionNotFound (the flow was deleted under the execution).
+func (x *Executor) flowByID(ctx context.Context, id int, gen int64) (*ent.Flow, error) {
+	f, err := x.cachedFlow(ctx, "id:"+strconv.Itoa(id), gen, flow.ID(id))
 	if ent.IsNotFound(err) {
-		return nil, ErrExecutionNotFound // the flow was deleted under the execution
+		return nil, ErrExecutionNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load flow %d: %w", id, err)
 	}
 	return f, nil
 }
+
+// cachedFlow loads the flow matching where, caching it under key.
+func (x *Executor) cachedFlow(ctx context.Context, key string, gen int64, where predicate.Flow) (*ent.Flow, error) {
+	now := x.deps.Now()
+	x.mu.Lock()
+	c, ok := x.flows[key]
+	x.mu.Unlock()
+	if ok && fresh(c.generation, c.at, gen, now) {
+		return c.flow, nil
+	}
+	f, err := x.deps.Client.Flow.Query().Where(where).
+		WithPolicyBindings(func(q *ent.PolicyBindingQuery) {
+			q.Where(policybinding.Enabled(true)).Select(policybinding.FieldID, policybinding.FieldFlowID)
+		}).
+		Only(ctx)
+	if err != nil {
+		return nil, err
+	}
+	x.mu.Lock()
+	if len(x.flows) >= maxCachedFlows {
+		x.flows = map[string]cachedFlow{}
+	}
+	x.flows[key] = cachedFlow{generation: gen, at: now, flow: f}
+	x.mu.Unlock()
+	return f, nil
+}
+
+// maxCachedFlows bounds the flow cache; beyond it the cache is cleared.
+const maxCachedFlows = 10000
+
+// hasPolicies reports whether a flow loaded by cachedFlow has enabled
+// policy bindings.
+func hasPolicies(f *ent.Flow) bool { return len(f.Edges.PolicyBindings) > 0 }
 
 func flowInfo(f *ent.Flow) FlowInfo {
 	return FlowInfo{Slug: f.Slug, Title: f.Title, Designation: f.Designation, Layout: f.Layout, Background: f.Background}

@@ -11,6 +11,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/counter"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
+	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/policy"
 )
 
@@ -36,6 +37,15 @@ type planner struct {
 
 	mu    sync.Mutex
 	plans map[string]cachedPlan
+	// guards caches whether a stage binding has enabled policy bindings,
+	// so re-evaluating a binding without any costs no query.
+	guards map[int]cachedGuard
+}
+
+type cachedGuard struct {
+	generation int64
+	at         time.Time
+	guarded    bool
 }
 
 type cachedPlan struct {
@@ -49,7 +59,10 @@ type cachedPlan struct {
 const maxCachedPlans = 10000
 
 func newPlanner(client *ent.Client, policies *policy.Engine, counters counter.Store, now func() time.Time) *planner {
-	return &planner{client: client, policies: policies, counters: counters, now: now, plans: map[string]cachedPlan{}}
+	return &planner{
+		client: client, policies: policies, counters: counters, now: now,
+		plans: map[string]cachedPlan{}, guards: map[int]cachedGuard{},
+	}
 }
 
 // generation returns the current configuration generation.
@@ -61,13 +74,10 @@ func (p *planner) generation(ctx context.Context) (int64, error) {
 	return g, nil
 }
 
-// plan returns the entries for flow as seen by req (cached per flow and
-// user) and the context keys the on-plan policies proposed.
-func (p *planner) plan(ctx context.Context, flow *ent.Flow, req *policy.Request, gen int64) ([]PlanEntry, map[string]any, error) {
-	userID := 0
-	if req.User != nil {
-		userID = req.User.ID
-	}
+// plan returns the entries for flow as seen by the user userID (cached
+// per flow and user) and the context keys the on-plan policies proposed.
+// request builds the policy request, only when a binding is evaluated.
+func (p *planner) plan(ctx context.Context, flow *ent.Flow, userID int, request func() *policy.Request, gen int64) ([]PlanEntry, map[string]any, error) {
 	key := strconv.Itoa(flow.ID) + ":" + strconv.Itoa(userID)
 	now := p.now()
 	p.mu.Lock()
@@ -80,6 +90,9 @@ func (p *planner) plan(ctx context.Context, flow *ent.Flow, req *policy.Request,
 	bindings, err := p.client.FlowStageBinding.Query().
 		Where(flowstagebinding.FlowID(flow.ID)).
 		WithStage().
+		WithPolicyBindings(func(q *ent.PolicyBindingQuery) {
+			q.Where(policybinding.Enabled(true)).Select(policybinding.FieldID, policybinding.FieldFlowStageBindingID)
+		}).
 		Order(flowstagebinding.ByOrder(), flowstagebinding.ByID()).
 		All(ctx)
 	if err != nil {
@@ -88,8 +101,10 @@ func (p *planner) plan(ctx context.Context, flow *ent.Flow, req *policy.Request,
 	entries := make([]PlanEntry, 0, len(bindings))
 	proposals := map[string]any{}
 	for _, b := range bindings {
-		if b.EvaluateOnPlan {
-			res, err := p.policies.EvaluateTarget(ctx, policy.Target{FlowStageBindingID: b.ID}, b.PolicyEngineMode, req)
+		guarded := len(b.Edges.PolicyBindings) > 0
+		p.remember(b.ID, guarded, gen, now)
+		if b.EvaluateOnPlan && guarded {
+			res, err := p.policies.EvaluateTarget(ctx, policy.Target{FlowStageBindingID: b.ID}, b.PolicyEngineMode, request())
 			if err != nil {
 				return nil, nil, fmt.Errorf("evaluate binding %d on plan: %w", b.ID, err)
 			}
@@ -115,4 +130,34 @@ func (p *planner) plan(ctx context.Context, flow *ent.Flow, req *policy.Request,
 	p.plans[key] = cachedPlan{generation: gen, at: now, entries: entries, proposals: proposals}
 	p.mu.Unlock()
 	return append([]PlanEntry(nil), entries...), proposals, nil
+}
+
+// remember records whether binding id has enabled policy bindings.
+func (p *planner) remember(id int, guarded bool, gen int64, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.guards) >= maxCachedPlans {
+		p.guards = map[int]cachedGuard{}
+	}
+	p.guards[id] = cachedGuard{generation: gen, at: now, guarded: guarded}
+}
+
+// guarded reports whether stage binding id has enabled policy bindings,
+// from the cache when it is current.
+func (p *planner) guarded(ctx context.Context, id int, gen int64) (bool, error) {
+	now := p.now()
+	p.mu.Lock()
+	c, ok := p.guards[id]
+	p.mu.Unlock()
+	if ok && fresh(c.generation, c.at, gen, now) {
+		return c.guarded, nil
+	}
+	guarded, err := p.client.PolicyBinding.Query().
+		Where(policybinding.FlowStageBindingID(id), policybinding.Enabled(true)).
+		Exist(ctx)
+	if err != nil {
+		return false, fmt.Errorf("look up policy bindings of binding %d: %w", id, err)
+	}
+	p.remember(id, guarded, gen, now)
+	return guarded, nil
 }

@@ -102,13 +102,33 @@ func (m *Manager) Start(ctx context.Context, c Client) (ID, *Session, error) {
 
 // Resume returns the session of id and records its use: LastSeenAt
 // becomes now (it never moves back), which pushes the idle deadline
-// forward; ExpiresAt does not move. It returns ErrNotFound if id has no
-// session or it has expired.
+// forward; ExpiresAt does not move. A use within TouchInterval of the
+// recorded one is not recorded (the session is only read). It returns
+// ErrNotFound if id has no session or it has expired.
 func (m *Manager) Resume(ctx context.Context, id ID) (*Session, error) {
 	if id == "" {
 		return nil, fmt.Errorf("resume session: %w", ErrNotFound)
 	}
 	now := m.now()
+	cache := cacheOf(ctx)
+	cur, cached := cache.get(id)
+	if !cached {
+		var err error
+		if cur, err = m.Store.Get(ctx, id); err != nil {
+			return nil, fmt.Errorf("resume session: %w", err)
+		}
+	}
+	if cur.Expired(now) {
+		cache.forget(id)
+		return nil, fmt.Errorf("resume session: %w", ErrNotFound)
+	}
+	// Most requests come soon after the last: recording each use would
+	// write on every request. A use within TouchInterval of the recorded
+	// one reads only.
+	if now.Sub(cur.LastSeenAt) < touchInterval(cur) {
+		cache.put(id, cur)
+		return cur, nil
+	}
 	var resumed Session
 	err := m.Store.Update(ctx, id, func(s *Session) error {
 		// Stores refuse expired sessions already; checking again with the
@@ -123,9 +143,21 @@ func (m *Manager) Resume(ctx context.Context, id ID) (*Session, error) {
 		return nil
 	})
 	if err != nil {
+		cache.forget(id)
 		return nil, fmt.Errorf("resume session: %w", err)
 	}
+	cache.put(id, &resumed)
 	return &resumed, nil
+}
+
+// TouchInterval is how stale a session's recorded last use may be before
+// Resume records a new one: a minute, or a tenth of the session's idle
+// timeout when that is shorter. A session's idle timeout therefore runs
+// from a moment up to TouchInterval before its last use.
+const TouchInterval = time.Minute
+
+func touchInterval(s *Session) time.Duration {
+	return min(TouchInterval, s.IdleTimeout/10)
 }
 
 // Login logs userID in on the client that holds current (empty if none)
@@ -177,6 +209,7 @@ func (m *Manager) Login(ctx context.Context, current ID, userID int, opts LoginO
 		return "", nil, fmt.Errorf("login: %w", err)
 	}
 	if current != "" {
+		cacheOf(ctx).forget(current)
 		if err := m.Store.Delete(ctx, current); err != nil && !errors.Is(err, ErrNotFound) {
 			if undoErr := m.Store.Delete(context.WithoutCancel(ctx), id); undoErr != nil {
 				err = errors.Join(err, fmt.Errorf("delete new session: %w", undoErr))
@@ -193,6 +226,7 @@ func (m *Manager) Logout(ctx context.Context, id ID) error {
 	if id == "" {
 		return nil
 	}
+	cacheOf(ctx).forget(id)
 	if err := m.Store.Delete(ctx, id); err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("logout: %w", err)
 	}
@@ -228,6 +262,7 @@ func (m *Manager) Revoke(ctx context.Context, userID int, key string) error {
 	if _, ok := sessions[key]; !ok {
 		return fmt.Errorf("revoke session: %w", ErrNotFound)
 	}
+	cacheOf(ctx).forget("")
 	if err := m.Store.DeleteByKey(ctx, key); err != nil {
 		return fmt.Errorf("revoke session: %w", err)
 	}
@@ -243,6 +278,7 @@ func (m *Manager) RevokeOthers(ctx context.Context, userID int, keepKey string) 
 	if err != nil {
 		return 0, fmt.Errorf("revoke sessions: %w", err)
 	}
+	cacheOf(ctx).forget("")
 	n := 0
 	for key := range sessions {
 		if key == keepKey {

@@ -120,6 +120,25 @@ func TestStart(t *testing.T) {
 	})
 }
 
+func TestResumeRecordsUseAtMostOncePerTouchInterval(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b *testBundle) {
+		id, s := b.start(t)
+		b.clock.Advance(session.TouchInterval - time.Second)
+		got, err := b.mgr.Resume(b.ctx, id)
+		require.NoError(t, err)
+		require.True(t, got.LastSeenAt.Equal(s.LastSeenAt), "a use soon after the last is not written")
+		stored, err := b.store.Get(b.ctx, id)
+		require.NoError(t, err)
+		require.True(t, stored.LastSeenAt.Equal(s.LastSeenAt))
+
+		now := b.clock.Advance(time.Second)
+		got, err = b.mgr.Resume(b.ctx, id)
+		require.NoError(t, err)
+		require.True(t, got.LastSeenAt.Equal(now), "a use TouchInterval after the last is written")
+	})
+}
+
 func TestResumeRecordsUse(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b *testBundle) {

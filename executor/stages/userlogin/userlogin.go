@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/policy/reputation"
 	"github.com/gatehouse-id/gatehouse/problem"
@@ -139,7 +140,8 @@ func (s *Stage) login(ctx context.Context, req *executor.Request, remember bool)
 			return executor.Result{}, fmt.Errorf("terminate other sessions: %w", err)
 		}
 	}
-	if err := s.deps.Client.User.UpdateOneID(u.ID).SetLastLogin(req.Now).Exec(ctx); err != nil {
+	// A plain UPDATE: updating one node would read it back in a transaction.
+	if err := s.deps.Client.User.Update().Where(user.ID(u.ID)).SetLastLogin(req.Now).Exec(ctx); err != nil {
 		return executor.Result{}, fmt.Errorf("record last login: %w", err)
 	}
 	if err := reputation.Record(ctx, s.deps.Counters, req.Client.IP, u.Username, reputation.Success); err != nil {
