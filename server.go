@@ -53,6 +53,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/pubsub"
 	"github.com/gatehouse-id/gatehouse/router"
 	"github.com/gatehouse-id/gatehouse/session"
+	"github.com/gatehouse-id/gatehouse/session/userhook"
 	sessionredis "github.com/gatehouse-id/gatehouse/session/redisstore"
 	sessionsql "github.com/gatehouse-id/gatehouse/session/sqlstore"
 	"github.com/gatehouse-id/gatehouse/web/playground"
@@ -198,6 +199,7 @@ func open(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, e
 	integrity.Install(db.Ent, a.kinds)
 	a.recorder = &audit.Recorder{Broker: a.broker, App: "gatehouse", Retention: cfg.EventRetention, Logger: logger}
 	a.recorder.Install(db.Ent)
+	userhook.Install(db.Ent, a.sessions, logger)
 	executor.InvalidateOn(db.Ent, a.counters, logger)
 	logger.Info("database ready", "dialect", db.Dialect, "location", db.Location, "redis", cfg.RedisURL != "")
 	return a, nil
@@ -401,6 +403,8 @@ func printBanner(w io.Writer, public string, boot bootstrap.Result) {
 	fmt.Fprintf(w, "Gatehouse is ready at %s\n", public)
 	fmt.Fprintf(w, "  GraphQL API: %s/graphql\n", public)
 	fmt.Fprintf(w, "  Playground:  %s/graphql/playground\n", public)
+	fmt.Fprintln(w, `  Log in:      mutation { startFlow(slug: "default-authentication-flow") { id challenge { __typename } } }`)
+	fmt.Fprintln(w, "               then submitChallenge(executionId, response) until completed (README: Logging in over GraphQL)")
 	if boot.CreatedAdmin {
 		if boot.GeneratedPassword != "" {
 			fmt.Fprintf(w, "  Created superuser %q with password: %s\n", bootstrap.AdminUsername, boot.GeneratedPassword)

@@ -1,6 +1,53 @@
 // Package executor is Gatehouse's flow engine: it plans a flow for a user
 // and request and drives it one challenge and response at a time.
 //
+// # Executions
+//
+// Start checks the flow's authentication requirement and its own policies,
+// plans it (the planner: stage bindings whose policies pass, cached per
+// flow and user and invalidated by any configuration change) and advances:
+// stages that need no answer (runners, skipping stages, bindings dropped by
+// re-evaluation) run at once, until a stage shows a challenge or the plan
+// ends. The execution is then stored under a new 256-bit random ID, bound
+// to the scope of the session that started it, as a versioned JSON
+// document with a TTL. Every Submit loads it, applies one response,
+// advances, and saves with a compare-and-set on the version read: of two
+// concurrent answers to one challenge exactly one is applied, the other
+// gets ErrStale.
+//
+//	              Start
+//	                │  authentication requirement, flow policies
+//	                ├──────────── not met ─────────────▶ denied (denied_action:
+//	                │                                     message, or redirect);
+//	                │                                     an authentication flow
+//	                ▼                                     for a signed-in user succeeds
+//	             planned ◀─────────── Restart, or invalid_response_action
+//	                │                 restart / restart_with_context
+//	                │ advance: run, skip or drop
+//	                │ (re_evaluate_policies) entries
+//	                ▼
+//	    ┌──▶ waiting on a challenge ──Submit: invalid, retry──┐
+//	    │           │  ▲                (field errors shown)  │
+//	    │           │  └──────────────────────────────────────┘
+//	    │           │ Submit: valid → next entry
+//	    └───────────┤
+//	                ├── plan empty ─────────▶ completed: redirect to the plan's
+//	                │                         redirect, else the relative next
+//	                ├── stage denies ───────▶ completed: access denied
+//	                ├── stage redirects ────▶ completed: redirect
+//	                └── stage continues ────▶ completed: redirect to a new
+//	                    in another flow       execution of that flow (same scope)
+//
+//	from any state: Cancel ──▶ gone;  TTL passes ──▶ gone (ErrExecutionNotFound)
+//
+// A completed execution stays readable until its TTL so that a client can
+// read where to go; answering it is ErrWrongStage. Submit refuses, changing
+// nothing, a response of another kind than the current stage, one whose
+// Step is no longer current, and any response to an execution of another
+// session (ErrExecutionNotFound, as for an unknown ID).
+//
+// # Stage kinds
+//
 // This package defines the contract between the engine and the stage kinds
 // under executor/stages/<kind>: a kind has a stable snake_case name and a
 // configuration struct it owns (StageConfig), registered in a StageKinds

@@ -19,27 +19,37 @@
 //	(none) ──Login("" or a dead current)──▶ logged in, with a new ID and a new scope
 //
 //	from any state:
-//	  Logout, Revoke, RevokeOthers, user deleted* ─────────▶ (gone)
+//	  Logout, Revoke, RevokeOthers,
+//	  user deleted or deactivated*                ─────────▶ (gone)
 //	  idle timeout or absolute expiry passes      ─────────▶ expired: every
 //	      operation answers ErrNotFound; the backend (Redis) or DeleteExpired
 //	      (a periodic job, SQL) removes it
 //
-// *Deleting a user deletes its sessions by foreign key in the SQL store
-// only; with Redis, whoever deletes or deactivates a user must also call
-// RevokeOthers(ctx, userID, "") — and code that resumes a session should
-// check that its user still exists and is active anyway.
+// *Package session/userhook ends every session of a user who is deleted
+// or deactivated, once the write commits, on every store (Redis keeps no
+// foreign keys); code that resumes a session still checks that its user
+// exists and is active, as package authn does.
 //
 // # Operations
 //
 //	Manager method   Store calls                     answers
 //	Start            Create                          new ID + anonymous session
-//	Resume           Update (LastSeenAt = now)       session; ErrNotFound
+//	Resume           Get; Update (LastSeenAt = now)  session; ErrNotFound
+//	                 once per TouchInterval
 //	Login            Get(current), Create, Delete    new ID + session; ErrNoUser
 //	Logout           Delete                          nil even if already gone
 //	List             ListByUser                      newest LastSeenAt first
 //	Revoke           ListByUser, DeleteByKey         ErrNotFound unless the user's
 //	RevokeOthers     ListByUser, DeleteByKey…        how many ended
 //	DeleteExpired    DeleteExpired(now)              how many removed (0 on Redis)
+//
+// Resume writes LastSeenAt only when it is older than
+// TouchInterval (a minute, or a tenth of the idle timeout when that is
+// shorter), so a busy client costs one read per request, not a write. The
+// idle timeout is therefore honoured to within TouchInterval. Within one
+// request (WithRequestCache) a resumed session is remembered, and Login,
+// Logout and Revoke forget it; WithoutRequestCache opts a long-lived
+// context (a subscription) out.
 //
 // # Stores
 //
