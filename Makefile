@@ -84,8 +84,12 @@ lint: tools ## Run golangci-lint (.golangci.yml: depguard layering, forbidigo, â
 fmt: tools ## Format the code with golangci-lint fmt (gofumpt, gci)
 	$(GOLANGCI_LINT) fmt
 
-bench: ## Run the benchmarks (record results in BENCHMARKS.md by hand)
-	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./...
+BENCHTIME ?= 1s
+BENCHCOUNT ?= 1
+
+bench: ## Run the benchmarks (BENCHTIME=30s BENCHCOUNT=3 for the figures in BENCHMARKS.md)
+	scripts/services
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) -count=$(BENCHCOUNT) ./...
 
 tidy: ## go mod tidy
 	$(GO) mod tidy

@@ -93,13 +93,14 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 
 	srv.Use(introspectionExtension{dev: opts.Dev})
 	srv.Use(limitExtension{limits: limits})
-	// Flow mutations run outside the per-operation transaction: the executor
-	// writes sessions, executions and counters through its own stores (on
-	// SQLite a held write transaction would lock them out), and each step is
-	// a compare-and-set of its own.
+	// Flow and session mutations run outside the per-operation transaction:
+	// they write sessions, executions and counters through their own stores
+	// (on SQLite a held write transaction would lock them out), and each
+	// flow step is a compare-and-set of its own.
 	srv.Use(entgql.Transactioner{
 		TxOpener:   deps.Client,
-		SkipTxFunc: entgql.SkipIfHasFields("startFlow", "submitChallenge", "restartFlow", "cancelFlow"),
+		SkipTxFunc: entgql.SkipIfHasFields("startFlow", "submitChallenge", "restartFlow", "cancelFlow",
+			"revokeSession", "revokeOtherSessions"),
 	})
 	if opts.Registerer != nil {
 		srv.Use(newMetrics(opts.Registerer))

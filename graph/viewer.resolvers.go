@@ -14,6 +14,19 @@ import (
 	"github.com/gatehouse-id/gatehouse/graph/model"
 )
 
+// RevokeSession is the resolver for the revokeSession field.
+func (r *mutationResolver) RevokeSession(ctx context.Context, key string) (bool, error) {
+	if err := r.revokeSession(ctx, key); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// RevokeOtherSessions is the resolver for the revokeOtherSessions field.
+func (r *mutationResolver) RevokeOtherSessions(ctx context.Context) (int, error) {
+	return r.revokeOtherSessions(ctx)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	v := viewer.FromContext(ctx)
@@ -36,3 +49,13 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 func (r *userResolver) IsSuperuser(ctx context.Context, obj *ent.User) (bool, error) {
 	return directory.IsSuperuser(ctx, r.client(ctx), obj.ID)
 }
+
+// Sessions is the resolver for the sessions field.
+func (r *viewerResolver) Sessions(ctx context.Context, obj *model.Viewer) ([]*model.UserSession, error) {
+	return r.viewerSessions(ctx)
+}
+
+// Viewer returns ViewerResolver implementation.
+func (r *Resolver) Viewer() ViewerResolver { return &viewerResolver{r} }
+
+type viewerResolver struct{ *Resolver }

@@ -151,6 +151,24 @@ type UpdateStageInput struct {
 	Config *StageConfigInput `json:"config,omitempty"`
 }
 
+// One of the signed-in user's sessions (a browser or device that logged in).
+type UserSession struct {
+	// Identifies the session to revokeSession; it cannot be used to resume the session.
+	Key string `json:"key"`
+	// Whether this is the session making the request.
+	Current bool `json:"current"`
+	// When the session logged in.
+	CreatedAt time.Time `json:"createdAt"`
+	// When the session was last used (recorded at most once a minute).
+	LastSeenAt time.Time `json:"lastSeenAt"`
+	// When the session ends however it is used.
+	ExpiresAt time.Time `json:"expiresAt"`
+	// The address that logged in.
+	ClientIP string `json:"clientIp"`
+	// The User-Agent that logged in.
+	UserAgent string `json:"userAgent"`
+}
+
 // Who is calling the API.
 type Viewer struct {
 	// The authenticated user; null for anonymous callers.
@@ -159,6 +177,8 @@ type Viewer struct {
 	IsSuperuser bool `json:"isSuperuser"`
 	// How the caller authenticated.
 	AuthMethod ViewerAuthMethod `json:"authMethod"`
+	// The user's live sessions, most recently used first; empty for anonymous callers.
+	Sessions []*UserSession `json:"sessions"`
 }
 
 // How a caller authenticated.
