@@ -53,9 +53,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/pubsub"
 	"github.com/gatehouse-id/gatehouse/router"
 	"github.com/gatehouse-id/gatehouse/session"
-	"github.com/gatehouse-id/gatehouse/session/userhook"
 	sessionredis "github.com/gatehouse-id/gatehouse/session/redisstore"
 	sessionsql "github.com/gatehouse-id/gatehouse/session/sqlstore"
+	"github.com/gatehouse-id/gatehouse/session/userhook"
 	"github.com/gatehouse-id/gatehouse/web/playground"
 )
 

@@ -18,7 +18,9 @@ const sessionsQuery = `{ viewer { sessions { key current clientIp userAgent } } 
 
 func (c *client) sessions() []userSession {
 	c.t.Helper()
-	var out struct{ Viewer struct{ Sessions []userSession } }
+	var out struct {
+		Viewer struct{ Sessions []userSession }
+	}
 	c.must(sessionsQuery, nil, &out)
 	return out.Viewer.Sessions
 }

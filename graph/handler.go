@@ -98,7 +98,7 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 	// (on SQLite a held write transaction would lock them out), and each
 	// flow step is a compare-and-set of its own.
 	srv.Use(entgql.Transactioner{
-		TxOpener:   deps.Client,
+		TxOpener: deps.Client,
 		SkipTxFunc: entgql.SkipIfHasFields("startFlow", "submitChallenge", "restartFlow", "cancelFlow",
 			"revokeSession", "revokeOtherSessions"),
 	})

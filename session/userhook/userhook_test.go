@@ -146,4 +146,3 @@ func TestSessionsEndOnlyWhenTheTransactionCommits(t *testing.T) {
 		require.Zero(t, b.alive(t, ids))
 	})
 }
-
