@@ -24,6 +24,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/internal/aftercommit"
 	"github.com/gatehouse-id/gatehouse/pubsub"
 	"github.com/gatehouse-id/gatehouse/requestinfo"
 )
@@ -181,20 +182,7 @@ func (r *Recorder) announce(ctx context.Context, id int) {
 			r.Logger.WarnContext(ctx, "announce audit event", "event_id", id, "error", err)
 		}
 	}
-	tx := ent.TxFromContext(ctx)
-	if tx == nil {
-		publish()
-		return
-	}
-	tx.OnCommit(func(next ent.Committer) ent.Committer {
-		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-			if err := next.Commit(ctx, tx); err != nil {
-				return err
-			}
-			publish()
-			return nil
-		})
-	})
+	aftercommit.Run(ent.TxFromContext(ctx), publish)
 }
 
 func (r *Recorder) retention() time.Duration {

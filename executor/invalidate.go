@@ -9,6 +9,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/counter"
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/internal/aftercommit"
 )
 
 // configTypes are the ent types whose changes invalidate cached plans,
@@ -49,20 +50,7 @@ func InvalidateOn(client *ent.Client, counters counter.Store, logger *slog.Logge
 			if err != nil {
 				return nil, err
 			}
-			tx := txOf(m)
-			if tx == nil {
-				bump(ctx)
-				return v, nil
-			}
-			tx.OnCommit(func(next ent.Committer) ent.Committer {
-				return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-					if err := next.Commit(ctx, tx); err != nil {
-						return err
-					}
-					bump(ctx)
-					return nil
-				})
-			})
+			aftercommit.Run(txOf(m), func() { bump(ctx) })
 			return v, nil
 		})
 	})

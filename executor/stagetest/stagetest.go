@@ -24,6 +24,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/internal/fakeclock"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/builtin"
@@ -39,25 +40,8 @@ var FastHash = credential.Params{Time: 1, MemoryKiB: 64, Threads: 1, KeyLen: 32,
 // ClientIP is the address requests made by Env.Request come from.
 var ClientIP = netip.MustParseAddr("203.0.113.7")
 
-// Clock is a settable clock, safe for concurrent use.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// Clock is the harness's fake clock (package fakeclock).
+type Clock = fakeclock.Clock
 
 // Event is one audit event an Auditor recorded.
 type Event struct {
@@ -103,7 +87,7 @@ type Env struct {
 func New(t *testing.T, dialect string) *Env {
 	t.Helper()
 	db := servicetest.Database(t, dialect)
-	clock := &Clock{now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
+	clock := fakeclock.New(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
 	counters := countersql.New(db.Ent, &countersql.Options{NowFunc: clock.Now})
 	auditor := &Auditor{}
 	deps := executor.Deps{

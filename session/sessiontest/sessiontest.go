@@ -22,43 +22,20 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gatehouse-id/gatehouse/internal/fakeclock"
 	"github.com/gatehouse-id/gatehouse/session"
 )
 
-// Clock is a fake clock for stores and managers under test: it stands
-// still until told to move. It is safe for concurrent use.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// Clock is the suite's fake clock (package fakeclock).
+type Clock = fakeclock.Clock
 
 // NewClock returns a Clock stopped at now.
-func NewClock(now time.Time) *Clock {
-	return &Clock{now: now}
-}
+func NewClock(now time.Time) *Clock { return fakeclock.New(now) }
 
 // NewRealClock returns a Clock stopped at the real current time, in UTC,
-// in whole milliseconds (so that expiry boundaries are exact on every
-// backend's time precision). Backends with native expiry (Redis) need their
+// in whole milliseconds: backends with native expiry (Redis) need their
 // fake clock near the real time, or they expire records at once.
-func NewRealClock() *Clock {
-	return NewClock(time.Now().UTC().Truncate(time.Millisecond))
-}
-
-// Now returns the clock's time; use it as a NowFunc.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d and returns the new time.
-func (c *Clock) Advance(d time.Duration) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	return c.now
-}
+func NewRealClock() *Clock { return fakeclock.NewReal() }
 
 // Inspector lets the suite see what a backend stores. Every store that
 // newStore returns must implement it (a wrapper in the backend's test file

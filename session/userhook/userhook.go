@@ -17,6 +17,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
+	"github.com/gatehouse-id/gatehouse/internal/aftercommit"
 	"github.com/gatehouse-id/gatehouse/session"
 )
 
@@ -50,19 +51,10 @@ func Install(client *ent.Client, sessions *session.Manager, logger *slog.Logger)
 				}
 			}
 			tx, err := um.Tx()
-			if err != nil { // not in a transaction: the write is done
-				revoke()
-				return v, nil
+			if err != nil {
+				tx = nil // not in a transaction: the write is done
 			}
-			tx.OnCommit(func(next ent.Committer) ent.Committer {
-				return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-					if err := next.Commit(ctx, tx); err != nil {
-						return err
-					}
-					revoke()
-					return nil
-				})
-			})
+			aftercommit.Run(tx, revoke)
 			return v, nil
 		})
 	})

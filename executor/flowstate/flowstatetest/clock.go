@@ -1,36 +1,11 @@
 package flowstatetest
 
-import (
-	"sync"
-	"time"
-)
+import "github.com/gatehouse-id/gatehouse/internal/fakeclock"
 
-// Clock is a fake clock for stores under test: it stands still until
-// Advance moves it. It is safe for concurrent use; pass its Now method as a
-// store's NowFunc.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// Clock is the suite's fake clock (package fakeclock).
+type Clock = fakeclock.Clock
 
-// NewClock returns a Clock that starts at the real current time, rounded
-// down to the millisecond. Starting at the real time matters for stores
-// with native expiry (Redis): they expire keys by the server's clock, so
-// times the suite hands them must lie in the real future.
-func NewClock() *Clock {
-	return &Clock{now: time.Now().UTC().Truncate(time.Millisecond)}
-}
-
-// Now returns the clock's current time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// NewClock returns a Clock stopped at the real current time, rounded down
+// to the millisecond: stores with native expiry (Redis) expire keys by the
+// server's clock, so times the suite hands them must lie in the real future.
+func NewClock() *Clock { return fakeclock.NewReal() }
