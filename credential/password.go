@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -48,10 +49,15 @@ func DefaultParams() Params {
 // once (each holds MemoryKiB of memory), so a burst of logins queues instead
 // of exhausting memory. It is safe for concurrent use.
 type Hasher struct {
-	params Params
-	slots  chan struct{}
-	dummy  string
+	params   Params
+	slots    chan struct{}
+	dummy    string
+	verified atomic.Int64
 }
+
+// Verifications returns how many argon2id verifications h has computed,
+// dummy ones included.
+func (h *Hasher) Verifications() int64 { return h.verified.Load() }
 
 // NewHasher returns a Hasher with params that runs at most concurrency
 // hashes at once (zero: one per CPU Go may use, GOMAXPROCS). More than one
@@ -105,6 +111,7 @@ func (h *Hasher) Verify(ctx context.Context, password, encoded string) (ok, reha
 	}
 	defer h.release()
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, p.KeyLen)
+	h.verified.Add(1)
 	ok = subtle.ConstantTimeCompare(got, want) == 1
 	return ok, p != h.params, nil
 }

@@ -5,8 +5,9 @@
 // Every attempt is counted, before it is checked, in a counter per
 // identifier and one per client address, in a fixed window; a success
 // gives its count back. Past either limit the attempt is refused as
-// Throttled — whatever the password, and without spending a hash on it. An unknown identifier or an inactive user costs exactly what a
-// real check costs (a dummy argon2id verification), so neither existence
+// Throttled — whatever the password, and without spending a hash on it.
+// An unknown identifier or an inactive user costs exactly what a real
+// check costs (a dummy argon2id verification), so neither existence
 // nor state shows in the response or its timing. Failures also lower the
 // reputation of the address and the identifier.
 package passcheck

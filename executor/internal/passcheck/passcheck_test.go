@@ -1,0 +1,102 @@
+package passcheck_test
+
+import (
+	"context"
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	countersql "github.com/gatehouse-id/gatehouse/counter/sqlstore"
+	"github.com/gatehouse-id/gatehouse/credential"
+	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/executor/internal/passcheck"
+	"github.com/gatehouse-id/gatehouse/internal/servicetest"
+)
+
+// fastParams keep the test quick; the work per check is what is counted.
+var fastParams = credential.Params{MemoryKiB: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+func newChecker(t *testing.T) (*passcheck.Checker, *ent.Client) {
+	t.Helper()
+	db := servicetest.Database(t, "sqlite3")
+	return &passcheck.Checker{
+		Client:   db.Ent,
+		Hasher:   credential.NewHasher(fastParams, 0),
+		Counters: countersql.New(db.Ent, nil),
+		Limits:   passcheck.Limits{PerIdentifier: 3, PerIP: 100, Window: passcheck.DefaultLimits.Window},
+	}, db.Ent
+}
+
+func newUser(t *testing.T, c *passcheck.Checker, client *ent.Client, name, password string, active bool) *ent.User {
+	t.Helper()
+	ctx := viewer.SystemContext(t.Context())
+	hash, err := c.Hasher.Hash(ctx, password)
+	require.NoError(t, err)
+	u, err := client.User.Create().SetUsername(name).SetPasswordHash(hash).SetIsActive(active).Save(ctx)
+	require.NoError(t, err)
+	return u
+}
+
+// check runs one attempt and returns its verdict and how many argon2id
+// verifications it computed.
+func check(t *testing.T, c *passcheck.Checker, u *ent.User, identifier, password string) (passcheck.Verdict, int64) {
+	t.Helper()
+	before := c.Hasher.Verifications()
+	v, _, err := c.Check(viewer.SystemContext(context.Background()), passcheck.Attempt{
+		User: u, Identifier: identifier, Password: password,
+		IP: netip.MustParseAddr("198.51.100.4"), Backends: []string{passcheck.BackendInbuilt},
+	})
+	require.NoError(t, err)
+	return v, c.Hasher.Verifications() - before
+}
+
+func TestEveryRejectionCostsOneVerification(t *testing.T) {
+	t.Parallel()
+	c, client := newChecker(t)
+	alice := newUser(t, c, client, "alice", "right horse battery", true)
+	gone := newUser(t, c, client, "gone", "right horse battery", false)
+
+	for _, tc := range []struct {
+		name     string
+		user     *ent.User
+		password string
+		want     passcheck.Verdict
+	}{
+		{"right password", alice, "right horse battery", passcheck.Accepted},
+		{"wrong password", alice, "wrong", passcheck.Rejected},
+		{"unknown user", nil, "right horse battery", passcheck.Rejected},
+		{"inactive user, right password", gone, "right horse battery", passcheck.Rejected},
+	} {
+		identifier := "nobody"
+		if tc.user != nil {
+			identifier = tc.user.Username
+		}
+		verdict, work := check(t, c, tc.user, identifier, tc.password)
+		require.Equal(t, tc.want, verdict, tc.name)
+		require.EqualValues(t, 1, work, "%s: exactly one argon2id verification, so timing tells nothing", tc.name)
+	}
+}
+
+func TestThrottledAttemptsAreRefusedAlikeWithoutHashing(t *testing.T) {
+	t.Parallel()
+	c, client := newChecker(t)
+	bob := newUser(t, c, client, "bob", "right horse battery", true)
+
+	for range 3 { // the limit: three failures per identifier
+		verdict, _ := check(t, c, bob, "bob", "wrong")
+		require.Equal(t, passcheck.Rejected, verdict)
+	}
+	for _, password := range []string{"wrong", "right horse battery"} {
+		verdict, work := check(t, c, bob, "bob", password)
+		require.Equal(t, passcheck.Throttled, verdict, "past the limit, whatever the password")
+		require.Zero(t, work, "a throttled attempt spends no hash")
+	}
+	for range 3 {
+		check(t, c, nil, "ghost", "wrong")
+	}
+	verdict, work := check(t, c, nil, "ghost", "wrong")
+	require.Equal(t, passcheck.Throttled, verdict, "unknown identifiers are throttled alike")
+	require.Zero(t, work)
+}
