@@ -15,7 +15,7 @@ BIN := $(CURDIR)/bin
 GOLANGCI_LINT := $(BIN)/golangci-lint
 TEST_TIMEOUT ?= 20m
 
-.PHONY: help run build services test test/race test/short generate migration \
+.PHONY: help run build web services test test/race test/short generate migration \
 	verify lint fmt tools bench tidy db/reset clean
 
 help: ## Show this list of targets
@@ -23,18 +23,24 @@ help: ## Show this list of targets
 	@grep -E '^[a-zA-Z_/-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-13s %s\n", $$1, $$2}'
 
 run: export GATEHOUSE_DEV ?= true
-run: ## Run the server (`go run . serve`, GATEHOUSE_DEV=true unless set); it prints where to log in
+run: ## Run the server (`go run . serve`, GATEHOUSE_DEV=true unless set), building the web frontend if missing; it prints where to log in
+	@scripts/web if-missing || echo "run: the web frontend could not be built; serving the API and playground only" >&2
 	$(GO) run . serve
 
-build: ## Build the server binary into bin/gatehouse
+build: web ## Build the web frontend, then the server binary into bin/gatehouse
 	$(GO) build -o bin/gatehouse .
+
+web: ## Build the web frontend into web/dist/app (npm ci when needed; the binary embeds it)
+	scripts/web build
 
 services: ## Start (installing if needed) PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379
 	scripts/services
 
 # CI is passed through unchanged: with CI=true, tests that cannot reach
 # PostgreSQL or Redis fail instead of skipping.
-test: services ## Start services, then run every test with the race detector (what CI runs)
+test: ## Start services (and install chromium), build the web frontend, then run every test with the race detector (what CI runs)
+	scripts/services --chromium
+	scripts/web build
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 test/race: test ## Same as test: the race detector is always on
@@ -42,9 +48,10 @@ test/race: test ## Same as test: the race detector is always on
 test/short: ## Quick run without services (SQLite only): go test -short
 	$(GO) test -short -count=1 ./...
 
-generate: ## Regenerate ent, then gqlgen (gqlgen reads ent's output)
+generate: ## Regenerate ent, then gqlgen (gqlgen reads ent's output), then the web frontend's GraphQL types
 	$(GO) generate ./ent
 	$(GO) generate ./graph
+	scripts/web generate
 
 migration: ## Write versioned migrations for ent schema changes: make migration name=what_changed
 	@if [[ -z "$(name)" ]]; then \

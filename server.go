@@ -34,6 +34,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/authn"
 	"github.com/gatehouse-id/gatehouse/blueprints"
 	"github.com/gatehouse-id/gatehouse/bootstrap"
+	"github.com/gatehouse-id/gatehouse/brand"
 	"github.com/gatehouse-id/gatehouse/config"
 	"github.com/gatehouse-id/gatehouse/counter"
 	counterredis "github.com/gatehouse-id/gatehouse/counter/redisstore"
@@ -56,6 +57,7 @@ import (
 	sessionredis "github.com/gatehouse-id/gatehouse/session/redisstore"
 	sessionsql "github.com/gatehouse-id/gatehouse/session/sqlstore"
 	"github.com/gatehouse-id/gatehouse/session/userhook"
+	"github.com/gatehouse-id/gatehouse/web"
 	"github.com/gatehouse-id/gatehouse/web/playground"
 )
 
@@ -359,9 +361,13 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			Registerer:       a.registry,
 			Logger:           logger,
 		}),
-		Authenticate:   auth.Middleware,
-		Guard:          guard,
-		Playground:     playground.Handler(playground.Options{Endpoint: "/graphql", BasePath: "/graphql/playground"}),
+		Authenticate: auth.Middleware,
+		Guard:        guard,
+		Playground:   playground.Handler(playground.Options{Endpoint: "/graphql", BasePath: "/graphql/playground"}),
+		Web:          web.Handler(),
+		Root: web.Root(func(r *http.Request) (brand.Site, error) {
+			return brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
+		}, logger),
 		Ready:          a.readyChecks(),
 		Gatherer:       a.registry,
 		Registerer:     a.registry,
@@ -403,8 +409,14 @@ func printBanner(w io.Writer, public string, boot bootstrap.Result) {
 	fmt.Fprintf(w, "Gatehouse is ready at %s\n", public)
 	fmt.Fprintf(w, "  GraphQL API: %s/graphql\n", public)
 	fmt.Fprintf(w, "  Playground:  %s/graphql/playground\n", public)
-	fmt.Fprintln(w, `  Log in:      mutation { startFlow(slug: "default-authentication-flow") { id challenge { __typename } } }`)
-	fmt.Fprintln(w, "               then submitChallenge(executionId, response) until completed (README: Logging in over GraphQL)")
+	if web.Built() {
+		fmt.Fprintf(w, "  Log in:      %s/\n", public)
+		fmt.Fprintf(w, "  Admin:       %s/if/admin/\n", public)
+	} else {
+		fmt.Fprintln(w, "  Web frontend not built (make web); log in over GraphQL:")
+		fmt.Fprintln(w, `               mutation { startFlow(slug: "default-authentication-flow") { id challenge { __typename } } }`)
+		fmt.Fprintln(w, "               then submitChallenge(executionId, response) until completed (README: Logging in over GraphQL)")
+	}
 	if boot.CreatedAdmin {
 		if boot.GeneratedPassword != "" {
 			fmt.Fprintf(w, "  Created superuser %q with password: %s\n", bootstrap.AdminUsername, boot.GeneratedPassword)

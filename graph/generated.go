@@ -16,6 +16,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/gatehouse-id/gatehouse/brand"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
@@ -109,6 +110,17 @@ type ComplexityRoot struct {
 	BrandEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CurrentBrand struct {
+		AuthenticationFlow func(childComplexity int) int
+		Favicon            func(childComplexity int) int
+		InvalidationFlow   func(childComplexity int) int
+		Logo               func(childComplexity int) int
+		PasswordChangeFlow func(childComplexity int) int
+		RecoveryFlow       func(childComplexity int) int
+		Title              func(childComplexity int) int
+		UserSettingsFlow   func(childComplexity int) int
 	}
 
 	DenyStage struct {
@@ -507,6 +519,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Brands            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BrandOrder, where *ent.BrandWhereInput) int
+		CurrentBrand      func(childComplexity int) int
 		Events            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
 		ExportFlow        func(childComplexity int, slug string) int
 		FlowExecution     func(childComplexity int, id string) int
@@ -751,6 +764,7 @@ type QueryResolver interface {
 	Tokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TokenOrder, where *ent.TokenWhereInput) (*ent.TokenConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	ExportFlow(ctx context.Context, slug string) (string, error)
+	CurrentBrand(ctx context.Context) (*brand.Site, error)
 	FlowExecution(ctx context.Context, id string) (*executor.View, error)
 	FlowInspection(ctx context.Context, executionID string) (*executor.Inspection, error)
 	TestPolicy(ctx context.Context, input model.PolicyTestInput) (*model.PolicyTestResult, error)
@@ -978,6 +992,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BrandEdge.Node(childComplexity), true
+
+	case "CurrentBrand.authenticationFlow":
+		if e.ComplexityRoot.CurrentBrand.AuthenticationFlow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrentBrand.AuthenticationFlow(childComplexity), true
+	case "CurrentBrand.favicon":
+		if e.ComplexityRoot.CurrentBrand.Favicon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrentBrand.Favicon(childComplexity), true
+	case "CurrentBrand.invalidationFlow":
+		if e.ComplexityRoot.CurrentBrand.InvalidationFlow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrentBrand.InvalidationFlow(childComplexity), true
+	case "CurrentBrand.logo":
+		if e.ComplexityRoot.CurrentBrand.Logo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrentBrand.Logo(childComplexity), true
+	case "CurrentBrand.passwordChangeFlow":
+		if e.ComplexityRoot.CurrentBrand.PasswordChangeFlow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrentBrand.PasswordChangeFlow(childComplexity), true
+	case "CurrentBrand.recoveryFlow":
+		if e.ComplexityRoot.CurrentBrand.RecoveryFlow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrentBrand.RecoveryFlow(childComplexity), true
+	case "CurrentBrand.title":
+		if e.ComplexityRoot.CurrentBrand.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrentBrand.Title(childComplexity), true
+	case "CurrentBrand.userSettingsFlow":
+		if e.ComplexityRoot.CurrentBrand.UserSettingsFlow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrentBrand.UserSettingsFlow(childComplexity), true
 
 	case "DenyStage.denyMessage":
 		if e.ComplexityRoot.DenyStage.DenyMessage == nil {
@@ -2806,6 +2869,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Brands(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.BrandOrder), args["where"].(*ent.BrandWhereInput)), true
+	case "Query.currentBrand":
+		if e.ComplexityRoot.Query.CurrentBrand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.CurrentBrand(childComplexity), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -3714,7 +3783,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/blueprint.graphqls" "schema/config.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/policytest.graphqls" "schema/viewer.graphqls"
+//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/blueprint.graphqls" "schema/brand.graphqls" "schema/config.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/policytest.graphqls" "schema/viewer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3729,6 +3798,7 @@ var sources = []*ast.Source{
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "schema/admin.graphqls", Input: sourceData("schema/admin.graphqls"), BuiltIn: false},
 	{Name: "schema/blueprint.graphqls", Input: sourceData("schema/blueprint.graphqls"), BuiltIn: false},
+	{Name: "schema/brand.graphqls", Input: sourceData("schema/brand.graphqls"), BuiltIn: false},
 	{Name: "schema/config.graphqls", Input: sourceData("schema/config.graphqls"), BuiltIn: false},
 	{Name: "schema/enums.graphqls", Input: sourceData("schema/enums.graphqls"), BuiltIn: false},
 	{Name: "schema/event.graphqls", Input: sourceData("schema/event.graphqls"), BuiltIn: false},
@@ -3810,6 +3880,28 @@ func (ec *executionContext) childFields_BrandEdge(ctx context.Context, field gra
 		return ec.fieldContext_BrandEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BrandEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CurrentBrand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "title":
+		return ec.fieldContext_CurrentBrand_title(ctx, field)
+	case "logo":
+		return ec.fieldContext_CurrentBrand_logo(ctx, field)
+	case "favicon":
+		return ec.fieldContext_CurrentBrand_favicon(ctx, field)
+	case "authenticationFlow":
+		return ec.fieldContext_CurrentBrand_authenticationFlow(ctx, field)
+	case "invalidationFlow":
+		return ec.fieldContext_CurrentBrand_invalidationFlow(ctx, field)
+	case "recoveryFlow":
+		return ec.fieldContext_CurrentBrand_recoveryFlow(ctx, field)
+	case "userSettingsFlow":
+		return ec.fieldContext_CurrentBrand_userSettingsFlow(ctx, field)
+	case "passwordChangeFlow":
+		return ec.fieldContext_CurrentBrand_passwordChangeFlow(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CurrentBrand", field.Name)
 }
 
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7245,6 +7337,190 @@ func (ec *executionContext) _BrandEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_BrandEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BrandEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CurrentBrand_title(ctx context.Context, field graphql.CollectedField, obj *brand.Site) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrentBrand_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrentBrand_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrentBrand", field, false, false, "String")
+}
+
+func (ec *executionContext) _CurrentBrand_logo(ctx context.Context, field graphql.CollectedField, obj *brand.Site) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrentBrand_logo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Logo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrentBrand_logo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrentBrand", field, false, false, "String")
+}
+
+func (ec *executionContext) _CurrentBrand_favicon(ctx context.Context, field graphql.CollectedField, obj *brand.Site) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrentBrand_favicon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Favicon, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrentBrand_favicon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrentBrand", field, false, false, "String")
+}
+
+func (ec *executionContext) _CurrentBrand_authenticationFlow(ctx context.Context, field graphql.CollectedField, obj *brand.Site) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrentBrand_authenticationFlow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthenticationFlow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrentBrand_authenticationFlow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrentBrand", field, false, false, "String")
+}
+
+func (ec *executionContext) _CurrentBrand_invalidationFlow(ctx context.Context, field graphql.CollectedField, obj *brand.Site) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrentBrand_invalidationFlow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvalidationFlow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrentBrand_invalidationFlow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrentBrand", field, false, false, "String")
+}
+
+func (ec *executionContext) _CurrentBrand_recoveryFlow(ctx context.Context, field graphql.CollectedField, obj *brand.Site) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrentBrand_recoveryFlow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecoveryFlow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrentBrand_recoveryFlow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrentBrand", field, false, false, "String")
+}
+
+func (ec *executionContext) _CurrentBrand_userSettingsFlow(ctx context.Context, field graphql.CollectedField, obj *brand.Site) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrentBrand_userSettingsFlow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserSettingsFlow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrentBrand_userSettingsFlow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrentBrand", field, false, false, "String")
+}
+
+func (ec *executionContext) _CurrentBrand_passwordChangeFlow(ctx context.Context, field graphql.CollectedField, obj *brand.Site) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrentBrand_passwordChangeFlow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PasswordChangeFlow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrentBrand_passwordChangeFlow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrentBrand", field, false, false, "String")
 }
 
 func (ec *executionContext) _DenyStage_denyMessage(ctx context.Context, field graphql.CollectedField, obj *deny.Config) (ret graphql.Marshaler) {
@@ -15140,6 +15416,38 @@ func (ec *executionContext) fieldContext_Query_exportFlow(ctx context.Context, f
 	if fc.Args, err = ec.field_Query_exportFlow_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_currentBrand(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_currentBrand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().CurrentBrand(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *brand.Site) graphql.Marshaler {
+			return ec.marshalNCurrentBrand2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋbrandᚐSite(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_currentBrand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CurrentBrand(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -29088,6 +29396,74 @@ func (ec *executionContext) _BrandEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var currentBrandImplementors = []string{"CurrentBrand"}
+
+func (ec *executionContext) _CurrentBrand(ctx context.Context, sel ast.SelectionSet, obj *brand.Site) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, currentBrandImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CurrentBrand")
+		case "title":
+			out.Values[i] = ec._CurrentBrand_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logo":
+			out.Values[i] = ec._CurrentBrand_logo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "favicon":
+			out.Values[i] = ec._CurrentBrand_favicon(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "authenticationFlow":
+			out.Values[i] = ec._CurrentBrand_authenticationFlow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "invalidationFlow":
+			out.Values[i] = ec._CurrentBrand_invalidationFlow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recoveryFlow":
+			out.Values[i] = ec._CurrentBrand_recoveryFlow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userSettingsFlow":
+			out.Values[i] = ec._CurrentBrand_userSettingsFlow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passwordChangeFlow":
+			out.Values[i] = ec._CurrentBrand_passwordChangeFlow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var denyStageImplementors = []string{"DenyStage", "StageConfig"}
 
 func (ec *executionContext) _DenyStage(ctx context.Context, sel ast.SelectionSet, obj *deny.Config) graphql.Marshaler {
@@ -31830,6 +32206,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_exportFlow(ctx, field)
 				})
+		case "currentBrand":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_currentBrand(ctx, field)
+				})
 		case "flowExecution":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -33348,6 +33730,14 @@ func (ec *executionContext) unmarshalNCreateTokenInput2githubᚗcomᚋgatehouse�
 func (ec *executionContext) unmarshalNCreateUserInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐCreateUserInput(ctx context.Context, v any) (ent.CreateUserInput, error) {
 	res, err := ec.unmarshalInputCreateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCurrentBrand2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋbrandᚐSite(ctx context.Context, sel ast.SelectionSet, v *brand.Site) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CurrentBrand!")
+		return graphql.Null
+	}
+	return ec._CurrentBrand(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[int], error) {

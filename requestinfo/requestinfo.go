@@ -13,6 +13,9 @@ type Info struct {
 	// ClientIP is the client's address: the peer, or the address a trusted
 	// proxy reported for it. Invalid when unknown.
 	ClientIP netip.Addr
+	// Host is the host name the request was sent to, lower case and
+	// without a port (it picks the brand).
+	Host string
 	// UserAgent is the client's User-Agent header.
 	UserAgent string
 	// RequestID identifies the request in logs and in error messages.

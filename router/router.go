@@ -59,6 +59,11 @@ type Options struct {
 	Guard func(http.Handler) http.Handler
 	// Playground serves /graphql/playground and everything under it.
 	Playground http.Handler
+	// Web serves the web frontend under /if/.
+	Web http.Handler
+	// Root answers GET /; it is wrapped by Authenticate here. Nil serves a
+	// short page pointing at the API.
+	Root http.Handler
 	// Ready lists the readiness checks of /-/health/ready.
 	Ready []Check
 	// Gatherer and Registerer expose and collect metrics.
@@ -97,7 +102,18 @@ func New(o Options) http.Handler {
 	if o.Gatherer != nil {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(o.Gatherer, promhttp.HandlerOpts{}))
 	}
-	mux.Handle("GET /{$}", landing())
+	if o.Web != nil {
+		mux.Handle("/if/", o.Web)
+	}
+	if o.Root != nil {
+		root := o.Root
+		if o.Authenticate != nil {
+			root = o.Authenticate(root)
+		}
+		mux.Handle("GET /{$}", root)
+	} else {
+		mux.Handle("GET /{$}", landing())
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": "not found"})
 	})
@@ -243,6 +259,7 @@ func middleware(next http.Handler, o Options) http.Handler {
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		info := requestinfo.Info{
 			ClientIP:  ClientIP(r, o.TrustedProxies),
+			Host:      HostName(r),
 			UserAgent: r.UserAgent(),
 			RequestID: reqID,
 			Headers:   headers(r.Header),
@@ -278,6 +295,12 @@ func routeLabel(path string) string {
 		return "/graphql"
 	case strings.HasPrefix(path, "/graphql/playground"):
 		return "/graphql/playground"
+	case strings.HasPrefix(path, "/if/assets/"):
+		return "/if/assets"
+	case strings.HasPrefix(path, "/if/flow/"):
+		return "/if/flow"
+	case path == "/if/user/", path == "/if/admin/":
+		return path
 	case path == "/-/health/live", path == "/-/health/ready", path == "/metrics", path == "/":
 		return path
 	default:
@@ -386,4 +409,14 @@ func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	}
 	s.status, s.wrote = http.StatusSwitchingProtocols, true
 	return h.Hijack()
+}
+
+// HostName is the host name r was sent to, lower case, without the port or
+// an IPv6 literal's brackets.
+func HostName(r *http.Request) string {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return strings.ToLower(strings.Trim(host, "[]"))
 }

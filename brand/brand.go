@@ -1,0 +1,121 @@
+// Package brand finds the brand that serves a request: the brand whose
+// domain is the request's host name, else the default brand. A brand names
+// the flows a visitor is sent to (log in, log out, settings, recovery) and
+// how the pages look; the web frontend and the "/" redirect read it here.
+package brand
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gatehouse-id/gatehouse/ent"
+	entbrand "github.com/gatehouse-id/gatehouse/ent/brand"
+	"github.com/gatehouse-id/gatehouse/ent/configreference"
+	"github.com/gatehouse-id/gatehouse/ent/flow"
+	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
+	"github.com/gatehouse-id/gatehouse/ent/privacy"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/stage"
+)
+
+// DefaultTitle is the title of a brand that sets none, and of requests no
+// brand serves.
+const DefaultTitle = "Gatehouse"
+
+// Site is what any visitor may know of the brand serving a request. Flow
+// slugs are empty when the brand has no such flow.
+type Site struct {
+	Title   string
+	Logo    string
+	Favicon string
+
+	AuthenticationFlow string
+	InvalidationFlow   string
+	RecoveryFlow       string
+	UserSettingsFlow   string
+	// PasswordChangeFlow is the flow a signed-in user runs to change the
+	// password: the configure flow of the first password stage of the
+	// authentication flow (by binding order) that names one.
+	PasswordChangeFlow string
+}
+
+// ForHost returns the brand serving host (a lower-case host name without a
+// port): the brand with that domain, else the default brand, else a Site
+// with the default title and no flows. It reads with the system's rights:
+// a brand's public side is shown to anonymous visitors.
+func ForHost(ctx context.Context, client *ent.Client, host string) (Site, error) {
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	q := client.Brand.Query().
+		Where(entbrand.Or(entbrand.Domain(strings.ToLower(host)), entbrand.IsDefault(true))).
+		WithFlowAuthentication().WithFlowInvalidation().WithFlowRecovery().WithFlowUserSettings()
+	brands, err := q.All(ctx)
+	if err != nil {
+		return Site{}, fmt.Errorf("brand: read brands: %w", err)
+	}
+	var b *ent.Brand
+	for _, c := range brands {
+		if c.Domain == strings.ToLower(host) {
+			b = c
+			break
+		}
+		if c.IsDefault {
+			b = c
+		}
+	}
+	if b == nil {
+		return Site{Title: DefaultTitle}, nil
+	}
+	s := Site{
+		Title:              b.BrandingTitle,
+		Logo:               b.BrandingLogo,
+		Favicon:            b.BrandingFavicon,
+		AuthenticationFlow: slugOf(b.Edges.FlowAuthentication),
+		InvalidationFlow:   slugOf(b.Edges.FlowInvalidation),
+		RecoveryFlow:       slugOf(b.Edges.FlowRecovery),
+		UserSettingsFlow:   slugOf(b.Edges.FlowUserSettings),
+	}
+	if s.Title == "" {
+		s.Title = DefaultTitle
+	}
+	if auth := b.Edges.FlowAuthentication; auth != nil {
+		if s.PasswordChangeFlow, err = passwordChangeFlow(ctx, client, auth.ID); err != nil {
+			return Site{}, err
+		}
+	}
+	return s, nil
+}
+
+// passwordChangeFlow returns the slug of the configure flow of the first
+// password stage bound to the flow authFlow that has one; "" when none has.
+func passwordChangeFlow(ctx context.Context, client *ent.Client, authFlow int) (string, error) {
+	bindings, err := client.FlowStageBinding.Query().
+		Where(flowstagebinding.FlowID(authFlow), flowstagebinding.HasStageWith(stage.Kind("password"))).
+		Order(flowstagebinding.ByOrder()).
+		All(ctx)
+	if err != nil {
+		return "", fmt.Errorf("brand: read the authentication flow's password stages: %w", err)
+	}
+	for _, fsb := range bindings {
+		ref, err := client.ConfigReference.Query().
+			Where(configreference.OwnerStageID(fsb.StageID), configreference.Field("configure_flow"),
+				configreference.HasTargetFlowWith(flow.DesignationEQ(enum.FlowDesignationStageConfiguration))).
+			WithTargetFlow().
+			First(ctx)
+		if ent.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("brand: read a password stage's configure flow: %w", err)
+		}
+		return slugOf(ref.Edges.TargetFlow), nil
+	}
+	return "", nil
+}
+
+func slugOf(f *ent.Flow) string {
+	if f == nil {
+		return ""
+	}
+	return f.Slug
+}

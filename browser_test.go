@@ -1,0 +1,514 @@
+package main
+
+// End-to-end tests of the web frontend in headless chromium (Debian's),
+// driven by Playwright: what a person does on the login, settings and
+// playground pages. Each test runs its own server on a fresh SQLite
+// database and its own browser context; screenshots of every challenge type
+// go to test-results/browser/<test>/.
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/playwright-community/playwright-go"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-id/gatehouse/internal/browsertest"
+)
+
+// expectTimeout bounds how long an expectation waits for the page to get
+// there (they poll; nothing sleeps).
+const expectTimeout = 15_000
+
+// ui is one browser tab on a test server.
+type ui struct {
+	*browsertest.Page
+	t      *testing.T
+	srv    *testServer
+	expect playwright.PlaywrightAssertions
+}
+
+// newUI opens a tab in a fresh browser context (no cookies) on srv.
+func newUI(t *testing.T, srv *testServer, o browsertest.Options) *ui {
+	t.Helper()
+	o.BaseURL = srv.url
+	return &ui{
+		Page:   browsertest.Get(t).NewPage(t, o),
+		t:      t,
+		srv:    srv,
+		expect: playwright.NewPlaywrightAssertions(expectTimeout),
+	}
+}
+
+// newBrowserServer starts an embedded server for a browser test, skipping
+// (failing when CI=true) before it starts when there is no browser.
+func newBrowserServer(t *testing.T) *testServer {
+	t.Helper()
+	browsertest.Get(t)
+	return newTestServer(t, newServerEnv(t, "embedded"))
+}
+
+func (u *ui) goto_(path string) {
+	u.t.Helper()
+	_, err := u.Goto(path)
+	require.NoError(u.t, err, "goto %s", path)
+}
+
+func (u *ui) button(name string) playwright.Locator {
+	return u.GetByRole(*playwright.AriaRoleButton, playwright.PageGetByRoleOptions{Name: name, Exact: playwright.Bool(true)})
+}
+
+func (u *ui) field(label string) playwright.Locator {
+	return u.GetByLabel(label, playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})
+}
+
+// challenge waits until the page shows a challenge of type typename.
+func (u *ui) challenge(typename string) playwright.Locator {
+	u.t.Helper()
+	l := u.Locator(fmt.Sprintf(`[data-challenge=%q]`, typename))
+	require.NoError(u.t, u.expect.Locator(l).ToBeVisible(), "the page should show a %s", typename)
+	return l
+}
+
+func (u *ui) click(l playwright.Locator) {
+	u.t.Helper()
+	require.NoError(u.t, l.Click())
+}
+
+func (u *ui) fill(label, value string) {
+	u.t.Helper()
+	require.NoError(u.t, u.field(label).Fill(value), "fill %q", label)
+}
+
+// at waits until the page's path (and query) match pattern.
+func (u *ui) at(pattern string) {
+	u.t.Helper()
+	re := regexp.MustCompile(pattern)
+	require.NoError(u.t, u.expect.Page(u.Page.Page).ToHaveURL(re), "the page should be at %s", pattern)
+}
+
+func (u *ui) see(text string) {
+	u.t.Helper()
+	l := u.GetByText(text, playwright.PageGetByTextOptions{Exact: playwright.Bool(false)}).First()
+	require.NoError(u.t, u.expect.Locator(l).ToBeVisible(), "the page should show %q", text)
+}
+
+// login logs in through the login page, starting at "/", and waits for
+// the settings page.
+func (u *ui) login(username, password string, shots bool) {
+	u.t.Helper()
+	u.goto_("/")
+	u.at(`/if/flow/default-authentication-flow/\?next=%2Fif%2Fuser%2F`)
+	u.challenge("IdentificationChallenge")
+	if shots {
+		u.Screenshot("identification")
+	}
+	u.fill("Username or email", username)
+	u.click(u.button("Continue"))
+	u.challenge("PasswordChallenge")
+	if shots {
+		u.Screenshot("password")
+	}
+	u.fill("Password", password)
+	u.click(u.button("Continue"))
+	u.at(`/if/user/$`)
+	require.NoError(u.t, u.expect.Locator(u.GetByTestId("signed-in-as")).ToHaveText(username))
+}
+
+// logout presses "Log out" on the settings page and waits for the login
+// page the invalidation flow ends on.
+func (u *ui) logout() {
+	u.t.Helper()
+	u.click(u.GetByRole(*playwright.AriaRoleLink, playwright.PageGetByRoleOptions{Name: "Log out"}))
+	u.challenge("IdentificationChallenge")
+}
+
+// focused returns the accessible name (label text) of the focused element.
+func (u *ui) focusedLabel() string {
+	u.t.Helper()
+	v, err := u.Evaluate(`() => {
+		const el = document.activeElement;
+		if (!el) return "";
+		if (el.labels && el.labels.length) return el.labels[0].textContent.trim();
+		return (el.getAttribute("aria-label") || el.textContent || "").trim();
+	}`)
+	require.NoError(u.t, err)
+	s, _ := v.(string)
+	return s
+}
+
+// The bar of the web frontend: a person logs in at the login page, lands on
+// their settings, changes their password, logs out, and logs in with the
+// new password (the old one no longer works). On the way, a wrong password
+// is shown inline, on the field, and announced.
+func TestBrowserLoginChangePasswordLogout(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	u := newUI(t, srv, browsertest.Options{})
+
+	// Anonymous: "/" goes to the brand's login flow, which returns to the settings.
+	u.goto_("/")
+	u.at(`/if/flow/default-authentication-flow/\?next=%2Fif%2Fuser%2F`)
+	u.challenge("IdentificationChallenge")
+	require.Equal(t, "username", mustAttr(t, u.field("Username or email"), "autocomplete"))
+	u.fill("Username or email", "admin")
+	u.click(u.button("Continue"))
+	u.challenge("PasswordChallenge")
+	require.Equal(t, "current-password", mustAttr(t, u.field("Password"), "autocomplete"))
+
+	// A wrong password: the error is on the field, the field is marked
+	// invalid, emptied and focused, and the alert region announces it.
+	u.fill("Password", "not the password")
+	u.click(u.button("Continue"))
+	pw := u.field("Password")
+	require.NoError(t, u.expect.Locator(pw).ToHaveAttribute("aria-invalid", "true"))
+	require.NoError(t, u.expect.Locator(u.Locator(".field__error")).ToHaveText("Invalid username or password."))
+	require.NoError(t, u.expect.Locator(u.GetByRole(*playwright.AriaRoleAlert, playwright.PageGetByRoleOptions{})).ToContainText("Invalid username or password."))
+	require.NoError(t, u.expect.Locator(pw).ToHaveValue(""))
+	require.NoError(t, u.expect.Locator(pw).ToBeFocused())
+	u.Screenshot("password-wrong")
+
+	u.fill("Password", adminPassword)
+	u.click(u.button("Continue"))
+	u.at(`/if/user/$`)
+	require.NoError(t, u.expect.Locator(u.GetByTestId("signed-in-as")).ToHaveText("admin"))
+	u.Screenshot("settings")
+
+	// Signed in, "/" goes to the settings.
+	u.goto_("/")
+	u.at(`/if/user/$`)
+
+	// Change the password: the current one first, then the new one twice.
+	const newPassword = "a-new-Password-for-admin-42"
+	u.click(u.button("Change password"))
+	section := u.Locator("#password")
+	require.NoError(t, u.expect.Locator(section.Locator(`[data-challenge="PasswordChallenge"]`)).ToBeVisible())
+	require.NoError(t, section.GetByLabel("Password", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(adminPassword))
+	u.click(section.GetByRole(*playwright.AriaRoleButton, playwright.LocatorGetByRoleOptions{Name: "Continue"}))
+	require.NoError(t, u.expect.Locator(section.Locator(`[data-challenge="PromptChallenge"]`)).ToBeVisible())
+	newField := section.GetByLabel("New password", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)})
+	require.Equal(t, "new-password", mustAttr(t, newField, "autocomplete"))
+	require.NoError(t, newField.Fill(newPassword))
+	require.NoError(t, section.GetByLabel("New password (repeat)", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(newPassword))
+	u.Screenshot("password-change")
+	u.click(section.GetByRole(*playwright.AriaRoleButton, playwright.LocatorGetByRoleOptions{Name: "Continue"}))
+	require.NoError(t, u.expect.Locator(section.GetByRole(*playwright.AriaRoleStatus)).ToHaveText("Your password was changed."))
+
+	u.logout()
+	u.at(`/if/flow/default-authentication-flow/`)
+
+	// The old password is refused; the new one logs in.
+	u.goto_("/")
+	u.fill("Username or email", "admin")
+	u.click(u.button("Continue"))
+	u.fill("Password", adminPassword)
+	u.click(u.button("Continue"))
+	require.NoError(t, u.expect.Locator(u.Locator(".field__error")).ToHaveText("Invalid username or password."))
+	u.fill("Password", newPassword)
+	u.click(u.button("Continue"))
+	u.at(`/if/user/$`)
+	require.NoError(t, u.expect.Locator(u.GetByTestId("signed-in-as")).ToHaveText("admin"))
+}
+
+func mustAttr(t *testing.T, l playwright.Locator, name string) string {
+	t.Helper()
+	v, err := l.GetAttribute(name)
+	require.NoError(t, err, "attribute %s", name)
+	return v
+}
+
+// Logging in with the keyboard alone: every step takes the focus to where
+// the typing goes, and Enter answers.
+func TestBrowserKeyboardOnlyLogin(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	u := newUI(t, srv, browsertest.Options{})
+	kb := u.Keyboard()
+
+	u.goto_("/if/flow/default-authentication-flow/")
+	u.challenge("IdentificationChallenge")
+	require.NoError(t, u.expect.Locator(u.field("Username or email")).ToBeFocused())
+	require.NoError(t, kb.Type("admin"))
+	require.NoError(t, kb.Press("Enter"))
+
+	u.challenge("PasswordChallenge")
+	require.NoError(t, u.expect.Locator(u.field("Password")).ToBeFocused())
+	require.NoError(t, kb.Type(adminPassword))
+	// Tab order: the password, then its submit button.
+	require.NoError(t, kb.Press("Tab"))
+	require.Equal(t, "Continue", u.focusedLabel())
+	require.NoError(t, kb.Press("Enter"))
+
+	// Without next, the flow ends on the start page, which sends a
+	// signed-in user to the settings.
+	u.at(`/if/user/$`)
+	require.NoError(t, u.expect.Locator(u.GetByTestId("signed-in-as")).ToHaveText("admin"))
+}
+
+// Enrolment from the login page's "Sign up" link: two forms, a password the
+// policy refuses shown inline, and the new user lands signed in.
+func TestBrowserEnrollment(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	u := newUI(t, srv, browsertest.Options{})
+
+	u.goto_("/")
+	u.challenge("IdentificationChallenge")
+	u.click(u.GetByRole(*playwright.AriaRoleLink, playwright.PageGetByRoleOptions{Name: "Need an account? Sign up."}))
+	u.at(`/if/flow/default-enrollment-flow/`)
+	u.challenge("PromptChallenge")
+	require.Equal(t, "username", mustAttr(t, u.field("Username"), "autocomplete"))
+	require.Equal(t, "new-password", mustAttr(t, u.field("Password"), "autocomplete"))
+	u.Screenshot("prompt")
+
+	u.fill("Username", "grace")
+	u.fill("Password", "password")
+	u.fill("Password (repeat)", "password")
+	u.click(u.button("Continue"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("flow-errors")).ToBeVisible())
+	require.NoError(t, u.expect.Locator(u.field("Username")).ToHaveValue("grace"), "a rejected answer keeps what was typed")
+	require.NoError(t, u.expect.Locator(u.field("Password")).ToHaveValue(""), "but not the password")
+	u.Screenshot("prompt-policy-error")
+
+	const password = "Hopper-compiles-COBOL-1952"
+	u.fill("Password", password)
+	u.fill("Password (repeat)", password)
+	u.click(u.button("Continue"))
+	require.NoError(t, u.expect.Locator(u.field("Name")).ToBeVisible())
+	u.fill("Name", "Grace Hopper")
+	u.fill("Email", "grace@example.com")
+	u.click(u.button("Continue"))
+
+	u.at(`/if/user/$`)
+	require.NoError(t, u.expect.Locator(u.GetByTestId("signed-in-as")).ToHaveText("grace"))
+	require.NoError(t, u.expect.Locator(u.Locator("#profile").GetByLabel("Email", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)})).ToHaveValue("grace@example.com"))
+
+	// The new account logs in elsewhere with its password.
+	other := srv.browser()
+	v := other.login("grace", password)
+	require.True(t, v.Completed, "errors: %v", v.Challenge.Errors)
+	require.Equal(t, "grace", other.viewer())
+}
+
+// Two browsers are signed in; one ends the other's session from its
+// settings page, and the other is signed out.
+func TestBrowserRevokeOtherSession(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	a := newUI(t, srv, browsertest.Options{})
+	b := newUI(t, srv, browsertest.Options{})
+	a.login("admin", adminPassword, false)
+	b.login("admin", adminPassword, false)
+
+	a.goto_("/if/user/")
+	sessions := a.GetByTestId("sessions").Locator("li")
+	require.NoError(t, a.expect.Locator(sessions).ToHaveCount(2))
+	require.NoError(t, a.expect.Locator(a.Locator(`li[data-current="true"]`)).ToContainText("This device"))
+	a.Screenshot("two-sessions")
+	a.click(a.Locator(`li[data-current="false"]`).GetByRole(*playwright.AriaRoleButton, playwright.LocatorGetByRoleOptions{Name: "Revoke"}))
+	require.NoError(t, a.expect.Locator(a.Locator("#sessions").GetByRole(*playwright.AriaRoleStatus)).ToHaveText("The session was ended."))
+	require.NoError(t, a.expect.Locator(sessions).ToHaveCount(1))
+
+	// The other browser is signed out: its settings page sends it to log in.
+	b.goto_("/if/user/")
+	b.at(`/if/flow/default-authentication-flow/\?next=%2Fif%2Fuser%2F`)
+	b.challenge("IdentificationChallenge")
+
+	// And the first is still signed in.
+	a.goto_("/if/user/")
+	require.NoError(t, a.expect.Locator(a.GetByTestId("signed-in-as")).ToHaveText("admin"))
+}
+
+// The execution's subscription moves a page on when the execution is
+// answered elsewhere: here, another tab of the same browser.
+func TestBrowserFlowFollowsOutOfBandChanges(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	first := newUI(t, srv, browsertest.Options{})
+	first.goto_("/if/flow/default-authentication-flow/")
+	first.challenge("IdentificationChallenge")
+	// The page keeps the execution in its address, so a reload (or another
+	// tab) resumes it.
+	first.at(`\?execution=[A-Za-z0-9_-]{40,}$`)
+	u, err := url.Parse(first.URL())
+	require.NoError(t, err)
+
+	page, err := first.Context.NewPage()
+	require.NoError(t, err)
+	second := &ui{Page: &browsertest.Page{Page: page, Context: first.Context}, t: t, srv: srv, expect: first.expect}
+	_, err = second.Goto(u.RequestURI())
+	require.NoError(t, err)
+	second.challenge("IdentificationChallenge")
+	second.fill("Username or email", "admin")
+	second.click(second.button("Continue"))
+	second.challenge("PasswordChallenge")
+
+	// The first tab follows without a reload.
+	first.challenge("PasswordChallenge")
+	require.NoError(t, first.expect.Locator(first.GetByTestId("pending-user")).ToHaveText("admin"))
+}
+
+// Every challenge type the default flows do not show (stay signed in,
+// dummy, access denied, flow error), and a phone-sized login page, as
+// screenshots; the phone page must not scroll sideways.
+func TestBrowserChallengeGallery(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	admin := srv.browser()
+	admin.login("admin", adminPassword)
+	for _, doc := range []string{galleryFlow, brokenFlow} {
+		admin.must(`mutation($d: String!) { importFlow(document: $d) { slug } }`, map[string]any{"d": doc}, nil)
+	}
+
+	u := newUI(t, srv, browsertest.Options{})
+	u.goto_("/if/flow/e2e-gallery/")
+	u.challenge("IdentificationChallenge")
+	u.fill("Username or email", "admin")
+	u.click(u.button("Continue"))
+	u.challenge("PasswordChallenge")
+	u.fill("Password", adminPassword)
+	u.click(u.button("Continue"))
+	u.challenge("UserLoginChallenge")
+	require.NoError(t, u.expect.Locator(u.button("Yes, stay signed in")).ToBeFocused())
+	u.Screenshot("user-login")
+	u.click(u.button("No"))
+	u.challenge("DummyChallenge")
+	u.see("e2e-gallery-dummy")
+	u.Screenshot("dummy")
+	u.click(u.button("Continue"))
+	u.challenge("AccessDeniedChallenge")
+	u.see("Not today.")
+	u.Screenshot("access-denied")
+
+	u.goto_("/if/flow/e2e-broken/")
+	u.challenge("FlowErrorChallenge")
+	u.see("give an administrator this reference")
+	u.Screenshot("flow-error")
+
+	u.goto_("/if/flow/no-such-flow/")
+	require.NoError(t, u.expect.Locator(u.GetByRole(*playwright.AriaRoleHeading, playwright.PageGetByRoleOptions{Name: "This page does not exist"})).ToBeVisible())
+	u.Screenshot("unknown-flow")
+
+	phone := newUI(t, srv, browsertest.Options{Width: 375, Height: 740})
+	phone.goto_("/if/flow/default-authentication-flow/")
+	phone.challenge("IdentificationChallenge")
+	phone.Screenshot("phone-identification")
+	w, err := phone.Evaluate(`() => document.documentElement.scrollWidth`)
+	require.NoError(t, err)
+	require.LessOrEqual(t, toInt(w), 375, "the login page fits a phone's width")
+}
+
+// galleryFlow logs in asking to stay signed in, then shows a dummy stage
+// and denies access.
+const galleryFlow = `version: 1
+flow:
+  slug: e2e-gallery
+  name: Gallery
+  title: Gallery
+  designation: authentication
+  stages:
+    - stage: e2e-gallery-identification
+      order: 0
+    - stage: e2e-gallery-password
+      order: 10
+    - stage: e2e-gallery-login
+      order: 20
+    - stage: e2e-gallery-dummy
+      order: 30
+    - stage: e2e-gallery-deny
+      order: 40
+stages:
+  - name: e2e-gallery-identification
+    kind: identification
+    config:
+      user_fields: [username, email]
+  - name: e2e-gallery-password
+    kind: password
+  - name: e2e-gallery-login
+    kind: user_login
+    config:
+      remember_me_offset: 86400
+  - name: e2e-gallery-dummy
+    kind: dummy
+  - name: e2e-gallery-deny
+    kind: deny
+    config:
+      deny_message: Not today.
+`
+
+// brokenFlow's only stage fails to show its challenge.
+const brokenFlow = `version: 1
+flow:
+  slug: e2e-broken
+  name: Broken
+  title: Broken
+  designation: authentication
+  stages:
+    - stage: e2e-broken-dummy
+      order: 0
+stages:
+  - name: e2e-broken-dummy
+    kind: dummy
+    config:
+      throw_error: true
+`
+
+func toInt(v any) int {
+	switch n := v.(type) {
+	case int:
+		return n
+	case float64:
+		return int(n)
+	}
+	return -1
+}
+
+// The playground runs a query and a subscription with the session cookie.
+func TestBrowserPlayground(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	u := newUI(t, srv, browsertest.Options{})
+	u.login("admin", adminPassword, false)
+
+	u.goto_("/graphql/playground")
+	run := u.GetByRole(*playwright.AriaRoleButton, playwright.PageGetByRoleOptions{Name: "Execute query (Ctrl-Enter)"})
+	require.NoError(t, u.expect.Locator(run).ToBeVisible())
+	// The default query is { viewer { user { username } } }.
+	require.Contains(t, editorValue(t, u, ".graphiql-query-editor"), "username")
+	u.click(run)
+	require.NoError(t, u.expect.Locator(u.Locator(".graphiql-response")).ToContainText(`"username": "admin"`))
+	u.Screenshot("query")
+
+	// A subscription: audit events as they are written.
+	setEditor(t, u, ".graphiql-query-editor", `subscription { eventCreated { action username } }`)
+	u.click(run)
+	// Wait until the subscription is live: the run button turns into stop.
+	require.NoError(t, u.expect.Locator(u.GetByRole(*playwright.AriaRoleButton, playwright.PageGetByRoleOptions{Name: "Stop query (Ctrl-Enter)"})).ToBeVisible())
+	// The stream may open just after the first login; log in until one arrives.
+	for i := 0; ; i++ {
+		srv.browser().login("admin", adminPassword)
+		err := playwright.NewPlaywrightAssertions(2_000).Locator(u.Locator(".graphiql-response")).ToContainText(`"action": "LOGIN"`)
+		if err == nil {
+			break
+		}
+		require.Less(t, i, 5, "no event reached the playground's subscription")
+	}
+	u.Screenshot("subscription")
+}
+
+func editorValue(t *testing.T, u *ui, selector string) string {
+	t.Helper()
+	v, err := u.Evaluate(`(sel) => document.querySelector(sel + " .CodeMirror").CodeMirror.getValue()`, selector)
+	require.NoError(t, err)
+	s, _ := v.(string)
+	return strings.TrimSpace(s)
+}
+
+func setEditor(t *testing.T, u *ui, selector, value string) {
+	t.Helper()
+	_, err := u.Evaluate(`([sel, value]) => document.querySelector(sel + " .CodeMirror").CodeMirror.setValue(value)`, []any{selector, value})
+	require.NoError(t, err)
+}

@@ -1,0 +1,561 @@
+// One component per challenge type. ChallengeView picks it by __typename;
+// the switch is exhaustive, so a challenge type added to the schema fails
+// the build until it has a component, and a type this build does not know
+// (a newer server) gets a clear message instead of a blank page.
+import type { ComponentChildren } from "preact";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { ChallengeResponseInput, ExecutionFieldsFragment, PromptFieldType } from "../gql/graphql";
+import { Field, PasswordInput, sortErrors, TextInput, uniqueId, type Errors } from "./fields";
+
+type Execution = ExecutionFieldsFragment;
+type Challenge = Execution["challenge"];
+type ChallengeOf<T extends Challenge["__typename"]> = Extract<Challenge, { __typename: T }>;
+
+export interface ChallengeViewProps {
+  execution: Execution;
+  busy: boolean;
+  /** A message about the last attempt that is not a field error (network, rate limit). */
+  notice: string;
+  submit: (response: ChallengeResponseInput) => void;
+  restart: () => void;
+  headingLevel: 1 | 2;
+  /** Inside another page: no "Not you?". */
+  embedded: boolean;
+  /** Focus the first field when the challenge appears (else only after a rejected answer). */
+  autoFocus: boolean;
+}
+
+interface StepProps<T> {
+  challenge: T;
+  errors: Errors;
+  busy: boolean;
+  submit: (response: ChallengeResponseInput) => void;
+  restart: () => void;
+  /** Focus the first field when the challenge appears. */
+  autoFocus: boolean;
+}
+
+/** The current challenge, framed by the flow's title and the error summary. */
+export function ChallengeView({ execution, busy, notice, submit, restart, headingLevel, embedded, autoFocus }: ChallengeViewProps) {
+  const c = execution.challenge;
+  const errors = useMemo(() => sortErrors(c.errors ?? []), [c]);
+  const H = headingLevel === 1 ? "h1" : "h2";
+  const pendingUser = c.pendingUser ?? "";
+  return (
+    <div class="challenge" data-challenge={c.__typename}>
+      <H class="challenge__title">{execution.flow.title}</H>
+      {pendingUser && !embedded && c.__typename !== "RedirectChallenge" && (
+        <div class="pending-user">
+          <span class="pending-user__name" data-testid="pending-user">{pendingUser}</span>
+          <button type="button" class="link-button" onClick={restart} disabled={busy}>
+            Not you?
+          </button>
+        </div>
+      )}
+      <Announcement errors={errors} notice={notice} />
+      {body(c, { errors, busy, submit, restart, autoFocus })}
+    </div>
+  );
+}
+
+/**
+ * The errors of the last response, announced to screen readers as they
+ * appear (role=alert). Field errors are also shown by their fields.
+ */
+function Announcement({ errors, notice }: { errors: Errors; notice: string }) {
+  const lines = [...(notice ? [notice] : []), ...errors.general];
+  const fields = [...errors.byField.values()];
+  if (!lines.length) {
+    // Field errors are shown by their fields; screen readers hear them here.
+    return (
+      <div role="alert" class="visually-hidden">
+        {fields.length > 0 && `${fields.length === 1 ? "One field needs" : `${fields.length} fields need`} your attention: ${fields.join(" ")}`}
+      </div>
+    );
+  }
+  return (
+    <div role="alert" class="alert alert--error" data-testid="flow-errors">
+      {lines.map((l) => (
+        <p key={l}>{l}</p>
+      ))}
+    </div>
+  );
+}
+
+function body(c: Challenge, p: Omit<StepProps<never>, "challenge">): ComponentChildren {
+  switch (c.__typename) {
+    case "IdentificationChallenge":
+      return <IdentificationStep challenge={c} {...p} />;
+    case "PasswordChallenge":
+      return <PasswordStep challenge={c} {...p} />;
+    case "PromptChallenge":
+      return <PromptStep challenge={c} {...p} />;
+    case "UserLoginChallenge":
+      return <UserLoginStep challenge={c} {...p} />;
+    case "DummyChallenge":
+      return <DummyStep challenge={c} {...p} />;
+    case "RedirectChallenge":
+      return <RedirectStep challenge={c} />;
+    case "AccessDeniedChallenge":
+      return <AccessDeniedStep challenge={c} {...p} />;
+    case "FlowErrorChallenge":
+      return <FlowErrorStep challenge={c} {...p} />;
+    default:
+      return <UnknownStep typename={(c as { __typename?: string }).__typename ?? "unknown"} exhaustive={c} />;
+  }
+}
+
+/**
+ * Focuses the first invalid field after a rejected response, else the
+ * first field (on mount only when autoFocus).
+ */
+function useInitialFocus(errors: Errors, fields: Map<string, HTMLElement | null>, first: () => HTMLElement | null, autoFocus: boolean) {
+  const mounted = useRef(false);
+  useEffect(() => {
+    const initial = !mounted.current;
+    mounted.current = true;
+    for (const [key, el] of fields) {
+      if (errors.byField.has(key) && el) {
+        el.focus();
+        return;
+      }
+    }
+    if (!initial || autoFocus) first()?.focus();
+    // Runs when the errors change (a rejected response) and on mount.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [errors]);
+}
+
+function Actions({ busy, label, children }: { busy: boolean; label: string; children?: ComponentChildren }) {
+  return (
+    <div class="actions">
+      <button type="submit" class="button button--primary" disabled={busy} aria-busy={busy}>
+        {busy ? "Please wait…" : label}
+      </button>
+      {children}
+    </div>
+  );
+}
+
+function uidLabel(fields: readonly string[]): { label: string; type: "text" | "email" } {
+  const names = fields.map((f) => ({ USERNAME: "username", EMAIL: "email", UPN: "UPN" })[f] ?? f.toLowerCase());
+  if (fields.length === 1 && fields[0] === "EMAIL") return { label: "Email", type: "email" };
+  const text = names.join(" or ");
+  return { label: text.charAt(0).toUpperCase() + text.slice(1), type: "text" };
+}
+
+function IdentificationStep({ challenge: c, errors, busy, submit, autoFocus }: StepProps<ChallengeOf<"IdentificationChallenge">>) {
+  const [uid, setUid] = useState("");
+  const [password, setPassword] = useState("");
+  const ids = useMemo(() => ({ uid: uniqueId("uid"), password: uniqueId("password") }), []);
+  const refs = useRef(new Map<string, HTMLElement | null>());
+  useEffect(() => setPassword(""), [errors]);
+  useInitialFocus(errors, refs.current, () => refs.current.get("uidField") ?? null, autoFocus);
+  const { label, type } = uidLabel(c.userFields);
+  return (
+    <form
+      class="form"
+      method="post"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit({ identification: { uidField: uid, ...(c.passwordFields ? { password } : {}) } });
+      }}
+    >
+      <TextInput
+        id={ids.uid}
+        name="username"
+        label={label}
+        type={type}
+        autoComplete="username"
+        autoCapitalize="none"
+        autoCorrect="off"
+        spellcheck={false}
+        required
+        value={uid}
+        onValue={setUid}
+        error={errors.byField.get("uidField")}
+        inputRef={(el: HTMLInputElement | null) => refs.current.set("uidField", el)}
+      />
+      {c.passwordFields && (
+        <PasswordInput
+          id={ids.password}
+          name="password"
+          label="Password"
+          autoComplete="current-password"
+          allowShow={c.allowShowPassword}
+          required
+          value={password}
+          onValue={setPassword}
+          error={errors.byField.get("password")}
+          inputRef={(el: HTMLInputElement | null) => refs.current.set("password", el)}
+        />
+      )}
+      <Actions busy={busy} label={c.primaryAction || "Log in"} />
+      <Links
+        links={[
+          c.recoveryUrl && { href: c.recoveryUrl, text: "Forgot username or password?" },
+          c.passwordlessUrl && { href: c.passwordlessUrl, text: "Use a security key instead" },
+          c.enrollUrl && { href: c.enrollUrl, text: "Need an account? Sign up." },
+        ]}
+      />
+    </form>
+  );
+}
+
+function Links({ links }: { links: (false | "" | { href: string; text: string })[] }) {
+  const shown = links.filter((l): l is { href: string; text: string } => Boolean(l));
+  if (!shown.length) return null;
+  return (
+    <ul class="flow-links">
+      {shown.map((l) => (
+        <li key={l.href}>
+          <a href={l.href}>{l.text}</a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function PasswordStep({ challenge: c, errors, busy, submit, autoFocus }: StepProps<ChallengeOf<"PasswordChallenge">>) {
+  const [password, setPassword] = useState("");
+  const id = useMemo(() => uniqueId("password"), []);
+  const refs = useRef(new Map<string, HTMLElement | null>());
+  useEffect(() => setPassword(""), [errors]);
+  useInitialFocus(errors, refs.current, () => refs.current.get("password") ?? null, autoFocus);
+  return (
+    <form
+      class="form"
+      method="post"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit({ password: { password } });
+      }}
+    >
+      {/* Tells password managers whose password this is. */}
+      <input type="text" name="username" autoComplete="username" value={c.pendingUser ?? ""} readOnly hidden />
+      <PasswordInput
+        id={id}
+        name="password"
+        label="Password"
+        autoComplete="current-password"
+        allowShow={c.allowShowPassword}
+        required
+        value={password}
+        onValue={setPassword}
+        error={errors.byField.get("password")}
+        inputRef={(el: HTMLInputElement | null) => refs.current.set("password", el)}
+      />
+      <Actions busy={busy} label="Continue" />
+    </form>
+  );
+}
+
+type PromptField = ChallengeOf<"PromptChallenge">["fields"][number];
+
+function initialValue(f: PromptField): string | boolean {
+  if (f.type === "CHECKBOX") return f.initialValue === "true";
+  return f.initialValue;
+}
+
+/** The autocomplete token of a prompt field, for browsers and password managers. */
+function autocompleteOf(f: PromptField): string {
+  switch (f.type) {
+    case "PASSWORD":
+      return "new-password";
+    case "USERNAME":
+      return "username";
+    case "EMAIL":
+      return "email";
+  }
+  switch (f.fieldKey) {
+    case "name":
+      return "name";
+    case "given_name":
+    case "attributes.given_name":
+      return "given-name";
+    case "family_name":
+    case "attributes.family_name":
+      return "family-name";
+    case "phone":
+    case "attributes.phone":
+      return "tel";
+  }
+  return "off";
+}
+
+const inputTypes: Partial<Record<PromptFieldType, string>> = {
+  TEXT: "text",
+  EMAIL: "email",
+  USERNAME: "text",
+  NUMBER: "number",
+  DATE: "date",
+  DATE_TIME: "datetime-local",
+};
+
+function PromptStep({ challenge: c, errors, busy, submit, autoFocus }: StepProps<ChallengeOf<"PromptChallenge">>) {
+  const fields = useMemo(() => [...c.fields].sort((a, b) => a.order - b.order), [c.fields]);
+  const [values, setValues] = useState<Record<string, string | boolean>>(() =>
+    Object.fromEntries(fields.map((f) => [f.fieldKey, initialValue(f)])),
+  );
+  const ids = useMemo(() => Object.fromEntries(fields.map((f) => [f.fieldKey, uniqueId("field")])), [fields]);
+  const refs = useRef(new Map<string, HTMLElement | null>());
+  // Rejected passwords are typed again, as on every other form.
+  useEffect(() => {
+    if (!errors.byField.size && !errors.general.length) return;
+    setValues((v) => ({ ...v, ...Object.fromEntries(fields.filter((f) => f.type === "PASSWORD").map((f) => [f.fieldKey, ""])) }));
+  }, [errors, fields]);
+  useInitialFocus(
+    errors,
+    refs.current,
+    () => {
+      for (const el of refs.current.values()) if (el) return el;
+      return null;
+    },
+    autoFocus,
+  );
+  const set = (key: string) => (value: string | boolean) => setValues((v) => ({ ...v, [key]: value }));
+  const hasInput = fields.some((f) => !["STATIC", "SEPARATOR", "HIDDEN", "TEXT_READ_ONLY"].includes(f.type));
+  return (
+    <form
+      class="form"
+      method="post"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const out: Record<string, unknown> = {};
+        for (const f of fields) {
+          if (f.type === "STATIC" || f.type === "SEPARATOR") continue;
+          const v = values[f.fieldKey];
+          if (f.type === "NUMBER" && typeof v === "string") out[f.fieldKey] = v.trim() === "" ? "" : Number(v);
+          else if (f.type === "DATE_TIME" && typeof v === "string" && v) out[f.fieldKey] = new Date(v).toISOString();
+          else out[f.fieldKey] = v;
+        }
+        submit({ prompt: { values: out } });
+      }}
+    >
+      {fields.map((f) => (
+        <PromptInput
+          key={f.fieldKey}
+          field={f}
+          id={ids[f.fieldKey] ?? f.fieldKey}
+          value={values[f.fieldKey] ?? ""}
+          onValue={set(f.fieldKey)}
+          error={errors.byField.get(f.fieldKey)}
+          inputRef={(el) => refs.current.set(f.fieldKey, el)}
+        />
+      ))}
+      <Actions busy={busy} label={hasInput ? "Continue" : "OK"} />
+    </form>
+  );
+}
+
+interface PromptInputProps {
+  field: PromptField;
+  id: string;
+  value: string | boolean;
+  onValue: (v: string | boolean) => void;
+  error: string | undefined;
+  inputRef: (el: HTMLElement | null) => void;
+}
+
+function PromptInput({ field: f, id, value, onValue, error, inputRef }: PromptInputProps) {
+  const help = f.subText || undefined;
+  const common = { name: f.fieldKey, required: f.required, placeholder: f.placeholder || undefined };
+  switch (f.type) {
+    case "SEPARATOR":
+      return <hr class="separator" />;
+    case "STATIC":
+      return <p class="static-text">{f.initialValue}</p>;
+    case "HIDDEN":
+      return <input type="hidden" name={f.fieldKey} value={String(value)} />;
+    case "PASSWORD":
+      return (
+        <PasswordInput
+          {...common}
+          id={id}
+          label={f.label}
+          autoComplete="new-password"
+          allowShow
+          value={String(value)}
+          onValue={onValue}
+          error={error}
+          help={help}
+          inputRef={inputRef}
+        />
+      );
+    case "CHECKBOX":
+      return (
+        <div class={`field field--checkbox${error ? " field--invalid" : ""}`}>
+          <input
+            id={id}
+            ref={inputRef}
+            type="checkbox"
+            name={f.fieldKey}
+            checked={value === true}
+            aria-invalid={error ? "true" : undefined}
+            aria-describedby={[error && `${id}-error`, help && `${id}-help`].filter(Boolean).join(" ") || undefined}
+            onChange={(e) => onValue(e.currentTarget.checked)}
+          />
+          <label for={id}>{f.label}</label>
+          {help && <p class="field__help" id={`${id}-help`}>{help}</p>}
+          {error && <p class="field__error" id={`${id}-error`}>{error}</p>}
+        </div>
+      );
+    case "TEXT_AREA":
+      return (
+        <Field id={id} label={f.label} error={error} help={help}>
+          {(describedBy, invalid) => (
+            <textarea
+              {...common}
+              id={id}
+              ref={inputRef}
+              rows={4}
+              value={String(value)}
+              aria-invalid={invalid ? "true" : undefined}
+              aria-describedby={describedBy}
+              onInput={(e) => onValue(e.currentTarget.value)}
+            />
+          )}
+        </Field>
+      );
+    case "CHOICE":
+      return (
+        <Field id={id} label={f.label} error={error} help={help}>
+          {(describedBy, invalid) => (
+            <select
+              {...common}
+              id={id}
+              ref={inputRef}
+              value={String(value)}
+              aria-invalid={invalid ? "true" : undefined}
+              aria-describedby={describedBy}
+              onChange={(e) => onValue(e.currentTarget.value)}
+            >
+              {!f.required || value === "" ? <option value="">{f.placeholder || "Choose…"}</option> : null}
+              {(f.choices ?? []).map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      );
+    case "TEXT_READ_ONLY":
+      return <TextInput id={id} label={f.label} value={String(value)} onValue={() => {}} readOnly help={help} />;
+    default:
+      return (
+        <TextInput
+          {...common}
+          id={id}
+          label={f.label}
+          type={inputTypes[f.type] ?? "text"}
+          autoComplete={autocompleteOf(f)}
+          {...(f.type === "USERNAME" || f.type === "EMAIL" ? { autoCapitalize: "none", spellcheck: false } : {})}
+          value={String(value)}
+          onValue={onValue}
+          error={error}
+          help={help}
+          inputRef={inputRef}
+        />
+      );
+  }
+}
+
+function UserLoginStep({ busy, submit, errors, autoFocus }: StepProps<ChallengeOf<"UserLoginChallenge">>) {
+  const yes = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (autoFocus) yes.current?.focus();
+  }, [errors, autoFocus]);
+  return (
+    <form class="form" method="post" onSubmit={(e) => e.preventDefault()}>
+      <p>Stay signed in on this device? Choose “No” on a computer others use.</p>
+      <div class="actions actions--row">
+        <button ref={yes} type="button" class="button button--primary" disabled={busy} onClick={() => submit({ userLogin: { rememberMe: true } })}>
+          Yes, stay signed in
+        </button>
+        <button type="button" class="button" disabled={busy} onClick={() => submit({ userLogin: { rememberMe: false } })}>
+          No
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function DummyStep({ challenge: c, busy, submit, errors, autoFocus }: StepProps<ChallengeOf<"DummyChallenge">>) {
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (autoFocus) button.current?.focus();
+  }, [errors, autoFocus]);
+  return (
+    <form
+      class="form"
+      method="post"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit({ dummy: { continue: true } });
+      }}
+    >
+      <p>{c.name}</p>
+      <div class="actions">
+        <button ref={button} type="submit" class="button button--primary" disabled={busy}>
+          Continue
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function RedirectStep({ challenge: c }: { challenge: ChallengeOf<"RedirectChallenge"> }) {
+  return (
+    <div class="flow-status" role="status" aria-live="polite">
+      <span class="spinner" aria-hidden="true" /> Redirecting… <a href={c.to.startsWith("/") && !c.to.startsWith("//") ? c.to : "/"}>Continue</a>
+    </div>
+  );
+}
+
+function AccessDeniedStep({ challenge: c, restart, autoFocus }: StepProps<ChallengeOf<"AccessDeniedChallenge">>) {
+  const again = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (autoFocus) again.current?.focus();
+  }, [autoFocus]);
+  return (
+    <div class="denied">
+      <p class="alert alert--error" role="alert">
+        {c.errorMessage || "Access denied."}
+      </p>
+      <button ref={again} type="button" class="button" onClick={restart}>
+        Start again
+      </button>
+    </div>
+  );
+}
+
+function FlowErrorStep({ challenge: c, restart }: StepProps<ChallengeOf<"FlowErrorChallenge">>) {
+  return (
+    <div class="denied">
+      <div class="alert alert--error" role="alert">
+        <p>Something went wrong on our side, and this step could not be shown.</p>
+        <p>
+          If it keeps happening, give an administrator this reference: <code>{c.requestId}</code>
+        </p>
+      </div>
+      <button type="button" class="button" onClick={restart}>
+        Start again
+      </button>
+    </div>
+  );
+}
+
+function UnknownStep({ typename }: { typename: string; exhaustive: never }) {
+  return (
+    <div class="alert alert--error" role="alert" data-testid="unknown-challenge">
+      <p>
+        This page cannot show the next step (<code>{typename}</code>). The web frontend is older than the server:
+        reload the page, and if that does not help, tell an administrator.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+// The GraphQL operations of the flow executor. codegen turns each into a
+// typed document (src/gql); every challenge type's fields are listed once,
+// in the ExecutionFields fragment.
+import { graphql } from "../gql";
+
+export const ExecutionFields = graphql(`
+  fragment ExecutionFields on FlowExecution {
+    id
+    completed
+    step
+    flow {
+      slug
+      title
+      designation
+      layout
+      background
+    }
+    challenge {
+      __typename
+      ... on FlowChallenge {
+        pendingUser
+        errors {
+          field
+          message
+          code
+        }
+      }
+      ... on IdentificationChallenge {
+        userFields
+        passwordFields
+        allowShowPassword
+        enrollUrl
+        recoveryUrl
+        passwordlessUrl
+        primaryAction
+        enableRememberMe
+      }
+      ... on PasswordChallenge {
+        allowShowPassword
+      }
+      ... on PromptChallenge {
+        fields {
+          fieldKey
+          label
+          type
+          required
+          placeholder
+          initialValue
+          order
+          subText
+          choices
+        }
+      }
+      ... on DummyChallenge {
+        name
+      }
+      ... on RedirectChallenge {
+        to
+        executionId
+      }
+      ... on AccessDeniedChallenge {
+        errorMessage
+      }
+      ... on FlowErrorChallenge {
+        requestId
+      }
+    }
+  }
+`);
+
+export const StartFlow = graphql(`
+  mutation StartFlow($slug: String!, $query: String) {
+    startFlow(slug: $slug, query: $query) {
+      ...ExecutionFields
+    }
+  }
+`);
+
+export const SubmitChallenge = graphql(`
+  mutation SubmitChallenge($executionId: ID!, $response: ChallengeResponseInput!, $step: Int) {
+    submitChallenge(executionId: $executionId, response: $response, step: $step) {
+      ...ExecutionFields
+    }
+  }
+`);
+
+export const RestartFlow = graphql(`
+  mutation RestartFlow($executionId: ID!) {
+    restartFlow(executionId: $executionId) {
+      ...ExecutionFields
+    }
+  }
+`);
+
+export const CancelFlow = graphql(`
+  mutation CancelFlow($executionId: ID!) {
+    cancelFlow(executionId: $executionId)
+  }
+`);
+
+export const FlowExecutionQuery = graphql(`
+  query FlowExecution($id: ID!) {
+    flowExecution(id: $id) {
+      ...ExecutionFields
+    }
+  }
+`);
+
+export const FlowExecutionChanges = graphql(`
+  subscription FlowExecutionChanges($id: ID!) {
+    flowExecution(id: $id) {
+      ...ExecutionFields
+    }
+  }
+`);

@@ -1,0 +1,308 @@
+/* eslint-disable */
+import * as types from './graphql';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query AdminFlows {\n    flows(first: 500, orderBy: { field: SLUG }) {\n      totalCount\n      edges {\n        node {\n          id\n          slug\n          name\n          title\n          designation\n        }\n      }\n    }\n  }\n": typeof types.AdminFlowsDocument,
+    "\n  query AdminFlow($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Flow {\n        ...AdminFlowFields\n        bindings(first: 200, orderBy: { field: ORDER }) {\n          edges {\n            node {\n              ...AdminBinding\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminFlowFields on Flow {\n    id\n    slug\n    name\n    title\n    designation\n    layout\n    background\n    compatibilityMode\n    deniedAction\n    authentication\n    policyEngineMode\n  }\n  fragment AdminBinding on FlowStageBinding {\n    id\n    order\n    evaluateOnPlan\n    reEvaluatePolicies\n    invalidResponseAction\n    policyEngineMode\n    stage {\n      id\n      name\n      kind\n    }\n  }\n": typeof types.AdminFlowDocument,
+    "\n  mutation AdminCreateFlow($input: CreateFlowInput!) {\n    createFlow(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateFlowDocument,
+    "\n  mutation AdminUpdateFlow($id: ID!, $input: UpdateFlowInput!) {\n    updateFlow(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateFlowDocument,
+    "\n  mutation AdminDeleteFlow($id: ID!) {\n    deleteFlow(id: $id)\n  }\n": typeof types.AdminDeleteFlowDocument,
+    "\n  query AdminExportFlow($slug: String!) {\n    exportFlow(slug: $slug)\n  }\n": typeof types.AdminExportFlowDocument,
+    "\n  mutation AdminCreateBinding($input: CreateFlowStageBindingInput!) {\n    createFlowStageBinding(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateBindingDocument,
+    "\n  mutation AdminUpdateBinding($id: ID!, $input: UpdateFlowStageBindingInput!) {\n    updateFlowStageBinding(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateBindingDocument,
+    "\n  mutation AdminSwapBindingOrders($a: ID!, $aOrder: Int!, $b: ID!, $bOrder: Int!) {\n    a: updateFlowStageBinding(id: $a, input: { order: $aOrder }) {\n      id\n    }\n    b: updateFlowStageBinding(id: $b, input: { order: $bOrder }) {\n      id\n    }\n  }\n": typeof types.AdminSwapBindingOrdersDocument,
+    "\n  mutation AdminDeleteBinding($id: ID!) {\n    deleteFlowStageBinding(id: $id)\n  }\n": typeof types.AdminDeleteBindingDocument,
+    "\n  query AdminStages {\n    stages(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          kind\n          bindings(first: 5) {\n            totalCount\n            edges {\n              node {\n                id\n                flow {\n                  id\n                  slug\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminStagesDocument,
+    "\n  query AdminStage($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Stage {\n        id\n        name\n        kind\n        config {\n          ...AdminStageConfig\n        }\n        bindings(first: 100) {\n          totalCount\n          edges {\n            node {\n              id\n              flow {\n                id\n                slug\n                name\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminStageConfig on StageConfig {\n    __typename\n    ... on IdentificationStage {\n      userFields\n      passwordStageID: passwordStage {\n        id\n      }\n      caseInsensitiveMatching\n      showMatchedUser\n      pretendUserExists\n      enableRememberMe\n      enrollmentFlowID: enrollmentFlow {\n        id\n      }\n      recoveryFlowID: recoveryFlow {\n        id\n      }\n      passwordlessFlowID: passwordlessFlow {\n        id\n      }\n    }\n    ... on PasswordStage {\n      backends\n      failedAttemptsBeforeCancel\n      allowShowPassword\n      configureFlowID: configureFlow {\n        id\n      }\n    }\n    ... on PromptStage {\n      fields {\n        fieldKey\n        label\n        type\n        required\n        placeholder\n        initialValue\n        order\n        subText\n        choices\n      }\n      validationPolicyIDs: validationPolicies {\n        id\n      }\n    }\n    ... on UserWriteStage {\n      userCreationMode\n      createUsersAsInactive\n      createUsersGroupID: createUsersGroup {\n        id\n      }\n      userType\n    }\n    ... on UserLoginStage {\n      sessionDuration\n      rememberMeOffset\n      terminateOtherSessions\n    }\n    ... on UserLogoutStage {\n      noSettings\n    }\n    ... on RedirectStage {\n      mode\n      targetStatic\n      targetFlowID: targetFlow {\n        id\n      }\n      keepContext\n    }\n    ... on DenyStage {\n      denyMessage\n    }\n    ... on DummyStage {\n      throwError\n    }\n  }\n": typeof types.AdminStageDocument,
+    "\n  mutation AdminCreateStage($input: CreateStageInput!) {\n    createStage(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateStageDocument,
+    "\n  mutation AdminUpdateStage($id: ID!, $input: UpdateStageInput!) {\n    updateStage(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateStageDocument,
+    "\n  mutation AdminDeleteStage($id: ID!) {\n    deleteStage(id: $id)\n  }\n": typeof types.AdminDeleteStageDocument,
+    "\n  query AdminPolicies {\n    policies(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          kind\n          executionLogging\n          bindings(first: 0) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminPoliciesDocument,
+    "\n  query AdminPolicy($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on PolicyDefinition {\n        id\n        name\n        kind\n        executionLogging\n        config {\n          ...AdminPolicyConfig\n        }\n        bindings(first: 100) {\n          totalCount\n          edges {\n            node {\n              id\n              enabled\n              flow {\n                id\n                slug\n              }\n              flowStageBinding {\n                id\n                flow {\n                  id\n                  slug\n                }\n                stage {\n                  id\n                  name\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminPolicyConfig on PolicyConfig {\n    __typename\n    ... on ExpressionPolicy {\n      expression\n    }\n    ... on PasswordPolicy {\n      passwordField\n      lengthMin\n      amountDigits\n      amountUppercase\n      amountLowercase\n      amountSymbols\n      symbolCharset\n      checkBlocklist\n      checkZxcvbn\n      zxcvbnMinScore\n      errorMessage\n    }\n    ... on ReputationPolicy {\n      checkIp\n      checkUsername\n      threshold\n    }\n    ... on ExpiryPolicy {\n      days\n    }\n    ... on DummyPolicy {\n      result\n      waitMin\n      waitMax\n    }\n  }\n": typeof types.AdminPolicyDocument,
+    "\n  mutation AdminCreatePolicy($input: CreatePolicyInput!) {\n    createPolicy(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreatePolicyDocument,
+    "\n  mutation AdminUpdatePolicy($id: ID!, $input: UpdatePolicyInput!) {\n    updatePolicy(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdatePolicyDocument,
+    "\n  mutation AdminDeletePolicy($id: ID!) {\n    deletePolicy(id: $id)\n  }\n": typeof types.AdminDeletePolicyDocument,
+    "\n  query AdminTestPolicy($input: PolicyTestInput!) {\n    testPolicy(input: $input) {\n      passing\n      messages\n      context\n      trace {\n        bindingId\n        subject\n        name\n        passing\n        negated\n        timedOut\n        error\n        messages\n        durationMs\n      }\n    }\n  }\n": typeof types.AdminTestPolicyDocument,
+    "\n  query AdminStageOptions {\n    stages(first: 1000, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          kind\n        }\n      }\n    }\n  }\n": typeof types.AdminStageOptionsDocument,
+    "\n  query AdminPolicyOptions {\n    policies(first: 1000, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          kind\n        }\n      }\n    }\n  }\n": typeof types.AdminPolicyOptionsDocument,
+    "\n  query AdminGroupOptions {\n    groups(first: 1000, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.AdminGroupOptionsDocument,
+    "\n  query AdminUsers($where: UserWhereInput, $first: Int!, $after: Cursor) {\n    users(first: $first, after: $after, where: $where, orderBy: { field: USERNAME }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          username\n          name\n          email\n          isActive\n          type\n          isSuperuser\n          lastLogin\n        }\n      }\n    }\n  }\n": typeof types.AdminUsersDocument,
+    "\n  query AdminUser($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on User {\n        id\n        username\n        name\n        email\n        isActive\n        type\n        isSuperuser\n        createdAt\n        lastLogin\n        passwordChangedAt\n        groups {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.AdminUserDocument,
+    "\n  mutation AdminCreateUser($input: CreateUserInput!, $password: String) {\n    createUser(input: $input, password: $password) {\n      id\n    }\n  }\n": typeof types.AdminCreateUserDocument,
+    "\n  mutation AdminUpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateUserDocument,
+    "\n  mutation AdminSetUserPassword($id: ID!, $password: String) {\n    setUserPassword(id: $id, password: $password) {\n      id\n      passwordChangedAt\n    }\n  }\n": typeof types.AdminSetUserPasswordDocument,
+    "\n  mutation AdminDeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": typeof types.AdminDeleteUserDocument,
+    "\n  query AdminGroups {\n    groups(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          isSuperuser\n          parents {\n            id\n            name\n          }\n          users(first: 0) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminGroupsDocument,
+    "\n  query AdminGroup($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Group {\n        id\n        name\n        isSuperuser\n        parents {\n          id\n          name\n        }\n        children {\n          id\n          name\n        }\n        users(first: 1000, orderBy: { field: USERNAME }) {\n          totalCount\n          edges {\n            node {\n              id\n              username\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminGroupDocument,
+    "\n  mutation AdminCreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateGroupDocument,
+    "\n  mutation AdminUpdateGroup($id: ID!, $input: UpdateGroupInput!) {\n    updateGroup(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateGroupDocument,
+    "\n  mutation AdminDeleteGroup($id: ID!) {\n    deleteGroup(id: $id)\n  }\n": typeof types.AdminDeleteGroupDocument,
+    "\n  subscription AdminFlowInspector($executionId: ID!) {\n    flowInspector(executionId: $executionId) {\n      executionId\n      flowSlug\n      completed\n      plan {\n        position\n        kind\n        name\n        stageId\n        bindingId\n      }\n      history {\n        position\n        kind\n        name\n        result\n        at\n      }\n      context\n      errors {\n        field\n        message\n        code\n      }\n      outcome {\n        denied\n        message\n        to\n      }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.AdminFlowInspectorDocument,
+    "\n  fragment ExecutionFields on FlowExecution {\n    id\n    completed\n    step\n    flow {\n      slug\n      title\n      designation\n      layout\n      background\n    }\n    challenge {\n      __typename\n      ... on FlowChallenge {\n        pendingUser\n        errors {\n          field\n          message\n          code\n        }\n      }\n      ... on IdentificationChallenge {\n        userFields\n        passwordFields\n        allowShowPassword\n        enrollUrl\n        recoveryUrl\n        passwordlessUrl\n        primaryAction\n        enableRememberMe\n      }\n      ... on PasswordChallenge {\n        allowShowPassword\n      }\n      ... on PromptChallenge {\n        fields {\n          fieldKey\n          label\n          type\n          required\n          placeholder\n          initialValue\n          order\n          subText\n          choices\n        }\n      }\n      ... on DummyChallenge {\n        name\n      }\n      ... on RedirectChallenge {\n        to\n        executionId\n      }\n      ... on AccessDeniedChallenge {\n        errorMessage\n      }\n      ... on FlowErrorChallenge {\n        requestId\n      }\n    }\n  }\n": typeof types.ExecutionFieldsFragmentDoc,
+    "\n  mutation StartFlow($slug: String!, $query: String) {\n    startFlow(slug: $slug, query: $query) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.StartFlowDocument,
+    "\n  mutation SubmitChallenge($executionId: ID!, $response: ChallengeResponseInput!, $step: Int) {\n    submitChallenge(executionId: $executionId, response: $response, step: $step) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.SubmitChallengeDocument,
+    "\n  mutation RestartFlow($executionId: ID!) {\n    restartFlow(executionId: $executionId) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.RestartFlowDocument,
+    "\n  mutation CancelFlow($executionId: ID!) {\n    cancelFlow(executionId: $executionId)\n  }\n": typeof types.CancelFlowDocument,
+    "\n  query FlowExecution($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.FlowExecutionDocument,
+    "\n  subscription FlowExecutionChanges($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.FlowExecutionChangesDocument,
+    "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      passwordChangeFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n": typeof types.SiteDocument,
+    "\n  query MySessions {\n    viewer {\n      sessions {\n        key\n        current\n        createdAt\n        lastSeenAt\n        expiresAt\n        clientIp\n        userAgent\n      }\n    }\n  }\n": typeof types.MySessionsDocument,
+    "\n  mutation RevokeSession($key: ID!) {\n    revokeSession(key: $key)\n  }\n": typeof types.RevokeSessionDocument,
+    "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n": typeof types.RevokeOtherSessionsDocument,
+};
+const documents: Documents = {
+    "\n  query AdminFlows {\n    flows(first: 500, orderBy: { field: SLUG }) {\n      totalCount\n      edges {\n        node {\n          id\n          slug\n          name\n          title\n          designation\n        }\n      }\n    }\n  }\n": types.AdminFlowsDocument,
+    "\n  query AdminFlow($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Flow {\n        ...AdminFlowFields\n        bindings(first: 200, orderBy: { field: ORDER }) {\n          edges {\n            node {\n              ...AdminBinding\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminFlowFields on Flow {\n    id\n    slug\n    name\n    title\n    designation\n    layout\n    background\n    compatibilityMode\n    deniedAction\n    authentication\n    policyEngineMode\n  }\n  fragment AdminBinding on FlowStageBinding {\n    id\n    order\n    evaluateOnPlan\n    reEvaluatePolicies\n    invalidResponseAction\n    policyEngineMode\n    stage {\n      id\n      name\n      kind\n    }\n  }\n": types.AdminFlowDocument,
+    "\n  mutation AdminCreateFlow($input: CreateFlowInput!) {\n    createFlow(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateFlowDocument,
+    "\n  mutation AdminUpdateFlow($id: ID!, $input: UpdateFlowInput!) {\n    updateFlow(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateFlowDocument,
+    "\n  mutation AdminDeleteFlow($id: ID!) {\n    deleteFlow(id: $id)\n  }\n": types.AdminDeleteFlowDocument,
+    "\n  query AdminExportFlow($slug: String!) {\n    exportFlow(slug: $slug)\n  }\n": types.AdminExportFlowDocument,
+    "\n  mutation AdminCreateBinding($input: CreateFlowStageBindingInput!) {\n    createFlowStageBinding(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateBindingDocument,
+    "\n  mutation AdminUpdateBinding($id: ID!, $input: UpdateFlowStageBindingInput!) {\n    updateFlowStageBinding(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateBindingDocument,
+    "\n  mutation AdminSwapBindingOrders($a: ID!, $aOrder: Int!, $b: ID!, $bOrder: Int!) {\n    a: updateFlowStageBinding(id: $a, input: { order: $aOrder }) {\n      id\n    }\n    b: updateFlowStageBinding(id: $b, input: { order: $bOrder }) {\n      id\n    }\n  }\n": types.AdminSwapBindingOrdersDocument,
+    "\n  mutation AdminDeleteBinding($id: ID!) {\n    deleteFlowStageBinding(id: $id)\n  }\n": types.AdminDeleteBindingDocument,
+    "\n  query AdminStages {\n    stages(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          kind\n          bindings(first: 5) {\n            totalCount\n            edges {\n              node {\n                id\n                flow {\n                  id\n                  slug\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": types.AdminStagesDocument,
+    "\n  query AdminStage($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Stage {\n        id\n        name\n        kind\n        config {\n          ...AdminStageConfig\n        }\n        bindings(first: 100) {\n          totalCount\n          edges {\n            node {\n              id\n              flow {\n                id\n                slug\n                name\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminStageConfig on StageConfig {\n    __typename\n    ... on IdentificationStage {\n      userFields\n      passwordStageID: passwordStage {\n        id\n      }\n      caseInsensitiveMatching\n      showMatchedUser\n      pretendUserExists\n      enableRememberMe\n      enrollmentFlowID: enrollmentFlow {\n        id\n      }\n      recoveryFlowID: recoveryFlow {\n        id\n      }\n      passwordlessFlowID: passwordlessFlow {\n        id\n      }\n    }\n    ... on PasswordStage {\n      backends\n      failedAttemptsBeforeCancel\n      allowShowPassword\n      configureFlowID: configureFlow {\n        id\n      }\n    }\n    ... on PromptStage {\n      fields {\n        fieldKey\n        label\n        type\n        required\n        placeholder\n        initialValue\n        order\n        subText\n        choices\n      }\n      validationPolicyIDs: validationPolicies {\n        id\n      }\n    }\n    ... on UserWriteStage {\n      userCreationMode\n      createUsersAsInactive\n      createUsersGroupID: createUsersGroup {\n        id\n      }\n      userType\n    }\n    ... on UserLoginStage {\n      sessionDuration\n      rememberMeOffset\n      terminateOtherSessions\n    }\n    ... on UserLogoutStage {\n      noSettings\n    }\n    ... on RedirectStage {\n      mode\n      targetStatic\n      targetFlowID: targetFlow {\n        id\n      }\n      keepContext\n    }\n    ... on DenyStage {\n      denyMessage\n    }\n    ... on DummyStage {\n      throwError\n    }\n  }\n": types.AdminStageDocument,
+    "\n  mutation AdminCreateStage($input: CreateStageInput!) {\n    createStage(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateStageDocument,
+    "\n  mutation AdminUpdateStage($id: ID!, $input: UpdateStageInput!) {\n    updateStage(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateStageDocument,
+    "\n  mutation AdminDeleteStage($id: ID!) {\n    deleteStage(id: $id)\n  }\n": types.AdminDeleteStageDocument,
+    "\n  query AdminPolicies {\n    policies(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          kind\n          executionLogging\n          bindings(first: 0) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n": types.AdminPoliciesDocument,
+    "\n  query AdminPolicy($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on PolicyDefinition {\n        id\n        name\n        kind\n        executionLogging\n        config {\n          ...AdminPolicyConfig\n        }\n        bindings(first: 100) {\n          totalCount\n          edges {\n            node {\n              id\n              enabled\n              flow {\n                id\n                slug\n              }\n              flowStageBinding {\n                id\n                flow {\n                  id\n                  slug\n                }\n                stage {\n                  id\n                  name\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminPolicyConfig on PolicyConfig {\n    __typename\n    ... on ExpressionPolicy {\n      expression\n    }\n    ... on PasswordPolicy {\n      passwordField\n      lengthMin\n      amountDigits\n      amountUppercase\n      amountLowercase\n      amountSymbols\n      symbolCharset\n      checkBlocklist\n      checkZxcvbn\n      zxcvbnMinScore\n      errorMessage\n    }\n    ... on ReputationPolicy {\n      checkIp\n      checkUsername\n      threshold\n    }\n    ... on ExpiryPolicy {\n      days\n    }\n    ... on DummyPolicy {\n      result\n      waitMin\n      waitMax\n    }\n  }\n": types.AdminPolicyDocument,
+    "\n  mutation AdminCreatePolicy($input: CreatePolicyInput!) {\n    createPolicy(input: $input) {\n      id\n    }\n  }\n": types.AdminCreatePolicyDocument,
+    "\n  mutation AdminUpdatePolicy($id: ID!, $input: UpdatePolicyInput!) {\n    updatePolicy(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdatePolicyDocument,
+    "\n  mutation AdminDeletePolicy($id: ID!) {\n    deletePolicy(id: $id)\n  }\n": types.AdminDeletePolicyDocument,
+    "\n  query AdminTestPolicy($input: PolicyTestInput!) {\n    testPolicy(input: $input) {\n      passing\n      messages\n      context\n      trace {\n        bindingId\n        subject\n        name\n        passing\n        negated\n        timedOut\n        error\n        messages\n        durationMs\n      }\n    }\n  }\n": types.AdminTestPolicyDocument,
+    "\n  query AdminStageOptions {\n    stages(first: 1000, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          kind\n        }\n      }\n    }\n  }\n": types.AdminStageOptionsDocument,
+    "\n  query AdminPolicyOptions {\n    policies(first: 1000, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          kind\n        }\n      }\n    }\n  }\n": types.AdminPolicyOptionsDocument,
+    "\n  query AdminGroupOptions {\n    groups(first: 1000, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.AdminGroupOptionsDocument,
+    "\n  query AdminUsers($where: UserWhereInput, $first: Int!, $after: Cursor) {\n    users(first: $first, after: $after, where: $where, orderBy: { field: USERNAME }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          username\n          name\n          email\n          isActive\n          type\n          isSuperuser\n          lastLogin\n        }\n      }\n    }\n  }\n": types.AdminUsersDocument,
+    "\n  query AdminUser($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on User {\n        id\n        username\n        name\n        email\n        isActive\n        type\n        isSuperuser\n        createdAt\n        lastLogin\n        passwordChangedAt\n        groups {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.AdminUserDocument,
+    "\n  mutation AdminCreateUser($input: CreateUserInput!, $password: String) {\n    createUser(input: $input, password: $password) {\n      id\n    }\n  }\n": types.AdminCreateUserDocument,
+    "\n  mutation AdminUpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateUserDocument,
+    "\n  mutation AdminSetUserPassword($id: ID!, $password: String) {\n    setUserPassword(id: $id, password: $password) {\n      id\n      passwordChangedAt\n    }\n  }\n": types.AdminSetUserPasswordDocument,
+    "\n  mutation AdminDeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": types.AdminDeleteUserDocument,
+    "\n  query AdminGroups {\n    groups(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          isSuperuser\n          parents {\n            id\n            name\n          }\n          users(first: 0) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n": types.AdminGroupsDocument,
+    "\n  query AdminGroup($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Group {\n        id\n        name\n        isSuperuser\n        parents {\n          id\n          name\n        }\n        children {\n          id\n          name\n        }\n        users(first: 1000, orderBy: { field: USERNAME }) {\n          totalCount\n          edges {\n            node {\n              id\n              username\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": types.AdminGroupDocument,
+    "\n  mutation AdminCreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateGroupDocument,
+    "\n  mutation AdminUpdateGroup($id: ID!, $input: UpdateGroupInput!) {\n    updateGroup(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateGroupDocument,
+    "\n  mutation AdminDeleteGroup($id: ID!) {\n    deleteGroup(id: $id)\n  }\n": types.AdminDeleteGroupDocument,
+    "\n  subscription AdminFlowInspector($executionId: ID!) {\n    flowInspector(executionId: $executionId) {\n      executionId\n      flowSlug\n      completed\n      plan {\n        position\n        kind\n        name\n        stageId\n        bindingId\n      }\n      history {\n        position\n        kind\n        name\n        result\n        at\n      }\n      context\n      errors {\n        field\n        message\n        code\n      }\n      outcome {\n        denied\n        message\n        to\n      }\n      createdAt\n      updatedAt\n    }\n  }\n": types.AdminFlowInspectorDocument,
+    "\n  fragment ExecutionFields on FlowExecution {\n    id\n    completed\n    step\n    flow {\n      slug\n      title\n      designation\n      layout\n      background\n    }\n    challenge {\n      __typename\n      ... on FlowChallenge {\n        pendingUser\n        errors {\n          field\n          message\n          code\n        }\n      }\n      ... on IdentificationChallenge {\n        userFields\n        passwordFields\n        allowShowPassword\n        enrollUrl\n        recoveryUrl\n        passwordlessUrl\n        primaryAction\n        enableRememberMe\n      }\n      ... on PasswordChallenge {\n        allowShowPassword\n      }\n      ... on PromptChallenge {\n        fields {\n          fieldKey\n          label\n          type\n          required\n          placeholder\n          initialValue\n          order\n          subText\n          choices\n        }\n      }\n      ... on DummyChallenge {\n        name\n      }\n      ... on RedirectChallenge {\n        to\n        executionId\n      }\n      ... on AccessDeniedChallenge {\n        errorMessage\n      }\n      ... on FlowErrorChallenge {\n        requestId\n      }\n    }\n  }\n": types.ExecutionFieldsFragmentDoc,
+    "\n  mutation StartFlow($slug: String!, $query: String) {\n    startFlow(slug: $slug, query: $query) {\n      ...ExecutionFields\n    }\n  }\n": types.StartFlowDocument,
+    "\n  mutation SubmitChallenge($executionId: ID!, $response: ChallengeResponseInput!, $step: Int) {\n    submitChallenge(executionId: $executionId, response: $response, step: $step) {\n      ...ExecutionFields\n    }\n  }\n": types.SubmitChallengeDocument,
+    "\n  mutation RestartFlow($executionId: ID!) {\n    restartFlow(executionId: $executionId) {\n      ...ExecutionFields\n    }\n  }\n": types.RestartFlowDocument,
+    "\n  mutation CancelFlow($executionId: ID!) {\n    cancelFlow(executionId: $executionId)\n  }\n": types.CancelFlowDocument,
+    "\n  query FlowExecution($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": types.FlowExecutionDocument,
+    "\n  subscription FlowExecutionChanges($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": types.FlowExecutionChangesDocument,
+    "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      passwordChangeFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n": types.SiteDocument,
+    "\n  query MySessions {\n    viewer {\n      sessions {\n        key\n        current\n        createdAt\n        lastSeenAt\n        expiresAt\n        clientIp\n        userAgent\n      }\n    }\n  }\n": types.MySessionsDocument,
+    "\n  mutation RevokeSession($key: ID!) {\n    revokeSession(key: $key)\n  }\n": types.RevokeSessionDocument,
+    "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n": types.RevokeOtherSessionsDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminFlows {\n    flows(first: 500, orderBy: { field: SLUG }) {\n      totalCount\n      edges {\n        node {\n          id\n          slug\n          name\n          title\n          designation\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminFlowsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminFlow($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Flow {\n        ...AdminFlowFields\n        bindings(first: 200, orderBy: { field: ORDER }) {\n          edges {\n            node {\n              ...AdminBinding\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminFlowFields on Flow {\n    id\n    slug\n    name\n    title\n    designation\n    layout\n    background\n    compatibilityMode\n    deniedAction\n    authentication\n    policyEngineMode\n  }\n  fragment AdminBinding on FlowStageBinding {\n    id\n    order\n    evaluateOnPlan\n    reEvaluatePolicies\n    invalidResponseAction\n    policyEngineMode\n    stage {\n      id\n      name\n      kind\n    }\n  }\n"): typeof import('./graphql').AdminFlowDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateFlow($input: CreateFlowInput!) {\n    createFlow(input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminCreateFlowDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateFlow($id: ID!, $input: UpdateFlowInput!) {\n    updateFlow(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdateFlowDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteFlow($id: ID!) {\n    deleteFlow(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteFlowDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminExportFlow($slug: String!) {\n    exportFlow(slug: $slug)\n  }\n"): typeof import('./graphql').AdminExportFlowDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateBinding($input: CreateFlowStageBindingInput!) {\n    createFlowStageBinding(input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminCreateBindingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateBinding($id: ID!, $input: UpdateFlowStageBindingInput!) {\n    updateFlowStageBinding(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdateBindingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminSwapBindingOrders($a: ID!, $aOrder: Int!, $b: ID!, $bOrder: Int!) {\n    a: updateFlowStageBinding(id: $a, input: { order: $aOrder }) {\n      id\n    }\n    b: updateFlowStageBinding(id: $b, input: { order: $bOrder }) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminSwapBindingOrdersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteBinding($id: ID!) {\n    deleteFlowStageBinding(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteBindingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminStages {\n    stages(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          kind\n          bindings(first: 5) {\n            totalCount\n            edges {\n              node {\n                id\n                flow {\n                  id\n                  slug\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminStagesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminStage($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Stage {\n        id\n        name\n        kind\n        config {\n          ...AdminStageConfig\n        }\n        bindings(first: 100) {\n          totalCount\n          edges {\n            node {\n              id\n              flow {\n                id\n                slug\n                name\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminStageConfig on StageConfig {\n    __typename\n    ... on IdentificationStage {\n      userFields\n      passwordStageID: passwordStage {\n        id\n      }\n      caseInsensitiveMatching\n      showMatchedUser\n      pretendUserExists\n      enableRememberMe\n      enrollmentFlowID: enrollmentFlow {\n        id\n      }\n      recoveryFlowID: recoveryFlow {\n        id\n      }\n      passwordlessFlowID: passwordlessFlow {\n        id\n      }\n    }\n    ... on PasswordStage {\n      backends\n      failedAttemptsBeforeCancel\n      allowShowPassword\n      configureFlowID: configureFlow {\n        id\n      }\n    }\n    ... on PromptStage {\n      fields {\n        fieldKey\n        label\n        type\n        required\n        placeholder\n        initialValue\n        order\n        subText\n        choices\n      }\n      validationPolicyIDs: validationPolicies {\n        id\n      }\n    }\n    ... on UserWriteStage {\n      userCreationMode\n      createUsersAsInactive\n      createUsersGroupID: createUsersGroup {\n        id\n      }\n      userType\n    }\n    ... on UserLoginStage {\n      sessionDuration\n      rememberMeOffset\n      terminateOtherSessions\n    }\n    ... on UserLogoutStage {\n      noSettings\n    }\n    ... on RedirectStage {\n      mode\n      targetStatic\n      targetFlowID: targetFlow {\n        id\n      }\n      keepContext\n    }\n    ... on DenyStage {\n      denyMessage\n    }\n    ... on DummyStage {\n      throwError\n    }\n  }\n"): typeof import('./graphql').AdminStageDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateStage($input: CreateStageInput!) {\n    createStage(input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminCreateStageDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateStage($id: ID!, $input: UpdateStageInput!) {\n    updateStage(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdateStageDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteStage($id: ID!) {\n    deleteStage(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteStageDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminPolicies {\n    policies(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          kind\n          executionLogging\n          bindings(first: 0) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminPoliciesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminPolicy($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on PolicyDefinition {\n        id\n        name\n        kind\n        executionLogging\n        config {\n          ...AdminPolicyConfig\n        }\n        bindings(first: 100) {\n          totalCount\n          edges {\n            node {\n              id\n              enabled\n              flow {\n                id\n                slug\n              }\n              flowStageBinding {\n                id\n                flow {\n                  id\n                  slug\n                }\n                stage {\n                  id\n                  name\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminPolicyConfig on PolicyConfig {\n    __typename\n    ... on ExpressionPolicy {\n      expression\n    }\n    ... on PasswordPolicy {\n      passwordField\n      lengthMin\n      amountDigits\n      amountUppercase\n      amountLowercase\n      amountSymbols\n      symbolCharset\n      checkBlocklist\n      checkZxcvbn\n      zxcvbnMinScore\n      errorMessage\n    }\n    ... on ReputationPolicy {\n      checkIp\n      checkUsername\n      threshold\n    }\n    ... on ExpiryPolicy {\n      days\n    }\n    ... on DummyPolicy {\n      result\n      waitMin\n      waitMax\n    }\n  }\n"): typeof import('./graphql').AdminPolicyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreatePolicy($input: CreatePolicyInput!) {\n    createPolicy(input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminCreatePolicyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdatePolicy($id: ID!, $input: UpdatePolicyInput!) {\n    updatePolicy(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdatePolicyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeletePolicy($id: ID!) {\n    deletePolicy(id: $id)\n  }\n"): typeof import('./graphql').AdminDeletePolicyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminTestPolicy($input: PolicyTestInput!) {\n    testPolicy(input: $input) {\n      passing\n      messages\n      context\n      trace {\n        bindingId\n        subject\n        name\n        passing\n        negated\n        timedOut\n        error\n        messages\n        durationMs\n      }\n    }\n  }\n"): typeof import('./graphql').AdminTestPolicyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminStageOptions {\n    stages(first: 1000, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          kind\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminStageOptionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminPolicyOptions {\n    policies(first: 1000, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          kind\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminPolicyOptionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminGroupOptions {\n    groups(first: 1000, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminGroupOptionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUsers($where: UserWhereInput, $first: Int!, $after: Cursor) {\n    users(first: $first, after: $after, where: $where, orderBy: { field: USERNAME }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          username\n          name\n          email\n          isActive\n          type\n          isSuperuser\n          lastLogin\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminUsersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUser($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on User {\n        id\n        username\n        name\n        email\n        isActive\n        type\n        isSuperuser\n        createdAt\n        lastLogin\n        passwordChangedAt\n        groups {\n          id\n          name\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateUser($input: CreateUserInput!, $password: String) {\n    createUser(input: $input, password: $password) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminCreateUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdateUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminSetUserPassword($id: ID!, $password: String) {\n    setUserPassword(id: $id, password: $password) {\n      id\n      passwordChangedAt\n    }\n  }\n"): typeof import('./graphql').AdminSetUserPasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminGroups {\n    groups(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          isSuperuser\n          parents {\n            id\n            name\n          }\n          users(first: 0) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminGroupsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminGroup($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Group {\n        id\n        name\n        isSuperuser\n        parents {\n          id\n          name\n        }\n        children {\n          id\n          name\n        }\n        users(first: 1000, orderBy: { field: USERNAME }) {\n          totalCount\n          edges {\n            node {\n              id\n              username\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminGroupDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminCreateGroupDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateGroup($id: ID!, $input: UpdateGroupInput!) {\n    updateGroup(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdateGroupDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteGroup($id: ID!) {\n    deleteGroup(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteGroupDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AdminFlowInspector($executionId: ID!) {\n    flowInspector(executionId: $executionId) {\n      executionId\n      flowSlug\n      completed\n      plan {\n        position\n        kind\n        name\n        stageId\n        bindingId\n      }\n      history {\n        position\n        kind\n        name\n        result\n        at\n      }\n      context\n      errors {\n        field\n        message\n        code\n      }\n      outcome {\n        denied\n        message\n        to\n      }\n      createdAt\n      updatedAt\n    }\n  }\n"): typeof import('./graphql').AdminFlowInspectorDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ExecutionFields on FlowExecution {\n    id\n    completed\n    step\n    flow {\n      slug\n      title\n      designation\n      layout\n      background\n    }\n    challenge {\n      __typename\n      ... on FlowChallenge {\n        pendingUser\n        errors {\n          field\n          message\n          code\n        }\n      }\n      ... on IdentificationChallenge {\n        userFields\n        passwordFields\n        allowShowPassword\n        enrollUrl\n        recoveryUrl\n        passwordlessUrl\n        primaryAction\n        enableRememberMe\n      }\n      ... on PasswordChallenge {\n        allowShowPassword\n      }\n      ... on PromptChallenge {\n        fields {\n          fieldKey\n          label\n          type\n          required\n          placeholder\n          initialValue\n          order\n          subText\n          choices\n        }\n      }\n      ... on DummyChallenge {\n        name\n      }\n      ... on RedirectChallenge {\n        to\n        executionId\n      }\n      ... on AccessDeniedChallenge {\n        errorMessage\n      }\n      ... on FlowErrorChallenge {\n        requestId\n      }\n    }\n  }\n"): typeof import('./graphql').ExecutionFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartFlow($slug: String!, $query: String) {\n    startFlow(slug: $slug, query: $query) {\n      ...ExecutionFields\n    }\n  }\n"): typeof import('./graphql').StartFlowDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SubmitChallenge($executionId: ID!, $response: ChallengeResponseInput!, $step: Int) {\n    submitChallenge(executionId: $executionId, response: $response, step: $step) {\n      ...ExecutionFields\n    }\n  }\n"): typeof import('./graphql').SubmitChallengeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RestartFlow($executionId: ID!) {\n    restartFlow(executionId: $executionId) {\n      ...ExecutionFields\n    }\n  }\n"): typeof import('./graphql').RestartFlowDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelFlow($executionId: ID!) {\n    cancelFlow(executionId: $executionId)\n  }\n"): typeof import('./graphql').CancelFlowDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FlowExecution($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n"): typeof import('./graphql').FlowExecutionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FlowExecutionChanges($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n"): typeof import('./graphql').FlowExecutionChangesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      passwordChangeFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n"): typeof import('./graphql').SiteDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MySessions {\n    viewer {\n      sessions {\n        key\n        current\n        createdAt\n        lastSeenAt\n        expiresAt\n        clientIp\n        userAgent\n      }\n    }\n  }\n"): typeof import('./graphql').MySessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeSession($key: ID!) {\n    revokeSession(key: $key)\n  }\n"): typeof import('./graphql').RevokeSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n"): typeof import('./graphql').RevokeOtherSessionsDocument;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}

@@ -1,0 +1,279 @@
+// The page at /if/user/: the signed-in user's settings. Profile and
+// password are changed through their flows (the brand's user settings flow
+// and the password stage's configure flow), run in place; sessions are
+// listed and revoked directly. Later sections (MFA devices, connected
+// applications) are added to `sections`.
+import type { ComponentChildren } from "preact";
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { FlowExecutor } from "../flow/FlowExecutor";
+import type { MySessionsQuery } from "../gql/graphql";
+import { messageOf, request } from "../lib/graphql";
+import { Brand } from "../lib/layout";
+import { flowURL, loadSite, type Site } from "../lib/site";
+import { MySessions, RevokeOtherSessions, RevokeSession } from "./operations";
+
+export function UserPage({ site: initial }: { site: Site }) {
+  const [site, setSite] = useState(initial);
+  const user = site.viewer.user;
+  const brand = site.currentBrand;
+
+  useEffect(() => {
+    if (!user && brand.authenticationFlow) window.location.replace(flowURL(brand.authenticationFlow, "/if/user/"));
+  }, [user, brand.authenticationFlow]);
+  useEffect(() => {
+    document.title = `Your account · ${brand.title}`;
+  }, [brand.title]);
+
+  const refresh = useCallback(() => {
+    loadSite().then(setSite, () => {});
+  }, []);
+
+  if (!user) {
+    return (
+      <main class="page-message">
+        <p role="status">You are not signed in. Taking you to the login page…</p>
+        {brand.authenticationFlow && <a href={flowURL(brand.authenticationFlow, "/if/user/")}>Log in</a>}
+      </main>
+    );
+  }
+
+  const sections: { id: string; title: string; body: ComponentChildren }[] = [
+    {
+      id: "profile",
+      title: "Profile",
+      body: brand.userSettingsFlow ? (
+        <EmbeddedFlow slug={brand.userSettingsFlow} doneMessage="Your profile is saved." onDone={refresh} />
+      ) : (
+        <p>Your administrator has not set up profile editing.</p>
+      ),
+    },
+    {
+      id: "password",
+      title: "Password",
+      body: brand.passwordChangeFlow ? (
+        <PasswordSection slug={brand.passwordChangeFlow} />
+      ) : (
+        <p>Your password cannot be changed here.</p>
+      ),
+    },
+    { id: "sessions", title: "Sessions", body: <SessionsSection /> },
+  ];
+
+  return (
+    <div class="app-shell">
+      <header class="app-header">
+        <Brand site={site} />
+        <nav aria-label="Account">
+          <ul class="app-nav">
+            {sections.map((s) => (
+              <li key={s.id}>
+                <a href={`#${s.id}`}>{s.title}</a>
+              </li>
+            ))}
+            {site.viewer.isSuperuser && (
+              <li>
+                <a href="/if/admin/">Admin console</a>
+              </li>
+            )}
+          </ul>
+        </nav>
+        <div class="app-header__user">
+          <span data-testid="signed-in-as">{user.username}</span>
+          {brand.invalidationFlow && (
+            <a class="button button--small" href={flowURL(brand.invalidationFlow)}>
+              Log out
+            </a>
+          )}
+        </div>
+      </header>
+      <main class="settings">
+        <h1>Your account</h1>
+        {sections.map((s) => (
+          <section key={s.id} id={s.id} class="card" aria-labelledby={`${s.id}-title`}>
+            <h2 id={`${s.id}-title`} class="card__title">
+              {s.title}
+            </h2>
+            {s.body}
+          </section>
+        ))}
+      </main>
+    </div>
+  );
+}
+
+/**
+ * A flow run inside the page. When it ends, doneMessage is announced and
+ * the flow starts again, ready for the next change.
+ */
+function EmbeddedFlow({ slug, doneMessage, onDone }: { slug: string; doneMessage: string; onDone?: () => void }) {
+  const [run, setRun] = useState(0);
+  const [done, setDone] = useState("");
+  const complete = useCallback(() => {
+    setDone(doneMessage);
+    setRun((n) => n + 1);
+    onDone?.();
+  }, [doneMessage, onDone]);
+  return (
+    <div class="embedded-flow">
+      <div role="status" aria-live="polite" class={done ? "alert alert--success" : "visually-hidden"}>
+        {done}
+      </div>
+      <FlowExecutor key={run} slug={slug} onComplete={complete} headingLevel={2} embedded />
+    </div>
+  );
+}
+
+function PasswordSection({ slug }: { slug: string }) {
+  const [open, setOpen] = useState(false);
+  const [done, setDone] = useState("");
+  if (!open) {
+    return (
+      <div>
+        <div role="status" aria-live="polite" class={done ? "alert alert--success" : "visually-hidden"}>
+          {done}
+        </div>
+        <p>Change the password you log in with. You will be asked for the current one first.</p>
+        <button type="button" class="button" onClick={() => setOpen(true)}>
+          Change password
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div class="embedded-flow">
+      <FlowExecutor
+        slug={slug}
+        headingLevel={2}
+        embedded
+        autoFocus
+        onComplete={() => {
+          setDone("Your password was changed.");
+          setOpen(false);
+        }}
+      />
+      <button type="button" class="link-button" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+type UserSession = MySessionsQuery["viewer"]["sessions"][number];
+
+function SessionsSection() {
+  const [sessions, setSessions] = useState<UserSession[] | undefined>();
+  const [error, setError] = useState("");
+  const [status, setStatus] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      const data = await request(MySessions);
+      setSessions(data.viewer.sessions);
+      setError("");
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const act = async (what: () => Promise<string>) => {
+    setBusy(true);
+    try {
+      setStatus(await what());
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+      await load();
+    }
+  };
+
+  if (error && !sessions) return <p class="alert alert--error" role="alert">{error}</p>;
+  if (!sessions) return <p role="status">Loading your sessions…</p>;
+  const others = sessions.filter((s) => !s.current).length;
+  return (
+    <div>
+      <p>Browsers and devices where you are signed in. End any you do not recognise.</p>
+      <div role="status" aria-live="polite" class={status ? "alert alert--success" : "visually-hidden"}>
+        {status}
+      </div>
+      {error && (
+        <p class="alert alert--error" role="alert">
+          {error}
+        </p>
+      )}
+      <ul class="session-list" data-testid="sessions">
+        {sessions.map((s) => (
+          <li key={s.key} class="session" data-current={s.current}>
+            <div class="session__what">
+              <strong>{describeAgent(s.userAgent)}</strong>
+              {s.current && <span class="badge">This device</span>}
+              <div class="session__meta">
+                {s.clientIp || "unknown address"} · signed in {when(s.createdAt)} · last active {when(s.lastSeenAt)}
+              </div>
+            </div>
+            {!s.current && (
+              <button
+                type="button"
+                class="button button--small button--danger"
+                disabled={busy}
+                aria-label={`Revoke the session of ${describeAgent(s.userAgent)} from ${s.clientIp || "an unknown address"}`}
+                onClick={() =>
+                  act(async () => {
+                    await request(RevokeSession, { key: s.key });
+                    return "The session was ended.";
+                  })
+                }
+              >
+                Revoke
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {others > 0 && (
+        <button
+          type="button"
+          class="button"
+          disabled={busy}
+          onClick={() =>
+            act(async () => {
+              const n = (await request(RevokeOtherSessions)).revokeOtherSessions;
+              return n === 1 ? "One other session was ended." : `${n} other sessions were ended.`;
+            })
+          }
+        >
+          Sign out everywhere else
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** A short name for a User-Agent: browser on system. */
+export function describeAgent(ua: string): string {
+  if (!ua) return "Unknown device";
+  const browser =
+    /Edg\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox" : /(Chrome|Chromium)\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : /curl\//.test(ua) ? "curl" : "";
+  const system = /Android/.test(ua)
+    ? "Android"
+    : /iPhone|iPad/.test(ua)
+      ? "iOS"
+      : /Windows/.test(ua)
+        ? "Windows"
+        : /Mac OS X|Macintosh/.test(ua)
+          ? "macOS"
+          : /Linux/.test(ua)
+            ? "Linux"
+            : "";
+  if (browser && system) return `${browser} on ${system}`;
+  return browser || system || ua.slice(0, 60);
+}
+
+function when(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
