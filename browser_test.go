@@ -26,6 +26,7 @@ const expectTimeout = 15_000
 // ui is one browser tab on a test server.
 type ui struct {
 	*browsertest.Page
+
 	t      *testing.T
 	srv    *testServer
 	expect playwright.PlaywrightAssertions
@@ -51,26 +52,25 @@ func newBrowserServer(t *testing.T) *testServer {
 	return newTestServer(t, newServerEnv(t, "embedded"))
 }
 
-func (u *ui) goto_(path string) {
+func (u *ui) visit(path string) {
 	u.t.Helper()
 	_, err := u.Goto(path)
 	require.NoError(u.t, err, "goto %s", path)
 }
 
 func (u *ui) button(name string) playwright.Locator {
-	return u.GetByRole(*playwright.AriaRoleButton, playwright.PageGetByRoleOptions{Name: name, Exact: playwright.Bool(true)})
+	return u.GetByRole(*playwright.AriaRoleButton, playwright.PageGetByRoleOptions{Name: name, Exact: new(true)})
 }
 
 func (u *ui) field(label string) playwright.Locator {
-	return u.GetByLabel(label, playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})
+	return u.GetByLabel(label, playwright.PageGetByLabelOptions{Exact: new(true)})
 }
 
 // challenge waits until the page shows a challenge of type typename.
-func (u *ui) challenge(typename string) playwright.Locator {
+func (u *ui) challenge(typename string) {
 	u.t.Helper()
 	l := u.Locator(fmt.Sprintf(`[data-challenge=%q]`, typename))
 	require.NoError(u.t, u.expect.Locator(l).ToBeVisible(), "the page should show a %s", typename)
-	return l
 }
 
 func (u *ui) click(l playwright.Locator) {
@@ -92,7 +92,7 @@ func (u *ui) at(pattern string) {
 
 func (u *ui) see(text string) {
 	u.t.Helper()
-	l := u.GetByText(text, playwright.PageGetByTextOptions{Exact: playwright.Bool(false)}).First()
+	l := u.GetByText(text, playwright.PageGetByTextOptions{Exact: new(false)}).First()
 	require.NoError(u.t, u.expect.Locator(l).ToBeVisible(), "the page should show %q", text)
 }
 
@@ -100,7 +100,7 @@ func (u *ui) see(text string) {
 // the settings page.
 func (u *ui) login(username, password string, shots bool) {
 	u.t.Helper()
-	u.goto_("/")
+	u.visit("/")
 	u.at(`/if/flow/default-authentication-flow/\?next=%2Fif%2Fuser%2F`)
 	u.challenge("IdentificationChallenge")
 	if shots {
@@ -150,14 +150,14 @@ func TestBrowserLoginChangePasswordLogout(t *testing.T) {
 	u := newUI(t, srv, browsertest.Options{})
 
 	// Anonymous: "/" goes to the brand's login flow, which returns to the settings.
-	u.goto_("/")
+	u.visit("/")
 	u.at(`/if/flow/default-authentication-flow/\?next=%2Fif%2Fuser%2F`)
 	u.challenge("IdentificationChallenge")
-	require.Equal(t, "username", mustAttr(t, u.field("Username or email"), "autocomplete"))
+	require.Equal(t, "username", autocompleteOf(t, u.field("Username or email")))
 	u.fill("Username or email", "admin")
 	u.click(u.button("Continue"))
 	u.challenge("PasswordChallenge")
-	require.Equal(t, "current-password", mustAttr(t, u.field("Password"), "autocomplete"))
+	require.Equal(t, "current-password", autocompleteOf(t, u.field("Password")))
 
 	// A wrong password: the error is on the field, the field is marked
 	// invalid, emptied and focused, and the alert region announces it.
@@ -178,7 +178,7 @@ func TestBrowserLoginChangePasswordLogout(t *testing.T) {
 	u.Screenshot("settings")
 
 	// Signed in, "/" goes to the settings.
-	u.goto_("/")
+	u.visit("/")
 	u.at(`/if/user/$`)
 
 	// Change the password: the current one first, then the new one twice.
@@ -186,13 +186,13 @@ func TestBrowserLoginChangePasswordLogout(t *testing.T) {
 	u.click(u.button("Change password"))
 	section := u.Locator("#password")
 	require.NoError(t, u.expect.Locator(section.Locator(`[data-challenge="PasswordChallenge"]`)).ToBeVisible())
-	require.NoError(t, section.GetByLabel("Password", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(adminPassword))
+	require.NoError(t, section.GetByLabel("Password", playwright.LocatorGetByLabelOptions{Exact: new(true)}).Fill(adminPassword))
 	u.click(section.GetByRole(*playwright.AriaRoleButton, playwright.LocatorGetByRoleOptions{Name: "Continue"}))
 	require.NoError(t, u.expect.Locator(section.Locator(`[data-challenge="PromptChallenge"]`)).ToBeVisible())
-	newField := section.GetByLabel("New password", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)})
-	require.Equal(t, "new-password", mustAttr(t, newField, "autocomplete"))
+	newField := section.GetByLabel("New password", playwright.LocatorGetByLabelOptions{Exact: new(true)})
+	require.Equal(t, "new-password", autocompleteOf(t, newField))
 	require.NoError(t, newField.Fill(newPassword))
-	require.NoError(t, section.GetByLabel("New password (repeat)", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(newPassword))
+	require.NoError(t, section.GetByLabel("New password (repeat)", playwright.LocatorGetByLabelOptions{Exact: new(true)}).Fill(newPassword))
 	u.Screenshot("password-change")
 	u.click(section.GetByRole(*playwright.AriaRoleButton, playwright.LocatorGetByRoleOptions{Name: "Continue"}))
 	require.NoError(t, u.expect.Locator(section.GetByRole(*playwright.AriaRoleStatus)).ToHaveText("Your password was changed."))
@@ -201,7 +201,7 @@ func TestBrowserLoginChangePasswordLogout(t *testing.T) {
 	u.at(`/if/flow/default-authentication-flow/`)
 
 	// The old password is refused; the new one logs in.
-	u.goto_("/")
+	u.visit("/")
 	u.fill("Username or email", "admin")
 	u.click(u.button("Continue"))
 	u.fill("Password", adminPassword)
@@ -213,10 +213,11 @@ func TestBrowserLoginChangePasswordLogout(t *testing.T) {
 	require.NoError(t, u.expect.Locator(u.GetByTestId("signed-in-as")).ToHaveText("admin"))
 }
 
-func mustAttr(t *testing.T, l playwright.Locator, name string) string {
+// autocompleteOf returns the autocomplete attribute of the input l.
+func autocompleteOf(t *testing.T, l playwright.Locator) string {
 	t.Helper()
-	v, err := l.GetAttribute(name)
-	require.NoError(t, err, "attribute %s", name)
+	v, err := l.GetAttribute("autocomplete")
+	require.NoError(t, err)
 	return v
 }
 
@@ -228,7 +229,7 @@ func TestBrowserKeyboardOnlyLogin(t *testing.T) {
 	u := newUI(t, srv, browsertest.Options{})
 	kb := u.Keyboard()
 
-	u.goto_("/if/flow/default-authentication-flow/")
+	u.visit("/if/flow/default-authentication-flow/")
 	u.challenge("IdentificationChallenge")
 	require.NoError(t, u.expect.Locator(u.field("Username or email")).ToBeFocused())
 	require.NoError(t, kb.Type("admin"))
@@ -255,13 +256,13 @@ func TestBrowserEnrollment(t *testing.T) {
 	srv := newBrowserServer(t)
 	u := newUI(t, srv, browsertest.Options{})
 
-	u.goto_("/")
+	u.visit("/")
 	u.challenge("IdentificationChallenge")
 	u.click(u.GetByRole(*playwright.AriaRoleLink, playwright.PageGetByRoleOptions{Name: "Need an account? Sign up."}))
 	u.at(`/if/flow/default-enrollment-flow/`)
 	u.challenge("PromptChallenge")
-	require.Equal(t, "username", mustAttr(t, u.field("Username"), "autocomplete"))
-	require.Equal(t, "new-password", mustAttr(t, u.field("Password"), "autocomplete"))
+	require.Equal(t, "username", autocompleteOf(t, u.field("Username")))
+	require.Equal(t, "new-password", autocompleteOf(t, u.field("Password")))
 	u.Screenshot("prompt")
 
 	u.fill("Username", "grace")
@@ -284,7 +285,7 @@ func TestBrowserEnrollment(t *testing.T) {
 
 	u.at(`/if/user/$`)
 	require.NoError(t, u.expect.Locator(u.GetByTestId("signed-in-as")).ToHaveText("grace"))
-	require.NoError(t, u.expect.Locator(u.Locator("#profile").GetByLabel("Email", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)})).ToHaveValue("grace@example.com"))
+	require.NoError(t, u.expect.Locator(u.Locator("#profile").GetByLabel("Email", playwright.LocatorGetByLabelOptions{Exact: new(true)})).ToHaveValue("grace@example.com"))
 
 	// The new account logs in elsewhere with its password.
 	other := srv.browser()
@@ -303,7 +304,7 @@ func TestBrowserRevokeOtherSession(t *testing.T) {
 	a.login("admin", adminPassword, false)
 	b.login("admin", adminPassword, false)
 
-	a.goto_("/if/user/")
+	a.visit("/if/user/")
 	sessions := a.GetByTestId("sessions").Locator("li")
 	require.NoError(t, a.expect.Locator(sessions).ToHaveCount(2))
 	require.NoError(t, a.expect.Locator(a.Locator(`li[data-current="true"]`)).ToContainText("This device"))
@@ -313,12 +314,12 @@ func TestBrowserRevokeOtherSession(t *testing.T) {
 	require.NoError(t, a.expect.Locator(sessions).ToHaveCount(1))
 
 	// The other browser is signed out: its settings page sends it to log in.
-	b.goto_("/if/user/")
+	b.visit("/if/user/")
 	b.at(`/if/flow/default-authentication-flow/\?next=%2Fif%2Fuser%2F`)
 	b.challenge("IdentificationChallenge")
 
 	// And the first is still signed in.
-	a.goto_("/if/user/")
+	a.visit("/if/user/")
 	require.NoError(t, a.expect.Locator(a.GetByTestId("signed-in-as")).ToHaveText("admin"))
 }
 
@@ -328,7 +329,7 @@ func TestBrowserFlowFollowsOutOfBandChanges(t *testing.T) {
 	t.Parallel()
 	srv := newBrowserServer(t)
 	first := newUI(t, srv, browsertest.Options{})
-	first.goto_("/if/flow/default-authentication-flow/")
+	first.visit("/if/flow/default-authentication-flow/")
 	first.challenge("IdentificationChallenge")
 	// The page keeps the execution in its address, so a reload (or another
 	// tab) resumes it.
@@ -364,7 +365,7 @@ func TestBrowserChallengeGallery(t *testing.T) {
 	}
 
 	u := newUI(t, srv, browsertest.Options{})
-	u.goto_("/if/flow/e2e-gallery/")
+	u.visit("/if/flow/e2e-gallery/")
 	u.challenge("IdentificationChallenge")
 	u.fill("Username or email", "admin")
 	u.click(u.button("Continue"))
@@ -383,17 +384,17 @@ func TestBrowserChallengeGallery(t *testing.T) {
 	u.see("Not today.")
 	u.Screenshot("access-denied")
 
-	u.goto_("/if/flow/e2e-broken/")
+	u.visit("/if/flow/e2e-broken/")
 	u.challenge("FlowErrorChallenge")
 	u.see("give an administrator this reference")
 	u.Screenshot("flow-error")
 
-	u.goto_("/if/flow/no-such-flow/")
+	u.visit("/if/flow/no-such-flow/")
 	require.NoError(t, u.expect.Locator(u.GetByRole(*playwright.AriaRoleHeading, playwright.PageGetByRoleOptions{Name: "This page does not exist"})).ToBeVisible())
 	u.Screenshot("unknown-flow")
 
 	phone := newUI(t, srv, browsertest.Options{Width: 375, Height: 740})
-	phone.goto_("/if/flow/default-authentication-flow/")
+	phone.visit("/if/flow/default-authentication-flow/")
 	phone.challenge("IdentificationChallenge")
 	phone.Screenshot("phone-identification")
 	w, err := phone.Evaluate(`() => document.documentElement.scrollWidth`)
@@ -473,7 +474,7 @@ func TestBrowserPlayground(t *testing.T) {
 	u := newUI(t, srv, browsertest.Options{})
 	u.login("admin", adminPassword, false)
 
-	u.goto_("/graphql/playground")
+	u.visit("/graphql/playground")
 	run := u.GetByRole(*playwright.AriaRoleButton, playwright.PageGetByRoleOptions{Name: "Execute query (Ctrl-Enter)"})
 	require.NoError(t, u.expect.Locator(run).ToBeVisible())
 	// The default query is { viewer { user { username } } }.

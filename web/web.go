@@ -58,17 +58,21 @@ func Built() bool { return app != nil }
 // (cached for a year), and index.html for every page path, which the app
 // routes itself. A page path without its trailing slash is redirected to
 // it, the query kept (flows read it).
-func Handler() http.Handler {
-	if app == nil {
+func Handler() http.Handler { return handlerFor(app) }
+
+// handlerFor serves the built app in fsys (index.html and assets/); nil
+// serves the "frontend not built" page.
+func handlerFor(fsys fs.FS) http.Handler {
+	if fsys == nil {
 		return notBuilt()
 	}
-	index, err := fs.ReadFile(app, "index.html")
+	index, err := fs.ReadFile(fsys, "index.html")
 	if err != nil {
 		return notBuilt()
 	}
 	sum := sha256.Sum256(index)
 	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
-	assets := http.StripPrefix(BasePath, http.FileServerFS(app))
+	assets := http.StripPrefix(BasePath, http.FileServerFS(fsys))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -88,7 +92,8 @@ func Handler() http.Handler {
 			if !strings.HasSuffix(p, "/") {
 				u := *r.URL
 				u.Path = p + "/"
-				http.Redirect(w, r, u.RequestURI(), http.StatusMovedPermanently)
+				// The target is the request's own path under /if/ plus a slash.
+				http.Redirect(w, r, u.RequestURI(), http.StatusMovedPermanently) //nolint:gosec // not an open redirect: the path starts with /if/
 				return
 			}
 			servePage(w, r, index, etag)

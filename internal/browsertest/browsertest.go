@@ -17,7 +17,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -48,22 +47,33 @@ type Browser struct {
 var (
 	launchOnce sync.Once
 	shared     *Browser
-	launchErr  error
+	errLaunch  error // why the browser could not be launched
 )
 
-// RepoRoot is the repository's root folder.
+// RepoRoot is the repository's root folder: the nearest folder above the
+// test's working directory (its package) that holds go.mod.
 func RepoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
+	dir, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
 }
 
 // Get returns the test binary's browser, launching it on first use. A
 // missing prerequisite skips the test, or fails it when CI=true.
 func Get(tb testing.TB) *Browser {
 	tb.Helper()
-	launchOnce.Do(func() { shared, launchErr = launch() })
-	if launchErr != nil {
-		servicetest.Unavailable(tb, "the browser (chromium with Playwright)", launchErr)
+	launchOnce.Do(func() { shared, errLaunch = launch() })
+	if errLaunch != nil {
+		servicetest.Unavailable(tb, "the browser (chromium with Playwright)", errLaunch)
 	}
 	return shared
 }
@@ -112,9 +122,9 @@ func launch() (*Browser, error) {
 		return nil, errors.Join(fmt.Errorf("start the Playwright driver: %w", err), os.RemoveAll(driver))
 	}
 	browser, err := pw.Chromium.Launch(playwright.BrowserTypeLaunchOptions{
-		ExecutablePath: playwright.String(ChromiumPath),
+		ExecutablePath: new(ChromiumPath),
 		Args:           chromiumArgs,
-		Headless:       playwright.Bool(true),
+		Headless:       new(true),
 	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("launch chromium: %w", err), pw.Stop(), os.RemoveAll(driver))
@@ -125,6 +135,7 @@ func launch() (*Browser, error) {
 // Page is a tab in a context of its own, which the test's cleanup closes.
 type Page struct {
 	playwright.Page
+
 	Context playwright.BrowserContext
 	tb      testing.TB
 	shots   int
@@ -148,9 +159,9 @@ func (b *Browser) NewPage(tb testing.TB, o Options) *Page {
 		w, h = 1280, 800
 	}
 	ctx, err := b.browser.NewContext(playwright.BrowserNewContextOptions{
-		BaseURL:  playwright.String(o.BaseURL),
+		BaseURL:  new(o.BaseURL),
 		Viewport: &playwright.Size{Width: w, Height: h},
-		Locale:   playwright.String("en-GB"),
+		Locale:   new("en-GB"),
 	})
 	if err != nil {
 		tb.Fatalf("browser context: %v", err)
@@ -210,12 +221,12 @@ func ArtifactDir(tb testing.TB) string {
 func (p *Page) Screenshot(name string) string {
 	p.tb.Helper()
 	dir := ArtifactDir(p.tb)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		p.tb.Fatalf("screenshot folder: %v", err)
 	}
 	p.shots++
 	file := filepath.Join(dir, fmt.Sprintf("%02d-%s.png", p.shots, unsafeName.ReplaceAllString(name, "_")))
-	if _, err := p.Page.Screenshot(playwright.PageScreenshotOptions{Path: playwright.String(file), FullPage: playwright.Bool(true)}); err != nil {
+	if _, err := p.Page.Screenshot(playwright.PageScreenshotOptions{Path: new(file), FullPage: new(true)}); err != nil {
 		p.tb.Fatalf("screenshot %s: %v", name, err)
 	}
 	return file
