@@ -98,20 +98,14 @@ func (u *ui) see(text string) {
 
 // login logs in through the login page, starting at "/", and waits for
 // the settings page.
-func (u *ui) login(username, password string, shots bool) {
+func (u *ui) login(username, password string) {
 	u.t.Helper()
 	u.visit("/")
 	u.at(`/if/flow/default-authentication-flow/\?next=%2Fif%2Fuser%2F`)
 	u.challenge("IdentificationChallenge")
-	if shots {
-		u.Screenshot("identification")
-	}
 	u.fill("Username or email", username)
 	u.click(u.button("Continue"))
 	u.challenge("PasswordChallenge")
-	if shots {
-		u.Screenshot("password")
-	}
 	u.fill("Password", password)
 	u.click(u.button("Continue"))
 	u.at(`/if/user/$`)
@@ -154,10 +148,12 @@ func TestBrowserLoginChangePasswordLogout(t *testing.T) {
 	u.at(`/if/flow/default-authentication-flow/\?next=%2Fif%2Fuser%2F`)
 	u.challenge("IdentificationChallenge")
 	require.Equal(t, "username", autocompleteOf(t, u.field("Username or email")))
+	u.Screenshot("identification")
 	u.fill("Username or email", "admin")
 	u.click(u.button("Continue"))
 	u.challenge("PasswordChallenge")
 	require.Equal(t, "current-password", autocompleteOf(t, u.field("Password")))
+	u.Screenshot("password")
 
 	// A wrong password: the error is on the field, the field is marked
 	// invalid, emptied and focused, and the alert region announces it.
@@ -301,8 +297,8 @@ func TestBrowserRevokeOtherSession(t *testing.T) {
 	srv := newBrowserServer(t)
 	a := newUI(t, srv, browsertest.Options{})
 	b := newUI(t, srv, browsertest.Options{})
-	a.login("admin", adminPassword, false)
-	b.login("admin", adminPassword, false)
+	a.login("admin", adminPassword)
+	b.login("admin", adminPassword)
 
 	a.visit("/if/user/")
 	sessions := a.GetByTestId("sessions").Locator("li")
@@ -472,7 +468,7 @@ func TestBrowserPlayground(t *testing.T) {
 	t.Parallel()
 	srv := newBrowserServer(t)
 	u := newUI(t, srv, browsertest.Options{})
-	u.login("admin", adminPassword, false)
+	u.login("admin", adminPassword)
 
 	u.visit("/graphql/playground")
 	run := u.GetByRole(*playwright.AriaRoleButton, playwright.PageGetByRoleOptions{Name: "Execute query (Ctrl-Enter)"})

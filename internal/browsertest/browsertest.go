@@ -138,7 +138,6 @@ type Page struct {
 
 	Context playwright.BrowserContext
 	tb      testing.TB
-	shots   int
 }
 
 // Options configure a test's context.
@@ -216,16 +215,31 @@ func ArtifactDir(tb testing.TB) string {
 	return filepath.Join(base, "browser", unsafeName.ReplaceAllString(tb.Name(), "_"))
 }
 
+var (
+	shotsMu sync.Mutex
+	// shots counts each test's screenshots, numbering them in the order taken.
+	shots = map[string]int{}
+)
+
 // Screenshot saves the whole page as <ArtifactDir>/<nn>-<name>.png and
-// returns the file's path.
+// returns the file's path. A test's first screenshot empties its folder of
+// an earlier run's.
 func (p *Page) Screenshot(name string) string {
 	p.tb.Helper()
 	dir := ArtifactDir(p.tb)
+	shotsMu.Lock()
+	n := shots[p.tb.Name()] + 1
+	shots[p.tb.Name()] = n
+	shotsMu.Unlock()
+	if n == 1 {
+		if err := os.RemoveAll(dir); err != nil {
+			p.tb.Fatalf("screenshot folder: %v", err)
+		}
+	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		p.tb.Fatalf("screenshot folder: %v", err)
 	}
-	p.shots++
-	file := filepath.Join(dir, fmt.Sprintf("%02d-%s.png", p.shots, unsafeName.ReplaceAllString(name, "_")))
+	file := filepath.Join(dir, fmt.Sprintf("%02d-%s.png", n, unsafeName.ReplaceAllString(name, "_")))
 	if _, err := p.Page.Screenshot(playwright.PageScreenshotOptions{Path: new(file), FullPage: new(true)}); err != nil {
 		p.tb.Fatalf("screenshot %s: %v", name, err)
 	}

@@ -27,10 +27,12 @@ export function FlowPage({ slug, site }: { slug: string; site: Site }) {
     return q.toString();
   })();
   const [flow, setFlow] = useState<Execution["flow"] | undefined>();
+  const [running, setRunning] = useState<string | undefined>();
 
   const onExecution = useCallback(
     (e: Execution) => {
       setFlow(e.flow);
+      setRunning(e.completed ? undefined : e.id);
       document.title = `${e.flow.title} · ${site.currentBrand.title}`;
       if (e.completed) return;
       const url = new URL(window.location.href);
@@ -57,6 +59,14 @@ export function FlowPage({ slug, site }: { slug: string; site: Site }) {
       </main>
       <footer class="flow-footer">
         <span>Powered by Gatehouse</span>
+        {site.viewer.isSuperuser && running && (
+          <>
+            {" · "}
+            <a href={`/if/admin/#/inspector/${encodeURIComponent(running)}`} target="_blank" rel="noopener">
+              Inspect this execution
+            </a>
+          </>
+        )}
       </footer>
     </div>
   );

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"net/url"
+	"regexp"
+	"testing"
+
+	"github.com/playwright-community/playwright-go"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-id/gatehouse/internal/browsertest"
+)
+
+// The admin console: signing in keeps the page asked for, a stage is
+// created with its typed config, bound to a flow and moved up (the order
+// persists), and the live inspector follows another browser's login.
+func TestBrowserAdminConsole(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	u := newUI(t, srv, browsertest.Options{})
+
+	// Anonymous: to the login flow, and back to the same console page.
+	u.visit("/if/admin/#/stages")
+	u.at(`/if/flow/default-authentication-flow/\?next=%2Fif%2Fadmin%2F%23%2Fstages`)
+	u.fill("Username or email", "admin")
+	u.click(u.button("Continue"))
+	u.fill("Password", adminPassword)
+	u.click(u.button("Continue"))
+	u.at(`/if/admin/#/stages$`)
+	require.NoError(t, u.expect.Locator(u.GetByTestId("admin-console")).ToBeVisible())
+	require.NoError(t, u.expect.Locator(u.GetByTestId("stage-list")).ToBeVisible())
+
+	// A new dummy stage, through its typed config form.
+	u.visit("/if/admin/#/stages/new")
+	u.click(u.GetByRole(*playwright.AriaRoleRadio, playwright.PageGetByRoleOptions{Name: "Dummy"}))
+	require.NoError(t, u.GetByTestId("stage-form").GetByLabel("Name", playwright.LocatorGetByLabelOptions{Exact: new(true)}).Fill("e2e-extra"))
+	u.Screenshot("stage-new")
+	u.click(u.button("Create stage"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToBeVisible())
+
+	// Bind it to the authentication flow (it goes last), then move it up
+	// above the login stage.
+	u.visit("/if/admin/#/flows")
+	u.click(u.Locator(`[data-testid="flow-row"][data-slug="default-authentication-flow"] a`))
+	bindings := u.GetByTestId("binding")
+	require.NoError(t, u.expect.Locator(bindings).ToHaveCount(3))
+	add := u.GetByTestId("add-binding")
+	_, err := add.GetByLabel("Stage", playwright.LocatorGetByLabelOptions{Exact: new(true)}).SelectOption(playwright.SelectOptionValues{Labels: &[]string{"e2e-extra (Dummy)"}})
+	require.NoError(t, err)
+	u.click(add.GetByRole(*playwright.AriaRoleButton, playwright.LocatorGetByRoleOptions{Name: "Add stage"}))
+	require.NoError(t, u.expect.Locator(bindings).ToHaveCount(4))
+	require.NoError(t, u.expect.Locator(bindings.Nth(3)).ToHaveAttribute("data-stage-name", "e2e-extra"))
+	u.click(u.button("Move e2e-extra up"))
+	require.NoError(t, u.expect.Locator(bindings.Nth(2)).ToHaveAttribute("data-stage-name", "e2e-extra"))
+	u.Screenshot("bindings")
+
+	// The order is stored: the flow now asks the dummy stage after the password.
+	other := srv.browser()
+	v := other.login("admin", adminPassword)
+	require.Equal(t, "DummyChallenge", v.Challenge.Typename, "errors: %v", v.Challenge.Errors)
+
+	// The live inspector follows a login running in another browser.
+	guest := newUI(t, srv, browsertest.Options{})
+	guest.visit("/if/flow/default-authentication-flow/")
+	guest.challenge("IdentificationChallenge")
+	guest.at(`\?execution=`)
+	loc, err := url.Parse(guest.URL())
+	require.NoError(t, err)
+	id := loc.Query().Get("execution")
+	u.visit("/if/admin/#/inspector/" + id)
+	plan := u.GetByTestId("plan-stage")
+	require.NoError(t, u.expect.Locator(plan.First()).ToHaveAttribute("data-stage-name", "default-authentication-identification"))
+	guest.fill("Username or email", "admin")
+	guest.click(guest.button("Continue"))
+	require.NoError(t, u.expect.Locator(plan.First()).ToHaveAttribute("data-stage-name", "default-authentication-password"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("inspector-history")).ToContainText(regexp.MustCompile(`default-authentication-identification`)))
+	u.Screenshot("inspector")
+}
+
+// A signed-in user who is not an administrator is told so, not shown a
+// broken console.
+func TestBrowserAdminConsoleRefusesOtherUsers(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	admin := srv.browser()
+	admin.login("admin", adminPassword)
+	admin.must(`mutation { createUser(input: {username: "ada", name: "Ada"}, password: "Analytical-Engine-1843") { id } }`, nil, nil)
+
+	u := newUI(t, srv, browsertest.Options{})
+	u.login("ada", "Analytical-Engine-1843")
+	require.NoError(t, u.expect.Locator(u.GetByRole(*playwright.AriaRoleLink, playwright.PageGetByRoleOptions{Name: "Admin console"})).ToHaveCount(0))
+	u.visit("/if/admin/")
+	require.NoError(t, u.expect.Locator(u.GetByTestId("admin-forbidden")).ToBeVisible())
+	u.Screenshot("forbidden")
+}

@@ -1,0 +1,412 @@
+// The kinds of stages and policies, and a field descriptor for every field of
+// each kind's config input type. The descriptors are typed against the
+// generated input types: a field added to, removed from or retyped in a
+// config input (or a new kind, or a new enum value) fails the build until
+// the console describes it.
+import type {
+  AdminPolicyConfigFragment,
+  AdminStageConfigFragment,
+  FlowDesignation,
+  IdentificationUserField,
+  PasswordBackend,
+  PolicyConfigInput,
+  PromptFieldInput,
+  PromptFieldType,
+  RedirectMode,
+  StageConfigInput,
+  UserCreationMode,
+} from "../gql/graphql";
+import { userTypes } from "./labels";
+
+interface Base {
+  label: string;
+  help?: string;
+  /** Not shown: the field is kept at its value (a field with no meaning). */
+  hidden?: boolean;
+}
+interface StringSpec extends Base {
+  type: "string";
+  multiline?: boolean;
+  initial?: string;
+}
+interface IntSpec extends Base {
+  type: "int";
+  min?: number;
+  max?: number;
+  initial?: number;
+}
+interface BoolSpec extends Base {
+  type: "boolean";
+  initial?: boolean;
+}
+interface EnumSpec<E extends string = string> extends Base {
+  type: "enum";
+  /** A label for every value: a new enum value fails the build. */
+  options: Record<E, string>;
+  initial?: E;
+}
+interface EnumListSpec<E extends string = string> extends Base {
+  type: "enumList";
+  options: Record<E, string>;
+  initial?: E[];
+}
+interface StringListSpec extends Base {
+  type: "stringList";
+}
+/** The kinds of objects a config refers to by ID. */
+export type RefTarget = "flow" | "stage" | "policy" | "group";
+/** Narrows a reference's choices. */
+export interface RefFilter {
+  designation?: FlowDesignation;
+  kind?: string;
+}
+interface RefSpec extends Base, RefFilter {
+  type: "ref";
+  target: RefTarget;
+}
+interface RefListSpec extends Base, RefFilter {
+  type: "refList";
+  target: RefTarget;
+}
+interface PromptFieldsSpec extends Base {
+  type: "promptFields";
+}
+
+export type FieldSpec =
+  | StringSpec
+  | IntSpec
+  | BoolSpec
+  | EnumSpec
+  | EnumListSpec
+  | StringListSpec
+  | RefSpec
+  | RefListSpec
+  | PromptFieldsSpec;
+
+/**
+ * The descriptor a field of an input type must have: references by their
+ * key's ID/IDs suffix, the rest by the field's TypeScript type.
+ */
+type SpecFor<K, V> = K extends `${string}IDs`
+  ? RefListSpec
+  : K extends `${string}ID`
+    ? RefSpec
+    : [V] extends [boolean]
+      ? BoolSpec
+      : [V] extends [number]
+        ? IntSpec
+        : [V] extends [PromptFieldInput[]]
+          ? PromptFieldsSpec
+          : [V] extends [Array<infer E extends string>]
+            ? string extends E
+              ? StringListSpec
+              : EnumListSpec<E>
+            : [V] extends [string]
+              ? string extends V
+                ? StringSpec
+                : EnumSpec<V>
+              : never;
+
+/** A descriptor for every field of input type T, and for nothing else. */
+type FieldSpecs<T> = { [K in keyof T]-?: SpecFor<K, NonNullable<T[K]>> };
+
+/** One kind of a config union. */
+interface KindSpec<T, Typename extends string> {
+  /** The object's `kind` (snake_case). */
+  kind: string;
+  /** The member of the config union the API reads back. */
+  typename: Typename;
+  label: string;
+  description: string;
+  fields: FieldSpecs<T>;
+}
+
+/** The keys of a @oneOf input (a union of one-member objects). */
+type KeysOf<Input> = Input extends unknown ? keyof Input : never;
+/** The input type of a @oneOf input's member K. */
+type MemberOf<Input, K> = NonNullable<Input extends unknown ? (K extends keyof Input ? Input[K] : never) : never>;
+/** A spec for every member of a @oneOf config input. */
+type KindSpecs<Input, Typename extends string> = {
+  [K in KeysOf<Input>]: KindSpec<MemberOf<Input, K>, Typename>;
+};
+
+const promptFieldTypes: Record<PromptFieldType, string> = {
+  TEXT: "Text",
+  TEXT_AREA: "Text area",
+  TEXT_READ_ONLY: "Read-only text",
+  EMAIL: "Email",
+  USERNAME: "Username (must be unused)",
+  PASSWORD: "Password",
+  NUMBER: "Number",
+  CHECKBOX: "Checkbox",
+  CHOICE: "Choice",
+  DATE: "Date",
+  DATE_TIME: "Date and time",
+  HIDDEN: "Hidden",
+  STATIC: "Static text",
+  SEPARATOR: "Separator",
+};
+
+/** The columns of a prompt stage's field rows. */
+export const promptFieldSpecs = {
+  fieldKey: { type: "string", label: "Field key", help: "Where the answer goes in prompt_data, e.g. username, email, attributes.phone." },
+  label: { type: "string", label: "Label" },
+  type: { type: "enum", label: "Type", options: promptFieldTypes, initial: "TEXT" },
+  required: { type: "boolean", label: "Required" },
+  placeholder: { type: "string", label: "Placeholder" },
+  initialValue: { type: "string", label: "Initial value" },
+  order: { type: "int", label: "Order", help: "Fields are shown in ascending order." },
+  subText: { type: "string", label: "Help text" },
+  choices: { type: "stringList", label: "Choices", help: "For choice fields: one choice per line." },
+} satisfies FieldSpecs<PromptFieldInput>;
+
+const stageKinds = {
+  identification: {
+    kind: "identification",
+    typename: "IdentificationStage",
+    label: "Identification",
+    description: "Asks who the user is: a username or email address, optionally with the password on the same screen.",
+    fields: {
+      userFields: {
+        type: "enumList",
+        label: "Identify users by",
+        options: { USERNAME: "Username", EMAIL: "Email address", UPN: "UPN (attributes.upn)" } satisfies Record<IdentificationUserField, string>,
+        initial: ["USERNAME", "EMAIL"],
+      },
+      passwordStageID: {
+        type: "ref",
+        target: "stage",
+        kind: "password",
+        label: "Password stage",
+        help: "When set, the password is asked on the same screen and checked with this password stage's settings.",
+      },
+      caseInsensitiveMatching: { type: "boolean", label: "Match identifiers case-insensitively", initial: true },
+      showMatchedUser: { type: "boolean", label: "Show the matched username on later stages", initial: true },
+      pretendUserExists: {
+        type: "boolean",
+        label: "Pretend unknown users exist",
+        help: "Unknown identifiers continue exactly as known ones do, so the flow does not reveal which users exist.",
+        initial: true,
+      },
+      enableRememberMe: { type: "boolean", label: "Offer to remember the identifier" },
+      enrollmentFlowID: { type: "ref", target: "flow", designation: "ENROLLMENT", label: "Enrollment flow", help: "Linked as \"sign up\"." },
+      recoveryFlowID: { type: "ref", target: "flow", designation: "RECOVERY", label: "Recovery flow", help: "Linked as \"forgot password\"." },
+      passwordlessFlowID: {
+        type: "ref",
+        target: "flow",
+        designation: "AUTHENTICATION",
+        label: "Passwordless flow",
+        help: "Linked as \"log in with a passkey\".",
+      },
+    },
+  },
+  password: {
+    kind: "password",
+    typename: "PasswordStage",
+    label: "Password",
+    description: "Checks the pending user's password.",
+    fields: {
+      backends: {
+        type: "enumList",
+        label: "Password sources",
+        help: "Tried in order; the first that accepts the password wins.",
+        options: { INBUILT: "The user's own password", APP_PASSWORD: "The user's app passwords" } satisfies Record<PasswordBackend, string>,
+        initial: ["INBUILT"],
+      },
+      failedAttemptsBeforeCancel: { type: "int", label: "Wrong passwords before the flow is cancelled", min: 1, initial: 5 },
+      allowShowPassword: { type: "boolean", label: "Offer a button that shows the password" },
+      configureFlowID: {
+        type: "ref",
+        target: "flow",
+        designation: "STAGE_CONFIGURATION",
+        label: "Password change flow",
+        help: "The flow a signed-in user runs to change the password.",
+      },
+    },
+  },
+  prompt: {
+    kind: "prompt",
+    typename: "PromptStage",
+    label: "Prompt",
+    description: "A form; the answers merge into the flow's prompt_data.",
+    fields: {
+      fields: { type: "promptFields", label: "Fields" },
+      validationPolicyIDs: { type: "refList", target: "policy", label: "Validation policies", help: "The answers must pass all of them." },
+    },
+  },
+  userWrite: {
+    kind: "user_write",
+    typename: "UserWriteStage",
+    label: "User write",
+    description: "Writes prompt_data to the pending user, creating the user when needed.",
+    fields: {
+      userCreationMode: {
+        type: "enum",
+        label: "Create users",
+        options: {
+          NEVER_CREATE: "Never",
+          CREATE_WHEN_REQUIRED: "When there is no pending user",
+          ALWAYS_CREATE: "Always",
+        } satisfies Record<UserCreationMode, string>,
+        initial: "CREATE_WHEN_REQUIRED",
+      },
+      createUsersAsInactive: { type: "boolean", label: "Create users as inactive" },
+      createUsersGroupID: { type: "ref", target: "group", label: "Group created users join" },
+      userType: { type: "enum", label: "Type of created users", options: userTypes, initial: "INTERNAL" },
+    },
+  },
+  userLogin: {
+    kind: "user_login",
+    typename: "UserLoginStage",
+    label: "User login",
+    description: "Logs the pending user in.",
+    fields: {
+      sessionDuration: {
+        type: "int",
+        label: "Session lifetime (seconds)",
+        help: "0 uses the server default and a browser-session cookie.",
+        min: 0,
+      },
+      rememberMeOffset: {
+        type: "int",
+        label: "Stay signed in for (seconds)",
+        help: "Added when the user chooses to stay signed in; 0 does not offer it.",
+        min: 0,
+      },
+      terminateOtherSessions: { type: "boolean", label: "End the user's other sessions" },
+    },
+  },
+  userLogout: {
+    kind: "user_logout",
+    typename: "UserLogoutStage",
+    label: "User logout",
+    description: "Ends the client's session. This kind has no settings.",
+    fields: {
+      noSettings: { type: "boolean", label: "No settings", hidden: true },
+    },
+  },
+  redirect: {
+    kind: "redirect",
+    typename: "RedirectStage",
+    label: "Redirect",
+    description: "Sends the client to a URL, or into another flow.",
+    fields: {
+      mode: {
+        type: "enum",
+        label: "Send the client to",
+        options: { STATIC: "A URL", FLOW: "Another flow" } satisfies Record<RedirectMode, string>,
+        initial: "STATIC",
+      },
+      targetStatic: { type: "string", label: "URL", help: "An http(s) URL or an absolute path such as /app (URL mode)." },
+      targetFlowID: { type: "ref", target: "flow", label: "Target flow", help: "The flow to continue in (flow mode)." },
+      keepContext: { type: "boolean", label: "Carry this flow's context into the target flow", initial: true },
+    },
+  },
+  deny: {
+    kind: "deny",
+    typename: "DenyStage",
+    label: "Deny",
+    description: "Always denies; bind it with a policy to stop the users the policy selects.",
+    fields: {
+      denyMessage: { type: "string", label: "Message", help: "Shown to the user; empty shows a generic message." },
+    },
+  },
+  dummy: {
+    kind: "dummy",
+    typename: "DummyStage",
+    label: "Dummy",
+    description: "A stage for tests: a continue button, or a deliberate failure.",
+    fields: {
+      throwError: { type: "boolean", label: "Fail deliberately" },
+    },
+  },
+} satisfies KindSpecs<StageConfigInput, AdminStageConfigFragment["__typename"]>;
+
+const policyKinds = {
+  expression: {
+    kind: "expression",
+    typename: "ExpressionPolicy",
+    label: "Expression",
+    description: "Passes when a CEL expression evaluates to true.",
+    fields: {
+      expression: {
+        type: "string",
+        multiline: true,
+        label: "Expression",
+        help: 'CEL over user, request, flow, context and application, e.g. user.is_superuser || request.ip.startsWith("10.")',
+      },
+    },
+  },
+  password: {
+    kind: "password",
+    typename: "PasswordPolicy",
+    label: "Password",
+    description: "Checks a password from prompt_data: length, character classes, a blocklist of common passwords, zxcvbn strength.",
+    fields: {
+      passwordField: { type: "string", label: "Password field", help: "The prompt_data key holding the password.", initial: "password" },
+      lengthMin: { type: "int", label: "Minimum length", min: 1, initial: 8 },
+      amountDigits: { type: "int", label: "Minimum digits", min: 0 },
+      amountUppercase: { type: "int", label: "Minimum upper-case letters", min: 0 },
+      amountLowercase: { type: "int", label: "Minimum lower-case letters", min: 0 },
+      amountSymbols: { type: "int", label: "Minimum symbols", min: 0 },
+      symbolCharset: { type: "string", label: "Symbols", initial: " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" },
+      checkBlocklist: { type: "boolean", label: "Refuse common passwords", initial: true },
+      checkZxcvbn: { type: "boolean", label: "Check strength with zxcvbn", initial: true },
+      zxcvbnMinScore: { type: "int", label: "Minimum zxcvbn score", help: "0 to 4.", min: 0, max: 4, initial: 3 },
+      errorMessage: { type: "string", label: "Error message", help: "Replaces the detailed messages when set." },
+    },
+  },
+  reputation: {
+    kind: "reputation",
+    typename: "ReputationPolicy",
+    label: "Reputation",
+    description: "Passes when the reputation of the client address and/or the identifier is at or below the threshold (it fires for bad actors).",
+    fields: {
+      checkIp: { type: "boolean", label: "Check the client address", initial: true },
+      checkUsername: { type: "boolean", label: "Check the identifier", initial: true },
+      threshold: { type: "int", label: "Threshold", initial: -5 },
+    },
+  },
+  expiry: {
+    kind: "expiry",
+    typename: "ExpiryPolicy",
+    label: "Password expiry",
+    description: "Fails when the user's password is older than the given number of days.",
+    fields: {
+      days: { type: "int", label: "Days", min: 1, initial: 90 },
+    },
+  },
+  dummy: {
+    kind: "dummy",
+    typename: "DummyPolicy",
+    label: "Dummy",
+    description: "A policy for tests: a fixed result after an optional random wait.",
+    fields: {
+      result: { type: "boolean", label: "Pass" },
+      waitMin: { type: "int", label: "Minimum wait (ms)", min: 0 },
+      waitMax: { type: "int", label: "Maximum wait (ms)", min: 0 },
+    },
+  },
+} satisfies KindSpecs<PolicyConfigInput, AdminPolicyConfigFragment["__typename"]>;
+
+/** A family of kinds, as the generic config form sees it. */
+export interface KindInfo {
+  key: string;
+  kind: string;
+  typename: string;
+  label: string;
+  description: string;
+  fields: Record<string, FieldSpec>;
+}
+
+function infos(kinds: Record<string, Omit<KindInfo, "key">>): KindInfo[] {
+  return Object.entries(kinds).map(([key, k]) => ({ key, ...k }));
+}
+
+export const stageKindList: KindInfo[] = infos(stageKinds);
+export const policyKindList: KindInfo[] = infos(policyKinds);
+
+/** The kind whose `kind` (snake_case) or typename is name. */
+export function kindOf(list: KindInfo[], name: string): KindInfo | undefined {
+  return list.find((k) => k.kind === name || k.typename === name);
+}

@@ -1,0 +1,64 @@
+// Human labels for the API's enums. Each map is a Record over the generated
+// enum type, so a value added to the schema fails the build until labelled.
+import type {
+  AuthenticationRequirement,
+  DeniedAction,
+  FlowDesignation,
+  FlowLayout,
+  InvalidResponseAction,
+  PolicyEngineMode,
+  UserType,
+} from "../gql/graphql";
+
+export const designations: Record<FlowDesignation, string> = {
+  AUTHENTICATION: "Authentication",
+  AUTHORIZATION: "Authorization",
+  INVALIDATION: "Invalidation (log out)",
+  ENROLLMENT: "Enrollment (sign up)",
+  UNENROLLMENT: "Unenrollment",
+  RECOVERY: "Recovery",
+  STAGE_CONFIGURATION: "Stage configuration",
+};
+
+export const authentications: Record<AuthenticationRequirement, string> = {
+  NONE: "Anyone",
+  REQUIRE_AUTHENTICATED: "Signed-in users",
+  REQUIRE_UNAUTHENTICATED: "Anonymous visitors only",
+  REQUIRE_SUPERUSER: "Administrators",
+  REQUIRE_REDIRECT: "Only when entered from another flow",
+  REQUIRE_OUTPOST: "Only outposts",
+};
+
+export const layouts: Record<FlowLayout, string> = {
+  STACKED: "Stacked",
+  CONTENT_LEFT: "Content left",
+  CONTENT_RIGHT: "Content right",
+  SIDEBAR_LEFT: "Sidebar left",
+  SIDEBAR_RIGHT: "Sidebar right",
+  SIDEBAR_LEFT_FRAME_BACKGROUND: "Sidebar left, framed background",
+  SIDEBAR_RIGHT_FRAME_BACKGROUND: "Sidebar right, framed background",
+};
+
+export const deniedActions: Record<DeniedAction, string> = {
+  MESSAGE_CONTINUE: "Continue to a relative next URL, else show the message",
+  MESSAGE: "Always show the denial message",
+  CONTINUE: "Never show a message: continue to next, else home",
+};
+
+export const engineModes: Record<PolicyEngineMode, string> = {
+  ALL: "All bindings must pass",
+  ANY: "At least one binding must pass",
+};
+
+export const invalidResponseActions: Record<InvalidResponseAction, string> = {
+  RETRY: "Show the challenge again with errors",
+  RESTART: "Restart the flow",
+  RESTART_WITH_CONTEXT: "Restart the flow, keeping its context",
+};
+
+export const userTypes: Record<UserType, string> = {
+  INTERNAL: "Internal",
+  EXTERNAL: "External",
+  SERVICE_ACCOUNT: "Service account",
+};
+
