@@ -2,7 +2,7 @@
 // move one up or down (the bindings' order fields are rewritten so the new
 // order persists), edit a binding's options, remove it.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { uniqueId } from "../flow/fields";
+import { Checkbox, uniqueId } from "../flow/fields";
 import type { AdminBindingFragment, InvalidResponseAction, PolicyEngineMode } from "../gql/graphql";
 import { request } from "../lib/graphql";
 import { kindOf, stageKindList } from "./config-kinds";
@@ -10,7 +10,7 @@ import { engineModes, invalidResponseActions } from "./labels";
 import { AdminCreateBinding, AdminDeleteBinding, AdminSwapBindingOrders, AdminUpdateBinding } from "./operations";
 import { loadOptions } from "./options";
 import { href } from "./router";
-import { Checkbox, confirmDelete, enumOptions, ErrorAlert, SelectInput, useAction, useLoad } from "./ui";
+import { confirmDelete, enumOptions, ErrorAlert, SelectInput, useAction, useLoad } from "./ui";
 
 /** The gap left between consecutive orders, so a stage can go between two. */
 const step = 10;

@@ -3,12 +3,12 @@
 // kind's input (checking numbers on the way), and places the server's
 // VALIDATION_FAILED errors next to the field they name.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { TextInput, uniqueId } from "../flow/fields";
+import { Checkbox, TextInput, uniqueId } from "../flow/fields";
 import { messageOf } from "../lib/graphql";
 import type { FieldSpec, KindInfo, RefFilter, RefTarget } from "./config-kinds";
 import { promptFieldSpecs } from "./config-kinds";
 import { loadOptions, type RefOption } from "./options";
-import { Checkbox, CheckboxGroup, enumOptions, errorField, SelectInput, TextArea } from "./ui";
+import { CheckboxGroup, enumOptions, errorField, SelectInput, TextArea } from "./ui";
 
 /** A prompt field row; id keys the row while rows move. */
 interface Row {

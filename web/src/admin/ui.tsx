@@ -196,48 +196,8 @@ export function enumOptions(labels: Record<string, string>): { value: string; la
   return Object.entries(labels).map(([value, label]) => ({ value, label }));
 }
 
-/** A labelled checkbox. */
-export function Checkbox({
-  id,
-  label,
-  checked,
-  onChecked,
-  help,
-  error,
-}: {
-  id: string;
-  label: string;
-  checked: boolean;
-  onChecked: (v: boolean) => void;
-  help?: string | undefined;
-  error?: string | undefined;
-}) {
-  const helpId = help ? `${id}-help` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  return (
-    <div class={`field field--checkbox${error ? " field--invalid" : ""}`}>
-      <input
-        id={id}
-        type="checkbox"
-        checked={checked}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={[errorId, helpId].filter(Boolean).join(" ") || undefined}
-        onChange={(e) => onChecked(e.currentTarget.checked)}
-      />
-      <label for={id}>{label}</label>
-      {help && (
-        <p class="field__help" id={helpId}>
-          {help}
-        </p>
-      )}
-      {error && (
-        <p class="field__error" id={errorId}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
+/** The labelled checkbox the flow pages use too. */
+export { Checkbox } from "../flow/fields";
 
 /** A fieldset of checkboxes choosing a subset of options (order kept). */
 export function CheckboxGroup({

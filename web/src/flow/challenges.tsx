@@ -5,7 +5,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ChallengeResponseInput, ExecutionFieldsFragment, PromptFieldType } from "../gql/graphql";
-import { Field, PasswordInput, sortErrors, TextInput, uniqueId, type Errors } from "./fields";
+import { Checkbox, Field, PasswordInput, sortErrors, TextInput, uniqueId, type Errors } from "./fields";
 
 type Execution = ExecutionFieldsFragment;
 type Challenge = Execution["challenge"];
@@ -387,21 +387,16 @@ function PromptInput({ field: f, id, value, onValue, error, inputRef }: PromptIn
       );
     case "CHECKBOX":
       return (
-        <div class={`field field--checkbox${error ? " field--invalid" : ""}`}>
-          <input
-            id={id}
-            ref={inputRef}
-            type="checkbox"
-            name={f.fieldKey}
-            checked={value === true}
-            aria-invalid={error ? "true" : undefined}
-            aria-describedby={[error && `${id}-error`, help && `${id}-help`].filter(Boolean).join(" ") || undefined}
-            onChange={(e) => onValue(e.currentTarget.checked)}
-          />
-          <label for={id}>{f.label}</label>
-          {help && <p class="field__help" id={`${id}-help`}>{help}</p>}
-          {error && <p class="field__error" id={`${id}-error`}>{error}</p>}
-        </div>
+        <Checkbox
+          id={id}
+          name={f.fieldKey}
+          label={f.label}
+          checked={value === true}
+          onChecked={onValue}
+          help={help}
+          error={error}
+          inputRef={inputRef}
+        />
       );
     case "TEXT_AREA":
       return (

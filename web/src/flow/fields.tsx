@@ -128,6 +128,55 @@ export function PasswordInput({ allowShow, autoComplete, id, label, value, onVal
   );
 }
 
+/** A labelled checkbox with its help text and error. */
+export function Checkbox({
+  id,
+  label,
+  checked,
+  onChecked,
+  help,
+  error,
+  name,
+  inputRef,
+}: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChecked: (v: boolean) => void;
+  help?: string | undefined;
+  error?: string | undefined;
+  name?: string | undefined;
+  inputRef?: ((el: HTMLInputElement | null) => void) | undefined;
+}) {
+  const helpId = help ? `${id}-help` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  return (
+    <div class={`field field--checkbox${error ? " field--invalid" : ""}`}>
+      <input
+        id={id}
+        ref={inputRef}
+        name={name}
+        type="checkbox"
+        checked={checked}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={[errorId, helpId].filter(Boolean).join(" ") || undefined}
+        onChange={(e) => onChecked(e.currentTarget.checked)}
+      />
+      <label for={id}>{label}</label>
+      {help && (
+        <p class="field__help" id={helpId}>
+          {help}
+        </p>
+      )}
+      {error && (
+        <p class="field__error" id={errorId}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 /** The errors of a response: per field, and those about the whole response. */
 export interface Errors {
   byField: Map<string, string>;
