@@ -36,7 +36,8 @@ func TestBrowserAdminConsole(t *testing.T) {
 	require.NoError(t, u.GetByTestId("stage-form").GetByLabel("Name", playwright.LocatorGetByLabelOptions{Exact: new(true)}).Fill("e2e-extra"))
 	u.Screenshot("stage-new")
 	u.click(u.button("Create stage"))
-	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToBeVisible())
+	u.at(`/if/admin/#/stages/\d+$`)
+	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToHaveText("The stage e2e-extra was created."))
 
 	// Bind it to the authentication flow (it goes last), then move it up
 	// above the login stage.
