@@ -46,8 +46,9 @@ type Site struct {
 // a brand's public side is shown to anonymous visitors.
 func ForHost(ctx context.Context, client *ent.Client, host string) (Site, error) {
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	host = strings.ToLower(host)
 	q := client.Brand.Query().
-		Where(entbrand.Or(entbrand.Domain(strings.ToLower(host)), entbrand.IsDefault(true))).
+		Where(entbrand.Or(entbrand.Domain(host), entbrand.IsDefault(true))).
 		WithFlowAuthentication().WithFlowInvalidation().WithFlowRecovery().WithFlowUserSettings()
 	brands, err := q.All(ctx)
 	if err != nil {
@@ -55,7 +56,7 @@ func ForHost(ctx context.Context, client *ent.Client, host string) (Site, error)
 	}
 	var b *ent.Brand
 	for _, c := range brands {
-		if c.Domain == strings.ToLower(host) {
+		if c.Domain == host {
 			b = c
 			break
 		}

@@ -4,7 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { TextInput } from "../flow/fields";
 import type { AdminFlowInspectorSubscription } from "../gql/graphql";
-import { subscribe, type RequestError } from "../lib/graphql";
+import { codes, subscribe, type RequestError } from "../lib/graphql";
 import { AdminFlowInspector } from "./operations";
 import { href, navigate } from "./router";
 import { ErrorAlert, PageHeader, Table, when } from "./ui";
@@ -92,7 +92,7 @@ function Live({ executionId }: { executionId: string }) {
         {status}
         {updates > 1 && <span class="admin-muted"> · {updates} updates</span>}
       </p>
-      {error?.code === "NOT_FOUND" ? (
+      {error?.code === codes.notFound ? (
         <p class="alert alert--error" role="alert" data-testid="error">
           There is no running execution with this ID: it may have ended or expired.
         </p>

@@ -4,7 +4,7 @@
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { Field } from "../flow/fields";
-import { messageOf, RequestError } from "../lib/graphql";
+import { codes, messageOf, RequestError } from "../lib/graphql";
 import { hasNavigated, href } from "./router";
 
 /** The state of data loaded from the API. */
@@ -43,7 +43,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
 
 /** For a node lookup: NOT_FOUND (a malformed or unknown ID) becomes null. */
 export function notFoundAsNull(err: unknown): null {
-  if (err instanceof RequestError && err.code === "NOT_FOUND") return null;
+  if (err instanceof RequestError && err.code === codes.notFound) return null;
   throw err;
 }
 
@@ -62,7 +62,7 @@ interface Referrer {
 }
 
 function referrersOf(err: unknown): Referrer[] {
-  if (!(err instanceof RequestError) || err.code !== "REFERENCED") return [];
+  if (!(err instanceof RequestError) || err.code !== codes.referenced) return [];
   const refs = err.errors[0]?.extensions?.["referrers"];
   return Array.isArray(refs) ? (refs as Referrer[]) : [];
 }
@@ -82,7 +82,7 @@ export function ErrorAlert({ error, title }: { error: unknown; title?: string })
   if (!error) return null;
   const refs = referrersOf(error);
   const code = error instanceof RequestError ? error.code : "";
-  const message = code === "FORBIDDEN" || code === "UNAUTHENTICATED" ? forbidden : messageOf(error);
+  const message = code === codes.forbidden || code === codes.unauthenticated ? forbidden : messageOf(error);
   return (
     <div class="alert alert--error" role="alert" data-testid="error">
       {title && (

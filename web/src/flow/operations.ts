@@ -92,12 +92,6 @@ export const RestartFlow = graphql(`
   }
 `);
 
-export const CancelFlow = graphql(`
-  mutation CancelFlow($executionId: ID!) {
-    cancelFlow(executionId: $executionId)
-  }
-`);
-
 export const FlowExecutionQuery = graphql(`
   query FlowExecution($id: ID!) {
     flowExecution(id: $id) {

@@ -55,7 +55,6 @@ type Documents = {
     "\n  mutation StartFlow($slug: String!, $query: String) {\n    startFlow(slug: $slug, query: $query) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.StartFlowDocument,
     "\n  mutation SubmitChallenge($executionId: ID!, $response: ChallengeResponseInput!, $step: Int) {\n    submitChallenge(executionId: $executionId, response: $response, step: $step) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.SubmitChallengeDocument,
     "\n  mutation RestartFlow($executionId: ID!) {\n    restartFlow(executionId: $executionId) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.RestartFlowDocument,
-    "\n  mutation CancelFlow($executionId: ID!) {\n    cancelFlow(executionId: $executionId)\n  }\n": typeof types.CancelFlowDocument,
     "\n  query FlowExecution($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.FlowExecutionDocument,
     "\n  subscription FlowExecutionChanges($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.FlowExecutionChangesDocument,
     "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      passwordChangeFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n": typeof types.SiteDocument,
@@ -104,7 +103,6 @@ const documents: Documents = {
     "\n  mutation StartFlow($slug: String!, $query: String) {\n    startFlow(slug: $slug, query: $query) {\n      ...ExecutionFields\n    }\n  }\n": types.StartFlowDocument,
     "\n  mutation SubmitChallenge($executionId: ID!, $response: ChallengeResponseInput!, $step: Int) {\n    submitChallenge(executionId: $executionId, response: $response, step: $step) {\n      ...ExecutionFields\n    }\n  }\n": types.SubmitChallengeDocument,
     "\n  mutation RestartFlow($executionId: ID!) {\n    restartFlow(executionId: $executionId) {\n      ...ExecutionFields\n    }\n  }\n": types.RestartFlowDocument,
-    "\n  mutation CancelFlow($executionId: ID!) {\n    cancelFlow(executionId: $executionId)\n  }\n": types.CancelFlowDocument,
     "\n  query FlowExecution($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": types.FlowExecutionDocument,
     "\n  subscription FlowExecutionChanges($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": types.FlowExecutionChangesDocument,
     "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      passwordChangeFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n": types.SiteDocument,
@@ -273,10 +271,6 @@ export function graphql(source: "\n  mutation SubmitChallenge($executionId: ID!,
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RestartFlow($executionId: ID!) {\n    restartFlow(executionId: $executionId) {\n      ...ExecutionFields\n    }\n  }\n"): typeof import('./graphql').RestartFlowDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation CancelFlow($executionId: ID!) {\n    cancelFlow(executionId: $executionId)\n  }\n"): typeof import('./graphql').CancelFlowDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1658,13 +1658,6 @@ export type RestartFlowMutation = { restartFlow: { id: string, completed: boolea
       | { __typename: 'UserLoginChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
      } };
 
-export type CancelFlowMutationVariables = Exact<{
-  executionId: string;
-}>;
-
-
-export type CancelFlowMutation = { cancelFlow: boolean };
-
 export type FlowExecutionQueryVariables = Exact<{
   id: string;
 }>;
@@ -2751,11 +2744,6 @@ export const RestartFlowDocument = new TypedDocumentString(`
     }
   }
 }`) as unknown as TypedDocumentString<RestartFlowMutation, RestartFlowMutationVariables>;
-export const CancelFlowDocument = new TypedDocumentString(`
-    mutation CancelFlow($executionId: ID!) {
-  cancelFlow(executionId: $executionId)
-}
-    `) as unknown as TypedDocumentString<CancelFlowMutation, CancelFlowMutationVariables>;
 export const FlowExecutionDocument = new TypedDocumentString(`
     query FlowExecution($id: ID!) {
   flowExecution(id: $id) {

@@ -36,9 +36,7 @@ export const codes = {
   notFound: "NOT_FOUND",
   wrongStage: "WRONG_STAGE",
   staleExecution: "STALE_EXECUTION",
-  rateLimited: "RATE_LIMITED",
-  validationFailed: "VALIDATION_FAILED",
-  badUserInput: "BAD_USER_INPUT",
+  referenced: "REFERENCED",
 } as const;
 
 function fromErrors(errors: ServerError[]): RequestError {
