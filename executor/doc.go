@@ -15,6 +15,35 @@
 // concurrent answers to one challenge exactly one is applied, the other
 // gets ErrStale.
 //
+// # Steps are claimed before they act
+//
+// A step has side effects outside the execution document: a password
+// check counts and resets attempts, user_write creates a user, user_login
+// makes a session, records a LOGIN event and writes last_login. A
+// compare-and-set at the end alone would let the loser of a race perform
+// them too (two sessions, two events, or no login at all when twenty
+// requests rotate one session in turn). So Submit and Restart first claim
+// the step: they write the document unchanged but for a Claim (a lease of
+// StepLease), with a compare-and-set on the version they read. Only the
+// request that wins the claim runs any stage; every other one — a loser of
+// the claim, or one that finds a live claim — gets ErrStale having run
+// nothing. The winner runs its stages under a context that ends with the
+// lease, then commits the new document with a compare-and-set on the
+// claimed version, which clears the claim; if a stage fails, it writes the
+// document back as it was, and the client may answer again.
+//
+//	load (version v) ── claim: CAS v→v+1, Claim{until} ──lost──▶ ErrStale, nothing ran
+//	                          │ won
+//	                          ▼
+//	          run stage + advance (side effects, ctx ends at until)
+//	                │ ok                         │ error
+//	                ▼                            ▼
+//	   commit: CAS v+1→v+2, no Claim     release: CAS v+1→v+2, the old document
+//
+// A server that dies mid-step leaves a claim that blocks the execution
+// for at most StepLease; reads (Get, Follow) are never blocked. Attempts
+// are still counted per attempt: a request that runs no stage made none.
+//
 //	              Start
 //	                │  authentication requirement, flow policies
 //	                ├──────────── not met ─────────────▶ denied (denied_action:

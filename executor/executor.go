@@ -318,8 +318,10 @@ func (x *Executor) notApplicable(st *state, messages []string) {
 // ErrExecutionNotFound for an execution that is unknown, expired or not
 // the session's; ErrWrongStage, changing nothing, for a response that does
 // not answer the challenge shown (another kind, a Step no longer current,
-// an ended flow); and ErrStale when another request changed the execution
-// first. Of overlapping answers to one challenge exactly one is applied;
+// an ended flow); and ErrStale, having run no stage, when another request
+// changed the execution first or is applying a step now (see the package
+// documentation: steps are claimed before they act). Of overlapping
+// answers to one challenge exactly one is applied, with its side effects;
 // with Step, so is of repeated ones.
 func (x *Executor) Submit(ctx context.Context, p SubmitParams) (*View, error) {
 	sys := viewer.SystemContext(ctx)
@@ -340,19 +342,19 @@ func (x *Executor) Submit(ctx context.Context, p SubmitParams) (*View, error) {
 	if !ok {
 		return nil, ErrWrongStage
 	}
-	req := st.request(entry)
-	res, err := interactive.Submit(sys, req, p.Response)
-	st.absorb(req)
+	err = x.runClaimed(sys, st, version, func(ctx context.Context) error {
+		req := st.request(entry)
+		res, err := interactive.Submit(ctx, req, p.Response)
+		st.absorb(req)
+		if err != nil {
+			return fmt.Errorf("stage %s: %w", entry.Kind, err)
+		}
+		if err := x.apply(ctx, st, entry, res); err != nil {
+			return err
+		}
+		return x.advance(ctx, st)
+	})
 	if err != nil {
-		return nil, fmt.Errorf("stage %s: %w", entry.Kind, err)
-	}
-	if err := x.apply(sys, st, entry, res); err != nil {
-		return nil, err
-	}
-	if err := x.advance(sys, st); err != nil {
-		return nil, err
-	}
-	if err := x.save(sys, st, version); err != nil {
 		return nil, err
 	}
 	return x.view(sys, st), nil
@@ -369,17 +371,18 @@ func (x *Executor) Get(ctx context.Context, id string, sid session.ID, c Client)
 }
 
 // Restart plans the execution's flow again from the start, with a fresh
-// context, keeping its ID.
+// context, keeping its ID. Like Submit it claims the execution first, and
+// answers ErrStale while another request holds it.
 func (x *Executor) Restart(ctx context.Context, id string, sid session.ID, c Client) (*View, error) {
 	sys := viewer.SystemContext(ctx)
 	st, version, err := x.load(sys, id, sid, c)
 	if err != nil {
 		return nil, err
 	}
-	if err := x.restart(sys, st, false); err != nil {
-		return nil, err
-	}
-	if err := x.save(sys, st, version); err != nil {
+	err = x.runClaimed(sys, st, version, func(ctx context.Context) error {
+		return x.restart(ctx, st, false)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return x.view(sys, st), nil

@@ -106,6 +106,7 @@ type testBundle struct {
 	clock    *stagetest.Clock
 	store    flowstate.Store
 	broker   *pubsub.Local
+	kinds    *executor.StageKinds
 	executor *executor.Executor
 	seq      atomic.Int64
 }
@@ -127,7 +128,7 @@ func setup(t *testing.T, be backend, opts ...options) *testBundle {
 	} else {
 		store = sqlstore.New(env.Client, &sqlstore.Options{NowFunc: env.Clock.Now})
 	}
-	b := &testBundle{env: env, ctx: env.Ctx, client: env.Client, clock: env.Clock, store: store}
+	b := &testBundle{env: env, ctx: env.Ctx, client: env.Client, clock: env.Clock, store: store, kinds: stages.All()}
 	invalidation := env.Counters
 	if o.invalidationCounters != nil {
 		invalidation = o.invalidationCounters(invalidation)
@@ -143,9 +144,18 @@ func setup(t *testing.T, be backend, opts ...options) *testBundle {
 		broker = b.broker
 	}
 	b.executor = executor.New(env.Deps, executor.Options{
-		Kinds: stages.All(), Store: store, Broker: broker, ExecutionTTL: o.ttl,
+		Kinds: b.kinds, Store: store, Broker: broker, ExecutionTTL: o.ttl,
 	})
 	return b
+}
+
+// withCounters returns another executor on b's stores whose stages count
+// with counters instead.
+func (b *testBundle) withCounters(t *testing.T, counters counter.Store) *executor.Executor {
+	t.Helper()
+	deps := b.env.Deps
+	deps.Counters = counters
+	return executor.New(deps, executor.Options{Kinds: b.kinds, Store: b.store})
 }
 
 // name returns a name unique within the test, starting with prefix.

@@ -35,7 +35,7 @@ func TestRestart(t *testing.T) {
 			c := requireIdentification(t, r)
 			require.Empty(t, c.PendingUser)
 			rec := b.record(t, v.ID)
-			require.Equal(t, before.Version+1, rec.Version)
+			require.Equal(t, before.Version+2, rec.Version, "claimed, then committed")
 			e := b.execution(t, v.ID)
 			_, pending := e.Context.PendingUserID()
 			require.False(t, pending)

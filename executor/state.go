@@ -66,7 +66,9 @@ type Execution struct {
 	// Outcome is set when the flow has ended.
 	Outcome *Outcome `json:"outcome,omitempty"`
 	// History records the stages passed, newest last (for the inspector).
-	History   []Step    `json:"history,omitempty"`
+	History []Step `json:"history,omitempty"`
+	// Claim is set while a request applies a step (see Claim).
+	Claim     *Claim    `json:"claim,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }

@@ -3,7 +3,8 @@
 // (stages never import each other; both use this).
 //
 // Every attempt is counted, before it is checked, in a counter per
-// identifier and one per client address, in a fixed window; a success
+// account (per typed identifier when it names no one) and one per client
+// address, in a fixed window; a success
 // gives its count back. Past either limit the attempt is refused as
 // Throttled — whatever the password, and without spending a hash on it.
 // An unknown identifier or an inactive user costs exactly what a real
@@ -19,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,8 +47,9 @@ const (
 
 // Limits bound failed attempts.
 type Limits struct {
-	// PerIdentifier failures per identifier within Window.
-	PerIdentifier int64
+	// PerAccount failures per account (or per identifier that names no
+	// account) within Window.
+	PerAccount int64
 	// PerIP failures per client address within Window.
 	PerIP int64
 	// Window is the fixed window, from the first failure.
@@ -54,7 +57,7 @@ type Limits struct {
 }
 
 // DefaultLimits allow 10 failures per identifier and 50 per address in 15 minutes.
-var DefaultLimits = Limits{PerIdentifier: 10, PerIP: 50, Window: 15 * time.Minute}
+var DefaultLimits = Limits{PerAccount: 10, PerIP: 50, Window: 15 * time.Minute}
 
 // Verdict is the outcome of a check.
 type Verdict int
@@ -113,7 +116,7 @@ func (c *Checker) Check(ctx context.Context, a Attempt) (v Verdict, method strin
 	if err != nil {
 		return Rejected, "", fmt.Errorf("count attempt: %w", err)
 	}
-	if idCount > limits.PerIdentifier || ipCount > limits.PerIP {
+	if idCount > limits.PerAccount || ipCount > limits.PerIP {
 		return Throttled, "", c.failed(ctx, a)
 	}
 	method, err = c.verify(ctx, a)
@@ -214,14 +217,16 @@ func (c *Checker) failed(ctx context.Context, a Attempt) error {
 	return reputation.Record(ctx, c.Counters, a.IP, a.Identifier, reputation.Failure)
 }
 
-// identifierKey counts attempts per identifier, case-insensitively, so
-// "Alice" and "alice" share one budget.
+// identifierKey is the counter of a's failures: per resolved account when
+// the identifier matched a user, so that every spelling of one account
+// (its username, its email address, in any case) shares one budget; per
+// typed identifier, case-insensitively, when it matched no one, so that
+// unknown identifiers are limited exactly as known ones are.
 func identifierKey(a Attempt) string {
-	id := a.Identifier
-	if id == "" && a.User != nil {
-		id = a.User.Username
+	if a.User != nil {
+		return "attempts:user:" + strconv.Itoa(a.User.ID)
 	}
-	return "attempts:identifier:" + strings.ToLower(strings.TrimSpace(id))
+	return "attempts:identifier:" + strings.ToLower(strings.TrimSpace(a.Identifier))
 }
 
 // Settings are a password stage's settings, as the identification stage's

@@ -25,7 +25,7 @@ func newChecker(t *testing.T) (*passcheck.Checker, *ent.Client) {
 		Client:   db.Ent,
 		Hasher:   credential.NewHasher(fastParams, 0),
 		Counters: countersql.New(db.Ent, nil),
-		Limits:   passcheck.Limits{PerIdentifier: 3, PerIP: 100, Window: passcheck.DefaultLimits.Window},
+		Limits:   passcheck.Limits{PerAccount: 3, PerIP: 100, Window: passcheck.DefaultLimits.Window},
 	}, db.Ent
 }
 
@@ -99,4 +99,31 @@ func TestThrottledAttemptsAreRefusedAlikeWithoutHashing(t *testing.T) {
 	verdict, work := check(t, c, nil, "ghost", "wrong")
 	require.Equal(t, passcheck.Throttled, verdict, "unknown identifiers are throttled alike")
 	require.Zero(t, work)
+}
+
+// Every spelling of one account draws on one budget: failures typed as the
+// username lock the email address too, and the other way round.
+func TestEverySpellingOfAnAccountSharesOneBudget(t *testing.T) {
+	t.Parallel()
+	c, client := newChecker(t)
+	carol := newUser(t, c, client, "carol", "right horse battery", true)
+	carol = client.User.UpdateOne(carol).SetEmail("carol@example.com").SaveX(viewer.SystemContext(t.Context()))
+
+	for _, typed := range []string{"carol", "CAROL", "carol@example.com"} { // the limit: three
+		verdict, _ := check(t, c, carol, typed, "wrong")
+		require.Equal(t, passcheck.Rejected, verdict)
+	}
+	for _, typed := range []string{"Carol@Example.com", "carol"} {
+		verdict, work := check(t, c, carol, typed, "right horse battery")
+		require.Equal(t, passcheck.Throttled, verdict, "%q is the same account: locked", typed)
+		require.Zero(t, work)
+	}
+
+	// Unknown identifiers keep a budget per typed identifier, as before.
+	dave := newUser(t, c, client, "dave", "right horse battery", true)
+	for range 3 {
+		check(t, c, nil, "nobody@example.com", "wrong")
+	}
+	verdict, _ := check(t, c, dave, "dave", "right horse battery")
+	require.Equal(t, passcheck.Accepted, verdict, "another account is not affected")
 }

@@ -584,7 +584,7 @@ func TestThrottling(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
 
-			t.Run("PerIdentifier", func(t *testing.T) {
+			t.Run("PerAccount", func(t *testing.T) {
 				t.Parallel()
 				b := setup(t, d)
 				alice := b.env.User(t, "alice", "alice@example.com", "correct horse")
@@ -607,8 +607,11 @@ func TestThrottling(t *testing.T) {
 					require.Equal(t, executor.Retry(errThrottled), b.attempt(t, s, ip, "nobody", "correct horse"),
 						"unknown identifiers are throttled alike")
 				}
-				require.Equal(t, executor.Retry(errInvalid), b.attempt(t, s, stagetest.ClientIP, "alice@example.com", "wrong"),
-					"another identifier has its own budget")
+				require.Equal(t, executor.Retry(errThrottled), b.attempt(t, s, stagetest.ClientIP, "alice@example.com", "correct horse"),
+					"her email address names the same account: one budget for every spelling")
+				b.env.User(t, "bob", "bob@example.com", "battery staple")
+				require.Equal(t, executor.Retry(errInvalid), b.attempt(t, s, stagetest.ClientIP, "bob@example.com", "wrong"),
+					"another account has its own budget")
 				events := b.env.Auditor.Events()
 				require.Equal(t, stagetest.Event{
 					Action: enum.EventActionLoginFailed, Data: map[string]any{"username": "alice", "reason": "throttled", "flow": "test-flow"},

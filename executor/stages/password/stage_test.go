@@ -333,7 +333,7 @@ func TestThrottling(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
 
-			t.Run("PerIdentifier", func(t *testing.T) {
+			t.Run("PerAccount", func(t *testing.T) {
 				t.Parallel()
 				b := setup(t, d)
 				alice := b.env.User(t, "alice", "alice@example.com", "correct horse")
@@ -351,8 +351,11 @@ func TestThrottling(t *testing.T) {
 					require.False(t, ok)
 					require.Equal(t, executor.Retry(errThrottled), b.attempt(t, s, alice, ip, "wrong"))
 				}
-				require.Equal(t, executor.Next(), b.submit(t, s, b.request(t, alice, "alice@example.com", stagetest.ClientIP), "correct horse"),
-					"another identifier has its own budget")
+				require.Equal(t, executor.Retry(errThrottled), b.submit(t, s, b.request(t, alice, "alice@example.com", stagetest.ClientIP), "correct horse"),
+					"her email address names the same account: one budget for every spelling")
+				bob := b.env.User(t, "bob", "bob@example.com", "battery staple")
+				require.Equal(t, executor.Next(), b.submit(t, s, b.request(t, bob, "bob", stagetest.ClientIP), "battery staple"),
+					"another account has its own budget")
 				throttled := b.env.Auditor.Events()[perIdentifier]
 				require.Equal(t, stagetest.Event{
 					Action: enum.EventActionLoginFailed, Data: map[string]any{"username": "alice", "reason": "throttled", "flow": "test-flow"},
