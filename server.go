@@ -338,7 +338,10 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 	flows := executor.New(executor.Deps{
 		Client: a.db.Ent, Sessions: a.sessions, Policies: policies, Hasher: hasher,
 		Counters: a.counters, Auditor: a.recorder, Logger: logger,
-	}, executor.Options{Kinds: a.kinds.Stages, Store: a.executions, Broker: a.broker})
+	}, executor.Options{
+		Kinds: a.kinds.Stages, Store: a.executions, Broker: a.broker,
+		StartLimits: executor.StartLimits{PerIP: unlimitedIfZero(cfg.FlowStartsPerIP), PerSession: unlimitedIfZero(cfg.FlowStartsPerSession)},
+	})
 	guard, err := authn.CrossOriginGuard(append([]string{public}, cfg.AllowedOrigins...))
 	if err != nil {
 		return nil, err
@@ -430,4 +433,13 @@ func printBanner(w io.Writer, public string, boot bootstrap.Result) {
 		fmt.Fprintln(w, `  In the playground, set the header {"Authorization": "Bearer <token>"}`)
 	}
 	fmt.Fprintln(w) // a blank line ends the banner
+}
+
+// unlimitedIfZero maps a configured limit, where 0 means none, to the
+// executor's, where a negative limit means none.
+func unlimitedIfZero(n int64) int64 {
+	if n == 0 {
+		return -1
+	}
+	return n
 }

@@ -68,6 +68,11 @@ type Config struct {
 	EventRetention time.Duration `env:"GATEHOUSE_EVENT_RETENTION" envDefault:"8760h"`
 	// MaxBodyBytes bounds a request body.
 	MaxBodyBytes int64 `env:"GATEHOUSE_MAX_BODY_BYTES" envDefault:"1048576"`
+	// FlowStartsPerIP and FlowStartsPerSession bound how many flows one
+	// client address and one session may start in 5 minutes; 0 disables
+	// the limit.
+	FlowStartsPerIP      int64 `env:"GATEHOUSE_FLOW_STARTS_PER_IP" envDefault:"300"`
+	FlowStartsPerSession int64 `env:"GATEHOUSE_FLOW_STARTS_PER_SESSION" envDefault:"30"`
 }
 
 // MinSecretKeyLength and MinBootstrapTokenLength bound the secrets an
@@ -161,6 +166,7 @@ func environ(getenv func(string) string) map[string]string {
 		"GATEHOUSE_BOOTSTRAP_EMAIL", "GATEHOUSE_BOOTSTRAP_TOKEN", "GATEHOUSE_DEV", "GATEHOUSE_LOG_LEVEL",
 		"GATEHOUSE_LOG_FORMAT", "GATEHOUSE_WORKER", "GATEHOUSE_TRUSTED_PROXIES", "GATEHOUSE_ALLOWED_ORIGINS",
 		"GATEHOUSE_SHUTDOWN_TIMEOUT", "GATEHOUSE_MAX_BODY_BYTES", "GATEHOUSE_EVENT_RETENTION",
+		"GATEHOUSE_FLOW_STARTS_PER_IP", "GATEHOUSE_FLOW_STARTS_PER_SESSION",
 	} {
 		if v := getenv(k); v != "" {
 			out[k] = v
@@ -186,6 +192,9 @@ func (c *Config) validateServices() error {
 	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("GATEHOUSE_MAX_BODY_BYTES must be at least 1024"))
+	}
+	if c.FlowStartsPerIP < 0 || c.FlowStartsPerSession < 0 {
+		errs = append(errs, errors.New("GATEHOUSE_FLOW_STARTS_PER_IP and GATEHOUSE_FLOW_STARTS_PER_SESSION must be 0 (no limit) or more"))
 	}
 	return errors.Join(errs...)
 }

@@ -39,6 +39,9 @@ func TestLoadDefaults(t *testing.T) {
 		ShutdownTimeout: 30 * time.Second,
 		MaxBodyBytes:    1 << 20,
 		EventRetention:  365 * 24 * time.Hour,
+
+		FlowStartsPerIP:      300,
+		FlowStartsPerSession: 30,
 	}, cfg, "every other setting is empty: embedded database, in-process state, generated key")
 }
 
@@ -65,6 +68,9 @@ func TestLoadReadsEveryVariable(t *testing.T) {
 		"GATEHOUSE_SHUTDOWN_TIMEOUT":   "5s",
 		"GATEHOUSE_MAX_BODY_BYTES":     "2048",
 		"GATEHOUSE_EVENT_RETENTION":    "720h",
+
+		"GATEHOUSE_FLOW_STARTS_PER_IP":      "1000",
+		"GATEHOUSE_FLOW_STARTS_PER_SESSION": "0",
 	}.getenv)
 	require.NoError(t, err)
 	require.Equal(t, &config.Config{
@@ -87,6 +93,9 @@ func TestLoadReadsEveryVariable(t *testing.T) {
 		ShutdownTimeout:   5 * time.Second,
 		MaxBodyBytes:      2048,
 		EventRetention:    30 * 24 * time.Hour,
+
+		FlowStartsPerIP:      1000,
+		FlowStartsPerSession: 0,
 	}, cfg)
 }
 
@@ -171,6 +180,7 @@ func TestLoadRejectsInvalidValues(t *testing.T) {
 		{name: "log level in capitals", vars: env{"GATEHOUSE_LOG_LEVEL": "INFO"}, variable: "GATEHOUSE_LOG_LEVEL"},
 		{name: "unknown log format", vars: env{"GATEHOUSE_LOG_FORMAT": "xml"}, variable: "GATEHOUSE_LOG_FORMAT"},
 		{name: "tiny body limit", vars: env{"GATEHOUSE_MAX_BODY_BYTES": "1023"}, variable: "GATEHOUSE_MAX_BODY_BYTES"},
+		{name: "negative flow start limit", vars: env{"GATEHOUSE_FLOW_STARTS_PER_IP": "-1"}, variable: "GATEHOUSE_FLOW_STARTS_PER_IP"},
 		{name: "short event retention", vars: env{"GATEHOUSE_EVENT_RETENTION": "30m"}, variable: "GATEHOUSE_EVENT_RETENTION"},
 		{name: "negative body limit", vars: env{"GATEHOUSE_MAX_BODY_BYTES": "-1"}, variable: "GATEHOUSE_MAX_BODY_BYTES"},
 	} {

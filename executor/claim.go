@@ -95,13 +95,18 @@ func (x *Executor) runClaimed(ctx context.Context, st *state, version int64, fn 
 		x.release(ctx, st, c)
 		return err
 	}
-	if err := x.save(ctx, st, c.version); err != nil {
-		if errors.Is(err, ErrStale) && x.deps.Logger != nil {
+	err = x.save(ctx, st, c.version)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrStale):
+		if x.deps.Logger != nil {
 			// Only a step that outlived its lease can lose here; its side
 			// effects happened without the transition. Worth an alert.
 			x.deps.Logger.ErrorContext(ctx, "flow execution step committed after its lease ended", "flow", st.flow.Slug)
 		}
-		return err
+	case !errors.Is(err, ErrExecutionNotFound):
+		x.release(ctx, st, c) // e.g. the new document is too large
 	}
-	return nil
+	return err
 }

@@ -52,6 +52,9 @@ type Options struct {
 	Broker pubsub.Broker
 	// ExecutionTTL is how long an execution lives after its last change.
 	ExecutionTTL time.Duration
+	// StartLimits bound how many executions clients may start
+	// (DefaultStartLimits where zero); they are counted in Deps.Counters.
+	StartLimits StartLimits
 }
 
 // Executor runs flows: it plans them, keeps their executions, renders
@@ -63,6 +66,7 @@ type Executor struct {
 	store   flowstate.Store
 	broker  pubsub.Broker
 	ttl     time.Duration
+	limits  StartLimits
 	planner *planner
 
 	mu     sync.Mutex
@@ -104,6 +108,7 @@ func New(deps Deps, opts Options) *Executor {
 		store:   opts.Store,
 		broker:  opts.Broker,
 		ttl:     ttl,
+		limits:  opts.StartLimits.withDefaults(),
 		planner: newPlanner(deps.Client, deps.Policies, deps.Counters, deps.Now),
 		stages:  map[int]cachedStage{},
 		flows:   map[string]cachedFlow{},
@@ -179,12 +184,23 @@ type state struct {
 	subjectGroups []int
 }
 
-// Start plans the flow slug and runs it up to its first challenge.
+// Start plans the flow slug and runs it up to its first challenge. It
+// refuses a query over MaxQueryBytes (*problem.FieldError), and a start
+// past the StartLimits of the client's address or session
+// (*problem.RateLimitedError), having stored nothing.
 func (x *Executor) Start(ctx context.Context, p StartParams) (*View, error) {
 	sys := viewer.SystemContext(ctx)
+	if err := checkQuery(p.Query); err != nil {
+		return nil, err
+	}
 	next, err := parseNext(p.Query)
 	if err != nil {
 		return nil, err
+	}
+	if p.Client.IP.IsValid() {
+		if err := x.countStart(sys, "flow_starts:ip:"+p.Client.IP.Unmap().WithZone("").String(), x.limits.PerIP); err != nil {
+			return nil, err
+		}
 	}
 	gen, err := x.planner.generation(sys)
 	if err != nil {
@@ -197,6 +213,11 @@ func (x *Executor) Start(ctx context.Context, p StartParams) (*View, error) {
 	st := &state{flow: f, info: flowInfo(f), client: p.Client, now: x.deps.Now(), generation: gen, next: next}
 	if err := x.openSession(sys, st, p.SessionID); err != nil {
 		return nil, err
+	}
+	if st.change == nil { // an existing session: a new one has started nothing yet
+		if err := x.countStart(sys, "flow_starts:session:"+st.session.Scope, x.limits.PerSession); err != nil {
+			return nil, err
+		}
 	}
 	st.exec = &Execution{
 		Format: DocumentFormat, FlowID: f.ID, FlowSlug: f.Slug, Scope: st.session.Scope,
@@ -822,6 +843,9 @@ func (x *Executor) encode(st *state) ([]byte, time.Time, error) {
 	doc, err := json.Marshal(st.exec)
 	if err != nil {
 		return nil, time.Time{}, fmt.Errorf("encode flow execution: %w", err)
+	}
+	if err := checkDocument(doc); err != nil {
+		return nil, time.Time{}, err
 	}
 	ttl := x.ttl
 	if st.exec.Completed() {

@@ -94,6 +94,8 @@ type options struct {
 	invalidationCounters func(counter.Store) counter.Store
 	// noBroker runs the executor without a pub/sub broker.
 	noBroker bool
+	// startLimits are the executor's StartLimits (zero: the defaults).
+	startLimits executor.StartLimits
 }
 
 // testBundle is one test's world: a fresh database, an execution store, a
@@ -144,7 +146,7 @@ func setup(t *testing.T, be backend, opts ...options) *testBundle {
 		broker = b.broker
 	}
 	b.executor = executor.New(env.Deps, executor.Options{
-		Kinds: b.kinds, Store: store, Broker: broker, ExecutionTTL: o.ttl,
+		Kinds: b.kinds, Store: store, Broker: broker, ExecutionTTL: o.ttl, StartLimits: o.startLimits,
 	})
 	return b
 }
