@@ -127,14 +127,17 @@ func version() string {
 // stores (Redis when configured, else the database), the pub/sub broker and
 // the metrics registry.
 type app struct {
-	cfg        *config.Config
-	logger     *slog.Logger
-	db         *database.DB
-	redis      *redis.Client
-	broker     pubsub.Broker
-	registry   *prometheus.Registry
-	recorder   *audit.Recorder
-	counters   counter.Store
+	cfg      *config.Config
+	logger   *slog.Logger
+	db       *database.DB
+	redis    *redis.Client
+	broker   pubsub.Broker
+	registry *prometheus.Registry
+	recorder *audit.Recorder
+	counters counter.Store
+	// lockouts keep account lockouts when counters are in Redis; nil when
+	// counters are durable themselves.
+	lockouts   counter.Store
 	sessions   *session.Manager
 	executions flowstate.Store
 	sweepers   []jobs.Sweeper
@@ -183,6 +186,10 @@ func open(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, e
 		}
 		a.broker = pubsub.NewRedis(a.redis, cfg.RedisPrefix, &pubsub.Options{Logger: logger})
 		a.counters = counterredis.New(a.redis, cfg.RedisPrefix, nil)
+		// Lockouts outlive a Redis that loses data: they stay in the database.
+		lockouts := countersql.New(db.Ent, nil)
+		a.lockouts = lockouts
+		a.sweepers = []jobs.Sweeper{{Name: "lockouts", DeleteExpired: lockouts.DeleteExpired}}
 		a.sessions = &session.Manager{Store: sessionredis.New(a.redis, cfg.RedisPrefix, nil)}
 		a.executions = flowstateredis.New(a.redis, cfg.RedisPrefix, nil)
 	} else {
@@ -337,7 +344,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 		&policy.EngineOptions{Recorder: a.recorder.For(a.db.Ent)})
 	flows := executor.New(executor.Deps{
 		Client: a.db.Ent, Sessions: a.sessions, Policies: policies, Hasher: hasher,
-		Counters: a.counters, Auditor: a.recorder, Logger: logger,
+		Counters: a.counters, Lockouts: a.lockouts, Auditor: a.recorder, Logger: logger,
 	}, executor.Options{
 		Kinds: a.kinds.Stages, Store: a.executions, Broker: a.broker,
 		StartLimits: executor.StartLimits{PerIP: unlimitedIfZero(cfg.FlowStartsPerIP), PerSession: unlimitedIfZero(cfg.FlowStartsPerSession)},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/token"
@@ -65,25 +66,44 @@ const LastUsedResolution = time.Minute
 // secret, with its user loaded, and records the use. Any reason for
 // refusal is ErrInvalidToken. It reads as the system: no viewer exists yet.
 func AuthenticateAPIToken(ctx context.Context, client *ent.Client, secret string, now time.Time) (*ent.Token, error) {
+	t, err := liveAPIToken(ctx, client, now, token.KeyHash(HashTokenSecret(secret)))
+	if err != nil {
+		return nil, err
+	}
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= LastUsedResolution {
+		// Best effort: a failed bookkeeping write must not fail the request.
+		_ = client.Token.UpdateOneID(t.ID).SetLastUsedAt(now).Exec(ctx)
+	}
+	return t, nil
+}
+
+// APITokenByID returns the API token id with its user if it still
+// authenticates at now: it exists, has not expired, and its user is
+// active. It returns ErrInvalidToken otherwise. Unlike
+// AuthenticateAPIToken it records no use: it re-checks a token that
+// authenticated a long-lived connection.
+func APITokenByID(ctx context.Context, client *ent.Client, id int, now time.Time) (*ent.Token, error) {
+	return liveAPIToken(ctx, client, now, token.ID(id))
+}
+
+// liveAPIToken returns the one API token matching which that authenticates
+// at now, with its user; ErrInvalidToken when there is none.
+func liveAPIToken(ctx context.Context, client *ent.Client, now time.Time, which predicate.Token) (*ent.Token, error) {
 	t, err := client.Token.Query().
 		Where(
-			token.KeyHash(HashTokenSecret(secret)),
+			which,
 			token.IntentEQ(enum.TokenIntentAPI),
 			token.Or(token.Expiring(false), token.ExpiresGT(now)),
 			token.HasUserWith(user.IsActive(true)),
 		).
 		WithUser().
-		Only(ctx)
+		Only(privacy.DecisionContext(ctx, privacy.Allow))
 	if ent.IsNotFound(err) {
 		return nil, ErrInvalidToken
 	}
 	if err != nil {
 		return nil, fmt.Errorf("look up token: %w", err)
-	}
-	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= LastUsedResolution {
-		// Best effort: a failed bookkeeping write must not fail the request.
-		_ = client.Token.UpdateOneID(t.ID).SetLastUsedAt(now).Exec(ctx)
 	}
 	return t, nil
 }

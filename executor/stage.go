@@ -277,6 +277,10 @@ type Deps struct {
 	Policies *policy.Engine
 	Hasher   *credential.Hasher
 	Counters counter.Store
+	// Lockouts keep account lockouts where a loss of Counters' backend
+	// cannot take them (the SQL database when Counters are in Redis); nil
+	// keeps them in Counters.
+	Lockouts counter.Store
 	Auditor  Auditor
 	NowFunc  func() time.Time
 	Logger   *slog.Logger

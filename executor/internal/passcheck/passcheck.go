@@ -7,6 +7,9 @@
 // address, in a fixed window; a success
 // gives its count back. Past either limit the attempt is refused as
 // Throttled — whatever the password, and without spending a hash on it.
+// The failure that uses up an account's budget also locks it for the
+// window in a durable store (Lockouts), so that losing the counters
+// (a Redis restored from an old snapshot) does not reopen it.
 // An unknown identifier or an inactive user costs exactly what a real
 // check costs (a dummy argon2id verification), so neither existence
 // nor state shows in the response or its timing. Failures also lower the
@@ -77,6 +80,13 @@ type Checker struct {
 	Client   *ent.Client
 	Hasher   *credential.Hasher
 	Counters counter.Store
+	// Lockouts keep the locks of accounts (and unknown identifiers) that
+	// used up their budget, for Window from the failure that used it up.
+	// They live where losing Counters' backend cannot take them: a Redis
+	// restored from an old snapshot forgets the counts, never the locks.
+	// Nil keeps them in Counters (the embedded mode, whose counters are
+	// durable already).
+	Lockouts counter.Store
 	Limits   Limits
 	// NowFunc is the clock app passwords' expiry is checked against; nil
 	// means time.Now.
@@ -116,7 +126,11 @@ func (c *Checker) Check(ctx context.Context, a Attempt) (v Verdict, method strin
 	if err != nil {
 		return Rejected, "", fmt.Errorf("count attempt: %w", err)
 	}
-	if idCount > limits.PerAccount || ipCount > limits.PerIP {
+	locked, err := c.lockouts().Get(ctx, lockKey(a))
+	if err != nil {
+		return Rejected, "", fmt.Errorf("read lockout: %w", err)
+	}
+	if idCount > limits.PerAccount || ipCount > limits.PerIP || locked > 0 {
 		return Throttled, "", c.failed(ctx, a)
 	}
 	method, err = c.verify(ctx, a)
@@ -124,6 +138,11 @@ func (c *Checker) Check(ctx context.Context, a Attempt) (v Verdict, method strin
 		return Rejected, "", err
 	}
 	if method == "" {
+		if idCount == limits.PerAccount { // the budget is used up: lock, durably
+			if _, err := c.lockouts().Add(ctx, lockKey(a), 1, limits.Window, counter.Fixed); err != nil {
+				return Rejected, "", fmt.Errorf("record lockout: %w", err)
+			}
+		}
 		return Rejected, "", c.failed(ctx, a)
 	}
 	if err := c.Counters.Delete(ctx, idKey); err != nil {
@@ -215,6 +234,19 @@ func (c *Checker) upgrade(ctx context.Context, a Attempt) {
 // failed lowers the reputation of the address and the identifier.
 func (c *Checker) failed(ctx context.Context, a Attempt) error {
 	return reputation.Record(ctx, c.Counters, a.IP, a.Identifier, reputation.Failure)
+}
+
+func (c *Checker) lockouts() counter.Store {
+	if c.Lockouts != nil {
+		return c.Lockouts
+	}
+	return c.Counters
+}
+
+// lockKey is the lock of the account (or unknown identifier) a counts
+// against.
+func lockKey(a Attempt) string {
+	return "lockout:" + strings.TrimPrefix(identifierKey(a), "attempts:")
 }
 
 // identifierKey is the counter of a's failures: per resolved account when

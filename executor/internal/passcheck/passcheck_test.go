@@ -4,14 +4,17 @@ import (
 	"context"
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gatehouse-id/gatehouse/counter"
 	countersql "github.com/gatehouse-id/gatehouse/counter/sqlstore"
 	"github.com/gatehouse-id/gatehouse/credential"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/executor/internal/passcheck"
+	"github.com/gatehouse-id/gatehouse/internal/fakeclock"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 )
 
@@ -126,4 +129,39 @@ func TestEverySpellingOfAnAccountSharesOneBudget(t *testing.T) {
 	}
 	verdict, _ := check(t, c, dave, "dave", "right horse battery")
 	require.Equal(t, passcheck.Accepted, verdict, "another account is not affected")
+}
+
+// A lock outlives the loss of the counters (a Redis restored from an old
+// snapshot): the account stays locked for the window from the failure
+// that used up its budget, and so does an unknown identifier.
+func TestLockoutsSurviveLosingTheCounters(t *testing.T) {
+	t.Parallel()
+	db := servicetest.Database(t, "sqlite3")
+	clock := fakeclock.New(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
+	newCounters := func() counter.Store { // a fresh, empty store: what a lost Redis leaves
+		return countersql.New(servicetest.Database(t, "sqlite3").Ent, &countersql.Options{NowFunc: clock.Now})
+	}
+	c := &passcheck.Checker{
+		Client: db.Ent, Hasher: credential.NewHasher(fastParams, 0), Counters: newCounters(),
+		Lockouts: countersql.New(db.Ent, &countersql.Options{NowFunc: clock.Now}),
+		Limits:   passcheck.Limits{PerAccount: 3, PerIP: 100, Window: 15 * time.Minute},
+	}
+	erin := newUser(t, c, db.Ent, "erin", "right horse battery", true)
+	for range 3 {
+		verdict, _ := check(t, c, erin, "erin", "wrong")
+		require.Equal(t, passcheck.Rejected, verdict)
+		verdict, _ = check(t, c, nil, "ghost", "wrong")
+		require.Equal(t, passcheck.Rejected, verdict)
+	}
+
+	c.Counters = newCounters() // every count is gone
+	verdict, work := check(t, c, erin, "erin", "right horse battery")
+	require.Equal(t, passcheck.Throttled, verdict, "the account stays locked")
+	require.Zero(t, work)
+	verdict, _ = check(t, c, nil, "ghost", "wrong")
+	require.Equal(t, passcheck.Throttled, verdict, "unknown identifiers alike")
+
+	clock.Advance(15 * time.Minute)
+	verdict, _ = check(t, c, erin, "erin", "right horse battery")
+	require.Equal(t, passcheck.Accepted, verdict, "the lock ends with its window")
 }

@@ -73,7 +73,7 @@ func New(cfg executor.StageConfig, deps executor.Deps) (executor.Stage, error) {
 	return &Stage{
 		cfg:     cfg.(*Config), //nolint:forcetypeassert // the registry decodes this kind's config
 		deps:    deps,
-		checker: &passcheck.Checker{Client: deps.Client, Hasher: deps.Hasher, Counters: deps.Counters, NowFunc: deps.Now},
+		checker: &passcheck.Checker{Client: deps.Client, Hasher: deps.Hasher, Counters: deps.Counters, Lockouts: deps.Lockouts, NowFunc: deps.Now},
 	}, nil
 }
 
