@@ -139,6 +139,7 @@ type app struct {
 	// counters are durable themselves.
 	lockouts   counter.Store
 	sessions   *session.Manager
+	announcer  *authn.Announcer
 	executions flowstate.Store
 	sweepers   []jobs.Sweeper
 	kinds      integrity.Kinds
@@ -186,11 +187,15 @@ func open(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, e
 		}
 		a.broker = pubsub.NewRedis(a.redis, cfg.RedisPrefix, &pubsub.Options{Logger: logger})
 		a.counters = counterredis.New(a.redis, cfg.RedisPrefix, nil)
-		// Lockouts outlive a Redis that loses data: they stay in the database.
-		lockouts := countersql.New(db.Ent, nil)
-		a.lockouts = lockouts
-		a.sweepers = []jobs.Sweeper{{Name: "lockouts", DeleteExpired: lockouts.DeleteExpired}}
-		a.sessions = &session.Manager{Store: sessionredis.New(a.redis, cfg.RedisPrefix, nil)}
+		// What must outlive a Redis that loses data (account lockouts,
+		// revoked sessions) stays in the database.
+		durable := countersql.New(db.Ent, nil)
+		a.lockouts = durable
+		a.sweepers = []jobs.Sweeper{{Name: "lockouts and revocations", DeleteExpired: durable.DeleteExpired}}
+		a.sessions = &session.Manager{
+			Store:       sessionredis.New(a.redis, cfg.RedisPrefix, nil),
+			Revocations: session.NewCounterRevocations(durable, nil),
+		}
 		a.executions = flowstateredis.New(a.redis, cfg.RedisPrefix, nil)
 	} else {
 		a.broker = pubsub.NewLocal(&pubsub.Options{Logger: logger})
@@ -208,6 +213,9 @@ func open(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, e
 	integrity.Install(db.Ent, a.kinds)
 	a.recorder = &audit.Recorder{Broker: a.broker, App: "gatehouse", Retention: cfg.EventRetention, Logger: logger}
 	a.recorder.Install(db.Ent)
+	a.announcer = &authn.Announcer{Broker: a.broker, Logger: logger}
+	a.announcer.Install(db.Ent)
+	a.sessions.EndedFunc = a.announcer.User
 	userhook.Install(db.Ent, a.sessions, logger)
 	executor.InvalidateOn(db.Ent, a.counters, logger)
 	logger.Info("database ready", "dialect", db.Dialect, "location", db.Location, "redis", cfg.RedisURL != "")
@@ -368,6 +376,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			Dev:              cfg.Dev,
 			WebsocketOrigins: cfg.AllowedOrigins,
 			WebsocketAuth:    auth.WebsocketAuth,
+			Watch:            (&authn.Watcher{Auth: auth, Broker: a.broker, Logger: logger}).Watch,
 			Registerer:       a.registry,
 			Logger:           logger,
 		}),

@@ -15,6 +15,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/gatehouse-id/gatehouse/authn"
 	"github.com/gatehouse-id/gatehouse/blueprints"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
@@ -115,6 +116,10 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		return CodeReferenced, refErr.Error(), map[string]any{extensionReferrers: refs}
 	case errors.As(err, &limited):
 		return CodeRateLimited, limited.Message, nil
+	case errors.Is(err, authn.ErrCredentialsEnded):
+		return CodeUnauthenticated, "the session or API token of this subscription ended", nil
+	case errors.Is(err, authn.ErrPermissionsChanged):
+		return CodeForbidden, "the permissions of this subscription's user changed", nil
 	case errors.Is(err, privacy.Deny), errors.Is(err, problem.ErrForbidden), errors.Is(err, problem.ErrUnauthenticated):
 		if viewer.FromContext(ctx).IsAnonymous() {
 			return CodeUnauthenticated, problem.ErrUnauthenticated.Error(), nil

@@ -35,6 +35,9 @@ type Options struct {
 	// sends in its connection_init payload, returning a context with the
 	// resulting viewer. Nil ignores the payload (only the cookie counts).
 	WebsocketAuth func(ctx context.Context, authorization string) (context.Context, error)
+	// Watch keeps subscriptions under the authority that opened them
+	// (authn.Watcher.Watch); nil lets them run until they end.
+	Watch WatchFunc
 	// Registerer receives the handler's metrics; nil registers none.
 	Registerer prometheus.Registerer
 	// Logger receives errors that are not shown to clients.
@@ -92,6 +95,9 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 	srv.SetRecoverFunc(recoverPanic(logger))
 
 	srv.Use(introspectionExtension{dev: opts.Dev})
+	if opts.Watch != nil {
+		srv.Use(authorityExtension{watch: opts.Watch, present: presentError(logger)})
+	}
 	srv.Use(limitExtension{limits: limits})
 	// Flow and session mutations run outside the per-operation transaction:
 	// they write sessions, executions and counters through their own stores

@@ -46,6 +46,16 @@ type Manager struct {
 	AnonymousLifetime time.Duration
 	// NowFunc returns the current time; nil means time.Now.
 	NowFunc func() time.Time
+	// Revocations, when set, record every logged-in session that ends
+	// (logout, revocation, the rotation at login) before it is deleted,
+	// and Resume refuses a session they name even if the Store still (or
+	// again) holds it. Set them when the Store may lose data (Redis);
+	// nil when the Store is durable itself (the SQL database).
+	Revocations Revocations
+	// EndedFunc, when set, is called after logged-in sessions of userID
+	// ended, so that what they authorised (open subscriptions) can be
+	// checked again. It must not block.
+	EndedFunc func(ctx context.Context, userID int)
 }
 
 // Client describes the client a session is made for, for the user's list
@@ -117,6 +127,9 @@ func (m *Manager) Resume(ctx context.Context, id ID) (*Session, error) {
 		if cur, err = m.Store.Get(ctx, id); err != nil {
 			return nil, fmt.Errorf("resume session: %w", err)
 		}
+		if err := m.refuseRevoked(ctx, id, cur); err != nil {
+			return nil, fmt.Errorf("resume session: %w", err)
+		}
 	}
 	if cur.Expired(now) {
 		cache.forget(id)
@@ -177,12 +190,15 @@ func (m *Manager) Login(ctx context.Context, current ID, userID int, opts LoginO
 	if userID == 0 {
 		return "", nil, fmt.Errorf("login: %w", ErrNoUser)
 	}
-	var scope string
+	var (
+		scope string
+		prev  *Session
+	)
 	if current != "" {
 		cur, err := m.Store.Get(ctx, current)
 		switch {
 		case err == nil:
-			scope = cur.Scope
+			scope, prev = cur.Scope, cur
 		case !errors.Is(err, ErrNotFound):
 			return "", nil, fmt.Errorf("login: read current session: %w", err)
 		}
@@ -210,7 +226,8 @@ func (m *Manager) Login(ctx context.Context, current ID, userID int, opts LoginO
 	}
 	if current != "" {
 		cacheOf(ctx).forget(current)
-		if err := m.Store.Delete(ctx, current); err != nil && !errors.Is(err, ErrNotFound) {
+		err := m.end(ctx, current.Key(), prev, func() error { return m.Store.Delete(ctx, current) })
+		if err != nil && !errors.Is(err, ErrNotFound) {
 			if undoErr := m.Store.Delete(context.WithoutCancel(ctx), id); undoErr != nil {
 				err = errors.Join(err, fmt.Errorf("delete new session: %w", undoErr))
 			}
@@ -227,7 +244,15 @@ func (m *Manager) Logout(ctx context.Context, id ID) error {
 		return nil
 	}
 	cacheOf(ctx).forget(id)
-	if err := m.Store.Delete(ctx, id); err != nil && !errors.Is(err, ErrNotFound) {
+	s, err := m.Store.Get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("logout: %w", err)
+	}
+	err = m.end(ctx, id.Key(), s, func() error { return m.Store.Delete(ctx, id) })
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("logout: %w", err)
 	}
 	return nil
@@ -259,11 +284,12 @@ func (m *Manager) Revoke(ctx context.Context, userID int, key string) error {
 	if err != nil {
 		return fmt.Errorf("revoke session: %w", err)
 	}
-	if _, ok := sessions[key]; !ok {
+	s, ok := sessions[key]
+	if !ok {
 		return fmt.Errorf("revoke session: %w", ErrNotFound)
 	}
 	cacheOf(ctx).forget("")
-	if err := m.Store.DeleteByKey(ctx, key); err != nil {
+	if err := m.end(ctx, key, s, func() error { return m.Store.DeleteByKey(ctx, key) }); err != nil {
 		return fmt.Errorf("revoke session: %w", err)
 	}
 	return nil
@@ -280,11 +306,11 @@ func (m *Manager) RevokeOthers(ctx context.Context, userID int, keepKey string) 
 	}
 	cacheOf(ctx).forget("")
 	n := 0
-	for key := range sessions {
+	for key, s := range sessions {
 		if key == keepKey {
 			continue
 		}
-		switch err := m.Store.DeleteByKey(ctx, key); {
+		switch err := m.end(ctx, key, s, func() error { return m.Store.DeleteByKey(ctx, key) }); {
 		case err == nil:
 			n++
 		case !errors.Is(err, ErrNotFound):
@@ -292,6 +318,45 @@ func (m *Manager) RevokeOthers(ctx context.Context, userID int, keepKey string) 
 		}
 	}
 	return n, nil
+}
+
+// end ends the session s stored under key with del: a logged-in session
+// is first recorded as revoked (Revocations), so that it never leaves the
+// Store without its record, and EndedFunc hears of it afterwards.
+func (m *Manager) end(ctx context.Context, key string, s *Session, del func() error) error {
+	if s == nil || s.UserID == 0 {
+		return del()
+	}
+	if m.Revocations != nil {
+		if err := m.Revocations.Revoke(ctx, key, s.ExpiresAt); err != nil {
+			return err
+		}
+	}
+	if err := del(); err != nil {
+		return err
+	}
+	if m.EndedFunc != nil {
+		m.EndedFunc(ctx, s.UserID)
+	}
+	return nil
+}
+
+// refuseRevoked answers ErrNotFound for a logged-in session that
+// Revocations name: the Store brought back a session that had ended (it
+// is deleted again, best effort).
+func (m *Manager) refuseRevoked(ctx context.Context, id ID, s *Session) error {
+	if m.Revocations == nil || s.UserID == 0 {
+		return nil
+	}
+	revoked, err := m.Revocations.Revoked(ctx, id.Key())
+	if err != nil {
+		return err
+	}
+	if !revoked {
+		return nil
+	}
+	_ = m.Store.Delete(ctx, id)
+	return ErrNotFound
 }
 
 // DeleteExpired removes sessions that have expired by now from the Store
