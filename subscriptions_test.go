@@ -132,7 +132,9 @@ func TestSubscriptionsEndWithTheirAuthority(t *testing.T) {
 			admin := one.browser()
 			require.True(t, admin.login("admin", adminPassword).Completed)
 			var groups struct {
-				Groups struct{ Edges []struct{ Node struct{ ID string } } }
+				Groups struct {
+					Edges []struct{ Node struct{ ID string } }
+				}
 			}
 			admin.must(`{ groups(where: {isSuperuser: true}) { edges { node { id } } } }`, nil, &groups)
 			var created struct{ CreateUser struct{ ID string } }
