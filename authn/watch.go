@@ -1,7 +1,6 @@
 package authn
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -68,19 +67,20 @@ func (w *Watcher) Watch(ctx context.Context) (context.Context, context.CancelFun
 	if v.Kind != viewer.User || (v.TokenID == 0 && sid == "") {
 		return watched, stop, nil
 	}
-	// check returns the cause that ends the connection, nil while the
-	// credentials grant what they did.
-	check := func() (ended error, err error) {
+	// check returns a cause wrapping ErrAuthorityEnded once the
+	// credentials stop granting what they did; another error when they
+	// cannot be checked.
+	check := func() error {
 		now, err := w.current(watched, v, sid)
 		switch {
 		case err != nil:
-			return nil, err
+			return err
 		case now.Kind != v.Kind || now.UserID != v.UserID:
-			return ErrCredentialsEnded, nil
+			return ErrCredentialsEnded
 		case now.Superuser != v.Superuser:
-			return ErrPermissionsChanged, nil
+			return ErrPermissionsChanged
 		}
-		return nil, nil
+		return nil
 	}
 	// Subscribed first, checked next: a change announced in between is
 	// not missed.
@@ -94,44 +94,47 @@ func (w *Watcher) Watch(ctx context.Context) (context.Context, context.CancelFun
 		stop()
 		return nil, nil, fmt.Errorf("watch credentials: %w", err)
 	}
-	if ended, err := check(); err != nil || ended != nil {
+	if err := check(); err != nil {
 		stop()
-		return nil, nil, cmp.Or(err, ended)
+		return nil, nil, err
 	}
+	go w.follow(watched, cancel, check, user, everyone)
+	return watched, stop, nil
+}
+
+// follow runs check on every announcement and every Interval until ctx
+// ends or check finds the authority ended, which cancels ctx with that
+// cause. A check that fails otherwise is logged; the next one decides.
+func (w *Watcher) follow(ctx context.Context, cancel context.CancelCauseFunc, check func() error, user, everyone <-chan []byte) {
 	interval := w.Interval
 	if interval <= 0 {
 		interval = DefaultRecheckInterval
 	}
-	go func() {
-		ticker := time.NewTicker(interval)
-		defer ticker.Stop()
-		for {
-			select {
-			case <-watched.Done():
-				return
-			case _, open := <-user:
-				if !open {
-					return
-				}
-			case _, open := <-everyone:
-				if !open {
-					return
-				}
-			case <-ticker.C:
-			}
-			ended, err := check()
-			switch {
-			case err != nil:
-				if w.Logger != nil && watched.Err() == nil {
-					w.Logger.WarnContext(watched, "check the credentials of a connection", "error", err)
-				}
-			case ended != nil:
-				cancel(ended)
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case _, open := <-user:
+			if !open {
 				return
 			}
+		case _, open := <-everyone:
+			if !open {
+				return
+			}
+		case <-ticker.C:
 		}
-	}()
-	return watched, stop, nil
+		err := check()
+		switch {
+		case errors.Is(err, ErrAuthorityEnded):
+			cancel(err)
+			return
+		case err != nil && w.Logger != nil && ctx.Err() == nil:
+			w.Logger.WarnContext(ctx, "check the credentials of a connection", "error", err)
+		}
+	}
 }
 
 // current returns the viewer the credentials of v grant now: the zero

@@ -21,6 +21,7 @@ import (
 // announcements installed, as server.go wires them.
 type watchBundle struct {
 	*testBundle
+
 	sessions *session.Manager
 	watcher  *authn.Watcher
 }
@@ -44,15 +45,15 @@ func (b *watchBundle) sessionContext(t *testing.T, userID int) (context.Context,
 	t.Helper()
 	id, _, err := b.sessions.Login(b.ctx, "", userID, session.LoginOptions{})
 	require.NoError(t, err)
-	var ctx context.Context
+	got := &captured{}
 	r := request(map[string][]string{authn.SessionHeader: {string(id)}})
-	b.auth.Middleware(httpFunc(func(r2 context.Context) { ctx = r2 })).ServeHTTP(nopWriter{}, r)
-	require.Equal(t, userID, viewer.FromContext(ctx).UserID)
-	return context.WithoutCancel(ctx), id
+	b.auth.Middleware(got).ServeHTTP(nopWriter{}, r)
+	require.Equal(t, userID, viewer.FromContext(got.ctx).UserID)
+	return context.WithoutCancel(got.ctx), id
 }
 
 // ended waits for ctx to end and returns its cause.
-func ended(t *testing.T, ctx context.Context) error {
+func ended(ctx context.Context, t *testing.T) error {
 	t.Helper()
 	select {
 	case <-ctx.Done():
@@ -122,7 +123,7 @@ func TestWatcherEndsWithTheAuthority(t *testing.T) {
 				watched = []context.Context{bySession, byToken}
 			}
 			for _, w := range watched {
-				require.ErrorIs(t, ended(t, w), tc.want)
+				require.ErrorIs(t, ended(w, t), tc.want)
 				require.ErrorIs(t, context.Cause(w), authn.ErrAuthorityEnded)
 			}
 		})
@@ -140,7 +141,7 @@ func TestWatcherChecksPeriodically(t *testing.T) {
 	require.NoError(t, err)
 	defer stop()
 	require.NoError(t, b.sessions.Store.Delete(b.ctx, sid)) // behind the Manager's back: no announcement
-	require.ErrorIs(t, ended(t, watched), authn.ErrCredentialsEnded)
+	require.ErrorIs(t, ended(watched, t), authn.ErrCredentialsEnded)
 }
 
 // A connection whose credentials already ended is refused at once; an
@@ -160,10 +161,10 @@ func TestWatchRefusesEndedCredentials(t *testing.T) {
 	require.ErrorIs(t, context.Cause(anon), context.Canceled)
 }
 
-// httpFunc is a handler that hands over its request's context.
-type httpFunc func(ctx context.Context)
+// captured is a handler that keeps its request's context.
+type captured struct{ ctx context.Context }
 
-func (f httpFunc) ServeHTTP(_ http.ResponseWriter, r *http.Request) { f(r.Context()) }
+func (c *captured) ServeHTTP(_ http.ResponseWriter, r *http.Request) { c.ctx = r.Context() }
 
 // nopWriter discards a response.
 type nopWriter struct{}

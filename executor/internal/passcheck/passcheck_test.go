@@ -32,8 +32,12 @@ func newChecker(t *testing.T) (*passcheck.Checker, *ent.Client) {
 	}, db.Ent
 }
 
-func newUser(t *testing.T, c *passcheck.Checker, client *ent.Client, name, password string, active bool) *ent.User {
+// rightPassword is every test user's password.
+const rightPassword = "right horse battery"
+
+func newUser(t *testing.T, c *passcheck.Checker, client *ent.Client, name string, active bool) *ent.User {
 	t.Helper()
+	password := rightPassword
 	ctx := viewer.SystemContext(t.Context())
 	hash, err := c.Hasher.Hash(ctx, password)
 	require.NoError(t, err)
@@ -58,8 +62,8 @@ func check(t *testing.T, c *passcheck.Checker, u *ent.User, identifier, password
 func TestEveryRejectionCostsOneVerification(t *testing.T) {
 	t.Parallel()
 	c, client := newChecker(t)
-	alice := newUser(t, c, client, "alice", "right horse battery", true)
-	gone := newUser(t, c, client, "gone", "right horse battery", false)
+	alice := newUser(t, c, client, "alice", true)
+	gone := newUser(t, c, client, "gone", false)
 
 	for _, tc := range []struct {
 		name     string
@@ -85,7 +89,7 @@ func TestEveryRejectionCostsOneVerification(t *testing.T) {
 func TestThrottledAttemptsAreRefusedAlikeWithoutHashing(t *testing.T) {
 	t.Parallel()
 	c, client := newChecker(t)
-	bob := newUser(t, c, client, "bob", "right horse battery", true)
+	bob := newUser(t, c, client, "bob", true)
 
 	for range 3 { // the limit: three failures per identifier
 		verdict, _ := check(t, c, bob, "bob", "wrong")
@@ -109,7 +113,7 @@ func TestThrottledAttemptsAreRefusedAlikeWithoutHashing(t *testing.T) {
 func TestEverySpellingOfAnAccountSharesOneBudget(t *testing.T) {
 	t.Parallel()
 	c, client := newChecker(t)
-	carol := newUser(t, c, client, "carol", "right horse battery", true)
+	carol := newUser(t, c, client, "carol", true)
 	carol = client.User.UpdateOne(carol).SetEmail("carol@example.com").SaveX(viewer.SystemContext(t.Context()))
 
 	for _, typed := range []string{"carol", "CAROL", "carol@example.com"} { // the limit: three
@@ -123,7 +127,7 @@ func TestEverySpellingOfAnAccountSharesOneBudget(t *testing.T) {
 	}
 
 	// Unknown identifiers keep a budget per typed identifier, as before.
-	dave := newUser(t, c, client, "dave", "right horse battery", true)
+	dave := newUser(t, c, client, "dave", true)
 	for range 3 {
 		check(t, c, nil, "nobody@example.com", "wrong")
 	}
@@ -146,7 +150,7 @@ func TestLockoutsSurviveLosingTheCounters(t *testing.T) {
 		Lockouts: countersql.New(db.Ent, &countersql.Options{NowFunc: clock.Now}),
 		Limits:   passcheck.Limits{PerAccount: 3, PerIP: 100, Window: 15 * time.Minute},
 	}
-	erin := newUser(t, c, db.Ent, "erin", "right horse battery", true)
+	erin := newUser(t, c, db.Ent, "erin", true)
 	for range 3 {
 		verdict, _ := check(t, c, erin, "erin", "wrong")
 		require.Equal(t, passcheck.Rejected, verdict)
