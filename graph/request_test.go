@@ -162,7 +162,7 @@ func TestMutationOverStreams(t *testing.T) {
 	// Websocket: a bad subscribe payload is refused, a mutation answered once.
 	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	require.NoError(t, err)
-	defer conn.CloseNow()
+	defer func() { _ = conn.CloseNow() }()
 	require.NoError(t, wsjson.Write(ctx, conn, map[string]any{"type": "connection_init"}))
 	var msg struct {
 		ID      string          `json:"id"`

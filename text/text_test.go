@@ -18,7 +18,7 @@ func TestCheck(t *testing.T) {
 	}{
 		{"empty", "", nil},
 		{"ASCII", "alice", nil},
-		{"multi-byte", "Zoë 東京 🔑", nil},
+		{"multi-byte", "Zoë Ωμέγα 🔑", nil},
 		{"replacement character", "\uFFFD", nil},
 		{"tab and newline", "a\tb\nc", nil},
 		{"NUL", "a\x00b", text.ErrNUL},
