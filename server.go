@@ -304,10 +304,20 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	srv.RegisterOnShutdown(closeStreams)
+	metrics, err := listenMetrics(ctx, cfg, a.registry, logger)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	metricsURL := ""
+	if metrics != nil {
+		defer metrics.Close()
+		metricsURL = "http://" + metrics.Addr + "/metrics"
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	printBanner(stdout, public, boot)
+	printBanner(stdout, public, metricsURL, boot)
 	logger.Info("gatehouse listening", "address", ln.Addr().String(), "public_url", public, "dev", cfg.Dev)
 
 	select {
@@ -318,6 +328,9 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	if metrics != nil {
+		_ = metrics.Shutdown(shutdownCtx)
+	}
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("graceful shutdown: %w", err)
 	}
@@ -325,6 +338,34 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		return err
 	}
 	return nil
+}
+
+// listenMetrics starts the separate metrics listener when
+// GATEHOUSE_METRICS_LISTEN asks for one, and returns its server (nil when
+// none), whose Addr is the address it listens on.
+func listenMetrics(ctx context.Context, cfg *config.Config, g prometheus.Gatherer, logger *slog.Logger) (*http.Server, error) {
+	if cfg.MetricsListen == "" {
+		return nil, nil //nolint:nilnil // no listener is not an error
+	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.MetricsListen)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s (GATEHOUSE_METRICS_LISTEN): %w", cfg.MetricsListen, err)
+	}
+	srv := &http.Server{
+		Addr:              ln.Addr().String(),
+		Handler:           router.Metrics(g, cfg.MetricsToken),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("metrics listener stopped", "error", err)
+		}
+	}()
+	logger.Info("metrics listening", "address", srv.Addr)
+	return srv, nil
 }
 
 // applyDefaults applies the default blueprints (flows and brand) that this
@@ -388,13 +429,23 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			return brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
 		}, logger),
 		Ready:          a.readyChecks(),
-		Gatherer:       a.registry,
+		Gatherer:       a.mainMetrics(),
+		MetricsToken:   cfg.MetricsToken,
 		Registerer:     a.registry,
 		TrustedProxies: cfg.TrustedProxies,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		EndStreams:     endStreams,
 		Logger:         logger,
 	}), nil
+}
+
+// mainMetrics is what the main listener's /metrics serves: the registry,
+// or nothing (404) when metrics are served elsewhere or not at all.
+func (a *app) mainMetrics() prometheus.Gatherer {
+	if !a.cfg.MetricsOnMainListener() {
+		return nil
+	}
+	return a.registry
 }
 
 func work(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
@@ -421,13 +472,16 @@ func stopWorkers(r *jobs.Runner, timeout time.Duration, logger *slog.Logger) {
 	}
 }
 
-// printBanner tells the operator where Gatehouse is and, on first start,
-// the secrets it generated: they are shown only this once. A blank line
-// ends it.
-func printBanner(w io.Writer, public string, boot bootstrap.Result) {
+// printBanner tells the operator where Gatehouse is (and its separate
+// metrics listener, if any) and, on first start, the secrets it generated:
+// they are shown only this once. A blank line ends it.
+func printBanner(w io.Writer, public, metricsURL string, boot bootstrap.Result) {
 	fmt.Fprintf(w, "Gatehouse is ready at %s\n", public)
 	fmt.Fprintf(w, "  GraphQL API: %s/graphql\n", public)
 	fmt.Fprintf(w, "  Playground:  %s/graphql/playground\n", public)
+	if metricsURL != "" {
+		fmt.Fprintf(w, "  Metrics:     %s\n", metricsURL)
+	}
 	if web.Built() {
 		fmt.Fprintf(w, "  Log in:      %s/\n", public)
 		fmt.Fprintf(w, "  Admin:       %s/if/admin/\n", public)

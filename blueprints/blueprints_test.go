@@ -342,6 +342,12 @@ func TestImportRefusesBadDocuments(t *testing.T) {
 		{"reference of the wrong shape", head + "stages:\n  - {name: s, kind: identification, config: {enrollment_flow: [a]}}\n", "stages[0].config.enrollment_flow", "must be a flow slug"},
 		{"reference to the wrong kind", head + "stages:\n  - {name: s, kind: identification, config: {password_stage: taken-stage}}\n", "stages[0].config.password_stage", ""},
 		{"cycle", head + "stages:\n  - {name: a, kind: identification, config: {password_stage: b}}\n  - {name: b, kind: identification, config: {password_stage: a}}\n", "config", "cycle"},
+		{"NUL in a value", strings.Replace(head, "name: Bad", `name: "B\0ad"`, 1), "flow.name", "must not contain NUL characters"},
+		{"NUL in a list item", head + "stages:\n  - {name: \"s\\x00\", kind: dummy}\n", "stages[0].name", "must not contain NUL characters"},
+		{"NUL in a config value", head + "stages:\n  - {name: s, kind: deny, config: {deny_message: \"no\\u0000\"}}\n", "stages[0].config.deny_message", "must not contain NUL characters"},
+		{"NUL in a key", head + "  \"col\\0our\": red\n", "", "a key in flow must not contain NUL characters"},
+		{"NUL in a config key", head + "stages:\n  - {name: s, kind: dummy, config: {\"a\\0\": 1}}\n", "", "a key in stages[0].config must not contain NUL characters"},
+		{"invalid UTF-8", strings.Replace(head, "name: Bad", "name: B\xffad", 1), "", "not valid YAML"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

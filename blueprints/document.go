@@ -125,12 +125,17 @@ func errorf(path string, line int, format string, args ...any) *Error {
 }
 
 // Parse reads a document strictly: unknown keys, a second document, a
-// wrong version or a document over MaxDocumentBytes are errors. It checks
+// wrong version, a key or value that is not acceptable text (a NUL
+// character, invalid UTF-8) or a document over MaxDocumentBytes are errors. It checks
 // the document's shape (see Document.Check) but not the objects it refers
 // to, which Import does.
 func Parse(src []byte) (*Document, error) {
 	if len(src) > MaxDocumentBytes {
 		return nil, errorf("", 0, "the document is larger than %d bytes", MaxDocumentBytes)
+	}
+	// Text first: the decoder's messages would quote a bad key.
+	if err := checkText(src); err != nil {
+		return nil, err
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)

@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -73,13 +75,20 @@ type Config struct {
 	// the limit.
 	FlowStartsPerIP      int64 `env:"GATEHOUSE_FLOW_STARTS_PER_IP" envDefault:"300"`
 	FlowStartsPerSession int64 `env:"GATEHOUSE_FLOW_STARTS_PER_SESSION" envDefault:"30"`
+	// MetricsListen, when set, is a second address (127.0.0.1:9300) that
+	// serves only /metrics; the main listener then does not serve it.
+	MetricsListen string `env:"GATEHOUSE_METRICS_LISTEN"`
+	// MetricsToken, when set, is the bearer token /metrics requires,
+	// wherever it is served.
+	MetricsToken string `env:"GATEHOUSE_METRICS_TOKEN"`
 }
 
-// MinSecretKeyLength and MinBootstrapTokenLength bound the secrets an
-// operator may set, in characters.
+// MinSecretKeyLength, MinBootstrapTokenLength and MinMetricsTokenLength
+// bound the secrets an operator may set, in characters.
 const (
 	MinSecretKeyLength      = 32
 	MinBootstrapTokenLength = 32
+	MinMetricsTokenLength   = 32
 )
 
 // Load reads the environment (getenv; os.Getenv when nil) and validates the
@@ -167,6 +176,7 @@ func environ(getenv func(string) string) map[string]string {
 		"GATEHOUSE_LOG_FORMAT", "GATEHOUSE_WORKER", "GATEHOUSE_TRUSTED_PROXIES", "GATEHOUSE_ALLOWED_ORIGINS",
 		"GATEHOUSE_SHUTDOWN_TIMEOUT", "GATEHOUSE_MAX_BODY_BYTES", "GATEHOUSE_EVENT_RETENTION",
 		"GATEHOUSE_FLOW_STARTS_PER_IP", "GATEHOUSE_FLOW_STARTS_PER_SESSION",
+		"GATEHOUSE_METRICS_LISTEN", "GATEHOUSE_METRICS_TOKEN",
 	} {
 		if v := getenv(k); v != "" {
 			out[k] = v
@@ -196,7 +206,28 @@ func (c *Config) validateServices() error {
 	if c.FlowStartsPerIP < 0 || c.FlowStartsPerSession < 0 {
 		errs = append(errs, errors.New("GATEHOUSE_FLOW_STARTS_PER_IP and GATEHOUSE_FLOW_STARTS_PER_SESSION must be 0 (no limit) or more"))
 	}
+	if c.MetricsListen != "" && !isHostPort(c.MetricsListen) {
+		errs = append(errs, errors.New("GATEHOUSE_METRICS_LISTEN must be an address such as 127.0.0.1:9300"))
+	}
 	return errors.Join(errs...)
+}
+
+// isHostPort reports whether s is host:port with a numeric port.
+func isHostPort(s string) bool {
+	_, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return false
+	}
+	n, err := strconv.ParseUint(port, 10, 16)
+	return err == nil && (n > 0 || port == "0")
+}
+
+// MetricsOnMainListener reports whether the main listener serves /metrics:
+// never when MetricsListen moves it to its own address; otherwise when
+// MetricsToken guards it, or in dev mode. So production without either
+// keeps metrics private (the main listener answers 404).
+func (c *Config) MetricsOnMainListener() bool {
+	return c.MetricsListen == "" && (c.MetricsToken != "" || c.Dev)
 }
 
 func (c *Config) validateSecrets() error {
@@ -206,6 +237,9 @@ func (c *Config) validateSecrets() error {
 	}
 	if c.BootstrapToken != "" && len(c.BootstrapToken) < MinBootstrapTokenLength {
 		errs = append(errs, fmt.Errorf("GATEHOUSE_BOOTSTRAP_TOKEN must be at least %d characters; generate one with `openssl rand -hex 32`", MinBootstrapTokenLength))
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < MinMetricsTokenLength {
+		errs = append(errs, fmt.Errorf("GATEHOUSE_METRICS_TOKEN must be at least %d characters; generate one with `openssl rand -hex 32`", MinMetricsTokenLength))
 	}
 	return errors.Join(errs...)
 }

@@ -48,6 +48,7 @@ func TestLoadDefaults(t *testing.T) {
 func TestLoadReadsEveryVariable(t *testing.T) {
 	t.Parallel()
 	token := strings.Repeat("t", config.MinBootstrapTokenLength)
+	metricsToken := strings.Repeat("m", config.MinMetricsTokenLength)
 	cfg, err := config.Load(env{
 		"GATEHOUSE_LISTEN":             "0.0.0.0:8080",
 		"GATEHOUSE_DATA_DIR":           "/var/lib/gatehouse",
@@ -71,6 +72,8 @@ func TestLoadReadsEveryVariable(t *testing.T) {
 
 		"GATEHOUSE_FLOW_STARTS_PER_IP":      "1000",
 		"GATEHOUSE_FLOW_STARTS_PER_SESSION": "0",
+		"GATEHOUSE_METRICS_LISTEN":          "127.0.0.1:9300",
+		"GATEHOUSE_METRICS_TOKEN":           metricsToken,
 	}.getenv)
 	require.NoError(t, err)
 	require.Equal(t, &config.Config{
@@ -96,6 +99,8 @@ func TestLoadReadsEveryVariable(t *testing.T) {
 
 		FlowStartsPerIP:      1000,
 		FlowStartsPerSession: 0,
+		MetricsListen:        "127.0.0.1:9300",
+		MetricsToken:         metricsToken,
 	}, cfg)
 }
 
@@ -148,6 +153,10 @@ func TestLoadAcceptsValidValues(t *testing.T) {
 		"single IPv6 trusted proxy":          {"GATEHOUSE_TRUSTED_PROXIES": "::1/128"},
 		"shutdown timeout in other units":    {"GATEHOUSE_SHUTDOWN_TIMEOUT": "1m30s"},
 		"worker switched off with 0 instead": {"GATEHOUSE_WORKER": "0"},
+		"metrics on a separate port":         {"GATEHOUSE_METRICS_LISTEN": ":9300"},
+		"metrics on an IPv6 loopback":        {"GATEHOUSE_METRICS_LISTEN": "[::1]:9300"},
+		"metrics on any free port":           {"GATEHOUSE_METRICS_LISTEN": "127.0.0.1:0"},
+		"metrics token of minimum length":    {"GATEHOUSE_METRICS_TOKEN": strings.Repeat("m", config.MinMetricsTokenLength)},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -183,6 +192,10 @@ func TestLoadRejectsInvalidValues(t *testing.T) {
 		{name: "negative flow start limit", vars: env{"GATEHOUSE_FLOW_STARTS_PER_IP": "-1"}, variable: "GATEHOUSE_FLOW_STARTS_PER_IP"},
 		{name: "short event retention", vars: env{"GATEHOUSE_EVENT_RETENTION": "30m"}, variable: "GATEHOUSE_EVENT_RETENTION"},
 		{name: "negative body limit", vars: env{"GATEHOUSE_MAX_BODY_BYTES": "-1"}, variable: "GATEHOUSE_MAX_BODY_BYTES"},
+		{name: "metrics address without port", vars: env{"GATEHOUSE_METRICS_LISTEN": "127.0.0.1"}, variable: "GATEHOUSE_METRICS_LISTEN"},
+		{name: "metrics address with a named port", vars: env{"GATEHOUSE_METRICS_LISTEN": "127.0.0.1:metrics"}, variable: "GATEHOUSE_METRICS_LISTEN"},
+		{name: "metrics address that is a URL", vars: env{"GATEHOUSE_METRICS_LISTEN": "http://127.0.0.1:9300"}, variable: "GATEHOUSE_METRICS_LISTEN"},
+		{name: "short metrics token", vars: env{"GATEHOUSE_METRICS_TOKEN": strings.Repeat("m", config.MinMetricsTokenLength-1)}, variable: "GATEHOUSE_METRICS_TOKEN"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -291,6 +304,33 @@ func TestLoadedOriginsSuitCrossOriginGuard(t *testing.T) {
 			}
 			_, err = authn.CrossOriginGuard(append([]string{cfg.PublicOrigin("127.0.0.1:9000")}, cfg.AllowedOrigins...))
 			require.NoError(t, err, "config.Load accepted %v, but the server could not start with it", map[string]string(vars))
+		})
+	}
+}
+
+// TestMetricsOnMainListener: the main listener serves /metrics in dev mode
+// or behind a token, never when a separate listener serves it, and not in
+// production with neither set.
+func TestMetricsOnMainListener(t *testing.T) {
+	t.Parallel()
+	token := strings.Repeat("m", config.MinMetricsTokenLength)
+	for _, tc := range []struct {
+		name string
+		vars env
+		want bool
+	}{
+		{"production default", env{}, false},
+		{"dev mode", env{"GATEHOUSE_DEV": "true"}, true},
+		{"token", env{"GATEHOUSE_METRICS_TOKEN": token}, true},
+		{"separate listener", env{"GATEHOUSE_METRICS_LISTEN": "127.0.0.1:9300"}, false},
+		{"separate listener in dev mode", env{"GATEHOUSE_METRICS_LISTEN": "127.0.0.1:9300", "GATEHOUSE_DEV": "true"}, false},
+		{"separate listener with a token", env{"GATEHOUSE_METRICS_LISTEN": "127.0.0.1:9300", "GATEHOUSE_METRICS_TOKEN": token}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := config.Load(tc.vars.getenv)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, cfg.MetricsOnMainListener())
 		})
 	}
 }

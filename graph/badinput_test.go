@@ -170,3 +170,51 @@ func TestStructuralRules(t *testing.T) {
 		requireCode(t, b.do(t, b.admin, `mutation { createBrand(input: {domain: "b.example.com", isDefault: true}) { id } }`, nil), "CONFLICT")
 	})
 }
+
+// TestBadTextIsRefused: text that PostgreSQL cannot store (a NUL
+// character; invalid UTF-8) and values of the wrong kind for a String are
+// refused as BAD_USER_INPUT on both backends alike, naming the argument but
+// not the value, and nothing is written. PostgreSQL answered a NUL with
+// INTERNAL_SERVER_ERROR (SQLSTATE 22021); SQLite stored it.
+func TestBadTextIsRefused(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, b *testBundle) {
+		aliceID := itoa(b.alice.UserID)
+		createUser := `mutation($in: CreateUserInput!) { createUser(input: $in) { id } }`
+		updateUser := `mutation($id: ID!, $in: UpdateUserInput!) { updateUser(id: $id, input: $in) { id } }`
+		cases := []struct {
+			name, query string
+			vars        map[string]any
+			argument    string
+		}{
+			{"NUL in a username", createUser, map[string]any{"in": map[string]any{"username": "eve\x00admin"}}, "createUser.input.username"},
+			{"NUL in a name", createUser, map[string]any{"in": map[string]any{"username": "eve", "name": "Eve\x00"}}, "createUser.input.name"},
+			{"NUL in a literal", `mutation { createUser(input: {username: "eve\u0000"}) { id } }`, nil, "createUser.input.username"},
+			{"number for a username", createUser, map[string]any{"in": map[string]any{"username": 42}}, "createUser.input.username"},
+			{"NUL in an attribute key", updateUser, map[string]any{"id": aliceID, "in": map[string]any{"attributes": map[string]any{"role\x00": "admin"}}}, "updateUser.input.attributes"},
+			{"NUL in a nested attribute", updateUser, map[string]any{"id": aliceID, "in": map[string]any{"attributes": map[string]any{"a": []any{map[string]any{"b": "\x00"}}}}}, "updateUser.input.attributes"},
+			{"NUL in a password", `mutation($in: CreateUserInput!, $p: String) { createUser(input: $in, password: $p) { id } }`, map[string]any{"in": map[string]any{"username": "eve"}, "p": "long enough\x00"}, "createUser.password"},
+			{"NUL in a flow slug", `mutation($s: String!) { createFlow(input: {slug: $s, name: "n", title: "t", designation: AUTHENTICATION}) { id } }`, map[string]any{"s": "a\x00"}, "createFlow.input.slug"},
+			{"NUL in an ID", `query($id: ID!) { flowExecution(id: $id) { id } }`, map[string]any{"id": "x\x00"}, "flowExecution.id"},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				e := requireCode(t, b.do(t, b.admin, c.query, c.vars), "BAD_USER_INPUT")
+				require.Contains(t, e.Message, c.argument)
+				require.NotContains(t, e.Message, "\x00")
+				require.NotContains(t, e.Message, "42")
+			})
+		}
+
+		ctx := viewer.SystemContext(context.Background())
+		n, err := b.client.User.Query().Count(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 2, n, "no user was created")
+		alice, err := b.client.User.Get(ctx, b.alice.UserID)
+		require.NoError(t, err)
+		require.Empty(t, alice.Attributes, "alice's attributes are unchanged")
+		n, err = b.client.Flow.Query().Count(ctx)
+		require.NoError(t, err)
+		require.Zero(t, n)
+	})
+}

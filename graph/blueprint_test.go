@@ -58,6 +58,14 @@ func TestImportFlowErrors(t *testing.T) {
 	require.NotContains(t, e.Message, "blueprints.", "no Go type names")
 	require.NotContains(t, e.Message, "Document")
 
+	// A YAML escape that decodes to a NUL character is refused like any
+	// other invalid value, at its place in the document.
+	resp = b.do(t, b.admin, `mutation($d: String!) { importFlow(document: $d) { id } }`,
+		map[string]any{"d": strings.Replace(sampleBlueprint, "name: Imported", `name: "Imp\0orted"`, 1)})
+	e = requireCode(t, resp, "VALIDATION_FAILED")
+	require.Equal(t, "flow.name", e.Extensions["field"])
+	require.Contains(t, e.Message, "must not contain NUL characters")
+
 	// Only superusers.
 	resp = b.do(t, b.alice, `mutation($d: String!) { importFlow(document: $d) { id } }`, map[string]any{"d": sampleBlueprint})
 	requireCode(t, resp, "FORBIDDEN")

@@ -64,6 +64,11 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return out // gqlgen's own parse/validation errors
 		}
 		code, msg, ext := classify(ctx, err)
+		if code == "" && isRequestError(ctx, err) {
+			// A transport could not read the request (its message may quote
+			// the body): the client's fault, and nothing to log.
+			code, msg = CodeBadRequest, "the request is not a GraphQL request"
+		}
 		if code == "" {
 			reqID := requestinfo.FromContext(ctx).RequestID
 			logger.ErrorContext(ctx, "graphql resolver error", "error", err, "path", out.Path.String(), "request_id", reqID)
@@ -154,6 +159,13 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		return CodeBadUserInput, "invalid argument " + gqlErr.Path.String() + ": " + errorText(gqlErr), nil
 	}
 	return "", "", nil
+}
+
+// isRequestError reports whether err is gqlgen's own complaint about a
+// request that never became an operation (a body it could not decode).
+func isRequestError(ctx context.Context, err error) bool {
+	var gqlErr *gqlerror.Error
+	return !graphql.HasOperationContext(ctx) && errors.As(err, &gqlErr) && gqlErr.Err == nil
 }
 
 // innermost returns the deepest error err wraps: for an ent validation

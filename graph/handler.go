@@ -88,12 +88,15 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.SetParserTokenLimit(orDefault(opts.ParserTokenLimit, 15000))
+	cache := lru.New[*ast.QueryDocument](1000)
+	tokenLimit := orDefault(opts.ParserTokenLimit, 15000)
+	srv.SetQueryCache(cache)
+	srv.SetParserTokenLimit(tokenLimit)
 	srv.SetDisableSuggestion(!opts.Dev)
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))
 
+	srv.Use(singleResponse{})
 	srv.Use(introspectionExtension{dev: opts.Dev})
 	if opts.Watch != nil {
 		srv.Use(authorityExtension{watch: opts.Watch, present: presentError(logger)})
@@ -103,15 +106,15 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 	// they write sessions, executions and counters through their own stores
 	// (on SQLite a held write transaction would lock them out), and each
 	// flow step is a compare-and-set of its own.
-	srv.Use(entgql.Transactioner{
+	srv.Use(transactioner{entgql.Transactioner{
 		TxOpener: deps.Client,
 		SkipTxFunc: entgql.SkipIfHasFields("startFlow", "submitChallenge", "restartFlow", "cancelFlow",
 			"revokeSession", "revokeOtherSessions"),
-	})
+	}})
 	if opts.Registerer != nil {
 		srv.Use(newMetrics(opts.Registerer))
 	}
-	return srv
+	return requestCheck{next: srv, cache: cache, tokenLimit: tokenLimit}
 }
 
 func withDefaults(l Limits) Limits {

@@ -7,7 +7,7 @@
 //	/graphql/playground        GraphiQL, every asset served from the binary
 //	/-/health/live             200 while the process serves
 //	/-/health/ready            200 when the database and Redis answer, else 503
-//	/metrics                   Prometheus
+//	/metrics                   Prometheus, when Options.Gatherer is set (see Metrics)
 //	/                          a landing page pointing at the above
 //
 // Every request gets a request ID (X-Request-ID), its client address (from
@@ -20,6 +20,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -66,8 +68,12 @@ type Options struct {
 	Root http.Handler
 	// Ready lists the readiness checks of /-/health/ready.
 	Ready []Check
-	// Gatherer and Registerer expose and collect metrics.
-	Gatherer   prometheus.Gatherer
+	// Gatherer serves GET /metrics; nil answers 404 there (metrics served
+	// on a separate listener by Metrics, or not at all).
+	Gatherer prometheus.Gatherer
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
+	// Registerer collects the router's own metrics.
 	Registerer prometheus.Registerer
 	// TrustedProxies are the peers whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
@@ -100,7 +106,7 @@ func New(o Options) http.Handler {
 	})
 	mux.Handle("GET /-/health/ready", readiness(o.Ready))
 	if o.Gatherer != nil {
-		mux.Handle("GET /metrics", promhttp.HandlerFor(o.Gatherer, promhttp.HandlerOpts{}))
+		mux.Handle("GET /metrics", metrics(o.Gatherer, o.MetricsToken))
 	}
 	if o.Web != nil {
 		mux.Handle("/if/", o.Web)
@@ -114,10 +120,47 @@ func New(o Options) http.Handler {
 	} else {
 		mux.Handle("GET /{$}", landing())
 	}
-	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusNotFound, map[string]any{"error": "not found"})
-	})
+	mux.HandleFunc("/", notFound)
 	return middleware(mux, o)
+}
+
+func notFound(w http.ResponseWriter, _ *http.Request) {
+	writeError(w, http.StatusNotFound, "not found")
+}
+
+// Metrics returns the whole handler of a separate metrics listener: GET
+// /metrics from g (requiring token when set), 404 for everything else.
+func Metrics(g prometheus.Gatherer, token string) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics(g, token))
+	mux.HandleFunc("/", notFound)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// metrics serves g's metrics, to requests carrying "Authorization: Bearer
+// <token>" only when token is set (compared in constant time; others get
+// 401).
+func metrics(g prometheus.Gatherer, token string) http.Handler {
+	serve := promhttp.HandlerFor(g, promhttp.HandlerOpts{})
+	if token == "" {
+		return serve
+	}
+	want := sha256.Sum256([]byte(token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		// Hashes of equal length: the comparison says nothing of the
+		// token's length either.
+		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			writeError(w, http.StatusUnauthorized, "a valid metrics token is required")
+			return
+		}
+		serve.ServeHTTP(w, r)
+	})
 }
 
 // limitBody reads a request body of at most limit bytes before the
@@ -221,6 +264,11 @@ func landing() http.Handler {
 	})
 }
 
+// writeError answers {"error": message}.
+func writeError(w http.ResponseWriter, status int, message string) {
+	writeJSON(w, status, map[string]any{"error": message})
+}
+
 func writeJSON(w http.ResponseWriter, status int, v map[string]any) {
 	body, err := json.Marshal(v)
 	if err != nil {
@@ -260,7 +308,7 @@ func middleware(next http.Handler, o Options) http.Handler {
 		info := requestinfo.Info{
 			ClientIP:  ClientIP(r, o.TrustedProxies),
 			Host:      HostName(r),
-			UserAgent: r.UserAgent(),
+			UserAgent: validText(r.UserAgent()),
 			RequestID: reqID,
 			Headers:   headers(r.Header),
 		}
@@ -308,9 +356,9 @@ func routeLabel(path string) string {
 	}
 }
 
-// headers flattens h for policies: lower-case names, values joined. The
-// Authorization and Cookie headers are left out: policies never see
-// credentials.
+// headers flattens h for policies: lower-case names, values joined (as
+// valid UTF-8). The Authorization and Cookie headers are left out:
+// policies never see credentials.
 func headers(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, vs := range h {
@@ -318,10 +366,15 @@ func headers(h http.Header) map[string]string {
 		if name == "authorization" || name == "cookie" || name == "gatehouse-session" {
 			continue
 		}
-		out[name] = strings.Join(vs, ", ")
+		out[name] = validText(strings.Join(vs, ", "))
 	}
 	return out
 }
+
+// validText replaces what is not UTF-8 in a header value (HTTP allows any
+// byte above 0x7f; net/http refuses NUL) so that what flows and sessions
+// store of the request is text on every backend.
+func validText(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 
 func newRequestID() string {
 	var b [12]byte

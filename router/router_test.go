@@ -220,6 +220,23 @@ func TestGraphQLRequestInfo(t *testing.T) {
 	require.Equal(t, rec.Header().Get("X-Request-ID"), got.RequestID)
 }
 
+// TestRequestInfoIsText: header values may carry any byte above 0x7f;
+// what the request info holds of them (user agent, headers for policies,
+// stored with sessions and flows) is valid UTF-8.
+func TestRequestInfoIsText(t *testing.T) {
+	t.Parallel()
+	var got requestinfo.Info
+	h := router.New(router.Options{GraphQL: http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		got = requestinfo.FromContext(r.Context())
+	})})
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", strings.NewReader(`{}`))
+	req.Header.Set("User-Agent", "probe\xff/1.0")
+	req.Header.Set("X-Note", "caf\xe9")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	require.Equal(t, "probe\uFFFD/1.0", got.UserAgent)
+	require.Equal(t, "caf\uFFFD", got.Headers["x-note"])
+}
+
 type ctxKey struct{}
 
 func TestAuthenticateAndGuardWrapGraphQL(t *testing.T) {
