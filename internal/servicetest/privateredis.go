@@ -61,6 +61,22 @@ func (r *PrivateRedis) Client(tb testing.TB) *redis.Client {
 	return c
 }
 
+// OutageClient returns a new client of the server for tests that stop it:
+// while the server is down each command fails at once (one dial, no
+// retries), and enough failures never start go-redis's background
+// re-dialer, which outlives Close by up to a second (goleak would see it).
+// It is closed when the test ends.
+func (r *PrivateRedis) OutageClient(tb testing.TB) *redis.Client {
+	tb.Helper()
+	c := redis.NewClient(&redis.Options{
+		Network: "unix", Addr: r.sock,
+		MaxRetries: -1, DialerRetries: 1,
+		PoolSize: 1000, // the re-dialer starts after PoolSize failed dials
+	})
+	tb.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
 // Start starts the server (loading the dump file if one was restored) and
 // returns once it answers PING. It fails the test if it is running already.
 func (r *PrivateRedis) Start(tb testing.TB) {
