@@ -17,6 +17,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/authn"
 	"github.com/gatehouse-id/gatehouse/blueprints"
+	"github.com/gatehouse-id/gatehouse/database"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
@@ -42,6 +43,7 @@ const (
 	CodePageSizeLimit     = "PAGE_SIZE_LIMIT_EXCEEDED"
 	CodeIntrospection     = "INTROSPECTION_DISABLED"
 	CodeInternalError     = "INTERNAL_SERVER_ERROR"
+	CodeUnavailable       = "UNAVAILABLE"
 	CodeCancelled         = "CANCELLED"
 	CodeWrongStage        = "WRONG_STAGE"
 	CodeStaleExecution    = "STALE_EXECUTION"
@@ -51,12 +53,16 @@ const (
 	extensionRequestID    = "requestId"
 	extensionLine         = "line"
 	genericInternalErrMsg = "internal error; quote the request ID when reporting it"
+	unavailableErrMsg     = "a service Gatehouse depends on did not answer; try again shortly"
 )
 
 // presentError turns any error a resolver returns into what the client
 // sees: known errors get a stable code and a safe message; anything else is
 // logged with the request ID and answered generically, so no internal
-// detail (SQL, stack, driver text) reaches the client.
+// detail (SQL, stack, driver text) reaches the client. A dependency that
+// did not answer (problem.ErrUnavailable, or a database connection failure)
+// is UNAVAILABLE, its cause logged with the request ID; POST and GET
+// requests then answer HTTP 503 (see status.go).
 func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		out := graphql.DefaultErrorPresenter(ctx, err)
@@ -64,10 +70,15 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return out // gqlgen's own parse/validation errors
 		}
 		code, msg, ext := classify(ctx, err)
-		if code == "" {
+		switch code {
+		case "":
 			reqID := requestinfo.FromContext(ctx).RequestID
 			logger.ErrorContext(ctx, "graphql resolver error", "error", err, "path", out.Path.String(), "request_id", reqID)
 			code, msg = CodeInternalError, genericInternalErrMsg
+			ext = map[string]any{extensionRequestID: reqID}
+		case CodeUnavailable:
+			reqID := requestinfo.FromContext(ctx).RequestID
+			logger.ErrorContext(ctx, "graphql dependency unavailable", "error", err, "path", out.Path.String(), "request_id", reqID)
 			ext = map[string]any{extensionRequestID: reqID}
 		}
 		if ext == nil {
@@ -93,6 +104,8 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		bpErr     *blueprints.Error
 	)
 	switch {
+	case errors.Is(err, problem.ErrUnavailable), database.IsUnavailable(ctx, err):
+		return CodeUnavailable, unavailableErrMsg, nil
 	case errors.As(err, &bpErr):
 		ext := map[string]any{extensionField: bpErr.Path}
 		if bpErr.Line > 0 {
