@@ -25,7 +25,7 @@ func TestIsUnavailable(t *testing.T) {
 	addr := l.Addr().String()
 	require.NoError(t, l.Close())
 	connectCtx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	_, refused := pgconn.Connect(connectCtx, "postgres://gatehouse@"+addr+"/gatehouse?sslmode=disable&connect_timeout=5")
 	require.Error(t, refused)
 

@@ -69,7 +69,15 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		if _, has := out.Extensions[extensionCode]; has && out.Err == nil {
 			return out // gqlgen's own parse/validation errors
 		}
-		code, msg, ext := classify(ctx, err)
+		var (
+			code, msg string
+			ext       map[string]any
+		)
+		if errors.Is(err, problem.ErrUnavailable) || database.IsUnavailable(ctx, err) {
+			code, msg = CodeUnavailable, unavailableErrMsg
+		} else {
+			code, msg, ext = classify(ctx, err)
+		}
 		switch code {
 		case "":
 			reqID := requestinfo.FromContext(ctx).RequestID
@@ -104,8 +112,6 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		bpErr     *blueprints.Error
 	)
 	switch {
-	case errors.Is(err, problem.ErrUnavailable), database.IsUnavailable(ctx, err):
-		return CodeUnavailable, unavailableErrMsg, nil
 	case errors.As(err, &bpErr):
 		ext := map[string]any{extensionField: bpErr.Path}
 		if bpErr.Line > 0 {

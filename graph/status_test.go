@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -28,9 +29,7 @@ func post(t *testing.T, h http.Handler, v viewer.Viewer, query string, header ht
 	require.NoError(t, err)
 	req := httptest.NewRequestWithContext(viewer.NewContext(t.Context(), v), http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	for k, vs := range header {
-		req.Header[k] = vs
-	}
+	maps.Copy(req.Header, header)
 	return serveRecorded(t, h, req)
 }
 

@@ -68,11 +68,13 @@ func (r *PrivateRedis) Client(tb testing.TB) *redis.Client {
 // It is closed when the test ends.
 func (r *PrivateRedis) OutageClient(tb testing.TB) *redis.Client {
 	tb.Helper()
-	c := redis.NewClient(&redis.Options{
-		Network: "unix", Addr: r.sock,
-		MaxRetries: -1, DialerRetries: 1,
-		PoolSize: 1000, // the re-dialer starts after PoolSize failed dials
-	})
+	opts, err := redis.ParseURL(r.URL())
+	if err != nil {
+		tb.Fatalf("private redis: %v", err)
+	}
+	opts.MaxRetries, opts.DialerRetries = -1, 1
+	opts.PoolSize = 1000 // the re-dialer starts after PoolSize failed dials
+	c := redis.NewClient(opts)
 	tb.Cleanup(func() { _ = c.Close() })
 	return c
 }
