@@ -155,17 +155,13 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		return constraintError(ctx, entConstr)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return CodeCancelled, "the request was cancelled or timed out", nil
-	case errors.Is(err, executor.ErrFlowNotFound):
-		return CodeNotFound, err.Error(), nil
-	case errors.Is(err, executor.ErrExecutionNotFound):
+	case errors.Is(err, executor.ErrFlowNotFound), errors.Is(err, executor.ErrExecutionNotFound):
 		return CodeNotFound, err.Error(), nil
 	case errors.Is(err, executor.ErrWrongStage):
 		return CodeWrongStage, err.Error(), nil
 	case errors.Is(err, executor.ErrStale):
 		return CodeStaleExecution, err.Error(), nil
-	case errors.Is(err, executor.ErrInvalidNext):
-		return CodeBadUserInput, err.Error(), nil
-	case errors.As(err, new(badIDError)):
+	case errors.Is(err, executor.ErrInvalidNext), errors.As(err, new(badIDError)):
 		return CodeBadUserInput, err.Error(), nil
 	case isIntrospectionRefusal(ctx):
 		return CodeIntrospection, "introspection is disabled for this caller", nil
