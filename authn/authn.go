@@ -3,6 +3,9 @@
 // session header for clients without cookies) into the request's
 // viewer.Viewer. A request with neither is anonymous; one with a bad
 // Authorization header is refused, never silently treated as anonymous.
+// Credentials that cannot be checked because a dependency (the database,
+// the session store) did not answer are refused with 503 UNAVAILABLE and
+// Retry-After: a session that could not be read is never "no session".
 //
 // It also guards cookie-authenticated requests against cross-site request
 // forgery (CrossOriginGuard): a browser sends cookies with cross-site
@@ -33,6 +36,10 @@ const CookieName = "gatehouse_session"
 // SessionHeader carries the session ID for clients without cookies.
 const SessionHeader = "Gatehouse-Session"
 
+// RetryAfter is the Retry-After header (seconds) of every 503 answer: a
+// dependency did not answer, and the client should try again.
+const RetryAfter = "5"
+
 // ErrInvalidCredentials is returned for an Authorization header that does
 // not authenticate: malformed, of another scheme, or an unusable token.
 var ErrInvalidCredentials = errors.New("invalid credentials")
@@ -54,7 +61,10 @@ type Authenticator struct {
 
 // Middleware authenticates each request and stores the viewer in its
 // context. A request whose Authorization header does not authenticate is
-// answered 401 with a GraphQL-shaped error.
+// answered 401 with a GraphQL-shaped error. A request whose token or
+// session could not be checked (the database or the session store failed)
+// is answered 503 UNAVAILABLE with Retry-After, and the next handler does
+// not run; a missing, expired or revoked session is anonymous.
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -69,8 +79,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 				// The token may be fine: say so, rather than have the client
 				// discard it as invalid.
 				a.logger().ErrorContext(ctx, "authenticate token", "error", err)
-				w.Header().Set("Retry-After", "5")
-				WriteError(w, http.StatusServiceUnavailable, "UNAVAILABLE", "authentication is temporarily unavailable; try again")
+				writeUnavailable(w)
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(viewer.NewContext(ctx, v)))
@@ -80,10 +89,16 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 		ctx = session.WithRequestCache(ctx) // the executor resumes the same session again
 		if id := sessionID(r); id != "" && a.Sessions != nil {
 			ctx = context.WithValue(ctx, sessionKey{}, id)
-			if v, err := a.session(ctx, id); err == nil {
+			v, err := a.session(ctx, id)
+			switch {
+			case err == nil:
 				ctx = viewer.NewContext(ctx, v)
-			} else if !errors.Is(err, session.ErrNotFound) {
+			case !errors.Is(err, session.ErrNotFound):
+				// Serving the request anonymously would log the user out
+				// (and show a login page) because a store hiccupped.
 				a.logger().ErrorContext(ctx, "authenticate session", "error", err)
+				writeUnavailable(w)
+				return
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -242,6 +257,13 @@ func WriteError(w http.ResponseWriter, status int, code, message string) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
+}
+
+// writeUnavailable answers 503 UNAVAILABLE: credentials were presented but
+// could not be checked.
+func writeUnavailable(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", RetryAfter)
+	WriteError(w, http.StatusServiceUnavailable, "UNAVAILABLE", "authentication is temporarily unavailable; try again")
 }
 
 // CrossOriginGuard refuses cross-origin requests with unsafe methods that

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -23,6 +24,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
+	"github.com/gatehouse-id/gatehouse/problem"
 	"github.com/gatehouse-id/gatehouse/session"
 )
 
@@ -557,19 +559,40 @@ func TestSession(t *testing.T) {
 				require.Empty(t, b.logs.String(), "an unknown session is not an error to log")
 			})
 
-			t.Run("store failure", func(t *testing.T) {
+			// A session that cannot be read is not a missing one: serving
+			// the request anonymously would log the user out because the
+			// store hiccupped. It is refused with 503 and Retry-After.
+			for name, header := range map[string]http.Header{
+				"store failure, cookie": cookie("sid"),
+				"store failure, header": {authn.SessionHeader: {"sid"}},
+			} {
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					b := setup(t, d)
+					b.auth.Sessions = &session.Manager{NowFunc: b.clock, Store: &sessionStore{GetFunc: func(context.Context, session.ID) (*session.Session, error) {
+						return nil, fmt.Errorf("get session: %w", problem.Unavailable(errors.New("dial tcp redis:6379: connection refused")))
+					}}}
+					o := serve(b.auth, request(header))
+					require.False(t, o.called, "the next handler must not run as anonymous")
+					requireRefused(t, o.rec, http.StatusServiceUnavailable, "UNAVAILABLE")
+					require.Equal(t, authn.RetryAfter, o.rec.Header().Get("Retry-After"))
+					require.Contains(t, b.logs.String(), "level=ERROR")
+					require.Contains(t, b.logs.String(), "authenticate session")
+					require.Contains(t, b.logs.String(), "connection refused")
+				})
+			}
+
+			t.Run("user lookup failure", func(t *testing.T) {
 				t.Parallel()
 				b := setup(t, d)
-				b.auth.Sessions = &session.Manager{NowFunc: b.clock, Store: &sessionStore{GetFunc: func(context.Context, session.ID) (*session.Session, error) {
-					return nil, errors.New("dial tcp redis:6379: connection refused")
-				}}}
+				u := b.user(t, "alice", true)
+				b.auth.Sessions = &session.Manager{Store: newSessions(map[session.ID]session.Session{"sid": liveSession(b.now, u.ID)}).store(), NowFunc: b.clock}
+				require.NoError(t, b.client.Close(), "the database goes away")
 				o := serve(b.auth, request(cookie("sid")))
-				require.True(t, o.called)
-				require.True(t, o.viewer.IsAnonymous())
-				require.Equal(t, http.StatusOK, o.rec.Code)
-				require.Contains(t, b.logs.String(), "level=ERROR")
+				require.False(t, o.called, "the next handler must not run as anonymous")
+				requireRefused(t, o.rec, http.StatusServiceUnavailable, "UNAVAILABLE")
+				require.Equal(t, authn.RetryAfter, o.rec.Header().Get("Retry-After"))
 				require.Contains(t, b.logs.String(), "authenticate session")
-				require.Contains(t, b.logs.String(), "connection refused")
 			})
 
 			t.Run("inactive user", func(t *testing.T) {

@@ -31,8 +31,9 @@ type Config struct {
 	// DatabaseURL selects PostgreSQL (postgres://…); empty selects the
 	// embedded SQLite file.
 	DatabaseURL string `env:"GATEHOUSE_DATABASE_URL"`
-	// RedisURL selects Redis (redis:// or rediss://) for sessions, flow
-	// executions and pub/sub; empty keeps them in-process.
+	// RedisURL selects Redis (redis://, rediss:// or unix:// for a socket)
+	// for sessions, flow executions and pub/sub; empty keeps them
+	// in-process.
 	RedisURL string `env:"GATEHOUSE_REDIS_URL"`
 	// RedisPrefix starts every Redis key and channel Gatehouse uses, so that
 	// several deployments can share one Redis.
@@ -194,8 +195,9 @@ func (c *Config) validateServices() error {
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("GATEHOUSE_DATABASE_URL must start with postgres:// or postgresql:// (unset it for the embedded database)"))
 	}
-	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
-		errs = append(errs, errors.New("GATEHOUSE_REDIS_URL must start with redis:// or rediss://"))
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") &&
+		!strings.HasPrefix(c.RedisURL, "unix://") {
+		errs = append(errs, errors.New("GATEHOUSE_REDIS_URL must start with redis://, rediss:// or unix://"))
 	}
 	if c.EventRetention < time.Hour {
 		errs = append(errs, errors.New("GATEHOUSE_EVENT_RETENTION must be at least 1h"))

@@ -141,6 +141,7 @@ func TestLoadAcceptsValidValues(t *testing.T) {
 		"postgresql:// URL":                  {"GATEHOUSE_DATABASE_URL": "postgresql://u@db/gh"},
 		"redis:// URL":                       {"GATEHOUSE_REDIS_URL": "redis://cache:6379/0"},
 		"rediss:// URL":                      {"GATEHOUSE_REDIS_URL": "rediss://cache:6379/0"},
+		"unix:// URL":                        {"GATEHOUSE_REDIS_URL": "unix:///run/redis/redis.sock?db=1"},
 		"secret key of the minimum length":   {"GATEHOUSE_SECRET_KEY": key32},
 		"bootstrap token of minimum length":  {"GATEHOUSE_BOOTSTRAP_TOKEN": strings.Repeat("t", config.MinBootstrapTokenLength)},
 		"http public URL with a port":        {"GATEHOUSE_PUBLIC_URL": "http://localhost:9000"},

@@ -27,7 +27,9 @@ const (
 // Store keeps counters. A counter is live while it has no expiry or its
 // expiry is after now (by the store's clock); a missing or expired counter
 // reads as 0. Implementations are safe for concurrent use and honour
-// exactly this contract, which countertest checks.
+// exactly this contract, which countertest checks. A backend that does not
+// answer gives an error wrapping problem.ErrUnavailable: a counter that
+// cannot be read is not 0.
 type Store interface {
 	// Add adds delta (which may be negative) to key and returns the new
 	// value, atomically: concurrent Adds never lose an increment, and each

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/authn"
 	"github.com/gatehouse-id/gatehouse/blueprints"
+	"github.com/gatehouse-id/gatehouse/database"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
@@ -42,6 +43,7 @@ const (
 	CodePageSizeLimit     = "PAGE_SIZE_LIMIT_EXCEEDED"
 	CodeIntrospection     = "INTROSPECTION_DISABLED"
 	CodeInternalError     = "INTERNAL_SERVER_ERROR"
+	CodeUnavailable       = "UNAVAILABLE"
 	CodeCancelled         = "CANCELLED"
 	CodeWrongStage        = "WRONG_STAGE"
 	CodeStaleExecution    = "STALE_EXECUTION"
@@ -51,28 +53,45 @@ const (
 	extensionRequestID    = "requestId"
 	extensionLine         = "line"
 	genericInternalErrMsg = "internal error; quote the request ID when reporting it"
+	unavailableErrMsg     = "a service Gatehouse depends on did not answer; try again shortly"
 )
 
 // presentError turns any error a resolver returns into what the client
 // sees: known errors get a stable code and a safe message; anything else is
 // logged with the request ID and answered generically, so no internal
-// detail (SQL, stack, driver text) reaches the client.
+// detail (SQL, stack, driver text) reaches the client. A dependency that
+// did not answer (problem.ErrUnavailable, or a database connection failure)
+// is UNAVAILABLE, its cause logged with the request ID; POST and GET
+// requests then answer HTTP 503 (see status.go).
 func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		out := graphql.DefaultErrorPresenter(ctx, err)
 		if _, has := out.Extensions[extensionCode]; has && out.Err == nil {
 			return out // gqlgen's own parse/validation errors
 		}
-		code, msg, ext := classify(ctx, err)
+		var (
+			code, msg string
+			ext       map[string]any
+		)
+		if errors.Is(err, problem.ErrUnavailable) || database.IsUnavailable(ctx, err) {
+			code, msg = CodeUnavailable, unavailableErrMsg
+		} else {
+			code, msg, ext = classify(ctx, err)
+		}
 		if code == "" && isRequestError(ctx, err) {
 			// A transport could not read the request (its message may quote
 			// the body): the client's fault, and nothing to log.
 			code, msg = CodeBadRequest, "the request is not a GraphQL request"
 		}
-		if code == "" {
+		switch code {
+		case "":
 			reqID := requestinfo.FromContext(ctx).RequestID
 			logger.ErrorContext(ctx, "graphql resolver error", "error", err, "path", out.Path.String(), "request_id", reqID)
 			code, msg = CodeInternalError, genericInternalErrMsg
+			ext = map[string]any{extensionRequestID: reqID}
+		case CodeUnavailable:
+			reqID := requestinfo.FromContext(ctx).RequestID
+			logger.ErrorContext(ctx, "graphql dependency unavailable", "error", err, "path", out.Path.String(), "request_id", reqID)
 			ext = map[string]any{extensionRequestID: reqID}
 		}
 		if ext == nil {
@@ -141,17 +160,13 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		return constraintError(ctx, entConstr)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return CodeCancelled, "the request was cancelled or timed out", nil
-	case errors.Is(err, executor.ErrFlowNotFound):
-		return CodeNotFound, err.Error(), nil
-	case errors.Is(err, executor.ErrExecutionNotFound):
+	case errors.Is(err, executor.ErrFlowNotFound), errors.Is(err, executor.ErrExecutionNotFound):
 		return CodeNotFound, err.Error(), nil
 	case errors.Is(err, executor.ErrWrongStage):
 		return CodeWrongStage, err.Error(), nil
 	case errors.Is(err, executor.ErrStale):
 		return CodeStaleExecution, err.Error(), nil
-	case errors.Is(err, executor.ErrInvalidNext):
-		return CodeBadUserInput, err.Error(), nil
-	case errors.As(err, new(badIDError)):
+	case errors.Is(err, executor.ErrInvalidNext), errors.As(err, new(badIDError)):
 		return CodeBadUserInput, err.Error(), nil
 	case isIntrospectionRefusal(ctx):
 		return CodeIntrospection, "introspection is disabled for this caller", nil

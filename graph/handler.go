@@ -1,8 +1,8 @@
 package graph
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -33,25 +33,28 @@ type Options struct {
 	WebsocketOrigins []string
 	// WebsocketAuth authenticates the Authorization value a websocket client
 	// sends in its connection_init payload, returning a context with the
-	// resulting viewer. Nil ignores the payload (only the cookie counts).
+	// resulting viewer; authn.ErrInvalidCredentials refuses them (4403), any
+	// other error means they could not be checked (1013). Nil ignores the
+	// payload (only the cookie counts).
 	WebsocketAuth func(ctx context.Context, authorization string) (context.Context, error)
 	// Watch keeps subscriptions under the authority that opened them
 	// (authn.Watcher.Watch); nil lets them run until they end.
 	Watch WatchFunc
+	// WebsocketInitTimeout is how long a websocket may take to send
+	// connection_init before it is closed with 4408 (default 10s).
+	WebsocketInitTimeout time.Duration
 	// Registerer receives the handler's metrics; nil registers none.
 	Registerer prometheus.Registerer
 	// Logger receives errors that are not shown to clients.
 	Logger *slog.Logger
 }
 
-// ErrWebsocketAuth is returned to a websocket client whose connection_init
-// credentials are refused; the connection is then closed.
-var ErrWebsocketAuth = errors.New("invalid credentials in connection_init")
-
 // NewHandler returns the /graphql handler: POST for queries and mutations,
 // GET for queries only, websocket (graphql-transport-ws) and SSE for
 // subscriptions. Mutations run in one transaction each. Authentication is
 // the caller's job: the request context must already carry the viewer.
+// POST and GET answers carry the HTTP status of their errors (status.go);
+// websockets close with graphql-transport-ws's codes (websocket.go).
 func NewHandler(deps Deps, opts Options) http.Handler {
 	logger := opts.Logger
 	if logger == nil {
@@ -63,26 +66,11 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: 15 * time.Second}) // before POST: both are POSTs
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
-		InitTimeout:           10 * time.Second,
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
+		InitTimeout:           cmp.Or(opts.WebsocketInitTimeout, defaultInitTimeout),
+		Implementation: wsImplementation{transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
 			OriginPatterns: originPatterns(opts.WebsocketOrigins),
-		}},
-		InitFunc: func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			auth := payload.Authorization()
-			if auth == "" {
-				auth, _ = payload["authorization"].(string)
-			}
-			if auth == "" || opts.WebsocketAuth == nil {
-				return ctx, nil, nil
-			}
-			authed, err := opts.WebsocketAuth(ctx, auth)
-			if err != nil {
-				// graphql-transport-ws: 4403 Forbidden closes the socket.
-				ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, 4403), "Forbidden")
-				return ctx, nil, ErrWebsocketAuth
-			}
-			return authed, nil, nil
-		},
+		}}},
+		InitFunc: websocketInit(opts.WebsocketAuth),
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -96,6 +84,7 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))
 
+	srv.Use(statusExtension{}) // first: the outermost response interceptor sees every error
 	srv.Use(singleResponse{})
 	srv.Use(introspectionExtension{dev: opts.Dev})
 	if opts.Watch != nil {
@@ -114,7 +103,7 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 	if opts.Registerer != nil {
 		srv.Use(newMetrics(opts.Registerer))
 	}
-	return requestCheck{next: srv, cache: cache, tokenLimit: tokenLimit}
+	return requestCheck{next: withStatus(withWebsocketState(srv)), cache: cache, tokenLimit: tokenLimit}
 }
 
 func withDefaults(l Limits) Limits {

@@ -11,6 +11,12 @@
 //	*ConflictError             CONFLICT          (extensions.field)
 //	*ReferencedError           REFERENCED        (extensions.referrers)
 //	*RateLimitedError          RATE_LIMITED
+//	ErrUnavailable             UNAVAILABLE       (HTTP 503, Retry-After)
+//
+// ErrUnavailable is the one error stores add rather than return: a backend
+// that did not answer (Redis down, a connection refused or timed out) is
+// reported by wrapping the backend's own error with Unavailable, so that
+// logs keep the cause and callers still see it with errors.Is/As.
 package problem
 
 import (
@@ -27,7 +33,28 @@ var (
 	ErrForbidden = errors.New("permission denied")
 	// ErrNotFound means the object does not exist or the caller may not see it.
 	ErrNotFound = errors.New("not found")
+	// ErrUnavailable means a dependency (Redis, the database) did not
+	// answer, so the outcome is unknown; the same request may succeed
+	// later. It is never a verdict about the caller or its input.
+	ErrUnavailable = errors.New("a dependency is unavailable")
 )
+
+// Unavailable returns err marked as a dependency failure: errors.Is(_,
+// ErrUnavailable) holds for the result, which still wraps err (errors.Is
+// and errors.As reach it) and has err's message. It returns nil for nil.
+func Unavailable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &unavailableError{err: err}
+}
+
+// unavailableError marks its error as ErrUnavailable.
+type unavailableError struct{ err error }
+
+func (e *unavailableError) Error() string { return e.err.Error() }
+
+func (e *unavailableError) Unwrap() []error { return []error{ErrUnavailable, e.err} }
 
 // FieldError says an input field has an unacceptable value. Field is the
 // input's field path in its persisted snake_case form ("config.user_fields",

@@ -21,7 +21,8 @@ type Broker interface {
 	// the backend has accepted it. Delivery is asynchronous and at most once.
 	// Publish does not retain msg: the caller may reuse it afterwards. It
 	// returns an error wrapping ErrInvalidTopic for an invalid topic,
-	// ErrClosed after Close, and the backend's error if it refused msg.
+	// ErrClosed after Close, and the backend's error if it refused msg
+	// (marked problem.ErrUnavailable when the backend did not answer).
 	Publish(ctx context.Context, topic string, msg []byte) error
 	// Subscribe returns once every message published on topic afterwards (by
 	// any process) will be delivered to the returned channel. The channel is
@@ -30,7 +31,8 @@ type Broker interface {
 	// block other subscribers or publishers). It returns an error wrapping
 	// ErrInvalidTopic for an invalid topic, ErrClosed after Close, ctx's
 	// error if ctx ends first, and the backend's error if it refused the
-	// subscription.
+	// subscription (marked problem.ErrUnavailable when the backend did not
+	// answer).
 	Subscribe(ctx context.Context, topic string) (<-chan []byte, error)
 	// Close ends every subscription and releases the backend's resources.
 	// Publish and Subscribe after Close return ErrClosed. Close is

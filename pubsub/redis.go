@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/gatehouse-id/gatehouse/internal/rediserr"
+	"github.com/gatehouse-id/gatehouse/problem"
 )
 
 const (
@@ -120,7 +123,8 @@ func NewRedis(client *redis.Client, prefix string, opts *Options) *Redis {
 // Publish PUBLISHes msg on the Redis channel prefix+topic and returns once
 // Redis accepted it; processes subscribed at that moment receive it
 // asynchronously. It returns an error wrapping ErrInvalidTopic for an invalid
-// topic, ErrClosed after Close, and Redis' error (e.g. when Redis is down).
+// topic, ErrClosed after Close, and Redis' error (e.g. when Redis is down),
+// marked problem.ErrUnavailable.
 func (r *Redis) Publish(ctx context.Context, topic string, msg []byte) error {
 	if err := ValidateTopic(topic); err != nil {
 		return err
@@ -132,7 +136,7 @@ func (r *Redis) Publish(ctx context.Context, topic string, msg []byte) error {
 		return ErrClosed
 	}
 	if err := r.client.Publish(ctx, r.prefix+topic, msg).Err(); err != nil {
-		return fmt.Errorf("pubsub: publish %s: %w", topic, err)
+		return fmt.Errorf("pubsub: publish %s: %w", topic, rediserr.Unavailable(ctx, err))
 	}
 	return nil
 }
@@ -145,7 +149,8 @@ func (r *Redis) Publish(ctx context.Context, topic string, msg []byte) error {
 // ctx is done or the broker is closed. Subscribe returns an error wrapping
 // ErrInvalidTopic for an invalid topic, ErrClosed after Close, ctx's error
 // if ctx ends first, and Redis' error if the subscription could not be sent
-// or the connection was lost too often before it was confirmed.
+// or the connection was lost too often before it was confirmed, marked
+// problem.ErrUnavailable.
 func (r *Redis) Subscribe(ctx context.Context, topic string) (<-chan []byte, error) {
 	if err := ValidateTopic(topic); err != nil {
 		return nil, err
@@ -234,7 +239,7 @@ func (r *Redis) confirm(ctx context.Context, name string) error {
 			return ErrClosed
 		}
 	}
-	return fmt.Errorf("connection lost %d times before the subscription was confirmed: %w", confirmAttempts, lost)
+	return problem.Unavailable(fmt.Errorf("connection lost %d times before the subscription was confirmed: %w", confirmAttempts, lost))
 }
 
 // addWaiter registers a waiter for a confirmation of name and returns its

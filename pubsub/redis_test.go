@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
+	"github.com/gatehouse-id/gatehouse/problem"
 	"github.com/gatehouse-id/gatehouse/pubsub"
 	"github.com/gatehouse-id/gatehouse/pubsub/pubsubtest"
 )
@@ -188,9 +189,11 @@ func TestRedisUnavailable(t *testing.T) {
 	err = b.Publish(ctx, "audit", []byte("x"))
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "pubsub: publish audit:")
+	require.ErrorIs(t, err, problem.ErrUnavailable)
 	_, err = b.Subscribe(ctx, "audit")
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "pubsub: subscribe audit:")
+	require.ErrorIs(t, err, problem.ErrUnavailable)
 	require.NoError(t, b.Close())
 	_, err = b.Subscribe(ctx, "audit")
 	require.ErrorIs(t, err, pubsub.ErrClosed)

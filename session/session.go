@@ -92,7 +92,10 @@ func (s *Session) Deadline() time.Time {
 // They return copies: changing a *Session passed to or returned by a store
 // does not change what is stored. A session counts as gone once Expired at
 // the store's clock, whether or not the backend has removed it yet: Get,
-// Update, Delete, DeleteByKey and ListByUser all treat it as absent.
+// Update, Delete, DeleteByKey and ListByUser all treat it as absent. A
+// backend that does not answer gives an error wrapping
+// problem.ErrUnavailable, never ErrNotFound: a session that cannot be read
+// is not a missing one.
 type Store interface {
 	// Create stores s under id. It returns ErrAlreadyExists if a session
 	// is stored under id, even an expired one not yet removed (IDs are

@@ -176,6 +176,7 @@ func Root(site func(r *http.Request) (brand.Site, error), logger *slog.Logger) h
 		s, err := site(r)
 		if err != nil {
 			logger.ErrorContext(r.Context(), "find the brand", "error", err)
+			w.Header().Set("Retry-After", "5") // as authn.RetryAfter
 			http.Error(w, "Gatehouse cannot read its configuration right now; try again.", http.StatusServiceUnavailable)
 			return
 		}

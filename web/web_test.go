@@ -153,6 +153,7 @@ func TestRoot(t *testing.T) {
 		w := serve(Root(broken, nil), http.MethodGet, "/", nil)
 		require.Equal(t, http.StatusServiceUnavailable, w.Code)
 		require.NotContains(t, w.Body.String(), "10.0.0.5")
+		require.Equal(t, "5", w.Header().Get("Retry-After"))
 	})
 }
 

@@ -16,6 +16,9 @@
 // the value and its expiry change together atomically; it touches one key,
 // so the layout works on Redis Cluster too.
 //
+// Errors of Redis itself (a refused or broken connection, a timeout) are
+// marked problem.ErrUnavailable (see internal/rediserr).
+//
 // Expiry is decided by the store's clock (Options.NowFunc), compared with
 // x: a counter whose x is at or before now is treated as absent even while
 // Redis still holds it. Expiry times are kept to the millisecond.
@@ -31,6 +34,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/gatehouse-id/gatehouse/counter"
+	"github.com/gatehouse-id/gatehouse/internal/rediserr"
 )
 
 // Options configures a Store; the zero value (or nil) is the default.
@@ -109,7 +113,7 @@ func (s *Store) Add(ctx context.Context, key string, delta int64, ttl time.Durat
 	res, err := addScript.Run(ctx, s.client, []string{s.redisKey(key)},
 		now.UnixMilli(), delta, w, now.Add(ttl).UnixMilli()).Text()
 	if err != nil {
-		return 0, fmt.Errorf("add to counter: %w", err)
+		return 0, fmt.Errorf("add to counter: %w", rediserr.Unavailable(ctx, err))
 	}
 	v, err := strconv.ParseInt(res, 10, 64)
 	if err != nil {
@@ -122,7 +126,7 @@ func (s *Store) Add(ctx context.Context, key string, delta int64, ttl time.Durat
 func (s *Store) Get(ctx context.Context, key string) (int64, error) {
 	vals, err := s.client.HMGet(ctx, s.redisKey(key), "n", "x").Result()
 	if err != nil {
-		return 0, fmt.Errorf("get counter: %w", err)
+		return 0, fmt.Errorf("get counter: %w", rediserr.Unavailable(ctx, err))
 	}
 	n, ok := vals[0].(string)
 	if !ok {
@@ -147,7 +151,7 @@ func (s *Store) Get(ctx context.Context, key string) (int64, error) {
 // Delete forgets key; deleting a missing key is not an error.
 func (s *Store) Delete(ctx context.Context, key string) error {
 	if err := s.client.Del(ctx, s.redisKey(key)).Err(); err != nil && !errors.Is(err, redis.Nil) {
-		return fmt.Errorf("delete counter: %w", err)
+		return fmt.Errorf("delete counter: %w", rediserr.Unavailable(ctx, err))
 	}
 	return nil
 }

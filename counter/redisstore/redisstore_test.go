@@ -11,6 +11,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/counter/countertest"
 	"github.com/gatehouse-id/gatehouse/counter/redisstore"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
+	"github.com/gatehouse-id/gatehouse/problem"
 )
 
 func TestMain(m *testing.M) {
@@ -61,4 +62,25 @@ func TestNativeExpiry(t *testing.T) {
 	_, err = store.Add(t.Context(), "k", 1, 0, counter.Forever)
 	require.NoError(t, err)
 	requireExpireTime(t, time.Time{})
+}
+
+// TestRedisDownIsUnavailable stops Redis under a store: every method must
+// fail with problem.ErrUnavailable (a counter that cannot be read is not
+// zero).
+func TestRedisDownIsUnavailable(t *testing.T) {
+	t.Parallel()
+	pr := servicetest.StartPrivateRedis(t)
+	clock := countertest.NewClock()
+	store := redisstore.New(pr.OutageClient(t), "test:", &redisstore.Options{NowFunc: clock.Now})
+	ctx := t.Context()
+	_, err := store.Add(ctx, "k", 3, time.Hour, counter.Fixed)
+	require.NoError(t, err)
+	pr.Stop(t)
+
+	_, err = store.Add(ctx, "k", 1, time.Hour, counter.Fixed)
+	require.ErrorIs(t, err, problem.ErrUnavailable)
+	n, err := store.Get(ctx, "k")
+	require.ErrorIs(t, err, problem.ErrUnavailable)
+	require.Zero(t, n)
+	require.ErrorIs(t, store.Delete(ctx, "k"), problem.ErrUnavailable)
 }

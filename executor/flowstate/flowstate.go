@@ -43,6 +43,8 @@ type Record struct {
 // the backend has removed it yet. Stores keep ExpiresAt to at least the
 // millisecond and return the Document bytes as given (a nil Document reads
 // back empty). IDs are secrets: stores keep and index only a hash of them.
+// A backend that does not answer gives an error wrapping
+// problem.ErrUnavailable, never ErrNotFound or ErrConflict.
 type Store interface {
 	// Create stores doc under id at version 1. ErrAlreadyExists if a live
 	// execution has id; an expired one is replaced.

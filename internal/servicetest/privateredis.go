@@ -61,6 +61,24 @@ func (r *PrivateRedis) Client(tb testing.TB) *redis.Client {
 	return c
 }
 
+// OutageClient returns a new client of the server for tests that stop it:
+// while the server is down each command fails at once (one dial, no
+// retries), and enough failures never start go-redis's background
+// re-dialer, which outlives Close by up to a second (goleak would see it).
+// It is closed when the test ends.
+func (r *PrivateRedis) OutageClient(tb testing.TB) *redis.Client {
+	tb.Helper()
+	opts, err := redis.ParseURL(r.URL())
+	if err != nil {
+		tb.Fatalf("private redis: %v", err)
+	}
+	opts.MaxRetries, opts.DialerRetries = -1, 1
+	opts.PoolSize = 1000 // the re-dialer starts after PoolSize failed dials
+	c := redis.NewClient(opts)
+	tb.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
 // Start starts the server (loading the dump file if one was restored) and
 // returns once it answers PING. It fails the test if it is running already.
 func (r *PrivateRedis) Start(tb testing.TB) {

@@ -16,6 +16,10 @@
 // (PEXPIREAT NX and GT), and all keys of a prefix must live on one server
 // (no Redis Cluster).
 //
+// Every error of Redis itself (a refused or broken connection, a timeout)
+// is marked problem.ErrUnavailable (see internal/rediserr): a session that
+// could not be read is never reported as ErrNotFound.
+//
 // Redis expires keys by its own clock; the store also compares each session
 // with its NowFunc clock, so a fake clock in tests sees expiry without
 // waiting. In production both clocks agree.
@@ -31,6 +35,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/gatehouse-id/gatehouse/internal/rediserr"
 	"github.com/gatehouse-id/gatehouse/session"
 )
 
@@ -98,7 +103,7 @@ func (s *Store) Create(ctx context.Context, id session.ID, sess *session.Session
 	}
 	created, err := createScript.Run(ctx, s.client, keys, data, deadlineMillis(sess), key).Int()
 	if err != nil {
-		return fmt.Errorf("create session: %w", err)
+		return fmt.Errorf("create session: %w", rediserr.Unavailable(ctx, err))
 	}
 	if created == 0 {
 		return session.ErrAlreadyExists
@@ -113,7 +118,7 @@ func (s *Store) Get(ctx context.Context, id session.ID) (*session.Session, error
 		if errors.Is(err, redis.Nil) {
 			return nil, session.ErrNotFound
 		}
-		return nil, fmt.Errorf("get session: %w", err)
+		return nil, fmt.Errorf("get session: %w", rediserr.Unavailable(ctx, err))
 	}
 	sess, err := decode(data)
 	if err != nil {
@@ -164,7 +169,7 @@ func (s *Store) Update(ctx context.Context, id session.ID, fn func(*session.Sess
 			}
 			return nil
 		})
-		return err
+		return rediserr.Unavailable(ctx, err)
 	})
 }
 
@@ -188,7 +193,7 @@ func (s *Store) delete(ctx context.Context, key string) error {
 			if errors.Is(err, redis.Nil) {
 				return session.ErrNotFound
 			}
-			return fmt.Errorf("get session: %w", err)
+			return fmt.Errorf("get session: %w", rediserr.Unavailable(ctx, err))
 		}
 		// A record that does not decode is deleted all the same; only its
 		// index entry (if any) is left for ListByUser to prune.
@@ -201,7 +206,7 @@ func (s *Store) delete(ctx context.Context, key string) error {
 			}
 			return nil
 		})
-		return err
+		return rediserr.Unavailable(ctx, err)
 	})
 	if err == nil && expired {
 		return session.ErrNotFound
@@ -218,21 +223,21 @@ func (s *Store) ListByUser(ctx context.Context, userID int) (map[string]*session
 		return out, nil
 	}
 	userKey := s.userKey(userID)
-	err := s.client.Watch(ctx, func(tx *redis.Tx) error {
+	err := s.watch(ctx, func(tx *redis.Tx) error {
 		members, err := tx.SMembers(ctx, userKey).Result()
 		if err != nil || len(members) == 0 {
-			return err
+			return rediserr.Unavailable(ctx, err)
 		}
 		keys := make([]string, len(members))
 		for i, m := range members {
 			keys[i] = s.sessionKey(m)
 		}
 		if err := tx.Watch(ctx, keys...).Err(); err != nil {
-			return err
+			return rediserr.Unavailable(ctx, err)
 		}
 		values, err := tx.MGet(ctx, keys...).Result()
 		if err != nil {
-			return err
+			return rediserr.Unavailable(ctx, err)
 		}
 		now := s.now()
 		var dead []any
@@ -259,7 +264,7 @@ func (s *Store) ListByUser(ctx context.Context, userID int) (map[string]*session
 			p.SRem(ctx, userKey, dead...)
 			return nil
 		})
-		return err
+		return rediserr.Unavailable(ctx, err)
 	}, userKey)
 	if err != nil && !errors.Is(err, redis.TxFailedErr) {
 		return nil, fmt.Errorf("list sessions of user %d: %w", userID, err)
@@ -274,12 +279,27 @@ func (s *Store) DeleteExpired(context.Context, time.Time) (int, error) {
 	return 0, nil
 }
 
+// watch runs fn in an optimistic transaction watching keys. A failure of
+// the WATCH itself is marked unavailable; fn's errors are returned as fn
+// returned them (fn marks the errors of its own Redis commands).
+func (s *Store) watch(ctx context.Context, fn func(*redis.Tx) error, keys ...string) error {
+	called := false
+	err := s.client.Watch(ctx, func(tx *redis.Tx) error {
+		called = true
+		return fn(tx)
+	}, keys...)
+	if err != nil && !called {
+		return rediserr.Unavailable(ctx, err)
+	}
+	return err
+}
+
 // retry runs fn in a transaction watching key until it commits, fails
 // otherwise, or MaxAttempts have conflicted. An fn error is returned
 // unchanged.
 func (s *Store) retry(ctx context.Context, op, key string, fn func(*redis.Tx) error) error {
 	for range MaxAttempts {
-		err := s.client.Watch(ctx, fn, key)
+		err := s.watch(ctx, fn, key)
 		var fe *fnError
 		switch {
 		case err == nil:
@@ -304,7 +324,7 @@ func (s *Store) read(ctx context.Context, tx *redis.Tx, sessionKey string) (*ses
 		if errors.Is(err, redis.Nil) {
 			return nil, session.ErrNotFound
 		}
-		return nil, fmt.Errorf("get session: %w", err)
+		return nil, fmt.Errorf("get session: %w", rediserr.Unavailable(ctx, err))
 	}
 	sess, err := decode(data)
 	if err != nil {

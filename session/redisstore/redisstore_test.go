@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
+	"github.com/gatehouse-id/gatehouse/problem"
 	"github.com/gatehouse-id/gatehouse/session"
 	"github.com/gatehouse-id/gatehouse/session/redisstore"
 	"github.com/gatehouse-id/gatehouse/session/sessiontest"
@@ -240,4 +241,38 @@ func TestUpdateGivesUpAfterMaxAttempts(t *testing.T) {
 	got, err := b.store.Get(ctx, id)
 	require.NoError(t, err)
 	require.Empty(t, got.UserAgent)
+}
+
+// TestRedisDownIsUnavailable stops Redis under a store: every method must
+// fail with problem.ErrUnavailable, and none may say the session is not
+// there (a session that could not be read is not a missing one).
+func TestRedisDownIsUnavailable(t *testing.T) {
+	t.Parallel()
+	pr := servicetest.StartPrivateRedis(t)
+	clock := sessiontest.NewRealClock()
+	b := &testBundle{client: pr.OutageClient(t), prefix: "test:", clock: clock}
+	b.store = redisstore.New(b.client, b.prefix, &redisstore.Options{NowFunc: clock.Now})
+	id, s := b.create(t, 7)
+	pr.Stop(t)
+
+	ctx := t.Context()
+	other, err := session.NewID()
+	require.NoError(t, err)
+	fnRan := false
+	for name, call := range map[string]func() error{
+		"Get":        func() error { _, err := b.store.Get(ctx, id); return err },
+		"Get absent": func() error { _, err := b.store.Get(ctx, other); return err },
+		"Create":     func() error { return b.store.Create(ctx, other, s) },
+		"Update": func() error {
+			return b.store.Update(ctx, id, func(*session.Session) error { fnRan = true; return nil })
+		},
+		"Delete":      func() error { return b.store.Delete(ctx, id) },
+		"DeleteByKey": func() error { return b.store.DeleteByKey(ctx, id.Key()) },
+		"ListByUser":  func() error { _, err := b.store.ListByUser(ctx, 7); return err },
+	} {
+		err := call()
+		require.ErrorIs(t, err, problem.ErrUnavailable, name)
+		require.NotErrorIs(t, err, session.ErrNotFound, name)
+	}
+	require.False(t, fnRan, "Update does not run fn on a session it could not read")
 }

@@ -17,6 +17,9 @@
 // check-and-write is atomic; every script touches one key, so the layout
 // works on Redis Cluster too.
 //
+// Errors of Redis itself (a refused or broken connection, a timeout) are
+// marked problem.ErrUnavailable (see internal/rediserr).
+//
 // Expiry is decided by the store's clock (Options.NowFunc), compared with
 // x: a record whose x is at or before now is treated as absent even while
 // Redis still holds it. Expiry times are kept to the millisecond.
@@ -33,6 +36,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/gatehouse-id/gatehouse/executor/flowstate"
+	"github.com/gatehouse-id/gatehouse/internal/rediserr"
 )
 
 // Options configures a Store; the zero value (or nil) is the default.
@@ -126,7 +130,7 @@ func (s *Store) Create(ctx context.Context, id string, doc []byte, expiresAt tim
 	created, err := createScript.Run(ctx, s.client, []string{s.key(id)},
 		s.now().UnixMilli(), doc, expiresAt.UnixMilli()).Int()
 	if err != nil {
-		return fmt.Errorf("create flow execution: %w", err)
+		return fmt.Errorf("create flow execution: %w", rediserr.Unavailable(ctx, err))
 	}
 	if created == 0 {
 		return flowstate.ErrAlreadyExists
@@ -139,7 +143,7 @@ func (s *Store) Create(ctx context.Context, id string, doc []byte, expiresAt tim
 func (s *Store) Get(ctx context.Context, id string) (*flowstate.Record, error) {
 	vals, err := s.client.HMGet(ctx, s.key(id), "v", "d", "x").Result()
 	if err != nil {
-		return nil, fmt.Errorf("get flow execution: %w", err)
+		return nil, fmt.Errorf("get flow execution: %w", rediserr.Unavailable(ctx, err))
 	}
 	v, vok := vals[0].(string)
 	d, dok := vals[1].(string)
@@ -172,7 +176,7 @@ func (s *Store) Update(ctx context.Context, id string, version int64, doc []byte
 	res, err := updateScript.Run(ctx, s.client, []string{s.key(id)},
 		s.now().UnixMilli(), strconv.FormatInt(version, 10), doc, expiresAt.UnixMilli()).Int64()
 	if err != nil {
-		return 0, fmt.Errorf("update flow execution: %w", err)
+		return 0, fmt.Errorf("update flow execution: %w", rediserr.Unavailable(ctx, err))
 	}
 	switch res {
 	case updateMissing:
@@ -188,7 +192,7 @@ func (s *Store) Update(ctx context.Context, id string, version int64, doc []byte
 func (s *Store) Delete(ctx context.Context, id string) error {
 	live, err := deleteScript.Run(ctx, s.client, []string{s.key(id)}, s.now().UnixMilli()).Int()
 	if err != nil {
-		return fmt.Errorf("delete flow execution: %w", err)
+		return fmt.Errorf("delete flow execution: %w", rediserr.Unavailable(ctx, err))
 	}
 	if live == 0 {
 		return flowstate.ErrNotFound

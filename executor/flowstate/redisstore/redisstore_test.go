@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/flowstate/flowstatetest"
 	"github.com/gatehouse-id/gatehouse/executor/flowstate/redisstore"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
+	"github.com/gatehouse-id/gatehouse/problem"
 )
 
 func TestMain(m *testing.M) {
@@ -116,4 +117,30 @@ func TestLayout(t *testing.T) {
 		require.NoError(t, b.store.Delete(t.Context(), "id"))
 		require.Empty(t, b.keys(t))
 	})
+}
+
+// TestRedisDownIsUnavailable stops Redis under a store: every method must
+// fail with problem.ErrUnavailable, none with ErrNotFound or ErrConflict.
+func TestRedisDownIsUnavailable(t *testing.T) {
+	t.Parallel()
+	pr := servicetest.StartPrivateRedis(t)
+	clock := flowstatetest.NewClock()
+	store := redisstore.New(pr.OutageClient(t), "test:", &redisstore.Options{NowFunc: clock.Now})
+	ctx := t.Context()
+	expires := clock.Now().Add(time.Hour)
+	require.NoError(t, store.Create(ctx, "id", []byte("doc"), expires))
+	pr.Stop(t)
+
+	for name, call := range map[string]func() error{
+		"Create":     func() error { return store.Create(ctx, "other", []byte("doc"), expires) },
+		"Get":        func() error { _, err := store.Get(ctx, "id"); return err },
+		"Get absent": func() error { _, err := store.Get(ctx, "other"); return err },
+		"Update":     func() error { _, err := store.Update(ctx, "id", 1, []byte("doc2"), expires); return err },
+		"Delete":     func() error { return store.Delete(ctx, "id") },
+	} {
+		err := call()
+		require.ErrorIs(t, err, problem.ErrUnavailable, name)
+		require.NotErrorIs(t, err, flowstate.ErrNotFound, name)
+		require.NotErrorIs(t, err, flowstate.ErrConflict, name)
+	}
 }

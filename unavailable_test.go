@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-id/gatehouse/authn"
+	"github.com/gatehouse-id/gatehouse/internal/servicetest"
+)
+
+// TestRedisOutage runs the binary on PostgreSQL and a Redis of the test's
+// own, and stops that Redis: requests that need it answer 503 UNAVAILABLE
+// with Retry-After — a session that cannot be read is never served as
+// anonymous — and the server reports itself not ready. Once Redis is back
+// (from a snapshot taken before the outage) the same session works again.
+func TestRedisOutage(t *testing.T) {
+	t.Parallel()
+	redis := servicetest.StartPrivateRedis(t)
+	p := start(t, map[string]string{
+		"GATEHOUSE_DATABASE_URL":       servicetest.DatabaseURL(t, dialect.Postgres).URL,
+		"GATEHOUSE_REDIS_URL":          redis.URL(),
+		"GATEHOUSE_SECRET_KEY":         randomSecret(t),
+		"GATEHOUSE_DATA_DIR":           t.TempDir(),
+		"GATEHOUSE_BOOTSTRAP_PASSWORD": adminPassword,
+		"GATEHOUSE_WORKER":             "false",
+	})
+	user := p.headless()
+	require.True(t, user.login("admin", adminPassword).Completed)
+	require.Equal(t, "admin", user.viewer())
+	browser := p.headless() // the same session, as a cookie
+	browser.header.Set("Cookie", authn.CookieName+"="+user.session)
+	require.Equal(t, "admin", browser.viewer())
+	snapshot := redis.Snapshot(t)
+
+	redis.Stop(t)
+	requireUnavailable := func(what string, res gqlResult) {
+		t.Helper()
+		require.Equal(t, "UNAVAILABLE", res.code(), "%s: errors: %+v", what, res.Errors)
+		require.Equal(t, http.StatusServiceUnavailable, res.status, what)
+		require.Equal(t, authn.RetryAfter, res.header.Get("Retry-After"), what)
+		require.Contains(t, []string{"", "null"}, string(res.Data), "%s: no data, in particular no anonymous viewer", what)
+	}
+	const viewerQuery = `{ viewer { user { username } } }`
+	requireUnavailable("session header", user.do(viewerQuery, nil))
+	requireUnavailable("session cookie", browser.do(viewerQuery, nil))
+	requireUnavailable("startFlow", p.headless().startRaw("default-authentication-flow", ""))
+	status, body := p.get("/-/health/ready")
+	require.Equal(t, http.StatusServiceUnavailable, status)
+	require.JSONEq(t, `{"status":"unavailable","checks":{"database":"ok","redis":"unavailable"}}`, body)
+	require.NotContains(t, p.stderr.String(), "INTERNAL_SERVER_ERROR")
+	require.NotContains(t, p.stderr.String(), "graphql resolver error", "an outage is not an internal error")
+
+	redis.Restore(t, snapshot)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	for backoff := 10 * time.Millisecond; ; backoff = min(2*backoff, 500*time.Millisecond) {
+		if status, _ := p.get("/-/health/ready"); status == http.StatusOK {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("not ready again after Redis came back:\n%s", p.stderr.String())
+		case <-time.After(backoff): // polling for readiness, not timing a result
+		}
+	}
+	require.Equal(t, "admin", user.viewer(), "the session outlived the outage")
+	require.Equal(t, "admin", browser.viewer())
+}
