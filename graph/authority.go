@@ -20,7 +20,7 @@ type WatchFunc func(ctx context.Context) (context.Context, context.CancelFunc, e
 // opened it: the subscription runs in a watched context, and when the
 // session or token behind it ends, or its user's permissions change, the
 // stream ends with a final error (UNAUTHENTICATED or FORBIDDEN), on every
-// transport. Websocket connections are also closed (4403).
+// transport; a websocket is then closed as a whole with 4403 Forbidden.
 type authorityExtension struct {
 	watch   WatchFunc
 	present graphql.ErrorPresenterFunc
@@ -48,9 +48,17 @@ func (e authorityExtension) InterceptOperation(ctx context.Context, next graphql
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{e.present(ctx, err)}})
 	}
 	handle := next(watched)
+	var ended error // the cause, until the websocket is closed
 	done := false
 	return func(ctx context.Context) *graphql.Response {
-		if done {
+		switch {
+		case ended != nil:
+			// The final error went out: a websocket is closed as a whole,
+			// for its other subscriptions ran on the same authority.
+			CloseWebsocket(ctx, closeForbidden, "Forbidden")
+			ended = nil
+			return nil
+		case done:
 			return nil
 		}
 		if resp := handle(ctx); resp != nil {
@@ -60,6 +68,7 @@ func (e authorityExtension) InterceptOperation(ctx context.Context, next graphql
 		cause := context.Cause(watched)
 		stop()
 		if errors.Is(cause, authn.ErrAuthorityEnded) {
+			ended = cause
 			return &graphql.Response{Errors: gqlerror.List{e.present(ctx, cause)}}
 		}
 		return nil

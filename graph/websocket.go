@@ -27,6 +27,8 @@ import (
 //	no message within the init timeout          4408 Connection initialisation timeout
 //	a subscribe before connection_init          4401 Unauthorized
 //	connection_init credentials refused         4403 Forbidden
+//	a subscription's authority ended            4403 Forbidden, after the
+//	  (authorityExtension)                        final error
 //	credentials could not be checked            1013 Try Again Later
 //	connection context cancelled with a         its Code and Reason
 //	  *CloseError cause (CloseWebsocket)
