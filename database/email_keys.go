@@ -51,23 +51,23 @@ func (db *DB) reconcileEmailKeys(ctx context.Context) error {
 		email string
 		key   sql.NullString
 	}
-	rows, err := db.SQL.QueryContext(ctx, query)
-	if err != nil {
-		return fmt.Errorf("find email keys to reconcile: %w", err)
-	}
-	var found []candidate
-	for rows.Next() {
-		var c candidate
-		if err := rows.Scan(&c.id, &c.email, &c.key); err != nil {
-			_ = rows.Close()
-			return fmt.Errorf("read email key: %w", err)
+	found, err := func() ([]candidate, error) {
+		rows, err := db.SQL.QueryContext(ctx, query)
+		if err != nil {
+			return nil, err
 		}
-		found = append(found, c)
-	}
-	if err := rows.Close(); err != nil {
-		return fmt.Errorf("find email keys to reconcile: %w", err)
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		var found []candidate
+		for rows.Next() {
+			var c candidate
+			if err := rows.Scan(&c.id, &c.email, &c.key); err != nil {
+				return nil, err
+			}
+			found = append(found, c)
+		}
+		return found, rows.Err()
+	}()
+	if err != nil {
 		return fmt.Errorf("find email keys to reconcile: %w", err)
 	}
 	fixed := 0

@@ -41,19 +41,13 @@ func exec(t *testing.T, db *database.DB, query string, args ...any) (sql.Result,
 }
 
 // insertUser writes a user row the way a server older than the
-// user_email_key migration (or any client bypassing ent) would, and returns
-// its ID. withKey adds an email_key column value (nil: NULL).
-func insertUser(t *testing.T, db *database.DB, username, email string, withKey ...*string) int {
+// user_email_key migration (or any client bypassing ent) would, without an
+// email_key, and returns its ID.
+func insertUser(t *testing.T, db *database.DB, username, email string) int {
 	t.Helper()
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	cols, vals := "created_at, updated_at, username, email, attributes", "$1, $2, $3, $4, $5"
-	args := []any{now, now, username, email, "{}"}
-	if len(withKey) > 0 {
-		cols += ", email_key"
-		vals += ", $6"
-		args = append(args, withKey[0])
-	}
-	_, err := exec(t, db, "INSERT INTO users ("+cols+") VALUES ("+vals+")", args...)
+	_, err := exec(t, db, "INSERT INTO users (created_at, updated_at, username, email, attributes) VALUES ($1, $2, $3, $4, $5)",
+		now, now, username, email, "{}")
 	require.NoError(t, err, "insert user %s", username)
 	return userID(t, db, username)
 }

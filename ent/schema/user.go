@@ -47,8 +47,8 @@ func (User) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Unique().
-			Comment("emailkey.Of(email), kept by a hook; NULL without an address, and for an account whose "+
-				"address an older account already had when the user_email_key migration ran. "+
+			Comment("emailkey.Of(email), kept by a hook; NULL without an address, and for an account whose " +
+				"address an older account already had when the user_email_key migration ran. " +
 				"Unique, so an address identifies one account at most.").
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Bool("is_active").

@@ -94,13 +94,13 @@ func newPostgresDatabase(tb testing.TB, migrated bool) string {
 	defer admin.Close()
 
 	name := UniqueName("gatehouse_test_")
-	create := "CREATE DATABASE " + name
+	template := ""
 	if migrated {
 		templateMu.Lock()
 		defer templateMu.Unlock()
-		create += " TEMPLATE " + migratedTemplate(ctx, tb, admin)
+		template = " TEMPLATE " + migratedTemplate(ctx, tb, admin)
 	}
-	if _, err := admin.ExecContext(ctx, create); err != nil {
+	if _, err := admin.ExecContext(ctx, fmt.Sprintf("CREATE DATABASE %s%s", name, template)); err != nil {
 		tb.Fatalf("create test database: %v", err)
 	}
 	tb.Cleanup(func() {
