@@ -27,7 +27,8 @@ import (
 const migrationLock = 0x6761746568 // "gateh"
 
 // Migrate brings the schema up to date: Gatehouse's versioned migrations,
-// then River's. It is safe to call from several processes at once, and a
+// the data fix-ups SQL cannot express (reconcileEmailKeys), then River's.
+// It is safe to call from several processes at once, and a
 // no-op when nothing is pending. Migrations only ever add or transform; none
 // drops data (see ent/migrate/migrations).
 func (db *DB) Migrate(ctx context.Context) error {
@@ -48,30 +49,45 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := db.migrateSchema(); err != nil {
 		return err
 	}
+	if err := db.reconcileEmailKeys(ctx); err != nil {
+		// Not fatal: the affected accounts cannot log in by email until
+		// the next start succeeds; every other use of the database works.
+		db.logger.WarnContext(ctx, "email keys not reconciled; retried at the next start", "error", err)
+	}
 	return db.migrateRiver(ctx)
 }
 
-// migrateSchema applies ent/migrate/migrations through golang-migrate, on a
-// handle of its own because golang-migrate closes the handle it is given.
-func (db *DB) migrateSchema() error {
+// migrator returns golang-migrate's migrator of ent/migrate/migrations,
+// on a handle of its own because golang-migrate closes the handle it is
+// given. The caller closes it.
+func (db *DB) migrator() (*migrate.Migrate, error) {
 	src, err := migrations.FS(db.Dialect)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	source, err := iofs.New(src, ".")
 	if err != nil {
-		return fmt.Errorf("read migrations: %w", err)
+		return nil, fmt.Errorf("read migrations: %w", err)
 	}
 	driver, name, err := db.migrationDriver()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	m, err := migrate.NewWithInstance("iofs", source, name, driver)
 	if err != nil {
 		_ = driver.Close()
-		return fmt.Errorf("prepare %s migrations: %w", db.Dialect, err)
+		return nil, fmt.Errorf("prepare %s migrations: %w", db.Dialect, err)
 	}
 	m.Log = migrateLogger{db.logger}
+	return m, nil
+}
+
+// migrateSchema applies ent/migrate/migrations through golang-migrate.
+func (db *DB) migrateSchema() error {
+	m, err := db.migrator()
+	if err != nil {
+		return err
+	}
 	defer m.Close()
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
 		return fmt.Errorf("apply migrations: %w", err)

@@ -359,6 +359,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldUsername:          {Type: field.TypeString, Column: user.FieldUsername},
 			user.FieldName:              {Type: field.TypeString, Column: user.FieldName},
 			user.FieldEmail:             {Type: field.TypeString, Column: user.FieldEmail},
+			user.FieldEmailKey:          {Type: field.TypeString, Column: user.FieldEmailKey},
 			user.FieldIsActive:          {Type: field.TypeBool, Column: user.FieldIsActive},
 			user.FieldType:              {Type: field.TypeEnum, Column: user.FieldType},
 			user.FieldPasswordHash:      {Type: field.TypeString, Column: user.FieldPasswordHash},
@@ -2897,6 +2898,11 @@ func (f *UserFilter) WhereName(p entql.StringP) {
 // WhereEmail applies the entql string predicate on the email field.
 func (f *UserFilter) WhereEmail(p entql.StringP) {
 	f.Where(p.Field(user.FieldEmail))
+}
+
+// WhereEmailKey applies the entql string predicate on the email_key field.
+func (f *UserFilter) WhereEmailKey(p entql.StringP) {
+	f.Where(p.Field(user.FieldEmailKey))
 }
 
 // WhereIsActive applies the entql bool predicate on the is_active field.

@@ -14340,6 +14340,7 @@ type UserMutation struct {
 	username                *string
 	name                    *string
 	email                   *string
+	email_key               *string
 	is_active               *bool
 	_type                   *enum.UserType
 	password_hash           *string
@@ -14646,6 +14647,55 @@ func (m *UserMutation) OldEmail(ctx context.Context) (v string, err error) {
 // ResetEmail resets all changes to the "email" field.
 func (m *UserMutation) ResetEmail() {
 	m.email = nil
+}
+
+// SetEmailKey sets the "email_key" field.
+func (m *UserMutation) SetEmailKey(s string) {
+	m.email_key = &s
+}
+
+// EmailKey returns the value of the "email_key" field in the mutation.
+func (m *UserMutation) EmailKey() (r string, exists bool) {
+	v := m.email_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmailKey returns the old "email_key" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldEmailKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmailKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmailKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmailKey: %w", err)
+	}
+	return oldValue.EmailKey, nil
+}
+
+// ClearEmailKey clears the value of the "email_key" field.
+func (m *UserMutation) ClearEmailKey() {
+	m.email_key = nil
+	m.clearedFields[user.FieldEmailKey] = struct{}{}
+}
+
+// EmailKeyCleared returns if the "email_key" field was cleared in this mutation.
+func (m *UserMutation) EmailKeyCleared() bool {
+	_, ok := m.clearedFields[user.FieldEmailKey]
+	return ok
+}
+
+// ResetEmailKey resets all changes to the "email_key" field.
+func (m *UserMutation) ResetEmailKey() {
+	m.email_key = nil
+	delete(m.clearedFields, user.FieldEmailKey)
 }
 
 // SetIsActive sets the "is_active" field.
@@ -15248,7 +15298,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
@@ -15263,6 +15313,9 @@ func (m *UserMutation) Fields() []string {
 	}
 	if m.email != nil {
 		fields = append(fields, user.FieldEmail)
+	}
+	if m.email_key != nil {
+		fields = append(fields, user.FieldEmailKey)
 	}
 	if m.is_active != nil {
 		fields = append(fields, user.FieldIsActive)
@@ -15300,6 +15353,8 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.Name()
 	case user.FieldEmail:
 		return m.Email()
+	case user.FieldEmailKey:
+		return m.EmailKey()
 	case user.FieldIsActive:
 		return m.IsActive()
 	case user.FieldType:
@@ -15331,6 +15386,8 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldName(ctx)
 	case user.FieldEmail:
 		return m.OldEmail(ctx)
+	case user.FieldEmailKey:
+		return m.OldEmailKey(ctx)
 	case user.FieldIsActive:
 		return m.OldIsActive(ctx)
 	case user.FieldType:
@@ -15386,6 +15443,13 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetEmail(v)
+		return nil
+	case user.FieldEmailKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmailKey(v)
 		return nil
 	case user.FieldIsActive:
 		v, ok := value.(bool)
@@ -15459,6 +15523,9 @@ func (m *UserMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *UserMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(user.FieldEmailKey) {
+		fields = append(fields, user.FieldEmailKey)
+	}
 	if m.FieldCleared(user.FieldPasswordChangedAt) {
 		fields = append(fields, user.FieldPasswordChangedAt)
 	}
@@ -15479,6 +15546,9 @@ func (m *UserMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *UserMutation) ClearField(name string) error {
 	switch name {
+	case user.FieldEmailKey:
+		m.ClearEmailKey()
+		return nil
 	case user.FieldPasswordChangedAt:
 		m.ClearPasswordChangedAt()
 		return nil
@@ -15507,6 +15577,9 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldEmail:
 		m.ResetEmail()
+		return nil
+	case user.FieldEmailKey:
+		m.ResetEmailKey()
 		return nil
 	case user.FieldIsActive:
 		m.ResetIsActive()

@@ -27,8 +27,10 @@ type User struct {
 	Username string `json:"username,omitempty"`
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
-	// Email holds the value of the "email" field.
+	// Empty (no address) or unique among users regardless of letter case and Unicode composition.
 	Email string `json:"email,omitempty"`
+	// emailkey.Of(email), kept by a hook; NULL without an address, and for an account whose address an older account already had when the user_email_key migration ran. Unique, so an address identifies one account at most.
+	EmailKey *string `json:"email_key,omitempty"`
 	// Inactive users cannot log in; their sessions and tokens stop working.
 	IsActive bool `json:"is_active,omitempty"`
 	// Type holds the value of the "type" field.
@@ -140,7 +142,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case user.FieldID:
 			values[i] = new(sql.NullInt64)
-		case user.FieldUsername, user.FieldName, user.FieldEmail, user.FieldType, user.FieldPasswordHash:
+		case user.FieldUsername, user.FieldName, user.FieldEmail, user.FieldEmailKey, user.FieldType, user.FieldPasswordHash:
 			values[i] = new(sql.NullString)
 		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldPasswordChangedAt, user.FieldLastLogin:
 			values[i] = new(sql.NullTime)
@@ -194,6 +196,13 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field email", values[i])
 			} else if value.Valid {
 				_m.Email = value.String
+			}
+		case user.FieldEmailKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field email_key", values[i])
+			} else if value.Valid {
+				_m.EmailKey = new(string)
+				*_m.EmailKey = value.String
 			}
 		case user.FieldIsActive:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -315,6 +324,11 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("email=")
 	builder.WriteString(_m.Email)
+	builder.WriteString(", ")
+	if v := _m.EmailKey; v != nil {
+		builder.WriteString("email_key=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("is_active=")
 	builder.WriteString(fmt.Sprintf("%v", _m.IsActive))

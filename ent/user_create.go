@@ -91,6 +91,20 @@ func (_c *UserCreate) SetNillableEmail(v *string) *UserCreate {
 	return _c
 }
 
+// SetEmailKey sets the "email_key" field.
+func (_c *UserCreate) SetEmailKey(v string) *UserCreate {
+	_c.mutation.SetEmailKey(v)
+	return _c
+}
+
+// SetNillableEmailKey sets the "email_key" field if the given value is not nil.
+func (_c *UserCreate) SetNillableEmailKey(v *string) *UserCreate {
+	if v != nil {
+		_c.SetEmailKey(*v)
+	}
+	return _c
+}
+
 // SetIsActive sets the "is_active" field.
 func (_c *UserCreate) SetIsActive(v bool) *UserCreate {
 	_c.mutation.SetIsActive(v)
@@ -431,6 +445,10 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 		_spec.SetField(user.FieldEmail, field.TypeString, value)
 		_node.Email = value
 	}
+	if value, ok := _c.mutation.EmailKey(); ok {
+		_spec.SetField(user.FieldEmailKey, field.TypeString, value)
+		_node.EmailKey = &value
+	}
 	if value, ok := _c.mutation.IsActive(); ok {
 		_spec.SetField(user.FieldIsActive, field.TypeBool, value)
 		_node.IsActive = value
@@ -651,6 +669,24 @@ func (u *UserUpsert) UpdateEmail() *UserUpsert {
 	return u
 }
 
+// SetEmailKey sets the "email_key" field.
+func (u *UserUpsert) SetEmailKey(v string) *UserUpsert {
+	u.Set(user.FieldEmailKey, v)
+	return u
+}
+
+// UpdateEmailKey sets the "email_key" field to the value that was provided on create.
+func (u *UserUpsert) UpdateEmailKey() *UserUpsert {
+	u.SetExcluded(user.FieldEmailKey)
+	return u
+}
+
+// ClearEmailKey clears the value of the "email_key" field.
+func (u *UserUpsert) ClearEmailKey() *UserUpsert {
+	u.SetNull(user.FieldEmailKey)
+	return u
+}
+
 // SetIsActive sets the "is_active" field.
 func (u *UserUpsert) SetIsActive(v bool) *UserUpsert {
 	u.Set(user.FieldIsActive, v)
@@ -833,6 +869,27 @@ func (u *UserUpsertOne) SetEmail(v string) *UserUpsertOne {
 func (u *UserUpsertOne) UpdateEmail() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateEmail()
+	})
+}
+
+// SetEmailKey sets the "email_key" field.
+func (u *UserUpsertOne) SetEmailKey(v string) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetEmailKey(v)
+	})
+}
+
+// UpdateEmailKey sets the "email_key" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateEmailKey() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateEmailKey()
+	})
+}
+
+// ClearEmailKey clears the value of the "email_key" field.
+func (u *UserUpsertOne) ClearEmailKey() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearEmailKey()
 	})
 }
 
@@ -1198,6 +1255,27 @@ func (u *UserUpsertBulk) SetEmail(v string) *UserUpsertBulk {
 func (u *UserUpsertBulk) UpdateEmail() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateEmail()
+	})
+}
+
+// SetEmailKey sets the "email_key" field.
+func (u *UserUpsertBulk) SetEmailKey(v string) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetEmailKey(v)
+	})
+}
+
+// UpdateEmailKey sets the "email_key" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateEmailKey() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateEmailKey()
+	})
+}
+
+// ClearEmailKey clears the value of the "email_key" field.
+func (u *UserUpsertBulk) ClearEmailKey() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearEmailKey()
 	})
 }
 

@@ -83,6 +83,26 @@ func (_u *UserUpdate) SetNillableEmail(v *string) *UserUpdate {
 	return _u
 }
 
+// SetEmailKey sets the "email_key" field.
+func (_u *UserUpdate) SetEmailKey(v string) *UserUpdate {
+	_u.mutation.SetEmailKey(v)
+	return _u
+}
+
+// SetNillableEmailKey sets the "email_key" field if the given value is not nil.
+func (_u *UserUpdate) SetNillableEmailKey(v *string) *UserUpdate {
+	if v != nil {
+		_u.SetEmailKey(*v)
+	}
+	return _u
+}
+
+// ClearEmailKey clears the value of the "email_key" field.
+func (_u *UserUpdate) ClearEmailKey() *UserUpdate {
+	_u.mutation.ClearEmailKey()
+	return _u
+}
+
 // SetIsActive sets the "is_active" field.
 func (_u *UserUpdate) SetIsActive(v bool) *UserUpdate {
 	_u.mutation.SetIsActive(v)
@@ -483,6 +503,12 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.Email(); ok {
 		_spec.SetField(user.FieldEmail, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.EmailKey(); ok {
+		_spec.SetField(user.FieldEmailKey, field.TypeString, value)
+	}
+	if _u.mutation.EmailKeyCleared() {
+		_spec.ClearField(user.FieldEmailKey, field.TypeString)
+	}
 	if value, ok := _u.mutation.IsActive(); ok {
 		_spec.SetField(user.FieldIsActive, field.TypeBool, value)
 	}
@@ -842,6 +868,26 @@ func (_u *UserUpdateOne) SetNillableEmail(v *string) *UserUpdateOne {
 	if v != nil {
 		_u.SetEmail(*v)
 	}
+	return _u
+}
+
+// SetEmailKey sets the "email_key" field.
+func (_u *UserUpdateOne) SetEmailKey(v string) *UserUpdateOne {
+	_u.mutation.SetEmailKey(v)
+	return _u
+}
+
+// SetNillableEmailKey sets the "email_key" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillableEmailKey(v *string) *UserUpdateOne {
+	if v != nil {
+		_u.SetEmailKey(*v)
+	}
+	return _u
+}
+
+// ClearEmailKey clears the value of the "email_key" field.
+func (_u *UserUpdateOne) ClearEmailKey() *UserUpdateOne {
+	_u.mutation.ClearEmailKey()
 	return _u
 }
 
@@ -1274,6 +1320,12 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if value, ok := _u.mutation.Email(); ok {
 		_spec.SetField(user.FieldEmail, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.EmailKey(); ok {
+		_spec.SetField(user.FieldEmailKey, field.TypeString, value)
+	}
+	if _u.mutation.EmailKeyCleared() {
+		_spec.ClearField(user.FieldEmailKey, field.TypeString)
 	}
 	if value, ok := _u.mutation.IsActive(); ok {
 		_spec.SetField(user.FieldIsActive, field.TypeBool, value)

@@ -532,6 +532,7 @@ var (
 		{Name: "username", Type: field.TypeString, Unique: true, Size: 150},
 		{Name: "name", Type: field.TypeString, Size: 200, Default: ""},
 		{Name: "email", Type: field.TypeString, Size: 254, Default: ""},
+		{Name: "email_key", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "is_active", Type: field.TypeBool, Default: true},
 		{Name: "type", Type: field.TypeEnum, Enums: []string{"internal", "external", "service_account"}, Default: "internal"},
 		{Name: "password_hash", Type: field.TypeString, Default: ""},

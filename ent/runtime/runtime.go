@@ -717,6 +717,8 @@ func init() {
 	user.Hooks[1] = userHooks[0]
 
 	user.Hooks[2] = userHooks[1]
+
+	user.Hooks[3] = userHooks[2]
 	userMixinFields0 := userMixin[0].Fields()
 	_ = userMixinFields0
 	userFields := schema.User{}.Fields()
@@ -776,15 +778,15 @@ func init() {
 		}
 	}()
 	// userDescIsActive is the schema descriptor for is_active field.
-	userDescIsActive := userFields[3].Descriptor()
+	userDescIsActive := userFields[4].Descriptor()
 	// user.DefaultIsActive holds the default value on creation for the is_active field.
 	user.DefaultIsActive = userDescIsActive.Default.(bool)
 	// userDescPasswordHash is the schema descriptor for password_hash field.
-	userDescPasswordHash := userFields[5].Descriptor()
+	userDescPasswordHash := userFields[6].Descriptor()
 	// user.DefaultPasswordHash holds the default value on creation for the password_hash field.
 	user.DefaultPasswordHash = userDescPasswordHash.Default.(string)
 	// userDescAttributes is the schema descriptor for attributes field.
-	userDescAttributes := userFields[8].Descriptor()
+	userDescAttributes := userFields[9].Descriptor()
 	// user.DefaultAttributes holds the default value on creation for the attributes field.
 	user.DefaultAttributes = userDescAttributes.Default.(map[string]interface{})
 }

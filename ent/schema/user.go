@@ -41,7 +41,16 @@ func (User) Fields() []ent.Field {
 			Default("").
 			MaxLen(254).
 			Validate(validEmail).
+			Comment("Empty (no address) or unique among users regardless of letter case and Unicode composition.").
 			Annotations(entgql.OrderField("EMAIL")),
+		field.String("email_key").
+			Optional().
+			Nillable().
+			Unique().
+			Comment("emailkey.Of(email), kept by a hook; NULL without an address, and for an account whose " +
+				"address an older account already had when the user_email_key migration ran. " +
+				"Unique, so an address identifies one account at most.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Bool("is_active").
 			Default(true).
 			Comment("Inactive users cannot log in; their sessions and tokens stop working."),
@@ -108,5 +117,7 @@ func (User) Hooks() []ent.Hook {
 		uniqueField[*gen.UserMutation]("user", "username", func(ctx context.Context, c *gen.Client, v string, self int) (bool, error) {
 			return c.User.Query().Where(user.UsernameEqualFold(v), user.IDNEQ(self)).Exist(ctx)
 		}),
+		// Email addresses are unique by their normalised key.
+		emailKey(),
 	}
 }

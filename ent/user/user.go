@@ -28,6 +28,8 @@ const (
 	FieldName = "name"
 	// FieldEmail holds the string denoting the email field in the database.
 	FieldEmail = "email"
+	// FieldEmailKey holds the string denoting the email_key field in the database.
+	FieldEmailKey = "email_key"
 	// FieldIsActive holds the string denoting the is_active field in the database.
 	FieldIsActive = "is_active"
 	// FieldType holds the string denoting the type field in the database.
@@ -104,6 +106,7 @@ var Columns = []string{
 	FieldUsername,
 	FieldName,
 	FieldEmail,
+	FieldEmailKey,
 	FieldIsActive,
 	FieldType,
 	FieldPasswordHash,
@@ -134,7 +137,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/gatehouse-id/gatehouse/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -203,6 +206,11 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 // ByEmail orders the results by the email field.
 func ByEmail(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEmail, opts...).ToFunc()
+}
+
+// ByEmailKey orders the results by the email_key field.
+func ByEmailKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEmailKey, opts...).ToFunc()
 }
 
 // ByIsActive orders the results by the is_active field.

@@ -37,7 +37,19 @@ func DatabaseURL(tb testing.TB, d string) database.Config {
 	if d == dialect.SQLite {
 		return database.Config{DataDir: tb.TempDir()}
 	}
-	return database.Config{URL: postgresDatabase(tb)}
+	return database.Config{URL: newPostgresDatabase(tb, true)}
+}
+
+// EmptyDatabaseURL returns a configuration for a new database of dialect
+// with no tables at all, not even the migrations' bookkeeping, for tests
+// of upgrades: they migrate it part of the way, write data the old schema
+// allowed, then migrate the rest. It is removed when the test ends.
+func EmptyDatabaseURL(tb testing.TB, d string) database.Config {
+	tb.Helper()
+	if d == dialect.SQLite {
+		return database.Config{DataDir: tb.TempDir()}
+	}
+	return database.Config{URL: newPostgresDatabase(tb, false)}
 }
 
 // Database opens (and migrates) a new database of dialect for this test;
@@ -63,11 +75,11 @@ var (
 	templateName string
 )
 
-// postgresDatabase creates a database for the test from a template that
-// holds the current migrations, and returns its URL. The template is named
-// after a hash of the migrations, so it is built once per schema version
-// and reused by every test process and run.
-func postgresDatabase(tb testing.TB) string {
+// newPostgresDatabase creates a database for the test and returns its URL:
+// migrated from a template that holds the current migrations, or empty.
+// The template is named after a hash of the migrations, so it is built
+// once per schema version and reused by every test process and run.
+func newPostgresDatabase(tb testing.TB, migrated bool) string {
 	tb.Helper()
 	skipShort(tb, "PostgreSQL")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -81,17 +93,14 @@ func postgresDatabase(tb testing.TB) string {
 	}
 	defer admin.Close()
 
-	templateMu.Lock()
-	defer templateMu.Unlock()
-	if templateName == "" {
-		name, err := ensureTemplate(ctx, admin)
-		if err != nil {
-			tb.Fatalf("prepare postgres template database: %v", err)
-		}
-		templateName = name
-	}
 	name := UniqueName("gatehouse_test_")
-	if _, err := admin.ExecContext(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, templateName)); err != nil {
+	template := ""
+	if migrated {
+		templateMu.Lock()
+		defer templateMu.Unlock()
+		template = " TEMPLATE " + migratedTemplate(ctx, tb, admin)
+	}
+	if _, err := admin.ExecContext(ctx, fmt.Sprintf("CREATE DATABASE %s%s", name, template)); err != nil {
 		tb.Fatalf("create test database: %v", err)
 	}
 	tb.Cleanup(func() {
@@ -105,6 +114,20 @@ func postgresDatabase(tb testing.TB) string {
 		_, _ = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	})
 	return withDatabase(PostgresAdminURL(), name)
+}
+
+// migratedTemplate returns the name of the migrated template database,
+// built once per process. The caller holds templateMu.
+func migratedTemplate(ctx context.Context, tb testing.TB, admin *sql.DB) string {
+	tb.Helper()
+	if templateName == "" {
+		name, err := ensureTemplate(ctx, admin)
+		if err != nil {
+			tb.Fatalf("prepare postgres template database: %v", err)
+		}
+		templateName = name
+	}
+	return templateName
 }
 
 // ensureTemplate returns the name of the migrated template database,

@@ -50,6 +50,44 @@ func TestUpgradesKeepData(t *testing.T) {
 	}
 }
 
+// TestSQLiteKeepsReferencingRows refuses SQLite up-migrations that drop a
+// table other tables reference, as Atlas does to rebuild a table it cannot
+// ALTER (a new column with an index, a changed column). golang-migrate runs
+// each migration in a transaction, where PRAGMA foreign_keys = off is a
+// no-op, so the DROP TABLE deletes the rows first and the foreign keys
+// cascade (or restrict): copying the table's own rows does not save the
+// rows that point at it. Write such a change as ALTER TABLE ... ADD COLUMN
+// plus CREATE INDEX instead (20261202012535_user_email_key does).
+func TestSQLiteKeepsReferencingRows(t *testing.T) {
+	t.Parallel()
+	fsys, err := migrations.FS("sqlite3")
+	require.NoError(t, err)
+	ups, err := fs.Glob(fsys, "*.up.sql")
+	require.NoError(t, err)
+	references := regexp.MustCompile("(?i)REFERENCES [`\"]?(\\w+)[`\"]?")
+	referenced := map[string]bool{}
+	texts := map[string]string{}
+	for _, name := range ups {
+		b, err := fs.ReadFile(fsys, name)
+		require.NoError(t, err)
+		texts[name] = string(b)
+		for _, m := range references.FindAllStringSubmatch(string(b), -1) {
+			referenced[m[1]] = true
+		}
+	}
+	require.True(t, referenced["users"], "the check sees foreign keys")
+	for _, name := range ups {
+		sql := texts[name]
+		if strings.Contains(sql, allowMarker) {
+			continue
+		}
+		for _, m := range dropTable.FindAllStringSubmatch(sql, -1) {
+			require.False(t, referenced[m[1]],
+				"sqlite/%s drops table %s, which other tables reference: inside golang-migrate's transaction the foreign keys stay on and the rows that point at it are deleted", name, m[1])
+		}
+	}
+}
+
 // TestDialectsInStep requires the same migration versions for every dialect.
 func TestDialectsInStep(t *testing.T) {
 	t.Parallel()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
+	"github.com/gatehouse-id/gatehouse/ent/schema/emailkey"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/internal/passcheck"
@@ -202,13 +203,21 @@ func (s *Stage) checkPassword(ctx context.Context, req *executor.Request, r *Res
 }
 
 // lookup finds the one user uid names, trying the configured fields in
-// order; an identifier that matches several users (a shared email address)
-// matches none, rather than the wrong one.
+// order; an identifier that matches several users matches none, rather
+// than the wrong one.
 //
-// Case-insensitive matching also accepts an exact match: SQLite's lower()
-// folds ASCII letters only, so a folded comparison alone never matches a
-// stored value with a non-ASCII capital ("Émile"), even typed as stored.
-// On SQLite such a value therefore matches only exactly as stored.
+// An email address is matched by its normalised key (emailkey.Of), which
+// is unique among users, so every variant in letter case and Unicode
+// composition names the one account that holds the address; without
+// case-insensitive matching the address must also be typed as stored. An
+// account left without a key (a duplicate address from before addresses
+// were unique) is not found by its address.
+//
+// Case-insensitive username matching also accepts an exact match: SQLite's
+// lower() folds ASCII letters only, so a folded comparison alone never
+// matches a stored value with a non-ASCII capital ("Émile"), even typed as
+// stored. On SQLite such a username therefore matches only exactly as
+// stored.
 func (s *Stage) lookup(ctx context.Context, uid string) (*ent.User, error) {
 	for _, f := range s.cfg.UserFields {
 		var p predicate.User
@@ -219,9 +228,10 @@ func (s *Stage) lookup(ctx context.Context, uid string) (*ent.User, error) {
 				p = user.Or(p, user.UsernameEqualFold(uid))
 			}
 		case UserFieldEmail:
-			p = user.Email(uid)
-			if s.cfg.CaseInsensitiveMatching {
-				p = user.Or(p, user.EmailEqualFold(uid))
+			// By the unique normalised key, so at most one user matches.
+			p = user.EmailKey(emailkey.Of(uid))
+			if !s.cfg.CaseInsensitiveMatching {
+				p = user.And(p, user.Email(uid))
 			}
 		case UserFieldUPN:
 			p = func(s *sql.Selector) {

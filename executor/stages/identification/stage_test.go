@@ -211,18 +211,21 @@ func TestMatching(t *testing.T) {
 		{name: "case-sensitive email in another case", config: `{"case_insensitive_matching": false}`, uid: "ALICE@example.com", want: ""},
 		{name: "username only", config: `{"user_fields": ["username"]}`, uid: "alice@example.com", want: ""},
 		{name: "email only", config: `{"user_fields": ["email"]}`, uid: "alice", want: ""},
-		{name: "shared email matches no one", config: `{}`, uid: "shared@example.com", want: ""},
-		{name: "shared email told apart by case", config: `{"case_insensitive_matching": false}`, uid: "Shared@Example.com", want: "bob"},
+		{name: "shared email names its keeper", config: `{}`, uid: "shared@example.com", want: "bob"},
+		{name: "shared email as its keeper stored it, case-sensitive", config: `{"case_insensitive_matching": false}`, uid: "Shared@Example.com", want: "bob"},
+		{name: "shared email as the other stored it, case-sensitive", config: `{"case_insensitive_matching": false}`, uid: "shared@example.com", want: ""},
 		{name: "upn", config: `{"user_fields": ["upn"]}`, uid: "dave@corp.example", want: "dave"},
 		{name: "upn not configured", config: `{}`, uid: "dave@corp.example", want: ""},
 		{name: "upn only", config: `{"user_fields": ["upn"]}`, uid: "dave", want: ""},
 		{name: "username before email", config: `{"user_fields": ["username", "email"]}`, uid: "h@example.com", want: "h@example.com"},
 		{name: "email before username", config: `{"user_fields": ["email", "username"]}`, uid: "h@example.com", want: "erin"},
-		{name: "ambiguous field falls through to the next", config: `{"user_fields": ["email", "upn"]}`, uid: "shared@example.com", want: "carol"},
+		{name: "ambiguous field falls through to the next", config: `{"user_fields": ["upn", "email"]}`, uid: "shared@example.com", want: "bob"},
 		{name: "non-ASCII capital as stored", config: `{}`, uid: "Émile", want: "Émile"},
 		{name: "non-ASCII capital as stored, case-sensitive", config: `{"case_insensitive_matching": false}`, uid: "Émile", want: "Émile"},
 		{name: "non-ASCII lower-case in another case", config: `{}`, uid: "ZOË", want: "zoë"},
 		{name: "non-ASCII email as stored", config: `{}`, uid: "Ève@example.com", want: "zoë"},
+		{name: "non-ASCII email in another case", config: `{}`, uid: "ÈVE@EXAMPLE.COM", want: "zoë"},
+		{name: "non-ASCII email with a combining accent", config: `{}`, uid: "E\u0300ve@example.com", want: "zoë"},
 	}
 	for _, d := range servicetest.Dialects {
 		t.Run(d, func(t *testing.T) {
@@ -232,7 +235,8 @@ func TestMatching(t *testing.T) {
 			for _, u := range []struct{ username, email, upn string }{
 				{"alice", "alice@example.com", ""},
 				{"bob", "Shared@Example.com", ""},
-				{"carol", "shared@example.com", "shared@example.com"},
+				{"carol", "", "shared@example.com"},
+				{"frank", "", "shared@example.com"},
 				{"dave", "dave@example.com", "dave@corp.example"},
 				{"erin", "h@example.com", ""},
 				{"h@example.com", "", ""},
@@ -245,6 +249,9 @@ func TestMatching(t *testing.T) {
 				}
 				users[u.username] = c.SaveX(b.env.Ctx).ID
 			}
+			// carol shares bob's address as accounts could before
+			// addresses were unique: the upgrade left her without a key.
+			shareAddress(t, b.env, d, users["carol"], "shared@example.com")
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
 					t.Parallel()
@@ -658,4 +665,17 @@ func TestThrottling(t *testing.T) {
 			})
 		})
 	}
+}
+
+// shareAddress gives user id address without a key, bypassing the user
+// schema's hook, as the user_email_key migration leaves an account whose
+// address an older one already had.
+func shareAddress(t *testing.T, env *stagetest.Env, d string, id int, address string) {
+	t.Helper()
+	query := "UPDATE users SET email = $1, email_key = NULL WHERE id = $2"
+	if d == dialect.SQLite {
+		query = "UPDATE users SET email = ?, email_key = NULL WHERE id = ?"
+	}
+	_, err := env.Client.ExecContext(env.Ctx, query, address, id)
+	require.NoError(t, err)
 }

@@ -60,6 +60,18 @@
 // policies, which run before the answers are stored, see the plaintext
 // in context.prompt_data (the password policy reads it there).
 //
+// # Email addresses
+//
+// The answer under the key "email" (EmailFieldKey, whatever the field's
+// type) becomes the user's address when user_write runs, and addresses
+// are unique among users regardless of letter case and Unicode
+// composition (ent/schema/emailkey). So an address another user has is
+// refused with code "taken", as a taken username is; the flow's user
+// keeps their own address unchecked. Each check is counted per client
+// address, taken or not, before the lookup; past DefaultEmailCheckLimits
+// (20 in 15 minutes) the field answers "rate_limited" for every address,
+// so sign-up cannot be used to test a long list of addresses.
+//
 // # Validation policies
 //
 // When a form passes the field checks, the stage's validation policies are

@@ -31,7 +31,7 @@ const HashedPasswordKey = "argon2id"
 // Field error codes of the stage, besides executor's "required" and
 // "invalid".
 const (
-	// CodeTaken refuses a username another user has.
+	// CodeTaken refuses a username or an email address another user has.
 	CodeTaken = "taken"
 	// CodeMismatch refuses a password repeat that differs from the first.
 	CodeMismatch = "mismatch"
@@ -125,6 +125,9 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 	}
 	answers, passwordKey, errs, err := s.check(ctx, r.Values, u)
 	if err != nil {
+		return executor.Result{}, err
+	}
+	if errs, err = s.checkEmail(ctx, req, u, answers, errs); err != nil {
 		return executor.Result{}, err
 	}
 	if len(errs) > 0 {

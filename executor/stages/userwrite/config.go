@@ -37,8 +37,16 @@
 // The user and their membership of create_users_group are written in one
 // transaction. A username another user has (regardless of case) denies
 // the flow with "That username is taken." — the prompt stage's username
-// field catches this earlier, with a field error. Each write records a
-// user_write audit event naming the fields written, never their values.
+// field catches this earlier, with a field error. An email address
+// another user has (regardless of case and Unicode composition, see
+// ent/schema/emailkey) is answered with the field error "taken" on
+// "email", which the executor shows as a denial with its message ("That
+// email address is taken."), a runner having no form to show again; the
+// prompt stage's email field catches it earlier. A write that loses a race
+// for either value (another write took it after the checks; the database's
+// unique index refuses this one) is answered the same way. Each write
+// records a user_write audit event naming the fields written, never their
+// values.
 //
 // Changing the password of the session's own user leaves the user's other
 // sessions valid; ending them belongs to the login and password-change

@@ -38,8 +38,13 @@ const (
 	messageNoUser      = "There is no user to write to."
 	messageNoUsername  = "A username is required to create an account."
 	messageTaken       = "That username is taken."
+	messageEmailTaken  = "That email address is taken."
 	messageInvalidData = "The account could not be saved: the submitted data is not valid."
 )
+
+// codeTaken is the field error code of a taken email address, as the
+// prompt stage's.
+const codeTaken = "taken"
 
 // Stage writes prompt_data to the pending user, or to a new user. It is
 // immutable once built and safe for concurrent use.
@@ -86,9 +91,17 @@ func (s *Stage) Run(ctx context.Context, req *executor.Request) (executor.Result
 		return executor.Deny(messageNoUsername), nil
 	}
 	u, err := s.write(ctx, target, c, req.Now)
+	if ent.IsConstraintError(err) {
+		// A concurrent write took a unique value between the hooks'
+		// checks and the insert: name it as the hooks would have.
+		err = s.explainConstraint(ctx, err, target, c)
+	}
 	var conflict *problem.ConflictError
 	if errors.As(err, &conflict) && conflict.Field == keyUsername {
 		return executor.Deny(messageTaken), nil
+	}
+	if errors.As(err, &conflict) && conflict.Field == keyEmail {
+		return executor.Retry(executor.FieldError{Field: keyEmail, Message: messageEmailTaken, Code: codeTaken}), nil
 	}
 	if ent.IsValidationError(err) {
 		if s.deps.Logger != nil {

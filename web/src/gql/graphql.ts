@@ -97,6 +97,7 @@ export type CreateStageInput = {
 export type CreateUserInput = {
   /** Free-form data for policies, prompts and claims. */
   attributes?: Record<string, unknown> | null | undefined;
+  /** Empty (no address) or unique among users regardless of letter case and Unicode composition. */
   email?: string | null | undefined;
   groupIDs?: Array<string> | null | undefined;
   /** Inactive users cannot log in; their sessions and tokens stop working. */
@@ -1060,6 +1061,7 @@ export type UpdateUserInput = {
   /** Free-form data for policies, prompts and claims. */
   attributes?: Record<string, unknown> | null | undefined;
   clearGroups?: boolean | null | undefined;
+  /** Empty (no address) or unique among users regardless of letter case and Unicode composition. */
   email?: string | null | undefined;
   /** Inactive users cannot log in; their sessions and tokens stop working. */
   isActive?: boolean | null | undefined;
