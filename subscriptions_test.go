@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-id/gatehouse/authn"
@@ -94,6 +96,43 @@ func finalError(ctx context.Context, t *testing.T, stream <-chan sseMessage) str
 	}
 }
 
+// subscribeWS opens query as a subscription over graphql-transport-ws,
+// authenticated by authorization in connection_init, and returns a channel
+// that yields the code of the error the subscription ends with, then the
+// socket's close code.
+func (s *testServer) subscribeWS(ctx context.Context, t *testing.T, authorization, query string) <-chan any {
+	t.Helper()
+	conn, _, err := websocket.Dial(ctx, strings.Replace(s.url, "http", "ws", 1)+"/graphql", &websocket.DialOptions{ //nolint:bodyclose // coder/websocket owns the response
+		Subprotocols: []string{"graphql-transport-ws"},
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.CloseNow() })
+	require.NoError(t, wsjson.Write(ctx, conn, map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": authorization}}))
+	var ack struct{ Type string }
+	require.NoError(t, wsjson.Read(ctx, conn, &ack))
+	require.Equal(t, "connection_ack", ack.Type)
+	require.NoError(t, wsjson.Write(ctx, conn, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": query}}))
+	out := make(chan any, 2)
+	go func() {
+		defer close(out)
+		for {
+			var msg struct {
+				Type    string
+				Payload sseMessage
+			}
+			if err := wsjson.Read(ctx, conn, &msg); err != nil {
+				out <- websocket.CloseStatus(err)
+				return
+			}
+			if msg.Type == "next" && len(msg.Payload.Errors) > 0 {
+				code, _ := msg.Payload.Errors[0].Extensions["code"].(string)
+				out <- code
+			}
+		}
+	}()
+	return out
+}
+
 // A superuser's eventCreated stream ends, with a final error, when the
 // authority that opened it ends — on another server of the deployment
 // than the one that ended it.
@@ -164,9 +203,21 @@ func TestSubscriptionsEndWithTheirAuthority(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
 			stream := watcher.subscribeSSE(ctx, events)
+			// And over a websocket, authenticated in connection_init.
+			ws := two.subscribeWS(ctx, t, "Bearer "+token.CreateToken.Key, events)
 
 			tc.end(t, admin.on(one), bob, created.CreateUser.ID, token.CreateToken.Token.ID)
 			require.Equal(t, tc.want, finalError(ctx, t, stream))
+			if tc.name == "Logout" || tc.name == "SessionRevoked" {
+				return // bob's token still grants what it did
+			}
+			select {
+			case code := <-ws:
+				require.Equal(t, tc.want, code, "the final error")
+			case <-ctx.Done():
+				t.Fatal("the websocket subscription did not end")
+			}
+			require.Equal(t, websocket.StatusCode(4403), <-ws, "then the socket closes: 4403 Forbidden")
 		})
 	}
 }

@@ -45,32 +45,42 @@ func (e authorityExtension) InterceptOperation(ctx context.Context, next graphql
 	}
 	watched, stop, err := e.watch(ctx)
 	if err != nil {
+		if errors.Is(err, authn.ErrAuthorityEnded) {
+			return e.end(err)
+		}
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{e.present(ctx, err)}})
 	}
 	handle := next(watched)
-	var ended error // the cause, until the websocket is closed
-	done := false
+	var final graphql.ResponseHandler // once the stream ended
 	return func(ctx context.Context) *graphql.Response {
-		switch {
-		case ended != nil:
-			// The final error went out: a websocket is closed as a whole,
-			// for its other subscriptions ran on the same authority.
-			CloseWebsocket(ctx, closeForbidden, "Forbidden")
-			ended = nil
-			return nil
-		case done:
-			return nil
+		if final != nil {
+			return final(ctx)
 		}
 		if resp := handle(ctx); resp != nil {
 			return resp
 		}
-		done = true
 		cause := context.Cause(watched)
 		stop()
-		if errors.Is(cause, authn.ErrAuthorityEnded) {
-			ended = cause
+		if !errors.Is(cause, authn.ErrAuthorityEnded) {
+			final = func(context.Context) *graphql.Response { return nil }
+			return nil
+		}
+		final = e.end(cause)
+		return final(ctx)
+	}
+}
+
+// end answers a subscription whose authority ended: the final error, then
+// (the next call) the end of the stream; a websocket is closed as a whole
+// (4403), since its other subscriptions ran on the same authority.
+func (e authorityExtension) end(cause error) graphql.ResponseHandler {
+	sent := false
+	return func(ctx context.Context) *graphql.Response {
+		if !sent {
+			sent = true
 			return &graphql.Response{Errors: gqlerror.List{e.present(ctx, cause)}}
 		}
+		CloseWebsocket(ctx, closeForbidden, "Forbidden")
 		return nil
 	}
 }
