@@ -95,11 +95,11 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 	// they write sessions, executions and counters through their own stores
 	// (on SQLite a held write transaction would lock them out), and each
 	// flow step is a compare-and-set of its own.
-	srv.Use(transactioner{entgql.Transactioner{
+	srv.Use(transactioner{Transactioner: entgql.Transactioner{
 		TxOpener: deps.Client,
 		SkipTxFunc: entgql.SkipIfHasFields("startFlow", "submitChallenge", "restartFlow", "cancelFlow",
 			"revokeSession", "revokeOtherSessions"),
-	}})
+	}, present: presentError(logger)})
 	if opts.Registerer != nil {
 		srv.Use(newMetrics(opts.Registerer))
 	}

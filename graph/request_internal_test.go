@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"net"
 	"testing"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/stretchr/testify/require"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/gatehouse-id/gatehouse/internal/logtest"
@@ -38,7 +40,7 @@ func TestPresentErrorRequestErrors(t *testing.T) {
 // entgql's panicked ("missing operation context").
 func TestTransactionerWithoutOperation(t *testing.T) {
 	t.Parallel()
-	tx := transactioner{entgql.Transactioner{TxOpener: entgql.TxOpenerFunc(func(context.Context) (context.Context, driver.Tx, error) {
+	tx := transactioner{Transactioner: entgql.Transactioner{TxOpener: entgql.TxOpenerFunc(func(context.Context) (context.Context, driver.Tx, error) {
 		return nil, nil, errors.New("no transaction may be opened without an operation")
 	})}}
 	want := &graphql.Response{Errors: gqlerror.List{{Message: "bad request"}}}
@@ -47,4 +49,41 @@ func TestTransactionerWithoutOperation(t *testing.T) {
 		got = tx.InterceptResponse(context.Background(), func(context.Context) *graphql.Response { return want })
 	})
 	require.Same(t, want, got)
+}
+
+// failingTx is a driver.Tx whose commit fails as a dropped connection does.
+type failingTx struct{}
+
+func (failingTx) Commit() error {
+	return &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by db.internal:5432")}
+}
+func (failingTx) Rollback() error { return nil }
+
+// TestTransactionFailuresArePresented: a transaction that cannot be opened
+// or committed is presented like any error — UNAVAILABLE when the database
+// does not answer — never with the driver's text, which entgql's
+// Transactioner sent to the client.
+func TestTransactionFailuresArePresented(t *testing.T) {
+	t.Parallel()
+	mutation := graphql.WithOperationContext(context.Background(), &graphql.OperationContext{
+		Operation: &ast.OperationDefinition{Operation: ast.Mutation},
+	})
+	ok := func(context.Context) *graphql.Response { return &graphql.Response{Data: []byte(`{}`)} }
+	for name, opener := range map[string]entgql.TxOpenerFunc{
+		"open": func(context.Context) (context.Context, driver.Tx, error) {
+			return nil, nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused by db.internal:5432")}
+		},
+		"commit": func(ctx context.Context) (context.Context, driver.Tx, error) { return ctx, failingTx{}, nil },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			logs := &logtest.Buffer{}
+			tx := transactioner{Transactioner: entgql.Transactioner{TxOpener: opener}, present: presentError(logs.Logger())}
+			got := tx.InterceptResponse(mutation, ok)
+			require.Len(t, got.Errors, 1)
+			require.Equal(t, CodeUnavailable, got.Errors[0].Extensions["code"])
+			require.NotContains(t, got.Errors[0].Message, "db.internal")
+			require.Contains(t, logs.String(), "db.internal", "the cause is logged")
+		})
+	}
 }
