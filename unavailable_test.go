@@ -71,3 +71,58 @@ func TestRedisOutage(t *testing.T) {
 	require.Equal(t, "admin", user.viewer(), "the session outlived the outage")
 	require.Equal(t, "admin", browser.viewer())
 }
+
+// TestRedisDataLoss runs the binary on PostgreSQL and a Redis of the
+// test's own, and rolls that Redis back to a snapshot (a restore from
+// backup, a failover to a lagging replica): what it lost is gone, but
+// nothing a user was refused comes back — a session logged out after the
+// snapshot stays logged out, an account locked after it stays locked.
+func TestRedisDataLoss(t *testing.T) {
+	t.Parallel()
+	redis := servicetest.StartPrivateRedis(t)
+	p := start(t, map[string]string{
+		"GATEHOUSE_DATABASE_URL":       servicetest.DatabaseURL(t, dialect.Postgres).URL,
+		"GATEHOUSE_REDIS_URL":          redis.URL(),
+		"GATEHOUSE_SECRET_KEY":         randomSecret(t),
+		"GATEHOUSE_DATA_DIR":           t.TempDir(),
+		"GATEHOUSE_BOOTSTRAP_PASSWORD": adminPassword,
+		"GATEHOUSE_WORKER":             "false",
+	})
+	enrol(t, p.headless(), "erin")
+	loggedOut, kept := p.headless(), p.headless()
+	require.True(t, loggedOut.login("admin", adminPassword).Completed)
+	require.True(t, kept.login("admin", adminPassword).Completed)
+	snapshot := redis.Snapshot(t)
+
+	stolen := *loggedOut // a copy of the session ID, as a thief would keep it
+	require.True(t, loggedOut.logout().Completed)
+	require.Empty(t, stolen.viewer())
+	for i := range 10 {
+		v := p.headless().login("erin", "not her password")
+		require.Equal(t, "invalid", v.Challenge.Errors[0].Code, "failure %d", i+1)
+	}
+	locked := p.headless().login("erin", "copper-willow-signal-58")
+	require.Equal(t, "rate_limited", locked.Challenge.Errors[0].Code)
+
+	redis.Restore(t, snapshot)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	for backoff := 10 * time.Millisecond; ; backoff = min(2*backoff, 500*time.Millisecond) {
+		if status, _ := p.get("/-/health/ready"); status == http.StatusOK {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("not ready again after Redis came back:\n%s", p.stderr.String())
+		case <-time.After(backoff): // polling for readiness, not timing a result
+		}
+	}
+	res := stolen.do(`{ viewer { user { username } } }`, nil)
+	require.Empty(t, res.Errors)
+	require.Equal(t, http.StatusOK, res.status)
+	require.Empty(t, stolen.viewer(), "the session logged out after the snapshot came back with it: refused")
+	require.Equal(t, "admin", kept.viewer(), "a session live in the snapshot still works")
+	again := p.headless().login("erin", "copper-willow-signal-58")
+	require.False(t, again.Completed)
+	require.Equal(t, "rate_limited", again.Challenge.Errors[0].Code, "the lock outlived the counts")
+}
