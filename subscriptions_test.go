@@ -102,7 +102,7 @@ func finalError(ctx context.Context, t *testing.T, stream <-chan sseMessage) str
 // socket's close code.
 func (s *testServer) subscribeWS(ctx context.Context, t *testing.T, authorization, query string) <-chan any {
 	t.Helper()
-	conn, _, err := websocket.Dial(ctx, strings.Replace(s.url, "http", "ws", 1)+"/graphql", &websocket.DialOptions{ //nolint:bodyclose // coder/websocket owns the response
+	conn, _, err := websocket.Dial(ctx, strings.Replace(s.url, "http", "ws", 1)+"/graphql", &websocket.DialOptions{
 		Subprotocols: []string{"graphql-transport-ws"},
 	})
 	require.NoError(t, err)

@@ -37,7 +37,7 @@ func StartPrivateRedis(tb testing.TB) *PrivateRedis {
 	}
 	// Unix socket paths are limited to about 100 bytes: t.TempDir() may be
 	// longer, so the socket lives in a short directory of its own.
-	dir, err := os.MkdirTemp("", "ghr")
+	dir, err := os.MkdirTemp("", "ghr") //nolint:usetesting // tb.TempDir() paths can be too long for a unix socket
 	if err != nil {
 		tb.Fatalf("private redis: %v", err)
 	}
@@ -50,13 +50,16 @@ func StartPrivateRedis(tb testing.TB) *PrivateRedis {
 	return r
 }
 
+// unixNetwork is go-redis's network name for unix sockets.
+const unixNetwork = "unix"
+
 // URL is the server's address for redis.ParseURL and GATEHOUSE_REDIS_URL.
 func (r *PrivateRedis) URL() string { return "unix://" + r.sock }
 
 // Client returns a new client of the server, closed when the test ends.
 func (r *PrivateRedis) Client(tb testing.TB) *redis.Client {
 	tb.Helper()
-	c := redis.NewClient(&redis.Options{Network: "unix", Addr: r.sock})
+	c := redis.NewClient(&redis.Options{Network: unixNetwork, Addr: r.sock})
 	tb.Cleanup(func() { _ = c.Close() })
 	return c
 }
@@ -88,7 +91,9 @@ func (r *PrivateRedis) Start(tb testing.TB) {
 	if r.cmd != nil {
 		tb.Fatal("private redis: already running")
 	}
-	cmd := exec.Command("redis-server", //nolint:gosec // fixed program, arguments of the test's own
+	// Not tied to a context: the server outlives the call, until Stop or
+	// the test's cleanup.
+	cmd := exec.Command("redis-server", //nolint:gosec,noctx // fixed program, arguments of the test's own
 		"--port", "0", "--unixsocket", r.sock, "--unixsocketperm", "700",
 		"--dir", r.dir, "--dbfilename", "dump.rdb", "--save", "", "--appendonly", "no",
 		"--logfile", filepath.Join(r.dir, "redis.log"))
@@ -96,7 +101,7 @@ func (r *PrivateRedis) Start(tb testing.TB) {
 		tb.Fatalf("private redis: start: %v", err)
 	}
 	r.cmd = cmd
-	c := redis.NewClient(&redis.Options{Network: "unix", Addr: r.sock, MaxRetries: -1})
+	c := redis.NewClient(&redis.Options{Network: unixNetwork, Addr: r.sock, MaxRetries: -1})
 	defer func() { _ = c.Close() }()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -139,7 +144,7 @@ func (r *PrivateRedis) stop() bool {
 // Restore.
 func (r *PrivateRedis) Snapshot(tb testing.TB) string {
 	tb.Helper()
-	c := redis.NewClient(&redis.Options{Network: "unix", Addr: r.sock})
+	c := redis.NewClient(&redis.Options{Network: unixNetwork, Addr: r.sock})
 	defer func() { _ = c.Close() }()
 	if err := c.Save(context.Background()).Err(); err != nil {
 		tb.Fatalf("private redis: SAVE: %v", err)
@@ -175,7 +180,7 @@ func copyFile(from, to string) error {
 	if len(b) == 0 {
 		return errors.New("empty dump file")
 	}
-	if err := os.WriteFile(to, b, 0o600); err != nil {
+	if err := os.WriteFile(to, b, 0o600); err != nil { //nolint:gosec // paths of the test's own directory
 		return fmt.Errorf("write %s: %w", to, err)
 	}
 	return nil
