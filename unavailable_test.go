@@ -56,18 +56,7 @@ func TestRedisOutage(t *testing.T) {
 	require.NotContains(t, p.stderr.String(), "graphql resolver error", "an outage is not an internal error")
 
 	redis.Restore(t, snapshot)
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	for backoff := 10 * time.Millisecond; ; backoff = min(2*backoff, 500*time.Millisecond) {
-		if status, _ := p.get("/-/health/ready"); status == http.StatusOK {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("not ready again after Redis came back:\n%s", p.stderr.String())
-		case <-time.After(backoff): // polling for readiness, not timing a result
-		}
-	}
+	p.waitReady(t)
 	require.Equal(t, "admin", user.viewer(), "the session outlived the outage")
 	require.Equal(t, "admin", browser.viewer())
 }
@@ -105,18 +94,7 @@ func TestRedisDataLoss(t *testing.T) {
 	require.Equal(t, "rate_limited", locked.Challenge.Errors[0].Code)
 
 	redis.Restore(t, snapshot)
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	for backoff := 10 * time.Millisecond; ; backoff = min(2*backoff, 500*time.Millisecond) {
-		if status, _ := p.get("/-/health/ready"); status == http.StatusOK {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("not ready again after Redis came back:\n%s", p.stderr.String())
-		case <-time.After(backoff): // polling for readiness, not timing a result
-		}
-	}
+	p.waitReady(t)
 	res := stolen.do(`{ viewer { user { username } } }`, nil)
 	require.Empty(t, res.Errors)
 	require.Equal(t, http.StatusOK, res.status)
@@ -125,4 +103,22 @@ func TestRedisDataLoss(t *testing.T) {
 	again := p.headless().login("erin", "copper-willow-signal-58")
 	require.False(t, again.Completed)
 	require.Equal(t, "rate_limited", again.Challenge.Errors[0].Code, "the lock outlived the counts")
+}
+
+// waitReady waits until the server says it is ready again (after its Redis
+// came back).
+func (p *process) waitReady(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	for backoff := 10 * time.Millisecond; ; backoff = min(2*backoff, 500*time.Millisecond) {
+		if status, _ := p.get("/-/health/ready"); status == http.StatusOK {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("not ready again after Redis came back:\n%s", p.stderr.String())
+		case <-time.After(backoff): // polling for readiness, not timing a result
+		}
+	}
 }
