@@ -87,3 +87,21 @@ func TestTransactionFailuresArePresented(t *testing.T) {
 		})
 	}
 }
+
+// TestOnlyMutationsRunInATransaction: queries and subscriptions never open
+// one (a subscription would hold it, and SQLite's write lock, while it
+// lives).
+func TestOnlyMutationsRunInATransaction(t *testing.T) {
+	t.Parallel()
+	opened := 0
+	tx := transactioner{Transactioner: entgql.Transactioner{TxOpener: entgql.TxOpenerFunc(func(ctx context.Context) (context.Context, driver.Tx, error) {
+		opened++
+		return ctx, failingTx{}, nil
+	})}, present: presentError((&logtest.Buffer{}).Logger())}
+	ok := func(context.Context) *graphql.Response { return &graphql.Response{Data: []byte(`{}`)} }
+	for _, op := range []ast.Operation{ast.Query, ast.Subscription} {
+		ctx := graphql.WithOperationContext(context.Background(), &graphql.OperationContext{Operation: &ast.OperationDefinition{Operation: op}})
+		require.Empty(t, tx.InterceptResponse(ctx, ok).Errors, op)
+	}
+	require.Zero(t, opened)
+}

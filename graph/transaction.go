@@ -28,7 +28,10 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 	if !graphql.HasOperationContext(ctx) {
 		return next(ctx)
 	}
-	if op := graphql.GetOperationContext(ctx).Operation; op == nil || (t.SkipTxFunc != nil && t.SkipTxFunc(op)) {
+	// Only mutations run in a transaction (a subscription holding one
+	// would lock SQLite's writers out for as long as it lives).
+	if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Mutation ||
+		(t.SkipTxFunc != nil && t.SkipTxFunc(op)) {
 		return next(ctx)
 	}
 	txCtx, tx, err := t.OpenTx(ctx)
