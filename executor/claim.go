@@ -47,10 +47,9 @@ func (x *Executor) claim(ctx context.Context, st *state, version int64) (*claime
 	if c := st.exec.Claim; c != nil && st.now.Before(c.Until) {
 		return nil, ErrStale
 	}
-	st.exec.Claim = nil
-	original, expires, err := x.encode(st)
-	if err != nil {
-		return nil, err
+	original := st.exec.stored
+	if original == nil {
+		return nil, errors.New("executor: claim of an execution that was not read")
 	}
 	until := x.deps.Now().Add(StepLease)
 	st.exec.Claim = &Claim{Until: until}
@@ -59,7 +58,7 @@ func (x *Executor) claim(ctx context.Context, st *state, version int64) (*claime
 	if err != nil {
 		return nil, err
 	}
-	v, err := x.store.Update(ctx, st.exec.ID, version, doc, expires)
+	v, err := x.store.Update(ctx, st.exec.ID, version, doc, original.ExpiresAt)
 	switch {
 	case errors.Is(err, flowstate.ErrConflict):
 		return nil, ErrStale
@@ -68,7 +67,7 @@ func (x *Executor) claim(ctx context.Context, st *state, version int64) (*claime
 	case err != nil:
 		return nil, fmt.Errorf("claim flow execution step: %w", err)
 	}
-	return &claimed{version: v, until: until, original: original, expires: expires}, nil
+	return &claimed{version: v, until: until, original: original.Document, expires: original.ExpiresAt}, nil
 }
 
 // release gives up a claimed step that failed: the execution is written

@@ -51,7 +51,7 @@ func (x *Executor) fetch(ctx context.Context, id string) (*Execution, error) {
 	if err := json.Unmarshal(rec.Document, exec); err != nil || exec.Format != DocumentFormat {
 		return nil, ErrExecutionNotFound
 	}
-	exec.ID, exec.Version = id, rec.Version
+	exec.ID, exec.Version, exec.stored = id, rec.Version, rec
 	if exec.Context == nil {
 		exec.Context = Context{}
 	}

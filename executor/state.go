@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/executor/flowstate"
 )
 
 // DocumentFormat is the version of the execution document's JSON layout.
@@ -51,6 +52,9 @@ type Execution struct {
 	ID string `json:"-"`
 	// Version is the store's compare-and-set version.
 	Version int64 `json:"-"`
+	// stored is the record as read, if it was (a step's claim gives it
+	// back as it was if the step fails).
+	stored *flowstate.Record
 
 	Format   int    `json:"v"`
 	FlowID   int    `json:"flow_id"`
