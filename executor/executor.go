@@ -64,6 +64,9 @@ type Executor struct {
 
 // New returns an Executor.
 func New(deps Deps, opts Options) *Executor {
+	if deps.Kinds == nil {
+		deps.Kinds = opts.Kinds
+	}
 	ttl := opts.ExecutionTTL
 	if ttl <= 0 {
 		ttl = DefaultExecutionTTL

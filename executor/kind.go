@@ -1,6 +1,10 @@
 package executor
 
-import "github.com/gatehouse-id/gatehouse/typedconfig"
+import (
+	"fmt"
+
+	"github.com/gatehouse-id/gatehouse/typedconfig"
+)
 
 // StageConfig is the configuration of one kind of stage.
 type StageConfig interface {
@@ -18,6 +22,30 @@ type StageKind struct {
 	NewConfig func() StageConfig
 	// New builds the stage of a validated config.
 	New func(cfg StageConfig, deps Deps) (Stage, error)
+}
+
+// Define declares the stage kind name: its configuration is a C (a
+// pointer to the kind's Config struct), defaults returns one holding the
+// kind's defaults, and build makes a stage of a decoded, validated config.
+// It is the one place a kind is declared: the registry decodes every
+// stored config of the kind into a C before build sees it, so kinds never
+// assert the type themselves. It panics when defaults' config names
+// another kind (a copied definition), at start-up.
+func Define[C StageConfig](name string, defaults func() C, build func(cfg C, deps Deps) (Stage, error)) StageKind {
+	if got := defaults().StageKind(); got != name {
+		panic(fmt.Sprintf("executor: stage kind %s defined with the config of kind %s", name, got))
+	}
+	return StageKind{
+		Name:      name,
+		NewConfig: func() StageConfig { return defaults() },
+		New: func(cfg StageConfig, deps Deps) (Stage, error) {
+			c, ok := cfg.(C)
+			if !ok {
+				return nil, fmt.Errorf("executor: stage kind %s given a %T", name, cfg)
+			}
+			return build(c, deps)
+		},
+	}
 }
 
 // StageKinds is the registry of stage kinds a server knows. It is

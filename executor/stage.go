@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -284,6 +285,9 @@ type Deps struct {
 	Auditor  Auditor
 	NowFunc  func() time.Time
 	Logger   *slog.Logger
+	// Kinds decode the stored configs of other stages (StageConfig); the
+	// executor sets it to its own registry when nil.
+	Kinds *StageKinds
 }
 
 // Now returns the time from the injected clock.
@@ -292,6 +296,20 @@ func (d Deps) Now() time.Time {
 		return d.NowFunc()
 	}
 	return time.Now()
+}
+
+// StageConfig returns the config of the stored stage id, decoded and
+// validated by Kinds: how a stage reads the settings of another it refers
+// to (stages never import each other).
+func (d Deps) StageConfig(ctx context.Context, id int) (StageConfig, error) {
+	if d.Kinds == nil {
+		return nil, errors.New("executor: Deps.Kinds is not set")
+	}
+	s, err := d.Client.Stage.Get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("load stage %d: %w", id, err)
+	}
+	return d.Kinds.Decode(s.Kind, s.Config)
 }
 
 // Record writes an audit event if an Auditor is configured; failures are

@@ -70,14 +70,26 @@ func (k *Kinds) New(name string, raw []byte, deps Deps) (Evaluator, error) {
 	return k.kinds[name].New(cfg, deps)
 }
 
-// ConfigAs returns cfg as T, the config type of the kind whose New is
-// calling; an error means the registry handed New another kind's config, a
-// wiring mistake.
-func ConfigAs[T Config](cfg Config) (T, error) {
-	c, ok := cfg.(T)
-	if !ok {
-		var zero T
-		return zero, fmt.Errorf("policy: config %T is not a %T", cfg, zero)
+// Define declares the policy kind name: its configuration is a C (a
+// pointer to the kind's Config struct), defaults returns one holding the
+// kind's defaults, and build makes the evaluator of a decoded, validated
+// config. It is the one place a kind is declared: the registry decodes
+// every stored config of the kind into a C before build sees it. It panics
+// when defaults' config names another kind (a copied definition), at
+// start-up.
+func Define[C Config](name string, defaults func() C, build func(cfg C, deps Deps) (Evaluator, error)) Kind {
+	if got := defaults().PolicyKind(); got != name {
+		panic(fmt.Sprintf("policy: kind %s defined with the config of kind %s", name, got))
 	}
-	return c, nil
+	return Kind{
+		Name:      name,
+		NewConfig: func() Config { return defaults() },
+		New: func(cfg Config, deps Deps) (Evaluator, error) {
+			c, ok := cfg.(C)
+			if !ok {
+				return nil, fmt.Errorf("policy: kind %s given a %T", name, cfg)
+			}
+			return build(c, deps)
+		},
+	}
 }

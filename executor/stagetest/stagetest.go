@@ -137,7 +137,11 @@ func (e *Env) Request(kind string) *executor.Request {
 // Build constructs a stage of kind from a config given as JSON.
 func (e *Env) Build(t *testing.T, kinds *executor.StageKinds, kind, config string) executor.Stage {
 	t.Helper()
-	s, err := kinds.New(kind, []byte(config), e.Deps)
+	deps := e.Deps
+	if deps.Kinds == nil {
+		deps.Kinds = kinds // the stage may read other stages' configs
+	}
+	s, err := kinds.New(kind, []byte(config), deps)
 	require.NoError(t, err)
 	return s
 }

@@ -16,17 +16,8 @@ const Kind = "dummy"
 
 // Definition describes the kind for the policy registry.
 func Definition() policy.Kind {
-	return policy.Kind{
-		Name:      Kind,
-		NewConfig: func() policy.Config { return &Config{} },
-		New: func(cfg policy.Config, _ policy.Deps) (policy.Evaluator, error) {
-			c, err := policy.ConfigAs[*Config](cfg)
-			if err != nil {
-				return nil, err
-			}
-			return New(c), nil
-		},
-	}
+	return policy.Define(Kind, func() *Config { return &Config{} },
+		func(c *Config, _ policy.Deps) (policy.Evaluator, error) { return New(c), nil })
 }
 
 // MaxWait bounds WaitMin and WaitMax, in milliseconds.

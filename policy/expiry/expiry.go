@@ -34,17 +34,8 @@ const MaxDays = 3650
 
 // Definition describes the kind for the policy registry.
 func Definition() policy.Kind {
-	return policy.Kind{
-		Name:      Kind,
-		NewConfig: func() policy.Config { return &Config{Days: 90} },
-		New: func(cfg policy.Config, deps policy.Deps) (policy.Evaluator, error) {
-			c, err := policy.ConfigAs[*Config](cfg)
-			if err != nil {
-				return nil, err
-			}
-			return New(c, deps.Now), nil
-		},
-	}
+	return policy.Define(Kind, func() *Config { return &Config{Days: 90} },
+		func(c *Config, deps policy.Deps) (policy.Evaluator, error) { return New(c, deps.Now), nil })
 }
 
 // Config configures a password expiry policy.

@@ -47,17 +47,8 @@ const Kind = "expression"
 
 // Definition describes the kind for the policy registry.
 func Definition() policy.Kind {
-	return policy.Kind{
-		Name:      Kind,
-		NewConfig: func() policy.Config { return &Config{} },
-		New: func(cfg policy.Config, _ policy.Deps) (policy.Evaluator, error) {
-			c, err := policy.ConfigAs[*Config](cfg)
-			if err != nil {
-				return nil, err
-			}
-			return New(c)
-		},
-	}
+	return policy.Define(Kind, func() *Config { return &Config{} },
+		func(c *Config, _ policy.Deps) (policy.Evaluator, error) { return New(c) })
 }
 
 // MaxLength bounds an expression's length, in characters.

@@ -31,17 +31,8 @@ const Kind = "password"
 
 // Definition describes the kind for the policy registry.
 func Definition() policy.Kind {
-	return policy.Kind{
-		Name:      Kind,
-		NewConfig: NewConfig,
-		New: func(cfg policy.Config, _ policy.Deps) (policy.Evaluator, error) {
-			c, err := policy.ConfigAs[*Config](cfg)
-			if err != nil {
-				return nil, err
-			}
-			return New(c), nil
-		},
-	}
+	return policy.Define(Kind, NewConfig,
+		func(c *Config, _ policy.Deps) (policy.Evaluator, error) { return New(c), nil })
 }
 
 // Bounds of the config's values.
@@ -89,7 +80,7 @@ type Config struct {
 }
 
 // NewConfig returns a config holding the defaults.
-func NewConfig() policy.Config {
+func NewConfig() *Config {
 	return &Config{
 		PasswordField:  "password",
 		LengthMin:      8,

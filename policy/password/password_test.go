@@ -15,10 +15,7 @@ import (
 
 // config returns the defaults changed by edit.
 func config(edit func(c *password.Config)) *password.Config {
-	c, ok := password.NewConfig().(*password.Config)
-	if !ok {
-		panic("password.NewConfig returns *Config")
-	}
+	c := password.NewConfig()
 	if edit != nil {
 		edit(c)
 	}

@@ -49,17 +49,8 @@ const MaxIdentifierLength = 320
 
 // Definition describes the kind for the policy registry.
 func Definition() policy.Kind {
-	return policy.Kind{
-		Name:      Kind,
-		NewConfig: func() policy.Config { return &Config{CheckIP: true, CheckUsername: true, Threshold: -5} },
-		New: func(cfg policy.Config, deps policy.Deps) (policy.Evaluator, error) {
-			c, err := policy.ConfigAs[*Config](cfg)
-			if err != nil {
-				return nil, err
-			}
-			return New(c, deps.Counters)
-		},
-	}
+	return policy.Define(Kind, func() *Config { return &Config{CheckIP: true, CheckUsername: true, Threshold: -5} },
+		func(c *Config, deps policy.Deps) (policy.Evaluator, error) { return New(c, deps.Counters) })
 }
 
 // Config configures a reputation policy.

@@ -19,7 +19,6 @@ package passcheck
 import (
 	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -264,22 +263,31 @@ func identifierKey(a Attempt) string {
 // Settings are a password stage's settings, as the identification stage's
 // embedded password field uses them.
 type Settings struct {
-	Backends                   []string `json:"backends"`
-	FailedAttemptsBeforeCancel int      `json:"failed_attempts_before_cancel"`
-	AllowShowPassword          bool     `json:"allow_show_password"`
+	Backends                   []string
+	FailedAttemptsBeforeCancel int
+	AllowShowPassword          bool
 }
 
-// StageSettings reads the settings of the password stage id.
-func StageSettings(ctx context.Context, client *ent.Client, id int) (Settings, error) {
-	s, err := client.Stage.Get(ctx, id)
+// Configured is a password stage's config: it states its Settings. (The
+// identification stage cannot import the password stage; both import
+// this package.)
+type Configured interface {
+	executor.StageConfig
+	PasswordSettings() Settings
+}
+
+// StageSettings reads the settings of the password stage id, decoded and
+// validated by the stage registry like any stored config.
+func StageSettings(ctx context.Context, deps executor.Deps, id int) (Settings, error) {
+	cfg, err := deps.StageConfig(ctx, id)
 	if err != nil {
-		return Settings{}, fmt.Errorf("load password stage %d: %w", id, err)
-	}
-	set := Settings{Backends: []string{BackendInbuilt}, FailedAttemptsBeforeCancel: 5}
-	if err := json.Unmarshal(s.Config, &set); err != nil {
 		return Settings{}, fmt.Errorf("read password stage %d: %w", id, err)
 	}
-	return set, nil
+	c, ok := cfg.(Configured)
+	if !ok {
+		return Settings{}, fmt.Errorf("read password stage %d: a stage of kind %s", id, cfg.StageKind())
+	}
+	return c.PasswordSettings(), nil
 }
 
 // Failures is the per-execution failure count a stage keeps in its state.

@@ -14,7 +14,7 @@ const Kind = "deny"
 
 // Definition describes the kind for the stage registry.
 func Definition() executor.StageKind {
-	return executor.StageKind{Name: Kind, NewConfig: func() executor.StageConfig { return &Config{} }, New: New}
+	return executor.Define(Kind, func() *Config { return &Config{} }, New)
 }
 
 // MaxMessageLength bounds DenyMessage, in characters.

@@ -10,8 +10,8 @@ import (
 type Stage struct{ cfg *Config }
 
 // New builds a deny stage.
-func New(cfg executor.StageConfig, _ executor.Deps) (executor.Stage, error) {
-	return &Stage{cfg: cfg.(*Config)}, nil //nolint:forcetypeassert // the registry decodes this kind's config
+func New(cfg *Config, _ executor.Deps) (executor.Stage, error) {
+	return &Stage{cfg: cfg}, nil
 }
 
 // Kind implements executor.Stage.

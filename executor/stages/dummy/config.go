@@ -9,7 +9,7 @@ const Kind = "dummy"
 
 // Definition describes the kind for the stage registry.
 func Definition() executor.StageKind {
-	return executor.StageKind{Name: Kind, NewConfig: func() executor.StageConfig { return &Config{} }, New: New}
+	return executor.Define(Kind, func() *Config { return &Config{} }, New)
 }
 
 // Config configures a dummy stage.

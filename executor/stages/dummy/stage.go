@@ -31,8 +31,8 @@ type Response struct {
 func (Response) ResponseKind() string { return Kind }
 
 // New builds a dummy stage.
-func New(cfg executor.StageConfig, _ executor.Deps) (executor.Stage, error) {
-	return &Stage{cfg: cfg.(*Config)}, nil //nolint:forcetypeassert // the registry decodes this kind's config
+func New(cfg *Config, _ executor.Deps) (executor.Stage, error) {
+	return &Stage{cfg: cfg}, nil
 }
 
 // Kind implements executor.Stage.

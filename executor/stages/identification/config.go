@@ -16,7 +16,7 @@ const Kind = "identification"
 
 // Definition describes the kind for the stage registry.
 func Definition() executor.StageKind {
-	return executor.StageKind{Name: Kind, NewConfig: func() executor.StageConfig { return DefaultConfig() }, New: New}
+	return executor.Define(Kind, DefaultConfig, New)
 }
 
 // UserField is a user attribute the identifier is matched against.

@@ -70,9 +70,9 @@ type Stage struct {
 }
 
 // New builds an identification stage.
-func New(cfg executor.StageConfig, deps executor.Deps) (executor.Stage, error) {
+func New(cfg *Config, deps executor.Deps) (executor.Stage, error) {
 	return &Stage{
-		cfg:     cfg.(*Config), //nolint:forcetypeassert // the registry decodes this kind's config
+		cfg:     cfg,
 		deps:    deps,
 		checker: &passcheck.Checker{Client: deps.Client, Hasher: deps.Hasher, Counters: deps.Counters, Lockouts: deps.Lockouts, NowFunc: deps.Now},
 	}, nil
@@ -104,7 +104,7 @@ func (s *Stage) Challenge(ctx context.Context, _ *executor.Request) (executor.Ch
 	}
 	if c.PasswordFields {
 		c.PrimaryAction = "Log in"
-		set, err := passcheck.StageSettings(ctx, s.deps.Client, *s.cfg.PasswordStageID)
+		set, err := passcheck.StageSettings(ctx, s.deps, *s.cfg.PasswordStageID)
 		if err != nil {
 			return nil, err
 		}
@@ -189,7 +189,7 @@ func (s *Stage) checkPassword(ctx context.Context, req *executor.Request, r *Res
 	if r.Password == nil || *r.Password == "" {
 		return executor.Retry(executor.FieldError{Field: "password", Message: messagePasswordEmpty, Code: "required"}), nil
 	}
-	set, err := passcheck.StageSettings(ctx, s.deps.Client, *s.cfg.PasswordStageID)
+	set, err := passcheck.StageSettings(ctx, s.deps, *s.cfg.PasswordStageID)
 	if err != nil {
 		return executor.Result{}, err
 	}

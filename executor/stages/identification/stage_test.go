@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
+	"github.com/gatehouse-id/gatehouse/executor/stages/password"
 	"github.com/gatehouse-id/gatehouse/executor/stagetest"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 	"github.com/gatehouse-id/gatehouse/policy/reputation"
@@ -46,7 +47,7 @@ type testBundle struct {
 
 func setup(t *testing.T, d string) *testBundle {
 	t.Helper()
-	return &testBundle{env: stagetest.New(t, d), kinds: executor.NewStageKinds(identification.Definition())}
+	return &testBundle{env: stagetest.New(t, d), kinds: executor.NewStageKinds(identification.Definition(), password.Definition())}
 }
 
 // stage builds an identification stage of config.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/internal/passcheck"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
 
@@ -14,7 +15,7 @@ const Kind = "password"
 
 // Definition describes the kind for the stage registry.
 func Definition() executor.StageKind {
-	return executor.StageKind{Name: Kind, NewConfig: func() executor.StageConfig { return DefaultConfig() }, New: New}
+	return executor.Define(Kind, DefaultConfig, New)
 }
 
 // Backend is a source of passwords a password stage checks, in order.
@@ -60,6 +61,18 @@ func DefaultConfig() *Config {
 
 // StageKind implements executor.StageConfig.
 func (*Config) StageKind() string { return Kind }
+
+// PasswordSettings implements passcheck.Configured: the identification
+// stage's embedded password field checks with these.
+func (c *Config) PasswordSettings() passcheck.Settings {
+	backends := make([]string, len(c.Backends))
+	for i, b := range c.Backends {
+		backends[i] = string(b)
+	}
+	return passcheck.Settings{
+		Backends: backends, FailedAttemptsBeforeCancel: c.FailedAttemptsBeforeCancel, AllowShowPassword: c.AllowShowPassword,
+	}
+}
 
 // Validate implements typedconfig.Config.
 func (c *Config) Validate() error {

@@ -32,9 +32,9 @@ type Stage struct {
 }
 
 // New builds a password stage.
-func New(cfg executor.StageConfig, deps executor.Deps) (executor.Stage, error) {
+func New(cfg *Config, deps executor.Deps) (executor.Stage, error) {
 	return &Stage{
-		cfg:     cfg.(*Config), //nolint:forcetypeassert // the registry decodes this kind's config
+		cfg:     cfg,
 		deps:    deps,
 		checker: &passcheck.Checker{Client: deps.Client, Hasher: deps.Hasher, Counters: deps.Counters, Lockouts: deps.Lockouts, NowFunc: deps.Now},
 	}, nil
@@ -66,12 +66,8 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 	if u == nil && identifier == "" {
 		return executor.Deny("No user has been identified; the flow must identify the user before the password stage."), nil
 	}
-	backends := make([]string, len(s.cfg.Backends))
-	for i, b := range s.cfg.Backends {
-		backends[i] = string(b)
-	}
 	verdict, method, err := s.checker.Check(ctx, passcheck.Attempt{
-		User: u, Identifier: identifier, Password: r.Password, IP: req.Client.IP, Backends: backends,
+		User: u, Identifier: identifier, Password: r.Password, IP: req.Client.IP, Backends: s.cfg.PasswordSettings().Backends,
 	})
 	if err != nil {
 		return executor.Result{}, fmt.Errorf("check password: %w", err)

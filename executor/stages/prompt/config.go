@@ -101,7 +101,7 @@ const Kind = "prompt"
 
 // Definition describes the kind for the stage registry.
 func Definition() executor.StageKind {
-	return executor.StageKind{Name: Kind, NewConfig: func() executor.StageConfig { return &Config{} }, New: New}
+	return executor.Define(Kind, func() *Config { return &Config{} }, New)
 }
 
 // FieldType is how a prompt field is shown and checked.

@@ -84,8 +84,8 @@ type Stage struct {
 }
 
 // New builds a prompt stage.
-func New(cfg executor.StageConfig, deps executor.Deps) (executor.Stage, error) {
-	c := cfg.(*Config) //nolint:forcetypeassert // the registry decodes this kind's config
+func New(cfg *Config, deps executor.Deps) (executor.Stage, error) {
+	c := cfg
 	fields := slices.Clone(c.Fields)
 	slices.SortStableFunc(fields, func(a, b Field) int { return cmp.Compare(a.Order, b.Order) })
 	return &Stage{cfg: c, deps: deps, fields: fields}, nil

@@ -20,7 +20,7 @@ const Kind = "redirect"
 
 // Definition describes the kind for the stage registry.
 func Definition() executor.StageKind {
-	return executor.StageKind{Name: Kind, NewConfig: func() executor.StageConfig { return DefaultConfig() }, New: New}
+	return executor.Define(Kind, DefaultConfig, New)
 }
 
 // Mode is where a redirect stage sends the client.
@@ -92,8 +92,8 @@ type Stage struct {
 }
 
 // New builds a redirect stage.
-func New(cfg executor.StageConfig, deps executor.Deps) (executor.Stage, error) {
-	return &Stage{cfg: cfg.(*Config), deps: deps}, nil //nolint:forcetypeassert // the registry decodes this kind's config
+func New(cfg *Config, deps executor.Deps) (executor.Stage, error) {
+	return &Stage{cfg: cfg, deps: deps}, nil
 }
 
 // Kind implements executor.Stage.

@@ -22,7 +22,7 @@ const Kind = "user_login"
 
 // Definition describes the kind for the stage registry.
 func Definition() executor.StageKind {
-	return executor.StageKind{Name: Kind, NewConfig: func() executor.StageConfig { return &Config{} }, New: New}
+	return executor.Define(Kind, func() *Config { return &Config{} }, New)
 }
 
 // MaxSeconds bounds the durations of a config (a year).
@@ -75,8 +75,8 @@ type Stage struct {
 }
 
 // New builds a login stage.
-func New(cfg executor.StageConfig, deps executor.Deps) (executor.Stage, error) {
-	return &Stage{cfg: cfg.(*Config), deps: deps}, nil //nolint:forcetypeassert // the registry decodes this kind's config
+func New(cfg *Config, deps executor.Deps) (executor.Stage, error) {
+	return &Stage{cfg: cfg, deps: deps}, nil
 }
 
 // Kind implements executor.Stage.

@@ -16,7 +16,7 @@ const Kind = "user_logout"
 
 // Definition describes the kind for the stage registry.
 func Definition() executor.StageKind {
-	return executor.StageKind{Name: Kind, NewConfig: func() executor.StageConfig { return &Config{} }, New: New}
+	return executor.Define(Kind, func() *Config { return &Config{} }, New)
 }
 
 // Config configures a logout stage; it has no settings.
@@ -35,7 +35,7 @@ func (*Config) Validate() error { return nil }
 type Stage struct{ deps executor.Deps }
 
 // New builds a logout stage.
-func New(_ executor.StageConfig, deps executor.Deps) (executor.Stage, error) {
+func New(_ *Config, deps executor.Deps) (executor.Stage, error) {
 	return &Stage{deps: deps}, nil
 }
 

@@ -66,7 +66,7 @@ const Kind = "user_write"
 
 // Definition describes the kind for the stage registry.
 func Definition() executor.StageKind {
-	return executor.StageKind{Name: Kind, NewConfig: func() executor.StageConfig { return DefaultConfig() }, New: New}
+	return executor.Define(Kind, DefaultConfig, New)
 }
 
 // CreationMode says when a user write stage creates a user.

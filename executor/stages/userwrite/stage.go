@@ -54,8 +54,8 @@ type Stage struct {
 }
 
 // New builds a user write stage.
-func New(cfg executor.StageConfig, deps executor.Deps) (executor.Stage, error) {
-	return &Stage{cfg: cfg.(*Config), deps: deps}, nil //nolint:forcetypeassert // the registry decodes this kind's config
+func New(cfg *Config, deps executor.Deps) (executor.Stage, error) {
+	return &Stage{cfg: cfg, deps: deps}, nil
 }
 
 // Kind implements executor.Stage.
