@@ -22,7 +22,7 @@ func TestLockoutCoversEverySpellingOfAnAccount(t *testing.T) {
 			require.Equal(t, "invalid", v.Challenge.Errors[0].Code, "failure %d", i+1)
 		}
 		for _, typed := range []string{"erin@example.com", "Erin"} {
-			v := s.headless().login(typed, "copper-willow-signal-58")
+			v := s.headless().login(typed, enrolPassword)
 			require.False(t, v.Completed, "%s is locked", typed)
 			require.Equal(t, "rate_limited", v.Challenge.Errors[0].Code)
 		}

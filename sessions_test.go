@@ -90,13 +90,12 @@ func TestViewerSessionsListAndRevoke(t *testing.T) {
 }
 
 // enrol signs username up through default-enrollment-flow on c, which is
-// then logged in as the new user.
+// then logged in as the new user; the password is enrolPassword.
 func enrol(t *testing.T, c *client, username string) {
 	t.Helper()
-	const password = "copper-willow-signal-58"
 	v := c.start("default-enrollment-flow")
 	v = c.submit(v.ID, map[string]any{"prompt": map[string]any{"values": map[string]any{
-		"username": username, "password": password, "password_repeat": password,
+		"username": username, "password": enrolPassword, "password_repeat": enrolPassword,
 	}}})
 	v = c.submit(v.ID, map[string]any{"prompt": map[string]any{"values": map[string]any{
 		"name": username, "email": username + "@example.com",

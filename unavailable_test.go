@@ -90,7 +90,7 @@ func TestRedisDataLoss(t *testing.T) {
 		v := p.headless().login("erin", "not her password")
 		require.Equal(t, "invalid", v.Challenge.Errors[0].Code, "failure %d", i+1)
 	}
-	locked := p.headless().login("erin", "copper-willow-signal-58")
+	locked := p.headless().login("erin", enrolPassword)
 	require.Equal(t, "rate_limited", locked.Challenge.Errors[0].Code)
 
 	redis.Restore(t, snapshot)
@@ -100,7 +100,7 @@ func TestRedisDataLoss(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.status)
 	require.Empty(t, stolen.viewer(), "the session logged out after the snapshot came back with it: refused")
 	require.Equal(t, "admin", kept.viewer(), "a session live in the snapshot still works")
-	again := p.headless().login("erin", "copper-willow-signal-58")
+	again := p.headless().login("erin", enrolPassword)
 	require.False(t, again.Completed)
 	require.Equal(t, "rate_limited", again.Challenge.Errors[0].Code, "the lock outlived the counts")
 }

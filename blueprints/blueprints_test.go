@@ -110,7 +110,7 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, []string{
 			blueprints.AuthenticationFlow, blueprints.EnrollmentFlow, blueprints.InvalidationFlow,
-			blueprints.PasswordChangeFlow, blueprints.UserSettingsFlow,
+			blueprints.PasswordChangeFlow, blueprints.UnenrollmentFlow, blueprints.UserSettingsFlow,
 		}, slugs)
 		require.Equal(t, []string{
 			"default-authentication-identification", "default-authentication-password", "default-authentication-login",
@@ -118,12 +118,13 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 		require.Equal(t, []string{"default-invalidation-logout"}, e.bindings(t, blueprints.InvalidationFlow))
 
 		b, err := e.client.Brand.Query().Where(brand.IsDefault(true)).
-			WithFlowAuthentication().WithFlowInvalidation().WithFlowUserSettings().Only(e.ctx)
+			WithFlowAuthentication().WithFlowInvalidation().WithFlowUserSettings().WithFlowUnenrollment().Only(e.ctx)
 		require.NoError(t, err)
 		require.Equal(t, "login.example.com", b.Domain)
 		require.Equal(t, blueprints.AuthenticationFlow, b.Edges.FlowAuthentication.Slug)
 		require.Equal(t, blueprints.InvalidationFlow, b.Edges.FlowInvalidation.Slug)
 		require.Equal(t, blueprints.UserSettingsFlow, b.Edges.FlowUserSettings.Slug)
+		require.Equal(t, blueprints.UnenrollmentFlow, b.Edges.FlowUnenrollment.Slug)
 
 		before := e.export(t, blueprints.AuthenticationFlow)
 		require.Empty(t, e.applyDefaults(t), "a second start applies nothing")
@@ -155,6 +156,41 @@ func TestApplyDefaultsKeepsAdministratorsChanges(t *testing.T) {
 		n, err = e.client.Brand.Query().Count(e.ctx)
 		require.NoError(t, err)
 		require.Zero(t, n, "a deleted default brand is not recreated")
+	})
+}
+
+// An upgrade that ships a new default flow gives it to the default brand
+// made by an earlier version, in a role the brand left empty — and never
+// takes a role the administrator filled.
+func TestApplyDefaultsGivesNewFlowsToTheDefaultBrand(t *testing.T) {
+	t.Parallel()
+	forEachDialect(t, func(t *testing.T, d string) {
+		for _, adminChose := range []bool{false, true} {
+			e := newEnv(t, d)
+			e.applyDefaults(t)
+			// As the previous version left it: no unenrollment flow.
+			_, err := e.client.Brand.Update().ClearFlowUnenrollment().Save(e.ctx)
+			require.NoError(t, err)
+			_, err = e.client.Flow.Delete().Where(flow.Slug(blueprints.UnenrollmentFlow)).Exec(e.ctx)
+			require.NoError(t, err)
+			_, err = e.client.AppliedBlueprint.Delete().Where(appliedblueprint.Name("default/60-unenrollment.yaml")).Exec(e.ctx)
+			require.NoError(t, err)
+			if adminChose {
+				f, err := e.importDoc(t, "version: 1\nflow:\n  slug: leave\n  name: Leave\n  title: Leave\n  designation: unenrollment\n")
+				require.NoError(t, err)
+				_, err = e.client.Brand.Update().SetFlowUnenrollmentID(f.ID).Save(e.ctx)
+				require.NoError(t, err)
+			}
+
+			require.Equal(t, []string{"default/60-unenrollment.yaml"}, e.applyDefaults(t))
+			b, err := e.client.Brand.Query().WithFlowUnenrollment().Only(e.ctx)
+			require.NoError(t, err)
+			want := blueprints.UnenrollmentFlow
+			if adminChose {
+				want = "leave"
+			}
+			require.Equal(t, want, b.Edges.FlowUnenrollment.Slug)
+		}
 	})
 }
 

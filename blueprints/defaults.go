@@ -16,6 +16,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/appliedblueprint"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
+	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/integrity"
 )
@@ -30,6 +31,7 @@ const (
 	EnrollmentFlow     = "default-enrollment-flow"
 	PasswordChangeFlow = "default-password-change-flow"
 	UserSettingsFlow   = "default-user-settings-flow"
+	UnenrollmentFlow   = "default-unenrollment-flow"
 )
 
 // defaultBrand is the applied-blueprint name of the default brand.
@@ -129,18 +131,12 @@ func applyDefaults(ctx context.Context, c *ent.Client, shipped []Shipped, p Defa
 		if err != nil {
 			return nil, fmt.Errorf("blueprint %s: %w", s.Name, err)
 		}
-		exists, err := c.Flow.Query().Where(flow.Slug(doc.Flow.Slug)).Exist(ctx)
+		ok, err := applyDefault(ctx, c, s.Name, doc, p.Kinds, slices.Contains(done, defaultBrand), logger)
 		if err != nil {
 			return nil, err
 		}
-		if exists {
-			logger.InfoContext(ctx, "blueprints: flow exists; default left alone", "blueprint", s.Name, "flow", doc.Flow.Slug)
-		} else {
-			if _, err := ImportDocument(ctx, c, p.Kinds, doc); err != nil {
-				return nil, fmt.Errorf("blueprint %s: %w", s.Name, err)
-			}
+		if ok {
 			applied = append(applied, s.Name)
-			logger.InfoContext(ctx, "blueprints: applied", "blueprint", s.Name, "flow", doc.Flow.Slug)
 		}
 		if err := record(ctx, c, s.Name, s.Source); err != nil {
 			return nil, err
@@ -162,6 +158,32 @@ func applyDefaults(ctx context.Context, c *ent.Client, shipped []Shipped, p Defa
 	return applied, nil
 }
 
+// applyDefault imports the default blueprint name unless its flow exists
+// (made by hand before an upgrade shipped it), and reports whether it did.
+// An upgrade's new default flow (the default brand exists already) goes
+// to the default brand where it has none in the flow's role.
+func applyDefault(ctx context.Context, c *ent.Client, name string, doc *Document, kinds integrity.Kinds, brandMade bool, logger *slog.Logger) (bool, error) {
+	exists, err := c.Flow.Query().Where(flow.Slug(doc.Flow.Slug)).Exist(ctx)
+	if err != nil {
+		return false, err
+	}
+	if exists {
+		logger.InfoContext(ctx, "blueprints: flow exists; default left alone", "blueprint", name, "flow", doc.Flow.Slug)
+		return false, nil
+	}
+	f, err := ImportDocument(ctx, c, kinds, doc)
+	if err != nil {
+		return false, fmt.Errorf("blueprint %s: %w", name, err)
+	}
+	logger.InfoContext(ctx, "blueprints: applied", "blueprint", name, "flow", doc.Flow.Slug)
+	if brandMade {
+		if err := useInDefaultBrand(ctx, c, f); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
 // record notes that blueprint name was applied.
 func record(ctx context.Context, c *ent.Client, name string, src []byte) error {
 	sum := sha256.Sum256(src)
@@ -178,11 +200,7 @@ func ensureDefaultBrand(ctx context.Context, c *ent.Client, domain string) (bool
 		return false, err
 	}
 	create := c.Brand.Create().SetDomain(domain).SetIsDefault(true)
-	for slug, set := range map[string]func(int){
-		AuthenticationFlow: func(id int) { create.SetFlowAuthenticationID(id) },
-		InvalidationFlow:   func(id int) { create.SetFlowInvalidationID(id) },
-		UserSettingsFlow:   func(id int) { create.SetFlowUserSettingsID(id) },
-	} {
+	for slug, role := range brandRoles {
 		id, err := c.Flow.Query().Where(flow.Slug(slug)).OnlyID(ctx)
 		if ent.IsNotFound(err) {
 			continue // deleted by an administrator before the brand was made
@@ -190,10 +208,40 @@ func ensureDefaultBrand(ctx context.Context, c *ent.Client, domain string) (bool
 		if err != nil {
 			return false, err
 		}
-		set(id)
+		role.set(create.Mutation(), id)
 	}
 	if err := create.Exec(ctx); err != nil {
 		return false, fmt.Errorf("create the default brand: %w", err)
 	}
 	return true, nil
+}
+
+// brandRole is what a default flow is to a brand.
+type brandRole struct {
+	// unset is the predicate of brands without a flow in the role.
+	unset predicate.Brand
+	set   func(m *ent.BrandMutation, flowID int)
+}
+
+// brandRoles are the roles of the default flows in the default brand.
+var brandRoles = map[string]brandRole{
+	AuthenticationFlow: {brand.FlowAuthenticationIDIsNil(), (*ent.BrandMutation).SetFlowAuthenticationID},
+	InvalidationFlow:   {brand.FlowInvalidationIDIsNil(), (*ent.BrandMutation).SetFlowInvalidationID},
+	UserSettingsFlow:   {brand.FlowUserSettingsIDIsNil(), (*ent.BrandMutation).SetFlowUserSettingsID},
+	UnenrollmentFlow:   {brand.FlowUnenrollmentIDIsNil(), (*ent.BrandMutation).SetFlowUnenrollmentID},
+}
+
+// useInDefaultBrand points the default brand at f, a default flow an
+// upgrade just applied, in f's role, if the brand has no flow in that role.
+func useInDefaultBrand(ctx context.Context, c *ent.Client, f *ent.Flow) error {
+	role, ok := brandRoles[f.Slug]
+	if !ok {
+		return nil
+	}
+	update := c.Brand.Update().Where(brand.IsDefault(true), role.unset)
+	role.set(update.Mutation(), f.ID)
+	if _, err := update.Save(ctx); err != nil {
+		return fmt.Errorf("point the default brand at %s: %w", f.Slug, err)
+	}
+	return nil
 }

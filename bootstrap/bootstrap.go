@@ -101,15 +101,9 @@ func Run(ctx context.Context, client *ent.Client, p Params) (Result, error) {
 
 func run(ctx context.Context, c *ent.Client, p Params, logger *slog.Logger) (Result, error) {
 	var res Result
-	superGroups, err := directory.SuperuserGroupIDs(ctx, c)
+	hasSuperuser, err := directory.HasActiveSuperuser(ctx, c)
 	if err != nil {
 		return res, err
-	}
-	hasSuperuser, err := c.User.Query().
-		Where(user.IsActive(true), user.HasGroupsWith(group.IDIn(superGroups...))).
-		Exist(ctx)
-	if err != nil {
-		return res, fmt.Errorf("look for superusers: %w", err)
 	}
 	if !hasSuperuser {
 		if res, err = createAdmin(ctx, c, p); err != nil {

@@ -34,6 +34,7 @@ type Site struct {
 	InvalidationFlow   string
 	RecoveryFlow       string
 	UserSettingsFlow   string
+	UnenrollmentFlow   string
 	// PasswordChangeFlow is the flow a signed-in user runs to change the
 	// password: the configure flow of the first password stage of the
 	// authentication flow (by binding order) that names one.
@@ -49,7 +50,7 @@ func ForHost(ctx context.Context, client *ent.Client, host string) (Site, error)
 	host = strings.ToLower(host)
 	q := client.Brand.Query().
 		Where(entbrand.Or(entbrand.Domain(host), entbrand.IsDefault(true))).
-		WithFlowAuthentication().WithFlowInvalidation().WithFlowRecovery().WithFlowUserSettings()
+		WithFlowAuthentication().WithFlowInvalidation().WithFlowRecovery().WithFlowUserSettings().WithFlowUnenrollment()
 	brands, err := q.All(ctx)
 	if err != nil {
 		return Site{}, fmt.Errorf("brand: read brands: %w", err)
@@ -75,6 +76,7 @@ func ForHost(ctx context.Context, client *ent.Client, host string) (Site, error)
 		InvalidationFlow:   slugOf(b.Edges.FlowInvalidation),
 		RecoveryFlow:       slugOf(b.Edges.FlowRecovery),
 		UserSettingsFlow:   slugOf(b.Edges.FlowUserSettings),
+		UnenrollmentFlow:   slugOf(b.Edges.FlowUnenrollment),
 	}
 	if s.Title == "" {
 		s.Title = DefaultTitle

@@ -44,6 +44,7 @@ func TestForHostDefaultBrand(t *testing.T) {
 			AuthenticationFlow: "default-authentication-flow",
 			InvalidationFlow:   "default-invalidation-flow",
 			UserSettingsFlow:   "default-user-settings-flow",
+			UnenrollmentFlow:   "default-unenrollment-flow",
 			PasswordChangeFlow: "default-password-change-flow",
 		}, s, "host %s (anonymous callers read the public side)", host)
 	}

@@ -47,6 +47,23 @@ func IsSuperuser(ctx context.Context, client *ent.Client, userID int) (bool, err
 	return ok, nil
 }
 
+// HasActiveSuperuser reports whether an active user other than those in
+// except is a superuser (a member of a superuser group or of one of its
+// descendants).
+func HasActiveSuperuser(ctx context.Context, client *ent.Client, except ...int) (bool, error) {
+	groups, err := SuperuserGroupIDs(ctx, client)
+	if err != nil || len(groups) == 0 {
+		return false, err
+	}
+	ok, err := client.User.Query().
+		Where(user.IsActive(true), user.IDNotIn(except...), user.HasGroupsWith(group.IDIn(groups...))).
+		Exist(privacy.DecisionContext(ctx, privacy.Allow))
+	if err != nil {
+		return false, fmt.Errorf("look for superusers: %w", err)
+	}
+	return ok, nil
+}
+
 // SuperuserGroupIDs returns the IDs of every group whose members are
 // superusers: the superuser groups and all their descendants.
 func SuperuserGroupIDs(ctx context.Context, client *ent.Client) ([]int, error) {

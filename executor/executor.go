@@ -251,12 +251,14 @@ func (x *Executor) begin(ctx context.Context, st *state) error {
 	return x.advance(ctx, st)
 }
 
-// configureSelf makes the signed-in user the pending user of a
-// stage_configuration flow (changing a password, editing one's settings,
-// setting up an authenticator), which configures the user running it;
-// a pending user already in the context is kept.
+// configureSelf makes the signed-in user the pending user of a flow that
+// acts on the user running it: a stage_configuration flow (changing a
+// password, editing one's settings, setting up an authenticator) or an
+// unenrollment flow (deleting one's account). A pending user already in
+// the context is kept.
 func configureSelf(st *state) error {
-	if st.flow.Designation != enum.FlowDesignationStageConfiguration || st.user == nil {
+	d := st.flow.Designation
+	if (d != enum.FlowDesignationStageConfiguration && d != enum.FlowDesignationUnenrollment) || st.user == nil {
 		return nil
 	}
 	if _, ok := st.exec.Context.PendingUserID(); ok {

@@ -26,6 +26,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
 	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
 	"github.com/gatehouse-id/gatehouse/executor/stages/redirect"
+	"github.com/gatehouse-id/gatehouse/executor/stages/userdelete"
 	"github.com/gatehouse-id/gatehouse/executor/stages/userlogin"
 	"github.com/gatehouse-id/gatehouse/executor/stages/userlogout"
 	"github.com/gatehouse-id/gatehouse/executor/stages/userwrite"
@@ -120,6 +121,7 @@ type ComplexityRoot struct {
 		PasswordChangeFlow func(childComplexity int) int
 		RecoveryFlow       func(childComplexity int) int
 		Title              func(childComplexity int) int
+		UnenrollmentFlow   func(childComplexity int) int
 		UserSettingsFlow   func(childComplexity int) int
 	}
 
@@ -640,6 +642,10 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	UserDeleteStage struct {
+		NoSettings func(childComplexity int) int
+	}
+
 	UserEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
@@ -1035,6 +1041,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CurrentBrand.Title(childComplexity), true
+	case "CurrentBrand.unenrollmentFlow":
+		if e.ComplexityRoot.CurrentBrand.UnenrollmentFlow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrentBrand.UnenrollmentFlow(childComplexity), true
 	case "CurrentBrand.userSettingsFlow":
 		if e.ComplexityRoot.CurrentBrand.UserSettingsFlow == nil {
 			break
@@ -3469,6 +3481,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserConnection.TotalCount(childComplexity), true
 
+	case "UserDeleteStage.noSettings":
+		if e.ComplexityRoot.UserDeleteStage.NoSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserDeleteStage.NoSettings(childComplexity), true
+
 	case "UserEdge.cursor":
 		if e.ComplexityRoot.UserEdge.Cursor == nil {
 			break
@@ -3685,6 +3704,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateStageInput", ec.unmarshalInputUpdateStageInput),
 			graphql.NewInputUnmarshaler("UpdateTokenInput", ec.unmarshalInputUpdateTokenInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
+			graphql.NewInputUnmarshaler("UserDeleteStageInput", ec.unmarshalInputUserDeleteStageInput),
 			graphql.NewInputUnmarshaler("UserLoginResponseInput", ec.unmarshalInputUserLoginResponseInput),
 			graphql.NewInputUnmarshaler("UserLoginStageInput", ec.unmarshalInputUserLoginStageInput),
 			graphql.NewInputUnmarshaler("UserLogoutStageInput", ec.unmarshalInputUserLogoutStageInput),
@@ -3898,6 +3918,8 @@ func (ec *executionContext) childFields_CurrentBrand(ctx context.Context, field 
 		return ec.fieldContext_CurrentBrand_recoveryFlow(ctx, field)
 	case "userSettingsFlow":
 		return ec.fieldContext_CurrentBrand_userSettingsFlow(ctx, field)
+	case "unenrollmentFlow":
+		return ec.fieldContext_CurrentBrand_unenrollmentFlow(ctx, field)
 	case "passwordChangeFlow":
 		return ec.fieldContext_CurrentBrand_passwordChangeFlow(ctx, field)
 	}
@@ -7497,6 +7519,29 @@ func (ec *executionContext) _CurrentBrand_userSettingsFlow(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_CurrentBrand_userSettingsFlow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrentBrand", field, false, false, "String")
+}
+
+func (ec *executionContext) _CurrentBrand_unenrollmentFlow(ctx context.Context, field graphql.CollectedField, obj *brand.Site) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrentBrand_unenrollmentFlow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnenrollmentFlow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrentBrand_unenrollmentFlow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CurrentBrand", field, false, false, "String")
 }
 
@@ -17393,6 +17438,29 @@ func (ec *executionContext) fieldContext_UserConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("UserConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _UserDeleteStage_noSettings(ctx context.Context, field graphql.CollectedField, obj *userdelete.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserDeleteStage_noSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoSettings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserDeleteStage_noSettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserDeleteStage", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _UserEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.UserEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25760,7 +25828,7 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"identification", "password", "prompt", "userWrite", "userLogin", "userLogout", "redirect", "deny", "dummy"}
+	fieldsInOrder := [...]string{"identification", "password", "prompt", "userWrite", "userLogin", "userLogout", "userDelete", "redirect", "deny", "dummy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25809,6 +25877,13 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 				return it, err
 			}
 			it.UserLogout = data
+		case "userDelete":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userDelete"))
+			data, err := ec.unmarshalOUserDeleteStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserdeleteᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserDelete = data
 		case "redirect":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("redirect"))
 			data, err := ec.unmarshalORedirectStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋredirectᚐConfig(ctx, v)
@@ -27850,6 +27925,52 @@ func UnmarshalUpdateUserInput(ctx context.Context, raw any) (ent.UpdateUserInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUserDeleteStageInput(ctx context.Context, obj any) (userdelete.Config, error) {
+	var it userdelete.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["noSettings"]; !present {
+		asMap["noSettings"] = false
+	}
+
+	fieldsInOrder := [...]string{"noSettings"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "noSettings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noSettings"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoSettings = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUserDeleteStageInput unmarshals raw into the UserDeleteStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUserDeleteStageInput(ctx context.Context, raw any) (userdelete.Config, error) {
+	var out userdelete.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserDeleteStageInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUserLoginResponseInput(ctx context.Context, obj any) (userlogin.Response, error) {
 	var it userlogin.Response
 	if obj == nil {
@@ -29085,6 +29206,11 @@ func (ec *executionContext) _StageConfig(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._UserLoginStage(ctx, sel, obj)
+	case *userdelete.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._UserDeleteStage(ctx, sel, obj)
 	case *redirect.Config:
 		if obj == nil {
 			return graphql.Null
@@ -29439,6 +29565,11 @@ func (ec *executionContext) _CurrentBrand(ctx context.Context, sel ast.Selection
 			}
 		case "userSettingsFlow":
 			out.Values[i] = ec._CurrentBrand_userSettingsFlow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unenrollmentFlow":
+			out.Values[i] = ec._CurrentBrand_unenrollmentFlow(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32935,6 +33066,39 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var userDeleteStageImplementors = []string{"UserDeleteStage", "StageConfig"}
+
+func (ec *executionContext) _UserDeleteStage(ctx context.Context, sel ast.SelectionSet, obj *userdelete.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userDeleteStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserDeleteStage")
+		case "noSettings":
+			out.Values[i] = ec._UserDeleteStage_noSettings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var userEdgeImplementors = []string{"UserEdge"}
 
 func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.UserEdge) graphql.Marshaler {
@@ -36379,6 +36543,14 @@ func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋgatehouseᚑidᚋgate
 		return graphql.Null
 	}
 	return ec._User(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOUserDeleteStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserdeleteᚐConfig(ctx context.Context, v any) (*userdelete.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUserDeleteStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOUserEdge2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {

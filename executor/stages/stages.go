@@ -10,6 +10,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
 	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
 	"github.com/gatehouse-id/gatehouse/executor/stages/redirect"
+	"github.com/gatehouse-id/gatehouse/executor/stages/userdelete"
 	"github.com/gatehouse-id/gatehouse/executor/stages/userlogin"
 	"github.com/gatehouse-id/gatehouse/executor/stages/userlogout"
 	"github.com/gatehouse-id/gatehouse/executor/stages/userwrite"
@@ -24,6 +25,7 @@ func All() *executor.StageKinds {
 		password.Definition(),
 		prompt.Definition(),
 		redirect.Definition(),
+		userdelete.Definition(),
 		userlogin.Definition(),
 		userlogout.Definition(),
 		userwrite.Definition(),

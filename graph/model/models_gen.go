@@ -17,6 +17,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
 	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
 	"github.com/gatehouse-id/gatehouse/executor/stages/redirect"
+	"github.com/gatehouse-id/gatehouse/executor/stages/userdelete"
 	"github.com/gatehouse-id/gatehouse/executor/stages/userlogin"
 	"github.com/gatehouse-id/gatehouse/executor/stages/userlogout"
 	"github.com/gatehouse-id/gatehouse/executor/stages/userwrite"
@@ -123,6 +124,7 @@ type StageConfigInput struct {
 	UserWrite      *userwrite.Config      `json:"userWrite,omitempty"`
 	UserLogin      *userlogin.Config      `json:"userLogin,omitempty"`
 	UserLogout     *userlogout.Config     `json:"userLogout,omitempty"`
+	UserDelete     *userdelete.Config     `json:"userDelete,omitempty"`
 	Redirect       *redirect.Config       `json:"redirect,omitempty"`
 	Deny           *deny.Config           `json:"deny,omitempty"`
 	Dummy          *dummy.Config          `json:"dummy,omitempty"`

@@ -285,6 +285,16 @@ const stageKinds = {
       noSettings: { type: "boolean", label: "No settings", hidden: true },
     },
   },
+  userDelete: {
+    kind: "user_delete",
+    typename: "UserDeleteStage",
+    label: "User delete",
+    description:
+      "Deletes the signed-in user's account, with its tokens and sessions: the last stage of an unenrollment flow. This kind has no settings.",
+    fields: {
+      noSettings: { type: "boolean", label: "No settings", hidden: true },
+    },
+  },
   redirect: {
     kind: "redirect",
     typename: "RedirectStage",

@@ -245,6 +245,9 @@ export const AdminStage = graphql(`
     ... on UserLogoutStage {
       noSettings
     }
+    ... on UserDeleteStage {
+      noSettings
+    }
     ... on RedirectStage {
       mode
       targetStatic

@@ -787,15 +787,16 @@ export type ReputationPolicyInput = {
 
 /** A stage's configuration: set exactly one member, which picks the stage's kind. */
 export type StageConfigInput =
-  {   deny: DenyStageInput; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { deny?: never;   dummy: DummyStageInput; identification?: never; password?: never; prompt?: never; redirect?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { deny?: never; dummy?: never;   identification: IdentificationStageInput; password?: never; prompt?: never; redirect?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { deny?: never; dummy?: never; identification?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { deny?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
-  |  { deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
-  |  { deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
+  {   deny: DenyStageInput; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { deny?: never;   dummy: DummyStageInput; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { deny?: never; dummy?: never;   identification: IdentificationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { deny?: never; dummy?: never; identification?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { deny?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
+  |  { deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
+  |  { deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
 
 /**
  * StageWhereInput is used for filtering Stage objects.
@@ -1078,6 +1079,11 @@ export type UserCreationMode =
   | 'CREATE_WHEN_REQUIRED'
   | 'NEVER_CREATE';
 
+export type UserDeleteStageInput = {
+  /** Ignored: the kind has no settings. */
+  noSettings?: boolean;
+};
+
 export type UserLoginResponseInput = {
   rememberMe?: boolean;
 };
@@ -1337,6 +1343,7 @@ export type AdminStageQuery = { node:
         | { __typename: 'PasswordStage', backends: Array<PasswordBackend>, failedAttemptsBeforeCancel: number, allowShowPassword: boolean, configureFlowID: { id: string } | null }
         | { __typename: 'PromptStage', fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }>, validationPolicyIDs: Array<{ id: string }> }
         | { __typename: 'RedirectStage', mode: RedirectMode, targetStatic: string, keepContext: boolean, targetFlowID: { id: string } | null }
+        | { __typename: 'UserDeleteStage', noSettings: boolean }
         | { __typename: 'UserLoginStage', sessionDuration: number, rememberMeOffset: number, terminateOtherSessions: boolean }
         | { __typename: 'UserLogoutStage', noSettings: boolean }
         | { __typename: 'UserWriteStage', userCreationMode: UserCreationMode, createUsersAsInactive: boolean, userType: UserType, createUsersGroupID: { id: string } | null }
@@ -1357,6 +1364,8 @@ type AdminStageConfig_PromptStage_Fragment = { __typename: 'PromptStage', fields
 
 type AdminStageConfig_RedirectStage_Fragment = { __typename: 'RedirectStage', mode: RedirectMode, targetStatic: string, keepContext: boolean, targetFlowID: { id: string } | null };
 
+type AdminStageConfig_UserDeleteStage_Fragment = { __typename: 'UserDeleteStage', noSettings: boolean };
+
 type AdminStageConfig_UserLoginStage_Fragment = { __typename: 'UserLoginStage', sessionDuration: number, rememberMeOffset: number, terminateOtherSessions: boolean };
 
 type AdminStageConfig_UserLogoutStage_Fragment = { __typename: 'UserLogoutStage', noSettings: boolean };
@@ -1370,6 +1379,7 @@ export type AdminStageConfigFragment =
   | AdminStageConfig_PasswordStage_Fragment
   | AdminStageConfig_PromptStage_Fragment
   | AdminStageConfig_RedirectStage_Fragment
+  | AdminStageConfig_UserDeleteStage_Fragment
   | AdminStageConfig_UserLoginStage_Fragment
   | AdminStageConfig_UserLogoutStage_Fragment
   | AdminStageConfig_UserWriteStage_Fragment
@@ -1695,7 +1705,7 @@ export type FlowExecutionChangesSubscription = { flowExecution: { id: string, co
 export type SiteQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SiteQuery = { currentBrand: { title: string, logo: string, favicon: string, authenticationFlow: string, invalidationFlow: string, recoveryFlow: string, userSettingsFlow: string, passwordChangeFlow: string }, viewer: { isSuperuser: boolean, user: { id: string, username: string, name: string, email: string } | null } };
+export type SiteQuery = { currentBrand: { title: string, logo: string, favicon: string, authenticationFlow: string, invalidationFlow: string, recoveryFlow: string, userSettingsFlow: string, passwordChangeFlow: string, unenrollmentFlow: string }, viewer: { isSuperuser: boolean, user: { id: string, username: string, name: string, email: string } | null } };
 
 export type MySessionsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1822,6 +1832,9 @@ export const AdminStageConfigFragmentDoc = new TypedDocumentString(`
     terminateOtherSessions
   }
   ... on UserLogoutStage {
+    noSettings
+  }
+  ... on UserDeleteStage {
     noSettings
   }
   ... on RedirectStage {
@@ -2161,6 +2174,9 @@ export const AdminStageDocument = new TypedDocumentString(`
     terminateOtherSessions
   }
   ... on UserLogoutStage {
+    noSettings
+  }
+  ... on UserDeleteStage {
     noSettings
   }
   ... on RedirectStage {
@@ -2893,6 +2909,7 @@ export const SiteDocument = new TypedDocumentString(`
     recoveryFlow
     userSettingsFlow
     passwordChangeFlow
+    unenrollmentFlow
   }
   viewer {
     isSuperuser

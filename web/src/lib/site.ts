@@ -15,6 +15,7 @@ export const SiteDocument = graphql(`
       recoveryFlow
       userSettingsFlow
       passwordChangeFlow
+      unenrollmentFlow
     }
     viewer {
       isSuperuser

@@ -1,7 +1,8 @@
 // The page at /if/user/: the signed-in user's settings. Profile and
 // password are changed through their flows (the brand's user settings flow
 // and the password stage's configure flow), run in place; sessions are
-// listed and revoked directly. Later sections (MFA devices, connected
+// listed and revoked directly; the account is deleted through the brand's
+// unenrollment flow, when it has one. Later sections (MFA devices, connected
 // applications) are added to `sections`.
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
@@ -58,6 +59,9 @@ export function UserPage({ site: initial }: { site: Site }) {
     },
     { id: "sessions", title: "Sessions", body: <SessionsSection /> },
   ];
+  if (brand.unenrollmentFlow) {
+    sections.push({ id: "delete", title: "Delete account", body: <DeleteAccountSection slug={brand.unenrollmentFlow} /> });
+  }
 
   return (
     <div class="app-shell">
@@ -151,6 +155,33 @@ function PasswordSection({ slug }: { slug: string }) {
           setOpen(false);
         }}
       />
+      <button type="button" class="link-button" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+/**
+ * The brand's unenrollment flow, run in place behind a button: when it
+ * ends the account is gone, and the page leaves for where the flow sends
+ * it (the login page).
+ */
+function DeleteAccountSection({ slug }: { slug: string }) {
+  const [open, setOpen] = useState(false);
+  if (!open) {
+    return (
+      <div>
+        <p>Delete your account, its sessions and its API tokens. This cannot be undone.</p>
+        <button type="button" class="button button--danger" onClick={() => setOpen(true)}>
+          Delete my account…
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div class="embedded-flow">
+      <FlowExecutor slug={slug} headingLevel={2} embedded autoFocus onComplete={(to) => window.location.assign(to)} />
       <button type="button" class="link-button" onClick={() => setOpen(false)}>
         Cancel
       </button>
