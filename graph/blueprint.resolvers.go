@@ -8,15 +8,17 @@ package graph
 import (
 	"context"
 
+	"github.com/gatehouse-id/gatehouse/blueprints"
 	"github.com/gatehouse-id/gatehouse/ent"
 )
 
 // ImportFlow is the resolver for the importFlow field.
 func (r *mutationResolver) ImportFlow(ctx context.Context, document string) (*ent.Flow, error) {
-	return r.importFlow(ctx, document)
+	return blueprints.Import(ctx, ent.FromContext(ctx), r.kinds(), []byte(document))
 }
 
 // ExportFlow is the resolver for the exportFlow field.
 func (r *queryResolver) ExportFlow(ctx context.Context, slug string) (string, error) {
-	return r.exportFlow(ctx, slug)
+	out, err := blueprints.Export(ctx, r.client(ctx), r.kinds(), slug)
+	return string(out), err
 }

@@ -6,8 +6,6 @@ import (
 	"strconv"
 
 	"github.com/gatehouse-id/gatehouse/authn"
-	"github.com/gatehouse-id/gatehouse/ent/privacy"
-	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/requestinfo"
 )
@@ -35,25 +33,13 @@ func (r *Resolver) deliver(ctx context.Context) func(*executor.View, error) (*ex
 	}
 }
 
-// inspect returns any execution for the flow inspector; superusers only.
+// inspect returns any execution for the flow inspector (@superuser).
 func (r *Resolver) inspect(ctx context.Context, id string) (*executor.Inspection, error) {
-	if !viewer.FromContext(ctx).IsSuperuser() {
-		return nil, privacy.Denyf("only superusers may inspect flows")
-	}
 	i, err := r.Executor.Inspect(ctx, id)
 	if errors.Is(err, executor.ErrExecutionNotFound) {
 		return nil, nil //nolint:nilnil // an unknown execution is null
 	}
 	return i, err
-}
-
-// followInspection streams any execution for the flow inspector;
-// superusers only.
-func (r *Resolver) followInspection(ctx context.Context, id string) (<-chan *executor.Inspection, error) {
-	if !viewer.FromContext(ctx).IsSuperuser() {
-		return nil, privacy.Denyf("only superusers may inspect flows")
-	}
-	return r.Executor.FollowInspection(ctx, id)
 }
 
 // optionalID is an ID, or null for 0.

@@ -92,7 +92,7 @@ func (r *subscriptionResolver) FlowExecution(ctx context.Context, id string) (<-
 
 // FlowInspector is the resolver for the flowInspector field.
 func (r *subscriptionResolver) FlowInspector(ctx context.Context, executionID string) (<-chan *executor.Inspection, error) {
-	return r.followInspection(ctx, executionID)
+	return r.Executor.FollowInspection(ctx, executionID)
 }
 
 // FlowExecution returns FlowExecutionResolver implementation.

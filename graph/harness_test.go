@@ -17,6 +17,8 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/executor"
+	flowstatesql "github.com/gatehouse-id/gatehouse/executor/flowstate/sqlstore"
 	"github.com/gatehouse-id/gatehouse/executor/stages"
 	"github.com/gatehouse-id/gatehouse/graph"
 	"github.com/gatehouse-id/gatehouse/integrity"
@@ -49,14 +51,17 @@ func setup(t *testing.T, dialect string, opts ...func(*graph.Options)) *testBund
 	for _, f := range opts {
 		f(&o)
 	}
+	engine := policy.NewEngine(db.Ent, builtin.All(), policy.Deps{Counters: countersql.New(db.Ent, nil)}, nil)
 	deps := graph.Deps{
-		Client:   db.Ent,
-		Stages:   stages.All(),
-		Policies: builtin.All(),
-		Hasher:   credential.NewHasher(credential.Params{Time: 1, MemoryKiB: 64, Threads: 1, KeyLen: 32, SaltLen: 16}, 0),
-		Broker:   broker,
-		PolicyEngine: policy.NewEngine(db.Ent, builtin.All(),
-			policy.Deps{Counters: countersql.New(db.Ent, nil)}, nil),
+		Client:       db.Ent,
+		Stages:       stages.All(),
+		Policies:     builtin.All(),
+		Hasher:       credential.NewHasher(credential.Params{Time: 1, MemoryKiB: 64, Threads: 1, KeyLen: 32, SaltLen: 16}, 0),
+		Broker:       broker,
+		PolicyEngine: engine,
+		// Enough of an executor to inspect executions (flowInspection).
+		Executor: executor.New(executor.Deps{Client: db.Ent, Policies: engine},
+			executor.Options{Kinds: stages.All(), Store: flowstatesql.New(db.Ent, nil), Broker: broker}),
 	}
 	b := &testBundle{client: db.Ent, handler: graph.NewHandler(deps, o), broker: broker}
 

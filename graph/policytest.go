@@ -4,24 +4,29 @@ import (
 	"context"
 	"net/netip"
 	"strconv"
-	"strings"
 
-	"github.com/gatehouse-id/gatehouse/directory"
-	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
-	"github.com/gatehouse-id/gatehouse/ent/privacy"
-	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
-	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/graph/model"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
 
 // testPolicy evaluates what in asks for and reports the verdict with its
-// trace; superusers only.
+// trace (@superuser).
 func (r *Resolver) testPolicy(ctx context.Context, in model.PolicyTestInput) (*model.PolicyTestResult, error) {
-	if !viewer.FromContext(ctx).IsSuperuser() {
-		return nil, privacy.Denyf("only superusers may test policies")
+	p, err := testParams(in)
+	if err != nil {
+		return nil, err
 	}
+	res, err := r.PolicyEngine.Test(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return testResult(res), nil
+}
+
+// testParams decodes in.
+func testParams(in model.PolicyTestInput) (policy.TestParams, error) {
+	var p policy.TestParams
 	targets := 0
 	for _, id := range []*string{in.PolicyID, in.FlowID, in.FlowStageBindingID} {
 		if id != nil {
@@ -29,101 +34,43 @@ func (r *Resolver) testPolicy(ctx context.Context, in model.PolicyTestInput) (*m
 		}
 	}
 	if targets != 1 {
-		return nil, problem.Invalid("", "set exactly one of policyId, flowId and flowStageBindingId")
+		return p, problem.Invalid("", "set exactly one of policyId, flowId and flowStageBindingId")
 	}
-	req, err := r.testRequest(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	client := r.client(ctx)
-	var res policy.Result
-	switch {
-	case in.PolicyID != nil:
-		id, err := parseID(*in.PolicyID)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := client.PolicyDefinition.Get(ctx, id); err != nil {
-			return nil, err
-		}
-		res, err = r.PolicyEngine.EvaluatePolicies(ctx, []int{id}, enum.PolicyEngineModeAll, req)
-		if err != nil {
-			return nil, err
-		}
-	case in.FlowID != nil:
-		id, err := parseID(*in.FlowID)
-		if err != nil {
-			return nil, err
-		}
-		f, err := client.Flow.Get(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		req.Flow = &policy.Flow{Slug: f.Slug, Designation: string(f.Designation)}
-		res, err = r.PolicyEngine.EvaluateTarget(ctx, policy.Target{FlowID: id}, f.PolicyEngineMode, req)
-		if err != nil {
-			return nil, err
-		}
-	default:
-		id, err := parseID(*in.FlowStageBindingID)
-		if err != nil {
-			return nil, err
-		}
-		b, err := client.FlowStageBinding.Query().Where(flowstagebinding.ID(id)).WithFlow().Only(ctx)
-		if err != nil {
-			return nil, err
-		}
-		req.Flow = &policy.Flow{Slug: b.Edges.Flow.Slug, Designation: string(b.Edges.Flow.Designation)}
-		res, err = r.PolicyEngine.EvaluateTarget(ctx, policy.Target{FlowStageBindingID: id}, b.PolicyEngineMode, req)
-		if err != nil {
-			return nil, err
-		}
-	}
-	return testResult(res), nil
-}
-
-// testRequest builds the simulated request of in.
-func (r *Resolver) testRequest(ctx context.Context, in model.PolicyTestInput) (*policy.Request, error) {
-	req := &policy.Request{
-		Client:  policy.Client{IP: netip.MustParseAddr("127.0.0.1"), Headers: map[string]string{}},
-		Context: in.Context,
-	}
-	if req.Context == nil {
-		req.Context = map[string]any{}
-	}
+	p.Context = in.Context
 	if in.ClientIP != nil {
 		ip, err := netip.ParseAddr(*in.ClientIP)
 		if err != nil {
-			return nil, problem.Invalid("client_ip", "%q is not an IP address", *in.ClientIP)
+			return p, problem.Invalid("client_ip", "%q is not an IP address", *in.ClientIP)
 		}
-		req.Client.IP = ip
+		p.ClientIP = ip
 	}
+	p.Headers = make(map[string]string, len(in.Headers))
 	for k, v := range in.Headers {
 		s, ok := v.(string)
 		if !ok {
-			return nil, problem.Invalid("headers."+k, "must be a string")
+			return p, problem.Invalid("headers."+k, "must be a string")
 		}
-		name := strings.ToLower(k)
-		req.Client.Headers[name] = s
-		if name == "user-agent" {
-			req.Client.UserAgent = s
-		}
+		p.Headers[k] = s
 	}
-	if in.UserID != nil {
-		id, err := parseID(*in.UserID)
+	for _, id := range []struct {
+		in  *string
+		out *int
+	}{
+		{in.UserID, &p.UserID},
+		{in.PolicyID, &p.PolicyID},
+		{in.FlowID, &p.Target.FlowID},
+		{in.FlowStageBindingID, &p.Target.FlowStageBindingID},
+	} {
+		if id.in == nil {
+			continue
+		}
+		n, err := parseID(*id.in)
 		if err != nil {
-			return nil, err
+			return p, err
 		}
-		u, err := r.client(ctx).User.Get(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		req.User = u
-		if req.GroupIDs, err = directory.GroupIDs(ctx, r.client(ctx), u.ID); err != nil {
-			return nil, err
-		}
+		*id.out = n
 	}
-	return req, nil
+	return p, nil
 }
 
 // testResult converts an engine result for the API.

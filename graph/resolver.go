@@ -42,9 +42,9 @@ type Resolver struct {
 	Deps
 }
 
-// NewSchema returns the executable schema over deps.
+// NewSchema returns the executable schema over deps, with its directives.
 func NewSchema(deps Deps) graphql.ExecutableSchema {
-	return NewExecutableSchema(Config{Resolvers: &Resolver{Deps: deps}})
+	return NewExecutableSchema(Config{Resolvers: &Resolver{Deps: deps}, Directives: directives()})
 }
 
 // client returns the transaction's client inside a mutation (so fields of a

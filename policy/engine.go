@@ -44,7 +44,8 @@ const DefaultTimeout = 30 * time.Second
 const DefaultCacheSize = 1024
 
 // ErrInvalidTarget is returned for a Target that does not name exactly
-// one flow or flow stage binding.
+// one flow or flow stage binding, and by Test for TestParams that do not
+// name exactly one policy, flow or flow stage binding.
 var ErrInvalidTarget = errors.New("policy target must name exactly one flow or flow stage binding")
 
 // ErrInvalidMode is returned for an engine mode other than all or any.
