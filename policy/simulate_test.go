@@ -32,22 +32,15 @@ func (c *captured) last(t *testing.T) *policy.Request {
 // captureKind is a kind whose evaluators record their request and decide
 // as their config says.
 func captureKind(c *captured) policy.Kind {
-	return policy.Kind{
-		Name:      "capture",
-		NewConfig: func() policy.Config { return &captureConfig{} },
-		New: func(cfg policy.Config, _ policy.Deps) (policy.Evaluator, error) {
-			cc, err := policy.ConfigAs[*captureConfig](cfg)
-			if err != nil {
-				return nil, err
-			}
+	return policy.Define("capture", func() *captureConfig { return &captureConfig{} },
+		func(cc *captureConfig, _ policy.Deps) (policy.Evaluator, error) {
 			return evaluatorFunc(func(_ context.Context, req *policy.Request) (policy.Outcome, error) {
 				c.mu.Lock()
 				defer c.mu.Unlock()
 				c.reqs = append(c.reqs, req)
 				return policy.Outcome{Passing: cc.Pass}, nil
 			}), nil
-		},
-	}
+		})
 }
 
 type captureConfig struct {
