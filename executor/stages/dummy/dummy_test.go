@@ -54,9 +54,7 @@ func TestChallenge(t *testing.T) {
 	b := setup(t)
 	req := b.env.Request(dummy.Kind)
 	req.Entry.Name = "Welcome aboard"
-	ch, err := b.stage(t, `{}`).Challenge(b.env.Ctx, req)
-	require.NoError(t, err)
-	stagetest.Golden(t, "continue", ch)
+	b.env.Golden(t, b.stage(t, `{}`), req, "continue")
 }
 
 func TestSubmit(t *testing.T) {

@@ -105,9 +105,7 @@ func TestChallenge(t *testing.T) {
 	t.Run("Defaults", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t, dialect.SQLite)
-		ch, err := b.stage(t, `{}`).Challenge(b.env.Ctx, b.env.Request(identification.Kind))
-		require.NoError(t, err)
-		stagetest.Golden(t, "defaults", ch)
+		b.env.Golden(t, b.stage(t, `{}`), b.env.Request(identification.Kind), "defaults")
 	})
 
 	t.Run("PasswordAndLinks", func(t *testing.T) {
@@ -119,9 +117,7 @@ func TestChallenge(t *testing.T) {
 		s := b.withPassword(t, fmt.Sprintf(`{"user_fields": ["email"], "enable_remember_me": true,
 			"enrollment_flow": %d, "recovery_flow": %d, "passwordless_flow": %d}`, enroll, recovery, passwordless),
 			`{"backends": ["inbuilt"], "failed_attempts_before_cancel": 5, "allow_show_password": true}`)
-		ch, err := s.Challenge(b.env.Ctx, b.env.Request(identification.Kind))
-		require.NoError(t, err)
-		stagetest.Golden(t, "password_and_links", ch)
+		b.env.Golden(t, s, b.env.Request(identification.Kind), "password_and_links")
 	})
 
 	t.Run("HiddenPasswordStaysHidden", func(t *testing.T) {

@@ -88,11 +88,9 @@ func TestChallenge(t *testing.T) {
 	b := setup(t, dialect.SQLite)
 	alice := b.env.User(t, "alice", "", "correct horse")
 	req := b.request(t, alice, "alice", stagetest.ClientIP)
-	ch, err := b.stage(t, `{}`).Challenge(b.env.Ctx, req)
-	require.NoError(t, err)
-	stagetest.Golden(t, "defaults", ch)
+	b.env.Golden(t, b.stage(t, `{}`), req, "defaults")
 
-	ch, err = b.stage(t, `{"allow_show_password": true}`).Challenge(b.env.Ctx, req)
+	ch, err := b.stage(t, `{"allow_show_password": true}`).Challenge(b.env.Ctx, req)
 	require.NoError(t, err)
 	require.True(t, ch.(*password.Challenge).AllowShowPassword) //nolint:forcetypeassert // the stage's own challenge
 }
