@@ -1,7 +1,6 @@
 package graph_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,47 +35,35 @@ func TestEveryKindIsWired(t *testing.T) {
 	}
 }
 
-// kindSourceTexts are the checker's sources as text, for tests to break.
-type kindSourceTexts struct {
-	// sdl maps a schema file's name (as gqlgen names it, relative to
-	// graph/) to its text.
-	sdl                                 map[string]*string
-	gqlgen, configForms, challengeViews string
-}
+// kindSourceTexts are the checker's sources as text, by path from the
+// repository root, for tests to break.
+type kindSourceTexts map[string]string
 
 func readKindSourceTexts(t *testing.T) kindSourceTexts {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("schema", "*.graphqls"))
+	sdl, err := filepath.Glob(filepath.Join("schema", "*.graphqls"))
 	require.NoError(t, err)
-	files = append(files, "ent.graphqls")
-	sdl := make(map[string]*string, len(files))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		require.NoError(t, err)
-		sdl[filepath.ToSlash(f)] = new(string(b))
+	texts := kindSourceTexts{}
+	for _, f := range append(sdl, "ent.graphqls", "../"+gqlgenFile, "../"+configFormsFile, "../"+challengeViewsFile) {
+		path := strings.TrimPrefix("graph/"+filepath.ToSlash(f), "graph/../")
+		texts[path] = readRepoFile(t, path)
 	}
-	return kindSourceTexts{
-		sdl: sdl, gqlgen: readRepoFile(t, gqlgenFile),
-		configForms: readRepoFile(t, configFormsFile), challengeViews: readRepoFile(t, challengeViewsFile),
-	}
+	return texts
 }
 
-// edit replaces old, which must occur in text, with replacement.
-func edit(t *testing.T, text *string, old, replacement string) {
-	t.Helper()
-	require.Contains(t, *text, old, "the test's edit no longer applies; update it")
-	*text = strings.Replace(*text, old, replacement, 1)
-}
-
+// load parses the texts as the server and the checker do: the schema
+// files under their names relative to graph/, as gqlgen names them.
 func (s kindSourceTexts) load(t *testing.T) *kindSources {
 	t.Helper()
-	sources := make([]*ast.Source, 0, len(s.sdl))
-	for name, text := range s.sdl {
-		sources = append(sources, &ast.Source{Name: name, Input: *text})
+	var sources []*ast.Source
+	for path, text := range s {
+		if name, ok := strings.CutPrefix(path, "graph/"); ok {
+			sources = append(sources, &ast.Source{Name: name, Input: text})
+		}
 	}
 	schema, err := gqlparser.LoadSchema(sources...)
 	require.NoError(t, err)
-	return loadKindSources(t, schema, s.gqlgen, s.configForms, s.challengeViews)
+	return loadKindSources(t, schema, s[gqlgenFile], s[configFormsFile], s[challengeViewsFile])
 }
 
 // TestKindCheckerNamesWhatIsMissing breaks the real sources one way at a
@@ -85,126 +72,84 @@ func (s kindSourceTexts) load(t *testing.T) *kindSources {
 func TestKindCheckerNamesWhatIsMissing(t *testing.T) {
 	t.Parallel()
 	const (
-		config = "schema/config.graphqls"
-		flow   = "schema/flow.graphqls"
+		config = "graph/schema/config.graphqls"
+		flow   = "graph/schema/flow.graphqls"
 		stages = "github.com/gatehouse-id/gatehouse/executor/stages/"
+		expiry = "github.com/gatehouse-id/gatehouse/policy/expiry.Config"
 	)
 	tests := []struct {
-		name      string
-		breakFunc func(t *testing.T, s *kindSourceTexts)
-		// kind is the kind that must be reported ("stage deny"), file
-		// the file the problem must name, and says what it must say.
-		kind, file, says string
+		name string
+		// in is the file edited: old is replaced by replacement.
+		in, old, replacement string
+		// kind must be reported ("stage kind \"deny\""), and a problem
+		// must contain says and name file as the file to edit.
+		kind, says, file string
 	}{
 		{
-			name:      "config output type not in the union",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) { edit(t, s.sdl[config], "  | DenyStage\n", "") },
-			kind:      `stage kind "deny"`, file: "graph/schema/config.graphqls", says: "union StageConfig has no member DenyStage",
+			name: "config output type not in the union", in: config, old: "  | DenyStage\n",
+			kind: `stage kind "deny"`, says: "union StageConfig has no member DenyStage", file: config,
 		},
 		{
-			name: "policy config output type not in the union",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) {
-				edit(t, s.sdl[config], "| ExpiryPolicy | DummyPolicy", "| ExpiryPolicy")
-			},
-			kind: `policy kind "dummy"`, file: "graph/schema/config.graphqls", says: "union PolicyConfig has no member DummyPolicy",
+			name: "policy config output type not in the union", in: config, old: "| ExpiryPolicy | DummyPolicy", replacement: "| ExpiryPolicy",
+			kind: `policy kind "dummy"`, says: "union PolicyConfig has no member DummyPolicy", file: config,
 		},
 		{
-			name: "config input type not in the @oneOf input",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) {
-				edit(t, s.sdl[config], "  userWrite: UserWriteStageInput\n", "")
-			},
-			kind: `stage kind "user_write"`, file: "graph/schema/config.graphqls", says: "StageConfigInput has no member of type UserWriteStageInput",
+			name: "config input type not in the @oneOf input", in: config, old: "  userWrite: UserWriteStageInput\n",
+			kind: `stage kind "user_write"`, says: "StageConfigInput has no member of type UserWriteStageInput", file: config,
 		},
 		{
-			name: "config types not bound",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) {
-				edit(t, &s.gqlgen, "  DenyStage:\n    model: "+stages+"deny.Config\n", "")
-				edit(t, &s.gqlgen, "  DenyStageInput:\n    model: "+stages+"deny.Config\n", "")
-			},
-			kind: `stage kind "deny"`, file: "gqlgen.yml", says: "binds no config output type to " + stages + "deny.Config",
+			name: "config types not bound", in: gqlgenFile,
+			old:  "  DenyStage:\n    model: " + stages + "deny.Config\n  DenyStageInput:\n    model: " + stages + "deny.Config\n",
+			kind: `stage kind "deny"`, says: "binds no config output type to " + stages + "deny.Config", file: gqlgenFile,
 		},
 		{
-			name: "config input type not bound",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) {
-				edit(t, &s.gqlgen, "  ExpiryPolicyInput:\n    model: github.com/gatehouse-id/gatehouse/policy/expiry.Config\n", "")
-			},
-			kind: `policy kind "expiry"`, file: "gqlgen.yml",
-			says: "binds no config input type to github.com/gatehouse-id/gatehouse/policy/expiry.Config",
+			name: "config input type not bound", in: gqlgenFile, old: "  ExpiryPolicyInput:\n    model: " + expiry + "\n",
+			kind: `policy kind "expiry"`, says: "binds no config input type to " + expiry, file: gqlgenFile,
 		},
 		{
-			name: "config type bound under a name the schema lacks",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) {
-				edit(t, &s.gqlgen, "  DenyStageInput:\n", "  DenyStageInputs:\n")
-			},
-			kind: `stage kind "deny"`, file: "graph/schema/config.graphqls",
-			says: "binds DenyStageInputs to " + stages + "deny.Config, but the schema declares no type DenyStageInputs",
+			name: "config type bound under a name the schema lacks", in: gqlgenFile, old: "  DenyStageInput:\n", replacement: "  DenyStageInputs:\n",
+			kind: `stage kind "deny"`, says: "binds DenyStageInputs to " + stages + "deny.Config, but the schema declares no type DenyStageInputs", file: config,
 		},
 		{
-			name: "input default differs",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) {
-				edit(t, s.sdl[config], "failedAttemptsBeforeCancel: Int! = 5", "failedAttemptsBeforeCancel: Int! = 4")
-			},
-			kind: `stage kind "password"`, file: "graph/schema/config.graphqls",
+			name: "input default differs", in: config, old: "failedAttemptsBeforeCancel: Int! = 5", replacement: "failedAttemptsBeforeCancel: Int! = 4",
+			kind: `stage kind "password"`, file: config,
 			says: "PasswordStageInput.failedAttemptsBeforeCancel defaults to 4, the Go default (password.Config.FailedAttemptsBeforeCancel) is 5",
 		},
 		{
-			name: "input default missing",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) {
-				edit(t, s.sdl[config], "threshold: Int! = -5", "threshold: Int!")
-			},
-			kind: `policy kind "reputation"`, file: "graph/schema/config.graphqls", says: "ReputationPolicyInput.threshold defaults to 0",
+			name: "input default missing", in: config, old: "threshold: Int! = -5", replacement: "threshold: Int!",
+			kind: `policy kind "reputation"`, says: "ReputationPolicyInput.threshold defaults to 0", file: config,
 		},
 		{
-			name: "list default differs",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) {
-				edit(t, s.sdl[config], "= [USERNAME, EMAIL]", "= [EMAIL, USERNAME]")
-			},
-			kind: `stage kind "identification"`, file: "graph/schema/config.graphqls", says: `defaults to ["email","username"]`,
+			name: "list default differs", in: config, old: "= [USERNAME, EMAIL]", replacement: "= [EMAIL, USERNAME]",
+			kind: `stage kind "identification"`, says: `defaults to ["email","username"]`, file: config,
 		},
 		{
-			name: "no console form",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) {
-				edit(t, &s.configForms, `kind: "user_login",`, `kind: "userLogin",`)
-			},
-			kind: `stage kind "user_login"`, file: "web/src/admin/config-kinds.ts", says: "no form",
+			name: "no console form", in: configFormsFile, old: `kind: "user_login",`, replacement: `kind: "userLogin",`,
+			kind: `stage kind "user_login"`, says: "no form", file: configFormsFile,
 		},
 		{
-			name: "no console form for a policy",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) {
-				edit(t, &s.configForms, `typename: "ExpiryPolicy",`, `typename: "Expiry",`)
-			},
-			kind: `policy kind "expiry"`, file: "web/src/admin/config-kinds.ts", says: `typename: "ExpiryPolicy"`,
+			name: "no console form for a policy", in: configFormsFile, old: `typename: "ExpiryPolicy",`, replacement: `typename: "Expiry",`,
+			kind: `policy kind "expiry"`, says: `typename: "ExpiryPolicy"`, file: configFormsFile,
 		},
 		{
-			name:      "challenge type not in the union",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) { edit(t, s.sdl[flow], "  | UserLoginChallenge\n", "") },
-			kind:      `stage kind "user_login"`, file: "graph/schema/flow.graphqls", says: "union Challenge has no member UserLoginChallenge",
+			name: "challenge type not in the union", in: flow, old: "  | UserLoginChallenge\n",
+			kind: `stage kind "user_login"`, says: "union Challenge has no member UserLoginChallenge", file: flow,
 		},
 		{
-			name:      "response input not in the @oneOf input",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) { edit(t, s.sdl[flow], "  dummy: DummyResponseInput\n", "") },
-			kind:      `stage kind "dummy"`, file: "graph/schema/flow.graphqls", says: "ChallengeResponseInput has no member of type DummyResponseInput",
+			name: "response input not in the @oneOf input", in: flow, old: "  dummy: DummyResponseInput\n",
+			kind: `stage kind "dummy"`, says: "ChallengeResponseInput has no member of type DummyResponseInput", file: flow,
 		},
 		{
-			name: "challenge type not bound",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) {
-				edit(t, &s.gqlgen, "  PromptChallenge:\n    model: "+stages+"prompt.Challenge\n", "")
-			},
-			kind: `stage kind "prompt"`, file: "gqlgen.yml", says: "binds no challenge type (the stage is interactive) to " + stages + "prompt.Challenge",
+			name: "challenge type not bound", in: gqlgenFile, old: "  PromptChallenge:\n    model: " + stages + "prompt.Challenge\n",
+			kind: `stage kind "prompt"`, says: "binds no challenge type (the stage is interactive) to " + stages + "prompt.Challenge", file: gqlgenFile,
 		},
 		{
-			name: "response type not bound",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) {
-				edit(t, &s.gqlgen, "  PasswordResponseInput:\n    model: "+stages+"password.Response\n", "")
-			},
-			kind: `stage kind "password"`, file: "gqlgen.yml", says: "binds no response input type (the stage is interactive) to " + stages + "password.Response",
+			name: "response type not bound", in: gqlgenFile, old: "  PasswordResponseInput:\n    model: " + stages + "password.Response\n",
+			kind: `stage kind "password"`, says: "binds no response input type (the stage is interactive) to " + stages + "password.Response", file: gqlgenFile,
 		},
 		{
-			name: "no challenge component",
-			breakFunc: func(t *testing.T, s *kindSourceTexts) {
-				edit(t, &s.challengeViews, `case "IdentificationChallenge":`, "")
-			},
-			kind: `stage kind "identification"`, file: "web/src/flow/challenges.tsx", says: `no case "IdentificationChallenge"`,
+			name: "no challenge component", in: challengeViewsFile, old: `case "IdentificationChallenge":`,
+			kind: `stage kind "identification"`, says: `no case "IdentificationChallenge"`, file: challengeViewsFile,
 		},
 	}
 	kinds := registeredKinds(t)
@@ -212,7 +157,8 @@ func TestKindCheckerNamesWhatIsMissing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			texts := readKindSourceTexts(t)
-			tt.breakFunc(t, &texts)
+			require.Contains(t, texts[tt.in], tt.old, "the test's edit no longer applies to %s; update it", tt.in)
+			texts[tt.in] = strings.Replace(texts[tt.in], tt.old, tt.replacement, 1)
 			src := texts.load(t)
 			var problems []string
 			for _, k := range kinds {
@@ -233,7 +179,7 @@ func TestKindCheckerNamesWhatIsMissing(t *testing.T) {
 		t.Parallel()
 		src := readKindSourceTexts(t).load(t)
 		for _, k := range kinds {
-			require.Empty(t, checkKind(src, k), "the schema files on disk, as the generated schema")
+			require.Empty(t, checkKind(src, k), "the files on disk pass, as the generated schema does")
 		}
 	})
 }
