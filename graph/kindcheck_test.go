@@ -29,9 +29,14 @@ import (
 // Files a kind is wired in, relative to the repository root (the tests run
 // in graph/).
 const (
-	gqlgenFile         = "gqlgen.yml"
-	configFormsFile    = "web/src/admin/config-kinds.ts"
-	challengeViewsFile = "web/src/flow/challenges.tsx"
+	gqlgenFile = "gqlgen.yml"
+	// The console's form descriptions, and its queries that read configs
+	// back.
+	configFormsFile   = "web/src/admin/config-kinds.ts"
+	configQueriesFile = "web/src/admin/operations.ts"
+	// The flow page's challenge components, and its query of challenges.
+	challengeViewsFile   = "web/src/flow/challenges.tsx"
+	challengeQueriesFile = "web/src/flow/operations.ts"
 	// schemaFiles is where a type goes when the schema does not say (a
 	// union it should be a member of is missing too).
 	schemaFiles = "graph/schema/*.graphqls"
@@ -49,20 +54,25 @@ var (
 	policyFamily = family{name: "policy", union: "PolicyConfig", oneOf: "PolicyConfigInput"}
 )
 
-// What every interactive stage's challenge and response join.
+// What every interactive stage's challenge and response join; the
+// interface every challenge implements.
 const (
-	challengeUnion = "Challenge"
-	responseOneOf  = "ChallengeResponseInput"
+	challengeUnion     = "Challenge"
+	responseOneOf      = "ChallengeResponseInput"
+	challengeInterface = "FlowChallenge"
 )
 
+// webFiles are the web sources the checker reads, as text.
+var webFiles = []string{configFormsFile, configQueriesFile, challengeViewsFile, challengeQueriesFile}
+
 // kindSources is what the checker reads: the schema, gqlgen.yml's
-// bindings and the web console's sources (as text).
+// bindings and the web sources.
 type kindSources struct {
 	schema *ast.Schema
 	// models maps a GraphQL type to the Go types gqlgen.yml binds it to.
-	models         map[string][]string
-	configForms    string
-	challengeViews string
+	models map[string][]string
+	// web maps each of webFiles to its text.
+	web map[string]string
 }
 
 // kindUnderTest is a registered kind as the checker sees it.
@@ -109,21 +119,35 @@ func readRepoFile(t *testing.T, path string) string {
 	return string(b)
 }
 
-// loadKindSources parses gqlgen.yml and pairs it with schema and the web
-// sources.
-func loadKindSources(t *testing.T, schema *ast.Schema, gqlgen, configForms, challengeViews string) *kindSources {
+// readKindFiles returns the text of gqlgen.yml and webFiles, by path.
+func readKindFiles(t *testing.T) map[string]string {
+	t.Helper()
+	texts := map[string]string{gqlgenFile: readRepoFile(t, gqlgenFile)}
+	for _, f := range webFiles {
+		texts[f] = readRepoFile(t, f)
+	}
+	return texts
+}
+
+// loadKindSources pairs schema with gqlgen.yml's bindings and the web
+// sources, given by path in texts.
+func loadKindSources(t *testing.T, schema *ast.Schema, texts map[string]string) *kindSources {
 	t.Helper()
 	var cfg struct {
 		Models map[string]struct {
 			Model stringList `yaml:"model"`
 		} `yaml:"models"`
 	}
-	require.NoError(t, yaml.Unmarshal([]byte(gqlgen), &cfg))
+	require.NoError(t, yaml.Unmarshal([]byte(texts[gqlgenFile]), &cfg))
 	models := make(map[string][]string, len(cfg.Models))
 	for name, m := range cfg.Models {
 		models[name] = m.Model
 	}
-	return &kindSources{schema: schema, models: models, configForms: configForms, challengeViews: challengeViews}
+	web := make(map[string]string, len(webFiles))
+	for _, f := range webFiles {
+		web[f] = texts[f]
+	}
+	return &kindSources{schema: schema, models: models, web: web}
 }
 
 // stringList is a YAML string or list of strings (gqlgen.yml's model).
@@ -195,6 +219,7 @@ func checkKind(src *kindSources, k kindUnderTest) []string {
 	for _, out := range outputs {
 		c.requireUnionMember(k.family.union, out)
 		c.requireForm(out)
+		c.requireFragment(configQueriesFile, k.family.union, out)
 	}
 	if len(outputs) == 0 {
 		c.requireForm("")
@@ -207,8 +232,11 @@ func checkKind(src *kindSources, k kindUnderTest) []string {
 		pkg := reflect.Indirect(reflect.ValueOf(k.defaults)).Type().PkgPath()
 		for _, ch := range c.bound(pkg+".Challenge", ast.Object, "challenge type (the stage is interactive)", challengeUnion) {
 			c.requireUnionMember(challengeUnion, ch)
-			if !regexp.MustCompile(`case\s+"` + regexp.QuoteMeta(ch) + `"\s*:`).MatchString(src.challengeViews) {
+			if !regexp.MustCompile(`case\s+"` + regexp.QuoteMeta(ch) + `"\s*:`).MatchString(src.web[challengeViewsFile]) {
 				c.addf(challengeViewsFile, "ChallengeView has no case %q: add a component for the challenge", ch)
+			}
+			if c.hasOwnFields(ch, challengeInterface) {
+				c.requireFragment(challengeQueriesFile, challengeUnion, ch)
 			}
 		}
 		for _, resp := range c.bound(pkg+".Response", ast.InputObject, "response input type (the stage is interactive)", responseOneOf) {
@@ -267,7 +295,7 @@ var formEntry = regexp.MustCompile(`kind:\s*"([^"]*)",\s*typename:\s*"([^"]*)"`)
 // requireForm reports a kind without a console form that reads back
 // output (any, when the kind has no output type yet).
 func (c *checker) requireForm(output string) {
-	for _, m := range formEntry.FindAllStringSubmatch(c.src.configForms, -1) {
+	for _, m := range formEntry.FindAllStringSubmatch(c.src.web[configFormsFile], -1) {
 		if m[1] == c.kind.name && (m[2] == output || output == "") {
 			return
 		}
@@ -277,6 +305,26 @@ func (c *checker) requireForm(output string) {
 	}
 	c.addf(configFormsFile, "the admin console has no form for it: add an entry with kind: %q, typename: %q to the %s kinds",
 		c.kind.name, output, c.kind.family.name)
+}
+
+// requireFragment reports a web query file that does not select the
+// fields of typ, a member of union.
+func (c *checker) requireFragment(file, union, typ string) {
+	if !regexp.MustCompile(`\.\.\.\s*on\s+` + regexp.QuoteMeta(typ) + `\s*\{`).MatchString(c.src.web[file]) {
+		c.addf(file, "no query reads %s's fields: add ... on %s { … } to the fragment on %s", typ, typ, union)
+	}
+}
+
+// hasOwnFields reports whether object type name has fields beyond those
+// of interface iface.
+func (c *checker) hasOwnFields(name, iface string) bool {
+	common := c.src.schema.Types[iface]
+	for _, f := range c.src.schema.Types[name].Fields {
+		if common == nil || common.Fields.ForName(f.Name) == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // compareDefaults reports each field whose default in input type def (an

@@ -21,8 +21,7 @@ import (
 // and the flow page's component (see checkKind).
 func TestEveryKindIsWired(t *testing.T) {
 	t.Parallel()
-	src := loadKindSources(t, graph.NewSchema(graph.Deps{}).Schema(),
-		readRepoFile(t, gqlgenFile), readRepoFile(t, configFormsFile), readRepoFile(t, challengeViewsFile))
+	src := loadKindSources(t, graph.NewSchema(graph.Deps{}).Schema(), readKindFiles(t))
 	kinds := registeredKinds(t)
 	require.NotEmpty(t, kinds)
 	for _, k := range kinds {
@@ -43,9 +42,9 @@ func readKindSourceTexts(t *testing.T) kindSourceTexts {
 	t.Helper()
 	sdl, err := filepath.Glob(filepath.Join("schema", "*.graphqls"))
 	require.NoError(t, err)
-	texts := kindSourceTexts{}
-	for _, f := range append(sdl, "ent.graphqls", "../"+gqlgenFile, "../"+configFormsFile, "../"+challengeViewsFile) {
-		path := strings.TrimPrefix("graph/"+filepath.ToSlash(f), "graph/../")
+	texts := kindSourceTexts(readKindFiles(t))
+	for _, f := range append(sdl, "ent.graphqls") {
+		path := "graph/" + filepath.ToSlash(f)
 		texts[path] = readRepoFile(t, path)
 	}
 	return texts
@@ -63,7 +62,7 @@ func (s kindSourceTexts) load(t *testing.T) *kindSources {
 	}
 	schema, err := gqlparser.LoadSchema(sources...)
 	require.NoError(t, err)
-	return loadKindSources(t, schema, s[gqlgenFile], s[configFormsFile], s[challengeViewsFile])
+	return loadKindSources(t, schema, s)
 }
 
 // TestKindCheckerNamesWhatIsMissing breaks the real sources one way at a
@@ -146,6 +145,14 @@ func TestKindCheckerNamesWhatIsMissing(t *testing.T) {
 		{
 			name: "response type not bound", in: gqlgenFile, old: "  PasswordResponseInput:\n    model: " + stages + "password.Response\n",
 			kind: `stage kind "password"`, says: "binds no response input type (the stage is interactive) to " + stages + "password.Response", file: gqlgenFile,
+		},
+		{
+			name: "config not read back", in: configQueriesFile, old: "    ... on RedirectStage {", replacement: "    ... on RedirectStageX {",
+			kind: `stage kind "redirect"`, says: "no query reads RedirectStage's fields", file: configQueriesFile,
+		},
+		{
+			name: "challenge fields not read", in: challengeQueriesFile, old: "      ... on PasswordChallenge {", replacement: "      ... on PasswordChallengeX {",
+			kind: `stage kind "password"`, says: "no query reads PasswordChallenge's fields", file: challengeQueriesFile,
 		},
 		{
 			name: "no challenge component", in: challengeViewsFile, old: `case "IdentificationChallenge":`,
