@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -387,15 +386,15 @@ func assign(dst reflect.Value, v any) error {
 	if u, ok := reflect.TypeAssert[gqlUnmarshaler](dst.Addr()); ok {
 		return u.UnmarshalGQL(v)
 	}
-	switch k := dst.Kind(); {
-	case k == reflect.Pointer:
+	if dst.Kind() == reflect.Pointer {
 		p := reflect.New(dst.Type().Elem())
 		if err := assign(p.Elem(), v); err != nil {
 			return err
 		}
 		dst.Set(p)
 		return nil
-	case k == reflect.Slice:
+	}
+	if dst.Kind() == reflect.Slice {
 		list, ok := v.([]any)
 		if !ok {
 			return fmt.Errorf("%v is not a list", v)
@@ -408,40 +407,15 @@ func assign(dst reflect.Value, v any) error {
 		}
 		dst.Set(s)
 		return nil
-	case k == reflect.Bool:
-		if b, ok := v.(bool); ok {
-			dst.SetBool(b)
-			return nil
-		}
-	case dst.CanInt():
-		switch n := v.(type) {
-		case int64:
-			dst.SetInt(n)
-			return nil
-		case string: // an ID
-			i, err := strconv.ParseInt(n, 10, 64)
-			if err != nil {
-				return fmt.Errorf("ID %q: %w", n, err)
-			}
-			dst.SetInt(i)
-			return nil
-		}
-	case dst.CanFloat():
-		switch n := v.(type) {
-		case float64:
-			dst.SetFloat(n)
-			return nil
-		case int64:
-			dst.SetFloat(float64(n))
-			return nil
-		}
-	case k == reflect.String:
-		if s, ok := v.(string); ok {
-			dst.SetString(s)
-			return nil
-		}
 	}
-	return fmt.Errorf("cannot decode %v (%T) into %s", v, v, dst.Type())
+	// A scalar: a bool, a string, a number of the field's kind (GraphQL
+	// integers arrive as int64).
+	rv := reflect.ValueOf(v)
+	if v == nil || (rv.Kind() != dst.Kind() && (!rv.CanInt() || !dst.CanInt())) {
+		return fmt.Errorf("cannot decode %v (%T) into %s", v, v, dst.Type())
+	}
+	dst.Set(rv.Convert(dst.Type()))
+	return nil
 }
 
 // sameSetting reports whether two field values configure the same: equal,
