@@ -68,7 +68,7 @@ var webFiles = []string{configFormsFile, configQueriesFile, challengeViewsFile, 
 // bindings and the web sources.
 type kindSources struct {
 	schema *ast.Schema
-	// models maps a GraphQL type to the Go types gqlgen.yml binds it to.
+	// models maps a GraphQL type to the Go types gqlgen binds it to.
 	models map[string][]string
 	// web maps each of webFiles to its text.
 	web map[string]string
@@ -128,8 +128,9 @@ func readKindFiles(t *testing.T) map[string]string {
 	return texts
 }
 
-// loadKindSources pairs schema with gqlgen.yml's bindings and the web
-// sources, given by path in texts.
+// loadKindSources pairs schema with the Go bindings of gqlgen.yml and of
+// the schema's @goModel directives, and with the web sources, given by
+// path in texts.
 func loadKindSources(t *testing.T, schema *ast.Schema, texts map[string]string) *kindSources {
 	t.Helper()
 	var cfg struct {
@@ -141,6 +142,14 @@ func loadKindSources(t *testing.T, schema *ast.Schema, texts map[string]string) 
 	models := make(map[string][]string, len(cfg.Models))
 	for name, m := range cfg.Models {
 		models[name] = m.Model
+	}
+	// The schema may bind a type itself, with gqlgen's @goModel.
+	for name, def := range schema.Types {
+		if d := def.Directives.ForName("goModel"); d != nil {
+			if arg := d.Arguments.ForName("model"); arg != nil {
+				models[name] = append(models[name], arg.Value.Raw)
+			}
+		}
 	}
 	web := make(map[string]string, len(webFiles))
 	for _, f := range webFiles {

@@ -182,6 +182,28 @@ func TestKindCheckerNamesWhatIsMissing(t *testing.T) {
 		})
 	}
 
+	t.Run("BoundInTheSchema", func(t *testing.T) {
+		t.Parallel()
+		texts := readKindSourceTexts(t)
+		model := stages + "deny.Config"
+		for in, edits := range map[string][][2]string{
+			gqlgenFile: {{"  DenyStage:\n    model: " + model + "\n  DenyStageInput:\n    model: " + model + "\n", ""}},
+			config: {
+				{"type DenyStage {", `type DenyStage @goModel(model: "` + model + `") {`},
+				{"input DenyStageInput {", `input DenyStageInput @goModel(model: "` + model + `") {`},
+			},
+		} {
+			for _, e := range edits {
+				require.Contains(t, texts[in], e[0])
+				texts[in] = strings.Replace(texts[in], e[0], e[1], 1)
+			}
+		}
+		src := texts.load(t)
+		for _, k := range kinds {
+			require.Empty(t, checkKind(src, k), "@goModel binds as gqlgen.yml does")
+		}
+	})
+
 	t.Run("Unbroken", func(t *testing.T) {
 		t.Parallel()
 		src := readKindSourceTexts(t).load(t)
