@@ -74,6 +74,12 @@ func NewStageKinds(kinds ...StageKind) *StageKinds {
 // Names returns every kind's name, sorted.
 func (k *StageKinds) Names() []string { return k.configs.Names() }
 
+// Lookup returns the kind called name.
+func (k *StageKinds) Lookup(name string) (StageKind, bool) {
+	kind, ok := k.kinds[name]
+	return kind, ok
+}
+
 // RefFields lists the reference fields of kind name's config.
 func (k *StageKinds) RefFields(name string) ([]typedconfig.RefField, error) {
 	return k.configs.RefFields(name)

@@ -2,7 +2,6 @@ package graph_test
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
-	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 )
 
 func TestStageBindingAndPolicyCRUD(t *testing.T) {
@@ -125,19 +123,6 @@ func TestStageBindingAndPolicyCRUD(t *testing.T) {
 		require.NoError(t, err)
 		require.Zero(t, n)
 	})
-}
-
-func TestStageConfigDefaultsMatchGo(t *testing.T) {
-	t.Parallel()
-	b := setup(t, "sqlite3")
-	// An input of all defaults must store exactly the kind's Go defaults:
-	// the SDL and the Go code declare the defaults twice, and must agree.
-	id := b.createStage(t, "ident", map[string]any{"identification": map[string]any{}})
-	s, err := b.client.Stage.Get(viewer.SystemContext(context.Background()), mustAtoi(t, id))
-	require.NoError(t, err)
-	var stored identification.Config
-	require.NoError(t, json.Unmarshal(s.Config, &stored))
-	require.Equal(t, *identification.DefaultConfig(), stored)
 }
 
 func TestUserGroupTokenBrandCRUD(t *testing.T) {

@@ -50,6 +50,12 @@ func NewKinds(kinds ...Kind) *Kinds {
 // Names returns every kind's name, sorted.
 func (k *Kinds) Names() []string { return k.configs.Names() }
 
+// Lookup returns the kind called name.
+func (k *Kinds) Lookup(name string) (Kind, bool) {
+	kind, ok := k.kinds[name]
+	return kind, ok
+}
+
 // RefFields lists the reference fields of kind name's config.
 func (k *Kinds) RefFields(name string) ([]typedconfig.RefField, error) {
 	return k.configs.RefFields(name)

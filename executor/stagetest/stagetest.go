@@ -146,10 +146,13 @@ func (e *Env) Build(t *testing.T, kinds *executor.StageKinds, kind, config strin
 	return s
 }
 
-// Golden compares the JSON of a challenge with testdata/<name>.golden,
-// rewriting the file with -update. Review golden diffs like code.
-func Golden(t *testing.T, name string, challenge executor.Challenge) {
+// Golden renders the challenge s shows for req and compares its JSON with
+// testdata/<name>.golden, rewriting the file with -update; it returns the
+// challenge for further checks. Review golden diffs like code.
+func (e *Env) Golden(t *testing.T, s executor.Interactive, req *executor.Request, name string) executor.Challenge {
 	t.Helper()
+	challenge, err := s.Challenge(e.Ctx, req)
+	require.NoError(t, err)
 	got, err := json.MarshalIndent(challenge, "", "  ")
 	require.NoError(t, err)
 	got = append(got, '\n')
@@ -161,4 +164,5 @@ func Golden(t *testing.T, name string, challenge executor.Challenge) {
 	want, err := os.ReadFile(path) //nolint:gosec // the test's own golden file
 	require.NoError(t, err, "run with -update to create %s", path)
 	require.JSONEq(t, string(want), string(got), "challenge %s changed; review and run with -update", name)
+	return challenge
 }

@@ -2,6 +2,8 @@ package dummy_test
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -9,7 +11,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/dummy"
-	"github.com/gatehouse-id/gatehouse/problem"
+	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )
 
 func TestEvaluate(t *testing.T) {
@@ -51,27 +53,16 @@ func TestEvaluate(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		cfg   dummy.Config
-		field string
-	}{
-		{dummy.Config{}, ""},
-		{dummy.Config{WaitMin: 5, WaitMax: 5}, ""},
-		{dummy.Config{WaitMin: -1}, "wait_min"},
-		{dummy.Config{WaitMin: dummy.MaxWait + 1, WaitMax: dummy.MaxWait + 1}, "wait_min"},
-		{dummy.Config{WaitMin: 5, WaitMax: 4}, "wait_max"},
-		{dummy.Config{WaitMax: dummy.MaxWait + 1}, "wait_max"},
-	}
-	for _, tt := range tests {
-		err := tt.cfg.Validate()
-		if tt.field == "" {
-			require.NoError(t, err)
-			continue
-		}
-		var fe *problem.FieldError
-		require.ErrorAs(t, err, &fe)
-		require.Equal(t, tt.field, fe.Field)
-	}
+	waits := func(low, high int) string { return fmt.Sprintf(`{"wait_min": %d, "wait_max": %d}`, low, high) }
+	typedconfigtest.RunValidation(t, policy.NewKinds(dummy.Definition()), dummy.Kind, []typedconfigtest.Case{
+		{Name: "defaults", Want: &dummy.Config{}},
+		{Name: "fixed wait", Config: waits(5, 5), Want: &dummy.Config{WaitMin: 5, WaitMax: 5}},
+		{Name: "negative wait", Config: `{"wait_min": -1}`, Field: "wait_min"},
+		{Name: "wait too long", Config: waits(dummy.MaxWait+1, dummy.MaxWait+1), Field: "wait_min"},
+		{Name: "maximum below minimum", Config: waits(5, 4), Field: "wait_max"},
+		{Name: "maximum too long", Config: `{"wait_max": ` + strconv.Itoa(dummy.MaxWait+1) + `}`, Field: "wait_max"},
+		{Name: "unknown field", Config: `{"passing": true}`, Field: "passing"},
+	})
 }
 
 func TestDefinition(t *testing.T) {

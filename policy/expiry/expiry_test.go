@@ -1,6 +1,7 @@
 package expiry_test
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -9,7 +10,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/expiry"
-	"github.com/gatehouse-id/gatehouse/problem"
+	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )
 
 var now = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
@@ -51,28 +52,20 @@ func TestEvaluate(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct {
-		days int
-		ok   bool
-	}{{0, false}, {-1, false}, {1, true}, {expiry.MaxDays, true}, {expiry.MaxDays + 1, false}} {
-		err := (&expiry.Config{Days: tt.days}).Validate()
-		if tt.ok {
-			require.NoError(t, err, tt.days)
-			continue
-		}
-		var fe *problem.FieldError
-		require.ErrorAs(t, err, &fe, tt.days)
-		require.Equal(t, "days", fe.Field)
-	}
+	days := func(n int) string { return `{"days": ` + strconv.Itoa(n) + `}` }
+	typedconfigtest.RunValidation(t, policy.NewKinds(expiry.Definition()), expiry.Kind, []typedconfigtest.Case{
+		{Name: "defaults", Want: &expiry.Config{Days: 90}},
+		{Name: "one day", Config: days(1)},
+		{Name: "longest", Config: days(expiry.MaxDays)},
+		{Name: "no days", Config: days(0), Field: "days"},
+		{Name: "negative", Config: days(-1), Field: "days"},
+		{Name: "too long", Config: days(expiry.MaxDays + 1), Field: "days"},
+	})
 }
 
 func TestDefinition(t *testing.T) {
 	t.Parallel()
 	kinds := policy.NewKinds(expiry.Definition())
-	cfg, err := kinds.Decode(expiry.Kind, nil)
-	require.NoError(t, err)
-	require.Equal(t, &expiry.Config{Days: 90}, cfg)
-
 	// The injected clock is used.
 	ev, err := kinds.New(expiry.Kind, []byte(`{"days": 10}`), policy.Deps{NowFunc: func() time.Time { return now }})
 	require.NoError(t, err)

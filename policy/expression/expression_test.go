@@ -2,6 +2,7 @@ package expression_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/netip"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/expression"
 	"github.com/gatehouse-id/gatehouse/problem"
+	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )
 
 // nested returns a comprehension nested depth levels deep over ten
@@ -181,37 +183,25 @@ func TestConcurrentEvaluate(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name    string
-		source  string
-		wantErr string
-	}{
-		{"bool", `true`, ""},
-		{"dyn", `context.ok`, ""},
-		{"map", `{"pass": true}`, ""},
-		{"mixed map", `{"pass": true, "message": "m"}`, ""},
-		{"empty", ``, "must not be empty"},
-		{"too long", strings.Repeat(" ", expression.MaxLength) + "true", "at most"},
-		{"syntax", `true &&`, "Syntax error"},
-		{"undeclared", `nobody.x`, "undeclared reference"},
-		{"int", `1`, "must evaluate to a bool or a map with pass, not int"},
-		{"string", `"yes"`, "not string"},
-		{"int-keyed map", `{1: true}`, "not map(int, bool)"},
+	expr := func(source string) string {
+		raw, err := json.Marshal(map[string]string{"expression": source})
+		require.NoError(t, err)
+		return string(raw)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			err := (&expression.Config{Expression: tt.source}).Validate()
-			if tt.wantErr == "" {
-				require.NoError(t, err)
-				return
-			}
-			var fe *problem.FieldError
-			require.ErrorAs(t, err, &fe)
-			require.Equal(t, "expression", fe.Field)
-			require.Contains(t, fe.Message, tt.wantErr)
-		})
-	}
+	typedconfigtest.RunValidation(t, policy.NewKinds(expression.Definition()), expression.Kind, []typedconfigtest.Case{
+		{Name: "bool", Config: expr(`true`)},
+		{Name: "dyn", Config: expr(`context.ok`)},
+		{Name: "map", Config: expr(`{"pass": true}`)},
+		{Name: "mixed map", Config: expr(`{"pass": true, "message": "m"}`)},
+		{Name: "unset", Field: "expression", Message: "must not be empty"},
+		{Name: "empty", Config: expr(``), Field: "expression", Message: "must not be empty"},
+		{Name: "too long", Config: expr(strings.Repeat(" ", expression.MaxLength) + "true"), Field: "expression", Message: "at most"},
+		{Name: "syntax", Config: expr(`true &&`), Field: "expression", Message: "Syntax error"},
+		{Name: "undeclared", Config: expr(`nobody.x`), Field: "expression", Message: "undeclared reference"},
+		{Name: "int", Config: expr(`1`), Field: "expression", Message: "must evaluate to a bool or a map with pass, not int"},
+		{Name: "string", Config: expr(`"yes"`), Field: "expression", Message: "not string"},
+		{Name: "int-keyed map", Config: expr(`{1: true}`), Field: "expression", Message: "not map(int, bool)"},
+	})
 }
 
 func TestDefinition(t *testing.T) {

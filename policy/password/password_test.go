@@ -2,6 +2,7 @@ package password_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -10,7 +11,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/password"
-	"github.com/gatehouse-id/gatehouse/problem"
+	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )
 
 // config returns the defaults changed by edit.
@@ -165,39 +166,22 @@ func TestEvaluate(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name  string
-		edit  func(c *password.Config)
-		field string
-	}{
-		{"defaults", nil, ""},
-		{"empty field", func(c *password.Config) { c.PasswordField = "" }, "password_field"},
-		{"length 0", func(c *password.Config) { c.LengthMin = 0 }, "length_min"},
-		{"length max", func(c *password.Config) { c.LengthMin = password.MaxLength }, ""},
-		{"length too big", func(c *password.Config) { c.LengthMin = password.MaxLength + 1 }, "length_min"},
-		{"negative digits", func(c *password.Config) { c.AmountDigits = -1 }, "amount_digits"},
-		{"negative uppercase", func(c *password.Config) { c.AmountUppercase = -1 }, "amount_uppercase"},
-		{"negative lowercase", func(c *password.Config) { c.AmountLowercase = -1 }, "amount_lowercase"},
-		{"negative symbols", func(c *password.Config) { c.AmountSymbols = -1 }, "amount_symbols"},
-		{"symbols without charset", func(c *password.Config) { c.AmountSymbols = 1; c.SymbolCharset = "" }, "symbol_charset"},
-		{"score below 0", func(c *password.Config) { c.ZxcvbnMinScore = -1 }, "zxcvbn_min_score"},
-		{"score above 4", func(c *password.Config) { c.ZxcvbnMinScore = 5 }, "zxcvbn_min_score"},
-		{"score 4", func(c *password.Config) { c.ZxcvbnMinScore = 4 }, ""},
-		{"long error message", func(c *password.Config) { c.ErrorMessage = strings.Repeat("x", password.MaxMessageLength+1) }, "error_message"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			err := config(tt.edit).Validate()
-			if tt.field == "" {
-				require.NoError(t, err)
-				return
-			}
-			var fe *problem.FieldError
-			require.ErrorAs(t, err, &fe)
-			require.Equal(t, tt.field, fe.Field)
-		})
-	}
+	typedconfigtest.RunValidation(t, policy.NewKinds(password.Definition()), password.Kind, []typedconfigtest.Case{
+		{Name: "defaults"},
+		{Name: "empty field", Config: `{"password_field": ""}`, Field: "password_field"},
+		{Name: "length 0", Config: `{"length_min": 0}`, Field: "length_min"},
+		{Name: "length max", Config: `{"length_min": ` + strconv.Itoa(password.MaxLength) + `}`},
+		{Name: "length too big", Config: `{"length_min": ` + strconv.Itoa(password.MaxLength+1) + `}`, Field: "length_min"},
+		{Name: "negative digits", Config: `{"amount_digits": -1}`, Field: "amount_digits"},
+		{Name: "negative uppercase", Config: `{"amount_uppercase": -1}`, Field: "amount_uppercase"},
+		{Name: "negative lowercase", Config: `{"amount_lowercase": -1}`, Field: "amount_lowercase"},
+		{Name: "negative symbols", Config: `{"amount_symbols": -1}`, Field: "amount_symbols"},
+		{Name: "symbols without charset", Config: `{"amount_symbols": 1, "symbol_charset": ""}`, Field: "symbol_charset"},
+		{Name: "score below 0", Config: `{"zxcvbn_min_score": -1}`, Field: "zxcvbn_min_score"},
+		{Name: "score above 4", Config: `{"zxcvbn_min_score": 5}`, Field: "zxcvbn_min_score"},
+		{Name: "score 4", Config: `{"zxcvbn_min_score": 4}`},
+		{Name: "long error message", Config: `{"error_message": "` + strings.Repeat("x", password.MaxMessageLength+1) + `"}`, Field: "error_message"},
+	})
 }
 
 func TestDefinition(t *testing.T) {

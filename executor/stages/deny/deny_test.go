@@ -11,7 +11,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
 	"github.com/gatehouse-id/gatehouse/executor/stagetest"
-	"github.com/gatehouse-id/gatehouse/problem"
+	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )
 
 func TestKind(t *testing.T) {
@@ -23,39 +23,14 @@ func TestKind(t *testing.T) {
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 
-	tests := []struct {
-		name      string
-		config    string
-		wantField string
-	}{
-		{name: "defaults", config: `{}`},
-		{name: "message", config: `{"deny_message": "Not for you."}`},
-		{name: "longest message", config: `{"deny_message": "` + strings.Repeat("é", deny.MaxMessageLength) + `"}`},
-		{name: "message too long", config: `{"deny_message": "` + strings.Repeat("é", deny.MaxMessageLength+1) + `"}`, wantField: "deny_message"},
-		{name: "message not text", config: `{"deny_message": 42}`, wantField: "deny_message"},
-		{name: "unknown field", config: `{"message": "x"}`, wantField: "message"},
-	}
 	kinds := executor.NewStageKinds(deny.Definition())
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			_, err := kinds.Decode(deny.Kind, []byte(tt.config))
-			if tt.wantField == "" {
-				require.NoError(t, err)
-				return
-			}
-			var fe *problem.FieldError
-			require.ErrorAs(t, err, &fe)
-			require.Equal(t, "config."+tt.wantField, fe.Field, "error: %v", err)
-			require.NotEmpty(t, fe.Message)
-		})
-	}
-
-	t.Run("Defaults", func(t *testing.T) {
-		t.Parallel()
-		cfg, err := kinds.Decode(deny.Kind, nil)
-		require.NoError(t, err)
-		require.Equal(t, &deny.Config{}, cfg)
+	typedconfigtest.RunValidation(t, kinds, deny.Kind, []typedconfigtest.Case{
+		{Name: "defaults", Want: &deny.Config{}},
+		{Name: "message", Config: `{"deny_message": "Not for you."}`},
+		{Name: "longest message", Config: `{"deny_message": "` + strings.Repeat("é", deny.MaxMessageLength) + `"}`},
+		{Name: "message too long", Config: `{"deny_message": "` + strings.Repeat("é", deny.MaxMessageLength+1) + `"}`, Field: "deny_message"},
+		{Name: "message not text", Config: `{"deny_message": 42}`, Field: "deny_message"},
+		{Name: "unknown field", Config: `{"message": "x"}`, Field: "message"},
 	})
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
 	"github.com/gatehouse-id/gatehouse/executor/stagetest"
-	"github.com/gatehouse-id/gatehouse/problem"
+	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )
 
 func TestKind(t *testing.T) {
@@ -23,23 +23,12 @@ func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 
 	kinds := executor.NewStageKinds(dummy.Definition())
-	for config, want := range map[string]*dummy.Config{
-		`{}`:                    {},
-		`{"throw_error": true}`: {ThrowError: true},
-	} {
-		cfg, err := kinds.Decode(dummy.Kind, []byte(config))
-		require.NoError(t, err)
-		require.Equal(t, want, cfg)
-	}
-	for config, field := range map[string]string{
-		`{"throw_error": "yes"}`: "config.throw_error",
-		`{"delay": 5}`:           "config.delay",
-	} {
-		_, err := kinds.Decode(dummy.Kind, []byte(config))
-		var fe *problem.FieldError
-		require.ErrorAs(t, err, &fe, config)
-		require.Equal(t, field, fe.Field, "error: %v", err)
-	}
+	typedconfigtest.RunValidation(t, kinds, dummy.Kind, []typedconfigtest.Case{
+		{Name: "defaults", Want: &dummy.Config{}},
+		{Name: "throw error", Config: `{"throw_error": true}`, Want: &dummy.Config{ThrowError: true}},
+		{Name: "throw error not a bool", Config: `{"throw_error": "yes"}`, Field: "throw_error"},
+		{Name: "unknown field", Config: `{"delay": 5}`, Field: "delay"},
+	})
 }
 
 type testBundle struct {
@@ -65,9 +54,7 @@ func TestChallenge(t *testing.T) {
 	b := setup(t)
 	req := b.env.Request(dummy.Kind)
 	req.Entry.Name = "Welcome aboard"
-	ch, err := b.stage(t, `{}`).Challenge(b.env.Ctx, req)
-	require.NoError(t, err)
-	stagetest.Golden(t, "continue", ch)
+	b.env.Golden(t, b.stage(t, `{}`), req, "continue")
 }
 
 func TestSubmit(t *testing.T) {

@@ -98,9 +98,7 @@ func TestChallenge(t *testing.T) {
 		b := setup(t, dialect.SQLite)
 		alice := b.env.User(t, "alice", "alice@example.com", "")
 		alice = b.env.Client.User.UpdateOne(alice).SetName("Alice Liddell").SaveX(b.env.Ctx)
-		ch, err := b.stage(t, everyType).Challenge(b.env.Ctx, b.request(t, alice))
-		require.NoError(t, err)
-		stagetest.Golden(t, "every_field_type", ch)
+		b.env.Golden(t, b.stage(t, everyType), b.request(t, alice), "every_field_type")
 	})
 
 	t.Run("AnonymousGetsNoPrefill", func(t *testing.T) {

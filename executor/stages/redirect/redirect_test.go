@@ -1,9 +1,7 @@
 package redirect_test
 
 import (
-	"bytes"
 	"fmt"
-	"strings"
 	"testing"
 
 	"entgo.io/ent/dialect"
@@ -14,7 +12,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/redirect"
 	"github.com/gatehouse-id/gatehouse/executor/stagetest"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
-	"github.com/gatehouse-id/gatehouse/problem"
+	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )
 
 func TestKind(t *testing.T) {
@@ -27,70 +25,36 @@ func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 
 	static := func(target string) string { return fmt.Sprintf(`{"target_static": %q}`, target) }
-	tests := []struct {
-		name      string
-		config    string
-		wantField string
-	}{
-		{name: "https URL", config: static("https://app.example.com/welcome?x=1#top")},
-		{name: "http URL", config: static("http://intranet.example:8080/")},
-		{name: "absolute path", config: static("/if/user/")},
-		{name: "path with query", config: static("/app?tab=profile")},
-		{name: "flow mode", config: `{"mode": "flow", "target_flow": 7, "keep_context": false}`},
-		{name: "flow mode ignores target_static", config: `{"mode": "flow", "target_flow": 7, "target_static": "javascript:x"}`},
-		{name: "default target", config: `{}`, wantField: "target_static"},
-		{name: "empty target", config: static(""), wantField: "target_static"},
-		{name: "relative path", config: static("app/welcome"), wantField: "target_static"},
-		{name: "protocol-relative URL", config: static("//evil.example/"), wantField: "target_static"},
-		{name: "backslash path", config: static("/\\evil.example"), wantField: "target_static"},
-		{name: "path with newline", config: static("/app\nSet-Cookie: x"), wantField: "target_static"},
-		{name: "javascript URL", config: static("javascript:alert(1)"), wantField: "target_static"},
-		{name: "data URL", config: static("data:text/html,hi"), wantField: "target_static"},
-		{name: "ftp URL", config: static("ftp://files.example/"), wantField: "target_static"},
-		{name: "URL without host", config: static("https:///path"), wantField: "target_static"},
-		{name: "URL with credentials", config: static("https://user:pass@app.example/"), wantField: "target_static"},
-		{name: "flow mode without flow", config: `{"mode": "flow"}`, wantField: "target_flow"},
-		{name: "unknown mode", config: `{"mode": "popup", "target_static": "/app"}`, wantField: "mode"},
-		{name: "empty mode", config: `{"mode": "", "target_static": "/app"}`, wantField: "mode"},
-		{name: "unknown field", config: `{"target": "/app"}`, wantField: "target"},
-	}
 	kinds := executor.NewStageKinds(redirect.Definition())
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			_, err := kinds.Decode(redirect.Kind, []byte(tt.config))
-			if tt.wantField == "" {
-				require.NoError(t, err)
-				return
-			}
-			var fe *problem.FieldError
-			require.ErrorAs(t, err, &fe)
-			require.Equal(t, "config."+tt.wantField, fe.Field, "error: %v", err)
-			require.NotEmpty(t, fe.Message)
-		})
-	}
-
-	t.Run("Defaults", func(t *testing.T) {
-		t.Parallel()
-		cfg, err := kinds.Decode(redirect.Kind, []byte(`{"target_static": "/app"}`))
-		require.NoError(t, err)
-		require.Equal(t, &redirect.Config{Mode: redirect.ModeStatic, TargetStatic: "/app", KeepContext: true}, cfg)
+	typedconfigtest.RunValidation(t, kinds, redirect.Kind, []typedconfigtest.Case{
+		{Name: "https URL", Config: static("https://app.example.com/welcome?x=1#top")},
+		{Name: "http URL", Config: static("http://intranet.example:8080/")},
+		{Name: "absolute path", Config: static("/if/user/")},
+		{Name: "path with query", Config: static("/app?tab=profile")},
+		{Name: "defaults with a target", Config: static("/app"), Want: &redirect.Config{Mode: redirect.ModeStatic, TargetStatic: "/app", KeepContext: true}},
+		{Name: "flow mode", Config: `{"mode": "flow", "target_flow": 7, "keep_context": false}`},
+		{Name: "flow mode ignores target_static", Config: `{"mode": "flow", "target_flow": 7, "target_static": "javascript:x"}`},
+		{Name: "default target", Config: `{}`, Field: "target_static"},
+		{Name: "empty target", Config: static(""), Field: "target_static"},
+		{Name: "relative path", Config: static("app/welcome"), Field: "target_static"},
+		{Name: "protocol-relative URL", Config: static("//evil.example/"), Field: "target_static"},
+		{Name: "backslash path", Config: static("/\\evil.example"), Field: "target_static"},
+		{Name: "path with newline", Config: static("/app\nSet-Cookie: x"), Field: "target_static"},
+		{Name: "javascript URL", Config: static("javascript:alert(1)"), Field: "target_static"},
+		{Name: "data URL", Config: static("data:text/html,hi"), Field: "target_static"},
+		{Name: "ftp URL", Config: static("ftp://files.example/"), Field: "target_static"},
+		{Name: "URL without host", Config: static("https:///path"), Field: "target_static"},
+		{Name: "URL with credentials", Config: static("https://user:pass@app.example/"), Field: "target_static"},
+		{Name: "flow mode without flow", Config: `{"mode": "flow"}`, Field: "target_flow"},
+		{Name: "unknown mode", Config: `{"mode": "popup", "target_static": "/app"}`, Field: "mode"},
+		{Name: "empty mode", Config: `{"mode": "", "target_static": "/app"}`, Field: "mode"},
+		{Name: "unknown field", Config: `{"target": "/app"}`, Field: "target"},
 	})
 }
 
 func TestModeGQL(t *testing.T) {
 	t.Parallel()
-
-	for _, m := range redirect.Modes {
-		var buf bytes.Buffer
-		m.MarshalGQL(&buf)
-		require.Equal(t, `"`+strings.ToUpper(string(m))+`"`, buf.String())
-		var back redirect.Mode
-		require.NoError(t, back.UnmarshalGQL(strings.ToUpper(string(m))))
-		require.Equal(t, m, back)
-	}
-	var m redirect.Mode
-	require.Error(t, m.UnmarshalGQL("static"))
+	typedconfigtest.RunEnum(t, redirect.Modes, "static")
 }
 
 type testBundle struct {

@@ -15,8 +15,8 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stagetest"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 	"github.com/gatehouse-id/gatehouse/policy/reputation"
-	"github.com/gatehouse-id/gatehouse/problem"
 	"github.com/gatehouse-id/gatehouse/session"
+	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )
 
 const day = 24 * time.Hour
@@ -102,42 +102,17 @@ func TestKind(t *testing.T) {
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 
-	tests := []struct {
-		name      string
-		config    string
-		wantField string
-	}{
-		{name: "defaults", config: `{}`},
-		{name: "every option", config: `{"session_duration": 3600, "remember_me_offset": 2592000, "terminate_other_sessions": true}`},
-		{name: "longest", config: `{"session_duration": 31536000, "remember_me_offset": 31536000}`},
-		{name: "negative duration", config: `{"session_duration": -1}`, wantField: "session_duration"},
-		{name: "duration over a year", config: `{"session_duration": 31536001}`, wantField: "session_duration"},
-		{name: "negative offset", config: `{"remember_me_offset": -60}`, wantField: "remember_me_offset"},
-		{name: "offset over a year", config: `{"remember_me_offset": 31536001}`, wantField: "remember_me_offset"},
-		{name: "duration as text", config: `{"session_duration": "1h"}`, wantField: "session_duration"},
-		{name: "unknown field", config: `{"remember_me": true}`, wantField: "remember_me"},
-	}
 	kinds := executor.NewStageKinds(userlogin.Definition())
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			_, err := kinds.Decode(userlogin.Kind, []byte(tt.config))
-			if tt.wantField == "" {
-				require.NoError(t, err)
-				return
-			}
-			var fe *problem.FieldError
-			require.ErrorAs(t, err, &fe)
-			require.Equal(t, "config."+tt.wantField, fe.Field, "error: %v", err)
-			require.NotEmpty(t, fe.Message)
-		})
-	}
-
-	t.Run("Defaults", func(t *testing.T) {
-		t.Parallel()
-		cfg, err := kinds.Decode(userlogin.Kind, nil)
-		require.NoError(t, err)
-		require.Equal(t, &userlogin.Config{}, cfg)
+	typedconfigtest.RunValidation(t, kinds, userlogin.Kind, []typedconfigtest.Case{
+		{Name: "defaults", Want: &userlogin.Config{}},
+		{Name: "every option", Config: `{"session_duration": 3600, "remember_me_offset": 2592000, "terminate_other_sessions": true}`},
+		{Name: "longest", Config: `{"session_duration": 31536000, "remember_me_offset": 31536000}`},
+		{Name: "negative duration", Config: `{"session_duration": -1}`, Field: "session_duration"},
+		{Name: "duration over a year", Config: `{"session_duration": 31536001}`, Field: "session_duration"},
+		{Name: "negative offset", Config: `{"remember_me_offset": -60}`, Field: "remember_me_offset"},
+		{Name: "offset over a year", Config: `{"remember_me_offset": 31536001}`, Field: "remember_me_offset"},
+		{Name: "duration as text", Config: `{"session_duration": "1h"}`, Field: "session_duration"},
+		{Name: "unknown field", Config: `{"remember_me": true}`, Field: "remember_me"},
 	})
 }
 
@@ -153,9 +128,7 @@ func TestChallenge(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, skip, "offering to stay signed in needs the user")
 	require.Equal(t, executor.Result{}, res)
-	ch, err := s.Challenge(b.env.Ctx, req)
-	require.NoError(t, err)
-	stagetest.Golden(t, "remember_me", ch)
+	b.env.Golden(t, s, req, "remember_me")
 	require.Equal(t, &before, req, "nothing happens before the answer")
 	sessions, err := b.env.Deps.Sessions.List(b.env.Ctx, alice.ID)
 	require.NoError(t, err)

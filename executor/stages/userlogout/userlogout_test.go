@@ -12,8 +12,8 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/userlogout"
 	"github.com/gatehouse-id/gatehouse/executor/stagetest"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
-	"github.com/gatehouse-id/gatehouse/problem"
 	"github.com/gatehouse-id/gatehouse/session"
+	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )
 
 type testBundle struct {
@@ -80,21 +80,13 @@ func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 
 	kinds := executor.NewStageKinds(userlogout.Definition())
-	for _, config := range []string{``, `{}`} {
-		cfg, err := kinds.Decode(userlogout.Kind, []byte(config))
-		require.NoError(t, err)
-		require.Equal(t, &userlogout.Config{}, cfg)
-	}
-	for config, field := range map[string]string{
-		`{"no_settings": true}`:  "config.no_settings",
-		`{"all_sessions": true}`: "config.all_sessions",
-		`[]`:                     "config",
-	} {
-		_, err := kinds.Decode(userlogout.Kind, []byte(config))
-		var fe *problem.FieldError
-		require.ErrorAs(t, err, &fe, config)
-		require.Equal(t, field, fe.Field, "error: %v", err)
-	}
+	typedconfigtest.RunValidation(t, kinds, userlogout.Kind, []typedconfigtest.Case{
+		{Name: "defaults", Want: &userlogout.Config{}},
+		{Name: "empty", Config: `{}`, Want: &userlogout.Config{}},
+		{Name: "no_settings is not stored", Config: `{"no_settings": true}`, Field: "no_settings"},
+		{Name: "unknown field", Config: `{"all_sessions": true}`, Field: "all_sessions"},
+		{Name: "not an object", Config: `[]`, Field: typedconfigtest.Whole},
+	})
 }
 
 func TestRun(t *testing.T) {

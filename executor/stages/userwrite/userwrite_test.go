@@ -1,7 +1,6 @@
 package userwrite_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -21,7 +20,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/userwrite"
 	"github.com/gatehouse-id/gatehouse/executor/stagetest"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
-	"github.com/gatehouse-id/gatehouse/problem"
+	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )
 
 // auditor records audit events in memory.
@@ -123,59 +122,23 @@ func (b *testBundle) userCount(t *testing.T) int {
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 
-	tests := []struct {
-		name      string
-		config    string
-		wantField string
-	}{
-		{name: "defaults", config: `{}`},
-		{name: "every option", config: `{"user_creation_mode": "always_create", "create_users_as_inactive": true, "create_users_group": 3, "user_type": "external"}`},
-		{name: "never create", config: `{"user_creation_mode": "never_create"}`},
-		{name: "unknown mode", config: `{"user_creation_mode": "sometimes"}`, wantField: "user_creation_mode"},
-		{name: "empty mode", config: `{"user_creation_mode": ""}`, wantField: "user_creation_mode"},
-		{name: "service accounts", config: `{"user_type": "service_account"}`, wantField: "user_type"},
-		{name: "unknown type", config: `{"user_type": "robot"}`, wantField: "user_type"},
-		{name: "bad group", config: `{"create_users_group": 0}`, wantField: "create_users_group"},
-		{name: "unknown field", config: `{"user_path_template": "x"}`, wantField: "user_path_template"},
-	}
 	kinds := executor.NewStageKinds(userwrite.Definition())
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			_, err := kinds.Decode(userwrite.Kind, []byte(tt.config))
-			if tt.wantField == "" {
-				require.NoError(t, err)
-				return
-			}
-			var fe *problem.FieldError
-			require.ErrorAs(t, err, &fe)
-			require.Equal(t, "config."+tt.wantField, fe.Field, "error: %v", err)
-		})
-	}
-
-	t.Run("Defaults", func(t *testing.T) {
-		t.Parallel()
-		cfg, err := kinds.Decode(userwrite.Kind, nil)
-		require.NoError(t, err)
-		require.Equal(t, &userwrite.Config{
-			UserCreationMode: userwrite.CreationModeCreateWhenRequired, UserType: enum.UserTypeInternal,
-		}, cfg)
+	typedconfigtest.RunValidation(t, kinds, userwrite.Kind, []typedconfigtest.Case{
+		{Name: "defaults", Want: &userwrite.Config{UserCreationMode: userwrite.CreationModeCreateWhenRequired, UserType: enum.UserTypeInternal}},
+		{Name: "every option", Config: `{"user_creation_mode": "always_create", "create_users_as_inactive": true, "create_users_group": 3, "user_type": "external"}`},
+		{Name: "never create", Config: `{"user_creation_mode": "never_create"}`},
+		{Name: "unknown mode", Config: `{"user_creation_mode": "sometimes"}`, Field: "user_creation_mode"},
+		{Name: "empty mode", Config: `{"user_creation_mode": ""}`, Field: "user_creation_mode"},
+		{Name: "service accounts", Config: `{"user_type": "service_account"}`, Field: "user_type"},
+		{Name: "unknown type", Config: `{"user_type": "robot"}`, Field: "user_type"},
+		{Name: "bad group", Config: `{"create_users_group": 0}`, Field: "create_users_group"},
+		{Name: "unknown field", Config: `{"user_path_template": "x"}`, Field: "user_path_template"},
 	})
 }
 
 func TestCreationModeGQL(t *testing.T) {
 	t.Parallel()
-
-	for _, m := range userwrite.CreationModes {
-		var buf bytes.Buffer
-		m.MarshalGQL(&buf)
-		require.Equal(t, `"`+strings.ToUpper(string(m))+`"`, buf.String())
-		var back userwrite.CreationMode
-		require.NoError(t, back.UnmarshalGQL(strings.ToUpper(string(m))))
-		require.Equal(t, m, back)
-	}
-	var m userwrite.CreationMode
-	require.Error(t, m.UnmarshalGQL("never_create"))
+	typedconfigtest.RunEnum(t, userwrite.CreationModes, "never_create")
 }
 
 func TestRun(t *testing.T) {

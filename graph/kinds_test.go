@@ -1,0 +1,214 @@
+package graph_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/gatehouse-id/gatehouse/graph"
+)
+
+// TestEveryKindIsWired walks every registered stage and policy kind and
+// fails, naming the kind and the file to edit, when the GraphQL schema (as
+// the server loads it), gqlgen.yml or the web console lacks something the
+// kind needs: its config output and input types and their union and
+// @oneOf members, input defaults equal to the Go defaults, a console form;
+// for an interactive stage its challenge and response types, their members
+// and the flow page's component (see checkKind).
+func TestEveryKindIsWired(t *testing.T) {
+	t.Parallel()
+	src := loadKindSources(t, graph.NewSchema(graph.Deps{}).Schema(), readKindFiles(t))
+	kinds := registeredKinds(t)
+	require.NotEmpty(t, kinds)
+	for _, k := range kinds {
+		t.Run(k.family.name+"/"+k.name, func(t *testing.T) {
+			t.Parallel()
+			problems := checkKind(src, k)
+			require.Empty(t, problems, "%s kind %q is not wired everywhere (run go generate ./graph after editing the schema or gqlgen.yml):\n%s",
+				k.family.name, k.name, strings.Join(problems, "\n"))
+		})
+	}
+}
+
+// kindSourceTexts are the checker's sources as text, by path from the
+// repository root, for tests to break.
+type kindSourceTexts map[string]string
+
+func readKindSourceTexts(t *testing.T) kindSourceTexts {
+	t.Helper()
+	sdl, err := filepath.Glob(filepath.Join("schema", "*.graphqls"))
+	require.NoError(t, err)
+	texts := kindSourceTexts(readKindFiles(t))
+	for _, f := range append(sdl, "ent.graphqls") {
+		path := "graph/" + filepath.ToSlash(f)
+		texts[path] = readRepoFile(t, path)
+	}
+	return texts
+}
+
+// load parses the texts as the server and the checker do: the schema
+// files under their names relative to graph/, as gqlgen names them.
+func (s kindSourceTexts) load(t *testing.T) *kindSources {
+	t.Helper()
+	var sources []*ast.Source
+	for path, text := range s {
+		if name, ok := strings.CutPrefix(path, "graph/"); ok {
+			sources = append(sources, &ast.Source{Name: name, Input: text})
+		}
+	}
+	schema, err := gqlparser.LoadSchema(sources...)
+	require.NoError(t, err)
+	return loadKindSources(t, schema, s)
+}
+
+// TestKindCheckerNamesWhatIsMissing breaks the real sources one way at a
+// time: the checker must then report the kind concerned, and only it, in
+// a problem that names the file to edit.
+func TestKindCheckerNamesWhatIsMissing(t *testing.T) {
+	t.Parallel()
+	const (
+		config = "graph/schema/config.graphqls"
+		flow   = "graph/schema/flow.graphqls"
+		stages = "github.com/gatehouse-id/gatehouse/executor/stages/"
+		expiry = "github.com/gatehouse-id/gatehouse/policy/expiry.Config"
+	)
+	tests := []struct {
+		name string
+		// in is the file edited: old is replaced by replacement.
+		in, old, replacement string
+		// kind must be reported ("stage kind \"deny\""), and a problem
+		// must contain says and name file as the file to edit.
+		kind, says, file string
+	}{
+		{
+			name: "config output type not in the union", in: config, old: "  | DenyStage\n",
+			kind: `stage kind "deny"`, says: "union StageConfig has no member DenyStage", file: config,
+		},
+		{
+			name: "policy config output type not in the union", in: config, old: "| ExpiryPolicy | DummyPolicy", replacement: "| ExpiryPolicy",
+			kind: `policy kind "dummy"`, says: "union PolicyConfig has no member DummyPolicy", file: config,
+		},
+		{
+			name: "config input type not in the @oneOf input", in: config, old: "  userWrite: UserWriteStageInput\n",
+			kind: `stage kind "user_write"`, says: "StageConfigInput has no member of type UserWriteStageInput", file: config,
+		},
+		{
+			name: "config types not bound", in: gqlgenFile,
+			old:  "  DenyStage:\n    model: " + stages + "deny.Config\n  DenyStageInput:\n    model: " + stages + "deny.Config\n",
+			kind: `stage kind "deny"`, says: "binds no config output type to " + stages + "deny.Config", file: gqlgenFile,
+		},
+		{
+			name: "config input type not bound", in: gqlgenFile, old: "  ExpiryPolicyInput:\n    model: " + expiry + "\n",
+			kind: `policy kind "expiry"`, says: "binds no config input type to " + expiry, file: gqlgenFile,
+		},
+		{
+			name: "config type bound under a name the schema lacks", in: gqlgenFile, old: "  DenyStageInput:\n", replacement: "  DenyStageInputs:\n",
+			kind: `stage kind "deny"`, says: "binds DenyStageInputs to " + stages + "deny.Config, but the schema declares no type DenyStageInputs", file: config,
+		},
+		{
+			name: "input default differs", in: config, old: "failedAttemptsBeforeCancel: Int! = 5", replacement: "failedAttemptsBeforeCancel: Int! = 4",
+			kind: `stage kind "password"`, file: config,
+			says: "PasswordStageInput.failedAttemptsBeforeCancel defaults to 4, the Go default (password.Config.FailedAttemptsBeforeCancel) is 5",
+		},
+		{
+			name: "input default missing", in: config, old: "threshold: Int! = -5", replacement: "threshold: Int!",
+			kind: `policy kind "reputation"`, says: "ReputationPolicyInput.threshold defaults to 0", file: config,
+		},
+		{
+			name: "list default differs", in: config, old: "= [USERNAME, EMAIL]", replacement: "= [EMAIL, USERNAME]",
+			kind: `stage kind "identification"`, says: `defaults to ["email","username"]`, file: config,
+		},
+		{
+			name: "no console form", in: configFormsFile, old: `kind: "user_login",`, replacement: `kind: "userLogin",`,
+			kind: `stage kind "user_login"`, says: "no form", file: configFormsFile,
+		},
+		{
+			name: "no console form for a policy", in: configFormsFile, old: `typename: "ExpiryPolicy",`, replacement: `typename: "Expiry",`,
+			kind: `policy kind "expiry"`, says: `typename: "ExpiryPolicy"`, file: configFormsFile,
+		},
+		{
+			name: "challenge type not in the union", in: flow, old: "  | UserLoginChallenge\n",
+			kind: `stage kind "user_login"`, says: "union Challenge has no member UserLoginChallenge", file: flow,
+		},
+		{
+			name: "response input not in the @oneOf input", in: flow, old: "  dummy: DummyResponseInput\n",
+			kind: `stage kind "dummy"`, says: "ChallengeResponseInput has no member of type DummyResponseInput", file: flow,
+		},
+		{
+			name: "challenge type not bound", in: gqlgenFile, old: "  PromptChallenge:\n    model: " + stages + "prompt.Challenge\n",
+			kind: `stage kind "prompt"`, says: "binds no challenge type (the stage is interactive) to " + stages + "prompt.Challenge", file: gqlgenFile,
+		},
+		{
+			name: "response type not bound", in: gqlgenFile, old: "  PasswordResponseInput:\n    model: " + stages + "password.Response\n",
+			kind: `stage kind "password"`, says: "binds no response input type (the stage is interactive) to " + stages + "password.Response", file: gqlgenFile,
+		},
+		{
+			name: "config not read back", in: configQueriesFile, old: "    ... on RedirectStage {", replacement: "    ... on RedirectStageX {",
+			kind: `stage kind "redirect"`, says: "no query reads RedirectStage's fields", file: configQueriesFile,
+		},
+		{
+			name: "challenge fields not read", in: challengeQueriesFile, old: "      ... on PasswordChallenge {", replacement: "      ... on PasswordChallengeX {",
+			kind: `stage kind "password"`, says: "no query reads PasswordChallenge's fields", file: challengeQueriesFile,
+		},
+		{
+			name: "no challenge component", in: challengeViewsFile, old: `case "IdentificationChallenge":`,
+			kind: `stage kind "identification"`, says: `no case "IdentificationChallenge"`, file: challengeViewsFile,
+		},
+	}
+	kinds := registeredKinds(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			texts := readKindSourceTexts(t)
+			require.Contains(t, texts[tt.in], tt.old, "the test's edit no longer applies to %s; update it", tt.in)
+			texts[tt.in] = strings.Replace(texts[tt.in], tt.old, tt.replacement, 1)
+			src := texts.load(t)
+			var problems []string
+			for _, k := range kinds {
+				problems = append(problems, checkKind(src, k)...)
+			}
+			require.NotEmpty(t, problems, "the broken sources pass")
+			for _, p := range problems {
+				require.Contains(t, p, tt.kind, "only the broken kind is reported")
+			}
+			joined := strings.Join(problems, "\n")
+			t.Log(joined)
+			require.Contains(t, joined, tt.says)
+			require.Contains(t, joined, "[edit "+tt.file+"]")
+		})
+	}
+
+	t.Run("BoundInTheSchema", func(t *testing.T) {
+		t.Parallel()
+		texts := readKindSourceTexts(t)
+		model := stages + "deny.Config"
+		for in, edits := range map[string][][2]string{
+			gqlgenFile: {{"  DenyStage:\n    model: " + model + "\n  DenyStageInput:\n    model: " + model + "\n", ""}},
+			config: {
+				{"type DenyStage {", `type DenyStage @goModel(model: "` + model + `") {`},
+				{"input DenyStageInput {", `input DenyStageInput @goModel(model: "` + model + `") {`},
+			},
+		} {
+			for _, e := range edits {
+				require.Contains(t, texts[in], e[0])
+				texts[in] = strings.Replace(texts[in], e[0], e[1], 1)
+			}
+		}
+		src := texts.load(t)
+		for _, k := range kinds {
+			require.Empty(t, checkKind(src, k), "@goModel binds as gqlgen.yml does")
+		}
+	})
+
+	t.Run("Unbroken", func(t *testing.T) {
+		t.Parallel()
+		src := readKindSourceTexts(t).load(t)
+		for _, k := range kinds {
+			require.Empty(t, checkKind(src, k), "the files on disk pass, as the generated schema does")
+		}
+	})
+}
