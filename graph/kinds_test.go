@@ -1,7 +1,11 @@
 package graph_test
 
 import (
+	goast "go/ast"
+	"go/parser"
+	"go/token"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -211,4 +215,62 @@ func TestKindCheckerNamesWhatIsMissing(t *testing.T) {
 			require.Empty(t, checkKind(src, k), "the files on disk pass, as the generated schema does")
 		}
 	})
+}
+
+// TestEveryKindPackageIsRegistered: a kind's package that the registry
+// does not list (executor/stages/stages.go, policy/builtin/builtin.go) is
+// a kind no server knows; every package under executor/stages/ and
+// policy/ that declares a Kind constant must be registered under it.
+func TestEveryKindPackageIsRegistered(t *testing.T) {
+	t.Parallel()
+	registered := map[string]bool{}
+	for _, k := range registeredKinds(t) {
+		registered[k.family.name+"/"+k.name] = true
+	}
+	for family, dirs := range map[string]string{"stage": "executor/stages/*", "policy": "policy/*"} {
+		for name, dir := range declaredKinds(t, dirs) {
+			require.True(t, registered[family+"/"+name], "%s kind %q (package %s) is not registered [edit %s]",
+				family, name, dir, map[string]string{"stage": "executor/stages/stages.go", "policy": "policy/builtin/builtin.go"}[family])
+		}
+	}
+}
+
+// declaredKinds returns the value of the Kind constant of every package in
+// the directories matching pattern (relative to the repository root), by
+// kind.
+func declaredKinds(t *testing.T, pattern string) map[string]string {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join("..", filepath.FromSlash(pattern)))
+	require.NoError(t, err)
+	out := map[string]string{}
+	for _, dir := range dirs {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		require.NoError(t, err)
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			file, err := parser.ParseFile(token.NewFileSet(), f, nil, 0)
+			require.NoError(t, err)
+			for _, decl := range file.Decls {
+				gen, ok := decl.(*goast.GenDecl)
+				if !ok || gen.Tok != token.CONST {
+					continue
+				}
+				for _, spec := range gen.Specs {
+					vs, ok := spec.(*goast.ValueSpec)
+					if !ok || len(vs.Names) != 1 || vs.Names[0].Name != "Kind" || len(vs.Values) != 1 {
+						continue
+					}
+					if lit, ok := vs.Values[0].(*goast.BasicLit); ok && lit.Kind == token.STRING {
+						kind, err := strconv.Unquote(lit.Value)
+						require.NoError(t, err)
+						out[kind] = filepath.ToSlash(strings.TrimPrefix(dir, ".."+string(filepath.Separator)))
+					}
+				}
+			}
+		}
+	}
+	require.NotEmpty(t, out, "no kind packages under %s", pattern)
+	return out
 }
