@@ -17,7 +17,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stagetest"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
-	"github.com/gatehouse-id/gatehouse/policy/reputation"
+	"github.com/gatehouse-id/gatehouse/reputation"
 )
 
 // Throttling limits the stage must apply (passcheck.DefaultLimits), spelled

@@ -12,8 +12,8 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/executor"
-	"github.com/gatehouse-id/gatehouse/policy/reputation"
 	"github.com/gatehouse-id/gatehouse/problem"
+	"github.com/gatehouse-id/gatehouse/reputation"
 	"github.com/gatehouse-id/gatehouse/session"
 )
 
