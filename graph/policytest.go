@@ -118,10 +118,11 @@ func (r *Resolver) testRequest(ctx context.Context, in model.PolicyTestInput) (*
 		if err != nil {
 			return nil, err
 		}
-		req.User = u
-		if req.GroupIDs, err = directory.GroupIDs(ctx, r.client(ctx), u.ID); err != nil {
+		groups, err := directory.MembershipOf(ctx, r.client(ctx), u.ID)
+		if err != nil {
 			return nil, err
 		}
+		req.User, req.GroupIDs, req.Superuser = u, groups.GroupIDs, groups.Superuser
 	}
 	return req, nil
 }
