@@ -78,8 +78,8 @@ func (x *Executor) policyRequest(ctx context.Context, st *state) *policy.Request
 		if u == nil {
 			return req
 		}
-		groups, _ := directory.MembershipOf(ctx, x.deps.Client, u.ID)
-		st.subject, st.subjectGroups = u, groups
+		membership, _ := directory.MembershipOf(ctx, x.deps.Client, u.ID)
+		st.subject, st.subjectGroups = u, membership
 	}
 	req.User, req.GroupIDs, req.Superuser = st.subject, st.subjectGroups.GroupIDs, st.subjectGroups.Superuser
 	return req

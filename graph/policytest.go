@@ -118,11 +118,11 @@ func (r *Resolver) testRequest(ctx context.Context, in model.PolicyTestInput) (*
 		if err != nil {
 			return nil, err
 		}
-		groups, err := directory.MembershipOf(ctx, r.client(ctx), u.ID)
+		membership, err := directory.MembershipOf(ctx, r.client(ctx), u.ID)
 		if err != nil {
 			return nil, err
 		}
-		req.User, req.GroupIDs, req.Superuser = u, groups.GroupIDs, groups.Superuser
+		req.User, req.GroupIDs, req.Superuser = u, membership.GroupIDs, membership.Superuser
 	}
 	return req, nil
 }
