@@ -370,13 +370,18 @@ func TestEmbeddedServer(t *testing.T) { //nolint:tparallel // the "api" group is
 
 	// A restart on the same data directory keeps the data and bootstraps
 	// nothing again. SIGTERM must end the process cleanly even with a
-	// subscription open.
+	// subscription open. Without Redis, sessions live in the SQL database:
+	// a signed-in client stays signed in across the restart.
+	kept := p.headless()
+	require.True(t, kept.login("admin", password).Completed)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	p.subscribeSSE(ctx, t)
 	p.stop()
 	q := start(t, env)
 	require.NotContains(t, q.banner, "Created superuser")
+	kept.url = q.url
+	require.Equal(t, "admin", kept.viewer(), "the session outlives the process")
 	var flows struct{ Flows struct{ TotalCount int } }
 	q.mustGQL(`{ flows(first: 1, where: {slug: "login"}) { totalCount } }`, nil, &flows)
 	require.Equal(t, 1, flows.Flows.TotalCount)

@@ -221,3 +221,31 @@ func TestSubscriptionsEndWithTheirAuthority(t *testing.T) {
 		})
 	}
 }
+
+// A subscription that cannot start answers its error with the error's own
+// message, as queries and mutations do: gqlgen's "input:<line>:<column>:
+// <field>" stays out of it (the client has locations and path for that).
+func TestSubscriptionErrorMessages(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, newServerEnv(t, "embedded"))
+	admin := s.headless()
+	require.True(t, admin.login("admin", adminPassword).Completed)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	for _, query := range []string{
+		"subscription {\n  flowInspector(executionId: \"no-such-execution\") { executionId }\n}",
+		`subscription { flowExecution(id: "no-such-execution") { id } }`,
+	} {
+		var msgs []sseMessage
+		for msg := range admin.subscribeSSE(ctx, query) {
+			msgs = append(msgs, msg)
+		}
+		require.Len(t, msgs, 1, query)
+		require.Len(t, msgs[0].Errors, 1, query)
+		require.Equal(t, "NOT_FOUND", msgs[0].Errors[0].Extensions["code"], query)
+		require.Equal(t, "flow execution not found", msgs[0].Errors[0].Message, query)
+	}
+	res := admin.submitRaw("no-such-execution", map[string]any{"identification": map[string]any{"uidField": "admin"}})
+	require.Equal(t, "NOT_FOUND", res.code())
+	require.Equal(t, "flow execution not found", res.Errors[0].Message, "mutations too")
+}

@@ -1,7 +1,11 @@
 // Package brand finds the brand that serves a request: the brand whose
 // domain is the request's host name, else the default brand. A brand names
 // the flows a visitor is sent to (log in, log out, settings, recovery) and
-// how the pages look; the web frontend and the "/" redirect read it here.
+// how the pages look; the web frontend and the "/" redirect read it here
+// (ForHost). The password change flow takes more reading (the
+// authentication flow's password stages and their configure flows), so it
+// is found apart (PasswordChangeFlow), only for the settings page that
+// offers it.
 package brand
 
 import (
@@ -35,16 +39,13 @@ type Site struct {
 	RecoveryFlow       string
 	UserSettingsFlow   string
 	UnenrollmentFlow   string
-	// PasswordChangeFlow is the flow a signed-in user runs to change the
-	// password: the configure flow of the first password stage of the
-	// authentication flow (by binding order) that names one.
-	PasswordChangeFlow string
 }
 
 // ForHost returns the brand serving host (a lower-case host name without a
 // port): the brand with that domain, else the default brand, else a Site
-// with the default title and no flows. It reads with the system's rights:
-// a brand's public side is shown to anonymous visitors.
+// with the default title and no flows. It reads only the brands and their
+// flows, with the system's rights: a brand's public side is shown to
+// anonymous visitors.
 func ForHost(ctx context.Context, client *ent.Client, host string) (Site, error) {
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
 	host = strings.ToLower(host)
@@ -81,19 +82,21 @@ func ForHost(ctx context.Context, client *ent.Client, host string) (Site, error)
 	if s.Title == "" {
 		s.Title = DefaultTitle
 	}
-	if auth := b.Edges.FlowAuthentication; auth != nil {
-		if s.PasswordChangeFlow, err = passwordChangeFlow(ctx, client, auth.ID); err != nil {
-			return Site{}, err
-		}
-	}
 	return s, nil
 }
 
-// passwordChangeFlow returns the slug of the configure flow of the first
-// password stage bound to the flow authFlow that has one; "" when none has.
-func passwordChangeFlow(ctx context.Context, client *ent.Client, authFlow int) (string, error) {
+// PasswordChangeFlow returns the flow a signed-in user runs to change the
+// password, for a brand whose authentication flow is the slug authFlow
+// (Site.AuthenticationFlow): the configure flow of the first password
+// stage of that flow (by binding order) that names one; "" when none does
+// or authFlow is empty. It reads with the system's rights, as ForHost.
+func PasswordChangeFlow(ctx context.Context, client *ent.Client, authFlow string) (string, error) {
+	if authFlow == "" {
+		return "", nil
+	}
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
 	bindings, err := client.FlowStageBinding.Query().
-		Where(flowstagebinding.FlowID(authFlow), flowstagebinding.HasStageWith(stage.Kind("password"))).
+		Where(flowstagebinding.HasFlowWith(flow.Slug(authFlow)), flowstagebinding.HasStageWith(stage.Kind("password"))).
 		Order(flowstagebinding.ByOrder()).
 		All(ctx)
 	if err != nil {

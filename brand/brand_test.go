@@ -2,6 +2,9 @@ package brand_test
 
 import (
 	"context"
+	"encoding/json"
+	"strconv"
+	"sync"
 	"testing"
 
 	"entgo.io/ent/dialect"
@@ -12,6 +15,8 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	entbrand "github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
+	"github.com/gatehouse-id/gatehouse/ent/intercept"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/executor/stages"
 	"github.com/gatehouse-id/gatehouse/integrity"
@@ -45,8 +50,10 @@ func TestForHostDefaultBrand(t *testing.T) {
 			InvalidationFlow:   "default-invalidation-flow",
 			UserSettingsFlow:   "default-user-settings-flow",
 			UnenrollmentFlow:   "default-unenrollment-flow",
-			PasswordChangeFlow: "default-password-change-flow",
 		}, s, "host %s (anonymous callers read the public side)", host)
+		change, err := brand.PasswordChangeFlow(ctx, client, s.AuthenticationFlow)
+		require.NoError(t, err)
+		require.Equal(t, "default-password-change-flow", change, "anonymous callers may ask")
 	}
 }
 
@@ -69,7 +76,6 @@ func TestForHostPrefersTheBrandOfTheHost(t *testing.T) {
 	require.Equal(t, "default-authentication-flow", s.AuthenticationFlow)
 	require.Equal(t, "default-enrollment-flow", s.RecoveryFlow)
 	require.Empty(t, s.InvalidationFlow, "this brand names no invalidation flow")
-	require.Equal(t, "default-password-change-flow", s.PasswordChangeFlow)
 
 	s, err = brand.ForHost(ctx, client, "login.example.com")
 	require.NoError(t, err)
@@ -84,4 +90,65 @@ func TestForHostWithoutBrands(t *testing.T) {
 	s, err := brand.ForHost(ctx, client, "login.example.com")
 	require.NoError(t, err)
 	require.Equal(t, brand.Site{Title: brand.DefaultTitle}, s)
+}
+
+// ForHost reads the brands and their flows, and nothing the password
+// change flow needs: "/" and every page ask for the brand.
+func TestForHostReadsOnlyBrands(t *testing.T) {
+	t.Parallel()
+	client, ctx := setup(t)
+	var (
+		mu    sync.Mutex
+		types []string
+	)
+	client.Intercept(intercept.TraverseFunc(func(_ context.Context, q intercept.Query) error {
+		mu.Lock()
+		defer mu.Unlock()
+		types = append(types, q.Type())
+		return nil
+	}))
+	s, err := brand.ForHost(ctx, client, "login.example.com")
+	require.NoError(t, err)
+	require.Equal(t, "default-authentication-flow", s.AuthenticationFlow)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Contains(t, types, ent.TypeBrand)
+	for _, typ := range types {
+		require.Contains(t, []string{ent.TypeBrand, ent.TypeFlow}, typ, "ForHost read %v", types)
+	}
+}
+
+func TestPasswordChangeFlow(t *testing.T) {
+	t.Parallel()
+	client, ctx := setup(t)
+	sys := viewer.SystemContext(ctx)
+	for flow, want := range map[string]string{
+		"default-authentication-flow": "default-password-change-flow",
+		"default-enrollment-flow":     "", // its password is a prompt field, not a password stage
+		"no-such-flow":                "",
+		"":                            "",
+	} {
+		got, err := brand.PasswordChangeFlow(ctx, client, flow)
+		require.NoError(t, err)
+		require.Equal(t, want, got, "flow %q", flow)
+	}
+
+	// The first password stage (by binding order) that names a configure
+	// flow decides.
+	login, err := client.Flow.Query().Where(flow.Slug("default-authentication-flow")).Only(sys)
+	require.NoError(t, err)
+	changeFlow, err := client.Flow.Create().SetSlug("other-change").SetName("other-change").SetTitle("Change").
+		SetDesignation(enum.FlowDesignationStageConfiguration).Save(sys)
+	require.NoError(t, err)
+	tx, err := client.Tx(sys) // stage configs are written in a transaction (package integrity)
+	require.NoError(t, err)
+	first, err := tx.Stage.Create().SetName("first-password").SetKind("password").
+		SetConfig(json.RawMessage(`{"backends": ["inbuilt"], "configure_flow": ` + strconv.Itoa(changeFlow.ID) + `}`)).Save(sys)
+	require.NoError(t, err)
+	_, err = tx.FlowStageBinding.Create().SetFlowID(login.ID).SetStageID(first.ID).SetOrder(-1).Save(sys)
+	require.NoError(t, err)
+	require.NoError(t, tx.Commit())
+	got, err := brand.PasswordChangeFlow(ctx, client, "default-authentication-flow")
+	require.NoError(t, err)
+	require.Equal(t, "other-change", got)
 }

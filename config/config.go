@@ -32,8 +32,9 @@ type Config struct {
 	// embedded SQLite file.
 	DatabaseURL string `env:"GATEHOUSE_DATABASE_URL"`
 	// RedisURL selects Redis (redis://, rediss:// or unix:// for a socket)
-	// for sessions, flow executions and pub/sub; empty keeps them
-	// in-process.
+	// for sessions, flow executions, counters and pub/sub; empty keeps
+	// sessions, flow executions and counters in the SQL database and
+	// pub/sub in-process.
 	RedisURL string `env:"GATEHOUSE_REDIS_URL"`
 	// RedisPrefix starts every Redis key and channel Gatehouse uses, so that
 	// several deployments can share one Redis.

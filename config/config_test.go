@@ -42,7 +42,7 @@ func TestLoadDefaults(t *testing.T) {
 
 		FlowStartsPerIP:      300,
 		FlowStartsPerSession: 30,
-	}, cfg, "every other setting is empty: embedded database, in-process state, generated key")
+	}, cfg, "every other setting is empty: embedded database, no Redis, generated key")
 }
 
 func TestLoadReadsEveryVariable(t *testing.T) {

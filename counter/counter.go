@@ -1,8 +1,9 @@
-// Package counter keeps named integers that expire: reputation scores,
-// failed-attempt counts for throttling, and generation numbers for cache
-// invalidation. Production keeps them in Redis (redisstore), the embedded
-// mode in the SQLite file (sqlstore); both pass the conformance suite in
-// countertest. Every operation is atomic across servers.
+// Package counter keeps named integers that expire: reputation scores
+// (package reputation), failed-attempt counts for throttling, and
+// generation numbers for cache invalidation. With Redis they live there
+// (redisstore), without it in the SQL database (sqlstore); both pass the
+// conformance suite in countertest. Every operation is atomic across
+// servers.
 package counter
 
 import (

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 )
@@ -18,33 +19,61 @@ import (
 // depth.
 const MaxGroupDepth = 32
 
-// GroupIDs returns the IDs of every group user userID belongs to, directly
-// or through the parents of those groups.
-func GroupIDs(ctx context.Context, client *ent.Client, userID int) ([]int, error) {
+// Membership is what a user's groups make of them.
+type Membership struct {
+	// GroupIDs are the IDs of every group the user belongs to, directly or
+	// through the parents of those groups.
+	GroupIDs []int
+	// Superuser reports whether one of those groups is a superuser group.
+	Superuser bool
+}
+
+// MembershipOf returns user userID's groups and whether they make the
+// user a superuser, reading the group hierarchy once (a query per level).
+func MembershipOf(ctx context.Context, client *ent.Client, userID int) (Membership, error) {
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
-	direct, err := client.Group.Query().Where(group.HasUsersWith(user.ID(userID))).IDs(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load groups of user %d: %w", userID, err)
+	superuser := map[int]bool{}
+	load := func(where predicate.Group) ([]int, error) {
+		groups, err := client.Group.Query().Where(where).Select(group.FieldID, group.FieldIsSuperuser).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]int, len(groups))
+		for i, g := range groups {
+			ids[i] = g.ID
+			superuser[g.ID] = g.IsSuperuser
+		}
+		return ids, nil
 	}
-	return walk(direct, func(ids []int) ([]int, error) {
-		return client.Group.Query().Where(group.HasChildrenWith(group.IDIn(ids...))).IDs(ctx)
+	direct, err := load(group.HasUsersWith(user.ID(userID)))
+	if err != nil {
+		return Membership{}, fmt.Errorf("load groups of user %d: %w", userID, err)
+	}
+	ids, err := walk(direct, func(ids []int) ([]int, error) {
+		return load(group.HasChildrenWith(group.IDIn(ids...)))
 	})
+	if err != nil {
+		return Membership{}, err
+	}
+	m := Membership{GroupIDs: ids}
+	for _, id := range ids { // not the groups past MaxGroupDepth that walk read but did not take
+		m.Superuser = m.Superuser || superuser[id]
+	}
+	return m, nil
+}
+
+// GroupIDs returns the IDs of every group user userID belongs to, directly
+// or through the parents of those groups (MembershipOf's GroupIDs).
+func GroupIDs(ctx context.Context, client *ent.Client, userID int) ([]int, error) {
+	m, err := MembershipOf(ctx, client, userID)
+	return m.GroupIDs, err
 }
 
 // IsSuperuser reports whether user userID is in a superuser group,
-// directly or through a child group.
+// directly or through a child group (MembershipOf's Superuser).
 func IsSuperuser(ctx context.Context, client *ent.Client, userID int) (bool, error) {
-	ids, err := GroupIDs(ctx, client, userID)
-	if err != nil || len(ids) == 0 {
-		return false, err
-	}
-	ok, err := client.Group.Query().
-		Where(group.IDIn(ids...), group.IsSuperuser(true)).
-		Exist(privacy.DecisionContext(ctx, privacy.Allow))
-	if err != nil {
-		return false, fmt.Errorf("check superuser groups: %w", err)
-	}
-	return ok, nil
+	m, err := MembershipOf(ctx, client, userID)
+	return m.Superuser, err
 }
 
 // HasActiveSuperuser reports whether an active user other than those in

@@ -148,9 +148,10 @@ type state struct {
 	next       string
 	change     *SessionChange
 	// subject and subjectGroups are the user policies decide about and
-	// their groups, loaded on first need (policyRequest).
+	// their groups (and whether those make them a superuser), loaded on
+	// first need (policyRequest).
 	subject       *ent.User
-	subjectGroups []int
+	subjectGroups directory.Membership
 }
 
 // Start plans the flow slug and runs it up to its first challenge. It
@@ -523,7 +524,7 @@ func (st *state) request(entry PlanEntry) *Request {
 
 // absorb takes over a session change a stage made.
 func (st *state) absorb(req *Request) {
-	st.subject, st.subjectGroups = nil, nil // a stage may have changed the user
+	st.subject, st.subjectGroups = nil, directory.Membership{} // a stage may have changed the user
 	if req.change == nil {
 		return
 	}

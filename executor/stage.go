@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/credential"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/session"
 )
@@ -321,4 +322,12 @@ func (d Deps) Record(ctx context.Context, action enum.EventAction, data map[stri
 	if _, err := d.Auditor.Record(ctx, d.Client, action, data); err != nil && d.Logger != nil {
 		d.Logger.WarnContext(ctx, "record audit event", "action", action, "error", err)
 	}
+}
+
+// RecordAs writes an audit event, as Record does, whose actor is u (the
+// event's user and username): the engine runs stages as the system
+// (viewer.SystemContext), so an event that a user causes by their own
+// action — logging in or out — names them this way.
+func (d Deps) RecordAs(ctx context.Context, u *ent.User, action enum.EventAction, data map[string]any) {
+	d.Record(viewer.NewContext(ctx, viewer.Viewer{Kind: viewer.User, UserID: u.ID, Username: u.Username}), action, data)
 }

@@ -78,10 +78,10 @@ func (x *Executor) policyRequest(ctx context.Context, st *state) *policy.Request
 		if u == nil {
 			return req
 		}
-		groups, _ := directory.GroupIDs(ctx, x.deps.Client, u.ID)
-		st.subject, st.subjectGroups = u, groups
+		membership, _ := directory.MembershipOf(ctx, x.deps.Client, u.ID)
+		st.subject, st.subjectGroups = u, membership
 	}
-	req.User, req.GroupIDs = st.subject, st.subjectGroups
+	req.User, req.GroupIDs, req.Superuser = st.subject, st.subjectGroups.GroupIDs, st.subjectGroups.Superuser
 	return req
 }
 

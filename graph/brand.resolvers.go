@@ -12,6 +12,11 @@ import (
 	"github.com/gatehouse-id/gatehouse/requestinfo"
 )
 
+// PasswordChangeFlow is the resolver for the passwordChangeFlow field.
+func (r *currentBrandResolver) PasswordChangeFlow(ctx context.Context, obj *brand.Site) (string, error) {
+	return brand.PasswordChangeFlow(ctx, r.Client, obj.AuthenticationFlow)
+}
+
 // CurrentBrand is the resolver for the currentBrand field.
 func (r *queryResolver) CurrentBrand(ctx context.Context) (*brand.Site, error) {
 	site, err := brand.ForHost(ctx, r.Client, requestinfo.FromContext(ctx).Host)
@@ -20,3 +25,8 @@ func (r *queryResolver) CurrentBrand(ctx context.Context) (*brand.Site, error) {
 	}
 	return &site, nil
 }
+
+// CurrentBrand returns CurrentBrandResolver implementation.
+func (r *Resolver) CurrentBrand() CurrentBrandResolver { return &currentBrandResolver{r} }
+
+type currentBrandResolver struct{ *Resolver }

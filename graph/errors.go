@@ -161,19 +161,32 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return CodeCancelled, "the request was cancelled or timed out", nil
 	case errors.Is(err, executor.ErrFlowNotFound), errors.Is(err, executor.ErrExecutionNotFound):
-		return CodeNotFound, err.Error(), nil
+		return CodeNotFound, ownMessage(err), nil
 	case errors.Is(err, executor.ErrWrongStage):
-		return CodeWrongStage, err.Error(), nil
+		return CodeWrongStage, ownMessage(err), nil
 	case errors.Is(err, executor.ErrStale):
-		return CodeStaleExecution, err.Error(), nil
+		return CodeStaleExecution, ownMessage(err), nil
 	case errors.Is(err, executor.ErrInvalidNext), errors.As(err, new(badIDError)):
-		return CodeBadUserInput, err.Error(), nil
+		return CodeBadUserInput, ownMessage(err), nil
 	case isIntrospectionRefusal(ctx):
 		return CodeIntrospection, "introspection is disabled for this caller", nil
 	case isArgumentError(ctx) && errors.As(err, &gqlErr):
 		return CodeBadUserInput, "invalid argument " + gqlErr.Path.String() + ": " + errorText(gqlErr), nil
 	}
 	return "", "", nil
+}
+
+// ownMessage is the message of the error a resolver returned. gqlgen
+// hands the presenter that error wrapped in a *gqlerror.Error that knows
+// the field's location and path, and whose Error() starts with them
+// ("input:3:3: flowInspector flow execution not found"); the client gets
+// them as locations and path, so the message leaves them out.
+func ownMessage(err error) string {
+	var gqlErr *gqlerror.Error
+	for errors.As(err, &gqlErr) && gqlErr.Err != nil {
+		err = gqlErr.Err
+	}
+	return err.Error()
 }
 
 // isRequestError reports whether err is gqlgen's own complaint about a

@@ -51,6 +51,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	CurrentBrand() CurrentBrandResolver
 	FlowExecution() FlowExecutionResolver
 	IdentificationStage() IdentificationStageResolver
 	InspectedStage() InspectedStageResolver
@@ -697,6 +698,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type CurrentBrandResolver interface {
+	PasswordChangeFlow(ctx context.Context, obj *brand.Site) (string, error)
+}
 type FlowExecutionResolver interface {
 	SessionToken(ctx context.Context, obj *executor.View) (*string, error)
 }
@@ -7556,7 +7560,7 @@ func (ec *executionContext) _CurrentBrand_passwordChangeFlow(ctx context.Context
 			return ec.fieldContext_CurrentBrand_passwordChangeFlow(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PasswordChangeFlow, nil
+			return ec.Resolvers.CurrentBrand().PasswordChangeFlow(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7567,7 +7571,7 @@ func (ec *executionContext) _CurrentBrand_passwordChangeFlow(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_CurrentBrand_passwordChangeFlow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CurrentBrand", field, false, false, "String")
+	return graphql.NewScalarFieldContext("CurrentBrand", field, true, true, "String")
 }
 
 func (ec *executionContext) _DenyStage_denyMessage(ctx context.Context, field graphql.CollectedField, obj *deny.Config) (ret graphql.Marshaler) {
@@ -29616,48 +29620,49 @@ func (ec *executionContext) _CurrentBrand(ctx context.Context, sel ast.Selection
 		case "title":
 			out.Values[i] = ec._CurrentBrand_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "logo":
 			out.Values[i] = ec._CurrentBrand_logo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "favicon":
 			out.Values[i] = ec._CurrentBrand_favicon(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "authenticationFlow":
 			out.Values[i] = ec._CurrentBrand_authenticationFlow(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "invalidationFlow":
 			out.Values[i] = ec._CurrentBrand_invalidationFlow(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "recoveryFlow":
 			out.Values[i] = ec._CurrentBrand_recoveryFlow(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "userSettingsFlow":
 			out.Values[i] = ec._CurrentBrand_userSettingsFlow(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "unenrollmentFlow":
 			out.Values[i] = ec._CurrentBrand_unenrollmentFlow(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "passwordChangeFlow":
-			out.Values[i] = ec._CurrentBrand_passwordChangeFlow(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CurrentBrand_passwordChangeFlow(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -67,3 +67,17 @@ func TestTestPolicy(t *testing.T) {
 		requireCode(t, resp, "FORBIDDEN")
 	})
 }
+
+// testPolicy tells an expression whether the user is a superuser.
+func TestTestPolicySuperuser(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "sqlite3")
+	var pol struct{ CreatePolicy struct{ ID string } }
+	b.mustDo(t, b.admin, `mutation { createPolicy(input: {name: "superusers", config: {expression: {expression: "user.is_superuser"}}}) { id } }`, nil, &pol)
+	for who, want := range map[int]bool{b.admin.UserID: true, b.alice.UserID: false} {
+		var out policyTest
+		b.mustDo(t, b.admin, testPolicyQuery, map[string]any{"in": map[string]any{"policyId": pol.CreatePolicy.ID, "userId": itoa(who)}}, &out)
+		require.Nil(t, out.TestPolicy.Trace[0].Error)
+		require.Equal(t, want, out.TestPolicy.Passing, "user %d", who)
+	}
+}

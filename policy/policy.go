@@ -16,8 +16,10 @@ type Request struct {
 	// User is the user being decided about (the flow's pending user, else
 	// the session's user); nil for anonymous requests.
 	User *ent.User
-	// GroupIDs are the user's groups, parents included (directory.GroupIDs).
-	GroupIDs []int
+	// GroupIDs are the user's groups, parents included, and Superuser
+	// whether one of them is a superuser group (directory.MembershipOf).
+	GroupIDs  []int
+	Superuser bool
 	// Client describes the HTTP request.
 	Client Client
 	// Flow is the flow being run; nil outside flows.

@@ -110,9 +110,10 @@ func (e *Engine) testRequest(ctx context.Context, p TestParams) (*Request, error
 	if err != nil {
 		return nil, fmt.Errorf("load user %d: %w", p.UserID, err)
 	}
-	req.User = u
-	if req.GroupIDs, err = directory.GroupIDs(ctx, e.client, u.ID); err != nil {
+	membership, err := directory.MembershipOf(ctx, e.client, u.ID)
+	if err != nil {
 		return nil, err
 	}
+	req.User, req.GroupIDs, req.Superuser = u, membership.GroupIDs, membership.Superuser
 	return req, nil
 }

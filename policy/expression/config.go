@@ -4,18 +4,21 @@
 //
 // An expression sees these variables, each a map with string keys:
 //
-//	user         id, username, name, email, is_active, type, groups, attributes
-//	             (an empty map for anonymous requests: test with has(user.id))
-//	request      ip ("" when unknown), user_agent, headers (lower-case names)
-//	flow         slug, designation (empty outside flows)
-//	context      the flow execution's context (prompt_data, pending_user_identifier, …)
-//	application  the application being accessed (empty when none)
+//	user         id, username, name, email, is_active, is_superuser, type, groups, attributes
+//	request      ip, user_agent, headers
+//	flow         slug, designation
+//	context      the flow execution's context: prompt_data, pending_user_identifier, …
+//	application  the application being accessed
 //
+// user is an empty map for anonymous requests (test with has(user.id)).
 // user.id is the user's ID as a string and user.groups lists the IDs (as
 // strings) of the user's groups, parents included, exactly as the request
 // carries them: group names would need a database read per evaluation and
-// can be renamed, IDs cannot. user.is_superuser is not provided for the
-// same reason; test membership of the superuser group's ID instead.
+// can be renamed, IDs cannot. user.is_superuser is true when one of those
+// groups is a superuser group. request.ip is "" when unknown and
+// request.headers have lower-case names. flow is empty outside flows,
+// application when no application is being accessed. The test
+// TestDocumentedVariables evaluates every key this table lists.
 //
 // The expression evaluates either to a bool (the verdict) or to a map:
 //

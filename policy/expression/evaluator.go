@@ -92,14 +92,15 @@ func Vars(req *policy.Request) (map[string]any, error) {
 			return nil, fmt.Errorf("user attributes: %w", err)
 		}
 		u = map[string]any{
-			"id":         strconv.Itoa(req.User.ID),
-			"username":   req.User.Username,
-			"name":       req.User.Name,
-			"email":      req.User.Email,
-			"is_active":  req.User.IsActive,
-			"type":       string(req.User.Type),
-			"groups":     groups,
-			"attributes": attrs,
+			"id":           strconv.Itoa(req.User.ID),
+			"username":     req.User.Username,
+			"name":         req.User.Name,
+			"email":        req.User.Email,
+			"is_active":    req.User.IsActive,
+			"is_superuser": req.Superuser,
+			"type":         string(req.User.Type),
+			"groups":       groups,
+			"attributes":   attrs,
 		}
 	}
 	ip := ""

@@ -1,12 +1,7 @@
 // Package reputation is the policy kind that reacts to a bad reputation
-// of the client's IP address and/or the identifier being logged in as,
-// and the place where stages record reputation changes.
-//
-// Scores are counters (package counter): Record adds Failure (-1) for a
-// failed identification or login and Success (+1) for a successful one,
-// under reputation:ip:<ip> and reputation:identifier:<lower-case
-// identifier>, in a Sliding window of TTL (30 days): a score is forgotten
-// after 30 days without activity.
+// of the client's IP address and/or the identifier being logged in as. It
+// only reads scores; stages record them through the top-level reputation
+// package, which owns the keys, the score changes and their TTL.
 //
 // As in authentik, the policy PASSES when the summed score is at or below
 // threshold (-5 by default): it detects bad reputation, so a flow binds it
@@ -16,36 +11,15 @@ package reputation
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/netip"
-	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/gatehouse-id/gatehouse/counter"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/problem"
+	scores "github.com/gatehouse-id/gatehouse/reputation"
 )
 
 // Kind is the policy kind's persisted name.
 const Kind = "reputation"
-
-// Score changes that stages record.
-const (
-	// Failure is recorded for a failed identification or login.
-	Failure int64 = -1
-	// Success is recorded for a successful login.
-	Success int64 = +1
-)
-
-// TTL is how long a score lasts after its last change (counter.Sliding).
-const TTL = 30 * 24 * time.Hour
-
-// MaxIdentifierLength bounds the identifiers that get a score, in
-// characters: usernames have at most 150 and email addresses 254, so a
-// longer identifier matches no user and is not tracked (its IP still is),
-// which keeps attacker-chosen keys small.
-const MaxIdentifierLength = 320
 
 // Definition describes the kind for the policy registry.
 func Definition() policy.Kind {
@@ -74,43 +48,6 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// IPKey is the counter key of ip's score (IPv4-mapped IPv6 addresses count
-// as IPv4; zones are dropped).
-func IPKey(ip netip.Addr) string {
-	return "reputation:ip:" + ip.Unmap().WithZone("").String()
-}
-
-// IdentifierKey is the counter key of identifier's score; identifiers are
-// compared case-insensitively.
-func IdentifierKey(identifier string) string {
-	return "reputation:identifier:" + strings.ToLower(strings.TrimSpace(identifier))
-}
-
-// trackable reports whether identifier gets a score.
-func trackable(identifier string) bool {
-	identifier = strings.TrimSpace(identifier)
-	return identifier != "" && utf8.RuneCountInString(identifier) <= MaxIdentifierLength
-}
-
-// Record adds delta (Failure, Success) to the scores of ip (when valid)
-// and identifier (when not empty and at most MaxIdentifierLength
-// characters), each in a Sliding window of TTL. Both are attempted; the
-// error joins their failures. Safe for concurrent use as store is.
-func Record(ctx context.Context, store counter.Store, ip netip.Addr, identifier string, delta int64) error {
-	var errs []error
-	if ip.IsValid() {
-		if _, err := store.Add(ctx, IPKey(ip), delta, TTL, counter.Sliding); err != nil {
-			errs = append(errs, fmt.Errorf("record reputation of ip: %w", err))
-		}
-	}
-	if trackable(identifier) {
-		if _, err := store.Add(ctx, IdentifierKey(identifier), delta, TTL, counter.Sliding); err != nil {
-			errs = append(errs, fmt.Errorf("record reputation of identifier: %w", err))
-		}
-	}
-	return errors.Join(errs...)
-}
-
 // Evaluator is a reputation policy's evaluator; safe for concurrent use.
 type Evaluator struct {
 	cfg   Config
@@ -134,10 +71,10 @@ func New(cfg *Config, store counter.Store) (*Evaluator, error) {
 // Errors are the counter store's.
 func (e *Evaluator) Evaluate(ctx context.Context, req *policy.Request) (policy.Outcome, error) {
 	var sum int64
-	if e.cfg.CheckIP && req.Client.IP.IsValid() {
-		v, err := e.store.Get(ctx, IPKey(req.Client.IP))
+	if e.cfg.CheckIP {
+		v, err := scores.IPScore(ctx, e.store, req.Client.IP)
 		if err != nil {
-			return policy.Outcome{}, fmt.Errorf("read reputation of ip: %w", err)
+			return policy.Outcome{}, err
 		}
 		sum += v
 	}
@@ -146,13 +83,11 @@ func (e *Evaluator) Evaluate(ctx context.Context, req *policy.Request) (policy.O
 		if identifier == "" && req.User != nil {
 			identifier = req.User.Username
 		}
-		if trackable(identifier) {
-			v, err := e.store.Get(ctx, IdentifierKey(identifier))
-			if err != nil {
-				return policy.Outcome{}, fmt.Errorf("read reputation of identifier: %w", err)
-			}
-			sum += v
+		v, err := scores.IdentifierScore(ctx, e.store, identifier)
+		if err != nil {
+			return policy.Outcome{}, err
 		}
+		sum += v
 	}
 	return policy.Outcome{Passing: sum <= e.cfg.Threshold}, nil
 }

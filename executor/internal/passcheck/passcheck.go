@@ -32,7 +32,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/executor"
-	"github.com/gatehouse-id/gatehouse/policy/reputation"
+	"github.com/gatehouse-id/gatehouse/reputation"
 )
 
 // Backend names of password sources.

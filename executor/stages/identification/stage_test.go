@@ -18,7 +18,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
 	"github.com/gatehouse-id/gatehouse/executor/stagetest"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
-	"github.com/gatehouse-id/gatehouse/policy/reputation"
+	"github.com/gatehouse-id/gatehouse/reputation"
 )
 
 // Answers the stage gives, the same for every user, known or not.

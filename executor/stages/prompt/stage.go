@@ -297,11 +297,11 @@ func (s *Stage) evaluatePolicies(ctx context.Context, req *executor.Request, u *
 		Context: values,
 	}
 	if u != nil {
-		groups, err := directory.GroupIDs(ctx, s.deps.Client, u.ID)
+		membership, err := directory.MembershipOf(ctx, s.deps.Client, u.ID)
 		if err != nil {
 			return nil, err
 		}
-		preq.GroupIDs = groups
+		preq.GroupIDs, preq.Superuser = membership.GroupIDs, membership.Superuser
 	}
 	res, err := s.deps.Policies.EvaluatePolicies(ctx, s.cfg.ValidationPolicyIDs, enum.PolicyEngineModeAll, preq)
 	if err != nil {

@@ -12,8 +12,8 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/executor"
-	"github.com/gatehouse-id/gatehouse/policy/reputation"
 	"github.com/gatehouse-id/gatehouse/problem"
+	"github.com/gatehouse-id/gatehouse/reputation"
 	"github.com/gatehouse-id/gatehouse/session"
 )
 
@@ -147,7 +147,7 @@ func (s *Stage) login(ctx context.Context, req *executor.Request, remember bool)
 	if err := reputation.Record(ctx, s.deps.Counters, req.Client.IP, u.Username, reputation.Success); err != nil {
 		return executor.Result{}, err
 	}
-	s.deps.Record(ctx, enum.EventActionLogin, map[string]any{
+	s.deps.RecordAs(ctx, u, enum.EventActionLogin, map[string]any{
 		"user_id": strconv.Itoa(u.ID), "username": u.Username,
 		"auth_method": req.Execution.Context.String(executor.KeyAuthMethod), "flow": req.Flow.Slug,
 	})

@@ -14,7 +14,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/userlogin"
 	"github.com/gatehouse-id/gatehouse/executor/stagetest"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
-	"github.com/gatehouse-id/gatehouse/policy/reputation"
+	"github.com/gatehouse-id/gatehouse/reputation"
 	"github.com/gatehouse-id/gatehouse/session"
 	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )

@@ -47,7 +47,7 @@ func (*Stage) Kind() string { return Kind }
 // the rest of the flow can still run.
 func (s *Stage) Run(ctx context.Context, req *executor.Request) (executor.Result, error) {
 	if req.User != nil {
-		s.deps.Record(ctx, enum.EventActionLogout, map[string]any{"user_id": strconv.Itoa(req.User.ID), "username": req.User.Username})
+		s.deps.RecordAs(ctx, req.User, enum.EventActionLogout, map[string]any{"user_id": strconv.Itoa(req.User.ID), "username": req.User.Username})
 	}
 	if req.SessionID != "" {
 		if err := s.deps.Sessions.Logout(ctx, req.SessionID); err != nil {

@@ -57,7 +57,8 @@ type Documents = {
     "\n  mutation RestartFlow($executionId: ID!) {\n    restartFlow(executionId: $executionId) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.RestartFlowDocument,
     "\n  query FlowExecution($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.FlowExecutionDocument,
     "\n  subscription FlowExecutionChanges($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.FlowExecutionChangesDocument,
-    "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      passwordChangeFlow\n      unenrollmentFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n": typeof types.SiteDocument,
+    "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      unenrollmentFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n": typeof types.SiteDocument,
+    "\n  query PasswordChangeFlow {\n    currentBrand {\n      passwordChangeFlow\n    }\n  }\n": typeof types.PasswordChangeFlowDocument,
     "\n  query MySessions {\n    viewer {\n      sessions {\n        key\n        current\n        createdAt\n        lastSeenAt\n        expiresAt\n        clientIp\n        userAgent\n      }\n    }\n  }\n": typeof types.MySessionsDocument,
     "\n  mutation RevokeSession($key: ID!) {\n    revokeSession(key: $key)\n  }\n": typeof types.RevokeSessionDocument,
     "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n": typeof types.RevokeOtherSessionsDocument,
@@ -105,7 +106,8 @@ const documents: Documents = {
     "\n  mutation RestartFlow($executionId: ID!) {\n    restartFlow(executionId: $executionId) {\n      ...ExecutionFields\n    }\n  }\n": types.RestartFlowDocument,
     "\n  query FlowExecution($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": types.FlowExecutionDocument,
     "\n  subscription FlowExecutionChanges($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": types.FlowExecutionChangesDocument,
-    "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      passwordChangeFlow\n      unenrollmentFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n": types.SiteDocument,
+    "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      unenrollmentFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n": types.SiteDocument,
+    "\n  query PasswordChangeFlow {\n    currentBrand {\n      passwordChangeFlow\n    }\n  }\n": types.PasswordChangeFlowDocument,
     "\n  query MySessions {\n    viewer {\n      sessions {\n        key\n        current\n        createdAt\n        lastSeenAt\n        expiresAt\n        clientIp\n        userAgent\n      }\n    }\n  }\n": types.MySessionsDocument,
     "\n  mutation RevokeSession($key: ID!) {\n    revokeSession(key: $key)\n  }\n": types.RevokeSessionDocument,
     "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n": types.RevokeOtherSessionsDocument,
@@ -282,7 +284,11 @@ export function graphql(source: "\n  subscription FlowExecutionChanges($id: ID!)
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      passwordChangeFlow\n      unenrollmentFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n"): typeof import('./graphql').SiteDocument;
+export function graphql(source: "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      unenrollmentFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n"): typeof import('./graphql').SiteDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PasswordChangeFlow {\n    currentBrand {\n      passwordChangeFlow\n    }\n  }\n"): typeof import('./graphql').PasswordChangeFlowDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1705,7 +1705,12 @@ export type FlowExecutionChangesSubscription = { flowExecution: { id: string, co
 export type SiteQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SiteQuery = { currentBrand: { title: string, logo: string, favicon: string, authenticationFlow: string, invalidationFlow: string, recoveryFlow: string, userSettingsFlow: string, passwordChangeFlow: string, unenrollmentFlow: string }, viewer: { isSuperuser: boolean, user: { id: string, username: string, name: string, email: string } | null } };
+export type SiteQuery = { currentBrand: { title: string, logo: string, favicon: string, authenticationFlow: string, invalidationFlow: string, recoveryFlow: string, userSettingsFlow: string, unenrollmentFlow: string }, viewer: { isSuperuser: boolean, user: { id: string, username: string, name: string, email: string } | null } };
+
+export type PasswordChangeFlowQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PasswordChangeFlowQuery = { currentBrand: { passwordChangeFlow: string } };
 
 export type MySessionsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -2908,7 +2913,6 @@ export const SiteDocument = new TypedDocumentString(`
     invalidationFlow
     recoveryFlow
     userSettingsFlow
-    passwordChangeFlow
     unenrollmentFlow
   }
   viewer {
@@ -2922,6 +2926,13 @@ export const SiteDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SiteQuery, SiteQueryVariables>;
+export const PasswordChangeFlowDocument = new TypedDocumentString(`
+    query PasswordChangeFlow {
+  currentBrand {
+    passwordChangeFlow
+  }
+}
+    `) as unknown as TypedDocumentString<PasswordChangeFlowQuery, PasswordChangeFlowQueryVariables>;
 export const MySessionsDocument = new TypedDocumentString(`
     query MySessions {
   viewer {

@@ -14,7 +14,6 @@ export const SiteDocument = graphql(`
       invalidationFlow
       recoveryFlow
       userSettingsFlow
-      passwordChangeFlow
       unenrollmentFlow
     }
     viewer {

@@ -11,7 +11,7 @@ import type { MySessionsQuery } from "../gql/graphql";
 import { messageOf, request } from "../lib/graphql";
 import { Brand } from "../lib/layout";
 import { flowURL, loadSite, type Site } from "../lib/site";
-import { MySessions, RevokeOtherSessions, RevokeSession } from "./operations";
+import { MySessions, PasswordChangeFlow, RevokeOtherSessions, RevokeSession } from "./operations";
 
 export function UserPage({ site: initial }: { site: Site }) {
   const [site, setSite] = useState(initial);
@@ -48,15 +48,7 @@ export function UserPage({ site: initial }: { site: Site }) {
         <p>Your administrator has not set up profile editing.</p>
       ),
     },
-    {
-      id: "password",
-      title: "Password",
-      body: brand.passwordChangeFlow ? (
-        <PasswordSection slug={brand.passwordChangeFlow} />
-      ) : (
-        <p>Your password cannot be changed here.</p>
-      ),
-    },
+    { id: "password", title: "Password", body: <PasswordSection /> },
     { id: "sessions", title: "Sessions", body: <SessionsSection /> },
   ];
   if (brand.unenrollmentFlow) {
@@ -127,9 +119,21 @@ function EmbeddedFlow({ slug, doneMessage, onDone }: { slug: string; doneMessage
   );
 }
 
-function PasswordSection({ slug }: { slug: string }) {
+/** The brand's password change flow, behind a button; "" when it has none. */
+function PasswordSection() {
+  const [slug, setSlug] = useState<string | undefined>();
+  const [error, setError] = useState("");
   const [open, setOpen] = useState(false);
   const [done, setDone] = useState("");
+  useEffect(() => {
+    request(PasswordChangeFlow).then(
+      (data) => setSlug(data.currentBrand.passwordChangeFlow),
+      (err) => setError(messageOf(err)),
+    );
+  }, []);
+  if (error) return <p class="alert alert--error" role="alert">{error}</p>;
+  if (slug === undefined) return <p role="status">Loading…</p>;
+  if (!slug) return <p>Your password cannot be changed here.</p>;
   if (!open) {
     return (
       <div>

@@ -1,6 +1,16 @@
 // The GraphQL operations of the settings page.
 import { graphql } from "../gql";
 
+// Asked apart from the brand (lib/site): finding the password change flow
+// reads the authentication flow's stages, which no other page needs.
+export const PasswordChangeFlow = graphql(`
+  query PasswordChangeFlow {
+    currentBrand {
+      passwordChangeFlow
+    }
+  }
+`);
+
 export const MySessions = graphql(`
   query MySessions {
     viewer {
