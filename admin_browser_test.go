@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/url"
 	"regexp"
 	"testing"
@@ -8,7 +10,9 @@ import (
 	"github.com/playwright-community/playwright-go"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gatehouse-id/gatehouse/executor/stages/password"
 	"github.com/gatehouse-id/gatehouse/internal/browsertest"
+	passwordpolicy "github.com/gatehouse-id/gatehouse/policy/password"
 )
 
 // The admin console: signing in keeps the page asked for, a stage is
@@ -38,6 +42,21 @@ func TestBrowserAdminConsole(t *testing.T) {
 	u.click(u.button("Create stage"))
 	u.at(`/if/admin/#/stages/\d+$`)
 	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToHaveText("The stage e2e-extra was created."))
+
+	// New objects start at the schema's defaults, which are the Go
+	// defaults: a password stage and a password policy created without
+	// touching a field store exactly those.
+	u.visit("/if/admin/#/stages/new")
+	u.click(u.GetByRole(*playwright.AriaRoleRadio, playwright.PageGetByRoleOptions{Name: "Password", Exact: new(true)}))
+	require.NoError(t, u.GetByTestId("stage-form").GetByLabel("Name", playwright.LocatorGetByLabelOptions{Exact: new(true)}).Fill("e2e-password"))
+	u.click(u.button("Create stage"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToHaveText("The stage e2e-password was created."))
+	u.visit("/if/admin/#/policies/new")
+	u.click(u.GetByRole(*playwright.AriaRoleRadio, playwright.PageGetByRoleOptions{Name: "Password", Exact: new(true)}))
+	require.NoError(t, u.GetByTestId("policy-form").GetByLabel("Name", playwright.LocatorGetByLabelOptions{Exact: new(true)}).Fill("e2e-password-policy"))
+	u.click(u.button("Create policy"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToHaveText("The policy e2e-password-policy was created."))
+	requireDefaultConfigs(t, srv)
 
 	// Bind it to the authentication flow (it goes last), then move it up
 	// above the login stage.
@@ -93,4 +112,36 @@ func TestBrowserAdminConsoleRefusesOtherUsers(t *testing.T) {
 	u.visit("/if/admin/")
 	require.NoError(t, u.expect.Locator(u.GetByTestId("admin-forbidden")).ToBeVisible())
 	u.Screenshot("forbidden")
+}
+
+// requireDefaultConfigs checks that the stage e2e-password and the policy
+// e2e-password-policy hold their kinds' Go defaults.
+func requireDefaultConfigs(t *testing.T, srv *testServer) {
+	t.Helper()
+	admin := srv.headless()
+	require.True(t, admin.login("admin", adminPassword).Completed)
+	var out struct {
+		Stages   struct{ Edges []struct{ Node struct{ Config json.RawMessage } } }
+		Policies struct{ Edges []struct{ Node struct{ Config json.RawMessage } } }
+	}
+	admin.must(`{
+	  stages(where: {name: "e2e-password"}) { edges { node { config { ... on PasswordStage { backends failedAttemptsBeforeCancel allowShowPassword } } } } }
+	  policies(where: {name: "e2e-password-policy"}) { edges { node { config { ... on PasswordPolicy {
+	    passwordField lengthMin amountDigits amountUppercase amountLowercase amountSymbols symbolCharset checkBlocklist checkZxcvbn zxcvbnMinScore errorMessage
+	  } } } } }
+	}`, nil, &out)
+	require.Len(t, out.Stages.Edges, 1)
+	require.Len(t, out.Policies.Edges, 1)
+	want := password.DefaultConfig()
+	require.JSONEq(t, fmt.Sprintf(`{"backends": ["INBUILT"], "failedAttemptsBeforeCancel": %d, "allowShowPassword": %t}`,
+		want.FailedAttemptsBeforeCancel, want.AllowShowPassword), string(out.Stages.Edges[0].Node.Config))
+	p := passwordpolicy.NewConfig()
+	got := map[string]any{}
+	require.NoError(t, json.Unmarshal(out.Policies.Edges[0].Node.Config, &got))
+	require.Equal(t, map[string]any{
+		"passwordField": p.PasswordField, "lengthMin": float64(p.LengthMin), "amountDigits": float64(p.AmountDigits),
+		"amountUppercase": float64(p.AmountUppercase), "amountLowercase": float64(p.AmountLowercase), "amountSymbols": float64(p.AmountSymbols),
+		"symbolCharset": p.SymbolCharset, "checkBlocklist": p.CheckBlocklist, "checkZxcvbn": p.CheckZxcvbn,
+		"zxcvbnMinScore": float64(p.ZxcvbnMinScore), "errorMessage": p.ErrorMessage,
+	}, got)
 }

@@ -1,10 +1,11 @@
 // The form that creates or edits a stage or a policy: its name, its kind
 // (chosen when creating, fixed afterwards) and the kind's typed config.
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { TextInput, uniqueId } from "../flow/fields";
 import { messageOf } from "../lib/graphql";
 import type { KindInfo } from "./config-kinds";
+import { defaultsLoaded, defaultsOf, loadDefaults } from "./defaults";
 import { ConfigFields, configErrorsOf, initialValues, toInput, type FieldErrors, type Values } from "./config-forms";
 import { ErrorAlert, errorField, FormActions, useAction } from "./ui";
 
@@ -24,7 +25,22 @@ interface ConfigEditorProps<Config> {
   onSubmit: (name: string, config: Config) => Promise<void>;
 }
 
-export function ConfigEditor<Config>({
+/**
+ * The form, once the schema's defaults are loaded (a new object's fields
+ * start at its input type's defaults).
+ */
+export function ConfigEditor<Config>(props: ConfigEditorProps<Config>) {
+  const [ready, setReady] = useState(defaultsLoaded());
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    if (!ready) loadDefaults().then(() => setReady(true), setError);
+  }, [ready]);
+  if (error) return <ErrorAlert error={error} title="The form could not be loaded." />;
+  if (!ready) return <p role="status">Loading…</p>;
+  return <ConfigEditorForm {...props} />;
+}
+
+function ConfigEditorForm<Config>({
   noun,
   kinds,
   kind: fixedKind,
@@ -37,7 +53,7 @@ export function ConfigEditor<Config>({
 }: ConfigEditorProps<Config>) {
   const [kind, setKind] = useState<KindInfo | undefined>(fixedKind);
   const [name, setName] = useState(initialName);
-  const [values, setValues] = useState<Values>(() => initial ?? (fixedKind ? initialValues(fixedKind.fields) : {}));
+  const [values, setValues] = useState<Values>(() => initial ?? (fixedKind ? initialValues(fixedKind.fields, defaultsOf(`${fixedKind.typename}Input`)) : {}));
   const [localErrors, setLocalErrors] = useState<FieldErrors>(new Map());
   const [ids] = useState(() => uniqueId(noun));
   const action = useAction();
@@ -48,7 +64,7 @@ export function ConfigEditor<Config>({
 
   const choose = (k: KindInfo) => {
     setKind(k);
-    setValues(initialValues(k.fields));
+    setValues(initialValues(k.fields, defaultsOf(`${k.typename}Input`)));
     setLocalErrors(new Map());
     action.setError(undefined);
   };

@@ -7,6 +7,7 @@ import { Checkbox, TextInput, uniqueId } from "../flow/fields";
 import { messageOf } from "../lib/graphql";
 import type { FieldSpec, KindInfo, RefFilter, RefTarget } from "./config-kinds";
 import { promptFieldSpecs } from "./config-kinds";
+import { defaultsOf, type Defaults } from "./defaults";
 import { loadOptions, type RefOption } from "./options";
 import { CheckboxGroup, enumOptions, errorField, SelectInput, TextArea } from "./ui";
 
@@ -49,35 +50,42 @@ export function configErrorsOf(err: unknown): FieldErrors {
   return errors;
 }
 
-function blank(spec: FieldSpec): Value {
+/** A field's value when it has none: its schema default (def), if any. */
+function blank(spec: FieldSpec, def?: unknown): Value {
   switch (spec.type) {
     case "string":
-      return spec.initial ?? "";
+      return typeof def === "string" ? def : "";
     case "int":
-      return String(spec.initial ?? 0);
+      return String(typeof def === "number" ? def : 0);
     case "boolean":
-      return spec.initial ?? false;
+      return typeof def === "boolean" ? def : false;
     case "enum":
-      return spec.initial ?? Object.keys(spec.options)[0] ?? "";
+      return typeof def === "string" ? def : (Object.keys(spec.options)[0] ?? "");
     case "enumList":
-      return spec.initial ?? [];
+      return Array.isArray(def) ? def.map(String) : [];
     case "stringList":
+      return Array.isArray(def) ? def.join("\n") : "";
     case "ref":
       return "";
     case "refList":
       return [];
-    case "promptFields":
-      return [{ ...newRow(), values: { ...initialValues(promptFieldSpecs), order: "10" } }];
+    case "promptFields": {
+      const row = newRow();
+      return [{ ...row, values: { ...row.values, order: "10" } }];
+    }
   }
 }
 
 function newRow(): Row {
-  return { id: uniqueId("row"), values: initialValues(promptFieldSpecs) };
+  return { id: uniqueId("row"), values: initialValues(promptFieldSpecs, defaultsOf("PromptFieldInput")) };
 }
 
-/** A kind's form values for a new object: the schema's defaults. */
-export function initialValues(specs: Specs): Values {
-  return Object.fromEntries(Object.entries(specs).map(([key, spec]) => [key, blank(spec)]));
+/**
+ * A kind's form values for a new object: the defaults of its input type in
+ * the schema (loadDefaults), where it has them.
+ */
+export function initialValues(specs: Specs, defaults: Defaults = {}): Values {
+  return Object.fromEntries(Object.entries(specs).map(([key, spec]) => [key, blank(spec, defaults[key])]));
 }
 
 /**

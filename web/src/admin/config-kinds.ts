@@ -27,28 +27,23 @@ interface Base {
 interface StringSpec extends Base {
   type: "string";
   multiline?: boolean;
-  initial?: string;
 }
 interface IntSpec extends Base {
   type: "int";
   min?: number;
   max?: number;
-  initial?: number;
 }
 interface BoolSpec extends Base {
   type: "boolean";
-  initial?: boolean;
 }
 interface EnumSpec<E extends string = string> extends Base {
   type: "enum";
   /** A label for every value: a new enum value fails the build. */
   options: Record<E, string>;
-  initial?: E;
 }
 interface EnumListSpec<E extends string = string> extends Base {
   type: "enumList";
   options: Record<E, string>;
-  initial?: E[];
 }
 interface StringListSpec extends Base {
   type: "stringList";
@@ -151,7 +146,7 @@ const promptFieldTypes: Record<PromptFieldType, string> = {
 export const promptFieldSpecs = {
   fieldKey: { type: "string", label: "Field key", help: "Where the answer goes in prompt_data, e.g. username, email, attributes.phone." },
   label: { type: "string", label: "Label" },
-  type: { type: "enum", label: "Type", options: promptFieldTypes, initial: "TEXT" },
+  type: { type: "enum", label: "Type", options: promptFieldTypes },
   required: { type: "boolean", label: "Required" },
   placeholder: { type: "string", label: "Placeholder" },
   initialValue: { type: "string", label: "Initial value" },
@@ -171,7 +166,6 @@ const stageKinds = {
         type: "enumList",
         label: "Identify users by",
         options: { USERNAME: "Username", EMAIL: "Email address", UPN: "UPN (attributes.upn)" } satisfies Record<IdentificationUserField, string>,
-        initial: ["USERNAME", "EMAIL"],
       },
       passwordStageID: {
         type: "ref",
@@ -180,13 +174,12 @@ const stageKinds = {
         label: "Password stage",
         help: "When set, the password is asked on the same screen and checked with this password stage's settings.",
       },
-      caseInsensitiveMatching: { type: "boolean", label: "Match identifiers case-insensitively", initial: true },
-      showMatchedUser: { type: "boolean", label: "Show the matched username on later stages", initial: true },
+      caseInsensitiveMatching: { type: "boolean", label: "Match identifiers case-insensitively" },
+      showMatchedUser: { type: "boolean", label: "Show the matched username on later stages" },
       pretendUserExists: {
         type: "boolean",
         label: "Pretend unknown users exist",
         help: "Unknown identifiers continue exactly as known ones do, so the flow does not reveal which users exist.",
-        initial: true,
       },
       enableRememberMe: { type: "boolean", label: "Offer to remember the identifier" },
       enrollmentFlowID: { type: "ref", target: "flow", designation: "ENROLLMENT", label: "Enrollment flow", help: "Linked as \"sign up\"." },
@@ -211,9 +204,8 @@ const stageKinds = {
         label: "Password sources",
         help: "Tried in order; the first that accepts the password wins.",
         options: { INBUILT: "The user's own password", APP_PASSWORD: "The user's app passwords" } satisfies Record<PasswordBackend, string>,
-        initial: ["INBUILT"],
       },
-      failedAttemptsBeforeCancel: { type: "int", label: "Wrong passwords before the flow is cancelled", min: 1, initial: 5 },
+      failedAttemptsBeforeCancel: { type: "int", label: "Wrong passwords before the flow is cancelled", min: 1 },
       allowShowPassword: { type: "boolean", label: "Offer a button that shows the password" },
       configureFlowID: {
         type: "ref",
@@ -248,11 +240,10 @@ const stageKinds = {
           CREATE_WHEN_REQUIRED: "When there is no pending user",
           ALWAYS_CREATE: "Always",
         } satisfies Record<UserCreationMode, string>,
-        initial: "CREATE_WHEN_REQUIRED",
       },
       createUsersAsInactive: { type: "boolean", label: "Create users as inactive" },
       createUsersGroupID: { type: "ref", target: "group", label: "Group created users join" },
-      userType: { type: "enum", label: "Type of created users", options: userTypes, initial: "INTERNAL" },
+      userType: { type: "enum", label: "Type of created users", options: userTypes },
     },
   },
   userLogin: {
@@ -305,11 +296,10 @@ const stageKinds = {
         type: "enum",
         label: "Send the client to",
         options: { STATIC: "A URL", FLOW: "Another flow" } satisfies Record<RedirectMode, string>,
-        initial: "STATIC",
       },
       targetStatic: { type: "string", label: "URL", help: "An http(s) URL or an absolute path such as /app (URL mode)." },
       targetFlowID: { type: "ref", target: "flow", label: "Target flow", help: "The flow to continue in (flow mode)." },
-      keepContext: { type: "boolean", label: "Carry this flow's context into the target flow", initial: true },
+      keepContext: { type: "boolean", label: "Carry this flow's context into the target flow" },
     },
   },
   deny: {
@@ -353,16 +343,16 @@ const policyKinds = {
     label: "Password",
     description: "Checks a password from prompt_data: length, character classes, a blocklist of common passwords, zxcvbn strength.",
     fields: {
-      passwordField: { type: "string", label: "Password field", help: "The prompt_data key holding the password.", initial: "password" },
-      lengthMin: { type: "int", label: "Minimum length", min: 1, initial: 8 },
+      passwordField: { type: "string", label: "Password field", help: "The prompt_data key holding the password." },
+      lengthMin: { type: "int", label: "Minimum length", min: 1 },
       amountDigits: { type: "int", label: "Minimum digits", min: 0 },
       amountUppercase: { type: "int", label: "Minimum upper-case letters", min: 0 },
       amountLowercase: { type: "int", label: "Minimum lower-case letters", min: 0 },
       amountSymbols: { type: "int", label: "Minimum symbols", min: 0 },
-      symbolCharset: { type: "string", label: "Symbols", initial: " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" },
-      checkBlocklist: { type: "boolean", label: "Refuse common passwords", initial: true },
-      checkZxcvbn: { type: "boolean", label: "Check strength with zxcvbn", initial: true },
-      zxcvbnMinScore: { type: "int", label: "Minimum zxcvbn score", help: "0 to 4.", min: 0, max: 4, initial: 3 },
+      symbolCharset: { type: "string", label: "Symbols" },
+      checkBlocklist: { type: "boolean", label: "Refuse common passwords" },
+      checkZxcvbn: { type: "boolean", label: "Check strength with zxcvbn" },
+      zxcvbnMinScore: { type: "int", label: "Minimum zxcvbn score", help: "0 to 4.", min: 0, max: 4 },
       errorMessage: { type: "string", label: "Error message", help: "Replaces the detailed messages when set." },
     },
   },
@@ -372,9 +362,9 @@ const policyKinds = {
     label: "Reputation",
     description: "Passes when the reputation of the client address and/or the identifier is at or below the threshold (it fires for bad actors).",
     fields: {
-      checkIp: { type: "boolean", label: "Check the client address", initial: true },
-      checkUsername: { type: "boolean", label: "Check the identifier", initial: true },
-      threshold: { type: "int", label: "Threshold", initial: -5 },
+      checkIp: { type: "boolean", label: "Check the client address" },
+      checkUsername: { type: "boolean", label: "Check the identifier" },
+      threshold: { type: "int", label: "Threshold" },
     },
   },
   expiry: {
@@ -383,7 +373,7 @@ const policyKinds = {
     label: "Password expiry",
     description: "Fails when the user's password is older than the given number of days.",
     fields: {
-      days: { type: "int", label: "Days", min: 1, initial: 90 },
+      days: { type: "int", label: "Days", min: 1 },
     },
   },
   dummy: {

@@ -15,6 +15,7 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query InputDefaults {\n    __schema {\n      types {\n        name\n        kind\n        inputFields {\n          name\n          defaultValue\n        }\n      }\n    }\n  }\n": typeof types.InputDefaultsDocument,
     "\n  query AdminFlows {\n    flows(first: 500, orderBy: { field: SLUG }) {\n      totalCount\n      edges {\n        node {\n          id\n          slug\n          name\n          title\n          designation\n        }\n      }\n    }\n  }\n": typeof types.AdminFlowsDocument,
     "\n  query AdminFlow($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Flow {\n        ...AdminFlowFields\n        bindings(first: 200, orderBy: { field: ORDER }) {\n          edges {\n            node {\n              ...AdminBinding\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminFlowFields on Flow {\n    id\n    slug\n    name\n    title\n    designation\n    layout\n    background\n    compatibilityMode\n    deniedAction\n    authentication\n    policyEngineMode\n  }\n  fragment AdminBinding on FlowStageBinding {\n    id\n    order\n    evaluateOnPlan\n    reEvaluatePolicies\n    invalidResponseAction\n    policyEngineMode\n    stage {\n      id\n      name\n      kind\n    }\n  }\n": typeof types.AdminFlowDocument,
     "\n  mutation AdminCreateFlow($input: CreateFlowInput!) {\n    createFlow(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateFlowDocument,
@@ -64,6 +65,7 @@ type Documents = {
     "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n": typeof types.RevokeOtherSessionsDocument,
 };
 const documents: Documents = {
+    "\n  query InputDefaults {\n    __schema {\n      types {\n        name\n        kind\n        inputFields {\n          name\n          defaultValue\n        }\n      }\n    }\n  }\n": types.InputDefaultsDocument,
     "\n  query AdminFlows {\n    flows(first: 500, orderBy: { field: SLUG }) {\n      totalCount\n      edges {\n        node {\n          id\n          slug\n          name\n          title\n          designation\n        }\n      }\n    }\n  }\n": types.AdminFlowsDocument,
     "\n  query AdminFlow($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Flow {\n        ...AdminFlowFields\n        bindings(first: 200, orderBy: { field: ORDER }) {\n          edges {\n            node {\n              ...AdminBinding\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminFlowFields on Flow {\n    id\n    slug\n    name\n    title\n    designation\n    layout\n    background\n    compatibilityMode\n    deniedAction\n    authentication\n    policyEngineMode\n  }\n  fragment AdminBinding on FlowStageBinding {\n    id\n    order\n    evaluateOnPlan\n    reEvaluatePolicies\n    invalidResponseAction\n    policyEngineMode\n    stage {\n      id\n      name\n      kind\n    }\n  }\n": types.AdminFlowDocument,
     "\n  mutation AdminCreateFlow($input: CreateFlowInput!) {\n    createFlow(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateFlowDocument,
@@ -113,6 +115,10 @@ const documents: Documents = {
     "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n": types.RevokeOtherSessionsDocument,
 };
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InputDefaults {\n    __schema {\n      types {\n        name\n        kind\n        inputFields {\n          name\n          defaultValue\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').InputDefaultsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1230,6 +1230,30 @@ export type UserWriteStageInput = {
   userType?: UserType;
 };
 
+/** An enum describing what kind of type a given `__Type` is. */
+export type __TypeKind =
+  /** Indicates this type is a scalar. */
+  | 'SCALAR'
+  /** Indicates this type is an object. `fields` and `interfaces` are valid fields. */
+  | 'OBJECT'
+  /** Indicates this type is an interface. `fields`, `interfaces`, and `possibleTypes` are valid fields. */
+  | 'INTERFACE'
+  /** Indicates this type is a union. `possibleTypes` is a valid field. */
+  | 'UNION'
+  /** Indicates this type is an enum. `enumValues` is a valid field. */
+  | 'ENUM'
+  /** Indicates this type is an input object. `inputFields` is a valid field. */
+  | 'INPUT_OBJECT'
+  /** Indicates this type is a list. `ofType` is a valid field. */
+  | 'LIST'
+  /** Indicates this type is a non-null. `ofType` is a valid field. */
+  | 'NON_NULL';
+
+export type InputDefaultsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type InputDefaultsQuery = { __schema: { types: Array<{ name: string | null, kind: __TypeKind, inputFields: Array<{ name: string, defaultValue: string | null }> | null }> } };
+
 export type AdminFlowsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -1956,6 +1980,20 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ExecutionFields"}) as unknown as TypedDocumentString<ExecutionFieldsFragment, unknown>;
+export const InputDefaultsDocument = new TypedDocumentString(`
+    query InputDefaults {
+  __schema {
+    types {
+      name
+      kind
+      inputFields {
+        name
+        defaultValue
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<InputDefaultsQuery, InputDefaultsQueryVariables>;
 export const AdminFlowsDocument = new TypedDocumentString(`
     query AdminFlows {
   flows(first: 500, orderBy: {field: SLUG}) {
