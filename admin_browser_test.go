@@ -121,8 +121,16 @@ func requireDefaultConfigs(t *testing.T, srv *testServer) {
 	admin := srv.headless()
 	require.True(t, admin.login("admin", adminPassword).Completed)
 	var out struct {
-		Stages   struct{ Edges []struct{ Node struct{ Config json.RawMessage } } }
-		Policies struct{ Edges []struct{ Node struct{ Config json.RawMessage } } }
+		Stages struct {
+			Edges []struct {
+				Node struct{ Config json.RawMessage }
+			}
+		}
+		Policies struct {
+			Edges []struct {
+				Node struct{ Config json.RawMessage }
+			}
+		}
 	}
 	admin.must(`{
 	  stages(where: {name: "e2e-password"}) { edges { node { config { ... on PasswordStage { backends failedAttemptsBeforeCancel allowShowPassword } } } } }
