@@ -7,6 +7,7 @@ package main
 // go to test-results/browser/<test>/.
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 	"github.com/playwright-community/playwright-go"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/internal/browsertest"
 )
 
@@ -245,18 +247,57 @@ func TestBrowserKeyboardOnlyLogin(t *testing.T) {
 	require.NoError(t, u.expect.Locator(u.GetByTestId("signed-in-as")).ToHaveText("admin"))
 }
 
-// Enrolment from the login page's "Sign up" link: two forms, a password the
-// policy refuses shown inline, and the new user lands signed in.
+// captchaWatch records, from the page's start, what the captcha
+// challenge's status said (and its role) and when it appeared, and when
+// the next challenge replaced it: the proof of work is solved too fast to
+// watch reliably from the test.
+const captchaWatch = `window.__captcha = { status: [], shownAt: 0, doneAt: 0 };
+new MutationObserver(() => {
+  const w = window.__captcha;
+  const el = document.querySelector('[data-challenge="CaptchaChallenge"] [data-testid="captcha-status"]');
+  if (el) {
+    const seen = el.getAttribute("role") + ": " + el.textContent.trim();
+    if (!w.status.includes(seen)) w.status.push(seen);
+    if (!w.shownAt) w.shownAt = performance.now();
+  } else if (w.shownAt && !w.doneAt && document.querySelector('[data-challenge]')) {
+    w.doneAt = performance.now();
+  }
+}).observe(document, { subtree: true, childList: true, characterData: true });`
+
+// Enrolment from the login page's "Sign up" link: the proof of work solved
+// in a Web Worker while the page says so, two forms, a password the policy
+// refuses shown inline, and the new user lands signed in.
 func TestBrowserEnrollment(t *testing.T) {
 	t.Parallel()
 	srv := newBrowserServer(t)
 	u := newUI(t, srv, browsertest.Options{})
+	workers := make(chan string, 8)
+	u.OnWorker(func(w playwright.Worker) { workers <- w.URL() })
+	require.NoError(t, u.AddInitScript(playwright.Script{Content: new(captchaWatch)}))
 
 	u.visit("/")
 	u.challenge("IdentificationChallenge")
 	u.click(u.GetByRole(*playwright.AriaRoleLink, playwright.PageGetByRoleOptions{Name: "Need an account? Sign up."}))
 	u.at(`/if/flow/default-enrollment-flow/`)
 	u.challenge("PromptChallenge")
+	var watched struct {
+		Status          []string
+		ShownAt, DoneAt float64
+	}
+	got, err := u.Evaluate(`window.__captcha`)
+	require.NoError(t, err)
+	raw, err := json.Marshal(got)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &watched))
+	require.Equal(t, []string{"status: Checking your browser…"}, watched.Status[:1], "the page says what it does, as a status")
+	require.Positive(t, watched.DoneAt)
+	t.Logf("the proof of work (difficulty %d) took %.0f ms from the challenge shown to the form", captcha.DefaultDifficulty, watched.DoneAt-watched.ShownAt)
+	select {
+	case url := <-workers:
+		require.Regexp(t, `/if/assets/pow\.worker-[^/]+\.js$`, url, "solved in the app's own Web Worker")
+	default:
+		t.Fatal("no Web Worker solved the proof of work")
+	}
 	require.Equal(t, "username", autocompleteOf(t, u.field("Username")))
 	require.Equal(t, "new-password", autocompleteOf(t, u.field("Password")))
 	u.Screenshot("prompt")
