@@ -14,10 +14,10 @@ import (
 // contract alone: the first decimal nonce such that SHA-256 of the
 // challenge's bytes followed by the nonce's has difficulty (at most 32)
 // leading zero bits.
-func solvePOW(t testing.TB, challenge string, difficulty int) string {
-	t.Helper()
-	require.Positive(t, difficulty)
-	require.LessOrEqual(t, difficulty, 32)
+func solvePOW(tb testing.TB, challenge string, difficulty int) string {
+	tb.Helper()
+	require.Positive(tb, difficulty)
+	require.LessOrEqual(tb, difficulty, 32)
 	buf := make([]byte, 0, len(challenge)+20)
 	for n := int64(0); ; n++ {
 		buf = strconv.AppendInt(append(buf[:0], challenge...), n, 10)
