@@ -421,6 +421,14 @@ func TestBrowserChallengeGallery(t *testing.T) {
 	u.see("Not today.")
 	u.Screenshot("access-denied")
 
+	// The captcha's status, held still: a worker that never answers.
+	held := newUI(t, srv, browsertest.Options{})
+	require.NoError(t, held.AddInitScript(playwright.Script{Content: new(`window.Worker = class { postMessage() {} terminate() {} };`)}))
+	held.visit("/if/flow/default-enrollment-flow/")
+	held.challenge("CaptchaChallenge")
+	require.NoError(t, held.expect.Locator(held.GetByRole(*playwright.AriaRoleStatus)).ToHaveText("Checking your browser…"))
+	held.Screenshot("captcha")
+
 	u.visit("/if/flow/e2e-broken/")
 	u.challenge("FlowErrorChallenge")
 	u.see("give an administrator this reference")
