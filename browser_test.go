@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
@@ -329,6 +330,34 @@ func TestBrowserEnrollment(t *testing.T) {
 	v := other.login("grace", password)
 	require.True(t, v.Completed, "errors: %v", v.Challenge.Errors)
 	require.Equal(t, "grace", other.viewer())
+}
+
+// A solved proof of work whose answer does not get through (the server
+// was unavailable) is not lost: the page says so and offers to send it
+// again, and that answer passes.
+func TestBrowserCaptchaAnswerSentAgain(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	u := newUI(t, srv, browsertest.Options{})
+	var refused atomic.Bool
+	require.NoError(t, u.Route("**/graphql", func(r playwright.Route) {
+		body, _ := r.Request().PostData()
+		if strings.Contains(body, `"captcha"`) && refused.CompareAndSwap(false, true) {
+			_ = r.Fulfill(playwright.RouteFulfillOptions{
+				Status: new(200), ContentType: new("application/json"),
+				Body: `{"errors":[{"message":"Gatehouse is unavailable; try again.","extensions":{"code":"UNAVAILABLE"}}]}`,
+			})
+			return
+		}
+		_ = r.Continue()
+	}))
+	u.visit("/if/flow/default-enrollment-flow/")
+	u.challenge("CaptchaChallenge")
+	u.see("Gatehouse is unavailable; try again.")
+	require.True(t, refused.Load())
+	u.Screenshot("captcha-not-sent")
+	u.click(u.button("Continue"))
+	u.challenge("PromptChallenge")
 }
 
 // Two browsers are signed in; one ends the other's session from its

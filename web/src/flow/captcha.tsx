@@ -41,15 +41,22 @@ function Status({ children }: { children: string }) {
  * Solves the proof of work in a Web Worker and answers with the nonce. A
  * browser that cannot run the worker solves on the page, in slices that
  * leave it responsive. A new challenge (after a rejected answer) starts
- * over.
+ * over; an answer that did not reach the server (the network) can be sent
+ * again.
  */
 function ProofOfWork({ challenge, difficulty, busy, answer }: { challenge: string; difficulty: number; busy: boolean; answer: (token: string) => void }) {
   const done = useRef(answer);
   done.current = answer;
+  const [solved, setSolved] = useState<string | undefined>(undefined);
   useEffect(() => {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const finish = (nonce: string) => live && done.current(nonce);
+    setSolved(undefined);
+    const finish = (nonce: string) => {
+      if (!live) return;
+      setSolved(nonce);
+      done.current(nonce);
+    };
     // On the page: 50 000 hashes (tens of milliseconds) per slice.
     const onPage = (start: number) => {
       if (!live) return;
@@ -77,7 +84,17 @@ function ProofOfWork({ challenge, difficulty, busy, answer }: { challenge: strin
       clearTimeout(timer);
     };
   }, [challenge, difficulty]);
-  return <Status>{busy ? "Checking your browser… almost done" : "Checking your browser…"}</Status>;
+  if (solved !== undefined && !busy) {
+    // Solved and sent, yet still here: the answer did not get through.
+    return (
+      <div class="actions">
+        <button type="button" class="button button--primary" onClick={() => done.current(solved)}>
+          Continue
+        </button>
+      </div>
+    );
+  }
+  return <Status>{solved !== undefined ? "Checking your browser… almost done" : "Checking your browser…"}</Status>;
 }
 
 interface TurnstileAPI {
