@@ -153,3 +153,73 @@ func requireDefaultConfigs(t *testing.T, srv *testServer) {
 		"zxcvbnMinScore": float64(p.ZxcvbnMinScore), "errorMessage": p.ErrorMessage,
 	}, got)
 }
+
+// A captcha stage through the console: the form shows each provider's
+// settings only, asks for a third party's secret (a password input that
+// is never filled from the API, needed again with every save), and keeps
+// decimals for reCAPTCHA's minimum score.
+func TestBrowserAdminCaptchaStage(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	u := newUI(t, srv, browsertest.Options{})
+	u.login("admin", adminPassword)
+	u.visit("/if/admin/#/stages/new")
+	u.click(u.GetByRole(*playwright.AriaRoleRadio, playwright.PageGetByRoleOptions{Name: "Captcha"}))
+	form := u.GetByTestId("stage-form")
+	field := func(label string) playwright.Locator {
+		return form.GetByLabel(label, playwright.LocatorGetByLabelOptions{Exact: new(true)})
+	}
+	require.NoError(t, field("Name").Fill("e2e-captcha"))
+	require.NoError(t, u.expect.Locator(field("Difficulty (bits)")).ToHaveValue("20"))
+	require.NoError(t, u.expect.Locator(field("Site key")).ToHaveCount(0), "the proof of work has no site key")
+	require.NoError(t, u.expect.Locator(field("Secret")).ToHaveCount(0))
+
+	_, err := field("Provider").SelectOption(playwright.SelectOptionValues{Labels: &[]string{"Cloudflare Turnstile"}})
+	require.NoError(t, err)
+	require.NoError(t, u.expect.Locator(field("Difficulty (bits)")).ToHaveCount(0))
+	require.NoError(t, u.expect.Locator(field("Minimum score")).ToHaveCount(0), "reCAPTCHA's only")
+	require.NoError(t, u.expect.Locator(field("Secret")).ToHaveAttribute("type", "password"))
+	require.NoError(t, field("Site key").Fill("0x4AAAAAAAsite"))
+	u.click(u.button("Create stage"))
+	require.NoError(t, u.expect.Locator(form.GetByText("Enter the secret.")).ToBeVisible())
+	require.NoError(t, field("Secret").Fill("0x4AAAAAAAsecret"))
+	u.Screenshot("captcha-turnstile")
+	u.click(u.button("Create stage"))
+	u.at(`/if/admin/#/stages/\d+$`)
+	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToHaveText("The stage e2e-captcha was created."))
+
+	// Editing: the secret is not shown, and must be given again.
+	require.NoError(t, u.expect.Locator(field("Site key")).ToHaveValue("0x4AAAAAAAsite"))
+	require.NoError(t, u.expect.Locator(field("Secret")).ToHaveValue(""))
+	_, err = field("Provider").SelectOption(playwright.SelectOptionValues{Labels: &[]string{"Google reCAPTCHA v3"}})
+	require.NoError(t, err)
+	require.NoError(t, u.expect.Locator(field("Minimum score")).ToHaveValue("0.5"))
+	require.NoError(t, field("Minimum score").Fill("0.7"))
+	require.NoError(t, field("Secret").Fill("0x4AAAAAAAother"))
+	u.click(u.button("Save stage"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToHaveText("The stage e2e-captcha was saved."))
+
+	api := srv.browser()
+	require.True(t, api.login("admin", adminPassword).Completed)
+	var out struct {
+		Stages struct {
+			Edges []struct {
+				Node struct {
+					Config struct {
+						Provider  string
+						SiteKey   string
+						SecretSet bool
+						MinScore  float64
+					}
+				}
+			}
+		}
+	}
+	api.must(`{ stages(where: {name: "e2e-captcha"}) { edges { node { config { ... on CaptchaStage { provider siteKey secretSet minScore } } } } } }`, nil, &out)
+	require.Len(t, out.Stages.Edges, 1)
+	cfg := out.Stages.Edges[0].Node.Config
+	require.Equal(t, "RECAPTCHA_V3", cfg.Provider)
+	require.Equal(t, "0x4AAAAAAAsite", cfg.SiteKey)
+	require.True(t, cfg.SecretSet)
+	require.InDelta(t, 0.7, cfg.MinScore, 1e-9)
+}

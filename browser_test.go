@@ -7,15 +7,18 @@ package main
 // go to test-results/browser/<test>/.
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/internal/browsertest"
 )
 
@@ -245,18 +248,57 @@ func TestBrowserKeyboardOnlyLogin(t *testing.T) {
 	require.NoError(t, u.expect.Locator(u.GetByTestId("signed-in-as")).ToHaveText("admin"))
 }
 
-// Enrolment from the login page's "Sign up" link: two forms, a password the
-// policy refuses shown inline, and the new user lands signed in.
+// captchaWatch records, from the page's start, what the captcha
+// challenge's status said (and its role) and when it appeared, and when
+// the next challenge replaced it: the proof of work is solved too fast to
+// watch reliably from the test.
+const captchaWatch = `window.__captcha = { status: [], shownAt: 0, doneAt: 0 };
+new MutationObserver(() => {
+  const w = window.__captcha;
+  const el = document.querySelector('[data-challenge="CaptchaChallenge"] [data-testid="captcha-status"]');
+  if (el) {
+    const seen = el.getAttribute("role") + ": " + el.textContent.trim();
+    if (!w.status.includes(seen)) w.status.push(seen);
+    if (!w.shownAt) w.shownAt = performance.now();
+  } else if (w.shownAt && !w.doneAt && document.querySelector('[data-challenge]')) {
+    w.doneAt = performance.now();
+  }
+}).observe(document, { subtree: true, childList: true, characterData: true });`
+
+// Enrolment from the login page's "Sign up" link: the proof of work solved
+// in a Web Worker while the page says so, two forms, a password the policy
+// refuses shown inline, and the new user lands signed in.
 func TestBrowserEnrollment(t *testing.T) {
 	t.Parallel()
 	srv := newBrowserServer(t)
 	u := newUI(t, srv, browsertest.Options{})
+	workers := make(chan string, 8)
+	u.OnWorker(func(w playwright.Worker) { workers <- w.URL() })
+	require.NoError(t, u.AddInitScript(playwright.Script{Content: new(captchaWatch)}))
 
 	u.visit("/")
 	u.challenge("IdentificationChallenge")
 	u.click(u.GetByRole(*playwright.AriaRoleLink, playwright.PageGetByRoleOptions{Name: "Need an account? Sign up."}))
 	u.at(`/if/flow/default-enrollment-flow/`)
 	u.challenge("PromptChallenge")
+	var watched struct {
+		Status          []string
+		ShownAt, DoneAt float64
+	}
+	got, err := u.Evaluate(`window.__captcha`)
+	require.NoError(t, err)
+	raw, err := json.Marshal(got)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &watched))
+	require.Equal(t, []string{"status: Checking your browser…"}, watched.Status[:1], "the page says what it does, as a status")
+	require.Positive(t, watched.DoneAt)
+	t.Logf("the proof of work (difficulty %d) took %.0f ms from the challenge shown to the form", captcha.DefaultDifficulty, watched.DoneAt-watched.ShownAt)
+	select {
+	case url := <-workers:
+		require.Regexp(t, `/if/assets/pow\.worker-[^/]+\.js$`, url, "solved in the app's own Web Worker")
+	default:
+		t.Fatal("no Web Worker solved the proof of work")
+	}
 	require.Equal(t, "username", autocompleteOf(t, u.field("Username")))
 	require.Equal(t, "new-password", autocompleteOf(t, u.field("Password")))
 	u.Screenshot("prompt")
@@ -288,6 +330,34 @@ func TestBrowserEnrollment(t *testing.T) {
 	v := other.login("grace", password)
 	require.True(t, v.Completed, "errors: %v", v.Challenge.Errors)
 	require.Equal(t, "grace", other.viewer())
+}
+
+// A solved proof of work whose answer does not get through (the server
+// was unavailable) is not lost: the page says so and offers to send it
+// again, and that answer passes.
+func TestBrowserCaptchaAnswerSentAgain(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	u := newUI(t, srv, browsertest.Options{})
+	var refused atomic.Bool
+	require.NoError(t, u.Route("**/graphql", func(r playwright.Route) {
+		body, _ := r.Request().PostData()
+		if strings.Contains(body, `"captcha"`) && refused.CompareAndSwap(false, true) {
+			_ = r.Fulfill(playwright.RouteFulfillOptions{
+				Status: new(200), ContentType: new("application/json"),
+				Body: `{"errors":[{"message":"Gatehouse is unavailable; try again.","extensions":{"code":"UNAVAILABLE"}}]}`,
+			})
+			return
+		}
+		_ = r.Continue()
+	}))
+	u.visit("/if/flow/default-enrollment-flow/")
+	u.challenge("CaptchaChallenge")
+	u.see("Gatehouse is unavailable; try again.")
+	require.True(t, refused.Load())
+	u.Screenshot("captcha-not-sent")
+	u.click(u.button("Continue"))
+	u.challenge("PromptChallenge")
 }
 
 // Two browsers are signed in; one ends the other's session from its
@@ -379,6 +449,14 @@ func TestBrowserChallengeGallery(t *testing.T) {
 	u.challenge("AccessDeniedChallenge")
 	u.see("Not today.")
 	u.Screenshot("access-denied")
+
+	// The captcha's status, held still: a worker that never answers.
+	held := newUI(t, srv, browsertest.Options{})
+	require.NoError(t, held.AddInitScript(playwright.Script{Content: new(`window.Worker = class { postMessage() {} terminate() {} };`)}))
+	held.visit("/if/flow/default-enrollment-flow/")
+	held.challenge("CaptchaChallenge")
+	require.NoError(t, held.expect.Locator(held.GetByRole(*playwright.AriaRoleStatus)).ToHaveText("Checking your browser…"))
+	held.Screenshot("captcha")
 
 	u.visit("/if/flow/e2e-broken/")
 	u.challenge("FlowErrorChallenge")

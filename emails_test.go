@@ -15,7 +15,7 @@ func TestEmailAddressesStayUnique(t *testing.T) {
 		s := newTestServer(t, newServerEnv(t, backend))
 		const password = "amber-falcon-ledger-31"
 		signUp := func(c *client, username string) view {
-			v := c.start("default-enrollment-flow")
+			v := c.startEnrollment()
 			v = c.submit(v.ID, map[string]any{"prompt": map[string]any{"values": map[string]any{
 				"username": username, "password": password, "password_repeat": password,
 			}}})

@@ -241,6 +241,10 @@ type view struct {
 		Fields       []struct{ FieldKey, Type string }
 		UserFields   []string
 		EnrollURL    string `json:"enrollUrl"`
+		// A CaptchaChallenge's.
+		Provider   string
+		Challenge  string
+		Difficulty int
 	}
 }
 
@@ -252,6 +256,7 @@ const executionFields = `fragment execution on FlowExecution {
     ... on FlowChallenge { errors { field message code } pendingUser flowInfo { slug title } }
     ... on IdentificationChallenge { userFields enrollUrl }
     ... on PromptChallenge { fields { fieldKey type } }
+    ... on CaptchaChallenge { provider challenge difficulty }
     ... on RedirectChallenge { to executionId }
     ... on AccessDeniedChallenge { errorMessage }
   }

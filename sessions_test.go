@@ -93,7 +93,7 @@ func TestViewerSessionsListAndRevoke(t *testing.T) {
 // then logged in as the new user; the password is enrolPassword.
 func enrol(t *testing.T, c *client, username string) {
 	t.Helper()
-	v := c.start("default-enrollment-flow")
+	v := c.startEnrollment()
 	v = c.submit(v.ID, map[string]any{"prompt": map[string]any{"values": map[string]any{
 		"username": username, "password": enrolPassword, "password_repeat": enrolPassword,
 	}}})

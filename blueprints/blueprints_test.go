@@ -255,6 +255,41 @@ func TestExportGolden(t *testing.T) {
 	}
 }
 
+// A write-only setting (a third-party captcha's secret) is stored, and
+// never exported: the document must have it added to be imported.
+func TestExportLeavesSecretsOut(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, servicetest.Dialects[0])
+	const doc = `version: 1
+flow:
+  slug: guarded
+  name: Guarded
+  title: Guarded
+  designation: enrollment
+  stages:
+    - {stage: guarded-captcha, order: 10}
+stages:
+  - name: guarded-captcha
+    kind: captcha
+    config: {provider: turnstile, site_key: 0x4AAAAAAAsitekey, secret: 0x4AAAAAAAtop-secret}
+`
+	_, err := e.importDoc(t, doc)
+	require.NoError(t, err)
+	st, err := e.client.Stage.Query().Where(stage.Name("guarded-captcha")).Only(e.ctx)
+	require.NoError(t, err)
+	require.Contains(t, string(st.Config), "0x4AAAAAAAtop-secret", "stored, for the stage to use")
+
+	exported := e.export(t, "guarded")
+	require.NotContains(t, exported, "top-secret")
+	require.NotContains(t, exported, "secret:")
+	require.Contains(t, exported, "site_key: 0x4AAAAAAAsitekey", "the rest of the config is exported")
+
+	_, err = newEnv(t, servicetest.Dialects[0]).importDoc(t, exported)
+	require.ErrorContains(t, err, "config.secret: is required for turnstile", "the import asks for the secret")
+	_, err = newEnv(t, servicetest.Dialects[0]).importDoc(t, strings.Replace(exported, "site_key:", "secret: 0x4AAAAAAAnew\n      site_key:", 1))
+	require.NoError(t, err, "with the secret added it imports")
+}
+
 func TestImportUpdatesInPlace(t *testing.T) {
 	t.Parallel()
 	forEachDialect(t, func(t *testing.T, d string) {

@@ -114,6 +114,16 @@ func mappingValue(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
+// deleteKey removes key and its value from mapping n.
+func deleteKey(n *yaml.Node, key string) {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			n.Content = append(n.Content[:i], n.Content[i+2:]...)
+			return
+		}
+	}
+}
+
 // configNames reads the names a document's config gives a reference field:
 // absent or null is none; a single field takes a string, a list field a
 // list of strings.

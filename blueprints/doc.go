@@ -36,6 +36,10 @@
 // Export writes the canonical form (every field explicit, stages and
 // policies sorted by name); Import creates or updates by slug and name and
 // replaces the flow's bindings; export after import gives the same bytes.
+// The exception is a secret (a config field tagged secret, such as a
+// third-party captcha's): export leaves it out, as the API never shows it,
+// so a document holding one must have it added before it is imported (the
+// import names the field otherwise).
 //
 // # Default flows
 //

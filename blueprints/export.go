@@ -209,7 +209,11 @@ func (x *exporter) stageObjects(ctx context.Context) ([]Object, error) {
 		if err != nil {
 			return nil, err
 		}
-		cfg, err := x.config(ctx, s.Config, fields)
+		var secrets []string
+		if kind, ok := x.kinds.Stages.Lookup(s.Kind); ok {
+			secrets = typedconfig.SecretFields(kind.NewConfig())
+		}
+		cfg, err := x.config(ctx, s.Config, fields, secrets)
 		if err != nil {
 			return nil, fmt.Errorf("stage %q: %w", s.Name, err)
 		}
@@ -227,7 +231,11 @@ func (x *exporter) policyObjects(ctx context.Context) ([]PolicyDef, error) {
 		if err != nil {
 			return nil, err
 		}
-		cfg, err := x.config(ctx, p.Config, fields)
+		var secrets []string
+		if kind, ok := x.kinds.Policies.Lookup(p.Kind); ok {
+			secrets = typedconfig.SecretFields(kind.NewConfig())
+		}
+		cfg, err := x.config(ctx, p.Config, fields, secrets)
 		if err != nil {
 			return nil, fmt.Errorf("policy %q: %w", p.Name, err)
 		}
@@ -238,11 +246,15 @@ func (x *exporter) policyObjects(ctx context.Context) ([]PolicyDef, error) {
 }
 
 // config converts a stored config to its document form: reference IDs
-// become names.
-func (x *exporter) config(ctx context.Context, raw []byte, fields []typedconfig.RefField) (*yaml.Node, error) {
+// become names, and the secret fields are left out (write-only settings
+// are never read back; importing the document needs them given again).
+func (x *exporter) config(ctx context.Context, raw []byte, fields []typedconfig.RefField, secrets []string) (*yaml.Node, error) {
 	n, err := jsonToNode(raw)
 	if err != nil {
 		return nil, err
+	}
+	for _, key := range secrets {
+		deleteKey(n, key)
 	}
 	for _, f := range fields {
 		v := mappingValue(n, f.Field)

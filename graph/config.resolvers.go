@@ -11,6 +11,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
 	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
@@ -18,6 +19,11 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/userwrite"
 	"github.com/gatehouse-id/gatehouse/policy"
 )
+
+// SecretSet is the resolver for the secretSet field.
+func (r *captchaStageResolver) SecretSet(ctx context.Context, obj *captcha.Config) (bool, error) {
+	return obj.Secret != "", nil
+}
 
 // PasswordStage is the resolver for the passwordStage field.
 func (r *identificationStageResolver) PasswordStage(ctx context.Context, obj *identification.Config) (*ent.Stage, error) {
@@ -78,6 +84,9 @@ func (r *userWriteStageResolver) CreateUsersGroup(ctx context.Context, obj *user
 	return ignoreNotFound(r.client(ctx).Group.Get(ctx, *obj.CreateUsersGroupID))
 }
 
+// CaptchaStage returns CaptchaStageResolver implementation.
+func (r *Resolver) CaptchaStage() CaptchaStageResolver { return &captchaStageResolver{r} }
+
 // IdentificationStage returns IdentificationStageResolver implementation.
 func (r *Resolver) IdentificationStage() IdentificationStageResolver {
 	return &identificationStageResolver{r}
@@ -96,6 +105,7 @@ func (r *Resolver) RedirectStage() RedirectStageResolver { return &redirectStage
 func (r *Resolver) UserWriteStage() UserWriteStageResolver { return &userWriteStageResolver{r} }
 
 type (
+	captchaStageResolver        struct{ *Resolver }
 	identificationStageResolver struct{ *Resolver }
 	passwordStageResolver       struct{ *Resolver }
 	promptStageResolver         struct{ *Resolver }

@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
@@ -51,6 +52,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	CaptchaStage() CaptchaStageResolver
 	CurrentBrand() CurrentBrandResolver
 	FlowExecution() FlowExecutionResolver
 	IdentificationStage() IdentificationStageResolver
@@ -113,6 +115,26 @@ type ComplexityRoot struct {
 	BrandEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CaptchaChallenge struct {
+		Challenge   func(childComplexity int) int
+		Difficulty  func(childComplexity int) int
+		Errors      func(childComplexity int) int
+		FlowInfo    func(childComplexity int) int
+		PendingUser func(childComplexity int) int
+		Provider    func(childComplexity int) int
+		ScriptURL   func(childComplexity int) int
+		SiteKey     func(childComplexity int) int
+	}
+
+	CaptchaStage struct {
+		Difficulty func(childComplexity int) int
+		MinScore   func(childComplexity int) int
+		Provider   func(childComplexity int) int
+		SecretSet  func(childComplexity int) int
+		SiteKey    func(childComplexity int) int
+		VerifyURL  func(childComplexity int) int
 	}
 
 	CurrentBrand struct {
@@ -698,6 +720,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type CaptchaStageResolver interface {
+	SecretSet(ctx context.Context, obj *captcha.Config) (bool, error)
+}
 type CurrentBrandResolver interface {
 	PasswordChangeFlow(ctx context.Context, obj *brand.Site) (string, error)
 }
@@ -1003,6 +1028,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BrandEdge.Node(childComplexity), true
+
+	case "CaptchaChallenge.challenge":
+		if e.ComplexityRoot.CaptchaChallenge.Challenge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaChallenge.Challenge(childComplexity), true
+	case "CaptchaChallenge.difficulty":
+		if e.ComplexityRoot.CaptchaChallenge.Difficulty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaChallenge.Difficulty(childComplexity), true
+	case "CaptchaChallenge.errors":
+		if e.ComplexityRoot.CaptchaChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaChallenge.Errors(childComplexity), true
+	case "CaptchaChallenge.flowInfo":
+		if e.ComplexityRoot.CaptchaChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaChallenge.FlowInfo(childComplexity), true
+	case "CaptchaChallenge.pendingUser":
+		if e.ComplexityRoot.CaptchaChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaChallenge.PendingUser(childComplexity), true
+	case "CaptchaChallenge.provider":
+		if e.ComplexityRoot.CaptchaChallenge.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaChallenge.Provider(childComplexity), true
+	case "CaptchaChallenge.scriptUrl":
+		if e.ComplexityRoot.CaptchaChallenge.ScriptURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaChallenge.ScriptURL(childComplexity), true
+	case "CaptchaChallenge.siteKey":
+		if e.ComplexityRoot.CaptchaChallenge.SiteKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaChallenge.SiteKey(childComplexity), true
+
+	case "CaptchaStage.difficulty":
+		if e.ComplexityRoot.CaptchaStage.Difficulty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaStage.Difficulty(childComplexity), true
+	case "CaptchaStage.minScore":
+		if e.ComplexityRoot.CaptchaStage.MinScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaStage.MinScore(childComplexity), true
+	case "CaptchaStage.provider":
+		if e.ComplexityRoot.CaptchaStage.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaStage.Provider(childComplexity), true
+	case "CaptchaStage.secretSet":
+		if e.ComplexityRoot.CaptchaStage.SecretSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaStage.SecretSet(childComplexity), true
+	case "CaptchaStage.siteKey":
+		if e.ComplexityRoot.CaptchaStage.SiteKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaStage.SiteKey(childComplexity), true
+	case "CaptchaStage.verifyUrl":
+		if e.ComplexityRoot.CaptchaStage.VerifyURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaptchaStage.VerifyURL(childComplexity), true
 
 	case "CurrentBrand.authenticationFlow":
 		if e.ComplexityRoot.CurrentBrand.AuthenticationFlow == nil {
@@ -3655,6 +3766,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("BrandOrder", ec.unmarshalInputBrandOrder),
 			graphql.NewInputUnmarshaler("BrandWhereInput", ec.unmarshalInputBrandWhereInput),
+			graphql.NewInputUnmarshaler("CaptchaResponseInput", ec.unmarshalInputCaptchaResponseInput),
+			graphql.NewInputUnmarshaler("CaptchaStageInput", ec.unmarshalInputCaptchaStageInput),
 			graphql.NewInputUnmarshaler("ChallengeResponseInput", ec.unmarshalInputChallengeResponseInput),
 			graphql.NewInputUnmarshaler("CreateBrandInput", ec.unmarshalInputCreateBrandInput),
 			graphql.NewInputUnmarshaler("CreateFlowInput", ec.unmarshalInputCreateFlowInput),
@@ -7365,6 +7478,346 @@ func (ec *executionContext) _BrandEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_BrandEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BrandEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CaptchaChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *captcha.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaptchaChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaptchaChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *captcha.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaptchaChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaptchaChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *captcha.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaptchaChallenge_provider(ctx context.Context, field graphql.CollectedField, obj *captcha.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaChallenge_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v captcha.Provider) graphql.Marshaler {
+			return ec.marshalNCaptchaProvider2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐProvider(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaChallenge_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaChallenge", field, false, false, "CaptchaProvider")
+}
+
+func (ec *executionContext) _CaptchaChallenge_siteKey(ctx context.Context, field graphql.CollectedField, obj *captcha.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaChallenge_siteKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SiteKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaChallenge_siteKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaptchaChallenge_challenge(ctx context.Context, field graphql.CollectedField, obj *captcha.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaChallenge_challenge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Challenge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaChallenge_challenge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaptchaChallenge_difficulty(ctx context.Context, field graphql.CollectedField, obj *captcha.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaChallenge_difficulty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Difficulty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaChallenge_difficulty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaChallenge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CaptchaChallenge_scriptUrl(ctx context.Context, field graphql.CollectedField, obj *captcha.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaChallenge_scriptUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScriptURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaChallenge_scriptUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaptchaStage_provider(ctx context.Context, field graphql.CollectedField, obj *captcha.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaStage_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v captcha.Provider) graphql.Marshaler {
+			return ec.marshalNCaptchaProvider2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐProvider(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaStage_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaStage", field, false, false, "CaptchaProvider")
+}
+
+func (ec *executionContext) _CaptchaStage_difficulty(ctx context.Context, field graphql.CollectedField, obj *captcha.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaStage_difficulty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Difficulty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaStage_difficulty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaStage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CaptchaStage_siteKey(ctx context.Context, field graphql.CollectedField, obj *captcha.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaStage_siteKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SiteKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaStage_siteKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaptchaStage_secretSet(ctx context.Context, field graphql.CollectedField, obj *captcha.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaStage_secretSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CaptchaStage().SecretSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaStage_secretSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaStage", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _CaptchaStage_verifyUrl(ctx context.Context, field graphql.CollectedField, obj *captcha.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaStage_verifyUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerifyURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaStage_verifyUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaptchaStage_minScore(ctx context.Context, field graphql.CollectedField, obj *captcha.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaptchaStage_minScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaptchaStage_minScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaptchaStage", field, false, false, "Float")
 }
 
 func (ec *executionContext) _CurrentBrand_title(ctx context.Context, field graphql.CollectedField, obj *brand.Site) (ret graphql.Marshaler) {
@@ -20215,6 +20668,144 @@ func UnmarshalBrandWhereInput(ctx context.Context, raw any) (ent.BrandWhereInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCaptchaResponseInput(ctx context.Context, obj any) (captcha.Response, error) {
+	var it captcha.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"token"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCaptchaResponseInput unmarshals raw into the CaptchaResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCaptchaResponseInput(ctx context.Context, raw any) (captcha.Response, error) {
+	var out captcha.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CaptchaResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCaptchaStageInput(ctx context.Context, obj any) (captcha.Config, error) {
+	var it captcha.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["provider"]; !present {
+		asMap["provider"] = "POW"
+	}
+	if _, present := asMap["difficulty"]; !present {
+		asMap["difficulty"] = 20
+	}
+	if _, present := asMap["siteKey"]; !present {
+		asMap["siteKey"] = ""
+	}
+	if _, present := asMap["secret"]; !present {
+		asMap["secret"] = ""
+	}
+	if _, present := asMap["verifyUrl"]; !present {
+		asMap["verifyUrl"] = ""
+	}
+	if _, present := asMap["minScore"]; !present {
+		asMap["minScore"] = 0.500000
+	}
+
+	fieldsInOrder := [...]string{"provider", "difficulty", "siteKey", "secret", "verifyUrl", "minScore"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalNCaptchaProvider2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐProvider(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provider = data
+		case "difficulty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("difficulty"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Difficulty = data
+		case "siteKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("siteKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SiteKey = data
+		case "secret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("secret"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Secret = data
+		case "verifyUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verifyUrl"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerifyURL = data
+		case "minScore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minScore"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinScore = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCaptchaStageInput unmarshals raw into the CaptchaStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCaptchaStageInput(ctx context.Context, raw any) (captcha.Config, error) {
+	var out captcha.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CaptchaStageInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Context, obj any) (model.ChallengeResponseInput, error) {
 	var it model.ChallengeResponseInput
 	if obj == nil {
@@ -20226,7 +20817,7 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"identification", "password", "prompt", "userLogin", "dummy"}
+	fieldsInOrder := [...]string{"identification", "password", "prompt", "userLogin", "dummy", "captcha"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20268,6 +20859,13 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 				return it, err
 			}
 			it.Dummy = data
+		case "captcha":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("captcha"))
+			data, err := ec.unmarshalOCaptchaResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Captcha = data
 		}
 	}
 	return it, nil
@@ -25912,7 +26510,7 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"identification", "password", "prompt", "userWrite", "userLogin", "userLogout", "userDelete", "redirect", "deny", "dummy"}
+	fieldsInOrder := [...]string{"identification", "password", "prompt", "userWrite", "userLogin", "userLogout", "userDelete", "redirect", "deny", "dummy", "captcha"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25989,6 +26587,13 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 				return it, err
 			}
 			it.Dummy = data
+		case "captcha":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("captcha"))
+			data, err := ec.unmarshalOCaptchaStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Captcha = data
 		}
 	}
 	return it, nil
@@ -29103,6 +29708,11 @@ func (ec *executionContext) _Challenge(ctx context.Context, sel ast.SelectionSet
 			return graphql.Null
 		}
 		return ec._DummyChallenge(ctx, sel, obj)
+	case *captcha.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CaptchaChallenge(ctx, sel, obj)
 	case *executor.AccessDeniedChallenge:
 		if obj == nil {
 			return graphql.Null
@@ -29156,6 +29766,11 @@ func (ec *executionContext) _FlowChallenge(ctx context.Context, sel ast.Selectio
 			return graphql.Null
 		}
 		return ec._DummyChallenge(ctx, sel, obj)
+	case *captcha.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CaptchaChallenge(ctx, sel, obj)
 	case *executor.AccessDeniedChallenge:
 		if obj == nil {
 			return graphql.Null
@@ -29325,6 +29940,11 @@ func (ec *executionContext) _StageConfig(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._DenyStage(ctx, sel, obj)
+	case *captcha.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CaptchaStage(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -29588,6 +30208,133 @@ func (ec *executionContext) _BrandEdge(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = ec._BrandEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var captchaChallengeImplementors = []string{"CaptchaChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _CaptchaChallenge(ctx context.Context, sel ast.SelectionSet, obj *captcha.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, captchaChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaptchaChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._CaptchaChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._CaptchaChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._CaptchaChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "provider":
+			out.Values[i] = ec._CaptchaChallenge_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "siteKey":
+			out.Values[i] = ec._CaptchaChallenge_siteKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "challenge":
+			out.Values[i] = ec._CaptchaChallenge_challenge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "difficulty":
+			out.Values[i] = ec._CaptchaChallenge_difficulty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scriptUrl":
+			out.Values[i] = ec._CaptchaChallenge_scriptUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var captchaStageImplementors = []string{"CaptchaStage", "StageConfig"}
+
+func (ec *executionContext) _CaptchaStage(ctx context.Context, sel ast.SelectionSet, obj *captcha.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, captchaStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaptchaStage")
+		case "provider":
+			out.Values[i] = ec._CaptchaStage_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "difficulty":
+			out.Values[i] = ec._CaptchaStage_difficulty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "siteKey":
+			out.Values[i] = ec._CaptchaStage_siteKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "secretSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CaptchaStage_secretSet(ctx, field, obj)
+				})
+		case "verifyUrl":
+			out.Values[i] = ec._CaptchaStage_verifyUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "minScore":
+			out.Values[i] = ec._CaptchaStage_minScore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -33923,6 +34670,16 @@ func (ec *executionContext) unmarshalNBrandWhereInput2ᚖgithubᚗcomᚋgatehous
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCaptchaProvider2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐProvider(ctx context.Context, v any) (captcha.Provider, error) {
+	var res captcha.Provider
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCaptchaProvider2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐProvider(ctx context.Context, sel ast.SelectionSet, v captcha.Provider) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNChallenge2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐChallenge(ctx context.Context, sel ast.SelectionSet, v executor.Challenge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Challenge!")
@@ -35305,6 +36062,22 @@ func (ec *executionContext) unmarshalOBrandWhereInput2ᚖgithubᚗcomᚋgatehous
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputBrandWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCaptchaResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐResponse(ctx context.Context, v any) (*captcha.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCaptchaResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCaptchaStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐConfig(ctx context.Context, v any) (*captcha.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCaptchaStageInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -13,6 +13,12 @@
 //
 // Package integrity uses References to check targets on write and to
 // record them, so the database refuses to delete what a config points at.
+//
+// Fields tagged secret:"true" are write-only (a third party's secret): the
+// API never shows them (their GraphQL output types say only whether one is
+// set) and blueprint exports leave them out (SecretFields).
+//
+//	Secret string `json:"secret" secret:"true"`
 package typedconfig
 
 import (
@@ -197,4 +203,28 @@ func refFields(cfg Config) ([]refField, reflect.Value, error) {
 		out = append(out, refField{RefField: RefField{Field: name, Target: Target(target), Require: require, Many: many}, index: f.Index})
 	}
 	return out, v, nil
+}
+
+// SecretFields lists the JSON names of cfg's fields tagged secret:"true",
+// in field order: settings nothing reads back.
+func SecretFields(cfg Config) []string {
+	t := reflect.TypeOf(cfg)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	var out []string
+	for f := range t.Fields() {
+		if f.Tag.Get("secret") != "true" {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		out = append(out, name)
+	}
+	return out
 }

@@ -111,3 +111,19 @@ func TestRegistry(t *testing.T) {
 	})
 	require.Panics(t, func() { typedconfig.NewRegistry("stage", typedconfig.Kind[*sample]{Name: "a"}) })
 }
+
+type withSecrets struct {
+	Name   string `json:"name"`
+	Secret string `json:"secret" secret:"true"`
+	Key    string `json:"api_key,omitempty" secret:"true"`
+	Public string `json:"public" secret:"false"`
+}
+
+func (*withSecrets) Validate() error { return nil }
+
+func TestSecretFields(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, []string{"secret", "api_key"}, typedconfig.SecretFields(&withSecrets{}))
+	require.Empty(t, typedconfig.SecretFields(defaults()))
+	require.Equal(t, []string{"secret", "api_key"}, typedconfig.SecretFields((*withSecrets)(nil)), "a nil config has the type's fields")
+}

@@ -31,10 +31,31 @@ const (
 	// and talk to its own origin only (connect-src 'self' covers ws: and
 	// wss: on the same host). Images may come from anywhere over https, as
 	// brands and flows name logos and backgrounds by URL. No page may frame
-	// the app (clickjacking of the login form).
+	// the app (clickjacking of the login form). The admin console has it.
 	contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; " +
 		"img-src 'self' data: https:; font-src 'self'; connect-src 'self'; manifest-src 'self'; " +
 		"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+	// flowContentSecurityPolicy is contentSecurityPolicy plus what the
+	// captcha stage's third-party widgets need, on the pages that run
+	// flows (a flow's page, the settings page that embeds flows): the
+	// hosts each provider's documentation lists, no more. The proof-of-work
+	// worker is the app's own script (worker-src 'self').
+	flowContentSecurityPolicy = "default-src 'none'; " +
+		"script-src 'self' " + turnstileHosts + " " + hcaptchaHosts + " " + recaptchaScriptHosts + "; " +
+		"worker-src 'self'; " +
+		"style-src 'self' " + hcaptchaHosts + "; " +
+		"img-src 'self' data: https:; font-src 'self'; " +
+		"connect-src 'self' " + hcaptchaHosts + "; " +
+		"frame-src " + turnstileHosts + " " + hcaptchaHosts + " " + recaptchaFrameHosts + "; " +
+		"manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+	// The captcha providers' hosts: Cloudflare Turnstile (script, frame),
+	// hCaptcha (script, frame, style, connect), reCAPTCHA (script, frame).
+	turnstileHosts       = "https://challenges.cloudflare.com"
+	hcaptchaHosts        = "https://hcaptcha.com https://*.hcaptcha.com"
+	recaptchaScriptHosts = "https://www.google.com/recaptcha/ https://www.gstatic.com/recaptcha/"
+	recaptchaFrameHosts  = "https://www.google.com/recaptcha/ https://recaptcha.google.com/recaptcha/"
 
 	immutableCacheControl = "public, max-age=31536000, immutable"
 )
@@ -96,7 +117,11 @@ func handlerFor(fsys fs.FS) http.Handler {
 				http.Redirect(w, r, u.RequestURI(), http.StatusMovedPermanently) //nolint:gosec // not an open redirect: the path starts with /if/
 				return
 			}
-			servePage(w, r, index, etag)
+			policy := flowContentSecurityPolicy
+			if strings.HasPrefix(p, BasePath+"admin") {
+				policy = contentSecurityPolicy // the console runs no flows
+			}
+			servePage(w, r, index, etag, policy)
 		default:
 			http.NotFound(w, r)
 		}
@@ -123,12 +148,12 @@ func isPage(p string) bool {
 	return false
 }
 
-func servePage(w http.ResponseWriter, r *http.Request, index []byte, etag string) {
+func servePage(w http.ResponseWriter, r *http.Request, index []byte, etag, policy string) {
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
-	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("Content-Security-Policy", policy)
 	h.Set("X-Frame-Options", "DENY")
 	http.ServeContent(w, r, "index.html", time.Time{}, bytes.NewReader(index))
 }

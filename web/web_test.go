@@ -40,7 +40,7 @@ func TestHandlerServesPages(t *testing.T) {
 		require.Contains(t, w.Body.String(), `<div id="app">`, path)
 		require.Equal(t, "no-cache", w.Header().Get("Cache-Control"), path)
 		require.Contains(t, w.Header().Get("Content-Security-Policy"), "frame-ancestors 'none'", path)
-		require.Contains(t, w.Header().Get("Content-Security-Policy"), "script-src 'self';", path)
+		require.Contains(t, w.Header().Get("Content-Security-Policy"), "script-src 'self'", path)
 		require.Equal(t, "DENY", w.Header().Get("X-Frame-Options"), path)
 		require.Equal(t, "text/html; charset=utf-8", w.Header().Get("Content-Type"), path)
 	}
@@ -50,6 +50,45 @@ func TestHandlerServesPages(t *testing.T) {
 	require.NotEmpty(t, etag)
 	w := serve(h, http.MethodGet, "/if/user/", http.Header{"If-None-Match": {etag}})
 	require.Equal(t, http.StatusNotModified, w.Code)
+}
+
+// directives parses a Content-Security-Policy.
+func directives(policy string) map[string][]string {
+	out := map[string][]string{}
+	for d := range strings.SplitSeq(policy, ";") {
+		f := strings.Fields(d)
+		if len(f) > 0 {
+			out[f[0]] = f[1:]
+		}
+	}
+	return out
+}
+
+// Pages that run flows allow the captcha providers' documented hosts and
+// nothing else third-party; the admin console allows none.
+func TestHandlerContentSecurityPolicy(t *testing.T) {
+	t.Parallel()
+	h := handlerFor(builtApp())
+	self := []string{"'self'"}
+	strict := map[string][]string{
+		"default-src": {"'none'"}, "script-src": self, "style-src": self, "img-src": {"'self'", "data:", "https:"},
+		"font-src": self, "connect-src": self, "manifest-src": self, "frame-ancestors": {"'none'"},
+		"base-uri": {"'none'"}, "form-action": self,
+	}
+	require.Equal(t, strict, directives(serve(h, http.MethodGet, "/if/admin/", nil).Header().Get("Content-Security-Policy")))
+
+	hcaptcha := []string{"https://hcaptcha.com", "https://*.hcaptcha.com"}
+	flows := maps.Clone(strict)
+	flows["script-src"] = append([]string{"'self'", "https://challenges.cloudflare.com"}, append(hcaptcha,
+		"https://www.google.com/recaptcha/", "https://www.gstatic.com/recaptcha/")...)
+	flows["worker-src"] = self
+	flows["style-src"] = append([]string{"'self'"}, hcaptcha...)
+	flows["connect-src"] = append([]string{"'self'"}, hcaptcha...)
+	flows["frame-src"] = append([]string{"https://challenges.cloudflare.com"}, append(hcaptcha,
+		"https://www.google.com/recaptcha/", "https://recaptcha.google.com/recaptcha/")...)
+	for _, path := range []string{"/if/flow/default-enrollment-flow/", "/if/user/"} {
+		require.Equal(t, flows, directives(serve(h, http.MethodGet, path, nil).Header().Get("Content-Security-Policy")), path)
+	}
 }
 
 func TestHandlerRedirectsToTheTrailingSlashKeepingTheQuery(t *testing.T) {

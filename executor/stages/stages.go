@@ -4,6 +4,7 @@ package stages
 
 import (
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
@@ -19,6 +20,7 @@ import (
 // All returns a registry of every shipped stage kind.
 func All() *executor.StageKinds {
 	return executor.NewStageKinds(
+		captcha.Definition(),
 		deny.Definition(),
 		dummy.Definition(),
 		identification.Definition(),

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
@@ -35,6 +36,7 @@ type ChallengeResponseInput struct {
 	Prompt         *prompt.Response         `json:"prompt,omitempty"`
 	UserLogin      *userlogin.Response      `json:"userLogin,omitempty"`
 	Dummy          *dummy.Response          `json:"dummy,omitempty"`
+	Captcha        *captcha.Response        `json:"captcha,omitempty"`
 }
 
 type CreatePolicyInput struct {
@@ -128,6 +130,7 @@ type StageConfigInput struct {
 	Redirect       *redirect.Config       `json:"redirect,omitempty"`
 	Deny           *deny.Config           `json:"deny,omitempty"`
 	Dummy          *dummy.Config          `json:"dummy,omitempty"`
+	Captcha        *captcha.Config        `json:"captcha,omitempty"`
 }
 
 type Subscription struct {

@@ -50,6 +50,11 @@ export function configErrorsOf(err: unknown): FieldErrors {
   return errors;
 }
 
+/** Whether spec's field is shown with the form's values. */
+function shown(spec: FieldSpec, values: Values): boolean {
+  return !spec.when || spec.when.in.includes(String(values[spec.when.field] ?? ""));
+}
+
 /** A field's value when it has none: its schema default (def), if any. */
 function blank(spec: FieldSpec, def?: unknown): Value {
   switch (spec.type) {
@@ -131,19 +136,28 @@ export function valuesFromConfig(specs: Specs, config: Record<string, unknown>):
 
 /**
  * The input object for values, or the errors found before sending (numbers
- * that are not whole numbers in range).
+ * that are not whole numbers — or decimals, where taken — in range, secrets
+ * left empty). Fields not shown are left out: they take their defaults.
  */
 export function toInput(specs: Specs, values: Values, path = ""): { input: Record<string, unknown>; errors: FieldErrors } {
   const input: Record<string, unknown> = {};
   const errors: FieldErrors = new Map();
   for (const [key, spec] of Object.entries(specs)) {
+    // A field not shown has no meaning: it is left out, and the server
+    // gives it the input type's default.
+    if (!shown(spec, values)) continue;
     const v = values[key];
     const at = path + key;
     switch (spec.type) {
+      case "string":
+        if (spec.secret && !String(v ?? "")) errors.set(errorKey(at), "Enter the secret.");
+        input[key] = v;
+        break;
       case "int": {
         const text = String(v ?? "").trim();
         const n = Number(text);
-        if (text === "" || !Number.isInteger(n)) errors.set(errorKey(at), "Enter a whole number.");
+        const number = text !== "" && (spec.decimal ? Number.isFinite(n) : Number.isInteger(n));
+        if (!number) errors.set(errorKey(at), spec.decimal ? "Enter a number." : "Enter a whole number.");
         else if (spec.min !== undefined && n < spec.min) errors.set(errorKey(at), `Enter ${spec.min} or more.`);
         else if (spec.max !== undefined && n > spec.max) errors.set(errorKey(at), `Enter ${spec.max} or less.`);
         else input[key] = n;
@@ -251,7 +265,7 @@ function SpecFields({ specs, values, onValues, errors, options, idBase, path }: 
   return (
     <>
       {Object.entries(specs)
-        .filter(([, spec]) => !spec.hidden)
+        .filter(([, spec]) => !spec.hidden && shown(spec, values))
         .map(([key, spec]) => (
           <SpecField
             key={key}
@@ -286,6 +300,22 @@ function SpecField({ name, spec, value, onValue, error, errors, options, id, pat
   const help = spec.help;
   switch (spec.type) {
     case "string":
+      if (spec.secret) {
+        return (
+          <TextInput
+            id={id}
+            name={name}
+            type="password"
+            autoComplete="new-password"
+            label={spec.label}
+            value={String(value)}
+            onValue={onValue}
+            error={error}
+            help={help}
+            required
+          />
+        );
+      }
       return spec.multiline ? (
         <TextArea id={id} label={spec.label} value={String(value)} onValue={onValue} error={error} help={help} code />
       ) : (
@@ -297,6 +327,7 @@ function SpecField({ name, spec, value, onValue, error, errors, options, id, pat
           id={id}
           name={name}
           type="number"
+          {...(spec.decimal ? { step: "any" } : {})}
           label={spec.label}
           value={String(value)}
           onValue={onValue}

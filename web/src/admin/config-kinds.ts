@@ -6,6 +6,7 @@
 import type {
   AdminPolicyConfigFragment,
   AdminStageConfigFragment,
+  CaptchaProvider,
   FlowDesignation,
   IdentificationUserField,
   PasswordBackend,
@@ -23,15 +24,27 @@ interface Base {
   help?: string;
   /** Not shown: the field is kept at its value (a field with no meaning). */
   hidden?: boolean;
+  /**
+   * Shown only while the field named `field` has one of the values `in`;
+   * otherwise hidden and sent as its initial value.
+   */
+  when?: { field: string; in: string[] };
 }
 interface StringSpec extends Base {
   type: "string";
   multiline?: boolean;
+  /**
+   * Write-only (a third party's secret): a password input, never filled
+   * from the API, required whenever shown (the config is replaced whole).
+   */
+  secret?: boolean;
 }
 interface IntSpec extends Base {
   type: "int";
   min?: number;
   max?: number;
+  /** Takes decimals (a Float), not only whole numbers. */
+  decimal?: boolean;
 }
 interface BoolSpec extends Base {
   type: "boolean";
@@ -154,6 +167,9 @@ export const promptFieldSpecs = {
   subText: { type: "string", label: "Help text" },
   choices: { type: "stringList", label: "Choices", help: "For choice fields: one choice per line." },
 } satisfies FieldSpecs<PromptFieldInput>;
+
+/** Shown for the captcha providers that are third parties. */
+const thirdParty = { field: "provider", in: ["TURNSTILE", "HCAPTCHA", "RECAPTCHA_V3"] satisfies CaptchaProvider[] };
 
 const stageKinds = {
   identification: {
@@ -318,6 +334,62 @@ const stageKinds = {
     description: "A stage for tests: a continue button, or a deliberate failure.",
     fields: {
       throwError: { type: "boolean", label: "Fail deliberately" },
+    },
+  },
+  captcha: {
+    kind: "captcha",
+    typename: "CaptchaStage",
+    label: "Captcha",
+    description:
+      "Makes the client prove it is not a cheap bot: by default a proof of work its browser solves (no third party), " +
+      "or a Turnstile, hCaptcha or reCAPTCHA v3 widget.",
+    fields: {
+      provider: {
+        type: "enum",
+        label: "Provider",
+        options: {
+          POW: "Proof of work (built in, no third party)",
+          TURNSTILE: "Cloudflare Turnstile",
+          HCAPTCHA: "hCaptcha",
+          RECAPTCHA_V3: "Google reCAPTCHA v3",
+        } satisfies Record<CaptchaProvider, string>,
+      },
+      difficulty: {
+        type: "int",
+        label: "Difficulty (bits)",
+        help: "Each bit doubles the work. 20 takes a browser about a second; 24 about 15 seconds.",
+        min: 8,
+        max: 28,
+        when: { field: "provider", in: ["POW"] },
+      },
+      siteKey: {
+        type: "string",
+        label: "Site key",
+        help: "The widget's public key, from the provider's dashboard.",
+        when: thirdParty,
+      },
+      secret: {
+        type: "string",
+        secret: true,
+        label: "Secret",
+        help: "Never shown once saved. Saving replaces the whole configuration, so enter the secret again with every change.",
+        when: thirdParty,
+      },
+      verifyUrl: {
+        type: "string",
+        label: "Verify URL",
+        help: "Where tokens are checked; empty uses the provider's endpoint.",
+        when: thirdParty,
+      },
+      minScore: {
+        type: "int",
+        decimal: true,
+        label: "Minimum score",
+        help: "The lowest reCAPTCHA v3 score that passes, 0 to 1.",
+        min: 0,
+        max: 1,
+        when: { field: "provider", in: ["RECAPTCHA_V3"] },
+      },
     },
   },
 } satisfies KindSpecs<StageConfigInput, AdminStageConfigFragment["__typename"]>;

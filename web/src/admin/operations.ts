@@ -262,6 +262,14 @@ export const AdminStage = graphql(`
     ... on DummyStage {
       throwError
     }
+    ... on CaptchaStage {
+      provider
+      difficulty
+      siteKey
+      secretSet
+      verifyUrl
+      minScore
+    }
   }
 `);
 

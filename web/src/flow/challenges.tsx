@@ -5,6 +5,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ChallengeResponseInput, ExecutionFieldsFragment, PromptFieldType } from "../gql/graphql";
+import { CaptchaStep } from "./captcha";
 import { Checkbox, Field, PasswordInput, sortErrors, TextInput, uniqueId, type Errors } from "./fields";
 
 type Execution = ExecutionFieldsFragment;
@@ -94,6 +95,8 @@ function body(c: Challenge, p: Omit<StepProps<never>, "challenge">): ComponentCh
       return <UserLoginStep challenge={c} {...p} />;
     case "DummyChallenge":
       return <DummyStep challenge={c} {...p} />;
+    case "CaptchaChallenge":
+      return <CaptchaStep challenge={c} busy={p.busy} submit={p.submit} errors={p.errors} />;
     case "RedirectChallenge":
       return <RedirectStep challenge={c} />;
     case "AccessDeniedChallenge":

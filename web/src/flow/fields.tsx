@@ -53,6 +53,7 @@ export interface InputAttributes {
   required?: boolean | undefined;
   readOnly?: boolean | undefined;
   placeholder?: string | undefined;
+  step?: string | undefined;
 }
 
 export interface TextInputProps extends InputAttributes {

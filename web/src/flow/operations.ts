@@ -54,6 +54,16 @@ export const ExecutionFields = graphql(`
       ... on DummyChallenge {
         name
       }
+      ... on CaptchaChallenge {
+        provider
+        siteKey
+        challenge
+        difficulty
+        scriptUrl
+        flowInfo {
+          designation
+        }
+      }
       ... on RedirectChallenge {
         to
         executionId

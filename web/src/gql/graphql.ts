@@ -15,13 +15,46 @@ export type AuthenticationRequirement =
   | 'REQUIRE_SUPERUSER'
   | 'REQUIRE_UNAUTHENTICATED';
 
+/** Who sets and judges a captcha. */
+export type CaptchaProvider =
+  /** hCaptcha. */
+  | 'HCAPTCHA'
+  /** Gatehouse's own proof of work: no third party, works offline. */
+  | 'POW'
+  /** Google reCAPTCHA v3: a score, no puzzle. */
+  | 'RECAPTCHA_V3'
+  /** Cloudflare Turnstile. */
+  | 'TURNSTILE';
+
+export type CaptchaResponseInput = {
+  /** The proof of work's nonce, or the third-party widget's token. */
+  token: string;
+};
+
+/**
+ * A captcha stage's settings. Like every config it replaces the whole stored
+ * config: a third-party provider's secret must be given with every update.
+ */
+export type CaptchaStageInput = {
+  difficulty?: number;
+  minScore?: number;
+  provider?: CaptchaProvider;
+  /** The third-party provider's secret (write-only). Required for third-party providers; empty for POW. */
+  secret?: string;
+  /** Required for third-party providers; empty for POW. */
+  siteKey?: string;
+  /** Empty uses the provider's endpoint; an absolute http(s) URL otherwise (a proxy, tests). */
+  verifyUrl?: string;
+};
+
 /** The response to the current challenge: set exactly the member of the current stage's kind. */
 export type ChallengeResponseInput =
-  {   dummy: DummyResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { dummy?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
-  |  { dummy?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
-  |  { dummy?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
-  |  { dummy?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
+  {   captcha: CaptchaResponseInput; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { captcha?: never;   dummy: DummyResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { captcha?: never; dummy?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
+  |  { captcha?: never; dummy?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
+  |  { captcha?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
+  |  { captcha?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
 
 /**
  * CreateFlowInput is used for create Flow object.
@@ -787,16 +820,17 @@ export type ReputationPolicyInput = {
 
 /** A stage's configuration: set exactly one member, which picks the stage's kind. */
 export type StageConfigInput =
-  {   deny: DenyStageInput; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { deny?: never;   dummy: DummyStageInput; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { deny?: never; dummy?: never;   identification: IdentificationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { deny?: never; dummy?: never; identification?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { deny?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
-  |  { deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
-  |  { deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
+  {   captcha: CaptchaStageInput; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never;   deny: DenyStageInput; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; deny?: never;   dummy: DummyStageInput; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; deny?: never; dummy?: never;   identification: IdentificationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; deny?: never; dummy?: never; identification?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; deny?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
+  |  { captcha?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
 
 /**
  * StageWhereInput is used for filtering Stage objects.
@@ -1361,6 +1395,7 @@ export type AdminStageQuery = { node:
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
     | { __typename: 'Stage', id: string, name: string, kind: string, config:
+        | { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number }
         | { __typename: 'DenyStage', denyMessage: string }
         | { __typename: 'DummyStage', throwError: boolean }
         | { __typename: 'IdentificationStage', userFields: Array<IdentificationUserField>, caseInsensitiveMatching: boolean, showMatchedUser: boolean, pretendUserExists: boolean, enableRememberMe: boolean, passwordStageID: { id: string } | null, enrollmentFlowID: { id: string } | null, recoveryFlowID: { id: string } | null, passwordlessFlowID: { id: string } | null }
@@ -1375,6 +1410,8 @@ export type AdminStageQuery = { node:
     | { __typename: 'Token' }
     | { __typename: 'User' }
    | null };
+
+type AdminStageConfig_CaptchaStage_Fragment = { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number };
 
 type AdminStageConfig_DenyStage_Fragment = { __typename: 'DenyStage', denyMessage: string };
 
@@ -1397,6 +1434,7 @@ type AdminStageConfig_UserLogoutStage_Fragment = { __typename: 'UserLogoutStage'
 type AdminStageConfig_UserWriteStage_Fragment = { __typename: 'UserWriteStage', userCreationMode: UserCreationMode, createUsersAsInactive: boolean, userType: UserType, createUsersGroupID: { id: string } | null };
 
 export type AdminStageConfigFragment =
+  | AdminStageConfig_CaptchaStage_Fragment
   | AdminStageConfig_DenyStage_Fragment
   | AdminStageConfig_DummyStage_Fragment
   | AdminStageConfig_IdentificationStage_Fragment
@@ -1634,6 +1672,7 @@ export type AdminFlowInspectorSubscription = { flowInspector: { executionId: str
 
 export type ExecutionFieldsFragment = { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
     | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
     | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -1651,6 +1690,7 @@ export type StartFlowMutationVariables = Exact<{
 
 export type StartFlowMutation = { startFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -1669,6 +1709,7 @@ export type SubmitChallengeMutationVariables = Exact<{
 
 export type SubmitChallengeMutation = { submitChallenge: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -1685,6 +1726,7 @@ export type RestartFlowMutationVariables = Exact<{
 
 export type RestartFlowMutation = { restartFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -1701,6 +1743,7 @@ export type FlowExecutionQueryVariables = Exact<{
 
 export type FlowExecutionQuery = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -1717,6 +1760,7 @@ export type FlowExecutionChangesSubscriptionVariables = Exact<{
 
 export type FlowExecutionChangesSubscription = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -1880,6 +1924,14 @@ export const AdminStageConfigFragmentDoc = new TypedDocumentString(`
   ... on DummyStage {
     throwError
   }
+  ... on CaptchaStage {
+    provider
+    difficulty
+    siteKey
+    secretSet
+    verifyUrl
+    minScore
+  }
 }
     `, {"fragmentName":"AdminStageConfig"}) as unknown as TypedDocumentString<AdminStageConfigFragment, unknown>;
 export const AdminPolicyConfigFragmentDoc = new TypedDocumentString(`
@@ -1966,6 +2018,16 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
     }
     ... on DummyChallenge {
       name
+    }
+    ... on CaptchaChallenge {
+      provider
+      siteKey
+      challenge
+      difficulty
+      scriptUrl
+      flowInfo {
+        designation
+      }
     }
     ... on RedirectChallenge {
       to
@@ -2235,6 +2297,14 @@ export const AdminStageDocument = new TypedDocumentString(`
   }
   ... on DummyStage {
     throwError
+  }
+  ... on CaptchaStage {
+    provider
+    difficulty
+    siteKey
+    secretSet
+    verifyUrl
+    minScore
   }
 }`) as unknown as TypedDocumentString<AdminStageQuery, AdminStageQueryVariables>;
 export const AdminCreateStageDocument = new TypedDocumentString(`
@@ -2657,6 +2727,16 @@ export const StartFlowDocument = new TypedDocumentString(`
     ... on DummyChallenge {
       name
     }
+    ... on CaptchaChallenge {
+      provider
+      siteKey
+      challenge
+      difficulty
+      scriptUrl
+      flowInfo {
+        designation
+      }
+    }
     ... on RedirectChallenge {
       to
       executionId
@@ -2724,6 +2804,16 @@ export const SubmitChallengeDocument = new TypedDocumentString(`
     }
     ... on DummyChallenge {
       name
+    }
+    ... on CaptchaChallenge {
+      provider
+      siteKey
+      challenge
+      difficulty
+      scriptUrl
+      flowInfo {
+        designation
+      }
     }
     ... on RedirectChallenge {
       to
@@ -2793,6 +2883,16 @@ export const RestartFlowDocument = new TypedDocumentString(`
     ... on DummyChallenge {
       name
     }
+    ... on CaptchaChallenge {
+      provider
+      siteKey
+      challenge
+      difficulty
+      scriptUrl
+      flowInfo {
+        designation
+      }
+    }
     ... on RedirectChallenge {
       to
       executionId
@@ -2861,6 +2961,16 @@ export const FlowExecutionDocument = new TypedDocumentString(`
     ... on DummyChallenge {
       name
     }
+    ... on CaptchaChallenge {
+      provider
+      siteKey
+      challenge
+      difficulty
+      scriptUrl
+      flowInfo {
+        designation
+      }
+    }
     ... on RedirectChallenge {
       to
       executionId
@@ -2928,6 +3038,16 @@ export const FlowExecutionChangesDocument = new TypedDocumentString(`
     }
     ... on DummyChallenge {
       name
+    }
+    ... on CaptchaChallenge {
+      provider
+      siteKey
+      challenge
+      difficulty
+      scriptUrl
+      flowInfo {
+        designation
+      }
     }
     ... on RedirectChallenge {
       to
