@@ -313,6 +313,35 @@ func (d Deps) StageConfig(ctx context.Context, id int) (StageConfig, error) {
 	return d.Kinds.Decode(s.Kind, s.Config)
 }
 
+// ReplaceSession ends the client's session, if it has one, and gives it a
+// new anonymous one so that the rest of the flow runs on: after a logout,
+// or when the account is gone.
+func (d Deps) ReplaceSession(ctx context.Context, req *Request) error {
+	if req.SessionID != "" {
+		if err := d.Sessions.Logout(ctx, req.SessionID); err != nil {
+			return fmt.Errorf("end the session: %w", err)
+		}
+	}
+	id, fresh, err := d.Sessions.Start(ctx, session.Client{IP: req.Client.IP.String(), UserAgent: req.Client.UserAgent})
+	if err != nil {
+		return fmt.Errorf("start anonymous session: %w", err)
+	}
+	req.SetSession(id, fresh, false)
+	req.User = nil
+	return nil
+}
+
+// EmptyConfig is the configuration of a kind that has no settings,
+// embedded in its Config: GraphQL types and inputs need a field
+// (noSettings), which is never stored.
+type EmptyConfig struct {
+	// NoSettings is always false.
+	NoSettings bool `json:"-"`
+}
+
+// Validate implements typedconfig.Config: there is nothing to check.
+func (EmptyConfig) Validate() error { return nil }
+
 // Record writes an audit event if an Auditor is configured; failures are
 // logged, never fatal to the flow.
 func (d Deps) Record(ctx context.Context, action enum.EventAction, data map[string]any) {

@@ -23,7 +23,6 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/problem"
-	"github.com/gatehouse-id/gatehouse/session"
 )
 
 // Kind is the stage kind's persisted name.
@@ -35,16 +34,10 @@ func Definition() executor.StageKind {
 }
 
 // Config configures a user delete stage; it has no settings.
-type Config struct {
-	// NoSettings is never stored; GraphQL types and inputs need a field.
-	NoSettings bool `json:"-"`
-}
+type Config struct{ executor.EmptyConfig }
 
 // StageKind implements executor.StageConfig.
 func (*Config) StageKind() string { return Kind }
-
-// Validate implements typedconfig.Config.
-func (*Config) Validate() error { return nil }
 
 // Messages the stage denies with.
 const (
@@ -99,15 +92,9 @@ func (s *Stage) Run(ctx context.Context, req *executor.Request) (executor.Result
 	// Every session of the user ends with the account (session/userhook);
 	// this one is ended here too, whatever the wiring, and the client
 	// carries on in a new anonymous one.
-	if err := s.deps.Sessions.Logout(ctx, req.SessionID); err != nil {
-		return executor.Result{}, fmt.Errorf("end the session: %w", err)
+	if err := s.deps.ReplaceSession(ctx, req); err != nil {
+		return executor.Result{}, err
 	}
-	id, fresh, err := s.deps.Sessions.Start(ctx, session.Client{IP: req.Client.IP.String(), UserAgent: req.Client.UserAgent})
-	if err != nil {
-		return executor.Result{}, fmt.Errorf("start anonymous session: %w", err)
-	}
-	req.SetSession(id, fresh, false)
-	req.User = nil
 	delete(req.Execution.Context, executor.KeyPendingUser)
 	return executor.Next(), nil
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
-	"github.com/gatehouse-id/gatehouse/session"
 )
 
 // Kind is the stage kind's persisted name.
@@ -20,16 +19,10 @@ func Definition() executor.StageKind {
 }
 
 // Config configures a logout stage; it has no settings.
-type Config struct {
-	// NoSettings is never stored; GraphQL types and inputs need a field.
-	NoSettings bool `json:"-"`
-}
+type Config struct{ executor.EmptyConfig }
 
 // StageKind implements executor.StageConfig.
 func (*Config) StageKind() string { return Kind }
-
-// Validate implements typedconfig.Config.
-func (*Config) Validate() error { return nil }
 
 // Stage deletes the client's session.
 type Stage struct{ deps executor.Deps }
@@ -49,16 +42,8 @@ func (s *Stage) Run(ctx context.Context, req *executor.Request) (executor.Result
 	if req.User != nil {
 		s.deps.RecordAs(ctx, req.User, enum.EventActionLogout, map[string]any{"user_id": strconv.Itoa(req.User.ID), "username": req.User.Username})
 	}
-	if req.SessionID != "" {
-		if err := s.deps.Sessions.Logout(ctx, req.SessionID); err != nil {
-			return executor.Result{}, fmt.Errorf("log out: %w", err)
-		}
+	if err := s.deps.ReplaceSession(ctx, req); err != nil {
+		return executor.Result{}, fmt.Errorf("log out: %w", err)
 	}
-	id, fresh, err := s.deps.Sessions.Start(ctx, session.Client{IP: req.Client.IP.String(), UserAgent: req.Client.UserAgent})
-	if err != nil {
-		return executor.Result{}, fmt.Errorf("start anonymous session: %w", err)
-	}
-	req.SetSession(id, fresh, false)
-	req.User = nil
 	return executor.Next(), nil
 }
