@@ -1,12 +1,10 @@
 package graph
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"strconv"
 
-	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/graph/model"
 	"github.com/gatehouse-id/gatehouse/policy"
@@ -62,31 +60,6 @@ func encodeConfig(cfg typedconfig.Config, got, want string) ([]byte, error) {
 		return nil, problem.Invalid("config", "this object is of kind %s; a %s config cannot be applied (the kind cannot change)", want, got)
 	}
 	return typedconfig.Encode(cfg)
-}
-
-// optionalFlow loads the flow id points at, or nil (GraphQL null).
-func optionalFlow(ctx context.Context, c *ent.Client, id *int) (*ent.Flow, error) {
-	if id == nil {
-		return nil, nil //nolint:nilnil // an unset reference is null, not an error
-	}
-	return ignoreNotFound(c.Flow.Get(ctx, *id))
-}
-
-// optionalStage loads the stage id points at, or nil (GraphQL null).
-func optionalStage(ctx context.Context, c *ent.Client, id *int) (*ent.Stage, error) {
-	if id == nil {
-		return nil, nil //nolint:nilnil // an unset reference is null, not an error
-	}
-	return ignoreNotFound(c.Stage.Get(ctx, *id))
-}
-
-// ignoreNotFound turns a not-found error into a nil result: a reference to
-// an object the caller cannot see (or that is gone) shows as null.
-func ignoreNotFound[T any](v *T, err error) (*T, error) {
-	if ent.IsNotFound(err) {
-		return nil, nil //nolint:nilnil // a reference the caller cannot see is null
-	}
-	return v, err
 }
 
 // badIDError is a malformed ID argument; the presenter answers BAD_USER_INPUT.

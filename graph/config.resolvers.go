@@ -9,106 +9,16 @@ import (
 	"context"
 
 	"github.com/gatehouse-id/gatehouse/ent"
-	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/executor"
-	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
-	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
-	"github.com/gatehouse-id/gatehouse/executor/stages/password"
-	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
-	"github.com/gatehouse-id/gatehouse/executor/stages/redirect"
-	"github.com/gatehouse-id/gatehouse/executor/stages/userwrite"
 	"github.com/gatehouse-id/gatehouse/policy"
 )
-
-// SecretSet is the resolver for the secretSet field.
-func (r *captchaStageResolver) SecretSet(ctx context.Context, obj *captcha.Config) (bool, error) {
-	return obj.Secret != "", nil
-}
-
-// PasswordStage is the resolver for the passwordStage field.
-func (r *identificationStageResolver) PasswordStage(ctx context.Context, obj *identification.Config) (*ent.Stage, error) {
-	return optionalStage(ctx, r.client(ctx), obj.PasswordStageID)
-}
-
-// EnrollmentFlow is the resolver for the enrollmentFlow field.
-func (r *identificationStageResolver) EnrollmentFlow(ctx context.Context, obj *identification.Config) (*ent.Flow, error) {
-	return optionalFlow(ctx, r.client(ctx), obj.EnrollmentFlowID)
-}
-
-// RecoveryFlow is the resolver for the recoveryFlow field.
-func (r *identificationStageResolver) RecoveryFlow(ctx context.Context, obj *identification.Config) (*ent.Flow, error) {
-	return optionalFlow(ctx, r.client(ctx), obj.RecoveryFlowID)
-}
-
-// PasswordlessFlow is the resolver for the passwordlessFlow field.
-func (r *identificationStageResolver) PasswordlessFlow(ctx context.Context, obj *identification.Config) (*ent.Flow, error) {
-	return optionalFlow(ctx, r.client(ctx), obj.PasswordlessFlowID)
-}
-
-// ConfigureFlow is the resolver for the configureFlow field.
-func (r *passwordStageResolver) ConfigureFlow(ctx context.Context, obj *password.Config) (*ent.Flow, error) {
-	return optionalFlow(ctx, r.client(ctx), obj.ConfigureFlowID)
-}
 
 // Config is the resolver for the config field.
 func (r *policyDefinitionResolver) Config(ctx context.Context, obj *ent.PolicyDefinition) (policy.Config, error) {
 	return r.Policies.Decode(obj.Kind, obj.Config)
 }
 
-// ValidationPolicies is the resolver for the validationPolicies field.
-func (r *promptStageResolver) ValidationPolicies(ctx context.Context, obj *prompt.Config) ([]*ent.PolicyDefinition, error) {
-	if len(obj.ValidationPolicyIDs) == 0 {
-		return []*ent.PolicyDefinition{}, nil
-	}
-	return r.client(ctx).PolicyDefinition.Query().
-		Where(policydefinition.IDIn(obj.ValidationPolicyIDs...)).
-		Order(policydefinition.ByName()).
-		All(ctx)
-}
-
-// TargetFlow is the resolver for the targetFlow field.
-func (r *redirectStageResolver) TargetFlow(ctx context.Context, obj *redirect.Config) (*ent.Flow, error) {
-	return optionalFlow(ctx, r.client(ctx), obj.TargetFlowID)
-}
-
 // Config is the resolver for the config field.
 func (r *stageResolver) Config(ctx context.Context, obj *ent.Stage) (executor.StageConfig, error) {
 	return r.Stages.Decode(obj.Kind, obj.Config)
 }
-
-// CreateUsersGroup is the resolver for the createUsersGroup field.
-func (r *userWriteStageResolver) CreateUsersGroup(ctx context.Context, obj *userwrite.Config) (*ent.Group, error) {
-	if obj.CreateUsersGroupID == nil {
-		return nil, nil
-	}
-	return ignoreNotFound(r.client(ctx).Group.Get(ctx, *obj.CreateUsersGroupID))
-}
-
-// CaptchaStage returns CaptchaStageResolver implementation.
-func (r *Resolver) CaptchaStage() CaptchaStageResolver { return &captchaStageResolver{r} }
-
-// IdentificationStage returns IdentificationStageResolver implementation.
-func (r *Resolver) IdentificationStage() IdentificationStageResolver {
-	return &identificationStageResolver{r}
-}
-
-// PasswordStage returns PasswordStageResolver implementation.
-func (r *Resolver) PasswordStage() PasswordStageResolver { return &passwordStageResolver{r} }
-
-// PromptStage returns PromptStageResolver implementation.
-func (r *Resolver) PromptStage() PromptStageResolver { return &promptStageResolver{r} }
-
-// RedirectStage returns RedirectStageResolver implementation.
-func (r *Resolver) RedirectStage() RedirectStageResolver { return &redirectStageResolver{r} }
-
-// UserWriteStage returns UserWriteStageResolver implementation.
-func (r *Resolver) UserWriteStage() UserWriteStageResolver { return &userWriteStageResolver{r} }
-
-type (
-	captchaStageResolver        struct{ *Resolver }
-	identificationStageResolver struct{ *Resolver }
-	passwordStageResolver       struct{ *Resolver }
-	promptStageResolver         struct{ *Resolver }
-	redirectStageResolver       struct{ *Resolver }
-	userWriteStageResolver      struct{ *Resolver }
-)

@@ -52,21 +52,15 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
-	CaptchaStage() CaptchaStageResolver
 	CurrentBrand() CurrentBrandResolver
 	FlowExecution() FlowExecutionResolver
-	IdentificationStage() IdentificationStageResolver
 	InspectedStage() InspectedStageResolver
 	Mutation() MutationResolver
-	PasswordStage() PasswordStageResolver
 	PolicyDefinition() PolicyDefinitionResolver
-	PromptStage() PromptStageResolver
 	Query() QueryResolver
-	RedirectStage() RedirectStageResolver
 	Stage() StageResolver
 	Subscription() SubscriptionResolver
 	User() UserResolver
-	UserWriteStage() UserWriteStageResolver
 	Viewer() ViewerResolver
 }
 
@@ -720,21 +714,11 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
-type CaptchaStageResolver interface {
-	SecretSet(ctx context.Context, obj *captcha.Config) (bool, error)
-}
 type CurrentBrandResolver interface {
 	PasswordChangeFlow(ctx context.Context, obj *brand.Site) (string, error)
 }
 type FlowExecutionResolver interface {
 	SessionToken(ctx context.Context, obj *executor.View) (*string, error)
-}
-type IdentificationStageResolver interface {
-	PasswordStage(ctx context.Context, obj *identification.Config) (*ent.Stage, error)
-
-	EnrollmentFlow(ctx context.Context, obj *identification.Config) (*ent.Flow, error)
-	RecoveryFlow(ctx context.Context, obj *identification.Config) (*ent.Flow, error)
-	PasswordlessFlow(ctx context.Context, obj *identification.Config) (*ent.Flow, error)
 }
 type InspectedStageResolver interface {
 	StageID(ctx context.Context, obj *executor.PlanEntry) (*string, error)
@@ -777,14 +761,8 @@ type MutationResolver interface {
 	RevokeSession(ctx context.Context, key string) (bool, error)
 	RevokeOtherSessions(ctx context.Context) (int, error)
 }
-type PasswordStageResolver interface {
-	ConfigureFlow(ctx context.Context, obj *password.Config) (*ent.Flow, error)
-}
 type PolicyDefinitionResolver interface {
 	Config(ctx context.Context, obj *ent.PolicyDefinition) (policy.Config, error)
-}
-type PromptStageResolver interface {
-	ValidationPolicies(ctx context.Context, obj *prompt.Config) ([]*ent.PolicyDefinition, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
@@ -806,9 +784,6 @@ type QueryResolver interface {
 	TestPolicy(ctx context.Context, input model.PolicyTestInput) (*model.PolicyTestResult, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 }
-type RedirectStageResolver interface {
-	TargetFlow(ctx context.Context, obj *redirect.Config) (*ent.Flow, error)
-}
 type StageResolver interface {
 	Config(ctx context.Context, obj *ent.Stage) (executor.StageConfig, error)
 }
@@ -819,9 +794,6 @@ type SubscriptionResolver interface {
 }
 type UserResolver interface {
 	IsSuperuser(ctx context.Context, obj *ent.User) (bool, error)
-}
-type UserWriteStageResolver interface {
-	CreateUsersGroup(ctx context.Context, obj *userwrite.Config) (*ent.Group, error)
 }
 type ViewerResolver interface {
 	Sessions(ctx context.Context, obj *model.Viewer) ([]*model.UserSession, error)
@@ -3944,6 +3916,668 @@ var sources = []*ast.Source{
 	{Name: "schema/flow.graphqls", Input: sourceData("schema/flow.graphqls"), BuiltIn: false},
 	{Name: "schema/policytest.graphqls", Input: sourceData("schema/policytest.graphqls"), BuiltIn: false},
 	{Name: "schema/viewer.graphqls", Input: sourceData("schema/viewer.graphqls"), BuiltIn: false},
+	{Name: "../executor/stages/captcha/captcha.graphqls", Input: `# The captcha stage kind in the GraphQL schema: its config types,
+# its challenge and its response, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"Who sets and judges a captcha."
+enum CaptchaProvider @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/captcha.Provider") {
+  "Gatehouse's own proof of work: no third party, works offline."
+  POW
+  "Cloudflare Turnstile."
+  TURNSTILE
+  "hCaptcha."
+  HCAPTCHA
+  "Google reCAPTCHA v3: a score, no puzzle."
+  RECAPTCHA_V3
+}
+
+"""
+Makes the client prove it is not a cheap bot: by default a proof of work its
+browser solves, else a third-party widget whose token is checked with the
+provider.
+"""
+type CaptchaStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/captcha.Config") {
+  provider: CaptchaProvider!
+  "The proof of work's leading zero bits (8 to 28); each one doubles the work (POW)."
+  difficulty: Int!
+  "The third-party widget's public site key."
+  siteKey: String!
+  "Whether a third-party secret is set. The secret itself is never shown."
+  secretSet: Boolean!
+  "Where third-party tokens are verified; empty uses the provider's endpoint."
+  verifyUrl: String!
+  "The lowest reCAPTCHA v3 score that passes (0 to 1)."
+  minScore: Float!
+}
+
+"""
+A captcha stage's settings. Like every config it replaces the whole stored
+config: a third-party provider's secret must be given with every update.
+"""
+input CaptchaStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/captcha.Config") {
+  provider: CaptchaProvider! = POW
+  difficulty: Int! = 20
+  "Required for third-party providers; empty for POW."
+  siteKey: String! = ""
+  "The third-party provider's secret (write-only). Required for third-party providers; empty for POW."
+  secret: String! = ""
+  "Empty uses the provider's endpoint; an absolute http(s) URL otherwise (a proxy, tests)."
+  verifyUrl: String! = ""
+  minScore: Float! = 0.5
+}
+
+extend union StageConfig = CaptchaStage
+
+extend input StageConfigInput {
+  captcha: CaptchaStageInput
+}
+
+"""
+Prove you are not a bot. Answer with ` + "`" + `captcha` + "`" + `. For POW, the token is a nonce
+of at most 64 bytes such that the SHA-256 of the UTF-8 bytes of ` + "`" + `challenge` + "`" + `
+followed by the nonce has at least ` + "`" + `difficulty` + "`" + ` leading zero bits; a wrong
+answer is refused with a new challenge. For a third-party provider, render its
+widget (the script at ` + "`" + `scriptUrl` + "`" + `, with ` + "`" + `siteKey` + "`" + `) and send the token it
+gives; reCAPTCHA v3 tokens are made with the flow's designation in lower case
+as the action (` + "`" + `enrollment` + "`" + `).
+"""
+type CaptchaChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/captcha.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+  provider: CaptchaProvider!
+  "The third-party widget's public site key; empty for POW."
+  siteKey: String!
+  "The proof of work's string, single-use and bound to this execution; empty for third-party providers."
+  challenge: String!
+  "The proof of work's leading zero bits; 0 for third-party providers."
+  difficulty: Int!
+  "The third-party widget's script; empty for POW."
+  scriptUrl: String!
+}
+
+input CaptchaResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/captcha.Response") {
+  "The proof of work's nonce, or the third-party widget's token."
+  token: String!
+}
+
+extend union Challenge = CaptchaChallenge
+
+extend input ChallengeResponseInput {
+  captcha: CaptchaResponseInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/deny/deny.graphqls", Input: `# The deny stage kind in the GraphQL schema: its config types, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"Always denies; bind it with a policy to stop the users the policy selects."
+type DenyStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/deny.Config") {
+  "Shown to the user; empty shows a generic message."
+  denyMessage: String!
+}
+
+input DenyStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/deny.Config") {
+  denyMessage: String! = ""
+}
+
+extend union StageConfig = DenyStage
+
+extend input StageConfigInput {
+  deny: DenyStageInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/dummy/dummy.graphqls", Input: `# The dummy stage kind in the GraphQL schema: its config types,
+# its challenge and its response, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"A stage for tests: a continue button, or a deliberate failure."
+type DummyStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/dummy.Config") {
+  throwError: Boolean!
+}
+
+input DummyStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/dummy.Config") {
+  throwError: Boolean! = false
+}
+
+extend union StageConfig = DummyStage
+
+extend input StageConfigInput {
+  dummy: DummyStageInput
+}
+
+"Continue? Answer with ` + "`" + `dummy` + "`" + ` (test stage)."
+type DummyChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/dummy.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+  name: String!
+}
+
+input DummyResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/dummy.Response") {
+  continue: Boolean! = true
+}
+
+extend union Challenge = DummyChallenge
+
+extend input ChallengeResponseInput {
+  dummy: DummyResponseInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/identification/identification.graphqls", Input: `# The identification stage kind in the GraphQL schema: its config types,
+# its challenge and its response, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"A user attribute an identifier is matched against."
+enum IdentificationUserField @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/identification.UserField") {
+  USERNAME
+  EMAIL
+  "The user's ` + "`" + `attributes.upn` + "`" + `."
+  UPN
+}
+
+"Asks who the user is: a username or email address, optionally with the password on the same screen."
+type IdentificationStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/identification.Config") {
+  userFields: [IdentificationUserField!]!
+  "When set, the password is asked on the same screen and checked with this password stage's settings."
+  passwordStage: Stage
+  caseInsensitiveMatching: Boolean!
+  "Show the matched username on later stages; otherwise show what the user typed."
+  showMatchedUser: Boolean!
+  "Let unknown identifiers continue exactly as known ones do, so the flow does not reveal which users exist."
+  pretendUserExists: Boolean!
+  enableRememberMe: Boolean!
+  "Linked as \"sign up\"; designated ENROLLMENT."
+  enrollmentFlow: Flow
+  "Linked as \"forgot password\"; designated RECOVERY."
+  recoveryFlow: Flow
+  "Linked as \"log in with a passkey\"; designated AUTHENTICATION."
+  passwordlessFlow: Flow
+}
+
+input IdentificationStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/identification.Config") {
+  userFields: [IdentificationUserField!]! = [USERNAME, EMAIL]
+  "A stage of kind password."
+  passwordStageID: ID
+  caseInsensitiveMatching: Boolean! = true
+  showMatchedUser: Boolean! = true
+  pretendUserExists: Boolean! = true
+  enableRememberMe: Boolean! = false
+  enrollmentFlowID: ID
+  recoveryFlowID: ID
+  passwordlessFlowID: ID
+}
+
+extend union StageConfig = IdentificationStage
+
+extend input StageConfigInput {
+  identification: IdentificationStageInput
+}
+
+"Who are you? Answer with ` + "`" + `identification` + "`" + `."
+type IdentificationChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/identification.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+  userFields: [IdentificationUserField!]!
+  "The password is asked on the same screen."
+  passwordFields: Boolean!
+  allowShowPassword: Boolean!
+  enrollUrl: String!
+  recoveryUrl: String!
+  passwordlessUrl: String!
+  primaryAction: String!
+  enableRememberMe: Boolean!
+}
+
+input IdentificationResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/identification.Response") {
+  "Username or email address."
+  uidField: String!
+  "Required when the challenge has passwordFields."
+  password: String
+}
+
+extend union Challenge = IdentificationChallenge
+
+extend input ChallengeResponseInput {
+  identification: IdentificationResponseInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/password/password.graphqls", Input: `# The password stage kind in the GraphQL schema: its config types,
+# its challenge and its response, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"A source of passwords a password stage checks."
+enum PasswordBackend @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/password.Backend") {
+  "The user's own password."
+  INBUILT
+  "The user's app-password tokens."
+  APP_PASSWORD
+}
+
+"Checks the pending user's password."
+type PasswordStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/password.Config") {
+  "Tried in order; the first that accepts the password wins."
+  backends: [PasswordBackend!]!
+  "Ends the execution after this many wrong passwords."
+  failedAttemptsBeforeCancel: Int!
+  allowShowPassword: Boolean!
+  "The flow a signed-in user runs to change the password; designated STAGE_CONFIGURATION."
+  configureFlow: Flow
+}
+
+input PasswordStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/password.Config") {
+  backends: [PasswordBackend!]! = [INBUILT]
+  failedAttemptsBeforeCancel: Int! = 5
+  allowShowPassword: Boolean! = false
+  configureFlowID: ID
+}
+
+extend union StageConfig = PasswordStage
+
+extend input StageConfigInput {
+  password: PasswordStageInput
+}
+
+"Your password? Answer with ` + "`" + `password` + "`" + `."
+type PasswordChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/password.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+  allowShowPassword: Boolean!
+}
+
+input PasswordResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/password.Response") {
+  password: String!
+}
+
+extend union Challenge = PasswordChallenge
+
+extend input ChallengeResponseInput {
+  password: PasswordResponseInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/prompt/prompt.graphqls", Input: `# The prompt stage kind in the GraphQL schema: its config types,
+# its challenge and its response, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"The type of a prompt field."
+enum PromptFieldType @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/prompt.FieldType") {
+  TEXT
+  TEXT_AREA
+  TEXT_READ_ONLY
+  EMAIL
+  "Refuses usernames other users have."
+  USERNAME
+  "Stored hashed; two password fields must match."
+  PASSWORD
+  NUMBER
+  CHECKBOX
+  "One of choices."
+  CHOICE
+  "YYYY-MM-DD"
+  DATE
+  "RFC 3339"
+  DATE_TIME
+  "Always the initial value."
+  HIDDEN
+  "Text shown, never stored."
+  STATIC
+  SEPARATOR
+}
+
+"One field of a prompt."
+type PromptField @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/prompt.Field") {
+  "Where the answer goes in prompt_data (username, email, name, password and attributes.* are written to the user by a user-write stage)."
+  fieldKey: String!
+  label: String!
+  type: PromptFieldType!
+  required: Boolean!
+  placeholder: String!
+  initialValue: String!
+  order: Int!
+  subText: String!
+  choices: [String!]
+}
+
+input PromptFieldInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/prompt.Field") {
+  fieldKey: String! = ""
+  label: String! = ""
+  type: PromptFieldType!
+  required: Boolean! = false
+  placeholder: String! = ""
+  initialValue: String! = ""
+  order: Int! = 0
+  subText: String! = ""
+  choices: [String!]
+}
+
+"A form; answers merge into the flow's prompt_data."
+type PromptStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/prompt.Config") {
+  fields: [PromptField!]!
+  "Policies the answers must pass (all of them)."
+  validationPolicies: [PolicyDefinition!]!
+}
+
+input PromptStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/prompt.Config") {
+  fields: [PromptFieldInput!]!
+  validationPolicyIDs: [ID!]! = []
+}
+
+extend union StageConfig = PromptStage
+
+extend input StageConfigInput {
+  prompt: PromptStageInput
+}
+
+"A form. Answer with ` + "`" + `prompt` + "`" + `, a value per field key."
+type PromptChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/prompt.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+  fields: [PromptField!]!
+}
+
+input PromptResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/prompt.Response") {
+  "A value per field key."
+  values: Map!
+}
+
+extend union Challenge = PromptChallenge
+
+extend input ChallengeResponseInput {
+  prompt: PromptResponseInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/redirect/redirect.graphqls", Input: `# The redirect stage kind in the GraphQL schema: its config types, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"Where a redirect stage sends the client."
+enum RedirectMode @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/redirect.Mode") {
+  STATIC
+  FLOW
+}
+
+"Sends the client to a URL, or into another flow."
+type RedirectStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/redirect.Config") {
+  mode: RedirectMode!
+  "An http(s) URL or an absolute path (static mode)."
+  targetStatic: String!
+  "The flow to continue in (flow mode)."
+  targetFlow: Flow
+  "Carry this flow's context into the target flow."
+  keepContext: Boolean!
+}
+
+input RedirectStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/redirect.Config") {
+  mode: RedirectMode! = STATIC
+  targetStatic: String! = ""
+  targetFlowID: ID
+  keepContext: Boolean! = true
+}
+
+extend union StageConfig = RedirectStage
+
+extend input StageConfigInput {
+  redirect: RedirectStageInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/userdelete/userdelete.graphqls", Input: `# The userdelete stage kind in the GraphQL schema: its config types, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"Deletes the signed-in user's account (with its tokens and sessions); the unenrollment flow's last stage."
+type UserDeleteStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/userdelete.Config") {
+  "Always false: the kind has no settings."
+  noSettings: Boolean!
+}
+
+input UserDeleteStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/userdelete.Config") {
+  "Ignored: the kind has no settings."
+  noSettings: Boolean! = false
+}
+
+extend union StageConfig = UserDeleteStage
+
+extend input StageConfigInput {
+  userDelete: UserDeleteStageInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/userlogin/userlogin.graphqls", Input: `# The userlogin stage kind in the GraphQL schema: its config types,
+# its challenge and its response, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"Logs the pending user in (a new session ID every login)."
+type UserLoginStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/userlogin.Config") {
+  "Session lifetime in seconds; 0 uses the server default and a browser-session cookie."
+  sessionDuration: Int!
+  "Seconds added when the user chooses to stay signed in; 0 does not offer it."
+  rememberMeOffset: Int!
+  terminateOtherSessions: Boolean!
+}
+
+input UserLoginStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/userlogin.Config") {
+  sessionDuration: Int! = 0
+  rememberMeOffset: Int! = 0
+  terminateOtherSessions: Boolean! = false
+}
+
+extend union StageConfig = UserLoginStage
+
+extend input StageConfigInput {
+  userLogin: UserLoginStageInput
+}
+
+"Stay signed in? Answer with ` + "`" + `userLogin` + "`" + `."
+type UserLoginChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/userlogin.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+}
+
+input UserLoginResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/userlogin.Response") {
+  rememberMe: Boolean! = false
+}
+
+extend union Challenge = UserLoginChallenge
+
+extend input ChallengeResponseInput {
+  userLogin: UserLoginResponseInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/userlogout/userlogout.graphqls", Input: `# The userlogout stage kind in the GraphQL schema: its config types, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"Ends the client's session."
+type UserLogoutStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/userlogout.Config") {
+  "Always false: the kind has no settings."
+  noSettings: Boolean!
+}
+
+input UserLogoutStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/userlogout.Config") {
+  "Ignored: the kind has no settings."
+  noSettings: Boolean! = false
+}
+
+extend union StageConfig = UserLogoutStage
+
+extend input StageConfigInput {
+  userLogout: UserLogoutStageInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/userwrite/userwrite.graphqls", Input: `# The userwrite stage kind in the GraphQL schema: its config types, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"When a user-write stage creates users."
+enum UserCreationMode @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/userwrite.CreationMode") {
+  NEVER_CREATE
+  CREATE_WHEN_REQUIRED
+  ALWAYS_CREATE
+}
+
+"Writes prompt_data to the pending user, creating it when needed."
+type UserWriteStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/userwrite.Config") {
+  userCreationMode: UserCreationMode!
+  createUsersAsInactive: Boolean!
+  "Group created users join."
+  createUsersGroup: Group
+  userType: UserType!
+}
+
+input UserWriteStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/userwrite.Config") {
+  userCreationMode: UserCreationMode! = CREATE_WHEN_REQUIRED
+  createUsersAsInactive: Boolean! = false
+  createUsersGroupID: ID
+  userType: UserType! = INTERNAL
+}
+
+extend union StageConfig = UserWriteStage
+
+extend input StageConfigInput {
+  userWrite: UserWriteStageInput
+}
+`, BuiltIn: false},
+	{Name: "../policy/dummy/dummy.graphqls", Input: `# The dummy policy kind in the GraphQL schema: its config types, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"A policy for tests: a fixed result after an optional random wait."
+type DummyPolicy @goModel(model: "github.com/gatehouse-id/gatehouse/policy/dummy.Config") {
+  result: Boolean!
+  "Milliseconds."
+  waitMin: Int!
+  "Milliseconds."
+  waitMax: Int!
+}
+
+input DummyPolicyInput @goModel(model: "github.com/gatehouse-id/gatehouse/policy/dummy.Config") {
+  result: Boolean! = false
+  waitMin: Int! = 0
+  waitMax: Int! = 0
+}
+
+extend union PolicyConfig = DummyPolicy
+
+extend input PolicyConfigInput {
+  dummy: DummyPolicyInput
+}
+`, BuiltIn: false},
+	{Name: "../policy/expiry/expiry.graphqls", Input: `# The expiry policy kind in the GraphQL schema: its config types, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"Fails when the user's password is older than days."
+type ExpiryPolicy @goModel(model: "github.com/gatehouse-id/gatehouse/policy/expiry.Config") {
+  days: Int!
+}
+
+input ExpiryPolicyInput @goModel(model: "github.com/gatehouse-id/gatehouse/policy/expiry.Config") {
+  days: Int! = 90
+}
+
+extend union PolicyConfig = ExpiryPolicy
+
+extend input PolicyConfigInput {
+  expiry: ExpiryPolicyInput
+}
+`, BuiltIn: false},
+	{Name: "../policy/expression/expression.graphqls", Input: `# The expression policy kind in the GraphQL schema: its config types, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"""
+Passes when a CEL expression evaluates to true. The expression sees ` + "`" + `user` + "`" + `,
+` + "`" + `request` + "`" + `, ` + "`" + `flow` + "`" + `, ` + "`" + `context` + "`" + ` and ` + "`" + `application` + "`" + ` (maps), e.g.
+` + "`" + `user.is_superuser || request.ip.startsWith("10.")` + "`" + `.
+"""
+type ExpressionPolicy @goModel(model: "github.com/gatehouse-id/gatehouse/policy/expression.Config") {
+  expression: String!
+}
+
+input ExpressionPolicyInput @goModel(model: "github.com/gatehouse-id/gatehouse/policy/expression.Config") {
+  expression: String!
+}
+
+extend union PolicyConfig = ExpressionPolicy
+
+extend input PolicyConfigInput {
+  expression: ExpressionPolicyInput
+}
+`, BuiltIn: false},
+	{Name: "../policy/password/password.graphqls", Input: `# The password policy kind in the GraphQL schema: its config types, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"Checks a password from prompt_data: length, character classes, a blocklist of common passwords, zxcvbn strength."
+type PasswordPolicy @goModel(model: "github.com/gatehouse-id/gatehouse/policy/password.Config") {
+  passwordField: String!
+  lengthMin: Int!
+  amountDigits: Int!
+  amountUppercase: Int!
+  amountLowercase: Int!
+  amountSymbols: Int!
+  symbolCharset: String!
+  checkBlocklist: Boolean!
+  checkZxcvbn: Boolean!
+  "0..4; passes when the zxcvbn score is at least this."
+  zxcvbnMinScore: Int!
+  "Replaces the detailed messages when set."
+  errorMessage: String!
+}
+
+input PasswordPolicyInput @goModel(model: "github.com/gatehouse-id/gatehouse/policy/password.Config") {
+  passwordField: String! = "password"
+  lengthMin: Int! = 8
+  amountDigits: Int! = 0
+  amountUppercase: Int! = 0
+  amountLowercase: Int! = 0
+  amountSymbols: Int! = 0
+  symbolCharset: String! = " !\"#$%&'()*+,-./:;<=>?@[\\]^_` + "`" + `{|}~"
+  checkBlocklist: Boolean! = true
+  checkZxcvbn: Boolean! = true
+  zxcvbnMinScore: Int! = 3
+  errorMessage: String! = ""
+}
+
+extend union PolicyConfig = PasswordPolicy
+
+extend input PolicyConfigInput {
+  password: PasswordPolicyInput
+}
+`, BuiltIn: false},
+	{Name: "../policy/reputation/reputation.graphqls", Input: `# The reputation policy kind in the GraphQL schema: its config types, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"Passes when the reputation of the client address and/or the identifier is at or below the threshold (it fires for bad actors)."
+type ReputationPolicy @goModel(model: "github.com/gatehouse-id/gatehouse/policy/reputation.Config") {
+  checkIp: Boolean!
+  checkUsername: Boolean!
+  threshold: Int!
+}
+
+input ReputationPolicyInput @goModel(model: "github.com/gatehouse-id/gatehouse/policy/reputation.Config") {
+  checkIp: Boolean! = true
+  checkUsername: Boolean! = true
+  threshold: Int! = -5
+}
+
+extend union PolicyConfig = ReputationPolicy
+
+extend input PolicyConfigInput {
+  reputation: ReputationPolicyInput
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -7760,7 +8394,7 @@ func (ec *executionContext) _CaptchaStage_secretSet(ctx context.Context, field g
 			return ec.fieldContext_CaptchaStage_secretSet(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CaptchaStage().SecretSet(ctx, obj)
+			return obj.SecretSet(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -7771,7 +8405,7 @@ func (ec *executionContext) _CaptchaStage_secretSet(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_CaptchaStage_secretSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CaptchaStage", field, true, true, "Boolean")
+	return graphql.NewScalarFieldContext("CaptchaStage", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _CaptchaStage_verifyUrl(ctx context.Context, field graphql.CollectedField, obj *captcha.Config) (ret graphql.Marshaler) {
@@ -11167,7 +11801,7 @@ func (ec *executionContext) _IdentificationStage_passwordStage(ctx context.Conte
 			return ec.fieldContext_IdentificationStage_passwordStage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.IdentificationStage().PasswordStage(ctx, obj)
+			return obj.PasswordStage(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Stage) graphql.Marshaler {
@@ -11182,7 +11816,7 @@ func (ec *executionContext) fieldContext_IdentificationStage_passwordStage(_ con
 		Object:     "IdentificationStage",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Stage(ctx, field)
 		},
@@ -11291,7 +11925,7 @@ func (ec *executionContext) _IdentificationStage_enrollmentFlow(ctx context.Cont
 			return ec.fieldContext_IdentificationStage_enrollmentFlow(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.IdentificationStage().EnrollmentFlow(ctx, obj)
+			return obj.EnrollmentFlow(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Flow) graphql.Marshaler {
@@ -11306,7 +11940,7 @@ func (ec *executionContext) fieldContext_IdentificationStage_enrollmentFlow(_ co
 		Object:     "IdentificationStage",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Flow(ctx, field)
 		},
@@ -11323,7 +11957,7 @@ func (ec *executionContext) _IdentificationStage_recoveryFlow(ctx context.Contex
 			return ec.fieldContext_IdentificationStage_recoveryFlow(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.IdentificationStage().RecoveryFlow(ctx, obj)
+			return obj.RecoveryFlow(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Flow) graphql.Marshaler {
@@ -11338,7 +11972,7 @@ func (ec *executionContext) fieldContext_IdentificationStage_recoveryFlow(_ cont
 		Object:     "IdentificationStage",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Flow(ctx, field)
 		},
@@ -11355,7 +11989,7 @@ func (ec *executionContext) _IdentificationStage_passwordlessFlow(ctx context.Co
 			return ec.fieldContext_IdentificationStage_passwordlessFlow(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.IdentificationStage().PasswordlessFlow(ctx, obj)
+			return obj.PasswordlessFlow(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Flow) graphql.Marshaler {
@@ -11370,7 +12004,7 @@ func (ec *executionContext) fieldContext_IdentificationStage_passwordlessFlow(_ 
 		Object:     "IdentificationStage",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Flow(ctx, field)
 		},
@@ -13673,7 +14307,7 @@ func (ec *executionContext) _PasswordStage_configureFlow(ctx context.Context, fi
 			return ec.fieldContext_PasswordStage_configureFlow(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PasswordStage().ConfigureFlow(ctx, obj)
+			return obj.ConfigureFlow(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Flow) graphql.Marshaler {
@@ -13688,7 +14322,7 @@ func (ec *executionContext) fieldContext_PasswordStage_configureFlow(_ context.C
 		Object:     "PasswordStage",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Flow(ctx, field)
 		},
@@ -15342,7 +15976,7 @@ func (ec *executionContext) _PromptStage_validationPolicies(ctx context.Context,
 			return ec.fieldContext_PromptStage_validationPolicies(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PromptStage().ValidationPolicies(ctx, obj)
+			return obj.ValidationPolicies(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PolicyDefinition) graphql.Marshaler {
@@ -15357,7 +15991,7 @@ func (ec *executionContext) fieldContext_PromptStage_validationPolicies(_ contex
 		Object:     "PromptStage",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PolicyDefinition(ctx, field)
 		},
@@ -16436,7 +17070,7 @@ func (ec *executionContext) _RedirectStage_targetFlow(ctx context.Context, field
 			return ec.fieldContext_RedirectStage_targetFlow(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.RedirectStage().TargetFlow(ctx, obj)
+			return obj.TargetFlow(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Flow) graphql.Marshaler {
@@ -16451,7 +17085,7 @@ func (ec *executionContext) fieldContext_RedirectStage_targetFlow(_ context.Cont
 		Object:     "RedirectStage",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Flow(ctx, field)
 		},
@@ -18448,7 +19082,7 @@ func (ec *executionContext) _UserWriteStage_createUsersGroup(ctx context.Context
 			return ec.fieldContext_UserWriteStage_createUsersGroup(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.UserWriteStage().CreateUsersGroup(ctx, obj)
+			return obj.CreateUsersGroup(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Group) graphql.Marshaler {
@@ -18463,7 +19097,7 @@ func (ec *executionContext) fieldContext_UserWriteStage_createUsersGroup(_ conte
 		Object:     "UserWriteStage",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Group(ctx, field)
 		},
@@ -20817,13 +21451,27 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"identification", "password", "prompt", "userLogin", "dummy", "captcha"}
+	fieldsInOrder := [...]string{"captcha", "dummy", "identification", "password", "prompt", "userLogin"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "captcha":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("captcha"))
+			data, err := ec.unmarshalOCaptchaResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Captcha = data
+		case "dummy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dummy"))
+			data, err := ec.unmarshalODummyResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdummyᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dummy = data
 		case "identification":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identification"))
 			data, err := ec.unmarshalOIdentificationResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋidentificationᚐResponse(ctx, v)
@@ -20852,20 +21500,6 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 				return it, err
 			}
 			it.UserLogin = data
-		case "dummy":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dummy"))
-			data, err := ec.unmarshalODummyResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdummyᚐResponse(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Dummy = data
-		case "captcha":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("captcha"))
-			data, err := ec.unmarshalOCaptchaResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐResponse(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Captcha = data
 		}
 	}
 	return it, nil
@@ -25515,13 +26149,27 @@ func (ec *executionContext) unmarshalInputPolicyConfigInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"expression", "password", "reputation", "expiry", "dummy"}
+	fieldsInOrder := [...]string{"dummy", "expiry", "expression", "password", "reputation"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "dummy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dummy"))
+			data, err := ec.unmarshalODummyPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋdummyᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dummy = data
+		case "expiry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiry"))
+			data, err := ec.unmarshalOExpiryPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋexpiryᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Expiry = data
 		case "expression":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expression"))
 			data, err := ec.unmarshalOExpressionPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋexpressionᚐConfig(ctx, v)
@@ -25543,20 +26191,6 @@ func (ec *executionContext) unmarshalInputPolicyConfigInput(ctx context.Context,
 				return it, err
 			}
 			it.Reputation = data
-		case "expiry":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiry"))
-			data, err := ec.unmarshalOExpiryPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋexpiryᚐConfig(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Expiry = data
-		case "dummy":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dummy"))
-			data, err := ec.unmarshalODummyPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋdummyᚐConfig(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Dummy = data
 		}
 	}
 	return it, nil
@@ -26510,13 +27144,34 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"identification", "password", "prompt", "userWrite", "userLogin", "userLogout", "userDelete", "redirect", "deny", "dummy", "captcha"}
+	fieldsInOrder := [...]string{"captcha", "deny", "dummy", "identification", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "captcha":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("captcha"))
+			data, err := ec.unmarshalOCaptchaStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Captcha = data
+		case "deny":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deny"))
+			data, err := ec.unmarshalODenyStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdenyᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Deny = data
+		case "dummy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dummy"))
+			data, err := ec.unmarshalODummyStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdummyᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dummy = data
 		case "identification":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identification"))
 			data, err := ec.unmarshalOIdentificationStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋidentificationᚐConfig(ctx, v)
@@ -26538,13 +27193,20 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 				return it, err
 			}
 			it.Prompt = data
-		case "userWrite":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userWrite"))
-			data, err := ec.unmarshalOUserWriteStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserwriteᚐConfig(ctx, v)
+		case "redirect":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("redirect"))
+			data, err := ec.unmarshalORedirectStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋredirectᚐConfig(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.UserWrite = data
+			it.Redirect = data
+		case "userDelete":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userDelete"))
+			data, err := ec.unmarshalOUserDeleteStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserdeleteᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserDelete = data
 		case "userLogin":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userLogin"))
 			data, err := ec.unmarshalOUserLoginStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserloginᚐConfig(ctx, v)
@@ -26559,41 +27221,13 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 				return it, err
 			}
 			it.UserLogout = data
-		case "userDelete":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userDelete"))
-			data, err := ec.unmarshalOUserDeleteStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserdeleteᚐConfig(ctx, v)
+		case "userWrite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userWrite"))
+			data, err := ec.unmarshalOUserWriteStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋuserwriteᚐConfig(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.UserDelete = data
-		case "redirect":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("redirect"))
-			data, err := ec.unmarshalORedirectStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋredirectᚐConfig(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Redirect = data
-		case "deny":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deny"))
-			data, err := ec.unmarshalODenyStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdenyᚐConfig(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Deny = data
-		case "dummy":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dummy"))
-			data, err := ec.unmarshalODummyStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdummyᚐConfig(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Dummy = data
-		case "captcha":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("captcha"))
-			data, err := ec.unmarshalOCaptchaStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐConfig(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Captcha = data
+			it.UserWrite = data
 		}
 	}
 	return it, nil
@@ -30308,33 +30942,32 @@ func (ec *executionContext) _CaptchaStage(ctx context.Context, sel ast.Selection
 		case "provider":
 			out.Values[i] = ec._CaptchaStage_provider(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "difficulty":
 			out.Values[i] = ec._CaptchaStage_difficulty(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "siteKey":
 			out.Values[i] = ec._CaptchaStage_siteKey(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "secretSet":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CaptchaStage_secretSet(ctx, field, obj)
-				})
+			out.Values[i] = ec._CaptchaStage_secretSet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "verifyUrl":
 			out.Values[i] = ec._CaptchaStage_verifyUrl(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "minScore":
 			out.Values[i] = ec._CaptchaStage_minScore(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -16,6 +16,8 @@ import (
 	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/gatehouse-id/gatehouse/ent"
 )
 
 // Options configure the GraphQL HTTP handler.
@@ -84,6 +86,15 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))
 
+	// Every operation finds an ent client in its context (a mutation's
+	// transaction replaces it below): configs resolve their references
+	// with it (package configref).
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if ent.FromContext(ctx) == nil {
+			ctx = ent.NewContext(ctx, deps.Client)
+		}
+		return next(ctx)
+	})
 	srv.Use(statusExtension{}) // first: the outermost response interceptor sees every error
 	srv.Use(singleResponse{})
 	srv.Use(introspectionExtension{dev: opts.Dev})

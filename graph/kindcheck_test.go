@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -28,17 +29,17 @@ import (
 // Files a kind is wired in, relative to the repository root (the tests run
 // in graph/).
 const (
+	// gqlgenFile lists the schema files (the kinds' own among them) and
+	// may bind types, as @goModel does in the schema.
 	gqlgenFile = "gqlgen.yml"
-	// The console's form descriptions, and its queries that read configs
-	// back.
-	configFormsFile   = "web/src/admin/config-kinds.ts"
-	configQueriesFile = "web/src/admin/operations.ts"
-	// The flow page's challenge components, and its query of challenges.
-	challengeViewsFile   = "web/src/flow/challenges.tsx"
-	challengeQueriesFile = "web/src/flow/operations.ts"
-	// schemaFiles is where a type goes when the schema does not say (a
-	// union it should be a member of is missing too).
-	schemaFiles = "graph/schema/*.graphqls"
+	// The console's form descriptions, and the fragments that read each
+	// kind's config back.
+	configFormsFile = "web/src/admin/config-kinds.ts"
+	// The flow page's challenge components, and the fragment that reads
+	// each kind's challenge.
+	challengeViewsFile = "web/src/flow/challenges.tsx"
+	// modulePath prefixes the import path of every kind's package.
+	modulePath = "github.com/gatehouse-id/gatehouse/"
 )
 
 // family is a family of kinds and the GraphQL types every kind of it joins.
@@ -62,7 +63,7 @@ const (
 )
 
 // webFiles are the web sources the checker reads, as text.
-var webFiles = []string{configFormsFile, configQueriesFile, challengeViewsFile, challengeQueriesFile}
+var webFiles = []string{configFormsFile, challengeViewsFile}
 
 // kindSources is what the checker reads: the schema, gqlgen.yml's
 // bindings and the web sources.
@@ -82,6 +83,14 @@ type kindUnderTest struct {
 	defaults typedconfig.Config
 	// interactive is set for stage kinds whose stage shows a challenge.
 	interactive bool
+}
+
+// schemaFile is the kind's own schema file, <package dir>/<package>.graphqls
+// (relative to the repository root): where its types are declared, bound
+// with @goModel, and added to the unions and @oneOf inputs.
+func (k kindUnderTest) schemaFile() string {
+	dir := strings.TrimPrefix(reflect.Indirect(reflect.ValueOf(k.defaults)).Type().PkgPath(), modulePath)
+	return dir + "/" + path.Base(dir) + ".graphqls"
 }
 
 // registeredKinds returns every stage and policy kind the server
@@ -193,13 +202,14 @@ func (s *kindSources) boundTo(goType string, kind ast.DefinitionKind) (names, un
 	return names, undeclared
 }
 
-// fileOf returns the file that declares the GraphQL type name, or
-// schemaFiles when the schema lacks it.
-func (s *kindSources) fileOf(name string) string {
+// fileOf returns the file that declares the GraphQL type name (relative to
+// the repository root; gqlgen names sources relative to graph/), or
+// fallback when the schema lacks it.
+func (s *kindSources) fileOf(name, fallback string) string {
 	if def := s.schema.Types[name]; def != nil && def.Position != nil && def.Position.Src != nil {
-		return "graph/" + def.Position.Src.Name
+		return path.Clean("graph/" + def.Position.Src.Name)
 	}
-	return schemaFiles
+	return fallback
 }
 
 // checker collects the problems of one kind.
@@ -215,10 +225,11 @@ func (c *checker) addf(file, format string, args ...any) {
 
 // checkKind returns what kind k lacks in src, each problem naming k and
 // the file to edit; none when k is wired everywhere. The GraphQL names
-// come from gqlgen.yml: the kind's config types are those bound to the Go
-// type of its defaults; an interactive stage's challenge and response
-// types are those bound to Challenge and Response in the kind's package
-// (the Go names every stage uses).
+// come from the bindings (@goModel in the kind's schema file, or
+// gqlgen.yml): the kind's config types are those bound to the Go type of
+// its defaults; an interactive stage's challenge and response types are
+// those bound to Challenge and Response in the kind's package (the Go
+// names every stage uses).
 func checkKind(src *kindSources, k kindUnderTest) []string {
 	c := &checker{src: src, kind: k}
 	configType := goTypeName(k.defaults)
@@ -227,7 +238,7 @@ func checkKind(src *kindSources, k kindUnderTest) []string {
 	for _, out := range outputs {
 		c.requireUnionMember(k.family.union, out)
 		c.requireForm(out)
-		c.requireFragment(configQueriesFile, k.family.union, out)
+		c.requireFragment(configFormsFile, k.family.union, out)
 	}
 	if len(outputs) == 0 {
 		c.requireForm("")
@@ -244,7 +255,7 @@ func checkKind(src *kindSources, k kindUnderTest) []string {
 				c.addf(challengeViewsFile, "ChallengeView has no case %q: add a component for the challenge", ch)
 			}
 			if c.hasOwnFields(ch, challengeInterface) {
-				c.requireFragment(challengeQueriesFile, challengeUnion, ch)
+				c.requireFragment(challengeViewsFile, challengeUnion, ch)
 			}
 		}
 		for _, resp := range c.bound(pkg+".Response", ast.InputObject, "response input type (the stage is interactive)", responseOneOf) {
@@ -254,18 +265,17 @@ func checkKind(src *kindSources, k kindUnderTest) []string {
 	return c.problems
 }
 
-// bound returns the GraphQL types of kind that gqlgen.yml binds to goType
-// and the schema declares; it reports a binding to an undeclared type, and
-// the lack of any binding (what says what the type is, memberOf what it
-// joins).
+// bound returns the GraphQL types of kind bound to goType that the schema
+// declares; it reports a binding to an undeclared type, and the lack of
+// any binding (what says what the type is, memberOf what it joins).
 func (c *checker) bound(goType string, kind ast.DefinitionKind, what, memberOf string) []string {
 	names, undeclared := c.src.boundTo(goType, kind)
 	for _, name := range undeclared {
-		c.addf(c.src.fileOf(memberOf), "gqlgen.yml binds %s to %s, but the schema declares no type %s", name, goType, name)
+		c.addf(gqlgenFile, "gqlgen.yml binds %s to %s, but the schema declares no type %s", name, goType, name)
 	}
 	if len(names) == 0 && len(undeclared) == 0 {
-		c.addf(gqlgenFile, "gqlgen.yml binds no %s to %s: declare one in %s, add it to %s and bind it in gqlgen.yml",
-			what, goType, c.src.fileOf(memberOf), memberOf)
+		c.addf(c.kind.schemaFile(), "no %s is bound to %s: declare it with @goModel(model: %q) and add it to %s",
+			what, goType, goType, memberOf)
 	}
 	return names
 }
@@ -273,18 +283,18 @@ func (c *checker) bound(goType string, kind ast.DefinitionKind, what, memberOf s
 func (c *checker) requireUnionMember(union, member string) {
 	def := c.src.schema.Types[union]
 	if def == nil || def.Kind != ast.Union {
-		c.addf(schemaFiles, "the schema has no union %s for %s to join", union, member)
+		c.addf(c.kind.schemaFile(), "the schema has no union %s for %s to join", union, member)
 		return
 	}
 	if !slices.Contains(def.Types, member) {
-		c.addf(c.src.fileOf(union), "union %s has no member %s", union, member)
+		c.addf(c.kind.schemaFile(), "union %s has no member %s: add extend union %s = %s", union, member, union, member)
 	}
 }
 
 func (c *checker) requireOneOfMember(oneOf, member string) {
 	def := c.src.schema.Types[oneOf]
 	if def == nil || def.Kind != ast.InputObject {
-		c.addf(schemaFiles, "the schema has no @oneOf input %s for %s to join", oneOf, member)
+		c.addf(c.kind.schemaFile(), "the schema has no @oneOf input %s for %s to join", oneOf, member)
 		return
 	}
 	for _, f := range def.Fields {
@@ -292,7 +302,7 @@ func (c *checker) requireOneOfMember(oneOf, member string) {
 			return
 		}
 	}
-	c.addf(c.src.fileOf(oneOf), "@oneOf input %s has no member of type %s", oneOf, member)
+	c.addf(c.kind.schemaFile(), "@oneOf input %s has no member of type %s: add it with extend input %s { … }", oneOf, member, oneOf)
 }
 
 // formEntry is an entry of the console's kind lists: its kind and the
@@ -338,7 +348,7 @@ func (c *checker) hasOwnFields(name, iface string) bool {
 // compareDefaults reports each field whose default in input type def (an
 // input of no fields, as gqlgen decodes it) differs from the Go defaults.
 func (c *checker) compareDefaults(def *ast.Definition, defaults typedconfig.Config) {
-	file := c.src.fileOf(def.Name)
+	file := c.src.fileOf(def.Name, c.kind.schemaFile())
 	want := reflect.Indirect(reflect.ValueOf(defaults))
 	got := reflect.New(want.Type()).Elem()
 	inputField := map[string]string{} // Go field → input field

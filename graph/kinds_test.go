@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/gatehouse-id/gatehouse/graph"
 )
@@ -44,14 +45,31 @@ type kindSourceTexts map[string]string
 
 func readKindSourceTexts(t *testing.T) kindSourceTexts {
 	t.Helper()
-	sdl, err := filepath.Glob(filepath.Join("schema", "*.graphqls"))
-	require.NoError(t, err)
 	texts := kindSourceTexts(readKindFiles(t))
-	for _, f := range append(sdl, "ent.graphqls") {
-		path := "graph/" + filepath.ToSlash(f)
+	for _, path := range schemaPaths(t, texts[gqlgenFile]) {
 		texts[path] = readRepoFile(t, path)
 	}
 	return texts
+}
+
+// schemaPaths returns the schema files gqlgen.yml (given as text) lists,
+// expanded, relative to the repository root.
+func schemaPaths(t *testing.T, gqlgenYML string) []string {
+	t.Helper()
+	var cfg struct {
+		Schema []string `yaml:"schema"`
+	}
+	require.NoError(t, yaml.Unmarshal([]byte(gqlgenYML), &cfg))
+	var out []string
+	for _, pattern := range cfg.Schema {
+		matches, err := filepath.Glob(filepath.Join("..", filepath.FromSlash(pattern)))
+		require.NoError(t, err)
+		require.NotEmpty(t, matches, "gqlgen.yml's schema pattern %q matches no file", pattern)
+		for _, m := range matches {
+			out = append(out, filepath.ToSlash(strings.TrimPrefix(m, ".."+string(filepath.Separator))))
+		}
+	}
+	return out
 }
 
 // load parses the texts as the server and the checker do: the schema
@@ -59,9 +77,11 @@ func readKindSourceTexts(t *testing.T) kindSourceTexts {
 func (s kindSourceTexts) load(t *testing.T) *kindSources {
 	t.Helper()
 	var sources []*ast.Source
-	for path, text := range s {
-		if name, ok := strings.CutPrefix(path, "graph/"); ok {
-			sources = append(sources, &ast.Source{Name: name, Input: text})
+	for file, text := range s {
+		if strings.HasSuffix(file, ".graphqls") {
+			name, err := filepath.Rel("graph", filepath.FromSlash(file))
+			require.NoError(t, err)
+			sources = append(sources, &ast.Source{Name: filepath.ToSlash(name), Input: text})
 		}
 	}
 	schema, err := gqlparser.LoadSchema(sources...)
@@ -75,10 +95,19 @@ func (s kindSourceTexts) load(t *testing.T) *kindSources {
 func TestKindCheckerNamesWhatIsMissing(t *testing.T) {
 	t.Parallel()
 	const (
-		config = "graph/schema/config.graphqls"
-		flow   = "graph/schema/flow.graphqls"
-		stages = "github.com/gatehouse-id/gatehouse/executor/stages/"
-		expiry = "github.com/gatehouse-id/gatehouse/policy/expiry.Config"
+		stages = modulePath + "executor/stages/"
+		// Kinds' own schema files.
+		deny           = "executor/stages/deny/deny.graphqls"
+		dummy          = "executor/stages/dummy/dummy.graphqls"
+		identification = "executor/stages/identification/identification.graphqls"
+		password       = "executor/stages/password/password.graphqls"
+		prompt         = "executor/stages/prompt/prompt.graphqls"
+		userLogin      = "executor/stages/userlogin/userlogin.graphqls"
+		userWrite      = "executor/stages/userwrite/userwrite.graphqls"
+		dummyPolicy    = "policy/dummy/dummy.graphqls"
+		expiryPolicy   = "policy/expiry/expiry.graphqls"
+		reputation     = "policy/reputation/reputation.graphqls"
+		expiry         = modulePath + "policy/expiry.Config"
 	)
 	tests := []struct {
 		name string
@@ -89,42 +118,46 @@ func TestKindCheckerNamesWhatIsMissing(t *testing.T) {
 		kind, says, file string
 	}{
 		{
-			name: "config output type not in the union", in: config, old: "  | DenyStage\n",
-			kind: `stage kind "deny"`, says: "union StageConfig has no member DenyStage", file: config,
+			name: "no schema file", in: deny, old: readRepoFile(t, deny),
+			kind: `stage kind "deny"`, says: "no config output type is bound to " + stages + "deny.Config", file: deny,
 		},
 		{
-			name: "policy config output type not in the union", in: config, old: "| ExpiryPolicy | DummyPolicy", replacement: "| ExpiryPolicy",
-			kind: `policy kind "dummy"`, says: "union PolicyConfig has no member DummyPolicy", file: config,
+			name: "config output type not in the union", in: deny, old: "extend union StageConfig = DenyStage\n",
+			kind: `stage kind "deny"`, says: "union StageConfig has no member DenyStage", file: deny,
 		},
 		{
-			name: "config input type not in the @oneOf input", in: config, old: "  userWrite: UserWriteStageInput\n",
-			kind: `stage kind "user_write"`, says: "StageConfigInput has no member of type UserWriteStageInput", file: config,
+			name: "policy config output type not in the union", in: dummyPolicy, old: "extend union PolicyConfig = DummyPolicy\n",
+			kind: `policy kind "dummy"`, says: "union PolicyConfig has no member DummyPolicy", file: dummyPolicy,
 		},
 		{
-			name: "config types not bound", in: gqlgenFile,
-			old:  "  DenyStage:\n    model: " + stages + "deny.Config\n  DenyStageInput:\n    model: " + stages + "deny.Config\n",
-			kind: `stage kind "deny"`, says: "binds no config output type to " + stages + "deny.Config", file: gqlgenFile,
+			name: "config input type not in the @oneOf input", in: userWrite, old: "extend input StageConfigInput {\n  userWrite: UserWriteStageInput\n}\n",
+			kind: `stage kind "user_write"`, says: "StageConfigInput has no member of type UserWriteStageInput", file: userWrite,
 		},
 		{
-			name: "config input type not bound", in: gqlgenFile, old: "  ExpiryPolicyInput:\n    model: " + expiry + "\n",
-			kind: `policy kind "expiry"`, says: "binds no config input type to " + expiry, file: gqlgenFile,
+			name: "config output type not bound", in: deny, old: `type DenyStage @goModel(model: "` + stages + `deny.Config")`, replacement: "type DenyStage",
+			kind: `stage kind "deny"`, says: "no config output type is bound to " + stages + "deny.Config", file: deny,
 		},
 		{
-			name: "config type bound under a name the schema lacks", in: gqlgenFile, old: "  DenyStageInput:\n", replacement: "  DenyStageInputs:\n",
-			kind: `stage kind "deny"`, says: "binds DenyStageInputs to " + stages + "deny.Config, but the schema declares no type DenyStageInputs", file: config,
+			name: "config input type not bound", in: expiryPolicy, old: `input ExpiryPolicyInput @goModel(model: "` + expiry + `")`, replacement: "input ExpiryPolicyInput",
+			kind: `policy kind "expiry"`, says: "no config input type is bound to " + expiry, file: expiryPolicy,
 		},
 		{
-			name: "input default differs", in: config, old: "failedAttemptsBeforeCancel: Int! = 5", replacement: "failedAttemptsBeforeCancel: Int! = 4",
-			kind: `stage kind "password"`, file: config,
+			name: "config type bound under a name the schema lacks", in: gqlgenFile, old: "\nmodels:\n",
+			replacement: "\nmodels:\n  DenyStageInputs:\n    model: " + stages + "deny.Config\n",
+			kind:        `stage kind "deny"`, says: "binds DenyStageInputs to " + stages + "deny.Config, but the schema declares no type DenyStageInputs", file: gqlgenFile,
+		},
+		{
+			name: "input default differs", in: password, old: "failedAttemptsBeforeCancel: Int! = 5", replacement: "failedAttemptsBeforeCancel: Int! = 4",
+			kind: `stage kind "password"`, file: password,
 			says: "PasswordStageInput.failedAttemptsBeforeCancel defaults to 4, the Go default (password.Config.FailedAttemptsBeforeCancel) is 5",
 		},
 		{
-			name: "input default missing", in: config, old: "threshold: Int! = -5", replacement: "threshold: Int!",
-			kind: `policy kind "reputation"`, says: "ReputationPolicyInput.threshold defaults to 0", file: config,
+			name: "input default missing", in: reputation, old: "threshold: Int! = -5", replacement: "threshold: Int!",
+			kind: `policy kind "reputation"`, says: "ReputationPolicyInput.threshold defaults to 0", file: reputation,
 		},
 		{
-			name: "list default differs", in: config, old: "= [USERNAME, EMAIL]", replacement: "= [EMAIL, USERNAME]",
-			kind: `stage kind "identification"`, says: `defaults to ["email","username"]`, file: config,
+			name: "list default differs", in: identification, old: "= [USERNAME, EMAIL]", replacement: "= [EMAIL, USERNAME]",
+			kind: `stage kind "identification"`, says: `defaults to ["email","username"]`, file: identification,
 		},
 		{
 			name: "no console form", in: configFormsFile, old: `kind: "user_login",`, replacement: `kind: "userLogin",`,
@@ -135,28 +168,28 @@ func TestKindCheckerNamesWhatIsMissing(t *testing.T) {
 			kind: `policy kind "expiry"`, says: `typename: "ExpiryPolicy"`, file: configFormsFile,
 		},
 		{
-			name: "challenge type not in the union", in: flow, old: "  | UserLoginChallenge\n",
-			kind: `stage kind "user_login"`, says: "union Challenge has no member UserLoginChallenge", file: flow,
+			name: "challenge type not in the union", in: userLogin, old: "extend union Challenge = UserLoginChallenge\n",
+			kind: `stage kind "user_login"`, says: "union Challenge has no member UserLoginChallenge", file: userLogin,
 		},
 		{
-			name: "response input not in the @oneOf input", in: flow, old: "  dummy: DummyResponseInput\n",
-			kind: `stage kind "dummy"`, says: "ChallengeResponseInput has no member of type DummyResponseInput", file: flow,
+			name: "response input not in the @oneOf input", in: dummy, old: "extend input ChallengeResponseInput {\n  dummy: DummyResponseInput\n}\n",
+			kind: `stage kind "dummy"`, says: "ChallengeResponseInput has no member of type DummyResponseInput", file: dummy,
 		},
 		{
-			name: "challenge type not bound", in: gqlgenFile, old: "  PromptChallenge:\n    model: " + stages + "prompt.Challenge\n",
-			kind: `stage kind "prompt"`, says: "binds no challenge type (the stage is interactive) to " + stages + "prompt.Challenge", file: gqlgenFile,
+			name: "challenge type not bound", in: prompt, old: ` @goModel(model: "` + stages + `prompt.Challenge")`,
+			kind: `stage kind "prompt"`, says: "no challenge type (the stage is interactive) is bound to " + stages + "prompt.Challenge", file: prompt,
 		},
 		{
-			name: "response type not bound", in: gqlgenFile, old: "  PasswordResponseInput:\n    model: " + stages + "password.Response\n",
-			kind: `stage kind "password"`, says: "binds no response input type (the stage is interactive) to " + stages + "password.Response", file: gqlgenFile,
+			name: "response type not bound", in: password, old: ` @goModel(model: "` + stages + `password.Response")`,
+			kind: `stage kind "password"`, says: "no response input type (the stage is interactive) is bound to " + stages + "password.Response", file: password,
 		},
 		{
-			name: "config not read back", in: configQueriesFile, old: "    ... on RedirectStage {", replacement: "    ... on RedirectStageX {",
-			kind: `stage kind "redirect"`, says: "no query reads RedirectStage's fields", file: configQueriesFile,
+			name: "config not read back", in: configFormsFile, old: "    ... on RedirectStage {", replacement: "    ... on RedirectStageX {",
+			kind: `stage kind "redirect"`, says: "no query reads RedirectStage's fields", file: configFormsFile,
 		},
 		{
-			name: "challenge fields not read", in: challengeQueriesFile, old: "      ... on PasswordChallenge {", replacement: "      ... on PasswordChallengeX {",
-			kind: `stage kind "password"`, says: "no query reads PasswordChallenge's fields", file: challengeQueriesFile,
+			name: "challenge fields not read", in: challengeViewsFile, old: "    ... on PasswordChallenge {", replacement: "    ... on PasswordChallengeX {",
+			kind: `stage kind "password"`, says: "no query reads PasswordChallenge's fields", file: challengeViewsFile,
 		},
 		{
 			name: "no challenge component", in: challengeViewsFile, old: `case "IdentificationChallenge":`,
@@ -186,15 +219,15 @@ func TestKindCheckerNamesWhatIsMissing(t *testing.T) {
 		})
 	}
 
-	t.Run("BoundInTheSchema", func(t *testing.T) {
+	t.Run("BoundInGqlgenYml", func(t *testing.T) {
 		t.Parallel()
 		texts := readKindSourceTexts(t)
 		model := stages + "deny.Config"
 		for in, edits := range map[string][][2]string{
-			gqlgenFile: {{"  DenyStage:\n    model: " + model + "\n  DenyStageInput:\n    model: " + model + "\n", ""}},
-			config: {
-				{"type DenyStage {", `type DenyStage @goModel(model: "` + model + `") {`},
-				{"input DenyStageInput {", `input DenyStageInput @goModel(model: "` + model + `") {`},
+			gqlgenFile: {{"\nmodels:\n", "\nmodels:\n  DenyStage:\n    model: " + model + "\n  DenyStageInput:\n    model: " + model + "\n"}},
+			deny: {
+				{`type DenyStage @goModel(model: "` + model + `")`, "type DenyStage"},
+				{`input DenyStageInput @goModel(model: "` + model + `")`, "input DenyStageInput"},
 			},
 		} {
 			for _, e := range edits {
@@ -204,7 +237,7 @@ func TestKindCheckerNamesWhatIsMissing(t *testing.T) {
 		}
 		src := texts.load(t)
 		for _, k := range kinds {
-			require.Empty(t, checkKind(src, k), "@goModel binds as gqlgen.yml does")
+			require.Empty(t, checkKind(src, k), "gqlgen.yml binds as @goModel does")
 		}
 	})
 
@@ -287,7 +320,7 @@ func TestNoResolverIsAStub(t *testing.T) {
 		text := readRepoFile(t, "graph/"+f)
 		for i, line := range strings.Split(text, "\n") {
 			require.NotContains(t, line, `panic(fmt.Errorf("not implemented`,
-				"graph/%s:%d is a resolver stub gqlgen wrote: implement it (a reference field: see optionalFlow, optionalStage)", f, i+1)
+				"graph/%s:%d is a resolver stub gqlgen wrote: implement it (a reference field of a kind's config: resolve it with a method of the config, see package configref)", f, i+1)
 		}
 	}
 }

@@ -31,12 +31,12 @@ import (
 
 // The response to the current challenge: set exactly the member of the current stage's kind.
 type ChallengeResponseInput struct {
+	Captcha        *captcha.Response        `json:"captcha,omitempty"`
+	Dummy          *dummy.Response          `json:"dummy,omitempty"`
 	Identification *identification.Response `json:"identification,omitempty"`
 	Password       *password.Response       `json:"password,omitempty"`
 	Prompt         *prompt.Response         `json:"prompt,omitempty"`
 	UserLogin      *userlogin.Response      `json:"userLogin,omitempty"`
-	Dummy          *dummy.Response          `json:"dummy,omitempty"`
-	Captcha        *captcha.Response        `json:"captcha,omitempty"`
 }
 
 type CreatePolicyInput struct {
@@ -65,11 +65,11 @@ type CreateTokenInput struct {
 
 // A policy's configuration: set exactly one member, which picks the policy's kind.
 type PolicyConfigInput struct {
+	Dummy      *dummy1.Config     `json:"dummy,omitempty"`
+	Expiry     *expiry.Config     `json:"expiry,omitempty"`
 	Expression *expression.Config `json:"expression,omitempty"`
 	Password   *password1.Config  `json:"password,omitempty"`
 	Reputation *reputation.Config `json:"reputation,omitempty"`
-	Expiry     *expiry.Config     `json:"expiry,omitempty"`
-	Dummy      *dummy1.Config     `json:"dummy,omitempty"`
 }
 
 // What to evaluate in testPolicy, and for whom.
@@ -120,17 +120,17 @@ type PolicyTraceEntry struct {
 
 // A stage's configuration: set exactly one member, which picks the stage's kind.
 type StageConfigInput struct {
+	Captcha        *captcha.Config        `json:"captcha,omitempty"`
+	Deny           *deny.Config           `json:"deny,omitempty"`
+	Dummy          *dummy.Config          `json:"dummy,omitempty"`
 	Identification *identification.Config `json:"identification,omitempty"`
 	Password       *password.Config       `json:"password,omitempty"`
 	Prompt         *prompt.Config         `json:"prompt,omitempty"`
-	UserWrite      *userwrite.Config      `json:"userWrite,omitempty"`
+	Redirect       *redirect.Config       `json:"redirect,omitempty"`
+	UserDelete     *userdelete.Config     `json:"userDelete,omitempty"`
 	UserLogin      *userlogin.Config      `json:"userLogin,omitempty"`
 	UserLogout     *userlogout.Config     `json:"userLogout,omitempty"`
-	UserDelete     *userdelete.Config     `json:"userDelete,omitempty"`
-	Redirect       *redirect.Config       `json:"redirect,omitempty"`
-	Deny           *deny.Config           `json:"deny,omitempty"`
-	Dummy          *dummy.Config          `json:"dummy,omitempty"`
-	Captcha        *captcha.Config        `json:"captcha,omitempty"`
+	UserWrite      *userwrite.Config      `json:"userWrite,omitempty"`
 }
 
 type Subscription struct {

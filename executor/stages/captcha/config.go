@@ -104,6 +104,10 @@ type Config struct {
 	MinScore float64 `json:"min_score"`
 }
 
+// SecretSet reports whether a third-party secret is set: what the API
+// shows instead of the secret.
+func (c *Config) SecretSet() bool { return c.Secret != "" }
+
 // DefaultConfig returns the defaults: the built-in proof of work at
 // DefaultDifficulty.
 func DefaultConfig() *Config {

@@ -17,6 +17,7 @@ import type {
   StageConfigInput,
   UserCreationMode,
 } from "../gql/graphql";
+import { graphql } from "../gql";
 import { userTypes } from "./labels";
 
 interface Base {
@@ -482,3 +483,130 @@ export const policyKindList: KindInfo[] = infos(policyKinds);
 export function kindOf(list: KindInfo[], name: string): KindInfo | undefined {
   return list.find((k) => k.kind === name || k.typename === name);
 }
+
+// What the console reads back of each kind's config (the forms above fill
+// from it): a kind's fields are listed next to its form, once.
+export const AdminStageConfig = graphql(`
+  fragment AdminStageConfig on StageConfig {
+    __typename
+    ... on IdentificationStage {
+      userFields
+      passwordStageID: passwordStage {
+        id
+      }
+      caseInsensitiveMatching
+      showMatchedUser
+      pretendUserExists
+      enableRememberMe
+      enrollmentFlowID: enrollmentFlow {
+        id
+      }
+      recoveryFlowID: recoveryFlow {
+        id
+      }
+      passwordlessFlowID: passwordlessFlow {
+        id
+      }
+    }
+    ... on PasswordStage {
+      backends
+      failedAttemptsBeforeCancel
+      allowShowPassword
+      configureFlowID: configureFlow {
+        id
+      }
+    }
+    ... on PromptStage {
+      fields {
+        fieldKey
+        label
+        type
+        required
+        placeholder
+        initialValue
+        order
+        subText
+        choices
+      }
+      validationPolicyIDs: validationPolicies {
+        id
+      }
+    }
+    ... on UserWriteStage {
+      userCreationMode
+      createUsersAsInactive
+      createUsersGroupID: createUsersGroup {
+        id
+      }
+      userType
+    }
+    ... on UserLoginStage {
+      sessionDuration
+      rememberMeOffset
+      terminateOtherSessions
+    }
+    ... on UserLogoutStage {
+      noSettings
+    }
+    ... on UserDeleteStage {
+      noSettings
+    }
+    ... on RedirectStage {
+      mode
+      targetStatic
+      targetFlowID: targetFlow {
+        id
+      }
+      keepContext
+    }
+    ... on DenyStage {
+      denyMessage
+    }
+    ... on DummyStage {
+      throwError
+    }
+    ... on CaptchaStage {
+      provider
+      difficulty
+      siteKey
+      secretSet
+      verifyUrl
+      minScore
+    }
+  }
+`);
+
+export const AdminPolicyConfig = graphql(`
+  fragment AdminPolicyConfig on PolicyConfig {
+    __typename
+    ... on ExpressionPolicy {
+      expression
+    }
+    ... on PasswordPolicy {
+      passwordField
+      lengthMin
+      amountDigits
+      amountUppercase
+      amountLowercase
+      amountSymbols
+      symbolCharset
+      checkBlocklist
+      checkZxcvbn
+      zxcvbnMinScore
+      errorMessage
+    }
+    ... on ReputationPolicy {
+      checkIp
+      checkUsername
+      threshold
+    }
+    ... on ExpiryPolicy {
+      days
+    }
+    ... on DummyPolicy {
+      result
+      waitMin
+      waitMax
+    }
+  }
+`);

@@ -184,93 +184,6 @@ export const AdminStage = graphql(`
       }
     }
   }
-  fragment AdminStageConfig on StageConfig {
-    __typename
-    ... on IdentificationStage {
-      userFields
-      passwordStageID: passwordStage {
-        id
-      }
-      caseInsensitiveMatching
-      showMatchedUser
-      pretendUserExists
-      enableRememberMe
-      enrollmentFlowID: enrollmentFlow {
-        id
-      }
-      recoveryFlowID: recoveryFlow {
-        id
-      }
-      passwordlessFlowID: passwordlessFlow {
-        id
-      }
-    }
-    ... on PasswordStage {
-      backends
-      failedAttemptsBeforeCancel
-      allowShowPassword
-      configureFlowID: configureFlow {
-        id
-      }
-    }
-    ... on PromptStage {
-      fields {
-        fieldKey
-        label
-        type
-        required
-        placeholder
-        initialValue
-        order
-        subText
-        choices
-      }
-      validationPolicyIDs: validationPolicies {
-        id
-      }
-    }
-    ... on UserWriteStage {
-      userCreationMode
-      createUsersAsInactive
-      createUsersGroupID: createUsersGroup {
-        id
-      }
-      userType
-    }
-    ... on UserLoginStage {
-      sessionDuration
-      rememberMeOffset
-      terminateOtherSessions
-    }
-    ... on UserLogoutStage {
-      noSettings
-    }
-    ... on UserDeleteStage {
-      noSettings
-    }
-    ... on RedirectStage {
-      mode
-      targetStatic
-      targetFlowID: targetFlow {
-        id
-      }
-      keepContext
-    }
-    ... on DenyStage {
-      denyMessage
-    }
-    ... on DummyStage {
-      throwError
-    }
-    ... on CaptchaStage {
-      provider
-      difficulty
-      siteKey
-      secretSet
-      verifyUrl
-      minScore
-    }
-  }
 `);
 
 export const AdminCreateStage = graphql(`
@@ -353,38 +266,6 @@ export const AdminPolicy = graphql(`
           }
         }
       }
-    }
-  }
-  fragment AdminPolicyConfig on PolicyConfig {
-    __typename
-    ... on ExpressionPolicy {
-      expression
-    }
-    ... on PasswordPolicy {
-      passwordField
-      lengthMin
-      amountDigits
-      amountUppercase
-      amountLowercase
-      amountSymbols
-      symbolCharset
-      checkBlocklist
-      checkZxcvbn
-      zxcvbnMinScore
-      errorMessage
-    }
-    ... on ReputationPolicy {
-      checkIp
-      checkUsername
-      threshold
-    }
-    ... on ExpiryPolicy {
-      days
-    }
-    ... on DummyPolicy {
-      result
-      waitMin
-      waitMax
     }
   }
 `);

@@ -1,12 +1,61 @@
-// One component per challenge type. ChallengeView picks it by __typename;
+// One component per challenge type, and the fields each stage kind's
+// challenge is read with. ChallengeView picks the component by __typename;
 // the switch is exhaustive, so a challenge type added to the schema fails
 // the build until it has a component, and a type this build does not know
 // (a newer server) gets a clear message instead of a blank page.
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { graphql } from "../gql";
 import type { ChallengeResponseInput, ExecutionFieldsFragment, PromptFieldType } from "../gql/graphql";
 import { CaptchaStep } from "./captcha";
 import { Checkbox, Field, PasswordInput, sortErrors, TextInput, uniqueId, type Errors } from "./fields";
+
+// Each stage kind's challenge fields, listed here next to the components
+// that show them; every query of an execution reads them (ExecutionFields
+// in operations.ts spreads this fragment).
+export const StageChallengeFields = graphql(`
+  fragment StageChallengeFields on Challenge {
+    ... on IdentificationChallenge {
+      userFields
+      passwordFields
+      allowShowPassword
+      enrollUrl
+      recoveryUrl
+      passwordlessUrl
+      primaryAction
+      enableRememberMe
+    }
+    ... on PasswordChallenge {
+      allowShowPassword
+    }
+    ... on PromptChallenge {
+      fields {
+        fieldKey
+        label
+        type
+        required
+        placeholder
+        initialValue
+        order
+        subText
+        choices
+      }
+    }
+    ... on DummyChallenge {
+      name
+    }
+    ... on CaptchaChallenge {
+      provider
+      siteKey
+      challenge
+      difficulty
+      scriptUrl
+      flowInfo {
+        designation
+      }
+    }
+  }
+`);
 
 type Execution = ExecutionFieldsFragment;
 type Challenge = Execution["challenge"];

@@ -1,6 +1,7 @@
 // The GraphQL operations of the flow executor. codegen turns each into a
-// typed document (src/gql); every challenge type's fields are listed once,
-// in the ExecutionFields fragment.
+// typed document (src/gql); every challenge type's fields are listed once:
+// the engine's own in the ExecutionFields fragment, each stage kind's in
+// StageChallengeFields, next to its component (challenges.tsx).
 import { graphql } from "../gql";
 
 export const ExecutionFields = graphql(`
@@ -25,45 +26,7 @@ export const ExecutionFields = graphql(`
           code
         }
       }
-      ... on IdentificationChallenge {
-        userFields
-        passwordFields
-        allowShowPassword
-        enrollUrl
-        recoveryUrl
-        passwordlessUrl
-        primaryAction
-        enableRememberMe
-      }
-      ... on PasswordChallenge {
-        allowShowPassword
-      }
-      ... on PromptChallenge {
-        fields {
-          fieldKey
-          label
-          type
-          required
-          placeholder
-          initialValue
-          order
-          subText
-          choices
-        }
-      }
-      ... on DummyChallenge {
-        name
-      }
-      ... on CaptchaChallenge {
-        provider
-        siteKey
-        challenge
-        difficulty
-        scriptUrl
-        flowInfo {
-          designation
-        }
-      }
+      ...StageChallengeFields
       ... on RedirectChallenge {
         to
         executionId

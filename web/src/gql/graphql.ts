@@ -1283,6 +1283,60 @@ export type __TypeKind =
   /** Indicates this type is a non-null. `ofType` is a valid field. */
   | 'NON_NULL';
 
+type AdminStageConfig_CaptchaStage_Fragment = { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number };
+
+type AdminStageConfig_DenyStage_Fragment = { __typename: 'DenyStage', denyMessage: string };
+
+type AdminStageConfig_DummyStage_Fragment = { __typename: 'DummyStage', throwError: boolean };
+
+type AdminStageConfig_IdentificationStage_Fragment = { __typename: 'IdentificationStage', userFields: Array<IdentificationUserField>, caseInsensitiveMatching: boolean, showMatchedUser: boolean, pretendUserExists: boolean, enableRememberMe: boolean, passwordStageID: { id: string } | null, enrollmentFlowID: { id: string } | null, recoveryFlowID: { id: string } | null, passwordlessFlowID: { id: string } | null };
+
+type AdminStageConfig_PasswordStage_Fragment = { __typename: 'PasswordStage', backends: Array<PasswordBackend>, failedAttemptsBeforeCancel: number, allowShowPassword: boolean, configureFlowID: { id: string } | null };
+
+type AdminStageConfig_PromptStage_Fragment = { __typename: 'PromptStage', fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }>, validationPolicyIDs: Array<{ id: string }> };
+
+type AdminStageConfig_RedirectStage_Fragment = { __typename: 'RedirectStage', mode: RedirectMode, targetStatic: string, keepContext: boolean, targetFlowID: { id: string } | null };
+
+type AdminStageConfig_UserDeleteStage_Fragment = { __typename: 'UserDeleteStage', noSettings: boolean };
+
+type AdminStageConfig_UserLoginStage_Fragment = { __typename: 'UserLoginStage', sessionDuration: number, rememberMeOffset: number, terminateOtherSessions: boolean };
+
+type AdminStageConfig_UserLogoutStage_Fragment = { __typename: 'UserLogoutStage', noSettings: boolean };
+
+type AdminStageConfig_UserWriteStage_Fragment = { __typename: 'UserWriteStage', userCreationMode: UserCreationMode, createUsersAsInactive: boolean, userType: UserType, createUsersGroupID: { id: string } | null };
+
+export type AdminStageConfigFragment =
+  | AdminStageConfig_CaptchaStage_Fragment
+  | AdminStageConfig_DenyStage_Fragment
+  | AdminStageConfig_DummyStage_Fragment
+  | AdminStageConfig_IdentificationStage_Fragment
+  | AdminStageConfig_PasswordStage_Fragment
+  | AdminStageConfig_PromptStage_Fragment
+  | AdminStageConfig_RedirectStage_Fragment
+  | AdminStageConfig_UserDeleteStage_Fragment
+  | AdminStageConfig_UserLoginStage_Fragment
+  | AdminStageConfig_UserLogoutStage_Fragment
+  | AdminStageConfig_UserWriteStage_Fragment
+;
+
+type AdminPolicyConfig_DummyPolicy_Fragment = { __typename: 'DummyPolicy', result: boolean, waitMin: number, waitMax: number };
+
+type AdminPolicyConfig_ExpiryPolicy_Fragment = { __typename: 'ExpiryPolicy', days: number };
+
+type AdminPolicyConfig_ExpressionPolicy_Fragment = { __typename: 'ExpressionPolicy', expression: string };
+
+type AdminPolicyConfig_PasswordPolicy_Fragment = { __typename: 'PasswordPolicy', passwordField: string, lengthMin: number, amountDigits: number, amountUppercase: number, amountLowercase: number, amountSymbols: number, symbolCharset: string, checkBlocklist: boolean, checkZxcvbn: boolean, zxcvbnMinScore: number, errorMessage: string };
+
+type AdminPolicyConfig_ReputationPolicy_Fragment = { __typename: 'ReputationPolicy', checkIp: boolean, checkUsername: boolean, threshold: number };
+
+export type AdminPolicyConfigFragment =
+  | AdminPolicyConfig_DummyPolicy_Fragment
+  | AdminPolicyConfig_ExpiryPolicy_Fragment
+  | AdminPolicyConfig_ExpressionPolicy_Fragment
+  | AdminPolicyConfig_PasswordPolicy_Fragment
+  | AdminPolicyConfig_ReputationPolicy_Fragment
+;
+
 export type InputDefaultsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -1411,42 +1465,6 @@ export type AdminStageQuery = { node:
     | { __typename: 'User' }
    | null };
 
-type AdminStageConfig_CaptchaStage_Fragment = { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number };
-
-type AdminStageConfig_DenyStage_Fragment = { __typename: 'DenyStage', denyMessage: string };
-
-type AdminStageConfig_DummyStage_Fragment = { __typename: 'DummyStage', throwError: boolean };
-
-type AdminStageConfig_IdentificationStage_Fragment = { __typename: 'IdentificationStage', userFields: Array<IdentificationUserField>, caseInsensitiveMatching: boolean, showMatchedUser: boolean, pretendUserExists: boolean, enableRememberMe: boolean, passwordStageID: { id: string } | null, enrollmentFlowID: { id: string } | null, recoveryFlowID: { id: string } | null, passwordlessFlowID: { id: string } | null };
-
-type AdminStageConfig_PasswordStage_Fragment = { __typename: 'PasswordStage', backends: Array<PasswordBackend>, failedAttemptsBeforeCancel: number, allowShowPassword: boolean, configureFlowID: { id: string } | null };
-
-type AdminStageConfig_PromptStage_Fragment = { __typename: 'PromptStage', fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }>, validationPolicyIDs: Array<{ id: string }> };
-
-type AdminStageConfig_RedirectStage_Fragment = { __typename: 'RedirectStage', mode: RedirectMode, targetStatic: string, keepContext: boolean, targetFlowID: { id: string } | null };
-
-type AdminStageConfig_UserDeleteStage_Fragment = { __typename: 'UserDeleteStage', noSettings: boolean };
-
-type AdminStageConfig_UserLoginStage_Fragment = { __typename: 'UserLoginStage', sessionDuration: number, rememberMeOffset: number, terminateOtherSessions: boolean };
-
-type AdminStageConfig_UserLogoutStage_Fragment = { __typename: 'UserLogoutStage', noSettings: boolean };
-
-type AdminStageConfig_UserWriteStage_Fragment = { __typename: 'UserWriteStage', userCreationMode: UserCreationMode, createUsersAsInactive: boolean, userType: UserType, createUsersGroupID: { id: string } | null };
-
-export type AdminStageConfigFragment =
-  | AdminStageConfig_CaptchaStage_Fragment
-  | AdminStageConfig_DenyStage_Fragment
-  | AdminStageConfig_DummyStage_Fragment
-  | AdminStageConfig_IdentificationStage_Fragment
-  | AdminStageConfig_PasswordStage_Fragment
-  | AdminStageConfig_PromptStage_Fragment
-  | AdminStageConfig_RedirectStage_Fragment
-  | AdminStageConfig_UserDeleteStage_Fragment
-  | AdminStageConfig_UserLoginStage_Fragment
-  | AdminStageConfig_UserLogoutStage_Fragment
-  | AdminStageConfig_UserWriteStage_Fragment
-;
-
 export type AdminCreateStageMutationVariables = Exact<{
   input: CreateStageInput;
 }>;
@@ -1497,24 +1515,6 @@ export type AdminPolicyQuery = { node:
     | { __typename: 'Token' }
     | { __typename: 'User' }
    | null };
-
-type AdminPolicyConfig_DummyPolicy_Fragment = { __typename: 'DummyPolicy', result: boolean, waitMin: number, waitMax: number };
-
-type AdminPolicyConfig_ExpiryPolicy_Fragment = { __typename: 'ExpiryPolicy', days: number };
-
-type AdminPolicyConfig_ExpressionPolicy_Fragment = { __typename: 'ExpressionPolicy', expression: string };
-
-type AdminPolicyConfig_PasswordPolicy_Fragment = { __typename: 'PasswordPolicy', passwordField: string, lengthMin: number, amountDigits: number, amountUppercase: number, amountLowercase: number, amountSymbols: number, symbolCharset: string, checkBlocklist: boolean, checkZxcvbn: boolean, zxcvbnMinScore: number, errorMessage: string };
-
-type AdminPolicyConfig_ReputationPolicy_Fragment = { __typename: 'ReputationPolicy', checkIp: boolean, checkUsername: boolean, threshold: number };
-
-export type AdminPolicyConfigFragment =
-  | AdminPolicyConfig_DummyPolicy_Fragment
-  | AdminPolicyConfig_ExpiryPolicy_Fragment
-  | AdminPolicyConfig_ExpressionPolicy_Fragment
-  | AdminPolicyConfig_PasswordPolicy_Fragment
-  | AdminPolicyConfig_ReputationPolicy_Fragment
-;
 
 export type AdminCreatePolicyMutationVariables = Exact<{
   input: CreatePolicyInput;
@@ -1670,6 +1670,24 @@ export type AdminFlowInspectorSubscriptionVariables = Exact<{
 
 export type AdminFlowInspectorSubscription = { flowInspector: { executionId: string, flowSlug: string, completed: boolean, context: Record<string, unknown>, createdAt: string, updatedAt: string, plan: Array<{ position: number, kind: string, name: string, stageId: string | null, bindingId: string | null }>, history: Array<{ position: number, kind: string, name: string, result: string, at: string }>, errors: Array<{ field: string, message: string, code: string }>, outcome: { denied: boolean, message: string, to: string } | null } };
 
+type StageChallengeFields_CaptchaChallenge_Fragment = { provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, flowInfo: { designation: FlowDesignation } };
+
+type StageChallengeFields_DummyChallenge_Fragment = { name: string };
+
+type StageChallengeFields_IdentificationChallenge_Fragment = { userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean };
+
+type StageChallengeFields_PasswordChallenge_Fragment = { allowShowPassword: boolean };
+
+type StageChallengeFields_PromptChallenge_Fragment = { fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }> };
+
+export type StageChallengeFieldsFragment =
+  | StageChallengeFields_CaptchaChallenge_Fragment
+  | StageChallengeFields_DummyChallenge_Fragment
+  | StageChallengeFields_IdentificationChallenge_Fragment
+  | StageChallengeFields_PasswordChallenge_Fragment
+  | StageChallengeFields_PromptChallenge_Fragment
+;
+
 export type ExecutionFieldsFragment = { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
     | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
@@ -1815,36 +1833,6 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-export const AdminFlowFieldsFragmentDoc = new TypedDocumentString(`
-    fragment AdminFlowFields on Flow {
-  id
-  slug
-  name
-  title
-  designation
-  layout
-  background
-  compatibilityMode
-  deniedAction
-  authentication
-  policyEngineMode
-}
-    `, {"fragmentName":"AdminFlowFields"}) as unknown as TypedDocumentString<AdminFlowFieldsFragment, unknown>;
-export const AdminBindingFragmentDoc = new TypedDocumentString(`
-    fragment AdminBinding on FlowStageBinding {
-  id
-  order
-  evaluateOnPlan
-  reEvaluatePolicies
-  invalidResponseAction
-  policyEngineMode
-  stage {
-    id
-    name
-    kind
-  }
-}
-    `, {"fragmentName":"AdminBinding"}) as unknown as TypedDocumentString<AdminBindingFragment, unknown>;
 export const AdminStageConfigFragmentDoc = new TypedDocumentString(`
     fragment AdminStageConfig on StageConfig {
   __typename
@@ -1968,6 +1956,79 @@ export const AdminPolicyConfigFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"AdminPolicyConfig"}) as unknown as TypedDocumentString<AdminPolicyConfigFragment, unknown>;
+export const AdminFlowFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AdminFlowFields on Flow {
+  id
+  slug
+  name
+  title
+  designation
+  layout
+  background
+  compatibilityMode
+  deniedAction
+  authentication
+  policyEngineMode
+}
+    `, {"fragmentName":"AdminFlowFields"}) as unknown as TypedDocumentString<AdminFlowFieldsFragment, unknown>;
+export const AdminBindingFragmentDoc = new TypedDocumentString(`
+    fragment AdminBinding on FlowStageBinding {
+  id
+  order
+  evaluateOnPlan
+  reEvaluatePolicies
+  invalidResponseAction
+  policyEngineMode
+  stage {
+    id
+    name
+    kind
+  }
+}
+    `, {"fragmentName":"AdminBinding"}) as unknown as TypedDocumentString<AdminBindingFragment, unknown>;
+export const StageChallengeFieldsFragmentDoc = new TypedDocumentString(`
+    fragment StageChallengeFields on Challenge {
+  ... on IdentificationChallenge {
+    userFields
+    passwordFields
+    allowShowPassword
+    enrollUrl
+    recoveryUrl
+    passwordlessUrl
+    primaryAction
+    enableRememberMe
+  }
+  ... on PasswordChallenge {
+    allowShowPassword
+  }
+  ... on PromptChallenge {
+    fields {
+      fieldKey
+      label
+      type
+      required
+      placeholder
+      initialValue
+      order
+      subText
+      choices
+    }
+  }
+  ... on DummyChallenge {
+    name
+  }
+  ... on CaptchaChallenge {
+    provider
+    siteKey
+    challenge
+    difficulty
+    scriptUrl
+    flowInfo {
+      designation
+    }
+  }
+}
+    `, {"fragmentName":"StageChallengeFields"}) as unknown as TypedDocumentString<StageChallengeFieldsFragment, unknown>;
 export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
     fragment ExecutionFields on FlowExecution {
   id
@@ -1990,45 +2051,7 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
         code
       }
     }
-    ... on IdentificationChallenge {
-      userFields
-      passwordFields
-      allowShowPassword
-      enrollUrl
-      recoveryUrl
-      passwordlessUrl
-      primaryAction
-      enableRememberMe
-    }
-    ... on PasswordChallenge {
-      allowShowPassword
-    }
-    ... on PromptChallenge {
-      fields {
-        fieldKey
-        label
-        type
-        required
-        placeholder
-        initialValue
-        order
-        subText
-        choices
-      }
-    }
-    ... on DummyChallenge {
-      name
-    }
-    ... on CaptchaChallenge {
-      provider
-      siteKey
-      challenge
-      difficulty
-      scriptUrl
-      flowInfo {
-        designation
-      }
-    }
+    ...StageChallengeFields
     ... on RedirectChallenge {
       to
       executionId
@@ -2041,7 +2064,47 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
     }
   }
 }
-    `, {"fragmentName":"ExecutionFields"}) as unknown as TypedDocumentString<ExecutionFieldsFragment, unknown>;
+    fragment StageChallengeFields on Challenge {
+  ... on IdentificationChallenge {
+    userFields
+    passwordFields
+    allowShowPassword
+    enrollUrl
+    recoveryUrl
+    passwordlessUrl
+    primaryAction
+    enableRememberMe
+  }
+  ... on PasswordChallenge {
+    allowShowPassword
+  }
+  ... on PromptChallenge {
+    fields {
+      fieldKey
+      label
+      type
+      required
+      placeholder
+      initialValue
+      order
+      subText
+      choices
+    }
+  }
+  ... on DummyChallenge {
+    name
+  }
+  ... on CaptchaChallenge {
+    provider
+    siteKey
+    challenge
+    difficulty
+    scriptUrl
+    flowInfo {
+      designation
+    }
+  }
+}`, {"fragmentName":"ExecutionFields"}) as unknown as TypedDocumentString<ExecutionFieldsFragment, unknown>;
 export const InputDefaultsDocument = new TypedDocumentString(`
     query InputDefaults {
   __schema {
@@ -2677,7 +2740,48 @@ export const StartFlowDocument = new TypedDocumentString(`
     ...ExecutionFields
   }
 }
-    fragment ExecutionFields on FlowExecution {
+    fragment StageChallengeFields on Challenge {
+  ... on IdentificationChallenge {
+    userFields
+    passwordFields
+    allowShowPassword
+    enrollUrl
+    recoveryUrl
+    passwordlessUrl
+    primaryAction
+    enableRememberMe
+  }
+  ... on PasswordChallenge {
+    allowShowPassword
+  }
+  ... on PromptChallenge {
+    fields {
+      fieldKey
+      label
+      type
+      required
+      placeholder
+      initialValue
+      order
+      subText
+      choices
+    }
+  }
+  ... on DummyChallenge {
+    name
+  }
+  ... on CaptchaChallenge {
+    provider
+    siteKey
+    challenge
+    difficulty
+    scriptUrl
+    flowInfo {
+      designation
+    }
+  }
+}
+fragment ExecutionFields on FlowExecution {
   id
   completed
   step
@@ -2698,45 +2802,7 @@ export const StartFlowDocument = new TypedDocumentString(`
         code
       }
     }
-    ... on IdentificationChallenge {
-      userFields
-      passwordFields
-      allowShowPassword
-      enrollUrl
-      recoveryUrl
-      passwordlessUrl
-      primaryAction
-      enableRememberMe
-    }
-    ... on PasswordChallenge {
-      allowShowPassword
-    }
-    ... on PromptChallenge {
-      fields {
-        fieldKey
-        label
-        type
-        required
-        placeholder
-        initialValue
-        order
-        subText
-        choices
-      }
-    }
-    ... on DummyChallenge {
-      name
-    }
-    ... on CaptchaChallenge {
-      provider
-      siteKey
-      challenge
-      difficulty
-      scriptUrl
-      flowInfo {
-        designation
-      }
-    }
+    ...StageChallengeFields
     ... on RedirectChallenge {
       to
       executionId
@@ -2755,7 +2821,48 @@ export const SubmitChallengeDocument = new TypedDocumentString(`
     ...ExecutionFields
   }
 }
-    fragment ExecutionFields on FlowExecution {
+    fragment StageChallengeFields on Challenge {
+  ... on IdentificationChallenge {
+    userFields
+    passwordFields
+    allowShowPassword
+    enrollUrl
+    recoveryUrl
+    passwordlessUrl
+    primaryAction
+    enableRememberMe
+  }
+  ... on PasswordChallenge {
+    allowShowPassword
+  }
+  ... on PromptChallenge {
+    fields {
+      fieldKey
+      label
+      type
+      required
+      placeholder
+      initialValue
+      order
+      subText
+      choices
+    }
+  }
+  ... on DummyChallenge {
+    name
+  }
+  ... on CaptchaChallenge {
+    provider
+    siteKey
+    challenge
+    difficulty
+    scriptUrl
+    flowInfo {
+      designation
+    }
+  }
+}
+fragment ExecutionFields on FlowExecution {
   id
   completed
   step
@@ -2776,45 +2883,7 @@ export const SubmitChallengeDocument = new TypedDocumentString(`
         code
       }
     }
-    ... on IdentificationChallenge {
-      userFields
-      passwordFields
-      allowShowPassword
-      enrollUrl
-      recoveryUrl
-      passwordlessUrl
-      primaryAction
-      enableRememberMe
-    }
-    ... on PasswordChallenge {
-      allowShowPassword
-    }
-    ... on PromptChallenge {
-      fields {
-        fieldKey
-        label
-        type
-        required
-        placeholder
-        initialValue
-        order
-        subText
-        choices
-      }
-    }
-    ... on DummyChallenge {
-      name
-    }
-    ... on CaptchaChallenge {
-      provider
-      siteKey
-      challenge
-      difficulty
-      scriptUrl
-      flowInfo {
-        designation
-      }
-    }
+    ...StageChallengeFields
     ... on RedirectChallenge {
       to
       executionId
@@ -2833,7 +2902,48 @@ export const RestartFlowDocument = new TypedDocumentString(`
     ...ExecutionFields
   }
 }
-    fragment ExecutionFields on FlowExecution {
+    fragment StageChallengeFields on Challenge {
+  ... on IdentificationChallenge {
+    userFields
+    passwordFields
+    allowShowPassword
+    enrollUrl
+    recoveryUrl
+    passwordlessUrl
+    primaryAction
+    enableRememberMe
+  }
+  ... on PasswordChallenge {
+    allowShowPassword
+  }
+  ... on PromptChallenge {
+    fields {
+      fieldKey
+      label
+      type
+      required
+      placeholder
+      initialValue
+      order
+      subText
+      choices
+    }
+  }
+  ... on DummyChallenge {
+    name
+  }
+  ... on CaptchaChallenge {
+    provider
+    siteKey
+    challenge
+    difficulty
+    scriptUrl
+    flowInfo {
+      designation
+    }
+  }
+}
+fragment ExecutionFields on FlowExecution {
   id
   completed
   step
@@ -2854,45 +2964,7 @@ export const RestartFlowDocument = new TypedDocumentString(`
         code
       }
     }
-    ... on IdentificationChallenge {
-      userFields
-      passwordFields
-      allowShowPassword
-      enrollUrl
-      recoveryUrl
-      passwordlessUrl
-      primaryAction
-      enableRememberMe
-    }
-    ... on PasswordChallenge {
-      allowShowPassword
-    }
-    ... on PromptChallenge {
-      fields {
-        fieldKey
-        label
-        type
-        required
-        placeholder
-        initialValue
-        order
-        subText
-        choices
-      }
-    }
-    ... on DummyChallenge {
-      name
-    }
-    ... on CaptchaChallenge {
-      provider
-      siteKey
-      challenge
-      difficulty
-      scriptUrl
-      flowInfo {
-        designation
-      }
-    }
+    ...StageChallengeFields
     ... on RedirectChallenge {
       to
       executionId
@@ -2911,7 +2983,48 @@ export const FlowExecutionDocument = new TypedDocumentString(`
     ...ExecutionFields
   }
 }
-    fragment ExecutionFields on FlowExecution {
+    fragment StageChallengeFields on Challenge {
+  ... on IdentificationChallenge {
+    userFields
+    passwordFields
+    allowShowPassword
+    enrollUrl
+    recoveryUrl
+    passwordlessUrl
+    primaryAction
+    enableRememberMe
+  }
+  ... on PasswordChallenge {
+    allowShowPassword
+  }
+  ... on PromptChallenge {
+    fields {
+      fieldKey
+      label
+      type
+      required
+      placeholder
+      initialValue
+      order
+      subText
+      choices
+    }
+  }
+  ... on DummyChallenge {
+    name
+  }
+  ... on CaptchaChallenge {
+    provider
+    siteKey
+    challenge
+    difficulty
+    scriptUrl
+    flowInfo {
+      designation
+    }
+  }
+}
+fragment ExecutionFields on FlowExecution {
   id
   completed
   step
@@ -2932,45 +3045,7 @@ export const FlowExecutionDocument = new TypedDocumentString(`
         code
       }
     }
-    ... on IdentificationChallenge {
-      userFields
-      passwordFields
-      allowShowPassword
-      enrollUrl
-      recoveryUrl
-      passwordlessUrl
-      primaryAction
-      enableRememberMe
-    }
-    ... on PasswordChallenge {
-      allowShowPassword
-    }
-    ... on PromptChallenge {
-      fields {
-        fieldKey
-        label
-        type
-        required
-        placeholder
-        initialValue
-        order
-        subText
-        choices
-      }
-    }
-    ... on DummyChallenge {
-      name
-    }
-    ... on CaptchaChallenge {
-      provider
-      siteKey
-      challenge
-      difficulty
-      scriptUrl
-      flowInfo {
-        designation
-      }
-    }
+    ...StageChallengeFields
     ... on RedirectChallenge {
       to
       executionId
@@ -2989,7 +3064,48 @@ export const FlowExecutionChangesDocument = new TypedDocumentString(`
     ...ExecutionFields
   }
 }
-    fragment ExecutionFields on FlowExecution {
+    fragment StageChallengeFields on Challenge {
+  ... on IdentificationChallenge {
+    userFields
+    passwordFields
+    allowShowPassword
+    enrollUrl
+    recoveryUrl
+    passwordlessUrl
+    primaryAction
+    enableRememberMe
+  }
+  ... on PasswordChallenge {
+    allowShowPassword
+  }
+  ... on PromptChallenge {
+    fields {
+      fieldKey
+      label
+      type
+      required
+      placeholder
+      initialValue
+      order
+      subText
+      choices
+    }
+  }
+  ... on DummyChallenge {
+    name
+  }
+  ... on CaptchaChallenge {
+    provider
+    siteKey
+    challenge
+    difficulty
+    scriptUrl
+    flowInfo {
+      designation
+    }
+  }
+}
+fragment ExecutionFields on FlowExecution {
   id
   completed
   step
@@ -3010,45 +3126,7 @@ export const FlowExecutionChangesDocument = new TypedDocumentString(`
         code
       }
     }
-    ... on IdentificationChallenge {
-      userFields
-      passwordFields
-      allowShowPassword
-      enrollUrl
-      recoveryUrl
-      passwordlessUrl
-      primaryAction
-      enableRememberMe
-    }
-    ... on PasswordChallenge {
-      allowShowPassword
-    }
-    ... on PromptChallenge {
-      fields {
-        fieldKey
-        label
-        type
-        required
-        placeholder
-        initialValue
-        order
-        subText
-        choices
-      }
-    }
-    ... on DummyChallenge {
-      name
-    }
-    ... on CaptchaChallenge {
-      provider
-      siteKey
-      challenge
-      difficulty
-      scriptUrl
-      flowInfo {
-        designation
-      }
-    }
+    ...StageChallengeFields
     ... on RedirectChallenge {
       to
       executionId
