@@ -1,7 +1,12 @@
 // Package stagetest drives stages in tests: it builds a real environment
 // (a database, the SQL session and counter stores, the policy engine, a
-// fast password hasher, a fixed clock, an in-memory auditor), requests to
-// feed stages, and golden files for their challenges. Test code only.
+// fast password hasher, a fixed clock, an in-memory auditor) that knows
+// the kinds under test, builds their stages and drives them (Interactive,
+// Skipper, Runner, Run, Submit); requests to feed stages, with sessions
+// (SignIn, Anonymous); checks a kind's tests share (RequireKind,
+// RunValidation, RequireSessionChange, RequireStoredEvent); per-dialect
+// subtests (EachDialect, Dialects); and golden files for challenges. Test
+// code only.
 package stagetest
 
 import (
@@ -73,6 +78,9 @@ func (a *Auditor) Events() []Event {
 
 // Env is a stage's world in a test.
 type Env struct {
+	// Kinds are the stage kinds given to New: Interactive, Skipper,
+	// Runner and Run build stages with them.
+	Kinds *executor.StageKinds
 	// Ctx acts as the system, as the executor does.
 	Ctx      context.Context
 	Client   *ent.Client
@@ -83,8 +91,9 @@ type Env struct {
 	Auditor *Auditor
 }
 
-// New returns an Env on a fresh database of dialect.
-func New(t *testing.T, dialect string) *Env {
+// New returns an Env on a fresh database of dialect whose Kinds are kinds
+// (the kind under test and any whose configs its stages read).
+func New(t *testing.T, dialect string, kinds ...executor.StageKind) *Env {
 	t.Helper()
 	db := servicetest.Database(t, dialect)
 	clock := fakeclock.New(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
@@ -100,7 +109,8 @@ func New(t *testing.T, dialect string) *Env {
 		NowFunc:  clock.Now,
 	}
 	return &Env{
-		Ctx: viewer.SystemContext(context.Background()), Client: db.Ent, Deps: deps, Clock: clock, Counters: counters,
+		Kinds: executor.NewStageKinds(kinds...),
+		Ctx:   viewer.SystemContext(context.Background()), Client: db.Ent, Deps: deps, Clock: clock, Counters: counters,
 		Auditor: auditor,
 	}
 }
@@ -132,6 +142,17 @@ func (e *Env) Request(kind string) *executor.Request {
 		Client:    executor.Client{IP: ClientIP, UserAgent: "stagetest", Headers: map[string]string{}},
 		Now:       e.Clock.Now(),
 	}
+}
+
+// RequestAbout returns a Request for kind whose execution is about the
+// pending user pending (nil: none).
+func (e *Env) RequestAbout(t *testing.T, kind string, pending *ent.User) *executor.Request {
+	t.Helper()
+	req := e.Request(kind)
+	if pending != nil {
+		require.NoError(t, req.Execution.Context.Set(executor.KeyPendingUser, pending.ID))
+	}
+	return req
 }
 
 // Build constructs a stage of kind from a config given as JSON.

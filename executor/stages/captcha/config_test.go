@@ -8,23 +8,21 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
+	"github.com/gatehouse-id/gatehouse/executor/stagetest"
 	"github.com/gatehouse-id/gatehouse/problem"
 	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )
 
 func TestKind(t *testing.T) {
 	t.Parallel()
-	require.Equal(t, "captcha", captcha.Kind)
-	require.Equal(t, captcha.Kind, (&captcha.Stage{}).Kind())
-	require.Equal(t, captcha.Kind, captcha.Response{}.ResponseKind())
+	stagetest.RequireKind(t, "captcha", captcha.Kind, &captcha.Stage{}, captcha.Response{})
 }
 
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 
-	kinds := executor.NewStageKinds(captcha.Definition())
 	const keys = `"site_key": "0x4AAAAAAAB-c_d", "secret": "0x4AAAAAAAsecret"`
-	typedconfigtest.RunValidation(t, kinds, captcha.Kind, []typedconfigtest.Case{
+	stagetest.RunValidation(t, captcha.Definition(), []typedconfigtest.Case{
 		{Name: "defaults", Want: &captcha.Config{Provider: captcha.ProviderPOW, Difficulty: captcha.DefaultDifficulty, MinScore: 0.5}},
 		{Name: "easiest", Config: `{"difficulty": 8}`},
 		{Name: "hardest", Config: `{"difficulty": 28}`},

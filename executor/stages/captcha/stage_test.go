@@ -15,21 +15,14 @@ import (
 )
 
 type testBundle struct {
-	env   *stagetest.Env
-	kinds *executor.StageKinds
+	env *stagetest.Env
 }
 
+// setup returns a bundle on SQLite: the stage keeps its state in the
+// execution and needs no database of its own.
 func setup(t *testing.T) *testBundle {
 	t.Helper()
-	return &testBundle{env: stagetest.New(t, dialect.SQLite), kinds: executor.NewStageKinds(captcha.Definition())}
-}
-
-// stage builds a captcha stage of config.
-func (b *testBundle) stage(t *testing.T, config string) executor.Interactive {
-	t.Helper()
-	s, ok := b.env.Build(t, b.kinds, captcha.Kind, config).(executor.Interactive)
-	require.True(t, ok, "a captcha stage is interactive")
-	return s
+	return &testBundle{env: stagetest.New(t, dialect.SQLite, captcha.Definition())}
 }
 
 // request returns a request in the execution id.
@@ -52,9 +45,7 @@ func (b *testBundle) challenge(t *testing.T, s executor.Interactive, req *execut
 // submit answers s with token.
 func (b *testBundle) submit(t *testing.T, s executor.Interactive, req *executor.Request, token string) executor.Result {
 	t.Helper()
-	res, err := s.Submit(b.env.Ctx, req, &captcha.Response{Token: token})
-	require.NoError(t, err)
-	return res
+	return b.env.Submit(t, s, req, &captcha.Response{Token: token})
 }
 
 // solve finds a nonce for a proof-of-work challenge: after prefix, the
@@ -89,7 +80,7 @@ func TestChallenge(t *testing.T) {
 
 	b := setup(t)
 	req := b.request("execution-one")
-	ch := b.env.Golden(t, b.stage(t, `{}`), req, "pow")
+	ch := b.env.Golden(t, b.env.Interactive(t, captcha.Kind, `{}`), req, "pow")
 	c, ok := ch.(*captcha.Challenge)
 	require.True(t, ok)
 	require.Len(t, c.Challenge, 43, "base64url of 32 bytes: the challenge and a short nonce fit one SHA-256 block")
@@ -100,7 +91,7 @@ func TestChallenge(t *testing.T) {
 		{"hcaptcha", `{"provider": "hcaptcha", "site_key": "10000000-ffff-ffff-ffff-000000000001", "secret": "0xsecret"}`},
 		{"recaptcha_v3", `{"provider": "recaptcha_v3", "site_key": "6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI", "secret": "6Lsecret", "min_score": 0.9}`},
 	} {
-		ch := b.env.Golden(t, b.stage(t, cfg.config), b.request("execution-one"), cfg.name)
+		ch := b.env.Golden(t, b.env.Interactive(t, captcha.Kind, cfg.config), b.request("execution-one"), cfg.name)
 		require.NotContains(t, jsonOf(t, ch), "secret", "the secret never reaches the client")
 	}
 }
@@ -111,7 +102,7 @@ func TestChallengeChangesNothing(t *testing.T) {
 	t.Parallel()
 
 	b := setup(t)
-	s := b.stage(t, easy)
+	s := b.env.Interactive(t, captcha.Kind, easy)
 	req := b.request("execution-one")
 	require.Equal(t, executor.Retry(captcha.ErrFailed), b.submit(t, s, req, "not it"))
 	before := maps.Clone(req.Execution.Context)
@@ -126,14 +117,14 @@ func TestProofOfWork(t *testing.T) {
 	b := setup(t) // the stage needs no database: one for all
 	t.Run("Accepted", func(t *testing.T) {
 		t.Parallel()
-		s := b.stage(t, easy)
+		s := b.env.Interactive(t, captcha.Kind, easy)
 		req := b.request("execution-one")
 		require.Equal(t, executor.Next(), b.submit(t, s, req, solve(t, b.challenge(t, s, req), "")))
 	})
 
 	t.Run("SolutionWorksOnce", func(t *testing.T) {
 		t.Parallel()
-		s := b.stage(t, easy)
+		s := b.env.Interactive(t, captcha.Kind, easy)
 		req := b.request("execution-one")
 		nonce := solve(t, b.challenge(t, s, req), "")
 		require.Equal(t, executor.Next(), b.submit(t, s, req, nonce))
@@ -142,7 +133,7 @@ func TestProofOfWork(t *testing.T) {
 
 	t.Run("WrongAnswerGetsANewChallenge", func(t *testing.T) {
 		t.Parallel()
-		s := b.stage(t, `{"difficulty": 12}`)
+		s := b.env.Interactive(t, captcha.Kind, `{"difficulty": 12}`)
 		req := b.request("execution-one")
 		old := b.challenge(t, s, req)
 		nonce := solve(t, old, "")
@@ -155,7 +146,7 @@ func TestProofOfWork(t *testing.T) {
 
 	t.Run("BoundToTheExecution", func(t *testing.T) {
 		t.Parallel()
-		s := b.stage(t, easy)
+		s := b.env.Interactive(t, captcha.Kind, easy)
 		one, two := b.request("execution-one"), b.request("execution-two")
 		c1, c2 := b.challenge(t, s, one), b.challenge(t, s, two)
 		require.NotEqual(t, c1.Challenge, c2.Challenge)
@@ -172,7 +163,7 @@ func TestProofOfWork(t *testing.T) {
 
 	t.Run("BoundToThePlanEntry", func(t *testing.T) {
 		t.Parallel()
-		s := b.stage(t, easy)
+		s := b.env.Interactive(t, captcha.Kind, easy)
 		req := b.request("execution-one")
 		first := b.challenge(t, s, req)
 		// A restart plans the flow again with new positions.
@@ -183,7 +174,7 @@ func TestProofOfWork(t *testing.T) {
 
 	t.Run("DifficultyCounts", func(t *testing.T) {
 		t.Parallel()
-		hard := b.stage(t, `{"difficulty": 16}`)
+		hard := b.env.Interactive(t, captcha.Kind, `{"difficulty": 16}`)
 		req := b.request("execution-one")
 		c := b.challenge(t, hard, req)
 		require.Equal(t, 16, c.Difficulty)
@@ -192,7 +183,7 @@ func TestProofOfWork(t *testing.T) {
 
 	t.Run("NonceBounded", func(t *testing.T) {
 		t.Parallel()
-		s := b.stage(t, easy)
+		s := b.env.Interactive(t, captcha.Kind, easy)
 		req := b.request("execution-one")
 		long := solve(t, b.challenge(t, s, req), strings.Repeat("n", captcha.MaxNonceBytes))
 		require.Equal(t, executor.Retry(captcha.ErrRequired), b.submit(t, s, req, long), "a solving nonce that is too long")
@@ -203,19 +194,17 @@ func TestProofOfWork(t *testing.T) {
 
 	t.Run("NoAnswer", func(t *testing.T) {
 		t.Parallel()
-		s := b.stage(t, easy)
+		s := b.env.Interactive(t, captcha.Kind, easy)
 		req := b.request("execution-one")
 		first := b.challenge(t, s, req)
 		require.Equal(t, executor.Retry(captcha.ErrRequired), b.submit(t, s, req, ""))
-		res, err := s.Submit(b.env.Ctx, req, nil)
-		require.NoError(t, err)
-		require.Equal(t, executor.Retry(captcha.ErrRequired), res)
+		require.Equal(t, executor.Retry(captcha.ErrRequired), b.env.Submit(t, s, req, nil))
 		require.NotEqual(t, first.Challenge, b.challenge(t, s, req).Challenge, "every submit uses the challenge up")
 	})
 
 	t.Run("NeedsAnExecutionID", func(t *testing.T) {
 		t.Parallel()
-		s := b.stage(t, easy)
+		s := b.env.Interactive(t, captcha.Kind, easy)
 		_, err := s.Challenge(b.env.Ctx, b.request(""))
 		require.Error(t, err)
 		_, err = s.Submit(b.env.Ctx, b.request(""), &captcha.Response{Token: "1"})

@@ -98,7 +98,7 @@ func TestThirdParty(t *testing.T) {
 				t.Parallel()
 				p := newProvider(t)
 				p.answers(http.StatusOK, pass[name])
-				s := b.stage(t, p.config(name, ""))
+				s := b.env.Interactive(t, captcha.Kind, p.config(name, ""))
 				require.Equal(t, executor.Next(), b.submit(t, s, b.request("execution-one"), "token-from-the-widget"))
 				reqs := p.got()
 				require.Len(t, reqs, 1)
@@ -113,7 +113,7 @@ func TestThirdParty(t *testing.T) {
 				t.Parallel()
 				p := newProvider(t)
 				p.answers(http.StatusOK, `{"success": false, "error-codes": ["invalid-input-response"]}`)
-				s := b.stage(t, p.config(name, ""))
+				s := b.env.Interactive(t, captcha.Kind, p.config(name, ""))
 				require.Equal(t, executor.Retry(captcha.ErrFailed), b.submit(t, s, b.request("execution-one"), "forged"))
 				p.answers(http.StatusOK, `{"success": false, "error-codes": ["timeout-or-duplicate"]}`)
 				require.Equal(t, executor.Retry(captcha.ErrFailed), b.submit(t, s, b.request("execution-one"), "replayed"))
@@ -122,7 +122,7 @@ func TestThirdParty(t *testing.T) {
 			t.Run("NoToken", func(t *testing.T) {
 				t.Parallel()
 				p := newProvider(t)
-				s := b.stage(t, p.config(name, ""))
+				s := b.env.Interactive(t, captcha.Kind, p.config(name, ""))
 				for _, token := range []string{"", strings.Repeat("t", captcha.MaxTokenBytes+1)} {
 					require.Equal(t, executor.Retry(captcha.ErrRequired), b.submit(t, s, b.request("execution-one"), token))
 				}
@@ -132,7 +132,7 @@ func TestThirdParty(t *testing.T) {
 			t.Run("EndpointDown", func(t *testing.T) {
 				t.Parallel()
 				p := newProvider(t)
-				s := b.stage(t, p.config(name, ""))
+				s := b.env.Interactive(t, captcha.Kind, p.config(name, ""))
 				p.server.Close()
 				_, err := s.Submit(b.env.Ctx, b.request("execution-one"), &captcha.Response{Token: "token"})
 				require.ErrorIs(t, err, problem.ErrUnavailable, "no answer is an outage, never a pass")
@@ -142,7 +142,7 @@ func TestThirdParty(t *testing.T) {
 			t.Run("NoVerdict", func(t *testing.T) {
 				t.Parallel()
 				p := newProvider(t)
-				s := b.stage(t, p.config(name, ""))
+				s := b.env.Interactive(t, captcha.Kind, p.config(name, ""))
 				for _, answer := range []struct {
 					status int
 					body   string
@@ -162,7 +162,7 @@ func TestThirdParty(t *testing.T) {
 				t.Parallel()
 				p := newProvider(t)
 				p.answers(http.StatusOK, `{"success": false, "error-codes": ["invalid-input-secret"]}`)
-				s := b.stage(t, p.config(name, ""))
+				s := b.env.Interactive(t, captcha.Kind, p.config(name, ""))
 				_, err := s.Submit(b.env.Ctx, b.request("execution-one"), &captcha.Response{Token: "token"})
 				require.Error(t, err, "the configuration is wrong: an error for the administrator, not the user's fault")
 				require.NotErrorIs(t, err, problem.ErrUnavailable)
@@ -186,8 +186,8 @@ func TestRecaptchaScore(t *testing.T) {
 		{"another action", `{"success": true, "score": 0.9, "action": "enrollment"}`, executor.Retry(captcha.ErrFailed)},
 	}
 	b, p := setup(t), newProvider(t)
-	s := b.stage(t, p.config("recaptcha_v3", ""))
-	strict := b.stage(t, p.config("recaptcha_v3", `, "min_score": 0.95`))
+	s := b.env.Interactive(t, captcha.Kind, p.config("recaptcha_v3", ""))
+	strict := b.env.Interactive(t, captcha.Kind, p.config("recaptcha_v3", `, "min_score": 0.95`))
 	for _, tt := range tests {
 		p.answers(http.StatusOK, tt.answer)
 		require.Equal(t, tt.want, b.submit(t, s, b.request("execution-one"), "token"), tt.name)
@@ -200,7 +200,7 @@ func TestRecaptchaScore(t *testing.T) {
 func TestNoRemoteIP(t *testing.T) {
 	t.Parallel()
 	b, p := setup(t), newProvider(t)
-	s := b.stage(t, p.config("turnstile", ""))
+	s := b.env.Interactive(t, captcha.Kind, p.config("turnstile", ""))
 	req := b.request("execution-one")
 	req.Client.IP = netip.Addr{}
 	require.Equal(t, executor.Next(), b.submit(t, s, req, "token"))

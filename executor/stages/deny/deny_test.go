@@ -16,15 +16,13 @@ import (
 
 func TestKind(t *testing.T) {
 	t.Parallel()
-	require.Equal(t, "deny", deny.Kind)
-	require.Equal(t, deny.Kind, (&deny.Stage{}).Kind())
+	stagetest.RequireKind(t, "deny", deny.Kind, &deny.Stage{})
 }
 
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 
-	kinds := executor.NewStageKinds(deny.Definition())
-	typedconfigtest.RunValidation(t, kinds, deny.Kind, []typedconfigtest.Case{
+	stagetest.RunValidation(t, deny.Definition(), []typedconfigtest.Case{
 		{Name: "defaults", Want: &deny.Config{}},
 		{Name: "message", Config: `{"deny_message": "Not for you."}`},
 		{Name: "longest message", Config: `{"deny_message": "` + strings.Repeat("é", deny.MaxMessageLength) + `"}`},
@@ -51,20 +49,15 @@ func TestRun(t *testing.T) {
 		{name: "empty context message", config: `{"deny_message": "Not for you."}`, context: `""`, want: executor.Deny("Not for you.")},
 		{name: "context message not text", config: `{"deny_message": "Not for you."}`, context: `{"text": "x"}`, want: executor.Deny("Not for you.")},
 	}
-	env := stagetest.New(t, dialect.SQLite)
-	kinds := executor.NewStageKinds(deny.Definition())
+	env := stagetest.New(t, dialect.SQLite, deny.Definition())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s, ok := env.Build(t, kinds, deny.Kind, tt.config).(executor.Runner)
-			require.True(t, ok, "deny is a runner")
 			req := env.Request(deny.Kind)
 			if tt.context != "" {
 				req.Execution.Context[executor.KeyDenyMessage] = json.RawMessage(tt.context)
 			}
-			res, err := s.Run(env.Ctx, req)
-			require.NoError(t, err)
-			require.Equal(t, tt.want, res)
+			require.Equal(t, tt.want, env.Run(t, deny.Kind, tt.config, req))
 		})
 	}
 }

@@ -14,16 +14,13 @@ import (
 
 func TestKind(t *testing.T) {
 	t.Parallel()
-	require.Equal(t, "dummy", dummy.Kind)
-	require.Equal(t, dummy.Kind, (&dummy.Stage{}).Kind())
-	require.Equal(t, dummy.Kind, dummy.Response{}.ResponseKind())
+	stagetest.RequireKind(t, "dummy", dummy.Kind, &dummy.Stage{}, dummy.Response{})
 }
 
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 
-	kinds := executor.NewStageKinds(dummy.Definition())
-	typedconfigtest.RunValidation(t, kinds, dummy.Kind, []typedconfigtest.Case{
+	stagetest.RunValidation(t, dummy.Definition(), []typedconfigtest.Case{
 		{Name: "defaults", Want: &dummy.Config{}},
 		{Name: "throw error", Config: `{"throw_error": true}`, Want: &dummy.Config{ThrowError: true}},
 		{Name: "throw error not a bool", Config: `{"throw_error": "yes"}`, Field: "throw_error"},
@@ -31,42 +28,30 @@ func TestConfigValidate(t *testing.T) {
 	})
 }
 
-type testBundle struct {
-	env   *stagetest.Env
-	kinds *executor.StageKinds
-}
-
-func setup(t *testing.T) *testBundle {
+// setup returns an Env for dummy stages: they need no database, SQLite
+// serves.
+func setup(t *testing.T) *stagetest.Env {
 	t.Helper()
-	return &testBundle{env: stagetest.New(t, dialect.SQLite), kinds: executor.NewStageKinds(dummy.Definition())}
-}
-
-func (b *testBundle) stage(t *testing.T, config string) executor.Interactive {
-	t.Helper()
-	s, ok := b.env.Build(t, b.kinds, dummy.Kind, config).(executor.Interactive)
-	require.True(t, ok, "a dummy stage is interactive")
-	return s
+	return stagetest.New(t, dialect.SQLite, dummy.Definition())
 }
 
 func TestChallenge(t *testing.T) {
 	t.Parallel()
 
-	b := setup(t)
-	req := b.env.Request(dummy.Kind)
+	env := setup(t)
+	req := env.Request(dummy.Kind)
 	req.Entry.Name = "Welcome aboard"
-	b.env.Golden(t, b.stage(t, `{}`), req, "continue")
+	env.Golden(t, env.Interactive(t, dummy.Kind, `{}`), req, "continue")
 }
 
 func TestSubmit(t *testing.T) {
 	t.Parallel()
 
-	b := setup(t)
-	s := b.stage(t, `{}`)
+	env := setup(t)
+	s := env.Interactive(t, dummy.Kind, `{}`)
 	for _, resp := range []executor.Response{&dummy.Response{Continue: true}, &dummy.Response{}, nil} {
-		req := b.env.Request(dummy.Kind)
-		res, err := s.Submit(b.env.Ctx, req, resp)
-		require.NoError(t, err)
-		require.Equal(t, executor.Next(), res)
+		req := env.Request(dummy.Kind)
+		require.Equal(t, executor.Next(), env.Submit(t, s, req, resp))
 		require.Empty(t, req.Execution.Context)
 	}
 }
@@ -74,12 +59,12 @@ func TestSubmit(t *testing.T) {
 func TestThrowError(t *testing.T) {
 	t.Parallel()
 
-	b := setup(t)
-	s := b.stage(t, `{"throw_error": true}`)
-	ch, err := s.Challenge(b.env.Ctx, b.env.Request(dummy.Kind))
+	env := setup(t)
+	s := env.Interactive(t, dummy.Kind, `{"throw_error": true}`)
+	ch, err := s.Challenge(env.Ctx, env.Request(dummy.Kind))
 	require.Error(t, err)
 	require.Nil(t, ch)
-	res, err := s.Submit(b.env.Ctx, b.env.Request(dummy.Kind), &dummy.Response{Continue: true})
+	res, err := s.Submit(env.Ctx, env.Request(dummy.Kind), &dummy.Response{Continue: true})
 	require.Error(t, err, "an internal error, not an outcome")
 	require.Equal(t, executor.Result{}, res)
 }

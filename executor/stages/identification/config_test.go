@@ -3,16 +3,15 @@ package identification_test
 import (
 	"testing"
 
-	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
+	"github.com/gatehouse-id/gatehouse/executor/stagetest"
 	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )
 
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 
-	kinds := executor.NewStageKinds(identification.Definition())
-	typedconfigtest.RunValidation(t, kinds, identification.Kind, []typedconfigtest.Case{
+	stagetest.RunValidation(t, identification.Definition(), []typedconfigtest.Case{
 		{Name: "defaults", Want: &identification.Config{
 			UserFields:              []identification.UserField{identification.UserFieldUsername, identification.UserFieldEmail},
 			CaseInsensitiveMatching: true,

@@ -17,35 +17,26 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
 	"github.com/gatehouse-id/gatehouse/executor/stagetest"
-	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 	"github.com/gatehouse-id/gatehouse/reputation"
 )
 
-// Answers the stage gives, the same for every user, known or not.
+// Answers the stage gives about the identifier, the same for every user,
+// known or not (its answers about an embedded password are the
+// stagetest.ErrPassword* ones).
 var (
-	errInvalid     = executor.FieldError{Field: "password", Message: "Invalid username or password.", Code: "invalid"}
-	errThrottled   = executor.FieldError{Field: "password", Message: "Too many failed attempts. Try again later.", Code: "rate_limited"}
-	errNoPassword  = executor.FieldError{Field: "password", Message: "Enter your password.", Code: "required"}
 	errNoUID       = executor.FieldError{Field: "uidField", Message: "Enter your username or email address.", Code: "required"}
 	errUnknownUser = executor.FieldError{Field: "uidField", Message: "Failed to authenticate.", Code: "invalid"}
 )
 
 type testBundle struct {
-	env   *stagetest.Env
-	kinds *executor.StageKinds
+	env *stagetest.Env
 }
 
+// setup returns a bundle whose kinds are identification and password,
+// whose stored configs an identification stage reads.
 func setup(t *testing.T, d string) *testBundle {
 	t.Helper()
-	return &testBundle{env: stagetest.New(t, d), kinds: executor.NewStageKinds(identification.Definition(), password.Definition())}
-}
-
-// stage builds an identification stage of config.
-func (b *testBundle) stage(t *testing.T, config string) executor.Skipper {
-	t.Helper()
-	s, ok := b.env.Build(t, b.kinds, identification.Kind, config).(executor.Skipper)
-	require.True(t, ok, "an identification stage is interactive and can skip")
-	return s
+	return &testBundle{env: stagetest.New(t, d, identification.Definition(), password.Definition())}
 }
 
 // withPassword builds an identification stage that embeds a password field
@@ -58,7 +49,7 @@ func (b *testBundle) withPassword(t *testing.T, config, passwordConfig string) e
 	cfg["password_stage"] = id
 	raw, err := json.Marshal(cfg)
 	require.NoError(t, err)
-	return b.stage(t, string(raw))
+	return b.env.Skipper(t, identification.Kind, string(raw))
 }
 
 // passwordStage stores a password stage of config and returns its ID.
@@ -81,9 +72,7 @@ func (b *testBundle) flow(t *testing.T, slug string, designation enum.FlowDesign
 // submit answers s with uid and, when not nil, password.
 func (b *testBundle) submit(t *testing.T, s executor.Interactive, req *executor.Request, uid string, password *string) executor.Result {
 	t.Helper()
-	res, err := s.Submit(b.env.Ctx, req, &identification.Response{UIDField: uid, Password: password})
-	require.NoError(t, err)
-	return res
+	return b.env.Submit(t, s, req, &identification.Response{UIDField: uid, Password: password})
 }
 
 // attempt submits uid and password in a new execution from ip.
@@ -106,7 +95,7 @@ func TestChallenge(t *testing.T) {
 	t.Run("Defaults", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t, dialect.SQLite)
-		b.env.Golden(t, b.stage(t, `{}`), b.env.Request(identification.Kind), "defaults")
+		b.env.Golden(t, b.env.Skipper(t, identification.Kind, `{}`), b.env.Request(identification.Kind), "defaults")
 	})
 
 	t.Run("PasswordAndLinks", func(t *testing.T) {
@@ -138,7 +127,7 @@ func TestChallenge(t *testing.T) {
 		b := setup(t, dialect.SQLite)
 		enroll := b.flow(t, "sign-up", enum.FlowDesignationEnrollment)
 		recovery := b.flow(t, "forgot-password", enum.FlowDesignationRecovery)
-		s := b.stage(t, fmt.Sprintf(`{"enrollment_flow": %d, "recovery_flow": %d}`, enroll, recovery))
+		s := b.env.Skipper(t, identification.Kind, fmt.Sprintf(`{"enrollment_flow": %d, "recovery_flow": %d}`, enroll, recovery))
 		b.env.Client.Flow.DeleteOneID(enroll).ExecX(b.env.Ctx)
 		ch, err := s.Challenge(b.env.Ctx, b.env.Request(identification.Kind))
 		require.NoError(t, err)
@@ -150,7 +139,7 @@ func TestChallenge(t *testing.T) {
 	t.Run("MissingPasswordStageFails", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t, dialect.SQLite)
-		_, err := b.stage(t, `{"password_stage": 12345}`).Challenge(b.env.Ctx, b.env.Request(identification.Kind))
+		_, err := b.env.Skipper(t, identification.Kind, `{"password_stage": 12345}`).Challenge(b.env.Ctx, b.env.Request(identification.Kind))
 		require.Error(t, err)
 	})
 
@@ -214,145 +203,126 @@ func TestMatching(t *testing.T) {
 		{name: "non-ASCII email in another case", config: `{}`, uid: "ÈVE@EXAMPLE.COM", want: "zoë"},
 		{name: "non-ASCII email with a combining accent", config: `{}`, uid: "E\u0300ve@example.com", want: "zoë"},
 	}
-	for _, d := range servicetest.Dialects {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			b := setup(t, d)
-			users := map[string]int{}
-			for _, u := range []struct{ username, email, upn string }{
-				{"alice", "alice@example.com", ""},
-				{"bob", "Shared@Example.com", ""},
-				{"carol", "", "shared@example.com"},
-				{"frank", "", "shared@example.com"},
-				{"dave", "dave@example.com", "dave@corp.example"},
-				{"erin", "h@example.com", ""},
-				{"h@example.com", "", ""},
-				{"Émile", "", ""},
-				{"zoë", "Ève@example.com", ""},
-			} {
-				c := b.env.Client.User.Create().SetUsername(u.username).SetEmail(u.email)
-				if u.upn != "" {
-					c.SetAttributes(map[string]any{"upn": u.upn})
-				}
-				users[u.username] = c.SaveX(b.env.Ctx).ID
+	stagetest.EachDialect(t, func(t *testing.T, d string) {
+		b := setup(t, d)
+		users := map[string]int{}
+		for _, u := range []struct{ username, email, upn string }{
+			{"alice", "alice@example.com", ""},
+			{"bob", "Shared@Example.com", ""},
+			{"carol", "", "shared@example.com"},
+			{"frank", "", "shared@example.com"},
+			{"dave", "dave@example.com", "dave@corp.example"},
+			{"erin", "h@example.com", ""},
+			{"h@example.com", "", ""},
+			{"Émile", "", ""},
+			{"zoë", "Ève@example.com", ""},
+		} {
+			c := b.env.Client.User.Create().SetUsername(u.username).SetEmail(u.email)
+			if u.upn != "" {
+				c.SetAttributes(map[string]any{"upn": u.upn})
 			}
-			// carol shares bob's address as accounts could before
-			// addresses were unique: the upgrade left her without a key.
-			shareAddress(t, b.env, d, users["carol"], "shared@example.com")
-			for _, tt := range tests {
-				t.Run(tt.name, func(t *testing.T) {
-					t.Parallel()
-					req := b.env.Request(identification.Kind)
-					res := b.submit(t, b.stage(t, tt.config), req, tt.uid, nil)
-					require.Equal(t, executor.ResultNext, res.Kind(), "pretend_user_exists goes on either way: %v", res.Errors())
-					id, identifier := pending(req)
-					require.Equal(t, users[tt.want], id, "matched user")
-					require.Equal(t, strings.TrimSpace(tt.uid), identifier, "the identifier is kept as typed, trimmed")
-				})
-			}
-		})
-	}
+			users[u.username] = c.SaveX(b.env.Ctx).ID
+		}
+		// carol shares bob's address as accounts could before
+		// addresses were unique: the upgrade left her without a key.
+		shareAddress(t, b.env, d, users["carol"], "shared@example.com")
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				req := b.env.Request(identification.Kind)
+				res := b.submit(t, b.env.Skipper(t, identification.Kind, tt.config), req, tt.uid, nil)
+				require.Equal(t, executor.ResultNext, res.Kind(), "pretend_user_exists goes on either way: %v", res.Errors())
+				id, identifier := pending(req)
+				require.Equal(t, users[tt.want], id, "matched user")
+				require.Equal(t, strings.TrimSpace(tt.uid), identifier, "the identifier is kept as typed, trimmed")
+			})
+		}
+	})
 }
 
 func TestSubmit(t *testing.T) {
 	t.Parallel()
 
-	for _, d := range servicetest.Dialects {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
+	stagetest.Dialects(t, setup, map[string]func(t *testing.T, b *testBundle){
+		"PretendUserExists": func(t *testing.T, b *testBundle) {
+			b.env.User(t, "alice", "alice@example.com", "secret")
+			s := b.env.Skipper(t, identification.Kind, `{"pretend_user_exists": true}`)
+			known, unknown := b.env.Request(identification.Kind), b.env.Request(identification.Kind)
+			resKnown := b.submit(t, s, known, "alice", nil)
+			resUnknown := b.submit(t, s, unknown, "nobody", nil)
+			require.Equal(t, executor.Next(), resKnown)
+			require.Equal(t, resKnown, resUnknown, "unknown identifiers go on exactly as known ones")
+			id, identifier := pending(unknown)
+			require.Zero(t, id)
+			require.Equal(t, "nobody", identifier)
+			require.Empty(t, b.env.Auditor.Events())
+		},
 
-			t.Run("PretendUserExists", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				b.env.User(t, "alice", "alice@example.com", "secret")
-				s := b.stage(t, `{"pretend_user_exists": true}`)
-				known, unknown := b.env.Request(identification.Kind), b.env.Request(identification.Kind)
-				resKnown := b.submit(t, s, known, "alice", nil)
-				resUnknown := b.submit(t, s, unknown, "nobody", nil)
-				require.Equal(t, executor.Next(), resKnown)
-				require.Equal(t, resKnown, resUnknown, "unknown identifiers go on exactly as known ones")
-				id, identifier := pending(unknown)
-				require.Zero(t, id)
-				require.Equal(t, "nobody", identifier)
-				require.Empty(t, b.env.Auditor.Events())
-			})
+		"UnknownUserRefusedWithoutPretending": func(t *testing.T, b *testBundle) {
+			alice := b.env.User(t, "alice", "alice@example.com", "")
+			s := b.env.Skipper(t, identification.Kind, `{"pretend_user_exists": false}`)
+			req := b.env.Request(identification.Kind)
+			res := b.submit(t, s, req, "nobody", nil)
+			require.Equal(t, executor.Retry(errUnknownUser), res)
+			id, _ := pending(req)
+			require.Zero(t, id)
 
-			t.Run("UnknownUserRefusedWithoutPretending", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				alice := b.env.User(t, "alice", "alice@example.com", "")
-				s := b.stage(t, `{"pretend_user_exists": false}`)
-				req := b.env.Request(identification.Kind)
-				res := b.submit(t, s, req, "nobody", nil)
-				require.Equal(t, executor.Retry(errUnknownUser), res)
-				id, _ := pending(req)
-				require.Zero(t, id)
+			res = b.submit(t, s, req, "alice", nil)
+			require.Equal(t, executor.Next(), res)
+			id, _ = pending(req)
+			require.Equal(t, alice.ID, id)
+		},
 
-				res = b.submit(t, s, req, "alice", nil)
-				require.Equal(t, executor.Next(), res)
-				id, _ = pending(req)
-				require.Equal(t, alice.ID, id)
-			})
+		"AnotherIdentifierReplacesThePendingUser": func(t *testing.T, b *testBundle) {
+			alice := b.env.User(t, "alice", "alice@example.com", "")
+			bob := b.env.User(t, "bob", "bob@example.com", "")
+			s := b.env.Skipper(t, identification.Kind, `{}`)
+			req := b.env.Request(identification.Kind)
+			require.NoError(t, req.Execution.Context.Set(executor.KeyPendingUser, alice.ID))
+			require.Equal(t, executor.ResultNext, b.submit(t, s, req, "bob@example.com", nil).Kind())
+			id, identifier := pending(req)
+			require.Equal(t, bob.ID, id)
+			require.Equal(t, "bob@example.com", identifier)
 
-			t.Run("AnotherIdentifierReplacesThePendingUser", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				alice := b.env.User(t, "alice", "alice@example.com", "")
-				bob := b.env.User(t, "bob", "bob@example.com", "")
-				s := b.stage(t, `{}`)
-				req := b.env.Request(identification.Kind)
-				require.NoError(t, req.Execution.Context.Set(executor.KeyPendingUser, alice.ID))
-				require.Equal(t, executor.ResultNext, b.submit(t, s, req, "bob@example.com", nil).Kind())
-				id, identifier := pending(req)
-				require.Equal(t, bob.ID, id)
-				require.Equal(t, "bob@example.com", identifier)
+			require.Equal(t, executor.ResultNext, b.submit(t, s, req, "nobody", nil).Kind())
+			id, identifier = pending(req)
+			require.Zero(t, id, "an unknown identifier leaves no earlier pending user behind")
+			require.Equal(t, "nobody", identifier)
+		},
 
-				require.Equal(t, executor.ResultNext, b.submit(t, s, req, "nobody", nil).Kind())
-				id, identifier = pending(req)
-				require.Zero(t, id, "an unknown identifier leaves no earlier pending user behind")
-				require.Equal(t, "nobody", identifier)
-			})
+		"InactiveUserIsIdentified": func(t *testing.T, b *testBundle) {
+			u := b.env.User(t, "ivan", "", "secret")
+			b.env.Client.User.UpdateOne(u).SetIsActive(false).ExecX(b.env.Ctx)
+			req := b.env.Request(identification.Kind)
+			require.Equal(t, executor.Next(), b.submit(t, b.env.Skipper(t, identification.Kind, `{}`), req, "ivan", nil))
+			id, _ := pending(req)
+			require.Equal(t, u.ID, id, "later stages refuse the login; identification does not tell")
+		},
 
-			t.Run("InactiveUserIsIdentified", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				u := b.env.User(t, "ivan", "", "secret")
-				b.env.Client.User.UpdateOne(u).SetIsActive(false).ExecX(b.env.Ctx)
-				req := b.env.Request(identification.Kind)
-				require.Equal(t, executor.Next(), b.submit(t, b.stage(t, `{}`), req, "ivan", nil))
-				id, _ := pending(req)
-				require.Equal(t, u.ID, id, "later stages refuse the login; identification does not tell")
-			})
-
-			t.Run("ControlCharactersMatchNoOne", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				b.env.User(t, "alice", "alice@example.com", "secret")
-				plain := b.stage(t, `{}`)
-				withPassword := b.withPassword(t, `{}`, passwordDefaults)
-				for _, uid := range []string{"alice\x00", "ali\nce", "alice\u0085@example.com", "\x7falice"} {
-					for _, s := range []executor.Interactive{plain, withPassword} {
-						req := b.env.Request(identification.Kind)
-						require.Equal(t, executor.Retry(errUnknownUser), b.submit(t, s, req, uid, new("secret")), "%q", uid)
-						require.Empty(t, req.Execution.Context)
-					}
+		"ControlCharactersMatchNoOne": func(t *testing.T, b *testBundle) {
+			b.env.User(t, "alice", "alice@example.com", "secret")
+			plain := b.env.Skipper(t, identification.Kind, `{}`)
+			withPassword := b.withPassword(t, `{}`, passwordDefaults)
+			for _, uid := range []string{"alice\x00", "ali\nce", "alice\u0085@example.com", "\x7falice"} {
+				for _, s := range []executor.Interactive{plain, withPassword} {
+					req := b.env.Request(identification.Kind)
+					require.Equal(t, executor.Retry(errUnknownUser), b.submit(t, s, req, uid, new("secret")), "%q", uid)
+					require.Empty(t, req.Execution.Context)
 				}
-				require.Empty(t, b.env.Auditor.Events())
-			})
+			}
+			require.Empty(t, b.env.Auditor.Events())
+		},
 
-			t.Run("PasswordIgnoredWithoutPasswordStage", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				alice := b.env.User(t, "alice", "", "secret")
-				req := b.env.Request(identification.Kind)
-				require.Equal(t, executor.Next(), b.submit(t, b.stage(t, `{}`), req, "alice", new("wrong")))
-				id, _ := pending(req)
-				require.Equal(t, alice.ID, id)
-				_, hasMethod := req.Execution.Context[executor.KeyAuthMethod]
-				require.False(t, hasMethod, "nothing was authenticated")
-			})
-		})
-	}
+		"PasswordIgnoredWithoutPasswordStage": func(t *testing.T, b *testBundle) {
+			alice := b.env.User(t, "alice", "", "secret")
+			req := b.env.Request(identification.Kind)
+			require.Equal(t, executor.Next(), b.submit(t, b.env.Skipper(t, identification.Kind, `{}`), req, "alice", new("wrong")))
+			id, _ := pending(req)
+			require.Equal(t, alice.ID, id)
+			_, hasMethod := req.Execution.Context[executor.KeyAuthMethod]
+			require.False(t, hasMethod, "nothing was authenticated")
+		},
+	})
 
 	tests := []struct {
 		name    string
@@ -370,9 +340,7 @@ func TestSubmit(t *testing.T) {
 			b := setup(t, dialect.SQLite)
 			for _, config := range []string{`{}`, `{"pretend_user_exists": false}`} {
 				req := b.env.Request(identification.Kind)
-				res, err := b.stage(t, config).Submit(b.env.Ctx, req, tt.resp)
-				require.NoError(t, err)
-				require.Equal(t, executor.Retry(tt.wantErr), res)
+				require.Equal(t, executor.Retry(tt.wantErr), b.env.Submit(t, b.env.Skipper(t, identification.Kind, config), req, tt.resp))
 				require.Empty(t, req.Execution.Context, "a refused identifier is not kept")
 			}
 		})
@@ -383,7 +351,7 @@ func TestSubmit(t *testing.T) {
 		b := setup(t, dialect.SQLite)
 		uid := strings.Repeat("a", identification.MaxIdentifierLength)
 		req := b.env.Request(identification.Kind)
-		require.Equal(t, executor.Next(), b.submit(t, b.stage(t, `{}`), req, uid, nil))
+		require.Equal(t, executor.Next(), b.submit(t, b.env.Skipper(t, identification.Kind, `{}`), req, uid, nil))
 		_, identifier := pending(req)
 		require.Equal(t, uid, identifier)
 	})
@@ -394,7 +362,7 @@ func TestSkip(t *testing.T) {
 
 	b := setup(t, dialect.SQLite)
 	alice := b.env.User(t, "alice", "", "secret")
-	plain := b.stage(t, `{}`)
+	plain := b.env.Skipper(t, identification.Kind, `{}`)
 	withPassword := b.withPassword(t, `{}`, `{"backends": ["inbuilt"], "failed_attempts_before_cancel": 5}`)
 
 	identified := b.env.Request(identification.Kind)
@@ -421,154 +389,134 @@ const passwordDefaults = `{"backends": ["inbuilt"], "failed_attempts_before_canc
 func TestEmbeddedPassword(t *testing.T) {
 	t.Parallel()
 
-	for _, d := range servicetest.Dialects {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
+	stagetest.Dialects(t, setup, map[string]func(t *testing.T, b *testBundle){
+		"Accepted": func(t *testing.T, b *testBundle) {
+			alice := b.env.User(t, "alice", "alice@example.com", "correct horse")
+			req := b.env.Request(identification.Kind)
+			res := b.submit(t, b.withPassword(t, `{}`, passwordDefaults), req, "Alice@Example.com", new("correct horse"))
+			require.Equal(t, executor.Next(), res)
+			id, identifier := pending(req)
+			require.Equal(t, alice.ID, id)
+			require.Equal(t, "Alice@Example.com", identifier)
+			require.Equal(t, "password", req.Execution.Context.String(executor.KeyAuthMethod))
+			require.Empty(t, b.env.Auditor.Events())
+		},
 
-			t.Run("Accepted", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				alice := b.env.User(t, "alice", "alice@example.com", "correct horse")
-				req := b.env.Request(identification.Kind)
-				res := b.submit(t, b.withPassword(t, `{}`, passwordDefaults), req, "Alice@Example.com", new("correct horse"))
-				require.Equal(t, executor.Next(), res)
-				id, identifier := pending(req)
-				require.Equal(t, alice.ID, id)
-				require.Equal(t, "Alice@Example.com", identifier)
-				require.Equal(t, "password", req.Execution.Context.String(executor.KeyAuthMethod))
-				require.Empty(t, b.env.Auditor.Events())
-			})
-
-			t.Run("FailuresLookAlike", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				b.env.User(t, "alice", "alice@example.com", "correct horse")
-				inactive := b.env.User(t, "ivan", "", "correct horse")
-				b.env.Client.User.UpdateOne(inactive).SetIsActive(false).ExecX(b.env.Ctx)
-				b.env.User(t, "nopass", "", "")
-				b.env.Client.User.Create().SetUsername("broken").SetPasswordHash("$argon2id$garbage").ExecX(b.env.Ctx)
-				for _, config := range []string{`{"pretend_user_exists": true}`, `{"pretend_user_exists": false}`} {
-					s := b.withPassword(t, config, passwordDefaults)
-					for _, try := range []struct{ name, uid, password string }{
-						{"wrong password", "alice", "Correct horse"},
-						{"unknown user", "nobody", "correct horse"},
-						{"inactive user", "ivan", "correct horse"},
-						{"user without password", "nopass", "correct horse"},
-						{"malformed hash", "broken", "correct horse"},
-						{"password too long", "alice", strings.Repeat("p", credential.MaxPasswordBytes+1)},
-						{"unknown user, password too long", "nobody", strings.Repeat("p", credential.MaxPasswordBytes+1)},
-					} {
-						req := b.env.Request(identification.Kind)
-						res := b.submit(t, s, req, try.uid, &try.password)
-						require.Equal(t, executor.Retry(errInvalid), res, "%s %s", config, try.name)
-						id, identifier := pending(req)
-						require.Zero(t, id, "%s %s: no pending user before the password is right", config, try.name)
-						require.Equal(t, try.uid, identifier)
-						_, hasMethod := req.Execution.Context[executor.KeyAuthMethod]
-						require.False(t, hasMethod)
-					}
-				}
-				events := b.env.Auditor.Events()
-				require.Len(t, events, 14)
-				require.Equal(t, stagetest.Event{
-					Action: enum.EventActionLoginFailed, Data: map[string]any{"username": "nobody", "flow": "test-flow"},
-				}, events[1])
-			})
-
-			t.Run("RetryDoesNotRevealTheMatchedUser", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				alice := b.env.User(t, "alice", "alice@example.com", "correct horse")
-				s := b.withPassword(t, `{}`, passwordDefaults)
-				req := b.env.Request(identification.Kind)
-				// An earlier stage's pending user does not survive a failure either.
-				require.NoError(t, req.Execution.Context.Set(executor.KeyPendingUser, alice.ID))
-				require.Equal(t, executor.Retry(errInvalid), b.submit(t, s, req, "alice@example.com", new("wrong")))
-				known, err := json.Marshal(req.Execution.Context)
-				require.NoError(t, err)
-
-				other := b.env.Request(identification.Kind)
-				require.Equal(t, executor.Retry(errInvalid), b.submit(t, s, other, "alice@example.org", new("wrong")))
-				unknown, err := json.Marshal(other.Execution.Context)
-				require.NoError(t, err)
-				require.Equal(t, strings.Replace(string(known), "alice@example.com", "alice@example.org", 1), string(unknown),
-					"a known and an unknown identifier leave the same context")
-
-				require.Equal(t, executor.Next(), b.submit(t, s, req, "alice@example.com", new("correct horse")))
-				id, _ := pending(req)
-				require.Equal(t, alice.ID, id)
-			})
-
-			t.Run("PasswordRequired", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				b.env.User(t, "alice", "", "correct horse")
-				s := b.withPassword(t, `{}`, `{"backends": ["inbuilt"], "failed_attempts_before_cancel": 1}`)
-				req := b.env.Request(identification.Kind)
-				require.Equal(t, executor.Retry(errNoPassword), b.submit(t, s, req, "alice", nil))
-				require.Equal(t, executor.Retry(errNoPassword), b.submit(t, s, req, "alice", new("")))
-				id, _ := pending(req)
-				require.Zero(t, id)
-				require.Empty(t, b.env.Auditor.Events(), "no attempt was made")
-				score, err := b.env.Counters.Get(b.env.Ctx, reputation.IPKey(req.Client.IP))
-				require.NoError(t, err)
-				require.Zero(t, score)
-				require.Equal(t, executor.Next(), b.submit(t, s, req, "alice", new("correct horse")),
-					"a missing password is not a failed attempt")
-			})
-
-			t.Run("CancelsAfterFailedAttempts", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				b.env.User(t, "alice", "", "correct horse")
-				s := b.withPassword(t, `{}`, `{"backends": ["inbuilt"], "failed_attempts_before_cancel": 3}`)
-				req := b.env.Request(identification.Kind)
-				for range 2 {
-					require.Equal(t, executor.Retry(errInvalid), b.submit(t, s, req, "alice", new("wrong")))
-				}
-				require.Equal(t, executor.Deny("Too many failed attempts."), b.submit(t, s, req, "nobody", new("wrong")),
-					"failures count per execution, whoever they were for")
-
-				fresh := b.env.Request(identification.Kind)
-				require.Equal(t, executor.Next(), b.submit(t, s, fresh, "alice", new("correct horse")))
-			})
-
-			t.Run("FailuresLowerReputation", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				b.env.User(t, "alice", "", "correct horse")
-				s := b.withPassword(t, `{}`, passwordDefaults)
-				b.attempt(t, s, stagetest.ClientIP, "Alice", "wrong")
-				b.attempt(t, s, stagetest.ClientIP, "nobody", "wrong")
-				for key, want := range map[string]int64{
-					reputation.IPKey(stagetest.ClientIP): -2,
-					reputation.IdentifierKey("alice"):    -1,
-					reputation.IdentifierKey("nobody"):   -1,
+		"FailuresLookAlike": func(t *testing.T, b *testBundle) {
+			b.env.User(t, "alice", "alice@example.com", "correct horse")
+			inactive := b.env.User(t, "ivan", "", "correct horse")
+			b.env.Client.User.UpdateOne(inactive).SetIsActive(false).ExecX(b.env.Ctx)
+			b.env.User(t, "nopass", "", "")
+			b.env.Client.User.Create().SetUsername("broken").SetPasswordHash("$argon2id$garbage").ExecX(b.env.Ctx)
+			for _, config := range []string{`{"pretend_user_exists": true}`, `{"pretend_user_exists": false}`} {
+				s := b.withPassword(t, config, passwordDefaults)
+				for _, try := range []struct{ name, uid, password string }{
+					{"wrong password", "alice", "Correct horse"},
+					{"unknown user", "nobody", "correct horse"},
+					{"inactive user", "ivan", "correct horse"},
+					{"user without password", "nopass", "correct horse"},
+					{"malformed hash", "broken", "correct horse"},
+					{"password too long", "alice", strings.Repeat("p", credential.MaxPasswordBytes+1)},
+					{"unknown user, password too long", "nobody", strings.Repeat("p", credential.MaxPasswordBytes+1)},
 				} {
-					got, err := b.env.Counters.Get(b.env.Ctx, key)
-					require.NoError(t, err)
-					require.Equal(t, want, got, key)
+					req := b.env.Request(identification.Kind)
+					res := b.submit(t, s, req, try.uid, &try.password)
+					require.Equal(t, executor.Retry(stagetest.ErrPasswordInvalid), res, "%s %s", config, try.name)
+					id, identifier := pending(req)
+					require.Zero(t, id, "%s %s: no pending user before the password is right", config, try.name)
+					require.Equal(t, try.uid, identifier)
+					_, hasMethod := req.Execution.Context[executor.KeyAuthMethod]
+					require.False(t, hasMethod)
 				}
-			})
+			}
+			events := b.env.Auditor.Events()
+			require.Len(t, events, 14)
+			require.Equal(t, stagetest.LoginFailed("nobody", ""), events[1])
+		},
 
-			t.Run("AppPasswordBackend", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				alice := b.env.User(t, "alice", "", "correct horse")
-				_, secret, err := credential.IssueToken(b.env.Ctx, b.env.Client, credential.IssueParams{
-					Identifier: "alice-ldap", Intent: enum.TokenIntentAppPassword, UserID: alice.ID,
-				})
+		"RetryDoesNotRevealTheMatchedUser": func(t *testing.T, b *testBundle) {
+			alice := b.env.User(t, "alice", "alice@example.com", "correct horse")
+			s := b.withPassword(t, `{}`, passwordDefaults)
+			req := b.env.Request(identification.Kind)
+			// An earlier stage's pending user does not survive a failure either.
+			require.NoError(t, req.Execution.Context.Set(executor.KeyPendingUser, alice.ID))
+			require.Equal(t, executor.Retry(stagetest.ErrPasswordInvalid), b.submit(t, s, req, "alice@example.com", new("wrong")))
+			known, err := json.Marshal(req.Execution.Context)
+			require.NoError(t, err)
+
+			other := b.env.Request(identification.Kind)
+			require.Equal(t, executor.Retry(stagetest.ErrPasswordInvalid), b.submit(t, s, other, "alice@example.org", new("wrong")))
+			unknown, err := json.Marshal(other.Execution.Context)
+			require.NoError(t, err)
+			require.Equal(t, strings.Replace(string(known), "alice@example.com", "alice@example.org", 1), string(unknown),
+				"a known and an unknown identifier leave the same context")
+
+			require.Equal(t, executor.Next(), b.submit(t, s, req, "alice@example.com", new("correct horse")))
+			id, _ := pending(req)
+			require.Equal(t, alice.ID, id)
+		},
+
+		"PasswordRequired": func(t *testing.T, b *testBundle) {
+			b.env.User(t, "alice", "", "correct horse")
+			s := b.withPassword(t, `{}`, `{"backends": ["inbuilt"], "failed_attempts_before_cancel": 1}`)
+			req := b.env.Request(identification.Kind)
+			require.Equal(t, executor.Retry(stagetest.ErrPasswordRequired), b.submit(t, s, req, "alice", nil))
+			require.Equal(t, executor.Retry(stagetest.ErrPasswordRequired), b.submit(t, s, req, "alice", new("")))
+			id, _ := pending(req)
+			require.Zero(t, id)
+			require.Empty(t, b.env.Auditor.Events(), "no attempt was made")
+			score, err := b.env.Counters.Get(b.env.Ctx, reputation.IPKey(req.Client.IP))
+			require.NoError(t, err)
+			require.Zero(t, score)
+			require.Equal(t, executor.Next(), b.submit(t, s, req, "alice", new("correct horse")),
+				"a missing password is not a failed attempt")
+		},
+
+		"CancelsAfterFailedAttempts": func(t *testing.T, b *testBundle) {
+			b.env.User(t, "alice", "", "correct horse")
+			s := b.withPassword(t, `{}`, `{"backends": ["inbuilt"], "failed_attempts_before_cancel": 3}`)
+			req := b.env.Request(identification.Kind)
+			for range 2 {
+				require.Equal(t, executor.Retry(stagetest.ErrPasswordInvalid), b.submit(t, s, req, "alice", new("wrong")))
+			}
+			require.Equal(t, executor.Deny("Too many failed attempts."), b.submit(t, s, req, "nobody", new("wrong")),
+				"failures count per execution, whoever they were for")
+
+			fresh := b.env.Request(identification.Kind)
+			require.Equal(t, executor.Next(), b.submit(t, s, fresh, "alice", new("correct horse")))
+		},
+
+		"FailuresLowerReputation": func(t *testing.T, b *testBundle) {
+			b.env.User(t, "alice", "", "correct horse")
+			s := b.withPassword(t, `{}`, passwordDefaults)
+			b.attempt(t, s, stagetest.ClientIP, "Alice", "wrong")
+			b.attempt(t, s, stagetest.ClientIP, "nobody", "wrong")
+			for key, want := range map[string]int64{
+				reputation.IPKey(stagetest.ClientIP): -2,
+				reputation.IdentifierKey("alice"):    -1,
+				reputation.IdentifierKey("nobody"):   -1,
+			} {
+				got, err := b.env.Counters.Get(b.env.Ctx, key)
 				require.NoError(t, err)
-				inbuilt := b.withPassword(t, `{}`, passwordDefaults)
-				both := b.withPassword(t, `{}`, `{"backends": ["inbuilt", "app_password"], "failed_attempts_before_cancel": 5}`)
+				require.Equal(t, want, got, key)
+			}
+		},
 
-				require.Equal(t, executor.Retry(errInvalid), b.attempt(t, inbuilt, stagetest.ClientIP, "alice", secret))
-				req := b.env.Request(identification.Kind)
-				require.Equal(t, executor.Next(), b.submit(t, both, req, "alice", &secret))
-				require.Equal(t, "app_password", req.Execution.Context.String(executor.KeyAuthMethod))
+		"AppPasswordBackend": func(t *testing.T, b *testBundle) {
+			alice := b.env.User(t, "alice", "", "correct horse")
+			_, secret, err := credential.IssueToken(b.env.Ctx, b.env.Client, credential.IssueParams{
+				Identifier: "alice-ldap", Intent: enum.TokenIntentAppPassword, UserID: alice.ID,
 			})
-		})
-	}
+			require.NoError(t, err)
+			inbuilt := b.withPassword(t, `{}`, passwordDefaults)
+			both := b.withPassword(t, `{}`, `{"backends": ["inbuilt", "app_password"], "failed_attempts_before_cancel": 5}`)
+
+			require.Equal(t, executor.Retry(stagetest.ErrPasswordInvalid), b.attempt(t, inbuilt, stagetest.ClientIP, "alice", secret))
+			req := b.env.Request(identification.Kind)
+			require.Equal(t, executor.Next(), b.submit(t, both, req, "alice", &secret))
+			require.Equal(t, "app_password", req.Execution.Context.String(executor.KeyAuthMethod))
+		},
+	})
 }
 
 // TestThrottled: an embedded password counts as an attempt of passcheck,
@@ -582,17 +530,15 @@ func TestThrottled(t *testing.T) {
 	b.env.User(t, "alice", "alice@example.com", "correct horse")
 	s := b.withPassword(t, `{}`, `{"backends": ["inbuilt"], "failed_attempts_before_cancel": 100}`)
 	for i := range passcheck.DefaultLimits.PerAccount {
-		require.Equal(t, executor.Retry(errInvalid), b.attempt(t, s, stagetest.ClientIP, "alice", "wrong"), "failure %d", i+1)
+		require.Equal(t, executor.Retry(stagetest.ErrPasswordInvalid), b.attempt(t, s, stagetest.ClientIP, "alice", "wrong"), "failure %d", i+1)
 	}
 	req := b.env.Request(identification.Kind)
-	require.Equal(t, executor.Retry(errThrottled), b.submit(t, s, req, "alice@example.com", new("correct horse")))
+	require.Equal(t, executor.Retry(stagetest.ErrPasswordThrottled), b.submit(t, s, req, "alice@example.com", new("correct horse")))
 	id, _ := pending(req)
 	require.Zero(t, id)
 	_, hasMethod := req.Execution.Context[executor.KeyAuthMethod]
 	require.False(t, hasMethod)
-	require.Equal(t, stagetest.Event{
-		Action: enum.EventActionLoginFailed, Data: map[string]any{"username": "alice@example.com", "reason": "throttled", "flow": "test-flow"},
-	}, b.env.Auditor.Events()[passcheck.DefaultLimits.PerAccount])
+	require.Equal(t, stagetest.LoginFailed("alice@example.com", "throttled"), b.env.Auditor.Events()[passcheck.DefaultLimits.PerAccount])
 }
 
 // shareAddress gives user id address without a key, bypassing the user

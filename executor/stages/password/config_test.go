@@ -3,16 +3,15 @@ package password_test
 import (
 	"testing"
 
-	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
+	"github.com/gatehouse-id/gatehouse/executor/stagetest"
 	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )
 
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 
-	kinds := executor.NewStageKinds(password.Definition())
-	typedconfigtest.RunValidation(t, kinds, password.Kind, []typedconfigtest.Case{
+	stagetest.RunValidation(t, password.Definition(), []typedconfigtest.Case{
 		{Name: "defaults", Want: &password.Config{Backends: []password.Backend{password.BackendInbuilt}, FailedAttemptsBeforeCancel: 5}},
 		{
 			Name:   "every option",

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
+	"github.com/gatehouse-id/gatehouse/executor/stagetest"
 	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )
 
@@ -17,8 +17,7 @@ func TestConfigValidate(t *testing.T) {
 	for i := range many {
 		many[i] = fmt.Sprintf(`{"field_key": "f%d", "label": "F", "type": "text"}`, i)
 	}
-	kinds := executor.NewStageKinds(prompt.Definition())
-	typedconfigtest.RunValidation(t, kinds, prompt.Kind, []typedconfigtest.Case{
+	stagetest.RunValidation(t, prompt.Definition(), []typedconfigtest.Case{
 		{Name: "one text field", Config: `{"fields": [{"field_key": "first_name", "label": "First name", "type": "text"}]}`},
 		{Name: "separator and static without keys", Config: `{"fields": [
 			{"field_key": "a", "label": "A", "type": "text"},

@@ -8,10 +8,8 @@ import (
 	"entgo.io/ent/dialect"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
-	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 )
 
 // emailForm asks for the user's address between two other fields, and for
@@ -26,13 +24,7 @@ const emailForm = `{"fields": [
 func TestEmailTaken(t *testing.T) {
 	t.Parallel()
 
-	tests := []struct {
-		name string
-		// asAlice makes the existing user alice the pending user.
-		asAlice  bool
-		answers  string
-		wantErrs []fieldErr
-	}{
+	runAnswers(t, emailForm, map[string]string{"zoe": "Ève@example.com"}, []answerCase{
 		{name: "free address", answers: `{"name": "N", "email": "new@example.com", "terms": true}`},
 		{name: "another's address in another case", answers: `{"name": "N", "email": "ALICE@Example.com", "terms": true}`, wantErrs: []fieldErr{{"email", "taken"}}},
 		{name: "another's address composed differently", answers: `{"name": "N", "email": "E\u0300VE@example.com", "terms": true}`, wantErrs: []fieldErr{{"email", "taken"}}},
@@ -44,75 +36,44 @@ func TestEmailTaken(t *testing.T) {
 		{name: "another's address with a pending user", asAlice: true, answers: `{"name": "N", "email": "ève@EXAMPLE.com", "terms": true}`, wantErrs: []fieldErr{{"email", "taken"}}},
 		{name: "no address", answers: `{"name": "N", "email": "", "terms": true}`},
 		{name: "another field may hold a taken address", answers: `{"name": "N", "attributes_backup_email": "alice@example.com", "terms": true}`},
-	}
-	for _, d := range servicetest.Dialects {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			b := setup(t, d)
-			alice := b.env.User(t, "alice", "alice@example.com", "")
-			b.env.User(t, "zoe", "Ève@example.com", "")
-			s := b.stage(t, emailForm)
-			for _, tt := range tests {
-				t.Run(tt.name, func(t *testing.T) {
-					t.Parallel()
-					var pending *ent.User
-					if tt.asAlice {
-						pending = alice
-					}
-					req := b.request(t, pending)
-					res := b.submit(t, s, req, tt.answers)
-					if tt.wantErrs == nil {
-						require.Equal(t, executor.ResultNext, res.Kind(), "errors: %v", res.Errors())
-						return
-					}
-					require.Equal(t, executor.ResultRetry, res.Kind())
-					require.Equal(t, tt.wantErrs, codes(t, res.Errors()))
-					for _, e := range res.Errors() {
-						if e.Code == prompt.CodeTaken {
-							require.Equal(t, "This email address is already taken.", e.Message)
-						}
-					}
-				})
-			}
-		})
-	}
+	})
 }
 
 // TestEmailChecksLimited: one client address may ask about a bounded
 // number of addresses; past the limit every address gets the same answer.
 func TestEmailChecksLimited(t *testing.T) {
 	t.Parallel()
-	b := setup(t, dialect.SQLite)
-	alice := b.env.User(t, "alice", "alice@example.com", "")
-	s := b.stage(t, emailForm)
+	env := setup(t, dialect.SQLite)
+	alice := env.User(t, "alice", "alice@example.com", "")
+	s := env.Interactive(t, prompt.Kind, emailForm)
 	answer := func(req *executor.Request, email string) executor.Result {
-		return b.submit(t, s, req, fmt.Sprintf(`{"name": "N", "email": %q, "terms": true}`, email))
+		return submit(t, env, s, req, fmt.Sprintf(`{"name": "N", "email": %q, "terms": true}`, email))
 	}
 	limits := prompt.DefaultEmailCheckLimits
 	require.Equal(t, int64(20), limits.PerIP)
 	for i := range limits.PerIP - 1 {
-		res := answer(b.request(t, nil), fmt.Sprintf("free%d@example.com", i))
+		res := answer(env.RequestAbout(t, prompt.Kind, nil), fmt.Sprintf("free%d@example.com", i))
 		require.Equal(t, executor.ResultNext, res.Kind(), "check %d: %v", i, res.Errors())
 	}
-	res := answer(b.request(t, nil), "Alice@example.com")
+	res := answer(env.RequestAbout(t, prompt.Kind, nil), "Alice@example.com")
 	require.Equal(t, []fieldErr{{"email", "taken"}}, codes(t, res.Errors()), "the last check within the limit")
 
 	for _, email := range []string{"alice@example.com", "free@example.com"} {
-		res := answer(b.request(t, nil), email)
+		res := answer(env.RequestAbout(t, prompt.Kind, nil), email)
 		require.Equal(t, []fieldErr{{"email", prompt.CodeRateLimited}}, codes(t, res.Errors()), email)
 		require.Equal(t, "Too many attempts. Try again later.", res.Errors()[0].Message)
 	}
 	// The flow's own address needs no check.
-	res = answer(b.request(t, alice), "ALICE@example.com")
+	res = answer(env.RequestAbout(t, prompt.Kind, alice), "ALICE@example.com")
 	require.Equal(t, executor.ResultNext, res.Kind(), "%v", res.Errors())
 
 	// Other client addresses have their own budget.
-	other := b.request(t, nil)
+	other := env.RequestAbout(t, prompt.Kind, nil)
 	other.Client.IP = netip.MustParseAddr("198.51.100.9")
 	require.Equal(t, []fieldErr{{"email", "taken"}}, codes(t, answer(other, "alice@example.com").Errors()))
 
 	// The window ends.
-	b.env.Clock.Advance(limits.Window)
-	res = answer(b.request(t, nil), "alice@example.com")
+	env.Clock.Advance(limits.Window)
+	res = answer(env.RequestAbout(t, prompt.Kind, nil), "alice@example.com")
 	require.Equal(t, []fieldErr{{"email", "taken"}}, codes(t, res.Errors()))
 }

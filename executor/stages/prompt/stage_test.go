@@ -14,48 +14,21 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
 	"github.com/gatehouse-id/gatehouse/executor/stages/userwrite"
 	"github.com/gatehouse-id/gatehouse/executor/stagetest"
-	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 )
 
-type testBundle struct {
-	env   *stagetest.Env
-	kinds *executor.StageKinds
-}
-
-func setup(t *testing.T, d string) *testBundle {
+// setup returns an Env whose kinds are prompt and user_write, whose input
+// prompt writes, on a fresh database of dialect d.
+func setup(t *testing.T, d string) *stagetest.Env {
 	t.Helper()
-	return &testBundle{
-		env:   stagetest.New(t, d),
-		kinds: executor.NewStageKinds(prompt.Definition(), userwrite.Definition()),
-	}
-}
-
-// stage builds a prompt stage of config.
-func (b *testBundle) stage(t *testing.T, config string) executor.Interactive {
-	t.Helper()
-	s, ok := b.env.Build(t, b.kinds, prompt.Kind, config).(executor.Interactive)
-	require.True(t, ok, "a prompt stage is interactive")
-	return s
-}
-
-// request returns a request for a prompt stage, about pending when not nil.
-func (b *testBundle) request(t *testing.T, pending *ent.User) *executor.Request {
-	t.Helper()
-	req := b.env.Request(prompt.Kind)
-	if pending != nil {
-		require.NoError(t, req.Execution.Context.Set(executor.KeyPendingUser, pending.ID))
-	}
-	return req
+	return stagetest.New(t, d, prompt.Definition(), userwrite.Definition())
 }
 
 // submit answers s with the JSON object answers, as a client would.
-func (b *testBundle) submit(t *testing.T, s executor.Interactive, req *executor.Request, answers string) executor.Result {
+func submit(t *testing.T, env *stagetest.Env, s executor.Interactive, req *executor.Request, answers string) executor.Result {
 	t.Helper()
 	var values map[string]any
 	require.NoError(t, json.Unmarshal([]byte(answers), &values))
-	res, err := s.Submit(b.env.Ctx, req, &prompt.Response{Values: values})
-	require.NoError(t, err)
-	return res
+	return env.Submit(t, s, req, &prompt.Response{Values: values})
 }
 
 // fieldErr is a field error without its message.
@@ -69,6 +42,69 @@ func codes(t *testing.T, errs []executor.FieldError) []fieldErr {
 		out[i] = fieldErr{Field: e.Field, Code: e.Code}
 	}
 	return out
+}
+
+// answerCase is an answer to a form and the outcome it must have.
+type answerCase struct {
+	name string
+	// asAlice makes the existing user alice the pending user.
+	asAlice bool
+	answers string
+	// wantErrs are the errors the answer is refused with; nil: it is
+	// accepted.
+	wantErrs []fieldErr
+	// wantData, when set, is the prompt_data an accepted answer leaves.
+	wantData map[string]any
+}
+
+// takenMessages are the messages of CodeTaken errors, by field.
+var takenMessages = map[string]string{
+	"username": "This username is already taken.",
+	"email":    "This email address is already taken.",
+}
+
+// runAnswers submits each case's answers to a prompt stage of form, in
+// parallel subtests on every dialect, in a database that holds alice
+// (alice@example.com) and the users others (username to email address),
+// and checks the outcome: a refused answer has wantErrs and stores
+// nothing; an accepted one leaves wantData.
+func runAnswers(t *testing.T, form string, others map[string]string, cases []answerCase) {
+	t.Helper()
+	stagetest.EachDialect(t, func(t *testing.T, d string) {
+		env := setup(t, d)
+		alice := env.User(t, "alice", "alice@example.com", "")
+		for username, email := range others {
+			env.User(t, username, email, "")
+		}
+		s := env.Interactive(t, prompt.Kind, form)
+		for _, tt := range cases {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				var pending *ent.User
+				if tt.asAlice {
+					pending = alice
+				}
+				req := env.RequestAbout(t, prompt.Kind, pending)
+				res := submit(t, env, s, req, tt.answers)
+				if tt.wantErrs != nil {
+					require.Equal(t, executor.ResultRetry, res.Kind())
+					require.Equal(t, tt.wantErrs, codes(t, res.Errors()))
+					for _, e := range res.Errors() {
+						if e.Code == prompt.CodeTaken {
+							require.Equal(t, takenMessages[e.Field], e.Message)
+						}
+					}
+					_, stored := req.Execution.Context[executor.KeyPromptData]
+					require.False(t, stored, "a rejected form stores nothing")
+					return
+				}
+				require.Equal(t, executor.ResultNext, res.Kind(), "errors: %v", res.Errors())
+				if tt.wantData != nil {
+					require.Equal(t, tt.wantData, req.Execution.Context.PromptData())
+				}
+			})
+		}
+	})
 }
 
 // everyType is a form with a field of every type, in a shuffled order.
@@ -95,16 +131,16 @@ func TestChallenge(t *testing.T) {
 
 	t.Run("EveryFieldTypeForPendingUser", func(t *testing.T) {
 		t.Parallel()
-		b := setup(t, dialect.SQLite)
-		alice := b.env.User(t, "alice", "alice@example.com", "")
-		alice = b.env.Client.User.UpdateOne(alice).SetName("Alice Liddell").SaveX(b.env.Ctx)
-		b.env.Golden(t, b.stage(t, everyType), b.request(t, alice), "every_field_type")
+		env := setup(t, dialect.SQLite)
+		alice := env.User(t, "alice", "alice@example.com", "")
+		alice = env.Client.User.UpdateOne(alice).SetName("Alice Liddell").SaveX(env.Ctx)
+		env.Golden(t, env.Interactive(t, prompt.Kind, everyType), env.RequestAbout(t, prompt.Kind, alice), "every_field_type")
 	})
 
 	t.Run("AnonymousGetsNoPrefill", func(t *testing.T) {
 		t.Parallel()
-		b := setup(t, dialect.SQLite)
-		ch, err := b.stage(t, everyType).Challenge(b.env.Ctx, b.request(t, nil))
+		env := setup(t, dialect.SQLite)
+		ch, err := env.Interactive(t, prompt.Kind, everyType).Challenge(env.Ctx, env.RequestAbout(t, prompt.Kind, nil))
 		require.NoError(t, err)
 		fields := ch.(*prompt.Challenge).Fields //nolint:forcetypeassert // the stage's own challenge
 		for _, f := range fields {
@@ -117,13 +153,13 @@ func TestChallenge(t *testing.T) {
 
 	t.Run("SessionUserPrefillsAndPromptDataWins", func(t *testing.T) {
 		t.Parallel()
-		b := setup(t, dialect.SQLite)
-		req := b.request(t, nil)
-		req.User = b.env.User(t, "carol", "carol@example.com", "")
+		env := setup(t, dialect.SQLite)
+		req := env.RequestAbout(t, prompt.Kind, nil)
+		req.User = env.User(t, "carol", "carol@example.com", "")
 		require.NoError(t, req.Execution.Context.Set(executor.KeyPromptData, map[string]any{
 			"email": "new@example.com", "age": 7.5, "terms": true, "source": "client", "password": map[string]any{"argon2id": "x"},
 		}))
-		ch, err := b.stage(t, everyType).Challenge(b.env.Ctx, req)
+		ch, err := env.Interactive(t, prompt.Kind, everyType).Challenge(env.Ctx, req)
 		require.NoError(t, err)
 		got := map[string]string{}
 		for _, f := range ch.(*prompt.Challenge).Fields { //nolint:forcetypeassert // the stage's own challenge
@@ -165,14 +201,7 @@ func TestSubmitValidation(t *testing.T) {
 		maps.Copy(out, kv)
 		return out
 	}
-	tests := []struct {
-		name string
-		// asAlice makes the existing user alice the pending user.
-		asAlice  bool
-		answers  string
-		wantErrs []fieldErr
-		wantData map[string]any
-	}{
+	runAnswers(t, validationForm, map[string]string{"dave": ""}, []answerCase{
 		{name: "minimal", answers: `{"username": "bob", "terms": true}`, wantData: with(map[string]any{"username": "bob"})},
 		{
 			name: "every answer", answers: `{"username": "bob", "terms": true, "newsletter": true, "email": "bob@example.com",
@@ -225,43 +254,13 @@ func TestSubmitValidation(t *testing.T) {
 			name: "another's username with a pending user", asAlice: true, answers: `{"username": "dave", "terms": true}`,
 			wantErrs: []fieldErr{{"username", "taken"}},
 		},
-	}
-	for _, d := range servicetest.Dialects {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			b := setup(t, d)
-			alice := b.env.User(t, "alice", "alice@example.com", "")
-			b.env.User(t, "dave", "", "")
-			s := b.stage(t, validationForm)
-			for _, tt := range tests {
-				t.Run(tt.name, func(t *testing.T) {
-					t.Parallel()
-					var pending *ent.User
-					if tt.asAlice {
-						pending = alice
-					}
-					req := b.request(t, pending)
-					res := b.submit(t, s, req, tt.answers)
-					if tt.wantErrs != nil {
-						require.Equal(t, executor.ResultRetry, res.Kind())
-						require.Equal(t, tt.wantErrs, codes(t, res.Errors()))
-						_, stored := req.Execution.Context[executor.KeyPromptData]
-						require.False(t, stored, "a rejected form stores nothing")
-						return
-					}
-					require.Equal(t, executor.ResultNext, res.Kind(), "errors: %v", res.Errors())
-					require.Equal(t, tt.wantData, req.Execution.Context.PromptData())
-				})
-			}
-		})
-	}
+	})
 }
 
 func TestSubmitWrongResponse(t *testing.T) {
 	t.Parallel()
-	b := setup(t, dialect.SQLite)
-	res, err := b.stage(t, validationForm).Submit(b.env.Ctx, b.request(t, nil), nil)
-	require.NoError(t, err)
+	env := setup(t, dialect.SQLite)
+	res := env.Submit(t, env.Interactive(t, prompt.Kind, validationForm), env.RequestAbout(t, prompt.Kind, nil), nil)
 	require.Equal(t, executor.ResultRetry, res.Kind())
 }
 
@@ -299,8 +298,8 @@ func TestPasswords(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			b := setup(t, dialect.SQLite)
-			res := b.submit(t, b.stage(t, passwordForm), b.request(t, nil), tt.answers)
+			env := setup(t, dialect.SQLite)
+			res := submit(t, env, env.Interactive(t, prompt.Kind, passwordForm), env.RequestAbout(t, prompt.Kind, nil), tt.answers)
 			require.Equal(t, executor.ResultRetry, res.Kind())
 			require.Equal(t, tt.wantErrs, codes(t, res.Errors()))
 		})
@@ -309,41 +308,38 @@ func TestPasswords(t *testing.T) {
 	t.Run("StoredHashed", func(t *testing.T) {
 		t.Parallel()
 		const plain = "correct horse battery staple"
-		for _, d := range servicetest.Dialects {
-			t.Run(d, func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				req := b.request(t, nil)
-				res := b.submit(t, b.stage(t, passwordForm), req, `{"password": "`+plain+`", "password_repeat": "`+plain+`"}`)
-				require.Equal(t, executor.ResultNext, res.Kind(), "errors: %v", res.Errors())
+		stagetest.EachDialect(t, func(t *testing.T, d string) {
+			env := setup(t, d)
+			req := env.RequestAbout(t, prompt.Kind, nil)
+			res := submit(t, env, env.Interactive(t, prompt.Kind, passwordForm), req, `{"password": "`+plain+`", "password_repeat": "`+plain+`"}`)
+			require.Equal(t, executor.ResultNext, res.Kind(), "errors: %v", res.Errors())
 
-				data := req.Execution.Context.PromptData()
-				require.NotContains(t, data, "password_repeat", "repeats are not stored")
-				stored, ok := data["password"].(map[string]any)
-				require.True(t, ok, "password is stored as an object, got %#v", data["password"])
-				require.Len(t, stored, 1)
-				phc, ok := stored[prompt.HashedPasswordKey].(string)
-				require.True(t, ok)
-				require.True(t, strings.HasPrefix(phc, "$argon2id$"), phc)
-				match, _, err := b.env.Deps.Hasher.Verify(b.env.Ctx, plain, phc)
-				require.NoError(t, err)
-				require.True(t, match)
+			data := req.Execution.Context.PromptData()
+			require.NotContains(t, data, "password_repeat", "repeats are not stored")
+			stored, ok := data["password"].(map[string]any)
+			require.True(t, ok, "password is stored as an object, got %#v", data["password"])
+			require.Len(t, stored, 1)
+			phc, ok := stored[prompt.HashedPasswordKey].(string)
+			require.True(t, ok)
+			require.True(t, strings.HasPrefix(phc, "$argon2id$"), phc)
+			match, _, err := env.Deps.Hasher.Verify(env.Ctx, plain, phc)
+			require.NoError(t, err)
+			require.True(t, match)
 
-				doc, err := json.Marshal(req.Execution)
-				require.NoError(t, err)
-				require.NotContains(t, string(doc), plain)
-				require.NotContains(t, string(doc), "battery")
-			})
-		}
+			doc, err := json.Marshal(req.Execution)
+			require.NoError(t, err)
+			require.NotContains(t, string(doc), plain)
+			require.NotContains(t, string(doc), "battery")
+		})
 	})
 }
 
 // policy creates a policy of kind with config and returns its ID.
-func (b *testBundle) policy(t *testing.T, name, kind, config string) int {
+func policy(t *testing.T, env *stagetest.Env, name, kind, config string) int {
 	t.Helper()
-	p, err := b.env.Client.PolicyDefinition.Create().
+	p, err := env.Client.PolicyDefinition.Create().
 		SetName(name).SetKind(kind).SetConfig(json.RawMessage(config)).
-		Save(b.env.Ctx)
+		Save(env.Ctx)
 	require.NoError(t, err)
 	return p.ID
 }
@@ -351,94 +347,88 @@ func (b *testBundle) policy(t *testing.T, name, kind, config string) int {
 func TestValidationPolicies(t *testing.T) {
 	t.Parallel()
 
-	for _, d := range servicetest.Dialects {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			b := setup(t, d)
-			alice := b.env.User(t, "alice", "", "")
-			length := b.policy(t, "min-length", "expression",
-				`{"expression": "{\"pass\": context.prompt_data.password.size() >= 12, \"message\": \"Use at least 12 characters.\"}"}`)
-			// notUsername sees earlier prompt_data and the pending user.
-			notUsername := b.policy(t, "not-username", "expression",
-				`{"expression": "{\"pass\": context.prompt_data.password != context.prompt_data.username && user.username == \"alice\", \"message\": \"Do not use your username.\"}"}`)
-			deny := b.policy(t, "deny", "dummy", `{"result": false}`)
-			ids := func(ids ...int) string {
-				raw, err := json.Marshal(ids)
-				require.NoError(t, err)
-				return string(raw)
-			}
-			form := func(policies string) executor.Interactive {
-				return b.stage(t, `{"fields": [{"field_key": "password", "label": "Password", "type": "password", "required": true}],
-					"validation_policies": `+policies+`}`)
-			}
-			tests := []struct {
-				name     string
-				policies string
-				password string
-				wantMsgs []string
-			}{
-				{name: "passing", policies: ids(length, notUsername), password: "a long enough password"},
-				{name: "too short", policies: ids(length, notUsername), password: "short", wantMsgs: []string{"Use at least 12 characters."}},
-				{name: "same as username", policies: ids(length, notUsername), password: "alice-the-user", wantMsgs: []string{"Do not use your username."}},
-				{name: "both fail, one says why", policies: ids(deny, length), password: "short", wantMsgs: []string{"Use at least 12 characters."}},
-				{name: "no message", policies: ids(deny), password: "a long enough password", wantMsgs: []string{"The form was not accepted."}},
-			}
-			for _, tt := range tests {
-				t.Run(tt.name, func(t *testing.T) {
-					t.Parallel()
-					req := b.request(t, alice)
-					require.NoError(t, req.Execution.Context.Set(executor.KeyPromptData, map[string]any{"username": "alice-the-user"}))
-					res := b.submit(t, form(tt.policies), req, `{"password": "`+tt.password+`"}`)
-					if tt.wantMsgs == nil {
-						require.Equal(t, executor.ResultNext, res.Kind(), "errors: %v", res.Errors())
-						require.Contains(t, req.Execution.Context.PromptData(), "password")
-						return
-					}
-					require.Equal(t, executor.ResultRetry, res.Kind())
-					want := make([]executor.FieldError, len(tt.wantMsgs))
-					for i, m := range tt.wantMsgs {
-						want[i] = executor.FieldError{Message: m, Code: prompt.CodePolicy}
-					}
-					require.Equal(t, want, res.Errors())
-					require.Equal(t, map[string]any{"username": "alice-the-user"}, req.Execution.Context.PromptData(),
-						"a refused form leaves prompt_data alone")
-				})
-			}
-		})
-	}
+	stagetest.EachDialect(t, func(t *testing.T, d string) {
+		env := setup(t, d)
+		alice := env.User(t, "alice", "", "")
+		length := policy(t, env, "min-length", "expression",
+			`{"expression": "{\"pass\": context.prompt_data.password.size() >= 12, \"message\": \"Use at least 12 characters.\"}"}`)
+		// notUsername sees earlier prompt_data and the pending user.
+		notUsername := policy(t, env, "not-username", "expression",
+			`{"expression": "{\"pass\": context.prompt_data.password != context.prompt_data.username && user.username == \"alice\", \"message\": \"Do not use your username.\"}"}`)
+		deny := policy(t, env, "deny", "dummy", `{"result": false}`)
+		ids := func(ids ...int) string {
+			raw, err := json.Marshal(ids)
+			require.NoError(t, err)
+			return string(raw)
+		}
+		form := func(policies string) executor.Interactive {
+			return env.Interactive(t, prompt.Kind, `{"fields": [{"field_key": "password", "label": "Password", "type": "password", "required": true}],
+				"validation_policies": `+policies+`}`)
+		}
+		tests := []struct {
+			name     string
+			policies string
+			password string
+			wantMsgs []string
+		}{
+			{name: "passing", policies: ids(length, notUsername), password: "a long enough password"},
+			{name: "too short", policies: ids(length, notUsername), password: "short", wantMsgs: []string{"Use at least 12 characters."}},
+			{name: "same as username", policies: ids(length, notUsername), password: "alice-the-user", wantMsgs: []string{"Do not use your username."}},
+			{name: "both fail, one says why", policies: ids(deny, length), password: "short", wantMsgs: []string{"Use at least 12 characters."}},
+			{name: "no message", policies: ids(deny), password: "a long enough password", wantMsgs: []string{"The form was not accepted."}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				req := env.RequestAbout(t, prompt.Kind, alice)
+				require.NoError(t, req.Execution.Context.Set(executor.KeyPromptData, map[string]any{"username": "alice-the-user"}))
+				res := submit(t, env, form(tt.policies), req, `{"password": "`+tt.password+`"}`)
+				if tt.wantMsgs == nil {
+					require.Equal(t, executor.ResultNext, res.Kind(), "errors: %v", res.Errors())
+					require.Contains(t, req.Execution.Context.PromptData(), "password")
+					return
+				}
+				require.Equal(t, executor.ResultRetry, res.Kind())
+				want := make([]executor.FieldError, len(tt.wantMsgs))
+				for i, m := range tt.wantMsgs {
+					want[i] = executor.FieldError{Message: m, Code: prompt.CodePolicy}
+				}
+				require.Equal(t, want, res.Errors())
+				require.Equal(t, map[string]any{"username": "alice-the-user"}, req.Execution.Context.PromptData(),
+					"a refused form leaves prompt_data alone")
+			})
+		}
+	})
 }
 
 func TestPromptDataMergesAcrossStages(t *testing.T) {
 	t.Parallel()
 
-	for _, d := range servicetest.Dialects {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			b := setup(t, d)
-			first := b.stage(t, `{"fields": [
-				{"field_key": "username", "label": "Username", "type": "username", "required": true},
-				{"field_key": "email", "label": "Email", "type": "email"}]}`)
-			second := b.stage(t, `{"fields": [
-				{"field_key": "email", "label": "Email", "type": "email"},
-				{"field_key": "name", "label": "Name", "type": "text"},
-				{"field_key": "password", "label": "Password", "type": "password"}]}`)
-			req := b.request(t, nil)
+	stagetest.EachDialect(t, func(t *testing.T, d string) {
+		env := setup(t, d)
+		first := env.Interactive(t, prompt.Kind, `{"fields": [
+			{"field_key": "username", "label": "Username", "type": "username", "required": true},
+			{"field_key": "email", "label": "Email", "type": "email"}]}`)
+		second := env.Interactive(t, prompt.Kind, `{"fields": [
+			{"field_key": "email", "label": "Email", "type": "email"},
+			{"field_key": "name", "label": "Name", "type": "text"},
+			{"field_key": "password", "label": "Password", "type": "password"}]}`)
+		req := env.RequestAbout(t, prompt.Kind, nil)
 
-			res := b.submit(t, first, req, `{"username": "erin", "email": "erin@example.com"}`)
-			require.Equal(t, executor.ResultNext, res.Kind(), "errors: %v", res.Errors())
+		res := submit(t, env, first, req, `{"username": "erin", "email": "erin@example.com"}`)
+		require.Equal(t, executor.ResultNext, res.Kind(), "errors: %v", res.Errors())
 
-			// The second form starts with the answers given so far.
-			ch, err := second.Challenge(b.env.Ctx, req)
-			require.NoError(t, err)
-			require.Equal(t, "erin@example.com", ch.(*prompt.Challenge).Fields[0].InitialValue) //nolint:forcetypeassert // the stage's own challenge
+		// The second form starts with the answers given so far.
+		ch, err := second.Challenge(env.Ctx, req)
+		require.NoError(t, err)
+		require.Equal(t, "erin@example.com", ch.(*prompt.Challenge).Fields[0].InitialValue) //nolint:forcetypeassert // the stage's own challenge
 
-			res = b.submit(t, second, req, `{"email": "erin@example.org", "name": "Erin", "password": "s3cret-enough"}`)
-			require.Equal(t, executor.ResultNext, res.Kind(), "errors: %v", res.Errors())
-			data := req.Execution.Context.PromptData()
-			require.Equal(t, "erin", data["username"])
-			require.Equal(t, "erin@example.org", data["email"], "a later answer replaces an earlier one")
-			require.Equal(t, "Erin", data["name"])
-			require.Contains(t, data["password"], prompt.HashedPasswordKey)
-		})
-	}
+		res = submit(t, env, second, req, `{"email": "erin@example.org", "name": "Erin", "password": "s3cret-enough"}`)
+		require.Equal(t, executor.ResultNext, res.Kind(), "errors: %v", res.Errors())
+		data := req.Execution.Context.PromptData()
+		require.Equal(t, "erin", data["username"])
+		require.Equal(t, "erin@example.org", data["email"], "a later answer replaces an earlier one")
+		require.Equal(t, "Erin", data["name"])
+		require.Contains(t, data["password"], prompt.HashedPasswordKey)
+	})
 }

@@ -11,22 +11,19 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/redirect"
 	"github.com/gatehouse-id/gatehouse/executor/stagetest"
-	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
 )
 
 func TestKind(t *testing.T) {
 	t.Parallel()
-	require.Equal(t, "redirect", redirect.Kind)
-	require.Equal(t, redirect.Kind, (&redirect.Stage{}).Kind())
+	stagetest.RequireKind(t, "redirect", redirect.Kind, &redirect.Stage{})
 }
 
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 
 	static := func(target string) string { return fmt.Sprintf(`{"target_static": %q}`, target) }
-	kinds := executor.NewStageKinds(redirect.Definition())
-	typedconfigtest.RunValidation(t, kinds, redirect.Kind, []typedconfigtest.Case{
+	stagetest.RunValidation(t, redirect.Definition(), []typedconfigtest.Case{
 		{Name: "https URL", Config: static("https://app.example.com/welcome?x=1#top")},
 		{Name: "http URL", Config: static("http://intranet.example:8080/")},
 		{Name: "absolute path", Config: static("/if/user/")},
@@ -57,32 +54,22 @@ func TestModeGQL(t *testing.T) {
 	typedconfigtest.RunEnum(t, redirect.Modes, "static")
 }
 
-type testBundle struct {
-	env   *stagetest.Env
-	kinds *executor.StageKinds
-}
-
-func setup(t *testing.T, d string) *testBundle {
+// run builds a redirect stage of config in env and runs it in an
+// execution whose context names a redirect of its own, which the stage
+// must not follow.
+func run(t *testing.T, env *stagetest.Env, config string) (executor.Result, error) {
 	t.Helper()
-	return &testBundle{env: stagetest.New(t, d), kinds: executor.NewStageKinds(redirect.Definition())}
-}
-
-// run builds a redirect stage of config and runs it.
-func (b *testBundle) run(t *testing.T, config string) (executor.Result, error) {
-	t.Helper()
-	s, ok := b.env.Build(t, b.kinds, redirect.Kind, config).(executor.Runner)
-	require.True(t, ok, "redirect is a runner")
-	req := b.env.Request(redirect.Kind)
+	req := env.Request(redirect.Kind)
 	require.NoError(t, req.Execution.Context.Set(executor.KeyRedirect, "/from-context"))
-	return s.Run(b.env.Ctx, req)
+	return env.Runner(t, redirect.Kind, config).Run(env.Ctx, req)
 }
 
 func TestRunStatic(t *testing.T) {
 	t.Parallel()
 
-	b := setup(t, dialect.SQLite)
+	env := stagetest.New(t, dialect.SQLite, redirect.Definition())
 	for _, target := range []string{"https://app.example.com/welcome?x=1", "/if/user/"} {
-		res, err := b.run(t, fmt.Sprintf(`{"mode": "static", "target_static": %q}`, target))
+		res, err := run(t, env, fmt.Sprintf(`{"mode": "static", "target_static": %q}`, target))
 		require.NoError(t, err)
 		require.Equal(t, executor.RedirectTo(target), res, "the configured target, whatever the context says")
 	}
@@ -91,32 +78,29 @@ func TestRunStatic(t *testing.T) {
 func TestRunFlow(t *testing.T) {
 	t.Parallel()
 
-	for _, d := range servicetest.Dialects {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			b := setup(t, d)
-			f := b.env.Client.Flow.Create().SetSlug("next-steps").SetName("Next steps").SetTitle("Next steps").
-				SetDesignation(enum.FlowDesignationStageConfiguration).SaveX(b.env.Ctx)
+	stagetest.EachDialect(t, func(t *testing.T, d string) {
+		env := stagetest.New(t, d, redirect.Definition())
+		f := env.Client.Flow.Create().SetSlug("next-steps").SetName("Next steps").SetTitle("Next steps").
+			SetDesignation(enum.FlowDesignationStageConfiguration).SaveX(env.Ctx)
 
-			res, err := b.run(t, fmt.Sprintf(`{"mode": "flow", "target_flow": %d}`, f.ID))
-			require.NoError(t, err)
-			require.Equal(t, executor.ContinueIn("next-steps", true), res, "the context is kept by default")
-			require.Equal(t, executor.ResultContinue, res.Kind())
-			require.Equal(t, "next-steps", res.To())
+		res, err := run(t, env, fmt.Sprintf(`{"mode": "flow", "target_flow": %d}`, f.ID))
+		require.NoError(t, err)
+		require.Equal(t, executor.ContinueIn("next-steps", true), res, "the context is kept by default")
+		require.Equal(t, executor.ResultContinue, res.Kind())
+		require.Equal(t, "next-steps", res.To())
 
-			res, err = b.run(t, fmt.Sprintf(`{"mode": "flow", "target_flow": %d, "keep_context": false}`, f.ID))
-			require.NoError(t, err)
-			require.Equal(t, executor.ContinueIn("next-steps", false), res)
-			require.NotEqual(t, executor.ContinueIn("next-steps", true), res)
+		res, err = run(t, env, fmt.Sprintf(`{"mode": "flow", "target_flow": %d, "keep_context": false}`, f.ID))
+		require.NoError(t, err)
+		require.Equal(t, executor.ContinueIn("next-steps", false), res)
+		require.NotEqual(t, executor.ContinueIn("next-steps", true), res)
 
-			// A static target set alongside is ignored in flow mode.
-			res, err = b.run(t, fmt.Sprintf(`{"mode": "flow", "target_flow": %d, "target_static": "/app"}`, f.ID))
-			require.NoError(t, err)
-			require.Equal(t, executor.ContinueIn("next-steps", true), res)
+		// A static target set alongside is ignored in flow mode.
+		res, err = run(t, env, fmt.Sprintf(`{"mode": "flow", "target_flow": %d, "target_static": "/app"}`, f.ID))
+		require.NoError(t, err)
+		require.Equal(t, executor.ContinueIn("next-steps", true), res)
 
-			b.env.Client.Flow.DeleteOne(f).ExecX(b.env.Ctx)
-			_, err = b.run(t, fmt.Sprintf(`{"mode": "flow", "target_flow": %d}`, f.ID))
-			require.Error(t, err, "a missing target flow is a configuration failure, not an outcome")
-		})
-	}
+		env.Client.Flow.DeleteOne(f).ExecX(env.Ctx)
+		_, err = run(t, env, fmt.Sprintf(`{"mode": "flow", "target_flow": %d}`, f.ID))
+		require.Error(t, err, "a missing target flow is a configuration failure, not an outcome")
+	})
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/userlogin"
 	"github.com/gatehouse-id/gatehouse/executor/stagetest"
-	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 	"github.com/gatehouse-id/gatehouse/reputation"
 	"github.com/gatehouse-id/gatehouse/session"
 	"github.com/gatehouse-id/gatehouse/typedconfig/typedconfigtest"
@@ -21,89 +20,45 @@ import (
 
 const day = 24 * time.Hour
 
-type testBundle struct {
-	env   *stagetest.Env
-	kinds *executor.StageKinds
+// setup returns an Env for user_login stages on a fresh database of dialect d.
+func setup(t *testing.T, d string) *stagetest.Env {
+	t.Helper()
+	return stagetest.New(t, d, userlogin.Definition())
 }
 
-func setup(t *testing.T, d string) *testBundle {
+// request returns a request about pending (nil: none), authenticated by
+// password, from a client that holds a new anonymous session.
+func request(t *testing.T, env *stagetest.Env, pending *ent.User) *executor.Request {
 	t.Helper()
-	return &testBundle{env: stagetest.New(t, d), kinds: executor.NewStageKinds(userlogin.Definition())}
-}
-
-// stage builds a login stage of config.
-func (b *testBundle) stage(t *testing.T, config string) executor.Skipper {
-	t.Helper()
-	s, ok := b.env.Build(t, b.kinds, userlogin.Kind, config).(executor.Skipper)
-	require.True(t, ok, "a login stage is interactive and can skip")
-	return s
-}
-
-// request returns a request about pending (nil: none) from a client that
-// holds a new anonymous session.
-func (b *testBundle) request(t *testing.T, pending *ent.User) *executor.Request {
-	t.Helper()
-	req := b.env.Request(userlogin.Kind)
-	id, s, err := b.env.Deps.Sessions.Start(b.env.Ctx, session.Client{IP: req.Client.IP.String(), UserAgent: req.Client.UserAgent})
-	require.NoError(t, err)
-	req.SessionID, req.Session = id, s
+	req := env.RequestAbout(t, userlogin.Kind, pending)
+	env.Anonymous(t, req)
 	require.NoError(t, req.Execution.Context.Set(executor.KeyAuthMethod, "password"))
-	if pending != nil {
-		require.NoError(t, req.Execution.Context.Set(executor.KeyPendingUser, pending.ID))
-	}
 	return req
 }
 
-// login runs s on req the way the executor does: skipping when it can,
-// else answering the challenge with remember.
-func (b *testBundle) login(t *testing.T, s executor.Skipper, req *executor.Request, remember bool) executor.Result {
+// login builds a login stage of config and runs it on req the way the
+// executor does: skipping when it can, else answering the challenge with
+// remember.
+func login(t *testing.T, env *stagetest.Env, config string, req *executor.Request, remember bool) executor.Result {
 	t.Helper()
-	res, skip, err := s.Skip(b.env.Ctx, req)
+	s := env.Skipper(t, userlogin.Kind, config)
+	res, skip, err := s.Skip(env.Ctx, req)
 	require.NoError(t, err)
 	if skip {
 		return res
 	}
-	res, err = s.Submit(b.env.Ctx, req, &userlogin.Response{RememberMe: remember})
-	require.NoError(t, err)
-	return res
-}
-
-// loggedIn returns a live session of u, as from another browser.
-func (b *testBundle) loggedIn(t *testing.T, u *ent.User) session.ID {
-	t.Helper()
-	id, _, err := b.env.Deps.Sessions.Login(b.env.Ctx, "", u.ID, session.LoginOptions{})
-	require.NoError(t, err)
-	return id
-}
-
-// requireSessionChange checks that the stage told the transport to hand
-// the client req's session, with a cookie kept across browser restarts
-// (persistent) or not. Request keeps the change to itself: a copy of req
-// given the expected change must equal it.
-func requireSessionChange(t *testing.T, req *executor.Request, persistent bool) {
-	t.Helper()
-	want := *req
-	want.SetSession(req.SessionID, req.Session, persistent)
-	require.Equal(t, &want, req, "persistent cookie: %t", persistent)
-}
-
-func requireGone(t *testing.T, b *testBundle, id session.ID) {
-	t.Helper()
-	_, err := b.env.Deps.Sessions.Store.Get(b.env.Ctx, id)
-	require.ErrorIs(t, err, session.ErrNotFound)
+	return env.Submit(t, s, req, &userlogin.Response{RememberMe: remember})
 }
 
 func TestKind(t *testing.T) {
 	t.Parallel()
-	require.Equal(t, "user_login", userlogin.Kind)
-	require.Equal(t, userlogin.Kind, (&userlogin.Stage{}).Kind())
+	stagetest.RequireKind(t, "user_login", userlogin.Kind, &userlogin.Stage{})
 }
 
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 
-	kinds := executor.NewStageKinds(userlogin.Definition())
-	typedconfigtest.RunValidation(t, kinds, userlogin.Kind, []typedconfigtest.Case{
+	stagetest.RunValidation(t, userlogin.Definition(), []typedconfigtest.Case{
 		{Name: "defaults", Want: &userlogin.Config{}},
 		{Name: "every option", Config: `{"session_duration": 3600, "remember_me_offset": 2592000, "terminate_other_sessions": true}`},
 		{Name: "longest", Config: `{"session_duration": 31536000, "remember_me_offset": 31536000}`},
@@ -119,18 +74,18 @@ func TestConfigValidate(t *testing.T) {
 func TestChallenge(t *testing.T) {
 	t.Parallel()
 
-	b := setup(t, dialect.SQLite)
-	alice := b.env.User(t, "alice", "", "")
-	req := b.request(t, alice)
+	env := stagetest.New(t, dialect.SQLite, userlogin.Definition())
+	alice := env.User(t, "alice", "", "")
+	req := request(t, env, alice)
 	before := *req
-	s := b.stage(t, `{"remember_me_offset": 2592000}`)
-	res, skip, err := s.Skip(b.env.Ctx, req)
+	s := env.Skipper(t, userlogin.Kind, `{"remember_me_offset": 2592000}`)
+	res, skip, err := s.Skip(env.Ctx, req)
 	require.NoError(t, err)
 	require.False(t, skip, "offering to stay signed in needs the user")
 	require.Equal(t, executor.Result{}, res)
-	b.env.Golden(t, s, req, "remember_me")
+	env.Golden(t, s, req, "remember_me")
 	require.Equal(t, &before, req, "nothing happens before the answer")
-	sessions, err := b.env.Deps.Sessions.List(b.env.Ctx, alice.ID)
+	sessions, err := env.Deps.Sessions.List(env.Ctx, alice.ID)
 	require.NoError(t, err)
 	require.Empty(t, sessions)
 }
@@ -138,155 +93,142 @@ func TestChallenge(t *testing.T) {
 func TestLogin(t *testing.T) {
 	t.Parallel()
 
-	for _, d := range servicetest.Dialects {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
+	stagetest.Dialects(t, setup, map[string]func(t *testing.T, env *stagetest.Env){
+		"RotatesTheSession": func(t *testing.T, env *stagetest.Env) {
+			alice := env.User(t, "alice", "", "")
+			req := request(t, env, alice)
+			anonymous, scope := req.SessionID, req.Session.Scope
+			require.Equal(t, executor.Next(), login(t, env, `{}`, req, false))
 
-			t.Run("RotatesTheSession", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				alice := b.env.User(t, "alice", "", "")
-				req := b.request(t, alice)
-				anonymous, scope := req.SessionID, req.Session.Scope
-				require.Equal(t, executor.Next(), b.login(t, b.stage(t, `{}`), req, false))
+			require.NotEqual(t, anonymous, req.SessionID)
+			env.RequireSessionGone(t, anonymous)
+			got, err := env.Deps.Sessions.Store.Get(env.Ctx, req.SessionID)
+			require.NoError(t, err)
+			now := env.Clock.Now()
+			require.Equal(t, &session.Session{
+				UserID: alice.ID, Scope: scope, CreatedAt: now, LastSeenAt: now, IdleTimeout: session.DefaultIdleTimeout,
+				ExpiresAt: now.Add(session.DefaultLoginLifetime), ClientIP: stagetest.ClientIP.String(), UserAgent: "stagetest",
+			}, got)
+			stagetest.RequireSessionChange(t, req, false)
+			require.Equal(t, alice.ID, req.User.ID)
 
-				require.NotEqual(t, anonymous, req.SessionID)
-				requireGone(t, b, anonymous)
-				got, err := b.env.Deps.Sessions.Store.Get(b.env.Ctx, req.SessionID)
+			u := env.Client.User.GetX(env.Ctx, alice.ID)
+			require.NotNil(t, u.LastLogin)
+			require.True(t, u.LastLogin.Equal(now), "last login %v", u.LastLogin)
+			for _, key := range []string{reputation.IPKey(stagetest.ClientIP), reputation.IdentifierKey("alice")} {
+				score, err := env.Counters.Get(env.Ctx, key)
 				require.NoError(t, err)
-				now := b.env.Clock.Now()
-				require.Equal(t, &session.Session{
-					UserID: alice.ID, Scope: scope, CreatedAt: now, LastSeenAt: now, IdleTimeout: session.DefaultIdleTimeout,
-					ExpiresAt: now.Add(session.DefaultLoginLifetime), ClientIP: stagetest.ClientIP.String(), UserAgent: "stagetest",
-				}, got)
-				requireSessionChange(t, req, false)
-				require.Equal(t, alice.ID, req.User.ID)
+				require.Equal(t, reputation.Success, score, key)
+			}
+			require.Equal(t, []stagetest.Event{{Action: enum.EventActionLogin, Data: map[string]any{
+				"user_id": strconv.Itoa(alice.ID), "username": "alice", "auth_method": "password", "flow": "test-flow",
+			}}}, env.Auditor.Events())
+		},
 
-				u := b.env.Client.User.GetX(b.env.Ctx, alice.ID)
-				require.NotNil(t, u.LastLogin)
-				require.True(t, u.LastLogin.Equal(now), "last login %v", u.LastLogin)
-				for _, key := range []string{reputation.IPKey(stagetest.ClientIP), reputation.IdentifierKey("alice")} {
-					score, err := b.env.Counters.Get(b.env.Ctx, key)
-					require.NoError(t, err)
-					require.Equal(t, reputation.Success, score, key)
-				}
-				require.Equal(t, []stagetest.Event{{Action: enum.EventActionLogin, Data: map[string]any{
-					"user_id": strconv.Itoa(alice.ID), "username": "alice", "auth_method": "password", "flow": "test-flow",
-				}}}, b.env.Auditor.Events())
-			})
+		"WithoutSession": func(t *testing.T, env *stagetest.Env) {
+			alice := env.User(t, "alice", "", "")
+			req := request(t, env, alice)
+			req.SessionID, req.Session = "", nil
+			require.Equal(t, executor.Next(), login(t, env, `{}`, req, false))
+			require.NotEmpty(t, req.SessionID)
+			require.NotEmpty(t, req.Session.Scope)
+			stagetest.RequireSessionChange(t, req, false)
+		},
 
-			t.Run("WithoutSession", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				alice := b.env.User(t, "alice", "", "")
-				req := b.request(t, alice)
-				req.SessionID, req.Session = "", nil
-				require.Equal(t, executor.Next(), b.login(t, b.stage(t, `{}`), req, false))
-				require.NotEmpty(t, req.SessionID)
-				require.NotEmpty(t, req.Session.Scope)
-				requireSessionChange(t, req, false)
-			})
-
-			t.Run("Lifetimes", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				alice := b.env.User(t, "alice", "", "")
-				tests := []struct {
-					config         string
-					remember       bool
-					wantLifetime   time.Duration
-					wantPersistent bool
-				}{
-					{config: `{}`, wantLifetime: session.DefaultLoginLifetime},
-					{config: `{}`, remember: true, wantLifetime: session.DefaultLoginLifetime},
-					{config: `{"session_duration": 3600}`, wantLifetime: time.Hour, wantPersistent: true},
-					{config: `{"remember_me_offset": 86400}`, wantLifetime: session.DefaultLoginLifetime},
-					{config: `{"remember_me_offset": 86400}`, remember: true, wantLifetime: session.DefaultLoginLifetime + day, wantPersistent: true},
-					{config: `{"session_duration": 3600, "remember_me_offset": 600}`, wantLifetime: time.Hour, wantPersistent: true},
-					{config: `{"session_duration": 3600, "remember_me_offset": 600}`, remember: true, wantLifetime: 70 * time.Minute, wantPersistent: true},
-				}
-				for _, tt := range tests {
-					req := b.request(t, alice)
-					require.Equal(t, executor.Next(), b.login(t, b.stage(t, tt.config), req, tt.remember))
-					got, err := b.env.Deps.Sessions.Store.Get(b.env.Ctx, req.SessionID)
-					require.NoError(t, err)
-					require.Equal(t, tt.wantLifetime, got.ExpiresAt.Sub(b.env.Clock.Now()), "%s remember %t", tt.config, tt.remember)
-					require.Equal(t, req.Session, got)
-					requireSessionChange(t, req, tt.wantPersistent)
-				}
-			})
-
-			t.Run("TerminateOtherSessions", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				alice := b.env.User(t, "alice", "", "")
-				bob := b.env.User(t, "bob", "", "")
-				others := []session.ID{b.loggedIn(t, alice), b.loggedIn(t, alice)}
-				bobs := b.loggedIn(t, bob)
-
-				req := b.request(t, alice)
-				require.Equal(t, executor.Next(), b.login(t, b.stage(t, `{"terminate_other_sessions": true}`), req, false))
-				for _, id := range others {
-					requireGone(t, b, id)
-				}
-				listed, err := b.env.Deps.Sessions.List(b.env.Ctx, alice.ID)
+		"Lifetimes": func(t *testing.T, env *stagetest.Env) {
+			alice := env.User(t, "alice", "", "")
+			tests := []struct {
+				config         string
+				remember       bool
+				wantLifetime   time.Duration
+				wantPersistent bool
+			}{
+				{config: `{}`, wantLifetime: session.DefaultLoginLifetime},
+				{config: `{}`, remember: true, wantLifetime: session.DefaultLoginLifetime},
+				{config: `{"session_duration": 3600}`, wantLifetime: time.Hour, wantPersistent: true},
+				{config: `{"remember_me_offset": 86400}`, wantLifetime: session.DefaultLoginLifetime},
+				{config: `{"remember_me_offset": 86400}`, remember: true, wantLifetime: session.DefaultLoginLifetime + day, wantPersistent: true},
+				{config: `{"session_duration": 3600, "remember_me_offset": 600}`, wantLifetime: time.Hour, wantPersistent: true},
+				{config: `{"session_duration": 3600, "remember_me_offset": 600}`, remember: true, wantLifetime: 70 * time.Minute, wantPersistent: true},
+			}
+			for _, tt := range tests {
+				req := request(t, env, alice)
+				require.Equal(t, executor.Next(), login(t, env, tt.config, req, tt.remember))
+				got, err := env.Deps.Sessions.Store.Get(env.Ctx, req.SessionID)
 				require.NoError(t, err)
-				require.Len(t, listed, 1)
-				require.Equal(t, req.SessionID.Key(), listed[0].Key, "the new session stays")
-				_, err = b.env.Deps.Sessions.Resume(b.env.Ctx, bobs)
-				require.NoError(t, err, "other users' sessions stay")
+				require.Equal(t, tt.wantLifetime, got.ExpiresAt.Sub(env.Clock.Now()), "%s remember %t", tt.config, tt.remember)
+				require.Equal(t, req.Session, got)
+				stagetest.RequireSessionChange(t, req, tt.wantPersistent)
+			}
+		},
 
-				req = b.request(t, alice)
-				require.Equal(t, executor.Next(), b.login(t, b.stage(t, `{}`), req, false))
-				listed, err = b.env.Deps.Sessions.List(b.env.Ctx, alice.ID)
-				require.NoError(t, err)
-				require.Len(t, listed, 2, "without the option other sessions stay")
-			})
+		"TerminateOtherSessions": func(t *testing.T, env *stagetest.Env) {
+			alice := env.User(t, "alice", "", "")
+			bob := env.User(t, "bob", "", "")
+			first, _ := env.Login(t, alice)
+			second, _ := env.Login(t, alice)
+			others := []session.ID{first, second}
+			bobs, _ := env.Login(t, bob)
 
-			t.Run("Refusals", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				inactive := b.env.User(t, "ivan", "", "")
-				b.env.Client.User.UpdateOne(inactive).SetIsActive(false).ExecX(b.env.Ctx)
-				gone := b.env.User(t, "gone", "", "")
-				b.env.Client.User.DeleteOne(gone).ExecX(b.env.Ctx)
-				for _, tt := range []struct {
-					name    string
-					pending *ent.User
-					want    executor.Result
-				}{
-					{"no pending user", nil, executor.Deny("There is no user to log in.")},
-					{"deleted user", gone, executor.Deny("There is no user to log in.")},
-					{"inactive user", inactive, executor.Deny("This account is disabled.")},
-				} {
-					for _, config := range []string{`{}`, `{"remember_me_offset": 60}`} {
-						req := b.request(t, tt.pending)
-						before := *req
-						require.Equal(t, tt.want, b.login(t, b.stage(t, config), req, true), tt.name)
-						require.Equal(t, &before, req, "%s: the client keeps its session", tt.name)
-						_, err := b.env.Deps.Sessions.Resume(b.env.Ctx, req.SessionID)
-						require.NoError(t, err, tt.name)
-					}
+			req := request(t, env, alice)
+			require.Equal(t, executor.Next(), login(t, env, `{"terminate_other_sessions": true}`, req, false))
+			for _, id := range others {
+				env.RequireSessionGone(t, id)
+			}
+			listed, err := env.Deps.Sessions.List(env.Ctx, alice.ID)
+			require.NoError(t, err)
+			require.Len(t, listed, 1)
+			require.Equal(t, req.SessionID.Key(), listed[0].Key, "the new session stays")
+			_, err = env.Deps.Sessions.Resume(env.Ctx, bobs)
+			require.NoError(t, err, "other users' sessions stay")
+
+			req = request(t, env, alice)
+			require.Equal(t, executor.Next(), login(t, env, `{}`, req, false))
+			listed, err = env.Deps.Sessions.List(env.Ctx, alice.ID)
+			require.NoError(t, err)
+			require.Len(t, listed, 2, "without the option other sessions stay")
+		},
+
+		"Refusals": func(t *testing.T, env *stagetest.Env) {
+			inactive := env.User(t, "ivan", "", "")
+			env.Client.User.UpdateOne(inactive).SetIsActive(false).ExecX(env.Ctx)
+			gone := env.User(t, "gone", "", "")
+			env.Client.User.DeleteOne(gone).ExecX(env.Ctx)
+			for _, tt := range []struct {
+				name    string
+				pending *ent.User
+				want    executor.Result
+			}{
+				{"no pending user", nil, executor.Deny("There is no user to log in.")},
+				{"deleted user", gone, executor.Deny("There is no user to log in.")},
+				{"inactive user", inactive, executor.Deny("This account is disabled.")},
+			} {
+				for _, config := range []string{`{}`, `{"remember_me_offset": 60}`} {
+					req := request(t, env, tt.pending)
+					before := *req
+					require.Equal(t, tt.want, login(t, env, config, req, true), tt.name)
+					require.Equal(t, &before, req, "%s: the client keeps its session", tt.name)
+					_, err := env.Deps.Sessions.Resume(env.Ctx, req.SessionID)
+					require.NoError(t, err, tt.name)
 				}
-				sessions, err := b.env.Deps.Sessions.List(b.env.Ctx, inactive.ID)
-				require.NoError(t, err)
-				require.Empty(t, sessions)
-				require.Nil(t, b.env.Client.User.GetX(b.env.Ctx, inactive.ID).LastLogin)
-				require.Empty(t, b.env.Auditor.Events())
-			})
-		})
-	}
+			}
+			sessions, err := env.Deps.Sessions.List(env.Ctx, inactive.ID)
+			require.NoError(t, err)
+			require.Empty(t, sessions)
+			require.Nil(t, env.Client.User.GetX(env.Ctx, inactive.ID).LastLogin)
+			require.Empty(t, env.Auditor.Events())
+		},
+	})
 }
 
 func TestSubmitWrongResponse(t *testing.T) {
 	t.Parallel()
 
-	b := setup(t, dialect.SQLite)
-	alice := b.env.User(t, "alice", "", "")
-	req := b.request(t, alice)
+	env := stagetest.New(t, dialect.SQLite, userlogin.Definition())
+	alice := env.User(t, "alice", "", "")
+	req := request(t, env, alice)
 	before := *req
-	res, err := b.stage(t, `{"remember_me_offset": 60}`).Submit(b.env.Ctx, req, nil)
-	require.NoError(t, err)
+	res := env.Submit(t, env.Skipper(t, userlogin.Kind, `{"remember_me_offset": 60}`), req, nil)
 	require.Equal(t, executor.ResultRetry, res.Kind())
 	require.Len(t, res.Errors(), 1)
 	require.Equal(t, "invalid", res.Errors()[0].Code)

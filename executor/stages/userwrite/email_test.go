@@ -11,6 +11,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/userwrite"
+	"github.com/gatehouse-id/gatehouse/executor/stagetest"
 )
 
 // errEmailTaken is the stage's answer to an address another user has.
@@ -18,46 +19,36 @@ var errEmailTaken = executor.FieldError{Field: "email", Message: "That email add
 
 func TestEmailTaken(t *testing.T) {
 	t.Parallel()
-	for _, d := range []string{dialect.SQLite, dialect.Postgres} {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
+	stagetest.Dialects(t, setup, map[string]func(t *testing.T, b *testBundle){
+		"CreateWithAnothersAddress": func(t *testing.T, b *testBundle) {
+			b.env.User(t, "pat", "pat@example.com", "")
+			req := b.request(t, `{"username": "newcomer", "email": "PAT@Example.com"}`, nil)
+			res := b.run(t, `{}`, req)
+			require.Equal(t, executor.ResultRetry, res.Kind(), "a field error, which the executor shows as a denial")
+			require.Equal(t, []executor.FieldError{errEmailTaken}, res.Errors())
+			require.Equal(t, 1, b.userCount(t))
+			_, ok := req.Execution.Context.PendingUserID()
+			require.False(t, ok)
+			require.Empty(t, b.env.Auditor.Events())
+		},
 
-			t.Run("CreateWithAnothersAddress", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				b.env.User(t, "pat", "pat@example.com", "")
-				req := b.request(t, `{"username": "newcomer", "email": "PAT@Example.com"}`, nil)
-				res := b.run(t, `{}`, req)
-				require.Equal(t, executor.ResultRetry, res.Kind(), "a field error, which the executor shows as a denial")
-				require.Equal(t, []executor.FieldError{errEmailTaken}, res.Errors())
-				require.Equal(t, 1, b.userCount(t))
-				_, ok := req.Execution.Context.PendingUserID()
-				require.False(t, ok)
-				require.Empty(t, b.auditor.recorded())
-			})
+		"ChangeToAnothersAddress": func(t *testing.T, b *testBundle) {
+			b.env.User(t, "pat", "pat@example.com", "")
+			rose := b.env.User(t, "rose", "rose@example.com", "")
+			res := b.run(t, `{}`, b.request(t, `{"email": "Pat@EXAMPLE.com", "name": "Rose"}`, rose))
+			require.Equal(t, []executor.FieldError{errEmailTaken}, res.Errors())
+			u := b.env.Client.User.GetX(b.env.Ctx, rose.ID)
+			require.Equal(t, "rose@example.com", u.Email)
+			require.Empty(t, u.Name, "nothing was written")
+		},
 
-			t.Run("ChangeToAnothersAddress", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				b.env.User(t, "pat", "pat@example.com", "")
-				rose := b.env.User(t, "rose", "rose@example.com", "")
-				res := b.run(t, `{}`, b.request(t, `{"email": "Pat@EXAMPLE.com", "name": "Rose"}`, rose))
-				require.Equal(t, []executor.FieldError{errEmailTaken}, res.Errors())
-				u := b.env.Client.User.GetX(b.env.Ctx, rose.ID)
-				require.Equal(t, "rose@example.com", u.Email)
-				require.Empty(t, u.Name, "nothing was written")
-			})
-
-			t.Run("OwnAddressInAnotherCase", func(t *testing.T) {
-				t.Parallel()
-				b := setup(t, d)
-				rose := b.env.User(t, "rose", "rose@example.com", "")
-				res := b.run(t, `{}`, b.request(t, `{"email": "ROSE@example.com"}`, rose))
-				require.Equal(t, executor.ResultNext, res.Kind(), "%v", res.Errors())
-				require.Equal(t, "ROSE@example.com", b.env.Client.User.GetX(b.env.Ctx, rose.ID).Email)
-			})
-		})
-	}
+		"OwnAddressInAnotherCase": func(t *testing.T, b *testBundle) {
+			rose := b.env.User(t, "rose", "rose@example.com", "")
+			res := b.run(t, `{}`, b.request(t, `{"email": "ROSE@example.com"}`, rose))
+			require.Equal(t, executor.ResultNext, res.Kind(), "%v", res.Errors())
+			require.Equal(t, "ROSE@example.com", b.env.Client.User.GetX(b.env.Ctx, rose.ID).Email)
+		},
+	})
 }
 
 // TestEmailRaceLost: another write takes the address after the stage's
@@ -74,8 +65,7 @@ func TestEmailRaceLost(t *testing.T) {
 	defer other.Rollback() //nolint:errcheck // after Commit: a no-op
 	other.User.Create().SetUsername("quick").SetEmail("race@example.com").SaveX(ctx)
 
-	s, ok := b.env.Build(t, b.kinds, userwrite.Kind, `{}`).(executor.Runner)
-	require.True(t, ok)
+	s := b.env.Runner(t, userwrite.Kind, `{}`)
 	req := b.request(t, `{"username": "slow", "email": "RACE@example.com"}`, nil)
 	type outcome struct {
 		res executor.Result
