@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/gatehouse-id/gatehouse/ent/application"
 	"github.com/gatehouse-id/gatehouse/ent/appliedblueprint"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
@@ -25,6 +26,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/session"
@@ -40,6 +42,8 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// Application is the client for interacting with the Application builders.
+	Application *ApplicationClient
 	// AppliedBlueprint is the client for interacting with the AppliedBlueprint builders.
 	AppliedBlueprint *AppliedBlueprintClient
 	// Brand is the client for interacting with the Brand builders.
@@ -60,6 +64,8 @@ type Client struct {
 	FlowToken *FlowTokenClient
 	// Group is the client for interacting with the Group builders.
 	Group *GroupClient
+	// OAuth2Provider is the client for interacting with the OAuth2Provider builders.
+	OAuth2Provider *OAuth2ProviderClient
 	// PolicyBinding is the client for interacting with the PolicyBinding builders.
 	PolicyBinding *PolicyBindingClient
 	// PolicyDefinition is the client for interacting with the PolicyDefinition builders.
@@ -83,6 +89,7 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.Application = NewApplicationClient(c.config)
 	c.AppliedBlueprint = NewAppliedBlueprintClient(c.config)
 	c.Brand = NewBrandClient(c.config)
 	c.ConfigReference = NewConfigReferenceClient(c.config)
@@ -93,6 +100,7 @@ func (c *Client) init() {
 	c.FlowStageBinding = NewFlowStageBindingClient(c.config)
 	c.FlowToken = NewFlowTokenClient(c.config)
 	c.Group = NewGroupClient(c.config)
+	c.OAuth2Provider = NewOAuth2ProviderClient(c.config)
 	c.PolicyBinding = NewPolicyBindingClient(c.config)
 	c.PolicyDefinition = NewPolicyDefinitionClient(c.config)
 	c.Session = NewSessionClient(c.config)
@@ -191,6 +199,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:              ctx,
 		config:           cfg,
+		Application:      NewApplicationClient(cfg),
 		AppliedBlueprint: NewAppliedBlueprintClient(cfg),
 		Brand:            NewBrandClient(cfg),
 		ConfigReference:  NewConfigReferenceClient(cfg),
@@ -201,6 +210,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		FlowStageBinding: NewFlowStageBindingClient(cfg),
 		FlowToken:        NewFlowTokenClient(cfg),
 		Group:            NewGroupClient(cfg),
+		OAuth2Provider:   NewOAuth2ProviderClient(cfg),
 		PolicyBinding:    NewPolicyBindingClient(cfg),
 		PolicyDefinition: NewPolicyDefinitionClient(cfg),
 		Session:          NewSessionClient(cfg),
@@ -226,6 +236,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:              ctx,
 		config:           cfg,
+		Application:      NewApplicationClient(cfg),
 		AppliedBlueprint: NewAppliedBlueprintClient(cfg),
 		Brand:            NewBrandClient(cfg),
 		ConfigReference:  NewConfigReferenceClient(cfg),
@@ -236,6 +247,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		FlowStageBinding: NewFlowStageBindingClient(cfg),
 		FlowToken:        NewFlowTokenClient(cfg),
 		Group:            NewGroupClient(cfg),
+		OAuth2Provider:   NewOAuth2ProviderClient(cfg),
 		PolicyBinding:    NewPolicyBindingClient(cfg),
 		PolicyDefinition: NewPolicyDefinitionClient(cfg),
 		Session:          NewSessionClient(cfg),
@@ -248,7 +260,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		AppliedBlueprint.
+//		Application.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -271,9 +283,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter, c.Event, c.Flow,
-		c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group, c.PolicyBinding,
-		c.PolicyDefinition, c.Session, c.Stage, c.Token, c.User,
+		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
+		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
+		c.OAuth2Provider, c.PolicyBinding, c.PolicyDefinition, c.Session, c.Stage,
+		c.Token, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -283,9 +296,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter, c.Event, c.Flow,
-		c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group, c.PolicyBinding,
-		c.PolicyDefinition, c.Session, c.Stage, c.Token, c.User,
+		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
+		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
+		c.OAuth2Provider, c.PolicyBinding, c.PolicyDefinition, c.Session, c.Stage,
+		c.Token, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -294,6 +308,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *ApplicationMutation:
+		return c.Application.mutate(ctx, m)
 	case *AppliedBlueprintMutation:
 		return c.AppliedBlueprint.mutate(ctx, m)
 	case *BrandMutation:
@@ -314,6 +330,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.FlowToken.mutate(ctx, m)
 	case *GroupMutation:
 		return c.Group.mutate(ctx, m)
+	case *OAuth2ProviderMutation:
+		return c.OAuth2Provider.mutate(ctx, m)
 	case *PolicyBindingMutation:
 		return c.PolicyBinding.mutate(ctx, m)
 	case *PolicyDefinitionMutation:
@@ -328,6 +346,172 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.User.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// ApplicationClient is a client for the Application schema.
+type ApplicationClient struct {
+	config
+}
+
+// NewApplicationClient returns a client for the Application from the given config.
+func NewApplicationClient(c config) *ApplicationClient {
+	return &ApplicationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `application.Hooks(f(g(h())))`.
+func (c *ApplicationClient) Use(hooks ...Hook) {
+	c.hooks.Application = append(c.hooks.Application, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `application.Intercept(f(g(h())))`.
+func (c *ApplicationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Application = append(c.inters.Application, interceptors...)
+}
+
+// Create returns a builder for creating a Application entity.
+func (c *ApplicationClient) Create() *ApplicationCreate {
+	mutation := newApplicationMutation(c.config, OpCreate)
+	return &ApplicationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Application entities.
+func (c *ApplicationClient) CreateBulk(builders ...*ApplicationCreate) *ApplicationCreateBulk {
+	return &ApplicationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ApplicationClient) MapCreateBulk(slice any, setFunc func(*ApplicationCreate, int)) *ApplicationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ApplicationCreateBulk{err: fmt.Errorf("calling to ApplicationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ApplicationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ApplicationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Application.
+func (c *ApplicationClient) Update() *ApplicationUpdate {
+	mutation := newApplicationMutation(c.config, OpUpdate)
+	return &ApplicationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ApplicationClient) UpdateOne(_m *Application) *ApplicationUpdateOne {
+	mutation := newApplicationMutation(c.config, OpUpdateOne, withApplication(_m))
+	return &ApplicationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ApplicationClient) UpdateOneID(id int) *ApplicationUpdateOne {
+	mutation := newApplicationMutation(c.config, OpUpdateOne, withApplicationID(id))
+	return &ApplicationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Application.
+func (c *ApplicationClient) Delete() *ApplicationDelete {
+	mutation := newApplicationMutation(c.config, OpDelete)
+	return &ApplicationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ApplicationClient) DeleteOne(_m *Application) *ApplicationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ApplicationClient) DeleteOneID(id int) *ApplicationDeleteOne {
+	builder := c.Delete().Where(application.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ApplicationDeleteOne{builder}
+}
+
+// Query returns a query builder for Application.
+func (c *ApplicationClient) Query() *ApplicationQuery {
+	return &ApplicationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeApplication},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Application entity by its id.
+func (c *ApplicationClient) Get(ctx context.Context, id int) (*Application, error) {
+	return c.Query().Where(application.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ApplicationClient) GetX(ctx context.Context, id int) *Application {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryProvider queries the provider edge of a Application.
+func (c *ApplicationClient) QueryProvider(_m *Application) *OAuth2ProviderQuery {
+	query := (&OAuth2ProviderClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(application.Table, application.FieldID, id),
+			sqlgraph.To(oauth2provider.Table, oauth2provider.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, application.ProviderTable, application.ProviderColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPolicyBindings queries the policy_bindings edge of a Application.
+func (c *ApplicationClient) QueryPolicyBindings(_m *Application) *PolicyBindingQuery {
+	query := (&PolicyBindingClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(application.Table, application.FieldID, id),
+			sqlgraph.To(policybinding.Table, policybinding.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, application.PolicyBindingsTable, application.PolicyBindingsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ApplicationClient) Hooks() []Hook {
+	hooks := c.hooks.Application
+	return append(hooks[:len(hooks):len(hooks)], application.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ApplicationClient) Interceptors() []Interceptor {
+	return c.inters.Application
+}
+
+func (c *ApplicationClient) mutate(ctx context.Context, m *ApplicationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ApplicationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ApplicationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ApplicationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ApplicationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Application mutation op: %q", m.Op())
 	}
 }
 
@@ -1477,6 +1661,38 @@ func (c *FlowClient) QueryDeviceCodeBrands(_m *Flow) *BrandQuery {
 	return query
 }
 
+// QueryAuthorizationProviders queries the authorization_providers edge of a Flow.
+func (c *FlowClient) QueryAuthorizationProviders(_m *Flow) *OAuth2ProviderQuery {
+	query := (&OAuth2ProviderClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(flow.Table, flow.FieldID, id),
+			sqlgraph.To(oauth2provider.Table, oauth2provider.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, flow.AuthorizationProvidersTable, flow.AuthorizationProvidersColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInvalidationProviders queries the invalidation_providers edge of a Flow.
+func (c *FlowClient) QueryInvalidationProviders(_m *Flow) *OAuth2ProviderQuery {
+	query := (&OAuth2ProviderClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(flow.Table, flow.FieldID, id),
+			sqlgraph.To(oauth2provider.Table, oauth2provider.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, flow.InvalidationProvidersTable, flow.InvalidationProvidersColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *FlowClient) Hooks() []Hook {
 	hooks := c.hooks.Flow
@@ -2199,6 +2415,188 @@ func (c *GroupClient) mutate(ctx context.Context, m *GroupMutation) (Value, erro
 	}
 }
 
+// OAuth2ProviderClient is a client for the OAuth2Provider schema.
+type OAuth2ProviderClient struct {
+	config
+}
+
+// NewOAuth2ProviderClient returns a client for the OAuth2Provider from the given config.
+func NewOAuth2ProviderClient(c config) *OAuth2ProviderClient {
+	return &OAuth2ProviderClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `oauth2provider.Hooks(f(g(h())))`.
+func (c *OAuth2ProviderClient) Use(hooks ...Hook) {
+	c.hooks.OAuth2Provider = append(c.hooks.OAuth2Provider, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `oauth2provider.Intercept(f(g(h())))`.
+func (c *OAuth2ProviderClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OAuth2Provider = append(c.inters.OAuth2Provider, interceptors...)
+}
+
+// Create returns a builder for creating a OAuth2Provider entity.
+func (c *OAuth2ProviderClient) Create() *OAuth2ProviderCreate {
+	mutation := newOAuth2ProviderMutation(c.config, OpCreate)
+	return &OAuth2ProviderCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OAuth2Provider entities.
+func (c *OAuth2ProviderClient) CreateBulk(builders ...*OAuth2ProviderCreate) *OAuth2ProviderCreateBulk {
+	return &OAuth2ProviderCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OAuth2ProviderClient) MapCreateBulk(slice any, setFunc func(*OAuth2ProviderCreate, int)) *OAuth2ProviderCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OAuth2ProviderCreateBulk{err: fmt.Errorf("calling to OAuth2ProviderClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OAuth2ProviderCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OAuth2ProviderCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OAuth2Provider.
+func (c *OAuth2ProviderClient) Update() *OAuth2ProviderUpdate {
+	mutation := newOAuth2ProviderMutation(c.config, OpUpdate)
+	return &OAuth2ProviderUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OAuth2ProviderClient) UpdateOne(_m *OAuth2Provider) *OAuth2ProviderUpdateOne {
+	mutation := newOAuth2ProviderMutation(c.config, OpUpdateOne, withOAuth2Provider(_m))
+	return &OAuth2ProviderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OAuth2ProviderClient) UpdateOneID(id int) *OAuth2ProviderUpdateOne {
+	mutation := newOAuth2ProviderMutation(c.config, OpUpdateOne, withOAuth2ProviderID(id))
+	return &OAuth2ProviderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OAuth2Provider.
+func (c *OAuth2ProviderClient) Delete() *OAuth2ProviderDelete {
+	mutation := newOAuth2ProviderMutation(c.config, OpDelete)
+	return &OAuth2ProviderDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OAuth2ProviderClient) DeleteOne(_m *OAuth2Provider) *OAuth2ProviderDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OAuth2ProviderClient) DeleteOneID(id int) *OAuth2ProviderDeleteOne {
+	builder := c.Delete().Where(oauth2provider.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OAuth2ProviderDeleteOne{builder}
+}
+
+// Query returns a query builder for OAuth2Provider.
+func (c *OAuth2ProviderClient) Query() *OAuth2ProviderQuery {
+	return &OAuth2ProviderQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOAuth2Provider},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OAuth2Provider entity by its id.
+func (c *OAuth2ProviderClient) Get(ctx context.Context, id int) (*OAuth2Provider, error) {
+	return c.Query().Where(oauth2provider.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OAuth2ProviderClient) GetX(ctx context.Context, id int) *OAuth2Provider {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryApplication queries the application edge of a OAuth2Provider.
+func (c *OAuth2ProviderClient) QueryApplication(_m *OAuth2Provider) *ApplicationQuery {
+	query := (&ApplicationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(oauth2provider.Table, oauth2provider.FieldID, id),
+			sqlgraph.To(application.Table, application.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, oauth2provider.ApplicationTable, oauth2provider.ApplicationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAuthorizationFlow queries the authorization_flow edge of a OAuth2Provider.
+func (c *OAuth2ProviderClient) QueryAuthorizationFlow(_m *OAuth2Provider) *FlowQuery {
+	query := (&FlowClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(oauth2provider.Table, oauth2provider.FieldID, id),
+			sqlgraph.To(flow.Table, flow.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, oauth2provider.AuthorizationFlowTable, oauth2provider.AuthorizationFlowColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInvalidationFlow queries the invalidation_flow edge of a OAuth2Provider.
+func (c *OAuth2ProviderClient) QueryInvalidationFlow(_m *OAuth2Provider) *FlowQuery {
+	query := (&FlowClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(oauth2provider.Table, oauth2provider.FieldID, id),
+			sqlgraph.To(flow.Table, flow.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, oauth2provider.InvalidationFlowTable, oauth2provider.InvalidationFlowColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *OAuth2ProviderClient) Hooks() []Hook {
+	hooks := c.hooks.OAuth2Provider
+	return append(hooks[:len(hooks):len(hooks)], oauth2provider.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OAuth2ProviderClient) Interceptors() []Interceptor {
+	return c.inters.OAuth2Provider
+}
+
+func (c *OAuth2ProviderClient) mutate(ctx context.Context, m *OAuth2ProviderMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OAuth2ProviderCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OAuth2ProviderUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OAuth2ProviderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OAuth2ProviderDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OAuth2Provider mutation op: %q", m.Op())
+	}
+}
+
 // PolicyBindingClient is a client for the PolicyBinding schema.
 type PolicyBindingClient struct {
 	config
@@ -2380,6 +2778,22 @@ func (c *PolicyBindingClient) QueryFlowStageBinding(_m *PolicyBinding) *FlowStag
 			sqlgraph.From(policybinding.Table, policybinding.FieldID, id),
 			sqlgraph.To(flowstagebinding.Table, flowstagebinding.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, policybinding.FlowStageBindingTable, policybinding.FlowStageBindingColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApplication queries the application edge of a PolicyBinding.
+func (c *PolicyBindingClient) QueryApplication(_m *PolicyBinding) *ApplicationQuery {
+	query := (&ApplicationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(policybinding.Table, policybinding.FieldID, id),
+			sqlgraph.To(application.Table, application.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, policybinding.ApplicationTable, policybinding.ApplicationColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3310,14 +3724,14 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow, FlowExecution,
-		FlowStageBinding, FlowToken, Group, PolicyBinding, PolicyDefinition, Session,
-		Stage, Token, User []ent.Hook
+		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
+		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2Provider,
+		PolicyBinding, PolicyDefinition, Session, Stage, Token, User []ent.Hook
 	}
 	inters struct {
-		AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow, FlowExecution,
-		FlowStageBinding, FlowToken, Group, PolicyBinding, PolicyDefinition, Session,
-		Stage, Token, User []ent.Interceptor
+		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
+		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2Provider,
+		PolicyBinding, PolicyDefinition, Session, Stage, Token, User []ent.Interceptor
 	}
 )
 

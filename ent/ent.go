@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/gatehouse-id/gatehouse/ent/application"
 	"github.com/gatehouse-id/gatehouse/ent/appliedblueprint"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
@@ -22,6 +23,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/session"
@@ -88,6 +90,7 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			application.Table:      application.ValidColumn,
 			appliedblueprint.Table: appliedblueprint.ValidColumn,
 			brand.Table:            brand.ValidColumn,
 			configreference.Table:  configreference.ValidColumn,
@@ -98,6 +101,7 @@ func checkColumn(t, c string) error {
 			flowstagebinding.Table: flowstagebinding.ValidColumn,
 			flowtoken.Table:        flowtoken.ValidColumn,
 			group.Table:            group.ValidColumn,
+			oauth2provider.Table:   oauth2provider.ValidColumn,
 			policybinding.Table:    policybinding.ValidColumn,
 			policydefinition.Table: policydefinition.ValidColumn,
 			session.Table:          session.ValidColumn,

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"github.com/gatehouse-id/gatehouse/ent/application"
 	"github.com/gatehouse-id/gatehouse/ent/appliedblueprint"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
@@ -13,6 +14,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
@@ -29,8 +31,31 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
 	graph.Nodes[0] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   application.Table,
+			Columns: application.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: application.FieldID,
+			},
+		},
+		Type: "Application",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			application.FieldCreatedAt:        {Type: field.TypeTime, Column: application.FieldCreatedAt},
+			application.FieldUpdatedAt:        {Type: field.TypeTime, Column: application.FieldUpdatedAt},
+			application.FieldName:             {Type: field.TypeString, Column: application.FieldName},
+			application.FieldSlug:             {Type: field.TypeString, Column: application.FieldSlug},
+			application.FieldLaunchURL:        {Type: field.TypeString, Column: application.FieldLaunchURL},
+			application.FieldDescription:      {Type: field.TypeString, Column: application.FieldDescription},
+			application.FieldIcon:             {Type: field.TypeString, Column: application.FieldIcon},
+			application.FieldGroup:            {Type: field.TypeString, Column: application.FieldGroup},
+			application.FieldPolicyEngineMode: {Type: field.TypeEnum, Column: application.FieldPolicyEngineMode},
+			application.FieldProviderID:       {Type: field.TypeInt, Column: application.FieldProviderID},
+		},
+	}
+	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appliedblueprint.Table,
 			Columns: appliedblueprint.Columns,
@@ -46,7 +71,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			appliedblueprint.FieldAppliedAt: {Type: field.TypeTime, Column: appliedblueprint.FieldAppliedAt},
 		},
 	}
-	graph.Nodes[1] = &sqlgraph.Node{
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   brand.Table,
 			Columns: brand.Columns,
@@ -73,7 +98,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			brand.FieldFlowDeviceCodeID:     {Type: field.TypeInt, Column: brand.FieldFlowDeviceCodeID},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   configreference.Table,
 			Columns: configreference.Columns,
@@ -94,7 +119,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			configreference.FieldTargetUserID:   {Type: field.TypeInt, Column: configreference.FieldTargetUserID},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   counter.Table,
 			Columns: counter.Columns,
@@ -110,7 +135,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			counter.FieldExpiresAt: {Type: field.TypeTime, Column: counter.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   event.Table,
 			Columns: event.Columns,
@@ -131,7 +156,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			event.FieldExpires:   {Type: field.TypeTime, Column: event.FieldExpires},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   flow.Table,
 			Columns: flow.Columns,
@@ -156,7 +181,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			flow.FieldPolicyEngineMode:  {Type: field.TypeEnum, Column: flow.FieldPolicyEngineMode},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   flowexecution.Table,
 			Columns: flowexecution.Columns,
@@ -173,7 +198,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			flowexecution.FieldExpiresAt: {Type: field.TypeTime, Column: flowexecution.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   flowstagebinding.Table,
 			Columns: flowstagebinding.Columns,
@@ -195,7 +220,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			flowstagebinding.FieldPolicyEngineMode:      {Type: field.TypeEnum, Column: flowstagebinding.FieldPolicyEngineMode},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   flowtoken.Table,
 			Columns: flowtoken.Columns,
@@ -216,7 +241,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			flowtoken.FieldCreatedAt:         {Type: field.TypeTime, Column: flowtoken.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   group.Table,
 			Columns: group.Columns,
@@ -234,7 +259,37 @@ var schemaGraph = func() *sqlgraph.Schema {
 			group.FieldAttributes:  {Type: field.TypeJSON, Column: group.FieldAttributes},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   oauth2provider.Table,
+			Columns: oauth2provider.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: oauth2provider.FieldID,
+			},
+		},
+		Type: "OAuth2Provider",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			oauth2provider.FieldCreatedAt:              {Type: field.TypeTime, Column: oauth2provider.FieldCreatedAt},
+			oauth2provider.FieldUpdatedAt:              {Type: field.TypeTime, Column: oauth2provider.FieldUpdatedAt},
+			oauth2provider.FieldName:                   {Type: field.TypeString, Column: oauth2provider.FieldName},
+			oauth2provider.FieldClientType:             {Type: field.TypeEnum, Column: oauth2provider.FieldClientType},
+			oauth2provider.FieldClientID:               {Type: field.TypeString, Column: oauth2provider.FieldClientID},
+			oauth2provider.FieldClientSecretHash:       {Type: field.TypeString, Column: oauth2provider.FieldClientSecretHash},
+			oauth2provider.FieldRedirectUris:           {Type: field.TypeJSON, Column: oauth2provider.FieldRedirectUris},
+			oauth2provider.FieldPostLogoutRedirectUris: {Type: field.TypeJSON, Column: oauth2provider.FieldPostLogoutRedirectUris},
+			oauth2provider.FieldScopes:                 {Type: field.TypeJSON, Column: oauth2provider.FieldScopes},
+			oauth2provider.FieldSigningAlgorithm:       {Type: field.TypeEnum, Column: oauth2provider.FieldSigningAlgorithm},
+			oauth2provider.FieldAccessTokenValidity:    {Type: field.TypeInt, Column: oauth2provider.FieldAccessTokenValidity},
+			oauth2provider.FieldIDTokenValidity:        {Type: field.TypeInt, Column: oauth2provider.FieldIDTokenValidity},
+			oauth2provider.FieldRefreshTokenValidity:   {Type: field.TypeInt, Column: oauth2provider.FieldRefreshTokenValidity},
+			oauth2provider.FieldSubjectMode:            {Type: field.TypeEnum, Column: oauth2provider.FieldSubjectMode},
+			oauth2provider.FieldIncludeClaimsInIDToken: {Type: field.TypeBool, Column: oauth2provider.FieldIncludeClaimsInIDToken},
+			oauth2provider.FieldAuthorizationFlowID:    {Type: field.TypeInt, Column: oauth2provider.FieldAuthorizationFlowID},
+			oauth2provider.FieldInvalidationFlowID:     {Type: field.TypeInt, Column: oauth2provider.FieldInvalidationFlowID},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policybinding.Table,
 			Columns: policybinding.Columns,
@@ -252,6 +307,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policybinding.FieldGroupID:            {Type: field.TypeInt, Column: policybinding.FieldGroupID},
 			policybinding.FieldFlowID:             {Type: field.TypeInt, Column: policybinding.FieldFlowID},
 			policybinding.FieldFlowStageBindingID: {Type: field.TypeInt, Column: policybinding.FieldFlowStageBindingID},
+			policybinding.FieldApplicationID:      {Type: field.TypeInt, Column: policybinding.FieldApplicationID},
 			policybinding.FieldEnabled:            {Type: field.TypeBool, Column: policybinding.FieldEnabled},
 			policybinding.FieldNegate:             {Type: field.TypeBool, Column: policybinding.FieldNegate},
 			policybinding.FieldOrder:              {Type: field.TypeInt, Column: policybinding.FieldOrder},
@@ -259,7 +315,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policybinding.FieldFailureResult:      {Type: field.TypeBool, Column: policybinding.FieldFailureResult},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policydefinition.Table,
 			Columns: policydefinition.Columns,
@@ -278,7 +334,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policydefinition.FieldExecutionLogging: {Type: field.TypeBool, Column: policydefinition.FieldExecutionLogging},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -302,7 +358,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldData:               {Type: field.TypeBytes, Column: session.FieldData},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stage.Table,
 			Columns: stage.Columns,
@@ -320,7 +376,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stage.FieldConfig:    {Type: field.TypeJSON, Column: stage.FieldConfig},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   token.Table,
 			Columns: token.Columns,
@@ -343,7 +399,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			token.FieldLastUsedAt:  {Type: field.TypeTime, Column: token.FieldLastUsedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -368,6 +424,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldAttributes:        {Type: field.TypeJSON, Column: user.FieldAttributes},
 		},
 	}
+	graph.MustAddE(
+		"provider",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   application.ProviderTable,
+			Columns: []string{application.ProviderColumn},
+			Bidi:    false,
+		},
+		"Application",
+		"OAuth2Provider",
+	)
+	graph.MustAddE(
+		"policy_bindings",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   application.PolicyBindingsTable,
+			Columns: []string{application.PolicyBindingsColumn},
+			Bidi:    false,
+		},
+		"Application",
+		"PolicyBinding",
+	)
 	graph.MustAddE(
 		"flow_authentication",
 		&sqlgraph.EdgeSpec{
@@ -645,6 +725,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Brand",
 	)
 	graph.MustAddE(
+		"authorization_providers",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.AuthorizationProvidersTable,
+			Columns: []string{flow.AuthorizationProvidersColumn},
+			Bidi:    false,
+		},
+		"Flow",
+		"OAuth2Provider",
+	)
+	graph.MustAddE(
+		"invalidation_providers",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.InvalidationProvidersTable,
+			Columns: []string{flow.InvalidationProvidersColumn},
+			Bidi:    false,
+		},
+		"Flow",
+		"OAuth2Provider",
+	)
+	graph.MustAddE(
 		"flow",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -765,6 +869,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"ConfigReference",
 	)
 	graph.MustAddE(
+		"application",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   oauth2provider.ApplicationTable,
+			Columns: []string{oauth2provider.ApplicationColumn},
+			Bidi:    false,
+		},
+		"OAuth2Provider",
+		"Application",
+	)
+	graph.MustAddE(
+		"authorization_flow",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   oauth2provider.AuthorizationFlowTable,
+			Columns: []string{oauth2provider.AuthorizationFlowColumn},
+			Bidi:    false,
+		},
+		"OAuth2Provider",
+		"Flow",
+	)
+	graph.MustAddE(
+		"invalidation_flow",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   oauth2provider.InvalidationFlowTable,
+			Columns: []string{oauth2provider.InvalidationFlowColumn},
+			Bidi:    false,
+		},
+		"OAuth2Provider",
+		"Flow",
+	)
+	graph.MustAddE(
 		"policy",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -823,6 +963,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"PolicyBinding",
 		"FlowStageBinding",
+	)
+	graph.MustAddE(
+		"application",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   policybinding.ApplicationTable,
+			Columns: []string{policybinding.ApplicationColumn},
+			Bidi:    false,
+		},
+		"PolicyBinding",
+		"Application",
 	)
 	graph.MustAddE(
 		"bindings",
@@ -1002,6 +1154,124 @@ type predicateAdder interface {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ApplicationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ApplicationQuery builder.
+func (_q *ApplicationQuery) Filter() *ApplicationFilter {
+	return &ApplicationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ApplicationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ApplicationMutation builder.
+func (m *ApplicationMutation) Filter() *ApplicationFilter {
+	return &ApplicationFilter{config: m.config, predicateAdder: m}
+}
+
+// ApplicationFilter provides a generic filtering capability at runtime for ApplicationQuery.
+type ApplicationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ApplicationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ApplicationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(application.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ApplicationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(application.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ApplicationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(application.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *ApplicationFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(application.FieldName))
+}
+
+// WhereSlug applies the entql string predicate on the slug field.
+func (f *ApplicationFilter) WhereSlug(p entql.StringP) {
+	f.Where(p.Field(application.FieldSlug))
+}
+
+// WhereLaunchURL applies the entql string predicate on the launch_url field.
+func (f *ApplicationFilter) WhereLaunchURL(p entql.StringP) {
+	f.Where(p.Field(application.FieldLaunchURL))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *ApplicationFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(application.FieldDescription))
+}
+
+// WhereIcon applies the entql string predicate on the icon field.
+func (f *ApplicationFilter) WhereIcon(p entql.StringP) {
+	f.Where(p.Field(application.FieldIcon))
+}
+
+// WhereGroup applies the entql string predicate on the group field.
+func (f *ApplicationFilter) WhereGroup(p entql.StringP) {
+	f.Where(p.Field(application.FieldGroup))
+}
+
+// WherePolicyEngineMode applies the entql string predicate on the policy_engine_mode field.
+func (f *ApplicationFilter) WherePolicyEngineMode(p entql.StringP) {
+	f.Where(p.Field(application.FieldPolicyEngineMode))
+}
+
+// WhereProviderID applies the entql int predicate on the provider_id field.
+func (f *ApplicationFilter) WhereProviderID(p entql.IntP) {
+	f.Where(p.Field(application.FieldProviderID))
+}
+
+// WhereHasProvider applies a predicate to check if query has an edge provider.
+func (f *ApplicationFilter) WhereHasProvider() {
+	f.Where(entql.HasEdge("provider"))
+}
+
+// WhereHasProviderWith applies a predicate to check if query has an edge provider with a given conditions (other predicates).
+func (f *ApplicationFilter) WhereHasProviderWith(preds ...predicate.OAuth2Provider) {
+	f.Where(entql.HasEdgeWith("provider", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPolicyBindings applies a predicate to check if query has an edge policy_bindings.
+func (f *ApplicationFilter) WhereHasPolicyBindings() {
+	f.Where(entql.HasEdge("policy_bindings"))
+}
+
+// WhereHasPolicyBindingsWith applies a predicate to check if query has an edge policy_bindings with a given conditions (other predicates).
+func (f *ApplicationFilter) WhereHasPolicyBindingsWith(preds ...predicate.PolicyBinding) {
+	f.Where(entql.HasEdgeWith("policy_bindings", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *AppliedBlueprintQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1030,7 +1300,7 @@ type AppliedBlueprintFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AppliedBlueprintFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1085,7 +1355,7 @@ type BrandFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *BrandFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1279,7 +1549,7 @@ type ConfigReferenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConfigReferenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1457,7 +1727,7 @@ type CounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1512,7 +1782,7 @@ type EventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1592,7 +1862,7 @@ type FlowFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FlowFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1803,6 +2073,34 @@ func (f *FlowFilter) WhereHasDeviceCodeBrandsWith(preds ...predicate.Brand) {
 	})))
 }
 
+// WhereHasAuthorizationProviders applies a predicate to check if query has an edge authorization_providers.
+func (f *FlowFilter) WhereHasAuthorizationProviders() {
+	f.Where(entql.HasEdge("authorization_providers"))
+}
+
+// WhereHasAuthorizationProvidersWith applies a predicate to check if query has an edge authorization_providers with a given conditions (other predicates).
+func (f *FlowFilter) WhereHasAuthorizationProvidersWith(preds ...predicate.OAuth2Provider) {
+	f.Where(entql.HasEdgeWith("authorization_providers", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasInvalidationProviders applies a predicate to check if query has an edge invalidation_providers.
+func (f *FlowFilter) WhereHasInvalidationProviders() {
+	f.Where(entql.HasEdge("invalidation_providers"))
+}
+
+// WhereHasInvalidationProvidersWith applies a predicate to check if query has an edge invalidation_providers with a given conditions (other predicates).
+func (f *FlowFilter) WhereHasInvalidationProvidersWith(preds ...predicate.OAuth2Provider) {
+	f.Where(entql.HasEdgeWith("invalidation_providers", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *FlowExecutionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1832,7 +2130,7 @@ type FlowExecutionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FlowExecutionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1892,7 +2190,7 @@ type FlowStageBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FlowStageBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2019,7 +2317,7 @@ type FlowTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FlowTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2127,7 +2425,7 @@ type GroupFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *GroupFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2234,6 +2532,173 @@ func (f *GroupFilter) WhereHasConfigReferrersWith(preds ...predicate.ConfigRefer
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *OAuth2ProviderQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OAuth2ProviderQuery builder.
+func (_q *OAuth2ProviderQuery) Filter() *OAuth2ProviderFilter {
+	return &OAuth2ProviderFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OAuth2ProviderMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OAuth2ProviderMutation builder.
+func (m *OAuth2ProviderMutation) Filter() *OAuth2ProviderFilter {
+	return &OAuth2ProviderFilter{config: m.config, predicateAdder: m}
+}
+
+// OAuth2ProviderFilter provides a generic filtering capability at runtime for OAuth2ProviderQuery.
+type OAuth2ProviderFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OAuth2ProviderFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *OAuth2ProviderFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(oauth2provider.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OAuth2ProviderFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(oauth2provider.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *OAuth2ProviderFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(oauth2provider.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *OAuth2ProviderFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(oauth2provider.FieldName))
+}
+
+// WhereClientType applies the entql string predicate on the client_type field.
+func (f *OAuth2ProviderFilter) WhereClientType(p entql.StringP) {
+	f.Where(p.Field(oauth2provider.FieldClientType))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *OAuth2ProviderFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(oauth2provider.FieldClientID))
+}
+
+// WhereClientSecretHash applies the entql string predicate on the client_secret_hash field.
+func (f *OAuth2ProviderFilter) WhereClientSecretHash(p entql.StringP) {
+	f.Where(p.Field(oauth2provider.FieldClientSecretHash))
+}
+
+// WhereRedirectUris applies the entql json.RawMessage predicate on the redirect_uris field.
+func (f *OAuth2ProviderFilter) WhereRedirectUris(p entql.BytesP) {
+	f.Where(p.Field(oauth2provider.FieldRedirectUris))
+}
+
+// WherePostLogoutRedirectUris applies the entql json.RawMessage predicate on the post_logout_redirect_uris field.
+func (f *OAuth2ProviderFilter) WherePostLogoutRedirectUris(p entql.BytesP) {
+	f.Where(p.Field(oauth2provider.FieldPostLogoutRedirectUris))
+}
+
+// WhereScopes applies the entql json.RawMessage predicate on the scopes field.
+func (f *OAuth2ProviderFilter) WhereScopes(p entql.BytesP) {
+	f.Where(p.Field(oauth2provider.FieldScopes))
+}
+
+// WhereSigningAlgorithm applies the entql string predicate on the signing_algorithm field.
+func (f *OAuth2ProviderFilter) WhereSigningAlgorithm(p entql.StringP) {
+	f.Where(p.Field(oauth2provider.FieldSigningAlgorithm))
+}
+
+// WhereAccessTokenValidity applies the entql int predicate on the access_token_validity field.
+func (f *OAuth2ProviderFilter) WhereAccessTokenValidity(p entql.IntP) {
+	f.Where(p.Field(oauth2provider.FieldAccessTokenValidity))
+}
+
+// WhereIDTokenValidity applies the entql int predicate on the id_token_validity field.
+func (f *OAuth2ProviderFilter) WhereIDTokenValidity(p entql.IntP) {
+	f.Where(p.Field(oauth2provider.FieldIDTokenValidity))
+}
+
+// WhereRefreshTokenValidity applies the entql int predicate on the refresh_token_validity field.
+func (f *OAuth2ProviderFilter) WhereRefreshTokenValidity(p entql.IntP) {
+	f.Where(p.Field(oauth2provider.FieldRefreshTokenValidity))
+}
+
+// WhereSubjectMode applies the entql string predicate on the subject_mode field.
+func (f *OAuth2ProviderFilter) WhereSubjectMode(p entql.StringP) {
+	f.Where(p.Field(oauth2provider.FieldSubjectMode))
+}
+
+// WhereIncludeClaimsInIDToken applies the entql bool predicate on the include_claims_in_id_token field.
+func (f *OAuth2ProviderFilter) WhereIncludeClaimsInIDToken(p entql.BoolP) {
+	f.Where(p.Field(oauth2provider.FieldIncludeClaimsInIDToken))
+}
+
+// WhereAuthorizationFlowID applies the entql int predicate on the authorization_flow_id field.
+func (f *OAuth2ProviderFilter) WhereAuthorizationFlowID(p entql.IntP) {
+	f.Where(p.Field(oauth2provider.FieldAuthorizationFlowID))
+}
+
+// WhereInvalidationFlowID applies the entql int predicate on the invalidation_flow_id field.
+func (f *OAuth2ProviderFilter) WhereInvalidationFlowID(p entql.IntP) {
+	f.Where(p.Field(oauth2provider.FieldInvalidationFlowID))
+}
+
+// WhereHasApplication applies a predicate to check if query has an edge application.
+func (f *OAuth2ProviderFilter) WhereHasApplication() {
+	f.Where(entql.HasEdge("application"))
+}
+
+// WhereHasApplicationWith applies a predicate to check if query has an edge application with a given conditions (other predicates).
+func (f *OAuth2ProviderFilter) WhereHasApplicationWith(preds ...predicate.Application) {
+	f.Where(entql.HasEdgeWith("application", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAuthorizationFlow applies a predicate to check if query has an edge authorization_flow.
+func (f *OAuth2ProviderFilter) WhereHasAuthorizationFlow() {
+	f.Where(entql.HasEdge("authorization_flow"))
+}
+
+// WhereHasAuthorizationFlowWith applies a predicate to check if query has an edge authorization_flow with a given conditions (other predicates).
+func (f *OAuth2ProviderFilter) WhereHasAuthorizationFlowWith(preds ...predicate.Flow) {
+	f.Where(entql.HasEdgeWith("authorization_flow", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasInvalidationFlow applies a predicate to check if query has an edge invalidation_flow.
+func (f *OAuth2ProviderFilter) WhereHasInvalidationFlow() {
+	f.Where(entql.HasEdge("invalidation_flow"))
+}
+
+// WhereHasInvalidationFlowWith applies a predicate to check if query has an edge invalidation_flow with a given conditions (other predicates).
+func (f *OAuth2ProviderFilter) WhereHasInvalidationFlowWith(preds ...predicate.Flow) {
+	f.Where(entql.HasEdgeWith("invalidation_flow", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PolicyBindingQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2262,7 +2727,7 @@ type PolicyBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2306,6 +2771,11 @@ func (f *PolicyBindingFilter) WhereFlowID(p entql.IntP) {
 // WhereFlowStageBindingID applies the entql int predicate on the flow_stage_binding_id field.
 func (f *PolicyBindingFilter) WhereFlowStageBindingID(p entql.IntP) {
 	f.Where(p.Field(policybinding.FieldFlowStageBindingID))
+}
+
+// WhereApplicationID applies the entql int predicate on the application_id field.
+func (f *PolicyBindingFilter) WhereApplicationID(p entql.IntP) {
+	f.Where(p.Field(policybinding.FieldApplicationID))
 }
 
 // WhereEnabled applies the entql bool predicate on the enabled field.
@@ -2403,6 +2873,20 @@ func (f *PolicyBindingFilter) WhereHasFlowStageBindingWith(preds ...predicate.Fl
 	})))
 }
 
+// WhereHasApplication applies a predicate to check if query has an edge application.
+func (f *PolicyBindingFilter) WhereHasApplication() {
+	f.Where(entql.HasEdge("application"))
+}
+
+// WhereHasApplicationWith applies a predicate to check if query has an edge application with a given conditions (other predicates).
+func (f *PolicyBindingFilter) WhereHasApplicationWith(preds ...predicate.Application) {
+	f.Where(entql.HasEdgeWith("application", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *PolicyDefinitionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2432,7 +2916,7 @@ type PolicyDefinitionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyDefinitionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2544,7 +3028,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2653,7 +3137,7 @@ type StageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2760,7 +3244,7 @@ type TokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2864,7 +3348,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -70,22 +70,28 @@ type FlowEdges struct {
 	UserSettingsBrands []*Brand `json:"user_settings_brands,omitempty"`
 	// DeviceCodeBrands holds the value of the device_code_brands edge.
 	DeviceCodeBrands []*Brand `json:"device_code_brands,omitempty"`
+	// AuthorizationProviders holds the value of the authorization_providers edge.
+	AuthorizationProviders []*OAuth2Provider `json:"authorization_providers,omitempty"`
+	// InvalidationProviders holds the value of the invalidation_providers edge.
+	InvalidationProviders []*OAuth2Provider `json:"invalidation_providers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [10]bool
+	loadedTypes [12]bool
 	// totalCount holds the count of the edges above.
 	totalCount [2]map[string]int
 
-	namedBindings             map[string][]*FlowStageBinding
-	namedPolicyBindings       map[string][]*PolicyBinding
-	namedFlowTokens           map[string][]*FlowToken
-	namedConfigReferrers      map[string][]*ConfigReference
-	namedAuthenticationBrands map[string][]*Brand
-	namedInvalidationBrands   map[string][]*Brand
-	namedRecoveryBrands       map[string][]*Brand
-	namedUnenrollmentBrands   map[string][]*Brand
-	namedUserSettingsBrands   map[string][]*Brand
-	namedDeviceCodeBrands     map[string][]*Brand
+	namedBindings               map[string][]*FlowStageBinding
+	namedPolicyBindings         map[string][]*PolicyBinding
+	namedFlowTokens             map[string][]*FlowToken
+	namedConfigReferrers        map[string][]*ConfigReference
+	namedAuthenticationBrands   map[string][]*Brand
+	namedInvalidationBrands     map[string][]*Brand
+	namedRecoveryBrands         map[string][]*Brand
+	namedUnenrollmentBrands     map[string][]*Brand
+	namedUserSettingsBrands     map[string][]*Brand
+	namedDeviceCodeBrands       map[string][]*Brand
+	namedAuthorizationProviders map[string][]*OAuth2Provider
+	namedInvalidationProviders  map[string][]*OAuth2Provider
 }
 
 // BindingsOrErr returns the Bindings value or an error if the edge
@@ -176,6 +182,24 @@ func (e FlowEdges) DeviceCodeBrandsOrErr() ([]*Brand, error) {
 		return e.DeviceCodeBrands, nil
 	}
 	return nil, &NotLoadedError{edge: "device_code_brands"}
+}
+
+// AuthorizationProvidersOrErr returns the AuthorizationProviders value or an error if the edge
+// was not loaded in eager-loading.
+func (e FlowEdges) AuthorizationProvidersOrErr() ([]*OAuth2Provider, error) {
+	if e.loadedTypes[10] {
+		return e.AuthorizationProviders, nil
+	}
+	return nil, &NotLoadedError{edge: "authorization_providers"}
+}
+
+// InvalidationProvidersOrErr returns the InvalidationProviders value or an error if the edge
+// was not loaded in eager-loading.
+func (e FlowEdges) InvalidationProvidersOrErr() ([]*OAuth2Provider, error) {
+	if e.loadedTypes[11] {
+		return e.InvalidationProviders, nil
+	}
+	return nil, &NotLoadedError{edge: "invalidation_providers"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -345,6 +369,16 @@ func (_m *Flow) QueryUserSettingsBrands() *BrandQuery {
 // QueryDeviceCodeBrands queries the "device_code_brands" edge of the Flow entity.
 func (_m *Flow) QueryDeviceCodeBrands() *BrandQuery {
 	return NewFlowClient(_m.config).QueryDeviceCodeBrands(_m)
+}
+
+// QueryAuthorizationProviders queries the "authorization_providers" edge of the Flow entity.
+func (_m *Flow) QueryAuthorizationProviders() *OAuth2ProviderQuery {
+	return NewFlowClient(_m.config).QueryAuthorizationProviders(_m)
+}
+
+// QueryInvalidationProviders queries the "invalidation_providers" edge of the Flow entity.
+func (_m *Flow) QueryInvalidationProviders() *OAuth2ProviderQuery {
+	return NewFlowClient(_m.config).QueryInvalidationProviders(_m)
 }
 
 // Update returns a builder for updating this Flow.
@@ -646,6 +680,54 @@ func (_m *Flow) appendNamedDeviceCodeBrands(name string, edges ...*Brand) {
 		_m.Edges.namedDeviceCodeBrands[name] = []*Brand{}
 	} else {
 		_m.Edges.namedDeviceCodeBrands[name] = append(_m.Edges.namedDeviceCodeBrands[name], edges...)
+	}
+}
+
+// NamedAuthorizationProviders returns the AuthorizationProviders named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Flow) NamedAuthorizationProviders(name string) ([]*OAuth2Provider, error) {
+	if _m.Edges.namedAuthorizationProviders == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAuthorizationProviders[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Flow) appendNamedAuthorizationProviders(name string, edges ...*OAuth2Provider) {
+	if _m.Edges.namedAuthorizationProviders == nil {
+		_m.Edges.namedAuthorizationProviders = make(map[string][]*OAuth2Provider)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAuthorizationProviders[name] = []*OAuth2Provider{}
+	} else {
+		_m.Edges.namedAuthorizationProviders[name] = append(_m.Edges.namedAuthorizationProviders[name], edges...)
+	}
+}
+
+// NamedInvalidationProviders returns the InvalidationProviders named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Flow) NamedInvalidationProviders(name string) ([]*OAuth2Provider, error) {
+	if _m.Edges.namedInvalidationProviders == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedInvalidationProviders[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Flow) appendNamedInvalidationProviders(name string, edges ...*OAuth2Provider) {
+	if _m.Edges.namedInvalidationProviders == nil {
+		_m.Edges.namedInvalidationProviders = make(map[string][]*OAuth2Provider)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedInvalidationProviders[name] = []*OAuth2Provider{}
+	} else {
+		_m.Edges.namedInvalidationProviders[name] = append(_m.Edges.namedInvalidationProviders[name], edges...)
 	}
 }
 

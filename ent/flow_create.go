@@ -16,6 +16,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 )
@@ -312,6 +313,36 @@ func (_c *FlowCreate) AddDeviceCodeBrands(v ...*Brand) *FlowCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddDeviceCodeBrandIDs(ids...)
+}
+
+// AddAuthorizationProviderIDs adds the "authorization_providers" edge to the OAuth2Provider entity by IDs.
+func (_c *FlowCreate) AddAuthorizationProviderIDs(ids ...int) *FlowCreate {
+	_c.mutation.AddAuthorizationProviderIDs(ids...)
+	return _c
+}
+
+// AddAuthorizationProviders adds the "authorization_providers" edges to the OAuth2Provider entity.
+func (_c *FlowCreate) AddAuthorizationProviders(v ...*OAuth2Provider) *FlowCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAuthorizationProviderIDs(ids...)
+}
+
+// AddInvalidationProviderIDs adds the "invalidation_providers" edge to the OAuth2Provider entity by IDs.
+func (_c *FlowCreate) AddInvalidationProviderIDs(ids ...int) *FlowCreate {
+	_c.mutation.AddInvalidationProviderIDs(ids...)
+	return _c
+}
+
+// AddInvalidationProviders adds the "invalidation_providers" edges to the OAuth2Provider entity.
+func (_c *FlowCreate) AddInvalidationProviders(v ...*OAuth2Provider) *FlowCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddInvalidationProviderIDs(ids...)
 }
 
 // Mutation returns the FlowMutation object of the builder.
@@ -703,6 +734,38 @@ func (_c *FlowCreate) createSpec() (*Flow, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(brand.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AuthorizationProvidersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.AuthorizationProvidersTable,
+			Columns: []string{flow.AuthorizationProvidersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.InvalidationProvidersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.InvalidationProvidersTable,
+			Columns: []string{flow.InvalidationProvidersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 )
@@ -26,32 +27,36 @@ import (
 // FlowQuery is the builder for querying Flow entities.
 type FlowQuery struct {
 	config
-	ctx                           *QueryContext
-	order                         []flow.OrderOption
-	inters                        []Interceptor
-	predicates                    []predicate.Flow
-	withBindings                  *FlowStageBindingQuery
-	withPolicyBindings            *PolicyBindingQuery
-	withFlowTokens                *FlowTokenQuery
-	withConfigReferrers           *ConfigReferenceQuery
-	withAuthenticationBrands      *BrandQuery
-	withInvalidationBrands        *BrandQuery
-	withRecoveryBrands            *BrandQuery
-	withUnenrollmentBrands        *BrandQuery
-	withUserSettingsBrands        *BrandQuery
-	withDeviceCodeBrands          *BrandQuery
-	loadTotal                     []func(context.Context, []*Flow) error
-	modifiers                     []func(*sql.Selector)
-	withNamedBindings             map[string]*FlowStageBindingQuery
-	withNamedPolicyBindings       map[string]*PolicyBindingQuery
-	withNamedFlowTokens           map[string]*FlowTokenQuery
-	withNamedConfigReferrers      map[string]*ConfigReferenceQuery
-	withNamedAuthenticationBrands map[string]*BrandQuery
-	withNamedInvalidationBrands   map[string]*BrandQuery
-	withNamedRecoveryBrands       map[string]*BrandQuery
-	withNamedUnenrollmentBrands   map[string]*BrandQuery
-	withNamedUserSettingsBrands   map[string]*BrandQuery
-	withNamedDeviceCodeBrands     map[string]*BrandQuery
+	ctx                             *QueryContext
+	order                           []flow.OrderOption
+	inters                          []Interceptor
+	predicates                      []predicate.Flow
+	withBindings                    *FlowStageBindingQuery
+	withPolicyBindings              *PolicyBindingQuery
+	withFlowTokens                  *FlowTokenQuery
+	withConfigReferrers             *ConfigReferenceQuery
+	withAuthenticationBrands        *BrandQuery
+	withInvalidationBrands          *BrandQuery
+	withRecoveryBrands              *BrandQuery
+	withUnenrollmentBrands          *BrandQuery
+	withUserSettingsBrands          *BrandQuery
+	withDeviceCodeBrands            *BrandQuery
+	withAuthorizationProviders      *OAuth2ProviderQuery
+	withInvalidationProviders       *OAuth2ProviderQuery
+	loadTotal                       []func(context.Context, []*Flow) error
+	modifiers                       []func(*sql.Selector)
+	withNamedBindings               map[string]*FlowStageBindingQuery
+	withNamedPolicyBindings         map[string]*PolicyBindingQuery
+	withNamedFlowTokens             map[string]*FlowTokenQuery
+	withNamedConfigReferrers        map[string]*ConfigReferenceQuery
+	withNamedAuthenticationBrands   map[string]*BrandQuery
+	withNamedInvalidationBrands     map[string]*BrandQuery
+	withNamedRecoveryBrands         map[string]*BrandQuery
+	withNamedUnenrollmentBrands     map[string]*BrandQuery
+	withNamedUserSettingsBrands     map[string]*BrandQuery
+	withNamedDeviceCodeBrands       map[string]*BrandQuery
+	withNamedAuthorizationProviders map[string]*OAuth2ProviderQuery
+	withNamedInvalidationProviders  map[string]*OAuth2ProviderQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -308,6 +313,50 @@ func (_q *FlowQuery) QueryDeviceCodeBrands() *BrandQuery {
 	return query
 }
 
+// QueryAuthorizationProviders chains the current query on the "authorization_providers" edge.
+func (_q *FlowQuery) QueryAuthorizationProviders() *OAuth2ProviderQuery {
+	query := (&OAuth2ProviderClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(flow.Table, flow.FieldID, selector),
+			sqlgraph.To(oauth2provider.Table, oauth2provider.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, flow.AuthorizationProvidersTable, flow.AuthorizationProvidersColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryInvalidationProviders chains the current query on the "invalidation_providers" edge.
+func (_q *FlowQuery) QueryInvalidationProviders() *OAuth2ProviderQuery {
+	query := (&OAuth2ProviderClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(flow.Table, flow.FieldID, selector),
+			sqlgraph.To(oauth2provider.Table, oauth2provider.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, flow.InvalidationProvidersTable, flow.InvalidationProvidersColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first Flow entity from the query.
 // Returns a *NotFoundError when no Flow was found.
 func (_q *FlowQuery) First(ctx context.Context) (*Flow, error) {
@@ -495,21 +544,23 @@ func (_q *FlowQuery) Clone() *FlowQuery {
 		return nil
 	}
 	return &FlowQuery{
-		config:                   _q.config,
-		ctx:                      _q.ctx.Clone(),
-		order:                    append([]flow.OrderOption{}, _q.order...),
-		inters:                   append([]Interceptor{}, _q.inters...),
-		predicates:               append([]predicate.Flow{}, _q.predicates...),
-		withBindings:             _q.withBindings.Clone(),
-		withPolicyBindings:       _q.withPolicyBindings.Clone(),
-		withFlowTokens:           _q.withFlowTokens.Clone(),
-		withConfigReferrers:      _q.withConfigReferrers.Clone(),
-		withAuthenticationBrands: _q.withAuthenticationBrands.Clone(),
-		withInvalidationBrands:   _q.withInvalidationBrands.Clone(),
-		withRecoveryBrands:       _q.withRecoveryBrands.Clone(),
-		withUnenrollmentBrands:   _q.withUnenrollmentBrands.Clone(),
-		withUserSettingsBrands:   _q.withUserSettingsBrands.Clone(),
-		withDeviceCodeBrands:     _q.withDeviceCodeBrands.Clone(),
+		config:                     _q.config,
+		ctx:                        _q.ctx.Clone(),
+		order:                      append([]flow.OrderOption{}, _q.order...),
+		inters:                     append([]Interceptor{}, _q.inters...),
+		predicates:                 append([]predicate.Flow{}, _q.predicates...),
+		withBindings:               _q.withBindings.Clone(),
+		withPolicyBindings:         _q.withPolicyBindings.Clone(),
+		withFlowTokens:             _q.withFlowTokens.Clone(),
+		withConfigReferrers:        _q.withConfigReferrers.Clone(),
+		withAuthenticationBrands:   _q.withAuthenticationBrands.Clone(),
+		withInvalidationBrands:     _q.withInvalidationBrands.Clone(),
+		withRecoveryBrands:         _q.withRecoveryBrands.Clone(),
+		withUnenrollmentBrands:     _q.withUnenrollmentBrands.Clone(),
+		withUserSettingsBrands:     _q.withUserSettingsBrands.Clone(),
+		withDeviceCodeBrands:       _q.withDeviceCodeBrands.Clone(),
+		withAuthorizationProviders: _q.withAuthorizationProviders.Clone(),
+		withInvalidationProviders:  _q.withInvalidationProviders.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -626,6 +677,28 @@ func (_q *FlowQuery) WithDeviceCodeBrands(opts ...func(*BrandQuery)) *FlowQuery 
 	return _q
 }
 
+// WithAuthorizationProviders tells the query-builder to eager-load the nodes that are connected to
+// the "authorization_providers" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *FlowQuery) WithAuthorizationProviders(opts ...func(*OAuth2ProviderQuery)) *FlowQuery {
+	query := (&OAuth2ProviderClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAuthorizationProviders = query
+	return _q
+}
+
+// WithInvalidationProviders tells the query-builder to eager-load the nodes that are connected to
+// the "invalidation_providers" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *FlowQuery) WithInvalidationProviders(opts ...func(*OAuth2ProviderQuery)) *FlowQuery {
+	query := (&OAuth2ProviderClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withInvalidationProviders = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -710,7 +783,7 @@ func (_q *FlowQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Flow, e
 	var (
 		nodes       = []*Flow{}
 		_spec       = _q.querySpec()
-		loadedTypes = [10]bool{
+		loadedTypes = [12]bool{
 			_q.withBindings != nil,
 			_q.withPolicyBindings != nil,
 			_q.withFlowTokens != nil,
@@ -721,6 +794,8 @@ func (_q *FlowQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Flow, e
 			_q.withUnenrollmentBrands != nil,
 			_q.withUserSettingsBrands != nil,
 			_q.withDeviceCodeBrands != nil,
+			_q.withAuthorizationProviders != nil,
+			_q.withInvalidationProviders != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -814,6 +889,24 @@ func (_q *FlowQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Flow, e
 			return nil, err
 		}
 	}
+	if query := _q.withAuthorizationProviders; query != nil {
+		if err := _q.loadAuthorizationProviders(ctx, query, nodes,
+			func(n *Flow) { n.Edges.AuthorizationProviders = []*OAuth2Provider{} },
+			func(n *Flow, e *OAuth2Provider) {
+				n.Edges.AuthorizationProviders = append(n.Edges.AuthorizationProviders, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withInvalidationProviders; query != nil {
+		if err := _q.loadInvalidationProviders(ctx, query, nodes,
+			func(n *Flow) { n.Edges.InvalidationProviders = []*OAuth2Provider{} },
+			func(n *Flow, e *OAuth2Provider) {
+				n.Edges.InvalidationProviders = append(n.Edges.InvalidationProviders, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedBindings {
 		if err := _q.loadBindings(ctx, query, nodes,
 			func(n *Flow) { n.appendNamedBindings(name) },
@@ -881,6 +974,20 @@ func (_q *FlowQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Flow, e
 		if err := _q.loadDeviceCodeBrands(ctx, query, nodes,
 			func(n *Flow) { n.appendNamedDeviceCodeBrands(name) },
 			func(n *Flow, e *Brand) { n.appendNamedDeviceCodeBrands(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAuthorizationProviders {
+		if err := _q.loadAuthorizationProviders(ctx, query, nodes,
+			func(n *Flow) { n.appendNamedAuthorizationProviders(name) },
+			func(n *Flow, e *OAuth2Provider) { n.appendNamedAuthorizationProviders(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedInvalidationProviders {
+		if err := _q.loadInvalidationProviders(ctx, query, nodes,
+			func(n *Flow) { n.appendNamedInvalidationProviders(name) },
+			func(n *Flow, e *OAuth2Provider) { n.appendNamedInvalidationProviders(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1216,6 +1323,69 @@ func (_q *FlowQuery) loadDeviceCodeBrands(ctx context.Context, query *BrandQuery
 	}
 	return nil
 }
+func (_q *FlowQuery) loadAuthorizationProviders(ctx context.Context, query *OAuth2ProviderQuery, nodes []*Flow, init func(*Flow), assign func(*Flow, *OAuth2Provider)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Flow)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(oauth2provider.FieldAuthorizationFlowID)
+	}
+	query.Where(predicate.OAuth2Provider(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(flow.AuthorizationProvidersColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AuthorizationFlowID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "authorization_flow_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *FlowQuery) loadInvalidationProviders(ctx context.Context, query *OAuth2ProviderQuery, nodes []*Flow, init func(*Flow), assign func(*Flow, *OAuth2Provider)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Flow)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(oauth2provider.FieldInvalidationFlowID)
+	}
+	query.Where(predicate.OAuth2Provider(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(flow.InvalidationProvidersColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.InvalidationFlowID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "invalidation_flow_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "invalidation_flow_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *FlowQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1467,6 +1637,34 @@ func (_q *FlowQuery) WithNamedDeviceCodeBrands(name string, opts ...func(*BrandQ
 		_q.withNamedDeviceCodeBrands = make(map[string]*BrandQuery)
 	}
 	_q.withNamedDeviceCodeBrands[name] = query
+	return _q
+}
+
+// WithNamedAuthorizationProviders tells the query-builder to eager-load the nodes that are connected to the "authorization_providers"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *FlowQuery) WithNamedAuthorizationProviders(name string, opts ...func(*OAuth2ProviderQuery)) *FlowQuery {
+	query := (&OAuth2ProviderClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAuthorizationProviders == nil {
+		_q.withNamedAuthorizationProviders = make(map[string]*OAuth2ProviderQuery)
+	}
+	_q.withNamedAuthorizationProviders[name] = query
+	return _q
+}
+
+// WithNamedInvalidationProviders tells the query-builder to eager-load the nodes that are connected to the "invalidation_providers"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *FlowQuery) WithNamedInvalidationProviders(name string, opts ...func(*OAuth2ProviderQuery)) *FlowQuery {
+	query := (&OAuth2ProviderClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedInvalidationProviders == nil {
+		_q.withNamedInvalidationProviders = make(map[string]*OAuth2ProviderQuery)
+	}
+	_q.withNamedInvalidationProviders[name] = query
 	return _q
 }
 

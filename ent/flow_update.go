@@ -16,6 +16,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
@@ -330,6 +331,36 @@ func (_u *FlowUpdate) AddDeviceCodeBrands(v ...*Brand) *FlowUpdate {
 	return _u.AddDeviceCodeBrandIDs(ids...)
 }
 
+// AddAuthorizationProviderIDs adds the "authorization_providers" edge to the OAuth2Provider entity by IDs.
+func (_u *FlowUpdate) AddAuthorizationProviderIDs(ids ...int) *FlowUpdate {
+	_u.mutation.AddAuthorizationProviderIDs(ids...)
+	return _u
+}
+
+// AddAuthorizationProviders adds the "authorization_providers" edges to the OAuth2Provider entity.
+func (_u *FlowUpdate) AddAuthorizationProviders(v ...*OAuth2Provider) *FlowUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAuthorizationProviderIDs(ids...)
+}
+
+// AddInvalidationProviderIDs adds the "invalidation_providers" edge to the OAuth2Provider entity by IDs.
+func (_u *FlowUpdate) AddInvalidationProviderIDs(ids ...int) *FlowUpdate {
+	_u.mutation.AddInvalidationProviderIDs(ids...)
+	return _u
+}
+
+// AddInvalidationProviders adds the "invalidation_providers" edges to the OAuth2Provider entity.
+func (_u *FlowUpdate) AddInvalidationProviders(v ...*OAuth2Provider) *FlowUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInvalidationProviderIDs(ids...)
+}
+
 // Mutation returns the FlowMutation object of the builder.
 func (_u *FlowUpdate) Mutation() *FlowMutation {
 	return _u.mutation
@@ -543,6 +574,48 @@ func (_u *FlowUpdate) RemoveDeviceCodeBrands(v ...*Brand) *FlowUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveDeviceCodeBrandIDs(ids...)
+}
+
+// ClearAuthorizationProviders clears all "authorization_providers" edges to the OAuth2Provider entity.
+func (_u *FlowUpdate) ClearAuthorizationProviders() *FlowUpdate {
+	_u.mutation.ClearAuthorizationProviders()
+	return _u
+}
+
+// RemoveAuthorizationProviderIDs removes the "authorization_providers" edge to OAuth2Provider entities by IDs.
+func (_u *FlowUpdate) RemoveAuthorizationProviderIDs(ids ...int) *FlowUpdate {
+	_u.mutation.RemoveAuthorizationProviderIDs(ids...)
+	return _u
+}
+
+// RemoveAuthorizationProviders removes "authorization_providers" edges to OAuth2Provider entities.
+func (_u *FlowUpdate) RemoveAuthorizationProviders(v ...*OAuth2Provider) *FlowUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAuthorizationProviderIDs(ids...)
+}
+
+// ClearInvalidationProviders clears all "invalidation_providers" edges to the OAuth2Provider entity.
+func (_u *FlowUpdate) ClearInvalidationProviders() *FlowUpdate {
+	_u.mutation.ClearInvalidationProviders()
+	return _u
+}
+
+// RemoveInvalidationProviderIDs removes the "invalidation_providers" edge to OAuth2Provider entities by IDs.
+func (_u *FlowUpdate) RemoveInvalidationProviderIDs(ids ...int) *FlowUpdate {
+	_u.mutation.RemoveInvalidationProviderIDs(ids...)
+	return _u
+}
+
+// RemoveInvalidationProviders removes "invalidation_providers" edges to OAuth2Provider entities.
+func (_u *FlowUpdate) RemoveInvalidationProviders(v ...*OAuth2Provider) *FlowUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInvalidationProviderIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -1132,6 +1205,96 @@ func (_u *FlowUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.AuthorizationProvidersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.AuthorizationProvidersTable,
+			Columns: []string{flow.AuthorizationProvidersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAuthorizationProvidersIDs(); len(nodes) > 0 && !_u.mutation.AuthorizationProvidersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.AuthorizationProvidersTable,
+			Columns: []string{flow.AuthorizationProvidersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AuthorizationProvidersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.AuthorizationProvidersTable,
+			Columns: []string{flow.AuthorizationProvidersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.InvalidationProvidersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.InvalidationProvidersTable,
+			Columns: []string{flow.InvalidationProvidersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInvalidationProvidersIDs(); len(nodes) > 0 && !_u.mutation.InvalidationProvidersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.InvalidationProvidersTable,
+			Columns: []string{flow.InvalidationProvidersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InvalidationProvidersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.InvalidationProvidersTable,
+			Columns: []string{flow.InvalidationProvidersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{flow.Label}
@@ -1448,6 +1611,36 @@ func (_u *FlowUpdateOne) AddDeviceCodeBrands(v ...*Brand) *FlowUpdateOne {
 	return _u.AddDeviceCodeBrandIDs(ids...)
 }
 
+// AddAuthorizationProviderIDs adds the "authorization_providers" edge to the OAuth2Provider entity by IDs.
+func (_u *FlowUpdateOne) AddAuthorizationProviderIDs(ids ...int) *FlowUpdateOne {
+	_u.mutation.AddAuthorizationProviderIDs(ids...)
+	return _u
+}
+
+// AddAuthorizationProviders adds the "authorization_providers" edges to the OAuth2Provider entity.
+func (_u *FlowUpdateOne) AddAuthorizationProviders(v ...*OAuth2Provider) *FlowUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAuthorizationProviderIDs(ids...)
+}
+
+// AddInvalidationProviderIDs adds the "invalidation_providers" edge to the OAuth2Provider entity by IDs.
+func (_u *FlowUpdateOne) AddInvalidationProviderIDs(ids ...int) *FlowUpdateOne {
+	_u.mutation.AddInvalidationProviderIDs(ids...)
+	return _u
+}
+
+// AddInvalidationProviders adds the "invalidation_providers" edges to the OAuth2Provider entity.
+func (_u *FlowUpdateOne) AddInvalidationProviders(v ...*OAuth2Provider) *FlowUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInvalidationProviderIDs(ids...)
+}
+
 // Mutation returns the FlowMutation object of the builder.
 func (_u *FlowUpdateOne) Mutation() *FlowMutation {
 	return _u.mutation
@@ -1661,6 +1854,48 @@ func (_u *FlowUpdateOne) RemoveDeviceCodeBrands(v ...*Brand) *FlowUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveDeviceCodeBrandIDs(ids...)
+}
+
+// ClearAuthorizationProviders clears all "authorization_providers" edges to the OAuth2Provider entity.
+func (_u *FlowUpdateOne) ClearAuthorizationProviders() *FlowUpdateOne {
+	_u.mutation.ClearAuthorizationProviders()
+	return _u
+}
+
+// RemoveAuthorizationProviderIDs removes the "authorization_providers" edge to OAuth2Provider entities by IDs.
+func (_u *FlowUpdateOne) RemoveAuthorizationProviderIDs(ids ...int) *FlowUpdateOne {
+	_u.mutation.RemoveAuthorizationProviderIDs(ids...)
+	return _u
+}
+
+// RemoveAuthorizationProviders removes "authorization_providers" edges to OAuth2Provider entities.
+func (_u *FlowUpdateOne) RemoveAuthorizationProviders(v ...*OAuth2Provider) *FlowUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAuthorizationProviderIDs(ids...)
+}
+
+// ClearInvalidationProviders clears all "invalidation_providers" edges to the OAuth2Provider entity.
+func (_u *FlowUpdateOne) ClearInvalidationProviders() *FlowUpdateOne {
+	_u.mutation.ClearInvalidationProviders()
+	return _u
+}
+
+// RemoveInvalidationProviderIDs removes the "invalidation_providers" edge to OAuth2Provider entities by IDs.
+func (_u *FlowUpdateOne) RemoveInvalidationProviderIDs(ids ...int) *FlowUpdateOne {
+	_u.mutation.RemoveInvalidationProviderIDs(ids...)
+	return _u
+}
+
+// RemoveInvalidationProviders removes "invalidation_providers" edges to OAuth2Provider entities.
+func (_u *FlowUpdateOne) RemoveInvalidationProviders(v ...*OAuth2Provider) *FlowUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInvalidationProviderIDs(ids...)
 }
 
 // Where appends a list predicates to the FlowUpdate builder.
@@ -2273,6 +2508,96 @@ func (_u *FlowUpdateOne) sqlSave(ctx context.Context) (_node *Flow, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(brand.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AuthorizationProvidersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.AuthorizationProvidersTable,
+			Columns: []string{flow.AuthorizationProvidersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAuthorizationProvidersIDs(); len(nodes) > 0 && !_u.mutation.AuthorizationProvidersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.AuthorizationProvidersTable,
+			Columns: []string{flow.AuthorizationProvidersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AuthorizationProvidersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.AuthorizationProvidersTable,
+			Columns: []string{flow.AuthorizationProvidersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.InvalidationProvidersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.InvalidationProvidersTable,
+			Columns: []string{flow.InvalidationProvidersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInvalidationProvidersIDs(); len(nodes) > 0 && !_u.mutation.InvalidationProvidersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.InvalidationProvidersTable,
+			Columns: []string{flow.InvalidationProvidersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InvalidationProvidersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.InvalidationProvidersTable,
+			Columns: []string{flow.InvalidationProvidersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

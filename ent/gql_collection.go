@@ -10,17 +10,252 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/gatehouse-id/gatehouse/ent/application"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ApplicationQuery) CollectFields(ctx context.Context, satisfies ...string) (*ApplicationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ApplicationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(application.Columns))
+		selectedFields = []string{application.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "provider":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OAuth2ProviderClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, oauth2providerImplementors)...); err != nil {
+				return err
+			}
+			_q.withProvider = query
+			if _, ok := fieldSeen[application.FieldProviderID]; !ok {
+				selectedFields = append(selectedFields, application.FieldProviderID)
+				fieldSeen[application.FieldProviderID] = struct{}{}
+			}
+
+		case "policyBindings":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PolicyBindingClient{config: _q.config}).Query()
+			)
+			args := newPolicyBindingPaginateArgs(fieldArgs(ctx, new(PolicyBindingWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newPolicyBindingPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Application) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"application_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(application.PolicyBindingsColumn), ids...))
+						})
+						if err := query.GroupBy(application.PolicyBindingsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Application) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.PolicyBindings)
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, policybindingImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(application.PolicyBindingsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedPolicyBindings(alias, func(wq *PolicyBindingQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[application.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, application.FieldCreatedAt)
+				fieldSeen[application.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[application.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, application.FieldUpdatedAt)
+				fieldSeen[application.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[application.FieldName]; !ok {
+				selectedFields = append(selectedFields, application.FieldName)
+				fieldSeen[application.FieldName] = struct{}{}
+			}
+		case "slug":
+			if _, ok := fieldSeen[application.FieldSlug]; !ok {
+				selectedFields = append(selectedFields, application.FieldSlug)
+				fieldSeen[application.FieldSlug] = struct{}{}
+			}
+		case "launchUrl":
+			if _, ok := fieldSeen[application.FieldLaunchURL]; !ok {
+				selectedFields = append(selectedFields, application.FieldLaunchURL)
+				fieldSeen[application.FieldLaunchURL] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[application.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, application.FieldDescription)
+				fieldSeen[application.FieldDescription] = struct{}{}
+			}
+		case "icon":
+			if _, ok := fieldSeen[application.FieldIcon]; !ok {
+				selectedFields = append(selectedFields, application.FieldIcon)
+				fieldSeen[application.FieldIcon] = struct{}{}
+			}
+		case "group":
+			if _, ok := fieldSeen[application.FieldGroup]; !ok {
+				selectedFields = append(selectedFields, application.FieldGroup)
+				fieldSeen[application.FieldGroup] = struct{}{}
+			}
+		case "policyEngineMode":
+			if _, ok := fieldSeen[application.FieldPolicyEngineMode]; !ok {
+				selectedFields = append(selectedFields, application.FieldPolicyEngineMode)
+				fieldSeen[application.FieldPolicyEngineMode] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type applicationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ApplicationPaginateOption
+}
+
+func newApplicationPaginateArgs(rv map[string]any) *applicationPaginateArgs {
+	args := &applicationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ApplicationOrder{Field: &ApplicationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithApplicationOrder(order))
+			}
+		case *ApplicationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithApplicationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ApplicationWhereInput); ok {
+		args.opts = append(args.opts, WithApplicationFilter(v.Filter))
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *BrandQuery) CollectFields(ctx context.Context, satisfies ...string) (*BrandQuery, error) {
@@ -1278,6 +1513,186 @@ func newGroupPaginateArgs(rv map[string]any) *groupPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *OAuth2ProviderQuery) CollectFields(ctx context.Context, satisfies ...string) (*OAuth2ProviderQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *OAuth2ProviderQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(oauth2provider.Columns))
+		selectedFields = []string{oauth2provider.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "application":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ApplicationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, applicationImplementors)...); err != nil {
+				return err
+			}
+			_q.withApplication = query
+
+		case "authorizationFlow":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FlowClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, flowImplementors)...); err != nil {
+				return err
+			}
+			_q.withAuthorizationFlow = query
+			if _, ok := fieldSeen[oauth2provider.FieldAuthorizationFlowID]; !ok {
+				selectedFields = append(selectedFields, oauth2provider.FieldAuthorizationFlowID)
+				fieldSeen[oauth2provider.FieldAuthorizationFlowID] = struct{}{}
+			}
+
+		case "invalidationFlow":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FlowClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, flowImplementors)...); err != nil {
+				return err
+			}
+			_q.withInvalidationFlow = query
+			if _, ok := fieldSeen[oauth2provider.FieldInvalidationFlowID]; !ok {
+				selectedFields = append(selectedFields, oauth2provider.FieldInvalidationFlowID)
+				fieldSeen[oauth2provider.FieldInvalidationFlowID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[oauth2provider.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, oauth2provider.FieldCreatedAt)
+				fieldSeen[oauth2provider.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[oauth2provider.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, oauth2provider.FieldUpdatedAt)
+				fieldSeen[oauth2provider.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[oauth2provider.FieldName]; !ok {
+				selectedFields = append(selectedFields, oauth2provider.FieldName)
+				fieldSeen[oauth2provider.FieldName] = struct{}{}
+			}
+		case "clientType":
+			if _, ok := fieldSeen[oauth2provider.FieldClientType]; !ok {
+				selectedFields = append(selectedFields, oauth2provider.FieldClientType)
+				fieldSeen[oauth2provider.FieldClientType] = struct{}{}
+			}
+		case "clientId":
+			if _, ok := fieldSeen[oauth2provider.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, oauth2provider.FieldClientID)
+				fieldSeen[oauth2provider.FieldClientID] = struct{}{}
+			}
+		case "signingAlgorithm":
+			if _, ok := fieldSeen[oauth2provider.FieldSigningAlgorithm]; !ok {
+				selectedFields = append(selectedFields, oauth2provider.FieldSigningAlgorithm)
+				fieldSeen[oauth2provider.FieldSigningAlgorithm] = struct{}{}
+			}
+		case "accessTokenValidity":
+			if _, ok := fieldSeen[oauth2provider.FieldAccessTokenValidity]; !ok {
+				selectedFields = append(selectedFields, oauth2provider.FieldAccessTokenValidity)
+				fieldSeen[oauth2provider.FieldAccessTokenValidity] = struct{}{}
+			}
+		case "idTokenValidity":
+			if _, ok := fieldSeen[oauth2provider.FieldIDTokenValidity]; !ok {
+				selectedFields = append(selectedFields, oauth2provider.FieldIDTokenValidity)
+				fieldSeen[oauth2provider.FieldIDTokenValidity] = struct{}{}
+			}
+		case "refreshTokenValidity":
+			if _, ok := fieldSeen[oauth2provider.FieldRefreshTokenValidity]; !ok {
+				selectedFields = append(selectedFields, oauth2provider.FieldRefreshTokenValidity)
+				fieldSeen[oauth2provider.FieldRefreshTokenValidity] = struct{}{}
+			}
+		case "subjectMode":
+			if _, ok := fieldSeen[oauth2provider.FieldSubjectMode]; !ok {
+				selectedFields = append(selectedFields, oauth2provider.FieldSubjectMode)
+				fieldSeen[oauth2provider.FieldSubjectMode] = struct{}{}
+			}
+		case "includeClaimsInIdToken":
+			if _, ok := fieldSeen[oauth2provider.FieldIncludeClaimsInIDToken]; !ok {
+				selectedFields = append(selectedFields, oauth2provider.FieldIncludeClaimsInIDToken)
+				fieldSeen[oauth2provider.FieldIncludeClaimsInIDToken] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type oauth2providerPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []OAuth2ProviderPaginateOption
+}
+
+func newOAuth2ProviderPaginateArgs(rv map[string]any) *oauth2providerPaginateArgs {
+	args := &oauth2providerPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &OAuth2ProviderOrder{Field: &OAuth2ProviderOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithOAuth2ProviderOrder(order))
+			}
+		case *OAuth2ProviderOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithOAuth2ProviderOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*OAuth2ProviderWhereInput); ok {
+		args.opts = append(args.opts, WithOAuth2ProviderFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *PolicyBindingQuery) CollectFields(ctx context.Context, satisfies ...string) (*PolicyBindingQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1373,6 +1788,21 @@ func (_q *PolicyBindingQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, policybinding.FieldFlowStageBindingID)
 				fieldSeen[policybinding.FieldFlowStageBindingID] = struct{}{}
 			}
+
+		case "application":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ApplicationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, applicationImplementors)...); err != nil {
+				return err
+			}
+			_q.withApplication = query
+			if _, ok := fieldSeen[policybinding.FieldApplicationID]; !ok {
+				selectedFields = append(selectedFields, policybinding.FieldApplicationID)
+				fieldSeen[policybinding.FieldApplicationID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[policybinding.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, policybinding.FieldCreatedAt)
@@ -1407,6 +1837,11 @@ func (_q *PolicyBindingQuery) collectField(ctx context.Context, oneNode bool, op
 			if _, ok := fieldSeen[policybinding.FieldFlowStageBindingID]; !ok {
 				selectedFields = append(selectedFields, policybinding.FieldFlowStageBindingID)
 				fieldSeen[policybinding.FieldFlowStageBindingID] = struct{}{}
+			}
+		case "applicationID":
+			if _, ok := fieldSeen[policybinding.FieldApplicationID]; !ok {
+				selectedFields = append(selectedFields, policybinding.FieldApplicationID)
+				fieldSeen[policybinding.FieldApplicationID] = struct{}{}
 			}
 		case "enabled":
 			if _, ok := fieldSeen[policybinding.FieldEnabled]; !ok {

@@ -8,6 +8,35 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *Application) Provider(ctx context.Context) (*OAuth2Provider, error) {
+	result, err := _m.Edges.ProviderOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProvider().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Application) PolicyBindings(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PolicyBindingOrder, where *PolicyBindingWhereInput,
+) (*PolicyBindingConnection, error) {
+	opts := []PolicyBindingPaginateOption{
+		WithPolicyBindingOrder(orderBy),
+		WithPolicyBindingFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedPolicyBindings(alias); err == nil || hasTotalCount {
+		pager, err := newPolicyBindingPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &PolicyBindingConnection{Edges: []*PolicyBindingEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryPolicyBindings().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Brand) FlowAuthentication(ctx context.Context) (*Flow, error) {
 	result, err := _m.Edges.FlowAuthenticationOrErr()
 	if IsNotLoaded(err) {
@@ -201,6 +230,30 @@ func (_m *Group) PolicyBindings(
 	return _m.QueryPolicyBindings().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *OAuth2Provider) Application(ctx context.Context) (*Application, error) {
+	result, err := _m.Edges.ApplicationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryApplication().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *OAuth2Provider) AuthorizationFlow(ctx context.Context) (*Flow, error) {
+	result, err := _m.Edges.AuthorizationFlowOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAuthorizationFlow().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *OAuth2Provider) InvalidationFlow(ctx context.Context) (*Flow, error) {
+	result, err := _m.Edges.InvalidationFlowOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInvalidationFlow().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *PolicyBinding) Policy(ctx context.Context) (*PolicyDefinition, error) {
 	result, err := _m.Edges.PolicyOrErr()
 	if IsNotLoaded(err) {
@@ -237,6 +290,14 @@ func (_m *PolicyBinding) FlowStageBinding(ctx context.Context) (*FlowStageBindin
 	result, err := _m.Edges.FlowStageBindingOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryFlowStageBinding().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *PolicyBinding) Application(ctx context.Context) (*Application, error) {
+	result, err := _m.Edges.ApplicationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryApplication().Only(ctx)
 	}
 	return result, MaskNotFound(err)
 }

@@ -462,6 +462,7 @@ type CreatePolicyBindingInput struct {
 	GroupID            *int
 	FlowID             *int
 	FlowStageBindingID *int
+	ApplicationID      *int
 }
 
 // Mutate applies the CreatePolicyBindingInput on the PolicyBindingMutation builder.
@@ -495,6 +496,9 @@ func (i *CreatePolicyBindingInput) Mutate(m *PolicyBindingMutation) {
 	}
 	if v := i.FlowStageBindingID; v != nil {
 		m.SetFlowStageBindingID(*v)
+	}
+	if v := i.ApplicationID; v != nil {
+		m.SetApplicationID(*v)
 	}
 }
 

@@ -14,11 +14,13 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/gatehouse-id/gatehouse/ent/application"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
@@ -105,6 +107,356 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// ApplicationEdge is the edge representation of Application.
+type ApplicationEdge struct {
+	Node   *Application `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// ApplicationConnection is the connection containing edges to Application.
+type ApplicationConnection struct {
+	Edges      []*ApplicationEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *ApplicationConnection) build(nodes []*Application, pager *applicationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Application
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Application {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Application {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ApplicationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ApplicationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ApplicationPaginateOption enables pagination customization.
+type ApplicationPaginateOption func(*applicationPager) error
+
+// WithApplicationOrder configures pagination ordering.
+func WithApplicationOrder(order *ApplicationOrder) ApplicationPaginateOption {
+	if order == nil {
+		order = DefaultApplicationOrder
+	}
+	o := *order
+	return func(pager *applicationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultApplicationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithApplicationFilter configures pagination filter.
+func WithApplicationFilter(filter func(*ApplicationQuery) (*ApplicationQuery, error)) ApplicationPaginateOption {
+	return func(pager *applicationPager) error {
+		if filter == nil {
+			return errors.New("ApplicationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type applicationPager struct {
+	reverse bool
+	order   *ApplicationOrder
+	filter  func(*ApplicationQuery) (*ApplicationQuery, error)
+}
+
+func newApplicationPager(opts []ApplicationPaginateOption, reverse bool) (*applicationPager, error) {
+	pager := &applicationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultApplicationOrder
+	}
+	return pager, nil
+}
+
+func (p *applicationPager) applyFilter(query *ApplicationQuery) (*ApplicationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *applicationPager) toCursor(_m *Application) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *applicationPager) applyCursors(query *ApplicationQuery, after, before *Cursor) (*ApplicationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultApplicationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *applicationPager) applyOrder(query *ApplicationQuery) *ApplicationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultApplicationOrder.Field {
+		query = query.Order(DefaultApplicationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *applicationPager) orderExpr(query *ApplicationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultApplicationOrder.Field {
+			b.Comma().Ident(DefaultApplicationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Application.
+func (_m *ApplicationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ApplicationPaginateOption,
+) (*ApplicationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newApplicationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ApplicationConnection{Edges: []*ApplicationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ApplicationOrderFieldCreatedAt orders Application by created_at.
+	ApplicationOrderFieldCreatedAt = &ApplicationOrderField{
+		Value: func(_m *Application) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: application.FieldCreatedAt,
+		toTerm: application.ByCreatedAt,
+		toCursor: func(_m *Application) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ApplicationOrderFieldUpdatedAt orders Application by updated_at.
+	ApplicationOrderFieldUpdatedAt = &ApplicationOrderField{
+		Value: func(_m *Application) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: application.FieldUpdatedAt,
+		toTerm: application.ByUpdatedAt,
+		toCursor: func(_m *Application) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ApplicationOrderFieldName orders Application by name.
+	ApplicationOrderFieldName = &ApplicationOrderField{
+		Value: func(_m *Application) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: application.FieldName,
+		toTerm: application.ByName,
+		toCursor: func(_m *Application) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// ApplicationOrderFieldSlug orders Application by slug.
+	ApplicationOrderFieldSlug = &ApplicationOrderField{
+		Value: func(_m *Application) (ent.Value, error) {
+			return _m.Slug, nil
+		},
+		column: application.FieldSlug,
+		toTerm: application.BySlug,
+		toCursor: func(_m *Application) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Slug,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ApplicationOrderField) String() string {
+	var str string
+	switch f.column {
+	case ApplicationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ApplicationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ApplicationOrderFieldName.column:
+		str = "NAME"
+	case ApplicationOrderFieldSlug.column:
+		str = "SLUG"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ApplicationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ApplicationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ApplicationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ApplicationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ApplicationOrderFieldUpdatedAt
+	case "NAME":
+		*f = *ApplicationOrderFieldName
+	case "SLUG":
+		*f = *ApplicationOrderFieldSlug
+	default:
+		return fmt.Errorf("%s is not a valid ApplicationOrderField", str)
+	}
+	return nil
+}
+
+// ApplicationOrderField defines the ordering field of Application.
+type ApplicationOrderField struct {
+	// Value extracts the ordering value from the given Application.
+	Value    func(*Application) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) application.OrderOption
+	toCursor func(*Application) Cursor
+}
+
+// ApplicationOrder defines the ordering of Application.
+type ApplicationOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *ApplicationOrderField `json:"field"`
+}
+
+// DefaultApplicationOrder is the default ordering of Application.
+var DefaultApplicationOrder = &ApplicationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ApplicationOrderField{
+		Value: func(_m *Application) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: application.FieldID,
+		toTerm: application.ByID,
+		toCursor: func(_m *Application) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Application into ApplicationEdge.
+func (_m *Application) ToEdge(order *ApplicationOrder) *ApplicationEdge {
+	if order == nil {
+		order = DefaultApplicationOrder
+	}
+	return &ApplicationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // BrandEdge is the edge representation of Brand.
@@ -1762,6 +2114,338 @@ func (_m *Group) ToEdge(order *GroupOrder) *GroupEdge {
 		order = DefaultGroupOrder
 	}
 	return &GroupEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// OAuth2ProviderEdge is the edge representation of OAuth2Provider.
+type OAuth2ProviderEdge struct {
+	Node   *OAuth2Provider `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// OAuth2ProviderConnection is the connection containing edges to OAuth2Provider.
+type OAuth2ProviderConnection struct {
+	Edges      []*OAuth2ProviderEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *OAuth2ProviderConnection) build(nodes []*OAuth2Provider, pager *oauth2providerPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *OAuth2Provider
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *OAuth2Provider {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *OAuth2Provider {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*OAuth2ProviderEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &OAuth2ProviderEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// OAuth2ProviderPaginateOption enables pagination customization.
+type OAuth2ProviderPaginateOption func(*oauth2providerPager) error
+
+// WithOAuth2ProviderOrder configures pagination ordering.
+func WithOAuth2ProviderOrder(order *OAuth2ProviderOrder) OAuth2ProviderPaginateOption {
+	if order == nil {
+		order = DefaultOAuth2ProviderOrder
+	}
+	o := *order
+	return func(pager *oauth2providerPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultOAuth2ProviderOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithOAuth2ProviderFilter configures pagination filter.
+func WithOAuth2ProviderFilter(filter func(*OAuth2ProviderQuery) (*OAuth2ProviderQuery, error)) OAuth2ProviderPaginateOption {
+	return func(pager *oauth2providerPager) error {
+		if filter == nil {
+			return errors.New("OAuth2ProviderQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type oauth2providerPager struct {
+	reverse bool
+	order   *OAuth2ProviderOrder
+	filter  func(*OAuth2ProviderQuery) (*OAuth2ProviderQuery, error)
+}
+
+func newOAuth2ProviderPager(opts []OAuth2ProviderPaginateOption, reverse bool) (*oauth2providerPager, error) {
+	pager := &oauth2providerPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultOAuth2ProviderOrder
+	}
+	return pager, nil
+}
+
+func (p *oauth2providerPager) applyFilter(query *OAuth2ProviderQuery) (*OAuth2ProviderQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *oauth2providerPager) toCursor(_m *OAuth2Provider) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *oauth2providerPager) applyCursors(query *OAuth2ProviderQuery, after, before *Cursor) (*OAuth2ProviderQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultOAuth2ProviderOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *oauth2providerPager) applyOrder(query *OAuth2ProviderQuery) *OAuth2ProviderQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultOAuth2ProviderOrder.Field {
+		query = query.Order(DefaultOAuth2ProviderOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *oauth2providerPager) orderExpr(query *OAuth2ProviderQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultOAuth2ProviderOrder.Field {
+			b.Comma().Ident(DefaultOAuth2ProviderOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to OAuth2Provider.
+func (_m *OAuth2ProviderQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...OAuth2ProviderPaginateOption,
+) (*OAuth2ProviderConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newOAuth2ProviderPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &OAuth2ProviderConnection{Edges: []*OAuth2ProviderEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// OAuth2ProviderOrderFieldCreatedAt orders OAuth2Provider by created_at.
+	OAuth2ProviderOrderFieldCreatedAt = &OAuth2ProviderOrderField{
+		Value: func(_m *OAuth2Provider) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: oauth2provider.FieldCreatedAt,
+		toTerm: oauth2provider.ByCreatedAt,
+		toCursor: func(_m *OAuth2Provider) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// OAuth2ProviderOrderFieldUpdatedAt orders OAuth2Provider by updated_at.
+	OAuth2ProviderOrderFieldUpdatedAt = &OAuth2ProviderOrderField{
+		Value: func(_m *OAuth2Provider) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: oauth2provider.FieldUpdatedAt,
+		toTerm: oauth2provider.ByUpdatedAt,
+		toCursor: func(_m *OAuth2Provider) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// OAuth2ProviderOrderFieldName orders OAuth2Provider by name.
+	OAuth2ProviderOrderFieldName = &OAuth2ProviderOrderField{
+		Value: func(_m *OAuth2Provider) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: oauth2provider.FieldName,
+		toTerm: oauth2provider.ByName,
+		toCursor: func(_m *OAuth2Provider) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f OAuth2ProviderOrderField) String() string {
+	var str string
+	switch f.column {
+	case OAuth2ProviderOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case OAuth2ProviderOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case OAuth2ProviderOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f OAuth2ProviderOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *OAuth2ProviderOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("OAuth2ProviderOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *OAuth2ProviderOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *OAuth2ProviderOrderFieldUpdatedAt
+	case "NAME":
+		*f = *OAuth2ProviderOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid OAuth2ProviderOrderField", str)
+	}
+	return nil
+}
+
+// OAuth2ProviderOrderField defines the ordering field of OAuth2Provider.
+type OAuth2ProviderOrderField struct {
+	// Value extracts the ordering value from the given OAuth2Provider.
+	Value    func(*OAuth2Provider) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) oauth2provider.OrderOption
+	toCursor func(*OAuth2Provider) Cursor
+}
+
+// OAuth2ProviderOrder defines the ordering of OAuth2Provider.
+type OAuth2ProviderOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *OAuth2ProviderOrderField `json:"field"`
+}
+
+// DefaultOAuth2ProviderOrder is the default ordering of OAuth2Provider.
+var DefaultOAuth2ProviderOrder = &OAuth2ProviderOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &OAuth2ProviderOrderField{
+		Value: func(_m *OAuth2Provider) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: oauth2provider.FieldID,
+		toTerm: oauth2provider.ByID,
+		toCursor: func(_m *OAuth2Provider) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts OAuth2Provider into OAuth2ProviderEdge.
+func (_m *OAuth2Provider) ToEdge(order *OAuth2ProviderOrder) *OAuth2ProviderEdge {
+	if order == nil {
+		order = DefaultOAuth2ProviderOrder
+	}
+	return &OAuth2ProviderEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gatehouse-id/gatehouse/ent/application"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
@@ -20,6 +22,584 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 )
+
+// ApplicationWhereInput represents a where input for filtering Application queries.
+type ApplicationWhereInput struct {
+	Predicates []predicate.Application  `json:"-"`
+	Not        *ApplicationWhereInput   `json:"not,omitempty"`
+	Or         []*ApplicationWhereInput `json:"or,omitempty"`
+	And        []*ApplicationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "slug" field predicates.
+	Slug             *string  `json:"slug,omitempty"`
+	SlugNEQ          *string  `json:"slugNEQ,omitempty"`
+	SlugIn           []string `json:"slugIn,omitempty"`
+	SlugNotIn        []string `json:"slugNotIn,omitempty"`
+	SlugGT           *string  `json:"slugGT,omitempty"`
+	SlugGTE          *string  `json:"slugGTE,omitempty"`
+	SlugLT           *string  `json:"slugLT,omitempty"`
+	SlugLTE          *string  `json:"slugLTE,omitempty"`
+	SlugContains     *string  `json:"slugContains,omitempty"`
+	SlugHasPrefix    *string  `json:"slugHasPrefix,omitempty"`
+	SlugHasSuffix    *string  `json:"slugHasSuffix,omitempty"`
+	SlugEqualFold    *string  `json:"slugEqualFold,omitempty"`
+	SlugContainsFold *string  `json:"slugContainsFold,omitempty"`
+
+	// "launch_url" field predicates.
+	LaunchURL             *string  `json:"launchURL,omitempty"`
+	LaunchURLNEQ          *string  `json:"launchURLNEQ,omitempty"`
+	LaunchURLIn           []string `json:"launchURLIn,omitempty"`
+	LaunchURLNotIn        []string `json:"launchURLNotIn,omitempty"`
+	LaunchURLGT           *string  `json:"launchURLGT,omitempty"`
+	LaunchURLGTE          *string  `json:"launchURLGTE,omitempty"`
+	LaunchURLLT           *string  `json:"launchURLLT,omitempty"`
+	LaunchURLLTE          *string  `json:"launchURLLTE,omitempty"`
+	LaunchURLContains     *string  `json:"launchURLContains,omitempty"`
+	LaunchURLHasPrefix    *string  `json:"launchURLHasPrefix,omitempty"`
+	LaunchURLHasSuffix    *string  `json:"launchURLHasSuffix,omitempty"`
+	LaunchURLEqualFold    *string  `json:"launchURLEqualFold,omitempty"`
+	LaunchURLContainsFold *string  `json:"launchURLContainsFold,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "icon" field predicates.
+	Icon             *string  `json:"icon,omitempty"`
+	IconNEQ          *string  `json:"iconNEQ,omitempty"`
+	IconIn           []string `json:"iconIn,omitempty"`
+	IconNotIn        []string `json:"iconNotIn,omitempty"`
+	IconGT           *string  `json:"iconGT,omitempty"`
+	IconGTE          *string  `json:"iconGTE,omitempty"`
+	IconLT           *string  `json:"iconLT,omitempty"`
+	IconLTE          *string  `json:"iconLTE,omitempty"`
+	IconContains     *string  `json:"iconContains,omitempty"`
+	IconHasPrefix    *string  `json:"iconHasPrefix,omitempty"`
+	IconHasSuffix    *string  `json:"iconHasSuffix,omitempty"`
+	IconEqualFold    *string  `json:"iconEqualFold,omitempty"`
+	IconContainsFold *string  `json:"iconContainsFold,omitempty"`
+
+	// "group" field predicates.
+	Group             *string  `json:"group,omitempty"`
+	GroupNEQ          *string  `json:"groupNEQ,omitempty"`
+	GroupIn           []string `json:"groupIn,omitempty"`
+	GroupNotIn        []string `json:"groupNotIn,omitempty"`
+	GroupGT           *string  `json:"groupGT,omitempty"`
+	GroupGTE          *string  `json:"groupGTE,omitempty"`
+	GroupLT           *string  `json:"groupLT,omitempty"`
+	GroupLTE          *string  `json:"groupLTE,omitempty"`
+	GroupContains     *string  `json:"groupContains,omitempty"`
+	GroupHasPrefix    *string  `json:"groupHasPrefix,omitempty"`
+	GroupHasSuffix    *string  `json:"groupHasSuffix,omitempty"`
+	GroupEqualFold    *string  `json:"groupEqualFold,omitempty"`
+	GroupContainsFold *string  `json:"groupContainsFold,omitempty"`
+
+	// "policy_engine_mode" field predicates.
+	PolicyEngineMode      *enum.PolicyEngineMode  `json:"policyEngineMode,omitempty"`
+	PolicyEngineModeNEQ   *enum.PolicyEngineMode  `json:"policyEngineModeNEQ,omitempty"`
+	PolicyEngineModeIn    []enum.PolicyEngineMode `json:"policyEngineModeIn,omitempty"`
+	PolicyEngineModeNotIn []enum.PolicyEngineMode `json:"policyEngineModeNotIn,omitempty"`
+
+	// "provider" edge predicates.
+	HasProvider     *bool                       `json:"hasProvider,omitempty"`
+	HasProviderWith []*OAuth2ProviderWhereInput `json:"hasProviderWith,omitempty"`
+
+	// "policy_bindings" edge predicates.
+	HasPolicyBindings     *bool                      `json:"hasPolicyBindings,omitempty"`
+	HasPolicyBindingsWith []*PolicyBindingWhereInput `json:"hasPolicyBindingsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ApplicationWhereInput) AddPredicates(predicates ...predicate.Application) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ApplicationWhereInput filter on the ApplicationQuery builder.
+func (i *ApplicationWhereInput) Filter(q *ApplicationQuery) (*ApplicationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyApplicationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyApplicationWhereInput is returned in case the ApplicationWhereInput is empty.
+var ErrEmptyApplicationWhereInput = errors.New("ent: empty predicate ApplicationWhereInput")
+
+// P returns a predicate for filtering applications.
+// An error is returned if the input is empty or invalid.
+func (i *ApplicationWhereInput) P() (predicate.Application, error) {
+	var predicates []predicate.Application
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, application.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Application, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, application.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Application, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, application.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, application.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, application.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, application.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, application.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, application.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, application.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, application.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, application.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, application.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, application.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, application.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, application.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, application.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, application.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, application.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, application.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, application.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, application.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, application.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, application.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, application.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, application.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, application.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, application.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, application.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, application.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, application.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, application.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, application.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, application.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, application.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, application.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, application.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, application.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, application.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, application.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, application.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Slug != nil {
+		predicates = append(predicates, application.SlugEQ(*i.Slug))
+	}
+	if i.SlugNEQ != nil {
+		predicates = append(predicates, application.SlugNEQ(*i.SlugNEQ))
+	}
+	if len(i.SlugIn) > 0 {
+		predicates = append(predicates, application.SlugIn(i.SlugIn...))
+	}
+	if len(i.SlugNotIn) > 0 {
+		predicates = append(predicates, application.SlugNotIn(i.SlugNotIn...))
+	}
+	if i.SlugGT != nil {
+		predicates = append(predicates, application.SlugGT(*i.SlugGT))
+	}
+	if i.SlugGTE != nil {
+		predicates = append(predicates, application.SlugGTE(*i.SlugGTE))
+	}
+	if i.SlugLT != nil {
+		predicates = append(predicates, application.SlugLT(*i.SlugLT))
+	}
+	if i.SlugLTE != nil {
+		predicates = append(predicates, application.SlugLTE(*i.SlugLTE))
+	}
+	if i.SlugContains != nil {
+		predicates = append(predicates, application.SlugContains(*i.SlugContains))
+	}
+	if i.SlugHasPrefix != nil {
+		predicates = append(predicates, application.SlugHasPrefix(*i.SlugHasPrefix))
+	}
+	if i.SlugHasSuffix != nil {
+		predicates = append(predicates, application.SlugHasSuffix(*i.SlugHasSuffix))
+	}
+	if i.SlugEqualFold != nil {
+		predicates = append(predicates, application.SlugEqualFold(*i.SlugEqualFold))
+	}
+	if i.SlugContainsFold != nil {
+		predicates = append(predicates, application.SlugContainsFold(*i.SlugContainsFold))
+	}
+	if i.LaunchURL != nil {
+		predicates = append(predicates, application.LaunchURLEQ(*i.LaunchURL))
+	}
+	if i.LaunchURLNEQ != nil {
+		predicates = append(predicates, application.LaunchURLNEQ(*i.LaunchURLNEQ))
+	}
+	if len(i.LaunchURLIn) > 0 {
+		predicates = append(predicates, application.LaunchURLIn(i.LaunchURLIn...))
+	}
+	if len(i.LaunchURLNotIn) > 0 {
+		predicates = append(predicates, application.LaunchURLNotIn(i.LaunchURLNotIn...))
+	}
+	if i.LaunchURLGT != nil {
+		predicates = append(predicates, application.LaunchURLGT(*i.LaunchURLGT))
+	}
+	if i.LaunchURLGTE != nil {
+		predicates = append(predicates, application.LaunchURLGTE(*i.LaunchURLGTE))
+	}
+	if i.LaunchURLLT != nil {
+		predicates = append(predicates, application.LaunchURLLT(*i.LaunchURLLT))
+	}
+	if i.LaunchURLLTE != nil {
+		predicates = append(predicates, application.LaunchURLLTE(*i.LaunchURLLTE))
+	}
+	if i.LaunchURLContains != nil {
+		predicates = append(predicates, application.LaunchURLContains(*i.LaunchURLContains))
+	}
+	if i.LaunchURLHasPrefix != nil {
+		predicates = append(predicates, application.LaunchURLHasPrefix(*i.LaunchURLHasPrefix))
+	}
+	if i.LaunchURLHasSuffix != nil {
+		predicates = append(predicates, application.LaunchURLHasSuffix(*i.LaunchURLHasSuffix))
+	}
+	if i.LaunchURLEqualFold != nil {
+		predicates = append(predicates, application.LaunchURLEqualFold(*i.LaunchURLEqualFold))
+	}
+	if i.LaunchURLContainsFold != nil {
+		predicates = append(predicates, application.LaunchURLContainsFold(*i.LaunchURLContainsFold))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, application.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, application.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, application.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, application.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, application.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, application.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, application.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, application.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, application.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, application.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, application.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, application.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, application.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.Icon != nil {
+		predicates = append(predicates, application.IconEQ(*i.Icon))
+	}
+	if i.IconNEQ != nil {
+		predicates = append(predicates, application.IconNEQ(*i.IconNEQ))
+	}
+	if len(i.IconIn) > 0 {
+		predicates = append(predicates, application.IconIn(i.IconIn...))
+	}
+	if len(i.IconNotIn) > 0 {
+		predicates = append(predicates, application.IconNotIn(i.IconNotIn...))
+	}
+	if i.IconGT != nil {
+		predicates = append(predicates, application.IconGT(*i.IconGT))
+	}
+	if i.IconGTE != nil {
+		predicates = append(predicates, application.IconGTE(*i.IconGTE))
+	}
+	if i.IconLT != nil {
+		predicates = append(predicates, application.IconLT(*i.IconLT))
+	}
+	if i.IconLTE != nil {
+		predicates = append(predicates, application.IconLTE(*i.IconLTE))
+	}
+	if i.IconContains != nil {
+		predicates = append(predicates, application.IconContains(*i.IconContains))
+	}
+	if i.IconHasPrefix != nil {
+		predicates = append(predicates, application.IconHasPrefix(*i.IconHasPrefix))
+	}
+	if i.IconHasSuffix != nil {
+		predicates = append(predicates, application.IconHasSuffix(*i.IconHasSuffix))
+	}
+	if i.IconEqualFold != nil {
+		predicates = append(predicates, application.IconEqualFold(*i.IconEqualFold))
+	}
+	if i.IconContainsFold != nil {
+		predicates = append(predicates, application.IconContainsFold(*i.IconContainsFold))
+	}
+	if i.Group != nil {
+		predicates = append(predicates, application.GroupEQ(*i.Group))
+	}
+	if i.GroupNEQ != nil {
+		predicates = append(predicates, application.GroupNEQ(*i.GroupNEQ))
+	}
+	if len(i.GroupIn) > 0 {
+		predicates = append(predicates, application.GroupIn(i.GroupIn...))
+	}
+	if len(i.GroupNotIn) > 0 {
+		predicates = append(predicates, application.GroupNotIn(i.GroupNotIn...))
+	}
+	if i.GroupGT != nil {
+		predicates = append(predicates, application.GroupGT(*i.GroupGT))
+	}
+	if i.GroupGTE != nil {
+		predicates = append(predicates, application.GroupGTE(*i.GroupGTE))
+	}
+	if i.GroupLT != nil {
+		predicates = append(predicates, application.GroupLT(*i.GroupLT))
+	}
+	if i.GroupLTE != nil {
+		predicates = append(predicates, application.GroupLTE(*i.GroupLTE))
+	}
+	if i.GroupContains != nil {
+		predicates = append(predicates, application.GroupContains(*i.GroupContains))
+	}
+	if i.GroupHasPrefix != nil {
+		predicates = append(predicates, application.GroupHasPrefix(*i.GroupHasPrefix))
+	}
+	if i.GroupHasSuffix != nil {
+		predicates = append(predicates, application.GroupHasSuffix(*i.GroupHasSuffix))
+	}
+	if i.GroupEqualFold != nil {
+		predicates = append(predicates, application.GroupEqualFold(*i.GroupEqualFold))
+	}
+	if i.GroupContainsFold != nil {
+		predicates = append(predicates, application.GroupContainsFold(*i.GroupContainsFold))
+	}
+	if i.PolicyEngineMode != nil {
+		predicates = append(predicates, application.PolicyEngineModeEQ(*i.PolicyEngineMode))
+	}
+	if i.PolicyEngineModeNEQ != nil {
+		predicates = append(predicates, application.PolicyEngineModeNEQ(*i.PolicyEngineModeNEQ))
+	}
+	if len(i.PolicyEngineModeIn) > 0 {
+		predicates = append(predicates, application.PolicyEngineModeIn(i.PolicyEngineModeIn...))
+	}
+	if len(i.PolicyEngineModeNotIn) > 0 {
+		predicates = append(predicates, application.PolicyEngineModeNotIn(i.PolicyEngineModeNotIn...))
+	}
+
+	if i.HasProvider != nil {
+		p := application.HasProvider()
+		if !*i.HasProvider {
+			p = application.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProviderWith) > 0 {
+		with := make([]predicate.OAuth2Provider, 0, len(i.HasProviderWith))
+		for _, w := range i.HasProviderWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProviderWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, application.HasProviderWith(with...))
+	}
+	if i.HasPolicyBindings != nil {
+		p := application.HasPolicyBindings()
+		if !*i.HasPolicyBindings {
+			p = application.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPolicyBindingsWith) > 0 {
+		with := make([]predicate.PolicyBinding, 0, len(i.HasPolicyBindingsWith))
+		for _, w := range i.HasPolicyBindingsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPolicyBindingsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, application.HasPolicyBindingsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyApplicationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return application.And(predicates...), nil
+	}
+}
 
 // BrandWhereInput represents a where input for filtering Brand queries.
 type BrandWhereInput struct {
@@ -2421,6 +3001,538 @@ func (i *GroupWhereInput) P() (predicate.Group, error) {
 	}
 }
 
+// OAuth2ProviderWhereInput represents a where input for filtering OAuth2Provider queries.
+type OAuth2ProviderWhereInput struct {
+	Predicates []predicate.OAuth2Provider  `json:"-"`
+	Not        *OAuth2ProviderWhereInput   `json:"not,omitempty"`
+	Or         []*OAuth2ProviderWhereInput `json:"or,omitempty"`
+	And        []*OAuth2ProviderWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "client_type" field predicates.
+	ClientType      *enum.ClientType  `json:"clientType,omitempty"`
+	ClientTypeNEQ   *enum.ClientType  `json:"clientTypeNEQ,omitempty"`
+	ClientTypeIn    []enum.ClientType `json:"clientTypeIn,omitempty"`
+	ClientTypeNotIn []enum.ClientType `json:"clientTypeNotIn,omitempty"`
+
+	// "client_id" field predicates.
+	ClientID             *string  `json:"clientID,omitempty"`
+	ClientIDNEQ          *string  `json:"clientIDNEQ,omitempty"`
+	ClientIDIn           []string `json:"clientIDIn,omitempty"`
+	ClientIDNotIn        []string `json:"clientIDNotIn,omitempty"`
+	ClientIDGT           *string  `json:"clientIDGT,omitempty"`
+	ClientIDGTE          *string  `json:"clientIDGTE,omitempty"`
+	ClientIDLT           *string  `json:"clientIDLT,omitempty"`
+	ClientIDLTE          *string  `json:"clientIDLTE,omitempty"`
+	ClientIDContains     *string  `json:"clientIDContains,omitempty"`
+	ClientIDHasPrefix    *string  `json:"clientIDHasPrefix,omitempty"`
+	ClientIDHasSuffix    *string  `json:"clientIDHasSuffix,omitempty"`
+	ClientIDEqualFold    *string  `json:"clientIDEqualFold,omitempty"`
+	ClientIDContainsFold *string  `json:"clientIDContainsFold,omitempty"`
+
+	// "signing_algorithm" field predicates.
+	SigningAlgorithm      *enum.SigningAlgorithm  `json:"signingAlgorithm,omitempty"`
+	SigningAlgorithmNEQ   *enum.SigningAlgorithm  `json:"signingAlgorithmNEQ,omitempty"`
+	SigningAlgorithmIn    []enum.SigningAlgorithm `json:"signingAlgorithmIn,omitempty"`
+	SigningAlgorithmNotIn []enum.SigningAlgorithm `json:"signingAlgorithmNotIn,omitempty"`
+
+	// "access_token_validity" field predicates.
+	AccessTokenValidity      *int  `json:"accessTokenValidity,omitempty"`
+	AccessTokenValidityNEQ   *int  `json:"accessTokenValidityNEQ,omitempty"`
+	AccessTokenValidityIn    []int `json:"accessTokenValidityIn,omitempty"`
+	AccessTokenValidityNotIn []int `json:"accessTokenValidityNotIn,omitempty"`
+	AccessTokenValidityGT    *int  `json:"accessTokenValidityGT,omitempty"`
+	AccessTokenValidityGTE   *int  `json:"accessTokenValidityGTE,omitempty"`
+	AccessTokenValidityLT    *int  `json:"accessTokenValidityLT,omitempty"`
+	AccessTokenValidityLTE   *int  `json:"accessTokenValidityLTE,omitempty"`
+
+	// "id_token_validity" field predicates.
+	IDTokenValidity      *int  `json:"idTokenValidity,omitempty"`
+	IDTokenValidityNEQ   *int  `json:"idTokenValidityNEQ,omitempty"`
+	IDTokenValidityIn    []int `json:"idTokenValidityIn,omitempty"`
+	IDTokenValidityNotIn []int `json:"idTokenValidityNotIn,omitempty"`
+	IDTokenValidityGT    *int  `json:"idTokenValidityGT,omitempty"`
+	IDTokenValidityGTE   *int  `json:"idTokenValidityGTE,omitempty"`
+	IDTokenValidityLT    *int  `json:"idTokenValidityLT,omitempty"`
+	IDTokenValidityLTE   *int  `json:"idTokenValidityLTE,omitempty"`
+
+	// "refresh_token_validity" field predicates.
+	RefreshTokenValidity      *int  `json:"refreshTokenValidity,omitempty"`
+	RefreshTokenValidityNEQ   *int  `json:"refreshTokenValidityNEQ,omitempty"`
+	RefreshTokenValidityIn    []int `json:"refreshTokenValidityIn,omitempty"`
+	RefreshTokenValidityNotIn []int `json:"refreshTokenValidityNotIn,omitempty"`
+	RefreshTokenValidityGT    *int  `json:"refreshTokenValidityGT,omitempty"`
+	RefreshTokenValidityGTE   *int  `json:"refreshTokenValidityGTE,omitempty"`
+	RefreshTokenValidityLT    *int  `json:"refreshTokenValidityLT,omitempty"`
+	RefreshTokenValidityLTE   *int  `json:"refreshTokenValidityLTE,omitempty"`
+
+	// "subject_mode" field predicates.
+	SubjectMode      *enum.SubjectMode  `json:"subjectMode,omitempty"`
+	SubjectModeNEQ   *enum.SubjectMode  `json:"subjectModeNEQ,omitempty"`
+	SubjectModeIn    []enum.SubjectMode `json:"subjectModeIn,omitempty"`
+	SubjectModeNotIn []enum.SubjectMode `json:"subjectModeNotIn,omitempty"`
+
+	// "include_claims_in_id_token" field predicates.
+	IncludeClaimsInIDToken    *bool `json:"includeClaimsInIDToken,omitempty"`
+	IncludeClaimsInIDTokenNEQ *bool `json:"includeClaimsInIDTokenNEQ,omitempty"`
+
+	// "application" edge predicates.
+	HasApplication     *bool                    `json:"hasApplication,omitempty"`
+	HasApplicationWith []*ApplicationWhereInput `json:"hasApplicationWith,omitempty"`
+
+	// "authorization_flow" edge predicates.
+	HasAuthorizationFlow     *bool             `json:"hasAuthorizationFlow,omitempty"`
+	HasAuthorizationFlowWith []*FlowWhereInput `json:"hasAuthorizationFlowWith,omitempty"`
+
+	// "invalidation_flow" edge predicates.
+	HasInvalidationFlow     *bool             `json:"hasInvalidationFlow,omitempty"`
+	HasInvalidationFlowWith []*FlowWhereInput `json:"hasInvalidationFlowWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *OAuth2ProviderWhereInput) AddPredicates(predicates ...predicate.OAuth2Provider) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the OAuth2ProviderWhereInput filter on the OAuth2ProviderQuery builder.
+func (i *OAuth2ProviderWhereInput) Filter(q *OAuth2ProviderQuery) (*OAuth2ProviderQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyOAuth2ProviderWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyOAuth2ProviderWhereInput is returned in case the OAuth2ProviderWhereInput is empty.
+var ErrEmptyOAuth2ProviderWhereInput = errors.New("ent: empty predicate OAuth2ProviderWhereInput")
+
+// P returns a predicate for filtering oauth2providers.
+// An error is returned if the input is empty or invalid.
+func (i *OAuth2ProviderWhereInput) P() (predicate.OAuth2Provider, error) {
+	var predicates []predicate.OAuth2Provider
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, oauth2provider.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.OAuth2Provider, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, oauth2provider.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.OAuth2Provider, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, oauth2provider.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, oauth2provider.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, oauth2provider.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, oauth2provider.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, oauth2provider.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, oauth2provider.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, oauth2provider.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, oauth2provider.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, oauth2provider.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, oauth2provider.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, oauth2provider.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, oauth2provider.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, oauth2provider.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, oauth2provider.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, oauth2provider.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, oauth2provider.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, oauth2provider.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, oauth2provider.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, oauth2provider.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, oauth2provider.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, oauth2provider.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, oauth2provider.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, oauth2provider.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, oauth2provider.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, oauth2provider.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, oauth2provider.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, oauth2provider.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, oauth2provider.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, oauth2provider.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, oauth2provider.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, oauth2provider.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, oauth2provider.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, oauth2provider.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, oauth2provider.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, oauth2provider.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, oauth2provider.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, oauth2provider.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, oauth2provider.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.ClientType != nil {
+		predicates = append(predicates, oauth2provider.ClientTypeEQ(*i.ClientType))
+	}
+	if i.ClientTypeNEQ != nil {
+		predicates = append(predicates, oauth2provider.ClientTypeNEQ(*i.ClientTypeNEQ))
+	}
+	if len(i.ClientTypeIn) > 0 {
+		predicates = append(predicates, oauth2provider.ClientTypeIn(i.ClientTypeIn...))
+	}
+	if len(i.ClientTypeNotIn) > 0 {
+		predicates = append(predicates, oauth2provider.ClientTypeNotIn(i.ClientTypeNotIn...))
+	}
+	if i.ClientID != nil {
+		predicates = append(predicates, oauth2provider.ClientIDEQ(*i.ClientID))
+	}
+	if i.ClientIDNEQ != nil {
+		predicates = append(predicates, oauth2provider.ClientIDNEQ(*i.ClientIDNEQ))
+	}
+	if len(i.ClientIDIn) > 0 {
+		predicates = append(predicates, oauth2provider.ClientIDIn(i.ClientIDIn...))
+	}
+	if len(i.ClientIDNotIn) > 0 {
+		predicates = append(predicates, oauth2provider.ClientIDNotIn(i.ClientIDNotIn...))
+	}
+	if i.ClientIDGT != nil {
+		predicates = append(predicates, oauth2provider.ClientIDGT(*i.ClientIDGT))
+	}
+	if i.ClientIDGTE != nil {
+		predicates = append(predicates, oauth2provider.ClientIDGTE(*i.ClientIDGTE))
+	}
+	if i.ClientIDLT != nil {
+		predicates = append(predicates, oauth2provider.ClientIDLT(*i.ClientIDLT))
+	}
+	if i.ClientIDLTE != nil {
+		predicates = append(predicates, oauth2provider.ClientIDLTE(*i.ClientIDLTE))
+	}
+	if i.ClientIDContains != nil {
+		predicates = append(predicates, oauth2provider.ClientIDContains(*i.ClientIDContains))
+	}
+	if i.ClientIDHasPrefix != nil {
+		predicates = append(predicates, oauth2provider.ClientIDHasPrefix(*i.ClientIDHasPrefix))
+	}
+	if i.ClientIDHasSuffix != nil {
+		predicates = append(predicates, oauth2provider.ClientIDHasSuffix(*i.ClientIDHasSuffix))
+	}
+	if i.ClientIDEqualFold != nil {
+		predicates = append(predicates, oauth2provider.ClientIDEqualFold(*i.ClientIDEqualFold))
+	}
+	if i.ClientIDContainsFold != nil {
+		predicates = append(predicates, oauth2provider.ClientIDContainsFold(*i.ClientIDContainsFold))
+	}
+	if i.SigningAlgorithm != nil {
+		predicates = append(predicates, oauth2provider.SigningAlgorithmEQ(*i.SigningAlgorithm))
+	}
+	if i.SigningAlgorithmNEQ != nil {
+		predicates = append(predicates, oauth2provider.SigningAlgorithmNEQ(*i.SigningAlgorithmNEQ))
+	}
+	if len(i.SigningAlgorithmIn) > 0 {
+		predicates = append(predicates, oauth2provider.SigningAlgorithmIn(i.SigningAlgorithmIn...))
+	}
+	if len(i.SigningAlgorithmNotIn) > 0 {
+		predicates = append(predicates, oauth2provider.SigningAlgorithmNotIn(i.SigningAlgorithmNotIn...))
+	}
+	if i.AccessTokenValidity != nil {
+		predicates = append(predicates, oauth2provider.AccessTokenValidityEQ(*i.AccessTokenValidity))
+	}
+	if i.AccessTokenValidityNEQ != nil {
+		predicates = append(predicates, oauth2provider.AccessTokenValidityNEQ(*i.AccessTokenValidityNEQ))
+	}
+	if len(i.AccessTokenValidityIn) > 0 {
+		predicates = append(predicates, oauth2provider.AccessTokenValidityIn(i.AccessTokenValidityIn...))
+	}
+	if len(i.AccessTokenValidityNotIn) > 0 {
+		predicates = append(predicates, oauth2provider.AccessTokenValidityNotIn(i.AccessTokenValidityNotIn...))
+	}
+	if i.AccessTokenValidityGT != nil {
+		predicates = append(predicates, oauth2provider.AccessTokenValidityGT(*i.AccessTokenValidityGT))
+	}
+	if i.AccessTokenValidityGTE != nil {
+		predicates = append(predicates, oauth2provider.AccessTokenValidityGTE(*i.AccessTokenValidityGTE))
+	}
+	if i.AccessTokenValidityLT != nil {
+		predicates = append(predicates, oauth2provider.AccessTokenValidityLT(*i.AccessTokenValidityLT))
+	}
+	if i.AccessTokenValidityLTE != nil {
+		predicates = append(predicates, oauth2provider.AccessTokenValidityLTE(*i.AccessTokenValidityLTE))
+	}
+	if i.IDTokenValidity != nil {
+		predicates = append(predicates, oauth2provider.IDTokenValidityEQ(*i.IDTokenValidity))
+	}
+	if i.IDTokenValidityNEQ != nil {
+		predicates = append(predicates, oauth2provider.IDTokenValidityNEQ(*i.IDTokenValidityNEQ))
+	}
+	if len(i.IDTokenValidityIn) > 0 {
+		predicates = append(predicates, oauth2provider.IDTokenValidityIn(i.IDTokenValidityIn...))
+	}
+	if len(i.IDTokenValidityNotIn) > 0 {
+		predicates = append(predicates, oauth2provider.IDTokenValidityNotIn(i.IDTokenValidityNotIn...))
+	}
+	if i.IDTokenValidityGT != nil {
+		predicates = append(predicates, oauth2provider.IDTokenValidityGT(*i.IDTokenValidityGT))
+	}
+	if i.IDTokenValidityGTE != nil {
+		predicates = append(predicates, oauth2provider.IDTokenValidityGTE(*i.IDTokenValidityGTE))
+	}
+	if i.IDTokenValidityLT != nil {
+		predicates = append(predicates, oauth2provider.IDTokenValidityLT(*i.IDTokenValidityLT))
+	}
+	if i.IDTokenValidityLTE != nil {
+		predicates = append(predicates, oauth2provider.IDTokenValidityLTE(*i.IDTokenValidityLTE))
+	}
+	if i.RefreshTokenValidity != nil {
+		predicates = append(predicates, oauth2provider.RefreshTokenValidityEQ(*i.RefreshTokenValidity))
+	}
+	if i.RefreshTokenValidityNEQ != nil {
+		predicates = append(predicates, oauth2provider.RefreshTokenValidityNEQ(*i.RefreshTokenValidityNEQ))
+	}
+	if len(i.RefreshTokenValidityIn) > 0 {
+		predicates = append(predicates, oauth2provider.RefreshTokenValidityIn(i.RefreshTokenValidityIn...))
+	}
+	if len(i.RefreshTokenValidityNotIn) > 0 {
+		predicates = append(predicates, oauth2provider.RefreshTokenValidityNotIn(i.RefreshTokenValidityNotIn...))
+	}
+	if i.RefreshTokenValidityGT != nil {
+		predicates = append(predicates, oauth2provider.RefreshTokenValidityGT(*i.RefreshTokenValidityGT))
+	}
+	if i.RefreshTokenValidityGTE != nil {
+		predicates = append(predicates, oauth2provider.RefreshTokenValidityGTE(*i.RefreshTokenValidityGTE))
+	}
+	if i.RefreshTokenValidityLT != nil {
+		predicates = append(predicates, oauth2provider.RefreshTokenValidityLT(*i.RefreshTokenValidityLT))
+	}
+	if i.RefreshTokenValidityLTE != nil {
+		predicates = append(predicates, oauth2provider.RefreshTokenValidityLTE(*i.RefreshTokenValidityLTE))
+	}
+	if i.SubjectMode != nil {
+		predicates = append(predicates, oauth2provider.SubjectModeEQ(*i.SubjectMode))
+	}
+	if i.SubjectModeNEQ != nil {
+		predicates = append(predicates, oauth2provider.SubjectModeNEQ(*i.SubjectModeNEQ))
+	}
+	if len(i.SubjectModeIn) > 0 {
+		predicates = append(predicates, oauth2provider.SubjectModeIn(i.SubjectModeIn...))
+	}
+	if len(i.SubjectModeNotIn) > 0 {
+		predicates = append(predicates, oauth2provider.SubjectModeNotIn(i.SubjectModeNotIn...))
+	}
+	if i.IncludeClaimsInIDToken != nil {
+		predicates = append(predicates, oauth2provider.IncludeClaimsInIDTokenEQ(*i.IncludeClaimsInIDToken))
+	}
+	if i.IncludeClaimsInIDTokenNEQ != nil {
+		predicates = append(predicates, oauth2provider.IncludeClaimsInIDTokenNEQ(*i.IncludeClaimsInIDTokenNEQ))
+	}
+
+	if i.HasApplication != nil {
+		p := oauth2provider.HasApplication()
+		if !*i.HasApplication {
+			p = oauth2provider.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasApplicationWith) > 0 {
+		with := make([]predicate.Application, 0, len(i.HasApplicationWith))
+		for _, w := range i.HasApplicationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasApplicationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, oauth2provider.HasApplicationWith(with...))
+	}
+	if i.HasAuthorizationFlow != nil {
+		p := oauth2provider.HasAuthorizationFlow()
+		if !*i.HasAuthorizationFlow {
+			p = oauth2provider.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAuthorizationFlowWith) > 0 {
+		with := make([]predicate.Flow, 0, len(i.HasAuthorizationFlowWith))
+		for _, w := range i.HasAuthorizationFlowWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAuthorizationFlowWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, oauth2provider.HasAuthorizationFlowWith(with...))
+	}
+	if i.HasInvalidationFlow != nil {
+		p := oauth2provider.HasInvalidationFlow()
+		if !*i.HasInvalidationFlow {
+			p = oauth2provider.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInvalidationFlowWith) > 0 {
+		with := make([]predicate.Flow, 0, len(i.HasInvalidationFlowWith))
+		for _, w := range i.HasInvalidationFlowWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInvalidationFlowWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, oauth2provider.HasInvalidationFlowWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyOAuth2ProviderWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return oauth2provider.And(predicates...), nil
+	}
+}
+
 // PolicyBindingWhereInput represents a where input for filtering PolicyBinding queries.
 type PolicyBindingWhereInput struct {
 	Predicates []predicate.PolicyBinding  `json:"-"`
@@ -2498,6 +3610,14 @@ type PolicyBindingWhereInput struct {
 	FlowStageBindingIDIsNil  bool  `json:"flowStageBindingIDIsNil,omitempty"`
 	FlowStageBindingIDNotNil bool  `json:"flowStageBindingIDNotNil,omitempty"`
 
+	// "application_id" field predicates.
+	ApplicationID       *int  `json:"applicationID,omitempty"`
+	ApplicationIDNEQ    *int  `json:"applicationIDNEQ,omitempty"`
+	ApplicationIDIn     []int `json:"applicationIDIn,omitempty"`
+	ApplicationIDNotIn  []int `json:"applicationIDNotIn,omitempty"`
+	ApplicationIDIsNil  bool  `json:"applicationIDIsNil,omitempty"`
+	ApplicationIDNotNil bool  `json:"applicationIDNotNil,omitempty"`
+
 	// "enabled" field predicates.
 	Enabled    *bool `json:"enabled,omitempty"`
 	EnabledNEQ *bool `json:"enabledNEQ,omitempty"`
@@ -2549,6 +3669,10 @@ type PolicyBindingWhereInput struct {
 	// "flow_stage_binding" edge predicates.
 	HasFlowStageBinding     *bool                         `json:"hasFlowStageBinding,omitempty"`
 	HasFlowStageBindingWith []*FlowStageBindingWhereInput `json:"hasFlowStageBindingWith,omitempty"`
+
+	// "application" edge predicates.
+	HasApplication     *bool                    `json:"hasApplication,omitempty"`
+	HasApplicationWith []*ApplicationWhereInput `json:"hasApplicationWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2784,6 +3908,24 @@ func (i *PolicyBindingWhereInput) P() (predicate.PolicyBinding, error) {
 	if i.FlowStageBindingIDNotNil {
 		predicates = append(predicates, policybinding.FlowStageBindingIDNotNil())
 	}
+	if i.ApplicationID != nil {
+		predicates = append(predicates, policybinding.ApplicationIDEQ(*i.ApplicationID))
+	}
+	if i.ApplicationIDNEQ != nil {
+		predicates = append(predicates, policybinding.ApplicationIDNEQ(*i.ApplicationIDNEQ))
+	}
+	if len(i.ApplicationIDIn) > 0 {
+		predicates = append(predicates, policybinding.ApplicationIDIn(i.ApplicationIDIn...))
+	}
+	if len(i.ApplicationIDNotIn) > 0 {
+		predicates = append(predicates, policybinding.ApplicationIDNotIn(i.ApplicationIDNotIn...))
+	}
+	if i.ApplicationIDIsNil {
+		predicates = append(predicates, policybinding.ApplicationIDIsNil())
+	}
+	if i.ApplicationIDNotNil {
+		predicates = append(predicates, policybinding.ApplicationIDNotNil())
+	}
 	if i.Enabled != nil {
 		predicates = append(predicates, policybinding.EnabledEQ(*i.Enabled))
 	}
@@ -2940,6 +4082,24 @@ func (i *PolicyBindingWhereInput) P() (predicate.PolicyBinding, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, policybinding.HasFlowStageBindingWith(with...))
+	}
+	if i.HasApplication != nil {
+		p := policybinding.HasApplication()
+		if !*i.HasApplication {
+			p = policybinding.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasApplicationWith) > 0 {
+		with := make([]predicate.Application, 0, len(i.HasApplicationWith))
+		for _, w := range i.HasApplicationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasApplicationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, policybinding.HasApplicationWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

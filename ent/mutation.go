@@ -12,6 +12,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/gatehouse-id/gatehouse/ent/application"
 	"github.com/gatehouse-id/gatehouse/ent/appliedblueprint"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
@@ -22,6 +23,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
@@ -41,6 +43,7 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
+	TypeApplication      = "Application"
 	TypeAppliedBlueprint = "AppliedBlueprint"
 	TypeBrand            = "Brand"
 	TypeConfigReference  = "ConfigReference"
@@ -51,6 +54,7 @@ const (
 	TypeFlowStageBinding = "FlowStageBinding"
 	TypeFlowToken        = "FlowToken"
 	TypeGroup            = "Group"
+	TypeOAuth2Provider   = "OAuth2Provider"
 	TypePolicyBinding    = "PolicyBinding"
 	TypePolicyDefinition = "PolicyDefinition"
 	TypeSession          = "Session"
@@ -58,6 +62,982 @@ const (
 	TypeToken            = "Token"
 	TypeUser             = "User"
 )
+
+// ApplicationMutation represents an operation that mutates the Application nodes in the graph.
+type ApplicationMutation struct {
+	config
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	name                   *string
+	slug                   *string
+	launch_url             *string
+	description            *string
+	icon                   *string
+	group                  *string
+	policy_engine_mode     *enum.PolicyEngineMode
+	clearedFields          map[string]struct{}
+	provider               *int
+	clearedprovider        bool
+	policy_bindings        map[int]struct{}
+	removedpolicy_bindings map[int]struct{}
+	clearedpolicy_bindings bool
+	done                   bool
+	oldValue               func(context.Context) (*Application, error)
+	predicates             []predicate.Application
+}
+
+var _ ent.Mutation = (*ApplicationMutation)(nil)
+
+// applicationOption allows management of the mutation configuration using functional options.
+type applicationOption func(*ApplicationMutation)
+
+// newApplicationMutation creates new mutation for the Application entity.
+func newApplicationMutation(c config, op Op, opts ...applicationOption) *ApplicationMutation {
+	m := &ApplicationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeApplication,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withApplicationID sets the ID field of the mutation.
+func withApplicationID(id int) applicationOption {
+	return func(m *ApplicationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Application
+		)
+		m.oldValue = func(ctx context.Context) (*Application, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Application.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withApplication sets the old Application of the mutation.
+func withApplication(node *Application) applicationOption {
+	return func(m *ApplicationMutation) {
+		m.oldValue = func(context.Context) (*Application, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ApplicationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ApplicationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ApplicationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ApplicationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Application.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ApplicationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ApplicationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ApplicationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ApplicationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ApplicationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ApplicationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *ApplicationMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *ApplicationMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *ApplicationMutation) ResetName() {
+	m.name = nil
+}
+
+// SetSlug sets the "slug" field.
+func (m *ApplicationMutation) SetSlug(s string) {
+	m.slug = &s
+}
+
+// Slug returns the value of the "slug" field in the mutation.
+func (m *ApplicationMutation) Slug() (r string, exists bool) {
+	v := m.slug
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSlug returns the old "slug" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldSlug(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSlug is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSlug requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSlug: %w", err)
+	}
+	return oldValue.Slug, nil
+}
+
+// ResetSlug resets all changes to the "slug" field.
+func (m *ApplicationMutation) ResetSlug() {
+	m.slug = nil
+}
+
+// SetLaunchURL sets the "launch_url" field.
+func (m *ApplicationMutation) SetLaunchURL(s string) {
+	m.launch_url = &s
+}
+
+// LaunchURL returns the value of the "launch_url" field in the mutation.
+func (m *ApplicationMutation) LaunchURL() (r string, exists bool) {
+	v := m.launch_url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLaunchURL returns the old "launch_url" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldLaunchURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLaunchURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLaunchURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLaunchURL: %w", err)
+	}
+	return oldValue.LaunchURL, nil
+}
+
+// ResetLaunchURL resets all changes to the "launch_url" field.
+func (m *ApplicationMutation) ResetLaunchURL() {
+	m.launch_url = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *ApplicationMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *ApplicationMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *ApplicationMutation) ResetDescription() {
+	m.description = nil
+}
+
+// SetIcon sets the "icon" field.
+func (m *ApplicationMutation) SetIcon(s string) {
+	m.icon = &s
+}
+
+// Icon returns the value of the "icon" field in the mutation.
+func (m *ApplicationMutation) Icon() (r string, exists bool) {
+	v := m.icon
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIcon returns the old "icon" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldIcon(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIcon is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIcon requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIcon: %w", err)
+	}
+	return oldValue.Icon, nil
+}
+
+// ResetIcon resets all changes to the "icon" field.
+func (m *ApplicationMutation) ResetIcon() {
+	m.icon = nil
+}
+
+// SetGroup sets the "group" field.
+func (m *ApplicationMutation) SetGroup(s string) {
+	m.group = &s
+}
+
+// Group returns the value of the "group" field in the mutation.
+func (m *ApplicationMutation) Group() (r string, exists bool) {
+	v := m.group
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGroup returns the old "group" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldGroup(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGroup is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGroup requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGroup: %w", err)
+	}
+	return oldValue.Group, nil
+}
+
+// ResetGroup resets all changes to the "group" field.
+func (m *ApplicationMutation) ResetGroup() {
+	m.group = nil
+}
+
+// SetPolicyEngineMode sets the "policy_engine_mode" field.
+func (m *ApplicationMutation) SetPolicyEngineMode(eem enum.PolicyEngineMode) {
+	m.policy_engine_mode = &eem
+}
+
+// PolicyEngineMode returns the value of the "policy_engine_mode" field in the mutation.
+func (m *ApplicationMutation) PolicyEngineMode() (r enum.PolicyEngineMode, exists bool) {
+	v := m.policy_engine_mode
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPolicyEngineMode returns the old "policy_engine_mode" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldPolicyEngineMode(ctx context.Context) (v enum.PolicyEngineMode, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPolicyEngineMode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPolicyEngineMode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPolicyEngineMode: %w", err)
+	}
+	return oldValue.PolicyEngineMode, nil
+}
+
+// ResetPolicyEngineMode resets all changes to the "policy_engine_mode" field.
+func (m *ApplicationMutation) ResetPolicyEngineMode() {
+	m.policy_engine_mode = nil
+}
+
+// SetProviderID sets the "provider_id" field.
+func (m *ApplicationMutation) SetProviderID(i int) {
+	m.provider = &i
+}
+
+// ProviderID returns the value of the "provider_id" field in the mutation.
+func (m *ApplicationMutation) ProviderID() (r int, exists bool) {
+	v := m.provider
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProviderID returns the old "provider_id" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldProviderID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProviderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProviderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProviderID: %w", err)
+	}
+	return oldValue.ProviderID, nil
+}
+
+// ClearProviderID clears the value of the "provider_id" field.
+func (m *ApplicationMutation) ClearProviderID() {
+	m.provider = nil
+	m.clearedFields[application.FieldProviderID] = struct{}{}
+}
+
+// ProviderIDCleared returns if the "provider_id" field was cleared in this mutation.
+func (m *ApplicationMutation) ProviderIDCleared() bool {
+	_, ok := m.clearedFields[application.FieldProviderID]
+	return ok
+}
+
+// ResetProviderID resets all changes to the "provider_id" field.
+func (m *ApplicationMutation) ResetProviderID() {
+	m.provider = nil
+	delete(m.clearedFields, application.FieldProviderID)
+}
+
+// ClearProvider clears the "provider" edge to the OAuth2Provider entity.
+func (m *ApplicationMutation) ClearProvider() {
+	m.clearedprovider = true
+	m.clearedFields[application.FieldProviderID] = struct{}{}
+}
+
+// ProviderCleared reports if the "provider" edge to the OAuth2Provider entity was cleared.
+func (m *ApplicationMutation) ProviderCleared() bool {
+	return m.ProviderIDCleared() || m.clearedprovider
+}
+
+// ProviderIDs returns the "provider" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProviderID instead. It exists only for internal usage by the builders.
+func (m *ApplicationMutation) ProviderIDs() (ids []int) {
+	if id := m.provider; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProvider resets all changes to the "provider" edge.
+func (m *ApplicationMutation) ResetProvider() {
+	m.provider = nil
+	m.clearedprovider = false
+}
+
+// AddPolicyBindingIDs adds the "policy_bindings" edge to the PolicyBinding entity by ids.
+func (m *ApplicationMutation) AddPolicyBindingIDs(ids ...int) {
+	if m.policy_bindings == nil {
+		m.policy_bindings = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.policy_bindings[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPolicyBindings clears the "policy_bindings" edge to the PolicyBinding entity.
+func (m *ApplicationMutation) ClearPolicyBindings() {
+	m.clearedpolicy_bindings = true
+}
+
+// PolicyBindingsCleared reports if the "policy_bindings" edge to the PolicyBinding entity was cleared.
+func (m *ApplicationMutation) PolicyBindingsCleared() bool {
+	return m.clearedpolicy_bindings
+}
+
+// RemovePolicyBindingIDs removes the "policy_bindings" edge to the PolicyBinding entity by IDs.
+func (m *ApplicationMutation) RemovePolicyBindingIDs(ids ...int) {
+	if m.removedpolicy_bindings == nil {
+		m.removedpolicy_bindings = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.policy_bindings, ids[i])
+		m.removedpolicy_bindings[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPolicyBindings returns the removed IDs of the "policy_bindings" edge to the PolicyBinding entity.
+func (m *ApplicationMutation) RemovedPolicyBindingsIDs() (ids []int) {
+	for id := range m.removedpolicy_bindings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PolicyBindingsIDs returns the "policy_bindings" edge IDs in the mutation.
+func (m *ApplicationMutation) PolicyBindingsIDs() (ids []int) {
+	for id := range m.policy_bindings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPolicyBindings resets all changes to the "policy_bindings" edge.
+func (m *ApplicationMutation) ResetPolicyBindings() {
+	m.policy_bindings = nil
+	m.clearedpolicy_bindings = false
+	m.removedpolicy_bindings = nil
+}
+
+// Where appends a list predicates to the ApplicationMutation builder.
+func (m *ApplicationMutation) Where(ps ...predicate.Application) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ApplicationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ApplicationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Application, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ApplicationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ApplicationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Application).
+func (m *ApplicationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ApplicationMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, application.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, application.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, application.FieldName)
+	}
+	if m.slug != nil {
+		fields = append(fields, application.FieldSlug)
+	}
+	if m.launch_url != nil {
+		fields = append(fields, application.FieldLaunchURL)
+	}
+	if m.description != nil {
+		fields = append(fields, application.FieldDescription)
+	}
+	if m.icon != nil {
+		fields = append(fields, application.FieldIcon)
+	}
+	if m.group != nil {
+		fields = append(fields, application.FieldGroup)
+	}
+	if m.policy_engine_mode != nil {
+		fields = append(fields, application.FieldPolicyEngineMode)
+	}
+	if m.provider != nil {
+		fields = append(fields, application.FieldProviderID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ApplicationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case application.FieldCreatedAt:
+		return m.CreatedAt()
+	case application.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case application.FieldName:
+		return m.Name()
+	case application.FieldSlug:
+		return m.Slug()
+	case application.FieldLaunchURL:
+		return m.LaunchURL()
+	case application.FieldDescription:
+		return m.Description()
+	case application.FieldIcon:
+		return m.Icon()
+	case application.FieldGroup:
+		return m.Group()
+	case application.FieldPolicyEngineMode:
+		return m.PolicyEngineMode()
+	case application.FieldProviderID:
+		return m.ProviderID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ApplicationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case application.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case application.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case application.FieldName:
+		return m.OldName(ctx)
+	case application.FieldSlug:
+		return m.OldSlug(ctx)
+	case application.FieldLaunchURL:
+		return m.OldLaunchURL(ctx)
+	case application.FieldDescription:
+		return m.OldDescription(ctx)
+	case application.FieldIcon:
+		return m.OldIcon(ctx)
+	case application.FieldGroup:
+		return m.OldGroup(ctx)
+	case application.FieldPolicyEngineMode:
+		return m.OldPolicyEngineMode(ctx)
+	case application.FieldProviderID:
+		return m.OldProviderID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Application field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApplicationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case application.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case application.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case application.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case application.FieldSlug:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSlug(v)
+		return nil
+	case application.FieldLaunchURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLaunchURL(v)
+		return nil
+	case application.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case application.FieldIcon:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIcon(v)
+		return nil
+	case application.FieldGroup:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGroup(v)
+		return nil
+	case application.FieldPolicyEngineMode:
+		v, ok := value.(enum.PolicyEngineMode)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPolicyEngineMode(v)
+		return nil
+	case application.FieldProviderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProviderID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Application field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ApplicationMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ApplicationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApplicationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Application numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ApplicationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(application.FieldProviderID) {
+		fields = append(fields, application.FieldProviderID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ApplicationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ApplicationMutation) ClearField(name string) error {
+	switch name {
+	case application.FieldProviderID:
+		m.ClearProviderID()
+		return nil
+	}
+	return fmt.Errorf("unknown Application nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ApplicationMutation) ResetField(name string) error {
+	switch name {
+	case application.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case application.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case application.FieldName:
+		m.ResetName()
+		return nil
+	case application.FieldSlug:
+		m.ResetSlug()
+		return nil
+	case application.FieldLaunchURL:
+		m.ResetLaunchURL()
+		return nil
+	case application.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case application.FieldIcon:
+		m.ResetIcon()
+		return nil
+	case application.FieldGroup:
+		m.ResetGroup()
+		return nil
+	case application.FieldPolicyEngineMode:
+		m.ResetPolicyEngineMode()
+		return nil
+	case application.FieldProviderID:
+		m.ResetProviderID()
+		return nil
+	}
+	return fmt.Errorf("unknown Application field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ApplicationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.provider != nil {
+		edges = append(edges, application.EdgeProvider)
+	}
+	if m.policy_bindings != nil {
+		edges = append(edges, application.EdgePolicyBindings)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ApplicationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case application.EdgeProvider:
+		if id := m.provider; id != nil {
+			return []ent.Value{*id}
+		}
+	case application.EdgePolicyBindings:
+		ids := make([]ent.Value, 0, len(m.policy_bindings))
+		for id := range m.policy_bindings {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ApplicationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedpolicy_bindings != nil {
+		edges = append(edges, application.EdgePolicyBindings)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ApplicationMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case application.EdgePolicyBindings:
+		ids := make([]ent.Value, 0, len(m.removedpolicy_bindings))
+		for id := range m.removedpolicy_bindings {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ApplicationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedprovider {
+		edges = append(edges, application.EdgeProvider)
+	}
+	if m.clearedpolicy_bindings {
+		edges = append(edges, application.EdgePolicyBindings)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ApplicationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case application.EdgeProvider:
+		return m.clearedprovider
+	case application.EdgePolicyBindings:
+		return m.clearedpolicy_bindings
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ApplicationMutation) ClearEdge(name string) error {
+	switch name {
+	case application.EdgeProvider:
+		m.ClearProvider()
+		return nil
+	}
+	return fmt.Errorf("unknown Application unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ApplicationMutation) ResetEdge(name string) error {
+	switch name {
+	case application.EdgeProvider:
+		m.ResetProvider()
+		return nil
+	case application.EdgePolicyBindings:
+		m.ResetPolicyBindings()
+		return nil
+	}
+	return fmt.Errorf("unknown Application edge %s", name)
+}
 
 // AppliedBlueprintMutation represents an operation that mutates the AppliedBlueprint nodes in the graph.
 type AppliedBlueprintMutation struct {
@@ -4356,55 +5336,61 @@ func (m *EventMutation) ResetEdge(name string) error {
 // FlowMutation represents an operation that mutates the Flow nodes in the graph.
 type FlowMutation struct {
 	config
-	op                           Op
-	typ                          string
-	id                           *int
-	created_at                   *time.Time
-	updated_at                   *time.Time
-	slug                         *string
-	name                         *string
-	title                        *string
-	designation                  *enum.FlowDesignation
-	layout                       *enum.FlowLayout
-	background                   *string
-	compatibility_mode           *bool
-	denied_action                *enum.DeniedAction
-	authentication               *enum.AuthenticationRequirement
-	policy_engine_mode           *enum.PolicyEngineMode
-	clearedFields                map[string]struct{}
-	bindings                     map[int]struct{}
-	removedbindings              map[int]struct{}
-	clearedbindings              bool
-	policy_bindings              map[int]struct{}
-	removedpolicy_bindings       map[int]struct{}
-	clearedpolicy_bindings       bool
-	flow_tokens                  map[int]struct{}
-	removedflow_tokens           map[int]struct{}
-	clearedflow_tokens           bool
-	config_referrers             map[int]struct{}
-	removedconfig_referrers      map[int]struct{}
-	clearedconfig_referrers      bool
-	authentication_brands        map[int]struct{}
-	removedauthentication_brands map[int]struct{}
-	clearedauthentication_brands bool
-	invalidation_brands          map[int]struct{}
-	removedinvalidation_brands   map[int]struct{}
-	clearedinvalidation_brands   bool
-	recovery_brands              map[int]struct{}
-	removedrecovery_brands       map[int]struct{}
-	clearedrecovery_brands       bool
-	unenrollment_brands          map[int]struct{}
-	removedunenrollment_brands   map[int]struct{}
-	clearedunenrollment_brands   bool
-	user_settings_brands         map[int]struct{}
-	removeduser_settings_brands  map[int]struct{}
-	cleareduser_settings_brands  bool
-	device_code_brands           map[int]struct{}
-	removeddevice_code_brands    map[int]struct{}
-	cleareddevice_code_brands    bool
-	done                         bool
-	oldValue                     func(context.Context) (*Flow, error)
-	predicates                   []predicate.Flow
+	op                             Op
+	typ                            string
+	id                             *int
+	created_at                     *time.Time
+	updated_at                     *time.Time
+	slug                           *string
+	name                           *string
+	title                          *string
+	designation                    *enum.FlowDesignation
+	layout                         *enum.FlowLayout
+	background                     *string
+	compatibility_mode             *bool
+	denied_action                  *enum.DeniedAction
+	authentication                 *enum.AuthenticationRequirement
+	policy_engine_mode             *enum.PolicyEngineMode
+	clearedFields                  map[string]struct{}
+	bindings                       map[int]struct{}
+	removedbindings                map[int]struct{}
+	clearedbindings                bool
+	policy_bindings                map[int]struct{}
+	removedpolicy_bindings         map[int]struct{}
+	clearedpolicy_bindings         bool
+	flow_tokens                    map[int]struct{}
+	removedflow_tokens             map[int]struct{}
+	clearedflow_tokens             bool
+	config_referrers               map[int]struct{}
+	removedconfig_referrers        map[int]struct{}
+	clearedconfig_referrers        bool
+	authentication_brands          map[int]struct{}
+	removedauthentication_brands   map[int]struct{}
+	clearedauthentication_brands   bool
+	invalidation_brands            map[int]struct{}
+	removedinvalidation_brands     map[int]struct{}
+	clearedinvalidation_brands     bool
+	recovery_brands                map[int]struct{}
+	removedrecovery_brands         map[int]struct{}
+	clearedrecovery_brands         bool
+	unenrollment_brands            map[int]struct{}
+	removedunenrollment_brands     map[int]struct{}
+	clearedunenrollment_brands     bool
+	user_settings_brands           map[int]struct{}
+	removeduser_settings_brands    map[int]struct{}
+	cleareduser_settings_brands    bool
+	device_code_brands             map[int]struct{}
+	removeddevice_code_brands      map[int]struct{}
+	cleareddevice_code_brands      bool
+	authorization_providers        map[int]struct{}
+	removedauthorization_providers map[int]struct{}
+	clearedauthorization_providers bool
+	invalidation_providers         map[int]struct{}
+	removedinvalidation_providers  map[int]struct{}
+	clearedinvalidation_providers  bool
+	done                           bool
+	oldValue                       func(context.Context) (*Flow, error)
+	predicates                     []predicate.Flow
 }
 
 var _ ent.Mutation = (*FlowMutation)(nil)
@@ -5477,6 +6463,114 @@ func (m *FlowMutation) ResetDeviceCodeBrands() {
 	m.removeddevice_code_brands = nil
 }
 
+// AddAuthorizationProviderIDs adds the "authorization_providers" edge to the OAuth2Provider entity by ids.
+func (m *FlowMutation) AddAuthorizationProviderIDs(ids ...int) {
+	if m.authorization_providers == nil {
+		m.authorization_providers = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.authorization_providers[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAuthorizationProviders clears the "authorization_providers" edge to the OAuth2Provider entity.
+func (m *FlowMutation) ClearAuthorizationProviders() {
+	m.clearedauthorization_providers = true
+}
+
+// AuthorizationProvidersCleared reports if the "authorization_providers" edge to the OAuth2Provider entity was cleared.
+func (m *FlowMutation) AuthorizationProvidersCleared() bool {
+	return m.clearedauthorization_providers
+}
+
+// RemoveAuthorizationProviderIDs removes the "authorization_providers" edge to the OAuth2Provider entity by IDs.
+func (m *FlowMutation) RemoveAuthorizationProviderIDs(ids ...int) {
+	if m.removedauthorization_providers == nil {
+		m.removedauthorization_providers = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.authorization_providers, ids[i])
+		m.removedauthorization_providers[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAuthorizationProviders returns the removed IDs of the "authorization_providers" edge to the OAuth2Provider entity.
+func (m *FlowMutation) RemovedAuthorizationProvidersIDs() (ids []int) {
+	for id := range m.removedauthorization_providers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AuthorizationProvidersIDs returns the "authorization_providers" edge IDs in the mutation.
+func (m *FlowMutation) AuthorizationProvidersIDs() (ids []int) {
+	for id := range m.authorization_providers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAuthorizationProviders resets all changes to the "authorization_providers" edge.
+func (m *FlowMutation) ResetAuthorizationProviders() {
+	m.authorization_providers = nil
+	m.clearedauthorization_providers = false
+	m.removedauthorization_providers = nil
+}
+
+// AddInvalidationProviderIDs adds the "invalidation_providers" edge to the OAuth2Provider entity by ids.
+func (m *FlowMutation) AddInvalidationProviderIDs(ids ...int) {
+	if m.invalidation_providers == nil {
+		m.invalidation_providers = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.invalidation_providers[ids[i]] = struct{}{}
+	}
+}
+
+// ClearInvalidationProviders clears the "invalidation_providers" edge to the OAuth2Provider entity.
+func (m *FlowMutation) ClearInvalidationProviders() {
+	m.clearedinvalidation_providers = true
+}
+
+// InvalidationProvidersCleared reports if the "invalidation_providers" edge to the OAuth2Provider entity was cleared.
+func (m *FlowMutation) InvalidationProvidersCleared() bool {
+	return m.clearedinvalidation_providers
+}
+
+// RemoveInvalidationProviderIDs removes the "invalidation_providers" edge to the OAuth2Provider entity by IDs.
+func (m *FlowMutation) RemoveInvalidationProviderIDs(ids ...int) {
+	if m.removedinvalidation_providers == nil {
+		m.removedinvalidation_providers = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.invalidation_providers, ids[i])
+		m.removedinvalidation_providers[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedInvalidationProviders returns the removed IDs of the "invalidation_providers" edge to the OAuth2Provider entity.
+func (m *FlowMutation) RemovedInvalidationProvidersIDs() (ids []int) {
+	for id := range m.removedinvalidation_providers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// InvalidationProvidersIDs returns the "invalidation_providers" edge IDs in the mutation.
+func (m *FlowMutation) InvalidationProvidersIDs() (ids []int) {
+	for id := range m.invalidation_providers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetInvalidationProviders resets all changes to the "invalidation_providers" edge.
+func (m *FlowMutation) ResetInvalidationProviders() {
+	m.invalidation_providers = nil
+	m.clearedinvalidation_providers = false
+	m.removedinvalidation_providers = nil
+}
+
 // Where appends a list predicates to the FlowMutation builder.
 func (m *FlowMutation) Where(ps ...predicate.Flow) {
 	m.predicates = append(m.predicates, ps...)
@@ -5797,7 +6891,7 @@ func (m *FlowMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *FlowMutation) AddedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 12)
 	if m.bindings != nil {
 		edges = append(edges, flow.EdgeBindings)
 	}
@@ -5827,6 +6921,12 @@ func (m *FlowMutation) AddedEdges() []string {
 	}
 	if m.device_code_brands != nil {
 		edges = append(edges, flow.EdgeDeviceCodeBrands)
+	}
+	if m.authorization_providers != nil {
+		edges = append(edges, flow.EdgeAuthorizationProviders)
+	}
+	if m.invalidation_providers != nil {
+		edges = append(edges, flow.EdgeInvalidationProviders)
 	}
 	return edges
 }
@@ -5895,13 +6995,25 @@ func (m *FlowMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case flow.EdgeAuthorizationProviders:
+		ids := make([]ent.Value, 0, len(m.authorization_providers))
+		for id := range m.authorization_providers {
+			ids = append(ids, id)
+		}
+		return ids
+	case flow.EdgeInvalidationProviders:
+		ids := make([]ent.Value, 0, len(m.invalidation_providers))
+		for id := range m.invalidation_providers {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *FlowMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 12)
 	if m.removedbindings != nil {
 		edges = append(edges, flow.EdgeBindings)
 	}
@@ -5931,6 +7043,12 @@ func (m *FlowMutation) RemovedEdges() []string {
 	}
 	if m.removeddevice_code_brands != nil {
 		edges = append(edges, flow.EdgeDeviceCodeBrands)
+	}
+	if m.removedauthorization_providers != nil {
+		edges = append(edges, flow.EdgeAuthorizationProviders)
+	}
+	if m.removedinvalidation_providers != nil {
+		edges = append(edges, flow.EdgeInvalidationProviders)
 	}
 	return edges
 }
@@ -5999,13 +7117,25 @@ func (m *FlowMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case flow.EdgeAuthorizationProviders:
+		ids := make([]ent.Value, 0, len(m.removedauthorization_providers))
+		for id := range m.removedauthorization_providers {
+			ids = append(ids, id)
+		}
+		return ids
+	case flow.EdgeInvalidationProviders:
+		ids := make([]ent.Value, 0, len(m.removedinvalidation_providers))
+		for id := range m.removedinvalidation_providers {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *FlowMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 12)
 	if m.clearedbindings {
 		edges = append(edges, flow.EdgeBindings)
 	}
@@ -6036,6 +7166,12 @@ func (m *FlowMutation) ClearedEdges() []string {
 	if m.cleareddevice_code_brands {
 		edges = append(edges, flow.EdgeDeviceCodeBrands)
 	}
+	if m.clearedauthorization_providers {
+		edges = append(edges, flow.EdgeAuthorizationProviders)
+	}
+	if m.clearedinvalidation_providers {
+		edges = append(edges, flow.EdgeInvalidationProviders)
+	}
 	return edges
 }
 
@@ -6063,6 +7199,10 @@ func (m *FlowMutation) EdgeCleared(name string) bool {
 		return m.cleareduser_settings_brands
 	case flow.EdgeDeviceCodeBrands:
 		return m.cleareddevice_code_brands
+	case flow.EdgeAuthorizationProviders:
+		return m.clearedauthorization_providers
+	case flow.EdgeInvalidationProviders:
+		return m.clearedinvalidation_providers
 	}
 	return false
 }
@@ -6108,6 +7248,12 @@ func (m *FlowMutation) ResetEdge(name string) error {
 		return nil
 	case flow.EdgeDeviceCodeBrands:
 		m.ResetDeviceCodeBrands()
+		return nil
+	case flow.EdgeAuthorizationProviders:
+		m.ResetAuthorizationProviders()
+		return nil
+	case flow.EdgeInvalidationProviders:
+		m.ResetInvalidationProviders()
 		return nil
 	}
 	return fmt.Errorf("unknown Flow edge %s", name)
@@ -9428,6 +10574,1527 @@ func (m *GroupMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Group edge %s", name)
 }
 
+// OAuth2ProviderMutation represents an operation that mutates the OAuth2Provider nodes in the graph.
+type OAuth2ProviderMutation struct {
+	config
+	op                              Op
+	typ                             string
+	id                              *int
+	created_at                      *time.Time
+	updated_at                      *time.Time
+	name                            *string
+	client_type                     *enum.ClientType
+	client_id                       *string
+	client_secret_hash              *string
+	redirect_uris                   *[]enum.RedirectURI
+	appendredirect_uris             []enum.RedirectURI
+	post_logout_redirect_uris       *[]enum.RedirectURI
+	appendpost_logout_redirect_uris []enum.RedirectURI
+	scopes                          *[]string
+	appendscopes                    []string
+	signing_algorithm               *enum.SigningAlgorithm
+	access_token_validity           *int
+	addaccess_token_validity        *int
+	id_token_validity               *int
+	addid_token_validity            *int
+	refresh_token_validity          *int
+	addrefresh_token_validity       *int
+	subject_mode                    *enum.SubjectMode
+	include_claims_in_id_token      *bool
+	clearedFields                   map[string]struct{}
+	application                     *int
+	clearedapplication              bool
+	authorization_flow              *int
+	clearedauthorization_flow       bool
+	invalidation_flow               *int
+	clearedinvalidation_flow        bool
+	done                            bool
+	oldValue                        func(context.Context) (*OAuth2Provider, error)
+	predicates                      []predicate.OAuth2Provider
+}
+
+var _ ent.Mutation = (*OAuth2ProviderMutation)(nil)
+
+// oauth2providerOption allows management of the mutation configuration using functional options.
+type oauth2providerOption func(*OAuth2ProviderMutation)
+
+// newOAuth2ProviderMutation creates new mutation for the OAuth2Provider entity.
+func newOAuth2ProviderMutation(c config, op Op, opts ...oauth2providerOption) *OAuth2ProviderMutation {
+	m := &OAuth2ProviderMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOAuth2Provider,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOAuth2ProviderID sets the ID field of the mutation.
+func withOAuth2ProviderID(id int) oauth2providerOption {
+	return func(m *OAuth2ProviderMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OAuth2Provider
+		)
+		m.oldValue = func(ctx context.Context) (*OAuth2Provider, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OAuth2Provider.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOAuth2Provider sets the old OAuth2Provider of the mutation.
+func withOAuth2Provider(node *OAuth2Provider) oauth2providerOption {
+	return func(m *OAuth2ProviderMutation) {
+		m.oldValue = func(context.Context) (*OAuth2Provider, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OAuth2ProviderMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OAuth2ProviderMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OAuth2ProviderMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OAuth2ProviderMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OAuth2Provider.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OAuth2ProviderMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OAuth2ProviderMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OAuth2ProviderMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *OAuth2ProviderMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *OAuth2ProviderMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *OAuth2ProviderMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *OAuth2ProviderMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *OAuth2ProviderMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *OAuth2ProviderMutation) ResetName() {
+	m.name = nil
+}
+
+// SetClientType sets the "client_type" field.
+func (m *OAuth2ProviderMutation) SetClientType(et enum.ClientType) {
+	m.client_type = &et
+}
+
+// ClientType returns the value of the "client_type" field in the mutation.
+func (m *OAuth2ProviderMutation) ClientType() (r enum.ClientType, exists bool) {
+	v := m.client_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientType returns the old "client_type" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldClientType(ctx context.Context) (v enum.ClientType, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientType: %w", err)
+	}
+	return oldValue.ClientType, nil
+}
+
+// ResetClientType resets all changes to the "client_type" field.
+func (m *OAuth2ProviderMutation) ResetClientType() {
+	m.client_type = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *OAuth2ProviderMutation) SetClientID(s string) {
+	m.client_id = &s
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *OAuth2ProviderMutation) ClientID() (r string, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldClientID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *OAuth2ProviderMutation) ResetClientID() {
+	m.client_id = nil
+}
+
+// SetClientSecretHash sets the "client_secret_hash" field.
+func (m *OAuth2ProviderMutation) SetClientSecretHash(s string) {
+	m.client_secret_hash = &s
+}
+
+// ClientSecretHash returns the value of the "client_secret_hash" field in the mutation.
+func (m *OAuth2ProviderMutation) ClientSecretHash() (r string, exists bool) {
+	v := m.client_secret_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientSecretHash returns the old "client_secret_hash" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldClientSecretHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientSecretHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientSecretHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientSecretHash: %w", err)
+	}
+	return oldValue.ClientSecretHash, nil
+}
+
+// ResetClientSecretHash resets all changes to the "client_secret_hash" field.
+func (m *OAuth2ProviderMutation) ResetClientSecretHash() {
+	m.client_secret_hash = nil
+}
+
+// SetRedirectUris sets the "redirect_uris" field.
+func (m *OAuth2ProviderMutation) SetRedirectUris(eu []enum.RedirectURI) {
+	m.redirect_uris = &eu
+	m.appendredirect_uris = nil
+}
+
+// RedirectUris returns the value of the "redirect_uris" field in the mutation.
+func (m *OAuth2ProviderMutation) RedirectUris() (r []enum.RedirectURI, exists bool) {
+	v := m.redirect_uris
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRedirectUris returns the old "redirect_uris" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldRedirectUris(ctx context.Context) (v []enum.RedirectURI, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRedirectUris is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRedirectUris requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRedirectUris: %w", err)
+	}
+	return oldValue.RedirectUris, nil
+}
+
+// AppendRedirectUris adds eu to the "redirect_uris" field.
+func (m *OAuth2ProviderMutation) AppendRedirectUris(eu []enum.RedirectURI) {
+	m.appendredirect_uris = append(m.appendredirect_uris, eu...)
+}
+
+// AppendedRedirectUris returns the list of values that were appended to the "redirect_uris" field in this mutation.
+func (m *OAuth2ProviderMutation) AppendedRedirectUris() ([]enum.RedirectURI, bool) {
+	if len(m.appendredirect_uris) == 0 {
+		return nil, false
+	}
+	return m.appendredirect_uris, true
+}
+
+// ResetRedirectUris resets all changes to the "redirect_uris" field.
+func (m *OAuth2ProviderMutation) ResetRedirectUris() {
+	m.redirect_uris = nil
+	m.appendredirect_uris = nil
+}
+
+// SetPostLogoutRedirectUris sets the "post_logout_redirect_uris" field.
+func (m *OAuth2ProviderMutation) SetPostLogoutRedirectUris(eu []enum.RedirectURI) {
+	m.post_logout_redirect_uris = &eu
+	m.appendpost_logout_redirect_uris = nil
+}
+
+// PostLogoutRedirectUris returns the value of the "post_logout_redirect_uris" field in the mutation.
+func (m *OAuth2ProviderMutation) PostLogoutRedirectUris() (r []enum.RedirectURI, exists bool) {
+	v := m.post_logout_redirect_uris
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPostLogoutRedirectUris returns the old "post_logout_redirect_uris" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldPostLogoutRedirectUris(ctx context.Context) (v []enum.RedirectURI, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPostLogoutRedirectUris is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPostLogoutRedirectUris requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPostLogoutRedirectUris: %w", err)
+	}
+	return oldValue.PostLogoutRedirectUris, nil
+}
+
+// AppendPostLogoutRedirectUris adds eu to the "post_logout_redirect_uris" field.
+func (m *OAuth2ProviderMutation) AppendPostLogoutRedirectUris(eu []enum.RedirectURI) {
+	m.appendpost_logout_redirect_uris = append(m.appendpost_logout_redirect_uris, eu...)
+}
+
+// AppendedPostLogoutRedirectUris returns the list of values that were appended to the "post_logout_redirect_uris" field in this mutation.
+func (m *OAuth2ProviderMutation) AppendedPostLogoutRedirectUris() ([]enum.RedirectURI, bool) {
+	if len(m.appendpost_logout_redirect_uris) == 0 {
+		return nil, false
+	}
+	return m.appendpost_logout_redirect_uris, true
+}
+
+// ResetPostLogoutRedirectUris resets all changes to the "post_logout_redirect_uris" field.
+func (m *OAuth2ProviderMutation) ResetPostLogoutRedirectUris() {
+	m.post_logout_redirect_uris = nil
+	m.appendpost_logout_redirect_uris = nil
+}
+
+// SetScopes sets the "scopes" field.
+func (m *OAuth2ProviderMutation) SetScopes(s []string) {
+	m.scopes = &s
+	m.appendscopes = nil
+}
+
+// Scopes returns the value of the "scopes" field in the mutation.
+func (m *OAuth2ProviderMutation) Scopes() (r []string, exists bool) {
+	v := m.scopes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScopes returns the old "scopes" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldScopes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScopes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScopes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScopes: %w", err)
+	}
+	return oldValue.Scopes, nil
+}
+
+// AppendScopes adds s to the "scopes" field.
+func (m *OAuth2ProviderMutation) AppendScopes(s []string) {
+	m.appendscopes = append(m.appendscopes, s...)
+}
+
+// AppendedScopes returns the list of values that were appended to the "scopes" field in this mutation.
+func (m *OAuth2ProviderMutation) AppendedScopes() ([]string, bool) {
+	if len(m.appendscopes) == 0 {
+		return nil, false
+	}
+	return m.appendscopes, true
+}
+
+// ResetScopes resets all changes to the "scopes" field.
+func (m *OAuth2ProviderMutation) ResetScopes() {
+	m.scopes = nil
+	m.appendscopes = nil
+}
+
+// SetSigningAlgorithm sets the "signing_algorithm" field.
+func (m *OAuth2ProviderMutation) SetSigningAlgorithm(ea enum.SigningAlgorithm) {
+	m.signing_algorithm = &ea
+}
+
+// SigningAlgorithm returns the value of the "signing_algorithm" field in the mutation.
+func (m *OAuth2ProviderMutation) SigningAlgorithm() (r enum.SigningAlgorithm, exists bool) {
+	v := m.signing_algorithm
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSigningAlgorithm returns the old "signing_algorithm" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldSigningAlgorithm(ctx context.Context) (v enum.SigningAlgorithm, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSigningAlgorithm is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSigningAlgorithm requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSigningAlgorithm: %w", err)
+	}
+	return oldValue.SigningAlgorithm, nil
+}
+
+// ResetSigningAlgorithm resets all changes to the "signing_algorithm" field.
+func (m *OAuth2ProviderMutation) ResetSigningAlgorithm() {
+	m.signing_algorithm = nil
+}
+
+// SetAccessTokenValidity sets the "access_token_validity" field.
+func (m *OAuth2ProviderMutation) SetAccessTokenValidity(i int) {
+	m.access_token_validity = &i
+	m.addaccess_token_validity = nil
+}
+
+// AccessTokenValidity returns the value of the "access_token_validity" field in the mutation.
+func (m *OAuth2ProviderMutation) AccessTokenValidity() (r int, exists bool) {
+	v := m.access_token_validity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccessTokenValidity returns the old "access_token_validity" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldAccessTokenValidity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccessTokenValidity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccessTokenValidity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccessTokenValidity: %w", err)
+	}
+	return oldValue.AccessTokenValidity, nil
+}
+
+// AddAccessTokenValidity adds i to the "access_token_validity" field.
+func (m *OAuth2ProviderMutation) AddAccessTokenValidity(i int) {
+	if m.addaccess_token_validity != nil {
+		*m.addaccess_token_validity += i
+	} else {
+		m.addaccess_token_validity = &i
+	}
+}
+
+// AddedAccessTokenValidity returns the value that was added to the "access_token_validity" field in this mutation.
+func (m *OAuth2ProviderMutation) AddedAccessTokenValidity() (r int, exists bool) {
+	v := m.addaccess_token_validity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAccessTokenValidity resets all changes to the "access_token_validity" field.
+func (m *OAuth2ProviderMutation) ResetAccessTokenValidity() {
+	m.access_token_validity = nil
+	m.addaccess_token_validity = nil
+}
+
+// SetIDTokenValidity sets the "id_token_validity" field.
+func (m *OAuth2ProviderMutation) SetIDTokenValidity(i int) {
+	m.id_token_validity = &i
+	m.addid_token_validity = nil
+}
+
+// IDTokenValidity returns the value of the "id_token_validity" field in the mutation.
+func (m *OAuth2ProviderMutation) IDTokenValidity() (r int, exists bool) {
+	v := m.id_token_validity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIDTokenValidity returns the old "id_token_validity" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldIDTokenValidity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIDTokenValidity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIDTokenValidity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIDTokenValidity: %w", err)
+	}
+	return oldValue.IDTokenValidity, nil
+}
+
+// AddIDTokenValidity adds i to the "id_token_validity" field.
+func (m *OAuth2ProviderMutation) AddIDTokenValidity(i int) {
+	if m.addid_token_validity != nil {
+		*m.addid_token_validity += i
+	} else {
+		m.addid_token_validity = &i
+	}
+}
+
+// AddedIDTokenValidity returns the value that was added to the "id_token_validity" field in this mutation.
+func (m *OAuth2ProviderMutation) AddedIDTokenValidity() (r int, exists bool) {
+	v := m.addid_token_validity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetIDTokenValidity resets all changes to the "id_token_validity" field.
+func (m *OAuth2ProviderMutation) ResetIDTokenValidity() {
+	m.id_token_validity = nil
+	m.addid_token_validity = nil
+}
+
+// SetRefreshTokenValidity sets the "refresh_token_validity" field.
+func (m *OAuth2ProviderMutation) SetRefreshTokenValidity(i int) {
+	m.refresh_token_validity = &i
+	m.addrefresh_token_validity = nil
+}
+
+// RefreshTokenValidity returns the value of the "refresh_token_validity" field in the mutation.
+func (m *OAuth2ProviderMutation) RefreshTokenValidity() (r int, exists bool) {
+	v := m.refresh_token_validity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRefreshTokenValidity returns the old "refresh_token_validity" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldRefreshTokenValidity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRefreshTokenValidity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRefreshTokenValidity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRefreshTokenValidity: %w", err)
+	}
+	return oldValue.RefreshTokenValidity, nil
+}
+
+// AddRefreshTokenValidity adds i to the "refresh_token_validity" field.
+func (m *OAuth2ProviderMutation) AddRefreshTokenValidity(i int) {
+	if m.addrefresh_token_validity != nil {
+		*m.addrefresh_token_validity += i
+	} else {
+		m.addrefresh_token_validity = &i
+	}
+}
+
+// AddedRefreshTokenValidity returns the value that was added to the "refresh_token_validity" field in this mutation.
+func (m *OAuth2ProviderMutation) AddedRefreshTokenValidity() (r int, exists bool) {
+	v := m.addrefresh_token_validity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRefreshTokenValidity resets all changes to the "refresh_token_validity" field.
+func (m *OAuth2ProviderMutation) ResetRefreshTokenValidity() {
+	m.refresh_token_validity = nil
+	m.addrefresh_token_validity = nil
+}
+
+// SetSubjectMode sets the "subject_mode" field.
+func (m *OAuth2ProviderMutation) SetSubjectMode(em enum.SubjectMode) {
+	m.subject_mode = &em
+}
+
+// SubjectMode returns the value of the "subject_mode" field in the mutation.
+func (m *OAuth2ProviderMutation) SubjectMode() (r enum.SubjectMode, exists bool) {
+	v := m.subject_mode
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubjectMode returns the old "subject_mode" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldSubjectMode(ctx context.Context) (v enum.SubjectMode, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubjectMode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubjectMode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubjectMode: %w", err)
+	}
+	return oldValue.SubjectMode, nil
+}
+
+// ResetSubjectMode resets all changes to the "subject_mode" field.
+func (m *OAuth2ProviderMutation) ResetSubjectMode() {
+	m.subject_mode = nil
+}
+
+// SetIncludeClaimsInIDToken sets the "include_claims_in_id_token" field.
+func (m *OAuth2ProviderMutation) SetIncludeClaimsInIDToken(b bool) {
+	m.include_claims_in_id_token = &b
+}
+
+// IncludeClaimsInIDToken returns the value of the "include_claims_in_id_token" field in the mutation.
+func (m *OAuth2ProviderMutation) IncludeClaimsInIDToken() (r bool, exists bool) {
+	v := m.include_claims_in_id_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIncludeClaimsInIDToken returns the old "include_claims_in_id_token" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldIncludeClaimsInIDToken(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIncludeClaimsInIDToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIncludeClaimsInIDToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIncludeClaimsInIDToken: %w", err)
+	}
+	return oldValue.IncludeClaimsInIDToken, nil
+}
+
+// ResetIncludeClaimsInIDToken resets all changes to the "include_claims_in_id_token" field.
+func (m *OAuth2ProviderMutation) ResetIncludeClaimsInIDToken() {
+	m.include_claims_in_id_token = nil
+}
+
+// SetAuthorizationFlowID sets the "authorization_flow_id" field.
+func (m *OAuth2ProviderMutation) SetAuthorizationFlowID(i int) {
+	m.authorization_flow = &i
+}
+
+// AuthorizationFlowID returns the value of the "authorization_flow_id" field in the mutation.
+func (m *OAuth2ProviderMutation) AuthorizationFlowID() (r int, exists bool) {
+	v := m.authorization_flow
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthorizationFlowID returns the old "authorization_flow_id" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldAuthorizationFlowID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthorizationFlowID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthorizationFlowID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthorizationFlowID: %w", err)
+	}
+	return oldValue.AuthorizationFlowID, nil
+}
+
+// ResetAuthorizationFlowID resets all changes to the "authorization_flow_id" field.
+func (m *OAuth2ProviderMutation) ResetAuthorizationFlowID() {
+	m.authorization_flow = nil
+}
+
+// SetInvalidationFlowID sets the "invalidation_flow_id" field.
+func (m *OAuth2ProviderMutation) SetInvalidationFlowID(i int) {
+	m.invalidation_flow = &i
+}
+
+// InvalidationFlowID returns the value of the "invalidation_flow_id" field in the mutation.
+func (m *OAuth2ProviderMutation) InvalidationFlowID() (r int, exists bool) {
+	v := m.invalidation_flow
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInvalidationFlowID returns the old "invalidation_flow_id" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldInvalidationFlowID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInvalidationFlowID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInvalidationFlowID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInvalidationFlowID: %w", err)
+	}
+	return oldValue.InvalidationFlowID, nil
+}
+
+// ClearInvalidationFlowID clears the value of the "invalidation_flow_id" field.
+func (m *OAuth2ProviderMutation) ClearInvalidationFlowID() {
+	m.invalidation_flow = nil
+	m.clearedFields[oauth2provider.FieldInvalidationFlowID] = struct{}{}
+}
+
+// InvalidationFlowIDCleared returns if the "invalidation_flow_id" field was cleared in this mutation.
+func (m *OAuth2ProviderMutation) InvalidationFlowIDCleared() bool {
+	_, ok := m.clearedFields[oauth2provider.FieldInvalidationFlowID]
+	return ok
+}
+
+// ResetInvalidationFlowID resets all changes to the "invalidation_flow_id" field.
+func (m *OAuth2ProviderMutation) ResetInvalidationFlowID() {
+	m.invalidation_flow = nil
+	delete(m.clearedFields, oauth2provider.FieldInvalidationFlowID)
+}
+
+// SetApplicationID sets the "application" edge to the Application entity by id.
+func (m *OAuth2ProviderMutation) SetApplicationID(id int) {
+	m.application = &id
+}
+
+// ClearApplication clears the "application" edge to the Application entity.
+func (m *OAuth2ProviderMutation) ClearApplication() {
+	m.clearedapplication = true
+}
+
+// ApplicationCleared reports if the "application" edge to the Application entity was cleared.
+func (m *OAuth2ProviderMutation) ApplicationCleared() bool {
+	return m.clearedapplication
+}
+
+// ApplicationID returns the "application" edge ID in the mutation.
+func (m *OAuth2ProviderMutation) ApplicationID() (id int, exists bool) {
+	if m.application != nil {
+		return *m.application, true
+	}
+	return
+}
+
+// ApplicationIDs returns the "application" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApplicationID instead. It exists only for internal usage by the builders.
+func (m *OAuth2ProviderMutation) ApplicationIDs() (ids []int) {
+	if id := m.application; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApplication resets all changes to the "application" edge.
+func (m *OAuth2ProviderMutation) ResetApplication() {
+	m.application = nil
+	m.clearedapplication = false
+}
+
+// ClearAuthorizationFlow clears the "authorization_flow" edge to the Flow entity.
+func (m *OAuth2ProviderMutation) ClearAuthorizationFlow() {
+	m.clearedauthorization_flow = true
+	m.clearedFields[oauth2provider.FieldAuthorizationFlowID] = struct{}{}
+}
+
+// AuthorizationFlowCleared reports if the "authorization_flow" edge to the Flow entity was cleared.
+func (m *OAuth2ProviderMutation) AuthorizationFlowCleared() bool {
+	return m.clearedauthorization_flow
+}
+
+// AuthorizationFlowIDs returns the "authorization_flow" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AuthorizationFlowID instead. It exists only for internal usage by the builders.
+func (m *OAuth2ProviderMutation) AuthorizationFlowIDs() (ids []int) {
+	if id := m.authorization_flow; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAuthorizationFlow resets all changes to the "authorization_flow" edge.
+func (m *OAuth2ProviderMutation) ResetAuthorizationFlow() {
+	m.authorization_flow = nil
+	m.clearedauthorization_flow = false
+}
+
+// ClearInvalidationFlow clears the "invalidation_flow" edge to the Flow entity.
+func (m *OAuth2ProviderMutation) ClearInvalidationFlow() {
+	m.clearedinvalidation_flow = true
+	m.clearedFields[oauth2provider.FieldInvalidationFlowID] = struct{}{}
+}
+
+// InvalidationFlowCleared reports if the "invalidation_flow" edge to the Flow entity was cleared.
+func (m *OAuth2ProviderMutation) InvalidationFlowCleared() bool {
+	return m.InvalidationFlowIDCleared() || m.clearedinvalidation_flow
+}
+
+// InvalidationFlowIDs returns the "invalidation_flow" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InvalidationFlowID instead. It exists only for internal usage by the builders.
+func (m *OAuth2ProviderMutation) InvalidationFlowIDs() (ids []int) {
+	if id := m.invalidation_flow; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetInvalidationFlow resets all changes to the "invalidation_flow" edge.
+func (m *OAuth2ProviderMutation) ResetInvalidationFlow() {
+	m.invalidation_flow = nil
+	m.clearedinvalidation_flow = false
+}
+
+// Where appends a list predicates to the OAuth2ProviderMutation builder.
+func (m *OAuth2ProviderMutation) Where(ps ...predicate.OAuth2Provider) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OAuth2ProviderMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OAuth2ProviderMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OAuth2Provider, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OAuth2ProviderMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OAuth2ProviderMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OAuth2Provider).
+func (m *OAuth2ProviderMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OAuth2ProviderMutation) Fields() []string {
+	fields := make([]string, 0, 17)
+	if m.created_at != nil {
+		fields = append(fields, oauth2provider.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, oauth2provider.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, oauth2provider.FieldName)
+	}
+	if m.client_type != nil {
+		fields = append(fields, oauth2provider.FieldClientType)
+	}
+	if m.client_id != nil {
+		fields = append(fields, oauth2provider.FieldClientID)
+	}
+	if m.client_secret_hash != nil {
+		fields = append(fields, oauth2provider.FieldClientSecretHash)
+	}
+	if m.redirect_uris != nil {
+		fields = append(fields, oauth2provider.FieldRedirectUris)
+	}
+	if m.post_logout_redirect_uris != nil {
+		fields = append(fields, oauth2provider.FieldPostLogoutRedirectUris)
+	}
+	if m.scopes != nil {
+		fields = append(fields, oauth2provider.FieldScopes)
+	}
+	if m.signing_algorithm != nil {
+		fields = append(fields, oauth2provider.FieldSigningAlgorithm)
+	}
+	if m.access_token_validity != nil {
+		fields = append(fields, oauth2provider.FieldAccessTokenValidity)
+	}
+	if m.id_token_validity != nil {
+		fields = append(fields, oauth2provider.FieldIDTokenValidity)
+	}
+	if m.refresh_token_validity != nil {
+		fields = append(fields, oauth2provider.FieldRefreshTokenValidity)
+	}
+	if m.subject_mode != nil {
+		fields = append(fields, oauth2provider.FieldSubjectMode)
+	}
+	if m.include_claims_in_id_token != nil {
+		fields = append(fields, oauth2provider.FieldIncludeClaimsInIDToken)
+	}
+	if m.authorization_flow != nil {
+		fields = append(fields, oauth2provider.FieldAuthorizationFlowID)
+	}
+	if m.invalidation_flow != nil {
+		fields = append(fields, oauth2provider.FieldInvalidationFlowID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OAuth2ProviderMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case oauth2provider.FieldCreatedAt:
+		return m.CreatedAt()
+	case oauth2provider.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case oauth2provider.FieldName:
+		return m.Name()
+	case oauth2provider.FieldClientType:
+		return m.ClientType()
+	case oauth2provider.FieldClientID:
+		return m.ClientID()
+	case oauth2provider.FieldClientSecretHash:
+		return m.ClientSecretHash()
+	case oauth2provider.FieldRedirectUris:
+		return m.RedirectUris()
+	case oauth2provider.FieldPostLogoutRedirectUris:
+		return m.PostLogoutRedirectUris()
+	case oauth2provider.FieldScopes:
+		return m.Scopes()
+	case oauth2provider.FieldSigningAlgorithm:
+		return m.SigningAlgorithm()
+	case oauth2provider.FieldAccessTokenValidity:
+		return m.AccessTokenValidity()
+	case oauth2provider.FieldIDTokenValidity:
+		return m.IDTokenValidity()
+	case oauth2provider.FieldRefreshTokenValidity:
+		return m.RefreshTokenValidity()
+	case oauth2provider.FieldSubjectMode:
+		return m.SubjectMode()
+	case oauth2provider.FieldIncludeClaimsInIDToken:
+		return m.IncludeClaimsInIDToken()
+	case oauth2provider.FieldAuthorizationFlowID:
+		return m.AuthorizationFlowID()
+	case oauth2provider.FieldInvalidationFlowID:
+		return m.InvalidationFlowID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OAuth2ProviderMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case oauth2provider.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case oauth2provider.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case oauth2provider.FieldName:
+		return m.OldName(ctx)
+	case oauth2provider.FieldClientType:
+		return m.OldClientType(ctx)
+	case oauth2provider.FieldClientID:
+		return m.OldClientID(ctx)
+	case oauth2provider.FieldClientSecretHash:
+		return m.OldClientSecretHash(ctx)
+	case oauth2provider.FieldRedirectUris:
+		return m.OldRedirectUris(ctx)
+	case oauth2provider.FieldPostLogoutRedirectUris:
+		return m.OldPostLogoutRedirectUris(ctx)
+	case oauth2provider.FieldScopes:
+		return m.OldScopes(ctx)
+	case oauth2provider.FieldSigningAlgorithm:
+		return m.OldSigningAlgorithm(ctx)
+	case oauth2provider.FieldAccessTokenValidity:
+		return m.OldAccessTokenValidity(ctx)
+	case oauth2provider.FieldIDTokenValidity:
+		return m.OldIDTokenValidity(ctx)
+	case oauth2provider.FieldRefreshTokenValidity:
+		return m.OldRefreshTokenValidity(ctx)
+	case oauth2provider.FieldSubjectMode:
+		return m.OldSubjectMode(ctx)
+	case oauth2provider.FieldIncludeClaimsInIDToken:
+		return m.OldIncludeClaimsInIDToken(ctx)
+	case oauth2provider.FieldAuthorizationFlowID:
+		return m.OldAuthorizationFlowID(ctx)
+	case oauth2provider.FieldInvalidationFlowID:
+		return m.OldInvalidationFlowID(ctx)
+	}
+	return nil, fmt.Errorf("unknown OAuth2Provider field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OAuth2ProviderMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case oauth2provider.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case oauth2provider.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case oauth2provider.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case oauth2provider.FieldClientType:
+		v, ok := value.(enum.ClientType)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientType(v)
+		return nil
+	case oauth2provider.FieldClientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case oauth2provider.FieldClientSecretHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientSecretHash(v)
+		return nil
+	case oauth2provider.FieldRedirectUris:
+		v, ok := value.([]enum.RedirectURI)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRedirectUris(v)
+		return nil
+	case oauth2provider.FieldPostLogoutRedirectUris:
+		v, ok := value.([]enum.RedirectURI)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPostLogoutRedirectUris(v)
+		return nil
+	case oauth2provider.FieldScopes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScopes(v)
+		return nil
+	case oauth2provider.FieldSigningAlgorithm:
+		v, ok := value.(enum.SigningAlgorithm)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSigningAlgorithm(v)
+		return nil
+	case oauth2provider.FieldAccessTokenValidity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccessTokenValidity(v)
+		return nil
+	case oauth2provider.FieldIDTokenValidity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIDTokenValidity(v)
+		return nil
+	case oauth2provider.FieldRefreshTokenValidity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRefreshTokenValidity(v)
+		return nil
+	case oauth2provider.FieldSubjectMode:
+		v, ok := value.(enum.SubjectMode)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubjectMode(v)
+		return nil
+	case oauth2provider.FieldIncludeClaimsInIDToken:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIncludeClaimsInIDToken(v)
+		return nil
+	case oauth2provider.FieldAuthorizationFlowID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthorizationFlowID(v)
+		return nil
+	case oauth2provider.FieldInvalidationFlowID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInvalidationFlowID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OAuth2Provider field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OAuth2ProviderMutation) AddedFields() []string {
+	var fields []string
+	if m.addaccess_token_validity != nil {
+		fields = append(fields, oauth2provider.FieldAccessTokenValidity)
+	}
+	if m.addid_token_validity != nil {
+		fields = append(fields, oauth2provider.FieldIDTokenValidity)
+	}
+	if m.addrefresh_token_validity != nil {
+		fields = append(fields, oauth2provider.FieldRefreshTokenValidity)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OAuth2ProviderMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case oauth2provider.FieldAccessTokenValidity:
+		return m.AddedAccessTokenValidity()
+	case oauth2provider.FieldIDTokenValidity:
+		return m.AddedIDTokenValidity()
+	case oauth2provider.FieldRefreshTokenValidity:
+		return m.AddedRefreshTokenValidity()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OAuth2ProviderMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case oauth2provider.FieldAccessTokenValidity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAccessTokenValidity(v)
+		return nil
+	case oauth2provider.FieldIDTokenValidity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddIDTokenValidity(v)
+		return nil
+	case oauth2provider.FieldRefreshTokenValidity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRefreshTokenValidity(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OAuth2Provider numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OAuth2ProviderMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(oauth2provider.FieldInvalidationFlowID) {
+		fields = append(fields, oauth2provider.FieldInvalidationFlowID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OAuth2ProviderMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OAuth2ProviderMutation) ClearField(name string) error {
+	switch name {
+	case oauth2provider.FieldInvalidationFlowID:
+		m.ClearInvalidationFlowID()
+		return nil
+	}
+	return fmt.Errorf("unknown OAuth2Provider nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OAuth2ProviderMutation) ResetField(name string) error {
+	switch name {
+	case oauth2provider.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case oauth2provider.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case oauth2provider.FieldName:
+		m.ResetName()
+		return nil
+	case oauth2provider.FieldClientType:
+		m.ResetClientType()
+		return nil
+	case oauth2provider.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case oauth2provider.FieldClientSecretHash:
+		m.ResetClientSecretHash()
+		return nil
+	case oauth2provider.FieldRedirectUris:
+		m.ResetRedirectUris()
+		return nil
+	case oauth2provider.FieldPostLogoutRedirectUris:
+		m.ResetPostLogoutRedirectUris()
+		return nil
+	case oauth2provider.FieldScopes:
+		m.ResetScopes()
+		return nil
+	case oauth2provider.FieldSigningAlgorithm:
+		m.ResetSigningAlgorithm()
+		return nil
+	case oauth2provider.FieldAccessTokenValidity:
+		m.ResetAccessTokenValidity()
+		return nil
+	case oauth2provider.FieldIDTokenValidity:
+		m.ResetIDTokenValidity()
+		return nil
+	case oauth2provider.FieldRefreshTokenValidity:
+		m.ResetRefreshTokenValidity()
+		return nil
+	case oauth2provider.FieldSubjectMode:
+		m.ResetSubjectMode()
+		return nil
+	case oauth2provider.FieldIncludeClaimsInIDToken:
+		m.ResetIncludeClaimsInIDToken()
+		return nil
+	case oauth2provider.FieldAuthorizationFlowID:
+		m.ResetAuthorizationFlowID()
+		return nil
+	case oauth2provider.FieldInvalidationFlowID:
+		m.ResetInvalidationFlowID()
+		return nil
+	}
+	return fmt.Errorf("unknown OAuth2Provider field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OAuth2ProviderMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.application != nil {
+		edges = append(edges, oauth2provider.EdgeApplication)
+	}
+	if m.authorization_flow != nil {
+		edges = append(edges, oauth2provider.EdgeAuthorizationFlow)
+	}
+	if m.invalidation_flow != nil {
+		edges = append(edges, oauth2provider.EdgeInvalidationFlow)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OAuth2ProviderMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case oauth2provider.EdgeApplication:
+		if id := m.application; id != nil {
+			return []ent.Value{*id}
+		}
+	case oauth2provider.EdgeAuthorizationFlow:
+		if id := m.authorization_flow; id != nil {
+			return []ent.Value{*id}
+		}
+	case oauth2provider.EdgeInvalidationFlow:
+		if id := m.invalidation_flow; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OAuth2ProviderMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OAuth2ProviderMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OAuth2ProviderMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedapplication {
+		edges = append(edges, oauth2provider.EdgeApplication)
+	}
+	if m.clearedauthorization_flow {
+		edges = append(edges, oauth2provider.EdgeAuthorizationFlow)
+	}
+	if m.clearedinvalidation_flow {
+		edges = append(edges, oauth2provider.EdgeInvalidationFlow)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OAuth2ProviderMutation) EdgeCleared(name string) bool {
+	switch name {
+	case oauth2provider.EdgeApplication:
+		return m.clearedapplication
+	case oauth2provider.EdgeAuthorizationFlow:
+		return m.clearedauthorization_flow
+	case oauth2provider.EdgeInvalidationFlow:
+		return m.clearedinvalidation_flow
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OAuth2ProviderMutation) ClearEdge(name string) error {
+	switch name {
+	case oauth2provider.EdgeApplication:
+		m.ClearApplication()
+		return nil
+	case oauth2provider.EdgeAuthorizationFlow:
+		m.ClearAuthorizationFlow()
+		return nil
+	case oauth2provider.EdgeInvalidationFlow:
+		m.ClearInvalidationFlow()
+		return nil
+	}
+	return fmt.Errorf("unknown OAuth2Provider unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OAuth2ProviderMutation) ResetEdge(name string) error {
+	switch name {
+	case oauth2provider.EdgeApplication:
+		m.ResetApplication()
+		return nil
+	case oauth2provider.EdgeAuthorizationFlow:
+		m.ResetAuthorizationFlow()
+		return nil
+	case oauth2provider.EdgeInvalidationFlow:
+		m.ResetInvalidationFlow()
+		return nil
+	}
+	return fmt.Errorf("unknown OAuth2Provider edge %s", name)
+}
+
 // PolicyBindingMutation represents an operation that mutates the PolicyBinding nodes in the graph.
 type PolicyBindingMutation struct {
 	config
@@ -9454,6 +12121,8 @@ type PolicyBindingMutation struct {
 	clearedflow               bool
 	flow_stage_binding        *int
 	clearedflow_stage_binding bool
+	application               *int
+	clearedapplication        bool
 	done                      bool
 	oldValue                  func(context.Context) (*PolicyBinding, error)
 	predicates                []predicate.PolicyBinding
@@ -9874,6 +12543,55 @@ func (m *PolicyBindingMutation) ResetFlowStageBindingID() {
 	delete(m.clearedFields, policybinding.FieldFlowStageBindingID)
 }
 
+// SetApplicationID sets the "application_id" field.
+func (m *PolicyBindingMutation) SetApplicationID(i int) {
+	m.application = &i
+}
+
+// ApplicationID returns the value of the "application_id" field in the mutation.
+func (m *PolicyBindingMutation) ApplicationID() (r int, exists bool) {
+	v := m.application
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApplicationID returns the old "application_id" field's value of the PolicyBinding entity.
+// If the PolicyBinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyBindingMutation) OldApplicationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApplicationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApplicationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApplicationID: %w", err)
+	}
+	return oldValue.ApplicationID, nil
+}
+
+// ClearApplicationID clears the value of the "application_id" field.
+func (m *PolicyBindingMutation) ClearApplicationID() {
+	m.application = nil
+	m.clearedFields[policybinding.FieldApplicationID] = struct{}{}
+}
+
+// ApplicationIDCleared returns if the "application_id" field was cleared in this mutation.
+func (m *PolicyBindingMutation) ApplicationIDCleared() bool {
+	_, ok := m.clearedFields[policybinding.FieldApplicationID]
+	return ok
+}
+
+// ResetApplicationID resets all changes to the "application_id" field.
+func (m *PolicyBindingMutation) ResetApplicationID() {
+	m.application = nil
+	delete(m.clearedFields, policybinding.FieldApplicationID)
+}
+
 // SetEnabled sets the "enabled" field.
 func (m *PolicyBindingMutation) SetEnabled(b bool) {
 	m.enabled = &b
@@ -10229,6 +12947,33 @@ func (m *PolicyBindingMutation) ResetFlowStageBinding() {
 	m.clearedflow_stage_binding = false
 }
 
+// ClearApplication clears the "application" edge to the Application entity.
+func (m *PolicyBindingMutation) ClearApplication() {
+	m.clearedapplication = true
+	m.clearedFields[policybinding.FieldApplicationID] = struct{}{}
+}
+
+// ApplicationCleared reports if the "application" edge to the Application entity was cleared.
+func (m *PolicyBindingMutation) ApplicationCleared() bool {
+	return m.ApplicationIDCleared() || m.clearedapplication
+}
+
+// ApplicationIDs returns the "application" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApplicationID instead. It exists only for internal usage by the builders.
+func (m *PolicyBindingMutation) ApplicationIDs() (ids []int) {
+	if id := m.application; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApplication resets all changes to the "application" edge.
+func (m *PolicyBindingMutation) ResetApplication() {
+	m.application = nil
+	m.clearedapplication = false
+}
+
 // Where appends a list predicates to the PolicyBindingMutation builder.
 func (m *PolicyBindingMutation) Where(ps ...predicate.PolicyBinding) {
 	m.predicates = append(m.predicates, ps...)
@@ -10263,7 +13008,7 @@ func (m *PolicyBindingMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PolicyBindingMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, policybinding.FieldCreatedAt)
 	}
@@ -10284,6 +13029,9 @@ func (m *PolicyBindingMutation) Fields() []string {
 	}
 	if m.flow_stage_binding != nil {
 		fields = append(fields, policybinding.FieldFlowStageBindingID)
+	}
+	if m.application != nil {
+		fields = append(fields, policybinding.FieldApplicationID)
 	}
 	if m.enabled != nil {
 		fields = append(fields, policybinding.FieldEnabled)
@@ -10322,6 +13070,8 @@ func (m *PolicyBindingMutation) Field(name string) (ent.Value, bool) {
 		return m.FlowID()
 	case policybinding.FieldFlowStageBindingID:
 		return m.FlowStageBindingID()
+	case policybinding.FieldApplicationID:
+		return m.ApplicationID()
 	case policybinding.FieldEnabled:
 		return m.Enabled()
 	case policybinding.FieldNegate:
@@ -10355,6 +13105,8 @@ func (m *PolicyBindingMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldFlowID(ctx)
 	case policybinding.FieldFlowStageBindingID:
 		return m.OldFlowStageBindingID(ctx)
+	case policybinding.FieldApplicationID:
+		return m.OldApplicationID(ctx)
 	case policybinding.FieldEnabled:
 		return m.OldEnabled(ctx)
 	case policybinding.FieldNegate:
@@ -10422,6 +13174,13 @@ func (m *PolicyBindingMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetFlowStageBindingID(v)
+		return nil
+	case policybinding.FieldApplicationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApplicationID(v)
 		return nil
 	case policybinding.FieldEnabled:
 		v, ok := value.(bool)
@@ -10530,6 +13289,9 @@ func (m *PolicyBindingMutation) ClearedFields() []string {
 	if m.FieldCleared(policybinding.FieldFlowStageBindingID) {
 		fields = append(fields, policybinding.FieldFlowStageBindingID)
 	}
+	if m.FieldCleared(policybinding.FieldApplicationID) {
+		fields = append(fields, policybinding.FieldApplicationID)
+	}
 	return fields
 }
 
@@ -10558,6 +13320,9 @@ func (m *PolicyBindingMutation) ClearField(name string) error {
 		return nil
 	case policybinding.FieldFlowStageBindingID:
 		m.ClearFlowStageBindingID()
+		return nil
+	case policybinding.FieldApplicationID:
+		m.ClearApplicationID()
 		return nil
 	}
 	return fmt.Errorf("unknown PolicyBinding nullable field %s", name)
@@ -10588,6 +13353,9 @@ func (m *PolicyBindingMutation) ResetField(name string) error {
 	case policybinding.FieldFlowStageBindingID:
 		m.ResetFlowStageBindingID()
 		return nil
+	case policybinding.FieldApplicationID:
+		m.ResetApplicationID()
+		return nil
 	case policybinding.FieldEnabled:
 		m.ResetEnabled()
 		return nil
@@ -10609,7 +13377,7 @@ func (m *PolicyBindingMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PolicyBindingMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.policy != nil {
 		edges = append(edges, policybinding.EdgePolicy)
 	}
@@ -10624,6 +13392,9 @@ func (m *PolicyBindingMutation) AddedEdges() []string {
 	}
 	if m.flow_stage_binding != nil {
 		edges = append(edges, policybinding.EdgeFlowStageBinding)
+	}
+	if m.application != nil {
+		edges = append(edges, policybinding.EdgeApplication)
 	}
 	return edges
 }
@@ -10652,13 +13423,17 @@ func (m *PolicyBindingMutation) AddedIDs(name string) []ent.Value {
 		if id := m.flow_stage_binding; id != nil {
 			return []ent.Value{*id}
 		}
+	case policybinding.EdgeApplication:
+		if id := m.application; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PolicyBindingMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	return edges
 }
 
@@ -10670,7 +13445,7 @@ func (m *PolicyBindingMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PolicyBindingMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedpolicy {
 		edges = append(edges, policybinding.EdgePolicy)
 	}
@@ -10685,6 +13460,9 @@ func (m *PolicyBindingMutation) ClearedEdges() []string {
 	}
 	if m.clearedflow_stage_binding {
 		edges = append(edges, policybinding.EdgeFlowStageBinding)
+	}
+	if m.clearedapplication {
+		edges = append(edges, policybinding.EdgeApplication)
 	}
 	return edges
 }
@@ -10703,6 +13481,8 @@ func (m *PolicyBindingMutation) EdgeCleared(name string) bool {
 		return m.clearedflow
 	case policybinding.EdgeFlowStageBinding:
 		return m.clearedflow_stage_binding
+	case policybinding.EdgeApplication:
+		return m.clearedapplication
 	}
 	return false
 }
@@ -10726,6 +13506,9 @@ func (m *PolicyBindingMutation) ClearEdge(name string) error {
 	case policybinding.EdgeFlowStageBinding:
 		m.ClearFlowStageBinding()
 		return nil
+	case policybinding.EdgeApplication:
+		m.ClearApplication()
+		return nil
 	}
 	return fmt.Errorf("unknown PolicyBinding unique edge %s", name)
 }
@@ -10748,6 +13531,9 @@ func (m *PolicyBindingMutation) ResetEdge(name string) error {
 		return nil
 	case policybinding.EdgeFlowStageBinding:
 		m.ResetFlowStageBinding()
+		return nil
+	case policybinding.EdgeApplication:
+		m.ResetApplication()
 		return nil
 	}
 	return fmt.Errorf("unknown PolicyBinding edge %s", name)

@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/gatehouse-id/gatehouse/ent/application"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/group"
@@ -36,6 +37,8 @@ type PolicyBinding struct {
 	FlowID *int `json:"flow_id,omitempty"`
 	// FlowStageBindingID holds the value of the "flow_stage_binding_id" field.
 	FlowStageBindingID *int `json:"flow_stage_binding_id,omitempty"`
+	// Decides who may use the application.
+	ApplicationID *int `json:"application_id,omitempty"`
 	// Disabled bindings are ignored, as if absent.
 	Enabled bool `json:"enabled,omitempty"`
 	// Invert the result (pass becomes fail); messages are kept.
@@ -64,11 +67,13 @@ type PolicyBindingEdges struct {
 	Flow *Flow `json:"flow,omitempty"`
 	// FlowStageBinding holds the value of the flow_stage_binding edge.
 	FlowStageBinding *FlowStageBinding `json:"flow_stage_binding,omitempty"`
+	// Application holds the value of the application edge.
+	Application *Application `json:"application,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 }
 
 // PolicyOrErr returns the Policy value or an error if the edge
@@ -126,6 +131,17 @@ func (e PolicyBindingEdges) FlowStageBindingOrErr() (*FlowStageBinding, error) {
 	return nil, &NotLoadedError{edge: "flow_stage_binding"}
 }
 
+// ApplicationOrErr returns the Application value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e PolicyBindingEdges) ApplicationOrErr() (*Application, error) {
+	if e.Application != nil {
+		return e.Application, nil
+	} else if e.loadedTypes[5] {
+		return nil, &NotFoundError{label: application.Label}
+	}
+	return nil, &NotLoadedError{edge: "application"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*PolicyBinding) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -133,7 +149,7 @@ func (*PolicyBinding) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case policybinding.FieldEnabled, policybinding.FieldNegate, policybinding.FieldFailureResult:
 			values[i] = new(sql.NullBool)
-		case policybinding.FieldID, policybinding.FieldPolicyID, policybinding.FieldUserID, policybinding.FieldGroupID, policybinding.FieldFlowID, policybinding.FieldFlowStageBindingID, policybinding.FieldOrder, policybinding.FieldTimeout:
+		case policybinding.FieldID, policybinding.FieldPolicyID, policybinding.FieldUserID, policybinding.FieldGroupID, policybinding.FieldFlowID, policybinding.FieldFlowStageBindingID, policybinding.FieldApplicationID, policybinding.FieldOrder, policybinding.FieldTimeout:
 			values[i] = new(sql.NullInt64)
 		case policybinding.FieldCreatedAt, policybinding.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -205,6 +221,13 @@ func (_m *PolicyBinding) assignValues(columns []string, values []any) error {
 				_m.FlowStageBindingID = new(int)
 				*_m.FlowStageBindingID = int(value.Int64)
 			}
+		case policybinding.FieldApplicationID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field application_id", values[i])
+			} else if value.Valid {
+				_m.ApplicationID = new(int)
+				*_m.ApplicationID = int(value.Int64)
+			}
 		case policybinding.FieldEnabled:
 			if value, ok := values[i].(*sql.NullBool); !ok {
 				return fmt.Errorf("unexpected type %T for field enabled", values[i])
@@ -273,6 +296,11 @@ func (_m *PolicyBinding) QueryFlowStageBinding() *FlowStageBindingQuery {
 	return NewPolicyBindingClient(_m.config).QueryFlowStageBinding(_m)
 }
 
+// QueryApplication queries the "application" edge of the PolicyBinding entity.
+func (_m *PolicyBinding) QueryApplication() *ApplicationQuery {
+	return NewPolicyBindingClient(_m.config).QueryApplication(_m)
+}
+
 // Update returns a builder for updating this PolicyBinding.
 // Note that you need to call PolicyBinding.Unwrap() before calling this method if this PolicyBinding
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -324,6 +352,11 @@ func (_m *PolicyBinding) String() string {
 	builder.WriteString(", ")
 	if v := _m.FlowStageBindingID; v != nil {
 		builder.WriteString("flow_stage_binding_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ApplicationID; v != nil {
+		builder.WriteString("application_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")

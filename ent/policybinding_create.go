@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/gatehouse-id/gatehouse/ent/application"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/group"
@@ -125,6 +126,20 @@ func (_c *PolicyBindingCreate) SetNillableFlowStageBindingID(v *int) *PolicyBind
 	return _c
 }
 
+// SetApplicationID sets the "application_id" field.
+func (_c *PolicyBindingCreate) SetApplicationID(v int) *PolicyBindingCreate {
+	_c.mutation.SetApplicationID(v)
+	return _c
+}
+
+// SetNillableApplicationID sets the "application_id" field if the given value is not nil.
+func (_c *PolicyBindingCreate) SetNillableApplicationID(v *int) *PolicyBindingCreate {
+	if v != nil {
+		_c.SetApplicationID(*v)
+	}
+	return _c
+}
+
 // SetEnabled sets the "enabled" field.
 func (_c *PolicyBindingCreate) SetEnabled(v bool) *PolicyBindingCreate {
 	_c.mutation.SetEnabled(v)
@@ -218,6 +233,11 @@ func (_c *PolicyBindingCreate) SetFlow(v *Flow) *PolicyBindingCreate {
 // SetFlowStageBinding sets the "flow_stage_binding" edge to the FlowStageBinding entity.
 func (_c *PolicyBindingCreate) SetFlowStageBinding(v *FlowStageBinding) *PolicyBindingCreate {
 	return _c.SetFlowStageBindingID(v.ID)
+}
+
+// SetApplication sets the "application" edge to the Application entity.
+func (_c *PolicyBindingCreate) SetApplication(v *Application) *PolicyBindingCreate {
+	return _c.SetApplicationID(v.ID)
 }
 
 // Mutation returns the PolicyBindingMutation object of the builder.
@@ -462,6 +482,23 @@ func (_c *PolicyBindingCreate) createSpec() (*PolicyBinding, *sqlgraph.CreateSpe
 		_node.FlowStageBindingID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.ApplicationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   policybinding.ApplicationTable,
+			Columns: []string{policybinding.ApplicationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(application.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ApplicationID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -671,6 +708,9 @@ func (u *PolicyBindingUpsertOne) UpdateNewValues() *PolicyBindingUpsertOne {
 		}
 		if _, exists := u.create.mutation.FlowStageBindingID(); exists {
 			s.SetIgnore(policybinding.FieldFlowStageBindingID)
+		}
+		if _, exists := u.create.mutation.ApplicationID(); exists {
+			s.SetIgnore(policybinding.FieldApplicationID)
 		}
 	}))
 	return u
@@ -1048,6 +1088,9 @@ func (u *PolicyBindingUpsertBulk) UpdateNewValues() *PolicyBindingUpsertBulk {
 			}
 			if _, exists := b.mutation.FlowStageBindingID(); exists {
 				s.SetIgnore(policybinding.FieldFlowStageBindingID)
+			}
+			if _, exists := b.mutation.ApplicationID(); exists {
+				s.SetIgnore(policybinding.FieldApplicationID)
 			}
 		}
 	}))

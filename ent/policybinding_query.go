@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/gatehouse-id/gatehouse/ent/application"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/group"
@@ -34,6 +35,7 @@ type PolicyBindingQuery struct {
 	withGroup            *GroupQuery
 	withFlow             *FlowQuery
 	withFlowStageBinding *FlowStageBindingQuery
+	withApplication      *ApplicationQuery
 	loadTotal            []func(context.Context, []*PolicyBinding) error
 	modifiers            []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -175,6 +177,28 @@ func (_q *PolicyBindingQuery) QueryFlowStageBinding() *FlowStageBindingQuery {
 			sqlgraph.From(policybinding.Table, policybinding.FieldID, selector),
 			sqlgraph.To(flowstagebinding.Table, flowstagebinding.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, policybinding.FlowStageBindingTable, policybinding.FlowStageBindingColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryApplication chains the current query on the "application" edge.
+func (_q *PolicyBindingQuery) QueryApplication() *ApplicationQuery {
+	query := (&ApplicationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(policybinding.Table, policybinding.FieldID, selector),
+			sqlgraph.To(application.Table, application.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, policybinding.ApplicationTable, policybinding.ApplicationColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -379,6 +403,7 @@ func (_q *PolicyBindingQuery) Clone() *PolicyBindingQuery {
 		withGroup:            _q.withGroup.Clone(),
 		withFlow:             _q.withFlow.Clone(),
 		withFlowStageBinding: _q.withFlowStageBinding.Clone(),
+		withApplication:      _q.withApplication.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -437,6 +462,17 @@ func (_q *PolicyBindingQuery) WithFlowStageBinding(opts ...func(*FlowStageBindin
 		opt(query)
 	}
 	_q.withFlowStageBinding = query
+	return _q
+}
+
+// WithApplication tells the query-builder to eager-load the nodes that are connected to
+// the "application" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PolicyBindingQuery) WithApplication(opts ...func(*ApplicationQuery)) *PolicyBindingQuery {
+	query := (&ApplicationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withApplication = query
 	return _q
 }
 
@@ -524,12 +560,13 @@ func (_q *PolicyBindingQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	var (
 		nodes       = []*PolicyBinding{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withPolicy != nil,
 			_q.withUser != nil,
 			_q.withGroup != nil,
 			_q.withFlow != nil,
 			_q.withFlowStageBinding != nil,
+			_q.withApplication != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -580,6 +617,12 @@ func (_q *PolicyBindingQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	if query := _q.withFlowStageBinding; query != nil {
 		if err := _q.loadFlowStageBinding(ctx, query, nodes, nil,
 			func(n *PolicyBinding, e *FlowStageBinding) { n.Edges.FlowStageBinding = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withApplication; query != nil {
+		if err := _q.loadApplication(ctx, query, nodes, nil,
+			func(n *PolicyBinding, e *Application) { n.Edges.Application = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -751,6 +794,38 @@ func (_q *PolicyBindingQuery) loadFlowStageBinding(ctx context.Context, query *F
 	}
 	return nil
 }
+func (_q *PolicyBindingQuery) loadApplication(ctx context.Context, query *ApplicationQuery, nodes []*PolicyBinding, init func(*PolicyBinding), assign func(*PolicyBinding, *Application)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*PolicyBinding)
+	for i := range nodes {
+		if nodes[i].ApplicationID == nil {
+			continue
+		}
+		fk := *nodes[i].ApplicationID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(application.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "application_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *PolicyBindingQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -794,6 +869,9 @@ func (_q *PolicyBindingQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withFlowStageBinding != nil {
 			_spec.Node.AddColumnOnce(policybinding.FieldFlowStageBindingID)
+		}
+		if _q.withApplication != nil {
+			_spec.Node.AddColumnOnce(policybinding.FieldApplicationID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

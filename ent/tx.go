@@ -14,6 +14,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// Application is the client for interacting with the Application builders.
+	Application *ApplicationClient
 	// AppliedBlueprint is the client for interacting with the AppliedBlueprint builders.
 	AppliedBlueprint *AppliedBlueprintClient
 	// Brand is the client for interacting with the Brand builders.
@@ -34,6 +36,8 @@ type Tx struct {
 	FlowToken *FlowTokenClient
 	// Group is the client for interacting with the Group builders.
 	Group *GroupClient
+	// OAuth2Provider is the client for interacting with the OAuth2Provider builders.
+	OAuth2Provider *OAuth2ProviderClient
 	// PolicyBinding is the client for interacting with the PolicyBinding builders.
 	PolicyBinding *PolicyBindingClient
 	// PolicyDefinition is the client for interacting with the PolicyDefinition builders.
@@ -177,6 +181,7 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.Application = NewApplicationClient(tx.config)
 	tx.AppliedBlueprint = NewAppliedBlueprintClient(tx.config)
 	tx.Brand = NewBrandClient(tx.config)
 	tx.ConfigReference = NewConfigReferenceClient(tx.config)
@@ -187,6 +192,7 @@ func (tx *Tx) init() {
 	tx.FlowStageBinding = NewFlowStageBindingClient(tx.config)
 	tx.FlowToken = NewFlowTokenClient(tx.config)
 	tx.Group = NewGroupClient(tx.config)
+	tx.OAuth2Provider = NewOAuth2ProviderClient(tx.config)
 	tx.PolicyBinding = NewPolicyBindingClient(tx.config)
 	tx.PolicyDefinition = NewPolicyDefinitionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
@@ -202,7 +208,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: AppliedBlueprint.QueryXXX(), the query will be executed
+// applies a query, for example: Application.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/graph/model"
+	"github.com/gatehouse-id/gatehouse/oidc/clients"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
 
@@ -306,6 +307,106 @@ func (r *mutationResolver) DeleteToken(ctx context.Context, id string) (string, 
 		return "", err
 	}
 	return id, ent.FromContext(ctx).Token.DeleteOneID(nid).Exec(ctx)
+}
+
+// CreateApplication is the resolver for the createApplication field.
+func (r *mutationResolver) CreateApplication(ctx context.Context, input model.CreateApplicationInput) (*ent.Application, error) {
+	providerID, err := parseOptionalID(input.ProviderID)
+	if err != nil {
+		return nil, err
+	}
+	return ent.FromContext(ctx).Application.Create().
+		SetName(input.Name).
+		SetSlug(input.Slug).
+		SetLaunchURL(input.LaunchURL).
+		SetDescription(input.Description).
+		SetIcon(input.Icon).
+		SetGroup(input.Group).
+		SetPolicyEngineMode(input.PolicyEngineMode).
+		SetNillableProviderID(providerID).
+		Save(ctx)
+}
+
+// UpdateApplication is the resolver for the updateApplication field.
+func (r *mutationResolver) UpdateApplication(ctx context.Context, id string, input model.UpdateApplicationInput) (*ent.Application, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	providerID, err := parseOptionalID(input.ProviderID)
+	if err != nil {
+		return nil, err
+	}
+	update := ent.FromContext(ctx).Application.UpdateOneID(nid).
+		SetNillableName(input.Name).
+		SetNillableSlug(input.Slug).
+		SetNillableLaunchURL(input.LaunchURL).
+		SetNillableDescription(input.Description).
+		SetNillableIcon(input.Icon).
+		SetNillableGroup(input.Group).
+		SetNillablePolicyEngineMode(input.PolicyEngineMode).
+		SetNillableProviderID(providerID)
+	if input.ClearProvider != nil && *input.ClearProvider {
+		update.ClearProvider()
+	}
+	return update.Save(ctx)
+}
+
+// DeleteApplication is the resolver for the deleteApplication field.
+func (r *mutationResolver) DeleteApplication(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, ent.FromContext(ctx).Application.DeleteOneID(nid).Exec(ctx)
+}
+
+// CreateOAuth2Provider is the resolver for the createOAuth2Provider field.
+func (r *mutationResolver) CreateOAuth2Provider(ctx context.Context, input model.CreateOAuth2ProviderInput) (*model.CreateOAuth2ProviderPayload, error) {
+	settings, err := providerSettings(input)
+	if err != nil {
+		return nil, err
+	}
+	p, secret, err := clients.Create(ctx, ent.FromContext(ctx), settings, deref(input.ClientSecret))
+	if err != nil {
+		return nil, err
+	}
+	return providerPayload(p, secret), nil
+}
+
+// UpdateOAuth2Provider is the resolver for the updateOAuth2Provider field.
+func (r *mutationResolver) UpdateOAuth2Provider(ctx context.Context, id string, input model.UpdateOAuth2ProviderInput) (*ent.OAuth2Provider, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := providerUpdate(input)
+	if err != nil {
+		return nil, err
+	}
+	return clients.Update(ctx, ent.FromContext(ctx), nid, settings)
+}
+
+// RotateClientSecret is the resolver for the rotateClientSecret field.
+func (r *mutationResolver) RotateClientSecret(ctx context.Context, id string) (*model.CreateOAuth2ProviderPayload, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	p, secret, err := clients.RotateSecret(ctx, ent.FromContext(ctx), nid)
+	if err != nil {
+		return nil, err
+	}
+	return providerPayload(p, secret), nil
+}
+
+// DeleteOAuth2Provider is the resolver for the deleteOAuth2Provider field.
+func (r *mutationResolver) DeleteOAuth2Provider(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, ent.FromContext(ctx).OAuth2Provider.DeleteOneID(nid).Exec(ctx)
 }
 
 // CreateBrand is the resolver for the createBrand field.

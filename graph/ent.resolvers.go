@@ -30,6 +30,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 	return r.Client.Noders(ctx, nids)
 }
 
+// Applications is the resolver for the applications field.
+func (r *queryResolver) Applications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) (*ent.ApplicationConnection, error) {
+	return r.Client.Application.Query().Paginate(ctx, after, first, before, last,
+		ent.WithApplicationOrder(orderBy), ent.WithApplicationFilter(where.Filter))
+}
+
 // Brands is the resolver for the brands field.
 func (r *queryResolver) Brands(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BrandOrder, where *ent.BrandWhereInput) (*ent.BrandConnection, error) {
 	return r.Client.Brand.Query().Paginate(ctx, after, first, before, last,
@@ -58,6 +64,12 @@ func (r *queryResolver) FlowStageBindings(ctx context.Context, after *entgql.Cur
 func (r *queryResolver) Groups(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GroupOrder, where *ent.GroupWhereInput) (*ent.GroupConnection, error) {
 	return r.Client.Group.Query().Paginate(ctx, after, first, before, last,
 		ent.WithGroupOrder(orderBy), ent.WithGroupFilter(where.Filter))
+}
+
+// Oauth2Providers is the resolver for the oauth2Providers field.
+func (r *queryResolver) Oauth2Providers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OAuth2ProviderOrder, where *ent.OAuth2ProviderWhereInput) (*ent.OAuth2ProviderConnection, error) {
+	return r.Client.OAuth2Provider.Query().Paginate(ctx, after, first, before, last,
+		ent.WithOAuth2ProviderOrder(orderBy), ent.WithOAuth2ProviderFilter(where.Filter))
 }
 
 // PolicyBindings is the resolver for the policyBindings field.
@@ -90,6 +102,9 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 		ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 
+// OAuth2Provider returns OAuth2ProviderResolver implementation.
+func (r *Resolver) OAuth2Provider() OAuth2ProviderResolver { return &oAuth2ProviderResolver{r} }
+
 // PolicyDefinition returns PolicyDefinitionResolver implementation.
 func (r *Resolver) PolicyDefinition() PolicyDefinitionResolver { return &policyDefinitionResolver{r} }
 
@@ -103,6 +118,7 @@ func (r *Resolver) Stage() StageResolver { return &stageResolver{r} }
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
+	oAuth2ProviderResolver   struct{ *Resolver }
 	policyDefinitionResolver struct{ *Resolver }
 	queryResolver            struct{ *Resolver }
 	stageResolver            struct{ *Resolver }

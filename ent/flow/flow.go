@@ -62,6 +62,10 @@ const (
 	EdgeUserSettingsBrands = "user_settings_brands"
 	// EdgeDeviceCodeBrands holds the string denoting the device_code_brands edge name in mutations.
 	EdgeDeviceCodeBrands = "device_code_brands"
+	// EdgeAuthorizationProviders holds the string denoting the authorization_providers edge name in mutations.
+	EdgeAuthorizationProviders = "authorization_providers"
+	// EdgeInvalidationProviders holds the string denoting the invalidation_providers edge name in mutations.
+	EdgeInvalidationProviders = "invalidation_providers"
 	// Table holds the table name of the flow in the database.
 	Table = "flows"
 	// BindingsTable is the table that holds the bindings relation/edge.
@@ -134,6 +138,20 @@ const (
 	DeviceCodeBrandsInverseTable = "brands"
 	// DeviceCodeBrandsColumn is the table column denoting the device_code_brands relation/edge.
 	DeviceCodeBrandsColumn = "flow_device_code_id"
+	// AuthorizationProvidersTable is the table that holds the authorization_providers relation/edge.
+	AuthorizationProvidersTable = "oauth2providers"
+	// AuthorizationProvidersInverseTable is the table name for the OAuth2Provider entity.
+	// It exists in this package in order to avoid circular dependency with the "oauth2provider" package.
+	AuthorizationProvidersInverseTable = "oauth2providers"
+	// AuthorizationProvidersColumn is the table column denoting the authorization_providers relation/edge.
+	AuthorizationProvidersColumn = "authorization_flow_id"
+	// InvalidationProvidersTable is the table that holds the invalidation_providers relation/edge.
+	InvalidationProvidersTable = "oauth2providers"
+	// InvalidationProvidersInverseTable is the table name for the OAuth2Provider entity.
+	// It exists in this package in order to avoid circular dependency with the "oauth2provider" package.
+	InvalidationProvidersInverseTable = "oauth2providers"
+	// InvalidationProvidersColumn is the table column denoting the invalidation_providers relation/edge.
+	InvalidationProvidersColumn = "invalidation_flow_id"
 )
 
 // Columns holds all SQL columns for flow fields.
@@ -456,6 +474,34 @@ func ByDeviceCodeBrands(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption 
 		sqlgraph.OrderByNeighborTerms(s, newDeviceCodeBrandsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByAuthorizationProvidersCount orders the results by authorization_providers count.
+func ByAuthorizationProvidersCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAuthorizationProvidersStep(), opts...)
+	}
+}
+
+// ByAuthorizationProviders orders the results by authorization_providers terms.
+func ByAuthorizationProviders(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAuthorizationProvidersStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByInvalidationProvidersCount orders the results by invalidation_providers count.
+func ByInvalidationProvidersCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newInvalidationProvidersStep(), opts...)
+	}
+}
+
+// ByInvalidationProviders orders the results by invalidation_providers terms.
+func ByInvalidationProviders(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newInvalidationProvidersStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newBindingsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -524,6 +570,20 @@ func newDeviceCodeBrandsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(DeviceCodeBrandsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, DeviceCodeBrandsTable, DeviceCodeBrandsColumn),
+	)
+}
+func newAuthorizationProvidersStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AuthorizationProvidersInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AuthorizationProvidersTable, AuthorizationProvidersColumn),
+	)
+}
+func newInvalidationProvidersStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(InvalidationProvidersInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, InvalidationProvidersTable, InvalidationProvidersColumn),
 	)
 }
 

@@ -821,6 +821,52 @@ func HasDeviceCodeBrandsWith(preds ...predicate.Brand) predicate.Flow {
 	})
 }
 
+// HasAuthorizationProviders applies the HasEdge predicate on the "authorization_providers" edge.
+func HasAuthorizationProviders() predicate.Flow {
+	return predicate.Flow(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, AuthorizationProvidersTable, AuthorizationProvidersColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAuthorizationProvidersWith applies the HasEdge predicate on the "authorization_providers" edge with a given conditions (other predicates).
+func HasAuthorizationProvidersWith(preds ...predicate.OAuth2Provider) predicate.Flow {
+	return predicate.Flow(func(s *sql.Selector) {
+		step := newAuthorizationProvidersStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasInvalidationProviders applies the HasEdge predicate on the "invalidation_providers" edge.
+func HasInvalidationProviders() predicate.Flow {
+	return predicate.Flow(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, InvalidationProvidersTable, InvalidationProvidersColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasInvalidationProvidersWith applies the HasEdge predicate on the "invalidation_providers" edge with a given conditions (other predicates).
+func HasInvalidationProvidersWith(preds ...predicate.OAuth2Provider) predicate.Flow {
+	return predicate.Flow(func(s *sql.Selector) {
+		step := newInvalidationProvidersStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Flow) predicate.Flow {
 	return predicate.Flow(sql.AndPredicates(predicates...))

@@ -9,6 +9,18 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 )
 
+// The ApplicationFunc type is an adapter to allow the use of ordinary
+// function as Application mutator.
+type ApplicationFunc func(context.Context, *ent.ApplicationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ApplicationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ApplicationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ApplicationMutation", m)
+}
+
 // The AppliedBlueprintFunc type is an adapter to allow the use of ordinary
 // function as AppliedBlueprint mutator.
 type AppliedBlueprintFunc func(context.Context, *ent.AppliedBlueprintMutation) (ent.Value, error)
@@ -127,6 +139,18 @@ func (f GroupFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.GroupMutation", m)
+}
+
+// The OAuth2ProviderFunc type is an adapter to allow the use of ordinary
+// function as OAuth2Provider mutator.
+type OAuth2ProviderFunc func(context.Context, *ent.OAuth2ProviderMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OAuth2ProviderFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OAuth2ProviderMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OAuth2ProviderMutation", m)
 }
 
 // The PolicyBindingFunc type is an adapter to allow the use of ordinary

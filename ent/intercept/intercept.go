@@ -8,6 +8,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/application"
 	"github.com/gatehouse-id/gatehouse/ent/appliedblueprint"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
@@ -18,6 +19,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
@@ -81,6 +83,33 @@ func (f TraverseFunc) Traverse(ctx context.Context, q ent.Query) error {
 		return err
 	}
 	return f(ctx, query)
+}
+
+// The ApplicationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ApplicationFunc func(context.Context, *ent.ApplicationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ApplicationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ApplicationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ApplicationQuery", q)
+}
+
+// The TraverseApplication type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseApplication func(context.Context, *ent.ApplicationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseApplication) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseApplication) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApplicationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ApplicationQuery", q)
 }
 
 // The AppliedBlueprintFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -353,6 +382,33 @@ func (f TraverseGroup) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.GroupQuery", q)
 }
 
+// The OAuth2ProviderFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OAuth2ProviderFunc func(context.Context, *ent.OAuth2ProviderQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OAuth2ProviderFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OAuth2ProviderQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OAuth2ProviderQuery", q)
+}
+
+// The TraverseOAuth2Provider type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOAuth2Provider func(context.Context, *ent.OAuth2ProviderQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOAuth2Provider) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOAuth2Provider) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OAuth2ProviderQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OAuth2ProviderQuery", q)
+}
+
 // The PolicyBindingFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PolicyBindingFunc func(context.Context, *ent.PolicyBindingQuery) (ent.Value, error)
 
@@ -518,6 +574,8 @@ func (f TraverseUser) Traverse(ctx context.Context, q ent.Query) error {
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
+	case *ent.ApplicationQuery:
+		return &query[*ent.ApplicationQuery, predicate.Application, application.OrderOption]{typ: ent.TypeApplication, tq: q}, nil
 	case *ent.AppliedBlueprintQuery:
 		return &query[*ent.AppliedBlueprintQuery, predicate.AppliedBlueprint, appliedblueprint.OrderOption]{typ: ent.TypeAppliedBlueprint, tq: q}, nil
 	case *ent.BrandQuery:
@@ -538,6 +596,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.FlowTokenQuery, predicate.FlowToken, flowtoken.OrderOption]{typ: ent.TypeFlowToken, tq: q}, nil
 	case *ent.GroupQuery:
 		return &query[*ent.GroupQuery, predicate.Group, group.OrderOption]{typ: ent.TypeGroup, tq: q}, nil
+	case *ent.OAuth2ProviderQuery:
+		return &query[*ent.OAuth2ProviderQuery, predicate.OAuth2Provider, oauth2provider.OrderOption]{typ: ent.TypeOAuth2Provider, tq: q}, nil
 	case *ent.PolicyBindingQuery:
 		return &query[*ent.PolicyBindingQuery, predicate.PolicyBinding, policybinding.OrderOption]{typ: ent.TypePolicyBinding, tq: q}, nil
 	case *ent.PolicyDefinitionQuery:

@@ -9,6 +9,34 @@ import (
 )
 
 var (
+	// ApplicationsColumns holds the columns for the "applications" table.
+	ApplicationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "slug", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "launch_url", Type: field.TypeString, Size: 2000, Default: ""},
+		{Name: "description", Type: field.TypeString, Size: 1000, Default: ""},
+		{Name: "icon", Type: field.TypeString, Size: 2000, Default: ""},
+		{Name: "group", Type: field.TypeString, Size: 200, Default: ""},
+		{Name: "policy_engine_mode", Type: field.TypeEnum, Enums: []string{"all", "any"}, Default: "any"},
+		{Name: "provider_id", Type: field.TypeInt, Unique: true, Nullable: true},
+	}
+	// ApplicationsTable holds the schema information for the "applications" table.
+	ApplicationsTable = &schema.Table{
+		Name:       "applications",
+		Columns:    ApplicationsColumns,
+		PrimaryKey: []*schema.Column{ApplicationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "applications_oauth2providers_application",
+				Columns:    []*schema.Column{ApplicationsColumns[10]},
+				RefColumns: []*schema.Column{Oauth2providersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+	}
 	// AppliedBlueprintsColumns holds the columns for the "applied_blueprints" table.
 	AppliedBlueprintsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -358,6 +386,47 @@ var (
 		Columns:    GroupsColumns,
 		PrimaryKey: []*schema.Column{GroupsColumns[0]},
 	}
+	// Oauth2providersColumns holds the columns for the "oauth2providers" table.
+	Oauth2providersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "client_type", Type: field.TypeEnum, Enums: []string{"confidential", "public"}, Default: "confidential"},
+		{Name: "client_id", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "client_secret_hash", Type: field.TypeString, Default: ""},
+		{Name: "redirect_uris", Type: field.TypeJSON},
+		{Name: "post_logout_redirect_uris", Type: field.TypeJSON},
+		{Name: "scopes", Type: field.TypeJSON},
+		{Name: "signing_algorithm", Type: field.TypeEnum, Enums: []string{"rs256", "es256"}, Default: "rs256"},
+		{Name: "access_token_validity", Type: field.TypeInt, Default: 600},
+		{Name: "id_token_validity", Type: field.TypeInt, Default: 600},
+		{Name: "refresh_token_validity", Type: field.TypeInt, Default: 2592000},
+		{Name: "subject_mode", Type: field.TypeEnum, Enums: []string{"hashed_user_id", "user_id", "username", "email"}, Default: "hashed_user_id"},
+		{Name: "include_claims_in_id_token", Type: field.TypeBool, Default: true},
+		{Name: "authorization_flow_id", Type: field.TypeInt},
+		{Name: "invalidation_flow_id", Type: field.TypeInt, Nullable: true},
+	}
+	// Oauth2providersTable holds the schema information for the "oauth2providers" table.
+	Oauth2providersTable = &schema.Table{
+		Name:       "oauth2providers",
+		Columns:    Oauth2providersColumns,
+		PrimaryKey: []*schema.Column{Oauth2providersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "oauth2providers_flows_authorization_providers",
+				Columns:    []*schema.Column{Oauth2providersColumns[16]},
+				RefColumns: []*schema.Column{FlowsColumns[0]},
+				OnDelete:   schema.Restrict,
+			},
+			{
+				Symbol:     "oauth2providers_flows_invalidation_providers",
+				Columns:    []*schema.Column{Oauth2providersColumns[17]},
+				RefColumns: []*schema.Column{FlowsColumns[0]},
+				OnDelete:   schema.Restrict,
+			},
+		},
+	}
 	// PolicyBindingsColumns holds the columns for the "policy_bindings" table.
 	PolicyBindingsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -368,6 +437,7 @@ var (
 		{Name: "order", Type: field.TypeInt, Default: 0},
 		{Name: "timeout", Type: field.TypeInt, Default: 30},
 		{Name: "failure_result", Type: field.TypeBool, Default: false},
+		{Name: "application_id", Type: field.TypeInt, Nullable: true},
 		{Name: "flow_id", Type: field.TypeInt, Nullable: true},
 		{Name: "flow_stage_binding_id", Type: field.TypeInt, Nullable: true},
 		{Name: "group_id", Type: field.TypeInt, Nullable: true},
@@ -381,32 +451,38 @@ var (
 		PrimaryKey: []*schema.Column{PolicyBindingsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "policy_bindings_flows_policy_bindings",
+				Symbol:     "policy_bindings_applications_policy_bindings",
 				Columns:    []*schema.Column{PolicyBindingsColumns[8]},
+				RefColumns: []*schema.Column{ApplicationsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "policy_bindings_flows_policy_bindings",
+				Columns:    []*schema.Column{PolicyBindingsColumns[9]},
 				RefColumns: []*schema.Column{FlowsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "policy_bindings_flow_stage_bindings_policy_bindings",
-				Columns:    []*schema.Column{PolicyBindingsColumns[9]},
+				Columns:    []*schema.Column{PolicyBindingsColumns[10]},
 				RefColumns: []*schema.Column{FlowStageBindingsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "policy_bindings_groups_policy_bindings",
-				Columns:    []*schema.Column{PolicyBindingsColumns[10]},
+				Columns:    []*schema.Column{PolicyBindingsColumns[11]},
 				RefColumns: []*schema.Column{GroupsColumns[0]},
 				OnDelete:   schema.Restrict,
 			},
 			{
 				Symbol:     "policy_bindings_policies_bindings",
-				Columns:    []*schema.Column{PolicyBindingsColumns[11]},
+				Columns:    []*schema.Column{PolicyBindingsColumns[12]},
 				RefColumns: []*schema.Column{PoliciesColumns[0]},
 				OnDelete:   schema.Restrict,
 			},
 			{
 				Symbol:     "policy_bindings_users_policy_bindings",
-				Columns:    []*schema.Column{PolicyBindingsColumns[12]},
+				Columns:    []*schema.Column{PolicyBindingsColumns[13]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Restrict,
 			},
@@ -598,6 +674,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		ApplicationsTable,
 		AppliedBlueprintsTable,
 		BrandsTable,
 		ConfigReferencesTable,
@@ -608,6 +685,7 @@ var (
 		FlowStageBindingsTable,
 		FlowTokensTable,
 		GroupsTable,
+		Oauth2providersTable,
 		PolicyBindingsTable,
 		PoliciesTable,
 		SessionsTable,
@@ -620,6 +698,10 @@ var (
 )
 
 func init() {
+	ApplicationsTable.ForeignKeys[0].RefTable = Oauth2providersTable
+	ApplicationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(68719476736),
+	}
 	AppliedBlueprintsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
@@ -667,17 +749,23 @@ func init() {
 	GroupsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
 	}
-	PolicyBindingsTable.ForeignKeys[0].RefTable = FlowsTable
-	PolicyBindingsTable.ForeignKeys[1].RefTable = FlowStageBindingsTable
-	PolicyBindingsTable.ForeignKeys[2].RefTable = GroupsTable
-	PolicyBindingsTable.ForeignKeys[3].RefTable = PoliciesTable
-	PolicyBindingsTable.ForeignKeys[4].RefTable = UsersTable
+	Oauth2providersTable.ForeignKeys[0].RefTable = FlowsTable
+	Oauth2providersTable.ForeignKeys[1].RefTable = FlowsTable
+	Oauth2providersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(73014444032),
+	}
+	PolicyBindingsTable.ForeignKeys[0].RefTable = ApplicationsTable
+	PolicyBindingsTable.ForeignKeys[1].RefTable = FlowsTable
+	PolicyBindingsTable.ForeignKeys[2].RefTable = FlowStageBindingsTable
+	PolicyBindingsTable.ForeignKeys[3].RefTable = GroupsTable
+	PolicyBindingsTable.ForeignKeys[4].RefTable = PoliciesTable
+	PolicyBindingsTable.ForeignKeys[5].RefTable = UsersTable
 	PolicyBindingsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),
 	}
 	PolicyBindingsTable.Annotation.Checks = map[string]string{
 		"policy_binding_one_subject": "((CASE WHEN policy_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN user_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN group_id IS NULL THEN 0 ELSE 1 END)) = 1",
-		"policy_binding_one_target":  "((CASE WHEN flow_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN flow_stage_binding_id IS NULL THEN 0 ELSE 1 END)) = 1",
+		"policy_binding_one_target":  "((CASE WHEN flow_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN flow_stage_binding_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN application_id IS NULL THEN 0 ELSE 1 END)) = 1",
 	}
 	PoliciesTable.Annotation = &entsql.Annotation{
 		Table:          "policies",

@@ -29,6 +29,8 @@ const (
 	FieldFlowID = "flow_id"
 	// FieldFlowStageBindingID holds the string denoting the flow_stage_binding_id field in the database.
 	FieldFlowStageBindingID = "flow_stage_binding_id"
+	// FieldApplicationID holds the string denoting the application_id field in the database.
+	FieldApplicationID = "application_id"
 	// FieldEnabled holds the string denoting the enabled field in the database.
 	FieldEnabled = "enabled"
 	// FieldNegate holds the string denoting the negate field in the database.
@@ -49,6 +51,8 @@ const (
 	EdgeFlow = "flow"
 	// EdgeFlowStageBinding holds the string denoting the flow_stage_binding edge name in mutations.
 	EdgeFlowStageBinding = "flow_stage_binding"
+	// EdgeApplication holds the string denoting the application edge name in mutations.
+	EdgeApplication = "application"
 	// Table holds the table name of the policybinding in the database.
 	Table = "policy_bindings"
 	// PolicyTable is the table that holds the policy relation/edge.
@@ -86,6 +90,13 @@ const (
 	FlowStageBindingInverseTable = "flow_stage_bindings"
 	// FlowStageBindingColumn is the table column denoting the flow_stage_binding relation/edge.
 	FlowStageBindingColumn = "flow_stage_binding_id"
+	// ApplicationTable is the table that holds the application relation/edge.
+	ApplicationTable = "policy_bindings"
+	// ApplicationInverseTable is the table name for the Application entity.
+	// It exists in this package in order to avoid circular dependency with the "application" package.
+	ApplicationInverseTable = "applications"
+	// ApplicationColumn is the table column denoting the application relation/edge.
+	ApplicationColumn = "application_id"
 )
 
 // Columns holds all SQL columns for policybinding fields.
@@ -98,6 +109,7 @@ var Columns = []string{
 	FieldGroupID,
 	FieldFlowID,
 	FieldFlowStageBindingID,
+	FieldApplicationID,
 	FieldEnabled,
 	FieldNegate,
 	FieldOrder,
@@ -186,6 +198,11 @@ func ByFlowStageBindingID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldFlowStageBindingID, opts...).ToFunc()
 }
 
+// ByApplicationID orders the results by the application_id field.
+func ByApplicationID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldApplicationID, opts...).ToFunc()
+}
+
 // ByEnabled orders the results by the enabled field.
 func ByEnabled(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEnabled, opts...).ToFunc()
@@ -245,6 +262,13 @@ func ByFlowStageBindingField(field string, opts ...sql.OrderTermOption) OrderOpt
 		sqlgraph.OrderByNeighborTerms(s, newFlowStageBindingStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByApplicationField orders the results by application field.
+func ByApplicationField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newApplicationStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newPolicyStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -278,5 +302,12 @@ func newFlowStageBindingStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(FlowStageBindingInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, FlowStageBindingTable, FlowStageBindingColumn),
+	)
+}
+func newApplicationStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ApplicationInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, ApplicationTable, ApplicationColumn),
 	)
 }

@@ -90,6 +90,11 @@ func FlowStageBindingID(v int) predicate.PolicyBinding {
 	return predicate.PolicyBinding(sql.FieldEQ(FieldFlowStageBindingID, v))
 }
 
+// ApplicationID applies equality check predicate on the "application_id" field. It's identical to ApplicationIDEQ.
+func ApplicationID(v int) predicate.PolicyBinding {
+	return predicate.PolicyBinding(sql.FieldEQ(FieldApplicationID, v))
+}
+
 // Enabled applies equality check predicate on the "enabled" field. It's identical to EnabledEQ.
 func Enabled(v bool) predicate.PolicyBinding {
 	return predicate.PolicyBinding(sql.FieldEQ(FieldEnabled, v))
@@ -345,6 +350,36 @@ func FlowStageBindingIDNotNil() predicate.PolicyBinding {
 	return predicate.PolicyBinding(sql.FieldNotNull(FieldFlowStageBindingID))
 }
 
+// ApplicationIDEQ applies the EQ predicate on the "application_id" field.
+func ApplicationIDEQ(v int) predicate.PolicyBinding {
+	return predicate.PolicyBinding(sql.FieldEQ(FieldApplicationID, v))
+}
+
+// ApplicationIDNEQ applies the NEQ predicate on the "application_id" field.
+func ApplicationIDNEQ(v int) predicate.PolicyBinding {
+	return predicate.PolicyBinding(sql.FieldNEQ(FieldApplicationID, v))
+}
+
+// ApplicationIDIn applies the In predicate on the "application_id" field.
+func ApplicationIDIn(vs ...int) predicate.PolicyBinding {
+	return predicate.PolicyBinding(sql.FieldIn(FieldApplicationID, vs...))
+}
+
+// ApplicationIDNotIn applies the NotIn predicate on the "application_id" field.
+func ApplicationIDNotIn(vs ...int) predicate.PolicyBinding {
+	return predicate.PolicyBinding(sql.FieldNotIn(FieldApplicationID, vs...))
+}
+
+// ApplicationIDIsNil applies the IsNil predicate on the "application_id" field.
+func ApplicationIDIsNil() predicate.PolicyBinding {
+	return predicate.PolicyBinding(sql.FieldIsNull(FieldApplicationID))
+}
+
+// ApplicationIDNotNil applies the NotNil predicate on the "application_id" field.
+func ApplicationIDNotNil() predicate.PolicyBinding {
+	return predicate.PolicyBinding(sql.FieldNotNull(FieldApplicationID))
+}
+
 // EnabledEQ applies the EQ predicate on the "enabled" field.
 func EnabledEQ(v bool) predicate.PolicyBinding {
 	return predicate.PolicyBinding(sql.FieldEQ(FieldEnabled, v))
@@ -562,6 +597,29 @@ func HasFlowStageBinding() predicate.PolicyBinding {
 func HasFlowStageBindingWith(preds ...predicate.FlowStageBinding) predicate.PolicyBinding {
 	return predicate.PolicyBinding(func(s *sql.Selector) {
 		step := newFlowStageBindingStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasApplication applies the HasEdge predicate on the "application" edge.
+func HasApplication() predicate.PolicyBinding {
+	return predicate.PolicyBinding(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, ApplicationTable, ApplicationColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasApplicationWith applies the HasEdge predicate on the "application" edge with a given conditions (other predicates).
+func HasApplicationWith(preds ...predicate.Application) predicate.PolicyBinding {
+	return predicate.PolicyBinding(func(s *sql.Selector) {
+		step := newApplicationStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// Application is the predicate function for application builders.
+type Application func(*sql.Selector)
+
 // AppliedBlueprint is the predicate function for appliedblueprint builders.
 type AppliedBlueprint func(*sql.Selector)
 
@@ -35,6 +38,9 @@ type FlowToken func(*sql.Selector)
 
 // Group is the predicate function for group builders.
 type Group func(*sql.Selector)
+
+// OAuth2Provider is the predicate function for oauth2provider builders.
+type OAuth2Provider func(*sql.Selector)
 
 // PolicyBinding is the predicate function for policybinding builders.
 type PolicyBinding func(*sql.Selector)

@@ -111,6 +111,30 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The ApplicationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ApplicationQueryRuleFunc func(context.Context, *ent.ApplicationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ApplicationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApplicationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ApplicationQuery", q)
+}
+
+// The ApplicationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ApplicationMutationRuleFunc func(context.Context, *ent.ApplicationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ApplicationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ApplicationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ApplicationMutation", m)
+}
+
 // The AppliedBlueprintQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AppliedBlueprintQueryRuleFunc func(context.Context, *ent.AppliedBlueprintQuery) error
@@ -351,6 +375,30 @@ func (f GroupMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.GroupMutation", m)
 }
 
+// The OAuth2ProviderQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OAuth2ProviderQueryRuleFunc func(context.Context, *ent.OAuth2ProviderQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OAuth2ProviderQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OAuth2ProviderQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OAuth2ProviderQuery", q)
+}
+
+// The OAuth2ProviderMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OAuth2ProviderMutationRuleFunc func(context.Context, *ent.OAuth2ProviderMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OAuth2ProviderMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OAuth2ProviderMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OAuth2ProviderMutation", m)
+}
+
 // The PolicyBindingQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PolicyBindingQueryRuleFunc func(context.Context, *ent.PolicyBindingQuery) error
@@ -530,6 +578,8 @@ var _ QueryMutationRule = FilterFunc(nil)
 
 func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
+	case *ent.ApplicationQuery:
+		return q.Filter(), nil
 	case *ent.AppliedBlueprintQuery:
 		return q.Filter(), nil
 	case *ent.BrandQuery:
@@ -550,6 +600,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.GroupQuery:
 		return q.Filter(), nil
+	case *ent.OAuth2ProviderQuery:
+		return q.Filter(), nil
 	case *ent.PolicyBindingQuery:
 		return q.Filter(), nil
 	case *ent.PolicyDefinitionQuery:
@@ -569,6 +621,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
+	case *ent.ApplicationMutation:
+		return m.Filter(), nil
 	case *ent.AppliedBlueprintMutation:
 		return m.Filter(), nil
 	case *ent.BrandMutation:
@@ -588,6 +642,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.FlowTokenMutation:
 		return m.Filter(), nil
 	case *ent.GroupMutation:
+		return m.Filter(), nil
+	case *ent.OAuth2ProviderMutation:
 		return m.Filter(), nil
 	case *ent.PolicyBindingMutation:
 		return m.Filter(), nil

@@ -6,6 +6,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/gatehouse-id/gatehouse/ent/application"
 	"github.com/gatehouse-id/gatehouse/ent/appliedblueprint"
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
@@ -16,9 +17,11 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/schema"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
@@ -32,6 +35,123 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	applicationMixin := schema.Application{}.Mixin()
+	application.Policy = privacy.NewPolicies(schema.Application{})
+	application.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := application.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	applicationHooks := schema.Application{}.Hooks()
+
+	application.Hooks[1] = applicationHooks[0]
+
+	application.Hooks[2] = applicationHooks[1]
+	applicationMixinFields0 := applicationMixin[0].Fields()
+	_ = applicationMixinFields0
+	applicationFields := schema.Application{}.Fields()
+	_ = applicationFields
+	// applicationDescCreatedAt is the schema descriptor for created_at field.
+	applicationDescCreatedAt := applicationMixinFields0[0].Descriptor()
+	// application.DefaultCreatedAt holds the default value on creation for the created_at field.
+	application.DefaultCreatedAt = applicationDescCreatedAt.Default.(func() time.Time)
+	// applicationDescUpdatedAt is the schema descriptor for updated_at field.
+	applicationDescUpdatedAt := applicationMixinFields0[1].Descriptor()
+	// application.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	application.DefaultUpdatedAt = applicationDescUpdatedAt.Default.(func() time.Time)
+	// application.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	application.UpdateDefaultUpdatedAt = applicationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// applicationDescName is the schema descriptor for name field.
+	applicationDescName := applicationFields[0].Descriptor()
+	// application.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	application.NameValidator = func() func(string) error {
+		validators := applicationDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// applicationDescSlug is the schema descriptor for slug field.
+	applicationDescSlug := applicationFields[1].Descriptor()
+	// application.SlugValidator is a validator for the "slug" field. It is called by the builders before save.
+	application.SlugValidator = func() func(string) error {
+		validators := applicationDescSlug.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(slug string) error {
+			for _, fn := range fns {
+				if err := fn(slug); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// applicationDescLaunchURL is the schema descriptor for launch_url field.
+	applicationDescLaunchURL := applicationFields[2].Descriptor()
+	// application.DefaultLaunchURL holds the default value on creation for the launch_url field.
+	application.DefaultLaunchURL = applicationDescLaunchURL.Default.(string)
+	// application.LaunchURLValidator is a validator for the "launch_url" field. It is called by the builders before save.
+	application.LaunchURLValidator = func() func(string) error {
+		validators := applicationDescLaunchURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(launch_url string) error {
+			for _, fn := range fns {
+				if err := fn(launch_url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// applicationDescDescription is the schema descriptor for description field.
+	applicationDescDescription := applicationFields[3].Descriptor()
+	// application.DefaultDescription holds the default value on creation for the description field.
+	application.DefaultDescription = applicationDescDescription.Default.(string)
+	// application.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	application.DescriptionValidator = applicationDescDescription.Validators[0].(func(string) error)
+	// applicationDescIcon is the schema descriptor for icon field.
+	applicationDescIcon := applicationFields[4].Descriptor()
+	// application.DefaultIcon holds the default value on creation for the icon field.
+	application.DefaultIcon = applicationDescIcon.Default.(string)
+	// application.IconValidator is a validator for the "icon" field. It is called by the builders before save.
+	application.IconValidator = func() func(string) error {
+		validators := applicationDescIcon.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(icon string) error {
+			for _, fn := range fns {
+				if err := fn(icon); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// applicationDescGroup is the schema descriptor for group field.
+	applicationDescGroup := applicationFields[5].Descriptor()
+	// application.DefaultGroup holds the default value on creation for the group field.
+	application.DefaultGroup = applicationDescGroup.Default.(string)
+	// application.GroupValidator is a validator for the "group" field. It is called by the builders before save.
+	application.GroupValidator = applicationDescGroup.Validators[0].(func(string) error)
 	appliedblueprint.Policy = privacy.NewPolicies(schema.AppliedBlueprint{})
 	appliedblueprint.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -443,6 +563,110 @@ func init() {
 	groupDescAttributes := groupFields[2].Descriptor()
 	// group.DefaultAttributes holds the default value on creation for the attributes field.
 	group.DefaultAttributes = groupDescAttributes.Default.(map[string]interface{})
+	oauth2providerMixin := schema.OAuth2Provider{}.Mixin()
+	oauth2provider.Policy = privacy.NewPolicies(schema.OAuth2Provider{})
+	oauth2provider.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := oauth2provider.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	oauth2providerHooks := schema.OAuth2Provider{}.Hooks()
+
+	oauth2provider.Hooks[1] = oauth2providerHooks[0]
+
+	oauth2provider.Hooks[2] = oauth2providerHooks[1]
+	oauth2providerMixinFields0 := oauth2providerMixin[0].Fields()
+	_ = oauth2providerMixinFields0
+	oauth2providerFields := schema.OAuth2Provider{}.Fields()
+	_ = oauth2providerFields
+	// oauth2providerDescCreatedAt is the schema descriptor for created_at field.
+	oauth2providerDescCreatedAt := oauth2providerMixinFields0[0].Descriptor()
+	// oauth2provider.DefaultCreatedAt holds the default value on creation for the created_at field.
+	oauth2provider.DefaultCreatedAt = oauth2providerDescCreatedAt.Default.(func() time.Time)
+	// oauth2providerDescUpdatedAt is the schema descriptor for updated_at field.
+	oauth2providerDescUpdatedAt := oauth2providerMixinFields0[1].Descriptor()
+	// oauth2provider.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	oauth2provider.DefaultUpdatedAt = oauth2providerDescUpdatedAt.Default.(func() time.Time)
+	// oauth2provider.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	oauth2provider.UpdateDefaultUpdatedAt = oauth2providerDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// oauth2providerDescName is the schema descriptor for name field.
+	oauth2providerDescName := oauth2providerFields[0].Descriptor()
+	// oauth2provider.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	oauth2provider.NameValidator = func() func(string) error {
+		validators := oauth2providerDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// oauth2providerDescClientID is the schema descriptor for client_id field.
+	oauth2providerDescClientID := oauth2providerFields[2].Descriptor()
+	// oauth2provider.ClientIDValidator is a validator for the "client_id" field. It is called by the builders before save.
+	oauth2provider.ClientIDValidator = func() func(string) error {
+		validators := oauth2providerDescClientID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(client_id string) error {
+			for _, fn := range fns {
+				if err := fn(client_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// oauth2providerDescClientSecretHash is the schema descriptor for client_secret_hash field.
+	oauth2providerDescClientSecretHash := oauth2providerFields[3].Descriptor()
+	// oauth2provider.DefaultClientSecretHash holds the default value on creation for the client_secret_hash field.
+	oauth2provider.DefaultClientSecretHash = oauth2providerDescClientSecretHash.Default.(string)
+	// oauth2providerDescRedirectUris is the schema descriptor for redirect_uris field.
+	oauth2providerDescRedirectUris := oauth2providerFields[4].Descriptor()
+	// oauth2provider.DefaultRedirectUris holds the default value on creation for the redirect_uris field.
+	oauth2provider.DefaultRedirectUris = oauth2providerDescRedirectUris.Default.([]enum.RedirectURI)
+	// oauth2providerDescPostLogoutRedirectUris is the schema descriptor for post_logout_redirect_uris field.
+	oauth2providerDescPostLogoutRedirectUris := oauth2providerFields[5].Descriptor()
+	// oauth2provider.DefaultPostLogoutRedirectUris holds the default value on creation for the post_logout_redirect_uris field.
+	oauth2provider.DefaultPostLogoutRedirectUris = oauth2providerDescPostLogoutRedirectUris.Default.([]enum.RedirectURI)
+	// oauth2providerDescScopes is the schema descriptor for scopes field.
+	oauth2providerDescScopes := oauth2providerFields[6].Descriptor()
+	// oauth2provider.DefaultScopes holds the default value on creation for the scopes field.
+	oauth2provider.DefaultScopes = oauth2providerDescScopes.Default.([]string)
+	// oauth2providerDescAccessTokenValidity is the schema descriptor for access_token_validity field.
+	oauth2providerDescAccessTokenValidity := oauth2providerFields[8].Descriptor()
+	// oauth2provider.DefaultAccessTokenValidity holds the default value on creation for the access_token_validity field.
+	oauth2provider.DefaultAccessTokenValidity = oauth2providerDescAccessTokenValidity.Default.(int)
+	// oauth2provider.AccessTokenValidityValidator is a validator for the "access_token_validity" field. It is called by the builders before save.
+	oauth2provider.AccessTokenValidityValidator = oauth2providerDescAccessTokenValidity.Validators[0].(func(int) error)
+	// oauth2providerDescIDTokenValidity is the schema descriptor for id_token_validity field.
+	oauth2providerDescIDTokenValidity := oauth2providerFields[9].Descriptor()
+	// oauth2provider.DefaultIDTokenValidity holds the default value on creation for the id_token_validity field.
+	oauth2provider.DefaultIDTokenValidity = oauth2providerDescIDTokenValidity.Default.(int)
+	// oauth2provider.IDTokenValidityValidator is a validator for the "id_token_validity" field. It is called by the builders before save.
+	oauth2provider.IDTokenValidityValidator = oauth2providerDescIDTokenValidity.Validators[0].(func(int) error)
+	// oauth2providerDescRefreshTokenValidity is the schema descriptor for refresh_token_validity field.
+	oauth2providerDescRefreshTokenValidity := oauth2providerFields[10].Descriptor()
+	// oauth2provider.DefaultRefreshTokenValidity holds the default value on creation for the refresh_token_validity field.
+	oauth2provider.DefaultRefreshTokenValidity = oauth2providerDescRefreshTokenValidity.Default.(int)
+	// oauth2provider.RefreshTokenValidityValidator is a validator for the "refresh_token_validity" field. It is called by the builders before save.
+	oauth2provider.RefreshTokenValidityValidator = oauth2providerDescRefreshTokenValidity.Validators[0].(func(int) error)
+	// oauth2providerDescIncludeClaimsInIDToken is the schema descriptor for include_claims_in_id_token field.
+	oauth2providerDescIncludeClaimsInIDToken := oauth2providerFields[12].Descriptor()
+	// oauth2provider.DefaultIncludeClaimsInIDToken holds the default value on creation for the include_claims_in_id_token field.
+	oauth2provider.DefaultIncludeClaimsInIDToken = oauth2providerDescIncludeClaimsInIDToken.Default.(bool)
 	policybindingMixin := schema.PolicyBinding{}.Mixin()
 	policybinding.Policy = privacy.NewPolicies(schema.PolicyBinding{})
 	policybinding.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -471,25 +695,25 @@ func init() {
 	// policybinding.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	policybinding.UpdateDefaultUpdatedAt = policybindingDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// policybindingDescEnabled is the schema descriptor for enabled field.
-	policybindingDescEnabled := policybindingFields[5].Descriptor()
+	policybindingDescEnabled := policybindingFields[6].Descriptor()
 	// policybinding.DefaultEnabled holds the default value on creation for the enabled field.
 	policybinding.DefaultEnabled = policybindingDescEnabled.Default.(bool)
 	// policybindingDescNegate is the schema descriptor for negate field.
-	policybindingDescNegate := policybindingFields[6].Descriptor()
+	policybindingDescNegate := policybindingFields[7].Descriptor()
 	// policybinding.DefaultNegate holds the default value on creation for the negate field.
 	policybinding.DefaultNegate = policybindingDescNegate.Default.(bool)
 	// policybindingDescOrder is the schema descriptor for order field.
-	policybindingDescOrder := policybindingFields[7].Descriptor()
+	policybindingDescOrder := policybindingFields[8].Descriptor()
 	// policybinding.DefaultOrder holds the default value on creation for the order field.
 	policybinding.DefaultOrder = policybindingDescOrder.Default.(int)
 	// policybindingDescTimeout is the schema descriptor for timeout field.
-	policybindingDescTimeout := policybindingFields[8].Descriptor()
+	policybindingDescTimeout := policybindingFields[9].Descriptor()
 	// policybinding.DefaultTimeout holds the default value on creation for the timeout field.
 	policybinding.DefaultTimeout = policybindingDescTimeout.Default.(int)
 	// policybinding.TimeoutValidator is a validator for the "timeout" field. It is called by the builders before save.
 	policybinding.TimeoutValidator = policybindingDescTimeout.Validators[0].(func(int) error)
 	// policybindingDescFailureResult is the schema descriptor for failure_result field.
-	policybindingDescFailureResult := policybindingFields[9].Descriptor()
+	policybindingDescFailureResult := policybindingFields[10].Descriptor()
 	// policybinding.DefaultFailureResult holds the default value on creation for the failure_result field.
 	policybinding.DefaultFailureResult = policybindingDescFailureResult.Default.(bool)
 	policydefinitionMixin := schema.PolicyDefinition{}.Mixin()

@@ -102,6 +102,32 @@ func validAssetURL(s string) error {
 	return nil
 }
 
+// validOptionalWebURL accepts "" or an absolute http(s) URL with a host
+// and no credentials: a link the frontend shows users.
+func validOptionalWebURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
+		strings.ContainsAny(s, " \t\r\n") {
+		return errors.New("must be an absolute http:// or https:// URL without credentials")
+	}
+	return nil
+}
+
+// clientIDPattern is what an OAuth2 client ID may look like: unreserved
+// URL characters, so it needs no escaping anywhere it travels.
+var clientIDPattern = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
+
+// validClientID explains clientIDPattern when a value does not match it.
+func validClientID(s string) error {
+	if !clientIDPattern.MatchString(s) {
+		return errors.New("must be letters, digits, '.', '_', '~' and '-'")
+	}
+	return nil
+}
+
 // hostnamePattern is a DNS host name in lower case, optionally with a port.
 var hostnamePattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$`)
 

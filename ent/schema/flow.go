@@ -85,6 +85,8 @@ func (Flow) Edges() []ent.Edge {
 		edge.To("unenrollment_brands", Brand.Type).Annotations(restrict(), entgql.Skip(entgql.SkipAll)),
 		edge.To("user_settings_brands", Brand.Type).Annotations(restrict(), entgql.Skip(entgql.SkipAll)),
 		edge.To("device_code_brands", Brand.Type).Annotations(restrict(), entgql.Skip(entgql.SkipAll)),
+		edge.To("authorization_providers", OAuth2Provider.Type).Annotations(restrict(), entgql.Skip(entgql.SkipAll)),
+		edge.To("invalidation_providers", OAuth2Provider.Type).Annotations(restrict(), entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/hook"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
@@ -153,6 +154,21 @@ func flowReferrers(ctx context.Context, c *gen.Client, id int) (string, []proble
 		}
 		return compareStrings(a.Field, b.Field)
 	})
+	providers, err := c.OAuth2Provider.Query().
+		Where(oauth2provider.Or(oauth2provider.AuthorizationFlowID(id), oauth2provider.InvalidationFlowID(id))).
+		Order(oauth2provider.ByID()).
+		All(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, p := range providers {
+		if p.AuthorizationFlowID == id {
+			refs = append(refs, problem.Referrer{Type: "oauth2_provider", ID: p.ID, Name: p.Name, Field: "authorization_flow"})
+		}
+		if p.InvalidationFlowID != nil && *p.InvalidationFlowID == id {
+			refs = append(refs, problem.Referrer{Type: "oauth2_provider", ID: p.ID, Name: p.Name, Field: "invalidation_flow"})
+		}
+	}
 	cfg, err := configReferrers(ctx, c, configreference.TargetFlowID(id))
 	return f.Slug, append(refs, cfg...), err
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // PolicyBinding attaches exactly one subject (a policy, a user or a group)
-// to exactly one target (a flow or a flow's stage binding). A target with no
+// to exactly one target (a flow, a flow's stage binding or an application). A target with no
 // bindings passes; otherwise its bindings combine by the target's
 // policy_engine_mode.
 type PolicyBinding struct {
@@ -33,6 +33,8 @@ func (PolicyBinding) Fields() []ent.Field {
 		field.Int("group_id").Optional().Nillable(),
 		field.Int("flow_id").Optional().Nillable().Immutable(),
 		field.Int("flow_stage_binding_id").Optional().Nillable().Immutable(),
+		field.Int("application_id").Optional().Nillable().Immutable().
+			Comment("Decides who may use the application."),
 		field.Bool("enabled").
 			Default(true).
 			Comment("Disabled bindings are ignored, as if absent."),
@@ -64,6 +66,11 @@ func (PolicyBinding) Edges() []ent.Edge {
 			Field("flow_stage_binding_id").
 			Unique().
 			Immutable(),
+		edge.From("application", Application.Type).
+			Ref("policy_bindings").
+			Field("application_id").
+			Unique().
+			Immutable(),
 	}
 }
 
@@ -84,7 +91,7 @@ func (PolicyBinding) Annotations() []schema.Annotation {
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
 		entsql.Checks(map[string]string{
 			"policy_binding_one_subject": oneOf("policy_id", "user_id", "group_id"),
-			"policy_binding_one_target":  oneOf("flow_id", "flow_stage_binding_id"),
+			"policy_binding_one_target":  oneOf("flow_id", "flow_stage_binding_id", "application_id"),
 		}),
 	}
 }

@@ -39,6 +39,56 @@ type ChallengeResponseInput struct {
 	UserLogin      *userlogin.Response      `json:"userLogin,omitempty"`
 }
 
+type CreateApplicationInput struct {
+	Name string `json:"name"`
+	// Lower-case letters, digits, - and _; unique.
+	Slug string `json:"slug"`
+	// An http(s) URL the user's application list links to.
+	LaunchURL   string `json:"launchUrl"`
+	Description string `json:"description"`
+	// An https URL or an absolute path of an image.
+	Icon string `json:"icon"`
+	// Applications of one group are listed together.
+	Group            string                `json:"group"`
+	PolicyEngineMode enum.PolicyEngineMode `json:"policyEngineMode"`
+	// The provider that logs users in to the application; a provider serves one application.
+	ProviderID *string `json:"providerID,omitempty"`
+}
+
+type CreateOAuth2ProviderInput struct {
+	Name       string          `json:"name"`
+	ClientType enum.ClientType `json:"clientType"`
+	// Generated (32 URL-safe characters) when omitted.
+	ClientID *string `json:"clientId,omitempty"`
+	// At least 32 printable characters; generated when omitted. Public clients have none.
+	ClientSecret           *string             `json:"clientSecret,omitempty"`
+	RedirectUris           []*enum.RedirectURI `json:"redirectUris"`
+	PostLogoutRedirectUris []*enum.RedirectURI `json:"postLogoutRedirectUris"`
+	// Scope names: openid, profile, email, groups, offline_access. Default: openid, profile, email.
+	Scopes []string `json:"scopes,omitempty"`
+	// A flow designated AUTHORIZATION: it runs after login, before the client gets its code (consent).
+	AuthorizationFlowID string `json:"authorizationFlowID"`
+	// A flow designated INVALIDATION: it runs at end_session.
+	InvalidationFlowID *string               `json:"invalidationFlowID,omitempty"`
+	SigningAlgorithm   enum.SigningAlgorithm `json:"signingAlgorithm"`
+	// Seconds; 60 to 86400.
+	AccessTokenValidity int `json:"accessTokenValidity"`
+	// Seconds; 60 to 86400.
+	IDTokenValidity int `json:"idTokenValidity"`
+	// Seconds; 60 to 31622400.
+	RefreshTokenValidity int              `json:"refreshTokenValidity"`
+	SubjectMode          enum.SubjectMode `json:"subjectMode"`
+	// Put the granted scopes' claims in the ID token too, not only in userinfo.
+	IncludeClaimsInIDToken bool `json:"includeClaimsInIdToken"`
+}
+
+// A provider and its client secret, shown only here.
+type CreateOAuth2ProviderPayload struct {
+	Provider *ent.OAuth2Provider `json:"provider"`
+	// The client secret; null for public clients.
+	ClientSecret *string `json:"clientSecret,omitempty"`
+}
+
 type CreatePolicyInput struct {
 	Name string `json:"name"`
 	// Record an audit event for every evaluation.
@@ -141,6 +191,39 @@ type TokenCreated struct {
 	Token *ent.Token `json:"token"`
 	// The secret: send it as `Authorization: Bearer <key>`.
 	Key string `json:"key"`
+}
+
+// Omitted fields keep their value.
+type UpdateApplicationInput struct {
+	Name             *string                `json:"name,omitempty"`
+	Slug             *string                `json:"slug,omitempty"`
+	LaunchURL        *string                `json:"launchUrl,omitempty"`
+	Description      *string                `json:"description,omitempty"`
+	Icon             *string                `json:"icon,omitempty"`
+	Group            *string                `json:"group,omitempty"`
+	PolicyEngineMode *enum.PolicyEngineMode `json:"policyEngineMode,omitempty"`
+	ProviderID       *string                `json:"providerID,omitempty"`
+	ClearProvider    *bool                  `json:"clearProvider,omitempty"`
+}
+
+// Omitted fields keep their value; lists replace the whole list.
+type UpdateOAuth2ProviderInput struct {
+	Name *string `json:"name,omitempty"`
+	// Making a client PUBLIC removes its secret; making it CONFIDENTIAL leaves it without one until rotateClientSecret.
+	ClientType             *enum.ClientType       `json:"clientType,omitempty"`
+	ClientID               *string                `json:"clientId,omitempty"`
+	RedirectUris           []*enum.RedirectURI    `json:"redirectUris,omitempty"`
+	PostLogoutRedirectUris []*enum.RedirectURI    `json:"postLogoutRedirectUris,omitempty"`
+	Scopes                 []string               `json:"scopes,omitempty"`
+	AuthorizationFlowID    *string                `json:"authorizationFlowID,omitempty"`
+	InvalidationFlowID     *string                `json:"invalidationFlowID,omitempty"`
+	ClearInvalidationFlow  *bool                  `json:"clearInvalidationFlow,omitempty"`
+	SigningAlgorithm       *enum.SigningAlgorithm `json:"signingAlgorithm,omitempty"`
+	AccessTokenValidity    *int                   `json:"accessTokenValidity,omitempty"`
+	IDTokenValidity        *int                   `json:"idTokenValidity,omitempty"`
+	RefreshTokenValidity   *int                   `json:"refreshTokenValidity,omitempty"`
+	SubjectMode            *enum.SubjectMode      `json:"subjectMode,omitempty"`
+	IncludeClaimsInIDToken *bool                  `json:"includeClaimsInIdToken,omitempty"`
 }
 
 type UpdatePolicyInput struct {

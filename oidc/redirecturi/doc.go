@@ -10,7 +10,8 @@
 //
 // # Rules
 //
-// A client registers a list of [Rule] values, each a URL and a [Mode]:
+// A client registers a list of [Rule] values, each a URL and a matching
+// mode (stored in lower case, shown by GraphQL as STRICT or REGEX):
 //
 //	mode    registered URL                    matches
 //	STRICT  https://app.example.com/cb        that exact string, byte for byte

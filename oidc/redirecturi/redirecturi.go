@@ -3,7 +3,6 @@ package redirecturi
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"regexp"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
 
@@ -20,65 +20,22 @@ const MaxLength = 2000
 // MaxRules is the most rules ValidateAll accepts in one list.
 const MaxRules = 100
 
-// Mode is how a Rule matches a redirect URI. Its values are also the
-// GraphQL enum RedirectUriMatchingMode and are stored as they are.
-type Mode string
+// Rule is one registered redirect URI: a URL (strict) or a pattern
+// (regex), as an OAuth2 provider stores it.
+type Rule = enum.RedirectURI
 
-// Modes.
+// The matching modes.
 const (
 	// ModeStrict matches the registered URL byte for byte.
-	ModeStrict Mode = "STRICT"
+	ModeStrict = enum.RedirectURIMatchingModeStrict
 	// ModeRegex matches the registered pattern, anchored, against the whole URI.
-	ModeRegex Mode = "REGEX"
+	ModeRegex = enum.RedirectURIMatchingModeRegex
 )
-
-// Modes lists every Mode.
-var Modes = []Mode{ModeStrict, ModeRegex}
-
-// Values returns the valid values of Mode; ent uses it to validate an enum
-// field of this type.
-func (Mode) Values() []string {
-	out := make([]string, len(Modes))
-	for i, m := range Modes {
-		out[i] = string(m)
-	}
-	return out
-}
-
-// MarshalGQL implements graphql.Marshaler: it writes m as a JSON string.
-func (m Mode) MarshalGQL(w io.Writer) {
-	_, _ = io.WriteString(w, strconv.Quote(string(m)))
-}
-
-// UnmarshalGQL implements graphql.Unmarshaler. It accepts only a string
-// that is exactly one of Modes and returns an error naming the value
-// otherwise, so unknown modes never reach the database.
-func (m *Mode) UnmarshalGQL(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("matching mode must be a string, got %T", v)
-	}
-	if !slices.Contains(Modes, Mode(s)) {
-		return fmt.Errorf("%q is not a valid matching mode", s)
-	}
-	*m = Mode(s)
-	return nil
-}
-
-// Rule is one registered redirect URI: a URL (STRICT) or a pattern (REGEX).
-// Rules are stored as JSON.
-type Rule struct {
-	// URL is the exact URL for ModeStrict or the Go regexp pattern for
-	// ModeRegex.
-	URL string `json:"url"`
-	// MatchingMode says how URL is matched.
-	MatchingMode Mode `json:"matching_mode"`
-}
 
 // Validate checks r for registration (see the package documentation for
 // the rules). It returns nil or a *problem.FieldError whose field is "url"
 // or "matching_mode"; ValidateAll prefixes it with the rule's position.
-func (r Rule) Validate() error {
+func Validate(r Rule) error {
 	if _, err := compile(r); err != nil {
 		return err
 	}
@@ -97,7 +54,7 @@ func ValidateAll(field string, rules []Rule) error {
 	}
 	for i, r := range rules {
 		at := field + "." + strconv.Itoa(i)
-		if err := r.Validate(); err != nil {
+		if err := Validate(r); err != nil {
 			if fe, ok := errors.AsType[*problem.FieldError](err); ok {
 				return fe.Prefix(at)
 			}
@@ -131,7 +88,7 @@ func compile(r Rule) (compiled, *problem.FieldError) {
 		}
 		return compiled{re: re}, nil
 	default:
-		return compiled{}, problem.Invalid("matching_mode", "must be %s or %s", ModeStrict, ModeRegex)
+		return compiled{}, problem.Invalid("matching_mode", "must be STRICT or REGEX")
 	}
 }
 

@@ -1,0 +1,296 @@
+// Package clients registers OAuth2 / OpenID Connect clients (an
+// OAuth2Provider row): it generates client IDs and secrets, stores only a
+// hash of the secret (SHA-256: secrets are high-entropy, so a fast hash
+// that the token endpoint can afford on every request is enough), checks
+// redirect URIs, scopes and flows, and verifies a presented secret in
+// constant time.
+//
+// The secret leaves this package once: in the answer of Create or
+// RotateSecret. Reading a provider never shows it.
+package clients
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"slices"
+
+	"github.com/gatehouse-id/gatehouse/credential"
+	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/oidc/redirecturi"
+	"github.com/gatehouse-id/gatehouse/problem"
+)
+
+// Secret lengths a client secret given by an admin must have.
+const (
+	MinSecretLength = 32
+	MaxSecretLength = 512
+)
+
+// The scopes every provider knows. Each grants the claims OpenID Connect
+// Core §5.4 lists for it; groups grants the user's group names;
+// offline_access grants a refresh token.
+const (
+	ScopeOpenID        = "openid"
+	ScopeProfile       = "profile"
+	ScopeEmail         = "email"
+	ScopeGroups        = "groups"
+	ScopeOfflineAccess = "offline_access"
+)
+
+// BuiltinScopes lists the scopes every provider knows, in the order they
+// are shown.
+var BuiltinScopes = []string{ScopeOpenID, ScopeProfile, ScopeEmail, ScopeGroups, ScopeOfflineAccess}
+
+// Settings are a provider's settings other than its secret. Nil pointers
+// and nil slices keep the current value (Update) or take the default
+// (Create).
+type Settings struct {
+	Name                   *string
+	ClientType             *enum.ClientType
+	ClientID               *string
+	RedirectURIs           []enum.RedirectURI
+	PostLogoutRedirectURIs []enum.RedirectURI
+	Scopes                 []string
+	SigningAlgorithm       *enum.SigningAlgorithm
+	AccessTokenValidity    *int
+	IDTokenValidity        *int
+	RefreshTokenValidity   *int
+	SubjectMode            *enum.SubjectMode
+	IncludeClaimsInIDToken *bool
+	AuthorizationFlowID    *int
+	InvalidationFlowID     *int
+	// ClearInvalidationFlow removes the invalidation flow (Update).
+	ClearInvalidationFlow bool
+}
+
+// Create registers a client. A confidential client gets secret, or a
+// generated one when secret is empty; a public client has none (giving
+// one is an error). It returns the provider and the secret, which is not
+// stored and cannot be read again.
+func Create(ctx context.Context, c *ent.Client, s Settings, secret string) (*ent.OAuth2Provider, string, error) {
+	if s.Name == nil || s.AuthorizationFlowID == nil {
+		return nil, "", problem.Invalid("name", "name and authorization flow are required")
+	}
+	clientType := enum.ClientTypeConfidential
+	if s.ClientType != nil {
+		clientType = *s.ClientType
+	}
+	secret, err := newSecretFor(clientType, secret)
+	if err != nil {
+		return nil, "", err
+	}
+	clientID := ""
+	if s.ClientID != nil {
+		clientID = *s.ClientID
+	}
+	if clientID == "" {
+		if clientID, err = newClientID(); err != nil {
+			return nil, "", err
+		}
+	}
+	if s.RedirectURIs == nil {
+		s.RedirectURIs = []enum.RedirectURI{}
+	}
+	if s.PostLogoutRedirectURIs == nil {
+		s.PostLogoutRedirectURIs = []enum.RedirectURI{}
+	}
+	if err := check(ctx, c, s); err != nil {
+		return nil, "", err
+	}
+	create := c.OAuth2Provider.Create().
+		SetName(*s.Name).
+		SetClientType(clientType).
+		SetClientID(clientID).
+		SetClientSecretHash(hashOrEmpty(secret)).
+		SetRedirectUris(s.RedirectURIs).
+		SetPostLogoutRedirectUris(s.PostLogoutRedirectURIs).
+		SetAuthorizationFlowID(*s.AuthorizationFlowID).
+		SetNillableInvalidationFlowID(s.InvalidationFlowID).
+		SetNillableSigningAlgorithm(s.SigningAlgorithm).
+		SetNillableAccessTokenValidity(s.AccessTokenValidity).
+		SetNillableIDTokenValidity(s.IDTokenValidity).
+		SetNillableRefreshTokenValidity(s.RefreshTokenValidity).
+		SetNillableSubjectMode(s.SubjectMode).
+		SetNillableIncludeClaimsInIDToken(s.IncludeClaimsInIDToken)
+	if s.Scopes != nil {
+		create.SetScopes(s.Scopes)
+	}
+	p, err := create.Save(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	return p, secret, nil
+}
+
+// Update changes a client's settings. Making a client public removes its
+// secret; making it confidential leaves it without one until RotateSecret
+// (until then no secret is accepted).
+func Update(ctx context.Context, c *ent.Client, id int, s Settings) (*ent.OAuth2Provider, error) {
+	if err := check(ctx, c, s); err != nil {
+		return nil, err
+	}
+	if s.ClientID != nil && *s.ClientID == "" {
+		return nil, problem.Invalid("client_id", "must not be empty")
+	}
+	update := c.OAuth2Provider.UpdateOneID(id).
+		SetNillableName(s.Name).
+		SetNillableClientType(s.ClientType).
+		SetNillableClientID(s.ClientID).
+		SetNillableAuthorizationFlowID(s.AuthorizationFlowID).
+		SetNillableSigningAlgorithm(s.SigningAlgorithm).
+		SetNillableAccessTokenValidity(s.AccessTokenValidity).
+		SetNillableIDTokenValidity(s.IDTokenValidity).
+		SetNillableRefreshTokenValidity(s.RefreshTokenValidity).
+		SetNillableSubjectMode(s.SubjectMode).
+		SetNillableIncludeClaimsInIDToken(s.IncludeClaimsInIDToken)
+	if s.ClientType != nil && *s.ClientType == enum.ClientTypePublic {
+		update.SetClientSecretHash("")
+	}
+	if s.RedirectURIs != nil {
+		update.SetRedirectUris(s.RedirectURIs)
+	}
+	if s.PostLogoutRedirectURIs != nil {
+		update.SetPostLogoutRedirectUris(s.PostLogoutRedirectURIs)
+	}
+	if s.Scopes != nil {
+		update.SetScopes(s.Scopes)
+	}
+	switch {
+	case s.ClearInvalidationFlow:
+		update.ClearInvalidationFlow()
+	case s.InvalidationFlowID != nil:
+		update.SetInvalidationFlowID(*s.InvalidationFlowID)
+	}
+	return update.Save(ctx)
+}
+
+// RotateSecret gives a confidential client a new generated secret; the
+// old one stops working at once. It returns the provider and the new
+// secret, shown this once.
+func RotateSecret(ctx context.Context, c *ent.Client, id int) (*ent.OAuth2Provider, string, error) {
+	p, err := c.OAuth2Provider.Get(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	if p.ClientType == enum.ClientTypePublic {
+		return nil, "", problem.Invalid("id", "a public client has no secret")
+	}
+	secret, err := credential.NewTokenSecret()
+	if err != nil {
+		return nil, "", err
+	}
+	p, err = c.OAuth2Provider.UpdateOneID(id).SetClientSecretHash(credential.HashTokenSecret(secret)).Save(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	return p, secret, nil
+}
+
+// VerifySecret reports whether secret is p's client secret, in constant
+// time. A client without a secret (public, or confidential before its
+// first rotation) accepts none.
+func VerifySecret(p *ent.OAuth2Provider, secret string) bool {
+	if p.ClientSecretHash == "" || secret == "" {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(credential.HashTokenSecret(secret)), []byte(p.ClientSecretHash)) == 1
+}
+
+// HasSecret reports whether p has a secret set.
+func HasSecret(p *ent.OAuth2Provider) bool { return p.ClientSecretHash != "" }
+
+// check validates the settings s sets.
+func check(ctx context.Context, c *ent.Client, s Settings) error {
+	if err := redirecturi.ValidateAll("redirect_uris", s.RedirectURIs); err != nil {
+		return err
+	}
+	if err := redirecturi.ValidateAll("post_logout_redirect_uris", s.PostLogoutRedirectURIs); err != nil {
+		return err
+	}
+	if err := checkScopes(s.Scopes); err != nil {
+		return err
+	}
+	if s.AuthorizationFlowID != nil {
+		if err := checkFlow(ctx, c, "authorization_flow", *s.AuthorizationFlowID, enum.FlowDesignationAuthorization); err != nil {
+			return err
+		}
+	}
+	if s.InvalidationFlowID != nil {
+		if err := checkFlow(ctx, c, "invalidation_flow", *s.InvalidationFlowID, enum.FlowDesignationInvalidation); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkScopes refuses unknown and repeated scope names.
+func checkScopes(scopes []string) error {
+	for i, name := range scopes {
+		field := fmt.Sprintf("scopes.%d", i)
+		if !slices.Contains(BuiltinScopes, name) {
+			return problem.Invalid(field, "unknown scope %q; the scopes are %v", name, BuiltinScopes)
+		}
+		if slices.Contains(scopes[:i], name) {
+			return problem.Invalid(field, "repeats scope %q", name)
+		}
+	}
+	return nil
+}
+
+// checkFlow refuses a flow that does not exist or is not designated want.
+func checkFlow(ctx context.Context, c *ent.Client, field string, id int, want enum.FlowDesignation) error {
+	f, err := c.Flow.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return problem.Invalid(field, "no flow has this ID")
+	}
+	if err != nil {
+		return err
+	}
+	if f.Designation != want {
+		return problem.Invalid(field, "flow %q is designated %s; it must be designated %s", f.Slug, f.Designation, want)
+	}
+	return nil
+}
+
+// newSecretFor checks or generates the secret of a client of type t.
+func newSecretFor(t enum.ClientType, secret string) (string, error) {
+	if t == enum.ClientTypePublic {
+		if secret != "" {
+			return "", problem.Invalid("client_secret", "a public client has no secret (it proves itself with PKCE)")
+		}
+		return "", nil
+	}
+	if secret == "" {
+		return credential.NewTokenSecret()
+	}
+	if len(secret) < MinSecretLength || len(secret) > MaxSecretLength {
+		return "", problem.Invalid("client_secret", "must be %d to %d characters long", MinSecretLength, MaxSecretLength)
+	}
+	for _, r := range secret {
+		if r < 0x21 || r > 0x7e {
+			return "", problem.Invalid("client_secret", "must be printable ASCII without spaces")
+		}
+	}
+	return secret, nil
+}
+
+// newClientID returns a random client ID: 192 bits, URL-safe.
+func newClientID() (string, error) {
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("read random client ID: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// hashOrEmpty is what is stored for secret: its hash, or "" for none.
+func hashOrEmpty(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	return credential.HashTokenSecret(secret)
+}
