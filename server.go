@@ -49,6 +49,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/graph"
 	"github.com/gatehouse-id/gatehouse/integrity"
 	"github.com/gatehouse-id/gatehouse/jobs"
+	"github.com/gatehouse-id/gatehouse/oidc/keys"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/builtin"
 	"github.com/gatehouse-id/gatehouse/pubsub"
@@ -246,9 +247,11 @@ func (a *app) readyChecks() []router.Check {
 }
 
 func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout io.Writer) error {
-	if _, created, err := cfg.ResolveSecretKey(); err != nil {
+	secretKey, created, err := cfg.ResolveSecretKey()
+	if err != nil {
 		return err
-	} else if created && cfg.DatabaseURL != "" {
+	}
+	if created && cfg.DatabaseURL != "" {
 		logger.Warn("generated a secret key in the data directory; set GATEHOUSE_SECRET_KEY so that every server of this deployment uses the same one")
 	}
 	a, err := open(ctx, cfg, logger)
@@ -271,8 +274,18 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 
+	// The OpenID Connect provider's signing keys: created on first start,
+	// rotated by the worker.
+	signingKeys, err := keys.New(a.db.Ent, secretKey, keys.Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	if err := signingKeys.Ensure(ctx); err != nil {
+		return fmt.Errorf("signing keys: %w", err)
+	}
+
 	if cfg.Worker {
-		runner, err := jobs.Start(ctx, jobs.Config{DB: a.db, Logger: logger, Sweepers: a.sweepers})
+		runner, err := jobs.Start(ctx, jobs.Config{DB: a.db, Logger: logger, Sweepers: a.sweepers, SigningKeys: signingKeys})
 		if err != nil {
 			return err
 		}

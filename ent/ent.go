@@ -27,6 +27,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/session"
+	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -105,6 +106,7 @@ func checkColumn(t, c string) error {
 			policybinding.Table:    policybinding.ValidColumn,
 			policydefinition.Table: policydefinition.ValidColumn,
 			session.Table:          session.ValidColumn,
+			signingkey.Table:       signingkey.ValidColumn,
 			stage.Table:            stage.ValidColumn,
 			token.Table:            token.ValidColumn,
 			user.Table:             user.ValidColumn,

@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -2125,6 +2126,120 @@ func newPolicyDefinitionPaginateArgs(rv map[string]any) *policydefinitionPaginat
 	}
 	if v, ok := rv[whereField].(*PolicyDefinitionWhereInput); ok {
 		args.opts = append(args.opts, WithPolicyDefinitionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *SigningKeyQuery) CollectFields(ctx context.Context, satisfies ...string) (*SigningKeyQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *SigningKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(signingkey.Columns))
+		selectedFields = []string{signingkey.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[signingkey.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, signingkey.FieldCreatedAt)
+				fieldSeen[signingkey.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[signingkey.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, signingkey.FieldUpdatedAt)
+				fieldSeen[signingkey.FieldUpdatedAt] = struct{}{}
+			}
+		case "kid":
+			if _, ok := fieldSeen[signingkey.FieldKid]; !ok {
+				selectedFields = append(selectedFields, signingkey.FieldKid)
+				fieldSeen[signingkey.FieldKid] = struct{}{}
+			}
+		case "algorithm":
+			if _, ok := fieldSeen[signingkey.FieldAlgorithm]; !ok {
+				selectedFields = append(selectedFields, signingkey.FieldAlgorithm)
+				fieldSeen[signingkey.FieldAlgorithm] = struct{}{}
+			}
+		case "publicKey":
+			if _, ok := fieldSeen[signingkey.FieldPublicKey]; !ok {
+				selectedFields = append(selectedFields, signingkey.FieldPublicKey)
+				fieldSeen[signingkey.FieldPublicKey] = struct{}{}
+			}
+		case "retiredAt":
+			if _, ok := fieldSeen[signingkey.FieldRetiredAt]; !ok {
+				selectedFields = append(selectedFields, signingkey.FieldRetiredAt)
+				fieldSeen[signingkey.FieldRetiredAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type signingkeyPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []SigningKeyPaginateOption
+}
+
+func newSigningKeyPaginateArgs(rv map[string]any) *signingkeyPaginateArgs {
+	args := &signingkeyPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &SigningKeyOrder{Field: &SigningKeyOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithSigningKeyOrder(order))
+			}
+		case *SigningKeyOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithSigningKeyOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*SigningKeyWhereInput); ok {
+		args.opts = append(args.opts, WithSigningKeyFilter(v.Filter))
 	}
 	return args
 }

@@ -44,6 +44,8 @@ type Tx struct {
 	PolicyDefinition *PolicyDefinitionClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// SigningKey is the client for interacting with the SigningKey builders.
+	SigningKey *SigningKeyClient
 	// Stage is the client for interacting with the Stage builders.
 	Stage *StageClient
 	// Token is the client for interacting with the Token builders.
@@ -196,6 +198,7 @@ func (tx *Tx) init() {
 	tx.PolicyBinding = NewPolicyBindingClient(tx.config)
 	tx.PolicyDefinition = NewPolicyDefinitionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
+	tx.SigningKey = NewSigningKeyClient(tx.config)
 	tx.Stage = NewStageClient(tx.config)
 	tx.Token = NewTokenClient(tx.config)
 	tx.User = NewUserClient(tx.config)

@@ -84,6 +84,12 @@ func (r *queryResolver) Policies(ctx context.Context, after *entgql.Cursor[int],
 		ent.WithPolicyDefinitionOrder(orderBy), ent.WithPolicyDefinitionFilter(where.Filter))
 }
 
+// SigningKeys is the resolver for the signingKeys field.
+func (r *queryResolver) SigningKeys(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SigningKeyOrder, where *ent.SigningKeyWhereInput) (*ent.SigningKeyConnection, error) {
+	return r.Client.SigningKey.Query().Paginate(ctx, after, first, before, last,
+		ent.WithSigningKeyOrder(orderBy), ent.WithSigningKeyFilter(where.Filter))
+}
+
 // Stages is the resolver for the stages field.
 func (r *queryResolver) Stages(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StageOrder, where *ent.StageWhereInput) (*ent.StageConnection, error) {
 	return r.Client.Stage.Query().Paginate(ctx, after, first, before, last,

@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/oidc/clients"
+	"github.com/gatehouse-id/gatehouse/oidc/keys"
 )
 
 const (
@@ -257,4 +258,30 @@ func TestApplications(t *testing.T) {
 		require.NoError(t, err)
 		require.Zero(t, n, "the application's policy bindings go with it")
 	})
+}
+
+// Superusers see the signing keys' public parts; no field shows a private
+// key, and other users see nothing.
+func TestSigningKeysArePublicOnly(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "sqlite3")
+	store, err := keys.New(b.client, "a-secret-key-of-at-least-32-characters", keys.Options{})
+	require.NoError(t, err)
+	require.NoError(t, store.Ensure(t.Context()))
+	var out struct {
+		SigningKeys struct {
+			Edges []struct {
+				Node struct{ Kid, Algorithm, PublicKey string }
+			}
+		}
+	}
+	b.mustDo(t, b.admin, `{ signingKeys { edges { node { kid algorithm publicKey retiredAt } } } }`, nil, &out)
+	require.Len(t, out.SigningKeys.Edges, 2)
+	algs := []string{out.SigningKeys.Edges[0].Node.Algorithm, out.SigningKeys.Edges[1].Node.Algorithm}
+	require.ElementsMatch(t, []string{"RS256", "ES256"}, algs)
+	for _, e := range out.SigningKeys.Edges {
+		require.Contains(t, e.Node.PublicKey, "BEGIN PUBLIC KEY")
+	}
+	requireCode(t, b.do(t, b.admin, `{ signingKeys { edges { node { privateKey } } } }`, nil), "GRAPHQL_VALIDATION_FAILED")
+	requireCode(t, b.do(t, b.alice, `{ signingKeys { totalCount } }`, nil), "FORBIDDEN")
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/database"
 	"github.com/gatehouse-id/gatehouse/jobs/jobargs"
+	"github.com/gatehouse-id/gatehouse/oidc/keys"
 )
 
 const (
@@ -46,6 +47,9 @@ type Config struct {
 	CleanupInterval time.Duration
 	// Sweepers are the database-backed stores the state cleanup job sweeps.
 	Sweepers []Sweeper
+	// SigningKeys are the OpenID Connect provider's keys; when set, a job
+	// rotates them (hourly check, keys replaced every keys.DefaultRotation).
+	SigningKeys *keys.Store
 }
 
 // Runner is a started River client that works Gatehouse's jobs. Its methods
@@ -140,11 +144,11 @@ func Start(ctx context.Context, cfg Config) (*Runner, error) {
 	}
 
 	workers := river.NewWorkers()
-	Register(workers, Deps{Ent: cfg.DB.Ent, Logger: logger, NowFunc: cfg.NowFunc, Sweepers: cfg.Sweepers})
+	Register(workers, Deps{Ent: cfg.DB.Ent, Logger: logger, NowFunc: cfg.NowFunc, Sweepers: cfg.Sweepers, SigningKeys: cfg.SigningKeys})
 	client, err := newClient(cfg.DB, &river.Config{
 		Logger:            logger,
 		Workers:           workers,
-		PeriodicJobs:      periodicJobs(interval),
+		PeriodicJobs:      periodicJobs(interval, cfg.SigningKeys != nil),
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: settings.maxWorkers}},
 		FetchCooldown:     settings.fetchCooldown,
 		FetchPollInterval: settings.fetchPollInterval,
@@ -183,10 +187,11 @@ func newClient(db *database.DB, cfg *river.Config) (queueClient, error) {
 }
 
 // periodicJobs returns the jobs River's leader enqueues every interval, and
-// once as it is elected (RunOnStart).
-func periodicJobs(interval time.Duration) []*river.PeriodicJob {
+// once as it is elected (RunOnStart); with signingKeys, also the hourly
+// signing key rotation.
+func periodicJobs(interval time.Duration, signingKeys bool) []*river.PeriodicJob {
 	opts := func() *river.InsertOpts { return &river.InsertOpts{MaxAttempts: cleanupMaxAttempts} }
-	return []*river.PeriodicJob{
+	jobs := []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(interval),
 			func() (river.JobArgs, *river.InsertOpts) { return jobargs.DeleteExpiredTokens{}, opts() },
 			&river.PeriodicJobOpts{RunOnStart: true, ID: jobargs.KindDeleteExpiredTokens}),
@@ -197,6 +202,12 @@ func periodicJobs(interval time.Duration) []*river.PeriodicJob {
 			func() (river.JobArgs, *river.InsertOpts) { return jobargs.DeleteExpiredState{}, opts() },
 			&river.PeriodicJobOpts{RunOnStart: true, ID: jobargs.KindDeleteExpiredState}),
 	}
+	if signingKeys {
+		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(signingKeyCheckInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return jobargs.RotateSigningKeys{}, opts() },
+			&river.PeriodicJobOpts{RunOnStart: true, ID: jobargs.KindRotateSigningKeys}))
+	}
+	return jobs
 }
 
 // Stop stops the runner gracefully: it fetches no more jobs and waits for

@@ -7,6 +7,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/oidc/keys"
 )
 
 // cleanupTimeout bounds one run of a cleanup job. Each run is a few indexed
@@ -26,6 +27,12 @@ type Deps struct {
 	NowFunc func() time.Time
 	// Sweepers remove expired records from the database-backed stores.
 	Sweepers []Sweeper
+	// SigningKeys are the OpenID Connect provider's keys, which the
+	// rotation job rotates; nil leaves them alone (no rotation job).
+	SigningKeys *keys.Store
+	// SigningKeyRotation is how long a signing key signs before it is
+	// replaced; zero means keys.DefaultRotation.
+	SigningKeyRotation time.Duration
 }
 
 // withDefaults returns d with its optional fields filled in.
@@ -47,4 +54,7 @@ func Register(workers *river.Workers, deps Deps) {
 	river.AddWorker(workers, NewDeleteExpiredTokensWorker(deps))
 	river.AddWorker(workers, NewDeleteExpiredEventsWorker(deps))
 	river.AddWorker(workers, NewDeleteExpiredStateWorker(deps))
+	if deps.SigningKeys != nil {
+		river.AddWorker(workers, NewRotateSigningKeysWorker(deps))
+	}
 }

@@ -550,6 +550,30 @@ var (
 			},
 		},
 	}
+	// SigningKeysColumns holds the columns for the "signing_keys" table.
+	SigningKeysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kid", Type: field.TypeString, Unique: true, Size: 100},
+		{Name: "algorithm", Type: field.TypeEnum, Enums: []string{"rs256", "es256"}},
+		{Name: "public_key", Type: field.TypeString, Size: 2147483647},
+		{Name: "private_key", Type: field.TypeBytes},
+		{Name: "retired_at", Type: field.TypeTime, Nullable: true},
+	}
+	// SigningKeysTable holds the schema information for the "signing_keys" table.
+	SigningKeysTable = &schema.Table{
+		Name:       "signing_keys",
+		Columns:    SigningKeysColumns,
+		PrimaryKey: []*schema.Column{SigningKeysColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "signingkey_algorithm_retired_at",
+				Unique:  false,
+				Columns: []*schema.Column{SigningKeysColumns[4], SigningKeysColumns[7]},
+			},
+		},
+	}
 	// StagesColumns holds the columns for the "stages" table.
 	StagesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -689,6 +713,7 @@ var (
 		PolicyBindingsTable,
 		PoliciesTable,
 		SessionsTable,
+		SigningKeysTable,
 		StagesTable,
 		TokensTable,
 		UsersTable,
@@ -774,6 +799,9 @@ func init() {
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	SessionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),
+	}
+	SigningKeysTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(77309411328),
 	}
 	StagesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),

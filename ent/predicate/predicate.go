@@ -51,6 +51,9 @@ type PolicyDefinition func(*sql.Selector)
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 
+// SigningKey is the predicate function for signingkey builders.
+type SigningKey func(*sql.Selector)
+
 // Stage is the predicate function for stage builders.
 type Stage func(*sql.Selector)
 

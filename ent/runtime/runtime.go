@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/session"
+	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -804,6 +805,48 @@ func init() {
 	sessionDescUserAgent := sessionFields[9].Descriptor()
 	// session.DefaultUserAgent holds the default value on creation for the user_agent field.
 	session.DefaultUserAgent = sessionDescUserAgent.Default.(string)
+	signingkeyMixin := schema.SigningKey{}.Mixin()
+	signingkey.Policy = privacy.NewPolicies(schema.SigningKey{})
+	signingkey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := signingkey.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	signingkeyMixinFields0 := signingkeyMixin[0].Fields()
+	_ = signingkeyMixinFields0
+	signingkeyFields := schema.SigningKey{}.Fields()
+	_ = signingkeyFields
+	// signingkeyDescCreatedAt is the schema descriptor for created_at field.
+	signingkeyDescCreatedAt := signingkeyMixinFields0[0].Descriptor()
+	// signingkey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	signingkey.DefaultCreatedAt = signingkeyDescCreatedAt.Default.(func() time.Time)
+	// signingkeyDescUpdatedAt is the schema descriptor for updated_at field.
+	signingkeyDescUpdatedAt := signingkeyMixinFields0[1].Descriptor()
+	// signingkey.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	signingkey.DefaultUpdatedAt = signingkeyDescUpdatedAt.Default.(func() time.Time)
+	// signingkey.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	signingkey.UpdateDefaultUpdatedAt = signingkeyDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// signingkeyDescKid is the schema descriptor for kid field.
+	signingkeyDescKid := signingkeyFields[0].Descriptor()
+	// signingkey.KidValidator is a validator for the "kid" field. It is called by the builders before save.
+	signingkey.KidValidator = func() func(string) error {
+		validators := signingkeyDescKid.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(kid string) error {
+			for _, fn := range fns {
+				if err := fn(kid); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	stageMixin := schema.Stage{}.Mixin()
 	stage.Policy = privacy.NewPolicies(schema.Stage{})
 	stage.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -48,3 +48,14 @@ type DeleteExpiredState struct{}
 
 // Kind returns KindDeleteExpiredState; it implements river.JobArgs.
 func (DeleteExpiredState) Kind() string { return KindDeleteExpiredState }
+
+// KindRotateSigningKeys is the kind of RotateSigningKeys.
+const KindRotateSigningKeys = "rotate_signing_keys"
+
+// RotateSigningKeys replaces the OpenID Connect provider's signing keys
+// that are due (package oidc/keys) and deletes retired keys whose tokens
+// have all expired. It runs hourly and is idempotent.
+type RotateSigningKeys struct{}
+
+// Kind returns KindRotateSigningKeys; it implements river.JobArgs.
+func (RotateSigningKeys) Kind() string { return KindRotateSigningKeys }

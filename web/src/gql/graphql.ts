@@ -1648,6 +1648,7 @@ export type AdminFlowQuery = { node:
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
+    | { __typename: 'SigningKey' }
     | { __typename: 'Stage' }
     | { __typename: 'Token' }
     | { __typename: 'User' }
@@ -1738,6 +1739,7 @@ export type AdminStageQuery = { node:
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
+    | { __typename: 'SigningKey' }
     | { __typename: 'Stage', id: string, name: string, kind: string, config:
         | { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number }
         | { __typename: 'DenyStage', denyMessage: string }
@@ -1803,6 +1805,7 @@ export type AdminPolicyQuery = { node:
         | { __typename: 'PasswordPolicy', passwordField: string, lengthMin: number, amountDigits: number, amountUppercase: number, amountLowercase: number, amountSymbols: number, symbolCharset: string, checkBlocklist: boolean, checkZxcvbn: boolean, zxcvbnMinScore: number, errorMessage: string }
         | { __typename: 'ReputationPolicy', checkIp: boolean, checkUsername: boolean, threshold: number }
       , bindings: { totalCount: number, edges: Array<{ node: { id: string, enabled: boolean, flow: { id: string, slug: string } | null, flowStageBinding: { id: string, flow: { id: string, slug: string }, stage: { id: string, name: string } } | null } | null } | null> | null } }
+    | { __typename: 'SigningKey' }
     | { __typename: 'Stage' }
     | { __typename: 'Token' }
     | { __typename: 'User' }
@@ -1876,6 +1879,7 @@ export type AdminUserQuery = { node:
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
+    | { __typename: 'SigningKey' }
     | { __typename: 'Stage' }
     | { __typename: 'Token' }
     | { __typename: 'User', id: string, username: string, name: string, email: string, isActive: boolean, type: UserType, isSuperuser: boolean, createdAt: string, lastLogin: string | null, passwordChangedAt: string | null, groups: Array<{ id: string, name: string }> | null }
@@ -1932,6 +1936,7 @@ export type AdminGroupQuery = { node:
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
+    | { __typename: 'SigningKey' }
     | { __typename: 'Stage' }
     | { __typename: 'Token' }
     | { __typename: 'User' }

@@ -1,0 +1,344 @@
+package keys
+
+import (
+	"context"
+	"crypto"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/hkdf"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/signingkey"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
+)
+
+// Lifetimes of keys.
+const (
+	// DefaultRotation is how long a key signs before a newer one replaces
+	// it.
+	DefaultRotation = 30 * 24 * time.Hour
+	// TokenLifetime is the longest a signed token lives (the providers'
+	// access and ID token lifetimes are at most a day); Skew covers clocks
+	// that disagree. A retired key is published this long after its
+	// retirement, then deleted.
+	TokenLifetime = 24 * time.Hour
+	// Skew is added to TokenLifetime.
+	Skew = 5 * time.Minute
+	// rsaBits is the size of new RSA keys.
+	rsaBits = 2048
+)
+
+// Algorithms are the algorithms a key is kept for.
+var Algorithms = []enum.SigningAlgorithm{enum.SigningAlgorithmRS256, enum.SigningAlgorithmES256}
+
+// ErrNoKey is returned by Signer when no usable key of the algorithm
+// exists (Ensure was not called, or every key is sealed with another
+// secret key).
+var ErrNoKey = errors.New("keys: no usable signing key")
+
+// Key is a key the provider signs with.
+type Key struct {
+	// ID is the key ID (the JWS kid).
+	ID string
+	// Algorithm is the JWS algorithm.
+	Algorithm enum.SigningAlgorithm
+	// Private signs: *rsa.PrivateKey or *ecdsa.PrivateKey.
+	Private crypto.Signer
+}
+
+// PublicKey is a key the JWKS publishes.
+type PublicKey struct {
+	// ID is the key ID.
+	ID string
+	// Algorithm is the JWS algorithm.
+	Algorithm enum.SigningAlgorithm
+	// Public is *rsa.PublicKey or *ecdsa.PublicKey.
+	Public crypto.PublicKey
+}
+
+// Store reads and writes signing keys. It is safe for concurrent use.
+type Store struct {
+	client *ent.Client
+	aead   cipher.AEAD
+	now    func() time.Time
+	logger *slog.Logger
+
+	mu     sync.Mutex
+	opened map[string]crypto.Signer // by kid: unsealing costs a parse
+}
+
+// Options configure a Store.
+type Options struct {
+	// NowFunc is the clock; nil means time.Now.
+	NowFunc func() time.Time
+	// Logger receives what the store did; nil discards.
+	Logger *slog.Logger
+}
+
+// New returns a Store over client, sealing private keys under secretKey
+// (the server's GATEHOUSE_SECRET_KEY).
+func New(client *ent.Client, secretKey string, opts Options) (*Store, error) {
+	if secretKey == "" {
+		return nil, errors.New("keys: no secret key")
+	}
+	k, err := hkdf.Key(sha256.New, []byte(secretKey), nil, "gatehouse signing keys v1", 32)
+	if err != nil {
+		return nil, fmt.Errorf("keys: derive sealing key: %w", err)
+	}
+	block, err := aes.NewCipher(k)
+	if err != nil {
+		return nil, fmt.Errorf("keys: %w", err)
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, fmt.Errorf("keys: %w", err)
+	}
+	s := &Store{client: client, aead: aead, now: opts.NowFunc, logger: opts.Logger, opened: map[string]crypto.Signer{}}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	return s, nil
+}
+
+// Ensure creates a key for every algorithm that has no usable current key
+// (first start, or a changed secret key).
+func (s *Store) Ensure(ctx context.Context) error {
+	for _, alg := range Algorithms {
+		if _, err := s.Signer(ctx, alg); err == nil {
+			continue
+		} else if !errors.Is(err, ErrNoKey) {
+			return err
+		}
+		if _, err := s.create(ctx, alg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Signer returns the current key of alg: its newest unretired key that
+// this server can open.
+func (s *Store) Signer(ctx context.Context, alg enum.SigningAlgorithm) (*Key, error) {
+	rows, err := s.client.SigningKey.Query().
+		Where(signingkey.AlgorithmEQ(alg), signingkey.RetiredAtIsNil()).
+		Order(ent.Desc(signingkey.FieldCreatedAt), ent.Desc(signingkey.FieldID)).
+		All(viewer.SystemContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("keys: read signing keys: %w", err)
+	}
+	for _, row := range rows {
+		priv, err := s.open(row)
+		if err != nil {
+			s.logger.WarnContext(ctx, "a signing key cannot be opened (was the secret key changed?); it is skipped",
+				"kid", row.Kid, "error", err)
+			continue
+		}
+		return &Key{ID: row.Kid, Algorithm: alg, Private: priv}, nil
+	}
+	return nil, fmt.Errorf("%w of %s", ErrNoKey, alg)
+}
+
+// PublicKeys returns the keys the JWKS publishes: every unretired key, and
+// every key retired less than TokenLifetime+Skew ago.
+func (s *Store) PublicKeys(ctx context.Context) ([]PublicKey, error) {
+	rows, err := s.client.SigningKey.Query().
+		Where(signingkey.Or(
+			signingkey.RetiredAtIsNil(),
+			signingkey.RetiredAtGT(s.now().Add(-TokenLifetime-Skew)),
+		)).
+		Order(ent.Asc(signingkey.FieldID)).
+		All(viewer.SystemContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("keys: read signing keys: %w", err)
+	}
+	out := make([]PublicKey, 0, len(rows))
+	for _, row := range rows {
+		pub, err := parsePublic(row.PublicKey)
+		if err != nil {
+			return nil, fmt.Errorf("keys: key %s: %w", row.Kid, err)
+		}
+		out = append(out, PublicKey{ID: row.Kid, Algorithm: row.Algorithm, Public: pub})
+	}
+	return out, nil
+}
+
+// Rotate replaces every algorithm's current key older than every with a
+// new one (retiring all older unretired keys), and deletes the keys
+// retired more than TokenLifetime+Skew ago. It returns how many keys it
+// created and deleted. Rotation is idempotent: running it twice in a row
+// changes nothing the second time.
+func (s *Store) Rotate(ctx context.Context, every time.Duration) (created, deleted int, err error) {
+	ctx = viewer.SystemContext(ctx)
+	now := s.now()
+	for _, alg := range Algorithms {
+		current, err := s.Signer(ctx, alg)
+		switch {
+		case errors.Is(err, ErrNoKey):
+		case err != nil:
+			return created, deleted, err
+		default:
+			row, err := s.client.SigningKey.Query().Where(signingkey.Kid(current.ID)).Only(ctx)
+			if err != nil {
+				return created, deleted, fmt.Errorf("keys: read signing key: %w", err)
+			}
+			if now.Sub(row.CreatedAt) < every {
+				// Retire the others a race at first start may have left.
+				if _, err := s.client.SigningKey.Update().
+					Where(signingkey.AlgorithmEQ(alg), signingkey.RetiredAtIsNil(), signingkey.KidNEQ(current.ID)).
+					SetRetiredAt(now).
+					Save(ctx); err != nil {
+					return created, deleted, fmt.Errorf("keys: retire signing keys: %w", err)
+				}
+				continue
+			}
+		}
+		key, err := s.create(ctx, alg)
+		if err != nil {
+			return created, deleted, err
+		}
+		created++
+		if _, err := s.client.SigningKey.Update().
+			Where(signingkey.AlgorithmEQ(alg), signingkey.RetiredAtIsNil(), signingkey.KidNEQ(key.ID)).
+			SetRetiredAt(now).
+			Save(ctx); err != nil {
+			return created, deleted, fmt.Errorf("keys: retire signing keys: %w", err)
+		}
+		s.logger.InfoContext(ctx, "rotated the signing key", "algorithm", alg, "kid", key.ID)
+	}
+	deleted, err = s.client.SigningKey.Delete().
+		Where(signingkey.RetiredAtLT(now.Add(-TokenLifetime - Skew))).
+		Exec(ctx)
+	if err != nil {
+		return created, deleted, fmt.Errorf("keys: delete expired signing keys: %w", err)
+	}
+	return created, deleted, nil
+}
+
+// create makes, seals and stores a new key of alg.
+func (s *Store) create(ctx context.Context, alg enum.SigningAlgorithm) (*Key, error) {
+	priv, err := generate(alg)
+	if err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return nil, fmt.Errorf("keys: encode private key: %w", err)
+	}
+	pubDER, err := x509.MarshalPKIXPublicKey(priv.Public())
+	if err != nil {
+		return nil, fmt.Errorf("keys: encode public key: %w", err)
+	}
+	kid, err := newKID()
+	if err != nil {
+		return nil, err
+	}
+	nonce := make([]byte, s.aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, fmt.Errorf("keys: read random nonce: %w", err)
+	}
+	sealed := s.aead.Seal(nonce, nonce, der, []byte(kid))
+	_, err = s.client.SigningKey.Create().
+		SetKid(kid).
+		SetAlgorithm(alg).
+		SetPublicKey(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))).
+		SetPrivateKey(sealed).
+		SetCreatedAt(s.now()).
+		SetUpdatedAt(s.now()).
+		Save(viewer.SystemContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("keys: store signing key: %w", err)
+	}
+	s.mu.Lock()
+	s.opened[kid] = priv
+	s.mu.Unlock()
+	return &Key{ID: kid, Algorithm: alg, Private: priv}, nil
+}
+
+// open unseals row's private key (cached by kid).
+func (s *Store) open(row *ent.SigningKey) (crypto.Signer, error) {
+	s.mu.Lock()
+	priv, ok := s.opened[row.Kid]
+	s.mu.Unlock()
+	if ok {
+		return priv, nil
+	}
+	n := s.aead.NonceSize()
+	if len(row.PrivateKey) < n {
+		return nil, errors.New("sealed key too short")
+	}
+	der, err := s.aead.Open(nil, row.PrivateKey[:n], row.PrivateKey[n:], []byte(row.Kid))
+	if err != nil {
+		return nil, fmt.Errorf("unseal: %w", err)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		return nil, fmt.Errorf("parse private key: %w", err)
+	}
+	signer, ok := k.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("private key of type %T cannot sign", k)
+	}
+	s.mu.Lock()
+	s.opened[row.Kid] = signer
+	s.mu.Unlock()
+	return signer, nil
+}
+
+// generate makes a new private key for alg.
+func generate(alg enum.SigningAlgorithm) (crypto.Signer, error) {
+	switch alg {
+	case enum.SigningAlgorithmRS256:
+		k, err := rsa.GenerateKey(rand.Reader, rsaBits)
+		if err != nil {
+			return nil, fmt.Errorf("keys: generate RSA key: %w", err)
+		}
+		return k, nil
+	case enum.SigningAlgorithmES256:
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			return nil, fmt.Errorf("keys: generate ECDSA key: %w", err)
+		}
+		return k, nil
+	default:
+		return nil, fmt.Errorf("keys: unknown algorithm %q", alg)
+	}
+}
+
+// parsePublic decodes a PEM PKIX public key.
+func parsePublic(s string) (crypto.PublicKey, error) {
+	block, _ := pem.Decode([]byte(s))
+	if block == nil {
+		return nil, errors.New("public key is not PEM")
+	}
+	pub, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("parse public key: %w", err)
+	}
+	return pub, nil
+}
+
+// newKID returns a random key ID: 128 bits, URL-safe.
+func newKID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("keys: read random key ID: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
