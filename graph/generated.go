@@ -398,6 +398,15 @@ type ComplexityRoot struct {
 		Result   func(childComplexity int) int
 	}
 
+	LaunchableApplication struct {
+		Description func(childComplexity int) int
+		Group       func(childComplexity int) int
+		Icon        func(childComplexity int) int
+		LaunchURL   func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Slug        func(childComplexity int) int
+	}
+
 	Mutation struct {
 		CancelFlow             func(childComplexity int, executionID string) int
 		CreateApplication      func(childComplexity int, input model.CreateApplicationInput) int
@@ -806,10 +815,11 @@ type ComplexityRoot struct {
 	}
 
 	Viewer struct {
-		AuthMethod  func(childComplexity int) int
-		IsSuperuser func(childComplexity int) int
-		Sessions    func(childComplexity int) int
-		User        func(childComplexity int) int
+		Applications func(childComplexity int) int
+		AuthMethod   func(childComplexity int) int
+		IsSuperuser  func(childComplexity int) int
+		Sessions     func(childComplexity int) int
+		User         func(childComplexity int) int
 	}
 }
 
@@ -913,6 +923,7 @@ type UserResolver interface {
 }
 type ViewerResolver interface {
 	Sessions(ctx context.Context, obj *model.Viewer) ([]*model.UserSession, error)
+	Applications(ctx context.Context, obj *model.Viewer) ([]*ent.Application, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2267,6 +2278,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InspectedStep.Result(childComplexity), true
+
+	case "LaunchableApplication.description":
+		if e.ComplexityRoot.LaunchableApplication.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaunchableApplication.Description(childComplexity), true
+	case "LaunchableApplication.group":
+		if e.ComplexityRoot.LaunchableApplication.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaunchableApplication.Group(childComplexity), true
+	case "LaunchableApplication.icon":
+		if e.ComplexityRoot.LaunchableApplication.Icon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaunchableApplication.Icon(childComplexity), true
+	case "LaunchableApplication.launchUrl":
+		if e.ComplexityRoot.LaunchableApplication.LaunchURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaunchableApplication.LaunchURL(childComplexity), true
+	case "LaunchableApplication.name":
+		if e.ComplexityRoot.LaunchableApplication.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaunchableApplication.Name(childComplexity), true
+	case "LaunchableApplication.slug":
+		if e.ComplexityRoot.LaunchableApplication.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaunchableApplication.Slug(childComplexity), true
 
 	case "Mutation.cancelFlow":
 		if e.ComplexityRoot.Mutation.CancelFlow == nil {
@@ -4298,6 +4346,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserWriteStage.UserType(childComplexity), true
 
+	case "Viewer.applications":
+		if e.ComplexityRoot.Viewer.Applications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Applications(childComplexity), true
 	case "Viewer.authMethod":
 		if e.ComplexityRoot.Viewer.AuthMethod == nil {
 			break
@@ -5671,6 +5725,24 @@ func (ec *executionContext) childFields_InspectedStep(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type InspectedStep", field.Name)
 }
 
+func (ec *executionContext) childFields_LaunchableApplication(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_LaunchableApplication_name(ctx, field)
+	case "slug":
+		return ec.fieldContext_LaunchableApplication_slug(ctx, field)
+	case "group":
+		return ec.fieldContext_LaunchableApplication_group(ctx, field)
+	case "description":
+		return ec.fieldContext_LaunchableApplication_description(ctx, field)
+	case "icon":
+		return ec.fieldContext_LaunchableApplication_icon(ctx, field)
+	case "launchUrl":
+		return ec.fieldContext_LaunchableApplication_launchUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LaunchableApplication", field.Name)
+}
+
 func (ec *executionContext) childFields_OAuth2Provider(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6169,6 +6241,8 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_authMethod(ctx, field)
 	case "sessions":
 		return ec.fieldContext_Viewer_sessions(ctx, field)
+	case "applications":
+		return ec.fieldContext_Viewer_applications(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
@@ -13865,6 +13939,144 @@ func (ec *executionContext) _InspectedStep_at(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_InspectedStep_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InspectedStep", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LaunchableApplication_name(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaunchableApplication_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LaunchableApplication_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LaunchableApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _LaunchableApplication_slug(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaunchableApplication_slug(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slug, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LaunchableApplication_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LaunchableApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _LaunchableApplication_group(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaunchableApplication_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LaunchableApplication_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LaunchableApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _LaunchableApplication_description(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaunchableApplication_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LaunchableApplication_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LaunchableApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _LaunchableApplication_icon(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaunchableApplication_icon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Icon, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LaunchableApplication_icon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LaunchableApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _LaunchableApplication_launchUrl(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaunchableApplication_launchUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LaunchURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LaunchableApplication_launchUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LaunchableApplication", field, false, false, "String")
 }
 
 func (ec *executionContext) _Mutation_createFlow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -22326,6 +22538,38 @@ func (ec *executionContext) fieldContext_Viewer_sessions(_ context.Context, fiel
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_applications(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_applications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().Applications(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Application) graphql.Marshaler {
+			return ec.marshalNLaunchableApplication2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐApplicationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_applications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LaunchableApplication(ctx, field)
 		},
 	}
 	return fc, nil
@@ -38701,6 +38945,64 @@ func (ec *executionContext) _InspectedStep(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var launchableApplicationImplementors = []string{"LaunchableApplication"}
+
+func (ec *executionContext) _LaunchableApplication(ctx context.Context, sel ast.SelectionSet, obj *ent.Application) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, launchableApplicationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LaunchableApplication")
+		case "name":
+			out.Values[i] = ec._LaunchableApplication_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slug":
+			out.Values[i] = ec._LaunchableApplication_slug(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "group":
+			out.Values[i] = ec._LaunchableApplication_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._LaunchableApplication_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "icon":
+			out.Values[i] = ec._LaunchableApplication_icon(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "launchUrl":
+			out.Values[i] = ec._LaunchableApplication_launchUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -41479,6 +41781,12 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Viewer_sessions(ctx, field, obj)
 				})
+		case "applications":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_applications(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42502,6 +42810,30 @@ func (ec *executionContext) unmarshalNInvalidResponseAction2githubᚗcomᚋgateh
 
 func (ec *executionContext) marshalNInvalidResponseAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐInvalidResponseAction(ctx context.Context, sel ast.SelectionSet, v enum.InvalidResponseAction) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNLaunchableApplication2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐApplicationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Application) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLaunchableApplication2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐApplication(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLaunchableApplication2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐApplication(ctx context.Context, sel ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LaunchableApplication!")
+		return graphql.Null
+	}
+	return ec._LaunchableApplication(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMap2map(ctx context.Context, v any) (map[string]any, error) {

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"maps"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -284,4 +285,53 @@ func TestSigningKeysArePublicOnly(t *testing.T) {
 	}
 	requireCode(t, b.do(t, b.admin, `{ signingKeys { edges { node { privateKey } } } }`, nil), "GRAPHQL_VALIDATION_FAILED")
 	requireCode(t, b.do(t, b.alice, `{ signingKeys { totalCount } }`, nil), "FORBIDDEN")
+}
+
+// A user's application list holds the applications whose policies let the
+// user in, by group then name.
+func TestViewerApplications(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, b *testBundle) {
+		ctx := viewer.SystemContext(context.Background())
+		staff := b.client.Group.Create().SetName("staff").SaveX(ctx)
+		app := func(name, group string) int {
+			return b.client.Application.Create().SetName(name).SetSlug(strings.ToLower(name)).SetGroup(group).
+				SetLaunchURL("https://" + strings.ToLower(name) + ".example.com/").SaveX(ctx).ID
+		}
+		app("Wiki", "Docs")
+		staffOnly := app("Payroll", "HR")
+		mine := app("Notes", "Docs")
+		byPolicy := app("Chat", "")
+		b.client.PolicyBinding.Create().SetApplicationID(staffOnly).SetGroupID(staff.ID).ExecX(ctx)
+		b.client.PolicyBinding.Create().SetApplicationID(mine).SetUserID(b.alice.UserID).ExecX(ctx)
+		var expr struct{ CreatePolicy struct{ ID string } }
+		b.mustDo(t, b.admin, `mutation($e: String!) { createPolicy(input: {name: "chat users", config: {expression: {expression: $e}}}) { id } }`,
+			map[string]any{"e": `application.slug == "chat" && user.username == "alice"`}, &expr)
+		exprID, err := strconv.Atoi(expr.CreatePolicy.ID)
+		require.NoError(t, err)
+		b.client.PolicyBinding.Create().SetApplicationID(byPolicy).SetPolicyID(exprID).ExecX(ctx)
+
+		const query = `{ viewer { applications { name slug group launchUrl } } }`
+		list := func(v viewer.Viewer) []string {
+			t.Helper()
+			var out struct {
+				Viewer struct {
+					Applications []struct{ Name, Slug, Group, LaunchURL string }
+				}
+			}
+			b.mustDo(t, v, query, nil, &out)
+			names := []string{}
+			for _, a := range out.Viewer.Applications {
+				require.Equal(t, "https://"+a.Slug+".example.com/", a.LaunchURL)
+				names = append(names, a.Group+"/"+a.Name)
+			}
+			return names
+		}
+		require.Equal(t, []string{"/Chat", "Docs/Notes", "Docs/Wiki"}, list(b.alice))
+		require.Equal(t, []string{"Docs/Wiki"}, list(b.admin), "superusers are listed what their policies allow, like anyone")
+		require.Empty(t, list(b.anonymous))
+
+		b.client.User.UpdateOneID(b.alice.UserID).AddGroupIDs(staff.ID).ExecX(ctx)
+		require.Equal(t, []string{"/Chat", "Docs/Notes", "Docs/Wiki", "HR/Payroll"}, list(b.alice))
+	})
 }

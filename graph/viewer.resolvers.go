@@ -8,10 +8,13 @@ package graph
 import (
 	"context"
 
+	"github.com/gatehouse-id/gatehouse/applications"
 	"github.com/gatehouse-id/gatehouse/directory"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/graph/model"
+	"github.com/gatehouse-id/gatehouse/policy"
+	"github.com/gatehouse-id/gatehouse/requestinfo"
 )
 
 // RevokeSession is the resolver for the revokeSession field.
@@ -53,6 +56,17 @@ func (r *userResolver) IsSuperuser(ctx context.Context, obj *ent.User) (bool, er
 // Sessions is the resolver for the sessions field.
 func (r *viewerResolver) Sessions(ctx context.Context, obj *model.Viewer) ([]*model.UserSession, error) {
 	return r.viewerSessions(ctx)
+}
+
+// Applications is the resolver for the applications field.
+func (r *viewerResolver) Applications(ctx context.Context, obj *model.Viewer) ([]*ent.Application, error) {
+	v := viewer.FromContext(ctx)
+	if v.UserID == 0 {
+		return []*ent.Application{}, nil
+	}
+	info := requestinfo.FromContext(ctx)
+	access := applications.Access{Client: r.Client, Policies: r.PolicyEngine}
+	return access.LaunchableFor(ctx, v.UserID, policy.Client{IP: info.ClientIP, UserAgent: info.UserAgent, Headers: info.Headers})
 }
 
 // Viewer returns ViewerResolver implementation.

@@ -46,7 +46,7 @@ const DefaultCacheSize = 1024
 // ErrInvalidTarget is returned for a Target that does not name exactly
 // one flow or flow stage binding, and by Test for TestParams that do not
 // name exactly one policy, flow or flow stage binding.
-var ErrInvalidTarget = errors.New("policy target must name exactly one flow or flow stage binding")
+var ErrInvalidTarget = errors.New("policy target must name exactly one flow, flow stage binding or application")
 
 // ErrInvalidMode is returned for an engine mode other than all or any.
 var ErrInvalidMode = errors.New("policy engine mode must be all or any")
@@ -70,11 +70,13 @@ type EngineOptions struct {
 	CacheSize int
 }
 
-// Target is what a set of bindings is attached to: exactly one of FlowID
-// and FlowStageBindingID is set.
+// Target is what a set of bindings is attached to: exactly one of FlowID,
+// FlowStageBindingID and ApplicationID is set.
 type Target struct {
 	FlowID             int
 	FlowStageBindingID int
+	// ApplicationID: the bindings that decide who may use an application.
+	ApplicationID int
 }
 
 // Result is the combined verdict over a target's bindings (or a list of
@@ -193,13 +195,15 @@ func (e *Engine) EvaluateTarget(ctx context.Context, target Target, mode enum.Po
 		return Result{}, err
 	}
 	q := e.client.PolicyBinding.Query().Where(policybinding.Enabled(true))
-	switch {
-	case target.FlowID > 0 && target.FlowStageBindingID == 0:
+	switch set := btoi(target.FlowID > 0) + btoi(target.FlowStageBindingID > 0) + btoi(target.ApplicationID > 0); {
+	case set != 1:
+		return Result{}, ErrInvalidTarget
+	case target.FlowID > 0:
 		q.Where(policybinding.FlowID(target.FlowID))
-	case target.FlowStageBindingID > 0 && target.FlowID == 0:
+	case target.FlowStageBindingID > 0:
 		q.Where(policybinding.FlowStageBindingID(target.FlowStageBindingID))
 	default:
-		return Result{}, ErrInvalidTarget
+		q.Where(policybinding.ApplicationID(target.ApplicationID))
 	}
 	bindings, err := q.
 		WithPolicy().
@@ -450,4 +454,12 @@ func (e *Engine) record(ctx context.Context, it item, v verdict, passing bool) {
 	if e.recorder != nil {
 		e.recorder.Record(ctx, action, data)
 	}
+}
+
+// btoi is 1 for true, 0 for false.
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

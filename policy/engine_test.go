@@ -127,9 +127,12 @@ func (b *testBundle) bind(t *testing.T, target policy.Target, s binding) *ent.Po
 	t.Helper()
 	c := b.client.PolicyBinding.Create().
 		SetOrder(s.order).SetNegate(s.negate).SetEnabled(!s.disabled).SetFailureResult(s.failureResult)
-	if target.FlowID != 0 {
+	switch {
+	case target.FlowID != 0:
 		c.SetFlowID(target.FlowID)
-	} else {
+	case target.ApplicationID != 0:
+		c.SetApplicationID(target.ApplicationID)
+	default:
 		c.SetFlowStageBindingID(target.FlowStageBindingID)
 	}
 	switch {
@@ -419,6 +422,30 @@ func TestEngineUserAndGroupBindings(t *testing.T) {
 	})
 }
 
+// An application's bindings decide who may use it; an expression policy
+// sees the application.
+func TestEngineApplicationTarget(t *testing.T) {
+	t.Parallel()
+	forEachDialect(t, func(t *testing.T, b *testBundle) {
+		app, err := b.client.Application.Create().SetName("Wiki").SetSlug("wiki").Save(sysCtx(t))
+		require.NoError(t, err)
+		target := policy.Target{ApplicationID: app.ID}
+		b.bind(t, target, binding{group: b.staff})
+		b.bind(t, target, binding{policy: b.expr(t, `application.slug == "wiki" && user.username == "bob"`), order: 1})
+		other := b.flow(t)
+		b.bind(t, other, binding{user: b.bob})
+
+		wiki := map[string]any{"slug": "wiki", "name": "Wiki"}
+		require.True(t, b.eval(t, target, enum.PolicyEngineModeAny, &policy.Request{User: b.alice, GroupIDs: []int{b.staff.ID}, Application: wiki}).Passing)
+		require.True(t, b.eval(t, target, enum.PolicyEngineModeAny, &policy.Request{User: b.bob, Application: wiki}).Passing)
+		require.False(t, b.eval(t, target, enum.PolicyEngineModeAny, &policy.Request{User: b.alice, Application: wiki}).Passing)
+		require.False(t, b.eval(t, target, enum.PolicyEngineModeAll, &policy.Request{User: b.bob, Application: wiki}).Passing)
+		require.False(t, b.eval(t, target, enum.PolicyEngineModeAny, &policy.Request{User: b.bob, Application: map[string]any{"slug": "other"}}).Passing)
+		require.True(t, b.eval(t, policy.Target{ApplicationID: app.ID + 1000}, enum.PolicyEngineModeAny, &policy.Request{}).Passing,
+			"an application without bindings is open to everyone")
+	})
+}
+
 func TestEngineFailureResult(t *testing.T) {
 	t.Parallel()
 	forEachDialect(t, func(t *testing.T, b *testBundle) {
@@ -648,7 +675,9 @@ func TestEngineInvalidArguments(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, b *testBundle) {
 		ctx := t.Context()
 		req := &policy.Request{}
-		for _, target := range []policy.Target{{}, {FlowID: 1, FlowStageBindingID: 1}, {FlowID: -1}} {
+		for _, target := range []policy.Target{
+			{}, {FlowID: 1, FlowStageBindingID: 1}, {FlowID: -1}, {FlowID: 1, ApplicationID: 1}, {ApplicationID: -1},
+		} {
 			_, err := b.engine.EvaluateTarget(ctx, target, enum.PolicyEngineModeAll, req)
 			require.ErrorIs(t, err, policy.ErrInvalidTarget)
 		}

@@ -267,6 +267,8 @@ type Viewer struct {
 	AuthMethod ViewerAuthMethod `json:"authMethod"`
 	// The user's live sessions, most recently used first; empty for anonymous callers.
 	Sessions []*UserSession `json:"sessions"`
+	// The applications the user may use (their policies let the user in), by group then name; empty for anonymous callers.
+	Applications []*ent.Application `json:"applications"`
 }
 
 // How a caller authenticated.
