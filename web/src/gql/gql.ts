@@ -54,6 +54,21 @@ type Documents = {
     "\n  mutation AdminUpdateGroup($id: ID!, $input: UpdateGroupInput!) {\n    updateGroup(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateGroupDocument,
     "\n  mutation AdminDeleteGroup($id: ID!) {\n    deleteGroup(id: $id)\n  }\n": typeof types.AdminDeleteGroupDocument,
     "\n  subscription AdminFlowInspector($executionId: ID!) {\n    flowInspector(executionId: $executionId) {\n      executionId\n      flowSlug\n      completed\n      plan {\n        position\n        kind\n        name\n        stageId\n        bindingId\n      }\n      history {\n        position\n        kind\n        name\n        result\n        at\n      }\n      context\n      errors {\n        field\n        message\n        code\n      }\n      outcome {\n        denied\n        message\n        to\n      }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.AdminFlowInspectorDocument,
+    "\n  query AdminApplications {\n    applications(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          slug\n          group\n          provider {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminApplicationsDocument,
+    "\n  query AdminApplication($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Application {\n        id\n        name\n        slug\n        launchUrl\n        description\n        icon\n        group\n        policyEngineMode\n        provider {\n          id\n          name\n        }\n        policyBindings(first: 200, orderBy: { field: ORDER }) {\n          edges {\n            node {\n              ...AdminPolicyBinding\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminPolicyBinding on PolicyBinding {\n    id\n    order\n    enabled\n    negate\n    policy {\n      id\n      name\n      kind\n    }\n    group {\n      id\n      name\n    }\n    user {\n      id\n      username\n    }\n  }\n": typeof types.AdminApplicationDocument,
+    "\n  mutation AdminCreateApplication($input: CreateApplicationInput!) {\n    createApplication(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateApplicationDocument,
+    "\n  mutation AdminUpdateApplication($id: ID!, $input: UpdateApplicationInput!) {\n    updateApplication(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateApplicationDocument,
+    "\n  mutation AdminDeleteApplication($id: ID!) {\n    deleteApplication(id: $id)\n  }\n": typeof types.AdminDeleteApplicationDocument,
+    "\n  mutation AdminCreatePolicyBinding($input: CreatePolicyBindingInput!) {\n    createPolicyBinding(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreatePolicyBindingDocument,
+    "\n  mutation AdminUpdatePolicyBinding($id: ID!, $input: UpdatePolicyBindingInput!) {\n    updatePolicyBinding(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdatePolicyBindingDocument,
+    "\n  mutation AdminDeletePolicyBinding($id: ID!) {\n    deletePolicyBinding(id: $id)\n  }\n": typeof types.AdminDeletePolicyBindingDocument,
+    "\n  query AdminProviders {\n    oauth2Providers(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          clientType\n          clientId\n          application {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminProvidersDocument,
+    "\n  query AdminProvider($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on OAuth2Provider {\n        ...AdminProviderFields\n      }\n    }\n  }\n  fragment AdminProviderFields on OAuth2Provider {\n    id\n    name\n    clientType\n    clientId\n    hasClientSecret\n    redirectUris {\n      url\n      matchingMode\n    }\n    postLogoutRedirectUris {\n      url\n      matchingMode\n    }\n    scopes\n    authorizationFlow {\n      id\n    }\n    invalidationFlow {\n      id\n    }\n    signingAlgorithm\n    accessTokenValidity\n    idTokenValidity\n    refreshTokenValidity\n    subjectMode\n    includeClaimsInIdToken\n    application {\n      id\n      name\n    }\n  }\n": typeof types.AdminProviderDocument,
+    "\n  mutation AdminCreateProvider($input: CreateOAuth2ProviderInput!) {\n    createOAuth2Provider(input: $input) {\n      provider {\n        id\n      }\n      clientSecret\n    }\n  }\n": typeof types.AdminCreateProviderDocument,
+    "\n  mutation AdminUpdateProvider($id: ID!, $input: UpdateOAuth2ProviderInput!) {\n    updateOAuth2Provider(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateProviderDocument,
+    "\n  mutation AdminRotateClientSecret($id: ID!) {\n    rotateClientSecret(id: $id) {\n      provider {\n        id\n      }\n      clientSecret\n    }\n  }\n": typeof types.AdminRotateClientSecretDocument,
+    "\n  mutation AdminDeleteProvider($id: ID!) {\n    deleteOAuth2Provider(id: $id)\n  }\n": typeof types.AdminDeleteProviderDocument,
+    "\n  query AdminProviderOptions {\n    oauth2Providers(first: 1000, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          application {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminProviderOptionsDocument,
     "\n  fragment StageChallengeFields on Challenge {\n    ... on IdentificationChallenge {\n      userFields\n      passwordFields\n      allowShowPassword\n      enrollUrl\n      recoveryUrl\n      passwordlessUrl\n      primaryAction\n      enableRememberMe\n    }\n    ... on PasswordChallenge {\n      allowShowPassword\n    }\n    ... on PromptChallenge {\n      fields {\n        fieldKey\n        label\n        type\n        required\n        placeholder\n        initialValue\n        order\n        subText\n        choices\n      }\n    }\n    ... on DummyChallenge {\n      name\n    }\n    ... on CaptchaChallenge {\n      provider\n      siteKey\n      challenge\n      difficulty\n      scriptUrl\n      flowInfo {\n        designation\n      }\n    }\n  }\n": typeof types.StageChallengeFieldsFragmentDoc,
     "\n  fragment ExecutionFields on FlowExecution {\n    id\n    completed\n    step\n    flow {\n      slug\n      title\n      designation\n      layout\n      background\n    }\n    challenge {\n      __typename\n      ... on FlowChallenge {\n        pendingUser\n        errors {\n          field\n          message\n          code\n        }\n      }\n      ...StageChallengeFields\n      ... on RedirectChallenge {\n        to\n        executionId\n      }\n      ... on AccessDeniedChallenge {\n        errorMessage\n      }\n      ... on FlowErrorChallenge {\n        requestId\n      }\n    }\n  }\n": typeof types.ExecutionFieldsFragmentDoc,
     "\n  mutation StartFlow($slug: String!, $query: String) {\n    startFlow(slug: $slug, query: $query) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.StartFlowDocument,
@@ -107,6 +122,21 @@ const documents: Documents = {
     "\n  mutation AdminUpdateGroup($id: ID!, $input: UpdateGroupInput!) {\n    updateGroup(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateGroupDocument,
     "\n  mutation AdminDeleteGroup($id: ID!) {\n    deleteGroup(id: $id)\n  }\n": types.AdminDeleteGroupDocument,
     "\n  subscription AdminFlowInspector($executionId: ID!) {\n    flowInspector(executionId: $executionId) {\n      executionId\n      flowSlug\n      completed\n      plan {\n        position\n        kind\n        name\n        stageId\n        bindingId\n      }\n      history {\n        position\n        kind\n        name\n        result\n        at\n      }\n      context\n      errors {\n        field\n        message\n        code\n      }\n      outcome {\n        denied\n        message\n        to\n      }\n      createdAt\n      updatedAt\n    }\n  }\n": types.AdminFlowInspectorDocument,
+    "\n  query AdminApplications {\n    applications(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          slug\n          group\n          provider {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": types.AdminApplicationsDocument,
+    "\n  query AdminApplication($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Application {\n        id\n        name\n        slug\n        launchUrl\n        description\n        icon\n        group\n        policyEngineMode\n        provider {\n          id\n          name\n        }\n        policyBindings(first: 200, orderBy: { field: ORDER }) {\n          edges {\n            node {\n              ...AdminPolicyBinding\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminPolicyBinding on PolicyBinding {\n    id\n    order\n    enabled\n    negate\n    policy {\n      id\n      name\n      kind\n    }\n    group {\n      id\n      name\n    }\n    user {\n      id\n      username\n    }\n  }\n": types.AdminApplicationDocument,
+    "\n  mutation AdminCreateApplication($input: CreateApplicationInput!) {\n    createApplication(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateApplicationDocument,
+    "\n  mutation AdminUpdateApplication($id: ID!, $input: UpdateApplicationInput!) {\n    updateApplication(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateApplicationDocument,
+    "\n  mutation AdminDeleteApplication($id: ID!) {\n    deleteApplication(id: $id)\n  }\n": types.AdminDeleteApplicationDocument,
+    "\n  mutation AdminCreatePolicyBinding($input: CreatePolicyBindingInput!) {\n    createPolicyBinding(input: $input) {\n      id\n    }\n  }\n": types.AdminCreatePolicyBindingDocument,
+    "\n  mutation AdminUpdatePolicyBinding($id: ID!, $input: UpdatePolicyBindingInput!) {\n    updatePolicyBinding(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdatePolicyBindingDocument,
+    "\n  mutation AdminDeletePolicyBinding($id: ID!) {\n    deletePolicyBinding(id: $id)\n  }\n": types.AdminDeletePolicyBindingDocument,
+    "\n  query AdminProviders {\n    oauth2Providers(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          clientType\n          clientId\n          application {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": types.AdminProvidersDocument,
+    "\n  query AdminProvider($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on OAuth2Provider {\n        ...AdminProviderFields\n      }\n    }\n  }\n  fragment AdminProviderFields on OAuth2Provider {\n    id\n    name\n    clientType\n    clientId\n    hasClientSecret\n    redirectUris {\n      url\n      matchingMode\n    }\n    postLogoutRedirectUris {\n      url\n      matchingMode\n    }\n    scopes\n    authorizationFlow {\n      id\n    }\n    invalidationFlow {\n      id\n    }\n    signingAlgorithm\n    accessTokenValidity\n    idTokenValidity\n    refreshTokenValidity\n    subjectMode\n    includeClaimsInIdToken\n    application {\n      id\n      name\n    }\n  }\n": types.AdminProviderDocument,
+    "\n  mutation AdminCreateProvider($input: CreateOAuth2ProviderInput!) {\n    createOAuth2Provider(input: $input) {\n      provider {\n        id\n      }\n      clientSecret\n    }\n  }\n": types.AdminCreateProviderDocument,
+    "\n  mutation AdminUpdateProvider($id: ID!, $input: UpdateOAuth2ProviderInput!) {\n    updateOAuth2Provider(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateProviderDocument,
+    "\n  mutation AdminRotateClientSecret($id: ID!) {\n    rotateClientSecret(id: $id) {\n      provider {\n        id\n      }\n      clientSecret\n    }\n  }\n": types.AdminRotateClientSecretDocument,
+    "\n  mutation AdminDeleteProvider($id: ID!) {\n    deleteOAuth2Provider(id: $id)\n  }\n": types.AdminDeleteProviderDocument,
+    "\n  query AdminProviderOptions {\n    oauth2Providers(first: 1000, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          application {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": types.AdminProviderOptionsDocument,
     "\n  fragment StageChallengeFields on Challenge {\n    ... on IdentificationChallenge {\n      userFields\n      passwordFields\n      allowShowPassword\n      enrollUrl\n      recoveryUrl\n      passwordlessUrl\n      primaryAction\n      enableRememberMe\n    }\n    ... on PasswordChallenge {\n      allowShowPassword\n    }\n    ... on PromptChallenge {\n      fields {\n        fieldKey\n        label\n        type\n        required\n        placeholder\n        initialValue\n        order\n        subText\n        choices\n      }\n    }\n    ... on DummyChallenge {\n      name\n    }\n    ... on CaptchaChallenge {\n      provider\n      siteKey\n      challenge\n      difficulty\n      scriptUrl\n      flowInfo {\n        designation\n      }\n    }\n  }\n": types.StageChallengeFieldsFragmentDoc,
     "\n  fragment ExecutionFields on FlowExecution {\n    id\n    completed\n    step\n    flow {\n      slug\n      title\n      designation\n      layout\n      background\n    }\n    challenge {\n      __typename\n      ... on FlowChallenge {\n        pendingUser\n        errors {\n          field\n          message\n          code\n        }\n      }\n      ...StageChallengeFields\n      ... on RedirectChallenge {\n        to\n        executionId\n      }\n      ... on AccessDeniedChallenge {\n        errorMessage\n      }\n      ... on FlowErrorChallenge {\n        requestId\n      }\n    }\n  }\n": types.ExecutionFieldsFragmentDoc,
     "\n  mutation StartFlow($slug: String!, $query: String) {\n    startFlow(slug: $slug, query: $query) {\n      ...ExecutionFields\n    }\n  }\n": types.StartFlowDocument,
@@ -277,6 +307,66 @@ export function graphql(source: "\n  mutation AdminDeleteGroup($id: ID!) {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription AdminFlowInspector($executionId: ID!) {\n    flowInspector(executionId: $executionId) {\n      executionId\n      flowSlug\n      completed\n      plan {\n        position\n        kind\n        name\n        stageId\n        bindingId\n      }\n      history {\n        position\n        kind\n        name\n        result\n        at\n      }\n      context\n      errors {\n        field\n        message\n        code\n      }\n      outcome {\n        denied\n        message\n        to\n      }\n      createdAt\n      updatedAt\n    }\n  }\n"): typeof import('./graphql').AdminFlowInspectorDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminApplications {\n    applications(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          slug\n          group\n          provider {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminApplicationsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminApplication($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Application {\n        id\n        name\n        slug\n        launchUrl\n        description\n        icon\n        group\n        policyEngineMode\n        provider {\n          id\n          name\n        }\n        policyBindings(first: 200, orderBy: { field: ORDER }) {\n          edges {\n            node {\n              ...AdminPolicyBinding\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminPolicyBinding on PolicyBinding {\n    id\n    order\n    enabled\n    negate\n    policy {\n      id\n      name\n      kind\n    }\n    group {\n      id\n      name\n    }\n    user {\n      id\n      username\n    }\n  }\n"): typeof import('./graphql').AdminApplicationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateApplication($input: CreateApplicationInput!) {\n    createApplication(input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminCreateApplicationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateApplication($id: ID!, $input: UpdateApplicationInput!) {\n    updateApplication(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdateApplicationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteApplication($id: ID!) {\n    deleteApplication(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteApplicationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreatePolicyBinding($input: CreatePolicyBindingInput!) {\n    createPolicyBinding(input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminCreatePolicyBindingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdatePolicyBinding($id: ID!, $input: UpdatePolicyBindingInput!) {\n    updatePolicyBinding(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdatePolicyBindingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeletePolicyBinding($id: ID!) {\n    deletePolicyBinding(id: $id)\n  }\n"): typeof import('./graphql').AdminDeletePolicyBindingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminProviders {\n    oauth2Providers(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          clientType\n          clientId\n          application {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminProvidersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminProvider($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on OAuth2Provider {\n        ...AdminProviderFields\n      }\n    }\n  }\n  fragment AdminProviderFields on OAuth2Provider {\n    id\n    name\n    clientType\n    clientId\n    hasClientSecret\n    redirectUris {\n      url\n      matchingMode\n    }\n    postLogoutRedirectUris {\n      url\n      matchingMode\n    }\n    scopes\n    authorizationFlow {\n      id\n    }\n    invalidationFlow {\n      id\n    }\n    signingAlgorithm\n    accessTokenValidity\n    idTokenValidity\n    refreshTokenValidity\n    subjectMode\n    includeClaimsInIdToken\n    application {\n      id\n      name\n    }\n  }\n"): typeof import('./graphql').AdminProviderDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateProvider($input: CreateOAuth2ProviderInput!) {\n    createOAuth2Provider(input: $input) {\n      provider {\n        id\n      }\n      clientSecret\n    }\n  }\n"): typeof import('./graphql').AdminCreateProviderDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateProvider($id: ID!, $input: UpdateOAuth2ProviderInput!) {\n    updateOAuth2Provider(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdateProviderDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminRotateClientSecret($id: ID!) {\n    rotateClientSecret(id: $id) {\n      provider {\n        id\n      }\n      clientSecret\n    }\n  }\n"): typeof import('./graphql').AdminRotateClientSecretDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteProvider($id: ID!) {\n    deleteOAuth2Provider(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteProviderDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminProviderOptions {\n    oauth2Providers(first: 1000, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          application {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminProviderOptionsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
