@@ -1935,7 +1935,7 @@ export type AdminPolicyQuery = { node:
         | { __typename: 'ExpressionPolicy', expression: string }
         | { __typename: 'PasswordPolicy', passwordField: string, lengthMin: number, amountDigits: number, amountUppercase: number, amountLowercase: number, amountSymbols: number, symbolCharset: string, checkBlocklist: boolean, checkZxcvbn: boolean, zxcvbnMinScore: number, errorMessage: string }
         | { __typename: 'ReputationPolicy', checkIp: boolean, checkUsername: boolean, threshold: number }
-      , bindings: { totalCount: number, edges: Array<{ node: { id: string, enabled: boolean, flow: { id: string, slug: string } | null, flowStageBinding: { id: string, flow: { id: string, slug: string }, stage: { id: string, name: string } } | null } | null } | null> | null } }
+      , bindings: { totalCount: number, edges: Array<{ node: { id: string, enabled: boolean, flow: { id: string, slug: string } | null, flowStageBinding: { id: string, flow: { id: string, slug: string }, stage: { id: string, name: string } } | null, application: { id: string, name: string } | null } | null } | null> | null } }
     | { __typename: 'Stage' }
     | { __typename: 'Token' }
     | { __typename: 'User' }
@@ -3055,6 +3055,10 @@ export const AdminPolicyDocument = new TypedDocumentString(`
                 id
                 name
               }
+            }
+            application {
+              id
+              name
             }
           }
         }
