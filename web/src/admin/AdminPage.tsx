@@ -5,10 +5,12 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import { Brand } from "../lib/layout";
 import { flowURL, type Site } from "../lib/site";
 import "./admin.css";
+import { ApplicationDetail, ApplicationList, ApplicationNew } from "./applications";
 import { FlowDetail, FlowList, FlowNew } from "./flows";
 import { GroupDetail, GroupList, GroupNew } from "./groups";
 import { Inspector } from "./inspector";
 import { PolicyDetail, PolicyList, PolicyNew } from "./policies";
+import { ProviderDetail, ProviderList, ProviderNew } from "./providers";
 import { href, parseRoute, takeFlash, useHash, type Route, type Section } from "./router";
 import { StageDetail, StageList, StageNew } from "./stages";
 import { UserDetail, UserList, UserNew } from "./users";
@@ -19,6 +21,8 @@ const nav: { section: Section; label: string }[] = [
   { section: "policies", label: "Policies" },
   { section: "users", label: "Users" },
   { section: "groups", label: "Groups" },
+  { section: "applications", label: "Applications" },
+  { section: "providers", label: "Providers" },
   { section: "inspector", label: "Inspector" },
 ];
 
@@ -138,6 +142,16 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
       return id === "new" ? <UserNew key={key} /> : id ? <UserDetail key={key} id={id} onFlash={onFlash} /> : <UserList key={key} />;
     case "groups":
       return id === "new" ? <GroupNew key={key} /> : id ? <GroupDetail key={key} id={id} onFlash={onFlash} /> : <GroupList key={key} />;
+    case "applications":
+      return id === "new" ? (
+        <ApplicationNew key={key} />
+      ) : id ? (
+        <ApplicationDetail key={key} id={id} onFlash={onFlash} />
+      ) : (
+        <ApplicationList key={key} />
+      );
+    case "providers":
+      return id === "new" ? <ProviderNew key={key} /> : id ? <ProviderDetail key={key} id={id} onFlash={onFlash} /> : <ProviderList key={key} />;
     case "inspector":
       return <Inspector executionId={id} />;
   }

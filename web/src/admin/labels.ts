@@ -2,11 +2,15 @@
 // enum type, so a value added to the schema fails the build until labelled.
 import type {
   AuthenticationRequirement,
+  ClientType,
   DeniedAction,
   FlowDesignation,
   FlowLayout,
   InvalidResponseAction,
   PolicyEngineMode,
+  RedirectUriMatchingMode,
+  SigningAlgorithm,
+  SubjectMode,
   UserType,
 } from "../gql/graphql";
 
@@ -62,3 +66,25 @@ export const userTypes: Record<UserType, string> = {
   SERVICE_ACCOUNT: "Service account",
 };
 
+
+export const clientTypes: Record<ClientType, string> = {
+  CONFIDENTIAL: "Confidential",
+  PUBLIC: "Public",
+};
+
+export const subjectModes: Record<SubjectMode, string> = {
+  HASHED_USER_ID: "Hashed user ID",
+  USER_ID: "User ID",
+  USERNAME: "Username",
+  EMAIL: "Email address",
+};
+
+export const signingAlgorithms: Record<SigningAlgorithm, string> = {
+  RS256: "RS256 (RSA)",
+  ES256: "ES256 (ECDSA P-256)",
+};
+
+export const matchingModes: Record<RedirectUriMatchingMode, string> = {
+  STRICT: "Strict (the exact URI)",
+  REGEX: "Regular expression",
+};

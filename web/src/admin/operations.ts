@@ -262,6 +262,10 @@ export const AdminPolicy = graphql(`
                   name
                 }
               }
+              application {
+                id
+                name
+              }
             }
           }
         }

@@ -24,7 +24,7 @@ export function PolicyList() {
           New policy
         </a>
       </PageHeader>
-      <p class="admin-intro">A policy decides whether a user may use a flow or a stage, or checks a user's answers.</p>
+      <p class="admin-intro">A policy decides whether a user may use a flow, a stage or an application, or checks a user's answers.</p>
       <ErrorAlert error={policies.error} title="The policies could not be loaded." />
       {!policies.data && !policies.error && <Loading what="policies" />}
       {policies.data && (
@@ -155,7 +155,7 @@ export function PolicyDetail({ id, onFlash }: { id: string; onFlash: (m: string)
           Bound to
         </h2>
         {bindings.length === 0 ? (
-          <p>This policy is not bound to any flow or stage.</p>
+          <p>This policy is not bound to any flow, stage or application.</p>
         ) : (
           <ul data-testid="policy-bindings">
             {bindings.map((b) => (
@@ -169,6 +169,11 @@ export function PolicyDetail({ id, onFlash }: { id: string; onFlash: (m: string)
                   <>
                     The stage <a href={href(`/stages/${b.flowStageBinding.stage.id}`)}>{b.flowStageBinding.stage.name}</a> in the flow{" "}
                     <a href={href(`/flows/${b.flowStageBinding.flow.id}`)}>{b.flowStageBinding.flow.slug}</a>
+                  </>
+                )}
+                {b.application && (
+                  <>
+                    The application <a href={href(`/applications/${b.application.id}`)}>{b.application.name}</a>
                   </>
                 )}
                 {!b.enabled && <span class="badge">disabled</span>}

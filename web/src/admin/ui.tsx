@@ -73,6 +73,8 @@ const referrerPages: Record<string, string> = {
   policy: "policies",
   user: "users",
   group: "groups",
+  application: "applications",
+  oauth2_provider: "providers",
 };
 
 const forbidden = "You need administrator rights for this. Your session may have changed; reload the page.";

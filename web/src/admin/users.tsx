@@ -406,11 +406,14 @@ export function UserPicker({
   picked,
   onPicked,
   single,
+  emptyHelp = "None chosen: the test runs as an anonymous request.",
 }: {
   label: string;
   picked: PickedUser[];
   onPicked: (users: PickedUser[]) => void;
   single?: boolean;
+  /** The help shown by a single picker while nobody is chosen. */
+  emptyHelp?: string;
 }) {
   const [q, setQ] = useState("");
   const query = useDebounced(q);
@@ -446,7 +449,7 @@ export function UserPicker({
         autoCapitalize="none"
         spellcheck={false}
         autoComplete="off"
-        help={single && picked.length === 0 ? "None chosen: the test runs as an anonymous request." : undefined}
+        help={single && picked.length === 0 ? emptyHelp : undefined}
       />
       <ErrorAlert error={results.error} title="Users could not be searched." />
       {query.trim() && results.data && (
