@@ -30,6 +30,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/gatehouse-id/gatehouse/applications"
 	"github.com/gatehouse-id/gatehouse/audit"
 	"github.com/gatehouse-id/gatehouse/authn"
 	"github.com/gatehouse-id/gatehouse/blueprints"
@@ -50,6 +51,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/integrity"
 	"github.com/gatehouse-id/gatehouse/jobs"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
+	"github.com/gatehouse-id/gatehouse/oidc/provider"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/builtin"
 	"github.com/gatehouse-id/gatehouse/pubsub"
@@ -144,6 +146,12 @@ type app struct {
 	executions flowstate.Store
 	sweepers   []jobs.Sweeper
 	kinds      integrity.Kinds
+	// secretKey seals and derives what Gatehouse hands out
+	// (GATEHOUSE_SECRET_KEY, or the data directory's).
+	secretKey string
+	// signingKeys are the OpenID Connect provider's keys, created at the
+	// first start.
+	signingKeys *keys.Store
 }
 
 // brandDomain is the default brand's host name: the public origin's, or
@@ -219,6 +227,18 @@ func open(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, e
 	a.sessions.EndedFunc = a.announcer.User
 	userhook.Install(db.Ent, a.sessions, logger)
 	executor.InvalidateOn(db.Ent, a.counters, logger)
+	if a.secretKey, _, err = cfg.ResolveSecretKey(); err != nil {
+		a.close()
+		return nil, err
+	}
+	if a.signingKeys, err = keys.New(db.Ent, a.secretKey, keys.Options{Logger: logger}); err != nil {
+		a.close()
+		return nil, err
+	}
+	if err := a.signingKeys.Ensure(ctx); err != nil {
+		a.close()
+		return nil, fmt.Errorf("signing keys: %w", err)
+	}
 	logger.Info("database ready", "dialect", db.Dialect, "location", db.Location, "redis", cfg.RedisURL != "")
 	return a, nil
 }
@@ -247,7 +267,7 @@ func (a *app) readyChecks() []router.Check {
 }
 
 func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout io.Writer) error {
-	secretKey, created, err := cfg.ResolveSecretKey()
+	_, created, err := cfg.ResolveSecretKey()
 	if err != nil {
 		return err
 	}
@@ -274,18 +294,8 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 
-	// The OpenID Connect provider's signing keys: created on first start,
-	// rotated by the worker.
-	signingKeys, err := keys.New(a.db.Ent, secretKey, keys.Options{Logger: logger})
-	if err != nil {
-		return err
-	}
-	if err := signingKeys.Ensure(ctx); err != nil {
-		return fmt.Errorf("signing keys: %w", err)
-	}
-
 	if cfg.Worker {
-		runner, err := jobs.Start(ctx, jobs.Config{DB: a.db, Logger: logger, Sweepers: a.sweepers, SigningKeys: signingKeys})
+		runner, err := jobs.Start(ctx, jobs.Config{DB: a.db, Logger: logger, Sweepers: a.sweepers, SigningKeys: a.signingKeys})
 		if err != nil {
 			return err
 		}
@@ -410,7 +420,21 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 	}, executor.Options{
 		Kinds: a.kinds.Stages, Store: a.executions, Broker: a.broker,
 		StartLimits: executor.StartLimits{PerIP: unlimitedIfZero(cfg.FlowStartsPerIP), PerSession: unlimitedIfZero(cfg.FlowStartsPerSession)},
+		Handoffs:    []executor.Handoff{provider.NewHandoff(a.db.Ent, nil)},
 	})
+	sso, err := provider.New(provider.Options{
+		Client: a.db.Ent, Keys: a.signingKeys, Issuer: public, SecretKey: a.secretKey,
+		Flows: flows, Sessions: a.sessions, SessionID: authn.SessionID,
+		Access: &applications.Access{Client: a.db.Ent, Policies: policies},
+		AuthenticationFlow: func(r *http.Request) (string, error) {
+			site, err := brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
+			return site.AuthenticationFlow, err
+		},
+		Logger: logger,
+	})
+	if err != nil {
+		return nil, err
+	}
 	guard, err := authn.CrossOriginGuard(append([]string{public}, cfg.AllowedOrigins...))
 	if err != nil {
 		return nil, err
@@ -441,6 +465,8 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 		Root: web.Root(func(r *http.Request) (brand.Site, error) {
 			return brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
 		}, logger),
+		OIDC:           sso.Handler(),
+		OIDCResume:     sso.Resume(),
 		Ready:          a.readyChecks(),
 		Gatherer:       a.mainMetrics(),
 		MetricsToken:   cfg.MetricsToken,

@@ -26,7 +26,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/session"
@@ -65,8 +67,12 @@ type Client struct {
 	FlowToken *FlowTokenClient
 	// Group is the client for interacting with the Group builders.
 	Group *GroupClient
+	// OAuth2AuthRequest is the client for interacting with the OAuth2AuthRequest builders.
+	OAuth2AuthRequest *OAuth2AuthRequestClient
 	// OAuth2Provider is the client for interacting with the OAuth2Provider builders.
 	OAuth2Provider *OAuth2ProviderClient
+	// OAuth2Token is the client for interacting with the OAuth2Token builders.
+	OAuth2Token *OAuth2TokenClient
 	// PolicyBinding is the client for interacting with the PolicyBinding builders.
 	PolicyBinding *PolicyBindingClient
 	// PolicyDefinition is the client for interacting with the PolicyDefinition builders.
@@ -103,7 +109,9 @@ func (c *Client) init() {
 	c.FlowStageBinding = NewFlowStageBindingClient(c.config)
 	c.FlowToken = NewFlowTokenClient(c.config)
 	c.Group = NewGroupClient(c.config)
+	c.OAuth2AuthRequest = NewOAuth2AuthRequestClient(c.config)
 	c.OAuth2Provider = NewOAuth2ProviderClient(c.config)
+	c.OAuth2Token = NewOAuth2TokenClient(c.config)
 	c.PolicyBinding = NewPolicyBindingClient(c.config)
 	c.PolicyDefinition = NewPolicyDefinitionClient(c.config)
 	c.Session = NewSessionClient(c.config)
@@ -201,27 +209,29 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:              ctx,
-		config:           cfg,
-		Application:      NewApplicationClient(cfg),
-		AppliedBlueprint: NewAppliedBlueprintClient(cfg),
-		Brand:            NewBrandClient(cfg),
-		ConfigReference:  NewConfigReferenceClient(cfg),
-		Counter:          NewCounterClient(cfg),
-		Event:            NewEventClient(cfg),
-		Flow:             NewFlowClient(cfg),
-		FlowExecution:    NewFlowExecutionClient(cfg),
-		FlowStageBinding: NewFlowStageBindingClient(cfg),
-		FlowToken:        NewFlowTokenClient(cfg),
-		Group:            NewGroupClient(cfg),
-		OAuth2Provider:   NewOAuth2ProviderClient(cfg),
-		PolicyBinding:    NewPolicyBindingClient(cfg),
-		PolicyDefinition: NewPolicyDefinitionClient(cfg),
-		Session:          NewSessionClient(cfg),
-		SigningKey:       NewSigningKeyClient(cfg),
-		Stage:            NewStageClient(cfg),
-		Token:            NewTokenClient(cfg),
-		User:             NewUserClient(cfg),
+		ctx:               ctx,
+		config:            cfg,
+		Application:       NewApplicationClient(cfg),
+		AppliedBlueprint:  NewAppliedBlueprintClient(cfg),
+		Brand:             NewBrandClient(cfg),
+		ConfigReference:   NewConfigReferenceClient(cfg),
+		Counter:           NewCounterClient(cfg),
+		Event:             NewEventClient(cfg),
+		Flow:              NewFlowClient(cfg),
+		FlowExecution:     NewFlowExecutionClient(cfg),
+		FlowStageBinding:  NewFlowStageBindingClient(cfg),
+		FlowToken:         NewFlowTokenClient(cfg),
+		Group:             NewGroupClient(cfg),
+		OAuth2AuthRequest: NewOAuth2AuthRequestClient(cfg),
+		OAuth2Provider:    NewOAuth2ProviderClient(cfg),
+		OAuth2Token:       NewOAuth2TokenClient(cfg),
+		PolicyBinding:     NewPolicyBindingClient(cfg),
+		PolicyDefinition:  NewPolicyDefinitionClient(cfg),
+		Session:           NewSessionClient(cfg),
+		SigningKey:        NewSigningKeyClient(cfg),
+		Stage:             NewStageClient(cfg),
+		Token:             NewTokenClient(cfg),
+		User:              NewUserClient(cfg),
 	}, nil
 }
 
@@ -239,27 +249,29 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:              ctx,
-		config:           cfg,
-		Application:      NewApplicationClient(cfg),
-		AppliedBlueprint: NewAppliedBlueprintClient(cfg),
-		Brand:            NewBrandClient(cfg),
-		ConfigReference:  NewConfigReferenceClient(cfg),
-		Counter:          NewCounterClient(cfg),
-		Event:            NewEventClient(cfg),
-		Flow:             NewFlowClient(cfg),
-		FlowExecution:    NewFlowExecutionClient(cfg),
-		FlowStageBinding: NewFlowStageBindingClient(cfg),
-		FlowToken:        NewFlowTokenClient(cfg),
-		Group:            NewGroupClient(cfg),
-		OAuth2Provider:   NewOAuth2ProviderClient(cfg),
-		PolicyBinding:    NewPolicyBindingClient(cfg),
-		PolicyDefinition: NewPolicyDefinitionClient(cfg),
-		Session:          NewSessionClient(cfg),
-		SigningKey:       NewSigningKeyClient(cfg),
-		Stage:            NewStageClient(cfg),
-		Token:            NewTokenClient(cfg),
-		User:             NewUserClient(cfg),
+		ctx:               ctx,
+		config:            cfg,
+		Application:       NewApplicationClient(cfg),
+		AppliedBlueprint:  NewAppliedBlueprintClient(cfg),
+		Brand:             NewBrandClient(cfg),
+		ConfigReference:   NewConfigReferenceClient(cfg),
+		Counter:           NewCounterClient(cfg),
+		Event:             NewEventClient(cfg),
+		Flow:              NewFlowClient(cfg),
+		FlowExecution:     NewFlowExecutionClient(cfg),
+		FlowStageBinding:  NewFlowStageBindingClient(cfg),
+		FlowToken:         NewFlowTokenClient(cfg),
+		Group:             NewGroupClient(cfg),
+		OAuth2AuthRequest: NewOAuth2AuthRequestClient(cfg),
+		OAuth2Provider:    NewOAuth2ProviderClient(cfg),
+		OAuth2Token:       NewOAuth2TokenClient(cfg),
+		PolicyBinding:     NewPolicyBindingClient(cfg),
+		PolicyDefinition:  NewPolicyDefinitionClient(cfg),
+		Session:           NewSessionClient(cfg),
+		SigningKey:        NewSigningKeyClient(cfg),
+		Stage:             NewStageClient(cfg),
+		Token:             NewTokenClient(cfg),
+		User:              NewUserClient(cfg),
 	}, nil
 }
 
@@ -291,8 +303,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
 		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
-		c.OAuth2Provider, c.PolicyBinding, c.PolicyDefinition, c.Session, c.SigningKey,
-		c.Stage, c.Token, c.User,
+		c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token, c.PolicyBinding,
+		c.PolicyDefinition, c.Session, c.SigningKey, c.Stage, c.Token, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -304,8 +316,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
 		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
-		c.OAuth2Provider, c.PolicyBinding, c.PolicyDefinition, c.Session, c.SigningKey,
-		c.Stage, c.Token, c.User,
+		c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token, c.PolicyBinding,
+		c.PolicyDefinition, c.Session, c.SigningKey, c.Stage, c.Token, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -336,8 +348,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.FlowToken.mutate(ctx, m)
 	case *GroupMutation:
 		return c.Group.mutate(ctx, m)
+	case *OAuth2AuthRequestMutation:
+		return c.OAuth2AuthRequest.mutate(ctx, m)
 	case *OAuth2ProviderMutation:
 		return c.OAuth2Provider.mutate(ctx, m)
+	case *OAuth2TokenMutation:
+		return c.OAuth2Token.mutate(ctx, m)
 	case *PolicyBindingMutation:
 		return c.PolicyBinding.mutate(ctx, m)
 	case *PolicyDefinitionMutation:
@@ -2423,6 +2439,140 @@ func (c *GroupClient) mutate(ctx context.Context, m *GroupMutation) (Value, erro
 	}
 }
 
+// OAuth2AuthRequestClient is a client for the OAuth2AuthRequest schema.
+type OAuth2AuthRequestClient struct {
+	config
+}
+
+// NewOAuth2AuthRequestClient returns a client for the OAuth2AuthRequest from the given config.
+func NewOAuth2AuthRequestClient(c config) *OAuth2AuthRequestClient {
+	return &OAuth2AuthRequestClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `oauth2authrequest.Hooks(f(g(h())))`.
+func (c *OAuth2AuthRequestClient) Use(hooks ...Hook) {
+	c.hooks.OAuth2AuthRequest = append(c.hooks.OAuth2AuthRequest, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `oauth2authrequest.Intercept(f(g(h())))`.
+func (c *OAuth2AuthRequestClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OAuth2AuthRequest = append(c.inters.OAuth2AuthRequest, interceptors...)
+}
+
+// Create returns a builder for creating a OAuth2AuthRequest entity.
+func (c *OAuth2AuthRequestClient) Create() *OAuth2AuthRequestCreate {
+	mutation := newOAuth2AuthRequestMutation(c.config, OpCreate)
+	return &OAuth2AuthRequestCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OAuth2AuthRequest entities.
+func (c *OAuth2AuthRequestClient) CreateBulk(builders ...*OAuth2AuthRequestCreate) *OAuth2AuthRequestCreateBulk {
+	return &OAuth2AuthRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OAuth2AuthRequestClient) MapCreateBulk(slice any, setFunc func(*OAuth2AuthRequestCreate, int)) *OAuth2AuthRequestCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OAuth2AuthRequestCreateBulk{err: fmt.Errorf("calling to OAuth2AuthRequestClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OAuth2AuthRequestCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OAuth2AuthRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OAuth2AuthRequest.
+func (c *OAuth2AuthRequestClient) Update() *OAuth2AuthRequestUpdate {
+	mutation := newOAuth2AuthRequestMutation(c.config, OpUpdate)
+	return &OAuth2AuthRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OAuth2AuthRequestClient) UpdateOne(_m *OAuth2AuthRequest) *OAuth2AuthRequestUpdateOne {
+	mutation := newOAuth2AuthRequestMutation(c.config, OpUpdateOne, withOAuth2AuthRequest(_m))
+	return &OAuth2AuthRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OAuth2AuthRequestClient) UpdateOneID(id string) *OAuth2AuthRequestUpdateOne {
+	mutation := newOAuth2AuthRequestMutation(c.config, OpUpdateOne, withOAuth2AuthRequestID(id))
+	return &OAuth2AuthRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OAuth2AuthRequest.
+func (c *OAuth2AuthRequestClient) Delete() *OAuth2AuthRequestDelete {
+	mutation := newOAuth2AuthRequestMutation(c.config, OpDelete)
+	return &OAuth2AuthRequestDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OAuth2AuthRequestClient) DeleteOne(_m *OAuth2AuthRequest) *OAuth2AuthRequestDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OAuth2AuthRequestClient) DeleteOneID(id string) *OAuth2AuthRequestDeleteOne {
+	builder := c.Delete().Where(oauth2authrequest.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OAuth2AuthRequestDeleteOne{builder}
+}
+
+// Query returns a query builder for OAuth2AuthRequest.
+func (c *OAuth2AuthRequestClient) Query() *OAuth2AuthRequestQuery {
+	return &OAuth2AuthRequestQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOAuth2AuthRequest},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OAuth2AuthRequest entity by its id.
+func (c *OAuth2AuthRequestClient) Get(ctx context.Context, id string) (*OAuth2AuthRequest, error) {
+	return c.Query().Where(oauth2authrequest.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OAuth2AuthRequestClient) GetX(ctx context.Context, id string) *OAuth2AuthRequest {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *OAuth2AuthRequestClient) Hooks() []Hook {
+	hooks := c.hooks.OAuth2AuthRequest
+	return append(hooks[:len(hooks):len(hooks)], oauth2authrequest.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OAuth2AuthRequestClient) Interceptors() []Interceptor {
+	return c.inters.OAuth2AuthRequest
+}
+
+func (c *OAuth2AuthRequestClient) mutate(ctx context.Context, m *OAuth2AuthRequestMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OAuth2AuthRequestCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OAuth2AuthRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OAuth2AuthRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OAuth2AuthRequestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OAuth2AuthRequest mutation op: %q", m.Op())
+	}
+}
+
 // OAuth2ProviderClient is a client for the OAuth2Provider schema.
 type OAuth2ProviderClient struct {
 	config
@@ -2602,6 +2752,140 @@ func (c *OAuth2ProviderClient) mutate(ctx context.Context, m *OAuth2ProviderMuta
 		return (&OAuth2ProviderDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown OAuth2Provider mutation op: %q", m.Op())
+	}
+}
+
+// OAuth2TokenClient is a client for the OAuth2Token schema.
+type OAuth2TokenClient struct {
+	config
+}
+
+// NewOAuth2TokenClient returns a client for the OAuth2Token from the given config.
+func NewOAuth2TokenClient(c config) *OAuth2TokenClient {
+	return &OAuth2TokenClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `oauth2token.Hooks(f(g(h())))`.
+func (c *OAuth2TokenClient) Use(hooks ...Hook) {
+	c.hooks.OAuth2Token = append(c.hooks.OAuth2Token, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `oauth2token.Intercept(f(g(h())))`.
+func (c *OAuth2TokenClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OAuth2Token = append(c.inters.OAuth2Token, interceptors...)
+}
+
+// Create returns a builder for creating a OAuth2Token entity.
+func (c *OAuth2TokenClient) Create() *OAuth2TokenCreate {
+	mutation := newOAuth2TokenMutation(c.config, OpCreate)
+	return &OAuth2TokenCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OAuth2Token entities.
+func (c *OAuth2TokenClient) CreateBulk(builders ...*OAuth2TokenCreate) *OAuth2TokenCreateBulk {
+	return &OAuth2TokenCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OAuth2TokenClient) MapCreateBulk(slice any, setFunc func(*OAuth2TokenCreate, int)) *OAuth2TokenCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OAuth2TokenCreateBulk{err: fmt.Errorf("calling to OAuth2TokenClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OAuth2TokenCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OAuth2TokenCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OAuth2Token.
+func (c *OAuth2TokenClient) Update() *OAuth2TokenUpdate {
+	mutation := newOAuth2TokenMutation(c.config, OpUpdate)
+	return &OAuth2TokenUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OAuth2TokenClient) UpdateOne(_m *OAuth2Token) *OAuth2TokenUpdateOne {
+	mutation := newOAuth2TokenMutation(c.config, OpUpdateOne, withOAuth2Token(_m))
+	return &OAuth2TokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OAuth2TokenClient) UpdateOneID(id string) *OAuth2TokenUpdateOne {
+	mutation := newOAuth2TokenMutation(c.config, OpUpdateOne, withOAuth2TokenID(id))
+	return &OAuth2TokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OAuth2Token.
+func (c *OAuth2TokenClient) Delete() *OAuth2TokenDelete {
+	mutation := newOAuth2TokenMutation(c.config, OpDelete)
+	return &OAuth2TokenDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OAuth2TokenClient) DeleteOne(_m *OAuth2Token) *OAuth2TokenDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OAuth2TokenClient) DeleteOneID(id string) *OAuth2TokenDeleteOne {
+	builder := c.Delete().Where(oauth2token.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OAuth2TokenDeleteOne{builder}
+}
+
+// Query returns a query builder for OAuth2Token.
+func (c *OAuth2TokenClient) Query() *OAuth2TokenQuery {
+	return &OAuth2TokenQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOAuth2Token},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OAuth2Token entity by its id.
+func (c *OAuth2TokenClient) Get(ctx context.Context, id string) (*OAuth2Token, error) {
+	return c.Query().Where(oauth2token.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OAuth2TokenClient) GetX(ctx context.Context, id string) *OAuth2Token {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *OAuth2TokenClient) Hooks() []Hook {
+	hooks := c.hooks.OAuth2Token
+	return append(hooks[:len(hooks):len(hooks)], oauth2token.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OAuth2TokenClient) Interceptors() []Interceptor {
+	return c.inters.OAuth2Token
+}
+
+func (c *OAuth2TokenClient) mutate(ctx context.Context, m *OAuth2TokenMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OAuth2TokenCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OAuth2TokenUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OAuth2TokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OAuth2TokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OAuth2Token mutation op: %q", m.Op())
 	}
 }
 
@@ -3867,15 +4151,15 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
-		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2Provider,
-		PolicyBinding, PolicyDefinition, Session, SigningKey, Stage, Token,
-		User []ent.Hook
+		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2AuthRequest,
+		OAuth2Provider, OAuth2Token, PolicyBinding, PolicyDefinition, Session,
+		SigningKey, Stage, Token, User []ent.Hook
 	}
 	inters struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
-		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2Provider,
-		PolicyBinding, PolicyDefinition, Session, SigningKey, Stage, Token,
-		User []ent.Interceptor
+		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2AuthRequest,
+		OAuth2Provider, OAuth2Token, PolicyBinding, PolicyDefinition, Session,
+		SigningKey, Stage, Token, User []ent.Interceptor
 	}
 )
 

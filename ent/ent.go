@@ -23,7 +23,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/session"
@@ -91,25 +93,27 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			application.Table:      application.ValidColumn,
-			appliedblueprint.Table: appliedblueprint.ValidColumn,
-			brand.Table:            brand.ValidColumn,
-			configreference.Table:  configreference.ValidColumn,
-			counter.Table:          counter.ValidColumn,
-			event.Table:            event.ValidColumn,
-			flow.Table:             flow.ValidColumn,
-			flowexecution.Table:    flowexecution.ValidColumn,
-			flowstagebinding.Table: flowstagebinding.ValidColumn,
-			flowtoken.Table:        flowtoken.ValidColumn,
-			group.Table:            group.ValidColumn,
-			oauth2provider.Table:   oauth2provider.ValidColumn,
-			policybinding.Table:    policybinding.ValidColumn,
-			policydefinition.Table: policydefinition.ValidColumn,
-			session.Table:          session.ValidColumn,
-			signingkey.Table:       signingkey.ValidColumn,
-			stage.Table:            stage.ValidColumn,
-			token.Table:            token.ValidColumn,
-			user.Table:             user.ValidColumn,
+			application.Table:       application.ValidColumn,
+			appliedblueprint.Table:  appliedblueprint.ValidColumn,
+			brand.Table:             brand.ValidColumn,
+			configreference.Table:   configreference.ValidColumn,
+			counter.Table:           counter.ValidColumn,
+			event.Table:             event.ValidColumn,
+			flow.Table:              flow.ValidColumn,
+			flowexecution.Table:     flowexecution.ValidColumn,
+			flowstagebinding.Table:  flowstagebinding.ValidColumn,
+			flowtoken.Table:         flowtoken.ValidColumn,
+			group.Table:             group.ValidColumn,
+			oauth2authrequest.Table: oauth2authrequest.ValidColumn,
+			oauth2provider.Table:    oauth2provider.ValidColumn,
+			oauth2token.Table:       oauth2token.ValidColumn,
+			policybinding.Table:     policybinding.ValidColumn,
+			policydefinition.Table:  policydefinition.ValidColumn,
+			session.Table:           session.ValidColumn,
+			signingkey.Table:        signingkey.ValidColumn,
+			stage.Table:             stage.ValidColumn,
+			token.Table:             token.ValidColumn,
+			user.Table:              user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -14,7 +14,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
@@ -32,7 +34,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -262,6 +264,43 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   oauth2authrequest.Table,
+			Columns: oauth2authrequest.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: oauth2authrequest.FieldID,
+			},
+		},
+		Type: "OAuth2AuthRequest",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			oauth2authrequest.FieldCreatedAt:           {Type: field.TypeTime, Column: oauth2authrequest.FieldCreatedAt},
+			oauth2authrequest.FieldExpiresAt:           {Type: field.TypeTime, Column: oauth2authrequest.FieldExpiresAt},
+			oauth2authrequest.FieldProviderID:          {Type: field.TypeInt, Column: oauth2authrequest.FieldProviderID},
+			oauth2authrequest.FieldClientID:            {Type: field.TypeString, Column: oauth2authrequest.FieldClientID},
+			oauth2authrequest.FieldRedirectURI:         {Type: field.TypeString, Column: oauth2authrequest.FieldRedirectURI},
+			oauth2authrequest.FieldScopes:              {Type: field.TypeJSON, Column: oauth2authrequest.FieldScopes},
+			oauth2authrequest.FieldState:               {Type: field.TypeString, Column: oauth2authrequest.FieldState},
+			oauth2authrequest.FieldNonce:               {Type: field.TypeString, Column: oauth2authrequest.FieldNonce},
+			oauth2authrequest.FieldResponseType:        {Type: field.TypeString, Column: oauth2authrequest.FieldResponseType},
+			oauth2authrequest.FieldResponseMode:        {Type: field.TypeString, Column: oauth2authrequest.FieldResponseMode},
+			oauth2authrequest.FieldCodeChallenge:       {Type: field.TypeString, Column: oauth2authrequest.FieldCodeChallenge},
+			oauth2authrequest.FieldCodeChallengeMethod: {Type: field.TypeString, Column: oauth2authrequest.FieldCodeChallengeMethod},
+			oauth2authrequest.FieldPrompt:              {Type: field.TypeJSON, Column: oauth2authrequest.FieldPrompt},
+			oauth2authrequest.FieldMaxAge:              {Type: field.TypeInt, Column: oauth2authrequest.FieldMaxAge},
+			oauth2authrequest.FieldLoginHint:           {Type: field.TypeString, Column: oauth2authrequest.FieldLoginHint},
+			oauth2authrequest.FieldUserID:              {Type: field.TypeInt, Column: oauth2authrequest.FieldUserID},
+			oauth2authrequest.FieldAuthTime:            {Type: field.TypeTime, Column: oauth2authrequest.FieldAuthTime},
+			oauth2authrequest.FieldAmr:                 {Type: field.TypeJSON, Column: oauth2authrequest.FieldAmr},
+			oauth2authrequest.FieldGrantedScopes:       {Type: field.TypeJSON, Column: oauth2authrequest.FieldGrantedScopes},
+			oauth2authrequest.FieldSessionKey:          {Type: field.TypeString, Column: oauth2authrequest.FieldSessionKey},
+			oauth2authrequest.FieldAuthorizedAt:        {Type: field.TypeTime, Column: oauth2authrequest.FieldAuthorizedAt},
+			oauth2authrequest.FieldCodeHash:            {Type: field.TypeString, Column: oauth2authrequest.FieldCodeHash},
+			oauth2authrequest.FieldRedeemedAt:          {Type: field.TypeTime, Column: oauth2authrequest.FieldRedeemedAt},
+			oauth2authrequest.FieldReplayedAt:          {Type: field.TypeTime, Column: oauth2authrequest.FieldReplayedAt},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oauth2provider.Table,
 			Columns: oauth2provider.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -290,7 +329,32 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oauth2provider.FieldInvalidationFlowID:     {Type: field.TypeInt, Column: oauth2provider.FieldInvalidationFlowID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   oauth2token.Table,
+			Columns: oauth2token.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: oauth2token.FieldID,
+			},
+		},
+		Type: "OAuth2Token",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			oauth2token.FieldKind:       {Type: field.TypeEnum, Column: oauth2token.FieldKind},
+			oauth2token.FieldFamily:     {Type: field.TypeString, Column: oauth2token.FieldFamily},
+			oauth2token.FieldProviderID: {Type: field.TypeInt, Column: oauth2token.FieldProviderID},
+			oauth2token.FieldClientID:   {Type: field.TypeString, Column: oauth2token.FieldClientID},
+			oauth2token.FieldUserID:     {Type: field.TypeInt, Column: oauth2token.FieldUserID},
+			oauth2token.FieldScopes:     {Type: field.TypeJSON, Column: oauth2token.FieldScopes},
+			oauth2token.FieldAuthTime:   {Type: field.TypeTime, Column: oauth2token.FieldAuthTime},
+			oauth2token.FieldAmr:        {Type: field.TypeJSON, Column: oauth2token.FieldAmr},
+			oauth2token.FieldCreatedAt:  {Type: field.TypeTime, Column: oauth2token.FieldCreatedAt},
+			oauth2token.FieldExpiresAt:  {Type: field.TypeTime, Column: oauth2token.FieldExpiresAt},
+			oauth2token.FieldRotatedAt:  {Type: field.TypeTime, Column: oauth2token.FieldRotatedAt},
+			oauth2token.FieldRevokedAt:  {Type: field.TypeTime, Column: oauth2token.FieldRevokedAt},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policybinding.Table,
 			Columns: policybinding.Columns,
@@ -316,7 +380,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policybinding.FieldFailureResult:      {Type: field.TypeBool, Column: policybinding.FieldFailureResult},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policydefinition.Table,
 			Columns: policydefinition.Columns,
@@ -335,7 +399,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policydefinition.FieldExecutionLogging: {Type: field.TypeBool, Column: policydefinition.FieldExecutionLogging},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -359,7 +423,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldData:               {Type: field.TypeBytes, Column: session.FieldData},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signingkey.Table,
 			Columns: signingkey.Columns,
@@ -379,7 +443,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signingkey.FieldRetiredAt:  {Type: field.TypeTime, Column: signingkey.FieldRetiredAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stage.Table,
 			Columns: stage.Columns,
@@ -397,7 +461,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stage.FieldConfig:    {Type: field.TypeJSON, Column: stage.FieldConfig},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   token.Table,
 			Columns: token.Columns,
@@ -420,7 +484,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			token.FieldLastUsedAt:  {Type: field.TypeTime, Column: token.FieldLastUsedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -2553,6 +2617,166 @@ func (f *GroupFilter) WhereHasConfigReferrersWith(preds ...predicate.ConfigRefer
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *OAuth2AuthRequestQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OAuth2AuthRequestQuery builder.
+func (_q *OAuth2AuthRequestQuery) Filter() *OAuth2AuthRequestFilter {
+	return &OAuth2AuthRequestFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OAuth2AuthRequestMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OAuth2AuthRequestMutation builder.
+func (m *OAuth2AuthRequestMutation) Filter() *OAuth2AuthRequestFilter {
+	return &OAuth2AuthRequestFilter{config: m.config, predicateAdder: m}
+}
+
+// OAuth2AuthRequestFilter provides a generic filtering capability at runtime for OAuth2AuthRequestQuery.
+type OAuth2AuthRequestFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OAuth2AuthRequestFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *OAuth2AuthRequestFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(oauth2authrequest.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OAuth2AuthRequestFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(oauth2authrequest.FieldCreatedAt))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *OAuth2AuthRequestFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(oauth2authrequest.FieldExpiresAt))
+}
+
+// WhereProviderID applies the entql int predicate on the provider_id field.
+func (f *OAuth2AuthRequestFilter) WhereProviderID(p entql.IntP) {
+	f.Where(p.Field(oauth2authrequest.FieldProviderID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *OAuth2AuthRequestFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(oauth2authrequest.FieldClientID))
+}
+
+// WhereRedirectURI applies the entql string predicate on the redirect_uri field.
+func (f *OAuth2AuthRequestFilter) WhereRedirectURI(p entql.StringP) {
+	f.Where(p.Field(oauth2authrequest.FieldRedirectURI))
+}
+
+// WhereScopes applies the entql json.RawMessage predicate on the scopes field.
+func (f *OAuth2AuthRequestFilter) WhereScopes(p entql.BytesP) {
+	f.Where(p.Field(oauth2authrequest.FieldScopes))
+}
+
+// WhereState applies the entql string predicate on the state field.
+func (f *OAuth2AuthRequestFilter) WhereState(p entql.StringP) {
+	f.Where(p.Field(oauth2authrequest.FieldState))
+}
+
+// WhereNonce applies the entql string predicate on the nonce field.
+func (f *OAuth2AuthRequestFilter) WhereNonce(p entql.StringP) {
+	f.Where(p.Field(oauth2authrequest.FieldNonce))
+}
+
+// WhereResponseType applies the entql string predicate on the response_type field.
+func (f *OAuth2AuthRequestFilter) WhereResponseType(p entql.StringP) {
+	f.Where(p.Field(oauth2authrequest.FieldResponseType))
+}
+
+// WhereResponseMode applies the entql string predicate on the response_mode field.
+func (f *OAuth2AuthRequestFilter) WhereResponseMode(p entql.StringP) {
+	f.Where(p.Field(oauth2authrequest.FieldResponseMode))
+}
+
+// WhereCodeChallenge applies the entql string predicate on the code_challenge field.
+func (f *OAuth2AuthRequestFilter) WhereCodeChallenge(p entql.StringP) {
+	f.Where(p.Field(oauth2authrequest.FieldCodeChallenge))
+}
+
+// WhereCodeChallengeMethod applies the entql string predicate on the code_challenge_method field.
+func (f *OAuth2AuthRequestFilter) WhereCodeChallengeMethod(p entql.StringP) {
+	f.Where(p.Field(oauth2authrequest.FieldCodeChallengeMethod))
+}
+
+// WherePrompt applies the entql json.RawMessage predicate on the prompt field.
+func (f *OAuth2AuthRequestFilter) WherePrompt(p entql.BytesP) {
+	f.Where(p.Field(oauth2authrequest.FieldPrompt))
+}
+
+// WhereMaxAge applies the entql int predicate on the max_age field.
+func (f *OAuth2AuthRequestFilter) WhereMaxAge(p entql.IntP) {
+	f.Where(p.Field(oauth2authrequest.FieldMaxAge))
+}
+
+// WhereLoginHint applies the entql string predicate on the login_hint field.
+func (f *OAuth2AuthRequestFilter) WhereLoginHint(p entql.StringP) {
+	f.Where(p.Field(oauth2authrequest.FieldLoginHint))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *OAuth2AuthRequestFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(oauth2authrequest.FieldUserID))
+}
+
+// WhereAuthTime applies the entql time.Time predicate on the auth_time field.
+func (f *OAuth2AuthRequestFilter) WhereAuthTime(p entql.TimeP) {
+	f.Where(p.Field(oauth2authrequest.FieldAuthTime))
+}
+
+// WhereAmr applies the entql json.RawMessage predicate on the amr field.
+func (f *OAuth2AuthRequestFilter) WhereAmr(p entql.BytesP) {
+	f.Where(p.Field(oauth2authrequest.FieldAmr))
+}
+
+// WhereGrantedScopes applies the entql json.RawMessage predicate on the granted_scopes field.
+func (f *OAuth2AuthRequestFilter) WhereGrantedScopes(p entql.BytesP) {
+	f.Where(p.Field(oauth2authrequest.FieldGrantedScopes))
+}
+
+// WhereSessionKey applies the entql string predicate on the session_key field.
+func (f *OAuth2AuthRequestFilter) WhereSessionKey(p entql.StringP) {
+	f.Where(p.Field(oauth2authrequest.FieldSessionKey))
+}
+
+// WhereAuthorizedAt applies the entql time.Time predicate on the authorized_at field.
+func (f *OAuth2AuthRequestFilter) WhereAuthorizedAt(p entql.TimeP) {
+	f.Where(p.Field(oauth2authrequest.FieldAuthorizedAt))
+}
+
+// WhereCodeHash applies the entql string predicate on the code_hash field.
+func (f *OAuth2AuthRequestFilter) WhereCodeHash(p entql.StringP) {
+	f.Where(p.Field(oauth2authrequest.FieldCodeHash))
+}
+
+// WhereRedeemedAt applies the entql time.Time predicate on the redeemed_at field.
+func (f *OAuth2AuthRequestFilter) WhereRedeemedAt(p entql.TimeP) {
+	f.Where(p.Field(oauth2authrequest.FieldRedeemedAt))
+}
+
+// WhereReplayedAt applies the entql time.Time predicate on the replayed_at field.
+func (f *OAuth2AuthRequestFilter) WhereReplayedAt(p entql.TimeP) {
+	f.Where(p.Field(oauth2authrequest.FieldReplayedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *OAuth2ProviderQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2581,7 +2805,7 @@ type OAuth2ProviderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OAuth2ProviderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2720,6 +2944,106 @@ func (f *OAuth2ProviderFilter) WhereHasInvalidationFlowWith(preds ...predicate.F
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *OAuth2TokenQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OAuth2TokenQuery builder.
+func (_q *OAuth2TokenQuery) Filter() *OAuth2TokenFilter {
+	return &OAuth2TokenFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OAuth2TokenMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OAuth2TokenMutation builder.
+func (m *OAuth2TokenMutation) Filter() *OAuth2TokenFilter {
+	return &OAuth2TokenFilter{config: m.config, predicateAdder: m}
+}
+
+// OAuth2TokenFilter provides a generic filtering capability at runtime for OAuth2TokenQuery.
+type OAuth2TokenFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OAuth2TokenFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *OAuth2TokenFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(oauth2token.FieldID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *OAuth2TokenFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(oauth2token.FieldKind))
+}
+
+// WhereFamily applies the entql string predicate on the family field.
+func (f *OAuth2TokenFilter) WhereFamily(p entql.StringP) {
+	f.Where(p.Field(oauth2token.FieldFamily))
+}
+
+// WhereProviderID applies the entql int predicate on the provider_id field.
+func (f *OAuth2TokenFilter) WhereProviderID(p entql.IntP) {
+	f.Where(p.Field(oauth2token.FieldProviderID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *OAuth2TokenFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(oauth2token.FieldClientID))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *OAuth2TokenFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(oauth2token.FieldUserID))
+}
+
+// WhereScopes applies the entql json.RawMessage predicate on the scopes field.
+func (f *OAuth2TokenFilter) WhereScopes(p entql.BytesP) {
+	f.Where(p.Field(oauth2token.FieldScopes))
+}
+
+// WhereAuthTime applies the entql time.Time predicate on the auth_time field.
+func (f *OAuth2TokenFilter) WhereAuthTime(p entql.TimeP) {
+	f.Where(p.Field(oauth2token.FieldAuthTime))
+}
+
+// WhereAmr applies the entql json.RawMessage predicate on the amr field.
+func (f *OAuth2TokenFilter) WhereAmr(p entql.BytesP) {
+	f.Where(p.Field(oauth2token.FieldAmr))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OAuth2TokenFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(oauth2token.FieldCreatedAt))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *OAuth2TokenFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(oauth2token.FieldExpiresAt))
+}
+
+// WhereRotatedAt applies the entql time.Time predicate on the rotated_at field.
+func (f *OAuth2TokenFilter) WhereRotatedAt(p entql.TimeP) {
+	f.Where(p.Field(oauth2token.FieldRotatedAt))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *OAuth2TokenFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(oauth2token.FieldRevokedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PolicyBindingQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2748,7 +3072,7 @@ type PolicyBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2937,7 +3261,7 @@ type PolicyDefinitionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyDefinitionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3049,7 +3373,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3158,7 +3482,7 @@ type SigningKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SigningKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3233,7 +3557,7 @@ type StageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3340,7 +3664,7 @@ type TokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3444,7 +3768,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

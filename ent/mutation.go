@@ -23,7 +23,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
@@ -44,25 +46,27 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeApplication      = "Application"
-	TypeAppliedBlueprint = "AppliedBlueprint"
-	TypeBrand            = "Brand"
-	TypeConfigReference  = "ConfigReference"
-	TypeCounter          = "Counter"
-	TypeEvent            = "Event"
-	TypeFlow             = "Flow"
-	TypeFlowExecution    = "FlowExecution"
-	TypeFlowStageBinding = "FlowStageBinding"
-	TypeFlowToken        = "FlowToken"
-	TypeGroup            = "Group"
-	TypeOAuth2Provider   = "OAuth2Provider"
-	TypePolicyBinding    = "PolicyBinding"
-	TypePolicyDefinition = "PolicyDefinition"
-	TypeSession          = "Session"
-	TypeSigningKey       = "SigningKey"
-	TypeStage            = "Stage"
-	TypeToken            = "Token"
-	TypeUser             = "User"
+	TypeApplication       = "Application"
+	TypeAppliedBlueprint  = "AppliedBlueprint"
+	TypeBrand             = "Brand"
+	TypeConfigReference   = "ConfigReference"
+	TypeCounter           = "Counter"
+	TypeEvent             = "Event"
+	TypeFlow              = "Flow"
+	TypeFlowExecution     = "FlowExecution"
+	TypeFlowStageBinding  = "FlowStageBinding"
+	TypeFlowToken         = "FlowToken"
+	TypeGroup             = "Group"
+	TypeOAuth2AuthRequest = "OAuth2AuthRequest"
+	TypeOAuth2Provider    = "OAuth2Provider"
+	TypeOAuth2Token       = "OAuth2Token"
+	TypePolicyBinding     = "PolicyBinding"
+	TypePolicyDefinition  = "PolicyDefinition"
+	TypeSession           = "Session"
+	TypeSigningKey        = "SigningKey"
+	TypeStage             = "Stage"
+	TypeToken             = "Token"
+	TypeUser              = "User"
 )
 
 // ApplicationMutation represents an operation that mutates the Application nodes in the graph.
@@ -10576,6 +10580,1963 @@ func (m *GroupMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Group edge %s", name)
 }
 
+// OAuth2AuthRequestMutation represents an operation that mutates the OAuth2AuthRequest nodes in the graph.
+type OAuth2AuthRequestMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *string
+	created_at            *time.Time
+	expires_at            *time.Time
+	provider_id           *int
+	addprovider_id        *int
+	client_id             *string
+	redirect_uri          *string
+	scopes                *[]string
+	appendscopes          []string
+	state                 *string
+	nonce                 *string
+	response_type         *string
+	response_mode         *string
+	code_challenge        *string
+	code_challenge_method *string
+	prompt                *[]string
+	appendprompt          []string
+	max_age               *int
+	addmax_age            *int
+	login_hint            *string
+	user_id               *int
+	adduser_id            *int
+	auth_time             *time.Time
+	amr                   *[]string
+	appendamr             []string
+	granted_scopes        *[]string
+	appendgranted_scopes  []string
+	session_key           *string
+	authorized_at         *time.Time
+	code_hash             *string
+	redeemed_at           *time.Time
+	replayed_at           *time.Time
+	clearedFields         map[string]struct{}
+	done                  bool
+	oldValue              func(context.Context) (*OAuth2AuthRequest, error)
+	predicates            []predicate.OAuth2AuthRequest
+}
+
+var _ ent.Mutation = (*OAuth2AuthRequestMutation)(nil)
+
+// oauth2authrequestOption allows management of the mutation configuration using functional options.
+type oauth2authrequestOption func(*OAuth2AuthRequestMutation)
+
+// newOAuth2AuthRequestMutation creates new mutation for the OAuth2AuthRequest entity.
+func newOAuth2AuthRequestMutation(c config, op Op, opts ...oauth2authrequestOption) *OAuth2AuthRequestMutation {
+	m := &OAuth2AuthRequestMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOAuth2AuthRequest,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOAuth2AuthRequestID sets the ID field of the mutation.
+func withOAuth2AuthRequestID(id string) oauth2authrequestOption {
+	return func(m *OAuth2AuthRequestMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OAuth2AuthRequest
+		)
+		m.oldValue = func(ctx context.Context) (*OAuth2AuthRequest, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OAuth2AuthRequest.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOAuth2AuthRequest sets the old OAuth2AuthRequest of the mutation.
+func withOAuth2AuthRequest(node *OAuth2AuthRequest) oauth2authrequestOption {
+	return func(m *OAuth2AuthRequestMutation) {
+		m.oldValue = func(context.Context) (*OAuth2AuthRequest, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OAuth2AuthRequestMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OAuth2AuthRequestMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of OAuth2AuthRequest entities.
+func (m *OAuth2AuthRequestMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OAuth2AuthRequestMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OAuth2AuthRequestMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OAuth2AuthRequest.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OAuth2AuthRequestMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OAuth2AuthRequestMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OAuth2AuthRequestMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *OAuth2AuthRequestMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *OAuth2AuthRequestMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *OAuth2AuthRequestMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetProviderID sets the "provider_id" field.
+func (m *OAuth2AuthRequestMutation) SetProviderID(i int) {
+	m.provider_id = &i
+	m.addprovider_id = nil
+}
+
+// ProviderID returns the value of the "provider_id" field in the mutation.
+func (m *OAuth2AuthRequestMutation) ProviderID() (r int, exists bool) {
+	v := m.provider_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProviderID returns the old "provider_id" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldProviderID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProviderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProviderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProviderID: %w", err)
+	}
+	return oldValue.ProviderID, nil
+}
+
+// AddProviderID adds i to the "provider_id" field.
+func (m *OAuth2AuthRequestMutation) AddProviderID(i int) {
+	if m.addprovider_id != nil {
+		*m.addprovider_id += i
+	} else {
+		m.addprovider_id = &i
+	}
+}
+
+// AddedProviderID returns the value that was added to the "provider_id" field in this mutation.
+func (m *OAuth2AuthRequestMutation) AddedProviderID() (r int, exists bool) {
+	v := m.addprovider_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetProviderID resets all changes to the "provider_id" field.
+func (m *OAuth2AuthRequestMutation) ResetProviderID() {
+	m.provider_id = nil
+	m.addprovider_id = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *OAuth2AuthRequestMutation) SetClientID(s string) {
+	m.client_id = &s
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *OAuth2AuthRequestMutation) ClientID() (r string, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldClientID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *OAuth2AuthRequestMutation) ResetClientID() {
+	m.client_id = nil
+}
+
+// SetRedirectURI sets the "redirect_uri" field.
+func (m *OAuth2AuthRequestMutation) SetRedirectURI(s string) {
+	m.redirect_uri = &s
+}
+
+// RedirectURI returns the value of the "redirect_uri" field in the mutation.
+func (m *OAuth2AuthRequestMutation) RedirectURI() (r string, exists bool) {
+	v := m.redirect_uri
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRedirectURI returns the old "redirect_uri" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldRedirectURI(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRedirectURI is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRedirectURI requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRedirectURI: %w", err)
+	}
+	return oldValue.RedirectURI, nil
+}
+
+// ResetRedirectURI resets all changes to the "redirect_uri" field.
+func (m *OAuth2AuthRequestMutation) ResetRedirectURI() {
+	m.redirect_uri = nil
+}
+
+// SetScopes sets the "scopes" field.
+func (m *OAuth2AuthRequestMutation) SetScopes(s []string) {
+	m.scopes = &s
+	m.appendscopes = nil
+}
+
+// Scopes returns the value of the "scopes" field in the mutation.
+func (m *OAuth2AuthRequestMutation) Scopes() (r []string, exists bool) {
+	v := m.scopes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScopes returns the old "scopes" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldScopes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScopes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScopes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScopes: %w", err)
+	}
+	return oldValue.Scopes, nil
+}
+
+// AppendScopes adds s to the "scopes" field.
+func (m *OAuth2AuthRequestMutation) AppendScopes(s []string) {
+	m.appendscopes = append(m.appendscopes, s...)
+}
+
+// AppendedScopes returns the list of values that were appended to the "scopes" field in this mutation.
+func (m *OAuth2AuthRequestMutation) AppendedScopes() ([]string, bool) {
+	if len(m.appendscopes) == 0 {
+		return nil, false
+	}
+	return m.appendscopes, true
+}
+
+// ResetScopes resets all changes to the "scopes" field.
+func (m *OAuth2AuthRequestMutation) ResetScopes() {
+	m.scopes = nil
+	m.appendscopes = nil
+}
+
+// SetState sets the "state" field.
+func (m *OAuth2AuthRequestMutation) SetState(s string) {
+	m.state = &s
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *OAuth2AuthRequestMutation) State() (r string, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldState(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *OAuth2AuthRequestMutation) ResetState() {
+	m.state = nil
+}
+
+// SetNonce sets the "nonce" field.
+func (m *OAuth2AuthRequestMutation) SetNonce(s string) {
+	m.nonce = &s
+}
+
+// Nonce returns the value of the "nonce" field in the mutation.
+func (m *OAuth2AuthRequestMutation) Nonce() (r string, exists bool) {
+	v := m.nonce
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNonce returns the old "nonce" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldNonce(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNonce is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNonce requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNonce: %w", err)
+	}
+	return oldValue.Nonce, nil
+}
+
+// ResetNonce resets all changes to the "nonce" field.
+func (m *OAuth2AuthRequestMutation) ResetNonce() {
+	m.nonce = nil
+}
+
+// SetResponseType sets the "response_type" field.
+func (m *OAuth2AuthRequestMutation) SetResponseType(s string) {
+	m.response_type = &s
+}
+
+// ResponseType returns the value of the "response_type" field in the mutation.
+func (m *OAuth2AuthRequestMutation) ResponseType() (r string, exists bool) {
+	v := m.response_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponseType returns the old "response_type" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldResponseType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponseType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponseType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponseType: %w", err)
+	}
+	return oldValue.ResponseType, nil
+}
+
+// ResetResponseType resets all changes to the "response_type" field.
+func (m *OAuth2AuthRequestMutation) ResetResponseType() {
+	m.response_type = nil
+}
+
+// SetResponseMode sets the "response_mode" field.
+func (m *OAuth2AuthRequestMutation) SetResponseMode(s string) {
+	m.response_mode = &s
+}
+
+// ResponseMode returns the value of the "response_mode" field in the mutation.
+func (m *OAuth2AuthRequestMutation) ResponseMode() (r string, exists bool) {
+	v := m.response_mode
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponseMode returns the old "response_mode" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldResponseMode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponseMode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponseMode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponseMode: %w", err)
+	}
+	return oldValue.ResponseMode, nil
+}
+
+// ResetResponseMode resets all changes to the "response_mode" field.
+func (m *OAuth2AuthRequestMutation) ResetResponseMode() {
+	m.response_mode = nil
+}
+
+// SetCodeChallenge sets the "code_challenge" field.
+func (m *OAuth2AuthRequestMutation) SetCodeChallenge(s string) {
+	m.code_challenge = &s
+}
+
+// CodeChallenge returns the value of the "code_challenge" field in the mutation.
+func (m *OAuth2AuthRequestMutation) CodeChallenge() (r string, exists bool) {
+	v := m.code_challenge
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeChallenge returns the old "code_challenge" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldCodeChallenge(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeChallenge is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeChallenge requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeChallenge: %w", err)
+	}
+	return oldValue.CodeChallenge, nil
+}
+
+// ResetCodeChallenge resets all changes to the "code_challenge" field.
+func (m *OAuth2AuthRequestMutation) ResetCodeChallenge() {
+	m.code_challenge = nil
+}
+
+// SetCodeChallengeMethod sets the "code_challenge_method" field.
+func (m *OAuth2AuthRequestMutation) SetCodeChallengeMethod(s string) {
+	m.code_challenge_method = &s
+}
+
+// CodeChallengeMethod returns the value of the "code_challenge_method" field in the mutation.
+func (m *OAuth2AuthRequestMutation) CodeChallengeMethod() (r string, exists bool) {
+	v := m.code_challenge_method
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeChallengeMethod returns the old "code_challenge_method" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldCodeChallengeMethod(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeChallengeMethod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeChallengeMethod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeChallengeMethod: %w", err)
+	}
+	return oldValue.CodeChallengeMethod, nil
+}
+
+// ResetCodeChallengeMethod resets all changes to the "code_challenge_method" field.
+func (m *OAuth2AuthRequestMutation) ResetCodeChallengeMethod() {
+	m.code_challenge_method = nil
+}
+
+// SetPrompt sets the "prompt" field.
+func (m *OAuth2AuthRequestMutation) SetPrompt(s []string) {
+	m.prompt = &s
+	m.appendprompt = nil
+}
+
+// Prompt returns the value of the "prompt" field in the mutation.
+func (m *OAuth2AuthRequestMutation) Prompt() (r []string, exists bool) {
+	v := m.prompt
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrompt returns the old "prompt" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldPrompt(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrompt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrompt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrompt: %w", err)
+	}
+	return oldValue.Prompt, nil
+}
+
+// AppendPrompt adds s to the "prompt" field.
+func (m *OAuth2AuthRequestMutation) AppendPrompt(s []string) {
+	m.appendprompt = append(m.appendprompt, s...)
+}
+
+// AppendedPrompt returns the list of values that were appended to the "prompt" field in this mutation.
+func (m *OAuth2AuthRequestMutation) AppendedPrompt() ([]string, bool) {
+	if len(m.appendprompt) == 0 {
+		return nil, false
+	}
+	return m.appendprompt, true
+}
+
+// ClearPrompt clears the value of the "prompt" field.
+func (m *OAuth2AuthRequestMutation) ClearPrompt() {
+	m.prompt = nil
+	m.appendprompt = nil
+	m.clearedFields[oauth2authrequest.FieldPrompt] = struct{}{}
+}
+
+// PromptCleared returns if the "prompt" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) PromptCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldPrompt]
+	return ok
+}
+
+// ResetPrompt resets all changes to the "prompt" field.
+func (m *OAuth2AuthRequestMutation) ResetPrompt() {
+	m.prompt = nil
+	m.appendprompt = nil
+	delete(m.clearedFields, oauth2authrequest.FieldPrompt)
+}
+
+// SetMaxAge sets the "max_age" field.
+func (m *OAuth2AuthRequestMutation) SetMaxAge(i int) {
+	m.max_age = &i
+	m.addmax_age = nil
+}
+
+// MaxAge returns the value of the "max_age" field in the mutation.
+func (m *OAuth2AuthRequestMutation) MaxAge() (r int, exists bool) {
+	v := m.max_age
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMaxAge returns the old "max_age" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldMaxAge(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMaxAge is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMaxAge requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMaxAge: %w", err)
+	}
+	return oldValue.MaxAge, nil
+}
+
+// AddMaxAge adds i to the "max_age" field.
+func (m *OAuth2AuthRequestMutation) AddMaxAge(i int) {
+	if m.addmax_age != nil {
+		*m.addmax_age += i
+	} else {
+		m.addmax_age = &i
+	}
+}
+
+// AddedMaxAge returns the value that was added to the "max_age" field in this mutation.
+func (m *OAuth2AuthRequestMutation) AddedMaxAge() (r int, exists bool) {
+	v := m.addmax_age
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMaxAge clears the value of the "max_age" field.
+func (m *OAuth2AuthRequestMutation) ClearMaxAge() {
+	m.max_age = nil
+	m.addmax_age = nil
+	m.clearedFields[oauth2authrequest.FieldMaxAge] = struct{}{}
+}
+
+// MaxAgeCleared returns if the "max_age" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) MaxAgeCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldMaxAge]
+	return ok
+}
+
+// ResetMaxAge resets all changes to the "max_age" field.
+func (m *OAuth2AuthRequestMutation) ResetMaxAge() {
+	m.max_age = nil
+	m.addmax_age = nil
+	delete(m.clearedFields, oauth2authrequest.FieldMaxAge)
+}
+
+// SetLoginHint sets the "login_hint" field.
+func (m *OAuth2AuthRequestMutation) SetLoginHint(s string) {
+	m.login_hint = &s
+}
+
+// LoginHint returns the value of the "login_hint" field in the mutation.
+func (m *OAuth2AuthRequestMutation) LoginHint() (r string, exists bool) {
+	v := m.login_hint
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLoginHint returns the old "login_hint" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldLoginHint(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLoginHint is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLoginHint requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLoginHint: %w", err)
+	}
+	return oldValue.LoginHint, nil
+}
+
+// ResetLoginHint resets all changes to the "login_hint" field.
+func (m *OAuth2AuthRequestMutation) ResetLoginHint() {
+	m.login_hint = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *OAuth2AuthRequestMutation) SetUserID(i int) {
+	m.user_id = &i
+	m.adduser_id = nil
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *OAuth2AuthRequestMutation) UserID() (r int, exists bool) {
+	v := m.user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldUserID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// AddUserID adds i to the "user_id" field.
+func (m *OAuth2AuthRequestMutation) AddUserID(i int) {
+	if m.adduser_id != nil {
+		*m.adduser_id += i
+	} else {
+		m.adduser_id = &i
+	}
+}
+
+// AddedUserID returns the value that was added to the "user_id" field in this mutation.
+func (m *OAuth2AuthRequestMutation) AddedUserID() (r int, exists bool) {
+	v := m.adduser_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearUserID clears the value of the "user_id" field.
+func (m *OAuth2AuthRequestMutation) ClearUserID() {
+	m.user_id = nil
+	m.adduser_id = nil
+	m.clearedFields[oauth2authrequest.FieldUserID] = struct{}{}
+}
+
+// UserIDCleared returns if the "user_id" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) UserIDCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldUserID]
+	return ok
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *OAuth2AuthRequestMutation) ResetUserID() {
+	m.user_id = nil
+	m.adduser_id = nil
+	delete(m.clearedFields, oauth2authrequest.FieldUserID)
+}
+
+// SetAuthTime sets the "auth_time" field.
+func (m *OAuth2AuthRequestMutation) SetAuthTime(t time.Time) {
+	m.auth_time = &t
+}
+
+// AuthTime returns the value of the "auth_time" field in the mutation.
+func (m *OAuth2AuthRequestMutation) AuthTime() (r time.Time, exists bool) {
+	v := m.auth_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthTime returns the old "auth_time" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldAuthTime(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthTime: %w", err)
+	}
+	return oldValue.AuthTime, nil
+}
+
+// ClearAuthTime clears the value of the "auth_time" field.
+func (m *OAuth2AuthRequestMutation) ClearAuthTime() {
+	m.auth_time = nil
+	m.clearedFields[oauth2authrequest.FieldAuthTime] = struct{}{}
+}
+
+// AuthTimeCleared returns if the "auth_time" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) AuthTimeCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldAuthTime]
+	return ok
+}
+
+// ResetAuthTime resets all changes to the "auth_time" field.
+func (m *OAuth2AuthRequestMutation) ResetAuthTime() {
+	m.auth_time = nil
+	delete(m.clearedFields, oauth2authrequest.FieldAuthTime)
+}
+
+// SetAmr sets the "amr" field.
+func (m *OAuth2AuthRequestMutation) SetAmr(s []string) {
+	m.amr = &s
+	m.appendamr = nil
+}
+
+// Amr returns the value of the "amr" field in the mutation.
+func (m *OAuth2AuthRequestMutation) Amr() (r []string, exists bool) {
+	v := m.amr
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmr returns the old "amr" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldAmr(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmr is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmr requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmr: %w", err)
+	}
+	return oldValue.Amr, nil
+}
+
+// AppendAmr adds s to the "amr" field.
+func (m *OAuth2AuthRequestMutation) AppendAmr(s []string) {
+	m.appendamr = append(m.appendamr, s...)
+}
+
+// AppendedAmr returns the list of values that were appended to the "amr" field in this mutation.
+func (m *OAuth2AuthRequestMutation) AppendedAmr() ([]string, bool) {
+	if len(m.appendamr) == 0 {
+		return nil, false
+	}
+	return m.appendamr, true
+}
+
+// ClearAmr clears the value of the "amr" field.
+func (m *OAuth2AuthRequestMutation) ClearAmr() {
+	m.amr = nil
+	m.appendamr = nil
+	m.clearedFields[oauth2authrequest.FieldAmr] = struct{}{}
+}
+
+// AmrCleared returns if the "amr" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) AmrCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldAmr]
+	return ok
+}
+
+// ResetAmr resets all changes to the "amr" field.
+func (m *OAuth2AuthRequestMutation) ResetAmr() {
+	m.amr = nil
+	m.appendamr = nil
+	delete(m.clearedFields, oauth2authrequest.FieldAmr)
+}
+
+// SetGrantedScopes sets the "granted_scopes" field.
+func (m *OAuth2AuthRequestMutation) SetGrantedScopes(s []string) {
+	m.granted_scopes = &s
+	m.appendgranted_scopes = nil
+}
+
+// GrantedScopes returns the value of the "granted_scopes" field in the mutation.
+func (m *OAuth2AuthRequestMutation) GrantedScopes() (r []string, exists bool) {
+	v := m.granted_scopes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGrantedScopes returns the old "granted_scopes" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldGrantedScopes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGrantedScopes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGrantedScopes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGrantedScopes: %w", err)
+	}
+	return oldValue.GrantedScopes, nil
+}
+
+// AppendGrantedScopes adds s to the "granted_scopes" field.
+func (m *OAuth2AuthRequestMutation) AppendGrantedScopes(s []string) {
+	m.appendgranted_scopes = append(m.appendgranted_scopes, s...)
+}
+
+// AppendedGrantedScopes returns the list of values that were appended to the "granted_scopes" field in this mutation.
+func (m *OAuth2AuthRequestMutation) AppendedGrantedScopes() ([]string, bool) {
+	if len(m.appendgranted_scopes) == 0 {
+		return nil, false
+	}
+	return m.appendgranted_scopes, true
+}
+
+// ClearGrantedScopes clears the value of the "granted_scopes" field.
+func (m *OAuth2AuthRequestMutation) ClearGrantedScopes() {
+	m.granted_scopes = nil
+	m.appendgranted_scopes = nil
+	m.clearedFields[oauth2authrequest.FieldGrantedScopes] = struct{}{}
+}
+
+// GrantedScopesCleared returns if the "granted_scopes" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) GrantedScopesCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldGrantedScopes]
+	return ok
+}
+
+// ResetGrantedScopes resets all changes to the "granted_scopes" field.
+func (m *OAuth2AuthRequestMutation) ResetGrantedScopes() {
+	m.granted_scopes = nil
+	m.appendgranted_scopes = nil
+	delete(m.clearedFields, oauth2authrequest.FieldGrantedScopes)
+}
+
+// SetSessionKey sets the "session_key" field.
+func (m *OAuth2AuthRequestMutation) SetSessionKey(s string) {
+	m.session_key = &s
+}
+
+// SessionKey returns the value of the "session_key" field in the mutation.
+func (m *OAuth2AuthRequestMutation) SessionKey() (r string, exists bool) {
+	v := m.session_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSessionKey returns the old "session_key" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldSessionKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSessionKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSessionKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSessionKey: %w", err)
+	}
+	return oldValue.SessionKey, nil
+}
+
+// ClearSessionKey clears the value of the "session_key" field.
+func (m *OAuth2AuthRequestMutation) ClearSessionKey() {
+	m.session_key = nil
+	m.clearedFields[oauth2authrequest.FieldSessionKey] = struct{}{}
+}
+
+// SessionKeyCleared returns if the "session_key" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) SessionKeyCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldSessionKey]
+	return ok
+}
+
+// ResetSessionKey resets all changes to the "session_key" field.
+func (m *OAuth2AuthRequestMutation) ResetSessionKey() {
+	m.session_key = nil
+	delete(m.clearedFields, oauth2authrequest.FieldSessionKey)
+}
+
+// SetAuthorizedAt sets the "authorized_at" field.
+func (m *OAuth2AuthRequestMutation) SetAuthorizedAt(t time.Time) {
+	m.authorized_at = &t
+}
+
+// AuthorizedAt returns the value of the "authorized_at" field in the mutation.
+func (m *OAuth2AuthRequestMutation) AuthorizedAt() (r time.Time, exists bool) {
+	v := m.authorized_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthorizedAt returns the old "authorized_at" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldAuthorizedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthorizedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthorizedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthorizedAt: %w", err)
+	}
+	return oldValue.AuthorizedAt, nil
+}
+
+// ClearAuthorizedAt clears the value of the "authorized_at" field.
+func (m *OAuth2AuthRequestMutation) ClearAuthorizedAt() {
+	m.authorized_at = nil
+	m.clearedFields[oauth2authrequest.FieldAuthorizedAt] = struct{}{}
+}
+
+// AuthorizedAtCleared returns if the "authorized_at" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) AuthorizedAtCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldAuthorizedAt]
+	return ok
+}
+
+// ResetAuthorizedAt resets all changes to the "authorized_at" field.
+func (m *OAuth2AuthRequestMutation) ResetAuthorizedAt() {
+	m.authorized_at = nil
+	delete(m.clearedFields, oauth2authrequest.FieldAuthorizedAt)
+}
+
+// SetCodeHash sets the "code_hash" field.
+func (m *OAuth2AuthRequestMutation) SetCodeHash(s string) {
+	m.code_hash = &s
+}
+
+// CodeHash returns the value of the "code_hash" field in the mutation.
+func (m *OAuth2AuthRequestMutation) CodeHash() (r string, exists bool) {
+	v := m.code_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeHash returns the old "code_hash" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldCodeHash(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeHash: %w", err)
+	}
+	return oldValue.CodeHash, nil
+}
+
+// ClearCodeHash clears the value of the "code_hash" field.
+func (m *OAuth2AuthRequestMutation) ClearCodeHash() {
+	m.code_hash = nil
+	m.clearedFields[oauth2authrequest.FieldCodeHash] = struct{}{}
+}
+
+// CodeHashCleared returns if the "code_hash" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) CodeHashCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldCodeHash]
+	return ok
+}
+
+// ResetCodeHash resets all changes to the "code_hash" field.
+func (m *OAuth2AuthRequestMutation) ResetCodeHash() {
+	m.code_hash = nil
+	delete(m.clearedFields, oauth2authrequest.FieldCodeHash)
+}
+
+// SetRedeemedAt sets the "redeemed_at" field.
+func (m *OAuth2AuthRequestMutation) SetRedeemedAt(t time.Time) {
+	m.redeemed_at = &t
+}
+
+// RedeemedAt returns the value of the "redeemed_at" field in the mutation.
+func (m *OAuth2AuthRequestMutation) RedeemedAt() (r time.Time, exists bool) {
+	v := m.redeemed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRedeemedAt returns the old "redeemed_at" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldRedeemedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRedeemedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRedeemedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRedeemedAt: %w", err)
+	}
+	return oldValue.RedeemedAt, nil
+}
+
+// ClearRedeemedAt clears the value of the "redeemed_at" field.
+func (m *OAuth2AuthRequestMutation) ClearRedeemedAt() {
+	m.redeemed_at = nil
+	m.clearedFields[oauth2authrequest.FieldRedeemedAt] = struct{}{}
+}
+
+// RedeemedAtCleared returns if the "redeemed_at" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) RedeemedAtCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldRedeemedAt]
+	return ok
+}
+
+// ResetRedeemedAt resets all changes to the "redeemed_at" field.
+func (m *OAuth2AuthRequestMutation) ResetRedeemedAt() {
+	m.redeemed_at = nil
+	delete(m.clearedFields, oauth2authrequest.FieldRedeemedAt)
+}
+
+// SetReplayedAt sets the "replayed_at" field.
+func (m *OAuth2AuthRequestMutation) SetReplayedAt(t time.Time) {
+	m.replayed_at = &t
+}
+
+// ReplayedAt returns the value of the "replayed_at" field in the mutation.
+func (m *OAuth2AuthRequestMutation) ReplayedAt() (r time.Time, exists bool) {
+	v := m.replayed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReplayedAt returns the old "replayed_at" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldReplayedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReplayedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReplayedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReplayedAt: %w", err)
+	}
+	return oldValue.ReplayedAt, nil
+}
+
+// ClearReplayedAt clears the value of the "replayed_at" field.
+func (m *OAuth2AuthRequestMutation) ClearReplayedAt() {
+	m.replayed_at = nil
+	m.clearedFields[oauth2authrequest.FieldReplayedAt] = struct{}{}
+}
+
+// ReplayedAtCleared returns if the "replayed_at" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) ReplayedAtCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldReplayedAt]
+	return ok
+}
+
+// ResetReplayedAt resets all changes to the "replayed_at" field.
+func (m *OAuth2AuthRequestMutation) ResetReplayedAt() {
+	m.replayed_at = nil
+	delete(m.clearedFields, oauth2authrequest.FieldReplayedAt)
+}
+
+// Where appends a list predicates to the OAuth2AuthRequestMutation builder.
+func (m *OAuth2AuthRequestMutation) Where(ps ...predicate.OAuth2AuthRequest) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OAuth2AuthRequestMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OAuth2AuthRequestMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OAuth2AuthRequest, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OAuth2AuthRequestMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OAuth2AuthRequestMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OAuth2AuthRequest).
+func (m *OAuth2AuthRequestMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OAuth2AuthRequestMutation) Fields() []string {
+	fields := make([]string, 0, 24)
+	if m.created_at != nil {
+		fields = append(fields, oauth2authrequest.FieldCreatedAt)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, oauth2authrequest.FieldExpiresAt)
+	}
+	if m.provider_id != nil {
+		fields = append(fields, oauth2authrequest.FieldProviderID)
+	}
+	if m.client_id != nil {
+		fields = append(fields, oauth2authrequest.FieldClientID)
+	}
+	if m.redirect_uri != nil {
+		fields = append(fields, oauth2authrequest.FieldRedirectURI)
+	}
+	if m.scopes != nil {
+		fields = append(fields, oauth2authrequest.FieldScopes)
+	}
+	if m.state != nil {
+		fields = append(fields, oauth2authrequest.FieldState)
+	}
+	if m.nonce != nil {
+		fields = append(fields, oauth2authrequest.FieldNonce)
+	}
+	if m.response_type != nil {
+		fields = append(fields, oauth2authrequest.FieldResponseType)
+	}
+	if m.response_mode != nil {
+		fields = append(fields, oauth2authrequest.FieldResponseMode)
+	}
+	if m.code_challenge != nil {
+		fields = append(fields, oauth2authrequest.FieldCodeChallenge)
+	}
+	if m.code_challenge_method != nil {
+		fields = append(fields, oauth2authrequest.FieldCodeChallengeMethod)
+	}
+	if m.prompt != nil {
+		fields = append(fields, oauth2authrequest.FieldPrompt)
+	}
+	if m.max_age != nil {
+		fields = append(fields, oauth2authrequest.FieldMaxAge)
+	}
+	if m.login_hint != nil {
+		fields = append(fields, oauth2authrequest.FieldLoginHint)
+	}
+	if m.user_id != nil {
+		fields = append(fields, oauth2authrequest.FieldUserID)
+	}
+	if m.auth_time != nil {
+		fields = append(fields, oauth2authrequest.FieldAuthTime)
+	}
+	if m.amr != nil {
+		fields = append(fields, oauth2authrequest.FieldAmr)
+	}
+	if m.granted_scopes != nil {
+		fields = append(fields, oauth2authrequest.FieldGrantedScopes)
+	}
+	if m.session_key != nil {
+		fields = append(fields, oauth2authrequest.FieldSessionKey)
+	}
+	if m.authorized_at != nil {
+		fields = append(fields, oauth2authrequest.FieldAuthorizedAt)
+	}
+	if m.code_hash != nil {
+		fields = append(fields, oauth2authrequest.FieldCodeHash)
+	}
+	if m.redeemed_at != nil {
+		fields = append(fields, oauth2authrequest.FieldRedeemedAt)
+	}
+	if m.replayed_at != nil {
+		fields = append(fields, oauth2authrequest.FieldReplayedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OAuth2AuthRequestMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case oauth2authrequest.FieldCreatedAt:
+		return m.CreatedAt()
+	case oauth2authrequest.FieldExpiresAt:
+		return m.ExpiresAt()
+	case oauth2authrequest.FieldProviderID:
+		return m.ProviderID()
+	case oauth2authrequest.FieldClientID:
+		return m.ClientID()
+	case oauth2authrequest.FieldRedirectURI:
+		return m.RedirectURI()
+	case oauth2authrequest.FieldScopes:
+		return m.Scopes()
+	case oauth2authrequest.FieldState:
+		return m.State()
+	case oauth2authrequest.FieldNonce:
+		return m.Nonce()
+	case oauth2authrequest.FieldResponseType:
+		return m.ResponseType()
+	case oauth2authrequest.FieldResponseMode:
+		return m.ResponseMode()
+	case oauth2authrequest.FieldCodeChallenge:
+		return m.CodeChallenge()
+	case oauth2authrequest.FieldCodeChallengeMethod:
+		return m.CodeChallengeMethod()
+	case oauth2authrequest.FieldPrompt:
+		return m.Prompt()
+	case oauth2authrequest.FieldMaxAge:
+		return m.MaxAge()
+	case oauth2authrequest.FieldLoginHint:
+		return m.LoginHint()
+	case oauth2authrequest.FieldUserID:
+		return m.UserID()
+	case oauth2authrequest.FieldAuthTime:
+		return m.AuthTime()
+	case oauth2authrequest.FieldAmr:
+		return m.Amr()
+	case oauth2authrequest.FieldGrantedScopes:
+		return m.GrantedScopes()
+	case oauth2authrequest.FieldSessionKey:
+		return m.SessionKey()
+	case oauth2authrequest.FieldAuthorizedAt:
+		return m.AuthorizedAt()
+	case oauth2authrequest.FieldCodeHash:
+		return m.CodeHash()
+	case oauth2authrequest.FieldRedeemedAt:
+		return m.RedeemedAt()
+	case oauth2authrequest.FieldReplayedAt:
+		return m.ReplayedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OAuth2AuthRequestMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case oauth2authrequest.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case oauth2authrequest.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case oauth2authrequest.FieldProviderID:
+		return m.OldProviderID(ctx)
+	case oauth2authrequest.FieldClientID:
+		return m.OldClientID(ctx)
+	case oauth2authrequest.FieldRedirectURI:
+		return m.OldRedirectURI(ctx)
+	case oauth2authrequest.FieldScopes:
+		return m.OldScopes(ctx)
+	case oauth2authrequest.FieldState:
+		return m.OldState(ctx)
+	case oauth2authrequest.FieldNonce:
+		return m.OldNonce(ctx)
+	case oauth2authrequest.FieldResponseType:
+		return m.OldResponseType(ctx)
+	case oauth2authrequest.FieldResponseMode:
+		return m.OldResponseMode(ctx)
+	case oauth2authrequest.FieldCodeChallenge:
+		return m.OldCodeChallenge(ctx)
+	case oauth2authrequest.FieldCodeChallengeMethod:
+		return m.OldCodeChallengeMethod(ctx)
+	case oauth2authrequest.FieldPrompt:
+		return m.OldPrompt(ctx)
+	case oauth2authrequest.FieldMaxAge:
+		return m.OldMaxAge(ctx)
+	case oauth2authrequest.FieldLoginHint:
+		return m.OldLoginHint(ctx)
+	case oauth2authrequest.FieldUserID:
+		return m.OldUserID(ctx)
+	case oauth2authrequest.FieldAuthTime:
+		return m.OldAuthTime(ctx)
+	case oauth2authrequest.FieldAmr:
+		return m.OldAmr(ctx)
+	case oauth2authrequest.FieldGrantedScopes:
+		return m.OldGrantedScopes(ctx)
+	case oauth2authrequest.FieldSessionKey:
+		return m.OldSessionKey(ctx)
+	case oauth2authrequest.FieldAuthorizedAt:
+		return m.OldAuthorizedAt(ctx)
+	case oauth2authrequest.FieldCodeHash:
+		return m.OldCodeHash(ctx)
+	case oauth2authrequest.FieldRedeemedAt:
+		return m.OldRedeemedAt(ctx)
+	case oauth2authrequest.FieldReplayedAt:
+		return m.OldReplayedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown OAuth2AuthRequest field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OAuth2AuthRequestMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case oauth2authrequest.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case oauth2authrequest.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case oauth2authrequest.FieldProviderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProviderID(v)
+		return nil
+	case oauth2authrequest.FieldClientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case oauth2authrequest.FieldRedirectURI:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRedirectURI(v)
+		return nil
+	case oauth2authrequest.FieldScopes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScopes(v)
+		return nil
+	case oauth2authrequest.FieldState:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case oauth2authrequest.FieldNonce:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNonce(v)
+		return nil
+	case oauth2authrequest.FieldResponseType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponseType(v)
+		return nil
+	case oauth2authrequest.FieldResponseMode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponseMode(v)
+		return nil
+	case oauth2authrequest.FieldCodeChallenge:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeChallenge(v)
+		return nil
+	case oauth2authrequest.FieldCodeChallengeMethod:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeChallengeMethod(v)
+		return nil
+	case oauth2authrequest.FieldPrompt:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrompt(v)
+		return nil
+	case oauth2authrequest.FieldMaxAge:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMaxAge(v)
+		return nil
+	case oauth2authrequest.FieldLoginHint:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLoginHint(v)
+		return nil
+	case oauth2authrequest.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case oauth2authrequest.FieldAuthTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthTime(v)
+		return nil
+	case oauth2authrequest.FieldAmr:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmr(v)
+		return nil
+	case oauth2authrequest.FieldGrantedScopes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGrantedScopes(v)
+		return nil
+	case oauth2authrequest.FieldSessionKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSessionKey(v)
+		return nil
+	case oauth2authrequest.FieldAuthorizedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthorizedAt(v)
+		return nil
+	case oauth2authrequest.FieldCodeHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeHash(v)
+		return nil
+	case oauth2authrequest.FieldRedeemedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRedeemedAt(v)
+		return nil
+	case oauth2authrequest.FieldReplayedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReplayedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OAuth2AuthRequest field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OAuth2AuthRequestMutation) AddedFields() []string {
+	var fields []string
+	if m.addprovider_id != nil {
+		fields = append(fields, oauth2authrequest.FieldProviderID)
+	}
+	if m.addmax_age != nil {
+		fields = append(fields, oauth2authrequest.FieldMaxAge)
+	}
+	if m.adduser_id != nil {
+		fields = append(fields, oauth2authrequest.FieldUserID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OAuth2AuthRequestMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case oauth2authrequest.FieldProviderID:
+		return m.AddedProviderID()
+	case oauth2authrequest.FieldMaxAge:
+		return m.AddedMaxAge()
+	case oauth2authrequest.FieldUserID:
+		return m.AddedUserID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OAuth2AuthRequestMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case oauth2authrequest.FieldProviderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProviderID(v)
+		return nil
+	case oauth2authrequest.FieldMaxAge:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMaxAge(v)
+		return nil
+	case oauth2authrequest.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUserID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OAuth2AuthRequest numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OAuth2AuthRequestMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(oauth2authrequest.FieldPrompt) {
+		fields = append(fields, oauth2authrequest.FieldPrompt)
+	}
+	if m.FieldCleared(oauth2authrequest.FieldMaxAge) {
+		fields = append(fields, oauth2authrequest.FieldMaxAge)
+	}
+	if m.FieldCleared(oauth2authrequest.FieldUserID) {
+		fields = append(fields, oauth2authrequest.FieldUserID)
+	}
+	if m.FieldCleared(oauth2authrequest.FieldAuthTime) {
+		fields = append(fields, oauth2authrequest.FieldAuthTime)
+	}
+	if m.FieldCleared(oauth2authrequest.FieldAmr) {
+		fields = append(fields, oauth2authrequest.FieldAmr)
+	}
+	if m.FieldCleared(oauth2authrequest.FieldGrantedScopes) {
+		fields = append(fields, oauth2authrequest.FieldGrantedScopes)
+	}
+	if m.FieldCleared(oauth2authrequest.FieldSessionKey) {
+		fields = append(fields, oauth2authrequest.FieldSessionKey)
+	}
+	if m.FieldCleared(oauth2authrequest.FieldAuthorizedAt) {
+		fields = append(fields, oauth2authrequest.FieldAuthorizedAt)
+	}
+	if m.FieldCleared(oauth2authrequest.FieldCodeHash) {
+		fields = append(fields, oauth2authrequest.FieldCodeHash)
+	}
+	if m.FieldCleared(oauth2authrequest.FieldRedeemedAt) {
+		fields = append(fields, oauth2authrequest.FieldRedeemedAt)
+	}
+	if m.FieldCleared(oauth2authrequest.FieldReplayedAt) {
+		fields = append(fields, oauth2authrequest.FieldReplayedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OAuth2AuthRequestMutation) ClearField(name string) error {
+	switch name {
+	case oauth2authrequest.FieldPrompt:
+		m.ClearPrompt()
+		return nil
+	case oauth2authrequest.FieldMaxAge:
+		m.ClearMaxAge()
+		return nil
+	case oauth2authrequest.FieldUserID:
+		m.ClearUserID()
+		return nil
+	case oauth2authrequest.FieldAuthTime:
+		m.ClearAuthTime()
+		return nil
+	case oauth2authrequest.FieldAmr:
+		m.ClearAmr()
+		return nil
+	case oauth2authrequest.FieldGrantedScopes:
+		m.ClearGrantedScopes()
+		return nil
+	case oauth2authrequest.FieldSessionKey:
+		m.ClearSessionKey()
+		return nil
+	case oauth2authrequest.FieldAuthorizedAt:
+		m.ClearAuthorizedAt()
+		return nil
+	case oauth2authrequest.FieldCodeHash:
+		m.ClearCodeHash()
+		return nil
+	case oauth2authrequest.FieldRedeemedAt:
+		m.ClearRedeemedAt()
+		return nil
+	case oauth2authrequest.FieldReplayedAt:
+		m.ClearReplayedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OAuth2AuthRequest nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OAuth2AuthRequestMutation) ResetField(name string) error {
+	switch name {
+	case oauth2authrequest.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case oauth2authrequest.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case oauth2authrequest.FieldProviderID:
+		m.ResetProviderID()
+		return nil
+	case oauth2authrequest.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case oauth2authrequest.FieldRedirectURI:
+		m.ResetRedirectURI()
+		return nil
+	case oauth2authrequest.FieldScopes:
+		m.ResetScopes()
+		return nil
+	case oauth2authrequest.FieldState:
+		m.ResetState()
+		return nil
+	case oauth2authrequest.FieldNonce:
+		m.ResetNonce()
+		return nil
+	case oauth2authrequest.FieldResponseType:
+		m.ResetResponseType()
+		return nil
+	case oauth2authrequest.FieldResponseMode:
+		m.ResetResponseMode()
+		return nil
+	case oauth2authrequest.FieldCodeChallenge:
+		m.ResetCodeChallenge()
+		return nil
+	case oauth2authrequest.FieldCodeChallengeMethod:
+		m.ResetCodeChallengeMethod()
+		return nil
+	case oauth2authrequest.FieldPrompt:
+		m.ResetPrompt()
+		return nil
+	case oauth2authrequest.FieldMaxAge:
+		m.ResetMaxAge()
+		return nil
+	case oauth2authrequest.FieldLoginHint:
+		m.ResetLoginHint()
+		return nil
+	case oauth2authrequest.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case oauth2authrequest.FieldAuthTime:
+		m.ResetAuthTime()
+		return nil
+	case oauth2authrequest.FieldAmr:
+		m.ResetAmr()
+		return nil
+	case oauth2authrequest.FieldGrantedScopes:
+		m.ResetGrantedScopes()
+		return nil
+	case oauth2authrequest.FieldSessionKey:
+		m.ResetSessionKey()
+		return nil
+	case oauth2authrequest.FieldAuthorizedAt:
+		m.ResetAuthorizedAt()
+		return nil
+	case oauth2authrequest.FieldCodeHash:
+		m.ResetCodeHash()
+		return nil
+	case oauth2authrequest.FieldRedeemedAt:
+		m.ResetRedeemedAt()
+		return nil
+	case oauth2authrequest.FieldReplayedAt:
+		m.ResetReplayedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OAuth2AuthRequest field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OAuth2AuthRequestMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OAuth2AuthRequestMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OAuth2AuthRequestMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OAuth2AuthRequestMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OAuth2AuthRequestMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown OAuth2AuthRequest unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OAuth2AuthRequestMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown OAuth2AuthRequest edge %s", name)
+}
+
 // OAuth2ProviderMutation represents an operation that mutates the OAuth2Provider nodes in the graph.
 type OAuth2ProviderMutation struct {
 	config
@@ -12095,6 +14056,1133 @@ func (m *OAuth2ProviderMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown OAuth2Provider edge %s", name)
+}
+
+// OAuth2TokenMutation represents an operation that mutates the OAuth2Token nodes in the graph.
+type OAuth2TokenMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *string
+	kind           *oauth2token.Kind
+	family         *string
+	provider_id    *int
+	addprovider_id *int
+	client_id      *string
+	user_id        *int
+	adduser_id     *int
+	scopes         *[]string
+	appendscopes   []string
+	auth_time      *time.Time
+	amr            *[]string
+	appendamr      []string
+	created_at     *time.Time
+	expires_at     *time.Time
+	rotated_at     *time.Time
+	revoked_at     *time.Time
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*OAuth2Token, error)
+	predicates     []predicate.OAuth2Token
+}
+
+var _ ent.Mutation = (*OAuth2TokenMutation)(nil)
+
+// oauth2tokenOption allows management of the mutation configuration using functional options.
+type oauth2tokenOption func(*OAuth2TokenMutation)
+
+// newOAuth2TokenMutation creates new mutation for the OAuth2Token entity.
+func newOAuth2TokenMutation(c config, op Op, opts ...oauth2tokenOption) *OAuth2TokenMutation {
+	m := &OAuth2TokenMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOAuth2Token,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOAuth2TokenID sets the ID field of the mutation.
+func withOAuth2TokenID(id string) oauth2tokenOption {
+	return func(m *OAuth2TokenMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OAuth2Token
+		)
+		m.oldValue = func(ctx context.Context) (*OAuth2Token, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OAuth2Token.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOAuth2Token sets the old OAuth2Token of the mutation.
+func withOAuth2Token(node *OAuth2Token) oauth2tokenOption {
+	return func(m *OAuth2TokenMutation) {
+		m.oldValue = func(context.Context) (*OAuth2Token, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OAuth2TokenMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OAuth2TokenMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of OAuth2Token entities.
+func (m *OAuth2TokenMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OAuth2TokenMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OAuth2TokenMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OAuth2Token.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetKind sets the "kind" field.
+func (m *OAuth2TokenMutation) SetKind(o oauth2token.Kind) {
+	m.kind = &o
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *OAuth2TokenMutation) Kind() (r oauth2token.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the OAuth2Token entity.
+// If the OAuth2Token object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2TokenMutation) OldKind(ctx context.Context) (v oauth2token.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *OAuth2TokenMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetFamily sets the "family" field.
+func (m *OAuth2TokenMutation) SetFamily(s string) {
+	m.family = &s
+}
+
+// Family returns the value of the "family" field in the mutation.
+func (m *OAuth2TokenMutation) Family() (r string, exists bool) {
+	v := m.family
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFamily returns the old "family" field's value of the OAuth2Token entity.
+// If the OAuth2Token object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2TokenMutation) OldFamily(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFamily is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFamily requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFamily: %w", err)
+	}
+	return oldValue.Family, nil
+}
+
+// ResetFamily resets all changes to the "family" field.
+func (m *OAuth2TokenMutation) ResetFamily() {
+	m.family = nil
+}
+
+// SetProviderID sets the "provider_id" field.
+func (m *OAuth2TokenMutation) SetProviderID(i int) {
+	m.provider_id = &i
+	m.addprovider_id = nil
+}
+
+// ProviderID returns the value of the "provider_id" field in the mutation.
+func (m *OAuth2TokenMutation) ProviderID() (r int, exists bool) {
+	v := m.provider_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProviderID returns the old "provider_id" field's value of the OAuth2Token entity.
+// If the OAuth2Token object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2TokenMutation) OldProviderID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProviderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProviderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProviderID: %w", err)
+	}
+	return oldValue.ProviderID, nil
+}
+
+// AddProviderID adds i to the "provider_id" field.
+func (m *OAuth2TokenMutation) AddProviderID(i int) {
+	if m.addprovider_id != nil {
+		*m.addprovider_id += i
+	} else {
+		m.addprovider_id = &i
+	}
+}
+
+// AddedProviderID returns the value that was added to the "provider_id" field in this mutation.
+func (m *OAuth2TokenMutation) AddedProviderID() (r int, exists bool) {
+	v := m.addprovider_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetProviderID resets all changes to the "provider_id" field.
+func (m *OAuth2TokenMutation) ResetProviderID() {
+	m.provider_id = nil
+	m.addprovider_id = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *OAuth2TokenMutation) SetClientID(s string) {
+	m.client_id = &s
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *OAuth2TokenMutation) ClientID() (r string, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the OAuth2Token entity.
+// If the OAuth2Token object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2TokenMutation) OldClientID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *OAuth2TokenMutation) ResetClientID() {
+	m.client_id = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *OAuth2TokenMutation) SetUserID(i int) {
+	m.user_id = &i
+	m.adduser_id = nil
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *OAuth2TokenMutation) UserID() (r int, exists bool) {
+	v := m.user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the OAuth2Token entity.
+// If the OAuth2Token object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2TokenMutation) OldUserID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// AddUserID adds i to the "user_id" field.
+func (m *OAuth2TokenMutation) AddUserID(i int) {
+	if m.adduser_id != nil {
+		*m.adduser_id += i
+	} else {
+		m.adduser_id = &i
+	}
+}
+
+// AddedUserID returns the value that was added to the "user_id" field in this mutation.
+func (m *OAuth2TokenMutation) AddedUserID() (r int, exists bool) {
+	v := m.adduser_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearUserID clears the value of the "user_id" field.
+func (m *OAuth2TokenMutation) ClearUserID() {
+	m.user_id = nil
+	m.adduser_id = nil
+	m.clearedFields[oauth2token.FieldUserID] = struct{}{}
+}
+
+// UserIDCleared returns if the "user_id" field was cleared in this mutation.
+func (m *OAuth2TokenMutation) UserIDCleared() bool {
+	_, ok := m.clearedFields[oauth2token.FieldUserID]
+	return ok
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *OAuth2TokenMutation) ResetUserID() {
+	m.user_id = nil
+	m.adduser_id = nil
+	delete(m.clearedFields, oauth2token.FieldUserID)
+}
+
+// SetScopes sets the "scopes" field.
+func (m *OAuth2TokenMutation) SetScopes(s []string) {
+	m.scopes = &s
+	m.appendscopes = nil
+}
+
+// Scopes returns the value of the "scopes" field in the mutation.
+func (m *OAuth2TokenMutation) Scopes() (r []string, exists bool) {
+	v := m.scopes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScopes returns the old "scopes" field's value of the OAuth2Token entity.
+// If the OAuth2Token object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2TokenMutation) OldScopes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScopes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScopes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScopes: %w", err)
+	}
+	return oldValue.Scopes, nil
+}
+
+// AppendScopes adds s to the "scopes" field.
+func (m *OAuth2TokenMutation) AppendScopes(s []string) {
+	m.appendscopes = append(m.appendscopes, s...)
+}
+
+// AppendedScopes returns the list of values that were appended to the "scopes" field in this mutation.
+func (m *OAuth2TokenMutation) AppendedScopes() ([]string, bool) {
+	if len(m.appendscopes) == 0 {
+		return nil, false
+	}
+	return m.appendscopes, true
+}
+
+// ResetScopes resets all changes to the "scopes" field.
+func (m *OAuth2TokenMutation) ResetScopes() {
+	m.scopes = nil
+	m.appendscopes = nil
+}
+
+// SetAuthTime sets the "auth_time" field.
+func (m *OAuth2TokenMutation) SetAuthTime(t time.Time) {
+	m.auth_time = &t
+}
+
+// AuthTime returns the value of the "auth_time" field in the mutation.
+func (m *OAuth2TokenMutation) AuthTime() (r time.Time, exists bool) {
+	v := m.auth_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthTime returns the old "auth_time" field's value of the OAuth2Token entity.
+// If the OAuth2Token object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2TokenMutation) OldAuthTime(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthTime: %w", err)
+	}
+	return oldValue.AuthTime, nil
+}
+
+// ClearAuthTime clears the value of the "auth_time" field.
+func (m *OAuth2TokenMutation) ClearAuthTime() {
+	m.auth_time = nil
+	m.clearedFields[oauth2token.FieldAuthTime] = struct{}{}
+}
+
+// AuthTimeCleared returns if the "auth_time" field was cleared in this mutation.
+func (m *OAuth2TokenMutation) AuthTimeCleared() bool {
+	_, ok := m.clearedFields[oauth2token.FieldAuthTime]
+	return ok
+}
+
+// ResetAuthTime resets all changes to the "auth_time" field.
+func (m *OAuth2TokenMutation) ResetAuthTime() {
+	m.auth_time = nil
+	delete(m.clearedFields, oauth2token.FieldAuthTime)
+}
+
+// SetAmr sets the "amr" field.
+func (m *OAuth2TokenMutation) SetAmr(s []string) {
+	m.amr = &s
+	m.appendamr = nil
+}
+
+// Amr returns the value of the "amr" field in the mutation.
+func (m *OAuth2TokenMutation) Amr() (r []string, exists bool) {
+	v := m.amr
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmr returns the old "amr" field's value of the OAuth2Token entity.
+// If the OAuth2Token object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2TokenMutation) OldAmr(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmr is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmr requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmr: %w", err)
+	}
+	return oldValue.Amr, nil
+}
+
+// AppendAmr adds s to the "amr" field.
+func (m *OAuth2TokenMutation) AppendAmr(s []string) {
+	m.appendamr = append(m.appendamr, s...)
+}
+
+// AppendedAmr returns the list of values that were appended to the "amr" field in this mutation.
+func (m *OAuth2TokenMutation) AppendedAmr() ([]string, bool) {
+	if len(m.appendamr) == 0 {
+		return nil, false
+	}
+	return m.appendamr, true
+}
+
+// ClearAmr clears the value of the "amr" field.
+func (m *OAuth2TokenMutation) ClearAmr() {
+	m.amr = nil
+	m.appendamr = nil
+	m.clearedFields[oauth2token.FieldAmr] = struct{}{}
+}
+
+// AmrCleared returns if the "amr" field was cleared in this mutation.
+func (m *OAuth2TokenMutation) AmrCleared() bool {
+	_, ok := m.clearedFields[oauth2token.FieldAmr]
+	return ok
+}
+
+// ResetAmr resets all changes to the "amr" field.
+func (m *OAuth2TokenMutation) ResetAmr() {
+	m.amr = nil
+	m.appendamr = nil
+	delete(m.clearedFields, oauth2token.FieldAmr)
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OAuth2TokenMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OAuth2TokenMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the OAuth2Token entity.
+// If the OAuth2Token object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2TokenMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OAuth2TokenMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *OAuth2TokenMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *OAuth2TokenMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the OAuth2Token entity.
+// If the OAuth2Token object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2TokenMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *OAuth2TokenMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetRotatedAt sets the "rotated_at" field.
+func (m *OAuth2TokenMutation) SetRotatedAt(t time.Time) {
+	m.rotated_at = &t
+}
+
+// RotatedAt returns the value of the "rotated_at" field in the mutation.
+func (m *OAuth2TokenMutation) RotatedAt() (r time.Time, exists bool) {
+	v := m.rotated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRotatedAt returns the old "rotated_at" field's value of the OAuth2Token entity.
+// If the OAuth2Token object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2TokenMutation) OldRotatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRotatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRotatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRotatedAt: %w", err)
+	}
+	return oldValue.RotatedAt, nil
+}
+
+// ClearRotatedAt clears the value of the "rotated_at" field.
+func (m *OAuth2TokenMutation) ClearRotatedAt() {
+	m.rotated_at = nil
+	m.clearedFields[oauth2token.FieldRotatedAt] = struct{}{}
+}
+
+// RotatedAtCleared returns if the "rotated_at" field was cleared in this mutation.
+func (m *OAuth2TokenMutation) RotatedAtCleared() bool {
+	_, ok := m.clearedFields[oauth2token.FieldRotatedAt]
+	return ok
+}
+
+// ResetRotatedAt resets all changes to the "rotated_at" field.
+func (m *OAuth2TokenMutation) ResetRotatedAt() {
+	m.rotated_at = nil
+	delete(m.clearedFields, oauth2token.FieldRotatedAt)
+}
+
+// SetRevokedAt sets the "revoked_at" field.
+func (m *OAuth2TokenMutation) SetRevokedAt(t time.Time) {
+	m.revoked_at = &t
+}
+
+// RevokedAt returns the value of the "revoked_at" field in the mutation.
+func (m *OAuth2TokenMutation) RevokedAt() (r time.Time, exists bool) {
+	v := m.revoked_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevokedAt returns the old "revoked_at" field's value of the OAuth2Token entity.
+// If the OAuth2Token object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2TokenMutation) OldRevokedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevokedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevokedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevokedAt: %w", err)
+	}
+	return oldValue.RevokedAt, nil
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (m *OAuth2TokenMutation) ClearRevokedAt() {
+	m.revoked_at = nil
+	m.clearedFields[oauth2token.FieldRevokedAt] = struct{}{}
+}
+
+// RevokedAtCleared returns if the "revoked_at" field was cleared in this mutation.
+func (m *OAuth2TokenMutation) RevokedAtCleared() bool {
+	_, ok := m.clearedFields[oauth2token.FieldRevokedAt]
+	return ok
+}
+
+// ResetRevokedAt resets all changes to the "revoked_at" field.
+func (m *OAuth2TokenMutation) ResetRevokedAt() {
+	m.revoked_at = nil
+	delete(m.clearedFields, oauth2token.FieldRevokedAt)
+}
+
+// Where appends a list predicates to the OAuth2TokenMutation builder.
+func (m *OAuth2TokenMutation) Where(ps ...predicate.OAuth2Token) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OAuth2TokenMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OAuth2TokenMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OAuth2Token, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OAuth2TokenMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OAuth2TokenMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OAuth2Token).
+func (m *OAuth2TokenMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OAuth2TokenMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.kind != nil {
+		fields = append(fields, oauth2token.FieldKind)
+	}
+	if m.family != nil {
+		fields = append(fields, oauth2token.FieldFamily)
+	}
+	if m.provider_id != nil {
+		fields = append(fields, oauth2token.FieldProviderID)
+	}
+	if m.client_id != nil {
+		fields = append(fields, oauth2token.FieldClientID)
+	}
+	if m.user_id != nil {
+		fields = append(fields, oauth2token.FieldUserID)
+	}
+	if m.scopes != nil {
+		fields = append(fields, oauth2token.FieldScopes)
+	}
+	if m.auth_time != nil {
+		fields = append(fields, oauth2token.FieldAuthTime)
+	}
+	if m.amr != nil {
+		fields = append(fields, oauth2token.FieldAmr)
+	}
+	if m.created_at != nil {
+		fields = append(fields, oauth2token.FieldCreatedAt)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, oauth2token.FieldExpiresAt)
+	}
+	if m.rotated_at != nil {
+		fields = append(fields, oauth2token.FieldRotatedAt)
+	}
+	if m.revoked_at != nil {
+		fields = append(fields, oauth2token.FieldRevokedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OAuth2TokenMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case oauth2token.FieldKind:
+		return m.Kind()
+	case oauth2token.FieldFamily:
+		return m.Family()
+	case oauth2token.FieldProviderID:
+		return m.ProviderID()
+	case oauth2token.FieldClientID:
+		return m.ClientID()
+	case oauth2token.FieldUserID:
+		return m.UserID()
+	case oauth2token.FieldScopes:
+		return m.Scopes()
+	case oauth2token.FieldAuthTime:
+		return m.AuthTime()
+	case oauth2token.FieldAmr:
+		return m.Amr()
+	case oauth2token.FieldCreatedAt:
+		return m.CreatedAt()
+	case oauth2token.FieldExpiresAt:
+		return m.ExpiresAt()
+	case oauth2token.FieldRotatedAt:
+		return m.RotatedAt()
+	case oauth2token.FieldRevokedAt:
+		return m.RevokedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OAuth2TokenMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case oauth2token.FieldKind:
+		return m.OldKind(ctx)
+	case oauth2token.FieldFamily:
+		return m.OldFamily(ctx)
+	case oauth2token.FieldProviderID:
+		return m.OldProviderID(ctx)
+	case oauth2token.FieldClientID:
+		return m.OldClientID(ctx)
+	case oauth2token.FieldUserID:
+		return m.OldUserID(ctx)
+	case oauth2token.FieldScopes:
+		return m.OldScopes(ctx)
+	case oauth2token.FieldAuthTime:
+		return m.OldAuthTime(ctx)
+	case oauth2token.FieldAmr:
+		return m.OldAmr(ctx)
+	case oauth2token.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case oauth2token.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case oauth2token.FieldRotatedAt:
+		return m.OldRotatedAt(ctx)
+	case oauth2token.FieldRevokedAt:
+		return m.OldRevokedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown OAuth2Token field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OAuth2TokenMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case oauth2token.FieldKind:
+		v, ok := value.(oauth2token.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case oauth2token.FieldFamily:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFamily(v)
+		return nil
+	case oauth2token.FieldProviderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProviderID(v)
+		return nil
+	case oauth2token.FieldClientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case oauth2token.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case oauth2token.FieldScopes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScopes(v)
+		return nil
+	case oauth2token.FieldAuthTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthTime(v)
+		return nil
+	case oauth2token.FieldAmr:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmr(v)
+		return nil
+	case oauth2token.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case oauth2token.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case oauth2token.FieldRotatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRotatedAt(v)
+		return nil
+	case oauth2token.FieldRevokedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevokedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OAuth2Token field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OAuth2TokenMutation) AddedFields() []string {
+	var fields []string
+	if m.addprovider_id != nil {
+		fields = append(fields, oauth2token.FieldProviderID)
+	}
+	if m.adduser_id != nil {
+		fields = append(fields, oauth2token.FieldUserID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OAuth2TokenMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case oauth2token.FieldProviderID:
+		return m.AddedProviderID()
+	case oauth2token.FieldUserID:
+		return m.AddedUserID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OAuth2TokenMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case oauth2token.FieldProviderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProviderID(v)
+		return nil
+	case oauth2token.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUserID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OAuth2Token numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OAuth2TokenMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(oauth2token.FieldUserID) {
+		fields = append(fields, oauth2token.FieldUserID)
+	}
+	if m.FieldCleared(oauth2token.FieldAuthTime) {
+		fields = append(fields, oauth2token.FieldAuthTime)
+	}
+	if m.FieldCleared(oauth2token.FieldAmr) {
+		fields = append(fields, oauth2token.FieldAmr)
+	}
+	if m.FieldCleared(oauth2token.FieldRotatedAt) {
+		fields = append(fields, oauth2token.FieldRotatedAt)
+	}
+	if m.FieldCleared(oauth2token.FieldRevokedAt) {
+		fields = append(fields, oauth2token.FieldRevokedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OAuth2TokenMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OAuth2TokenMutation) ClearField(name string) error {
+	switch name {
+	case oauth2token.FieldUserID:
+		m.ClearUserID()
+		return nil
+	case oauth2token.FieldAuthTime:
+		m.ClearAuthTime()
+		return nil
+	case oauth2token.FieldAmr:
+		m.ClearAmr()
+		return nil
+	case oauth2token.FieldRotatedAt:
+		m.ClearRotatedAt()
+		return nil
+	case oauth2token.FieldRevokedAt:
+		m.ClearRevokedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OAuth2Token nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OAuth2TokenMutation) ResetField(name string) error {
+	switch name {
+	case oauth2token.FieldKind:
+		m.ResetKind()
+		return nil
+	case oauth2token.FieldFamily:
+		m.ResetFamily()
+		return nil
+	case oauth2token.FieldProviderID:
+		m.ResetProviderID()
+		return nil
+	case oauth2token.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case oauth2token.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case oauth2token.FieldScopes:
+		m.ResetScopes()
+		return nil
+	case oauth2token.FieldAuthTime:
+		m.ResetAuthTime()
+		return nil
+	case oauth2token.FieldAmr:
+		m.ResetAmr()
+		return nil
+	case oauth2token.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case oauth2token.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case oauth2token.FieldRotatedAt:
+		m.ResetRotatedAt()
+		return nil
+	case oauth2token.FieldRevokedAt:
+		m.ResetRevokedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OAuth2Token field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OAuth2TokenMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OAuth2TokenMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OAuth2TokenMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OAuth2TokenMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OAuth2TokenMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OAuth2TokenMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OAuth2TokenMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown OAuth2Token unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OAuth2TokenMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown OAuth2Token edge %s", name)
 }
 
 // PolicyBindingMutation represents an operation that mutates the PolicyBinding nodes in the graph.

@@ -36,8 +36,12 @@ type Tx struct {
 	FlowToken *FlowTokenClient
 	// Group is the client for interacting with the Group builders.
 	Group *GroupClient
+	// OAuth2AuthRequest is the client for interacting with the OAuth2AuthRequest builders.
+	OAuth2AuthRequest *OAuth2AuthRequestClient
 	// OAuth2Provider is the client for interacting with the OAuth2Provider builders.
 	OAuth2Provider *OAuth2ProviderClient
+	// OAuth2Token is the client for interacting with the OAuth2Token builders.
+	OAuth2Token *OAuth2TokenClient
 	// PolicyBinding is the client for interacting with the PolicyBinding builders.
 	PolicyBinding *PolicyBindingClient
 	// PolicyDefinition is the client for interacting with the PolicyDefinition builders.
@@ -194,7 +198,9 @@ func (tx *Tx) init() {
 	tx.FlowStageBinding = NewFlowStageBindingClient(tx.config)
 	tx.FlowToken = NewFlowTokenClient(tx.config)
 	tx.Group = NewGroupClient(tx.config)
+	tx.OAuth2AuthRequest = NewOAuth2AuthRequestClient(tx.config)
 	tx.OAuth2Provider = NewOAuth2ProviderClient(tx.config)
+	tx.OAuth2Token = NewOAuth2TokenClient(tx.config)
 	tx.PolicyBinding = NewPolicyBindingClient(tx.config)
 	tx.PolicyDefinition = NewPolicyDefinitionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)

@@ -97,6 +97,7 @@ func (x *Executor) runClaimed(ctx context.Context, st *state, version int64, fn 
 	err = x.save(ctx, st, c.version)
 	switch {
 	case err == nil:
+		x.endHandoffs(ctx, st)
 		return nil
 	case errors.Is(err, ErrStale):
 		if x.deps.Logger != nil {

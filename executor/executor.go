@@ -43,6 +43,9 @@ type Options struct {
 	// StartLimits bound how many executions clients may start
 	// (DefaultStartLimits where zero); they are counted in Deps.Counters.
 	StartLimits StartLimits
+	// Handoffs are the parts of Gatehouse that send clients into flows
+	// and learn how they ended (see Handoff).
+	Handoffs []Handoff
 }
 
 // Executor runs flows: it plans them, keeps their executions, renders
@@ -56,6 +59,8 @@ type Executor struct {
 	ttl     time.Duration
 	limits  StartLimits
 	planner *planner
+
+	handoffs []Handoff
 
 	mu     sync.Mutex
 	stages map[int]cachedStage
@@ -72,15 +77,16 @@ func New(deps Deps, opts Options) *Executor {
 		ttl = DefaultExecutionTTL
 	}
 	return &Executor{
-		deps:    deps,
-		kinds:   opts.Kinds,
-		store:   opts.Store,
-		broker:  opts.Broker,
-		ttl:     ttl,
-		limits:  opts.StartLimits.withDefaults(),
-		planner: newPlanner(deps.Client, deps.Policies, deps.Counters, deps.Now),
-		stages:  map[int]cachedStage{},
-		flows:   map[string]cachedFlow{},
+		deps:     deps,
+		kinds:    opts.Kinds,
+		store:    opts.Store,
+		broker:   opts.Broker,
+		ttl:      ttl,
+		limits:   opts.StartLimits.withDefaults(),
+		planner:  newPlanner(deps.Client, deps.Policies, deps.Counters, deps.Now),
+		handoffs: opts.Handoffs,
+		stages:   map[int]cachedStage{},
+		flows:    map[string]cachedFlow{},
 	}
 }
 
@@ -196,6 +202,9 @@ func (x *Executor) Start(ctx context.Context, p StartParams) (*View, error) {
 	if err := st.exec.Context.Merge(p.Context); err != nil {
 		return nil, err
 	}
+	if err := x.seedHandoffs(sys, st, p.Query); err != nil {
+		return nil, err
+	}
 	if err := x.begin(sys, st); err != nil {
 		return nil, err
 	}
@@ -211,6 +220,7 @@ func (x *Executor) Start(ctx context.Context, p StartParams) (*View, error) {
 	if err := x.store.Create(sys, id, doc, expires); err != nil {
 		return nil, fmt.Errorf("store flow execution: %w", err)
 	}
+	x.endHandoffs(sys, st)
 	return x.view(sys, st), nil
 }
 

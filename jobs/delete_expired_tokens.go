@@ -6,10 +6,13 @@ import (
 	"log/slog"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"github.com/riverqueue/river"
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/jobs/jobargs"
@@ -59,8 +62,27 @@ func (w *DeleteExpiredTokensWorker) Work(ctx context.Context, _ *river.Job[jobar
 	if err != nil {
 		return fmt.Errorf("delete expired flow tokens: %w", err)
 	}
-	if tokens > 0 || flowTokens > 0 {
-		w.logger.InfoContext(ctx, "deleted expired tokens", "tokens", tokens, "flow_tokens", flowTokens)
+	oauth, err := w.ent.OAuth2Token.Delete().
+		Where(oauth2token.ExpiresAtLT(now)).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("delete expired oauth2 tokens: %w", err)
+	}
+	// An authorization request is the family of the tokens it issued: it
+	// goes once it has expired and none of them is left.
+	requests, err := w.ent.OAuth2AuthRequest.Delete().
+		Where(oauth2authrequest.ExpiresAtLT(now), func(s *sql.Selector) {
+			t := sql.Table(oauth2token.Table)
+			s.Where(sql.NotExists(sql.Select(t.C(oauth2token.FieldID)).From(t).
+				Where(sql.ColumnsEQ(t.C(oauth2token.FieldFamily), s.C(oauth2authrequest.FieldID)))))
+		}).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("delete expired oauth2 authorization requests: %w", err)
+	}
+	if tokens > 0 || flowTokens > 0 || oauth > 0 || requests > 0 {
+		w.logger.InfoContext(ctx, "deleted expired tokens", "tokens", tokens, "flow_tokens", flowTokens,
+			"oauth2_tokens", oauth, "oauth2_requests", requests)
 	}
 	return nil
 }

@@ -66,6 +66,12 @@ type Options struct {
 	// Root answers GET /; it is wrapped by Authenticate here. Nil serves a
 	// short page pointing at the API.
 	Root http.Handler
+	// OIDC serves OpenID Connect discovery and the provider's endpoints
+	// (OIDCPaths); nil serves none.
+	OIDC http.Handler
+	// OIDCResume continues an authorization after a flow
+	// (OIDCResumePath); it is wrapped by Authenticate here.
+	OIDCResume http.Handler
 	// Ready lists the readiness checks of /-/health/ready.
 	Ready []Check
 	// Gatherer serves GET /metrics; nil answers 404 there (metrics served
@@ -85,6 +91,14 @@ type Options struct {
 	// Logger writes the access log and errors.
 	Logger *slog.Logger
 }
+
+// Where the OpenID Connect provider is served (oidc/provider's paths; the
+// router does not import the provider).
+const (
+	OIDCDiscoveryPath = "/.well-known/openid-configuration"
+	OIDCPrefix        = "/oauth2/"
+	OIDCResumePath    = "/oauth2/authorize/resume"
+)
 
 // New returns the HTTP handler of the whole server.
 func New(o Options) http.Handler {
@@ -110,6 +124,17 @@ func New(o Options) http.Handler {
 	}
 	if o.Web != nil {
 		mux.Handle("/if/", o.Web)
+	}
+	if o.OIDC != nil {
+		mux.Handle(OIDCDiscoveryPath, limitBody(o.OIDC, o.MaxBodyBytes))
+		mux.Handle(OIDCPrefix, limitBody(o.OIDC, o.MaxBodyBytes))
+	}
+	if o.OIDCResume != nil {
+		resume := o.OIDCResume
+		if o.Authenticate != nil {
+			resume = o.Authenticate(resume)
+		}
+		mux.Handle("GET "+OIDCResumePath, resume)
 	}
 	if o.Root != nil {
 		root := o.Root

@@ -141,6 +141,18 @@ func (f GroupFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.GroupMutation", m)
 }
 
+// The OAuth2AuthRequestFunc type is an adapter to allow the use of ordinary
+// function as OAuth2AuthRequest mutator.
+type OAuth2AuthRequestFunc func(context.Context, *ent.OAuth2AuthRequestMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OAuth2AuthRequestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OAuth2AuthRequestMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OAuth2AuthRequestMutation", m)
+}
+
 // The OAuth2ProviderFunc type is an adapter to allow the use of ordinary
 // function as OAuth2Provider mutator.
 type OAuth2ProviderFunc func(context.Context, *ent.OAuth2ProviderMutation) (ent.Value, error)
@@ -151,6 +163,18 @@ func (f OAuth2ProviderFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Val
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OAuth2ProviderMutation", m)
+}
+
+// The OAuth2TokenFunc type is an adapter to allow the use of ordinary
+// function as OAuth2Token mutator.
+type OAuth2TokenFunc func(context.Context, *ent.OAuth2TokenMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OAuth2TokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OAuth2TokenMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OAuth2TokenMutation", m)
 }
 
 // The PolicyBindingFunc type is an adapter to allow the use of ordinary

@@ -19,7 +19,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
@@ -383,6 +385,33 @@ func (f TraverseGroup) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.GroupQuery", q)
 }
 
+// The OAuth2AuthRequestFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OAuth2AuthRequestFunc func(context.Context, *ent.OAuth2AuthRequestQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OAuth2AuthRequestFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OAuth2AuthRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OAuth2AuthRequestQuery", q)
+}
+
+// The TraverseOAuth2AuthRequest type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOAuth2AuthRequest func(context.Context, *ent.OAuth2AuthRequestQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOAuth2AuthRequest) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOAuth2AuthRequest) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OAuth2AuthRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OAuth2AuthRequestQuery", q)
+}
+
 // The OAuth2ProviderFunc type is an adapter to allow the use of ordinary function as a Querier.
 type OAuth2ProviderFunc func(context.Context, *ent.OAuth2ProviderQuery) (ent.Value, error)
 
@@ -408,6 +437,33 @@ func (f TraverseOAuth2Provider) Traverse(ctx context.Context, q ent.Query) error
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.OAuth2ProviderQuery", q)
+}
+
+// The OAuth2TokenFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OAuth2TokenFunc func(context.Context, *ent.OAuth2TokenQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OAuth2TokenFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OAuth2TokenQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OAuth2TokenQuery", q)
+}
+
+// The TraverseOAuth2Token type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOAuth2Token func(context.Context, *ent.OAuth2TokenQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOAuth2Token) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOAuth2Token) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OAuth2TokenQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OAuth2TokenQuery", q)
 }
 
 // The PolicyBindingFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -624,8 +680,12 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.FlowTokenQuery, predicate.FlowToken, flowtoken.OrderOption]{typ: ent.TypeFlowToken, tq: q}, nil
 	case *ent.GroupQuery:
 		return &query[*ent.GroupQuery, predicate.Group, group.OrderOption]{typ: ent.TypeGroup, tq: q}, nil
+	case *ent.OAuth2AuthRequestQuery:
+		return &query[*ent.OAuth2AuthRequestQuery, predicate.OAuth2AuthRequest, oauth2authrequest.OrderOption]{typ: ent.TypeOAuth2AuthRequest, tq: q}, nil
 	case *ent.OAuth2ProviderQuery:
 		return &query[*ent.OAuth2ProviderQuery, predicate.OAuth2Provider, oauth2provider.OrderOption]{typ: ent.TypeOAuth2Provider, tq: q}, nil
+	case *ent.OAuth2TokenQuery:
+		return &query[*ent.OAuth2TokenQuery, predicate.OAuth2Token, oauth2token.OrderOption]{typ: ent.TypeOAuth2Token, tq: q}, nil
 	case *ent.PolicyBindingQuery:
 		return &query[*ent.PolicyBindingQuery, predicate.PolicyBinding, policybinding.OrderOption]{typ: ent.TypePolicyBinding, tq: q}, nil
 	case *ent.PolicyDefinitionQuery:

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"applications\":68719476736,\"applied_blueprints\":64424509440,\"brands\":0,\"config_references\":4294967296,\"counters\":51539607552,\"events\":8589934592,\"flow_executions\":55834574848,\"flow_stage_bindings\":17179869184,\"flow_tokens\":21474836480,\"flows\":12884901888,\"groups\":25769803776,\"oauth2providers\":73014444032,\"policies\":34359738368,\"policy_bindings\":30064771072,\"sessions\":60129542144,\"signing_keys\":77309411328,\"stages\":38654705664,\"tokens\":42949672960,\"users\":47244640256}"
+const IncrementStarts = "{\"applications\":68719476736,\"applied_blueprints\":64424509440,\"brands\":0,\"config_references\":4294967296,\"counters\":51539607552,\"events\":8589934592,\"flow_executions\":55834574848,\"flow_stage_bindings\":17179869184,\"flow_tokens\":21474836480,\"flows\":12884901888,\"groups\":25769803776,\"oauth2auth_requests\":81604378624,\"oauth2providers\":73014444032,\"oauth2tokens\":85899345920,\"policies\":34359738368,\"policy_bindings\":30064771072,\"sessions\":60129542144,\"signing_keys\":77309411328,\"stages\":38654705664,\"tokens\":42949672960,\"users\":47244640256}"

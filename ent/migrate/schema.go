@@ -386,6 +386,47 @@ var (
 		Columns:    GroupsColumns,
 		PrimaryKey: []*schema.Column{GroupsColumns[0]},
 	}
+	// Oauth2authRequestsColumns holds the columns for the "oauth2auth_requests" table.
+	Oauth2authRequestsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Unique: true, Size: 64},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "provider_id", Type: field.TypeInt},
+		{Name: "client_id", Type: field.TypeString},
+		{Name: "redirect_uri", Type: field.TypeString},
+		{Name: "scopes", Type: field.TypeJSON},
+		{Name: "state", Type: field.TypeString, Default: ""},
+		{Name: "nonce", Type: field.TypeString, Default: ""},
+		{Name: "response_type", Type: field.TypeString},
+		{Name: "response_mode", Type: field.TypeString, Default: ""},
+		{Name: "code_challenge", Type: field.TypeString, Default: ""},
+		{Name: "code_challenge_method", Type: field.TypeString, Default: ""},
+		{Name: "prompt", Type: field.TypeJSON, Nullable: true},
+		{Name: "max_age", Type: field.TypeInt, Nullable: true},
+		{Name: "login_hint", Type: field.TypeString, Default: ""},
+		{Name: "user_id", Type: field.TypeInt, Nullable: true},
+		{Name: "auth_time", Type: field.TypeTime, Nullable: true},
+		{Name: "amr", Type: field.TypeJSON, Nullable: true},
+		{Name: "granted_scopes", Type: field.TypeJSON, Nullable: true},
+		{Name: "session_key", Type: field.TypeString, Nullable: true},
+		{Name: "authorized_at", Type: field.TypeTime, Nullable: true},
+		{Name: "code_hash", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "redeemed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "replayed_at", Type: field.TypeTime, Nullable: true},
+	}
+	// Oauth2authRequestsTable holds the schema information for the "oauth2auth_requests" table.
+	Oauth2authRequestsTable = &schema.Table{
+		Name:       "oauth2auth_requests",
+		Columns:    Oauth2authRequestsColumns,
+		PrimaryKey: []*schema.Column{Oauth2authRequestsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "oauth2authrequest_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{Oauth2authRequestsColumns[2]},
+			},
+		},
+	}
 	// Oauth2providersColumns holds the columns for the "oauth2providers" table.
 	Oauth2providersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -424,6 +465,45 @@ var (
 				Columns:    []*schema.Column{Oauth2providersColumns[17]},
 				RefColumns: []*schema.Column{FlowsColumns[0]},
 				OnDelete:   schema.Restrict,
+			},
+		},
+	}
+	// Oauth2tokensColumns holds the columns for the "oauth2tokens" table.
+	Oauth2tokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Unique: true, Size: 64},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"access", "refresh"}},
+		{Name: "family", Type: field.TypeString},
+		{Name: "provider_id", Type: field.TypeInt},
+		{Name: "client_id", Type: field.TypeString},
+		{Name: "user_id", Type: field.TypeInt, Nullable: true},
+		{Name: "scopes", Type: field.TypeJSON},
+		{Name: "auth_time", Type: field.TypeTime, Nullable: true},
+		{Name: "amr", Type: field.TypeJSON, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "rotated_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+	}
+	// Oauth2tokensTable holds the schema information for the "oauth2tokens" table.
+	Oauth2tokensTable = &schema.Table{
+		Name:       "oauth2tokens",
+		Columns:    Oauth2tokensColumns,
+		PrimaryKey: []*schema.Column{Oauth2tokensColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "oauth2token_family",
+				Unique:  false,
+				Columns: []*schema.Column{Oauth2tokensColumns[2]},
+			},
+			{
+				Name:    "oauth2token_user_id",
+				Unique:  false,
+				Columns: []*schema.Column{Oauth2tokensColumns[5]},
+			},
+			{
+				Name:    "oauth2token_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{Oauth2tokensColumns[10]},
 			},
 		},
 	}
@@ -709,7 +789,9 @@ var (
 		FlowStageBindingsTable,
 		FlowTokensTable,
 		GroupsTable,
+		Oauth2authRequestsTable,
 		Oauth2providersTable,
+		Oauth2tokensTable,
 		PolicyBindingsTable,
 		PoliciesTable,
 		SessionsTable,
@@ -774,10 +856,16 @@ func init() {
 	GroupsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
 	}
+	Oauth2authRequestsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(81604378624),
+	}
 	Oauth2providersTable.ForeignKeys[0].RefTable = FlowsTable
 	Oauth2providersTable.ForeignKeys[1].RefTable = FlowsTable
 	Oauth2providersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(73014444032),
+	}
+	Oauth2tokensTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(85899345920),
 	}
 	PolicyBindingsTable.ForeignKeys[0].RefTable = ApplicationsTable
 	PolicyBindingsTable.ForeignKeys[1].RefTable = FlowsTable

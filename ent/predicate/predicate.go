@@ -39,8 +39,14 @@ type FlowToken func(*sql.Selector)
 // Group is the predicate function for group builders.
 type Group func(*sql.Selector)
 
+// OAuth2AuthRequest is the predicate function for oauth2authrequest builders.
+type OAuth2AuthRequest func(*sql.Selector)
+
 // OAuth2Provider is the predicate function for oauth2provider builders.
 type OAuth2Provider func(*sql.Selector)
+
+// OAuth2Token is the predicate function for oauth2token builders.
+type OAuth2Token func(*sql.Selector)
 
 // PolicyBinding is the predicate function for policybinding builders.
 type PolicyBinding func(*sql.Selector)

@@ -375,6 +375,30 @@ func (f GroupMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.GroupMutation", m)
 }
 
+// The OAuth2AuthRequestQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OAuth2AuthRequestQueryRuleFunc func(context.Context, *ent.OAuth2AuthRequestQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OAuth2AuthRequestQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OAuth2AuthRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OAuth2AuthRequestQuery", q)
+}
+
+// The OAuth2AuthRequestMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OAuth2AuthRequestMutationRuleFunc func(context.Context, *ent.OAuth2AuthRequestMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OAuth2AuthRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OAuth2AuthRequestMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OAuth2AuthRequestMutation", m)
+}
+
 // The OAuth2ProviderQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type OAuth2ProviderQueryRuleFunc func(context.Context, *ent.OAuth2ProviderQuery) error
@@ -397,6 +421,30 @@ func (f OAuth2ProviderMutationRuleFunc) EvalMutation(ctx context.Context, m ent.
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OAuth2ProviderMutation", m)
+}
+
+// The OAuth2TokenQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OAuth2TokenQueryRuleFunc func(context.Context, *ent.OAuth2TokenQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OAuth2TokenQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OAuth2TokenQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OAuth2TokenQuery", q)
+}
+
+// The OAuth2TokenMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OAuth2TokenMutationRuleFunc func(context.Context, *ent.OAuth2TokenMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OAuth2TokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OAuth2TokenMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OAuth2TokenMutation", m)
 }
 
 // The PolicyBindingQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -624,7 +672,11 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.GroupQuery:
 		return q.Filter(), nil
+	case *ent.OAuth2AuthRequestQuery:
+		return q.Filter(), nil
 	case *ent.OAuth2ProviderQuery:
+		return q.Filter(), nil
+	case *ent.OAuth2TokenQuery:
 		return q.Filter(), nil
 	case *ent.PolicyBindingQuery:
 		return q.Filter(), nil
@@ -669,7 +721,11 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.GroupMutation:
 		return m.Filter(), nil
+	case *ent.OAuth2AuthRequestMutation:
+		return m.Filter(), nil
 	case *ent.OAuth2ProviderMutation:
+		return m.Filter(), nil
+	case *ent.OAuth2TokenMutation:
 		return m.Filter(), nil
 	case *ent.PolicyBindingMutation:
 		return m.Filter(), nil

@@ -17,7 +17,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/schema"
@@ -564,6 +566,59 @@ func init() {
 	groupDescAttributes := groupFields[2].Descriptor()
 	// group.DefaultAttributes holds the default value on creation for the attributes field.
 	group.DefaultAttributes = groupDescAttributes.Default.(map[string]interface{})
+	oauth2authrequest.Policy = privacy.NewPolicies(schema.OAuth2AuthRequest{})
+	oauth2authrequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := oauth2authrequest.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	oauth2authrequestFields := schema.OAuth2AuthRequest{}.Fields()
+	_ = oauth2authrequestFields
+	// oauth2authrequestDescState is the schema descriptor for state field.
+	oauth2authrequestDescState := oauth2authrequestFields[7].Descriptor()
+	// oauth2authrequest.DefaultState holds the default value on creation for the state field.
+	oauth2authrequest.DefaultState = oauth2authrequestDescState.Default.(string)
+	// oauth2authrequestDescNonce is the schema descriptor for nonce field.
+	oauth2authrequestDescNonce := oauth2authrequestFields[8].Descriptor()
+	// oauth2authrequest.DefaultNonce holds the default value on creation for the nonce field.
+	oauth2authrequest.DefaultNonce = oauth2authrequestDescNonce.Default.(string)
+	// oauth2authrequestDescResponseMode is the schema descriptor for response_mode field.
+	oauth2authrequestDescResponseMode := oauth2authrequestFields[10].Descriptor()
+	// oauth2authrequest.DefaultResponseMode holds the default value on creation for the response_mode field.
+	oauth2authrequest.DefaultResponseMode = oauth2authrequestDescResponseMode.Default.(string)
+	// oauth2authrequestDescCodeChallenge is the schema descriptor for code_challenge field.
+	oauth2authrequestDescCodeChallenge := oauth2authrequestFields[11].Descriptor()
+	// oauth2authrequest.DefaultCodeChallenge holds the default value on creation for the code_challenge field.
+	oauth2authrequest.DefaultCodeChallenge = oauth2authrequestDescCodeChallenge.Default.(string)
+	// oauth2authrequestDescCodeChallengeMethod is the schema descriptor for code_challenge_method field.
+	oauth2authrequestDescCodeChallengeMethod := oauth2authrequestFields[12].Descriptor()
+	// oauth2authrequest.DefaultCodeChallengeMethod holds the default value on creation for the code_challenge_method field.
+	oauth2authrequest.DefaultCodeChallengeMethod = oauth2authrequestDescCodeChallengeMethod.Default.(string)
+	// oauth2authrequestDescLoginHint is the schema descriptor for login_hint field.
+	oauth2authrequestDescLoginHint := oauth2authrequestFields[15].Descriptor()
+	// oauth2authrequest.DefaultLoginHint holds the default value on creation for the login_hint field.
+	oauth2authrequest.DefaultLoginHint = oauth2authrequestDescLoginHint.Default.(string)
+	// oauth2authrequestDescID is the schema descriptor for id field.
+	oauth2authrequestDescID := oauth2authrequestFields[0].Descriptor()
+	// oauth2authrequest.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	oauth2authrequest.IDValidator = func() func(string) error {
+		validators := oauth2authrequestDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	oauth2providerMixin := schema.OAuth2Provider{}.Mixin()
 	oauth2provider.Policy = privacy.NewPolicies(schema.OAuth2Provider{})
 	oauth2provider.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -668,6 +723,35 @@ func init() {
 	oauth2providerDescIncludeClaimsInIDToken := oauth2providerFields[12].Descriptor()
 	// oauth2provider.DefaultIncludeClaimsInIDToken holds the default value on creation for the include_claims_in_id_token field.
 	oauth2provider.DefaultIncludeClaimsInIDToken = oauth2providerDescIncludeClaimsInIDToken.Default.(bool)
+	oauth2token.Policy = privacy.NewPolicies(schema.OAuth2Token{})
+	oauth2token.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := oauth2token.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	oauth2tokenFields := schema.OAuth2Token{}.Fields()
+	_ = oauth2tokenFields
+	// oauth2tokenDescID is the schema descriptor for id field.
+	oauth2tokenDescID := oauth2tokenFields[0].Descriptor()
+	// oauth2token.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	oauth2token.IDValidator = func() func(string) error {
+		validators := oauth2tokenDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	policybindingMixin := schema.PolicyBinding{}.Mixin()
 	policybinding.Policy = privacy.NewPolicies(schema.PolicyBinding{})
 	policybinding.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -1,0 +1,357 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
+
+	"github.com/gatehouse-id/gatehouse/oidc/provider"
+)
+
+// rpCallback is the relying party's redirect URI: never contacted, the
+// browser-less client reads the code from the redirect.
+const rpCallback = "http://127.0.0.1:9/callback"
+
+// ssoApp registers an application with a confidential OAuth2 client of s
+// (authorization flow without stages) and returns its client ID and
+// secret.
+func ssoApp(t *testing.T, admin *client, slug string, scopes []string) (string, string) {
+	t.Helper()
+	var flow struct{ CreateFlow struct{ ID string } }
+	admin.must(`mutation($s: String!) { createFlow(input: {slug: $s, name: $s, title: "Authorize", designation: AUTHORIZATION}) { id } }`,
+		map[string]any{"s": slug + "-authz"}, &flow)
+	var p struct {
+		CreateOAuth2Provider struct {
+			ClientSecret string
+			Provider     struct{ ID, ClientID string }
+		}
+	}
+	admin.must(`mutation($in: CreateOAuth2ProviderInput!) { createOAuth2Provider(input: $in) { clientSecret provider { id clientId } } }`,
+		map[string]any{"in": map[string]any{
+			"name": slug, "redirectUris": []any{map[string]any{"url": rpCallback}},
+			"scopes": scopes, "authorizationFlowID": flow.CreateFlow.ID,
+		}}, &p)
+	admin.must(`mutation($p: ID!, $s: String!) { createApplication(input: {name: $s, slug: $s, providerID: $p}) { id } }`,
+		map[string]any{"p": p.CreateOAuth2Provider.Provider.ID, "s": slug}, nil)
+	return p.CreateOAuth2Provider.Provider.ClientID, p.CreateOAuth2Provider.ClientSecret
+}
+
+// agent is a browser-less user agent: it keeps c's cookies and follows
+// redirects itself, driving flow pages through the GraphQL flow API.
+type agent struct {
+	t    *testing.T
+	c    *client
+	http *http.Client
+}
+
+func newAgent(t *testing.T, c *client) *agent {
+	return &agent{t: t, c: c, http: &http.Client{Jar: c.http.Jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+// get fetches u (relative to the server) and returns the response, its
+// body read.
+func (a *agent) get(u string) (*http.Response, string) {
+	a.t.Helper()
+	if strings.HasPrefix(u, "/") {
+		u = a.c.url + u
+	}
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, u, nil)
+	require.NoError(a.t, err)
+	resp, err := a.http.Do(req)
+	require.NoError(a.t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(a.t, err)
+	return resp, string(body)
+}
+
+// authorize follows an authorization from authURL to the client's
+// redirect URI, logging in as username on the way when asked, and
+// returns that redirect.
+func (a *agent) authorize(authURL, username, password string) *url.URL {
+	a.t.Helper()
+	next := authURL
+	for range 12 {
+		resp, body := a.get(next)
+		require.Equal(a.t, http.StatusFound, resp.StatusCode, "%s answered %d: %s", next, resp.StatusCode, body)
+		loc, err := resp.Location()
+		require.NoError(a.t, err)
+		if strings.HasPrefix(loc.String(), rpCallback) {
+			return loc
+		}
+		if slug, ok := strings.CutPrefix(loc.Path, "/if/flow/"); ok {
+			next = a.runFlow(strings.TrimSuffix(slug, "/"), loc.RawQuery, username, password)
+			continue
+		}
+		next = loc.String()
+	}
+	a.t.Fatal("too many redirects")
+	return nil
+}
+
+// runFlow runs the flow page slug?query as the frontend would and returns
+// where it ends.
+func (a *agent) runFlow(slug, query, username, password string) string {
+	a.t.Helper()
+	res := a.c.startRaw(slug, query)
+	require.Empty(a.t, res.Errors, "startFlow %s?%s", slug, query)
+	var out struct{ StartFlow view }
+	require.NoError(a.t, json.Unmarshal(res.Data, &out))
+	v := out.StartFlow
+	for !v.Completed {
+		switch v.Challenge.Typename {
+		case "IdentificationChallenge":
+			v = a.c.submit(v.ID, map[string]any{"identification": map[string]any{"uidField": username}})
+		case "PasswordChallenge":
+			v = a.c.submit(v.ID, map[string]any{"password": map[string]any{"password": password}})
+		default:
+			a.t.Fatalf("unexpected challenge %s", v.Challenge.Typename)
+		}
+	}
+	require.Equal(a.t, "RedirectChallenge", v.Challenge.Typename, "the flow ended with %s: %s", v.Challenge.Typename, v.Challenge.ErrorMessage)
+	return v.Challenge.To
+}
+
+// A relying party that knows only the issuer URL, client ID and secret
+// (go-oidc with x/oauth2) logs a user in with the code flow, PKCE and a
+// nonce, verifies the ID token, reads userinfo and refreshes (rotating);
+// a reused refresh token or a replayed code revokes what they issued.
+func TestOIDCCodeFlow(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, newServerEnv(t, "sqlite"))
+	admin := s.browser()
+	require.True(t, admin.login("admin", adminPassword).Completed)
+	admin.must(`mutation { createUser(input: {username: "grace", name: "Grace Hopper", email: "grace@example.com"}, password: "Cobol-Compiler-1959") { id } }`, nil, nil)
+	clientID, secret := ssoApp(t, admin, "wiki", []string{"openid", "profile", "email", "offline_access"})
+
+	ctx := t.Context()
+	op, err := gooidc.NewProvider(ctx, s.url)
+	require.NoError(t, err, "discovery at the issuer")
+	cfg := oauth2.Config{
+		ClientID: clientID, ClientSecret: secret, Endpoint: op.Endpoint(), RedirectURL: rpCallback,
+		Scopes: []string{gooidc.ScopeOpenID, "profile", "email", gooidc.ScopeOfflineAccess},
+	}
+	verifier := oauth2.GenerateVerifier()
+	const state, nonce = "state-4711", "nonce-0815"
+	user := newAgent(t, s.browser())
+	back := user.authorize(cfg.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), gooidc.Nonce(nonce)), "grace", "Cobol-Compiler-1959")
+	require.Equal(t, state, back.Query().Get("state"))
+	code := back.Query().Get("code")
+	require.NotEmpty(t, code)
+
+	token, err := cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+	require.NoError(t, err)
+	raw, ok := token.Extra("id_token").(string)
+	require.True(t, ok, "an ID token")
+	idt, err := op.Verifier(&gooidc.Config{ClientID: clientID}).Verify(ctx, raw)
+	require.NoError(t, err)
+	require.Equal(t, nonce, idt.Nonce)
+	var claims struct {
+		Email             string `json:"email"`
+		PreferredUsername string `json:"preferred_username"`
+		Name              string `json:"name"`
+	}
+	require.NoError(t, idt.Claims(&claims))
+	require.Equal(t, "grace@example.com", claims.Email)
+	require.Equal(t, "grace", claims.PreferredUsername)
+	require.Len(t, idt.Subject, 64, "a hashed subject by default")
+
+	info, err := op.UserInfo(ctx, oauth2.StaticTokenSource(token))
+	require.NoError(t, err)
+	require.Equal(t, idt.Subject, info.Subject)
+	require.Equal(t, "grace@example.com", info.Email)
+
+	// The code works once; replaying it revokes what it issued.
+	_, err = cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+	require.Error(t, err)
+	_, err = op.UserInfo(ctx, oauth2.StaticTokenSource(token))
+	require.Error(t, err, "a replayed code revokes the tokens of its first redemption")
+
+	// A fresh authorization: refresh twice (each rotates), then reuse.
+	verifier = oauth2.GenerateVerifier()
+	back = user.authorize(cfg.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), gooidc.Nonce(nonce)), "grace", "Cobol-Compiler-1959")
+	token, err = cfg.Exchange(ctx, back.Query().Get("code"), oauth2.VerifierOption(verifier))
+	require.NoError(t, err)
+	require.NotEmpty(t, token.RefreshToken, "offline_access grants a refresh token")
+	refresh := func(rt string) (*oauth2.Token, error) {
+		return cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: rt}).Token()
+	}
+	second, err := refresh(token.RefreshToken)
+	require.NoError(t, err)
+	require.NotEqual(t, token.RefreshToken, second.RefreshToken, "rotated")
+	raw, ok = second.Extra("id_token").(string)
+	require.True(t, ok)
+	again, err := op.Verifier(&gooidc.Config{ClientID: clientID}).Verify(ctx, raw)
+	require.NoError(t, err)
+	require.Equal(t, idt.Subject, again.Subject)
+	third, err := refresh(second.RefreshToken)
+	require.NoError(t, err)
+	_, err = op.UserInfo(ctx, oauth2.StaticTokenSource(third))
+	require.NoError(t, err)
+
+	_, err = refresh(second.RefreshToken)
+	require.Error(t, err, "a rotated refresh token is refused")
+	_, err = refresh(third.RefreshToken)
+	require.Error(t, err, "reuse revokes the whole family")
+	_, err = op.UserInfo(ctx, oauth2.StaticTokenSource(third))
+	require.Error(t, err)
+}
+
+// A request with an unknown client or an unregistered redirect URI gets
+// Gatehouse's error page with 400, never a redirect.
+func TestOIDCBadClientOrRedirectURI(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, newServerEnv(t, "sqlite"))
+	admin := s.browser()
+	require.True(t, admin.login("admin", adminPassword).Completed)
+	clientID, _ := ssoApp(t, admin, "wiki", []string{"openid"})
+	user := newAgent(t, s.browser())
+	authorize := func(client, redirect string) string {
+		return provider.Prefix + "authorize?" + url.Values{
+			"client_id": {client}, "redirect_uri": {redirect}, "response_type": {"code"}, "scope": {"openid"}, "state": {"x"},
+		}.Encode()
+	}
+	for _, redirect := range []string{
+		"http://127.0.0.1:9/callback/", "http://127.0.0.1:9/Callback", "http://127.0.0.1:10/callback", "https://127.0.0.1:9/callback",
+		"http://127.0.0.1:9/callback?x=1", "http://127.0.0.1:9/callback#f", "http://evil@127.0.0.1:9/callback",
+		"http://localhost:9/callback", "http://127.0.0.1:9/%63allback", "https://evil.example/callback", "",
+	} {
+		resp, body := user.get(authorize(clientID, redirect))
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode, "%q", redirect)
+		require.Empty(t, resp.Header.Get("Location"), "%q: never a redirect", redirect)
+		require.Contains(t, body, "has not registered")
+	}
+	resp, body := user.get(authorize("no-such-client", rpCallback))
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	require.Empty(t, resp.Header.Get("Location"))
+	require.Contains(t, body, "not registered")
+}
+
+// A user the application's policies refuse sees Gatehouse's refusal after
+// logging in, never a redirect to the client; PKCE is required of public
+// clients, S256 only, and checked; prompt=none without a session answers
+// login_required without any page.
+func TestOIDCRefusals(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, newServerEnv(t, "sqlite"))
+	admin := s.browser()
+	require.True(t, admin.login("admin", adminPassword).Completed)
+	admin.must(`mutation { createUser(input: {username: "eve"}, password: "Not-Allowed-Here-1") { id } }`, nil, nil)
+	clientID, secret := ssoApp(t, admin, "payroll", []string{"openid"})
+	var group struct{ CreateGroup struct{ ID string } }
+	admin.must(`mutation { createGroup(input: {name: "payroll staff"}) { id } }`, nil, &group)
+	var app struct {
+		Applications struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	admin.must(`{ applications(where: {slug: "payroll"}) { edges { node { id } } } }`, nil, &app)
+	admin.must(`mutation($a: ID!, $g: ID!) { createPolicyBinding(input: {applicationID: $a, groupID: $g}) { id } }`,
+		map[string]any{"a": app.Applications.Edges[0].Node.ID, "g": group.CreateGroup.ID}, nil)
+
+	ctx := t.Context()
+	op, err := gooidc.NewProvider(ctx, s.url)
+	require.NoError(t, err)
+	cfg := oauth2.Config{ClientID: clientID, ClientSecret: secret, Endpoint: op.Endpoint(), RedirectURL: rpCallback, Scopes: []string{"openid"}}
+
+	t.Run("PolicyDenied", func(t *testing.T) {
+		t.Parallel()
+		eve := newAgent(t, s.browser())
+		next := cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))
+		for range 8 {
+			resp, body := eve.get(next)
+			if resp.StatusCode == http.StatusForbidden {
+				require.Empty(t, resp.Header.Get("Location"))
+				require.Contains(t, body, "not allowed to use payroll")
+				return
+			}
+			require.Equal(t, http.StatusFound, resp.StatusCode, body)
+			loc, err := resp.Location()
+			require.NoError(t, err)
+			require.False(t, strings.HasPrefix(loc.String(), rpCallback), "never a redirect to the client: %s", loc)
+			if slug, ok := strings.CutPrefix(loc.Path, "/if/flow/"); ok {
+				next = eve.runFlow(strings.TrimSuffix(slug, "/"), loc.RawQuery, "eve", "Not-Allowed-Here-1")
+				continue
+			}
+			next = loc.String()
+		}
+		t.Fatal("no refusal")
+	})
+
+	// errorOf follows u through this server, never through a flow page
+	// (no page may be shown), and returns the error the client is sent.
+	errorOf := func(t *testing.T, a *agent, u string) string {
+		t.Helper()
+		for range 4 {
+			resp, body := a.get(u)
+			require.Equal(t, http.StatusFound, resp.StatusCode, body)
+			loc, err := resp.Location()
+			require.NoError(t, err)
+			require.False(t, strings.HasPrefix(loc.Path, "/if/"), "no page is shown: %s", loc)
+			if strings.HasPrefix(loc.String(), rpCallback) {
+				require.Empty(t, loc.Query().Get("code"))
+				return loc.Query().Get("error")
+			}
+			u = loc.String()
+		}
+		t.Fatal("not answered at the client")
+		return ""
+	}
+
+	t.Run("PromptNone", func(t *testing.T) {
+		t.Parallel()
+		anon := newAgent(t, s.browser())
+		require.Equal(t, "login_required", errorOf(t, anon, cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("prompt", "none"))))
+	})
+
+	t.Run("PKCE", func(t *testing.T) {
+		t.Parallel()
+		a := newAgent(t, s.browser())
+		plain := cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("code_challenge", "abcdefghijabcdefghijabcdefghijabcdefghijabc"),
+			oauth2.SetAuthURLParam("code_challenge_method", "plain"))
+		require.Equal(t, "invalid_request", errorOf(t, a, plain))
+
+		admin.must(`mutation { createUser(input: {username: "ivy"}, password: "Public-Client-Ok-1") { id } }`, nil, nil)
+		var p struct {
+			CreateOAuth2Provider struct{ Provider struct{ ID, ClientID string } }
+		}
+		var flow struct{ CreateFlow struct{ ID string } }
+		admin.must(`mutation { createFlow(input: {slug: "spa-authz", name: "spa-authz", title: "Authorize", designation: AUTHORIZATION}) { id } }`, nil, &flow)
+		admin.must(`mutation($in: CreateOAuth2ProviderInput!) { createOAuth2Provider(input: $in) { provider { id clientId } } }`,
+			map[string]any{"in": map[string]any{
+				"name": "spa", "clientType": "PUBLIC", "redirectUris": []any{map[string]any{"url": rpCallback}},
+				"authorizationFlowID": flow.CreateFlow.ID,
+			}}, &p)
+		admin.must(`mutation($p: ID!) { createApplication(input: {name: "SPA", slug: "spa", providerID: $p}) { id } }`,
+			map[string]any{"p": p.CreateOAuth2Provider.Provider.ID}, nil)
+		spa := oauth2.Config{ClientID: p.CreateOAuth2Provider.Provider.ClientID, Endpoint: op.Endpoint(), RedirectURL: rpCallback, Scopes: []string{"openid"}}
+		require.Equal(t, "invalid_request", errorOf(t, a, spa.AuthCodeURL("s")), "a public client must use PKCE")
+
+		verifier := oauth2.GenerateVerifier()
+		back := a.authorize(spa.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)), "ivy", "Public-Client-Ok-1")
+		_, err := spa.Exchange(ctx, back.Query().Get("code"), oauth2.VerifierOption(oauth2.GenerateVerifier()))
+		require.Error(t, err, "a wrong verifier is refused")
+		back = a.authorize(spa.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)), "ivy", "Public-Client-Ok-1")
+		token, err := spa.Exchange(ctx, back.Query().Get("code"), oauth2.VerifierOption(verifier))
+		require.NoError(t, err)
+		raw, ok := token.Extra("id_token").(string)
+		require.True(t, ok)
+		_, err = op.Verifier(&gooidc.Config{ClientID: spa.ClientID}).Verify(ctx, raw)
+		require.NoError(t, err)
+
+		// A code of one client is useless to another.
+		back = a.authorize(spa.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)), "ivy", "Public-Client-Ok-1")
+		_, err = cfg.Exchange(ctx, back.Query().Get("code"), oauth2.VerifierOption(verifier))
+		require.Error(t, err)
+	})
+}
