@@ -50,7 +50,14 @@ type agent struct {
 	t    *testing.T
 	c    *client
 	http *http.Client
+	// refuse answers consent challenges with a refusal.
+	refuse bool
+	// consents are the consent challenges answered, oldest first.
+	consents []consentSeen
 }
+
+// consentSeen is a ConsentChallenge's permissions: scope → new.
+type consentSeen map[string]bool
 
 func newAgent(t *testing.T, c *client) *agent {
 	return &agent{t: t, c: c, http: &http.Client{Jar: c.http.Jar, CheckRedirect: func(*http.Request, []*http.Request) error {
@@ -114,6 +121,26 @@ func (a *agent) runFlow(slug, query, username, password string) string {
 			v = a.c.submit(v.ID, map[string]any{"identification": map[string]any{"uidField": username}})
 		case "PasswordChallenge":
 			v = a.c.submit(v.ID, map[string]any{"password": map[string]any{"password": password}})
+		case "ConsentChallenge":
+			var out struct {
+				FlowExecution struct {
+					Challenge struct {
+						ApplicationName string
+						Permissions     []struct {
+							Scope string
+							New   bool
+						}
+					}
+				}
+			}
+			a.c.must(`query($id: ID!) { flowExecution(id: $id) { challenge { ... on ConsentChallenge { applicationName permissions { scope new } } } } }`,
+				map[string]any{"id": v.ID}, &out)
+			seen := consentSeen{}
+			for _, p := range out.FlowExecution.Challenge.Permissions {
+				seen[p.Scope] = p.New
+			}
+			a.consents = append(a.consents, seen)
+			v = a.c.submit(v.ID, map[string]any{"consent": map[string]any{"approve": !a.refuse}})
 		default:
 			a.t.Fatalf("unexpected challenge %s", v.Challenge.Typename)
 		}
@@ -354,4 +381,64 @@ func TestOIDCRefusals(t *testing.T) {
 		_, err = cfg.Exchange(ctx, back.Query().Get("code"), oauth2.VerifierOption(verifier))
 		require.Error(t, err)
 	})
+}
+
+// The default explicit-consent authorization flow asks the user once,
+// remembers the answer, asks only for new scopes later, and answers the
+// client access_denied when the user refuses.
+func TestOIDCExplicitConsent(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, newServerEnv(t, "sqlite"))
+	admin := s.browser()
+	require.True(t, admin.login("admin", adminPassword).Completed)
+	admin.must(`mutation { createUser(input: {username: "ada", email: "ada@example.com"}, password: "Analytical-Engine-1843") { id } }`, nil, nil)
+	var flows struct {
+		Flows struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	admin.must(`{ flows(where: {slug: "default-provider-authorization-explicit-consent"}) { edges { node { id } } } }`, nil, &flows)
+	require.Len(t, flows.Flows.Edges, 1, "the default explicit-consent flow")
+	var p struct {
+		CreateOAuth2Provider struct {
+			ClientSecret string
+			Provider     struct{ ID, ClientID string }
+		}
+	}
+	admin.must(`mutation($in: CreateOAuth2ProviderInput!) { createOAuth2Provider(input: $in) { clientSecret provider { id clientId } } }`,
+		map[string]any{"in": map[string]any{
+			"name": "notes", "redirectUris": []any{map[string]any{"url": rpCallback}},
+			"scopes": []string{"openid", "email", "groups"}, "authorizationFlowID": flows.Flows.Edges[0].Node.ID,
+		}}, &p)
+	admin.must(`mutation($p: ID!) { createApplication(input: {name: "Notes", slug: "notes", providerID: $p}) { id } }`,
+		map[string]any{"p": p.CreateOAuth2Provider.Provider.ID}, nil)
+
+	ctx := t.Context()
+	op, err := gooidc.NewProvider(ctx, s.url)
+	require.NoError(t, err)
+	cfg := oauth2.Config{
+		ClientID: p.CreateOAuth2Provider.Provider.ClientID, ClientSecret: p.CreateOAuth2Provider.ClientSecret,
+		Endpoint: op.Endpoint(), RedirectURL: rpCallback, Scopes: []string{"openid", "email"},
+	}
+	ada := newAgent(t, s.browser())
+	codeFor := func(cfg oauth2.Config) string {
+		t.Helper()
+		back := ada.authorize(cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())), "ada", "Analytical-Engine-1843")
+		return back.Query().Get("code")
+	}
+	require.NotEmpty(t, codeFor(cfg))
+	require.Equal(t, []consentSeen{{"openid": true, "email": true}}, ada.consents)
+	require.NotEmpty(t, codeFor(cfg))
+	require.Len(t, ada.consents, 1, "the consent is remembered")
+	more := cfg
+	more.Scopes = []string{"openid", "email", "groups"}
+	require.NotEmpty(t, codeFor(more))
+	require.Equal(t, consentSeen{"openid": false, "email": false, "groups": true}, ada.consents[1], "only the new scope is new")
+
+	admin.must(`mutation { createUser(input: {username: "bob"}, password: "Refuses-Everything-1") { id } }`, nil, nil)
+	bob := newAgent(t, s.browser())
+	bob.refuse = true
+	back := bob.authorize(cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())), "bob", "Refuses-Everything-1")
+	require.Equal(t, "access_denied", back.Query().Get("error"))
+	require.Empty(t, back.Query().Get("code"))
 }

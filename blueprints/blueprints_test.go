@@ -110,7 +110,8 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, []string{
 			blueprints.AuthenticationFlow, blueprints.EnrollmentFlow, blueprints.InvalidationFlow,
-			blueprints.PasswordChangeFlow, blueprints.UnenrollmentFlow, blueprints.UserSettingsFlow,
+			blueprints.PasswordChangeFlow, blueprints.ExplicitConsentFlow, blueprints.ImplicitConsentFlow,
+			blueprints.UnenrollmentFlow, blueprints.UserSettingsFlow,
 		}, slugs)
 		require.Equal(t, []string{
 			"default-authentication-identification", "default-authentication-password", "default-authentication-login",

@@ -32,6 +32,10 @@ const (
 	PasswordChangeFlow = "default-password-change-flow"
 	UserSettingsFlow   = "default-user-settings-flow"
 	UnenrollmentFlow   = "default-unenrollment-flow"
+	// ExplicitConsentFlow and ImplicitConsentFlow are the authorization
+	// flows OAuth2 providers pick from.
+	ExplicitConsentFlow = "default-provider-authorization-explicit-consent"
+	ImplicitConsentFlow = "default-provider-authorization-implicit-consent"
 )
 
 // defaultBrand is the applied-blueprint name of the default brand.

@@ -51,13 +51,16 @@ type ApplicationEdges struct {
 	Provider *OAuth2Provider `json:"provider,omitempty"`
 	// PolicyBindings holds the value of the policy_bindings edge.
 	PolicyBindings []*PolicyBinding `json:"policy_bindings,omitempty"`
+	// Consents holds the value of the consents edge.
+	Consents []*UserConsent `json:"consents,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
 	totalCount [2]map[string]int
 
 	namedPolicyBindings map[string][]*PolicyBinding
+	namedConsents       map[string][]*UserConsent
 }
 
 // ProviderOrErr returns the Provider value or an error if the edge
@@ -78,6 +81,15 @@ func (e ApplicationEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
 		return e.PolicyBindings, nil
 	}
 	return nil, &NotLoadedError{edge: "policy_bindings"}
+}
+
+// ConsentsOrErr returns the Consents value or an error if the edge
+// was not loaded in eager-loading.
+func (e ApplicationEdges) ConsentsOrErr() ([]*UserConsent, error) {
+	if e.loadedTypes[2] {
+		return e.Consents, nil
+	}
+	return nil, &NotLoadedError{edge: "consents"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -196,6 +208,11 @@ func (_m *Application) QueryPolicyBindings() *PolicyBindingQuery {
 	return NewApplicationClient(_m.config).QueryPolicyBindings(_m)
 }
 
+// QueryConsents queries the "consents" edge of the Application entity.
+func (_m *Application) QueryConsents() *UserConsentQuery {
+	return NewApplicationClient(_m.config).QueryConsents(_m)
+}
+
 // Update returns a builder for updating this Application.
 // Note that you need to call Application.Unwrap() before calling this method if this Application
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -275,6 +292,30 @@ func (_m *Application) appendNamedPolicyBindings(name string, edges ...*PolicyBi
 		_m.Edges.namedPolicyBindings[name] = []*PolicyBinding{}
 	} else {
 		_m.Edges.namedPolicyBindings[name] = append(_m.Edges.namedPolicyBindings[name], edges...)
+	}
+}
+
+// NamedConsents returns the Consents named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Application) NamedConsents(name string) ([]*UserConsent, error) {
+	if _m.Edges.namedConsents == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedConsents[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Application) appendNamedConsents(name string, edges ...*UserConsent) {
+	if _m.Edges.namedConsents == nil {
+		_m.Edges.namedConsents = make(map[string][]*UserConsent)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedConsents[name] = []*UserConsent{}
+	} else {
+		_m.Edges.namedConsents[name] = append(_m.Edges.namedConsents[name], edges...)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 )
 
 // ApplicationCreate is the builder for creating a Application entity.
@@ -167,6 +168,21 @@ func (_c *ApplicationCreate) AddPolicyBindings(v ...*PolicyBinding) *Application
 		ids[i] = v[i].ID
 	}
 	return _c.AddPolicyBindingIDs(ids...)
+}
+
+// AddConsentIDs adds the "consents" edge to the UserConsent entity by IDs.
+func (_c *ApplicationCreate) AddConsentIDs(ids ...int) *ApplicationCreate {
+	_c.mutation.AddConsentIDs(ids...)
+	return _c
+}
+
+// AddConsents adds the "consents" edges to the UserConsent entity.
+func (_c *ApplicationCreate) AddConsents(v ...*UserConsent) *ApplicationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddConsentIDs(ids...)
 }
 
 // Mutation returns the ApplicationMutation object of the builder.
@@ -396,6 +412,22 @@ func (_c *ApplicationCreate) createSpec() (*Application, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(policybinding.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ConsentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   application.ConsentsTable,
+			Columns: []string{application.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(userconsent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
+	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 )
 
 // ApplicationQuery is the builder for querying Application entities.
@@ -29,9 +30,11 @@ type ApplicationQuery struct {
 	predicates              []predicate.Application
 	withProvider            *OAuth2ProviderQuery
 	withPolicyBindings      *PolicyBindingQuery
+	withConsents            *UserConsentQuery
 	loadTotal               []func(context.Context, []*Application) error
 	modifiers               []func(*sql.Selector)
 	withNamedPolicyBindings map[string]*PolicyBindingQuery
+	withNamedConsents       map[string]*UserConsentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -105,6 +108,28 @@ func (_q *ApplicationQuery) QueryPolicyBindings() *PolicyBindingQuery {
 			sqlgraph.From(application.Table, application.FieldID, selector),
 			sqlgraph.To(policybinding.Table, policybinding.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, application.PolicyBindingsTable, application.PolicyBindingsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryConsents chains the current query on the "consents" edge.
+func (_q *ApplicationQuery) QueryConsents() *UserConsentQuery {
+	query := (&UserConsentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(application.Table, application.FieldID, selector),
+			sqlgraph.To(userconsent.Table, userconsent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, application.ConsentsTable, application.ConsentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -306,6 +331,7 @@ func (_q *ApplicationQuery) Clone() *ApplicationQuery {
 		predicates:         append([]predicate.Application{}, _q.predicates...),
 		withProvider:       _q.withProvider.Clone(),
 		withPolicyBindings: _q.withPolicyBindings.Clone(),
+		withConsents:       _q.withConsents.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -331,6 +357,17 @@ func (_q *ApplicationQuery) WithPolicyBindings(opts ...func(*PolicyBindingQuery)
 		opt(query)
 	}
 	_q.withPolicyBindings = query
+	return _q
+}
+
+// WithConsents tells the query-builder to eager-load the nodes that are connected to
+// the "consents" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ApplicationQuery) WithConsents(opts ...func(*UserConsentQuery)) *ApplicationQuery {
+	query := (&UserConsentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withConsents = query
 	return _q
 }
 
@@ -418,9 +455,10 @@ func (_q *ApplicationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*Application{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withProvider != nil,
 			_q.withPolicyBindings != nil,
+			_q.withConsents != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -457,10 +495,24 @@ func (_q *ApplicationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	if query := _q.withConsents; query != nil {
+		if err := _q.loadConsents(ctx, query, nodes,
+			func(n *Application) { n.Edges.Consents = []*UserConsent{} },
+			func(n *Application, e *UserConsent) { n.Edges.Consents = append(n.Edges.Consents, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedPolicyBindings {
 		if err := _q.loadPolicyBindings(ctx, query, nodes,
 			func(n *Application) { n.appendNamedPolicyBindings(name) },
 			func(n *Application, e *PolicyBinding) { n.appendNamedPolicyBindings(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedConsents {
+		if err := _q.loadConsents(ctx, query, nodes,
+			func(n *Application) { n.appendNamedConsents(name) },
+			func(n *Application, e *UserConsent) { n.appendNamedConsents(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -532,6 +584,36 @@ func (_q *ApplicationQuery) loadPolicyBindings(ctx context.Context, query *Polic
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "application_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ApplicationQuery) loadConsents(ctx context.Context, query *UserConsentQuery, nodes []*Application, init func(*Application), assign func(*Application, *UserConsent)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Application)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(userconsent.FieldApplicationID)
+	}
+	query.Where(predicate.UserConsent(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(application.ConsentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ApplicationID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "application_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -665,6 +747,20 @@ func (_q *ApplicationQuery) WithNamedPolicyBindings(name string, opts ...func(*P
 		_q.withNamedPolicyBindings = make(map[string]*PolicyBindingQuery)
 	}
 	_q.withNamedPolicyBindings[name] = query
+	return _q
+}
+
+// WithNamedConsents tells the query-builder to eager-load the nodes that are connected to the "consents"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ApplicationQuery) WithNamedConsents(name string, opts ...func(*UserConsentQuery)) *ApplicationQuery {
+	query := (&UserConsentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedConsents == nil {
+		_q.withNamedConsents = make(map[string]*UserConsentQuery)
+	}
+	_q.withNamedConsents[name] = query
 	return _q
 }
 

@@ -36,6 +36,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
+	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 
 	stdsql "database/sql"
 )
@@ -87,6 +88,8 @@ type Client struct {
 	Token *TokenClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// UserConsent is the client for interacting with the UserConsent builders.
+	UserConsent *UserConsentClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -119,6 +122,7 @@ func (c *Client) init() {
 	c.Stage = NewStageClient(c.config)
 	c.Token = NewTokenClient(c.config)
 	c.User = NewUserClient(c.config)
+	c.UserConsent = NewUserConsentClient(c.config)
 }
 
 type (
@@ -232,6 +236,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Stage:             NewStageClient(cfg),
 		Token:             NewTokenClient(cfg),
 		User:              NewUserClient(cfg),
+		UserConsent:       NewUserConsentClient(cfg),
 	}, nil
 }
 
@@ -272,6 +277,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Stage:             NewStageClient(cfg),
 		Token:             NewTokenClient(cfg),
 		User:              NewUserClient(cfg),
+		UserConsent:       NewUserConsentClient(cfg),
 	}, nil
 }
 
@@ -305,6 +311,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
 		c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token, c.PolicyBinding,
 		c.PolicyDefinition, c.Session, c.SigningKey, c.Stage, c.Token, c.User,
+		c.UserConsent,
 	} {
 		n.Use(hooks...)
 	}
@@ -318,6 +325,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
 		c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token, c.PolicyBinding,
 		c.PolicyDefinition, c.Session, c.SigningKey, c.Stage, c.Token, c.User,
+		c.UserConsent,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -368,6 +376,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Token.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
+	case *UserConsentMutation:
+		return c.UserConsent.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -506,6 +516,22 @@ func (c *ApplicationClient) QueryPolicyBindings(_m *Application) *PolicyBindingQ
 			sqlgraph.From(application.Table, application.FieldID, id),
 			sqlgraph.To(policybinding.Table, policybinding.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, application.PolicyBindingsTable, application.PolicyBindingsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryConsents queries the consents edge of a Application.
+func (c *ApplicationClient) QueryConsents(_m *Application) *UserConsentQuery {
+	query := (&UserConsentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(application.Table, application.FieldID, id),
+			sqlgraph.To(userconsent.Table, userconsent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, application.ConsentsTable, application.ConsentsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -4073,6 +4099,22 @@ func (c *UserClient) QueryFlowTokens(_m *User) *FlowTokenQuery {
 	return query
 }
 
+// QueryConsents queries the consents edge of a User.
+func (c *UserClient) QueryConsents(_m *User) *UserConsentQuery {
+	query := (&UserConsentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(userconsent.Table, userconsent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.ConsentsTable, user.ConsentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QuerySessions queries the sessions edge of a User.
 func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
 	query := (&SessionClient{config: c.config}).Query()
@@ -4147,19 +4189,185 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 	}
 }
 
+// UserConsentClient is a client for the UserConsent schema.
+type UserConsentClient struct {
+	config
+}
+
+// NewUserConsentClient returns a client for the UserConsent from the given config.
+func NewUserConsentClient(c config) *UserConsentClient {
+	return &UserConsentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `userconsent.Hooks(f(g(h())))`.
+func (c *UserConsentClient) Use(hooks ...Hook) {
+	c.hooks.UserConsent = append(c.hooks.UserConsent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `userconsent.Intercept(f(g(h())))`.
+func (c *UserConsentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.UserConsent = append(c.inters.UserConsent, interceptors...)
+}
+
+// Create returns a builder for creating a UserConsent entity.
+func (c *UserConsentClient) Create() *UserConsentCreate {
+	mutation := newUserConsentMutation(c.config, OpCreate)
+	return &UserConsentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of UserConsent entities.
+func (c *UserConsentClient) CreateBulk(builders ...*UserConsentCreate) *UserConsentCreateBulk {
+	return &UserConsentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *UserConsentClient) MapCreateBulk(slice any, setFunc func(*UserConsentCreate, int)) *UserConsentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &UserConsentCreateBulk{err: fmt.Errorf("calling to UserConsentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*UserConsentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &UserConsentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for UserConsent.
+func (c *UserConsentClient) Update() *UserConsentUpdate {
+	mutation := newUserConsentMutation(c.config, OpUpdate)
+	return &UserConsentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *UserConsentClient) UpdateOne(_m *UserConsent) *UserConsentUpdateOne {
+	mutation := newUserConsentMutation(c.config, OpUpdateOne, withUserConsent(_m))
+	return &UserConsentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *UserConsentClient) UpdateOneID(id int) *UserConsentUpdateOne {
+	mutation := newUserConsentMutation(c.config, OpUpdateOne, withUserConsentID(id))
+	return &UserConsentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for UserConsent.
+func (c *UserConsentClient) Delete() *UserConsentDelete {
+	mutation := newUserConsentMutation(c.config, OpDelete)
+	return &UserConsentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *UserConsentClient) DeleteOne(_m *UserConsent) *UserConsentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *UserConsentClient) DeleteOneID(id int) *UserConsentDeleteOne {
+	builder := c.Delete().Where(userconsent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &UserConsentDeleteOne{builder}
+}
+
+// Query returns a query builder for UserConsent.
+func (c *UserConsentClient) Query() *UserConsentQuery {
+	return &UserConsentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeUserConsent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a UserConsent entity by its id.
+func (c *UserConsentClient) Get(ctx context.Context, id int) (*UserConsent, error) {
+	return c.Query().Where(userconsent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *UserConsentClient) GetX(ctx context.Context, id int) *UserConsent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a UserConsent.
+func (c *UserConsentClient) QueryUser(_m *UserConsent) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(userconsent.Table, userconsent.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, userconsent.UserTable, userconsent.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApplication queries the application edge of a UserConsent.
+func (c *UserConsentClient) QueryApplication(_m *UserConsent) *ApplicationQuery {
+	query := (&ApplicationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(userconsent.Table, userconsent.FieldID, id),
+			sqlgraph.To(application.Table, application.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, userconsent.ApplicationTable, userconsent.ApplicationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *UserConsentClient) Hooks() []Hook {
+	hooks := c.hooks.UserConsent
+	return append(hooks[:len(hooks):len(hooks)], userconsent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *UserConsentClient) Interceptors() []Interceptor {
+	return c.inters.UserConsent
+}
+
+func (c *UserConsentClient) mutate(ctx context.Context, m *UserConsentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&UserConsentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&UserConsentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&UserConsentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&UserConsentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown UserConsent mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
 		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2AuthRequest,
 		OAuth2Provider, OAuth2Token, PolicyBinding, PolicyDefinition, Session,
-		SigningKey, Stage, Token, User []ent.Hook
+		SigningKey, Stage, Token, User, UserConsent []ent.Hook
 	}
 	inters struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
 		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2AuthRequest,
 		OAuth2Provider, OAuth2Token, PolicyBinding, PolicyDefinition, Session,
-		SigningKey, Stage, Token, User []ent.Interceptor
+		SigningKey, Stage, Token, User, UserConsent []ent.Interceptor
 	}
 )
 

@@ -33,6 +33,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
+	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -114,6 +115,7 @@ func checkColumn(t, c string) error {
 			stage.Table:             stage.ValidColumn,
 			token.Table:             token.ValidColumn,
 			user.Table:              user.ValidColumn,
+			userconsent.Table:       userconsent.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -25,6 +25,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
+	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -34,7 +35,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 22)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -294,6 +295,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oauth2authrequest.FieldGrantedScopes:       {Type: field.TypeJSON, Column: oauth2authrequest.FieldGrantedScopes},
 			oauth2authrequest.FieldSessionKey:          {Type: field.TypeString, Column: oauth2authrequest.FieldSessionKey},
 			oauth2authrequest.FieldAuthorizedAt:        {Type: field.TypeTime, Column: oauth2authrequest.FieldAuthorizedAt},
+			oauth2authrequest.FieldDeniedAt:            {Type: field.TypeTime, Column: oauth2authrequest.FieldDeniedAt},
 			oauth2authrequest.FieldCodeHash:            {Type: field.TypeString, Column: oauth2authrequest.FieldCodeHash},
 			oauth2authrequest.FieldRedeemedAt:          {Type: field.TypeTime, Column: oauth2authrequest.FieldRedeemedAt},
 			oauth2authrequest.FieldReplayedAt:          {Type: field.TypeTime, Column: oauth2authrequest.FieldReplayedAt},
@@ -509,6 +511,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldAttributes:        {Type: field.TypeJSON, Column: user.FieldAttributes},
 		},
 	}
+	graph.Nodes[21] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   userconsent.Table,
+			Columns: userconsent.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: userconsent.FieldID,
+			},
+		},
+		Type: "UserConsent",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			userconsent.FieldCreatedAt:     {Type: field.TypeTime, Column: userconsent.FieldCreatedAt},
+			userconsent.FieldUpdatedAt:     {Type: field.TypeTime, Column: userconsent.FieldUpdatedAt},
+			userconsent.FieldUserID:        {Type: field.TypeInt, Column: userconsent.FieldUserID},
+			userconsent.FieldApplicationID: {Type: field.TypeInt, Column: userconsent.FieldApplicationID},
+			userconsent.FieldScopes:        {Type: field.TypeJSON, Column: userconsent.FieldScopes},
+			userconsent.FieldExpiresAt:     {Type: field.TypeTime, Column: userconsent.FieldExpiresAt},
+		},
+	}
 	graph.MustAddE(
 		"provider",
 		&sqlgraph.EdgeSpec{
@@ -532,6 +553,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Application",
 		"PolicyBinding",
+	)
+	graph.MustAddE(
+		"consents",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   application.ConsentsTable,
+			Columns: []string{application.ConsentsColumn},
+			Bidi:    false,
+		},
+		"Application",
+		"UserConsent",
 	)
 	graph.MustAddE(
 		"flow_authentication",
@@ -1194,6 +1227,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"FlowToken",
 	)
 	graph.MustAddE(
+		"consents",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ConsentsTable,
+			Columns: []string{user.ConsentsColumn},
+			Bidi:    false,
+		},
+		"User",
+		"UserConsent",
+	)
+	graph.MustAddE(
 		"sessions",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1228,6 +1273,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"ConfigReference",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   userconsent.UserTable,
+			Columns: []string{userconsent.UserColumn},
+			Bidi:    false,
+		},
+		"UserConsent",
+		"User",
+	)
+	graph.MustAddE(
+		"application",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   userconsent.ApplicationTable,
+			Columns: []string{userconsent.ApplicationColumn},
+			Bidi:    false,
+		},
+		"UserConsent",
+		"Application",
 	)
 	return graph
 }()
@@ -1350,6 +1419,20 @@ func (f *ApplicationFilter) WhereHasPolicyBindings() {
 // WhereHasPolicyBindingsWith applies a predicate to check if query has an edge policy_bindings with a given conditions (other predicates).
 func (f *ApplicationFilter) WhereHasPolicyBindingsWith(preds ...predicate.PolicyBinding) {
 	f.Where(entql.HasEdgeWith("policy_bindings", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasConsents applies a predicate to check if query has an edge consents.
+func (f *ApplicationFilter) WhereHasConsents() {
+	f.Where(entql.HasEdge("consents"))
+}
+
+// WhereHasConsentsWith applies a predicate to check if query has an edge consents with a given conditions (other predicates).
+func (f *ApplicationFilter) WhereHasConsentsWith(preds ...predicate.UserConsent) {
+	f.Where(entql.HasEdgeWith("consents", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2761,6 +2844,11 @@ func (f *OAuth2AuthRequestFilter) WhereAuthorizedAt(p entql.TimeP) {
 	f.Where(p.Field(oauth2authrequest.FieldAuthorizedAt))
 }
 
+// WhereDeniedAt applies the entql time.Time predicate on the denied_at field.
+func (f *OAuth2AuthRequestFilter) WhereDeniedAt(p entql.TimeP) {
+	f.Where(p.Field(oauth2authrequest.FieldDeniedAt))
+}
+
 // WhereCodeHash applies the entql string predicate on the code_hash field.
 func (f *OAuth2AuthRequestFilter) WhereCodeHash(p entql.StringP) {
 	f.Where(p.Field(oauth2authrequest.FieldCodeHash))
@@ -3881,6 +3969,20 @@ func (f *UserFilter) WhereHasFlowTokensWith(preds ...predicate.FlowToken) {
 	})))
 }
 
+// WhereHasConsents applies a predicate to check if query has an edge consents.
+func (f *UserFilter) WhereHasConsents() {
+	f.Where(entql.HasEdge("consents"))
+}
+
+// WhereHasConsentsWith applies a predicate to check if query has an edge consents with a given conditions (other predicates).
+func (f *UserFilter) WhereHasConsentsWith(preds ...predicate.UserConsent) {
+	f.Where(entql.HasEdgeWith("consents", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasSessions applies a predicate to check if query has an edge sessions.
 func (f *UserFilter) WhereHasSessions() {
 	f.Where(entql.HasEdge("sessions"))
@@ -3917,6 +4019,104 @@ func (f *UserFilter) WhereHasConfigReferrers() {
 // WhereHasConfigReferrersWith applies a predicate to check if query has an edge config_referrers with a given conditions (other predicates).
 func (f *UserFilter) WhereHasConfigReferrersWith(preds ...predicate.ConfigReference) {
 	f.Where(entql.HasEdgeWith("config_referrers", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *UserConsentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the UserConsentQuery builder.
+func (_q *UserConsentQuery) Filter() *UserConsentFilter {
+	return &UserConsentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *UserConsentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the UserConsentMutation builder.
+func (m *UserConsentMutation) Filter() *UserConsentFilter {
+	return &UserConsentFilter{config: m.config, predicateAdder: m}
+}
+
+// UserConsentFilter provides a generic filtering capability at runtime for UserConsentQuery.
+type UserConsentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *UserConsentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *UserConsentFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(userconsent.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *UserConsentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(userconsent.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *UserConsentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(userconsent.FieldUpdatedAt))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *UserConsentFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(userconsent.FieldUserID))
+}
+
+// WhereApplicationID applies the entql int predicate on the application_id field.
+func (f *UserConsentFilter) WhereApplicationID(p entql.IntP) {
+	f.Where(p.Field(userconsent.FieldApplicationID))
+}
+
+// WhereScopes applies the entql json.RawMessage predicate on the scopes field.
+func (f *UserConsentFilter) WhereScopes(p entql.BytesP) {
+	f.Where(p.Field(userconsent.FieldScopes))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *UserConsentFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(userconsent.FieldExpiresAt))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *UserConsentFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *UserConsentFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasApplication applies a predicate to check if query has an edge application.
+func (f *UserConsentFilter) WhereHasApplication() {
+	f.Where(entql.HasEdge("application"))
+}
+
+// WhereHasApplicationWith applies a predicate to check if query has an edge application with a given conditions (other predicates).
+func (f *UserConsentFilter) WhereHasApplicationWith(preds ...predicate.Application) {
+	f.Where(entql.HasEdgeWith("application", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -35,6 +35,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
+	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 )
 
 const (
@@ -67,6 +68,7 @@ const (
 	TypeStage             = "Stage"
 	TypeToken             = "Token"
 	TypeUser              = "User"
+	TypeUserConsent       = "UserConsent"
 )
 
 // ApplicationMutation represents an operation that mutates the Application nodes in the graph.
@@ -90,6 +92,9 @@ type ApplicationMutation struct {
 	policy_bindings        map[int]struct{}
 	removedpolicy_bindings map[int]struct{}
 	clearedpolicy_bindings bool
+	consents               map[int]struct{}
+	removedconsents        map[int]struct{}
+	clearedconsents        bool
 	done                   bool
 	oldValue               func(context.Context) (*Application, error)
 	predicates             []predicate.Application
@@ -647,6 +652,60 @@ func (m *ApplicationMutation) ResetPolicyBindings() {
 	m.removedpolicy_bindings = nil
 }
 
+// AddConsentIDs adds the "consents" edge to the UserConsent entity by ids.
+func (m *ApplicationMutation) AddConsentIDs(ids ...int) {
+	if m.consents == nil {
+		m.consents = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.consents[ids[i]] = struct{}{}
+	}
+}
+
+// ClearConsents clears the "consents" edge to the UserConsent entity.
+func (m *ApplicationMutation) ClearConsents() {
+	m.clearedconsents = true
+}
+
+// ConsentsCleared reports if the "consents" edge to the UserConsent entity was cleared.
+func (m *ApplicationMutation) ConsentsCleared() bool {
+	return m.clearedconsents
+}
+
+// RemoveConsentIDs removes the "consents" edge to the UserConsent entity by IDs.
+func (m *ApplicationMutation) RemoveConsentIDs(ids ...int) {
+	if m.removedconsents == nil {
+		m.removedconsents = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.consents, ids[i])
+		m.removedconsents[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedConsents returns the removed IDs of the "consents" edge to the UserConsent entity.
+func (m *ApplicationMutation) RemovedConsentsIDs() (ids []int) {
+	for id := range m.removedconsents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ConsentsIDs returns the "consents" edge IDs in the mutation.
+func (m *ApplicationMutation) ConsentsIDs() (ids []int) {
+	for id := range m.consents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetConsents resets all changes to the "consents" edge.
+func (m *ApplicationMutation) ResetConsents() {
+	m.consents = nil
+	m.clearedconsents = false
+	m.removedconsents = nil
+}
+
 // Where appends a list predicates to the ApplicationMutation builder.
 func (m *ApplicationMutation) Where(ps ...predicate.Application) {
 	m.predicates = append(m.predicates, ps...)
@@ -945,12 +1004,15 @@ func (m *ApplicationMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ApplicationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.provider != nil {
 		edges = append(edges, application.EdgeProvider)
 	}
 	if m.policy_bindings != nil {
 		edges = append(edges, application.EdgePolicyBindings)
+	}
+	if m.consents != nil {
+		edges = append(edges, application.EdgeConsents)
 	}
 	return edges
 }
@@ -969,15 +1031,24 @@ func (m *ApplicationMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case application.EdgeConsents:
+		ids := make([]ent.Value, 0, len(m.consents))
+		for id := range m.consents {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ApplicationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedpolicy_bindings != nil {
 		edges = append(edges, application.EdgePolicyBindings)
+	}
+	if m.removedconsents != nil {
+		edges = append(edges, application.EdgeConsents)
 	}
 	return edges
 }
@@ -992,18 +1063,27 @@ func (m *ApplicationMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case application.EdgeConsents:
+		ids := make([]ent.Value, 0, len(m.removedconsents))
+		for id := range m.removedconsents {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ApplicationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedprovider {
 		edges = append(edges, application.EdgeProvider)
 	}
 	if m.clearedpolicy_bindings {
 		edges = append(edges, application.EdgePolicyBindings)
+	}
+	if m.clearedconsents {
+		edges = append(edges, application.EdgeConsents)
 	}
 	return edges
 }
@@ -1016,6 +1096,8 @@ func (m *ApplicationMutation) EdgeCleared(name string) bool {
 		return m.clearedprovider
 	case application.EdgePolicyBindings:
 		return m.clearedpolicy_bindings
+	case application.EdgeConsents:
+		return m.clearedconsents
 	}
 	return false
 }
@@ -1040,6 +1122,9 @@ func (m *ApplicationMutation) ResetEdge(name string) error {
 		return nil
 	case application.EdgePolicyBindings:
 		m.ResetPolicyBindings()
+		return nil
+	case application.EdgeConsents:
+		m.ResetConsents()
 		return nil
 	}
 	return fmt.Errorf("unknown Application edge %s", name)
@@ -10614,6 +10699,7 @@ type OAuth2AuthRequestMutation struct {
 	appendgranted_scopes  []string
 	session_key           *string
 	authorized_at         *time.Time
+	denied_at             *time.Time
 	code_hash             *string
 	redeemed_at           *time.Time
 	replayed_at           *time.Time
@@ -11712,6 +11798,55 @@ func (m *OAuth2AuthRequestMutation) ResetAuthorizedAt() {
 	delete(m.clearedFields, oauth2authrequest.FieldAuthorizedAt)
 }
 
+// SetDeniedAt sets the "denied_at" field.
+func (m *OAuth2AuthRequestMutation) SetDeniedAt(t time.Time) {
+	m.denied_at = &t
+}
+
+// DeniedAt returns the value of the "denied_at" field in the mutation.
+func (m *OAuth2AuthRequestMutation) DeniedAt() (r time.Time, exists bool) {
+	v := m.denied_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeniedAt returns the old "denied_at" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldDeniedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeniedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeniedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeniedAt: %w", err)
+	}
+	return oldValue.DeniedAt, nil
+}
+
+// ClearDeniedAt clears the value of the "denied_at" field.
+func (m *OAuth2AuthRequestMutation) ClearDeniedAt() {
+	m.denied_at = nil
+	m.clearedFields[oauth2authrequest.FieldDeniedAt] = struct{}{}
+}
+
+// DeniedAtCleared returns if the "denied_at" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) DeniedAtCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldDeniedAt]
+	return ok
+}
+
+// ResetDeniedAt resets all changes to the "denied_at" field.
+func (m *OAuth2AuthRequestMutation) ResetDeniedAt() {
+	m.denied_at = nil
+	delete(m.clearedFields, oauth2authrequest.FieldDeniedAt)
+}
+
 // SetCodeHash sets the "code_hash" field.
 func (m *OAuth2AuthRequestMutation) SetCodeHash(s string) {
 	m.code_hash = &s
@@ -11893,7 +12028,7 @@ func (m *OAuth2AuthRequestMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OAuth2AuthRequestMutation) Fields() []string {
-	fields := make([]string, 0, 24)
+	fields := make([]string, 0, 25)
 	if m.created_at != nil {
 		fields = append(fields, oauth2authrequest.FieldCreatedAt)
 	}
@@ -11957,6 +12092,9 @@ func (m *OAuth2AuthRequestMutation) Fields() []string {
 	if m.authorized_at != nil {
 		fields = append(fields, oauth2authrequest.FieldAuthorizedAt)
 	}
+	if m.denied_at != nil {
+		fields = append(fields, oauth2authrequest.FieldDeniedAt)
+	}
 	if m.code_hash != nil {
 		fields = append(fields, oauth2authrequest.FieldCodeHash)
 	}
@@ -12016,6 +12154,8 @@ func (m *OAuth2AuthRequestMutation) Field(name string) (ent.Value, bool) {
 		return m.SessionKey()
 	case oauth2authrequest.FieldAuthorizedAt:
 		return m.AuthorizedAt()
+	case oauth2authrequest.FieldDeniedAt:
+		return m.DeniedAt()
 	case oauth2authrequest.FieldCodeHash:
 		return m.CodeHash()
 	case oauth2authrequest.FieldRedeemedAt:
@@ -12073,6 +12213,8 @@ func (m *OAuth2AuthRequestMutation) OldField(ctx context.Context, name string) (
 		return m.OldSessionKey(ctx)
 	case oauth2authrequest.FieldAuthorizedAt:
 		return m.OldAuthorizedAt(ctx)
+	case oauth2authrequest.FieldDeniedAt:
+		return m.OldDeniedAt(ctx)
 	case oauth2authrequest.FieldCodeHash:
 		return m.OldCodeHash(ctx)
 	case oauth2authrequest.FieldRedeemedAt:
@@ -12235,6 +12377,13 @@ func (m *OAuth2AuthRequestMutation) SetField(name string, value ent.Value) error
 		}
 		m.SetAuthorizedAt(v)
 		return nil
+	case oauth2authrequest.FieldDeniedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeniedAt(v)
+		return nil
 	case oauth2authrequest.FieldCodeHash:
 		v, ok := value.(string)
 		if !ok {
@@ -12349,6 +12498,9 @@ func (m *OAuth2AuthRequestMutation) ClearedFields() []string {
 	if m.FieldCleared(oauth2authrequest.FieldAuthorizedAt) {
 		fields = append(fields, oauth2authrequest.FieldAuthorizedAt)
 	}
+	if m.FieldCleared(oauth2authrequest.FieldDeniedAt) {
+		fields = append(fields, oauth2authrequest.FieldDeniedAt)
+	}
 	if m.FieldCleared(oauth2authrequest.FieldCodeHash) {
 		fields = append(fields, oauth2authrequest.FieldCodeHash)
 	}
@@ -12395,6 +12547,9 @@ func (m *OAuth2AuthRequestMutation) ClearField(name string) error {
 		return nil
 	case oauth2authrequest.FieldAuthorizedAt:
 		m.ClearAuthorizedAt()
+		return nil
+	case oauth2authrequest.FieldDeniedAt:
+		m.ClearDeniedAt()
 		return nil
 	case oauth2authrequest.FieldCodeHash:
 		m.ClearCodeHash()
@@ -12475,6 +12630,9 @@ func (m *OAuth2AuthRequestMutation) ResetField(name string) error {
 		return nil
 	case oauth2authrequest.FieldAuthorizedAt:
 		m.ResetAuthorizedAt()
+		return nil
+	case oauth2authrequest.FieldDeniedAt:
+		m.ResetDeniedAt()
 		return nil
 	case oauth2authrequest.FieldCodeHash:
 		m.ResetCodeHash()
@@ -20905,6 +21063,9 @@ type UserMutation struct {
 	flow_tokens             map[int]struct{}
 	removedflow_tokens      map[int]struct{}
 	clearedflow_tokens      bool
+	consents                map[int]struct{}
+	removedconsents         map[int]struct{}
+	clearedconsents         bool
 	sessions                map[int]struct{}
 	removedsessions         map[int]struct{}
 	clearedsessions         bool
@@ -21650,6 +21811,60 @@ func (m *UserMutation) ResetFlowTokens() {
 	m.removedflow_tokens = nil
 }
 
+// AddConsentIDs adds the "consents" edge to the UserConsent entity by ids.
+func (m *UserMutation) AddConsentIDs(ids ...int) {
+	if m.consents == nil {
+		m.consents = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.consents[ids[i]] = struct{}{}
+	}
+}
+
+// ClearConsents clears the "consents" edge to the UserConsent entity.
+func (m *UserMutation) ClearConsents() {
+	m.clearedconsents = true
+}
+
+// ConsentsCleared reports if the "consents" edge to the UserConsent entity was cleared.
+func (m *UserMutation) ConsentsCleared() bool {
+	return m.clearedconsents
+}
+
+// RemoveConsentIDs removes the "consents" edge to the UserConsent entity by IDs.
+func (m *UserMutation) RemoveConsentIDs(ids ...int) {
+	if m.removedconsents == nil {
+		m.removedconsents = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.consents, ids[i])
+		m.removedconsents[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedConsents returns the removed IDs of the "consents" edge to the UserConsent entity.
+func (m *UserMutation) RemovedConsentsIDs() (ids []int) {
+	for id := range m.removedconsents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ConsentsIDs returns the "consents" edge IDs in the mutation.
+func (m *UserMutation) ConsentsIDs() (ids []int) {
+	for id := range m.consents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetConsents resets all changes to the "consents" edge.
+func (m *UserMutation) ResetConsents() {
+	m.consents = nil
+	m.clearedconsents = false
+	m.removedconsents = nil
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by ids.
 func (m *UserMutation) AddSessionIDs(ids ...int) {
 	if m.sessions == nil {
@@ -22153,7 +22368,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.groups != nil {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -22162,6 +22377,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.flow_tokens != nil {
 		edges = append(edges, user.EdgeFlowTokens)
+	}
+	if m.consents != nil {
+		edges = append(edges, user.EdgeConsents)
 	}
 	if m.sessions != nil {
 		edges = append(edges, user.EdgeSessions)
@@ -22197,6 +22415,12 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeConsents:
+		ids := make([]ent.Value, 0, len(m.consents))
+		for id := range m.consents {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.sessions))
 		for id := range m.sessions {
@@ -22221,7 +22445,7 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedgroups != nil {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -22230,6 +22454,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedflow_tokens != nil {
 		edges = append(edges, user.EdgeFlowTokens)
+	}
+	if m.removedconsents != nil {
+		edges = append(edges, user.EdgeConsents)
 	}
 	if m.removedsessions != nil {
 		edges = append(edges, user.EdgeSessions)
@@ -22265,6 +22492,12 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeConsents:
+		ids := make([]ent.Value, 0, len(m.removedconsents))
+		for id := range m.removedconsents {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.removedsessions))
 		for id := range m.removedsessions {
@@ -22289,7 +22522,7 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedgroups {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -22298,6 +22531,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	}
 	if m.clearedflow_tokens {
 		edges = append(edges, user.EdgeFlowTokens)
+	}
+	if m.clearedconsents {
+		edges = append(edges, user.EdgeConsents)
 	}
 	if m.clearedsessions {
 		edges = append(edges, user.EdgeSessions)
@@ -22321,6 +22557,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedtokens
 	case user.EdgeFlowTokens:
 		return m.clearedflow_tokens
+	case user.EdgeConsents:
+		return m.clearedconsents
 	case user.EdgeSessions:
 		return m.clearedsessions
 	case user.EdgePolicyBindings:
@@ -22352,6 +22590,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 	case user.EdgeFlowTokens:
 		m.ResetFlowTokens()
 		return nil
+	case user.EdgeConsents:
+		m.ResetConsents()
+		return nil
 	case user.EdgeSessions:
 		m.ResetSessions()
 		return nil
@@ -22363,4 +22604,741 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)
+}
+
+// UserConsentMutation represents an operation that mutates the UserConsent nodes in the graph.
+type UserConsentMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	scopes             *[]string
+	appendscopes       []string
+	expires_at         *time.Time
+	clearedFields      map[string]struct{}
+	user               *int
+	cleareduser        bool
+	application        *int
+	clearedapplication bool
+	done               bool
+	oldValue           func(context.Context) (*UserConsent, error)
+	predicates         []predicate.UserConsent
+}
+
+var _ ent.Mutation = (*UserConsentMutation)(nil)
+
+// userconsentOption allows management of the mutation configuration using functional options.
+type userconsentOption func(*UserConsentMutation)
+
+// newUserConsentMutation creates new mutation for the UserConsent entity.
+func newUserConsentMutation(c config, op Op, opts ...userconsentOption) *UserConsentMutation {
+	m := &UserConsentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeUserConsent,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withUserConsentID sets the ID field of the mutation.
+func withUserConsentID(id int) userconsentOption {
+	return func(m *UserConsentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *UserConsent
+		)
+		m.oldValue = func(ctx context.Context) (*UserConsent, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().UserConsent.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withUserConsent sets the old UserConsent of the mutation.
+func withUserConsent(node *UserConsent) userconsentOption {
+	return func(m *UserConsentMutation) {
+		m.oldValue = func(context.Context) (*UserConsent, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m UserConsentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m UserConsentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *UserConsentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *UserConsentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().UserConsent.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *UserConsentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *UserConsentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the UserConsent entity.
+// If the UserConsent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserConsentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *UserConsentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *UserConsentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *UserConsentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the UserConsent entity.
+// If the UserConsent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserConsentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *UserConsentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *UserConsentMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *UserConsentMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the UserConsent entity.
+// If the UserConsent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserConsentMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *UserConsentMutation) ResetUserID() {
+	m.user = nil
+}
+
+// SetApplicationID sets the "application_id" field.
+func (m *UserConsentMutation) SetApplicationID(i int) {
+	m.application = &i
+}
+
+// ApplicationID returns the value of the "application_id" field in the mutation.
+func (m *UserConsentMutation) ApplicationID() (r int, exists bool) {
+	v := m.application
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApplicationID returns the old "application_id" field's value of the UserConsent entity.
+// If the UserConsent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserConsentMutation) OldApplicationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApplicationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApplicationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApplicationID: %w", err)
+	}
+	return oldValue.ApplicationID, nil
+}
+
+// ResetApplicationID resets all changes to the "application_id" field.
+func (m *UserConsentMutation) ResetApplicationID() {
+	m.application = nil
+}
+
+// SetScopes sets the "scopes" field.
+func (m *UserConsentMutation) SetScopes(s []string) {
+	m.scopes = &s
+	m.appendscopes = nil
+}
+
+// Scopes returns the value of the "scopes" field in the mutation.
+func (m *UserConsentMutation) Scopes() (r []string, exists bool) {
+	v := m.scopes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScopes returns the old "scopes" field's value of the UserConsent entity.
+// If the UserConsent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserConsentMutation) OldScopes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScopes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScopes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScopes: %w", err)
+	}
+	return oldValue.Scopes, nil
+}
+
+// AppendScopes adds s to the "scopes" field.
+func (m *UserConsentMutation) AppendScopes(s []string) {
+	m.appendscopes = append(m.appendscopes, s...)
+}
+
+// AppendedScopes returns the list of values that were appended to the "scopes" field in this mutation.
+func (m *UserConsentMutation) AppendedScopes() ([]string, bool) {
+	if len(m.appendscopes) == 0 {
+		return nil, false
+	}
+	return m.appendscopes, true
+}
+
+// ResetScopes resets all changes to the "scopes" field.
+func (m *UserConsentMutation) ResetScopes() {
+	m.scopes = nil
+	m.appendscopes = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *UserConsentMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *UserConsentMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the UserConsent entity.
+// If the UserConsent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserConsentMutation) OldExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (m *UserConsentMutation) ClearExpiresAt() {
+	m.expires_at = nil
+	m.clearedFields[userconsent.FieldExpiresAt] = struct{}{}
+}
+
+// ExpiresAtCleared returns if the "expires_at" field was cleared in this mutation.
+func (m *UserConsentMutation) ExpiresAtCleared() bool {
+	_, ok := m.clearedFields[userconsent.FieldExpiresAt]
+	return ok
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *UserConsentMutation) ResetExpiresAt() {
+	m.expires_at = nil
+	delete(m.clearedFields, userconsent.FieldExpiresAt)
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *UserConsentMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[userconsent.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *UserConsentMutation) UserCleared() bool {
+	return m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *UserConsentMutation) UserIDs() (ids []int) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *UserConsentMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// ClearApplication clears the "application" edge to the Application entity.
+func (m *UserConsentMutation) ClearApplication() {
+	m.clearedapplication = true
+	m.clearedFields[userconsent.FieldApplicationID] = struct{}{}
+}
+
+// ApplicationCleared reports if the "application" edge to the Application entity was cleared.
+func (m *UserConsentMutation) ApplicationCleared() bool {
+	return m.clearedapplication
+}
+
+// ApplicationIDs returns the "application" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApplicationID instead. It exists only for internal usage by the builders.
+func (m *UserConsentMutation) ApplicationIDs() (ids []int) {
+	if id := m.application; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApplication resets all changes to the "application" edge.
+func (m *UserConsentMutation) ResetApplication() {
+	m.application = nil
+	m.clearedapplication = false
+}
+
+// Where appends a list predicates to the UserConsentMutation builder.
+func (m *UserConsentMutation) Where(ps ...predicate.UserConsent) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the UserConsentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *UserConsentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.UserConsent, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *UserConsentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *UserConsentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (UserConsent).
+func (m *UserConsentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *UserConsentMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, userconsent.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, userconsent.FieldUpdatedAt)
+	}
+	if m.user != nil {
+		fields = append(fields, userconsent.FieldUserID)
+	}
+	if m.application != nil {
+		fields = append(fields, userconsent.FieldApplicationID)
+	}
+	if m.scopes != nil {
+		fields = append(fields, userconsent.FieldScopes)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, userconsent.FieldExpiresAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *UserConsentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case userconsent.FieldCreatedAt:
+		return m.CreatedAt()
+	case userconsent.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case userconsent.FieldUserID:
+		return m.UserID()
+	case userconsent.FieldApplicationID:
+		return m.ApplicationID()
+	case userconsent.FieldScopes:
+		return m.Scopes()
+	case userconsent.FieldExpiresAt:
+		return m.ExpiresAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *UserConsentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case userconsent.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case userconsent.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case userconsent.FieldUserID:
+		return m.OldUserID(ctx)
+	case userconsent.FieldApplicationID:
+		return m.OldApplicationID(ctx)
+	case userconsent.FieldScopes:
+		return m.OldScopes(ctx)
+	case userconsent.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown UserConsent field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *UserConsentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case userconsent.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case userconsent.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case userconsent.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case userconsent.FieldApplicationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApplicationID(v)
+		return nil
+	case userconsent.FieldScopes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScopes(v)
+		return nil
+	case userconsent.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown UserConsent field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *UserConsentMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *UserConsentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *UserConsentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown UserConsent numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *UserConsentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(userconsent.FieldExpiresAt) {
+		fields = append(fields, userconsent.FieldExpiresAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *UserConsentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *UserConsentMutation) ClearField(name string) error {
+	switch name {
+	case userconsent.FieldExpiresAt:
+		m.ClearExpiresAt()
+		return nil
+	}
+	return fmt.Errorf("unknown UserConsent nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *UserConsentMutation) ResetField(name string) error {
+	switch name {
+	case userconsent.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case userconsent.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case userconsent.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case userconsent.FieldApplicationID:
+		m.ResetApplicationID()
+		return nil
+	case userconsent.FieldScopes:
+		m.ResetScopes()
+		return nil
+	case userconsent.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	}
+	return fmt.Errorf("unknown UserConsent field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *UserConsentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.user != nil {
+		edges = append(edges, userconsent.EdgeUser)
+	}
+	if m.application != nil {
+		edges = append(edges, userconsent.EdgeApplication)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *UserConsentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case userconsent.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	case userconsent.EdgeApplication:
+		if id := m.application; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *UserConsentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *UserConsentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *UserConsentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.cleareduser {
+		edges = append(edges, userconsent.EdgeUser)
+	}
+	if m.clearedapplication {
+		edges = append(edges, userconsent.EdgeApplication)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *UserConsentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case userconsent.EdgeUser:
+		return m.cleareduser
+	case userconsent.EdgeApplication:
+		return m.clearedapplication
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *UserConsentMutation) ClearEdge(name string) error {
+	switch name {
+	case userconsent.EdgeUser:
+		m.ClearUser()
+		return nil
+	case userconsent.EdgeApplication:
+		m.ClearApplication()
+		return nil
+	}
+	return fmt.Errorf("unknown UserConsent unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *UserConsentMutation) ResetEdge(name string) error {
+	switch name {
+	case userconsent.EdgeUser:
+		m.ResetUser()
+		return nil
+	case userconsent.EdgeApplication:
+		m.ResetApplication()
+		return nil
+	}
+	return fmt.Errorf("unknown UserConsent edge %s", name)
 }

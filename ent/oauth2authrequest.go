@@ -60,6 +60,8 @@ type OAuth2AuthRequest struct {
 	SessionKey string `json:"-"`
 	// AuthorizedAt holds the value of the "authorized_at" field.
 	AuthorizedAt *time.Time `json:"authorized_at,omitempty"`
+	// When the authorization flow refused it (the client is answered access_denied).
+	DeniedAt *time.Time `json:"denied_at,omitempty"`
 	// CodeHash holds the value of the "code_hash" field.
 	CodeHash *string `json:"-"`
 	// RedeemedAt holds the value of the "redeemed_at" field.
@@ -80,7 +82,7 @@ func (*OAuth2AuthRequest) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case oauth2authrequest.FieldID, oauth2authrequest.FieldClientID, oauth2authrequest.FieldRedirectURI, oauth2authrequest.FieldState, oauth2authrequest.FieldNonce, oauth2authrequest.FieldResponseType, oauth2authrequest.FieldResponseMode, oauth2authrequest.FieldCodeChallenge, oauth2authrequest.FieldCodeChallengeMethod, oauth2authrequest.FieldLoginHint, oauth2authrequest.FieldSessionKey, oauth2authrequest.FieldCodeHash:
 			values[i] = new(sql.NullString)
-		case oauth2authrequest.FieldCreatedAt, oauth2authrequest.FieldExpiresAt, oauth2authrequest.FieldAuthTime, oauth2authrequest.FieldAuthorizedAt, oauth2authrequest.FieldRedeemedAt, oauth2authrequest.FieldReplayedAt:
+		case oauth2authrequest.FieldCreatedAt, oauth2authrequest.FieldExpiresAt, oauth2authrequest.FieldAuthTime, oauth2authrequest.FieldAuthorizedAt, oauth2authrequest.FieldDeniedAt, oauth2authrequest.FieldRedeemedAt, oauth2authrequest.FieldReplayedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -241,6 +243,13 @@ func (_m *OAuth2AuthRequest) assignValues(columns []string, values []any) error 
 				_m.AuthorizedAt = new(time.Time)
 				*_m.AuthorizedAt = value.Time
 			}
+		case oauth2authrequest.FieldDeniedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field denied_at", values[i])
+			} else if value.Valid {
+				_m.DeniedAt = new(time.Time)
+				*_m.DeniedAt = value.Time
+			}
 		case oauth2authrequest.FieldCodeHash:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field code_hash", values[i])
@@ -365,6 +374,11 @@ func (_m *OAuth2AuthRequest) String() string {
 	builder.WriteString(", ")
 	if v := _m.AuthorizedAt; v != nil {
 		builder.WriteString("authorized_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.DeniedAt; v != nil {
+		builder.WriteString("denied_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")

@@ -237,6 +237,20 @@ func (_c *OAuth2AuthRequestCreate) SetNillableAuthorizedAt(v *time.Time) *OAuth2
 	return _c
 }
 
+// SetDeniedAt sets the "denied_at" field.
+func (_c *OAuth2AuthRequestCreate) SetDeniedAt(v time.Time) *OAuth2AuthRequestCreate {
+	_c.mutation.SetDeniedAt(v)
+	return _c
+}
+
+// SetNillableDeniedAt sets the "denied_at" field if the given value is not nil.
+func (_c *OAuth2AuthRequestCreate) SetNillableDeniedAt(v *time.Time) *OAuth2AuthRequestCreate {
+	if v != nil {
+		_c.SetDeniedAt(*v)
+	}
+	return _c
+}
+
 // SetCodeHash sets the "code_hash" field.
 func (_c *OAuth2AuthRequestCreate) SetCodeHash(v string) *OAuth2AuthRequestCreate {
 	_c.mutation.SetCodeHash(v)
@@ -515,6 +529,10 @@ func (_c *OAuth2AuthRequestCreate) createSpec() (*OAuth2AuthRequest, *sqlgraph.C
 		_spec.SetField(oauth2authrequest.FieldAuthorizedAt, field.TypeTime, value)
 		_node.AuthorizedAt = &value
 	}
+	if value, ok := _c.mutation.DeniedAt(); ok {
+		_spec.SetField(oauth2authrequest.FieldDeniedAt, field.TypeTime, value)
+		_node.DeniedAt = &value
+	}
 	if value, ok := _c.mutation.CodeHash(); ok {
 		_spec.SetField(oauth2authrequest.FieldCodeHash, field.TypeString, value)
 		_node.CodeHash = &value
@@ -702,6 +720,24 @@ func (u *OAuth2AuthRequestUpsert) UpdateAuthorizedAt() *OAuth2AuthRequestUpsert 
 // ClearAuthorizedAt clears the value of the "authorized_at" field.
 func (u *OAuth2AuthRequestUpsert) ClearAuthorizedAt() *OAuth2AuthRequestUpsert {
 	u.SetNull(oauth2authrequest.FieldAuthorizedAt)
+	return u
+}
+
+// SetDeniedAt sets the "denied_at" field.
+func (u *OAuth2AuthRequestUpsert) SetDeniedAt(v time.Time) *OAuth2AuthRequestUpsert {
+	u.Set(oauth2authrequest.FieldDeniedAt, v)
+	return u
+}
+
+// UpdateDeniedAt sets the "denied_at" field to the value that was provided on create.
+func (u *OAuth2AuthRequestUpsert) UpdateDeniedAt() *OAuth2AuthRequestUpsert {
+	u.SetExcluded(oauth2authrequest.FieldDeniedAt)
+	return u
+}
+
+// ClearDeniedAt clears the value of the "denied_at" field.
+func (u *OAuth2AuthRequestUpsert) ClearDeniedAt() *OAuth2AuthRequestUpsert {
+	u.SetNull(oauth2authrequest.FieldDeniedAt)
 	return u
 }
 
@@ -993,6 +1029,27 @@ func (u *OAuth2AuthRequestUpsertOne) UpdateAuthorizedAt() *OAuth2AuthRequestUpse
 func (u *OAuth2AuthRequestUpsertOne) ClearAuthorizedAt() *OAuth2AuthRequestUpsertOne {
 	return u.Update(func(s *OAuth2AuthRequestUpsert) {
 		s.ClearAuthorizedAt()
+	})
+}
+
+// SetDeniedAt sets the "denied_at" field.
+func (u *OAuth2AuthRequestUpsertOne) SetDeniedAt(v time.Time) *OAuth2AuthRequestUpsertOne {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.SetDeniedAt(v)
+	})
+}
+
+// UpdateDeniedAt sets the "denied_at" field to the value that was provided on create.
+func (u *OAuth2AuthRequestUpsertOne) UpdateDeniedAt() *OAuth2AuthRequestUpsertOne {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.UpdateDeniedAt()
+	})
+}
+
+// ClearDeniedAt clears the value of the "denied_at" field.
+func (u *OAuth2AuthRequestUpsertOne) ClearDeniedAt() *OAuth2AuthRequestUpsertOne {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.ClearDeniedAt()
 	})
 }
 
@@ -1460,6 +1517,27 @@ func (u *OAuth2AuthRequestUpsertBulk) UpdateAuthorizedAt() *OAuth2AuthRequestUps
 func (u *OAuth2AuthRequestUpsertBulk) ClearAuthorizedAt() *OAuth2AuthRequestUpsertBulk {
 	return u.Update(func(s *OAuth2AuthRequestUpsert) {
 		s.ClearAuthorizedAt()
+	})
+}
+
+// SetDeniedAt sets the "denied_at" field.
+func (u *OAuth2AuthRequestUpsertBulk) SetDeniedAt(v time.Time) *OAuth2AuthRequestUpsertBulk {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.SetDeniedAt(v)
+	})
+}
+
+// UpdateDeniedAt sets the "denied_at" field to the value that was provided on create.
+func (u *OAuth2AuthRequestUpsertBulk) UpdateDeniedAt() *OAuth2AuthRequestUpsertBulk {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.UpdateDeniedAt()
+	})
+}
+
+// ClearDeniedAt clears the value of the "denied_at" field.
+func (u *OAuth2AuthRequestUpsertBulk) ClearDeniedAt() *OAuth2AuthRequestUpsertBulk {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.ClearDeniedAt()
 	})
 }
 

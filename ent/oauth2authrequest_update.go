@@ -166,6 +166,26 @@ func (_u *OAuth2AuthRequestUpdate) ClearAuthorizedAt() *OAuth2AuthRequestUpdate 
 	return _u
 }
 
+// SetDeniedAt sets the "denied_at" field.
+func (_u *OAuth2AuthRequestUpdate) SetDeniedAt(v time.Time) *OAuth2AuthRequestUpdate {
+	_u.mutation.SetDeniedAt(v)
+	return _u
+}
+
+// SetNillableDeniedAt sets the "denied_at" field if the given value is not nil.
+func (_u *OAuth2AuthRequestUpdate) SetNillableDeniedAt(v *time.Time) *OAuth2AuthRequestUpdate {
+	if v != nil {
+		_u.SetDeniedAt(*v)
+	}
+	return _u
+}
+
+// ClearDeniedAt clears the value of the "denied_at" field.
+func (_u *OAuth2AuthRequestUpdate) ClearDeniedAt() *OAuth2AuthRequestUpdate {
+	_u.mutation.ClearDeniedAt()
+	return _u
+}
+
 // SetCodeHash sets the "code_hash" field.
 func (_u *OAuth2AuthRequestUpdate) SetCodeHash(v string) *OAuth2AuthRequestUpdate {
 	_u.mutation.SetCodeHash(v)
@@ -324,6 +344,12 @@ func (_u *OAuth2AuthRequestUpdate) sqlSave(ctx context.Context) (_node int, err 
 	}
 	if _u.mutation.AuthorizedAtCleared() {
 		_spec.ClearField(oauth2authrequest.FieldAuthorizedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DeniedAt(); ok {
+		_spec.SetField(oauth2authrequest.FieldDeniedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DeniedAtCleared() {
+		_spec.ClearField(oauth2authrequest.FieldDeniedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.CodeHash(); ok {
 		_spec.SetField(oauth2authrequest.FieldCodeHash, field.TypeString, value)
@@ -497,6 +523,26 @@ func (_u *OAuth2AuthRequestUpdateOne) SetNillableAuthorizedAt(v *time.Time) *OAu
 // ClearAuthorizedAt clears the value of the "authorized_at" field.
 func (_u *OAuth2AuthRequestUpdateOne) ClearAuthorizedAt() *OAuth2AuthRequestUpdateOne {
 	_u.mutation.ClearAuthorizedAt()
+	return _u
+}
+
+// SetDeniedAt sets the "denied_at" field.
+func (_u *OAuth2AuthRequestUpdateOne) SetDeniedAt(v time.Time) *OAuth2AuthRequestUpdateOne {
+	_u.mutation.SetDeniedAt(v)
+	return _u
+}
+
+// SetNillableDeniedAt sets the "denied_at" field if the given value is not nil.
+func (_u *OAuth2AuthRequestUpdateOne) SetNillableDeniedAt(v *time.Time) *OAuth2AuthRequestUpdateOne {
+	if v != nil {
+		_u.SetDeniedAt(*v)
+	}
+	return _u
+}
+
+// ClearDeniedAt clears the value of the "denied_at" field.
+func (_u *OAuth2AuthRequestUpdateOne) ClearDeniedAt() *OAuth2AuthRequestUpdateOne {
+	_u.mutation.ClearDeniedAt()
 	return _u
 }
 
@@ -688,6 +734,12 @@ func (_u *OAuth2AuthRequestUpdateOne) sqlSave(ctx context.Context) (_node *OAuth
 	}
 	if _u.mutation.AuthorizedAtCleared() {
 		_spec.ClearField(oauth2authrequest.FieldAuthorizedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DeniedAt(); ok {
+		_spec.SetField(oauth2authrequest.FieldDeniedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DeniedAtCleared() {
+		_spec.ClearField(oauth2authrequest.FieldDeniedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.CodeHash(); ok {
 		_spec.SetField(oauth2authrequest.FieldCodeHash, field.TypeString, value)

@@ -56,6 +56,8 @@ type Tx struct {
 	Token *TokenClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// UserConsent is the client for interacting with the UserConsent builders.
+	UserConsent *UserConsentClient
 
 	// lazily loaded.
 	client     *Client
@@ -208,6 +210,7 @@ func (tx *Tx) init() {
 	tx.Stage = NewStageClient(tx.config)
 	tx.Token = NewTokenClient(tx.config)
 	tx.User = NewUserClient(tx.config)
+	tx.UserConsent = NewUserConsentClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

@@ -57,6 +57,8 @@ type UserEdges struct {
 	Tokens []*Token `json:"tokens,omitempty"`
 	// FlowTokens holds the value of the flow_tokens edge.
 	FlowTokens []*FlowToken `json:"flow_tokens,omitempty"`
+	// Consents holds the value of the consents edge.
+	Consents []*UserConsent `json:"consents,omitempty"`
 	// Sessions holds the value of the sessions edge.
 	Sessions []*Session `json:"sessions,omitempty"`
 	// PolicyBindings holds the value of the policy_bindings edge.
@@ -65,13 +67,14 @@ type UserEdges struct {
 	ConfigReferrers []*ConfigReference `json:"config_referrers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
 	namedGroups          map[string][]*Group
 	namedTokens          map[string][]*Token
 	namedFlowTokens      map[string][]*FlowToken
+	namedConsents        map[string][]*UserConsent
 	namedSessions        map[string][]*Session
 	namedPolicyBindings  map[string][]*PolicyBinding
 	namedConfigReferrers map[string][]*ConfigReference
@@ -104,10 +107,19 @@ func (e UserEdges) FlowTokensOrErr() ([]*FlowToken, error) {
 	return nil, &NotLoadedError{edge: "flow_tokens"}
 }
 
+// ConsentsOrErr returns the Consents value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) ConsentsOrErr() ([]*UserConsent, error) {
+	if e.loadedTypes[3] {
+		return e.Consents, nil
+	}
+	return nil, &NotLoadedError{edge: "consents"}
+}
+
 // SessionsOrErr returns the Sessions value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) SessionsOrErr() ([]*Session, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.Sessions, nil
 	}
 	return nil, &NotLoadedError{edge: "sessions"}
@@ -116,7 +128,7 @@ func (e UserEdges) SessionsOrErr() ([]*Session, error) {
 // PolicyBindingsOrErr returns the PolicyBindings value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.PolicyBindings, nil
 	}
 	return nil, &NotLoadedError{edge: "policy_bindings"}
@@ -125,7 +137,7 @@ func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
 // ConfigReferrersOrErr returns the ConfigReferrers value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ConfigReferrersOrErr() ([]*ConfigReference, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.ConfigReferrers, nil
 	}
 	return nil, &NotLoadedError{edge: "config_referrers"}
@@ -270,6 +282,11 @@ func (_m *User) QueryTokens() *TokenQuery {
 // QueryFlowTokens queries the "flow_tokens" edge of the User entity.
 func (_m *User) QueryFlowTokens() *FlowTokenQuery {
 	return NewUserClient(_m.config).QueryFlowTokens(_m)
+}
+
+// QueryConsents queries the "consents" edge of the User entity.
+func (_m *User) QueryConsents() *UserConsentQuery {
+	return NewUserClient(_m.config).QueryConsents(_m)
 }
 
 // QuerySessions queries the "sessions" edge of the User entity.
@@ -423,6 +440,30 @@ func (_m *User) appendNamedFlowTokens(name string, edges ...*FlowToken) {
 		_m.Edges.namedFlowTokens[name] = []*FlowToken{}
 	} else {
 		_m.Edges.namedFlowTokens[name] = append(_m.Edges.namedFlowTokens[name], edges...)
+	}
+}
+
+// NamedConsents returns the Consents named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedConsents(name string) ([]*UserConsent, error) {
+	if _m.Edges.namedConsents == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedConsents[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedConsents(name string, edges ...*UserConsent) {
+	if _m.Edges.namedConsents == nil {
+		_m.Edges.namedConsents = make(map[string][]*UserConsent)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedConsents[name] = []*UserConsent{}
+	} else {
+		_m.Edges.namedConsents[name] = append(_m.Edges.namedConsents[name], edges...)
 	}
 }
 

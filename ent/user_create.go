@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
+	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 )
 
 // UserCreate is the builder for creating a User entity.
@@ -224,6 +225,21 @@ func (_c *UserCreate) AddFlowTokens(v ...*FlowToken) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddFlowTokenIDs(ids...)
+}
+
+// AddConsentIDs adds the "consents" edge to the UserConsent entity by IDs.
+func (_c *UserCreate) AddConsentIDs(ids ...int) *UserCreate {
+	_c.mutation.AddConsentIDs(ids...)
+	return _c
+}
+
+// AddConsents adds the "consents" edges to the UserConsent entity.
+func (_c *UserCreate) AddConsents(v ...*UserConsent) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddConsentIDs(ids...)
 }
 
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
@@ -514,6 +530,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(flowtoken.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ConsentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ConsentsTable,
+			Columns: []string{user.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(userconsent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

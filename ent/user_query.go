@@ -22,6 +22,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
+	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 )
 
 // UserQuery is the builder for querying User entities.
@@ -34,6 +35,7 @@ type UserQuery struct {
 	withGroups               *GroupQuery
 	withTokens               *TokenQuery
 	withFlowTokens           *FlowTokenQuery
+	withConsents             *UserConsentQuery
 	withSessions             *SessionQuery
 	withPolicyBindings       *PolicyBindingQuery
 	withConfigReferrers      *ConfigReferenceQuery
@@ -42,6 +44,7 @@ type UserQuery struct {
 	withNamedGroups          map[string]*GroupQuery
 	withNamedTokens          map[string]*TokenQuery
 	withNamedFlowTokens      map[string]*FlowTokenQuery
+	withNamedConsents        map[string]*UserConsentQuery
 	withNamedSessions        map[string]*SessionQuery
 	withNamedPolicyBindings  map[string]*PolicyBindingQuery
 	withNamedConfigReferrers map[string]*ConfigReferenceQuery
@@ -140,6 +143,28 @@ func (_q *UserQuery) QueryFlowTokens() *FlowTokenQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(flowtoken.Table, flowtoken.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.FlowTokensTable, user.FlowTokensColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryConsents chains the current query on the "consents" edge.
+func (_q *UserQuery) QueryConsents() *UserConsentQuery {
+	query := (&UserConsentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(userconsent.Table, userconsent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.ConsentsTable, user.ConsentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -408,6 +433,7 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withGroups:          _q.withGroups.Clone(),
 		withTokens:          _q.withTokens.Clone(),
 		withFlowTokens:      _q.withFlowTokens.Clone(),
+		withConsents:        _q.withConsents.Clone(),
 		withSessions:        _q.withSessions.Clone(),
 		withPolicyBindings:  _q.withPolicyBindings.Clone(),
 		withConfigReferrers: _q.withConfigReferrers.Clone(),
@@ -447,6 +473,17 @@ func (_q *UserQuery) WithFlowTokens(opts ...func(*FlowTokenQuery)) *UserQuery {
 		opt(query)
 	}
 	_q.withFlowTokens = query
+	return _q
+}
+
+// WithConsents tells the query-builder to eager-load the nodes that are connected to
+// the "consents" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithConsents(opts ...func(*UserConsentQuery)) *UserQuery {
+	query := (&UserConsentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withConsents = query
 	return _q
 }
 
@@ -567,10 +604,11 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withGroups != nil,
 			_q.withTokens != nil,
 			_q.withFlowTokens != nil,
+			_q.withConsents != nil,
 			_q.withSessions != nil,
 			_q.withPolicyBindings != nil,
 			_q.withConfigReferrers != nil,
@@ -618,6 +656,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withConsents; query != nil {
+		if err := _q.loadConsents(ctx, query, nodes,
+			func(n *User) { n.Edges.Consents = []*UserConsent{} },
+			func(n *User, e *UserConsent) { n.Edges.Consents = append(n.Edges.Consents, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSessions; query != nil {
 		if err := _q.loadSessions(ctx, query, nodes,
 			func(n *User) { n.Edges.Sessions = []*Session{} },
@@ -657,6 +702,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadFlowTokens(ctx, query, nodes,
 			func(n *User) { n.appendNamedFlowTokens(name) },
 			func(n *User, e *FlowToken) { n.appendNamedFlowTokens(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedConsents {
+		if err := _q.loadConsents(ctx, query, nodes,
+			func(n *User) { n.appendNamedConsents(name) },
+			func(n *User, e *UserConsent) { n.appendNamedConsents(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -808,6 +860,36 @@ func (_q *UserQuery) loadFlowTokens(ctx context.Context, query *FlowTokenQuery, 
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadConsents(ctx context.Context, query *UserConsentQuery, nodes []*User, init func(*User), assign func(*User, *UserConsent)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(userconsent.FieldUserID)
+	}
+	query.Where(predicate.UserConsent(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.ConsentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.UserID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1065,6 +1147,20 @@ func (_q *UserQuery) WithNamedFlowTokens(name string, opts ...func(*FlowTokenQue
 		_q.withNamedFlowTokens = make(map[string]*FlowTokenQuery)
 	}
 	_q.withNamedFlowTokens[name] = query
+	return _q
+}
+
+// WithNamedConsents tells the query-builder to eager-load the nodes that are connected to the "consents"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedConsents(name string, opts ...func(*UserConsentQuery)) *UserQuery {
+	query := (&UserConsentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedConsents == nil {
+		_q.withNamedConsents = make(map[string]*UserConsentQuery)
+	}
+	_q.withNamedConsents[name] = query
 	return _q
 }
 

@@ -40,6 +40,14 @@ const (
 	KeyDenyMessage = "deny_message"
 	// KeyApplication is the application being accessed.
 	KeyApplication = "application"
+	// KeyOAuth2Scopes are the scopes an SSO authorization asks for that
+	// its provider allows (a []string): a consent stage shows them, and
+	// what the flow leaves there is granted.
+	KeyOAuth2Scopes = "oauth2_scopes"
+	// KeyOAuth2Refused is set (true) when the user refused an SSO
+	// authorization (a consent stage): the application is answered
+	// access_denied.
+	KeyOAuth2Refused = "oauth2_refused"
 
 	stageStatePrefix = "stage_state."
 )

@@ -21,6 +21,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
+	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
@@ -156,6 +157,26 @@ type ComplexityRoot struct {
 		SecretSet  func(childComplexity int) int
 		SiteKey    func(childComplexity int) int
 		VerifyURL  func(childComplexity int) int
+	}
+
+	ConsentChallenge struct {
+		ApplicationIcon func(childComplexity int) int
+		ApplicationName func(childComplexity int) int
+		Errors          func(childComplexity int) int
+		FlowInfo        func(childComplexity int) int
+		PendingUser     func(childComplexity int) int
+		Permissions     func(childComplexity int) int
+	}
+
+	ConsentPermission struct {
+		Description func(childComplexity int) int
+		New         func(childComplexity int) int
+		Scope       func(childComplexity int) int
+	}
+
+	ConsentStage struct {
+		ConsentMode func(childComplexity int) int
+		ExpiresIn   func(childComplexity int) int
 	}
 
 	CreateOAuth2ProviderPayload struct {
@@ -1323,6 +1344,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaptchaStage.VerifyURL(childComplexity), true
+
+	case "ConsentChallenge.applicationIcon":
+		if e.ComplexityRoot.ConsentChallenge.ApplicationIcon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentChallenge.ApplicationIcon(childComplexity), true
+	case "ConsentChallenge.applicationName":
+		if e.ComplexityRoot.ConsentChallenge.ApplicationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentChallenge.ApplicationName(childComplexity), true
+	case "ConsentChallenge.errors":
+		if e.ComplexityRoot.ConsentChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentChallenge.Errors(childComplexity), true
+	case "ConsentChallenge.flowInfo":
+		if e.ComplexityRoot.ConsentChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentChallenge.FlowInfo(childComplexity), true
+	case "ConsentChallenge.pendingUser":
+		if e.ComplexityRoot.ConsentChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentChallenge.PendingUser(childComplexity), true
+	case "ConsentChallenge.permissions":
+		if e.ComplexityRoot.ConsentChallenge.Permissions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentChallenge.Permissions(childComplexity), true
+
+	case "ConsentPermission.description":
+		if e.ComplexityRoot.ConsentPermission.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentPermission.Description(childComplexity), true
+	case "ConsentPermission.new":
+		if e.ComplexityRoot.ConsentPermission.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentPermission.New(childComplexity), true
+	case "ConsentPermission.scope":
+		if e.ComplexityRoot.ConsentPermission.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentPermission.Scope(childComplexity), true
+
+	case "ConsentStage.consentMode":
+		if e.ComplexityRoot.ConsentStage.ConsentMode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStage.ConsentMode(childComplexity), true
+	case "ConsentStage.expiresIn":
+		if e.ComplexityRoot.ConsentStage.ExpiresIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStage.ExpiresIn(childComplexity), true
 
 	case "CreateOAuth2ProviderPayload.clientSecret":
 		if e.ComplexityRoot.CreateOAuth2ProviderPayload.ClientSecret == nil {
@@ -4393,6 +4483,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CaptchaResponseInput", ec.unmarshalInputCaptchaResponseInput),
 			graphql.NewInputUnmarshaler("CaptchaStageInput", ec.unmarshalInputCaptchaStageInput),
 			graphql.NewInputUnmarshaler("ChallengeResponseInput", ec.unmarshalInputChallengeResponseInput),
+			graphql.NewInputUnmarshaler("ConsentResponseInput", ec.unmarshalInputConsentResponseInput),
+			graphql.NewInputUnmarshaler("ConsentStageInput", ec.unmarshalInputConsentStageInput),
 			graphql.NewInputUnmarshaler("CreateApplicationInput", ec.unmarshalInputCreateApplicationInput),
 			graphql.NewInputUnmarshaler("CreateBrandInput", ec.unmarshalInputCreateBrandInput),
 			graphql.NewInputUnmarshaler("CreateFlowInput", ec.unmarshalInputCreateFlowInput),
@@ -4669,6 +4761,76 @@ extend union Challenge = CaptchaChallenge
 
 extend input ChallengeResponseInput {
   captcha: CaptchaResponseInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/consent/consent.graphqls", Input: `# The consent stage kind in the GraphQL schema: its config types,
+# its challenge and its response, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"How a consent stage remembers a user's consent."
+enum ConsentMode @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/consent.Mode") {
+  "Ask every time; remember nothing."
+  ALWAYS_REQUIRE
+  "Remember until the user revokes it."
+  PERMANENT
+  "Remember for expiresIn seconds."
+  EXPIRING
+}
+
+"""
+Asks the signed-in user to let the application of an SSO authorization
+have the scopes it asks for; refusing denies the flow (the application is
+answered access_denied).
+"""
+type ConsentStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/consent.Config") {
+  consentMode: ConsentMode!
+  "Seconds an expiring consent lasts."
+  expiresIn: Int!
+}
+
+input ConsentStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/consent.Config") {
+  consentMode: ConsentMode! = EXPIRING
+  "Seconds; 60 to 31622400 (expiring mode)."
+  expiresIn: Int! = 2419200
+}
+
+extend union StageConfig = ConsentStage
+
+extend input StageConfigInput {
+  consent: ConsentStageInput
+}
+
+"Something an application asks for."
+type ConsentPermission @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/consent.Permission") {
+  "The OAuth2 scope."
+  scope: String!
+  "What it lets the application have."
+  description: String!
+  "Not consented to before."
+  new: Boolean!
+}
+
+"Let the application have this? Answer with ` + "`" + `consent` + "`" + `."
+type ConsentChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/consent.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+  applicationName: String!
+  "An https URL or an absolute path; empty: show initials."
+  applicationIcon: String!
+  permissions: [ConsentPermission!]!
+}
+
+input ConsentResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/consent.Response") {
+  "True lets the application have what it asks for; false refuses."
+  approve: Boolean!
+}
+
+extend union Challenge = ConsentChallenge
+
+extend input ChallengeResponseInput {
+  consent: ConsentResponseInput
 }
 `, BuiltIn: false},
 	{Name: "../executor/stages/deny/deny.graphqls", Input: `# The deny stage kind in the GraphQL schema: its config types, and their places in
@@ -5367,6 +5529,18 @@ func (ec *executionContext) childFields_BrandEdge(ctx context.Context, field gra
 		return ec.fieldContext_BrandEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BrandEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentPermission(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "scope":
+		return ec.fieldContext_ConsentPermission_scope(ctx, field)
+	case "description":
+		return ec.fieldContext_ConsentPermission_description(ctx, field)
+	case "new":
+		return ec.fieldContext_ConsentPermission_new(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentPermission", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateOAuth2ProviderPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10096,6 +10270,286 @@ func (ec *executionContext) _CaptchaStage_minScore(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_CaptchaStage_minScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaptchaStage", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ConsentChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *consent.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsentChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsentChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *consent.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsentChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsentChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *consent.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsentChallenge_applicationName(ctx context.Context, field graphql.CollectedField, obj *consent.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentChallenge_applicationName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicationName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentChallenge_applicationName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsentChallenge_applicationIcon(ctx context.Context, field graphql.CollectedField, obj *consent.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentChallenge_applicationIcon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicationIcon, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentChallenge_applicationIcon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsentChallenge_permissions(ctx context.Context, field graphql.CollectedField, obj *consent.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentChallenge_permissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Permissions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []consent.Permission) graphql.Marshaler {
+			return ec.marshalNConsentPermission2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋconsentᚐPermissionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentChallenge_permissions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsentChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsentPermission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsentPermission_scope(ctx context.Context, field graphql.CollectedField, obj *consent.Permission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentPermission_scope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scope, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentPermission_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentPermission", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsentPermission_description(ctx context.Context, field graphql.CollectedField, obj *consent.Permission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentPermission_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentPermission_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentPermission", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsentPermission_new(ctx context.Context, field graphql.CollectedField, obj *consent.Permission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentPermission_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentPermission_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentPermission", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ConsentStage_consentMode(ctx context.Context, field graphql.CollectedField, obj *consent.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentStage_consentMode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsentMode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v consent.Mode) graphql.Marshaler {
+			return ec.marshalNConsentMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋconsentᚐMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentStage_consentMode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentStage", field, false, false, "ConsentMode")
+}
+
+func (ec *executionContext) _ConsentStage_expiresIn(ctx context.Context, field graphql.CollectedField, obj *consent.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentStage_expiresIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresIn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentStage_expiresIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentStage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CreateOAuth2ProviderPayload_provider(ctx context.Context, field graphql.CollectedField, obj *model.CreateOAuth2ProviderPayload) (ret graphql.Marshaler) {
@@ -25667,7 +26121,7 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"captcha", "dummy", "identification", "password", "prompt", "userLogin"}
+	fieldsInOrder := [...]string{"captcha", "consent", "dummy", "identification", "password", "prompt", "userLogin"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25681,6 +26135,13 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 				return it, err
 			}
 			it.Captcha = data
+		case "consent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consent"))
+			data, err := ec.unmarshalOConsentResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋconsentᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Consent = data
 		case "dummy":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dummy"))
 			data, err := ec.unmarshalODummyResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdummyᚐResponse(ctx, v)
@@ -25730,6 +26191,104 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 func UnmarshalChallengeResponseInput(ctx context.Context, raw any) (model.ChallengeResponseInput, error) {
 	var out model.ChallengeResponseInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChallengeResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputConsentResponseInput(ctx context.Context, obj any) (consent.Response, error) {
+	var it consent.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"approve"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "approve":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approve"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Approve = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConsentResponseInput unmarshals raw into the ConsentResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConsentResponseInput(ctx context.Context, raw any) (consent.Response, error) {
+	var out consent.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConsentResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputConsentStageInput(ctx context.Context, obj any) (consent.Config, error) {
+	var it consent.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["consentMode"]; !present {
+		asMap["consentMode"] = "EXPIRING"
+	}
+	if _, present := asMap["expiresIn"]; !present {
+		asMap["expiresIn"] = 2419200
+	}
+
+	fieldsInOrder := [...]string{"consentMode", "expiresIn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "consentMode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consentMode"))
+			data, err := ec.unmarshalNConsentMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋconsentᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsentMode = data
+		case "expiresIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresIn"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresIn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConsentStageInput unmarshals raw into the ConsentStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConsentStageInput(ctx context.Context, raw any) (consent.Config, error) {
+	var out consent.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConsentStageInput", raw, &out)
 	return out, err
 }
 
@@ -33072,7 +33631,7 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"captcha", "deny", "dummy", "identification", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
+	fieldsInOrder := [...]string{"captcha", "consent", "deny", "dummy", "identification", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33086,6 +33645,13 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 				return it, err
 			}
 			it.Captcha = data
+		case "consent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consent"))
+			data, err := ec.unmarshalOConsentStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋconsentᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Consent = data
 		case "deny":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deny"))
 			data, err := ec.unmarshalODenyStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdenyᚐConfig(ctx, v)
@@ -36508,6 +37074,11 @@ func (ec *executionContext) _Challenge(ctx context.Context, sel ast.SelectionSet
 			return graphql.Null
 		}
 		return ec._DummyChallenge(ctx, sel, obj)
+	case *consent.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ConsentChallenge(ctx, sel, obj)
 	case *captcha.Challenge:
 		if obj == nil {
 			return graphql.Null
@@ -36566,6 +37137,11 @@ func (ec *executionContext) _FlowChallenge(ctx context.Context, sel ast.Selectio
 			return graphql.Null
 		}
 		return ec._DummyChallenge(ctx, sel, obj)
+	case *consent.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ConsentChallenge(ctx, sel, obj)
 	case *captcha.Challenge:
 		if obj == nil {
 			return graphql.Null
@@ -36755,6 +37331,11 @@ func (ec *executionContext) _StageConfig(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._DenyStage(ctx, sel, obj)
+	case *consent.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ConsentStage(ctx, sel, obj)
 	case *captcha.Config:
 		if obj == nil {
 			return graphql.Null
@@ -37318,6 +37899,145 @@ func (ec *executionContext) _CaptchaStage(ctx context.Context, sel ast.Selection
 			}
 		case "minScore":
 			out.Values[i] = ec._CaptchaStage_minScore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var consentChallengeImplementors = []string{"ConsentChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _ConsentChallenge(ctx context.Context, sel ast.SelectionSet, obj *consent.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consentChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsentChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._ConsentChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._ConsentChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._ConsentChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "applicationName":
+			out.Values[i] = ec._ConsentChallenge_applicationName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicationIcon":
+			out.Values[i] = ec._ConsentChallenge_applicationIcon(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "permissions":
+			out.Values[i] = ec._ConsentChallenge_permissions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var consentPermissionImplementors = []string{"ConsentPermission"}
+
+func (ec *executionContext) _ConsentPermission(ctx context.Context, sel ast.SelectionSet, obj *consent.Permission) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consentPermissionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsentPermission")
+		case "scope":
+			out.Values[i] = ec._ConsentPermission_scope(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._ConsentPermission_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._ConsentPermission_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var consentStageImplementors = []string{"ConsentStage", "StageConfig"}
+
+func (ec *executionContext) _ConsentStage(ctx context.Context, sel ast.SelectionSet, obj *consent.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consentStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsentStage")
+		case "consentMode":
+			out.Values[i] = ec._ConsentStage_consentMode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresIn":
+			out.Values[i] = ec._ConsentStage_expiresIn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -42293,6 +43013,36 @@ func (ec *executionContext) marshalNClientType2githubᚗcomᚋgatehouseᚑidᚋg
 	return v
 }
 
+func (ec *executionContext) unmarshalNConsentMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋconsentᚐMode(ctx context.Context, v any) (consent.Mode, error) {
+	var res consent.Mode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsentMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋconsentᚐMode(ctx context.Context, sel ast.SelectionSet, v consent.Mode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNConsentPermission2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋconsentᚐPermission(ctx context.Context, sel ast.SelectionSet, v consent.Permission) graphql.Marshaler {
+	return ec._ConsentPermission(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConsentPermission2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋconsentᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []consent.Permission) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsentPermission2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋconsentᚐPermission(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNCreateApplicationInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐCreateApplicationInput(ctx context.Context, v any) (model.CreateApplicationInput, error) {
 	res, err := ec.unmarshalInputCreateApplicationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -43974,6 +44724,22 @@ func (ec *executionContext) marshalOClientType2ᚖgithubᚗcomᚋgatehouseᚑid�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOConsentResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋconsentᚐResponse(ctx context.Context, v any) (*consent.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputConsentResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOConsentStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋconsentᚐConfig(ctx context.Context, v any) (*consent.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputConsentStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[int], error) {

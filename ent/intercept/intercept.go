@@ -30,6 +30,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
+	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 )
 
 // The Query interface represents an operation that queries a graph.
@@ -655,6 +656,33 @@ func (f TraverseUser) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.UserQuery", q)
 }
 
+// The UserConsentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type UserConsentFunc func(context.Context, *ent.UserConsentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f UserConsentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.UserConsentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.UserConsentQuery", q)
+}
+
+// The TraverseUserConsent type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseUserConsent func(context.Context, *ent.UserConsentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseUserConsent) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseUserConsent) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.UserConsentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.UserConsentQuery", q)
+}
+
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
@@ -700,6 +728,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.TokenQuery, predicate.Token, token.OrderOption]{typ: ent.TypeToken, tq: q}, nil
 	case *ent.UserQuery:
 		return &query[*ent.UserQuery, predicate.User, user.OrderOption]{typ: ent.TypeUser, tq: q}, nil
+	case *ent.UserConsentQuery:
+		return &query[*ent.UserConsentQuery, predicate.UserConsent, userconsent.OrderOption]{typ: ent.TypeUserConsent, tq: q}, nil
 	default:
 		return nil, fmt.Errorf("unknown query type %T", q)
 	}

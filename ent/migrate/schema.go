@@ -410,6 +410,7 @@ var (
 		{Name: "granted_scopes", Type: field.TypeJSON, Nullable: true},
 		{Name: "session_key", Type: field.TypeString, Nullable: true},
 		{Name: "authorized_at", Type: field.TypeTime, Nullable: true},
+		{Name: "denied_at", Type: field.TypeTime, Nullable: true},
 		{Name: "code_hash", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "redeemed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "replayed_at", Type: field.TypeTime, Nullable: true},
@@ -726,6 +727,43 @@ var (
 		Columns:    UsersColumns,
 		PrimaryKey: []*schema.Column{UsersColumns[0]},
 	}
+	// UserConsentsColumns holds the columns for the "user_consents" table.
+	UserConsentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "scopes", Type: field.TypeJSON},
+		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "application_id", Type: field.TypeInt},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// UserConsentsTable holds the schema information for the "user_consents" table.
+	UserConsentsTable = &schema.Table{
+		Name:       "user_consents",
+		Columns:    UserConsentsColumns,
+		PrimaryKey: []*schema.Column{UserConsentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "user_consents_applications_consents",
+				Columns:    []*schema.Column{UserConsentsColumns[5]},
+				RefColumns: []*schema.Column{ApplicationsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "user_consents_users_consents",
+				Columns:    []*schema.Column{UserConsentsColumns[6]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "userconsent_user_id_application_id",
+				Unique:  true,
+				Columns: []*schema.Column{UserConsentsColumns[6], UserConsentsColumns[5]},
+			},
+		},
+	}
 	// GroupUsersColumns holds the columns for the "group_users" table.
 	GroupUsersColumns = []*schema.Column{
 		{Name: "group_id", Type: field.TypeInt},
@@ -799,6 +837,7 @@ var (
 		StagesTable,
 		TokensTable,
 		UsersTable,
+		UserConsentsTable,
 		GroupUsersTable,
 		GroupChildrenTable,
 	}
@@ -900,6 +939,11 @@ func init() {
 	}
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(47244640256),
+	}
+	UserConsentsTable.ForeignKeys[0].RefTable = ApplicationsTable
+	UserConsentsTable.ForeignKeys[1].RefTable = UsersTable
+	UserConsentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
 	GroupUsersTable.ForeignKeys[0].RefTable = GroupsTable
 	GroupUsersTable.ForeignKeys[1].RefTable = UsersTable

@@ -54,6 +54,8 @@ const (
 	FieldSessionKey = "session_key"
 	// FieldAuthorizedAt holds the string denoting the authorized_at field in the database.
 	FieldAuthorizedAt = "authorized_at"
+	// FieldDeniedAt holds the string denoting the denied_at field in the database.
+	FieldDeniedAt = "denied_at"
 	// FieldCodeHash holds the string denoting the code_hash field in the database.
 	FieldCodeHash = "code_hash"
 	// FieldRedeemedAt holds the string denoting the redeemed_at field in the database.
@@ -88,6 +90,7 @@ var Columns = []string{
 	FieldGrantedScopes,
 	FieldSessionKey,
 	FieldAuthorizedAt,
+	FieldDeniedAt,
 	FieldCodeHash,
 	FieldRedeemedAt,
 	FieldReplayedAt,
@@ -218,6 +221,11 @@ func BySessionKey(opts ...sql.OrderTermOption) OrderOption {
 // ByAuthorizedAt orders the results by the authorized_at field.
 func ByAuthorizedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAuthorizedAt, opts...).ToFunc()
+}
+
+// ByDeniedAt orders the results by the denied_at field.
+func ByDeniedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeniedAt, opts...).ToFunc()
 }
 
 // ByCodeHash orders the results by the code_hash field.

@@ -149,6 +149,11 @@ func AuthorizedAt(v time.Time) predicate.OAuth2AuthRequest {
 	return predicate.OAuth2AuthRequest(sql.FieldEQ(FieldAuthorizedAt, v))
 }
 
+// DeniedAt applies equality check predicate on the "denied_at" field. It's identical to DeniedAtEQ.
+func DeniedAt(v time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldEQ(FieldDeniedAt, v))
+}
+
 // CodeHash applies equality check predicate on the "code_hash" field. It's identical to CodeHashEQ.
 func CodeHash(v string) predicate.OAuth2AuthRequest {
 	return predicate.OAuth2AuthRequest(sql.FieldEQ(FieldCodeHash, v))
@@ -1172,6 +1177,56 @@ func AuthorizedAtIsNil() predicate.OAuth2AuthRequest {
 // AuthorizedAtNotNil applies the NotNil predicate on the "authorized_at" field.
 func AuthorizedAtNotNil() predicate.OAuth2AuthRequest {
 	return predicate.OAuth2AuthRequest(sql.FieldNotNull(FieldAuthorizedAt))
+}
+
+// DeniedAtEQ applies the EQ predicate on the "denied_at" field.
+func DeniedAtEQ(v time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldEQ(FieldDeniedAt, v))
+}
+
+// DeniedAtNEQ applies the NEQ predicate on the "denied_at" field.
+func DeniedAtNEQ(v time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldNEQ(FieldDeniedAt, v))
+}
+
+// DeniedAtIn applies the In predicate on the "denied_at" field.
+func DeniedAtIn(vs ...time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldIn(FieldDeniedAt, vs...))
+}
+
+// DeniedAtNotIn applies the NotIn predicate on the "denied_at" field.
+func DeniedAtNotIn(vs ...time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldNotIn(FieldDeniedAt, vs...))
+}
+
+// DeniedAtGT applies the GT predicate on the "denied_at" field.
+func DeniedAtGT(v time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldGT(FieldDeniedAt, v))
+}
+
+// DeniedAtGTE applies the GTE predicate on the "denied_at" field.
+func DeniedAtGTE(v time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldGTE(FieldDeniedAt, v))
+}
+
+// DeniedAtLT applies the LT predicate on the "denied_at" field.
+func DeniedAtLT(v time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldLT(FieldDeniedAt, v))
+}
+
+// DeniedAtLTE applies the LTE predicate on the "denied_at" field.
+func DeniedAtLTE(v time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldLTE(FieldDeniedAt, v))
+}
+
+// DeniedAtIsNil applies the IsNil predicate on the "denied_at" field.
+func DeniedAtIsNil() predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldIsNull(FieldDeniedAt))
+}
+
+// DeniedAtNotNil applies the NotNil predicate on the "denied_at" field.
+func DeniedAtNotNil() predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldNotNull(FieldDeniedAt))
 }
 
 // CodeHashEQ applies the EQ predicate on the "code_hash" field.

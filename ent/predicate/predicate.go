@@ -68,3 +68,6 @@ type Token func(*sql.Selector)
 
 // User is the predicate function for user builders.
 type User func(*sql.Selector)
+
+// UserConsent is the predicate function for userconsent builders.
+type UserConsent func(*sql.Selector)

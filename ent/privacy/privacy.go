@@ -615,6 +615,30 @@ func (f UserMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.UserMutation", m)
 }
 
+// The UserConsentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type UserConsentQueryRuleFunc func(context.Context, *ent.UserConsentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f UserConsentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.UserConsentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.UserConsentQuery", q)
+}
+
+// The UserConsentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type UserConsentMutationRuleFunc func(context.Context, *ent.UserConsentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f UserConsentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.UserConsentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.UserConsentMutation", m)
+}
+
 type (
 	// Filter is the interface that wraps the Where function
 	// for filtering nodes in queries and mutations.
@@ -692,6 +716,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.UserQuery:
 		return q.Filter(), nil
+	case *ent.UserConsentQuery:
+		return q.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected query type %T for query filter", q)
 	}
@@ -740,6 +766,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.TokenMutation:
 		return m.Filter(), nil
 	case *ent.UserMutation:
+		return m.Filter(), nil
+	case *ent.UserConsentMutation:
 		return m.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected mutation type %T for mutation filter", m)

@@ -29,6 +29,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
+	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 
 	"entgo.io/ent"
 	"entgo.io/ent/privacy"
@@ -1140,6 +1141,30 @@ func init() {
 	userDescAttributes := userFields[9].Descriptor()
 	// user.DefaultAttributes holds the default value on creation for the attributes field.
 	user.DefaultAttributes = userDescAttributes.Default.(map[string]interface{})
+	userconsentMixin := schema.UserConsent{}.Mixin()
+	userconsent.Policy = privacy.NewPolicies(schema.UserConsent{})
+	userconsent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := userconsent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	userconsentMixinFields0 := userconsentMixin[0].Fields()
+	_ = userconsentMixinFields0
+	userconsentFields := schema.UserConsent{}.Fields()
+	_ = userconsentFields
+	// userconsentDescCreatedAt is the schema descriptor for created_at field.
+	userconsentDescCreatedAt := userconsentMixinFields0[0].Descriptor()
+	// userconsent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	userconsent.DefaultCreatedAt = userconsentDescCreatedAt.Default.(func() time.Time)
+	// userconsentDescUpdatedAt is the schema descriptor for updated_at field.
+	userconsentDescUpdatedAt := userconsentMixinFields0[1].Descriptor()
+	// userconsent.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	userconsent.DefaultUpdatedAt = userconsentDescUpdatedAt.Default.(func() time.Time)
+	// userconsent.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	userconsent.UpdateDefaultUpdatedAt = userconsentDescUpdatedAt.UpdateDefault.(func() time.Time)
 }
 
 const (

@@ -80,6 +80,8 @@ func (Application) Edges() []ent.Edge {
 			Unique(),
 		edge.To("policy_bindings", PolicyBinding.Type).
 			Annotations(cascade(), ownedEdge()),
+		edge.To("consents", UserConsent.Type).
+			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 	}
 }
 

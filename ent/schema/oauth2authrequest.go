@@ -45,6 +45,7 @@ func (OAuth2AuthRequest) Fields() []ent.Field {
 		field.Strings("granted_scopes").Optional(),
 		field.String("session_key").Optional().Sensitive().Comment("The Gatehouse session that authorized it (its key, not its secret)."),
 		field.Time("authorized_at").Optional().Nillable(),
+		field.Time("denied_at").Optional().Nillable().Comment("When the authorization flow refused it (the client is answered access_denied)."),
 		field.String("code_hash").Optional().Nillable().Unique().Sensitive(),
 		field.Time("redeemed_at").Optional().Nillable(),
 		field.Time("replayed_at").Optional().Nillable().Comment("When its code was presented again: every token it issued is revoked."),

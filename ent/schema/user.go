@@ -87,6 +87,8 @@ func (User) Edges() []ent.Edge {
 			Annotations(cascade(), ownedEdge()),
 		edge.To("flow_tokens", FlowToken.Type).
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
+		edge.To("consents", UserConsent.Type).
+			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("sessions", Session.Type).
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("policy_bindings", PolicyBinding.Type).

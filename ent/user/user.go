@@ -48,6 +48,8 @@ const (
 	EdgeTokens = "tokens"
 	// EdgeFlowTokens holds the string denoting the flow_tokens edge name in mutations.
 	EdgeFlowTokens = "flow_tokens"
+	// EdgeConsents holds the string denoting the consents edge name in mutations.
+	EdgeConsents = "consents"
 	// EdgeSessions holds the string denoting the sessions edge name in mutations.
 	EdgeSessions = "sessions"
 	// EdgePolicyBindings holds the string denoting the policy_bindings edge name in mutations.
@@ -75,6 +77,13 @@ const (
 	FlowTokensInverseTable = "flow_tokens"
 	// FlowTokensColumn is the table column denoting the flow_tokens relation/edge.
 	FlowTokensColumn = "user_id"
+	// ConsentsTable is the table that holds the consents relation/edge.
+	ConsentsTable = "user_consents"
+	// ConsentsInverseTable is the table name for the UserConsent entity.
+	// It exists in this package in order to avoid circular dependency with the "userconsent" package.
+	ConsentsInverseTable = "user_consents"
+	// ConsentsColumn is the table column denoting the consents relation/edge.
+	ConsentsColumn = "user_id"
 	// SessionsTable is the table that holds the sessions relation/edge.
 	SessionsTable = "sessions"
 	// SessionsInverseTable is the table name for the Session entity.
@@ -280,6 +289,20 @@ func ByFlowTokens(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByConsentsCount orders the results by consents count.
+func ByConsentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newConsentsStep(), opts...)
+	}
+}
+
+// ByConsents orders the results by consents terms.
+func ByConsents(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newConsentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySessionsCount orders the results by sessions count.
 func BySessionsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -340,6 +363,13 @@ func newFlowTokensStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(FlowTokensInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, FlowTokensTable, FlowTokensColumn),
+	)
+}
+func newConsentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ConsentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ConsentsTable, ConsentsColumn),
 	)
 }
 func newSessionsStep() *sqlgraph.Step {

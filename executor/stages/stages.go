@@ -5,6 +5,7 @@ package stages
 import (
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
+	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
@@ -21,6 +22,7 @@ import (
 func All() *executor.StageKinds {
 	return executor.NewStageKinds(
 		captcha.Definition(),
+		consent.Definition(),
 		deny.Definition(),
 		dummy.Definition(),
 		identification.Definition(),

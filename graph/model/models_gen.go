@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
+	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
@@ -32,6 +33,7 @@ import (
 // The response to the current challenge: set exactly the member of the current stage's kind.
 type ChallengeResponseInput struct {
 	Captcha        *captcha.Response        `json:"captcha,omitempty"`
+	Consent        *consent.Response        `json:"consent,omitempty"`
 	Dummy          *dummy.Response          `json:"dummy,omitempty"`
 	Identification *identification.Response `json:"identification,omitempty"`
 	Password       *password.Response       `json:"password,omitempty"`
@@ -171,6 +173,7 @@ type PolicyTraceEntry struct {
 // A stage's configuration: set exactly one member, which picks the stage's kind.
 type StageConfigInput struct {
 	Captcha        *captcha.Config        `json:"captcha,omitempty"`
+	Consent        *consent.Config        `json:"consent,omitempty"`
 	Deny           *deny.Config           `json:"deny,omitempty"`
 	Dummy          *dummy.Config          `json:"dummy,omitempty"`
 	Identification *identification.Config `json:"identification,omitempty"`

@@ -45,6 +45,25 @@ const (
 // are shown.
 var BuiltinScopes = []string{ScopeOpenID, ScopeProfile, ScopeEmail, ScopeGroups, ScopeOfflineAccess}
 
+// scopeDescriptions say what each built-in scope lets an application
+// have, as a consent screen shows it.
+var scopeDescriptions = map[string]string{
+	ScopeOpenID:        "Know who you are",
+	ScopeProfile:       "Your name and username",
+	ScopeEmail:         "Your email address",
+	ScopeGroups:        "The groups you belong to",
+	ScopeOfflineAccess: "Keep access while you are signed out",
+}
+
+// ScopeDescription says what scope lets an application have; the scope's
+// name when it has no description.
+func ScopeDescription(scope string) string {
+	if d, ok := scopeDescriptions[scope]; ok {
+		return d
+	}
+	return scope
+}
+
 // Settings are a provider's settings other than its secret. Nil pointers
 // and nil slices keep the current value (Update) or take the default
 // (Create).

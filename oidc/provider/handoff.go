@@ -15,15 +15,6 @@ import (
 	"github.com/gatehouse-id/gatehouse/problem"
 )
 
-// Context keys the authorization flow sees (a consent stage reads them).
-const (
-	// KeyApplication is the application being authorized (as policies
-	// see it: name, slug, …).
-	KeyApplication = "application"
-	// KeyScopes are the scopes asked for that the provider allows.
-	KeyScopes = "oauth2_scopes"
-)
-
 // NewHandoff returns the executor.Handoff that ties authorization flows to
 // authorization requests: the flow started with ?oauth2_request=ID is
 // seeded with the application and the scopes, and its successful end
@@ -48,7 +39,7 @@ var errNotThisFlow = problem.Invalid(HandoffParam, "this flow cannot authorize t
 func (h handoff) Seed(ctx context.Context, ref, flowSlug string, userID int) (map[string]any, error) {
 	req, err := h.client.OAuth2AuthRequest.Query().
 		Where(oauth2authrequest.ID(ref), oauth2authrequest.ExpiresAtGT(h.now()),
-			oauth2authrequest.AuthorizedAtIsNil(), oauth2authrequest.RedeemedAtIsNil()).
+			oauth2authrequest.AuthorizedAtIsNil(), oauth2authrequest.DeniedAtIsNil(), oauth2authrequest.RedeemedAtIsNil()).
 		Only(sys(ctx))
 	if err != nil || userID == 0 {
 		return nil, errNotThisFlow
@@ -61,19 +52,34 @@ func (h handoff) Seed(ctx context.Context, ref, flowSlug string, userID int) (ma
 	if err != nil || flow.Slug != flowSlug {
 		return nil, errNotThisFlow
 	}
-	seed := map[string]any{KeyScopes: allowedScopes(req.Scopes, prov.Scopes)}
+	seed := map[string]any{
+		executor.KeyOAuth2Scopes: allowedScopes(req.Scopes, prov.Scopes),
+		// The flow ends where the authorization goes on, refused or not.
+		executor.KeyRedirect: resumeURL(ref),
+	}
 	if app, err := h.client.OAuth2Provider.QueryApplication(prov).Only(sys(ctx)); err == nil {
-		seed[KeyApplication] = applications.Variables(app)
+		seed[executor.KeyApplication] = applications.Variables(app)
 	}
 	return seed, nil
 }
 
 func (h handoff) Ended(ctx context.Context, ref string, e *executor.Ending) error {
-	if e.Denied || e.UserID == 0 {
+	var refused bool
+	if _, err := e.Context.Get(executor.KeyOAuth2Refused, &refused); err != nil {
+		return err
+	}
+	if e.Denied || refused {
+		// The client is answered access_denied (resume).
+		return h.client.OAuth2AuthRequest.Update().
+			Where(oauth2authrequest.ID(ref), oauth2authrequest.AuthorizedAtIsNil(), oauth2authrequest.DeniedAtIsNil()).
+			SetDeniedAt(h.now()).
+			Exec(sys(ctx))
+	}
+	if e.UserID == 0 {
 		return nil
 	}
 	scopes := []string{}
-	if _, err := e.Context.Get(KeyScopes, &scopes); err != nil {
+	if _, err := e.Context.Get(executor.KeyOAuth2Scopes, &scopes); err != nil {
 		return err
 	}
 	authTime := e.AuthTime

@@ -99,7 +99,7 @@ func New(o Options) (*Provider, error) {
 	}
 	st := &storage{
 		client: o.Client, keys: o.Keys, secret: subjects, now: o.NowFunc, logger: o.Logger,
-		loginURL: func(id string) string { return ResumePath + "?" + url.Values{"request": {id}}.Encode() },
+		loginURL: resumeURL,
 	}
 	cfg := &op.Config{
 		CodeMethodS256:        true,
@@ -188,6 +188,12 @@ func requestClientID(r *http.Request) string {
 	return ""
 }
 
+// requestParam names the authorization request in ResumePath's query.
+const requestParam = "request"
+
+// resumeURL is where authorization request id goes on.
+func resumeURL(id string) string { return ResumePath + "?" + url.Values{requestParam: {id}}.Encode() }
+
 type admittedKey struct{}
 
 func withAdmittedRedirect(ctx context.Context, uri string) context.Context {
@@ -227,7 +233,7 @@ func (p *Provider) Resume() http.Handler {
 
 func (p *Provider) resume(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id := r.URL.Query().Get("request")
+	id := r.URL.Query().Get(requestParam)
 	req, err := p.st.client.OAuth2AuthRequest.Query().
 		Where(oauth2authrequest.ID(id), oauth2authrequest.ExpiresAtGT(p.opts.NowFunc()), oauth2authrequest.RedeemedAtIsNil()).
 		Only(sys(ctx))
@@ -240,7 +246,7 @@ func (p *Provider) resume(w http.ResponseWriter, r *http.Request) {
 		p.errorPage(w, http.StatusBadRequest, "The application that sent you here is not registered with this server.")
 		return
 	}
-	here := ResumePath + "?" + url.Values{"request": {id}}.Encode()
+	here := resumeURL(id)
 	sess := p.session(ctx)
 	if req.AuthorizedAt != nil {
 		if sess == nil || req.UserID == nil || sess.UserID != *req.UserID {
@@ -248,6 +254,10 @@ func (p *Provider) resume(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		http.Redirect(w, r, p.callback(ctx, id), http.StatusFound)
+		return
+	}
+	if req.DeniedAt != nil {
+		p.clientError(w, r, req, oidc.ErrAccessDenied())
 		return
 	}
 	none := slices.Contains(req.Prompt, oidc.PromptNone)

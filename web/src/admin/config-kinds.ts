@@ -7,6 +7,7 @@ import type {
   AdminPolicyConfigFragment,
   AdminStageConfigFragment,
   CaptchaProvider,
+  ConsentMode,
   FlowDesignation,
   IdentificationUserField,
   PasswordBackend,
@@ -337,6 +338,32 @@ const stageKinds = {
       throwError: { type: "boolean", label: "Fail deliberately" },
     },
   },
+  consent: {
+    kind: "consent",
+    typename: "ConsentStage",
+    label: "Consent",
+    description:
+      "Asks the signed-in user to let the application of an SSO authorization have what it asks for; refusing answers the application access_denied.",
+    fields: {
+      consentMode: {
+        type: "enum",
+        label: "Remember the answer",
+        options: {
+          ALWAYS_REQUIRE: "Never: ask every time",
+          PERMANENT: "Until the user revokes it",
+          EXPIRING: "For a while",
+        } satisfies Record<ConsentMode, string>,
+      },
+      expiresIn: {
+        type: "int",
+        label: "Remember for (seconds)",
+        help: "2419200 is four weeks.",
+        min: 60,
+        max: 31622400,
+        when: { field: "consentMode", in: ["EXPIRING"] },
+      },
+    },
+  },
   captcha: {
     kind: "captcha",
     typename: "CaptchaStage",
@@ -564,6 +591,10 @@ export const AdminStageConfig = graphql(`
     }
     ... on DummyStage {
       throwError
+    }
+    ... on ConsentStage {
+      consentMode
+      expiresIn
     }
     ... on CaptchaStage {
       provider

@@ -44,6 +44,15 @@ export const StageChallengeFields = graphql(`
     ... on DummyChallenge {
       name
     }
+    ... on ConsentChallenge {
+      applicationName
+      applicationIcon
+      permissions {
+        scope
+        description
+        new
+      }
+    }
     ... on CaptchaChallenge {
       provider
       siteKey
@@ -144,6 +153,8 @@ function body(c: Challenge, p: Omit<StepProps<never>, "challenge">): ComponentCh
       return <UserLoginStep challenge={c} {...p} />;
     case "DummyChallenge":
       return <DummyStep challenge={c} {...p} />;
+    case "ConsentChallenge":
+      return <ConsentStep challenge={c} {...p} />;
     case "CaptchaChallenge":
       return <CaptchaStep challenge={c} busy={p.busy} submit={p.submit} errors={p.errors} />;
     case "RedirectChallenge":
@@ -525,6 +536,45 @@ function UserLoginStep({ busy, submit, errors, autoFocus }: StepProps<ChallengeO
         </button>
         <button type="button" class="button" disabled={busy} onClick={() => submit({ userLogin: { rememberMe: false } })}>
           No
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ConsentStep({ challenge: c, busy, submit, errors, autoFocus }: StepProps<ChallengeOf<"ConsentChallenge">>) {
+  const allow = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (autoFocus) allow.current?.focus();
+  }, [errors, autoFocus]);
+  const fresh = c.permissions.filter((p) => p.new);
+  const known = c.permissions.filter((p) => !p.new);
+  return (
+    <form class="form" method="post" onSubmit={(e) => e.preventDefault()}>
+      <p>
+        <strong>{c.applicationName}</strong> {known.length > 0 ? "also asks for:" : "asks for:"}
+      </p>
+      <ul class="consent-permissions">
+        {fresh.map((p) => (
+          <li key={p.scope}>{p.description}</li>
+        ))}
+      </ul>
+      {known.length > 0 && (
+        <>
+          <p>You already allowed:</p>
+          <ul class="consent-permissions consent-permissions--known">
+            {known.map((p) => (
+              <li key={p.scope}>{p.description}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <div class="actions actions--row">
+        <button ref={allow} type="button" class="button button--primary" disabled={busy} onClick={() => submit({ consent: { approve: true } })}>
+          Allow
+        </button>
+        <button type="button" class="button" disabled={busy} onClick={() => submit({ consent: { approve: false } })}>
+          Deny
         </button>
       </div>
     </form>

@@ -181,12 +181,13 @@ export type CaptchaStageInput = {
 
 /** The response to the current challenge: set exactly the member of the current stage's kind. */
 export type ChallengeResponseInput =
-  {   captcha: CaptchaResponseInput; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { captcha?: never;   dummy: DummyResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { captcha?: never; dummy?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
-  |  { captcha?: never; dummy?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
-  |  { captcha?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
-  |  { captcha?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
+  {   captcha: CaptchaResponseInput; consent?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { captcha?: never;   consent: ConsentResponseInput; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { captcha?: never; consent?: never;   dummy: DummyResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { captcha?: never; consent?: never; dummy?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
+  |  { captcha?: never; consent?: never; dummy?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
+  |  { captcha?: never; consent?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
+  |  { captcha?: never; consent?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
 
 /** How an OAuth2 client proves who it is. */
 export type ClientType =
@@ -194,6 +195,26 @@ export type ClientType =
   | 'CONFIDENTIAL'
   /** Cannot keep a secret (a single-page, native or command-line app): has none and must use PKCE. */
   | 'PUBLIC';
+
+/** How a consent stage remembers a user's consent. */
+export type ConsentMode =
+  /** Ask every time; remember nothing. */
+  | 'ALWAYS_REQUIRE'
+  /** Remember for expiresIn seconds. */
+  | 'EXPIRING'
+  /** Remember until the user revokes it. */
+  | 'PERMANENT';
+
+export type ConsentResponseInput = {
+  /** True lets the application have what it asks for; false refuses. */
+  approve: boolean;
+};
+
+export type ConsentStageInput = {
+  consentMode?: ConsentMode;
+  /** Seconds; 60 to 31622400 (expiring mode). */
+  expiresIn?: number;
+};
 
 export type CreateApplicationInput = {
   description?: string;
@@ -1173,17 +1194,18 @@ export type SigningAlgorithm =
 
 /** A stage's configuration: set exactly one member, which picks the stage's kind. */
 export type StageConfigInput =
-  {   captcha: CaptchaStageInput; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never;   deny: DenyStageInput; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; deny?: never;   dummy: DummyStageInput; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; deny?: never; dummy?: never;   identification: IdentificationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; deny?: never; dummy?: never; identification?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; deny?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
-  |  { captcha?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
+  {   captcha: CaptchaStageInput; consent?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never;   consent: ConsentStageInput; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never;   deny: DenyStageInput; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never;   dummy: DummyStageInput; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; dummy?: never;   identification: IdentificationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; dummy?: never; identification?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
 
 /**
  * StageWhereInput is used for filtering Stage objects.
@@ -1704,6 +1726,8 @@ export type __TypeKind =
 
 type AdminStageConfig_CaptchaStage_Fragment = { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number };
 
+type AdminStageConfig_ConsentStage_Fragment = { __typename: 'ConsentStage', consentMode: ConsentMode, expiresIn: number };
+
 type AdminStageConfig_DenyStage_Fragment = { __typename: 'DenyStage', denyMessage: string };
 
 type AdminStageConfig_DummyStage_Fragment = { __typename: 'DummyStage', throwError: boolean };
@@ -1726,6 +1750,7 @@ type AdminStageConfig_UserWriteStage_Fragment = { __typename: 'UserWriteStage', 
 
 export type AdminStageConfigFragment =
   | AdminStageConfig_CaptchaStage_Fragment
+  | AdminStageConfig_ConsentStage_Fragment
   | AdminStageConfig_DenyStage_Fragment
   | AdminStageConfig_DummyStage_Fragment
   | AdminStageConfig_IdentificationStage_Fragment
@@ -1875,6 +1900,7 @@ export type AdminStageQuery = { node:
     | { __typename: 'SigningKey' }
     | { __typename: 'Stage', id: string, name: string, kind: string, config:
         | { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number }
+        | { __typename: 'ConsentStage', consentMode: ConsentMode, expiresIn: number }
         | { __typename: 'DenyStage', denyMessage: string }
         | { __typename: 'DummyStage', throwError: boolean }
         | { __typename: 'IdentificationStage', userFields: Array<IdentificationUserField>, caseInsensitiveMatching: boolean, showMatchedUser: boolean, pretendUserExists: boolean, enableRememberMe: boolean, passwordStageID: { id: string } | null, enrollmentFlowID: { id: string } | null, recoveryFlowID: { id: string } | null, passwordlessFlowID: { id: string } | null }
@@ -2240,6 +2266,8 @@ export type AdminProviderOptionsQuery = { oauth2Providers: { edges: Array<{ node
 
 type StageChallengeFields_CaptchaChallenge_Fragment = { provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, flowInfo: { designation: FlowDesignation } };
 
+type StageChallengeFields_ConsentChallenge_Fragment = { applicationName: string, applicationIcon: string, permissions: Array<{ scope: string, description: string, new: boolean }> };
+
 type StageChallengeFields_DummyChallenge_Fragment = { name: string };
 
 type StageChallengeFields_IdentificationChallenge_Fragment = { userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean };
@@ -2250,6 +2278,7 @@ type StageChallengeFields_PromptChallenge_Fragment = { fields: Array<{ fieldKey:
 
 export type StageChallengeFieldsFragment =
   | StageChallengeFields_CaptchaChallenge_Fragment
+  | StageChallengeFields_ConsentChallenge_Fragment
   | StageChallengeFields_DummyChallenge_Fragment
   | StageChallengeFields_IdentificationChallenge_Fragment
   | StageChallengeFields_PasswordChallenge_Fragment
@@ -2259,6 +2288,7 @@ export type StageChallengeFieldsFragment =
 export type ExecutionFieldsFragment = { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
     | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
+    | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
     | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2277,6 +2307,7 @@ export type StartFlowMutationVariables = Exact<{
 export type StartFlowMutation = { startFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
+      | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2296,6 +2327,7 @@ export type SubmitChallengeMutationVariables = Exact<{
 export type SubmitChallengeMutation = { submitChallenge: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
+      | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2313,6 +2345,7 @@ export type RestartFlowMutationVariables = Exact<{
 export type RestartFlowMutation = { restartFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
+      | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2330,6 +2363,7 @@ export type FlowExecutionQueryVariables = Exact<{
 export type FlowExecutionQuery = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
+      | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2347,6 +2381,7 @@ export type FlowExecutionChangesSubscriptionVariables = Exact<{
 export type FlowExecutionChangesSubscription = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
+      | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2479,6 +2514,10 @@ export const AdminStageConfigFragmentDoc = new TypedDocumentString(`
   }
   ... on DummyStage {
     throwError
+  }
+  ... on ConsentStage {
+    consentMode
+    expiresIn
   }
   ... on CaptchaStage {
     provider
@@ -2640,6 +2679,15 @@ export const StageChallengeFieldsFragmentDoc = new TypedDocumentString(`
   ... on DummyChallenge {
     name
   }
+  ... on ConsentChallenge {
+    applicationName
+    applicationIcon
+    permissions {
+      scope
+      description
+      new
+    }
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -2716,6 +2764,15 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
   }
   ... on DummyChallenge {
     name
+  }
+  ... on ConsentChallenge {
+    applicationName
+    applicationIcon
+    permissions {
+      scope
+      description
+      new
+    }
   }
   ... on CaptchaChallenge {
     provider
@@ -2983,6 +3040,10 @@ export const AdminStageDocument = new TypedDocumentString(`
   }
   ... on DummyStage {
     throwError
+  }
+  ... on ConsentStage {
+    consentMode
+    expiresIn
   }
   ... on CaptchaStage {
     provider
@@ -3608,6 +3669,15 @@ export const StartFlowDocument = new TypedDocumentString(`
   ... on DummyChallenge {
     name
   }
+  ... on ConsentChallenge {
+    applicationName
+    applicationIcon
+    permissions {
+      scope
+      description
+      new
+    }
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -3688,6 +3758,15 @@ export const SubmitChallengeDocument = new TypedDocumentString(`
   }
   ... on DummyChallenge {
     name
+  }
+  ... on ConsentChallenge {
+    applicationName
+    applicationIcon
+    permissions {
+      scope
+      description
+      new
+    }
   }
   ... on CaptchaChallenge {
     provider
@@ -3770,6 +3849,15 @@ export const RestartFlowDocument = new TypedDocumentString(`
   ... on DummyChallenge {
     name
   }
+  ... on ConsentChallenge {
+    applicationName
+    applicationIcon
+    permissions {
+      scope
+      description
+      new
+    }
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -3851,6 +3939,15 @@ export const FlowExecutionDocument = new TypedDocumentString(`
   ... on DummyChallenge {
     name
   }
+  ... on ConsentChallenge {
+    applicationName
+    applicationIcon
+    permissions {
+      scope
+      description
+      new
+    }
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -3931,6 +4028,15 @@ export const FlowExecutionChangesDocument = new TypedDocumentString(`
   }
   ... on DummyChallenge {
     name
+  }
+  ... on ConsentChallenge {
+    applicationName
+    applicationIcon
+    permissions {
+      scope
+      description
+      new
+    }
   }
   ... on CaptchaChallenge {
     provider
