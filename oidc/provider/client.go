@@ -73,7 +73,12 @@ func (c *client) ResponseTypes() []oidc.ResponseType {
 	return []oidc.ResponseType{oidc.ResponseTypeCode}
 }
 
+// GrantTypes: only a confidential client can use the client credentials
+// grant (a public one has no secret to authenticate with).
 func (c *client) GrantTypes() []oidc.GrantType {
+	if c.p.ClientType == enum.ClientTypeConfidential {
+		return []oidc.GrantType{oidc.GrantTypeCode, oidc.GrantTypeRefreshToken, oidc.GrantTypeClientCredentials}
+	}
 	return []oidc.GrantType{oidc.GrantTypeCode, oidc.GrantTypeRefreshToken}
 }
 

@@ -307,7 +307,7 @@ type grant struct {
 }
 
 // grantOf reads the grant behind a token request: an authorization
-// request (code) or a refresh token's grant.
+// request (code), a refresh token's grant or a client credentials grant.
 func (s *storage) grantOf(ctx context.Context, request op.TokenRequest) (*grant, error) {
 	switch r := request.(type) {
 	case *authRequest:
@@ -322,6 +322,8 @@ func (s *storage) grantOf(ctx context.Context, request op.TokenRequest) (*grant,
 			return nil, err
 		}
 		return &grant{provider: p, family: r.t.Family, userID: r.t.UserID, scopes: r.scopes, authTime: r.t.AuthTime, amr: r.t.Amr}, nil
+	case *clientCredentialsRequest:
+		return r.grant(), nil
 	default:
 		return nil, fmt.Errorf("unsupported token request %T", request)
 	}
@@ -622,24 +624,33 @@ func (s *storage) SetUserinfoFromToken(ctx context.Context, info *oidc.UserInfo,
 	if err != nil {
 		return err
 	}
-	return s.fillUserinfo(ctx, info, deref(t.UserID), t.ClientID, t.Scopes)
+	if t.UserID == nil {
+		return errNoUser
+	}
+	return s.fillUserinfo(ctx, info, *t.UserID, t.ClientID, t.Scopes)
 }
 
 // SetIntrospectionFromToken answers introspection: active only for a live
-// token issued to the asking client.
+// token issued to the asking client. Any error answers inactive (the
+// library reports every token it gets nil for as active). A token without
+// a user (client credentials) has the client ID as its subject.
 func (s *storage) SetIntrospectionFromToken(ctx context.Context, resp *oidc.IntrospectionResponse, tokenID, _, clientID string) error {
 	t, err := s.accessToken(ctx, tokenID)
 	if err != nil {
-		return nil //nolint:nilerr // an unusable token is inactive, not an error
-	}
-	if t.ClientID != clientID {
-		return nil
-	}
-	info := new(oidc.UserInfo)
-	if err := s.fillUserinfo(ctx, info, deref(t.UserID), t.ClientID, t.Scopes); err != nil {
 		return err
 	}
-	resp.SetUserInfo(info)
+	if t.ClientID != clientID {
+		return errNotFound
+	}
+	if t.UserID == nil {
+		resp.Subject = t.ClientID
+	} else {
+		info := new(oidc.UserInfo)
+		if err := s.fillUserinfo(ctx, info, *t.UserID, t.ClientID, t.Scopes); err != nil {
+			return err
+		}
+		resp.SetUserInfo(info)
+	}
 	resp.Active = true
 	resp.Scope = t.Scopes
 	resp.ClientID = t.ClientID
