@@ -11,7 +11,6 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
-	"github.com/gatehouse-id/gatehouse/oidc/clients"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
 	"github.com/gatehouse-id/gatehouse/oidc/redirecturi"
 )
@@ -145,6 +144,3 @@ func algorithmFrom(ctx context.Context) enum.SigningAlgorithm {
 	}
 	return enum.SigningAlgorithmRS256
 }
-
-// verifySecret is clients.VerifySecret (constant time).
-var verifySecret = clients.VerifySecret

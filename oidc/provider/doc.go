@@ -15,6 +15,8 @@
 //	                 (ends with a redirect back to resume)
 //	           all passed ──▶ /oauth2/authorize/callback ──▶ 302 redirect_uri?code&state
 //	client ──▶ /oauth2/token                code (+PKCE) ──▶ access, ID, refresh tokens
+//	                                        client_credentials (confidential clients)
+//	                                          ──▶ an access token for the client itself
 //
 // Codes are single-use: the first redemption claims the code with a
 // compare-and-set; presenting it again revokes every token the first

@@ -36,6 +36,9 @@ const (
 	codeLifetime = time.Minute
 )
 
+// unknownClientHash is compared with the secrets of unknown clients.
+var unknownClientHash = hashed("no client has this secret")
+
 // errNotFound is an unknown, expired or revoked request or token; the
 // library answers it as the protocol says (invalid_grant, …).
 var errNotFound = errors.New("not found or no longer valid")
@@ -528,12 +531,17 @@ func (s *storage) RevokeToken(ctx context.Context, tokenOrID, userID, clientID s
 	return nil
 }
 
-// GetRefreshTokenInfo returns the user and ID of a refresh token.
-func (s *storage) GetRefreshTokenInfo(ctx context.Context, clientID, token string) (string, string, error) {
+// GetRefreshTokenInfo returns the user and ID of a refresh token,
+// whichever client holds it: RevokeToken refuses another client's. (The
+// library, when this fails, tries the token as a sealed access token, and
+// its unauthenticated decryption can turn a refresh token into a random
+// "ID:subject", which would then be revoked as an unknown access token:
+// a silent 200 for another client's refresh token.)
+func (s *storage) GetRefreshTokenInfo(ctx context.Context, _, token string) (string, string, error) {
 	t, err := s.client.OAuth2Token.Query().
 		Where(oauth2token.ID(hashed(token)), oauth2token.KindEQ(oauth2token.KindRefresh)).
 		Only(sys(ctx))
-	if err != nil || t.ClientID != clientID {
+	if err != nil {
 		return "", "", op.ErrInvalidRefreshToken
 	}
 	return strconv.Itoa(deref(t.UserID)), t.ID, nil
@@ -588,7 +596,7 @@ func (s *storage) AuthorizeClientIDSecret(ctx context.Context, clientID, secret 
 	p, err := s.provider(ctx, clientID)
 	if err != nil {
 		// Spend what a check costs, so unknown clients answer alike.
-		verifySecret(&ent.OAuth2Provider{}, secret)
+		clients.VerifySecret(&ent.OAuth2Provider{ClientSecretHash: unknownClientHash}, secret)
 		return err
 	}
 	if p.ClientType != enum.ClientTypeConfidential || !clients.VerifySecret(p, secret) {
