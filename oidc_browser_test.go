@@ -54,7 +54,9 @@ func TestBrowserSSOConsent(t *testing.T) {
 	t.Cleanup(rp.Close)
 
 	var flows struct {
-		Flows struct{ Edges []struct{ Node struct{ ID string } } }
+		Flows struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	admin.must(`{ flows(where: {slug: "default-provider-authorization-explicit-consent"}) { edges { node { id } } } }`, nil, &flows)
 	var p struct {
