@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -192,6 +193,13 @@ func TestOIDCCodeFlow(t *testing.T) {
 	require.Equal(t, "grace@example.com", claims.Email)
 	require.Equal(t, "grace", claims.PreferredUsername)
 	require.Len(t, idt.Subject, 64, "a hashed subject by default")
+	var how struct {
+		AMR      []string `json:"amr"`
+		AuthTime int64    `json:"auth_time"`
+	}
+	require.NoError(t, idt.Claims(&how))
+	require.Equal(t, []string{"pwd"}, how.AMR, "RFC 8176: she logged in with a password")
+	require.InDelta(t, idt.IssuedAt.Unix(), how.AuthTime, 60, "auth_time is when she logged in")
 
 	info, err := op.UserInfo(ctx, oauth2.StaticTokenSource(token))
 	require.NoError(t, err)
@@ -232,6 +240,37 @@ func TestOIDCCodeFlow(t *testing.T) {
 	require.Error(t, err, "reuse revokes the whole family")
 	_, err = op.UserInfo(ctx, oauth2.StaticTokenSource(third))
 	require.Error(t, err)
+
+	// The audit log: grace authorized the application twice; the replayed
+	// code and the reused refresh token are suspicious; no secret appears.
+	var events struct {
+		Events struct {
+			Edges []struct {
+				Node struct {
+					Action, Username string
+					Context          map[string]any
+				}
+			}
+		}
+	}
+	admin.must(`{ events(where: {actionIn: [AUTHORIZE_APPLICATION, SUSPICIOUS_REQUEST]}, first: 50) { edges { node { action username context } } } }`, nil, &events)
+	var authorized, suspicious []string
+	for _, e := range events.Events.Edges {
+		raw, err := json.Marshal(e.Node.Context)
+		require.NoError(t, err)
+		require.NotContains(t, string(raw), secret)
+		require.Equal(t, clientID, e.Node.Context["client_id"])
+		switch e.Node.Action {
+		case "AUTHORIZE_APPLICATION":
+			require.Equal(t, "grace", e.Node.Username)
+			require.Equal(t, "wiki", e.Node.Context["application"])
+			authorized = append(authorized, e.Node.Username)
+		case "SUSPICIOUS_REQUEST":
+			suspicious = append(suspicious, fmt.Sprint(e.Node.Context["reason"]))
+		}
+	}
+	require.Len(t, authorized, 2)
+	require.ElementsMatch(t, []string{"replayed authorization code", "reused refresh token"}, suspicious)
 }
 
 // A request with an unknown client or an unregistered redirect URI gets

@@ -420,12 +420,13 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 	}, executor.Options{
 		Kinds: a.kinds.Stages, Store: a.executions, Broker: a.broker,
 		StartLimits: executor.StartLimits{PerIP: unlimitedIfZero(cfg.FlowStartsPerIP), PerSession: unlimitedIfZero(cfg.FlowStartsPerSession)},
-		Handoffs:    []executor.Handoff{provider.NewHandoff(a.db.Ent, nil)},
+		Handoffs:    []executor.Handoff{provider.NewHandoff(a.db.Ent, a.recorder, nil)},
 	})
 	sso, err := provider.New(provider.Options{
 		Client: a.db.Ent, Keys: a.signingKeys, Issuer: public, SecretKey: a.secretKey,
 		Flows: flows, Sessions: a.sessions, SessionID: authn.SessionID,
-		Access: &applications.Access{Client: a.db.Ent, Policies: policies},
+		Access:   &applications.Access{Client: a.db.Ent, Policies: policies},
+		Recorder: a.recorder,
 		AuthenticationFlow: func(r *http.Request) (string, error) {
 			site, err := brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
 			return site.AuthenticationFlow, err

@@ -23,6 +23,8 @@ type Ending struct {
 	UserID int
 	// AuthTime is when that user logged in (the session's creation).
 	AuthTime time.Time
+	// AuthMethods are how that user logged in (session.Session.Methods).
+	AuthMethods []string
 	// Context is the execution's context (a copy).
 	Context Context
 }
@@ -36,7 +38,7 @@ func (x *Executor) Ending(ctx context.Context, id string, sid session.ID) (*Endi
 	if err != nil {
 		return nil, err
 	}
-	out := &Ending{FlowSlug: st.exec.FlowSlug, UserID: st.session.UserID, AuthTime: st.session.CreatedAt, Context: st.exec.Context.clone()}
+	out := &Ending{FlowSlug: st.exec.FlowSlug, UserID: st.session.UserID, AuthTime: st.session.CreatedAt, AuthMethods: st.session.Methods, Context: st.exec.Context.clone()}
 	if o := st.exec.Outcome; o != nil && o.Continuation == "" {
 		out.Completed = true
 		out.Denied = o.Denied

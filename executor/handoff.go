@@ -73,7 +73,8 @@ func (x *Executor) endHandoffs(ctx context.Context, st *state) {
 		}
 		e := &Ending{
 			FlowSlug: st.exec.FlowSlug, Completed: true, Denied: o.Denied,
-			UserID: st.session.UserID, AuthTime: st.session.CreatedAt, Context: st.exec.Context.clone(),
+			UserID: st.session.UserID, AuthTime: st.session.CreatedAt, AuthMethods: st.session.Methods,
+			Context: st.exec.Context.clone(),
 		}
 		if err := h.Ended(ctx, ref, e); err != nil && x.deps.Logger != nil {
 			x.deps.Logger.ErrorContext(ctx, "a flow handoff could not record how its execution ended",

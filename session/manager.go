@@ -74,6 +74,9 @@ type LoginOptions struct {
 	Lifetime time.Duration
 	// Client that logged in.
 	Client Client
+	// Methods are how the user authenticated (the flow's auth_method:
+	// "password", …), for the OpenID Connect amr claim.
+	Methods []string
 }
 
 // Listed is one of a user's sessions as List returns it.
@@ -219,6 +222,7 @@ func (m *Manager) Login(ctx context.Context, current ID, userID int, opts LoginO
 		ExpiresAt:   now.Add(orDefault(opts.Lifetime, m.Lifetime())),
 		ClientIP:    opts.Client.IP,
 		UserAgent:   opts.Client.UserAgent,
+		Methods:     opts.Methods,
 	}
 	id, err := m.create(ctx, s)
 	if err != nil {

@@ -65,6 +65,9 @@ type Session struct {
 	// user's list of sessions.
 	ClientIP  string `json:"client_ip"`
 	UserAgent string `json:"user_agent"`
+	// Methods are how the user logged in ("password", …); like CreatedAt
+	// they never change.
+	Methods []string `json:"methods,omitempty"`
 }
 
 // Expired reports whether s has ended at now: now is at or after its

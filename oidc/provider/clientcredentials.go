@@ -46,6 +46,7 @@ func (s *storage) ClientCredentials(ctx context.Context, clientID, secret string
 	}
 	if p.ClientType != enum.ClientTypeConfidential || !clients.VerifySecret(p, secret) {
 		s.logger.WarnContext(ctx, "a client was refused the client credentials grant", "client_id", clientID, "client_type", p.ClientType)
+		s.suspicious(ctx, reasonWrongSecret, clientID)
 		return nil, errClientCredentials
 	}
 	return &client{p: p, loginURL: s.loginURL}, nil

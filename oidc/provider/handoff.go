@@ -11,6 +11,8 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
@@ -18,18 +20,38 @@ import (
 // NewHandoff returns the executor.Handoff that ties authorization flows to
 // authorization requests: the flow started with ?oauth2_request=ID is
 // seeded with the application and the scopes, and its successful end
-// authorizes the request for the session's user. now is the clock (nil:
-// time.Now).
-func NewHandoff(client *ent.Client, now func() time.Time) executor.Handoff {
+// authorizes the request for the session's user (an AUTHORIZE_APPLICATION
+// event when recorder is set). now is the clock (nil: time.Now).
+func NewHandoff(client *ent.Client, recorder Recorder, now func() time.Time) executor.Handoff {
 	if now == nil {
 		now = time.Now
 	}
-	return handoff{client: client, now: now}
+	return handoff{client: client, recorder: recorder, now: now}
 }
 
 type handoff struct {
-	client *ent.Client
-	now    func() time.Time
+	client   *ent.Client
+	recorder Recorder
+	now      func() time.Time
+}
+
+// amrOf maps how a user logged in (the flow's auth methods) to RFC 8176
+// amr values.
+func amrOf(methods []string) []string {
+	out := []string{}
+	for _, m := range methods {
+		var v string
+		switch m {
+		case "password", "app_password":
+			v = "pwd"
+		default:
+			continue
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func (h handoff) Param() string { return HandoffParam }
@@ -87,6 +109,7 @@ func (h handoff) Ended(ctx context.Context, ref string, e *executor.Ending) erro
 		Where(oauth2authrequest.ID(ref), oauth2authrequest.AuthorizedAtIsNil(), oauth2authrequest.ExpiresAtGT(h.now())).
 		SetUserID(e.UserID).
 		SetAuthTime(authTime).
+		SetAmr(amrOf(e.AuthMethods)).
 		SetGrantedScopes(scopes).
 		SetAuthorizedAt(h.now()).
 		Save(sys(ctx))
@@ -96,7 +119,31 @@ func (h handoff) Ended(ctx context.Context, ref string, e *executor.Ending) erro
 	if n == 0 {
 		return errors.New("the authorization request expired or was authorized already")
 	}
+	h.recordAuthorization(ctx, ref, e, scopes)
 	return nil
+}
+
+// recordAuthorization writes the AUTHORIZE_APPLICATION event, its actor
+// the user who authorized.
+func (h handoff) recordAuthorization(ctx context.Context, ref string, e *executor.Ending, scopes []string) {
+	if h.recorder == nil {
+		return
+	}
+	req, err := h.client.OAuth2AuthRequest.Get(sys(ctx), ref)
+	if err != nil {
+		return
+	}
+	u, err := h.client.User.Get(sys(ctx), e.UserID)
+	if err != nil {
+		return
+	}
+	data := map[string]any{"client_id": req.ClientID, "scopes": scopes}
+	var app map[string]any
+	if ok, err := e.Context.Get(executor.KeyApplication, &app); err == nil && ok {
+		data["application"] = app["slug"]
+	}
+	actor := viewer.NewContext(ctx, viewer.Viewer{Kind: viewer.User, UserID: u.ID, Username: u.Username})
+	_, _ = h.recorder.Record(actor, h.client, enum.EventActionAuthorizeApplication, data)
 }
 
 // allowedScopes are the scopes of asked that allowed contains, in order.

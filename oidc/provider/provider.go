@@ -66,6 +66,8 @@ type Options struct {
 	// AuthenticationFlow returns the slug of the brand's authentication
 	// flow for a request.
 	AuthenticationFlow func(r *http.Request) (string, error)
+	// Recorder writes the audit events (SUSPICIOUS_REQUEST); nil: none.
+	Recorder Recorder
 	// Logger receives what the provider did; nil discards.
 	Logger *slog.Logger
 	// NowFunc is the clock; nil means time.Now.
@@ -98,7 +100,7 @@ func New(o Options) (*Provider, error) {
 		return nil, fmt.Errorf("oidc provider: derive subject key: %w", err)
 	}
 	st := &storage{
-		client: o.Client, keys: o.Keys, secret: subjects, now: o.NowFunc, logger: o.Logger,
+		client: o.Client, recorder: o.Recorder, keys: o.Keys, secret: subjects, now: o.NowFunc, logger: o.Logger,
 		loginURL: resumeURL,
 	}
 	cfg := &op.Config{

@@ -43,9 +43,15 @@ var unknownClientHash = hashed("no client has this secret")
 // library answers it as the protocol says (invalid_grant, …).
 var errNotFound = errors.New("not found or no longer valid")
 
+// Recorder writes audit events (audit.Recorder).
+type Recorder interface {
+	Record(ctx context.Context, client *ent.Client, action enum.EventAction, data map[string]any) (*ent.Event, error)
+}
+
 // storage implements the library's op.Storage over the database.
 type storage struct {
 	client   *ent.Client
+	recorder Recorder
 	keys     *keys.Store
 	secret   []byte // derives hashed subjects
 	now      func() time.Time
@@ -208,7 +214,8 @@ func (s *storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRe
 	}
 	if n == 0 {
 		if r.RedeemedAt != nil {
-			s.revokeFamily(ctx, r.ID, "replayed authorization code")
+			s.revokeFamily(ctx, r.ID, reasonReplayedCode)
+			s.suspicious(ctx, reasonReplayedCode, r.ClientID)
 		}
 		return nil, errNotFound
 	}
@@ -267,7 +274,8 @@ func (s *storage) CreateAccessAndRefreshTokens(ctx context.Context, request op.T
 			return "", "", time.Time{}, fmt.Errorf("rotate refresh token: %w", err)
 		}
 		if n == 0 {
-			s.revokeFamily(ctx, g.family, "reused refresh token")
+			s.revokeFamily(ctx, g.family, reasonReusedRefresh)
+			s.suspicious(ctx, reasonReusedRefresh, g.provider.ClientID)
 			return "", "", time.Time{}, op.ErrInvalidRefreshToken
 		}
 	}
@@ -370,10 +378,31 @@ func (s *storage) checkFamily(ctx context.Context, family string) error {
 		return err
 	}
 	if replayed {
-		s.revokeFamily(ctx, family, "replayed authorization code")
+		s.revokeFamily(ctx, family, reasonReplayedCode)
 		return errNotFound
 	}
 	return nil
+}
+
+// Reasons of SUSPICIOUS_REQUEST events.
+const (
+	reasonReplayedCode     = "replayed authorization code"
+	reasonReusedRefresh    = "reused refresh token"
+	reasonWrongSecret      = "wrong client secret"
+	reasonRevokedByRefresh = "refresh token revoked"
+)
+
+// suspicious records a SUSPICIOUS_REQUEST event: a request that indicates
+// abuse (a stolen code or token, a guessed secret). It names the client,
+// never a secret.
+func (s *storage) suspicious(ctx context.Context, reason, clientID string) {
+	if s.recorder == nil {
+		return
+	}
+	if _, err := s.recorder.Record(sys(ctx), s.client, enum.EventActionSuspiciousRequest,
+		map[string]any{"reason": reason, "client_id": clientID}); err != nil {
+		s.logger.ErrorContext(ctx, "could not record a suspicious request", "error", err)
+	}
 }
 
 // revokeFamily revokes every token of family and marks its request
@@ -410,7 +439,8 @@ func (s *storage) TokenRequestByRefreshToken(ctx context.Context, token string) 
 		return nil, err
 	}
 	if t.RotatedAt != nil {
-		s.revokeFamily(ctx, t.Family, "reused refresh token")
+		s.revokeFamily(ctx, t.Family, reasonReusedRefresh)
+		s.suspicious(ctx, reasonReusedRefresh, t.ClientID)
 		return nil, op.ErrInvalidRefreshToken
 	}
 	if ok, err := s.live(ctx, t); err != nil || !ok {
@@ -526,7 +556,7 @@ func (s *storage) RevokeToken(ctx context.Context, tokenOrID, userID, clientID s
 	if t.Kind == oauth2token.KindRefresh {
 		// A refresh token stands for its grant: the access tokens it
 		// produced go with it.
-		s.revokeFamily(ctx, t.Family, "refresh token revoked")
+		s.revokeFamily(ctx, t.Family, reasonRevokedByRefresh)
 	}
 	return nil
 }
@@ -601,6 +631,7 @@ func (s *storage) AuthorizeClientIDSecret(ctx context.Context, clientID, secret 
 	}
 	if p.ClientType != enum.ClientTypeConfidential || !clients.VerifySecret(p, secret) {
 		s.logger.WarnContext(ctx, "a client presented a wrong secret", "client_id", clientID)
+		s.suspicious(ctx, reasonWrongSecret, clientID)
 		return errors.New("invalid client secret")
 	}
 	return nil

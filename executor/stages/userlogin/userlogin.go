@@ -126,9 +126,14 @@ func (s *Stage) login(ctx context.Context, req *executor.Request, remember bool)
 		lifetime += time.Duration(s.cfg.RememberMeOffset) * time.Second
 		persistent = true
 	}
+	var methods []string
+	if m := req.Execution.Context.String(executor.KeyAuthMethod); m != "" {
+		methods = []string{m}
+	}
 	id, sess, err := s.deps.Sessions.Login(ctx, req.SessionID, u.ID, session.LoginOptions{
 		Lifetime: lifetime,
 		Client:   session.Client{IP: req.Client.IP.String(), UserAgent: req.Client.UserAgent},
+		Methods:  methods,
 	})
 	if err != nil {
 		return executor.Result{}, fmt.Errorf("log in: %w", err)

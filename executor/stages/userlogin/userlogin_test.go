@@ -108,6 +108,7 @@ func TestLogin(t *testing.T) {
 			require.Equal(t, &session.Session{
 				UserID: alice.ID, Scope: scope, CreatedAt: now, LastSeenAt: now, IdleTimeout: session.DefaultIdleTimeout,
 				ExpiresAt: now.Add(session.DefaultLoginLifetime), ClientIP: stagetest.ClientIP.String(), UserAgent: "stagetest",
+				Methods: []string{"password"}, // how the flow authenticated her (the OpenID Connect amr)
 			}, got)
 			stagetest.RequireSessionChange(t, req, false)
 			require.Equal(t, alice.ID, req.User.ID)
