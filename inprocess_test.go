@@ -87,7 +87,7 @@ func newTestServerHashing(tb testing.TB, env serverEnv, params credential.Params
 	require.NoError(tb, err)
 
 	srv := httptest.NewUnstartedServer(nil)
-	public := "http://" + srv.Listener.Addr().String()
+	public := cfg.PublicOrigin(srv.Listener.Addr().String()) // GATEHOUSE_PUBLIC_URL when set: replicas of one deployment
 	require.NoError(tb, a.applyDefaults(ctx, public))
 	endStreams := make(chan struct{})
 	closeStreams := sync.OnceFunc(func() { close(endStreams) })

@@ -113,7 +113,7 @@ func requireInvalidClient(t *testing.T, tok *oauth2.Token, err error) {
 // invalid_client.
 func TestOIDCClientCredentials(t *testing.T) {
 	t.Parallel()
-	s := newTestServer(t, newServerEnv(t, "sqlite"))
+	s := newTestServer(t, newServerEnv(t, "embedded"))
 	admin := s.browser()
 	require.True(t, admin.login("admin", adminPassword).Completed)
 	clientID, secret := ssoApp(t, admin, "reports", []string{"openid", "profile", "offline_access"})
@@ -218,7 +218,7 @@ func TestOIDCClientCredentials(t *testing.T) {
 // token at once.
 func TestOIDCRevocationAndIntrospection(t *testing.T) {
 	t.Parallel()
-	s := newTestServer(t, newServerEnv(t, "sqlite"))
+	s := newTestServer(t, newServerEnv(t, "embedded"))
 	admin := s.browser()
 	require.True(t, admin.login("admin", adminPassword).Completed)
 	admin.must(`mutation { createUser(input: {username: "grace", name: "Grace Hopper", email: "grace@example.com"}, password: "Cobol-Compiler-1959") { id } }`, nil, nil)

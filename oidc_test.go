@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -156,7 +157,7 @@ func (a *agent) runFlow(slug, query, username, password string) string {
 // a reused refresh token or a replayed code revokes what they issued.
 func TestOIDCCodeFlow(t *testing.T) {
 	t.Parallel()
-	s := newTestServer(t, newServerEnv(t, "sqlite"))
+	s := newTestServer(t, newServerEnv(t, "embedded"))
 	admin := s.browser()
 	require.True(t, admin.login("admin", adminPassword).Completed)
 	admin.must(`mutation { createUser(input: {username: "grace", name: "Grace Hopper", email: "grace@example.com"}, password: "Cobol-Compiler-1959") { id } }`, nil, nil)
@@ -277,7 +278,7 @@ func TestOIDCCodeFlow(t *testing.T) {
 // Gatehouse's error page with 400, never a redirect.
 func TestOIDCBadClientOrRedirectURI(t *testing.T) {
 	t.Parallel()
-	s := newTestServer(t, newServerEnv(t, "sqlite"))
+	s := newTestServer(t, newServerEnv(t, "embedded"))
 	admin := s.browser()
 	require.True(t, admin.login("admin", adminPassword).Completed)
 	clientID, _ := ssoApp(t, admin, "wiki", []string{"openid"})
@@ -309,7 +310,7 @@ func TestOIDCBadClientOrRedirectURI(t *testing.T) {
 // login_required without any page.
 func TestOIDCRefusals(t *testing.T) {
 	t.Parallel()
-	s := newTestServer(t, newServerEnv(t, "sqlite"))
+	s := newTestServer(t, newServerEnv(t, "embedded"))
 	admin := s.browser()
 	require.True(t, admin.login("admin", adminPassword).Completed)
 	admin.must(`mutation { createUser(input: {username: "eve"}, password: "Not-Allowed-Here-1") { id } }`, nil, nil)
@@ -427,7 +428,7 @@ func TestOIDCRefusals(t *testing.T) {
 // client access_denied when the user refuses.
 func TestOIDCExplicitConsent(t *testing.T) {
 	t.Parallel()
-	s := newTestServer(t, newServerEnv(t, "sqlite"))
+	s := newTestServer(t, newServerEnv(t, "embedded"))
 	admin := s.browser()
 	require.True(t, admin.login("admin", adminPassword).Completed)
 	admin.must(`mutation { createUser(input: {username: "ada", email: "ada@example.com"}, password: "Analytical-Engine-1843") { id } }`, nil, nil)
@@ -480,4 +481,65 @@ func TestOIDCExplicitConsent(t *testing.T) {
 	back := bob.authorize(cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())), "bob", "Refuses-Everything-1")
 	require.Equal(t, "access_denied", back.Query().Get("error"))
 	require.Empty(t, back.Query().Get("code"))
+}
+
+// Two replicas of one deployment on PostgreSQL + Redis share one issuer:
+// the user authorizes on one, the relying party redeems the code,
+// refreshes and reads userinfo on the other, and a reused refresh token
+// on the first revokes what the second issued.
+func TestOIDCAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	env := newServerEnv(t, "postgres+redis")
+	a := newTestServer(t, env)
+	other := serverEnv{}
+	maps.Copy(other, env)
+	other["GATEHOUSE_PUBLIC_URL"] = a.url
+	b := newTestServer(t, other)
+
+	admin := a.browser()
+	require.True(t, admin.login("admin", adminPassword).Completed)
+	admin.must(`mutation { createUser(input: {username: "grace", email: "grace@example.com"}, password: "Cobol-Compiler-1959") { id } }`, nil, nil)
+	clientID, secret := ssoApp(t, admin, "wiki", []string{"openid", "email", "offline_access"})
+
+	ctx := t.Context()
+	op, err := gooidc.NewProvider(ctx, a.url)
+	require.NoError(t, err)
+	onB, err := gooidc.NewProvider(gooidc.InsecureIssuerURLContext(ctx, a.url), b.url)
+	require.NoError(t, err, "the other replica serves the same issuer's discovery")
+	require.Equal(t, op.Endpoint(), onB.Endpoint())
+	cfg := oauth2.Config{
+		ClientID: clientID, ClientSecret: secret, RedirectURL: rpCallback,
+		Scopes:   []string{gooidc.ScopeOpenID, "email", gooidc.ScopeOfflineAccess},
+		Endpoint: oauth2.Endpoint{AuthURL: op.Endpoint().AuthURL, TokenURL: b.url + provider.Prefix + "token"},
+	}
+	verifier := oauth2.GenerateVerifier()
+	back := newAgent(t, a.browser()).authorize(cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)), "grace", "Cobol-Compiler-1959")
+	token, err := cfg.Exchange(ctx, back.Query().Get("code"), oauth2.VerifierOption(verifier))
+	require.NoError(t, err, "the code is redeemed on the other replica")
+	raw, ok := token.Extra("id_token").(string)
+	require.True(t, ok)
+	_, err = op.Verifier(&gooidc.Config{ClientID: clientID}).Verify(ctx, raw)
+	require.NoError(t, err, "signed with the deployment's shared key")
+
+	second, err := cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: token.RefreshToken}).Token()
+	require.NoError(t, err)
+	userinfoOnB := func(tok *oauth2.Token) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.url+provider.Prefix+"userinfo", nil)
+		require.NoError(t, err)
+		tok.SetAuthHeader(req)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("userinfo: %d", resp.StatusCode)
+		}
+		return nil
+	}
+	require.NoError(t, userinfoOnB(second))
+
+	onA := cfg
+	onA.Endpoint.TokenURL = op.Endpoint().TokenURL
+	_, err = onA.TokenSource(ctx, &oauth2.Token{RefreshToken: token.RefreshToken}).Token()
+	require.Error(t, err, "the rotated token is refused on the first replica too")
+	require.Error(t, userinfoOnB(second), "and the reuse revoked what the other replica issued")
 }
