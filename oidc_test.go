@@ -49,7 +49,7 @@ func ssoApp(t *testing.T, admin *client, slug string, scopes []string) (string, 
 // agent is a browser-less user agent: it keeps c's cookies and follows
 // redirects itself, driving flow pages through the GraphQL flow API.
 type agent struct {
-	t    *testing.T
+	t    testing.TB
 	c    *client
 	http *http.Client
 	// refuse answers consent challenges with a refusal.
@@ -61,7 +61,7 @@ type agent struct {
 // consentSeen is a ConsentChallenge's permissions: scope → new.
 type consentSeen map[string]bool
 
-func newAgent(t *testing.T, c *client) *agent {
+func newAgent(t testing.TB, c *client) *agent {
 	return &agent{t: t, c: c, http: &http.Client{Jar: c.http.Jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}}
