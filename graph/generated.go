@@ -159,6 +159,13 @@ type ComplexityRoot struct {
 		VerifyURL  func(childComplexity int) int
 	}
 
+	ConnectedApplication struct {
+		Application func(childComplexity int) int
+		ConsentedAt func(childComplexity int) int
+		ExpiresAt   func(childComplexity int) int
+		Scopes      func(childComplexity int) int
+	}
+
 	ConsentChallenge struct {
 		ApplicationIcon func(childComplexity int) int
 		ApplicationName func(childComplexity int) int
@@ -429,48 +436,49 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CancelFlow             func(childComplexity int, executionID string) int
-		CreateApplication      func(childComplexity int, input model.CreateApplicationInput) int
-		CreateBrand            func(childComplexity int, input ent.CreateBrandInput) int
-		CreateFlow             func(childComplexity int, input ent.CreateFlowInput) int
-		CreateFlowStageBinding func(childComplexity int, input ent.CreateFlowStageBindingInput) int
-		CreateGroup            func(childComplexity int, input ent.CreateGroupInput) int
-		CreateOAuth2Provider   func(childComplexity int, input model.CreateOAuth2ProviderInput) int
-		CreatePolicy           func(childComplexity int, input model.CreatePolicyInput) int
-		CreatePolicyBinding    func(childComplexity int, input ent.CreatePolicyBindingInput) int
-		CreateStage            func(childComplexity int, input model.CreateStageInput) int
-		CreateToken            func(childComplexity int, input model.CreateTokenInput) int
-		CreateUser             func(childComplexity int, input ent.CreateUserInput, password *string) int
-		DeleteApplication      func(childComplexity int, id string) int
-		DeleteBrand            func(childComplexity int, id string) int
-		DeleteFlow             func(childComplexity int, id string) int
-		DeleteFlowStageBinding func(childComplexity int, id string) int
-		DeleteGroup            func(childComplexity int, id string) int
-		DeleteOAuth2Provider   func(childComplexity int, id string) int
-		DeletePolicy           func(childComplexity int, id string) int
-		DeletePolicyBinding    func(childComplexity int, id string) int
-		DeleteStage            func(childComplexity int, id string) int
-		DeleteToken            func(childComplexity int, id string) int
-		DeleteUser             func(childComplexity int, id string) int
-		ImportFlow             func(childComplexity int, document string) int
-		RestartFlow            func(childComplexity int, executionID string) int
-		RevokeOtherSessions    func(childComplexity int) int
-		RevokeSession          func(childComplexity int, key string) int
-		RotateClientSecret     func(childComplexity int, id string) int
-		SetUserPassword        func(childComplexity int, id string, password *string) int
-		StartFlow              func(childComplexity int, slug string, query *string) int
-		SubmitChallenge        func(childComplexity int, executionID string, response model.ChallengeResponseInput, step *int) int
-		UpdateApplication      func(childComplexity int, id string, input model.UpdateApplicationInput) int
-		UpdateBrand            func(childComplexity int, id string, input ent.UpdateBrandInput) int
-		UpdateFlow             func(childComplexity int, id string, input ent.UpdateFlowInput) int
-		UpdateFlowStageBinding func(childComplexity int, id string, input ent.UpdateFlowStageBindingInput) int
-		UpdateGroup            func(childComplexity int, id string, input ent.UpdateGroupInput) int
-		UpdateOAuth2Provider   func(childComplexity int, id string, input model.UpdateOAuth2ProviderInput) int
-		UpdatePolicy           func(childComplexity int, id string, input model.UpdatePolicyInput) int
-		UpdatePolicyBinding    func(childComplexity int, id string, input ent.UpdatePolicyBindingInput) int
-		UpdateStage            func(childComplexity int, id string, input model.UpdateStageInput) int
-		UpdateToken            func(childComplexity int, id string, input ent.UpdateTokenInput) int
-		UpdateUser             func(childComplexity int, id string, input ent.UpdateUserInput) int
+		CancelFlow              func(childComplexity int, executionID string) int
+		CreateApplication       func(childComplexity int, input model.CreateApplicationInput) int
+		CreateBrand             func(childComplexity int, input ent.CreateBrandInput) int
+		CreateFlow              func(childComplexity int, input ent.CreateFlowInput) int
+		CreateFlowStageBinding  func(childComplexity int, input ent.CreateFlowStageBindingInput) int
+		CreateGroup             func(childComplexity int, input ent.CreateGroupInput) int
+		CreateOAuth2Provider    func(childComplexity int, input model.CreateOAuth2ProviderInput) int
+		CreatePolicy            func(childComplexity int, input model.CreatePolicyInput) int
+		CreatePolicyBinding     func(childComplexity int, input ent.CreatePolicyBindingInput) int
+		CreateStage             func(childComplexity int, input model.CreateStageInput) int
+		CreateToken             func(childComplexity int, input model.CreateTokenInput) int
+		CreateUser              func(childComplexity int, input ent.CreateUserInput, password *string) int
+		DeleteApplication       func(childComplexity int, id string) int
+		DeleteBrand             func(childComplexity int, id string) int
+		DeleteFlow              func(childComplexity int, id string) int
+		DeleteFlowStageBinding  func(childComplexity int, id string) int
+		DeleteGroup             func(childComplexity int, id string) int
+		DeleteOAuth2Provider    func(childComplexity int, id string) int
+		DeletePolicy            func(childComplexity int, id string) int
+		DeletePolicyBinding     func(childComplexity int, id string) int
+		DeleteStage             func(childComplexity int, id string) int
+		DeleteToken             func(childComplexity int, id string) int
+		DeleteUser              func(childComplexity int, id string) int
+		ImportFlow              func(childComplexity int, document string) int
+		RestartFlow             func(childComplexity int, executionID string) int
+		RevokeApplicationAccess func(childComplexity int, slug string) int
+		RevokeOtherSessions     func(childComplexity int) int
+		RevokeSession           func(childComplexity int, key string) int
+		RotateClientSecret      func(childComplexity int, id string) int
+		SetUserPassword         func(childComplexity int, id string, password *string) int
+		StartFlow               func(childComplexity int, slug string, query *string) int
+		SubmitChallenge         func(childComplexity int, executionID string, response model.ChallengeResponseInput, step *int) int
+		UpdateApplication       func(childComplexity int, id string, input model.UpdateApplicationInput) int
+		UpdateBrand             func(childComplexity int, id string, input ent.UpdateBrandInput) int
+		UpdateFlow              func(childComplexity int, id string, input ent.UpdateFlowInput) int
+		UpdateFlowStageBinding  func(childComplexity int, id string, input ent.UpdateFlowStageBindingInput) int
+		UpdateGroup             func(childComplexity int, id string, input ent.UpdateGroupInput) int
+		UpdateOAuth2Provider    func(childComplexity int, id string, input model.UpdateOAuth2ProviderInput) int
+		UpdatePolicy            func(childComplexity int, id string, input model.UpdatePolicyInput) int
+		UpdatePolicyBinding     func(childComplexity int, id string, input ent.UpdatePolicyBindingInput) int
+		UpdateStage             func(childComplexity int, id string, input model.UpdateStageInput) int
+		UpdateToken             func(childComplexity int, id string, input ent.UpdateTokenInput) int
+		UpdateUser              func(childComplexity int, id string, input ent.UpdateUserInput) int
 	}
 
 	OAuth2Provider struct {
@@ -836,11 +844,12 @@ type ComplexityRoot struct {
 	}
 
 	Viewer struct {
-		Applications func(childComplexity int) int
-		AuthMethod   func(childComplexity int) int
-		IsSuperuser  func(childComplexity int) int
-		Sessions     func(childComplexity int) int
-		User         func(childComplexity int) int
+		Applications          func(childComplexity int) int
+		AuthMethod            func(childComplexity int) int
+		ConnectedApplications func(childComplexity int) int
+		IsSuperuser           func(childComplexity int) int
+		Sessions              func(childComplexity int) int
+		User                  func(childComplexity int) int
 	}
 }
 
@@ -901,6 +910,7 @@ type MutationResolver interface {
 	CancelFlow(ctx context.Context, executionID string) (bool, error)
 	RevokeSession(ctx context.Context, key string) (bool, error)
 	RevokeOtherSessions(ctx context.Context) (int, error)
+	RevokeApplicationAccess(ctx context.Context, slug string) (bool, error)
 }
 type OAuth2ProviderResolver interface {
 	HasClientSecret(ctx context.Context, obj *ent.OAuth2Provider) (bool, error)
@@ -945,6 +955,7 @@ type UserResolver interface {
 type ViewerResolver interface {
 	Sessions(ctx context.Context, obj *model.Viewer) ([]*model.UserSession, error)
 	Applications(ctx context.Context, obj *model.Viewer) ([]*ent.Application, error)
+	ConnectedApplications(ctx context.Context, obj *model.Viewer) ([]*model.ConnectedApplication, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1344,6 +1355,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaptchaStage.VerifyURL(childComplexity), true
+
+	case "ConnectedApplication.application":
+		if e.ComplexityRoot.ConnectedApplication.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectedApplication.Application(childComplexity), true
+	case "ConnectedApplication.consentedAt":
+		if e.ComplexityRoot.ConnectedApplication.ConsentedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectedApplication.ConsentedAt(childComplexity), true
+	case "ConnectedApplication.expiresAt":
+		if e.ComplexityRoot.ConnectedApplication.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectedApplication.ExpiresAt(childComplexity), true
+	case "ConnectedApplication.scopes":
+		if e.ComplexityRoot.ConnectedApplication.Scopes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectedApplication.Scopes(childComplexity), true
 
 	case "ConsentChallenge.applicationIcon":
 		if e.ComplexityRoot.ConsentChallenge.ApplicationIcon == nil {
@@ -2681,6 +2717,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RestartFlow(childComplexity, args["executionId"].(string)), true
+	case "Mutation.revokeApplicationAccess":
+		if e.ComplexityRoot.Mutation.RevokeApplicationAccess == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeApplicationAccess_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeApplicationAccess(childComplexity, args["slug"].(string)), true
 	case "Mutation.revokeOtherSessions":
 		if e.ComplexityRoot.Mutation.RevokeOtherSessions == nil {
 			break
@@ -4448,6 +4495,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.AuthMethod(childComplexity), true
+	case "Viewer.connectedApplications":
+		if e.ComplexityRoot.Viewer.ConnectedApplications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.ConnectedApplications(childComplexity), true
 	case "Viewer.isSuperuser":
 		if e.ComplexityRoot.Viewer.IsSuperuser == nil {
 			break
@@ -5531,6 +5584,20 @@ func (ec *executionContext) childFields_BrandEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type BrandEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ConnectedApplication(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "application":
+		return ec.fieldContext_ConnectedApplication_application(ctx, field)
+	case "scopes":
+		return ec.fieldContext_ConnectedApplication_scopes(ctx, field)
+	case "consentedAt":
+		return ec.fieldContext_ConnectedApplication_consentedAt(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_ConnectedApplication_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConnectedApplication", field.Name)
+}
+
 func (ec *executionContext) childFields_ConsentPermission(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "scope":
@@ -6417,6 +6484,8 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_sessions(ctx, field)
 	case "applications":
 		return ec.fieldContext_Viewer_applications(ctx, field)
+	case "connectedApplications":
+		return ec.fieldContext_Viewer_connectedApplications(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
@@ -7216,6 +7285,20 @@ func (ec *executionContext) field_Mutation_restartFlow_args(ctx context.Context,
 		return nil, err
 	}
 	args["executionId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeApplicationAccess_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "slug",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["slug"] = arg0
 	return args, nil
 }
 
@@ -10270,6 +10353,107 @@ func (ec *executionContext) _CaptchaStage_minScore(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_CaptchaStage_minScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaptchaStage", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ConnectedApplication_application(ctx context.Context, field graphql.CollectedField, obj *model.ConnectedApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectedApplication_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalNLaunchableApplication2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectedApplication_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConnectedApplication",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LaunchableApplication(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConnectedApplication_scopes(ctx context.Context, field graphql.CollectedField, obj *model.ConnectedApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectedApplication_scopes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scopes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectedApplication_scopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConnectedApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConnectedApplication_consentedAt(ctx context.Context, field graphql.CollectedField, obj *model.ConnectedApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectedApplication_consentedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsentedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectedApplication_consentedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConnectedApplication", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ConnectedApplication_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.ConnectedApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectedApplication_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectedApplication_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConnectedApplication", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ConsentChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *consent.Challenge) (ret graphql.Marshaler) {
@@ -16371,6 +16555,50 @@ func (ec *executionContext) _Mutation_revokeOtherSessions(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_Mutation_revokeOtherSessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Mutation_revokeApplicationAccess(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeApplicationAccess(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeApplicationAccess(ctx, fc.Args["slug"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeApplicationAccess(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeApplicationAccess_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _OAuth2Provider_id(ctx context.Context, field graphql.CollectedField, obj *ent.OAuth2Provider) (ret graphql.Marshaler) {
@@ -23024,6 +23252,38 @@ func (ec *executionContext) fieldContext_Viewer_applications(_ context.Context, 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LaunchableApplication(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_connectedApplications(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_connectedApplications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().ConnectedApplications(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConnectedApplication) graphql.Marshaler {
+			return ec.marshalNConnectedApplication2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐConnectedApplicationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_connectedApplications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConnectedApplication(ctx, field)
 		},
 	}
 	return fc, nil
@@ -37919,6 +38179,54 @@ func (ec *executionContext) _CaptchaStage(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var connectedApplicationImplementors = []string{"ConnectedApplication"}
+
+func (ec *executionContext) _ConnectedApplication(ctx context.Context, sel ast.SelectionSet, obj *model.ConnectedApplication) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, connectedApplicationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConnectedApplication")
+		case "application":
+			out.Values[i] = ec._ConnectedApplication_application(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scopes":
+			out.Values[i] = ec._ConnectedApplication_scopes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "consentedAt":
+			out.Values[i] = ec._ConnectedApplication_consentedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._ConnectedApplication_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var consentChallengeImplementors = []string{"ConsentChallenge", "Challenge", "FlowChallenge"}
 
 func (ec *executionContext) _ConsentChallenge(ctx context.Context, sel ast.SelectionSet, obj *consent.Challenge) graphql.Marshaler {
@@ -40032,6 +40340,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeOtherSessions":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeOtherSessions(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeApplicationAccess":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeApplicationAccess(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -42507,6 +42822,12 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Viewer_applications(ctx, field, obj)
 				})
+		case "connectedApplications":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_connectedApplications(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43011,6 +43332,30 @@ func (ec *executionContext) unmarshalNClientType2githubᚗcomᚋgatehouseᚑid�
 
 func (ec *executionContext) marshalNClientType2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐClientType(ctx context.Context, sel ast.SelectionSet, v enum.ClientType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNConnectedApplication2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐConnectedApplicationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConnectedApplication) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConnectedApplication2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐConnectedApplication(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConnectedApplication2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐConnectedApplication(ctx context.Context, sel ast.SelectionSet, v *model.ConnectedApplication) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConnectedApplication!")
+		return graphql.Null
+	}
+	return ec._ConnectedApplication(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNConsentMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋconsentᚐMode(ctx context.Context, v any) (consent.Mode, error) {

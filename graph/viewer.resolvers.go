@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/graph/model"
 	"github.com/gatehouse-id/gatehouse/policy"
+	"github.com/gatehouse-id/gatehouse/problem"
 	"github.com/gatehouse-id/gatehouse/requestinfo"
 )
 
@@ -28,6 +29,18 @@ func (r *mutationResolver) RevokeSession(ctx context.Context, key string) (bool,
 // RevokeOtherSessions is the resolver for the revokeOtherSessions field.
 func (r *mutationResolver) RevokeOtherSessions(ctx context.Context) (int, error) {
 	return r.revokeOtherSessions(ctx)
+}
+
+// RevokeApplicationAccess is the resolver for the revokeApplicationAccess field.
+func (r *mutationResolver) RevokeApplicationAccess(ctx context.Context, slug string) (bool, error) {
+	v := viewer.FromContext(ctx)
+	if v.Kind != viewer.User {
+		return false, problem.ErrUnauthenticated
+	}
+	if err := applications.RevokeAccess(ctx, r.client(ctx), v.UserID, slug); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // Viewer is the resolver for the viewer field.
@@ -67,6 +80,23 @@ func (r *viewerResolver) Applications(ctx context.Context, obj *model.Viewer) ([
 	info := requestinfo.FromContext(ctx)
 	access := applications.Access{Client: r.Client, Policies: r.PolicyEngine}
 	return access.LaunchableFor(ctx, v.UserID, policy.Client{IP: info.ClientIP, UserAgent: info.UserAgent, Headers: info.Headers})
+}
+
+// ConnectedApplications is the resolver for the connectedApplications field.
+func (r *viewerResolver) ConnectedApplications(ctx context.Context, obj *model.Viewer) ([]*model.ConnectedApplication, error) {
+	v := viewer.FromContext(ctx)
+	if v.Kind != viewer.User {
+		return []*model.ConnectedApplication{}, nil
+	}
+	connected, err := applications.Connected(ctx, r.client(ctx), v.UserID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.ConnectedApplication, len(connected))
+	for i, c := range connected {
+		out[i] = &model.ConnectedApplication{Application: c.Application, Scopes: c.Scopes, ConsentedAt: c.ConsentedAt, ExpiresAt: c.ExpiresAt}
+	}
+	return out, nil
 }
 
 // Viewer returns ViewerResolver implementation.

@@ -41,6 +41,17 @@ type ChallengeResponseInput struct {
 	UserLogin      *userlogin.Response      `json:"userLogin,omitempty"`
 }
 
+// An application the signed-in user has consented to: a remembered consent that has not lapsed.
+type ConnectedApplication struct {
+	Application *ent.Application `json:"application"`
+	// The scopes consented to.
+	Scopes []string `json:"scopes"`
+	// When the user last consented (the consent was remembered or widened).
+	ConsentedAt time.Time `json:"consentedAt"`
+	// When the consent lapses; null: never.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+}
+
 type CreateApplicationInput struct {
 	Name string `json:"name"`
 	// Lower-case letters, digits, - and _; unique.
@@ -272,6 +283,8 @@ type Viewer struct {
 	Sessions []*UserSession `json:"sessions"`
 	// The applications the user may use (their policies let the user in), by group then name; empty for anonymous callers.
 	Applications []*ent.Application `json:"applications"`
+	// The applications the user has consented to, by name; empty for anonymous callers.
+	ConnectedApplications []*ConnectedApplication `json:"connectedApplications"`
 }
 
 // How a caller authenticated.

@@ -81,6 +81,9 @@ type Documents = {
     "\n  query MySessions {\n    viewer {\n      sessions {\n        key\n        current\n        createdAt\n        lastSeenAt\n        expiresAt\n        clientIp\n        userAgent\n      }\n    }\n  }\n": typeof types.MySessionsDocument,
     "\n  mutation RevokeSession($key: ID!) {\n    revokeSession(key: $key)\n  }\n": typeof types.RevokeSessionDocument,
     "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n": typeof types.RevokeOtherSessionsDocument,
+    "\n  query MyApplications {\n    viewer {\n      applications {\n        name\n        slug\n        group\n        description\n        icon\n        launchUrl\n      }\n    }\n  }\n": typeof types.MyApplicationsDocument,
+    "\n  query ConnectedApplications {\n    viewer {\n      connectedApplications {\n        application {\n          name\n          slug\n          icon\n          launchUrl\n        }\n        scopes\n        consentedAt\n        expiresAt\n      }\n    }\n  }\n": typeof types.ConnectedApplicationsDocument,
+    "\n  mutation RevokeApplicationAccess($slug: String!) {\n    revokeApplicationAccess(slug: $slug)\n  }\n": typeof types.RevokeApplicationAccessDocument,
 };
 const documents: Documents = {
     "\n  fragment AdminStageConfig on StageConfig {\n    __typename\n    ... on IdentificationStage {\n      userFields\n      passwordStageID: passwordStage {\n        id\n      }\n      caseInsensitiveMatching\n      showMatchedUser\n      pretendUserExists\n      enableRememberMe\n      enrollmentFlowID: enrollmentFlow {\n        id\n      }\n      recoveryFlowID: recoveryFlow {\n        id\n      }\n      passwordlessFlowID: passwordlessFlow {\n        id\n      }\n    }\n    ... on PasswordStage {\n      backends\n      failedAttemptsBeforeCancel\n      allowShowPassword\n      configureFlowID: configureFlow {\n        id\n      }\n    }\n    ... on PromptStage {\n      fields {\n        fieldKey\n        label\n        type\n        required\n        placeholder\n        initialValue\n        order\n        subText\n        choices\n      }\n      validationPolicyIDs: validationPolicies {\n        id\n      }\n    }\n    ... on UserWriteStage {\n      userCreationMode\n      createUsersAsInactive\n      createUsersGroupID: createUsersGroup {\n        id\n      }\n      userType\n    }\n    ... on UserLoginStage {\n      sessionDuration\n      rememberMeOffset\n      terminateOtherSessions\n    }\n    ... on UserLogoutStage {\n      noSettings\n    }\n    ... on UserDeleteStage {\n      noSettings\n    }\n    ... on RedirectStage {\n      mode\n      targetStatic\n      targetFlowID: targetFlow {\n        id\n      }\n      keepContext\n    }\n    ... on DenyStage {\n      denyMessage\n    }\n    ... on DummyStage {\n      throwError\n    }\n    ... on ConsentStage {\n      consentMode\n      expiresIn\n    }\n    ... on CaptchaStage {\n      provider\n      difficulty\n      siteKey\n      secretSet\n      verifyUrl\n      minScore\n    }\n  }\n": types.AdminStageConfigFragmentDoc,
@@ -149,6 +152,9 @@ const documents: Documents = {
     "\n  query MySessions {\n    viewer {\n      sessions {\n        key\n        current\n        createdAt\n        lastSeenAt\n        expiresAt\n        clientIp\n        userAgent\n      }\n    }\n  }\n": types.MySessionsDocument,
     "\n  mutation RevokeSession($key: ID!) {\n    revokeSession(key: $key)\n  }\n": types.RevokeSessionDocument,
     "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n": types.RevokeOtherSessionsDocument,
+    "\n  query MyApplications {\n    viewer {\n      applications {\n        name\n        slug\n        group\n        description\n        icon\n        launchUrl\n      }\n    }\n  }\n": types.MyApplicationsDocument,
+    "\n  query ConnectedApplications {\n    viewer {\n      connectedApplications {\n        application {\n          name\n          slug\n          icon\n          launchUrl\n        }\n        scopes\n        consentedAt\n        expiresAt\n      }\n    }\n  }\n": types.ConnectedApplicationsDocument,
+    "\n  mutation RevokeApplicationAccess($slug: String!) {\n    revokeApplicationAccess(slug: $slug)\n  }\n": types.RevokeApplicationAccessDocument,
 };
 
 /**
@@ -415,6 +421,18 @@ export function graphql(source: "\n  mutation RevokeSession($key: ID!) {\n    re
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n"): typeof import('./graphql').RevokeOtherSessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyApplications {\n    viewer {\n      applications {\n        name\n        slug\n        group\n        description\n        icon\n        launchUrl\n      }\n    }\n  }\n"): typeof import('./graphql').MyApplicationsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConnectedApplications {\n    viewer {\n      connectedApplications {\n        application {\n          name\n          slug\n          icon\n          launchUrl\n        }\n        scopes\n        consentedAt\n        expiresAt\n      }\n    }\n  }\n"): typeof import('./graphql').ConnectedApplicationsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApplicationAccess($slug: String!) {\n    revokeApplicationAccess(slug: $slug)\n  }\n"): typeof import('./graphql').RevokeApplicationAccessDocument;
 
 
 export function graphql(source: string) {

@@ -2418,6 +2418,23 @@ export type RevokeOtherSessionsMutationVariables = Exact<{ [key: string]: never;
 
 export type RevokeOtherSessionsMutation = { revokeOtherSessions: number };
 
+export type MyApplicationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyApplicationsQuery = { viewer: { applications: Array<{ name: string, slug: string, group: string, description: string, icon: string, launchUrl: string }> } };
+
+export type ConnectedApplicationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConnectedApplicationsQuery = { viewer: { connectedApplications: Array<{ scopes: Array<string>, consentedAt: string, expiresAt: string | null, application: { name: string, slug: string, icon: string, launchUrl: string } }> } };
+
+export type RevokeApplicationAccessMutationVariables = Exact<{
+  slug: string;
+}>;
+
+
+export type RevokeApplicationAccessMutation = { revokeApplicationAccess: boolean };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -4138,3 +4155,39 @@ export const RevokeOtherSessionsDocument = new TypedDocumentString(`
   revokeOtherSessions
 }
     `) as unknown as TypedDocumentString<RevokeOtherSessionsMutation, RevokeOtherSessionsMutationVariables>;
+export const MyApplicationsDocument = new TypedDocumentString(`
+    query MyApplications {
+  viewer {
+    applications {
+      name
+      slug
+      group
+      description
+      icon
+      launchUrl
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MyApplicationsQuery, MyApplicationsQueryVariables>;
+export const ConnectedApplicationsDocument = new TypedDocumentString(`
+    query ConnectedApplications {
+  viewer {
+    connectedApplications {
+      application {
+        name
+        slug
+        icon
+        launchUrl
+      }
+      scopes
+      consentedAt
+      expiresAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConnectedApplicationsQuery, ConnectedApplicationsQueryVariables>;
+export const RevokeApplicationAccessDocument = new TypedDocumentString(`
+    mutation RevokeApplicationAccess($slug: String!) {
+  revokeApplicationAccess(slug: $slug)
+}
+    `) as unknown as TypedDocumentString<RevokeApplicationAccessMutation, RevokeApplicationAccessMutationVariables>;

@@ -1,17 +1,26 @@
 // The page at /if/user/: the signed-in user's settings. Profile and
 // password are changed through their flows (the brand's user settings flow
 // and the password stage's configure flow), run in place; sessions are
-// listed and revoked directly; the account is deleted through the brand's
-// unenrollment flow, when it has one. Later sections (MFA devices, connected
-// applications) are added to `sections`.
+// listed and revoked directly, as are the applications the user consented
+// to; the user's applications are listed (by group) to open them. The
+// account is deleted through the brand's unenrollment flow, when it has one.
+// Later sections (MFA devices) are added to `sections`.
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { FlowExecutor } from "../flow/FlowExecutor";
-import type { MySessionsQuery } from "../gql/graphql";
+import type { ConnectedApplicationsQuery, MyApplicationsQuery, MySessionsQuery } from "../gql/graphql";
 import { messageOf, request } from "../lib/graphql";
 import { Brand } from "../lib/layout";
 import { flowURL, loadSite, type Site } from "../lib/site";
-import { MySessions, PasswordChangeFlow, RevokeOtherSessions, RevokeSession } from "./operations";
+import {
+  ConnectedApplications,
+  MyApplications,
+  MySessions,
+  PasswordChangeFlow,
+  RevokeApplicationAccess,
+  RevokeOtherSessions,
+  RevokeSession,
+} from "./operations";
 
 export function UserPage({ site: initial }: { site: Site }) {
   const [site, setSite] = useState(initial);
@@ -39,6 +48,7 @@ export function UserPage({ site: initial }: { site: Site }) {
   }
 
   const sections: { id: string; title: string; body: ComponentChildren }[] = [
+    { id: "applications", title: "My applications", body: <ApplicationsSection /> },
     {
       id: "profile",
       title: "Profile",
@@ -49,6 +59,7 @@ export function UserPage({ site: initial }: { site: Site }) {
       ),
     },
     { id: "password", title: "Password", body: <PasswordSection /> },
+    { id: "connected", title: "Connected applications", body: <ConnectedSection /> },
     { id: "sessions", title: "Sessions", body: <SessionsSection /> },
   ];
   if (brand.unenrollmentFlow) {
@@ -189,6 +200,165 @@ function DeleteAccountSection({ slug }: { slug: string }) {
       <button type="button" class="link-button" onClick={() => setOpen(false)}>
         Cancel
       </button>
+    </div>
+  );
+}
+
+type Application = MyApplicationsQuery["viewer"]["applications"][number];
+
+/**
+ * The applications the user may open, grouped as the server orders them
+ * (by group, then name: the ungrouped ones first, under no heading). Each
+ * opens its launch URL in this tab; one without a launch URL is listed
+ * without a link.
+ */
+function ApplicationsSection() {
+  const [apps, setApps] = useState<Application[] | undefined>();
+  const [error, setError] = useState("");
+  useEffect(() => {
+    request(MyApplications).then(
+      (data) => setApps(data.viewer.applications),
+      (err) => setError(messageOf(err)),
+    );
+  }, []);
+  if (error) return <p class="alert alert--error" role="alert">{error}</p>;
+  if (!apps) return <p role="status">Loading your applications…</p>;
+  if (apps.length === 0) return <p>You have no applications yet.</p>;
+  const groups: { name: string; apps: Application[] }[] = [];
+  for (const app of apps) {
+    const last = groups[groups.length - 1];
+    if (last && last.name === app.group) last.apps.push(app);
+    else groups.push({ name: app.group, apps: [app] });
+  }
+  return (
+    <div data-testid="applications">
+      {groups.map((g) => (
+        <div key={g.name} class="app-group" data-group={g.name}>
+          {g.name && <h3 class="app-group__title">{g.name}</h3>}
+          <ul class="app-grid" aria-label={g.name || "Applications"}>
+            {g.apps.map((app) => (
+              <li key={app.slug} class="app-tile" data-app={app.slug}>
+                {app.launchUrl ? (
+                  <a class="app-tile__link" href={app.launchUrl}>
+                    <AppIcon name={app.name} icon={app.icon} />
+                    <span class="app-tile__name">{app.name}</span>
+                  </a>
+                ) : (
+                  <span class="app-tile__link">
+                    <AppIcon name={app.name} icon={app.icon} />
+                    <span class="app-tile__name">{app.name}</span>
+                  </span>
+                )}
+                {app.description && <p class="app-tile__description">{app.description}</p>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** An application's icon, or its initials when it has none. */
+function AppIcon({ name, icon }: { name: string; icon: string }) {
+  if (icon) return <img class="app-icon" src={icon} alt="" width={40} height={40} />;
+  return (
+    <span class="app-icon app-icon--initials" aria-hidden="true">
+      {initials(name)}
+    </span>
+  );
+}
+
+/** Up to two initials of name: of its first two words, or its first two letters. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return "?";
+  if (words.length === 1) return Array.from(words[0]).slice(0, 2).join("").toUpperCase();
+  return (Array.from(words[0])[0] + Array.from(words[1])[0]).toUpperCase();
+}
+
+type Connected = ConnectedApplicationsQuery["viewer"]["connectedApplications"][number];
+
+/**
+ * The applications the user consented to (remembered consents that have
+ * not lapsed). Revoking one forgets the consent and ends the application's
+ * access at once; its next sign-in asks again.
+ */
+function ConnectedSection() {
+  const [connected, setConnected] = useState<Connected[] | undefined>();
+  const [error, setError] = useState("");
+  const [status, setStatus] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      const data = await request(ConnectedApplications);
+      setConnected(data.viewer.connectedApplications);
+      setError("");
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const revoke = async (c: Connected) => {
+    setBusy(true);
+    setStatus("");
+    try {
+      await request(RevokeApplicationAccess, { slug: c.application.slug });
+      setStatus(`${c.application.name} no longer has access to your account.`);
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+      await load();
+    }
+  };
+
+  if (error && !connected) return <p class="alert alert--error" role="alert">{error}</p>;
+  if (!connected) return <p role="status">Loading your connected applications…</p>;
+  return (
+    <div>
+      <p>Applications you allowed to use your account. Revoke any you no longer use: they lose access at once.</p>
+      <div role="status" aria-live="polite" class={status ? "alert alert--success" : "visually-hidden"}>
+        {status}
+      </div>
+      {error && (
+        <p class="alert alert--error" role="alert">
+          {error}
+        </p>
+      )}
+      {connected.length === 0 ? (
+        <p>No application has access to your account.</p>
+      ) : (
+        <ul class="session-list" data-testid="connected-applications">
+          {connected.map((c) => (
+            <li key={c.application.slug} class="session" data-app={c.application.slug}>
+              <div class="connected__what">
+                <AppIcon name={c.application.name} icon={c.application.icon} />
+                <div>
+                  <strong>{c.application.name}</strong>
+                  <div class="session__meta">
+                    {c.scopes.join(", ")} · allowed {when(c.consentedAt)}
+                    {c.expiresAt && ` · until ${when(c.expiresAt)}`}
+                  </div>
+                </div>
+              </div>
+              <button
+                type="button"
+                class="button button--small button--danger"
+                disabled={busy}
+                aria-label={`Revoke the access of ${c.application.name}`}
+                onClick={() => void revoke(c)}
+              >
+                Revoke
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

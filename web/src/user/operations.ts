@@ -38,3 +38,42 @@ export const RevokeOtherSessions = graphql(`
     revokeOtherSessions
   }
 `);
+
+export const MyApplications = graphql(`
+  query MyApplications {
+    viewer {
+      applications {
+        name
+        slug
+        group
+        description
+        icon
+        launchUrl
+      }
+    }
+  }
+`);
+
+export const ConnectedApplications = graphql(`
+  query ConnectedApplications {
+    viewer {
+      connectedApplications {
+        application {
+          name
+          slug
+          icon
+          launchUrl
+        }
+        scopes
+        consentedAt
+        expiresAt
+      }
+    }
+  }
+`);
+
+export const RevokeApplicationAccess = graphql(`
+  mutation RevokeApplicationAccess($slug: String!) {
+    revokeApplicationAccess(slug: $slug)
+  }
+`);
