@@ -288,21 +288,8 @@ func (s *storage) CreateAccessAndRefreshTokens(ctx context.Context, request op.T
 		return "", "", time.Time{}, err
 	}
 	refresh = "gthr_" + refresh
-	now := s.now()
-	if err := s.client.OAuth2Token.Create().
-		SetID(hashed(refresh)).
-		SetKind(oauth2token.KindRefresh).
-		SetFamily(g.family).
-		SetProviderID(g.provider.ID).
-		SetClientID(g.provider.ClientID).
-		SetNillableUserID(g.userID).
-		SetScopes(g.scopes).
-		SetNillableAuthTime(g.authTime).
-		SetAmr(g.amr).
-		SetCreatedAt(now).
-		SetExpiresAt(now.Add(time.Duration(g.provider.RefreshTokenValidity) * time.Second)).
-		Exec(ctx); err != nil {
-		return "", "", time.Time{}, fmt.Errorf("store refresh token: %w", err)
+	if _, err := s.insertToken(ctx, hashed(refresh), oauth2token.KindRefresh, g, g.provider.RefreshTokenValidity); err != nil {
+		return "", "", time.Time{}, err
 	}
 	return accessID, refresh, exp, s.checkFamily(ctx, g.family)
 }
@@ -346,11 +333,18 @@ func (s *storage) insertAccess(ctx context.Context, g *grant) (string, time.Time
 	if err != nil {
 		return "", time.Time{}, err
 	}
+	exp, err := s.insertToken(ctx, id, oauth2token.KindAccess, g, g.provider.AccessTokenValidity)
+	return id, exp, err
+}
+
+// insertToken stores token id of kind for grant g, valid for seconds, and
+// returns when it expires.
+func (s *storage) insertToken(ctx context.Context, id string, kind oauth2token.Kind, g *grant, seconds int) (time.Time, error) {
 	now := s.now()
-	exp := now.Add(time.Duration(g.provider.AccessTokenValidity) * time.Second)
+	exp := now.Add(time.Duration(seconds) * time.Second)
 	if err := s.client.OAuth2Token.Create().
 		SetID(id).
-		SetKind(oauth2token.KindAccess).
+		SetKind(kind).
 		SetFamily(g.family).
 		SetProviderID(g.provider.ID).
 		SetClientID(g.provider.ClientID).
@@ -361,9 +355,9 @@ func (s *storage) insertAccess(ctx context.Context, g *grant) (string, time.Time
 		SetCreatedAt(now).
 		SetExpiresAt(exp).
 		Exec(sys(ctx)); err != nil {
-		return "", time.Time{}, fmt.Errorf("store access token: %w", err)
+		return time.Time{}, fmt.Errorf("store %s token: %w", kind, err)
 	}
-	return id, exp, nil
+	return exp, nil
 }
 
 // checkFamily runs after tokens were stored: when the family's code was
