@@ -42,7 +42,7 @@ func benchProvider(b *testing.B, s *testServer, alg string) oauth2.Config {
 	return oauth2.Config{
 		ClientID: p.CreateOAuth2Provider.Provider.ClientID, ClientSecret: p.CreateOAuth2Provider.ClientSecret,
 		Endpoint: op.Endpoint(), RedirectURL: rpCallback,
-		Scopes:   []string{gooidc.ScopeOpenID, "email", gooidc.ScopeOfflineAccess},
+		Scopes: []string{gooidc.ScopeOpenID, "email", gooidc.ScopeOfflineAccess},
 	}
 }
 

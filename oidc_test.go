@@ -61,8 +61,8 @@ type agent struct {
 // consentSeen is a ConsentChallenge's permissions: scope → new.
 type consentSeen map[string]bool
 
-func newAgent(t testing.TB, c *client) *agent {
-	return &agent{t: t, c: c, http: &http.Client{Jar: c.http.Jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+func newAgent(tb testing.TB, c *client) *agent {
+	return &agent{t: tb, c: c, http: &http.Client{Jar: c.http.Jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}}
 }
