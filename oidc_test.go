@@ -543,3 +543,117 @@ func TestOIDCAcrossReplicas(t *testing.T) {
 	require.Error(t, err, "the rotated token is refused on the first replica too")
 	require.Error(t, userinfoOnB(second), "and the reuse revoked what the other replica issued")
 }
+
+// end_session with an id_token_hint and a registered
+// post_logout_redirect_uri revokes the client's tokens, runs the
+// invalidation flow (which ends the Gatehouse session) and sends the
+// browser there with its state; an unregistered one is refused; without
+// one the user lands on Gatehouse's signed-out page; the signed hop cannot
+// be bent to another address.
+func TestOIDCEndSession(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, newServerEnv(t, "embedded"))
+	admin := s.browser()
+	require.True(t, admin.login("admin", adminPassword).Completed)
+	admin.must(`mutation { createUser(input: {username: "grace"}, password: "Cobol-Compiler-1959") { id } }`, nil, nil)
+	clientID, secret := ssoApp(t, admin, "wiki", []string{"openid"})
+	const loggedOut = "http://127.0.0.1:9/logged-out"
+	var p struct {
+		Oauth2Providers struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	admin.must(`{ oauth2Providers(where: {name: "wiki"}) { edges { node { id } } } }`, nil, &p)
+	admin.must(`mutation($id: ID!, $u: String!) { updateOAuth2Provider(id: $id, input: {postLogoutRedirectUris: [{url: $u}]}) { id } }`,
+		map[string]any{"id": p.Oauth2Providers.Edges[0].Node.ID, "u": loggedOut}, nil)
+
+	ctx := t.Context()
+	op, err := gooidc.NewProvider(ctx, s.url)
+	require.NoError(t, err)
+	cfg := oauth2.Config{ClientID: clientID, ClientSecret: secret, Endpoint: op.Endpoint(), RedirectURL: rpCallback, Scopes: []string{"openid"}}
+	signIn := func(a *agent) (*oauth2.Token, string) {
+		t.Helper()
+		verifier := oauth2.GenerateVerifier()
+		back := a.authorize(cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)), "grace", "Cobol-Compiler-1959")
+		tok, err := cfg.Exchange(ctx, back.Query().Get("code"), oauth2.VerifierOption(verifier))
+		require.NoError(t, err)
+		raw, ok := tok.Extra("id_token").(string)
+		require.True(t, ok)
+		return tok, raw
+	}
+	endSession := func(q url.Values) string { return provider.EndSessionPath + "?" + q.Encode() }
+	// follow follows redirects on this server (running flow pages) and
+	// returns where the browser leaves it, or its last answer.
+	follow := func(a *agent, next string) (*http.Response, string) {
+		t.Helper()
+		for range 8 {
+			resp, body := a.get(next)
+			if resp.StatusCode != http.StatusFound {
+				return resp, body
+			}
+			loc, err := resp.Location()
+			require.NoError(t, err)
+			if !strings.HasPrefix(loc.String(), s.url) && !strings.HasPrefix(loc.String(), "/") {
+				return resp, loc.String()
+			}
+			if slug, ok := strings.CutPrefix(loc.Path, "/if/flow/"); ok {
+				next = a.runFlow(strings.TrimSuffix(slug, "/"), loc.RawQuery, "", "")
+				continue
+			}
+			next = loc.String()
+		}
+		t.Fatal("too many redirects")
+		return nil, ""
+	}
+
+	t.Run("ToTheClient", func(t *testing.T) {
+		t.Parallel()
+		a := newAgent(t, s.browser())
+		tok, hint := signIn(a)
+		require.Equal(t, "grace", a.c.viewer())
+		resp, to := follow(a, endSession(url.Values{"id_token_hint": {hint}, "post_logout_redirect_uri": {loggedOut}, "state": {"bye"}}))
+		require.Equal(t, http.StatusFound, resp.StatusCode)
+		require.Equal(t, loggedOut+"?state=bye", to)
+		require.Empty(t, a.c.viewer(), "the invalidation flow ended the Gatehouse session")
+		_, err := op.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+		require.Error(t, err, "the client's tokens are revoked")
+	})
+
+	t.Run("SignedOutPage", func(t *testing.T) {
+		t.Parallel()
+		a := newAgent(t, s.browser())
+		_, hint := signIn(a)
+		resp, body := follow(a, endSession(url.Values{"id_token_hint": {hint}}))
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Contains(t, body, "You are signed out")
+		require.Empty(t, a.c.viewer())
+	})
+
+	t.Run("UnregisteredRedirect", func(t *testing.T) {
+		t.Parallel()
+		a := newAgent(t, s.browser())
+		_, hint := signIn(a)
+		resp, _ := a.get(endSession(url.Values{"id_token_hint": {hint}, "post_logout_redirect_uri": {"https://evil.example/"}}))
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode)
+		require.Empty(t, resp.Header.Get("Location"))
+		require.Equal(t, "grace", a.c.viewer(), "nothing ended")
+	})
+
+	t.Run("SignedHopCannotBeBent", func(t *testing.T) {
+		t.Parallel()
+		a := newAgent(t, s.browser())
+		_, hint := signIn(a)
+		resp, _ := a.get(endSession(url.Values{"id_token_hint": {hint}, "post_logout_redirect_uri": {loggedOut}}))
+		require.Equal(t, http.StatusFound, resp.StatusCode)
+		loc, err := resp.Location()
+		require.NoError(t, err)
+		next, err := url.Parse(loc.Query().Get("next"))
+		require.NoError(t, err)
+		q := next.Query()
+		require.Equal(t, loggedOut, q.Get("to"))
+		q.Set("to", "https://evil.example/")
+		bent, _ := a.get(provider.SignedOutPath + "?" + q.Encode())
+		require.Equal(t, http.StatusBadRequest, bent.StatusCode)
+		require.Empty(t, bent.Header.Get("Location"))
+	})
+}

@@ -431,6 +431,10 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			site, err := brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
 			return site.AuthenticationFlow, err
 		},
+		InvalidationFlow: func(r *http.Request) (string, error) {
+			site, err := brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
+			return site.InvalidationFlow, err
+		},
 		Logger: logger,
 	})
 	if err != nil {
@@ -467,7 +471,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			return brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
 		}, logger),
 		OIDC:           sso.Handler(),
-		OIDCResume:     sso.Resume(),
+		OIDCSession:    sso.SessionHandler(),
 		Ready:          a.readyChecks(),
 		Gatherer:       a.mainMetrics(),
 		MetricsToken:   cfg.MetricsToken,

@@ -69,9 +69,11 @@ type Options struct {
 	// OIDC serves OpenID Connect discovery and the provider's endpoints
 	// (OIDCPaths); nil serves none.
 	OIDC http.Handler
-	// OIDCResume continues an authorization after a flow
-	// (OIDCResumePath); it is wrapped by Authenticate here.
-	OIDCResume http.Handler
+	// OIDCSession serves the provider's endpoints that act on the
+	// browser's Gatehouse session: continuing an authorization after a
+	// flow (OIDCResumePath) and ending the session (OIDCEndSessionPath,
+	// OIDCSignedOutPath). It is wrapped by Authenticate here.
+	OIDCSession http.Handler
 	// Ready lists the readiness checks of /-/health/ready.
 	Ready []Check
 	// Gatherer serves GET /metrics; nil answers 404 there (metrics served
@@ -95,9 +97,11 @@ type Options struct {
 // Where the OpenID Connect provider is served (oidc/provider's paths; the
 // router does not import the provider).
 const (
-	OIDCDiscoveryPath = "/.well-known/openid-configuration"
-	OIDCPrefix        = "/oauth2/"
-	OIDCResumePath    = "/oauth2/authorize/resume"
+	OIDCDiscoveryPath  = "/.well-known/openid-configuration"
+	OIDCPrefix         = "/oauth2/"
+	OIDCResumePath     = "/oauth2/authorize/resume"
+	OIDCEndSessionPath = "/oauth2/end_session"
+	OIDCSignedOutPath  = "/oauth2/end_session/done"
 )
 
 // New returns the HTTP handler of the whole server.
@@ -129,12 +133,14 @@ func New(o Options) http.Handler {
 		mux.Handle(OIDCDiscoveryPath, limitBody(o.OIDC, o.MaxBodyBytes))
 		mux.Handle(OIDCPrefix, limitBody(o.OIDC, o.MaxBodyBytes))
 	}
-	if o.OIDCResume != nil {
-		resume := o.OIDCResume
+	if o.OIDCSession != nil {
+		withSession := o.OIDCSession
 		if o.Authenticate != nil {
-			resume = o.Authenticate(resume)
+			withSession = o.Authenticate(withSession)
 		}
-		mux.Handle("GET "+OIDCResumePath, resume)
+		mux.Handle("GET "+OIDCResumePath, withSession)
+		mux.Handle(OIDCEndSessionPath, limitBody(withSession, o.MaxBodyBytes))
+		mux.Handle("GET "+OIDCSignedOutPath, withSession)
 	}
 	if o.Root != nil {
 		root := o.Root

@@ -37,6 +37,11 @@ const (
 	// ResumePath continues an authorization after a flow: it needs the
 	// client's session, so it is served behind the session middleware.
 	ResumePath = "/oauth2/authorize/resume"
+	// EndSessionPath is the end_session endpoint; SignedOutPath is where
+	// it ends: Gatehouse's signed-out page, or a signed hop to the
+	// client's post_logout_redirect_uri.
+	EndSessionPath = "/oauth2/end_session"
+	SignedOutPath  = "/oauth2/end_session/done"
 
 	authorizePath = "/oauth2/authorize"
 	// HandoffParam names the authorization request in the authorization
@@ -66,6 +71,9 @@ type Options struct {
 	// AuthenticationFlow returns the slug of the brand's authentication
 	// flow for a request.
 	AuthenticationFlow func(r *http.Request) (string, error)
+	// InvalidationFlow returns the slug of the brand's invalidation flow
+	// (end_session runs it when the provider names none).
+	InvalidationFlow func(r *http.Request) (string, error)
 	// Recorder writes the audit events (SUSPICIOUS_REQUEST); nil: none.
 	Recorder Recorder
 	// Logger receives what the provider did; nil discards.
@@ -99,14 +107,19 @@ func New(o Options) (*Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oidc provider: derive subject key: %w", err)
 	}
+	logout, err := hkdf.Key(sha256.New, []byte(o.SecretKey), nil, "gatehouse oidc logout v1", 32)
+	if err != nil {
+		return nil, fmt.Errorf("oidc provider: derive logout key: %w", err)
+	}
 	st := &storage{
-		client: o.Client, recorder: o.Recorder, keys: o.Keys, secret: subjects, now: o.NowFunc, logger: o.Logger,
+		client: o.Client, recorder: o.Recorder, keys: o.Keys, secret: subjects, logoutKey: logout, now: o.NowFunc, logger: o.Logger,
 		loginURL: resumeURL,
 	}
 	cfg := &op.Config{
-		CodeMethodS256:        true,
-		AuthMethodPost:        true,
-		GrantTypeRefreshToken: true,
+		DefaultLogoutRedirectURI: SignedOutPath,
+		CodeMethodS256:           true,
+		AuthMethodPost:           true,
+		GrantTypeRefreshToken:    true,
 	}
 	copy(cfg.CryptoKey[:], crypto)
 	opts := []op.Option{
@@ -190,8 +203,12 @@ func requestClientID(r *http.Request) string {
 	return ""
 }
 
-// requestParam names the authorization request in ResumePath's query.
-const requestParam = "request"
+// requestParam names the authorization request in ResumePath's query;
+// nextParam is where a flow page goes when its flow ends.
+const (
+	requestParam = "request"
+	nextParam    = "next"
+)
 
 // resumeURL is where authorization request id goes on.
 func resumeURL(id string) string { return ResumePath + "?" + url.Values{requestParam: {id}}.Encode() }
@@ -224,13 +241,35 @@ func (p *Provider) errorPage(w http.ResponseWriter, status int, message string) 
 	_ = errorTemplate.Execute(w, message)
 }
 
-// Resume continues an authorization request (see the package
-// documentation): it sends the client to log in, refuses users the
-// application's policies refuse, sends them through the provider's
-// authorization flow, and finally to the library's callback, which
-// answers the client with a code.
-func (p *Provider) Resume() http.Handler {
-	return op.NewIssuerInterceptor(p.op.IssuerFromRequest).Handler(http.HandlerFunc(p.resume))
+// SessionHandler serves the endpoints that act on the browser's
+// Gatehouse session (it must run behind the session middleware):
+//
+//   - ResumePath continues an authorization request (see the package
+//     documentation): it sends the client to log in, refuses users the
+//     application's policies refuse, sends them through the provider's
+//     authorization flow, and finally to the library's callback, which
+//     answers the client with a code.
+//   - EndSessionPath (the library's end_session, the id_token_hint and
+//     post_logout_redirect_uri checked by it) revokes the client's tokens
+//     for the user and sends the browser through the invalidation flow
+//     (the provider's, else the brand's), which ends the Gatehouse
+//     session, to SignedOutPath.
+//   - SignedOutPath shows that the user is signed out, or forwards to the
+//     client's registered post_logout_redirect_uri (signed, short-lived).
+func (p *Provider) SessionHandler() http.Handler {
+	resume := op.NewIssuerInterceptor(p.op.IssuerFromRequest).Handler(http.HandlerFunc(p.resume))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case ResumePath:
+			resume.ServeHTTP(w, r)
+		case EndSessionPath:
+			p.endSession(w, r)
+		case SignedOutPath:
+			p.signedOut(w, r)
+		default:
+			http.NotFound(w, r)
+		}
+	})
 }
 
 func (p *Provider) resume(w http.ResponseWriter, r *http.Request) {
@@ -273,7 +312,7 @@ func (p *Provider) resume(w http.ResponseWriter, r *http.Request) {
 			p.errorPage(w, http.StatusServiceUnavailable, "No login flow is configured for this site.")
 			return
 		}
-		http.Redirect(w, r, executor.FlowPath(slug)+"?"+url.Values{"next": {here}}.Encode(), http.StatusFound)
+		http.Redirect(w, r, executor.FlowPath(slug)+"?"+url.Values{nextParam: {here}}.Encode(), http.StatusFound)
 		return
 	}
 	app, err := p.st.client.OAuth2Provider.QueryApplication(prov).Only(sys(ctx))
@@ -309,7 +348,7 @@ func (p *Provider) resume(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	query := url.Values{HandoffParam: {id}, "next": {here}}.Encode()
+	query := url.Values{HandoffParam: {id}, nextParam: {here}}.Encode()
 	if none {
 		// No page may be shown: run the flow here; it must end at once.
 		view, err := p.opts.Flows.Start(ctx, executor.StartParams{Slug: flow.Slug, Query: query, SessionID: p.opts.SessionID(ctx)})

@@ -54,9 +54,11 @@ type storage struct {
 	recorder Recorder
 	keys     *keys.Store
 	secret   []byte // derives hashed subjects
-	now      func() time.Time
-	logger   *slog.Logger
-	loginURL func(id string) string
+	// logoutKey signs the hop to a post_logout_redirect_uri.
+	logoutKey []byte
+	now       func() time.Time
+	logger    *slog.Logger
+	loginURL  func(id string) string
 }
 
 var (
