@@ -498,7 +498,7 @@ func work(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		return err
 	}
 	defer a.close()
-	runner, err := jobs.Start(ctx, jobs.Config{DB: a.db, Logger: logger, Sweepers: a.sweepers})
+	runner, err := jobs.Start(ctx, jobs.Config{DB: a.db, Logger: logger, Sweepers: a.sweepers, SigningKeys: a.signingKeys})
 	if err != nil {
 		return err
 	}
