@@ -82,6 +82,7 @@ func newTestServerHashing(tb testing.TB, env serverEnv, params credential.Params
 	a, err := open(ctx, cfg, logger)
 	require.NoError(tb, err)
 	tb.Cleanup(a.close)
+	require.NoError(tb, a.signingKeys.Ensure(ctx), "serve creates the first signing keys")
 	hasher := credential.NewHasher(params, 0)
 	_, err = bootstrap.Run(ctx, a.db.Ent, bootstrap.Params{Dialect: a.db.Dialect, Password: adminPassword, Hasher: hasher})
 	require.NoError(tb, err)

@@ -149,8 +149,8 @@ type app struct {
 	// secretKey seals and derives what Gatehouse hands out
 	// (GATEHOUSE_SECRET_KEY, or the data directory's).
 	secretKey string
-	// signingKeys are the OpenID Connect provider's keys, created at the
-	// first start.
+	// signingKeys are the OpenID Connect provider's keys (serve creates
+	// the first ones).
 	signingKeys *keys.Store
 }
 
@@ -235,10 +235,6 @@ func open(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, e
 		a.close()
 		return nil, err
 	}
-	if err := a.signingKeys.Ensure(ctx); err != nil {
-		a.close()
-		return nil, fmt.Errorf("signing keys: %w", err)
-	}
 	logger.Info("database ready", "dialect", db.Dialect, "location", db.Location, "redis", cfg.RedisURL != "")
 	return a, nil
 }
@@ -279,6 +275,11 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		return err
 	}
 	defer a.close()
+	// The OpenID Connect provider's first keys (a server signs; `migrate`
+	// needs none and the worker's rotation creates any missing).
+	if err := a.signingKeys.Ensure(ctx); err != nil {
+		return fmt.Errorf("signing keys: %w", err)
+	}
 
 	hasher := credential.NewHasher(credential.DefaultParams(), 0)
 	boot, err := bootstrap.Run(ctx, a.db.Ent, bootstrap.Params{

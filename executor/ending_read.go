@@ -38,10 +38,18 @@ func (x *Executor) Ending(ctx context.Context, id string, sid session.ID) (*Endi
 	if err != nil {
 		return nil, err
 	}
-	out := &Ending{FlowSlug: st.exec.FlowSlug, UserID: st.session.UserID, AuthTime: st.session.CreatedAt, AuthMethods: st.session.Methods, Context: st.exec.Context.clone()}
+	return st.ending(), nil
+}
+
+// ending is how st's execution ended (or that it has not).
+func (st *state) ending() *Ending {
+	out := &Ending{
+		FlowSlug: st.exec.FlowSlug, UserID: st.session.UserID, AuthTime: st.session.CreatedAt,
+		AuthMethods: st.session.Methods, Context: st.exec.Context.clone(),
+	}
 	if o := st.exec.Outcome; o != nil && o.Continuation == "" {
 		out.Completed = true
 		out.Denied = o.Denied
 	}
-	return out, nil
+	return out
 }

@@ -71,11 +71,7 @@ func (x *Executor) endHandoffs(ctx context.Context, st *state) {
 		if ref == "" {
 			continue
 		}
-		e := &Ending{
-			FlowSlug: st.exec.FlowSlug, Completed: true, Denied: o.Denied,
-			UserID: st.session.UserID, AuthTime: st.session.CreatedAt, AuthMethods: st.session.Methods,
-			Context: st.exec.Context.clone(),
-		}
+		e := st.ending()
 		if err := h.Ended(ctx, ref, e); err != nil && x.deps.Logger != nil {
 			x.deps.Logger.ErrorContext(ctx, "a flow handoff could not record how its execution ended",
 				"flow", st.exec.FlowSlug, "handoff", h.Param(), "error", fmt.Sprint(err))

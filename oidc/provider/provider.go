@@ -44,6 +44,7 @@ const (
 	SignedOutPath  = "/oauth2/end_session/done"
 
 	authorizePath = "/oauth2/authorize"
+	tokenPath     = "/oauth2/token" //nolint:gosec // a path, not a credential
 	// HandoffParam names the authorization request in the authorization
 	// flow's query (executor.Handoff).
 	HandoffParam = "oauth2_request"
@@ -153,7 +154,9 @@ func (p *Provider) Handler() http.Handler {
 				return
 			}
 			ctx = withAdmittedRedirect(withAlgorithm(ctx, prov.SigningAlgorithm), admitted)
-		default:
+		case tokenPath:
+			// The library asks for one signing key without naming the
+			// client: the ID token is signed with the client's algorithm.
 			if id := requestClientID(r); id != "" {
 				if prov, err := p.st.provider(ctx, id); err == nil {
 					ctx = withAlgorithm(ctx, prov.SigningAlgorithm)
@@ -189,8 +192,8 @@ func (p *Provider) admit(w http.ResponseWriter, r *http.Request) (string, *ent.O
 	return redirect, prov, true
 }
 
-// requestClientID is the client a token, introspection or revocation
-// request names (basic authentication or the form).
+// requestClientID is the client a token request names (basic
+// authentication or the form).
 func requestClientID(r *http.Request) string {
 	if id, _, ok := r.BasicAuth(); ok {
 		if u, err := url.QueryUnescape(id); err == nil {
