@@ -20,27 +20,13 @@ func benchProvider(b *testing.B, s *testServer, alg string) oauth2.Config {
 	b.Helper()
 	admin := s.browser()
 	require.True(b, admin.login("admin", adminPassword).Completed)
-	slug := "bench-" + strings.ToLower(alg)
-	var flow struct{ CreateFlow struct{ ID string } }
-	admin.must(`mutation($s: String!) { createFlow(input: {slug: $s, name: $s, title: "Authorize", designation: AUTHORIZATION}) { id } }`,
-		map[string]any{"s": slug + "-authz"}, &flow)
-	var p struct {
-		CreateOAuth2Provider struct {
-			ClientSecret string
-			Provider     struct{ ID, ClientID string }
-		}
-	}
-	admin.must(`mutation($in: CreateOAuth2ProviderInput!) { createOAuth2Provider(input: $in) { clientSecret provider { id clientId } } }`,
-		map[string]any{"in": map[string]any{
-			"name": slug, "redirectUris": []any{map[string]any{"url": rpCallback}}, "signingAlgorithm": alg,
-			"scopes": []string{"openid", "email", "offline_access"}, "authorizationFlowID": flow.CreateFlow.ID,
-		}}, &p)
-	admin.must(`mutation($p: ID!, $s: String!) { createApplication(input: {name: $s, slug: $s, providerID: $p}) { id } }`,
-		map[string]any{"p": p.CreateOAuth2Provider.Provider.ID, "s": slug}, nil)
+	clientID, secret := register(b, admin, ssoSpec{
+		slug: "bench-" + strings.ToLower(alg), alg: alg, scopes: []string{"openid", "email", "offline_access"},
+	})
 	op, err := gooidc.NewProvider(context.Background(), s.url)
 	require.NoError(b, err)
 	return oauth2.Config{
-		ClientID: p.CreateOAuth2Provider.Provider.ClientID, ClientSecret: p.CreateOAuth2Provider.ClientSecret,
+		ClientID: clientID, ClientSecret: secret,
 		Endpoint: op.Endpoint(), RedirectURL: rpCallback,
 		Scopes: []string{gooidc.ScopeOpenID, "email", gooidc.ScopeOfflineAccess},
 	}

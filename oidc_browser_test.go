@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 
+	"github.com/gatehouse-id/gatehouse/blueprints"
 	"github.com/gatehouse-id/gatehouse/internal/browsertest"
 )
 
@@ -53,29 +54,11 @@ func TestBrowserSSOConsent(t *testing.T) {
 	}))
 	t.Cleanup(rp.Close)
 
-	var flows struct {
-		Flows struct {
-			Edges []struct{ Node struct{ ID string } }
-		}
-	}
-	admin.must(`{ flows(where: {slug: "default-provider-authorization-explicit-consent"}) { edges { node { id } } } }`, nil, &flows)
-	var p struct {
-		CreateOAuth2Provider struct {
-			ClientSecret string
-			Provider     struct{ ID, ClientID string }
-		}
-	}
-	admin.must(`mutation($in: CreateOAuth2ProviderInput!) { createOAuth2Provider(input: $in) { clientSecret provider { id clientId } } }`,
-		map[string]any{"in": map[string]any{
-			"name": "notes", "redirectUris": []any{map[string]any{"url": rp.URL + "/callback"}},
-			"authorizationFlowID": flows.Flows.Edges[0].Node.ID,
-		}}, &p)
-	admin.must(`mutation($p: ID!) { createApplication(input: {name: "Notes", slug: "notes", providerID: $p}) { id } }`,
-		map[string]any{"p": p.CreateOAuth2Provider.Provider.ID}, nil)
+	clientID, secret := register(t, admin, ssoSpec{slug: "notes", flow: blueprints.ExplicitConsentFlow, redirect: rp.URL + "/callback"})
 	op, err := gooidc.NewProvider(t.Context(), srv.url)
 	require.NoError(t, err)
 	cfg = oauth2.Config{
-		ClientID: p.CreateOAuth2Provider.Provider.ClientID, ClientSecret: p.CreateOAuth2Provider.ClientSecret,
+		ClientID: clientID, ClientSecret: secret,
 		Endpoint: op.Endpoint(), RedirectURL: rp.URL + "/callback", Scopes: []string{"openid", "email"},
 	}
 	verifier = op.Verifier(&gooidc.Config{ClientID: cfg.ClientID})

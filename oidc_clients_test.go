@@ -191,17 +191,7 @@ func TestOIDCClientCredentials(t *testing.T) {
 
 	t.Run("PublicClient", func(t *testing.T) {
 		t.Parallel()
-		var flow struct{ CreateFlow struct{ ID string } }
-		admin.must(`mutation { createFlow(input: {slug: "cli-authz", name: "cli-authz", title: "Authorize", designation: AUTHORIZATION}) { id } }`, nil, &flow)
-		var p struct {
-			CreateOAuth2Provider struct{ Provider struct{ ClientID string } }
-		}
-		admin.must(`mutation($in: CreateOAuth2ProviderInput!) { createOAuth2Provider(input: $in) { provider { clientId } } }`,
-			map[string]any{"in": map[string]any{
-				"name": "cli", "clientType": "PUBLIC", "redirectUris": []any{map[string]any{"url": rpCallback}},
-				"scopes": []string{"profile"}, "authorizationFlowID": flow.CreateFlow.ID,
-			}}, &p)
-		public := p.CreateOAuth2Provider.Provider.ClientID
+		public, _ := register(t, admin, ssoSpec{slug: "cli", public: true, scopes: []string{"profile"}})
 		for _, style := range []oauth2.AuthStyle{oauth2.AuthStyleInHeader, oauth2.AuthStyleInParams} {
 			for _, sec := range []string{"", secret} {
 				tok, err := (&clientcredentials.Config{ClientID: public, ClientSecret: sec, TokenURL: tokenURL, AuthStyle: style}).Token(ctx)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 
+	"github.com/gatehouse-id/gatehouse/blueprints"
 	"github.com/gatehouse-id/gatehouse/oidc/provider"
 )
 
@@ -22,28 +24,75 @@ import (
 // browser-less client reads the code from the redirect.
 const rpCallback = "http://127.0.0.1:9/callback"
 
-// ssoApp registers an application with a confidential OAuth2 client of s
-// (authorization flow without stages) and returns its client ID and
-// secret.
-func ssoApp(t *testing.T, admin *client, slug string, scopes []string) (string, string) {
-	t.Helper()
-	var flow struct{ CreateFlow struct{ ID string } }
-	admin.must(`mutation($s: String!) { createFlow(input: {slug: $s, name: $s, title: "Authorize", designation: AUTHORIZATION}) { id } }`,
-		map[string]any{"s": slug + "-authz"}, &flow)
+// ssoSpec describes a client to register; zero fields take the defaults.
+type ssoSpec struct {
+	// slug names the application and the provider.
+	slug string
+	// scopes the client may be granted; nil: the provider's default.
+	scopes []string
+	// public registers a public client (no secret, PKCE).
+	public bool
+	// alg is the signing algorithm (RS256 when empty).
+	alg string
+	// flow is the authorization flow's slug; empty: a new flow without
+	// stages, <slug>-authz.
+	flow string
+	// redirect is the redirect URI; empty: rpCallback.
+	redirect string
+}
+
+// register registers an application with an OAuth2 client as spec says
+// and returns the client's ID and secret ("" for a public client).
+func register(tb testing.TB, admin *client, spec ssoSpec) (string, string) {
+	tb.Helper()
+	var flowID string
+	if spec.flow == "" {
+		var flow struct{ CreateFlow struct{ ID string } }
+		admin.must(`mutation($s: String!) { createFlow(input: {slug: $s, name: $s, title: "Authorize", designation: AUTHORIZATION}) { id } }`,
+			map[string]any{"s": spec.slug + "-authz"}, &flow)
+		flowID = flow.CreateFlow.ID
+	} else {
+		var flows struct {
+			Flows struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+		admin.must(`query($s: String!) { flows(where: {slug: $s}) { edges { node { id } } } }`, map[string]any{"s": spec.flow}, &flows)
+		require.Len(tb, flows.Flows.Edges, 1, "flow %s", spec.flow)
+		flowID = flows.Flows.Edges[0].Node.ID
+	}
+	in := map[string]any{
+		"name": spec.slug, "redirectUris": []any{map[string]any{"url": cmp.Or(spec.redirect, rpCallback)}},
+		"authorizationFlowID": flowID, "signingAlgorithm": cmp.Or(spec.alg, "RS256"),
+	}
+	if spec.scopes != nil {
+		in["scopes"] = spec.scopes
+	}
+	if spec.public {
+		in["clientType"] = "PUBLIC"
+	}
 	var p struct {
 		CreateOAuth2Provider struct {
-			ClientSecret string
+			ClientSecret *string
 			Provider     struct{ ID, ClientID string }
 		}
 	}
 	admin.must(`mutation($in: CreateOAuth2ProviderInput!) { createOAuth2Provider(input: $in) { clientSecret provider { id clientId } } }`,
-		map[string]any{"in": map[string]any{
-			"name": slug, "redirectUris": []any{map[string]any{"url": rpCallback}},
-			"scopes": scopes, "authorizationFlowID": flow.CreateFlow.ID,
-		}}, &p)
+		map[string]any{"in": in}, &p)
 	admin.must(`mutation($p: ID!, $s: String!) { createApplication(input: {name: $s, slug: $s, providerID: $p}) { id } }`,
-		map[string]any{"p": p.CreateOAuth2Provider.Provider.ID, "s": slug}, nil)
-	return p.CreateOAuth2Provider.Provider.ClientID, p.CreateOAuth2Provider.ClientSecret
+		map[string]any{"p": p.CreateOAuth2Provider.Provider.ID, "s": spec.slug}, nil)
+	secret := ""
+	if p.CreateOAuth2Provider.ClientSecret != nil {
+		secret = *p.CreateOAuth2Provider.ClientSecret
+	}
+	return p.CreateOAuth2Provider.Provider.ClientID, secret
+}
+
+// ssoApp registers a confidential client with scopes, its authorization
+// flow without stages, and returns its client ID and secret.
+func ssoApp(t *testing.T, admin *client, slug string, scopes []string) (string, string) {
+	t.Helper()
+	return register(t, admin, ssoSpec{slug: slug, scopes: scopes})
 }
 
 // agent is a browser-less user agent: it keeps c's cookies and follows
@@ -389,19 +438,8 @@ func TestOIDCRefusals(t *testing.T) {
 		require.Equal(t, "invalid_request", errorOf(t, a, plain))
 
 		admin.must(`mutation { createUser(input: {username: "ivy"}, password: "Public-Client-Ok-1") { id } }`, nil, nil)
-		var p struct {
-			CreateOAuth2Provider struct{ Provider struct{ ID, ClientID string } }
-		}
-		var flow struct{ CreateFlow struct{ ID string } }
-		admin.must(`mutation { createFlow(input: {slug: "spa-authz", name: "spa-authz", title: "Authorize", designation: AUTHORIZATION}) { id } }`, nil, &flow)
-		admin.must(`mutation($in: CreateOAuth2ProviderInput!) { createOAuth2Provider(input: $in) { provider { id clientId } } }`,
-			map[string]any{"in": map[string]any{
-				"name": "spa", "clientType": "PUBLIC", "redirectUris": []any{map[string]any{"url": rpCallback}},
-				"authorizationFlowID": flow.CreateFlow.ID,
-			}}, &p)
-		admin.must(`mutation($p: ID!) { createApplication(input: {name: "SPA", slug: "spa", providerID: $p}) { id } }`,
-			map[string]any{"p": p.CreateOAuth2Provider.Provider.ID}, nil)
-		spa := oauth2.Config{ClientID: p.CreateOAuth2Provider.Provider.ClientID, Endpoint: op.Endpoint(), RedirectURL: rpCallback, Scopes: []string{"openid"}}
+		spaID, _ := register(t, admin, ssoSpec{slug: "spa", public: true})
+		spa := oauth2.Config{ClientID: spaID, Endpoint: op.Endpoint(), RedirectURL: rpCallback, Scopes: []string{"openid"}}
 		require.Equal(t, "invalid_request", errorOf(t, a, spa.AuthCodeURL("s")), "a public client must use PKCE")
 
 		verifier := oauth2.GenerateVerifier()
@@ -432,32 +470,13 @@ func TestOIDCExplicitConsent(t *testing.T) {
 	admin := s.browser()
 	require.True(t, admin.login("admin", adminPassword).Completed)
 	admin.must(`mutation { createUser(input: {username: "ada", email: "ada@example.com"}, password: "Analytical-Engine-1843") { id } }`, nil, nil)
-	var flows struct {
-		Flows struct {
-			Edges []struct{ Node struct{ ID string } }
-		}
-	}
-	admin.must(`{ flows(where: {slug: "default-provider-authorization-explicit-consent"}) { edges { node { id } } } }`, nil, &flows)
-	require.Len(t, flows.Flows.Edges, 1, "the default explicit-consent flow")
-	var p struct {
-		CreateOAuth2Provider struct {
-			ClientSecret string
-			Provider     struct{ ID, ClientID string }
-		}
-	}
-	admin.must(`mutation($in: CreateOAuth2ProviderInput!) { createOAuth2Provider(input: $in) { clientSecret provider { id clientId } } }`,
-		map[string]any{"in": map[string]any{
-			"name": "notes", "redirectUris": []any{map[string]any{"url": rpCallback}},
-			"scopes": []string{"openid", "email", "groups"}, "authorizationFlowID": flows.Flows.Edges[0].Node.ID,
-		}}, &p)
-	admin.must(`mutation($p: ID!) { createApplication(input: {name: "Notes", slug: "notes", providerID: $p}) { id } }`,
-		map[string]any{"p": p.CreateOAuth2Provider.Provider.ID}, nil)
+	notesID, notesSecret := register(t, admin, ssoSpec{slug: "notes", scopes: []string{"openid", "email", "groups"}, flow: blueprints.ExplicitConsentFlow})
 
 	ctx := t.Context()
 	op, err := gooidc.NewProvider(ctx, s.url)
 	require.NoError(t, err)
 	cfg := oauth2.Config{
-		ClientID: p.CreateOAuth2Provider.Provider.ClientID, ClientSecret: p.CreateOAuth2Provider.ClientSecret,
+		ClientID: notesID, ClientSecret: notesSecret,
 		Endpoint: op.Endpoint(), RedirectURL: rpCallback, Scopes: []string{"openid", "email"},
 	}
 	ada := newAgent(t, s.browser())
