@@ -85,3 +85,44 @@ func TestBrowserSSOConsent(t *testing.T) {
 	u.visit(authURL)
 	u.see("Hello ada@example.com")
 }
+
+// A user connects a device in Chromium: the verification link the device
+// shows leads through the login to the code (filled in, to confirm; a
+// wrong one is refused by its field), the consent screen, and the page
+// that sends them back to the device, which then gets its tokens.
+func TestBrowserDeviceCode(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	cfg, _ := deviceSetup(t, srv, "tv")
+	da, err := cfg.DeviceAuth(t.Context())
+	require.NoError(t, err)
+
+	u := newUI(t, srv, browsertest.Options{})
+	u.visit(da.VerificationURIComplete)
+	u.challenge("IdentificationChallenge")
+	u.fill("Username or email", "grace")
+	u.click(u.button("Continue"))
+	u.challenge("PasswordChallenge")
+	u.fill("Password", "Cobol-Compiler-1959")
+	u.click(u.button("Continue"))
+	u.challenge("DeviceCodeChallenge")
+	u.see("Check that this is the code your device shows")
+	require.NoError(t, u.expect.Locator(u.field("Code")).ToHaveValue(da.UserCode))
+	u.Screenshot("device-code")
+
+	u.fill("Code", "BBBB-BBBB")
+	u.click(u.button("Continue"))
+	u.see("This code is not valid or has expired")
+	require.NoError(t, u.expect.Locator(u.field("Code")).ToHaveAttribute("aria-invalid", "true"))
+	u.Screenshot("device-code-invalid")
+
+	u.fill("Code", da.UserCode)
+	u.click(u.button("Continue"))
+	u.challenge("ConsentChallenge")
+	u.see("tv")
+	u.click(u.button("Allow"))
+	u.see("You are signed in on your device")
+	u.Screenshot("device-connected")
+
+	require.Empty(t, deviceTokenError(t, cfg.Endpoint.TokenURL, cfg.ClientID, da.DeviceCode), "the device gets its tokens")
+}

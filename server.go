@@ -436,7 +436,12 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			site, err := brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
 			return site.InvalidationFlow, err
 		},
-		Logger: logger,
+		DeviceCodeFlow: func(r *http.Request) (string, error) {
+			site, err := brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
+			return site.DeviceCodeFlow, err
+		},
+		DevicePollInterval: cfg.DevicePollInterval,
+		Logger:             logger,
 	})
 	if err != nil {
 		return nil, err

@@ -32,6 +32,8 @@ const (
 	PasswordChangeFlow = "default-password-change-flow"
 	UserSettingsFlow   = "default-user-settings-flow"
 	UnenrollmentFlow   = "default-unenrollment-flow"
+	// DeviceCodeFlow is where a user enters the code a device shows.
+	DeviceCodeFlow = "default-device-code-flow"
 	// ExplicitConsentFlow and ImplicitConsentFlow are the authorization
 	// flows OAuth2 providers pick from.
 	ExplicitConsentFlow = "default-provider-authorization-explicit-consent"
@@ -233,6 +235,7 @@ var brandRoles = map[string]brandRole{
 	InvalidationFlow:   {brand.FlowInvalidationIDIsNil(), (*ent.BrandMutation).SetFlowInvalidationID},
 	UserSettingsFlow:   {brand.FlowUserSettingsIDIsNil(), (*ent.BrandMutation).SetFlowUserSettingsID},
 	UnenrollmentFlow:   {brand.FlowUnenrollmentIDIsNil(), (*ent.BrandMutation).SetFlowUnenrollmentID},
+	DeviceCodeFlow:     {brand.FlowDeviceCodeIDIsNil(), (*ent.BrandMutation).SetFlowDeviceCodeID},
 }
 
 // useInDefaultBrand points the default brand at f, a default flow an

@@ -39,6 +39,7 @@ type Site struct {
 	RecoveryFlow       string
 	UserSettingsFlow   string
 	UnenrollmentFlow   string
+	DeviceCodeFlow     string
 }
 
 // ForHost returns the brand serving host (a lower-case host name without a
@@ -51,7 +52,7 @@ func ForHost(ctx context.Context, client *ent.Client, host string) (Site, error)
 	host = strings.ToLower(host)
 	q := client.Brand.Query().
 		Where(entbrand.Or(entbrand.Domain(host), entbrand.IsDefault(true))).
-		WithFlowAuthentication().WithFlowInvalidation().WithFlowRecovery().WithFlowUserSettings().WithFlowUnenrollment()
+		WithFlowAuthentication().WithFlowInvalidation().WithFlowRecovery().WithFlowUserSettings().WithFlowUnenrollment().WithFlowDeviceCode()
 	brands, err := q.All(ctx)
 	if err != nil {
 		return Site{}, fmt.Errorf("brand: read brands: %w", err)
@@ -78,6 +79,7 @@ func ForHost(ctx context.Context, client *ent.Client, host string) (Site, error)
 		RecoveryFlow:       slugOf(b.Edges.FlowRecovery),
 		UserSettingsFlow:   slugOf(b.Edges.FlowUserSettings),
 		UnenrollmentFlow:   slugOf(b.Edges.FlowUnenrollment),
+		DeviceCodeFlow:     slugOf(b.Edges.FlowDeviceCode),
 	}
 	if s.Title == "" {
 		s.Title = DefaultTitle

@@ -70,6 +70,10 @@ type Config struct {
 	ShutdownTimeout time.Duration `env:"GATEHOUSE_SHUTDOWN_TIMEOUT" envDefault:"30s"`
 	// EventRetention is how long audit events are kept.
 	EventRetention time.Duration `env:"GATEHOUSE_EVENT_RETENTION" envDefault:"8760h"`
+	// DevicePollInterval is how often a device signing in with the OAuth
+	// 2.0 device authorization grant may poll the token endpoint (RFC 8628
+	// §3.2 interval); faster polls are answered slow_down.
+	DevicePollInterval time.Duration `env:"GATEHOUSE_OIDC_DEVICE_POLL_INTERVAL" envDefault:"5s"`
 	// MaxBodyBytes bounds a request body.
 	MaxBodyBytes int64 `env:"GATEHOUSE_MAX_BODY_BYTES" envDefault:"1048576"`
 	// FlowStartsPerIP and FlowStartsPerSession bound how many flows one
@@ -176,7 +180,7 @@ func environ(getenv func(string) string) map[string]string {
 		"GATEHOUSE_SECRET_KEY", "GATEHOUSE_PUBLIC_URL", "GATEHOUSE_BOOTSTRAP_PASSWORD",
 		"GATEHOUSE_BOOTSTRAP_EMAIL", "GATEHOUSE_BOOTSTRAP_TOKEN", "GATEHOUSE_DEV", "GATEHOUSE_LOG_LEVEL",
 		"GATEHOUSE_LOG_FORMAT", "GATEHOUSE_WORKER", "GATEHOUSE_TRUSTED_PROXIES", "GATEHOUSE_ALLOWED_ORIGINS",
-		"GATEHOUSE_SHUTDOWN_TIMEOUT", "GATEHOUSE_MAX_BODY_BYTES", "GATEHOUSE_EVENT_RETENTION",
+		"GATEHOUSE_SHUTDOWN_TIMEOUT", "GATEHOUSE_MAX_BODY_BYTES", "GATEHOUSE_EVENT_RETENTION", "GATEHOUSE_OIDC_DEVICE_POLL_INTERVAL",
 		"GATEHOUSE_FLOW_STARTS_PER_IP", "GATEHOUSE_FLOW_STARTS_PER_SESSION",
 		"GATEHOUSE_METRICS_LISTEN", "GATEHOUSE_METRICS_TOKEN",
 	} {
@@ -202,6 +206,9 @@ func (c *Config) validateServices() error {
 	}
 	if c.EventRetention < time.Hour {
 		errs = append(errs, errors.New("GATEHOUSE_EVENT_RETENTION must be at least 1h"))
+	}
+	if c.DevicePollInterval < time.Second || c.DevicePollInterval > time.Minute || c.DevicePollInterval%time.Second != 0 {
+		errs = append(errs, errors.New("GATEHOUSE_OIDC_DEVICE_POLL_INTERVAL must be whole seconds from 1s to 1m"))
 	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("GATEHOUSE_MAX_BODY_BYTES must be at least 1024"))

@@ -299,6 +299,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oauth2authrequest.FieldCodeHash:            {Type: field.TypeString, Column: oauth2authrequest.FieldCodeHash},
 			oauth2authrequest.FieldRedeemedAt:          {Type: field.TypeTime, Column: oauth2authrequest.FieldRedeemedAt},
 			oauth2authrequest.FieldReplayedAt:          {Type: field.TypeTime, Column: oauth2authrequest.FieldReplayedAt},
+			oauth2authrequest.FieldDeviceCodeHash:      {Type: field.TypeString, Column: oauth2authrequest.FieldDeviceCodeHash},
+			oauth2authrequest.FieldUserCodeHash:        {Type: field.TypeString, Column: oauth2authrequest.FieldUserCodeHash},
+			oauth2authrequest.FieldDeviceUserID:        {Type: field.TypeInt, Column: oauth2authrequest.FieldDeviceUserID},
+			oauth2authrequest.FieldPolledAt:            {Type: field.TypeTime, Column: oauth2authrequest.FieldPolledAt},
 		},
 	}
 	graph.Nodes[12] = &sqlgraph.Node{
@@ -329,6 +333,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oauth2provider.FieldIncludeClaimsInIDToken: {Type: field.TypeBool, Column: oauth2provider.FieldIncludeClaimsInIDToken},
 			oauth2provider.FieldAuthorizationFlowID:    {Type: field.TypeInt, Column: oauth2provider.FieldAuthorizationFlowID},
 			oauth2provider.FieldInvalidationFlowID:     {Type: field.TypeInt, Column: oauth2provider.FieldInvalidationFlowID},
+			oauth2provider.FieldDeviceAuthorization:    {Type: field.TypeBool, Column: oauth2provider.FieldDeviceAuthorization},
 		},
 	}
 	graph.Nodes[13] = &sqlgraph.Node{
@@ -2864,6 +2869,26 @@ func (f *OAuth2AuthRequestFilter) WhereReplayedAt(p entql.TimeP) {
 	f.Where(p.Field(oauth2authrequest.FieldReplayedAt))
 }
 
+// WhereDeviceCodeHash applies the entql string predicate on the device_code_hash field.
+func (f *OAuth2AuthRequestFilter) WhereDeviceCodeHash(p entql.StringP) {
+	f.Where(p.Field(oauth2authrequest.FieldDeviceCodeHash))
+}
+
+// WhereUserCodeHash applies the entql string predicate on the user_code_hash field.
+func (f *OAuth2AuthRequestFilter) WhereUserCodeHash(p entql.StringP) {
+	f.Where(p.Field(oauth2authrequest.FieldUserCodeHash))
+}
+
+// WhereDeviceUserID applies the entql int predicate on the device_user_id field.
+func (f *OAuth2AuthRequestFilter) WhereDeviceUserID(p entql.IntP) {
+	f.Where(p.Field(oauth2authrequest.FieldDeviceUserID))
+}
+
+// WherePolledAt applies the entql time.Time predicate on the polled_at field.
+func (f *OAuth2AuthRequestFilter) WherePolledAt(p entql.TimeP) {
+	f.Where(p.Field(oauth2authrequest.FieldPolledAt))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *OAuth2ProviderQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2987,6 +3012,11 @@ func (f *OAuth2ProviderFilter) WhereAuthorizationFlowID(p entql.IntP) {
 // WhereInvalidationFlowID applies the entql int predicate on the invalidation_flow_id field.
 func (f *OAuth2ProviderFilter) WhereInvalidationFlowID(p entql.IntP) {
 	f.Where(p.Field(oauth2provider.FieldInvalidationFlowID))
+}
+
+// WhereDeviceAuthorization applies the entql bool predicate on the device_authorization field.
+func (f *OAuth2ProviderFilter) WhereDeviceAuthorization(p entql.BoolP) {
+	f.Where(p.Field(oauth2provider.FieldDeviceAuthorization))
 }
 
 // WhereHasApplication applies a predicate to check if query has an edge application.

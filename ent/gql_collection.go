@@ -1630,6 +1630,11 @@ func (_q *OAuth2ProviderQuery) collectField(ctx context.Context, oneNode bool, o
 				selectedFields = append(selectedFields, oauth2provider.FieldIncludeClaimsInIDToken)
 				fieldSeen[oauth2provider.FieldIncludeClaimsInIDToken] = struct{}{}
 			}
+		case "deviceAuthorization":
+			if _, ok := fieldSeen[oauth2provider.FieldDeviceAuthorization]; !ok {
+				selectedFields = append(selectedFields, oauth2provider.FieldDeviceAuthorization)
+				fieldSeen[oauth2provider.FieldDeviceAuthorization] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

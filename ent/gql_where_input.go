@@ -3121,6 +3121,10 @@ type OAuth2ProviderWhereInput struct {
 	IncludeClaimsInIDToken    *bool `json:"includeClaimsInIDToken,omitempty"`
 	IncludeClaimsInIDTokenNEQ *bool `json:"includeClaimsInIDTokenNEQ,omitempty"`
 
+	// "device_authorization" field predicates.
+	DeviceAuthorization    *bool `json:"deviceAuthorization,omitempty"`
+	DeviceAuthorizationNEQ *bool `json:"deviceAuthorizationNEQ,omitempty"`
+
 	// "application" edge predicates.
 	HasApplication     *bool                    `json:"hasApplication,omitempty"`
 	HasApplicationWith []*ApplicationWhereInput `json:"hasApplicationWith,omitempty"`
@@ -3468,6 +3472,12 @@ func (i *OAuth2ProviderWhereInput) P() (predicate.OAuth2Provider, error) {
 	}
 	if i.IncludeClaimsInIDTokenNEQ != nil {
 		predicates = append(predicates, oauth2provider.IncludeClaimsInIDTokenNEQ(*i.IncludeClaimsInIDTokenNEQ))
+	}
+	if i.DeviceAuthorization != nil {
+		predicates = append(predicates, oauth2provider.DeviceAuthorizationEQ(*i.DeviceAuthorization))
+	}
+	if i.DeviceAuthorizationNEQ != nil {
+		predicates = append(predicates, oauth2provider.DeviceAuthorizationNEQ(*i.DeviceAuthorizationNEQ))
 	}
 
 	if i.HasApplication != nil {

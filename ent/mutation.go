@@ -10703,6 +10703,11 @@ type OAuth2AuthRequestMutation struct {
 	code_hash             *string
 	redeemed_at           *time.Time
 	replayed_at           *time.Time
+	device_code_hash      *string
+	user_code_hash        *string
+	device_user_id        *int
+	adddevice_user_id     *int
+	polled_at             *time.Time
 	clearedFields         map[string]struct{}
 	done                  bool
 	oldValue              func(context.Context) (*OAuth2AuthRequest, error)
@@ -11994,6 +11999,223 @@ func (m *OAuth2AuthRequestMutation) ResetReplayedAt() {
 	delete(m.clearedFields, oauth2authrequest.FieldReplayedAt)
 }
 
+// SetDeviceCodeHash sets the "device_code_hash" field.
+func (m *OAuth2AuthRequestMutation) SetDeviceCodeHash(s string) {
+	m.device_code_hash = &s
+}
+
+// DeviceCodeHash returns the value of the "device_code_hash" field in the mutation.
+func (m *OAuth2AuthRequestMutation) DeviceCodeHash() (r string, exists bool) {
+	v := m.device_code_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeviceCodeHash returns the old "device_code_hash" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldDeviceCodeHash(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeviceCodeHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeviceCodeHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeviceCodeHash: %w", err)
+	}
+	return oldValue.DeviceCodeHash, nil
+}
+
+// ClearDeviceCodeHash clears the value of the "device_code_hash" field.
+func (m *OAuth2AuthRequestMutation) ClearDeviceCodeHash() {
+	m.device_code_hash = nil
+	m.clearedFields[oauth2authrequest.FieldDeviceCodeHash] = struct{}{}
+}
+
+// DeviceCodeHashCleared returns if the "device_code_hash" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) DeviceCodeHashCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldDeviceCodeHash]
+	return ok
+}
+
+// ResetDeviceCodeHash resets all changes to the "device_code_hash" field.
+func (m *OAuth2AuthRequestMutation) ResetDeviceCodeHash() {
+	m.device_code_hash = nil
+	delete(m.clearedFields, oauth2authrequest.FieldDeviceCodeHash)
+}
+
+// SetUserCodeHash sets the "user_code_hash" field.
+func (m *OAuth2AuthRequestMutation) SetUserCodeHash(s string) {
+	m.user_code_hash = &s
+}
+
+// UserCodeHash returns the value of the "user_code_hash" field in the mutation.
+func (m *OAuth2AuthRequestMutation) UserCodeHash() (r string, exists bool) {
+	v := m.user_code_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserCodeHash returns the old "user_code_hash" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldUserCodeHash(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserCodeHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserCodeHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserCodeHash: %w", err)
+	}
+	return oldValue.UserCodeHash, nil
+}
+
+// ClearUserCodeHash clears the value of the "user_code_hash" field.
+func (m *OAuth2AuthRequestMutation) ClearUserCodeHash() {
+	m.user_code_hash = nil
+	m.clearedFields[oauth2authrequest.FieldUserCodeHash] = struct{}{}
+}
+
+// UserCodeHashCleared returns if the "user_code_hash" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) UserCodeHashCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldUserCodeHash]
+	return ok
+}
+
+// ResetUserCodeHash resets all changes to the "user_code_hash" field.
+func (m *OAuth2AuthRequestMutation) ResetUserCodeHash() {
+	m.user_code_hash = nil
+	delete(m.clearedFields, oauth2authrequest.FieldUserCodeHash)
+}
+
+// SetDeviceUserID sets the "device_user_id" field.
+func (m *OAuth2AuthRequestMutation) SetDeviceUserID(i int) {
+	m.device_user_id = &i
+	m.adddevice_user_id = nil
+}
+
+// DeviceUserID returns the value of the "device_user_id" field in the mutation.
+func (m *OAuth2AuthRequestMutation) DeviceUserID() (r int, exists bool) {
+	v := m.device_user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeviceUserID returns the old "device_user_id" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldDeviceUserID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeviceUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeviceUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeviceUserID: %w", err)
+	}
+	return oldValue.DeviceUserID, nil
+}
+
+// AddDeviceUserID adds i to the "device_user_id" field.
+func (m *OAuth2AuthRequestMutation) AddDeviceUserID(i int) {
+	if m.adddevice_user_id != nil {
+		*m.adddevice_user_id += i
+	} else {
+		m.adddevice_user_id = &i
+	}
+}
+
+// AddedDeviceUserID returns the value that was added to the "device_user_id" field in this mutation.
+func (m *OAuth2AuthRequestMutation) AddedDeviceUserID() (r int, exists bool) {
+	v := m.adddevice_user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearDeviceUserID clears the value of the "device_user_id" field.
+func (m *OAuth2AuthRequestMutation) ClearDeviceUserID() {
+	m.device_user_id = nil
+	m.adddevice_user_id = nil
+	m.clearedFields[oauth2authrequest.FieldDeviceUserID] = struct{}{}
+}
+
+// DeviceUserIDCleared returns if the "device_user_id" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) DeviceUserIDCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldDeviceUserID]
+	return ok
+}
+
+// ResetDeviceUserID resets all changes to the "device_user_id" field.
+func (m *OAuth2AuthRequestMutation) ResetDeviceUserID() {
+	m.device_user_id = nil
+	m.adddevice_user_id = nil
+	delete(m.clearedFields, oauth2authrequest.FieldDeviceUserID)
+}
+
+// SetPolledAt sets the "polled_at" field.
+func (m *OAuth2AuthRequestMutation) SetPolledAt(t time.Time) {
+	m.polled_at = &t
+}
+
+// PolledAt returns the value of the "polled_at" field in the mutation.
+func (m *OAuth2AuthRequestMutation) PolledAt() (r time.Time, exists bool) {
+	v := m.polled_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPolledAt returns the old "polled_at" field's value of the OAuth2AuthRequest entity.
+// If the OAuth2AuthRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2AuthRequestMutation) OldPolledAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPolledAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPolledAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPolledAt: %w", err)
+	}
+	return oldValue.PolledAt, nil
+}
+
+// ClearPolledAt clears the value of the "polled_at" field.
+func (m *OAuth2AuthRequestMutation) ClearPolledAt() {
+	m.polled_at = nil
+	m.clearedFields[oauth2authrequest.FieldPolledAt] = struct{}{}
+}
+
+// PolledAtCleared returns if the "polled_at" field was cleared in this mutation.
+func (m *OAuth2AuthRequestMutation) PolledAtCleared() bool {
+	_, ok := m.clearedFields[oauth2authrequest.FieldPolledAt]
+	return ok
+}
+
+// ResetPolledAt resets all changes to the "polled_at" field.
+func (m *OAuth2AuthRequestMutation) ResetPolledAt() {
+	m.polled_at = nil
+	delete(m.clearedFields, oauth2authrequest.FieldPolledAt)
+}
+
 // Where appends a list predicates to the OAuth2AuthRequestMutation builder.
 func (m *OAuth2AuthRequestMutation) Where(ps ...predicate.OAuth2AuthRequest) {
 	m.predicates = append(m.predicates, ps...)
@@ -12028,7 +12250,7 @@ func (m *OAuth2AuthRequestMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OAuth2AuthRequestMutation) Fields() []string {
-	fields := make([]string, 0, 25)
+	fields := make([]string, 0, 29)
 	if m.created_at != nil {
 		fields = append(fields, oauth2authrequest.FieldCreatedAt)
 	}
@@ -12104,6 +12326,18 @@ func (m *OAuth2AuthRequestMutation) Fields() []string {
 	if m.replayed_at != nil {
 		fields = append(fields, oauth2authrequest.FieldReplayedAt)
 	}
+	if m.device_code_hash != nil {
+		fields = append(fields, oauth2authrequest.FieldDeviceCodeHash)
+	}
+	if m.user_code_hash != nil {
+		fields = append(fields, oauth2authrequest.FieldUserCodeHash)
+	}
+	if m.device_user_id != nil {
+		fields = append(fields, oauth2authrequest.FieldDeviceUserID)
+	}
+	if m.polled_at != nil {
+		fields = append(fields, oauth2authrequest.FieldPolledAt)
+	}
 	return fields
 }
 
@@ -12162,6 +12396,14 @@ func (m *OAuth2AuthRequestMutation) Field(name string) (ent.Value, bool) {
 		return m.RedeemedAt()
 	case oauth2authrequest.FieldReplayedAt:
 		return m.ReplayedAt()
+	case oauth2authrequest.FieldDeviceCodeHash:
+		return m.DeviceCodeHash()
+	case oauth2authrequest.FieldUserCodeHash:
+		return m.UserCodeHash()
+	case oauth2authrequest.FieldDeviceUserID:
+		return m.DeviceUserID()
+	case oauth2authrequest.FieldPolledAt:
+		return m.PolledAt()
 	}
 	return nil, false
 }
@@ -12221,6 +12463,14 @@ func (m *OAuth2AuthRequestMutation) OldField(ctx context.Context, name string) (
 		return m.OldRedeemedAt(ctx)
 	case oauth2authrequest.FieldReplayedAt:
 		return m.OldReplayedAt(ctx)
+	case oauth2authrequest.FieldDeviceCodeHash:
+		return m.OldDeviceCodeHash(ctx)
+	case oauth2authrequest.FieldUserCodeHash:
+		return m.OldUserCodeHash(ctx)
+	case oauth2authrequest.FieldDeviceUserID:
+		return m.OldDeviceUserID(ctx)
+	case oauth2authrequest.FieldPolledAt:
+		return m.OldPolledAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown OAuth2AuthRequest field %s", name)
 }
@@ -12405,6 +12655,34 @@ func (m *OAuth2AuthRequestMutation) SetField(name string, value ent.Value) error
 		}
 		m.SetReplayedAt(v)
 		return nil
+	case oauth2authrequest.FieldDeviceCodeHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeviceCodeHash(v)
+		return nil
+	case oauth2authrequest.FieldUserCodeHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserCodeHash(v)
+		return nil
+	case oauth2authrequest.FieldDeviceUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeviceUserID(v)
+		return nil
+	case oauth2authrequest.FieldPolledAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPolledAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown OAuth2AuthRequest field %s", name)
 }
@@ -12422,6 +12700,9 @@ func (m *OAuth2AuthRequestMutation) AddedFields() []string {
 	if m.adduser_id != nil {
 		fields = append(fields, oauth2authrequest.FieldUserID)
 	}
+	if m.adddevice_user_id != nil {
+		fields = append(fields, oauth2authrequest.FieldDeviceUserID)
+	}
 	return fields
 }
 
@@ -12436,6 +12717,8 @@ func (m *OAuth2AuthRequestMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedMaxAge()
 	case oauth2authrequest.FieldUserID:
 		return m.AddedUserID()
+	case oauth2authrequest.FieldDeviceUserID:
+		return m.AddedDeviceUserID()
 	}
 	return nil, false
 }
@@ -12465,6 +12748,13 @@ func (m *OAuth2AuthRequestMutation) AddField(name string, value ent.Value) error
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddUserID(v)
+		return nil
+	case oauth2authrequest.FieldDeviceUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeviceUserID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown OAuth2AuthRequest numeric field %s", name)
@@ -12509,6 +12799,18 @@ func (m *OAuth2AuthRequestMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(oauth2authrequest.FieldReplayedAt) {
 		fields = append(fields, oauth2authrequest.FieldReplayedAt)
+	}
+	if m.FieldCleared(oauth2authrequest.FieldDeviceCodeHash) {
+		fields = append(fields, oauth2authrequest.FieldDeviceCodeHash)
+	}
+	if m.FieldCleared(oauth2authrequest.FieldUserCodeHash) {
+		fields = append(fields, oauth2authrequest.FieldUserCodeHash)
+	}
+	if m.FieldCleared(oauth2authrequest.FieldDeviceUserID) {
+		fields = append(fields, oauth2authrequest.FieldDeviceUserID)
+	}
+	if m.FieldCleared(oauth2authrequest.FieldPolledAt) {
+		fields = append(fields, oauth2authrequest.FieldPolledAt)
 	}
 	return fields
 }
@@ -12559,6 +12861,18 @@ func (m *OAuth2AuthRequestMutation) ClearField(name string) error {
 		return nil
 	case oauth2authrequest.FieldReplayedAt:
 		m.ClearReplayedAt()
+		return nil
+	case oauth2authrequest.FieldDeviceCodeHash:
+		m.ClearDeviceCodeHash()
+		return nil
+	case oauth2authrequest.FieldUserCodeHash:
+		m.ClearUserCodeHash()
+		return nil
+	case oauth2authrequest.FieldDeviceUserID:
+		m.ClearDeviceUserID()
+		return nil
+	case oauth2authrequest.FieldPolledAt:
+		m.ClearPolledAt()
 		return nil
 	}
 	return fmt.Errorf("unknown OAuth2AuthRequest nullable field %s", name)
@@ -12643,6 +12957,18 @@ func (m *OAuth2AuthRequestMutation) ResetField(name string) error {
 	case oauth2authrequest.FieldReplayedAt:
 		m.ResetReplayedAt()
 		return nil
+	case oauth2authrequest.FieldDeviceCodeHash:
+		m.ResetDeviceCodeHash()
+		return nil
+	case oauth2authrequest.FieldUserCodeHash:
+		m.ResetUserCodeHash()
+		return nil
+	case oauth2authrequest.FieldDeviceUserID:
+		m.ResetDeviceUserID()
+		return nil
+	case oauth2authrequest.FieldPolledAt:
+		m.ResetPolledAt()
+		return nil
 	}
 	return fmt.Errorf("unknown OAuth2AuthRequest field %s", name)
 }
@@ -12722,6 +13048,7 @@ type OAuth2ProviderMutation struct {
 	addrefresh_token_validity       *int
 	subject_mode                    *enum.SubjectMode
 	include_claims_in_id_token      *bool
+	device_authorization            *bool
 	clearedFields                   map[string]struct{}
 	application                     *int
 	clearedapplication              bool
@@ -13562,6 +13889,42 @@ func (m *OAuth2ProviderMutation) ResetInvalidationFlowID() {
 	delete(m.clearedFields, oauth2provider.FieldInvalidationFlowID)
 }
 
+// SetDeviceAuthorization sets the "device_authorization" field.
+func (m *OAuth2ProviderMutation) SetDeviceAuthorization(b bool) {
+	m.device_authorization = &b
+}
+
+// DeviceAuthorization returns the value of the "device_authorization" field in the mutation.
+func (m *OAuth2ProviderMutation) DeviceAuthorization() (r bool, exists bool) {
+	v := m.device_authorization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeviceAuthorization returns the old "device_authorization" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldDeviceAuthorization(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeviceAuthorization is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeviceAuthorization requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeviceAuthorization: %w", err)
+	}
+	return oldValue.DeviceAuthorization, nil
+}
+
+// ResetDeviceAuthorization resets all changes to the "device_authorization" field.
+func (m *OAuth2ProviderMutation) ResetDeviceAuthorization() {
+	m.device_authorization = nil
+}
+
 // SetApplicationID sets the "application" edge to the Application entity by id.
 func (m *OAuth2ProviderMutation) SetApplicationID(id int) {
 	m.application = &id
@@ -13689,7 +14052,7 @@ func (m *OAuth2ProviderMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OAuth2ProviderMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, oauth2provider.FieldCreatedAt)
 	}
@@ -13741,6 +14104,9 @@ func (m *OAuth2ProviderMutation) Fields() []string {
 	if m.invalidation_flow != nil {
 		fields = append(fields, oauth2provider.FieldInvalidationFlowID)
 	}
+	if m.device_authorization != nil {
+		fields = append(fields, oauth2provider.FieldDeviceAuthorization)
+	}
 	return fields
 }
 
@@ -13783,6 +14149,8 @@ func (m *OAuth2ProviderMutation) Field(name string) (ent.Value, bool) {
 		return m.AuthorizationFlowID()
 	case oauth2provider.FieldInvalidationFlowID:
 		return m.InvalidationFlowID()
+	case oauth2provider.FieldDeviceAuthorization:
+		return m.DeviceAuthorization()
 	}
 	return nil, false
 }
@@ -13826,6 +14194,8 @@ func (m *OAuth2ProviderMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldAuthorizationFlowID(ctx)
 	case oauth2provider.FieldInvalidationFlowID:
 		return m.OldInvalidationFlowID(ctx)
+	case oauth2provider.FieldDeviceAuthorization:
+		return m.OldDeviceAuthorization(ctx)
 	}
 	return nil, fmt.Errorf("unknown OAuth2Provider field %s", name)
 }
@@ -13953,6 +14323,13 @@ func (m *OAuth2ProviderMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetInvalidationFlowID(v)
+		return nil
+	case oauth2provider.FieldDeviceAuthorization:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeviceAuthorization(v)
 		return nil
 	}
 	return fmt.Errorf("unknown OAuth2Provider field %s", name)
@@ -14101,6 +14478,9 @@ func (m *OAuth2ProviderMutation) ResetField(name string) error {
 		return nil
 	case oauth2provider.FieldInvalidationFlowID:
 		m.ResetInvalidationFlowID()
+		return nil
+	case oauth2provider.FieldDeviceAuthorization:
+		m.ResetDeviceAuthorization()
 		return nil
 	}
 	return fmt.Errorf("unknown OAuth2Provider field %s", name)

@@ -67,7 +67,15 @@ type OAuth2AuthRequest struct {
 	// RedeemedAt holds the value of the "redeemed_at" field.
 	RedeemedAt *time.Time `json:"redeemed_at,omitempty"`
 	// When its code was presented again: every token it issued is revoked.
-	ReplayedAt   *time.Time `json:"replayed_at,omitempty"`
+	ReplayedAt *time.Time `json:"replayed_at,omitempty"`
+	// SHA-256 of a device authorization's device code; nil for a browser's request.
+	DeviceCodeHash *string `json:"-"`
+	// SHA-256 of a device authorization's user code (normalised).
+	UserCodeHash *string `json:"-"`
+	// The user who entered the user code: only they may authorize the device.
+	DeviceUserID *int `json:"device_user_id,omitempty"`
+	// When the device last polled the token endpoint.
+	PolledAt     *time.Time `json:"polled_at,omitempty"`
 	selectValues sql.SelectValues
 }
 
@@ -78,11 +86,11 @@ func (*OAuth2AuthRequest) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case oauth2authrequest.FieldScopes, oauth2authrequest.FieldPrompt, oauth2authrequest.FieldAmr, oauth2authrequest.FieldGrantedScopes:
 			values[i] = new([]byte)
-		case oauth2authrequest.FieldProviderID, oauth2authrequest.FieldMaxAge, oauth2authrequest.FieldUserID:
+		case oauth2authrequest.FieldProviderID, oauth2authrequest.FieldMaxAge, oauth2authrequest.FieldUserID, oauth2authrequest.FieldDeviceUserID:
 			values[i] = new(sql.NullInt64)
-		case oauth2authrequest.FieldID, oauth2authrequest.FieldClientID, oauth2authrequest.FieldRedirectURI, oauth2authrequest.FieldState, oauth2authrequest.FieldNonce, oauth2authrequest.FieldResponseType, oauth2authrequest.FieldResponseMode, oauth2authrequest.FieldCodeChallenge, oauth2authrequest.FieldCodeChallengeMethod, oauth2authrequest.FieldLoginHint, oauth2authrequest.FieldSessionKey, oauth2authrequest.FieldCodeHash:
+		case oauth2authrequest.FieldID, oauth2authrequest.FieldClientID, oauth2authrequest.FieldRedirectURI, oauth2authrequest.FieldState, oauth2authrequest.FieldNonce, oauth2authrequest.FieldResponseType, oauth2authrequest.FieldResponseMode, oauth2authrequest.FieldCodeChallenge, oauth2authrequest.FieldCodeChallengeMethod, oauth2authrequest.FieldLoginHint, oauth2authrequest.FieldSessionKey, oauth2authrequest.FieldCodeHash, oauth2authrequest.FieldDeviceCodeHash, oauth2authrequest.FieldUserCodeHash:
 			values[i] = new(sql.NullString)
-		case oauth2authrequest.FieldCreatedAt, oauth2authrequest.FieldExpiresAt, oauth2authrequest.FieldAuthTime, oauth2authrequest.FieldAuthorizedAt, oauth2authrequest.FieldDeniedAt, oauth2authrequest.FieldRedeemedAt, oauth2authrequest.FieldReplayedAt:
+		case oauth2authrequest.FieldCreatedAt, oauth2authrequest.FieldExpiresAt, oauth2authrequest.FieldAuthTime, oauth2authrequest.FieldAuthorizedAt, oauth2authrequest.FieldDeniedAt, oauth2authrequest.FieldRedeemedAt, oauth2authrequest.FieldReplayedAt, oauth2authrequest.FieldPolledAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -271,6 +279,34 @@ func (_m *OAuth2AuthRequest) assignValues(columns []string, values []any) error 
 				_m.ReplayedAt = new(time.Time)
 				*_m.ReplayedAt = value.Time
 			}
+		case oauth2authrequest.FieldDeviceCodeHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field device_code_hash", values[i])
+			} else if value.Valid {
+				_m.DeviceCodeHash = new(string)
+				*_m.DeviceCodeHash = value.String
+			}
+		case oauth2authrequest.FieldUserCodeHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field user_code_hash", values[i])
+			} else if value.Valid {
+				_m.UserCodeHash = new(string)
+				*_m.UserCodeHash = value.String
+			}
+		case oauth2authrequest.FieldDeviceUserID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field device_user_id", values[i])
+			} else if value.Valid {
+				_m.DeviceUserID = new(int)
+				*_m.DeviceUserID = int(value.Int64)
+			}
+		case oauth2authrequest.FieldPolledAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field polled_at", values[i])
+			} else if value.Valid {
+				_m.PolledAt = new(time.Time)
+				*_m.PolledAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -391,6 +427,20 @@ func (_m *OAuth2AuthRequest) String() string {
 	builder.WriteString(", ")
 	if v := _m.ReplayedAt; v != nil {
 		builder.WriteString("replayed_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("device_code_hash=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("user_code_hash=<sensitive>")
+	builder.WriteString(", ")
+	if v := _m.DeviceUserID; v != nil {
+		builder.WriteString("device_user_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.PolledAt; v != nil {
+		builder.WriteString("polled_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')

@@ -293,6 +293,62 @@ func (_c *OAuth2AuthRequestCreate) SetNillableReplayedAt(v *time.Time) *OAuth2Au
 	return _c
 }
 
+// SetDeviceCodeHash sets the "device_code_hash" field.
+func (_c *OAuth2AuthRequestCreate) SetDeviceCodeHash(v string) *OAuth2AuthRequestCreate {
+	_c.mutation.SetDeviceCodeHash(v)
+	return _c
+}
+
+// SetNillableDeviceCodeHash sets the "device_code_hash" field if the given value is not nil.
+func (_c *OAuth2AuthRequestCreate) SetNillableDeviceCodeHash(v *string) *OAuth2AuthRequestCreate {
+	if v != nil {
+		_c.SetDeviceCodeHash(*v)
+	}
+	return _c
+}
+
+// SetUserCodeHash sets the "user_code_hash" field.
+func (_c *OAuth2AuthRequestCreate) SetUserCodeHash(v string) *OAuth2AuthRequestCreate {
+	_c.mutation.SetUserCodeHash(v)
+	return _c
+}
+
+// SetNillableUserCodeHash sets the "user_code_hash" field if the given value is not nil.
+func (_c *OAuth2AuthRequestCreate) SetNillableUserCodeHash(v *string) *OAuth2AuthRequestCreate {
+	if v != nil {
+		_c.SetUserCodeHash(*v)
+	}
+	return _c
+}
+
+// SetDeviceUserID sets the "device_user_id" field.
+func (_c *OAuth2AuthRequestCreate) SetDeviceUserID(v int) *OAuth2AuthRequestCreate {
+	_c.mutation.SetDeviceUserID(v)
+	return _c
+}
+
+// SetNillableDeviceUserID sets the "device_user_id" field if the given value is not nil.
+func (_c *OAuth2AuthRequestCreate) SetNillableDeviceUserID(v *int) *OAuth2AuthRequestCreate {
+	if v != nil {
+		_c.SetDeviceUserID(*v)
+	}
+	return _c
+}
+
+// SetPolledAt sets the "polled_at" field.
+func (_c *OAuth2AuthRequestCreate) SetPolledAt(v time.Time) *OAuth2AuthRequestCreate {
+	_c.mutation.SetPolledAt(v)
+	return _c
+}
+
+// SetNillablePolledAt sets the "polled_at" field if the given value is not nil.
+func (_c *OAuth2AuthRequestCreate) SetNillablePolledAt(v *time.Time) *OAuth2AuthRequestCreate {
+	if v != nil {
+		_c.SetPolledAt(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *OAuth2AuthRequestCreate) SetID(v string) *OAuth2AuthRequestCreate {
 	_c.mutation.SetID(v)
@@ -545,6 +601,22 @@ func (_c *OAuth2AuthRequestCreate) createSpec() (*OAuth2AuthRequest, *sqlgraph.C
 		_spec.SetField(oauth2authrequest.FieldReplayedAt, field.TypeTime, value)
 		_node.ReplayedAt = &value
 	}
+	if value, ok := _c.mutation.DeviceCodeHash(); ok {
+		_spec.SetField(oauth2authrequest.FieldDeviceCodeHash, field.TypeString, value)
+		_node.DeviceCodeHash = &value
+	}
+	if value, ok := _c.mutation.UserCodeHash(); ok {
+		_spec.SetField(oauth2authrequest.FieldUserCodeHash, field.TypeString, value)
+		_node.UserCodeHash = &value
+	}
+	if value, ok := _c.mutation.DeviceUserID(); ok {
+		_spec.SetField(oauth2authrequest.FieldDeviceUserID, field.TypeInt, value)
+		_node.DeviceUserID = &value
+	}
+	if value, ok := _c.mutation.PolledAt(); ok {
+		_spec.SetField(oauth2authrequest.FieldPolledAt, field.TypeTime, value)
+		_node.PolledAt = &value
+	}
 	return _node, _spec
 }
 
@@ -795,6 +867,48 @@ func (u *OAuth2AuthRequestUpsert) ClearReplayedAt() *OAuth2AuthRequestUpsert {
 	return u
 }
 
+// SetDeviceUserID sets the "device_user_id" field.
+func (u *OAuth2AuthRequestUpsert) SetDeviceUserID(v int) *OAuth2AuthRequestUpsert {
+	u.Set(oauth2authrequest.FieldDeviceUserID, v)
+	return u
+}
+
+// UpdateDeviceUserID sets the "device_user_id" field to the value that was provided on create.
+func (u *OAuth2AuthRequestUpsert) UpdateDeviceUserID() *OAuth2AuthRequestUpsert {
+	u.SetExcluded(oauth2authrequest.FieldDeviceUserID)
+	return u
+}
+
+// AddDeviceUserID adds v to the "device_user_id" field.
+func (u *OAuth2AuthRequestUpsert) AddDeviceUserID(v int) *OAuth2AuthRequestUpsert {
+	u.Add(oauth2authrequest.FieldDeviceUserID, v)
+	return u
+}
+
+// ClearDeviceUserID clears the value of the "device_user_id" field.
+func (u *OAuth2AuthRequestUpsert) ClearDeviceUserID() *OAuth2AuthRequestUpsert {
+	u.SetNull(oauth2authrequest.FieldDeviceUserID)
+	return u
+}
+
+// SetPolledAt sets the "polled_at" field.
+func (u *OAuth2AuthRequestUpsert) SetPolledAt(v time.Time) *OAuth2AuthRequestUpsert {
+	u.Set(oauth2authrequest.FieldPolledAt, v)
+	return u
+}
+
+// UpdatePolledAt sets the "polled_at" field to the value that was provided on create.
+func (u *OAuth2AuthRequestUpsert) UpdatePolledAt() *OAuth2AuthRequestUpsert {
+	u.SetExcluded(oauth2authrequest.FieldPolledAt)
+	return u
+}
+
+// ClearPolledAt clears the value of the "polled_at" field.
+func (u *OAuth2AuthRequestUpsert) ClearPolledAt() *OAuth2AuthRequestUpsert {
+	u.SetNull(oauth2authrequest.FieldPolledAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -853,6 +967,12 @@ func (u *OAuth2AuthRequestUpsertOne) UpdateNewValues() *OAuth2AuthRequestUpsertO
 		}
 		if _, exists := u.create.mutation.LoginHint(); exists {
 			s.SetIgnore(oauth2authrequest.FieldLoginHint)
+		}
+		if _, exists := u.create.mutation.DeviceCodeHash(); exists {
+			s.SetIgnore(oauth2authrequest.FieldDeviceCodeHash)
+		}
+		if _, exists := u.create.mutation.UserCodeHash(); exists {
+			s.SetIgnore(oauth2authrequest.FieldUserCodeHash)
 		}
 	}))
 	return u
@@ -1116,6 +1236,55 @@ func (u *OAuth2AuthRequestUpsertOne) ClearReplayedAt() *OAuth2AuthRequestUpsertO
 	})
 }
 
+// SetDeviceUserID sets the "device_user_id" field.
+func (u *OAuth2AuthRequestUpsertOne) SetDeviceUserID(v int) *OAuth2AuthRequestUpsertOne {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.SetDeviceUserID(v)
+	})
+}
+
+// AddDeviceUserID adds v to the "device_user_id" field.
+func (u *OAuth2AuthRequestUpsertOne) AddDeviceUserID(v int) *OAuth2AuthRequestUpsertOne {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.AddDeviceUserID(v)
+	})
+}
+
+// UpdateDeviceUserID sets the "device_user_id" field to the value that was provided on create.
+func (u *OAuth2AuthRequestUpsertOne) UpdateDeviceUserID() *OAuth2AuthRequestUpsertOne {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.UpdateDeviceUserID()
+	})
+}
+
+// ClearDeviceUserID clears the value of the "device_user_id" field.
+func (u *OAuth2AuthRequestUpsertOne) ClearDeviceUserID() *OAuth2AuthRequestUpsertOne {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.ClearDeviceUserID()
+	})
+}
+
+// SetPolledAt sets the "polled_at" field.
+func (u *OAuth2AuthRequestUpsertOne) SetPolledAt(v time.Time) *OAuth2AuthRequestUpsertOne {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.SetPolledAt(v)
+	})
+}
+
+// UpdatePolledAt sets the "polled_at" field to the value that was provided on create.
+func (u *OAuth2AuthRequestUpsertOne) UpdatePolledAt() *OAuth2AuthRequestUpsertOne {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.UpdatePolledAt()
+	})
+}
+
+// ClearPolledAt clears the value of the "polled_at" field.
+func (u *OAuth2AuthRequestUpsertOne) ClearPolledAt() *OAuth2AuthRequestUpsertOne {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.ClearPolledAt()
+	})
+}
+
 // Exec executes the query.
 func (u *OAuth2AuthRequestUpsertOne) Exec(ctx context.Context) error {
 	if len(u.create.conflict) == 0 {
@@ -1340,6 +1509,12 @@ func (u *OAuth2AuthRequestUpsertBulk) UpdateNewValues() *OAuth2AuthRequestUpsert
 			}
 			if _, exists := b.mutation.LoginHint(); exists {
 				s.SetIgnore(oauth2authrequest.FieldLoginHint)
+			}
+			if _, exists := b.mutation.DeviceCodeHash(); exists {
+				s.SetIgnore(oauth2authrequest.FieldDeviceCodeHash)
+			}
+			if _, exists := b.mutation.UserCodeHash(); exists {
+				s.SetIgnore(oauth2authrequest.FieldUserCodeHash)
 			}
 		}
 	}))
@@ -1601,6 +1776,55 @@ func (u *OAuth2AuthRequestUpsertBulk) UpdateReplayedAt() *OAuth2AuthRequestUpser
 func (u *OAuth2AuthRequestUpsertBulk) ClearReplayedAt() *OAuth2AuthRequestUpsertBulk {
 	return u.Update(func(s *OAuth2AuthRequestUpsert) {
 		s.ClearReplayedAt()
+	})
+}
+
+// SetDeviceUserID sets the "device_user_id" field.
+func (u *OAuth2AuthRequestUpsertBulk) SetDeviceUserID(v int) *OAuth2AuthRequestUpsertBulk {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.SetDeviceUserID(v)
+	})
+}
+
+// AddDeviceUserID adds v to the "device_user_id" field.
+func (u *OAuth2AuthRequestUpsertBulk) AddDeviceUserID(v int) *OAuth2AuthRequestUpsertBulk {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.AddDeviceUserID(v)
+	})
+}
+
+// UpdateDeviceUserID sets the "device_user_id" field to the value that was provided on create.
+func (u *OAuth2AuthRequestUpsertBulk) UpdateDeviceUserID() *OAuth2AuthRequestUpsertBulk {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.UpdateDeviceUserID()
+	})
+}
+
+// ClearDeviceUserID clears the value of the "device_user_id" field.
+func (u *OAuth2AuthRequestUpsertBulk) ClearDeviceUserID() *OAuth2AuthRequestUpsertBulk {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.ClearDeviceUserID()
+	})
+}
+
+// SetPolledAt sets the "polled_at" field.
+func (u *OAuth2AuthRequestUpsertBulk) SetPolledAt(v time.Time) *OAuth2AuthRequestUpsertBulk {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.SetPolledAt(v)
+	})
+}
+
+// UpdatePolledAt sets the "polled_at" field to the value that was provided on create.
+func (u *OAuth2AuthRequestUpsertBulk) UpdatePolledAt() *OAuth2AuthRequestUpsertBulk {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.UpdatePolledAt()
+	})
+}
+
+// ClearPolledAt clears the value of the "polled_at" field.
+func (u *OAuth2AuthRequestUpsertBulk) ClearPolledAt() *OAuth2AuthRequestUpsertBulk {
+	return u.Update(func(s *OAuth2AuthRequestUpsert) {
+		s.ClearPolledAt()
 	})
 }
 

@@ -246,6 +246,53 @@ func (_u *OAuth2AuthRequestUpdate) ClearReplayedAt() *OAuth2AuthRequestUpdate {
 	return _u
 }
 
+// SetDeviceUserID sets the "device_user_id" field.
+func (_u *OAuth2AuthRequestUpdate) SetDeviceUserID(v int) *OAuth2AuthRequestUpdate {
+	_u.mutation.ResetDeviceUserID()
+	_u.mutation.SetDeviceUserID(v)
+	return _u
+}
+
+// SetNillableDeviceUserID sets the "device_user_id" field if the given value is not nil.
+func (_u *OAuth2AuthRequestUpdate) SetNillableDeviceUserID(v *int) *OAuth2AuthRequestUpdate {
+	if v != nil {
+		_u.SetDeviceUserID(*v)
+	}
+	return _u
+}
+
+// AddDeviceUserID adds value to the "device_user_id" field.
+func (_u *OAuth2AuthRequestUpdate) AddDeviceUserID(v int) *OAuth2AuthRequestUpdate {
+	_u.mutation.AddDeviceUserID(v)
+	return _u
+}
+
+// ClearDeviceUserID clears the value of the "device_user_id" field.
+func (_u *OAuth2AuthRequestUpdate) ClearDeviceUserID() *OAuth2AuthRequestUpdate {
+	_u.mutation.ClearDeviceUserID()
+	return _u
+}
+
+// SetPolledAt sets the "polled_at" field.
+func (_u *OAuth2AuthRequestUpdate) SetPolledAt(v time.Time) *OAuth2AuthRequestUpdate {
+	_u.mutation.SetPolledAt(v)
+	return _u
+}
+
+// SetNillablePolledAt sets the "polled_at" field if the given value is not nil.
+func (_u *OAuth2AuthRequestUpdate) SetNillablePolledAt(v *time.Time) *OAuth2AuthRequestUpdate {
+	if v != nil {
+		_u.SetPolledAt(*v)
+	}
+	return _u
+}
+
+// ClearPolledAt clears the value of the "polled_at" field.
+func (_u *OAuth2AuthRequestUpdate) ClearPolledAt() *OAuth2AuthRequestUpdate {
+	_u.mutation.ClearPolledAt()
+	return _u
+}
+
 // Mutation returns the OAuth2AuthRequestMutation object of the builder.
 func (_u *OAuth2AuthRequestUpdate) Mutation() *OAuth2AuthRequestMutation {
 	return _u.mutation
@@ -368,6 +415,27 @@ func (_u *OAuth2AuthRequestUpdate) sqlSave(ctx context.Context) (_node int, err 
 	}
 	if _u.mutation.ReplayedAtCleared() {
 		_spec.ClearField(oauth2authrequest.FieldReplayedAt, field.TypeTime)
+	}
+	if _u.mutation.DeviceCodeHashCleared() {
+		_spec.ClearField(oauth2authrequest.FieldDeviceCodeHash, field.TypeString)
+	}
+	if _u.mutation.UserCodeHashCleared() {
+		_spec.ClearField(oauth2authrequest.FieldUserCodeHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.DeviceUserID(); ok {
+		_spec.SetField(oauth2authrequest.FieldDeviceUserID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedDeviceUserID(); ok {
+		_spec.AddField(oauth2authrequest.FieldDeviceUserID, field.TypeInt, value)
+	}
+	if _u.mutation.DeviceUserIDCleared() {
+		_spec.ClearField(oauth2authrequest.FieldDeviceUserID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PolledAt(); ok {
+		_spec.SetField(oauth2authrequest.FieldPolledAt, field.TypeTime, value)
+	}
+	if _u.mutation.PolledAtCleared() {
+		_spec.ClearField(oauth2authrequest.FieldPolledAt, field.TypeTime)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -606,6 +674,53 @@ func (_u *OAuth2AuthRequestUpdateOne) ClearReplayedAt() *OAuth2AuthRequestUpdate
 	return _u
 }
 
+// SetDeviceUserID sets the "device_user_id" field.
+func (_u *OAuth2AuthRequestUpdateOne) SetDeviceUserID(v int) *OAuth2AuthRequestUpdateOne {
+	_u.mutation.ResetDeviceUserID()
+	_u.mutation.SetDeviceUserID(v)
+	return _u
+}
+
+// SetNillableDeviceUserID sets the "device_user_id" field if the given value is not nil.
+func (_u *OAuth2AuthRequestUpdateOne) SetNillableDeviceUserID(v *int) *OAuth2AuthRequestUpdateOne {
+	if v != nil {
+		_u.SetDeviceUserID(*v)
+	}
+	return _u
+}
+
+// AddDeviceUserID adds value to the "device_user_id" field.
+func (_u *OAuth2AuthRequestUpdateOne) AddDeviceUserID(v int) *OAuth2AuthRequestUpdateOne {
+	_u.mutation.AddDeviceUserID(v)
+	return _u
+}
+
+// ClearDeviceUserID clears the value of the "device_user_id" field.
+func (_u *OAuth2AuthRequestUpdateOne) ClearDeviceUserID() *OAuth2AuthRequestUpdateOne {
+	_u.mutation.ClearDeviceUserID()
+	return _u
+}
+
+// SetPolledAt sets the "polled_at" field.
+func (_u *OAuth2AuthRequestUpdateOne) SetPolledAt(v time.Time) *OAuth2AuthRequestUpdateOne {
+	_u.mutation.SetPolledAt(v)
+	return _u
+}
+
+// SetNillablePolledAt sets the "polled_at" field if the given value is not nil.
+func (_u *OAuth2AuthRequestUpdateOne) SetNillablePolledAt(v *time.Time) *OAuth2AuthRequestUpdateOne {
+	if v != nil {
+		_u.SetPolledAt(*v)
+	}
+	return _u
+}
+
+// ClearPolledAt clears the value of the "polled_at" field.
+func (_u *OAuth2AuthRequestUpdateOne) ClearPolledAt() *OAuth2AuthRequestUpdateOne {
+	_u.mutation.ClearPolledAt()
+	return _u
+}
+
 // Mutation returns the OAuth2AuthRequestMutation object of the builder.
 func (_u *OAuth2AuthRequestUpdateOne) Mutation() *OAuth2AuthRequestMutation {
 	return _u.mutation
@@ -758,6 +873,27 @@ func (_u *OAuth2AuthRequestUpdateOne) sqlSave(ctx context.Context) (_node *OAuth
 	}
 	if _u.mutation.ReplayedAtCleared() {
 		_spec.ClearField(oauth2authrequest.FieldReplayedAt, field.TypeTime)
+	}
+	if _u.mutation.DeviceCodeHashCleared() {
+		_spec.ClearField(oauth2authrequest.FieldDeviceCodeHash, field.TypeString)
+	}
+	if _u.mutation.UserCodeHashCleared() {
+		_spec.ClearField(oauth2authrequest.FieldUserCodeHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.DeviceUserID(); ok {
+		_spec.SetField(oauth2authrequest.FieldDeviceUserID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedDeviceUserID(); ok {
+		_spec.AddField(oauth2authrequest.FieldDeviceUserID, field.TypeInt, value)
+	}
+	if _u.mutation.DeviceUserIDCleared() {
+		_spec.ClearField(oauth2authrequest.FieldDeviceUserID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PolledAt(); ok {
+		_spec.SetField(oauth2authrequest.FieldPolledAt, field.TypeTime, value)
+	}
+	if _u.mutation.PolledAtCleared() {
+		_spec.ClearField(oauth2authrequest.FieldPolledAt, field.TypeTime)
 	}
 	_node = &OAuth2AuthRequest{config: _u.config}
 	_spec.Assign = _node.assignValues

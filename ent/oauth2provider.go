@@ -55,6 +55,8 @@ type OAuth2Provider struct {
 	AuthorizationFlowID int `json:"authorization_flow_id,omitempty"`
 	// InvalidationFlowID holds the value of the "invalidation_flow_id" field.
 	InvalidationFlowID *int `json:"invalidation_flow_id,omitempty"`
+	// Let the client use the device authorization grant (RFC 8628): a device shows a code the user enters here.
+	DeviceAuthorization bool `json:"device_authorization,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OAuth2ProviderQuery when eager-loading is set.
 	Edges        OAuth2ProviderEdges `json:"edges"`
@@ -116,7 +118,7 @@ func (*OAuth2Provider) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case oauth2provider.FieldRedirectUris, oauth2provider.FieldPostLogoutRedirectUris, oauth2provider.FieldScopes:
 			values[i] = new([]byte)
-		case oauth2provider.FieldIncludeClaimsInIDToken:
+		case oauth2provider.FieldIncludeClaimsInIDToken, oauth2provider.FieldDeviceAuthorization:
 			values[i] = new(sql.NullBool)
 		case oauth2provider.FieldID, oauth2provider.FieldAccessTokenValidity, oauth2provider.FieldIDTokenValidity, oauth2provider.FieldRefreshTokenValidity, oauth2provider.FieldAuthorizationFlowID, oauth2provider.FieldInvalidationFlowID:
 			values[i] = new(sql.NullInt64)
@@ -254,6 +256,12 @@ func (_m *OAuth2Provider) assignValues(columns []string, values []any) error {
 				_m.InvalidationFlowID = new(int)
 				*_m.InvalidationFlowID = int(value.Int64)
 			}
+		case oauth2provider.FieldDeviceAuthorization:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field device_authorization", values[i])
+			} else if value.Valid {
+				_m.DeviceAuthorization = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -356,6 +364,9 @@ func (_m *OAuth2Provider) String() string {
 		builder.WriteString("invalidation_flow_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("device_authorization=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DeviceAuthorization))
 	builder.WriteByte(')')
 	return builder.String()
 }

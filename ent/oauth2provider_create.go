@@ -215,6 +215,20 @@ func (_c *OAuth2ProviderCreate) SetNillableInvalidationFlowID(v *int) *OAuth2Pro
 	return _c
 }
 
+// SetDeviceAuthorization sets the "device_authorization" field.
+func (_c *OAuth2ProviderCreate) SetDeviceAuthorization(v bool) *OAuth2ProviderCreate {
+	_c.mutation.SetDeviceAuthorization(v)
+	return _c
+}
+
+// SetNillableDeviceAuthorization sets the "device_authorization" field if the given value is not nil.
+func (_c *OAuth2ProviderCreate) SetNillableDeviceAuthorization(v *bool) *OAuth2ProviderCreate {
+	if v != nil {
+		_c.SetDeviceAuthorization(*v)
+	}
+	return _c
+}
+
 // SetApplicationID sets the "application" edge to the Application entity by ID.
 func (_c *OAuth2ProviderCreate) SetApplicationID(id int) *OAuth2ProviderCreate {
 	_c.mutation.SetApplicationID(id)
@@ -339,6 +353,10 @@ func (_c *OAuth2ProviderCreate) defaults() error {
 		v := oauth2provider.DefaultIncludeClaimsInIDToken
 		_c.mutation.SetIncludeClaimsInIDToken(v)
 	}
+	if _, ok := _c.mutation.DeviceAuthorization(); !ok {
+		v := oauth2provider.DefaultDeviceAuthorization
+		_c.mutation.SetDeviceAuthorization(v)
+	}
 	return nil
 }
 
@@ -432,6 +450,9 @@ func (_c *OAuth2ProviderCreate) check() error {
 	if _, ok := _c.mutation.AuthorizationFlowID(); !ok {
 		return &ValidationError{Name: "authorization_flow_id", err: errors.New(`ent: missing required field "OAuth2Provider.authorization_flow_id"`)}
 	}
+	if _, ok := _c.mutation.DeviceAuthorization(); !ok {
+		return &ValidationError{Name: "device_authorization", err: errors.New(`ent: missing required field "OAuth2Provider.device_authorization"`)}
+	}
 	if len(_c.mutation.AuthorizationFlowIDs()) == 0 {
 		return &ValidationError{Name: "authorization_flow", err: errors.New(`ent: missing required edge "OAuth2Provider.authorization_flow"`)}
 	}
@@ -521,6 +542,10 @@ func (_c *OAuth2ProviderCreate) createSpec() (*OAuth2Provider, *sqlgraph.CreateS
 	if value, ok := _c.mutation.IncludeClaimsInIDToken(); ok {
 		_spec.SetField(oauth2provider.FieldIncludeClaimsInIDToken, field.TypeBool, value)
 		_node.IncludeClaimsInIDToken = value
+	}
+	if value, ok := _c.mutation.DeviceAuthorization(); ok {
+		_spec.SetField(oauth2provider.FieldDeviceAuthorization, field.TypeBool, value)
+		_node.DeviceAuthorization = value
 	}
 	if nodes := _c.mutation.ApplicationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -840,6 +865,18 @@ func (u *OAuth2ProviderUpsert) ClearInvalidationFlowID() *OAuth2ProviderUpsert {
 	return u
 }
 
+// SetDeviceAuthorization sets the "device_authorization" field.
+func (u *OAuth2ProviderUpsert) SetDeviceAuthorization(v bool) *OAuth2ProviderUpsert {
+	u.Set(oauth2provider.FieldDeviceAuthorization, v)
+	return u
+}
+
+// UpdateDeviceAuthorization sets the "device_authorization" field to the value that was provided on create.
+func (u *OAuth2ProviderUpsert) UpdateDeviceAuthorization() *OAuth2ProviderUpsert {
+	u.SetExcluded(oauth2provider.FieldDeviceAuthorization)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1134,6 +1171,20 @@ func (u *OAuth2ProviderUpsertOne) UpdateInvalidationFlowID() *OAuth2ProviderUpse
 func (u *OAuth2ProviderUpsertOne) ClearInvalidationFlowID() *OAuth2ProviderUpsertOne {
 	return u.Update(func(s *OAuth2ProviderUpsert) {
 		s.ClearInvalidationFlowID()
+	})
+}
+
+// SetDeviceAuthorization sets the "device_authorization" field.
+func (u *OAuth2ProviderUpsertOne) SetDeviceAuthorization(v bool) *OAuth2ProviderUpsertOne {
+	return u.Update(func(s *OAuth2ProviderUpsert) {
+		s.SetDeviceAuthorization(v)
+	})
+}
+
+// UpdateDeviceAuthorization sets the "device_authorization" field to the value that was provided on create.
+func (u *OAuth2ProviderUpsertOne) UpdateDeviceAuthorization() *OAuth2ProviderUpsertOne {
+	return u.Update(func(s *OAuth2ProviderUpsert) {
+		s.UpdateDeviceAuthorization()
 	})
 }
 
@@ -1597,6 +1648,20 @@ func (u *OAuth2ProviderUpsertBulk) UpdateInvalidationFlowID() *OAuth2ProviderUps
 func (u *OAuth2ProviderUpsertBulk) ClearInvalidationFlowID() *OAuth2ProviderUpsertBulk {
 	return u.Update(func(s *OAuth2ProviderUpsert) {
 		s.ClearInvalidationFlowID()
+	})
+}
+
+// SetDeviceAuthorization sets the "device_authorization" field.
+func (u *OAuth2ProviderUpsertBulk) SetDeviceAuthorization(v bool) *OAuth2ProviderUpsertBulk {
+	return u.Update(func(s *OAuth2ProviderUpsert) {
+		s.SetDeviceAuthorization(v)
+	})
+}
+
+// UpdateDeviceAuthorization sets the "device_authorization" field to the value that was provided on create.
+func (u *OAuth2ProviderUpsertBulk) UpdateDeviceAuthorization() *OAuth2ProviderUpsertBulk {
+	return u.Update(func(s *OAuth2ProviderUpsert) {
+		s.UpdateDeviceAuthorization()
 	})
 }
 

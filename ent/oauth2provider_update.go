@@ -269,6 +269,20 @@ func (_u *OAuth2ProviderUpdate) ClearInvalidationFlowID() *OAuth2ProviderUpdate 
 	return _u
 }
 
+// SetDeviceAuthorization sets the "device_authorization" field.
+func (_u *OAuth2ProviderUpdate) SetDeviceAuthorization(v bool) *OAuth2ProviderUpdate {
+	_u.mutation.SetDeviceAuthorization(v)
+	return _u
+}
+
+// SetNillableDeviceAuthorization sets the "device_authorization" field if the given value is not nil.
+func (_u *OAuth2ProviderUpdate) SetNillableDeviceAuthorization(v *bool) *OAuth2ProviderUpdate {
+	if v != nil {
+		_u.SetDeviceAuthorization(*v)
+	}
+	return _u
+}
+
 // SetApplicationID sets the "application" edge to the Application entity by ID.
 func (_u *OAuth2ProviderUpdate) SetApplicationID(id int) *OAuth2ProviderUpdate {
 	_u.mutation.SetApplicationID(id)
@@ -488,6 +502,9 @@ func (_u *OAuth2ProviderUpdate) sqlSave(ctx context.Context) (_node int, err err
 	}
 	if value, ok := _u.mutation.IncludeClaimsInIDToken(); ok {
 		_spec.SetField(oauth2provider.FieldIncludeClaimsInIDToken, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.DeviceAuthorization(); ok {
+		_spec.SetField(oauth2provider.FieldDeviceAuthorization, field.TypeBool, value)
 	}
 	if _u.mutation.ApplicationCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -833,6 +850,20 @@ func (_u *OAuth2ProviderUpdateOne) ClearInvalidationFlowID() *OAuth2ProviderUpda
 	return _u
 }
 
+// SetDeviceAuthorization sets the "device_authorization" field.
+func (_u *OAuth2ProviderUpdateOne) SetDeviceAuthorization(v bool) *OAuth2ProviderUpdateOne {
+	_u.mutation.SetDeviceAuthorization(v)
+	return _u
+}
+
+// SetNillableDeviceAuthorization sets the "device_authorization" field if the given value is not nil.
+func (_u *OAuth2ProviderUpdateOne) SetNillableDeviceAuthorization(v *bool) *OAuth2ProviderUpdateOne {
+	if v != nil {
+		_u.SetDeviceAuthorization(*v)
+	}
+	return _u
+}
+
 // SetApplicationID sets the "application" edge to the Application entity by ID.
 func (_u *OAuth2ProviderUpdateOne) SetApplicationID(id int) *OAuth2ProviderUpdateOne {
 	_u.mutation.SetApplicationID(id)
@@ -1082,6 +1113,9 @@ func (_u *OAuth2ProviderUpdateOne) sqlSave(ctx context.Context) (_node *OAuth2Pr
 	}
 	if value, ok := _u.mutation.IncludeClaimsInIDToken(); ok {
 		_spec.SetField(oauth2provider.FieldIncludeClaimsInIDToken, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.DeviceAuthorization(); ok {
+		_spec.SetField(oauth2provider.FieldDeviceAuthorization, field.TypeBool, value)
 	}
 	if _u.mutation.ApplicationCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
+	"github.com/gatehouse-id/gatehouse/executor/stages/devicecode"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
@@ -205,6 +206,17 @@ type ComplexityRoot struct {
 
 	DenyStage struct {
 		DenyMessage func(childComplexity int) int
+	}
+
+	DeviceCodeChallenge struct {
+		Code        func(childComplexity int) int
+		Errors      func(childComplexity int) int
+		FlowInfo    func(childComplexity int) int
+		PendingUser func(childComplexity int) int
+	}
+
+	DeviceCodeStage struct {
+		NoSettings func(childComplexity int) int
 	}
 
 	DummyChallenge struct {
@@ -488,6 +500,7 @@ type ComplexityRoot struct {
 		ClientID               func(childComplexity int) int
 		ClientType             func(childComplexity int) int
 		CreatedAt              func(childComplexity int) int
+		DeviceAuthorization    func(childComplexity int) int
 		HasClientSecret        func(childComplexity int) int
 		ID                     func(childComplexity int) int
 		IDTokenValidity        func(childComplexity int) int
@@ -1524,6 +1537,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DenyStage.DenyMessage(childComplexity), true
+
+	case "DeviceCodeChallenge.code":
+		if e.ComplexityRoot.DeviceCodeChallenge.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceCodeChallenge.Code(childComplexity), true
+	case "DeviceCodeChallenge.errors":
+		if e.ComplexityRoot.DeviceCodeChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceCodeChallenge.Errors(childComplexity), true
+	case "DeviceCodeChallenge.flowInfo":
+		if e.ComplexityRoot.DeviceCodeChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceCodeChallenge.FlowInfo(childComplexity), true
+	case "DeviceCodeChallenge.pendingUser":
+		if e.ComplexityRoot.DeviceCodeChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceCodeChallenge.PendingUser(childComplexity), true
+
+	case "DeviceCodeStage.noSettings":
+		if e.ComplexityRoot.DeviceCodeStage.NoSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceCodeStage.NoSettings(childComplexity), true
 
 	case "DummyChallenge.errors":
 		if e.ComplexityRoot.DummyChallenge.Errors == nil {
@@ -2947,6 +2992,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OAuth2Provider.CreatedAt(childComplexity), true
+	case "OAuth2Provider.deviceAuthorization":
+		if e.ComplexityRoot.OAuth2Provider.DeviceAuthorization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuth2Provider.DeviceAuthorization(childComplexity), true
 	case "OAuth2Provider.hasClientSecret":
 		if e.ComplexityRoot.OAuth2Provider.HasClientSecret == nil {
 			break
@@ -4550,6 +4601,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateTokenInput", ec.unmarshalInputCreateTokenInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("DenyStageInput", ec.unmarshalInputDenyStageInput),
+			graphql.NewInputUnmarshaler("DeviceCodeResponseInput", ec.unmarshalInputDeviceCodeResponseInput),
+			graphql.NewInputUnmarshaler("DeviceCodeStageInput", ec.unmarshalInputDeviceCodeStageInput),
 			graphql.NewInputUnmarshaler("DummyPolicyInput", ec.unmarshalInputDummyPolicyInput),
 			graphql.NewInputUnmarshaler("DummyResponseInput", ec.unmarshalInputDummyResponseInput),
 			graphql.NewInputUnmarshaler("DummyStageInput", ec.unmarshalInputDummyStageInput),
@@ -4904,6 +4957,52 @@ extend union StageConfig = DenyStage
 
 extend input StageConfigInput {
   deny: DenyStageInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/devicecode/devicecode.graphqls", Input: `# The device_code stage kind in the GraphQL schema: its config types, its
+# challenge and its response, and their places in the unions and @oneOf
+# inputs of every kind. gqlgen reads this file with graph/schema
+# (gqlgen.yml); @goModel binds each type to this package.
+
+"""
+Reads the code a device shows (OAuth 2.0 device authorization): a valid
+code ends the flow at the application's authorization. The brand's
+device-code flow holds it; the user must be signed in.
+"""
+type DeviceCodeStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/devicecode.Config") {
+  "Always false: the kind has no settings."
+  noSettings: Boolean!
+}
+
+input DeviceCodeStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/devicecode.Config") {
+  "Ignored: the kind has no settings."
+  noSettings: Boolean! = false
+}
+
+extend union StageConfig = DeviceCodeStage
+
+extend input StageConfigInput {
+  deviceCode: DeviceCodeStageInput
+}
+
+"Which code does your device show? Answer with ` + "`" + `deviceCode` + "`" + `."
+type DeviceCodeChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/devicecode.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+  "The code the verification link carried, to confirm; empty when the user opened the plain link."
+  code: String!
+}
+
+input DeviceCodeResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/devicecode.Response") {
+  "The code as typed: case, spaces and dashes do not matter."
+  code: String!
+}
+
+extend union Challenge = DeviceCodeChallenge
+
+extend input ChallengeResponseInput {
+  deviceCode: DeviceCodeResponseInput
 }
 `, BuiltIn: false},
 	{Name: "../executor/stages/dummy/dummy.graphqls", Input: `# The dummy stage kind in the GraphQL schema: its config types,
@@ -6010,6 +6109,8 @@ func (ec *executionContext) childFields_OAuth2Provider(ctx context.Context, fiel
 		return ec.fieldContext_OAuth2Provider_subjectMode(ctx, field)
 	case "includeClaimsInIdToken":
 		return ec.fieldContext_OAuth2Provider_includeClaimsInIdToken(ctx, field)
+	case "deviceAuthorization":
+		return ec.fieldContext_OAuth2Provider_deviceAuthorization(ctx, field)
 	case "application":
 		return ec.fieldContext_OAuth2Provider_application(ctx, field)
 	case "authorizationFlow":
@@ -11019,6 +11120,139 @@ func (ec *executionContext) _DenyStage_denyMessage(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_DenyStage_denyMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DenyStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeviceCodeChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *devicecode.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceCodeChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceCodeChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeviceCodeChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeviceCodeChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *devicecode.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceCodeChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceCodeChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeviceCodeChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeviceCodeChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *devicecode.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceCodeChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceCodeChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeviceCodeChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeviceCodeChallenge_code(ctx context.Context, field graphql.CollectedField, obj *devicecode.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceCodeChallenge_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceCodeChallenge_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeviceCodeChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeviceCodeStage_noSettings(ctx context.Context, field graphql.CollectedField, obj *devicecode.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceCodeStage_noSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoSettings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceCodeStage_noSettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeviceCodeStage", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _DummyChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *dummy.Challenge) (ret graphql.Marshaler) {
@@ -16874,6 +17108,29 @@ func (ec *executionContext) _OAuth2Provider_includeClaimsInIdToken(ctx context.C
 	)
 }
 func (ec *executionContext) fieldContext_OAuth2Provider_includeClaimsInIdToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OAuth2Provider", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OAuth2Provider_deviceAuthorization(ctx context.Context, field graphql.CollectedField, obj *ent.OAuth2Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuth2Provider_deviceAuthorization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeviceAuthorization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OAuth2Provider_deviceAuthorization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OAuth2Provider", field, false, false, "Boolean")
 }
 
@@ -26381,7 +26638,7 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"captcha", "consent", "dummy", "identification", "password", "prompt", "userLogin"}
+	fieldsInOrder := [...]string{"captcha", "consent", "deviceCode", "dummy", "identification", "password", "prompt", "userLogin"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26402,6 +26659,13 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 				return it, err
 			}
 			it.Consent = data
+		case "deviceCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deviceCode"))
+			data, err := ec.unmarshalODeviceCodeResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdevicecodeᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeviceCode = data
 		case "dummy":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dummy"))
 			data, err := ec.unmarshalODummyResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdummyᚐResponse(ctx, v)
@@ -27079,8 +27343,11 @@ func (ec *executionContext) unmarshalInputCreateOAuth2ProviderInput(ctx context.
 	if _, present := asMap["includeClaimsInIdToken"]; !present {
 		asMap["includeClaimsInIdToken"] = true
 	}
+	if _, present := asMap["deviceAuthorization"]; !present {
+		asMap["deviceAuthorization"] = false
+	}
 
-	fieldsInOrder := [...]string{"name", "clientType", "clientId", "clientSecret", "redirectUris", "postLogoutRedirectUris", "scopes", "authorizationFlowID", "invalidationFlowID", "signingAlgorithm", "accessTokenValidity", "idTokenValidity", "refreshTokenValidity", "subjectMode", "includeClaimsInIdToken"}
+	fieldsInOrder := [...]string{"name", "clientType", "clientId", "clientSecret", "redirectUris", "postLogoutRedirectUris", "scopes", "authorizationFlowID", "invalidationFlowID", "signingAlgorithm", "accessTokenValidity", "idTokenValidity", "refreshTokenValidity", "subjectMode", "includeClaimsInIdToken", "deviceAuthorization"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27192,6 +27459,13 @@ func (ec *executionContext) unmarshalInputCreateOAuth2ProviderInput(ctx context.
 				return it, err
 			}
 			it.IncludeClaimsInIDToken = data
+		case "deviceAuthorization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deviceAuthorization"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeviceAuthorization = data
 		}
 	}
 	return it, nil
@@ -27644,6 +27918,94 @@ func (ec *executionContext) unmarshalInputDenyStageInput(ctx context.Context, ob
 func UnmarshalDenyStageInput(ctx context.Context, raw any) (deny.Config, error) {
 	var out deny.Config
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DenyStageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeviceCodeResponseInput(ctx context.Context, obj any) (devicecode.Response, error) {
+	var it devicecode.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeviceCodeResponseInput unmarshals raw into the DeviceCodeResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeviceCodeResponseInput(ctx context.Context, raw any) (devicecode.Response, error) {
+	var out devicecode.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeviceCodeResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeviceCodeStageInput(ctx context.Context, obj any) (devicecode.Config, error) {
+	var it devicecode.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["noSettings"]; !present {
+		asMap["noSettings"] = false
+	}
+
+	fieldsInOrder := [...]string{"noSettings"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "noSettings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noSettings"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoSettings = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeviceCodeStageInput unmarshals raw into the DeviceCodeStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeviceCodeStageInput(ctx context.Context, raw any) (devicecode.Config, error) {
+	var out devicecode.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeviceCodeStageInput", raw, &out)
 	return out, err
 }
 
@@ -30544,7 +30906,7 @@ func (ec *executionContext) unmarshalInputOAuth2ProviderWhereInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "clientType", "clientTypeNEQ", "clientTypeIn", "clientTypeNotIn", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "signingAlgorithm", "signingAlgorithmNEQ", "signingAlgorithmIn", "signingAlgorithmNotIn", "accessTokenValidity", "accessTokenValidityNEQ", "accessTokenValidityIn", "accessTokenValidityNotIn", "accessTokenValidityGT", "accessTokenValidityGTE", "accessTokenValidityLT", "accessTokenValidityLTE", "idTokenValidity", "idTokenValidityNEQ", "idTokenValidityIn", "idTokenValidityNotIn", "idTokenValidityGT", "idTokenValidityGTE", "idTokenValidityLT", "idTokenValidityLTE", "refreshTokenValidity", "refreshTokenValidityNEQ", "refreshTokenValidityIn", "refreshTokenValidityNotIn", "refreshTokenValidityGT", "refreshTokenValidityGTE", "refreshTokenValidityLT", "refreshTokenValidityLTE", "subjectMode", "subjectModeNEQ", "subjectModeIn", "subjectModeNotIn", "includeClaimsInIDToken", "includeClaimsInIDTokenNEQ", "hasApplication", "hasApplicationWith", "hasAuthorizationFlow", "hasAuthorizationFlowWith", "hasInvalidationFlow", "hasInvalidationFlowWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "clientType", "clientTypeNEQ", "clientTypeIn", "clientTypeNotIn", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "signingAlgorithm", "signingAlgorithmNEQ", "signingAlgorithmIn", "signingAlgorithmNotIn", "accessTokenValidity", "accessTokenValidityNEQ", "accessTokenValidityIn", "accessTokenValidityNotIn", "accessTokenValidityGT", "accessTokenValidityGTE", "accessTokenValidityLT", "accessTokenValidityLTE", "idTokenValidity", "idTokenValidityNEQ", "idTokenValidityIn", "idTokenValidityNotIn", "idTokenValidityGT", "idTokenValidityGTE", "idTokenValidityLT", "idTokenValidityLTE", "refreshTokenValidity", "refreshTokenValidityNEQ", "refreshTokenValidityIn", "refreshTokenValidityNotIn", "refreshTokenValidityGT", "refreshTokenValidityGTE", "refreshTokenValidityLT", "refreshTokenValidityLTE", "subjectMode", "subjectModeNEQ", "subjectModeIn", "subjectModeNotIn", "includeClaimsInIDToken", "includeClaimsInIDTokenNEQ", "deviceAuthorization", "deviceAuthorizationNEQ", "hasApplication", "hasApplicationWith", "hasAuthorizationFlow", "hasAuthorizationFlowWith", "hasInvalidationFlow", "hasInvalidationFlowWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31188,6 +31550,20 @@ func (ec *executionContext) unmarshalInputOAuth2ProviderWhereInput(ctx context.C
 				return it, err
 			}
 			it.IncludeClaimsInIDTokenNEQ = data
+		case "deviceAuthorization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deviceAuthorization"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeviceAuthorization = data
+		case "deviceAuthorizationNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deviceAuthorizationNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeviceAuthorizationNEQ = data
 		case "hasApplication":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasApplication"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -33891,7 +34267,7 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"captcha", "consent", "deny", "dummy", "identification", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
+	fieldsInOrder := [...]string{"captcha", "consent", "deny", "deviceCode", "dummy", "identification", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33919,6 +34295,13 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 				return it, err
 			}
 			it.Deny = data
+		case "deviceCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deviceCode"))
+			data, err := ec.unmarshalODeviceCodeStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdevicecodeᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeviceCode = data
 		case "dummy":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dummy"))
 			data, err := ec.unmarshalODummyStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdummyᚐConfig(ctx, v)
@@ -35726,7 +36109,7 @@ func (ec *executionContext) unmarshalInputUpdateOAuth2ProviderInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "clientType", "clientId", "redirectUris", "postLogoutRedirectUris", "scopes", "authorizationFlowID", "invalidationFlowID", "clearInvalidationFlow", "signingAlgorithm", "accessTokenValidity", "idTokenValidity", "refreshTokenValidity", "subjectMode", "includeClaimsInIdToken"}
+	fieldsInOrder := [...]string{"name", "clientType", "clientId", "redirectUris", "postLogoutRedirectUris", "scopes", "authorizationFlowID", "invalidationFlowID", "clearInvalidationFlow", "signingAlgorithm", "accessTokenValidity", "idTokenValidity", "refreshTokenValidity", "subjectMode", "includeClaimsInIdToken", "deviceAuthorization"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35838,6 +36221,13 @@ func (ec *executionContext) unmarshalInputUpdateOAuth2ProviderInput(ctx context.
 				return it, err
 			}
 			it.IncludeClaimsInIDToken = data
+		case "deviceAuthorization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deviceAuthorization"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeviceAuthorization = data
 		}
 	}
 	return it, nil
@@ -37334,6 +37724,11 @@ func (ec *executionContext) _Challenge(ctx context.Context, sel ast.SelectionSet
 			return graphql.Null
 		}
 		return ec._DummyChallenge(ctx, sel, obj)
+	case *devicecode.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DeviceCodeChallenge(ctx, sel, obj)
 	case *consent.Challenge:
 		if obj == nil {
 			return graphql.Null
@@ -37397,6 +37792,11 @@ func (ec *executionContext) _FlowChallenge(ctx context.Context, sel ast.Selectio
 			return graphql.Null
 		}
 		return ec._DummyChallenge(ctx, sel, obj)
+	case *devicecode.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DeviceCodeChallenge(ctx, sel, obj)
 	case *consent.Challenge:
 		if obj == nil {
 			return graphql.Null
@@ -37586,6 +37986,11 @@ func (ec *executionContext) _StageConfig(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._DummyStage(ctx, sel, obj)
+	case *devicecode.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DeviceCodeStage(ctx, sel, obj)
 	case *deny.Config:
 		if obj == nil {
 			return graphql.Null
@@ -38491,6 +38896,87 @@ func (ec *executionContext) _DenyStage(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = graphql.MarshalString("DenyStage")
 		case "denyMessage":
 			out.Values[i] = ec._DenyStage_denyMessage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deviceCodeChallengeImplementors = []string{"DeviceCodeChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _DeviceCodeChallenge(ctx context.Context, sel ast.SelectionSet, obj *devicecode.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deviceCodeChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeviceCodeChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._DeviceCodeChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._DeviceCodeChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._DeviceCodeChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._DeviceCodeChallenge_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deviceCodeStageImplementors = []string{"DeviceCodeStage", "StageConfig"}
+
+func (ec *executionContext) _DeviceCodeStage(ctx context.Context, sel ast.SelectionSet, obj *devicecode.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deviceCodeStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeviceCodeStage")
+		case "noSettings":
+			out.Values[i] = ec._DeviceCodeStage_noSettings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -40436,6 +40922,11 @@ func (ec *executionContext) _OAuth2Provider(ctx context.Context, sel ast.Selecti
 			}
 		case "includeClaimsInIdToken":
 			out.Values[i] = ec._OAuth2Provider_includeClaimsInIdToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deviceAuthorization":
+			out.Values[i] = ec._OAuth2Provider_deviceAuthorization(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -45160,6 +45651,22 @@ func (ec *executionContext) unmarshalODenyStageInput2ᚖgithubᚗcomᚋgatehouse
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputDenyStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODeviceCodeResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdevicecodeᚐResponse(ctx context.Context, v any) (*devicecode.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDeviceCodeResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODeviceCodeStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋdevicecodeᚐConfig(ctx context.Context, v any) (*devicecode.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDeviceCodeStageInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -55,6 +55,7 @@ func providerSettings(in model.CreateOAuth2ProviderInput) (clients.Settings, err
 		RefreshTokenValidity:   &in.RefreshTokenValidity,
 		SubjectMode:            &in.SubjectMode,
 		IncludeClaimsInIDToken: &in.IncludeClaimsInIDToken,
+		DeviceAuthorization:    &in.DeviceAuthorization,
 		AuthorizationFlowID:    &flowID,
 		InvalidationFlowID:     invalidation,
 	}, nil
@@ -83,6 +84,7 @@ func providerUpdate(in model.UpdateOAuth2ProviderInput) (clients.Settings, error
 		RefreshTokenValidity:   in.RefreshTokenValidity,
 		SubjectMode:            in.SubjectMode,
 		IncludeClaimsInIDToken: in.IncludeClaimsInIDToken,
+		DeviceAuthorization:    in.DeviceAuthorization,
 		AuthorizationFlowID:    flowID,
 		InvalidationFlowID:     invalidation,
 		ClearInvalidationFlow:  in.ClearInvalidationFlow != nil && *in.ClearInvalidationFlow,

@@ -102,6 +102,10 @@ const (
 	OIDCResumePath     = "/oauth2/authorize/resume"
 	OIDCEndSessionPath = "/oauth2/end_session"
 	OIDCSignedOutPath  = "/oauth2/end_session/done"
+	// OIDCDevicePath is the device authorization's verification URI and
+	// OIDCDeviceContinuePath where the browser goes on after the code.
+	OIDCDevicePath         = "/device"
+	OIDCDeviceContinuePath = "/oauth2/device/continue"
 )
 
 // New returns the HTTP handler of the whole server.
@@ -141,6 +145,8 @@ func New(o Options) http.Handler {
 		mux.Handle("GET "+OIDCResumePath, withSession)
 		mux.Handle(OIDCEndSessionPath, limitBody(withSession, o.MaxBodyBytes))
 		mux.Handle("GET "+OIDCSignedOutPath, withSession)
+		mux.Handle("GET "+OIDCDevicePath, withSession)
+		mux.Handle("GET "+OIDCDeviceContinuePath, withSession)
 	}
 	if o.Root != nil {
 		root := o.Root

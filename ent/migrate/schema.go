@@ -414,6 +414,10 @@ var (
 		{Name: "code_hash", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "redeemed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "replayed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "device_code_hash", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "user_code_hash", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "device_user_id", Type: field.TypeInt, Nullable: true},
+		{Name: "polled_at", Type: field.TypeTime, Nullable: true},
 	}
 	// Oauth2authRequestsTable holds the schema information for the "oauth2auth_requests" table.
 	Oauth2authRequestsTable = &schema.Table{
@@ -446,6 +450,7 @@ var (
 		{Name: "refresh_token_validity", Type: field.TypeInt, Default: 2592000},
 		{Name: "subject_mode", Type: field.TypeEnum, Enums: []string{"hashed_user_id", "user_id", "username", "email"}, Default: "hashed_user_id"},
 		{Name: "include_claims_in_id_token", Type: field.TypeBool, Default: true},
+		{Name: "device_authorization", Type: field.TypeBool, Default: false},
 		{Name: "authorization_flow_id", Type: field.TypeInt},
 		{Name: "invalidation_flow_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -457,13 +462,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "oauth2providers_flows_authorization_providers",
-				Columns:    []*schema.Column{Oauth2providersColumns[16]},
+				Columns:    []*schema.Column{Oauth2providersColumns[17]},
 				RefColumns: []*schema.Column{FlowsColumns[0]},
 				OnDelete:   schema.Restrict,
 			},
 			{
 				Symbol:     "oauth2providers_flows_invalidation_providers",
-				Columns:    []*schema.Column{Oauth2providersColumns[17]},
+				Columns:    []*schema.Column{Oauth2providersColumns[18]},
 				RefColumns: []*schema.Column{FlowsColumns[0]},
 				OnDelete:   schema.Restrict,
 			},

@@ -62,6 +62,14 @@ const (
 	FieldRedeemedAt = "redeemed_at"
 	// FieldReplayedAt holds the string denoting the replayed_at field in the database.
 	FieldReplayedAt = "replayed_at"
+	// FieldDeviceCodeHash holds the string denoting the device_code_hash field in the database.
+	FieldDeviceCodeHash = "device_code_hash"
+	// FieldUserCodeHash holds the string denoting the user_code_hash field in the database.
+	FieldUserCodeHash = "user_code_hash"
+	// FieldDeviceUserID holds the string denoting the device_user_id field in the database.
+	FieldDeviceUserID = "device_user_id"
+	// FieldPolledAt holds the string denoting the polled_at field in the database.
+	FieldPolledAt = "polled_at"
 	// Table holds the table name of the oauth2authrequest in the database.
 	Table = "oauth2auth_requests"
 )
@@ -94,6 +102,10 @@ var Columns = []string{
 	FieldCodeHash,
 	FieldRedeemedAt,
 	FieldReplayedAt,
+	FieldDeviceCodeHash,
+	FieldUserCodeHash,
+	FieldDeviceUserID,
+	FieldPolledAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -241,4 +253,24 @@ func ByRedeemedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByReplayedAt orders the results by the replayed_at field.
 func ByReplayedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReplayedAt, opts...).ToFunc()
+}
+
+// ByDeviceCodeHash orders the results by the device_code_hash field.
+func ByDeviceCodeHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeviceCodeHash, opts...).ToFunc()
+}
+
+// ByUserCodeHash orders the results by the user_code_hash field.
+func ByUserCodeHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUserCodeHash, opts...).ToFunc()
+}
+
+// ByDeviceUserID orders the results by the device_user_id field.
+func ByDeviceUserID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeviceUserID, opts...).ToFunc()
+}
+
+// ByPolledAt orders the results by the polled_at field.
+func ByPolledAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPolledAt, opts...).ToFunc()
 }

@@ -169,6 +169,26 @@ func ReplayedAt(v time.Time) predicate.OAuth2AuthRequest {
 	return predicate.OAuth2AuthRequest(sql.FieldEQ(FieldReplayedAt, v))
 }
 
+// DeviceCodeHash applies equality check predicate on the "device_code_hash" field. It's identical to DeviceCodeHashEQ.
+func DeviceCodeHash(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldEQ(FieldDeviceCodeHash, v))
+}
+
+// UserCodeHash applies equality check predicate on the "user_code_hash" field. It's identical to UserCodeHashEQ.
+func UserCodeHash(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldEQ(FieldUserCodeHash, v))
+}
+
+// DeviceUserID applies equality check predicate on the "device_user_id" field. It's identical to DeviceUserIDEQ.
+func DeviceUserID(v int) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldEQ(FieldDeviceUserID, v))
+}
+
+// PolledAt applies equality check predicate on the "polled_at" field. It's identical to PolledAtEQ.
+func PolledAt(v time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldEQ(FieldPolledAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.OAuth2AuthRequest {
 	return predicate.OAuth2AuthRequest(sql.FieldEQ(FieldCreatedAt, v))
@@ -1402,6 +1422,256 @@ func ReplayedAtIsNil() predicate.OAuth2AuthRequest {
 // ReplayedAtNotNil applies the NotNil predicate on the "replayed_at" field.
 func ReplayedAtNotNil() predicate.OAuth2AuthRequest {
 	return predicate.OAuth2AuthRequest(sql.FieldNotNull(FieldReplayedAt))
+}
+
+// DeviceCodeHashEQ applies the EQ predicate on the "device_code_hash" field.
+func DeviceCodeHashEQ(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldEQ(FieldDeviceCodeHash, v))
+}
+
+// DeviceCodeHashNEQ applies the NEQ predicate on the "device_code_hash" field.
+func DeviceCodeHashNEQ(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldNEQ(FieldDeviceCodeHash, v))
+}
+
+// DeviceCodeHashIn applies the In predicate on the "device_code_hash" field.
+func DeviceCodeHashIn(vs ...string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldIn(FieldDeviceCodeHash, vs...))
+}
+
+// DeviceCodeHashNotIn applies the NotIn predicate on the "device_code_hash" field.
+func DeviceCodeHashNotIn(vs ...string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldNotIn(FieldDeviceCodeHash, vs...))
+}
+
+// DeviceCodeHashGT applies the GT predicate on the "device_code_hash" field.
+func DeviceCodeHashGT(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldGT(FieldDeviceCodeHash, v))
+}
+
+// DeviceCodeHashGTE applies the GTE predicate on the "device_code_hash" field.
+func DeviceCodeHashGTE(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldGTE(FieldDeviceCodeHash, v))
+}
+
+// DeviceCodeHashLT applies the LT predicate on the "device_code_hash" field.
+func DeviceCodeHashLT(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldLT(FieldDeviceCodeHash, v))
+}
+
+// DeviceCodeHashLTE applies the LTE predicate on the "device_code_hash" field.
+func DeviceCodeHashLTE(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldLTE(FieldDeviceCodeHash, v))
+}
+
+// DeviceCodeHashContains applies the Contains predicate on the "device_code_hash" field.
+func DeviceCodeHashContains(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldContains(FieldDeviceCodeHash, v))
+}
+
+// DeviceCodeHashHasPrefix applies the HasPrefix predicate on the "device_code_hash" field.
+func DeviceCodeHashHasPrefix(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldHasPrefix(FieldDeviceCodeHash, v))
+}
+
+// DeviceCodeHashHasSuffix applies the HasSuffix predicate on the "device_code_hash" field.
+func DeviceCodeHashHasSuffix(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldHasSuffix(FieldDeviceCodeHash, v))
+}
+
+// DeviceCodeHashIsNil applies the IsNil predicate on the "device_code_hash" field.
+func DeviceCodeHashIsNil() predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldIsNull(FieldDeviceCodeHash))
+}
+
+// DeviceCodeHashNotNil applies the NotNil predicate on the "device_code_hash" field.
+func DeviceCodeHashNotNil() predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldNotNull(FieldDeviceCodeHash))
+}
+
+// DeviceCodeHashEqualFold applies the EqualFold predicate on the "device_code_hash" field.
+func DeviceCodeHashEqualFold(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldEqualFold(FieldDeviceCodeHash, v))
+}
+
+// DeviceCodeHashContainsFold applies the ContainsFold predicate on the "device_code_hash" field.
+func DeviceCodeHashContainsFold(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldContainsFold(FieldDeviceCodeHash, v))
+}
+
+// UserCodeHashEQ applies the EQ predicate on the "user_code_hash" field.
+func UserCodeHashEQ(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldEQ(FieldUserCodeHash, v))
+}
+
+// UserCodeHashNEQ applies the NEQ predicate on the "user_code_hash" field.
+func UserCodeHashNEQ(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldNEQ(FieldUserCodeHash, v))
+}
+
+// UserCodeHashIn applies the In predicate on the "user_code_hash" field.
+func UserCodeHashIn(vs ...string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldIn(FieldUserCodeHash, vs...))
+}
+
+// UserCodeHashNotIn applies the NotIn predicate on the "user_code_hash" field.
+func UserCodeHashNotIn(vs ...string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldNotIn(FieldUserCodeHash, vs...))
+}
+
+// UserCodeHashGT applies the GT predicate on the "user_code_hash" field.
+func UserCodeHashGT(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldGT(FieldUserCodeHash, v))
+}
+
+// UserCodeHashGTE applies the GTE predicate on the "user_code_hash" field.
+func UserCodeHashGTE(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldGTE(FieldUserCodeHash, v))
+}
+
+// UserCodeHashLT applies the LT predicate on the "user_code_hash" field.
+func UserCodeHashLT(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldLT(FieldUserCodeHash, v))
+}
+
+// UserCodeHashLTE applies the LTE predicate on the "user_code_hash" field.
+func UserCodeHashLTE(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldLTE(FieldUserCodeHash, v))
+}
+
+// UserCodeHashContains applies the Contains predicate on the "user_code_hash" field.
+func UserCodeHashContains(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldContains(FieldUserCodeHash, v))
+}
+
+// UserCodeHashHasPrefix applies the HasPrefix predicate on the "user_code_hash" field.
+func UserCodeHashHasPrefix(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldHasPrefix(FieldUserCodeHash, v))
+}
+
+// UserCodeHashHasSuffix applies the HasSuffix predicate on the "user_code_hash" field.
+func UserCodeHashHasSuffix(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldHasSuffix(FieldUserCodeHash, v))
+}
+
+// UserCodeHashIsNil applies the IsNil predicate on the "user_code_hash" field.
+func UserCodeHashIsNil() predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldIsNull(FieldUserCodeHash))
+}
+
+// UserCodeHashNotNil applies the NotNil predicate on the "user_code_hash" field.
+func UserCodeHashNotNil() predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldNotNull(FieldUserCodeHash))
+}
+
+// UserCodeHashEqualFold applies the EqualFold predicate on the "user_code_hash" field.
+func UserCodeHashEqualFold(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldEqualFold(FieldUserCodeHash, v))
+}
+
+// UserCodeHashContainsFold applies the ContainsFold predicate on the "user_code_hash" field.
+func UserCodeHashContainsFold(v string) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldContainsFold(FieldUserCodeHash, v))
+}
+
+// DeviceUserIDEQ applies the EQ predicate on the "device_user_id" field.
+func DeviceUserIDEQ(v int) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldEQ(FieldDeviceUserID, v))
+}
+
+// DeviceUserIDNEQ applies the NEQ predicate on the "device_user_id" field.
+func DeviceUserIDNEQ(v int) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldNEQ(FieldDeviceUserID, v))
+}
+
+// DeviceUserIDIn applies the In predicate on the "device_user_id" field.
+func DeviceUserIDIn(vs ...int) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldIn(FieldDeviceUserID, vs...))
+}
+
+// DeviceUserIDNotIn applies the NotIn predicate on the "device_user_id" field.
+func DeviceUserIDNotIn(vs ...int) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldNotIn(FieldDeviceUserID, vs...))
+}
+
+// DeviceUserIDGT applies the GT predicate on the "device_user_id" field.
+func DeviceUserIDGT(v int) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldGT(FieldDeviceUserID, v))
+}
+
+// DeviceUserIDGTE applies the GTE predicate on the "device_user_id" field.
+func DeviceUserIDGTE(v int) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldGTE(FieldDeviceUserID, v))
+}
+
+// DeviceUserIDLT applies the LT predicate on the "device_user_id" field.
+func DeviceUserIDLT(v int) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldLT(FieldDeviceUserID, v))
+}
+
+// DeviceUserIDLTE applies the LTE predicate on the "device_user_id" field.
+func DeviceUserIDLTE(v int) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldLTE(FieldDeviceUserID, v))
+}
+
+// DeviceUserIDIsNil applies the IsNil predicate on the "device_user_id" field.
+func DeviceUserIDIsNil() predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldIsNull(FieldDeviceUserID))
+}
+
+// DeviceUserIDNotNil applies the NotNil predicate on the "device_user_id" field.
+func DeviceUserIDNotNil() predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldNotNull(FieldDeviceUserID))
+}
+
+// PolledAtEQ applies the EQ predicate on the "polled_at" field.
+func PolledAtEQ(v time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldEQ(FieldPolledAt, v))
+}
+
+// PolledAtNEQ applies the NEQ predicate on the "polled_at" field.
+func PolledAtNEQ(v time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldNEQ(FieldPolledAt, v))
+}
+
+// PolledAtIn applies the In predicate on the "polled_at" field.
+func PolledAtIn(vs ...time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldIn(FieldPolledAt, vs...))
+}
+
+// PolledAtNotIn applies the NotIn predicate on the "polled_at" field.
+func PolledAtNotIn(vs ...time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldNotIn(FieldPolledAt, vs...))
+}
+
+// PolledAtGT applies the GT predicate on the "polled_at" field.
+func PolledAtGT(v time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldGT(FieldPolledAt, v))
+}
+
+// PolledAtGTE applies the GTE predicate on the "polled_at" field.
+func PolledAtGTE(v time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldGTE(FieldPolledAt, v))
+}
+
+// PolledAtLT applies the LT predicate on the "polled_at" field.
+func PolledAtLT(v time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldLT(FieldPolledAt, v))
+}
+
+// PolledAtLTE applies the LTE predicate on the "polled_at" field.
+func PolledAtLTE(v time.Time) predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldLTE(FieldPolledAt, v))
+}
+
+// PolledAtIsNil applies the IsNil predicate on the "polled_at" field.
+func PolledAtIsNil() predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldIsNull(FieldPolledAt))
+}
+
+// PolledAtNotNil applies the NotNil predicate on the "polled_at" field.
+func PolledAtNotNil() predicate.OAuth2AuthRequest {
+	return predicate.OAuth2AuthRequest(sql.FieldNotNull(FieldPolledAt))
 }
 
 // And groups predicates with the AND operator between them.

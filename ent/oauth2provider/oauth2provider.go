@@ -52,6 +52,8 @@ const (
 	FieldAuthorizationFlowID = "authorization_flow_id"
 	// FieldInvalidationFlowID holds the string denoting the invalidation_flow_id field in the database.
 	FieldInvalidationFlowID = "invalidation_flow_id"
+	// FieldDeviceAuthorization holds the string denoting the device_authorization field in the database.
+	FieldDeviceAuthorization = "device_authorization"
 	// EdgeApplication holds the string denoting the application edge name in mutations.
 	EdgeApplication = "application"
 	// EdgeAuthorizationFlow holds the string denoting the authorization_flow edge name in mutations.
@@ -103,6 +105,7 @@ var Columns = []string{
 	FieldIncludeClaimsInIDToken,
 	FieldAuthorizationFlowID,
 	FieldInvalidationFlowID,
+	FieldDeviceAuthorization,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -155,6 +158,8 @@ var (
 	RefreshTokenValidityValidator func(int) error
 	// DefaultIncludeClaimsInIDToken holds the default value on creation for the "include_claims_in_id_token" field.
 	DefaultIncludeClaimsInIDToken bool
+	// DefaultDeviceAuthorization holds the default value on creation for the "device_authorization" field.
+	DefaultDeviceAuthorization bool
 )
 
 const DefaultClientType enum.ClientType = "confidential"
@@ -269,6 +274,11 @@ func ByAuthorizationFlowID(opts ...sql.OrderTermOption) OrderOption {
 // ByInvalidationFlowID orders the results by the invalidation_flow_id field.
 func ByInvalidationFlowID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldInvalidationFlowID, opts...).ToFunc()
+}
+
+// ByDeviceAuthorization orders the results by the device_authorization field.
+func ByDeviceAuthorization(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeviceAuthorization, opts...).ToFunc()
 }
 
 // ByApplicationField orders the results by application field.

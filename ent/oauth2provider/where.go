@@ -111,6 +111,11 @@ func InvalidationFlowID(v int) predicate.OAuth2Provider {
 	return predicate.OAuth2Provider(sql.FieldEQ(FieldInvalidationFlowID, v))
 }
 
+// DeviceAuthorization applies equality check predicate on the "device_authorization" field. It's identical to DeviceAuthorizationEQ.
+func DeviceAuthorization(v bool) predicate.OAuth2Provider {
+	return predicate.OAuth2Provider(sql.FieldEQ(FieldDeviceAuthorization, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.OAuth2Provider {
 	return predicate.OAuth2Provider(sql.FieldEQ(FieldCreatedAt, v))
@@ -654,6 +659,16 @@ func InvalidationFlowIDIsNil() predicate.OAuth2Provider {
 // InvalidationFlowIDNotNil applies the NotNil predicate on the "invalidation_flow_id" field.
 func InvalidationFlowIDNotNil() predicate.OAuth2Provider {
 	return predicate.OAuth2Provider(sql.FieldNotNull(FieldInvalidationFlowID))
+}
+
+// DeviceAuthorizationEQ applies the EQ predicate on the "device_authorization" field.
+func DeviceAuthorizationEQ(v bool) predicate.OAuth2Provider {
+	return predicate.OAuth2Provider(sql.FieldEQ(FieldDeviceAuthorization, v))
+}
+
+// DeviceAuthorizationNEQ applies the NEQ predicate on the "device_authorization" field.
+func DeviceAuthorizationNEQ(v bool) predicate.OAuth2Provider {
+	return predicate.OAuth2Provider(sql.FieldNEQ(FieldDeviceAuthorization, v))
 }
 
 // HasApplication applies the HasEdge predicate on the "application" edge.

@@ -15,7 +15,9 @@ import (
 // logged in and the authorization flow passed, turned into a code, and
 // redeemed once at the token endpoint. The code is stored hashed. A row
 // outlives its redemption as long as the tokens it issued (it is their
-// family: a replayed code revokes them all).
+// family: a replayed code revokes them all). A device authorization is
+// the same row without a redirect URI: its user code is entered in a
+// browser, its device code redeemed by polling.
 type OAuth2AuthRequest struct {
 	ent.Schema
 }
@@ -49,6 +51,15 @@ func (OAuth2AuthRequest) Fields() []ent.Field {
 		field.String("code_hash").Optional().Nillable().Unique().Sensitive(),
 		field.Time("redeemed_at").Optional().Nillable(),
 		field.Time("replayed_at").Optional().Nillable().Comment("When its code was presented again: every token it issued is revoked."),
+		// Device authorization (RFC 8628): the device polls with its device
+		// code; the user enters the user code in a browser.
+		field.String("device_code_hash").Optional().Nillable().Unique().Immutable().Sensitive().
+			Comment("SHA-256 of a device authorization's device code; nil for a browser's request."),
+		field.String("user_code_hash").Optional().Nillable().Unique().Immutable().Sensitive().
+			Comment("SHA-256 of a device authorization's user code (normalised)."),
+		field.Int("device_user_id").Optional().Nillable().
+			Comment("The user who entered the user code: only they may authorize the device."),
+		field.Time("polled_at").Optional().Nillable().Comment("When the device last polled the token endpoint."),
 	}
 }
 

@@ -89,6 +89,9 @@ func (OAuth2Provider) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Bool("device_authorization").
+			Default(false).
+			Comment("Let the client use the device authorization grant (RFC 8628): a device shows a code the user enters here."),
 	}
 }
 

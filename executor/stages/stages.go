@@ -7,6 +7,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
+	"github.com/gatehouse-id/gatehouse/executor/stages/devicecode"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
@@ -24,6 +25,7 @@ func All() *executor.StageKinds {
 		captcha.Definition(),
 		consent.Definition(),
 		deny.Definition(),
+		devicecode.Definition(),
 		dummy.Definition(),
 		identification.Definition(),
 		password.Definition(),

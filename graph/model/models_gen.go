@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
+	"github.com/gatehouse-id/gatehouse/executor/stages/devicecode"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
@@ -34,6 +35,7 @@ import (
 type ChallengeResponseInput struct {
 	Captcha        *captcha.Response        `json:"captcha,omitempty"`
 	Consent        *consent.Response        `json:"consent,omitempty"`
+	DeviceCode     *devicecode.Response     `json:"deviceCode,omitempty"`
 	Dummy          *dummy.Response          `json:"dummy,omitempty"`
 	Identification *identification.Response `json:"identification,omitempty"`
 	Password       *password.Response       `json:"password,omitempty"`
@@ -93,6 +95,8 @@ type CreateOAuth2ProviderInput struct {
 	SubjectMode          enum.SubjectMode `json:"subjectMode"`
 	// Put the granted scopes' claims in the ID token too, not only in userinfo.
 	IncludeClaimsInIDToken bool `json:"includeClaimsInIdToken"`
+	// Let the client use the device authorization grant (RFC 8628): a device shows a code the user enters at /device.
+	DeviceAuthorization bool `json:"deviceAuthorization"`
 }
 
 // A provider and its client secret, shown only here.
@@ -186,6 +190,7 @@ type StageConfigInput struct {
 	Captcha        *captcha.Config        `json:"captcha,omitempty"`
 	Consent        *consent.Config        `json:"consent,omitempty"`
 	Deny           *deny.Config           `json:"deny,omitempty"`
+	DeviceCode     *devicecode.Config     `json:"deviceCode,omitempty"`
 	Dummy          *dummy.Config          `json:"dummy,omitempty"`
 	Identification *identification.Config `json:"identification,omitempty"`
 	Password       *password.Config       `json:"password,omitempty"`
@@ -238,6 +243,7 @@ type UpdateOAuth2ProviderInput struct {
 	RefreshTokenValidity   *int                   `json:"refreshTokenValidity,omitempty"`
 	SubjectMode            *enum.SubjectMode      `json:"subjectMode,omitempty"`
 	IncludeClaimsInIDToken *bool                  `json:"includeClaimsInIdToken,omitempty"`
+	DeviceAuthorization    *bool                  `json:"deviceAuthorization,omitempty"`
 }
 
 type UpdatePolicyInput struct {

@@ -80,6 +80,7 @@ type Settings struct {
 	RefreshTokenValidity   *int
 	SubjectMode            *enum.SubjectMode
 	IncludeClaimsInIDToken *bool
+	DeviceAuthorization    *bool
 	AuthorizationFlowID    *int
 	InvalidationFlowID     *int
 	// ClearInvalidationFlow removes the invalidation flow (Update).
@@ -134,7 +135,8 @@ func Create(ctx context.Context, c *ent.Client, s Settings, secret string) (*ent
 		SetNillableIDTokenValidity(s.IDTokenValidity).
 		SetNillableRefreshTokenValidity(s.RefreshTokenValidity).
 		SetNillableSubjectMode(s.SubjectMode).
-		SetNillableIncludeClaimsInIDToken(s.IncludeClaimsInIDToken)
+		SetNillableIncludeClaimsInIDToken(s.IncludeClaimsInIDToken).
+		SetNillableDeviceAuthorization(s.DeviceAuthorization)
 	if s.Scopes != nil {
 		create.SetScopes(s.Scopes)
 	}
@@ -165,7 +167,8 @@ func Update(ctx context.Context, c *ent.Client, id int, s Settings) (*ent.OAuth2
 		SetNillableIDTokenValidity(s.IDTokenValidity).
 		SetNillableRefreshTokenValidity(s.RefreshTokenValidity).
 		SetNillableSubjectMode(s.SubjectMode).
-		SetNillableIncludeClaimsInIDToken(s.IncludeClaimsInIDToken)
+		SetNillableIncludeClaimsInIDToken(s.IncludeClaimsInIDToken).
+		SetNillableDeviceAuthorization(s.DeviceAuthorization)
 	if s.ClientType != nil && *s.ClientType == enum.ClientTypePublic {
 		update.SetClientSecretHash("")
 	}

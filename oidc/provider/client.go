@@ -73,12 +73,17 @@ func (c *client) ResponseTypes() []oidc.ResponseType {
 }
 
 // GrantTypes: only a confidential client can use the client credentials
-// grant (a public one has no secret to authenticate with).
+// grant (a public one has no secret to authenticate with); the device
+// authorization grant only when the admin allowed it.
 func (c *client) GrantTypes() []oidc.GrantType {
+	out := []oidc.GrantType{oidc.GrantTypeCode, oidc.GrantTypeRefreshToken}
 	if c.p.ClientType == enum.ClientTypeConfidential {
-		return []oidc.GrantType{oidc.GrantTypeCode, oidc.GrantTypeRefreshToken, oidc.GrantTypeClientCredentials}
+		out = append(out, oidc.GrantTypeClientCredentials)
 	}
-	return []oidc.GrantType{oidc.GrantTypeCode, oidc.GrantTypeRefreshToken}
+	if c.p.DeviceAuthorization {
+		out = append(out, oidc.GrantTypeDeviceCode)
+	}
+	return out
 }
 
 func (c *client) LoginURL(id string) string { return c.loginURL(id) }

@@ -66,6 +66,9 @@ func (h handoff) Seed(ctx context.Context, ref, flowSlug string, userID int) (ma
 	if err != nil || userID == 0 {
 		return nil, errNotThisFlow
 	}
+	if req.DeviceCodeHash != nil && (req.DeviceUserID == nil || *req.DeviceUserID != userID) {
+		return nil, errNotThisFlow // only who entered the device's code may answer it
+	}
 	prov, err := h.client.OAuth2Provider.Get(sys(ctx), req.ProviderID)
 	if err != nil {
 		return nil, errNotThisFlow

@@ -21,6 +21,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/oidc/device"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
 	"github.com/gatehouse-id/gatehouse/oidc/redirecturi"
 	"github.com/gatehouse-id/gatehouse/policy"
@@ -75,6 +76,13 @@ type Options struct {
 	// InvalidationFlow returns the slug of the brand's invalidation flow
 	// (end_session runs it when the provider names none).
 	InvalidationFlow func(r *http.Request) (string, error)
+	// DeviceCodeFlow returns the slug of the brand's device-code flow,
+	// where a user enters the code a device shows ("" or nil: devices
+	// cannot be signed in).
+	DeviceCodeFlow func(r *http.Request) (string, error)
+	// DevicePollInterval is how often a device may poll the token
+	// endpoint; zero means DefaultDevicePollInterval.
+	DevicePollInterval time.Duration
 	// Recorder writes the audit events (SUSPICIOUS_REQUEST); nil: none.
 	Recorder Recorder
 	// Logger receives what the provider did; nil discards.
@@ -100,6 +108,9 @@ func New(o Options) (*Provider, error) {
 	if o.NowFunc == nil {
 		o.NowFunc = time.Now
 	}
+	if o.DevicePollInterval <= 0 {
+		o.DevicePollInterval = DefaultDevicePollInterval
+	}
 	crypto, err := hkdf.Key(sha256.New, []byte(o.SecretKey), nil, "gatehouse oidc access tokens v1", 32)
 	if err != nil {
 		return nil, fmt.Errorf("oidc provider: derive token key: %w", err)
@@ -114,13 +125,14 @@ func New(o Options) (*Provider, error) {
 	}
 	st := &storage{
 		client: o.Client, recorder: o.Recorder, keys: o.Keys, secret: subjects, logoutKey: logout, now: o.NowFunc, logger: o.Logger,
-		loginURL: resumeURL,
+		loginURL: resumeURL, pollInterval: o.DevicePollInterval,
 	}
 	cfg := &op.Config{
 		DefaultLogoutRedirectURI: SignedOutPath,
 		CodeMethodS256:           true,
 		AuthMethodPost:           true,
 		GrantTypeRefreshToken:    true,
+		DeviceAuthorization:      deviceConfig(o.DevicePollInterval),
 	}
 	copy(cfg.CryptoKey[:], crypto)
 	opts := []op.Option{
@@ -128,6 +140,7 @@ func New(o Options) (*Provider, error) {
 			op.NewEndpoint("oauth2/authorize"), op.NewEndpoint("oauth2/token"), op.NewEndpoint("oauth2/userinfo"),
 			op.NewEndpoint("oauth2/revoke"), op.NewEndpoint("oauth2/end_session"), op.NewEndpoint("oauth2/keys")),
 		op.WithCustomIntrospectionEndpoint(op.NewEndpoint("oauth2/introspect")),
+		op.WithCustomDeviceAuthorizationEndpoint(op.NewEndpoint("oauth2/device_authorization")),
 		op.WithLogger(o.Logger),
 	}
 	if strings.HasPrefix(o.Issuer, "http://") {
@@ -154,7 +167,17 @@ func (p *Provider) Handler() http.Handler {
 				return
 			}
 			ctx = withAdmittedRedirect(withAlgorithm(ctx, prov.SigningAlgorithm), admitted)
+		case deviceAuthorizationPath:
+			if !p.checkDeviceClient(w, r) {
+				return
+			}
 		case tokenPath:
+			if isDeviceGrant(r) {
+				if !p.checkDeviceClient(w, r) {
+					return
+				}
+				ctx = withDeviceGrants(ctx)
+			}
 			// The library asks for one signing key without naming the
 			// client: the ID token is signed with the client's algorithm.
 			if id := requestClientID(r); id != "" {
@@ -236,6 +259,20 @@ var errorTemplate = template.Must(template.New("error").Parse(`<!doctype html>
 <p>Go back to the application and try again; if it keeps happening, tell its administrator.</p></main></body></html>
 `))
 
+var infoTemplate = template.Must(template.New("info").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>{{.Title}}</h1><p>{{.Text}}</p></main></body></html>
+`))
+
+// infoPage answers with a page that tells the user how things went.
+func (p *Provider) infoPage(w http.ResponseWriter, status int, title, text string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = infoTemplate.Execute(w, struct{ Title, Text string }{title, text})
+}
+
 // errorPage answers with Gatehouse's error page.
 func (p *Provider) errorPage(w http.ResponseWriter, status int, message string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -269,6 +306,10 @@ func (p *Provider) SessionHandler() http.Handler {
 			p.endSession(w, r)
 		case SignedOutPath:
 			p.signedOut(w, r)
+		case device.VerificationPath:
+			p.verify(w, r)
+		case device.ContinuePath:
+			resume.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -292,6 +333,9 @@ func (p *Provider) resume(w http.ResponseWriter, r *http.Request) {
 	}
 	here := resumeURL(id)
 	sess := p.session(ctx)
+	if req.DeviceCodeHash != nil && sess != nil && p.deviceResume(w, req, sess.UserID) {
+		return
+	}
 	if req.AuthorizedAt != nil {
 		if sess == nil || req.UserID == nil || sess.UserID != *req.UserID {
 			p.errorPage(w, http.StatusForbidden, "This sign-in belongs to another session.")
@@ -318,32 +362,7 @@ func (p *Provider) resume(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, executor.FlowPath(slug)+"?"+url.Values{nextParam: {here}}.Encode(), http.StatusFound)
 		return
 	}
-	app, err := p.st.client.OAuth2Provider.QueryApplication(prov).Only(sys(ctx))
-	if err != nil {
-		p.errorPage(w, http.StatusBadRequest, "The application that sent you here is not set up for sign-in yet.")
-		return
-	}
-	user, err := p.st.client.User.Get(sys(ctx), sess.UserID)
-	if err != nil {
-		p.errorPage(w, http.StatusBadRequest, "This sign-in cannot continue.")
-		return
-	}
-	preq, err := p.opts.Access.RequestFor(ctx, user, policy.Client{})
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	verdict, err := p.opts.Access.Allowed(ctx, app, preq)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	if !verdict.Passing {
-		msg := strings.Join(verdict.Messages, " ")
-		if msg == "" {
-			msg = "You are not allowed to use " + app.Name + "."
-		}
-		p.errorPage(w, http.StatusForbidden, msg)
+	if !p.admitUser(w, r, prov, sess.UserID) {
 		return
 	}
 	flow, err := p.st.client.OAuth2Provider.QueryAuthorizationFlow(prov).Only(sys(ctx))
@@ -367,6 +386,41 @@ func (p *Provider) resume(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, executor.FlowPath(flow.Slug)+"?"+query, http.StatusFound) //nolint:gosec // a path on this server: the flow's slug (escaped) and our own query
+}
+
+// admitUser checks the application's policies for userID; false when it
+// answered the request (a refusal is a 403 page, never a redirect).
+func (p *Provider) admitUser(w http.ResponseWriter, r *http.Request, prov *ent.OAuth2Provider, userID int) bool {
+	ctx := r.Context()
+	app, err := p.st.client.OAuth2Provider.QueryApplication(prov).Only(sys(ctx))
+	if err != nil {
+		p.errorPage(w, http.StatusBadRequest, "The application that sent you here is not set up for sign-in yet.")
+		return false
+	}
+	user, err := p.st.client.User.Get(sys(ctx), userID)
+	if err != nil {
+		p.errorPage(w, http.StatusBadRequest, "This sign-in cannot continue.")
+		return false
+	}
+	preq, err := p.opts.Access.RequestFor(ctx, user, policy.Client{})
+	if err != nil {
+		p.fail(w, r, err)
+		return false
+	}
+	verdict, err := p.opts.Access.Allowed(ctx, app, preq)
+	if err != nil {
+		p.fail(w, r, err)
+		return false
+	}
+	if !verdict.Passing {
+		msg := strings.Join(verdict.Messages, " ")
+		if msg == "" {
+			msg = "You are not allowed to use " + app.Name + "."
+		}
+		p.errorPage(w, http.StatusForbidden, msg)
+		return false
+	}
+	return true
 }
 
 // session is the client's logged-in Gatehouse session, or nil.

@@ -58,11 +58,14 @@ type storage struct {
 	now       func() time.Time
 	logger    *slog.Logger
 	loginURL  func(id string) string
+	// pollInterval is how often a device may poll.
+	pollInterval time.Duration
 }
 
 var (
-	_ op.Storage                   = (*storage)(nil)
-	_ op.CanSetUserinfoFromRequest = (*storage)(nil)
+	_ op.Storage                    = (*storage)(nil)
+	_ op.CanSetUserinfoFromRequest  = (*storage)(nil)
+	_ op.DeviceAuthorizationStorage = (*storage)(nil)
 )
 
 func sys(ctx context.Context) context.Context { return viewer.SystemContext(ctx) }
@@ -294,7 +297,12 @@ func (s *storage) AuthorizeClientIDSecret(ctx context.Context, clientID, secret 
 		clients.VerifySecret(&ent.OAuth2Provider{ClientSecretHash: unknownClientHash}, secret)
 		return err
 	}
-	if p.ClientType != enum.ClientTypeConfidential || !clients.VerifySecret(p, secret) {
+	if p.ClientType != enum.ClientTypeConfidential {
+		// Nothing to guess: a public client has no secret (x/oauth2 tries
+		// an empty one in the Authorization header first).
+		return errors.New("a public client has no secret")
+	}
+	if !clients.VerifySecret(p, secret) {
 		s.logger.WarnContext(ctx, "a client presented a wrong secret", "client_id", clientID)
 		s.suspicious(ctx, reasonWrongSecret, clientID)
 		return errors.New("invalid client secret")

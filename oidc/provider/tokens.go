@@ -97,6 +97,8 @@ func (s *storage) grantOf(ctx context.Context, request op.TokenRequest) (*grant,
 		return &grant{provider: p, family: r.t.Family, userID: r.t.UserID, scopes: r.scopes, authTime: r.t.AuthTime, amr: r.t.Amr}, nil
 	case *clientCredentialsRequest:
 		return r.grant(), nil
+	case *op.DeviceAuthorizationState:
+		return s.deviceGrant(ctx, r)
 	default:
 		return nil, fmt.Errorf("unsupported token request %T", request)
 	}

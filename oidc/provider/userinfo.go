@@ -30,6 +30,12 @@ func (s *storage) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserInf
 		userID = r.userID()
 	case *refreshRequest:
 		userID = deref(r.t.UserID)
+	case *op.DeviceAuthorizationState:
+		row, err := redeemedDevice(ctx).rowOf(r)
+		if err != nil {
+			return err
+		}
+		userID = deref(row.UserID)
 	default:
 		return fmt.Errorf("unsupported ID token request %T", request)
 	}

@@ -3,6 +3,7 @@
 //
 //	go run ./ent/migrate/migdiff -name add_thing   # write new migrations
 //	go run ./ent/migrate/migdiff -check            # fail if the schema has unmigrated changes
+//	go run ./ent/migrate/migdiff -rehash           # rewrite atlas.sum after editing a migration by hand
 //
 // It replays the existing migrations on an empty dev database of each
 // dialect — an in-memory SQLite database, and a temporary database on the
@@ -41,7 +42,14 @@ const migrationsDir = "ent/migrate/migrations"
 func main() {
 	name := flag.String("name", "", "name of the new migration (snake_case)")
 	check := flag.Bool("check", false, "fail when the schema has changes no migration covers; write nothing")
+	rehash := flag.Bool("rehash", false, "rewrite each dialect's atlas.sum (after a migration was edited by hand or merged)")
 	flag.Parse()
+	if *rehash {
+		if err := rehashAll(); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if *check == (*name != "") {
 		log.Fatal("give exactly one of -name NAME or -check")
 	}
@@ -89,6 +97,24 @@ func run(name string, check bool) error {
 	if len(stale) > 0 {
 		return fmt.Errorf("the ent schema has changes that no migration covers; run `make migration name=<what_changed>`:\n  %s",
 			strings.Join(stale, "\n  "))
+	}
+	return nil
+}
+
+// rehashAll rewrites the atlas.sum of every dialect's directory.
+func rehashAll() error {
+	for _, d := range []string{dialect.SQLite, dialect.Postgres} {
+		mdir, err := sqltool.NewGolangMigrateDir(filepath.Join(migrationsDir, dirName(d)))
+		if err != nil {
+			return fmt.Errorf("%s: open migration dir: %w", d, err)
+		}
+		sum, err := mdir.Checksum()
+		if err != nil {
+			return fmt.Errorf("%s: checksum migrations: %w", d, err)
+		}
+		if err := atlasmigrate.WriteSumFile(mdir, sum); err != nil {
+			return fmt.Errorf("%s: write atlas.sum: %w", d, err)
+		}
 	}
 	return nil
 }

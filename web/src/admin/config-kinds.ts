@@ -294,6 +294,16 @@ const stageKinds = {
       noSettings: { type: "boolean", label: "No settings", hidden: true },
     },
   },
+  deviceCode: {
+    kind: "device_code",
+    typename: "DeviceCodeStage",
+    label: "Device code",
+    description:
+      "Reads the code a device shows (OAuth 2.0 device authorization) and goes on to the application's authorization. Put it in the brand's device-code flow. This kind has no settings.",
+    fields: {
+      noSettings: { type: "boolean", label: "No settings", hidden: true },
+    },
+  },
   userDelete: {
     kind: "user_delete",
     typename: "UserDeleteStage",
@@ -576,6 +586,9 @@ export const AdminStageConfig = graphql(`
       noSettings
     }
     ... on UserDeleteStage {
+      noSettings
+    }
+    ... on DeviceCodeStage {
       noSettings
     }
     ... on RedirectStage {

@@ -53,6 +53,9 @@ export const StageChallengeFields = graphql(`
         new
       }
     }
+    ... on DeviceCodeChallenge {
+      code
+    }
     ... on CaptchaChallenge {
       provider
       siteKey
@@ -155,6 +158,8 @@ function body(c: Challenge, p: Omit<StepProps<never>, "challenge">): ComponentCh
       return <DummyStep challenge={c} {...p} />;
     case "ConsentChallenge":
       return <ConsentStep challenge={c} {...p} />;
+    case "DeviceCodeChallenge":
+      return <DeviceCodeStep challenge={c} {...p} />;
     case "CaptchaChallenge":
       return <CaptchaStep challenge={c} busy={p.busy} submit={p.submit} errors={p.errors} />;
     case "RedirectChallenge":
@@ -577,6 +582,47 @@ function ConsentStep({ challenge: c, busy, submit, errors, autoFocus }: StepProp
           Deny
         </button>
       </div>
+    </form>
+  );
+}
+
+function DeviceCodeStep({ challenge: c, errors, busy, submit, autoFocus }: StepProps<ChallengeOf<"DeviceCodeChallenge">>) {
+  const [code, setCode] = useState(c.code);
+  const id = useMemo(() => uniqueId("device-code"), []);
+  const refs = useRef(new Map<string, HTMLElement | null>());
+  useInitialFocus(errors, refs.current, () => refs.current.get("code") ?? null, autoFocus);
+  return (
+    <form
+      class="form"
+      method="post"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit({ deviceCode: { code } });
+      }}
+    >
+      <p>
+        {c.code
+          ? "Check that this is the code your device shows, then continue."
+          : "Enter the code your device shows."}{" "}
+        Only continue if you started signing in on that device yourself.
+      </p>
+      <TextInput
+        id={id}
+        name="code"
+        label="Code"
+        autoComplete="off"
+        autoCapitalize="characters"
+        spellcheck={false}
+        placeholder="BCDF-GHJK"
+        required
+        value={code}
+        onValue={setCode}
+        error={errors.byField.get("code")}
+        inputRef={(el: HTMLInputElement | null) => refs.current.set("code", el)}
+        class="device-code"
+      />
+      <Actions busy={busy} label="Continue" />
     </form>
   );
 }

@@ -54,6 +54,7 @@ export interface InputAttributes {
   readOnly?: boolean | undefined;
   placeholder?: string | undefined;
   step?: string | undefined;
+  class?: string | undefined;
 }
 
 export interface TextInputProps extends InputAttributes {

@@ -181,13 +181,14 @@ export type CaptchaStageInput = {
 
 /** The response to the current challenge: set exactly the member of the current stage's kind. */
 export type ChallengeResponseInput =
-  {   captcha: CaptchaResponseInput; consent?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { captcha?: never;   consent: ConsentResponseInput; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { captcha?: never; consent?: never;   dummy: DummyResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { captcha?: never; consent?: never; dummy?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
-  |  { captcha?: never; consent?: never; dummy?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
-  |  { captcha?: never; consent?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
-  |  { captcha?: never; consent?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
+  {   captcha: CaptchaResponseInput; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { captcha?: never;   consent: ConsentResponseInput; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { captcha?: never; consent?: never;   deviceCode: DeviceCodeResponseInput; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { captcha?: never; consent?: never; deviceCode?: never;   dummy: DummyResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { captcha?: never; consent?: never; deviceCode?: never; dummy?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
+  |  { captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
+  |  { captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
+  |  { captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
 
 /** How an OAuth2 client proves who it is. */
 export type ClientType =
@@ -297,6 +298,8 @@ export type CreateOAuth2ProviderInput = {
   /** At least 32 printable characters; generated when omitted. Public clients have none. */
   clientSecret?: string | null | undefined;
   clientType?: ClientType;
+  /** Let the client use the device authorization grant (RFC 8628): a device shows a code the user enters at /device. */
+  deviceAuthorization?: boolean;
   /** Seconds; 60 to 86400. */
   idTokenValidity?: number;
   /** Put the granted scopes' claims in the ID token too, not only in userinfo. */
@@ -377,6 +380,16 @@ export type DeniedAction =
 
 export type DenyStageInput = {
   denyMessage?: string;
+};
+
+export type DeviceCodeResponseInput = {
+  /** The code as typed: case, spaces and dashes do not matter. */
+  code: string;
+};
+
+export type DeviceCodeStageInput = {
+  /** Ignored: the kind has no settings. */
+  noSettings?: boolean;
 };
 
 export type DummyPolicyInput = {
@@ -774,6 +787,9 @@ export type OAuth2ProviderWhereInput = {
   createdAtLTE?: string | null | undefined;
   createdAtNEQ?: string | null | undefined;
   createdAtNotIn?: Array<string> | null | undefined;
+  /** device_authorization field predicates */
+  deviceAuthorization?: boolean | null | undefined;
+  deviceAuthorizationNEQ?: boolean | null | undefined;
   /** application edge predicates */
   hasApplication?: boolean | null | undefined;
   hasApplicationWith?: Array<ApplicationWhereInput> | null | undefined;
@@ -1194,18 +1210,19 @@ export type SigningAlgorithm =
 
 /** A stage's configuration: set exactly one member, which picks the stage's kind. */
 export type StageConfigInput =
-  {   captcha: CaptchaStageInput; consent?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never;   consent: ConsentStageInput; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; consent?: never;   deny: DenyStageInput; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; consent?: never; deny?: never;   dummy: DummyStageInput; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; consent?: never; deny?: never; dummy?: never;   identification: IdentificationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; consent?: never; deny?: never; dummy?: never; identification?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; consent?: never; deny?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; consent?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; consent?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; consent?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
-  |  { captcha?: never; consent?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
-  |  { captcha?: never; consent?: never; deny?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
+  {   captcha: CaptchaStageInput; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never;   consent: ConsentStageInput; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never;   deny: DenyStageInput; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never;   deviceCode: DeviceCodeStageInput; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; deviceCode?: never;   dummy: DummyStageInput; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never;   identification: IdentificationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
+  |  { captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
 
 /**
  * StageWhereInput is used for filtering Stage objects.
@@ -1481,6 +1498,7 @@ export type UpdateOAuth2ProviderInput = {
   clientId?: string | null | undefined;
   /** Making a client PUBLIC removes its secret; making it CONFIDENTIAL leaves it without one until rotateClientSecret. */
   clientType?: ClientType | null | undefined;
+  deviceAuthorization?: boolean | null | undefined;
   idTokenValidity?: number | null | undefined;
   includeClaimsInIdToken?: boolean | null | undefined;
   invalidationFlowID?: string | null | undefined;
@@ -1730,6 +1748,8 @@ type AdminStageConfig_ConsentStage_Fragment = { __typename: 'ConsentStage', cons
 
 type AdminStageConfig_DenyStage_Fragment = { __typename: 'DenyStage', denyMessage: string };
 
+type AdminStageConfig_DeviceCodeStage_Fragment = { __typename: 'DeviceCodeStage', noSettings: boolean };
+
 type AdminStageConfig_DummyStage_Fragment = { __typename: 'DummyStage', throwError: boolean };
 
 type AdminStageConfig_IdentificationStage_Fragment = { __typename: 'IdentificationStage', userFields: Array<IdentificationUserField>, caseInsensitiveMatching: boolean, showMatchedUser: boolean, pretendUserExists: boolean, enableRememberMe: boolean, passwordStageID: { id: string } | null, enrollmentFlowID: { id: string } | null, recoveryFlowID: { id: string } | null, passwordlessFlowID: { id: string } | null };
@@ -1752,6 +1772,7 @@ export type AdminStageConfigFragment =
   | AdminStageConfig_CaptchaStage_Fragment
   | AdminStageConfig_ConsentStage_Fragment
   | AdminStageConfig_DenyStage_Fragment
+  | AdminStageConfig_DeviceCodeStage_Fragment
   | AdminStageConfig_DummyStage_Fragment
   | AdminStageConfig_IdentificationStage_Fragment
   | AdminStageConfig_PasswordStage_Fragment
@@ -1902,6 +1923,7 @@ export type AdminStageQuery = { node:
         | { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number }
         | { __typename: 'ConsentStage', consentMode: ConsentMode, expiresIn: number }
         | { __typename: 'DenyStage', denyMessage: string }
+        | { __typename: 'DeviceCodeStage', noSettings: boolean }
         | { __typename: 'DummyStage', throwError: boolean }
         | { __typename: 'IdentificationStage', userFields: Array<IdentificationUserField>, caseInsensitiveMatching: boolean, showMatchedUser: boolean, pretendUserExists: boolean, enableRememberMe: boolean, passwordStageID: { id: string } | null, enrollmentFlowID: { id: string } | null, recoveryFlowID: { id: string } | null, passwordlessFlowID: { id: string } | null }
         | { __typename: 'PasswordStage', backends: Array<PasswordBackend>, failedAttemptsBeforeCancel: number, allowShowPassword: boolean, configureFlowID: { id: string } | null }
@@ -2268,6 +2290,8 @@ type StageChallengeFields_CaptchaChallenge_Fragment = { provider: CaptchaProvide
 
 type StageChallengeFields_ConsentChallenge_Fragment = { applicationName: string, applicationIcon: string, permissions: Array<{ scope: string, description: string, new: boolean }> };
 
+type StageChallengeFields_DeviceCodeChallenge_Fragment = { code: string };
+
 type StageChallengeFields_DummyChallenge_Fragment = { name: string };
 
 type StageChallengeFields_IdentificationChallenge_Fragment = { userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean };
@@ -2279,6 +2303,7 @@ type StageChallengeFields_PromptChallenge_Fragment = { fields: Array<{ fieldKey:
 export type StageChallengeFieldsFragment =
   | StageChallengeFields_CaptchaChallenge_Fragment
   | StageChallengeFields_ConsentChallenge_Fragment
+  | StageChallengeFields_DeviceCodeChallenge_Fragment
   | StageChallengeFields_DummyChallenge_Fragment
   | StageChallengeFields_IdentificationChallenge_Fragment
   | StageChallengeFields_PasswordChallenge_Fragment
@@ -2289,6 +2314,7 @@ export type ExecutionFieldsFragment = { id: string, completed: boolean, step: nu
     | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
     | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
+    | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2308,6 +2334,7 @@ export type StartFlowMutation = { startFlow: { id: string, completed: boolean, s
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
+      | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2328,6 +2355,7 @@ export type SubmitChallengeMutation = { submitChallenge: { id: string, completed
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
+      | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2346,6 +2374,7 @@ export type RestartFlowMutation = { restartFlow: { id: string, completed: boolea
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
+      | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2364,6 +2393,7 @@ export type FlowExecutionQuery = { flowExecution: { id: string, completed: boole
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
+      | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2382,6 +2412,7 @@ export type FlowExecutionChangesSubscription = { flowExecution: { id: string, co
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
+      | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2516,6 +2547,9 @@ export const AdminStageConfigFragmentDoc = new TypedDocumentString(`
     noSettings
   }
   ... on UserDeleteStage {
+    noSettings
+  }
+  ... on DeviceCodeStage {
     noSettings
   }
   ... on RedirectStage {
@@ -2705,6 +2739,9 @@ export const StageChallengeFieldsFragmentDoc = new TypedDocumentString(`
       new
     }
   }
+  ... on DeviceCodeChallenge {
+    code
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -2790,6 +2827,9 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
       description
       new
     }
+  }
+  ... on DeviceCodeChallenge {
+    code
   }
   ... on CaptchaChallenge {
     provider
@@ -3042,6 +3082,9 @@ export const AdminStageDocument = new TypedDocumentString(`
     noSettings
   }
   ... on UserDeleteStage {
+    noSettings
+  }
+  ... on DeviceCodeStage {
     noSettings
   }
   ... on RedirectStage {
@@ -3695,6 +3738,9 @@ export const StartFlowDocument = new TypedDocumentString(`
       new
     }
   }
+  ... on DeviceCodeChallenge {
+    code
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -3784,6 +3830,9 @@ export const SubmitChallengeDocument = new TypedDocumentString(`
       description
       new
     }
+  }
+  ... on DeviceCodeChallenge {
+    code
   }
   ... on CaptchaChallenge {
     provider
@@ -3875,6 +3924,9 @@ export const RestartFlowDocument = new TypedDocumentString(`
       new
     }
   }
+  ... on DeviceCodeChallenge {
+    code
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -3965,6 +4017,9 @@ export const FlowExecutionDocument = new TypedDocumentString(`
       new
     }
   }
+  ... on DeviceCodeChallenge {
+    code
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4054,6 +4109,9 @@ export const FlowExecutionChangesDocument = new TypedDocumentString(`
       description
       new
     }
+  }
+  ... on DeviceCodeChallenge {
+    code
   }
   ... on CaptchaChallenge {
     provider
