@@ -436,7 +436,8 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			site, err := brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
 			return site.InvalidationFlow, err
 		},
-		Logger: logger,
+		PageFunc: ssoPage,
+		Logger:   logger,
 	})
 	if err != nil {
 		return nil, err
@@ -482,6 +483,16 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 		EndStreams:     endStreams,
 		Logger:         logger,
 	}), nil
+}
+
+// ssoPage shows the OpenID Connect provider's own pages (its errors, the
+// signed-out page) in the web app's look.
+func ssoPage(w http.ResponseWriter, r *http.Request, status int, p provider.Page) {
+	kind := web.MessageInfo
+	if p.Error {
+		kind = web.MessageError
+	}
+	web.ServeMessage(w, r, status, web.Message{Kind: kind, Title: p.Title, Text: p.Text})
 }
 
 // mainMetrics is what the main listener's /metrics serves: the registry,
