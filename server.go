@@ -441,6 +441,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			return site.DeviceCodeFlow, err
 		},
 		DevicePollInterval: cfg.DevicePollInterval,
+		PageFunc:           ssoPage,
 		Logger:             logger,
 	})
 	if err != nil {
@@ -487,6 +488,16 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 		EndStreams:     endStreams,
 		Logger:         logger,
 	}), nil
+}
+
+// ssoPage shows the OpenID Connect provider's own pages (its errors, the
+// signed-out page) in the web app's look.
+func ssoPage(w http.ResponseWriter, r *http.Request, status int, p provider.Page) {
+	kind := web.MessageInfo
+	if p.Error {
+		kind = web.MessageError
+	}
+	web.ServeMessage(w, r, status, web.Message{Kind: kind, Title: p.Title, Text: p.Text})
 }
 
 // mainMetrics is what the main listener's /metrics serves: the registry,

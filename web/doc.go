@@ -13,4 +13,8 @@
 //
 // Root answers "/": signed-in users go to their settings, everyone else to
 // the brand's authentication flow, which brings them back to their settings.
+//
+// ServeMessage answers a page the server renders itself (the OpenID Connect
+// provider's errors, its signed-out page) with any HTTP status: the app's
+// page with the message as data, which the app shows in the brand's layout.
 package web

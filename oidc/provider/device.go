@@ -260,7 +260,7 @@ func (p *Provider) verify(w http.ResponseWriter, r *http.Request) {
 	if p.session(r.Context()) == nil {
 		slug, err := p.opts.AuthenticationFlow(r)
 		if err != nil || slug == "" {
-			p.errorPage(w, http.StatusServiceUnavailable, "No login flow is configured for this site.")
+			p.errorPage(w, r, http.StatusServiceUnavailable, "No login flow is configured for this site.")
 			return
 		}
 		http.Redirect(w, r, executor.FlowPath(slug)+"?"+url.Values{nextParam: {here}}.Encode(), http.StatusFound)
@@ -272,7 +272,7 @@ func (p *Provider) verify(w http.ResponseWriter, r *http.Request) {
 		slug, err = p.opts.DeviceCodeFlow(r)
 	}
 	if err != nil || slug == "" {
-		p.errorPage(w, http.StatusServiceUnavailable, "Signing in on a device is not set up for this site.")
+		p.errorPage(w, r, http.StatusServiceUnavailable, "Signing in on a device is not set up for this site.")
 		return
 	}
 	target := executor.FlowPath(slug)
@@ -287,14 +287,14 @@ func (p *Provider) verify(w http.ResponseWriter, r *http.Request) {
 // user may answer it; once answered the browser is told to return to the
 // device. false when resume should go on (to the policies and the
 // authorization flow).
-func (p *Provider) deviceResume(w http.ResponseWriter, req *ent.OAuth2AuthRequest, userID int) bool {
+func (p *Provider) deviceResume(w http.ResponseWriter, r *http.Request, req *ent.OAuth2AuthRequest, userID int) bool {
 	switch {
 	case req.DeviceUserID == nil || *req.DeviceUserID != userID:
-		p.errorPage(w, http.StatusForbidden, "This code was entered by another account.")
+		p.errorPage(w, r, http.StatusForbidden, "This code was entered by another account.")
 	case req.DeniedAt != nil:
-		p.infoPage(w, http.StatusOK, "Device not connected", "You did not allow the device access. You can close this window.")
+		p.page(w, r, http.StatusOK, Page{Title: "Device not connected", Text: "You did not allow the device access. You can close this window."})
 	case req.AuthorizedAt != nil:
-		p.infoPage(w, http.StatusOK, "Device connected", "You are signed in on your device. You can close this window and return to it.")
+		p.page(w, r, http.StatusOK, Page{Title: "Device connected", Text: "You are signed in on your device. You can close this window and return to it."})
 	default:
 		return false
 	}

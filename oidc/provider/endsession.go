@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -93,26 +92,18 @@ func (s *storage) signLogout(target, exp string) string {
 	return hex.EncodeToString(mac.Sum(nil))
 }
 
-var signedOutTemplate = template.Must(template.New("signed-out").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Signed out</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main><h1>You are signed out</h1><p>You can close this window.</p></main></body></html>
-`))
-
 // signedOut shows the signed-out page, or forwards to a signed target.
 func (p *Provider) signedOut(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	to := q.Get("to")
 	if to == "" {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		_ = signedOutTemplate.Execute(w, nil)
+		p.page(w, r, http.StatusOK, Page{Title: "You are signed out", Text: "You can close this window."})
 		return
 	}
 	exp, err := strconv.ParseInt(q.Get("exp"), 10, 64)
 	want := p.st.signLogout(to, q.Get("exp"))
 	if err != nil || !hmac.Equal([]byte(want), []byte(q.Get("sig"))) || p.opts.NowFunc().Unix() > exp {
-		p.errorPage(w, http.StatusBadRequest, "This sign-out link is not valid (or has expired).")
+		p.errorPage(w, r, http.StatusBadRequest, "This sign-out link is not valid (or has expired).")
 		return
 	}
 	http.Redirect(w, r, to, http.StatusFound) //nolint:gosec // to is signed: the library checked it against the client's registered post-logout URIs before we signed it

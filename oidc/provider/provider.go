@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -87,6 +86,10 @@ type Options struct {
 	Recorder Recorder
 	// Logger receives what the provider did; nil discards.
 	Logger *slog.Logger
+	// PageFunc answers the pages the provider shows itself (its error
+	// pages, the signed-out page) with status, never a redirect; nil
+	// answers plain HTML pages.
+	PageFunc func(w http.ResponseWriter, r *http.Request, status int, p Page)
 	// NowFunc is the clock; nil means time.Now.
 	NowFunc func() time.Time
 }
@@ -193,7 +196,7 @@ func (p *Provider) Handler() http.Handler {
 // admit checks an authorization request's client and redirect URI.
 func (p *Provider) admit(w http.ResponseWriter, r *http.Request) (string, *ent.OAuth2Provider, bool) {
 	if err := r.ParseForm(); err != nil {
-		p.errorPage(w, http.StatusBadRequest, "The request is malformed.")
+		p.errorPage(w, r, http.StatusBadRequest, "The request is malformed.")
 		return "", nil, false
 	}
 	clientID, redirect := r.Form.Get("client_id"), r.Form.Get("redirect_uri")
@@ -201,15 +204,15 @@ func (p *Provider) admit(w http.ResponseWriter, r *http.Request) (string, *ent.O
 	if clientID == "" || err != nil {
 		if err != nil && !errors.Is(err, errNotFound) {
 			p.opts.Logger.ErrorContext(r.Context(), "could not read an OAuth2 client", "error", err)
-			p.errorPage(w, http.StatusServiceUnavailable, "The request could not be checked; try again later.")
+			p.errorPage(w, r, http.StatusServiceUnavailable, "The request could not be checked; try again later.")
 			return "", nil, false
 		}
-		p.errorPage(w, http.StatusBadRequest, "The application that sent you here is not registered with this server.")
+		p.errorPage(w, r, http.StatusBadRequest, "The application that sent you here is not registered with this server.")
 		return "", nil, false
 	}
 	m, err := redirecturi.NewMatcher(prov.RedirectUris)
 	if err != nil || redirect == "" || !m.Match(redirect) {
-		p.errorPage(w, http.StatusBadRequest, "The application that sent you here asked to be answered at an address it has not registered.")
+		p.errorPage(w, r, http.StatusBadRequest, "The application that sent you here asked to be answered at an address it has not registered.")
 		return "", nil, false
 	}
 	return redirect, prov, true
@@ -250,35 +253,6 @@ func withAdmittedRedirect(ctx context.Context, uri string) context.Context {
 func admittedRedirect(ctx context.Context) string {
 	s, _ := ctx.Value(admittedKey{}).(string)
 	return s
-}
-
-var errorTemplate = template.Must(template.New("error").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sign-in error</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main><h1>This sign-in cannot continue</h1><p>{{.}}</p>
-<p>Go back to the application and try again; if it keeps happening, tell its administrator.</p></main></body></html>
-`))
-
-var infoTemplate = template.Must(template.New("info").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main><h1>{{.Title}}</h1><p>{{.Text}}</p></main></body></html>
-`))
-
-// infoPage answers with a page that tells the user how things went.
-func (p *Provider) infoPage(w http.ResponseWriter, status int, title, text string) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = infoTemplate.Execute(w, struct{ Title, Text string }{title, text})
-}
-
-// errorPage answers with Gatehouse's error page.
-func (p *Provider) errorPage(w http.ResponseWriter, status int, message string) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = errorTemplate.Execute(w, message)
 }
 
 // SessionHandler serves the endpoints that act on the browser's
@@ -323,22 +297,22 @@ func (p *Provider) resume(w http.ResponseWriter, r *http.Request) {
 		Where(oauth2authrequest.ID(id), oauth2authrequest.ExpiresAtGT(p.opts.NowFunc()), oauth2authrequest.RedeemedAtIsNil()).
 		Only(sys(ctx))
 	if err != nil {
-		p.errorPage(w, http.StatusBadRequest, "This sign-in has expired or was already used.")
+		p.errorPage(w, r, http.StatusBadRequest, "This sign-in has expired or was already used.")
 		return
 	}
 	prov, err := p.st.client.OAuth2Provider.Get(sys(ctx), req.ProviderID)
 	if err != nil {
-		p.errorPage(w, http.StatusBadRequest, "The application that sent you here is not registered with this server.")
+		p.errorPage(w, r, http.StatusBadRequest, "The application that sent you here is not registered with this server.")
 		return
 	}
 	here := resumeURL(id)
 	sess := p.session(ctx)
-	if req.DeviceCodeHash != nil && sess != nil && p.deviceResume(w, req, sess.UserID) {
+	if req.DeviceCodeHash != nil && sess != nil && p.deviceResume(w, r, req, sess.UserID) {
 		return
 	}
 	if req.AuthorizedAt != nil {
 		if sess == nil || req.UserID == nil || sess.UserID != *req.UserID {
-			p.errorPage(w, http.StatusForbidden, "This sign-in belongs to another session.")
+			p.errorPage(w, r, http.StatusForbidden, "This sign-in belongs to another session.")
 			return
 		}
 		http.Redirect(w, r, p.callback(ctx, id), http.StatusFound)
@@ -356,7 +330,7 @@ func (p *Provider) resume(w http.ResponseWriter, r *http.Request) {
 		}
 		slug, err := p.opts.AuthenticationFlow(r)
 		if err != nil || slug == "" {
-			p.errorPage(w, http.StatusServiceUnavailable, "No login flow is configured for this site.")
+			p.errorPage(w, r, http.StatusServiceUnavailable, "No login flow is configured for this site.")
 			return
 		}
 		http.Redirect(w, r, executor.FlowPath(slug)+"?"+url.Values{nextParam: {here}}.Encode(), http.StatusFound)
@@ -394,12 +368,12 @@ func (p *Provider) admitUser(w http.ResponseWriter, r *http.Request, prov *ent.O
 	ctx := r.Context()
 	app, err := p.st.client.OAuth2Provider.QueryApplication(prov).Only(sys(ctx))
 	if err != nil {
-		p.errorPage(w, http.StatusBadRequest, "The application that sent you here is not set up for sign-in yet.")
+		p.errorPage(w, r, http.StatusBadRequest, "The application that sent you here is not set up for sign-in yet.")
 		return false
 	}
 	user, err := p.st.client.User.Get(sys(ctx), userID)
 	if err != nil {
-		p.errorPage(w, http.StatusBadRequest, "This sign-in cannot continue.")
+		p.errorPage(w, r, http.StatusBadRequest, "This sign-in cannot continue.")
 		return false
 	}
 	preq, err := p.opts.Access.RequestFor(ctx, user, policy.Client{})
@@ -417,7 +391,7 @@ func (p *Provider) admitUser(w http.ResponseWriter, r *http.Request, prov *ent.O
 		if msg == "" {
 			msg = "You are not allowed to use " + app.Name + "."
 		}
-		p.errorPage(w, http.StatusForbidden, msg)
+		p.errorPage(w, r, http.StatusForbidden, msg)
 		return false
 	}
 	return true
@@ -457,5 +431,5 @@ func (p *Provider) clientError(w http.ResponseWriter, r *http.Request, req *ent.
 // fail answers an infrastructure failure.
 func (p *Provider) fail(w http.ResponseWriter, r *http.Request, err error) {
 	p.opts.Logger.ErrorContext(r.Context(), "an authorization could not continue", "error", err)
-	p.errorPage(w, http.StatusServiceUnavailable, "This sign-in could not continue; try again later.")
+	p.errorPage(w, r, http.StatusServiceUnavailable, "This sign-in could not continue; try again later.")
 }

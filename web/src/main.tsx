@@ -1,5 +1,7 @@
 // The app's entry: one bundle for /if/flow/<slug>/ and /if/user/; the admin
 // console is loaded on demand. Each page first reads the brand and viewer.
+// A page the server answered itself (web.ServeMessage) carries its message
+// in a meta element and shows it, whatever its path.
 import { render } from "preact";
 import { lazy, Suspense } from "preact/compat";
 import { useEffect, useState } from "preact/hooks";
@@ -7,6 +9,7 @@ import "./styles.css";
 import { FlowPage } from "./flow/FlowPage";
 import { messageOf } from "./lib/graphql";
 import { loadSite, type Site } from "./lib/site";
+import { MessagePage, readMessage } from "./message/MessagePage";
 import { UserPage } from "./user/UserPage";
 
 const AdminPage = lazy(() => import("./admin/AdminPage").then((m) => ({ default: m.AdminPage })));
@@ -25,10 +28,13 @@ export function route(pathname: string): Route {
 function App() {
   const [site, setSite] = useState<Site | undefined>();
   const [error, setError] = useState<string>("");
+  const [message] = useState(() => readMessage());
   const r = route(window.location.pathname);
   useEffect(() => {
     loadSite().then(setSite, (err) => setError(messageOf(err)));
   }, []);
+  // The server's message matters more than the brand: without it, Gatehouse's look.
+  if (message && (site || error)) return <MessagePage message={message} site={site} />;
   if (error) {
     return (
       <main class="page-message">
@@ -71,4 +77,7 @@ function App() {
 }
 
 const root = document.getElementById("app");
-if (root) render(<App />, root);
+if (root) {
+  root.replaceChildren(); // a message page's text for browsers without JavaScript
+  render(<App />, root);
+}
