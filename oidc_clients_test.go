@@ -36,13 +36,15 @@ func discover(t *testing.T, issuer string) *endpoints {
 
 // postForm posts form to u as client id with its secret (HTTP basic, the
 // parts form-encoded as RFC 6749 §2.3.1 says) and returns the status and
-// the decoded JSON body.
+// the decoded JSON body. Without id it sends no credentials.
 func postForm(t *testing.T, u, id, secret string, form url.Values) (int, map[string]any) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, u, strings.NewReader(form.Encode()))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(url.QueryEscape(id), url.QueryEscape(secret))
+	if id != "" {
+		req.SetBasicAuth(url.QueryEscape(id), url.QueryEscape(secret))
+	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
