@@ -26,23 +26,11 @@ type Access struct {
 	Policies *policy.Engine
 }
 
-// Variables is what a policy sees of app as its `application` variable.
-func Variables(app *ent.Application) map[string]any {
-	return map[string]any{
-		"id":          app.ID,
-		"name":        app.Name,
-		"slug":        app.Slug,
-		"group":       app.Group,
-		"launch_url":  app.LaunchURL,
-		"description": app.Description,
-	}
-}
-
 // Allowed evaluates app's bindings for req (whose Application it fills).
 // The result's messages say why a user was refused; they are safe to show.
 func (a *Access) Allowed(ctx context.Context, app *ent.Application, req *policy.Request) (policy.Result, error) {
 	r := *req
-	r.Application = Variables(app)
+	r.Application = policy.ApplicationVariables(app)
 	res, err := a.Policies.EvaluateTarget(ctx, policy.Target{ApplicationID: app.ID}, app.PolicyEngineMode, &r)
 	if err != nil {
 		return policy.Result{}, fmt.Errorf("evaluate the policies of application %s: %w", app.Slug, err)

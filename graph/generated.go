@@ -33219,7 +33219,7 @@ func (ec *executionContext) unmarshalInputPolicyTestInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"policyId", "flowId", "flowStageBindingId", "userId", "clientIp", "headers", "context"}
+	fieldsInOrder := [...]string{"policyId", "flowId", "flowStageBindingId", "applicationId", "userId", "clientIp", "headers", "context"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33247,6 +33247,13 @@ func (ec *executionContext) unmarshalInputPolicyTestInput(ctx context.Context, o
 				return it, err
 			}
 			it.FlowStageBindingID = data
+		case "applicationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
 		case "userId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)

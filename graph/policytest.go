@@ -28,13 +28,13 @@ func (r *Resolver) testPolicy(ctx context.Context, in model.PolicyTestInput) (*m
 func testParams(in model.PolicyTestInput) (policy.TestParams, error) {
 	var p policy.TestParams
 	targets := 0
-	for _, id := range []*string{in.PolicyID, in.FlowID, in.FlowStageBindingID} {
+	for _, id := range []*string{in.PolicyID, in.FlowID, in.FlowStageBindingID, in.ApplicationID} {
 		if id != nil {
 			targets++
 		}
 	}
 	if targets != 1 {
-		return p, problem.Invalid("", "set exactly one of policyId, flowId and flowStageBindingId")
+		return p, problem.Invalid("", "set exactly one of policyId, flowId, flowStageBindingId and applicationId")
 	}
 	p.Context = in.Context
 	if in.ClientIP != nil {
@@ -60,6 +60,7 @@ func testParams(in model.PolicyTestInput) (policy.TestParams, error) {
 		{in.PolicyID, &p.PolicyID},
 		{in.FlowID, &p.Target.FlowID},
 		{in.FlowStageBindingID, &p.Target.FlowStageBindingID},
+		{in.ApplicationID, &p.Target.ApplicationID},
 	} {
 		if id.in == nil {
 			continue

@@ -56,8 +56,25 @@ func TestTestPolicy(t *testing.T) {
 		require.False(t, got.TestPolicy.Passing, "root is not alice")
 		require.Nil(t, got.TestPolicy.Trace[0].BindingID)
 
+		// An application's bindings, its `application` variable filled.
+		var app struct{ CreateApplication struct{ ID string } }
+		b.mustDo(t, b.admin, `mutation { createApplication(input: {name: "Wiki", slug: "wiki", group: "docs"}) { id } }`, nil, &app)
+		var appPol struct{ CreatePolicy struct{ ID string } }
+		b.mustDo(t, b.admin, `mutation { createPolicy(input: {name: "docs-apps", config: {expression: {expression: "application.group == 'docs' && application.slug == 'wiki'"}}}) { id } }`, nil, &appPol)
+		b.mustDo(t, b.admin, `mutation($p: ID!, $a: ID!) { createPolicyBinding(input: {policyID: $p, applicationID: $a, order: 0}) { id } }`,
+			map[string]any{"p": appPol.CreatePolicy.ID, "a": app.CreateApplication.ID}, nil)
+		got = ask(map[string]any{"applicationId": app.CreateApplication.ID, "userId": aliceID})
+		require.True(t, got.TestPolicy.Passing, "the expression saw the application: %+v", got.TestPolicy.Trace)
+		require.Equal(t, "docs-apps", got.TestPolicy.Trace[0].Name)
+		b.mustDo(t, b.admin, `mutation($a: ID!) { updateApplication(id: $a, input: {group: "finance"}) { id } }`,
+			map[string]any{"a": app.CreateApplication.ID}, nil)
+		got = ask(map[string]any{"applicationId": app.CreateApplication.ID, "userId": aliceID})
+		require.False(t, got.TestPolicy.Passing, "now another group")
+
 		// Bad input.
-		resp := b.do(t, b.admin, testPolicyQuery, map[string]any{"in": map[string]any{"flowId": flowID, "policyId": pol.CreatePolicy.ID}})
+		resp := b.do(t, b.admin, testPolicyQuery, map[string]any{"in": map[string]any{"applicationId": app.CreateApplication.ID, "flowId": flowID}})
+		requireCode(t, resp, "VALIDATION_FAILED")
+		resp = b.do(t, b.admin, testPolicyQuery, map[string]any{"in": map[string]any{"flowId": flowID, "policyId": pol.CreatePolicy.ID}})
 		requireCode(t, resp, "VALIDATION_FAILED")
 		resp = b.do(t, b.admin, testPolicyQuery, map[string]any{"in": map[string]any{"flowId": flowID, "clientIp": "not-an-ip"}})
 		requireCode(t, resp, "VALIDATION_FAILED")

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse-id/gatehouse/directory"
+	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 )
@@ -15,11 +16,12 @@ import (
 // evaluate, and the request to evaluate it for.
 type TestParams struct {
 	// PolicyID names one policy, evaluated on its own as EvaluatePolicies
-	// does (mode all). Exactly one of PolicyID, Target.FlowID and
-	// Target.FlowStageBindingID is set.
+	// does (mode all). Exactly one of PolicyID, Target.FlowID,
+	// Target.FlowStageBindingID and Target.ApplicationID is set.
 	PolicyID int
-	// Target names a flow or a flow stage binding, whose bindings are
-	// evaluated in the target's own policy engine mode.
+	// Target names a flow, a flow stage binding or an application, whose
+	// bindings are evaluated in the target's own policy engine mode (an
+	// application also fills the `application` variable).
 	Target Target
 	// UserID is the user the request is for; 0 simulates an anonymous
 	// request.
@@ -47,7 +49,7 @@ type TestParams struct {
 // EvaluateTarget.
 func (e *Engine) Test(ctx context.Context, p TestParams) (Result, error) {
 	targets := 0
-	for _, id := range []int{p.PolicyID, p.Target.FlowID, p.Target.FlowStageBindingID} {
+	for _, id := range []int{p.PolicyID, p.Target.FlowID, p.Target.FlowStageBindingID, p.Target.ApplicationID} {
 		if id != 0 {
 			targets++
 		}
@@ -72,6 +74,13 @@ func (e *Engine) Test(ctx context.Context, p TestParams) (Result, error) {
 		}
 		req.Flow = &Flow{Slug: f.Slug, Designation: string(f.Designation)}
 		return e.EvaluateTarget(ctx, p.Target, f.PolicyEngineMode, req)
+	case p.Target.ApplicationID != 0:
+		app, err := e.client.Application.Get(ctx, p.Target.ApplicationID)
+		if err != nil {
+			return Result{}, fmt.Errorf("load application %d: %w", p.Target.ApplicationID, err)
+		}
+		req.Application = ApplicationVariables(app)
+		return e.EvaluateTarget(ctx, p.Target, app.PolicyEngineMode, req)
 	default:
 		b, err := e.client.FlowStageBinding.Query().
 			Where(flowstagebinding.ID(p.Target.FlowStageBindingID)).WithFlow().Only(ctx)
@@ -80,6 +89,19 @@ func (e *Engine) Test(ctx context.Context, p TestParams) (Result, error) {
 		}
 		req.Flow = &Flow{Slug: b.Edges.Flow.Slug, Designation: string(b.Edges.Flow.Designation)}
 		return e.EvaluateTarget(ctx, p.Target, b.PolicyEngineMode, req)
+	}
+}
+
+// ApplicationVariables is what a policy sees of app as its `application`
+// variable.
+func ApplicationVariables(app *ent.Application) map[string]any {
+	return map[string]any{
+		"id":          app.ID,
+		"name":        app.Name,
+		"slug":        app.Slug,
+		"group":       app.Group,
+		"launch_url":  app.LaunchURL,
+		"description": app.Description,
 	}
 }
 

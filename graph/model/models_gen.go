@@ -141,10 +141,11 @@ type PolicyConfigInput struct {
 
 // What to evaluate in testPolicy, and for whom.
 type PolicyTestInput struct {
-	// Exactly one of policyId (one policy), flowId (the flow's own bindings) and flowStageBindingId (a stage binding's bindings).
+	// Exactly one of policyId (one policy), flowId (the flow's own bindings), flowStageBindingId (a stage binding's bindings) and applicationId (who may use the application).
 	PolicyID           *string `json:"policyId,omitempty"`
 	FlowID             *string `json:"flowId,omitempty"`
 	FlowStageBindingID *string `json:"flowStageBindingId,omitempty"`
+	ApplicationID      *string `json:"applicationId,omitempty"`
 	// The user the request is for; omitted: an anonymous request.
 	UserID *string `json:"userId,omitempty"`
 	// The simulated client's address; omitted: 127.0.0.1.

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/gatehouse-id/gatehouse/applications"
 	"github.com/gatehouse-id/gatehouse/directory"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/group"
@@ -14,6 +13,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
 
@@ -83,7 +83,7 @@ func (h handoff) Seed(ctx context.Context, ref, flowSlug string, userID int) (ma
 		executor.KeyRedirect: resumeURL(ref),
 	}
 	if app, err := h.client.OAuth2Provider.QueryApplication(prov).Only(sys(ctx)); err == nil {
-		seed[executor.KeyApplication] = applications.Variables(app)
+		seed[executor.KeyApplication] = policy.ApplicationVariables(app)
 	}
 	return seed, nil
 }

@@ -1110,6 +1110,7 @@ export type PolicyEngineMode =
 
 /** What to evaluate in testPolicy, and for whom. */
 export type PolicyTestInput = {
+  applicationId?: string | null | undefined;
   /** The simulated client's address; omitted: 127.0.0.1. */
   clientIp?: string | null | undefined;
   /** The flow execution context policies see (prompt_data, pending_user_identifier, …). */
@@ -1118,7 +1119,7 @@ export type PolicyTestInput = {
   flowStageBindingId?: string | null | undefined;
   /** The simulated request's headers (names are lower-cased). */
   headers?: Record<string, unknown> | null | undefined;
-  /** Exactly one of policyId (one policy), flowId (the flow's own bindings) and flowStageBindingId (a stage binding's bindings). */
+  /** Exactly one of policyId (one policy), flowId (the flow's own bindings), flowStageBindingId (a stage binding's bindings) and applicationId (who may use the application). */
   policyId?: string | null | undefined;
   /** The user the request is for; omitted: an anonymous request. */
   userId?: string | null | undefined;
