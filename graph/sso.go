@@ -42,6 +42,10 @@ func providerSettings(in model.CreateOAuth2ProviderInput) (clients.Settings, err
 	if err != nil {
 		return clients.Settings{}, err
 	}
+	key, err := parseOptionalID(in.SigningKeyID)
+	if err != nil {
+		return clients.Settings{}, err
+	}
 	return clients.Settings{
 		Name:                   &in.Name,
 		ClientType:             &in.ClientType,
@@ -49,7 +53,7 @@ func providerSettings(in model.CreateOAuth2ProviderInput) (clients.Settings, err
 		RedirectURIs:           redirectURIs(in.RedirectUris),
 		PostLogoutRedirectURIs: redirectURIs(in.PostLogoutRedirectUris),
 		Scopes:                 in.Scopes,
-		SigningAlgorithm:       &in.SigningAlgorithm,
+		SigningAlgorithm:       in.SigningAlgorithm,
 		AccessTokenValidity:    &in.AccessTokenValidity,
 		IDTokenValidity:        &in.IDTokenValidity,
 		RefreshTokenValidity:   &in.RefreshTokenValidity,
@@ -57,6 +61,7 @@ func providerSettings(in model.CreateOAuth2ProviderInput) (clients.Settings, err
 		IncludeClaimsInIDToken: &in.IncludeClaimsInIDToken,
 		AuthorizationFlowID:    &flowID,
 		InvalidationFlowID:     invalidation,
+		SigningKeyID:           key,
 	}, nil
 }
 
@@ -67,6 +72,10 @@ func providerUpdate(in model.UpdateOAuth2ProviderInput) (clients.Settings, error
 		return clients.Settings{}, err
 	}
 	invalidation, err := parseOptionalID(in.InvalidationFlowID)
+	if err != nil {
+		return clients.Settings{}, err
+	}
+	key, err := parseOptionalID(in.SigningKeyID)
 	if err != nil {
 		return clients.Settings{}, err
 	}
@@ -86,6 +95,8 @@ func providerUpdate(in model.UpdateOAuth2ProviderInput) (clients.Settings, error
 		AuthorizationFlowID:    flowID,
 		InvalidationFlowID:     invalidation,
 		ClearInvalidationFlow:  in.ClearInvalidationFlow != nil && *in.ClearInvalidationFlow,
+		SigningKeyID:           key,
+		ClearSigningKey:        in.ClearSigningKey != nil && *in.ClearSigningKey,
 	}, nil
 }
 
