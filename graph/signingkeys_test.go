@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"maps"
 	"strconv"
 	"testing"
 	"time"
@@ -32,7 +33,9 @@ type signingKeyNode struct {
 func (b *testBundle) signingKeys(t *testing.T) map[string]signingKeyNode {
 	t.Helper()
 	var out struct {
-		SigningKeys struct{ Edges []struct{ Node signingKeyNode } }
+		SigningKeys struct {
+			Edges []struct{ Node signingKeyNode }
+		}
 	}
 	b.mustDo(t, b.admin, signingKeysQuery, nil, &out)
 	byKid := map[string]signingKeyNode{}
@@ -77,8 +80,9 @@ func TestOAuth2ProviderPinsASigningKey(t *testing.T) {
 		var out struct {
 			CreateOAuth2Provider struct {
 				Provider struct {
-					ID string
 					pinned
+
+					ID string
 				}
 			}
 		}
@@ -215,9 +219,7 @@ func TestOAuth2ProviderSigningKeyBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			input := map[string]any{"name": "New " + tt.name, "redirectUris": []any{}, "authorizationFlowID": consent}
-			for k, v := range tt.in {
-				input[k] = v
-			}
+			maps.Copy(input, tt.in)
 			e := requireCode(t, b.do(t, b.admin, createProvider, map[string]any{"in": input}), "VALIDATION_FAILED")
 			require.Equal(t, tt.field, e.Extensions["field"], "%+v", e)
 			require.Contains(t, e.Message, tt.message)

@@ -178,30 +178,9 @@ func Update(ctx context.Context, c *ent.Client, k *keys.Store, id int, s Setting
 	if err != nil {
 		return nil, err
 	}
-	if s.ClearSigningKey && s.SigningKeyID != nil {
-		return nil, problem.Invalid("clear_signing_key", "give a signing key or clear it, not both")
-	}
-	pinned := old.SigningKeyID
-	if s.ClearSigningKey {
-		pinned = nil
-	}
-	if s.SigningKeyID != nil {
-		pinned = s.SigningKeyID
-	}
-	switch {
-	case s.SigningKeyID != nil:
-		if s.SigningAlgorithm, err = pinnedAlgorithm(ctx, c, k, s.SigningKeyID, s.SigningAlgorithm); err != nil {
-			return nil, err
-		}
-	case pinned != nil && s.SigningAlgorithm != nil:
-		// The key stays pinned: its algorithm stays the provider's.
-		key, err := c.SigningKey.Get(ctx, *pinned)
-		if err != nil {
-			return nil, err
-		}
-		if key.Algorithm != *s.SigningAlgorithm {
-			return nil, problem.Invalid("signing_algorithm", "the provider pins signing key %s (%s); pin a key of the algorithm, or clear the key, to change it", key.Kid, strings.ToUpper(string(key.Algorithm)))
-		}
+	pinned, err := s.pinUpdate(ctx, c, k, old)
+	if err != nil {
+		return nil, err
 	}
 	update := c.OAuth2Provider.UpdateOneID(id).
 		SetNillableName(s.Name).
@@ -264,6 +243,38 @@ func Delete(ctx context.Context, c *ent.Client, k *keys.Store, id int) error {
 		return k.Unpinned(ctx, c, *p.SigningKeyID)
 	}
 	return nil
+}
+
+// pinUpdate checks the signing key and algorithm an update of provider
+// old gives (it sets s.SigningAlgorithm to the pinned key's) and returns
+// the key the provider pins afterwards (nil: none).
+func (s *Settings) pinUpdate(ctx context.Context, c *ent.Client, k *keys.Store, old *ent.OAuth2Provider) (*int, error) {
+	if s.ClearSigningKey && s.SigningKeyID != nil {
+		return nil, problem.Invalid("clear_signing_key", "give a signing key or clear it, not both")
+	}
+	switch {
+	case s.SigningKeyID != nil:
+		alg, err := pinnedAlgorithm(ctx, c, k, s.SigningKeyID, s.SigningAlgorithm)
+		if err != nil {
+			return nil, err
+		}
+		s.SigningAlgorithm = alg
+		return s.SigningKeyID, nil
+	case s.ClearSigningKey || old.SigningKeyID == nil:
+		return nil, nil //nolint:nilnil // no key pinned is not an error
+	}
+	if s.SigningAlgorithm != nil {
+		// The key stays pinned: its algorithm stays the provider's.
+		key, err := c.SigningKey.Get(ctx, *old.SigningKeyID)
+		if err != nil {
+			return nil, err
+		}
+		if key.Algorithm != *s.SigningAlgorithm {
+			return nil, problem.Invalid("signing_algorithm", "the provider pins signing key %s (%s); pin a key of the algorithm, or clear the key, to change it",
+				key.Kid, strings.ToUpper(string(key.Algorithm)))
+		}
+	}
+	return old.SigningKeyID, nil
 }
 
 // pinnedAlgorithm checks the signing key keyID a provider is to pin (nil:
