@@ -25,8 +25,12 @@ type ssoSpec struct {
 	scopes []string
 	// public registers a public client (no secret, PKCE).
 	public bool
-	// alg is the signing algorithm (RS256 when empty).
+	// alg is the signing algorithm (the default, RS256, when empty).
 	alg string
+	// signingKey is the ID of a signing key to pin; empty: none.
+	signingKey string
+	// subjectMode is what the sub claim shows (HASHED_USER_ID when empty).
+	subjectMode string
 	// flow is the authorization flow's slug; empty: a new flow without
 	// stages, <slug>-authz.
 	flow string
@@ -58,7 +62,13 @@ func register(tb testing.TB, admin *client, spec ssoSpec) (string, string) {
 	}
 	in := map[string]any{
 		"name": spec.slug, "redirectUris": []any{map[string]any{"url": cmp.Or(spec.redirect, rpCallback)}},
-		"authorizationFlowID": flowID, "signingAlgorithm": cmp.Or(spec.alg, "RS256"),
+		"authorizationFlowID": flowID, "subjectMode": cmp.Or(spec.subjectMode, "HASHED_USER_ID"),
+	}
+	if spec.alg != "" {
+		in["signingAlgorithm"] = spec.alg
+	}
+	if spec.signingKey != "" {
+		in["signingKeyID"] = spec.signingKey
 	}
 	if spec.scopes != nil {
 		in["scopes"] = spec.scopes

@@ -312,3 +312,55 @@ func TestOIDCRevocationAndIntrospection(t *testing.T) {
 		require.Error(t, err)
 	})
 }
+
+// A subject may hold ':' — usernames may contain any printable character
+// and an address's local part may too — and the subject modes USERNAME
+// and EMAIL show them: the access token still works at userinfo and
+// introspection (which answer that subject) and revocation revokes it.
+// (The library seals "tokenID:subject" in access tokens and splits it on
+// ':'; Gatehouse seals the ID alone.)
+func TestOIDCSubjectWithColon(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, newServerEnv(t, "embedded"))
+	admin := s.browser()
+	require.True(t, admin.login("admin", adminPassword).Completed)
+	admin.must(`mutation { createUser(input: {username: "corp:grace", name: "Grace Hopper", email: "grace:hopper@example.com"}, password: "Cobol-Compiler-1959") { id } }`, nil, nil)
+	e := discover(t, s.url)
+	ctx := t.Context()
+	for _, tc := range []struct{ mode, sub string }{
+		{"USERNAME", "corp:grace"},
+		{"EMAIL", "grace:hopper@example.com"},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			t.Parallel()
+			clientID, secret := register(t, admin, ssoSpec{slug: "colon-" + strings.ToLower(tc.mode), subjectMode: tc.mode, scopes: []string{"openid", "profile", "email"}})
+			cfg := oauth2.Config{
+				ClientID: clientID, ClientSecret: secret, Endpoint: e.op.Endpoint(), RedirectURL: rpCallback,
+				Scopes: []string{gooidc.ScopeOpenID, "profile", "email"},
+			}
+			verifier := oauth2.GenerateVerifier()
+			back := newAgent(t, s.browser()).authorize(cfg.AuthCodeURL("state", oauth2.S256ChallengeOption(verifier)), "corp:grace", "Cobol-Compiler-1959")
+			tok, err := cfg.Exchange(ctx, back.Query().Get("code"), oauth2.VerifierOption(verifier))
+			require.NoError(t, err)
+			raw, ok := tok.Extra("id_token").(string)
+			require.True(t, ok, "an ID token")
+			idt, err := e.op.Verifier(&gooidc.Config{ClientID: clientID}).Verify(ctx, raw)
+			require.NoError(t, err)
+			require.Equal(t, tc.sub, idt.Subject)
+
+			info, err := e.op.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+			require.NoError(t, err, "userinfo reads the access token")
+			require.Equal(t, tc.sub, info.Subject)
+			require.Equal(t, "grace:hopper@example.com", info.Email)
+			out := e.requireActive(t, clientID, secret, tok.AccessToken)
+			require.Equal(t, tc.sub, out["sub"])
+			require.Equal(t, "corp:grace", out["username"])
+
+			status, _ := e.revoke(t, clientID, secret, tok.AccessToken, "access_token")
+			require.Equal(t, http.StatusOK, status)
+			e.requireInactive(t, clientID, secret, tok.AccessToken)
+			_, err = e.op.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+			require.Error(t, err, "revoked")
+		})
+	}
+}

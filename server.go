@@ -461,6 +461,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			Executor:     flows,
 			Sessions:     a.sessions,
 			PolicyEngine: policies,
+			Keys:         a.signingKeys,
 			Logger:       logger,
 		}, graph.Options{
 			Dev:              cfg.Dev,

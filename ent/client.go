@@ -2755,6 +2755,22 @@ func (c *OAuth2ProviderClient) QueryInvalidationFlow(_m *OAuth2Provider) *FlowQu
 	return query
 }
 
+// QuerySigningKey queries the signing_key edge of a OAuth2Provider.
+func (c *OAuth2ProviderClient) QuerySigningKey(_m *OAuth2Provider) *SigningKeyQuery {
+	query := (&SigningKeyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(oauth2provider.Table, oauth2provider.FieldID, id),
+			sqlgraph.To(signingkey.Table, signingkey.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, oauth2provider.SigningKeyTable, oauth2provider.SigningKeyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *OAuth2ProviderClient) Hooks() []Hook {
 	hooks := c.hooks.OAuth2Provider
@@ -3583,6 +3599,22 @@ func (c *SigningKeyClient) GetX(ctx context.Context, id int) *SigningKey {
 		panic(err)
 	}
 	return obj
+}
+
+// QueryPinnedBy queries the pinned_by edge of a SigningKey.
+func (c *SigningKeyClient) QueryPinnedBy(_m *SigningKey) *OAuth2ProviderQuery {
+	query := (&OAuth2ProviderClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(signingkey.Table, signingkey.FieldID, id),
+			sqlgraph.To(oauth2provider.Table, oauth2provider.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, signingkey.PinnedByTable, signingkey.PinnedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
 }
 
 // Hooks returns the client hooks.

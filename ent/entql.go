@@ -333,6 +333,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oauth2provider.FieldIncludeClaimsInIDToken: {Type: field.TypeBool, Column: oauth2provider.FieldIncludeClaimsInIDToken},
 			oauth2provider.FieldAuthorizationFlowID:    {Type: field.TypeInt, Column: oauth2provider.FieldAuthorizationFlowID},
 			oauth2provider.FieldInvalidationFlowID:     {Type: field.TypeInt, Column: oauth2provider.FieldInvalidationFlowID},
+			oauth2provider.FieldSigningKeyID:           {Type: field.TypeInt, Column: oauth2provider.FieldSigningKeyID},
 			oauth2provider.FieldDeviceAuthorization:    {Type: field.TypeBool, Column: oauth2provider.FieldDeviceAuthorization},
 		},
 	}
@@ -448,6 +449,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signingkey.FieldPublicKey:  {Type: field.TypeString, Column: signingkey.FieldPublicKey},
 			signingkey.FieldPrivateKey: {Type: field.TypeBytes, Column: signingkey.FieldPrivateKey},
 			signingkey.FieldRetiredAt:  {Type: field.TypeTime, Column: signingkey.FieldRetiredAt},
+			signingkey.FieldUnpinnedAt: {Type: field.TypeTime, Column: signingkey.FieldUnpinnedAt},
 		},
 	}
 	graph.Nodes[18] = &sqlgraph.Node{
@@ -1028,6 +1030,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Flow",
 	)
 	graph.MustAddE(
+		"signing_key",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   oauth2provider.SigningKeyTable,
+			Columns: []string{oauth2provider.SigningKeyColumn},
+			Bidi:    false,
+		},
+		"OAuth2Provider",
+		"SigningKey",
+	)
+	graph.MustAddE(
 		"policy",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1146,6 +1160,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Session",
 		"User",
+	)
+	graph.MustAddE(
+		"pinned_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   signingkey.PinnedByTable,
+			Columns: []string{signingkey.PinnedByColumn},
+			Bidi:    false,
+		},
+		"SigningKey",
+		"OAuth2Provider",
 	)
 	graph.MustAddE(
 		"bindings",
@@ -3014,6 +3040,11 @@ func (f *OAuth2ProviderFilter) WhereInvalidationFlowID(p entql.IntP) {
 	f.Where(p.Field(oauth2provider.FieldInvalidationFlowID))
 }
 
+// WhereSigningKeyID applies the entql int predicate on the signing_key_id field.
+func (f *OAuth2ProviderFilter) WhereSigningKeyID(p entql.IntP) {
+	f.Where(p.Field(oauth2provider.FieldSigningKeyID))
+}
+
 // WhereDeviceAuthorization applies the entql bool predicate on the device_authorization field.
 func (f *OAuth2ProviderFilter) WhereDeviceAuthorization(p entql.BoolP) {
 	f.Where(p.Field(oauth2provider.FieldDeviceAuthorization))
@@ -3055,6 +3086,20 @@ func (f *OAuth2ProviderFilter) WhereHasInvalidationFlow() {
 // WhereHasInvalidationFlowWith applies a predicate to check if query has an edge invalidation_flow with a given conditions (other predicates).
 func (f *OAuth2ProviderFilter) WhereHasInvalidationFlowWith(preds ...predicate.Flow) {
 	f.Where(entql.HasEdgeWith("invalidation_flow", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSigningKey applies a predicate to check if query has an edge signing_key.
+func (f *OAuth2ProviderFilter) WhereHasSigningKey() {
+	f.Where(entql.HasEdge("signing_key"))
+}
+
+// WhereHasSigningKeyWith applies a predicate to check if query has an edge signing_key with a given conditions (other predicates).
+func (f *OAuth2ProviderFilter) WhereHasSigningKeyWith(preds ...predicate.SigningKey) {
+	f.Where(entql.HasEdgeWith("signing_key", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3644,6 +3689,25 @@ func (f *SigningKeyFilter) WherePrivateKey(p entql.BytesP) {
 // WhereRetiredAt applies the entql time.Time predicate on the retired_at field.
 func (f *SigningKeyFilter) WhereRetiredAt(p entql.TimeP) {
 	f.Where(p.Field(signingkey.FieldRetiredAt))
+}
+
+// WhereUnpinnedAt applies the entql time.Time predicate on the unpinned_at field.
+func (f *SigningKeyFilter) WhereUnpinnedAt(p entql.TimeP) {
+	f.Where(p.Field(signingkey.FieldUnpinnedAt))
+}
+
+// WhereHasPinnedBy applies a predicate to check if query has an edge pinned_by.
+func (f *SigningKeyFilter) WhereHasPinnedBy() {
+	f.Where(entql.HasEdge("pinned_by"))
+}
+
+// WhereHasPinnedByWith applies a predicate to check if query has an edge pinned_by with a given conditions (other predicates).
+func (f *SigningKeyFilter) WhereHasPinnedByWith(preds ...predicate.OAuth2Provider) {
+	f.Where(entql.HasEdgeWith("pinned_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
 }
 
 // addPredicate implements the predicateAdder interface.

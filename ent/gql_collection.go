@@ -1575,6 +1575,21 @@ func (_q *OAuth2ProviderQuery) collectField(ctx context.Context, oneNode bool, o
 				selectedFields = append(selectedFields, oauth2provider.FieldInvalidationFlowID)
 				fieldSeen[oauth2provider.FieldInvalidationFlowID] = struct{}{}
 			}
+
+		case "signingKey":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SigningKeyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, signingkeyImplementors)...); err != nil {
+				return err
+			}
+			_q.withSigningKey = query
+			if _, ok := fieldSeen[oauth2provider.FieldSigningKeyID]; !ok {
+				selectedFields = append(selectedFields, oauth2provider.FieldSigningKeyID)
+				fieldSeen[oauth2provider.FieldSigningKeyID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[oauth2provider.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, oauth2provider.FieldCreatedAt)
@@ -2156,6 +2171,19 @@ func (_q *SigningKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
+
+		case "pinnedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OAuth2ProviderClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, oauth2providerImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedPinnedBy(alias, func(wq *OAuth2ProviderQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[signingkey.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, signingkey.FieldCreatedAt)
@@ -2185,6 +2213,11 @@ func (_q *SigningKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[signingkey.FieldRetiredAt]; !ok {
 				selectedFields = append(selectedFields, signingkey.FieldRetiredAt)
 				fieldSeen[signingkey.FieldRetiredAt] = struct{}{}
+			}
+		case "unpinnedAt":
+			if _, ok := fieldSeen[signingkey.FieldUnpinnedAt]; !ok {
+				selectedFields = append(selectedFields, signingkey.FieldUnpinnedAt)
+				fieldSeen[signingkey.FieldUnpinnedAt] = struct{}{}
 			}
 		case "id":
 		case "__typename":

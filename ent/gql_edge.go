@@ -254,6 +254,14 @@ func (_m *OAuth2Provider) InvalidationFlow(ctx context.Context) (*Flow, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *OAuth2Provider) SigningKey(ctx context.Context) (*SigningKey, error) {
+	result, err := _m.Edges.SigningKeyOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySigningKey().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *PolicyBinding) Policy(ctx context.Context) (*PolicyDefinition, error) {
 	result, err := _m.Edges.PolicyOrErr()
 	if IsNotLoaded(err) {
@@ -321,6 +329,18 @@ func (_m *PolicyDefinition) Bindings(
 		return conn, nil
 	}
 	return _m.QueryBindings().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *SigningKey) PinnedBy(ctx context.Context) (result []*OAuth2Provider, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedPinnedBy(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.PinnedByOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPinnedBy().All(ctx)
+	}
+	return result, err
 }
 
 func (_m *Stage) Bindings(

@@ -3136,6 +3136,10 @@ type OAuth2ProviderWhereInput struct {
 	// "invalidation_flow" edge predicates.
 	HasInvalidationFlow     *bool             `json:"hasInvalidationFlow,omitempty"`
 	HasInvalidationFlowWith []*FlowWhereInput `json:"hasInvalidationFlowWith,omitempty"`
+
+	// "signing_key" edge predicates.
+	HasSigningKey     *bool                   `json:"hasSigningKey,omitempty"`
+	HasSigningKeyWith []*SigningKeyWhereInput `json:"hasSigningKeyWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3533,6 +3537,24 @@ func (i *OAuth2ProviderWhereInput) P() (predicate.OAuth2Provider, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, oauth2provider.HasInvalidationFlowWith(with...))
+	}
+	if i.HasSigningKey != nil {
+		p := oauth2provider.HasSigningKey()
+		if !*i.HasSigningKey {
+			p = oauth2provider.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSigningKeyWith) > 0 {
+		with := make([]predicate.SigningKey, 0, len(i.HasSigningKeyWith))
+		for _, w := range i.HasSigningKeyWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSigningKeyWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, oauth2provider.HasSigningKeyWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -4538,6 +4560,22 @@ type SigningKeyWhereInput struct {
 	RetiredAtLTE    *time.Time  `json:"retiredAtLTE,omitempty"`
 	RetiredAtIsNil  bool        `json:"retiredAtIsNil,omitempty"`
 	RetiredAtNotNil bool        `json:"retiredAtNotNil,omitempty"`
+
+	// "unpinned_at" field predicates.
+	UnpinnedAt       *time.Time  `json:"unpinnedAt,omitempty"`
+	UnpinnedAtNEQ    *time.Time  `json:"unpinnedAtNEQ,omitempty"`
+	UnpinnedAtIn     []time.Time `json:"unpinnedAtIn,omitempty"`
+	UnpinnedAtNotIn  []time.Time `json:"unpinnedAtNotIn,omitempty"`
+	UnpinnedAtGT     *time.Time  `json:"unpinnedAtGT,omitempty"`
+	UnpinnedAtGTE    *time.Time  `json:"unpinnedAtGTE,omitempty"`
+	UnpinnedAtLT     *time.Time  `json:"unpinnedAtLT,omitempty"`
+	UnpinnedAtLTE    *time.Time  `json:"unpinnedAtLTE,omitempty"`
+	UnpinnedAtIsNil  bool        `json:"unpinnedAtIsNil,omitempty"`
+	UnpinnedAtNotNil bool        `json:"unpinnedAtNotNil,omitempty"`
+
+	// "pinned_by" edge predicates.
+	HasPinnedBy     *bool                       `json:"hasPinnedBy,omitempty"`
+	HasPinnedByWith []*OAuth2ProviderWhereInput `json:"hasPinnedByWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4803,7 +4841,55 @@ func (i *SigningKeyWhereInput) P() (predicate.SigningKey, error) {
 	if i.RetiredAtNotNil {
 		predicates = append(predicates, signingkey.RetiredAtNotNil())
 	}
+	if i.UnpinnedAt != nil {
+		predicates = append(predicates, signingkey.UnpinnedAtEQ(*i.UnpinnedAt))
+	}
+	if i.UnpinnedAtNEQ != nil {
+		predicates = append(predicates, signingkey.UnpinnedAtNEQ(*i.UnpinnedAtNEQ))
+	}
+	if len(i.UnpinnedAtIn) > 0 {
+		predicates = append(predicates, signingkey.UnpinnedAtIn(i.UnpinnedAtIn...))
+	}
+	if len(i.UnpinnedAtNotIn) > 0 {
+		predicates = append(predicates, signingkey.UnpinnedAtNotIn(i.UnpinnedAtNotIn...))
+	}
+	if i.UnpinnedAtGT != nil {
+		predicates = append(predicates, signingkey.UnpinnedAtGT(*i.UnpinnedAtGT))
+	}
+	if i.UnpinnedAtGTE != nil {
+		predicates = append(predicates, signingkey.UnpinnedAtGTE(*i.UnpinnedAtGTE))
+	}
+	if i.UnpinnedAtLT != nil {
+		predicates = append(predicates, signingkey.UnpinnedAtLT(*i.UnpinnedAtLT))
+	}
+	if i.UnpinnedAtLTE != nil {
+		predicates = append(predicates, signingkey.UnpinnedAtLTE(*i.UnpinnedAtLTE))
+	}
+	if i.UnpinnedAtIsNil {
+		predicates = append(predicates, signingkey.UnpinnedAtIsNil())
+	}
+	if i.UnpinnedAtNotNil {
+		predicates = append(predicates, signingkey.UnpinnedAtNotNil())
+	}
 
+	if i.HasPinnedBy != nil {
+		p := signingkey.HasPinnedBy()
+		if !*i.HasPinnedBy {
+			p = signingkey.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPinnedByWith) > 0 {
+		with := make([]predicate.OAuth2Provider, 0, len(i.HasPinnedByWith))
+		for _, w := range i.HasPinnedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPinnedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, signingkey.HasPinnedByWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptySigningKeyWhereInput

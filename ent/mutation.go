@@ -13056,6 +13056,8 @@ type OAuth2ProviderMutation struct {
 	clearedauthorization_flow       bool
 	invalidation_flow               *int
 	clearedinvalidation_flow        bool
+	signing_key                     *int
+	clearedsigning_key              bool
 	done                            bool
 	oldValue                        func(context.Context) (*OAuth2Provider, error)
 	predicates                      []predicate.OAuth2Provider
@@ -13889,6 +13891,55 @@ func (m *OAuth2ProviderMutation) ResetInvalidationFlowID() {
 	delete(m.clearedFields, oauth2provider.FieldInvalidationFlowID)
 }
 
+// SetSigningKeyID sets the "signing_key_id" field.
+func (m *OAuth2ProviderMutation) SetSigningKeyID(i int) {
+	m.signing_key = &i
+}
+
+// SigningKeyID returns the value of the "signing_key_id" field in the mutation.
+func (m *OAuth2ProviderMutation) SigningKeyID() (r int, exists bool) {
+	v := m.signing_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSigningKeyID returns the old "signing_key_id" field's value of the OAuth2Provider entity.
+// If the OAuth2Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OAuth2ProviderMutation) OldSigningKeyID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSigningKeyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSigningKeyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSigningKeyID: %w", err)
+	}
+	return oldValue.SigningKeyID, nil
+}
+
+// ClearSigningKeyID clears the value of the "signing_key_id" field.
+func (m *OAuth2ProviderMutation) ClearSigningKeyID() {
+	m.signing_key = nil
+	m.clearedFields[oauth2provider.FieldSigningKeyID] = struct{}{}
+}
+
+// SigningKeyIDCleared returns if the "signing_key_id" field was cleared in this mutation.
+func (m *OAuth2ProviderMutation) SigningKeyIDCleared() bool {
+	_, ok := m.clearedFields[oauth2provider.FieldSigningKeyID]
+	return ok
+}
+
+// ResetSigningKeyID resets all changes to the "signing_key_id" field.
+func (m *OAuth2ProviderMutation) ResetSigningKeyID() {
+	m.signing_key = nil
+	delete(m.clearedFields, oauth2provider.FieldSigningKeyID)
+}
+
 // SetDeviceAuthorization sets the "device_authorization" field.
 func (m *OAuth2ProviderMutation) SetDeviceAuthorization(b bool) {
 	m.device_authorization = &b
@@ -14018,6 +14069,33 @@ func (m *OAuth2ProviderMutation) ResetInvalidationFlow() {
 	m.clearedinvalidation_flow = false
 }
 
+// ClearSigningKey clears the "signing_key" edge to the SigningKey entity.
+func (m *OAuth2ProviderMutation) ClearSigningKey() {
+	m.clearedsigning_key = true
+	m.clearedFields[oauth2provider.FieldSigningKeyID] = struct{}{}
+}
+
+// SigningKeyCleared reports if the "signing_key" edge to the SigningKey entity was cleared.
+func (m *OAuth2ProviderMutation) SigningKeyCleared() bool {
+	return m.SigningKeyIDCleared() || m.clearedsigning_key
+}
+
+// SigningKeyIDs returns the "signing_key" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SigningKeyID instead. It exists only for internal usage by the builders.
+func (m *OAuth2ProviderMutation) SigningKeyIDs() (ids []int) {
+	if id := m.signing_key; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSigningKey resets all changes to the "signing_key" edge.
+func (m *OAuth2ProviderMutation) ResetSigningKey() {
+	m.signing_key = nil
+	m.clearedsigning_key = false
+}
+
 // Where appends a list predicates to the OAuth2ProviderMutation builder.
 func (m *OAuth2ProviderMutation) Where(ps ...predicate.OAuth2Provider) {
 	m.predicates = append(m.predicates, ps...)
@@ -14052,7 +14130,7 @@ func (m *OAuth2ProviderMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OAuth2ProviderMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, oauth2provider.FieldCreatedAt)
 	}
@@ -14104,6 +14182,9 @@ func (m *OAuth2ProviderMutation) Fields() []string {
 	if m.invalidation_flow != nil {
 		fields = append(fields, oauth2provider.FieldInvalidationFlowID)
 	}
+	if m.signing_key != nil {
+		fields = append(fields, oauth2provider.FieldSigningKeyID)
+	}
 	if m.device_authorization != nil {
 		fields = append(fields, oauth2provider.FieldDeviceAuthorization)
 	}
@@ -14149,6 +14230,8 @@ func (m *OAuth2ProviderMutation) Field(name string) (ent.Value, bool) {
 		return m.AuthorizationFlowID()
 	case oauth2provider.FieldInvalidationFlowID:
 		return m.InvalidationFlowID()
+	case oauth2provider.FieldSigningKeyID:
+		return m.SigningKeyID()
 	case oauth2provider.FieldDeviceAuthorization:
 		return m.DeviceAuthorization()
 	}
@@ -14194,6 +14277,8 @@ func (m *OAuth2ProviderMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldAuthorizationFlowID(ctx)
 	case oauth2provider.FieldInvalidationFlowID:
 		return m.OldInvalidationFlowID(ctx)
+	case oauth2provider.FieldSigningKeyID:
+		return m.OldSigningKeyID(ctx)
 	case oauth2provider.FieldDeviceAuthorization:
 		return m.OldDeviceAuthorization(ctx)
 	}
@@ -14324,6 +14409,13 @@ func (m *OAuth2ProviderMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetInvalidationFlowID(v)
 		return nil
+	case oauth2provider.FieldSigningKeyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSigningKeyID(v)
+		return nil
 	case oauth2provider.FieldDeviceAuthorization:
 		v, ok := value.(bool)
 		if !ok {
@@ -14403,6 +14495,9 @@ func (m *OAuth2ProviderMutation) ClearedFields() []string {
 	if m.FieldCleared(oauth2provider.FieldInvalidationFlowID) {
 		fields = append(fields, oauth2provider.FieldInvalidationFlowID)
 	}
+	if m.FieldCleared(oauth2provider.FieldSigningKeyID) {
+		fields = append(fields, oauth2provider.FieldSigningKeyID)
+	}
 	return fields
 }
 
@@ -14419,6 +14514,9 @@ func (m *OAuth2ProviderMutation) ClearField(name string) error {
 	switch name {
 	case oauth2provider.FieldInvalidationFlowID:
 		m.ClearInvalidationFlowID()
+		return nil
+	case oauth2provider.FieldSigningKeyID:
+		m.ClearSigningKeyID()
 		return nil
 	}
 	return fmt.Errorf("unknown OAuth2Provider nullable field %s", name)
@@ -14479,6 +14577,9 @@ func (m *OAuth2ProviderMutation) ResetField(name string) error {
 	case oauth2provider.FieldInvalidationFlowID:
 		m.ResetInvalidationFlowID()
 		return nil
+	case oauth2provider.FieldSigningKeyID:
+		m.ResetSigningKeyID()
+		return nil
 	case oauth2provider.FieldDeviceAuthorization:
 		m.ResetDeviceAuthorization()
 		return nil
@@ -14488,7 +14589,7 @@ func (m *OAuth2ProviderMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *OAuth2ProviderMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.application != nil {
 		edges = append(edges, oauth2provider.EdgeApplication)
 	}
@@ -14497,6 +14598,9 @@ func (m *OAuth2ProviderMutation) AddedEdges() []string {
 	}
 	if m.invalidation_flow != nil {
 		edges = append(edges, oauth2provider.EdgeInvalidationFlow)
+	}
+	if m.signing_key != nil {
+		edges = append(edges, oauth2provider.EdgeSigningKey)
 	}
 	return edges
 }
@@ -14517,13 +14621,17 @@ func (m *OAuth2ProviderMutation) AddedIDs(name string) []ent.Value {
 		if id := m.invalidation_flow; id != nil {
 			return []ent.Value{*id}
 		}
+	case oauth2provider.EdgeSigningKey:
+		if id := m.signing_key; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *OAuth2ProviderMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	return edges
 }
 
@@ -14535,7 +14643,7 @@ func (m *OAuth2ProviderMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *OAuth2ProviderMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedapplication {
 		edges = append(edges, oauth2provider.EdgeApplication)
 	}
@@ -14544,6 +14652,9 @@ func (m *OAuth2ProviderMutation) ClearedEdges() []string {
 	}
 	if m.clearedinvalidation_flow {
 		edges = append(edges, oauth2provider.EdgeInvalidationFlow)
+	}
+	if m.clearedsigning_key {
+		edges = append(edges, oauth2provider.EdgeSigningKey)
 	}
 	return edges
 }
@@ -14558,6 +14669,8 @@ func (m *OAuth2ProviderMutation) EdgeCleared(name string) bool {
 		return m.clearedauthorization_flow
 	case oauth2provider.EdgeInvalidationFlow:
 		return m.clearedinvalidation_flow
+	case oauth2provider.EdgeSigningKey:
+		return m.clearedsigning_key
 	}
 	return false
 }
@@ -14575,6 +14688,9 @@ func (m *OAuth2ProviderMutation) ClearEdge(name string) error {
 	case oauth2provider.EdgeInvalidationFlow:
 		m.ClearInvalidationFlow()
 		return nil
+	case oauth2provider.EdgeSigningKey:
+		m.ClearSigningKey()
+		return nil
 	}
 	return fmt.Errorf("unknown OAuth2Provider unique edge %s", name)
 }
@@ -14591,6 +14707,9 @@ func (m *OAuth2ProviderMutation) ResetEdge(name string) error {
 		return nil
 	case oauth2provider.EdgeInvalidationFlow:
 		m.ResetInvalidationFlow()
+		return nil
+	case oauth2provider.EdgeSigningKey:
+		m.ResetSigningKey()
 		return nil
 	}
 	return fmt.Errorf("unknown OAuth2Provider edge %s", name)
@@ -19019,20 +19138,24 @@ func (m *SessionMutation) ResetEdge(name string) error {
 // SigningKeyMutation represents an operation that mutates the SigningKey nodes in the graph.
 type SigningKeyMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	created_at    *time.Time
-	updated_at    *time.Time
-	kid           *string
-	algorithm     *enum.SigningAlgorithm
-	public_key    *string
-	private_key   *[]byte
-	retired_at    *time.Time
-	clearedFields map[string]struct{}
-	done          bool
-	oldValue      func(context.Context) (*SigningKey, error)
-	predicates    []predicate.SigningKey
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	kid              *string
+	algorithm        *enum.SigningAlgorithm
+	public_key       *string
+	private_key      *[]byte
+	retired_at       *time.Time
+	unpinned_at      *time.Time
+	clearedFields    map[string]struct{}
+	pinned_by        map[int]struct{}
+	removedpinned_by map[int]struct{}
+	clearedpinned_by bool
+	done             bool
+	oldValue         func(context.Context) (*SigningKey, error)
+	predicates       []predicate.SigningKey
 }
 
 var _ ent.Mutation = (*SigningKeyMutation)(nil)
@@ -19398,6 +19521,109 @@ func (m *SigningKeyMutation) ResetRetiredAt() {
 	delete(m.clearedFields, signingkey.FieldRetiredAt)
 }
 
+// SetUnpinnedAt sets the "unpinned_at" field.
+func (m *SigningKeyMutation) SetUnpinnedAt(t time.Time) {
+	m.unpinned_at = &t
+}
+
+// UnpinnedAt returns the value of the "unpinned_at" field in the mutation.
+func (m *SigningKeyMutation) UnpinnedAt() (r time.Time, exists bool) {
+	v := m.unpinned_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnpinnedAt returns the old "unpinned_at" field's value of the SigningKey entity.
+// If the SigningKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SigningKeyMutation) OldUnpinnedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnpinnedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnpinnedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnpinnedAt: %w", err)
+	}
+	return oldValue.UnpinnedAt, nil
+}
+
+// ClearUnpinnedAt clears the value of the "unpinned_at" field.
+func (m *SigningKeyMutation) ClearUnpinnedAt() {
+	m.unpinned_at = nil
+	m.clearedFields[signingkey.FieldUnpinnedAt] = struct{}{}
+}
+
+// UnpinnedAtCleared returns if the "unpinned_at" field was cleared in this mutation.
+func (m *SigningKeyMutation) UnpinnedAtCleared() bool {
+	_, ok := m.clearedFields[signingkey.FieldUnpinnedAt]
+	return ok
+}
+
+// ResetUnpinnedAt resets all changes to the "unpinned_at" field.
+func (m *SigningKeyMutation) ResetUnpinnedAt() {
+	m.unpinned_at = nil
+	delete(m.clearedFields, signingkey.FieldUnpinnedAt)
+}
+
+// AddPinnedByIDs adds the "pinned_by" edge to the OAuth2Provider entity by ids.
+func (m *SigningKeyMutation) AddPinnedByIDs(ids ...int) {
+	if m.pinned_by == nil {
+		m.pinned_by = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.pinned_by[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPinnedBy clears the "pinned_by" edge to the OAuth2Provider entity.
+func (m *SigningKeyMutation) ClearPinnedBy() {
+	m.clearedpinned_by = true
+}
+
+// PinnedByCleared reports if the "pinned_by" edge to the OAuth2Provider entity was cleared.
+func (m *SigningKeyMutation) PinnedByCleared() bool {
+	return m.clearedpinned_by
+}
+
+// RemovePinnedByIDs removes the "pinned_by" edge to the OAuth2Provider entity by IDs.
+func (m *SigningKeyMutation) RemovePinnedByIDs(ids ...int) {
+	if m.removedpinned_by == nil {
+		m.removedpinned_by = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.pinned_by, ids[i])
+		m.removedpinned_by[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPinnedBy returns the removed IDs of the "pinned_by" edge to the OAuth2Provider entity.
+func (m *SigningKeyMutation) RemovedPinnedByIDs() (ids []int) {
+	for id := range m.removedpinned_by {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PinnedByIDs returns the "pinned_by" edge IDs in the mutation.
+func (m *SigningKeyMutation) PinnedByIDs() (ids []int) {
+	for id := range m.pinned_by {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPinnedBy resets all changes to the "pinned_by" edge.
+func (m *SigningKeyMutation) ResetPinnedBy() {
+	m.pinned_by = nil
+	m.clearedpinned_by = false
+	m.removedpinned_by = nil
+}
+
 // Where appends a list predicates to the SigningKeyMutation builder.
 func (m *SigningKeyMutation) Where(ps ...predicate.SigningKey) {
 	m.predicates = append(m.predicates, ps...)
@@ -19432,7 +19658,7 @@ func (m *SigningKeyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *SigningKeyMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, signingkey.FieldCreatedAt)
 	}
@@ -19453,6 +19679,9 @@ func (m *SigningKeyMutation) Fields() []string {
 	}
 	if m.retired_at != nil {
 		fields = append(fields, signingkey.FieldRetiredAt)
+	}
+	if m.unpinned_at != nil {
+		fields = append(fields, signingkey.FieldUnpinnedAt)
 	}
 	return fields
 }
@@ -19476,6 +19705,8 @@ func (m *SigningKeyMutation) Field(name string) (ent.Value, bool) {
 		return m.PrivateKey()
 	case signingkey.FieldRetiredAt:
 		return m.RetiredAt()
+	case signingkey.FieldUnpinnedAt:
+		return m.UnpinnedAt()
 	}
 	return nil, false
 }
@@ -19499,6 +19730,8 @@ func (m *SigningKeyMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldPrivateKey(ctx)
 	case signingkey.FieldRetiredAt:
 		return m.OldRetiredAt(ctx)
+	case signingkey.FieldUnpinnedAt:
+		return m.OldUnpinnedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown SigningKey field %s", name)
 }
@@ -19557,6 +19790,13 @@ func (m *SigningKeyMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRetiredAt(v)
 		return nil
+	case signingkey.FieldUnpinnedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnpinnedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown SigningKey field %s", name)
 }
@@ -19590,6 +19830,9 @@ func (m *SigningKeyMutation) ClearedFields() []string {
 	if m.FieldCleared(signingkey.FieldRetiredAt) {
 		fields = append(fields, signingkey.FieldRetiredAt)
 	}
+	if m.FieldCleared(signingkey.FieldUnpinnedAt) {
+		fields = append(fields, signingkey.FieldUnpinnedAt)
+	}
 	return fields
 }
 
@@ -19606,6 +19849,9 @@ func (m *SigningKeyMutation) ClearField(name string) error {
 	switch name {
 	case signingkey.FieldRetiredAt:
 		m.ClearRetiredAt()
+		return nil
+	case signingkey.FieldUnpinnedAt:
+		m.ClearUnpinnedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown SigningKey nullable field %s", name)
@@ -19636,55 +19882,94 @@ func (m *SigningKeyMutation) ResetField(name string) error {
 	case signingkey.FieldRetiredAt:
 		m.ResetRetiredAt()
 		return nil
+	case signingkey.FieldUnpinnedAt:
+		m.ResetUnpinnedAt()
+		return nil
 	}
 	return fmt.Errorf("unknown SigningKey field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *SigningKeyMutation) AddedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 1)
+	if m.pinned_by != nil {
+		edges = append(edges, signingkey.EdgePinnedBy)
+	}
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *SigningKeyMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case signingkey.EdgePinnedBy:
+		ids := make([]ent.Value, 0, len(m.pinned_by))
+		for id := range m.pinned_by {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *SigningKeyMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 1)
+	if m.removedpinned_by != nil {
+		edges = append(edges, signingkey.EdgePinnedBy)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *SigningKeyMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case signingkey.EdgePinnedBy:
+		ids := make([]ent.Value, 0, len(m.removedpinned_by))
+		for id := range m.removedpinned_by {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *SigningKeyMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 1)
+	if m.clearedpinned_by {
+		edges = append(edges, signingkey.EdgePinnedBy)
+	}
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *SigningKeyMutation) EdgeCleared(name string) bool {
+	switch name {
+	case signingkey.EdgePinnedBy:
+		return m.clearedpinned_by
+	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *SigningKeyMutation) ClearEdge(name string) error {
+	switch name {
+	}
 	return fmt.Errorf("unknown SigningKey unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *SigningKeyMutation) ResetEdge(name string) error {
+	switch name {
+	case signingkey.EdgePinnedBy:
+		m.ResetPinnedBy()
+		return nil
+	}
 	return fmt.Errorf("unknown SigningKey edge %s", name)
 }
 

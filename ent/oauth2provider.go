@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 )
 
 // OAuth2Provider is the model entity for the OAuth2Provider schema.
@@ -39,7 +40,7 @@ type OAuth2Provider struct {
 	PostLogoutRedirectUris []enum.RedirectURI `json:"post_logout_redirect_uris,omitempty"`
 	// The scopes the client may be granted, by name.
 	Scopes []string `json:"scopes,omitempty"`
-	// SigningAlgorithm holds the value of the "signing_algorithm" field.
+	// The algorithm of the key that signs the provider's tokens: the algorithm's current key, or the pinned key (whose algorithm this then is).
 	SigningAlgorithm enum.SigningAlgorithm `json:"signing_algorithm,omitempty"`
 	// Seconds an access token is valid.
 	AccessTokenValidity int `json:"access_token_validity,omitempty"`
@@ -55,6 +56,8 @@ type OAuth2Provider struct {
 	AuthorizationFlowID int `json:"authorization_flow_id,omitempty"`
 	// InvalidationFlowID holds the value of the "invalidation_flow_id" field.
 	InvalidationFlowID *int `json:"invalidation_flow_id,omitempty"`
+	// The key pinned to sign the provider's tokens instead of the algorithm's current key; rotation neither retires nor deletes it.
+	SigningKeyID *int `json:"signing_key_id,omitempty"`
 	// Let the client use the device authorization grant (RFC 8628): a device shows a code the user enters here.
 	DeviceAuthorization bool `json:"device_authorization,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -71,11 +74,13 @@ type OAuth2ProviderEdges struct {
 	AuthorizationFlow *Flow `json:"authorization_flow,omitempty"`
 	// InvalidationFlow holds the value of the invalidation_flow edge.
 	InvalidationFlow *Flow `json:"invalidation_flow,omitempty"`
+	// SigningKey holds the value of the signing_key edge.
+	SigningKey *SigningKey `json:"signing_key,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 }
 
 // ApplicationOrErr returns the Application value or an error if the edge
@@ -111,6 +116,17 @@ func (e OAuth2ProviderEdges) InvalidationFlowOrErr() (*Flow, error) {
 	return nil, &NotLoadedError{edge: "invalidation_flow"}
 }
 
+// SigningKeyOrErr returns the SigningKey value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e OAuth2ProviderEdges) SigningKeyOrErr() (*SigningKey, error) {
+	if e.SigningKey != nil {
+		return e.SigningKey, nil
+	} else if e.loadedTypes[3] {
+		return nil, &NotFoundError{label: signingkey.Label}
+	}
+	return nil, &NotLoadedError{edge: "signing_key"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*OAuth2Provider) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -120,7 +136,7 @@ func (*OAuth2Provider) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case oauth2provider.FieldIncludeClaimsInIDToken, oauth2provider.FieldDeviceAuthorization:
 			values[i] = new(sql.NullBool)
-		case oauth2provider.FieldID, oauth2provider.FieldAccessTokenValidity, oauth2provider.FieldIDTokenValidity, oauth2provider.FieldRefreshTokenValidity, oauth2provider.FieldAuthorizationFlowID, oauth2provider.FieldInvalidationFlowID:
+		case oauth2provider.FieldID, oauth2provider.FieldAccessTokenValidity, oauth2provider.FieldIDTokenValidity, oauth2provider.FieldRefreshTokenValidity, oauth2provider.FieldAuthorizationFlowID, oauth2provider.FieldInvalidationFlowID, oauth2provider.FieldSigningKeyID:
 			values[i] = new(sql.NullInt64)
 		case oauth2provider.FieldName, oauth2provider.FieldClientType, oauth2provider.FieldClientID, oauth2provider.FieldClientSecretHash, oauth2provider.FieldSigningAlgorithm, oauth2provider.FieldSubjectMode:
 			values[i] = new(sql.NullString)
@@ -256,6 +272,13 @@ func (_m *OAuth2Provider) assignValues(columns []string, values []any) error {
 				_m.InvalidationFlowID = new(int)
 				*_m.InvalidationFlowID = int(value.Int64)
 			}
+		case oauth2provider.FieldSigningKeyID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field signing_key_id", values[i])
+			} else if value.Valid {
+				_m.SigningKeyID = new(int)
+				*_m.SigningKeyID = int(value.Int64)
+			}
 		case oauth2provider.FieldDeviceAuthorization:
 			if value, ok := values[i].(*sql.NullBool); !ok {
 				return fmt.Errorf("unexpected type %T for field device_authorization", values[i])
@@ -288,6 +311,11 @@ func (_m *OAuth2Provider) QueryAuthorizationFlow() *FlowQuery {
 // QueryInvalidationFlow queries the "invalidation_flow" edge of the OAuth2Provider entity.
 func (_m *OAuth2Provider) QueryInvalidationFlow() *FlowQuery {
 	return NewOAuth2ProviderClient(_m.config).QueryInvalidationFlow(_m)
+}
+
+// QuerySigningKey queries the "signing_key" edge of the OAuth2Provider entity.
+func (_m *OAuth2Provider) QuerySigningKey() *SigningKeyQuery {
+	return NewOAuth2ProviderClient(_m.config).QuerySigningKey(_m)
 }
 
 // Update returns a builder for updating this OAuth2Provider.
@@ -362,6 +390,11 @@ func (_m *OAuth2Provider) String() string {
 	builder.WriteString(", ")
 	if v := _m.InvalidationFlowID; v != nil {
 		builder.WriteString("invalidation_flow_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SigningKeyID; v != nil {
+		builder.WriteString("signing_key_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")

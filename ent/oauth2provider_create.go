@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 )
 
 // OAuth2ProviderCreate is the builder for creating a OAuth2Provider entity.
@@ -215,6 +216,20 @@ func (_c *OAuth2ProviderCreate) SetNillableInvalidationFlowID(v *int) *OAuth2Pro
 	return _c
 }
 
+// SetSigningKeyID sets the "signing_key_id" field.
+func (_c *OAuth2ProviderCreate) SetSigningKeyID(v int) *OAuth2ProviderCreate {
+	_c.mutation.SetSigningKeyID(v)
+	return _c
+}
+
+// SetNillableSigningKeyID sets the "signing_key_id" field if the given value is not nil.
+func (_c *OAuth2ProviderCreate) SetNillableSigningKeyID(v *int) *OAuth2ProviderCreate {
+	if v != nil {
+		_c.SetSigningKeyID(*v)
+	}
+	return _c
+}
+
 // SetDeviceAuthorization sets the "device_authorization" field.
 func (_c *OAuth2ProviderCreate) SetDeviceAuthorization(v bool) *OAuth2ProviderCreate {
 	_c.mutation.SetDeviceAuthorization(v)
@@ -256,6 +271,11 @@ func (_c *OAuth2ProviderCreate) SetAuthorizationFlow(v *Flow) *OAuth2ProviderCre
 // SetInvalidationFlow sets the "invalidation_flow" edge to the Flow entity.
 func (_c *OAuth2ProviderCreate) SetInvalidationFlow(v *Flow) *OAuth2ProviderCreate {
 	return _c.SetInvalidationFlowID(v.ID)
+}
+
+// SetSigningKey sets the "signing_key" edge to the SigningKey entity.
+func (_c *OAuth2ProviderCreate) SetSigningKey(v *SigningKey) *OAuth2ProviderCreate {
+	return _c.SetSigningKeyID(v.ID)
 }
 
 // Mutation returns the OAuth2ProviderMutation object of the builder.
@@ -597,6 +617,23 @@ func (_c *OAuth2ProviderCreate) createSpec() (*OAuth2Provider, *sqlgraph.CreateS
 		_node.InvalidationFlowID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.SigningKeyIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   oauth2provider.SigningKeyTable,
+			Columns: []string{oauth2provider.SigningKeyColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signingkey.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.SigningKeyID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -862,6 +899,24 @@ func (u *OAuth2ProviderUpsert) UpdateInvalidationFlowID() *OAuth2ProviderUpsert 
 // ClearInvalidationFlowID clears the value of the "invalidation_flow_id" field.
 func (u *OAuth2ProviderUpsert) ClearInvalidationFlowID() *OAuth2ProviderUpsert {
 	u.SetNull(oauth2provider.FieldInvalidationFlowID)
+	return u
+}
+
+// SetSigningKeyID sets the "signing_key_id" field.
+func (u *OAuth2ProviderUpsert) SetSigningKeyID(v int) *OAuth2ProviderUpsert {
+	u.Set(oauth2provider.FieldSigningKeyID, v)
+	return u
+}
+
+// UpdateSigningKeyID sets the "signing_key_id" field to the value that was provided on create.
+func (u *OAuth2ProviderUpsert) UpdateSigningKeyID() *OAuth2ProviderUpsert {
+	u.SetExcluded(oauth2provider.FieldSigningKeyID)
+	return u
+}
+
+// ClearSigningKeyID clears the value of the "signing_key_id" field.
+func (u *OAuth2ProviderUpsert) ClearSigningKeyID() *OAuth2ProviderUpsert {
+	u.SetNull(oauth2provider.FieldSigningKeyID)
 	return u
 }
 
@@ -1171,6 +1226,27 @@ func (u *OAuth2ProviderUpsertOne) UpdateInvalidationFlowID() *OAuth2ProviderUpse
 func (u *OAuth2ProviderUpsertOne) ClearInvalidationFlowID() *OAuth2ProviderUpsertOne {
 	return u.Update(func(s *OAuth2ProviderUpsert) {
 		s.ClearInvalidationFlowID()
+	})
+}
+
+// SetSigningKeyID sets the "signing_key_id" field.
+func (u *OAuth2ProviderUpsertOne) SetSigningKeyID(v int) *OAuth2ProviderUpsertOne {
+	return u.Update(func(s *OAuth2ProviderUpsert) {
+		s.SetSigningKeyID(v)
+	})
+}
+
+// UpdateSigningKeyID sets the "signing_key_id" field to the value that was provided on create.
+func (u *OAuth2ProviderUpsertOne) UpdateSigningKeyID() *OAuth2ProviderUpsertOne {
+	return u.Update(func(s *OAuth2ProviderUpsert) {
+		s.UpdateSigningKeyID()
+	})
+}
+
+// ClearSigningKeyID clears the value of the "signing_key_id" field.
+func (u *OAuth2ProviderUpsertOne) ClearSigningKeyID() *OAuth2ProviderUpsertOne {
+	return u.Update(func(s *OAuth2ProviderUpsert) {
+		s.ClearSigningKeyID()
 	})
 }
 
@@ -1648,6 +1724,27 @@ func (u *OAuth2ProviderUpsertBulk) UpdateInvalidationFlowID() *OAuth2ProviderUps
 func (u *OAuth2ProviderUpsertBulk) ClearInvalidationFlowID() *OAuth2ProviderUpsertBulk {
 	return u.Update(func(s *OAuth2ProviderUpsert) {
 		s.ClearInvalidationFlowID()
+	})
+}
+
+// SetSigningKeyID sets the "signing_key_id" field.
+func (u *OAuth2ProviderUpsertBulk) SetSigningKeyID(v int) *OAuth2ProviderUpsertBulk {
+	return u.Update(func(s *OAuth2ProviderUpsert) {
+		s.SetSigningKeyID(v)
+	})
+}
+
+// UpdateSigningKeyID sets the "signing_key_id" field to the value that was provided on create.
+func (u *OAuth2ProviderUpsertBulk) UpdateSigningKeyID() *OAuth2ProviderUpsertBulk {
+	return u.Update(func(s *OAuth2ProviderUpsert) {
+		s.UpdateSigningKeyID()
+	})
+}
+
+// ClearSigningKeyID clears the value of the "signing_key_id" field.
+func (u *OAuth2ProviderUpsertBulk) ClearSigningKeyID() *OAuth2ProviderUpsertBulk {
+	return u.Update(func(s *OAuth2ProviderUpsert) {
+		s.ClearSigningKeyID()
 	})
 }
 

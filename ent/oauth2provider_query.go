@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
+	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 )
 
 // OAuth2ProviderQuery is the builder for querying OAuth2Provider entities.
@@ -30,6 +31,7 @@ type OAuth2ProviderQuery struct {
 	withApplication       *ApplicationQuery
 	withAuthorizationFlow *FlowQuery
 	withInvalidationFlow  *FlowQuery
+	withSigningKey        *SigningKeyQuery
 	loadTotal             []func(context.Context, []*OAuth2Provider) error
 	modifiers             []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -127,6 +129,28 @@ func (_q *OAuth2ProviderQuery) QueryInvalidationFlow() *FlowQuery {
 			sqlgraph.From(oauth2provider.Table, oauth2provider.FieldID, selector),
 			sqlgraph.To(flow.Table, flow.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, oauth2provider.InvalidationFlowTable, oauth2provider.InvalidationFlowColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySigningKey chains the current query on the "signing_key" edge.
+func (_q *OAuth2ProviderQuery) QuerySigningKey() *SigningKeyQuery {
+	query := (&SigningKeyClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(oauth2provider.Table, oauth2provider.FieldID, selector),
+			sqlgraph.To(signingkey.Table, signingkey.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, oauth2provider.SigningKeyTable, oauth2provider.SigningKeyColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -329,6 +353,7 @@ func (_q *OAuth2ProviderQuery) Clone() *OAuth2ProviderQuery {
 		withApplication:       _q.withApplication.Clone(),
 		withAuthorizationFlow: _q.withAuthorizationFlow.Clone(),
 		withInvalidationFlow:  _q.withInvalidationFlow.Clone(),
+		withSigningKey:        _q.withSigningKey.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -365,6 +390,17 @@ func (_q *OAuth2ProviderQuery) WithInvalidationFlow(opts ...func(*FlowQuery)) *O
 		opt(query)
 	}
 	_q.withInvalidationFlow = query
+	return _q
+}
+
+// WithSigningKey tells the query-builder to eager-load the nodes that are connected to
+// the "signing_key" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OAuth2ProviderQuery) WithSigningKey(opts ...func(*SigningKeyQuery)) *OAuth2ProviderQuery {
+	query := (&SigningKeyClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSigningKey = query
 	return _q
 }
 
@@ -452,10 +488,11 @@ func (_q *OAuth2ProviderQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	var (
 		nodes       = []*OAuth2Provider{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withApplication != nil,
 			_q.withAuthorizationFlow != nil,
 			_q.withInvalidationFlow != nil,
+			_q.withSigningKey != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -494,6 +531,12 @@ func (_q *OAuth2ProviderQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	if query := _q.withInvalidationFlow; query != nil {
 		if err := _q.loadInvalidationFlow(ctx, query, nodes, nil,
 			func(n *OAuth2Provider, e *Flow) { n.Edges.InvalidationFlow = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withSigningKey; query != nil {
+		if err := _q.loadSigningKey(ctx, query, nodes, nil,
+			func(n *OAuth2Provider, e *SigningKey) { n.Edges.SigningKey = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -596,6 +639,38 @@ func (_q *OAuth2ProviderQuery) loadInvalidationFlow(ctx context.Context, query *
 	}
 	return nil
 }
+func (_q *OAuth2ProviderQuery) loadSigningKey(ctx context.Context, query *SigningKeyQuery, nodes []*OAuth2Provider, init func(*OAuth2Provider), assign func(*OAuth2Provider, *SigningKey)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*OAuth2Provider)
+	for i := range nodes {
+		if nodes[i].SigningKeyID == nil {
+			continue
+		}
+		fk := *nodes[i].SigningKeyID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(signingkey.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "signing_key_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *OAuth2ProviderQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -630,6 +705,9 @@ func (_q *OAuth2ProviderQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withInvalidationFlow != nil {
 			_spec.Node.AddColumnOnce(oauth2provider.FieldInvalidationFlowID)
+		}
+		if _q.withSigningKey != nil {
+			_spec.Node.AddColumnOnce(oauth2provider.FieldSigningKeyID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

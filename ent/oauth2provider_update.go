@@ -17,6 +17,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 )
 
 // OAuth2ProviderUpdate is the builder for updating OAuth2Provider entities.
@@ -269,6 +270,26 @@ func (_u *OAuth2ProviderUpdate) ClearInvalidationFlowID() *OAuth2ProviderUpdate 
 	return _u
 }
 
+// SetSigningKeyID sets the "signing_key_id" field.
+func (_u *OAuth2ProviderUpdate) SetSigningKeyID(v int) *OAuth2ProviderUpdate {
+	_u.mutation.SetSigningKeyID(v)
+	return _u
+}
+
+// SetNillableSigningKeyID sets the "signing_key_id" field if the given value is not nil.
+func (_u *OAuth2ProviderUpdate) SetNillableSigningKeyID(v *int) *OAuth2ProviderUpdate {
+	if v != nil {
+		_u.SetSigningKeyID(*v)
+	}
+	return _u
+}
+
+// ClearSigningKeyID clears the value of the "signing_key_id" field.
+func (_u *OAuth2ProviderUpdate) ClearSigningKeyID() *OAuth2ProviderUpdate {
+	_u.mutation.ClearSigningKeyID()
+	return _u
+}
+
 // SetDeviceAuthorization sets the "device_authorization" field.
 func (_u *OAuth2ProviderUpdate) SetDeviceAuthorization(v bool) *OAuth2ProviderUpdate {
 	_u.mutation.SetDeviceAuthorization(v)
@@ -312,6 +333,11 @@ func (_u *OAuth2ProviderUpdate) SetInvalidationFlow(v *Flow) *OAuth2ProviderUpda
 	return _u.SetInvalidationFlowID(v.ID)
 }
 
+// SetSigningKey sets the "signing_key" edge to the SigningKey entity.
+func (_u *OAuth2ProviderUpdate) SetSigningKey(v *SigningKey) *OAuth2ProviderUpdate {
+	return _u.SetSigningKeyID(v.ID)
+}
+
 // Mutation returns the OAuth2ProviderMutation object of the builder.
 func (_u *OAuth2ProviderUpdate) Mutation() *OAuth2ProviderMutation {
 	return _u.mutation
@@ -332,6 +358,12 @@ func (_u *OAuth2ProviderUpdate) ClearAuthorizationFlow() *OAuth2ProviderUpdate {
 // ClearInvalidationFlow clears the "invalidation_flow" edge to the Flow entity.
 func (_u *OAuth2ProviderUpdate) ClearInvalidationFlow() *OAuth2ProviderUpdate {
 	_u.mutation.ClearInvalidationFlow()
+	return _u
+}
+
+// ClearSigningKey clears the "signing_key" edge to the SigningKey entity.
+func (_u *OAuth2ProviderUpdate) ClearSigningKey() *OAuth2ProviderUpdate {
+	_u.mutation.ClearSigningKey()
 	return _u
 }
 
@@ -586,6 +618,35 @@ func (_u *OAuth2ProviderUpdate) sqlSave(ctx context.Context) (_node int, err err
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(flow.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SigningKeyCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   oauth2provider.SigningKeyTable,
+			Columns: []string{oauth2provider.SigningKeyColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signingkey.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SigningKeyIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   oauth2provider.SigningKeyTable,
+			Columns: []string{oauth2provider.SigningKeyColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signingkey.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -850,6 +911,26 @@ func (_u *OAuth2ProviderUpdateOne) ClearInvalidationFlowID() *OAuth2ProviderUpda
 	return _u
 }
 
+// SetSigningKeyID sets the "signing_key_id" field.
+func (_u *OAuth2ProviderUpdateOne) SetSigningKeyID(v int) *OAuth2ProviderUpdateOne {
+	_u.mutation.SetSigningKeyID(v)
+	return _u
+}
+
+// SetNillableSigningKeyID sets the "signing_key_id" field if the given value is not nil.
+func (_u *OAuth2ProviderUpdateOne) SetNillableSigningKeyID(v *int) *OAuth2ProviderUpdateOne {
+	if v != nil {
+		_u.SetSigningKeyID(*v)
+	}
+	return _u
+}
+
+// ClearSigningKeyID clears the value of the "signing_key_id" field.
+func (_u *OAuth2ProviderUpdateOne) ClearSigningKeyID() *OAuth2ProviderUpdateOne {
+	_u.mutation.ClearSigningKeyID()
+	return _u
+}
+
 // SetDeviceAuthorization sets the "device_authorization" field.
 func (_u *OAuth2ProviderUpdateOne) SetDeviceAuthorization(v bool) *OAuth2ProviderUpdateOne {
 	_u.mutation.SetDeviceAuthorization(v)
@@ -893,6 +974,11 @@ func (_u *OAuth2ProviderUpdateOne) SetInvalidationFlow(v *Flow) *OAuth2ProviderU
 	return _u.SetInvalidationFlowID(v.ID)
 }
 
+// SetSigningKey sets the "signing_key" edge to the SigningKey entity.
+func (_u *OAuth2ProviderUpdateOne) SetSigningKey(v *SigningKey) *OAuth2ProviderUpdateOne {
+	return _u.SetSigningKeyID(v.ID)
+}
+
 // Mutation returns the OAuth2ProviderMutation object of the builder.
 func (_u *OAuth2ProviderUpdateOne) Mutation() *OAuth2ProviderMutation {
 	return _u.mutation
@@ -913,6 +999,12 @@ func (_u *OAuth2ProviderUpdateOne) ClearAuthorizationFlow() *OAuth2ProviderUpdat
 // ClearInvalidationFlow clears the "invalidation_flow" edge to the Flow entity.
 func (_u *OAuth2ProviderUpdateOne) ClearInvalidationFlow() *OAuth2ProviderUpdateOne {
 	_u.mutation.ClearInvalidationFlow()
+	return _u
+}
+
+// ClearSigningKey clears the "signing_key" edge to the SigningKey entity.
+func (_u *OAuth2ProviderUpdateOne) ClearSigningKey() *OAuth2ProviderUpdateOne {
+	_u.mutation.ClearSigningKey()
 	return _u
 }
 
@@ -1197,6 +1289,35 @@ func (_u *OAuth2ProviderUpdateOne) sqlSave(ctx context.Context) (_node *OAuth2Pr
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(flow.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SigningKeyCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   oauth2provider.SigningKeyTable,
+			Columns: []string{oauth2provider.SigningKeyColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signingkey.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SigningKeyIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   oauth2provider.SigningKeyTable,
+			Columns: []string{oauth2provider.SigningKeyColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signingkey.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -31,8 +31,35 @@ type SigningKey struct {
 	// The private key (PKCS #8), sealed with AES-256-GCM under a key derived from the secret key.
 	PrivateKey []byte `json:"-"`
 	// When a newer key replaced this one for signing; it is still published until its tokens expire.
-	RetiredAt    *time.Time `json:"retired_at,omitempty"`
+	RetiredAt *time.Time `json:"retired_at,omitempty"`
+	// When a provider last stopped pinning this key: a pinned key signs until then, so its retention runs from the later of this and retiredAt.
+	UnpinnedAt *time.Time `json:"unpinned_at,omitempty"`
+	// Edges holds the relations/edges for other nodes in the graph.
+	// The values are being populated by the SigningKeyQuery when eager-loading is set.
+	Edges        SigningKeyEdges `json:"edges"`
 	selectValues sql.SelectValues
+}
+
+// SigningKeyEdges holds the relations/edges for other nodes in the graph.
+type SigningKeyEdges struct {
+	// The providers that pin this key.
+	PinnedBy []*OAuth2Provider `json:"pinned_by,omitempty"`
+	// loadedTypes holds the information for reporting if a
+	// type was loaded (or requested) in eager-loading or not.
+	loadedTypes [1]bool
+	// totalCount holds the count of the edges above.
+	totalCount [1]map[string]int
+
+	namedPinnedBy map[string][]*OAuth2Provider
+}
+
+// PinnedByOrErr returns the PinnedBy value or an error if the edge
+// was not loaded in eager-loading.
+func (e SigningKeyEdges) PinnedByOrErr() ([]*OAuth2Provider, error) {
+	if e.loadedTypes[0] {
+		return e.PinnedBy, nil
+	}
+	return nil, &NotLoadedError{edge: "pinned_by"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -46,7 +73,7 @@ func (*SigningKey) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case signingkey.FieldKid, signingkey.FieldAlgorithm, signingkey.FieldPublicKey:
 			values[i] = new(sql.NullString)
-		case signingkey.FieldCreatedAt, signingkey.FieldUpdatedAt, signingkey.FieldRetiredAt:
+		case signingkey.FieldCreatedAt, signingkey.FieldUpdatedAt, signingkey.FieldRetiredAt, signingkey.FieldUnpinnedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -112,6 +139,13 @@ func (_m *SigningKey) assignValues(columns []string, values []any) error {
 				_m.RetiredAt = new(time.Time)
 				*_m.RetiredAt = value.Time
 			}
+		case signingkey.FieldUnpinnedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field unpinned_at", values[i])
+			} else if value.Valid {
+				_m.UnpinnedAt = new(time.Time)
+				*_m.UnpinnedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -123,6 +157,11 @@ func (_m *SigningKey) assignValues(columns []string, values []any) error {
 // This includes values selected through modifiers, order, etc.
 func (_m *SigningKey) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
+}
+
+// QueryPinnedBy queries the "pinned_by" edge of the SigningKey entity.
+func (_m *SigningKey) QueryPinnedBy() *OAuth2ProviderQuery {
+	return NewSigningKeyClient(_m.config).QueryPinnedBy(_m)
 }
 
 // Update returns a builder for updating this SigningKey.
@@ -169,8 +208,37 @@ func (_m *SigningKey) String() string {
 		builder.WriteString("retired_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	if v := _m.UnpinnedAt; v != nil {
+		builder.WriteString("unpinned_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedPinnedBy returns the PinnedBy named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *SigningKey) NamedPinnedBy(name string) ([]*OAuth2Provider, error) {
+	if _m.Edges.namedPinnedBy == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedPinnedBy[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *SigningKey) appendNamedPinnedBy(name string, edges ...*OAuth2Provider) {
+	if _m.Edges.namedPinnedBy == nil {
+		_m.Edges.namedPinnedBy = make(map[string][]*OAuth2Provider)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedPinnedBy[name] = []*OAuth2Provider{}
+	} else {
+		_m.Edges.namedPinnedBy[name] = append(_m.Edges.namedPinnedBy[name], edges...)
+	}
 }
 
 // SigningKeys is a parsable slice of SigningKey.

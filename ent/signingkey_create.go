@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 )
@@ -87,6 +88,35 @@ func (_c *SigningKeyCreate) SetNillableRetiredAt(v *time.Time) *SigningKeyCreate
 		_c.SetRetiredAt(*v)
 	}
 	return _c
+}
+
+// SetUnpinnedAt sets the "unpinned_at" field.
+func (_c *SigningKeyCreate) SetUnpinnedAt(v time.Time) *SigningKeyCreate {
+	_c.mutation.SetUnpinnedAt(v)
+	return _c
+}
+
+// SetNillableUnpinnedAt sets the "unpinned_at" field if the given value is not nil.
+func (_c *SigningKeyCreate) SetNillableUnpinnedAt(v *time.Time) *SigningKeyCreate {
+	if v != nil {
+		_c.SetUnpinnedAt(*v)
+	}
+	return _c
+}
+
+// AddPinnedByIDs adds the "pinned_by" edge to the OAuth2Provider entity by IDs.
+func (_c *SigningKeyCreate) AddPinnedByIDs(ids ...int) *SigningKeyCreate {
+	_c.mutation.AddPinnedByIDs(ids...)
+	return _c
+}
+
+// AddPinnedBy adds the "pinned_by" edges to the OAuth2Provider entity.
+func (_c *SigningKeyCreate) AddPinnedBy(v ...*OAuth2Provider) *SigningKeyCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddPinnedByIDs(ids...)
 }
 
 // Mutation returns the SigningKeyMutation object of the builder.
@@ -228,6 +258,26 @@ func (_c *SigningKeyCreate) createSpec() (*SigningKey, *sqlgraph.CreateSpec) {
 		_spec.SetField(signingkey.FieldRetiredAt, field.TypeTime, value)
 		_node.RetiredAt = &value
 	}
+	if value, ok := _c.mutation.UnpinnedAt(); ok {
+		_spec.SetField(signingkey.FieldUnpinnedAt, field.TypeTime, value)
+		_node.UnpinnedAt = &value
+	}
+	if nodes := _c.mutation.PinnedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   signingkey.PinnedByTable,
+			Columns: []string{signingkey.PinnedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -307,6 +357,24 @@ func (u *SigningKeyUpsert) UpdateRetiredAt() *SigningKeyUpsert {
 // ClearRetiredAt clears the value of the "retired_at" field.
 func (u *SigningKeyUpsert) ClearRetiredAt() *SigningKeyUpsert {
 	u.SetNull(signingkey.FieldRetiredAt)
+	return u
+}
+
+// SetUnpinnedAt sets the "unpinned_at" field.
+func (u *SigningKeyUpsert) SetUnpinnedAt(v time.Time) *SigningKeyUpsert {
+	u.Set(signingkey.FieldUnpinnedAt, v)
+	return u
+}
+
+// UpdateUnpinnedAt sets the "unpinned_at" field to the value that was provided on create.
+func (u *SigningKeyUpsert) UpdateUnpinnedAt() *SigningKeyUpsert {
+	u.SetExcluded(signingkey.FieldUnpinnedAt)
+	return u
+}
+
+// ClearUnpinnedAt clears the value of the "unpinned_at" field.
+func (u *SigningKeyUpsert) ClearUnpinnedAt() *SigningKeyUpsert {
+	u.SetNull(signingkey.FieldUnpinnedAt)
 	return u
 }
 
@@ -399,6 +467,27 @@ func (u *SigningKeyUpsertOne) UpdateRetiredAt() *SigningKeyUpsertOne {
 func (u *SigningKeyUpsertOne) ClearRetiredAt() *SigningKeyUpsertOne {
 	return u.Update(func(s *SigningKeyUpsert) {
 		s.ClearRetiredAt()
+	})
+}
+
+// SetUnpinnedAt sets the "unpinned_at" field.
+func (u *SigningKeyUpsertOne) SetUnpinnedAt(v time.Time) *SigningKeyUpsertOne {
+	return u.Update(func(s *SigningKeyUpsert) {
+		s.SetUnpinnedAt(v)
+	})
+}
+
+// UpdateUnpinnedAt sets the "unpinned_at" field to the value that was provided on create.
+func (u *SigningKeyUpsertOne) UpdateUnpinnedAt() *SigningKeyUpsertOne {
+	return u.Update(func(s *SigningKeyUpsert) {
+		s.UpdateUnpinnedAt()
+	})
+}
+
+// ClearUnpinnedAt clears the value of the "unpinned_at" field.
+func (u *SigningKeyUpsertOne) ClearUnpinnedAt() *SigningKeyUpsertOne {
+	return u.Update(func(s *SigningKeyUpsert) {
+		s.ClearUnpinnedAt()
 	})
 }
 
@@ -657,6 +746,27 @@ func (u *SigningKeyUpsertBulk) UpdateRetiredAt() *SigningKeyUpsertBulk {
 func (u *SigningKeyUpsertBulk) ClearRetiredAt() *SigningKeyUpsertBulk {
 	return u.Update(func(s *SigningKeyUpsert) {
 		s.ClearRetiredAt()
+	})
+}
+
+// SetUnpinnedAt sets the "unpinned_at" field.
+func (u *SigningKeyUpsertBulk) SetUnpinnedAt(v time.Time) *SigningKeyUpsertBulk {
+	return u.Update(func(s *SigningKeyUpsert) {
+		s.SetUnpinnedAt(v)
+	})
+}
+
+// UpdateUnpinnedAt sets the "unpinned_at" field to the value that was provided on create.
+func (u *SigningKeyUpsertBulk) UpdateUnpinnedAt() *SigningKeyUpsertBulk {
+	return u.Update(func(s *SigningKeyUpsert) {
+		s.UpdateUnpinnedAt()
+	})
+}
+
+// ClearUnpinnedAt clears the value of the "unpinned_at" field.
+func (u *SigningKeyUpsertBulk) ClearUnpinnedAt() *SigningKeyUpsertBulk {
+	return u.Update(func(s *SigningKeyUpsert) {
+		s.ClearUnpinnedAt()
 	})
 }
 

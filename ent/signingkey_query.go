@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 )
@@ -20,12 +22,14 @@ import (
 // SigningKeyQuery is the builder for querying SigningKey entities.
 type SigningKeyQuery struct {
 	config
-	ctx        *QueryContext
-	order      []signingkey.OrderOption
-	inters     []Interceptor
-	predicates []predicate.SigningKey
-	loadTotal  []func(context.Context, []*SigningKey) error
-	modifiers  []func(*sql.Selector)
+	ctx               *QueryContext
+	order             []signingkey.OrderOption
+	inters            []Interceptor
+	predicates        []predicate.SigningKey
+	withPinnedBy      *OAuth2ProviderQuery
+	loadTotal         []func(context.Context, []*SigningKey) error
+	modifiers         []func(*sql.Selector)
+	withNamedPinnedBy map[string]*OAuth2ProviderQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -60,6 +64,28 @@ func (_q *SigningKeyQuery) Unique(unique bool) *SigningKeyQuery {
 func (_q *SigningKeyQuery) Order(o ...signingkey.OrderOption) *SigningKeyQuery {
 	_q.order = append(_q.order, o...)
 	return _q
+}
+
+// QueryPinnedBy chains the current query on the "pinned_by" edge.
+func (_q *SigningKeyQuery) QueryPinnedBy() *OAuth2ProviderQuery {
+	query := (&OAuth2ProviderClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(signingkey.Table, signingkey.FieldID, selector),
+			sqlgraph.To(oauth2provider.Table, oauth2provider.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, signingkey.PinnedByTable, signingkey.PinnedByColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
 }
 
 // First returns the first SigningKey entity from the query.
@@ -249,15 +275,27 @@ func (_q *SigningKeyQuery) Clone() *SigningKeyQuery {
 		return nil
 	}
 	return &SigningKeyQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]signingkey.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.SigningKey{}, _q.predicates...),
+		config:       _q.config,
+		ctx:          _q.ctx.Clone(),
+		order:        append([]signingkey.OrderOption{}, _q.order...),
+		inters:       append([]Interceptor{}, _q.inters...),
+		predicates:   append([]predicate.SigningKey{}, _q.predicates...),
+		withPinnedBy: _q.withPinnedBy.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
 	}
+}
+
+// WithPinnedBy tells the query-builder to eager-load the nodes that are connected to
+// the "pinned_by" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SigningKeyQuery) WithPinnedBy(opts ...func(*OAuth2ProviderQuery)) *SigningKeyQuery {
+	query := (&OAuth2ProviderClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPinnedBy = query
+	return _q
 }
 
 // GroupBy is used to group vertices by one or more fields/columns.
@@ -342,8 +380,11 @@ func (_q *SigningKeyQuery) prepareQuery(ctx context.Context) error {
 
 func (_q *SigningKeyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*SigningKey, error) {
 	var (
-		nodes = []*SigningKey{}
-		_spec = _q.querySpec()
+		nodes       = []*SigningKey{}
+		_spec       = _q.querySpec()
+		loadedTypes = [1]bool{
+			_q.withPinnedBy != nil,
+		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*SigningKey).scanValues(nil, columns)
@@ -351,6 +392,7 @@ func (_q *SigningKeyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*S
 	_spec.Assign = func(columns []string, values []any) error {
 		node := &SigningKey{config: _q.config}
 		nodes = append(nodes, node)
+		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
 	if len(_q.modifiers) > 0 {
@@ -365,12 +407,60 @@ func (_q *SigningKeyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*S
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
+	if query := _q.withPinnedBy; query != nil {
+		if err := _q.loadPinnedBy(ctx, query, nodes,
+			func(n *SigningKey) { n.Edges.PinnedBy = []*OAuth2Provider{} },
+			func(n *SigningKey, e *OAuth2Provider) { n.Edges.PinnedBy = append(n.Edges.PinnedBy, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedPinnedBy {
+		if err := _q.loadPinnedBy(ctx, query, nodes,
+			func(n *SigningKey) { n.appendNamedPinnedBy(name) },
+			func(n *SigningKey, e *OAuth2Provider) { n.appendNamedPinnedBy(name, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
 	return nodes, nil
+}
+
+func (_q *SigningKeyQuery) loadPinnedBy(ctx context.Context, query *OAuth2ProviderQuery, nodes []*SigningKey, init func(*SigningKey), assign func(*SigningKey, *OAuth2Provider)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*SigningKey)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(oauth2provider.FieldSigningKeyID)
+	}
+	query.Where(predicate.OAuth2Provider(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(signingkey.PinnedByColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.SigningKeyID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "signing_key_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "signing_key_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
 }
 
 func (_q *SigningKeyQuery) sqlCount(ctx context.Context) (int, error) {
@@ -483,6 +573,20 @@ func (_q *SigningKeyQuery) ForShare(opts ...sql.LockOption) *SigningKeyQuery {
 	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
 		s.ForShare(opts...)
 	})
+	return _q
+}
+
+// WithNamedPinnedBy tells the query-builder to eager-load the nodes that are connected to the "pinned_by"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SigningKeyQuery) WithNamedPinnedBy(name string, opts ...func(*OAuth2ProviderQuery)) *SigningKeyQuery {
+	query := (&OAuth2ProviderClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedPinnedBy == nil {
+		_q.withNamedPinnedBy = make(map[string]*OAuth2ProviderQuery)
+	}
+	_q.withNamedPinnedBy[name] = query
 	return _q
 }
 

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 )
@@ -54,9 +55,65 @@ func (_u *SigningKeyUpdate) ClearRetiredAt() *SigningKeyUpdate {
 	return _u
 }
 
+// SetUnpinnedAt sets the "unpinned_at" field.
+func (_u *SigningKeyUpdate) SetUnpinnedAt(v time.Time) *SigningKeyUpdate {
+	_u.mutation.SetUnpinnedAt(v)
+	return _u
+}
+
+// SetNillableUnpinnedAt sets the "unpinned_at" field if the given value is not nil.
+func (_u *SigningKeyUpdate) SetNillableUnpinnedAt(v *time.Time) *SigningKeyUpdate {
+	if v != nil {
+		_u.SetUnpinnedAt(*v)
+	}
+	return _u
+}
+
+// ClearUnpinnedAt clears the value of the "unpinned_at" field.
+func (_u *SigningKeyUpdate) ClearUnpinnedAt() *SigningKeyUpdate {
+	_u.mutation.ClearUnpinnedAt()
+	return _u
+}
+
+// AddPinnedByIDs adds the "pinned_by" edge to the OAuth2Provider entity by IDs.
+func (_u *SigningKeyUpdate) AddPinnedByIDs(ids ...int) *SigningKeyUpdate {
+	_u.mutation.AddPinnedByIDs(ids...)
+	return _u
+}
+
+// AddPinnedBy adds the "pinned_by" edges to the OAuth2Provider entity.
+func (_u *SigningKeyUpdate) AddPinnedBy(v ...*OAuth2Provider) *SigningKeyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPinnedByIDs(ids...)
+}
+
 // Mutation returns the SigningKeyMutation object of the builder.
 func (_u *SigningKeyUpdate) Mutation() *SigningKeyMutation {
 	return _u.mutation
+}
+
+// ClearPinnedBy clears all "pinned_by" edges to the OAuth2Provider entity.
+func (_u *SigningKeyUpdate) ClearPinnedBy() *SigningKeyUpdate {
+	_u.mutation.ClearPinnedBy()
+	return _u
+}
+
+// RemovePinnedByIDs removes the "pinned_by" edge to OAuth2Provider entities by IDs.
+func (_u *SigningKeyUpdate) RemovePinnedByIDs(ids ...int) *SigningKeyUpdate {
+	_u.mutation.RemovePinnedByIDs(ids...)
+	return _u
+}
+
+// RemovePinnedBy removes "pinned_by" edges to OAuth2Provider entities.
+func (_u *SigningKeyUpdate) RemovePinnedBy(v ...*OAuth2Provider) *SigningKeyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePinnedByIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -119,6 +176,57 @@ func (_u *SigningKeyUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if _u.mutation.RetiredAtCleared() {
 		_spec.ClearField(signingkey.FieldRetiredAt, field.TypeTime)
 	}
+	if value, ok := _u.mutation.UnpinnedAt(); ok {
+		_spec.SetField(signingkey.FieldUnpinnedAt, field.TypeTime, value)
+	}
+	if _u.mutation.UnpinnedAtCleared() {
+		_spec.ClearField(signingkey.FieldUnpinnedAt, field.TypeTime)
+	}
+	if _u.mutation.PinnedByCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   signingkey.PinnedByTable,
+			Columns: []string{signingkey.PinnedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPinnedByIDs(); len(nodes) > 0 && !_u.mutation.PinnedByCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   signingkey.PinnedByTable,
+			Columns: []string{signingkey.PinnedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PinnedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   signingkey.PinnedByTable,
+			Columns: []string{signingkey.PinnedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{signingkey.Label}
@@ -165,9 +273,65 @@ func (_u *SigningKeyUpdateOne) ClearRetiredAt() *SigningKeyUpdateOne {
 	return _u
 }
 
+// SetUnpinnedAt sets the "unpinned_at" field.
+func (_u *SigningKeyUpdateOne) SetUnpinnedAt(v time.Time) *SigningKeyUpdateOne {
+	_u.mutation.SetUnpinnedAt(v)
+	return _u
+}
+
+// SetNillableUnpinnedAt sets the "unpinned_at" field if the given value is not nil.
+func (_u *SigningKeyUpdateOne) SetNillableUnpinnedAt(v *time.Time) *SigningKeyUpdateOne {
+	if v != nil {
+		_u.SetUnpinnedAt(*v)
+	}
+	return _u
+}
+
+// ClearUnpinnedAt clears the value of the "unpinned_at" field.
+func (_u *SigningKeyUpdateOne) ClearUnpinnedAt() *SigningKeyUpdateOne {
+	_u.mutation.ClearUnpinnedAt()
+	return _u
+}
+
+// AddPinnedByIDs adds the "pinned_by" edge to the OAuth2Provider entity by IDs.
+func (_u *SigningKeyUpdateOne) AddPinnedByIDs(ids ...int) *SigningKeyUpdateOne {
+	_u.mutation.AddPinnedByIDs(ids...)
+	return _u
+}
+
+// AddPinnedBy adds the "pinned_by" edges to the OAuth2Provider entity.
+func (_u *SigningKeyUpdateOne) AddPinnedBy(v ...*OAuth2Provider) *SigningKeyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPinnedByIDs(ids...)
+}
+
 // Mutation returns the SigningKeyMutation object of the builder.
 func (_u *SigningKeyUpdateOne) Mutation() *SigningKeyMutation {
 	return _u.mutation
+}
+
+// ClearPinnedBy clears all "pinned_by" edges to the OAuth2Provider entity.
+func (_u *SigningKeyUpdateOne) ClearPinnedBy() *SigningKeyUpdateOne {
+	_u.mutation.ClearPinnedBy()
+	return _u
+}
+
+// RemovePinnedByIDs removes the "pinned_by" edge to OAuth2Provider entities by IDs.
+func (_u *SigningKeyUpdateOne) RemovePinnedByIDs(ids ...int) *SigningKeyUpdateOne {
+	_u.mutation.RemovePinnedByIDs(ids...)
+	return _u
+}
+
+// RemovePinnedBy removes "pinned_by" edges to OAuth2Provider entities.
+func (_u *SigningKeyUpdateOne) RemovePinnedBy(v ...*OAuth2Provider) *SigningKeyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePinnedByIDs(ids...)
 }
 
 // Where appends a list predicates to the SigningKeyUpdate builder.
@@ -259,6 +423,57 @@ func (_u *SigningKeyUpdateOne) sqlSave(ctx context.Context) (_node *SigningKey, 
 	}
 	if _u.mutation.RetiredAtCleared() {
 		_spec.ClearField(signingkey.FieldRetiredAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.UnpinnedAt(); ok {
+		_spec.SetField(signingkey.FieldUnpinnedAt, field.TypeTime, value)
+	}
+	if _u.mutation.UnpinnedAtCleared() {
+		_spec.ClearField(signingkey.FieldUnpinnedAt, field.TypeTime)
+	}
+	if _u.mutation.PinnedByCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   signingkey.PinnedByTable,
+			Columns: []string{signingkey.PinnedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPinnedByIDs(); len(nodes) > 0 && !_u.mutation.PinnedByCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   signingkey.PinnedByTable,
+			Columns: []string{signingkey.PinnedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PinnedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   signingkey.PinnedByTable,
+			Columns: []string{signingkey.PinnedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(oauth2provider.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_node = &SigningKey{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -367,7 +367,7 @@ func (r *mutationResolver) CreateOAuth2Provider(ctx context.Context, input model
 	if err != nil {
 		return nil, err
 	}
-	p, secret, err := clients.Create(ctx, ent.FromContext(ctx), settings, deref(input.ClientSecret))
+	p, secret, err := clients.Create(ctx, ent.FromContext(ctx), r.Keys, settings, deref(input.ClientSecret))
 	if err != nil {
 		return nil, err
 	}
@@ -384,7 +384,7 @@ func (r *mutationResolver) UpdateOAuth2Provider(ctx context.Context, id string, 
 	if err != nil {
 		return nil, err
 	}
-	return clients.Update(ctx, ent.FromContext(ctx), nid, settings)
+	return clients.Update(ctx, ent.FromContext(ctx), r.Keys, nid, settings)
 }
 
 // RotateClientSecret is the resolver for the rotateClientSecret field.
@@ -406,7 +406,7 @@ func (r *mutationResolver) DeleteOAuth2Provider(ctx context.Context, id string) 
 	if err != nil {
 		return "", err
 	}
-	return id, ent.FromContext(ctx).OAuth2Provider.DeleteOneID(nid).Exec(ctx)
+	return id, clients.Delete(ctx, ent.FromContext(ctx), r.Keys, nid)
 }
 
 // CreateBrand is the resolver for the createBrand field.

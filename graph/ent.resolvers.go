@@ -117,6 +117,9 @@ func (r *Resolver) PolicyDefinition() PolicyDefinitionResolver { return &policyD
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// SigningKey returns SigningKeyResolver implementation.
+func (r *Resolver) SigningKey() SigningKeyResolver { return &signingKeyResolver{r} }
+
 // Stage returns StageResolver implementation.
 func (r *Resolver) Stage() StageResolver { return &stageResolver{r} }
 
@@ -127,6 +130,7 @@ type (
 	oAuth2ProviderResolver   struct{ *Resolver }
 	policyDefinitionResolver struct{ *Resolver }
 	queryResolver            struct{ *Resolver }
+	signingKeyResolver       struct{ *Resolver }
 	stageResolver            struct{ *Resolver }
 	userResolver             struct{ *Resolver }
 )

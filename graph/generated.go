@@ -61,6 +61,7 @@ type ResolverRoot interface {
 	OAuth2Provider() OAuth2ProviderResolver
 	PolicyDefinition() PolicyDefinitionResolver
 	Query() QueryResolver
+	SigningKey() SigningKeyResolver
 	Stage() StageResolver
 	Subscription() SubscriptionResolver
 	User() UserResolver
@@ -512,6 +513,7 @@ type ComplexityRoot struct {
 		RefreshTokenValidity   func(childComplexity int) int
 		Scopes                 func(childComplexity int) int
 		SigningAlgorithm       func(childComplexity int) int
+		SigningKey             func(childComplexity int) int
 		SubjectMode            func(childComplexity int) int
 		UpdatedAt              func(childComplexity int) int
 	}
@@ -713,13 +715,17 @@ type ComplexityRoot struct {
 	}
 
 	SigningKey struct {
-		Algorithm func(childComplexity int) int
-		CreatedAt func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Kid       func(childComplexity int) int
-		PublicKey func(childComplexity int) int
-		RetiredAt func(childComplexity int) int
-		UpdatedAt func(childComplexity int) int
+		Algorithm  func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Current    func(childComplexity int) int
+		ExpiresAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kid        func(childComplexity int) int
+		PinnedBy   func(childComplexity int) int
+		PublicKey  func(childComplexity int) int
+		RetiredAt  func(childComplexity int) int
+		UnpinnedAt func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
 	}
 
 	SigningKeyConnection struct {
@@ -953,6 +959,10 @@ type QueryResolver interface {
 	FlowInspection(ctx context.Context, executionID string) (*executor.Inspection, error)
 	TestPolicy(ctx context.Context, input model.PolicyTestInput) (*model.PolicyTestResult, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
+}
+type SigningKeyResolver interface {
+	Current(ctx context.Context, obj *ent.SigningKey) (bool, error)
+	ExpiresAt(ctx context.Context, obj *ent.SigningKey) (*time.Time, error)
 }
 type StageResolver interface {
 	Config(ctx context.Context, obj *ent.Stage) (executor.StageConfig, error)
@@ -3064,6 +3074,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OAuth2Provider.SigningAlgorithm(childComplexity), true
+	case "OAuth2Provider.signingKey":
+		if e.ComplexityRoot.OAuth2Provider.SigningKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuth2Provider.SigningKey(childComplexity), true
 	case "OAuth2Provider.subjectMode":
 		if e.ComplexityRoot.OAuth2Provider.SubjectMode == nil {
 			break
@@ -3992,6 +4008,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SigningKey.CreatedAt(childComplexity), true
+	case "SigningKey.current":
+		if e.ComplexityRoot.SigningKey.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SigningKey.Current(childComplexity), true
+	case "SigningKey.expiresAt":
+		if e.ComplexityRoot.SigningKey.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SigningKey.ExpiresAt(childComplexity), true
 	case "SigningKey.id":
 		if e.ComplexityRoot.SigningKey.ID == nil {
 			break
@@ -4004,6 +4032,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SigningKey.Kid(childComplexity), true
+	case "SigningKey.pinnedBy":
+		if e.ComplexityRoot.SigningKey.PinnedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SigningKey.PinnedBy(childComplexity), true
 	case "SigningKey.publicKey":
 		if e.ComplexityRoot.SigningKey.PublicKey == nil {
 			break
@@ -4016,6 +4050,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SigningKey.RetiredAt(childComplexity), true
+	case "SigningKey.unpinnedAt":
+		if e.ComplexityRoot.SigningKey.UnpinnedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SigningKey.UnpinnedAt(childComplexity), true
 	case "SigningKey.updatedAt":
 		if e.ComplexityRoot.SigningKey.UpdatedAt == nil {
 			break
@@ -6117,6 +6157,8 @@ func (ec *executionContext) childFields_OAuth2Provider(ctx context.Context, fiel
 		return ec.fieldContext_OAuth2Provider_authorizationFlow(ctx, field)
 	case "invalidationFlow":
 		return ec.fieldContext_OAuth2Provider_invalidationFlow(ctx, field)
+	case "signingKey":
+		return ec.fieldContext_OAuth2Provider_signingKey(ctx, field)
 	case "redirectUris":
 		return ec.fieldContext_OAuth2Provider_redirectUris(ctx, field)
 	case "postLogoutRedirectUris":
@@ -6367,6 +6409,14 @@ func (ec *executionContext) childFields_SigningKey(ctx context.Context, field gr
 		return ec.fieldContext_SigningKey_publicKey(ctx, field)
 	case "retiredAt":
 		return ec.fieldContext_SigningKey_retiredAt(ctx, field)
+	case "unpinnedAt":
+		return ec.fieldContext_SigningKey_unpinnedAt(ctx, field)
+	case "pinnedBy":
+		return ec.fieldContext_SigningKey_pinnedBy(ctx, field)
+	case "current":
+		return ec.fieldContext_SigningKey_current(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_SigningKey_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SigningKey", field.Name)
 }
@@ -17230,6 +17280,38 @@ func (ec *executionContext) fieldContext_OAuth2Provider_invalidationFlow(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _OAuth2Provider_signingKey(ctx context.Context, field graphql.CollectedField, obj *ent.OAuth2Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuth2Provider_signingKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SigningKey(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SigningKey) graphql.Marshaler {
+			return ec.marshalOSigningKey2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐSigningKey(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OAuth2Provider_signingKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OAuth2Provider",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SigningKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OAuth2Provider_redirectUris(ctx context.Context, field graphql.CollectedField, obj *ent.OAuth2Provider) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21285,6 +21367,107 @@ func (ec *executionContext) _SigningKey_retiredAt(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_SigningKey_retiredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SigningKey", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SigningKey_unpinnedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SigningKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SigningKey_unpinnedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnpinnedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SigningKey_unpinnedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SigningKey", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SigningKey_pinnedBy(ctx context.Context, field graphql.CollectedField, obj *ent.SigningKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SigningKey_pinnedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PinnedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.OAuth2Provider) graphql.Marshaler {
+			return ec.marshalOOAuth2Provider2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOAuth2Providerᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SigningKey_pinnedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SigningKey",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OAuth2Provider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SigningKey_current(ctx context.Context, field graphql.CollectedField, obj *ent.SigningKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SigningKey_current(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SigningKey().Current(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SigningKey_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SigningKey", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _SigningKey_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.SigningKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SigningKey_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SigningKey().ExpiresAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SigningKey_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SigningKey", field, true, true, "Time")
 }
 
 func (ec *executionContext) _SigningKeyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.SigningKeyConnection) (ret graphql.Marshaler) {
@@ -27325,9 +27508,6 @@ func (ec *executionContext) unmarshalInputCreateOAuth2ProviderInput(ctx context.
 	if _, present := asMap["postLogoutRedirectUris"]; !present {
 		asMap["postLogoutRedirectUris"] = []any{}
 	}
-	if _, present := asMap["signingAlgorithm"]; !present {
-		asMap["signingAlgorithm"] = "RS256"
-	}
 	if _, present := asMap["accessTokenValidity"]; !present {
 		asMap["accessTokenValidity"] = 600
 	}
@@ -27347,7 +27527,7 @@ func (ec *executionContext) unmarshalInputCreateOAuth2ProviderInput(ctx context.
 		asMap["deviceAuthorization"] = false
 	}
 
-	fieldsInOrder := [...]string{"name", "clientType", "clientId", "clientSecret", "redirectUris", "postLogoutRedirectUris", "scopes", "authorizationFlowID", "invalidationFlowID", "signingAlgorithm", "accessTokenValidity", "idTokenValidity", "refreshTokenValidity", "subjectMode", "includeClaimsInIdToken", "deviceAuthorization"}
+	fieldsInOrder := [...]string{"name", "clientType", "clientId", "clientSecret", "redirectUris", "postLogoutRedirectUris", "scopes", "authorizationFlowID", "invalidationFlowID", "signingAlgorithm", "signingKeyID", "accessTokenValidity", "idTokenValidity", "refreshTokenValidity", "subjectMode", "includeClaimsInIdToken", "deviceAuthorization"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27419,11 +27599,18 @@ func (ec *executionContext) unmarshalInputCreateOAuth2ProviderInput(ctx context.
 			it.InvalidationFlowID = data
 		case "signingAlgorithm":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signingAlgorithm"))
-			data, err := ec.unmarshalNSigningAlgorithm2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐSigningAlgorithm(ctx, v)
+			data, err := ec.unmarshalOSigningAlgorithm2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐSigningAlgorithm(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SigningAlgorithm = data
+		case "signingKeyID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signingKeyID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SigningKeyID = data
 		case "accessTokenValidity":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessTokenValidity"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -30906,7 +31093,7 @@ func (ec *executionContext) unmarshalInputOAuth2ProviderWhereInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "clientType", "clientTypeNEQ", "clientTypeIn", "clientTypeNotIn", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "signingAlgorithm", "signingAlgorithmNEQ", "signingAlgorithmIn", "signingAlgorithmNotIn", "accessTokenValidity", "accessTokenValidityNEQ", "accessTokenValidityIn", "accessTokenValidityNotIn", "accessTokenValidityGT", "accessTokenValidityGTE", "accessTokenValidityLT", "accessTokenValidityLTE", "idTokenValidity", "idTokenValidityNEQ", "idTokenValidityIn", "idTokenValidityNotIn", "idTokenValidityGT", "idTokenValidityGTE", "idTokenValidityLT", "idTokenValidityLTE", "refreshTokenValidity", "refreshTokenValidityNEQ", "refreshTokenValidityIn", "refreshTokenValidityNotIn", "refreshTokenValidityGT", "refreshTokenValidityGTE", "refreshTokenValidityLT", "refreshTokenValidityLTE", "subjectMode", "subjectModeNEQ", "subjectModeIn", "subjectModeNotIn", "includeClaimsInIDToken", "includeClaimsInIDTokenNEQ", "deviceAuthorization", "deviceAuthorizationNEQ", "hasApplication", "hasApplicationWith", "hasAuthorizationFlow", "hasAuthorizationFlowWith", "hasInvalidationFlow", "hasInvalidationFlowWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "clientType", "clientTypeNEQ", "clientTypeIn", "clientTypeNotIn", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "signingAlgorithm", "signingAlgorithmNEQ", "signingAlgorithmIn", "signingAlgorithmNotIn", "accessTokenValidity", "accessTokenValidityNEQ", "accessTokenValidityIn", "accessTokenValidityNotIn", "accessTokenValidityGT", "accessTokenValidityGTE", "accessTokenValidityLT", "accessTokenValidityLTE", "idTokenValidity", "idTokenValidityNEQ", "idTokenValidityIn", "idTokenValidityNotIn", "idTokenValidityGT", "idTokenValidityGTE", "idTokenValidityLT", "idTokenValidityLTE", "refreshTokenValidity", "refreshTokenValidityNEQ", "refreshTokenValidityIn", "refreshTokenValidityNotIn", "refreshTokenValidityGT", "refreshTokenValidityGTE", "refreshTokenValidityLT", "refreshTokenValidityLTE", "subjectMode", "subjectModeNEQ", "subjectModeIn", "subjectModeNotIn", "includeClaimsInIDToken", "includeClaimsInIDTokenNEQ", "deviceAuthorization", "deviceAuthorizationNEQ", "hasApplication", "hasApplicationWith", "hasAuthorizationFlow", "hasAuthorizationFlowWith", "hasInvalidationFlow", "hasInvalidationFlowWith", "hasSigningKey", "hasSigningKeyWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31606,6 +31793,20 @@ func (ec *executionContext) unmarshalInputOAuth2ProviderWhereInput(ctx context.C
 				return it, err
 			}
 			it.HasInvalidationFlowWith = data
+		case "hasSigningKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSigningKey"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSigningKey = data
+		case "hasSigningKeyWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSigningKeyWith"))
+			data, err := ec.unmarshalOSigningKeyWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐSigningKeyWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSigningKeyWith = data
 		}
 	}
 	return it, nil
@@ -33770,7 +33971,7 @@ func (ec *executionContext) unmarshalInputSigningKeyWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kid", "kidNEQ", "kidIn", "kidNotIn", "kidGT", "kidGTE", "kidLT", "kidLTE", "kidContains", "kidHasPrefix", "kidHasSuffix", "kidEqualFold", "kidContainsFold", "algorithm", "algorithmNEQ", "algorithmIn", "algorithmNotIn", "publicKey", "publicKeyNEQ", "publicKeyIn", "publicKeyNotIn", "publicKeyGT", "publicKeyGTE", "publicKeyLT", "publicKeyLTE", "publicKeyContains", "publicKeyHasPrefix", "publicKeyHasSuffix", "publicKeyEqualFold", "publicKeyContainsFold", "retiredAt", "retiredAtNEQ", "retiredAtIn", "retiredAtNotIn", "retiredAtGT", "retiredAtGTE", "retiredAtLT", "retiredAtLTE", "retiredAtIsNil", "retiredAtNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kid", "kidNEQ", "kidIn", "kidNotIn", "kidGT", "kidGTE", "kidLT", "kidLTE", "kidContains", "kidHasPrefix", "kidHasSuffix", "kidEqualFold", "kidContainsFold", "algorithm", "algorithmNEQ", "algorithmIn", "algorithmNotIn", "publicKey", "publicKeyNEQ", "publicKeyIn", "publicKeyNotIn", "publicKeyGT", "publicKeyGTE", "publicKeyLT", "publicKeyLTE", "publicKeyContains", "publicKeyHasPrefix", "publicKeyHasSuffix", "publicKeyEqualFold", "publicKeyContainsFold", "retiredAt", "retiredAtNEQ", "retiredAtIn", "retiredAtNotIn", "retiredAtGT", "retiredAtGTE", "retiredAtLT", "retiredAtLTE", "retiredAtIsNil", "retiredAtNotNil", "unpinnedAt", "unpinnedAtNEQ", "unpinnedAtIn", "unpinnedAtNotIn", "unpinnedAtGT", "unpinnedAtGTE", "unpinnedAtLT", "unpinnedAtLTE", "unpinnedAtIsNil", "unpinnedAtNotNil", "hasPinnedBy", "hasPinnedByWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34246,6 +34447,90 @@ func (ec *executionContext) unmarshalInputSigningKeyWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.RetiredAtNotNil = data
+		case "unpinnedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unpinnedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnpinnedAt = data
+		case "unpinnedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unpinnedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnpinnedAtNEQ = data
+		case "unpinnedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unpinnedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnpinnedAtIn = data
+		case "unpinnedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unpinnedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnpinnedAtNotIn = data
+		case "unpinnedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unpinnedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnpinnedAtGT = data
+		case "unpinnedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unpinnedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnpinnedAtGTE = data
+		case "unpinnedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unpinnedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnpinnedAtLT = data
+		case "unpinnedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unpinnedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnpinnedAtLTE = data
+		case "unpinnedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unpinnedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnpinnedAtIsNil = data
+		case "unpinnedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unpinnedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnpinnedAtNotNil = data
+		case "hasPinnedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPinnedBy"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPinnedBy = data
+		case "hasPinnedByWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPinnedByWith"))
+			data, err := ec.unmarshalOOAuth2ProviderWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOAuth2ProviderWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPinnedByWith = data
 		}
 	}
 	return it, nil
@@ -36116,7 +36401,7 @@ func (ec *executionContext) unmarshalInputUpdateOAuth2ProviderInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "clientType", "clientId", "redirectUris", "postLogoutRedirectUris", "scopes", "authorizationFlowID", "invalidationFlowID", "clearInvalidationFlow", "signingAlgorithm", "accessTokenValidity", "idTokenValidity", "refreshTokenValidity", "subjectMode", "includeClaimsInIdToken", "deviceAuthorization"}
+	fieldsInOrder := [...]string{"name", "clientType", "clientId", "redirectUris", "postLogoutRedirectUris", "scopes", "authorizationFlowID", "invalidationFlowID", "clearInvalidationFlow", "signingAlgorithm", "signingKeyID", "clearSigningKey", "accessTokenValidity", "idTokenValidity", "refreshTokenValidity", "subjectMode", "includeClaimsInIdToken", "deviceAuthorization"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36193,6 +36478,20 @@ func (ec *executionContext) unmarshalInputUpdateOAuth2ProviderInput(ctx context.
 				return it, err
 			}
 			it.SigningAlgorithm = data
+		case "signingKeyID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signingKeyID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SigningKeyID = data
+		case "clearSigningKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSigningKey"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSigningKey = data
 		case "accessTokenValidity":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessTokenValidity"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -40955,6 +41254,12 @@ func (ec *executionContext) _OAuth2Provider(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._OAuth2Provider_invalidationFlow(ctx, field, obj)
 				})
+		case "signingKey":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OAuth2Provider_signingKey(ctx, field, obj)
+				})
 		case "redirectUris":
 			out.Values[i] = ec._OAuth2Provider_redirectUris(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -42327,38 +42632,61 @@ func (ec *executionContext) _SigningKey(ctx context.Context, sel ast.SelectionSe
 		case "id":
 			out.Values[i] = ec._SigningKey_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._SigningKey_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._SigningKey_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kid":
 			out.Values[i] = ec._SigningKey_kid(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "algorithm":
 			out.Values[i] = ec._SigningKey_algorithm(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publicKey":
 			out.Values[i] = ec._SigningKey_publicKey(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "retiredAt":
 			out.Values[i] = ec._SigningKey_retiredAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "unpinnedAt":
+			out.Values[i] = ec._SigningKey_unpinnedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pinnedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SigningKey_pinnedBy(ctx, field, obj)
+				})
+		case "current":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SigningKey_current(ctx, field, obj)
+				})
+		case "expiresAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SigningKey_expiresAt(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -46380,6 +46708,25 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋgatehouseᚑidᚋgatehou
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOOAuth2Provider2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOAuth2Providerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.OAuth2Provider) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOAuth2Provider2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOAuth2Provider(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOOAuth2Provider2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOAuth2Provider(ctx context.Context, sel ast.SelectionSet, v *ent.OAuth2Provider) graphql.Marshaler {

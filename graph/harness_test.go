@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/graph"
 	"github.com/gatehouse-id/gatehouse/integrity"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
+	"github.com/gatehouse-id/gatehouse/oidc/keys"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/builtin"
 	"github.com/gatehouse-id/gatehouse/pubsub"
@@ -33,10 +34,15 @@ type testBundle struct {
 	client  *ent.Client
 	handler http.Handler
 	broker  *pubsub.Local
+	// keys are the signing keys, sealed under testSecretKey.
+	keys *keys.Store
 	// admin is a superuser, alice an ordinary user.
 	admin, alice viewer.Viewer
 	anonymous    viewer.Viewer
 }
+
+// testSecretKey seals the bundle's signing keys.
+const testSecretKey = "a-secret-key-of-at-least-32-characters"
 
 // setup builds the bundle on dialect, with optional handler options.
 func setup(t *testing.T, dialect string, opts ...func(*graph.Options)) *testBundle {
@@ -52,6 +58,8 @@ func setup(t *testing.T, dialect string, opts ...func(*graph.Options)) *testBund
 		f(&o)
 	}
 	engine := policy.NewEngine(db.Ent, builtin.All(), policy.Deps{Counters: countersql.New(db.Ent, nil)}, nil)
+	signingKeys, err := keys.New(db.Ent, testSecretKey, keys.Options{})
+	require.NoError(t, err)
 	deps := graph.Deps{
 		Client:       db.Ent,
 		Stages:       stages.All(),
@@ -59,11 +67,12 @@ func setup(t *testing.T, dialect string, opts ...func(*graph.Options)) *testBund
 		Hasher:       credential.NewHasher(credential.Params{Time: 1, MemoryKiB: 64, Threads: 1, KeyLen: 32, SaltLen: 16}, 0),
 		Broker:       broker,
 		PolicyEngine: engine,
+		Keys:         signingKeys,
 		// Enough of an executor to inspect executions (flowInspection).
 		Executor: executor.New(executor.Deps{Client: db.Ent, Policies: engine},
 			executor.Options{Kinds: stages.All(), Store: flowstatesql.New(db.Ent, nil), Broker: broker}),
 	}
-	b := &testBundle{client: db.Ent, handler: graph.NewHandler(deps, o), broker: broker}
+	b := &testBundle{client: db.Ent, handler: graph.NewHandler(deps, o), broker: broker, keys: signingKeys}
 
 	ctx := viewer.SystemContext(context.Background())
 	admins, err := db.Ent.Group.Create().SetName("admins").SetIsSuperuser(true).Save(ctx)

@@ -9,6 +9,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/credential"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/oidc/keys"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/pubsub"
 	"github.com/gatehouse-id/gatehouse/session"
@@ -33,6 +34,9 @@ type Deps struct {
 	Sessions *session.Manager
 	// PolicyEngine evaluates policies (the policy test API).
 	PolicyEngine *policy.Engine
+	// Keys are the OpenID Connect provider's signing keys (which a
+	// provider may pin, which is current).
+	Keys *keys.Store
 	// Logger receives resolver errors that are not shown to clients.
 	Logger *slog.Logger
 }

@@ -42,6 +42,10 @@ func providerSettings(in model.CreateOAuth2ProviderInput) (clients.Settings, err
 	if err != nil {
 		return clients.Settings{}, err
 	}
+	key, err := parseOptionalID(in.SigningKeyID)
+	if err != nil {
+		return clients.Settings{}, err
+	}
 	return clients.Settings{
 		Name:                   &in.Name,
 		ClientType:             &in.ClientType,
@@ -49,7 +53,7 @@ func providerSettings(in model.CreateOAuth2ProviderInput) (clients.Settings, err
 		RedirectURIs:           redirectURIs(in.RedirectUris),
 		PostLogoutRedirectURIs: redirectURIs(in.PostLogoutRedirectUris),
 		Scopes:                 in.Scopes,
-		SigningAlgorithm:       &in.SigningAlgorithm,
+		SigningAlgorithm:       in.SigningAlgorithm,
 		AccessTokenValidity:    &in.AccessTokenValidity,
 		IDTokenValidity:        &in.IDTokenValidity,
 		RefreshTokenValidity:   &in.RefreshTokenValidity,
@@ -58,6 +62,7 @@ func providerSettings(in model.CreateOAuth2ProviderInput) (clients.Settings, err
 		DeviceAuthorization:    &in.DeviceAuthorization,
 		AuthorizationFlowID:    &flowID,
 		InvalidationFlowID:     invalidation,
+		SigningKeyID:           key,
 	}, nil
 }
 
@@ -68,6 +73,10 @@ func providerUpdate(in model.UpdateOAuth2ProviderInput) (clients.Settings, error
 		return clients.Settings{}, err
 	}
 	invalidation, err := parseOptionalID(in.InvalidationFlowID)
+	if err != nil {
+		return clients.Settings{}, err
+	}
+	key, err := parseOptionalID(in.SigningKeyID)
 	if err != nil {
 		return clients.Settings{}, err
 	}
@@ -88,6 +97,8 @@ func providerUpdate(in model.UpdateOAuth2ProviderInput) (clients.Settings, error
 		AuthorizationFlowID:    flowID,
 		InvalidationFlowID:     invalidation,
 		ClearInvalidationFlow:  in.ClearInvalidationFlow != nil && *in.ClearInvalidationFlow,
+		SigningKeyID:           key,
+		ClearSigningKey:        in.ClearSigningKey != nil && *in.ClearSigningKey,
 	}, nil
 }
 

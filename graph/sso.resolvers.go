@@ -7,12 +7,24 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/oidc/clients"
+	"github.com/gatehouse-id/gatehouse/oidc/keys"
 )
 
 // HasClientSecret is the resolver for the hasClientSecret field.
 func (r *oAuth2ProviderResolver) HasClientSecret(ctx context.Context, obj *ent.OAuth2Provider) (bool, error) {
 	return clients.HasSecret(obj), nil
+}
+
+// Current is the resolver for the current field.
+func (r *signingKeyResolver) Current(ctx context.Context, obj *ent.SigningKey) (bool, error) {
+	return r.Keys.IsCurrent(ctx, obj)
+}
+
+// ExpiresAt is the resolver for the expiresAt field.
+func (r *signingKeyResolver) ExpiresAt(ctx context.Context, obj *ent.SigningKey) (*time.Time, error) {
+	return keys.ExpiresAt(ctx, obj)
 }

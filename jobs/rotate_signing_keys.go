@@ -18,8 +18,9 @@ const signingKeyCheckInterval = time.Hour
 
 // RotateSigningKeysWorker works jobargs.RotateSigningKeys with the key
 // store's Rotate: a key older than its rotation period is replaced, and
-// retired keys whose tokens have expired are deleted. Rotate is
-// idempotent, so retries and overlapping runs are harmless.
+// retired keys whose tokens have expired are deleted; keys a provider
+// pins are neither retired nor deleted. Rotate is idempotent, so retries
+// and overlapping runs are harmless.
 type RotateSigningKeysWorker struct {
 	river.WorkerDefaults[jobargs.RotateSigningKeys]
 

@@ -453,6 +453,7 @@ var (
 		{Name: "device_authorization", Type: field.TypeBool, Default: false},
 		{Name: "authorization_flow_id", Type: field.TypeInt},
 		{Name: "invalidation_flow_id", Type: field.TypeInt, Nullable: true},
+		{Name: "signing_key_id", Type: field.TypeInt, Nullable: true},
 	}
 	// Oauth2providersTable holds the schema information for the "oauth2providers" table.
 	Oauth2providersTable = &schema.Table{
@@ -470,6 +471,12 @@ var (
 				Symbol:     "oauth2providers_flows_invalidation_providers",
 				Columns:    []*schema.Column{Oauth2providersColumns[18]},
 				RefColumns: []*schema.Column{FlowsColumns[0]},
+				OnDelete:   schema.Restrict,
+			},
+			{
+				Symbol:     "oauth2providers_signing_keys_pinned_by",
+				Columns:    []*schema.Column{Oauth2providersColumns[19]},
+				RefColumns: []*schema.Column{SigningKeysColumns[0]},
 				OnDelete:   schema.Restrict,
 			},
 		},
@@ -646,6 +653,7 @@ var (
 		{Name: "public_key", Type: field.TypeString, Size: 2147483647},
 		{Name: "private_key", Type: field.TypeBytes},
 		{Name: "retired_at", Type: field.TypeTime, Nullable: true},
+		{Name: "unpinned_at", Type: field.TypeTime, Nullable: true},
 	}
 	// SigningKeysTable holds the schema information for the "signing_keys" table.
 	SigningKeysTable = &schema.Table{
@@ -905,6 +913,7 @@ func init() {
 	}
 	Oauth2providersTable.ForeignKeys[0].RefTable = FlowsTable
 	Oauth2providersTable.ForeignKeys[1].RefTable = FlowsTable
+	Oauth2providersTable.ForeignKeys[2].RefTable = SigningKeysTable
 	Oauth2providersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}

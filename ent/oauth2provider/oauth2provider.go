@@ -52,6 +52,8 @@ const (
 	FieldAuthorizationFlowID = "authorization_flow_id"
 	// FieldInvalidationFlowID holds the string denoting the invalidation_flow_id field in the database.
 	FieldInvalidationFlowID = "invalidation_flow_id"
+	// FieldSigningKeyID holds the string denoting the signing_key_id field in the database.
+	FieldSigningKeyID = "signing_key_id"
 	// FieldDeviceAuthorization holds the string denoting the device_authorization field in the database.
 	FieldDeviceAuthorization = "device_authorization"
 	// EdgeApplication holds the string denoting the application edge name in mutations.
@@ -60,6 +62,8 @@ const (
 	EdgeAuthorizationFlow = "authorization_flow"
 	// EdgeInvalidationFlow holds the string denoting the invalidation_flow edge name in mutations.
 	EdgeInvalidationFlow = "invalidation_flow"
+	// EdgeSigningKey holds the string denoting the signing_key edge name in mutations.
+	EdgeSigningKey = "signing_key"
 	// Table holds the table name of the oauth2provider in the database.
 	Table = "oauth2providers"
 	// ApplicationTable is the table that holds the application relation/edge.
@@ -83,6 +87,13 @@ const (
 	InvalidationFlowInverseTable = "flows"
 	// InvalidationFlowColumn is the table column denoting the invalidation_flow relation/edge.
 	InvalidationFlowColumn = "invalidation_flow_id"
+	// SigningKeyTable is the table that holds the signing_key relation/edge.
+	SigningKeyTable = "oauth2providers"
+	// SigningKeyInverseTable is the table name for the SigningKey entity.
+	// It exists in this package in order to avoid circular dependency with the "signingkey" package.
+	SigningKeyInverseTable = "signing_keys"
+	// SigningKeyColumn is the table column denoting the signing_key relation/edge.
+	SigningKeyColumn = "signing_key_id"
 )
 
 // Columns holds all SQL columns for oauth2provider fields.
@@ -105,6 +116,7 @@ var Columns = []string{
 	FieldIncludeClaimsInIDToken,
 	FieldAuthorizationFlowID,
 	FieldInvalidationFlowID,
+	FieldSigningKeyID,
 	FieldDeviceAuthorization,
 }
 
@@ -276,6 +288,11 @@ func ByInvalidationFlowID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldInvalidationFlowID, opts...).ToFunc()
 }
 
+// BySigningKeyID orders the results by the signing_key_id field.
+func BySigningKeyID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSigningKeyID, opts...).ToFunc()
+}
+
 // ByDeviceAuthorization orders the results by the device_authorization field.
 func ByDeviceAuthorization(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDeviceAuthorization, opts...).ToFunc()
@@ -301,6 +318,13 @@ func ByInvalidationFlowField(field string, opts ...sql.OrderTermOption) OrderOpt
 		sqlgraph.OrderByNeighborTerms(s, newInvalidationFlowStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// BySigningKeyField orders the results by signing_key field.
+func BySigningKeyField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSigningKeyStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newApplicationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -320,6 +344,13 @@ func newInvalidationFlowStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(InvalidationFlowInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, InvalidationFlowTable, InvalidationFlowColumn),
+	)
+}
+func newSigningKeyStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SigningKeyInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, SigningKeyTable, SigningKeyColumn),
 	)
 }
 

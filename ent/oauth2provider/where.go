@@ -111,6 +111,11 @@ func InvalidationFlowID(v int) predicate.OAuth2Provider {
 	return predicate.OAuth2Provider(sql.FieldEQ(FieldInvalidationFlowID, v))
 }
 
+// SigningKeyID applies equality check predicate on the "signing_key_id" field. It's identical to SigningKeyIDEQ.
+func SigningKeyID(v int) predicate.OAuth2Provider {
+	return predicate.OAuth2Provider(sql.FieldEQ(FieldSigningKeyID, v))
+}
+
 // DeviceAuthorization applies equality check predicate on the "device_authorization" field. It's identical to DeviceAuthorizationEQ.
 func DeviceAuthorization(v bool) predicate.OAuth2Provider {
 	return predicate.OAuth2Provider(sql.FieldEQ(FieldDeviceAuthorization, v))
@@ -661,6 +666,36 @@ func InvalidationFlowIDNotNil() predicate.OAuth2Provider {
 	return predicate.OAuth2Provider(sql.FieldNotNull(FieldInvalidationFlowID))
 }
 
+// SigningKeyIDEQ applies the EQ predicate on the "signing_key_id" field.
+func SigningKeyIDEQ(v int) predicate.OAuth2Provider {
+	return predicate.OAuth2Provider(sql.FieldEQ(FieldSigningKeyID, v))
+}
+
+// SigningKeyIDNEQ applies the NEQ predicate on the "signing_key_id" field.
+func SigningKeyIDNEQ(v int) predicate.OAuth2Provider {
+	return predicate.OAuth2Provider(sql.FieldNEQ(FieldSigningKeyID, v))
+}
+
+// SigningKeyIDIn applies the In predicate on the "signing_key_id" field.
+func SigningKeyIDIn(vs ...int) predicate.OAuth2Provider {
+	return predicate.OAuth2Provider(sql.FieldIn(FieldSigningKeyID, vs...))
+}
+
+// SigningKeyIDNotIn applies the NotIn predicate on the "signing_key_id" field.
+func SigningKeyIDNotIn(vs ...int) predicate.OAuth2Provider {
+	return predicate.OAuth2Provider(sql.FieldNotIn(FieldSigningKeyID, vs...))
+}
+
+// SigningKeyIDIsNil applies the IsNil predicate on the "signing_key_id" field.
+func SigningKeyIDIsNil() predicate.OAuth2Provider {
+	return predicate.OAuth2Provider(sql.FieldIsNull(FieldSigningKeyID))
+}
+
+// SigningKeyIDNotNil applies the NotNil predicate on the "signing_key_id" field.
+func SigningKeyIDNotNil() predicate.OAuth2Provider {
+	return predicate.OAuth2Provider(sql.FieldNotNull(FieldSigningKeyID))
+}
+
 // DeviceAuthorizationEQ applies the EQ predicate on the "device_authorization" field.
 func DeviceAuthorizationEQ(v bool) predicate.OAuth2Provider {
 	return predicate.OAuth2Provider(sql.FieldEQ(FieldDeviceAuthorization, v))
@@ -732,6 +767,29 @@ func HasInvalidationFlow() predicate.OAuth2Provider {
 func HasInvalidationFlowWith(preds ...predicate.Flow) predicate.OAuth2Provider {
 	return predicate.OAuth2Provider(func(s *sql.Selector) {
 		step := newInvalidationFlowStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasSigningKey applies the HasEdge predicate on the "signing_key" edge.
+func HasSigningKey() predicate.OAuth2Provider {
+	return predicate.OAuth2Provider(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, SigningKeyTable, SigningKeyColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSigningKeyWith applies the HasEdge predicate on the "signing_key" edge with a given conditions (other predicates).
+func HasSigningKeyWith(preds ...predicate.SigningKey) predicate.OAuth2Provider {
+	return predicate.OAuth2Provider(func(s *sql.Selector) {
+		step := newSigningKeyStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -725,7 +725,7 @@ func init() {
 	// oauth2provider.DefaultIncludeClaimsInIDToken holds the default value on creation for the include_claims_in_id_token field.
 	oauth2provider.DefaultIncludeClaimsInIDToken = oauth2providerDescIncludeClaimsInIDToken.Default.(bool)
 	// oauth2providerDescDeviceAuthorization is the schema descriptor for device_authorization field.
-	oauth2providerDescDeviceAuthorization := oauth2providerFields[15].Descriptor()
+	oauth2providerDescDeviceAuthorization := oauth2providerFields[16].Descriptor()
 	// oauth2provider.DefaultDeviceAuthorization holds the default value on creation for the device_authorization field.
 	oauth2provider.DefaultDeviceAuthorization = oauth2providerDescDeviceAuthorization.Default.(bool)
 	oauth2token.Policy = privacy.NewPolicies(schema.OAuth2Token{})

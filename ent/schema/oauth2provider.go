@@ -64,7 +64,8 @@ func (OAuth2Provider) Fields() []ent.Field {
 			Comment("The scopes the client may be granted, by name.").
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Enum("signing_algorithm").GoType(enum.SigningAlgorithm("")).Annotations(gqlEnum("SigningAlgorithm")).
-			Default(string(enum.SigningAlgorithmRS256)),
+			Default(string(enum.SigningAlgorithmRS256)).
+			Comment("The algorithm of the key that signs the provider's tokens: the algorithm's current key, or the pinned key (whose algorithm this then is)."),
 		field.Int("access_token_validity").
 			Default(defaultAccessTokenValidity).
 			Range(60, 24*60*60).
@@ -89,6 +90,11 @@ func (OAuth2Provider) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("signing_key_id").
+			Optional().
+			Nillable().
+			Comment("The key pinned to sign the provider's tokens instead of the algorithm's current key; rotation neither retires nor deletes it.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Bool("device_authorization").
 			Default(false).
 			Comment("Let the client use the device authorization grant (RFC 8628): a device shows a code the user enters here."),
@@ -109,6 +115,10 @@ func (OAuth2Provider) Edges() []ent.Edge {
 		edge.From("invalidation_flow", Flow.Type).
 			Ref("invalidation_providers").
 			Field("invalidation_flow_id").
+			Unique(),
+		edge.From("signing_key", SigningKey.Type).
+			Ref("pinned_by").
+			Field("signing_key_id").
 			Unique(),
 	}
 }

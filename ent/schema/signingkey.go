@@ -4,6 +4,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
@@ -16,7 +17,8 @@ import (
 // private part is encrypted with a key derived from the server's secret
 // key (package oidc/keys); the public part is published in the JWKS until
 // every token the key signed has expired. Keys are created on first start
-// and rotated by a background job.
+// and rotated by a background job; a provider may pin one (it then signs
+// that provider's tokens, and rotation neither retires nor deletes it).
 type SigningKey struct {
 	ent.Schema
 }
@@ -47,6 +49,21 @@ func (SigningKey) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Comment("When a newer key replaced this one for signing; it is still published until its tokens expire."),
+		field.Time("unpinned_at").
+			Optional().
+			Nillable().
+			Comment("When a provider last stopped pinning this key: a pinned key signs until then, so its retention runs from the later of this and retiredAt."),
+	}
+}
+
+// Edges implements ent.Schema.
+func (SigningKey) Edges() []ent.Edge {
+	return []ent.Edge{
+		// Rotation never deletes a pinned key; the constraint is the
+		// backstop should a pin and a deletion race.
+		edge.To("pinned_by", OAuth2Provider.Type).
+			Annotations(restrict(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)).
+			Comment("The providers that pin this key."),
 	}
 }
 

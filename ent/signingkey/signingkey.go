@@ -8,6 +8,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 )
@@ -31,8 +32,19 @@ const (
 	FieldPrivateKey = "private_key"
 	// FieldRetiredAt holds the string denoting the retired_at field in the database.
 	FieldRetiredAt = "retired_at"
+	// FieldUnpinnedAt holds the string denoting the unpinned_at field in the database.
+	FieldUnpinnedAt = "unpinned_at"
+	// EdgePinnedBy holds the string denoting the pinned_by edge name in mutations.
+	EdgePinnedBy = "pinned_by"
 	// Table holds the table name of the signingkey in the database.
 	Table = "signing_keys"
+	// PinnedByTable is the table that holds the pinned_by relation/edge.
+	PinnedByTable = "oauth2providers"
+	// PinnedByInverseTable is the table name for the OAuth2Provider entity.
+	// It exists in this package in order to avoid circular dependency with the "oauth2provider" package.
+	PinnedByInverseTable = "oauth2providers"
+	// PinnedByColumn is the table column denoting the pinned_by relation/edge.
+	PinnedByColumn = "signing_key_id"
 )
 
 // Columns holds all SQL columns for signingkey fields.
@@ -45,6 +57,7 @@ var Columns = []string{
 	FieldPublicKey,
 	FieldPrivateKey,
 	FieldRetiredAt,
+	FieldUnpinnedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -121,6 +134,32 @@ func ByPublicKey(opts ...sql.OrderTermOption) OrderOption {
 // ByRetiredAt orders the results by the retired_at field.
 func ByRetiredAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRetiredAt, opts...).ToFunc()
+}
+
+// ByUnpinnedAt orders the results by the unpinned_at field.
+func ByUnpinnedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUnpinnedAt, opts...).ToFunc()
+}
+
+// ByPinnedByCount orders the results by pinned_by count.
+func ByPinnedByCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newPinnedByStep(), opts...)
+	}
+}
+
+// ByPinnedBy orders the results by pinned_by terms.
+func ByPinnedBy(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPinnedByStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+func newPinnedByStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PinnedByInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, PinnedByTable, PinnedByColumn),
+	)
 }
 
 var (

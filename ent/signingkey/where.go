@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 )
@@ -83,6 +84,11 @@ func PrivateKey(v []byte) predicate.SigningKey {
 // RetiredAt applies equality check predicate on the "retired_at" field. It's identical to RetiredAtEQ.
 func RetiredAt(v time.Time) predicate.SigningKey {
 	return predicate.SigningKey(sql.FieldEQ(FieldRetiredAt, v))
+}
+
+// UnpinnedAt applies equality check predicate on the "unpinned_at" field. It's identical to UnpinnedAtEQ.
+func UnpinnedAt(v time.Time) predicate.SigningKey {
+	return predicate.SigningKey(sql.FieldEQ(FieldUnpinnedAt, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -413,6 +419,79 @@ func RetiredAtIsNil() predicate.SigningKey {
 // RetiredAtNotNil applies the NotNil predicate on the "retired_at" field.
 func RetiredAtNotNil() predicate.SigningKey {
 	return predicate.SigningKey(sql.FieldNotNull(FieldRetiredAt))
+}
+
+// UnpinnedAtEQ applies the EQ predicate on the "unpinned_at" field.
+func UnpinnedAtEQ(v time.Time) predicate.SigningKey {
+	return predicate.SigningKey(sql.FieldEQ(FieldUnpinnedAt, v))
+}
+
+// UnpinnedAtNEQ applies the NEQ predicate on the "unpinned_at" field.
+func UnpinnedAtNEQ(v time.Time) predicate.SigningKey {
+	return predicate.SigningKey(sql.FieldNEQ(FieldUnpinnedAt, v))
+}
+
+// UnpinnedAtIn applies the In predicate on the "unpinned_at" field.
+func UnpinnedAtIn(vs ...time.Time) predicate.SigningKey {
+	return predicate.SigningKey(sql.FieldIn(FieldUnpinnedAt, vs...))
+}
+
+// UnpinnedAtNotIn applies the NotIn predicate on the "unpinned_at" field.
+func UnpinnedAtNotIn(vs ...time.Time) predicate.SigningKey {
+	return predicate.SigningKey(sql.FieldNotIn(FieldUnpinnedAt, vs...))
+}
+
+// UnpinnedAtGT applies the GT predicate on the "unpinned_at" field.
+func UnpinnedAtGT(v time.Time) predicate.SigningKey {
+	return predicate.SigningKey(sql.FieldGT(FieldUnpinnedAt, v))
+}
+
+// UnpinnedAtGTE applies the GTE predicate on the "unpinned_at" field.
+func UnpinnedAtGTE(v time.Time) predicate.SigningKey {
+	return predicate.SigningKey(sql.FieldGTE(FieldUnpinnedAt, v))
+}
+
+// UnpinnedAtLT applies the LT predicate on the "unpinned_at" field.
+func UnpinnedAtLT(v time.Time) predicate.SigningKey {
+	return predicate.SigningKey(sql.FieldLT(FieldUnpinnedAt, v))
+}
+
+// UnpinnedAtLTE applies the LTE predicate on the "unpinned_at" field.
+func UnpinnedAtLTE(v time.Time) predicate.SigningKey {
+	return predicate.SigningKey(sql.FieldLTE(FieldUnpinnedAt, v))
+}
+
+// UnpinnedAtIsNil applies the IsNil predicate on the "unpinned_at" field.
+func UnpinnedAtIsNil() predicate.SigningKey {
+	return predicate.SigningKey(sql.FieldIsNull(FieldUnpinnedAt))
+}
+
+// UnpinnedAtNotNil applies the NotNil predicate on the "unpinned_at" field.
+func UnpinnedAtNotNil() predicate.SigningKey {
+	return predicate.SigningKey(sql.FieldNotNull(FieldUnpinnedAt))
+}
+
+// HasPinnedBy applies the HasEdge predicate on the "pinned_by" edge.
+func HasPinnedBy() predicate.SigningKey {
+	return predicate.SigningKey(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, PinnedByTable, PinnedByColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPinnedByWith applies the HasEdge predicate on the "pinned_by" edge with a given conditions (other predicates).
+func HasPinnedByWith(preds ...predicate.OAuth2Provider) predicate.SigningKey {
+	return predicate.SigningKey(func(s *sql.Selector) {
+		step := newPinnedByStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
 }
 
 // And groups predicates with the AND operator between them.

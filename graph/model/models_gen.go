@@ -84,8 +84,11 @@ type CreateOAuth2ProviderInput struct {
 	// A flow designated AUTHORIZATION: it runs after login, before the client gets its code (consent).
 	AuthorizationFlowID string `json:"authorizationFlowID"`
 	// A flow designated INVALIDATION: it runs at end_session.
-	InvalidationFlowID *string               `json:"invalidationFlowID,omitempty"`
-	SigningAlgorithm   enum.SigningAlgorithm `json:"signingAlgorithm"`
+	InvalidationFlowID *string `json:"invalidationFlowID,omitempty"`
+	// RS256 unless a signing key is given; then the key's algorithm (giving another is an error).
+	SigningAlgorithm *enum.SigningAlgorithm `json:"signingAlgorithm,omitempty"`
+	// A signing key to pin: it signs this provider's tokens instead of the algorithm's current key, and is never rotated away while pinned. A published key this server can open; null: the algorithm's current key.
+	SigningKeyID *string `json:"signingKeyID,omitempty"`
 	// Seconds; 60 to 86400.
 	AccessTokenValidity int `json:"accessTokenValidity"`
 	// Seconds; 60 to 86400.
@@ -230,21 +233,26 @@ type UpdateApplicationInput struct {
 type UpdateOAuth2ProviderInput struct {
 	Name *string `json:"name,omitempty"`
 	// Making a client PUBLIC removes its secret; making it CONFIDENTIAL leaves it without one until rotateClientSecret.
-	ClientType             *enum.ClientType       `json:"clientType,omitempty"`
-	ClientID               *string                `json:"clientId,omitempty"`
-	RedirectUris           []*enum.RedirectURI    `json:"redirectUris,omitempty"`
-	PostLogoutRedirectUris []*enum.RedirectURI    `json:"postLogoutRedirectUris,omitempty"`
-	Scopes                 []string               `json:"scopes,omitempty"`
-	AuthorizationFlowID    *string                `json:"authorizationFlowID,omitempty"`
-	InvalidationFlowID     *string                `json:"invalidationFlowID,omitempty"`
-	ClearInvalidationFlow  *bool                  `json:"clearInvalidationFlow,omitempty"`
-	SigningAlgorithm       *enum.SigningAlgorithm `json:"signingAlgorithm,omitempty"`
-	AccessTokenValidity    *int                   `json:"accessTokenValidity,omitempty"`
-	IDTokenValidity        *int                   `json:"idTokenValidity,omitempty"`
-	RefreshTokenValidity   *int                   `json:"refreshTokenValidity,omitempty"`
-	SubjectMode            *enum.SubjectMode      `json:"subjectMode,omitempty"`
-	IncludeClaimsInIDToken *bool                  `json:"includeClaimsInIdToken,omitempty"`
-	DeviceAuthorization    *bool                  `json:"deviceAuthorization,omitempty"`
+	ClientType             *enum.ClientType    `json:"clientType,omitempty"`
+	ClientID               *string             `json:"clientId,omitempty"`
+	RedirectUris           []*enum.RedirectURI `json:"redirectUris,omitempty"`
+	PostLogoutRedirectUris []*enum.RedirectURI `json:"postLogoutRedirectUris,omitempty"`
+	Scopes                 []string            `json:"scopes,omitempty"`
+	AuthorizationFlowID    *string             `json:"authorizationFlowID,omitempty"`
+	InvalidationFlowID     *string             `json:"invalidationFlowID,omitempty"`
+	ClearInvalidationFlow  *bool               `json:"clearInvalidationFlow,omitempty"`
+	// Must be the pinned key's algorithm while a key is pinned.
+	SigningAlgorithm *enum.SigningAlgorithm `json:"signingAlgorithm,omitempty"`
+	// Pins a signing key (see CreateOAuth2ProviderInput.signingKeyID); the provider takes its algorithm.
+	SigningKeyID *string `json:"signingKeyID,omitempty"`
+	// Unpins the signing key: the algorithm's current key signs again.
+	ClearSigningKey        *bool             `json:"clearSigningKey,omitempty"`
+	AccessTokenValidity    *int              `json:"accessTokenValidity,omitempty"`
+	IDTokenValidity        *int              `json:"idTokenValidity,omitempty"`
+	RefreshTokenValidity   *int              `json:"refreshTokenValidity,omitempty"`
+	SubjectMode            *enum.SubjectMode `json:"subjectMode,omitempty"`
+	IncludeClaimsInIDToken *bool             `json:"includeClaimsInIdToken,omitempty"`
+	DeviceAuthorization    *bool             `json:"deviceAuthorization,omitempty"`
 }
 
 type UpdatePolicyInput struct {

@@ -14,12 +14,15 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/gatehouse-id/gatehouse/credential"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/oidc/keys"
 	"github.com/gatehouse-id/gatehouse/oidc/redirecturi"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
@@ -85,13 +88,21 @@ type Settings struct {
 	InvalidationFlowID     *int
 	// ClearInvalidationFlow removes the invalidation flow (Update).
 	ClearInvalidationFlow bool
+	// SigningKeyID pins a signing key: it signs the provider's tokens
+	// instead of its algorithm's current key, and the provider's
+	// SigningAlgorithm is the key's (keys.Store.Pinnable says which keys
+	// may be pinned).
+	SigningKeyID *int
+	// ClearSigningKey unpins the signing key (Update): the algorithm's
+	// current key signs again.
+	ClearSigningKey bool
 }
 
 // Create registers a client. A confidential client gets secret, or a
 // generated one when secret is empty; a public client has none (giving
 // one is an error). It returns the provider and the secret, which is not
-// stored and cannot be read again.
-func Create(ctx context.Context, c *ent.Client, s Settings, secret string) (*ent.OAuth2Provider, string, error) {
+// stored and cannot be read again. k checks a pinned signing key.
+func Create(ctx context.Context, c *ent.Client, k *keys.Store, s Settings, secret string) (*ent.OAuth2Provider, string, error) {
 	if s.Name == nil || s.AuthorizationFlowID == nil {
 		return nil, "", problem.Invalid("name", "name and authorization flow are required")
 	}
@@ -121,6 +132,12 @@ func Create(ctx context.Context, c *ent.Client, s Settings, secret string) (*ent
 	if err := check(ctx, c, s); err != nil {
 		return nil, "", err
 	}
+	if s.ClearSigningKey {
+		return nil, "", problem.Invalid("clear_signing_key", "a new provider has no signing key to clear")
+	}
+	if s.SigningAlgorithm, err = pinnedAlgorithm(ctx, c, k, s.SigningKeyID, s.SigningAlgorithm); err != nil {
+		return nil, "", err
+	}
 	create := c.OAuth2Provider.Create().
 		SetName(*s.Name).
 		SetClientType(clientType).
@@ -130,6 +147,7 @@ func Create(ctx context.Context, c *ent.Client, s Settings, secret string) (*ent
 		SetPostLogoutRedirectUris(s.PostLogoutRedirectURIs).
 		SetAuthorizationFlowID(*s.AuthorizationFlowID).
 		SetNillableInvalidationFlowID(s.InvalidationFlowID).
+		SetNillableSigningKeyID(s.SigningKeyID).
 		SetNillableSigningAlgorithm(s.SigningAlgorithm).
 		SetNillableAccessTokenValidity(s.AccessTokenValidity).
 		SetNillableIDTokenValidity(s.IDTokenValidity).
@@ -149,13 +167,22 @@ func Create(ctx context.Context, c *ent.Client, s Settings, secret string) (*ent
 
 // Update changes a client's settings. Making a client public removes its
 // secret; making it confidential leaves it without one until RotateSecret
-// (until then no secret is accepted).
-func Update(ctx context.Context, c *ent.Client, id int, s Settings) (*ent.OAuth2Provider, error) {
+// (until then no secret is accepted). Pinning another signing key or
+// clearing it records the one the provider pinned as unpinned (k).
+func Update(ctx context.Context, c *ent.Client, k *keys.Store, id int, s Settings) (*ent.OAuth2Provider, error) {
 	if err := check(ctx, c, s); err != nil {
 		return nil, err
 	}
 	if s.ClientID != nil && *s.ClientID == "" {
 		return nil, problem.Invalid("client_id", "must not be empty")
+	}
+	old, err := c.OAuth2Provider.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	pinned, err := s.pinUpdate(ctx, c, k, old)
+	if err != nil {
+		return nil, err
 	}
 	update := c.OAuth2Provider.UpdateOneID(id).
 		SetNillableName(s.Name).
@@ -187,7 +214,96 @@ func Update(ctx context.Context, c *ent.Client, id int, s Settings) (*ent.OAuth2
 	case s.InvalidationFlowID != nil:
 		update.SetInvalidationFlowID(*s.InvalidationFlowID)
 	}
-	return update.Save(ctx)
+	switch {
+	case s.ClearSigningKey:
+		update.ClearSigningKey()
+	case s.SigningKeyID != nil:
+		update.SetSigningKeyID(*s.SigningKeyID)
+	}
+	p, err := update.Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if old.SigningKeyID != nil && (pinned == nil || *pinned != *old.SigningKeyID) {
+		if err := k.Unpinned(ctx, c, *old.SigningKeyID); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// Delete deletes a client; the signing key it pinned is recorded as
+// unpinned (k).
+func Delete(ctx context.Context, c *ent.Client, k *keys.Store, id int) error {
+	p, err := c.OAuth2Provider.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := c.OAuth2Provider.DeleteOne(p).Exec(ctx); err != nil {
+		return err
+	}
+	if p.SigningKeyID != nil {
+		return k.Unpinned(ctx, c, *p.SigningKeyID)
+	}
+	return nil
+}
+
+// pinUpdate checks the signing key and algorithm an update of provider
+// old gives (it sets s.SigningAlgorithm to the pinned key's) and returns
+// the key the provider pins afterwards (nil: none).
+func (s *Settings) pinUpdate(ctx context.Context, c *ent.Client, k *keys.Store, old *ent.OAuth2Provider) (*int, error) {
+	if s.ClearSigningKey && s.SigningKeyID != nil {
+		return nil, problem.Invalid("clear_signing_key", "give a signing key or clear it, not both")
+	}
+	switch {
+	case s.SigningKeyID != nil:
+		alg, err := pinnedAlgorithm(ctx, c, k, s.SigningKeyID, s.SigningAlgorithm)
+		if err != nil {
+			return nil, err
+		}
+		s.SigningAlgorithm = alg
+		return s.SigningKeyID, nil
+	case s.ClearSigningKey || old.SigningKeyID == nil:
+		return nil, nil //nolint:nilnil // no key pinned is not an error
+	}
+	if s.SigningAlgorithm != nil {
+		// The key stays pinned: its algorithm stays the provider's.
+		key, err := c.SigningKey.Get(ctx, *old.SigningKeyID)
+		if err != nil {
+			return nil, err
+		}
+		if key.Algorithm != *s.SigningAlgorithm {
+			return nil, problem.Invalid("signing_algorithm", "the provider pins signing key %s (%s); pin a key of the algorithm, or clear the key, to change it",
+				key.Kid, strings.ToUpper(string(key.Algorithm)))
+		}
+	}
+	return old.SigningKeyID, nil
+}
+
+// pinnedAlgorithm checks the signing key keyID a provider is to pin (nil:
+// none) against the algorithm alg it is given (nil: none) and returns the
+// provider's algorithm: the key's. A key that cannot be pinned (unknown,
+// no longer published, sealed under another secret key) and an algorithm
+// other than the key's are field errors.
+func pinnedAlgorithm(ctx context.Context, c *ent.Client, k *keys.Store, keyID *int, alg *enum.SigningAlgorithm) (*enum.SigningAlgorithm, error) {
+	if keyID == nil {
+		return alg, nil
+	}
+	key, err := k.Pinnable(ctx, c, *keyID)
+	switch {
+	case errors.Is(err, keys.ErrNotFound):
+		return nil, problem.Invalid("signing_key", "no signing key has this ID")
+	case errors.Is(err, keys.ErrExpired):
+		return nil, problem.Invalid("signing_key", "the signing key was retired and is no longer published; pin a published one")
+	case errors.Is(err, keys.ErrSealed):
+		return nil, problem.Invalid("signing_key", "the signing key cannot be opened with this server's secret key (was it changed?); pin another")
+	case err != nil:
+		return nil, err
+	}
+	if alg != nil && *alg != key.Algorithm {
+		return nil, problem.Invalid("signing_algorithm", "the signing key %s is %s; the algorithm must be the key's (or be omitted)", key.Kid, strings.ToUpper(string(key.Algorithm)))
+	}
+	return &key.Algorithm, nil
 }
 
 // RotateSecret gives a confidential client a new generated secret; the

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
@@ -49,6 +50,18 @@ var Algorithms = []enum.SigningAlgorithm{enum.SigningAlgorithmRS256, enum.Signin
 // exists (Ensure was not called, or every key is sealed with another
 // secret key).
 var ErrNoKey = errors.New("keys: no usable signing key")
+
+// Errors of Pinnable: why a provider cannot pin a key.
+var (
+	// ErrNotFound: no key has the ID.
+	ErrNotFound = errors.New("keys: no signing key has this ID")
+	// ErrExpired: the key was retired so long ago that it is no longer
+	// published (rotation deletes it at its next run).
+	ErrExpired = errors.New("keys: the signing key is no longer published")
+	// ErrSealed: this server cannot open the key (it was sealed under
+	// another secret key).
+	ErrSealed = errors.New("keys: the signing key cannot be opened with this server's secret key")
+)
 
 // Key is a key the provider signs with.
 type Key struct {
@@ -155,14 +168,123 @@ func (s *Store) Signer(ctx context.Context, alg enum.SigningAlgorithm) (*Key, er
 	return nil, fmt.Errorf("%w of %s", ErrNoKey, alg)
 }
 
-// PublicKeys returns the keys the JWKS publishes: every unretired key, and
-// every key retired less than TokenLifetime+Skew ago.
+// Pinned returns the key a provider pins (by row ID) to sign with. It
+// fails with ErrNotFound when the key is gone and ErrSealed when it
+// cannot be opened; the caller then signs with the algorithm's current
+// key. A pinned key is always published (see PublicKeys).
+func (s *Store) Pinned(ctx context.Context, id int) (*Key, error) {
+	row, err := s.client.SigningKey.Get(viewer.SystemContext(ctx), id)
+	if ent.IsNotFound(err) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("keys: read signing key: %w", err)
+	}
+	priv, err := s.open(row)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSealed, err)
+	}
+	return &Key{ID: row.Kid, Algorithm: row.Algorithm, Private: priv}, nil
+}
+
+// Pinnable returns key id, read through c (the caller's transaction, with
+// the caller's rights), when a provider may pin it: it is published now
+// (retired keys only until their retention ends) and this server can open
+// it. Otherwise it returns ErrNotFound, ErrExpired or ErrSealed. Pinning
+// changes nothing on the key itself: it stops the clock, as PublicKeys
+// and Rotate consider pinned keys.
+func (s *Store) Pinnable(ctx context.Context, c *ent.Client, id int) (*ent.SigningKey, error) {
+	row, err := c.SigningKey.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("keys: read signing key: %w", err)
+	}
+	ok, err := c.SigningKey.Query().Where(signingkey.ID(id), s.published()).Exist(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("keys: read signing key: %w", err)
+	}
+	if !ok {
+		return nil, ErrExpired
+	}
+	if _, err := s.open(row); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSealed, err)
+	}
+	return row, nil
+}
+
+// Unpinned records, through c, that providers stopped pinning keys ids
+// now: a retired key signed until now, so it stays published for
+// TokenLifetime+Skew from now; an unretired one is retired by the next
+// rotation unless it is its algorithm's current key. Call it whenever a
+// provider's pinned key changes, is cleared, or the provider is deleted.
+func (s *Store) Unpinned(ctx context.Context, c *ent.Client, ids ...int) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := c.SigningKey.Update().Where(signingkey.IDIn(ids...)).SetUnpinnedAt(s.now()).Exec(ctx); err != nil {
+		return fmt.Errorf("keys: record unpinned signing keys: %w", err)
+	}
+	return nil
+}
+
+// IsCurrent reports whether row is its algorithm's current key: the one
+// Signer returns, which signs for every provider that pins none.
+func (s *Store) IsCurrent(ctx context.Context, row *ent.SigningKey) (bool, error) {
+	k, err := s.Signer(ctx, row.Algorithm)
+	if errors.Is(err, ErrNoKey) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return k.ID == row.Kid, nil
+}
+
+// ExpiresAt is when row leaves the JWKS (Rotate deletes it at its first
+// run after): TokenLifetime+Skew after it last signed, the later of its
+// retirement and its last unpinning. It is nil while the key may sign:
+// unretired, or pinned by a provider.
+func ExpiresAt(ctx context.Context, row *ent.SigningKey) (*time.Time, error) {
+	if row.RetiredAt == nil {
+		return nil, nil //nolint:nilnil // no expiry yet is not an error
+	}
+	pinned, err := row.QueryPinnedBy().Exist(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("keys: read pinning providers: %w", err)
+	}
+	if pinned {
+		return nil, nil //nolint:nilnil // no expiry while pinned is not an error
+	}
+	last := *row.RetiredAt
+	if row.UnpinnedAt != nil && row.UnpinnedAt.After(last) {
+		last = *row.UnpinnedAt
+	}
+	at := last.Add(TokenLifetime + Skew)
+	return &at, nil
+}
+
+// published selects the keys the JWKS publishes now: every unretired key,
+// every pinned key, and every key that signed (retired, or last unpinned)
+// less than TokenLifetime+Skew ago. Every key that may sign is among
+// them: Signer's (unretired) and Pinned's.
+func (s *Store) published() predicate.SigningKey {
+	cutoff := s.now().Add(-TokenLifetime - Skew)
+	return signingkey.Or(
+		signingkey.RetiredAtIsNil(),
+		signingkey.RetiredAtGT(cutoff),
+		signingkey.UnpinnedAtGT(cutoff),
+		signingkey.HasPinnedBy(),
+	)
+}
+
+// PublicKeys returns the keys the JWKS publishes: every unretired key,
+// every key a provider pins, and every key that last signed (was retired
+// or unpinned) less than TokenLifetime+Skew ago.
 func (s *Store) PublicKeys(ctx context.Context) ([]PublicKey, error) {
 	rows, err := s.client.SigningKey.Query().
-		Where(signingkey.Or(
-			signingkey.RetiredAtIsNil(),
-			signingkey.RetiredAtGT(s.now().Add(-TokenLifetime-Skew)),
-		)).
+		Where(s.published()).
 		Order(ent.Asc(signingkey.FieldID)).
 		All(viewer.SystemContext(ctx))
 	if err != nil {
@@ -180,10 +302,12 @@ func (s *Store) PublicKeys(ctx context.Context) ([]PublicKey, error) {
 }
 
 // Rotate replaces every algorithm's current key older than every with a
-// new one (retiring all older unretired keys), and deletes the keys
-// retired more than TokenLifetime+Skew ago. It returns how many keys it
-// created and deleted. Rotation is idempotent: running it twice in a row
-// changes nothing the second time.
+// new one (retiring all older unretired keys), and deletes the keys that
+// last signed (were retired, or last unpinned) more than
+// TokenLifetime+Skew ago. Keys a provider pins are exempt: never retired,
+// never deleted. It returns how many keys it created and deleted.
+// Rotation is idempotent: running it twice in a row changes nothing the
+// second time.
 func (s *Store) Rotate(ctx context.Context, every time.Duration) (created, deleted int, err error) {
 	ctx = viewer.SystemContext(ctx)
 	now := s.now()
@@ -199,9 +323,10 @@ func (s *Store) Rotate(ctx context.Context, every time.Duration) (created, delet
 				return created, deleted, fmt.Errorf("keys: read signing key: %w", err)
 			}
 			if now.Sub(row.CreatedAt) < every {
-				// Retire the others a race at first start may have left.
+				// Retire the others a race at first start may have
+				// left, and those no longer pinned.
 				if _, err := s.client.SigningKey.Update().
-					Where(signingkey.AlgorithmEQ(alg), signingkey.RetiredAtIsNil(), signingkey.KidNEQ(current.ID)).
+					Where(signingkey.AlgorithmEQ(alg), signingkey.RetiredAtIsNil(), signingkey.KidNEQ(current.ID), signingkey.Not(signingkey.HasPinnedBy())).
 					SetRetiredAt(now).
 					Save(ctx); err != nil {
 					return created, deleted, fmt.Errorf("keys: retire signing keys: %w", err)
@@ -215,15 +340,20 @@ func (s *Store) Rotate(ctx context.Context, every time.Duration) (created, delet
 		}
 		created++
 		if _, err := s.client.SigningKey.Update().
-			Where(signingkey.AlgorithmEQ(alg), signingkey.RetiredAtIsNil(), signingkey.KidNEQ(key.ID)).
+			Where(signingkey.AlgorithmEQ(alg), signingkey.RetiredAtIsNil(), signingkey.KidNEQ(key.ID), signingkey.Not(signingkey.HasPinnedBy())).
 			SetRetiredAt(now).
 			Save(ctx); err != nil {
 			return created, deleted, fmt.Errorf("keys: retire signing keys: %w", err)
 		}
 		s.logger.InfoContext(ctx, "rotated the signing key", "algorithm", alg, "kid", key.ID)
 	}
+	cutoff := now.Add(-TokenLifetime - Skew)
 	deleted, err = s.client.SigningKey.Delete().
-		Where(signingkey.RetiredAtLT(now.Add(-TokenLifetime - Skew))).
+		Where(
+			signingkey.RetiredAtLT(cutoff),
+			signingkey.Or(signingkey.UnpinnedAtIsNil(), signingkey.UnpinnedAtLT(cutoff)),
+			signingkey.Not(signingkey.HasPinnedBy()),
+		).
 		Exec(ctx)
 	if err != nil {
 		return created, deleted, fmt.Errorf("keys: delete expired signing keys: %w", err)

@@ -135,17 +135,27 @@ func joseAlgorithm(a enum.SigningAlgorithm) jose.SignatureAlgorithm {
 	return jose.RS256
 }
 
-// algorithmKey carries the signing algorithm of the client a request is
-// for: the library asks for one signing key, without naming the client.
-type algorithmKey struct{}
+// signerKey carries how the client a request is for signs: the library
+// asks for one signing key, without naming the client.
+type signerKey struct{}
 
-func withAlgorithm(ctx context.Context, a enum.SigningAlgorithm) context.Context {
-	return context.WithValue(ctx, algorithmKey{}, a)
+// signer is a provider's choice of key: its pinned key (a row ID), else
+// its algorithm's current key.
+type signer struct {
+	algorithm enum.SigningAlgorithm
+	pinned    *int
 }
 
-func algorithmFrom(ctx context.Context) enum.SigningAlgorithm {
-	if a, ok := ctx.Value(algorithmKey{}).(enum.SigningAlgorithm); ok {
-		return a
+// withSigner notes in ctx how provider p signs.
+func withSigner(ctx context.Context, p *ent.OAuth2Provider) context.Context {
+	return context.WithValue(ctx, signerKey{}, signer{algorithm: p.SigningAlgorithm, pinned: p.SigningKeyID})
+}
+
+// signerFrom is how the client of the request in ctx signs; RS256's
+// current key when no client was named.
+func signerFrom(ctx context.Context) signer {
+	if s, ok := ctx.Value(signerKey{}).(signer); ok {
+		return s
 	}
-	return enum.SigningAlgorithmRS256
+	return signer{algorithm: enum.SigningAlgorithmRS256}
 }

@@ -139,6 +139,7 @@ func New(o Options) (*Provider, error) {
 	}
 	copy(cfg.CryptoKey[:], crypto)
 	opts := []op.Option{
+		op.WithCrypto(newTokenCrypto(cfg.CryptoKey)),
 		op.WithCustomEndpoints(
 			op.NewEndpoint("oauth2/authorize"), op.NewEndpoint("oauth2/token"), op.NewEndpoint("oauth2/userinfo"),
 			op.NewEndpoint("oauth2/revoke"), op.NewEndpoint("oauth2/end_session"), op.NewEndpoint("oauth2/keys")),
@@ -169,7 +170,7 @@ func (p *Provider) Handler() http.Handler {
 			if !ok {
 				return
 			}
-			ctx = withAdmittedRedirect(withAlgorithm(ctx, prov.SigningAlgorithm), admitted)
+			ctx = withAdmittedRedirect(withSigner(ctx, prov), admitted)
 		case deviceAuthorizationPath:
 			if !p.checkDeviceClient(w, r) {
 				return
@@ -182,10 +183,11 @@ func (p *Provider) Handler() http.Handler {
 				ctx = withDeviceGrants(ctx)
 			}
 			// The library asks for one signing key without naming the
-			// client: the ID token is signed with the client's algorithm.
+			// client: the ID token is signed with the client's pinned
+			// key, else its algorithm's current key.
 			if id := requestClientID(r); id != "" {
 				if prov, err := p.st.provider(ctx, id); err == nil {
-					ctx = withAlgorithm(ctx, prov.SigningAlgorithm)
+					ctx = withSigner(ctx, prov)
 				}
 			}
 		}

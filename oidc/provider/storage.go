@@ -245,10 +245,22 @@ func (s *storage) SaveAuthCode(ctx context.Context, id, code string) error {
 // deletes requests whose tokens have all expired.
 func (s *storage) DeleteAuthRequest(context.Context, string) error { return nil }
 
-// SigningKey is the current key of the algorithm of the client the
-// request is for.
+// SigningKey is the key of the client the request is for: the key its
+// provider pins, else its algorithm's current key. A pinned key that can
+// no longer be used (sealed under an older secret key) gives way to the
+// current key, which is published too: relying parties that refetch the
+// JWKS keep working.
 func (s *storage) SigningKey(ctx context.Context) (op.SigningKey, error) {
-	k, err := s.keys.Signer(ctx, algorithmFrom(ctx))
+	sig := signerFrom(ctx)
+	if sig.pinned != nil {
+		k, err := s.keys.Pinned(ctx, *sig.pinned)
+		if err == nil {
+			return signingKey{k}, nil
+		}
+		s.logger.WarnContext(ctx, "a provider's pinned signing key cannot sign; its algorithm's current key signs instead",
+			"signing_key_id", *sig.pinned, "error", err)
+	}
+	k, err := s.keys.Signer(ctx, sig.algorithm)
 	if err != nil {
 		return nil, err
 	}

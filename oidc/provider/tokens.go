@@ -304,8 +304,10 @@ func (s *storage) TerminateSession(ctx context.Context, subject, clientID string
 	return nil
 }
 
-// RevokeToken revokes an access token (by ID) or a refresh token of
-// clientID; another client's token is refused.
+// RevokeToken revokes an access token (by ID, userID set: the library
+// found it by GetRefreshTokenInfo or by opening a sealed token, see
+// tokenCrypto) or a refresh token (userID empty) of clientID; another
+// client's token is refused.
 func (s *storage) RevokeToken(ctx context.Context, tokenOrID, userID, clientID string) *oidc.Error {
 	id := tokenOrID
 	if userID == "" {
@@ -334,10 +336,11 @@ func (s *storage) RevokeToken(ctx context.Context, tokenOrID, userID, clientID s
 
 // GetRefreshTokenInfo returns the user and ID of a refresh token,
 // whichever client holds it: RevokeToken refuses another client's. (The
-// library, when this fails, tries the token as a sealed access token, and
-// its unauthenticated decryption can turn a refresh token into a random
-// "ID:subject", which would then be revoked as an unknown access token:
-// a silent 200 for another client's refresh token.)
+// library, when this fails, tries the token as a sealed access token; its
+// default, unauthenticated decryption could turn a refresh token into a
+// random "ID:subject", which would then be revoked as an unknown access
+// token: a silent 200 for another client's refresh token. tokenCrypto
+// opens authenticated tokens only, but this stays the first answer.)
 func (s *storage) GetRefreshTokenInfo(ctx context.Context, _, token string) (string, string, error) {
 	t, err := s.client.OAuth2Token.Query().
 		Where(oauth2token.ID(hashed(token)), oauth2token.KindEQ(oauth2token.KindRefresh)).

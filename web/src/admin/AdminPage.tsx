@@ -6,12 +6,13 @@ import { Brand } from "../lib/layout";
 import { flowURL, type Site } from "../lib/site";
 import "./admin.css";
 import { ApplicationDetail, ApplicationList, ApplicationNew } from "./applications";
-import { FlowDetail, FlowList, FlowNew } from "./flows";
+import { FlowDetail, FlowList, FlowNew, NotFound } from "./flows";
 import { GroupDetail, GroupList, GroupNew } from "./groups";
 import { Inspector } from "./inspector";
 import { PolicyDetail, PolicyList, PolicyNew } from "./policies";
 import { ProviderDetail, ProviderList, ProviderNew } from "./providers";
 import { href, parseRoute, takeFlash, useHash, type Route, type Section } from "./router";
+import { SigningKeyList } from "./signing-keys";
 import { StageDetail, StageList, StageNew } from "./stages";
 import { UserDetail, UserList, UserNew } from "./users";
 
@@ -23,6 +24,7 @@ const nav: { section: Section; label: string }[] = [
   { section: "groups", label: "Groups" },
   { section: "applications", label: "Applications" },
   { section: "providers", label: "Providers" },
+  { section: "signing-keys", label: "Signing keys" },
   { section: "inspector", label: "Inspector" },
 ];
 
@@ -152,6 +154,9 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
       );
     case "providers":
       return id === "new" ? <ProviderNew key={key} /> : id ? <ProviderDetail key={key} id={id} onFlash={onFlash} /> : <ProviderList key={key} />;
+    case "signing-keys":
+      // Keys are read-only: a list, no page per key.
+      return id ? <NotFound what="page" back="/signing-keys" /> : <SigningKeyList key={key} />;
     case "inspector":
       return <Inspector executionId={id} />;
   }

@@ -2,15 +2,18 @@
 // and ID (and, when new, an optional secret), redirect URIs as editable
 // rows, scopes, flows, signing and token lifetimes. A refused save shows
 // its error next to the field the API names (redirectUris.1.url names the
-// second URI sent, which is the row it came from).
+// second URI sent, which is the row it came from). A pinned signing key
+// sets the algorithm (its own), which the form then shows but does not
+// let change.
 import { useState } from "preact/hooks";
 import { PasswordInput, TextInput, uniqueId } from "../flow/fields";
 import type { ClientType, RedirectUriInput, RedirectUriMatchingMode, SigningAlgorithm, SubjectMode } from "../gql/graphql";
-import { messageOf } from "../lib/graphql";
+import { messageOf, request } from "../lib/graphql";
 import { clientTypes, matchingModes, signingAlgorithms, subjectModes } from "./labels";
-import { loadOptions } from "./options";
+import { loadOptions, nodes } from "./options";
 import { href } from "./router";
-import { Checkbox, CheckboxGroup, enumOptions, ErrorAlert, errorField, FormActions, SelectInput, useAction, useLoad } from "./ui";
+import { AdminSigningKeys } from "./sso-operations";
+import { Checkbox, CheckboxGroup, enumOptions, ErrorAlert, errorField, FormActions, SelectInput, useAction, useLoad, when } from "./ui";
 
 /** The scopes a provider may grant (the server's BuiltinScopes), in order. */
 const scopeOptions = [
@@ -38,6 +41,8 @@ export interface ProviderValues {
   authorizationFlowID: string;
   invalidationFlowID: string;
   signingAlgorithm: SigningAlgorithm;
+  /** The pinned signing key's ID; "" for automatic (the algorithm's current key). */
+  signingKeyID: string;
   accessTokenValidity: string;
   idTokenValidity: string;
   refreshTokenValidity: string;
@@ -56,6 +61,7 @@ export interface ProviderSettings {
   authorizationFlowID: string;
   invalidationFlowID: string;
   signingAlgorithm: SigningAlgorithm;
+  signingKeyID: string;
   accessTokenValidity: number;
   idTokenValidity: number;
   refreshTokenValidity: number;
@@ -86,6 +92,7 @@ export function newProviderValues(): ProviderValues {
     authorizationFlowID: "",
     invalidationFlowID: "",
     signingAlgorithm: "RS256",
+    signingKeyID: "",
     accessTokenValidity: "600",
     idTokenValidity: "600",
     refreshTokenValidity: "2592000",
@@ -124,6 +131,7 @@ export function ProviderForm({
   const [sent, setSent] = useState<{ redirectUris: string[]; postLogoutRedirectUris: string[] }>({ redirectUris: [], postLogoutRedirectUris: [] });
   const [local, setLocal] = useState<Map<string, string>>(new Map());
   const flows = useLoad(() => loadOptions("flow"), []);
+  const signingKeys = useLoad(() => request(AdminSigningKeys), []);
   const action = useAction();
 
   const field = errorField(action.error);
@@ -174,6 +182,23 @@ export function ProviderForm({
         v.clientType === "CONFIDENTIAL" ? secret : "",
       ),
     );
+  };
+
+  // Keys that may be pinned: those still published (and the one pinned).
+  const now = Date.now();
+  const pinnable = nodes(signingKeys.data?.signingKeys.edges).filter(
+    (k) => k.id === initial.signingKeyID || !k.expiresAt || new Date(k.expiresAt).getTime() > now,
+  );
+  const keyOptions = [
+    { value: "", label: signingKeys.data || signingKeys.error ? "Automatic: the algorithm's current key" : "Loading…" },
+    ...pinnable.map((k) => ({
+      value: k.id,
+      label: `${k.kid} · ${k.algorithm} · ${k.current ? "current" : k.retiredAt ? `retired ${when(k.retiredAt)}` : "replaced"}`,
+    })),
+  ];
+  const pinKey = (id: string) => {
+    const key = pinnable.find((k) => k.id === id);
+    setV({ ...v, signingKeyID: id, signingAlgorithm: key ? key.algorithm : v.signingAlgorithm });
   };
 
   const flowOptions = (list: typeof authFlows, none: string) => [
@@ -272,6 +297,7 @@ export function ProviderForm({
         error={err("scopes", ...v.scopes.map((_, i) => `scopes.${i}`))}
       />
       <ErrorAlert error={flows.error} title="The flows could not be loaded." />
+      <ErrorAlert error={signingKeys.error} title="The signing keys could not be loaded." />
       <div class="admin-grid">
         <SelectInput
           id={`${ids}-authorization-flow`}
@@ -298,8 +324,18 @@ export function ProviderForm({
           value={v.signingAlgorithm}
           options={enumOptions(signingAlgorithms)}
           onValue={(a) => set("signingAlgorithm")(a as SigningAlgorithm)}
-          help="RS256: every relying party supports it. ES256: smaller, faster tokens."
+          disabled={v.signingKeyID !== ""}
+          help={v.signingKeyID ? "The pinned key's algorithm." : "RS256: every relying party supports it. ES256: smaller, faster tokens."}
           error={err("signingAlgorithm")}
+        />
+        <SelectInput
+          id={`${ids}-signing-key`}
+          label="Signing key"
+          value={v.signingKeyID}
+          options={keyOptions}
+          onValue={pinKey}
+          help="Automatic follows key rotation. Pin a key only for a relying party that cannot refetch the JWKS: it then signs this provider's tokens and is kept while pinned."
+          error={err("signingKey", "signingKeyId", "clearSigningKey")}
         />
         <SelectInput
           id={`${ids}-subject`}

@@ -84,6 +84,7 @@ export function ProviderNew() {
                 clientId: s.clientId || null,
                 clientSecret: secret || null,
                 invalidationFlowID: s.invalidationFlowID || null,
+                signingKeyID: s.signingKeyID || null,
               },
             });
             const { provider, clientSecret } = d.createOAuth2Provider;
@@ -107,6 +108,7 @@ function valuesOf(p: AdminProviderFieldsFragment): ProviderValues {
     authorizationFlowID: p.authorizationFlow.id,
     invalidationFlowID: p.invalidationFlow?.id ?? "",
     signingAlgorithm: p.signingAlgorithm,
+    signingKeyID: p.signingKey?.id ?? "",
     accessTokenValidity: String(p.accessTokenValidity),
     idTokenValidity: String(p.idTokenValidity),
     refreshTokenValidity: String(p.refreshTokenValidity),
@@ -207,6 +209,9 @@ export function ProviderDetail({ id, onFlash }: { id: string; onFlash: (m: strin
                 ...common(s),
                 clientId: s.clientId,
                 ...(s.invalidationFlowID ? { invalidationFlowID: s.invalidationFlowID } : { clearInvalidationFlow: true }),
+                // The key only when it changes: saving other settings does
+                // not check the pinned key again.
+                ...(s.signingKeyID === (p.signingKey?.id ?? "") ? {} : s.signingKeyID ? { signingKeyID: s.signingKeyID } : { clearSigningKey: true }),
               },
             });
             await provider.reload();

@@ -1,6 +1,6 @@
-// The GraphQL operations of the applications and OAuth2 providers pages
-// (kept apart from operations.ts, which holds the flow, stage, policy,
-// user and group pages' operations).
+// The GraphQL operations of the applications, OAuth2 providers and signing
+// keys pages (kept apart from operations.ts, which holds the flow, stage,
+// policy, user and group pages' operations).
 import { graphql } from "../gql";
 
 // ---- Applications ----
@@ -172,6 +172,9 @@ export const AdminProvider = graphql(`
       id
     }
     signingAlgorithm
+    signingKey {
+      id
+    }
     accessTokenValidity
     idTokenValidity
     refreshTokenValidity
@@ -230,6 +233,32 @@ export const AdminProviderOptions = graphql(`
           id
           name
           application {
+            id
+            name
+          }
+        }
+      }
+    }
+  }
+`);
+
+// ---- Signing keys ----
+
+/** Every signing key, newest first: the page and the provider form's key select. */
+export const AdminSigningKeys = graphql(`
+  query AdminSigningKeys {
+    signingKeys(first: 500, orderBy: { field: CREATED_AT, direction: DESC }) {
+      totalCount
+      edges {
+        node {
+          id
+          kid
+          algorithm
+          createdAt
+          retiredAt
+          expiresAt
+          current
+          pinnedBy {
             id
             name
           }

@@ -160,6 +160,7 @@ export function SelectInput({
   error,
   help,
   required,
+  disabled,
 }: {
   id: string;
   label: string;
@@ -169,6 +170,7 @@ export function SelectInput({
   error?: string | undefined;
   help?: string | undefined;
   required?: boolean;
+  disabled?: boolean;
 }) {
   return (
     <Field id={id} label={label} error={error} help={help}>
@@ -177,6 +179,7 @@ export function SelectInput({
           id={id}
           value={value}
           required={required}
+          disabled={disabled}
           aria-invalid={invalid ? "true" : undefined}
           aria-describedby={describedBy}
           onChange={(e) => onValue(e.currentTarget.value)}
