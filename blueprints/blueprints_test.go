@@ -109,7 +109,7 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 		slugs, err := e.client.Flow.Query().Order(flow.BySlug()).Select(flow.FieldSlug).Strings(e.ctx)
 		require.NoError(t, err)
 		require.Equal(t, []string{
-			blueprints.AuthenticationFlow, blueprints.EnrollmentFlow, blueprints.InvalidationFlow,
+			blueprints.AuthenticationFlow, blueprints.DeviceCodeFlow, blueprints.EnrollmentFlow, blueprints.InvalidationFlow,
 			blueprints.PasswordChangeFlow, blueprints.ExplicitConsentFlow, blueprints.ImplicitConsentFlow,
 			blueprints.UnenrollmentFlow, blueprints.UserSettingsFlow,
 		}, slugs)
@@ -119,13 +119,14 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 		require.Equal(t, []string{"default-invalidation-logout"}, e.bindings(t, blueprints.InvalidationFlow))
 
 		b, err := e.client.Brand.Query().Where(brand.IsDefault(true)).
-			WithFlowAuthentication().WithFlowInvalidation().WithFlowUserSettings().WithFlowUnenrollment().Only(e.ctx)
+			WithFlowAuthentication().WithFlowInvalidation().WithFlowUserSettings().WithFlowUnenrollment().WithFlowDeviceCode().Only(e.ctx)
 		require.NoError(t, err)
 		require.Equal(t, "login.example.com", b.Domain)
 		require.Equal(t, blueprints.AuthenticationFlow, b.Edges.FlowAuthentication.Slug)
 		require.Equal(t, blueprints.InvalidationFlow, b.Edges.FlowInvalidation.Slug)
 		require.Equal(t, blueprints.UserSettingsFlow, b.Edges.FlowUserSettings.Slug)
 		require.Equal(t, blueprints.UnenrollmentFlow, b.Edges.FlowUnenrollment.Slug)
+		require.Equal(t, blueprints.DeviceCodeFlow, b.Edges.FlowDeviceCode.Slug)
 
 		before := e.export(t, blueprints.AuthenticationFlow)
 		require.Empty(t, e.applyDefaults(t), "a second start applies nothing")

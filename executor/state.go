@@ -48,6 +48,10 @@ const (
 	// authorization (a consent stage): the application is answered
 	// access_denied.
 	KeyOAuth2Refused = "oauth2_refused"
+	// KeyOAuth2PromptConsent is set (true) when the SSO client asked for
+	// prompt=consent: a consent stage asks even when a remembered consent
+	// covers every scope.
+	KeyOAuth2PromptConsent = "oauth2_prompt_consent"
 
 	stageStatePrefix = "stage_state."
 )

@@ -403,6 +403,7 @@ type ComplexityRoot struct {
 		EnrollURL         func(childComplexity int) int
 		Errors            func(childComplexity int) int
 		FlowInfo          func(childComplexity int) int
+		LoginHint         func(childComplexity int) int
 		PasswordFields    func(childComplexity int) int
 		PasswordlessURL   func(childComplexity int) int
 		PendingUser       func(childComplexity int) int
@@ -2306,6 +2307,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IdentificationChallenge.FlowInfo(childComplexity), true
+	case "IdentificationChallenge.loginHint":
+		if e.ComplexityRoot.IdentificationChallenge.LoginHint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentificationChallenge.LoginHint(childComplexity), true
 	case "IdentificationChallenge.passwordFields":
 		if e.ComplexityRoot.IdentificationChallenge.PasswordFields == nil {
 			break
@@ -5148,6 +5155,8 @@ type IdentificationChallenge implements FlowChallenge @goModel(model: "github.co
   passwordlessUrl: String!
   primaryAction: String!
   enableRememberMe: Boolean!
+  "An identifier to fill in (an SSO client's login_hint); empty: none."
+  loginHint: String!
 }
 
 input IdentificationResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/identification.Response") {
@@ -14388,6 +14397,29 @@ func (ec *executionContext) _IdentificationChallenge_enableRememberMe(ctx contex
 }
 func (ec *executionContext) fieldContext_IdentificationChallenge_enableRememberMe(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IdentificationChallenge", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IdentificationChallenge_loginHint(ctx context.Context, field graphql.CollectedField, obj *identification.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentificationChallenge_loginHint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoginHint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentificationChallenge_loginHint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentificationChallenge", field, false, false, "String")
 }
 
 func (ec *executionContext) _IdentificationStage_userFields(ctx context.Context, field graphql.CollectedField, obj *identification.Config) (ret graphql.Marshaler) {
@@ -40560,6 +40592,11 @@ func (ec *executionContext) _IdentificationChallenge(ctx context.Context, sel as
 			}
 		case "enableRememberMe":
 			out.Values[i] = ec._IdentificationChallenge_enableRememberMe(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loginHint":
+			out.Values[i] = ec._IdentificationChallenge_loginHint(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+
 	"github.com/gatehouse-id/gatehouse/directory"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/group"
@@ -81,6 +83,9 @@ func (h handoff) Seed(ctx context.Context, ref, flowSlug string, userID int) (ma
 		executor.KeyOAuth2Scopes: allowedScopes(req.Scopes, prov.Scopes),
 		// The flow ends where the authorization goes on, refused or not.
 		executor.KeyRedirect: resumeURL(ref),
+	}
+	if slices.Contains(req.Prompt, oidc.PromptConsent) {
+		seed[executor.KeyOAuth2PromptConsent] = true
 	}
 	if app, err := h.client.OAuth2Provider.QueryApplication(prov).Only(sys(ctx)); err == nil {
 		seed[executor.KeyApplication] = policy.ApplicationVariables(app)

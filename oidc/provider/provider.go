@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
 	"github.com/gatehouse-id/gatehouse/oidc/device"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
 	"github.com/gatehouse-id/gatehouse/oidc/redirecturi"
@@ -48,6 +49,9 @@ const (
 	// HandoffParam names the authorization request in the authorization
 	// flow's query (executor.Handoff).
 	HandoffParam = "oauth2_request"
+	// LoginHintParam carries a client's login_hint to the authentication
+	// flow, whose identification stage fills it in.
+	LoginHintParam = "login_hint"
 )
 
 // Options configure a Provider.
@@ -335,7 +339,11 @@ func (p *Provider) resume(w http.ResponseWriter, r *http.Request) {
 			p.errorPage(w, r, http.StatusServiceUnavailable, "No login flow is configured for this site.")
 			return
 		}
-		http.Redirect(w, r, executor.FlowPath(slug)+"?"+url.Values{nextParam: {here}}.Encode(), http.StatusFound)
+		q := url.Values{nextParam: {here}}
+		if req.LoginHint != "" {
+			q.Set(LoginHintParam, req.LoginHint) // the identification stage fills it in
+		}
+		http.Redirect(w, r, executor.FlowPath(slug)+"?"+q.Encode(), http.StatusFound)
 		return
 	}
 	if !p.admitUser(w, r, prov, sess.UserID) {
@@ -351,6 +359,10 @@ func (p *Provider) resume(w http.ResponseWriter, r *http.Request) {
 		// No page may be shown: run the flow here; it must end at once.
 		view, err := p.opts.Flows.Start(ctx, executor.StartParams{Slug: flow.Slug, Query: query, SessionID: p.opts.SessionID(ctx)})
 		if err != nil || !view.Completed {
+			if _, ok := view.Challenge.(*consent.Challenge); ok && err == nil {
+				p.clientError(w, r, req, errConsentRequired())
+				return
+			}
 			p.clientError(w, r, req, oidc.ErrInteractionRequired())
 			return
 		}
@@ -428,6 +440,12 @@ func (p *Provider) needsLogin(req *ent.OAuth2AuthRequest, s *session.Session) bo
 // clientError answers the client at its (verified) redirect URI.
 func (p *Provider) clientError(w http.ResponseWriter, r *http.Request, req *ent.OAuth2AuthRequest, err error) {
 	op.AuthRequestError(w, r, &authRequest{r: req}, err, p.op)
+}
+
+// errConsentRequired answers prompt=none when only the user's consent is
+// missing (OpenID Connect Core §3.1.2.6; the library has no constructor).
+func errConsentRequired() *oidc.Error {
+	return &oidc.Error{ErrorType: "consent_required", Description: "the user has not consented to what the client asks for"}
 }
 
 // fail answers an infrastructure failure.

@@ -179,7 +179,8 @@ func (s *Stage) remembered(ctx context.Context, userID, appID int) (*ent.UserCon
 }
 
 // Skip implements executor.Skipper: outside an SSO authorization there
-// is nothing to ask; a remembered consent covering every scope passes.
+// is nothing to ask; a remembered consent covering every scope passes,
+// unless the client asked for prompt=consent.
 func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Result, bool, error) {
 	a, err := s.read(ctx, req)
 	if err != nil {
@@ -188,7 +189,11 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	if a == nil {
 		return executor.Next(), true, nil
 	}
-	if s.cfg.ConsentMode != ModeAlwaysRequire && covers(a.granted, a.scopes) {
+	var forced bool
+	if _, err := req.Execution.Context.Get(executor.KeyOAuth2PromptConsent, &forced); err != nil {
+		return executor.Result{}, false, err
+	}
+	if !forced && s.cfg.ConsentMode != ModeAlwaysRequire && covers(a.granted, a.scopes) {
 		return executor.Next(), true, nil
 	}
 	return executor.Result{}, false, nil

@@ -3,8 +3,10 @@ package identification
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqljson"
@@ -50,6 +52,9 @@ type Challenge struct {
 	// PrimaryAction labels the submit button.
 	PrimaryAction    string `json:"primary_action"`
 	EnableRememberMe bool   `json:"enable_remember_me"`
+	// LoginHint fills in the identifier: an SSO client's login_hint (the
+	// flow's query), empty without one.
+	LoginHint string `json:"login_hint"`
 }
 
 // Response identifies the user, with the password when the challenge asked
@@ -95,12 +100,13 @@ func (s *Stage) Skip(_ context.Context, req *executor.Request) (executor.Result,
 }
 
 // Challenge implements executor.Interactive.
-func (s *Stage) Challenge(ctx context.Context, _ *executor.Request) (executor.Challenge, error) {
+func (s *Stage) Challenge(ctx context.Context, req *executor.Request) (executor.Challenge, error) {
 	c := &Challenge{
 		UserFields:       s.cfg.UserFields,
 		PasswordFields:   s.cfg.PasswordStageID != nil,
 		PrimaryAction:    "Continue",
 		EnableRememberMe: s.cfg.EnableRememberMe,
+		LoginHint:        loginHint(req.Execution.Query),
 	}
 	if c.PasswordFields {
 		c.PrimaryAction = "Log in"
@@ -121,6 +127,23 @@ func (s *Stage) Challenge(ctx context.Context, _ *executor.Request) (executor.Ch
 		return nil, err
 	}
 	return c, nil
+}
+
+// MaxLoginHint bounds the login hint taken from a flow's query.
+const MaxLoginHint = 255
+
+// loginHint is the login_hint of a flow's query, if it is short enough
+// to be a user's identifier.
+func loginHint(query string) string {
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return ""
+	}
+	h := strings.TrimSpace(q.Get("login_hint"))
+	if len(h) > MaxLoginHint || !utf8.ValidString(h) {
+		return ""
+	}
+	return h
 }
 
 func (s *Stage) flowURL(ctx context.Context, id *int) (string, error) {

@@ -98,6 +98,23 @@ func TestChallenge(t *testing.T) {
 		b.env.Golden(t, b.env.Skipper(t, identification.Kind, `{}`), b.env.Request(identification.Kind), "defaults")
 	})
 
+	t.Run("LoginHint", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t, dialect.SQLite)
+		hint := func(query string) string {
+			req := b.env.Request(identification.Kind)
+			req.Execution.Query = query
+			ch, err := b.env.Interactive(t, identification.Kind, `{}`).Challenge(b.env.Ctx, req)
+			require.NoError(t, err)
+			c, ok := ch.(*identification.Challenge)
+			require.True(t, ok)
+			return c.LoginHint
+		}
+		require.Equal(t, "grace@example.com", hint("next=%2Fapp&login_hint=+grace%40example.com+"))
+		require.Empty(t, hint("next=%2Fapp"))
+		require.Empty(t, hint("login_hint="+strings.Repeat("a", identification.MaxLoginHint+1)), "too long to be an identifier")
+	})
+
 	t.Run("PasswordAndLinks", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t, dialect.SQLite)

@@ -24,6 +24,7 @@ export const StageChallengeFields = graphql(`
       passwordlessUrl
       primaryAction
       enableRememberMe
+      loginHint
     }
     ... on PasswordChallenge {
       allowShowPassword
@@ -213,7 +214,7 @@ function uidLabel(fields: readonly string[]): { label: string; type: "text" | "e
 }
 
 function IdentificationStep({ challenge: c, errors, busy, submit, autoFocus }: StepProps<ChallengeOf<"IdentificationChallenge">>) {
-  const [uid, setUid] = useState("");
+  const [uid, setUid] = useState(c.loginHint);
   const [password, setPassword] = useState("");
   const ids = useMemo(() => ({ uid: uniqueId("uid"), password: uniqueId("password") }), []);
   const refs = useRef(new Map<string, HTMLElement | null>());

@@ -2406,7 +2406,7 @@ type StageChallengeFields_DeviceCodeChallenge_Fragment = { code: string };
 
 type StageChallengeFields_DummyChallenge_Fragment = { name: string };
 
-type StageChallengeFields_IdentificationChallenge_Fragment = { userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean };
+type StageChallengeFields_IdentificationChallenge_Fragment = { userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string };
 
 type StageChallengeFields_PasswordChallenge_Fragment = { allowShowPassword: boolean };
 
@@ -2429,7 +2429,7 @@ export type ExecutionFieldsFragment = { id: string, completed: boolean, step: nu
     | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
-    | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'PromptChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }>, fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }> }
     | { __typename: 'RedirectChallenge', pendingUser: string | null, to: string, executionId: string | null, errors: Array<{ field: string, message: string, code: string }> }
@@ -2449,7 +2449,7 @@ export type StartFlowMutation = { startFlow: { id: string, completed: boolean, s
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PromptChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }>, fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }> }
       | { __typename: 'RedirectChallenge', pendingUser: string | null, to: string, executionId: string | null, errors: Array<{ field: string, message: string, code: string }> }
@@ -2470,7 +2470,7 @@ export type SubmitChallengeMutation = { submitChallenge: { id: string, completed
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PromptChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }>, fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }> }
       | { __typename: 'RedirectChallenge', pendingUser: string | null, to: string, executionId: string | null, errors: Array<{ field: string, message: string, code: string }> }
@@ -2489,7 +2489,7 @@ export type RestartFlowMutation = { restartFlow: { id: string, completed: boolea
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PromptChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }>, fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }> }
       | { __typename: 'RedirectChallenge', pendingUser: string | null, to: string, executionId: string | null, errors: Array<{ field: string, message: string, code: string }> }
@@ -2508,7 +2508,7 @@ export type FlowExecutionQuery = { flowExecution: { id: string, completed: boole
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PromptChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }>, fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }> }
       | { __typename: 'RedirectChallenge', pendingUser: string | null, to: string, executionId: string | null, errors: Array<{ field: string, message: string, code: string }> }
@@ -2527,7 +2527,7 @@ export type FlowExecutionChangesSubscription = { flowExecution: { id: string, co
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PromptChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }>, fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }> }
       | { __typename: 'RedirectChallenge', pendingUser: string | null, to: string, executionId: string | null, errors: Array<{ field: string, message: string, code: string }> }
@@ -2825,6 +2825,7 @@ export const StageChallengeFieldsFragmentDoc = new TypedDocumentString(`
     passwordlessUrl
     primaryAction
     enableRememberMe
+    loginHint
   }
   ... on PasswordChallenge {
     allowShowPassword
@@ -2914,6 +2915,7 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
     passwordlessUrl
     primaryAction
     enableRememberMe
+    loginHint
   }
   ... on PasswordChallenge {
     allowShowPassword
@@ -3849,6 +3851,7 @@ export const StartFlowDocument = new TypedDocumentString(`
     passwordlessUrl
     primaryAction
     enableRememberMe
+    loginHint
   }
   ... on PasswordChallenge {
     allowShowPassword
@@ -3942,6 +3945,7 @@ export const SubmitChallengeDocument = new TypedDocumentString(`
     passwordlessUrl
     primaryAction
     enableRememberMe
+    loginHint
   }
   ... on PasswordChallenge {
     allowShowPassword
@@ -4035,6 +4039,7 @@ export const RestartFlowDocument = new TypedDocumentString(`
     passwordlessUrl
     primaryAction
     enableRememberMe
+    loginHint
   }
   ... on PasswordChallenge {
     allowShowPassword
@@ -4128,6 +4133,7 @@ export const FlowExecutionDocument = new TypedDocumentString(`
     passwordlessUrl
     primaryAction
     enableRememberMe
+    loginHint
   }
   ... on PasswordChallenge {
     allowShowPassword
@@ -4221,6 +4227,7 @@ export const FlowExecutionChangesDocument = new TypedDocumentString(`
     passwordlessUrl
     primaryAction
     enableRememberMe
+    loginHint
   }
   ... on PasswordChallenge {
     allowShowPassword
