@@ -42,6 +42,9 @@ const CostLimit = 1_000_000
 // of the context's deadline.
 const interruptEvery = 100
 
+// MaxLength bounds an expression's length, in characters.
+const MaxLength = 10000
+
 // Field is the field errors of Compile name: every caller stores its
 // source in an "expression" field.
 const Field = "expression"

@@ -58,7 +58,7 @@ func Definition() policy.Kind {
 }
 
 // MaxLength bounds an expression's length, in characters.
-const MaxLength = 10000
+const MaxLength = celeval.MaxLength
 
 // Names of the variables an expression sees.
 const (
