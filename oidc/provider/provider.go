@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
 	"github.com/gatehouse-id/gatehouse/oidc/redirecturi"
+	"github.com/gatehouse-id/gatehouse/oidc/scopes"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/session"
 )
@@ -114,7 +115,7 @@ func New(o Options) (*Provider, error) {
 	}
 	st := &storage{
 		client: o.Client, recorder: o.Recorder, keys: o.Keys, secret: subjects, logoutKey: logout, now: o.NowFunc, logger: o.Logger,
-		loginURL: resumeURL,
+		loginURL: resumeURL, claims: scopes.NewEvaluator(o.Client, o.Recorder, o.Logger),
 	}
 	cfg := &op.Config{
 		DefaultLogoutRedirectURI: SignedOutPath,

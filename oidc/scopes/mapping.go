@@ -2,6 +2,7 @@ package scopes
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"unicode/utf8"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/celeval"
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/oidc/clients"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
@@ -98,4 +101,32 @@ func Compile(source string) (cel.Program, error) {
 		return nil, problem.Invalid(celeval.Field, "must evaluate to a map of claims with string keys, not %s", ast.OutputType())
 	}
 	return celeval.Program(e, ast)
+}
+
+// Descriptions returns what each custom scope among names lets an
+// application have (a consent screen shows it), by scope name; built-in
+// and unknown names are not in it (clients.ScopeDescription has the
+// built-ins'). It reads with the system's rights.
+func Descriptions(ctx context.Context, c *ent.Client, names []string) (map[string]string, error) {
+	out := map[string]string{}
+	var custom []string
+	for _, n := range names {
+		if !slices.Contains(clients.BuiltinScopes, n) {
+			custom = append(custom, n)
+		}
+	}
+	if len(custom) == 0 {
+		return out, nil
+	}
+	mappings, err := c.ScopeMapping.Query().
+		Where(scopemapping.ScopeNameIn(custom...)).
+		Select(scopemapping.FieldScopeName, scopemapping.FieldDescription).
+		All(viewer.SystemContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("read scope descriptions: %w", err)
+	}
+	for _, m := range mappings {
+		out[m.ScopeName] = m.Description
+	}
+	return out, nil
 }
