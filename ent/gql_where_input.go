@@ -4526,21 +4526,6 @@ type ScopeMappingWhereInput struct {
 	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
 	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
 	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
-
-	// "expression" field predicates.
-	Expression             *string  `json:"expression,omitempty"`
-	ExpressionNEQ          *string  `json:"expressionNEQ,omitempty"`
-	ExpressionIn           []string `json:"expressionIn,omitempty"`
-	ExpressionNotIn        []string `json:"expressionNotIn,omitempty"`
-	ExpressionGT           *string  `json:"expressionGT,omitempty"`
-	ExpressionGTE          *string  `json:"expressionGTE,omitempty"`
-	ExpressionLT           *string  `json:"expressionLT,omitempty"`
-	ExpressionLTE          *string  `json:"expressionLTE,omitempty"`
-	ExpressionContains     *string  `json:"expressionContains,omitempty"`
-	ExpressionHasPrefix    *string  `json:"expressionHasPrefix,omitempty"`
-	ExpressionHasSuffix    *string  `json:"expressionHasSuffix,omitempty"`
-	ExpressionEqualFold    *string  `json:"expressionEqualFold,omitempty"`
-	ExpressionContainsFold *string  `json:"expressionContainsFold,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4802,45 +4787,6 @@ func (i *ScopeMappingWhereInput) P() (predicate.ScopeMapping, error) {
 	}
 	if i.DescriptionContainsFold != nil {
 		predicates = append(predicates, scopemapping.DescriptionContainsFold(*i.DescriptionContainsFold))
-	}
-	if i.Expression != nil {
-		predicates = append(predicates, scopemapping.ExpressionEQ(*i.Expression))
-	}
-	if i.ExpressionNEQ != nil {
-		predicates = append(predicates, scopemapping.ExpressionNEQ(*i.ExpressionNEQ))
-	}
-	if len(i.ExpressionIn) > 0 {
-		predicates = append(predicates, scopemapping.ExpressionIn(i.ExpressionIn...))
-	}
-	if len(i.ExpressionNotIn) > 0 {
-		predicates = append(predicates, scopemapping.ExpressionNotIn(i.ExpressionNotIn...))
-	}
-	if i.ExpressionGT != nil {
-		predicates = append(predicates, scopemapping.ExpressionGT(*i.ExpressionGT))
-	}
-	if i.ExpressionGTE != nil {
-		predicates = append(predicates, scopemapping.ExpressionGTE(*i.ExpressionGTE))
-	}
-	if i.ExpressionLT != nil {
-		predicates = append(predicates, scopemapping.ExpressionLT(*i.ExpressionLT))
-	}
-	if i.ExpressionLTE != nil {
-		predicates = append(predicates, scopemapping.ExpressionLTE(*i.ExpressionLTE))
-	}
-	if i.ExpressionContains != nil {
-		predicates = append(predicates, scopemapping.ExpressionContains(*i.ExpressionContains))
-	}
-	if i.ExpressionHasPrefix != nil {
-		predicates = append(predicates, scopemapping.ExpressionHasPrefix(*i.ExpressionHasPrefix))
-	}
-	if i.ExpressionHasSuffix != nil {
-		predicates = append(predicates, scopemapping.ExpressionHasSuffix(*i.ExpressionHasSuffix))
-	}
-	if i.ExpressionEqualFold != nil {
-		predicates = append(predicates, scopemapping.ExpressionEqualFold(*i.ExpressionEqualFold))
-	}
-	if i.ExpressionContainsFold != nil {
-		predicates = append(predicates, scopemapping.ExpressionContainsFold(*i.ExpressionContainsFold))
 	}
 
 	switch len(predicates) {

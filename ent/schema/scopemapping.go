@@ -48,7 +48,8 @@ func (ScopeMapping) Fields() []ent.Field {
 			Comment("What the scope lets an application have, as the consent screen shows it."),
 		field.Text("expression").
 			NotEmpty().
-			Comment("CEL over `user`; evaluates to a map of claims."),
+			Comment("CEL over `user`; evaluates to a map of claims.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 
