@@ -76,15 +76,14 @@ func Compile(env *cel.Env, source string) (*cel.Ast, error) {
 // with string keys: a map with string (or dynamic) keys, or anything
 // dynamic (checked when evaluated).
 func StringMap(out *cel.Type) bool {
-	switch out.Kind() {
-	case types.DynKind:
+	if out.Kind() == types.DynKind {
 		return true
-	case types.MapKind:
-		key := out.Parameters()[0].Kind()
-		return key == types.StringKind || key == types.DynKind
-	default:
+	}
+	if out.Kind() != types.MapKind {
 		return false
 	}
+	key := out.Parameters()[0].Kind()
+	return key == types.StringKind || key == types.DynKind
 }
 
 // Program builds the evaluable program of a checked ast: its cost is

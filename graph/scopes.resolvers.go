@@ -8,33 +8,9 @@ package graph
 import (
 	"context"
 
-	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/graph/model"
 	"github.com/gatehouse-id/gatehouse/oidc/scopes"
 )
-
-// CreateScopeMapping is the resolver for the createScopeMapping field.
-func (r *mutationResolver) CreateScopeMapping(ctx context.Context, input model.CreateScopeMappingInput) (*ent.ScopeMapping, error) {
-	return scopes.Create(ctx, ent.FromContext(ctx), scopeMappingSettings(input))
-}
-
-// UpdateScopeMapping is the resolver for the updateScopeMapping field.
-func (r *mutationResolver) UpdateScopeMapping(ctx context.Context, id string, input model.UpdateScopeMappingInput) (*ent.ScopeMapping, error) {
-	nid, err := parseID(id)
-	if err != nil {
-		return nil, err
-	}
-	return scopes.Update(ctx, ent.FromContext(ctx), nid, scopeMappingUpdate(input))
-}
-
-// DeleteScopeMapping is the resolver for the deleteScopeMapping field.
-func (r *mutationResolver) DeleteScopeMapping(ctx context.Context, id string) (string, error) {
-	nid, err := parseID(id)
-	if err != nil {
-		return "", err
-	}
-	return id, ent.FromContext(ctx).ScopeMapping.DeleteOneID(nid).Exec(ctx)
-}
 
 // TestScopeMapping is the resolver for the testScopeMapping field.
 func (r *queryResolver) TestScopeMapping(ctx context.Context, id string, userID string) (*model.ScopeMappingTestResult, error) {

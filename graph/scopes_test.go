@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"testing"
 
@@ -141,9 +142,7 @@ func TestScopeMappingBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			input := map[string]any{"name": "New " + tt.name, "scopeName": "new", "description": "d", "expression": `{}`}
-			for k, v := range tt.in {
-				input[k] = v
-			}
+			maps.Copy(input, tt.in)
 			e := requireCode(t, b.do(t, b.admin, createScope, map[string]any{"in": input}), tt.code)
 			require.Equal(t, tt.field, e.Extensions["field"], "%+v", e)
 			exists := b.client.ScopeMapping.Query().Where(scopemapping.Name("New " + tt.name)).ExistX(viewer.SystemContext(context.Background()))

@@ -17,9 +17,9 @@ import (
 	gen "github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/hook"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
-	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/schema/mixin"
 	"github.com/gatehouse-id/gatehouse/ent/schema/rule"
+	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
 
@@ -133,7 +133,7 @@ func scopeReferrers(ctx context.Context, c *gen.Client, scope string) ([]problem
 	}
 	refs := make([]problem.Referrer, len(providers))
 	for i, p := range providers {
-		refs[i] = problem.Referrer{Type: "oauth2_provider", ID: p.ID, Name: p.Name, Field: "scopes"}
+		refs[i] = problem.Referrer{Type: referrerOAuth2Provider, ID: p.ID, Name: p.Name, Field: "scopes"}
 	}
 	return refs, nil
 }

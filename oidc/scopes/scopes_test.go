@@ -3,7 +3,7 @@ package scopes_test
 import (
 	"context"
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -58,6 +58,7 @@ func TestCompile(t *testing.T) {
 // recorder counts the events the real recorder writes.
 type recorder struct {
 	audit.Recorder
+
 	n atomic.Int32
 }
 
@@ -68,7 +69,7 @@ func (r *recorder) Record(ctx context.Context, c *ent.Client, action enum.EventA
 
 type bundle struct {
 	client *ent.Client
-	ctx    context.Context //nolint:containedctx // the test's context, for brevity
+	ctx    context.Context
 	logs   *logtest.Buffer
 	rec    *recorder
 	ev     *scopes.Evaluator
@@ -107,7 +108,7 @@ func TestClaims(t *testing.T) {
 			t.Parallel()
 			b := setup(t, d)
 			b.mapping(t, "erp", `{"department": user.attributes.department, "is_staff": "staff" in user.attributes, `+
-				`"in_staff": user.groups.exists(g, g == "`+fmt.Sprint(b.staff.ID)+`"), "levels": [1, 2], "nested": {"who": user.username}}`)
+				`"in_staff": user.groups.exists(g, g == "`+strconv.Itoa(b.staff.ID)+`"), "levels": [1, 2], "nested": {"who": user.username}}`)
 			b.mapping(t, "reserved", `{"sub": "x", "email": "forged@example.com", "groups": [], "badge": "B-1"}`)
 			b.mapping(t, "broken", `{"secret": user.attributes.missing}`)
 			b.mapping(t, "runaway", `{"n": [1,2,3,4,5,6,7,8,9,10].all(a, [1,2,3,4,5,6,7,8,9,10].all(b, [1,2,3,4,5,6,7,8,9,10].all(c, `+
