@@ -12,6 +12,7 @@ import { Inspector } from "./inspector";
 import { PolicyDetail, PolicyList, PolicyNew } from "./policies";
 import { ProviderDetail, ProviderList, ProviderNew } from "./providers";
 import { href, parseRoute, takeFlash, useHash, type Route, type Section } from "./router";
+import { ScopeDetail, ScopeList, ScopeNew } from "./scopes";
 import { StageDetail, StageList, StageNew } from "./stages";
 import { UserDetail, UserList, UserNew } from "./users";
 
@@ -23,6 +24,7 @@ const nav: { section: Section; label: string }[] = [
   { section: "groups", label: "Groups" },
   { section: "applications", label: "Applications" },
   { section: "providers", label: "Providers" },
+  { section: "scopes", label: "Scopes" },
   { section: "inspector", label: "Inspector" },
 ];
 
@@ -152,6 +154,8 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
       );
     case "providers":
       return id === "new" ? <ProviderNew key={key} /> : id ? <ProviderDetail key={key} id={id} onFlash={onFlash} /> : <ProviderList key={key} />;
+    case "scopes":
+      return id === "new" ? <ScopeNew key={key} /> : id ? <ScopeDetail key={key} id={id} onFlash={onFlash} /> : <ScopeList key={key} />;
     case "inspector":
       return <Inspector executionId={id} />;
   }

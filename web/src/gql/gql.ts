@@ -69,6 +69,12 @@ type Documents = {
     "\n  mutation AdminRotateClientSecret($id: ID!) {\n    rotateClientSecret(id: $id) {\n      provider {\n        id\n      }\n      clientSecret\n    }\n  }\n": typeof types.AdminRotateClientSecretDocument,
     "\n  mutation AdminDeleteProvider($id: ID!) {\n    deleteOAuth2Provider(id: $id)\n  }\n": typeof types.AdminDeleteProviderDocument,
     "\n  query AdminProviderOptions {\n    oauth2Providers(first: 1000, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          application {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminProviderOptionsDocument,
+    "\n  query AdminScopeMappings {\n    scopeMappings(first: 500, orderBy: { field: SCOPE_NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          scopeName\n          description\n        }\n      }\n    }\n  }\n": typeof types.AdminScopeMappingsDocument,
+    "\n  query AdminScopeMapping($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on ScopeMapping {\n        id\n        name\n        scopeName\n        description\n        expression\n      }\n    }\n  }\n": typeof types.AdminScopeMappingDocument,
+    "\n  mutation AdminCreateScopeMapping($input: CreateScopeMappingInput!) {\n    createScopeMapping(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateScopeMappingDocument,
+    "\n  mutation AdminUpdateScopeMapping($id: ID!, $input: UpdateScopeMappingInput!) {\n    updateScopeMapping(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateScopeMappingDocument,
+    "\n  mutation AdminDeleteScopeMapping($id: ID!) {\n    deleteScopeMapping(id: $id)\n  }\n": typeof types.AdminDeleteScopeMappingDocument,
+    "\n  query AdminTestScopeMapping($id: ID!, $userID: ID!) {\n    testScopeMapping(id: $id, userID: $userID) {\n      claims\n      droppedClaims\n      error\n    }\n  }\n": typeof types.AdminTestScopeMappingDocument,
     "\n  fragment StageChallengeFields on Challenge {\n    ... on IdentificationChallenge {\n      userFields\n      passwordFields\n      allowShowPassword\n      enrollUrl\n      recoveryUrl\n      passwordlessUrl\n      primaryAction\n      enableRememberMe\n    }\n    ... on PasswordChallenge {\n      allowShowPassword\n    }\n    ... on PromptChallenge {\n      fields {\n        fieldKey\n        label\n        type\n        required\n        placeholder\n        initialValue\n        order\n        subText\n        choices\n      }\n    }\n    ... on DummyChallenge {\n      name\n    }\n    ... on ConsentChallenge {\n      applicationName\n      applicationIcon\n      permissions {\n        scope\n        description\n        new\n      }\n    }\n    ... on CaptchaChallenge {\n      provider\n      siteKey\n      challenge\n      difficulty\n      scriptUrl\n      flowInfo {\n        designation\n      }\n    }\n  }\n": typeof types.StageChallengeFieldsFragmentDoc,
     "\n  fragment ExecutionFields on FlowExecution {\n    id\n    completed\n    step\n    flow {\n      slug\n      title\n      designation\n      layout\n      background\n    }\n    challenge {\n      __typename\n      ... on FlowChallenge {\n        pendingUser\n        errors {\n          field\n          message\n          code\n        }\n      }\n      ...StageChallengeFields\n      ... on RedirectChallenge {\n        to\n        executionId\n      }\n      ... on AccessDeniedChallenge {\n        errorMessage\n      }\n      ... on FlowErrorChallenge {\n        requestId\n      }\n    }\n  }\n": typeof types.ExecutionFieldsFragmentDoc,
     "\n  mutation StartFlow($slug: String!, $query: String) {\n    startFlow(slug: $slug, query: $query) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.StartFlowDocument,
@@ -140,6 +146,12 @@ const documents: Documents = {
     "\n  mutation AdminRotateClientSecret($id: ID!) {\n    rotateClientSecret(id: $id) {\n      provider {\n        id\n      }\n      clientSecret\n    }\n  }\n": types.AdminRotateClientSecretDocument,
     "\n  mutation AdminDeleteProvider($id: ID!) {\n    deleteOAuth2Provider(id: $id)\n  }\n": types.AdminDeleteProviderDocument,
     "\n  query AdminProviderOptions {\n    oauth2Providers(first: 1000, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          application {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": types.AdminProviderOptionsDocument,
+    "\n  query AdminScopeMappings {\n    scopeMappings(first: 500, orderBy: { field: SCOPE_NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          scopeName\n          description\n        }\n      }\n    }\n  }\n": types.AdminScopeMappingsDocument,
+    "\n  query AdminScopeMapping($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on ScopeMapping {\n        id\n        name\n        scopeName\n        description\n        expression\n      }\n    }\n  }\n": types.AdminScopeMappingDocument,
+    "\n  mutation AdminCreateScopeMapping($input: CreateScopeMappingInput!) {\n    createScopeMapping(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateScopeMappingDocument,
+    "\n  mutation AdminUpdateScopeMapping($id: ID!, $input: UpdateScopeMappingInput!) {\n    updateScopeMapping(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateScopeMappingDocument,
+    "\n  mutation AdminDeleteScopeMapping($id: ID!) {\n    deleteScopeMapping(id: $id)\n  }\n": types.AdminDeleteScopeMappingDocument,
+    "\n  query AdminTestScopeMapping($id: ID!, $userID: ID!) {\n    testScopeMapping(id: $id, userID: $userID) {\n      claims\n      droppedClaims\n      error\n    }\n  }\n": types.AdminTestScopeMappingDocument,
     "\n  fragment StageChallengeFields on Challenge {\n    ... on IdentificationChallenge {\n      userFields\n      passwordFields\n      allowShowPassword\n      enrollUrl\n      recoveryUrl\n      passwordlessUrl\n      primaryAction\n      enableRememberMe\n    }\n    ... on PasswordChallenge {\n      allowShowPassword\n    }\n    ... on PromptChallenge {\n      fields {\n        fieldKey\n        label\n        type\n        required\n        placeholder\n        initialValue\n        order\n        subText\n        choices\n      }\n    }\n    ... on DummyChallenge {\n      name\n    }\n    ... on ConsentChallenge {\n      applicationName\n      applicationIcon\n      permissions {\n        scope\n        description\n        new\n      }\n    }\n    ... on CaptchaChallenge {\n      provider\n      siteKey\n      challenge\n      difficulty\n      scriptUrl\n      flowInfo {\n        designation\n      }\n    }\n  }\n": types.StageChallengeFieldsFragmentDoc,
     "\n  fragment ExecutionFields on FlowExecution {\n    id\n    completed\n    step\n    flow {\n      slug\n      title\n      designation\n      layout\n      background\n    }\n    challenge {\n      __typename\n      ... on FlowChallenge {\n        pendingUser\n        errors {\n          field\n          message\n          code\n        }\n      }\n      ...StageChallengeFields\n      ... on RedirectChallenge {\n        to\n        executionId\n      }\n      ... on AccessDeniedChallenge {\n        errorMessage\n      }\n      ... on FlowErrorChallenge {\n        requestId\n      }\n    }\n  }\n": types.ExecutionFieldsFragmentDoc,
     "\n  mutation StartFlow($slug: String!, $query: String) {\n    startFlow(slug: $slug, query: $query) {\n      ...ExecutionFields\n    }\n  }\n": types.StartFlowDocument,
@@ -373,6 +385,30 @@ export function graphql(source: "\n  mutation AdminDeleteProvider($id: ID!) {\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AdminProviderOptions {\n    oauth2Providers(first: 1000, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          application {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminProviderOptionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminScopeMappings {\n    scopeMappings(first: 500, orderBy: { field: SCOPE_NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          scopeName\n          description\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminScopeMappingsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminScopeMapping($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on ScopeMapping {\n        id\n        name\n        scopeName\n        description\n        expression\n      }\n    }\n  }\n"): typeof import('./graphql').AdminScopeMappingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateScopeMapping($input: CreateScopeMappingInput!) {\n    createScopeMapping(input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminCreateScopeMappingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateScopeMapping($id: ID!, $input: UpdateScopeMappingInput!) {\n    updateScopeMapping(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdateScopeMappingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteScopeMapping($id: ID!) {\n    deleteScopeMapping(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteScopeMappingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminTestScopeMapping($id: ID!, $userID: ID!) {\n    testScopeMapping(id: $id, userID: $userID) {\n      claims\n      droppedClaims\n      error\n    }\n  }\n"): typeof import('./graphql').AdminTestScopeMappingDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
