@@ -102,7 +102,7 @@ function ScopeForm({ initial, submit, isNew, onSubmit }: { initial: ScopeValues;
           help={
             isNew
               ? "The token clients ask for, e.g. erp or urn:example:erp: printable ASCII without spaces, \" or \\."
-              : "Cannot change while a provider lists it."
+              : "Renaming it is refused while a provider lists it."
           }
           error={err("scopeName")}
         />
