@@ -113,6 +113,8 @@ type agent struct {
 	refuse bool
 	// consents are the consent challenges answered, oldest first.
 	consents []consentSeen
+	// descriptions are what the consent challenges said of each scope.
+	descriptions map[string]string
 	// userCode answers device code challenges; empty: the code the
 	// challenge shows (the verification URI carried it).
 	userCode string
@@ -212,17 +214,21 @@ func (a *agent) runFlow(slug, query, username, password string) string {
 					Challenge struct {
 						ApplicationName string
 						Permissions     []struct {
-							Scope string
-							New   bool
+							Scope, Description string
+							New                bool
 						}
 					}
 				}
 			}
-			a.c.must(`query($id: ID!) { flowExecution(id: $id) { challenge { ... on ConsentChallenge { applicationName permissions { scope new } } } } }`,
+			a.c.must(`query($id: ID!) { flowExecution(id: $id) { challenge { ... on ConsentChallenge { applicationName permissions { scope description new } } } } }`,
 				map[string]any{"id": v.ID}, &out)
 			seen := consentSeen{}
+			if a.descriptions == nil {
+				a.descriptions = map[string]string{}
+			}
 			for _, p := range out.FlowExecution.Challenge.Permissions {
 				seen[p.Scope] = p.New
+				a.descriptions[p.Scope] = p.Description
 			}
 			a.consents = append(a.consents, seen)
 			v = a.c.submit(v.ID, map[string]any{"consent": map[string]any{"approve": !a.refuse}})

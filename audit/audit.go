@@ -51,7 +51,7 @@ type Recorder struct {
 // audited are the types whose writes Install records, by ent type name.
 var audited = []string{
 	ent.TypeBrand, ent.TypeFlow, ent.TypeFlowStageBinding, ent.TypeGroup, ent.TypePolicyBinding,
-	ent.TypePolicyDefinition, ent.TypeStage, ent.TypeToken, ent.TypeUser,
+	ent.TypePolicyDefinition, ent.TypeScopeMapping, ent.TypeStage, ent.TypeToken, ent.TypeUser,
 }
 
 // bookkeeping are fields whose writes are records of an action that has

@@ -31,6 +31,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
@@ -78,6 +79,8 @@ type Client struct {
 	PolicyBinding *PolicyBindingClient
 	// PolicyDefinition is the client for interacting with the PolicyDefinition builders.
 	PolicyDefinition *PolicyDefinitionClient
+	// ScopeMapping is the client for interacting with the ScopeMapping builders.
+	ScopeMapping *ScopeMappingClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// SigningKey is the client for interacting with the SigningKey builders.
@@ -117,6 +120,7 @@ func (c *Client) init() {
 	c.OAuth2Token = NewOAuth2TokenClient(c.config)
 	c.PolicyBinding = NewPolicyBindingClient(c.config)
 	c.PolicyDefinition = NewPolicyDefinitionClient(c.config)
+	c.ScopeMapping = NewScopeMappingClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.SigningKey = NewSigningKeyClient(c.config)
 	c.Stage = NewStageClient(c.config)
@@ -231,6 +235,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		OAuth2Token:       NewOAuth2TokenClient(cfg),
 		PolicyBinding:     NewPolicyBindingClient(cfg),
 		PolicyDefinition:  NewPolicyDefinitionClient(cfg),
+		ScopeMapping:      NewScopeMappingClient(cfg),
 		Session:           NewSessionClient(cfg),
 		SigningKey:        NewSigningKeyClient(cfg),
 		Stage:             NewStageClient(cfg),
@@ -272,6 +277,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		OAuth2Token:       NewOAuth2TokenClient(cfg),
 		PolicyBinding:     NewPolicyBindingClient(cfg),
 		PolicyDefinition:  NewPolicyDefinitionClient(cfg),
+		ScopeMapping:      NewScopeMappingClient(cfg),
 		Session:           NewSessionClient(cfg),
 		SigningKey:        NewSigningKeyClient(cfg),
 		Stage:             NewStageClient(cfg),
@@ -310,8 +316,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
 		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
 		c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token, c.PolicyBinding,
-		c.PolicyDefinition, c.Session, c.SigningKey, c.Stage, c.Token, c.User,
-		c.UserConsent,
+		c.PolicyDefinition, c.ScopeMapping, c.Session, c.SigningKey, c.Stage, c.Token,
+		c.User, c.UserConsent,
 	} {
 		n.Use(hooks...)
 	}
@@ -324,8 +330,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
 		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
 		c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token, c.PolicyBinding,
-		c.PolicyDefinition, c.Session, c.SigningKey, c.Stage, c.Token, c.User,
-		c.UserConsent,
+		c.PolicyDefinition, c.ScopeMapping, c.Session, c.SigningKey, c.Stage, c.Token,
+		c.User, c.UserConsent,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -366,6 +372,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PolicyBinding.mutate(ctx, m)
 	case *PolicyDefinitionMutation:
 		return c.PolicyDefinition.mutate(ctx, m)
+	case *ScopeMappingMutation:
+		return c.ScopeMapping.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	case *SigningKeyMutation:
@@ -3343,6 +3351,140 @@ func (c *PolicyDefinitionClient) mutate(ctx context.Context, m *PolicyDefinition
 	}
 }
 
+// ScopeMappingClient is a client for the ScopeMapping schema.
+type ScopeMappingClient struct {
+	config
+}
+
+// NewScopeMappingClient returns a client for the ScopeMapping from the given config.
+func NewScopeMappingClient(c config) *ScopeMappingClient {
+	return &ScopeMappingClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `scopemapping.Hooks(f(g(h())))`.
+func (c *ScopeMappingClient) Use(hooks ...Hook) {
+	c.hooks.ScopeMapping = append(c.hooks.ScopeMapping, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `scopemapping.Intercept(f(g(h())))`.
+func (c *ScopeMappingClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ScopeMapping = append(c.inters.ScopeMapping, interceptors...)
+}
+
+// Create returns a builder for creating a ScopeMapping entity.
+func (c *ScopeMappingClient) Create() *ScopeMappingCreate {
+	mutation := newScopeMappingMutation(c.config, OpCreate)
+	return &ScopeMappingCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ScopeMapping entities.
+func (c *ScopeMappingClient) CreateBulk(builders ...*ScopeMappingCreate) *ScopeMappingCreateBulk {
+	return &ScopeMappingCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ScopeMappingClient) MapCreateBulk(slice any, setFunc func(*ScopeMappingCreate, int)) *ScopeMappingCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ScopeMappingCreateBulk{err: fmt.Errorf("calling to ScopeMappingClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ScopeMappingCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ScopeMappingCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ScopeMapping.
+func (c *ScopeMappingClient) Update() *ScopeMappingUpdate {
+	mutation := newScopeMappingMutation(c.config, OpUpdate)
+	return &ScopeMappingUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ScopeMappingClient) UpdateOne(_m *ScopeMapping) *ScopeMappingUpdateOne {
+	mutation := newScopeMappingMutation(c.config, OpUpdateOne, withScopeMapping(_m))
+	return &ScopeMappingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ScopeMappingClient) UpdateOneID(id int) *ScopeMappingUpdateOne {
+	mutation := newScopeMappingMutation(c.config, OpUpdateOne, withScopeMappingID(id))
+	return &ScopeMappingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ScopeMapping.
+func (c *ScopeMappingClient) Delete() *ScopeMappingDelete {
+	mutation := newScopeMappingMutation(c.config, OpDelete)
+	return &ScopeMappingDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ScopeMappingClient) DeleteOne(_m *ScopeMapping) *ScopeMappingDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ScopeMappingClient) DeleteOneID(id int) *ScopeMappingDeleteOne {
+	builder := c.Delete().Where(scopemapping.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ScopeMappingDeleteOne{builder}
+}
+
+// Query returns a query builder for ScopeMapping.
+func (c *ScopeMappingClient) Query() *ScopeMappingQuery {
+	return &ScopeMappingQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeScopeMapping},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ScopeMapping entity by its id.
+func (c *ScopeMappingClient) Get(ctx context.Context, id int) (*ScopeMapping, error) {
+	return c.Query().Where(scopemapping.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ScopeMappingClient) GetX(ctx context.Context, id int) *ScopeMapping {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ScopeMappingClient) Hooks() []Hook {
+	hooks := c.hooks.ScopeMapping
+	return append(hooks[:len(hooks):len(hooks)], scopemapping.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ScopeMappingClient) Interceptors() []Interceptor {
+	return c.inters.ScopeMapping
+}
+
+func (c *ScopeMappingClient) mutate(ctx context.Context, m *ScopeMappingMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ScopeMappingCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ScopeMappingUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ScopeMappingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ScopeMappingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ScopeMapping mutation op: %q", m.Op())
+	}
+}
+
 // SessionClient is a client for the Session schema.
 type SessionClient struct {
 	config
@@ -4392,14 +4534,14 @@ type (
 	hooks struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
 		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2AuthRequest,
-		OAuth2Provider, OAuth2Token, PolicyBinding, PolicyDefinition, Session,
-		SigningKey, Stage, Token, User, UserConsent []ent.Hook
+		OAuth2Provider, OAuth2Token, PolicyBinding, PolicyDefinition, ScopeMapping,
+		Session, SigningKey, Stage, Token, User, UserConsent []ent.Hook
 	}
 	inters struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
 		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2AuthRequest,
-		OAuth2Provider, OAuth2Token, PolicyBinding, PolicyDefinition, Session,
-		SigningKey, Stage, Token, User, UserConsent []ent.Interceptor
+		OAuth2Provider, OAuth2Token, PolicyBinding, PolicyDefinition, ScopeMapping,
+		Session, SigningKey, Stage, Token, User, UserConsent []ent.Interceptor
 	}
 )
 

@@ -28,6 +28,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
@@ -110,6 +111,7 @@ func checkColumn(t, c string) error {
 			oauth2token.Table:       oauth2token.ValidColumn,
 			policybinding.Table:     policybinding.ValidColumn,
 			policydefinition.Table:  policydefinition.ValidColumn,
+			scopemapping.Table:      scopemapping.ValidColumn,
 			session.Table:           session.ValidColumn,
 			signingkey.Table:        signingkey.ValidColumn,
 			stage.Table:             stage.ValidColumn,

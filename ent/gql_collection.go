@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
@@ -2146,6 +2147,120 @@ func newPolicyDefinitionPaginateArgs(rv map[string]any) *policydefinitionPaginat
 	}
 	if v, ok := rv[whereField].(*PolicyDefinitionWhereInput); ok {
 		args.opts = append(args.opts, WithPolicyDefinitionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ScopeMappingQuery) CollectFields(ctx context.Context, satisfies ...string) (*ScopeMappingQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ScopeMappingQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(scopemapping.Columns))
+		selectedFields = []string{scopemapping.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[scopemapping.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, scopemapping.FieldCreatedAt)
+				fieldSeen[scopemapping.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[scopemapping.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, scopemapping.FieldUpdatedAt)
+				fieldSeen[scopemapping.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[scopemapping.FieldName]; !ok {
+				selectedFields = append(selectedFields, scopemapping.FieldName)
+				fieldSeen[scopemapping.FieldName] = struct{}{}
+			}
+		case "scopeName":
+			if _, ok := fieldSeen[scopemapping.FieldScopeName]; !ok {
+				selectedFields = append(selectedFields, scopemapping.FieldScopeName)
+				fieldSeen[scopemapping.FieldScopeName] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[scopemapping.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, scopemapping.FieldDescription)
+				fieldSeen[scopemapping.FieldDescription] = struct{}{}
+			}
+		case "expression":
+			if _, ok := fieldSeen[scopemapping.FieldExpression]; !ok {
+				selectedFields = append(selectedFields, scopemapping.FieldExpression)
+				fieldSeen[scopemapping.FieldExpression] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type scopemappingPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ScopeMappingPaginateOption
+}
+
+func newScopeMappingPaginateArgs(rv map[string]any) *scopemappingPaginateArgs {
+	args := &scopemappingPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ScopeMappingOrder{Field: &ScopeMappingOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithScopeMappingOrder(order))
+			}
+		case *ScopeMappingOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithScopeMappingOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ScopeMappingWhereInput); ok {
+		args.opts = append(args.opts, WithScopeMappingFilter(v.Filter))
 	}
 	return args
 }

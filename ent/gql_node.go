@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
@@ -75,6 +76,11 @@ var policydefinitionImplementors = []string{"PolicyDefinition", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*PolicyDefinition) IsNode() {}
+
+var scopemappingImplementors = []string{"ScopeMapping", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ScopeMapping) IsNode() {}
 
 var signingkeyImplementors = []string{"SigningKey", "Node"}
 
@@ -250,6 +256,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(policydefinition.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, policydefinitionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case scopemapping.Table:
+		query := c.ScopeMapping.Query().
+			Where(scopemapping.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, scopemappingImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -495,6 +510,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.PolicyDefinition.Query().
 			Where(policydefinition.IDIn(ids...))
 		query, err := query.CollectFields(ctx, policydefinitionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case scopemapping.Table:
+		query := c.ScopeMapping.Query().
+			Where(scopemapping.IDIn(ids...))
+		query, err := query.CollectFields(ctx, scopemappingImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
@@ -3129,6 +3130,356 @@ func (_m *PolicyDefinition) ToEdge(order *PolicyDefinitionOrder) *PolicyDefiniti
 		order = DefaultPolicyDefinitionOrder
 	}
 	return &PolicyDefinitionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ScopeMappingEdge is the edge representation of ScopeMapping.
+type ScopeMappingEdge struct {
+	Node   *ScopeMapping `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// ScopeMappingConnection is the connection containing edges to ScopeMapping.
+type ScopeMappingConnection struct {
+	Edges      []*ScopeMappingEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *ScopeMappingConnection) build(nodes []*ScopeMapping, pager *scopemappingPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ScopeMapping
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ScopeMapping {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ScopeMapping {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ScopeMappingEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ScopeMappingEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ScopeMappingPaginateOption enables pagination customization.
+type ScopeMappingPaginateOption func(*scopemappingPager) error
+
+// WithScopeMappingOrder configures pagination ordering.
+func WithScopeMappingOrder(order *ScopeMappingOrder) ScopeMappingPaginateOption {
+	if order == nil {
+		order = DefaultScopeMappingOrder
+	}
+	o := *order
+	return func(pager *scopemappingPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultScopeMappingOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithScopeMappingFilter configures pagination filter.
+func WithScopeMappingFilter(filter func(*ScopeMappingQuery) (*ScopeMappingQuery, error)) ScopeMappingPaginateOption {
+	return func(pager *scopemappingPager) error {
+		if filter == nil {
+			return errors.New("ScopeMappingQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type scopemappingPager struct {
+	reverse bool
+	order   *ScopeMappingOrder
+	filter  func(*ScopeMappingQuery) (*ScopeMappingQuery, error)
+}
+
+func newScopeMappingPager(opts []ScopeMappingPaginateOption, reverse bool) (*scopemappingPager, error) {
+	pager := &scopemappingPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultScopeMappingOrder
+	}
+	return pager, nil
+}
+
+func (p *scopemappingPager) applyFilter(query *ScopeMappingQuery) (*ScopeMappingQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *scopemappingPager) toCursor(_m *ScopeMapping) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *scopemappingPager) applyCursors(query *ScopeMappingQuery, after, before *Cursor) (*ScopeMappingQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultScopeMappingOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *scopemappingPager) applyOrder(query *ScopeMappingQuery) *ScopeMappingQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultScopeMappingOrder.Field {
+		query = query.Order(DefaultScopeMappingOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *scopemappingPager) orderExpr(query *ScopeMappingQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultScopeMappingOrder.Field {
+			b.Comma().Ident(DefaultScopeMappingOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ScopeMapping.
+func (_m *ScopeMappingQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ScopeMappingPaginateOption,
+) (*ScopeMappingConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newScopeMappingPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ScopeMappingConnection{Edges: []*ScopeMappingEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ScopeMappingOrderFieldCreatedAt orders ScopeMapping by created_at.
+	ScopeMappingOrderFieldCreatedAt = &ScopeMappingOrderField{
+		Value: func(_m *ScopeMapping) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: scopemapping.FieldCreatedAt,
+		toTerm: scopemapping.ByCreatedAt,
+		toCursor: func(_m *ScopeMapping) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ScopeMappingOrderFieldUpdatedAt orders ScopeMapping by updated_at.
+	ScopeMappingOrderFieldUpdatedAt = &ScopeMappingOrderField{
+		Value: func(_m *ScopeMapping) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: scopemapping.FieldUpdatedAt,
+		toTerm: scopemapping.ByUpdatedAt,
+		toCursor: func(_m *ScopeMapping) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ScopeMappingOrderFieldName orders ScopeMapping by name.
+	ScopeMappingOrderFieldName = &ScopeMappingOrderField{
+		Value: func(_m *ScopeMapping) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: scopemapping.FieldName,
+		toTerm: scopemapping.ByName,
+		toCursor: func(_m *ScopeMapping) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// ScopeMappingOrderFieldScopeName orders ScopeMapping by scope_name.
+	ScopeMappingOrderFieldScopeName = &ScopeMappingOrderField{
+		Value: func(_m *ScopeMapping) (ent.Value, error) {
+			return _m.ScopeName, nil
+		},
+		column: scopemapping.FieldScopeName,
+		toTerm: scopemapping.ByScopeName,
+		toCursor: func(_m *ScopeMapping) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ScopeName,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ScopeMappingOrderField) String() string {
+	var str string
+	switch f.column {
+	case ScopeMappingOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ScopeMappingOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ScopeMappingOrderFieldName.column:
+		str = "NAME"
+	case ScopeMappingOrderFieldScopeName.column:
+		str = "SCOPE_NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ScopeMappingOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ScopeMappingOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ScopeMappingOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ScopeMappingOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ScopeMappingOrderFieldUpdatedAt
+	case "NAME":
+		*f = *ScopeMappingOrderFieldName
+	case "SCOPE_NAME":
+		*f = *ScopeMappingOrderFieldScopeName
+	default:
+		return fmt.Errorf("%s is not a valid ScopeMappingOrderField", str)
+	}
+	return nil
+}
+
+// ScopeMappingOrderField defines the ordering field of ScopeMapping.
+type ScopeMappingOrderField struct {
+	// Value extracts the ordering value from the given ScopeMapping.
+	Value    func(*ScopeMapping) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) scopemapping.OrderOption
+	toCursor func(*ScopeMapping) Cursor
+}
+
+// ScopeMappingOrder defines the ordering of ScopeMapping.
+type ScopeMappingOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *ScopeMappingOrderField `json:"field"`
+}
+
+// DefaultScopeMappingOrder is the default ordering of ScopeMapping.
+var DefaultScopeMappingOrder = &ScopeMappingOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ScopeMappingOrderField{
+		Value: func(_m *ScopeMapping) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: scopemapping.FieldID,
+		toTerm: scopemapping.ByID,
+		toCursor: func(_m *ScopeMapping) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ScopeMapping into ScopeMappingEdge.
+func (_m *ScopeMapping) ToEdge(order *ScopeMappingOrder) *ScopeMappingEdge {
+	if order == nil {
+		order = DefaultScopeMappingOrder
+	}
+	return &ScopeMappingEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

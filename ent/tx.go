@@ -46,6 +46,8 @@ type Tx struct {
 	PolicyBinding *PolicyBindingClient
 	// PolicyDefinition is the client for interacting with the PolicyDefinition builders.
 	PolicyDefinition *PolicyDefinitionClient
+	// ScopeMapping is the client for interacting with the ScopeMapping builders.
+	ScopeMapping *ScopeMappingClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// SigningKey is the client for interacting with the SigningKey builders.
@@ -205,6 +207,7 @@ func (tx *Tx) init() {
 	tx.OAuth2Token = NewOAuth2TokenClient(tx.config)
 	tx.PolicyBinding = NewPolicyBindingClient(tx.config)
 	tx.PolicyDefinition = NewPolicyDefinitionClient(tx.config)
+	tx.ScopeMapping = NewScopeMappingClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.SigningKey = NewSigningKeyClient(tx.config)
 	tx.Stage = NewStageClient(tx.config)

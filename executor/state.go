@@ -44,6 +44,11 @@ const (
 	// its provider allows (a []string): a consent stage shows them, and
 	// what the flow leaves there is granted.
 	KeyOAuth2Scopes = "oauth2_scopes"
+	// KeyOAuth2ScopeDescriptions say what the custom scopes among
+	// KeyOAuth2Scopes let the application have (a map[string]string by
+	// scope name): a consent stage shows them. Built-in scopes are not
+	// in it.
+	KeyOAuth2ScopeDescriptions = "oauth2_scope_descriptions"
 	// KeyOAuth2Refused is set (true) when the user refused an SSO
 	// authorization (a consent stage): the application is answered
 	// access_denied.

@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/graph/model"
 	"github.com/gatehouse-id/gatehouse/oidc/clients"
+	"github.com/gatehouse-id/gatehouse/oidc/scopes"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
 
@@ -407,6 +408,29 @@ func (r *mutationResolver) DeleteOAuth2Provider(ctx context.Context, id string) 
 		return "", err
 	}
 	return id, clients.Delete(ctx, ent.FromContext(ctx), r.Keys, nid)
+}
+
+// CreateScopeMapping is the resolver for the createScopeMapping field.
+func (r *mutationResolver) CreateScopeMapping(ctx context.Context, input model.CreateScopeMappingInput) (*ent.ScopeMapping, error) {
+	return scopes.Create(ctx, ent.FromContext(ctx), scopeMappingSettings(input))
+}
+
+// UpdateScopeMapping is the resolver for the updateScopeMapping field.
+func (r *mutationResolver) UpdateScopeMapping(ctx context.Context, id string, input model.UpdateScopeMappingInput) (*ent.ScopeMapping, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	return scopes.Update(ctx, ent.FromContext(ctx), nid, scopeMappingUpdate(input))
+}
+
+// DeleteScopeMapping is the resolver for the deleteScopeMapping field.
+func (r *mutationResolver) DeleteScopeMapping(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, ent.FromContext(ctx).ScopeMapping.DeleteOneID(nid).Exec(ctx)
 }
 
 // CreateBrand is the resolver for the createBrand field.

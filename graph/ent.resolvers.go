@@ -84,6 +84,12 @@ func (r *queryResolver) Policies(ctx context.Context, after *entgql.Cursor[int],
 		ent.WithPolicyDefinitionOrder(orderBy), ent.WithPolicyDefinitionFilter(where.Filter))
 }
 
+// ScopeMappings is the resolver for the scopeMappings field.
+func (r *queryResolver) ScopeMappings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ScopeMappingOrder, where *ent.ScopeMappingWhereInput) (*ent.ScopeMappingConnection, error) {
+	return r.Client.ScopeMapping.Query().Paginate(ctx, after, first, before, last,
+		ent.WithScopeMappingOrder(orderBy), ent.WithScopeMappingFilter(where.Filter))
+}
+
 // SigningKeys is the resolver for the signingKeys field.
 func (r *queryResolver) SigningKeys(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SigningKeyOrder, where *ent.SigningKeyWhereInput) (*ent.SigningKeyConnection, error) {
 	return r.Client.SigningKey.Query().Paginate(ctx, after, first, before, last,

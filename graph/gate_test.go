@@ -64,6 +64,17 @@ var superuserFields = map[string]gatedField{
 			require.True(t, out.TestPolicy.Passing, "a flow without bindings passes")
 		},
 	},
+	"Query.testScopeMapping": {
+		query: `{ testScopeMapping(id: "1", userID: "1") { error } }`,
+		admin: func(t *testing.T, b *testBundle) {
+			m := b.scope(t, "ERP", "erp", `{"who": user.username}`)
+			var out struct {
+				TestScopeMapping struct{ Claims map[string]any }
+			}
+			b.mustDo(t, b.admin, testScope, map[string]any{"id": m.ID, "user": itoa(b.alice.UserID)}, &out)
+			require.Equal(t, map[string]any{"who": "alice"}, out.TestScopeMapping.Claims)
+		},
+	},
 	"Query.flowInspection": {
 		query: `{ flowInspection(executionId: "no-such-execution") { executionId } }`,
 		admin: func(t *testing.T, b *testBundle) {

@@ -201,6 +201,18 @@ func (f PolicyDefinitionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.V
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PolicyDefinitionMutation", m)
 }
 
+// The ScopeMappingFunc type is an adapter to allow the use of ordinary
+// function as ScopeMapping mutator.
+type ScopeMappingFunc func(context.Context, *ent.ScopeMappingMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ScopeMappingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ScopeMappingMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ScopeMappingMutation", m)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary
 // function as Session mutator.
 type SessionFunc func(context.Context, *ent.SessionMutation) (ent.Value, error)

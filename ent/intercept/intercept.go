@@ -25,6 +25,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
+	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
@@ -521,6 +522,33 @@ func (f TraversePolicyDefinition) Traverse(ctx context.Context, q ent.Query) err
 	return fmt.Errorf("unexpected query type %T. expect *ent.PolicyDefinitionQuery", q)
 }
 
+// The ScopeMappingFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ScopeMappingFunc func(context.Context, *ent.ScopeMappingQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ScopeMappingFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ScopeMappingQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ScopeMappingQuery", q)
+}
+
+// The TraverseScopeMapping type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseScopeMapping func(context.Context, *ent.ScopeMappingQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseScopeMapping) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseScopeMapping) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ScopeMappingQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ScopeMappingQuery", q)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SessionFunc func(context.Context, *ent.SessionQuery) (ent.Value, error)
 
@@ -718,6 +746,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PolicyBindingQuery, predicate.PolicyBinding, policybinding.OrderOption]{typ: ent.TypePolicyBinding, tq: q}, nil
 	case *ent.PolicyDefinitionQuery:
 		return &query[*ent.PolicyDefinitionQuery, predicate.PolicyDefinition, policydefinition.OrderOption]{typ: ent.TypePolicyDefinition, tq: q}, nil
+	case *ent.ScopeMappingQuery:
+		return &query[*ent.ScopeMappingQuery, predicate.ScopeMapping, scopemapping.OrderOption]{typ: ent.TypeScopeMapping, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.SigningKeyQuery:

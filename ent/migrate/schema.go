@@ -597,6 +597,22 @@ var (
 		Columns:    PoliciesColumns,
 		PrimaryKey: []*schema.Column{PoliciesColumns[0]},
 	}
+	// ScopeMappingsColumns holds the columns for the "scope_mappings" table.
+	ScopeMappingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "scope_name", Type: field.TypeString, Unique: true},
+		{Name: "description", Type: field.TypeString},
+		{Name: "expression", Type: field.TypeString, Size: 2147483647},
+	}
+	// ScopeMappingsTable holds the schema information for the "scope_mappings" table.
+	ScopeMappingsTable = &schema.Table{
+		Name:       "scope_mappings",
+		Columns:    ScopeMappingsColumns,
+		PrimaryKey: []*schema.Column{ScopeMappingsColumns[0]},
+	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -845,6 +861,7 @@ var (
 		Oauth2tokensTable,
 		PolicyBindingsTable,
 		PoliciesTable,
+		ScopeMappingsTable,
 		SessionsTable,
 		SigningKeysTable,
 		StagesTable,
@@ -936,6 +953,9 @@ func init() {
 	PoliciesTable.Annotation = &entsql.Annotation{
 		Table:          "policies",
 		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	ScopeMappingsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(94489280512),
 	}
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	SessionsTable.Annotation = &entsql.Annotation{

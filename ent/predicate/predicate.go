@@ -54,6 +54,9 @@ type PolicyBinding func(*sql.Selector)
 // PolicyDefinition is the predicate function for policydefinition builders.
 type PolicyDefinition func(*sql.Selector)
 
+// ScopeMapping is the predicate function for scopemapping builders.
+type ScopeMapping func(*sql.Selector)
+
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 

@@ -495,6 +495,30 @@ func (f PolicyDefinitionMutationRuleFunc) EvalMutation(ctx context.Context, m en
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PolicyDefinitionMutation", m)
 }
 
+// The ScopeMappingQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ScopeMappingQueryRuleFunc func(context.Context, *ent.ScopeMappingQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ScopeMappingQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ScopeMappingQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ScopeMappingQuery", q)
+}
+
+// The ScopeMappingMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ScopeMappingMutationRuleFunc func(context.Context, *ent.ScopeMappingMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ScopeMappingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ScopeMappingMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ScopeMappingMutation", m)
+}
+
 // The SessionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SessionQueryRuleFunc func(context.Context, *ent.SessionQuery) error
@@ -706,6 +730,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.PolicyDefinitionQuery:
 		return q.Filter(), nil
+	case *ent.ScopeMappingQuery:
+		return q.Filter(), nil
 	case *ent.SessionQuery:
 		return q.Filter(), nil
 	case *ent.SigningKeyQuery:
@@ -756,6 +782,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PolicyBindingMutation:
 		return m.Filter(), nil
 	case *ent.PolicyDefinitionMutation:
+		return m.Filter(), nil
+	case *ent.ScopeMappingMutation:
 		return m.Filter(), nil
 	case *ent.SessionMutation:
 		return m.Filter(), nil

@@ -24,6 +24,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/schema"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
@@ -875,6 +876,69 @@ func init() {
 	policydefinitionDescExecutionLogging := policydefinitionFields[3].Descriptor()
 	// policydefinition.DefaultExecutionLogging holds the default value on creation for the execution_logging field.
 	policydefinition.DefaultExecutionLogging = policydefinitionDescExecutionLogging.Default.(bool)
+	scopemappingMixin := schema.ScopeMapping{}.Mixin()
+	scopemapping.Policy = privacy.NewPolicies(schema.ScopeMapping{})
+	scopemapping.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := scopemapping.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	scopemappingHooks := schema.ScopeMapping{}.Hooks()
+
+	scopemapping.Hooks[1] = scopemappingHooks[0]
+
+	scopemapping.Hooks[2] = scopemappingHooks[1]
+
+	scopemapping.Hooks[3] = scopemappingHooks[2]
+
+	scopemapping.Hooks[4] = scopemappingHooks[3]
+	scopemappingMixinFields0 := scopemappingMixin[0].Fields()
+	_ = scopemappingMixinFields0
+	scopemappingFields := schema.ScopeMapping{}.Fields()
+	_ = scopemappingFields
+	// scopemappingDescCreatedAt is the schema descriptor for created_at field.
+	scopemappingDescCreatedAt := scopemappingMixinFields0[0].Descriptor()
+	// scopemapping.DefaultCreatedAt holds the default value on creation for the created_at field.
+	scopemapping.DefaultCreatedAt = scopemappingDescCreatedAt.Default.(func() time.Time)
+	// scopemappingDescUpdatedAt is the schema descriptor for updated_at field.
+	scopemappingDescUpdatedAt := scopemappingMixinFields0[1].Descriptor()
+	// scopemapping.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	scopemapping.DefaultUpdatedAt = scopemappingDescUpdatedAt.Default.(func() time.Time)
+	// scopemapping.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	scopemapping.UpdateDefaultUpdatedAt = scopemappingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// scopemappingDescName is the schema descriptor for name field.
+	scopemappingDescName := scopemappingFields[0].Descriptor()
+	// scopemapping.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	scopemapping.NameValidator = func() func(string) error {
+		validators := scopemappingDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// scopemappingDescScopeName is the schema descriptor for scope_name field.
+	scopemappingDescScopeName := scopemappingFields[1].Descriptor()
+	// scopemapping.ScopeNameValidator is a validator for the "scope_name" field. It is called by the builders before save.
+	scopemapping.ScopeNameValidator = scopemappingDescScopeName.Validators[0].(func(string) error)
+	// scopemappingDescDescription is the schema descriptor for description field.
+	scopemappingDescDescription := scopemappingFields[2].Descriptor()
+	// scopemapping.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	scopemapping.DescriptionValidator = scopemappingDescDescription.Validators[0].(func(string) error)
+	// scopemappingDescExpression is the schema descriptor for expression field.
+	scopemappingDescExpression := scopemappingFields[3].Descriptor()
+	// scopemapping.ExpressionValidator is a validator for the "expression" field. It is called by the builders before save.
+	scopemapping.ExpressionValidator = scopemappingDescExpression.Validators[0].(func(string) error)
 	session.Policy = privacy.NewPolicies(schema.Session{})
 	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

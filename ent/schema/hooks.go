@@ -123,6 +123,9 @@ func bindingReferrers(ctx context.Context, c *gen.Client, subject predicate.Poli
 	return out, nil
 }
 
+// referrerOAuth2Provider is the referrer type of an OAuth2 provider.
+const referrerOAuth2Provider = "oauth2_provider"
+
 // flowReferrers: brands that use the flow and configs that name it.
 func flowReferrers(ctx context.Context, c *gen.Client, id int) (string, []problem.Referrer, error) {
 	f, err := c.Flow.Get(ctx, id)
@@ -163,10 +166,10 @@ func flowReferrers(ctx context.Context, c *gen.Client, id int) (string, []proble
 	}
 	for _, p := range providers {
 		if p.AuthorizationFlowID == id {
-			refs = append(refs, problem.Referrer{Type: "oauth2_provider", ID: p.ID, Name: p.Name, Field: "authorization_flow"})
+			refs = append(refs, problem.Referrer{Type: referrerOAuth2Provider, ID: p.ID, Name: p.Name, Field: "authorization_flow"})
 		}
 		if p.InvalidationFlowID != nil && *p.InvalidationFlowID == id {
-			refs = append(refs, problem.Referrer{Type: "oauth2_provider", ID: p.ID, Name: p.Name, Field: "invalidation_flow"})
+			refs = append(refs, problem.Referrer{Type: referrerOAuth2Provider, ID: p.ID, Name: p.Name, Field: "invalidation_flow"})
 		}
 	}
 	cfg, err := configReferrers(ctx, c, configreference.TargetFlowID(id))

@@ -79,7 +79,7 @@ type CreateOAuth2ProviderInput struct {
 	ClientSecret           *string             `json:"clientSecret,omitempty"`
 	RedirectUris           []*enum.RedirectURI `json:"redirectUris"`
 	PostLogoutRedirectUris []*enum.RedirectURI `json:"postLogoutRedirectUris"`
-	// Scope names: openid, profile, email, groups, offline_access. Default: openid, profile, email.
+	// Scope names: openid, profile, email, groups, offline_access, or a scope mapping's scopeName. Default: openid, profile, email.
 	Scopes []string `json:"scopes,omitempty"`
 	// A flow designated AUTHORIZATION: it runs after login, before the client gets its code (consent).
 	AuthorizationFlowID string `json:"authorizationFlowID"`
@@ -114,6 +114,20 @@ type CreatePolicyInput struct {
 	// Record an audit event for every evaluation.
 	ExecutionLogging bool               `json:"executionLogging"`
 	Config           *PolicyConfigInput `json:"config"`
+}
+
+type CreateScopeMappingInput struct {
+	// Unique display name.
+	Name string `json:"name"`
+	// The scope token clients ask for: 1-100 printable ASCII characters without spaces, " or \ (RFC 6749); unique; not a built-in scope (openid, profile, email, groups, offline_access).
+	ScopeName string `json:"scopeName"`
+	// What the scope lets an application have, as the consent screen shows it; at most 200 characters.
+	Description string `json:"description"`
+	// CEL over `user` (id, username, name, email, is_active, is_superuser,
+	// type, groups, attributes) evaluating to a map of claims, e.g.
+	// `{"department": user.attributes.department}`. Reserved claims (sub,
+	// email, groups, …) are left out of tokens.
+	Expression string `json:"expression"`
 }
 
 type CreateStageInput struct {
@@ -189,6 +203,16 @@ type PolicyTraceEntry struct {
 	DurationMs float64  `json:"durationMs"`
 }
 
+// What a scope mapping gives a user (testScopeMapping).
+type ScopeMappingTestResult struct {
+	// The claims tokens would carry; null when the mapping failed.
+	Claims map[string]any `json:"claims,omitempty"`
+	// Reserved claims the result had, which tokens would not carry.
+	DroppedClaims []string `json:"droppedClaims"`
+	// Why the mapping failed (tokens would carry none of its claims); null when it did not.
+	Error *string `json:"error,omitempty"`
+}
+
 // A stage's configuration: set exactly one member, which picks the stage's kind.
 type StageConfigInput struct {
 	Captcha        *captcha.Config        `json:"captcha,omitempty"`
@@ -237,10 +261,11 @@ type UpdateOAuth2ProviderInput struct {
 	ClientID               *string             `json:"clientId,omitempty"`
 	RedirectUris           []*enum.RedirectURI `json:"redirectUris,omitempty"`
 	PostLogoutRedirectUris []*enum.RedirectURI `json:"postLogoutRedirectUris,omitempty"`
-	Scopes                 []string            `json:"scopes,omitempty"`
-	AuthorizationFlowID    *string             `json:"authorizationFlowID,omitempty"`
-	InvalidationFlowID     *string             `json:"invalidationFlowID,omitempty"`
-	ClearInvalidationFlow  *bool               `json:"clearInvalidationFlow,omitempty"`
+	// Built-in scope names or scope mappings' scopeName.
+	Scopes                []string `json:"scopes,omitempty"`
+	AuthorizationFlowID   *string  `json:"authorizationFlowID,omitempty"`
+	InvalidationFlowID    *string  `json:"invalidationFlowID,omitempty"`
+	ClearInvalidationFlow *bool    `json:"clearInvalidationFlow,omitempty"`
 	// Must be the pinned key's algorithm while a key is pinned.
 	SigningAlgorithm *enum.SigningAlgorithm `json:"signingAlgorithm,omitempty"`
 	// Pins a signing key (see CreateOAuth2ProviderInput.signingKeyID); the provider takes its algorithm.
@@ -260,6 +285,15 @@ type UpdatePolicyInput struct {
 	ExecutionLogging *bool   `json:"executionLogging,omitempty"`
 	// Replaces the whole config; the member must be the policy's kind.
 	Config *PolicyConfigInput `json:"config,omitempty"`
+}
+
+// Omitted fields keep their value.
+type UpdateScopeMappingInput struct {
+	Name *string `json:"name,omitempty"`
+	// Refused while a provider lists the scope.
+	ScopeName   *string `json:"scopeName,omitempty"`
+	Description *string `json:"description,omitempty"`
+	Expression  *string `json:"expression,omitempty"`
 }
 
 type UpdateStageInput struct {

@@ -22,6 +22,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/credential"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
 	"github.com/gatehouse-id/gatehouse/oidc/redirecturi"
 	"github.com/gatehouse-id/gatehouse/problem"
@@ -349,7 +350,7 @@ func check(ctx context.Context, c *ent.Client, s Settings) error {
 	if err := redirecturi.ValidateAll("post_logout_redirect_uris", s.PostLogoutRedirectURIs); err != nil {
 		return err
 	}
-	if err := checkScopes(s.Scopes); err != nil {
+	if err := checkScopes(ctx, c, s.Scopes); err != nil {
 		return err
 	}
 	if s.AuthorizationFlowID != nil {
@@ -365,15 +366,32 @@ func check(ctx context.Context, c *ent.Client, s Settings) error {
 	return nil
 }
 
-// checkScopes refuses unknown and repeated scope names.
-func checkScopes(scopes []string) error {
+// checkScopes refuses repeated scope names and names that are neither
+// built in nor a scope mapping's.
+func checkScopes(ctx context.Context, c *ent.Client, scopes []string) error {
+	var custom []string
 	for i, name := range scopes {
-		field := fmt.Sprintf("scopes.%d", i)
-		if !slices.Contains(BuiltinScopes, name) {
-			return problem.Invalid(field, "unknown scope %q; the scopes are %v", name, BuiltinScopes)
-		}
 		if slices.Contains(scopes[:i], name) {
-			return problem.Invalid(field, "repeats scope %q", name)
+			return problem.Invalid(fmt.Sprintf("scopes.%d", i), "repeats scope %q", name)
+		}
+		if !slices.Contains(BuiltinScopes, name) {
+			custom = append(custom, name)
+		}
+	}
+	if len(custom) == 0 {
+		return nil
+	}
+	known, err := c.ScopeMapping.Query().
+		Where(scopemapping.ScopeNameIn(custom...)).
+		Select(scopemapping.FieldScopeName).
+		Strings(ctx)
+	if err != nil {
+		return fmt.Errorf("read scope mappings: %w", err)
+	}
+	for i, name := range scopes {
+		if !slices.Contains(BuiltinScopes, name) && !slices.Contains(known, name) {
+			return problem.Invalid(fmt.Sprintf("scopes.%d", i),
+				"unknown scope %q; the scopes are the built-in %v and the scope mappings' names", name, BuiltinScopes)
 		}
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/oidc/scopes"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
@@ -79,8 +80,14 @@ func (h handoff) Seed(ctx context.Context, ref, flowSlug string, userID int) (ma
 	if err != nil || flow.Slug != flowSlug {
 		return nil, errNotThisFlow
 	}
+	allowed := allowedScopes(req.Scopes, prov.Scopes)
+	descriptions, err := scopes.Descriptions(ctx, h.client, allowed)
+	if err != nil {
+		return nil, err
+	}
 	seed := map[string]any{
-		executor.KeyOAuth2Scopes: allowedScopes(req.Scopes, prov.Scopes),
+		executor.KeyOAuth2Scopes:            allowed,
+		executor.KeyOAuth2ScopeDescriptions: descriptions,
 		// The flow ends where the authorization goes on, refused or not.
 		executor.KeyRedirect: resumeURL(ref),
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/oidc/device"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
 	"github.com/gatehouse-id/gatehouse/oidc/redirecturi"
+	"github.com/gatehouse-id/gatehouse/oidc/scopes"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/session"
 )
@@ -133,6 +134,7 @@ func New(o Options) (*Provider, error) {
 	st := &storage{
 		client: o.Client, recorder: o.Recorder, keys: o.Keys, secret: subjects, logoutKey: logout, now: o.NowFunc, logger: o.Logger,
 		loginURL: resumeURL, pollInterval: o.DevicePollInterval,
+		claims: scopes.NewEvaluator(o.Client, o.Recorder, o.Logger),
 	}
 	cfg := &op.Config{
 		DefaultLogoutRedirectURI: SignedOutPath,

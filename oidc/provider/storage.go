@@ -25,6 +25,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/oidc/clients"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
+	"github.com/gatehouse-id/gatehouse/oidc/scopes"
 )
 
 // Lifetimes of what the provider keeps before tokens exist.
@@ -52,7 +53,8 @@ type storage struct {
 	client   *ent.Client
 	recorder Recorder
 	keys     *keys.Store
-	secret   []byte // derives hashed subjects
+	claims   *scopes.Evaluator // custom scopes' claims
+	secret   []byte            // derives hashed subjects
 	// logoutKey signs the hop to a post_logout_redirect_uri.
 	logoutKey []byte
 	now       func() time.Time

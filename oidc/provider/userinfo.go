@@ -39,7 +39,7 @@ func (s *storage) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserInf
 	default:
 		return fmt.Errorf("unsupported ID token request %T", request)
 	}
-	return s.fillUserinfo(ctx, info, userID, request.GetClientID(), scopes)
+	return s.fillUserinfo(ctx, info, userID, request.GetClientID(), scopes, true)
 }
 
 // SetUserinfoFromToken answers userinfo for a live access token.
@@ -51,7 +51,7 @@ func (s *storage) SetUserinfoFromToken(ctx context.Context, info *oidc.UserInfo,
 	if t.UserID == nil {
 		return errNoUser
 	}
-	return s.fillUserinfo(ctx, info, *t.UserID, t.ClientID, t.Scopes)
+	return s.fillUserinfo(ctx, info, *t.UserID, t.ClientID, t.Scopes, false)
 }
 
 // SetIntrospectionFromToken answers introspection: active only for a live
@@ -70,7 +70,7 @@ func (s *storage) SetIntrospectionFromToken(ctx context.Context, resp *oidc.Intr
 		resp.Subject = t.ClientID
 	} else {
 		info := new(oidc.UserInfo)
-		if err := s.fillUserinfo(ctx, info, *t.UserID, t.ClientID, t.Scopes); err != nil {
+		if err := s.fillUserinfo(ctx, info, *t.UserID, t.ClientID, t.Scopes, false); err != nil {
 			return err
 		}
 		resp.SetUserInfo(info)
@@ -85,11 +85,16 @@ func (s *storage) SetIntrospectionFromToken(ctx context.Context, resp *oidc.Intr
 	return nil
 }
 
-// fillUserinfo sets the claims the scopes grant about userID.
-func (s *storage) fillUserinfo(ctx context.Context, info *oidc.UserInfo, userID int, clientID string, scopes []string) error {
+// fillUserinfo sets the claims the scopes grant about userID. An ID
+// token (idToken) carries only sub unless the provider includes claims
+// there (the library already leaves out profile and email then).
+func (s *storage) fillUserinfo(ctx context.Context, info *oidc.UserInfo, userID int, clientID string, scopes []string, idToken bool) error {
 	p, err := s.provider(ctx, clientID)
 	if err != nil {
 		return err
+	}
+	if idToken && !p.IncludeClaimsInIDToken {
+		scopes = nil
 	}
 	u, err := s.client.User.Get(sys(ctx), userID)
 	if err != nil {
@@ -111,6 +116,13 @@ func (s *storage) fillUserinfo(ctx context.Context, info *oidc.UserInfo, userID 
 			return err
 		}
 		info.AppendClaims("groups", names)
+	}
+	custom, err := s.claims.Claims(ctx, u, scopes)
+	if err != nil {
+		return err
+	}
+	for k, v := range custom { // never a reserved claim (oidc/scopes)
+		info.AppendClaims(k, v)
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 // Package expression is the policy kind that evaluates an expression in
 // Google's Common Expression Language (CEL): a sandboxed, side-effect-free
-// language with a bounded cost, never a general-purpose interpreter.
+// language with a bounded cost, never a general-purpose interpreter. The
+// evaluator (cost limit, variables, conversions) is package celeval's,
+// shared with scope mappings.
 //
 // An expression sees these variables, each a map with string keys:
 //
@@ -41,6 +43,7 @@ import (
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
 
+	"github.com/gatehouse-id/gatehouse/celeval"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
@@ -55,7 +58,7 @@ func Definition() policy.Kind {
 }
 
 // MaxLength bounds an expression's length, in characters.
-const MaxLength = 10000
+const MaxLength = celeval.MaxLength
 
 // Names of the variables an expression sees.
 const (
@@ -71,13 +74,7 @@ var Variables = []string{VarUser, VarRequest, VarFlow, VarContext, VarApplicatio
 
 // Env returns the CEL environment expressions are compiled in. It is built
 // once and immutable.
-var Env = sync.OnceValues(func() (*cel.Env, error) {
-	opts := make([]cel.EnvOption, 0, len(Variables))
-	for _, v := range Variables {
-		opts = append(opts, cel.Variable(v, cel.MapType(cel.StringType, cel.DynType)))
-	}
-	return cel.NewEnv(opts...)
-})
+var Env = sync.OnceValues(func() (*cel.Env, error) { return celeval.NewEnv(Variables...) })
 
 // Config configures an expression policy.
 type Config struct {
@@ -110,9 +107,9 @@ func Compile(source string) (*cel.Ast, error) {
 	if err != nil {
 		return nil, err
 	}
-	ast, iss := env.Compile(source)
-	if iss.Err() != nil {
-		return nil, problem.Invalid("expression", "%s", iss.Err())
+	ast, err := celeval.Compile(env, source)
+	if err != nil {
+		return nil, err
 	}
 	if !validOutput(ast.OutputType()) {
 		return nil, problem.Invalid("expression", "must evaluate to a bool or a map with pass, not %s", ast.OutputType())
@@ -124,13 +121,5 @@ func Compile(source string) (*cel.Ast, error) {
 // result: a bool, a map with string (or dynamic) keys, or anything dynamic
 // (checked when evaluated).
 func validOutput(out *cel.Type) bool {
-	k := out.Kind()
-	if k == types.BoolKind || k == types.DynKind {
-		return true
-	}
-	if k != types.MapKind {
-		return false
-	}
-	key := out.Parameters()[0].Kind()
-	return key == types.StringKind || key == types.DynKind
+	return out.Kind() == types.BoolKind || celeval.StringMap(out)
 }

@@ -1,6 +1,7 @@
 // Package consent is the stage that asks the user to let an application
 // have what an SSO authorization asks for (the scopes in the context's
-// oauth2_scopes, for the context's application), and remembers the answer
+// oauth2_scopes, for the context's application; custom scopes described
+// by oauth2_scope_descriptions), and remembers the answer
 // per mode: always ask, remember for good, or remember for a while. A
 // remembered consent covering every scope asked passes silently; one that
 // covers some asks only for the new ones. Refusing ends the flow: an SSO
@@ -132,6 +133,9 @@ type asked struct {
 	icon    string
 	scopes  []string
 	granted []string // remembered, still valid
+	// descriptions are the custom scopes' (the built-ins' are
+	// clients.ScopeDescription).
+	descriptions map[string]string
 }
 
 // read returns what the execution asks consent for; nil outside an SSO
@@ -147,6 +151,9 @@ func (s *Stage) read(ctx context.Context, req *executor.Request) (*asked, error)
 	}
 	a := &asked{appID: app.ID, name: app.Name}
 	if _, err := req.Execution.Context.Get(executor.KeyOAuth2Scopes, &a.scopes); err != nil {
+		return nil, err
+	}
+	if _, err := req.Execution.Context.Get(executor.KeyOAuth2ScopeDescriptions, &a.descriptions); err != nil {
 		return nil, err
 	}
 	if application, err := s.deps.Client.Application.Get(ctx, app.ID); err == nil {
@@ -176,6 +183,14 @@ func (s *Stage) remembered(ctx context.Context, userID, appID int) (*ent.UserCon
 		return nil, fmt.Errorf("read remembered consent: %w", err)
 	}
 	return c, nil
+}
+
+// description says what scope sc lets the application have.
+func (a *asked) description(sc string) string {
+	if d := a.descriptions[sc]; d != "" {
+		return d
+	}
+	return clients.ScopeDescription(sc)
 }
 
 // Skip implements executor.Skipper: outside an SSO authorization there
@@ -222,7 +237,7 @@ func (s *Stage) Challenge(ctx context.Context, req *executor.Request) (executor.
 	ch.ApplicationName, ch.ApplicationIcon = a.name, a.icon
 	for _, sc := range a.scopes {
 		ch.Permissions = append(ch.Permissions, Permission{
-			Scope: sc, Description: clients.ScopeDescription(sc), New: !slices.Contains(a.granted, sc),
+			Scope: sc, Description: a.description(sc), New: !slices.Contains(a.granted, sc),
 		})
 	}
 	return ch, nil

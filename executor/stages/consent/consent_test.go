@@ -102,6 +102,19 @@ func TestConsent(t *testing.T) {
 			b.env.Clock.Advance(time.Hour + time.Second)
 			require.False(t, skips(t, b, cfg, authorization(t, b.env, b.user, b.app, "openid")), "an expired consent asks again")
 		},
+		"CustomScopesShowTheirDescriptions": func(t *testing.T, b bundle) {
+			req := authorization(t, b.env, b.user, b.app, "openid", "erp", "unknown")
+			require.NoError(t, req.Execution.Context.Set(executor.KeyOAuth2ScopeDescriptions, map[string]string{"erp": "Your department"}))
+			ch, err := b.env.Interactive(t, consent.Kind, `{}`).Challenge(b.env.Ctx, req)
+			require.NoError(t, err)
+			c, ok := ch.(*consent.Challenge)
+			require.True(t, ok)
+			require.Equal(t, []consent.Permission{
+				{Scope: "openid", Description: "Know who you are", New: true},
+				{Scope: "erp", Description: "Your department", New: true},
+				{Scope: "unknown", Description: "unknown", New: true},
+			}, c.Permissions)
+		},
 		"AlwaysRequireRemembersNothing": func(t *testing.T, b bundle) {
 			const cfg = `{"mode": "always_require"}`
 			stage := b.env.Interactive(t, consent.Kind, cfg)

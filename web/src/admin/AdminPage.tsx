@@ -13,6 +13,7 @@ import { PolicyDetail, PolicyList, PolicyNew } from "./policies";
 import { ProviderDetail, ProviderList, ProviderNew } from "./providers";
 import { href, parseRoute, takeFlash, useHash, type Route, type Section } from "./router";
 import { SigningKeyList } from "./signing-keys";
+import { ScopeDetail, ScopeList, ScopeNew } from "./scopes";
 import { StageDetail, StageList, StageNew } from "./stages";
 import { UserDetail, UserList, UserNew } from "./users";
 
@@ -25,6 +26,7 @@ const nav: { section: Section; label: string }[] = [
   { section: "applications", label: "Applications" },
   { section: "providers", label: "Providers" },
   { section: "signing-keys", label: "Signing keys" },
+  { section: "scopes", label: "Scopes" },
   { section: "inspector", label: "Inspector" },
 ];
 
@@ -157,6 +159,8 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
     case "signing-keys":
       // Keys are read-only: a list, no page per key.
       return id ? <NotFound what="page" back="/signing-keys" /> : <SigningKeyList key={key} />;
+    case "scopes":
+      return id === "new" ? <ScopeNew key={key} /> : id ? <ScopeDetail key={key} id={id} onFlash={onFlash} /> : <ScopeList key={key} />;
     case "inspector":
       return <Inspector executionId={id} />;
   }

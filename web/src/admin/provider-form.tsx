@@ -1,10 +1,10 @@
 // The settings form of an OAuth2 provider, new or existing: client type
 // and ID (and, when new, an optional secret), redirect URIs as editable
-// rows, scopes, flows, signing and token lifetimes. A refused save shows
-// its error next to the field the API names (redirectUris.1.url names the
-// second URI sent, which is the row it came from). A pinned signing key
-// sets the algorithm (its own), which the form then shows but does not
-// let change.
+// rows, scopes (built in and custom), flows, signing and token lifetimes.
+// A refused save shows its error next to the field the API names
+// (redirectUris.1.url names the second URI sent, which is the row it came
+// from). A pinned signing key sets the algorithm (its own), which the form
+// then shows but does not let change.
 import { useState } from "preact/hooks";
 import { PasswordInput, TextInput, uniqueId } from "../flow/fields";
 import type { ClientType, RedirectUriInput, RedirectUriMatchingMode, SigningAlgorithm, SubjectMode } from "../gql/graphql";
@@ -12,11 +12,11 @@ import { messageOf, request } from "../lib/graphql";
 import { clientTypes, matchingModes, signingAlgorithms, subjectModes } from "./labels";
 import { loadOptions, nodes } from "./options";
 import { href } from "./router";
-import { AdminSigningKeys } from "./sso-operations";
+import { AdminScopeMappings, AdminSigningKeys } from "./sso-operations";
 import { Checkbox, CheckboxGroup, enumOptions, ErrorAlert, errorField, FormActions, SelectInput, useAction, useLoad, when } from "./ui";
 
-/** The scopes a provider may grant (the server's BuiltinScopes), in order. */
-const scopeOptions = [
+/** The built-in scopes (the server's BuiltinScopes), in order. */
+const builtinScopes = [
   { value: "openid", label: "openid" },
   { value: "profile", label: "profile" },
   { value: "email", label: "email" },
@@ -48,6 +48,7 @@ export interface ProviderValues {
   refreshTokenValidity: string;
   subjectMode: SubjectMode;
   includeClaimsInIdToken: boolean;
+  deviceAuthorization: boolean;
 }
 
 /** The values the form sends: URIs without blank rows, lifetimes as numbers. */
@@ -67,6 +68,7 @@ export interface ProviderSettings {
   refreshTokenValidity: number;
   subjectMode: SubjectMode;
   includeClaimsInIdToken: boolean;
+  deviceAuthorization: boolean;
 }
 
 let nextRow = 0;
@@ -98,6 +100,7 @@ export function newProviderValues(): ProviderValues {
     refreshTokenValidity: "2592000",
     subjectMode: "HASHED_USER_ID",
     includeClaimsInIdToken: true,
+    deviceAuthorization: false,
   };
 }
 
@@ -132,6 +135,14 @@ export function ProviderForm({
   const [local, setLocal] = useState<Map<string, string>>(new Map());
   const flows = useLoad(() => loadOptions("flow"), []);
   const signingKeys = useLoad(() => request(AdminSigningKeys), []);
+  const custom = useLoad(async () => nodes((await request(AdminScopeMappings)).scopeMappings.edges), []);
+  // The built-in scopes, then the custom ones; a listed scope the server
+  // no longer knows stays shown, so that it can be unticked.
+  const scopeOptions = [
+    ...builtinScopes,
+    ...(custom.data ?? []).map((s) => ({ value: s.scopeName, label: `${s.scopeName} (${s.description})` })),
+  ];
+  for (const s of v.scopes) if (!scopeOptions.some((o) => o.value === s)) scopeOptions.push({ value: s, label: s });
   const action = useAction();
 
   const field = errorField(action.error);
@@ -290,12 +301,18 @@ export function ProviderForm({
       <CheckboxGroup
         id={`${ids}-scopes`}
         legend="Scopes"
-        help="What the client may ask for: openid (sign-in), profile, email, groups (group names), offline_access (refresh tokens)."
+        help="What the client may ask for: openid (sign-in), profile, email, groups (group names), offline_access (refresh tokens), and the custom scopes."
         options={scopeOptions}
         selected={v.scopes}
         onSelected={set("scopes")}
         error={err("scopes", ...v.scopes.map((_, i) => `scopes.${i}`))}
       />
+      <ErrorAlert error={custom.error} title="The custom scopes could not be loaded." />
+      {custom.data?.length === 0 && (
+        <p class="admin-muted">
+          <a href={href("/scopes/new")}>Create a custom scope</a> to give clients claims of your own.
+        </p>
+      )}
       <ErrorAlert error={flows.error} title="The flows could not be loaded." />
       <ErrorAlert error={signingKeys.error} title="The signing keys could not be loaded." />
       <div class="admin-grid">
@@ -373,6 +390,14 @@ export function ProviderForm({
         checked={v.includeClaimsInIdToken}
         onChecked={set("includeClaimsInIdToken")}
         error={err("includeClaimsInIdToken")}
+      />
+      <Checkbox
+        id={`${ids}-device`}
+        label="Allow the device authorization grant"
+        help="A device without a browser (a TV, a command-line tool) shows a code the user enters at /device. Only for clients that need it."
+        checked={v.deviceAuthorization}
+        onChecked={set("deviceAuthorization")}
+        error={err("deviceAuthorization")}
       />
       <FormActions busy={action.busy} submit={submit} cancel={isNew ? { to: "/providers" } : undefined} />
     </form>

@@ -65,6 +65,7 @@ function common(s: ProviderSettings) {
     refreshTokenValidity: s.refreshTokenValidity,
     subjectMode: s.subjectMode,
     includeClaimsInIdToken: s.includeClaimsInIdToken,
+    deviceAuthorization: s.deviceAuthorization,
   };
 }
 
@@ -114,6 +115,7 @@ function valuesOf(p: AdminProviderFieldsFragment): ProviderValues {
     refreshTokenValidity: String(p.refreshTokenValidity),
     subjectMode: p.subjectMode,
     includeClaimsInIdToken: p.includeClaimsInIdToken,
+    deviceAuthorization: p.deviceAuthorization,
   };
 }
 

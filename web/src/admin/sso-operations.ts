@@ -1,6 +1,6 @@
-// The GraphQL operations of the applications, OAuth2 providers and signing
-// keys pages (kept apart from operations.ts, which holds the flow, stage,
-// policy, user and group pages' operations).
+// The GraphQL operations of the applications, OAuth2 providers, signing
+// keys and scope mappings pages (kept apart from operations.ts, which holds
+// the flow, stage, policy, user and group pages' operations).
 import { graphql } from "../gql";
 
 // ---- Applications ----
@@ -180,6 +180,7 @@ export const AdminProvider = graphql(`
     refreshTokenValidity
     subjectMode
     includeClaimsInIdToken
+    deviceAuthorization
     application {
       id
       name
@@ -264,6 +265,72 @@ export const AdminSigningKeys = graphql(`
           }
         }
       }
+    }
+  }
+`);
+
+// ---- Scope mappings (custom scopes) ----
+
+export const AdminScopeMappings = graphql(`
+  query AdminScopeMappings {
+    scopeMappings(first: 500, orderBy: { field: SCOPE_NAME }) {
+      totalCount
+      edges {
+        node {
+          id
+          name
+          scopeName
+          description
+        }
+      }
+    }
+  }
+`);
+
+export const AdminScopeMapping = graphql(`
+  query AdminScopeMapping($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on ScopeMapping {
+        id
+        name
+        scopeName
+        description
+        expression
+      }
+    }
+  }
+`);
+
+export const AdminCreateScopeMapping = graphql(`
+  mutation AdminCreateScopeMapping($input: CreateScopeMappingInput!) {
+    createScopeMapping(input: $input) {
+      id
+    }
+  }
+`);
+
+export const AdminUpdateScopeMapping = graphql(`
+  mutation AdminUpdateScopeMapping($id: ID!, $input: UpdateScopeMappingInput!) {
+    updateScopeMapping(id: $id, input: $input) {
+      id
+    }
+  }
+`);
+
+export const AdminDeleteScopeMapping = graphql(`
+  mutation AdminDeleteScopeMapping($id: ID!) {
+    deleteScopeMapping(id: $id)
+  }
+`);
+
+/** What a scope mapping gives a user: the claims, or why it failed. */
+export const AdminTestScopeMapping = graphql(`
+  query AdminTestScopeMapping($id: ID!, $userID: ID!) {
+    testScopeMapping(id: $id, userID: $userID) {
+      claims
+      droppedClaims
+      error
     }
   }
 `);

@@ -311,7 +311,7 @@ export type CreateOAuth2ProviderInput = {
   redirectUris: Array<RedirectUriInput>;
   /** Seconds; 60 to 31622400. */
   refreshTokenValidity?: number;
-  /** Scope names: openid, profile, email, groups, offline_access. Default: openid, profile, email. */
+  /** Scope names: openid, profile, email, groups, offline_access, or a scope mapping's scopeName. Default: openid, profile, email. */
   scopes?: Array<string> | null | undefined;
   /** RS256 unless a signing key is given; then the key's algorithm (giving another is an error). */
   signingAlgorithm?: SigningAlgorithm | null | undefined;
@@ -347,6 +347,22 @@ export type CreatePolicyInput = {
   /** Record an audit event for every evaluation. */
   executionLogging?: boolean;
   name: string;
+};
+
+export type CreateScopeMappingInput = {
+  /** What the scope lets an application have, as the consent screen shows it; at most 200 characters. */
+  description: string;
+  /**
+   * CEL over `user` (id, username, name, email, is_active, is_superuser,
+   * type, groups, attributes) evaluating to a map of claims, e.g.
+   * `{"department": user.attributes.department}`. Reserved claims (sub,
+   * email, groups, …) are left out of tokens.
+   */
+  expression: string;
+  /** Unique display name. */
+  name: string;
+  /** The scope token clients ask for: 1-100 printable ASCII characters without spaces, " or \ (RFC 6749); unique; not a built-in scope (openid, profile, email, groups, offline_access). */
+  scopeName: string;
 };
 
 export type CreateStageInput = {
@@ -1610,6 +1626,7 @@ export type UpdateOAuth2ProviderInput = {
   postLogoutRedirectUris?: Array<RedirectUriInput> | null | undefined;
   redirectUris?: Array<RedirectUriInput> | null | undefined;
   refreshTokenValidity?: number | null | undefined;
+  /** Built-in scope names or scope mappings' scopeName. */
   scopes?: Array<string> | null | undefined;
   /** Must be the pinned key's algorithm while a key is pinned. */
   signingAlgorithm?: SigningAlgorithm | null | undefined;
@@ -1645,6 +1662,15 @@ export type UpdatePolicyInput = {
   config?: PolicyConfigInput | null | undefined;
   executionLogging?: boolean | null | undefined;
   name?: string | null | undefined;
+};
+
+/** Omitted fields keep their value. */
+export type UpdateScopeMappingInput = {
+  description?: string | null | undefined;
+  expression?: string | null | undefined;
+  name?: string | null | undefined;
+  /** Refused while a provider lists the scope. */
+  scopeName?: string | null | undefined;
 };
 
 export type UpdateStageInput = {
@@ -1934,6 +1960,7 @@ export type AdminFlowQuery = { node:
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
+    | { __typename: 'ScopeMapping' }
     | { __typename: 'SigningKey' }
     | { __typename: 'Stage' }
     | { __typename: 'Token' }
@@ -2025,6 +2052,7 @@ export type AdminStageQuery = { node:
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
+    | { __typename: 'ScopeMapping' }
     | { __typename: 'SigningKey' }
     | { __typename: 'Stage', id: string, name: string, kind: string, config:
         | { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number }
@@ -2093,6 +2121,7 @@ export type AdminPolicyQuery = { node:
         | { __typename: 'PasswordPolicy', passwordField: string, lengthMin: number, amountDigits: number, amountUppercase: number, amountLowercase: number, amountSymbols: number, symbolCharset: string, checkBlocklist: boolean, checkZxcvbn: boolean, zxcvbnMinScore: number, errorMessage: string }
         | { __typename: 'ReputationPolicy', checkIp: boolean, checkUsername: boolean, threshold: number }
       , bindings: { totalCount: number, edges: Array<{ node: { id: string, enabled: boolean, flow: { id: string, slug: string } | null, flowStageBinding: { id: string, flow: { id: string, slug: string }, stage: { id: string, name: string } } | null, application: { id: string, name: string } | null } | null } | null> | null } }
+    | { __typename: 'ScopeMapping' }
     | { __typename: 'SigningKey' }
     | { __typename: 'Stage' }
     | { __typename: 'Token' }
@@ -2167,6 +2196,7 @@ export type AdminUserQuery = { node:
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
+    | { __typename: 'ScopeMapping' }
     | { __typename: 'SigningKey' }
     | { __typename: 'Stage' }
     | { __typename: 'Token' }
@@ -2224,6 +2254,7 @@ export type AdminGroupQuery = { node:
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
+    | { __typename: 'ScopeMapping' }
     | { __typename: 'SigningKey' }
     | { __typename: 'Stage' }
     | { __typename: 'Token' }
@@ -2279,6 +2310,7 @@ export type AdminApplicationQuery = { node:
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
+    | { __typename: 'ScopeMapping' }
     | { __typename: 'SigningKey' }
     | { __typename: 'Stage' }
     | { __typename: 'Token' }
@@ -2348,16 +2380,17 @@ export type AdminProviderQuery = { node:
     | { __typename: 'Flow' }
     | { __typename: 'FlowStageBinding' }
     | { __typename: 'Group' }
-    | { __typename: 'OAuth2Provider', id: string, name: string, clientType: ClientType, clientId: string, hasClientSecret: boolean, scopes: Array<string>, signingAlgorithm: SigningAlgorithm, accessTokenValidity: number, idTokenValidity: number, refreshTokenValidity: number, subjectMode: SubjectMode, includeClaimsInIdToken: boolean, redirectUris: Array<{ url: string, matchingMode: RedirectUriMatchingMode }>, postLogoutRedirectUris: Array<{ url: string, matchingMode: RedirectUriMatchingMode }>, authorizationFlow: { id: string }, invalidationFlow: { id: string } | null, signingKey: { id: string } | null, application: { id: string, name: string } | null }
+    | { __typename: 'OAuth2Provider', id: string, name: string, clientType: ClientType, clientId: string, hasClientSecret: boolean, scopes: Array<string>, signingAlgorithm: SigningAlgorithm, accessTokenValidity: number, idTokenValidity: number, refreshTokenValidity: number, subjectMode: SubjectMode, includeClaimsInIdToken: boolean, deviceAuthorization: boolean, redirectUris: Array<{ url: string, matchingMode: RedirectUriMatchingMode }>, postLogoutRedirectUris: Array<{ url: string, matchingMode: RedirectUriMatchingMode }>, authorizationFlow: { id: string }, invalidationFlow: { id: string } | null, signingKey: { id: string } | null, application: { id: string, name: string } | null }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
+    | { __typename: 'ScopeMapping' }
     | { __typename: 'SigningKey' }
     | { __typename: 'Stage' }
     | { __typename: 'Token' }
     | { __typename: 'User' }
    | null };
 
-export type AdminProviderFieldsFragment = { id: string, name: string, clientType: ClientType, clientId: string, hasClientSecret: boolean, scopes: Array<string>, signingAlgorithm: SigningAlgorithm, accessTokenValidity: number, idTokenValidity: number, refreshTokenValidity: number, subjectMode: SubjectMode, includeClaimsInIdToken: boolean, redirectUris: Array<{ url: string, matchingMode: RedirectUriMatchingMode }>, postLogoutRedirectUris: Array<{ url: string, matchingMode: RedirectUriMatchingMode }>, authorizationFlow: { id: string }, invalidationFlow: { id: string } | null, signingKey: { id: string } | null, application: { id: string, name: string } | null };
+export type AdminProviderFieldsFragment = { id: string, name: string, clientType: ClientType, clientId: string, hasClientSecret: boolean, scopes: Array<string>, signingAlgorithm: SigningAlgorithm, accessTokenValidity: number, idTokenValidity: number, refreshTokenValidity: number, subjectMode: SubjectMode, includeClaimsInIdToken: boolean, deviceAuthorization: boolean, redirectUris: Array<{ url: string, matchingMode: RedirectUriMatchingMode }>, postLogoutRedirectUris: Array<{ url: string, matchingMode: RedirectUriMatchingMode }>, authorizationFlow: { id: string }, invalidationFlow: { id: string } | null, signingKey: { id: string } | null, application: { id: string, name: string } | null };
 
 export type AdminCreateProviderMutationVariables = Exact<{
   input: CreateOAuth2ProviderInput;
@@ -2397,6 +2430,63 @@ export type AdminSigningKeysQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type AdminSigningKeysQuery = { signingKeys: { totalCount: number, edges: Array<{ node: { id: string, kid: string, algorithm: SigningAlgorithm, createdAt: string, retiredAt: string | null, expiresAt: string | null, current: boolean, pinnedBy: Array<{ id: string, name: string }> | null } | null } | null> | null } };
+
+export type AdminScopeMappingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminScopeMappingsQuery = { scopeMappings: { totalCount: number, edges: Array<{ node: { id: string, name: string, scopeName: string, description: string } | null } | null> | null } };
+
+export type AdminScopeMappingQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AdminScopeMappingQuery = { node:
+    | { __typename: 'Application' }
+    | { __typename: 'Brand' }
+    | { __typename: 'Event' }
+    | { __typename: 'Flow' }
+    | { __typename: 'FlowStageBinding' }
+    | { __typename: 'Group' }
+    | { __typename: 'OAuth2Provider' }
+    | { __typename: 'PolicyBinding' }
+    | { __typename: 'PolicyDefinition' }
+    | { __typename: 'ScopeMapping', id: string, name: string, scopeName: string, description: string, expression: string }
+    | { __typename: 'SigningKey' }
+    | { __typename: 'Stage' }
+    | { __typename: 'Token' }
+    | { __typename: 'User' }
+   | null };
+
+export type AdminCreateScopeMappingMutationVariables = Exact<{
+  input: CreateScopeMappingInput;
+}>;
+
+
+export type AdminCreateScopeMappingMutation = { createScopeMapping: { id: string } };
+
+export type AdminUpdateScopeMappingMutationVariables = Exact<{
+  id: string;
+  input: UpdateScopeMappingInput;
+}>;
+
+
+export type AdminUpdateScopeMappingMutation = { updateScopeMapping: { id: string } };
+
+export type AdminDeleteScopeMappingMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AdminDeleteScopeMappingMutation = { deleteScopeMapping: string };
+
+export type AdminTestScopeMappingQueryVariables = Exact<{
+  id: string;
+  userID: string;
+}>;
+
+
+export type AdminTestScopeMappingQuery = { testScopeMapping: { claims: Record<string, unknown> | null, droppedClaims: Array<string>, error: string | null } };
 
 type StageChallengeFields_CaptchaChallenge_Fragment = { provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, flowInfo: { designation: FlowDesignation } };
 
@@ -2808,6 +2898,7 @@ export const AdminProviderFieldsFragmentDoc = new TypedDocumentString(`
   refreshTokenValidity
   subjectMode
   includeClaimsInIdToken
+  deviceAuthorization
   application {
     id
     name
@@ -3760,6 +3851,7 @@ export const AdminProviderDocument = new TypedDocumentString(`
   refreshTokenValidity
   subjectMode
   includeClaimsInIdToken
+  deviceAuthorization
   application {
     id
     name
@@ -3835,6 +3927,63 @@ export const AdminSigningKeysDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AdminSigningKeysQuery, AdminSigningKeysQueryVariables>;
+export const AdminScopeMappingsDocument = new TypedDocumentString(`
+    query AdminScopeMappings {
+  scopeMappings(first: 500, orderBy: {field: SCOPE_NAME}) {
+    totalCount
+    edges {
+      node {
+        id
+        name
+        scopeName
+        description
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminScopeMappingsQuery, AdminScopeMappingsQueryVariables>;
+export const AdminScopeMappingDocument = new TypedDocumentString(`
+    query AdminScopeMapping($id: ID!) {
+  node(id: $id) {
+    __typename
+    ... on ScopeMapping {
+      id
+      name
+      scopeName
+      description
+      expression
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminScopeMappingQuery, AdminScopeMappingQueryVariables>;
+export const AdminCreateScopeMappingDocument = new TypedDocumentString(`
+    mutation AdminCreateScopeMapping($input: CreateScopeMappingInput!) {
+  createScopeMapping(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<AdminCreateScopeMappingMutation, AdminCreateScopeMappingMutationVariables>;
+export const AdminUpdateScopeMappingDocument = new TypedDocumentString(`
+    mutation AdminUpdateScopeMapping($id: ID!, $input: UpdateScopeMappingInput!) {
+  updateScopeMapping(id: $id, input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<AdminUpdateScopeMappingMutation, AdminUpdateScopeMappingMutationVariables>;
+export const AdminDeleteScopeMappingDocument = new TypedDocumentString(`
+    mutation AdminDeleteScopeMapping($id: ID!) {
+  deleteScopeMapping(id: $id)
+}
+    `) as unknown as TypedDocumentString<AdminDeleteScopeMappingMutation, AdminDeleteScopeMappingMutationVariables>;
+export const AdminTestScopeMappingDocument = new TypedDocumentString(`
+    query AdminTestScopeMapping($id: ID!, $userID: ID!) {
+  testScopeMapping(id: $id, userID: $userID) {
+    claims
+    droppedClaims
+    error
+  }
+}
+    `) as unknown as TypedDocumentString<AdminTestScopeMappingQuery, AdminTestScopeMappingQueryVariables>;
 export const StartFlowDocument = new TypedDocumentString(`
     mutation StartFlow($slug: String!, $query: String) {
   startFlow(slug: $slug, query: $query) {
