@@ -105,14 +105,21 @@ func (u *ui) login(username, password string) {
 	u.t.Helper()
 	u.visit("/")
 	u.at(`/if/flow/default-authentication-flow/\?next=%2Fif%2Fuser%2F`)
+	u.answerLogin(username, password)
+	u.at(`/if/user/$`)
+	require.NoError(u.t, u.expect.Locator(u.GetByTestId("signed-in-as")).ToHaveText(username))
+}
+
+// answerLogin answers the login page the browser shows: the
+// identification, then the password.
+func (u *ui) answerLogin(username, password string) {
+	u.t.Helper()
 	u.challenge("IdentificationChallenge")
 	u.fill("Username or email", username)
 	u.click(u.button("Continue"))
 	u.challenge("PasswordChallenge")
 	u.fill("Password", password)
 	u.click(u.button("Continue"))
-	u.at(`/if/user/$`)
-	require.NoError(u.t, u.expect.Locator(u.GetByTestId("signed-in-as")).ToHaveText(username))
 }
 
 // logout presses "Log out" on the settings page and waits for the login

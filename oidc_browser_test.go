@@ -72,12 +72,7 @@ func TestBrowserSSOConsent(t *testing.T) {
 
 	u := newUI(t, srv, browsertest.Options{})
 	u.visit(authURL)
-	u.challenge("IdentificationChallenge")
-	u.fill("Username or email", "ada")
-	u.click(u.button("Continue"))
-	u.challenge("PasswordChallenge")
-	u.fill("Password", "Analytical-Engine-1843")
-	u.click(u.button("Continue"))
+	u.answerLogin("ada", "Analytical-Engine-1843")
 	u.challenge("ConsentChallenge")
 	u.see("Notes")
 	u.see("Your email address")
@@ -105,12 +100,7 @@ func TestBrowserDeviceCode(t *testing.T) {
 
 	u := newUI(t, srv, browsertest.Options{})
 	u.visit(da.VerificationURIComplete)
-	u.challenge("IdentificationChallenge")
-	u.fill("Username or email", "grace")
-	u.click(u.button("Continue"))
-	u.challenge("PasswordChallenge")
-	u.fill("Password", "Cobol-Compiler-1959")
-	u.click(u.button("Continue"))
+	u.answerLogin("grace", "Cobol-Compiler-1959")
 	u.challenge("DeviceCodeChallenge")
 	u.see("Check that this is the code your device shows")
 	require.NoError(t, u.expect.Locator(u.field("Code")).ToHaveValue(da.UserCode))
@@ -209,12 +199,7 @@ func TestBrowserSSOPages(t *testing.T) {
 
 	// Signed in to Notes.
 	u.visit(authURL(cfg))
-	u.challenge("IdentificationChallenge")
-	u.fill("Username or email", "ada")
-	u.click(u.button("Continue"))
-	u.challenge("PasswordChallenge")
-	u.fill("Password", "Analytical-Engine-1843")
-	u.click(u.button("Continue"))
+	u.answerLogin("ada", "Analytical-Engine-1843")
 	u.see("Signed in to Notes")
 
 	// Payroll admits its staff only, and its name is shown as text.

@@ -95,6 +95,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 2
 	}
 	logger := cfg.Logger(os.Stderr)
+	// Libraries that log through slog's default logger (zitadel/oidc's
+	// request errors) then log as Gatehouse does: its format and level.
+	slog.SetDefault(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
