@@ -50,7 +50,7 @@ type Recorder struct {
 
 // audited are the types whose writes Install records, by ent type name.
 var audited = []string{
-	ent.TypeBrand, ent.TypeFlow, ent.TypeFlowStageBinding, ent.TypeGroup, ent.TypePolicyBinding,
+	ent.TypeApplication, ent.TypeBrand, ent.TypeFlow, ent.TypeFlowStageBinding, ent.TypeGroup, ent.TypeOAuth2Provider, ent.TypePolicyBinding,
 	ent.TypePolicyDefinition, ent.TypeScopeMapping, ent.TypeStage, ent.TypeToken, ent.TypeUser,
 }
 
@@ -192,13 +192,17 @@ func (r *Recorder) retention() time.Duration {
 	return DefaultRetention
 }
 
-// snake turns an ent type name (FlowStageBinding) into snake_case.
+// snake turns an ent type name (FlowStageBinding) into snake_case, the
+// model name events carry.
 func snake(name string) string {
 	out := make([]byte, 0, len(name)+4)
 	for i := range len(name) {
 		c := name[i]
 		if c >= 'A' && c <= 'Z' {
-			if i > 0 {
+			// A word starts at a capital after a small letter or a digit:
+			// FlowStageBinding → flow_stage_binding, OAuth2Provider →
+			// oauth2_provider.
+			if i > 0 && (name[i-1] >= 'a' && name[i-1] <= 'z' || name[i-1] >= '0' && name[i-1] <= '9') {
 				out = append(out, '_')
 			}
 			c += 'a' - 'A'

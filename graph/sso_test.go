@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 	"strconv"
 	"strings"
@@ -108,6 +109,36 @@ func TestOAuth2ProviderSecretIsShownOnce(t *testing.T) {
 		stored = b.client.OAuth2Provider.GetX(viewer.SystemContext(context.Background()), stored.ID)
 		require.False(t, clients.VerifySecret(stored, secret), "the old secret stops working at once")
 		require.True(t, clients.VerifySecret(stored, fresh))
+
+		// Audited like every model: created, then the rotation, by field
+		// name; neither secret nor hash is in any event.
+		var events struct {
+			Events struct {
+				Edges []struct {
+					Node struct {
+						Action  string
+						Context map[string]any
+					}
+				}
+			}
+		}
+		b.mustDo(t, b.admin, `{ events(first: 50, orderBy: {field: CREATED_AT, direction: ASC}, where: {actionIn: [MODEL_CREATED, MODEL_UPDATED]}) {
+			edges { node { action context } } } }`, nil, &events)
+		var seen []string
+		for _, e := range events.Events.Edges {
+			raw, err := json.Marshal(e.Node.Context)
+			require.NoError(t, err)
+			for _, v := range []string{secret, fresh, stored.ClientSecretHash} {
+				require.NotContains(t, string(raw), v)
+			}
+			if e.Node.Context["model"] == "oauth2_provider" {
+				seen = append(seen, e.Node.Action)
+				if e.Node.Action == "MODEL_UPDATED" {
+					require.Equal(t, []any{"client_secret_hash", "updated_at"}, e.Node.Context["fields"])
+				}
+			}
+		}
+		require.Equal(t, []string{"MODEL_CREATED", "MODEL_UPDATED"}, seen)
 	})
 }
 
