@@ -50,6 +50,7 @@ func TestForHostDefaultBrand(t *testing.T) {
 			InvalidationFlow:   "default-invalidation-flow",
 			UserSettingsFlow:   "default-user-settings-flow",
 			UnenrollmentFlow:   "default-unenrollment-flow",
+			DeviceCodeFlow:     "default-device-code-flow",
 		}, s, "host %s (anonymous callers read the public side)", host)
 		change, err := brand.PasswordChangeFlow(ctx, client, s.AuthenticationFlow)
 		require.NoError(t, err)

@@ -140,7 +140,9 @@ func (s *storage) insertToken(ctx context.Context, id string, kind oauth2token.K
 // checkFamily runs after tokens were stored: when the family's code was
 // replayed meanwhile, the replay may have revoked the family before these
 // tokens existed, so they are revoked here (one of the two always sees
-// the other).
+// the other). The redemption itself stands (a code is redeemed exactly
+// once, however the race goes); what it issued is dead at once, as after
+// a replay that came later.
 func (s *storage) checkFamily(ctx context.Context, family string) error {
 	replayed, err := s.client.OAuth2AuthRequest.Query().
 		Where(oauth2authrequest.ID(family), oauth2authrequest.ReplayedAtNotNil()).
@@ -150,7 +152,6 @@ func (s *storage) checkFamily(ctx context.Context, family string) error {
 	}
 	if replayed {
 		s.revokeFamily(ctx, family, reasonReplayedCode)
-		return errNotFound
 	}
 	return nil
 }
