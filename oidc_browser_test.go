@@ -225,7 +225,7 @@ func TestBrowserSSOPages(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusForbidden, resp.Status())
 	u.at(`^` + regexp.QuoteMeta(srv.url) + `/oauth2/authorize/resume\?`)
-	page("error", "This sign-in cannot continue", "You are not allowed to use "+hostile+".")
+	page("error", "Access denied", "You are not allowed to use "+hostile+".")
 	require.NoError(t, u.expect.Locator(card.Locator("img")).ToHaveCount(0), "the name is text, not markup")
 	u.Screenshot("error-refused")
 

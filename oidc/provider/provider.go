@@ -407,7 +407,8 @@ func (p *Provider) admitUser(w http.ResponseWriter, r *http.Request, prov *ent.O
 		if msg == "" {
 			msg = "You are not allowed to use " + app.Name + "."
 		}
-		p.errorPage(w, r, http.StatusForbidden, msg)
+		// A refusal, not a fault: trying again will not help.
+		p.page(w, r, http.StatusForbidden, Page{Error: true, Title: "Access denied", Text: msg})
 		return false
 	}
 	return true
