@@ -156,6 +156,10 @@ func TestBrowserAdminSSO(t *testing.T) {
 	bindings := u.GetByTestId("policy-binding")
 	require.NoError(t, u.expect.Locator(bindings).ToHaveCount(1))
 	require.NoError(t, u.expect.Locator(bindings.First()).ToHaveAttribute("data-subject", "Group e2e-staff"))
+	// Who may use it, tested: an anonymous request is not in the group.
+	test := u.GetByTestId("policy-test")
+	u.click(test.GetByRole(*playwright.AriaRoleButton, playwright.LocatorGetByRoleOptions{Name: "Test for an anonymous request", Exact: new(true)}))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("policy-test-result")).ToHaveAttribute("data-passing", "false"))
 	u.Screenshot("application")
 
 	app := db.Application.Query().Where(application.Slug("e2e-app")).

@@ -8,6 +8,7 @@ import { messageOf, request } from "../lib/graphql";
 import { NotFound } from "./flows";
 import { engineModes } from "./labels";
 import { nodes } from "./options";
+import { PolicyTest } from "./policies";
 import { PolicyBindingList } from "./policy-bindings";
 import { href, navigate } from "./router";
 import {
@@ -262,6 +263,7 @@ export function ApplicationDetail({ id, onFlash }: { id: string; onFlash: (m: st
           reload={app.reload}
           onFlash={onFlash}
         />
+        <PolicyTest target={{ applicationId: a.id }} question="Would this user be let in?" />
       </section>
     </>
   );

@@ -148,7 +148,7 @@ export function PolicyDetail({ id, onFlash }: { id: string; onFlash: (m: string)
         <h2 id="policy-test-title" class="card__title">
           Test
         </h2>
-        <PolicyTest policyId={p.id} />
+        <PolicyTest target={{ policyId: p.id }} question="Would this policy pass?" />
       </section>
       <section class="card" aria-labelledby="policy-bindings-title">
         <h2 id="policy-bindings-title" class="card__title">
@@ -188,14 +188,17 @@ export function PolicyDetail({ id, onFlash }: { id: string; onFlash: (m: string)
 
 type TestResult = AdminTestPolicyQuery["testPolicy"];
 
-/** Evaluates the policy for a chosen user (or an anonymous request). */
-function PolicyTest({ policyId }: { policyId: string }) {
+/**
+ * Evaluates a policy, or an application's bindings, for a chosen user (or
+ * an anonymous request).
+ */
+export function PolicyTest({ target, question }: { target: { policyId: string } | { applicationId: string }; question: string }) {
   const [user, setUser] = useState<PickedUser | undefined>();
   const [result, setResult] = useState<TestResult | undefined>();
   const action = useAction();
   return (
     <div class="admin-policy-test" data-testid="policy-test">
-      <p>Would this policy pass? Nothing is changed by a test.</p>
+      <p>{question} Nothing is changed by a test.</p>
       <UserPicker label="Test for user" picked={user ? [user] : []} onPicked={(u) => setUser(u.at(-1))} single />
       <div>
         <button
@@ -205,7 +208,7 @@ function PolicyTest({ policyId }: { policyId: string }) {
           onClick={() =>
             action.run(async () => {
               setResult(undefined);
-              const d = await request(AdminTestPolicy, { input: { policyId, userId: user?.id ?? null } });
+              const d = await request(AdminTestPolicy, { input: { ...target, userId: user?.id ?? null } });
               setResult(d.testPolicy);
             })
           }
