@@ -263,6 +263,7 @@ export function ApplicationDetail({ id, onFlash }: { id: string; onFlash: (m: st
           reload={app.reload}
           onFlash={onFlash}
         />
+        <h3 class="admin-subtitle">Test access</h3>
         <PolicyTest target={{ applicationId: a.id }} question="Would this user be let in?" />
       </section>
     </>
