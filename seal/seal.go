@@ -71,3 +71,21 @@ func (b *Box) Open(sealed, additionalData []byte) ([]byte, error) {
 	}
 	return plain, nil
 }
+
+// Keys derives a Box per purpose from the server's secret key, for code
+// that seals several kinds of secret (stages get one in executor.Deps).
+type Keys struct {
+	secretKey string
+}
+
+// NewKeys returns Keys under secretKey.
+func NewKeys(secretKey string) *Keys { return &Keys{secretKey: secretKey} }
+
+// Box returns the box for purpose; an error when k is nil or has no
+// secret key.
+func (k *Keys) Box(purpose string) (*Box, error) {
+	if k == nil {
+		return nil, errors.New("seal: no secret key")
+	}
+	return New(k.secretKey, purpose)
+}
