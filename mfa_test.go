@@ -44,7 +44,9 @@ func totpStart(t *testing.T, c *client) (string, totpChallenge) {
 // totpRead reads execution id's challenge again (a reload).
 func totpRead(t *testing.T, c *client, id string) totpChallenge {
 	t.Helper()
-	var out struct{ FlowExecution struct{ Challenge totpChallenge } }
+	var out struct {
+		FlowExecution struct{ Challenge totpChallenge }
+	}
 	c.must(`query($id: ID!) { flowExecution(id: $id) { challenge { `+totpFields+` } } }`, map[string]any{"id": id}, &out)
 	return out.FlowExecution.Challenge
 }
@@ -74,7 +76,9 @@ func TestTOTPSetup(t *testing.T) {
 		require.Contains(t, ch.QRCode, "data:image/svg+xml;base64,")
 		require.Equal(t, ch, totpRead(t, grace, id), "a reload shows the same secret")
 
-		var res struct{ SubmitChallenge struct{ Challenge totpChallenge } }
+		var res struct {
+			SubmitChallenge struct{ Challenge totpChallenge }
+		}
 		submit := func(code string) {
 			t.Helper()
 			grace.must(`mutation($id: ID!, $r: ChallengeResponseInput!) { submitChallenge(executionId: $id, response: $r) { challenge { `+totpFields+` } } }`,

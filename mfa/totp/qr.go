@@ -44,6 +44,6 @@ func QRCode(text string) (string, error) {
 
 // dark reports whether a module's colour is the foreground (black).
 func dark(c color.Color) bool {
-	r, _, _, _ := c.RGBA()
-	return r < 0x8000
+	g, _ := color.GrayModel.Convert(c).(color.Gray)
+	return g.Y < 0x80
 }

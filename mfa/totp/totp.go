@@ -83,7 +83,7 @@ func (k Key) URL(issuer, account string) string {
 // Step returns the time step t falls in.
 func Step(t time.Time) int64 { return t.Unix() / int64(Period/time.Second) }
 
-// Code returns k's code for the time step step (for tests and clients).
+// Code returns k's code for a time step (for tests and clients).
 func (k Key) Code(step int64) (string, error) {
 	code, err := libtotp.GenerateCodeCustom(k.Secret, time.Unix(step*int64(Period/time.Second), 0),
 		libtotp.ValidateOpts{Period: uint(Period / time.Second), Digits: otp.Digits(k.Digits), Algorithm: otp.AlgorithmSHA1})
