@@ -56,6 +56,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/policy/builtin"
 	"github.com/gatehouse-id/gatehouse/pubsub"
 	"github.com/gatehouse-id/gatehouse/router"
+	"github.com/gatehouse-id/gatehouse/seal"
 	"github.com/gatehouse-id/gatehouse/session"
 	sessionredis "github.com/gatehouse-id/gatehouse/session/redisstore"
 	sessionsql "github.com/gatehouse-id/gatehouse/session/sqlstore"
@@ -421,6 +422,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 	flows := executor.New(executor.Deps{
 		Client: a.db.Ent, Sessions: a.sessions, Policies: policies, Hasher: hasher,
 		Counters: a.counters, Lockouts: a.lockouts, Auditor: a.recorder, Logger: logger,
+		Secrets: seal.NewKeys(a.secretKey),
 	}, executor.Options{
 		Kinds: a.kinds.Stages, Store: a.executions, Broker: a.broker,
 		StartLimits: executor.StartLimits{PerIP: unlimitedIfZero(cfg.FlowStartsPerIP), PerSession: unlimitedIfZero(cfg.FlowStartsPerSession)},

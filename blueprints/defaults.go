@@ -34,6 +34,9 @@ const (
 	UnenrollmentFlow   = "default-unenrollment-flow"
 	// DeviceCodeFlow is where a user enters the code a device shows.
 	DeviceCodeFlow = "default-device-code-flow"
+	// AuthenticatorTOTPSetupFlow is where a signed-in user sets up an
+	// authenticator app.
+	AuthenticatorTOTPSetupFlow = "default-authenticator-totp-setup"
 	// ExplicitConsentFlow and ImplicitConsentFlow are the authorization
 	// flows OAuth2 providers pick from.
 	ExplicitConsentFlow = "default-provider-authorization-explicit-consent"

@@ -36,6 +36,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
+	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 
@@ -87,6 +88,8 @@ type Client struct {
 	SigningKey *SigningKeyClient
 	// Stage is the client for interacting with the Stage builders.
 	Stage *StageClient
+	// TOTPDevice is the client for interacting with the TOTPDevice builders.
+	TOTPDevice *TOTPDeviceClient
 	// Token is the client for interacting with the Token builders.
 	Token *TokenClient
 	// User is the client for interacting with the User builders.
@@ -124,6 +127,7 @@ func (c *Client) init() {
 	c.Session = NewSessionClient(c.config)
 	c.SigningKey = NewSigningKeyClient(c.config)
 	c.Stage = NewStageClient(c.config)
+	c.TOTPDevice = NewTOTPDeviceClient(c.config)
 	c.Token = NewTokenClient(c.config)
 	c.User = NewUserClient(c.config)
 	c.UserConsent = NewUserConsentClient(c.config)
@@ -239,6 +243,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Session:           NewSessionClient(cfg),
 		SigningKey:        NewSigningKeyClient(cfg),
 		Stage:             NewStageClient(cfg),
+		TOTPDevice:        NewTOTPDeviceClient(cfg),
 		Token:             NewTokenClient(cfg),
 		User:              NewUserClient(cfg),
 		UserConsent:       NewUserConsentClient(cfg),
@@ -281,6 +286,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Session:           NewSessionClient(cfg),
 		SigningKey:        NewSigningKeyClient(cfg),
 		Stage:             NewStageClient(cfg),
+		TOTPDevice:        NewTOTPDeviceClient(cfg),
 		Token:             NewTokenClient(cfg),
 		User:              NewUserClient(cfg),
 		UserConsent:       NewUserConsentClient(cfg),
@@ -316,8 +322,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
 		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
 		c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token, c.PolicyBinding,
-		c.PolicyDefinition, c.ScopeMapping, c.Session, c.SigningKey, c.Stage, c.Token,
-		c.User, c.UserConsent,
+		c.PolicyDefinition, c.ScopeMapping, c.Session, c.SigningKey, c.Stage,
+		c.TOTPDevice, c.Token, c.User, c.UserConsent,
 	} {
 		n.Use(hooks...)
 	}
@@ -330,8 +336,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
 		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
 		c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token, c.PolicyBinding,
-		c.PolicyDefinition, c.ScopeMapping, c.Session, c.SigningKey, c.Stage, c.Token,
-		c.User, c.UserConsent,
+		c.PolicyDefinition, c.ScopeMapping, c.Session, c.SigningKey, c.Stage,
+		c.TOTPDevice, c.Token, c.User, c.UserConsent,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -380,6 +386,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.SigningKey.mutate(ctx, m)
 	case *StageMutation:
 		return c.Stage.mutate(ctx, m)
+	case *TOTPDeviceMutation:
+		return c.TOTPDevice.mutate(ctx, m)
 	case *TokenMutation:
 		return c.Token.mutate(ctx, m)
 	case *UserMutation:
@@ -3967,6 +3975,156 @@ func (c *StageClient) mutate(ctx context.Context, m *StageMutation) (Value, erro
 	}
 }
 
+// TOTPDeviceClient is a client for the TOTPDevice schema.
+type TOTPDeviceClient struct {
+	config
+}
+
+// NewTOTPDeviceClient returns a client for the TOTPDevice from the given config.
+func NewTOTPDeviceClient(c config) *TOTPDeviceClient {
+	return &TOTPDeviceClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `totpdevice.Hooks(f(g(h())))`.
+func (c *TOTPDeviceClient) Use(hooks ...Hook) {
+	c.hooks.TOTPDevice = append(c.hooks.TOTPDevice, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `totpdevice.Intercept(f(g(h())))`.
+func (c *TOTPDeviceClient) Intercept(interceptors ...Interceptor) {
+	c.inters.TOTPDevice = append(c.inters.TOTPDevice, interceptors...)
+}
+
+// Create returns a builder for creating a TOTPDevice entity.
+func (c *TOTPDeviceClient) Create() *TOTPDeviceCreate {
+	mutation := newTOTPDeviceMutation(c.config, OpCreate)
+	return &TOTPDeviceCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of TOTPDevice entities.
+func (c *TOTPDeviceClient) CreateBulk(builders ...*TOTPDeviceCreate) *TOTPDeviceCreateBulk {
+	return &TOTPDeviceCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TOTPDeviceClient) MapCreateBulk(slice any, setFunc func(*TOTPDeviceCreate, int)) *TOTPDeviceCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TOTPDeviceCreateBulk{err: fmt.Errorf("calling to TOTPDeviceClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TOTPDeviceCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TOTPDeviceCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for TOTPDevice.
+func (c *TOTPDeviceClient) Update() *TOTPDeviceUpdate {
+	mutation := newTOTPDeviceMutation(c.config, OpUpdate)
+	return &TOTPDeviceUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TOTPDeviceClient) UpdateOne(_m *TOTPDevice) *TOTPDeviceUpdateOne {
+	mutation := newTOTPDeviceMutation(c.config, OpUpdateOne, withTOTPDevice(_m))
+	return &TOTPDeviceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TOTPDeviceClient) UpdateOneID(id int) *TOTPDeviceUpdateOne {
+	mutation := newTOTPDeviceMutation(c.config, OpUpdateOne, withTOTPDeviceID(id))
+	return &TOTPDeviceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for TOTPDevice.
+func (c *TOTPDeviceClient) Delete() *TOTPDeviceDelete {
+	mutation := newTOTPDeviceMutation(c.config, OpDelete)
+	return &TOTPDeviceDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TOTPDeviceClient) DeleteOne(_m *TOTPDevice) *TOTPDeviceDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TOTPDeviceClient) DeleteOneID(id int) *TOTPDeviceDeleteOne {
+	builder := c.Delete().Where(totpdevice.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TOTPDeviceDeleteOne{builder}
+}
+
+// Query returns a query builder for TOTPDevice.
+func (c *TOTPDeviceClient) Query() *TOTPDeviceQuery {
+	return &TOTPDeviceQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTOTPDevice},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a TOTPDevice entity by its id.
+func (c *TOTPDeviceClient) Get(ctx context.Context, id int) (*TOTPDevice, error) {
+	return c.Query().Where(totpdevice.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TOTPDeviceClient) GetX(ctx context.Context, id int) *TOTPDevice {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a TOTPDevice.
+func (c *TOTPDeviceClient) QueryUser(_m *TOTPDevice) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(totpdevice.Table, totpdevice.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, totpdevice.UserTable, totpdevice.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *TOTPDeviceClient) Hooks() []Hook {
+	hooks := c.hooks.TOTPDevice
+	return append(hooks[:len(hooks):len(hooks)], totpdevice.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *TOTPDeviceClient) Interceptors() []Interceptor {
+	return c.inters.TOTPDevice
+}
+
+func (c *TOTPDeviceClient) mutate(ctx context.Context, m *TOTPDeviceMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TOTPDeviceCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TOTPDeviceUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TOTPDeviceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TOTPDeviceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown TOTPDevice mutation op: %q", m.Op())
+	}
+}
+
 // TokenClient is a client for the Token schema.
 type TokenClient struct {
 	config
@@ -4289,6 +4447,22 @@ func (c *UserClient) QueryConsents(_m *User) *UserConsentQuery {
 	return query
 }
 
+// QueryTotpDevices queries the totp_devices edge of a User.
+func (c *UserClient) QueryTotpDevices(_m *User) *TOTPDeviceQuery {
+	query := (&TOTPDeviceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(totpdevice.Table, totpdevice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.TotpDevicesTable, user.TotpDevicesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QuerySessions queries the sessions edge of a User.
 func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
 	query := (&SessionClient{config: c.config}).Query()
@@ -4535,13 +4709,14 @@ type (
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
 		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2AuthRequest,
 		OAuth2Provider, OAuth2Token, PolicyBinding, PolicyDefinition, ScopeMapping,
-		Session, SigningKey, Stage, Token, User, UserConsent []ent.Hook
+		Session, SigningKey, Stage, TOTPDevice, Token, User, UserConsent []ent.Hook
 	}
 	inters struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
 		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2AuthRequest,
 		OAuth2Provider, OAuth2Token, PolicyBinding, PolicyDefinition, ScopeMapping,
-		Session, SigningKey, Stage, Token, User, UserConsent []ent.Interceptor
+		Session, SigningKey, Stage, TOTPDevice, Token, User,
+		UserConsent []ent.Interceptor
 	}
 )
 

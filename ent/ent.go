@@ -33,6 +33,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
+	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 )
@@ -115,6 +116,7 @@ func checkColumn(t, c string) error {
 			session.Table:           session.ValidColumn,
 			signingkey.Table:        signingkey.ValidColumn,
 			stage.Table:             stage.ValidColumn,
+			totpdevice.Table:        totpdevice.ValidColumn,
 			token.Table:             token.ValidColumn,
 			user.Table:              user.ValidColumn,
 			userconsent.Table:       userconsent.ValidColumn,

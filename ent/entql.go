@@ -25,6 +25,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
+	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 
@@ -36,7 +37,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 24)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -492,6 +493,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   totpdevice.Table,
+			Columns: totpdevice.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: totpdevice.FieldID,
+			},
+		},
+		Type: "TOTPDevice",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			totpdevice.FieldCreatedAt:  {Type: field.TypeTime, Column: totpdevice.FieldCreatedAt},
+			totpdevice.FieldUpdatedAt:  {Type: field.TypeTime, Column: totpdevice.FieldUpdatedAt},
+			totpdevice.FieldUserID:     {Type: field.TypeInt, Column: totpdevice.FieldUserID},
+			totpdevice.FieldName:       {Type: field.TypeString, Column: totpdevice.FieldName},
+			totpdevice.FieldDigits:     {Type: field.TypeInt, Column: totpdevice.FieldDigits},
+			totpdevice.FieldPeriod:     {Type: field.TypeInt, Column: totpdevice.FieldPeriod},
+			totpdevice.FieldSecret:     {Type: field.TypeBytes, Column: totpdevice.FieldSecret},
+			totpdevice.FieldConfirmed:  {Type: field.TypeBool, Column: totpdevice.FieldConfirmed},
+			totpdevice.FieldLastUsedAt: {Type: field.TypeTime, Column: totpdevice.FieldLastUsedAt},
+			totpdevice.FieldLastStep:   {Type: field.TypeInt64, Column: totpdevice.FieldLastStep},
+		},
+	}
+	graph.Nodes[21] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   token.Table,
 			Columns: token.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -513,7 +537,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			token.FieldLastUsedAt:  {Type: field.TypeTime, Column: token.FieldLastUsedAt},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -538,7 +562,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldAttributes:        {Type: field.TypeJSON, Column: user.FieldAttributes},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   userconsent.Table,
 			Columns: userconsent.Columns,
@@ -1234,6 +1258,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: true,
+			Table:   totpdevice.UserTable,
+			Columns: []string{totpdevice.UserColumn},
+			Bidi:    false,
+		},
+		"TOTPDevice",
+		"User",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   token.UserTable,
 			Columns: []string{token.UserColumn},
 			Bidi:    false,
@@ -1288,6 +1324,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"UserConsent",
+	)
+	graph.MustAddE(
+		"totp_devices",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.TotpDevicesTable,
+			Columns: []string{user.TotpDevicesColumn},
+			Bidi:    false,
+		},
+		"User",
+		"TOTPDevice",
 	)
 	graph.MustAddE(
 		"sessions",
@@ -3908,6 +3956,110 @@ func (f *StageFilter) WhereHasConfigReferrersWith(preds ...predicate.ConfigRefer
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *TOTPDeviceQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the TOTPDeviceQuery builder.
+func (_q *TOTPDeviceQuery) Filter() *TOTPDeviceFilter {
+	return &TOTPDeviceFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *TOTPDeviceMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the TOTPDeviceMutation builder.
+func (m *TOTPDeviceMutation) Filter() *TOTPDeviceFilter {
+	return &TOTPDeviceFilter{config: m.config, predicateAdder: m}
+}
+
+// TOTPDeviceFilter provides a generic filtering capability at runtime for TOTPDeviceQuery.
+type TOTPDeviceFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *TOTPDeviceFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *TOTPDeviceFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(totpdevice.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *TOTPDeviceFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(totpdevice.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *TOTPDeviceFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(totpdevice.FieldUpdatedAt))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *TOTPDeviceFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(totpdevice.FieldUserID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *TOTPDeviceFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(totpdevice.FieldName))
+}
+
+// WhereDigits applies the entql int predicate on the digits field.
+func (f *TOTPDeviceFilter) WhereDigits(p entql.IntP) {
+	f.Where(p.Field(totpdevice.FieldDigits))
+}
+
+// WherePeriod applies the entql int predicate on the period field.
+func (f *TOTPDeviceFilter) WherePeriod(p entql.IntP) {
+	f.Where(p.Field(totpdevice.FieldPeriod))
+}
+
+// WhereSecret applies the entql []byte predicate on the secret field.
+func (f *TOTPDeviceFilter) WhereSecret(p entql.BytesP) {
+	f.Where(p.Field(totpdevice.FieldSecret))
+}
+
+// WhereConfirmed applies the entql bool predicate on the confirmed field.
+func (f *TOTPDeviceFilter) WhereConfirmed(p entql.BoolP) {
+	f.Where(p.Field(totpdevice.FieldConfirmed))
+}
+
+// WhereLastUsedAt applies the entql time.Time predicate on the last_used_at field.
+func (f *TOTPDeviceFilter) WhereLastUsedAt(p entql.TimeP) {
+	f.Where(p.Field(totpdevice.FieldLastUsedAt))
+}
+
+// WhereLastStep applies the entql int64 predicate on the last_step field.
+func (f *TOTPDeviceFilter) WhereLastStep(p entql.Int64P) {
+	f.Where(p.Field(totpdevice.FieldLastStep))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *TOTPDeviceFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *TOTPDeviceFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TokenQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3936,7 +4088,7 @@ type TokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4040,7 +4192,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4167,6 +4319,20 @@ func (f *UserFilter) WhereHasConsentsWith(preds ...predicate.UserConsent) {
 	})))
 }
 
+// WhereHasTotpDevices applies a predicate to check if query has an edge totp_devices.
+func (f *UserFilter) WhereHasTotpDevices() {
+	f.Where(entql.HasEdge("totp_devices"))
+}
+
+// WhereHasTotpDevicesWith applies a predicate to check if query has an edge totp_devices with a given conditions (other predicates).
+func (f *UserFilter) WhereHasTotpDevicesWith(preds ...predicate.TOTPDevice) {
+	f.Where(entql.HasEdgeWith("totp_devices", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasSessions applies a predicate to check if query has an edge sessions.
 func (f *UserFilter) WhereHasSessions() {
 	f.Where(entql.HasEdge("sessions"))
@@ -4238,7 +4404,7 @@ type UserConsentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserConsentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

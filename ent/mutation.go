@@ -35,6 +35,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
+	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 )
@@ -68,6 +69,7 @@ const (
 	TypeSession           = "Session"
 	TypeSigningKey        = "SigningKey"
 	TypeStage             = "Stage"
+	TypeTOTPDevice        = "TOTPDevice"
 	TypeToken             = "Token"
 	TypeUser              = "User"
 	TypeUserConsent       = "UserConsent"
@@ -21388,6 +21390,996 @@ func (m *StageMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Stage edge %s", name)
 }
 
+// TOTPDeviceMutation represents an operation that mutates the TOTPDevice nodes in the graph.
+type TOTPDeviceMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	name          *string
+	digits        *int
+	adddigits     *int
+	period        *int
+	addperiod     *int
+	secret        *[]byte
+	confirmed     *bool
+	last_used_at  *time.Time
+	last_step     *int64
+	addlast_step  *int64
+	clearedFields map[string]struct{}
+	user          *int
+	cleareduser   bool
+	done          bool
+	oldValue      func(context.Context) (*TOTPDevice, error)
+	predicates    []predicate.TOTPDevice
+}
+
+var _ ent.Mutation = (*TOTPDeviceMutation)(nil)
+
+// totpdeviceOption allows management of the mutation configuration using functional options.
+type totpdeviceOption func(*TOTPDeviceMutation)
+
+// newTOTPDeviceMutation creates new mutation for the TOTPDevice entity.
+func newTOTPDeviceMutation(c config, op Op, opts ...totpdeviceOption) *TOTPDeviceMutation {
+	m := &TOTPDeviceMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTOTPDevice,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTOTPDeviceID sets the ID field of the mutation.
+func withTOTPDeviceID(id int) totpdeviceOption {
+	return func(m *TOTPDeviceMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *TOTPDevice
+		)
+		m.oldValue = func(ctx context.Context) (*TOTPDevice, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().TOTPDevice.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTOTPDevice sets the old TOTPDevice of the mutation.
+func withTOTPDevice(node *TOTPDevice) totpdeviceOption {
+	return func(m *TOTPDeviceMutation) {
+		m.oldValue = func(context.Context) (*TOTPDevice, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TOTPDeviceMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TOTPDeviceMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TOTPDeviceMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TOTPDeviceMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().TOTPDevice.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *TOTPDeviceMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *TOTPDeviceMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the TOTPDevice entity.
+// If the TOTPDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TOTPDeviceMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *TOTPDeviceMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *TOTPDeviceMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *TOTPDeviceMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the TOTPDevice entity.
+// If the TOTPDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TOTPDeviceMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *TOTPDeviceMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *TOTPDeviceMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *TOTPDeviceMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the TOTPDevice entity.
+// If the TOTPDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TOTPDeviceMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *TOTPDeviceMutation) ResetUserID() {
+	m.user = nil
+}
+
+// SetName sets the "name" field.
+func (m *TOTPDeviceMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *TOTPDeviceMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the TOTPDevice entity.
+// If the TOTPDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TOTPDeviceMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *TOTPDeviceMutation) ResetName() {
+	m.name = nil
+}
+
+// SetDigits sets the "digits" field.
+func (m *TOTPDeviceMutation) SetDigits(i int) {
+	m.digits = &i
+	m.adddigits = nil
+}
+
+// Digits returns the value of the "digits" field in the mutation.
+func (m *TOTPDeviceMutation) Digits() (r int, exists bool) {
+	v := m.digits
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDigits returns the old "digits" field's value of the TOTPDevice entity.
+// If the TOTPDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TOTPDeviceMutation) OldDigits(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDigits is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDigits requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDigits: %w", err)
+	}
+	return oldValue.Digits, nil
+}
+
+// AddDigits adds i to the "digits" field.
+func (m *TOTPDeviceMutation) AddDigits(i int) {
+	if m.adddigits != nil {
+		*m.adddigits += i
+	} else {
+		m.adddigits = &i
+	}
+}
+
+// AddedDigits returns the value that was added to the "digits" field in this mutation.
+func (m *TOTPDeviceMutation) AddedDigits() (r int, exists bool) {
+	v := m.adddigits
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDigits resets all changes to the "digits" field.
+func (m *TOTPDeviceMutation) ResetDigits() {
+	m.digits = nil
+	m.adddigits = nil
+}
+
+// SetPeriod sets the "period" field.
+func (m *TOTPDeviceMutation) SetPeriod(i int) {
+	m.period = &i
+	m.addperiod = nil
+}
+
+// Period returns the value of the "period" field in the mutation.
+func (m *TOTPDeviceMutation) Period() (r int, exists bool) {
+	v := m.period
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriod returns the old "period" field's value of the TOTPDevice entity.
+// If the TOTPDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TOTPDeviceMutation) OldPeriod(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriod: %w", err)
+	}
+	return oldValue.Period, nil
+}
+
+// AddPeriod adds i to the "period" field.
+func (m *TOTPDeviceMutation) AddPeriod(i int) {
+	if m.addperiod != nil {
+		*m.addperiod += i
+	} else {
+		m.addperiod = &i
+	}
+}
+
+// AddedPeriod returns the value that was added to the "period" field in this mutation.
+func (m *TOTPDeviceMutation) AddedPeriod() (r int, exists bool) {
+	v := m.addperiod
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPeriod resets all changes to the "period" field.
+func (m *TOTPDeviceMutation) ResetPeriod() {
+	m.period = nil
+	m.addperiod = nil
+}
+
+// SetSecret sets the "secret" field.
+func (m *TOTPDeviceMutation) SetSecret(b []byte) {
+	m.secret = &b
+}
+
+// Secret returns the value of the "secret" field in the mutation.
+func (m *TOTPDeviceMutation) Secret() (r []byte, exists bool) {
+	v := m.secret
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSecret returns the old "secret" field's value of the TOTPDevice entity.
+// If the TOTPDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TOTPDeviceMutation) OldSecret(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSecret is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSecret requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSecret: %w", err)
+	}
+	return oldValue.Secret, nil
+}
+
+// ResetSecret resets all changes to the "secret" field.
+func (m *TOTPDeviceMutation) ResetSecret() {
+	m.secret = nil
+}
+
+// SetConfirmed sets the "confirmed" field.
+func (m *TOTPDeviceMutation) SetConfirmed(b bool) {
+	m.confirmed = &b
+}
+
+// Confirmed returns the value of the "confirmed" field in the mutation.
+func (m *TOTPDeviceMutation) Confirmed() (r bool, exists bool) {
+	v := m.confirmed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConfirmed returns the old "confirmed" field's value of the TOTPDevice entity.
+// If the TOTPDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TOTPDeviceMutation) OldConfirmed(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConfirmed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConfirmed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConfirmed: %w", err)
+	}
+	return oldValue.Confirmed, nil
+}
+
+// ResetConfirmed resets all changes to the "confirmed" field.
+func (m *TOTPDeviceMutation) ResetConfirmed() {
+	m.confirmed = nil
+}
+
+// SetLastUsedAt sets the "last_used_at" field.
+func (m *TOTPDeviceMutation) SetLastUsedAt(t time.Time) {
+	m.last_used_at = &t
+}
+
+// LastUsedAt returns the value of the "last_used_at" field in the mutation.
+func (m *TOTPDeviceMutation) LastUsedAt() (r time.Time, exists bool) {
+	v := m.last_used_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastUsedAt returns the old "last_used_at" field's value of the TOTPDevice entity.
+// If the TOTPDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TOTPDeviceMutation) OldLastUsedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastUsedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastUsedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastUsedAt: %w", err)
+	}
+	return oldValue.LastUsedAt, nil
+}
+
+// ClearLastUsedAt clears the value of the "last_used_at" field.
+func (m *TOTPDeviceMutation) ClearLastUsedAt() {
+	m.last_used_at = nil
+	m.clearedFields[totpdevice.FieldLastUsedAt] = struct{}{}
+}
+
+// LastUsedAtCleared returns if the "last_used_at" field was cleared in this mutation.
+func (m *TOTPDeviceMutation) LastUsedAtCleared() bool {
+	_, ok := m.clearedFields[totpdevice.FieldLastUsedAt]
+	return ok
+}
+
+// ResetLastUsedAt resets all changes to the "last_used_at" field.
+func (m *TOTPDeviceMutation) ResetLastUsedAt() {
+	m.last_used_at = nil
+	delete(m.clearedFields, totpdevice.FieldLastUsedAt)
+}
+
+// SetLastStep sets the "last_step" field.
+func (m *TOTPDeviceMutation) SetLastStep(i int64) {
+	m.last_step = &i
+	m.addlast_step = nil
+}
+
+// LastStep returns the value of the "last_step" field in the mutation.
+func (m *TOTPDeviceMutation) LastStep() (r int64, exists bool) {
+	v := m.last_step
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastStep returns the old "last_step" field's value of the TOTPDevice entity.
+// If the TOTPDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TOTPDeviceMutation) OldLastStep(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastStep is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastStep requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastStep: %w", err)
+	}
+	return oldValue.LastStep, nil
+}
+
+// AddLastStep adds i to the "last_step" field.
+func (m *TOTPDeviceMutation) AddLastStep(i int64) {
+	if m.addlast_step != nil {
+		*m.addlast_step += i
+	} else {
+		m.addlast_step = &i
+	}
+}
+
+// AddedLastStep returns the value that was added to the "last_step" field in this mutation.
+func (m *TOTPDeviceMutation) AddedLastStep() (r int64, exists bool) {
+	v := m.addlast_step
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLastStep resets all changes to the "last_step" field.
+func (m *TOTPDeviceMutation) ResetLastStep() {
+	m.last_step = nil
+	m.addlast_step = nil
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *TOTPDeviceMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[totpdevice.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *TOTPDeviceMutation) UserCleared() bool {
+	return m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *TOTPDeviceMutation) UserIDs() (ids []int) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *TOTPDeviceMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// Where appends a list predicates to the TOTPDeviceMutation builder.
+func (m *TOTPDeviceMutation) Where(ps ...predicate.TOTPDevice) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TOTPDeviceMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TOTPDeviceMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.TOTPDevice, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TOTPDeviceMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TOTPDeviceMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (TOTPDevice).
+func (m *TOTPDeviceMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TOTPDeviceMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, totpdevice.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, totpdevice.FieldUpdatedAt)
+	}
+	if m.user != nil {
+		fields = append(fields, totpdevice.FieldUserID)
+	}
+	if m.name != nil {
+		fields = append(fields, totpdevice.FieldName)
+	}
+	if m.digits != nil {
+		fields = append(fields, totpdevice.FieldDigits)
+	}
+	if m.period != nil {
+		fields = append(fields, totpdevice.FieldPeriod)
+	}
+	if m.secret != nil {
+		fields = append(fields, totpdevice.FieldSecret)
+	}
+	if m.confirmed != nil {
+		fields = append(fields, totpdevice.FieldConfirmed)
+	}
+	if m.last_used_at != nil {
+		fields = append(fields, totpdevice.FieldLastUsedAt)
+	}
+	if m.last_step != nil {
+		fields = append(fields, totpdevice.FieldLastStep)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TOTPDeviceMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case totpdevice.FieldCreatedAt:
+		return m.CreatedAt()
+	case totpdevice.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case totpdevice.FieldUserID:
+		return m.UserID()
+	case totpdevice.FieldName:
+		return m.Name()
+	case totpdevice.FieldDigits:
+		return m.Digits()
+	case totpdevice.FieldPeriod:
+		return m.Period()
+	case totpdevice.FieldSecret:
+		return m.Secret()
+	case totpdevice.FieldConfirmed:
+		return m.Confirmed()
+	case totpdevice.FieldLastUsedAt:
+		return m.LastUsedAt()
+	case totpdevice.FieldLastStep:
+		return m.LastStep()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TOTPDeviceMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case totpdevice.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case totpdevice.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case totpdevice.FieldUserID:
+		return m.OldUserID(ctx)
+	case totpdevice.FieldName:
+		return m.OldName(ctx)
+	case totpdevice.FieldDigits:
+		return m.OldDigits(ctx)
+	case totpdevice.FieldPeriod:
+		return m.OldPeriod(ctx)
+	case totpdevice.FieldSecret:
+		return m.OldSecret(ctx)
+	case totpdevice.FieldConfirmed:
+		return m.OldConfirmed(ctx)
+	case totpdevice.FieldLastUsedAt:
+		return m.OldLastUsedAt(ctx)
+	case totpdevice.FieldLastStep:
+		return m.OldLastStep(ctx)
+	}
+	return nil, fmt.Errorf("unknown TOTPDevice field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TOTPDeviceMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case totpdevice.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case totpdevice.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case totpdevice.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case totpdevice.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case totpdevice.FieldDigits:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDigits(v)
+		return nil
+	case totpdevice.FieldPeriod:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriod(v)
+		return nil
+	case totpdevice.FieldSecret:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSecret(v)
+		return nil
+	case totpdevice.FieldConfirmed:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConfirmed(v)
+		return nil
+	case totpdevice.FieldLastUsedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastUsedAt(v)
+		return nil
+	case totpdevice.FieldLastStep:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastStep(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TOTPDevice field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TOTPDeviceMutation) AddedFields() []string {
+	var fields []string
+	if m.adddigits != nil {
+		fields = append(fields, totpdevice.FieldDigits)
+	}
+	if m.addperiod != nil {
+		fields = append(fields, totpdevice.FieldPeriod)
+	}
+	if m.addlast_step != nil {
+		fields = append(fields, totpdevice.FieldLastStep)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TOTPDeviceMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case totpdevice.FieldDigits:
+		return m.AddedDigits()
+	case totpdevice.FieldPeriod:
+		return m.AddedPeriod()
+	case totpdevice.FieldLastStep:
+		return m.AddedLastStep()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TOTPDeviceMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case totpdevice.FieldDigits:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDigits(v)
+		return nil
+	case totpdevice.FieldPeriod:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPeriod(v)
+		return nil
+	case totpdevice.FieldLastStep:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLastStep(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TOTPDevice numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TOTPDeviceMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(totpdevice.FieldLastUsedAt) {
+		fields = append(fields, totpdevice.FieldLastUsedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TOTPDeviceMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TOTPDeviceMutation) ClearField(name string) error {
+	switch name {
+	case totpdevice.FieldLastUsedAt:
+		m.ClearLastUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown TOTPDevice nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TOTPDeviceMutation) ResetField(name string) error {
+	switch name {
+	case totpdevice.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case totpdevice.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case totpdevice.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case totpdevice.FieldName:
+		m.ResetName()
+		return nil
+	case totpdevice.FieldDigits:
+		m.ResetDigits()
+		return nil
+	case totpdevice.FieldPeriod:
+		m.ResetPeriod()
+		return nil
+	case totpdevice.FieldSecret:
+		m.ResetSecret()
+		return nil
+	case totpdevice.FieldConfirmed:
+		m.ResetConfirmed()
+		return nil
+	case totpdevice.FieldLastUsedAt:
+		m.ResetLastUsedAt()
+		return nil
+	case totpdevice.FieldLastStep:
+		m.ResetLastStep()
+		return nil
+	}
+	return fmt.Errorf("unknown TOTPDevice field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TOTPDeviceMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.user != nil {
+		edges = append(edges, totpdevice.EdgeUser)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TOTPDeviceMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case totpdevice.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TOTPDeviceMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TOTPDeviceMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TOTPDeviceMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareduser {
+		edges = append(edges, totpdevice.EdgeUser)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TOTPDeviceMutation) EdgeCleared(name string) bool {
+	switch name {
+	case totpdevice.EdgeUser:
+		return m.cleareduser
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TOTPDeviceMutation) ClearEdge(name string) error {
+	switch name {
+	case totpdevice.EdgeUser:
+		m.ClearUser()
+		return nil
+	}
+	return fmt.Errorf("unknown TOTPDevice unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TOTPDeviceMutation) ResetEdge(name string) error {
+	switch name {
+	case totpdevice.EdgeUser:
+		m.ResetUser()
+		return nil
+	}
+	return fmt.Errorf("unknown TOTPDevice edge %s", name)
+}
+
 // TokenMutation represents an operation that mutates the Token nodes in the graph.
 type TokenMutation struct {
 	config
@@ -22329,6 +23321,9 @@ type UserMutation struct {
 	consents                map[int]struct{}
 	removedconsents         map[int]struct{}
 	clearedconsents         bool
+	totp_devices            map[int]struct{}
+	removedtotp_devices     map[int]struct{}
+	clearedtotp_devices     bool
 	sessions                map[int]struct{}
 	removedsessions         map[int]struct{}
 	clearedsessions         bool
@@ -23128,6 +24123,60 @@ func (m *UserMutation) ResetConsents() {
 	m.removedconsents = nil
 }
 
+// AddTotpDeviceIDs adds the "totp_devices" edge to the TOTPDevice entity by ids.
+func (m *UserMutation) AddTotpDeviceIDs(ids ...int) {
+	if m.totp_devices == nil {
+		m.totp_devices = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.totp_devices[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTotpDevices clears the "totp_devices" edge to the TOTPDevice entity.
+func (m *UserMutation) ClearTotpDevices() {
+	m.clearedtotp_devices = true
+}
+
+// TotpDevicesCleared reports if the "totp_devices" edge to the TOTPDevice entity was cleared.
+func (m *UserMutation) TotpDevicesCleared() bool {
+	return m.clearedtotp_devices
+}
+
+// RemoveTotpDeviceIDs removes the "totp_devices" edge to the TOTPDevice entity by IDs.
+func (m *UserMutation) RemoveTotpDeviceIDs(ids ...int) {
+	if m.removedtotp_devices == nil {
+		m.removedtotp_devices = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.totp_devices, ids[i])
+		m.removedtotp_devices[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTotpDevices returns the removed IDs of the "totp_devices" edge to the TOTPDevice entity.
+func (m *UserMutation) RemovedTotpDevicesIDs() (ids []int) {
+	for id := range m.removedtotp_devices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TotpDevicesIDs returns the "totp_devices" edge IDs in the mutation.
+func (m *UserMutation) TotpDevicesIDs() (ids []int) {
+	for id := range m.totp_devices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTotpDevices resets all changes to the "totp_devices" edge.
+func (m *UserMutation) ResetTotpDevices() {
+	m.totp_devices = nil
+	m.clearedtotp_devices = false
+	m.removedtotp_devices = nil
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by ids.
 func (m *UserMutation) AddSessionIDs(ids ...int) {
 	if m.sessions == nil {
@@ -23631,7 +24680,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.groups != nil {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -23643,6 +24692,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.consents != nil {
 		edges = append(edges, user.EdgeConsents)
+	}
+	if m.totp_devices != nil {
+		edges = append(edges, user.EdgeTotpDevices)
 	}
 	if m.sessions != nil {
 		edges = append(edges, user.EdgeSessions)
@@ -23684,6 +24736,12 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeTotpDevices:
+		ids := make([]ent.Value, 0, len(m.totp_devices))
+		for id := range m.totp_devices {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.sessions))
 		for id := range m.sessions {
@@ -23708,7 +24766,7 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.removedgroups != nil {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -23720,6 +24778,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedconsents != nil {
 		edges = append(edges, user.EdgeConsents)
+	}
+	if m.removedtotp_devices != nil {
+		edges = append(edges, user.EdgeTotpDevices)
 	}
 	if m.removedsessions != nil {
 		edges = append(edges, user.EdgeSessions)
@@ -23761,6 +24822,12 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeTotpDevices:
+		ids := make([]ent.Value, 0, len(m.removedtotp_devices))
+		for id := range m.removedtotp_devices {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.removedsessions))
 		for id := range m.removedsessions {
@@ -23785,7 +24852,7 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.clearedgroups {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -23797,6 +24864,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	}
 	if m.clearedconsents {
 		edges = append(edges, user.EdgeConsents)
+	}
+	if m.clearedtotp_devices {
+		edges = append(edges, user.EdgeTotpDevices)
 	}
 	if m.clearedsessions {
 		edges = append(edges, user.EdgeSessions)
@@ -23822,6 +24892,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedflow_tokens
 	case user.EdgeConsents:
 		return m.clearedconsents
+	case user.EdgeTotpDevices:
+		return m.clearedtotp_devices
 	case user.EdgeSessions:
 		return m.clearedsessions
 	case user.EdgePolicyBindings:
@@ -23855,6 +24927,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeConsents:
 		m.ResetConsents()
+		return nil
+	case user.EdgeTotpDevices:
+		m.ResetTotpDevices()
 		return nil
 	case user.EdgeSessions:
 		m.ResetSessions()

@@ -54,6 +54,8 @@ type Tx struct {
 	SigningKey *SigningKeyClient
 	// Stage is the client for interacting with the Stage builders.
 	Stage *StageClient
+	// TOTPDevice is the client for interacting with the TOTPDevice builders.
+	TOTPDevice *TOTPDeviceClient
 	// Token is the client for interacting with the Token builders.
 	Token *TokenClient
 	// User is the client for interacting with the User builders.
@@ -211,6 +213,7 @@ func (tx *Tx) init() {
 	tx.Session = NewSessionClient(tx.config)
 	tx.SigningKey = NewSigningKeyClient(tx.config)
 	tx.Stage = NewStageClient(tx.config)
+	tx.TOTPDevice = NewTOTPDeviceClient(tx.config)
 	tx.Token = NewTokenClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 	tx.UserConsent = NewUserConsentClient(tx.config)

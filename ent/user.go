@@ -59,6 +59,8 @@ type UserEdges struct {
 	FlowTokens []*FlowToken `json:"flow_tokens,omitempty"`
 	// Consents holds the value of the consents edge.
 	Consents []*UserConsent `json:"consents,omitempty"`
+	// TotpDevices holds the value of the totp_devices edge.
+	TotpDevices []*TOTPDevice `json:"totp_devices,omitempty"`
 	// Sessions holds the value of the sessions edge.
 	Sessions []*Session `json:"sessions,omitempty"`
 	// PolicyBindings holds the value of the policy_bindings edge.
@@ -67,7 +69,7 @@ type UserEdges struct {
 	ConfigReferrers []*ConfigReference `json:"config_referrers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
@@ -75,6 +77,7 @@ type UserEdges struct {
 	namedTokens          map[string][]*Token
 	namedFlowTokens      map[string][]*FlowToken
 	namedConsents        map[string][]*UserConsent
+	namedTotpDevices     map[string][]*TOTPDevice
 	namedSessions        map[string][]*Session
 	namedPolicyBindings  map[string][]*PolicyBinding
 	namedConfigReferrers map[string][]*ConfigReference
@@ -116,10 +119,19 @@ func (e UserEdges) ConsentsOrErr() ([]*UserConsent, error) {
 	return nil, &NotLoadedError{edge: "consents"}
 }
 
+// TotpDevicesOrErr returns the TotpDevices value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) TotpDevicesOrErr() ([]*TOTPDevice, error) {
+	if e.loadedTypes[4] {
+		return e.TotpDevices, nil
+	}
+	return nil, &NotLoadedError{edge: "totp_devices"}
+}
+
 // SessionsOrErr returns the Sessions value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) SessionsOrErr() ([]*Session, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.Sessions, nil
 	}
 	return nil, &NotLoadedError{edge: "sessions"}
@@ -128,7 +140,7 @@ func (e UserEdges) SessionsOrErr() ([]*Session, error) {
 // PolicyBindingsOrErr returns the PolicyBindings value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.PolicyBindings, nil
 	}
 	return nil, &NotLoadedError{edge: "policy_bindings"}
@@ -137,7 +149,7 @@ func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
 // ConfigReferrersOrErr returns the ConfigReferrers value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ConfigReferrersOrErr() ([]*ConfigReference, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.ConfigReferrers, nil
 	}
 	return nil, &NotLoadedError{edge: "config_referrers"}
@@ -287,6 +299,11 @@ func (_m *User) QueryFlowTokens() *FlowTokenQuery {
 // QueryConsents queries the "consents" edge of the User entity.
 func (_m *User) QueryConsents() *UserConsentQuery {
 	return NewUserClient(_m.config).QueryConsents(_m)
+}
+
+// QueryTotpDevices queries the "totp_devices" edge of the User entity.
+func (_m *User) QueryTotpDevices() *TOTPDeviceQuery {
+	return NewUserClient(_m.config).QueryTotpDevices(_m)
 }
 
 // QuerySessions queries the "sessions" edge of the User entity.
@@ -464,6 +481,30 @@ func (_m *User) appendNamedConsents(name string, edges ...*UserConsent) {
 		_m.Edges.namedConsents[name] = []*UserConsent{}
 	} else {
 		_m.Edges.namedConsents[name] = append(_m.Edges.namedConsents[name], edges...)
+	}
+}
+
+// NamedTotpDevices returns the TotpDevices named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedTotpDevices(name string) ([]*TOTPDevice, error) {
+	if _m.Edges.namedTotpDevices == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedTotpDevices[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedTotpDevices(name string, edges ...*TOTPDevice) {
+	if _m.Edges.namedTotpDevices == nil {
+		_m.Edges.namedTotpDevices = make(map[string][]*TOTPDevice)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedTotpDevices[name] = []*TOTPDevice{}
+	} else {
+		_m.Edges.namedTotpDevices[name] = append(_m.Edges.namedTotpDevices[name], edges...)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/token"
+	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 )
@@ -240,6 +241,21 @@ func (_c *UserCreate) AddConsents(v ...*UserConsent) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddConsentIDs(ids...)
+}
+
+// AddTotpDeviceIDs adds the "totp_devices" edge to the TOTPDevice entity by IDs.
+func (_c *UserCreate) AddTotpDeviceIDs(ids ...int) *UserCreate {
+	_c.mutation.AddTotpDeviceIDs(ids...)
+	return _c
+}
+
+// AddTotpDevices adds the "totp_devices" edges to the TOTPDevice entity.
+func (_c *UserCreate) AddTotpDevices(v ...*TOTPDevice) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddTotpDeviceIDs(ids...)
 }
 
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
@@ -546,6 +562,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(userconsent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.TotpDevicesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.TotpDevicesTable,
+			Columns: []string{user.TotpDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(totpdevice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -21,6 +21,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/token"
+	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 )
@@ -36,6 +37,7 @@ type UserQuery struct {
 	withTokens               *TokenQuery
 	withFlowTokens           *FlowTokenQuery
 	withConsents             *UserConsentQuery
+	withTotpDevices          *TOTPDeviceQuery
 	withSessions             *SessionQuery
 	withPolicyBindings       *PolicyBindingQuery
 	withConfigReferrers      *ConfigReferenceQuery
@@ -45,6 +47,7 @@ type UserQuery struct {
 	withNamedTokens          map[string]*TokenQuery
 	withNamedFlowTokens      map[string]*FlowTokenQuery
 	withNamedConsents        map[string]*UserConsentQuery
+	withNamedTotpDevices     map[string]*TOTPDeviceQuery
 	withNamedSessions        map[string]*SessionQuery
 	withNamedPolicyBindings  map[string]*PolicyBindingQuery
 	withNamedConfigReferrers map[string]*ConfigReferenceQuery
@@ -165,6 +168,28 @@ func (_q *UserQuery) QueryConsents() *UserConsentQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(userconsent.Table, userconsent.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.ConsentsTable, user.ConsentsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryTotpDevices chains the current query on the "totp_devices" edge.
+func (_q *UserQuery) QueryTotpDevices() *TOTPDeviceQuery {
+	query := (&TOTPDeviceClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(totpdevice.Table, totpdevice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.TotpDevicesTable, user.TotpDevicesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -434,6 +459,7 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withTokens:          _q.withTokens.Clone(),
 		withFlowTokens:      _q.withFlowTokens.Clone(),
 		withConsents:        _q.withConsents.Clone(),
+		withTotpDevices:     _q.withTotpDevices.Clone(),
 		withSessions:        _q.withSessions.Clone(),
 		withPolicyBindings:  _q.withPolicyBindings.Clone(),
 		withConfigReferrers: _q.withConfigReferrers.Clone(),
@@ -484,6 +510,17 @@ func (_q *UserQuery) WithConsents(opts ...func(*UserConsentQuery)) *UserQuery {
 		opt(query)
 	}
 	_q.withConsents = query
+	return _q
+}
+
+// WithTotpDevices tells the query-builder to eager-load the nodes that are connected to
+// the "totp_devices" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithTotpDevices(opts ...func(*TOTPDeviceQuery)) *UserQuery {
+	query := (&TOTPDeviceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withTotpDevices = query
 	return _q
 }
 
@@ -604,11 +641,12 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [8]bool{
 			_q.withGroups != nil,
 			_q.withTokens != nil,
 			_q.withFlowTokens != nil,
 			_q.withConsents != nil,
+			_q.withTotpDevices != nil,
 			_q.withSessions != nil,
 			_q.withPolicyBindings != nil,
 			_q.withConfigReferrers != nil,
@@ -663,6 +701,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withTotpDevices; query != nil {
+		if err := _q.loadTotpDevices(ctx, query, nodes,
+			func(n *User) { n.Edges.TotpDevices = []*TOTPDevice{} },
+			func(n *User, e *TOTPDevice) { n.Edges.TotpDevices = append(n.Edges.TotpDevices, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSessions; query != nil {
 		if err := _q.loadSessions(ctx, query, nodes,
 			func(n *User) { n.Edges.Sessions = []*Session{} },
@@ -709,6 +754,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadConsents(ctx, query, nodes,
 			func(n *User) { n.appendNamedConsents(name) },
 			func(n *User, e *UserConsent) { n.appendNamedConsents(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedTotpDevices {
+		if err := _q.loadTotpDevices(ctx, query, nodes,
+			func(n *User) { n.appendNamedTotpDevices(name) },
+			func(n *User, e *TOTPDevice) { n.appendNamedTotpDevices(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -880,6 +932,36 @@ func (_q *UserQuery) loadConsents(ctx context.Context, query *UserConsentQuery, 
 	}
 	query.Where(predicate.UserConsent(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.ConsentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.UserID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadTotpDevices(ctx context.Context, query *TOTPDeviceQuery, nodes []*User, init func(*User), assign func(*User, *TOTPDevice)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(totpdevice.FieldUserID)
+	}
+	query.Where(predicate.TOTPDevice(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.TotpDevicesColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1161,6 +1243,20 @@ func (_q *UserQuery) WithNamedConsents(name string, opts ...func(*UserConsentQue
 		_q.withNamedConsents = make(map[string]*UserConsentQuery)
 	}
 	_q.withNamedConsents[name] = query
+	return _q
+}
+
+// WithNamedTotpDevices tells the query-builder to eager-load the nodes that are connected to the "totp_devices"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedTotpDevices(name string, opts ...func(*TOTPDeviceQuery)) *UserQuery {
+	query := (&TOTPDeviceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedTotpDevices == nil {
+		_q.withNamedTotpDevices = make(map[string]*TOTPDeviceQuery)
+	}
+	_q.withNamedTotpDevices[name] = query
 	return _q
 }
 

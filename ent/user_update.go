@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/token"
+	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 )
@@ -252,6 +253,21 @@ func (_u *UserUpdate) AddConsents(v ...*UserConsent) *UserUpdate {
 	return _u.AddConsentIDs(ids...)
 }
 
+// AddTotpDeviceIDs adds the "totp_devices" edge to the TOTPDevice entity by IDs.
+func (_u *UserUpdate) AddTotpDeviceIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddTotpDeviceIDs(ids...)
+	return _u
+}
+
+// AddTotpDevices adds the "totp_devices" edges to the TOTPDevice entity.
+func (_u *UserUpdate) AddTotpDevices(v ...*TOTPDevice) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTotpDeviceIDs(ids...)
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
 func (_u *UserUpdate) AddSessionIDs(ids ...int) *UserUpdate {
 	_u.mutation.AddSessionIDs(ids...)
@@ -384,6 +400,27 @@ func (_u *UserUpdate) RemoveConsents(v ...*UserConsent) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveConsentIDs(ids...)
+}
+
+// ClearTotpDevices clears all "totp_devices" edges to the TOTPDevice entity.
+func (_u *UserUpdate) ClearTotpDevices() *UserUpdate {
+	_u.mutation.ClearTotpDevices()
+	return _u
+}
+
+// RemoveTotpDeviceIDs removes the "totp_devices" edge to TOTPDevice entities by IDs.
+func (_u *UserUpdate) RemoveTotpDeviceIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveTotpDeviceIDs(ids...)
+	return _u
+}
+
+// RemoveTotpDevices removes "totp_devices" edges to TOTPDevice entities.
+func (_u *UserUpdate) RemoveTotpDevices(v ...*TOTPDevice) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTotpDeviceIDs(ids...)
 }
 
 // ClearSessions clears all "sessions" edges to the Session entity.
@@ -743,6 +780,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(userconsent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TotpDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.TotpDevicesTable,
+			Columns: []string{user.TotpDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(totpdevice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTotpDevicesIDs(); len(nodes) > 0 && !_u.mutation.TotpDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.TotpDevicesTable,
+			Columns: []string{user.TotpDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(totpdevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TotpDevicesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.TotpDevicesTable,
+			Columns: []string{user.TotpDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(totpdevice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1121,6 +1203,21 @@ func (_u *UserUpdateOne) AddConsents(v ...*UserConsent) *UserUpdateOne {
 	return _u.AddConsentIDs(ids...)
 }
 
+// AddTotpDeviceIDs adds the "totp_devices" edge to the TOTPDevice entity by IDs.
+func (_u *UserUpdateOne) AddTotpDeviceIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddTotpDeviceIDs(ids...)
+	return _u
+}
+
+// AddTotpDevices adds the "totp_devices" edges to the TOTPDevice entity.
+func (_u *UserUpdateOne) AddTotpDevices(v ...*TOTPDevice) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTotpDeviceIDs(ids...)
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
 func (_u *UserUpdateOne) AddSessionIDs(ids ...int) *UserUpdateOne {
 	_u.mutation.AddSessionIDs(ids...)
@@ -1253,6 +1350,27 @@ func (_u *UserUpdateOne) RemoveConsents(v ...*UserConsent) *UserUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveConsentIDs(ids...)
+}
+
+// ClearTotpDevices clears all "totp_devices" edges to the TOTPDevice entity.
+func (_u *UserUpdateOne) ClearTotpDevices() *UserUpdateOne {
+	_u.mutation.ClearTotpDevices()
+	return _u
+}
+
+// RemoveTotpDeviceIDs removes the "totp_devices" edge to TOTPDevice entities by IDs.
+func (_u *UserUpdateOne) RemoveTotpDeviceIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveTotpDeviceIDs(ids...)
+	return _u
+}
+
+// RemoveTotpDevices removes "totp_devices" edges to TOTPDevice entities.
+func (_u *UserUpdateOne) RemoveTotpDevices(v ...*TOTPDevice) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTotpDeviceIDs(ids...)
 }
 
 // ClearSessions clears all "sessions" edges to the Session entity.
@@ -1642,6 +1760,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(userconsent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TotpDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.TotpDevicesTable,
+			Columns: []string{user.TotpDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(totpdevice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTotpDevicesIDs(); len(nodes) > 0 && !_u.mutation.TotpDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.TotpDevicesTable,
+			Columns: []string{user.TotpDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(totpdevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TotpDevicesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.TotpDevicesTable,
+			Columns: []string{user.TotpDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(totpdevice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

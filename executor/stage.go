@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/policy"
+	"github.com/gatehouse-id/gatehouse/seal"
 	"github.com/gatehouse-id/gatehouse/session"
 )
 
@@ -284,8 +285,11 @@ type Deps struct {
 	// keeps them in Counters.
 	Lockouts counter.Store
 	Auditor  Auditor
-	NowFunc  func() time.Time
-	Logger   *slog.Logger
+	// Secrets seal what stages store and must read back (TOTP secrets),
+	// under the server's secret key.
+	Secrets *seal.Keys
+	NowFunc func() time.Time
+	Logger  *slog.Logger
 	// Kinds decode the stored configs of other stages (StageConfig); the
 	// executor sets it to its own registry when nil.
 	Kinds *StageKinds

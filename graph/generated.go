@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp"
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
@@ -104,6 +105,20 @@ type ComplexityRoot struct {
 	ApplicationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AuthenticatorTotpChallenge struct {
+		ConfigURL   func(childComplexity int) int
+		Errors      func(childComplexity int) int
+		FlowInfo    func(childComplexity int) int
+		PendingUser func(childComplexity int) int
+		QRCode      func(childComplexity int) int
+		Secret      func(childComplexity int) int
+	}
+
+	AuthenticatorTotpStage struct {
+		Digits       func(childComplexity int) int
+		FriendlyName func(childComplexity int) int
 	}
 
 	Brand struct {
@@ -1171,6 +1186,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApplicationEdge.Node(childComplexity), true
+
+	case "AuthenticatorTotpChallenge.configUrl":
+		if e.ComplexityRoot.AuthenticatorTotpChallenge.ConfigURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorTotpChallenge.ConfigURL(childComplexity), true
+	case "AuthenticatorTotpChallenge.errors":
+		if e.ComplexityRoot.AuthenticatorTotpChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorTotpChallenge.Errors(childComplexity), true
+	case "AuthenticatorTotpChallenge.flowInfo":
+		if e.ComplexityRoot.AuthenticatorTotpChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorTotpChallenge.FlowInfo(childComplexity), true
+	case "AuthenticatorTotpChallenge.pendingUser":
+		if e.ComplexityRoot.AuthenticatorTotpChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorTotpChallenge.PendingUser(childComplexity), true
+	case "AuthenticatorTotpChallenge.qrCode":
+		if e.ComplexityRoot.AuthenticatorTotpChallenge.QRCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorTotpChallenge.QRCode(childComplexity), true
+	case "AuthenticatorTotpChallenge.secret":
+		if e.ComplexityRoot.AuthenticatorTotpChallenge.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorTotpChallenge.Secret(childComplexity), true
+
+	case "AuthenticatorTotpStage.digits":
+		if e.ComplexityRoot.AuthenticatorTotpStage.Digits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorTotpStage.Digits(childComplexity), true
+	case "AuthenticatorTotpStage.friendlyName":
+		if e.ComplexityRoot.AuthenticatorTotpStage.FriendlyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorTotpStage.FriendlyName(childComplexity), true
 
 	case "Brand.attributes":
 		if e.ComplexityRoot.Brand.Attributes == nil {
@@ -4815,6 +4880,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ApplicationOrder", ec.unmarshalInputApplicationOrder),
 			graphql.NewInputUnmarshaler("ApplicationWhereInput", ec.unmarshalInputApplicationWhereInput),
+			graphql.NewInputUnmarshaler("AuthenticatorTotpResponseInput", ec.unmarshalInputAuthenticatorTotpResponseInput),
+			graphql.NewInputUnmarshaler("AuthenticatorTotpStageInput", ec.unmarshalInputAuthenticatorTotpStageInput),
 			graphql.NewInputUnmarshaler("BrandOrder", ec.unmarshalInputBrandOrder),
 			graphql.NewInputUnmarshaler("BrandWhereInput", ec.unmarshalInputBrandWhereInput),
 			graphql.NewInputUnmarshaler("CaptchaResponseInput", ec.unmarshalInputCaptchaResponseInput),
@@ -5014,6 +5081,63 @@ var sources = []*ast.Source{
 	{Name: "schema/scopes.graphqls", Input: sourceData("schema/scopes.graphqls"), BuiltIn: false},
 	{Name: "schema/sso.graphqls", Input: sourceData("schema/sso.graphqls"), BuiltIn: false},
 	{Name: "schema/viewer.graphqls", Input: sourceData("schema/viewer.graphqls"), BuiltIn: false},
+	{Name: "../executor/stages/authenticatortotp/authenticatortotp.graphqls", Input: `# The authenticator_totp stage kind in the GraphQL schema: its config
+# types, its challenge and its response, and their places in the unions and
+# @oneOf inputs of every kind. gqlgen reads this file with graph/schema
+# (gqlgen.yml); @goModel binds each type to this package.
+
+"""
+Sets up an authenticator app (TOTP) for the signed-in user: shows a new
+secret as a QR code and saves the device once a code from the app
+verifies. Used in stage configuration flows; the user must be signed in.
+"""
+type AuthenticatorTotpStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp.Config") {
+  "Digits of a code: 6 or 8."
+  digits: Int!
+  "The name a new device is saved with."
+  friendlyName: String!
+}
+
+input AuthenticatorTotpStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp.Config") {
+  "6 or 8."
+  digits: Int! = 6
+  "1 to 100 characters."
+  friendlyName: String! = "Authenticator app"
+}
+
+extend union StageConfig = AuthenticatorTotpStage
+
+extend input StageConfigInput {
+  authenticatorTotp: AuthenticatorTotpStageInput
+}
+
+"""
+Add this secret to your authenticator app, then enter a code it shows.
+Answer with ` + "`" + `authenticatorTotp` + "`" + `.
+"""
+type AuthenticatorTotpChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+  "The otpauth:// URI of the secret."
+  configUrl: String!
+  "configUrl as a QR code: an SVG image as a data: URI."
+  qrCode: String!
+  "The secret in base32, for manual entry."
+  secret: String!
+}
+
+input AuthenticatorTotpResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp.Response") {
+  "A code the app shows; spaces do not matter."
+  code: String!
+}
+
+extend union Challenge = AuthenticatorTotpChallenge
+
+extend input ChallengeResponseInput {
+  authenticatorTotp: AuthenticatorTotpResponseInput
+}
+`, BuiltIn: false},
 	{Name: "../executor/stages/captcha/captcha.graphqls", Input: `# The captcha stage kind in the GraphQL schema: its config types,
 # its challenge and its response, and their places in
 # the unions and @oneOf inputs of every kind. gqlgen reads this file with
@@ -9865,6 +9989,208 @@ func (ec *executionContext) _ApplicationEdge_cursor(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_ApplicationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ApplicationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _AuthenticatorTotpChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *authenticatortotp.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorTotpChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorTotpChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorTotpChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorTotpChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *authenticatortotp.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorTotpChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorTotpChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorTotpChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorTotpChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *authenticatortotp.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorTotpChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorTotpChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorTotpChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorTotpChallenge_configUrl(ctx context.Context, field graphql.CollectedField, obj *authenticatortotp.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorTotpChallenge_configUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfigURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorTotpChallenge_configUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorTotpChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorTotpChallenge_qrCode(ctx context.Context, field graphql.CollectedField, obj *authenticatortotp.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorTotpChallenge_qrCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QRCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorTotpChallenge_qrCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorTotpChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorTotpChallenge_secret(ctx context.Context, field graphql.CollectedField, obj *authenticatortotp.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorTotpChallenge_secret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorTotpChallenge_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorTotpChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorTotpStage_digits(ctx context.Context, field graphql.CollectedField, obj *authenticatortotp.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorTotpStage_digits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Digits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorTotpStage_digits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorTotpStage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuthenticatorTotpStage_friendlyName(ctx context.Context, field graphql.CollectedField, obj *authenticatortotp.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorTotpStage_friendlyName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FriendlyName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorTotpStage_friendlyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorTotpStage", field, false, false, "String")
 }
 
 func (ec *executionContext) _Brand_id(ctx context.Context, field graphql.CollectedField, obj *ent.Brand) (ret graphql.Marshaler) {
@@ -26689,6 +27015,104 @@ func UnmarshalApplicationWhereInput(ctx context.Context, raw any) (ent.Applicati
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAuthenticatorTotpResponseInput(ctx context.Context, obj any) (authenticatortotp.Response, error) {
+	var it authenticatortotp.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthenticatorTotpResponseInput unmarshals raw into the AuthenticatorTotpResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthenticatorTotpResponseInput(ctx context.Context, raw any) (authenticatortotp.Response, error) {
+	var out authenticatortotp.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorTotpResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAuthenticatorTotpStageInput(ctx context.Context, obj any) (authenticatortotp.Config, error) {
+	var it authenticatortotp.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["digits"]; !present {
+		asMap["digits"] = 6
+	}
+	if _, present := asMap["friendlyName"]; !present {
+		asMap["friendlyName"] = "Authenticator app"
+	}
+
+	fieldsInOrder := [...]string{"digits", "friendlyName"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "digits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digits"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Digits = data
+		case "friendlyName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("friendlyName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FriendlyName = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthenticatorTotpStageInput unmarshals raw into the AuthenticatorTotpStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthenticatorTotpStageInput(ctx context.Context, raw any) (authenticatortotp.Config, error) {
+	var out authenticatortotp.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorTotpStageInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBrandOrder(ctx context.Context, obj any) (ent.BrandOrder, error) {
 	var it ent.BrandOrder
 	if obj == nil {
@@ -27829,13 +28253,20 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"captcha", "consent", "deviceCode", "dummy", "identification", "password", "prompt", "userLogin"}
+	fieldsInOrder := [...]string{"authenticatorTotp", "captcha", "consent", "deviceCode", "dummy", "identification", "password", "prompt", "userLogin"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "authenticatorTotp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorTotp"))
+			data, err := ec.unmarshalOAuthenticatorTotpResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatortotpᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthenticatorTotp = data
 		case "captcha":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("captcha"))
 			data, err := ec.unmarshalOCaptchaResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐResponse(ctx, v)
@@ -36180,13 +36611,20 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"captcha", "consent", "deny", "deviceCode", "dummy", "identification", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
+	fieldsInOrder := [...]string{"authenticatorTotp", "captcha", "consent", "deny", "deviceCode", "dummy", "identification", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "authenticatorTotp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorTotp"))
+			data, err := ec.unmarshalOAuthenticatorTotpStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatortotpᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthenticatorTotp = data
 		case "captcha":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("captcha"))
 			data, err := ec.unmarshalOCaptchaStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐConfig(ctx, v)
@@ -39729,6 +40167,11 @@ func (ec *executionContext) _Challenge(ctx context.Context, sel ast.SelectionSet
 			return graphql.Null
 		}
 		return ec._CaptchaChallenge(ctx, sel, obj)
+	case *authenticatortotp.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorTotpChallenge(ctx, sel, obj)
 	case *executor.AccessDeniedChallenge:
 		if obj == nil {
 			return graphql.Null
@@ -39797,6 +40240,11 @@ func (ec *executionContext) _FlowChallenge(ctx context.Context, sel ast.Selectio
 			return graphql.Null
 		}
 		return ec._CaptchaChallenge(ctx, sel, obj)
+	case *authenticatortotp.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorTotpChallenge(ctx, sel, obj)
 	case *executor.AccessDeniedChallenge:
 		if obj == nil {
 			return graphql.Null
@@ -40001,6 +40449,11 @@ func (ec *executionContext) _StageConfig(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._CaptchaStage(ctx, sel, obj)
+	case *authenticatortotp.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorTotpStage(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -40213,6 +40666,102 @@ func (ec *executionContext) _ApplicationEdge(ctx context.Context, sel ast.Select
 			}
 		case "cursor":
 			out.Values[i] = ec._ApplicationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authenticatorTotpChallengeImplementors = []string{"AuthenticatorTotpChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _AuthenticatorTotpChallenge(ctx context.Context, sel ast.SelectionSet, obj *authenticatortotp.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorTotpChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorTotpChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._AuthenticatorTotpChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._AuthenticatorTotpChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._AuthenticatorTotpChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "configUrl":
+			out.Values[i] = ec._AuthenticatorTotpChallenge_configUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "qrCode":
+			out.Values[i] = ec._AuthenticatorTotpChallenge_qrCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secret":
+			out.Values[i] = ec._AuthenticatorTotpChallenge_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authenticatorTotpStageImplementors = []string{"AuthenticatorTotpStage", "StageConfig"}
+
+func (ec *executionContext) _AuthenticatorTotpStage(ctx context.Context, sel ast.SelectionSet, obj *authenticatortotp.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorTotpStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorTotpStage")
+		case "digits":
+			out.Values[i] = ec._AuthenticatorTotpStage_digits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "friendlyName":
+			out.Values[i] = ec._AuthenticatorTotpStage_friendlyName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -47704,6 +48253,22 @@ func (ec *executionContext) marshalOAuthenticationRequirement2ᚖgithubᚗcomᚋ
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOAuthenticatorTotpResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatortotpᚐResponse(ctx context.Context, v any) (*authenticatortotp.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthenticatorTotpResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAuthenticatorTotpStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatortotpᚐConfig(ctx context.Context, v any) (*authenticatortotp.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthenticatorTotpStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {

@@ -249,6 +249,18 @@ func (f StageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StageMutation", m)
 }
 
+// The TOTPDeviceFunc type is an adapter to allow the use of ordinary
+// function as TOTPDevice mutator.
+type TOTPDeviceFunc func(context.Context, *ent.TOTPDeviceMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f TOTPDeviceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.TOTPDeviceMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TOTPDeviceMutation", m)
+}
+
 // The TokenFunc type is an adapter to allow the use of ordinary
 // function as Token mutator.
 type TokenFunc func(context.Context, *ent.TokenMutation) (ent.Value, error)

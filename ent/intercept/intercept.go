@@ -30,6 +30,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
+	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 )
@@ -630,6 +631,33 @@ func (f TraverseStage) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.StageQuery", q)
 }
 
+// The TOTPDeviceFunc type is an adapter to allow the use of ordinary function as a Querier.
+type TOTPDeviceFunc func(context.Context, *ent.TOTPDeviceQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f TOTPDeviceFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.TOTPDeviceQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.TOTPDeviceQuery", q)
+}
+
+// The TraverseTOTPDevice type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTOTPDevice func(context.Context, *ent.TOTPDeviceQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTOTPDevice) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTOTPDevice) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TOTPDeviceQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.TOTPDeviceQuery", q)
+}
+
 // The TokenFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TokenFunc func(context.Context, *ent.TokenQuery) (ent.Value, error)
 
@@ -754,6 +782,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SigningKeyQuery, predicate.SigningKey, signingkey.OrderOption]{typ: ent.TypeSigningKey, tq: q}, nil
 	case *ent.StageQuery:
 		return &query[*ent.StageQuery, predicate.Stage, stage.OrderOption]{typ: ent.TypeStage, tq: q}, nil
+	case *ent.TOTPDeviceQuery:
+		return &query[*ent.TOTPDeviceQuery, predicate.TOTPDevice, totpdevice.OrderOption]{typ: ent.TypeTOTPDevice, tq: q}, nil
 	case *ent.TokenQuery:
 		return &query[*ent.TokenQuery, predicate.Token, token.OrderOption]{typ: ent.TypeToken, tq: q}, nil
 	case *ent.UserQuery:

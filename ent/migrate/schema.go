@@ -699,6 +699,41 @@ var (
 		Columns:    StagesColumns,
 		PrimaryKey: []*schema.Column{StagesColumns[0]},
 	}
+	// TotpDevicesColumns holds the columns for the "totp_devices" table.
+	TotpDevicesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "digits", Type: field.TypeInt, Default: 6},
+		{Name: "period", Type: field.TypeInt, Default: 30},
+		{Name: "secret", Type: field.TypeBytes},
+		{Name: "confirmed", Type: field.TypeBool, Default: false},
+		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_step", Type: field.TypeInt64, Default: 0},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// TotpDevicesTable holds the schema information for the "totp_devices" table.
+	TotpDevicesTable = &schema.Table{
+		Name:       "totp_devices",
+		Columns:    TotpDevicesColumns,
+		PrimaryKey: []*schema.Column{TotpDevicesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "totp_devices_users_totp_devices",
+				Columns:    []*schema.Column{TotpDevicesColumns[10]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "totpdevice_user_id",
+				Unique:  false,
+				Columns: []*schema.Column{TotpDevicesColumns[10]},
+			},
+		},
+	}
 	// TokensColumns holds the columns for the "tokens" table.
 	TokensColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -865,6 +900,7 @@ var (
 		SessionsTable,
 		SigningKeysTable,
 		StagesTable,
+		TotpDevicesTable,
 		TokensTable,
 		UsersTable,
 		UserConsentsTable,
@@ -966,6 +1002,10 @@ func init() {
 	}
 	StagesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	TotpDevicesTable.ForeignKeys[0].RefTable = UsersTable
+	TotpDevicesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
 	}
 	TokensTable.ForeignKeys[0].RefTable = UsersTable
 	TokensTable.Annotation = &entsql.Annotation{

@@ -66,6 +66,9 @@ type SigningKey func(*sql.Selector)
 // Stage is the predicate function for stage builders.
 type Stage func(*sql.Selector)
 
+// TOTPDevice is the predicate function for totpdevice builders.
+type TOTPDevice func(*sql.Selector)
+
 // Token is the predicate function for token builders.
 type Token func(*sql.Selector)
 

@@ -591,6 +591,30 @@ func (f StageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StageMutation", m)
 }
 
+// The TOTPDeviceQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type TOTPDeviceQueryRuleFunc func(context.Context, *ent.TOTPDeviceQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f TOTPDeviceQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TOTPDeviceQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.TOTPDeviceQuery", q)
+}
+
+// The TOTPDeviceMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type TOTPDeviceMutationRuleFunc func(context.Context, *ent.TOTPDeviceMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f TOTPDeviceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.TOTPDeviceMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TOTPDeviceMutation", m)
+}
+
 // The TokenQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TokenQueryRuleFunc func(context.Context, *ent.TokenQuery) error
@@ -738,6 +762,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.StageQuery:
 		return q.Filter(), nil
+	case *ent.TOTPDeviceQuery:
+		return q.Filter(), nil
 	case *ent.TokenQuery:
 		return q.Filter(), nil
 	case *ent.UserQuery:
@@ -790,6 +816,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.SigningKeyMutation:
 		return m.Filter(), nil
 	case *ent.StageMutation:
+		return m.Filter(), nil
+	case *ent.TOTPDeviceMutation:
 		return m.Filter(), nil
 	case *ent.TokenMutation:
 		return m.Filter(), nil

@@ -29,6 +29,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/token"
+	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
 
@@ -1065,6 +1066,64 @@ func init() {
 			return nil
 		}
 	}()
+	totpdeviceMixin := schema.TOTPDevice{}.Mixin()
+	totpdevice.Policy = privacy.NewPolicies(schema.TOTPDevice{})
+	totpdevice.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := totpdevice.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	totpdeviceMixinFields0 := totpdeviceMixin[0].Fields()
+	_ = totpdeviceMixinFields0
+	totpdeviceFields := schema.TOTPDevice{}.Fields()
+	_ = totpdeviceFields
+	// totpdeviceDescCreatedAt is the schema descriptor for created_at field.
+	totpdeviceDescCreatedAt := totpdeviceMixinFields0[0].Descriptor()
+	// totpdevice.DefaultCreatedAt holds the default value on creation for the created_at field.
+	totpdevice.DefaultCreatedAt = totpdeviceDescCreatedAt.Default.(func() time.Time)
+	// totpdeviceDescUpdatedAt is the schema descriptor for updated_at field.
+	totpdeviceDescUpdatedAt := totpdeviceMixinFields0[1].Descriptor()
+	// totpdevice.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	totpdevice.DefaultUpdatedAt = totpdeviceDescUpdatedAt.Default.(func() time.Time)
+	// totpdevice.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	totpdevice.UpdateDefaultUpdatedAt = totpdeviceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// totpdeviceDescName is the schema descriptor for name field.
+	totpdeviceDescName := totpdeviceFields[1].Descriptor()
+	// totpdevice.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	totpdevice.NameValidator = func() func(string) error {
+		validators := totpdeviceDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// totpdeviceDescDigits is the schema descriptor for digits field.
+	totpdeviceDescDigits := totpdeviceFields[2].Descriptor()
+	// totpdevice.DefaultDigits holds the default value on creation for the digits field.
+	totpdevice.DefaultDigits = totpdeviceDescDigits.Default.(int)
+	// totpdeviceDescPeriod is the schema descriptor for period field.
+	totpdeviceDescPeriod := totpdeviceFields[3].Descriptor()
+	// totpdevice.DefaultPeriod holds the default value on creation for the period field.
+	totpdevice.DefaultPeriod = totpdeviceDescPeriod.Default.(int)
+	// totpdeviceDescConfirmed is the schema descriptor for confirmed field.
+	totpdeviceDescConfirmed := totpdeviceFields[5].Descriptor()
+	// totpdevice.DefaultConfirmed holds the default value on creation for the confirmed field.
+	totpdevice.DefaultConfirmed = totpdeviceDescConfirmed.Default.(bool)
+	// totpdeviceDescLastStep is the schema descriptor for last_step field.
+	totpdeviceDescLastStep := totpdeviceFields[7].Descriptor()
+	// totpdevice.DefaultLastStep holds the default value on creation for the last_step field.
+	totpdevice.DefaultLastStep = totpdeviceDescLastStep.Default.(int64)
 	tokenMixin := schema.Token{}.Mixin()
 	token.Policy = privacy.NewPolicies(schema.Token{})
 	token.Hooks[0] = func(next ent.Mutator) ent.Mutator {

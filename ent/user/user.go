@@ -50,6 +50,8 @@ const (
 	EdgeFlowTokens = "flow_tokens"
 	// EdgeConsents holds the string denoting the consents edge name in mutations.
 	EdgeConsents = "consents"
+	// EdgeTotpDevices holds the string denoting the totp_devices edge name in mutations.
+	EdgeTotpDevices = "totp_devices"
 	// EdgeSessions holds the string denoting the sessions edge name in mutations.
 	EdgeSessions = "sessions"
 	// EdgePolicyBindings holds the string denoting the policy_bindings edge name in mutations.
@@ -84,6 +86,13 @@ const (
 	ConsentsInverseTable = "user_consents"
 	// ConsentsColumn is the table column denoting the consents relation/edge.
 	ConsentsColumn = "user_id"
+	// TotpDevicesTable is the table that holds the totp_devices relation/edge.
+	TotpDevicesTable = "totp_devices"
+	// TotpDevicesInverseTable is the table name for the TOTPDevice entity.
+	// It exists in this package in order to avoid circular dependency with the "totpdevice" package.
+	TotpDevicesInverseTable = "totp_devices"
+	// TotpDevicesColumn is the table column denoting the totp_devices relation/edge.
+	TotpDevicesColumn = "user_id"
 	// SessionsTable is the table that holds the sessions relation/edge.
 	SessionsTable = "sessions"
 	// SessionsInverseTable is the table name for the Session entity.
@@ -303,6 +312,20 @@ func ByConsents(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByTotpDevicesCount orders the results by totp_devices count.
+func ByTotpDevicesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newTotpDevicesStep(), opts...)
+	}
+}
+
+// ByTotpDevices orders the results by totp_devices terms.
+func ByTotpDevices(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newTotpDevicesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySessionsCount orders the results by sessions count.
 func BySessionsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -370,6 +393,13 @@ func newConsentsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ConsentsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ConsentsTable, ConsentsColumn),
+	)
+}
+func newTotpDevicesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(TotpDevicesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, TotpDevicesTable, TotpDevicesColumn),
 	)
 }
 func newSessionsStep() *sqlgraph.Step {

@@ -753,6 +753,29 @@ func HasConsentsWith(preds ...predicate.UserConsent) predicate.User {
 	})
 }
 
+// HasTotpDevices applies the HasEdge predicate on the "totp_devices" edge.
+func HasTotpDevices() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, TotpDevicesTable, TotpDevicesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasTotpDevicesWith applies the HasEdge predicate on the "totp_devices" edge with a given conditions (other predicates).
+func HasTotpDevicesWith(preds ...predicate.TOTPDevice) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newTotpDevicesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasSessions applies the HasEdge predicate on the "sessions" edge.
 func HasSessions() predicate.User {
 	return predicate.User(func(s *sql.Selector) {

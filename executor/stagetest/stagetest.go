@@ -33,6 +33,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/builtin"
+	"github.com/gatehouse-id/gatehouse/seal"
 	"github.com/gatehouse-id/gatehouse/session"
 	sessionsql "github.com/gatehouse-id/gatehouse/session/sqlstore"
 )
@@ -41,6 +42,9 @@ var update = flag.Bool("update", false, "rewrite golden challenge files under te
 
 // FastHash are cheap argon2id parameters for tests.
 var FastHash = credential.Params{Time: 1, MemoryKiB: 64, Threads: 1, KeyLen: 32, SaltLen: 16}
+
+// SecretKey is the server secret key stages seal secrets under.
+const SecretKey = "stagetest secret key"
 
 // ClientIP is the address requests made by Env.Request come from.
 var ClientIP = netip.MustParseAddr("203.0.113.7")
@@ -106,6 +110,7 @@ func New(t *testing.T, dialect string, kinds ...executor.StageKind) *Env {
 		Hasher:   credential.NewHasher(FastHash, 0),
 		Counters: counters,
 		Auditor:  auditor,
+		Secrets:  seal.NewKeys(SecretKey),
 		NowFunc:  clock.Now,
 	}
 	return &Env{

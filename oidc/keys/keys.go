@@ -3,14 +3,10 @@ package keys
 import (
 	"context"
 	"crypto"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
@@ -25,6 +21,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/seal"
 )
 
 // Lifetimes of keys.
@@ -86,7 +83,7 @@ type PublicKey struct {
 // Store reads and writes signing keys. It is safe for concurrent use.
 type Store struct {
 	client *ent.Client
-	aead   cipher.AEAD
+	box    *seal.Box
 	now    func() time.Time
 	logger *slog.Logger
 
@@ -108,19 +105,11 @@ func New(client *ent.Client, secretKey string, opts Options) (*Store, error) {
 	if secretKey == "" {
 		return nil, errors.New("keys: no secret key")
 	}
-	k, err := hkdf.Key(sha256.New, []byte(secretKey), nil, "gatehouse signing keys v1", 32)
-	if err != nil {
-		return nil, fmt.Errorf("keys: derive sealing key: %w", err)
-	}
-	block, err := aes.NewCipher(k)
+	box, err := seal.New(secretKey, "gatehouse signing keys v1")
 	if err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, fmt.Errorf("keys: %w", err)
-	}
-	s := &Store{client: client, aead: aead, now: opts.NowFunc, logger: opts.Logger, opened: map[string]crypto.Signer{}}
+	s := &Store{client: client, box: box, now: opts.NowFunc, logger: opts.Logger, opened: map[string]crypto.Signer{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -379,11 +368,10 @@ func (s *Store) create(ctx context.Context, alg enum.SigningAlgorithm) (*Key, er
 	if err != nil {
 		return nil, err
 	}
-	nonce := make([]byte, s.aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return nil, fmt.Errorf("keys: read random nonce: %w", err)
+	sealed, err := s.box.Seal(der, []byte(kid))
+	if err != nil {
+		return nil, fmt.Errorf("keys: %w", err)
 	}
-	sealed := s.aead.Seal(nonce, nonce, der, []byte(kid))
 	_, err = s.client.SigningKey.Create().
 		SetKid(kid).
 		SetAlgorithm(alg).
@@ -409,11 +397,7 @@ func (s *Store) open(row *ent.SigningKey) (crypto.Signer, error) {
 	if ok {
 		return priv, nil
 	}
-	n := s.aead.NonceSize()
-	if len(row.PrivateKey) < n {
-		return nil, errors.New("sealed key too short")
-	}
-	der, err := s.aead.Open(nil, row.PrivateKey[:n], row.PrivateKey[n:], []byte(row.Kid))
+	der, err := s.box.Open(row.PrivateKey, []byte(row.Kid))
 	if err != nil {
 		return nil, fmt.Errorf("unseal: %w", err)
 	}

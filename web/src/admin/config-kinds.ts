@@ -304,6 +304,17 @@ const stageKinds = {
       noSettings: { type: "boolean", label: "No settings", hidden: true },
     },
   },
+  authenticatorTotp: {
+    kind: "authenticator_totp",
+    typename: "AuthenticatorTotpStage",
+    label: "Authenticator app (TOTP) setup",
+    description:
+      "Sets up an authenticator app for the signed-in user: shows a QR code and saves the device once a code from the app verifies. Put it in a stage configuration flow.",
+    fields: {
+      digits: { type: "int", label: "Digits per code", help: "6 or 8; most apps show 6.", min: 6, max: 8 },
+      friendlyName: { type: "string", label: "Device name", help: "The name a new device is saved with." },
+    },
+  },
   userDelete: {
     kind: "user_delete",
     typename: "UserDeleteStage",
@@ -590,6 +601,10 @@ export const AdminStageConfig = graphql(`
     }
     ... on DeviceCodeStage {
       noSettings
+    }
+    ... on AuthenticatorTotpStage {
+      digits
+      friendlyName
     }
     ... on RedirectStage {
       mode

@@ -49,6 +49,8 @@ export interface InputAttributes {
   autoComplete?: string | undefined;
   autoCapitalize?: string | undefined;
   autoCorrect?: string | undefined;
+  /** The virtual keyboard to show ("numeric" for codes). */
+  inputMode?: "text" | "numeric" | undefined;
   spellcheck?: boolean | undefined;
   required?: boolean | undefined;
   readOnly?: boolean | undefined;
