@@ -428,23 +428,17 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 		StartLimits: executor.StartLimits{PerIP: unlimitedIfZero(cfg.FlowStartsPerIP), PerSession: unlimitedIfZero(cfg.FlowStartsPerSession)},
 		Handoffs:    []executor.Handoff{provider.NewHandoff(a.db.Ent, a.recorder, nil)},
 	})
+	site := func(r *http.Request) (brand.Site, error) {
+		return brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
+	}
 	sso, err := provider.New(provider.Options{
 		Client: a.db.Ent, Keys: a.signingKeys, Issuer: public, SecretKey: a.secretKey,
 		Flows: flows, Sessions: a.sessions, SessionID: authn.SessionID,
-		Access:   &applications.Access{Client: a.db.Ent, Policies: policies},
-		Recorder: a.recorder,
-		AuthenticationFlow: func(r *http.Request) (string, error) {
-			site, err := brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
-			return site.AuthenticationFlow, err
-		},
-		InvalidationFlow: func(r *http.Request) (string, error) {
-			site, err := brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
-			return site.InvalidationFlow, err
-		},
-		DeviceCodeFlow: func(r *http.Request) (string, error) {
-			site, err := brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
-			return site.DeviceCodeFlow, err
-		},
+		Access:             &applications.Access{Client: a.db.Ent, Policies: policies},
+		Recorder:           a.recorder,
+		AuthenticationFlow: siteFlow(site, func(s brand.Site) string { return s.AuthenticationFlow }),
+		InvalidationFlow:   siteFlow(site, func(s brand.Site) string { return s.InvalidationFlow }),
+		DeviceCodeFlow:     siteFlow(site, func(s brand.Site) string { return s.DeviceCodeFlow }),
 		DevicePollInterval: cfg.DevicePollInterval,
 		PageFunc:           ssoPage,
 		Logger:             logger,
@@ -476,13 +470,11 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			Registerer:       a.registry,
 			Logger:           logger,
 		}),
-		Authenticate: auth.Middleware,
-		Guard:        guard,
-		Playground:   playground.Handler(playground.Options{Endpoint: "/graphql", BasePath: "/graphql/playground"}),
-		Web:          web.Handler(),
-		Root: web.Root(func(r *http.Request) (brand.Site, error) {
-			return brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
-		}, logger),
+		Authenticate:   auth.Middleware,
+		Guard:          guard,
+		Playground:     playground.Handler(playground.Options{Endpoint: "/graphql", BasePath: "/graphql/playground"}),
+		Web:            web.Handler(),
+		Root:           web.Root(site, logger),
 		OIDC:           sso.Handler(),
 		OIDCSession:    sso.SessionHandler(),
 		Ready:          a.readyChecks(),
@@ -579,4 +571,13 @@ func unlimitedIfZero(n int64) int64 {
 		return -1
 	}
 	return n
+}
+
+// siteFlow returns the slug of the flow pick chooses from the brand
+// serving a request.
+func siteFlow(site func(*http.Request) (brand.Site, error), pick func(brand.Site) string) func(*http.Request) (string, error) {
+	return func(r *http.Request) (string, error) {
+		s, err := site(r)
+		return pick(s), err
+	}
 }

@@ -89,7 +89,7 @@ func Claim(ctx context.Context, client *ent.Client, typed string, userID int, no
 		return "", ErrInvalidCode
 	}
 	ctx = viewer.SystemContext(ctx)
-	h := Hash(code)
+	h := UserCodeHash(code)
 	n, err := client.OAuth2AuthRequest.Update().
 		Where(
 			oauth2authrequest.UserCodeHash(h),

@@ -69,7 +69,7 @@ func (s *storage) StoreDeviceAuthorization(ctx context.Context, clientID, device
 		SetScopes(scopes).
 		SetResponseType(string(oidc.GrantTypeDeviceCode)).
 		SetDeviceCodeHash(device.Hash(deviceCode)).
-		SetUserCodeHash(device.Hash(device.Normalize(userCode))).
+		SetUserCodeHash(device.UserCodeHash(userCode)).
 		Exec(sys(ctx))
 	if ent.IsConstraintError(err) {
 		return op.ErrDuplicateUserCode
