@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/jobs/jobargs"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/seal"
 	"github.com/gatehouse-id/gatehouse/session"
@@ -293,6 +294,25 @@ type Deps struct {
 	// Kinds decode the stored configs of other stages (StageConfig); the
 	// executor sets it to its own registry when nil.
 	Kinds *StageKinds
+	// Mail queues mail for the worker (the email and authenticator_email
+	// stages); nil when the server sends no mail.
+	Mail Mailer
+	// PublicURL is GATEHOUSE_PUBLIC_URL (or the listen address in
+	// development), without a trailing slash: links in mail are built
+	// from it, never from request headers.
+	PublicURL string
+}
+
+// Mailer queues mail for the background worker. jobs.Enqueuer implements
+// it.
+type Mailer interface {
+	// EnqueueTx queues m in tx, sealing data (links, codes) into the job:
+	// the mail is sent only if tx commits, and at most once per m.Key.
+	EnqueueTx(ctx context.Context, tx *ent.Tx, m jobargs.SendMail, data map[string]string) error
+	// Ready returns nil when mail can be delivered (an SMTP server is
+	// configured, or development mode writes mail to the log), else an
+	// error saying why not, for a configuration error shown to the admin.
+	Ready() error
 }
 
 // Now returns the time from the injected clock.

@@ -59,3 +59,65 @@ type RotateSigningKeys struct{}
 
 // Kind returns KindRotateSigningKeys; it implements river.JobArgs.
 func (RotateSigningKeys) Kind() string { return KindRotateSigningKeys }
+
+// KindSendMail is the kind of SendMail.
+const KindSendMail = "send_mail"
+
+// Mail templates: each renders a subject, a text part and an HTML part
+// (package mail).
+const (
+	// TemplateVerification asks the person to confirm their address by a
+	// link (sign-up verification). Data: "link", "username".
+	TemplateVerification = "verification"
+	// TemplateRecovery sends a link that recovers an account. Data:
+	// "link", "username".
+	TemplateRecovery = "recovery"
+	// TemplateEmailOTP sends a one-time code. Data: "code", "username".
+	TemplateEmailOTP = "email_otp"
+	// TemplateInvitation invites someone to sign up. Data: "link".
+	TemplateInvitation = "invitation"
+)
+
+// Validity kinds: what the send-mail job re-checks just before sending,
+// so that a mail for a token that was used, revoked or expired meanwhile
+// is never sent.
+const (
+	// ValidityFlowToken: Ref is a FlowToken's key_hash; the token must
+	// still exist and not be expired.
+	ValidityFlowToken = "flow_token"
+)
+
+// SendMail sends one message through the configured SMTP server (or, in
+// development without SMTP, writes it to the log). It is enqueued in the
+// transaction of the write that causes it, so nothing is sent for a
+// rolled-back write; Key makes it unique, so an enqueue repeated by a
+// retried request or a worker killed mid-send never sends a second mail.
+type SendMail struct {
+	// Key identifies the message ("flow_token:<key hash>"): at most one
+	// job per key is ever enqueued.
+	Key string `json:"key" river:"unique"`
+	// To is the recipient's address.
+	To string `json:"to"`
+	// Template is one of the Template* constants.
+	Template string `json:"template"`
+	// Brand is the brand's title, shown in the subject and the body.
+	Brand string `json:"brand"`
+	// Sealed is the template's data (links, codes: secrets) sealed by
+	// the enqueuer under the server's secret key, so the job's row in
+	// the database never holds a usable link.
+	Sealed []byte `json:"sealed,omitempty"`
+	// Validity is re-checked just before sending; a zero Validity sends
+	// unconditionally.
+	Validity Validity `json:"validity"`
+}
+
+// Kind returns KindSendMail; it implements river.JobArgs.
+func (SendMail) Kind() string { return KindSendMail }
+
+// Validity names what must still hold when a mail is sent.
+type Validity struct {
+	// Kind is one of the Validity* constants; empty means always valid.
+	Kind string `json:"kind,omitempty"`
+	// Ref identifies the object the kind checks.
+	Ref string `json:"ref,omitempty"`
+}

@@ -6,9 +6,12 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { graphql } from "../gql";
-import type { ChallengeResponseInput, ExecutionFieldsFragment, PromptFieldType } from "../gql/graphql";
+import type { ChallengeResponseInput, PromptFieldType } from "../gql/graphql";
+import { AuthenticatorTotpStep } from "./authenticator-totp";
 import { CaptchaStep } from "./captcha";
 import { Checkbox, Field, PasswordInput, sortErrors, TextInput, uniqueId, type Errors } from "./fields";
+import { ConsentStep, DeviceCodeStep } from "./sso";
+import { Actions, useInitialFocus, type Challenge, type ChallengeOf, type Execution, type StepProps } from "./step";
 
 // Each stage kind's challenge fields, listed here next to the components
 // that show them; every query of an execution reads them (ExecutionFields
@@ -75,10 +78,6 @@ export const StageChallengeFields = graphql(`
   }
 `);
 
-type Execution = ExecutionFieldsFragment;
-type Challenge = Execution["challenge"];
-type ChallengeOf<T extends Challenge["__typename"]> = Extract<Challenge, { __typename: T }>;
-
 export interface ChallengeViewProps {
   execution: Execution;
   busy: boolean;
@@ -90,16 +89,6 @@ export interface ChallengeViewProps {
   /** Inside another page: no "Not you?". */
   embedded: boolean;
   /** Focus the first field when the challenge appears (else only after a rejected answer). */
-  autoFocus: boolean;
-}
-
-interface StepProps<T> {
-  challenge: T;
-  errors: Errors;
-  busy: boolean;
-  submit: (response: ChallengeResponseInput) => void;
-  restart: () => void;
-  /** Focus the first field when the challenge appears. */
   autoFocus: boolean;
 }
 
@@ -179,38 +168,6 @@ function body(c: Challenge, p: Omit<StepProps<never>, "challenge">): ComponentCh
     default:
       return <UnknownStep typename={(c as { __typename?: string }).__typename ?? "unknown"} exhaustive={c} />;
   }
-}
-
-/**
- * Focuses the first invalid field after a rejected response, else the
- * first field (on mount only when autoFocus).
- */
-function useInitialFocus(errors: Errors, fields: Map<string, HTMLElement | null>, first: () => HTMLElement | null, autoFocus: boolean) {
-  const mounted = useRef(false);
-  useEffect(() => {
-    const initial = !mounted.current;
-    mounted.current = true;
-    for (const [key, el] of fields) {
-      if (errors.byField.has(key) && el) {
-        el.focus();
-        return;
-      }
-    }
-    if (!initial || autoFocus) first()?.focus();
-    // Runs when the errors change (a rejected response) and on mount.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [errors]);
-}
-
-function Actions({ busy, label, children }: { busy: boolean; label: string; children?: ComponentChildren }) {
-  return (
-    <div class="actions">
-      <button type="submit" class="button button--primary" disabled={busy} aria-busy={busy}>
-        {busy ? "Please wait…" : label}
-      </button>
-      {children}
-    </div>
-  );
 }
 
 function uidLabel(fields: readonly string[]): { label: string; type: "text" | "email" } {
@@ -551,159 +508,6 @@ function UserLoginStep({ busy, submit, errors, autoFocus }: StepProps<ChallengeO
           No
         </button>
       </div>
-    </form>
-  );
-}
-
-function ConsentStep({ challenge: c, busy, submit, errors, autoFocus }: StepProps<ChallengeOf<"ConsentChallenge">>) {
-  const allow = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (autoFocus) allow.current?.focus();
-  }, [errors, autoFocus]);
-  const fresh = c.permissions.filter((p) => p.new);
-  const known = c.permissions.filter((p) => !p.new);
-  return (
-    <form class="form" method="post" onSubmit={(e) => e.preventDefault()}>
-      <p>
-        <strong>{c.applicationName}</strong> {known.length > 0 ? "also asks for:" : "asks for:"}
-      </p>
-      <ul class="consent-permissions">
-        {fresh.map((p) => (
-          <li key={p.scope}>{p.description}</li>
-        ))}
-      </ul>
-      {known.length > 0 && (
-        <>
-          <p>You already allowed:</p>
-          <ul class="consent-permissions consent-permissions--known">
-            {known.map((p) => (
-              <li key={p.scope}>{p.description}</li>
-            ))}
-          </ul>
-        </>
-      )}
-      <div class="actions actions--row">
-        <button ref={allow} type="button" class="button button--primary" disabled={busy} onClick={() => submit({ consent: { approve: true } })}>
-          Allow
-        </button>
-        <button type="button" class="button" disabled={busy} onClick={() => submit({ consent: { approve: false } })}>
-          Deny
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function DeviceCodeStep({ challenge: c, errors, busy, submit, autoFocus }: StepProps<ChallengeOf<"DeviceCodeChallenge">>) {
-  const [code, setCode] = useState(c.code);
-  const id = useMemo(() => uniqueId("device-code"), []);
-  const refs = useRef(new Map<string, HTMLElement | null>());
-  useInitialFocus(errors, refs.current, () => refs.current.get("code") ?? null, autoFocus);
-  return (
-    <form
-      class="form"
-      method="post"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit({ deviceCode: { code } });
-      }}
-    >
-      <p>
-        {c.code
-          ? "Check that this is the code your device shows, then continue."
-          : "Enter the code your device shows."}{" "}
-        Only continue if you started signing in on that device yourself.
-      </p>
-      <TextInput
-        id={id}
-        name="code"
-        label="Code"
-        autoComplete="off"
-        autoCapitalize="characters"
-        spellcheck={false}
-        placeholder="BCDF-GHJK"
-        required
-        value={code}
-        onValue={setCode}
-        error={errors.byField.get("code")}
-        inputRef={(el: HTMLInputElement | null) => refs.current.set("code", el)}
-        class="device-code"
-      />
-      <Actions busy={busy} label="Continue" />
-    </form>
-  );
-}
-
-function AuthenticatorTotpStep({ challenge: c, errors, busy, submit, autoFocus }: StepProps<ChallengeOf<"AuthenticatorTotpChallenge">>) {
-  const [code, setCode] = useState("");
-  const [copied, setCopied] = useState<"" | "copied" | "failed">("");
-  const id = useMemo(() => uniqueId("totp-code"), []);
-  const secretId = useMemo(() => uniqueId("totp-secret"), []);
-  const secretInput = useRef<HTMLInputElement>(null);
-  const refs = useRef(new Map<string, HTMLElement | null>());
-  useInitialFocus(errors, refs.current, () => refs.current.get("code") ?? null, autoFocus);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(c.secret);
-      setCopied("copied");
-    } catch {
-      // No clipboard (an insecure origin, or refused): select it to copy by hand.
-      secretInput.current?.select();
-      setCopied("failed");
-    }
-  };
-  return (
-    <form
-      class="form"
-      method="post"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit({ authenticatorTotp: { code } });
-      }}
-    >
-      <p>Scan this QR code with your authenticator app, then enter the code the app shows.</p>
-      <img class="totp-qr" src={c.qrCode} alt="QR code of the authenticator app's secret" data-testid="totp-qr" />
-      <div class="field">
-        <label for={secretId}>Or enter this key in the app</label>
-        <div class="totp-secret">
-          <input
-            id={secretId}
-            ref={secretInput}
-            class="totp-secret__value"
-            data-testid="totp-secret"
-            type="text"
-            readOnly
-            value={c.secret}
-            spellcheck={false}
-            autoComplete="off"
-            onFocus={(e) => e.currentTarget.select()}
-          />
-          <button type="button" class="button" onClick={() => void copy()}>
-            Copy
-          </button>
-        </div>
-        <p role="status" class="field__help">
-          {copied === "copied" && "Copied to the clipboard."}
-          {copied === "failed" && "The browser did not allow copying: the key is selected, copy it with the keyboard."}
-        </p>
-      </div>
-      <TextInput
-        id={id}
-        name="code"
-        label="Code"
-        autoComplete="one-time-code"
-        inputMode="numeric"
-        spellcheck={false}
-        required
-        value={code}
-        onValue={setCode}
-        error={errors.byField.get("code")}
-        inputRef={(el: HTMLInputElement | null) => refs.current.set("code", el)}
-        class="otp-code"
-      />
-      <Actions busy={busy} label="Verify" />
     </form>
   );
 }
