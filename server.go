@@ -300,7 +300,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 	}
 
 	if cfg.Worker {
-		runner, err := jobs.Start(ctx, jobs.Config{DB: a.db, Logger: logger, Sweepers: a.sweepers, SigningKeys: a.signingKeys})
+		runner, err := jobs.Start(ctx, a.jobsConfig())
 		if err != nil {
 			return err
 		}
@@ -419,10 +419,14 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 	}
 	policies := policy.NewEngine(a.db.Ent, a.kinds.Policies, policy.Deps{Counters: a.counters, Logger: logger},
 		&policy.EngineOptions{Recorder: a.recorder.For(a.db.Ent)})
+	mailer, err := a.mailer()
+	if err != nil {
+		return nil, err
+	}
 	flows := executor.New(executor.Deps{
 		Client: a.db.Ent, Sessions: a.sessions, Policies: policies, Hasher: hasher,
 		Counters: a.counters, Lockouts: a.lockouts, Auditor: a.recorder, Logger: logger,
-		Secrets: seal.NewKeys(a.secretKey),
+		Secrets: seal.NewKeys(a.secretKey), Mail: mailer, PublicURL: public,
 	}, executor.Options{
 		Kinds: a.kinds.Stages, Store: a.executions, Broker: a.broker,
 		StartLimits: executor.StartLimits{PerIP: unlimitedIfZero(cfg.FlowStartsPerIP), PerSession: unlimitedIfZero(cfg.FlowStartsPerSession)},
@@ -513,7 +517,7 @@ func work(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		return err
 	}
 	defer a.close()
-	runner, err := jobs.Start(ctx, jobs.Config{DB: a.db, Logger: logger, Sweepers: a.sweepers, SigningKeys: a.signingKeys})
+	runner, err := jobs.Start(ctx, a.jobsConfig())
 	if err != nil {
 		return err
 	}

@@ -87,6 +87,12 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token /metrics requires,
 	// wherever it is served.
 	MetricsToken string `env:"GATEHOUSE_METRICS_TOKEN"`
+	// SMTPURL is the mail server (smtp://[user:pass@]host:port?tls=…, see
+	// MailServer); empty sends no mail (development mode writes mail to
+	// the log instead).
+	SMTPURL string `env:"GATEHOUSE_SMTP_URL"`
+	// SMTPFrom is the sender of every mail; required with SMTPURL.
+	SMTPFrom string `env:"GATEHOUSE_SMTP_FROM"`
 }
 
 // MinSecretKeyLength, MinBootstrapTokenLength and MinMetricsTokenLength
@@ -182,7 +188,7 @@ func environ(getenv func(string) string) map[string]string {
 		"GATEHOUSE_LOG_FORMAT", "GATEHOUSE_WORKER", "GATEHOUSE_TRUSTED_PROXIES", "GATEHOUSE_ALLOWED_ORIGINS",
 		"GATEHOUSE_SHUTDOWN_TIMEOUT", "GATEHOUSE_MAX_BODY_BYTES", "GATEHOUSE_EVENT_RETENTION", "GATEHOUSE_OIDC_DEVICE_POLL_INTERVAL",
 		"GATEHOUSE_FLOW_STARTS_PER_IP", "GATEHOUSE_FLOW_STARTS_PER_SESSION",
-		"GATEHOUSE_METRICS_LISTEN", "GATEHOUSE_METRICS_TOKEN",
+		"GATEHOUSE_METRICS_LISTEN", "GATEHOUSE_METRICS_TOKEN", "GATEHOUSE_SMTP_URL", "GATEHOUSE_SMTP_FROM",
 	} {
 		if v := getenv(k); v != "" {
 			out[k] = v
@@ -192,7 +198,7 @@ func environ(getenv func(string) string) map[string]string {
 }
 
 func (c *Config) validate() error {
-	return errors.Join(c.validateServices(), c.validateSecrets(), c.validateOrigins(), c.validateLogging())
+	return errors.Join(c.validateServices(), c.validateSecrets(), c.validateOrigins(), c.validateLogging(), c.validateSMTP())
 }
 
 func (c *Config) validateServices() error {

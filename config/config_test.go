@@ -76,6 +76,8 @@ func TestLoadReadsEveryVariable(t *testing.T) {
 		"GATEHOUSE_FLOW_STARTS_PER_SESSION": "0",
 		"GATEHOUSE_METRICS_LISTEN":          "127.0.0.1:9300",
 		"GATEHOUSE_METRICS_TOKEN":           metricsToken,
+		"GATEHOUSE_SMTP_URL":                "smtp://mailer:s3cret@mail.example.com:2525?tls=implicit",
+		"GATEHOUSE_SMTP_FROM":               "Gatehouse <login@example.com>",
 	}.getenv)
 	require.NoError(t, err)
 	require.Equal(t, &config.Config{
@@ -104,7 +106,37 @@ func TestLoadReadsEveryVariable(t *testing.T) {
 		FlowStartsPerSession: 0,
 		MetricsListen:        "127.0.0.1:9300",
 		MetricsToken:         metricsToken,
+		SMTPURL:              "smtp://mailer:s3cret@mail.example.com:2525?tls=implicit",
+		SMTPFrom:             "Gatehouse <login@example.com>",
 	}, cfg)
+	smtp, ok := cfg.MailServer()
+	require.True(t, ok)
+	require.Equal(t, config.SMTP{
+		Host: "mail.example.com", Port: 2525, Username: "mailer", Password: "s3cret",
+		TLS: config.SMTPImplicitTLS, From: "Gatehouse <login@example.com>",
+	}, smtp)
+	require.Equal(t, "mail.example.com:2525", smtp.Addr())
+}
+
+func TestMailServerDefaults(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Load(env{}.getenv)
+	require.NoError(t, err)
+	_, ok := cfg.MailServer()
+	require.False(t, ok, "no SMTP without GATEHOUSE_SMTP_URL")
+	for url, want := range map[string]config.SMTP{
+		"smtp://mail.example.com":                  {Host: "mail.example.com", Port: 587, TLS: config.SMTPStartTLS},
+		"smtp://mail.example.com?tls=implicit":     {Host: "mail.example.com", Port: 465, TLS: config.SMTPImplicitTLS},
+		"smtp://127.0.0.1:25?tls=none":             {Host: "127.0.0.1", Port: 25, TLS: config.SMTPNoTLS},
+		"smtp://only-user@[::1]:2525?tls=starttls": {Host: "::1", Port: 2525, Username: "only-user", TLS: config.SMTPStartTLS},
+	} {
+		cfg, err := config.Load(env{"GATEHOUSE_SMTP_URL": url, "GATEHOUSE_SMTP_FROM": "login@example.com"}.getenv)
+		require.NoError(t, err, url)
+		got, ok := cfg.MailServer()
+		require.True(t, ok, url)
+		want.From = "login@example.com"
+		require.Equal(t, want, got, url)
+	}
 }
 
 // TestLoadAsksForEveryDeclaredVariable keeps Load's list of variables in
@@ -161,6 +193,7 @@ func TestLoadAcceptsValidValues(t *testing.T) {
 		"metrics on an IPv6 loopback":        {"GATEHOUSE_METRICS_LISTEN": "[::1]:9300"},
 		"metrics on any free port":           {"GATEHOUSE_METRICS_LISTEN": "127.0.0.1:0"},
 		"metrics token of minimum length":    {"GATEHOUSE_METRICS_TOKEN": strings.Repeat("m", config.MinMetricsTokenLength)},
+		"SMTP with a display-name sender":    {"GATEHOUSE_SMTP_URL": "smtp://mail:25?tls=none", "GATEHOUSE_SMTP_FROM": "Login <login@example.com>"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -202,6 +235,14 @@ func TestLoadRejectsInvalidValues(t *testing.T) {
 		{name: "metrics address with a named port", vars: env{"GATEHOUSE_METRICS_LISTEN": "127.0.0.1:metrics"}, variable: "GATEHOUSE_METRICS_LISTEN"},
 		{name: "metrics address that is a URL", vars: env{"GATEHOUSE_METRICS_LISTEN": "http://127.0.0.1:9300"}, variable: "GATEHOUSE_METRICS_LISTEN"},
 		{name: "short metrics token", vars: env{"GATEHOUSE_METRICS_TOKEN": strings.Repeat("m", config.MinMetricsTokenLength-1)}, variable: "GATEHOUSE_METRICS_TOKEN"},
+		{name: "SMTP URL of another scheme", vars: env{"GATEHOUSE_SMTP_URL": "smtps://mail:465", "GATEHOUSE_SMTP_FROM": "a@example.com"}, variable: "GATEHOUSE_SMTP_URL"},
+		{name: "SMTP URL with an unknown TLS mode", vars: env{"GATEHOUSE_SMTP_URL": "smtp://mail?tls=ssl", "GATEHOUSE_SMTP_FROM": "a@example.com"}, variable: "GATEHOUSE_SMTP_URL"},
+		{name: "SMTP URL with an unknown parameter", vars: env{"GATEHOUSE_SMTP_URL": "smtp://mail?auth=plain", "GATEHOUSE_SMTP_FROM": "a@example.com"}, variable: "GATEHOUSE_SMTP_URL"},
+		{name: "SMTP URL with a bad port", vars: env{"GATEHOUSE_SMTP_URL": "smtp://mail:0", "GATEHOUSE_SMTP_FROM": "a@example.com"}, variable: "GATEHOUSE_SMTP_URL"},
+		{name: "SMTP URL with a path", vars: env{"GATEHOUSE_SMTP_URL": "smtp://mail/relay", "GATEHOUSE_SMTP_FROM": "a@example.com"}, variable: "GATEHOUSE_SMTP_URL"},
+		{name: "SMTP URL without a sender", vars: env{"GATEHOUSE_SMTP_URL": "smtp://mail:25"}, variable: "GATEHOUSE_SMTP_FROM"},
+		{name: "SMTP sender that is no address", vars: env{"GATEHOUSE_SMTP_URL": "smtp://mail:25", "GATEHOUSE_SMTP_FROM": "login at example"}, variable: "GATEHOUSE_SMTP_FROM"},
+		{name: "SMTP sender without a server", vars: env{"GATEHOUSE_SMTP_FROM": "a@example.com"}, variable: "GATEHOUSE_SMTP_URL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -98,7 +98,7 @@ func openPostgres(ctx context.Context, rawURL string, logger *slog.Logger) (*DB,
 	sqlDB := stdlib.OpenDBFromPool(pool)
 	return &DB{
 		Dialect:  dialect.Postgres,
-		Ent:      ent.NewClient(ent.Driver(entsql.OpenDB(dialect.Postgres, sqlDB))),
+		Ent:      ent.NewClient(ent.Driver(newPGDriver(sqlDB))),
 		SQL:      sqlDB,
 		Pool:     pool,
 		Location: redactURL(rawURL),

@@ -32,6 +32,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
+	"github.com/gatehouse-id/gatehouse/ent/sentmail"
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
@@ -82,6 +83,8 @@ type Client struct {
 	PolicyDefinition *PolicyDefinitionClient
 	// ScopeMapping is the client for interacting with the ScopeMapping builders.
 	ScopeMapping *ScopeMappingClient
+	// SentMail is the client for interacting with the SentMail builders.
+	SentMail *SentMailClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// SigningKey is the client for interacting with the SigningKey builders.
@@ -124,6 +127,7 @@ func (c *Client) init() {
 	c.PolicyBinding = NewPolicyBindingClient(c.config)
 	c.PolicyDefinition = NewPolicyDefinitionClient(c.config)
 	c.ScopeMapping = NewScopeMappingClient(c.config)
+	c.SentMail = NewSentMailClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.SigningKey = NewSigningKeyClient(c.config)
 	c.Stage = NewStageClient(c.config)
@@ -240,6 +244,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		PolicyBinding:     NewPolicyBindingClient(cfg),
 		PolicyDefinition:  NewPolicyDefinitionClient(cfg),
 		ScopeMapping:      NewScopeMappingClient(cfg),
+		SentMail:          NewSentMailClient(cfg),
 		Session:           NewSessionClient(cfg),
 		SigningKey:        NewSigningKeyClient(cfg),
 		Stage:             NewStageClient(cfg),
@@ -283,6 +288,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		PolicyBinding:     NewPolicyBindingClient(cfg),
 		PolicyDefinition:  NewPolicyDefinitionClient(cfg),
 		ScopeMapping:      NewScopeMappingClient(cfg),
+		SentMail:          NewSentMailClient(cfg),
 		Session:           NewSessionClient(cfg),
 		SigningKey:        NewSigningKeyClient(cfg),
 		Stage:             NewStageClient(cfg),
@@ -322,8 +328,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
 		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
 		c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token, c.PolicyBinding,
-		c.PolicyDefinition, c.ScopeMapping, c.Session, c.SigningKey, c.Stage,
-		c.TOTPDevice, c.Token, c.User, c.UserConsent,
+		c.PolicyDefinition, c.ScopeMapping, c.SentMail, c.Session, c.SigningKey,
+		c.Stage, c.TOTPDevice, c.Token, c.User, c.UserConsent,
 	} {
 		n.Use(hooks...)
 	}
@@ -336,8 +342,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
 		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
 		c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token, c.PolicyBinding,
-		c.PolicyDefinition, c.ScopeMapping, c.Session, c.SigningKey, c.Stage,
-		c.TOTPDevice, c.Token, c.User, c.UserConsent,
+		c.PolicyDefinition, c.ScopeMapping, c.SentMail, c.Session, c.SigningKey,
+		c.Stage, c.TOTPDevice, c.Token, c.User, c.UserConsent,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -380,6 +386,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PolicyDefinition.mutate(ctx, m)
 	case *ScopeMappingMutation:
 		return c.ScopeMapping.mutate(ctx, m)
+	case *SentMailMutation:
+		return c.SentMail.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	case *SigningKeyMutation:
@@ -3493,6 +3501,140 @@ func (c *ScopeMappingClient) mutate(ctx context.Context, m *ScopeMappingMutation
 	}
 }
 
+// SentMailClient is a client for the SentMail schema.
+type SentMailClient struct {
+	config
+}
+
+// NewSentMailClient returns a client for the SentMail from the given config.
+func NewSentMailClient(c config) *SentMailClient {
+	return &SentMailClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `sentmail.Hooks(f(g(h())))`.
+func (c *SentMailClient) Use(hooks ...Hook) {
+	c.hooks.SentMail = append(c.hooks.SentMail, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `sentmail.Intercept(f(g(h())))`.
+func (c *SentMailClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SentMail = append(c.inters.SentMail, interceptors...)
+}
+
+// Create returns a builder for creating a SentMail entity.
+func (c *SentMailClient) Create() *SentMailCreate {
+	mutation := newSentMailMutation(c.config, OpCreate)
+	return &SentMailCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SentMail entities.
+func (c *SentMailClient) CreateBulk(builders ...*SentMailCreate) *SentMailCreateBulk {
+	return &SentMailCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SentMailClient) MapCreateBulk(slice any, setFunc func(*SentMailCreate, int)) *SentMailCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SentMailCreateBulk{err: fmt.Errorf("calling to SentMailClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SentMailCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SentMailCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SentMail.
+func (c *SentMailClient) Update() *SentMailUpdate {
+	mutation := newSentMailMutation(c.config, OpUpdate)
+	return &SentMailUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SentMailClient) UpdateOne(_m *SentMail) *SentMailUpdateOne {
+	mutation := newSentMailMutation(c.config, OpUpdateOne, withSentMail(_m))
+	return &SentMailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SentMailClient) UpdateOneID(id int) *SentMailUpdateOne {
+	mutation := newSentMailMutation(c.config, OpUpdateOne, withSentMailID(id))
+	return &SentMailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SentMail.
+func (c *SentMailClient) Delete() *SentMailDelete {
+	mutation := newSentMailMutation(c.config, OpDelete)
+	return &SentMailDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SentMailClient) DeleteOne(_m *SentMail) *SentMailDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SentMailClient) DeleteOneID(id int) *SentMailDeleteOne {
+	builder := c.Delete().Where(sentmail.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SentMailDeleteOne{builder}
+}
+
+// Query returns a query builder for SentMail.
+func (c *SentMailClient) Query() *SentMailQuery {
+	return &SentMailQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSentMail},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SentMail entity by its id.
+func (c *SentMailClient) Get(ctx context.Context, id int) (*SentMail, error) {
+	return c.Query().Where(sentmail.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SentMailClient) GetX(ctx context.Context, id int) *SentMail {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *SentMailClient) Hooks() []Hook {
+	hooks := c.hooks.SentMail
+	return append(hooks[:len(hooks):len(hooks)], sentmail.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SentMailClient) Interceptors() []Interceptor {
+	return c.inters.SentMail
+}
+
+func (c *SentMailClient) mutate(ctx context.Context, m *SentMailMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SentMailCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SentMailUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SentMailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SentMailDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SentMail mutation op: %q", m.Op())
+	}
+}
+
 // SessionClient is a client for the Session schema.
 type SessionClient struct {
 	config
@@ -4709,13 +4851,14 @@ type (
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
 		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2AuthRequest,
 		OAuth2Provider, OAuth2Token, PolicyBinding, PolicyDefinition, ScopeMapping,
-		Session, SigningKey, Stage, TOTPDevice, Token, User, UserConsent []ent.Hook
+		SentMail, Session, SigningKey, Stage, TOTPDevice, Token, User,
+		UserConsent []ent.Hook
 	}
 	inters struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
 		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2AuthRequest,
 		OAuth2Provider, OAuth2Token, PolicyBinding, PolicyDefinition, ScopeMapping,
-		Session, SigningKey, Stage, TOTPDevice, Token, User,
+		SentMail, Session, SigningKey, Stage, TOTPDevice, Token, User,
 		UserConsent []ent.Interceptor
 	}
 )

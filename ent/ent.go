@@ -29,6 +29,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
+	"github.com/gatehouse-id/gatehouse/ent/sentmail"
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
@@ -113,6 +114,7 @@ func checkColumn(t, c string) error {
 			policybinding.Table:     policybinding.ValidColumn,
 			policydefinition.Table:  policydefinition.ValidColumn,
 			scopemapping.Table:      scopemapping.ValidColumn,
+			sentmail.Table:          sentmail.ValidColumn,
 			session.Table:           session.ValidColumn,
 			signingkey.Table:        signingkey.ValidColumn,
 			stage.Table:             stage.ValidColumn,

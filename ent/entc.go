@@ -35,6 +35,8 @@ func main() {
 			"sql/lock",
 			"sql/execquery",
 		),
+		// ent/template: Tx.DriverTx, for jobs enqueued in an ent transaction.
+		entc.TemplateDir("./ent/template"),
 	}
 	if err := entc.Generate("./ent/schema", &gen.Config{Target: "./ent", Package: "github.com/gatehouse-id/gatehouse/ent"}, opts...); err != nil {
 		log.Fatalf("running ent codegen: %v", err)

@@ -48,6 +48,8 @@ type Tx struct {
 	PolicyDefinition *PolicyDefinitionClient
 	// ScopeMapping is the client for interacting with the ScopeMapping builders.
 	ScopeMapping *ScopeMappingClient
+	// SentMail is the client for interacting with the SentMail builders.
+	SentMail *SentMailClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// SigningKey is the client for interacting with the SigningKey builders.
@@ -210,6 +212,7 @@ func (tx *Tx) init() {
 	tx.PolicyBinding = NewPolicyBindingClient(tx.config)
 	tx.PolicyDefinition = NewPolicyDefinitionClient(tx.config)
 	tx.ScopeMapping = NewScopeMappingClient(tx.config)
+	tx.SentMail = NewSentMailClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.SigningKey = NewSigningKeyClient(tx.config)
 	tx.Stage = NewStageClient(tx.config)
@@ -279,6 +282,13 @@ func (tx *txDriver) Query(ctx context.Context, query string, args, v any) error 
 }
 
 var _ dialect.Driver = (*txDriver)(nil)
+
+// DriverTx returns the driver's transaction this Tx runs in, so that a
+// library that must write in the same transaction (River's InsertTx) can
+// join it through package database. Never commit or roll it back directly.
+func (tx *Tx) DriverTx() dialect.Tx {
+	return tx.config.driver.(*txDriver).tx
+}
 
 // ExecContext allows calling the underlying ExecContext method of the transaction if it is supported by it.
 // See, database/sql#Tx.ExecContext for more information.

@@ -50,6 +50,11 @@ type Config struct {
 	// SigningKeys are the OpenID Connect provider's keys; when set, a job
 	// rotates them (hourly check, keys replaced every keys.DefaultRotation).
 	SigningKeys *keys.Store
+	// Mail delivers the send-mail jobs; a zero value leaves them to
+	// another process.
+	Mail MailDeps
+	// Auditor records the workers' audit events (EMAIL_SENT).
+	Auditor Auditor
 }
 
 // Runner is a started River client that works Gatehouse's jobs. Its methods
@@ -144,7 +149,10 @@ func Start(ctx context.Context, cfg Config) (*Runner, error) {
 	}
 
 	workers := river.NewWorkers()
-	Register(workers, Deps{Ent: cfg.DB.Ent, Logger: logger, NowFunc: cfg.NowFunc, Sweepers: cfg.Sweepers, SigningKeys: cfg.SigningKeys})
+	Register(workers, Deps{
+		Ent: cfg.DB.Ent, Logger: logger, NowFunc: cfg.NowFunc, Sweepers: cfg.Sweepers, SigningKeys: cfg.SigningKeys,
+		Mail: cfg.Mail, Auditor: cfg.Auditor,
+	})
 	client, err := newClient(cfg.DB, &river.Config{
 		Logger:            logger,
 		Workers:           workers,

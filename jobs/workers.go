@@ -7,7 +7,9 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/mail"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
+	"github.com/gatehouse-id/gatehouse/seal"
 )
 
 // cleanupTimeout bounds one run of a cleanup job. Each run is a few indexed
@@ -33,6 +35,22 @@ type Deps struct {
 	// SigningKeyRotation is how long a signing key signs before it is
 	// replaced; zero means keys.DefaultRotation.
 	SigningKeyRotation time.Duration
+	// Mail delivers the send-mail jobs; with a nil Sender no worker takes
+	// them (they wait for a process that has one).
+	Mail MailDeps
+	// Auditor records what the workers did that the audit log shows
+	// (EMAIL_SENT); nil records nothing.
+	Auditor Auditor
+}
+
+// MailDeps are what the send-mail worker needs.
+type MailDeps struct {
+	// Sender delivers: SMTP, or the log in development.
+	Sender mail.Sender
+	// Secrets open the data the Enqueuer sealed (the same secret key).
+	Secrets *seal.Keys
+	// MessageIDDomain ends every Message-ID (the public URL's host).
+	MessageIDDomain string
 }
 
 // withDefaults returns d with its optional fields filled in.
@@ -56,5 +74,12 @@ func Register(workers *river.Workers, deps Deps) {
 	river.AddWorker(workers, NewDeleteExpiredStateWorker(deps))
 	if deps.SigningKeys != nil {
 		river.AddWorker(workers, NewRotateSigningKeysWorker(deps))
+	}
+	if deps.Mail.Sender != nil {
+		w, err := NewSendMailWorker(deps)
+		if err != nil {
+			panic(err) // Secrets missing beside a Sender: a programming error
+		}
+		river.AddWorker(workers, w)
 	}
 }

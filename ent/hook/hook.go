@@ -213,6 +213,18 @@ func (f ScopeMappingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ScopeMappingMutation", m)
 }
 
+// The SentMailFunc type is an adapter to allow the use of ordinary
+// function as SentMail mutator.
+type SentMailFunc func(context.Context, *ent.SentMailMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SentMailFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SentMailMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SentMailMutation", m)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary
 // function as Session mutator.
 type SessionFunc func(context.Context, *ent.SessionMutation) (ent.Value, error)

@@ -26,6 +26,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
+	"github.com/gatehouse-id/gatehouse/ent/sentmail"
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
@@ -550,6 +551,33 @@ func (f TraverseScopeMapping) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ScopeMappingQuery", q)
 }
 
+// The SentMailFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SentMailFunc func(context.Context, *ent.SentMailQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SentMailFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SentMailQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SentMailQuery", q)
+}
+
+// The TraverseSentMail type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSentMail func(context.Context, *ent.SentMailQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSentMail) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSentMail) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SentMailQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SentMailQuery", q)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SessionFunc func(context.Context, *ent.SessionQuery) (ent.Value, error)
 
@@ -776,6 +804,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PolicyDefinitionQuery, predicate.PolicyDefinition, policydefinition.OrderOption]{typ: ent.TypePolicyDefinition, tq: q}, nil
 	case *ent.ScopeMappingQuery:
 		return &query[*ent.ScopeMappingQuery, predicate.ScopeMapping, scopemapping.OrderOption]{typ: ent.TypeScopeMapping, tq: q}, nil
+	case *ent.SentMailQuery:
+		return &query[*ent.SentMailQuery, predicate.SentMail, sentmail.OrderOption]{typ: ent.TypeSentMail, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.SigningKeyQuery:

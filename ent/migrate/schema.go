@@ -613,6 +613,30 @@ var (
 		Columns:    ScopeMappingsColumns,
 		PrimaryKey: []*schema.Column{ScopeMappingsColumns[0]},
 	}
+	// SentMailsColumns holds the columns for the "sent_mails" table.
+	SentMailsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "key", Type: field.TypeString, Unique: true},
+		{Name: "template", Type: field.TypeString},
+		{Name: "recipient", Type: field.TypeString},
+		{Name: "message_id", Type: field.TypeString},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "sent_at", Type: field.TypeTime, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// SentMailsTable holds the schema information for the "sent_mails" table.
+	SentMailsTable = &schema.Table{
+		Name:       "sent_mails",
+		Columns:    SentMailsColumns,
+		PrimaryKey: []*schema.Column{SentMailsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "sentmail_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{SentMailsColumns[7]},
+			},
+		},
+	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -897,6 +921,7 @@ var (
 		PolicyBindingsTable,
 		PoliciesTable,
 		ScopeMappingsTable,
+		SentMailsTable,
 		SessionsTable,
 		SigningKeysTable,
 		StagesTable,
@@ -992,6 +1017,9 @@ func init() {
 	}
 	ScopeMappingsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(94489280512),
+	}
+	SentMailsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(103079215104),
 	}
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	SessionsTable.Annotation = &entsql.Annotation{

@@ -57,6 +57,9 @@ type PolicyDefinition func(*sql.Selector)
 // ScopeMapping is the predicate function for scopemapping builders.
 type ScopeMapping func(*sql.Selector)
 
+// SentMail is the predicate function for sentmail builders.
+type SentMail func(*sql.Selector)
+
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 

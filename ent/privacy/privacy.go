@@ -519,6 +519,30 @@ func (f ScopeMappingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ScopeMappingMutation", m)
 }
 
+// The SentMailQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SentMailQueryRuleFunc func(context.Context, *ent.SentMailQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SentMailQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SentMailQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SentMailQuery", q)
+}
+
+// The SentMailMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SentMailMutationRuleFunc func(context.Context, *ent.SentMailMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SentMailMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SentMailMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SentMailMutation", m)
+}
+
 // The SessionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SessionQueryRuleFunc func(context.Context, *ent.SessionQuery) error
@@ -756,6 +780,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ScopeMappingQuery:
 		return q.Filter(), nil
+	case *ent.SentMailQuery:
+		return q.Filter(), nil
 	case *ent.SessionQuery:
 		return q.Filter(), nil
 	case *ent.SigningKeyQuery:
@@ -810,6 +836,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PolicyDefinitionMutation:
 		return m.Filter(), nil
 	case *ent.ScopeMappingMutation:
+		return m.Filter(), nil
+	case *ent.SentMailMutation:
 		return m.Filter(), nil
 	case *ent.SessionMutation:
 		return m.Filter(), nil

@@ -25,6 +25,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
+	"github.com/gatehouse-id/gatehouse/ent/sentmail"
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
@@ -940,6 +941,25 @@ func init() {
 	scopemappingDescExpression := scopemappingFields[3].Descriptor()
 	// scopemapping.ExpressionValidator is a validator for the "expression" field. It is called by the builders before save.
 	scopemapping.ExpressionValidator = scopemappingDescExpression.Validators[0].(func(string) error)
+	sentmail.Policy = privacy.NewPolicies(schema.SentMail{})
+	sentmail.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := sentmail.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	sentmailFields := schema.SentMail{}.Fields()
+	_ = sentmailFields
+	// sentmailDescAttempts is the schema descriptor for attempts field.
+	sentmailDescAttempts := sentmailFields[4].Descriptor()
+	// sentmail.DefaultAttempts holds the default value on creation for the attempts field.
+	sentmail.DefaultAttempts = sentmailDescAttempts.Default.(int)
+	// sentmailDescCreatedAt is the schema descriptor for created_at field.
+	sentmailDescCreatedAt := sentmailFields[6].Descriptor()
+	// sentmail.DefaultCreatedAt holds the default value on creation for the created_at field.
+	sentmail.DefaultCreatedAt = sentmailDescCreatedAt.Default.(func() time.Time)
 	session.Policy = privacy.NewPolicies(schema.Session{})
 	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
