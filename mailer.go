@@ -37,10 +37,11 @@ func (a *app) jobsConfig() jobs.Config {
 	}
 }
 
-// mailer returns the enqueuer the flow stages queue mail with.
-func (a *app) mailer() (*jobs.Enqueuer, error) {
+// jobQueue returns the job queue: the flow stages queue mail in it, the
+// API lists, retries and cancels jobs.
+func (a *app) jobQueue() (*jobs.Queue, error) {
 	_, ready := a.mailSender()
-	e, err := jobs.NewEnqueuer(a.db, seal.NewKeys(a.secretKey), ready)
+	e, err := jobs.NewQueue(a.db, seal.NewKeys(a.secretKey), ready)
 	if err != nil {
 		return nil, fmt.Errorf("mail: %w", err)
 	}

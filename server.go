@@ -419,14 +419,14 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 	}
 	policies := policy.NewEngine(a.db.Ent, a.kinds.Policies, policy.Deps{Counters: a.counters, Logger: logger},
 		&policy.EngineOptions{Recorder: a.recorder.For(a.db.Ent)})
-	mailer, err := a.mailer()
+	queue, err := a.jobQueue()
 	if err != nil {
 		return nil, err
 	}
 	flows := executor.New(executor.Deps{
 		Client: a.db.Ent, Sessions: a.sessions, Policies: policies, Hasher: hasher,
 		Counters: a.counters, Lockouts: a.lockouts, Auditor: a.recorder, Logger: logger,
-		Secrets: seal.NewKeys(a.secretKey), Mail: mailer, PublicURL: public,
+		Secrets: seal.NewKeys(a.secretKey), Mail: queue, PublicURL: public,
 	}, executor.Options{
 		Kinds: a.kinds.Stages, Store: a.executions, Broker: a.broker,
 		StartLimits: executor.StartLimits{PerIP: unlimitedIfZero(cfg.FlowStartsPerIP), PerSession: unlimitedIfZero(cfg.FlowStartsPerSession)},
@@ -465,6 +465,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			Sessions:     a.sessions,
 			PolicyEngine: policies,
 			Keys:         a.signingKeys,
+			JobQueue:     queue,
 			Logger:       logger,
 		}, graph.Options{
 			Dev:              cfg.Dev,

@@ -303,7 +303,7 @@ type Deps struct {
 	PublicURL string
 }
 
-// Mailer queues mail for the background worker. jobs.Enqueuer implements
+// Mailer queues mail for the background worker. jobs.Queue implements
 // it.
 type Mailer interface {
 	// EnqueueTx queues m in tx, sealing data (links, codes) into the job:

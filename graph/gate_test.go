@@ -33,6 +33,27 @@ type gatedField struct {
 // "Type.field". TestEveryFieldHasAGate requires the schema to mark exactly
 // these; TestSuperuserGate calls each as every kind of caller.
 var superuserFields = map[string]gatedField{
+	"Query.jobs": {
+		query: `{ jobs { edges { node { id } } } }`,
+		admin: func(t *testing.T, b *testBundle) {
+			b.enqueueMail(t, "gate")
+			var out jobPage
+			b.mustDo(t, b.admin, listJobs, nil, &out)
+			require.Len(t, out.Jobs.Edges, 1)
+		},
+	},
+	"Mutation.retryJob": {
+		query: `mutation { retryJob(id: "1") { id } }`,
+		admin: func(t *testing.T, b *testBundle) {
+			requireCode(t, b.do(t, b.admin, `mutation { retryJob(id: "999999999") { id } }`, nil), "NOT_FOUND")
+		},
+	},
+	"Mutation.cancelJob": {
+		query: `mutation { cancelJob(id: "1") { id } }`,
+		admin: func(t *testing.T, b *testBundle) {
+			requireCode(t, b.do(t, b.admin, `mutation { cancelJob(id: "999999999") { id } }`, nil), "NOT_FOUND")
+		},
+	},
 	"Query.exportFlow": {
 		query: `{ exportFlow(slug: "login") }`,
 		admin: func(t *testing.T, b *testBundle) {

@@ -23,7 +23,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/graph"
 	"github.com/gatehouse-id/gatehouse/integrity"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
+	"github.com/gatehouse-id/gatehouse/jobs"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
+	"github.com/gatehouse-id/gatehouse/seal"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/builtin"
 	"github.com/gatehouse-id/gatehouse/pubsub"
@@ -36,6 +38,8 @@ type testBundle struct {
 	broker  *pubsub.Local
 	// keys are the signing keys, sealed under testSecretKey.
 	keys *keys.Store
+	// queue is the job queue (no workers run).
+	queue *jobs.Queue
 	// admin is a superuser, alice an ordinary user.
 	admin, alice viewer.Viewer
 	anonymous    viewer.Viewer
@@ -72,7 +76,10 @@ func setup(t *testing.T, dialect string, opts ...func(*graph.Options)) *testBund
 		Executor: executor.New(executor.Deps{Client: db.Ent, Policies: engine},
 			executor.Options{Kinds: stages.All(), Store: flowstatesql.New(db.Ent, nil), Broker: broker}),
 	}
-	b := &testBundle{client: db.Ent, handler: graph.NewHandler(deps, o), broker: broker, keys: signingKeys}
+	queue, err := jobs.NewQueue(db, seal.NewKeys(testSecretKey), nil)
+	require.NoError(t, err)
+	deps.JobQueue = queue
+	b := &testBundle{client: db.Ent, handler: graph.NewHandler(deps, o), broker: broker, keys: signingKeys, queue: queue}
 
 	ctx := viewer.SystemContext(context.Background())
 	admins, err := db.Ent.Group.Create().SetName("admins").SetIsSuperuser(true).Save(ctx)

@@ -37,6 +37,9 @@ type Deps struct {
 	// Keys are the OpenID Connect provider's signing keys (which a
 	// provider may pin, which is current).
 	Keys *keys.Store
+	// JobQueue holds the background jobs (listing, retry, cancel); nil
+	// answers the jobs fields UNAVAILABLE.
+	JobQueue JobQueue
 	// Logger receives resolver errors that are not shown to clients.
 	Logger *slog.Logger
 }

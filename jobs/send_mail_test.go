@@ -53,7 +53,7 @@ func (recorder) Record(ctx context.Context, c *ent.Client, action enum.EventActi
 // mailJob enqueues a recovery mail for a new flow token of b in one
 // transaction, committed when commit is set, and returns the token's key
 // hash.
-func (b *testBundle) mailJob(t *testing.T, e *jobs.Enqueuer, commit bool, expires time.Time) string {
+func (b *testBundle) mailJob(t *testing.T, e *jobs.Queue, commit bool, expires time.Time) string {
 	t.Helper()
 	ctx := systemContext(t)
 	sum := sha256.Sum256([]byte(servicetest.UniqueName("secret_")))
@@ -96,7 +96,7 @@ func TestMailIsQueuedInTheWritersTransaction(t *testing.T) {
 			t.Parallel()
 			b := setup(t, d)
 			peer := smtptest.Start(t)
-			e, err := jobs.NewEnqueuer(b.db, seal.NewKeys(testSecretKey), nil)
+			e, err := jobs.NewQueue(b.db, seal.NewKeys(testSecretKey), nil)
 			require.NoError(t, err)
 			require.NoError(t, e.Ready())
 
@@ -160,7 +160,7 @@ func TestSendMailNeverSendsTwice(t *testing.T) {
 			t.Parallel()
 			b := setup(t, d)
 			peer := smtptest.Start(t)
-			e, err := jobs.NewEnqueuer(b.db, seal.NewKeys(testSecretKey), nil)
+			e, err := jobs.NewQueue(b.db, seal.NewKeys(testSecretKey), nil)
 			require.NoError(t, err)
 			w, err := jobs.NewSendMailWorker(jobs.Deps{Ent: b.db.Ent, Mail: jobs.MailDeps{Sender: smtpSender(t, peer), Secrets: seal.NewKeys(testSecretKey)}})
 			require.NoError(t, err)
@@ -203,7 +203,7 @@ func TestSendMailRechecksValidity(t *testing.T) {
 			t.Parallel()
 			b := setup(t, d)
 			peer := smtptest.Start(t)
-			e, err := jobs.NewEnqueuer(b.db, seal.NewKeys(testSecretKey), nil)
+			e, err := jobs.NewQueue(b.db, seal.NewKeys(testSecretKey), nil)
 			require.NoError(t, err)
 			w, err := jobs.NewSendMailWorker(jobs.Deps{Ent: b.db.Ent, Mail: jobs.MailDeps{Sender: smtpSender(t, peer), Secrets: seal.NewKeys(testSecretKey)}})
 			require.NoError(t, err)
@@ -234,7 +234,7 @@ func TestSendMailRefusesDataSealedUnderAnotherKey(t *testing.T) {
 	t.Parallel()
 	b := setup(t, servicetest.Dialects[0])
 	peer := smtptest.Start(t)
-	e, err := jobs.NewEnqueuer(b.db, seal.NewKeys(testSecretKey), nil)
+	e, err := jobs.NewQueue(b.db, seal.NewKeys(testSecretKey), nil)
 	require.NoError(t, err)
 	w, err := jobs.NewSendMailWorker(jobs.Deps{Ent: b.db.Ent, Logger: slog.New(slog.DiscardHandler), Mail: jobs.MailDeps{
 		Sender: smtpSender(t, peer), Secrets: seal.NewKeys(strings.Repeat("x", 40)),
@@ -247,10 +247,10 @@ func TestSendMailRefusesDataSealedUnderAnotherKey(t *testing.T) {
 	require.Empty(t, peer.Messages())
 }
 
-func TestEnqueuerRefusesIncompleteMail(t *testing.T) {
+func TestQueueRefusesIncompleteMail(t *testing.T) {
 	t.Parallel()
 	b := setup(t, servicetest.Dialects[0])
-	e, err := jobs.NewEnqueuer(b.db, seal.NewKeys(testSecretKey), mail.ErrNotConfigured)
+	e, err := jobs.NewQueue(b.db, seal.NewKeys(testSecretKey), mail.ErrNotConfigured)
 	require.NoError(t, err)
 	require.ErrorIs(t, e.Ready(), mail.ErrNotConfigured)
 	ctx := systemContext(t)

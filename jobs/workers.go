@@ -47,7 +47,7 @@ type Deps struct {
 type MailDeps struct {
 	// Sender delivers: SMTP, or the log in development.
 	Sender mail.Sender
-	// Secrets open the data the Enqueuer sealed (the same secret key).
+	// Secrets open the data the Queue sealed (the same secret key).
 	Secrets *seal.Keys
 	// MessageIDDomain ends every Message-ID (the public URL's host).
 	MessageIDDomain string

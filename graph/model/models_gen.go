@@ -30,6 +30,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/policy/expression"
 	password1 "github.com/gatehouse-id/gatehouse/policy/password"
 	"github.com/gatehouse-id/gatehouse/policy/reputation"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // The response to the current challenge: set exactly the member of the current stage's kind.
@@ -147,6 +148,26 @@ type CreateTokenInput struct {
 	// When true (the default), `expires` is required and the token stops working then.
 	Expiring bool       `json:"expiring"`
 	Expires  *time.Time `json:"expires,omitempty"`
+}
+
+// A page of jobs, newest first.
+type JobConnection struct {
+	Edges    []*JobEdge   `json:"edges"`
+	PageInfo *JobPageInfo `json:"pageInfo"`
+}
+
+// A job and its cursor.
+type JobEdge struct {
+	Node *rivertype.JobRow `json:"node"`
+	// Pass as `after` to continue after this job.
+	Cursor string `json:"cursor"`
+}
+
+// Where a page of jobs ends.
+type JobPageInfo struct {
+	HasNextPage bool `json:"hasNextPage"`
+	// The last job's cursor; null for an empty page.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
 // A policy's configuration: set exactly one member, which picks the policy's kind.
@@ -337,6 +358,82 @@ type Viewer struct {
 	Applications []*ent.Application `json:"applications"`
 	// The applications the user has consented to, by name; empty for anonymous callers.
 	ConnectedApplications []*ConnectedApplication `json:"connectedApplications"`
+}
+
+// Where a job is in its life (River's job states).
+type JobState string
+
+const (
+	// Waiting for a worker.
+	JobStateAvailable JobState = "AVAILABLE"
+	// Cancelled by an admin or by the job itself; will not run again.
+	JobStateCancelled JobState = "CANCELLED"
+	// Done.
+	JobStateCompleted JobState = "COMPLETED"
+	// Failed every attempt; will not run again unless retried.
+	JobStateDiscarded JobState = "DISCARDED"
+	// Waiting for something outside River before it becomes available.
+	JobStatePending JobState = "PENDING"
+	// Failed; runs again at scheduledAt.
+	JobStateRetryable JobState = "RETRYABLE"
+	// A worker is working it.
+	JobStateRunning JobState = "RUNNING"
+	// Waiting for scheduledAt.
+	JobStateScheduled JobState = "SCHEDULED"
+)
+
+var AllJobState = []JobState{
+	JobStateAvailable,
+	JobStateCancelled,
+	JobStateCompleted,
+	JobStateDiscarded,
+	JobStatePending,
+	JobStateRetryable,
+	JobStateRunning,
+	JobStateScheduled,
+}
+
+func (e JobState) IsValid() bool {
+	switch e {
+	case JobStateAvailable, JobStateCancelled, JobStateCompleted, JobStateDiscarded, JobStatePending, JobStateRetryable, JobStateRunning, JobStateScheduled:
+		return true
+	}
+	return false
+}
+
+func (e JobState) String() string {
+	return string(e)
+}
+
+func (e *JobState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = JobState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid JobState", str)
+	}
+	return nil
+}
+
+func (e JobState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *JobState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e JobState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // How a caller authenticated.

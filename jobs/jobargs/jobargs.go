@@ -103,7 +103,7 @@ type SendMail struct {
 	// Brand is the brand's title, shown in the subject and the body.
 	Brand string `json:"brand"`
 	// Sealed is the template's data (links, codes: secrets) sealed by
-	// the enqueuer under the server's secret key, so the job's row in
+	// the queue under the server's secret key, so the job's row in
 	// the database never holds a usable link.
 	Sealed []byte `json:"sealed,omitempty"`
 	// Validity is re-checked just before sending; a zero Validity sends
