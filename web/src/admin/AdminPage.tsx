@@ -15,6 +15,7 @@ import { href, parseRoute, takeFlash, useHash, type Route, type Section } from "
 import { SigningKeyList } from "./signing-keys";
 import { ScopeDetail, ScopeList, ScopeNew } from "./scopes";
 import { StageDetail, StageList, StageNew } from "./stages";
+import { SystemTasks } from "./system-tasks";
 import { UserDetail, UserList, UserNew } from "./users";
 
 const nav: { section: Section; label: string }[] = [
@@ -27,6 +28,7 @@ const nav: { section: Section; label: string }[] = [
   { section: "providers", label: "Providers" },
   { section: "signing-keys", label: "Signing keys" },
   { section: "scopes", label: "Scopes" },
+  { section: "system-tasks", label: "System tasks" },
   { section: "inspector", label: "Inspector" },
 ];
 
@@ -161,6 +163,8 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
       return id ? <NotFound what="page" back="/signing-keys" /> : <SigningKeyList key={key} />;
     case "scopes":
       return id === "new" ? <ScopeNew key={key} /> : id ? <ScopeDetail key={key} id={id} onFlash={onFlash} /> : <ScopeList key={key} />;
+    case "system-tasks":
+      return id ? <NotFound what="page" back="/system-tasks" /> : <SystemTasks key={key} />;
     case "inspector":
       return <Inspector executionId={id} />;
   }
