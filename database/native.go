@@ -39,6 +39,7 @@ func Native(tx dialect.Tx) (any, error) {
 // connection is kept, so that pgx-based libraries (River) can write in it.
 type pgDriver struct {
 	*entsql.Driver
+
 	db *sql.DB
 }
 

@@ -25,10 +25,10 @@ import (
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 	"github.com/gatehouse-id/gatehouse/jobs"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
-	"github.com/gatehouse-id/gatehouse/seal"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/builtin"
 	"github.com/gatehouse-id/gatehouse/pubsub"
+	"github.com/gatehouse-id/gatehouse/seal"
 )
 
 // testBundle is one isolated Gatehouse GraphQL API over a fresh database.

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -243,7 +242,7 @@ func TestSendMailRefusesDataSealedUnderAnotherKey(t *testing.T) {
 	hash := b.mailJob(t, e, true, time.Now().Add(time.Hour))
 	err = sendMail(systemContext(t), w, queuedArgs(t, b, "flow_token:"+hash), 1)
 	var cancel *river.JobCancelError
-	require.True(t, errors.As(err, &cancel), "retrying cannot help: the job is cancelled, got %v", err)
+	require.ErrorAs(t, err, &cancel, "retrying cannot help: the job is cancelled")
 	require.Empty(t, peer.Messages())
 }
 

@@ -22,12 +22,22 @@ var subjects = map[string]string{
 	jobargs.TemplateInvitation:   "You are invited to %s",
 }
 
+// Data keys the templates read.
+const (
+	// DataLink is the link a mail asks the person to open.
+	DataLink = "link"
+	// DataCode is a one-time code.
+	DataCode = "code"
+	// DataUsername is the recipient's username, for the greeting.
+	DataUsername = "username"
+)
+
 // required are the data keys each template needs.
 var required = map[string][]string{
-	jobargs.TemplateVerification: {"link"},
-	jobargs.TemplateRecovery:     {"link"},
-	jobargs.TemplateEmailOTP:     {"code"},
-	jobargs.TemplateInvitation:   {"link"},
+	jobargs.TemplateVerification: {DataLink},
+	jobargs.TemplateRecovery:     {DataLink},
+	jobargs.TemplateEmailOTP:     {DataCode},
+	jobargs.TemplateInvitation:   {DataLink},
 }
 
 var (

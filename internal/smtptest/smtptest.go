@@ -53,8 +53,8 @@ type Server struct {
 
 // Start runs a server on 127.0.0.1 until the test ends. It accepts any
 // sender and recipient, without TLS or authentication.
-func Start(t testing.TB) *Server {
-	t.Helper()
+func Start(tb testing.TB) *Server {
+	tb.Helper()
 	s := &Server{arrived: make(chan Message, 100)}
 	srv := smtp.NewServer(backend{s})
 	srv.Domain = "smtptest.localhost"
@@ -62,15 +62,15 @@ func Start(t testing.TB) *Server {
 	srv.ReadTimeout = 30 * time.Second
 	srv.WriteTimeout = 30 * time.Second
 	srv.MaxMessageBytes = 1 << 20
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
+	l, err := (&net.ListenConfig{}).Listen(tb.Context(), "tcp", "127.0.0.1:0")
+	require.NoError(tb, err)
 	s.srv, s.addr = srv, l.Addr().String()
 	served := make(chan struct{})
 	go func() {
 		defer close(served)
 		_ = srv.Serve(l)
 	}()
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		// Close the listener too: a Close that runs before Serve has
 		// registered it would leave Serve accepting forever.
 		_ = l.Close()
@@ -109,13 +109,13 @@ func (s *Server) HoldNext() (held <-chan struct{}, release func(accept bool)) {
 }
 
 // Next waits up to timeout for the next delivered message.
-func (s *Server) Next(t testing.TB, timeout time.Duration) Message {
-	t.Helper()
+func (s *Server) Next(tb testing.TB, timeout time.Duration) Message {
+	tb.Helper()
 	select {
 	case m := <-s.arrived:
 		return m
 	case <-time.After(timeout):
-		require.FailNow(t, "no mail arrived", "waited %s", timeout)
+		require.FailNow(tb, "no mail arrived", "waited %s", timeout)
 		return Message{}
 	}
 }
@@ -128,11 +128,11 @@ func (s *Server) Messages() []Message {
 }
 
 // RequireNone fails the test if a message is waiting to be taken by Next.
-func (s *Server) RequireNone(t testing.TB) {
-	t.Helper()
+func (s *Server) RequireNone(tb testing.TB) {
+	tb.Helper()
 	select {
 	case m := <-s.arrived:
-		require.FailNow(t, "unexpected mail", "to %v: %q", m.To, m.Subject)
+		require.FailNow(tb, "unexpected mail", "to %v: %q", m.To, m.Subject)
 	default:
 	}
 }
