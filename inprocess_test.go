@@ -273,7 +273,14 @@ func (c *client) absorb(v *view) {
 // start starts flow slug and returns its first view.
 func (c *client) start(slug string) view {
 	c.t.Helper()
-	res := c.startRaw(slug, "")
+	return c.startWith(slug, "")
+}
+
+// startWith starts flow slug with query (a link's query string) and
+// returns its first view.
+func (c *client) startWith(slug, query string) view {
+	c.t.Helper()
+	res := c.startRaw(slug, query)
 	require.Empty(c.t, res.Errors, "startFlow %s", slug)
 	var out struct{ StartFlow view }
 	require.NoError(c.t, json.Unmarshal(res.Data, &out))

@@ -466,6 +466,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			PolicyEngine: policies,
 			Keys:         a.signingKeys,
 			JobQueue:     queue,
+			PublicURL:    public,
 			Logger:       logger,
 		}, graph.Options{
 			Dev:              cfg.Dev,

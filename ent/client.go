@@ -26,6 +26,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
@@ -71,6 +72,8 @@ type Client struct {
 	FlowToken *FlowTokenClient
 	// Group is the client for interacting with the Group builders.
 	Group *GroupClient
+	// Invitation is the client for interacting with the Invitation builders.
+	Invitation *InvitationClient
 	// OAuth2AuthRequest is the client for interacting with the OAuth2AuthRequest builders.
 	OAuth2AuthRequest *OAuth2AuthRequestClient
 	// OAuth2Provider is the client for interacting with the OAuth2Provider builders.
@@ -121,6 +124,7 @@ func (c *Client) init() {
 	c.FlowStageBinding = NewFlowStageBindingClient(c.config)
 	c.FlowToken = NewFlowTokenClient(c.config)
 	c.Group = NewGroupClient(c.config)
+	c.Invitation = NewInvitationClient(c.config)
 	c.OAuth2AuthRequest = NewOAuth2AuthRequestClient(c.config)
 	c.OAuth2Provider = NewOAuth2ProviderClient(c.config)
 	c.OAuth2Token = NewOAuth2TokenClient(c.config)
@@ -238,6 +242,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		FlowStageBinding:  NewFlowStageBindingClient(cfg),
 		FlowToken:         NewFlowTokenClient(cfg),
 		Group:             NewGroupClient(cfg),
+		Invitation:        NewInvitationClient(cfg),
 		OAuth2AuthRequest: NewOAuth2AuthRequestClient(cfg),
 		OAuth2Provider:    NewOAuth2ProviderClient(cfg),
 		OAuth2Token:       NewOAuth2TokenClient(cfg),
@@ -282,6 +287,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		FlowStageBinding:  NewFlowStageBindingClient(cfg),
 		FlowToken:         NewFlowTokenClient(cfg),
 		Group:             NewGroupClient(cfg),
+		Invitation:        NewInvitationClient(cfg),
 		OAuth2AuthRequest: NewOAuth2AuthRequestClient(cfg),
 		OAuth2Provider:    NewOAuth2ProviderClient(cfg),
 		OAuth2Token:       NewOAuth2TokenClient(cfg),
@@ -327,9 +333,9 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
 		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
-		c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token, c.PolicyBinding,
-		c.PolicyDefinition, c.ScopeMapping, c.SentMail, c.Session, c.SigningKey,
-		c.Stage, c.TOTPDevice, c.Token, c.User, c.UserConsent,
+		c.Invitation, c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token,
+		c.PolicyBinding, c.PolicyDefinition, c.ScopeMapping, c.SentMail, c.Session,
+		c.SigningKey, c.Stage, c.TOTPDevice, c.Token, c.User, c.UserConsent,
 	} {
 		n.Use(hooks...)
 	}
@@ -341,9 +347,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
 		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
-		c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token, c.PolicyBinding,
-		c.PolicyDefinition, c.ScopeMapping, c.SentMail, c.Session, c.SigningKey,
-		c.Stage, c.TOTPDevice, c.Token, c.User, c.UserConsent,
+		c.Invitation, c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token,
+		c.PolicyBinding, c.PolicyDefinition, c.ScopeMapping, c.SentMail, c.Session,
+		c.SigningKey, c.Stage, c.TOTPDevice, c.Token, c.User, c.UserConsent,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -374,6 +380,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.FlowToken.mutate(ctx, m)
 	case *GroupMutation:
 		return c.Group.mutate(ctx, m)
+	case *InvitationMutation:
+		return c.Invitation.mutate(ctx, m)
 	case *OAuth2AuthRequestMutation:
 		return c.OAuth2AuthRequest.mutate(ctx, m)
 	case *OAuth2ProviderMutation:
@@ -1607,6 +1615,22 @@ func (c *FlowClient) QueryPolicyBindings(_m *Flow) *PolicyBindingQuery {
 	return query
 }
 
+// QueryInvitations queries the invitations edge of a Flow.
+func (c *FlowClient) QueryInvitations(_m *Flow) *InvitationQuery {
+	query := (&InvitationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(flow.Table, flow.FieldID, id),
+			sqlgraph.To(invitation.Table, invitation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, flow.InvitationsTable, flow.InvitationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryFlowTokens queries the flow_tokens edge of a Flow.
 func (c *FlowClient) QueryFlowTokens(_m *Flow) *FlowTokenQuery {
 	query := (&FlowTokenClient{config: c.config}).Query()
@@ -2486,6 +2510,172 @@ func (c *GroupClient) mutate(ctx context.Context, m *GroupMutation) (Value, erro
 		return (&GroupDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Group mutation op: %q", m.Op())
+	}
+}
+
+// InvitationClient is a client for the Invitation schema.
+type InvitationClient struct {
+	config
+}
+
+// NewInvitationClient returns a client for the Invitation from the given config.
+func NewInvitationClient(c config) *InvitationClient {
+	return &InvitationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `invitation.Hooks(f(g(h())))`.
+func (c *InvitationClient) Use(hooks ...Hook) {
+	c.hooks.Invitation = append(c.hooks.Invitation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `invitation.Intercept(f(g(h())))`.
+func (c *InvitationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Invitation = append(c.inters.Invitation, interceptors...)
+}
+
+// Create returns a builder for creating a Invitation entity.
+func (c *InvitationClient) Create() *InvitationCreate {
+	mutation := newInvitationMutation(c.config, OpCreate)
+	return &InvitationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Invitation entities.
+func (c *InvitationClient) CreateBulk(builders ...*InvitationCreate) *InvitationCreateBulk {
+	return &InvitationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InvitationClient) MapCreateBulk(slice any, setFunc func(*InvitationCreate, int)) *InvitationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InvitationCreateBulk{err: fmt.Errorf("calling to InvitationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InvitationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InvitationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Invitation.
+func (c *InvitationClient) Update() *InvitationUpdate {
+	mutation := newInvitationMutation(c.config, OpUpdate)
+	return &InvitationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InvitationClient) UpdateOne(_m *Invitation) *InvitationUpdateOne {
+	mutation := newInvitationMutation(c.config, OpUpdateOne, withInvitation(_m))
+	return &InvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InvitationClient) UpdateOneID(id int) *InvitationUpdateOne {
+	mutation := newInvitationMutation(c.config, OpUpdateOne, withInvitationID(id))
+	return &InvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Invitation.
+func (c *InvitationClient) Delete() *InvitationDelete {
+	mutation := newInvitationMutation(c.config, OpDelete)
+	return &InvitationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InvitationClient) DeleteOne(_m *Invitation) *InvitationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InvitationClient) DeleteOneID(id int) *InvitationDeleteOne {
+	builder := c.Delete().Where(invitation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InvitationDeleteOne{builder}
+}
+
+// Query returns a query builder for Invitation.
+func (c *InvitationClient) Query() *InvitationQuery {
+	return &InvitationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInvitation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Invitation entity by its id.
+func (c *InvitationClient) Get(ctx context.Context, id int) (*Invitation, error) {
+	return c.Query().Where(invitation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InvitationClient) GetX(ctx context.Context, id int) *Invitation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryFlow queries the flow edge of a Invitation.
+func (c *InvitationClient) QueryFlow(_m *Invitation) *FlowQuery {
+	query := (&FlowClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invitation.Table, invitation.FieldID, id),
+			sqlgraph.To(flow.Table, flow.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, invitation.FlowTable, invitation.FlowColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCreatedBy queries the created_by edge of a Invitation.
+func (c *InvitationClient) QueryCreatedBy(_m *Invitation) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invitation.Table, invitation.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, invitation.CreatedByTable, invitation.CreatedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *InvitationClient) Hooks() []Hook {
+	hooks := c.hooks.Invitation
+	return append(hooks[:len(hooks):len(hooks)], invitation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InvitationClient) Interceptors() []Interceptor {
+	return c.inters.Invitation
+}
+
+func (c *InvitationClient) mutate(ctx context.Context, m *InvitationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InvitationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InvitationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InvitationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Invitation mutation op: %q", m.Op())
 	}
 }
 
@@ -4605,6 +4795,22 @@ func (c *UserClient) QueryTotpDevices(_m *User) *TOTPDeviceQuery {
 	return query
 }
 
+// QueryInvitationsCreated queries the invitations_created edge of a User.
+func (c *UserClient) QueryInvitationsCreated(_m *User) *InvitationQuery {
+	query := (&InvitationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(invitation.Table, invitation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.InvitationsCreatedTable, user.InvitationsCreatedColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QuerySessions queries the sessions edge of a User.
 func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
 	query := (&SessionClient{config: c.config}).Query()
@@ -4849,17 +5055,17 @@ func (c *UserConsentClient) mutate(ctx context.Context, m *UserConsentMutation) 
 type (
 	hooks struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
-		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2AuthRequest,
-		OAuth2Provider, OAuth2Token, PolicyBinding, PolicyDefinition, ScopeMapping,
-		SentMail, Session, SigningKey, Stage, TOTPDevice, Token, User,
-		UserConsent []ent.Hook
+		FlowExecution, FlowStageBinding, FlowToken, Group, Invitation,
+		OAuth2AuthRequest, OAuth2Provider, OAuth2Token, PolicyBinding,
+		PolicyDefinition, ScopeMapping, SentMail, Session, SigningKey, Stage,
+		TOTPDevice, Token, User, UserConsent []ent.Hook
 	}
 	inters struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
-		FlowExecution, FlowStageBinding, FlowToken, Group, OAuth2AuthRequest,
-		OAuth2Provider, OAuth2Token, PolicyBinding, PolicyDefinition, ScopeMapping,
-		SentMail, Session, SigningKey, Stage, TOTPDevice, Token, User,
-		UserConsent []ent.Interceptor
+		FlowExecution, FlowStageBinding, FlowToken, Group, Invitation,
+		OAuth2AuthRequest, OAuth2Provider, OAuth2Token, PolicyBinding,
+		PolicyDefinition, ScopeMapping, SentMail, Session, SigningKey, Stage,
+		TOTPDevice, Token, User, UserConsent []ent.Interceptor
 	}
 )
 

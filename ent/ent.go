@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
@@ -108,6 +109,7 @@ func checkColumn(t, c string) error {
 			flowstagebinding.Table:  flowstagebinding.ValidColumn,
 			flowtoken.Table:         flowtoken.ValidColumn,
 			group.Table:             group.ValidColumn,
+			invitation.Table:        invitation.ValidColumn,
 			oauth2authrequest.Table: oauth2authrequest.ValidColumn,
 			oauth2provider.Table:    oauth2provider.ValidColumn,
 			oauth2token.Table:       oauth2token.ValidColumn,

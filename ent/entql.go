@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
@@ -38,7 +39,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 25)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -268,6 +269,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   invitation.Table,
+			Columns: invitation.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: invitation.FieldID,
+			},
+		},
+		Type: "Invitation",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			invitation.FieldCreatedAt:   {Type: field.TypeTime, Column: invitation.FieldCreatedAt},
+			invitation.FieldUpdatedAt:   {Type: field.TypeTime, Column: invitation.FieldUpdatedAt},
+			invitation.FieldName:        {Type: field.TypeString, Column: invitation.FieldName},
+			invitation.FieldKeyHash:     {Type: field.TypeString, Column: invitation.FieldKeyHash},
+			invitation.FieldFlowID:      {Type: field.TypeInt, Column: invitation.FieldFlowID},
+			invitation.FieldExpires:     {Type: field.TypeTime, Column: invitation.FieldExpires},
+			invitation.FieldFixedData:   {Type: field.TypeJSON, Column: invitation.FieldFixedData},
+			invitation.FieldSingleUse:   {Type: field.TypeBool, Column: invitation.FieldSingleUse},
+			invitation.FieldUses:        {Type: field.TypeInt, Column: invitation.FieldUses},
+			invitation.FieldCreatedByID: {Type: field.TypeInt, Column: invitation.FieldCreatedByID},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oauth2authrequest.Table,
 			Columns: oauth2authrequest.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -308,7 +332,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oauth2authrequest.FieldPolledAt:            {Type: field.TypeTime, Column: oauth2authrequest.FieldPolledAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oauth2provider.Table,
 			Columns: oauth2provider.Columns,
@@ -340,7 +364,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oauth2provider.FieldDeviceAuthorization:    {Type: field.TypeBool, Column: oauth2provider.FieldDeviceAuthorization},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oauth2token.Table,
 			Columns: oauth2token.Columns,
@@ -365,7 +389,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oauth2token.FieldRevokedAt:  {Type: field.TypeTime, Column: oauth2token.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policybinding.Table,
 			Columns: policybinding.Columns,
@@ -391,7 +415,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policybinding.FieldFailureResult:      {Type: field.TypeBool, Column: policybinding.FieldFailureResult},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policydefinition.Table,
 			Columns: policydefinition.Columns,
@@ -410,7 +434,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policydefinition.FieldExecutionLogging: {Type: field.TypeBool, Column: policydefinition.FieldExecutionLogging},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scopemapping.Table,
 			Columns: scopemapping.Columns,
@@ -429,7 +453,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scopemapping.FieldExpression:  {Type: field.TypeString, Column: scopemapping.FieldExpression},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sentmail.Table,
 			Columns: sentmail.Columns,
@@ -449,7 +473,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sentmail.FieldCreatedAt: {Type: field.TypeTime, Column: sentmail.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -473,7 +497,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldData:               {Type: field.TypeBytes, Column: session.FieldData},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signingkey.Table,
 			Columns: signingkey.Columns,
@@ -494,7 +518,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signingkey.FieldUnpinnedAt: {Type: field.TypeTime, Column: signingkey.FieldUnpinnedAt},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stage.Table,
 			Columns: stage.Columns,
@@ -512,7 +536,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stage.FieldConfig:    {Type: field.TypeJSON, Column: stage.FieldConfig},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   totpdevice.Table,
 			Columns: totpdevice.Columns,
@@ -535,7 +559,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			totpdevice.FieldLastStep:   {Type: field.TypeInt64, Column: totpdevice.FieldLastStep},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   token.Table,
 			Columns: token.Columns,
@@ -558,7 +582,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			token.FieldLastUsedAt:  {Type: field.TypeTime, Column: token.FieldLastUsedAt},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -583,7 +607,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldAttributes:        {Type: field.TypeJSON, Column: user.FieldAttributes},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   userconsent.Table,
 			Columns: userconsent.Columns,
@@ -817,6 +841,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Flow",
 		"PolicyBinding",
+	)
+	graph.MustAddE(
+		"invitations",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.InvitationsTable,
+			Columns: []string{flow.InvitationsColumn},
+			Bidi:    false,
+		},
+		"Flow",
+		"Invitation",
 	)
 	graph.MustAddE(
 		"flow_tokens",
@@ -1057,6 +1093,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Group",
 		"ConfigReference",
+	)
+	graph.MustAddE(
+		"flow",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   invitation.FlowTable,
+			Columns: []string{invitation.FlowColumn},
+			Bidi:    false,
+		},
+		"Invitation",
+		"Flow",
+	)
+	graph.MustAddE(
+		"created_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   invitation.CreatedByTable,
+			Columns: []string{invitation.CreatedByColumn},
+			Bidi:    false,
+		},
+		"Invitation",
+		"User",
 	)
 	graph.MustAddE(
 		"application",
@@ -1357,6 +1417,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"TOTPDevice",
+	)
+	graph.MustAddE(
+		"invitations_created",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.InvitationsCreatedTable,
+			Columns: []string{user.InvitationsCreatedColumn},
+			Bidi:    false,
+		},
+		"User",
+		"Invitation",
 	)
 	graph.MustAddE(
 		"sessions",
@@ -2249,6 +2321,20 @@ func (f *FlowFilter) WhereHasPolicyBindingsWith(preds ...predicate.PolicyBinding
 	})))
 }
 
+// WhereHasInvitations applies a predicate to check if query has an edge invitations.
+func (f *FlowFilter) WhereHasInvitations() {
+	f.Where(entql.HasEdge("invitations"))
+}
+
+// WhereHasInvitationsWith applies a predicate to check if query has an edge invitations with a given conditions (other predicates).
+func (f *FlowFilter) WhereHasInvitationsWith(preds ...predicate.Invitation) {
+	f.Where(entql.HasEdgeWith("invitations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasFlowTokens applies a predicate to check if query has an edge flow_tokens.
 func (f *FlowFilter) WhereHasFlowTokens() {
 	f.Where(entql.HasEdge("flow_tokens"))
@@ -2820,6 +2906,124 @@ func (f *GroupFilter) WhereHasConfigReferrersWith(preds ...predicate.ConfigRefer
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *InvitationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the InvitationQuery builder.
+func (_q *InvitationQuery) Filter() *InvitationFilter {
+	return &InvitationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *InvitationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the InvitationMutation builder.
+func (m *InvitationMutation) Filter() *InvitationFilter {
+	return &InvitationFilter{config: m.config, predicateAdder: m}
+}
+
+// InvitationFilter provides a generic filtering capability at runtime for InvitationQuery.
+type InvitationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *InvitationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *InvitationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(invitation.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *InvitationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(invitation.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *InvitationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(invitation.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *InvitationFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(invitation.FieldName))
+}
+
+// WhereKeyHash applies the entql string predicate on the key_hash field.
+func (f *InvitationFilter) WhereKeyHash(p entql.StringP) {
+	f.Where(p.Field(invitation.FieldKeyHash))
+}
+
+// WhereFlowID applies the entql int predicate on the flow_id field.
+func (f *InvitationFilter) WhereFlowID(p entql.IntP) {
+	f.Where(p.Field(invitation.FieldFlowID))
+}
+
+// WhereExpires applies the entql time.Time predicate on the expires field.
+func (f *InvitationFilter) WhereExpires(p entql.TimeP) {
+	f.Where(p.Field(invitation.FieldExpires))
+}
+
+// WhereFixedData applies the entql json.RawMessage predicate on the fixed_data field.
+func (f *InvitationFilter) WhereFixedData(p entql.BytesP) {
+	f.Where(p.Field(invitation.FieldFixedData))
+}
+
+// WhereSingleUse applies the entql bool predicate on the single_use field.
+func (f *InvitationFilter) WhereSingleUse(p entql.BoolP) {
+	f.Where(p.Field(invitation.FieldSingleUse))
+}
+
+// WhereUses applies the entql int predicate on the uses field.
+func (f *InvitationFilter) WhereUses(p entql.IntP) {
+	f.Where(p.Field(invitation.FieldUses))
+}
+
+// WhereCreatedByID applies the entql int predicate on the created_by_id field.
+func (f *InvitationFilter) WhereCreatedByID(p entql.IntP) {
+	f.Where(p.Field(invitation.FieldCreatedByID))
+}
+
+// WhereHasFlow applies a predicate to check if query has an edge flow.
+func (f *InvitationFilter) WhereHasFlow() {
+	f.Where(entql.HasEdge("flow"))
+}
+
+// WhereHasFlowWith applies a predicate to check if query has an edge flow with a given conditions (other predicates).
+func (f *InvitationFilter) WhereHasFlowWith(preds ...predicate.Flow) {
+	f.Where(entql.HasEdgeWith("flow", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCreatedBy applies a predicate to check if query has an edge created_by.
+func (f *InvitationFilter) WhereHasCreatedBy() {
+	f.Where(entql.HasEdge("created_by"))
+}
+
+// WhereHasCreatedByWith applies a predicate to check if query has an edge created_by with a given conditions (other predicates).
+func (f *InvitationFilter) WhereHasCreatedByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("created_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *OAuth2AuthRequestQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2848,7 +3052,7 @@ type OAuth2AuthRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OAuth2AuthRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3033,7 +3237,7 @@ type OAuth2ProviderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OAuth2ProviderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3224,7 +3428,7 @@ type OAuth2TokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OAuth2TokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3324,7 +3528,7 @@ type PolicyBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3513,7 +3717,7 @@ type PolicyDefinitionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyDefinitionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3625,7 +3829,7 @@ type ScopeMappingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScopeMappingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3695,7 +3899,7 @@ type SentMailFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SentMailFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3770,7 +3974,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3879,7 +4083,7 @@ type SigningKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SigningKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3973,7 +4177,7 @@ type StageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4080,7 +4284,7 @@ type TOTPDeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TOTPDeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4184,7 +4388,7 @@ type TokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4288,7 +4492,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4429,6 +4633,20 @@ func (f *UserFilter) WhereHasTotpDevicesWith(preds ...predicate.TOTPDevice) {
 	})))
 }
 
+// WhereHasInvitationsCreated applies a predicate to check if query has an edge invitations_created.
+func (f *UserFilter) WhereHasInvitationsCreated() {
+	f.Where(entql.HasEdge("invitations_created"))
+}
+
+// WhereHasInvitationsCreatedWith applies a predicate to check if query has an edge invitations_created with a given conditions (other predicates).
+func (f *UserFilter) WhereHasInvitationsCreatedWith(preds ...predicate.Invitation) {
+	f.Where(entql.HasEdgeWith("invitations_created", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasSessions applies a predicate to check if query has an edge sessions.
 func (f *UserFilter) WhereHasSessions() {
 	f.Where(entql.HasEdge("sessions"))
@@ -4500,7 +4718,7 @@ type UserConsentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserConsentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

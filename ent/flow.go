@@ -54,6 +54,8 @@ type FlowEdges struct {
 	Bindings []*FlowStageBinding `json:"bindings,omitempty"`
 	// Policies, users and groups that decide who may run the flow.
 	PolicyBindings []*PolicyBinding `json:"policy_bindings,omitempty"`
+	// Invitations holds the value of the invitations edge.
+	Invitations []*Invitation `json:"invitations,omitempty"`
 	// FlowTokens holds the value of the flow_tokens edge.
 	FlowTokens []*FlowToken `json:"flow_tokens,omitempty"`
 	// ConfigReferrers holds the value of the config_referrers edge.
@@ -76,12 +78,13 @@ type FlowEdges struct {
 	InvalidationProviders []*OAuth2Provider `json:"invalidation_providers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [12]bool
+	loadedTypes [13]bool
 	// totalCount holds the count of the edges above.
 	totalCount [2]map[string]int
 
 	namedBindings               map[string][]*FlowStageBinding
 	namedPolicyBindings         map[string][]*PolicyBinding
+	namedInvitations            map[string][]*Invitation
 	namedFlowTokens             map[string][]*FlowToken
 	namedConfigReferrers        map[string][]*ConfigReference
 	namedAuthenticationBrands   map[string][]*Brand
@@ -112,10 +115,19 @@ func (e FlowEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
 	return nil, &NotLoadedError{edge: "policy_bindings"}
 }
 
+// InvitationsOrErr returns the Invitations value or an error if the edge
+// was not loaded in eager-loading.
+func (e FlowEdges) InvitationsOrErr() ([]*Invitation, error) {
+	if e.loadedTypes[2] {
+		return e.Invitations, nil
+	}
+	return nil, &NotLoadedError{edge: "invitations"}
+}
+
 // FlowTokensOrErr returns the FlowTokens value or an error if the edge
 // was not loaded in eager-loading.
 func (e FlowEdges) FlowTokensOrErr() ([]*FlowToken, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[3] {
 		return e.FlowTokens, nil
 	}
 	return nil, &NotLoadedError{edge: "flow_tokens"}
@@ -124,7 +136,7 @@ func (e FlowEdges) FlowTokensOrErr() ([]*FlowToken, error) {
 // ConfigReferrersOrErr returns the ConfigReferrers value or an error if the edge
 // was not loaded in eager-loading.
 func (e FlowEdges) ConfigReferrersOrErr() ([]*ConfigReference, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.ConfigReferrers, nil
 	}
 	return nil, &NotLoadedError{edge: "config_referrers"}
@@ -133,7 +145,7 @@ func (e FlowEdges) ConfigReferrersOrErr() ([]*ConfigReference, error) {
 // AuthenticationBrandsOrErr returns the AuthenticationBrands value or an error if the edge
 // was not loaded in eager-loading.
 func (e FlowEdges) AuthenticationBrandsOrErr() ([]*Brand, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.AuthenticationBrands, nil
 	}
 	return nil, &NotLoadedError{edge: "authentication_brands"}
@@ -142,7 +154,7 @@ func (e FlowEdges) AuthenticationBrandsOrErr() ([]*Brand, error) {
 // InvalidationBrandsOrErr returns the InvalidationBrands value or an error if the edge
 // was not loaded in eager-loading.
 func (e FlowEdges) InvalidationBrandsOrErr() ([]*Brand, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.InvalidationBrands, nil
 	}
 	return nil, &NotLoadedError{edge: "invalidation_brands"}
@@ -151,7 +163,7 @@ func (e FlowEdges) InvalidationBrandsOrErr() ([]*Brand, error) {
 // RecoveryBrandsOrErr returns the RecoveryBrands value or an error if the edge
 // was not loaded in eager-loading.
 func (e FlowEdges) RecoveryBrandsOrErr() ([]*Brand, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.RecoveryBrands, nil
 	}
 	return nil, &NotLoadedError{edge: "recovery_brands"}
@@ -160,7 +172,7 @@ func (e FlowEdges) RecoveryBrandsOrErr() ([]*Brand, error) {
 // UnenrollmentBrandsOrErr returns the UnenrollmentBrands value or an error if the edge
 // was not loaded in eager-loading.
 func (e FlowEdges) UnenrollmentBrandsOrErr() ([]*Brand, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[8] {
 		return e.UnenrollmentBrands, nil
 	}
 	return nil, &NotLoadedError{edge: "unenrollment_brands"}
@@ -169,7 +181,7 @@ func (e FlowEdges) UnenrollmentBrandsOrErr() ([]*Brand, error) {
 // UserSettingsBrandsOrErr returns the UserSettingsBrands value or an error if the edge
 // was not loaded in eager-loading.
 func (e FlowEdges) UserSettingsBrandsOrErr() ([]*Brand, error) {
-	if e.loadedTypes[8] {
+	if e.loadedTypes[9] {
 		return e.UserSettingsBrands, nil
 	}
 	return nil, &NotLoadedError{edge: "user_settings_brands"}
@@ -178,7 +190,7 @@ func (e FlowEdges) UserSettingsBrandsOrErr() ([]*Brand, error) {
 // DeviceCodeBrandsOrErr returns the DeviceCodeBrands value or an error if the edge
 // was not loaded in eager-loading.
 func (e FlowEdges) DeviceCodeBrandsOrErr() ([]*Brand, error) {
-	if e.loadedTypes[9] {
+	if e.loadedTypes[10] {
 		return e.DeviceCodeBrands, nil
 	}
 	return nil, &NotLoadedError{edge: "device_code_brands"}
@@ -187,7 +199,7 @@ func (e FlowEdges) DeviceCodeBrandsOrErr() ([]*Brand, error) {
 // AuthorizationProvidersOrErr returns the AuthorizationProviders value or an error if the edge
 // was not loaded in eager-loading.
 func (e FlowEdges) AuthorizationProvidersOrErr() ([]*OAuth2Provider, error) {
-	if e.loadedTypes[10] {
+	if e.loadedTypes[11] {
 		return e.AuthorizationProviders, nil
 	}
 	return nil, &NotLoadedError{edge: "authorization_providers"}
@@ -196,7 +208,7 @@ func (e FlowEdges) AuthorizationProvidersOrErr() ([]*OAuth2Provider, error) {
 // InvalidationProvidersOrErr returns the InvalidationProviders value or an error if the edge
 // was not loaded in eager-loading.
 func (e FlowEdges) InvalidationProvidersOrErr() ([]*OAuth2Provider, error) {
-	if e.loadedTypes[11] {
+	if e.loadedTypes[12] {
 		return e.InvalidationProviders, nil
 	}
 	return nil, &NotLoadedError{edge: "invalidation_providers"}
@@ -329,6 +341,11 @@ func (_m *Flow) QueryBindings() *FlowStageBindingQuery {
 // QueryPolicyBindings queries the "policy_bindings" edge of the Flow entity.
 func (_m *Flow) QueryPolicyBindings() *PolicyBindingQuery {
 	return NewFlowClient(_m.config).QueryPolicyBindings(_m)
+}
+
+// QueryInvitations queries the "invitations" edge of the Flow entity.
+func (_m *Flow) QueryInvitations() *InvitationQuery {
+	return NewFlowClient(_m.config).QueryInvitations(_m)
 }
 
 // QueryFlowTokens queries the "flow_tokens" edge of the Flow entity.
@@ -488,6 +505,30 @@ func (_m *Flow) appendNamedPolicyBindings(name string, edges ...*PolicyBinding) 
 		_m.Edges.namedPolicyBindings[name] = []*PolicyBinding{}
 	} else {
 		_m.Edges.namedPolicyBindings[name] = append(_m.Edges.namedPolicyBindings[name], edges...)
+	}
+}
+
+// NamedInvitations returns the Invitations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Flow) NamedInvitations(name string) ([]*Invitation, error) {
+	if _m.Edges.namedInvitations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedInvitations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Flow) appendNamedInvitations(name string, edges ...*Invitation) {
+	if _m.Edges.namedInvitations == nil {
+		_m.Edges.namedInvitations = make(map[string][]*Invitation)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedInvitations[name] = []*Invitation{}
+	} else {
+		_m.Edges.namedInvitations[name] = append(_m.Edges.namedInvitations[name], edges...)
 	}
 }
 

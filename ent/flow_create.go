@@ -16,6 +16,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
+	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
@@ -193,6 +194,21 @@ func (_c *FlowCreate) AddPolicyBindings(v ...*PolicyBinding) *FlowCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddPolicyBindingIDs(ids...)
+}
+
+// AddInvitationIDs adds the "invitations" edge to the Invitation entity by IDs.
+func (_c *FlowCreate) AddInvitationIDs(ids ...int) *FlowCreate {
+	_c.mutation.AddInvitationIDs(ids...)
+	return _c
+}
+
+// AddInvitations adds the "invitations" edges to the Invitation entity.
+func (_c *FlowCreate) AddInvitations(v ...*Invitation) *FlowCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddInvitationIDs(ids...)
 }
 
 // AddFlowTokenIDs adds the "flow_tokens" edge to the FlowToken entity by IDs.
@@ -606,6 +622,22 @@ func (_c *FlowCreate) createSpec() (*Flow, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(policybinding.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.InvitationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   flow.InvitationsTable,
+			Columns: []string{flow.InvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(invitation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
+	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
@@ -33,6 +34,7 @@ type FlowQuery struct {
 	predicates                      []predicate.Flow
 	withBindings                    *FlowStageBindingQuery
 	withPolicyBindings              *PolicyBindingQuery
+	withInvitations                 *InvitationQuery
 	withFlowTokens                  *FlowTokenQuery
 	withConfigReferrers             *ConfigReferenceQuery
 	withAuthenticationBrands        *BrandQuery
@@ -47,6 +49,7 @@ type FlowQuery struct {
 	modifiers                       []func(*sql.Selector)
 	withNamedBindings               map[string]*FlowStageBindingQuery
 	withNamedPolicyBindings         map[string]*PolicyBindingQuery
+	withNamedInvitations            map[string]*InvitationQuery
 	withNamedFlowTokens             map[string]*FlowTokenQuery
 	withNamedConfigReferrers        map[string]*ConfigReferenceQuery
 	withNamedAuthenticationBrands   map[string]*BrandQuery
@@ -130,6 +133,28 @@ func (_q *FlowQuery) QueryPolicyBindings() *PolicyBindingQuery {
 			sqlgraph.From(flow.Table, flow.FieldID, selector),
 			sqlgraph.To(policybinding.Table, policybinding.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, flow.PolicyBindingsTable, flow.PolicyBindingsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryInvitations chains the current query on the "invitations" edge.
+func (_q *FlowQuery) QueryInvitations() *InvitationQuery {
+	query := (&InvitationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(flow.Table, flow.FieldID, selector),
+			sqlgraph.To(invitation.Table, invitation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, flow.InvitationsTable, flow.InvitationsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -551,6 +576,7 @@ func (_q *FlowQuery) Clone() *FlowQuery {
 		predicates:                 append([]predicate.Flow{}, _q.predicates...),
 		withBindings:               _q.withBindings.Clone(),
 		withPolicyBindings:         _q.withPolicyBindings.Clone(),
+		withInvitations:            _q.withInvitations.Clone(),
 		withFlowTokens:             _q.withFlowTokens.Clone(),
 		withConfigReferrers:        _q.withConfigReferrers.Clone(),
 		withAuthenticationBrands:   _q.withAuthenticationBrands.Clone(),
@@ -586,6 +612,17 @@ func (_q *FlowQuery) WithPolicyBindings(opts ...func(*PolicyBindingQuery)) *Flow
 		opt(query)
 	}
 	_q.withPolicyBindings = query
+	return _q
+}
+
+// WithInvitations tells the query-builder to eager-load the nodes that are connected to
+// the "invitations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *FlowQuery) WithInvitations(opts ...func(*InvitationQuery)) *FlowQuery {
+	query := (&InvitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withInvitations = query
 	return _q
 }
 
@@ -783,9 +820,10 @@ func (_q *FlowQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Flow, e
 	var (
 		nodes       = []*Flow{}
 		_spec       = _q.querySpec()
-		loadedTypes = [12]bool{
+		loadedTypes = [13]bool{
 			_q.withBindings != nil,
 			_q.withPolicyBindings != nil,
+			_q.withInvitations != nil,
 			_q.withFlowTokens != nil,
 			_q.withConfigReferrers != nil,
 			_q.withAuthenticationBrands != nil,
@@ -830,6 +868,13 @@ func (_q *FlowQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Flow, e
 		if err := _q.loadPolicyBindings(ctx, query, nodes,
 			func(n *Flow) { n.Edges.PolicyBindings = []*PolicyBinding{} },
 			func(n *Flow, e *PolicyBinding) { n.Edges.PolicyBindings = append(n.Edges.PolicyBindings, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withInvitations; query != nil {
+		if err := _q.loadInvitations(ctx, query, nodes,
+			func(n *Flow) { n.Edges.Invitations = []*Invitation{} },
+			func(n *Flow, e *Invitation) { n.Edges.Invitations = append(n.Edges.Invitations, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -918,6 +963,13 @@ func (_q *FlowQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Flow, e
 		if err := _q.loadPolicyBindings(ctx, query, nodes,
 			func(n *Flow) { n.appendNamedPolicyBindings(name) },
 			func(n *Flow, e *PolicyBinding) { n.appendNamedPolicyBindings(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedInvitations {
+		if err := _q.loadInvitations(ctx, query, nodes,
+			func(n *Flow) { n.appendNamedInvitations(name) },
+			func(n *Flow, e *Invitation) { n.appendNamedInvitations(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1057,6 +1109,36 @@ func (_q *FlowQuery) loadPolicyBindings(ctx context.Context, query *PolicyBindin
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "flow_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *FlowQuery) loadInvitations(ctx context.Context, query *InvitationQuery, nodes []*Flow, init func(*Flow), assign func(*Flow, *Invitation)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Flow)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(invitation.FieldFlowID)
+	}
+	query.Where(predicate.Invitation(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(flow.InvitationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.FlowID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "flow_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1525,6 +1607,20 @@ func (_q *FlowQuery) WithNamedPolicyBindings(name string, opts ...func(*PolicyBi
 		_q.withNamedPolicyBindings = make(map[string]*PolicyBindingQuery)
 	}
 	_q.withNamedPolicyBindings[name] = query
+	return _q
+}
+
+// WithNamedInvitations tells the query-builder to eager-load the nodes that are connected to the "invitations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *FlowQuery) WithNamedInvitations(name string, opts ...func(*InvitationQuery)) *FlowQuery {
+	query := (&InvitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedInvitations == nil {
+		_q.withNamedInvitations = make(map[string]*InvitationQuery)
+	}
+	_q.withNamedInvitations[name] = query
 	return _q
 }
 

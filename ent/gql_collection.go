@@ -16,6 +16,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
@@ -1510,6 +1511,165 @@ func newGroupPaginateArgs(rv map[string]any) *groupPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*GroupWhereInput); ok {
 		args.opts = append(args.opts, WithGroupFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *InvitationQuery) CollectFields(ctx context.Context, satisfies ...string) (*InvitationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *InvitationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(invitation.Columns))
+		selectedFields = []string{invitation.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "flow":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FlowClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, flowImplementors)...); err != nil {
+				return err
+			}
+			_q.withFlow = query
+			if _, ok := fieldSeen[invitation.FieldFlowID]; !ok {
+				selectedFields = append(selectedFields, invitation.FieldFlowID)
+				fieldSeen[invitation.FieldFlowID] = struct{}{}
+			}
+
+		case "createdBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withCreatedBy = query
+			if _, ok := fieldSeen[invitation.FieldCreatedByID]; !ok {
+				selectedFields = append(selectedFields, invitation.FieldCreatedByID)
+				fieldSeen[invitation.FieldCreatedByID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[invitation.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, invitation.FieldCreatedAt)
+				fieldSeen[invitation.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[invitation.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, invitation.FieldUpdatedAt)
+				fieldSeen[invitation.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[invitation.FieldName]; !ok {
+				selectedFields = append(selectedFields, invitation.FieldName)
+				fieldSeen[invitation.FieldName] = struct{}{}
+			}
+		case "flowID":
+			if _, ok := fieldSeen[invitation.FieldFlowID]; !ok {
+				selectedFields = append(selectedFields, invitation.FieldFlowID)
+				fieldSeen[invitation.FieldFlowID] = struct{}{}
+			}
+		case "expires":
+			if _, ok := fieldSeen[invitation.FieldExpires]; !ok {
+				selectedFields = append(selectedFields, invitation.FieldExpires)
+				fieldSeen[invitation.FieldExpires] = struct{}{}
+			}
+		case "fixedData":
+			if _, ok := fieldSeen[invitation.FieldFixedData]; !ok {
+				selectedFields = append(selectedFields, invitation.FieldFixedData)
+				fieldSeen[invitation.FieldFixedData] = struct{}{}
+			}
+		case "singleUse":
+			if _, ok := fieldSeen[invitation.FieldSingleUse]; !ok {
+				selectedFields = append(selectedFields, invitation.FieldSingleUse)
+				fieldSeen[invitation.FieldSingleUse] = struct{}{}
+			}
+		case "uses":
+			if _, ok := fieldSeen[invitation.FieldUses]; !ok {
+				selectedFields = append(selectedFields, invitation.FieldUses)
+				fieldSeen[invitation.FieldUses] = struct{}{}
+			}
+		case "createdByID":
+			if _, ok := fieldSeen[invitation.FieldCreatedByID]; !ok {
+				selectedFields = append(selectedFields, invitation.FieldCreatedByID)
+				fieldSeen[invitation.FieldCreatedByID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type invitationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []InvitationPaginateOption
+}
+
+func newInvitationPaginateArgs(rv map[string]any) *invitationPaginateArgs {
+	args := &invitationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &InvitationOrder{Field: &InvitationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithInvitationOrder(order))
+			}
+		case *InvitationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithInvitationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*InvitationWhereInput); ok {
+		args.opts = append(args.opts, WithInvitationFilter(v.Filter))
 	}
 	return args
 }

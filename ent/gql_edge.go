@@ -230,6 +230,22 @@ func (_m *Group) PolicyBindings(
 	return _m.QueryPolicyBindings().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Invitation) Flow(ctx context.Context) (*Flow, error) {
+	result, err := _m.Edges.FlowOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFlow().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Invitation) CreatedBy(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.CreatedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCreatedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *OAuth2Provider) Application(ctx context.Context) (*Application, error) {
 	result, err := _m.Edges.ApplicationOrErr()
 	if IsNotLoaded(err) {

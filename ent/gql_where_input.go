@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
@@ -3000,6 +3001,426 @@ func (i *GroupWhereInput) P() (predicate.Group, error) {
 		return predicates[0], nil
 	default:
 		return group.And(predicates...), nil
+	}
+}
+
+// InvitationWhereInput represents a where input for filtering Invitation queries.
+type InvitationWhereInput struct {
+	Predicates []predicate.Invitation  `json:"-"`
+	Not        *InvitationWhereInput   `json:"not,omitempty"`
+	Or         []*InvitationWhereInput `json:"or,omitempty"`
+	And        []*InvitationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "flow_id" field predicates.
+	FlowID      *int  `json:"flowID,omitempty"`
+	FlowIDNEQ   *int  `json:"flowIDNEQ,omitempty"`
+	FlowIDIn    []int `json:"flowIDIn,omitempty"`
+	FlowIDNotIn []int `json:"flowIDNotIn,omitempty"`
+
+	// "expires" field predicates.
+	Expires       *time.Time  `json:"expires,omitempty"`
+	ExpiresNEQ    *time.Time  `json:"expiresNEQ,omitempty"`
+	ExpiresIn     []time.Time `json:"expiresIn,omitempty"`
+	ExpiresNotIn  []time.Time `json:"expiresNotIn,omitempty"`
+	ExpiresGT     *time.Time  `json:"expiresGT,omitempty"`
+	ExpiresGTE    *time.Time  `json:"expiresGTE,omitempty"`
+	ExpiresLT     *time.Time  `json:"expiresLT,omitempty"`
+	ExpiresLTE    *time.Time  `json:"expiresLTE,omitempty"`
+	ExpiresIsNil  bool        `json:"expiresIsNil,omitempty"`
+	ExpiresNotNil bool        `json:"expiresNotNil,omitempty"`
+
+	// "single_use" field predicates.
+	SingleUse    *bool `json:"singleUse,omitempty"`
+	SingleUseNEQ *bool `json:"singleUseNEQ,omitempty"`
+
+	// "uses" field predicates.
+	Uses      *int  `json:"uses,omitempty"`
+	UsesNEQ   *int  `json:"usesNEQ,omitempty"`
+	UsesIn    []int `json:"usesIn,omitempty"`
+	UsesNotIn []int `json:"usesNotIn,omitempty"`
+	UsesGT    *int  `json:"usesGT,omitempty"`
+	UsesGTE   *int  `json:"usesGTE,omitempty"`
+	UsesLT    *int  `json:"usesLT,omitempty"`
+	UsesLTE   *int  `json:"usesLTE,omitempty"`
+
+	// "created_by_id" field predicates.
+	CreatedByID       *int  `json:"createdByID,omitempty"`
+	CreatedByIDNEQ    *int  `json:"createdByIDNEQ,omitempty"`
+	CreatedByIDIn     []int `json:"createdByIDIn,omitempty"`
+	CreatedByIDNotIn  []int `json:"createdByIDNotIn,omitempty"`
+	CreatedByIDIsNil  bool  `json:"createdByIDIsNil,omitempty"`
+	CreatedByIDNotNil bool  `json:"createdByIDNotNil,omitempty"`
+
+	// "flow" edge predicates.
+	HasFlow     *bool             `json:"hasFlow,omitempty"`
+	HasFlowWith []*FlowWhereInput `json:"hasFlowWith,omitempty"`
+
+	// "created_by" edge predicates.
+	HasCreatedBy     *bool             `json:"hasCreatedBy,omitempty"`
+	HasCreatedByWith []*UserWhereInput `json:"hasCreatedByWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *InvitationWhereInput) AddPredicates(predicates ...predicate.Invitation) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the InvitationWhereInput filter on the InvitationQuery builder.
+func (i *InvitationWhereInput) Filter(q *InvitationQuery) (*InvitationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyInvitationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyInvitationWhereInput is returned in case the InvitationWhereInput is empty.
+var ErrEmptyInvitationWhereInput = errors.New("ent: empty predicate InvitationWhereInput")
+
+// P returns a predicate for filtering invitations.
+// An error is returned if the input is empty or invalid.
+func (i *InvitationWhereInput) P() (predicate.Invitation, error) {
+	var predicates []predicate.Invitation
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, invitation.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Invitation, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, invitation.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Invitation, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, invitation.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, invitation.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, invitation.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, invitation.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, invitation.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, invitation.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, invitation.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, invitation.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, invitation.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, invitation.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, invitation.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, invitation.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, invitation.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, invitation.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, invitation.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, invitation.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, invitation.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, invitation.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, invitation.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, invitation.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, invitation.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, invitation.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, invitation.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, invitation.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, invitation.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, invitation.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, invitation.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, invitation.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, invitation.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, invitation.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, invitation.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, invitation.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, invitation.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, invitation.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, invitation.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, invitation.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, invitation.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, invitation.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.FlowID != nil {
+		predicates = append(predicates, invitation.FlowIDEQ(*i.FlowID))
+	}
+	if i.FlowIDNEQ != nil {
+		predicates = append(predicates, invitation.FlowIDNEQ(*i.FlowIDNEQ))
+	}
+	if len(i.FlowIDIn) > 0 {
+		predicates = append(predicates, invitation.FlowIDIn(i.FlowIDIn...))
+	}
+	if len(i.FlowIDNotIn) > 0 {
+		predicates = append(predicates, invitation.FlowIDNotIn(i.FlowIDNotIn...))
+	}
+	if i.Expires != nil {
+		predicates = append(predicates, invitation.ExpiresEQ(*i.Expires))
+	}
+	if i.ExpiresNEQ != nil {
+		predicates = append(predicates, invitation.ExpiresNEQ(*i.ExpiresNEQ))
+	}
+	if len(i.ExpiresIn) > 0 {
+		predicates = append(predicates, invitation.ExpiresIn(i.ExpiresIn...))
+	}
+	if len(i.ExpiresNotIn) > 0 {
+		predicates = append(predicates, invitation.ExpiresNotIn(i.ExpiresNotIn...))
+	}
+	if i.ExpiresGT != nil {
+		predicates = append(predicates, invitation.ExpiresGT(*i.ExpiresGT))
+	}
+	if i.ExpiresGTE != nil {
+		predicates = append(predicates, invitation.ExpiresGTE(*i.ExpiresGTE))
+	}
+	if i.ExpiresLT != nil {
+		predicates = append(predicates, invitation.ExpiresLT(*i.ExpiresLT))
+	}
+	if i.ExpiresLTE != nil {
+		predicates = append(predicates, invitation.ExpiresLTE(*i.ExpiresLTE))
+	}
+	if i.ExpiresIsNil {
+		predicates = append(predicates, invitation.ExpiresIsNil())
+	}
+	if i.ExpiresNotNil {
+		predicates = append(predicates, invitation.ExpiresNotNil())
+	}
+	if i.SingleUse != nil {
+		predicates = append(predicates, invitation.SingleUseEQ(*i.SingleUse))
+	}
+	if i.SingleUseNEQ != nil {
+		predicates = append(predicates, invitation.SingleUseNEQ(*i.SingleUseNEQ))
+	}
+	if i.Uses != nil {
+		predicates = append(predicates, invitation.UsesEQ(*i.Uses))
+	}
+	if i.UsesNEQ != nil {
+		predicates = append(predicates, invitation.UsesNEQ(*i.UsesNEQ))
+	}
+	if len(i.UsesIn) > 0 {
+		predicates = append(predicates, invitation.UsesIn(i.UsesIn...))
+	}
+	if len(i.UsesNotIn) > 0 {
+		predicates = append(predicates, invitation.UsesNotIn(i.UsesNotIn...))
+	}
+	if i.UsesGT != nil {
+		predicates = append(predicates, invitation.UsesGT(*i.UsesGT))
+	}
+	if i.UsesGTE != nil {
+		predicates = append(predicates, invitation.UsesGTE(*i.UsesGTE))
+	}
+	if i.UsesLT != nil {
+		predicates = append(predicates, invitation.UsesLT(*i.UsesLT))
+	}
+	if i.UsesLTE != nil {
+		predicates = append(predicates, invitation.UsesLTE(*i.UsesLTE))
+	}
+	if i.CreatedByID != nil {
+		predicates = append(predicates, invitation.CreatedByIDEQ(*i.CreatedByID))
+	}
+	if i.CreatedByIDNEQ != nil {
+		predicates = append(predicates, invitation.CreatedByIDNEQ(*i.CreatedByIDNEQ))
+	}
+	if len(i.CreatedByIDIn) > 0 {
+		predicates = append(predicates, invitation.CreatedByIDIn(i.CreatedByIDIn...))
+	}
+	if len(i.CreatedByIDNotIn) > 0 {
+		predicates = append(predicates, invitation.CreatedByIDNotIn(i.CreatedByIDNotIn...))
+	}
+	if i.CreatedByIDIsNil {
+		predicates = append(predicates, invitation.CreatedByIDIsNil())
+	}
+	if i.CreatedByIDNotNil {
+		predicates = append(predicates, invitation.CreatedByIDNotNil())
+	}
+
+	if i.HasFlow != nil {
+		p := invitation.HasFlow()
+		if !*i.HasFlow {
+			p = invitation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFlowWith) > 0 {
+		with := make([]predicate.Flow, 0, len(i.HasFlowWith))
+		for _, w := range i.HasFlowWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFlowWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, invitation.HasFlowWith(with...))
+	}
+	if i.HasCreatedBy != nil {
+		p := invitation.HasCreatedBy()
+		if !*i.HasCreatedBy {
+			p = invitation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCreatedByWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasCreatedByWith))
+		for _, w := range i.HasCreatedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCreatedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, invitation.HasCreatedByWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyInvitationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return invitation.And(predicates...), nil
 	}
 }
 

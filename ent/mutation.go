@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
@@ -61,6 +62,7 @@ const (
 	TypeFlowStageBinding  = "FlowStageBinding"
 	TypeFlowToken         = "FlowToken"
 	TypeGroup             = "Group"
+	TypeInvitation        = "Invitation"
 	TypeOAuth2AuthRequest = "OAuth2AuthRequest"
 	TypeOAuth2Provider    = "OAuth2Provider"
 	TypeOAuth2Token       = "OAuth2Token"
@@ -5455,6 +5457,9 @@ type FlowMutation struct {
 	policy_bindings                map[int]struct{}
 	removedpolicy_bindings         map[int]struct{}
 	clearedpolicy_bindings         bool
+	invitations                    map[int]struct{}
+	removedinvitations             map[int]struct{}
+	clearedinvitations             bool
 	flow_tokens                    map[int]struct{}
 	removedflow_tokens             map[int]struct{}
 	clearedflow_tokens             bool
@@ -6126,6 +6131,60 @@ func (m *FlowMutation) ResetPolicyBindings() {
 	m.policy_bindings = nil
 	m.clearedpolicy_bindings = false
 	m.removedpolicy_bindings = nil
+}
+
+// AddInvitationIDs adds the "invitations" edge to the Invitation entity by ids.
+func (m *FlowMutation) AddInvitationIDs(ids ...int) {
+	if m.invitations == nil {
+		m.invitations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.invitations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearInvitations clears the "invitations" edge to the Invitation entity.
+func (m *FlowMutation) ClearInvitations() {
+	m.clearedinvitations = true
+}
+
+// InvitationsCleared reports if the "invitations" edge to the Invitation entity was cleared.
+func (m *FlowMutation) InvitationsCleared() bool {
+	return m.clearedinvitations
+}
+
+// RemoveInvitationIDs removes the "invitations" edge to the Invitation entity by IDs.
+func (m *FlowMutation) RemoveInvitationIDs(ids ...int) {
+	if m.removedinvitations == nil {
+		m.removedinvitations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.invitations, ids[i])
+		m.removedinvitations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedInvitations returns the removed IDs of the "invitations" edge to the Invitation entity.
+func (m *FlowMutation) RemovedInvitationsIDs() (ids []int) {
+	for id := range m.removedinvitations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// InvitationsIDs returns the "invitations" edge IDs in the mutation.
+func (m *FlowMutation) InvitationsIDs() (ids []int) {
+	for id := range m.invitations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetInvitations resets all changes to the "invitations" edge.
+func (m *FlowMutation) ResetInvitations() {
+	m.invitations = nil
+	m.clearedinvitations = false
+	m.removedinvitations = nil
 }
 
 // AddFlowTokenIDs adds the "flow_tokens" edge to the FlowToken entity by ids.
@@ -6988,12 +7047,15 @@ func (m *FlowMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *FlowMutation) AddedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 13)
 	if m.bindings != nil {
 		edges = append(edges, flow.EdgeBindings)
 	}
 	if m.policy_bindings != nil {
 		edges = append(edges, flow.EdgePolicyBindings)
+	}
+	if m.invitations != nil {
+		edges = append(edges, flow.EdgeInvitations)
 	}
 	if m.flow_tokens != nil {
 		edges = append(edges, flow.EdgeFlowTokens)
@@ -7041,6 +7103,12 @@ func (m *FlowMutation) AddedIDs(name string) []ent.Value {
 	case flow.EdgePolicyBindings:
 		ids := make([]ent.Value, 0, len(m.policy_bindings))
 		for id := range m.policy_bindings {
+			ids = append(ids, id)
+		}
+		return ids
+	case flow.EdgeInvitations:
+		ids := make([]ent.Value, 0, len(m.invitations))
+		for id := range m.invitations {
 			ids = append(ids, id)
 		}
 		return ids
@@ -7110,12 +7178,15 @@ func (m *FlowMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *FlowMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 13)
 	if m.removedbindings != nil {
 		edges = append(edges, flow.EdgeBindings)
 	}
 	if m.removedpolicy_bindings != nil {
 		edges = append(edges, flow.EdgePolicyBindings)
+	}
+	if m.removedinvitations != nil {
+		edges = append(edges, flow.EdgeInvitations)
 	}
 	if m.removedflow_tokens != nil {
 		edges = append(edges, flow.EdgeFlowTokens)
@@ -7163,6 +7234,12 @@ func (m *FlowMutation) RemovedIDs(name string) []ent.Value {
 	case flow.EdgePolicyBindings:
 		ids := make([]ent.Value, 0, len(m.removedpolicy_bindings))
 		for id := range m.removedpolicy_bindings {
+			ids = append(ids, id)
+		}
+		return ids
+	case flow.EdgeInvitations:
+		ids := make([]ent.Value, 0, len(m.removedinvitations))
+		for id := range m.removedinvitations {
 			ids = append(ids, id)
 		}
 		return ids
@@ -7232,12 +7309,15 @@ func (m *FlowMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *FlowMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 13)
 	if m.clearedbindings {
 		edges = append(edges, flow.EdgeBindings)
 	}
 	if m.clearedpolicy_bindings {
 		edges = append(edges, flow.EdgePolicyBindings)
+	}
+	if m.clearedinvitations {
+		edges = append(edges, flow.EdgeInvitations)
 	}
 	if m.clearedflow_tokens {
 		edges = append(edges, flow.EdgeFlowTokens)
@@ -7280,6 +7360,8 @@ func (m *FlowMutation) EdgeCleared(name string) bool {
 		return m.clearedbindings
 	case flow.EdgePolicyBindings:
 		return m.clearedpolicy_bindings
+	case flow.EdgeInvitations:
+		return m.clearedinvitations
 	case flow.EdgeFlowTokens:
 		return m.clearedflow_tokens
 	case flow.EdgeConfigReferrers:
@@ -7321,6 +7403,9 @@ func (m *FlowMutation) ResetEdge(name string) error {
 		return nil
 	case flow.EdgePolicyBindings:
 		m.ResetPolicyBindings()
+		return nil
+	case flow.EdgeInvitations:
+		m.ResetInvitations()
 		return nil
 	case flow.EdgeFlowTokens:
 		m.ResetFlowTokens()
@@ -10669,6 +10754,995 @@ func (m *GroupMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Group edge %s", name)
+}
+
+// InvitationMutation represents an operation that mutates the Invitation nodes in the graph.
+type InvitationMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	name              *string
+	key_hash          *string
+	expires           *time.Time
+	fixed_data        *map[string]interface{}
+	single_use        *bool
+	uses              *int
+	adduses           *int
+	clearedFields     map[string]struct{}
+	flow              *int
+	clearedflow       bool
+	created_by        *int
+	clearedcreated_by bool
+	done              bool
+	oldValue          func(context.Context) (*Invitation, error)
+	predicates        []predicate.Invitation
+}
+
+var _ ent.Mutation = (*InvitationMutation)(nil)
+
+// invitationOption allows management of the mutation configuration using functional options.
+type invitationOption func(*InvitationMutation)
+
+// newInvitationMutation creates new mutation for the Invitation entity.
+func newInvitationMutation(c config, op Op, opts ...invitationOption) *InvitationMutation {
+	m := &InvitationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeInvitation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withInvitationID sets the ID field of the mutation.
+func withInvitationID(id int) invitationOption {
+	return func(m *InvitationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Invitation
+		)
+		m.oldValue = func(ctx context.Context) (*Invitation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Invitation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withInvitation sets the old Invitation of the mutation.
+func withInvitation(node *Invitation) invitationOption {
+	return func(m *InvitationMutation) {
+		m.oldValue = func(context.Context) (*Invitation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m InvitationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m InvitationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *InvitationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *InvitationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Invitation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *InvitationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *InvitationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Invitation entity.
+// If the Invitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvitationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *InvitationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *InvitationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *InvitationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Invitation entity.
+// If the Invitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvitationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *InvitationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *InvitationMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *InvitationMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Invitation entity.
+// If the Invitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvitationMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *InvitationMutation) ResetName() {
+	m.name = nil
+}
+
+// SetKeyHash sets the "key_hash" field.
+func (m *InvitationMutation) SetKeyHash(s string) {
+	m.key_hash = &s
+}
+
+// KeyHash returns the value of the "key_hash" field in the mutation.
+func (m *InvitationMutation) KeyHash() (r string, exists bool) {
+	v := m.key_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKeyHash returns the old "key_hash" field's value of the Invitation entity.
+// If the Invitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvitationMutation) OldKeyHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKeyHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKeyHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKeyHash: %w", err)
+	}
+	return oldValue.KeyHash, nil
+}
+
+// ResetKeyHash resets all changes to the "key_hash" field.
+func (m *InvitationMutation) ResetKeyHash() {
+	m.key_hash = nil
+}
+
+// SetFlowID sets the "flow_id" field.
+func (m *InvitationMutation) SetFlowID(i int) {
+	m.flow = &i
+}
+
+// FlowID returns the value of the "flow_id" field in the mutation.
+func (m *InvitationMutation) FlowID() (r int, exists bool) {
+	v := m.flow
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFlowID returns the old "flow_id" field's value of the Invitation entity.
+// If the Invitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvitationMutation) OldFlowID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFlowID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFlowID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFlowID: %w", err)
+	}
+	return oldValue.FlowID, nil
+}
+
+// ResetFlowID resets all changes to the "flow_id" field.
+func (m *InvitationMutation) ResetFlowID() {
+	m.flow = nil
+}
+
+// SetExpires sets the "expires" field.
+func (m *InvitationMutation) SetExpires(t time.Time) {
+	m.expires = &t
+}
+
+// Expires returns the value of the "expires" field in the mutation.
+func (m *InvitationMutation) Expires() (r time.Time, exists bool) {
+	v := m.expires
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpires returns the old "expires" field's value of the Invitation entity.
+// If the Invitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvitationMutation) OldExpires(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpires is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpires requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpires: %w", err)
+	}
+	return oldValue.Expires, nil
+}
+
+// ClearExpires clears the value of the "expires" field.
+func (m *InvitationMutation) ClearExpires() {
+	m.expires = nil
+	m.clearedFields[invitation.FieldExpires] = struct{}{}
+}
+
+// ExpiresCleared returns if the "expires" field was cleared in this mutation.
+func (m *InvitationMutation) ExpiresCleared() bool {
+	_, ok := m.clearedFields[invitation.FieldExpires]
+	return ok
+}
+
+// ResetExpires resets all changes to the "expires" field.
+func (m *InvitationMutation) ResetExpires() {
+	m.expires = nil
+	delete(m.clearedFields, invitation.FieldExpires)
+}
+
+// SetFixedData sets the "fixed_data" field.
+func (m *InvitationMutation) SetFixedData(value map[string]interface{}) {
+	m.fixed_data = &value
+}
+
+// FixedData returns the value of the "fixed_data" field in the mutation.
+func (m *InvitationMutation) FixedData() (r map[string]interface{}, exists bool) {
+	v := m.fixed_data
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFixedData returns the old "fixed_data" field's value of the Invitation entity.
+// If the Invitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvitationMutation) OldFixedData(ctx context.Context) (v map[string]interface{}, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFixedData is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFixedData requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFixedData: %w", err)
+	}
+	return oldValue.FixedData, nil
+}
+
+// ResetFixedData resets all changes to the "fixed_data" field.
+func (m *InvitationMutation) ResetFixedData() {
+	m.fixed_data = nil
+}
+
+// SetSingleUse sets the "single_use" field.
+func (m *InvitationMutation) SetSingleUse(b bool) {
+	m.single_use = &b
+}
+
+// SingleUse returns the value of the "single_use" field in the mutation.
+func (m *InvitationMutation) SingleUse() (r bool, exists bool) {
+	v := m.single_use
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSingleUse returns the old "single_use" field's value of the Invitation entity.
+// If the Invitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvitationMutation) OldSingleUse(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSingleUse is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSingleUse requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSingleUse: %w", err)
+	}
+	return oldValue.SingleUse, nil
+}
+
+// ResetSingleUse resets all changes to the "single_use" field.
+func (m *InvitationMutation) ResetSingleUse() {
+	m.single_use = nil
+}
+
+// SetUses sets the "uses" field.
+func (m *InvitationMutation) SetUses(i int) {
+	m.uses = &i
+	m.adduses = nil
+}
+
+// Uses returns the value of the "uses" field in the mutation.
+func (m *InvitationMutation) Uses() (r int, exists bool) {
+	v := m.uses
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUses returns the old "uses" field's value of the Invitation entity.
+// If the Invitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvitationMutation) OldUses(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUses is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUses requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUses: %w", err)
+	}
+	return oldValue.Uses, nil
+}
+
+// AddUses adds i to the "uses" field.
+func (m *InvitationMutation) AddUses(i int) {
+	if m.adduses != nil {
+		*m.adduses += i
+	} else {
+		m.adduses = &i
+	}
+}
+
+// AddedUses returns the value that was added to the "uses" field in this mutation.
+func (m *InvitationMutation) AddedUses() (r int, exists bool) {
+	v := m.adduses
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUses resets all changes to the "uses" field.
+func (m *InvitationMutation) ResetUses() {
+	m.uses = nil
+	m.adduses = nil
+}
+
+// SetCreatedByID sets the "created_by_id" field.
+func (m *InvitationMutation) SetCreatedByID(i int) {
+	m.created_by = &i
+}
+
+// CreatedByID returns the value of the "created_by_id" field in the mutation.
+func (m *InvitationMutation) CreatedByID() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedByID returns the old "created_by_id" field's value of the Invitation entity.
+// If the Invitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvitationMutation) OldCreatedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedByID: %w", err)
+	}
+	return oldValue.CreatedByID, nil
+}
+
+// ClearCreatedByID clears the value of the "created_by_id" field.
+func (m *InvitationMutation) ClearCreatedByID() {
+	m.created_by = nil
+	m.clearedFields[invitation.FieldCreatedByID] = struct{}{}
+}
+
+// CreatedByIDCleared returns if the "created_by_id" field was cleared in this mutation.
+func (m *InvitationMutation) CreatedByIDCleared() bool {
+	_, ok := m.clearedFields[invitation.FieldCreatedByID]
+	return ok
+}
+
+// ResetCreatedByID resets all changes to the "created_by_id" field.
+func (m *InvitationMutation) ResetCreatedByID() {
+	m.created_by = nil
+	delete(m.clearedFields, invitation.FieldCreatedByID)
+}
+
+// ClearFlow clears the "flow" edge to the Flow entity.
+func (m *InvitationMutation) ClearFlow() {
+	m.clearedflow = true
+	m.clearedFields[invitation.FieldFlowID] = struct{}{}
+}
+
+// FlowCleared reports if the "flow" edge to the Flow entity was cleared.
+func (m *InvitationMutation) FlowCleared() bool {
+	return m.clearedflow
+}
+
+// FlowIDs returns the "flow" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// FlowID instead. It exists only for internal usage by the builders.
+func (m *InvitationMutation) FlowIDs() (ids []int) {
+	if id := m.flow; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetFlow resets all changes to the "flow" edge.
+func (m *InvitationMutation) ResetFlow() {
+	m.flow = nil
+	m.clearedflow = false
+}
+
+// ClearCreatedBy clears the "created_by" edge to the User entity.
+func (m *InvitationMutation) ClearCreatedBy() {
+	m.clearedcreated_by = true
+	m.clearedFields[invitation.FieldCreatedByID] = struct{}{}
+}
+
+// CreatedByCleared reports if the "created_by" edge to the User entity was cleared.
+func (m *InvitationMutation) CreatedByCleared() bool {
+	return m.CreatedByIDCleared() || m.clearedcreated_by
+}
+
+// CreatedByIDs returns the "created_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CreatedByID instead. It exists only for internal usage by the builders.
+func (m *InvitationMutation) CreatedByIDs() (ids []int) {
+	if id := m.created_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCreatedBy resets all changes to the "created_by" edge.
+func (m *InvitationMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.clearedcreated_by = false
+}
+
+// Where appends a list predicates to the InvitationMutation builder.
+func (m *InvitationMutation) Where(ps ...predicate.Invitation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the InvitationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *InvitationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Invitation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *InvitationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *InvitationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Invitation).
+func (m *InvitationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *InvitationMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, invitation.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, invitation.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, invitation.FieldName)
+	}
+	if m.key_hash != nil {
+		fields = append(fields, invitation.FieldKeyHash)
+	}
+	if m.flow != nil {
+		fields = append(fields, invitation.FieldFlowID)
+	}
+	if m.expires != nil {
+		fields = append(fields, invitation.FieldExpires)
+	}
+	if m.fixed_data != nil {
+		fields = append(fields, invitation.FieldFixedData)
+	}
+	if m.single_use != nil {
+		fields = append(fields, invitation.FieldSingleUse)
+	}
+	if m.uses != nil {
+		fields = append(fields, invitation.FieldUses)
+	}
+	if m.created_by != nil {
+		fields = append(fields, invitation.FieldCreatedByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *InvitationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case invitation.FieldCreatedAt:
+		return m.CreatedAt()
+	case invitation.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case invitation.FieldName:
+		return m.Name()
+	case invitation.FieldKeyHash:
+		return m.KeyHash()
+	case invitation.FieldFlowID:
+		return m.FlowID()
+	case invitation.FieldExpires:
+		return m.Expires()
+	case invitation.FieldFixedData:
+		return m.FixedData()
+	case invitation.FieldSingleUse:
+		return m.SingleUse()
+	case invitation.FieldUses:
+		return m.Uses()
+	case invitation.FieldCreatedByID:
+		return m.CreatedByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *InvitationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case invitation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case invitation.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case invitation.FieldName:
+		return m.OldName(ctx)
+	case invitation.FieldKeyHash:
+		return m.OldKeyHash(ctx)
+	case invitation.FieldFlowID:
+		return m.OldFlowID(ctx)
+	case invitation.FieldExpires:
+		return m.OldExpires(ctx)
+	case invitation.FieldFixedData:
+		return m.OldFixedData(ctx)
+	case invitation.FieldSingleUse:
+		return m.OldSingleUse(ctx)
+	case invitation.FieldUses:
+		return m.OldUses(ctx)
+	case invitation.FieldCreatedByID:
+		return m.OldCreatedByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Invitation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InvitationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case invitation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case invitation.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case invitation.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case invitation.FieldKeyHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKeyHash(v)
+		return nil
+	case invitation.FieldFlowID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFlowID(v)
+		return nil
+	case invitation.FieldExpires:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpires(v)
+		return nil
+	case invitation.FieldFixedData:
+		v, ok := value.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFixedData(v)
+		return nil
+	case invitation.FieldSingleUse:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSingleUse(v)
+		return nil
+	case invitation.FieldUses:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUses(v)
+		return nil
+	case invitation.FieldCreatedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Invitation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *InvitationMutation) AddedFields() []string {
+	var fields []string
+	if m.adduses != nil {
+		fields = append(fields, invitation.FieldUses)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *InvitationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case invitation.FieldUses:
+		return m.AddedUses()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InvitationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case invitation.FieldUses:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUses(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Invitation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *InvitationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(invitation.FieldExpires) {
+		fields = append(fields, invitation.FieldExpires)
+	}
+	if m.FieldCleared(invitation.FieldCreatedByID) {
+		fields = append(fields, invitation.FieldCreatedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *InvitationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *InvitationMutation) ClearField(name string) error {
+	switch name {
+	case invitation.FieldExpires:
+		m.ClearExpires()
+		return nil
+	case invitation.FieldCreatedByID:
+		m.ClearCreatedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Invitation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *InvitationMutation) ResetField(name string) error {
+	switch name {
+	case invitation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case invitation.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case invitation.FieldName:
+		m.ResetName()
+		return nil
+	case invitation.FieldKeyHash:
+		m.ResetKeyHash()
+		return nil
+	case invitation.FieldFlowID:
+		m.ResetFlowID()
+		return nil
+	case invitation.FieldExpires:
+		m.ResetExpires()
+		return nil
+	case invitation.FieldFixedData:
+		m.ResetFixedData()
+		return nil
+	case invitation.FieldSingleUse:
+		m.ResetSingleUse()
+		return nil
+	case invitation.FieldUses:
+		m.ResetUses()
+		return nil
+	case invitation.FieldCreatedByID:
+		m.ResetCreatedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Invitation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *InvitationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.flow != nil {
+		edges = append(edges, invitation.EdgeFlow)
+	}
+	if m.created_by != nil {
+		edges = append(edges, invitation.EdgeCreatedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *InvitationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case invitation.EdgeFlow:
+		if id := m.flow; id != nil {
+			return []ent.Value{*id}
+		}
+	case invitation.EdgeCreatedBy:
+		if id := m.created_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *InvitationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *InvitationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *InvitationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedflow {
+		edges = append(edges, invitation.EdgeFlow)
+	}
+	if m.clearedcreated_by {
+		edges = append(edges, invitation.EdgeCreatedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *InvitationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case invitation.EdgeFlow:
+		return m.clearedflow
+	case invitation.EdgeCreatedBy:
+		return m.clearedcreated_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *InvitationMutation) ClearEdge(name string) error {
+	switch name {
+	case invitation.EdgeFlow:
+		m.ClearFlow()
+		return nil
+	case invitation.EdgeCreatedBy:
+		m.ClearCreatedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Invitation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *InvitationMutation) ResetEdge(name string) error {
+	switch name {
+	case invitation.EdgeFlow:
+		m.ResetFlow()
+		return nil
+	case invitation.EdgeCreatedBy:
+		m.ResetCreatedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Invitation edge %s", name)
 }
 
 // OAuth2AuthRequestMutation represents an operation that mutates the OAuth2AuthRequest nodes in the graph.
@@ -24003,49 +25077,52 @@ func (m *TokenMutation) ResetEdge(name string) error {
 // UserMutation represents an operation that mutates the User nodes in the graph.
 type UserMutation struct {
 	config
-	op                      Op
-	typ                     string
-	id                      *int
-	created_at              *time.Time
-	updated_at              *time.Time
-	username                *string
-	name                    *string
-	email                   *string
-	email_key               *string
-	is_active               *bool
-	_type                   *enum.UserType
-	password_hash           *string
-	password_changed_at     *time.Time
-	last_login              *time.Time
-	attributes              *map[string]interface{}
-	clearedFields           map[string]struct{}
-	groups                  map[int]struct{}
-	removedgroups           map[int]struct{}
-	clearedgroups           bool
-	tokens                  map[int]struct{}
-	removedtokens           map[int]struct{}
-	clearedtokens           bool
-	flow_tokens             map[int]struct{}
-	removedflow_tokens      map[int]struct{}
-	clearedflow_tokens      bool
-	consents                map[int]struct{}
-	removedconsents         map[int]struct{}
-	clearedconsents         bool
-	totp_devices            map[int]struct{}
-	removedtotp_devices     map[int]struct{}
-	clearedtotp_devices     bool
-	sessions                map[int]struct{}
-	removedsessions         map[int]struct{}
-	clearedsessions         bool
-	policy_bindings         map[int]struct{}
-	removedpolicy_bindings  map[int]struct{}
-	clearedpolicy_bindings  bool
-	config_referrers        map[int]struct{}
-	removedconfig_referrers map[int]struct{}
-	clearedconfig_referrers bool
-	done                    bool
-	oldValue                func(context.Context) (*User, error)
-	predicates              []predicate.User
+	op                         Op
+	typ                        string
+	id                         *int
+	created_at                 *time.Time
+	updated_at                 *time.Time
+	username                   *string
+	name                       *string
+	email                      *string
+	email_key                  *string
+	is_active                  *bool
+	_type                      *enum.UserType
+	password_hash              *string
+	password_changed_at        *time.Time
+	last_login                 *time.Time
+	attributes                 *map[string]interface{}
+	clearedFields              map[string]struct{}
+	groups                     map[int]struct{}
+	removedgroups              map[int]struct{}
+	clearedgroups              bool
+	tokens                     map[int]struct{}
+	removedtokens              map[int]struct{}
+	clearedtokens              bool
+	flow_tokens                map[int]struct{}
+	removedflow_tokens         map[int]struct{}
+	clearedflow_tokens         bool
+	consents                   map[int]struct{}
+	removedconsents            map[int]struct{}
+	clearedconsents            bool
+	totp_devices               map[int]struct{}
+	removedtotp_devices        map[int]struct{}
+	clearedtotp_devices        bool
+	invitations_created        map[int]struct{}
+	removedinvitations_created map[int]struct{}
+	clearedinvitations_created bool
+	sessions                   map[int]struct{}
+	removedsessions            map[int]struct{}
+	clearedsessions            bool
+	policy_bindings            map[int]struct{}
+	removedpolicy_bindings     map[int]struct{}
+	clearedpolicy_bindings     bool
+	config_referrers           map[int]struct{}
+	removedconfig_referrers    map[int]struct{}
+	clearedconfig_referrers    bool
+	done                       bool
+	oldValue                   func(context.Context) (*User, error)
+	predicates                 []predicate.User
 }
 
 var _ ent.Mutation = (*UserMutation)(nil)
@@ -24887,6 +25964,60 @@ func (m *UserMutation) ResetTotpDevices() {
 	m.removedtotp_devices = nil
 }
 
+// AddInvitationsCreatedIDs adds the "invitations_created" edge to the Invitation entity by ids.
+func (m *UserMutation) AddInvitationsCreatedIDs(ids ...int) {
+	if m.invitations_created == nil {
+		m.invitations_created = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.invitations_created[ids[i]] = struct{}{}
+	}
+}
+
+// ClearInvitationsCreated clears the "invitations_created" edge to the Invitation entity.
+func (m *UserMutation) ClearInvitationsCreated() {
+	m.clearedinvitations_created = true
+}
+
+// InvitationsCreatedCleared reports if the "invitations_created" edge to the Invitation entity was cleared.
+func (m *UserMutation) InvitationsCreatedCleared() bool {
+	return m.clearedinvitations_created
+}
+
+// RemoveInvitationsCreatedIDs removes the "invitations_created" edge to the Invitation entity by IDs.
+func (m *UserMutation) RemoveInvitationsCreatedIDs(ids ...int) {
+	if m.removedinvitations_created == nil {
+		m.removedinvitations_created = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.invitations_created, ids[i])
+		m.removedinvitations_created[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedInvitationsCreated returns the removed IDs of the "invitations_created" edge to the Invitation entity.
+func (m *UserMutation) RemovedInvitationsCreatedIDs() (ids []int) {
+	for id := range m.removedinvitations_created {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// InvitationsCreatedIDs returns the "invitations_created" edge IDs in the mutation.
+func (m *UserMutation) InvitationsCreatedIDs() (ids []int) {
+	for id := range m.invitations_created {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetInvitationsCreated resets all changes to the "invitations_created" edge.
+func (m *UserMutation) ResetInvitationsCreated() {
+	m.invitations_created = nil
+	m.clearedinvitations_created = false
+	m.removedinvitations_created = nil
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by ids.
 func (m *UserMutation) AddSessionIDs(ids ...int) {
 	if m.sessions == nil {
@@ -25390,7 +26521,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.groups != nil {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -25405,6 +26536,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.totp_devices != nil {
 		edges = append(edges, user.EdgeTotpDevices)
+	}
+	if m.invitations_created != nil {
+		edges = append(edges, user.EdgeInvitationsCreated)
 	}
 	if m.sessions != nil {
 		edges = append(edges, user.EdgeSessions)
@@ -25452,6 +26586,12 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeInvitationsCreated:
+		ids := make([]ent.Value, 0, len(m.invitations_created))
+		for id := range m.invitations_created {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.sessions))
 		for id := range m.sessions {
@@ -25476,7 +26616,7 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.removedgroups != nil {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -25491,6 +26631,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedtotp_devices != nil {
 		edges = append(edges, user.EdgeTotpDevices)
+	}
+	if m.removedinvitations_created != nil {
+		edges = append(edges, user.EdgeInvitationsCreated)
 	}
 	if m.removedsessions != nil {
 		edges = append(edges, user.EdgeSessions)
@@ -25538,6 +26681,12 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeInvitationsCreated:
+		ids := make([]ent.Value, 0, len(m.removedinvitations_created))
+		for id := range m.removedinvitations_created {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.removedsessions))
 		for id := range m.removedsessions {
@@ -25562,7 +26711,7 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.clearedgroups {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -25577,6 +26726,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	}
 	if m.clearedtotp_devices {
 		edges = append(edges, user.EdgeTotpDevices)
+	}
+	if m.clearedinvitations_created {
+		edges = append(edges, user.EdgeInvitationsCreated)
 	}
 	if m.clearedsessions {
 		edges = append(edges, user.EdgeSessions)
@@ -25604,6 +26756,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedconsents
 	case user.EdgeTotpDevices:
 		return m.clearedtotp_devices
+	case user.EdgeInvitationsCreated:
+		return m.clearedinvitations_created
 	case user.EdgeSessions:
 		return m.clearedsessions
 	case user.EdgePolicyBindings:
@@ -25640,6 +26794,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeTotpDevices:
 		m.ResetTotpDevices()
+		return nil
+	case user.EdgeInvitationsCreated:
+		m.ResetInvitationsCreated()
 		return nil
 	case user.EdgeSessions:
 		m.ResetSessions()

@@ -36,6 +36,8 @@ type Tx struct {
 	FlowToken *FlowTokenClient
 	// Group is the client for interacting with the Group builders.
 	Group *GroupClient
+	// Invitation is the client for interacting with the Invitation builders.
+	Invitation *InvitationClient
 	// OAuth2AuthRequest is the client for interacting with the OAuth2AuthRequest builders.
 	OAuth2AuthRequest *OAuth2AuthRequestClient
 	// OAuth2Provider is the client for interacting with the OAuth2Provider builders.
@@ -206,6 +208,7 @@ func (tx *Tx) init() {
 	tx.FlowStageBinding = NewFlowStageBindingClient(tx.config)
 	tx.FlowToken = NewFlowTokenClient(tx.config)
 	tx.Group = NewGroupClient(tx.config)
+	tx.Invitation = NewInvitationClient(tx.config)
 	tx.OAuth2AuthRequest = NewOAuth2AuthRequestClient(tx.config)
 	tx.OAuth2Provider = NewOAuth2ProviderClient(tx.config)
 	tx.OAuth2Token = NewOAuth2TokenClient(tx.config)

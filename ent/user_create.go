@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/session"
@@ -256,6 +257,21 @@ func (_c *UserCreate) AddTotpDevices(v ...*TOTPDevice) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddTotpDeviceIDs(ids...)
+}
+
+// AddInvitationsCreatedIDs adds the "invitations_created" edge to the Invitation entity by IDs.
+func (_c *UserCreate) AddInvitationsCreatedIDs(ids ...int) *UserCreate {
+	_c.mutation.AddInvitationsCreatedIDs(ids...)
+	return _c
+}
+
+// AddInvitationsCreated adds the "invitations_created" edges to the Invitation entity.
+func (_c *UserCreate) AddInvitationsCreated(v ...*Invitation) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddInvitationsCreatedIDs(ids...)
 }
 
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
@@ -578,6 +594,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(totpdevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.InvitationsCreatedIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.InvitationsCreatedTable,
+			Columns: []string{user.InvitationsCreatedColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(invitation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -17,6 +17,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/session"
@@ -29,28 +30,30 @@ import (
 // UserQuery is the builder for querying User entities.
 type UserQuery struct {
 	config
-	ctx                      *QueryContext
-	order                    []user.OrderOption
-	inters                   []Interceptor
-	predicates               []predicate.User
-	withGroups               *GroupQuery
-	withTokens               *TokenQuery
-	withFlowTokens           *FlowTokenQuery
-	withConsents             *UserConsentQuery
-	withTotpDevices          *TOTPDeviceQuery
-	withSessions             *SessionQuery
-	withPolicyBindings       *PolicyBindingQuery
-	withConfigReferrers      *ConfigReferenceQuery
-	loadTotal                []func(context.Context, []*User) error
-	modifiers                []func(*sql.Selector)
-	withNamedGroups          map[string]*GroupQuery
-	withNamedTokens          map[string]*TokenQuery
-	withNamedFlowTokens      map[string]*FlowTokenQuery
-	withNamedConsents        map[string]*UserConsentQuery
-	withNamedTotpDevices     map[string]*TOTPDeviceQuery
-	withNamedSessions        map[string]*SessionQuery
-	withNamedPolicyBindings  map[string]*PolicyBindingQuery
-	withNamedConfigReferrers map[string]*ConfigReferenceQuery
+	ctx                         *QueryContext
+	order                       []user.OrderOption
+	inters                      []Interceptor
+	predicates                  []predicate.User
+	withGroups                  *GroupQuery
+	withTokens                  *TokenQuery
+	withFlowTokens              *FlowTokenQuery
+	withConsents                *UserConsentQuery
+	withTotpDevices             *TOTPDeviceQuery
+	withInvitationsCreated      *InvitationQuery
+	withSessions                *SessionQuery
+	withPolicyBindings          *PolicyBindingQuery
+	withConfigReferrers         *ConfigReferenceQuery
+	loadTotal                   []func(context.Context, []*User) error
+	modifiers                   []func(*sql.Selector)
+	withNamedGroups             map[string]*GroupQuery
+	withNamedTokens             map[string]*TokenQuery
+	withNamedFlowTokens         map[string]*FlowTokenQuery
+	withNamedConsents           map[string]*UserConsentQuery
+	withNamedTotpDevices        map[string]*TOTPDeviceQuery
+	withNamedInvitationsCreated map[string]*InvitationQuery
+	withNamedSessions           map[string]*SessionQuery
+	withNamedPolicyBindings     map[string]*PolicyBindingQuery
+	withNamedConfigReferrers    map[string]*ConfigReferenceQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -190,6 +193,28 @@ func (_q *UserQuery) QueryTotpDevices() *TOTPDeviceQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(totpdevice.Table, totpdevice.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.TotpDevicesTable, user.TotpDevicesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryInvitationsCreated chains the current query on the "invitations_created" edge.
+func (_q *UserQuery) QueryInvitationsCreated() *InvitationQuery {
+	query := (&InvitationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(invitation.Table, invitation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.InvitationsCreatedTable, user.InvitationsCreatedColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -450,19 +475,20 @@ func (_q *UserQuery) Clone() *UserQuery {
 		return nil
 	}
 	return &UserQuery{
-		config:              _q.config,
-		ctx:                 _q.ctx.Clone(),
-		order:               append([]user.OrderOption{}, _q.order...),
-		inters:              append([]Interceptor{}, _q.inters...),
-		predicates:          append([]predicate.User{}, _q.predicates...),
-		withGroups:          _q.withGroups.Clone(),
-		withTokens:          _q.withTokens.Clone(),
-		withFlowTokens:      _q.withFlowTokens.Clone(),
-		withConsents:        _q.withConsents.Clone(),
-		withTotpDevices:     _q.withTotpDevices.Clone(),
-		withSessions:        _q.withSessions.Clone(),
-		withPolicyBindings:  _q.withPolicyBindings.Clone(),
-		withConfigReferrers: _q.withConfigReferrers.Clone(),
+		config:                 _q.config,
+		ctx:                    _q.ctx.Clone(),
+		order:                  append([]user.OrderOption{}, _q.order...),
+		inters:                 append([]Interceptor{}, _q.inters...),
+		predicates:             append([]predicate.User{}, _q.predicates...),
+		withGroups:             _q.withGroups.Clone(),
+		withTokens:             _q.withTokens.Clone(),
+		withFlowTokens:         _q.withFlowTokens.Clone(),
+		withConsents:           _q.withConsents.Clone(),
+		withTotpDevices:        _q.withTotpDevices.Clone(),
+		withInvitationsCreated: _q.withInvitationsCreated.Clone(),
+		withSessions:           _q.withSessions.Clone(),
+		withPolicyBindings:     _q.withPolicyBindings.Clone(),
+		withConfigReferrers:    _q.withConfigReferrers.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -521,6 +547,17 @@ func (_q *UserQuery) WithTotpDevices(opts ...func(*TOTPDeviceQuery)) *UserQuery 
 		opt(query)
 	}
 	_q.withTotpDevices = query
+	return _q
+}
+
+// WithInvitationsCreated tells the query-builder to eager-load the nodes that are connected to
+// the "invitations_created" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithInvitationsCreated(opts ...func(*InvitationQuery)) *UserQuery {
+	query := (&InvitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withInvitationsCreated = query
 	return _q
 }
 
@@ -641,12 +678,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [8]bool{
+		loadedTypes = [9]bool{
 			_q.withGroups != nil,
 			_q.withTokens != nil,
 			_q.withFlowTokens != nil,
 			_q.withConsents != nil,
 			_q.withTotpDevices != nil,
+			_q.withInvitationsCreated != nil,
 			_q.withSessions != nil,
 			_q.withPolicyBindings != nil,
 			_q.withConfigReferrers != nil,
@@ -708,6 +746,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withInvitationsCreated; query != nil {
+		if err := _q.loadInvitationsCreated(ctx, query, nodes,
+			func(n *User) { n.Edges.InvitationsCreated = []*Invitation{} },
+			func(n *User, e *Invitation) { n.Edges.InvitationsCreated = append(n.Edges.InvitationsCreated, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSessions; query != nil {
 		if err := _q.loadSessions(ctx, query, nodes,
 			func(n *User) { n.Edges.Sessions = []*Session{} },
@@ -761,6 +806,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadTotpDevices(ctx, query, nodes,
 			func(n *User) { n.appendNamedTotpDevices(name) },
 			func(n *User, e *TOTPDevice) { n.appendNamedTotpDevices(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedInvitationsCreated {
+		if err := _q.loadInvitationsCreated(ctx, query, nodes,
+			func(n *User) { n.appendNamedInvitationsCreated(name) },
+			func(n *User, e *Invitation) { n.appendNamedInvitationsCreated(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -972,6 +1024,39 @@ func (_q *UserQuery) loadTotpDevices(ctx context.Context, query *TOTPDeviceQuery
 		node, ok := nodeids[fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadInvitationsCreated(ctx context.Context, query *InvitationQuery, nodes []*User, init func(*User), assign func(*User, *Invitation)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(invitation.FieldCreatedByID)
+	}
+	query.Where(predicate.Invitation(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.InvitationsCreatedColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CreatedByID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "created_by_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "created_by_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1257,6 +1342,20 @@ func (_q *UserQuery) WithNamedTotpDevices(name string, opts ...func(*TOTPDeviceQ
 		_q.withNamedTotpDevices = make(map[string]*TOTPDeviceQuery)
 	}
 	_q.withNamedTotpDevices[name] = query
+	return _q
+}
+
+// WithNamedInvitationsCreated tells the query-builder to eager-load the nodes that are connected to the "invitations_created"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedInvitationsCreated(name string, opts ...func(*InvitationQuery)) *UserQuery {
+	query := (&InvitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedInvitationsCreated == nil {
+		_q.withNamedInvitationsCreated = make(map[string]*InvitationQuery)
+	}
+	_q.withNamedInvitationsCreated[name] = query
 	return _q
 }
 

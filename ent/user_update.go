@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
@@ -268,6 +269,21 @@ func (_u *UserUpdate) AddTotpDevices(v ...*TOTPDevice) *UserUpdate {
 	return _u.AddTotpDeviceIDs(ids...)
 }
 
+// AddInvitationsCreatedIDs adds the "invitations_created" edge to the Invitation entity by IDs.
+func (_u *UserUpdate) AddInvitationsCreatedIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddInvitationsCreatedIDs(ids...)
+	return _u
+}
+
+// AddInvitationsCreated adds the "invitations_created" edges to the Invitation entity.
+func (_u *UserUpdate) AddInvitationsCreated(v ...*Invitation) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInvitationsCreatedIDs(ids...)
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
 func (_u *UserUpdate) AddSessionIDs(ids ...int) *UserUpdate {
 	_u.mutation.AddSessionIDs(ids...)
@@ -421,6 +437,27 @@ func (_u *UserUpdate) RemoveTotpDevices(v ...*TOTPDevice) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTotpDeviceIDs(ids...)
+}
+
+// ClearInvitationsCreated clears all "invitations_created" edges to the Invitation entity.
+func (_u *UserUpdate) ClearInvitationsCreated() *UserUpdate {
+	_u.mutation.ClearInvitationsCreated()
+	return _u
+}
+
+// RemoveInvitationsCreatedIDs removes the "invitations_created" edge to Invitation entities by IDs.
+func (_u *UserUpdate) RemoveInvitationsCreatedIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveInvitationsCreatedIDs(ids...)
+	return _u
+}
+
+// RemoveInvitationsCreated removes "invitations_created" edges to Invitation entities.
+func (_u *UserUpdate) RemoveInvitationsCreated(v ...*Invitation) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInvitationsCreatedIDs(ids...)
 }
 
 // ClearSessions clears all "sessions" edges to the Session entity.
@@ -832,6 +869,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.InvitationsCreatedCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.InvitationsCreatedTable,
+			Columns: []string{user.InvitationsCreatedColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(invitation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInvitationsCreatedIDs(); len(nodes) > 0 && !_u.mutation.InvitationsCreatedCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.InvitationsCreatedTable,
+			Columns: []string{user.InvitationsCreatedColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(invitation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InvitationsCreatedIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.InvitationsCreatedTable,
+			Columns: []string{user.InvitationsCreatedColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(invitation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.SessionsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1218,6 +1300,21 @@ func (_u *UserUpdateOne) AddTotpDevices(v ...*TOTPDevice) *UserUpdateOne {
 	return _u.AddTotpDeviceIDs(ids...)
 }
 
+// AddInvitationsCreatedIDs adds the "invitations_created" edge to the Invitation entity by IDs.
+func (_u *UserUpdateOne) AddInvitationsCreatedIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddInvitationsCreatedIDs(ids...)
+	return _u
+}
+
+// AddInvitationsCreated adds the "invitations_created" edges to the Invitation entity.
+func (_u *UserUpdateOne) AddInvitationsCreated(v ...*Invitation) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInvitationsCreatedIDs(ids...)
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
 func (_u *UserUpdateOne) AddSessionIDs(ids ...int) *UserUpdateOne {
 	_u.mutation.AddSessionIDs(ids...)
@@ -1371,6 +1468,27 @@ func (_u *UserUpdateOne) RemoveTotpDevices(v ...*TOTPDevice) *UserUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTotpDeviceIDs(ids...)
+}
+
+// ClearInvitationsCreated clears all "invitations_created" edges to the Invitation entity.
+func (_u *UserUpdateOne) ClearInvitationsCreated() *UserUpdateOne {
+	_u.mutation.ClearInvitationsCreated()
+	return _u
+}
+
+// RemoveInvitationsCreatedIDs removes the "invitations_created" edge to Invitation entities by IDs.
+func (_u *UserUpdateOne) RemoveInvitationsCreatedIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveInvitationsCreatedIDs(ids...)
+	return _u
+}
+
+// RemoveInvitationsCreated removes "invitations_created" edges to Invitation entities.
+func (_u *UserUpdateOne) RemoveInvitationsCreated(v ...*Invitation) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInvitationsCreatedIDs(ids...)
 }
 
 // ClearSessions clears all "sessions" edges to the Session entity.
@@ -1805,6 +1923,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(totpdevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.InvitationsCreatedCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.InvitationsCreatedTable,
+			Columns: []string{user.InvitationsCreatedColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(invitation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInvitationsCreatedIDs(); len(nodes) > 0 && !_u.mutation.InvitationsCreatedCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.InvitationsCreatedTable,
+			Columns: []string{user.InvitationsCreatedColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(invitation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InvitationsCreatedIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.InvitationsCreatedTable,
+			Columns: []string{user.InvitationsCreatedColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(invitation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

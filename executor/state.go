@@ -28,6 +28,9 @@ const (
 	KeyShowIdentifier = "show_identifier"
 	// KeyPromptData holds the answers of prompt stages (a JSON object).
 	KeyPromptData = "prompt_data"
+	// KeyFixedPromptData holds answers nobody may change (an invitation's
+	// fixed data): prompt stages apply them over what the user typed.
+	KeyFixedPromptData = "fixed_prompt_data"
 	// KeyRedirect is where the flow ends (trusted: set by Gatehouse only).
 	KeyRedirect = "redirect"
 	// KeyAuthMethod is how the pending user authenticated ("password", …).
@@ -239,6 +242,17 @@ func (c Context) String(key string) string {
 func (c Context) PromptData() map[string]any {
 	data := map[string]any{}
 	_, _ = c.Get(KeyPromptData, &data)
+	if data == nil {
+		data = map[string]any{}
+	}
+	return data
+}
+
+// FixedPromptData returns the answers prompt stages must keep (never
+// nil).
+func (c Context) FixedPromptData() map[string]any {
+	data := map[string]any{}
+	_, _ = c.Get(KeyFixedPromptData, &data)
 	if data == nil {
 		data = map[string]any{}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/graph/model"
+	"github.com/gatehouse-id/gatehouse/invitations"
 	"github.com/gatehouse-id/gatehouse/oidc/clients"
 	"github.com/gatehouse-id/gatehouse/oidc/scopes"
 	"github.com/gatehouse-id/gatehouse/problem"
@@ -308,6 +309,36 @@ func (r *mutationResolver) DeleteToken(ctx context.Context, id string) (string, 
 		return "", err
 	}
 	return id, ent.FromContext(ctx).Token.DeleteOneID(nid).Exec(ctx)
+}
+
+// CreateInvitation is the resolver for the createInvitation field.
+func (r *mutationResolver) CreateInvitation(ctx context.Context, input model.CreateInvitationInput) (*model.CreateInvitationPayload, error) {
+	flowID, err := parseID(input.FlowID)
+	if err != nil {
+		return nil, err
+	}
+	client := ent.FromContext(ctx)
+	inv, token, err := invitations.Create(ctx, client, invitations.Params{
+		Name: input.Name, FlowID: flowID, Expires: input.Expires, FixedData: input.FixedData,
+		SingleUse: input.SingleUse, CreatedBy: viewer.FromContext(ctx).UserID,
+	}, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	f, err := client.Flow.Get(ctx, flowID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateInvitationPayload{Invitation: inv, Token: token, Link: invitations.Link(r.PublicURL, f.Slug, token)}, nil
+}
+
+// DeleteInvitation is the resolver for the deleteInvitation field.
+func (r *mutationResolver) DeleteInvitation(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, ent.FromContext(ctx).Invitation.DeleteOneID(nid).Exec(ctx)
 }
 
 // CreateApplication is the resolver for the createApplication field.

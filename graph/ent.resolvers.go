@@ -66,6 +66,12 @@ func (r *queryResolver) Groups(ctx context.Context, after *entgql.Cursor[int], f
 		ent.WithGroupOrder(orderBy), ent.WithGroupFilter(where.Filter))
 }
 
+// Invitations is the resolver for the invitations field.
+func (r *queryResolver) Invitations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InvitationOrder, where *ent.InvitationWhereInput) (*ent.InvitationConnection, error) {
+	return r.Client.Invitation.Query().Paginate(ctx, after, first, before, last,
+		ent.WithInvitationOrder(orderBy), ent.WithInvitationFilter(where.Filter))
+}
+
 // Oauth2Providers is the resolver for the oauth2Providers field.
 func (r *queryResolver) Oauth2Providers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OAuth2ProviderOrder, where *ent.OAuth2ProviderWhereInput) (*ent.OAuth2ProviderConnection, error) {
 	return r.Client.OAuth2Provider.Query().Paginate(ctx, after, first, before, last,

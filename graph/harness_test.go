@@ -79,6 +79,7 @@ func setup(t *testing.T, dialect string, opts ...func(*graph.Options)) *testBund
 	queue, err := jobs.NewQueue(db, seal.NewKeys(testSecretKey), nil)
 	require.NoError(t, err)
 	deps.JobQueue = queue
+	deps.PublicURL = "https://login.example.com"
 	b := &testBundle{client: db.Ent, handler: graph.NewHandler(deps, o), broker: broker, keys: signingKeys, queue: queue}
 
 	ctx := viewer.SystemContext(context.Background())

@@ -40,6 +40,9 @@ type Deps struct {
 	// JobQueue holds the background jobs (listing, retry, cancel); nil
 	// answers the jobs fields UNAVAILABLE.
 	JobQueue JobQueue
+	// PublicURL is GATEHOUSE_PUBLIC_URL (without a trailing slash): links
+	// the API hands out (invitations) are built from it.
+	PublicURL string
 	// Logger receives resolver errors that are not shown to clients.
 	Logger *slog.Logger
 }

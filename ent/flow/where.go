@@ -637,6 +637,29 @@ func HasPolicyBindingsWith(preds ...predicate.PolicyBinding) predicate.Flow {
 	})
 }
 
+// HasInvitations applies the HasEdge predicate on the "invitations" edge.
+func HasInvitations() predicate.Flow {
+	return predicate.Flow(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, InvitationsTable, InvitationsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasInvitationsWith applies the HasEdge predicate on the "invitations" edge with a given conditions (other predicates).
+func HasInvitationsWith(preds ...predicate.Invitation) predicate.Flow {
+	return predicate.Flow(func(s *sql.Selector) {
+		step := newInvitationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasFlowTokens applies the HasEdge predicate on the "flow_tokens" edge.
 func HasFlowTokens() predicate.Flow {
 	return predicate.Flow(func(s *sql.Selector) {

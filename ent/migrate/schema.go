@@ -386,6 +386,47 @@ var (
 		Columns:    GroupsColumns,
 		PrimaryKey: []*schema.Column{GroupsColumns[0]},
 	}
+	// InvitationsColumns holds the columns for the "invitations" table.
+	InvitationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "key_hash", Type: field.TypeString, Unique: true},
+		{Name: "expires", Type: field.TypeTime, Nullable: true},
+		{Name: "fixed_data", Type: field.TypeJSON},
+		{Name: "single_use", Type: field.TypeBool, Default: true},
+		{Name: "uses", Type: field.TypeInt, Default: 0},
+		{Name: "flow_id", Type: field.TypeInt},
+		{Name: "created_by_id", Type: field.TypeInt, Nullable: true},
+	}
+	// InvitationsTable holds the schema information for the "invitations" table.
+	InvitationsTable = &schema.Table{
+		Name:       "invitations",
+		Columns:    InvitationsColumns,
+		PrimaryKey: []*schema.Column{InvitationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "invitations_flows_invitations",
+				Columns:    []*schema.Column{InvitationsColumns[9]},
+				RefColumns: []*schema.Column{FlowsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "invitations_users_invitations_created",
+				Columns:    []*schema.Column{InvitationsColumns[10]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "invitation_expires",
+				Unique:  false,
+				Columns: []*schema.Column{InvitationsColumns[5]},
+			},
+		},
+	}
 	// Oauth2authRequestsColumns holds the columns for the "oauth2auth_requests" table.
 	Oauth2authRequestsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Unique: true, Size: 64},
@@ -915,6 +956,7 @@ var (
 		FlowStageBindingsTable,
 		FlowTokensTable,
 		GroupsTable,
+		InvitationsTable,
 		Oauth2authRequestsTable,
 		Oauth2providersTable,
 		Oauth2tokensTable,
@@ -985,6 +1027,11 @@ func init() {
 	}
 	GroupsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	InvitationsTable.ForeignKeys[0].RefTable = FlowsTable
+	InvitationsTable.ForeignKeys[1].RefTable = UsersTable
+	InvitationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(124554051584),
 	}
 	Oauth2authRequestsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(81604378624),

@@ -39,6 +39,9 @@ type FlowToken func(*sql.Selector)
 // Group is the predicate function for group builders.
 type Group func(*sql.Selector)
 
+// Invitation is the predicate function for invitation builders.
+type Invitation func(*sql.Selector)
+
 // OAuth2AuthRequest is the predicate function for oauth2authrequest builders.
 type OAuth2AuthRequest func(*sql.Selector)
 

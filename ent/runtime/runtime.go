@@ -17,6 +17,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
@@ -570,6 +571,63 @@ func init() {
 	groupDescAttributes := groupFields[2].Descriptor()
 	// group.DefaultAttributes holds the default value on creation for the attributes field.
 	group.DefaultAttributes = groupDescAttributes.Default.(map[string]interface{})
+	invitationMixin := schema.Invitation{}.Mixin()
+	invitation.Policy = privacy.NewPolicies(schema.Invitation{})
+	invitation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := invitation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	invitationHooks := schema.Invitation{}.Hooks()
+
+	invitation.Hooks[1] = invitationHooks[0]
+	invitationMixinFields0 := invitationMixin[0].Fields()
+	_ = invitationMixinFields0
+	invitationFields := schema.Invitation{}.Fields()
+	_ = invitationFields
+	// invitationDescCreatedAt is the schema descriptor for created_at field.
+	invitationDescCreatedAt := invitationMixinFields0[0].Descriptor()
+	// invitation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	invitation.DefaultCreatedAt = invitationDescCreatedAt.Default.(func() time.Time)
+	// invitationDescUpdatedAt is the schema descriptor for updated_at field.
+	invitationDescUpdatedAt := invitationMixinFields0[1].Descriptor()
+	// invitation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	invitation.DefaultUpdatedAt = invitationDescUpdatedAt.Default.(func() time.Time)
+	// invitation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	invitation.UpdateDefaultUpdatedAt = invitationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// invitationDescName is the schema descriptor for name field.
+	invitationDescName := invitationFields[0].Descriptor()
+	// invitation.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	invitation.NameValidator = func() func(string) error {
+		validators := invitationDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// invitationDescFixedData is the schema descriptor for fixed_data field.
+	invitationDescFixedData := invitationFields[4].Descriptor()
+	// invitation.DefaultFixedData holds the default value on creation for the fixed_data field.
+	invitation.DefaultFixedData = invitationDescFixedData.Default.(map[string]interface{})
+	// invitationDescSingleUse is the schema descriptor for single_use field.
+	invitationDescSingleUse := invitationFields[5].Descriptor()
+	// invitation.DefaultSingleUse holds the default value on creation for the single_use field.
+	invitation.DefaultSingleUse = invitationDescSingleUse.Default.(bool)
+	// invitationDescUses is the schema descriptor for uses field.
+	invitationDescUses := invitationFields[6].Descriptor()
+	// invitation.DefaultUses holds the default value on creation for the uses field.
+	invitation.DefaultUses = invitationDescUses.Default.(int)
 	oauth2authrequest.Policy = privacy.NewPolicies(schema.OAuth2AuthRequest{})
 	oauth2authrequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -75,6 +75,7 @@ func (Flow) Edges() []ent.Edge {
 		edge.To("policy_bindings", PolicyBinding.Type).
 			Annotations(cascade(), ownedEdge()).
 			Comment("Policies, users and groups that decide who may run the flow."),
+		edge.To("invitations", Invitation.Type).Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("flow_tokens", FlowToken.Type).
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("config_referrers", ConfigReference.Type).

@@ -5,6 +5,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -91,6 +92,8 @@ func (User) Edges() []ent.Edge {
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("totp_devices", TOTPDevice.Type).
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
+		edge.To("invitations_created", Invitation.Type).
+			Annotations(entsql.OnDelete(entsql.SetNull), entgql.Skip(entgql.SkipAll)),
 		edge.To("sessions", Session.Type).
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("policy_bindings", PolicyBinding.Type).

@@ -52,6 +52,8 @@ const (
 	EdgeConsents = "consents"
 	// EdgeTotpDevices holds the string denoting the totp_devices edge name in mutations.
 	EdgeTotpDevices = "totp_devices"
+	// EdgeInvitationsCreated holds the string denoting the invitations_created edge name in mutations.
+	EdgeInvitationsCreated = "invitations_created"
 	// EdgeSessions holds the string denoting the sessions edge name in mutations.
 	EdgeSessions = "sessions"
 	// EdgePolicyBindings holds the string denoting the policy_bindings edge name in mutations.
@@ -93,6 +95,13 @@ const (
 	TotpDevicesInverseTable = "totp_devices"
 	// TotpDevicesColumn is the table column denoting the totp_devices relation/edge.
 	TotpDevicesColumn = "user_id"
+	// InvitationsCreatedTable is the table that holds the invitations_created relation/edge.
+	InvitationsCreatedTable = "invitations"
+	// InvitationsCreatedInverseTable is the table name for the Invitation entity.
+	// It exists in this package in order to avoid circular dependency with the "invitation" package.
+	InvitationsCreatedInverseTable = "invitations"
+	// InvitationsCreatedColumn is the table column denoting the invitations_created relation/edge.
+	InvitationsCreatedColumn = "created_by_id"
 	// SessionsTable is the table that holds the sessions relation/edge.
 	SessionsTable = "sessions"
 	// SessionsInverseTable is the table name for the Session entity.
@@ -326,6 +335,20 @@ func ByTotpDevices(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByInvitationsCreatedCount orders the results by invitations_created count.
+func ByInvitationsCreatedCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newInvitationsCreatedStep(), opts...)
+	}
+}
+
+// ByInvitationsCreated orders the results by invitations_created terms.
+func ByInvitationsCreated(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newInvitationsCreatedStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySessionsCount orders the results by sessions count.
 func BySessionsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -400,6 +423,13 @@ func newTotpDevicesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TotpDevicesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, TotpDevicesTable, TotpDevicesColumn),
+	)
+}
+func newInvitationsCreatedStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(InvitationsCreatedInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, InvitationsCreatedTable, InvitationsCreatedColumn),
 	)
 }
 func newSessionsStep() *sqlgraph.Step {

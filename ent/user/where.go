@@ -776,6 +776,29 @@ func HasTotpDevicesWith(preds ...predicate.TOTPDevice) predicate.User {
 	})
 }
 
+// HasInvitationsCreated applies the HasEdge predicate on the "invitations_created" edge.
+func HasInvitationsCreated() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, InvitationsCreatedTable, InvitationsCreatedColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasInvitationsCreatedWith applies the HasEdge predicate on the "invitations_created" edge with a given conditions (other predicates).
+func HasInvitationsCreatedWith(preds ...predicate.Invitation) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newInvitationsCreatedStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasSessions applies the HasEdge predicate on the "sessions" edge.
 func HasSessions() predicate.User {
 	return predicate.User(func(s *sql.Selector) {

@@ -11,6 +11,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/devicecode"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
+	"github.com/gatehouse-id/gatehouse/executor/stages/invitation"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
 	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
 	"github.com/gatehouse-id/gatehouse/executor/stages/redirect"
@@ -30,6 +31,7 @@ func All() *executor.StageKinds {
 		devicecode.Definition(),
 		dummy.Definition(),
 		identification.Definition(),
+		invitation.Definition(),
 		password.Definition(),
 		prompt.Definition(),
 		redirect.Definition(),

@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/devicecode"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
+	"github.com/gatehouse-id/gatehouse/executor/stages/invitation"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
 	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
 	"github.com/gatehouse-id/gatehouse/executor/stages/redirect"
@@ -71,6 +72,28 @@ type CreateApplicationInput struct {
 	PolicyEngineMode enum.PolicyEngineMode `json:"policyEngineMode"`
 	// The provider that logs users in to the application; a provider serves one application.
 	ProviderID *string `json:"providerID,omitempty"`
+}
+
+type CreateInvitationInput struct {
+	// Names the invitation: lower-case letters, digits, - and _; unique.
+	Name string `json:"name"`
+	// The enrollment flow the invitation signs up through (its flow needs an invitation stage).
+	FlowID string `json:"flowID"`
+	// After this the link is refused; null: it does not expire.
+	Expires *time.Time `json:"expires,omitempty"`
+	// Prompt answers the sign-up gets and the invitee cannot change, e.g. {"email": "new@example.com"}.
+	FixedData map[string]any `json:"fixedData"`
+	// Spent by its first sign-up.
+	SingleUse bool `json:"singleUse"`
+}
+
+// A new invitation, its token and its link. They are shown only here.
+type CreateInvitationPayload struct {
+	Invitation *ent.Invitation `json:"invitation"`
+	// The secret the link carries (?itoken=).
+	Token string `json:"token"`
+	// The link to send: the flow's page on GATEHOUSE_PUBLIC_URL with the token.
+	Link string `json:"link"`
 }
 
 type CreateOAuth2ProviderInput struct {
@@ -245,6 +268,7 @@ type StageConfigInput struct {
 	DeviceCode        *devicecode.Config        `json:"deviceCode,omitempty"`
 	Dummy             *dummy.Config             `json:"dummy,omitempty"`
 	Identification    *identification.Config    `json:"identification,omitempty"`
+	Invitation        *invitation.Config        `json:"invitation,omitempty"`
 	Password          *password.Config          `json:"password,omitempty"`
 	Prompt            *prompt.Config            `json:"prompt,omitempty"`
 	Redirect          *redirect.Config          `json:"redirect,omitempty"`

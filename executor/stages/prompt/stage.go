@@ -101,6 +101,7 @@ func (s *Stage) Challenge(ctx context.Context, req *executor.Request) (executor.
 		return nil, err
 	}
 	prompt := req.Execution.Context.PromptData()
+	maps.Copy(prompt, req.Execution.Context.FixedPromptData())
 	fields := make([]Field, len(s.fields))
 	for i, f := range s.fields {
 		f.Choices = slices.Clone(f.Choices)
@@ -135,6 +136,8 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 	}
 	merged := req.Execution.Context.PromptData()
 	maps.Copy(merged, answers)
+	// Fixed answers (an invitation's) win over what was typed.
+	maps.Copy(merged, req.Execution.Context.FixedPromptData())
 	if len(s.cfg.ValidationPolicyIDs) > 0 {
 		errs, err := s.evaluatePolicies(ctx, req, u, merged)
 		if err != nil {

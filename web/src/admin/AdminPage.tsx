@@ -9,6 +9,7 @@ import { ApplicationDetail, ApplicationList, ApplicationNew } from "./applicatio
 import { FlowDetail, FlowList, FlowNew, NotFound } from "./flows";
 import { GroupDetail, GroupList, GroupNew } from "./groups";
 import { Inspector } from "./inspector";
+import { InvitationList } from "./invitations";
 import { PolicyDetail, PolicyList, PolicyNew } from "./policies";
 import { ProviderDetail, ProviderList, ProviderNew } from "./providers";
 import { href, parseRoute, takeFlash, useHash, type Route, type Section } from "./router";
@@ -28,6 +29,7 @@ const nav: { section: Section; label: string }[] = [
   { section: "providers", label: "Providers" },
   { section: "signing-keys", label: "Signing keys" },
   { section: "scopes", label: "Scopes" },
+  { section: "invitations", label: "Invitations" },
   { section: "system-tasks", label: "System tasks" },
   { section: "inspector", label: "Inspector" },
 ];
@@ -165,6 +167,8 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
       return id === "new" ? <ScopeNew key={key} /> : id ? <ScopeDetail key={key} id={id} onFlash={onFlash} /> : <ScopeList key={key} />;
     case "system-tasks":
       return id ? <NotFound what="page" back="/system-tasks" /> : <SystemTasks key={key} />;
+    case "invitations":
+      return id ? <NotFound what="page" back="/invitations" /> : <InvitationList key={key} />;
     case "inspector":
       return <Inspector executionId={id} />;
   }

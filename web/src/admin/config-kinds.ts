@@ -350,6 +350,20 @@ const stageKinds = {
       denyMessage: { type: "string", label: "Message", help: "Shown to the user; empty shows a generic message." },
     },
   },
+  invitation: {
+    kind: "invitation",
+    typename: "InvitationStage",
+    label: "Invitation",
+    description:
+      "Checks the sign-up's invitation (the link's itoken, or a prompt answer named token): a valid one is spent and its fixed data becomes answers nobody may change; an invalid one denies.",
+    fields: {
+      continueFlowWithoutInvitation: {
+        type: "boolean",
+        label: "Continue without an invitation",
+        help: "Open sign-up: without a token the flow goes on. An invalid token always denies.",
+      },
+    },
+  },
   dummy: {
     kind: "dummy",
     typename: "DummyStage",
@@ -616,6 +630,9 @@ export const AdminStageConfig = graphql(`
     }
     ... on DenyStage {
       denyMessage
+    }
+    ... on InvitationStage {
+      continueFlowWithoutInvitation
     }
     ... on DummyStage {
       throwError

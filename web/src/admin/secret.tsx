@@ -24,7 +24,19 @@ export function takeSecret(providerId: string): string | undefined {
  * Shows a client secret once, with a copy button. It takes the focus so
  * that screen readers announce it; onDone hides it.
  */
-export function SecretBox({ secret, onDone }: { secret: string; onDone: () => void }) {
+export function SecretBox({
+  secret,
+  onDone,
+  title = "Client secret",
+  warning = "Only a hash is stored. If it is lost, rotate the secret to get a new one.",
+}: {
+  secret: string;
+  onDone: () => void;
+  /** What the secret is (the box's heading and the field's label). */
+  title?: string;
+  /** What to do if it is lost. */
+  warning?: string;
+}) {
   const [id] = useState(() => uniqueId("client-secret"));
   const [copied, setCopied] = useState<"" | "copied" | "failed">("");
   const box = useRef<HTMLDivElement>(null);
@@ -48,15 +60,14 @@ export function SecretBox({ secret, onDone }: { secret: string; onDone: () => vo
   return (
     <div class="admin-secret" data-testid="client-secret-box" role="region" aria-labelledby={`${id}-title`} tabIndex={-1} ref={box}>
       <h2 id={`${id}-title`} class="admin-secret__title">
-        Client secret
+        {title}
       </h2>
       <p class="admin-secret__warning">
-        <strong>Copy it now: it will not be shown again.</strong> Only a hash is stored. If it is lost, rotate the secret to get a
-        new one.
+        <strong>Copy it now: it will not be shown again.</strong> {warning}
       </p>
       <div class="admin-secret__row">
         <label class="visually-hidden" for={id}>
-          Client secret
+          {title}
         </label>
         <input
           id={id}

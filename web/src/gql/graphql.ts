@@ -301,6 +301,19 @@ export type CreateGroupInput = {
   userIDs?: Array<string> | null | undefined;
 };
 
+export type CreateInvitationInput = {
+  /** After this the link is refused; null: it does not expire. */
+  expires?: string | null | undefined;
+  /** Prompt answers the sign-up gets and the invitee cannot change, e.g. {"email": "new@example.com"}. */
+  fixedData?: Record<string, unknown>;
+  /** The enrollment flow the invitation signs up through (its flow needs an invitation stage). */
+  flowID: string;
+  /** Names the invitation: lower-case letters, digits, - and _; unique. */
+  name: string;
+  /** Spent by its first sign-up. */
+  singleUse?: boolean;
+};
+
 export type CreateOAuth2ProviderInput = {
   /** Seconds; 60 to 86400. */
   accessTokenValidity?: number;
@@ -775,6 +788,10 @@ export type InvalidResponseAction =
   | 'RESTART_WITH_CONTEXT'
   /** Show the same challenge again, with field errors. */
   | 'RETRY';
+
+export type InvitationStageInput = {
+  continueFlowWithoutInvitation?: boolean;
+};
 
 /** Where a job is in its life (River's job states). */
 export type JobState =
@@ -1360,20 +1377,21 @@ export type SigningKeyWhereInput = {
 
 /** A stage's configuration: set exactly one member, which picks the stage's kind. */
 export type StageConfigInput =
-  {   authenticatorTotp: AuthenticatorTotpStageInput; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never;   captcha: CaptchaStageInput; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never;   consent: ConsentStageInput; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never;   deny: DenyStageInput; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never;   deviceCode: DeviceCodeStageInput; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never;   dummy: DummyStageInput; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never;   identification: IdentificationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
+  {   authenticatorTotp: AuthenticatorTotpStageInput; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never;   captcha: CaptchaStageInput; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never;   consent: ConsentStageInput; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never;   deny: DenyStageInput; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never;   deviceCode: DeviceCodeStageInput; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never;   dummy: DummyStageInput; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never;   identification: IdentificationStageInput; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never;   invitation: InvitationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
 
 /**
  * StageWhereInput is used for filtering Stage objects.
@@ -1922,6 +1940,8 @@ type AdminStageConfig_DummyStage_Fragment = { __typename: 'DummyStage', throwErr
 
 type AdminStageConfig_IdentificationStage_Fragment = { __typename: 'IdentificationStage', userFields: Array<IdentificationUserField>, caseInsensitiveMatching: boolean, showMatchedUser: boolean, pretendUserExists: boolean, enableRememberMe: boolean, passwordStageID: { id: string } | null, enrollmentFlowID: { id: string } | null, recoveryFlowID: { id: string } | null, passwordlessFlowID: { id: string } | null };
 
+type AdminStageConfig_InvitationStage_Fragment = { __typename: 'InvitationStage', continueFlowWithoutInvitation: boolean };
+
 type AdminStageConfig_PasswordStage_Fragment = { __typename: 'PasswordStage', backends: Array<PasswordBackend>, failedAttemptsBeforeCancel: number, allowShowPassword: boolean, configureFlowID: { id: string } | null };
 
 type AdminStageConfig_PromptStage_Fragment = { __typename: 'PromptStage', fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }>, validationPolicyIDs: Array<{ id: string }> };
@@ -1944,6 +1964,7 @@ export type AdminStageConfigFragment =
   | AdminStageConfig_DeviceCodeStage_Fragment
   | AdminStageConfig_DummyStage_Fragment
   | AdminStageConfig_IdentificationStage_Fragment
+  | AdminStageConfig_InvitationStage_Fragment
   | AdminStageConfig_PasswordStage_Fragment
   | AdminStageConfig_PromptStage_Fragment
   | AdminStageConfig_RedirectStage_Fragment
@@ -1976,6 +1997,25 @@ export type InputDefaultsQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type InputDefaultsQuery = { __schema: { types: Array<{ name: string | null, kind: __TypeKind, inputFields: Array<{ name: string, defaultValue: string | null }> | null }> } };
 
+export type AdminInvitationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminInvitationsQuery = { invitations: { edges: Array<{ node: { id: string, name: string, singleUse: boolean, uses: number, expires: string | null, createdAt: string, fixedData: Record<string, unknown>, flow: { id: string, name: string, slug: string }, createdBy: { username: string } | null } | null } | null> | null } };
+
+export type AdminCreateInvitationMutationVariables = Exact<{
+  input: CreateInvitationInput;
+}>;
+
+
+export type AdminCreateInvitationMutation = { createInvitation: { link: string, invitation: { id: string, name: string } } };
+
+export type AdminDeleteInvitationMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AdminDeleteInvitationMutation = { deleteInvitation: string };
+
 export type AdminFlowsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -1993,6 +2033,7 @@ export type AdminFlowQuery = { node:
     | { __typename: 'Flow', id: string, slug: string, name: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string, compatibilityMode: boolean, deniedAction: DeniedAction, authentication: AuthenticationRequirement, policyEngineMode: PolicyEngineMode, bindings: { edges: Array<{ node: { id: string, order: number, evaluateOnPlan: boolean, reEvaluatePolicies: boolean, invalidResponseAction: InvalidResponseAction, policyEngineMode: PolicyEngineMode, stage: { id: string, name: string, kind: string } } | null } | null> | null } }
     | { __typename: 'FlowStageBinding' }
     | { __typename: 'Group' }
+    | { __typename: 'Invitation' }
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
@@ -2085,6 +2126,7 @@ export type AdminStageQuery = { node:
     | { __typename: 'Flow' }
     | { __typename: 'FlowStageBinding' }
     | { __typename: 'Group' }
+    | { __typename: 'Invitation' }
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
@@ -2098,6 +2140,7 @@ export type AdminStageQuery = { node:
         | { __typename: 'DeviceCodeStage', noSettings: boolean }
         | { __typename: 'DummyStage', throwError: boolean }
         | { __typename: 'IdentificationStage', userFields: Array<IdentificationUserField>, caseInsensitiveMatching: boolean, showMatchedUser: boolean, pretendUserExists: boolean, enableRememberMe: boolean, passwordStageID: { id: string } | null, enrollmentFlowID: { id: string } | null, recoveryFlowID: { id: string } | null, passwordlessFlowID: { id: string } | null }
+        | { __typename: 'InvitationStage', continueFlowWithoutInvitation: boolean }
         | { __typename: 'PasswordStage', backends: Array<PasswordBackend>, failedAttemptsBeforeCancel: number, allowShowPassword: boolean, configureFlowID: { id: string } | null }
         | { __typename: 'PromptStage', fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }>, validationPolicyIDs: Array<{ id: string }> }
         | { __typename: 'RedirectStage', mode: RedirectMode, targetStatic: string, keepContext: boolean, targetFlowID: { id: string } | null }
@@ -2149,6 +2192,7 @@ export type AdminPolicyQuery = { node:
     | { __typename: 'Flow' }
     | { __typename: 'FlowStageBinding' }
     | { __typename: 'Group' }
+    | { __typename: 'Invitation' }
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition', id: string, name: string, kind: string, executionLogging: boolean, config:
@@ -2230,6 +2274,7 @@ export type AdminUserQuery = { node:
     | { __typename: 'Flow' }
     | { __typename: 'FlowStageBinding' }
     | { __typename: 'Group' }
+    | { __typename: 'Invitation' }
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
@@ -2288,6 +2333,7 @@ export type AdminGroupQuery = { node:
     | { __typename: 'Flow' }
     | { __typename: 'FlowStageBinding' }
     | { __typename: 'Group', id: string, name: string, isSuperuser: boolean, parents: Array<{ id: string, name: string }> | null, children: Array<{ id: string, name: string }> | null, users: { totalCount: number, edges: Array<{ node: { id: string, username: string, name: string } | null } | null> | null } }
+    | { __typename: 'Invitation' }
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
@@ -2344,6 +2390,7 @@ export type AdminApplicationQuery = { node:
     | { __typename: 'Flow' }
     | { __typename: 'FlowStageBinding' }
     | { __typename: 'Group' }
+    | { __typename: 'Invitation' }
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
@@ -2417,6 +2464,7 @@ export type AdminProviderQuery = { node:
     | { __typename: 'Flow' }
     | { __typename: 'FlowStageBinding' }
     | { __typename: 'Group' }
+    | { __typename: 'Invitation' }
     | { __typename: 'OAuth2Provider', id: string, name: string, clientType: ClientType, clientId: string, hasClientSecret: boolean, scopes: Array<string>, signingAlgorithm: SigningAlgorithm, accessTokenValidity: number, idTokenValidity: number, refreshTokenValidity: number, subjectMode: SubjectMode, includeClaimsInIdToken: boolean, deviceAuthorization: boolean, redirectUris: Array<{ url: string, matchingMode: RedirectUriMatchingMode }>, postLogoutRedirectUris: Array<{ url: string, matchingMode: RedirectUriMatchingMode }>, authorizationFlow: { id: string }, invalidationFlow: { id: string } | null, signingKey: { id: string } | null, application: { id: string, name: string } | null }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
@@ -2485,6 +2533,7 @@ export type AdminScopeMappingQuery = { node:
     | { __typename: 'Flow' }
     | { __typename: 'FlowStageBinding' }
     | { __typename: 'Group' }
+    | { __typename: 'Invitation' }
     | { __typename: 'OAuth2Provider' }
     | { __typename: 'PolicyBinding' }
     | { __typename: 'PolicyDefinition' }
@@ -2840,6 +2889,9 @@ export const AdminStageConfigFragmentDoc = new TypedDocumentString(`
   ... on DenyStage {
     denyMessage
   }
+  ... on InvitationStage {
+    continueFlowWithoutInvitation
+  }
   ... on DummyStage {
     throwError
   }
@@ -3166,6 +3218,47 @@ export const InputDefaultsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<InputDefaultsQuery, InputDefaultsQueryVariables>;
+export const AdminInvitationsDocument = new TypedDocumentString(`
+    query AdminInvitations {
+  invitations(first: 500, orderBy: {field: CREATED_AT, direction: DESC}) {
+    edges {
+      node {
+        id
+        name
+        singleUse
+        uses
+        expires
+        createdAt
+        fixedData
+        flow {
+          id
+          name
+          slug
+        }
+        createdBy {
+          username
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminInvitationsQuery, AdminInvitationsQueryVariables>;
+export const AdminCreateInvitationDocument = new TypedDocumentString(`
+    mutation AdminCreateInvitation($input: CreateInvitationInput!) {
+  createInvitation(input: $input) {
+    link
+    invitation {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminCreateInvitationMutation, AdminCreateInvitationMutationVariables>;
+export const AdminDeleteInvitationDocument = new TypedDocumentString(`
+    mutation AdminDeleteInvitation($id: ID!) {
+  deleteInvitation(id: $id)
+}
+    `) as unknown as TypedDocumentString<AdminDeleteInvitationMutation, AdminDeleteInvitationMutationVariables>;
 export const AdminFlowsDocument = new TypedDocumentString(`
     query AdminFlows {
   flows(first: 500, orderBy: {field: SLUG}) {
@@ -3411,6 +3504,9 @@ export const AdminStageDocument = new TypedDocumentString(`
   }
   ... on DenyStage {
     denyMessage
+  }
+  ... on InvitationStage {
+    continueFlowWithoutInvitation
   }
   ... on DummyStage {
     throwError
