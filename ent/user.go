@@ -41,6 +41,8 @@ type User struct {
 	PasswordChangedAt *time.Time `json:"password_changed_at,omitempty"`
 	// LastLogin holds the value of the "last_login" field.
 	LastLogin *time.Time `json:"last_login,omitempty"`
+	// The user's WebAuthn user handle: 32 random bytes, set when the first passkey is registered and never changed, so a passkey finds its account without the database ID (package mfa/webauthn).
+	WebauthnUserHandle *[]byte `json:"webauthn_user_handle,omitempty"`
 	// Free-form data for policies, prompts and claims.
 	Attributes map[string]interface{} `json:"attributes,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -61,6 +63,8 @@ type UserEdges struct {
 	Consents []*UserConsent `json:"consents,omitempty"`
 	// TotpDevices holds the value of the totp_devices edge.
 	TotpDevices []*TOTPDevice `json:"totp_devices,omitempty"`
+	// WebauthnDevices holds the value of the webauthn_devices edge.
+	WebauthnDevices []*WebAuthnDevice `json:"webauthn_devices,omitempty"`
 	// Sessions holds the value of the sessions edge.
 	Sessions []*Session `json:"sessions,omitempty"`
 	// PolicyBindings holds the value of the policy_bindings edge.
@@ -69,7 +73,7 @@ type UserEdges struct {
 	ConfigReferrers []*ConfigReference `json:"config_referrers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [8]bool
+	loadedTypes [9]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
@@ -78,6 +82,7 @@ type UserEdges struct {
 	namedFlowTokens      map[string][]*FlowToken
 	namedConsents        map[string][]*UserConsent
 	namedTotpDevices     map[string][]*TOTPDevice
+	namedWebauthnDevices map[string][]*WebAuthnDevice
 	namedSessions        map[string][]*Session
 	namedPolicyBindings  map[string][]*PolicyBinding
 	namedConfigReferrers map[string][]*ConfigReference
@@ -128,10 +133,19 @@ func (e UserEdges) TotpDevicesOrErr() ([]*TOTPDevice, error) {
 	return nil, &NotLoadedError{edge: "totp_devices"}
 }
 
+// WebauthnDevicesOrErr returns the WebauthnDevices value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) WebauthnDevicesOrErr() ([]*WebAuthnDevice, error) {
+	if e.loadedTypes[5] {
+		return e.WebauthnDevices, nil
+	}
+	return nil, &NotLoadedError{edge: "webauthn_devices"}
+}
+
 // SessionsOrErr returns the Sessions value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) SessionsOrErr() ([]*Session, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.Sessions, nil
 	}
 	return nil, &NotLoadedError{edge: "sessions"}
@@ -140,7 +154,7 @@ func (e UserEdges) SessionsOrErr() ([]*Session, error) {
 // PolicyBindingsOrErr returns the PolicyBindings value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.PolicyBindings, nil
 	}
 	return nil, &NotLoadedError{edge: "policy_bindings"}
@@ -149,7 +163,7 @@ func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
 // ConfigReferrersOrErr returns the ConfigReferrers value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ConfigReferrersOrErr() ([]*ConfigReference, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[8] {
 		return e.ConfigReferrers, nil
 	}
 	return nil, &NotLoadedError{edge: "config_referrers"}
@@ -160,7 +174,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case user.FieldAttributes:
+		case user.FieldWebauthnUserHandle, user.FieldAttributes:
 			values[i] = new([]byte)
 		case user.FieldIsActive:
 			values[i] = new(sql.NullBool)
@@ -260,6 +274,12 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				_m.LastLogin = new(time.Time)
 				*_m.LastLogin = value.Time
 			}
+		case user.FieldWebauthnUserHandle:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field webauthn_user_handle", values[i])
+			} else if value != nil {
+				_m.WebauthnUserHandle = value
+			}
 		case user.FieldAttributes:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field attributes", values[i])
@@ -304,6 +324,11 @@ func (_m *User) QueryConsents() *UserConsentQuery {
 // QueryTotpDevices queries the "totp_devices" edge of the User entity.
 func (_m *User) QueryTotpDevices() *TOTPDeviceQuery {
 	return NewUserClient(_m.config).QueryTotpDevices(_m)
+}
+
+// QueryWebauthnDevices queries the "webauthn_devices" edge of the User entity.
+func (_m *User) QueryWebauthnDevices() *WebAuthnDeviceQuery {
+	return NewUserClient(_m.config).QueryWebauthnDevices(_m)
 }
 
 // QuerySessions queries the "sessions" edge of the User entity.
@@ -380,6 +405,11 @@ func (_m *User) String() string {
 	if v := _m.LastLogin; v != nil {
 		builder.WriteString("last_login=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.WebauthnUserHandle; v != nil {
+		builder.WriteString("webauthn_user_handle=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")
 	builder.WriteString("attributes=")
@@ -505,6 +535,30 @@ func (_m *User) appendNamedTotpDevices(name string, edges ...*TOTPDevice) {
 		_m.Edges.namedTotpDevices[name] = []*TOTPDevice{}
 	} else {
 		_m.Edges.namedTotpDevices[name] = append(_m.Edges.namedTotpDevices[name], edges...)
+	}
+}
+
+// NamedWebauthnDevices returns the WebauthnDevices named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedWebauthnDevices(name string) ([]*WebAuthnDevice, error) {
+	if _m.Edges.namedWebauthnDevices == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedWebauthnDevices[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedWebauthnDevices(name string, edges ...*WebAuthnDevice) {
+	if _m.Edges.namedWebauthnDevices == nil {
+		_m.Edges.namedWebauthnDevices = make(map[string][]*WebAuthnDevice)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedWebauthnDevices[name] = []*WebAuthnDevice{}
+	} else {
+		_m.Edges.namedWebauthnDevices[name] = append(_m.Edges.namedWebauthnDevices[name], edges...)
 	}
 }
 

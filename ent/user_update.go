@@ -22,6 +22,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
+	"github.com/gatehouse-id/gatehouse/ent/webauthndevice"
 )
 
 // UserUpdate is the builder for updating User entities.
@@ -187,6 +188,18 @@ func (_u *UserUpdate) ClearLastLogin() *UserUpdate {
 	return _u
 }
 
+// SetWebauthnUserHandle sets the "webauthn_user_handle" field.
+func (_u *UserUpdate) SetWebauthnUserHandle(v []byte) *UserUpdate {
+	_u.mutation.SetWebauthnUserHandle(v)
+	return _u
+}
+
+// ClearWebauthnUserHandle clears the value of the "webauthn_user_handle" field.
+func (_u *UserUpdate) ClearWebauthnUserHandle() *UserUpdate {
+	_u.mutation.ClearWebauthnUserHandle()
+	return _u
+}
+
 // SetAttributes sets the "attributes" field.
 func (_u *UserUpdate) SetAttributes(v map[string]interface{}) *UserUpdate {
 	_u.mutation.SetAttributes(v)
@@ -266,6 +279,21 @@ func (_u *UserUpdate) AddTotpDevices(v ...*TOTPDevice) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddTotpDeviceIDs(ids...)
+}
+
+// AddWebauthnDeviceIDs adds the "webauthn_devices" edge to the WebAuthnDevice entity by IDs.
+func (_u *UserUpdate) AddWebauthnDeviceIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddWebauthnDeviceIDs(ids...)
+	return _u
+}
+
+// AddWebauthnDevices adds the "webauthn_devices" edges to the WebAuthnDevice entity.
+func (_u *UserUpdate) AddWebauthnDevices(v ...*WebAuthnDevice) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddWebauthnDeviceIDs(ids...)
 }
 
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
@@ -423,6 +451,27 @@ func (_u *UserUpdate) RemoveTotpDevices(v ...*TOTPDevice) *UserUpdate {
 	return _u.RemoveTotpDeviceIDs(ids...)
 }
 
+// ClearWebauthnDevices clears all "webauthn_devices" edges to the WebAuthnDevice entity.
+func (_u *UserUpdate) ClearWebauthnDevices() *UserUpdate {
+	_u.mutation.ClearWebauthnDevices()
+	return _u
+}
+
+// RemoveWebauthnDeviceIDs removes the "webauthn_devices" edge to WebAuthnDevice entities by IDs.
+func (_u *UserUpdate) RemoveWebauthnDeviceIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveWebauthnDeviceIDs(ids...)
+	return _u
+}
+
+// RemoveWebauthnDevices removes "webauthn_devices" edges to WebAuthnDevice entities.
+func (_u *UserUpdate) RemoveWebauthnDevices(v ...*WebAuthnDevice) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveWebauthnDeviceIDs(ids...)
+}
+
 // ClearSessions clears all "sessions" edges to the Session entity.
 func (_u *UserUpdate) ClearSessions() *UserUpdate {
 	_u.mutation.ClearSessions()
@@ -550,6 +599,11 @@ func (_u *UserUpdate) check() error {
 			return &ValidationError{Name: "type", err: fmt.Errorf(`ent: validator failed for field "User.type": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.WebauthnUserHandle(); ok {
+		if err := user.WebauthnUserHandleValidator(v); err != nil {
+			return &ValidationError{Name: "webauthn_user_handle", err: fmt.Errorf(`ent: validator failed for field "User.webauthn_user_handle": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -603,6 +657,12 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.LastLoginCleared() {
 		_spec.ClearField(user.FieldLastLogin, field.TypeTime)
+	}
+	if value, ok := _u.mutation.WebauthnUserHandle(); ok {
+		_spec.SetField(user.FieldWebauthnUserHandle, field.TypeBytes, value)
+	}
+	if _u.mutation.WebauthnUserHandleCleared() {
+		_spec.ClearField(user.FieldWebauthnUserHandle, field.TypeBytes)
 	}
 	if value, ok := _u.mutation.Attributes(); ok {
 		_spec.SetField(user.FieldAttributes, field.TypeJSON, value)
@@ -825,6 +885,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(totpdevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.WebauthnDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.WebauthnDevicesTable,
+			Columns: []string{user.WebauthnDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webauthndevice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedWebauthnDevicesIDs(); len(nodes) > 0 && !_u.mutation.WebauthnDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.WebauthnDevicesTable,
+			Columns: []string{user.WebauthnDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webauthndevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.WebauthnDevicesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.WebauthnDevicesTable,
+			Columns: []string{user.WebauthnDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webauthndevice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1137,6 +1242,18 @@ func (_u *UserUpdateOne) ClearLastLogin() *UserUpdateOne {
 	return _u
 }
 
+// SetWebauthnUserHandle sets the "webauthn_user_handle" field.
+func (_u *UserUpdateOne) SetWebauthnUserHandle(v []byte) *UserUpdateOne {
+	_u.mutation.SetWebauthnUserHandle(v)
+	return _u
+}
+
+// ClearWebauthnUserHandle clears the value of the "webauthn_user_handle" field.
+func (_u *UserUpdateOne) ClearWebauthnUserHandle() *UserUpdateOne {
+	_u.mutation.ClearWebauthnUserHandle()
+	return _u
+}
+
 // SetAttributes sets the "attributes" field.
 func (_u *UserUpdateOne) SetAttributes(v map[string]interface{}) *UserUpdateOne {
 	_u.mutation.SetAttributes(v)
@@ -1216,6 +1333,21 @@ func (_u *UserUpdateOne) AddTotpDevices(v ...*TOTPDevice) *UserUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddTotpDeviceIDs(ids...)
+}
+
+// AddWebauthnDeviceIDs adds the "webauthn_devices" edge to the WebAuthnDevice entity by IDs.
+func (_u *UserUpdateOne) AddWebauthnDeviceIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddWebauthnDeviceIDs(ids...)
+	return _u
+}
+
+// AddWebauthnDevices adds the "webauthn_devices" edges to the WebAuthnDevice entity.
+func (_u *UserUpdateOne) AddWebauthnDevices(v ...*WebAuthnDevice) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddWebauthnDeviceIDs(ids...)
 }
 
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
@@ -1373,6 +1505,27 @@ func (_u *UserUpdateOne) RemoveTotpDevices(v ...*TOTPDevice) *UserUpdateOne {
 	return _u.RemoveTotpDeviceIDs(ids...)
 }
 
+// ClearWebauthnDevices clears all "webauthn_devices" edges to the WebAuthnDevice entity.
+func (_u *UserUpdateOne) ClearWebauthnDevices() *UserUpdateOne {
+	_u.mutation.ClearWebauthnDevices()
+	return _u
+}
+
+// RemoveWebauthnDeviceIDs removes the "webauthn_devices" edge to WebAuthnDevice entities by IDs.
+func (_u *UserUpdateOne) RemoveWebauthnDeviceIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveWebauthnDeviceIDs(ids...)
+	return _u
+}
+
+// RemoveWebauthnDevices removes "webauthn_devices" edges to WebAuthnDevice entities.
+func (_u *UserUpdateOne) RemoveWebauthnDevices(v ...*WebAuthnDevice) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveWebauthnDeviceIDs(ids...)
+}
+
 // ClearSessions clears all "sessions" edges to the Session entity.
 func (_u *UserUpdateOne) ClearSessions() *UserUpdateOne {
 	_u.mutation.ClearSessions()
@@ -1513,6 +1666,11 @@ func (_u *UserUpdateOne) check() error {
 			return &ValidationError{Name: "type", err: fmt.Errorf(`ent: validator failed for field "User.type": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.WebauthnUserHandle(); ok {
+		if err := user.WebauthnUserHandleValidator(v); err != nil {
+			return &ValidationError{Name: "webauthn_user_handle", err: fmt.Errorf(`ent: validator failed for field "User.webauthn_user_handle": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1583,6 +1741,12 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if _u.mutation.LastLoginCleared() {
 		_spec.ClearField(user.FieldLastLogin, field.TypeTime)
+	}
+	if value, ok := _u.mutation.WebauthnUserHandle(); ok {
+		_spec.SetField(user.FieldWebauthnUserHandle, field.TypeBytes, value)
+	}
+	if _u.mutation.WebauthnUserHandleCleared() {
+		_spec.ClearField(user.FieldWebauthnUserHandle, field.TypeBytes)
 	}
 	if value, ok := _u.mutation.Attributes(); ok {
 		_spec.SetField(user.FieldAttributes, field.TypeJSON, value)
@@ -1805,6 +1969,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(totpdevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.WebauthnDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.WebauthnDevicesTable,
+			Columns: []string{user.WebauthnDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webauthndevice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedWebauthnDevicesIDs(); len(nodes) > 0 && !_u.mutation.WebauthnDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.WebauthnDevicesTable,
+			Columns: []string{user.WebauthnDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webauthndevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.WebauthnDevicesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.WebauthnDevicesTable,
+			Columns: []string{user.WebauthnDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webauthndevice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -40,6 +40,8 @@ const (
 	FieldPasswordChangedAt = "password_changed_at"
 	// FieldLastLogin holds the string denoting the last_login field in the database.
 	FieldLastLogin = "last_login"
+	// FieldWebauthnUserHandle holds the string denoting the webauthn_user_handle field in the database.
+	FieldWebauthnUserHandle = "webauthn_user_handle"
 	// FieldAttributes holds the string denoting the attributes field in the database.
 	FieldAttributes = "attributes"
 	// EdgeGroups holds the string denoting the groups edge name in mutations.
@@ -52,6 +54,8 @@ const (
 	EdgeConsents = "consents"
 	// EdgeTotpDevices holds the string denoting the totp_devices edge name in mutations.
 	EdgeTotpDevices = "totp_devices"
+	// EdgeWebauthnDevices holds the string denoting the webauthn_devices edge name in mutations.
+	EdgeWebauthnDevices = "webauthn_devices"
 	// EdgeSessions holds the string denoting the sessions edge name in mutations.
 	EdgeSessions = "sessions"
 	// EdgePolicyBindings holds the string denoting the policy_bindings edge name in mutations.
@@ -93,6 +97,13 @@ const (
 	TotpDevicesInverseTable = "totp_devices"
 	// TotpDevicesColumn is the table column denoting the totp_devices relation/edge.
 	TotpDevicesColumn = "user_id"
+	// WebauthnDevicesTable is the table that holds the webauthn_devices relation/edge.
+	WebauthnDevicesTable = "webauthn_devices"
+	// WebauthnDevicesInverseTable is the table name for the WebAuthnDevice entity.
+	// It exists in this package in order to avoid circular dependency with the "webauthndevice" package.
+	WebauthnDevicesInverseTable = "webauthn_devices"
+	// WebauthnDevicesColumn is the table column denoting the webauthn_devices relation/edge.
+	WebauthnDevicesColumn = "user_id"
 	// SessionsTable is the table that holds the sessions relation/edge.
 	SessionsTable = "sessions"
 	// SessionsInverseTable is the table name for the Session entity.
@@ -130,6 +141,7 @@ var Columns = []string{
 	FieldPasswordHash,
 	FieldPasswordChangedAt,
 	FieldLastLogin,
+	FieldWebauthnUserHandle,
 	FieldAttributes,
 }
 
@@ -177,6 +189,8 @@ var (
 	DefaultIsActive bool
 	// DefaultPasswordHash holds the default value on creation for the "password_hash" field.
 	DefaultPasswordHash string
+	// WebauthnUserHandleValidator is a validator for the "webauthn_user_handle" field. It is called by the builders before save.
+	WebauthnUserHandleValidator func([]byte) error
 	// DefaultAttributes holds the default value on creation for the "attributes" field.
 	DefaultAttributes map[string]interface{}
 )
@@ -326,6 +340,20 @@ func ByTotpDevices(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByWebauthnDevicesCount orders the results by webauthn_devices count.
+func ByWebauthnDevicesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newWebauthnDevicesStep(), opts...)
+	}
+}
+
+// ByWebauthnDevices orders the results by webauthn_devices terms.
+func ByWebauthnDevices(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newWebauthnDevicesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySessionsCount orders the results by sessions count.
 func BySessionsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -400,6 +428,13 @@ func newTotpDevicesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TotpDevicesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, TotpDevicesTable, TotpDevicesColumn),
+	)
+}
+func newWebauthnDevicesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(WebauthnDevicesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, WebauthnDevicesTable, WebauthnDevicesColumn),
 	)
 }
 func newSessionsStep() *sqlgraph.Step {
