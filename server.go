@@ -422,7 +422,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 	flows := executor.New(executor.Deps{
 		Client: a.db.Ent, Sessions: a.sessions, Policies: policies, Hasher: hasher,
 		Counters: a.counters, Lockouts: a.lockouts, Auditor: a.recorder, Logger: logger,
-		Secrets: seal.NewKeys(a.secretKey),
+		Secrets: seal.NewKeys(a.secretKey), PublicURL: public,
 	}, executor.Options{
 		Kinds: a.kinds.Stages, Store: a.executions, Broker: a.broker,
 		StartLimits: executor.StartLimits{PerIP: unlimitedIfZero(cfg.FlowStartsPerIP), PerSession: unlimitedIfZero(cfg.FlowStartsPerSession)},
