@@ -68,3 +68,67 @@ func TestBrowserWebAuthnSetup(t *testing.T) {
 	u.Screenshot("webauthn-setup-excluded")
 	require.Equal(t, 1, db.WebAuthnDevice.Query().CountX(ctx))
 }
+
+// A passkey setup stage through the console: the form starts at the
+// input type's defaults, with "Any" authenticator kind (null), and a
+// chosen kind is saved and shown again; choosing "Any" again saves null.
+func TestBrowserAdminWebAuthnStage(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	u := newUI(t, srv, browsertest.Options{})
+	u.login("admin", adminPassword)
+	u.visit("/if/admin/#/stages/new")
+	u.click(u.GetByRole(*playwright.AriaRoleRadio, playwright.PageGetByRoleOptions{Name: "Passkey (WebAuthn) setup"}))
+	form := u.GetByTestId("stage-form")
+	field := func(label string) playwright.Locator {
+		return form.GetByLabel(label, playwright.LocatorGetByLabelOptions{Exact: new(true)})
+	}
+	require.NoError(t, field("Name").Fill("e2e-passkey"))
+	require.NoError(t, u.expect.Locator(field("User verification")).ToHaveValue("PREFERRED"))
+	require.NoError(t, u.expect.Locator(field("Discoverable credential (passkey)")).ToHaveValue("PREFERRED"))
+	require.NoError(t, u.expect.Locator(field("Authenticator kind")).ToHaveValue(""))
+	require.NoError(t, u.expect.Locator(field("Device name")).ToHaveValue("Passkey"))
+	u.click(u.button("Create stage"))
+	u.at(`/if/admin/#/stages/\d+$`)
+	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToHaveText("The stage e2e-passkey was created."))
+
+	api := srv.browser()
+	require.True(t, api.login("admin", adminPassword).Completed)
+	type config struct {
+		UserVerification, ResidentKeyRequirement, FriendlyName string
+		AuthenticatorAttachment                                *string
+	}
+	read := func() config {
+		t.Helper()
+		var out struct {
+			Stages struct {
+				Edges []struct{ Node struct{ Config config } }
+			}
+		}
+		api.must(`{ stages(where: {name: "e2e-passkey"}) { edges { node { config { ... on AuthenticatorWebauthnStage {
+			userVerification residentKeyRequirement authenticatorAttachment friendlyName } } } } } }`, nil, &out)
+		require.Len(t, out.Stages.Edges, 1)
+		return out.Stages.Edges[0].Node.Config
+	}
+	require.Equal(t, config{UserVerification: "PREFERRED", ResidentKeyRequirement: "PREFERRED", FriendlyName: "Passkey"}, read())
+
+	_, err := field("Authenticator kind").SelectOption(playwright.SelectOptionValues{Labels: &[]string{"Security key or phone"}})
+	require.NoError(t, err)
+	_, err = field("User verification").SelectOption(playwright.SelectOptionValues{Labels: &[]string{"Required"}})
+	require.NoError(t, err)
+	u.Screenshot("admin-webauthn-stage")
+	u.click(u.button("Save stage"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToHaveText("The stage e2e-passkey was saved."))
+	crossPlatform := "CROSS_PLATFORM"
+	require.Equal(t, config{UserVerification: "REQUIRED", ResidentKeyRequirement: "PREFERRED", FriendlyName: "Passkey", AuthenticatorAttachment: &crossPlatform}, read())
+
+	_, err = u.Reload()
+	require.NoError(t, err)
+	require.NoError(t, u.expect.Locator(field("Authenticator kind")).ToHaveValue("CROSS_PLATFORM"), "shown again")
+	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToHaveText(""), "the last save's message is gone")
+	_, err = field("Authenticator kind").SelectOption(playwright.SelectOptionValues{Labels: &[]string{"Any"}})
+	require.NoError(t, err)
+	u.click(u.button("Save stage"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToHaveText("The stage e2e-passkey was saved."))
+	require.Nil(t, read().AuthenticatorAttachment)
+}
