@@ -81,10 +81,11 @@ func NewRelyingParty(publicURL, name string) (*RelyingParty, error) {
 	case "https":
 	case "http":
 		if host != "localhost" && !strings.HasSuffix(host, ".localhost") {
-			return nil, fmt.Errorf("webauthn: public URL %q: WebAuthn needs https (http only for localhost)", publicURL)
+			return nil, fmt.Errorf("webauthn: public URL %q: WebAuthn needs https and a domain name "+
+				"(set GATEHOUSE_PUBLIC_URL; http://localhost:<port> in development)", publicURL)
 		}
 	default:
-		return nil, fmt.Errorf("webauthn: public URL %q: scheme must be https", publicURL)
+		return nil, fmt.Errorf("webauthn: public URL %q: WebAuthn needs https (set GATEHOUSE_PUBLIC_URL)", publicURL)
 	}
 	if strings.TrimSpace(name) == "" {
 		name = "Gatehouse"
@@ -97,7 +98,7 @@ func NewRelyingParty(publicURL, name string) (*RelyingParty, error) {
 		AttestationPreference: protocol.PreferNoAttestation,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("webauthn: relying party %q: %w", publicURL, err)
+		return nil, fmt.Errorf("webauthn: relying party %q (WebAuthn needs a domain name, not an IP address: set GATEHOUSE_PUBLIC_URL): %w", publicURL, err)
 	}
 	return &RelyingParty{wa: wa, ID: host, Origin: origin}, nil
 }
