@@ -56,6 +56,10 @@ const (
 // that did not grow, a credential already registered. Nothing was changed.
 var ErrRefused = errors.New("webauthn: refused")
 
+// ErrPublicURL is returned by NewRelyingParty for a public URL WebAuthn
+// cannot use (not https, or an IP address): a configuration error.
+var ErrPublicURL = errors.New("webauthn: unusable public URL")
+
 // ErrNoDevices is returned by BeginLogin for a user without devices.
 var ErrNoDevices = errors.New("webauthn: the user has no devices")
 
@@ -74,18 +78,18 @@ type RelyingParty struct {
 func NewRelyingParty(publicURL, name string) (*RelyingParty, error) {
 	u, err := url.Parse(strings.TrimSuffix(publicURL, "/"))
 	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-		return nil, fmt.Errorf("webauthn: public URL %q is not an origin", publicURL)
+		return nil, fmt.Errorf("%w: %q is not an origin (set GATEHOUSE_PUBLIC_URL)", ErrPublicURL, publicURL)
 	}
 	host := strings.ToLower(u.Hostname())
 	switch u.Scheme {
 	case "https":
 	case "http":
 		if host != "localhost" && !strings.HasSuffix(host, ".localhost") {
-			return nil, fmt.Errorf("webauthn: public URL %q: WebAuthn needs https and a domain name "+
-				"(set GATEHOUSE_PUBLIC_URL; http://localhost:<port> in development)", publicURL)
+			return nil, fmt.Errorf("%w: %q: WebAuthn needs https and a domain name "+
+				"(set GATEHOUSE_PUBLIC_URL; http://localhost:<port> in development)", ErrPublicURL, publicURL)
 		}
 	default:
-		return nil, fmt.Errorf("webauthn: public URL %q: WebAuthn needs https (set GATEHOUSE_PUBLIC_URL)", publicURL)
+		return nil, fmt.Errorf("%w: %q: WebAuthn needs https (set GATEHOUSE_PUBLIC_URL)", ErrPublicURL, publicURL)
 	}
 	if strings.TrimSpace(name) == "" {
 		name = "Gatehouse"
@@ -98,7 +102,7 @@ func NewRelyingParty(publicURL, name string) (*RelyingParty, error) {
 		AttestationPreference: protocol.PreferNoAttestation,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("webauthn: relying party %q (WebAuthn needs a domain name, not an IP address: set GATEHOUSE_PUBLIC_URL): %w", publicURL, err)
+		return nil, fmt.Errorf("%w: %q: WebAuthn needs a domain name, not an IP address (set GATEHOUSE_PUBLIC_URL): %w", ErrPublicURL, publicURL, err)
 	}
 	return &RelyingParty{wa: wa, ID: host, Origin: origin}, nil
 }

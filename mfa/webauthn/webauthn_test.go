@@ -32,7 +32,7 @@ func TestNewRelyingParty(t *testing.T) {
 	require.Equal(t, "localhost", rp.ID)
 	for _, bad := range []string{"", "http://login.example.com", "https://127.0.0.1", "ftp://x.example", "https://x.example/path", "::"} {
 		_, err := webauthn.NewRelyingParty(bad, "Acme")
-		require.Error(t, err, bad)
+		require.ErrorIs(t, err, webauthn.ErrPublicURL, bad)
 	}
 }
 

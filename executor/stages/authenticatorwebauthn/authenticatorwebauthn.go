@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/brand"
 	"github.com/gatehouse-id/gatehouse/counter"
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/mfa/webauthn"
 	"github.com/gatehouse-id/gatehouse/problem"
@@ -54,6 +55,10 @@ const (
 	messageLimited   = "Too many attempts. Try again later."
 	messageCancelled = "Too many failed attempts."
 	messageSignIn    = "Sign in before you add a passkey."
+	// messageUnavailable is shown when the server's public URL cannot be
+	// a WebAuthn relying party (a configuration error the admin sees as
+	// a configuration_error event).
+	messageUnavailable = "Passkeys are not available on this server yet. Contact an administrator."
 )
 
 // Definition describes the kind for the stage registry.
@@ -196,10 +201,23 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 		return executor.Result{}, false, nil
 	}
 	st, err = s.begin(ctx, req.User, 0)
+	if errors.Is(err, webauthn.ErrPublicURL) {
+		s.unavailable(ctx, err)
+		return executor.Deny(messageUnavailable), true, nil
+	}
 	if err != nil {
 		return executor.Result{}, false, err
 	}
 	return executor.Result{}, false, req.SaveState(st)
+}
+
+// unavailable reports a public URL WebAuthn cannot use: a warning in the
+// log and a configuration_error event for the admin.
+func (s *Stage) unavailable(ctx context.Context, err error) {
+	if s.deps.Logger != nil {
+		s.deps.Logger.WarnContext(ctx, "passkeys are unavailable: the public URL cannot be a WebAuthn relying party", "error", err)
+	}
+	s.deps.Record(ctx, enum.EventActionConfigurationError, map[string]any{"stage_kind": Kind, "reason": err.Error()})
 }
 
 // pending returns the pending ceremony of the request's user.

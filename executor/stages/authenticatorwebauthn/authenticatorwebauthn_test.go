@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/webauthndevice"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorwebauthn"
@@ -197,6 +198,20 @@ func TestAuthenticatorWebAuthn(t *testing.T) {
 			res := submit(t, b, req, resp, nil)
 			require.Equal(t, "rate_limited", res.Errors()[0].Code, "even a good credential once the limit is reached")
 			require.Zero(t, b.env.Client.WebAuthnDevice.Query().CountX(b.env.Ctx))
+		},
+		"a public URL WebAuthn cannot use denies and tells the admin": func(t *testing.T, b bundle) {
+			b.env.Deps.PublicURL = "http://127.0.0.1:9000"
+			req := b.env.Request(authenticatorwebauthn.Kind)
+			b.env.SignIn(t, req, b.grace)
+			res, skip, err := b.env.Skipper(t, authenticatorwebauthn.Kind, cfg).Skip(b.env.Ctx, req)
+			require.NoError(t, err)
+			require.True(t, skip)
+			require.Equal(t, "deny", res.Kind())
+			events := b.env.Auditor.Events()
+			require.Len(t, events, 1)
+			require.Equal(t, enum.EventActionConfigurationError, events[0].Action)
+			require.Equal(t, "authenticator_webauthn", events[0].Data["stage_kind"])
+			require.Contains(t, events[0].Data["reason"], "GATEHOUSE_PUBLIC_URL")
 		},
 		"a flow without a signed-in user is denied": func(t *testing.T, b bundle) {
 			req := b.env.Request(authenticatorwebauthn.Kind)
