@@ -137,3 +137,13 @@ func handleOf(u *ent.User) []byte {
 	}
 	return *u.WebauthnUserHandle
 }
+
+// HasDevices reports whether user userID has a WebAuthn device (for a
+// stage that skips users without one); it needs no relying party.
+func HasDevices(ctx context.Context, client *ent.Client, userID int) (bool, error) {
+	ok, err := client.WebAuthnDevice.Query().Where(webauthndevice.UserID(userID)).Exist(ctx)
+	if err != nil {
+		return false, fmt.Errorf("webauthn: look up devices: %w", err)
+	}
+	return ok, nil
+}

@@ -189,8 +189,14 @@ func TestLogin(t *testing.T) {
 			t.Run("a known user logs in and the counter advances", func(t *testing.T) {
 				t.Parallel()
 				b := setup(t, d)
+				has, err := webauthn.HasDevices(b.ctx, b.client, b.grace.ID)
+				require.NoError(t, err)
+				require.False(t, has)
 				dev := register(t, b, b.grace, b.auth)
-				_, _, err := b.devices.BeginLogin(b.ctx, b.alan, webauthn.VerificationRequired)
+				has, err = webauthn.HasDevices(b.ctx, b.client, b.grace.ID)
+				require.NoError(t, err)
+				require.True(t, has)
+				_, _, err = b.devices.BeginLogin(b.ctx, b.alan, webauthn.VerificationRequired)
 				require.ErrorIs(t, err, webauthn.ErrNoDevices)
 
 				b.clock.Advance(time.Minute)
