@@ -189,7 +189,8 @@ func (s *Stage) begin(ctx context.Context, u *ent.User, failures int) (state, er
 // without a signed-in user, and otherwise begins the registration (once: a
 // later visit keeps it) before the challenge is shown.
 func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Result, bool, error) {
-	if req.User == nil {
+	u := deviceUser(req)
+	if u == nil {
 		return executor.Deny(messageSignIn), true, nil
 	}
 	var st state
@@ -197,10 +198,10 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	if err != nil {
 		return executor.Result{}, false, err
 	}
-	if ok && st.UserID == req.User.ID {
+	if ok && st.UserID == u.ID {
 		return executor.Result{}, false, nil
 	}
-	st, err = s.begin(ctx, req.User, 0)
+	st, err = s.begin(ctx, u, 0)
 	if errors.Is(err, webauthn.ErrPublicURL) {
 		s.unavailable(ctx, err)
 		return executor.Deny(messageUnavailable), true, nil
@@ -220,14 +221,18 @@ func (s *Stage) unavailable(ctx context.Context, err error) {
 	s.deps.Record(ctx, enum.EventActionConfigurationError, map[string]any{"stage_kind": Kind, "reason": err.Error()})
 }
 
-// pending returns the pending ceremony of the request's user.
-func pending(req *executor.Request) (state, error) {
+// deviceUser returns the user the stage registers a device for: the
+// signed-in user; nil without one.
+func deviceUser(req *executor.Request) *ent.User { return req.User }
+
+// pending returns the pending ceremony of u.
+func pending(req *executor.Request, u *ent.User) (state, error) {
 	var st state
 	ok, err := req.LoadState(&st)
 	if err != nil {
 		return st, err
 	}
-	if !ok || req.User == nil || st.UserID != req.User.ID {
+	if !ok || u == nil || st.UserID != u.ID {
 		return st, errors.New("authenticator_webauthn: no pending registration for this user")
 	}
 	return st, nil
@@ -235,7 +240,7 @@ func pending(req *executor.Request) (state, error) {
 
 // Challenge implements executor.Interactive.
 func (s *Stage) Challenge(_ context.Context, req *executor.Request) (executor.Challenge, error) {
-	st, err := pending(req)
+	st, err := pending(req, deviceUser(req))
 	if err != nil {
 		return nil, err
 	}
@@ -248,17 +253,18 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 	if !ok {
 		return executor.Retry(executor.FieldError{Field: Field, Message: "expected an authenticator_webauthn response", Code: "invalid"}), nil
 	}
-	if req.User == nil {
+	u := deviceUser(req)
+	if u == nil {
 		return executor.Deny(messageSignIn), nil
 	}
 	if strings.TrimSpace(r.Response) == "" {
 		return executor.Retry(executor.FieldError{Field: Field, Message: messageRequired, Code: "required"}), nil
 	}
-	st, err := pending(req)
+	st, err := pending(req, u)
 	if err != nil {
 		return executor.Result{}, err
 	}
-	n, err := s.deps.Counters.Add(ctx, userKey(req.User.ID), 1, Window, counter.Fixed)
+	n, err := s.deps.Counters.Add(ctx, userKey(u.ID), 1, Window, counter.Fixed)
 	if err != nil {
 		return executor.Result{}, fmt.Errorf("count registration attempt: %w", err)
 	}
@@ -273,17 +279,17 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 	if r.Name != nil {
 		name = *r.Name
 	}
-	_, err = devices.FinishRegistration(ctx, req.User, st.Session, webauthn.Name(name, strings.TrimSpace(s.cfg.FriendlyName)), r.Response)
+	_, err = devices.FinishRegistration(ctx, u, st.Session, webauthn.Name(name, strings.TrimSpace(s.cfg.FriendlyName)), r.Response)
 	if errors.Is(err, webauthn.ErrRefused) {
 		if s.deps.Logger != nil {
-			s.deps.Logger.DebugContext(ctx, "webauthn registration refused", "user_id", req.User.ID, "reason", err)
+			s.deps.Logger.DebugContext(ctx, "webauthn registration refused", "user_id", u.ID, "reason", err)
 		}
-		return s.failed(ctx, req, st)
+		return s.failed(ctx, req, u, st)
 	}
 	if err != nil {
 		return executor.Result{}, err
 	}
-	if err := s.deps.Counters.Delete(ctx, userKey(req.User.ID)); err != nil {
+	if err := s.deps.Counters.Delete(ctx, userKey(u.ID)); err != nil {
 		return executor.Result{}, fmt.Errorf("reset registration attempts: %w", err)
 	}
 	return executor.Next(), nil
@@ -292,11 +298,11 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 // failed counts a refused credential in the execution and the client's
 // reputation and begins a new registration; past MaxFailures the flow
 // ends.
-func (s *Stage) failed(ctx context.Context, req *executor.Request, st state) (executor.Result, error) {
-	if err := reputation.Record(ctx, s.deps.Counters, req.Client.IP, req.User.Username, reputation.Failure); err != nil {
+func (s *Stage) failed(ctx context.Context, req *executor.Request, u *ent.User, st state) (executor.Result, error) {
+	if err := reputation.Record(ctx, s.deps.Counters, req.Client.IP, u.Username, reputation.Failure); err != nil {
 		return executor.Result{}, err
 	}
-	next, err := s.begin(ctx, req.User, st.Failures+1)
+	next, err := s.begin(ctx, u, st.Failures+1)
 	if err != nil {
 		return executor.Result{}, err
 	}
