@@ -156,6 +156,36 @@ func TestRegistration(t *testing.T) {
 				t.Parallel()
 				refusedRegistrations(t, setup(t, d))
 			})
+			t.Run("one credential finished concurrently: exactly one device", func(t *testing.T) {
+				t.Parallel()
+				b := setup(t, d)
+				options, s, err := b.devices.BeginRegistration(b.ctx, b.grace, required)
+				require.NoError(t, err)
+				resp, err := b.auth.Create(options)
+				require.NoError(t, err)
+				const n = 10
+				errs := make([]error, n)
+				var wg sync.WaitGroup
+				start := make(chan struct{})
+				for i := range n {
+					wg.Go(func() {
+						<-start
+						_, errs[i] = b.devices.FinishRegistration(b.ctx, b.grace, s, "Key", resp)
+					})
+				}
+				close(start)
+				wg.Wait()
+				ok := 0
+				for _, err := range errs {
+					if err == nil {
+						ok++
+					} else {
+						require.ErrorIs(t, err, webauthn.ErrRefused)
+					}
+				}
+				require.Equal(t, 1, ok)
+				require.Equal(t, 1, b.client.WebAuthnDevice.Query().CountX(b.ctx))
+			})
 			t.Run("concurrent first registrations share one user handle", func(t *testing.T) {
 				t.Parallel()
 				b := setup(t, d)
