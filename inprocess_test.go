@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -75,7 +76,12 @@ func newTestServer(tb testing.TB, env serverEnv) *testServer {
 // params.
 func newTestServerHashing(tb testing.TB, env serverEnv, params credential.Params) *testServer {
 	tb.Helper()
-	cfg, err := config.Load(func(k string) string { return env[k] })
+	srv := httptest.NewUnstartedServer(nil)
+	// A public URL may name the listener's port as {port} (a host name
+	// other than the listener's address, for WebAuthn's localhost).
+	_, port, err := net.SplitHostPort(srv.Listener.Addr().String())
+	require.NoError(tb, err)
+	cfg, err := config.Load(func(k string) string { return strings.ReplaceAll(env[k], "{port}", port) })
 	require.NoError(tb, err)
 	ctx := tb.Context()
 	logger := slog.New(slog.DiscardHandler)
@@ -87,7 +93,6 @@ func newTestServerHashing(tb testing.TB, env serverEnv, params credential.Params
 	_, err = bootstrap.Run(ctx, a.db.Ent, bootstrap.Params{Dialect: a.db.Dialect, Password: adminPassword, Hasher: hasher})
 	require.NoError(tb, err)
 
-	srv := httptest.NewUnstartedServer(nil)
 	public := cfg.PublicOrigin(srv.Listener.Addr().String()) // GATEHOUSE_PUBLIC_URL when set: replicas of one deployment
 	require.NoError(tb, a.applyDefaults(ctx, public))
 	endStreams := make(chan struct{})

@@ -41,6 +41,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
+	"github.com/gatehouse-id/gatehouse/ent/webauthndevice"
 
 	stdsql "database/sql"
 )
@@ -102,6 +103,8 @@ type Client struct {
 	User *UserClient
 	// UserConsent is the client for interacting with the UserConsent builders.
 	UserConsent *UserConsentClient
+	// WebAuthnDevice is the client for interacting with the WebAuthnDevice builders.
+	WebAuthnDevice *WebAuthnDeviceClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -139,6 +142,7 @@ func (c *Client) init() {
 	c.Token = NewTokenClient(c.config)
 	c.User = NewUserClient(c.config)
 	c.UserConsent = NewUserConsentClient(c.config)
+	c.WebAuthnDevice = NewWebAuthnDeviceClient(c.config)
 }
 
 type (
@@ -257,6 +261,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Token:             NewTokenClient(cfg),
 		User:              NewUserClient(cfg),
 		UserConsent:       NewUserConsentClient(cfg),
+		WebAuthnDevice:    NewWebAuthnDeviceClient(cfg),
 	}, nil
 }
 
@@ -302,6 +307,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Token:             NewTokenClient(cfg),
 		User:              NewUserClient(cfg),
 		UserConsent:       NewUserConsentClient(cfg),
+		WebAuthnDevice:    NewWebAuthnDeviceClient(cfg),
 	}, nil
 }
 
@@ -336,6 +342,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Invitation, c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token,
 		c.PolicyBinding, c.PolicyDefinition, c.ScopeMapping, c.SentMail, c.Session,
 		c.SigningKey, c.Stage, c.TOTPDevice, c.Token, c.User, c.UserConsent,
+		c.WebAuthnDevice,
 	} {
 		n.Use(hooks...)
 	}
@@ -350,6 +357,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Invitation, c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token,
 		c.PolicyBinding, c.PolicyDefinition, c.ScopeMapping, c.SentMail, c.Session,
 		c.SigningKey, c.Stage, c.TOTPDevice, c.Token, c.User, c.UserConsent,
+		c.WebAuthnDevice,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -410,6 +418,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.User.mutate(ctx, m)
 	case *UserConsentMutation:
 		return c.UserConsent.mutate(ctx, m)
+	case *WebAuthnDeviceMutation:
+		return c.WebAuthnDevice.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -4811,6 +4821,22 @@ func (c *UserClient) QueryInvitationsCreated(_m *User) *InvitationQuery {
 	return query
 }
 
+// QueryWebauthnDevices queries the webauthn_devices edge of a User.
+func (c *UserClient) QueryWebauthnDevices(_m *User) *WebAuthnDeviceQuery {
+	query := (&WebAuthnDeviceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(webauthndevice.Table, webauthndevice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.WebauthnDevicesTable, user.WebauthnDevicesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QuerySessions queries the sessions edge of a User.
 func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
 	query := (&SessionClient{config: c.config}).Query()
@@ -5051,6 +5077,156 @@ func (c *UserConsentClient) mutate(ctx context.Context, m *UserConsentMutation) 
 	}
 }
 
+// WebAuthnDeviceClient is a client for the WebAuthnDevice schema.
+type WebAuthnDeviceClient struct {
+	config
+}
+
+// NewWebAuthnDeviceClient returns a client for the WebAuthnDevice from the given config.
+func NewWebAuthnDeviceClient(c config) *WebAuthnDeviceClient {
+	return &WebAuthnDeviceClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `webauthndevice.Hooks(f(g(h())))`.
+func (c *WebAuthnDeviceClient) Use(hooks ...Hook) {
+	c.hooks.WebAuthnDevice = append(c.hooks.WebAuthnDevice, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `webauthndevice.Intercept(f(g(h())))`.
+func (c *WebAuthnDeviceClient) Intercept(interceptors ...Interceptor) {
+	c.inters.WebAuthnDevice = append(c.inters.WebAuthnDevice, interceptors...)
+}
+
+// Create returns a builder for creating a WebAuthnDevice entity.
+func (c *WebAuthnDeviceClient) Create() *WebAuthnDeviceCreate {
+	mutation := newWebAuthnDeviceMutation(c.config, OpCreate)
+	return &WebAuthnDeviceCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of WebAuthnDevice entities.
+func (c *WebAuthnDeviceClient) CreateBulk(builders ...*WebAuthnDeviceCreate) *WebAuthnDeviceCreateBulk {
+	return &WebAuthnDeviceCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WebAuthnDeviceClient) MapCreateBulk(slice any, setFunc func(*WebAuthnDeviceCreate, int)) *WebAuthnDeviceCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WebAuthnDeviceCreateBulk{err: fmt.Errorf("calling to WebAuthnDeviceClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WebAuthnDeviceCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WebAuthnDeviceCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for WebAuthnDevice.
+func (c *WebAuthnDeviceClient) Update() *WebAuthnDeviceUpdate {
+	mutation := newWebAuthnDeviceMutation(c.config, OpUpdate)
+	return &WebAuthnDeviceUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WebAuthnDeviceClient) UpdateOne(_m *WebAuthnDevice) *WebAuthnDeviceUpdateOne {
+	mutation := newWebAuthnDeviceMutation(c.config, OpUpdateOne, withWebAuthnDevice(_m))
+	return &WebAuthnDeviceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WebAuthnDeviceClient) UpdateOneID(id int) *WebAuthnDeviceUpdateOne {
+	mutation := newWebAuthnDeviceMutation(c.config, OpUpdateOne, withWebAuthnDeviceID(id))
+	return &WebAuthnDeviceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for WebAuthnDevice.
+func (c *WebAuthnDeviceClient) Delete() *WebAuthnDeviceDelete {
+	mutation := newWebAuthnDeviceMutation(c.config, OpDelete)
+	return &WebAuthnDeviceDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WebAuthnDeviceClient) DeleteOne(_m *WebAuthnDevice) *WebAuthnDeviceDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WebAuthnDeviceClient) DeleteOneID(id int) *WebAuthnDeviceDeleteOne {
+	builder := c.Delete().Where(webauthndevice.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WebAuthnDeviceDeleteOne{builder}
+}
+
+// Query returns a query builder for WebAuthnDevice.
+func (c *WebAuthnDeviceClient) Query() *WebAuthnDeviceQuery {
+	return &WebAuthnDeviceQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWebAuthnDevice},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a WebAuthnDevice entity by its id.
+func (c *WebAuthnDeviceClient) Get(ctx context.Context, id int) (*WebAuthnDevice, error) {
+	return c.Query().Where(webauthndevice.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WebAuthnDeviceClient) GetX(ctx context.Context, id int) *WebAuthnDevice {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a WebAuthnDevice.
+func (c *WebAuthnDeviceClient) QueryUser(_m *WebAuthnDevice) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(webauthndevice.Table, webauthndevice.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, webauthndevice.UserTable, webauthndevice.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *WebAuthnDeviceClient) Hooks() []Hook {
+	hooks := c.hooks.WebAuthnDevice
+	return append(hooks[:len(hooks):len(hooks)], webauthndevice.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *WebAuthnDeviceClient) Interceptors() []Interceptor {
+	return c.inters.WebAuthnDevice
+}
+
+func (c *WebAuthnDeviceClient) mutate(ctx context.Context, m *WebAuthnDeviceMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WebAuthnDeviceCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WebAuthnDeviceUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WebAuthnDeviceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WebAuthnDeviceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown WebAuthnDevice mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
@@ -5058,14 +5234,14 @@ type (
 		FlowExecution, FlowStageBinding, FlowToken, Group, Invitation,
 		OAuth2AuthRequest, OAuth2Provider, OAuth2Token, PolicyBinding,
 		PolicyDefinition, ScopeMapping, SentMail, Session, SigningKey, Stage,
-		TOTPDevice, Token, User, UserConsent []ent.Hook
+		TOTPDevice, Token, User, UserConsent, WebAuthnDevice []ent.Hook
 	}
 	inters struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
 		FlowExecution, FlowStageBinding, FlowToken, Group, Invitation,
 		OAuth2AuthRequest, OAuth2Provider, OAuth2Token, PolicyBinding,
 		PolicyDefinition, ScopeMapping, SentMail, Session, SigningKey, Stage,
-		TOTPDevice, Token, User, UserConsent []ent.Interceptor
+		TOTPDevice, Token, User, UserConsent, WebAuthnDevice []ent.Interceptor
 	}
 )
 

@@ -38,6 +38,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
+	"github.com/gatehouse-id/gatehouse/ent/webauthndevice"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -124,6 +125,7 @@ func checkColumn(t, c string) error {
 			token.Table:             token.ValidColumn,
 			user.Table:              user.ValidColumn,
 			userconsent.Table:       userconsent.ValidColumn,
+			webauthndevice.Table:    webauthndevice.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -30,6 +30,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
+	"github.com/gatehouse-id/gatehouse/ent/webauthndevice"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -39,7 +40,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 27)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -593,18 +594,19 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "User",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			user.FieldCreatedAt:         {Type: field.TypeTime, Column: user.FieldCreatedAt},
-			user.FieldUpdatedAt:         {Type: field.TypeTime, Column: user.FieldUpdatedAt},
-			user.FieldUsername:          {Type: field.TypeString, Column: user.FieldUsername},
-			user.FieldName:              {Type: field.TypeString, Column: user.FieldName},
-			user.FieldEmail:             {Type: field.TypeString, Column: user.FieldEmail},
-			user.FieldEmailKey:          {Type: field.TypeString, Column: user.FieldEmailKey},
-			user.FieldIsActive:          {Type: field.TypeBool, Column: user.FieldIsActive},
-			user.FieldType:              {Type: field.TypeEnum, Column: user.FieldType},
-			user.FieldPasswordHash:      {Type: field.TypeString, Column: user.FieldPasswordHash},
-			user.FieldPasswordChangedAt: {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
-			user.FieldLastLogin:         {Type: field.TypeTime, Column: user.FieldLastLogin},
-			user.FieldAttributes:        {Type: field.TypeJSON, Column: user.FieldAttributes},
+			user.FieldCreatedAt:          {Type: field.TypeTime, Column: user.FieldCreatedAt},
+			user.FieldUpdatedAt:          {Type: field.TypeTime, Column: user.FieldUpdatedAt},
+			user.FieldUsername:           {Type: field.TypeString, Column: user.FieldUsername},
+			user.FieldName:               {Type: field.TypeString, Column: user.FieldName},
+			user.FieldEmail:              {Type: field.TypeString, Column: user.FieldEmail},
+			user.FieldEmailKey:           {Type: field.TypeString, Column: user.FieldEmailKey},
+			user.FieldIsActive:           {Type: field.TypeBool, Column: user.FieldIsActive},
+			user.FieldType:               {Type: field.TypeEnum, Column: user.FieldType},
+			user.FieldPasswordHash:       {Type: field.TypeString, Column: user.FieldPasswordHash},
+			user.FieldPasswordChangedAt:  {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
+			user.FieldLastLogin:          {Type: field.TypeTime, Column: user.FieldLastLogin},
+			user.FieldWebauthnUserHandle: {Type: field.TypeBytes, Column: user.FieldWebauthnUserHandle},
+			user.FieldAttributes:         {Type: field.TypeJSON, Column: user.FieldAttributes},
 		},
 	}
 	graph.Nodes[25] = &sqlgraph.Node{
@@ -624,6 +626,35 @@ var schemaGraph = func() *sqlgraph.Schema {
 			userconsent.FieldApplicationID: {Type: field.TypeInt, Column: userconsent.FieldApplicationID},
 			userconsent.FieldScopes:        {Type: field.TypeJSON, Column: userconsent.FieldScopes},
 			userconsent.FieldExpiresAt:     {Type: field.TypeTime, Column: userconsent.FieldExpiresAt},
+		},
+	}
+	graph.Nodes[26] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   webauthndevice.Table,
+			Columns: webauthndevice.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: webauthndevice.FieldID,
+			},
+		},
+		Type: "WebAuthnDevice",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			webauthndevice.FieldCreatedAt:         {Type: field.TypeTime, Column: webauthndevice.FieldCreatedAt},
+			webauthndevice.FieldUpdatedAt:         {Type: field.TypeTime, Column: webauthndevice.FieldUpdatedAt},
+			webauthndevice.FieldUserID:            {Type: field.TypeInt, Column: webauthndevice.FieldUserID},
+			webauthndevice.FieldName:              {Type: field.TypeString, Column: webauthndevice.FieldName},
+			webauthndevice.FieldCredentialID:      {Type: field.TypeBytes, Column: webauthndevice.FieldCredentialID},
+			webauthndevice.FieldPublicKey:         {Type: field.TypeBytes, Column: webauthndevice.FieldPublicKey},
+			webauthndevice.FieldAttestationType:   {Type: field.TypeString, Column: webauthndevice.FieldAttestationType},
+			webauthndevice.FieldAttestationFormat: {Type: field.TypeString, Column: webauthndevice.FieldAttestationFormat},
+			webauthndevice.FieldAaguid:            {Type: field.TypeBytes, Column: webauthndevice.FieldAaguid},
+			webauthndevice.FieldSignCount:         {Type: field.TypeInt64, Column: webauthndevice.FieldSignCount},
+			webauthndevice.FieldTransports:        {Type: field.TypeJSON, Column: webauthndevice.FieldTransports},
+			webauthndevice.FieldAttachment:        {Type: field.TypeString, Column: webauthndevice.FieldAttachment},
+			webauthndevice.FieldBackupEligible:    {Type: field.TypeBool, Column: webauthndevice.FieldBackupEligible},
+			webauthndevice.FieldBackupState:       {Type: field.TypeBool, Column: webauthndevice.FieldBackupState},
+			webauthndevice.FieldUserVerified:      {Type: field.TypeBool, Column: webauthndevice.FieldUserVerified},
+			webauthndevice.FieldLastUsedAt:        {Type: field.TypeTime, Column: webauthndevice.FieldLastUsedAt},
 		},
 	}
 	graph.MustAddE(
@@ -1431,6 +1462,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Invitation",
 	)
 	graph.MustAddE(
+		"webauthn_devices",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.WebauthnDevicesTable,
+			Columns: []string{user.WebauthnDevicesColumn},
+			Bidi:    false,
+		},
+		"User",
+		"WebAuthnDevice",
+	)
+	graph.MustAddE(
 		"sessions",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1489,6 +1532,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"UserConsent",
 		"Application",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   webauthndevice.UserTable,
+			Columns: []string{webauthndevice.UserColumn},
+			Bidi:    false,
+		},
+		"WebAuthnDevice",
+		"User",
 	)
 	return graph
 }()
@@ -4558,6 +4613,11 @@ func (f *UserFilter) WhereLastLogin(p entql.TimeP) {
 	f.Where(p.Field(user.FieldLastLogin))
 }
 
+// WhereWebauthnUserHandle applies the entql []byte predicate on the webauthn_user_handle field.
+func (f *UserFilter) WhereWebauthnUserHandle(p entql.BytesP) {
+	f.Where(p.Field(user.FieldWebauthnUserHandle))
+}
+
 // WhereAttributes applies the entql json.RawMessage predicate on the attributes field.
 func (f *UserFilter) WhereAttributes(p entql.BytesP) {
 	f.Where(p.Field(user.FieldAttributes))
@@ -4641,6 +4701,20 @@ func (f *UserFilter) WhereHasInvitationsCreated() {
 // WhereHasInvitationsCreatedWith applies a predicate to check if query has an edge invitations_created with a given conditions (other predicates).
 func (f *UserFilter) WhereHasInvitationsCreatedWith(preds ...predicate.Invitation) {
 	f.Where(entql.HasEdgeWith("invitations_created", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasWebauthnDevices applies a predicate to check if query has an edge webauthn_devices.
+func (f *UserFilter) WhereHasWebauthnDevices() {
+	f.Where(entql.HasEdge("webauthn_devices"))
+}
+
+// WhereHasWebauthnDevicesWith applies a predicate to check if query has an edge webauthn_devices with a given conditions (other predicates).
+func (f *UserFilter) WhereHasWebauthnDevicesWith(preds ...predicate.WebAuthnDevice) {
+	f.Where(entql.HasEdgeWith("webauthn_devices", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -4781,6 +4855,140 @@ func (f *UserConsentFilter) WhereHasApplication() {
 // WhereHasApplicationWith applies a predicate to check if query has an edge application with a given conditions (other predicates).
 func (f *UserConsentFilter) WhereHasApplicationWith(preds ...predicate.Application) {
 	f.Where(entql.HasEdgeWith("application", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *WebAuthnDeviceQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the WebAuthnDeviceQuery builder.
+func (_q *WebAuthnDeviceQuery) Filter() *WebAuthnDeviceFilter {
+	return &WebAuthnDeviceFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *WebAuthnDeviceMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the WebAuthnDeviceMutation builder.
+func (m *WebAuthnDeviceMutation) Filter() *WebAuthnDeviceFilter {
+	return &WebAuthnDeviceFilter{config: m.config, predicateAdder: m}
+}
+
+// WebAuthnDeviceFilter provides a generic filtering capability at runtime for WebAuthnDeviceQuery.
+type WebAuthnDeviceFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *WebAuthnDeviceFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *WebAuthnDeviceFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(webauthndevice.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *WebAuthnDeviceFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(webauthndevice.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *WebAuthnDeviceFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(webauthndevice.FieldUpdatedAt))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *WebAuthnDeviceFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(webauthndevice.FieldUserID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *WebAuthnDeviceFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(webauthndevice.FieldName))
+}
+
+// WhereCredentialID applies the entql []byte predicate on the credential_id field.
+func (f *WebAuthnDeviceFilter) WhereCredentialID(p entql.BytesP) {
+	f.Where(p.Field(webauthndevice.FieldCredentialID))
+}
+
+// WherePublicKey applies the entql []byte predicate on the public_key field.
+func (f *WebAuthnDeviceFilter) WherePublicKey(p entql.BytesP) {
+	f.Where(p.Field(webauthndevice.FieldPublicKey))
+}
+
+// WhereAttestationType applies the entql string predicate on the attestation_type field.
+func (f *WebAuthnDeviceFilter) WhereAttestationType(p entql.StringP) {
+	f.Where(p.Field(webauthndevice.FieldAttestationType))
+}
+
+// WhereAttestationFormat applies the entql string predicate on the attestation_format field.
+func (f *WebAuthnDeviceFilter) WhereAttestationFormat(p entql.StringP) {
+	f.Where(p.Field(webauthndevice.FieldAttestationFormat))
+}
+
+// WhereAaguid applies the entql []byte predicate on the aaguid field.
+func (f *WebAuthnDeviceFilter) WhereAaguid(p entql.BytesP) {
+	f.Where(p.Field(webauthndevice.FieldAaguid))
+}
+
+// WhereSignCount applies the entql int64 predicate on the sign_count field.
+func (f *WebAuthnDeviceFilter) WhereSignCount(p entql.Int64P) {
+	f.Where(p.Field(webauthndevice.FieldSignCount))
+}
+
+// WhereTransports applies the entql json.RawMessage predicate on the transports field.
+func (f *WebAuthnDeviceFilter) WhereTransports(p entql.BytesP) {
+	f.Where(p.Field(webauthndevice.FieldTransports))
+}
+
+// WhereAttachment applies the entql string predicate on the attachment field.
+func (f *WebAuthnDeviceFilter) WhereAttachment(p entql.StringP) {
+	f.Where(p.Field(webauthndevice.FieldAttachment))
+}
+
+// WhereBackupEligible applies the entql bool predicate on the backup_eligible field.
+func (f *WebAuthnDeviceFilter) WhereBackupEligible(p entql.BoolP) {
+	f.Where(p.Field(webauthndevice.FieldBackupEligible))
+}
+
+// WhereBackupState applies the entql bool predicate on the backup_state field.
+func (f *WebAuthnDeviceFilter) WhereBackupState(p entql.BoolP) {
+	f.Where(p.Field(webauthndevice.FieldBackupState))
+}
+
+// WhereUserVerified applies the entql bool predicate on the user_verified field.
+func (f *WebAuthnDeviceFilter) WhereUserVerified(p entql.BoolP) {
+	f.Where(p.Field(webauthndevice.FieldUserVerified))
+}
+
+// WhereLastUsedAt applies the entql time.Time predicate on the last_used_at field.
+func (f *WebAuthnDeviceFilter) WhereLastUsedAt(p entql.TimeP) {
+	f.Where(p.Field(webauthndevice.FieldLastUsedAt))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *WebAuthnDeviceFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *WebAuthnDeviceFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -40,6 +40,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
+	"github.com/gatehouse-id/gatehouse/ent/webauthndevice"
 )
 
 const (
@@ -77,6 +78,7 @@ const (
 	TypeToken             = "Token"
 	TypeUser              = "User"
 	TypeUserConsent       = "UserConsent"
+	TypeWebAuthnDevice    = "WebAuthnDevice"
 )
 
 // ApplicationMutation represents an operation that mutates the Application nodes in the graph.
@@ -25091,6 +25093,7 @@ type UserMutation struct {
 	password_hash              *string
 	password_changed_at        *time.Time
 	last_login                 *time.Time
+	webauthn_user_handle       *[]byte
 	attributes                 *map[string]interface{}
 	clearedFields              map[string]struct{}
 	groups                     map[int]struct{}
@@ -25111,6 +25114,9 @@ type UserMutation struct {
 	invitations_created        map[int]struct{}
 	removedinvitations_created map[int]struct{}
 	clearedinvitations_created bool
+	webauthn_devices           map[int]struct{}
+	removedwebauthn_devices    map[int]struct{}
+	clearedwebauthn_devices    bool
 	sessions                   map[int]struct{}
 	removedsessions            map[int]struct{}
 	clearedsessions            bool
@@ -25658,6 +25664,55 @@ func (m *UserMutation) ResetLastLogin() {
 	delete(m.clearedFields, user.FieldLastLogin)
 }
 
+// SetWebauthnUserHandle sets the "webauthn_user_handle" field.
+func (m *UserMutation) SetWebauthnUserHandle(b []byte) {
+	m.webauthn_user_handle = &b
+}
+
+// WebauthnUserHandle returns the value of the "webauthn_user_handle" field in the mutation.
+func (m *UserMutation) WebauthnUserHandle() (r []byte, exists bool) {
+	v := m.webauthn_user_handle
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebauthnUserHandle returns the old "webauthn_user_handle" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldWebauthnUserHandle(ctx context.Context) (v *[]byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebauthnUserHandle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebauthnUserHandle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebauthnUserHandle: %w", err)
+	}
+	return oldValue.WebauthnUserHandle, nil
+}
+
+// ClearWebauthnUserHandle clears the value of the "webauthn_user_handle" field.
+func (m *UserMutation) ClearWebauthnUserHandle() {
+	m.webauthn_user_handle = nil
+	m.clearedFields[user.FieldWebauthnUserHandle] = struct{}{}
+}
+
+// WebauthnUserHandleCleared returns if the "webauthn_user_handle" field was cleared in this mutation.
+func (m *UserMutation) WebauthnUserHandleCleared() bool {
+	_, ok := m.clearedFields[user.FieldWebauthnUserHandle]
+	return ok
+}
+
+// ResetWebauthnUserHandle resets all changes to the "webauthn_user_handle" field.
+func (m *UserMutation) ResetWebauthnUserHandle() {
+	m.webauthn_user_handle = nil
+	delete(m.clearedFields, user.FieldWebauthnUserHandle)
+}
+
 // SetAttributes sets the "attributes" field.
 func (m *UserMutation) SetAttributes(value map[string]interface{}) {
 	m.attributes = &value
@@ -26018,6 +26073,60 @@ func (m *UserMutation) ResetInvitationsCreated() {
 	m.removedinvitations_created = nil
 }
 
+// AddWebauthnDeviceIDs adds the "webauthn_devices" edge to the WebAuthnDevice entity by ids.
+func (m *UserMutation) AddWebauthnDeviceIDs(ids ...int) {
+	if m.webauthn_devices == nil {
+		m.webauthn_devices = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.webauthn_devices[ids[i]] = struct{}{}
+	}
+}
+
+// ClearWebauthnDevices clears the "webauthn_devices" edge to the WebAuthnDevice entity.
+func (m *UserMutation) ClearWebauthnDevices() {
+	m.clearedwebauthn_devices = true
+}
+
+// WebauthnDevicesCleared reports if the "webauthn_devices" edge to the WebAuthnDevice entity was cleared.
+func (m *UserMutation) WebauthnDevicesCleared() bool {
+	return m.clearedwebauthn_devices
+}
+
+// RemoveWebauthnDeviceIDs removes the "webauthn_devices" edge to the WebAuthnDevice entity by IDs.
+func (m *UserMutation) RemoveWebauthnDeviceIDs(ids ...int) {
+	if m.removedwebauthn_devices == nil {
+		m.removedwebauthn_devices = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.webauthn_devices, ids[i])
+		m.removedwebauthn_devices[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedWebauthnDevices returns the removed IDs of the "webauthn_devices" edge to the WebAuthnDevice entity.
+func (m *UserMutation) RemovedWebauthnDevicesIDs() (ids []int) {
+	for id := range m.removedwebauthn_devices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// WebauthnDevicesIDs returns the "webauthn_devices" edge IDs in the mutation.
+func (m *UserMutation) WebauthnDevicesIDs() (ids []int) {
+	for id := range m.webauthn_devices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetWebauthnDevices resets all changes to the "webauthn_devices" edge.
+func (m *UserMutation) ResetWebauthnDevices() {
+	m.webauthn_devices = nil
+	m.clearedwebauthn_devices = false
+	m.removedwebauthn_devices = nil
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by ids.
 func (m *UserMutation) AddSessionIDs(ids ...int) {
 	if m.sessions == nil {
@@ -26214,7 +26323,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
@@ -26247,6 +26356,9 @@ func (m *UserMutation) Fields() []string {
 	}
 	if m.last_login != nil {
 		fields = append(fields, user.FieldLastLogin)
+	}
+	if m.webauthn_user_handle != nil {
+		fields = append(fields, user.FieldWebauthnUserHandle)
 	}
 	if m.attributes != nil {
 		fields = append(fields, user.FieldAttributes)
@@ -26281,6 +26393,8 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.PasswordChangedAt()
 	case user.FieldLastLogin:
 		return m.LastLogin()
+	case user.FieldWebauthnUserHandle:
+		return m.WebauthnUserHandle()
 	case user.FieldAttributes:
 		return m.Attributes()
 	}
@@ -26314,6 +26428,8 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldPasswordChangedAt(ctx)
 	case user.FieldLastLogin:
 		return m.OldLastLogin(ctx)
+	case user.FieldWebauthnUserHandle:
+		return m.OldWebauthnUserHandle(ctx)
 	case user.FieldAttributes:
 		return m.OldAttributes(ctx)
 	}
@@ -26402,6 +26518,13 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLastLogin(v)
 		return nil
+	case user.FieldWebauthnUserHandle:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebauthnUserHandle(v)
+		return nil
 	case user.FieldAttributes:
 		v, ok := value.(map[string]interface{})
 		if !ok {
@@ -26448,6 +26571,9 @@ func (m *UserMutation) ClearedFields() []string {
 	if m.FieldCleared(user.FieldLastLogin) {
 		fields = append(fields, user.FieldLastLogin)
 	}
+	if m.FieldCleared(user.FieldWebauthnUserHandle) {
+		fields = append(fields, user.FieldWebauthnUserHandle)
+	}
 	return fields
 }
 
@@ -26470,6 +26596,9 @@ func (m *UserMutation) ClearField(name string) error {
 		return nil
 	case user.FieldLastLogin:
 		m.ClearLastLogin()
+		return nil
+	case user.FieldWebauthnUserHandle:
+		m.ClearWebauthnUserHandle()
 		return nil
 	}
 	return fmt.Errorf("unknown User nullable field %s", name)
@@ -26512,6 +26641,9 @@ func (m *UserMutation) ResetField(name string) error {
 	case user.FieldLastLogin:
 		m.ResetLastLogin()
 		return nil
+	case user.FieldWebauthnUserHandle:
+		m.ResetWebauthnUserHandle()
+		return nil
 	case user.FieldAttributes:
 		m.ResetAttributes()
 		return nil
@@ -26521,7 +26653,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.groups != nil {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -26539,6 +26671,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.invitations_created != nil {
 		edges = append(edges, user.EdgeInvitationsCreated)
+	}
+	if m.webauthn_devices != nil {
+		edges = append(edges, user.EdgeWebauthnDevices)
 	}
 	if m.sessions != nil {
 		edges = append(edges, user.EdgeSessions)
@@ -26592,6 +26727,12 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeWebauthnDevices:
+		ids := make([]ent.Value, 0, len(m.webauthn_devices))
+		for id := range m.webauthn_devices {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.sessions))
 		for id := range m.sessions {
@@ -26616,7 +26757,7 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.removedgroups != nil {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -26634,6 +26775,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedinvitations_created != nil {
 		edges = append(edges, user.EdgeInvitationsCreated)
+	}
+	if m.removedwebauthn_devices != nil {
+		edges = append(edges, user.EdgeWebauthnDevices)
 	}
 	if m.removedsessions != nil {
 		edges = append(edges, user.EdgeSessions)
@@ -26687,6 +26831,12 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeWebauthnDevices:
+		ids := make([]ent.Value, 0, len(m.removedwebauthn_devices))
+		for id := range m.removedwebauthn_devices {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.removedsessions))
 		for id := range m.removedsessions {
@@ -26711,7 +26861,7 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.clearedgroups {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -26729,6 +26879,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	}
 	if m.clearedinvitations_created {
 		edges = append(edges, user.EdgeInvitationsCreated)
+	}
+	if m.clearedwebauthn_devices {
+		edges = append(edges, user.EdgeWebauthnDevices)
 	}
 	if m.clearedsessions {
 		edges = append(edges, user.EdgeSessions)
@@ -26758,6 +26911,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedtotp_devices
 	case user.EdgeInvitationsCreated:
 		return m.clearedinvitations_created
+	case user.EdgeWebauthnDevices:
+		return m.clearedwebauthn_devices
 	case user.EdgeSessions:
 		return m.clearedsessions
 	case user.EdgePolicyBindings:
@@ -26797,6 +26952,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeInvitationsCreated:
 		m.ResetInvitationsCreated()
+		return nil
+	case user.EdgeWebauthnDevices:
+		m.ResetWebauthnDevices()
 		return nil
 	case user.EdgeSessions:
 		m.ResetSessions()
@@ -27546,4 +27704,1287 @@ func (m *UserConsentMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown UserConsent edge %s", name)
+}
+
+// WebAuthnDeviceMutation represents an operation that mutates the WebAuthnDevice nodes in the graph.
+type WebAuthnDeviceMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	name               *string
+	credential_id      *[]byte
+	public_key         *[]byte
+	attestation_type   *string
+	attestation_format *string
+	aaguid             *[]byte
+	sign_count         *int64
+	addsign_count      *int64
+	transports         *[]string
+	appendtransports   []string
+	attachment         *string
+	backup_eligible    *bool
+	backup_state       *bool
+	user_verified      *bool
+	last_used_at       *time.Time
+	clearedFields      map[string]struct{}
+	user               *int
+	cleareduser        bool
+	done               bool
+	oldValue           func(context.Context) (*WebAuthnDevice, error)
+	predicates         []predicate.WebAuthnDevice
+}
+
+var _ ent.Mutation = (*WebAuthnDeviceMutation)(nil)
+
+// webauthndeviceOption allows management of the mutation configuration using functional options.
+type webauthndeviceOption func(*WebAuthnDeviceMutation)
+
+// newWebAuthnDeviceMutation creates new mutation for the WebAuthnDevice entity.
+func newWebAuthnDeviceMutation(c config, op Op, opts ...webauthndeviceOption) *WebAuthnDeviceMutation {
+	m := &WebAuthnDeviceMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeWebAuthnDevice,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withWebAuthnDeviceID sets the ID field of the mutation.
+func withWebAuthnDeviceID(id int) webauthndeviceOption {
+	return func(m *WebAuthnDeviceMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *WebAuthnDevice
+		)
+		m.oldValue = func(ctx context.Context) (*WebAuthnDevice, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().WebAuthnDevice.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withWebAuthnDevice sets the old WebAuthnDevice of the mutation.
+func withWebAuthnDevice(node *WebAuthnDevice) webauthndeviceOption {
+	return func(m *WebAuthnDeviceMutation) {
+		m.oldValue = func(context.Context) (*WebAuthnDevice, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m WebAuthnDeviceMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m WebAuthnDeviceMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *WebAuthnDeviceMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *WebAuthnDeviceMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().WebAuthnDevice.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *WebAuthnDeviceMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *WebAuthnDeviceMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *WebAuthnDeviceMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *WebAuthnDeviceMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *WebAuthnDeviceMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *WebAuthnDeviceMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *WebAuthnDeviceMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *WebAuthnDeviceMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *WebAuthnDeviceMutation) ResetUserID() {
+	m.user = nil
+}
+
+// SetName sets the "name" field.
+func (m *WebAuthnDeviceMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *WebAuthnDeviceMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *WebAuthnDeviceMutation) ResetName() {
+	m.name = nil
+}
+
+// SetCredentialID sets the "credential_id" field.
+func (m *WebAuthnDeviceMutation) SetCredentialID(b []byte) {
+	m.credential_id = &b
+}
+
+// CredentialID returns the value of the "credential_id" field in the mutation.
+func (m *WebAuthnDeviceMutation) CredentialID() (r []byte, exists bool) {
+	v := m.credential_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCredentialID returns the old "credential_id" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldCredentialID(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCredentialID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCredentialID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCredentialID: %w", err)
+	}
+	return oldValue.CredentialID, nil
+}
+
+// ResetCredentialID resets all changes to the "credential_id" field.
+func (m *WebAuthnDeviceMutation) ResetCredentialID() {
+	m.credential_id = nil
+}
+
+// SetPublicKey sets the "public_key" field.
+func (m *WebAuthnDeviceMutation) SetPublicKey(b []byte) {
+	m.public_key = &b
+}
+
+// PublicKey returns the value of the "public_key" field in the mutation.
+func (m *WebAuthnDeviceMutation) PublicKey() (r []byte, exists bool) {
+	v := m.public_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublicKey returns the old "public_key" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldPublicKey(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublicKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublicKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublicKey: %w", err)
+	}
+	return oldValue.PublicKey, nil
+}
+
+// ResetPublicKey resets all changes to the "public_key" field.
+func (m *WebAuthnDeviceMutation) ResetPublicKey() {
+	m.public_key = nil
+}
+
+// SetAttestationType sets the "attestation_type" field.
+func (m *WebAuthnDeviceMutation) SetAttestationType(s string) {
+	m.attestation_type = &s
+}
+
+// AttestationType returns the value of the "attestation_type" field in the mutation.
+func (m *WebAuthnDeviceMutation) AttestationType() (r string, exists bool) {
+	v := m.attestation_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttestationType returns the old "attestation_type" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldAttestationType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttestationType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttestationType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttestationType: %w", err)
+	}
+	return oldValue.AttestationType, nil
+}
+
+// ResetAttestationType resets all changes to the "attestation_type" field.
+func (m *WebAuthnDeviceMutation) ResetAttestationType() {
+	m.attestation_type = nil
+}
+
+// SetAttestationFormat sets the "attestation_format" field.
+func (m *WebAuthnDeviceMutation) SetAttestationFormat(s string) {
+	m.attestation_format = &s
+}
+
+// AttestationFormat returns the value of the "attestation_format" field in the mutation.
+func (m *WebAuthnDeviceMutation) AttestationFormat() (r string, exists bool) {
+	v := m.attestation_format
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttestationFormat returns the old "attestation_format" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldAttestationFormat(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttestationFormat is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttestationFormat requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttestationFormat: %w", err)
+	}
+	return oldValue.AttestationFormat, nil
+}
+
+// ResetAttestationFormat resets all changes to the "attestation_format" field.
+func (m *WebAuthnDeviceMutation) ResetAttestationFormat() {
+	m.attestation_format = nil
+}
+
+// SetAaguid sets the "aaguid" field.
+func (m *WebAuthnDeviceMutation) SetAaguid(b []byte) {
+	m.aaguid = &b
+}
+
+// Aaguid returns the value of the "aaguid" field in the mutation.
+func (m *WebAuthnDeviceMutation) Aaguid() (r []byte, exists bool) {
+	v := m.aaguid
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAaguid returns the old "aaguid" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldAaguid(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAaguid is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAaguid requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAaguid: %w", err)
+	}
+	return oldValue.Aaguid, nil
+}
+
+// ClearAaguid clears the value of the "aaguid" field.
+func (m *WebAuthnDeviceMutation) ClearAaguid() {
+	m.aaguid = nil
+	m.clearedFields[webauthndevice.FieldAaguid] = struct{}{}
+}
+
+// AaguidCleared returns if the "aaguid" field was cleared in this mutation.
+func (m *WebAuthnDeviceMutation) AaguidCleared() bool {
+	_, ok := m.clearedFields[webauthndevice.FieldAaguid]
+	return ok
+}
+
+// ResetAaguid resets all changes to the "aaguid" field.
+func (m *WebAuthnDeviceMutation) ResetAaguid() {
+	m.aaguid = nil
+	delete(m.clearedFields, webauthndevice.FieldAaguid)
+}
+
+// SetSignCount sets the "sign_count" field.
+func (m *WebAuthnDeviceMutation) SetSignCount(i int64) {
+	m.sign_count = &i
+	m.addsign_count = nil
+}
+
+// SignCount returns the value of the "sign_count" field in the mutation.
+func (m *WebAuthnDeviceMutation) SignCount() (r int64, exists bool) {
+	v := m.sign_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSignCount returns the old "sign_count" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldSignCount(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSignCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSignCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSignCount: %w", err)
+	}
+	return oldValue.SignCount, nil
+}
+
+// AddSignCount adds i to the "sign_count" field.
+func (m *WebAuthnDeviceMutation) AddSignCount(i int64) {
+	if m.addsign_count != nil {
+		*m.addsign_count += i
+	} else {
+		m.addsign_count = &i
+	}
+}
+
+// AddedSignCount returns the value that was added to the "sign_count" field in this mutation.
+func (m *WebAuthnDeviceMutation) AddedSignCount() (r int64, exists bool) {
+	v := m.addsign_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSignCount resets all changes to the "sign_count" field.
+func (m *WebAuthnDeviceMutation) ResetSignCount() {
+	m.sign_count = nil
+	m.addsign_count = nil
+}
+
+// SetTransports sets the "transports" field.
+func (m *WebAuthnDeviceMutation) SetTransports(s []string) {
+	m.transports = &s
+	m.appendtransports = nil
+}
+
+// Transports returns the value of the "transports" field in the mutation.
+func (m *WebAuthnDeviceMutation) Transports() (r []string, exists bool) {
+	v := m.transports
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransports returns the old "transports" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldTransports(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransports is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransports requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransports: %w", err)
+	}
+	return oldValue.Transports, nil
+}
+
+// AppendTransports adds s to the "transports" field.
+func (m *WebAuthnDeviceMutation) AppendTransports(s []string) {
+	m.appendtransports = append(m.appendtransports, s...)
+}
+
+// AppendedTransports returns the list of values that were appended to the "transports" field in this mutation.
+func (m *WebAuthnDeviceMutation) AppendedTransports() ([]string, bool) {
+	if len(m.appendtransports) == 0 {
+		return nil, false
+	}
+	return m.appendtransports, true
+}
+
+// ResetTransports resets all changes to the "transports" field.
+func (m *WebAuthnDeviceMutation) ResetTransports() {
+	m.transports = nil
+	m.appendtransports = nil
+}
+
+// SetAttachment sets the "attachment" field.
+func (m *WebAuthnDeviceMutation) SetAttachment(s string) {
+	m.attachment = &s
+}
+
+// Attachment returns the value of the "attachment" field in the mutation.
+func (m *WebAuthnDeviceMutation) Attachment() (r string, exists bool) {
+	v := m.attachment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttachment returns the old "attachment" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldAttachment(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttachment is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttachment requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttachment: %w", err)
+	}
+	return oldValue.Attachment, nil
+}
+
+// ResetAttachment resets all changes to the "attachment" field.
+func (m *WebAuthnDeviceMutation) ResetAttachment() {
+	m.attachment = nil
+}
+
+// SetBackupEligible sets the "backup_eligible" field.
+func (m *WebAuthnDeviceMutation) SetBackupEligible(b bool) {
+	m.backup_eligible = &b
+}
+
+// BackupEligible returns the value of the "backup_eligible" field in the mutation.
+func (m *WebAuthnDeviceMutation) BackupEligible() (r bool, exists bool) {
+	v := m.backup_eligible
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBackupEligible returns the old "backup_eligible" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldBackupEligible(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBackupEligible is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBackupEligible requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBackupEligible: %w", err)
+	}
+	return oldValue.BackupEligible, nil
+}
+
+// ResetBackupEligible resets all changes to the "backup_eligible" field.
+func (m *WebAuthnDeviceMutation) ResetBackupEligible() {
+	m.backup_eligible = nil
+}
+
+// SetBackupState sets the "backup_state" field.
+func (m *WebAuthnDeviceMutation) SetBackupState(b bool) {
+	m.backup_state = &b
+}
+
+// BackupState returns the value of the "backup_state" field in the mutation.
+func (m *WebAuthnDeviceMutation) BackupState() (r bool, exists bool) {
+	v := m.backup_state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBackupState returns the old "backup_state" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldBackupState(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBackupState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBackupState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBackupState: %w", err)
+	}
+	return oldValue.BackupState, nil
+}
+
+// ResetBackupState resets all changes to the "backup_state" field.
+func (m *WebAuthnDeviceMutation) ResetBackupState() {
+	m.backup_state = nil
+}
+
+// SetUserVerified sets the "user_verified" field.
+func (m *WebAuthnDeviceMutation) SetUserVerified(b bool) {
+	m.user_verified = &b
+}
+
+// UserVerified returns the value of the "user_verified" field in the mutation.
+func (m *WebAuthnDeviceMutation) UserVerified() (r bool, exists bool) {
+	v := m.user_verified
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserVerified returns the old "user_verified" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldUserVerified(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserVerified is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserVerified requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserVerified: %w", err)
+	}
+	return oldValue.UserVerified, nil
+}
+
+// ResetUserVerified resets all changes to the "user_verified" field.
+func (m *WebAuthnDeviceMutation) ResetUserVerified() {
+	m.user_verified = nil
+}
+
+// SetLastUsedAt sets the "last_used_at" field.
+func (m *WebAuthnDeviceMutation) SetLastUsedAt(t time.Time) {
+	m.last_used_at = &t
+}
+
+// LastUsedAt returns the value of the "last_used_at" field in the mutation.
+func (m *WebAuthnDeviceMutation) LastUsedAt() (r time.Time, exists bool) {
+	v := m.last_used_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastUsedAt returns the old "last_used_at" field's value of the WebAuthnDevice entity.
+// If the WebAuthnDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebAuthnDeviceMutation) OldLastUsedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastUsedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastUsedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastUsedAt: %w", err)
+	}
+	return oldValue.LastUsedAt, nil
+}
+
+// ClearLastUsedAt clears the value of the "last_used_at" field.
+func (m *WebAuthnDeviceMutation) ClearLastUsedAt() {
+	m.last_used_at = nil
+	m.clearedFields[webauthndevice.FieldLastUsedAt] = struct{}{}
+}
+
+// LastUsedAtCleared returns if the "last_used_at" field was cleared in this mutation.
+func (m *WebAuthnDeviceMutation) LastUsedAtCleared() bool {
+	_, ok := m.clearedFields[webauthndevice.FieldLastUsedAt]
+	return ok
+}
+
+// ResetLastUsedAt resets all changes to the "last_used_at" field.
+func (m *WebAuthnDeviceMutation) ResetLastUsedAt() {
+	m.last_used_at = nil
+	delete(m.clearedFields, webauthndevice.FieldLastUsedAt)
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *WebAuthnDeviceMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[webauthndevice.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *WebAuthnDeviceMutation) UserCleared() bool {
+	return m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *WebAuthnDeviceMutation) UserIDs() (ids []int) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *WebAuthnDeviceMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// Where appends a list predicates to the WebAuthnDeviceMutation builder.
+func (m *WebAuthnDeviceMutation) Where(ps ...predicate.WebAuthnDevice) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the WebAuthnDeviceMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *WebAuthnDeviceMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.WebAuthnDevice, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *WebAuthnDeviceMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *WebAuthnDeviceMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (WebAuthnDevice).
+func (m *WebAuthnDeviceMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *WebAuthnDeviceMutation) Fields() []string {
+	fields := make([]string, 0, 16)
+	if m.created_at != nil {
+		fields = append(fields, webauthndevice.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, webauthndevice.FieldUpdatedAt)
+	}
+	if m.user != nil {
+		fields = append(fields, webauthndevice.FieldUserID)
+	}
+	if m.name != nil {
+		fields = append(fields, webauthndevice.FieldName)
+	}
+	if m.credential_id != nil {
+		fields = append(fields, webauthndevice.FieldCredentialID)
+	}
+	if m.public_key != nil {
+		fields = append(fields, webauthndevice.FieldPublicKey)
+	}
+	if m.attestation_type != nil {
+		fields = append(fields, webauthndevice.FieldAttestationType)
+	}
+	if m.attestation_format != nil {
+		fields = append(fields, webauthndevice.FieldAttestationFormat)
+	}
+	if m.aaguid != nil {
+		fields = append(fields, webauthndevice.FieldAaguid)
+	}
+	if m.sign_count != nil {
+		fields = append(fields, webauthndevice.FieldSignCount)
+	}
+	if m.transports != nil {
+		fields = append(fields, webauthndevice.FieldTransports)
+	}
+	if m.attachment != nil {
+		fields = append(fields, webauthndevice.FieldAttachment)
+	}
+	if m.backup_eligible != nil {
+		fields = append(fields, webauthndevice.FieldBackupEligible)
+	}
+	if m.backup_state != nil {
+		fields = append(fields, webauthndevice.FieldBackupState)
+	}
+	if m.user_verified != nil {
+		fields = append(fields, webauthndevice.FieldUserVerified)
+	}
+	if m.last_used_at != nil {
+		fields = append(fields, webauthndevice.FieldLastUsedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *WebAuthnDeviceMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case webauthndevice.FieldCreatedAt:
+		return m.CreatedAt()
+	case webauthndevice.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case webauthndevice.FieldUserID:
+		return m.UserID()
+	case webauthndevice.FieldName:
+		return m.Name()
+	case webauthndevice.FieldCredentialID:
+		return m.CredentialID()
+	case webauthndevice.FieldPublicKey:
+		return m.PublicKey()
+	case webauthndevice.FieldAttestationType:
+		return m.AttestationType()
+	case webauthndevice.FieldAttestationFormat:
+		return m.AttestationFormat()
+	case webauthndevice.FieldAaguid:
+		return m.Aaguid()
+	case webauthndevice.FieldSignCount:
+		return m.SignCount()
+	case webauthndevice.FieldTransports:
+		return m.Transports()
+	case webauthndevice.FieldAttachment:
+		return m.Attachment()
+	case webauthndevice.FieldBackupEligible:
+		return m.BackupEligible()
+	case webauthndevice.FieldBackupState:
+		return m.BackupState()
+	case webauthndevice.FieldUserVerified:
+		return m.UserVerified()
+	case webauthndevice.FieldLastUsedAt:
+		return m.LastUsedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *WebAuthnDeviceMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case webauthndevice.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case webauthndevice.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case webauthndevice.FieldUserID:
+		return m.OldUserID(ctx)
+	case webauthndevice.FieldName:
+		return m.OldName(ctx)
+	case webauthndevice.FieldCredentialID:
+		return m.OldCredentialID(ctx)
+	case webauthndevice.FieldPublicKey:
+		return m.OldPublicKey(ctx)
+	case webauthndevice.FieldAttestationType:
+		return m.OldAttestationType(ctx)
+	case webauthndevice.FieldAttestationFormat:
+		return m.OldAttestationFormat(ctx)
+	case webauthndevice.FieldAaguid:
+		return m.OldAaguid(ctx)
+	case webauthndevice.FieldSignCount:
+		return m.OldSignCount(ctx)
+	case webauthndevice.FieldTransports:
+		return m.OldTransports(ctx)
+	case webauthndevice.FieldAttachment:
+		return m.OldAttachment(ctx)
+	case webauthndevice.FieldBackupEligible:
+		return m.OldBackupEligible(ctx)
+	case webauthndevice.FieldBackupState:
+		return m.OldBackupState(ctx)
+	case webauthndevice.FieldUserVerified:
+		return m.OldUserVerified(ctx)
+	case webauthndevice.FieldLastUsedAt:
+		return m.OldLastUsedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown WebAuthnDevice field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WebAuthnDeviceMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case webauthndevice.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case webauthndevice.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case webauthndevice.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case webauthndevice.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case webauthndevice.FieldCredentialID:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCredentialID(v)
+		return nil
+	case webauthndevice.FieldPublicKey:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublicKey(v)
+		return nil
+	case webauthndevice.FieldAttestationType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttestationType(v)
+		return nil
+	case webauthndevice.FieldAttestationFormat:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttestationFormat(v)
+		return nil
+	case webauthndevice.FieldAaguid:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAaguid(v)
+		return nil
+	case webauthndevice.FieldSignCount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSignCount(v)
+		return nil
+	case webauthndevice.FieldTransports:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransports(v)
+		return nil
+	case webauthndevice.FieldAttachment:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttachment(v)
+		return nil
+	case webauthndevice.FieldBackupEligible:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBackupEligible(v)
+		return nil
+	case webauthndevice.FieldBackupState:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBackupState(v)
+		return nil
+	case webauthndevice.FieldUserVerified:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserVerified(v)
+		return nil
+	case webauthndevice.FieldLastUsedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastUsedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WebAuthnDevice field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *WebAuthnDeviceMutation) AddedFields() []string {
+	var fields []string
+	if m.addsign_count != nil {
+		fields = append(fields, webauthndevice.FieldSignCount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *WebAuthnDeviceMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case webauthndevice.FieldSignCount:
+		return m.AddedSignCount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WebAuthnDeviceMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case webauthndevice.FieldSignCount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSignCount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WebAuthnDevice numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *WebAuthnDeviceMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(webauthndevice.FieldAaguid) {
+		fields = append(fields, webauthndevice.FieldAaguid)
+	}
+	if m.FieldCleared(webauthndevice.FieldLastUsedAt) {
+		fields = append(fields, webauthndevice.FieldLastUsedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *WebAuthnDeviceMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *WebAuthnDeviceMutation) ClearField(name string) error {
+	switch name {
+	case webauthndevice.FieldAaguid:
+		m.ClearAaguid()
+		return nil
+	case webauthndevice.FieldLastUsedAt:
+		m.ClearLastUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown WebAuthnDevice nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *WebAuthnDeviceMutation) ResetField(name string) error {
+	switch name {
+	case webauthndevice.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case webauthndevice.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case webauthndevice.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case webauthndevice.FieldName:
+		m.ResetName()
+		return nil
+	case webauthndevice.FieldCredentialID:
+		m.ResetCredentialID()
+		return nil
+	case webauthndevice.FieldPublicKey:
+		m.ResetPublicKey()
+		return nil
+	case webauthndevice.FieldAttestationType:
+		m.ResetAttestationType()
+		return nil
+	case webauthndevice.FieldAttestationFormat:
+		m.ResetAttestationFormat()
+		return nil
+	case webauthndevice.FieldAaguid:
+		m.ResetAaguid()
+		return nil
+	case webauthndevice.FieldSignCount:
+		m.ResetSignCount()
+		return nil
+	case webauthndevice.FieldTransports:
+		m.ResetTransports()
+		return nil
+	case webauthndevice.FieldAttachment:
+		m.ResetAttachment()
+		return nil
+	case webauthndevice.FieldBackupEligible:
+		m.ResetBackupEligible()
+		return nil
+	case webauthndevice.FieldBackupState:
+		m.ResetBackupState()
+		return nil
+	case webauthndevice.FieldUserVerified:
+		m.ResetUserVerified()
+		return nil
+	case webauthndevice.FieldLastUsedAt:
+		m.ResetLastUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown WebAuthnDevice field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *WebAuthnDeviceMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.user != nil {
+		edges = append(edges, webauthndevice.EdgeUser)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *WebAuthnDeviceMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case webauthndevice.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *WebAuthnDeviceMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *WebAuthnDeviceMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *WebAuthnDeviceMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareduser {
+		edges = append(edges, webauthndevice.EdgeUser)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *WebAuthnDeviceMutation) EdgeCleared(name string) bool {
+	switch name {
+	case webauthndevice.EdgeUser:
+		return m.cleareduser
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *WebAuthnDeviceMutation) ClearEdge(name string) error {
+	switch name {
+	case webauthndevice.EdgeUser:
+		m.ClearUser()
+		return nil
+	}
+	return fmt.Errorf("unknown WebAuthnDevice unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *WebAuthnDeviceMutation) ResetEdge(name string) error {
+	switch name {
+	case webauthndevice.EdgeUser:
+		m.ResetUser()
+		return nil
+	}
+	return fmt.Errorf("unknown WebAuthnDevice edge %s", name)
 }

@@ -66,6 +66,8 @@ type Tx struct {
 	User *UserClient
 	// UserConsent is the client for interacting with the UserConsent builders.
 	UserConsent *UserConsentClient
+	// WebAuthnDevice is the client for interacting with the WebAuthnDevice builders.
+	WebAuthnDevice *WebAuthnDeviceClient
 
 	// lazily loaded.
 	client     *Client
@@ -223,6 +225,7 @@ func (tx *Tx) init() {
 	tx.Token = NewTokenClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 	tx.UserConsent = NewUserConsentClient(tx.config)
+	tx.WebAuthnDevice = NewWebAuthnDeviceClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

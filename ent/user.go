@@ -41,6 +41,8 @@ type User struct {
 	PasswordChangedAt *time.Time `json:"password_changed_at,omitempty"`
 	// LastLogin holds the value of the "last_login" field.
 	LastLogin *time.Time `json:"last_login,omitempty"`
+	// The user's WebAuthn user handle: 32 random bytes, set when the first passkey is registered and never changed, so a passkey finds its account without the database ID (package mfa/webauthn).
+	WebauthnUserHandle *[]byte `json:"webauthn_user_handle,omitempty"`
 	// Free-form data for policies, prompts and claims.
 	Attributes map[string]interface{} `json:"attributes,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -63,6 +65,8 @@ type UserEdges struct {
 	TotpDevices []*TOTPDevice `json:"totp_devices,omitempty"`
 	// InvitationsCreated holds the value of the invitations_created edge.
 	InvitationsCreated []*Invitation `json:"invitations_created,omitempty"`
+	// WebauthnDevices holds the value of the webauthn_devices edge.
+	WebauthnDevices []*WebAuthnDevice `json:"webauthn_devices,omitempty"`
 	// Sessions holds the value of the sessions edge.
 	Sessions []*Session `json:"sessions,omitempty"`
 	// PolicyBindings holds the value of the policy_bindings edge.
@@ -71,7 +75,7 @@ type UserEdges struct {
 	ConfigReferrers []*ConfigReference `json:"config_referrers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [9]bool
+	loadedTypes [10]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
@@ -81,6 +85,7 @@ type UserEdges struct {
 	namedConsents           map[string][]*UserConsent
 	namedTotpDevices        map[string][]*TOTPDevice
 	namedInvitationsCreated map[string][]*Invitation
+	namedWebauthnDevices    map[string][]*WebAuthnDevice
 	namedSessions           map[string][]*Session
 	namedPolicyBindings     map[string][]*PolicyBinding
 	namedConfigReferrers    map[string][]*ConfigReference
@@ -140,10 +145,19 @@ func (e UserEdges) InvitationsCreatedOrErr() ([]*Invitation, error) {
 	return nil, &NotLoadedError{edge: "invitations_created"}
 }
 
+// WebauthnDevicesOrErr returns the WebauthnDevices value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) WebauthnDevicesOrErr() ([]*WebAuthnDevice, error) {
+	if e.loadedTypes[6] {
+		return e.WebauthnDevices, nil
+	}
+	return nil, &NotLoadedError{edge: "webauthn_devices"}
+}
+
 // SessionsOrErr returns the Sessions value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) SessionsOrErr() ([]*Session, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.Sessions, nil
 	}
 	return nil, &NotLoadedError{edge: "sessions"}
@@ -152,7 +166,7 @@ func (e UserEdges) SessionsOrErr() ([]*Session, error) {
 // PolicyBindingsOrErr returns the PolicyBindings value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[8] {
 		return e.PolicyBindings, nil
 	}
 	return nil, &NotLoadedError{edge: "policy_bindings"}
@@ -161,7 +175,7 @@ func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
 // ConfigReferrersOrErr returns the ConfigReferrers value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ConfigReferrersOrErr() ([]*ConfigReference, error) {
-	if e.loadedTypes[8] {
+	if e.loadedTypes[9] {
 		return e.ConfigReferrers, nil
 	}
 	return nil, &NotLoadedError{edge: "config_referrers"}
@@ -172,7 +186,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case user.FieldAttributes:
+		case user.FieldWebauthnUserHandle, user.FieldAttributes:
 			values[i] = new([]byte)
 		case user.FieldIsActive:
 			values[i] = new(sql.NullBool)
@@ -272,6 +286,12 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				_m.LastLogin = new(time.Time)
 				*_m.LastLogin = value.Time
 			}
+		case user.FieldWebauthnUserHandle:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field webauthn_user_handle", values[i])
+			} else if value != nil {
+				_m.WebauthnUserHandle = value
+			}
 		case user.FieldAttributes:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field attributes", values[i])
@@ -321,6 +341,11 @@ func (_m *User) QueryTotpDevices() *TOTPDeviceQuery {
 // QueryInvitationsCreated queries the "invitations_created" edge of the User entity.
 func (_m *User) QueryInvitationsCreated() *InvitationQuery {
 	return NewUserClient(_m.config).QueryInvitationsCreated(_m)
+}
+
+// QueryWebauthnDevices queries the "webauthn_devices" edge of the User entity.
+func (_m *User) QueryWebauthnDevices() *WebAuthnDeviceQuery {
+	return NewUserClient(_m.config).QueryWebauthnDevices(_m)
 }
 
 // QuerySessions queries the "sessions" edge of the User entity.
@@ -397,6 +422,11 @@ func (_m *User) String() string {
 	if v := _m.LastLogin; v != nil {
 		builder.WriteString("last_login=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.WebauthnUserHandle; v != nil {
+		builder.WriteString("webauthn_user_handle=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")
 	builder.WriteString("attributes=")
@@ -546,6 +576,30 @@ func (_m *User) appendNamedInvitationsCreated(name string, edges ...*Invitation)
 		_m.Edges.namedInvitationsCreated[name] = []*Invitation{}
 	} else {
 		_m.Edges.namedInvitationsCreated[name] = append(_m.Edges.namedInvitationsCreated[name], edges...)
+	}
+}
+
+// NamedWebauthnDevices returns the WebauthnDevices named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedWebauthnDevices(name string) ([]*WebAuthnDevice, error) {
+	if _m.Edges.namedWebauthnDevices == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedWebauthnDevices[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedWebauthnDevices(name string, edges ...*WebAuthnDevice) {
+	if _m.Edges.namedWebauthnDevices == nil {
+		_m.Edges.namedWebauthnDevices = make(map[string][]*WebAuthnDevice)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedWebauthnDevices[name] = []*WebAuthnDevice{}
+	} else {
+		_m.Edges.namedWebauthnDevices[name] = append(_m.Edges.namedWebauthnDevices[name], edges...)
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
+	"github.com/gatehouse-id/gatehouse/ent/webauthndevice"
 )
 
 // UserCreate is the builder for creating a User entity.
@@ -178,6 +179,12 @@ func (_c *UserCreate) SetNillableLastLogin(v *time.Time) *UserCreate {
 	return _c
 }
 
+// SetWebauthnUserHandle sets the "webauthn_user_handle" field.
+func (_c *UserCreate) SetWebauthnUserHandle(v []byte) *UserCreate {
+	_c.mutation.SetWebauthnUserHandle(v)
+	return _c
+}
+
 // SetAttributes sets the "attributes" field.
 func (_c *UserCreate) SetAttributes(v map[string]interface{}) *UserCreate {
 	_c.mutation.SetAttributes(v)
@@ -272,6 +279,21 @@ func (_c *UserCreate) AddInvitationsCreated(v ...*Invitation) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddInvitationsCreatedIDs(ids...)
+}
+
+// AddWebauthnDeviceIDs adds the "webauthn_devices" edge to the WebAuthnDevice entity by IDs.
+func (_c *UserCreate) AddWebauthnDeviceIDs(ids ...int) *UserCreate {
+	_c.mutation.AddWebauthnDeviceIDs(ids...)
+	return _c
+}
+
+// AddWebauthnDevices adds the "webauthn_devices" edges to the WebAuthnDevice entity.
+func (_c *UserCreate) AddWebauthnDevices(v ...*WebAuthnDevice) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddWebauthnDeviceIDs(ids...)
 }
 
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
@@ -443,6 +465,11 @@ func (_c *UserCreate) check() error {
 	if _, ok := _c.mutation.PasswordHash(); !ok {
 		return &ValidationError{Name: "password_hash", err: errors.New(`ent: missing required field "User.password_hash"`)}
 	}
+	if v, ok := _c.mutation.WebauthnUserHandle(); ok {
+		if err := user.WebauthnUserHandleValidator(v); err != nil {
+			return &ValidationError{Name: "webauthn_user_handle", err: fmt.Errorf(`ent: validator failed for field "User.webauthn_user_handle": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Attributes(); !ok {
 		return &ValidationError{Name: "attributes", err: errors.New(`ent: missing required field "User.attributes"`)}
 	}
@@ -516,6 +543,10 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.LastLogin(); ok {
 		_spec.SetField(user.FieldLastLogin, field.TypeTime, value)
 		_node.LastLogin = &value
+	}
+	if value, ok := _c.mutation.WebauthnUserHandle(); ok {
+		_spec.SetField(user.FieldWebauthnUserHandle, field.TypeBytes, value)
+		_node.WebauthnUserHandle = &value
 	}
 	if value, ok := _c.mutation.Attributes(); ok {
 		_spec.SetField(user.FieldAttributes, field.TypeJSON, value)
@@ -610,6 +641,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(invitation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.WebauthnDevicesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.WebauthnDevicesTable,
+			Columns: []string{user.WebauthnDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webauthndevice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -855,6 +902,24 @@ func (u *UserUpsert) ClearLastLogin() *UserUpsert {
 	return u
 }
 
+// SetWebauthnUserHandle sets the "webauthn_user_handle" field.
+func (u *UserUpsert) SetWebauthnUserHandle(v []byte) *UserUpsert {
+	u.Set(user.FieldWebauthnUserHandle, v)
+	return u
+}
+
+// UpdateWebauthnUserHandle sets the "webauthn_user_handle" field to the value that was provided on create.
+func (u *UserUpsert) UpdateWebauthnUserHandle() *UserUpsert {
+	u.SetExcluded(user.FieldWebauthnUserHandle)
+	return u
+}
+
+// ClearWebauthnUserHandle clears the value of the "webauthn_user_handle" field.
+func (u *UserUpsert) ClearWebauthnUserHandle() *UserUpsert {
+	u.SetNull(user.FieldWebauthnUserHandle)
+	return u
+}
+
 // SetAttributes sets the "attributes" field.
 func (u *UserUpsert) SetAttributes(v map[string]interface{}) *UserUpsert {
 	u.Set(user.FieldAttributes, v)
@@ -1070,6 +1135,27 @@ func (u *UserUpsertOne) UpdateLastLogin() *UserUpsertOne {
 func (u *UserUpsertOne) ClearLastLogin() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.ClearLastLogin()
+	})
+}
+
+// SetWebauthnUserHandle sets the "webauthn_user_handle" field.
+func (u *UserUpsertOne) SetWebauthnUserHandle(v []byte) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetWebauthnUserHandle(v)
+	})
+}
+
+// UpdateWebauthnUserHandle sets the "webauthn_user_handle" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateWebauthnUserHandle() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateWebauthnUserHandle()
+	})
+}
+
+// ClearWebauthnUserHandle clears the value of the "webauthn_user_handle" field.
+func (u *UserUpsertOne) ClearWebauthnUserHandle() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearWebauthnUserHandle()
 	})
 }
 
@@ -1456,6 +1542,27 @@ func (u *UserUpsertBulk) UpdateLastLogin() *UserUpsertBulk {
 func (u *UserUpsertBulk) ClearLastLogin() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.ClearLastLogin()
+	})
+}
+
+// SetWebauthnUserHandle sets the "webauthn_user_handle" field.
+func (u *UserUpsertBulk) SetWebauthnUserHandle(v []byte) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetWebauthnUserHandle(v)
+	})
+}
+
+// UpdateWebauthnUserHandle sets the "webauthn_user_handle" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateWebauthnUserHandle() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateWebauthnUserHandle()
+	})
+}
+
+// ClearWebauthnUserHandle clears the value of the "webauthn_user_handle" field.
+func (u *UserUpsertBulk) ClearWebauthnUserHandle() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearWebauthnUserHandle()
 	})
 }
 

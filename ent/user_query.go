@@ -25,6 +25,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
+	"github.com/gatehouse-id/gatehouse/ent/webauthndevice"
 )
 
 // UserQuery is the builder for querying User entities.
@@ -40,6 +41,7 @@ type UserQuery struct {
 	withConsents                *UserConsentQuery
 	withTotpDevices             *TOTPDeviceQuery
 	withInvitationsCreated      *InvitationQuery
+	withWebauthnDevices         *WebAuthnDeviceQuery
 	withSessions                *SessionQuery
 	withPolicyBindings          *PolicyBindingQuery
 	withConfigReferrers         *ConfigReferenceQuery
@@ -51,6 +53,7 @@ type UserQuery struct {
 	withNamedConsents           map[string]*UserConsentQuery
 	withNamedTotpDevices        map[string]*TOTPDeviceQuery
 	withNamedInvitationsCreated map[string]*InvitationQuery
+	withNamedWebauthnDevices    map[string]*WebAuthnDeviceQuery
 	withNamedSessions           map[string]*SessionQuery
 	withNamedPolicyBindings     map[string]*PolicyBindingQuery
 	withNamedConfigReferrers    map[string]*ConfigReferenceQuery
@@ -215,6 +218,28 @@ func (_q *UserQuery) QueryInvitationsCreated() *InvitationQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(invitation.Table, invitation.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.InvitationsCreatedTable, user.InvitationsCreatedColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryWebauthnDevices chains the current query on the "webauthn_devices" edge.
+func (_q *UserQuery) QueryWebauthnDevices() *WebAuthnDeviceQuery {
+	query := (&WebAuthnDeviceClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(webauthndevice.Table, webauthndevice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.WebauthnDevicesTable, user.WebauthnDevicesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -486,6 +511,7 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withConsents:           _q.withConsents.Clone(),
 		withTotpDevices:        _q.withTotpDevices.Clone(),
 		withInvitationsCreated: _q.withInvitationsCreated.Clone(),
+		withWebauthnDevices:    _q.withWebauthnDevices.Clone(),
 		withSessions:           _q.withSessions.Clone(),
 		withPolicyBindings:     _q.withPolicyBindings.Clone(),
 		withConfigReferrers:    _q.withConfigReferrers.Clone(),
@@ -558,6 +584,17 @@ func (_q *UserQuery) WithInvitationsCreated(opts ...func(*InvitationQuery)) *Use
 		opt(query)
 	}
 	_q.withInvitationsCreated = query
+	return _q
+}
+
+// WithWebauthnDevices tells the query-builder to eager-load the nodes that are connected to
+// the "webauthn_devices" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithWebauthnDevices(opts ...func(*WebAuthnDeviceQuery)) *UserQuery {
+	query := (&WebAuthnDeviceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withWebauthnDevices = query
 	return _q
 }
 
@@ -678,13 +715,14 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [9]bool{
+		loadedTypes = [10]bool{
 			_q.withGroups != nil,
 			_q.withTokens != nil,
 			_q.withFlowTokens != nil,
 			_q.withConsents != nil,
 			_q.withTotpDevices != nil,
 			_q.withInvitationsCreated != nil,
+			_q.withWebauthnDevices != nil,
 			_q.withSessions != nil,
 			_q.withPolicyBindings != nil,
 			_q.withConfigReferrers != nil,
@@ -753,6 +791,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withWebauthnDevices; query != nil {
+		if err := _q.loadWebauthnDevices(ctx, query, nodes,
+			func(n *User) { n.Edges.WebauthnDevices = []*WebAuthnDevice{} },
+			func(n *User, e *WebAuthnDevice) { n.Edges.WebauthnDevices = append(n.Edges.WebauthnDevices, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSessions; query != nil {
 		if err := _q.loadSessions(ctx, query, nodes,
 			func(n *User) { n.Edges.Sessions = []*Session{} },
@@ -813,6 +858,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadInvitationsCreated(ctx, query, nodes,
 			func(n *User) { n.appendNamedInvitationsCreated(name) },
 			func(n *User, e *Invitation) { n.appendNamedInvitationsCreated(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedWebauthnDevices {
+		if err := _q.loadWebauthnDevices(ctx, query, nodes,
+			func(n *User) { n.appendNamedWebauthnDevices(name) },
+			func(n *User, e *WebAuthnDevice) { n.appendNamedWebauthnDevices(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1057,6 +1109,36 @@ func (_q *UserQuery) loadInvitationsCreated(ctx context.Context, query *Invitati
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "created_by_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadWebauthnDevices(ctx context.Context, query *WebAuthnDeviceQuery, nodes []*User, init func(*User), assign func(*User, *WebAuthnDevice)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(webauthndevice.FieldUserID)
+	}
+	query.Where(predicate.WebAuthnDevice(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.WebauthnDevicesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.UserID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1356,6 +1438,20 @@ func (_q *UserQuery) WithNamedInvitationsCreated(name string, opts ...func(*Invi
 		_q.withNamedInvitationsCreated = make(map[string]*InvitationQuery)
 	}
 	_q.withNamedInvitationsCreated[name] = query
+	return _q
+}
+
+// WithNamedWebauthnDevices tells the query-builder to eager-load the nodes that are connected to the "webauthn_devices"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedWebauthnDevices(name string, opts ...func(*WebAuthnDeviceQuery)) *UserQuery {
+	query := (&WebAuthnDeviceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedWebauthnDevices == nil {
+		_q.withNamedWebauthnDevices = make(map[string]*WebAuthnDeviceQuery)
+	}
+	_q.withNamedWebauthnDevices[name] = query
 	return _q
 }
 

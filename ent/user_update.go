@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
+	"github.com/gatehouse-id/gatehouse/ent/webauthndevice"
 )
 
 // UserUpdate is the builder for updating User entities.
@@ -188,6 +189,18 @@ func (_u *UserUpdate) ClearLastLogin() *UserUpdate {
 	return _u
 }
 
+// SetWebauthnUserHandle sets the "webauthn_user_handle" field.
+func (_u *UserUpdate) SetWebauthnUserHandle(v []byte) *UserUpdate {
+	_u.mutation.SetWebauthnUserHandle(v)
+	return _u
+}
+
+// ClearWebauthnUserHandle clears the value of the "webauthn_user_handle" field.
+func (_u *UserUpdate) ClearWebauthnUserHandle() *UserUpdate {
+	_u.mutation.ClearWebauthnUserHandle()
+	return _u
+}
+
 // SetAttributes sets the "attributes" field.
 func (_u *UserUpdate) SetAttributes(v map[string]interface{}) *UserUpdate {
 	_u.mutation.SetAttributes(v)
@@ -282,6 +295,21 @@ func (_u *UserUpdate) AddInvitationsCreated(v ...*Invitation) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddInvitationsCreatedIDs(ids...)
+}
+
+// AddWebauthnDeviceIDs adds the "webauthn_devices" edge to the WebAuthnDevice entity by IDs.
+func (_u *UserUpdate) AddWebauthnDeviceIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddWebauthnDeviceIDs(ids...)
+	return _u
+}
+
+// AddWebauthnDevices adds the "webauthn_devices" edges to the WebAuthnDevice entity.
+func (_u *UserUpdate) AddWebauthnDevices(v ...*WebAuthnDevice) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddWebauthnDeviceIDs(ids...)
 }
 
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
@@ -460,6 +488,27 @@ func (_u *UserUpdate) RemoveInvitationsCreated(v ...*Invitation) *UserUpdate {
 	return _u.RemoveInvitationsCreatedIDs(ids...)
 }
 
+// ClearWebauthnDevices clears all "webauthn_devices" edges to the WebAuthnDevice entity.
+func (_u *UserUpdate) ClearWebauthnDevices() *UserUpdate {
+	_u.mutation.ClearWebauthnDevices()
+	return _u
+}
+
+// RemoveWebauthnDeviceIDs removes the "webauthn_devices" edge to WebAuthnDevice entities by IDs.
+func (_u *UserUpdate) RemoveWebauthnDeviceIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveWebauthnDeviceIDs(ids...)
+	return _u
+}
+
+// RemoveWebauthnDevices removes "webauthn_devices" edges to WebAuthnDevice entities.
+func (_u *UserUpdate) RemoveWebauthnDevices(v ...*WebAuthnDevice) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveWebauthnDeviceIDs(ids...)
+}
+
 // ClearSessions clears all "sessions" edges to the Session entity.
 func (_u *UserUpdate) ClearSessions() *UserUpdate {
 	_u.mutation.ClearSessions()
@@ -587,6 +636,11 @@ func (_u *UserUpdate) check() error {
 			return &ValidationError{Name: "type", err: fmt.Errorf(`ent: validator failed for field "User.type": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.WebauthnUserHandle(); ok {
+		if err := user.WebauthnUserHandleValidator(v); err != nil {
+			return &ValidationError{Name: "webauthn_user_handle", err: fmt.Errorf(`ent: validator failed for field "User.webauthn_user_handle": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -640,6 +694,12 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.LastLoginCleared() {
 		_spec.ClearField(user.FieldLastLogin, field.TypeTime)
+	}
+	if value, ok := _u.mutation.WebauthnUserHandle(); ok {
+		_spec.SetField(user.FieldWebauthnUserHandle, field.TypeBytes, value)
+	}
+	if _u.mutation.WebauthnUserHandleCleared() {
+		_spec.ClearField(user.FieldWebauthnUserHandle, field.TypeBytes)
 	}
 	if value, ok := _u.mutation.Attributes(); ok {
 		_spec.SetField(user.FieldAttributes, field.TypeJSON, value)
@@ -907,6 +967,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(invitation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.WebauthnDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.WebauthnDevicesTable,
+			Columns: []string{user.WebauthnDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webauthndevice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedWebauthnDevicesIDs(); len(nodes) > 0 && !_u.mutation.WebauthnDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.WebauthnDevicesTable,
+			Columns: []string{user.WebauthnDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webauthndevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.WebauthnDevicesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.WebauthnDevicesTable,
+			Columns: []string{user.WebauthnDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webauthndevice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1219,6 +1324,18 @@ func (_u *UserUpdateOne) ClearLastLogin() *UserUpdateOne {
 	return _u
 }
 
+// SetWebauthnUserHandle sets the "webauthn_user_handle" field.
+func (_u *UserUpdateOne) SetWebauthnUserHandle(v []byte) *UserUpdateOne {
+	_u.mutation.SetWebauthnUserHandle(v)
+	return _u
+}
+
+// ClearWebauthnUserHandle clears the value of the "webauthn_user_handle" field.
+func (_u *UserUpdateOne) ClearWebauthnUserHandle() *UserUpdateOne {
+	_u.mutation.ClearWebauthnUserHandle()
+	return _u
+}
+
 // SetAttributes sets the "attributes" field.
 func (_u *UserUpdateOne) SetAttributes(v map[string]interface{}) *UserUpdateOne {
 	_u.mutation.SetAttributes(v)
@@ -1313,6 +1430,21 @@ func (_u *UserUpdateOne) AddInvitationsCreated(v ...*Invitation) *UserUpdateOne 
 		ids[i] = v[i].ID
 	}
 	return _u.AddInvitationsCreatedIDs(ids...)
+}
+
+// AddWebauthnDeviceIDs adds the "webauthn_devices" edge to the WebAuthnDevice entity by IDs.
+func (_u *UserUpdateOne) AddWebauthnDeviceIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddWebauthnDeviceIDs(ids...)
+	return _u
+}
+
+// AddWebauthnDevices adds the "webauthn_devices" edges to the WebAuthnDevice entity.
+func (_u *UserUpdateOne) AddWebauthnDevices(v ...*WebAuthnDevice) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddWebauthnDeviceIDs(ids...)
 }
 
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
@@ -1491,6 +1623,27 @@ func (_u *UserUpdateOne) RemoveInvitationsCreated(v ...*Invitation) *UserUpdateO
 	return _u.RemoveInvitationsCreatedIDs(ids...)
 }
 
+// ClearWebauthnDevices clears all "webauthn_devices" edges to the WebAuthnDevice entity.
+func (_u *UserUpdateOne) ClearWebauthnDevices() *UserUpdateOne {
+	_u.mutation.ClearWebauthnDevices()
+	return _u
+}
+
+// RemoveWebauthnDeviceIDs removes the "webauthn_devices" edge to WebAuthnDevice entities by IDs.
+func (_u *UserUpdateOne) RemoveWebauthnDeviceIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveWebauthnDeviceIDs(ids...)
+	return _u
+}
+
+// RemoveWebauthnDevices removes "webauthn_devices" edges to WebAuthnDevice entities.
+func (_u *UserUpdateOne) RemoveWebauthnDevices(v ...*WebAuthnDevice) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveWebauthnDeviceIDs(ids...)
+}
+
 // ClearSessions clears all "sessions" edges to the Session entity.
 func (_u *UserUpdateOne) ClearSessions() *UserUpdateOne {
 	_u.mutation.ClearSessions()
@@ -1631,6 +1784,11 @@ func (_u *UserUpdateOne) check() error {
 			return &ValidationError{Name: "type", err: fmt.Errorf(`ent: validator failed for field "User.type": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.WebauthnUserHandle(); ok {
+		if err := user.WebauthnUserHandleValidator(v); err != nil {
+			return &ValidationError{Name: "webauthn_user_handle", err: fmt.Errorf(`ent: validator failed for field "User.webauthn_user_handle": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1701,6 +1859,12 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if _u.mutation.LastLoginCleared() {
 		_spec.ClearField(user.FieldLastLogin, field.TypeTime)
+	}
+	if value, ok := _u.mutation.WebauthnUserHandle(); ok {
+		_spec.SetField(user.FieldWebauthnUserHandle, field.TypeBytes, value)
+	}
+	if _u.mutation.WebauthnUserHandleCleared() {
+		_spec.ClearField(user.FieldWebauthnUserHandle, field.TypeBytes)
 	}
 	if value, ok := _u.mutation.Attributes(); ok {
 		_spec.SetField(user.FieldAttributes, field.TypeJSON, value)
@@ -1968,6 +2132,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(invitation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.WebauthnDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.WebauthnDevicesTable,
+			Columns: []string{user.WebauthnDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webauthndevice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedWebauthnDevicesIDs(); len(nodes) > 0 && !_u.mutation.WebauthnDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.WebauthnDevicesTable,
+			Columns: []string{user.WebauthnDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webauthndevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.WebauthnDevicesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.WebauthnDevicesTable,
+			Columns: []string{user.WebauthnDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webauthndevice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -21,6 +21,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorwebauthn"
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
@@ -36,6 +37,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/userlogout"
 	"github.com/gatehouse-id/gatehouse/executor/stages/userwrite"
 	"github.com/gatehouse-id/gatehouse/graph/model"
+	"github.com/gatehouse-id/gatehouse/mfa/webauthn"
 	"github.com/gatehouse-id/gatehouse/policy"
 	dummy1 "github.com/gatehouse-id/gatehouse/policy/dummy"
 	"github.com/gatehouse-id/gatehouse/policy/expiry"
@@ -122,6 +124,20 @@ type ComplexityRoot struct {
 	AuthenticatorTotpStage struct {
 		Digits       func(childComplexity int) int
 		FriendlyName func(childComplexity int) int
+	}
+
+	AuthenticatorWebauthnChallenge struct {
+		Errors       func(childComplexity int) int
+		FlowInfo     func(childComplexity int) int
+		PendingUser  func(childComplexity int) int
+		Registration func(childComplexity int) int
+	}
+
+	AuthenticatorWebauthnStage struct {
+		AuthenticatorAttachment func(childComplexity int) int
+		FriendlyName            func(childComplexity int) int
+		ResidentKeyRequirement  func(childComplexity int) int
+		UserVerification        func(childComplexity int) int
 	}
 
 	Brand struct {
@@ -1326,6 +1342,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuthenticatorTotpStage.FriendlyName(childComplexity), true
+
+	case "AuthenticatorWebauthnChallenge.errors":
+		if e.ComplexityRoot.AuthenticatorWebauthnChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorWebauthnChallenge.Errors(childComplexity), true
+	case "AuthenticatorWebauthnChallenge.flowInfo":
+		if e.ComplexityRoot.AuthenticatorWebauthnChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorWebauthnChallenge.FlowInfo(childComplexity), true
+	case "AuthenticatorWebauthnChallenge.pendingUser":
+		if e.ComplexityRoot.AuthenticatorWebauthnChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorWebauthnChallenge.PendingUser(childComplexity), true
+	case "AuthenticatorWebauthnChallenge.registration":
+		if e.ComplexityRoot.AuthenticatorWebauthnChallenge.Registration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorWebauthnChallenge.Registration(childComplexity), true
+
+	case "AuthenticatorWebauthnStage.authenticatorAttachment":
+		if e.ComplexityRoot.AuthenticatorWebauthnStage.AuthenticatorAttachment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorWebauthnStage.AuthenticatorAttachment(childComplexity), true
+	case "AuthenticatorWebauthnStage.friendlyName":
+		if e.ComplexityRoot.AuthenticatorWebauthnStage.FriendlyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorWebauthnStage.FriendlyName(childComplexity), true
+	case "AuthenticatorWebauthnStage.residentKeyRequirement":
+		if e.ComplexityRoot.AuthenticatorWebauthnStage.ResidentKeyRequirement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorWebauthnStage.ResidentKeyRequirement(childComplexity), true
+	case "AuthenticatorWebauthnStage.userVerification":
+		if e.ComplexityRoot.AuthenticatorWebauthnStage.UserVerification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorWebauthnStage.UserVerification(childComplexity), true
 
 	case "Brand.attributes":
 		if e.ComplexityRoot.Brand.Attributes == nil {
@@ -5288,6 +5354,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ApplicationWhereInput", ec.unmarshalInputApplicationWhereInput),
 			graphql.NewInputUnmarshaler("AuthenticatorTotpResponseInput", ec.unmarshalInputAuthenticatorTotpResponseInput),
 			graphql.NewInputUnmarshaler("AuthenticatorTotpStageInput", ec.unmarshalInputAuthenticatorTotpStageInput),
+			graphql.NewInputUnmarshaler("AuthenticatorWebauthnResponseInput", ec.unmarshalInputAuthenticatorWebauthnResponseInput),
+			graphql.NewInputUnmarshaler("AuthenticatorWebauthnStageInput", ec.unmarshalInputAuthenticatorWebauthnStageInput),
 			graphql.NewInputUnmarshaler("BrandOrder", ec.unmarshalInputBrandOrder),
 			graphql.NewInputUnmarshaler("BrandWhereInput", ec.unmarshalInputBrandWhereInput),
 			graphql.NewInputUnmarshaler("CaptchaResponseInput", ec.unmarshalInputCaptchaResponseInput),
@@ -5547,6 +5615,96 @@ extend union Challenge = AuthenticatorTotpChallenge
 
 extend input ChallengeResponseInput {
   authenticatorTotp: AuthenticatorTotpResponseInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/authenticatorwebauthn/authenticatorwebauthn.graphqls", Input: `# The authenticator_webauthn stage kind in the GraphQL schema: its config
+# types, its challenge and its response, and their places in the unions and
+# @oneOf inputs of every kind. gqlgen reads this file with graph/schema
+# (gqlgen.yml); @goModel binds each type to this package and to mfa/webauthn
+# (the enums, which authenticator_validate shares).
+
+"Whether a WebAuthn authenticator must verify the user (PIN, biometrics) besides testing their presence."
+enum WebauthnUserVerification @goModel(model: "github.com/gatehouse-id/gatehouse/mfa/webauthn.UserVerification") {
+  "Refuse a ceremony in which the user was not verified."
+  REQUIRED
+  "Ask for verification; accept presence alone."
+  PREFERRED
+  "Ask for presence only."
+  DISCOURAGED
+}
+
+"Whether a new WebAuthn credential must be discoverable (a passkey that can log in without a username)."
+enum WebauthnResidentKey @goModel(model: "github.com/gatehouse-id/gatehouse/mfa/webauthn.ResidentKey") {
+  "Make a discoverable credential or fail."
+  REQUIRED
+  "Make one if the authenticator can."
+  PREFERRED
+  "Prefer a server-side credential."
+  DISCOURAGED
+}
+
+"Which kind of WebAuthn authenticator may be registered."
+enum WebauthnAuthenticatorAttachment @goModel(model: "github.com/gatehouse-id/gatehouse/mfa/webauthn.Attachment") {
+  "Built into the device (Touch ID, Windows Hello, Android screen lock)."
+  PLATFORM
+  "Roaming: a security key, or a phone reached by hybrid transport."
+  CROSS_PLATFORM
+}
+
+"""
+Registers a passkey or a security key (WebAuthn) for the signed-in user:
+saves the device once the credential the browser made verifies. Used in
+stage configuration flows; the user must be signed in.
+"""
+type AuthenticatorWebauthnStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorwebauthn.Config") {
+  userVerification: WebauthnUserVerification!
+  residentKeyRequirement: WebauthnResidentKey!
+  "Null: any kind."
+  authenticatorAttachment: WebauthnAuthenticatorAttachment
+  "The name a new device gets when the user gives none."
+  friendlyName: String!
+}
+
+input AuthenticatorWebauthnStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorwebauthn.Config") {
+  userVerification: WebauthnUserVerification! = PREFERRED
+  "REQUIRED for passkeys that log in without a username."
+  residentKeyRequirement: WebauthnResidentKey! = PREFERRED
+  "Null: any kind."
+  authenticatorAttachment: WebauthnAuthenticatorAttachment
+  "1 to 100 characters."
+  friendlyName: String! = "Passkey"
+}
+
+extend union StageConfig = AuthenticatorWebauthnStage
+
+extend input StageConfigInput {
+  authenticatorWebauthn: AuthenticatorWebauthnStageInput
+}
+
+"""
+Create a credential with the browser's WebAuthn API
+(navigator.credentials.create) from these options, then send it.
+Answer with ` + "`" + `authenticatorWebauthn` + "`" + `.
+"""
+type AuthenticatorWebauthnChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorwebauthn.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+  "The creation options as JSON: {\"publicKey\": …}, binary members in base64url."
+  registration: String!
+}
+
+input AuthenticatorWebauthnResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorwebauthn.Response") {
+  "The credential as JSON (PublicKeyCredential.toJSON(): binary members in base64url)."
+  response: String!
+  "What the user calls the device; empty or null: the configured name."
+  name: String
+}
+
+extend union Challenge = AuthenticatorWebauthnChallenge
+
+extend input ChallengeResponseInput {
+  authenticatorWebauthn: AuthenticatorWebauthnResponseInput
 }
 `, BuiltIn: false},
 	{Name: "../executor/stages/captcha/captcha.graphqls", Input: `# The captcha stage kind in the GraphQL schema: its config types,
@@ -10906,6 +11064,208 @@ func (ec *executionContext) _AuthenticatorTotpStage_friendlyName(ctx context.Con
 }
 func (ec *executionContext) fieldContext_AuthenticatorTotpStage_friendlyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuthenticatorTotpStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorWebauthnChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *authenticatorwebauthn.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorWebauthnChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorWebauthnChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorWebauthnChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorWebauthnChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *authenticatorwebauthn.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorWebauthnChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorWebauthnChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorWebauthnChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorWebauthnChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *authenticatorwebauthn.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorWebauthnChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorWebauthnChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorWebauthnChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorWebauthnChallenge_registration(ctx context.Context, field graphql.CollectedField, obj *authenticatorwebauthn.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorWebauthnChallenge_registration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorWebauthnChallenge_registration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorWebauthnChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorWebauthnStage_userVerification(ctx context.Context, field graphql.CollectedField, obj *authenticatorwebauthn.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorWebauthnStage_userVerification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserVerification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v webauthn.UserVerification) graphql.Marshaler {
+			return ec.marshalNWebauthnUserVerification2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋmfaᚋwebauthnᚐUserVerification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorWebauthnStage_userVerification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorWebauthnStage", field, false, false, "WebauthnUserVerification")
+}
+
+func (ec *executionContext) _AuthenticatorWebauthnStage_residentKeyRequirement(ctx context.Context, field graphql.CollectedField, obj *authenticatorwebauthn.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorWebauthnStage_residentKeyRequirement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResidentKeyRequirement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v webauthn.ResidentKey) graphql.Marshaler {
+			return ec.marshalNWebauthnResidentKey2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋmfaᚋwebauthnᚐResidentKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorWebauthnStage_residentKeyRequirement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorWebauthnStage", field, false, false, "WebauthnResidentKey")
+}
+
+func (ec *executionContext) _AuthenticatorWebauthnStage_authenticatorAttachment(ctx context.Context, field graphql.CollectedField, obj *authenticatorwebauthn.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorWebauthnStage_authenticatorAttachment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthenticatorAttachment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *webauthn.Attachment) graphql.Marshaler {
+			return ec.marshalOWebauthnAuthenticatorAttachment2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋmfaᚋwebauthnᚐAttachment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorWebauthnStage_authenticatorAttachment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorWebauthnStage", field, false, false, "WebauthnAuthenticatorAttachment")
+}
+
+func (ec *executionContext) _AuthenticatorWebauthnStage_friendlyName(ctx context.Context, field graphql.CollectedField, obj *authenticatorwebauthn.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorWebauthnStage_friendlyName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FriendlyName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorWebauthnStage_friendlyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorWebauthnStage", field, false, false, "String")
 }
 
 func (ec *executionContext) _Brand_id(ctx context.Context, field graphql.CollectedField, obj *ent.Brand) (ret graphql.Marshaler) {
@@ -29141,6 +29501,128 @@ func UnmarshalAuthenticatorTotpStageInput(ctx context.Context, raw any) (authent
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAuthenticatorWebauthnResponseInput(ctx context.Context, obj any) (authenticatorwebauthn.Response, error) {
+	var it authenticatorwebauthn.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"response", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "response":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("response"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Response = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthenticatorWebauthnResponseInput unmarshals raw into the AuthenticatorWebauthnResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthenticatorWebauthnResponseInput(ctx context.Context, raw any) (authenticatorwebauthn.Response, error) {
+	var out authenticatorwebauthn.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorWebauthnResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAuthenticatorWebauthnStageInput(ctx context.Context, obj any) (authenticatorwebauthn.Config, error) {
+	var it authenticatorwebauthn.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["userVerification"]; !present {
+		asMap["userVerification"] = "PREFERRED"
+	}
+	if _, present := asMap["residentKeyRequirement"]; !present {
+		asMap["residentKeyRequirement"] = "PREFERRED"
+	}
+	if _, present := asMap["friendlyName"]; !present {
+		asMap["friendlyName"] = "Passkey"
+	}
+
+	fieldsInOrder := [...]string{"userVerification", "residentKeyRequirement", "authenticatorAttachment", "friendlyName"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userVerification":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userVerification"))
+			data, err := ec.unmarshalNWebauthnUserVerification2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋmfaᚋwebauthnᚐUserVerification(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserVerification = data
+		case "residentKeyRequirement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("residentKeyRequirement"))
+			data, err := ec.unmarshalNWebauthnResidentKey2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋmfaᚋwebauthnᚐResidentKey(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResidentKeyRequirement = data
+		case "authenticatorAttachment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorAttachment"))
+			data, err := ec.unmarshalOWebauthnAuthenticatorAttachment2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋmfaᚋwebauthnᚐAttachment(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthenticatorAttachment = data
+		case "friendlyName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("friendlyName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FriendlyName = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthenticatorWebauthnStageInput unmarshals raw into the AuthenticatorWebauthnStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthenticatorWebauthnStageInput(ctx context.Context, raw any) (authenticatorwebauthn.Config, error) {
+	var out authenticatorwebauthn.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorWebauthnStageInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBrandOrder(ctx context.Context, obj any) (ent.BrandOrder, error) {
 	var it ent.BrandOrder
 	if obj == nil {
@@ -30281,7 +30763,7 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"authenticatorTotp", "captcha", "consent", "deviceCode", "dummy", "identification", "password", "prompt", "userLogin"}
+	fieldsInOrder := [...]string{"authenticatorTotp", "authenticatorWebauthn", "captcha", "consent", "deviceCode", "dummy", "identification", "password", "prompt", "userLogin"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30295,6 +30777,13 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 				return it, err
 			}
 			it.AuthenticatorTotp = data
+		case "authenticatorWebauthn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorWebauthn"))
+			data, err := ec.unmarshalOAuthenticatorWebauthnResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorwebauthnᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthenticatorWebauthn = data
 		case "captcha":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("captcha"))
 			data, err := ec.unmarshalOCaptchaResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐResponse(ctx, v)
@@ -39368,7 +39857,7 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"authenticatorTotp", "captcha", "consent", "deny", "deviceCode", "dummy", "identification", "invitation", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
+	fieldsInOrder := [...]string{"authenticatorTotp", "authenticatorWebauthn", "captcha", "consent", "deny", "deviceCode", "dummy", "identification", "invitation", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -39382,6 +39871,13 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 				return it, err
 			}
 			it.AuthenticatorTotp = data
+		case "authenticatorWebauthn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorWebauthn"))
+			data, err := ec.unmarshalOAuthenticatorWebauthnStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorwebauthnᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthenticatorWebauthn = data
 		case "captcha":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("captcha"))
 			data, err := ec.unmarshalOCaptchaStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐConfig(ctx, v)
@@ -42931,6 +43427,11 @@ func (ec *executionContext) _Challenge(ctx context.Context, sel ast.SelectionSet
 			return graphql.Null
 		}
 		return ec._CaptchaChallenge(ctx, sel, obj)
+	case *authenticatorwebauthn.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorWebauthnChallenge(ctx, sel, obj)
 	case *authenticatortotp.Challenge:
 		if obj == nil {
 			return graphql.Null
@@ -43004,6 +43505,11 @@ func (ec *executionContext) _FlowChallenge(ctx context.Context, sel ast.Selectio
 			return graphql.Null
 		}
 		return ec._CaptchaChallenge(ctx, sel, obj)
+	case *authenticatorwebauthn.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorWebauthnChallenge(ctx, sel, obj)
 	case *authenticatortotp.Challenge:
 		if obj == nil {
 			return graphql.Null
@@ -43223,6 +43729,11 @@ func (ec *executionContext) _StageConfig(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._CaptchaStage(ctx, sel, obj)
+	case *authenticatorwebauthn.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorWebauthnStage(ctx, sel, obj)
 	case *authenticatortotp.Config:
 		if obj == nil {
 			return graphql.Null
@@ -43536,6 +44047,102 @@ func (ec *executionContext) _AuthenticatorTotpStage(ctx context.Context, sel ast
 			}
 		case "friendlyName":
 			out.Values[i] = ec._AuthenticatorTotpStage_friendlyName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authenticatorWebauthnChallengeImplementors = []string{"AuthenticatorWebauthnChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _AuthenticatorWebauthnChallenge(ctx context.Context, sel ast.SelectionSet, obj *authenticatorwebauthn.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorWebauthnChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorWebauthnChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._AuthenticatorWebauthnChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._AuthenticatorWebauthnChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._AuthenticatorWebauthnChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "registration":
+			out.Values[i] = ec._AuthenticatorWebauthnChallenge_registration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authenticatorWebauthnStageImplementors = []string{"AuthenticatorWebauthnStage", "StageConfig"}
+
+func (ec *executionContext) _AuthenticatorWebauthnStage(ctx context.Context, sel ast.SelectionSet, obj *authenticatorwebauthn.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorWebauthnStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorWebauthnStage")
+		case "userVerification":
+			out.Values[i] = ec._AuthenticatorWebauthnStage_userVerification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "residentKeyRequirement":
+			out.Values[i] = ec._AuthenticatorWebauthnStage_residentKeyRequirement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "authenticatorAttachment":
+			out.Values[i] = ec._AuthenticatorWebauthnStage_authenticatorAttachment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "friendlyName":
+			out.Values[i] = ec._AuthenticatorWebauthnStage_friendlyName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -51425,6 +52032,26 @@ func (ec *executionContext) marshalNViewerAuthMethod2githubᚗcomᚋgatehouseᚑ
 	return v
 }
 
+func (ec *executionContext) unmarshalNWebauthnResidentKey2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋmfaᚋwebauthnᚐResidentKey(ctx context.Context, v any) (webauthn.ResidentKey, error) {
+	var res webauthn.ResidentKey
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWebauthnResidentKey2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋmfaᚋwebauthnᚐResidentKey(ctx context.Context, sel ast.SelectionSet, v webauthn.ResidentKey) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNWebauthnUserVerification2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋmfaᚋwebauthnᚐUserVerification(ctx context.Context, v any) (webauthn.UserVerification, error) {
+	var res webauthn.UserVerification
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWebauthnUserVerification2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋmfaᚋwebauthnᚐUserVerification(ctx context.Context, sel ast.SelectionSet, v webauthn.UserVerification) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -51692,6 +52319,22 @@ func (ec *executionContext) unmarshalOAuthenticatorTotpStageInput2ᚖgithubᚗco
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputAuthenticatorTotpStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAuthenticatorWebauthnResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorwebauthnᚐResponse(ctx context.Context, v any) (*authenticatorwebauthn.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthenticatorWebauthnResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAuthenticatorWebauthnStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorwebauthnᚐConfig(ctx context.Context, v any) (*authenticatorwebauthn.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthenticatorWebauthnStageInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -53774,6 +54417,22 @@ func (ec *executionContext) unmarshalOUserWriteStageInput2ᚖgithubᚗcomᚋgate
 	}
 	res, err := ec.unmarshalInputUserWriteStageInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOWebauthnAuthenticatorAttachment2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋmfaᚋwebauthnᚐAttachment(ctx context.Context, v any) (*webauthn.Attachment, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(webauthn.Attachment)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOWebauthnAuthenticatorAttachment2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋmfaᚋwebauthnᚐAttachment(ctx context.Context, sel ast.SelectionSet, v *webauthn.Attachment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

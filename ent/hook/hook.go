@@ -321,6 +321,18 @@ func (f UserConsentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.UserConsentMutation", m)
 }
 
+// The WebAuthnDeviceFunc type is an adapter to allow the use of ordinary
+// function as WebAuthnDevice mutator.
+type WebAuthnDeviceFunc func(context.Context, *ent.WebAuthnDeviceMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f WebAuthnDeviceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.WebAuthnDeviceMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.WebAuthnDeviceMutation", m)
+}
+
 // Condition is a hook condition function.
 type Condition func(context.Context, ent.Mutation) bool
 

@@ -35,6 +35,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
+	"github.com/gatehouse-id/gatehouse/ent/webauthndevice"
 )
 
 // The Query interface represents an operation that queries a graph.
@@ -795,6 +796,33 @@ func (f TraverseUserConsent) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.UserConsentQuery", q)
 }
 
+// The WebAuthnDeviceFunc type is an adapter to allow the use of ordinary function as a Querier.
+type WebAuthnDeviceFunc func(context.Context, *ent.WebAuthnDeviceQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f WebAuthnDeviceFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.WebAuthnDeviceQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.WebAuthnDeviceQuery", q)
+}
+
+// The TraverseWebAuthnDevice type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseWebAuthnDevice func(context.Context, *ent.WebAuthnDeviceQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseWebAuthnDevice) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseWebAuthnDevice) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WebAuthnDeviceQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.WebAuthnDeviceQuery", q)
+}
+
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
@@ -850,6 +878,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.UserQuery, predicate.User, user.OrderOption]{typ: ent.TypeUser, tq: q}, nil
 	case *ent.UserConsentQuery:
 		return &query[*ent.UserConsentQuery, predicate.UserConsent, userconsent.OrderOption]{typ: ent.TypeUserConsent, tq: q}, nil
+	case *ent.WebAuthnDeviceQuery:
+		return &query[*ent.WebAuthnDeviceQuery, predicate.WebAuthnDevice, webauthndevice.OrderOption]{typ: ent.TypeWebAuthnDevice, tq: q}, nil
 	default:
 		return nil, fmt.Errorf("unknown query type %T", q)
 	}

@@ -848,6 +848,7 @@ var (
 		{Name: "password_hash", Type: field.TypeString, Default: ""},
 		{Name: "password_changed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "last_login", Type: field.TypeTime, Nullable: true},
+		{Name: "webauthn_user_handle", Type: field.TypeBytes, Unique: true, Nullable: true, Size: 64},
 		{Name: "attributes", Type: field.TypeJSON},
 	}
 	// UsersTable holds the schema information for the "users" table.
@@ -890,6 +891,47 @@ var (
 				Name:    "userconsent_user_id_application_id",
 				Unique:  true,
 				Columns: []*schema.Column{UserConsentsColumns[6], UserConsentsColumns[5]},
+			},
+		},
+	}
+	// WebauthnDevicesColumns holds the columns for the "webauthn_devices" table.
+	WebauthnDevicesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "credential_id", Type: field.TypeBytes, Unique: true, Size: 1023},
+		{Name: "public_key", Type: field.TypeBytes},
+		{Name: "attestation_type", Type: field.TypeString, Default: ""},
+		{Name: "attestation_format", Type: field.TypeString, Default: ""},
+		{Name: "aaguid", Type: field.TypeBytes, Nullable: true},
+		{Name: "sign_count", Type: field.TypeInt64, Default: 0},
+		{Name: "transports", Type: field.TypeJSON},
+		{Name: "attachment", Type: field.TypeString, Default: ""},
+		{Name: "backup_eligible", Type: field.TypeBool, Default: false},
+		{Name: "backup_state", Type: field.TypeBool, Default: false},
+		{Name: "user_verified", Type: field.TypeBool, Default: false},
+		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// WebauthnDevicesTable holds the schema information for the "webauthn_devices" table.
+	WebauthnDevicesTable = &schema.Table{
+		Name:       "webauthn_devices",
+		Columns:    WebauthnDevicesColumns,
+		PrimaryKey: []*schema.Column{WebauthnDevicesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webauthn_devices_users_webauthn_devices",
+				Columns:    []*schema.Column{WebauthnDevicesColumns[16]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webauthndevice_user_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebauthnDevicesColumns[16]},
 			},
 		},
 	}
@@ -971,6 +1013,7 @@ var (
 		TokensTable,
 		UsersTable,
 		UserConsentsTable,
+		WebauthnDevicesTable,
 		GroupUsersTable,
 		GroupChildrenTable,
 	}
@@ -1093,6 +1136,11 @@ func init() {
 	UserConsentsTable.ForeignKeys[1].RefTable = UsersTable
 	UserConsentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(90194313216),
+	}
+	WebauthnDevicesTable.ForeignKeys[0].RefTable = UsersTable
+	WebauthnDevicesTable.Annotation = &entsql.Annotation{
+		Table:          "webauthn_devices",
+		IncrementStart: func(i int) *int { return &i }(115964116992),
 	}
 	GroupUsersTable.ForeignKeys[0].RefTable = GroupsTable
 	GroupUsersTable.ForeignKeys[1].RefTable = UsersTable

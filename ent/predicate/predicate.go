@@ -83,3 +83,6 @@ type User func(*sql.Selector)
 
 // UserConsent is the predicate function for userconsent builders.
 type UserConsent func(*sql.Selector)
+
+// WebAuthnDevice is the predicate function for webauthndevice builders.
+type WebAuthnDevice func(*sql.Selector)

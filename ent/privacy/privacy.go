@@ -735,6 +735,30 @@ func (f UserConsentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.UserConsentMutation", m)
 }
 
+// The WebAuthnDeviceQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type WebAuthnDeviceQueryRuleFunc func(context.Context, *ent.WebAuthnDeviceQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f WebAuthnDeviceQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WebAuthnDeviceQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.WebAuthnDeviceQuery", q)
+}
+
+// The WebAuthnDeviceMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type WebAuthnDeviceMutationRuleFunc func(context.Context, *ent.WebAuthnDeviceMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f WebAuthnDeviceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.WebAuthnDeviceMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.WebAuthnDeviceMutation", m)
+}
+
 type (
 	// Filter is the interface that wraps the Where function
 	// for filtering nodes in queries and mutations.
@@ -822,6 +846,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.UserConsentQuery:
 		return q.Filter(), nil
+	case *ent.WebAuthnDeviceQuery:
+		return q.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected query type %T for query filter", q)
 	}
@@ -880,6 +906,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.UserMutation:
 		return m.Filter(), nil
 	case *ent.UserConsentMutation:
+		return m.Filter(), nil
+	case *ent.WebAuthnDeviceMutation:
 		return m.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected mutation type %T for mutation filter", m)

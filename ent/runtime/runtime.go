@@ -34,6 +34,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/userconsent"
+	"github.com/gatehouse-id/gatehouse/ent/webauthndevice"
 
 	"entgo.io/ent"
 	"entgo.io/ent/privacy"
@@ -1342,8 +1343,12 @@ func init() {
 	userDescPasswordHash := userFields[6].Descriptor()
 	// user.DefaultPasswordHash holds the default value on creation for the password_hash field.
 	user.DefaultPasswordHash = userDescPasswordHash.Default.(string)
+	// userDescWebauthnUserHandle is the schema descriptor for webauthn_user_handle field.
+	userDescWebauthnUserHandle := userFields[9].Descriptor()
+	// user.WebauthnUserHandleValidator is a validator for the "webauthn_user_handle" field. It is called by the builders before save.
+	user.WebauthnUserHandleValidator = userDescWebauthnUserHandle.Validators[0].(func([]byte) error)
 	// userDescAttributes is the schema descriptor for attributes field.
-	userDescAttributes := userFields[9].Descriptor()
+	userDescAttributes := userFields[10].Descriptor()
 	// user.DefaultAttributes holds the default value on creation for the attributes field.
 	user.DefaultAttributes = userDescAttributes.Default.(map[string]interface{})
 	userconsentMixin := schema.UserConsent{}.Mixin()
@@ -1370,6 +1375,102 @@ func init() {
 	userconsent.DefaultUpdatedAt = userconsentDescUpdatedAt.Default.(func() time.Time)
 	// userconsent.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	userconsent.UpdateDefaultUpdatedAt = userconsentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	webauthndeviceMixin := schema.WebAuthnDevice{}.Mixin()
+	webauthndevice.Policy = privacy.NewPolicies(schema.WebAuthnDevice{})
+	webauthndevice.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := webauthndevice.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	webauthndeviceMixinFields0 := webauthndeviceMixin[0].Fields()
+	_ = webauthndeviceMixinFields0
+	webauthndeviceFields := schema.WebAuthnDevice{}.Fields()
+	_ = webauthndeviceFields
+	// webauthndeviceDescCreatedAt is the schema descriptor for created_at field.
+	webauthndeviceDescCreatedAt := webauthndeviceMixinFields0[0].Descriptor()
+	// webauthndevice.DefaultCreatedAt holds the default value on creation for the created_at field.
+	webauthndevice.DefaultCreatedAt = webauthndeviceDescCreatedAt.Default.(func() time.Time)
+	// webauthndeviceDescUpdatedAt is the schema descriptor for updated_at field.
+	webauthndeviceDescUpdatedAt := webauthndeviceMixinFields0[1].Descriptor()
+	// webauthndevice.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	webauthndevice.DefaultUpdatedAt = webauthndeviceDescUpdatedAt.Default.(func() time.Time)
+	// webauthndevice.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	webauthndevice.UpdateDefaultUpdatedAt = webauthndeviceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// webauthndeviceDescName is the schema descriptor for name field.
+	webauthndeviceDescName := webauthndeviceFields[1].Descriptor()
+	// webauthndevice.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	webauthndevice.NameValidator = func() func(string) error {
+		validators := webauthndeviceDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// webauthndeviceDescCredentialID is the schema descriptor for credential_id field.
+	webauthndeviceDescCredentialID := webauthndeviceFields[2].Descriptor()
+	// webauthndevice.CredentialIDValidator is a validator for the "credential_id" field. It is called by the builders before save.
+	webauthndevice.CredentialIDValidator = func() func([]byte) error {
+		validators := webauthndeviceDescCredentialID.Validators
+		fns := [...]func([]byte) error{
+			validators[0].(func([]byte) error),
+			validators[1].(func([]byte) error),
+		}
+		return func(credential_id []byte) error {
+			for _, fn := range fns {
+				if err := fn(credential_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// webauthndeviceDescPublicKey is the schema descriptor for public_key field.
+	webauthndeviceDescPublicKey := webauthndeviceFields[3].Descriptor()
+	// webauthndevice.PublicKeyValidator is a validator for the "public_key" field. It is called by the builders before save.
+	webauthndevice.PublicKeyValidator = webauthndeviceDescPublicKey.Validators[0].(func([]byte) error)
+	// webauthndeviceDescAttestationType is the schema descriptor for attestation_type field.
+	webauthndeviceDescAttestationType := webauthndeviceFields[4].Descriptor()
+	// webauthndevice.DefaultAttestationType holds the default value on creation for the attestation_type field.
+	webauthndevice.DefaultAttestationType = webauthndeviceDescAttestationType.Default.(string)
+	// webauthndeviceDescAttestationFormat is the schema descriptor for attestation_format field.
+	webauthndeviceDescAttestationFormat := webauthndeviceFields[5].Descriptor()
+	// webauthndevice.DefaultAttestationFormat holds the default value on creation for the attestation_format field.
+	webauthndevice.DefaultAttestationFormat = webauthndeviceDescAttestationFormat.Default.(string)
+	// webauthndeviceDescSignCount is the schema descriptor for sign_count field.
+	webauthndeviceDescSignCount := webauthndeviceFields[7].Descriptor()
+	// webauthndevice.DefaultSignCount holds the default value on creation for the sign_count field.
+	webauthndevice.DefaultSignCount = webauthndeviceDescSignCount.Default.(int64)
+	// webauthndeviceDescTransports is the schema descriptor for transports field.
+	webauthndeviceDescTransports := webauthndeviceFields[8].Descriptor()
+	// webauthndevice.DefaultTransports holds the default value on creation for the transports field.
+	webauthndevice.DefaultTransports = webauthndeviceDescTransports.Default.([]string)
+	// webauthndeviceDescAttachment is the schema descriptor for attachment field.
+	webauthndeviceDescAttachment := webauthndeviceFields[9].Descriptor()
+	// webauthndevice.DefaultAttachment holds the default value on creation for the attachment field.
+	webauthndevice.DefaultAttachment = webauthndeviceDescAttachment.Default.(string)
+	// webauthndeviceDescBackupEligible is the schema descriptor for backup_eligible field.
+	webauthndeviceDescBackupEligible := webauthndeviceFields[10].Descriptor()
+	// webauthndevice.DefaultBackupEligible holds the default value on creation for the backup_eligible field.
+	webauthndevice.DefaultBackupEligible = webauthndeviceDescBackupEligible.Default.(bool)
+	// webauthndeviceDescBackupState is the schema descriptor for backup_state field.
+	webauthndeviceDescBackupState := webauthndeviceFields[11].Descriptor()
+	// webauthndevice.DefaultBackupState holds the default value on creation for the backup_state field.
+	webauthndevice.DefaultBackupState = webauthndeviceDescBackupState.Default.(bool)
+	// webauthndeviceDescUserVerified is the schema descriptor for user_verified field.
+	webauthndeviceDescUserVerified := webauthndeviceFields[12].Descriptor()
+	// webauthndevice.DefaultUserVerified holds the default value on creation for the user_verified field.
+	webauthndevice.DefaultUserVerified = webauthndeviceDescUserVerified.Default.(bool)
 }
 
 const (

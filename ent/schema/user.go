@@ -73,6 +73,14 @@ func (User) Fields() []ent.Field {
 				entgql.OrderField("LAST_LOGIN"),
 				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
 			),
+		field.Bytes("webauthn_user_handle").
+			Optional().
+			Nillable().
+			Unique().
+			MaxLen(64).
+			Comment("The user's WebAuthn user handle: 32 random bytes, set when the first passkey is registered " +
+				"and never changed, so a passkey finds its account without the database ID (package mfa/webauthn).").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.JSON("attributes", map[string]any{}).
 			Default(map[string]any{}).
 			Comment("Free-form data for policies, prompts and claims.").
@@ -94,6 +102,8 @@ func (User) Edges() []ent.Edge {
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("invitations_created", Invitation.Type).
 			Annotations(entsql.OnDelete(entsql.SetNull), entgql.Skip(entgql.SkipAll)),
+		edge.To("webauthn_devices", WebAuthnDevice.Type).
+			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("sessions", Session.Type).
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("policy_bindings", PolicyBinding.Type).

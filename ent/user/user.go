@@ -40,6 +40,8 @@ const (
 	FieldPasswordChangedAt = "password_changed_at"
 	// FieldLastLogin holds the string denoting the last_login field in the database.
 	FieldLastLogin = "last_login"
+	// FieldWebauthnUserHandle holds the string denoting the webauthn_user_handle field in the database.
+	FieldWebauthnUserHandle = "webauthn_user_handle"
 	// FieldAttributes holds the string denoting the attributes field in the database.
 	FieldAttributes = "attributes"
 	// EdgeGroups holds the string denoting the groups edge name in mutations.
@@ -54,6 +56,8 @@ const (
 	EdgeTotpDevices = "totp_devices"
 	// EdgeInvitationsCreated holds the string denoting the invitations_created edge name in mutations.
 	EdgeInvitationsCreated = "invitations_created"
+	// EdgeWebauthnDevices holds the string denoting the webauthn_devices edge name in mutations.
+	EdgeWebauthnDevices = "webauthn_devices"
 	// EdgeSessions holds the string denoting the sessions edge name in mutations.
 	EdgeSessions = "sessions"
 	// EdgePolicyBindings holds the string denoting the policy_bindings edge name in mutations.
@@ -102,6 +106,13 @@ const (
 	InvitationsCreatedInverseTable = "invitations"
 	// InvitationsCreatedColumn is the table column denoting the invitations_created relation/edge.
 	InvitationsCreatedColumn = "created_by_id"
+	// WebauthnDevicesTable is the table that holds the webauthn_devices relation/edge.
+	WebauthnDevicesTable = "webauthn_devices"
+	// WebauthnDevicesInverseTable is the table name for the WebAuthnDevice entity.
+	// It exists in this package in order to avoid circular dependency with the "webauthndevice" package.
+	WebauthnDevicesInverseTable = "webauthn_devices"
+	// WebauthnDevicesColumn is the table column denoting the webauthn_devices relation/edge.
+	WebauthnDevicesColumn = "user_id"
 	// SessionsTable is the table that holds the sessions relation/edge.
 	SessionsTable = "sessions"
 	// SessionsInverseTable is the table name for the Session entity.
@@ -139,6 +150,7 @@ var Columns = []string{
 	FieldPasswordHash,
 	FieldPasswordChangedAt,
 	FieldLastLogin,
+	FieldWebauthnUserHandle,
 	FieldAttributes,
 }
 
@@ -186,6 +198,8 @@ var (
 	DefaultIsActive bool
 	// DefaultPasswordHash holds the default value on creation for the "password_hash" field.
 	DefaultPasswordHash string
+	// WebauthnUserHandleValidator is a validator for the "webauthn_user_handle" field. It is called by the builders before save.
+	WebauthnUserHandleValidator func([]byte) error
 	// DefaultAttributes holds the default value on creation for the "attributes" field.
 	DefaultAttributes map[string]interface{}
 )
@@ -349,6 +363,20 @@ func ByInvitationsCreated(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOptio
 	}
 }
 
+// ByWebauthnDevicesCount orders the results by webauthn_devices count.
+func ByWebauthnDevicesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newWebauthnDevicesStep(), opts...)
+	}
+}
+
+// ByWebauthnDevices orders the results by webauthn_devices terms.
+func ByWebauthnDevices(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newWebauthnDevicesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySessionsCount orders the results by sessions count.
 func BySessionsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -430,6 +458,13 @@ func newInvitationsCreatedStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(InvitationsCreatedInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, InvitationsCreatedTable, InvitationsCreatedColumn),
+	)
+}
+func newWebauthnDevicesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(WebauthnDevicesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, WebauthnDevicesTable, WebauthnDevicesColumn),
 	)
 }
 func newSessionsStep() *sqlgraph.Step {

@@ -106,6 +106,11 @@ func LastLogin(v time.Time) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldLastLogin, v))
 }
 
+// WebauthnUserHandle applies equality check predicate on the "webauthn_user_handle" field. It's identical to WebauthnUserHandleEQ.
+func WebauthnUserHandle(v []byte) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldWebauthnUserHandle, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldCreatedAt, v))
@@ -661,6 +666,56 @@ func LastLoginNotNil() predicate.User {
 	return predicate.User(sql.FieldNotNull(FieldLastLogin))
 }
 
+// WebauthnUserHandleEQ applies the EQ predicate on the "webauthn_user_handle" field.
+func WebauthnUserHandleEQ(v []byte) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldWebauthnUserHandle, v))
+}
+
+// WebauthnUserHandleNEQ applies the NEQ predicate on the "webauthn_user_handle" field.
+func WebauthnUserHandleNEQ(v []byte) predicate.User {
+	return predicate.User(sql.FieldNEQ(FieldWebauthnUserHandle, v))
+}
+
+// WebauthnUserHandleIn applies the In predicate on the "webauthn_user_handle" field.
+func WebauthnUserHandleIn(vs ...[]byte) predicate.User {
+	return predicate.User(sql.FieldIn(FieldWebauthnUserHandle, vs...))
+}
+
+// WebauthnUserHandleNotIn applies the NotIn predicate on the "webauthn_user_handle" field.
+func WebauthnUserHandleNotIn(vs ...[]byte) predicate.User {
+	return predicate.User(sql.FieldNotIn(FieldWebauthnUserHandle, vs...))
+}
+
+// WebauthnUserHandleGT applies the GT predicate on the "webauthn_user_handle" field.
+func WebauthnUserHandleGT(v []byte) predicate.User {
+	return predicate.User(sql.FieldGT(FieldWebauthnUserHandle, v))
+}
+
+// WebauthnUserHandleGTE applies the GTE predicate on the "webauthn_user_handle" field.
+func WebauthnUserHandleGTE(v []byte) predicate.User {
+	return predicate.User(sql.FieldGTE(FieldWebauthnUserHandle, v))
+}
+
+// WebauthnUserHandleLT applies the LT predicate on the "webauthn_user_handle" field.
+func WebauthnUserHandleLT(v []byte) predicate.User {
+	return predicate.User(sql.FieldLT(FieldWebauthnUserHandle, v))
+}
+
+// WebauthnUserHandleLTE applies the LTE predicate on the "webauthn_user_handle" field.
+func WebauthnUserHandleLTE(v []byte) predicate.User {
+	return predicate.User(sql.FieldLTE(FieldWebauthnUserHandle, v))
+}
+
+// WebauthnUserHandleIsNil applies the IsNil predicate on the "webauthn_user_handle" field.
+func WebauthnUserHandleIsNil() predicate.User {
+	return predicate.User(sql.FieldIsNull(FieldWebauthnUserHandle))
+}
+
+// WebauthnUserHandleNotNil applies the NotNil predicate on the "webauthn_user_handle" field.
+func WebauthnUserHandleNotNil() predicate.User {
+	return predicate.User(sql.FieldNotNull(FieldWebauthnUserHandle))
+}
+
 // HasGroups applies the HasEdge predicate on the "groups" edge.
 func HasGroups() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
@@ -791,6 +846,29 @@ func HasInvitationsCreated() predicate.User {
 func HasInvitationsCreatedWith(preds ...predicate.Invitation) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newInvitationsCreatedStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasWebauthnDevices applies the HasEdge predicate on the "webauthn_devices" edge.
+func HasWebauthnDevices() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, WebauthnDevicesTable, WebauthnDevicesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasWebauthnDevicesWith applies the HasEdge predicate on the "webauthn_devices" edge with a given conditions (other predicates).
+func HasWebauthnDevicesWith(preds ...predicate.WebAuthnDevice) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newWebauthnDevicesStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

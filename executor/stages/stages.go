@@ -5,6 +5,7 @@ package stages
 import (
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorwebauthn"
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
@@ -25,6 +26,7 @@ import (
 func All() *executor.StageKinds {
 	return executor.NewStageKinds(
 		authenticatortotp.Definition(),
+		authenticatorwebauthn.Definition(),
 		captcha.Definition(),
 		consent.Definition(),
 		deny.Definition(),

@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorwebauthn"
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
@@ -36,15 +37,16 @@ import (
 
 // The response to the current challenge: set exactly the member of the current stage's kind.
 type ChallengeResponseInput struct {
-	AuthenticatorTotp *authenticatortotp.Response `json:"authenticatorTotp,omitempty"`
-	Captcha           *captcha.Response           `json:"captcha,omitempty"`
-	Consent           *consent.Response           `json:"consent,omitempty"`
-	DeviceCode        *devicecode.Response        `json:"deviceCode,omitempty"`
-	Dummy             *dummy.Response             `json:"dummy,omitempty"`
-	Identification    *identification.Response    `json:"identification,omitempty"`
-	Password          *password.Response          `json:"password,omitempty"`
-	Prompt            *prompt.Response            `json:"prompt,omitempty"`
-	UserLogin         *userlogin.Response         `json:"userLogin,omitempty"`
+	AuthenticatorTotp     *authenticatortotp.Response     `json:"authenticatorTotp,omitempty"`
+	AuthenticatorWebauthn *authenticatorwebauthn.Response `json:"authenticatorWebauthn,omitempty"`
+	Captcha               *captcha.Response               `json:"captcha,omitempty"`
+	Consent               *consent.Response               `json:"consent,omitempty"`
+	DeviceCode            *devicecode.Response            `json:"deviceCode,omitempty"`
+	Dummy                 *dummy.Response                 `json:"dummy,omitempty"`
+	Identification        *identification.Response        `json:"identification,omitempty"`
+	Password              *password.Response              `json:"password,omitempty"`
+	Prompt                *prompt.Response                `json:"prompt,omitempty"`
+	UserLogin             *userlogin.Response             `json:"userLogin,omitempty"`
 }
 
 // An application the signed-in user has consented to: a remembered consent that has not lapsed.
@@ -261,21 +263,22 @@ type ScopeMappingTestResult struct {
 
 // A stage's configuration: set exactly one member, which picks the stage's kind.
 type StageConfigInput struct {
-	AuthenticatorTotp *authenticatortotp.Config `json:"authenticatorTotp,omitempty"`
-	Captcha           *captcha.Config           `json:"captcha,omitempty"`
-	Consent           *consent.Config           `json:"consent,omitempty"`
-	Deny              *deny.Config              `json:"deny,omitempty"`
-	DeviceCode        *devicecode.Config        `json:"deviceCode,omitempty"`
-	Dummy             *dummy.Config             `json:"dummy,omitempty"`
-	Identification    *identification.Config    `json:"identification,omitempty"`
-	Invitation        *invitation.Config        `json:"invitation,omitempty"`
-	Password          *password.Config          `json:"password,omitempty"`
-	Prompt            *prompt.Config            `json:"prompt,omitempty"`
-	Redirect          *redirect.Config          `json:"redirect,omitempty"`
-	UserDelete        *userdelete.Config        `json:"userDelete,omitempty"`
-	UserLogin         *userlogin.Config         `json:"userLogin,omitempty"`
-	UserLogout        *userlogout.Config        `json:"userLogout,omitempty"`
-	UserWrite         *userwrite.Config         `json:"userWrite,omitempty"`
+	AuthenticatorTotp     *authenticatortotp.Config     `json:"authenticatorTotp,omitempty"`
+	AuthenticatorWebauthn *authenticatorwebauthn.Config `json:"authenticatorWebauthn,omitempty"`
+	Captcha               *captcha.Config               `json:"captcha,omitempty"`
+	Consent               *consent.Config               `json:"consent,omitempty"`
+	Deny                  *deny.Config                  `json:"deny,omitempty"`
+	DeviceCode            *devicecode.Config            `json:"deviceCode,omitempty"`
+	Dummy                 *dummy.Config                 `json:"dummy,omitempty"`
+	Identification        *identification.Config        `json:"identification,omitempty"`
+	Invitation            *invitation.Config            `json:"invitation,omitempty"`
+	Password              *password.Config              `json:"password,omitempty"`
+	Prompt                *prompt.Config                `json:"prompt,omitempty"`
+	Redirect              *redirect.Config              `json:"redirect,omitempty"`
+	UserDelete            *userdelete.Config            `json:"userDelete,omitempty"`
+	UserLogin             *userlogin.Config             `json:"userLogin,omitempty"`
+	UserLogout            *userlogout.Config            `json:"userLogout,omitempty"`
+	UserWrite             *userwrite.Config             `json:"userWrite,omitempty"`
 }
 
 type Subscription struct {

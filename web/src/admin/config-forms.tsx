@@ -65,7 +65,7 @@ function blank(spec: FieldSpec, def?: unknown): Value {
     case "boolean":
       return typeof def === "boolean" ? def : false;
     case "enum":
-      return typeof def === "string" ? def : (Object.keys(spec.options)[0] ?? "");
+      return typeof def === "string" ? def : spec.none !== undefined ? "" : (Object.keys(spec.options)[0] ?? "");
     case "enumList":
       return Array.isArray(def) ? def.map(String) : [];
     case "stringList":
@@ -173,6 +173,9 @@ export function toInput(specs: Specs, values: Values, path = ""): { input: Recor
       }
       case "ref":
         input[key] = v ? v : null;
+        break;
+      case "enum":
+        input[key] = spec.none !== undefined && !v ? null : v;
         break;
       case "promptFields":
         input[key] = ((v as Row[]) ?? []).map((row, i) => {
@@ -339,7 +342,15 @@ function SpecField({ name, spec, value, onValue, error, errors, options, id, pat
       return <Checkbox id={id} label={spec.label} checked={Boolean(value)} onChecked={onValue} help={help} error={error} />;
     case "enum":
       return (
-        <SelectInput id={id} label={spec.label} value={String(value)} options={enumOptions(spec.options)} onValue={onValue} error={error} help={help} />
+        <SelectInput
+          id={id}
+          label={spec.label}
+          value={String(value)}
+          options={[...(spec.none !== undefined ? [{ value: "", label: spec.none }] : []), ...enumOptions(spec.options)]}
+          onValue={onValue}
+          error={error}
+          help={help}
+        />
       );
     case "enumList":
       return (

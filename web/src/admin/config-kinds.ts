@@ -17,6 +17,9 @@ import type {
   RedirectMode,
   StageConfigInput,
   UserCreationMode,
+  WebauthnAuthenticatorAttachment,
+  WebauthnResidentKey,
+  WebauthnUserVerification,
 } from "../gql/graphql";
 import { graphql } from "../gql";
 import { userTypes } from "./labels";
@@ -55,6 +58,8 @@ interface EnumSpec<E extends string = string> extends Base {
   type: "enum";
   /** A label for every value: a new enum value fails the build. */
   options: Record<E, string>;
+  /** For a nullable enum: the label of null (no value), offered first. */
+  none?: string;
 }
 interface EnumListSpec<E extends string = string> extends Base {
   type: "enumList";
@@ -313,6 +318,45 @@ const stageKinds = {
     fields: {
       digits: { type: "int", label: "Digits per code", help: "6 or 8; most apps show 6.", min: 6, max: 8 },
       friendlyName: { type: "string", label: "Device name", help: "The name a new device is saved with." },
+    },
+  },
+  authenticatorWebauthn: {
+    kind: "authenticator_webauthn",
+    typename: "AuthenticatorWebauthnStage",
+    label: "Passkey (WebAuthn) setup",
+    description:
+      "Registers a passkey or a security key for the signed-in user: saves the device once the browser's credential verifies. Put it in a stage configuration flow.",
+    fields: {
+      userVerification: {
+        type: "enum",
+        label: "User verification",
+        help: "Whether the authenticator must check a PIN, fingerprint or face, not only that someone is present.",
+        options: {
+          REQUIRED: "Required",
+          PREFERRED: "Preferred",
+          DISCOURAGED: "Discouraged",
+        } satisfies Record<WebauthnUserVerification, string>,
+      },
+      residentKeyRequirement: {
+        type: "enum",
+        label: "Discoverable credential (passkey)",
+        help: "Required for passkeys that log in without a username.",
+        options: {
+          REQUIRED: "Required",
+          PREFERRED: "Preferred",
+          DISCOURAGED: "Discouraged",
+        } satisfies Record<WebauthnResidentKey, string>,
+      },
+      authenticatorAttachment: {
+        type: "enum",
+        label: "Authenticator kind",
+        none: "Any",
+        options: {
+          PLATFORM: "Built into the device",
+          CROSS_PLATFORM: "Security key or phone",
+        } satisfies Record<WebauthnAuthenticatorAttachment, string>,
+      },
+      friendlyName: { type: "string", label: "Device name", help: "The name a new device gets when the user gives none." },
     },
   },
   userDelete: {
@@ -618,6 +662,12 @@ export const AdminStageConfig = graphql(`
     }
     ... on AuthenticatorTotpStage {
       digits
+      friendlyName
+    }
+    ... on AuthenticatorWebauthnStage {
+      userVerification
+      residentKeyRequirement
+      authenticatorAttachment
       friendlyName
     }
     ... on RedirectStage {

@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { graphql } from "../gql";
 import type { ChallengeResponseInput, PromptFieldType } from "../gql/graphql";
 import { AuthenticatorTotpStep } from "./authenticator-totp";
+import { AuthenticatorWebauthnStep } from "./authenticator-webauthn";
 import { CaptchaStep } from "./captcha";
 import { Checkbox, Field, PasswordInput, sortErrors, TextInput, uniqueId, type Errors } from "./fields";
 import { ConsentStep, DeviceCodeStep } from "./sso";
@@ -64,6 +65,9 @@ export const StageChallengeFields = graphql(`
       configUrl
       qrCode
       secret
+    }
+    ... on AuthenticatorWebauthnChallenge {
+      registration
     }
     ... on CaptchaChallenge {
       provider
@@ -157,6 +161,8 @@ function body(c: Challenge, p: Omit<StepProps<never>, "challenge">): ComponentCh
       return <DeviceCodeStep challenge={c} {...p} />;
     case "AuthenticatorTotpChallenge":
       return <AuthenticatorTotpStep challenge={c} {...p} />;
+    case "AuthenticatorWebauthnChallenge":
+      return <AuthenticatorWebauthnStep challenge={c} {...p} />;
     case "CaptchaChallenge":
       return <CaptchaStep challenge={c} busy={p.busy} submit={p.submit} errors={p.errors} />;
     case "RedirectChallenge":

@@ -159,6 +159,23 @@ export type AuthenticatorTotpStageInput = {
   friendlyName?: string;
 };
 
+export type AuthenticatorWebauthnResponseInput = {
+  /** What the user calls the device; empty or null: the configured name. */
+  name?: string | null | undefined;
+  /** The credential as JSON (PublicKeyCredential.toJSON(): binary members in base64url). */
+  response: string;
+};
+
+export type AuthenticatorWebauthnStageInput = {
+  /** Null: any kind. */
+  authenticatorAttachment?: WebauthnAuthenticatorAttachment | null | undefined;
+  /** 1 to 100 characters. */
+  friendlyName?: string;
+  /** REQUIRED for passkeys that log in without a username. */
+  residentKeyRequirement?: WebauthnResidentKey;
+  userVerification?: WebauthnUserVerification;
+};
+
 /** Who sets and judges a captcha. */
 export type CaptchaProvider =
   /** hCaptcha. */
@@ -193,15 +210,16 @@ export type CaptchaStageInput = {
 
 /** The response to the current challenge: set exactly the member of the current stage's kind. */
 export type ChallengeResponseInput =
-  {   authenticatorTotp: AuthenticatorTotpResponseInput; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never;   captcha: CaptchaResponseInput; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never;   consent: ConsentResponseInput; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never;   deviceCode: DeviceCodeResponseInput; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never;   dummy: DummyResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
+  {   authenticatorTotp: AuthenticatorTotpResponseInput; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never;   authenticatorWebauthn: AuthenticatorWebauthnResponseInput; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never;   captcha: CaptchaResponseInput; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never;   consent: ConsentResponseInput; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never;   deviceCode: DeviceCodeResponseInput; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never;   dummy: DummyResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
 
 /** How an OAuth2 client proves who it is. */
 export type ClientType =
@@ -1377,21 +1395,22 @@ export type SigningKeyWhereInput = {
 
 /** A stage's configuration: set exactly one member, which picks the stage's kind. */
 export type StageConfigInput =
-  {   authenticatorTotp: AuthenticatorTotpStageInput; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never;   captcha: CaptchaStageInput; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never;   consent: ConsentStageInput; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never;   deny: DenyStageInput; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never;   deviceCode: DeviceCodeStageInput; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never;   dummy: DummyStageInput; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never;   identification: IdentificationStageInput; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never;   invitation: InvitationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
+  {   authenticatorTotp: AuthenticatorTotpStageInput; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never;   authenticatorWebauthn: AuthenticatorWebauthnStageInput; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never;   captcha: CaptchaStageInput; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never;   consent: ConsentStageInput; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never;   deny: DenyStageInput; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never;   deviceCode: DeviceCodeStageInput; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never;   dummy: DummyStageInput; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never;   identification: IdentificationStageInput; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never;   invitation: InvitationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
 
 /**
  * StageWhereInput is used for filtering Stage objects.
@@ -1907,6 +1926,31 @@ export type UserWriteStageInput = {
   userType?: UserType;
 };
 
+/** Which kind of WebAuthn authenticator may be registered. */
+export type WebauthnAuthenticatorAttachment =
+  /** Roaming: a security key, or a phone reached by hybrid transport. */
+  | 'CROSS_PLATFORM'
+  /** Built into the device (Touch ID, Windows Hello, Android screen lock). */
+  | 'PLATFORM';
+
+/** Whether a new WebAuthn credential must be discoverable (a passkey that can log in without a username). */
+export type WebauthnResidentKey =
+  /** Prefer a server-side credential. */
+  | 'DISCOURAGED'
+  /** Make one if the authenticator can. */
+  | 'PREFERRED'
+  /** Make a discoverable credential or fail. */
+  | 'REQUIRED';
+
+/** Whether a WebAuthn authenticator must verify the user (PIN, biometrics) besides testing their presence. */
+export type WebauthnUserVerification =
+  /** Ask for presence only. */
+  | 'DISCOURAGED'
+  /** Ask for verification; accept presence alone. */
+  | 'PREFERRED'
+  /** Refuse a ceremony in which the user was not verified. */
+  | 'REQUIRED';
+
 /** An enum describing what kind of type a given `__Type` is. */
 export type __TypeKind =
   /** Indicates this type is a scalar. */
@@ -1927,6 +1971,8 @@ export type __TypeKind =
   | 'NON_NULL';
 
 type AdminStageConfig_AuthenticatorTotpStage_Fragment = { __typename: 'AuthenticatorTotpStage', digits: number, friendlyName: string };
+
+type AdminStageConfig_AuthenticatorWebauthnStage_Fragment = { __typename: 'AuthenticatorWebauthnStage', userVerification: WebauthnUserVerification, residentKeyRequirement: WebauthnResidentKey, authenticatorAttachment: WebauthnAuthenticatorAttachment | null, friendlyName: string };
 
 type AdminStageConfig_CaptchaStage_Fragment = { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number };
 
@@ -1958,6 +2004,7 @@ type AdminStageConfig_UserWriteStage_Fragment = { __typename: 'UserWriteStage', 
 
 export type AdminStageConfigFragment =
   | AdminStageConfig_AuthenticatorTotpStage_Fragment
+  | AdminStageConfig_AuthenticatorWebauthnStage_Fragment
   | AdminStageConfig_CaptchaStage_Fragment
   | AdminStageConfig_ConsentStage_Fragment
   | AdminStageConfig_DenyStage_Fragment
@@ -2134,6 +2181,7 @@ export type AdminStageQuery = { node:
     | { __typename: 'SigningKey' }
     | { __typename: 'Stage', id: string, name: string, kind: string, config:
         | { __typename: 'AuthenticatorTotpStage', digits: number, friendlyName: string }
+        | { __typename: 'AuthenticatorWebauthnStage', userVerification: WebauthnUserVerification, residentKeyRequirement: WebauthnResidentKey, authenticatorAttachment: WebauthnAuthenticatorAttachment | null, friendlyName: string }
         | { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number }
         | { __typename: 'ConsentStage', consentMode: ConsentMode, expiresIn: number }
         | { __typename: 'DenyStage', denyMessage: string }
@@ -2601,6 +2649,8 @@ export type AdminCancelJobMutation = { cancelJob: { id: string, kind: string, st
 
 type StageChallengeFields_AuthenticatorTotpChallenge_Fragment = { configUrl: string, qrCode: string, secret: string };
 
+type StageChallengeFields_AuthenticatorWebauthnChallenge_Fragment = { registration: string };
+
 type StageChallengeFields_CaptchaChallenge_Fragment = { provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, flowInfo: { designation: FlowDesignation } };
 
 type StageChallengeFields_ConsentChallenge_Fragment = { applicationName: string, applicationIcon: string, permissions: Array<{ scope: string, description: string, new: boolean }> };
@@ -2617,6 +2667,7 @@ type StageChallengeFields_PromptChallenge_Fragment = { fields: Array<{ fieldKey:
 
 export type StageChallengeFieldsFragment =
   | StageChallengeFields_AuthenticatorTotpChallenge_Fragment
+  | StageChallengeFields_AuthenticatorWebauthnChallenge_Fragment
   | StageChallengeFields_CaptchaChallenge_Fragment
   | StageChallengeFields_ConsentChallenge_Fragment
   | StageChallengeFields_DeviceCodeChallenge_Fragment
@@ -2629,6 +2680,7 @@ export type StageChallengeFieldsFragment =
 export type ExecutionFieldsFragment = { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
     | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
     | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
     | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2650,6 +2702,7 @@ export type StartFlowMutationVariables = Exact<{
 export type StartFlowMutation = { startFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2672,6 +2725,7 @@ export type SubmitChallengeMutationVariables = Exact<{
 export type SubmitChallengeMutation = { submitChallenge: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2692,6 +2746,7 @@ export type RestartFlowMutationVariables = Exact<{
 export type RestartFlowMutation = { restartFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2712,6 +2767,7 @@ export type FlowExecutionQueryVariables = Exact<{
 export type FlowExecutionQuery = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2732,6 +2788,7 @@ export type FlowExecutionChangesSubscriptionVariables = Exact<{
 export type FlowExecutionChangesSubscription = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2876,6 +2933,12 @@ export const AdminStageConfigFragmentDoc = new TypedDocumentString(`
   }
   ... on AuthenticatorTotpStage {
     digits
+    friendlyName
+  }
+  ... on AuthenticatorWebauthnStage {
+    userVerification
+    residentKeyRequirement
+    authenticatorAttachment
     friendlyName
   }
   ... on RedirectStage {
@@ -3098,6 +3161,9 @@ export const StageChallengeFieldsFragmentDoc = new TypedDocumentString(`
     qrCode
     secret
   }
+  ... on AuthenticatorWebauthnChallenge {
+    registration
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -3192,6 +3258,9 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
     configUrl
     qrCode
     secret
+  }
+  ... on AuthenticatorWebauthnChallenge {
+    registration
   }
   ... on CaptchaChallenge {
     provider
@@ -3492,6 +3561,12 @@ export const AdminStageDocument = new TypedDocumentString(`
   }
   ... on AuthenticatorTotpStage {
     digits
+    friendlyName
+  }
+  ... on AuthenticatorWebauthnStage {
+    userVerification
+    residentKeyRequirement
+    authenticatorAttachment
     friendlyName
   }
   ... on RedirectStage {
@@ -4312,6 +4387,9 @@ export const StartFlowDocument = new TypedDocumentString(`
     qrCode
     secret
   }
+  ... on AuthenticatorWebauthnChallenge {
+    registration
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4410,6 +4488,9 @@ export const SubmitChallengeDocument = new TypedDocumentString(`
     configUrl
     qrCode
     secret
+  }
+  ... on AuthenticatorWebauthnChallenge {
+    registration
   }
   ... on CaptchaChallenge {
     provider
@@ -4510,6 +4591,9 @@ export const RestartFlowDocument = new TypedDocumentString(`
     qrCode
     secret
   }
+  ... on AuthenticatorWebauthnChallenge {
+    registration
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4609,6 +4693,9 @@ export const FlowExecutionDocument = new TypedDocumentString(`
     qrCode
     secret
   }
+  ... on AuthenticatorWebauthnChallenge {
+    registration
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4707,6 +4794,9 @@ export const FlowExecutionChangesDocument = new TypedDocumentString(`
     configUrl
     qrCode
     secret
+  }
+  ... on AuthenticatorWebauthnChallenge {
+    registration
   }
   ... on CaptchaChallenge {
     provider
