@@ -10,6 +10,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
 	"github.com/gatehouse-id/gatehouse/executor/stages/devicecode"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
+	"github.com/gatehouse-id/gatehouse/executor/stages/email"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
 	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
@@ -29,6 +30,7 @@ func All() *executor.StageKinds {
 		deny.Definition(),
 		devicecode.Definition(),
 		dummy.Definition(),
+		email.Definition(),
 		identification.Definition(),
 		password.Definition(),
 		prompt.Definition(),

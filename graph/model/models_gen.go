@@ -17,6 +17,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
 	"github.com/gatehouse-id/gatehouse/executor/stages/devicecode"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
+	"github.com/gatehouse-id/gatehouse/executor/stages/email"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
 	"github.com/gatehouse-id/gatehouse/executor/stages/prompt"
@@ -39,6 +40,8 @@ type ChallengeResponseInput struct {
 	Consent           *consent.Response           `json:"consent,omitempty"`
 	DeviceCode        *devicecode.Response        `json:"deviceCode,omitempty"`
 	Dummy             *dummy.Response             `json:"dummy,omitempty"`
+	Email             *email.Response             `json:"email,omitempty"`
+	EmailContinue     *email.ContinueResponse     `json:"emailContinue,omitempty"`
 	Identification    *identification.Response    `json:"identification,omitempty"`
 	Password          *password.Response          `json:"password,omitempty"`
 	Prompt            *prompt.Response            `json:"prompt,omitempty"`
@@ -223,6 +226,7 @@ type StageConfigInput struct {
 	Deny              *deny.Config              `json:"deny,omitempty"`
 	DeviceCode        *devicecode.Config        `json:"deviceCode,omitempty"`
 	Dummy             *dummy.Config             `json:"dummy,omitempty"`
+	Email             *email.Config             `json:"email,omitempty"`
 	Identification    *identification.Config    `json:"identification,omitempty"`
 	Password          *password.Config          `json:"password,omitempty"`
 	Prompt            *prompt.Config            `json:"prompt,omitempty"`

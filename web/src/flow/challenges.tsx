@@ -9,6 +9,7 @@ import { graphql } from "../gql";
 import type { ChallengeResponseInput, PromptFieldType } from "../gql/graphql";
 import { AuthenticatorTotpStep } from "./authenticator-totp";
 import { CaptchaStep } from "./captcha";
+import { EmailContinueStep, EmailStep } from "./email";
 import { Checkbox, Field, PasswordInput, sortErrors, TextInput, uniqueId, type Errors } from "./fields";
 import { ConsentStep, DeviceCodeStep } from "./sso";
 import { Actions, useInitialFocus, type Challenge, type ChallengeOf, type Execution, type StepProps } from "./step";
@@ -64,6 +65,10 @@ export const StageChallengeFields = graphql(`
       configUrl
       qrCode
       secret
+    }
+    ... on EmailChallenge {
+      to
+      verified
     }
     ... on CaptchaChallenge {
       provider
@@ -157,6 +162,10 @@ function body(c: Challenge, p: Omit<StepProps<never>, "challenge">): ComponentCh
       return <DeviceCodeStep challenge={c} {...p} />;
     case "AuthenticatorTotpChallenge":
       return <AuthenticatorTotpStep challenge={c} {...p} />;
+    case "EmailChallenge":
+      return <EmailStep challenge={c} {...p} />;
+    case "EmailContinueChallenge":
+      return <EmailContinueStep challenge={c} {...p} />;
     case "CaptchaChallenge":
       return <CaptchaStep challenge={c} busy={p.busy} submit={p.submit} errors={p.errors} />;
     case "RedirectChallenge":

@@ -193,15 +193,17 @@ export type CaptchaStageInput = {
 
 /** The response to the current challenge: set exactly the member of the current stage's kind. */
 export type ChallengeResponseInput =
-  {   authenticatorTotp: AuthenticatorTotpResponseInput; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never;   captcha: CaptchaResponseInput; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never;   consent: ConsentResponseInput; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never;   deviceCode: DeviceCodeResponseInput; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never;   dummy: DummyResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
+  {   authenticatorTotp: AuthenticatorTotpResponseInput; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never;   captcha: CaptchaResponseInput; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; captcha?: never;   consent: ConsentResponseInput; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never;   deviceCode: DeviceCodeResponseInput; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never;   dummy: DummyResponseInput; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never;   email: EmailResponseInput; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never;   emailContinue: EmailContinueResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
 
 /** How an OAuth2 client proves who it is. */
 export type ClientType =
@@ -437,6 +439,33 @@ export type DummyResponseInput = {
 export type DummyStageInput = {
   throwError?: boolean;
 };
+
+export type EmailContinueResponseInput = {
+  /** Must be true. */
+  confirm: boolean;
+};
+
+export type EmailResponseInput = {
+  /** Send the mail again (a new link; the last one stops working). */
+  resend?: boolean;
+};
+
+export type EmailStageInput = {
+  activateUserOnSuccess?: boolean;
+  /** 0 to 20. */
+  resendLimit?: number;
+  singleUse?: boolean;
+  template?: EmailTemplate;
+  /** 60 seconds to 7 days. */
+  tokenExpiry?: number;
+};
+
+/** Which mail an email stage sends (and the intent of its link). */
+export type EmailTemplate =
+  /** Recovers the account. */
+  | 'RECOVERY'
+  /** Verifies the address (sign-up); may activate the user. */
+  | 'VERIFICATION';
 
 export type ExpiryPolicyInput = {
   days?: number;
@@ -1341,20 +1370,21 @@ export type SigningKeyWhereInput = {
 
 /** A stage's configuration: set exactly one member, which picks the stage's kind. */
 export type StageConfigInput =
-  {   authenticatorTotp: AuthenticatorTotpStageInput; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never;   captcha: CaptchaStageInput; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never;   consent: ConsentStageInput; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never;   deny: DenyStageInput; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never;   deviceCode: DeviceCodeStageInput; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never;   dummy: DummyStageInput; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never;   identification: IdentificationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
+  {   authenticatorTotp: AuthenticatorTotpStageInput; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never;   captcha: CaptchaStageInput; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never;   consent: ConsentStageInput; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never;   deny: DenyStageInput; deviceCode?: never; dummy?: never; email?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never;   deviceCode: DeviceCodeStageInput; dummy?: never; email?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never;   dummy: DummyStageInput; email?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never;   email: EmailStageInput; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never;   identification: IdentificationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
+  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
 
 /**
  * StageWhereInput is used for filtering Stage objects.
@@ -1901,6 +1931,8 @@ type AdminStageConfig_DeviceCodeStage_Fragment = { __typename: 'DeviceCodeStage'
 
 type AdminStageConfig_DummyStage_Fragment = { __typename: 'DummyStage', throwError: boolean };
 
+type AdminStageConfig_EmailStage_Fragment = { __typename: 'EmailStage', template: EmailTemplate, tokenExpiry: number, activateUserOnSuccess: boolean, singleUse: boolean, resendLimit: number };
+
 type AdminStageConfig_IdentificationStage_Fragment = { __typename: 'IdentificationStage', userFields: Array<IdentificationUserField>, caseInsensitiveMatching: boolean, showMatchedUser: boolean, pretendUserExists: boolean, enableRememberMe: boolean, passwordStageID: { id: string } | null, enrollmentFlowID: { id: string } | null, recoveryFlowID: { id: string } | null, passwordlessFlowID: { id: string } | null };
 
 type AdminStageConfig_PasswordStage_Fragment = { __typename: 'PasswordStage', backends: Array<PasswordBackend>, failedAttemptsBeforeCancel: number, allowShowPassword: boolean, configureFlowID: { id: string } | null };
@@ -1924,6 +1956,7 @@ export type AdminStageConfigFragment =
   | AdminStageConfig_DenyStage_Fragment
   | AdminStageConfig_DeviceCodeStage_Fragment
   | AdminStageConfig_DummyStage_Fragment
+  | AdminStageConfig_EmailStage_Fragment
   | AdminStageConfig_IdentificationStage_Fragment
   | AdminStageConfig_PasswordStage_Fragment
   | AdminStageConfig_PromptStage_Fragment
@@ -2078,6 +2111,7 @@ export type AdminStageQuery = { node:
         | { __typename: 'DenyStage', denyMessage: string }
         | { __typename: 'DeviceCodeStage', noSettings: boolean }
         | { __typename: 'DummyStage', throwError: boolean }
+        | { __typename: 'EmailStage', template: EmailTemplate, tokenExpiry: number, activateUserOnSuccess: boolean, singleUse: boolean, resendLimit: number }
         | { __typename: 'IdentificationStage', userFields: Array<IdentificationUserField>, caseInsensitiveMatching: boolean, showMatchedUser: boolean, pretendUserExists: boolean, enableRememberMe: boolean, passwordStageID: { id: string } | null, enrollmentFlowID: { id: string } | null, recoveryFlowID: { id: string } | null, passwordlessFlowID: { id: string } | null }
         | { __typename: 'PasswordStage', backends: Array<PasswordBackend>, failedAttemptsBeforeCancel: number, allowShowPassword: boolean, configureFlowID: { id: string } | null }
         | { __typename: 'PromptStage', fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }>, validationPolicyIDs: Array<{ id: string }> }
@@ -2516,6 +2550,8 @@ type StageChallengeFields_DeviceCodeChallenge_Fragment = { code: string };
 
 type StageChallengeFields_DummyChallenge_Fragment = { name: string };
 
+type StageChallengeFields_EmailChallenge_Fragment = { to: string, verified: boolean };
+
 type StageChallengeFields_IdentificationChallenge_Fragment = { userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string };
 
 type StageChallengeFields_PasswordChallenge_Fragment = { allowShowPassword: boolean };
@@ -2528,6 +2564,7 @@ export type StageChallengeFieldsFragment =
   | StageChallengeFields_ConsentChallenge_Fragment
   | StageChallengeFields_DeviceCodeChallenge_Fragment
   | StageChallengeFields_DummyChallenge_Fragment
+  | StageChallengeFields_EmailChallenge_Fragment
   | StageChallengeFields_IdentificationChallenge_Fragment
   | StageChallengeFields_PasswordChallenge_Fragment
   | StageChallengeFields_PromptChallenge_Fragment
@@ -2540,6 +2577,8 @@ export type ExecutionFieldsFragment = { id: string, completed: boolean, step: nu
     | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
     | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'EmailChallenge', pendingUser: string | null, to: string, verified: boolean, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'EmailContinueChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2561,6 +2600,8 @@ export type StartFlowMutation = { startFlow: { id: string, completed: boolean, s
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailChallenge', pendingUser: string | null, to: string, verified: boolean, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailContinueChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2583,6 +2624,8 @@ export type SubmitChallengeMutation = { submitChallenge: { id: string, completed
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailChallenge', pendingUser: string | null, to: string, verified: boolean, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailContinueChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2603,6 +2646,8 @@ export type RestartFlowMutation = { restartFlow: { id: string, completed: boolea
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailChallenge', pendingUser: string | null, to: string, verified: boolean, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailContinueChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2623,6 +2668,8 @@ export type FlowExecutionQuery = { flowExecution: { id: string, completed: boole
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailChallenge', pendingUser: string | null, to: string, verified: boolean, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailContinueChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2643,6 +2690,8 @@ export type FlowExecutionChangesSubscription = { flowExecution: { id: string, co
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailChallenge', pendingUser: string | null, to: string, verified: boolean, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailContinueChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2784,6 +2833,13 @@ export const AdminStageConfigFragmentDoc = new TypedDocumentString(`
   ... on AuthenticatorTotpStage {
     digits
     friendlyName
+  }
+  ... on EmailStage {
+    template
+    tokenExpiry
+    activateUserOnSuccess
+    singleUse
+    resendLimit
   }
   ... on RedirectStage {
     mode
@@ -2985,6 +3041,10 @@ export const StageChallengeFieldsFragmentDoc = new TypedDocumentString(`
     qrCode
     secret
   }
+  ... on EmailChallenge {
+    to
+    verified
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -3079,6 +3139,10 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
     configUrl
     qrCode
     secret
+  }
+  ... on EmailChallenge {
+    to
+    verified
   }
   ... on CaptchaChallenge {
     provider
@@ -3339,6 +3403,13 @@ export const AdminStageDocument = new TypedDocumentString(`
   ... on AuthenticatorTotpStage {
     digits
     friendlyName
+  }
+  ... on EmailStage {
+    template
+    tokenExpiry
+    activateUserOnSuccess
+    singleUse
+    resendLimit
   }
   ... on RedirectStage {
     mode
@@ -4083,6 +4154,10 @@ export const StartFlowDocument = new TypedDocumentString(`
     qrCode
     secret
   }
+  ... on EmailChallenge {
+    to
+    verified
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4181,6 +4256,10 @@ export const SubmitChallengeDocument = new TypedDocumentString(`
     configUrl
     qrCode
     secret
+  }
+  ... on EmailChallenge {
+    to
+    verified
   }
   ... on CaptchaChallenge {
     provider
@@ -4281,6 +4360,10 @@ export const RestartFlowDocument = new TypedDocumentString(`
     qrCode
     secret
   }
+  ... on EmailChallenge {
+    to
+    verified
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4380,6 +4463,10 @@ export const FlowExecutionDocument = new TypedDocumentString(`
     qrCode
     secret
   }
+  ... on EmailChallenge {
+    to
+    verified
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4478,6 +4565,10 @@ export const FlowExecutionChangesDocument = new TypedDocumentString(`
     configUrl
     qrCode
     secret
+  }
+  ... on EmailChallenge {
+    to
+    verified
   }
   ... on CaptchaChallenge {
     provider
