@@ -156,6 +156,9 @@ type app struct {
 	// signingKeys are the OpenID Connect provider's keys (serve creates
 	// the first ones).
 	signingKeys *keys.Store
+	// mail queues the flows' mail (the email stage's links); nil sends
+	// none, and an email stage then shows a configuration error.
+	mail executor.Mailer
 }
 
 // brandDomain is the default brand's host name: the public origin's, or
@@ -422,7 +425,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 	flows := executor.New(executor.Deps{
 		Client: a.db.Ent, Sessions: a.sessions, Policies: policies, Hasher: hasher,
 		Counters: a.counters, Lockouts: a.lockouts, Auditor: a.recorder, Logger: logger,
-		Secrets: seal.NewKeys(a.secretKey),
+		Secrets: seal.NewKeys(a.secretKey), Mail: a.mail, PublicURL: public,
 	}, executor.Options{
 		Kinds: a.kinds.Stages, Store: a.executions, Broker: a.broker,
 		StartLimits: executor.StartLimits{PerIP: unlimitedIfZero(cfg.FlowStartsPerIP), PerSession: unlimitedIfZero(cfg.FlowStartsPerSession)},
