@@ -39,9 +39,14 @@ func (c *client) openLink(link string) view {
 	c.t.Helper()
 	u, err := url.Parse(link)
 	require.NoError(c.t, err)
-	slug := strings.TrimSuffix(strings.TrimPrefix(u.Path, "/if/flow/"), "/")
-	res := c.startRaw(slug, u.RawQuery)
-	require.Empty(c.t, res.Errors, "startFlow %s", link)
+	return c.openLinkIn(strings.TrimSuffix(strings.TrimPrefix(u.Path, "/if/flow/"), "/"), u.RawQuery)
+}
+
+// openLinkIn starts flow slug with a link's query on c: the continue page.
+func (c *client) openLinkIn(slug, query string) view {
+	c.t.Helper()
+	res := c.startRaw(slug, query)
+	require.Empty(c.t, res.Errors, "startFlow %s?%s", slug, query)
 	var out struct{ StartFlow view }
 	require.NoError(c.t, json.Unmarshal(res.Data, &out))
 	c.absorb(&out.StartFlow)
