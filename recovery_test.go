@@ -91,7 +91,7 @@ func TestRecoveryByEmail(t *testing.T) {
 
 		phone := s.headless()
 		v := phone.followLink(link)
-		require.Equal(t, "grace", deref(v.Challenge.PendingUser), "the flow goes on for grace")
+		require.Equal(t, "grace", deref(v.Challenge.PendingUser), "the flow goes on for what grace typed")
 		v = phone.newPassword(v, "password1")
 		require.Equal(t, "policy", v.Challenge.Errors[0].Code, "the password policy applies")
 		v = phone.newPassword(v, graceNew)
@@ -122,7 +122,8 @@ func TestRecoveryAnswersUnknownLikeKnown(t *testing.T) {
 		unknown := s.headless().askRecovery("gracie@example.com")
 		require.Equal(t, known.Challenge.Typename, unknown.Challenge.Typename)
 		require.Equal(t, known.Challenge.To, unknown.Challenge.To, "g***@example.com for both")
-		require.Equal(t, known.Challenge.PendingUser != nil, unknown.Challenge.PendingUser != nil)
+		require.Equal(t, "grace@example.com", deref(known.Challenge.PendingUser), "what was typed, not the matched username")
+		require.Equal(t, "gracie@example.com", deref(unknown.Challenge.PendingUser))
 		require.Equal(t, known.Challenge.Errors, unknown.Challenge.Errors)
 		require.Len(t, s.mail.Mails(), 1, "mail only for the known address")
 

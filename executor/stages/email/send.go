@@ -204,8 +204,8 @@ func (s *Stage) send(ctx context.Context, req *executor.Request, st *state, u *e
 	return nil
 }
 
-// store writes the token and queues the mail in tx; for no user it runs
-// comparable statements and queues nothing.
+// store writes the token and queues the mail in tx; for no user it writes
+// the same row (rolled back by send) and queues nothing.
 func (s *Stage) store(ctx context.Context, tx *ent.Tx, req *executor.Request, st *state, u *ent.User, old string,
 	doc []byte, brandTitle, link string,
 ) error {
@@ -214,19 +214,21 @@ func (s *Stage) store(ctx context.Context, tx *ent.Tx, req *executor.Request, st
 			return fmt.Errorf("email: revoke the previous link: %w", err)
 		}
 	}
-	if u == nil {
-		if _, err := tx.FlowToken.Query().Where(flowtoken.KeyHash(st.Hash)).Exist(ctx); err != nil {
-			return fmt.Errorf("email: %w", err)
-		}
-		return nil
-	}
 	expires := s.deps.Now().Add(time.Duration(s.cfg.TokenExpiry) * time.Second)
-	err := tx.FlowToken.Create().
-		SetKeyHash(st.Hash).SetIntent(st.Intent).SetFlowID(req.Execution.FlowID).SetUserID(u.ID).
-		SetExecution(doc).SetRevokeOnExecution(s.cfg.SingleUse).SetExpires(expires).SetCreatedAt(s.deps.Now()).
-		Exec(ctx)
-	if err != nil {
+	create := tx.FlowToken.Create().
+		SetKeyHash(st.Hash).SetIntent(st.Intent).SetFlowID(req.Execution.FlowID).
+		SetExecution(doc).SetRevokeOnExecution(s.cfg.SingleUse).SetExpires(expires).SetCreatedAt(s.deps.Now())
+	if u != nil {
+		create.SetUserID(u.ID)
+	}
+	// For nobody the same row is written, and rolled back by send.
+	if err := create.Exec(ctx); err != nil {
 		return fmt.Errorf("email: save link: %w", err)
+	}
+	if u == nil {
+		// The mail is not queued even in a transaction that rolls back: a
+		// mailer may act before the commit (development's log).
+		return nil
 	}
 	m := jobargs.SendMail{
 		Key: "flow_token:" + st.Hash, To: u.Email, Template: string(s.cfg.Template), Brand: brandTitle,
