@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 
 	"github.com/gatehouse-id/gatehouse/executor/flowstate"
 )
@@ -124,7 +125,7 @@ func (r *Request) Resume(doc json.RawMessage) error {
 // false when it has none. A stage reads with it the state of a saved
 // execution it resumed (Request.LoadState reads the current entry's).
 func (e *Execution) LoadEntryState(entry PlanEntry, v any) (bool, error) {
-	return e.Context.Get(stageStatePrefix+fmt.Sprint(entry.Position), v)
+	return e.Context.Get(stageStatePrefix+strconv.Itoa(entry.Position), v)
 }
 
 // OriginNote tells another execution (the one that saved what this

@@ -3,7 +3,6 @@ package email_test
 import (
 	"encoding/json"
 	"net/url"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -30,10 +29,14 @@ func TestConfigValidate(t *testing.T) {
 	def := &email.Config{Template: email.TemplateVerification, TokenExpiry: 1800, SingleUse: true, ResendLimit: 3}
 	stagetest.RunValidation(t, email.Definition(), []typedconfigtest.Case{
 		{Name: "defaults", Want: def},
-		{Name: "recovery", Config: `{"template": "recovery", "token_expiry": 600, "single_use": false, "resend_limit": 0}`,
-			Want: &email.Config{Template: email.TemplateRecovery, TokenExpiry: 600, ResendLimit: 0}},
-		{Name: "activation", Config: `{"activate_user_on_success": true}`,
-			Want: &email.Config{Template: email.TemplateVerification, TokenExpiry: 1800, SingleUse: true, ResendLimit: 3, ActivateUserOnSuccess: true}},
+		{
+			Name: "recovery", Config: `{"template": "recovery", "token_expiry": 600, "single_use": false, "resend_limit": 0}`,
+			Want: &email.Config{Template: email.TemplateRecovery, TokenExpiry: 600, ResendLimit: 0},
+		},
+		{
+			Name: "activation", Config: `{"activate_user_on_success": true}`,
+			Want: &email.Config{Template: email.TemplateVerification, TokenExpiry: 1800, SingleUse: true, ResendLimit: 3, ActivateUserOnSuccess: true},
+		},
 		{Name: "unknown template", Config: `{"template": "otp"}`, Field: "template"},
 		{Name: "expiry too short", Config: `{"token_expiry": 59}`, Field: "token_expiry"},
 		{Name: "expiry too long", Config: `{"token_expiry": 604801}`, Field: "token_expiry"},
@@ -356,6 +359,6 @@ func TestSecretNotInExecution(t *testing.T) {
 		req := begin(t, b, recovery, b.alice, "alice")
 		doc, err := req.Snapshot()
 		require.NoError(t, err)
-		require.False(t, strings.Contains(string(doc), secret(t, b.env.Mailer.Mails()[0])))
+		require.NotContains(t, string(doc), secret(t, b.env.Mailer.Mails()[0]))
 	})
 }

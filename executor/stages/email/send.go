@@ -66,9 +66,9 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	if resuming(req) {
 		return executor.Result{}, false, nil
 	}
-	if err := s.ready(); err != nil {
+	if why := s.notReady(); why != "" {
 		s.deps.Record(ctx, enum.EventActionConfigurationError, map[string]any{
-			"message": "an email stage cannot send mail: " + err.Error(), "flow": req.Flow.Slug,
+			"message": "an email stage cannot send mail: " + why, "flow": req.Flow.Slug,
 		})
 		return executor.Deny(messageNoMail), true, nil
 	}
@@ -97,19 +97,16 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	return executor.Result{}, false, nil
 }
 
-// ready reports why no mail can be sent, if so.
-func (s *Stage) ready() error {
+// notReady says why no mail can be sent; "" when it can.
+func (s *Stage) notReady() string {
 	if s.deps.Mail == nil {
-		return errNoMailer
+		return "the server sends no mail"
 	}
-	return s.deps.Mail.Ready()
+	if err := s.deps.Mail.Ready(); err != nil {
+		return err.Error()
+	}
+	return ""
 }
-
-type mailError string
-
-func (e mailError) Error() string { return string(e) }
-
-const errNoMailer = mailError("the server sends no mail")
 
 // recipient returns the pending user if the stage may mail them: one with
 // an address that is active, or that the link activates; nil otherwise
@@ -125,7 +122,8 @@ func (s *Stage) recipient(ctx context.Context, req *executor.Request) (*ent.User
 	if u == nil || strings.TrimSpace(u.Email) == "" {
 		return nil, nil //nolint:nilnil // pretending is a normal state
 	}
-	if !u.IsActive && !(s.cfg.ActivateUserOnSuccess && s.cfg.Template == TemplateVerification) {
+	activates := s.cfg.ActivateUserOnSuccess && s.cfg.Template == TemplateVerification
+	if !u.IsActive && !activates {
 		return nil, nil //nolint:nilnil // an inactive user gets no link
 	}
 	return u, nil
@@ -287,7 +285,7 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 // resend sends a new link, revoking the last one, within the limits per
 // execution and per user (counted before sending).
 func (s *Stage) resend(ctx context.Context, req *executor.Request, st state) (executor.Result, error) {
-	if err := s.ready(); err != nil {
+	if s.notReady() != "" {
 		return executor.Deny(messageNoMail), nil
 	}
 	if st.Resends >= s.cfg.ResendLimit {
