@@ -503,7 +503,7 @@ func TestFlowInspector(t *testing.T) {
 	require.NotNil(t, got.FlowInspection)
 	require.Equal(t, "default-enrollment-flow", got.FlowInspection.FlowSlug)
 	require.Equal(t, "default-enrollment-prompt-credentials", got.FlowInspection.Plan[0].Name)
-	require.Len(t, got.FlowInspection.Plan, 4, "the captcha is passed; the prompts, the write and the login remain")
+	require.Len(t, got.FlowInspection.Plan, 5, "the captcha is passed; the prompts, the write, the email and the login remain")
 
 	// Live: the administrator sees the user's answers arrive, secrets redacted.
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
