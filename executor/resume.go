@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/gatehouse-id/gatehouse/executor/flowstate"
 )
@@ -161,9 +162,15 @@ func (x *Executor) tellOrigins(ctx context.Context, st *state) {
 	st.notes = nil
 }
 
+// Bounds of telling an execution: attempts, and how long to wait for a
+// step another request is applying to it (a resend) before trying again.
+const (
+	tellAttempts  = 20
+	tellClaimWait = 100 * time.Millisecond
+)
+
 func (x *Executor) tellOrigin(ctx context.Context, n OriginNote) error {
-	const attempts = 5
-	for range attempts {
+	for range tellAttempts {
 		exec, err := x.fetch(ctx, n.ExecutionID)
 		if errors.Is(err, ErrExecutionNotFound) {
 			return nil
@@ -176,6 +183,14 @@ func (x *Executor) tellOrigin(ctx context.Context, n OriginNote) error {
 			return nil
 		}
 		if c := exec.Claim; c != nil && now.Before(c.Until) {
+			// Its own step ends soon (or its lease does): wait a little.
+			t := time.NewTimer(tellClaimWait)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			}
 			continue
 		}
 		expires := exec.stored.ExpiresAt
