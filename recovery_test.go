@@ -87,7 +87,10 @@ func TestRecoveryByEmail(t *testing.T) {
 		// is used.
 		scanner := s.headless()
 		scanner.openLink(link)
-		scanner.openLink(link)
+		page := scanner.openLink(link)
+		rec, err := s.app.executions.Get(t.Context(), page.ID)
+		require.NoError(t, err)
+		require.NotContains(t, string(rec.Document), u.Query().Get("flow_token"), "the link's secret is not stored with the execution")
 
 		phone := s.headless()
 		v := phone.followLink(link)
