@@ -73,7 +73,7 @@ func TestRecoveryByEmail(t *testing.T) {
 		require.Equal(t, "/if/flow/default-recovery-flow/", login.Challenge.RecoveryURL, "identification links the brand's recovery flow")
 
 		asked := laptop.askRecovery("grace")
-		require.Equal(t, "g***@example.com", asked.Challenge.To)
+		require.Empty(t, asked.Challenge.To, "no address for a username: known and unknown ones look alike")
 		mails := laptop.mails("grace@example.com")
 		require.Len(t, mails, 1)
 		require.Equal(t, "recovery", mails[0].Args.Template)

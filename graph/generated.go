@@ -5568,7 +5568,11 @@ type EmailChallenge implements FlowChallenge @goModel(model: "github.com/gatehou
   flowInfo: FlowInfo!
   errors: [FieldError!]!
   pendingUser: String
-  "The address the mail went to, masked (a***@example.com)."
+  """
+  The address the mail went to, masked (a***@example.com); empty after an
+  identification by username ("the address of the account"), so that known
+  and unknown usernames look alike.
+  """
   to: String!
   "The link was confirmed on another device: answer with email: {} to continue."
   verified: Boolean!

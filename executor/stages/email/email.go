@@ -114,7 +114,8 @@ func (c *Config) Validate() error {
 type Challenge struct {
 	executor.ChallengeBase
 
-	// To is the address the mail went to, masked ("a***@example.com").
+	// To is the address the mail went to, masked ("a***@example.com");
+	// empty after an identification by username (the account's address).
 	To string `json:"to"`
 	// Verified is set when the link was confirmed on another device after
 	// a verification: answer (Response{}) to go on.

@@ -129,17 +129,23 @@ func (s *Stage) recipient(ctx context.Context, req *executor.Request) (*ent.User
 	return u, nil
 }
 
-// masked is the address shown: the typed identifier when it is an
-// address (so known and unknown addresses look alike), else the user's.
+// masked is the address shown. After an identification it depends on
+// what was typed only, so that known and unknown identifiers look alike:
+// the typed address masked, or nothing for a username (the user's address
+// would tell that the username exists). Without one (a sign-up, a
+// signed-in user) it is the user's address, masked.
 func (s *Stage) masked(req *executor.Request, u *ent.User) string {
 	typed := req.Execution.Context.String(executor.KeyPendingUserIdentifier)
-	if strings.Contains(typed, "@") {
+	switch {
+	case strings.Contains(typed, "@"):
 		return Mask(typed)
-	}
-	if u != nil {
+	case typed != "":
+		return ""
+	case u != nil:
 		return Mask(u.Email)
+	default:
+		return ""
 	}
-	return Mask(typed + "@")
 }
 
 // countKey is what mails are counted by: the user, or for a user the

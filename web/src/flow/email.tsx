@@ -33,8 +33,15 @@ export function EmailStep({ challenge: c, errors, busy, submit }: StepProps<Chal
       }}
     >
       <p data-testid="email-sent">
-        We sent an email to <strong>{c.to}</strong>. Open the link it holds to continue; you can open it on this device or another
-        one. This page moves on by itself once the link is used.
+        {c.to ? (
+          <>
+            We sent an email to <strong>{c.to}</strong>.
+          </>
+        ) : (
+          "We sent an email to the address of the account."
+        )}{" "}
+        Open the link it holds to continue; you can open it on this device or another one. This page moves on by itself once the link
+        is used.
       </p>
       {limited && <p class="field__error">{limited}</p>}
       <Actions busy={busy} label="Send the email again" />
