@@ -80,7 +80,7 @@ func TestRecoveryByEmail(t *testing.T) {
 		link := mails[0].Data["link"]
 		u, err := url.Parse(link)
 		require.NoError(t, err)
-		require.Equal(t, "/if/flow/default-recovery-flow/", u.Path)
+		require.Equal(t, s.url+"/if/flow/default-recovery-flow/", u.Scheme+"://"+u.Host+u.Path, "built from the public URL")
 		require.Equal(t, []string{"flow_token"}, queryKeys(u.Query()))
 
 		// A mail scanner fetches the link and even starts the flow: nothing
