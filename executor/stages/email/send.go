@@ -84,6 +84,11 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	st = state{To: s.masked(req, u), Intent: s.cfg.Template.intent(), Activate: s.cfg.ActivateUserOnSuccess, Origin: req.Execution.ID}
 	if u != nil {
 		st.UserID = u.ID
+		// The link resumes the flow for this user, whoever opens it: a
+		// signed-in user becomes the flow's pending user.
+		if err := req.Execution.Context.Set(executor.KeyPendingUser, u.ID); err != nil {
+			return executor.Result{}, false, err
+		}
 	}
 	if limited, err := s.count(ctx, countKey(req, st)); err != nil || limited {
 		if err == nil {
