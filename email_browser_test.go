@@ -35,13 +35,7 @@ func TestBrowserRecovery(t *testing.T) {
 	laptop.see("g***@example.com")
 	laptop.Screenshot("check-your-mail")
 
-	mails := srv.mail.Mails()
-	require.Len(t, mails, 1)
-	link, err := url.Parse(mails[0].Data["link"])
-	require.NoError(t, err)
-	phone := newUI(t, srv, browsertest.Options{Width: 375, Height: 740})
-	phone.visit(link.RequestURI())
-	phone.challenge("EmailContinueChallenge")
+	phone := openMailedLink(t, srv, browsertest.Options{Width: 375, Height: 740})
 	phone.click(phone.button("Continue"))
 	phone.challenge("PromptChallenge")
 	phone.Screenshot("new-password")
@@ -58,4 +52,19 @@ func TestBrowserRecovery(t *testing.T) {
 
 	require.Empty(t, srv.browser().viewer())
 	require.True(t, srv.headless().login("grace", graceNew).Completed, "the new password works")
+}
+
+// openMailedLink opens the one link srv mailed in a new browser (another
+// device) and waits for its continue page.
+func openMailedLink(t *testing.T, srv *testServer, o browsertest.Options) *ui {
+	t.Helper()
+	mails := srv.mail.Mails()
+	require.Len(t, mails, 1)
+	link, err := url.Parse(mails[0].Data["link"])
+	require.NoError(t, err)
+	u := newUI(t, srv, o)
+	u.visit(link.RequestURI())
+	u.challenge("EmailContinueChallenge")
+	u.Screenshot("continue-from-link")
+	return u
 }
