@@ -129,6 +129,10 @@ func TestRecoveryAnswersUnknownLikeKnown(t *testing.T) {
 		require.Equal(t, "gracie@example.com", deref(unknown.Challenge.PendingUser))
 		require.Equal(t, known.Challenge.Errors, unknown.Challenge.Errors)
 		require.Len(t, s.mail.Mails(), 1, "mail only for the known address")
+		byName, byUnknownName := s.headless().askRecovery("grace"), s.headless().askRecovery("gracie")
+		require.Equal(t, byName.Challenge.To, byUnknownName.Challenge.To, "no address for a username, known or not")
+		require.Equal(t, []string{"grace", "gracie"}, []string{deref(byName.Challenge.PendingUser), deref(byUnknownName.Challenge.PendingUser)})
+		require.Len(t, s.mail.Mails(), 2)
 
 		// Resending answers alike too.
 		c := s.headless()
@@ -136,7 +140,7 @@ func TestRecoveryAnswersUnknownLikeKnown(t *testing.T) {
 		again := c.submit(v.ID, map[string]any{"email": map[string]any{"resend": true}})
 		require.Equal(t, "EmailChallenge", again.Challenge.Typename)
 		require.Empty(t, again.Challenge.Errors)
-		require.Len(t, s.mail.Mails(), 1)
+		require.Len(t, s.mail.Mails(), 2)
 	})
 }
 
