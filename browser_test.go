@@ -274,7 +274,8 @@ new MutationObserver(() => {
 
 // Enrolment from the login page's "Sign up" link: the proof of work solved
 // in a Web Worker while the page says so, two forms, a password the policy
-// refuses shown inline, and the new user lands signed in.
+// refuses shown inline, the mailed link opened on another device, and the
+// new user lands signed in on both.
 func TestBrowserEnrollment(t *testing.T) {
 	t.Parallel()
 	srv := newBrowserServer(t)
@@ -327,6 +328,16 @@ func TestBrowserEnrollment(t *testing.T) {
 	u.fill("Name", "Grace Hopper")
 	u.fill("Email", "grace@example.com")
 	u.click(u.button("Continue"))
+
+	// Check your mail: the link is opened on another device, which asks
+	// to continue and is signed in; this page moves on by itself.
+	u.challenge("EmailChallenge")
+	u.see("g***@example.com")
+	u.Screenshot("check-your-mail")
+	phone := openMailedLink(t, srv, browsertest.Options{})
+	phone.click(phone.button("Continue"))
+	phone.at(`/if/user/$`)
+	require.NoError(t, phone.expect.Locator(phone.GetByTestId("signed-in-as")).ToHaveText("grace"))
 
 	u.at(`/if/user/$`)
 	require.NoError(t, u.expect.Locator(u.GetByTestId("signed-in-as")).ToHaveText("grace"))

@@ -131,8 +131,11 @@ func TestEnrollmentThenLogin(t *testing.T) {
 		require.Equal(t, "PromptChallenge", v.Challenge.Typename, "%v", v.Challenge.Errors)
 		require.Equal(t, []string{"name", "email"}, []string{v.Challenge.Fields[0].FieldKey, v.Challenge.Fields[1].FieldKey})
 		v = prompt(map[string]any{"name": "New Comer", "email": "newcomer@example.com"})
+		require.Equal(t, "EmailChallenge", v.Challenge.Typename, "%+v", v.Challenge)
+		require.Equal(t, "n***@example.com", v.Challenge.To)
+		v = c.followLink(c.lastLink("newcomer@example.com"))
 		require.True(t, v.Completed, "%+v", v.Challenge)
-		require.Equal(t, "newcomer", c.viewer(), "enrolment logs the new user in")
+		require.Equal(t, "newcomer", c.viewer(), "enrolment logs the new user in once the address is verified")
 
 		c.logout()
 		require.Empty(t, c.viewer())
@@ -500,7 +503,7 @@ func TestFlowInspector(t *testing.T) {
 	require.NotNil(t, got.FlowInspection)
 	require.Equal(t, "default-enrollment-flow", got.FlowInspection.FlowSlug)
 	require.Equal(t, "default-enrollment-prompt-credentials", got.FlowInspection.Plan[0].Name)
-	require.Len(t, got.FlowInspection.Plan, 4, "the captcha is passed; the prompts, the write and the login remain")
+	require.Len(t, got.FlowInspection.Plan, 5, "the captcha is passed; the prompts, the write, the email and the login remain")
 
 	// Live: the administrator sees the user's answers arrive, secrets redacted.
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)

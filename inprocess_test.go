@@ -24,6 +24,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/bootstrap"
 	"github.com/gatehouse-id/gatehouse/config"
 	"github.com/gatehouse-id/gatehouse/credential"
+	"github.com/gatehouse-id/gatehouse/executor/stagetest"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 )
 
@@ -44,6 +45,8 @@ type testServer struct {
 	t   testing.TB
 	app *app
 	url string
+	// mail is the mail the server's flows queued (its app.mail).
+	mail *stagetest.Mailer
 }
 
 // serverEnv is the configuration of one backend, for one or more servers.
@@ -95,6 +98,13 @@ func newTestServerHashing(tb testing.TB, env serverEnv, params credential.Params
 
 	public := cfg.PublicOrigin(srv.Listener.Addr().String()) // GATEHOUSE_PUBLIC_URL when set: replicas of one deployment
 	require.NoError(tb, a.applyDefaults(ctx, public))
+	// Flows' mail is recorded, unless the test gave an SMTP server: then
+	// the real queue takes it, for a worker (startWorker) to deliver.
+	var mail *stagetest.Mailer
+	if env["GATEHOUSE_SMTP_URL"] == "" {
+		mail = &stagetest.Mailer{}
+		a.mail = mail
+	}
 	endStreams := make(chan struct{})
 	closeStreams := sync.OnceFunc(func() { close(endStreams) })
 	srv.Config.Handler, err = a.handler(public, hasher, endStreams)
@@ -104,7 +114,7 @@ func newTestServerHashing(tb testing.TB, env serverEnv, params credential.Params
 		closeStreams()
 		srv.Close()
 	})
-	return &testServer{t: tb, app: a, url: srv.URL}
+	return &testServer{t: tb, app: a, url: srv.URL, mail: mail}
 }
 
 // client is a GraphQL client of a test server. A browser keeps the
@@ -118,6 +128,8 @@ type client struct {
 	session string
 	// header is sent with every request.
 	header http.Header
+	// mail is the mail of the server the client talks to.
+	mail *stagetest.Mailer
 }
 
 func mustURL(tb testing.TB, raw string) *url.URL {
@@ -132,19 +144,19 @@ func mustURL(tb testing.TB, raw string) *url.URL {
 func (s *testServer) browser() *client {
 	jar, err := cookiejar.New(nil)
 	require.NoError(s.t, err)
-	return &client{t: s.t, url: s.url, http: &http.Client{Jar: jar, Timeout: time.Minute}, browser: true, header: http.Header{"Origin": {s.url}}}
+	return &client{t: s.t, url: s.url, http: &http.Client{Jar: jar, Timeout: time.Minute}, browser: true, header: http.Header{"Origin": {s.url}}, mail: s.mail}
 }
 
 // headless returns a client without cookies.
 func (s *testServer) headless() *client {
-	return &client{t: s.t, url: s.url, http: &http.Client{Timeout: time.Minute}, header: http.Header{}}
+	return &client{t: s.t, url: s.url, http: &http.Client{Timeout: time.Minute}, header: http.Header{}, mail: s.mail}
 }
 
 // on returns a client of server s sharing c's session (a user whose
 // requests land on another server of the deployment).
 func (c *client) on(s *testServer) *client {
 	out := *c
-	out.url = s.url
+	out.url, out.mail = s.url, s.mail
 	if c.browser {
 		out.header = http.Header{"Origin": {s.url}}
 		// Cookies are per host: carry the session cookie over.
@@ -251,6 +263,10 @@ type view struct {
 		Provider   string
 		Challenge  string
 		Difficulty int
+		// An EmailChallenge's (its To is the masked address).
+		Verified bool
+		// An IdentificationChallenge's.
+		RecoveryURL string `json:"recoveryUrl"`
 	}
 }
 
@@ -260,7 +276,8 @@ const executionFields = `fragment execution on FlowExecution {
   challenge {
     __typename
     ... on FlowChallenge { errors { field message code } pendingUser flowInfo { slug title } }
-    ... on IdentificationChallenge { userFields enrollUrl }
+    ... on IdentificationChallenge { userFields enrollUrl recoveryUrl }
+    ... on EmailChallenge { to verified }
     ... on PromptChallenge { fields { fieldKey type } }
     ... on CaptchaChallenge { provider challenge difficulty }
     ... on RedirectChallenge { to executionId }

@@ -156,6 +156,13 @@ type app struct {
 	// signingKeys are the OpenID Connect provider's keys (serve creates
 	// the first ones).
 	signingKeys *keys.Store
+	// queue is the job queue (jobs enqueued in a write's transaction, the
+	// admin's list of jobs).
+	queue *jobs.Queue
+	// mail queues the flows' mail (the email stage's links): the queue,
+	// which reports through Ready whether mail can be delivered (tests
+	// put a recorder here).
+	mail executor.Mailer
 }
 
 // brandDomain is the default brand's host name: the public origin's, or
@@ -239,6 +246,11 @@ func open(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, e
 		a.close()
 		return nil, err
 	}
+	if a.queue, err = a.jobQueue(); err != nil {
+		a.close()
+		return nil, err
+	}
+	a.mail = a.queue
 	logger.Info("database ready", "dialect", db.Dialect, "location", db.Location, "redis", cfg.RedisURL != "")
 	return a, nil
 }
@@ -419,14 +431,10 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 	}
 	policies := policy.NewEngine(a.db.Ent, a.kinds.Policies, policy.Deps{Counters: a.counters, Logger: logger},
 		&policy.EngineOptions{Recorder: a.recorder.For(a.db.Ent)})
-	queue, err := a.jobQueue()
-	if err != nil {
-		return nil, err
-	}
 	flows := executor.New(executor.Deps{
 		Client: a.db.Ent, Sessions: a.sessions, Policies: policies, Hasher: hasher,
 		Counters: a.counters, Lockouts: a.lockouts, Auditor: a.recorder, Logger: logger,
-		Secrets: seal.NewKeys(a.secretKey), Mail: queue, PublicURL: public,
+		Secrets: seal.NewKeys(a.secretKey), Mail: a.mail, PublicURL: public,
 	}, executor.Options{
 		Kinds: a.kinds.Stages, Store: a.executions, Broker: a.broker,
 		StartLimits: executor.StartLimits{PerIP: unlimitedIfZero(cfg.FlowStartsPerIP), PerSession: unlimitedIfZero(cfg.FlowStartsPerSession)},
@@ -465,7 +473,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			Sessions:     a.sessions,
 			PolicyEngine: policies,
 			Keys:         a.signingKeys,
-			JobQueue:     queue,
+			JobQueue:     a.queue,
 			PublicURL:    public,
 			Logger:       logger,
 		}, graph.Options{

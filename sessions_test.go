@@ -89,8 +89,9 @@ func TestViewerSessionsListAndRevoke(t *testing.T) {
 	})
 }
 
-// enrol signs username up through default-enrollment-flow on c, which is
-// then logged in as the new user; the password is enrolPassword.
+// enrol signs username up through default-enrollment-flow on c, which
+// follows the verification link and is then logged in as the new user;
+// the password is enrolPassword.
 func enrol(t *testing.T, c *client, username string) {
 	t.Helper()
 	v := c.startEnrollment()
@@ -100,6 +101,8 @@ func enrol(t *testing.T, c *client, username string) {
 	v = c.submit(v.ID, map[string]any{"prompt": map[string]any{"values": map[string]any{
 		"name": username, "email": username + "@example.com",
 	}}})
+	require.Equal(t, "EmailChallenge", v.Challenge.Typename, "%+v", v.Challenge)
+	v = c.followLink(c.lastLink(username + "@example.com"))
 	require.True(t, v.Completed, "%+v", v.Challenge)
 	require.Equal(t, username, c.viewer())
 }

@@ -111,7 +111,7 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 		require.Equal(t, []string{
 			blueprints.AuthenticationFlow, blueprints.AuthenticatorTOTPSetupFlow, blueprints.AuthenticatorWebAuthnSetupFlow, blueprints.DeviceCodeFlow, blueprints.EnrollmentFlow, blueprints.InvalidationFlow,
 			blueprints.PasswordChangeFlow, blueprints.ExplicitConsentFlow, blueprints.ImplicitConsentFlow,
-			blueprints.UnenrollmentFlow, blueprints.UserSettingsFlow,
+			blueprints.RecoveryFlow, blueprints.UnenrollmentFlow, blueprints.UserSettingsFlow,
 		}, slugs)
 		require.Equal(t, []string{
 			"default-authentication-identification", "default-authentication-password", "default-authentication-login",
@@ -119,9 +119,18 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 		require.Equal(t, []string{"default-invalidation-logout"}, e.bindings(t, blueprints.InvalidationFlow))
 		require.Equal(t, []string{"default-authenticator-totp-setup"}, e.bindings(t, blueprints.AuthenticatorTOTPSetupFlow))
 		require.Equal(t, []string{"default-authenticator-webauthn-setup"}, e.bindings(t, blueprints.AuthenticatorWebAuthnSetupFlow))
+		require.Equal(t, []string{
+			"default-recovery-identification", "default-recovery-email", "default-recovery-prompt-password",
+			"default-recovery-write", "default-recovery-login",
+		}, e.bindings(t, blueprints.RecoveryFlow))
+		require.Equal(t, []string{
+			"default-enrollment-captcha", "default-enrollment-prompt-credentials", "default-enrollment-prompt-details",
+			"default-enrollment-write", "default-enrollment-email", "default-enrollment-login",
+		}, e.bindings(t, blueprints.EnrollmentFlow))
 
 		b, err := e.client.Brand.Query().Where(brand.IsDefault(true)).
-			WithFlowAuthentication().WithFlowInvalidation().WithFlowUserSettings().WithFlowUnenrollment().WithFlowDeviceCode().Only(e.ctx)
+			WithFlowAuthentication().WithFlowInvalidation().WithFlowUserSettings().WithFlowUnenrollment().WithFlowDeviceCode().
+			WithFlowRecovery().Only(e.ctx)
 		require.NoError(t, err)
 		require.Equal(t, "login.example.com", b.Domain)
 		require.Equal(t, blueprints.AuthenticationFlow, b.Edges.FlowAuthentication.Slug)
@@ -129,6 +138,7 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 		require.Equal(t, blueprints.UserSettingsFlow, b.Edges.FlowUserSettings.Slug)
 		require.Equal(t, blueprints.UnenrollmentFlow, b.Edges.FlowUnenrollment.Slug)
 		require.Equal(t, blueprints.DeviceCodeFlow, b.Edges.FlowDeviceCode.Slug)
+		require.Equal(t, blueprints.RecoveryFlow, b.Edges.FlowRecovery.Slug)
 
 		before := e.export(t, blueprints.AuthenticationFlow)
 		require.Empty(t, e.applyDefaults(t), "a second start applies nothing")

@@ -32,6 +32,9 @@ const (
 	PasswordChangeFlow = "default-password-change-flow"
 	UserSettingsFlow   = "default-user-settings-flow"
 	UnenrollmentFlow   = "default-unenrollment-flow"
+	// RecoveryFlow is where a user who forgot the password gets a link
+	// by email.
+	RecoveryFlow = "default-recovery-flow"
 	// DeviceCodeFlow is where a user enters the code a device shows.
 	DeviceCodeFlow = "default-device-code-flow"
 	// AuthenticatorTOTPSetupFlow is where a signed-in user sets up an
@@ -242,6 +245,7 @@ var brandRoles = map[string]brandRole{
 	UserSettingsFlow:   {brand.FlowUserSettingsIDIsNil(), (*ent.BrandMutation).SetFlowUserSettingsID},
 	UnenrollmentFlow:   {brand.FlowUnenrollmentIDIsNil(), (*ent.BrandMutation).SetFlowUnenrollmentID},
 	DeviceCodeFlow:     {brand.FlowDeviceCodeIDIsNil(), (*ent.BrandMutation).SetFlowDeviceCodeID},
+	RecoveryFlow:       {brand.FlowRecoveryIDIsNil(), (*ent.BrandMutation).SetFlowRecoveryID},
 }
 
 // useInDefaultBrand points the default brand at f, a default flow an

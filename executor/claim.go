@@ -98,6 +98,7 @@ func (x *Executor) runClaimed(ctx context.Context, st *state, version int64, fn 
 	switch {
 	case err == nil:
 		x.endHandoffs(ctx, st)
+		x.tellOrigins(ctx, st)
 		return nil
 	case errors.Is(err, ErrStale):
 		if x.deps.Logger != nil {

@@ -75,6 +75,19 @@
 // Step is no longer current, and any response to an execution of another
 // session (ErrExecutionNotFound, as for an unknown ID).
 //
+// # Resuming from a link
+//
+// A stage may save its execution for a link sent out of band (the email
+// stage: Request.Snapshot, stored in a FlowToken). A flow started with the
+// link's secret in its query (ResumeParam) plans no stages of its own: it
+// shows the ResumeKind stage's confirmation, so that fetching the link
+// uses nothing; once confirmed, that stage replaces the new execution's
+// plan and context with the saved ones (Request.Resume) and the flow goes
+// on, in the new execution's session, after the stage that saved it. The
+// secret is never stored (only its hash, KeyResumeToken). The execution
+// that saved itself is told afterwards (Request.TellOrigin): marked or
+// ended with a compare-and-set, and announced to its subscribers.
+//
 // # Stage kinds
 //
 // This package defines the contract between the engine and the stage kinds

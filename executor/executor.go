@@ -153,6 +153,9 @@ type state struct {
 	generation int64
 	next       string
 	change     *SessionChange
+	// notes are what stages asked to tell other executions once the step
+	// is saved (Request.TellOrigin).
+	notes []OriginNote
 	// subject and subjectGroups are the user policies decide about and
 	// their groups (and whether those make them a superuser), loaded on
 	// first need (policyRequest).
@@ -169,7 +172,11 @@ func (x *Executor) Start(ctx context.Context, p StartParams) (*View, error) {
 	if err := checkQuery(p.Query); err != nil {
 		return nil, err
 	}
-	next, err := parseNext(p.Query)
+	query, resume, err := takeResumeToken(p.Query)
+	if err != nil {
+		return nil, err
+	}
+	next, err := parseNext(query)
 	if err != nil {
 		return nil, err
 	}
@@ -197,22 +204,29 @@ func (x *Executor) Start(ctx context.Context, p StartParams) (*View, error) {
 	}
 	st.exec = &Execution{
 		Format: DocumentFormat, FlowID: f.ID, FlowSlug: f.Slug, Scope: st.session.Scope,
-		Query: p.Query, Context: Context{}, CreatedAt: st.now, UpdatedAt: st.now,
+		Query: query, Context: Context{}, CreatedAt: st.now, UpdatedAt: st.now,
 	}
 	if err := st.exec.Context.Merge(p.Context); err != nil {
 		return nil, err
 	}
-	if err := x.seedHandoffs(sys, st, p.Query); err != nil {
+	if resume != "" {
+		if err := st.exec.Context.Set(KeyResumeToken, TokenHash(resume)); err != nil {
+			return nil, err
+		}
+	}
+	if err := x.seedHandoffs(sys, st, query); err != nil {
 		return nil, err
 	}
-	if err := x.begin(sys, st); err != nil {
-		return nil, err
-	}
+	// The ID is known to the stages (a stage saving the execution for a
+	// link names it, to tell it later that the flow went on elsewhere).
 	id, err := newExecutionID()
 	if err != nil {
 		return nil, err
 	}
 	st.exec.ID = id
+	if err := x.begin(sys, st); err != nil {
+		return nil, err
+	}
 	doc, expires, err := x.encode(st)
 	if err != nil {
 		return nil, err
@@ -221,6 +235,7 @@ func (x *Executor) Start(ctx context.Context, p StartParams) (*View, error) {
 		return nil, fmt.Errorf("store flow execution: %w", err)
 	}
 	x.endHandoffs(sys, st)
+	x.tellOrigins(sys, st)
 	return x.view(sys, st), nil
 }
 
@@ -230,6 +245,12 @@ func (x *Executor) begin(ctx context.Context, st *state) error {
 	if !x.authenticationMet(ctx, st) {
 		x.notApplicable(st, nil)
 		return nil
+	}
+	if st.resuming() {
+		// The saved execution passed the flow's policies when it was
+		// planned; its link shows the confirmation only.
+		st.planResume()
+		return x.advance(ctx, st)
 	}
 	if err := configureSelf(st); err != nil {
 		return err
@@ -535,6 +556,8 @@ func (st *state) request(entry PlanEntry) *Request {
 // absorb takes over a session change a stage made.
 func (st *state) absorb(req *Request) {
 	st.subject, st.subjectGroups = nil, directory.Membership{} // a stage may have changed the user
+	st.notes = append(st.notes, req.notes...)
+	req.notes = nil
 	if req.change == nil {
 		return
 	}

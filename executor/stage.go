@@ -209,6 +209,7 @@ type Request struct {
 	Now time.Time
 
 	change *SessionChange
+	notes  []OriginNote
 }
 
 // SessionChange tells the transport to hand the client a new session ID

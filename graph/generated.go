@@ -27,6 +27,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
 	"github.com/gatehouse-id/gatehouse/executor/stages/devicecode"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
+	"github.com/gatehouse-id/gatehouse/executor/stages/email"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/invitation"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
@@ -275,6 +276,28 @@ type ComplexityRoot struct {
 
 	DummyStage struct {
 		ThrowError func(childComplexity int) int
+	}
+
+	EmailChallenge struct {
+		Errors      func(childComplexity int) int
+		FlowInfo    func(childComplexity int) int
+		PendingUser func(childComplexity int) int
+		To          func(childComplexity int) int
+		Verified    func(childComplexity int) int
+	}
+
+	EmailContinueChallenge struct {
+		Errors      func(childComplexity int) int
+		FlowInfo    func(childComplexity int) int
+		PendingUser func(childComplexity int) int
+	}
+
+	EmailStage struct {
+		ActivateUserOnSuccess func(childComplexity int) int
+		ResendLimit           func(childComplexity int) int
+		SingleUse             func(childComplexity int) int
+		Template              func(childComplexity int) int
+		TokenExpiry           func(childComplexity int) int
 	}
 
 	Event struct {
@@ -1908,6 +1931,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DummyStage.ThrowError(childComplexity), true
+
+	case "EmailChallenge.errors":
+		if e.ComplexityRoot.EmailChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailChallenge.Errors(childComplexity), true
+	case "EmailChallenge.flowInfo":
+		if e.ComplexityRoot.EmailChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailChallenge.FlowInfo(childComplexity), true
+	case "EmailChallenge.pendingUser":
+		if e.ComplexityRoot.EmailChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailChallenge.PendingUser(childComplexity), true
+	case "EmailChallenge.to":
+		if e.ComplexityRoot.EmailChallenge.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailChallenge.To(childComplexity), true
+	case "EmailChallenge.verified":
+		if e.ComplexityRoot.EmailChallenge.Verified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailChallenge.Verified(childComplexity), true
+
+	case "EmailContinueChallenge.errors":
+		if e.ComplexityRoot.EmailContinueChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailContinueChallenge.Errors(childComplexity), true
+	case "EmailContinueChallenge.flowInfo":
+		if e.ComplexityRoot.EmailContinueChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailContinueChallenge.FlowInfo(childComplexity), true
+	case "EmailContinueChallenge.pendingUser":
+		if e.ComplexityRoot.EmailContinueChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailContinueChallenge.PendingUser(childComplexity), true
+
+	case "EmailStage.activateUserOnSuccess":
+		if e.ComplexityRoot.EmailStage.ActivateUserOnSuccess == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailStage.ActivateUserOnSuccess(childComplexity), true
+	case "EmailStage.resendLimit":
+		if e.ComplexityRoot.EmailStage.ResendLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailStage.ResendLimit(childComplexity), true
+	case "EmailStage.singleUse":
+		if e.ComplexityRoot.EmailStage.SingleUse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailStage.SingleUse(childComplexity), true
+	case "EmailStage.template":
+		if e.ComplexityRoot.EmailStage.Template == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailStage.Template(childComplexity), true
+	case "EmailStage.tokenExpiry":
+		if e.ComplexityRoot.EmailStage.TokenExpiry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailStage.TokenExpiry(childComplexity), true
 
 	case "Event.action":
 		if e.ComplexityRoot.Event.Action == nil {
@@ -5382,6 +5486,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DummyPolicyInput", ec.unmarshalInputDummyPolicyInput),
 			graphql.NewInputUnmarshaler("DummyResponseInput", ec.unmarshalInputDummyResponseInput),
 			graphql.NewInputUnmarshaler("DummyStageInput", ec.unmarshalInputDummyStageInput),
+			graphql.NewInputUnmarshaler("EmailContinueResponseInput", ec.unmarshalInputEmailContinueResponseInput),
+			graphql.NewInputUnmarshaler("EmailResponseInput", ec.unmarshalInputEmailResponseInput),
+			graphql.NewInputUnmarshaler("EmailStageInput", ec.unmarshalInputEmailStageInput),
 			graphql.NewInputUnmarshaler("EventOrder", ec.unmarshalInputEventOrder),
 			graphql.NewInputUnmarshaler("EventWhereInput", ec.unmarshalInputEventWhereInput),
 			graphql.NewInputUnmarshaler("ExpiryPolicyInput", ec.unmarshalInputExpiryPolicyInput),
@@ -5972,6 +6079,99 @@ extend union Challenge = DummyChallenge
 
 extend input ChallengeResponseInput {
   dummy: DummyResponseInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/email/email.graphqls", Input: `# The email stage kind in the GraphQL schema: its config types, its
+# challenges (the "check your mail" page and the link's continue page) and
+# their responses, and their places in the unions and @oneOf inputs of
+# every kind. gqlgen reads this file with graph/schema (gqlgen.yml);
+# @goModel binds each type to this package.
+
+"Which mail an email stage sends (and the intent of its link)."
+enum EmailTemplate @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/email.Template") {
+  "Verifies the address (sign-up); may activate the user."
+  VERIFICATION
+  "Recovers the account."
+  RECOVERY
+}
+
+"""
+Sends the pending user a link by email and waits until it is opened and
+confirmed; the flow then goes on on the device that opened it. Used for
+sign-up verification and account recovery.
+"""
+type EmailStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/email.Config") {
+  template: EmailTemplate!
+  "How long a link is valid, in seconds."
+  tokenExpiry: Int!
+  "Activate the user when the link is used (sign-up verification)."
+  activateUserOnSuccess: Boolean!
+  "A link works once; off, until it expires."
+  singleUse: Boolean!
+  "How many times one flow may ask for the mail again."
+  resendLimit: Int!
+}
+
+input EmailStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/email.Config") {
+  template: EmailTemplate! = VERIFICATION
+  "60 seconds to 7 days."
+  tokenExpiry: Int! = 1800
+  activateUserOnSuccess: Boolean! = false
+  singleUse: Boolean! = true
+  "0 to 20."
+  resendLimit: Int! = 3
+}
+
+extend union StageConfig = EmailStage
+
+extend input StageConfigInput {
+  email: EmailStageInput
+}
+
+"""
+Check your mail: open the link it holds. Answer with ` + "`" + `email: {resend: true}` + "`" + `
+to get another mail; once ` + "`" + `verified` + "`" + ` (the link was confirmed on another
+device after a verification), answer with ` + "`" + `email: {}` + "`" + ` to go on.
+"""
+type EmailChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/email.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+  """
+  The address the mail went to, masked (a***@example.com); empty after an
+  identification by username ("the address of the account"), so that known
+  and unknown usernames look alike.
+  """
+  to: String!
+  "The link was confirmed on another device: answer with email: {} to continue."
+  verified: Boolean!
+}
+
+input EmailResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/email.Response") {
+  "Send the mail again (a new link; the last one stops working)."
+  resend: Boolean! = false
+}
+
+"""
+The page a mailed link opens: nothing is used until the person confirms.
+Answer with ` + "`" + `emailContinue: {confirm: true}` + "`" + `.
+"""
+type EmailContinueChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/email.ContinueChallenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+}
+
+input EmailContinueResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/email.ContinueResponse") {
+  "Must be true."
+  confirm: Boolean!
+}
+
+extend union Challenge = EmailChallenge | EmailContinueChallenge
+
+extend input ChallengeResponseInput {
+  email: EmailResponseInput
+  emailContinue: EmailContinueResponseInput
 }
 `, BuiltIn: false},
 	{Name: "../executor/stages/identification/identification.graphqls", Input: `# The identification stage kind in the GraphQL schema: its config types,
@@ -13364,6 +13564,341 @@ func (ec *executionContext) _DummyStage_throwError(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_DummyStage_throwError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DummyStage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _EmailChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *email.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *email.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *email.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmailChallenge_to(ctx context.Context, field graphql.CollectedField, obj *email.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailChallenge_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailChallenge_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmailChallenge_verified(ctx context.Context, field graphql.CollectedField, obj *email.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailChallenge_verified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailChallenge_verified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailChallenge", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _EmailContinueChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *email.ContinueChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailContinueChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailContinueChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailContinueChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailContinueChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *email.ContinueChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailContinueChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailContinueChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailContinueChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailContinueChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *email.ContinueChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailContinueChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailContinueChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailContinueChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmailStage_template(ctx context.Context, field graphql.CollectedField, obj *email.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailStage_template(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Template, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v email.Template) graphql.Marshaler {
+			return ec.marshalNEmailTemplate2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋemailᚐTemplate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailStage_template(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailStage", field, false, false, "EmailTemplate")
+}
+
+func (ec *executionContext) _EmailStage_tokenExpiry(ctx context.Context, field graphql.CollectedField, obj *email.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailStage_tokenExpiry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokenExpiry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailStage_tokenExpiry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailStage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EmailStage_activateUserOnSuccess(ctx context.Context, field graphql.CollectedField, obj *email.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailStage_activateUserOnSuccess(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActivateUserOnSuccess, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailStage_activateUserOnSuccess(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailStage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _EmailStage_singleUse(ctx context.Context, field graphql.CollectedField, obj *email.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailStage_singleUse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SingleUse, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailStage_singleUse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailStage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _EmailStage_resendLimit(ctx context.Context, field graphql.CollectedField, obj *email.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailStage_resendLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResendLimit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailStage_resendLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailStage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
@@ -30763,7 +31298,7 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"authenticatorTotp", "authenticatorWebauthn", "captcha", "consent", "deviceCode", "dummy", "identification", "password", "prompt", "userLogin"}
+	fieldsInOrder := [...]string{"authenticatorTotp", "authenticatorWebauthn", "captcha", "consent", "deviceCode", "dummy", "email", "emailContinue", "identification", "password", "prompt", "userLogin"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30812,6 +31347,20 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 				return it, err
 			}
 			it.Dummy = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOEmailResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋemailᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "emailContinue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailContinue"))
+			data, err := ec.unmarshalOEmailContinueResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋemailᚐContinueResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailContinue = data
 		case "identification":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identification"))
 			data, err := ec.unmarshalOIdentificationResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋidentificationᚐResponse(ctx, v)
@@ -32447,6 +32996,180 @@ func (ec *executionContext) unmarshalInputDummyStageInput(ctx context.Context, o
 func UnmarshalDummyStageInput(ctx context.Context, raw any) (dummy.Config, error) {
 	var out dummy.Config
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DummyStageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEmailContinueResponseInput(ctx context.Context, obj any) (email.ContinueResponse, error) {
+	var it email.ContinueResponse
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"confirm"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "confirm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirm"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confirm = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmailContinueResponseInput unmarshals raw into the EmailContinueResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmailContinueResponseInput(ctx context.Context, raw any) (email.ContinueResponse, error) {
+	var out email.ContinueResponse
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmailContinueResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEmailResponseInput(ctx context.Context, obj any) (email.Response, error) {
+	var it email.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["resend"]; !present {
+		asMap["resend"] = false
+	}
+
+	fieldsInOrder := [...]string{"resend"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "resend":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resend"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Resend = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmailResponseInput unmarshals raw into the EmailResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmailResponseInput(ctx context.Context, raw any) (email.Response, error) {
+	var out email.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmailResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEmailStageInput(ctx context.Context, obj any) (email.Config, error) {
+	var it email.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["template"]; !present {
+		asMap["template"] = "VERIFICATION"
+	}
+	if _, present := asMap["tokenExpiry"]; !present {
+		asMap["tokenExpiry"] = 1800
+	}
+	if _, present := asMap["activateUserOnSuccess"]; !present {
+		asMap["activateUserOnSuccess"] = false
+	}
+	if _, present := asMap["singleUse"]; !present {
+		asMap["singleUse"] = true
+	}
+	if _, present := asMap["resendLimit"]; !present {
+		asMap["resendLimit"] = 3
+	}
+
+	fieldsInOrder := [...]string{"template", "tokenExpiry", "activateUserOnSuccess", "singleUse", "resendLimit"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "template":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("template"))
+			data, err := ec.unmarshalNEmailTemplate2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋemailᚐTemplate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Template = data
+		case "tokenExpiry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenExpiry"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenExpiry = data
+		case "activateUserOnSuccess":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activateUserOnSuccess"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivateUserOnSuccess = data
+		case "singleUse":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("singleUse"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SingleUse = data
+		case "resendLimit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resendLimit"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResendLimit = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmailStageInput unmarshals raw into the EmailStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmailStageInput(ctx context.Context, raw any) (email.Config, error) {
+	var out email.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmailStageInput", raw, &out)
 	return out, err
 }
 
@@ -39857,7 +40580,7 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"authenticatorTotp", "authenticatorWebauthn", "captcha", "consent", "deny", "deviceCode", "dummy", "identification", "invitation", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
+	fieldsInOrder := [...]string{"authenticatorTotp", "authenticatorWebauthn", "captcha", "consent", "deny", "deviceCode", "dummy", "email", "identification", "invitation", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -39913,6 +40636,13 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 				return it, err
 			}
 			it.Dummy = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOEmailStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋemailᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
 		case "identification":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identification"))
 			data, err := ec.unmarshalOIdentificationStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋidentificationᚐConfig(ctx, v)
@@ -43407,6 +44137,16 @@ func (ec *executionContext) _Challenge(ctx context.Context, sel ast.SelectionSet
 			return graphql.Null
 		}
 		return ec._FlowErrorChallenge(ctx, sel, obj)
+	case *email.ContinueChallenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._EmailContinueChallenge(ctx, sel, obj)
+	case *email.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._EmailChallenge(ctx, sel, obj)
 	case *dummy.Challenge:
 		if obj == nil {
 			return graphql.Null
@@ -43485,6 +44225,16 @@ func (ec *executionContext) _FlowChallenge(ctx context.Context, sel ast.Selectio
 			return graphql.Null
 		}
 		return ec._FlowErrorChallenge(ctx, sel, obj)
+	case *email.ContinueChallenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._EmailContinueChallenge(ctx, sel, obj)
+	case *email.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._EmailChallenge(ctx, sel, obj)
 	case *dummy.Challenge:
 		if obj == nil {
 			return graphql.Null
@@ -43704,6 +44454,11 @@ func (ec *executionContext) _StageConfig(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._IdentificationStage(ctx, sel, obj)
+	case *email.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._EmailStage(ctx, sel, obj)
 	case *dummy.Config:
 		if obj == nil {
 			return graphql.Null
@@ -45069,6 +45824,155 @@ func (ec *executionContext) _DummyStage(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = graphql.MarshalString("DummyStage")
 		case "throwError":
 			out.Values[i] = ec._DummyStage_throwError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var emailChallengeImplementors = []string{"EmailChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _EmailChallenge(ctx context.Context, sel ast.SelectionSet, obj *email.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._EmailChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._EmailChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._EmailChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._EmailChallenge_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verified":
+			out.Values[i] = ec._EmailChallenge_verified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var emailContinueChallengeImplementors = []string{"EmailContinueChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _EmailContinueChallenge(ctx context.Context, sel ast.SelectionSet, obj *email.ContinueChallenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailContinueChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailContinueChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._EmailContinueChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._EmailContinueChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._EmailContinueChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var emailStageImplementors = []string{"EmailStage", "StageConfig"}
+
+func (ec *executionContext) _EmailStage(ctx context.Context, sel ast.SelectionSet, obj *email.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailStage")
+		case "template":
+			out.Values[i] = ec._EmailStage_template(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tokenExpiry":
+			out.Values[i] = ec._EmailStage_tokenExpiry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activateUserOnSuccess":
+			out.Values[i] = ec._EmailStage_activateUserOnSuccess(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "singleUse":
+			out.Values[i] = ec._EmailStage_singleUse(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resendLimit":
+			out.Values[i] = ec._EmailStage_resendLimit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -50691,6 +51595,16 @@ func (ec *executionContext) marshalNDeniedAction2githubᚗcomᚋgatehouseᚑid�
 	return v
 }
 
+func (ec *executionContext) unmarshalNEmailTemplate2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋemailᚐTemplate(ctx context.Context, v any) (email.Template, error) {
+	var res email.Template
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmailTemplate2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋemailᚐTemplate(ctx context.Context, sel ast.SelectionSet, v email.Template) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐEvent(ctx context.Context, sel ast.SelectionSet, v *ent.Event) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Event!")
@@ -52625,6 +53539,30 @@ func (ec *executionContext) unmarshalODummyStageInput2ᚖgithubᚗcomᚋgatehous
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputDummyStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEmailContinueResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋemailᚐContinueResponse(ctx context.Context, v any) (*email.ContinueResponse, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEmailContinueResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEmailResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋemailᚐResponse(ctx context.Context, v any) (*email.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEmailResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEmailStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋemailᚐConfig(ctx context.Context, v any) (*email.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEmailStageInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

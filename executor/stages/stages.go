@@ -11,6 +11,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
 	"github.com/gatehouse-id/gatehouse/executor/stages/devicecode"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
+	"github.com/gatehouse-id/gatehouse/executor/stages/email"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/invitation"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
@@ -32,6 +33,7 @@ func All() *executor.StageKinds {
 		deny.Definition(),
 		devicecode.Definition(),
 		dummy.Definition(),
+		email.Definition(),
 		identification.Definition(),
 		invitation.Definition(),
 		password.Definition(),

@@ -93,6 +93,8 @@ type Env struct {
 	Counters counter.Store
 	// Auditor receives the audit events of stages built with Deps.
 	Auditor *Auditor
+	// Mailer receives the mail of stages built with Deps (Deps.Mail).
+	Mailer *Mailer
 }
 
 // New returns an Env on a fresh database of dialect whose Kinds are kinds
@@ -103,6 +105,7 @@ func New(t *testing.T, dialect string, kinds ...executor.StageKind) *Env {
 	clock := fakeclock.New(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
 	counters := countersql.New(db.Ent, &countersql.Options{NowFunc: clock.Now})
 	auditor := &Auditor{}
+	mailer := &Mailer{}
 	deps := executor.Deps{
 		Client:   db.Ent,
 		Sessions: &session.Manager{Store: sessionsql.New(db.Ent, &sessionsql.Options{NowFunc: clock.Now}), NowFunc: clock.Now},
@@ -112,11 +115,12 @@ func New(t *testing.T, dialect string, kinds ...executor.StageKind) *Env {
 		Auditor:  auditor,
 		Secrets:  seal.NewKeys(SecretKey),
 		NowFunc:  clock.Now,
+		Mail:     mailer, PublicURL: PublicURL,
 	}
 	return &Env{
 		Kinds: executor.NewStageKinds(kinds...),
 		Ctx:   viewer.SystemContext(context.Background()), Client: db.Ent, Deps: deps, Clock: clock, Counters: counters,
-		Auditor: auditor,
+		Auditor: auditor, Mailer: mailer,
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
 	"github.com/gatehouse-id/gatehouse/executor/stages/devicecode"
 	"github.com/gatehouse-id/gatehouse/executor/stages/dummy"
+	"github.com/gatehouse-id/gatehouse/executor/stages/email"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/invitation"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
@@ -43,6 +44,8 @@ type ChallengeResponseInput struct {
 	Consent               *consent.Response               `json:"consent,omitempty"`
 	DeviceCode            *devicecode.Response            `json:"deviceCode,omitempty"`
 	Dummy                 *dummy.Response                 `json:"dummy,omitempty"`
+	Email                 *email.Response                 `json:"email,omitempty"`
+	EmailContinue         *email.ContinueResponse         `json:"emailContinue,omitempty"`
 	Identification        *identification.Response        `json:"identification,omitempty"`
 	Password              *password.Response              `json:"password,omitempty"`
 	Prompt                *prompt.Response                `json:"prompt,omitempty"`
@@ -270,6 +273,7 @@ type StageConfigInput struct {
 	Deny                  *deny.Config                  `json:"deny,omitempty"`
 	DeviceCode            *devicecode.Config            `json:"deviceCode,omitempty"`
 	Dummy                 *dummy.Config                 `json:"dummy,omitempty"`
+	Email                 *email.Config                 `json:"email,omitempty"`
 	Identification        *identification.Config        `json:"identification,omitempty"`
 	Invitation            *invitation.Config            `json:"invitation,omitempty"`
 	Password              *password.Config              `json:"password,omitempty"`

@@ -11,12 +11,15 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqljson"
 
+	"github.com/gatehouse-id/gatehouse/brand"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/schema/emailkey"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/internal/passcheck"
+	"github.com/gatehouse-id/gatehouse/requestinfo"
 )
 
 // MaxIdentifierLength bounds what a user may type as identifier, in bytes.
@@ -122,6 +125,16 @@ func (s *Stage) Challenge(ctx context.Context, req *executor.Request) (executor.
 	}
 	if c.RecoveryURL, err = s.flowURL(ctx, s.cfg.RecoveryFlowID); err != nil {
 		return nil, err
+	}
+	if c.RecoveryURL == "" && req.Flow.Designation == enum.FlowDesignationAuthentication {
+		// Without a recovery flow of its own, the brand's.
+		site, err := brand.ForHost(ctx, s.deps.Client, requestinfo.FromContext(ctx).Host)
+		if err != nil {
+			return nil, err
+		}
+		if site.RecoveryFlow != "" {
+			c.RecoveryURL = executor.FlowPath(site.RecoveryFlow)
+		}
 	}
 	if c.PasswordlessURL, err = s.flowURL(ctx, s.cfg.PasswordlessFlowID); err != nil {
 		return nil, err

@@ -153,6 +153,23 @@ func TestChallenge(t *testing.T) {
 		require.Equal(t, "/if/flow/forgot-password/", c.RecoveryURL)
 	})
 
+	t.Run("TheBrandsRecoveryFlowIsLinkedInAuthentication", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t, dialect.SQLite)
+		recovery := b.flow(t, "forgot-password", enum.FlowDesignationRecovery)
+		b.env.Client.Brand.Create().SetDomain("login.example.com").SetIsDefault(true).SetFlowRecoveryID(recovery).ExecX(b.env.Ctx)
+		s := b.env.Skipper(t, identification.Kind, `{}`)
+		req := b.env.Request(identification.Kind)
+		ch, err := s.Challenge(b.env.Ctx, req)
+		require.NoError(t, err)
+		require.Equal(t, "/if/flow/forgot-password/", ch.(*identification.Challenge).RecoveryURL) //nolint:forcetypeassert // the stage's own challenge
+
+		req.Flow.Designation = enum.FlowDesignationRecovery
+		ch, err = s.Challenge(b.env.Ctx, req)
+		require.NoError(t, err)
+		require.Empty(t, ch.(*identification.Challenge).RecoveryURL, "not in the recovery flow itself") //nolint:forcetypeassert // the stage's own challenge
+	})
+
 	t.Run("MissingPasswordStageFails", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t, dialect.SQLite)

@@ -8,6 +8,7 @@ import type {
   AdminStageConfigFragment,
   CaptchaProvider,
   ConsentMode,
+  EmailTemplate,
   FlowDesignation,
   IdentificationUserField,
   PasswordBackend,
@@ -359,6 +360,24 @@ const stageKinds = {
       friendlyName: { type: "string", label: "Device name", help: "The name a new device gets when the user gives none." },
     },
   },
+  email: {
+    kind: "email",
+    typename: "EmailStage",
+    label: "Email link",
+    description:
+      "Mails the pending user a link and waits until it is opened and confirmed; the flow goes on on the device that opened it. For sign-up verification and account recovery.",
+    fields: {
+      template: {
+        type: "enum",
+        label: "Mail",
+        options: { VERIFICATION: "Verify the address", RECOVERY: "Recover the account" } satisfies Record<EmailTemplate, string>,
+      },
+      tokenExpiry: { type: "int", label: "Link valid for (seconds)", help: "60 seconds to 7 days.", min: 60, max: 604800 },
+      activateUserOnSuccess: { type: "boolean", label: "Activate the user when the link is used" },
+      singleUse: { type: "boolean", label: "A link works once" },
+      resendLimit: { type: "int", label: "Resends per flow", help: "How many times the mail may be sent again.", min: 0, max: 20 },
+    },
+  },
   userDelete: {
     kind: "user_delete",
     typename: "UserDeleteStage",
@@ -669,6 +688,13 @@ export const AdminStageConfig = graphql(`
       residentKeyRequirement
       authenticatorAttachment
       friendlyName
+    }
+    ... on EmailStage {
+      template
+      tokenExpiry
+      activateUserOnSuccess
+      singleUse
+      resendLimit
     }
     ... on RedirectStage {
       mode

@@ -108,7 +108,7 @@ export function FlowExecutor(props: FlowExecutorProps) {
           const pushed = data.flowExecution;
           const now = current.current;
           if (busyRef.current || !now || pushed.id !== now.id) return;
-          if (pushed.step !== now.step || pushed.completed !== now.completed) show(pushed);
+          if (pushed.step !== now.step || pushed.completed !== now.completed || verifiedElsewhere(pushed, now)) show(pushed);
         },
       },
     );
@@ -237,4 +237,14 @@ export function safeTarget(to: string): string {
     // fall through
   }
   return "/";
+}
+
+/**
+ * Whether a pushed view says that the mailed link of the "check your mail"
+ * page was confirmed on another device (the step stays the same).
+ */
+function verifiedElsewhere(pushed: Execution, now: Execution): boolean {
+  const a = pushed.challenge;
+  const b = now.challenge;
+  return a.__typename === "EmailChallenge" && b.__typename === "EmailChallenge" && a.verified && !b.verified;
 }

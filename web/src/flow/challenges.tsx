@@ -10,6 +10,7 @@ import type { ChallengeResponseInput, PromptFieldType } from "../gql/graphql";
 import { AuthenticatorTotpStep } from "./authenticator-totp";
 import { AuthenticatorWebauthnStep } from "./authenticator-webauthn";
 import { CaptchaStep } from "./captcha";
+import { EmailContinueStep, EmailStep } from "./email";
 import { Checkbox, Field, PasswordInput, sortErrors, TextInput, uniqueId, type Errors } from "./fields";
 import { ConsentStep, DeviceCodeStep } from "./sso";
 import { Actions, useInitialFocus, type Challenge, type ChallengeOf, type Execution, type StepProps } from "./step";
@@ -68,6 +69,10 @@ export const StageChallengeFields = graphql(`
     }
     ... on AuthenticatorWebauthnChallenge {
       registration
+    }
+    ... on EmailChallenge {
+      to
+      verified
     }
     ... on CaptchaChallenge {
       provider
@@ -163,6 +168,10 @@ function body(c: Challenge, p: Omit<StepProps<never>, "challenge">): ComponentCh
       return <AuthenticatorTotpStep challenge={c} {...p} />;
     case "AuthenticatorWebauthnChallenge":
       return <AuthenticatorWebauthnStep challenge={c} {...p} />;
+    case "EmailChallenge":
+      return <EmailStep challenge={c} {...p} />;
+    case "EmailContinueChallenge":
+      return <EmailContinueStep challenge={c} {...p} />;
     case "CaptchaChallenge":
       return <CaptchaStep challenge={c} busy={p.busy} submit={p.submit} errors={p.errors} />;
     case "RedirectChallenge":

@@ -210,16 +210,18 @@ export type CaptchaStageInput = {
 
 /** The response to the current challenge: set exactly the member of the current stage's kind. */
 export type ChallengeResponseInput =
-  {   authenticatorTotp: AuthenticatorTotpResponseInput; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never;   authenticatorWebauthn: AuthenticatorWebauthnResponseInput; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never;   captcha: CaptchaResponseInput; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never;   consent: ConsentResponseInput; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never;   deviceCode: DeviceCodeResponseInput; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never;   dummy: DummyResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
+  {   authenticatorTotp: AuthenticatorTotpResponseInput; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never;   authenticatorWebauthn: AuthenticatorWebauthnResponseInput; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never;   captcha: CaptchaResponseInput; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never;   consent: ConsentResponseInput; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never;   deviceCode: DeviceCodeResponseInput; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never;   dummy: DummyResponseInput; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never;   email: EmailResponseInput; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never;   emailContinue: EmailContinueResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
 
 /** How an OAuth2 client proves who it is. */
 export type ClientType =
@@ -468,6 +470,33 @@ export type DummyResponseInput = {
 export type DummyStageInput = {
   throwError?: boolean;
 };
+
+export type EmailContinueResponseInput = {
+  /** Must be true. */
+  confirm: boolean;
+};
+
+export type EmailResponseInput = {
+  /** Send the mail again (a new link; the last one stops working). */
+  resend?: boolean;
+};
+
+export type EmailStageInput = {
+  activateUserOnSuccess?: boolean;
+  /** 0 to 20. */
+  resendLimit?: number;
+  singleUse?: boolean;
+  template?: EmailTemplate;
+  /** 60 seconds to 7 days. */
+  tokenExpiry?: number;
+};
+
+/** Which mail an email stage sends (and the intent of its link). */
+export type EmailTemplate =
+  /** Recovers the account. */
+  | 'RECOVERY'
+  /** Verifies the address (sign-up); may activate the user. */
+  | 'VERIFICATION';
 
 export type ExpiryPolicyInput = {
   days?: number;
@@ -1395,22 +1424,23 @@ export type SigningKeyWhereInput = {
 
 /** A stage's configuration: set exactly one member, which picks the stage's kind. */
 export type StageConfigInput =
-  {   authenticatorTotp: AuthenticatorTotpStageInput; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never;   authenticatorWebauthn: AuthenticatorWebauthnStageInput; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never;   captcha: CaptchaStageInput; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never;   consent: ConsentStageInput; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never;   deny: DenyStageInput; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never;   deviceCode: DeviceCodeStageInput; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never;   dummy: DummyStageInput; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never;   identification: IdentificationStageInput; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never;   invitation: InvitationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
+  {   authenticatorTotp: AuthenticatorTotpStageInput; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never;   authenticatorWebauthn: AuthenticatorWebauthnStageInput; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never;   captcha: CaptchaStageInput; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never;   consent: ConsentStageInput; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never;   deny: DenyStageInput; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never;   deviceCode: DeviceCodeStageInput; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never;   dummy: DummyStageInput; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never;   email: EmailStageInput; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never;   identification: IdentificationStageInput; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never;   invitation: InvitationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
+  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
 
 /**
  * StageWhereInput is used for filtering Stage objects.
@@ -1984,6 +2014,8 @@ type AdminStageConfig_DeviceCodeStage_Fragment = { __typename: 'DeviceCodeStage'
 
 type AdminStageConfig_DummyStage_Fragment = { __typename: 'DummyStage', throwError: boolean };
 
+type AdminStageConfig_EmailStage_Fragment = { __typename: 'EmailStage', template: EmailTemplate, tokenExpiry: number, activateUserOnSuccess: boolean, singleUse: boolean, resendLimit: number };
+
 type AdminStageConfig_IdentificationStage_Fragment = { __typename: 'IdentificationStage', userFields: Array<IdentificationUserField>, caseInsensitiveMatching: boolean, showMatchedUser: boolean, pretendUserExists: boolean, enableRememberMe: boolean, passwordStageID: { id: string } | null, enrollmentFlowID: { id: string } | null, recoveryFlowID: { id: string } | null, passwordlessFlowID: { id: string } | null };
 
 type AdminStageConfig_InvitationStage_Fragment = { __typename: 'InvitationStage', continueFlowWithoutInvitation: boolean };
@@ -2010,6 +2042,7 @@ export type AdminStageConfigFragment =
   | AdminStageConfig_DenyStage_Fragment
   | AdminStageConfig_DeviceCodeStage_Fragment
   | AdminStageConfig_DummyStage_Fragment
+  | AdminStageConfig_EmailStage_Fragment
   | AdminStageConfig_IdentificationStage_Fragment
   | AdminStageConfig_InvitationStage_Fragment
   | AdminStageConfig_PasswordStage_Fragment
@@ -2187,6 +2220,7 @@ export type AdminStageQuery = { node:
         | { __typename: 'DenyStage', denyMessage: string }
         | { __typename: 'DeviceCodeStage', noSettings: boolean }
         | { __typename: 'DummyStage', throwError: boolean }
+        | { __typename: 'EmailStage', template: EmailTemplate, tokenExpiry: number, activateUserOnSuccess: boolean, singleUse: boolean, resendLimit: number }
         | { __typename: 'IdentificationStage', userFields: Array<IdentificationUserField>, caseInsensitiveMatching: boolean, showMatchedUser: boolean, pretendUserExists: boolean, enableRememberMe: boolean, passwordStageID: { id: string } | null, enrollmentFlowID: { id: string } | null, recoveryFlowID: { id: string } | null, passwordlessFlowID: { id: string } | null }
         | { __typename: 'InvitationStage', continueFlowWithoutInvitation: boolean }
         | { __typename: 'PasswordStage', backends: Array<PasswordBackend>, failedAttemptsBeforeCancel: number, allowShowPassword: boolean, configureFlowID: { id: string } | null }
@@ -2659,6 +2693,8 @@ type StageChallengeFields_DeviceCodeChallenge_Fragment = { code: string };
 
 type StageChallengeFields_DummyChallenge_Fragment = { name: string };
 
+type StageChallengeFields_EmailChallenge_Fragment = { to: string, verified: boolean };
+
 type StageChallengeFields_IdentificationChallenge_Fragment = { userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string };
 
 type StageChallengeFields_PasswordChallenge_Fragment = { allowShowPassword: boolean };
@@ -2672,6 +2708,7 @@ export type StageChallengeFieldsFragment =
   | StageChallengeFields_ConsentChallenge_Fragment
   | StageChallengeFields_DeviceCodeChallenge_Fragment
   | StageChallengeFields_DummyChallenge_Fragment
+  | StageChallengeFields_EmailChallenge_Fragment
   | StageChallengeFields_IdentificationChallenge_Fragment
   | StageChallengeFields_PasswordChallenge_Fragment
   | StageChallengeFields_PromptChallenge_Fragment
@@ -2685,6 +2722,8 @@ export type ExecutionFieldsFragment = { id: string, completed: boolean, step: nu
     | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
     | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'EmailChallenge', pendingUser: string | null, to: string, verified: boolean, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'EmailContinueChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2707,6 +2746,8 @@ export type StartFlowMutation = { startFlow: { id: string, completed: boolean, s
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailChallenge', pendingUser: string | null, to: string, verified: boolean, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailContinueChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2730,6 +2771,8 @@ export type SubmitChallengeMutation = { submitChallenge: { id: string, completed
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailChallenge', pendingUser: string | null, to: string, verified: boolean, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailContinueChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2751,6 +2794,8 @@ export type RestartFlowMutation = { restartFlow: { id: string, completed: boolea
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailChallenge', pendingUser: string | null, to: string, verified: boolean, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailContinueChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2772,6 +2817,8 @@ export type FlowExecutionQuery = { flowExecution: { id: string, completed: boole
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailChallenge', pendingUser: string | null, to: string, verified: boolean, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailContinueChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2793,6 +2840,8 @@ export type FlowExecutionChangesSubscription = { flowExecution: { id: string, co
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'DummyChallenge', pendingUser: string | null, name: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailChallenge', pendingUser: string | null, to: string, verified: boolean, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'EmailContinueChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'FlowErrorChallenge', pendingUser: string | null, requestId: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'IdentificationChallenge', pendingUser: string | null, userFields: Array<IdentificationUserField>, passwordFields: boolean, allowShowPassword: boolean, enrollUrl: string, recoveryUrl: string, passwordlessUrl: string, primaryAction: string, enableRememberMe: boolean, loginHint: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'PasswordChallenge', pendingUser: string | null, allowShowPassword: boolean, errors: Array<{ field: string, message: string, code: string }> }
@@ -2940,6 +2989,13 @@ export const AdminStageConfigFragmentDoc = new TypedDocumentString(`
     residentKeyRequirement
     authenticatorAttachment
     friendlyName
+  }
+  ... on EmailStage {
+    template
+    tokenExpiry
+    activateUserOnSuccess
+    singleUse
+    resendLimit
   }
   ... on RedirectStage {
     mode
@@ -3164,6 +3220,10 @@ export const StageChallengeFieldsFragmentDoc = new TypedDocumentString(`
   ... on AuthenticatorWebauthnChallenge {
     registration
   }
+  ... on EmailChallenge {
+    to
+    verified
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -3261,6 +3321,10 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
   }
   ... on AuthenticatorWebauthnChallenge {
     registration
+  }
+  ... on EmailChallenge {
+    to
+    verified
   }
   ... on CaptchaChallenge {
     provider
@@ -3568,6 +3632,13 @@ export const AdminStageDocument = new TypedDocumentString(`
     residentKeyRequirement
     authenticatorAttachment
     friendlyName
+  }
+  ... on EmailStage {
+    template
+    tokenExpiry
+    activateUserOnSuccess
+    singleUse
+    resendLimit
   }
   ... on RedirectStage {
     mode
@@ -4390,6 +4461,10 @@ export const StartFlowDocument = new TypedDocumentString(`
   ... on AuthenticatorWebauthnChallenge {
     registration
   }
+  ... on EmailChallenge {
+    to
+    verified
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4491,6 +4566,10 @@ export const SubmitChallengeDocument = new TypedDocumentString(`
   }
   ... on AuthenticatorWebauthnChallenge {
     registration
+  }
+  ... on EmailChallenge {
+    to
+    verified
   }
   ... on CaptchaChallenge {
     provider
@@ -4594,6 +4673,10 @@ export const RestartFlowDocument = new TypedDocumentString(`
   ... on AuthenticatorWebauthnChallenge {
     registration
   }
+  ... on EmailChallenge {
+    to
+    verified
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4696,6 +4779,10 @@ export const FlowExecutionDocument = new TypedDocumentString(`
   ... on AuthenticatorWebauthnChallenge {
     registration
   }
+  ... on EmailChallenge {
+    to
+    verified
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4797,6 +4884,10 @@ export const FlowExecutionChangesDocument = new TypedDocumentString(`
   }
   ... on AuthenticatorWebauthnChallenge {
     registration
+  }
+  ... on EmailChallenge {
+    to
+    verified
   }
   ... on CaptchaChallenge {
     provider
