@@ -61,6 +61,8 @@ type UserEdges struct {
 	Consents []*UserConsent `json:"consents,omitempty"`
 	// TotpDevices holds the value of the totp_devices edge.
 	TotpDevices []*TOTPDevice `json:"totp_devices,omitempty"`
+	// StaticDevices holds the value of the static_devices edge.
+	StaticDevices []*StaticDevice `json:"static_devices,omitempty"`
 	// Sessions holds the value of the sessions edge.
 	Sessions []*Session `json:"sessions,omitempty"`
 	// PolicyBindings holds the value of the policy_bindings edge.
@@ -69,7 +71,7 @@ type UserEdges struct {
 	ConfigReferrers []*ConfigReference `json:"config_referrers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [8]bool
+	loadedTypes [9]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
@@ -78,6 +80,7 @@ type UserEdges struct {
 	namedFlowTokens      map[string][]*FlowToken
 	namedConsents        map[string][]*UserConsent
 	namedTotpDevices     map[string][]*TOTPDevice
+	namedStaticDevices   map[string][]*StaticDevice
 	namedSessions        map[string][]*Session
 	namedPolicyBindings  map[string][]*PolicyBinding
 	namedConfigReferrers map[string][]*ConfigReference
@@ -128,10 +131,19 @@ func (e UserEdges) TotpDevicesOrErr() ([]*TOTPDevice, error) {
 	return nil, &NotLoadedError{edge: "totp_devices"}
 }
 
+// StaticDevicesOrErr returns the StaticDevices value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) StaticDevicesOrErr() ([]*StaticDevice, error) {
+	if e.loadedTypes[5] {
+		return e.StaticDevices, nil
+	}
+	return nil, &NotLoadedError{edge: "static_devices"}
+}
+
 // SessionsOrErr returns the Sessions value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) SessionsOrErr() ([]*Session, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.Sessions, nil
 	}
 	return nil, &NotLoadedError{edge: "sessions"}
@@ -140,7 +152,7 @@ func (e UserEdges) SessionsOrErr() ([]*Session, error) {
 // PolicyBindingsOrErr returns the PolicyBindings value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.PolicyBindings, nil
 	}
 	return nil, &NotLoadedError{edge: "policy_bindings"}
@@ -149,7 +161,7 @@ func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
 // ConfigReferrersOrErr returns the ConfigReferrers value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ConfigReferrersOrErr() ([]*ConfigReference, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[8] {
 		return e.ConfigReferrers, nil
 	}
 	return nil, &NotLoadedError{edge: "config_referrers"}
@@ -304,6 +316,11 @@ func (_m *User) QueryConsents() *UserConsentQuery {
 // QueryTotpDevices queries the "totp_devices" edge of the User entity.
 func (_m *User) QueryTotpDevices() *TOTPDeviceQuery {
 	return NewUserClient(_m.config).QueryTotpDevices(_m)
+}
+
+// QueryStaticDevices queries the "static_devices" edge of the User entity.
+func (_m *User) QueryStaticDevices() *StaticDeviceQuery {
+	return NewUserClient(_m.config).QueryStaticDevices(_m)
 }
 
 // QuerySessions queries the "sessions" edge of the User entity.
@@ -505,6 +522,30 @@ func (_m *User) appendNamedTotpDevices(name string, edges ...*TOTPDevice) {
 		_m.Edges.namedTotpDevices[name] = []*TOTPDevice{}
 	} else {
 		_m.Edges.namedTotpDevices[name] = append(_m.Edges.namedTotpDevices[name], edges...)
+	}
+}
+
+// NamedStaticDevices returns the StaticDevices named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedStaticDevices(name string) ([]*StaticDevice, error) {
+	if _m.Edges.namedStaticDevices == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedStaticDevices[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedStaticDevices(name string, edges ...*StaticDevice) {
+	if _m.Edges.namedStaticDevices == nil {
+		_m.Edges.namedStaticDevices = make(map[string][]*StaticDevice)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedStaticDevices[name] = []*StaticDevice{}
+	} else {
+		_m.Edges.namedStaticDevices[name] = append(_m.Edges.namedStaticDevices[name], edges...)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/session"
+	"github.com/gatehouse-id/gatehouse/ent/staticdevice"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -256,6 +257,21 @@ func (_c *UserCreate) AddTotpDevices(v ...*TOTPDevice) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddTotpDeviceIDs(ids...)
+}
+
+// AddStaticDeviceIDs adds the "static_devices" edge to the StaticDevice entity by IDs.
+func (_c *UserCreate) AddStaticDeviceIDs(ids ...int) *UserCreate {
+	_c.mutation.AddStaticDeviceIDs(ids...)
+	return _c
+}
+
+// AddStaticDevices adds the "static_devices" edges to the StaticDevice entity.
+func (_c *UserCreate) AddStaticDevices(v ...*StaticDevice) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddStaticDeviceIDs(ids...)
 }
 
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
@@ -578,6 +594,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(totpdevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.StaticDevicesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.StaticDevicesTable,
+			Columns: []string{user.StaticDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(staticdevice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

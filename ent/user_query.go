@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/session"
+	"github.com/gatehouse-id/gatehouse/ent/staticdevice"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -38,6 +39,7 @@ type UserQuery struct {
 	withFlowTokens           *FlowTokenQuery
 	withConsents             *UserConsentQuery
 	withTotpDevices          *TOTPDeviceQuery
+	withStaticDevices        *StaticDeviceQuery
 	withSessions             *SessionQuery
 	withPolicyBindings       *PolicyBindingQuery
 	withConfigReferrers      *ConfigReferenceQuery
@@ -48,6 +50,7 @@ type UserQuery struct {
 	withNamedFlowTokens      map[string]*FlowTokenQuery
 	withNamedConsents        map[string]*UserConsentQuery
 	withNamedTotpDevices     map[string]*TOTPDeviceQuery
+	withNamedStaticDevices   map[string]*StaticDeviceQuery
 	withNamedSessions        map[string]*SessionQuery
 	withNamedPolicyBindings  map[string]*PolicyBindingQuery
 	withNamedConfigReferrers map[string]*ConfigReferenceQuery
@@ -190,6 +193,28 @@ func (_q *UserQuery) QueryTotpDevices() *TOTPDeviceQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(totpdevice.Table, totpdevice.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.TotpDevicesTable, user.TotpDevicesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryStaticDevices chains the current query on the "static_devices" edge.
+func (_q *UserQuery) QueryStaticDevices() *StaticDeviceQuery {
+	query := (&StaticDeviceClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(staticdevice.Table, staticdevice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.StaticDevicesTable, user.StaticDevicesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -460,6 +485,7 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withFlowTokens:      _q.withFlowTokens.Clone(),
 		withConsents:        _q.withConsents.Clone(),
 		withTotpDevices:     _q.withTotpDevices.Clone(),
+		withStaticDevices:   _q.withStaticDevices.Clone(),
 		withSessions:        _q.withSessions.Clone(),
 		withPolicyBindings:  _q.withPolicyBindings.Clone(),
 		withConfigReferrers: _q.withConfigReferrers.Clone(),
@@ -521,6 +547,17 @@ func (_q *UserQuery) WithTotpDevices(opts ...func(*TOTPDeviceQuery)) *UserQuery 
 		opt(query)
 	}
 	_q.withTotpDevices = query
+	return _q
+}
+
+// WithStaticDevices tells the query-builder to eager-load the nodes that are connected to
+// the "static_devices" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithStaticDevices(opts ...func(*StaticDeviceQuery)) *UserQuery {
+	query := (&StaticDeviceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withStaticDevices = query
 	return _q
 }
 
@@ -641,12 +678,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [8]bool{
+		loadedTypes = [9]bool{
 			_q.withGroups != nil,
 			_q.withTokens != nil,
 			_q.withFlowTokens != nil,
 			_q.withConsents != nil,
 			_q.withTotpDevices != nil,
+			_q.withStaticDevices != nil,
 			_q.withSessions != nil,
 			_q.withPolicyBindings != nil,
 			_q.withConfigReferrers != nil,
@@ -708,6 +746,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withStaticDevices; query != nil {
+		if err := _q.loadStaticDevices(ctx, query, nodes,
+			func(n *User) { n.Edges.StaticDevices = []*StaticDevice{} },
+			func(n *User, e *StaticDevice) { n.Edges.StaticDevices = append(n.Edges.StaticDevices, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSessions; query != nil {
 		if err := _q.loadSessions(ctx, query, nodes,
 			func(n *User) { n.Edges.Sessions = []*Session{} },
@@ -761,6 +806,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadTotpDevices(ctx, query, nodes,
 			func(n *User) { n.appendNamedTotpDevices(name) },
 			func(n *User, e *TOTPDevice) { n.appendNamedTotpDevices(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedStaticDevices {
+		if err := _q.loadStaticDevices(ctx, query, nodes,
+			func(n *User) { n.appendNamedStaticDevices(name) },
+			func(n *User, e *StaticDevice) { n.appendNamedStaticDevices(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -962,6 +1014,36 @@ func (_q *UserQuery) loadTotpDevices(ctx context.Context, query *TOTPDeviceQuery
 	}
 	query.Where(predicate.TOTPDevice(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.TotpDevicesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.UserID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadStaticDevices(ctx context.Context, query *StaticDeviceQuery, nodes []*User, init func(*User), assign func(*User, *StaticDevice)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(staticdevice.FieldUserID)
+	}
+	query.Where(predicate.StaticDevice(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.StaticDevicesColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1257,6 +1339,20 @@ func (_q *UserQuery) WithNamedTotpDevices(name string, opts ...func(*TOTPDeviceQ
 		_q.withNamedTotpDevices = make(map[string]*TOTPDeviceQuery)
 	}
 	_q.withNamedTotpDevices[name] = query
+	return _q
+}
+
+// WithNamedStaticDevices tells the query-builder to eager-load the nodes that are connected to the "static_devices"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedStaticDevices(name string, opts ...func(*StaticDeviceQuery)) *UserQuery {
+	query := (&StaticDeviceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedStaticDevices == nil {
+		_q.withNamedStaticDevices = make(map[string]*StaticDeviceQuery)
+	}
+	_q.withNamedStaticDevices[name] = query
 	return _q
 }
 

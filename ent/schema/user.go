@@ -91,6 +91,8 @@ func (User) Edges() []ent.Edge {
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("totp_devices", TOTPDevice.Type).
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
+		edge.To("static_devices", StaticDevice.Type).
+			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("sessions", Session.Type).
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("policy_bindings", PolicyBinding.Type).

@@ -52,6 +52,8 @@ const (
 	EdgeConsents = "consents"
 	// EdgeTotpDevices holds the string denoting the totp_devices edge name in mutations.
 	EdgeTotpDevices = "totp_devices"
+	// EdgeStaticDevices holds the string denoting the static_devices edge name in mutations.
+	EdgeStaticDevices = "static_devices"
 	// EdgeSessions holds the string denoting the sessions edge name in mutations.
 	EdgeSessions = "sessions"
 	// EdgePolicyBindings holds the string denoting the policy_bindings edge name in mutations.
@@ -93,6 +95,13 @@ const (
 	TotpDevicesInverseTable = "totp_devices"
 	// TotpDevicesColumn is the table column denoting the totp_devices relation/edge.
 	TotpDevicesColumn = "user_id"
+	// StaticDevicesTable is the table that holds the static_devices relation/edge.
+	StaticDevicesTable = "static_devices"
+	// StaticDevicesInverseTable is the table name for the StaticDevice entity.
+	// It exists in this package in order to avoid circular dependency with the "staticdevice" package.
+	StaticDevicesInverseTable = "static_devices"
+	// StaticDevicesColumn is the table column denoting the static_devices relation/edge.
+	StaticDevicesColumn = "user_id"
 	// SessionsTable is the table that holds the sessions relation/edge.
 	SessionsTable = "sessions"
 	// SessionsInverseTable is the table name for the Session entity.
@@ -326,6 +335,20 @@ func ByTotpDevices(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByStaticDevicesCount orders the results by static_devices count.
+func ByStaticDevicesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newStaticDevicesStep(), opts...)
+	}
+}
+
+// ByStaticDevices orders the results by static_devices terms.
+func ByStaticDevices(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newStaticDevicesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySessionsCount orders the results by sessions count.
 func BySessionsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -400,6 +423,13 @@ func newTotpDevicesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TotpDevicesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, TotpDevicesTable, TotpDevicesColumn),
+	)
+}
+func newStaticDevicesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(StaticDevicesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, StaticDevicesTable, StaticDevicesColumn),
 	)
 }
 func newSessionsStep() *sqlgraph.Step {
