@@ -4,6 +4,7 @@ package stages
 
 import (
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp"
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
@@ -23,6 +24,7 @@ import (
 // All returns a registry of every shipped stage kind.
 func All() *executor.StageKinds {
 	return executor.NewStageKinds(
+		authenticatorstatic.Definition(),
 		authenticatortotp.Definition(),
 		captcha.Definition(),
 		consent.Definition(),
