@@ -20,7 +20,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate"
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
@@ -107,6 +109,18 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	AuthenticatorStaticChallenge struct {
+		Codes       func(childComplexity int) int
+		Errors      func(childComplexity int) int
+		FlowInfo    func(childComplexity int) int
+		PendingUser func(childComplexity int) int
+	}
+
+	AuthenticatorStaticStage struct {
+		FriendlyName func(childComplexity int) int
+		TokenCount   func(childComplexity int) int
+	}
+
 	AuthenticatorTotpChallenge struct {
 		ConfigURL   func(childComplexity int) int
 		Errors      func(childComplexity int) int
@@ -119,6 +133,20 @@ type ComplexityRoot struct {
 	AuthenticatorTotpStage struct {
 		Digits       func(childComplexity int) int
 		FriendlyName func(childComplexity int) int
+	}
+
+	AuthenticatorValidateChallenge struct {
+		DeviceClasses func(childComplexity int) int
+		Errors        func(childComplexity int) int
+		FlowInfo      func(childComplexity int) int
+		PendingUser   func(childComplexity int) int
+	}
+
+	AuthenticatorValidateStage struct {
+		ConfigurationStages func(childComplexity int) int
+		DeviceClasses       func(childComplexity int) int
+		LastAuthThreshold   func(childComplexity int) int
+		NotConfiguredAction func(childComplexity int) int
 	}
 
 	Brand struct {
@@ -1187,6 +1215,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ApplicationEdge.Node(childComplexity), true
 
+	case "AuthenticatorStaticChallenge.codes":
+		if e.ComplexityRoot.AuthenticatorStaticChallenge.Codes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorStaticChallenge.Codes(childComplexity), true
+	case "AuthenticatorStaticChallenge.errors":
+		if e.ComplexityRoot.AuthenticatorStaticChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorStaticChallenge.Errors(childComplexity), true
+	case "AuthenticatorStaticChallenge.flowInfo":
+		if e.ComplexityRoot.AuthenticatorStaticChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorStaticChallenge.FlowInfo(childComplexity), true
+	case "AuthenticatorStaticChallenge.pendingUser":
+		if e.ComplexityRoot.AuthenticatorStaticChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorStaticChallenge.PendingUser(childComplexity), true
+
+	case "AuthenticatorStaticStage.friendlyName":
+		if e.ComplexityRoot.AuthenticatorStaticStage.FriendlyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorStaticStage.FriendlyName(childComplexity), true
+	case "AuthenticatorStaticStage.tokenCount":
+		if e.ComplexityRoot.AuthenticatorStaticStage.TokenCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorStaticStage.TokenCount(childComplexity), true
+
 	case "AuthenticatorTotpChallenge.configUrl":
 		if e.ComplexityRoot.AuthenticatorTotpChallenge.ConfigURL == nil {
 			break
@@ -1236,6 +1302,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuthenticatorTotpStage.FriendlyName(childComplexity), true
+
+	case "AuthenticatorValidateChallenge.deviceClasses":
+		if e.ComplexityRoot.AuthenticatorValidateChallenge.DeviceClasses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateChallenge.DeviceClasses(childComplexity), true
+	case "AuthenticatorValidateChallenge.errors":
+		if e.ComplexityRoot.AuthenticatorValidateChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateChallenge.Errors(childComplexity), true
+	case "AuthenticatorValidateChallenge.flowInfo":
+		if e.ComplexityRoot.AuthenticatorValidateChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateChallenge.FlowInfo(childComplexity), true
+	case "AuthenticatorValidateChallenge.pendingUser":
+		if e.ComplexityRoot.AuthenticatorValidateChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateChallenge.PendingUser(childComplexity), true
+
+	case "AuthenticatorValidateStage.configurationStages":
+		if e.ComplexityRoot.AuthenticatorValidateStage.ConfigurationStages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateStage.ConfigurationStages(childComplexity), true
+	case "AuthenticatorValidateStage.deviceClasses":
+		if e.ComplexityRoot.AuthenticatorValidateStage.DeviceClasses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateStage.DeviceClasses(childComplexity), true
+	case "AuthenticatorValidateStage.lastAuthThreshold":
+		if e.ComplexityRoot.AuthenticatorValidateStage.LastAuthThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateStage.LastAuthThreshold(childComplexity), true
+	case "AuthenticatorValidateStage.notConfiguredAction":
+		if e.ComplexityRoot.AuthenticatorValidateStage.NotConfiguredAction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateStage.NotConfiguredAction(childComplexity), true
 
 	case "Brand.attributes":
 		if e.ComplexityRoot.Brand.Attributes == nil {
@@ -4880,8 +4996,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ApplicationOrder", ec.unmarshalInputApplicationOrder),
 			graphql.NewInputUnmarshaler("ApplicationWhereInput", ec.unmarshalInputApplicationWhereInput),
+			graphql.NewInputUnmarshaler("AuthenticatorStaticResponseInput", ec.unmarshalInputAuthenticatorStaticResponseInput),
+			graphql.NewInputUnmarshaler("AuthenticatorStaticStageInput", ec.unmarshalInputAuthenticatorStaticStageInput),
 			graphql.NewInputUnmarshaler("AuthenticatorTotpResponseInput", ec.unmarshalInputAuthenticatorTotpResponseInput),
 			graphql.NewInputUnmarshaler("AuthenticatorTotpStageInput", ec.unmarshalInputAuthenticatorTotpStageInput),
+			graphql.NewInputUnmarshaler("AuthenticatorValidateResponseInput", ec.unmarshalInputAuthenticatorValidateResponseInput),
+			graphql.NewInputUnmarshaler("AuthenticatorValidateStageInput", ec.unmarshalInputAuthenticatorValidateStageInput),
 			graphql.NewInputUnmarshaler("BrandOrder", ec.unmarshalInputBrandOrder),
 			graphql.NewInputUnmarshaler("BrandWhereInput", ec.unmarshalInputBrandWhereInput),
 			graphql.NewInputUnmarshaler("CaptchaResponseInput", ec.unmarshalInputCaptchaResponseInput),
@@ -5081,6 +5201,61 @@ var sources = []*ast.Source{
 	{Name: "schema/scopes.graphqls", Input: sourceData("schema/scopes.graphqls"), BuiltIn: false},
 	{Name: "schema/sso.graphqls", Input: sourceData("schema/sso.graphqls"), BuiltIn: false},
 	{Name: "schema/viewer.graphqls", Input: sourceData("schema/viewer.graphqls"), BuiltIn: false},
+	{Name: "../executor/stages/authenticatorstatic/authenticatorstatic.graphqls", Input: `# The authenticator_static stage kind in the GraphQL schema: its config
+# types, its challenge and its response, and their places in the unions and
+# @oneOf inputs of every kind. gqlgen reads this file with graph/schema
+# (gqlgen.yml); @goModel binds each type to this package.
+
+"""
+Gives the user a new set of recovery codes (single-use codes for when the
+authenticator is lost), shown once and stored hashed; confirming replaces
+any codes the user had. Used in stage configuration flows (the user must be
+signed in) or run by an authenticator validation stage at login.
+"""
+type AuthenticatorStaticStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic.Config") {
+  "How many codes a set has."
+  tokenCount: Int!
+  "The name a new set is saved with."
+  friendlyName: String!
+}
+
+input AuthenticatorStaticStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic.Config") {
+  "1 to 50."
+  tokenCount: Int! = 10
+  "1 to 100 characters."
+  friendlyName: String! = "Recovery codes"
+}
+
+extend union StageConfig = AuthenticatorStaticStage
+
+extend input StageConfigInput {
+  authenticatorStatic: AuthenticatorStaticStageInput
+}
+
+"""
+Keep these recovery codes somewhere safe: each signs you in once when your
+authenticator is not at hand. They are shown only now. Answer with
+` + "`" + `authenticatorStatic` + "`" + `.
+"""
+type AuthenticatorStaticChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+  "The codes, formatted abcde-fghij."
+  codes: [String!]!
+}
+
+input AuthenticatorStaticResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic.Response") {
+  "True: the codes are kept; they are saved, replacing earlier ones."
+  confirm: Boolean!
+}
+
+extend union Challenge = AuthenticatorStaticChallenge
+
+extend input ChallengeResponseInput {
+  authenticatorStatic: AuthenticatorStaticResponseInput
+}
+`, BuiltIn: false},
 	{Name: "../executor/stages/authenticatortotp/authenticatortotp.graphqls", Input: `# The authenticator_totp stage kind in the GraphQL schema: its config
 # types, its challenge and its response, and their places in the unions and
 # @oneOf inputs of every kind. gqlgen reads this file with graph/schema
@@ -5136,6 +5311,88 @@ extend union Challenge = AuthenticatorTotpChallenge
 
 extend input ChallengeResponseInput {
   authenticatorTotp: AuthenticatorTotpResponseInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/authenticatorvalidate/authenticatorvalidate.graphqls", Input: `# The authenticator_validate stage kind in the GraphQL schema: its config
+# types, its challenge and its response, and their places in the unions and
+# @oneOf inputs of every kind. gqlgen reads this file with graph/schema
+# (gqlgen.yml); @goModel binds each type to this package.
+
+"A kind of second factor."
+enum DeviceClass @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.DeviceClass") {
+  "An authenticator app (time-based one-time codes)."
+  TOTP
+  "Recovery codes."
+  STATIC
+  "A security key or passkey."
+  WEBAUTHN
+  "A code sent by mail."
+  EMAIL
+}
+
+"What an authenticator validation stage does for a user with no device of its classes."
+enum NotConfiguredAction @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.NotConfiguredAction") {
+  "Pass the stage."
+  SKIP
+  "End the flow."
+  DENY
+  "Run the first configuration stage, for the user to set up a device."
+  CONFIGURE
+}
+
+"""
+The second factor of a login: asks the pending user for a code from one of
+their devices (an authenticator app's code or a recovery code) and counts
+failures toward the same lockout as passwords.
+"""
+type AuthenticatorValidateStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Config") {
+  "The classes of device accepted."
+  deviceClasses: [DeviceClass!]!
+  "What happens to a user with no device of those classes."
+  notConfiguredAction: NotConfiguredAction!
+  "Setup stages for CONFIGURE (the first is run)."
+  configurationStages: [Stage!]!
+  "Seconds: a user whose device was used this recently passes without a code; 0 always asks."
+  lastAuthThreshold: Int!
+}
+
+input AuthenticatorValidateStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Config") {
+  "At least one."
+  deviceClasses: [DeviceClass!]! = [TOTP, STATIC, WEBAUTHN]
+  notConfiguredAction: NotConfiguredAction! = SKIP
+  "Setup stages (authenticator_totp, authenticator_static, …); required for CONFIGURE."
+  configurationStageIDs: [ID!]! = []
+  "0 to 31622400 seconds."
+  lastAuthThreshold: Int! = 0
+}
+
+extend union StageConfig = AuthenticatorValidateStage
+
+extend input StageConfigInput {
+  authenticatorValidate: AuthenticatorValidateStageInput
+}
+
+"""
+Enter a code from your authenticator app, or one of your recovery codes.
+Answer with ` + "`" + `authenticatorValidate` + "`" + `.
+"""
+type AuthenticatorValidateChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+  "The classes of device the user has that the stage accepts."
+  deviceClasses: [DeviceClass!]!
+}
+
+input AuthenticatorValidateResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Response") {
+  "An authenticator app's code or a recovery code; spaces and dashes do not matter."
+  code: String
+}
+
+extend union Challenge = AuthenticatorValidateChallenge
+
+extend input ChallengeResponseInput {
+  authenticatorValidate: AuthenticatorValidateResponseInput
 }
 `, BuiltIn: false},
 	{Name: "../executor/stages/captcha/captcha.graphqls", Input: `# The captcha stage kind in the GraphQL schema: its config types,
@@ -9991,6 +10248,162 @@ func (ec *executionContext) fieldContext_ApplicationEdge_cursor(_ context.Contex
 	return graphql.NewScalarFieldContext("ApplicationEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _AuthenticatorStaticChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *authenticatorstatic.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorStaticChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorStaticChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorStaticChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorStaticChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *authenticatorstatic.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorStaticChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorStaticChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorStaticChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorStaticChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *authenticatorstatic.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorStaticChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorStaticChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorStaticChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorStaticChallenge_codes(ctx context.Context, field graphql.CollectedField, obj *authenticatorstatic.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorStaticChallenge_codes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Codes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorStaticChallenge_codes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorStaticChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorStaticStage_tokenCount(ctx context.Context, field graphql.CollectedField, obj *authenticatorstatic.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorStaticStage_tokenCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokenCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorStaticStage_tokenCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorStaticStage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuthenticatorStaticStage_friendlyName(ctx context.Context, field graphql.CollectedField, obj *authenticatorstatic.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorStaticStage_friendlyName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FriendlyName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorStaticStage_friendlyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorStaticStage", field, false, false, "String")
+}
+
 func (ec *executionContext) _AuthenticatorTotpChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *authenticatortotp.Challenge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10191,6 +10604,217 @@ func (ec *executionContext) _AuthenticatorTotpStage_friendlyName(ctx context.Con
 }
 func (ec *executionContext) fieldContext_AuthenticatorTotpStage_friendlyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuthenticatorTotpStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorValidateChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorValidateChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorValidateChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorValidateChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorValidateChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorValidateChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorValidateChallenge_deviceClasses(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateChallenge_deviceClasses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeviceClasses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []authenticatorvalidate.DeviceClass) graphql.Marshaler {
+			return ec.marshalNDeviceClass2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClassᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateChallenge_deviceClasses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorValidateChallenge", field, false, false, "DeviceClass")
+}
+
+func (ec *executionContext) _AuthenticatorValidateStage_deviceClasses(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateStage_deviceClasses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeviceClasses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []authenticatorvalidate.DeviceClass) graphql.Marshaler {
+			return ec.marshalNDeviceClass2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClassᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateStage_deviceClasses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorValidateStage", field, false, false, "DeviceClass")
+}
+
+func (ec *executionContext) _AuthenticatorValidateStage_notConfiguredAction(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateStage_notConfiguredAction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotConfiguredAction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v authenticatorvalidate.NotConfiguredAction) graphql.Marshaler {
+			return ec.marshalNNotConfiguredAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐNotConfiguredAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateStage_notConfiguredAction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorValidateStage", field, false, false, "NotConfiguredAction")
+}
+
+func (ec *executionContext) _AuthenticatorValidateStage_configurationStages(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateStage_configurationStages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfigurationStages(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Stage) graphql.Marshaler {
+			return ec.marshalNStage2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐStageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateStage_configurationStages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorValidateStage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorValidateStage_lastAuthThreshold(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateStage_lastAuthThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastAuthThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateStage_lastAuthThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorValidateStage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Brand_id(ctx context.Context, field graphql.CollectedField, obj *ent.Brand) (ret graphql.Marshaler) {
@@ -27015,6 +27639,104 @@ func UnmarshalApplicationWhereInput(ctx context.Context, raw any) (ent.Applicati
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAuthenticatorStaticResponseInput(ctx context.Context, obj any) (authenticatorstatic.Response, error) {
+	var it authenticatorstatic.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"confirm"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "confirm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirm"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confirm = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthenticatorStaticResponseInput unmarshals raw into the AuthenticatorStaticResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthenticatorStaticResponseInput(ctx context.Context, raw any) (authenticatorstatic.Response, error) {
+	var out authenticatorstatic.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorStaticResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAuthenticatorStaticStageInput(ctx context.Context, obj any) (authenticatorstatic.Config, error) {
+	var it authenticatorstatic.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["tokenCount"]; !present {
+		asMap["tokenCount"] = 10
+	}
+	if _, present := asMap["friendlyName"]; !present {
+		asMap["friendlyName"] = "Recovery codes"
+	}
+
+	fieldsInOrder := [...]string{"tokenCount", "friendlyName"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "tokenCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenCount"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenCount = data
+		case "friendlyName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("friendlyName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FriendlyName = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthenticatorStaticStageInput unmarshals raw into the AuthenticatorStaticStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthenticatorStaticStageInput(ctx context.Context, raw any) (authenticatorstatic.Config, error) {
+	var out authenticatorstatic.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorStaticStageInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAuthenticatorTotpResponseInput(ctx context.Context, obj any) (authenticatortotp.Response, error) {
 	var it authenticatortotp.Response
 	if obj == nil {
@@ -27110,6 +27832,124 @@ func (ec *executionContext) unmarshalInputAuthenticatorTotpStageInput(ctx contex
 func UnmarshalAuthenticatorTotpStageInput(ctx context.Context, raw any) (authenticatortotp.Config, error) {
 	var out authenticatortotp.Config
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorTotpStageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAuthenticatorValidateResponseInput(ctx context.Context, obj any) (authenticatorvalidate.Response, error) {
+	var it authenticatorvalidate.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthenticatorValidateResponseInput unmarshals raw into the AuthenticatorValidateResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthenticatorValidateResponseInput(ctx context.Context, raw any) (authenticatorvalidate.Response, error) {
+	var out authenticatorvalidate.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorValidateResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAuthenticatorValidateStageInput(ctx context.Context, obj any) (authenticatorvalidate.Config, error) {
+	var it authenticatorvalidate.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["deviceClasses"]; !present {
+		asMap["deviceClasses"] = []any{"TOTP", "STATIC", "WEBAUTHN"}
+	}
+	if _, present := asMap["notConfiguredAction"]; !present {
+		asMap["notConfiguredAction"] = "SKIP"
+	}
+	if _, present := asMap["configurationStageIDs"]; !present {
+		asMap["configurationStageIDs"] = []any{}
+	}
+	if _, present := asMap["lastAuthThreshold"]; !present {
+		asMap["lastAuthThreshold"] = 0
+	}
+
+	fieldsInOrder := [...]string{"deviceClasses", "notConfiguredAction", "configurationStageIDs", "lastAuthThreshold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deviceClasses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deviceClasses"))
+			data, err := ec.unmarshalNDeviceClass2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClassᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeviceClasses = data
+		case "notConfiguredAction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notConfiguredAction"))
+			data, err := ec.unmarshalNNotConfiguredAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐNotConfiguredAction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotConfiguredAction = data
+		case "configurationStageIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("configurationStageIDs"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfigurationStageIDs = data
+		case "lastAuthThreshold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastAuthThreshold"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastAuthThreshold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthenticatorValidateStageInput unmarshals raw into the AuthenticatorValidateStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthenticatorValidateStageInput(ctx context.Context, raw any) (authenticatorvalidate.Config, error) {
+	var out authenticatorvalidate.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorValidateStageInput", raw, &out)
 	return out, err
 }
 
@@ -28253,13 +29093,20 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"authenticatorTotp", "captcha", "consent", "deviceCode", "dummy", "identification", "password", "prompt", "userLogin"}
+	fieldsInOrder := [...]string{"authenticatorStatic", "authenticatorTotp", "authenticatorValidate", "captcha", "consent", "deviceCode", "dummy", "identification", "password", "prompt", "userLogin"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "authenticatorStatic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorStatic"))
+			data, err := ec.unmarshalOAuthenticatorStaticResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorstaticᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthenticatorStatic = data
 		case "authenticatorTotp":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorTotp"))
 			data, err := ec.unmarshalOAuthenticatorTotpResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatortotpᚐResponse(ctx, v)
@@ -28267,6 +29114,13 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 				return it, err
 			}
 			it.AuthenticatorTotp = data
+		case "authenticatorValidate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorValidate"))
+			data, err := ec.unmarshalOAuthenticatorValidateResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthenticatorValidate = data
 		case "captcha":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("captcha"))
 			data, err := ec.unmarshalOCaptchaResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐResponse(ctx, v)
@@ -36611,13 +37465,20 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"authenticatorTotp", "captcha", "consent", "deny", "deviceCode", "dummy", "identification", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
+	fieldsInOrder := [...]string{"authenticatorStatic", "authenticatorTotp", "authenticatorValidate", "captcha", "consent", "deny", "deviceCode", "dummy", "identification", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "authenticatorStatic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorStatic"))
+			data, err := ec.unmarshalOAuthenticatorStaticStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorstaticᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthenticatorStatic = data
 		case "authenticatorTotp":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorTotp"))
 			data, err := ec.unmarshalOAuthenticatorTotpStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatortotpᚐConfig(ctx, v)
@@ -36625,6 +37486,13 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 				return it, err
 			}
 			it.AuthenticatorTotp = data
+		case "authenticatorValidate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorValidate"))
+			data, err := ec.unmarshalOAuthenticatorValidateStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthenticatorValidate = data
 		case "captcha":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("captcha"))
 			data, err := ec.unmarshalOCaptchaStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋcaptchaᚐConfig(ctx, v)
@@ -40167,11 +41035,21 @@ func (ec *executionContext) _Challenge(ctx context.Context, sel ast.SelectionSet
 			return graphql.Null
 		}
 		return ec._CaptchaChallenge(ctx, sel, obj)
+	case *authenticatorvalidate.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorValidateChallenge(ctx, sel, obj)
 	case *authenticatortotp.Challenge:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._AuthenticatorTotpChallenge(ctx, sel, obj)
+	case *authenticatorstatic.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorStaticChallenge(ctx, sel, obj)
 	case *executor.AccessDeniedChallenge:
 		if obj == nil {
 			return graphql.Null
@@ -40240,11 +41118,21 @@ func (ec *executionContext) _FlowChallenge(ctx context.Context, sel ast.Selectio
 			return graphql.Null
 		}
 		return ec._CaptchaChallenge(ctx, sel, obj)
+	case *authenticatorvalidate.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorValidateChallenge(ctx, sel, obj)
 	case *authenticatortotp.Challenge:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._AuthenticatorTotpChallenge(ctx, sel, obj)
+	case *authenticatorstatic.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorStaticChallenge(ctx, sel, obj)
 	case *executor.AccessDeniedChallenge:
 		if obj == nil {
 			return graphql.Null
@@ -40449,11 +41337,21 @@ func (ec *executionContext) _StageConfig(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._CaptchaStage(ctx, sel, obj)
+	case *authenticatorvalidate.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorValidateStage(ctx, sel, obj)
 	case *authenticatortotp.Config:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._AuthenticatorTotpStage(ctx, sel, obj)
+	case *authenticatorstatic.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorStaticStage(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -40686,6 +41584,92 @@ func (ec *executionContext) _ApplicationEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var authenticatorStaticChallengeImplementors = []string{"AuthenticatorStaticChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _AuthenticatorStaticChallenge(ctx context.Context, sel ast.SelectionSet, obj *authenticatorstatic.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorStaticChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorStaticChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._AuthenticatorStaticChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._AuthenticatorStaticChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._AuthenticatorStaticChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "codes":
+			out.Values[i] = ec._AuthenticatorStaticChallenge_codes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authenticatorStaticStageImplementors = []string{"AuthenticatorStaticStage", "StageConfig"}
+
+func (ec *executionContext) _AuthenticatorStaticStage(ctx context.Context, sel ast.SelectionSet, obj *authenticatorstatic.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorStaticStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorStaticStage")
+		case "tokenCount":
+			out.Values[i] = ec._AuthenticatorStaticStage_tokenCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "friendlyName":
+			out.Values[i] = ec._AuthenticatorStaticStage_friendlyName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var authenticatorTotpChallengeImplementors = []string{"AuthenticatorTotpChallenge", "Challenge", "FlowChallenge"}
 
 func (ec *executionContext) _AuthenticatorTotpChallenge(ctx context.Context, sel ast.SelectionSet, obj *authenticatortotp.Challenge) graphql.Marshaler {
@@ -40764,6 +41748,103 @@ func (ec *executionContext) _AuthenticatorTotpStage(ctx context.Context, sel ast
 			out.Values[i] = ec._AuthenticatorTotpStage_friendlyName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authenticatorValidateChallengeImplementors = []string{"AuthenticatorValidateChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _AuthenticatorValidateChallenge(ctx context.Context, sel ast.SelectionSet, obj *authenticatorvalidate.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorValidateChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorValidateChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._AuthenticatorValidateChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._AuthenticatorValidateChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._AuthenticatorValidateChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deviceClasses":
+			out.Values[i] = ec._AuthenticatorValidateChallenge_deviceClasses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authenticatorValidateStageImplementors = []string{"AuthenticatorValidateStage", "StageConfig"}
+
+func (ec *executionContext) _AuthenticatorValidateStage(ctx context.Context, sel ast.SelectionSet, obj *authenticatorvalidate.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorValidateStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorValidateStage")
+		case "deviceClasses":
+			out.Values[i] = ec._AuthenticatorValidateStage_deviceClasses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notConfiguredAction":
+			out.Values[i] = ec._AuthenticatorValidateStage_notConfiguredAction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "configurationStages":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuthenticatorValidateStage_configurationStages(ctx, field, obj)
+				})
+		case "lastAuthThreshold":
+			out.Values[i] = ec._AuthenticatorValidateStage_lastAuthThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -46773,6 +47854,46 @@ func (ec *executionContext) marshalNDeniedAction2githubᚗcomᚋgatehouseᚑid�
 	return v
 }
 
+func (ec *executionContext) unmarshalNDeviceClass2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClass(ctx context.Context, v any) (authenticatorvalidate.DeviceClass, error) {
+	var res authenticatorvalidate.DeviceClass
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeviceClass2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClass(ctx context.Context, sel ast.SelectionSet, v authenticatorvalidate.DeviceClass) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDeviceClass2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClassᚄ(ctx context.Context, v any) ([]authenticatorvalidate.DeviceClass, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]authenticatorvalidate.DeviceClass, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDeviceClass2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClass(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDeviceClass2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClassᚄ(ctx context.Context, sel ast.SelectionSet, v []authenticatorvalidate.DeviceClass) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeviceClass2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClass(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐEvent(ctx context.Context, sel ast.SelectionSet, v *ent.Event) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Event!")
@@ -47253,6 +48374,16 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋgatehouseᚑidᚋgate
 	return ret
 }
 
+func (ec *executionContext) unmarshalNNotConfiguredAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐNotConfiguredAction(ctx context.Context, v any) (authenticatorvalidate.NotConfiguredAction, error) {
+	var res authenticatorvalidate.NotConfiguredAction
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNotConfiguredAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐNotConfiguredAction(ctx context.Context, sel ast.SelectionSet, v authenticatorvalidate.NotConfiguredAction) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNOAuth2Provider2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOAuth2Provider(ctx context.Context, sel ast.SelectionSet, v *ent.OAuth2Provider) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OAuth2Provider!")
@@ -47674,6 +48805,22 @@ func (ec *executionContext) marshalNSigningKeyOrderField2ᚖgithubᚗcomᚋgateh
 func (ec *executionContext) unmarshalNSigningKeyWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐSigningKeyWhereInput(ctx context.Context, v any) (*ent.SigningKeyWhereInput, error) {
 	res, err := ec.unmarshalInputSigningKeyWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStage2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐStageᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Stage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStage2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐStage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNStage2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐStage(ctx context.Context, sel ast.SelectionSet, v *ent.Stage) graphql.Marshaler {
@@ -48255,6 +49402,22 @@ func (ec *executionContext) marshalOAuthenticationRequirement2ᚖgithubᚗcomᚋ
 	return v
 }
 
+func (ec *executionContext) unmarshalOAuthenticatorStaticResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorstaticᚐResponse(ctx context.Context, v any) (*authenticatorstatic.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthenticatorStaticResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAuthenticatorStaticStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorstaticᚐConfig(ctx context.Context, v any) (*authenticatorstatic.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthenticatorStaticStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOAuthenticatorTotpResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatortotpᚐResponse(ctx context.Context, v any) (*authenticatortotp.Response, error) {
 	if v == nil {
 		return nil, nil
@@ -48268,6 +49431,22 @@ func (ec *executionContext) unmarshalOAuthenticatorTotpStageInput2ᚖgithubᚗco
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputAuthenticatorTotpStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAuthenticatorValidateResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐResponse(ctx context.Context, v any) (*authenticatorvalidate.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthenticatorValidateResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAuthenticatorValidateStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐConfig(ctx context.Context, v any) (*authenticatorvalidate.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthenticatorValidateStageInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate"
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
@@ -26,6 +27,7 @@ func All() *executor.StageKinds {
 	return executor.NewStageKinds(
 		authenticatorstatic.Definition(),
 		authenticatortotp.Definition(),
+		authenticatorvalidate.Definition(),
 		captcha.Definition(),
 		consent.Definition(),
 		deny.Definition(),

@@ -11,7 +11,9 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate"
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
 	"github.com/gatehouse-id/gatehouse/executor/stages/deny"
@@ -34,15 +36,17 @@ import (
 
 // The response to the current challenge: set exactly the member of the current stage's kind.
 type ChallengeResponseInput struct {
-	AuthenticatorTotp *authenticatortotp.Response `json:"authenticatorTotp,omitempty"`
-	Captcha           *captcha.Response           `json:"captcha,omitempty"`
-	Consent           *consent.Response           `json:"consent,omitempty"`
-	DeviceCode        *devicecode.Response        `json:"deviceCode,omitempty"`
-	Dummy             *dummy.Response             `json:"dummy,omitempty"`
-	Identification    *identification.Response    `json:"identification,omitempty"`
-	Password          *password.Response          `json:"password,omitempty"`
-	Prompt            *prompt.Response            `json:"prompt,omitempty"`
-	UserLogin         *userlogin.Response         `json:"userLogin,omitempty"`
+	AuthenticatorStatic   *authenticatorstatic.Response   `json:"authenticatorStatic,omitempty"`
+	AuthenticatorTotp     *authenticatortotp.Response     `json:"authenticatorTotp,omitempty"`
+	AuthenticatorValidate *authenticatorvalidate.Response `json:"authenticatorValidate,omitempty"`
+	Captcha               *captcha.Response               `json:"captcha,omitempty"`
+	Consent               *consent.Response               `json:"consent,omitempty"`
+	DeviceCode            *devicecode.Response            `json:"deviceCode,omitempty"`
+	Dummy                 *dummy.Response                 `json:"dummy,omitempty"`
+	Identification        *identification.Response        `json:"identification,omitempty"`
+	Password              *password.Response              `json:"password,omitempty"`
+	Prompt                *prompt.Response                `json:"prompt,omitempty"`
+	UserLogin             *userlogin.Response             `json:"userLogin,omitempty"`
 }
 
 // An application the signed-in user has consented to: a remembered consent that has not lapsed.
@@ -217,20 +221,22 @@ type ScopeMappingTestResult struct {
 
 // A stage's configuration: set exactly one member, which picks the stage's kind.
 type StageConfigInput struct {
-	AuthenticatorTotp *authenticatortotp.Config `json:"authenticatorTotp,omitempty"`
-	Captcha           *captcha.Config           `json:"captcha,omitempty"`
-	Consent           *consent.Config           `json:"consent,omitempty"`
-	Deny              *deny.Config              `json:"deny,omitempty"`
-	DeviceCode        *devicecode.Config        `json:"deviceCode,omitempty"`
-	Dummy             *dummy.Config             `json:"dummy,omitempty"`
-	Identification    *identification.Config    `json:"identification,omitempty"`
-	Password          *password.Config          `json:"password,omitempty"`
-	Prompt            *prompt.Config            `json:"prompt,omitempty"`
-	Redirect          *redirect.Config          `json:"redirect,omitempty"`
-	UserDelete        *userdelete.Config        `json:"userDelete,omitempty"`
-	UserLogin         *userlogin.Config         `json:"userLogin,omitempty"`
-	UserLogout        *userlogout.Config        `json:"userLogout,omitempty"`
-	UserWrite         *userwrite.Config         `json:"userWrite,omitempty"`
+	AuthenticatorStatic   *authenticatorstatic.Config   `json:"authenticatorStatic,omitempty"`
+	AuthenticatorTotp     *authenticatortotp.Config     `json:"authenticatorTotp,omitempty"`
+	AuthenticatorValidate *authenticatorvalidate.Config `json:"authenticatorValidate,omitempty"`
+	Captcha               *captcha.Config               `json:"captcha,omitempty"`
+	Consent               *consent.Config               `json:"consent,omitempty"`
+	Deny                  *deny.Config                  `json:"deny,omitempty"`
+	DeviceCode            *devicecode.Config            `json:"deviceCode,omitempty"`
+	Dummy                 *dummy.Config                 `json:"dummy,omitempty"`
+	Identification        *identification.Config        `json:"identification,omitempty"`
+	Password              *password.Config              `json:"password,omitempty"`
+	Prompt                *prompt.Config                `json:"prompt,omitempty"`
+	Redirect              *redirect.Config              `json:"redirect,omitempty"`
+	UserDelete            *userdelete.Config            `json:"userDelete,omitempty"`
+	UserLogin             *userlogin.Config             `json:"userLogin,omitempty"`
+	UserLogout            *userlogout.Config            `json:"userLogout,omitempty"`
+	UserWrite             *userwrite.Config             `json:"userWrite,omitempty"`
 }
 
 type Subscription struct {

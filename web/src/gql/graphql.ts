@@ -147,6 +147,18 @@ export type AuthenticationRequirement =
   | 'REQUIRE_SUPERUSER'
   | 'REQUIRE_UNAUTHENTICATED';
 
+export type AuthenticatorStaticResponseInput = {
+  /** True: the codes are kept; they are saved, replacing earlier ones. */
+  confirm: boolean;
+};
+
+export type AuthenticatorStaticStageInput = {
+  /** 1 to 100 characters. */
+  friendlyName?: string;
+  /** 1 to 50. */
+  tokenCount?: number;
+};
+
 export type AuthenticatorTotpResponseInput = {
   /** A code the app shows; spaces do not matter. */
   code: string;
@@ -157,6 +169,21 @@ export type AuthenticatorTotpStageInput = {
   digits?: number;
   /** 1 to 100 characters. */
   friendlyName?: string;
+};
+
+export type AuthenticatorValidateResponseInput = {
+  /** An authenticator app's code or a recovery code; spaces and dashes do not matter. */
+  code?: string | null | undefined;
+};
+
+export type AuthenticatorValidateStageInput = {
+  /** Setup stages (authenticator_totp, authenticator_static, …); required for CONFIGURE. */
+  configurationStageIDs?: Array<string>;
+  /** At least one. */
+  deviceClasses?: Array<DeviceClass>;
+  /** 0 to 31622400 seconds. */
+  lastAuthThreshold?: number;
+  notConfiguredAction?: NotConfiguredAction;
 };
 
 /** Who sets and judges a captcha. */
@@ -193,15 +220,17 @@ export type CaptchaStageInput = {
 
 /** The response to the current challenge: set exactly the member of the current stage's kind. */
 export type ChallengeResponseInput =
-  {   authenticatorTotp: AuthenticatorTotpResponseInput; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never;   captcha: CaptchaResponseInput; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never;   consent: ConsentResponseInput; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never;   deviceCode: DeviceCodeResponseInput; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never;   dummy: DummyResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
+  {   authenticatorStatic: AuthenticatorStaticResponseInput; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never;   authenticatorTotp: AuthenticatorTotpResponseInput; authenticatorValidate?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never;   authenticatorValidate: AuthenticatorValidateResponseInput; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never;   captcha: CaptchaResponseInput; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never;   consent: ConsentResponseInput; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never;   deviceCode: DeviceCodeResponseInput; dummy?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deviceCode?: never;   dummy: DummyResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
 
 /** How an OAuth2 client proves who it is. */
 export type ClientType =
@@ -413,6 +442,17 @@ export type DeniedAction =
 export type DenyStageInput = {
   denyMessage?: string;
 };
+
+/** A kind of second factor. */
+export type DeviceClass =
+  /** A code sent by mail. */
+  | 'EMAIL'
+  /** Recovery codes. */
+  | 'STATIC'
+  /** An authenticator app (time-based one-time codes). */
+  | 'TOTP'
+  /** A security key or passkey. */
+  | 'WEBAUTHN';
 
 export type DeviceCodeResponseInput = {
   /** The code as typed: case, spaces and dashes do not matter. */
@@ -775,6 +815,15 @@ export type InvalidResponseAction =
   | 'RESTART_WITH_CONTEXT'
   /** Show the same challenge again, with field errors. */
   | 'RETRY';
+
+/** What an authenticator validation stage does for a user with no device of its classes. */
+export type NotConfiguredAction =
+  /** Run the first configuration stage, for the user to set up a device. */
+  | 'CONFIGURE'
+  /** End the flow. */
+  | 'DENY'
+  /** Pass the stage. */
+  | 'SKIP';
 
 /**
  * OAuth2ProviderWhereInput is used for filtering OAuth2Provider objects.
@@ -1341,20 +1390,22 @@ export type SigningKeyWhereInput = {
 
 /** A stage's configuration: set exactly one member, which picks the stage's kind. */
 export type StageConfigInput =
-  {   authenticatorTotp: AuthenticatorTotpStageInput; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never;   captcha: CaptchaStageInput; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never;   consent: ConsentStageInput; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never;   deny: DenyStageInput; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never;   deviceCode: DeviceCodeStageInput; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never;   dummy: DummyStageInput; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never;   identification: IdentificationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
-  |  { authenticatorTotp?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
+  {   authenticatorStatic: AuthenticatorStaticStageInput; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never;   authenticatorTotp: AuthenticatorTotpStageInput; authenticatorValidate?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never;   authenticatorValidate: AuthenticatorValidateStageInput; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never;   captcha: CaptchaStageInput; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never;   consent: ConsentStageInput; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never;   deny: DenyStageInput; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deny?: never;   deviceCode: DeviceCodeStageInput; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never;   dummy: DummyStageInput; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never;   identification: IdentificationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; identification?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
 
 /**
  * StageWhereInput is used for filtering Stage objects.
@@ -1889,7 +1940,11 @@ export type __TypeKind =
   /** Indicates this type is a non-null. `ofType` is a valid field. */
   | 'NON_NULL';
 
+type AdminStageConfig_AuthenticatorStaticStage_Fragment = { __typename: 'AuthenticatorStaticStage' };
+
 type AdminStageConfig_AuthenticatorTotpStage_Fragment = { __typename: 'AuthenticatorTotpStage', digits: number, friendlyName: string };
+
+type AdminStageConfig_AuthenticatorValidateStage_Fragment = { __typename: 'AuthenticatorValidateStage' };
 
 type AdminStageConfig_CaptchaStage_Fragment = { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number };
 
@@ -1918,7 +1973,9 @@ type AdminStageConfig_UserLogoutStage_Fragment = { __typename: 'UserLogoutStage'
 type AdminStageConfig_UserWriteStage_Fragment = { __typename: 'UserWriteStage', userCreationMode: UserCreationMode, createUsersAsInactive: boolean, userType: UserType, createUsersGroupID: { id: string } | null };
 
 export type AdminStageConfigFragment =
+  | AdminStageConfig_AuthenticatorStaticStage_Fragment
   | AdminStageConfig_AuthenticatorTotpStage_Fragment
+  | AdminStageConfig_AuthenticatorValidateStage_Fragment
   | AdminStageConfig_CaptchaStage_Fragment
   | AdminStageConfig_ConsentStage_Fragment
   | AdminStageConfig_DenyStage_Fragment
@@ -2072,7 +2129,9 @@ export type AdminStageQuery = { node:
     | { __typename: 'ScopeMapping' }
     | { __typename: 'SigningKey' }
     | { __typename: 'Stage', id: string, name: string, kind: string, config:
+        | { __typename: 'AuthenticatorStaticStage' }
         | { __typename: 'AuthenticatorTotpStage', digits: number, friendlyName: string }
+        | { __typename: 'AuthenticatorValidateStage' }
         | { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number }
         | { __typename: 'ConsentStage', consentMode: ConsentMode, expiresIn: number }
         | { __typename: 'DenyStage', denyMessage: string }
@@ -2535,7 +2594,9 @@ export type StageChallengeFieldsFragment =
 
 export type ExecutionFieldsFragment = { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
     | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
     | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
     | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2556,7 +2617,9 @@ export type StartFlowMutationVariables = Exact<{
 
 export type StartFlowMutation = { startFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2578,7 +2641,9 @@ export type SubmitChallengeMutationVariables = Exact<{
 
 export type SubmitChallengeMutation = { submitChallenge: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2598,7 +2663,9 @@ export type RestartFlowMutationVariables = Exact<{
 
 export type RestartFlowMutation = { restartFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2618,7 +2685,9 @@ export type FlowExecutionQueryVariables = Exact<{
 
 export type FlowExecutionQuery = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2638,7 +2707,9 @@ export type FlowExecutionChangesSubscriptionVariables = Exact<{
 
 export type FlowExecutionChangesSubscription = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
