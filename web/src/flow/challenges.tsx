@@ -7,7 +7,9 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { graphql } from "../gql";
 import type { ChallengeResponseInput, PromptFieldType } from "../gql/graphql";
+import { AuthenticatorStaticStep } from "./authenticator-static";
 import { AuthenticatorTotpStep } from "./authenticator-totp";
+import { AuthenticatorValidateStep } from "./authenticator-validate";
 import { CaptchaStep } from "./captcha";
 import { Checkbox, Field, PasswordInput, sortErrors, TextInput, uniqueId, type Errors } from "./fields";
 import { ConsentStep, DeviceCodeStep } from "./sso";
@@ -64,6 +66,12 @@ export const StageChallengeFields = graphql(`
       configUrl
       qrCode
       secret
+    }
+    ... on AuthenticatorStaticChallenge {
+      codes
+    }
+    ... on AuthenticatorValidateChallenge {
+      deviceClasses
     }
     ... on CaptchaChallenge {
       provider
@@ -157,6 +165,10 @@ function body(c: Challenge, p: Omit<StepProps<never>, "challenge">): ComponentCh
       return <DeviceCodeStep challenge={c} {...p} />;
     case "AuthenticatorTotpChallenge":
       return <AuthenticatorTotpStep challenge={c} {...p} />;
+    case "AuthenticatorStaticChallenge":
+      return <AuthenticatorStaticStep challenge={c} {...p} />;
+    case "AuthenticatorValidateChallenge":
+      return <AuthenticatorValidateStep challenge={c} {...p} />;
     case "CaptchaChallenge":
       return <CaptchaStep challenge={c} busy={p.busy} submit={p.submit} errors={p.errors} />;
     case "RedirectChallenge":

@@ -1940,11 +1940,11 @@ export type __TypeKind =
   /** Indicates this type is a non-null. `ofType` is a valid field. */
   | 'NON_NULL';
 
-type AdminStageConfig_AuthenticatorStaticStage_Fragment = { __typename: 'AuthenticatorStaticStage' };
+type AdminStageConfig_AuthenticatorStaticStage_Fragment = { __typename: 'AuthenticatorStaticStage', tokenCount: number, friendlyName: string };
 
 type AdminStageConfig_AuthenticatorTotpStage_Fragment = { __typename: 'AuthenticatorTotpStage', digits: number, friendlyName: string };
 
-type AdminStageConfig_AuthenticatorValidateStage_Fragment = { __typename: 'AuthenticatorValidateStage' };
+type AdminStageConfig_AuthenticatorValidateStage_Fragment = { __typename: 'AuthenticatorValidateStage', deviceClasses: Array<DeviceClass>, notConfiguredAction: NotConfiguredAction, lastAuthThreshold: number, configurationStageIDs: Array<{ id: string }> };
 
 type AdminStageConfig_CaptchaStage_Fragment = { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number };
 
@@ -2129,9 +2129,9 @@ export type AdminStageQuery = { node:
     | { __typename: 'ScopeMapping' }
     | { __typename: 'SigningKey' }
     | { __typename: 'Stage', id: string, name: string, kind: string, config:
-        | { __typename: 'AuthenticatorStaticStage' }
+        | { __typename: 'AuthenticatorStaticStage', tokenCount: number, friendlyName: string }
         | { __typename: 'AuthenticatorTotpStage', digits: number, friendlyName: string }
-        | { __typename: 'AuthenticatorValidateStage' }
+        | { __typename: 'AuthenticatorValidateStage', deviceClasses: Array<DeviceClass>, notConfiguredAction: NotConfiguredAction, lastAuthThreshold: number, configurationStageIDs: Array<{ id: string }> }
         | { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number }
         | { __typename: 'ConsentStage', consentMode: ConsentMode, expiresIn: number }
         | { __typename: 'DenyStage', denyMessage: string }
@@ -2565,7 +2565,11 @@ export type AdminTestScopeMappingQueryVariables = Exact<{
 
 export type AdminTestScopeMappingQuery = { testScopeMapping: { claims: Record<string, unknown> | null, droppedClaims: Array<string>, error: string | null } };
 
+type StageChallengeFields_AuthenticatorStaticChallenge_Fragment = { codes: Array<string> };
+
 type StageChallengeFields_AuthenticatorTotpChallenge_Fragment = { configUrl: string, qrCode: string, secret: string };
+
+type StageChallengeFields_AuthenticatorValidateChallenge_Fragment = { deviceClasses: Array<DeviceClass> };
 
 type StageChallengeFields_CaptchaChallenge_Fragment = { provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, flowInfo: { designation: FlowDesignation } };
 
@@ -2582,7 +2586,9 @@ type StageChallengeFields_PasswordChallenge_Fragment = { allowShowPassword: bool
 type StageChallengeFields_PromptChallenge_Fragment = { fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }> };
 
 export type StageChallengeFieldsFragment =
+  | StageChallengeFields_AuthenticatorStaticChallenge_Fragment
   | StageChallengeFields_AuthenticatorTotpChallenge_Fragment
+  | StageChallengeFields_AuthenticatorValidateChallenge_Fragment
   | StageChallengeFields_CaptchaChallenge_Fragment
   | StageChallengeFields_ConsentChallenge_Fragment
   | StageChallengeFields_DeviceCodeChallenge_Fragment
@@ -2594,9 +2600,9 @@ export type StageChallengeFieldsFragment =
 
 export type ExecutionFieldsFragment = { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
     | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
-    | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-    | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
     | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
     | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2617,9 +2623,9 @@ export type StartFlowMutationVariables = Exact<{
 
 export type StartFlowMutation = { startFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2641,9 +2647,9 @@ export type SubmitChallengeMutationVariables = Exact<{
 
 export type SubmitChallengeMutation = { submitChallenge: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2663,9 +2669,9 @@ export type RestartFlowMutationVariables = Exact<{
 
 export type RestartFlowMutation = { restartFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2685,9 +2691,9 @@ export type FlowExecutionQueryVariables = Exact<{
 
 export type FlowExecutionQuery = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2707,9 +2713,9 @@ export type FlowExecutionChangesSubscriptionVariables = Exact<{
 
 export type FlowExecutionChangesSubscription = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
       | { __typename: 'DeviceCodeChallenge', pendingUser: string | null, code: string, errors: Array<{ field: string, message: string, code: string }> }
@@ -2855,6 +2861,18 @@ export const AdminStageConfigFragmentDoc = new TypedDocumentString(`
   ... on AuthenticatorTotpStage {
     digits
     friendlyName
+  }
+  ... on AuthenticatorStaticStage {
+    tokenCount
+    friendlyName
+  }
+  ... on AuthenticatorValidateStage {
+    deviceClasses
+    notConfiguredAction
+    configurationStageIDs: configurationStages {
+      id
+    }
+    lastAuthThreshold
   }
   ... on RedirectStage {
     mode
@@ -3056,6 +3074,12 @@ export const StageChallengeFieldsFragmentDoc = new TypedDocumentString(`
     qrCode
     secret
   }
+  ... on AuthenticatorStaticChallenge {
+    codes
+  }
+  ... on AuthenticatorValidateChallenge {
+    deviceClasses
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -3150,6 +3174,12 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
     configUrl
     qrCode
     secret
+  }
+  ... on AuthenticatorStaticChallenge {
+    codes
+  }
+  ... on AuthenticatorValidateChallenge {
+    deviceClasses
   }
   ... on CaptchaChallenge {
     provider
@@ -3410,6 +3440,18 @@ export const AdminStageDocument = new TypedDocumentString(`
   ... on AuthenticatorTotpStage {
     digits
     friendlyName
+  }
+  ... on AuthenticatorStaticStage {
+    tokenCount
+    friendlyName
+  }
+  ... on AuthenticatorValidateStage {
+    deviceClasses
+    notConfiguredAction
+    configurationStageIDs: configurationStages {
+      id
+    }
+    lastAuthThreshold
   }
   ... on RedirectStage {
     mode
@@ -4154,6 +4196,12 @@ export const StartFlowDocument = new TypedDocumentString(`
     qrCode
     secret
   }
+  ... on AuthenticatorStaticChallenge {
+    codes
+  }
+  ... on AuthenticatorValidateChallenge {
+    deviceClasses
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4252,6 +4300,12 @@ export const SubmitChallengeDocument = new TypedDocumentString(`
     configUrl
     qrCode
     secret
+  }
+  ... on AuthenticatorStaticChallenge {
+    codes
+  }
+  ... on AuthenticatorValidateChallenge {
+    deviceClasses
   }
   ... on CaptchaChallenge {
     provider
@@ -4352,6 +4406,12 @@ export const RestartFlowDocument = new TypedDocumentString(`
     qrCode
     secret
   }
+  ... on AuthenticatorStaticChallenge {
+    codes
+  }
+  ... on AuthenticatorValidateChallenge {
+    deviceClasses
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4451,6 +4511,12 @@ export const FlowExecutionDocument = new TypedDocumentString(`
     qrCode
     secret
   }
+  ... on AuthenticatorStaticChallenge {
+    codes
+  }
+  ... on AuthenticatorValidateChallenge {
+    deviceClasses
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4549,6 +4615,12 @@ export const FlowExecutionChangesDocument = new TypedDocumentString(`
     configUrl
     qrCode
     secret
+  }
+  ... on AuthenticatorStaticChallenge {
+    codes
+  }
+  ... on AuthenticatorValidateChallenge {
+    deviceClasses
   }
   ... on CaptchaChallenge {
     provider
