@@ -37,6 +37,9 @@ const (
 	// AuthenticatorTOTPSetupFlow is where a signed-in user sets up an
 	// authenticator app.
 	AuthenticatorTOTPSetupFlow = "default-authenticator-totp-setup"
+	// AuthenticatorStaticSetupFlow is where a signed-in user gets
+	// recovery codes.
+	AuthenticatorStaticSetupFlow = "default-authenticator-static-setup"
 	// ExplicitConsentFlow and ImplicitConsentFlow are the authorization
 	// flows OAuth2 providers pick from.
 	ExplicitConsentFlow = "default-provider-authorization-explicit-consent"
