@@ -164,6 +164,21 @@ func (c *Checker) Guard(ctx context.Context, a Attempt, verify func(context.Cont
 	return Accepted, method, nil
 }
 
+// Lock locks a's account (or identifier) for the window, as a used-up
+// password budget does: every attempt of any credential Guard checks is
+// Throttled until it ends. For budgets of their own that a correct
+// password does not reset (second-factor codes).
+func (c *Checker) Lock(ctx context.Context, a Attempt) error {
+	limits := c.Limits
+	if limits.Window <= 0 {
+		limits = DefaultLimits
+	}
+	if _, err := c.lockouts().Add(ctx, lockKey(a), 1, limits.Window, counter.Fixed); err != nil {
+		return fmt.Errorf("record lockout: %w", err)
+	}
+	return nil
+}
+
 func (c *Checker) now() time.Time {
 	if c.NowFunc != nil {
 		return c.NowFunc()

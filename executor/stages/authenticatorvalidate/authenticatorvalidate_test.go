@@ -162,12 +162,30 @@ func TestAuthenticatorValidate(t *testing.T) {
 				"past the limit even the right code is refused")
 			locked, err := b.env.Counters.Get(b.env.Ctx, "lockout:user:"+strconv.Itoa(b.grace.ID))
 			require.NoError(t, err)
-			require.Equal(t, int64(1), locked, "the same lockout as passwords")
+			require.Positive(t, locked, "the same lockout as passwords")
 
 			preq := b.env.RequestAbout(t, password.Kind, b.grace)
 			require.NoError(t, preq.Execution.Context.Set(executor.KeyPendingUserIdentifier, "grace"))
 			res := b.env.Submit(t, b.env.Interactive(t, password.Kind, `{}`), preq, &password.Response{Password: pw})
 			require.Equal(t, "rate_limited", res.Errors()[0].Code, "the right password is refused too")
+		},
+		"correct passwords in between do not reset the codes' budget": func(t *testing.T, b bundle) {
+			pass := func() {
+				preq := b.env.RequestAbout(t, password.Kind, b.grace)
+				require.NoError(t, preq.Execution.Context.Set(executor.KeyPendingUserIdentifier, "grace"))
+				res := b.env.Submit(t, b.env.Interactive(t, password.Kind, `{}`), preq, &password.Response{Password: pw})
+				require.Equal(t, "next", res.Kind())
+			}
+			for range authenticatorvalidate.PerUser / 2 {
+				pass()
+				req, _, _ := begin(t, b, b.grace, cfg)
+				require.Equal(t, "invalid", submit(t, b, req, "000000").Errors()[0].Code)
+				require.Equal(t, "invalid", submit(t, b, req, "000000").Errors()[0].Code)
+			}
+			preq := b.env.RequestAbout(t, password.Kind, b.grace)
+			require.NoError(t, preq.Execution.Context.Set(executor.KeyPendingUserIdentifier, "grace"))
+			res := b.env.Submit(t, b.env.Interactive(t, password.Kind, `{}`), preq, &password.Response{Password: pw})
+			require.Equal(t, "rate_limited", res.Errors()[0].Code, "the account is locked")
 		},
 		"a user without devices: skip, deny or configure": func(t *testing.T, b bundle) {
 			_, res, skip := begin(t, b, b.bare, cfg)

@@ -11,10 +11,12 @@
 // used within last_auth_threshold is passed without a code.
 //
 // Codes are counted like passwords, before they are checked: per user in
-// a window of the stage's own (a correct password does not reset it), and
-// through passcheck.Checker.Guard against the same per-account budget,
-// durable lockout and per-address budget as passwords, so guessing codes
-// locks the account as guessing passwords does. Failures in an execution
+// a window of the stage's own (a correct password does not reset it, so
+// interleaving correct passwords buys no extra guesses), and through
+// passcheck.Checker.Guard against the same per-account budget, durable
+// lockout and per-address budget as passwords. The failure that uses up
+// the codes' budget locks the account (passcheck.Checker.Lock) as a used-up
+// password budget does: passwords are refused too until the lock ends. Failures in an execution
 // past MaxFailures end the flow. A user the flow only pretends exists
 // (identification's pretend_user_exists) is shown the classes a code
 // answers and every code fails, counted the same way.
@@ -250,10 +252,16 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 		return executor.Retry(executor.FieldError{Field: Field, Message: messageLimited, Code: "rate_limited"}), nil
 	}
 	code := strings.TrimSpace(*r.Code)
-	verdict, method, err := s.checker.Guard(ctx, passcheck.Attempt{User: u, Identifier: identifier, IP: req.Client.IP},
+	attempt := passcheck.Attempt{User: u, Identifier: identifier, IP: req.Client.IP}
+	verdict, method, err := s.checker.Guard(ctx, attempt,
 		func(ctx context.Context) (string, error) { return s.redeem(ctx, u, st.Classes, code) })
 	if err != nil {
 		return executor.Result{}, fmt.Errorf("check code: %w", err)
+	}
+	if verdict == passcheck.Rejected && n == PerUser { // the codes' budget is used up: lock the account
+		if err := s.checker.Lock(ctx, attempt); err != nil {
+			return executor.Result{}, err
+		}
 	}
 	switch verdict {
 	case passcheck.Accepted:
