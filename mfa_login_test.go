@@ -1,0 +1,224 @@
+package main
+
+import (
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-id/gatehouse/blueprints"
+	"github.com/gatehouse-id/gatehouse/ent/stage"
+	"github.com/gatehouse-id/gatehouse/ent/user"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate"
+	"github.com/gatehouse-id/gatehouse/mfa/recovery"
+	"github.com/gatehouse-id/gatehouse/mfa/totp"
+	"github.com/gatehouse-id/gatehouse/seal"
+)
+
+const mfaPassword = "Cobol-Compiler-1959"
+
+// mfaUser creates username with mfaPassword as admin.
+func mfaUser(t *testing.T, s *testServer, username string) int {
+	t.Helper()
+	admin := s.browser()
+	require.True(t, admin.login("admin", adminPassword).Completed)
+	var out struct{ CreateUser struct{ ID string } }
+	admin.must(`mutation($u: String!, $p: String!) { createUser(input: {username: $u}, password: $p) { id } }`,
+		map[string]any{"u": username, "p": mfaPassword}, &out)
+	return s.app.db.Ent.User.Query().Where(user.Username(username)).OnlyIDX(viewer.SystemContext(t.Context()))
+}
+
+// mfaSetUpTOTP sets up an authenticator app for c's signed-in user
+// through the setup flow and returns its key.
+func mfaSetUpTOTP(t *testing.T, c *client) totp.Key {
+	t.Helper()
+	id, ch := totpStart(t, c)
+	require.Equal(t, "AuthenticatorTotpChallenge", ch.Typename)
+	parsed, err := otp.NewKeyFromURL(ch.ConfigURL)
+	require.NoError(t, err)
+	key := totp.Key{Secret: parsed.Secret(), Digits: 6}
+	v := c.submit(id, map[string]any{"authenticatorTotp": map[string]any{"code": codeAt(t, key, time.Now())}})
+	require.NotEqual(t, "AuthenticatorTotpChallenge", v.Challenge.Typename, "%+v", v.Challenge)
+	return key
+}
+
+// mfaSetUpCodes gets recovery codes for c's signed-in user through the
+// setup flow.
+func mfaSetUpCodes(t *testing.T, c *client) []string {
+	t.Helper()
+	var out struct {
+		StartFlow struct {
+			ID        string
+			Challenge struct {
+				Typename string `json:"__typename"`
+				Codes    []string
+			}
+		}
+	}
+	c.must(`mutation($slug: String!) { startFlow(slug: $slug) { id challenge { __typename ... on AuthenticatorStaticChallenge { codes } } } }`,
+		map[string]any{"slug": blueprints.AuthenticatorStaticSetupFlow}, &out)
+	require.Equal(t, "AuthenticatorStaticChallenge", out.StartFlow.Challenge.Typename)
+	require.Len(t, out.StartFlow.Challenge.Codes, 10)
+	v := c.submit(out.StartFlow.ID, map[string]any{"authenticatorStatic": map[string]any{"confirm": true}})
+	require.NotEqual(t, "AuthenticatorStaticChallenge", v.Challenge.Typename, "%+v", v.Challenge)
+	return out.StartFlow.Challenge.Codes
+}
+
+func codeAt(t *testing.T, k totp.Key, at time.Time) string {
+	t.Helper()
+	c, err := k.Code(totp.Step(at))
+	require.NoError(t, err)
+	return c
+}
+
+// mfaLogin runs the default login up to the second factor and returns the
+// execution's ID and the device classes it asks for.
+func mfaLogin(t *testing.T, c *client, username string) (string, []string) {
+	t.Helper()
+	v := c.login(username, mfaPassword)
+	require.Equal(t, "AuthenticatorValidateChallenge", v.Challenge.Typename, "%+v", v.Challenge)
+	var out struct {
+		FlowExecution struct {
+			Challenge struct{ DeviceClasses []string }
+		}
+	}
+	c.must(`query($id: ID!) { flowExecution(id: $id) { challenge { ... on AuthenticatorValidateChallenge { deviceClasses } } } }`,
+		map[string]any{"id": v.ID}, &out)
+	return v.ID, out.FlowExecution.Challenge.DeviceClasses
+}
+
+// mfaAnswer answers the second factor with code.
+func mfaAnswer(c *client, id, code string) view {
+	c.t.Helper()
+	return c.submit(id, map[string]any{"authenticatorValidate": map[string]any{"code": code}})
+}
+
+func requireInvalidCode(t *testing.T, v view) {
+	t.Helper()
+	require.Equal(t, "AuthenticatorValidateChallenge", v.Challenge.Typename, "%+v", v.Challenge)
+	require.Len(t, v.Challenge.Errors, 1)
+	require.Equal(t, "invalid", v.Challenge.Errors[0].Code)
+}
+
+// Logging in with a second factor through GraphQL: an authenticator app's
+// code or a recovery code, each single use, wrong codes counted toward the
+// account's lockout; users without a second factor see nothing new.
+func TestMFALogin(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, backend string) {
+		s := newTestServer(t, newServerEnv(t, backend))
+		ctx := viewer.SystemContext(t.Context())
+		graceID := mfaUser(t, s, "grace")
+
+		// No second factor yet: the login is unchanged.
+		grace := s.browser()
+		require.True(t, grace.login("grace", mfaPassword).Completed, "a user without devices logs in as before")
+		key := mfaSetUpTOTP(t, grace)
+		codes := mfaSetUpCodes(t, grace)
+
+		// Password + TOTP. The setup used the current step: the next one logs in.
+		phone := s.browser()
+		id, classes := mfaLogin(t, phone, "grace")
+		require.Equal(t, []string{"TOTP", "STATIC"}, classes)
+		requireInvalidCode(t, mfaAnswer(phone, id, "000000"))
+		code := codeAt(t, key, time.Now().Add(totp.Period))
+		v := mfaAnswer(phone, id, code)
+		require.True(t, v.Completed, "%+v", v.Challenge)
+		listed, err := s.app.sessions.List(ctx, graceID)
+		require.NoError(t, err)
+		var methods [][]string
+		for _, l := range listed {
+			methods = append(methods, l.Session.Methods)
+		}
+		require.Contains(t, methods, []string{"password", "totp"}, "the session records the second factor")
+
+		// The same code in a second login is refused.
+		other := s.browser()
+		id, _ = mfaLogin(t, other, "grace")
+		requireInvalidCode(t, mfaAnswer(other, id, code))
+
+		// A recovery code logs in once.
+		lost := s.browser()
+		id, _ = mfaLogin(t, lost, "grace")
+		require.True(t, mfaAnswer(lost, id, codes[0]).Completed)
+		again := s.browser()
+		id, _ = mfaLogin(t, again, "grace")
+		requireInvalidCode(t, mfaAnswer(again, id, codes[0]))
+		require.True(t, mfaAnswer(again, id, codes[1]).Completed, "another code works")
+
+		// A code from two periods back is refused, one from now accepted
+		// (ada's app was set up ten minutes ago).
+		adaID := mfaUser(t, s, "ada")
+		box, err := seal.New(s.app.secretKey, totp.Purpose)
+		require.NoError(t, err)
+		adaKey, err := totp.NewKey(6)
+		require.NoError(t, err)
+		past := time.Now().Add(-10 * time.Minute)
+		_, err = totp.NewDevices(s.app.db.Ent, box, func() time.Time { return past }).
+			Confirm(ctx, adaID, "Phone", adaKey, codeAt(t, adaKey, past))
+		require.NoError(t, err)
+		ada := s.browser()
+		id, classes = mfaLogin(t, ada, "ada")
+		require.Equal(t, []string{"TOTP"}, classes, "only the classes she has")
+		requireInvalidCode(t, mfaAnswer(ada, id, codeAt(t, adaKey, time.Now().Add(-2*totp.Period))))
+		require.True(t, mfaAnswer(ada, id, codeAt(t, adaKey, time.Now())).Completed)
+
+		// Wrong codes count toward the account's lockout: correct
+		// passwords in between buy no extra guesses, and once the codes'
+		// budget is used up the password is refused too.
+		eveID := mfaUser(t, s, "eve")
+		rkey, err := seal.NewKeys(s.app.secretKey).Derive(recovery.Purpose)
+		require.NoError(t, err)
+		_, err = recovery.New(s.app.db.Ent, rkey, nil).Regenerate(ctx, eveID, "Recovery codes", 10)
+		require.NoError(t, err)
+		failures := 0
+		for failures < authenticatorvalidate.PerUser {
+			eve := s.browser()
+			id, _ := mfaLogin(t, eve, "eve")
+			for range authenticatorvalidate.MaxFailures - 1 {
+				if failures == authenticatorvalidate.PerUser {
+					break
+				}
+				requireInvalidCode(t, mfaAnswer(eve, id, "00000-0000"+strconv.Itoa(failures%10)))
+				failures++
+			}
+		}
+		eve := s.browser()
+		v = eve.login("eve", mfaPassword)
+		require.Equal(t, "PasswordChallenge", v.Challenge.Typename, "%+v", v.Challenge)
+		require.Equal(t, "rate_limited", v.Challenge.Errors[0].Code, "the account is locked")
+	})
+}
+
+// last_auth_threshold: a user whose device was used recently passes the
+// second factor without a code.
+func TestMFALastAuthThreshold(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, backend string) {
+		s := newTestServer(t, newServerEnv(t, backend))
+		ctx := viewer.SystemContext(t.Context())
+		mfaUser(t, s, "grace")
+		grace := s.browser()
+		require.True(t, grace.login("grace", mfaPassword).Completed)
+		codes := mfaSetUpCodes(t, grace)
+
+		first := s.browser()
+		id, _ := mfaLogin(t, first, "grace")
+		require.True(t, mfaAnswer(first, id, codes[0]).Completed, "threshold 0 always asks")
+
+		stageID := s.app.db.Ent.Stage.Query().Where(stage.Name("default-authentication-mfa-validation")).OnlyIDX(ctx)
+		admin := s.browser()
+		require.True(t, admin.login("admin", adminPassword).Completed)
+		admin.must(`mutation($id: ID!, $c: StageConfigInput!) { updateStage(id: $id, input: {config: $c}) { id } }`, map[string]any{
+			"id": strconv.Itoa(stageID),
+			"c": map[string]any{"authenticatorValidate": map[string]any{
+				"deviceClasses": []string{"TOTP", "STATIC"}, "notConfiguredAction": "SKIP", "lastAuthThreshold": 3600,
+			}},
+		}, nil)
+		second := s.browser()
+		require.True(t, second.login("grace", mfaPassword).Completed, "a code was used within the threshold")
+	})
+}
