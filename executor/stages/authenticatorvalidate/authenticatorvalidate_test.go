@@ -99,7 +99,9 @@ func (b bundle) code(t *testing.T, at time.Time) string {
 	return c
 }
 
-func mfaMethod(req *executor.Request) string { return req.Execution.Context.String(executor.KeyMFAMethod) }
+func mfaMethod(req *executor.Request) string {
+	return req.Execution.Context.String(executor.KeyMFAMethod)
+}
 
 func TestChallengeGolden(t *testing.T) {
 	t.Parallel()
@@ -244,7 +246,9 @@ func TestAuthenticatorValidate(t *testing.T) {
 			require.False(t, skip)
 			ch, err := b.env.Interactive(t, authenticatorvalidate.Kind, cfg).Challenge(b.env.Ctx, req)
 			require.NoError(t, err)
-			require.Equal(t, []authenticatorvalidate.DeviceClass{"totp", "static"}, ch.(*authenticatorvalidate.Challenge).DeviceClasses)
+			c, ok := ch.(*authenticatorvalidate.Challenge)
+			require.True(t, ok)
+			require.Equal(t, []authenticatorvalidate.DeviceClass{"totp", "static"}, c.DeviceClasses)
 			res := submit(t, b, req, b.codes[0])
 			require.Equal(t, "invalid", res.Errors()[0].Code)
 		},

@@ -24,6 +24,7 @@ package authenticatorvalidate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -220,7 +221,7 @@ func (s *Stage) Challenge(_ context.Context, req *executor.Request) (executor.Ch
 		return nil, err
 	}
 	if !ok {
-		return nil, fmt.Errorf("authenticator_validate: no state")
+		return nil, errors.New("authenticator_validate: no state")
 	}
 	return &Challenge{DeviceClasses: st.Classes}, nil
 }
@@ -248,7 +249,7 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 		return executor.Result{}, fmt.Errorf("count code attempt: %w", err)
 	}
 	if n > PerUser {
-		s.deps.Record(ctx, enum.EventActionLoginFailed, map[string]any{"username": identifier, "reason": "throttled", "flow": req.Flow.Slug})
+		s.loginFailed(ctx, req, identifier, "throttled")
 		return executor.Retry(executor.FieldError{Field: Field, Message: messageLimited, Code: "rate_limited"}), nil
 	}
 	code := strings.TrimSpace(*r.Code)
@@ -273,11 +274,11 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 		}
 		return executor.Next(), nil
 	case passcheck.Throttled:
-		s.deps.Record(ctx, enum.EventActionLoginFailed, map[string]any{"username": identifier, "reason": "throttled", "flow": req.Flow.Slug})
+		s.loginFailed(ctx, req, identifier, "throttled")
 		return executor.Retry(executor.FieldError{Field: Field, Message: messageLimited, Code: "rate_limited"}), nil
 	case passcheck.Rejected:
 	}
-	s.deps.Record(ctx, enum.EventActionLoginFailed, map[string]any{"username": identifier, "reason": "second_factor", "flow": req.Flow.Slug})
+	s.loginFailed(ctx, req, identifier, "second_factor")
 	st.Failures++
 	if err := req.SaveState(st); err != nil {
 		return executor.Result{}, err
@@ -312,6 +313,11 @@ func (s *Stage) redeem(ctx context.Context, u *ent.User, shown []DeviceClass, co
 		}
 	}
 	return "", nil
+}
+
+// loginFailed audits a refused code.
+func (s *Stage) loginFailed(ctx context.Context, req *executor.Request, identifier, reason string) {
+	s.deps.Record(ctx, enum.EventActionLoginFailed, map[string]any{"username": identifier, "reason": reason, "flow": req.Flow.Slug})
 }
 
 // subjectKey is the counter of the stage's own attempts for a subject.
