@@ -222,3 +222,42 @@ func TestMFALastAuthThreshold(t *testing.T) {
 		require.True(t, second.login("grace", mfaPassword).Completed, "a code was used within the threshold")
 	})
 }
+
+// not_configured_action CONFIGURE: a user without a second factor sets one
+// up inline during the login (the recovery codes setup stage), then is in.
+func TestMFAConfigureAtLogin(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, backend string) {
+		s := newTestServer(t, newServerEnv(t, backend))
+		ctx := viewer.SystemContext(t.Context())
+		graceID := mfaUser(t, s, "grace")
+		ent := s.app.db.Ent
+		validateID := ent.Stage.Query().Where(stage.Name("default-authentication-mfa-validation")).OnlyIDX(ctx)
+		setupID := ent.Stage.Query().Where(stage.Name("default-authenticator-static-setup")).OnlyIDX(ctx)
+		admin := s.browser()
+		require.True(t, admin.login("admin", adminPassword).Completed)
+		admin.must(`mutation($id: ID!, $c: StageConfigInput!) { updateStage(id: $id, input: {config: $c}) { id } }`, map[string]any{
+			"id": strconv.Itoa(validateID),
+			"c": map[string]any{"authenticatorValidate": map[string]any{
+				"deviceClasses": []string{"TOTP", "STATIC"}, "notConfiguredAction": "CONFIGURE",
+				"configurationStageIDs": []string{strconv.Itoa(setupID)},
+			}},
+		}, nil)
+
+		grace := s.browser()
+		v := grace.login("grace", mfaPassword)
+		require.Equal(t, "AuthenticatorStaticChallenge", v.Challenge.Typename, "%+v", v.Challenge)
+		require.False(t, v.Completed)
+		require.Empty(t, grace.viewer(), "not signed in before the codes are saved")
+		v = grace.submit(v.ID, map[string]any{"authenticatorStatic": map[string]any{"confirm": true}})
+		require.True(t, v.Completed, "%+v", v.Challenge)
+		require.Equal(t, 10, ent.StaticToken.Query().CountX(ctx))
+		require.Equal(t, 1, ent.StaticDevice.Query().CountX(ctx))
+		require.Equal(t, graceID, ent.StaticDevice.Query().OnlyX(ctx).UserID)
+
+		// Next time the codes are asked for.
+		again := s.browser()
+		_, classes := mfaLogin(t, again, "grace")
+		require.Equal(t, []string{"STATIC"}, classes)
+	})
+}
