@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-id/gatehouse/blueprints"
+	entevent "github.com/gatehouse-id/gatehouse/ent/event"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
@@ -259,5 +261,83 @@ func TestMFAConfigureAtLogin(t *testing.T) {
 		again := s.browser()
 		_, classes := mfaLogin(t, again, "grace")
 		require.Equal(t, []string{"STATIC"}, classes)
+	})
+}
+
+// authenticatorDevice is an AuthenticatorDevice as a client reads it.
+type authenticatorDevice struct {
+	ID             string
+	DeviceClass    string
+	Name           string
+	LastUsedAt     *time.Time
+	RemainingCodes *int
+}
+
+func devicesOf(c *client) []authenticatorDevice {
+	c.t.Helper()
+	var out struct {
+		Viewer struct{ AuthenticatorDevices []authenticatorDevice }
+	}
+	c.must(`{ viewer { authenticatorDevices { id deviceClass name lastUsedAt remainingCodes } } }`, nil, &out)
+	return out.Viewer.AuthenticatorDevices
+}
+
+// A user lists, renames and deletes their own second factors through
+// GraphQL, and nobody else's.
+func TestAuthenticatorDevices(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, backend string) {
+		s := newTestServer(t, newServerEnv(t, backend))
+		mfaUser(t, s, "grace")
+		mfaUser(t, s, "ada")
+		grace := s.browser()
+		require.True(t, grace.login("grace", mfaPassword).Completed)
+		require.Empty(t, devicesOf(grace))
+		mfaSetUpTOTP(t, grace)
+		codes := mfaSetUpCodes(t, grace)
+		login := s.browser()
+		id, _ := mfaLogin(t, login, "grace")
+		require.True(t, mfaAnswer(login, id, codes[0]).Completed)
+
+		devices := devicesOf(grace)
+		require.Len(t, devices, 2)
+		app, set := devices[0], devices[1]
+		require.Equal(t, "TOTP", app.DeviceClass)
+		require.Equal(t, "Authenticator app", app.Name)
+		require.NotNil(t, app.LastUsedAt, "the setup code was used")
+		require.Nil(t, app.RemainingCodes)
+		require.Equal(t, "STATIC", set.DeviceClass)
+		require.Equal(t, 9, *set.RemainingCodes)
+
+		ada := s.browser()
+		require.True(t, ada.login("ada", mfaPassword).Completed)
+		require.Empty(t, devicesOf(ada), "another user's devices are not listed")
+		rename := `mutation($id: ID!, $n: String!) { renameAuthenticatorDevice(id: $id, name: $n) { id name } }`
+		del := `mutation($id: ID!) { deleteAuthenticatorDevice(id: $id) }`
+		for _, dev := range devices {
+			require.Equal(t, "NOT_FOUND", ada.do(rename, map[string]any{"id": dev.ID, "n": "mine"}).code())
+			require.Equal(t, "NOT_FOUND", ada.do(del, map[string]any{"id": dev.ID}).code())
+		}
+		anonymous := s.browser()
+		require.Empty(t, devicesOf(anonymous))
+		require.Equal(t, "UNAUTHENTICATED", anonymous.do(del, map[string]any{"id": app.ID}).code())
+		require.Equal(t, devices, devicesOf(grace), "nothing changed")
+
+		require.Equal(t, "VALIDATION_FAILED", grace.do(rename, map[string]any{"id": app.ID, "n": " "}).code())
+		grace.must(rename, map[string]any{"id": app.ID, "n": "Work phone"}, nil)
+		grace.must(del, map[string]any{"id": set.ID}, nil)
+		devices = devicesOf(grace)
+		require.Len(t, devices, 1)
+		require.Equal(t, "Work phone", devices[0].Name)
+		sys := viewer.SystemContext(t.Context())
+		require.Zero(t, s.app.db.Ent.StaticToken.Query().CountX(sys), "the codes went with their set")
+		removed := s.app.db.Ent.Event.Query().Where(entevent.ActionEQ(enum.EventActionMFADeviceRemoved)).OnlyX(sys)
+		require.Equal(t, "grace", removed.Username)
+		require.Equal(t, "static", removed.Context["device_class"])
+		require.Equal(t, 2, s.app.db.Ent.Event.Query().Where(entevent.ActionEQ(enum.EventActionMFADeviceAdded)).CountX(sys))
+
+		again := s.browser()
+		_, classes := mfaLogin(t, again, "grace")
+		require.Equal(t, []string{"TOTP"}, classes)
 	})
 }

@@ -462,6 +462,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			PolicyEngine: policies,
 			Keys:         a.signingKeys,
 			Logger:       logger,
+			Auditor:      a.recorder,
 		}, graph.Options{
 			Dev:              cfg.Dev,
 			WebsocketOrigins: cfg.AllowedOrigins,

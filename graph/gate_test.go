@@ -120,17 +120,19 @@ var superuserFields = map[string]gatedField{
 // field is behind @superuser or reads and writes through ent, whose
 // privacy rules (ent/schema/rule) decide.
 var openFields = map[string]string{
-	"Query.currentBrand":               "the brand serving the request; what every page shows",
-	"Query.viewer":                     "the caller itself",
-	"Query.flowExecution":              "an execution of the caller's session",
-	"Subscription.flowExecution":       "an execution of the caller's session",
-	"Mutation.startFlow":               "starts a flow for the caller's session",
-	"Mutation.submitChallenge":         "answers an execution of the caller's session",
-	"Mutation.restartFlow":             "restarts an execution of the caller's session",
-	"Mutation.cancelFlow":              "ends an execution of the caller's session",
-	"Mutation.revokeSession":           "ends one of the caller's own sessions",
-	"Mutation.revokeOtherSessions":     "ends the caller's other sessions",
-	"Mutation.revokeApplicationAccess": "forgets the caller's own consent and revokes the caller's own tokens",
+	"Query.currentBrand":                 "the brand serving the request; what every page shows",
+	"Query.viewer":                       "the caller itself",
+	"Query.flowExecution":                "an execution of the caller's session",
+	"Subscription.flowExecution":         "an execution of the caller's session",
+	"Mutation.startFlow":                 "starts a flow for the caller's session",
+	"Mutation.submitChallenge":           "answers an execution of the caller's session",
+	"Mutation.restartFlow":               "restarts an execution of the caller's session",
+	"Mutation.cancelFlow":                "ends an execution of the caller's session",
+	"Mutation.revokeSession":             "ends one of the caller's own sessions",
+	"Mutation.revokeOtherSessions":       "ends the caller's other sessions",
+	"Mutation.revokeApplicationAccess":   "forgets the caller's own consent and revokes the caller's own tokens",
+	"Mutation.renameAuthenticatorDevice": "renames one of the caller's own second factors",
+	"Mutation.deleteAuthenticatorDevice": "deletes one of the caller's own second factors",
 }
 
 // entSources are the SDL files whose root fields read and write only

@@ -109,6 +109,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	AuthenticatorDevice struct {
+		CreatedAt      func(childComplexity int) int
+		DeviceClass    func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LastUsedAt     func(childComplexity int) int
+		Name           func(childComplexity int) int
+		RemainingCodes func(childComplexity int) int
+	}
+
 	AuthenticatorStaticChallenge struct {
 		Codes       func(childComplexity int) int
 		Errors      func(childComplexity int) int
@@ -493,52 +502,54 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CancelFlow              func(childComplexity int, executionID string) int
-		CreateApplication       func(childComplexity int, input model.CreateApplicationInput) int
-		CreateBrand             func(childComplexity int, input ent.CreateBrandInput) int
-		CreateFlow              func(childComplexity int, input ent.CreateFlowInput) int
-		CreateFlowStageBinding  func(childComplexity int, input ent.CreateFlowStageBindingInput) int
-		CreateGroup             func(childComplexity int, input ent.CreateGroupInput) int
-		CreateOAuth2Provider    func(childComplexity int, input model.CreateOAuth2ProviderInput) int
-		CreatePolicy            func(childComplexity int, input model.CreatePolicyInput) int
-		CreatePolicyBinding     func(childComplexity int, input ent.CreatePolicyBindingInput) int
-		CreateScopeMapping      func(childComplexity int, input model.CreateScopeMappingInput) int
-		CreateStage             func(childComplexity int, input model.CreateStageInput) int
-		CreateToken             func(childComplexity int, input model.CreateTokenInput) int
-		CreateUser              func(childComplexity int, input ent.CreateUserInput, password *string) int
-		DeleteApplication       func(childComplexity int, id string) int
-		DeleteBrand             func(childComplexity int, id string) int
-		DeleteFlow              func(childComplexity int, id string) int
-		DeleteFlowStageBinding  func(childComplexity int, id string) int
-		DeleteGroup             func(childComplexity int, id string) int
-		DeleteOAuth2Provider    func(childComplexity int, id string) int
-		DeletePolicy            func(childComplexity int, id string) int
-		DeletePolicyBinding     func(childComplexity int, id string) int
-		DeleteScopeMapping      func(childComplexity int, id string) int
-		DeleteStage             func(childComplexity int, id string) int
-		DeleteToken             func(childComplexity int, id string) int
-		DeleteUser              func(childComplexity int, id string) int
-		ImportFlow              func(childComplexity int, document string) int
-		RestartFlow             func(childComplexity int, executionID string) int
-		RevokeApplicationAccess func(childComplexity int, slug string) int
-		RevokeOtherSessions     func(childComplexity int) int
-		RevokeSession           func(childComplexity int, key string) int
-		RotateClientSecret      func(childComplexity int, id string) int
-		SetUserPassword         func(childComplexity int, id string, password *string) int
-		StartFlow               func(childComplexity int, slug string, query *string) int
-		SubmitChallenge         func(childComplexity int, executionID string, response model.ChallengeResponseInput, step *int) int
-		UpdateApplication       func(childComplexity int, id string, input model.UpdateApplicationInput) int
-		UpdateBrand             func(childComplexity int, id string, input ent.UpdateBrandInput) int
-		UpdateFlow              func(childComplexity int, id string, input ent.UpdateFlowInput) int
-		UpdateFlowStageBinding  func(childComplexity int, id string, input ent.UpdateFlowStageBindingInput) int
-		UpdateGroup             func(childComplexity int, id string, input ent.UpdateGroupInput) int
-		UpdateOAuth2Provider    func(childComplexity int, id string, input model.UpdateOAuth2ProviderInput) int
-		UpdatePolicy            func(childComplexity int, id string, input model.UpdatePolicyInput) int
-		UpdatePolicyBinding     func(childComplexity int, id string, input ent.UpdatePolicyBindingInput) int
-		UpdateScopeMapping      func(childComplexity int, id string, input model.UpdateScopeMappingInput) int
-		UpdateStage             func(childComplexity int, id string, input model.UpdateStageInput) int
-		UpdateToken             func(childComplexity int, id string, input ent.UpdateTokenInput) int
-		UpdateUser              func(childComplexity int, id string, input ent.UpdateUserInput) int
+		CancelFlow                func(childComplexity int, executionID string) int
+		CreateApplication         func(childComplexity int, input model.CreateApplicationInput) int
+		CreateBrand               func(childComplexity int, input ent.CreateBrandInput) int
+		CreateFlow                func(childComplexity int, input ent.CreateFlowInput) int
+		CreateFlowStageBinding    func(childComplexity int, input ent.CreateFlowStageBindingInput) int
+		CreateGroup               func(childComplexity int, input ent.CreateGroupInput) int
+		CreateOAuth2Provider      func(childComplexity int, input model.CreateOAuth2ProviderInput) int
+		CreatePolicy              func(childComplexity int, input model.CreatePolicyInput) int
+		CreatePolicyBinding       func(childComplexity int, input ent.CreatePolicyBindingInput) int
+		CreateScopeMapping        func(childComplexity int, input model.CreateScopeMappingInput) int
+		CreateStage               func(childComplexity int, input model.CreateStageInput) int
+		CreateToken               func(childComplexity int, input model.CreateTokenInput) int
+		CreateUser                func(childComplexity int, input ent.CreateUserInput, password *string) int
+		DeleteApplication         func(childComplexity int, id string) int
+		DeleteAuthenticatorDevice func(childComplexity int, id string) int
+		DeleteBrand               func(childComplexity int, id string) int
+		DeleteFlow                func(childComplexity int, id string) int
+		DeleteFlowStageBinding    func(childComplexity int, id string) int
+		DeleteGroup               func(childComplexity int, id string) int
+		DeleteOAuth2Provider      func(childComplexity int, id string) int
+		DeletePolicy              func(childComplexity int, id string) int
+		DeletePolicyBinding       func(childComplexity int, id string) int
+		DeleteScopeMapping        func(childComplexity int, id string) int
+		DeleteStage               func(childComplexity int, id string) int
+		DeleteToken               func(childComplexity int, id string) int
+		DeleteUser                func(childComplexity int, id string) int
+		ImportFlow                func(childComplexity int, document string) int
+		RenameAuthenticatorDevice func(childComplexity int, id string, name string) int
+		RestartFlow               func(childComplexity int, executionID string) int
+		RevokeApplicationAccess   func(childComplexity int, slug string) int
+		RevokeOtherSessions       func(childComplexity int) int
+		RevokeSession             func(childComplexity int, key string) int
+		RotateClientSecret        func(childComplexity int, id string) int
+		SetUserPassword           func(childComplexity int, id string, password *string) int
+		StartFlow                 func(childComplexity int, slug string, query *string) int
+		SubmitChallenge           func(childComplexity int, executionID string, response model.ChallengeResponseInput, step *int) int
+		UpdateApplication         func(childComplexity int, id string, input model.UpdateApplicationInput) int
+		UpdateBrand               func(childComplexity int, id string, input ent.UpdateBrandInput) int
+		UpdateFlow                func(childComplexity int, id string, input ent.UpdateFlowInput) int
+		UpdateFlowStageBinding    func(childComplexity int, id string, input ent.UpdateFlowStageBindingInput) int
+		UpdateGroup               func(childComplexity int, id string, input ent.UpdateGroupInput) int
+		UpdateOAuth2Provider      func(childComplexity int, id string, input model.UpdateOAuth2ProviderInput) int
+		UpdatePolicy              func(childComplexity int, id string, input model.UpdatePolicyInput) int
+		UpdatePolicyBinding       func(childComplexity int, id string, input ent.UpdatePolicyBindingInput) int
+		UpdateScopeMapping        func(childComplexity int, id string, input model.UpdateScopeMappingInput) int
+		UpdateStage               func(childComplexity int, id string, input model.UpdateStageInput) int
+		UpdateToken               func(childComplexity int, id string, input ent.UpdateTokenInput) int
+		UpdateUser                func(childComplexity int, id string, input ent.UpdateUserInput) int
 	}
 
 	OAuth2Provider struct {
@@ -941,6 +952,7 @@ type ComplexityRoot struct {
 	Viewer struct {
 		Applications          func(childComplexity int) int
 		AuthMethod            func(childComplexity int) int
+		AuthenticatorDevices  func(childComplexity int) int
 		ConnectedApplications func(childComplexity int) int
 		IsSuperuser           func(childComplexity int) int
 		Sessions              func(childComplexity int) int
@@ -1002,6 +1014,8 @@ type MutationResolver interface {
 	UpdateBrand(ctx context.Context, id string, input ent.UpdateBrandInput) (*ent.Brand, error)
 	DeleteBrand(ctx context.Context, id string) (string, error)
 	ImportFlow(ctx context.Context, document string) (*ent.Flow, error)
+	RenameAuthenticatorDevice(ctx context.Context, id string, name string) (*model.AuthenticatorDevice, error)
+	DeleteAuthenticatorDevice(ctx context.Context, id string) (string, error)
 	StartFlow(ctx context.Context, slug string, query *string) (*executor.View, error)
 	SubmitChallenge(ctx context.Context, executionID string, response model.ChallengeResponseInput, step *int) (*executor.View, error)
 	RestartFlow(ctx context.Context, executionID string) (*executor.View, error)
@@ -1057,6 +1071,7 @@ type UserResolver interface {
 	IsSuperuser(ctx context.Context, obj *ent.User) (bool, error)
 }
 type ViewerResolver interface {
+	AuthenticatorDevices(ctx context.Context, obj *model.Viewer) ([]*model.AuthenticatorDevice, error)
 	Sessions(ctx context.Context, obj *model.Viewer) ([]*model.UserSession, error)
 	Applications(ctx context.Context, obj *model.Viewer) ([]*ent.Application, error)
 	ConnectedApplications(ctx context.Context, obj *model.Viewer) ([]*model.ConnectedApplication, error)
@@ -1214,6 +1229,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApplicationEdge.Node(childComplexity), true
+
+	case "AuthenticatorDevice.createdAt":
+		if e.ComplexityRoot.AuthenticatorDevice.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorDevice.CreatedAt(childComplexity), true
+	case "AuthenticatorDevice.deviceClass":
+		if e.ComplexityRoot.AuthenticatorDevice.DeviceClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorDevice.DeviceClass(childComplexity), true
+	case "AuthenticatorDevice.id":
+		if e.ComplexityRoot.AuthenticatorDevice.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorDevice.ID(childComplexity), true
+	case "AuthenticatorDevice.lastUsedAt":
+		if e.ComplexityRoot.AuthenticatorDevice.LastUsedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorDevice.LastUsedAt(childComplexity), true
+	case "AuthenticatorDevice.name":
+		if e.ComplexityRoot.AuthenticatorDevice.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorDevice.Name(childComplexity), true
+	case "AuthenticatorDevice.remainingCodes":
+		if e.ComplexityRoot.AuthenticatorDevice.RemainingCodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorDevice.RemainingCodes(childComplexity), true
 
 	case "AuthenticatorStaticChallenge.codes":
 		if e.ComplexityRoot.AuthenticatorStaticChallenge.Codes == nil {
@@ -2876,6 +2928,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteApplication(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteAuthenticatorDevice":
+		if e.ComplexityRoot.Mutation.DeleteAuthenticatorDevice == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteAuthenticatorDevice_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteAuthenticatorDevice(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteBrand":
 		if e.ComplexityRoot.Mutation.DeleteBrand == nil {
 			break
@@ -3008,6 +3071,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportFlow(childComplexity, args["document"].(string)), true
+	case "Mutation.renameAuthenticatorDevice":
+		if e.ComplexityRoot.Mutation.RenameAuthenticatorDevice == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_renameAuthenticatorDevice_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RenameAuthenticatorDevice(childComplexity, args["id"].(string), args["name"].(string)), true
 	case "Mutation.restartFlow":
 		if e.ComplexityRoot.Mutation.RestartFlow == nil {
 			break
@@ -4960,6 +5034,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.AuthMethod(childComplexity), true
+	case "Viewer.authenticatorDevices":
+		if e.ComplexityRoot.Viewer.AuthenticatorDevices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.AuthenticatorDevices(childComplexity), true
 	case "Viewer.connectedApplications":
 		if e.ComplexityRoot.Viewer.ConnectedApplications == nil {
 			break
@@ -5176,7 +5256,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/blueprint.graphqls" "schema/brand.graphqls" "schema/config.graphqls" "schema/directives.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/policytest.graphqls" "schema/scopes.graphqls" "schema/sso.graphqls" "schema/viewer.graphqls"
+//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/blueprint.graphqls" "schema/brand.graphqls" "schema/config.graphqls" "schema/devices.graphqls" "schema/directives.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/policytest.graphqls" "schema/scopes.graphqls" "schema/sso.graphqls" "schema/viewer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5193,6 +5273,7 @@ var sources = []*ast.Source{
 	{Name: "schema/blueprint.graphqls", Input: sourceData("schema/blueprint.graphqls"), BuiltIn: false},
 	{Name: "schema/brand.graphqls", Input: sourceData("schema/brand.graphqls"), BuiltIn: false},
 	{Name: "schema/config.graphqls", Input: sourceData("schema/config.graphqls"), BuiltIn: false},
+	{Name: "schema/devices.graphqls", Input: sourceData("schema/devices.graphqls"), BuiltIn: false},
 	{Name: "schema/directives.graphqls", Input: sourceData("schema/directives.graphqls"), BuiltIn: false},
 	{Name: "schema/enums.graphqls", Input: sourceData("schema/enums.graphqls"), BuiltIn: false},
 	{Name: "schema/event.graphqls", Input: sourceData("schema/event.graphqls"), BuiltIn: false},
@@ -6234,6 +6315,24 @@ func (ec *executionContext) childFields_ApplicationEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type ApplicationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AuthenticatorDevice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuthenticatorDevice_id(ctx, field)
+	case "deviceClass":
+		return ec.fieldContext_AuthenticatorDevice_deviceClass(ctx, field)
+	case "name":
+		return ec.fieldContext_AuthenticatorDevice_name(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AuthenticatorDevice_createdAt(ctx, field)
+	case "lastUsedAt":
+		return ec.fieldContext_AuthenticatorDevice_lastUsedAt(ctx, field)
+	case "remainingCodes":
+		return ec.fieldContext_AuthenticatorDevice_remainingCodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuthenticatorDevice", field.Name)
+}
+
 func (ec *executionContext) childFields_Brand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7266,6 +7365,8 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_isSuperuser(ctx, field)
 	case "authMethod":
 		return ec.fieldContext_Viewer_authMethod(ctx, field)
+	case "authenticatorDevices":
+		return ec.fieldContext_Viewer_authenticatorDevices(ctx, field)
 	case "sessions":
 		return ec.fieldContext_Viewer_sessions(ctx, field)
 	case "applications":
@@ -7920,6 +8021,20 @@ func (ec *executionContext) field_Mutation_deleteApplication_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteAuthenticatorDevice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteBrand_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8085,6 +8200,28 @@ func (ec *executionContext) field_Mutation_importFlow_args(ctx context.Context, 
 		return nil, err
 	}
 	args["document"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_renameAuthenticatorDevice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg1
 	return args, nil
 }
 
@@ -10246,6 +10383,144 @@ func (ec *executionContext) _ApplicationEdge_cursor(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_ApplicationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ApplicationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _AuthenticatorDevice_id(ctx context.Context, field graphql.CollectedField, obj *model.AuthenticatorDevice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorDevice_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorDevice_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorDevice", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuthenticatorDevice_deviceClass(ctx context.Context, field graphql.CollectedField, obj *model.AuthenticatorDevice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorDevice_deviceClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeviceClass, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v authenticatorvalidate.DeviceClass) graphql.Marshaler {
+			return ec.marshalNDeviceClass2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClass(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorDevice_deviceClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorDevice", field, false, false, "DeviceClass")
+}
+
+func (ec *executionContext) _AuthenticatorDevice_name(ctx context.Context, field graphql.CollectedField, obj *model.AuthenticatorDevice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorDevice_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorDevice_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorDevice", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorDevice_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AuthenticatorDevice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorDevice_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorDevice_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorDevice", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AuthenticatorDevice_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *model.AuthenticatorDevice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorDevice_lastUsedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastUsedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorDevice_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorDevice", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AuthenticatorDevice_remainingCodes(ctx context.Context, field graphql.CollectedField, obj *model.AuthenticatorDevice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorDevice_remainingCodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemainingCodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorDevice_remainingCodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorDevice", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AuthenticatorStaticChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *authenticatorstatic.Challenge) (ret graphql.Marshaler) {
@@ -18083,6 +18358,94 @@ func (ec *executionContext) fieldContext_Mutation_importFlow(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_renameAuthenticatorDevice(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_renameAuthenticatorDevice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RenameAuthenticatorDevice(ctx, fc.Args["id"].(string), fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuthenticatorDevice) graphql.Marshaler {
+			return ec.marshalNAuthenticatorDevice2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐAuthenticatorDevice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_renameAuthenticatorDevice(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthenticatorDevice(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_renameAuthenticatorDevice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteAuthenticatorDevice(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteAuthenticatorDevice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteAuthenticatorDevice(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteAuthenticatorDevice(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteAuthenticatorDevice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startFlow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25589,6 +25952,38 @@ func (ec *executionContext) _Viewer_authMethod(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Viewer_authMethod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "ViewerAuthMethod")
+}
+
+func (ec *executionContext) _Viewer_authenticatorDevices(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_authenticatorDevices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().AuthenticatorDevices(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuthenticatorDevice) graphql.Marshaler {
+			return ec.marshalNAuthenticatorDevice2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐAuthenticatorDeviceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_authenticatorDevices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthenticatorDevice(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Viewer_sessions(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
@@ -41584,6 +41979,64 @@ func (ec *executionContext) _ApplicationEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var authenticatorDeviceImplementors = []string{"AuthenticatorDevice"}
+
+func (ec *executionContext) _AuthenticatorDevice(ctx context.Context, sel ast.SelectionSet, obj *model.AuthenticatorDevice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorDeviceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorDevice")
+		case "id":
+			out.Values[i] = ec._AuthenticatorDevice_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deviceClass":
+			out.Values[i] = ec._AuthenticatorDevice_deviceClass(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._AuthenticatorDevice_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._AuthenticatorDevice_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastUsedAt":
+			out.Values[i] = ec._AuthenticatorDevice_lastUsedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "remainingCodes":
+			out.Values[i] = ec._AuthenticatorDevice_remainingCodes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var authenticatorStaticChallengeImplementors = []string{"AuthenticatorStaticChallenge", "Challenge", "FlowChallenge"}
 
 func (ec *executionContext) _AuthenticatorStaticChallenge(ctx context.Context, sel ast.SelectionSet, obj *authenticatorstatic.Challenge) graphql.Marshaler {
@@ -44439,6 +44892,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "renameAuthenticatorDevice":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_renameAuthenticatorDevice(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteAuthenticatorDevice":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteAuthenticatorDevice(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startFlow":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startFlow(ctx, field)
@@ -47180,6 +47647,12 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "authenticatorDevices":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_authenticatorDevices(ctx, field, obj)
+				})
 		case "sessions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -47620,6 +48093,30 @@ func (ec *executionContext) unmarshalNAuthenticationRequirement2githubᚗcomᚋg
 
 func (ec *executionContext) marshalNAuthenticationRequirement2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐAuthenticationRequirement(ctx context.Context, sel ast.SelectionSet, v enum.AuthenticationRequirement) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNAuthenticatorDevice2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐAuthenticatorDeviceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuthenticatorDevice) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuthenticatorDevice2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐAuthenticatorDevice(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuthenticatorDevice2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐAuthenticatorDevice(ctx context.Context, sel ast.SelectionSet, v *model.AuthenticatorDevice) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuthenticatorDevice!")
+		return graphql.Null
+	}
+	return ec._AuthenticatorDevice(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {

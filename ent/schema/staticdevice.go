@@ -52,4 +52,4 @@ func (StaticDevice) Annotations() []schema.Annotation {
 }
 
 // Policy implements ent.Schema: see package rule.
-func (StaticDevice) Policy() ent.Policy { return rule.AdminOnly() }
+func (StaticDevice) Policy() ent.Policy { return rule.StaticDevicePolicy() }

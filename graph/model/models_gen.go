@@ -34,6 +34,21 @@ import (
 	"github.com/gatehouse-id/gatehouse/policy/reputation"
 )
 
+// A second factor of the signed-in user: an authenticator app or a set of
+// recovery codes.
+type AuthenticatorDevice struct {
+	// Identifies the device to renameAuthenticatorDevice and deleteAuthenticatorDevice.
+	ID          string                            `json:"id"`
+	DeviceClass authenticatorvalidate.DeviceClass `json:"deviceClass"`
+	// The name the user knows the device by.
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"createdAt"`
+	// When a code of the device was last accepted; null: never.
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	// Unused recovery codes left (STATIC); null for other classes.
+	RemainingCodes *int `json:"remainingCodes,omitempty"`
+}
+
 // The response to the current challenge: set exactly the member of the current stage's kind.
 type ChallengeResponseInput struct {
 	AuthenticatorStatic   *authenticatorstatic.Response   `json:"authenticatorStatic,omitempty"`
@@ -337,6 +352,8 @@ type Viewer struct {
 	IsSuperuser bool `json:"isSuperuser"`
 	// How the caller authenticated.
 	AuthMethod ViewerAuthMethod `json:"authMethod"`
+	// The user's second factors, oldest first; empty for anonymous callers.
+	AuthenticatorDevices []*AuthenticatorDevice `json:"authenticatorDevices"`
 	// The user's live sessions, most recently used first; empty for anonymous callers.
 	Sessions []*UserSession `json:"sessions"`
 	// The applications the user may use (their policies let the user in), by group then name; empty for anonymous callers.
