@@ -84,6 +84,9 @@ type Documents = {
     "\n  query FlowExecution($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.FlowExecutionDocument,
     "\n  subscription FlowExecutionChanges($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.FlowExecutionChangesDocument,
     "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      unenrollmentFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n": typeof types.SiteDocument,
+    "\n  query MyAuthenticatorDevices {\n    viewer {\n      authenticatorDevices {\n        id\n        deviceClass\n        name\n        createdAt\n        lastUsedAt\n        remainingCodes\n      }\n    }\n  }\n": typeof types.MyAuthenticatorDevicesDocument,
+    "\n  mutation RenameAuthenticatorDevice($id: ID!, $name: String!) {\n    renameAuthenticatorDevice(id: $id, name: $name) {\n      id\n      name\n    }\n  }\n": typeof types.RenameAuthenticatorDeviceDocument,
+    "\n  mutation DeleteAuthenticatorDevice($id: ID!) {\n    deleteAuthenticatorDevice(id: $id)\n  }\n": typeof types.DeleteAuthenticatorDeviceDocument,
     "\n  query PasswordChangeFlow {\n    currentBrand {\n      passwordChangeFlow\n    }\n  }\n": typeof types.PasswordChangeFlowDocument,
     "\n  query MySessions {\n    viewer {\n      sessions {\n        key\n        current\n        createdAt\n        lastSeenAt\n        expiresAt\n        clientIp\n        userAgent\n      }\n    }\n  }\n": typeof types.MySessionsDocument,
     "\n  mutation RevokeSession($key: ID!) {\n    revokeSession(key: $key)\n  }\n": typeof types.RevokeSessionDocument,
@@ -162,6 +165,9 @@ const documents: Documents = {
     "\n  query FlowExecution($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": types.FlowExecutionDocument,
     "\n  subscription FlowExecutionChanges($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": types.FlowExecutionChangesDocument,
     "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      unenrollmentFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n": types.SiteDocument,
+    "\n  query MyAuthenticatorDevices {\n    viewer {\n      authenticatorDevices {\n        id\n        deviceClass\n        name\n        createdAt\n        lastUsedAt\n        remainingCodes\n      }\n    }\n  }\n": types.MyAuthenticatorDevicesDocument,
+    "\n  mutation RenameAuthenticatorDevice($id: ID!, $name: String!) {\n    renameAuthenticatorDevice(id: $id, name: $name) {\n      id\n      name\n    }\n  }\n": types.RenameAuthenticatorDeviceDocument,
+    "\n  mutation DeleteAuthenticatorDevice($id: ID!) {\n    deleteAuthenticatorDevice(id: $id)\n  }\n": types.DeleteAuthenticatorDeviceDocument,
     "\n  query PasswordChangeFlow {\n    currentBrand {\n      passwordChangeFlow\n    }\n  }\n": types.PasswordChangeFlowDocument,
     "\n  query MySessions {\n    viewer {\n      sessions {\n        key\n        current\n        createdAt\n        lastSeenAt\n        expiresAt\n        clientIp\n        userAgent\n      }\n    }\n  }\n": types.MySessionsDocument,
     "\n  mutation RevokeSession($key: ID!) {\n    revokeSession(key: $key)\n  }\n": types.RevokeSessionDocument,
@@ -447,6 +453,18 @@ export function graphql(source: "\n  subscription FlowExecutionChanges($id: ID!)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      unenrollmentFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n"): typeof import('./graphql').SiteDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyAuthenticatorDevices {\n    viewer {\n      authenticatorDevices {\n        id\n        deviceClass\n        name\n        createdAt\n        lastUsedAt\n        remainingCodes\n      }\n    }\n  }\n"): typeof import('./graphql').MyAuthenticatorDevicesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RenameAuthenticatorDevice($id: ID!, $name: String!) {\n    renameAuthenticatorDevice(id: $id, name: $name) {\n      id\n      name\n    }\n  }\n"): typeof import('./graphql').RenameAuthenticatorDeviceDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteAuthenticatorDevice($id: ID!) {\n    deleteAuthenticatorDevice(id: $id)\n  }\n"): typeof import('./graphql').DeleteAuthenticatorDeviceDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

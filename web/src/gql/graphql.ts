@@ -2733,6 +2733,26 @@ export type SiteQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type SiteQuery = { currentBrand: { title: string, logo: string, favicon: string, authenticationFlow: string, invalidationFlow: string, recoveryFlow: string, userSettingsFlow: string, unenrollmentFlow: string }, viewer: { isSuperuser: boolean, user: { id: string, username: string, name: string, email: string } | null } };
 
+export type MyAuthenticatorDevicesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyAuthenticatorDevicesQuery = { viewer: { authenticatorDevices: Array<{ id: string, deviceClass: DeviceClass, name: string, createdAt: string, lastUsedAt: string | null, remainingCodes: number | null }> } };
+
+export type RenameAuthenticatorDeviceMutationVariables = Exact<{
+  id: string;
+  name: string;
+}>;
+
+
+export type RenameAuthenticatorDeviceMutation = { renameAuthenticatorDevice: { id: string, name: string } };
+
+export type DeleteAuthenticatorDeviceMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteAuthenticatorDeviceMutation = { deleteAuthenticatorDevice: string };
+
 export type PasswordChangeFlowQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -4690,6 +4710,33 @@ export const SiteDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SiteQuery, SiteQueryVariables>;
+export const MyAuthenticatorDevicesDocument = new TypedDocumentString(`
+    query MyAuthenticatorDevices {
+  viewer {
+    authenticatorDevices {
+      id
+      deviceClass
+      name
+      createdAt
+      lastUsedAt
+      remainingCodes
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MyAuthenticatorDevicesQuery, MyAuthenticatorDevicesQueryVariables>;
+export const RenameAuthenticatorDeviceDocument = new TypedDocumentString(`
+    mutation RenameAuthenticatorDevice($id: ID!, $name: String!) {
+  renameAuthenticatorDevice(id: $id, name: $name) {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<RenameAuthenticatorDeviceMutation, RenameAuthenticatorDeviceMutationVariables>;
+export const DeleteAuthenticatorDeviceDocument = new TypedDocumentString(`
+    mutation DeleteAuthenticatorDevice($id: ID!) {
+  deleteAuthenticatorDevice(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteAuthenticatorDeviceMutation, DeleteAuthenticatorDeviceMutationVariables>;
 export const PasswordChangeFlowDocument = new TypedDocumentString(`
     query PasswordChangeFlow {
   currentBrand {
