@@ -146,12 +146,23 @@ func TestAuthenticatorValidate(t *testing.T) {
 			}
 			require.Equal(t, "next", submit(t, b, req, b.codes[0]).Kind())
 		},
-		"failures end the flow": func(t *testing.T, b bundle) {
-			req, _, _ := begin(t, b, b.grace, cfg)
-			for range authenticatorvalidate.MaxFailures - 1 {
-				require.Equal(t, "retry", submit(t, b, req, "000000").Kind())
+		"failures end the flow, for real and pretended users alike": func(t *testing.T, b bundle) {
+			real, _, _ := begin(t, b, b.grace, cfg)
+			pretend := b.env.Request(authenticatorvalidate.Kind)
+			require.NoError(t, pretend.Execution.Context.Set(executor.KeyPendingUserIdentifier, "nobody"))
+			for _, req := range []*executor.Request{real, pretend} {
+				skipper := b.env.Skipper(t, authenticatorvalidate.Kind, cfg)
+				for range authenticatorvalidate.MaxFailures - 1 {
+					// The executor runs Skip again after every rejected code.
+					_, skip, err := skipper.Skip(b.env.Ctx, req)
+					require.NoError(t, err)
+					require.False(t, skip)
+					require.Equal(t, "retry", submit(t, b, req, "000000").Kind())
+				}
+				_, _, err := skipper.Skip(b.env.Ctx, req)
+				require.NoError(t, err)
+				require.Equal(t, "deny", submit(t, b, req, "000000").Kind())
 			}
-			require.Equal(t, "deny", submit(t, b, req, "000000").Kind())
 		},
 		"wrong codes use up the account's password budget and lock it": func(t *testing.T, b bundle) {
 			for range authenticatorvalidate.PerUser / 2 {

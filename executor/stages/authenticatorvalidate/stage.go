@@ -131,7 +131,7 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 		if identifier == "" {
 			return executor.Deny(messageNoUser), true, nil
 		}
-		return executor.Result{}, false, req.SaveState(state{Classes: pretended(s.cfg.DeviceClasses)})
+		return executor.Result{}, false, s.keep(req, 0, pretended(s.cfg.DeviceClasses))
 	}
 	impls, err := classes(s.deps)
 	if err != nil {
@@ -162,15 +162,23 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	if t := time.Duration(s.cfg.LastAuthThreshold) * time.Second; t > 0 && !last.IsZero() && req.Now.Sub(last) < t {
 		return executor.Next(), true, nil
 	}
+	return executor.Result{}, false, s.keep(req, u.ID, has)
+}
+
+// keep saves the classes to show userID (0: a user the flow only
+// pretends exists), keeping the failures counted so far: Skip runs again
+// after every rejected code.
+func (s *Stage) keep(req *executor.Request, userID int, classes []DeviceClass) error {
 	var st state
-	if _, err := req.LoadState(&st); err != nil {
-		return executor.Result{}, false, err
+	ok, err := req.LoadState(&st)
+	if err != nil {
+		return err
 	}
-	if st.UserID != u.ID {
-		st = state{UserID: u.ID}
+	if !ok || st.UserID != userID {
+		st = state{UserID: userID}
 	}
-	st.Classes = has
-	return executor.Result{}, false, req.SaveState(st)
+	st.Classes = classes
+	return req.SaveState(st)
 }
 
 // pretended are the classes shown to a user the flow only pretends
