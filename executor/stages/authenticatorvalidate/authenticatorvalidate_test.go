@@ -147,10 +147,10 @@ func TestAuthenticatorValidate(t *testing.T) {
 			require.Equal(t, "next", submit(t, b, req, b.codes[0]).Kind())
 		},
 		"failures end the flow, for real and pretended users alike": func(t *testing.T, b bundle) {
-			real, _, _ := begin(t, b, b.grace, cfg)
+			known, _, _ := begin(t, b, b.grace, cfg)
 			pretend := b.env.Request(authenticatorvalidate.Kind)
 			require.NoError(t, pretend.Execution.Context.Set(executor.KeyPendingUserIdentifier, "nobody"))
-			for _, req := range []*executor.Request{real, pretend} {
+			for _, req := range []*executor.Request{known, pretend} {
 				skipper := b.env.Skipper(t, authenticatorvalidate.Kind, cfg)
 				for range authenticatorvalidate.MaxFailures - 1 {
 					// The executor runs Skip again after every rejected code.
