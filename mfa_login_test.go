@@ -339,5 +339,30 @@ func TestAuthenticatorDevices(t *testing.T) {
 		again := s.browser()
 		_, classes := mfaLogin(t, again, "grace")
 		require.Equal(t, []string{"TOTP"}, classes)
+
+		// Admins see and delete any user's devices; users may not use
+		// those fields.
+		ofGrace := `{ users(where: {username: "grace"}) { edges { node { authenticatorDevices { id deviceClass name } } } } }`
+		require.Equal(t, "FORBIDDEN", grace.do(`{ viewer { user { authenticatorDevices { id } } } }`, nil).code())
+		adminUI := s.browser()
+		require.True(t, adminUI.login("admin", adminPassword).Completed)
+		var out struct {
+			Users struct {
+				Edges []struct {
+					Node struct{ AuthenticatorDevices []authenticatorDevice }
+				}
+			}
+		}
+		adminUI.must(ofGrace, nil, &out)
+		require.Len(t, out.Users.Edges, 1)
+		listed := out.Users.Edges[0].Node.AuthenticatorDevices
+		require.Len(t, listed, 1)
+		require.Equal(t, "Work phone", listed[0].Name)
+		delUser := `mutation($id: ID!) { deleteUserAuthenticatorDevice(id: $id) }`
+		require.Equal(t, "FORBIDDEN", grace.do(delUser, map[string]any{"id": listed[0].ID}).code())
+		require.Empty(t, devicesOf(adminUI), "the admin's own list is the admin's")
+		adminUI.must(delUser, map[string]any{"id": listed[0].ID}, nil)
+		require.Equal(t, "NOT_FOUND", adminUI.do(delUser, map[string]any{"id": listed[0].ID}).code())
+		require.Empty(t, devicesOf(grace))
 	})
 }

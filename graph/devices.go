@@ -17,11 +17,12 @@ import (
 	"github.com/gatehouse-id/gatehouse/problem"
 )
 
-// The viewer's second factors (devices.graphqls). Privacy rules
+// Second factors (devices.graphqls). Privacy rules
 // (rule.TOTPDevicePolicy, rule.StaticDevicePolicy) limit a user to their
-// own devices; these functions also filter by the viewer, so a superuser
-// manages only their own here too (an admin's view of a user's devices is
-// another API).
+// own devices; the viewer's fields also filter by the viewer, so a
+// superuser manages only their own there, and other users' through the
+// @superuser fields (User.authenticatorDevices,
+// deleteUserAuthenticatorDevice).
 
 // viewerDevices lists ctx's user's devices, oldest first.
 func (r *Resolver) viewerDevices(ctx context.Context) ([]*model.AuthenticatorDevice, error) {
@@ -29,12 +30,17 @@ func (r *Resolver) viewerDevices(ctx context.Context) ([]*model.AuthenticatorDev
 	if v.Kind != viewer.User {
 		return []*model.AuthenticatorDevice{}, nil
 	}
+	return r.devicesOf(ctx, v.UserID)
+}
+
+// devicesOf lists userID's devices, oldest first.
+func (r *Resolver) devicesOf(ctx context.Context, userID int) ([]*model.AuthenticatorDevice, error) {
 	c := r.client(ctx)
-	apps, err := c.TOTPDevice.Query().Where(totpdevice.UserID(v.UserID), totpdevice.Confirmed(true)).Order(totpdevice.ByID()).All(ctx)
+	apps, err := c.TOTPDevice.Query().Where(totpdevice.UserID(userID), totpdevice.Confirmed(true)).Order(totpdevice.ByID()).All(ctx)
 	if err != nil {
 		return nil, err
 	}
-	sets, err := c.StaticDevice.Query().Where(staticdevice.UserID(v.UserID)).Order(staticdevice.ByID()).All(ctx)
+	sets, err := c.StaticDevice.Query().Where(staticdevice.UserID(userID)).Order(staticdevice.ByID()).All(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -118,19 +124,35 @@ func (r *Resolver) deleteDevice(ctx context.Context, id string) (string, error) 
 	if v.Kind != viewer.User {
 		return "", problem.ErrUnauthenticated
 	}
+	return r.deleteDeviceOf(ctx, &v.UserID, id)
+}
+
+// deleteDeviceOf deletes device id, of userID when it is set (else of
+// anyone: an admin's action), and audits it as the viewer's action.
+func (r *Resolver) deleteDeviceOf(ctx context.Context, userID *int, id string) (string, error) {
 	nid, err := parseID(id)
 	if err != nil {
 		return "", err
 	}
 	c := r.client(ctx)
-	class := authenticatorvalidate.ClassTOTP
-	n, err := c.TOTPDevice.Delete().Where(totpdevice.ID(nid), totpdevice.UserID(v.UserID)).Exec(ctx)
+	apps := c.TOTPDevice.Delete().Where(totpdevice.ID(nid))
+	sets := c.StaticDevice.Delete().Where(staticdevice.ID(nid))
+	if userID != nil {
+		apps.Where(totpdevice.UserID(*userID))
+		sets.Where(staticdevice.UserID(*userID))
+	}
+	owner, class := 0, authenticatorvalidate.ClassTOTP
+	if d, err := c.TOTPDevice.Get(ctx, nid); err == nil {
+		owner = d.UserID
+	} else if d, err := c.StaticDevice.Get(ctx, nid); err == nil {
+		owner, class = d.UserID, authenticatorvalidate.ClassStatic
+	}
+	n, err := apps.Exec(ctx)
 	if err != nil {
 		return "", err
 	}
 	if n == 0 {
-		class = authenticatorvalidate.ClassStatic
-		if n, err = c.StaticDevice.Delete().Where(staticdevice.ID(nid), staticdevice.UserID(v.UserID)).Exec(ctx); err != nil {
+		if n, err = sets.Exec(ctx); err != nil {
 			return "", err
 		}
 	}
@@ -138,8 +160,8 @@ func (r *Resolver) deleteDevice(ctx context.Context, id string) (string, error) 
 		return "", fmt.Errorf("device: %w", problem.ErrNotFound)
 	}
 	if r.Auditor != nil {
-		// The event's user is the viewer, who deleted their own device.
-		data := map[string]any{"device_class": string(class), "device_id": id}
+		// The event's user is the viewer: the device's owner, or an admin.
+		data := map[string]any{"device_class": string(class), "device_id": id, "owner_id": strconv.Itoa(owner)}
 		if _, err := r.Auditor.Record(ctx, c, enum.EventActionMFADeviceRemoved, data); err != nil {
 			return "", err
 		}

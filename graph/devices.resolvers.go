@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/graph/model"
 )
 
@@ -19,6 +20,16 @@ func (r *mutationResolver) RenameAuthenticatorDevice(ctx context.Context, id str
 // DeleteAuthenticatorDevice is the resolver for the deleteAuthenticatorDevice field.
 func (r *mutationResolver) DeleteAuthenticatorDevice(ctx context.Context, id string) (string, error) {
 	return r.deleteDevice(ctx, id)
+}
+
+// DeleteUserAuthenticatorDevice is the resolver for the deleteUserAuthenticatorDevice field.
+func (r *mutationResolver) DeleteUserAuthenticatorDevice(ctx context.Context, id string) (string, error) {
+	return r.deleteDeviceOf(ctx, nil, id)
+}
+
+// AuthenticatorDevices is the resolver for the authenticatorDevices field.
+func (r *userResolver) AuthenticatorDevices(ctx context.Context, obj *ent.User) ([]*model.AuthenticatorDevice, error) {
+	return r.devicesOf(ctx, obj.ID)
 }
 
 // AuthenticatorDevices is the resolver for the authenticatorDevices field.

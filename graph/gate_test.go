@@ -91,6 +91,27 @@ var superuserFields = map[string]gatedField{
 			requireCode(t, r, "NOT_FOUND")
 		},
 	},
+	"User.authenticatorDevices": {
+		query: `{ users { edges { node { authenticatorDevices { id } } } } }`,
+		admin: func(t *testing.T, b *testBundle) {
+			var out struct {
+				Users struct {
+					Edges []struct {
+						Node struct{ AuthenticatorDevices []struct{ ID string } }
+					}
+				}
+			}
+			b.mustDo(t, b.admin, `{ users { edges { node { authenticatorDevices { id } } } } }`, nil, &out)
+			require.NotEmpty(t, out.Users.Edges)
+			require.Empty(t, out.Users.Edges[0].Node.AuthenticatorDevices, "no one has a device")
+		},
+	},
+	"Mutation.deleteUserAuthenticatorDevice": {
+		query: `mutation { deleteUserAuthenticatorDevice(id: "1") }`,
+		admin: func(t *testing.T, b *testBundle) {
+			requireCode(t, b.call(t, b.admin, `mutation { deleteUserAuthenticatorDevice(id: "1") }`), "NOT_FOUND")
+		},
+	},
 	"Subscription.eventCreated": {
 		query: `subscription { eventCreated { action } }`,
 		admin: func(t *testing.T, b *testBundle) {
@@ -143,7 +164,8 @@ var entSources = []string{"ent.graphqls", "schema/admin.graphqls"}
 // sharedTypes are types a @superuser field returns that other callers see
 // too, and why that is safe.
 var sharedTypes = map[string]string{
-	"FieldError": "every challenge carries the errors of the caller's own last response",
+	"FieldError":          "every challenge carries the errors of the caller's own last response",
+	"AuthenticatorDevice": "users see their own second factors (viewer.authenticatorDevices), admins anyone's",
 }
 
 // TestEveryFieldHasAGate walks the schema: every root field is behind

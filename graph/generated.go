@@ -502,54 +502,55 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CancelFlow                func(childComplexity int, executionID string) int
-		CreateApplication         func(childComplexity int, input model.CreateApplicationInput) int
-		CreateBrand               func(childComplexity int, input ent.CreateBrandInput) int
-		CreateFlow                func(childComplexity int, input ent.CreateFlowInput) int
-		CreateFlowStageBinding    func(childComplexity int, input ent.CreateFlowStageBindingInput) int
-		CreateGroup               func(childComplexity int, input ent.CreateGroupInput) int
-		CreateOAuth2Provider      func(childComplexity int, input model.CreateOAuth2ProviderInput) int
-		CreatePolicy              func(childComplexity int, input model.CreatePolicyInput) int
-		CreatePolicyBinding       func(childComplexity int, input ent.CreatePolicyBindingInput) int
-		CreateScopeMapping        func(childComplexity int, input model.CreateScopeMappingInput) int
-		CreateStage               func(childComplexity int, input model.CreateStageInput) int
-		CreateToken               func(childComplexity int, input model.CreateTokenInput) int
-		CreateUser                func(childComplexity int, input ent.CreateUserInput, password *string) int
-		DeleteApplication         func(childComplexity int, id string) int
-		DeleteAuthenticatorDevice func(childComplexity int, id string) int
-		DeleteBrand               func(childComplexity int, id string) int
-		DeleteFlow                func(childComplexity int, id string) int
-		DeleteFlowStageBinding    func(childComplexity int, id string) int
-		DeleteGroup               func(childComplexity int, id string) int
-		DeleteOAuth2Provider      func(childComplexity int, id string) int
-		DeletePolicy              func(childComplexity int, id string) int
-		DeletePolicyBinding       func(childComplexity int, id string) int
-		DeleteScopeMapping        func(childComplexity int, id string) int
-		DeleteStage               func(childComplexity int, id string) int
-		DeleteToken               func(childComplexity int, id string) int
-		DeleteUser                func(childComplexity int, id string) int
-		ImportFlow                func(childComplexity int, document string) int
-		RenameAuthenticatorDevice func(childComplexity int, id string, name string) int
-		RestartFlow               func(childComplexity int, executionID string) int
-		RevokeApplicationAccess   func(childComplexity int, slug string) int
-		RevokeOtherSessions       func(childComplexity int) int
-		RevokeSession             func(childComplexity int, key string) int
-		RotateClientSecret        func(childComplexity int, id string) int
-		SetUserPassword           func(childComplexity int, id string, password *string) int
-		StartFlow                 func(childComplexity int, slug string, query *string) int
-		SubmitChallenge           func(childComplexity int, executionID string, response model.ChallengeResponseInput, step *int) int
-		UpdateApplication         func(childComplexity int, id string, input model.UpdateApplicationInput) int
-		UpdateBrand               func(childComplexity int, id string, input ent.UpdateBrandInput) int
-		UpdateFlow                func(childComplexity int, id string, input ent.UpdateFlowInput) int
-		UpdateFlowStageBinding    func(childComplexity int, id string, input ent.UpdateFlowStageBindingInput) int
-		UpdateGroup               func(childComplexity int, id string, input ent.UpdateGroupInput) int
-		UpdateOAuth2Provider      func(childComplexity int, id string, input model.UpdateOAuth2ProviderInput) int
-		UpdatePolicy              func(childComplexity int, id string, input model.UpdatePolicyInput) int
-		UpdatePolicyBinding       func(childComplexity int, id string, input ent.UpdatePolicyBindingInput) int
-		UpdateScopeMapping        func(childComplexity int, id string, input model.UpdateScopeMappingInput) int
-		UpdateStage               func(childComplexity int, id string, input model.UpdateStageInput) int
-		UpdateToken               func(childComplexity int, id string, input ent.UpdateTokenInput) int
-		UpdateUser                func(childComplexity int, id string, input ent.UpdateUserInput) int
+		CancelFlow                    func(childComplexity int, executionID string) int
+		CreateApplication             func(childComplexity int, input model.CreateApplicationInput) int
+		CreateBrand                   func(childComplexity int, input ent.CreateBrandInput) int
+		CreateFlow                    func(childComplexity int, input ent.CreateFlowInput) int
+		CreateFlowStageBinding        func(childComplexity int, input ent.CreateFlowStageBindingInput) int
+		CreateGroup                   func(childComplexity int, input ent.CreateGroupInput) int
+		CreateOAuth2Provider          func(childComplexity int, input model.CreateOAuth2ProviderInput) int
+		CreatePolicy                  func(childComplexity int, input model.CreatePolicyInput) int
+		CreatePolicyBinding           func(childComplexity int, input ent.CreatePolicyBindingInput) int
+		CreateScopeMapping            func(childComplexity int, input model.CreateScopeMappingInput) int
+		CreateStage                   func(childComplexity int, input model.CreateStageInput) int
+		CreateToken                   func(childComplexity int, input model.CreateTokenInput) int
+		CreateUser                    func(childComplexity int, input ent.CreateUserInput, password *string) int
+		DeleteApplication             func(childComplexity int, id string) int
+		DeleteAuthenticatorDevice     func(childComplexity int, id string) int
+		DeleteBrand                   func(childComplexity int, id string) int
+		DeleteFlow                    func(childComplexity int, id string) int
+		DeleteFlowStageBinding        func(childComplexity int, id string) int
+		DeleteGroup                   func(childComplexity int, id string) int
+		DeleteOAuth2Provider          func(childComplexity int, id string) int
+		DeletePolicy                  func(childComplexity int, id string) int
+		DeletePolicyBinding           func(childComplexity int, id string) int
+		DeleteScopeMapping            func(childComplexity int, id string) int
+		DeleteStage                   func(childComplexity int, id string) int
+		DeleteToken                   func(childComplexity int, id string) int
+		DeleteUser                    func(childComplexity int, id string) int
+		DeleteUserAuthenticatorDevice func(childComplexity int, id string) int
+		ImportFlow                    func(childComplexity int, document string) int
+		RenameAuthenticatorDevice     func(childComplexity int, id string, name string) int
+		RestartFlow                   func(childComplexity int, executionID string) int
+		RevokeApplicationAccess       func(childComplexity int, slug string) int
+		RevokeOtherSessions           func(childComplexity int) int
+		RevokeSession                 func(childComplexity int, key string) int
+		RotateClientSecret            func(childComplexity int, id string) int
+		SetUserPassword               func(childComplexity int, id string, password *string) int
+		StartFlow                     func(childComplexity int, slug string, query *string) int
+		SubmitChallenge               func(childComplexity int, executionID string, response model.ChallengeResponseInput, step *int) int
+		UpdateApplication             func(childComplexity int, id string, input model.UpdateApplicationInput) int
+		UpdateBrand                   func(childComplexity int, id string, input ent.UpdateBrandInput) int
+		UpdateFlow                    func(childComplexity int, id string, input ent.UpdateFlowInput) int
+		UpdateFlowStageBinding        func(childComplexity int, id string, input ent.UpdateFlowStageBindingInput) int
+		UpdateGroup                   func(childComplexity int, id string, input ent.UpdateGroupInput) int
+		UpdateOAuth2Provider          func(childComplexity int, id string, input model.UpdateOAuth2ProviderInput) int
+		UpdatePolicy                  func(childComplexity int, id string, input model.UpdatePolicyInput) int
+		UpdatePolicyBinding           func(childComplexity int, id string, input ent.UpdatePolicyBindingInput) int
+		UpdateScopeMapping            func(childComplexity int, id string, input model.UpdateScopeMappingInput) int
+		UpdateStage                   func(childComplexity int, id string, input model.UpdateStageInput) int
+		UpdateToken                   func(childComplexity int, id string, input ent.UpdateTokenInput) int
+		UpdateUser                    func(childComplexity int, id string, input ent.UpdateUserInput) int
 	}
 
 	OAuth2Provider struct {
@@ -884,21 +885,22 @@ type ComplexityRoot struct {
 	}
 
 	User struct {
-		Attributes        func(childComplexity int) int
-		CreatedAt         func(childComplexity int) int
-		Email             func(childComplexity int) int
-		Groups            func(childComplexity int) int
-		ID                func(childComplexity int) int
-		IsActive          func(childComplexity int) int
-		IsSuperuser       func(childComplexity int) int
-		LastLogin         func(childComplexity int) int
-		Name              func(childComplexity int) int
-		PasswordChangedAt func(childComplexity int) int
-		PolicyBindings    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyBindingOrder, where *ent.PolicyBindingWhereInput) int
-		Tokens            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TokenOrder, where *ent.TokenWhereInput) int
-		Type              func(childComplexity int) int
-		UpdatedAt         func(childComplexity int) int
-		Username          func(childComplexity int) int
+		Attributes           func(childComplexity int) int
+		AuthenticatorDevices func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		Email                func(childComplexity int) int
+		Groups               func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		IsActive             func(childComplexity int) int
+		IsSuperuser          func(childComplexity int) int
+		LastLogin            func(childComplexity int) int
+		Name                 func(childComplexity int) int
+		PasswordChangedAt    func(childComplexity int) int
+		PolicyBindings       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyBindingOrder, where *ent.PolicyBindingWhereInput) int
+		Tokens               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TokenOrder, where *ent.TokenWhereInput) int
+		Type                 func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+		Username             func(childComplexity int) int
 	}
 
 	UserConnection struct {
@@ -1016,6 +1018,7 @@ type MutationResolver interface {
 	ImportFlow(ctx context.Context, document string) (*ent.Flow, error)
 	RenameAuthenticatorDevice(ctx context.Context, id string, name string) (*model.AuthenticatorDevice, error)
 	DeleteAuthenticatorDevice(ctx context.Context, id string) (string, error)
+	DeleteUserAuthenticatorDevice(ctx context.Context, id string) (string, error)
 	StartFlow(ctx context.Context, slug string, query *string) (*executor.View, error)
 	SubmitChallenge(ctx context.Context, executionID string, response model.ChallengeResponseInput, step *int) (*executor.View, error)
 	RestartFlow(ctx context.Context, executionID string) (*executor.View, error)
@@ -1068,6 +1071,7 @@ type SubscriptionResolver interface {
 	FlowInspector(ctx context.Context, executionID string) (<-chan *executor.Inspection, error)
 }
 type UserResolver interface {
+	AuthenticatorDevices(ctx context.Context, obj *ent.User) ([]*model.AuthenticatorDevice, error)
 	IsSuperuser(ctx context.Context, obj *ent.User) (bool, error)
 }
 type ViewerResolver interface {
@@ -3060,6 +3064,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteUser(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteUserAuthenticatorDevice":
+		if e.ComplexityRoot.Mutation.DeleteUserAuthenticatorDevice == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteUserAuthenticatorDevice_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteUserAuthenticatorDevice(childComplexity, args["id"].(string)), true
 	case "Mutation.importFlow":
 		if e.ComplexityRoot.Mutation.ImportFlow == nil {
 			break
@@ -4775,6 +4790,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Attributes(childComplexity), true
+	case "User.authenticatorDevices":
+		if e.ComplexityRoot.User.AuthenticatorDevices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.AuthenticatorDevices(childComplexity), true
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -7309,6 +7330,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_tokens(ctx, field)
 	case "policyBindings":
 		return ec.fieldContext_User_policyBindings(ctx, field)
+	case "authenticatorDevices":
+		return ec.fieldContext_User_authenticatorDevices(ctx, field)
 	case "isSuperuser":
 		return ec.fieldContext_User_isSuperuser(ctx, field)
 	}
@@ -8162,6 +8185,20 @@ func (ec *executionContext) field_Mutation_deleteStage_args(ctx context.Context,
 }
 
 func (ec *executionContext) field_Mutation_deleteToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteUserAuthenticatorDevice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -18446,6 +18483,63 @@ func (ec *executionContext) fieldContext_Mutation_deleteAuthenticatorDevice(ctx 
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_deleteUserAuthenticatorDevice(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteUserAuthenticatorDevice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteUserAuthenticatorDevice(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Superuser == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive superuser is not implemented")
+				}
+				return ec.Directives.Superuser(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteUserAuthenticatorDevice(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteUserAuthenticatorDevice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startFlow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25243,6 +25337,51 @@ func (ec *executionContext) fieldContext_User_policyBindings(ctx context.Context
 	if fc.Args, err = ec.field_User_policyBindings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _User_authenticatorDevices(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_authenticatorDevices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().AuthenticatorDevices(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Superuser == nil {
+					var zeroVal []*model.AuthenticatorDevice
+					return zeroVal, errors.New("directive superuser is not implemented")
+				}
+				return ec.Directives.Superuser(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuthenticatorDevice) graphql.Marshaler {
+			return ec.marshalNAuthenticatorDevice2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐAuthenticatorDeviceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_authenticatorDevices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "User",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthenticatorDevice(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -44906,6 +45045,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "deleteUserAuthenticatorDevice":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteUserAuthenticatorDevice(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startFlow":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startFlow(ctx, field)
@@ -47252,6 +47398,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_policyBindings(ctx, field, obj)
+				})
+		case "authenticatorDevices":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_authenticatorDevices(ctx, field, obj)
 				})
 		case "isSuperuser":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
