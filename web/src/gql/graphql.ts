@@ -2565,6 +2565,23 @@ export type AdminTestScopeMappingQueryVariables = Exact<{
 
 export type AdminTestScopeMappingQuery = { testScopeMapping: { claims: Record<string, unknown> | null, droppedClaims: Array<string>, error: string | null } };
 
+export type AdminUserDevicesQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AdminUserDevicesQuery = { node:
+    | { authenticatorDevices: Array<{ id: string, deviceClass: DeviceClass, name: string, createdAt: string, lastUsedAt: string | null, remainingCodes: number | null }> }
+    | Record<PropertyKey, never>
+   | null };
+
+export type AdminDeleteUserDeviceMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AdminDeleteUserDeviceMutation = { deleteUserAuthenticatorDevice: string };
+
 type StageChallengeFields_AuthenticatorStaticChallenge_Fragment = { codes: Array<string> };
 
 type StageChallengeFields_AuthenticatorTotpChallenge_Fragment = { configUrl: string, qrCode: string, secret: string };
@@ -4162,6 +4179,27 @@ export const AdminTestScopeMappingDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AdminTestScopeMappingQuery, AdminTestScopeMappingQueryVariables>;
+export const AdminUserDevicesDocument = new TypedDocumentString(`
+    query AdminUserDevices($id: ID!) {
+  node(id: $id) {
+    ... on User {
+      authenticatorDevices {
+        id
+        deviceClass
+        name
+        createdAt
+        lastUsedAt
+        remainingCodes
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminUserDevicesQuery, AdminUserDevicesQueryVariables>;
+export const AdminDeleteUserDeviceDocument = new TypedDocumentString(`
+    mutation AdminDeleteUserDevice($id: ID!) {
+  deleteUserAuthenticatorDevice(id: $id)
+}
+    `) as unknown as TypedDocumentString<AdminDeleteUserDeviceMutation, AdminDeleteUserDeviceMutationVariables>;
 export const StartFlowDocument = new TypedDocumentString(`
     mutation StartFlow($slug: String!, $query: String) {
   startFlow(slug: $slug, query: $query) {
