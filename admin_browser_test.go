@@ -63,18 +63,19 @@ func TestBrowserAdminConsole(t *testing.T) {
 	u.visit("/if/admin/#/flows")
 	u.click(u.Locator(`[data-testid="flow-row"][data-slug="default-authentication-flow"] a`))
 	bindings := u.GetByTestId("binding")
-	require.NoError(t, u.expect.Locator(bindings).ToHaveCount(3))
+	require.NoError(t, u.expect.Locator(bindings).ToHaveCount(4)) // identification, password, second factor, login
 	add := u.GetByTestId("add-binding")
 	_, err := add.GetByLabel("Stage", playwright.LocatorGetByLabelOptions{Exact: new(true)}).SelectOption(playwright.SelectOptionValues{Labels: &[]string{"e2e-extra (Dummy)"}})
 	require.NoError(t, err)
 	u.click(add.GetByRole(*playwright.AriaRoleButton, playwright.LocatorGetByRoleOptions{Name: "Add stage"}))
-	require.NoError(t, u.expect.Locator(bindings).ToHaveCount(4))
-	require.NoError(t, u.expect.Locator(bindings.Nth(3)).ToHaveAttribute("data-stage-name", "e2e-extra"))
+	require.NoError(t, u.expect.Locator(bindings).ToHaveCount(5))
+	require.NoError(t, u.expect.Locator(bindings.Nth(4)).ToHaveAttribute("data-stage-name", "e2e-extra"))
 	u.click(u.button("Move e2e-extra up"))
-	require.NoError(t, u.expect.Locator(bindings.Nth(2)).ToHaveAttribute("data-stage-name", "e2e-extra"))
+	require.NoError(t, u.expect.Locator(bindings.Nth(3)).ToHaveAttribute("data-stage-name", "e2e-extra"))
 	u.Screenshot("bindings")
 
-	// The order is stored: the flow now asks the dummy stage after the password.
+	// The order is stored: the flow now asks the dummy stage after the
+	// password (and the second factor, which admin has none of).
 	other := srv.browser()
 	v := other.login("admin", adminPassword)
 	require.Equal(t, "DummyChallenge", v.Challenge.Typename, "errors: %v", v.Challenge.Errors)

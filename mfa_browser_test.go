@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -66,4 +67,52 @@ func TestBrowserTOTPSetup(t *testing.T) {
 	ctx := viewer.SystemContext(t.Context())
 	dev := srv.app.db.Ent.TOTPDevice.Query().Where(totpdevice.HasUserWith(user.Username("grace"))).OnlyX(ctx)
 	require.True(t, dev.Confirmed)
+}
+
+// Recovery codes in Chromium: shown once with a download (a text file
+// made in the page), listed on the settings page, and a code logs in at
+// the second factor, whose field takes one-time codes.
+func TestBrowserRecoveryCodesLogin(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	admin := srv.browser()
+	require.True(t, admin.login("admin", adminPassword).Completed)
+	admin.must(`mutation { createUser(input: {username: "grace", name: "Grace Hopper"}, password: "Cobol-Compiler-1959") { id } }`, nil, nil)
+
+	u := newUI(t, srv, browsertest.Options{})
+	u.login("grace", "Cobol-Compiler-1959")
+	u.visit("/if/flow/" + blueprints.AuthenticatorStaticSetupFlow + "/")
+	u.challenge("AuthenticatorStaticChallenge")
+	u.see("Keep these recovery codes somewhere safe")
+	codes, err := u.GetByTestId("recovery-codes").Locator("code").AllInnerTexts()
+	require.NoError(t, err)
+	require.Len(t, codes, 10)
+	download, err := u.ExpectDownload(func() error { return u.button("Download").Click() })
+	require.NoError(t, err)
+	require.Equal(t, "recovery-codes.txt", download.SuggestedFilename())
+	path, err := download.Path()
+	require.NoError(t, err)
+	file, err := os.ReadFile(path)
+	require.NoError(t, err)
+	for _, c := range codes {
+		require.Contains(t, string(file), c)
+	}
+	u.Screenshot("recovery-codes")
+	u.click(u.button("I have saved these codes"))
+	u.at(`/if/user/$`)
+	u.see("10 unused")
+
+	u.logout()
+	u.answerLogin("grace", "Cobol-Compiler-1959")
+	u.challenge("AuthenticatorValidateChallenge")
+	code := u.field("Recovery code")
+	require.Equal(t, "one-time-code", autocompleteOf(t, code))
+	u.fill("Recovery code", "00000-00000")
+	u.click(u.button("Verify"))
+	u.see("This code is not valid")
+	u.Screenshot("mfa-validate-invalid")
+	u.fill("Recovery code", codes[3])
+	u.click(u.button("Verify"))
+	u.at(`/if/`)
+	require.NoError(t, u.expect.Locator(u.GetByTestId("signed-in-as")).ToHaveText("grace"))
 }

@@ -476,6 +476,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			JobQueue:     a.queue,
 			PublicURL:    public,
 			Logger:       logger,
+			Auditor:      a.recorder,
 		}, graph.Options{
 			Dev:              cfg.Dev,
 			WebsocketOrigins: cfg.AllowedOrigins,

@@ -109,12 +109,14 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 		slugs, err := e.client.Flow.Query().Order(flow.BySlug()).Select(flow.FieldSlug).Strings(e.ctx)
 		require.NoError(t, err)
 		require.Equal(t, []string{
-			blueprints.AuthenticationFlow, blueprints.AuthenticatorTOTPSetupFlow, blueprints.AuthenticatorWebAuthnSetupFlow, blueprints.DeviceCodeFlow, blueprints.EnrollmentFlow, blueprints.InvalidationFlow,
+			blueprints.AuthenticationFlow, blueprints.AuthenticatorStaticSetupFlow, blueprints.AuthenticatorTOTPSetupFlow, blueprints.AuthenticatorWebAuthnSetupFlow,
+			blueprints.DeviceCodeFlow, blueprints.EnrollmentFlow, blueprints.InvalidationFlow,
 			blueprints.PasswordChangeFlow, blueprints.ExplicitConsentFlow, blueprints.ImplicitConsentFlow,
 			blueprints.RecoveryFlow, blueprints.UnenrollmentFlow, blueprints.UserSettingsFlow,
 		}, slugs)
 		require.Equal(t, []string{
-			"default-authentication-identification", "default-authentication-password", "default-authentication-login",
+			"default-authentication-identification", "default-authentication-password", "default-authentication-mfa-validation",
+			"default-authentication-login",
 		}, e.bindings(t, blueprints.AuthenticationFlow))
 		require.Equal(t, []string{"default-invalidation-logout"}, e.bindings(t, blueprints.InvalidationFlow))
 		require.Equal(t, []string{"default-authenticator-totp-setup"}, e.bindings(t, blueprints.AuthenticatorTOTPSetupFlow))
@@ -127,6 +129,7 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 			"default-enrollment-captcha", "default-enrollment-prompt-credentials", "default-enrollment-prompt-details",
 			"default-enrollment-write", "default-enrollment-email", "default-enrollment-login",
 		}, e.bindings(t, blueprints.EnrollmentFlow))
+		require.Equal(t, []string{"default-authenticator-static-setup"}, e.bindings(t, blueprints.AuthenticatorStaticSetupFlow))
 
 		b, err := e.client.Brand.Query().Where(brand.IsDefault(true)).
 			WithFlowAuthentication().WithFlowInvalidation().WithFlowUserSettings().WithFlowUnenrollment().WithFlowDeviceCode().

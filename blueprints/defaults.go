@@ -43,6 +43,9 @@ const (
 	// AuthenticatorWebAuthnSetupFlow is where a signed-in user adds a
 	// passkey or a security key.
 	AuthenticatorWebAuthnSetupFlow = "default-authenticator-webauthn-setup"
+	// AuthenticatorStaticSetupFlow is where a signed-in user gets
+	// recovery codes.
+	AuthenticatorStaticSetupFlow = "default-authenticator-static-setup"
 	// ExplicitConsentFlow and ImplicitConsentFlow are the authorization
 	// flows OAuth2 providers pick from.
 	ExplicitConsentFlow = "default-provider-authorization-explicit-consent"

@@ -20,6 +20,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/stage"
 )
 
 // ErrNoClient is returned when the context carries no ent client: a
@@ -73,4 +74,29 @@ func get[T any](ctx context.Context, id *int, load func(*ent.Client, int) (*T, e
 		return nil, nil //nolint:nilnil // a reference to an object gone or hidden is null
 	}
 	return v, err
+}
+
+// Stages returns the stages ids refer to that still exist, in the order
+// of ids.
+func Stages(ctx context.Context, ids []int) ([]*ent.Stage, error) {
+	if len(ids) == 0 {
+		return []*ent.Stage{}, nil
+	}
+	c := ent.FromContext(ctx)
+	if c == nil {
+		return nil, ErrNoClient
+	}
+	found, err := c.Stage.Query().Where(stage.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*ent.Stage, 0, len(found))
+	for _, id := range ids {
+		for _, s := range found {
+			if s.ID == id {
+				out = append(out, s)
+			}
+		}
+	}
+	return out, nil
 }

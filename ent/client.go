@@ -37,6 +37,8 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
+	"github.com/gatehouse-id/gatehouse/ent/staticdevice"
+	"github.com/gatehouse-id/gatehouse/ent/statictoken"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -95,6 +97,10 @@ type Client struct {
 	SigningKey *SigningKeyClient
 	// Stage is the client for interacting with the Stage builders.
 	Stage *StageClient
+	// StaticDevice is the client for interacting with the StaticDevice builders.
+	StaticDevice *StaticDeviceClient
+	// StaticToken is the client for interacting with the StaticToken builders.
+	StaticToken *StaticTokenClient
 	// TOTPDevice is the client for interacting with the TOTPDevice builders.
 	TOTPDevice *TOTPDeviceClient
 	// Token is the client for interacting with the Token builders.
@@ -138,6 +144,8 @@ func (c *Client) init() {
 	c.Session = NewSessionClient(c.config)
 	c.SigningKey = NewSigningKeyClient(c.config)
 	c.Stage = NewStageClient(c.config)
+	c.StaticDevice = NewStaticDeviceClient(c.config)
+	c.StaticToken = NewStaticTokenClient(c.config)
 	c.TOTPDevice = NewTOTPDeviceClient(c.config)
 	c.Token = NewTokenClient(c.config)
 	c.User = NewUserClient(c.config)
@@ -257,6 +265,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Session:           NewSessionClient(cfg),
 		SigningKey:        NewSigningKeyClient(cfg),
 		Stage:             NewStageClient(cfg),
+		StaticDevice:      NewStaticDeviceClient(cfg),
+		StaticToken:       NewStaticTokenClient(cfg),
 		TOTPDevice:        NewTOTPDeviceClient(cfg),
 		Token:             NewTokenClient(cfg),
 		User:              NewUserClient(cfg),
@@ -303,6 +313,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Session:           NewSessionClient(cfg),
 		SigningKey:        NewSigningKeyClient(cfg),
 		Stage:             NewStageClient(cfg),
+		StaticDevice:      NewStaticDeviceClient(cfg),
+		StaticToken:       NewStaticTokenClient(cfg),
 		TOTPDevice:        NewTOTPDeviceClient(cfg),
 		Token:             NewTokenClient(cfg),
 		User:              NewUserClient(cfg),
@@ -341,8 +353,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
 		c.Invitation, c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token,
 		c.PolicyBinding, c.PolicyDefinition, c.ScopeMapping, c.SentMail, c.Session,
-		c.SigningKey, c.Stage, c.TOTPDevice, c.Token, c.User, c.UserConsent,
-		c.WebAuthnDevice,
+		c.SigningKey, c.Stage, c.StaticDevice, c.StaticToken, c.TOTPDevice, c.Token,
+		c.User, c.UserConsent, c.WebAuthnDevice,
 	} {
 		n.Use(hooks...)
 	}
@@ -356,8 +368,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
 		c.Invitation, c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token,
 		c.PolicyBinding, c.PolicyDefinition, c.ScopeMapping, c.SentMail, c.Session,
-		c.SigningKey, c.Stage, c.TOTPDevice, c.Token, c.User, c.UserConsent,
-		c.WebAuthnDevice,
+		c.SigningKey, c.Stage, c.StaticDevice, c.StaticToken, c.TOTPDevice, c.Token,
+		c.User, c.UserConsent, c.WebAuthnDevice,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -410,6 +422,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.SigningKey.mutate(ctx, m)
 	case *StageMutation:
 		return c.Stage.mutate(ctx, m)
+	case *StaticDeviceMutation:
+		return c.StaticDevice.mutate(ctx, m)
+	case *StaticTokenMutation:
+		return c.StaticToken.mutate(ctx, m)
 	case *TOTPDeviceMutation:
 		return c.TOTPDevice.mutate(ctx, m)
 	case *TokenMutation:
@@ -4317,6 +4333,322 @@ func (c *StageClient) mutate(ctx context.Context, m *StageMutation) (Value, erro
 	}
 }
 
+// StaticDeviceClient is a client for the StaticDevice schema.
+type StaticDeviceClient struct {
+	config
+}
+
+// NewStaticDeviceClient returns a client for the StaticDevice from the given config.
+func NewStaticDeviceClient(c config) *StaticDeviceClient {
+	return &StaticDeviceClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `staticdevice.Hooks(f(g(h())))`.
+func (c *StaticDeviceClient) Use(hooks ...Hook) {
+	c.hooks.StaticDevice = append(c.hooks.StaticDevice, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `staticdevice.Intercept(f(g(h())))`.
+func (c *StaticDeviceClient) Intercept(interceptors ...Interceptor) {
+	c.inters.StaticDevice = append(c.inters.StaticDevice, interceptors...)
+}
+
+// Create returns a builder for creating a StaticDevice entity.
+func (c *StaticDeviceClient) Create() *StaticDeviceCreate {
+	mutation := newStaticDeviceMutation(c.config, OpCreate)
+	return &StaticDeviceCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of StaticDevice entities.
+func (c *StaticDeviceClient) CreateBulk(builders ...*StaticDeviceCreate) *StaticDeviceCreateBulk {
+	return &StaticDeviceCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *StaticDeviceClient) MapCreateBulk(slice any, setFunc func(*StaticDeviceCreate, int)) *StaticDeviceCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &StaticDeviceCreateBulk{err: fmt.Errorf("calling to StaticDeviceClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*StaticDeviceCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &StaticDeviceCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for StaticDevice.
+func (c *StaticDeviceClient) Update() *StaticDeviceUpdate {
+	mutation := newStaticDeviceMutation(c.config, OpUpdate)
+	return &StaticDeviceUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *StaticDeviceClient) UpdateOne(_m *StaticDevice) *StaticDeviceUpdateOne {
+	mutation := newStaticDeviceMutation(c.config, OpUpdateOne, withStaticDevice(_m))
+	return &StaticDeviceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *StaticDeviceClient) UpdateOneID(id int) *StaticDeviceUpdateOne {
+	mutation := newStaticDeviceMutation(c.config, OpUpdateOne, withStaticDeviceID(id))
+	return &StaticDeviceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for StaticDevice.
+func (c *StaticDeviceClient) Delete() *StaticDeviceDelete {
+	mutation := newStaticDeviceMutation(c.config, OpDelete)
+	return &StaticDeviceDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *StaticDeviceClient) DeleteOne(_m *StaticDevice) *StaticDeviceDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *StaticDeviceClient) DeleteOneID(id int) *StaticDeviceDeleteOne {
+	builder := c.Delete().Where(staticdevice.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &StaticDeviceDeleteOne{builder}
+}
+
+// Query returns a query builder for StaticDevice.
+func (c *StaticDeviceClient) Query() *StaticDeviceQuery {
+	return &StaticDeviceQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeStaticDevice},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a StaticDevice entity by its id.
+func (c *StaticDeviceClient) Get(ctx context.Context, id int) (*StaticDevice, error) {
+	return c.Query().Where(staticdevice.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *StaticDeviceClient) GetX(ctx context.Context, id int) *StaticDevice {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a StaticDevice.
+func (c *StaticDeviceClient) QueryUser(_m *StaticDevice) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(staticdevice.Table, staticdevice.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, staticdevice.UserTable, staticdevice.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTokens queries the tokens edge of a StaticDevice.
+func (c *StaticDeviceClient) QueryTokens(_m *StaticDevice) *StaticTokenQuery {
+	query := (&StaticTokenClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(staticdevice.Table, staticdevice.FieldID, id),
+			sqlgraph.To(statictoken.Table, statictoken.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, staticdevice.TokensTable, staticdevice.TokensColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *StaticDeviceClient) Hooks() []Hook {
+	hooks := c.hooks.StaticDevice
+	return append(hooks[:len(hooks):len(hooks)], staticdevice.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *StaticDeviceClient) Interceptors() []Interceptor {
+	return c.inters.StaticDevice
+}
+
+func (c *StaticDeviceClient) mutate(ctx context.Context, m *StaticDeviceMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&StaticDeviceCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&StaticDeviceUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&StaticDeviceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&StaticDeviceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown StaticDevice mutation op: %q", m.Op())
+	}
+}
+
+// StaticTokenClient is a client for the StaticToken schema.
+type StaticTokenClient struct {
+	config
+}
+
+// NewStaticTokenClient returns a client for the StaticToken from the given config.
+func NewStaticTokenClient(c config) *StaticTokenClient {
+	return &StaticTokenClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `statictoken.Hooks(f(g(h())))`.
+func (c *StaticTokenClient) Use(hooks ...Hook) {
+	c.hooks.StaticToken = append(c.hooks.StaticToken, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `statictoken.Intercept(f(g(h())))`.
+func (c *StaticTokenClient) Intercept(interceptors ...Interceptor) {
+	c.inters.StaticToken = append(c.inters.StaticToken, interceptors...)
+}
+
+// Create returns a builder for creating a StaticToken entity.
+func (c *StaticTokenClient) Create() *StaticTokenCreate {
+	mutation := newStaticTokenMutation(c.config, OpCreate)
+	return &StaticTokenCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of StaticToken entities.
+func (c *StaticTokenClient) CreateBulk(builders ...*StaticTokenCreate) *StaticTokenCreateBulk {
+	return &StaticTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *StaticTokenClient) MapCreateBulk(slice any, setFunc func(*StaticTokenCreate, int)) *StaticTokenCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &StaticTokenCreateBulk{err: fmt.Errorf("calling to StaticTokenClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*StaticTokenCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &StaticTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for StaticToken.
+func (c *StaticTokenClient) Update() *StaticTokenUpdate {
+	mutation := newStaticTokenMutation(c.config, OpUpdate)
+	return &StaticTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *StaticTokenClient) UpdateOne(_m *StaticToken) *StaticTokenUpdateOne {
+	mutation := newStaticTokenMutation(c.config, OpUpdateOne, withStaticToken(_m))
+	return &StaticTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *StaticTokenClient) UpdateOneID(id int) *StaticTokenUpdateOne {
+	mutation := newStaticTokenMutation(c.config, OpUpdateOne, withStaticTokenID(id))
+	return &StaticTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for StaticToken.
+func (c *StaticTokenClient) Delete() *StaticTokenDelete {
+	mutation := newStaticTokenMutation(c.config, OpDelete)
+	return &StaticTokenDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *StaticTokenClient) DeleteOne(_m *StaticToken) *StaticTokenDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *StaticTokenClient) DeleteOneID(id int) *StaticTokenDeleteOne {
+	builder := c.Delete().Where(statictoken.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &StaticTokenDeleteOne{builder}
+}
+
+// Query returns a query builder for StaticToken.
+func (c *StaticTokenClient) Query() *StaticTokenQuery {
+	return &StaticTokenQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeStaticToken},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a StaticToken entity by its id.
+func (c *StaticTokenClient) Get(ctx context.Context, id int) (*StaticToken, error) {
+	return c.Query().Where(statictoken.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *StaticTokenClient) GetX(ctx context.Context, id int) *StaticToken {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryDevice queries the device edge of a StaticToken.
+func (c *StaticTokenClient) QueryDevice(_m *StaticToken) *StaticDeviceQuery {
+	query := (&StaticDeviceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(statictoken.Table, statictoken.FieldID, id),
+			sqlgraph.To(staticdevice.Table, staticdevice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, statictoken.DeviceTable, statictoken.DeviceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *StaticTokenClient) Hooks() []Hook {
+	hooks := c.hooks.StaticToken
+	return append(hooks[:len(hooks):len(hooks)], statictoken.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *StaticTokenClient) Interceptors() []Interceptor {
+	return c.inters.StaticToken
+}
+
+func (c *StaticTokenClient) mutate(ctx context.Context, m *StaticTokenMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&StaticTokenCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&StaticTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&StaticTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&StaticTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown StaticToken mutation op: %q", m.Op())
+	}
+}
+
 // TOTPDeviceClient is a client for the TOTPDevice schema.
 type TOTPDeviceClient struct {
 	config
@@ -4837,6 +5169,22 @@ func (c *UserClient) QueryWebauthnDevices(_m *User) *WebAuthnDeviceQuery {
 	return query
 }
 
+// QueryStaticDevices queries the static_devices edge of a User.
+func (c *UserClient) QueryStaticDevices(_m *User) *StaticDeviceQuery {
+	query := (&StaticDeviceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(staticdevice.Table, staticdevice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.StaticDevicesTable, user.StaticDevicesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QuerySessions queries the sessions edge of a User.
 func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
 	query := (&SessionClient{config: c.config}).Query()
@@ -5234,14 +5582,16 @@ type (
 		FlowExecution, FlowStageBinding, FlowToken, Group, Invitation,
 		OAuth2AuthRequest, OAuth2Provider, OAuth2Token, PolicyBinding,
 		PolicyDefinition, ScopeMapping, SentMail, Session, SigningKey, Stage,
-		TOTPDevice, Token, User, UserConsent, WebAuthnDevice []ent.Hook
+		StaticDevice, StaticToken, TOTPDevice, Token, User, UserConsent,
+		WebAuthnDevice []ent.Hook
 	}
 	inters struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
 		FlowExecution, FlowStageBinding, FlowToken, Group, Invitation,
 		OAuth2AuthRequest, OAuth2Provider, OAuth2Token, PolicyBinding,
 		PolicyDefinition, ScopeMapping, SentMail, Session, SigningKey, Stage,
-		TOTPDevice, Token, User, UserConsent, WebAuthnDevice []ent.Interceptor
+		StaticDevice, StaticToken, TOTPDevice, Token, User, UserConsent,
+		WebAuthnDevice []ent.Interceptor
 	}
 )
 

@@ -34,6 +34,8 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
+	"github.com/gatehouse-id/gatehouse/ent/staticdevice"
+	"github.com/gatehouse-id/gatehouse/ent/statictoken"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -121,6 +123,8 @@ func checkColumn(t, c string) error {
 			session.Table:           session.ValidColumn,
 			signingkey.Table:        signingkey.ValidColumn,
 			stage.Table:             stage.ValidColumn,
+			staticdevice.Table:      staticdevice.ValidColumn,
+			statictoken.Table:       statictoken.ValidColumn,
 			totpdevice.Table:        totpdevice.ValidColumn,
 			token.Table:             token.ValidColumn,
 			user.Table:              user.ValidColumn,

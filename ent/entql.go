@@ -26,6 +26,8 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
+	"github.com/gatehouse-id/gatehouse/ent/staticdevice"
+	"github.com/gatehouse-id/gatehouse/ent/statictoken"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -40,7 +42,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 27)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -539,6 +541,40 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   staticdevice.Table,
+			Columns: staticdevice.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: staticdevice.FieldID,
+			},
+		},
+		Type: "StaticDevice",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			staticdevice.FieldCreatedAt:  {Type: field.TypeTime, Column: staticdevice.FieldCreatedAt},
+			staticdevice.FieldUpdatedAt:  {Type: field.TypeTime, Column: staticdevice.FieldUpdatedAt},
+			staticdevice.FieldUserID:     {Type: field.TypeInt, Column: staticdevice.FieldUserID},
+			staticdevice.FieldName:       {Type: field.TypeString, Column: staticdevice.FieldName},
+			staticdevice.FieldLastUsedAt: {Type: field.TypeTime, Column: staticdevice.FieldLastUsedAt},
+		},
+	}
+	graph.Nodes[23] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   statictoken.Table,
+			Columns: statictoken.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: statictoken.FieldID,
+			},
+		},
+		Type: "StaticToken",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			statictoken.FieldDeviceID: {Type: field.TypeInt, Column: statictoken.FieldDeviceID},
+			statictoken.FieldCodeHash: {Type: field.TypeBytes, Column: statictoken.FieldCodeHash},
+			statictoken.FieldUsedAt:   {Type: field.TypeTime, Column: statictoken.FieldUsedAt},
+		},
+	}
+	graph.Nodes[24] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   totpdevice.Table,
 			Columns: totpdevice.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -560,7 +596,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			totpdevice.FieldLastStep:   {Type: field.TypeInt64, Column: totpdevice.FieldLastStep},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   token.Table,
 			Columns: token.Columns,
@@ -583,7 +619,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			token.FieldLastUsedAt:  {Type: field.TypeTime, Column: token.FieldLastUsedAt},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -609,7 +645,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldAttributes:         {Type: field.TypeJSON, Column: user.FieldAttributes},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   userconsent.Table,
 			Columns: userconsent.Columns,
@@ -628,7 +664,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			userconsent.FieldExpiresAt:     {Type: field.TypeTime, Column: userconsent.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webauthndevice.Table,
 			Columns: webauthndevice.Columns,
@@ -1370,6 +1406,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: true,
+			Table:   staticdevice.UserTable,
+			Columns: []string{staticdevice.UserColumn},
+			Bidi:    false,
+		},
+		"StaticDevice",
+		"User",
+	)
+	graph.MustAddE(
+		"tokens",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   staticdevice.TokensTable,
+			Columns: []string{staticdevice.TokensColumn},
+			Bidi:    false,
+		},
+		"StaticDevice",
+		"StaticToken",
+	)
+	graph.MustAddE(
+		"device",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   statictoken.DeviceTable,
+			Columns: []string{statictoken.DeviceColumn},
+			Bidi:    false,
+		},
+		"StaticToken",
+		"StaticDevice",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   totpdevice.UserTable,
 			Columns: []string{totpdevice.UserColumn},
 			Bidi:    false,
@@ -1472,6 +1544,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"WebAuthnDevice",
+	)
+	graph.MustAddE(
+		"static_devices",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.StaticDevicesTable,
+			Columns: []string{user.StaticDevicesColumn},
+			Bidi:    false,
+		},
+		"User",
+		"StaticDevice",
 	)
 	graph.MustAddE(
 		"sessions",
@@ -4311,6 +4395,168 @@ func (f *StageFilter) WhereHasConfigReferrersWith(preds ...predicate.ConfigRefer
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *StaticDeviceQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the StaticDeviceQuery builder.
+func (_q *StaticDeviceQuery) Filter() *StaticDeviceFilter {
+	return &StaticDeviceFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *StaticDeviceMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the StaticDeviceMutation builder.
+func (m *StaticDeviceMutation) Filter() *StaticDeviceFilter {
+	return &StaticDeviceFilter{config: m.config, predicateAdder: m}
+}
+
+// StaticDeviceFilter provides a generic filtering capability at runtime for StaticDeviceQuery.
+type StaticDeviceFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *StaticDeviceFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *StaticDeviceFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(staticdevice.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *StaticDeviceFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(staticdevice.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *StaticDeviceFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(staticdevice.FieldUpdatedAt))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *StaticDeviceFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(staticdevice.FieldUserID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *StaticDeviceFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(staticdevice.FieldName))
+}
+
+// WhereLastUsedAt applies the entql time.Time predicate on the last_used_at field.
+func (f *StaticDeviceFilter) WhereLastUsedAt(p entql.TimeP) {
+	f.Where(p.Field(staticdevice.FieldLastUsedAt))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *StaticDeviceFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *StaticDeviceFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTokens applies a predicate to check if query has an edge tokens.
+func (f *StaticDeviceFilter) WhereHasTokens() {
+	f.Where(entql.HasEdge("tokens"))
+}
+
+// WhereHasTokensWith applies a predicate to check if query has an edge tokens with a given conditions (other predicates).
+func (f *StaticDeviceFilter) WhereHasTokensWith(preds ...predicate.StaticToken) {
+	f.Where(entql.HasEdgeWith("tokens", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *StaticTokenQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the StaticTokenQuery builder.
+func (_q *StaticTokenQuery) Filter() *StaticTokenFilter {
+	return &StaticTokenFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *StaticTokenMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the StaticTokenMutation builder.
+func (m *StaticTokenMutation) Filter() *StaticTokenFilter {
+	return &StaticTokenFilter{config: m.config, predicateAdder: m}
+}
+
+// StaticTokenFilter provides a generic filtering capability at runtime for StaticTokenQuery.
+type StaticTokenFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *StaticTokenFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *StaticTokenFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(statictoken.FieldID))
+}
+
+// WhereDeviceID applies the entql int predicate on the device_id field.
+func (f *StaticTokenFilter) WhereDeviceID(p entql.IntP) {
+	f.Where(p.Field(statictoken.FieldDeviceID))
+}
+
+// WhereCodeHash applies the entql []byte predicate on the code_hash field.
+func (f *StaticTokenFilter) WhereCodeHash(p entql.BytesP) {
+	f.Where(p.Field(statictoken.FieldCodeHash))
+}
+
+// WhereUsedAt applies the entql time.Time predicate on the used_at field.
+func (f *StaticTokenFilter) WhereUsedAt(p entql.TimeP) {
+	f.Where(p.Field(statictoken.FieldUsedAt))
+}
+
+// WhereHasDevice applies a predicate to check if query has an edge device.
+func (f *StaticTokenFilter) WhereHasDevice() {
+	f.Where(entql.HasEdge("device"))
+}
+
+// WhereHasDeviceWith applies a predicate to check if query has an edge device with a given conditions (other predicates).
+func (f *StaticTokenFilter) WhereHasDeviceWith(preds ...predicate.StaticDevice) {
+	f.Where(entql.HasEdgeWith("device", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TOTPDeviceQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4339,7 +4585,7 @@ type TOTPDeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TOTPDeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4443,7 +4689,7 @@ type TokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4547,7 +4793,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4721,6 +4967,20 @@ func (f *UserFilter) WhereHasWebauthnDevicesWith(preds ...predicate.WebAuthnDevi
 	})))
 }
 
+// WhereHasStaticDevices applies a predicate to check if query has an edge static_devices.
+func (f *UserFilter) WhereHasStaticDevices() {
+	f.Where(entql.HasEdge("static_devices"))
+}
+
+// WhereHasStaticDevicesWith applies a predicate to check if query has an edge static_devices with a given conditions (other predicates).
+func (f *UserFilter) WhereHasStaticDevicesWith(preds ...predicate.StaticDevice) {
+	f.Where(entql.HasEdgeWith("static_devices", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasSessions applies a predicate to check if query has an edge sessions.
 func (f *UserFilter) WhereHasSessions() {
 	f.Where(entql.HasEdge("sessions"))
@@ -4792,7 +5052,7 @@ type UserConsentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserConsentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4890,7 +5150,7 @@ type WebAuthnDeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebAuthnDeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -36,6 +36,8 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
+	"github.com/gatehouse-id/gatehouse/ent/staticdevice"
+	"github.com/gatehouse-id/gatehouse/ent/statictoken"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -74,6 +76,8 @@ const (
 	TypeSession           = "Session"
 	TypeSigningKey        = "SigningKey"
 	TypeStage             = "Stage"
+	TypeStaticDevice      = "StaticDevice"
+	TypeStaticToken       = "StaticToken"
 	TypeTOTPDevice        = "TOTPDevice"
 	TypeToken             = "Token"
 	TypeUser              = "User"
@@ -23176,6 +23180,1225 @@ func (m *StageMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Stage edge %s", name)
 }
 
+// StaticDeviceMutation represents an operation that mutates the StaticDevice nodes in the graph.
+type StaticDeviceMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	name          *string
+	last_used_at  *time.Time
+	clearedFields map[string]struct{}
+	user          *int
+	cleareduser   bool
+	tokens        map[int]struct{}
+	removedtokens map[int]struct{}
+	clearedtokens bool
+	done          bool
+	oldValue      func(context.Context) (*StaticDevice, error)
+	predicates    []predicate.StaticDevice
+}
+
+var _ ent.Mutation = (*StaticDeviceMutation)(nil)
+
+// staticdeviceOption allows management of the mutation configuration using functional options.
+type staticdeviceOption func(*StaticDeviceMutation)
+
+// newStaticDeviceMutation creates new mutation for the StaticDevice entity.
+func newStaticDeviceMutation(c config, op Op, opts ...staticdeviceOption) *StaticDeviceMutation {
+	m := &StaticDeviceMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeStaticDevice,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withStaticDeviceID sets the ID field of the mutation.
+func withStaticDeviceID(id int) staticdeviceOption {
+	return func(m *StaticDeviceMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *StaticDevice
+		)
+		m.oldValue = func(ctx context.Context) (*StaticDevice, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().StaticDevice.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withStaticDevice sets the old StaticDevice of the mutation.
+func withStaticDevice(node *StaticDevice) staticdeviceOption {
+	return func(m *StaticDeviceMutation) {
+		m.oldValue = func(context.Context) (*StaticDevice, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m StaticDeviceMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m StaticDeviceMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *StaticDeviceMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *StaticDeviceMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().StaticDevice.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *StaticDeviceMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *StaticDeviceMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the StaticDevice entity.
+// If the StaticDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StaticDeviceMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *StaticDeviceMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *StaticDeviceMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *StaticDeviceMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the StaticDevice entity.
+// If the StaticDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StaticDeviceMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *StaticDeviceMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *StaticDeviceMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *StaticDeviceMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the StaticDevice entity.
+// If the StaticDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StaticDeviceMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *StaticDeviceMutation) ResetUserID() {
+	m.user = nil
+}
+
+// SetName sets the "name" field.
+func (m *StaticDeviceMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *StaticDeviceMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the StaticDevice entity.
+// If the StaticDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StaticDeviceMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *StaticDeviceMutation) ResetName() {
+	m.name = nil
+}
+
+// SetLastUsedAt sets the "last_used_at" field.
+func (m *StaticDeviceMutation) SetLastUsedAt(t time.Time) {
+	m.last_used_at = &t
+}
+
+// LastUsedAt returns the value of the "last_used_at" field in the mutation.
+func (m *StaticDeviceMutation) LastUsedAt() (r time.Time, exists bool) {
+	v := m.last_used_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastUsedAt returns the old "last_used_at" field's value of the StaticDevice entity.
+// If the StaticDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StaticDeviceMutation) OldLastUsedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastUsedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastUsedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastUsedAt: %w", err)
+	}
+	return oldValue.LastUsedAt, nil
+}
+
+// ClearLastUsedAt clears the value of the "last_used_at" field.
+func (m *StaticDeviceMutation) ClearLastUsedAt() {
+	m.last_used_at = nil
+	m.clearedFields[staticdevice.FieldLastUsedAt] = struct{}{}
+}
+
+// LastUsedAtCleared returns if the "last_used_at" field was cleared in this mutation.
+func (m *StaticDeviceMutation) LastUsedAtCleared() bool {
+	_, ok := m.clearedFields[staticdevice.FieldLastUsedAt]
+	return ok
+}
+
+// ResetLastUsedAt resets all changes to the "last_used_at" field.
+func (m *StaticDeviceMutation) ResetLastUsedAt() {
+	m.last_used_at = nil
+	delete(m.clearedFields, staticdevice.FieldLastUsedAt)
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *StaticDeviceMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[staticdevice.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *StaticDeviceMutation) UserCleared() bool {
+	return m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *StaticDeviceMutation) UserIDs() (ids []int) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *StaticDeviceMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// AddTokenIDs adds the "tokens" edge to the StaticToken entity by ids.
+func (m *StaticDeviceMutation) AddTokenIDs(ids ...int) {
+	if m.tokens == nil {
+		m.tokens = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.tokens[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTokens clears the "tokens" edge to the StaticToken entity.
+func (m *StaticDeviceMutation) ClearTokens() {
+	m.clearedtokens = true
+}
+
+// TokensCleared reports if the "tokens" edge to the StaticToken entity was cleared.
+func (m *StaticDeviceMutation) TokensCleared() bool {
+	return m.clearedtokens
+}
+
+// RemoveTokenIDs removes the "tokens" edge to the StaticToken entity by IDs.
+func (m *StaticDeviceMutation) RemoveTokenIDs(ids ...int) {
+	if m.removedtokens == nil {
+		m.removedtokens = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.tokens, ids[i])
+		m.removedtokens[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTokens returns the removed IDs of the "tokens" edge to the StaticToken entity.
+func (m *StaticDeviceMutation) RemovedTokensIDs() (ids []int) {
+	for id := range m.removedtokens {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TokensIDs returns the "tokens" edge IDs in the mutation.
+func (m *StaticDeviceMutation) TokensIDs() (ids []int) {
+	for id := range m.tokens {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTokens resets all changes to the "tokens" edge.
+func (m *StaticDeviceMutation) ResetTokens() {
+	m.tokens = nil
+	m.clearedtokens = false
+	m.removedtokens = nil
+}
+
+// Where appends a list predicates to the StaticDeviceMutation builder.
+func (m *StaticDeviceMutation) Where(ps ...predicate.StaticDevice) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the StaticDeviceMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *StaticDeviceMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.StaticDevice, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *StaticDeviceMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *StaticDeviceMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (StaticDevice).
+func (m *StaticDeviceMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *StaticDeviceMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, staticdevice.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, staticdevice.FieldUpdatedAt)
+	}
+	if m.user != nil {
+		fields = append(fields, staticdevice.FieldUserID)
+	}
+	if m.name != nil {
+		fields = append(fields, staticdevice.FieldName)
+	}
+	if m.last_used_at != nil {
+		fields = append(fields, staticdevice.FieldLastUsedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *StaticDeviceMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case staticdevice.FieldCreatedAt:
+		return m.CreatedAt()
+	case staticdevice.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case staticdevice.FieldUserID:
+		return m.UserID()
+	case staticdevice.FieldName:
+		return m.Name()
+	case staticdevice.FieldLastUsedAt:
+		return m.LastUsedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *StaticDeviceMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case staticdevice.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case staticdevice.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case staticdevice.FieldUserID:
+		return m.OldUserID(ctx)
+	case staticdevice.FieldName:
+		return m.OldName(ctx)
+	case staticdevice.FieldLastUsedAt:
+		return m.OldLastUsedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown StaticDevice field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StaticDeviceMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case staticdevice.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case staticdevice.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case staticdevice.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case staticdevice.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case staticdevice.FieldLastUsedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastUsedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StaticDevice field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *StaticDeviceMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *StaticDeviceMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StaticDeviceMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown StaticDevice numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *StaticDeviceMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(staticdevice.FieldLastUsedAt) {
+		fields = append(fields, staticdevice.FieldLastUsedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *StaticDeviceMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *StaticDeviceMutation) ClearField(name string) error {
+	switch name {
+	case staticdevice.FieldLastUsedAt:
+		m.ClearLastUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown StaticDevice nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *StaticDeviceMutation) ResetField(name string) error {
+	switch name {
+	case staticdevice.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case staticdevice.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case staticdevice.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case staticdevice.FieldName:
+		m.ResetName()
+		return nil
+	case staticdevice.FieldLastUsedAt:
+		m.ResetLastUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown StaticDevice field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *StaticDeviceMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.user != nil {
+		edges = append(edges, staticdevice.EdgeUser)
+	}
+	if m.tokens != nil {
+		edges = append(edges, staticdevice.EdgeTokens)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *StaticDeviceMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case staticdevice.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	case staticdevice.EdgeTokens:
+		ids := make([]ent.Value, 0, len(m.tokens))
+		for id := range m.tokens {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *StaticDeviceMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedtokens != nil {
+		edges = append(edges, staticdevice.EdgeTokens)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *StaticDeviceMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case staticdevice.EdgeTokens:
+		ids := make([]ent.Value, 0, len(m.removedtokens))
+		for id := range m.removedtokens {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *StaticDeviceMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.cleareduser {
+		edges = append(edges, staticdevice.EdgeUser)
+	}
+	if m.clearedtokens {
+		edges = append(edges, staticdevice.EdgeTokens)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *StaticDeviceMutation) EdgeCleared(name string) bool {
+	switch name {
+	case staticdevice.EdgeUser:
+		return m.cleareduser
+	case staticdevice.EdgeTokens:
+		return m.clearedtokens
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *StaticDeviceMutation) ClearEdge(name string) error {
+	switch name {
+	case staticdevice.EdgeUser:
+		m.ClearUser()
+		return nil
+	}
+	return fmt.Errorf("unknown StaticDevice unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *StaticDeviceMutation) ResetEdge(name string) error {
+	switch name {
+	case staticdevice.EdgeUser:
+		m.ResetUser()
+		return nil
+	case staticdevice.EdgeTokens:
+		m.ResetTokens()
+		return nil
+	}
+	return fmt.Errorf("unknown StaticDevice edge %s", name)
+}
+
+// StaticTokenMutation represents an operation that mutates the StaticToken nodes in the graph.
+type StaticTokenMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	code_hash     *[]byte
+	used_at       *time.Time
+	clearedFields map[string]struct{}
+	device        *int
+	cleareddevice bool
+	done          bool
+	oldValue      func(context.Context) (*StaticToken, error)
+	predicates    []predicate.StaticToken
+}
+
+var _ ent.Mutation = (*StaticTokenMutation)(nil)
+
+// statictokenOption allows management of the mutation configuration using functional options.
+type statictokenOption func(*StaticTokenMutation)
+
+// newStaticTokenMutation creates new mutation for the StaticToken entity.
+func newStaticTokenMutation(c config, op Op, opts ...statictokenOption) *StaticTokenMutation {
+	m := &StaticTokenMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeStaticToken,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withStaticTokenID sets the ID field of the mutation.
+func withStaticTokenID(id int) statictokenOption {
+	return func(m *StaticTokenMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *StaticToken
+		)
+		m.oldValue = func(ctx context.Context) (*StaticToken, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().StaticToken.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withStaticToken sets the old StaticToken of the mutation.
+func withStaticToken(node *StaticToken) statictokenOption {
+	return func(m *StaticTokenMutation) {
+		m.oldValue = func(context.Context) (*StaticToken, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m StaticTokenMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m StaticTokenMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *StaticTokenMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *StaticTokenMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().StaticToken.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDeviceID sets the "device_id" field.
+func (m *StaticTokenMutation) SetDeviceID(i int) {
+	m.device = &i
+}
+
+// DeviceID returns the value of the "device_id" field in the mutation.
+func (m *StaticTokenMutation) DeviceID() (r int, exists bool) {
+	v := m.device
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeviceID returns the old "device_id" field's value of the StaticToken entity.
+// If the StaticToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StaticTokenMutation) OldDeviceID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeviceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeviceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeviceID: %w", err)
+	}
+	return oldValue.DeviceID, nil
+}
+
+// ResetDeviceID resets all changes to the "device_id" field.
+func (m *StaticTokenMutation) ResetDeviceID() {
+	m.device = nil
+}
+
+// SetCodeHash sets the "code_hash" field.
+func (m *StaticTokenMutation) SetCodeHash(b []byte) {
+	m.code_hash = &b
+}
+
+// CodeHash returns the value of the "code_hash" field in the mutation.
+func (m *StaticTokenMutation) CodeHash() (r []byte, exists bool) {
+	v := m.code_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeHash returns the old "code_hash" field's value of the StaticToken entity.
+// If the StaticToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StaticTokenMutation) OldCodeHash(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeHash: %w", err)
+	}
+	return oldValue.CodeHash, nil
+}
+
+// ResetCodeHash resets all changes to the "code_hash" field.
+func (m *StaticTokenMutation) ResetCodeHash() {
+	m.code_hash = nil
+}
+
+// SetUsedAt sets the "used_at" field.
+func (m *StaticTokenMutation) SetUsedAt(t time.Time) {
+	m.used_at = &t
+}
+
+// UsedAt returns the value of the "used_at" field in the mutation.
+func (m *StaticTokenMutation) UsedAt() (r time.Time, exists bool) {
+	v := m.used_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsedAt returns the old "used_at" field's value of the StaticToken entity.
+// If the StaticToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StaticTokenMutation) OldUsedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsedAt: %w", err)
+	}
+	return oldValue.UsedAt, nil
+}
+
+// ClearUsedAt clears the value of the "used_at" field.
+func (m *StaticTokenMutation) ClearUsedAt() {
+	m.used_at = nil
+	m.clearedFields[statictoken.FieldUsedAt] = struct{}{}
+}
+
+// UsedAtCleared returns if the "used_at" field was cleared in this mutation.
+func (m *StaticTokenMutation) UsedAtCleared() bool {
+	_, ok := m.clearedFields[statictoken.FieldUsedAt]
+	return ok
+}
+
+// ResetUsedAt resets all changes to the "used_at" field.
+func (m *StaticTokenMutation) ResetUsedAt() {
+	m.used_at = nil
+	delete(m.clearedFields, statictoken.FieldUsedAt)
+}
+
+// ClearDevice clears the "device" edge to the StaticDevice entity.
+func (m *StaticTokenMutation) ClearDevice() {
+	m.cleareddevice = true
+	m.clearedFields[statictoken.FieldDeviceID] = struct{}{}
+}
+
+// DeviceCleared reports if the "device" edge to the StaticDevice entity was cleared.
+func (m *StaticTokenMutation) DeviceCleared() bool {
+	return m.cleareddevice
+}
+
+// DeviceIDs returns the "device" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DeviceID instead. It exists only for internal usage by the builders.
+func (m *StaticTokenMutation) DeviceIDs() (ids []int) {
+	if id := m.device; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDevice resets all changes to the "device" edge.
+func (m *StaticTokenMutation) ResetDevice() {
+	m.device = nil
+	m.cleareddevice = false
+}
+
+// Where appends a list predicates to the StaticTokenMutation builder.
+func (m *StaticTokenMutation) Where(ps ...predicate.StaticToken) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the StaticTokenMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *StaticTokenMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.StaticToken, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *StaticTokenMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *StaticTokenMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (StaticToken).
+func (m *StaticTokenMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *StaticTokenMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.device != nil {
+		fields = append(fields, statictoken.FieldDeviceID)
+	}
+	if m.code_hash != nil {
+		fields = append(fields, statictoken.FieldCodeHash)
+	}
+	if m.used_at != nil {
+		fields = append(fields, statictoken.FieldUsedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *StaticTokenMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case statictoken.FieldDeviceID:
+		return m.DeviceID()
+	case statictoken.FieldCodeHash:
+		return m.CodeHash()
+	case statictoken.FieldUsedAt:
+		return m.UsedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *StaticTokenMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case statictoken.FieldDeviceID:
+		return m.OldDeviceID(ctx)
+	case statictoken.FieldCodeHash:
+		return m.OldCodeHash(ctx)
+	case statictoken.FieldUsedAt:
+		return m.OldUsedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown StaticToken field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StaticTokenMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case statictoken.FieldDeviceID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeviceID(v)
+		return nil
+	case statictoken.FieldCodeHash:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeHash(v)
+		return nil
+	case statictoken.FieldUsedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StaticToken field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *StaticTokenMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *StaticTokenMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StaticTokenMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown StaticToken numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *StaticTokenMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(statictoken.FieldUsedAt) {
+		fields = append(fields, statictoken.FieldUsedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *StaticTokenMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *StaticTokenMutation) ClearField(name string) error {
+	switch name {
+	case statictoken.FieldUsedAt:
+		m.ClearUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown StaticToken nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *StaticTokenMutation) ResetField(name string) error {
+	switch name {
+	case statictoken.FieldDeviceID:
+		m.ResetDeviceID()
+		return nil
+	case statictoken.FieldCodeHash:
+		m.ResetCodeHash()
+		return nil
+	case statictoken.FieldUsedAt:
+		m.ResetUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown StaticToken field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *StaticTokenMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.device != nil {
+		edges = append(edges, statictoken.EdgeDevice)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *StaticTokenMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case statictoken.EdgeDevice:
+		if id := m.device; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *StaticTokenMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *StaticTokenMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *StaticTokenMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareddevice {
+		edges = append(edges, statictoken.EdgeDevice)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *StaticTokenMutation) EdgeCleared(name string) bool {
+	switch name {
+	case statictoken.EdgeDevice:
+		return m.cleareddevice
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *StaticTokenMutation) ClearEdge(name string) error {
+	switch name {
+	case statictoken.EdgeDevice:
+		m.ClearDevice()
+		return nil
+	}
+	return fmt.Errorf("unknown StaticToken unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *StaticTokenMutation) ResetEdge(name string) error {
+	switch name {
+	case statictoken.EdgeDevice:
+		m.ResetDevice()
+		return nil
+	}
+	return fmt.Errorf("unknown StaticToken edge %s", name)
+}
+
 // TOTPDeviceMutation represents an operation that mutates the TOTPDevice nodes in the graph.
 type TOTPDeviceMutation struct {
 	config
@@ -25117,6 +26340,9 @@ type UserMutation struct {
 	webauthn_devices           map[int]struct{}
 	removedwebauthn_devices    map[int]struct{}
 	clearedwebauthn_devices    bool
+	static_devices             map[int]struct{}
+	removedstatic_devices      map[int]struct{}
+	clearedstatic_devices      bool
 	sessions                   map[int]struct{}
 	removedsessions            map[int]struct{}
 	clearedsessions            bool
@@ -26127,6 +27353,60 @@ func (m *UserMutation) ResetWebauthnDevices() {
 	m.removedwebauthn_devices = nil
 }
 
+// AddStaticDeviceIDs adds the "static_devices" edge to the StaticDevice entity by ids.
+func (m *UserMutation) AddStaticDeviceIDs(ids ...int) {
+	if m.static_devices == nil {
+		m.static_devices = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.static_devices[ids[i]] = struct{}{}
+	}
+}
+
+// ClearStaticDevices clears the "static_devices" edge to the StaticDevice entity.
+func (m *UserMutation) ClearStaticDevices() {
+	m.clearedstatic_devices = true
+}
+
+// StaticDevicesCleared reports if the "static_devices" edge to the StaticDevice entity was cleared.
+func (m *UserMutation) StaticDevicesCleared() bool {
+	return m.clearedstatic_devices
+}
+
+// RemoveStaticDeviceIDs removes the "static_devices" edge to the StaticDevice entity by IDs.
+func (m *UserMutation) RemoveStaticDeviceIDs(ids ...int) {
+	if m.removedstatic_devices == nil {
+		m.removedstatic_devices = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.static_devices, ids[i])
+		m.removedstatic_devices[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedStaticDevices returns the removed IDs of the "static_devices" edge to the StaticDevice entity.
+func (m *UserMutation) RemovedStaticDevicesIDs() (ids []int) {
+	for id := range m.removedstatic_devices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// StaticDevicesIDs returns the "static_devices" edge IDs in the mutation.
+func (m *UserMutation) StaticDevicesIDs() (ids []int) {
+	for id := range m.static_devices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetStaticDevices resets all changes to the "static_devices" edge.
+func (m *UserMutation) ResetStaticDevices() {
+	m.static_devices = nil
+	m.clearedstatic_devices = false
+	m.removedstatic_devices = nil
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by ids.
 func (m *UserMutation) AddSessionIDs(ids ...int) {
 	if m.sessions == nil {
@@ -26653,7 +27933,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.groups != nil {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -26674,6 +27954,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.webauthn_devices != nil {
 		edges = append(edges, user.EdgeWebauthnDevices)
+	}
+	if m.static_devices != nil {
+		edges = append(edges, user.EdgeStaticDevices)
 	}
 	if m.sessions != nil {
 		edges = append(edges, user.EdgeSessions)
@@ -26733,6 +28016,12 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeStaticDevices:
+		ids := make([]ent.Value, 0, len(m.static_devices))
+		for id := range m.static_devices {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.sessions))
 		for id := range m.sessions {
@@ -26757,7 +28046,7 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.removedgroups != nil {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -26778,6 +28067,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedwebauthn_devices != nil {
 		edges = append(edges, user.EdgeWebauthnDevices)
+	}
+	if m.removedstatic_devices != nil {
+		edges = append(edges, user.EdgeStaticDevices)
 	}
 	if m.removedsessions != nil {
 		edges = append(edges, user.EdgeSessions)
@@ -26837,6 +28129,12 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeStaticDevices:
+		ids := make([]ent.Value, 0, len(m.removedstatic_devices))
+		for id := range m.removedstatic_devices {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.removedsessions))
 		for id := range m.removedsessions {
@@ -26861,7 +28159,7 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.clearedgroups {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -26882,6 +28180,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	}
 	if m.clearedwebauthn_devices {
 		edges = append(edges, user.EdgeWebauthnDevices)
+	}
+	if m.clearedstatic_devices {
+		edges = append(edges, user.EdgeStaticDevices)
 	}
 	if m.clearedsessions {
 		edges = append(edges, user.EdgeSessions)
@@ -26913,6 +28214,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedinvitations_created
 	case user.EdgeWebauthnDevices:
 		return m.clearedwebauthn_devices
+	case user.EdgeStaticDevices:
+		return m.clearedstatic_devices
 	case user.EdgeSessions:
 		return m.clearedsessions
 	case user.EdgePolicyBindings:
@@ -26955,6 +28258,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeWebauthnDevices:
 		m.ResetWebauthnDevices()
+		return nil
+	case user.EdgeStaticDevices:
+		m.ResetStaticDevices()
 		return nil
 	case user.EdgeSessions:
 		m.ResetSessions()

@@ -58,6 +58,10 @@ type Tx struct {
 	SigningKey *SigningKeyClient
 	// Stage is the client for interacting with the Stage builders.
 	Stage *StageClient
+	// StaticDevice is the client for interacting with the StaticDevice builders.
+	StaticDevice *StaticDeviceClient
+	// StaticToken is the client for interacting with the StaticToken builders.
+	StaticToken *StaticTokenClient
 	// TOTPDevice is the client for interacting with the TOTPDevice builders.
 	TOTPDevice *TOTPDeviceClient
 	// Token is the client for interacting with the Token builders.
@@ -221,6 +225,8 @@ func (tx *Tx) init() {
 	tx.Session = NewSessionClient(tx.config)
 	tx.SigningKey = NewSigningKeyClient(tx.config)
 	tx.Stage = NewStageClient(tx.config)
+	tx.StaticDevice = NewStaticDeviceClient(tx.config)
+	tx.StaticToken = NewStaticTokenClient(tx.config)
 	tx.TOTPDevice = NewTOTPDeviceClient(tx.config)
 	tx.Token = NewTokenClient(tx.config)
 	tx.User = NewUserClient(tx.config)

@@ -67,6 +67,8 @@ type UserEdges struct {
 	InvitationsCreated []*Invitation `json:"invitations_created,omitempty"`
 	// WebauthnDevices holds the value of the webauthn_devices edge.
 	WebauthnDevices []*WebAuthnDevice `json:"webauthn_devices,omitempty"`
+	// StaticDevices holds the value of the static_devices edge.
+	StaticDevices []*StaticDevice `json:"static_devices,omitempty"`
 	// Sessions holds the value of the sessions edge.
 	Sessions []*Session `json:"sessions,omitempty"`
 	// PolicyBindings holds the value of the policy_bindings edge.
@@ -75,7 +77,7 @@ type UserEdges struct {
 	ConfigReferrers []*ConfigReference `json:"config_referrers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [10]bool
+	loadedTypes [11]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
@@ -86,6 +88,7 @@ type UserEdges struct {
 	namedTotpDevices        map[string][]*TOTPDevice
 	namedInvitationsCreated map[string][]*Invitation
 	namedWebauthnDevices    map[string][]*WebAuthnDevice
+	namedStaticDevices      map[string][]*StaticDevice
 	namedSessions           map[string][]*Session
 	namedPolicyBindings     map[string][]*PolicyBinding
 	namedConfigReferrers    map[string][]*ConfigReference
@@ -154,10 +157,19 @@ func (e UserEdges) WebauthnDevicesOrErr() ([]*WebAuthnDevice, error) {
 	return nil, &NotLoadedError{edge: "webauthn_devices"}
 }
 
+// StaticDevicesOrErr returns the StaticDevices value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) StaticDevicesOrErr() ([]*StaticDevice, error) {
+	if e.loadedTypes[7] {
+		return e.StaticDevices, nil
+	}
+	return nil, &NotLoadedError{edge: "static_devices"}
+}
+
 // SessionsOrErr returns the Sessions value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) SessionsOrErr() ([]*Session, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[8] {
 		return e.Sessions, nil
 	}
 	return nil, &NotLoadedError{edge: "sessions"}
@@ -166,7 +178,7 @@ func (e UserEdges) SessionsOrErr() ([]*Session, error) {
 // PolicyBindingsOrErr returns the PolicyBindings value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
-	if e.loadedTypes[8] {
+	if e.loadedTypes[9] {
 		return e.PolicyBindings, nil
 	}
 	return nil, &NotLoadedError{edge: "policy_bindings"}
@@ -175,7 +187,7 @@ func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
 // ConfigReferrersOrErr returns the ConfigReferrers value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ConfigReferrersOrErr() ([]*ConfigReference, error) {
-	if e.loadedTypes[9] {
+	if e.loadedTypes[10] {
 		return e.ConfigReferrers, nil
 	}
 	return nil, &NotLoadedError{edge: "config_referrers"}
@@ -346,6 +358,11 @@ func (_m *User) QueryInvitationsCreated() *InvitationQuery {
 // QueryWebauthnDevices queries the "webauthn_devices" edge of the User entity.
 func (_m *User) QueryWebauthnDevices() *WebAuthnDeviceQuery {
 	return NewUserClient(_m.config).QueryWebauthnDevices(_m)
+}
+
+// QueryStaticDevices queries the "static_devices" edge of the User entity.
+func (_m *User) QueryStaticDevices() *StaticDeviceQuery {
+	return NewUserClient(_m.config).QueryStaticDevices(_m)
 }
 
 // QuerySessions queries the "sessions" edge of the User entity.
@@ -600,6 +617,30 @@ func (_m *User) appendNamedWebauthnDevices(name string, edges ...*WebAuthnDevice
 		_m.Edges.namedWebauthnDevices[name] = []*WebAuthnDevice{}
 	} else {
 		_m.Edges.namedWebauthnDevices[name] = append(_m.Edges.namedWebauthnDevices[name], edges...)
+	}
+}
+
+// NamedStaticDevices returns the StaticDevices named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedStaticDevices(name string) ([]*StaticDevice, error) {
+	if _m.Edges.namedStaticDevices == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedStaticDevices[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedStaticDevices(name string, edges ...*StaticDevice) {
+	if _m.Edges.namedStaticDevices == nil {
+		_m.Edges.namedStaticDevices = make(map[string][]*StaticDevice)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedStaticDevices[name] = []*StaticDevice{}
+	} else {
+		_m.Edges.namedStaticDevices[name] = append(_m.Edges.namedStaticDevices[name], edges...)
 	}
 }
 

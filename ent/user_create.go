@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/session"
+	"github.com/gatehouse-id/gatehouse/ent/staticdevice"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -294,6 +295,21 @@ func (_c *UserCreate) AddWebauthnDevices(v ...*WebAuthnDevice) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddWebauthnDeviceIDs(ids...)
+}
+
+// AddStaticDeviceIDs adds the "static_devices" edge to the StaticDevice entity by IDs.
+func (_c *UserCreate) AddStaticDeviceIDs(ids ...int) *UserCreate {
+	_c.mutation.AddStaticDeviceIDs(ids...)
+	return _c
+}
+
+// AddStaticDevices adds the "static_devices" edges to the StaticDevice entity.
+func (_c *UserCreate) AddStaticDevices(v ...*StaticDevice) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddStaticDeviceIDs(ids...)
 }
 
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
@@ -657,6 +673,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(webauthndevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.StaticDevicesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.StaticDevicesTable,
+			Columns: []string{user.StaticDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(staticdevice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

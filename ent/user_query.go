@@ -21,6 +21,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/session"
+	"github.com/gatehouse-id/gatehouse/ent/staticdevice"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -42,6 +43,7 @@ type UserQuery struct {
 	withTotpDevices             *TOTPDeviceQuery
 	withInvitationsCreated      *InvitationQuery
 	withWebauthnDevices         *WebAuthnDeviceQuery
+	withStaticDevices           *StaticDeviceQuery
 	withSessions                *SessionQuery
 	withPolicyBindings          *PolicyBindingQuery
 	withConfigReferrers         *ConfigReferenceQuery
@@ -54,6 +56,7 @@ type UserQuery struct {
 	withNamedTotpDevices        map[string]*TOTPDeviceQuery
 	withNamedInvitationsCreated map[string]*InvitationQuery
 	withNamedWebauthnDevices    map[string]*WebAuthnDeviceQuery
+	withNamedStaticDevices      map[string]*StaticDeviceQuery
 	withNamedSessions           map[string]*SessionQuery
 	withNamedPolicyBindings     map[string]*PolicyBindingQuery
 	withNamedConfigReferrers    map[string]*ConfigReferenceQuery
@@ -240,6 +243,28 @@ func (_q *UserQuery) QueryWebauthnDevices() *WebAuthnDeviceQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(webauthndevice.Table, webauthndevice.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.WebauthnDevicesTable, user.WebauthnDevicesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryStaticDevices chains the current query on the "static_devices" edge.
+func (_q *UserQuery) QueryStaticDevices() *StaticDeviceQuery {
+	query := (&StaticDeviceClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(staticdevice.Table, staticdevice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.StaticDevicesTable, user.StaticDevicesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -512,6 +537,7 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withTotpDevices:        _q.withTotpDevices.Clone(),
 		withInvitationsCreated: _q.withInvitationsCreated.Clone(),
 		withWebauthnDevices:    _q.withWebauthnDevices.Clone(),
+		withStaticDevices:      _q.withStaticDevices.Clone(),
 		withSessions:           _q.withSessions.Clone(),
 		withPolicyBindings:     _q.withPolicyBindings.Clone(),
 		withConfigReferrers:    _q.withConfigReferrers.Clone(),
@@ -595,6 +621,17 @@ func (_q *UserQuery) WithWebauthnDevices(opts ...func(*WebAuthnDeviceQuery)) *Us
 		opt(query)
 	}
 	_q.withWebauthnDevices = query
+	return _q
+}
+
+// WithStaticDevices tells the query-builder to eager-load the nodes that are connected to
+// the "static_devices" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithStaticDevices(opts ...func(*StaticDeviceQuery)) *UserQuery {
+	query := (&StaticDeviceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withStaticDevices = query
 	return _q
 }
 
@@ -715,7 +752,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [10]bool{
+		loadedTypes = [11]bool{
 			_q.withGroups != nil,
 			_q.withTokens != nil,
 			_q.withFlowTokens != nil,
@@ -723,6 +760,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			_q.withTotpDevices != nil,
 			_q.withInvitationsCreated != nil,
 			_q.withWebauthnDevices != nil,
+			_q.withStaticDevices != nil,
 			_q.withSessions != nil,
 			_q.withPolicyBindings != nil,
 			_q.withConfigReferrers != nil,
@@ -798,6 +836,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withStaticDevices; query != nil {
+		if err := _q.loadStaticDevices(ctx, query, nodes,
+			func(n *User) { n.Edges.StaticDevices = []*StaticDevice{} },
+			func(n *User, e *StaticDevice) { n.Edges.StaticDevices = append(n.Edges.StaticDevices, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSessions; query != nil {
 		if err := _q.loadSessions(ctx, query, nodes,
 			func(n *User) { n.Edges.Sessions = []*Session{} },
@@ -865,6 +910,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadWebauthnDevices(ctx, query, nodes,
 			func(n *User) { n.appendNamedWebauthnDevices(name) },
 			func(n *User, e *WebAuthnDevice) { n.appendNamedWebauthnDevices(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedStaticDevices {
+		if err := _q.loadStaticDevices(ctx, query, nodes,
+			func(n *User) { n.appendNamedStaticDevices(name) },
+			func(n *User, e *StaticDevice) { n.appendNamedStaticDevices(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1129,6 +1181,36 @@ func (_q *UserQuery) loadWebauthnDevices(ctx context.Context, query *WebAuthnDev
 	}
 	query.Where(predicate.WebAuthnDevice(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.WebauthnDevicesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.UserID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadStaticDevices(ctx context.Context, query *StaticDeviceQuery, nodes []*User, init func(*User), assign func(*User, *StaticDevice)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(staticdevice.FieldUserID)
+	}
+	query.Where(predicate.StaticDevice(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.StaticDevicesColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1452,6 +1534,20 @@ func (_q *UserQuery) WithNamedWebauthnDevices(name string, opts ...func(*WebAuth
 		_q.withNamedWebauthnDevices = make(map[string]*WebAuthnDeviceQuery)
 	}
 	_q.withNamedWebauthnDevices[name] = query
+	return _q
+}
+
+// WithNamedStaticDevices tells the query-builder to eager-load the nodes that are connected to the "static_devices"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedStaticDevices(name string, opts ...func(*StaticDeviceQuery)) *UserQuery {
+	query := (&StaticDeviceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedStaticDevices == nil {
+		_q.withNamedStaticDevices = make(map[string]*StaticDeviceQuery)
+	}
+	_q.withNamedStaticDevices[name] = query
 	return _q
 }
 

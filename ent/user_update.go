@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/session"
+	"github.com/gatehouse-id/gatehouse/ent/staticdevice"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -312,6 +313,21 @@ func (_u *UserUpdate) AddWebauthnDevices(v ...*WebAuthnDevice) *UserUpdate {
 	return _u.AddWebauthnDeviceIDs(ids...)
 }
 
+// AddStaticDeviceIDs adds the "static_devices" edge to the StaticDevice entity by IDs.
+func (_u *UserUpdate) AddStaticDeviceIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddStaticDeviceIDs(ids...)
+	return _u
+}
+
+// AddStaticDevices adds the "static_devices" edges to the StaticDevice entity.
+func (_u *UserUpdate) AddStaticDevices(v ...*StaticDevice) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddStaticDeviceIDs(ids...)
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
 func (_u *UserUpdate) AddSessionIDs(ids ...int) *UserUpdate {
 	_u.mutation.AddSessionIDs(ids...)
@@ -507,6 +523,27 @@ func (_u *UserUpdate) RemoveWebauthnDevices(v ...*WebAuthnDevice) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveWebauthnDeviceIDs(ids...)
+}
+
+// ClearStaticDevices clears all "static_devices" edges to the StaticDevice entity.
+func (_u *UserUpdate) ClearStaticDevices() *UserUpdate {
+	_u.mutation.ClearStaticDevices()
+	return _u
+}
+
+// RemoveStaticDeviceIDs removes the "static_devices" edge to StaticDevice entities by IDs.
+func (_u *UserUpdate) RemoveStaticDeviceIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveStaticDeviceIDs(ids...)
+	return _u
+}
+
+// RemoveStaticDevices removes "static_devices" edges to StaticDevice entities.
+func (_u *UserUpdate) RemoveStaticDevices(v ...*StaticDevice) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveStaticDeviceIDs(ids...)
 }
 
 // ClearSessions clears all "sessions" edges to the Session entity.
@@ -1019,6 +1056,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.StaticDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.StaticDevicesTable,
+			Columns: []string{user.StaticDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(staticdevice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedStaticDevicesIDs(); len(nodes) > 0 && !_u.mutation.StaticDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.StaticDevicesTable,
+			Columns: []string{user.StaticDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(staticdevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.StaticDevicesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.StaticDevicesTable,
+			Columns: []string{user.StaticDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(staticdevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.SessionsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1447,6 +1529,21 @@ func (_u *UserUpdateOne) AddWebauthnDevices(v ...*WebAuthnDevice) *UserUpdateOne
 	return _u.AddWebauthnDeviceIDs(ids...)
 }
 
+// AddStaticDeviceIDs adds the "static_devices" edge to the StaticDevice entity by IDs.
+func (_u *UserUpdateOne) AddStaticDeviceIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddStaticDeviceIDs(ids...)
+	return _u
+}
+
+// AddStaticDevices adds the "static_devices" edges to the StaticDevice entity.
+func (_u *UserUpdateOne) AddStaticDevices(v ...*StaticDevice) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddStaticDeviceIDs(ids...)
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
 func (_u *UserUpdateOne) AddSessionIDs(ids ...int) *UserUpdateOne {
 	_u.mutation.AddSessionIDs(ids...)
@@ -1642,6 +1739,27 @@ func (_u *UserUpdateOne) RemoveWebauthnDevices(v ...*WebAuthnDevice) *UserUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveWebauthnDeviceIDs(ids...)
+}
+
+// ClearStaticDevices clears all "static_devices" edges to the StaticDevice entity.
+func (_u *UserUpdateOne) ClearStaticDevices() *UserUpdateOne {
+	_u.mutation.ClearStaticDevices()
+	return _u
+}
+
+// RemoveStaticDeviceIDs removes the "static_devices" edge to StaticDevice entities by IDs.
+func (_u *UserUpdateOne) RemoveStaticDeviceIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveStaticDeviceIDs(ids...)
+	return _u
+}
+
+// RemoveStaticDevices removes "static_devices" edges to StaticDevice entities.
+func (_u *UserUpdateOne) RemoveStaticDevices(v ...*StaticDevice) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveStaticDeviceIDs(ids...)
 }
 
 // ClearSessions clears all "sessions" edges to the Session entity.
@@ -2177,6 +2295,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(webauthndevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.StaticDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.StaticDevicesTable,
+			Columns: []string{user.StaticDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(staticdevice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedStaticDevicesIDs(); len(nodes) > 0 && !_u.mutation.StaticDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.StaticDevicesTable,
+			Columns: []string{user.StaticDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(staticdevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.StaticDevicesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.StaticDevicesTable,
+			Columns: []string{user.StaticDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(staticdevice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -112,6 +112,27 @@ var superuserFields = map[string]gatedField{
 			requireCode(t, r, "NOT_FOUND")
 		},
 	},
+	"User.authenticatorDevices": {
+		query: `{ users { edges { node { authenticatorDevices { id } } } } }`,
+		admin: func(t *testing.T, b *testBundle) {
+			var out struct {
+				Users struct {
+					Edges []struct {
+						Node struct{ AuthenticatorDevices []struct{ ID string } }
+					}
+				}
+			}
+			b.mustDo(t, b.admin, `{ users { edges { node { authenticatorDevices { id } } } } }`, nil, &out)
+			require.NotEmpty(t, out.Users.Edges)
+			require.Empty(t, out.Users.Edges[0].Node.AuthenticatorDevices, "no one has a device")
+		},
+	},
+	"Mutation.deleteUserAuthenticatorDevice": {
+		query: `mutation { deleteUserAuthenticatorDevice(id: "1") }`,
+		admin: func(t *testing.T, b *testBundle) {
+			requireCode(t, b.call(t, b.admin, `mutation { deleteUserAuthenticatorDevice(id: "1") }`), "NOT_FOUND")
+		},
+	},
 	"Subscription.eventCreated": {
 		query: `subscription { eventCreated { action } }`,
 		admin: func(t *testing.T, b *testBundle) {
@@ -141,17 +162,19 @@ var superuserFields = map[string]gatedField{
 // field is behind @superuser or reads and writes through ent, whose
 // privacy rules (ent/schema/rule) decide.
 var openFields = map[string]string{
-	"Query.currentBrand":               "the brand serving the request; what every page shows",
-	"Query.viewer":                     "the caller itself",
-	"Query.flowExecution":              "an execution of the caller's session",
-	"Subscription.flowExecution":       "an execution of the caller's session",
-	"Mutation.startFlow":               "starts a flow for the caller's session",
-	"Mutation.submitChallenge":         "answers an execution of the caller's session",
-	"Mutation.restartFlow":             "restarts an execution of the caller's session",
-	"Mutation.cancelFlow":              "ends an execution of the caller's session",
-	"Mutation.revokeSession":           "ends one of the caller's own sessions",
-	"Mutation.revokeOtherSessions":     "ends the caller's other sessions",
-	"Mutation.revokeApplicationAccess": "forgets the caller's own consent and revokes the caller's own tokens",
+	"Query.currentBrand":                 "the brand serving the request; what every page shows",
+	"Query.viewer":                       "the caller itself",
+	"Query.flowExecution":                "an execution of the caller's session",
+	"Subscription.flowExecution":         "an execution of the caller's session",
+	"Mutation.startFlow":                 "starts a flow for the caller's session",
+	"Mutation.submitChallenge":           "answers an execution of the caller's session",
+	"Mutation.restartFlow":               "restarts an execution of the caller's session",
+	"Mutation.cancelFlow":                "ends an execution of the caller's session",
+	"Mutation.revokeSession":             "ends one of the caller's own sessions",
+	"Mutation.revokeOtherSessions":       "ends the caller's other sessions",
+	"Mutation.revokeApplicationAccess":   "forgets the caller's own consent and revokes the caller's own tokens",
+	"Mutation.renameAuthenticatorDevice": "renames one of the caller's own second factors",
+	"Mutation.deleteAuthenticatorDevice": "deletes one of the caller's own second factors",
 }
 
 // entSources are the SDL files whose root fields read and write only
@@ -162,7 +185,8 @@ var entSources = []string{"ent.graphqls", "schema/admin.graphqls"}
 // sharedTypes are types a @superuser field returns that other callers see
 // too, and why that is safe.
 var sharedTypes = map[string]string{
-	"FieldError": "every challenge carries the errors of the caller's own last response",
+	"FieldError":          "every challenge carries the errors of the caller's own last response",
+	"AuthenticatorDevice": "users see their own second factors (viewer.authenticatorDevices), admins anyone's",
 }
 
 // TestEveryFieldHasAGate walks the schema: every root field is behind

@@ -20,7 +20,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorwebauthn"
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
@@ -113,6 +115,27 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	AuthenticatorDevice struct {
+		CreatedAt      func(childComplexity int) int
+		DeviceClass    func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LastUsedAt     func(childComplexity int) int
+		Name           func(childComplexity int) int
+		RemainingCodes func(childComplexity int) int
+	}
+
+	AuthenticatorStaticChallenge struct {
+		Codes       func(childComplexity int) int
+		Errors      func(childComplexity int) int
+		FlowInfo    func(childComplexity int) int
+		PendingUser func(childComplexity int) int
+	}
+
+	AuthenticatorStaticStage struct {
+		FriendlyName func(childComplexity int) int
+		TokenCount   func(childComplexity int) int
+	}
+
 	AuthenticatorTotpChallenge struct {
 		ConfigURL   func(childComplexity int) int
 		Errors      func(childComplexity int) int
@@ -125,6 +148,20 @@ type ComplexityRoot struct {
 	AuthenticatorTotpStage struct {
 		Digits       func(childComplexity int) int
 		FriendlyName func(childComplexity int) int
+	}
+
+	AuthenticatorValidateChallenge struct {
+		DeviceClasses func(childComplexity int) int
+		Errors        func(childComplexity int) int
+		FlowInfo      func(childComplexity int) int
+		PendingUser   func(childComplexity int) int
+	}
+
+	AuthenticatorValidateStage struct {
+		ConfigurationStages func(childComplexity int) int
+		DeviceClasses       func(childComplexity int) int
+		LastAuthThreshold   func(childComplexity int) int
+		NotConfiguredAction func(childComplexity int) int
 	}
 
 	AuthenticatorWebauthnChallenge struct {
@@ -577,56 +614,59 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CancelFlow              func(childComplexity int, executionID string) int
-		CancelJob               func(childComplexity int, id string) int
-		CreateApplication       func(childComplexity int, input model.CreateApplicationInput) int
-		CreateBrand             func(childComplexity int, input ent.CreateBrandInput) int
-		CreateFlow              func(childComplexity int, input ent.CreateFlowInput) int
-		CreateFlowStageBinding  func(childComplexity int, input ent.CreateFlowStageBindingInput) int
-		CreateGroup             func(childComplexity int, input ent.CreateGroupInput) int
-		CreateInvitation        func(childComplexity int, input model.CreateInvitationInput) int
-		CreateOAuth2Provider    func(childComplexity int, input model.CreateOAuth2ProviderInput) int
-		CreatePolicy            func(childComplexity int, input model.CreatePolicyInput) int
-		CreatePolicyBinding     func(childComplexity int, input ent.CreatePolicyBindingInput) int
-		CreateScopeMapping      func(childComplexity int, input model.CreateScopeMappingInput) int
-		CreateStage             func(childComplexity int, input model.CreateStageInput) int
-		CreateToken             func(childComplexity int, input model.CreateTokenInput) int
-		CreateUser              func(childComplexity int, input ent.CreateUserInput, password *string) int
-		DeleteApplication       func(childComplexity int, id string) int
-		DeleteBrand             func(childComplexity int, id string) int
-		DeleteFlow              func(childComplexity int, id string) int
-		DeleteFlowStageBinding  func(childComplexity int, id string) int
-		DeleteGroup             func(childComplexity int, id string) int
-		DeleteInvitation        func(childComplexity int, id string) int
-		DeleteOAuth2Provider    func(childComplexity int, id string) int
-		DeletePolicy            func(childComplexity int, id string) int
-		DeletePolicyBinding     func(childComplexity int, id string) int
-		DeleteScopeMapping      func(childComplexity int, id string) int
-		DeleteStage             func(childComplexity int, id string) int
-		DeleteToken             func(childComplexity int, id string) int
-		DeleteUser              func(childComplexity int, id string) int
-		ImportFlow              func(childComplexity int, document string) int
-		RestartFlow             func(childComplexity int, executionID string) int
-		RetryJob                func(childComplexity int, id string) int
-		RevokeApplicationAccess func(childComplexity int, slug string) int
-		RevokeOtherSessions     func(childComplexity int) int
-		RevokeSession           func(childComplexity int, key string) int
-		RotateClientSecret      func(childComplexity int, id string) int
-		SetUserPassword         func(childComplexity int, id string, password *string) int
-		StartFlow               func(childComplexity int, slug string, query *string) int
-		SubmitChallenge         func(childComplexity int, executionID string, response model.ChallengeResponseInput, step *int) int
-		UpdateApplication       func(childComplexity int, id string, input model.UpdateApplicationInput) int
-		UpdateBrand             func(childComplexity int, id string, input ent.UpdateBrandInput) int
-		UpdateFlow              func(childComplexity int, id string, input ent.UpdateFlowInput) int
-		UpdateFlowStageBinding  func(childComplexity int, id string, input ent.UpdateFlowStageBindingInput) int
-		UpdateGroup             func(childComplexity int, id string, input ent.UpdateGroupInput) int
-		UpdateOAuth2Provider    func(childComplexity int, id string, input model.UpdateOAuth2ProviderInput) int
-		UpdatePolicy            func(childComplexity int, id string, input model.UpdatePolicyInput) int
-		UpdatePolicyBinding     func(childComplexity int, id string, input ent.UpdatePolicyBindingInput) int
-		UpdateScopeMapping      func(childComplexity int, id string, input model.UpdateScopeMappingInput) int
-		UpdateStage             func(childComplexity int, id string, input model.UpdateStageInput) int
-		UpdateToken             func(childComplexity int, id string, input ent.UpdateTokenInput) int
-		UpdateUser              func(childComplexity int, id string, input ent.UpdateUserInput) int
+		CancelFlow                    func(childComplexity int, executionID string) int
+		CancelJob                     func(childComplexity int, id string) int
+		CreateApplication             func(childComplexity int, input model.CreateApplicationInput) int
+		CreateBrand                   func(childComplexity int, input ent.CreateBrandInput) int
+		CreateFlow                    func(childComplexity int, input ent.CreateFlowInput) int
+		CreateFlowStageBinding        func(childComplexity int, input ent.CreateFlowStageBindingInput) int
+		CreateGroup                   func(childComplexity int, input ent.CreateGroupInput) int
+		CreateInvitation              func(childComplexity int, input model.CreateInvitationInput) int
+		CreateOAuth2Provider          func(childComplexity int, input model.CreateOAuth2ProviderInput) int
+		CreatePolicy                  func(childComplexity int, input model.CreatePolicyInput) int
+		CreatePolicyBinding           func(childComplexity int, input ent.CreatePolicyBindingInput) int
+		CreateScopeMapping            func(childComplexity int, input model.CreateScopeMappingInput) int
+		CreateStage                   func(childComplexity int, input model.CreateStageInput) int
+		CreateToken                   func(childComplexity int, input model.CreateTokenInput) int
+		CreateUser                    func(childComplexity int, input ent.CreateUserInput, password *string) int
+		DeleteApplication             func(childComplexity int, id string) int
+		DeleteAuthenticatorDevice     func(childComplexity int, id string) int
+		DeleteBrand                   func(childComplexity int, id string) int
+		DeleteFlow                    func(childComplexity int, id string) int
+		DeleteFlowStageBinding        func(childComplexity int, id string) int
+		DeleteGroup                   func(childComplexity int, id string) int
+		DeleteInvitation              func(childComplexity int, id string) int
+		DeleteOAuth2Provider          func(childComplexity int, id string) int
+		DeletePolicy                  func(childComplexity int, id string) int
+		DeletePolicyBinding           func(childComplexity int, id string) int
+		DeleteScopeMapping            func(childComplexity int, id string) int
+		DeleteStage                   func(childComplexity int, id string) int
+		DeleteToken                   func(childComplexity int, id string) int
+		DeleteUser                    func(childComplexity int, id string) int
+		DeleteUserAuthenticatorDevice func(childComplexity int, id string) int
+		ImportFlow                    func(childComplexity int, document string) int
+		RenameAuthenticatorDevice     func(childComplexity int, id string, name string) int
+		RestartFlow                   func(childComplexity int, executionID string) int
+		RetryJob                      func(childComplexity int, id string) int
+		RevokeApplicationAccess       func(childComplexity int, slug string) int
+		RevokeOtherSessions           func(childComplexity int) int
+		RevokeSession                 func(childComplexity int, key string) int
+		RotateClientSecret            func(childComplexity int, id string) int
+		SetUserPassword               func(childComplexity int, id string, password *string) int
+		StartFlow                     func(childComplexity int, slug string, query *string) int
+		SubmitChallenge               func(childComplexity int, executionID string, response model.ChallengeResponseInput, step *int) int
+		UpdateApplication             func(childComplexity int, id string, input model.UpdateApplicationInput) int
+		UpdateBrand                   func(childComplexity int, id string, input ent.UpdateBrandInput) int
+		UpdateFlow                    func(childComplexity int, id string, input ent.UpdateFlowInput) int
+		UpdateFlowStageBinding        func(childComplexity int, id string, input ent.UpdateFlowStageBindingInput) int
+		UpdateGroup                   func(childComplexity int, id string, input ent.UpdateGroupInput) int
+		UpdateOAuth2Provider          func(childComplexity int, id string, input model.UpdateOAuth2ProviderInput) int
+		UpdatePolicy                  func(childComplexity int, id string, input model.UpdatePolicyInput) int
+		UpdatePolicyBinding           func(childComplexity int, id string, input ent.UpdatePolicyBindingInput) int
+		UpdateScopeMapping            func(childComplexity int, id string, input model.UpdateScopeMappingInput) int
+		UpdateStage                   func(childComplexity int, id string, input model.UpdateStageInput) int
+		UpdateToken                   func(childComplexity int, id string, input ent.UpdateTokenInput) int
+		UpdateUser                    func(childComplexity int, id string, input ent.UpdateUserInput) int
 	}
 
 	OAuth2Provider struct {
@@ -963,21 +1003,22 @@ type ComplexityRoot struct {
 	}
 
 	User struct {
-		Attributes        func(childComplexity int) int
-		CreatedAt         func(childComplexity int) int
-		Email             func(childComplexity int) int
-		Groups            func(childComplexity int) int
-		ID                func(childComplexity int) int
-		IsActive          func(childComplexity int) int
-		IsSuperuser       func(childComplexity int) int
-		LastLogin         func(childComplexity int) int
-		Name              func(childComplexity int) int
-		PasswordChangedAt func(childComplexity int) int
-		PolicyBindings    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyBindingOrder, where *ent.PolicyBindingWhereInput) int
-		Tokens            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TokenOrder, where *ent.TokenWhereInput) int
-		Type              func(childComplexity int) int
-		UpdatedAt         func(childComplexity int) int
-		Username          func(childComplexity int) int
+		Attributes           func(childComplexity int) int
+		AuthenticatorDevices func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		Email                func(childComplexity int) int
+		Groups               func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		IsActive             func(childComplexity int) int
+		IsSuperuser          func(childComplexity int) int
+		LastLogin            func(childComplexity int) int
+		Name                 func(childComplexity int) int
+		PasswordChangedAt    func(childComplexity int) int
+		PolicyBindings       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyBindingOrder, where *ent.PolicyBindingWhereInput) int
+		Tokens               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TokenOrder, where *ent.TokenWhereInput) int
+		Type                 func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+		Username             func(childComplexity int) int
 	}
 
 	UserConnection struct {
@@ -1031,6 +1072,7 @@ type ComplexityRoot struct {
 	Viewer struct {
 		Applications          func(childComplexity int) int
 		AuthMethod            func(childComplexity int) int
+		AuthenticatorDevices  func(childComplexity int) int
 		ConnectedApplications func(childComplexity int) int
 		IsSuperuser           func(childComplexity int) int
 		Sessions              func(childComplexity int) int
@@ -1099,6 +1141,9 @@ type MutationResolver interface {
 	UpdateBrand(ctx context.Context, id string, input ent.UpdateBrandInput) (*ent.Brand, error)
 	DeleteBrand(ctx context.Context, id string) (string, error)
 	ImportFlow(ctx context.Context, document string) (*ent.Flow, error)
+	RenameAuthenticatorDevice(ctx context.Context, id string, name string) (*model.AuthenticatorDevice, error)
+	DeleteAuthenticatorDevice(ctx context.Context, id string) (string, error)
+	DeleteUserAuthenticatorDevice(ctx context.Context, id string) (string, error)
 	StartFlow(ctx context.Context, slug string, query *string) (*executor.View, error)
 	SubmitChallenge(ctx context.Context, executionID string, response model.ChallengeResponseInput, step *int) (*executor.View, error)
 	RestartFlow(ctx context.Context, executionID string) (*executor.View, error)
@@ -1155,9 +1200,11 @@ type SubscriptionResolver interface {
 	FlowInspector(ctx context.Context, executionID string) (<-chan *executor.Inspection, error)
 }
 type UserResolver interface {
+	AuthenticatorDevices(ctx context.Context, obj *ent.User) ([]*model.AuthenticatorDevice, error)
 	IsSuperuser(ctx context.Context, obj *ent.User) (bool, error)
 }
 type ViewerResolver interface {
+	AuthenticatorDevices(ctx context.Context, obj *model.Viewer) ([]*model.AuthenticatorDevice, error)
 	Sessions(ctx context.Context, obj *model.Viewer) ([]*model.UserSession, error)
 	Applications(ctx context.Context, obj *model.Viewer) ([]*ent.Application, error)
 	ConnectedApplications(ctx context.Context, obj *model.Viewer) ([]*model.ConnectedApplication, error)
@@ -1316,6 +1363,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ApplicationEdge.Node(childComplexity), true
 
+	case "AuthenticatorDevice.createdAt":
+		if e.ComplexityRoot.AuthenticatorDevice.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorDevice.CreatedAt(childComplexity), true
+	case "AuthenticatorDevice.deviceClass":
+		if e.ComplexityRoot.AuthenticatorDevice.DeviceClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorDevice.DeviceClass(childComplexity), true
+	case "AuthenticatorDevice.id":
+		if e.ComplexityRoot.AuthenticatorDevice.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorDevice.ID(childComplexity), true
+	case "AuthenticatorDevice.lastUsedAt":
+		if e.ComplexityRoot.AuthenticatorDevice.LastUsedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorDevice.LastUsedAt(childComplexity), true
+	case "AuthenticatorDevice.name":
+		if e.ComplexityRoot.AuthenticatorDevice.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorDevice.Name(childComplexity), true
+	case "AuthenticatorDevice.remainingCodes":
+		if e.ComplexityRoot.AuthenticatorDevice.RemainingCodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorDevice.RemainingCodes(childComplexity), true
+
+	case "AuthenticatorStaticChallenge.codes":
+		if e.ComplexityRoot.AuthenticatorStaticChallenge.Codes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorStaticChallenge.Codes(childComplexity), true
+	case "AuthenticatorStaticChallenge.errors":
+		if e.ComplexityRoot.AuthenticatorStaticChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorStaticChallenge.Errors(childComplexity), true
+	case "AuthenticatorStaticChallenge.flowInfo":
+		if e.ComplexityRoot.AuthenticatorStaticChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorStaticChallenge.FlowInfo(childComplexity), true
+	case "AuthenticatorStaticChallenge.pendingUser":
+		if e.ComplexityRoot.AuthenticatorStaticChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorStaticChallenge.PendingUser(childComplexity), true
+
+	case "AuthenticatorStaticStage.friendlyName":
+		if e.ComplexityRoot.AuthenticatorStaticStage.FriendlyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorStaticStage.FriendlyName(childComplexity), true
+	case "AuthenticatorStaticStage.tokenCount":
+		if e.ComplexityRoot.AuthenticatorStaticStage.TokenCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorStaticStage.TokenCount(childComplexity), true
+
 	case "AuthenticatorTotpChallenge.configUrl":
 		if e.ComplexityRoot.AuthenticatorTotpChallenge.ConfigURL == nil {
 			break
@@ -1365,6 +1487,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuthenticatorTotpStage.FriendlyName(childComplexity), true
+
+	case "AuthenticatorValidateChallenge.deviceClasses":
+		if e.ComplexityRoot.AuthenticatorValidateChallenge.DeviceClasses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateChallenge.DeviceClasses(childComplexity), true
+	case "AuthenticatorValidateChallenge.errors":
+		if e.ComplexityRoot.AuthenticatorValidateChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateChallenge.Errors(childComplexity), true
+	case "AuthenticatorValidateChallenge.flowInfo":
+		if e.ComplexityRoot.AuthenticatorValidateChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateChallenge.FlowInfo(childComplexity), true
+	case "AuthenticatorValidateChallenge.pendingUser":
+		if e.ComplexityRoot.AuthenticatorValidateChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateChallenge.PendingUser(childComplexity), true
+
+	case "AuthenticatorValidateStage.configurationStages":
+		if e.ComplexityRoot.AuthenticatorValidateStage.ConfigurationStages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateStage.ConfigurationStages(childComplexity), true
+	case "AuthenticatorValidateStage.deviceClasses":
+		if e.ComplexityRoot.AuthenticatorValidateStage.DeviceClasses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateStage.DeviceClasses(childComplexity), true
+	case "AuthenticatorValidateStage.lastAuthThreshold":
+		if e.ComplexityRoot.AuthenticatorValidateStage.LastAuthThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateStage.LastAuthThreshold(childComplexity), true
+	case "AuthenticatorValidateStage.notConfiguredAction":
+		if e.ComplexityRoot.AuthenticatorValidateStage.NotConfiguredAction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateStage.NotConfiguredAction(childComplexity), true
 
 	case "AuthenticatorWebauthnChallenge.errors":
 		if e.ComplexityRoot.AuthenticatorWebauthnChallenge.Errors == nil {
@@ -3292,6 +3464,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteApplication(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteAuthenticatorDevice":
+		if e.ComplexityRoot.Mutation.DeleteAuthenticatorDevice == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteAuthenticatorDevice_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteAuthenticatorDevice(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteBrand":
 		if e.ComplexityRoot.Mutation.DeleteBrand == nil {
 			break
@@ -3424,6 +3607,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteUser(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteUserAuthenticatorDevice":
+		if e.ComplexityRoot.Mutation.DeleteUserAuthenticatorDevice == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteUserAuthenticatorDevice_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteUserAuthenticatorDevice(childComplexity, args["id"].(string)), true
 	case "Mutation.importFlow":
 		if e.ComplexityRoot.Mutation.ImportFlow == nil {
 			break
@@ -3435,6 +3629,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportFlow(childComplexity, args["document"].(string)), true
+	case "Mutation.renameAuthenticatorDevice":
+		if e.ComplexityRoot.Mutation.RenameAuthenticatorDevice == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_renameAuthenticatorDevice_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RenameAuthenticatorDevice(childComplexity, args["id"].(string), args["name"].(string)), true
 	case "Mutation.restartFlow":
 		if e.ComplexityRoot.Mutation.RestartFlow == nil {
 			break
@@ -5161,6 +5366,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Attributes(childComplexity), true
+	case "User.authenticatorDevices":
+		if e.ComplexityRoot.User.AuthenticatorDevices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.AuthenticatorDevices(childComplexity), true
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -5420,6 +5631,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.AuthMethod(childComplexity), true
+	case "Viewer.authenticatorDevices":
+		if e.ComplexityRoot.Viewer.AuthenticatorDevices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.AuthenticatorDevices(childComplexity), true
 	case "Viewer.connectedApplications":
 		if e.ComplexityRoot.Viewer.ConnectedApplications == nil {
 			break
@@ -5456,8 +5673,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ApplicationOrder", ec.unmarshalInputApplicationOrder),
 			graphql.NewInputUnmarshaler("ApplicationWhereInput", ec.unmarshalInputApplicationWhereInput),
+			graphql.NewInputUnmarshaler("AuthenticatorStaticResponseInput", ec.unmarshalInputAuthenticatorStaticResponseInput),
+			graphql.NewInputUnmarshaler("AuthenticatorStaticStageInput", ec.unmarshalInputAuthenticatorStaticStageInput),
 			graphql.NewInputUnmarshaler("AuthenticatorTotpResponseInput", ec.unmarshalInputAuthenticatorTotpResponseInput),
 			graphql.NewInputUnmarshaler("AuthenticatorTotpStageInput", ec.unmarshalInputAuthenticatorTotpStageInput),
+			graphql.NewInputUnmarshaler("AuthenticatorValidateResponseInput", ec.unmarshalInputAuthenticatorValidateResponseInput),
+			graphql.NewInputUnmarshaler("AuthenticatorValidateStageInput", ec.unmarshalInputAuthenticatorValidateStageInput),
 			graphql.NewInputUnmarshaler("AuthenticatorWebauthnResponseInput", ec.unmarshalInputAuthenticatorWebauthnResponseInput),
 			graphql.NewInputUnmarshaler("AuthenticatorWebauthnStageInput", ec.unmarshalInputAuthenticatorWebauthnStageInput),
 			graphql.NewInputUnmarshaler("BrandOrder", ec.unmarshalInputBrandOrder),
@@ -5641,7 +5862,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/blueprint.graphqls" "schema/brand.graphqls" "schema/config.graphqls" "schema/directives.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/jobs.graphqls" "schema/policytest.graphqls" "schema/scopes.graphqls" "schema/sso.graphqls" "schema/viewer.graphqls"
+//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/blueprint.graphqls" "schema/brand.graphqls" "schema/config.graphqls" "schema/devices.graphqls" "schema/directives.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/jobs.graphqls" "schema/policytest.graphqls" "schema/scopes.graphqls" "schema/sso.graphqls" "schema/viewer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5658,6 +5879,7 @@ var sources = []*ast.Source{
 	{Name: "schema/blueprint.graphqls", Input: sourceData("schema/blueprint.graphqls"), BuiltIn: false},
 	{Name: "schema/brand.graphqls", Input: sourceData("schema/brand.graphqls"), BuiltIn: false},
 	{Name: "schema/config.graphqls", Input: sourceData("schema/config.graphqls"), BuiltIn: false},
+	{Name: "schema/devices.graphqls", Input: sourceData("schema/devices.graphqls"), BuiltIn: false},
 	{Name: "schema/directives.graphqls", Input: sourceData("schema/directives.graphqls"), BuiltIn: false},
 	{Name: "schema/enums.graphqls", Input: sourceData("schema/enums.graphqls"), BuiltIn: false},
 	{Name: "schema/event.graphqls", Input: sourceData("schema/event.graphqls"), BuiltIn: false},
@@ -5667,6 +5889,61 @@ var sources = []*ast.Source{
 	{Name: "schema/scopes.graphqls", Input: sourceData("schema/scopes.graphqls"), BuiltIn: false},
 	{Name: "schema/sso.graphqls", Input: sourceData("schema/sso.graphqls"), BuiltIn: false},
 	{Name: "schema/viewer.graphqls", Input: sourceData("schema/viewer.graphqls"), BuiltIn: false},
+	{Name: "../executor/stages/authenticatorstatic/authenticatorstatic.graphqls", Input: `# The authenticator_static stage kind in the GraphQL schema: its config
+# types, its challenge and its response, and their places in the unions and
+# @oneOf inputs of every kind. gqlgen reads this file with graph/schema
+# (gqlgen.yml); @goModel binds each type to this package.
+
+"""
+Gives the user a new set of recovery codes (single-use codes for when the
+authenticator is lost), shown once and stored hashed; confirming replaces
+any codes the user had. Used in stage configuration flows (the user must be
+signed in) or run by an authenticator validation stage at login.
+"""
+type AuthenticatorStaticStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic.Config") {
+  "How many codes a set has."
+  tokenCount: Int!
+  "The name a new set is saved with."
+  friendlyName: String!
+}
+
+input AuthenticatorStaticStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic.Config") {
+  "1 to 50."
+  tokenCount: Int! = 10
+  "1 to 100 characters."
+  friendlyName: String! = "Recovery codes"
+}
+
+extend union StageConfig = AuthenticatorStaticStage
+
+extend input StageConfigInput {
+  authenticatorStatic: AuthenticatorStaticStageInput
+}
+
+"""
+Keep these recovery codes somewhere safe: each signs you in once when your
+authenticator is not at hand. They are shown only now. Answer with
+` + "`" + `authenticatorStatic` + "`" + `.
+"""
+type AuthenticatorStaticChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+  "The codes, formatted abcde-fghij."
+  codes: [String!]!
+}
+
+input AuthenticatorStaticResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic.Response") {
+  "True: the codes are kept; they are saved, replacing earlier ones."
+  confirm: Boolean!
+}
+
+extend union Challenge = AuthenticatorStaticChallenge
+
+extend input ChallengeResponseInput {
+  authenticatorStatic: AuthenticatorStaticResponseInput
+}
+`, BuiltIn: false},
 	{Name: "../executor/stages/authenticatortotp/authenticatortotp.graphqls", Input: `# The authenticator_totp stage kind in the GraphQL schema: its config
 # types, its challenge and its response, and their places in the unions and
 # @oneOf inputs of every kind. gqlgen reads this file with graph/schema
@@ -5722,6 +5999,88 @@ extend union Challenge = AuthenticatorTotpChallenge
 
 extend input ChallengeResponseInput {
   authenticatorTotp: AuthenticatorTotpResponseInput
+}
+`, BuiltIn: false},
+	{Name: "../executor/stages/authenticatorvalidate/authenticatorvalidate.graphqls", Input: `# The authenticator_validate stage kind in the GraphQL schema: its config
+# types, its challenge and its response, and their places in the unions and
+# @oneOf inputs of every kind. gqlgen reads this file with graph/schema
+# (gqlgen.yml); @goModel binds each type to this package.
+
+"A kind of second factor."
+enum DeviceClass @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.DeviceClass") {
+  "An authenticator app (time-based one-time codes)."
+  TOTP
+  "Recovery codes."
+  STATIC
+  "A security key or passkey."
+  WEBAUTHN
+  "A code sent by mail."
+  EMAIL
+}
+
+"What an authenticator validation stage does for a user with no device of its classes."
+enum NotConfiguredAction @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.NotConfiguredAction") {
+  "Pass the stage."
+  SKIP
+  "End the flow."
+  DENY
+  "Run the first configuration stage, for the user to set up a device."
+  CONFIGURE
+}
+
+"""
+The second factor of a login: asks the pending user for a code from one of
+their devices (an authenticator app's code or a recovery code) and counts
+failures toward the same lockout as passwords.
+"""
+type AuthenticatorValidateStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Config") {
+  "The classes of device accepted."
+  deviceClasses: [DeviceClass!]!
+  "What happens to a user with no device of those classes."
+  notConfiguredAction: NotConfiguredAction!
+  "Setup stages for CONFIGURE (the first is run)."
+  configurationStages: [Stage!]!
+  "Seconds: a user whose device was used this recently passes without a code; 0 always asks."
+  lastAuthThreshold: Int!
+}
+
+input AuthenticatorValidateStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Config") {
+  "At least one."
+  deviceClasses: [DeviceClass!]! = [TOTP, STATIC, WEBAUTHN]
+  notConfiguredAction: NotConfiguredAction! = SKIP
+  "Setup stages (authenticator_totp, authenticator_static, …); required for CONFIGURE."
+  configurationStageIDs: [ID!]! = []
+  "0 to 31622400 seconds."
+  lastAuthThreshold: Int! = 0
+}
+
+extend union StageConfig = AuthenticatorValidateStage
+
+extend input StageConfigInput {
+  authenticatorValidate: AuthenticatorValidateStageInput
+}
+
+"""
+Enter a code from your authenticator app, or one of your recovery codes.
+Answer with ` + "`" + `authenticatorValidate` + "`" + `.
+"""
+type AuthenticatorValidateChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+  "The classes of device the user has that the stage accepts."
+  deviceClasses: [DeviceClass!]!
+}
+
+input AuthenticatorValidateResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Response") {
+  "An authenticator app's code or a recovery code; spaces and dashes do not matter."
+  code: String
+}
+
+extend union Challenge = AuthenticatorValidateChallenge
+
+extend input ChallengeResponseInput {
+  authenticatorValidate: AuthenticatorValidateResponseInput
 }
 `, BuiltIn: false},
 	{Name: "../executor/stages/authenticatorwebauthn/authenticatorwebauthn.graphqls", Input: `# The authenticator_webauthn stage kind in the GraphQL schema: its config
@@ -6768,6 +7127,24 @@ func (ec *executionContext) childFields_ApplicationEdge(ctx context.Context, fie
 		return ec.fieldContext_ApplicationEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ApplicationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AuthenticatorDevice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuthenticatorDevice_id(ctx, field)
+	case "deviceClass":
+		return ec.fieldContext_AuthenticatorDevice_deviceClass(ctx, field)
+	case "name":
+		return ec.fieldContext_AuthenticatorDevice_name(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AuthenticatorDevice_createdAt(ctx, field)
+	case "lastUsedAt":
+		return ec.fieldContext_AuthenticatorDevice_lastUsedAt(ctx, field)
+	case "remainingCodes":
+		return ec.fieldContext_AuthenticatorDevice_remainingCodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuthenticatorDevice", field.Name)
 }
 
 func (ec *executionContext) childFields_Brand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7878,6 +8255,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_tokens(ctx, field)
 	case "policyBindings":
 		return ec.fieldContext_User_policyBindings(ctx, field)
+	case "authenticatorDevices":
+		return ec.fieldContext_User_authenticatorDevices(ctx, field)
 	case "isSuperuser":
 		return ec.fieldContext_User_isSuperuser(ctx, field)
 	}
@@ -7934,6 +8313,8 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_isSuperuser(ctx, field)
 	case "authMethod":
 		return ec.fieldContext_Viewer_authMethod(ctx, field)
+	case "authenticatorDevices":
+		return ec.fieldContext_Viewer_authenticatorDevices(ctx, field)
 	case "sessions":
 		return ec.fieldContext_Viewer_sessions(ctx, field)
 	case "applications":
@@ -8616,6 +8997,20 @@ func (ec *executionContext) field_Mutation_deleteApplication_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteAuthenticatorDevice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteBrand_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8770,6 +9165,20 @@ func (ec *executionContext) field_Mutation_deleteToken_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteUserAuthenticatorDevice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8795,6 +9204,28 @@ func (ec *executionContext) field_Mutation_importFlow_args(ctx context.Context, 
 		return nil, err
 	}
 	args["document"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_renameAuthenticatorDevice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg1
 	return args, nil
 }
 
@@ -11064,6 +11495,300 @@ func (ec *executionContext) fieldContext_ApplicationEdge_cursor(_ context.Contex
 	return graphql.NewScalarFieldContext("ApplicationEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _AuthenticatorDevice_id(ctx context.Context, field graphql.CollectedField, obj *model.AuthenticatorDevice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorDevice_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorDevice_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorDevice", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuthenticatorDevice_deviceClass(ctx context.Context, field graphql.CollectedField, obj *model.AuthenticatorDevice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorDevice_deviceClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeviceClass, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v authenticatorvalidate.DeviceClass) graphql.Marshaler {
+			return ec.marshalNDeviceClass2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClass(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorDevice_deviceClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorDevice", field, false, false, "DeviceClass")
+}
+
+func (ec *executionContext) _AuthenticatorDevice_name(ctx context.Context, field graphql.CollectedField, obj *model.AuthenticatorDevice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorDevice_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorDevice_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorDevice", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorDevice_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AuthenticatorDevice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorDevice_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorDevice_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorDevice", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AuthenticatorDevice_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *model.AuthenticatorDevice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorDevice_lastUsedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastUsedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorDevice_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorDevice", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AuthenticatorDevice_remainingCodes(ctx context.Context, field graphql.CollectedField, obj *model.AuthenticatorDevice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorDevice_remainingCodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemainingCodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorDevice_remainingCodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorDevice", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuthenticatorStaticChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *authenticatorstatic.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorStaticChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorStaticChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorStaticChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorStaticChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *authenticatorstatic.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorStaticChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorStaticChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorStaticChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorStaticChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *authenticatorstatic.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorStaticChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorStaticChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorStaticChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorStaticChallenge_codes(ctx context.Context, field graphql.CollectedField, obj *authenticatorstatic.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorStaticChallenge_codes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Codes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorStaticChallenge_codes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorStaticChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorStaticStage_tokenCount(ctx context.Context, field graphql.CollectedField, obj *authenticatorstatic.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorStaticStage_tokenCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokenCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorStaticStage_tokenCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorStaticStage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuthenticatorStaticStage_friendlyName(ctx context.Context, field graphql.CollectedField, obj *authenticatorstatic.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorStaticStage_friendlyName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FriendlyName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorStaticStage_friendlyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorStaticStage", field, false, false, "String")
+}
+
 func (ec *executionContext) _AuthenticatorTotpChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *authenticatortotp.Challenge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11264,6 +11989,217 @@ func (ec *executionContext) _AuthenticatorTotpStage_friendlyName(ctx context.Con
 }
 func (ec *executionContext) fieldContext_AuthenticatorTotpStage_friendlyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuthenticatorTotpStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorValidateChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorValidateChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorValidateChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorValidateChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorValidateChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorValidateChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorValidateChallenge_deviceClasses(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateChallenge_deviceClasses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeviceClasses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []authenticatorvalidate.DeviceClass) graphql.Marshaler {
+			return ec.marshalNDeviceClass2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClassᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateChallenge_deviceClasses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorValidateChallenge", field, false, false, "DeviceClass")
+}
+
+func (ec *executionContext) _AuthenticatorValidateStage_deviceClasses(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateStage_deviceClasses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeviceClasses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []authenticatorvalidate.DeviceClass) graphql.Marshaler {
+			return ec.marshalNDeviceClass2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClassᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateStage_deviceClasses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorValidateStage", field, false, false, "DeviceClass")
+}
+
+func (ec *executionContext) _AuthenticatorValidateStage_notConfiguredAction(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateStage_notConfiguredAction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotConfiguredAction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v authenticatorvalidate.NotConfiguredAction) graphql.Marshaler {
+			return ec.marshalNNotConfiguredAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐNotConfiguredAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateStage_notConfiguredAction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorValidateStage", field, false, false, "NotConfiguredAction")
+}
+
+func (ec *executionContext) _AuthenticatorValidateStage_configurationStages(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateStage_configurationStages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfigurationStages(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Stage) graphql.Marshaler {
+			return ec.marshalNStage2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐStageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateStage_configurationStages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorValidateStage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorValidateStage_lastAuthThreshold(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateStage_lastAuthThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastAuthThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateStage_lastAuthThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorValidateStage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AuthenticatorWebauthnChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *authenticatorwebauthn.Challenge) (ret graphql.Marshaler) {
@@ -20167,6 +21103,151 @@ func (ec *executionContext) fieldContext_Mutation_importFlow(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_renameAuthenticatorDevice(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_renameAuthenticatorDevice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RenameAuthenticatorDevice(ctx, fc.Args["id"].(string), fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuthenticatorDevice) graphql.Marshaler {
+			return ec.marshalNAuthenticatorDevice2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐAuthenticatorDevice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_renameAuthenticatorDevice(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthenticatorDevice(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_renameAuthenticatorDevice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteAuthenticatorDevice(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteAuthenticatorDevice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteAuthenticatorDevice(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteAuthenticatorDevice(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteAuthenticatorDevice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteUserAuthenticatorDevice(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteUserAuthenticatorDevice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteUserAuthenticatorDevice(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Superuser == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive superuser is not implemented")
+				}
+				return ec.Directives.Superuser(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteUserAuthenticatorDevice(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteUserAuthenticatorDevice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startFlow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27183,6 +28264,51 @@ func (ec *executionContext) fieldContext_User_policyBindings(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _User_authenticatorDevices(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_authenticatorDevices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().AuthenticatorDevices(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Superuser == nil {
+					var zeroVal []*model.AuthenticatorDevice
+					return zeroVal, errors.New("directive superuser is not implemented")
+				}
+				return ec.Directives.Superuser(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuthenticatorDevice) graphql.Marshaler {
+			return ec.marshalNAuthenticatorDevice2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐAuthenticatorDeviceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_authenticatorDevices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "User",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthenticatorDevice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _User_isSuperuser(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27888,6 +29014,38 @@ func (ec *executionContext) _Viewer_authMethod(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Viewer_authMethod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "ViewerAuthMethod")
+}
+
+func (ec *executionContext) _Viewer_authenticatorDevices(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_authenticatorDevices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().AuthenticatorDevices(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuthenticatorDevice) graphql.Marshaler {
+			return ec.marshalNAuthenticatorDevice2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐAuthenticatorDeviceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_authenticatorDevices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthenticatorDevice(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Viewer_sessions(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
@@ -29938,6 +31096,104 @@ func UnmarshalApplicationWhereInput(ctx context.Context, raw any) (ent.Applicati
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAuthenticatorStaticResponseInput(ctx context.Context, obj any) (authenticatorstatic.Response, error) {
+	var it authenticatorstatic.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"confirm"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "confirm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirm"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confirm = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthenticatorStaticResponseInput unmarshals raw into the AuthenticatorStaticResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthenticatorStaticResponseInput(ctx context.Context, raw any) (authenticatorstatic.Response, error) {
+	var out authenticatorstatic.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorStaticResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAuthenticatorStaticStageInput(ctx context.Context, obj any) (authenticatorstatic.Config, error) {
+	var it authenticatorstatic.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["tokenCount"]; !present {
+		asMap["tokenCount"] = 10
+	}
+	if _, present := asMap["friendlyName"]; !present {
+		asMap["friendlyName"] = "Recovery codes"
+	}
+
+	fieldsInOrder := [...]string{"tokenCount", "friendlyName"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "tokenCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenCount"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenCount = data
+		case "friendlyName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("friendlyName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FriendlyName = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthenticatorStaticStageInput unmarshals raw into the AuthenticatorStaticStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthenticatorStaticStageInput(ctx context.Context, raw any) (authenticatorstatic.Config, error) {
+	var out authenticatorstatic.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorStaticStageInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAuthenticatorTotpResponseInput(ctx context.Context, obj any) (authenticatortotp.Response, error) {
 	var it authenticatortotp.Response
 	if obj == nil {
@@ -30033,6 +31289,124 @@ func (ec *executionContext) unmarshalInputAuthenticatorTotpStageInput(ctx contex
 func UnmarshalAuthenticatorTotpStageInput(ctx context.Context, raw any) (authenticatortotp.Config, error) {
 	var out authenticatortotp.Config
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorTotpStageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAuthenticatorValidateResponseInput(ctx context.Context, obj any) (authenticatorvalidate.Response, error) {
+	var it authenticatorvalidate.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthenticatorValidateResponseInput unmarshals raw into the AuthenticatorValidateResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthenticatorValidateResponseInput(ctx context.Context, raw any) (authenticatorvalidate.Response, error) {
+	var out authenticatorvalidate.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorValidateResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAuthenticatorValidateStageInput(ctx context.Context, obj any) (authenticatorvalidate.Config, error) {
+	var it authenticatorvalidate.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["deviceClasses"]; !present {
+		asMap["deviceClasses"] = []any{"TOTP", "STATIC", "WEBAUTHN"}
+	}
+	if _, present := asMap["notConfiguredAction"]; !present {
+		asMap["notConfiguredAction"] = "SKIP"
+	}
+	if _, present := asMap["configurationStageIDs"]; !present {
+		asMap["configurationStageIDs"] = []any{}
+	}
+	if _, present := asMap["lastAuthThreshold"]; !present {
+		asMap["lastAuthThreshold"] = 0
+	}
+
+	fieldsInOrder := [...]string{"deviceClasses", "notConfiguredAction", "configurationStageIDs", "lastAuthThreshold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deviceClasses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deviceClasses"))
+			data, err := ec.unmarshalNDeviceClass2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClassᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeviceClasses = data
+		case "notConfiguredAction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notConfiguredAction"))
+			data, err := ec.unmarshalNNotConfiguredAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐNotConfiguredAction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotConfiguredAction = data
+		case "configurationStageIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("configurationStageIDs"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfigurationStageIDs = data
+		case "lastAuthThreshold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastAuthThreshold"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastAuthThreshold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthenticatorValidateStageInput unmarshals raw into the AuthenticatorValidateStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthenticatorValidateStageInput(ctx context.Context, raw any) (authenticatorvalidate.Config, error) {
+	var out authenticatorvalidate.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorValidateStageInput", raw, &out)
 	return out, err
 }
 
@@ -31298,13 +32672,20 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"authenticatorTotp", "authenticatorWebauthn", "captcha", "consent", "deviceCode", "dummy", "email", "emailContinue", "identification", "password", "prompt", "userLogin"}
+	fieldsInOrder := [...]string{"authenticatorStatic", "authenticatorTotp", "authenticatorValidate", "authenticatorWebauthn", "captcha", "consent", "deviceCode", "dummy", "email", "emailContinue", "identification", "password", "prompt", "userLogin"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "authenticatorStatic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorStatic"))
+			data, err := ec.unmarshalOAuthenticatorStaticResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorstaticᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthenticatorStatic = data
 		case "authenticatorTotp":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorTotp"))
 			data, err := ec.unmarshalOAuthenticatorTotpResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatortotpᚐResponse(ctx, v)
@@ -31312,6 +32693,13 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 				return it, err
 			}
 			it.AuthenticatorTotp = data
+		case "authenticatorValidate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorValidate"))
+			data, err := ec.unmarshalOAuthenticatorValidateResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthenticatorValidate = data
 		case "authenticatorWebauthn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorWebauthn"))
 			data, err := ec.unmarshalOAuthenticatorWebauthnResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorwebauthnᚐResponse(ctx, v)
@@ -40580,13 +41968,20 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"authenticatorTotp", "authenticatorWebauthn", "captcha", "consent", "deny", "deviceCode", "dummy", "email", "identification", "invitation", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
+	fieldsInOrder := [...]string{"authenticatorStatic", "authenticatorTotp", "authenticatorValidate", "authenticatorWebauthn", "captcha", "consent", "deny", "deviceCode", "dummy", "email", "identification", "invitation", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "authenticatorStatic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorStatic"))
+			data, err := ec.unmarshalOAuthenticatorStaticStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorstaticᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthenticatorStatic = data
 		case "authenticatorTotp":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorTotp"))
 			data, err := ec.unmarshalOAuthenticatorTotpStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatortotpᚐConfig(ctx, v)
@@ -40594,6 +41989,13 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 				return it, err
 			}
 			it.AuthenticatorTotp = data
+		case "authenticatorValidate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorValidate"))
+			data, err := ec.unmarshalOAuthenticatorValidateStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthenticatorValidate = data
 		case "authenticatorWebauthn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorWebauthn"))
 			data, err := ec.unmarshalOAuthenticatorWebauthnStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorwebauthnᚐConfig(ctx, v)
@@ -44172,11 +45574,21 @@ func (ec *executionContext) _Challenge(ctx context.Context, sel ast.SelectionSet
 			return graphql.Null
 		}
 		return ec._AuthenticatorWebauthnChallenge(ctx, sel, obj)
+	case *authenticatorvalidate.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorValidateChallenge(ctx, sel, obj)
 	case *authenticatortotp.Challenge:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._AuthenticatorTotpChallenge(ctx, sel, obj)
+	case *authenticatorstatic.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorStaticChallenge(ctx, sel, obj)
 	case *executor.AccessDeniedChallenge:
 		if obj == nil {
 			return graphql.Null
@@ -44260,11 +45672,21 @@ func (ec *executionContext) _FlowChallenge(ctx context.Context, sel ast.Selectio
 			return graphql.Null
 		}
 		return ec._AuthenticatorWebauthnChallenge(ctx, sel, obj)
+	case *authenticatorvalidate.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorValidateChallenge(ctx, sel, obj)
 	case *authenticatortotp.Challenge:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._AuthenticatorTotpChallenge(ctx, sel, obj)
+	case *authenticatorstatic.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorStaticChallenge(ctx, sel, obj)
 	case *executor.AccessDeniedChallenge:
 		if obj == nil {
 			return graphql.Null
@@ -44489,11 +45911,21 @@ func (ec *executionContext) _StageConfig(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._AuthenticatorWebauthnStage(ctx, sel, obj)
+	case *authenticatorvalidate.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorValidateStage(ctx, sel, obj)
 	case *authenticatortotp.Config:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._AuthenticatorTotpStage(ctx, sel, obj)
+	case *authenticatorstatic.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorStaticStage(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -44726,6 +46158,150 @@ func (ec *executionContext) _ApplicationEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var authenticatorDeviceImplementors = []string{"AuthenticatorDevice"}
+
+func (ec *executionContext) _AuthenticatorDevice(ctx context.Context, sel ast.SelectionSet, obj *model.AuthenticatorDevice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorDeviceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorDevice")
+		case "id":
+			out.Values[i] = ec._AuthenticatorDevice_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deviceClass":
+			out.Values[i] = ec._AuthenticatorDevice_deviceClass(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._AuthenticatorDevice_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._AuthenticatorDevice_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastUsedAt":
+			out.Values[i] = ec._AuthenticatorDevice_lastUsedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "remainingCodes":
+			out.Values[i] = ec._AuthenticatorDevice_remainingCodes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authenticatorStaticChallengeImplementors = []string{"AuthenticatorStaticChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _AuthenticatorStaticChallenge(ctx context.Context, sel ast.SelectionSet, obj *authenticatorstatic.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorStaticChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorStaticChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._AuthenticatorStaticChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._AuthenticatorStaticChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._AuthenticatorStaticChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "codes":
+			out.Values[i] = ec._AuthenticatorStaticChallenge_codes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authenticatorStaticStageImplementors = []string{"AuthenticatorStaticStage", "StageConfig"}
+
+func (ec *executionContext) _AuthenticatorStaticStage(ctx context.Context, sel ast.SelectionSet, obj *authenticatorstatic.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorStaticStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorStaticStage")
+		case "tokenCount":
+			out.Values[i] = ec._AuthenticatorStaticStage_tokenCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "friendlyName":
+			out.Values[i] = ec._AuthenticatorStaticStage_friendlyName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var authenticatorTotpChallengeImplementors = []string{"AuthenticatorTotpChallenge", "Challenge", "FlowChallenge"}
 
 func (ec *executionContext) _AuthenticatorTotpChallenge(ctx context.Context, sel ast.SelectionSet, obj *authenticatortotp.Challenge) graphql.Marshaler {
@@ -44804,6 +46380,103 @@ func (ec *executionContext) _AuthenticatorTotpStage(ctx context.Context, sel ast
 			out.Values[i] = ec._AuthenticatorTotpStage_friendlyName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authenticatorValidateChallengeImplementors = []string{"AuthenticatorValidateChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _AuthenticatorValidateChallenge(ctx context.Context, sel ast.SelectionSet, obj *authenticatorvalidate.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorValidateChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorValidateChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._AuthenticatorValidateChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._AuthenticatorValidateChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._AuthenticatorValidateChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deviceClasses":
+			out.Values[i] = ec._AuthenticatorValidateChallenge_deviceClasses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authenticatorValidateStageImplementors = []string{"AuthenticatorValidateStage", "StageConfig"}
+
+func (ec *executionContext) _AuthenticatorValidateStage(ctx context.Context, sel ast.SelectionSet, obj *authenticatorvalidate.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorValidateStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorValidateStage")
+		case "deviceClasses":
+			out.Values[i] = ec._AuthenticatorValidateStage_deviceClasses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notConfiguredAction":
+			out.Values[i] = ec._AuthenticatorValidateStage_notConfiguredAction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "configurationStages":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuthenticatorValidateStage_configurationStages(ctx, field, obj)
+				})
+		case "lastAuthThreshold":
+			out.Values[i] = ec._AuthenticatorValidateStage_lastAuthThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -48141,6 +49814,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "renameAuthenticatorDevice":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_renameAuthenticatorDevice(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteAuthenticatorDevice":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteAuthenticatorDevice(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteUserAuthenticatorDevice":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteUserAuthenticatorDevice(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startFlow":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startFlow(ctx, field)
@@ -50514,6 +52208,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_policyBindings(ctx, field, obj)
 				})
+		case "authenticatorDevices":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_authenticatorDevices(ctx, field, obj)
+				})
 		case "isSuperuser":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -50908,6 +52608,12 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "authenticatorDevices":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_authenticatorDevices(ctx, field, obj)
+				})
 		case "sessions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -51350,6 +53056,30 @@ func (ec *executionContext) marshalNAuthenticationRequirement2githubᚗcomᚋgat
 	return v
 }
 
+func (ec *executionContext) marshalNAuthenticatorDevice2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐAuthenticatorDeviceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuthenticatorDevice) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuthenticatorDevice2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐAuthenticatorDevice(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuthenticatorDevice2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐAuthenticatorDevice(ctx context.Context, sel ast.SelectionSet, v *model.AuthenticatorDevice) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuthenticatorDevice!")
+		return graphql.Null
+	}
+	return ec._AuthenticatorDevice(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -51593,6 +53323,46 @@ func (ec *executionContext) unmarshalNDeniedAction2githubᚗcomᚋgatehouseᚑid
 
 func (ec *executionContext) marshalNDeniedAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐDeniedAction(ctx context.Context, sel ast.SelectionSet, v enum.DeniedAction) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNDeviceClass2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClass(ctx context.Context, v any) (authenticatorvalidate.DeviceClass, error) {
+	var res authenticatorvalidate.DeviceClass
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeviceClass2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClass(ctx context.Context, sel ast.SelectionSet, v authenticatorvalidate.DeviceClass) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDeviceClass2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClassᚄ(ctx context.Context, v any) ([]authenticatorvalidate.DeviceClass, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]authenticatorvalidate.DeviceClass, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDeviceClass2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClass(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDeviceClass2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClassᚄ(ctx context.Context, sel ast.SelectionSet, v []authenticatorvalidate.DeviceClass) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeviceClass2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐDeviceClass(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNEmailTemplate2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋemailᚐTemplate(ctx context.Context, v any) (email.Template, error) {
@@ -52198,6 +53968,16 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋgatehouseᚑidᚋgate
 	return ret
 }
 
+func (ec *executionContext) unmarshalNNotConfiguredAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐNotConfiguredAction(ctx context.Context, v any) (authenticatorvalidate.NotConfiguredAction, error) {
+	var res authenticatorvalidate.NotConfiguredAction
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNotConfiguredAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐNotConfiguredAction(ctx context.Context, sel ast.SelectionSet, v authenticatorvalidate.NotConfiguredAction) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNOAuth2Provider2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOAuth2Provider(ctx context.Context, sel ast.SelectionSet, v *ent.OAuth2Provider) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OAuth2Provider!")
@@ -52619,6 +54399,22 @@ func (ec *executionContext) marshalNSigningKeyOrderField2ᚖgithubᚗcomᚋgateh
 func (ec *executionContext) unmarshalNSigningKeyWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐSigningKeyWhereInput(ctx context.Context, v any) (*ent.SigningKeyWhereInput, error) {
 	res, err := ec.unmarshalInputSigningKeyWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStage2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐStageᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Stage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStage2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐStage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNStage2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐStage(ctx context.Context, sel ast.SelectionSet, v *ent.Stage) graphql.Marshaler {
@@ -53220,6 +55016,22 @@ func (ec *executionContext) marshalOAuthenticationRequirement2ᚖgithubᚗcomᚋ
 	return v
 }
 
+func (ec *executionContext) unmarshalOAuthenticatorStaticResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorstaticᚐResponse(ctx context.Context, v any) (*authenticatorstatic.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthenticatorStaticResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAuthenticatorStaticStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorstaticᚐConfig(ctx context.Context, v any) (*authenticatorstatic.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthenticatorStaticStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOAuthenticatorTotpResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatortotpᚐResponse(ctx context.Context, v any) (*authenticatortotp.Response, error) {
 	if v == nil {
 		return nil, nil
@@ -53233,6 +55045,22 @@ func (ec *executionContext) unmarshalOAuthenticatorTotpStageInput2ᚖgithubᚗco
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputAuthenticatorTotpStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAuthenticatorValidateResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐResponse(ctx context.Context, v any) (*authenticatorvalidate.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthenticatorValidateResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAuthenticatorValidateStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐConfig(ctx context.Context, v any) (*authenticatorvalidate.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthenticatorValidateStageInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -45,6 +45,9 @@ type Deps struct {
 	PublicURL string
 	// Logger receives resolver errors that are not shown to clients.
 	Logger *slog.Logger
+	// Auditor records the audit events of actions (a user's deleted
+	// second factor); nil records none.
+	Auditor executor.Auditor
 }
 
 // Resolver is the root resolver.

@@ -89,3 +89,17 @@ func (k *Keys) Box(purpose string) (*Box, error) {
 	}
 	return New(k.secretKey, purpose)
 }
+
+// Derive returns a 32-byte key for purpose (HKDF-SHA256 of the secret
+// key), for keyed hashes (HMAC-SHA256) of values that are checked but
+// never read back, such as recovery codes.
+func (k *Keys) Derive(purpose string) ([]byte, error) {
+	if k == nil || k.secretKey == "" {
+		return nil, errors.New("seal: no secret key")
+	}
+	key, err := hkdf.Key(sha256.New, []byte(k.secretKey), nil, purpose, 32)
+	if err != nil {
+		return nil, fmt.Errorf("seal: derive key: %w", err)
+	}
+	return key, nil
+}

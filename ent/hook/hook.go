@@ -273,6 +273,30 @@ func (f StageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StageMutation", m)
 }
 
+// The StaticDeviceFunc type is an adapter to allow the use of ordinary
+// function as StaticDevice mutator.
+type StaticDeviceFunc func(context.Context, *ent.StaticDeviceMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f StaticDeviceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.StaticDeviceMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StaticDeviceMutation", m)
+}
+
+// The StaticTokenFunc type is an adapter to allow the use of ordinary
+// function as StaticToken mutator.
+type StaticTokenFunc func(context.Context, *ent.StaticTokenMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f StaticTokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.StaticTokenMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StaticTokenMutation", m)
+}
+
 // The TOTPDeviceFunc type is an adapter to allow the use of ordinary
 // function as TOTPDevice mutator.
 type TOTPDeviceFunc func(context.Context, *ent.TOTPDeviceMutation) (ent.Value, error)

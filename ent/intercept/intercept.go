@@ -31,6 +31,8 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
+	"github.com/gatehouse-id/gatehouse/ent/staticdevice"
+	"github.com/gatehouse-id/gatehouse/ent/statictoken"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -688,6 +690,60 @@ func (f TraverseStage) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.StageQuery", q)
 }
 
+// The StaticDeviceFunc type is an adapter to allow the use of ordinary function as a Querier.
+type StaticDeviceFunc func(context.Context, *ent.StaticDeviceQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f StaticDeviceFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.StaticDeviceQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.StaticDeviceQuery", q)
+}
+
+// The TraverseStaticDevice type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseStaticDevice func(context.Context, *ent.StaticDeviceQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseStaticDevice) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseStaticDevice) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StaticDeviceQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.StaticDeviceQuery", q)
+}
+
+// The StaticTokenFunc type is an adapter to allow the use of ordinary function as a Querier.
+type StaticTokenFunc func(context.Context, *ent.StaticTokenQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f StaticTokenFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.StaticTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.StaticTokenQuery", q)
+}
+
+// The TraverseStaticToken type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseStaticToken func(context.Context, *ent.StaticTokenQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseStaticToken) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseStaticToken) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StaticTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.StaticTokenQuery", q)
+}
+
 // The TOTPDeviceFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TOTPDeviceFunc func(context.Context, *ent.TOTPDeviceQuery) (ent.Value, error)
 
@@ -870,6 +926,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SigningKeyQuery, predicate.SigningKey, signingkey.OrderOption]{typ: ent.TypeSigningKey, tq: q}, nil
 	case *ent.StageQuery:
 		return &query[*ent.StageQuery, predicate.Stage, stage.OrderOption]{typ: ent.TypeStage, tq: q}, nil
+	case *ent.StaticDeviceQuery:
+		return &query[*ent.StaticDeviceQuery, predicate.StaticDevice, staticdevice.OrderOption]{typ: ent.TypeStaticDevice, tq: q}, nil
+	case *ent.StaticTokenQuery:
+		return &query[*ent.StaticTokenQuery, predicate.StaticToken, statictoken.OrderOption]{typ: ent.TypeStaticToken, tq: q}, nil
 	case *ent.TOTPDeviceQuery:
 		return &query[*ent.TOTPDeviceQuery, predicate.TOTPDevice, totpdevice.OrderOption]{typ: ent.TypeTOTPDevice, tq: q}, nil
 	case *ent.TokenQuery:

@@ -207,7 +207,7 @@ var (
 	// EventsColumns holds the columns for the "events" table.
 	EventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "action", Type: field.TypeEnum, Enums: []string{"login", "login_failed", "logout", "user_write", "suspicious_request", "password_set", "secret_view", "secret_rotate", "invitation_used", "authorize_application", "flow_execution", "policy_execution", "policy_exception", "system_task_execution", "system_task_exception", "system_exception", "configuration_error", "model_created", "model_updated", "model_deleted", "email_sent", "custom"}},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"login", "login_failed", "logout", "user_write", "suspicious_request", "password_set", "secret_view", "secret_rotate", "invitation_used", "authorize_application", "flow_execution", "policy_execution", "policy_exception", "system_task_execution", "system_task_exception", "system_exception", "configuration_error", "model_created", "model_updated", "model_deleted", "email_sent", "mfa_device_added", "mfa_device_removed", "custom"}},
 		{Name: "user_id", Type: field.TypeInt, Nullable: true},
 		{Name: "username", Type: field.TypeString, Default: ""},
 		{Name: "app", Type: field.TypeString, Default: ""},
@@ -764,6 +764,64 @@ var (
 		Columns:    StagesColumns,
 		PrimaryKey: []*schema.Column{StagesColumns[0]},
 	}
+	// StaticDevicesColumns holds the columns for the "static_devices" table.
+	StaticDevicesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// StaticDevicesTable holds the schema information for the "static_devices" table.
+	StaticDevicesTable = &schema.Table{
+		Name:       "static_devices",
+		Columns:    StaticDevicesColumns,
+		PrimaryKey: []*schema.Column{StaticDevicesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "static_devices_users_static_devices",
+				Columns:    []*schema.Column{StaticDevicesColumns[5]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "staticdevice_user_id",
+				Unique:  true,
+				Columns: []*schema.Column{StaticDevicesColumns[5]},
+			},
+		},
+	}
+	// StaticTokensColumns holds the columns for the "static_tokens" table.
+	StaticTokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "code_hash", Type: field.TypeBytes, Unique: true},
+		{Name: "used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "device_id", Type: field.TypeInt},
+	}
+	// StaticTokensTable holds the schema information for the "static_tokens" table.
+	StaticTokensTable = &schema.Table{
+		Name:       "static_tokens",
+		Columns:    StaticTokensColumns,
+		PrimaryKey: []*schema.Column{StaticTokensColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "static_tokens_static_devices_tokens",
+				Columns:    []*schema.Column{StaticTokensColumns[3]},
+				RefColumns: []*schema.Column{StaticDevicesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "statictoken_device_id",
+				Unique:  false,
+				Columns: []*schema.Column{StaticTokensColumns[3]},
+			},
+		},
+	}
 	// TotpDevicesColumns holds the columns for the "totp_devices" table.
 	TotpDevicesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1009,6 +1067,8 @@ var (
 		SessionsTable,
 		SigningKeysTable,
 		StagesTable,
+		StaticDevicesTable,
+		StaticTokensTable,
 		TotpDevicesTable,
 		TokensTable,
 		UsersTable,
@@ -1120,6 +1180,14 @@ func init() {
 	}
 	StagesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	StaticDevicesTable.ForeignKeys[0].RefTable = UsersTable
+	StaticDevicesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(107374182400),
+	}
+	StaticTokensTable.ForeignKeys[0].RefTable = StaticDevicesTable
+	StaticTokensTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(111669149696),
 	}
 	TotpDevicesTable.ForeignKeys[0].RefTable = UsersTable
 	TotpDevicesTable.Annotation = &entsql.Annotation{

@@ -72,6 +72,12 @@ type SigningKey func(*sql.Selector)
 // Stage is the predicate function for stage builders.
 type Stage func(*sql.Selector)
 
+// StaticDevice is the predicate function for staticdevice builders.
+type StaticDevice func(*sql.Selector)
+
+// StaticToken is the predicate function for statictoken builders.
+type StaticToken func(*sql.Selector)
+
 // TOTPDevice is the predicate function for totpdevice builders.
 type TOTPDevice func(*sql.Selector)
 

@@ -639,6 +639,54 @@ func (f StageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StageMutation", m)
 }
 
+// The StaticDeviceQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type StaticDeviceQueryRuleFunc func(context.Context, *ent.StaticDeviceQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f StaticDeviceQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StaticDeviceQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.StaticDeviceQuery", q)
+}
+
+// The StaticDeviceMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type StaticDeviceMutationRuleFunc func(context.Context, *ent.StaticDeviceMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f StaticDeviceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.StaticDeviceMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StaticDeviceMutation", m)
+}
+
+// The StaticTokenQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type StaticTokenQueryRuleFunc func(context.Context, *ent.StaticTokenQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f StaticTokenQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StaticTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.StaticTokenQuery", q)
+}
+
+// The StaticTokenMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type StaticTokenMutationRuleFunc func(context.Context, *ent.StaticTokenMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f StaticTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.StaticTokenMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StaticTokenMutation", m)
+}
+
 // The TOTPDeviceQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TOTPDeviceQueryRuleFunc func(context.Context, *ent.TOTPDeviceQuery) error
@@ -838,6 +886,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.StageQuery:
 		return q.Filter(), nil
+	case *ent.StaticDeviceQuery:
+		return q.Filter(), nil
+	case *ent.StaticTokenQuery:
+		return q.Filter(), nil
 	case *ent.TOTPDeviceQuery:
 		return q.Filter(), nil
 	case *ent.TokenQuery:
@@ -898,6 +950,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.SigningKeyMutation:
 		return m.Filter(), nil
 	case *ent.StageMutation:
+		return m.Filter(), nil
+	case *ent.StaticDeviceMutation:
+		return m.Filter(), nil
+	case *ent.StaticTokenMutation:
 		return m.Filter(), nil
 	case *ent.TOTPDeviceMutation:
 		return m.Filter(), nil

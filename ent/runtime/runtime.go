@@ -30,6 +30,8 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
+	"github.com/gatehouse-id/gatehouse/ent/staticdevice"
+	"github.com/gatehouse-id/gatehouse/ent/statictoken"
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -1145,6 +1147,57 @@ func init() {
 			return nil
 		}
 	}()
+	staticdeviceMixin := schema.StaticDevice{}.Mixin()
+	staticdevice.Policy = privacy.NewPolicies(schema.StaticDevice{})
+	staticdevice.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := staticdevice.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	staticdeviceMixinFields0 := staticdeviceMixin[0].Fields()
+	_ = staticdeviceMixinFields0
+	staticdeviceFields := schema.StaticDevice{}.Fields()
+	_ = staticdeviceFields
+	// staticdeviceDescCreatedAt is the schema descriptor for created_at field.
+	staticdeviceDescCreatedAt := staticdeviceMixinFields0[0].Descriptor()
+	// staticdevice.DefaultCreatedAt holds the default value on creation for the created_at field.
+	staticdevice.DefaultCreatedAt = staticdeviceDescCreatedAt.Default.(func() time.Time)
+	// staticdeviceDescUpdatedAt is the schema descriptor for updated_at field.
+	staticdeviceDescUpdatedAt := staticdeviceMixinFields0[1].Descriptor()
+	// staticdevice.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	staticdevice.DefaultUpdatedAt = staticdeviceDescUpdatedAt.Default.(func() time.Time)
+	// staticdevice.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	staticdevice.UpdateDefaultUpdatedAt = staticdeviceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// staticdeviceDescName is the schema descriptor for name field.
+	staticdeviceDescName := staticdeviceFields[1].Descriptor()
+	// staticdevice.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	staticdevice.NameValidator = func() func(string) error {
+		validators := staticdeviceDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	statictoken.Policy = privacy.NewPolicies(schema.StaticToken{})
+	statictoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := statictoken.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	totpdeviceMixin := schema.TOTPDevice{}.Mixin()
 	totpdevice.Policy = privacy.NewPolicies(schema.TOTPDevice{})
 	totpdevice.Hooks[0] = func(next ent.Mutator) ent.Mutator {

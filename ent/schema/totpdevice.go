@@ -59,4 +59,4 @@ func (TOTPDevice) Annotations() []schema.Annotation {
 }
 
 // Policy implements ent.Schema: see package rule.
-func (TOTPDevice) Policy() ent.Policy { return rule.AdminOnly() }
+func (TOTPDevice) Policy() ent.Policy { return rule.TOTPDevicePolicy() }

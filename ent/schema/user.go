@@ -104,6 +104,8 @@ func (User) Edges() []ent.Edge {
 			Annotations(entsql.OnDelete(entsql.SetNull), entgql.Skip(entgql.SkipAll)),
 		edge.To("webauthn_devices", WebAuthnDevice.Type).
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
+		edge.To("static_devices", StaticDevice.Type).
+			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("sessions", Session.Type).
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("policy_bindings", PolicyBinding.Type).

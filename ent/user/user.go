@@ -58,6 +58,8 @@ const (
 	EdgeInvitationsCreated = "invitations_created"
 	// EdgeWebauthnDevices holds the string denoting the webauthn_devices edge name in mutations.
 	EdgeWebauthnDevices = "webauthn_devices"
+	// EdgeStaticDevices holds the string denoting the static_devices edge name in mutations.
+	EdgeStaticDevices = "static_devices"
 	// EdgeSessions holds the string denoting the sessions edge name in mutations.
 	EdgeSessions = "sessions"
 	// EdgePolicyBindings holds the string denoting the policy_bindings edge name in mutations.
@@ -113,6 +115,13 @@ const (
 	WebauthnDevicesInverseTable = "webauthn_devices"
 	// WebauthnDevicesColumn is the table column denoting the webauthn_devices relation/edge.
 	WebauthnDevicesColumn = "user_id"
+	// StaticDevicesTable is the table that holds the static_devices relation/edge.
+	StaticDevicesTable = "static_devices"
+	// StaticDevicesInverseTable is the table name for the StaticDevice entity.
+	// It exists in this package in order to avoid circular dependency with the "staticdevice" package.
+	StaticDevicesInverseTable = "static_devices"
+	// StaticDevicesColumn is the table column denoting the static_devices relation/edge.
+	StaticDevicesColumn = "user_id"
 	// SessionsTable is the table that holds the sessions relation/edge.
 	SessionsTable = "sessions"
 	// SessionsInverseTable is the table name for the Session entity.
@@ -377,6 +386,20 @@ func ByWebauthnDevices(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByStaticDevicesCount orders the results by static_devices count.
+func ByStaticDevicesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newStaticDevicesStep(), opts...)
+	}
+}
+
+// ByStaticDevices orders the results by static_devices terms.
+func ByStaticDevices(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newStaticDevicesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySessionsCount orders the results by sessions count.
 func BySessionsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -465,6 +488,13 @@ func newWebauthnDevicesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(WebauthnDevicesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, WebauthnDevicesTable, WebauthnDevicesColumn),
+	)
+}
+func newStaticDevicesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(StaticDevicesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, StaticDevicesTable, StaticDevicesColumn),
 	)
 }
 func newSessionsStep() *sqlgraph.Step {

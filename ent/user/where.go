@@ -877,6 +877,29 @@ func HasWebauthnDevicesWith(preds ...predicate.WebAuthnDevice) predicate.User {
 	})
 }
 
+// HasStaticDevices applies the HasEdge predicate on the "static_devices" edge.
+func HasStaticDevices() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, StaticDevicesTable, StaticDevicesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasStaticDevicesWith applies the HasEdge predicate on the "static_devices" edge with a given conditions (other predicates).
+func HasStaticDevicesWith(preds ...predicate.StaticDevice) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newStaticDevicesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasSessions applies the HasEdge predicate on the "sessions" edge.
 func HasSessions() predicate.User {
 	return predicate.User(func(s *sql.Selector) {

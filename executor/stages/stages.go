@@ -4,7 +4,9 @@ package stages
 
 import (
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorwebauthn"
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
@@ -26,7 +28,9 @@ import (
 // All returns a registry of every shipped stage kind.
 func All() *executor.StageKinds {
 	return executor.NewStageKinds(
+		authenticatorstatic.Definition(),
 		authenticatortotp.Definition(),
+		authenticatorvalidate.Definition(),
 		authenticatorwebauthn.Definition(),
 		captcha.Definition(),
 		consent.Definition(),

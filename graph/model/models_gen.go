@@ -11,7 +11,9 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorwebauthn"
 	"github.com/gatehouse-id/gatehouse/executor/stages/captcha"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
@@ -36,9 +38,26 @@ import (
 	"github.com/riverqueue/river/rivertype"
 )
 
+// A second factor of the signed-in user: an authenticator app or a set of
+// recovery codes.
+type AuthenticatorDevice struct {
+	// Identifies the device to renameAuthenticatorDevice and deleteAuthenticatorDevice.
+	ID          string                            `json:"id"`
+	DeviceClass authenticatorvalidate.DeviceClass `json:"deviceClass"`
+	// The name the user knows the device by.
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"createdAt"`
+	// When a code of the device was last accepted; null: never.
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	// Unused recovery codes left (STATIC); null for other classes.
+	RemainingCodes *int `json:"remainingCodes,omitempty"`
+}
+
 // The response to the current challenge: set exactly the member of the current stage's kind.
 type ChallengeResponseInput struct {
+	AuthenticatorStatic   *authenticatorstatic.Response   `json:"authenticatorStatic,omitempty"`
 	AuthenticatorTotp     *authenticatortotp.Response     `json:"authenticatorTotp,omitempty"`
+	AuthenticatorValidate *authenticatorvalidate.Response `json:"authenticatorValidate,omitempty"`
 	AuthenticatorWebauthn *authenticatorwebauthn.Response `json:"authenticatorWebauthn,omitempty"`
 	Captcha               *captcha.Response               `json:"captcha,omitempty"`
 	Consent               *consent.Response               `json:"consent,omitempty"`
@@ -266,7 +285,9 @@ type ScopeMappingTestResult struct {
 
 // A stage's configuration: set exactly one member, which picks the stage's kind.
 type StageConfigInput struct {
+	AuthenticatorStatic   *authenticatorstatic.Config   `json:"authenticatorStatic,omitempty"`
 	AuthenticatorTotp     *authenticatortotp.Config     `json:"authenticatorTotp,omitempty"`
+	AuthenticatorValidate *authenticatorvalidate.Config `json:"authenticatorValidate,omitempty"`
 	AuthenticatorWebauthn *authenticatorwebauthn.Config `json:"authenticatorWebauthn,omitempty"`
 	Captcha               *captcha.Config               `json:"captcha,omitempty"`
 	Consent               *consent.Config               `json:"consent,omitempty"`
@@ -383,6 +404,8 @@ type Viewer struct {
 	IsSuperuser bool `json:"isSuperuser"`
 	// How the caller authenticated.
 	AuthMethod ViewerAuthMethod `json:"authMethod"`
+	// The user's second factors, oldest first; empty for anonymous callers.
+	AuthenticatorDevices []*AuthenticatorDevice `json:"authenticatorDevices"`
 	// The user's live sessions, most recently used first; empty for anonymous callers.
 	Sessions []*UserSession `json:"sessions"`
 	// The applications the user may use (their policies let the user in), by group then name; empty for anonymous callers.

@@ -38,20 +38,24 @@ type handoff struct {
 	now      func() time.Time
 }
 
-// amrOf maps how a user logged in (the flow's auth methods) to RFC 8176
-// amr values.
+// amrOf maps how a user logged in (the flow's auth methods, then the
+// second factor's) to RFC 8176 amr values: a one-time code of an
+// authenticator app or a recovery code is "otp", and a second factor
+// makes the login "mfa".
 func amrOf(methods []string) []string {
 	out := []string{}
-	for _, m := range methods {
-		var v string
-		switch m {
-		case "password", "app_password":
-			v = "pwd"
-		default:
-			continue
-		}
+	add := func(v string) {
 		if !slices.Contains(out, v) {
 			out = append(out, v)
+		}
+	}
+	for _, m := range methods {
+		switch m {
+		case "password", "app_password":
+			add("pwd")
+		case "totp", "static":
+			add("otp")
+			add("mfa")
 		}
 	}
 	return out

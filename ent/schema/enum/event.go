@@ -28,7 +28,13 @@ const (
 	EventActionModelUpdated         EventAction = "model_updated"
 	EventActionModelDeleted         EventAction = "model_deleted"
 	EventActionEmailSent            EventAction = "email_sent"
-	EventActionCustom               EventAction = "custom"
+	// EventActionMFADeviceAdded: a user saved a second factor (an
+	// authenticator app, a set of recovery codes, …).
+	EventActionMFADeviceAdded EventAction = "mfa_device_added"
+	// EventActionMFADeviceRemoved: a second factor was deleted (or
+	// replaced, as recovery codes are when new ones are issued).
+	EventActionMFADeviceRemoved EventAction = "mfa_device_removed"
+	EventActionCustom           EventAction = "custom"
 )
 
 // EventActions lists every EventAction.
@@ -39,7 +45,7 @@ var EventActions = []EventAction{
 	EventActionPolicyExecution, EventActionPolicyException, EventActionSystemTaskExecution,
 	EventActionSystemTaskException, EventActionSystemException, EventActionConfigurationError,
 	EventActionModelCreated, EventActionModelUpdated, EventActionModelDeleted, EventActionEmailSent,
-	EventActionCustom,
+	EventActionMFADeviceAdded, EventActionMFADeviceRemoved, EventActionCustom,
 }
 
 // Values implements ent's EnumValues.

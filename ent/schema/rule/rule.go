@@ -5,7 +5,8 @@
 //	system            everything (start-up, jobs, the flow engine)
 //	superuser         everything
 //	other user        read itself, its own groups and its own tokens;
-//	                  create, update and delete its own api/app_password tokens
+//	                  create, update and delete its own api/app_password tokens;
+//	                  read, rename and delete its own second factors
 //	anonymous         nothing
 //
 // A denied query or mutation fails with privacy.Deny (wrapped); the GraphQL
@@ -22,7 +23,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/staticdevice"
 	"github.com/gatehouse-id/gatehouse/ent/token"
+	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 )
@@ -106,6 +109,64 @@ func TokenPolicy() ent.Policy {
 			privacy.AlwaysDenyRule(),
 		},
 	}
+}
+
+// TOTPDevicePolicy lets a user read, rename and delete its own
+// authenticator apps; only the system (the setup stage) creates them.
+func TOTPDevicePolicy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{
+			allowSuperuser(),
+			privacy.TOTPDeviceMutationRuleFunc(func(ctx context.Context, m *ent.TOTPDeviceMutation) error {
+				return ownDevice(ctx, m.Op(), func(id int) { m.Where(totpdevice.UserID(id)) })
+			}),
+			privacy.AlwaysDenyRule(),
+		},
+		Query: privacy.QueryPolicy{
+			allowSuperuser(),
+			privacy.TOTPDeviceQueryRuleFunc(func(ctx context.Context, q *ent.TOTPDeviceQuery) error {
+				return filterToUser(ctx, func(id int) { q.Where(totpdevice.UserID(id)) })
+			}),
+			privacy.AlwaysDenyRule(),
+		},
+	}
+}
+
+// StaticDevicePolicy lets a user read, rename and delete its own set of
+// recovery codes (the codes themselves, StaticToken, stay the system's);
+// only the system (the setup stage) creates them.
+func StaticDevicePolicy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{
+			allowSuperuser(),
+			privacy.StaticDeviceMutationRuleFunc(func(ctx context.Context, m *ent.StaticDeviceMutation) error {
+				return ownDevice(ctx, m.Op(), func(id int) { m.Where(staticdevice.UserID(id)) })
+			}),
+			privacy.AlwaysDenyRule(),
+		},
+		Query: privacy.QueryPolicy{
+			allowSuperuser(),
+			privacy.StaticDeviceQueryRuleFunc(func(ctx context.Context, q *ent.StaticDeviceQuery) error {
+				return filterToUser(ctx, func(id int) { q.Where(staticdevice.UserID(id)) })
+			}),
+			privacy.AlwaysDenyRule(),
+		},
+	}
+}
+
+// ownDevice allows a user's updates and deletes of second factors,
+// narrowed by where to its own (anything else matches no row), and denies
+// creation.
+func ownDevice(ctx context.Context, op ent.Op, where func(userID int)) error {
+	v := viewer.FromContext(ctx)
+	if v.Kind != viewer.User {
+		return privacy.Denyf("anonymous callers have no devices")
+	}
+	if op.Is(ent.OpCreate) {
+		return privacy.Denyf("devices are created by their setup stages")
+	}
+	where(v.UserID)
+	return privacy.Allow
 }
 
 // allowSuperuser admits the system and superusers.

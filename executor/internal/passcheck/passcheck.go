@@ -112,6 +112,17 @@ type Attempt struct {
 // aliased fields) gets no more tries than the limits allow. A success gives
 // its slots back: the identifier's count is reset, the address's reduced.
 func (c *Checker) Check(ctx context.Context, a Attempt) (v Verdict, method string, err error) {
+	return c.Guard(ctx, a, func(ctx context.Context) (string, error) { return c.verify(ctx, a) })
+}
+
+// Guard runs verify as one attempt of a's account (or identifier) from
+// a's address, counted against the same budgets and the same lockout as
+// passwords: other credentials of a login (one-time codes of a second
+// factor) use it so that guessing them spends the account's password
+// budget. verify returns the method that accepted the credential, or ""
+// when it did not; it is not called when the attempt is Throttled.
+// a.Password and a.Backends are not used.
+func (c *Checker) Guard(ctx context.Context, a Attempt, verify func(context.Context) (string, error)) (v Verdict, method string, err error) {
 	limits := c.Limits
 	if limits.Window <= 0 {
 		limits = DefaultLimits
@@ -132,7 +143,7 @@ func (c *Checker) Check(ctx context.Context, a Attempt) (v Verdict, method strin
 	if idCount > limits.PerAccount || ipCount > limits.PerIP || locked > 0 {
 		return Throttled, "", c.failed(ctx, a)
 	}
-	method, err = c.verify(ctx, a)
+	method, err = verify(ctx)
 	if err != nil {
 		return Rejected, "", err
 	}
@@ -151,6 +162,21 @@ func (c *Checker) Check(ctx context.Context, a Attempt) (v Verdict, method strin
 		return Rejected, "", fmt.Errorf("return attempt: %w", err)
 	}
 	return Accepted, method, nil
+}
+
+// Lock locks a's account (or identifier) for the window, as a used-up
+// password budget does: every attempt of any credential Guard checks is
+// Throttled until it ends. For budgets of their own that a correct
+// password does not reset (second-factor codes).
+func (c *Checker) Lock(ctx context.Context, a Attempt) error {
+	limits := c.Limits
+	if limits.Window <= 0 {
+		limits = DefaultLimits
+	}
+	if _, err := c.lockouts().Add(ctx, lockKey(a), 1, limits.Window, counter.Fixed); err != nil {
+		return fmt.Errorf("record lockout: %w", err)
+	}
+	return nil
 }
 
 func (c *Checker) now() time.Time {

@@ -22,6 +22,8 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/brand"
 	"github.com/gatehouse-id/gatehouse/counter"
+	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/mfa/totp"
 	"github.com/gatehouse-id/gatehouse/problem"
@@ -140,7 +142,11 @@ func (s *Stage) devices() (*totp.Devices, error) {
 // without a signed-in user, and otherwise makes the pending secret (once:
 // a later visit keeps it) before the challenge is shown.
 func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Result, bool, error) {
-	if req.User == nil {
+	u, err := req.DeviceUser(ctx, s.deps.Client)
+	if err != nil {
+		return executor.Result{}, false, err
+	}
+	if u == nil {
 		return executor.Deny(messageSignIn), true, nil
 	}
 	var st state
@@ -148,7 +154,7 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	if err != nil {
 		return executor.Result{}, false, err
 	}
-	if ok && st.UserID == req.User.ID {
+	if ok && st.UserID == u.ID {
 		return executor.Result{}, false, nil
 	}
 	devices, err := s.devices()
@@ -159,7 +165,7 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	if err != nil {
 		return executor.Result{}, false, err
 	}
-	sealed, err := devices.Seal(req.User.ID, key.Secret)
+	sealed, err := devices.Seal(u.ID, key.Secret)
 	if err != nil {
 		return executor.Result{}, false, err
 	}
@@ -167,18 +173,18 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	if err != nil {
 		return executor.Result{}, false, err
 	}
-	st = state{UserID: req.User.ID, Sealed: sealed, Issuer: site.Title, Account: req.User.Username}
+	st = state{UserID: u.ID, Sealed: sealed, Issuer: site.Title, Account: u.Username}
 	return executor.Result{}, false, req.SaveState(st)
 }
 
-// pending returns the pending key of the request's user.
-func (s *Stage) pending(req *executor.Request) (totp.Key, state, error) {
+// pending returns the pending key of u.
+func (s *Stage) pending(req *executor.Request, u *ent.User) (totp.Key, state, error) {
 	var st state
 	ok, err := req.LoadState(&st)
 	if err != nil {
 		return totp.Key{}, st, err
 	}
-	if !ok || req.User == nil || st.UserID != req.User.ID {
+	if !ok || u == nil || st.UserID != u.ID {
 		return totp.Key{}, st, errors.New("authenticator_totp: no pending secret for this user")
 	}
 	devices, err := s.devices()
@@ -193,8 +199,12 @@ func (s *Stage) pending(req *executor.Request) (totp.Key, state, error) {
 }
 
 // Challenge implements executor.Interactive.
-func (s *Stage) Challenge(_ context.Context, req *executor.Request) (executor.Challenge, error) {
-	key, st, err := s.pending(req)
+func (s *Stage) Challenge(ctx context.Context, req *executor.Request) (executor.Challenge, error) {
+	u, err := req.DeviceUser(ctx, s.deps.Client)
+	if err != nil {
+		return nil, err
+	}
+	key, st, err := s.pending(req, u)
 	if err != nil {
 		return nil, err
 	}
@@ -212,17 +222,21 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 	if !ok {
 		return executor.Retry(executor.FieldError{Field: Field, Message: "expected an authenticator_totp response", Code: "invalid"}), nil
 	}
-	if req.User == nil {
+	u, err := req.DeviceUser(ctx, s.deps.Client)
+	if err != nil {
+		return executor.Result{}, err
+	}
+	if u == nil {
 		return executor.Deny(messageSignIn), nil
 	}
 	if strings.TrimSpace(r.Code) == "" {
 		return executor.Retry(executor.FieldError{Field: Field, Message: messageRequired, Code: "required"}), nil
 	}
-	key, st, err := s.pending(req)
+	key, st, err := s.pending(req, u)
 	if err != nil {
 		return executor.Result{}, err
 	}
-	n, err := s.deps.Counters.Add(ctx, userKey(req.User.ID), 1, Window, counter.Fixed)
+	n, err := s.deps.Counters.Add(ctx, userKey(u.ID), 1, Window, counter.Fixed)
 	if err != nil {
 		return executor.Result{}, fmt.Errorf("count code attempt: %w", err)
 	}
@@ -233,23 +247,27 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 	if err != nil {
 		return executor.Result{}, err
 	}
-	_, err = devices.Confirm(ctx, req.User.ID, strings.TrimSpace(s.cfg.FriendlyName), key, r.Code)
+	dev, err := devices.Confirm(ctx, u.ID, strings.TrimSpace(s.cfg.FriendlyName), key, r.Code)
 	if errors.Is(err, totp.ErrInvalidCode) {
-		return s.failed(ctx, req, st)
+		return s.failed(ctx, req, u, st)
 	}
 	if err != nil {
 		return executor.Result{}, err
 	}
-	if err := s.deps.Counters.Delete(ctx, userKey(req.User.ID)); err != nil {
+	if err := s.deps.Counters.Delete(ctx, userKey(u.ID)); err != nil {
 		return executor.Result{}, fmt.Errorf("reset code attempts: %w", err)
 	}
+	s.deps.RecordAs(ctx, u, enum.EventActionMFADeviceAdded, map[string]any{
+		"user_id": strconv.Itoa(u.ID), "username": u.Username,
+		"device_class": "totp", "device_id": strconv.Itoa(dev.ID), "name": dev.Name,
+	})
 	return executor.Next(), nil
 }
 
 // failed counts a wrong code in the execution and the client's
 // reputation; past MaxFailures the flow ends.
-func (s *Stage) failed(ctx context.Context, req *executor.Request, st state) (executor.Result, error) {
-	if err := reputation.Record(ctx, s.deps.Counters, req.Client.IP, req.User.Username, reputation.Failure); err != nil {
+func (s *Stage) failed(ctx context.Context, req *executor.Request, u *ent.User, st state) (executor.Result, error) {
+	if err := reputation.Record(ctx, s.deps.Counters, req.Client.IP, u.Username, reputation.Failure); err != nil {
 		return executor.Result{}, err
 	}
 	st.Failures++

@@ -127,8 +127,10 @@ func (s *Stage) login(ctx context.Context, req *executor.Request, remember bool)
 		persistent = true
 	}
 	var methods []string
-	if m := req.Execution.Context.String(executor.KeyAuthMethod); m != "" {
-		methods = []string{m}
+	for _, key := range []string{executor.KeyAuthMethod, executor.KeyMFAMethod} {
+		if m := req.Execution.Context.String(key); m != "" {
+			methods = append(methods, m)
+		}
 	}
 	id, sess, err := s.deps.Sessions.Login(ctx, req.SessionID, u.ID, session.LoginOptions{
 		Lifetime: lifetime,

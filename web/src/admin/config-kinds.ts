@@ -8,9 +8,11 @@ import type {
   AdminStageConfigFragment,
   CaptchaProvider,
   ConsentMode,
+  DeviceClass,
   EmailTemplate,
   FlowDesignation,
   IdentificationUserField,
+  NotConfiguredAction,
   PasswordBackend,
   PolicyConfigInput,
   PromptFieldInput,
@@ -378,6 +380,58 @@ const stageKinds = {
       resendLimit: { type: "int", label: "Resends per flow", help: "How many times the mail may be sent again.", min: 0, max: 20 },
     },
   },
+  authenticatorStatic: {
+    kind: "authenticator_static",
+    typename: "AuthenticatorStaticStage",
+    label: "Recovery codes setup",
+    description:
+      "Gives the user a new set of recovery codes, shown once with copy and download, and saves them hashed once the user confirms; replaces earlier codes. Put it in a stage configuration flow, or name it as a configuration stage of an authenticator validation stage.",
+    fields: {
+      tokenCount: { type: "int", label: "Number of codes", help: "1 to 50.", min: 1, max: 50 },
+      friendlyName: { type: "string", label: "Name", help: "The name a new set is saved with." },
+    },
+  },
+  authenticatorValidate: {
+    kind: "authenticator_validate",
+    typename: "AuthenticatorValidateStage",
+    label: "Authenticator validation (MFA)",
+    description:
+      "The second factor of a login: asks for a code from the user's authenticator app or a recovery code. Failures count toward the same lockout as passwords. Put it after the password stage.",
+    fields: {
+      deviceClasses: {
+        type: "enumList",
+        label: "Accepted device classes",
+        options: {
+          TOTP: "Authenticator app (TOTP)",
+          STATIC: "Recovery codes",
+          WEBAUTHN: "Security key or passkey",
+          EMAIL: "Code by mail",
+        } satisfies Record<DeviceClass, string>,
+      },
+      notConfiguredAction: {
+        type: "enum",
+        label: "Users without a device",
+        options: {
+          SKIP: "Pass them",
+          DENY: "Deny them",
+          CONFIGURE: "Have them set one up",
+        } satisfies Record<NotConfiguredAction, string>,
+      },
+      configurationStageIDs: {
+        type: "refList",
+        target: "stage",
+        label: "Setup stages",
+        help: "For users without a device: the first one is run.",
+        when: { field: "notConfiguredAction", in: ["CONFIGURE"] },
+      },
+      lastAuthThreshold: {
+        type: "int",
+        label: "Skip if used within (seconds)",
+        help: "A user whose device was used this recently passes without a code; 0 always asks.",
+        min: 0,
+      },
+    },
+  },
   userDelete: {
     kind: "user_delete",
     typename: "UserDeleteStage",
@@ -695,6 +749,18 @@ export const AdminStageConfig = graphql(`
       activateUserOnSuccess
       singleUse
       resendLimit
+    }
+    ... on AuthenticatorStaticStage {
+      tokenCount
+      friendlyName
+    }
+    ... on AuthenticatorValidateStage {
+      deviceClasses
+      notConfiguredAction
+      configurationStageIDs: configurationStages {
+        id
+      }
+      lastAuthThreshold
     }
     ... on RedirectStage {
       mode

@@ -1,6 +1,6 @@
 // Users: the searchable list, the form that creates one (with an optional
 // password), a user's page (edit, groups, set or remove the password,
-// delete), and UserPicker, the search-and-pick control other pages use.
+// second factors, delete), and UserPicker, the search-and-pick control other pages use.
 import { useEffect, useState } from "preact/hooks";
 import { PasswordInput, TextInput, uniqueId } from "../flow/fields";
 import type { AdminUsersQuery, UserType, UserWhereInput } from "../gql/graphql";
@@ -10,6 +10,7 @@ import { userTypes } from "./labels";
 import { AdminCreateUser, AdminDeleteUser, AdminSetUserPassword, AdminUpdateUser, AdminUser, AdminUsers } from "./operations";
 import { loadOptions, nodes } from "./options";
 import { href, navigate } from "./router";
+import { UserDevices } from "./user-devices";
 import {
   Checkbox,
   CheckboxGroup,
@@ -331,6 +332,12 @@ export function UserDetail({ id, onFlash }: { id: string; onFlash: (m: string) =
           Password
         </h2>
         <SetPassword userId={u.id} username={u.username} hasPassword={Boolean(u.passwordChangedAt)} onDone={(m) => void user.reload().then(() => onFlash(m))} />
+      </section>
+      <section class="card" aria-labelledby="user-devices-title">
+        <h2 id="user-devices-title" class="card__title">
+          Second factors
+        </h2>
+        <UserDevices userId={u.id} username={u.username} onFlash={onFlash} />
       </section>
     </>
   );

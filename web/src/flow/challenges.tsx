@@ -7,8 +7,10 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { graphql } from "../gql";
 import type { ChallengeResponseInput, PromptFieldType } from "../gql/graphql";
+import { AuthenticatorStaticStep } from "./authenticator-static";
 import { AuthenticatorTotpStep } from "./authenticator-totp";
 import { AuthenticatorWebauthnStep } from "./authenticator-webauthn";
+import { AuthenticatorValidateStep } from "./authenticator-validate";
 import { CaptchaStep } from "./captcha";
 import { EmailContinueStep, EmailStep } from "./email";
 import { Checkbox, Field, PasswordInput, sortErrors, TextInput, uniqueId, type Errors } from "./fields";
@@ -73,6 +75,12 @@ export const StageChallengeFields = graphql(`
     ... on EmailChallenge {
       to
       verified
+    }
+    ... on AuthenticatorStaticChallenge {
+      codes
+    }
+    ... on AuthenticatorValidateChallenge {
+      deviceClasses
     }
     ... on CaptchaChallenge {
       provider
@@ -172,6 +180,10 @@ function body(c: Challenge, p: Omit<StepProps<never>, "challenge">): ComponentCh
       return <EmailStep challenge={c} {...p} />;
     case "EmailContinueChallenge":
       return <EmailContinueStep challenge={c} {...p} />;
+    case "AuthenticatorStaticChallenge":
+      return <AuthenticatorStaticStep challenge={c} {...p} />;
+    case "AuthenticatorValidateChallenge":
+      return <AuthenticatorValidateStep challenge={c} {...p} />;
     case "CaptchaChallenge":
       return <CaptchaStep challenge={c} busy={p.busy} submit={p.submit} errors={p.errors} />;
     case "RedirectChallenge":

@@ -147,6 +147,18 @@ export type AuthenticationRequirement =
   | 'REQUIRE_SUPERUSER'
   | 'REQUIRE_UNAUTHENTICATED';
 
+export type AuthenticatorStaticResponseInput = {
+  /** True: the codes are kept; they are saved, replacing earlier ones. */
+  confirm: boolean;
+};
+
+export type AuthenticatorStaticStageInput = {
+  /** 1 to 100 characters. */
+  friendlyName?: string;
+  /** 1 to 50. */
+  tokenCount?: number;
+};
+
 export type AuthenticatorTotpResponseInput = {
   /** A code the app shows; spaces do not matter. */
   code: string;
@@ -157,6 +169,21 @@ export type AuthenticatorTotpStageInput = {
   digits?: number;
   /** 1 to 100 characters. */
   friendlyName?: string;
+};
+
+export type AuthenticatorValidateResponseInput = {
+  /** An authenticator app's code or a recovery code; spaces and dashes do not matter. */
+  code?: string | null | undefined;
+};
+
+export type AuthenticatorValidateStageInput = {
+  /** Setup stages (authenticator_totp, authenticator_static, …); required for CONFIGURE. */
+  configurationStageIDs?: Array<string>;
+  /** At least one. */
+  deviceClasses?: Array<DeviceClass>;
+  /** 0 to 31622400 seconds. */
+  lastAuthThreshold?: number;
+  notConfiguredAction?: NotConfiguredAction;
 };
 
 export type AuthenticatorWebauthnResponseInput = {
@@ -210,18 +237,20 @@ export type CaptchaStageInput = {
 
 /** The response to the current challenge: set exactly the member of the current stage's kind. */
 export type ChallengeResponseInput =
-  {   authenticatorTotp: AuthenticatorTotpResponseInput; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never;   authenticatorWebauthn: AuthenticatorWebauthnResponseInput; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never;   captcha: CaptchaResponseInput; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never;   consent: ConsentResponseInput; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never;   deviceCode: DeviceCodeResponseInput; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never;   dummy: DummyResponseInput; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never;   email: EmailResponseInput; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never;   emailContinue: EmailContinueResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
+  {   authenticatorStatic: AuthenticatorStaticResponseInput; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never;   authenticatorTotp: AuthenticatorTotpResponseInput; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never;   authenticatorValidate: AuthenticatorValidateResponseInput; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never;   authenticatorWebauthn: AuthenticatorWebauthnResponseInput; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never;   captcha: CaptchaResponseInput; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never;   consent: ConsentResponseInput; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never;   deviceCode: DeviceCodeResponseInput; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never;   dummy: DummyResponseInput; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never;   email: EmailResponseInput; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never;   emailContinue: EmailContinueResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
 
 /** How an OAuth2 client proves who it is. */
 export type ClientType =
@@ -446,6 +475,17 @@ export type DeniedAction =
 export type DenyStageInput = {
   denyMessage?: string;
 };
+
+/** A kind of second factor. */
+export type DeviceClass =
+  /** A code sent by mail. */
+  | 'EMAIL'
+  /** Recovery codes. */
+  | 'STATIC'
+  /** An authenticator app (time-based one-time codes). */
+  | 'TOTP'
+  /** A security key or passkey. */
+  | 'WEBAUTHN';
 
 export type DeviceCodeResponseInput = {
   /** The code as typed: case, spaces and dashes do not matter. */
@@ -858,6 +898,15 @@ export type JobState =
   | 'RUNNING'
   /** Waiting for scheduledAt. */
   | 'SCHEDULED';
+
+/** What an authenticator validation stage does for a user with no device of its classes. */
+export type NotConfiguredAction =
+  /** Run the first configuration stage, for the user to set up a device. */
+  | 'CONFIGURE'
+  /** End the flow. */
+  | 'DENY'
+  /** Pass the stage. */
+  | 'SKIP';
 
 /**
  * OAuth2ProviderWhereInput is used for filtering OAuth2Provider objects.
@@ -1424,23 +1473,25 @@ export type SigningKeyWhereInput = {
 
 /** A stage's configuration: set exactly one member, which picks the stage's kind. */
 export type StageConfigInput =
-  {   authenticatorTotp: AuthenticatorTotpStageInput; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never;   authenticatorWebauthn: AuthenticatorWebauthnStageInput; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never;   captcha: CaptchaStageInput; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never;   consent: ConsentStageInput; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never;   deny: DenyStageInput; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never;   deviceCode: DeviceCodeStageInput; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never;   dummy: DummyStageInput; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never;   email: EmailStageInput; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never;   identification: IdentificationStageInput; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never;   invitation: InvitationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
-  |  { authenticatorTotp?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
+  {   authenticatorStatic: AuthenticatorStaticStageInput; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never;   authenticatorTotp: AuthenticatorTotpStageInput; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never;   authenticatorValidate: AuthenticatorValidateStageInput; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never;   authenticatorWebauthn: AuthenticatorWebauthnStageInput; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never;   captcha: CaptchaStageInput; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never;   consent: ConsentStageInput; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never;   deny: DenyStageInput; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never;   deviceCode: DeviceCodeStageInput; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never;   dummy: DummyStageInput; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never;   email: EmailStageInput; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never;   identification: IdentificationStageInput; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never;   invitation: InvitationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
+  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
 
 /**
  * StageWhereInput is used for filtering Stage objects.
@@ -2000,7 +2051,11 @@ export type __TypeKind =
   /** Indicates this type is a non-null. `ofType` is a valid field. */
   | 'NON_NULL';
 
+type AdminStageConfig_AuthenticatorStaticStage_Fragment = { __typename: 'AuthenticatorStaticStage', tokenCount: number, friendlyName: string };
+
 type AdminStageConfig_AuthenticatorTotpStage_Fragment = { __typename: 'AuthenticatorTotpStage', digits: number, friendlyName: string };
+
+type AdminStageConfig_AuthenticatorValidateStage_Fragment = { __typename: 'AuthenticatorValidateStage', deviceClasses: Array<DeviceClass>, notConfiguredAction: NotConfiguredAction, lastAuthThreshold: number, configurationStageIDs: Array<{ id: string }> };
 
 type AdminStageConfig_AuthenticatorWebauthnStage_Fragment = { __typename: 'AuthenticatorWebauthnStage', userVerification: WebauthnUserVerification, residentKeyRequirement: WebauthnResidentKey, authenticatorAttachment: WebauthnAuthenticatorAttachment | null, friendlyName: string };
 
@@ -2035,7 +2090,9 @@ type AdminStageConfig_UserLogoutStage_Fragment = { __typename: 'UserLogoutStage'
 type AdminStageConfig_UserWriteStage_Fragment = { __typename: 'UserWriteStage', userCreationMode: UserCreationMode, createUsersAsInactive: boolean, userType: UserType, createUsersGroupID: { id: string } | null };
 
 export type AdminStageConfigFragment =
+  | AdminStageConfig_AuthenticatorStaticStage_Fragment
   | AdminStageConfig_AuthenticatorTotpStage_Fragment
+  | AdminStageConfig_AuthenticatorValidateStage_Fragment
   | AdminStageConfig_AuthenticatorWebauthnStage_Fragment
   | AdminStageConfig_CaptchaStage_Fragment
   | AdminStageConfig_ConsentStage_Fragment
@@ -2213,7 +2270,9 @@ export type AdminStageQuery = { node:
     | { __typename: 'ScopeMapping' }
     | { __typename: 'SigningKey' }
     | { __typename: 'Stage', id: string, name: string, kind: string, config:
+        | { __typename: 'AuthenticatorStaticStage', tokenCount: number, friendlyName: string }
         | { __typename: 'AuthenticatorTotpStage', digits: number, friendlyName: string }
+        | { __typename: 'AuthenticatorValidateStage', deviceClasses: Array<DeviceClass>, notConfiguredAction: NotConfiguredAction, lastAuthThreshold: number, configurationStageIDs: Array<{ id: string }> }
         | { __typename: 'AuthenticatorWebauthnStage', userVerification: WebauthnUserVerification, residentKeyRequirement: WebauthnResidentKey, authenticatorAttachment: WebauthnAuthenticatorAttachment | null, friendlyName: string }
         | { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number }
         | { __typename: 'ConsentStage', consentMode: ConsentMode, expiresIn: number }
@@ -2681,7 +2740,28 @@ export type AdminCancelJobMutationVariables = Exact<{
 
 export type AdminCancelJobMutation = { cancelJob: { id: string, kind: string, state: JobState, attempt: number, maxAttempts: number, createdAt: string, scheduledAt: string, finalizedAt: string | null, errors: Array<{ attempt: number, at: string, message: string }> } };
 
+export type AdminUserDevicesQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AdminUserDevicesQuery = { node:
+    | { authenticatorDevices: Array<{ id: string, deviceClass: DeviceClass, name: string, createdAt: string, lastUsedAt: string | null, remainingCodes: number | null }> }
+    | Record<PropertyKey, never>
+   | null };
+
+export type AdminDeleteUserDeviceMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AdminDeleteUserDeviceMutation = { deleteUserAuthenticatorDevice: string };
+
+type StageChallengeFields_AuthenticatorStaticChallenge_Fragment = { codes: Array<string> };
+
 type StageChallengeFields_AuthenticatorTotpChallenge_Fragment = { configUrl: string, qrCode: string, secret: string };
+
+type StageChallengeFields_AuthenticatorValidateChallenge_Fragment = { deviceClasses: Array<DeviceClass> };
 
 type StageChallengeFields_AuthenticatorWebauthnChallenge_Fragment = { registration: string };
 
@@ -2702,7 +2782,9 @@ type StageChallengeFields_PasswordChallenge_Fragment = { allowShowPassword: bool
 type StageChallengeFields_PromptChallenge_Fragment = { fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }> };
 
 export type StageChallengeFieldsFragment =
+  | StageChallengeFields_AuthenticatorStaticChallenge_Fragment
   | StageChallengeFields_AuthenticatorTotpChallenge_Fragment
+  | StageChallengeFields_AuthenticatorValidateChallenge_Fragment
   | StageChallengeFields_AuthenticatorWebauthnChallenge_Fragment
   | StageChallengeFields_CaptchaChallenge_Fragment
   | StageChallengeFields_ConsentChallenge_Fragment
@@ -2716,7 +2798,9 @@ export type StageChallengeFieldsFragment =
 
 export type ExecutionFieldsFragment = { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
     | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
     | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2740,7 +2824,9 @@ export type StartFlowMutationVariables = Exact<{
 
 export type StartFlowMutation = { startFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2765,7 +2851,9 @@ export type SubmitChallengeMutationVariables = Exact<{
 
 export type SubmitChallengeMutation = { submitChallenge: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2788,7 +2876,9 @@ export type RestartFlowMutationVariables = Exact<{
 
 export type RestartFlowMutation = { restartFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2811,7 +2901,9 @@ export type FlowExecutionQueryVariables = Exact<{
 
 export type FlowExecutionQuery = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2834,7 +2926,9 @@ export type FlowExecutionChangesSubscriptionVariables = Exact<{
 
 export type FlowExecutionChangesSubscription = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2854,6 +2948,26 @@ export type SiteQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type SiteQuery = { currentBrand: { title: string, logo: string, favicon: string, authenticationFlow: string, invalidationFlow: string, recoveryFlow: string, userSettingsFlow: string, unenrollmentFlow: string }, viewer: { isSuperuser: boolean, user: { id: string, username: string, name: string, email: string } | null } };
+
+export type MyAuthenticatorDevicesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyAuthenticatorDevicesQuery = { viewer: { authenticatorDevices: Array<{ id: string, deviceClass: DeviceClass, name: string, createdAt: string, lastUsedAt: string | null, remainingCodes: number | null }> } };
+
+export type RenameAuthenticatorDeviceMutationVariables = Exact<{
+  id: string;
+  name: string;
+}>;
+
+
+export type RenameAuthenticatorDeviceMutation = { renameAuthenticatorDevice: { id: string, name: string } };
+
+export type DeleteAuthenticatorDeviceMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteAuthenticatorDeviceMutation = { deleteAuthenticatorDevice: string };
 
 export type PasswordChangeFlowQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -2996,6 +3110,18 @@ export const AdminStageConfigFragmentDoc = new TypedDocumentString(`
     activateUserOnSuccess
     singleUse
     resendLimit
+  }
+  ... on AuthenticatorStaticStage {
+    tokenCount
+    friendlyName
+  }
+  ... on AuthenticatorValidateStage {
+    deviceClasses
+    notConfiguredAction
+    configurationStageIDs: configurationStages {
+      id
+    }
+    lastAuthThreshold
   }
   ... on RedirectStage {
     mode
@@ -3224,6 +3350,12 @@ export const StageChallengeFieldsFragmentDoc = new TypedDocumentString(`
     to
     verified
   }
+  ... on AuthenticatorStaticChallenge {
+    codes
+  }
+  ... on AuthenticatorValidateChallenge {
+    deviceClasses
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -3325,6 +3457,12 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
   ... on EmailChallenge {
     to
     verified
+  }
+  ... on AuthenticatorStaticChallenge {
+    codes
+  }
+  ... on AuthenticatorValidateChallenge {
+    deviceClasses
   }
   ... on CaptchaChallenge {
     provider
@@ -3639,6 +3777,18 @@ export const AdminStageDocument = new TypedDocumentString(`
     activateUserOnSuccess
     singleUse
     resendLimit
+  }
+  ... on AuthenticatorStaticStage {
+    tokenCount
+    friendlyName
+  }
+  ... on AuthenticatorValidateStage {
+    deviceClasses
+    notConfiguredAction
+    configurationStageIDs: configurationStages {
+      id
+    }
+    lastAuthThreshold
   }
   ... on RedirectStage {
     mode
@@ -4404,6 +4554,27 @@ export const AdminCancelJobDocument = new TypedDocumentString(`
     message
   }
 }`) as unknown as TypedDocumentString<AdminCancelJobMutation, AdminCancelJobMutationVariables>;
+export const AdminUserDevicesDocument = new TypedDocumentString(`
+    query AdminUserDevices($id: ID!) {
+  node(id: $id) {
+    ... on User {
+      authenticatorDevices {
+        id
+        deviceClass
+        name
+        createdAt
+        lastUsedAt
+        remainingCodes
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminUserDevicesQuery, AdminUserDevicesQueryVariables>;
+export const AdminDeleteUserDeviceDocument = new TypedDocumentString(`
+    mutation AdminDeleteUserDevice($id: ID!) {
+  deleteUserAuthenticatorDevice(id: $id)
+}
+    `) as unknown as TypedDocumentString<AdminDeleteUserDeviceMutation, AdminDeleteUserDeviceMutationVariables>;
 export const StartFlowDocument = new TypedDocumentString(`
     mutation StartFlow($slug: String!, $query: String) {
   startFlow(slug: $slug, query: $query) {
@@ -4464,6 +4635,12 @@ export const StartFlowDocument = new TypedDocumentString(`
   ... on EmailChallenge {
     to
     verified
+  }
+  ... on AuthenticatorStaticChallenge {
+    codes
+  }
+  ... on AuthenticatorValidateChallenge {
+    deviceClasses
   }
   ... on CaptchaChallenge {
     provider
@@ -4571,6 +4748,12 @@ export const SubmitChallengeDocument = new TypedDocumentString(`
     to
     verified
   }
+  ... on AuthenticatorStaticChallenge {
+    codes
+  }
+  ... on AuthenticatorValidateChallenge {
+    deviceClasses
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4676,6 +4859,12 @@ export const RestartFlowDocument = new TypedDocumentString(`
   ... on EmailChallenge {
     to
     verified
+  }
+  ... on AuthenticatorStaticChallenge {
+    codes
+  }
+  ... on AuthenticatorValidateChallenge {
+    deviceClasses
   }
   ... on CaptchaChallenge {
     provider
@@ -4783,6 +4972,12 @@ export const FlowExecutionDocument = new TypedDocumentString(`
     to
     verified
   }
+  ... on AuthenticatorStaticChallenge {
+    codes
+  }
+  ... on AuthenticatorValidateChallenge {
+    deviceClasses
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4889,6 +5084,12 @@ export const FlowExecutionChangesDocument = new TypedDocumentString(`
     to
     verified
   }
+  ... on AuthenticatorStaticChallenge {
+    codes
+  }
+  ... on AuthenticatorValidateChallenge {
+    deviceClasses
+  }
   ... on CaptchaChallenge {
     provider
     siteKey
@@ -4957,6 +5158,33 @@ export const SiteDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SiteQuery, SiteQueryVariables>;
+export const MyAuthenticatorDevicesDocument = new TypedDocumentString(`
+    query MyAuthenticatorDevices {
+  viewer {
+    authenticatorDevices {
+      id
+      deviceClass
+      name
+      createdAt
+      lastUsedAt
+      remainingCodes
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MyAuthenticatorDevicesQuery, MyAuthenticatorDevicesQueryVariables>;
+export const RenameAuthenticatorDeviceDocument = new TypedDocumentString(`
+    mutation RenameAuthenticatorDevice($id: ID!, $name: String!) {
+  renameAuthenticatorDevice(id: $id, name: $name) {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<RenameAuthenticatorDeviceMutation, RenameAuthenticatorDeviceMutationVariables>;
+export const DeleteAuthenticatorDeviceDocument = new TypedDocumentString(`
+    mutation DeleteAuthenticatorDevice($id: ID!) {
+  deleteAuthenticatorDevice(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteAuthenticatorDeviceMutation, DeleteAuthenticatorDeviceMutationVariables>;
 export const PasswordChangeFlowDocument = new TypedDocumentString(`
     query PasswordChangeFlow {
   currentBrand {

@@ -4,7 +4,8 @@
 // listed and revoked directly, as are the applications the user consented
 // to; the user's applications are listed (by group) to open them. The
 // account is deleted through the brand's unenrollment flow, when it has one.
-// Later sections (MFA devices) are added to `sections`.
+// Second factors are listed, renamed and deleted, and set up through their
+// setup flows (devices.tsx).
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { FlowExecutor } from "../flow/FlowExecutor";
@@ -21,6 +22,8 @@ import {
   RevokeOtherSessions,
   RevokeSession,
 } from "./operations";
+import { DevicesSection } from "./devices";
+import { EmbeddedFlow } from "./embedded-flow";
 
 export function UserPage({ site: initial }: { site: Site }) {
   const [site, setSite] = useState(initial);
@@ -59,6 +62,7 @@ export function UserPage({ site: initial }: { site: Site }) {
       ),
     },
     { id: "password", title: "Password", body: <PasswordSection /> },
+    { id: "mfa", title: "Second factors", body: <DevicesSection /> },
     { id: "connected", title: "Connected applications", body: <ConnectedSection /> },
     { id: "sessions", title: "Sessions", body: <SessionsSection /> },
   ];
@@ -104,28 +108,6 @@ export function UserPage({ site: initial }: { site: Site }) {
           </section>
         ))}
       </main>
-    </div>
-  );
-}
-
-/**
- * A flow run inside the page. When it ends, doneMessage is announced and
- * the flow starts again, ready for the next change.
- */
-function EmbeddedFlow({ slug, doneMessage, onDone }: { slug: string; doneMessage: string; onDone?: () => void }) {
-  const [run, setRun] = useState(0);
-  const [done, setDone] = useState("");
-  const complete = useCallback(() => {
-    setDone(doneMessage);
-    setRun((n) => n + 1);
-    onDone?.();
-  }, [doneMessage, onDone]);
-  return (
-    <div class="embedded-flow">
-      <div role="status" aria-live="polite" class={done ? "alert alert--success" : "visually-hidden"}>
-        {done}
-      </div>
-      <FlowExecutor key={run} slug={slug} onComplete={complete} headingLevel={2} embedded />
     </div>
   );
 }

@@ -1,0 +1,16 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestAMR(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, []string{}, amrOf(nil))
+	require.Equal(t, []string{"pwd"}, amrOf([]string{"password"}))
+	require.Equal(t, []string{"pwd", "otp", "mfa"}, amrOf([]string{"password", "totp"}))
+	require.Equal(t, []string{"pwd", "otp", "mfa"}, amrOf([]string{"app_password", "static"}))
+	require.Equal(t, []string{"pwd"}, amrOf([]string{"password", "unknown"}))
+}
