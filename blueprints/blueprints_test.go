@@ -122,7 +122,7 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 		require.Equal(t, []string{"default-authenticator-totp-setup"}, e.bindings(t, blueprints.AuthenticatorTOTPSetupFlow))
 		require.Equal(t, []string{"default-authenticator-webauthn-setup"}, e.bindings(t, blueprints.AuthenticatorWebAuthnSetupFlow))
 		require.Equal(t, []string{
-			"default-recovery-identification", "default-recovery-email", "default-recovery-prompt-password",
+			"default-recovery-identification", "default-recovery-email", "default-recovery-mfa-validation", "default-recovery-prompt-password",
 			"default-recovery-write", "default-recovery-login",
 		}, e.bindings(t, blueprints.RecoveryFlow))
 		require.Equal(t, []string{
