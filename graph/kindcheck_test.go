@@ -127,12 +127,24 @@ func readRepoFile(t *testing.T, path string) string {
 	return string(b)
 }
 
+// configFormsParts are files beside configFormsFile that hold some kinds'
+// forms (config-kinds-<group>.ts, spread into its lists): the checker
+// reads them as part of it.
+const configFormsParts = "web/src/admin/config-kinds-*.ts"
+
 // readKindFiles returns the text of gqlgen.yml and webFiles, by path.
 func readKindFiles(t *testing.T) map[string]string {
 	t.Helper()
 	texts := map[string]string{gqlgenFile: readRepoFile(t, gqlgenFile)}
 	for _, f := range webFiles {
 		texts[f] = readRepoFile(t, f)
+	}
+	parts, err := filepath.Glob(filepath.Join("..", filepath.FromSlash(configFormsParts)))
+	require.NoError(t, err)
+	for _, p := range parts {
+		b, err := os.ReadFile(p) //nolint:gosec // the repository's own files
+		require.NoError(t, err)
+		texts[configFormsFile] += "\n" + string(b)
 	}
 	return texts
 }
