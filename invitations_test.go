@@ -55,6 +55,11 @@ func TestInvitationSignUp(t *testing.T) {
 			}}})
 			require.Equal(t, "PromptChallenge", v.Challenge.Typename, "errors: %v", v.Challenge.Errors)
 			v = invitee.submit(v.ID, map[string]any{"prompt": map[string]any{"values": map[string]any{"name": "New Hire", "email": "typed@example.com"}}})
+			require.Equal(t, "EmailChallenge", v.Challenge.Typename, "errors: %v", v.Challenge.Errors)
+			require.Empty(t, invitee.mails("typed@example.com"), "the typed address gets nothing")
+			mails := invitee.mails("hire@example.com")
+			require.Len(t, mails, 1, "the verification goes to the invitation's address")
+			v = invitee.followLink(mails[0].Data["link"])
 			require.True(t, v.Completed, "errors: %v", v.Challenge.Errors)
 
 			ctx := viewer.SystemContext(t.Context())

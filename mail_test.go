@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -59,4 +62,35 @@ func TestMailReadiness(t *testing.T) {
 	require.NoError(t, q.Ready())
 	sender, _ = withSMTP.app.mailSender()
 	require.IsType(t, &mail.SMTPSender{}, sender)
+}
+
+// The whole way of a recovery mail: the email stage queues it in its
+// transaction, the worker renders and sends it to a real SMTP server, and
+// the link in the delivered text recovers the account. One mail arrives,
+// with both parts; the queue's row holds no link.
+func TestRecoveryMailThroughSMTP(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, backend string) {
+		env := newServerEnv(t, backend)
+		peer := withMail(t, env)
+		s := recoveryServer(t, env)
+		require.Nil(t, s.mail, "the real queue takes the flows' mail")
+		s.startWorker()
+
+		s.headless().askRecovery("grace@example.com")
+		got := peer.Next(t, time.Minute)
+		require.Equal(t, []string{"grace@example.com"}, got.To)
+		require.Equal(t, "Recover your Gatehouse account", got.Subject)
+		link := regexp.MustCompile(`https?://\S+flow_token=\S+`).FindString(got.Text)
+		require.NotEmpty(t, link, "the text part has the link: %s", got.Text)
+		require.Contains(t, got.HTML, "flow_token=")
+		require.True(t, strings.HasPrefix(link, s.url+"/if/flow/default-recovery-flow/?"), "built from the public URL: %s", link)
+
+		phone := s.headless()
+		v := phone.newPassword(phone.followLink(link), graceNew)
+		require.True(t, v.Completed, "%+v", v.Challenge)
+		require.True(t, s.headless().login("grace", graceNew).Completed)
+		peer.RequireNone(t)
+		require.Len(t, peer.Messages(), 1, "one mail")
+	})
 }

@@ -48,6 +48,7 @@ func TestForHostDefaultBrand(t *testing.T) {
 			Title:              "Gatehouse",
 			AuthenticationFlow: "default-authentication-flow",
 			InvalidationFlow:   "default-invalidation-flow",
+			RecoveryFlow:       "default-recovery-flow",
 			UserSettingsFlow:   "default-user-settings-flow",
 			UnenrollmentFlow:   "default-unenrollment-flow",
 			DeviceCodeFlow:     "default-device-code-flow",
