@@ -2,7 +2,6 @@ package invitations_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/internal/racetest"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 	"github.com/gatehouse-id/gatehouse/invitations"
 	"github.com/gatehouse-id/gatehouse/problem"
@@ -113,26 +113,10 @@ func TestConcurrentRedemptionsOfASingleUseInvitation(t *testing.T) {
 	t.Parallel()
 	stagetestDialects(t, func(t *testing.T, b *bundle) {
 		_, token := b.create(t, "race", true, nil)
-		const n = 20
-		var wg sync.WaitGroup
-		results := make(chan error, n)
-		for range n {
-			wg.Go(func() {
-				_, err := invitations.Redeem(b.ctx, b.client, token, b.signup.ID, b.now)
-				results <- err
-			})
-		}
-		wg.Wait()
-		close(results)
-		won := 0
-		for err := range results {
-			if err == nil {
-				won++
-				continue
-			}
-			require.ErrorIs(t, err, invitations.ErrInvalid, "a loser is refused, not failed")
-		}
-		require.Equal(t, 1, won, "exactly one sign-up passes")
+		racetest.RequireOneWinner(t, 20, invitations.ErrInvalid, func(int) error {
+			_, err := invitations.Redeem(b.ctx, b.client, token, b.signup.ID, b.now)
+			return err
+		})
 	})
 }
 

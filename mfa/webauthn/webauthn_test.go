@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/ent/webauthndevice"
 	"github.com/gatehouse-id/gatehouse/internal/fakeclock"
+	"github.com/gatehouse-id/gatehouse/internal/racetest"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 	"github.com/gatehouse-id/gatehouse/internal/webauthntest"
 	"github.com/gatehouse-id/gatehouse/mfa/webauthn"
@@ -163,27 +164,10 @@ func TestRegistration(t *testing.T) {
 				require.NoError(t, err)
 				resp, err := b.auth.Create(options)
 				require.NoError(t, err)
-				const n = 10
-				errs := make([]error, n)
-				var wg sync.WaitGroup
-				start := make(chan struct{})
-				for i := range n {
-					wg.Go(func() {
-						<-start
-						_, errs[i] = b.devices.FinishRegistration(b.ctx, b.grace, s, "Key", resp)
-					})
-				}
-				close(start)
-				wg.Wait()
-				ok := 0
-				for _, err := range errs {
-					if err == nil {
-						ok++
-					} else {
-						require.ErrorIs(t, err, webauthn.ErrRefused)
-					}
-				}
-				require.Equal(t, 1, ok)
+				racetest.RequireOneWinner(t, 10, webauthn.ErrRefused, func(int) error {
+					_, err := b.devices.FinishRegistration(b.ctx, b.grace, s, "Key", resp)
+					return err
+				})
 				require.Equal(t, 1, b.client.WebAuthnDevice.Query().CountX(b.ctx))
 			})
 			t.Run("concurrent first registrations share one user handle", func(t *testing.T) {
@@ -372,26 +356,10 @@ func TestLogin(t *testing.T) {
 					require.NoError(t, err)
 					tries[i] = try{s, resp}
 				}
-				errs := make([]error, n)
-				var wg sync.WaitGroup
-				start := make(chan struct{})
-				for i := range n {
-					wg.Go(func() {
-						<-start
-						_, errs[i] = b.devices.FinishLogin(b.ctx, b.grace, tries[i].s, tries[i].resp)
-					})
-				}
-				close(start)
-				wg.Wait()
-				ok := 0
-				for _, err := range errs {
-					if err == nil {
-						ok++
-					} else {
-						require.ErrorIs(t, err, webauthn.ErrRefused)
-					}
-				}
-				require.Equal(t, 1, ok)
+				racetest.RequireOneWinner(t, n, webauthn.ErrRefused, func(i int) error {
+					_, err := b.devices.FinishLogin(b.ctx, b.grace, tries[i].s, tries[i].resp)
+					return err
+				})
 			})
 		})
 	}
