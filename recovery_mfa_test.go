@@ -5,6 +5,10 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	entevent "github.com/gatehouse-id/gatehouse/ent/event"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
 )
 
 // Recovery never bypasses the second factor: after the link, a user with
@@ -35,6 +39,9 @@ func TestRecoveryAsksForTheSecondFactor(t *testing.T) {
 		v = phone.newPassword(v, graceNew)
 		require.True(t, v.Completed, "%+v", v.Challenge)
 		require.Equal(t, "grace", phone.viewer())
+		set, err := s.app.db.Ent.Event.Query().Where(entevent.ActionEQ(enum.EventActionPasswordSet), entevent.Username("grace")).Count(viewer.SystemContext(t.Context()))
+		require.NoError(t, err)
+		require.Equal(t, 1, set, "PASSWORD_SET names grace")
 
 		old := s.headless().login("grace", graceOld)
 		require.NotEqual(t, "AuthenticatorValidateChallenge", old.Challenge.Typename, "the old password is refused before any second factor")

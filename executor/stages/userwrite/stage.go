@@ -120,6 +120,11 @@ func (s *Stage) Run(ctx context.Context, req *executor.Request) (executor.Result
 	s.deps.Record(ctx, enum.EventActionUserWrite, map[string]any{
 		"user_id": strconv.Itoa(u.ID), "username": u.Username, "created": created, "fields": c.fields,
 	})
+	if c.passwordHash != "" && !created {
+		// A password set for an existing account (recovery, a change):
+		// named apart, as the account's own act.
+		s.deps.RecordAs(ctx, u, enum.EventActionPasswordSet, map[string]any{"flow": req.Flow.Slug})
+	}
 	return executor.Next(), nil
 }
 

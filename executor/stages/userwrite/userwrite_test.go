@@ -166,7 +166,8 @@ func TestRun(t *testing.T) {
 			require.Equal(t, []stagetest.Event{{Action: enum.EventActionUserWrite, Data: map[string]any{
 				"user_id": strconv.Itoa(henry.ID), "username": "henry", "created": false,
 				"fields": []string{"attributes.address.city", "attributes_nickname", "name", "password"},
-			}}}, b.env.Auditor.Events())
+			}}, {Action: enum.EventActionPasswordSet, Data: map[string]any{"flow": "test-flow"}}}, b.env.Auditor.Events(),
+				"a new password of an existing account is PASSWORD_SET too")
 		},
 
 		"UpdateKeepsOwnUsernameInOtherCase": func(t *testing.T, b *testBundle) {
