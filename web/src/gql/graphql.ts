@@ -174,6 +174,8 @@ export type AuthenticatorTotpStageInput = {
 export type AuthenticatorValidateResponseInput = {
   /** An authenticator app's code or a recovery code; spaces and dashes do not matter. */
   code?: string | null | undefined;
+  /** The credential navigator.credentials.get returned, as JSON (PublicKeyCredential.toJSON()). */
+  webauthn?: string | null | undefined;
 };
 
 export type AuthenticatorValidateStageInput = {
@@ -184,6 +186,7 @@ export type AuthenticatorValidateStageInput = {
   /** 0 to 31622400 seconds. */
   lastAuthThreshold?: number;
   notConfiguredAction?: NotConfiguredAction;
+  webauthnUserVerification?: WebauthnUserVerification;
 };
 
 export type AuthenticatorWebauthnResponseInput = {
