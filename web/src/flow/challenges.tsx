@@ -81,6 +81,7 @@ export const StageChallengeFields = graphql(`
     }
     ... on AuthenticatorValidateChallenge {
       deviceClasses
+      webauthn
     }
     ... on CaptchaChallenge {
       provider
