@@ -67,7 +67,11 @@ export function AuthenticatorValidateStep({ challenge: c, errors, busy, submit, 
         else void usePasskey();
       }}
     >
-      <p>{codes ? "Confirm it is you with your second factor." : "Sign in with your passkey or security key: your browser asks you to choose it and to confirm with your fingerprint, face, PIN or key."}</p>
+      <p>
+        {codes
+          ? "Confirm it is you with your second factor."
+          : `${c.pendingUser ? "Confirm it is you" : "Sign in"} with your passkey or security key: your browser asks you to choose it and to confirm with your fingerprint, face, PIN or key.`}
+      </p>
       {passkey && !supported() && (
         <p class="alert alert--error" role="alert">
           This browser does not support passkeys.{codes ? " Enter a code instead." : " Use another browser or device."}
