@@ -6044,8 +6044,11 @@ enum NotConfiguredAction @goModel(model: "github.com/gatehouse-id/gatehouse/exec
 
 """
 The second factor of a login: asks the pending user for a code from one of
-their devices (an authenticator app's code or a recovery code) and counts
-failures toward the same lockout as passwords.
+their devices (an authenticator app's code or a recovery code) or for one
+of their passkeys or security keys, and counts failures toward the same
+lockout as passwords. In a flow without a pending user (a passwordless
+flow, linked from identification) a stage that accepts WEBAUTHN asks for a
+passkey alone, which identifies the user.
 """
 type AuthenticatorValidateStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Config") {
   "The classes of device accepted."
