@@ -3,9 +3,11 @@ package authenticatorvalidate_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gatehouse-id/gatehouse/counter"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/webauthndevice"
 	"github.com/gatehouse-id/gatehouse/executor"
@@ -255,6 +257,19 @@ func TestPasskeys(t *testing.T) {
 			require.Equal(t, "deny", assertWith(t, p.bundle, req, webauthnOnly, "{}").Kind())
 			_, ok := req.Execution.Context.PendingUserID()
 			require.False(t, ok)
+		},
+		"passwordless: attempts are limited per address, before checking": func(t *testing.T, p passkeys) {
+			_, err := p.env.Counters.Add(p.env.Ctx, "mfa_passkeys:ip:"+stagetest.ClientIP.String(), authenticatorvalidate.PerAddress, time.Hour, counter.Fixed)
+			require.NoError(t, err)
+			req, _, _ := passwordless(t, p.bundle, webauthnOnly)
+			before := devices(t, p.bundle)
+			resp, err := p.auth.Get(*validate(t, p.bundle, req, webauthnOnly).Webauthn)
+			require.NoError(t, err)
+			res := assertWith(t, p.bundle, req, webauthnOnly, resp)
+			require.Equal(t, "rate_limited", res.Errors()[0].Code, "even a good passkey")
+			_, ok := req.Execution.Context.PendingUserID()
+			require.False(t, ok)
+			require.Equal(t, before, devices(t, p.bundle))
 		},
 		"passwordless needs the class": func(t *testing.T, p passkeys) {
 			_, res, skip := passwordless(t, p.bundle, `{"device_classes": ["totp"]}`)
