@@ -278,3 +278,23 @@ func TestPasskeys(t *testing.T) {
 		},
 	})
 }
+
+func TestPasswordlessChallengeGolden(t *testing.T) {
+	t.Parallel()
+	p := setupPasskeys(t, "sqlite")
+	req, _, skip := passwordless(t, p.bundle, webauthnOnly)
+	require.False(t, skip)
+	// The challenge is random: fix it.
+	var st map[string]any
+	_, err := req.LoadState(&st)
+	require.NoError(t, err)
+	c := st["ceremony"].(map[string]any) //nolint:forcetypeassert // the state's shape
+	var options map[string]any
+	require.NoError(t, json.Unmarshal([]byte(c["options"].(string)), &options))                            //nolint:forcetypeassert // the state's shape
+	options["publicKey"].(map[string]any)["challenge"] = "Y2hhbGxlbmdlIG9mIDMyIGJ5dGVzLCBub3QgcmFuZG9tISE" //nolint:forcetypeassert // the options' shape
+	fixed, err := json.Marshal(options)
+	require.NoError(t, err)
+	c["options"] = string(fixed)
+	require.NoError(t, req.SaveState(st))
+	p.env.Golden(t, p.env.Interactive(t, authenticatorvalidate.Kind, webauthnOnly), req, "passwordless")
+}
