@@ -111,7 +111,7 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 		require.Equal(t, []string{
 			blueprints.AuthenticationFlow, blueprints.AuthenticatorStaticSetupFlow, blueprints.AuthenticatorTOTPSetupFlow, blueprints.AuthenticatorWebAuthnSetupFlow,
 			blueprints.DeviceCodeFlow, blueprints.EnrollmentFlow, blueprints.InvalidationFlow,
-			blueprints.PasswordChangeFlow, blueprints.ExplicitConsentFlow, blueprints.ImplicitConsentFlow,
+			blueprints.PasswordChangeFlow, blueprints.PasswordlessFlow, blueprints.ExplicitConsentFlow, blueprints.ImplicitConsentFlow,
 			blueprints.RecoveryFlow, blueprints.UnenrollmentFlow, blueprints.UserSettingsFlow,
 		}, slugs)
 		require.Equal(t, []string{
@@ -119,6 +119,7 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 			"default-authentication-login",
 		}, e.bindings(t, blueprints.AuthenticationFlow))
 		require.Equal(t, []string{"default-invalidation-logout"}, e.bindings(t, blueprints.InvalidationFlow))
+		require.Equal(t, []string{"default-passwordless-webauthn", "default-passwordless-login"}, e.bindings(t, blueprints.PasswordlessFlow))
 		require.Equal(t, []string{"default-authenticator-totp-setup"}, e.bindings(t, blueprints.AuthenticatorTOTPSetupFlow))
 		require.Equal(t, []string{"default-authenticator-webauthn-setup"}, e.bindings(t, blueprints.AuthenticatorWebAuthnSetupFlow))
 		require.Equal(t, []string{

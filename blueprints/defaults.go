@@ -35,6 +35,9 @@ const (
 	// RecoveryFlow is where a user who forgot the password gets a link
 	// by email.
 	RecoveryFlow = "default-recovery-flow"
+	// PasswordlessFlow is where a user logs in with a passkey alone;
+	// the authentication flow's identification links it.
+	PasswordlessFlow = "default-passwordless-flow"
 	// DeviceCodeFlow is where a user enters the code a device shows.
 	DeviceCodeFlow = "default-device-code-flow"
 	// AuthenticatorTOTPSetupFlow is where a signed-in user sets up an

@@ -155,13 +155,15 @@ type ComplexityRoot struct {
 		Errors        func(childComplexity int) int
 		FlowInfo      func(childComplexity int) int
 		PendingUser   func(childComplexity int) int
+		Webauthn      func(childComplexity int) int
 	}
 
 	AuthenticatorValidateStage struct {
-		ConfigurationStages func(childComplexity int) int
-		DeviceClasses       func(childComplexity int) int
-		LastAuthThreshold   func(childComplexity int) int
-		NotConfiguredAction func(childComplexity int) int
+		ConfigurationStages      func(childComplexity int) int
+		DeviceClasses            func(childComplexity int) int
+		LastAuthThreshold        func(childComplexity int) int
+		NotConfiguredAction      func(childComplexity int) int
+		WebauthnUserVerification func(childComplexity int) int
 	}
 
 	AuthenticatorWebauthnChallenge struct {
@@ -1512,6 +1514,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuthenticatorValidateChallenge.PendingUser(childComplexity), true
+	case "AuthenticatorValidateChallenge.webauthn":
+		if e.ComplexityRoot.AuthenticatorValidateChallenge.Webauthn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateChallenge.Webauthn(childComplexity), true
 
 	case "AuthenticatorValidateStage.configurationStages":
 		if e.ComplexityRoot.AuthenticatorValidateStage.ConfigurationStages == nil {
@@ -1537,6 +1545,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuthenticatorValidateStage.NotConfiguredAction(childComplexity), true
+	case "AuthenticatorValidateStage.webauthnUserVerification":
+		if e.ComplexityRoot.AuthenticatorValidateStage.WebauthnUserVerification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateStage.WebauthnUserVerification(childComplexity), true
 
 	case "AuthenticatorWebauthnChallenge.errors":
 		if e.ComplexityRoot.AuthenticatorWebauthnChallenge.Errors == nil {
@@ -6030,8 +6044,11 @@ enum NotConfiguredAction @goModel(model: "github.com/gatehouse-id/gatehouse/exec
 
 """
 The second factor of a login: asks the pending user for a code from one of
-their devices (an authenticator app's code or a recovery code) and counts
-failures toward the same lockout as passwords.
+their devices (an authenticator app's code or a recovery code) or for one
+of their passkeys or security keys, and counts failures toward the same
+lockout as passwords. In a flow without a pending user (a passwordless
+flow, linked from identification) a stage that accepts WEBAUTHN asks for a
+passkey alone, which identifies the user.
 """
 type AuthenticatorValidateStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Config") {
   "The classes of device accepted."
@@ -6042,6 +6059,8 @@ type AuthenticatorValidateStage @goModel(model: "github.com/gatehouse-id/gatehou
   configurationStages: [Stage!]!
   "Seconds: a user whose device was used this recently passes without a code; 0 always asks."
   lastAuthThreshold: Int!
+  "Whether a passkey or security key must verify the user (PIN, biometrics)."
+  webauthnUserVerification: WebauthnUserVerification!
 }
 
 input AuthenticatorValidateStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Config") {
@@ -6052,6 +6071,7 @@ input AuthenticatorValidateStageInput @goModel(model: "github.com/gatehouse-id/g
   configurationStageIDs: [ID!]! = []
   "0 to 31622400 seconds."
   lastAuthThreshold: Int! = 0
+  webauthnUserVerification: WebauthnUserVerification! = PREFERRED
 }
 
 extend union StageConfig = AuthenticatorValidateStage
@@ -6061,8 +6081,10 @@ extend input StageConfigInput {
 }
 
 """
-Enter a code from your authenticator app, or one of your recovery codes.
-Answer with ` + "`" + `authenticatorValidate` + "`" + `.
+Enter a code from your authenticator app, or one of your recovery codes, or
+use a passkey or security key (when ` + "`" + `webauthn` + "`" + ` is set). Without a pending
+user (a passwordless flow) only a passkey is offered, and it identifies the
+user. Answer with ` + "`" + `authenticatorValidate` + "`" + `: ` + "`" + `code` + "`" + ` or ` + "`" + `webauthn` + "`" + `, exactly one.
 """
 type AuthenticatorValidateChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Challenge") {
   flowInfo: FlowInfo!
@@ -6070,11 +6092,15 @@ type AuthenticatorValidateChallenge implements FlowChallenge @goModel(model: "gi
   pendingUser: String
   "The classes of device the user has that the stage accepts."
   deviceClasses: [DeviceClass!]!
+  "The options for navigator.credentials.get as JSON ({\"publicKey\": …}, binary members in base64url); null when no passkey is offered."
+  webauthn: String
 }
 
 input AuthenticatorValidateResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Response") {
   "An authenticator app's code or a recovery code; spaces and dashes do not matter."
   code: String
+  "The credential navigator.credentials.get returned, as JSON (PublicKeyCredential.toJSON())."
+  webauthn: String
 }
 
 extend union Challenge = AuthenticatorValidateChallenge
@@ -12101,6 +12127,29 @@ func (ec *executionContext) fieldContext_AuthenticatorValidateChallenge_deviceCl
 	return graphql.NewScalarFieldContext("AuthenticatorValidateChallenge", field, false, false, "DeviceClass")
 }
 
+func (ec *executionContext) _AuthenticatorValidateChallenge_webauthn(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateChallenge_webauthn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Webauthn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateChallenge_webauthn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorValidateChallenge", field, false, false, "String")
+}
+
 func (ec *executionContext) _AuthenticatorValidateStage_deviceClasses(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Config) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12200,6 +12249,29 @@ func (ec *executionContext) _AuthenticatorValidateStage_lastAuthThreshold(ctx co
 }
 func (ec *executionContext) fieldContext_AuthenticatorValidateStage_lastAuthThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuthenticatorValidateStage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuthenticatorValidateStage_webauthnUserVerification(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateStage_webauthnUserVerification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebauthnUserVerification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v webauthn.UserVerification) graphql.Marshaler {
+			return ec.marshalNWebauthnUserVerification2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋmfaᚋwebauthnᚐUserVerification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateStage_webauthnUserVerification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorValidateStage", field, false, false, "WebauthnUserVerification")
 }
 
 func (ec *executionContext) _AuthenticatorWebauthnChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *authenticatorwebauthn.Challenge) (ret graphql.Marshaler) {
@@ -31303,7 +31375,7 @@ func (ec *executionContext) unmarshalInputAuthenticatorValidateResponseInput(ctx
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code"}
+	fieldsInOrder := [...]string{"code", "webauthn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31317,6 +31389,13 @@ func (ec *executionContext) unmarshalInputAuthenticatorValidateResponseInput(ctx
 				return it, err
 			}
 			it.Code = data
+		case "webauthn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webauthn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Webauthn = data
 		}
 	}
 	return it, nil
@@ -31357,8 +31436,11 @@ func (ec *executionContext) unmarshalInputAuthenticatorValidateStageInput(ctx co
 	if _, present := asMap["lastAuthThreshold"]; !present {
 		asMap["lastAuthThreshold"] = 0
 	}
+	if _, present := asMap["webauthnUserVerification"]; !present {
+		asMap["webauthnUserVerification"] = "PREFERRED"
+	}
 
-	fieldsInOrder := [...]string{"deviceClasses", "notConfiguredAction", "configurationStageIDs", "lastAuthThreshold"}
+	fieldsInOrder := [...]string{"deviceClasses", "notConfiguredAction", "configurationStageIDs", "lastAuthThreshold", "webauthnUserVerification"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31393,6 +31475,13 @@ func (ec *executionContext) unmarshalInputAuthenticatorValidateStageInput(ctx co
 				return it, err
 			}
 			it.LastAuthThreshold = data
+		case "webauthnUserVerification":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webauthnUserVerification"))
+			data, err := ec.unmarshalNWebauthnUserVerification2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋmfaᚋwebauthnᚐUserVerification(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebauthnUserVerification = data
 		}
 	}
 	return it, nil
@@ -46429,6 +46518,11 @@ func (ec *executionContext) _AuthenticatorValidateChallenge(ctx context.Context,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "webauthn":
+			out.Values[i] = ec._AuthenticatorValidateChallenge_webauthn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -46475,6 +46569,11 @@ func (ec *executionContext) _AuthenticatorValidateStage(ctx context.Context, sel
 				})
 		case "lastAuthThreshold":
 			out.Values[i] = ec._AuthenticatorValidateStage_lastAuthThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "webauthnUserVerification":
+			out.Values[i] = ec._AuthenticatorValidateStage_webauthnUserVerification(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -13,4 +13,6 @@ func TestAMR(t *testing.T) {
 	require.Equal(t, []string{"pwd", "otp", "mfa"}, amrOf([]string{"password", "totp"}))
 	require.Equal(t, []string{"pwd", "otp", "mfa"}, amrOf([]string{"app_password", "static"}))
 	require.Equal(t, []string{"pwd"}, amrOf([]string{"password", "unknown"}))
+	require.Equal(t, []string{"pwd", "hwk", "mfa"}, amrOf([]string{"password", "webauthn"}))
+	require.Equal(t, []string{"hwk"}, amrOf([]string{"passkey"}))
 }

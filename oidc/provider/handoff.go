@@ -40,8 +40,9 @@ type handoff struct {
 
 // amrOf maps how a user logged in (the flow's auth methods, then the
 // second factor's) to RFC 8176 amr values: a one-time code of an
-// authenticator app or a recovery code is "otp", and a second factor
-// makes the login "mfa".
+// authenticator app or a recovery code is "otp", a passkey or security
+// key (as the second factor "webauthn", or alone as "passkey") is "hwk",
+// and a second factor makes the login "mfa".
 func amrOf(methods []string) []string {
 	out := []string{}
 	add := func(v string) {
@@ -56,6 +57,11 @@ func amrOf(methods []string) []string {
 		case "totp", "static":
 			add("otp")
 			add("mfa")
+		case "webauthn": // a passkey or security key as the second factor
+			add("hwk")
+			add("mfa")
+		case "passkey": // a passkey alone (passwordless)
+			add("hwk")
 		}
 	}
 	return out

@@ -30,8 +30,13 @@ func TestConfigValidate(t *testing.T) {
 	stagetest.RunValidation(t, authenticatorvalidate.Definition(), []typedconfigtest.Case{
 		{Name: "defaults", Want: &authenticatorvalidate.Config{
 			DeviceClasses:       []authenticatorvalidate.DeviceClass{"totp", "static", "webauthn"},
-			NotConfiguredAction: "skip", ConfigurationStageIDs: []int{},
+			NotConfiguredAction: "skip", ConfigurationStageIDs: []int{}, WebauthnUserVerification: "preferred",
 		}},
+		{Name: "passkeys verify the user", Config: `{"webauthn_user_verification": "required"}`, Want: &authenticatorvalidate.Config{
+			DeviceClasses:       []authenticatorvalidate.DeviceClass{"totp", "static", "webauthn"},
+			NotConfiguredAction: "skip", ConfigurationStageIDs: []int{}, WebauthnUserVerification: "required",
+		}},
+		{Name: "unknown verification", Config: `{"webauthn_user_verification": "REQUIRED"}`, Field: "webauthn_user_verification"},
 		{Name: "every option", Config: `{"device_classes": ["email", "totp"], "not_configured_action": "configure", "configuration_stages": [4, 5], "last_auth_threshold": 3600}`},
 		{Name: "no classes", Config: `{"device_classes": []}`, Field: "device_classes"},
 		{Name: "unknown class", Config: `{"device_classes": ["sms"]}`, Field: "device_classes"},
@@ -40,7 +45,7 @@ func TestConfigValidate(t *testing.T) {
 		{Name: "configure without stages", Config: `{"not_configured_action": "configure"}`, Field: "configuration_stages"},
 		{Name: "negative threshold", Config: `{"last_auth_threshold": -1}`, Field: "last_auth_threshold"},
 		{Name: "long threshold", Config: `{"last_auth_threshold": 31622401}`, Field: "last_auth_threshold"},
-		{Name: "unknown field", Config: `{"webauthn_user_verification": "required"}`, Field: "webauthn_user_verification"},
+		{Name: "unknown field", Config: `{"user_verification": "required"}`, Field: "user_verification"},
 	})
 }
 
@@ -263,9 +268,9 @@ func TestAuthenticatorValidate(t *testing.T) {
 			res := submit(t, b, req, b.codes[0])
 			require.Equal(t, "invalid", res.Errors()[0].Code)
 		},
-		"no user at all is denied": func(t *testing.T, b bundle) {
+		"no user at all is denied without passkeys": func(t *testing.T, b bundle) {
 			req := b.env.Request(authenticatorvalidate.Kind)
-			res, skip, err := b.env.Skipper(t, authenticatorvalidate.Kind, cfg).Skip(b.env.Ctx, req)
+			res, skip, err := b.env.Skipper(t, authenticatorvalidate.Kind, `{"device_classes": ["totp", "static"]}`).Skip(b.env.Ctx, req)
 			require.NoError(t, err)
 			require.True(t, skip)
 			require.Equal(t, "deny", res.Kind())

@@ -14,11 +14,10 @@ import (
 	"github.com/gatehouse-id/gatehouse/mfa/totp"
 )
 
-// class is one device class the stage checks. The WEBAUTHN and EMAIL
-// classes are not implemented yet: a user's devices of a class without an
-// entry in classes() count as none. A class answered with a typed code
-// implements codeClass; one answered otherwise (a WebAuthn assertion)
-// gets its own interface and response field when it is added.
+// class is one device class the stage checks. The EMAIL class is not
+// implemented yet: a user's devices of a class without an entry in
+// classes() count as none. A class answered with a typed code implements
+// codeClass; WEBAUTHN is answered with an assertion (passkey.go).
 type class interface {
 	// devices reports whether userID has a usable device of the class,
 	// and when one was last used (zero: never).
@@ -34,7 +33,7 @@ type codeClass interface {
 }
 
 // implemented are the classes classes() returns.
-var implemented = []DeviceClass{ClassTOTP, ClassStatic}
+var implemented = []DeviceClass{ClassTOTP, ClassStatic, ClassWebAuthn}
 
 // classes returns the implemented classes, in the order codes are tried.
 func classes(deps executor.Deps) (map[DeviceClass]class, error) {
@@ -47,8 +46,9 @@ func classes(deps executor.Deps) (map[DeviceClass]class, error) {
 		return nil, fmt.Errorf("authenticator_validate: %w", err)
 	}
 	return map[DeviceClass]class{
-		ClassTOTP:   totpClass{client: deps.Client, store: totp.NewDevices(deps.Client, box, deps.Now)},
-		ClassStatic: staticClass{client: deps.Client, codes: recovery.New(deps.Client, key, deps.Now)},
+		ClassTOTP:     totpClass{client: deps.Client, store: totp.NewDevices(deps.Client, box, deps.Now)},
+		ClassStatic:   staticClass{client: deps.Client, codes: recovery.New(deps.Client, key, deps.Now)},
+		ClassWebAuthn: webauthnClass{client: deps.Client},
 	}, nil
 }
 

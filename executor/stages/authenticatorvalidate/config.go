@@ -6,6 +6,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/mfa/webauthn"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
 
@@ -69,9 +70,10 @@ const MaxThreshold = 366 * 24 * 3600
 func Definition() executor.StageKind {
 	return executor.Define(Kind, func() *Config {
 		return &Config{
-			DeviceClasses:         []DeviceClass{ClassTOTP, ClassStatic, ClassWebAuthn},
-			NotConfiguredAction:   ActionSkip,
-			ConfigurationStageIDs: []int{},
+			DeviceClasses:            []DeviceClass{ClassTOTP, ClassStatic, ClassWebAuthn},
+			NotConfiguredAction:      ActionSkip,
+			ConfigurationStageIDs:    []int{},
+			WebauthnUserVerification: webauthn.VerificationPreferred,
 		}
 	}, New)
 }
@@ -90,6 +92,9 @@ type Config struct {
 	// one of the user's devices of an allowed class was used within it;
 	// 0 always asks.
 	LastAuthThreshold int `json:"last_auth_threshold"`
+	// WebauthnUserVerification is whether a WebAuthn assertion must show
+	// that the authenticator verified the user (PIN, biometrics).
+	WebauthnUserVerification webauthn.UserVerification `json:"webauthn_user_verification"`
 }
 
 // StageKind implements executor.StageConfig.
@@ -119,6 +124,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LastAuthThreshold < 0 || c.LastAuthThreshold > MaxThreshold {
 		return problem.Invalid("last_auth_threshold", "must be between 0 and %d seconds", MaxThreshold)
+	}
+	if !slices.Contains(webauthn.UserVerifications, c.WebauthnUserVerification) {
+		return problem.Invalid("webauthn_user_verification", "must be one of %v", webauthn.UserVerifications)
 	}
 	return nil
 }

@@ -1,9 +1,22 @@
 // Package authenticatorvalidate is the second-factor step of a login: it
 // asks the pending user for a code of one of their devices of the classes
 // the stage allows — an authenticator app's code or a recovery code,
-// without the user choosing which first (apps are tried first) — and
-// records in the execution which factor passed (executor.KeyMFAMethod), so
-// the session's methods and OpenID Connect's amr show it.
+// without the user choosing which first (apps are tried first) — or an
+// assertion of one of their passkeys or security keys (WebAuthn, package
+// mfa/webauthn), and records in the execution which factor passed
+// (executor.KeyMFAMethod), so the session's methods and OpenID Connect's
+// amr show it.
+//
+// Without a pending user (a passwordless flow, linked from identification
+// as its passwordless_flow) a stage that allows WEBAUTHN asks for a
+// discoverable credential: the passkey names its user, who must be active,
+// and becomes the pending user (auth method MethodPasskey) for the flow's
+// user_login. Those attempts are counted per client address (PerAddress)
+// and per execution.
+//
+// A WebAuthn login's options and session are made in Skip, kept in the
+// stage's state while answers fail with a code, and replaced after a
+// refused assertion. Assertions are counted exactly like codes.
 //
 // A user with no device of those classes is passed, denied, or sent to
 // set one up (not_configured_action: the first configuration stage is
@@ -41,6 +54,13 @@ import (
 // Field is the response's code field.
 const Field = "code"
 
+// Codes of the field errors.
+const (
+	codeRequired    = "required"
+	codeInvalid     = "invalid"
+	codeRateLimited = "rate_limited"
+)
+
 // Limits on code attempts: per user in a fixed window from the first
 // attempt, and failures per execution before the flow ends.
 const (
@@ -56,6 +76,7 @@ const (
 	messageLimited       = "Too many attempts. Try again later."
 	messageCancelled     = "Too many failed attempts."
 	messageNoUser        = "No user has been identified; the flow must identify the user before the second factor."
+	messageRequiredAny   = "Enter a code, or use your passkey or security key."
 	messageNotConfigured = "This account has no second factor set up, and this sign-in requires one."
 )
 
@@ -66,12 +87,18 @@ type Challenge struct {
 	// DeviceClasses are the classes of device the user has that the
 	// stage accepts.
 	DeviceClasses []DeviceClass `json:"device_classes"`
+	// Webauthn is the JSON of the options for navigator.credentials.get;
+	// nil when no passkey is offered.
+	Webauthn *string `json:"webauthn,omitempty"`
 }
 
 // Response answers the challenge.
 type Response struct {
 	// Code is an authenticator app's code or a recovery code.
 	Code *string `json:"code,omitempty"`
+	// Webauthn is the JSON of the credential navigator.credentials.get
+	// returned; exclusive with Code.
+	Webauthn *string `json:"webauthn,omitempty"`
 }
 
 // ResponseKind implements executor.Response.
@@ -83,6 +110,10 @@ type state struct {
 	UserID   int           `json:"user_id"`
 	Classes  []DeviceClass `json:"classes"`
 	Failures int           `json:"failures"`
+	// Ceremony is the pending WebAuthn login, when one is offered.
+	Ceremony *ceremony `json:"ceremony,omitempty"`
+	// Passwordless marks a discoverable login without a pending user.
+	Passwordless bool `json:"passwordless,omitempty"`
 }
 
 // Stage checks a second factor.
@@ -129,9 +160,12 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	}
 	if u == nil {
 		if identifier == "" {
+			if slices.Contains(s.cfg.DeviceClasses, ClassWebAuthn) {
+				return s.offerPasswordless(ctx, req)
+			}
 			return executor.Deny(messageNoUser), true, nil
 		}
-		return executor.Result{}, false, s.keep(req, 0, pretended(s.cfg.DeviceClasses))
+		return s.offer(ctx, req, nil, pretended(s.cfg.DeviceClasses))
 	}
 	impls, err := classes(s.deps)
 	if err != nil {
@@ -162,23 +196,7 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	if t := time.Duration(s.cfg.LastAuthThreshold) * time.Second; t > 0 && !last.IsZero() && req.Now.Sub(last) < t {
 		return executor.Next(), true, nil
 	}
-	return executor.Result{}, false, s.keep(req, u.ID, has)
-}
-
-// keep saves the classes to show userID (0: a user the flow only
-// pretends exists), keeping the failures counted so far: Skip runs again
-// after every rejected code.
-func (s *Stage) keep(req *executor.Request, userID int, classes []DeviceClass) error {
-	var st state
-	ok, err := req.LoadState(&st)
-	if err != nil {
-		return err
-	}
-	if !ok || st.UserID != userID {
-		st = state{UserID: userID}
-	}
-	st.Classes = classes
-	return req.SaveState(st)
+	return s.offer(ctx, req, u, has)
 }
 
 // pretended are the classes shown to a user the flow only pretends
@@ -231,14 +249,45 @@ func (s *Stage) Challenge(_ context.Context, req *executor.Request) (executor.Ch
 	if !ok {
 		return nil, errors.New("authenticator_validate: no state")
 	}
-	return &Challenge{DeviceClasses: st.Classes}, nil
+	c := &Challenge{DeviceClasses: st.Classes}
+	if st.Ceremony != nil {
+		c.Webauthn = &st.Ceremony.Options
+	}
+	return c, nil
+}
+
+// answers returns the trimmed code and assertion of r.
+func answers(resp executor.Response) (code, assertion string) {
+	r, ok := resp.(*Response)
+	if !ok {
+		return "", ""
+	}
+	if r.Code != nil {
+		code = strings.TrimSpace(*r.Code)
+	}
+	if r.Webauthn != nil {
+		assertion = strings.TrimSpace(*r.Webauthn)
+	}
+	return code, assertion
+}
+
+// required is the field error of an empty answer to st.
+func required(st state) executor.Result {
+	switch {
+	case slices.Equal(st.Classes, []DeviceClass{ClassWebAuthn}):
+		return executor.Retry(executor.FieldError{Field: FieldWebauthn, Message: messagePasskeyRequired, Code: codeRequired})
+	case st.Ceremony != nil:
+		return executor.Retry(executor.FieldError{Field: Field, Message: messageRequiredAny, Code: codeRequired})
+	default:
+		return executor.Retry(executor.FieldError{Field: Field, Message: messageRequired, Code: codeRequired})
+	}
 }
 
 // Submit implements executor.Interactive.
 func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor.Response) (executor.Result, error) {
-	r, ok := resp.(*Response)
-	if !ok || r.Code == nil || strings.TrimSpace(*r.Code) == "" {
-		return executor.Retry(executor.FieldError{Field: Field, Message: messageRequired, Code: "required"}), nil
+	code, assertion := answers(resp)
+	if code != "" && assertion != "" {
+		return executor.Retry(executor.FieldError{Field: Field, Message: messageBoth, Code: codeInvalid}), nil
 	}
 	var st state
 	if ok, err := req.LoadState(&st); err != nil || !ok {
@@ -248,9 +297,36 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 	if err != nil {
 		return executor.Result{}, err
 	}
+	if st.Passwordless {
+		if u != nil || identifier != "" {
+			return executor.Deny(messageNoUser), nil
+		}
+		return s.passwordless(ctx, req, st, assertion)
+	}
+	if code == "" && assertion == "" {
+		return required(st), nil
+	}
 	if (u == nil) != (st.UserID == 0) || (u != nil && u.ID != st.UserID) {
 		return executor.Deny(messageNoUser), nil
 	}
+	if assertion == "" {
+		return s.check(ctx, req, st, u, identifier, Field,
+			func(ctx context.Context) (string, error) { return s.redeem(ctx, u, st.Classes, code) })
+	}
+	if st.Ceremony == nil || !slices.Contains(st.Classes, ClassWebAuthn) {
+		return executor.Retry(executor.FieldError{Field: FieldWebauthn, Message: messagePasskeyInvalid, Code: codeInvalid}), nil
+	}
+	return s.check(ctx, req, st, u, identifier, FieldWebauthn,
+		func(ctx context.Context) (string, error) { return s.assert(ctx, u, st.Ceremony, assertion) })
+}
+
+// check runs verify (a code's or an assertion's check, answered in field)
+// as one attempt of u's: counted per user and against the password
+// budget before it runs, failures counted in the execution; a refused
+// assertion renews the WebAuthn login.
+func (s *Stage) check(ctx context.Context, req *executor.Request, st state, u *ent.User, identifier, field string,
+	verify func(context.Context) (string, error),
+) (executor.Result, error) {
 	key := subjectKey(u, identifier)
 	n, err := s.deps.Counters.Add(ctx, key, 1, Window, counter.Fixed)
 	if err != nil {
@@ -258,12 +334,10 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 	}
 	if n > PerUser {
 		s.loginFailed(ctx, req, identifier, "throttled")
-		return executor.Retry(executor.FieldError{Field: Field, Message: messageLimited, Code: "rate_limited"}), nil
+		return executor.Retry(executor.FieldError{Field: field, Message: messageLimited, Code: codeRateLimited}), nil
 	}
-	code := strings.TrimSpace(*r.Code)
 	attempt := passcheck.Attempt{User: u, Identifier: identifier, IP: req.Client.IP}
-	verdict, method, err := s.checker.Guard(ctx, attempt,
-		func(ctx context.Context) (string, error) { return s.redeem(ctx, u, st.Classes, code) })
+	verdict, method, err := s.checker.Guard(ctx, attempt, verify)
 	if err != nil {
 		return executor.Result{}, fmt.Errorf("check code: %w", err)
 	}
@@ -283,18 +357,26 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 		return executor.Next(), nil
 	case passcheck.Throttled:
 		s.loginFailed(ctx, req, identifier, "throttled")
-		return executor.Retry(executor.FieldError{Field: Field, Message: messageLimited, Code: "rate_limited"}), nil
+		return executor.Retry(executor.FieldError{Field: field, Message: messageLimited, Code: codeRateLimited}), nil
 	case passcheck.Rejected:
 	}
 	s.loginFailed(ctx, req, identifier, "second_factor")
 	st.Failures++
+	if field == FieldWebauthn {
+		if err := s.renew(ctx, u, &st); err != nil {
+			return executor.Result{}, err
+		}
+	}
 	if err := req.SaveState(st); err != nil {
 		return executor.Result{}, err
 	}
 	if st.Failures >= MaxFailures {
 		return executor.Deny(messageCancelled), nil
 	}
-	return executor.Retry(executor.FieldError{Field: Field, Message: messageInvalid, Code: "invalid"}), nil
+	if field == FieldWebauthn {
+		return executor.Retry(executor.FieldError{Field: FieldWebauthn, Message: messagePasskeyInvalid, Code: codeInvalid}), nil
+	}
+	return executor.Retry(executor.FieldError{Field: Field, Message: messageInvalid, Code: codeInvalid}), nil
 }
 
 // redeem tries code against u's devices of the classes shown, in

@@ -100,7 +100,7 @@ export const accountStageKinds = {
     typename: "AuthenticatorValidateStage",
     label: "Authenticator validation (MFA)",
     description:
-      "The second factor of a login: asks for a code from the user's authenticator app or a recovery code. Failures count toward the same lockout as passwords. Put it after the password stage.",
+      "The second factor of a login: asks for a code from the user's authenticator app or a recovery code, or for their passkey or security key. Failures count toward the same lockout as passwords. Put it after the password stage. In a flow without identification (a passwordless flow, linked from the identification stage) it asks for a passkey alone, which identifies the user.",
     fields: {
       deviceClasses: {
         type: "enumList",
@@ -133,6 +133,16 @@ export const accountStageKinds = {
         label: "Skip if used within (seconds)",
         help: "A user whose device was used this recently passes without a code; 0 always asks.",
         min: 0,
+      },
+      webauthnUserVerification: {
+        type: "enum",
+        label: "Passkey user verification",
+        help: "Whether a passkey or security key must check a PIN, fingerprint or face, not only that someone is present.",
+        options: {
+          REQUIRED: "Required",
+          PREFERRED: "Preferred",
+          DISCOURAGED: "Discouraged",
+        } satisfies Record<WebauthnUserVerification, string>,
       },
     },
   },

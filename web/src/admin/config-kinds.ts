@@ -623,6 +623,7 @@ export const AdminStageConfig = graphql(`
         id
       }
       lastAuthThreshold
+      webauthnUserVerification
     }
     ... on RedirectStage {
       mode

@@ -1,17 +1,61 @@
 // The second factor at login: one code field that takes an authenticator
-// app's code or a recovery code (the server tries both).
+// app's code or a recovery code (the server tries both), and, when the
+// server offers a passkey (challenge.webauthn, the options of
+// navigator.credentials.get), a button that asks the browser for an
+// assertion (webauthn.ts) and sends it. In a passwordless flow only the
+// passkey is offered, and it identifies the person.
 import { useMemo, useRef, useState } from "preact/hooks";
 import { TextInput, uniqueId } from "./fields";
 import { Actions, useInitialFocus, type ChallengeOf, type StepProps } from "./step";
+import { getAssertion, supported, WebAuthnError } from "./webauthn";
 
 export function AuthenticatorValidateStep({ challenge: c, errors, busy, submit, autoFocus }: StepProps<ChallengeOf<"AuthenticatorValidateChallenge">>) {
   const [code, setCode] = useState("");
+  const [waiting, setWaiting] = useState(false);
+  const [problem, setProblem] = useState("");
   const id = useMemo(() => uniqueId("mfa-code"), []);
   const refs = useRef(new Map<string, HTMLElement | null>());
-  useInitialFocus(errors, refs.current, () => refs.current.get("code") ?? null, autoFocus);
   const app = c.deviceClasses.includes("TOTP");
   const recovery = c.deviceClasses.includes("STATIC");
+  const codes = app || recovery || c.deviceClasses.includes("EMAIL");
+  const passkey = c.webauthn ?? null;
+  useInitialFocus(errors, refs.current, () => refs.current.get(codes ? "code" : "webauthn") ?? null, autoFocus);
   const label = app ? "Code from your authenticator app" : recovery ? "Recovery code" : "Code";
+  const usePasskey = async () => {
+    if (!passkey) return;
+    setProblem("");
+    setWaiting(true);
+    try {
+      const webauthn = await getAssertion(passkey);
+      submit({ authenticatorValidate: { webauthn } });
+    } catch (e) {
+      setProblem(e instanceof WebAuthnError ? e.message : "The browser could not use a passkey. Try again.");
+    } finally {
+      setWaiting(false);
+    }
+  };
+  const passkeyError = problem || errors.byField.get("webauthn");
+  const passkeyButton = passkey && (
+    <button
+      type={codes ? "button" : "submit"}
+      class={codes ? "button" : "button button--primary"}
+      disabled={busy || waiting}
+      aria-busy={waiting}
+      data-testid="use-passkey"
+      ref={(el: HTMLButtonElement | null) => {
+        refs.current.set("webauthn", el);
+      }}
+      onClick={
+        codes
+          ? () => {
+              void usePasskey();
+            }
+          : undefined
+      }
+    >
+      {waiting ? "Waiting for your passkey…" : "Use your passkey / security key"}
+    </button>
+  );
   return (
     <form
       class="form"
@@ -19,28 +63,51 @@ export function AuthenticatorValidateStep({ challenge: c, errors, busy, submit, 
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        submit({ authenticatorValidate: { code } });
+        if (codes) submit({ authenticatorValidate: { code } });
+        else void usePasskey();
       }}
     >
-      <p>Confirm it is you with your second factor.</p>
-      <TextInput
-        id={id}
-        name="code"
-        label={label}
-        help={app && recovery ? "No access to the app? A recovery code works here too." : undefined}
-        autoComplete="one-time-code"
-        inputMode={recovery ? "text" : "numeric"}
-        autoCapitalize="off"
-        autoCorrect="off"
-        spellcheck={false}
-        required
-        value={code}
-        onValue={setCode}
-        error={errors.byField.get("code")}
-        inputRef={(el: HTMLInputElement | null) => refs.current.set("code", el)}
-        class="otp-code"
-      />
-      <Actions busy={busy} label="Verify" />
+      <p>
+        {codes
+          ? "Confirm it is you with your second factor."
+          : `${c.pendingUser ? "Confirm it is you" : "Sign in"} with your passkey or security key: your browser asks you to choose it and to confirm with your fingerprint, face, PIN or key.`}
+      </p>
+      {passkey && !supported() && (
+        <p class="alert alert--error" role="alert">
+          This browser does not support passkeys.{codes ? " Enter a code instead." : " Use another browser or device."}
+        </p>
+      )}
+      {codes && (
+        <TextInput
+          id={id}
+          name="code"
+          label={label}
+          help={app && recovery ? "No access to the app? A recovery code works here too." : undefined}
+          autoComplete="one-time-code"
+          inputMode={recovery ? "text" : "numeric"}
+          autoCapitalize="off"
+          autoCorrect="off"
+          spellcheck={false}
+          required
+          value={code}
+          onValue={setCode}
+          error={errors.byField.get("code")}
+          inputRef={(el: HTMLInputElement | null) => refs.current.set("code", el)}
+          class="otp-code"
+        />
+      )}
+      {passkeyError && (
+        <p class="alert alert--error" role="alert" data-testid="webauthn-error">
+          {passkeyError}
+        </p>
+      )}
+      {codes ? (
+        <Actions busy={busy} label="Verify">
+          {passkeyButton}
+        </Actions>
+      ) : (
+        <div class="actions">{passkeyButton}</div>
+      )}
     </form>
   );
 }

@@ -82,6 +82,7 @@ export const StageChallengeFields = graphql(`
     }
     ... on AuthenticatorValidateChallenge {
       deviceClasses
+      webauthn
     }
     ... on CaptchaChallenge {
       provider

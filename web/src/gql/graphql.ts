@@ -174,6 +174,8 @@ export type AuthenticatorTotpStageInput = {
 export type AuthenticatorValidateResponseInput = {
   /** An authenticator app's code or a recovery code; spaces and dashes do not matter. */
   code?: string | null | undefined;
+  /** The credential navigator.credentials.get returned, as JSON (PublicKeyCredential.toJSON()). */
+  webauthn?: string | null | undefined;
 };
 
 export type AuthenticatorValidateStageInput = {
@@ -184,6 +186,7 @@ export type AuthenticatorValidateStageInput = {
   /** 0 to 31622400 seconds. */
   lastAuthThreshold?: number;
   notConfiguredAction?: NotConfiguredAction;
+  webauthnUserVerification?: WebauthnUserVerification;
 };
 
 export type AuthenticatorWebauthnResponseInput = {
@@ -2055,7 +2058,7 @@ type AdminStageConfig_AuthenticatorStaticStage_Fragment = { __typename: 'Authent
 
 type AdminStageConfig_AuthenticatorTotpStage_Fragment = { __typename: 'AuthenticatorTotpStage', digits: number, friendlyName: string };
 
-type AdminStageConfig_AuthenticatorValidateStage_Fragment = { __typename: 'AuthenticatorValidateStage', deviceClasses: Array<DeviceClass>, notConfiguredAction: NotConfiguredAction, lastAuthThreshold: number, configurationStageIDs: Array<{ id: string }> };
+type AdminStageConfig_AuthenticatorValidateStage_Fragment = { __typename: 'AuthenticatorValidateStage', deviceClasses: Array<DeviceClass>, notConfiguredAction: NotConfiguredAction, lastAuthThreshold: number, webauthnUserVerification: WebauthnUserVerification, configurationStageIDs: Array<{ id: string }> };
 
 type AdminStageConfig_AuthenticatorWebauthnStage_Fragment = { __typename: 'AuthenticatorWebauthnStage', userVerification: WebauthnUserVerification, residentKeyRequirement: WebauthnResidentKey, authenticatorAttachment: WebauthnAuthenticatorAttachment | null, friendlyName: string };
 
@@ -2272,7 +2275,7 @@ export type AdminStageQuery = { node:
     | { __typename: 'Stage', id: string, name: string, kind: string, config:
         | { __typename: 'AuthenticatorStaticStage', tokenCount: number, friendlyName: string }
         | { __typename: 'AuthenticatorTotpStage', digits: number, friendlyName: string }
-        | { __typename: 'AuthenticatorValidateStage', deviceClasses: Array<DeviceClass>, notConfiguredAction: NotConfiguredAction, lastAuthThreshold: number, configurationStageIDs: Array<{ id: string }> }
+        | { __typename: 'AuthenticatorValidateStage', deviceClasses: Array<DeviceClass>, notConfiguredAction: NotConfiguredAction, lastAuthThreshold: number, webauthnUserVerification: WebauthnUserVerification, configurationStageIDs: Array<{ id: string }> }
         | { __typename: 'AuthenticatorWebauthnStage', userVerification: WebauthnUserVerification, residentKeyRequirement: WebauthnResidentKey, authenticatorAttachment: WebauthnAuthenticatorAttachment | null, friendlyName: string }
         | { __typename: 'CaptchaStage', provider: CaptchaProvider, difficulty: number, siteKey: string, secretSet: boolean, verifyUrl: string, minScore: number }
         | { __typename: 'ConsentStage', consentMode: ConsentMode, expiresIn: number }
@@ -2761,7 +2764,7 @@ type StageChallengeFields_AuthenticatorStaticChallenge_Fragment = { codes: Array
 
 type StageChallengeFields_AuthenticatorTotpChallenge_Fragment = { configUrl: string, qrCode: string, secret: string };
 
-type StageChallengeFields_AuthenticatorValidateChallenge_Fragment = { deviceClasses: Array<DeviceClass> };
+type StageChallengeFields_AuthenticatorValidateChallenge_Fragment = { deviceClasses: Array<DeviceClass>, webauthn: string | null };
 
 type StageChallengeFields_AuthenticatorWebauthnChallenge_Fragment = { registration: string };
 
@@ -2800,7 +2803,7 @@ export type ExecutionFieldsFragment = { id: string, completed: boolean, step: nu
     | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-    | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
     | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2826,7 +2829,7 @@ export type StartFlowMutation = { startFlow: { id: string, completed: boolean, s
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2853,7 +2856,7 @@ export type SubmitChallengeMutation = { submitChallenge: { id: string, completed
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2878,7 +2881,7 @@ export type RestartFlowMutation = { restartFlow: { id: string, completed: boolea
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2903,7 +2906,7 @@ export type FlowExecutionQuery = { flowExecution: { id: string, completed: boole
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2928,7 +2931,7 @@ export type FlowExecutionChangesSubscription = { flowExecution: { id: string, co
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -3122,6 +3125,7 @@ export const AdminStageConfigFragmentDoc = new TypedDocumentString(`
       id
     }
     lastAuthThreshold
+    webauthnUserVerification
   }
   ... on RedirectStage {
     mode
@@ -3355,6 +3359,7 @@ export const StageChallengeFieldsFragmentDoc = new TypedDocumentString(`
   }
   ... on AuthenticatorValidateChallenge {
     deviceClasses
+    webauthn
   }
   ... on CaptchaChallenge {
     provider
@@ -3463,6 +3468,7 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
   }
   ... on AuthenticatorValidateChallenge {
     deviceClasses
+    webauthn
   }
   ... on CaptchaChallenge {
     provider
@@ -3789,6 +3795,7 @@ export const AdminStageDocument = new TypedDocumentString(`
       id
     }
     lastAuthThreshold
+    webauthnUserVerification
   }
   ... on RedirectStage {
     mode
@@ -4641,6 +4648,7 @@ export const StartFlowDocument = new TypedDocumentString(`
   }
   ... on AuthenticatorValidateChallenge {
     deviceClasses
+    webauthn
   }
   ... on CaptchaChallenge {
     provider
@@ -4753,6 +4761,7 @@ export const SubmitChallengeDocument = new TypedDocumentString(`
   }
   ... on AuthenticatorValidateChallenge {
     deviceClasses
+    webauthn
   }
   ... on CaptchaChallenge {
     provider
@@ -4865,6 +4874,7 @@ export const RestartFlowDocument = new TypedDocumentString(`
   }
   ... on AuthenticatorValidateChallenge {
     deviceClasses
+    webauthn
   }
   ... on CaptchaChallenge {
     provider
@@ -4977,6 +4987,7 @@ export const FlowExecutionDocument = new TypedDocumentString(`
   }
   ... on AuthenticatorValidateChallenge {
     deviceClasses
+    webauthn
   }
   ... on CaptchaChallenge {
     provider
@@ -5089,6 +5100,7 @@ export const FlowExecutionChangesDocument = new TypedDocumentString(`
   }
   ... on AuthenticatorValidateChallenge {
     deviceClasses
+    webauthn
   }
   ... on CaptchaChallenge {
     provider
