@@ -16,7 +16,7 @@ import { EmailContinueStep, EmailStep } from "./email";
 import { PasswordInput, sortErrors, TextInput, uniqueId, type Errors } from "./fields";
 import { PromptStep } from "./prompt";
 import { ConsentStep, DeviceCodeStep } from "./sso";
-import { Actions, useInitialFocus, type Challenge, type ChallengeOf, type Execution, type StepProps } from "./step";
+import { Actions, useClearOnRejection, useInitialFocus, type Challenge, type ChallengeOf, type Execution, type StepProps } from "./step";
 
 // Each stage kind's challenge fields, listed here next to the components
 // that show them; every query of an execution reads them (ExecutionFields
@@ -211,7 +211,7 @@ function IdentificationStep({ challenge: c, errors, busy, submit, autoFocus }: S
   const [password, setPassword] = useState("");
   const ids = useMemo(() => ({ uid: uniqueId("uid"), password: uniqueId("password") }), []);
   const refs = useRef(new Map<string, HTMLElement | null>());
-  useEffect(() => setPassword(""), [errors]);
+  useClearOnRejection(errors, () => setPassword(""));
   useInitialFocus(errors, refs.current, () => refs.current.get("uidField") ?? null, autoFocus);
   const { label, type } = uidLabel(c.userFields);
   return (
@@ -283,7 +283,7 @@ function PasswordStep({ challenge: c, errors, busy, submit, autoFocus }: StepPro
   const [password, setPassword] = useState("");
   const id = useMemo(() => uniqueId("password"), []);
   const refs = useRef(new Map<string, HTMLElement | null>());
-  useEffect(() => setPassword(""), [errors]);
+  useClearOnRejection(errors, () => setPassword(""));
   useInitialFocus(errors, refs.current, () => refs.current.get("password") ?? null, autoFocus);
   return (
     <form

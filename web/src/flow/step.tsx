@@ -43,6 +43,22 @@ export function useInitialFocus(errors: Errors, fields: Map<string, HTMLElement 
   }, [errors]);
 }
 
+/**
+ * Calls clear when the errors change after the component mounted (a
+ * rejected answer: the password typed is cleared), never on mount. An
+ * effect runs after the browser paints, so clearing on mount would wipe
+ * what was typed (or filled by a password manager) in between.
+ */
+export function useClearOnRejection(errors: Errors, clear: () => void) {
+  const mounted = useRef(false);
+  useEffect(() => {
+    if (mounted.current) clear();
+    mounted.current = true;
+    // Runs when the errors change (a rejected response), not for clear.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [errors]);
+}
+
 /** The form's primary button (and any secondary actions beside it). */
 export function Actions({ busy, label, children }: { busy: boolean; label: string; children?: ComponentChildren }) {
   return (
