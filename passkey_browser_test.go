@@ -1,14 +1,12 @@
 package main
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-id/gatehouse/blueprints"
-	"github.com/gatehouse-id/gatehouse/internal/browsertest"
 )
 
 // In Chromium with its virtual authenticator (CDP
@@ -18,28 +16,7 @@ import (
 // on the login page.
 func TestBrowserPasskeyLogin(t *testing.T) {
 	t.Parallel()
-	browser := browsertest.Get(t)
-	env := newServerEnv(t, "embedded")
-	env["GATEHOUSE_PUBLIC_URL"] = "http://localhost:{port}"
-	srv := newTestServer(t, env)
-	admin := srv.browser()
-	require.True(t, admin.login("admin", adminPassword).Completed)
-	admin.must(`mutation { createUser(input: {username: "grace", name: "Grace Hopper"}, password: "Cobol-Compiler-1959") { id } }`, nil, nil)
-
-	u := &ui{
-		Page: browser.NewPage(t, browsertest.Options{BaseURL: strings.Replace(srv.url, "127.0.0.1", "localhost", 1)}),
-		t:    t, srv: srv, expect: playwright.NewPlaywrightAssertions(expectTimeout),
-	}
-	cdp, err := u.Context.NewCDPSession(u.Page.Page)
-	require.NoError(t, err)
-	_, err = cdp.Send("WebAuthn.enable", map[string]any{"enableUI": false})
-	require.NoError(t, err)
-	_, err = cdp.Send("WebAuthn.addVirtualAuthenticator", map[string]any{"options": map[string]any{
-		"protocol": "ctap2", "transport": "internal", "hasResidentKey": true, "hasUserVerification": true,
-		"isUserVerified": true, "automaticPresenceSimulation": true,
-	}})
-	require.NoError(t, err)
-
+	_, u := passkeyBrowser(t)
 	u.login("grace", "Cobol-Compiler-1959")
 	u.visit("/if/flow/" + blueprints.AuthenticatorWebAuthnSetupFlow + "/")
 	u.challenge("AuthenticatorWebauthnChallenge")

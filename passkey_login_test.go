@@ -155,5 +155,27 @@ func TestPasskeyLogin(t *testing.T) {
 		require.False(t, v.Completed)
 		require.Equal(t, "invalid", v.Challenge.Errors[0].Code)
 		require.Empty(t, tablet.viewer())
+
+		// grace manages her passkey from her settings: listed, renamed,
+		// not deletable by ada, deleted by grace; then no login asks for it.
+		devices := devicesOf(grace)
+		require.Len(t, devices, 1)
+		require.Equal(t, "WEBAUTHN", devices[0].DeviceClass)
+		require.NotNil(t, devices[0].LastUsedAt, "the logins used it")
+		var renamed struct{ RenameAuthenticatorDevice struct{ Name string } }
+		grace.must(`mutation($id: ID!) { renameAuthenticatorDevice(id: $id, name: "Blue key") { name } }`, map[string]any{"id": devices[0].ID}, &renamed)
+		require.Equal(t, "Blue key", renamed.RenameAuthenticatorDevice.Name)
+		mfaUser(t, s, "carol")
+		carol := s.browser()
+		require.True(t, carol.login("carol", mfaPassword).Completed)
+		require.Empty(t, devicesOf(carol), "carol's list does not show grace's passkey")
+		res := carol.do(`mutation($id: ID!) { deleteAuthenticatorDevice(id: $id) }`, map[string]any{"id": devices[0].ID})
+		require.Equal(t, "NOT_FOUND", res.code(), "carol cannot delete grace's passkey")
+		res = carol.do(`mutation($id: ID!) { renameAuthenticatorDevice(id: $id, name: "Mine") { name } }`, map[string]any{"id": devices[0].ID})
+		require.Equal(t, "NOT_FOUND", res.code(), "nor rename it")
+		require.Len(t, devicesOf(grace), 1)
+		grace.must(`mutation($id: ID!) { deleteAuthenticatorDevice(id: $id) }`, map[string]any{"id": devices[0].ID}, nil)
+		require.Empty(t, devicesOf(grace))
+		require.True(t, s.browser().login("grace", mfaPassword).Completed, "without a second factor the login does not ask for one")
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/statictoken"
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/ent/webauthndevice"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate"
 	"github.com/gatehouse-id/gatehouse/graph/model"
 	"github.com/gatehouse-id/gatehouse/problem"
@@ -44,9 +45,16 @@ func (r *Resolver) devicesOf(ctx context.Context, userID int) ([]*model.Authenti
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.AuthenticatorDevice, 0, len(apps)+len(sets))
+	keys, err := c.WebAuthnDevice.Query().Where(webauthndevice.UserID(userID)).Order(webauthndevice.ByID()).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.AuthenticatorDevice, 0, len(apps)+len(sets)+len(keys))
 	for _, d := range apps {
 		out = append(out, totpModel(d))
+	}
+	for _, d := range keys {
+		out = append(out, webauthnModel(d))
 	}
 	for _, d := range sets {
 		m, err := staticModel(ctx, c, d)
@@ -61,6 +69,13 @@ func (r *Resolver) devicesOf(ctx context.Context, userID int) ([]*model.Authenti
 func totpModel(d *ent.TOTPDevice) *model.AuthenticatorDevice {
 	return &model.AuthenticatorDevice{
 		ID: strconv.Itoa(d.ID), DeviceClass: authenticatorvalidate.ClassTOTP, Name: d.Name,
+		CreatedAt: d.CreatedAt, LastUsedAt: d.LastUsedAt,
+	}
+}
+
+func webauthnModel(d *ent.WebAuthnDevice) *model.AuthenticatorDevice {
+	return &model.AuthenticatorDevice{
+		ID: strconv.Itoa(d.ID), DeviceClass: authenticatorvalidate.ClassWebAuthn, Name: d.Name,
 		CreatedAt: d.CreatedAt, LastUsedAt: d.LastUsedAt,
 	}
 }
@@ -104,6 +119,16 @@ func (r *Resolver) renameDevice(ctx context.Context, id, name string) (*model.Au
 		}
 		return totpModel(d), nil
 	}
+	if n, err := c.WebAuthnDevice.Update().Where(webauthndevice.ID(nid), webauthndevice.UserID(v.UserID)).SetName(name).Save(ctx); err != nil || n == 1 {
+		if err != nil {
+			return nil, err
+		}
+		d, err := c.WebAuthnDevice.Get(ctx, nid)
+		if err != nil {
+			return nil, err
+		}
+		return webauthnModel(d), nil
+	}
 	n, err := c.StaticDevice.Update().Where(staticdevice.ID(nid), staticdevice.UserID(v.UserID)).SetName(name).Save(ctx)
 	if err != nil {
 		return nil, err
@@ -137,22 +162,28 @@ func (r *Resolver) deleteDeviceOf(ctx context.Context, userID *int, id string) (
 	c := r.client(ctx)
 	apps := c.TOTPDevice.Delete().Where(totpdevice.ID(nid))
 	sets := c.StaticDevice.Delete().Where(staticdevice.ID(nid))
+	keys := c.WebAuthnDevice.Delete().Where(webauthndevice.ID(nid))
 	if userID != nil {
 		apps.Where(totpdevice.UserID(*userID))
 		sets.Where(staticdevice.UserID(*userID))
+		keys.Where(webauthndevice.UserID(*userID))
 	}
 	owner, class := 0, authenticatorvalidate.ClassTOTP
 	if d, err := c.TOTPDevice.Get(ctx, nid); err == nil {
 		owner = d.UserID
 	} else if d, err := c.StaticDevice.Get(ctx, nid); err == nil {
 		owner, class = d.UserID, authenticatorvalidate.ClassStatic
+	} else if d, err := c.WebAuthnDevice.Get(ctx, nid); err == nil {
+		owner, class = d.UserID, authenticatorvalidate.ClassWebAuthn
 	}
-	n, err := apps.Exec(ctx)
-	if err != nil {
-		return "", err
-	}
-	if n == 0 {
-		if n, err = sets.Exec(ctx); err != nil {
+	// Global IDs: an ID names one device of one class, so at most one of
+	// the deletions matches.
+	n := 0
+	for _, del := range []func(context.Context) (int, error){apps.Exec, sets.Exec, keys.Exec} {
+		if n > 0 {
+			break
+		}
+		if n, err = del(ctx); err != nil {
 			return "", err
 		}
 	}

@@ -77,4 +77,4 @@ func (WebAuthnDevice) Annotations() []schema.Annotation {
 }
 
 // Policy implements ent.Schema: see package rule.
-func (WebAuthnDevice) Policy() ent.Policy { return rule.AdminOnly() }
+func (WebAuthnDevice) Policy() ent.Policy { return rule.WebAuthnDevicePolicy() }

@@ -28,6 +28,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/totpdevice"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/ent/webauthndevice"
 )
 
 // AdminOnly is the policy of everything that only superusers (and the
@@ -126,6 +127,28 @@ func TOTPDevicePolicy() ent.Policy {
 			allowSuperuser(),
 			privacy.TOTPDeviceQueryRuleFunc(func(ctx context.Context, q *ent.TOTPDeviceQuery) error {
 				return filterToUser(ctx, func(id int) { q.Where(totpdevice.UserID(id)) })
+			}),
+			privacy.AlwaysDenyRule(),
+		},
+	}
+}
+
+// WebAuthnDevicePolicy lets a user read, rename and delete its own
+// passkeys and security keys; only the system (the setup stage) creates
+// them.
+func WebAuthnDevicePolicy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{
+			allowSuperuser(),
+			privacy.WebAuthnDeviceMutationRuleFunc(func(ctx context.Context, m *ent.WebAuthnDeviceMutation) error {
+				return ownDevice(ctx, m.Op(), func(id int) { m.Where(webauthndevice.UserID(id)) })
+			}),
+			privacy.AlwaysDenyRule(),
+		},
+		Query: privacy.QueryPolicy{
+			allowSuperuser(),
+			privacy.WebAuthnDeviceQueryRuleFunc(func(ctx context.Context, q *ent.WebAuthnDeviceQuery) error {
+				return filterToUser(ctx, func(id int) { q.Where(webauthndevice.UserID(id)) })
 			}),
 			privacy.AlwaysDenyRule(),
 		},

@@ -41,9 +41,18 @@ export const DeleteAuthenticatorDevice = graphql(`
 const setupFlows = [
   { slug: "default-authenticator-totp-setup", label: "Set up an authenticator app", done: "Your authenticator app is set up." },
   { slug: "default-authenticator-static-setup", label: "Get new recovery codes", done: "Your recovery codes are saved." },
+  { slug: "default-authenticator-webauthn-setup", label: "Add a passkey or security key", done: "Your passkey is saved." },
 ];
 
 type Device = MyAuthenticatorDevicesQuery["viewer"]["authenticatorDevices"][number];
+
+/** How each device class is named. */
+const classLabels: Record<string, string> = {
+  TOTP: "Authenticator app",
+  STATIC: "Recovery codes",
+  WEBAUTHN: "Passkey or security key",
+  EMAIL: "Code by mail",
+};
 
 export function DevicesSection() {
   const [devices, setDevices] = useState<Device[] | undefined>();
@@ -83,7 +92,7 @@ export function DevicesSection() {
   const flow = setupFlows.find((f) => f.slug === setup);
   return (
     <div>
-      <p>A second factor protects your account when your password is not enough: a code from an authenticator app, or a recovery code.</p>
+      <p>A second factor protects your account when your password is not enough: a code from an authenticator app, a passkey or security key, or a recovery code.</p>
       <div role="status" aria-live="polite" class={status ? "alert alert--success" : "visually-hidden"}>
         {status}
       </div>
@@ -129,7 +138,7 @@ export function DevicesSection() {
                   <strong>{d.name}</strong>
                 )}
                 <div class="session__meta">
-                  {d.deviceClass === "TOTP" ? "Authenticator app" : d.deviceClass === "STATIC" ? "Recovery codes" : d.deviceClass}
+                  {classLabels[d.deviceClass] ?? d.deviceClass}
                   {d.remainingCodes != null && ` · ${d.remainingCodes} unused`}
                   {` · added ${new Date(d.createdAt).toLocaleDateString()}`}
                   {d.lastUsedAt && ` · last used ${new Date(d.lastUsedAt).toLocaleString()}`}
