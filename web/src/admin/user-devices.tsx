@@ -2,6 +2,7 @@
 // deleted (a person who lost their authenticator and their recovery codes
 // gets back in without one, then sets up a new one).
 import { graphql } from "../gql";
+import { deviceClassLabels } from "../lib/devices";
 import { request } from "../lib/graphql";
 import { confirmDelete, ErrorAlert, Loading, Table, useAction, useLoad, when } from "./ui";
 
@@ -28,13 +29,6 @@ const AdminDeleteUserDevice = graphql(`
   }
 `);
 
-const classLabels: Record<string, string> = {
-  TOTP: "Authenticator app",
-  STATIC: "Recovery codes",
-  WEBAUTHN: "Security key or passkey",
-  EMAIL: "Code by mail",
-};
-
 export function UserDevices({ userId, username, onFlash }: { userId: string; username: string; onFlash: (m: string) => void }) {
   const devices = useLoad(async () => {
     const d = await request(AdminUserDevices, { id: userId });
@@ -52,7 +46,7 @@ export function UserDevices({ userId, username, onFlash }: { userId: string; use
           <tr key={d.id}>
             <td>{d.name}</td>
             <td>
-              {classLabels[d.deviceClass] ?? d.deviceClass}
+              {deviceClassLabels[d.deviceClass] ?? d.deviceClass}
               {d.remainingCodes != null && ` (${d.remainingCodes} unused)`}
             </td>
             <td>{when(d.createdAt)}</td>

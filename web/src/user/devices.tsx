@@ -1,9 +1,10 @@
-// The settings page's second factors: the user's authenticator apps and
-// recovery codes (rename, delete) and the setup flows that add them, run
+// The settings page's second factors: the user's authenticator apps,
+// passkeys and recovery codes (rename, delete) and the setup flows that add them, run
 // in place.
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { graphql } from "../gql";
 import type { MyAuthenticatorDevicesQuery } from "../gql/graphql";
+import { deviceClassLabels } from "../lib/devices";
 import { messageOf, request } from "../lib/graphql";
 import { EmbeddedFlow } from "./embedded-flow";
 
@@ -45,14 +46,6 @@ const setupFlows = [
 ];
 
 type Device = MyAuthenticatorDevicesQuery["viewer"]["authenticatorDevices"][number];
-
-/** How each device class is named. */
-const classLabels: Record<string, string> = {
-  TOTP: "Authenticator app",
-  STATIC: "Recovery codes",
-  WEBAUTHN: "Passkey or security key",
-  EMAIL: "Code by mail",
-};
 
 export function DevicesSection() {
   const [devices, setDevices] = useState<Device[] | undefined>();
@@ -138,7 +131,7 @@ export function DevicesSection() {
                   <strong>{d.name}</strong>
                 )}
                 <div class="session__meta">
-                  {classLabels[d.deviceClass] ?? d.deviceClass}
+                  {deviceClassLabels[d.deviceClass] ?? d.deviceClass}
                   {d.remainingCodes != null && ` · ${d.remainingCodes} unused`}
                   {` · added ${new Date(d.createdAt).toLocaleDateString()}`}
                   {d.lastUsedAt && ` · last used ${new Date(d.lastUsedAt).toLocaleString()}`}
