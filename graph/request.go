@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -47,8 +48,11 @@ type requestCheck struct {
 func (c requestCheck) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var query, operation, reason string
 	switch {
-	case r.Header.Get("Upgrade") != "", r.Method == http.MethodOptions, r.Method == http.MethodHead:
+	case strings.EqualFold(r.Header.Get("Upgrade"), "websocket"), r.Method == http.MethodOptions, r.Method == http.MethodHead:
 		c.next.ServeHTTP(w, r)
+		return
+	case r.Header.Get("Upgrade") != "": // the websocket transport would take it and fail
+		unsupported{}.Do(w, r, nil)
 		return
 	case r.Method == http.MethodGet:
 		query, operation, reason = getParams(r)
@@ -192,8 +196,9 @@ func (c requestCheck) parse(ctx context.Context, query string) (*ast.QueryDocume
 }
 
 // unsupported is the last transport: it answers every request no other
-// transport takes (an Upgrade that is not a websocket, say) with a coded
-// 400 instead of gqlgen's uncoded "transport not supported".
+// transport takes with a coded 400 instead of gqlgen's uncoded "transport
+// not supported". requestCheck sends it what it knows no transport serves
+// (an Upgrade to anything but a websocket).
 type unsupported struct{}
 
 // Supports implements graphql.Transport.
