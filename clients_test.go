@@ -182,7 +182,9 @@ func (k *socket) viewer() string {
 	k.t.Helper()
 	res := k.do(`{ viewer { user { username } } }`, nil)
 	require.Empty(k.t, res.Errors)
-	var out struct{ Viewer *struct{ User *struct{ Username string } } }
+	var out struct {
+		Viewer *struct{ User *struct{ Username string } }
+	}
 	require.NoError(k.t, json.Unmarshal(res.Data, &out))
 	if out.Viewer == nil || out.Viewer.User == nil {
 		return ""

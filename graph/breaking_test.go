@@ -47,10 +47,7 @@ func (c schemaChange) String() string { return "`" + c.Coordinate + "` " + c.Wha
 // breakingChanges lists the changes from old to current that break
 // clients of old, sorted by coordinate.
 func breakingChanges(old, current *ast.Schema) []schemaChange {
-	var out []schemaChange
-	add := func(coord, format string, args ...any) {
-		out = append(out, schemaChange{Coordinate: coord, What: fmt.Sprintf(format, args...)})
-	}
+	var out changeList
 	for name, o := range old.Types {
 		if o.BuiltIn {
 			continue
@@ -58,68 +55,82 @@ func breakingChanges(old, current *ast.Schema) []schemaChange {
 		n := current.Types[name]
 		switch {
 		case n == nil:
-			add(name, "removed")
-			continue
+			out.add(name, "removed")
 		case n.Kind != o.Kind:
-			add(name, "changed kind from %s to %s", o.Kind, n.Kind)
-			continue
-		}
-		for _, of := range o.Fields {
-			coord := name + "." + of.Name
-			nf := n.Fields.ForName(of.Name)
-			if nf == nil {
-				add(coord, "removed")
-				continue
-			}
-			if o.Kind == ast.InputObject {
-				if !inputSafe(of.Type, nf.Type) {
-					add(coord, "changed type from %s to %s", of.Type, nf.Type)
-				}
-				continue
-			}
-			if !outputSafe(of.Type, nf.Type) {
-				add(coord, "changed type from %s to %s", of.Type, nf.Type)
-			}
-			for _, oa := range of.Arguments {
-				na := nf.Arguments.ForName(oa.Name)
-				switch {
-				case na == nil:
-					add(coord+"("+oa.Name+":)", "removed")
-				case !inputSafe(oa.Type, na.Type):
-					add(coord+"("+oa.Name+":)", "changed type from %s to %s", oa.Type, na.Type)
-				}
-			}
-			for _, na := range nf.Arguments {
-				if of.Arguments.ForName(na.Name) == nil && required(na.Type, na.DefaultValue) {
-					add(coord+"("+na.Name+":)", "added as a required argument")
-				}
-			}
-		}
-		if o.Kind == ast.InputObject {
-			for _, nf := range n.Fields {
-				if o.Fields.ForName(nf.Name) == nil && required(nf.Type, nf.DefaultValue) {
-					add(name+"."+nf.Name, "added as a required input field")
-				}
-			}
-		}
-		for _, v := range o.EnumValues {
-			if n.EnumValues.ForName(v.Name) == nil {
-				add(name+"."+v.Name, "removed")
-			}
-		}
-		for _, member := range o.Types {
-			if !slices.Contains(n.Types, member) {
-				add(name, "lost union member %s", member)
-			}
-		}
-		for _, iface := range o.Interfaces {
-			if !slices.Contains(n.Interfaces, iface) {
-				add(name, "no longer implements %s", iface)
-			}
+			out.add(name, "changed kind from %s to %s", o.Kind, n.Kind)
+		default:
+			out.fields(o, n)
+			out.members(o, n)
 		}
 	}
 	slices.SortFunc(out, func(a, b schemaChange) int { return strings.Compare(a.String(), b.String()) })
 	return out
+}
+
+// changeList collects breaking changes.
+type changeList []schemaChange
+
+func (l *changeList) add(coord, format string, args ...any) {
+	*l = append(*l, schemaChange{Coordinate: coord, What: fmt.Sprintf(format, args...)})
+}
+
+// fields compares the fields (or input fields) of two versions of a type.
+func (l *changeList) fields(o, n *ast.Definition) {
+	input := o.Kind == ast.InputObject
+	for _, of := range o.Fields {
+		coord := o.Name + "." + of.Name
+		nf := n.Fields.ForName(of.Name)
+		switch {
+		case nf == nil:
+			l.add(coord, "removed")
+			continue
+		case input && !inputSafe(of.Type, nf.Type), !input && !outputSafe(of.Type, nf.Type):
+			l.add(coord, "changed type from %s to %s", of.Type, nf.Type)
+		}
+		l.arguments(coord, of.Arguments, nf.Arguments)
+	}
+	for _, nf := range n.Fields {
+		if input && o.Fields.ForName(nf.Name) == nil && required(nf.Type, nf.DefaultValue) {
+			l.add(o.Name+"."+nf.Name, "added as a required input field")
+		}
+	}
+}
+
+// arguments compares the arguments of two versions of field coord.
+func (l *changeList) arguments(coord string, o, n ast.ArgumentDefinitionList) {
+	for _, oa := range o {
+		na := n.ForName(oa.Name)
+		switch {
+		case na == nil:
+			l.add(coord+"("+oa.Name+":)", "removed")
+		case !inputSafe(oa.Type, na.Type):
+			l.add(coord+"("+oa.Name+":)", "changed type from %s to %s", oa.Type, na.Type)
+		}
+	}
+	for _, na := range n {
+		if o.ForName(na.Name) == nil && required(na.Type, na.DefaultValue) {
+			l.add(coord+"("+na.Name+":)", "added as a required argument")
+		}
+	}
+}
+
+// members compares enum values, union members and interfaces.
+func (l *changeList) members(o, n *ast.Definition) {
+	for _, v := range o.EnumValues {
+		if n.EnumValues.ForName(v.Name) == nil {
+			l.add(o.Name+"."+v.Name, "removed")
+		}
+	}
+	for _, member := range o.Types {
+		if !slices.Contains(n.Types, member) {
+			l.add(o.Name, "lost union member %s", member)
+		}
+	}
+	for _, iface := range o.Interfaces {
+		if !slices.Contains(n.Interfaces, iface) {
+			l.add(o.Name, "no longer implements %s", iface)
+		}
+	}
 }
 
 // outputSafe reports whether a field of type o may become n: the same,
@@ -255,8 +266,10 @@ type Mutation { createUser(input: UserInput!): User }
 		{"field type changed", "name: String  role", "name: Int  role", []string{"`User.name` changed type from String to Int"}},
 		{"field no longer a list", "users: [User!]!", "users: User!", []string{"`Query.users` changed type from [User!]! to User!"}},
 
-		{"additions are compatible", "type Group { id: ID! }",
-			"type Group { id: ID!  name: String }\ntype Team { id: ID! }\nextend enum Role { GUEST }\nextend union SearchResult = Team\nextend input UserInput { nick: String  age: Int! = 0 }", nil},
+		{
+			"additions are compatible", "type Group { id: ID! }",
+			"type Group { id: ID!  name: String }\ntype Team { id: ID! }\nextend enum Role { GUEST }\nextend union SearchResult = Team\nextend input UserInput { nick: String  age: Int! = 0 }", nil,
+		},
 		{"optional argument added", "user(id: ID!, filter: String)", "user(id: ID!, filter: String, limit: Int = 10, after: String)", nil},
 		{"field becomes non-null", "name: String  role", "name: String!  role", nil},
 		{"argument becomes nullable", "user(id: ID!,", "user(id: ID,", nil},

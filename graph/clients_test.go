@@ -5,17 +5,18 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
 	"testing"
 
+	"entgo.io/ent/dialect"
 	"github.com/stretchr/testify/require"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"entgo.io/ent/dialect"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/graph"
 )
@@ -24,9 +25,7 @@ import (
 func (b *testBundle) serveRaw(t *testing.T, v viewer.Viewer, method, target string, header http.Header, body []byte) (*httptest.ResponseRecorder, response) {
 	t.Helper()
 	req := httptest.NewRequestWithContext(viewer.NewContext(t.Context(), v), method, target, bytes.NewReader(body))
-	for k, vs := range header {
-		req.Header[k] = vs
-	}
+	maps.Copy(req.Header, header)
 	rec := httptest.NewRecorder()
 	b.handler.ServeHTTP(rec, req)
 	var resp response

@@ -114,10 +114,9 @@ func getParams(r *http.Request) (query, operation, reason string) {
 // protocol).
 func persisted(extensions []byte) bool {
 	var ext struct {
-		PersistedQuery json.RawMessage `json:"persistedQuery"`
+		PersistedQuery map[string]any `json:"persistedQuery"`
 	}
-	return len(extensions) > 0 && json.Unmarshal(extensions, &ext) == nil && isObject(ext.PersistedQuery) &&
-		len(ext.PersistedQuery) > 0 && string(ext.PersistedQuery) != "null"
+	return len(extensions) > 0 && json.Unmarshal(extensions, &ext) == nil && ext.PersistedQuery != nil
 }
 
 // postParams reads the body of a POST request and returns it with its
