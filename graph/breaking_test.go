@@ -55,9 +55,9 @@ func breakingChanges(old, current *ast.Schema) []schemaChange {
 		n := current.Types[name]
 		switch {
 		case n == nil:
-			out.add(name, "removed")
+			out.addf(name, "removed")
 		case n.Kind != o.Kind:
-			out.add(name, "changed kind from %s to %s", o.Kind, n.Kind)
+			out.addf(name, "changed kind from %s to %s", o.Kind, n.Kind)
 		default:
 			out.fields(o, n)
 			out.members(o, n)
@@ -70,7 +70,7 @@ func breakingChanges(old, current *ast.Schema) []schemaChange {
 // changeList collects breaking changes.
 type changeList []schemaChange
 
-func (l *changeList) add(coord, format string, args ...any) {
+func (l *changeList) addf(coord, format string, args ...any) {
 	*l = append(*l, schemaChange{Coordinate: coord, What: fmt.Sprintf(format, args...)})
 }
 
@@ -82,16 +82,16 @@ func (l *changeList) fields(o, n *ast.Definition) {
 		nf := n.Fields.ForName(of.Name)
 		switch {
 		case nf == nil:
-			l.add(coord, "removed")
+			l.addf(coord, "removed")
 			continue
 		case input && !inputSafe(of.Type, nf.Type), !input && !outputSafe(of.Type, nf.Type):
-			l.add(coord, "changed type from %s to %s", of.Type, nf.Type)
+			l.addf(coord, "changed type from %s to %s", of.Type, nf.Type)
 		}
 		l.arguments(coord, of.Arguments, nf.Arguments)
 	}
 	for _, nf := range n.Fields {
 		if input && o.Fields.ForName(nf.Name) == nil && required(nf.Type, nf.DefaultValue) {
-			l.add(o.Name+"."+nf.Name, "added as a required input field")
+			l.addf(o.Name+"."+nf.Name, "added as a required input field")
 		}
 	}
 }
@@ -102,14 +102,14 @@ func (l *changeList) arguments(coord string, o, n ast.ArgumentDefinitionList) {
 		na := n.ForName(oa.Name)
 		switch {
 		case na == nil:
-			l.add(coord+"("+oa.Name+":)", "removed")
+			l.addf(coord+"("+oa.Name+":)", "removed")
 		case !inputSafe(oa.Type, na.Type):
-			l.add(coord+"("+oa.Name+":)", "changed type from %s to %s", oa.Type, na.Type)
+			l.addf(coord+"("+oa.Name+":)", "changed type from %s to %s", oa.Type, na.Type)
 		}
 	}
 	for _, na := range n {
 		if o.ForName(na.Name) == nil && required(na.Type, na.DefaultValue) {
-			l.add(coord+"("+na.Name+":)", "added as a required argument")
+			l.addf(coord+"("+na.Name+":)", "added as a required argument")
 		}
 	}
 }
@@ -118,17 +118,17 @@ func (l *changeList) arguments(coord string, o, n ast.ArgumentDefinitionList) {
 func (l *changeList) members(o, n *ast.Definition) {
 	for _, v := range o.EnumValues {
 		if n.EnumValues.ForName(v.Name) == nil {
-			l.add(o.Name+"."+v.Name, "removed")
+			l.addf(o.Name+"."+v.Name, "removed")
 		}
 	}
 	for _, member := range o.Types {
 		if !slices.Contains(n.Types, member) {
-			l.add(o.Name, "lost union member %s", member)
+			l.addf(o.Name, "lost union member %s", member)
 		}
 	}
 	for _, iface := range o.Interfaces {
 		if !slices.Contains(n.Interfaces, iface) {
-			l.add(o.Name, "no longer implements %s", iface)
+			l.addf(o.Name, "no longer implements %s", iface)
 		}
 	}
 }
