@@ -71,6 +71,7 @@ commands:
   serve     run the HTTP server (and the job workers unless GATEHOUSE_WORKER=false)
   worker    run only the background job workers
   migrate   apply database migrations and exit
+  schema    print the GraphQL schema (SDL) that /graphql serves
   version   print the version
 
 Configuration is read from GATEHOUSE_* environment variables; see README.md.
@@ -86,8 +87,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	if args[0] == "version" {
+	switch args[0] {
+	case "version":
 		fmt.Fprintln(stdout, version())
+		return 0
+	case "schema": // needs no configuration: the schema is the binary's
+		fmt.Fprint(stdout, graph.SDL())
 		return 0
 	}
 	cfg, err := config.Load(getenv)
@@ -458,7 +463,10 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 	if err != nil {
 		return nil, err
 	}
-	guard, err := authn.CrossOriginGuard(append([]string{public}, cfg.AllowedOrigins...))
+	// The public URL's origin and the allowed ones: the CSRF guard, the
+	// websocket origin check and CORS trust the same list.
+	origins := append([]string{public}, cfg.AllowedOrigins...)
+	guard, err := authn.CrossOriginGuard(origins)
 	if err != nil {
 		return nil, err
 	}
@@ -479,14 +487,17 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			Auditor:      a.recorder,
 		}, graph.Options{
 			Dev:              cfg.Dev,
-			WebsocketOrigins: cfg.AllowedOrigins,
+			WebsocketOrigins: origins,
 			WebsocketAuth:    auth.WebsocketAuth,
+			WebsocketSession: auth.WebsocketSession,
 			Watch:            (&authn.Watcher{Auth: auth, Broker: a.broker, Logger: logger}).Watch,
 			Registerer:       a.registry,
 			Logger:           logger,
 		}),
 		Authenticate:   auth.Middleware,
 		Guard:          guard,
+		CORSOrigins:    origins,
+		Schema:         graph.SchemaHandler(cfg.Dev),
 		Playground:     playground.Handler(playground.Options{Endpoint: "/graphql", BasePath: "/graphql/playground"}),
 		Web:            web.Handler(),
 		Root:           web.Root(site, logger),

@@ -28,6 +28,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/gatehouse-id/gatehouse/graph"
 	"github.com/gatehouse-id/gatehouse/internal/browsertest"
 	"github.com/gatehouse-id/gatehouse/internal/logtest"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
@@ -599,6 +600,7 @@ func TestCommandLine(t *testing.T) {
 		out  string
 	}{
 		"version":          {[]string{"version"}, nil, 0, "gatehouse"},
+		"schema":           {[]string{"schema"}, nil, 0, graph.SDL()},
 		"no command":       {nil, nil, 2, "usage: gatehouse"},
 		"unknown command":  {[]string{"launch"}, nil, 2, "usage: gatehouse"},
 		"bad database URL": {[]string{"serve"}, []string{"GATEHOUSE_DATABASE_URL=mysql://x"}, 2, "GATEHOUSE_DATABASE_URL must start with postgres://"},

@@ -210,9 +210,14 @@ type cookieJar struct {
 }
 
 // SetSessionCookie gives the client the session id: a cookie lasting until
-// expires when persistent, else until the browser closes. It does nothing
-// outside an HTTP request (a websocket message). HttpOnly, SameSite=Lax.
+// expires when persistent, else until the browser closes (HttpOnly,
+// SameSite=Lax). On a websocket connection (WithSocketSession) it makes id
+// the connection's session instead; elsewhere outside an HTTP request it
+// does nothing.
 func SetSessionCookie(ctx context.Context, id session.ID, expires time.Time, persistent bool) {
+	if setSocketSession(ctx, id) {
+		return
+	}
 	jar, ok := ctx.Value(cookieKey{}).(*cookieJar)
 	if !ok {
 		return
@@ -228,8 +233,12 @@ func SetSessionCookie(ctx context.Context, id session.ID, expires time.Time, per
 	http.SetCookie(jar.w, c)
 }
 
-// ClearSessionCookie tells the client to forget its session cookie.
+// ClearSessionCookie tells the client to forget its session cookie; on a
+// websocket connection, the connection forgets its session.
 func ClearSessionCookie(ctx context.Context) {
+	if setSocketSession(ctx, "") {
+		return
+	}
 	jar, ok := ctx.Value(cookieKey{}).(*cookieJar)
 	if !ok {
 		return

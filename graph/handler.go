@@ -11,13 +11,16 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/problem"
 )
 
 // Options configure the GraphQL HTTP handler.
@@ -39,6 +42,14 @@ type Options struct {
 	// other error means they could not be checked (1013). Nil ignores the
 	// payload (only the cookie counts).
 	WebsocketAuth func(ctx context.Context, authorization string) (context.Context, error)
+	// WebsocketSession authenticates a session ID: one a websocket client
+	// sends in its connection_init payload (Gatehouse-Session or
+	// sessionToken), or one a flow mutation over the socket created. It
+	// returns a context whose session (authn.SessionID) and viewer are the
+	// session's; an error means the session could not be read (1013 at
+	// connection_init, UNAVAILABLE for an operation). Nil ignores session
+	// IDs in connection_init and keeps each socket's first viewer.
+	WebsocketSession func(ctx context.Context, id string) (context.Context, error)
 	// Watch keeps subscriptions under the authority that opened them
 	// (authn.Watcher.Watch); nil lets them run until they end.
 	Watch WatchFunc
@@ -53,7 +64,8 @@ type Options struct {
 
 // NewHandler returns the /graphql handler: POST for queries and mutations,
 // GET for queries only, websocket (graphql-transport-ws) and SSE for
-// subscriptions. Mutations run in one transaction each. Authentication is
+// subscriptions. Automatic persisted queries (Apollo's protocol) work on
+// every transport (persisted.go). Mutations run in one transaction each. Authentication is
 // the caller's job: the request context must already carry the viewer.
 // POST and GET answers carry the HTTP status of their errors (status.go);
 // websockets close with graphql-transport-ws's codes (websocket.go).
@@ -72,11 +84,12 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 		Implementation: wsImplementation{transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
 			OriginPatterns: originPatterns(opts.WebsocketOrigins),
 		}}},
-		InitFunc: websocketInit(opts.WebsocketAuth),
+		InitFunc: websocketInit(opts),
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	srv.AddTransport(unsupported{}) // last: what no transport above takes
 
 	cache := lru.New[*ast.QueryDocument](1000)
 	tokenLimit := orDefault(opts.ParserTokenLimit, 15000)
@@ -89,13 +102,20 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 	// Every operation finds an ent client in its context (a mutation's
 	// transaction replaces it below): configs resolve their references
 	// with it (package configref).
+	// An operation on a websocket runs as the session the socket holds
+	// now (adoptSession).
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if ent.FromContext(ctx) == nil {
 			ctx = ent.NewContext(ctx, deps.Client)
 		}
+		ctx, err := adoptSession(ctx, opts.WebsocketSession)
+		if err != nil {
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{presentError(logger)(ctx, problem.ErrUnavailable)}})
+		}
 		return next(ctx)
 	})
 	srv.Use(statusExtension{}) // first: the outermost response interceptor sees every error
+	srv.Use(persistedQueries{apq: extension.AutomaticPersistedQuery{Cache: lru.New[string](PersistedQueryCacheSize)}})
 	srv.Use(singleResponse{})
 	srv.Use(introspectionExtension{dev: opts.Dev})
 	if opts.Watch != nil {

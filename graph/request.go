@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -23,6 +24,11 @@ import (
 // request at all (HTTP 400): a body that is not a JSON object, a query that
 // is not a string, variables that are not an object.
 const CodeBadRequest = "BAD_REQUEST"
+
+// CodeMethodNotAllowed is the extensions.code of a request whose HTTP
+// method cannot carry it (HTTP 405): a mutation or subscription sent with
+// GET, or a schema download that is not a GET.
+const CodeMethodNotAllowed = "METHOD_NOT_ALLOWED"
 
 // requestCheck answers HTTP requests that are not GraphQL requests, and
 // queries that do not parse, with a coded 400 before gqlgen's transports
@@ -40,13 +46,16 @@ type requestCheck struct {
 
 // ServeHTTP implements http.Handler.
 func (c requestCheck) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var query, reason string
+	var query, operation, reason string
 	switch {
-	case r.Header.Get("Upgrade") != "", r.Method == http.MethodOptions, r.Method == http.MethodHead:
+	case strings.EqualFold(r.Header.Get("Upgrade"), "websocket"), r.Method == http.MethodOptions, r.Method == http.MethodHead:
 		c.next.ServeHTTP(w, r)
 		return
+	case r.Header.Get("Upgrade") != "": // the websocket transport would take it and fail
+		unsupported{}.Do(w, r, nil)
+		return
 	case r.Method == http.MethodGet:
-		query, reason = getParams(r)
+		query, operation, reason = getParams(r)
 	case r.Method == http.MethodPost:
 		var body []byte
 		body, query, reason = postParams(r)
@@ -60,29 +69,54 @@ func (c requestCheck) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		authn.WriteError(w, http.StatusBadRequest, CodeBadRequest, reason)
 		return
 	}
-	if err := c.parse(r.Context(), query); err != nil {
+	if query == "" { // a persisted query's hash alone: the APQ extension looks it up
+		c.next.ServeHTTP(w, r)
+		return
+	}
+	doc, err := c.parse(r.Context(), query)
+	if err != nil {
 		writeErrors(w, http.StatusBadRequest, err)
 		return
+	}
+	if r.Method == http.MethodGet {
+		if op := doc.Operations.ForName(operation); op != nil && op.Operation != ast.Query {
+			// GraphQL over HTTP: 405 for a mutation or subscription over GET.
+			w.Header().Set("Allow", "POST")
+			authn.WriteError(w, http.StatusMethodNotAllowed, CodeMethodNotAllowed,
+				"GET requests only allow query operations; send "+string(op.Operation)+"s with POST")
+			return
+		}
 	}
 	c.next.ServeHTTP(w, r)
 }
 
-// getParams returns the query of a GET request, or why the request is not
-// a GraphQL request.
-func getParams(r *http.Request) (query, reason string) {
+// getParams returns the query and operation name of a GET request, or why
+// the request is not a GraphQL request. The query is empty for a
+// persisted query sent by its hash alone.
+func getParams(r *http.Request) (query, operation, reason string) {
 	params, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return "", "the query string is malformed"
+		return "", "", "the query string is malformed"
 	}
 	for _, name := range []string{"variables", "extensions"} {
 		if v := params.Get(name); v != "" && !isObject([]byte(v)) {
-			return "", name + " must be a JSON object"
+			return "", "", name + " must be a JSON object"
 		}
 	}
-	if query = params.Get("query"); query == "" {
-		return "", "the request has no query"
+	if query = params.Get("query"); query == "" && !persisted([]byte(params.Get("extensions"))) {
+		return "", "", "the request has no query"
 	}
-	return query, ""
+	return query, params.Get("operationName"), ""
+}
+
+// persisted reports whether extensions, a JSON object, name a persisted
+// query (extensions.persistedQuery, the automatic persisted queries
+// protocol).
+func persisted(extensions []byte) bool {
+	var ext struct {
+		PersistedQuery map[string]any `json:"persistedQuery"`
+	}
+	return len(extensions) > 0 && json.Unmarshal(extensions, &ext) == nil && ext.PersistedQuery != nil
 }
 
 // postParams reads the body of a POST request and returns it with its
@@ -110,8 +144,10 @@ func postParams(r *http.Request) (body []byte, query, reason string) {
 		return nil, "", "variables must be a JSON object"
 	case !isObject(req.Extensions):
 		return nil, "", "extensions must be a JSON object"
-	case req.Query == nil || *req.Query == "":
+	case (req.Query == nil || *req.Query == "") && !persisted(req.Extensions):
 		return nil, "", "the request has no query"
+	case req.Query == nil:
+		return body, "", ""
 	}
 	return body, *req.Query, ""
 }
@@ -140,21 +176,37 @@ func isObject(raw []byte) bool {
 	return raw[0] == '{' && json.Unmarshal(raw, &obj) == nil
 }
 
-// parse returns GRAPHQL_PARSE_FAILED errors when query does not parse.
-func (c requestCheck) parse(ctx context.Context, query string) gqlerror.List {
-	if _, ok := c.cache.Get(ctx, query); ok {
-		return nil
+// parse returns query's document, or GRAPHQL_PARSE_FAILED errors when it
+// does not parse.
+func (c requestCheck) parse(ctx context.Context, query string) (*ast.QueryDocument, gqlerror.List) {
+	if doc, ok := c.cache.Get(ctx, query); ok {
+		return doc, nil
 	}
-	_, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, c.tokenLimit)
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, c.tokenLimit)
 	if err == nil {
-		return nil
+		return doc, nil
 	}
 	var gqlErr *gqlerror.Error
 	if !errors.As(err, &gqlErr) {
 		gqlErr = gqlerror.Wrap(err)
 	}
 	errcode.Set(gqlErr, errcode.ParseFailed)
-	return gqlerror.List{gqlErr}
+	return nil, gqlerror.List{gqlErr}
+}
+
+// unsupported is the last transport: it answers every request no other
+// transport takes with a coded 400 instead of gqlgen's uncoded "transport
+// not supported". requestCheck sends it what it knows no transport serves
+// (an Upgrade to anything but a websocket).
+type unsupported struct{}
+
+// Supports implements graphql.Transport.
+func (unsupported) Supports(*http.Request) bool { return true }
+
+// Do implements graphql.Transport.
+func (unsupported) Do(w http.ResponseWriter, _ *http.Request, _ graphql.GraphExecutor) {
+	authn.WriteError(w, http.StatusBadRequest, CodeBadRequest,
+		"transport not supported: send a POST, a GET for queries, a graphql-transport-ws websocket or an SSE request")
 }
 
 // writeErrors answers a GraphQL response of errs alone.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -15,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/gatehouse-id/gatehouse/authn"
+	"github.com/gatehouse-id/gatehouse/session"
 )
 
 // Subscription websockets follow the graphql-transport-ws protocol
@@ -199,34 +201,87 @@ func cutReason(reason string) string {
 	return reason
 }
 
-// websocketInit is the transport's InitFunc: it authenticates the
-// Authorization value of connection_init's payload with auth (none: the
-// request's cookie session, already in ctx, is the viewer) and returns the
-// connection's context, with the cancel cause that CloseWebsocket uses.
-func websocketInit(auth func(ctx context.Context, authorization string) (context.Context, error)) transport.WebsocketInitFunc {
+// Keys of connection_init's payload that carry a session ID, for clients
+// without cookies: the header's name, as graphql-ws clients send headers,
+// and the name of the field that hands the session out
+// (FlowExecution.sessionToken).
+const (
+	initSessionHeader = "Gatehouse-Session"
+	initSessionToken  = "sessionToken"
+)
+
+// websocketInit is the transport's InitFunc. It authenticates the
+// connection from connection_init's payload:
+//
+//	payload                         the connection's credentials
+//	Authorization: "Bearer <key>"   the API token (opts.WebsocketAuth);
+//	                                flows over the socket leave it alone
+//	Gatehouse-Session or            that session (opts.WebsocketSession),
+//	  sessionToken: "<id>"          anonymous when it is not a live user's
+//	neither                         the upgrade request's session cookie
+//
+// A session connection adopts the sessions that flow mutations over it
+// create or end (authn.WithSocketSession): its next operations run as the
+// session then holds (adoptSession). It returns the connection's context,
+// with the cancel cause that CloseWebsocket uses.
+func websocketInit(opts Options) transport.WebsocketInitFunc {
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		authorization := payload.Authorization()
 		if authorization == "" {
 			authorization, _ = payload["authorization"].(string)
 		}
-		if authorization != "" && auth != nil {
-			authed, err := auth(ctx, authorization)
-			switch {
-			case errors.Is(err, authn.ErrInvalidCredentials):
-				ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, closeForbidden), "Forbidden")
-				return ctx, nil, ErrWebsocketAuth
-			case err != nil:
-				// The credentials may be fine: do not call them forbidden.
-				ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, closeTryAgainLater), "Try Again Later")
-				return ctx, nil, ErrWebsocketUnavailable
-			}
-			ctx = authed
+		sessionID := payloadSession(payload)
+		var err error
+		switch {
+		case authorization != "" && opts.WebsocketAuth != nil:
+			ctx, err = opts.WebsocketAuth(ctx, authorization)
+		case sessionID != "" && opts.WebsocketSession != nil:
+			ctx, err = opts.WebsocketSession(ctx, sessionID)
+			ctx = authn.WithSocketSession(ctx, session.ID(sessionID))
+		default:
+			ctx = authn.WithSocketSession(ctx, authn.SessionID(ctx))
+		}
+		switch {
+		case errors.Is(err, authn.ErrInvalidCredentials):
+			ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, closeForbidden), "Forbidden")
+			return ctx, nil, ErrWebsocketAuth
+		case err != nil:
+			// The credentials may be fine: do not call them forbidden.
+			ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, closeTryAgainLater), "Try Again Later")
+			return ctx, nil, ErrWebsocketUnavailable
 		}
 		if s, ok := ctx.Value(wsStateKey{}).(*wsState); ok {
 			ctx = s.begin(ctx)
 		}
 		return ctx, nil, nil
 	}
+}
+
+// payloadSession is the session ID of a connection_init payload, under
+// either key; a header-style key matches case-insensitively.
+func payloadSession(payload transport.InitPayload) string {
+	if id, ok := payload[initSessionToken].(string); ok && id != "" {
+		return id
+	}
+	for k, v := range payload {
+		if id, ok := v.(string); ok && strings.EqualFold(k, initSessionHeader) {
+			return id
+		}
+	}
+	return ""
+}
+
+// adoptSession runs each operation of a websocket connection as the
+// session the connection holds now: a flow mutation earlier on the socket
+// may have created, rotated or ended it (authn.WithSocketSession). Other
+// contexts, and connections whose session did not change, pass as they
+// are. It fails only when the session could not be read.
+func adoptSession(ctx context.Context, resume func(ctx context.Context, id string) (context.Context, error)) (context.Context, error) {
+	id, ok := authn.SocketSessionID(ctx)
+	if !ok || resume == nil || id == authn.SessionID(ctx) {
+		return ctx, nil
+	}
+	return resume(ctx, string(id))
 }
 
 // wsImplementation wraps the websocket library's adapter so that each

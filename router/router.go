@@ -5,6 +5,7 @@
 //	route                      handler
 //	/graphql                   GraphQL (POST, GET for queries, websocket, SSE)
 //	/graphql/playground        GraphiQL, every asset served from the binary
+//	/graphql/schema.graphql    the schema's SDL, when Options.Schema is set
 //	/-/health/live             200 while the process serves
 //	/-/health/ready            200 when the database and Redis answer, else 503
 //	/metrics                   Prometheus, when Options.Gatherer is set (see Metrics)
@@ -12,7 +13,8 @@
 //
 // Every request gets a request ID (X-Request-ID), its client address (from
 // X-Forwarded-For only when the peer is a trusted proxy), an access-log line,
-// panic recovery and HTTP metrics.
+// panic recovery and HTTP metrics. The /graphql routes answer CORS for
+// Options.CORSOrigins (cors.go).
 package router
 
 import (
@@ -59,6 +61,12 @@ type Options struct {
 	Authenticate func(http.Handler) http.Handler
 	// Guard refuses cross-origin cookie-authenticated requests.
 	Guard func(http.Handler) http.Handler
+	// Schema serves GET /graphql/schema.graphql; it is wrapped by
+	// Authenticate here. Nil serves none.
+	Schema http.Handler
+	// CORSOrigins are the origins whose pages may call /graphql with
+	// credentials (CORS); others get no CORS headers.
+	CORSOrigins []string
 	// Playground serves /graphql/playground and everything under it.
 	Playground http.Handler
 	// Web serves the web frontend under /if/.
@@ -118,7 +126,14 @@ func New(o Options) http.Handler {
 	if o.Authenticate != nil {
 		graphql = o.Authenticate(graphql)
 	}
-	mux.Handle("/graphql", endWith(o.EndStreams, limitBody(graphql, o.MaxBodyBytes)))
+	mux.Handle("/graphql", cors(o.CORSOrigins, endWith(o.EndStreams, limitBody(graphql, o.MaxBodyBytes))))
+	if o.Schema != nil {
+		schema := o.Schema
+		if o.Authenticate != nil {
+			schema = o.Authenticate(schema)
+		}
+		mux.Handle("/graphql/schema.graphql", cors(o.CORSOrigins, schema))
+	}
 	if o.Playground != nil {
 		mux.Handle("/graphql/playground", o.Playground)
 		mux.Handle("/graphql/playground/", o.Playground)
@@ -376,8 +391,8 @@ func middleware(next http.Handler, o Options) http.Handler {
 // routeLabel bounds the metric's route label to the known routes.
 func routeLabel(path string) string {
 	switch {
-	case path == "/graphql":
-		return "/graphql"
+	case path == "/graphql", path == "/graphql/schema.graphql":
+		return path
 	case strings.HasPrefix(path, "/graphql/playground"):
 		return "/graphql/playground"
 	case strings.HasPrefix(path, "/if/assets/"):
