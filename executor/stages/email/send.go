@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/brand"
 	"github.com/gatehouse-id/gatehouse/counter"
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/schema/emailkey"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
@@ -143,11 +144,11 @@ func (s *Stage) masked(req *executor.Request, u *ent.User) string {
 	typed := req.Execution.Context.String(executor.KeyPendingUserIdentifier)
 	switch {
 	case strings.Contains(typed, "@"):
-		return Mask(typed)
+		return emailkey.Mask(typed)
 	case typed != "":
 		return ""
 	case u != nil:
-		return Mask(u.Email)
+		return emailkey.Mask(u.Email)
 	default:
 		return ""
 	}
@@ -343,14 +344,3 @@ func newSecret() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
-// Mask shows an address without revealing it: its first character, then
-// "***@" and the domain ("a***@example.com").
-func Mask(addr string) string {
-	local, domain, _ := strings.Cut(strings.TrimSpace(addr), "@")
-	first := ""
-	for _, r := range local {
-		first = string(r)
-		break
-	}
-	return first + "***@" + domain
-}
