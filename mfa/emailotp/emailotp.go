@@ -55,6 +55,16 @@ const (
 	MaxValidity     = 24 * time.Hour
 )
 
+// Limits on mail: at most PerUserMails codes are mailed to one user in a
+// fixed MailWindow, counted under MailKey by every stage that sends them.
+const (
+	PerUserMails = 5
+	MailWindow   = 15 * time.Minute
+)
+
+// MailKey is the counter of codes mailed to userID.
+func MailKey(userID int) string { return "email_codes_mailed:user:" + strconv.Itoa(userID) }
+
 // ErrInvalidCode is returned for a code that is wrong, expired or used.
 var ErrInvalidCode = errors.New("emailotp: invalid code")
 

@@ -67,7 +67,7 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	if resuming(req) {
 		return executor.Result{}, false, nil
 	}
-	if why := s.notReady(); why != "" {
+	if why := s.deps.MailUnavailable(); why != "" {
 		s.deps.Record(ctx, enum.EventActionConfigurationError, map[string]any{
 			"message": "an email stage cannot send mail: " + why, "flow": req.Flow.Slug,
 		})
@@ -101,17 +101,6 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 		return executor.Result{}, false, err
 	}
 	return executor.Result{}, false, nil
-}
-
-// notReady says why no mail can be sent; "" when it can.
-func (s *Stage) notReady() string {
-	if s.deps.Mail == nil {
-		return "the server sends no mail"
-	}
-	if err := s.deps.Mail.Ready(); err != nil {
-		return err.Error()
-	}
-	return ""
 }
 
 // recipient returns the pending user if the stage may mail them: one with
@@ -297,7 +286,7 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 // resend sends a new link, revoking the last one, within the limits per
 // execution and per user (counted before sending).
 func (s *Stage) resend(ctx context.Context, req *executor.Request, st state) (executor.Result, error) {
-	if s.notReady() != "" {
+	if s.deps.MailUnavailable() != "" {
 		return executor.Deny(messageNoMail), nil
 	}
 	if st.Resends >= s.cfg.ResendLimit {
