@@ -460,4 +460,3 @@ func number(raw any) (float64, bool) {
 	}
 	return f, !math.IsNaN(f) && !math.IsInf(f, 0)
 }
-
