@@ -43,6 +43,7 @@ const setupFlows = [
   { slug: "default-authenticator-totp-setup", label: "Set up an authenticator app", done: "Your authenticator app is set up." },
   { slug: "default-authenticator-static-setup", label: "Get new recovery codes", done: "Your recovery codes are saved." },
   { slug: "default-authenticator-webauthn-setup", label: "Add a passkey or security key", done: "Your passkey is saved." },
+  { slug: "default-authenticator-email-setup", label: "Get codes by email", done: "Codes by email are set up." },
 ];
 
 type Device = MyAuthenticatorDevicesQuery["viewer"]["authenticatorDevices"][number];
