@@ -86,7 +86,7 @@ export function DevicesSection() {
   const flow = setupFlows.find((f) => f.slug === setup);
   return (
     <div>
-      <p>A second factor protects your account when your password is not enough: a code from an authenticator app, a passkey or security key, or a recovery code.</p>
+      <p>A second factor protects your account when your password is not enough: a code from an authenticator app, a passkey or security key, a code by email, or a recovery code.</p>
       <div role="status" aria-live="polite" class={status ? "alert alert--success" : "visually-hidden"}>
         {status}
       </div>
