@@ -38,8 +38,10 @@ func TestValid(t *testing.T) {
 		require.True(t, emailkey.Valid(ok), ok)
 	}
 	long := strings.Repeat("a", emailkey.MaxLength-len("@example.com")+1) + "@example.com"
-	for _, bad := range []string{"", "ann", "@example.com", "ann@", "Ann <ann@example.com>", "ann @example.com",
-		"ann@example.com,bob@example.com", "ann;@example.com", "ann\x00@example.com", "ann\u0085@example.com", long} {
+	for _, bad := range []string{
+		"", "ann", "@example.com", "ann@", "Ann <ann@example.com>", "ann @example.com",
+		"ann@example.com,bob@example.com", "ann;@example.com", "ann\x00@example.com", "ann\u0085@example.com", long,
+	} {
 		require.False(t, emailkey.Valid(bad), bad)
 	}
 }

@@ -48,6 +48,12 @@ const (
 	FieldResend = "resend"
 )
 
+// Codes of the field errors.
+const (
+	codeInvalid  = "invalid"
+	codeRequired = "required"
+)
+
 // DefaultFriendlyName is the default name of a new device.
 const DefaultFriendlyName = "Email"
 
@@ -218,7 +224,7 @@ func (s *Stage) Challenge(_ context.Context, req *executor.Request) (executor.Ch
 func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor.Response) (executor.Result, error) {
 	r, ok := resp.(*Response)
 	if !ok {
-		return executor.Retry(executor.FieldError{Field: FieldCode, Message: "expected an authenticator_email response", Code: "invalid"}), nil
+		return executor.Retry(executor.FieldError{Field: FieldCode, Message: "expected an authenticator_email response", Code: codeInvalid}), nil
 	}
 	u, err := req.DeviceUser(ctx, s.deps.Client)
 	if err != nil {
@@ -239,7 +245,7 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 	}
 	switch {
 	case given != 1:
-		return executor.Retry(executor.FieldError{Field: FieldCode, Message: messageOne, Code: "invalid"}), nil
+		return executor.Retry(executor.FieldError{Field: FieldCode, Message: messageOne, Code: codeInvalid}), nil
 	case r.Email != nil:
 		return s.address(ctx, req, st, u, strings.TrimSpace(*r.Email))
 	case r.Code != nil:
@@ -253,10 +259,10 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 // account has none.
 func (s *Stage) address(ctx context.Context, req *executor.Request, st state, u *ent.User, addr string) (executor.Result, error) {
 	if u.Email != "" {
-		return executor.Retry(executor.FieldError{Field: FieldEmail, Message: messageOwnMail, Code: "invalid"}), nil
+		return executor.Retry(executor.FieldError{Field: FieldEmail, Message: messageOwnMail, Code: codeInvalid}), nil
 	}
 	if !emailkey.Valid(addr) {
-		return executor.Retry(executor.FieldError{Field: FieldEmail, Message: messageAddress, Code: "invalid"}), nil
+		return executor.Retry(executor.FieldError{Field: FieldEmail, Message: messageAddress, Code: codeInvalid}), nil
 	}
 	refused, err := s.send(ctx, &st, u, addr)
 	return afterSend(req, st, refused, err)
@@ -265,11 +271,11 @@ func (s *Stage) address(ctx context.Context, req *executor.Request, st state, u 
 // resend sends a new code to the pending device's address.
 func (s *Stage) resend(ctx context.Context, req *executor.Request, st state, u *ent.User) (executor.Result, error) {
 	if st.DeviceID == 0 {
-		return executor.Retry(executor.FieldError{Field: FieldEmail, Message: messageNoAddress, Code: "required"}), nil
+		return executor.Retry(executor.FieldError{Field: FieldEmail, Message: messageNoAddress, Code: codeRequired}), nil
 	}
 	dev, err := s.deps.Client.EmailDevice.Get(ctx, st.DeviceID)
 	if ent.IsNotFound(err) { // replaced by a setup elsewhere: start again
-		return executor.Retry(executor.FieldError{Field: FieldCode, Message: messageInvalid, Code: "invalid"}), req.SaveState(state{UserID: u.ID})
+		return executor.Retry(executor.FieldError{Field: FieldCode, Message: messageInvalid, Code: codeInvalid}), req.SaveState(state{UserID: u.ID})
 	}
 	if err != nil {
 		return executor.Result{}, fmt.Errorf("authenticator_email: load device: %w", err)
@@ -322,16 +328,16 @@ func (s *Stage) send(ctx context.Context, st *state, u *ent.User, addr string) (
 		return nil, err
 	}
 	st.DeviceID, st.To = code.Device.ID, emailkey.Mask(addr)
-	return nil, nil
+	return nil, nil //nolint:nilnil // sent: no refusal
 }
 
 // confirm saves the pending device if code is its code.
 func (s *Stage) confirm(ctx context.Context, req *executor.Request, st state, u *ent.User, code string) (executor.Result, error) {
 	if st.DeviceID == 0 {
-		return executor.Retry(executor.FieldError{Field: FieldEmail, Message: messageNoAddress, Code: "required"}), nil
+		return executor.Retry(executor.FieldError{Field: FieldEmail, Message: messageNoAddress, Code: codeRequired}), nil
 	}
 	if code == "" {
-		return executor.Retry(executor.FieldError{Field: FieldCode, Message: messageRequired, Code: "required"}), nil
+		return executor.Retry(executor.FieldError{Field: FieldCode, Message: messageRequired, Code: codeRequired}), nil
 	}
 	n, err := s.deps.Counters.Add(ctx, userKey(u.ID), 1, Window, counter.Fixed)
 	if err != nil {
@@ -374,7 +380,7 @@ func (s *Stage) failed(ctx context.Context, req *executor.Request, u *ent.User, 
 	if st.Failures >= MaxFailures {
 		return executor.Deny(messageCancelled), nil
 	}
-	return executor.Retry(executor.FieldError{Field: FieldCode, Message: messageInvalid, Code: "invalid"}), nil
+	return executor.Retry(executor.FieldError{Field: FieldCode, Message: messageInvalid, Code: codeInvalid}), nil
 }
 
 func userKey(id int) string { return "email_codes:user:" + strconv.Itoa(id) }

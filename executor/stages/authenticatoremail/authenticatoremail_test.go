@@ -38,8 +38,6 @@ func TestConfigValidate(t *testing.T) {
 
 const cfg = `{"friendly_name": "Work mail", "token_expiry": 600}`
 
-func ptr[T any](v T) *T { return &v }
-
 func TestAuthenticatorEmail(t *testing.T) {
 	t.Parallel()
 	type bundle struct {
@@ -89,7 +87,7 @@ func TestAuthenticatorEmail(t *testing.T) {
 			require.Len(t, b.env.Mailer.Mails(), 1, "entering the stage again sends nothing")
 			require.False(t, b.env.Client.EmailDevice.Query().OnlyX(b.env.Ctx).Confirmed)
 
-			require.Equal(t, "next", submit(t, b, req, authenticatoremail.Response{Code: ptr(lastCode(t, b))}).Kind())
+			require.Equal(t, "next", submit(t, b, req, authenticatoremail.Response{Code: new(lastCode(t, b))}).Kind())
 			dev := b.env.Client.EmailDevice.Query().Where(emaildevice.UserID(b.grace.ID)).OnlyX(b.env.Ctx)
 			require.True(t, dev.Confirmed)
 			require.Equal(t, "Work mail", dev.Name)
@@ -102,63 +100,63 @@ func TestAuthenticatorEmail(t *testing.T) {
 			require.True(t, ch.EmailRequired)
 			require.Nil(t, ch.Email)
 			require.Empty(t, b.env.Mailer.Mails())
-			res := submit(t, b, req, authenticatoremail.Response{Code: ptr("123456")})
+			res := submit(t, b, req, authenticatoremail.Response{Code: new("123456")})
 			require.Equal(t, executor.FieldError{Field: "email", Message: res.Errors()[0].Message, Code: "required"}, res.Errors()[0])
-			res = submit(t, b, req, authenticatoremail.Response{Email: ptr("Ada <ada@example.com>")})
+			res = submit(t, b, req, authenticatoremail.Response{Email: new("Ada <ada@example.com>")})
 			require.Equal(t, "email", res.Errors()[0].Field)
 			require.Empty(t, b.env.Mailer.Mails())
 
-			res = submit(t, b, req, authenticatoremail.Response{Email: ptr(" ada@example.org ")})
+			res = submit(t, b, req, authenticatoremail.Response{Email: new(" ada@example.org ")})
 			require.Equal(t, "retry", res.Kind())
 			require.Empty(t, res.Errors())
 			require.Equal(t, "a***@example.org", *challenge(t, b.env, req).Email)
 			require.Equal(t, "ada@example.org", b.env.Mailer.Mails()[0].Args.To)
-			require.Equal(t, "next", submit(t, b, req, authenticatoremail.Response{Code: ptr(lastCode(t, b))}).Kind())
+			require.Equal(t, "next", submit(t, b, req, authenticatoremail.Response{Code: new(lastCode(t, b))}).Kind())
 			require.Equal(t, "ada@example.org", b.env.Client.EmailDevice.Query().OnlyX(b.env.Ctx).Email)
 			require.Empty(t, b.env.Client.User.GetX(b.env.Ctx, b.ada.ID).Email, "the account's address is not changed")
 		},
 		"an account with an address cannot send codes elsewhere": func(t *testing.T, b bundle) {
 			req, _ := begin(t, b, b.grace)
-			res := submit(t, b, req, authenticatoremail.Response{Email: ptr("mallory@example.com")})
+			res := submit(t, b, req, authenticatoremail.Response{Email: new("mallory@example.com")})
 			require.Equal(t, "email", res.Errors()[0].Field)
 			require.Len(t, b.env.Mailer.Mails(), 1)
 		},
 		"a wrong, replaced or ambiguous answer saves nothing": func(t *testing.T, b bundle) {
 			req, _ := begin(t, b, b.grace)
 			first := lastCode(t, b)
-			require.Equal(t, "retry", submit(t, b, req, authenticatoremail.Response{Resend: ptr(true)}).Kind())
+			require.Equal(t, "retry", submit(t, b, req, authenticatoremail.Response{Resend: new(true)}).Kind())
 			second := lastCode(t, b)
 			require.Len(t, b.env.Mailer.Mails(), 2)
 			if first != second {
-				res := submit(t, b, req, authenticatoremail.Response{Code: ptr(first)})
+				res := submit(t, b, req, authenticatoremail.Response{Code: new(first)})
 				require.Equal(t, "invalid", res.Errors()[0].Code, "a resent code replaces the first")
 			}
-			res := submit(t, b, req, authenticatoremail.Response{Code: ptr("")})
+			res := submit(t, b, req, authenticatoremail.Response{Code: new("")})
 			require.Equal(t, "required", res.Errors()[0].Code)
-			res = submit(t, b, req, authenticatoremail.Response{Code: ptr(second), Resend: ptr(true)})
+			res = submit(t, b, req, authenticatoremail.Response{Code: new(second), Resend: new(true)})
 			require.Equal(t, "invalid", res.Errors()[0].Code, "two answers at once")
 			require.False(t, b.env.Client.EmailDevice.Query().OnlyX(b.env.Ctx).Confirmed)
-			require.Equal(t, "next", submit(t, b, req, authenticatoremail.Response{Code: ptr(second)}).Kind())
+			require.Equal(t, "next", submit(t, b, req, authenticatoremail.Response{Code: new(second)}).Kind())
 		},
 		"an expired code is refused": func(t *testing.T, b bundle) {
 			req, _ := begin(t, b, b.grace)
 			b.env.Clock.Advance(10 * time.Minute)
-			res := submit(t, b, req, authenticatoremail.Response{Code: ptr(lastCode(t, b))})
+			res := submit(t, b, req, authenticatoremail.Response{Code: new(lastCode(t, b))})
 			require.Equal(t, "invalid", res.Errors()[0].Code)
 		},
 		"failures end the flow": func(t *testing.T, b bundle) {
 			req, _ := begin(t, b, b.grace)
 			for range authenticatoremail.MaxFailures - 1 {
-				require.Equal(t, "retry", submit(t, b, req, authenticatoremail.Response{Code: ptr("000000x")}).Kind())
+				require.Equal(t, "retry", submit(t, b, req, authenticatoremail.Response{Code: new("000000x")}).Kind())
 			}
-			require.Equal(t, "deny", submit(t, b, req, authenticatoremail.Response{Code: ptr("1")}).Kind())
+			require.Equal(t, "deny", submit(t, b, req, authenticatoremail.Response{Code: new("1")}).Kind())
 		},
 		"mails are limited per user": func(t *testing.T, b bundle) {
 			req, _ := begin(t, b, b.grace)
 			for range emailotp.PerUserMails - 1 {
-				require.Empty(t, submit(t, b, req, authenticatoremail.Response{Resend: ptr(true)}).Errors())
+				require.Empty(t, submit(t, b, req, authenticatoremail.Response{Resend: new(true)}).Errors())
 			}
-			res := submit(t, b, req, authenticatoremail.Response{Resend: ptr(true)})
+			res := submit(t, b, req, authenticatoremail.Response{Resend: new(true)})
 			require.Equal(t, "rate_limited", res.Errors()[0].Code)
 			require.Len(t, b.env.Mailer.Mails(), emailotp.PerUserMails)
 			other := b.env.Request(authenticatoremail.Kind)
