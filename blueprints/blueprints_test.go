@@ -109,7 +109,7 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 		slugs, err := e.client.Flow.Query().Order(flow.BySlug()).Select(flow.FieldSlug).Strings(e.ctx)
 		require.NoError(t, err)
 		require.Equal(t, []string{
-			blueprints.AuthenticationFlow, blueprints.AuthenticatorStaticSetupFlow, blueprints.AuthenticatorTOTPSetupFlow, blueprints.AuthenticatorWebAuthnSetupFlow,
+			blueprints.AuthenticationFlow, blueprints.AuthenticatorEmailSetupFlow, blueprints.AuthenticatorStaticSetupFlow, blueprints.AuthenticatorTOTPSetupFlow, blueprints.AuthenticatorWebAuthnSetupFlow,
 			blueprints.DeviceCodeFlow, blueprints.EnrollmentFlow, blueprints.InvalidationFlow,
 			blueprints.PasswordChangeFlow, blueprints.PasswordlessFlow, blueprints.ExplicitConsentFlow, blueprints.ImplicitConsentFlow,
 			blueprints.RecoveryFlow, blueprints.UnenrollmentFlow, blueprints.UserSettingsFlow,
@@ -131,6 +131,7 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 			"default-enrollment-write", "default-enrollment-email", "default-enrollment-login",
 		}, e.bindings(t, blueprints.EnrollmentFlow))
 		require.Equal(t, []string{"default-authenticator-static-setup"}, e.bindings(t, blueprints.AuthenticatorStaticSetupFlow))
+		require.Equal(t, []string{"default-authenticator-email-setup"}, e.bindings(t, blueprints.AuthenticatorEmailSetupFlow))
 
 		b, err := e.client.Brand.Query().Where(brand.IsDefault(true)).
 			WithFlowAuthentication().WithFlowInvalidation().WithFlowUserSettings().WithFlowUnenrollment().WithFlowDeviceCode().

@@ -46,6 +46,9 @@ const (
 	// AuthenticatorWebAuthnSetupFlow is where a signed-in user adds a
 	// passkey or a security key.
 	AuthenticatorWebAuthnSetupFlow = "default-authenticator-webauthn-setup"
+	// AuthenticatorEmailSetupFlow is where a signed-in user sets up codes
+	// by email.
+	AuthenticatorEmailSetupFlow = "default-authenticator-email-setup"
 	// AuthenticatorStaticSetupFlow is where a signed-in user gets
 	// recovery codes.
 	AuthenticatorStaticSetupFlow = "default-authenticator-static-setup"

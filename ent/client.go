@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
 	"github.com/gatehouse-id/gatehouse/ent/counter"
+	"github.com/gatehouse-id/gatehouse/ent/emaildevice"
 	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowexecution"
@@ -63,6 +64,8 @@ type Client struct {
 	ConfigReference *ConfigReferenceClient
 	// Counter is the client for interacting with the Counter builders.
 	Counter *CounterClient
+	// EmailDevice is the client for interacting with the EmailDevice builders.
+	EmailDevice *EmailDeviceClient
 	// Event is the client for interacting with the Event builders.
 	Event *EventClient
 	// Flow is the client for interacting with the Flow builders.
@@ -127,6 +130,7 @@ func (c *Client) init() {
 	c.Brand = NewBrandClient(c.config)
 	c.ConfigReference = NewConfigReferenceClient(c.config)
 	c.Counter = NewCounterClient(c.config)
+	c.EmailDevice = NewEmailDeviceClient(c.config)
 	c.Event = NewEventClient(c.config)
 	c.Flow = NewFlowClient(c.config)
 	c.FlowExecution = NewFlowExecutionClient(c.config)
@@ -248,6 +252,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Brand:             NewBrandClient(cfg),
 		ConfigReference:   NewConfigReferenceClient(cfg),
 		Counter:           NewCounterClient(cfg),
+		EmailDevice:       NewEmailDeviceClient(cfg),
 		Event:             NewEventClient(cfg),
 		Flow:              NewFlowClient(cfg),
 		FlowExecution:     NewFlowExecutionClient(cfg),
@@ -296,6 +301,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Brand:             NewBrandClient(cfg),
 		ConfigReference:   NewConfigReferenceClient(cfg),
 		Counter:           NewCounterClient(cfg),
+		EmailDevice:       NewEmailDeviceClient(cfg),
 		Event:             NewEventClient(cfg),
 		Flow:              NewFlowClient(cfg),
 		FlowExecution:     NewFlowExecutionClient(cfg),
@@ -350,11 +356,11 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
-		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
-		c.Invitation, c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token,
-		c.PolicyBinding, c.PolicyDefinition, c.ScopeMapping, c.SentMail, c.Session,
-		c.SigningKey, c.Stage, c.StaticDevice, c.StaticToken, c.TOTPDevice, c.Token,
-		c.User, c.UserConsent, c.WebAuthnDevice,
+		c.EmailDevice, c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding,
+		c.FlowToken, c.Group, c.Invitation, c.OAuth2AuthRequest, c.OAuth2Provider,
+		c.OAuth2Token, c.PolicyBinding, c.PolicyDefinition, c.ScopeMapping, c.SentMail,
+		c.Session, c.SigningKey, c.Stage, c.StaticDevice, c.StaticToken, c.TOTPDevice,
+		c.Token, c.User, c.UserConsent, c.WebAuthnDevice,
 	} {
 		n.Use(hooks...)
 	}
@@ -365,11 +371,11 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
-		c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding, c.FlowToken, c.Group,
-		c.Invitation, c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token,
-		c.PolicyBinding, c.PolicyDefinition, c.ScopeMapping, c.SentMail, c.Session,
-		c.SigningKey, c.Stage, c.StaticDevice, c.StaticToken, c.TOTPDevice, c.Token,
-		c.User, c.UserConsent, c.WebAuthnDevice,
+		c.EmailDevice, c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding,
+		c.FlowToken, c.Group, c.Invitation, c.OAuth2AuthRequest, c.OAuth2Provider,
+		c.OAuth2Token, c.PolicyBinding, c.PolicyDefinition, c.ScopeMapping, c.SentMail,
+		c.Session, c.SigningKey, c.Stage, c.StaticDevice, c.StaticToken, c.TOTPDevice,
+		c.Token, c.User, c.UserConsent, c.WebAuthnDevice,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -388,6 +394,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ConfigReference.mutate(ctx, m)
 	case *CounterMutation:
 		return c.Counter.mutate(ctx, m)
+	case *EmailDeviceMutation:
+		return c.EmailDevice.mutate(ctx, m)
 	case *EventMutation:
 		return c.Event.mutate(ctx, m)
 	case *FlowMutation:
@@ -1364,6 +1372,156 @@ func (c *CounterClient) mutate(ctx context.Context, m *CounterMutation) (Value, 
 		return (&CounterDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Counter mutation op: %q", m.Op())
+	}
+}
+
+// EmailDeviceClient is a client for the EmailDevice schema.
+type EmailDeviceClient struct {
+	config
+}
+
+// NewEmailDeviceClient returns a client for the EmailDevice from the given config.
+func NewEmailDeviceClient(c config) *EmailDeviceClient {
+	return &EmailDeviceClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `emaildevice.Hooks(f(g(h())))`.
+func (c *EmailDeviceClient) Use(hooks ...Hook) {
+	c.hooks.EmailDevice = append(c.hooks.EmailDevice, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `emaildevice.Intercept(f(g(h())))`.
+func (c *EmailDeviceClient) Intercept(interceptors ...Interceptor) {
+	c.inters.EmailDevice = append(c.inters.EmailDevice, interceptors...)
+}
+
+// Create returns a builder for creating a EmailDevice entity.
+func (c *EmailDeviceClient) Create() *EmailDeviceCreate {
+	mutation := newEmailDeviceMutation(c.config, OpCreate)
+	return &EmailDeviceCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of EmailDevice entities.
+func (c *EmailDeviceClient) CreateBulk(builders ...*EmailDeviceCreate) *EmailDeviceCreateBulk {
+	return &EmailDeviceCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EmailDeviceClient) MapCreateBulk(slice any, setFunc func(*EmailDeviceCreate, int)) *EmailDeviceCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EmailDeviceCreateBulk{err: fmt.Errorf("calling to EmailDeviceClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EmailDeviceCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EmailDeviceCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for EmailDevice.
+func (c *EmailDeviceClient) Update() *EmailDeviceUpdate {
+	mutation := newEmailDeviceMutation(c.config, OpUpdate)
+	return &EmailDeviceUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EmailDeviceClient) UpdateOne(_m *EmailDevice) *EmailDeviceUpdateOne {
+	mutation := newEmailDeviceMutation(c.config, OpUpdateOne, withEmailDevice(_m))
+	return &EmailDeviceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EmailDeviceClient) UpdateOneID(id int) *EmailDeviceUpdateOne {
+	mutation := newEmailDeviceMutation(c.config, OpUpdateOne, withEmailDeviceID(id))
+	return &EmailDeviceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for EmailDevice.
+func (c *EmailDeviceClient) Delete() *EmailDeviceDelete {
+	mutation := newEmailDeviceMutation(c.config, OpDelete)
+	return &EmailDeviceDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EmailDeviceClient) DeleteOne(_m *EmailDevice) *EmailDeviceDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EmailDeviceClient) DeleteOneID(id int) *EmailDeviceDeleteOne {
+	builder := c.Delete().Where(emaildevice.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EmailDeviceDeleteOne{builder}
+}
+
+// Query returns a query builder for EmailDevice.
+func (c *EmailDeviceClient) Query() *EmailDeviceQuery {
+	return &EmailDeviceQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEmailDevice},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a EmailDevice entity by its id.
+func (c *EmailDeviceClient) Get(ctx context.Context, id int) (*EmailDevice, error) {
+	return c.Query().Where(emaildevice.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EmailDeviceClient) GetX(ctx context.Context, id int) *EmailDevice {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a EmailDevice.
+func (c *EmailDeviceClient) QueryUser(_m *EmailDevice) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(emaildevice.Table, emaildevice.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, emaildevice.UserTable, emaildevice.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EmailDeviceClient) Hooks() []Hook {
+	hooks := c.hooks.EmailDevice
+	return append(hooks[:len(hooks):len(hooks)], emaildevice.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EmailDeviceClient) Interceptors() []Interceptor {
+	return c.inters.EmailDevice
+}
+
+func (c *EmailDeviceClient) mutate(ctx context.Context, m *EmailDeviceMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EmailDeviceCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EmailDeviceUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EmailDeviceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EmailDeviceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown EmailDevice mutation op: %q", m.Op())
 	}
 }
 
@@ -5185,6 +5343,22 @@ func (c *UserClient) QueryStaticDevices(_m *User) *StaticDeviceQuery {
 	return query
 }
 
+// QueryEmailDevices queries the email_devices edge of a User.
+func (c *UserClient) QueryEmailDevices(_m *User) *EmailDeviceQuery {
+	query := (&EmailDeviceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(emaildevice.Table, emaildevice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.EmailDevicesTable, user.EmailDevicesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QuerySessions queries the sessions edge of a User.
 func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
 	query := (&SessionClient{config: c.config}).Query()
@@ -5578,16 +5752,16 @@ func (c *WebAuthnDeviceClient) mutate(ctx context.Context, m *WebAuthnDeviceMuta
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
-		FlowExecution, FlowStageBinding, FlowToken, Group, Invitation,
+		Application, AppliedBlueprint, Brand, ConfigReference, Counter, EmailDevice,
+		Event, Flow, FlowExecution, FlowStageBinding, FlowToken, Group, Invitation,
 		OAuth2AuthRequest, OAuth2Provider, OAuth2Token, PolicyBinding,
 		PolicyDefinition, ScopeMapping, SentMail, Session, SigningKey, Stage,
 		StaticDevice, StaticToken, TOTPDevice, Token, User, UserConsent,
 		WebAuthnDevice []ent.Hook
 	}
 	inters struct {
-		Application, AppliedBlueprint, Brand, ConfigReference, Counter, Event, Flow,
-		FlowExecution, FlowStageBinding, FlowToken, Group, Invitation,
+		Application, AppliedBlueprint, Brand, ConfigReference, Counter, EmailDevice,
+		Event, Flow, FlowExecution, FlowStageBinding, FlowToken, Group, Invitation,
 		OAuth2AuthRequest, OAuth2Provider, OAuth2Token, PolicyBinding,
 		PolicyDefinition, ScopeMapping, SentMail, Session, SigningKey, Stage,
 		StaticDevice, StaticToken, TOTPDevice, Token, User, UserConsent,

@@ -17,6 +17,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
 	"github.com/gatehouse-id/gatehouse/ent/counter"
+	"github.com/gatehouse-id/gatehouse/ent/emaildevice"
 	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowexecution"
@@ -106,6 +107,7 @@ func checkColumn(t, c string) error {
 			brand.Table:             brand.ValidColumn,
 			configreference.Table:   configreference.ValidColumn,
 			counter.Table:           counter.ValidColumn,
+			emaildevice.Table:       emaildevice.ValidColumn,
 			event.Table:             event.ValidColumn,
 			flow.Table:              flow.ValidColumn,
 			flowexecution.Table:     flowexecution.ValidColumn,

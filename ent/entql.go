@@ -8,6 +8,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
 	"github.com/gatehouse-id/gatehouse/ent/counter"
+	"github.com/gatehouse-id/gatehouse/ent/emaildevice"
 	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowexecution"
@@ -42,7 +43,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 30)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -148,6 +149,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   emaildevice.Table,
+			Columns: emaildevice.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: emaildevice.FieldID,
+			},
+		},
+		Type: "EmailDevice",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			emaildevice.FieldCreatedAt:     {Type: field.TypeTime, Column: emaildevice.FieldCreatedAt},
+			emaildevice.FieldUpdatedAt:     {Type: field.TypeTime, Column: emaildevice.FieldUpdatedAt},
+			emaildevice.FieldUserID:        {Type: field.TypeInt, Column: emaildevice.FieldUserID},
+			emaildevice.FieldName:          {Type: field.TypeString, Column: emaildevice.FieldName},
+			emaildevice.FieldEmail:         {Type: field.TypeString, Column: emaildevice.FieldEmail},
+			emaildevice.FieldConfirmed:     {Type: field.TypeBool, Column: emaildevice.FieldConfirmed},
+			emaildevice.FieldCodeHash:      {Type: field.TypeString, Column: emaildevice.FieldCodeHash},
+			emaildevice.FieldCodeExpiresAt: {Type: field.TypeTime, Column: emaildevice.FieldCodeExpiresAt},
+			emaildevice.FieldLastUsedAt:    {Type: field.TypeTime, Column: emaildevice.FieldLastUsedAt},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   event.Table,
 			Columns: event.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -167,7 +190,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			event.FieldExpires:   {Type: field.TypeTime, Column: event.FieldExpires},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   flow.Table,
 			Columns: flow.Columns,
@@ -192,7 +215,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			flow.FieldPolicyEngineMode:  {Type: field.TypeEnum, Column: flow.FieldPolicyEngineMode},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   flowexecution.Table,
 			Columns: flowexecution.Columns,
@@ -209,7 +232,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			flowexecution.FieldExpiresAt: {Type: field.TypeTime, Column: flowexecution.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   flowstagebinding.Table,
 			Columns: flowstagebinding.Columns,
@@ -231,7 +254,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			flowstagebinding.FieldPolicyEngineMode:      {Type: field.TypeEnum, Column: flowstagebinding.FieldPolicyEngineMode},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   flowtoken.Table,
 			Columns: flowtoken.Columns,
@@ -252,7 +275,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			flowtoken.FieldCreatedAt:         {Type: field.TypeTime, Column: flowtoken.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   group.Table,
 			Columns: group.Columns,
@@ -270,7 +293,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			group.FieldAttributes:  {Type: field.TypeJSON, Column: group.FieldAttributes},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   invitation.Table,
 			Columns: invitation.Columns,
@@ -293,7 +316,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			invitation.FieldCreatedByID: {Type: field.TypeInt, Column: invitation.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oauth2authrequest.Table,
 			Columns: oauth2authrequest.Columns,
@@ -335,7 +358,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oauth2authrequest.FieldPolledAt:            {Type: field.TypeTime, Column: oauth2authrequest.FieldPolledAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oauth2provider.Table,
 			Columns: oauth2provider.Columns,
@@ -367,7 +390,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oauth2provider.FieldDeviceAuthorization:    {Type: field.TypeBool, Column: oauth2provider.FieldDeviceAuthorization},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oauth2token.Table,
 			Columns: oauth2token.Columns,
@@ -392,7 +415,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oauth2token.FieldRevokedAt:  {Type: field.TypeTime, Column: oauth2token.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policybinding.Table,
 			Columns: policybinding.Columns,
@@ -418,7 +441,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policybinding.FieldFailureResult:      {Type: field.TypeBool, Column: policybinding.FieldFailureResult},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policydefinition.Table,
 			Columns: policydefinition.Columns,
@@ -437,7 +460,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policydefinition.FieldExecutionLogging: {Type: field.TypeBool, Column: policydefinition.FieldExecutionLogging},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scopemapping.Table,
 			Columns: scopemapping.Columns,
@@ -456,7 +479,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scopemapping.FieldExpression:  {Type: field.TypeString, Column: scopemapping.FieldExpression},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sentmail.Table,
 			Columns: sentmail.Columns,
@@ -476,7 +499,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sentmail.FieldCreatedAt: {Type: field.TypeTime, Column: sentmail.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -500,7 +523,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldData:               {Type: field.TypeBytes, Column: session.FieldData},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signingkey.Table,
 			Columns: signingkey.Columns,
@@ -521,7 +544,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signingkey.FieldUnpinnedAt: {Type: field.TypeTime, Column: signingkey.FieldUnpinnedAt},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stage.Table,
 			Columns: stage.Columns,
@@ -539,7 +562,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stage.FieldConfig:    {Type: field.TypeJSON, Column: stage.FieldConfig},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staticdevice.Table,
 			Columns: staticdevice.Columns,
@@ -557,7 +580,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staticdevice.FieldLastUsedAt: {Type: field.TypeTime, Column: staticdevice.FieldLastUsedAt},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   statictoken.Table,
 			Columns: statictoken.Columns,
@@ -573,7 +596,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			statictoken.FieldUsedAt:   {Type: field.TypeTime, Column: statictoken.FieldUsedAt},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   totpdevice.Table,
 			Columns: totpdevice.Columns,
@@ -596,7 +619,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			totpdevice.FieldLastStep:   {Type: field.TypeInt64, Column: totpdevice.FieldLastStep},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   token.Table,
 			Columns: token.Columns,
@@ -619,7 +642,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			token.FieldLastUsedAt:  {Type: field.TypeTime, Column: token.FieldLastUsedAt},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -645,7 +668,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldAttributes:         {Type: field.TypeJSON, Column: user.FieldAttributes},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   userconsent.Table,
 			Columns: userconsent.Columns,
@@ -664,7 +687,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			userconsent.FieldExpiresAt:     {Type: field.TypeTime, Column: userconsent.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webauthndevice.Table,
 			Columns: webauthndevice.Columns,
@@ -883,6 +906,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"ConfigReference",
+		"User",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   emaildevice.UserTable,
+			Columns: []string{emaildevice.UserColumn},
+			Bidi:    false,
+		},
+		"EmailDevice",
 		"User",
 	)
 	graph.MustAddE(
@@ -1556,6 +1591,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"StaticDevice",
+	)
+	graph.MustAddE(
+		"email_devices",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.EmailDevicesTable,
+			Columns: []string{user.EmailDevicesColumn},
+			Bidi:    false,
+		},
+		"User",
+		"EmailDevice",
 	)
 	graph.MustAddE(
 		"sessions",
@@ -2253,6 +2300,105 @@ func (f *CounterFilter) WhereExpiresAt(p entql.TimeP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *EmailDeviceQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EmailDeviceQuery builder.
+func (_q *EmailDeviceQuery) Filter() *EmailDeviceFilter {
+	return &EmailDeviceFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EmailDeviceMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EmailDeviceMutation builder.
+func (m *EmailDeviceMutation) Filter() *EmailDeviceFilter {
+	return &EmailDeviceFilter{config: m.config, predicateAdder: m}
+}
+
+// EmailDeviceFilter provides a generic filtering capability at runtime for EmailDeviceQuery.
+type EmailDeviceFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EmailDeviceFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *EmailDeviceFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(emaildevice.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EmailDeviceFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(emaildevice.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *EmailDeviceFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(emaildevice.FieldUpdatedAt))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *EmailDeviceFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(emaildevice.FieldUserID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *EmailDeviceFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(emaildevice.FieldName))
+}
+
+// WhereEmail applies the entql string predicate on the email field.
+func (f *EmailDeviceFilter) WhereEmail(p entql.StringP) {
+	f.Where(p.Field(emaildevice.FieldEmail))
+}
+
+// WhereConfirmed applies the entql bool predicate on the confirmed field.
+func (f *EmailDeviceFilter) WhereConfirmed(p entql.BoolP) {
+	f.Where(p.Field(emaildevice.FieldConfirmed))
+}
+
+// WhereCodeHash applies the entql string predicate on the code_hash field.
+func (f *EmailDeviceFilter) WhereCodeHash(p entql.StringP) {
+	f.Where(p.Field(emaildevice.FieldCodeHash))
+}
+
+// WhereCodeExpiresAt applies the entql time.Time predicate on the code_expires_at field.
+func (f *EmailDeviceFilter) WhereCodeExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(emaildevice.FieldCodeExpiresAt))
+}
+
+// WhereLastUsedAt applies the entql time.Time predicate on the last_used_at field.
+func (f *EmailDeviceFilter) WhereLastUsedAt(p entql.TimeP) {
+	f.Where(p.Field(emaildevice.FieldLastUsedAt))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *EmailDeviceFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *EmailDeviceFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *EventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2281,7 +2427,7 @@ type EventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2361,7 +2507,7 @@ type FlowFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FlowFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2643,7 +2789,7 @@ type FlowExecutionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FlowExecutionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2703,7 +2849,7 @@ type FlowStageBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FlowStageBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2830,7 +2976,7 @@ type FlowTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FlowTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2938,7 +3084,7 @@ type GroupFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *GroupFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3073,7 +3219,7 @@ type InvitationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InvitationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3191,7 +3337,7 @@ type OAuth2AuthRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OAuth2AuthRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3376,7 +3522,7 @@ type OAuth2ProviderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OAuth2ProviderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3567,7 +3713,7 @@ type OAuth2TokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OAuth2TokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3667,7 +3813,7 @@ type PolicyBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3856,7 +4002,7 @@ type PolicyDefinitionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyDefinitionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3968,7 +4114,7 @@ type ScopeMappingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScopeMappingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4038,7 +4184,7 @@ type SentMailFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SentMailFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4113,7 +4259,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4222,7 +4368,7 @@ type SigningKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SigningKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4316,7 +4462,7 @@ type StageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4423,7 +4569,7 @@ type StaticDeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaticDeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4516,7 +4662,7 @@ type StaticTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaticTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4585,7 +4731,7 @@ type TOTPDeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TOTPDeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4689,7 +4835,7 @@ type TokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4793,7 +4939,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4981,6 +5127,20 @@ func (f *UserFilter) WhereHasStaticDevicesWith(preds ...predicate.StaticDevice) 
 	})))
 }
 
+// WhereHasEmailDevices applies a predicate to check if query has an edge email_devices.
+func (f *UserFilter) WhereHasEmailDevices() {
+	f.Where(entql.HasEdge("email_devices"))
+}
+
+// WhereHasEmailDevicesWith applies a predicate to check if query has an edge email_devices with a given conditions (other predicates).
+func (f *UserFilter) WhereHasEmailDevicesWith(preds ...predicate.EmailDevice) {
+	f.Where(entql.HasEdgeWith("email_devices", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasSessions applies a predicate to check if query has an edge sessions.
 func (f *UserFilter) WhereHasSessions() {
 	f.Where(entql.HasEdge("sessions"))
@@ -5052,7 +5212,7 @@ type UserConsentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserConsentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5150,7 +5310,7 @@ type WebAuthnDeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebAuthnDeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
 	"github.com/gatehouse-id/gatehouse/ent/counter"
+	"github.com/gatehouse-id/gatehouse/ent/emaildevice"
 	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowexecution"
@@ -59,6 +60,7 @@ const (
 	TypeBrand             = "Brand"
 	TypeConfigReference   = "ConfigReference"
 	TypeCounter           = "Counter"
+	TypeEmailDevice       = "EmailDevice"
 	TypeEvent             = "Event"
 	TypeFlow              = "Flow"
 	TypeFlowExecution     = "FlowExecution"
@@ -4673,6 +4675,881 @@ func (m *CounterMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *CounterMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Counter edge %s", name)
+}
+
+// EmailDeviceMutation represents an operation that mutates the EmailDevice nodes in the graph.
+type EmailDeviceMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	updated_at      *time.Time
+	name            *string
+	email           *string
+	confirmed       *bool
+	code_hash       *string
+	code_expires_at *time.Time
+	last_used_at    *time.Time
+	clearedFields   map[string]struct{}
+	user            *int
+	cleareduser     bool
+	done            bool
+	oldValue        func(context.Context) (*EmailDevice, error)
+	predicates      []predicate.EmailDevice
+}
+
+var _ ent.Mutation = (*EmailDeviceMutation)(nil)
+
+// emaildeviceOption allows management of the mutation configuration using functional options.
+type emaildeviceOption func(*EmailDeviceMutation)
+
+// newEmailDeviceMutation creates new mutation for the EmailDevice entity.
+func newEmailDeviceMutation(c config, op Op, opts ...emaildeviceOption) *EmailDeviceMutation {
+	m := &EmailDeviceMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEmailDevice,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEmailDeviceID sets the ID field of the mutation.
+func withEmailDeviceID(id int) emaildeviceOption {
+	return func(m *EmailDeviceMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *EmailDevice
+		)
+		m.oldValue = func(ctx context.Context) (*EmailDevice, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().EmailDevice.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEmailDevice sets the old EmailDevice of the mutation.
+func withEmailDevice(node *EmailDevice) emaildeviceOption {
+	return func(m *EmailDeviceMutation) {
+		m.oldValue = func(context.Context) (*EmailDevice, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EmailDeviceMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EmailDeviceMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EmailDeviceMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EmailDeviceMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().EmailDevice.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EmailDeviceMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EmailDeviceMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the EmailDevice entity.
+// If the EmailDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeviceMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EmailDeviceMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *EmailDeviceMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *EmailDeviceMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the EmailDevice entity.
+// If the EmailDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeviceMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *EmailDeviceMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *EmailDeviceMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *EmailDeviceMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the EmailDevice entity.
+// If the EmailDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeviceMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *EmailDeviceMutation) ResetUserID() {
+	m.user = nil
+}
+
+// SetName sets the "name" field.
+func (m *EmailDeviceMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *EmailDeviceMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the EmailDevice entity.
+// If the EmailDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeviceMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *EmailDeviceMutation) ResetName() {
+	m.name = nil
+}
+
+// SetEmail sets the "email" field.
+func (m *EmailDeviceMutation) SetEmail(s string) {
+	m.email = &s
+}
+
+// Email returns the value of the "email" field in the mutation.
+func (m *EmailDeviceMutation) Email() (r string, exists bool) {
+	v := m.email
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmail returns the old "email" field's value of the EmailDevice entity.
+// If the EmailDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeviceMutation) OldEmail(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmail: %w", err)
+	}
+	return oldValue.Email, nil
+}
+
+// ResetEmail resets all changes to the "email" field.
+func (m *EmailDeviceMutation) ResetEmail() {
+	m.email = nil
+}
+
+// SetConfirmed sets the "confirmed" field.
+func (m *EmailDeviceMutation) SetConfirmed(b bool) {
+	m.confirmed = &b
+}
+
+// Confirmed returns the value of the "confirmed" field in the mutation.
+func (m *EmailDeviceMutation) Confirmed() (r bool, exists bool) {
+	v := m.confirmed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConfirmed returns the old "confirmed" field's value of the EmailDevice entity.
+// If the EmailDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeviceMutation) OldConfirmed(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConfirmed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConfirmed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConfirmed: %w", err)
+	}
+	return oldValue.Confirmed, nil
+}
+
+// ResetConfirmed resets all changes to the "confirmed" field.
+func (m *EmailDeviceMutation) ResetConfirmed() {
+	m.confirmed = nil
+}
+
+// SetCodeHash sets the "code_hash" field.
+func (m *EmailDeviceMutation) SetCodeHash(s string) {
+	m.code_hash = &s
+}
+
+// CodeHash returns the value of the "code_hash" field in the mutation.
+func (m *EmailDeviceMutation) CodeHash() (r string, exists bool) {
+	v := m.code_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeHash returns the old "code_hash" field's value of the EmailDevice entity.
+// If the EmailDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeviceMutation) OldCodeHash(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeHash: %w", err)
+	}
+	return oldValue.CodeHash, nil
+}
+
+// ClearCodeHash clears the value of the "code_hash" field.
+func (m *EmailDeviceMutation) ClearCodeHash() {
+	m.code_hash = nil
+	m.clearedFields[emaildevice.FieldCodeHash] = struct{}{}
+}
+
+// CodeHashCleared returns if the "code_hash" field was cleared in this mutation.
+func (m *EmailDeviceMutation) CodeHashCleared() bool {
+	_, ok := m.clearedFields[emaildevice.FieldCodeHash]
+	return ok
+}
+
+// ResetCodeHash resets all changes to the "code_hash" field.
+func (m *EmailDeviceMutation) ResetCodeHash() {
+	m.code_hash = nil
+	delete(m.clearedFields, emaildevice.FieldCodeHash)
+}
+
+// SetCodeExpiresAt sets the "code_expires_at" field.
+func (m *EmailDeviceMutation) SetCodeExpiresAt(t time.Time) {
+	m.code_expires_at = &t
+}
+
+// CodeExpiresAt returns the value of the "code_expires_at" field in the mutation.
+func (m *EmailDeviceMutation) CodeExpiresAt() (r time.Time, exists bool) {
+	v := m.code_expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeExpiresAt returns the old "code_expires_at" field's value of the EmailDevice entity.
+// If the EmailDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeviceMutation) OldCodeExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeExpiresAt: %w", err)
+	}
+	return oldValue.CodeExpiresAt, nil
+}
+
+// ClearCodeExpiresAt clears the value of the "code_expires_at" field.
+func (m *EmailDeviceMutation) ClearCodeExpiresAt() {
+	m.code_expires_at = nil
+	m.clearedFields[emaildevice.FieldCodeExpiresAt] = struct{}{}
+}
+
+// CodeExpiresAtCleared returns if the "code_expires_at" field was cleared in this mutation.
+func (m *EmailDeviceMutation) CodeExpiresAtCleared() bool {
+	_, ok := m.clearedFields[emaildevice.FieldCodeExpiresAt]
+	return ok
+}
+
+// ResetCodeExpiresAt resets all changes to the "code_expires_at" field.
+func (m *EmailDeviceMutation) ResetCodeExpiresAt() {
+	m.code_expires_at = nil
+	delete(m.clearedFields, emaildevice.FieldCodeExpiresAt)
+}
+
+// SetLastUsedAt sets the "last_used_at" field.
+func (m *EmailDeviceMutation) SetLastUsedAt(t time.Time) {
+	m.last_used_at = &t
+}
+
+// LastUsedAt returns the value of the "last_used_at" field in the mutation.
+func (m *EmailDeviceMutation) LastUsedAt() (r time.Time, exists bool) {
+	v := m.last_used_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastUsedAt returns the old "last_used_at" field's value of the EmailDevice entity.
+// If the EmailDevice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeviceMutation) OldLastUsedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastUsedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastUsedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastUsedAt: %w", err)
+	}
+	return oldValue.LastUsedAt, nil
+}
+
+// ClearLastUsedAt clears the value of the "last_used_at" field.
+func (m *EmailDeviceMutation) ClearLastUsedAt() {
+	m.last_used_at = nil
+	m.clearedFields[emaildevice.FieldLastUsedAt] = struct{}{}
+}
+
+// LastUsedAtCleared returns if the "last_used_at" field was cleared in this mutation.
+func (m *EmailDeviceMutation) LastUsedAtCleared() bool {
+	_, ok := m.clearedFields[emaildevice.FieldLastUsedAt]
+	return ok
+}
+
+// ResetLastUsedAt resets all changes to the "last_used_at" field.
+func (m *EmailDeviceMutation) ResetLastUsedAt() {
+	m.last_used_at = nil
+	delete(m.clearedFields, emaildevice.FieldLastUsedAt)
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *EmailDeviceMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[emaildevice.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *EmailDeviceMutation) UserCleared() bool {
+	return m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *EmailDeviceMutation) UserIDs() (ids []int) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *EmailDeviceMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// Where appends a list predicates to the EmailDeviceMutation builder.
+func (m *EmailDeviceMutation) Where(ps ...predicate.EmailDevice) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EmailDeviceMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EmailDeviceMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.EmailDevice, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EmailDeviceMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EmailDeviceMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (EmailDevice).
+func (m *EmailDeviceMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EmailDeviceMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, emaildevice.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, emaildevice.FieldUpdatedAt)
+	}
+	if m.user != nil {
+		fields = append(fields, emaildevice.FieldUserID)
+	}
+	if m.name != nil {
+		fields = append(fields, emaildevice.FieldName)
+	}
+	if m.email != nil {
+		fields = append(fields, emaildevice.FieldEmail)
+	}
+	if m.confirmed != nil {
+		fields = append(fields, emaildevice.FieldConfirmed)
+	}
+	if m.code_hash != nil {
+		fields = append(fields, emaildevice.FieldCodeHash)
+	}
+	if m.code_expires_at != nil {
+		fields = append(fields, emaildevice.FieldCodeExpiresAt)
+	}
+	if m.last_used_at != nil {
+		fields = append(fields, emaildevice.FieldLastUsedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EmailDeviceMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case emaildevice.FieldCreatedAt:
+		return m.CreatedAt()
+	case emaildevice.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case emaildevice.FieldUserID:
+		return m.UserID()
+	case emaildevice.FieldName:
+		return m.Name()
+	case emaildevice.FieldEmail:
+		return m.Email()
+	case emaildevice.FieldConfirmed:
+		return m.Confirmed()
+	case emaildevice.FieldCodeHash:
+		return m.CodeHash()
+	case emaildevice.FieldCodeExpiresAt:
+		return m.CodeExpiresAt()
+	case emaildevice.FieldLastUsedAt:
+		return m.LastUsedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EmailDeviceMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case emaildevice.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case emaildevice.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case emaildevice.FieldUserID:
+		return m.OldUserID(ctx)
+	case emaildevice.FieldName:
+		return m.OldName(ctx)
+	case emaildevice.FieldEmail:
+		return m.OldEmail(ctx)
+	case emaildevice.FieldConfirmed:
+		return m.OldConfirmed(ctx)
+	case emaildevice.FieldCodeHash:
+		return m.OldCodeHash(ctx)
+	case emaildevice.FieldCodeExpiresAt:
+		return m.OldCodeExpiresAt(ctx)
+	case emaildevice.FieldLastUsedAt:
+		return m.OldLastUsedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown EmailDevice field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmailDeviceMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case emaildevice.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case emaildevice.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case emaildevice.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case emaildevice.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case emaildevice.FieldEmail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmail(v)
+		return nil
+	case emaildevice.FieldConfirmed:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConfirmed(v)
+		return nil
+	case emaildevice.FieldCodeHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeHash(v)
+		return nil
+	case emaildevice.FieldCodeExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeExpiresAt(v)
+		return nil
+	case emaildevice.FieldLastUsedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastUsedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EmailDevice field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EmailDeviceMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EmailDeviceMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmailDeviceMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown EmailDevice numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EmailDeviceMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(emaildevice.FieldCodeHash) {
+		fields = append(fields, emaildevice.FieldCodeHash)
+	}
+	if m.FieldCleared(emaildevice.FieldCodeExpiresAt) {
+		fields = append(fields, emaildevice.FieldCodeExpiresAt)
+	}
+	if m.FieldCleared(emaildevice.FieldLastUsedAt) {
+		fields = append(fields, emaildevice.FieldLastUsedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EmailDeviceMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EmailDeviceMutation) ClearField(name string) error {
+	switch name {
+	case emaildevice.FieldCodeHash:
+		m.ClearCodeHash()
+		return nil
+	case emaildevice.FieldCodeExpiresAt:
+		m.ClearCodeExpiresAt()
+		return nil
+	case emaildevice.FieldLastUsedAt:
+		m.ClearLastUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown EmailDevice nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EmailDeviceMutation) ResetField(name string) error {
+	switch name {
+	case emaildevice.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case emaildevice.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case emaildevice.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case emaildevice.FieldName:
+		m.ResetName()
+		return nil
+	case emaildevice.FieldEmail:
+		m.ResetEmail()
+		return nil
+	case emaildevice.FieldConfirmed:
+		m.ResetConfirmed()
+		return nil
+	case emaildevice.FieldCodeHash:
+		m.ResetCodeHash()
+		return nil
+	case emaildevice.FieldCodeExpiresAt:
+		m.ResetCodeExpiresAt()
+		return nil
+	case emaildevice.FieldLastUsedAt:
+		m.ResetLastUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown EmailDevice field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EmailDeviceMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.user != nil {
+		edges = append(edges, emaildevice.EdgeUser)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EmailDeviceMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case emaildevice.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EmailDeviceMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EmailDeviceMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EmailDeviceMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareduser {
+		edges = append(edges, emaildevice.EdgeUser)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EmailDeviceMutation) EdgeCleared(name string) bool {
+	switch name {
+	case emaildevice.EdgeUser:
+		return m.cleareduser
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EmailDeviceMutation) ClearEdge(name string) error {
+	switch name {
+	case emaildevice.EdgeUser:
+		m.ClearUser()
+		return nil
+	}
+	return fmt.Errorf("unknown EmailDevice unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EmailDeviceMutation) ResetEdge(name string) error {
+	switch name {
+	case emaildevice.EdgeUser:
+		m.ResetUser()
+		return nil
+	}
+	return fmt.Errorf("unknown EmailDevice edge %s", name)
 }
 
 // EventMutation represents an operation that mutates the Event nodes in the graph.
@@ -26343,6 +27220,9 @@ type UserMutation struct {
 	static_devices             map[int]struct{}
 	removedstatic_devices      map[int]struct{}
 	clearedstatic_devices      bool
+	email_devices              map[int]struct{}
+	removedemail_devices       map[int]struct{}
+	clearedemail_devices       bool
 	sessions                   map[int]struct{}
 	removedsessions            map[int]struct{}
 	clearedsessions            bool
@@ -27407,6 +28287,60 @@ func (m *UserMutation) ResetStaticDevices() {
 	m.removedstatic_devices = nil
 }
 
+// AddEmailDeviceIDs adds the "email_devices" edge to the EmailDevice entity by ids.
+func (m *UserMutation) AddEmailDeviceIDs(ids ...int) {
+	if m.email_devices == nil {
+		m.email_devices = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.email_devices[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEmailDevices clears the "email_devices" edge to the EmailDevice entity.
+func (m *UserMutation) ClearEmailDevices() {
+	m.clearedemail_devices = true
+}
+
+// EmailDevicesCleared reports if the "email_devices" edge to the EmailDevice entity was cleared.
+func (m *UserMutation) EmailDevicesCleared() bool {
+	return m.clearedemail_devices
+}
+
+// RemoveEmailDeviceIDs removes the "email_devices" edge to the EmailDevice entity by IDs.
+func (m *UserMutation) RemoveEmailDeviceIDs(ids ...int) {
+	if m.removedemail_devices == nil {
+		m.removedemail_devices = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.email_devices, ids[i])
+		m.removedemail_devices[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEmailDevices returns the removed IDs of the "email_devices" edge to the EmailDevice entity.
+func (m *UserMutation) RemovedEmailDevicesIDs() (ids []int) {
+	for id := range m.removedemail_devices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EmailDevicesIDs returns the "email_devices" edge IDs in the mutation.
+func (m *UserMutation) EmailDevicesIDs() (ids []int) {
+	for id := range m.email_devices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEmailDevices resets all changes to the "email_devices" edge.
+func (m *UserMutation) ResetEmailDevices() {
+	m.email_devices = nil
+	m.clearedemail_devices = false
+	m.removedemail_devices = nil
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by ids.
 func (m *UserMutation) AddSessionIDs(ids ...int) {
 	if m.sessions == nil {
@@ -27933,7 +28867,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.groups != nil {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -27957,6 +28891,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.static_devices != nil {
 		edges = append(edges, user.EdgeStaticDevices)
+	}
+	if m.email_devices != nil {
+		edges = append(edges, user.EdgeEmailDevices)
 	}
 	if m.sessions != nil {
 		edges = append(edges, user.EdgeSessions)
@@ -28022,6 +28959,12 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeEmailDevices:
+		ids := make([]ent.Value, 0, len(m.email_devices))
+		for id := range m.email_devices {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.sessions))
 		for id := range m.sessions {
@@ -28046,7 +28989,7 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.removedgroups != nil {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -28070,6 +29013,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedstatic_devices != nil {
 		edges = append(edges, user.EdgeStaticDevices)
+	}
+	if m.removedemail_devices != nil {
+		edges = append(edges, user.EdgeEmailDevices)
 	}
 	if m.removedsessions != nil {
 		edges = append(edges, user.EdgeSessions)
@@ -28135,6 +29081,12 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeEmailDevices:
+		ids := make([]ent.Value, 0, len(m.removedemail_devices))
+		for id := range m.removedemail_devices {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.removedsessions))
 		for id := range m.removedsessions {
@@ -28159,7 +29111,7 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.clearedgroups {
 		edges = append(edges, user.EdgeGroups)
 	}
@@ -28183,6 +29135,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	}
 	if m.clearedstatic_devices {
 		edges = append(edges, user.EdgeStaticDevices)
+	}
+	if m.clearedemail_devices {
+		edges = append(edges, user.EdgeEmailDevices)
 	}
 	if m.clearedsessions {
 		edges = append(edges, user.EdgeSessions)
@@ -28216,6 +29171,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedwebauthn_devices
 	case user.EdgeStaticDevices:
 		return m.clearedstatic_devices
+	case user.EdgeEmailDevices:
+		return m.clearedemail_devices
 	case user.EdgeSessions:
 		return m.clearedsessions
 	case user.EdgePolicyBindings:
@@ -28261,6 +29218,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeStaticDevices:
 		m.ResetStaticDevices()
+		return nil
+	case user.EdgeEmailDevices:
+		m.ResetEmailDevices()
 		return nil
 	case user.EdgeSessions:
 		m.ResetSessions()

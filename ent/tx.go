@@ -24,6 +24,8 @@ type Tx struct {
 	ConfigReference *ConfigReferenceClient
 	// Counter is the client for interacting with the Counter builders.
 	Counter *CounterClient
+	// EmailDevice is the client for interacting with the EmailDevice builders.
+	EmailDevice *EmailDeviceClient
 	// Event is the client for interacting with the Event builders.
 	Event *EventClient
 	// Flow is the client for interacting with the Flow builders.
@@ -208,6 +210,7 @@ func (tx *Tx) init() {
 	tx.Brand = NewBrandClient(tx.config)
 	tx.ConfigReference = NewConfigReferenceClient(tx.config)
 	tx.Counter = NewCounterClient(tx.config)
+	tx.EmailDevice = NewEmailDeviceClient(tx.config)
 	tx.Event = NewEventClient(tx.config)
 	tx.Flow = NewFlowClient(tx.config)
 	tx.FlowExecution = NewFlowExecutionClient(tx.config)

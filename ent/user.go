@@ -69,6 +69,8 @@ type UserEdges struct {
 	WebauthnDevices []*WebAuthnDevice `json:"webauthn_devices,omitempty"`
 	// StaticDevices holds the value of the static_devices edge.
 	StaticDevices []*StaticDevice `json:"static_devices,omitempty"`
+	// EmailDevices holds the value of the email_devices edge.
+	EmailDevices []*EmailDevice `json:"email_devices,omitempty"`
 	// Sessions holds the value of the sessions edge.
 	Sessions []*Session `json:"sessions,omitempty"`
 	// PolicyBindings holds the value of the policy_bindings edge.
@@ -77,7 +79,7 @@ type UserEdges struct {
 	ConfigReferrers []*ConfigReference `json:"config_referrers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [11]bool
+	loadedTypes [12]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
@@ -89,6 +91,7 @@ type UserEdges struct {
 	namedInvitationsCreated map[string][]*Invitation
 	namedWebauthnDevices    map[string][]*WebAuthnDevice
 	namedStaticDevices      map[string][]*StaticDevice
+	namedEmailDevices       map[string][]*EmailDevice
 	namedSessions           map[string][]*Session
 	namedPolicyBindings     map[string][]*PolicyBinding
 	namedConfigReferrers    map[string][]*ConfigReference
@@ -166,10 +169,19 @@ func (e UserEdges) StaticDevicesOrErr() ([]*StaticDevice, error) {
 	return nil, &NotLoadedError{edge: "static_devices"}
 }
 
+// EmailDevicesOrErr returns the EmailDevices value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) EmailDevicesOrErr() ([]*EmailDevice, error) {
+	if e.loadedTypes[8] {
+		return e.EmailDevices, nil
+	}
+	return nil, &NotLoadedError{edge: "email_devices"}
+}
+
 // SessionsOrErr returns the Sessions value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) SessionsOrErr() ([]*Session, error) {
-	if e.loadedTypes[8] {
+	if e.loadedTypes[9] {
 		return e.Sessions, nil
 	}
 	return nil, &NotLoadedError{edge: "sessions"}
@@ -178,7 +190,7 @@ func (e UserEdges) SessionsOrErr() ([]*Session, error) {
 // PolicyBindingsOrErr returns the PolicyBindings value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
-	if e.loadedTypes[9] {
+	if e.loadedTypes[10] {
 		return e.PolicyBindings, nil
 	}
 	return nil, &NotLoadedError{edge: "policy_bindings"}
@@ -187,7 +199,7 @@ func (e UserEdges) PolicyBindingsOrErr() ([]*PolicyBinding, error) {
 // ConfigReferrersOrErr returns the ConfigReferrers value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ConfigReferrersOrErr() ([]*ConfigReference, error) {
-	if e.loadedTypes[10] {
+	if e.loadedTypes[11] {
 		return e.ConfigReferrers, nil
 	}
 	return nil, &NotLoadedError{edge: "config_referrers"}
@@ -363,6 +375,11 @@ func (_m *User) QueryWebauthnDevices() *WebAuthnDeviceQuery {
 // QueryStaticDevices queries the "static_devices" edge of the User entity.
 func (_m *User) QueryStaticDevices() *StaticDeviceQuery {
 	return NewUserClient(_m.config).QueryStaticDevices(_m)
+}
+
+// QueryEmailDevices queries the "email_devices" edge of the User entity.
+func (_m *User) QueryEmailDevices() *EmailDeviceQuery {
+	return NewUserClient(_m.config).QueryEmailDevices(_m)
 }
 
 // QuerySessions queries the "sessions" edge of the User entity.
@@ -641,6 +658,30 @@ func (_m *User) appendNamedStaticDevices(name string, edges ...*StaticDevice) {
 		_m.Edges.namedStaticDevices[name] = []*StaticDevice{}
 	} else {
 		_m.Edges.namedStaticDevices[name] = append(_m.Edges.namedStaticDevices[name], edges...)
+	}
+}
+
+// NamedEmailDevices returns the EmailDevices named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedEmailDevices(name string) ([]*EmailDevice, error) {
+	if _m.Edges.namedEmailDevices == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedEmailDevices[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedEmailDevices(name string, edges ...*EmailDevice) {
+	if _m.Edges.namedEmailDevices == nil {
+		_m.Edges.namedEmailDevices = make(map[string][]*EmailDevice)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedEmailDevices[name] = []*EmailDevice{}
+	} else {
+		_m.Edges.namedEmailDevices[name] = append(_m.Edges.namedEmailDevices[name], edges...)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
+	"github.com/gatehouse-id/gatehouse/ent/emaildevice"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
@@ -310,6 +311,21 @@ func (_c *UserCreate) AddStaticDevices(v ...*StaticDevice) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddStaticDeviceIDs(ids...)
+}
+
+// AddEmailDeviceIDs adds the "email_devices" edge to the EmailDevice entity by IDs.
+func (_c *UserCreate) AddEmailDeviceIDs(ids ...int) *UserCreate {
+	_c.mutation.AddEmailDeviceIDs(ids...)
+	return _c
+}
+
+// AddEmailDevices adds the "email_devices" edges to the EmailDevice entity.
+func (_c *UserCreate) AddEmailDevices(v ...*EmailDevice) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddEmailDeviceIDs(ids...)
 }
 
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
@@ -689,6 +705,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(staticdevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.EmailDevicesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.EmailDevicesTable,
+			Columns: []string{user.EmailDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emaildevice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

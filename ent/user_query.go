@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
+	"github.com/gatehouse-id/gatehouse/ent/emaildevice"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
@@ -44,6 +45,7 @@ type UserQuery struct {
 	withInvitationsCreated      *InvitationQuery
 	withWebauthnDevices         *WebAuthnDeviceQuery
 	withStaticDevices           *StaticDeviceQuery
+	withEmailDevices            *EmailDeviceQuery
 	withSessions                *SessionQuery
 	withPolicyBindings          *PolicyBindingQuery
 	withConfigReferrers         *ConfigReferenceQuery
@@ -57,6 +59,7 @@ type UserQuery struct {
 	withNamedInvitationsCreated map[string]*InvitationQuery
 	withNamedWebauthnDevices    map[string]*WebAuthnDeviceQuery
 	withNamedStaticDevices      map[string]*StaticDeviceQuery
+	withNamedEmailDevices       map[string]*EmailDeviceQuery
 	withNamedSessions           map[string]*SessionQuery
 	withNamedPolicyBindings     map[string]*PolicyBindingQuery
 	withNamedConfigReferrers    map[string]*ConfigReferenceQuery
@@ -265,6 +268,28 @@ func (_q *UserQuery) QueryStaticDevices() *StaticDeviceQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(staticdevice.Table, staticdevice.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.StaticDevicesTable, user.StaticDevicesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryEmailDevices chains the current query on the "email_devices" edge.
+func (_q *UserQuery) QueryEmailDevices() *EmailDeviceQuery {
+	query := (&EmailDeviceClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(emaildevice.Table, emaildevice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.EmailDevicesTable, user.EmailDevicesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -538,6 +563,7 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withInvitationsCreated: _q.withInvitationsCreated.Clone(),
 		withWebauthnDevices:    _q.withWebauthnDevices.Clone(),
 		withStaticDevices:      _q.withStaticDevices.Clone(),
+		withEmailDevices:       _q.withEmailDevices.Clone(),
 		withSessions:           _q.withSessions.Clone(),
 		withPolicyBindings:     _q.withPolicyBindings.Clone(),
 		withConfigReferrers:    _q.withConfigReferrers.Clone(),
@@ -632,6 +658,17 @@ func (_q *UserQuery) WithStaticDevices(opts ...func(*StaticDeviceQuery)) *UserQu
 		opt(query)
 	}
 	_q.withStaticDevices = query
+	return _q
+}
+
+// WithEmailDevices tells the query-builder to eager-load the nodes that are connected to
+// the "email_devices" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithEmailDevices(opts ...func(*EmailDeviceQuery)) *UserQuery {
+	query := (&EmailDeviceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withEmailDevices = query
 	return _q
 }
 
@@ -752,7 +789,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [11]bool{
+		loadedTypes = [12]bool{
 			_q.withGroups != nil,
 			_q.withTokens != nil,
 			_q.withFlowTokens != nil,
@@ -761,6 +798,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			_q.withInvitationsCreated != nil,
 			_q.withWebauthnDevices != nil,
 			_q.withStaticDevices != nil,
+			_q.withEmailDevices != nil,
 			_q.withSessions != nil,
 			_q.withPolicyBindings != nil,
 			_q.withConfigReferrers != nil,
@@ -843,6 +881,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withEmailDevices; query != nil {
+		if err := _q.loadEmailDevices(ctx, query, nodes,
+			func(n *User) { n.Edges.EmailDevices = []*EmailDevice{} },
+			func(n *User, e *EmailDevice) { n.Edges.EmailDevices = append(n.Edges.EmailDevices, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSessions; query != nil {
 		if err := _q.loadSessions(ctx, query, nodes,
 			func(n *User) { n.Edges.Sessions = []*Session{} },
@@ -917,6 +962,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadStaticDevices(ctx, query, nodes,
 			func(n *User) { n.appendNamedStaticDevices(name) },
 			func(n *User, e *StaticDevice) { n.appendNamedStaticDevices(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedEmailDevices {
+		if err := _q.loadEmailDevices(ctx, query, nodes,
+			func(n *User) { n.appendNamedEmailDevices(name) },
+			func(n *User, e *EmailDevice) { n.appendNamedEmailDevices(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1211,6 +1263,36 @@ func (_q *UserQuery) loadStaticDevices(ctx context.Context, query *StaticDeviceQ
 	}
 	query.Where(predicate.StaticDevice(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.StaticDevicesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.UserID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadEmailDevices(ctx context.Context, query *EmailDeviceQuery, nodes []*User, init func(*User), assign func(*User, *EmailDevice)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(emaildevice.FieldUserID)
+	}
+	query.Where(predicate.EmailDevice(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.EmailDevicesColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1548,6 +1630,20 @@ func (_q *UserQuery) WithNamedStaticDevices(name string, opts ...func(*StaticDev
 		_q.withNamedStaticDevices = make(map[string]*StaticDeviceQuery)
 	}
 	_q.withNamedStaticDevices[name] = query
+	return _q
+}
+
+// WithNamedEmailDevices tells the query-builder to eager-load the nodes that are connected to the "email_devices"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedEmailDevices(name string, opts ...func(*EmailDeviceQuery)) *UserQuery {
+	query := (&EmailDeviceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedEmailDevices == nil {
+		_q.withNamedEmailDevices = make(map[string]*EmailDeviceQuery)
+	}
+	_q.withNamedEmailDevices[name] = query
 	return _q
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
+	"github.com/gatehouse-id/gatehouse/ent/emaildevice"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
@@ -328,6 +329,21 @@ func (_u *UserUpdate) AddStaticDevices(v ...*StaticDevice) *UserUpdate {
 	return _u.AddStaticDeviceIDs(ids...)
 }
 
+// AddEmailDeviceIDs adds the "email_devices" edge to the EmailDevice entity by IDs.
+func (_u *UserUpdate) AddEmailDeviceIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddEmailDeviceIDs(ids...)
+	return _u
+}
+
+// AddEmailDevices adds the "email_devices" edges to the EmailDevice entity.
+func (_u *UserUpdate) AddEmailDevices(v ...*EmailDevice) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEmailDeviceIDs(ids...)
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
 func (_u *UserUpdate) AddSessionIDs(ids ...int) *UserUpdate {
 	_u.mutation.AddSessionIDs(ids...)
@@ -544,6 +560,27 @@ func (_u *UserUpdate) RemoveStaticDevices(v ...*StaticDevice) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveStaticDeviceIDs(ids...)
+}
+
+// ClearEmailDevices clears all "email_devices" edges to the EmailDevice entity.
+func (_u *UserUpdate) ClearEmailDevices() *UserUpdate {
+	_u.mutation.ClearEmailDevices()
+	return _u
+}
+
+// RemoveEmailDeviceIDs removes the "email_devices" edge to EmailDevice entities by IDs.
+func (_u *UserUpdate) RemoveEmailDeviceIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveEmailDeviceIDs(ids...)
+	return _u
+}
+
+// RemoveEmailDevices removes "email_devices" edges to EmailDevice entities.
+func (_u *UserUpdate) RemoveEmailDevices(v ...*EmailDevice) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEmailDeviceIDs(ids...)
 }
 
 // ClearSessions clears all "sessions" edges to the Session entity.
@@ -1101,6 +1138,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.EmailDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.EmailDevicesTable,
+			Columns: []string{user.EmailDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emaildevice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEmailDevicesIDs(); len(nodes) > 0 && !_u.mutation.EmailDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.EmailDevicesTable,
+			Columns: []string{user.EmailDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emaildevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EmailDevicesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.EmailDevicesTable,
+			Columns: []string{user.EmailDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emaildevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.SessionsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1544,6 +1626,21 @@ func (_u *UserUpdateOne) AddStaticDevices(v ...*StaticDevice) *UserUpdateOne {
 	return _u.AddStaticDeviceIDs(ids...)
 }
 
+// AddEmailDeviceIDs adds the "email_devices" edge to the EmailDevice entity by IDs.
+func (_u *UserUpdateOne) AddEmailDeviceIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddEmailDeviceIDs(ids...)
+	return _u
+}
+
+// AddEmailDevices adds the "email_devices" edges to the EmailDevice entity.
+func (_u *UserUpdateOne) AddEmailDevices(v ...*EmailDevice) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEmailDeviceIDs(ids...)
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
 func (_u *UserUpdateOne) AddSessionIDs(ids ...int) *UserUpdateOne {
 	_u.mutation.AddSessionIDs(ids...)
@@ -1760,6 +1857,27 @@ func (_u *UserUpdateOne) RemoveStaticDevices(v ...*StaticDevice) *UserUpdateOne 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveStaticDeviceIDs(ids...)
+}
+
+// ClearEmailDevices clears all "email_devices" edges to the EmailDevice entity.
+func (_u *UserUpdateOne) ClearEmailDevices() *UserUpdateOne {
+	_u.mutation.ClearEmailDevices()
+	return _u
+}
+
+// RemoveEmailDeviceIDs removes the "email_devices" edge to EmailDevice entities by IDs.
+func (_u *UserUpdateOne) RemoveEmailDeviceIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveEmailDeviceIDs(ids...)
+	return _u
+}
+
+// RemoveEmailDevices removes "email_devices" edges to EmailDevice entities.
+func (_u *UserUpdateOne) RemoveEmailDevices(v ...*EmailDevice) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEmailDeviceIDs(ids...)
 }
 
 // ClearSessions clears all "sessions" edges to the Session entity.
@@ -2340,6 +2458,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(staticdevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.EmailDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.EmailDevicesTable,
+			Columns: []string{user.EmailDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emaildevice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEmailDevicesIDs(); len(nodes) > 0 && !_u.mutation.EmailDevicesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.EmailDevicesTable,
+			Columns: []string{user.EmailDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emaildevice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EmailDevicesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.EmailDevicesTable,
+			Columns: []string{user.EmailDevicesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emaildevice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

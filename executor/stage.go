@@ -316,6 +316,18 @@ type Mailer interface {
 	Ready() error
 }
 
+// MailUnavailable says why stages cannot send mail (no Mailer, or one that
+// is not Ready); "" when they can.
+func (d Deps) MailUnavailable() string {
+	if d.Mail == nil {
+		return "the server sends no mail"
+	}
+	if err := d.Mail.Ready(); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
 // Now returns the time from the injected clock.
 func (d Deps) Now() time.Time {
 	if d.NowFunc != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatoremail"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate"
@@ -124,6 +125,19 @@ type ComplexityRoot struct {
 		RemainingCodes func(childComplexity int) int
 	}
 
+	AuthenticatorEmailChallenge struct {
+		Email         func(childComplexity int) int
+		EmailRequired func(childComplexity int) int
+		Errors        func(childComplexity int) int
+		FlowInfo      func(childComplexity int) int
+		PendingUser   func(childComplexity int) int
+	}
+
+	AuthenticatorEmailStage struct {
+		FriendlyName func(childComplexity int) int
+		TokenExpiry  func(childComplexity int) int
+	}
+
 	AuthenticatorStaticChallenge struct {
 		Codes       func(childComplexity int) int
 		Errors      func(childComplexity int) int
@@ -152,6 +166,7 @@ type ComplexityRoot struct {
 
 	AuthenticatorValidateChallenge struct {
 		DeviceClasses func(childComplexity int) int
+		EmailSentTo   func(childComplexity int) int
 		Errors        func(childComplexity int) int
 		FlowInfo      func(childComplexity int) int
 		PendingUser   func(childComplexity int) int
@@ -1402,6 +1417,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuthenticatorDevice.RemainingCodes(childComplexity), true
 
+	case "AuthenticatorEmailChallenge.email":
+		if e.ComplexityRoot.AuthenticatorEmailChallenge.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorEmailChallenge.Email(childComplexity), true
+	case "AuthenticatorEmailChallenge.emailRequired":
+		if e.ComplexityRoot.AuthenticatorEmailChallenge.EmailRequired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorEmailChallenge.EmailRequired(childComplexity), true
+	case "AuthenticatorEmailChallenge.errors":
+		if e.ComplexityRoot.AuthenticatorEmailChallenge.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorEmailChallenge.Errors(childComplexity), true
+	case "AuthenticatorEmailChallenge.flowInfo":
+		if e.ComplexityRoot.AuthenticatorEmailChallenge.FlowInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorEmailChallenge.FlowInfo(childComplexity), true
+	case "AuthenticatorEmailChallenge.pendingUser":
+		if e.ComplexityRoot.AuthenticatorEmailChallenge.PendingUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorEmailChallenge.PendingUser(childComplexity), true
+
+	case "AuthenticatorEmailStage.friendlyName":
+		if e.ComplexityRoot.AuthenticatorEmailStage.FriendlyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorEmailStage.FriendlyName(childComplexity), true
+	case "AuthenticatorEmailStage.tokenExpiry":
+		if e.ComplexityRoot.AuthenticatorEmailStage.TokenExpiry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorEmailStage.TokenExpiry(childComplexity), true
+
 	case "AuthenticatorStaticChallenge.codes":
 		if e.ComplexityRoot.AuthenticatorStaticChallenge.Codes == nil {
 			break
@@ -1496,6 +1555,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuthenticatorValidateChallenge.DeviceClasses(childComplexity), true
+	case "AuthenticatorValidateChallenge.emailSentTo":
+		if e.ComplexityRoot.AuthenticatorValidateChallenge.EmailSentTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthenticatorValidateChallenge.EmailSentTo(childComplexity), true
 	case "AuthenticatorValidateChallenge.errors":
 		if e.ComplexityRoot.AuthenticatorValidateChallenge.Errors == nil {
 			break
@@ -5687,6 +5752,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ApplicationOrder", ec.unmarshalInputApplicationOrder),
 			graphql.NewInputUnmarshaler("ApplicationWhereInput", ec.unmarshalInputApplicationWhereInput),
+			graphql.NewInputUnmarshaler("AuthenticatorEmailResponseInput", ec.unmarshalInputAuthenticatorEmailResponseInput),
+			graphql.NewInputUnmarshaler("AuthenticatorEmailStageInput", ec.unmarshalInputAuthenticatorEmailStageInput),
 			graphql.NewInputUnmarshaler("AuthenticatorStaticResponseInput", ec.unmarshalInputAuthenticatorStaticResponseInput),
 			graphql.NewInputUnmarshaler("AuthenticatorStaticStageInput", ec.unmarshalInputAuthenticatorStaticStageInput),
 			graphql.NewInputUnmarshaler("AuthenticatorTotpResponseInput", ec.unmarshalInputAuthenticatorTotpResponseInput),
@@ -5903,6 +5970,67 @@ var sources = []*ast.Source{
 	{Name: "schema/scopes.graphqls", Input: sourceData("schema/scopes.graphqls"), BuiltIn: false},
 	{Name: "schema/sso.graphqls", Input: sourceData("schema/sso.graphqls"), BuiltIn: false},
 	{Name: "schema/viewer.graphqls", Input: sourceData("schema/viewer.graphqls"), BuiltIn: false},
+	{Name: "../executor/stages/authenticatoremail/authenticatoremail.graphqls", Input: `# The authenticator_email stage kind in the GraphQL schema: its config
+# types, its challenge and its response, and their places in the unions and
+# @oneOf inputs of every kind. gqlgen reads this file with graph/schema
+# (gqlgen.yml); @goModel binds each type to this package.
+
+"""
+Sets up codes by email as a second factor for the signed-in user: sends a
+code to the account's address (or first asks for an address, for an account
+without one) and saves the device once that code comes back. Used in stage
+configuration flows; the user must be signed in.
+"""
+type AuthenticatorEmailStage @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatoremail.Config") {
+  "The name a new device is saved with."
+  friendlyName: String!
+  "Seconds a code is accepted."
+  tokenExpiry: Int!
+}
+
+input AuthenticatorEmailStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatoremail.Config") {
+  "1 to 100 characters."
+  friendlyName: String! = "Email"
+  "60 to 86400 seconds."
+  tokenExpiry: Int! = 600
+}
+
+extend union StageConfig = AuthenticatorEmailStage
+
+extend input StageConfigInput {
+  authenticatorEmail: AuthenticatorEmailStageInput
+}
+
+"""
+Enter the code we sent to ` + "`" + `email` + "`" + `; or, while ` + "`" + `emailRequired` + "`" + ` is set (the
+account has no address), the address to send codes to. Answer with
+` + "`" + `authenticatorEmail` + "`" + `: exactly one of ` + "`" + `email` + "`" + `, ` + "`" + `code` + "`" + ` or ` + "`" + `resend` + "`" + `.
+"""
+type AuthenticatorEmailChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatoremail.Challenge") {
+  flowInfo: FlowInfo!
+  errors: [FieldError!]!
+  pendingUser: String
+  "The address the code was sent to, masked (a***@example.com); null while an address is asked for."
+  email: String
+  "The account has no address: answer with ` + "`" + `email` + "`" + ` first."
+  emailRequired: Boolean!
+}
+
+input AuthenticatorEmailResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatoremail.Response") {
+  "The address to send codes to; only for an account without one."
+  email: String
+  "The code received; spaces do not matter."
+  code: String
+  "true: send a new code (it replaces the last one)."
+  resend: Boolean
+}
+
+extend union Challenge = AuthenticatorEmailChallenge
+
+extend input ChallengeResponseInput {
+  authenticatorEmail: AuthenticatorEmailResponseInput
+}
+`, BuiltIn: false},
 	{Name: "../executor/stages/authenticatorstatic/authenticatorstatic.graphqls", Input: `# The authenticator_static stage kind in the GraphQL schema: its config
 # types, its challenge and its response, and their places in the unions and
 # @oneOf inputs of every kind. gqlgen reads this file with graph/schema
@@ -6065,7 +6193,7 @@ type AuthenticatorValidateStage @goModel(model: "github.com/gatehouse-id/gatehou
 
 input AuthenticatorValidateStageInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Config") {
   "At least one."
-  deviceClasses: [DeviceClass!]! = [TOTP, STATIC, WEBAUTHN]
+  deviceClasses: [DeviceClass!]! = [TOTP, STATIC, WEBAUTHN, EMAIL]
   notConfiguredAction: NotConfiguredAction! = SKIP
   "Setup stages (authenticator_totp, authenticator_static, …); required for CONFIGURE."
   configurationStageIDs: [ID!]! = []
@@ -6081,10 +6209,13 @@ extend input StageConfigInput {
 }
 
 """
-Enter a code from your authenticator app, or one of your recovery codes, or
-use a passkey or security key (when ` + "`" + `webauthn` + "`" + ` is set). Without a pending
-user (a passwordless flow) only a passkey is offered, and it identifies the
-user. Answer with ` + "`" + `authenticatorValidate` + "`" + `: ` + "`" + `code` + "`" + ` or ` + "`" + `webauthn` + "`" + `, exactly one.
+Enter a code from your authenticator app, a code we sent you by email, or one
+of your recovery codes, or use a passkey or security key (when ` + "`" + `webauthn` + "`" + ` is
+set). With EMAIL among ` + "`" + `deviceClasses` + "`" + `, ` + "`" + `sendEmail: true` + "`" + ` mails a code
+(` + "`" + `emailSentTo` + "`" + ` then shows where; it is sent at once when EMAIL is the only
+class). Without a pending user (a passwordless flow) only a passkey is
+offered, and it identifies the user. Answer with ` + "`" + `authenticatorValidate` + "`" + `:
+exactly one of ` + "`" + `code` + "`" + `, ` + "`" + `webauthn` + "`" + ` or ` + "`" + `sendEmail` + "`" + `.
 """
 type AuthenticatorValidateChallenge implements FlowChallenge @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Challenge") {
   flowInfo: FlowInfo!
@@ -6094,13 +6225,17 @@ type AuthenticatorValidateChallenge implements FlowChallenge @goModel(model: "gi
   deviceClasses: [DeviceClass!]!
   "The options for navigator.credentials.get as JSON ({\"publicKey\": …}, binary members in base64url); null when no passkey is offered."
   webauthn: String
+  "The address a code was mailed to in this flow, masked (a***@example.com); null before one was."
+  emailSentTo: String
 }
 
 input AuthenticatorValidateResponseInput @goModel(model: "github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate.Response") {
-  "An authenticator app's code or a recovery code; spaces and dashes do not matter."
+  "An authenticator app's code, a code sent by email or a recovery code; spaces and dashes do not matter."
   code: String
   "The credential navigator.credentials.get returned, as JSON (PublicKeyCredential.toJSON())."
   webauthn: String
+  "true: mail a code to the user's email device (EMAIL); it replaces the last one sent."
+  sendEmail: Boolean
 }
 
 extend union Challenge = AuthenticatorValidateChallenge
@@ -11659,6 +11794,185 @@ func (ec *executionContext) fieldContext_AuthenticatorDevice_remainingCodes(_ co
 	return graphql.NewScalarFieldContext("AuthenticatorDevice", field, false, false, "Int")
 }
 
+func (ec *executionContext) _AuthenticatorEmailChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *authenticatoremail.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorEmailChallenge_flowInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlowInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v executor.FlowInfo) graphql.Marshaler {
+			return ec.marshalNFlowInfo2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFlowInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorEmailChallenge_flowInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorEmailChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorEmailChallenge_errors(ctx context.Context, field graphql.CollectedField, obj *authenticatoremail.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorEmailChallenge_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []executor.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldError2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorEmailChallenge_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthenticatorEmailChallenge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthenticatorEmailChallenge_pendingUser(ctx context.Context, field graphql.CollectedField, obj *authenticatoremail.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorEmailChallenge_pendingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorEmailChallenge_pendingUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorEmailChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorEmailChallenge_email(ctx context.Context, field graphql.CollectedField, obj *authenticatoremail.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorEmailChallenge_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorEmailChallenge_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorEmailChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorEmailChallenge_emailRequired(ctx context.Context, field graphql.CollectedField, obj *authenticatoremail.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorEmailChallenge_emailRequired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmailRequired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorEmailChallenge_emailRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorEmailChallenge", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AuthenticatorEmailStage_friendlyName(ctx context.Context, field graphql.CollectedField, obj *authenticatoremail.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorEmailStage_friendlyName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FriendlyName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorEmailStage_friendlyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorEmailStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorEmailStage_tokenExpiry(ctx context.Context, field graphql.CollectedField, obj *authenticatoremail.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorEmailStage_tokenExpiry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokenExpiry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorEmailStage_tokenExpiry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorEmailStage", field, false, false, "Int")
+}
+
 func (ec *executionContext) _AuthenticatorStaticChallenge_flowInfo(ctx context.Context, field graphql.CollectedField, obj *authenticatorstatic.Challenge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12147,6 +12461,29 @@ func (ec *executionContext) _AuthenticatorValidateChallenge_webauthn(ctx context
 	)
 }
 func (ec *executionContext) fieldContext_AuthenticatorValidateChallenge_webauthn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthenticatorValidateChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthenticatorValidateChallenge_emailSentTo(ctx context.Context, field graphql.CollectedField, obj *authenticatorvalidate.Challenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthenticatorValidateChallenge_emailSentTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmailSentTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthenticatorValidateChallenge_emailSentTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuthenticatorValidateChallenge", field, false, false, "String")
 }
 
@@ -31168,6 +31505,118 @@ func UnmarshalApplicationWhereInput(ctx context.Context, raw any) (ent.Applicati
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAuthenticatorEmailResponseInput(ctx context.Context, obj any) (authenticatoremail.Response, error) {
+	var it authenticatoremail.Response
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email", "code", "resend"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "resend":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resend"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Resend = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthenticatorEmailResponseInput unmarshals raw into the AuthenticatorEmailResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthenticatorEmailResponseInput(ctx context.Context, raw any) (authenticatoremail.Response, error) {
+	var out authenticatoremail.Response
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorEmailResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAuthenticatorEmailStageInput(ctx context.Context, obj any) (authenticatoremail.Config, error) {
+	var it authenticatoremail.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["friendlyName"]; !present {
+		asMap["friendlyName"] = "Email"
+	}
+	if _, present := asMap["tokenExpiry"]; !present {
+		asMap["tokenExpiry"] = 600
+	}
+
+	fieldsInOrder := [...]string{"friendlyName", "tokenExpiry"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "friendlyName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("friendlyName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FriendlyName = data
+		case "tokenExpiry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenExpiry"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenExpiry = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthenticatorEmailStageInput unmarshals raw into the AuthenticatorEmailStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthenticatorEmailStageInput(ctx context.Context, raw any) (authenticatoremail.Config, error) {
+	var out authenticatoremail.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthenticatorEmailStageInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAuthenticatorStaticResponseInput(ctx context.Context, obj any) (authenticatorstatic.Response, error) {
 	var it authenticatorstatic.Response
 	if obj == nil {
@@ -31375,7 +31824,7 @@ func (ec *executionContext) unmarshalInputAuthenticatorValidateResponseInput(ctx
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "webauthn"}
+	fieldsInOrder := [...]string{"code", "webauthn", "sendEmail"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31396,6 +31845,13 @@ func (ec *executionContext) unmarshalInputAuthenticatorValidateResponseInput(ctx
 				return it, err
 			}
 			it.Webauthn = data
+		case "sendEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sendEmail"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SendEmail = data
 		}
 	}
 	return it, nil
@@ -31425,7 +31881,7 @@ func (ec *executionContext) unmarshalInputAuthenticatorValidateStageInput(ctx co
 	}
 
 	if _, present := asMap["deviceClasses"]; !present {
-		asMap["deviceClasses"] = []any{"TOTP", "STATIC", "WEBAUTHN"}
+		asMap["deviceClasses"] = []any{"TOTP", "STATIC", "WEBAUTHN", "EMAIL"}
 	}
 	if _, present := asMap["notConfiguredAction"]; !present {
 		asMap["notConfiguredAction"] = "SKIP"
@@ -32761,13 +33217,20 @@ func (ec *executionContext) unmarshalInputChallengeResponseInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"authenticatorStatic", "authenticatorTotp", "authenticatorValidate", "authenticatorWebauthn", "captcha", "consent", "deviceCode", "dummy", "email", "emailContinue", "identification", "password", "prompt", "userLogin"}
+	fieldsInOrder := [...]string{"authenticatorEmail", "authenticatorStatic", "authenticatorTotp", "authenticatorValidate", "authenticatorWebauthn", "captcha", "consent", "deviceCode", "dummy", "email", "emailContinue", "identification", "password", "prompt", "userLogin"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "authenticatorEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorEmail"))
+			data, err := ec.unmarshalOAuthenticatorEmailResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatoremailᚐResponse(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthenticatorEmail = data
 		case "authenticatorStatic":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorStatic"))
 			data, err := ec.unmarshalOAuthenticatorStaticResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorstaticᚐResponse(ctx, v)
@@ -42057,13 +42520,20 @@ func (ec *executionContext) unmarshalInputStageConfigInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"authenticatorStatic", "authenticatorTotp", "authenticatorValidate", "authenticatorWebauthn", "captcha", "consent", "deny", "deviceCode", "dummy", "email", "identification", "invitation", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
+	fieldsInOrder := [...]string{"authenticatorEmail", "authenticatorStatic", "authenticatorTotp", "authenticatorValidate", "authenticatorWebauthn", "captcha", "consent", "deny", "deviceCode", "dummy", "email", "identification", "invitation", "password", "prompt", "redirect", "userDelete", "userLogin", "userLogout", "userWrite"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "authenticatorEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorEmail"))
+			data, err := ec.unmarshalOAuthenticatorEmailStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatoremailᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthenticatorEmail = data
 		case "authenticatorStatic":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authenticatorStatic"))
 			data, err := ec.unmarshalOAuthenticatorStaticStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorstaticᚐConfig(ctx, v)
@@ -45678,6 +46148,11 @@ func (ec *executionContext) _Challenge(ctx context.Context, sel ast.SelectionSet
 			return graphql.Null
 		}
 		return ec._AuthenticatorStaticChallenge(ctx, sel, obj)
+	case *authenticatoremail.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorEmailChallenge(ctx, sel, obj)
 	case *executor.AccessDeniedChallenge:
 		if obj == nil {
 			return graphql.Null
@@ -45776,6 +46251,11 @@ func (ec *executionContext) _FlowChallenge(ctx context.Context, sel ast.Selectio
 			return graphql.Null
 		}
 		return ec._AuthenticatorStaticChallenge(ctx, sel, obj)
+	case *authenticatoremail.Challenge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorEmailChallenge(ctx, sel, obj)
 	case *executor.AccessDeniedChallenge:
 		if obj == nil {
 			return graphql.Null
@@ -46015,6 +46495,11 @@ func (ec *executionContext) _StageConfig(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._AuthenticatorStaticStage(ctx, sel, obj)
+	case *authenticatoremail.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthenticatorEmailStage(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -46305,6 +46790,97 @@ func (ec *executionContext) _AuthenticatorDevice(ctx context.Context, sel ast.Se
 	return out
 }
 
+var authenticatorEmailChallengeImplementors = []string{"AuthenticatorEmailChallenge", "Challenge", "FlowChallenge"}
+
+func (ec *executionContext) _AuthenticatorEmailChallenge(ctx context.Context, sel ast.SelectionSet, obj *authenticatoremail.Challenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorEmailChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorEmailChallenge")
+		case "flowInfo":
+			out.Values[i] = ec._AuthenticatorEmailChallenge_flowInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._AuthenticatorEmailChallenge_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingUser":
+			out.Values[i] = ec._AuthenticatorEmailChallenge_pendingUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._AuthenticatorEmailChallenge_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "emailRequired":
+			out.Values[i] = ec._AuthenticatorEmailChallenge_emailRequired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authenticatorEmailStageImplementors = []string{"AuthenticatorEmailStage", "StageConfig"}
+
+func (ec *executionContext) _AuthenticatorEmailStage(ctx context.Context, sel ast.SelectionSet, obj *authenticatoremail.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authenticatorEmailStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthenticatorEmailStage")
+		case "friendlyName":
+			out.Values[i] = ec._AuthenticatorEmailStage_friendlyName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tokenExpiry":
+			out.Values[i] = ec._AuthenticatorEmailStage_tokenExpiry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var authenticatorStaticChallengeImplementors = []string{"AuthenticatorStaticChallenge", "Challenge", "FlowChallenge"}
 
 func (ec *executionContext) _AuthenticatorStaticChallenge(ctx context.Context, sel ast.SelectionSet, obj *authenticatorstatic.Challenge) graphql.Marshaler {
@@ -46520,6 +47096,11 @@ func (ec *executionContext) _AuthenticatorValidateChallenge(ctx context.Context,
 			}
 		case "webauthn":
 			out.Values[i] = ec._AuthenticatorValidateChallenge_webauthn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "emailSentTo":
+			out.Values[i] = ec._AuthenticatorValidateChallenge_emailSentTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -55113,6 +55694,22 @@ func (ec *executionContext) marshalOAuthenticationRequirement2ᚖgithubᚗcomᚋ
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOAuthenticatorEmailResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatoremailᚐResponse(ctx context.Context, v any) (*authenticatoremail.Response, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthenticatorEmailResponseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAuthenticatorEmailStageInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatoremailᚐConfig(ctx context.Context, v any) (*authenticatoremail.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthenticatorEmailStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOAuthenticatorStaticResponseInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorstaticᚐResponse(ctx context.Context, v any) (*authenticatorstatic.Response, error) {

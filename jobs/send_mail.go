@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/jobs/jobargs"
 	"github.com/gatehouse-id/gatehouse/mail"
+	"github.com/gatehouse-id/gatehouse/mfa/emailotp"
 	"github.com/gatehouse-id/gatehouse/seal"
 )
 
@@ -38,6 +39,7 @@ type MailValidity func(ctx context.Context, client *ent.Client, ref string, now 
 // MailValidities are the checks per jobargs.Validity kind.
 var MailValidities = map[string]MailValidity{
 	jobargs.ValidityFlowToken: flowTokenValid,
+	jobargs.ValidityEmailCode: emailotp.Outstanding,
 }
 
 // flowTokenValid reports whether the flow token whose key hash is ref

@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
 	"github.com/gatehouse-id/gatehouse/ent/counter"
+	"github.com/gatehouse-id/gatehouse/ent/emaildevice"
 	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowexecution"
@@ -229,6 +230,33 @@ func (f TraverseCounter) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CounterQuery", q)
+}
+
+// The EmailDeviceFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EmailDeviceFunc func(context.Context, *ent.EmailDeviceQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EmailDeviceFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EmailDeviceQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EmailDeviceQuery", q)
+}
+
+// The TraverseEmailDevice type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEmailDevice func(context.Context, *ent.EmailDeviceQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEmailDevice) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEmailDevice) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmailDeviceQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EmailDeviceQuery", q)
 }
 
 // The EventFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -892,6 +920,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ConfigReferenceQuery, predicate.ConfigReference, configreference.OrderOption]{typ: ent.TypeConfigReference, tq: q}, nil
 	case *ent.CounterQuery:
 		return &query[*ent.CounterQuery, predicate.Counter, counter.OrderOption]{typ: ent.TypeCounter, tq: q}, nil
+	case *ent.EmailDeviceQuery:
+		return &query[*ent.EmailDeviceQuery, predicate.EmailDevice, emaildevice.OrderOption]{typ: ent.TypeEmailDevice, tq: q}, nil
 	case *ent.EventQuery:
 		return &query[*ent.EventQuery, predicate.Event, event.OrderOption]{typ: ent.TypeEvent, tq: q}, nil
 	case *ent.FlowQuery:

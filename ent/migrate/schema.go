@@ -204,6 +204,40 @@ var (
 			},
 		},
 	}
+	// EmailDevicesColumns holds the columns for the "email_devices" table.
+	EmailDevicesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "email", Type: field.TypeString, Size: 254},
+		{Name: "confirmed", Type: field.TypeBool, Default: false},
+		{Name: "code_hash", Type: field.TypeString, Nullable: true},
+		{Name: "code_expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// EmailDevicesTable holds the schema information for the "email_devices" table.
+	EmailDevicesTable = &schema.Table{
+		Name:       "email_devices",
+		Columns:    EmailDevicesColumns,
+		PrimaryKey: []*schema.Column{EmailDevicesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "email_devices_users_email_devices",
+				Columns:    []*schema.Column{EmailDevicesColumns[9]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "emaildevice_user_id",
+				Unique:  false,
+				Columns: []*schema.Column{EmailDevicesColumns[9]},
+			},
+		},
+	}
 	// EventsColumns holds the columns for the "events" table.
 	EventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1050,6 +1084,7 @@ var (
 		BrandsTable,
 		ConfigReferencesTable,
 		CountersTable,
+		EmailDevicesTable,
 		EventsTable,
 		FlowsTable,
 		FlowExecutionsTable,
@@ -1108,6 +1143,11 @@ func init() {
 	}
 	CountersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
+	EmailDevicesTable.ForeignKeys[0].RefTable = UsersTable
+	EmailDevicesTable.Annotation = &entsql.Annotation{
+		Table:          "email_devices",
+		IncrementStart: func(i int) *int { return &i }(120259084288),
 	}
 	EventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),

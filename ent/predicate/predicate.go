@@ -21,6 +21,9 @@ type ConfigReference func(*sql.Selector)
 // Counter is the predicate function for counter builders.
 type Counter func(*sql.Selector)
 
+// EmailDevice is the predicate function for emaildevice builders.
+type EmailDevice func(*sql.Selector)
+
 // Event is the predicate function for event builders.
 type Event func(*sql.Selector)
 

@@ -231,6 +231,30 @@ func (f CounterMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CounterMutation", m)
 }
 
+// The EmailDeviceQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EmailDeviceQueryRuleFunc func(context.Context, *ent.EmailDeviceQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EmailDeviceQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmailDeviceQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EmailDeviceQuery", q)
+}
+
+// The EmailDeviceMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EmailDeviceMutationRuleFunc func(context.Context, *ent.EmailDeviceMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EmailDeviceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EmailDeviceMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EmailDeviceMutation", m)
+}
+
 // The EventQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type EventQueryRuleFunc func(context.Context, *ent.EventQuery) error
@@ -852,6 +876,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CounterQuery:
 		return q.Filter(), nil
+	case *ent.EmailDeviceQuery:
+		return q.Filter(), nil
 	case *ent.EventQuery:
 		return q.Filter(), nil
 	case *ent.FlowQuery:
@@ -916,6 +942,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ConfigReferenceMutation:
 		return m.Filter(), nil
 	case *ent.CounterMutation:
+		return m.Filter(), nil
+	case *ent.EmailDeviceMutation:
 		return m.Filter(), nil
 	case *ent.EventMutation:
 		return m.Filter(), nil

@@ -11,6 +11,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/brand"
 	"github.com/gatehouse-id/gatehouse/ent/configreference"
 	"github.com/gatehouse-id/gatehouse/ent/counter"
+	"github.com/gatehouse-id/gatehouse/ent/emaildevice"
 	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowexecution"
@@ -319,6 +320,70 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	emaildeviceMixin := schema.EmailDevice{}.Mixin()
+	emaildevice.Policy = privacy.NewPolicies(schema.EmailDevice{})
+	emaildevice.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := emaildevice.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	emaildeviceMixinFields0 := emaildeviceMixin[0].Fields()
+	_ = emaildeviceMixinFields0
+	emaildeviceFields := schema.EmailDevice{}.Fields()
+	_ = emaildeviceFields
+	// emaildeviceDescCreatedAt is the schema descriptor for created_at field.
+	emaildeviceDescCreatedAt := emaildeviceMixinFields0[0].Descriptor()
+	// emaildevice.DefaultCreatedAt holds the default value on creation for the created_at field.
+	emaildevice.DefaultCreatedAt = emaildeviceDescCreatedAt.Default.(func() time.Time)
+	// emaildeviceDescUpdatedAt is the schema descriptor for updated_at field.
+	emaildeviceDescUpdatedAt := emaildeviceMixinFields0[1].Descriptor()
+	// emaildevice.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	emaildevice.DefaultUpdatedAt = emaildeviceDescUpdatedAt.Default.(func() time.Time)
+	// emaildevice.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	emaildevice.UpdateDefaultUpdatedAt = emaildeviceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// emaildeviceDescName is the schema descriptor for name field.
+	emaildeviceDescName := emaildeviceFields[1].Descriptor()
+	// emaildevice.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	emaildevice.NameValidator = func() func(string) error {
+		validators := emaildeviceDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// emaildeviceDescEmail is the schema descriptor for email field.
+	emaildeviceDescEmail := emaildeviceFields[2].Descriptor()
+	// emaildevice.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	emaildevice.EmailValidator = func() func(string) error {
+		validators := emaildeviceDescEmail.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(email string) error {
+			for _, fn := range fns {
+				if err := fn(email); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// emaildeviceDescConfirmed is the schema descriptor for confirmed field.
+	emaildeviceDescConfirmed := emaildeviceFields[3].Descriptor()
+	// emaildevice.DefaultConfirmed holds the default value on creation for the confirmed field.
+	emaildevice.DefaultConfirmed = emaildeviceDescConfirmed.Default.(bool)
 	event.Policy = privacy.NewPolicies(schema.Event{})
 	event.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

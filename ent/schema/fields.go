@@ -12,6 +12,8 @@ import (
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
+
+	"github.com/gatehouse-id/gatehouse/ent/schema/emailkey"
 )
 
 // slugPattern is what a slug may look like: lower-case letters, digits, "-"
@@ -73,16 +75,12 @@ func validUsername(s string) error {
 }
 
 // validEmail accepts the empty string (no address) or a single address of
-// the form local@domain with no display name.
+// the form local@domain with no display name (emailkey.Valid).
 func validEmail(s string) error {
-	if s == "" {
+	if s == "" || emailkey.Valid(s) {
 		return nil
 	}
-	at := strings.LastIndexByte(s, '@')
-	if at <= 0 || at == len(s)-1 || strings.ContainsAny(s, " \t\r\n<>,;\"") {
-		return errors.New("must be an email address such as user@example.com")
-	}
-	return nil
+	return errors.New("must be an email address such as user@example.com")
 }
 
 // validAssetURL accepts "", an absolute path on this server ("/static/x.png")

@@ -106,6 +106,8 @@ func (User) Edges() []ent.Edge {
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("static_devices", StaticDevice.Type).
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
+		edge.To("email_devices", EmailDevice.Type).
+			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("sessions", Session.Type).
 			Annotations(cascade(), entgql.Skip(entgql.SkipAll)),
 		edge.To("policy_bindings", PolicyBinding.Type).

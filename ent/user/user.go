@@ -60,6 +60,8 @@ const (
 	EdgeWebauthnDevices = "webauthn_devices"
 	// EdgeStaticDevices holds the string denoting the static_devices edge name in mutations.
 	EdgeStaticDevices = "static_devices"
+	// EdgeEmailDevices holds the string denoting the email_devices edge name in mutations.
+	EdgeEmailDevices = "email_devices"
 	// EdgeSessions holds the string denoting the sessions edge name in mutations.
 	EdgeSessions = "sessions"
 	// EdgePolicyBindings holds the string denoting the policy_bindings edge name in mutations.
@@ -122,6 +124,13 @@ const (
 	StaticDevicesInverseTable = "static_devices"
 	// StaticDevicesColumn is the table column denoting the static_devices relation/edge.
 	StaticDevicesColumn = "user_id"
+	// EmailDevicesTable is the table that holds the email_devices relation/edge.
+	EmailDevicesTable = "email_devices"
+	// EmailDevicesInverseTable is the table name for the EmailDevice entity.
+	// It exists in this package in order to avoid circular dependency with the "emaildevice" package.
+	EmailDevicesInverseTable = "email_devices"
+	// EmailDevicesColumn is the table column denoting the email_devices relation/edge.
+	EmailDevicesColumn = "user_id"
 	// SessionsTable is the table that holds the sessions relation/edge.
 	SessionsTable = "sessions"
 	// SessionsInverseTable is the table name for the Session entity.
@@ -400,6 +409,20 @@ func ByStaticDevices(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByEmailDevicesCount orders the results by email_devices count.
+func ByEmailDevicesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newEmailDevicesStep(), opts...)
+	}
+}
+
+// ByEmailDevices orders the results by email_devices terms.
+func ByEmailDevices(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newEmailDevicesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySessionsCount orders the results by sessions count.
 func BySessionsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -495,6 +518,13 @@ func newStaticDevicesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(StaticDevicesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, StaticDevicesTable, StaticDevicesColumn),
+	)
+}
+func newEmailDevicesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(EmailDevicesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, EmailDevicesTable, EmailDevicesColumn),
 	)
 }
 func newSessionsStep() *sqlgraph.Step {

@@ -900,6 +900,29 @@ func HasStaticDevicesWith(preds ...predicate.StaticDevice) predicate.User {
 	})
 }
 
+// HasEmailDevices applies the HasEdge predicate on the "email_devices" edge.
+func HasEmailDevices() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, EmailDevicesTable, EmailDevicesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasEmailDevicesWith applies the HasEdge predicate on the "email_devices" edge with a given conditions (other predicates).
+func HasEmailDevicesWith(preds ...predicate.EmailDevice) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newEmailDevicesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasSessions applies the HasEdge predicate on the "sessions" edge.
 func HasSessions() predicate.User {
 	return predicate.User(func(s *sql.Selector) {

@@ -4,6 +4,7 @@ package stages
 
 import (
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatoremail"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate"
@@ -28,6 +29,7 @@ import (
 // All returns a registry of every shipped stage kind.
 func All() *executor.StageKinds {
 	return executor.NewStageKinds(
+		authenticatoremail.Definition(),
 		authenticatorstatic.Definition(),
 		authenticatortotp.Definition(),
 		authenticatorvalidate.Definition(),

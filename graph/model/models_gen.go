@@ -11,6 +11,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatoremail"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorstatic"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatortotp"
 	"github.com/gatehouse-id/gatehouse/executor/stages/authenticatorvalidate"
@@ -55,6 +56,7 @@ type AuthenticatorDevice struct {
 
 // The response to the current challenge: set exactly the member of the current stage's kind.
 type ChallengeResponseInput struct {
+	AuthenticatorEmail    *authenticatoremail.Response    `json:"authenticatorEmail,omitempty"`
 	AuthenticatorStatic   *authenticatorstatic.Response   `json:"authenticatorStatic,omitempty"`
 	AuthenticatorTotp     *authenticatortotp.Response     `json:"authenticatorTotp,omitempty"`
 	AuthenticatorValidate *authenticatorvalidate.Response `json:"authenticatorValidate,omitempty"`
@@ -285,6 +287,7 @@ type ScopeMappingTestResult struct {
 
 // A stage's configuration: set exactly one member, which picks the stage's kind.
 type StageConfigInput struct {
+	AuthenticatorEmail    *authenticatoremail.Config    `json:"authenticatorEmail,omitempty"`
 	AuthenticatorStatic   *authenticatorstatic.Config   `json:"authenticatorStatic,omitempty"`
 	AuthenticatorTotp     *authenticatortotp.Config     `json:"authenticatorTotp,omitempty"`
 	AuthenticatorValidate *authenticatorvalidate.Config `json:"authenticatorValidate,omitempty"`

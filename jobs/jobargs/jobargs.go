@@ -85,6 +85,10 @@ const (
 	// ValidityFlowToken: Ref is a FlowToken's key_hash; the token must
 	// still exist and not be expired.
 	ValidityFlowToken = "flow_token"
+	// ValidityEmailCode: Ref is the code_hash of an email device's code
+	// (package mfa/emailotp); it must still be outstanding and not be
+	// expired.
+	ValidityEmailCode = "email_code"
 )
 
 // SendMail sends one message through the configured SMTP server (or, in

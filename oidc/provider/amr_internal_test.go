@@ -11,6 +11,7 @@ func TestAMR(t *testing.T) {
 	require.Equal(t, []string{}, amrOf(nil))
 	require.Equal(t, []string{"pwd"}, amrOf([]string{"password"}))
 	require.Equal(t, []string{"pwd", "otp", "mfa"}, amrOf([]string{"password", "totp"}))
+	require.Equal(t, []string{"pwd", "otp", "mfa"}, amrOf([]string{"password", "email"}))
 	require.Equal(t, []string{"pwd", "otp", "mfa"}, amrOf([]string{"app_password", "static"}))
 	require.Equal(t, []string{"pwd"}, amrOf([]string{"password", "unknown"}))
 	require.Equal(t, []string{"pwd", "hwk", "mfa"}, amrOf([]string{"password", "webauthn"}))

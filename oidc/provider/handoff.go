@@ -40,7 +40,7 @@ type handoff struct {
 
 // amrOf maps how a user logged in (the flow's auth methods, then the
 // second factor's) to RFC 8176 amr values: a one-time code of an
-// authenticator app or a recovery code is "otp", a passkey or security
+// authenticator app, a code by mail or a recovery code is "otp", a passkey or security
 // key (as the second factor "webauthn", or alone as "passkey") is "hwk",
 // and a second factor makes the login "mfa".
 func amrOf(methods []string) []string {
@@ -54,7 +54,7 @@ func amrOf(methods []string) []string {
 		switch m {
 		case "password", "app_password":
 			add("pwd")
-		case "totp", "static":
+		case "totp", "static", "email":
 			add("otp")
 			add("mfa")
 		case "webauthn": // a passkey or security key as the second factor

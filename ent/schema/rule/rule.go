@@ -20,6 +20,7 @@ import (
 	"slices"
 
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/emaildevice"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
@@ -149,6 +150,27 @@ func WebAuthnDevicePolicy() ent.Policy {
 			allowSuperuser(),
 			privacy.WebAuthnDeviceQueryRuleFunc(func(ctx context.Context, q *ent.WebAuthnDeviceQuery) error {
 				return filterToUser(ctx, func(id int) { q.Where(webauthndevice.UserID(id)) })
+			}),
+			privacy.AlwaysDenyRule(),
+		},
+	}
+}
+
+// EmailDevicePolicy lets a user read, rename and delete its own devices
+// of codes by mail; only the system (the setup stage) creates them.
+func EmailDevicePolicy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{
+			allowSuperuser(),
+			privacy.EmailDeviceMutationRuleFunc(func(ctx context.Context, m *ent.EmailDeviceMutation) error {
+				return ownDevice(ctx, m.Op(), func(id int) { m.Where(emaildevice.UserID(id)) })
+			}),
+			privacy.AlwaysDenyRule(),
+		},
+		Query: privacy.QueryPolicy{
+			allowSuperuser(),
+			privacy.EmailDeviceQueryRuleFunc(func(ctx context.Context, q *ent.EmailDeviceQuery) error {
+				return filterToUser(ctx, func(id int) { q.Where(emaildevice.UserID(id)) })
 			}),
 			privacy.AlwaysDenyRule(),
 		},

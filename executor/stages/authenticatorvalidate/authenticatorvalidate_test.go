@@ -29,11 +29,11 @@ func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 	stagetest.RunValidation(t, authenticatorvalidate.Definition(), []typedconfigtest.Case{
 		{Name: "defaults", Want: &authenticatorvalidate.Config{
-			DeviceClasses:       []authenticatorvalidate.DeviceClass{"totp", "static", "webauthn"},
+			DeviceClasses:       []authenticatorvalidate.DeviceClass{"totp", "static", "webauthn", "email"},
 			NotConfiguredAction: "skip", ConfigurationStageIDs: []int{}, WebauthnUserVerification: "preferred",
 		}},
 		{Name: "passkeys verify the user", Config: `{"webauthn_user_verification": "required"}`, Want: &authenticatorvalidate.Config{
-			DeviceClasses:       []authenticatorvalidate.DeviceClass{"totp", "static", "webauthn"},
+			DeviceClasses:       []authenticatorvalidate.DeviceClass{"totp", "static", "webauthn", "email"},
 			NotConfiguredAction: "skip", ConfigurationStageIDs: []int{}, WebauthnUserVerification: "required",
 		}},
 		{Name: "unknown verification", Config: `{"webauthn_user_verification": "REQUIRED"}`, Field: "webauthn_user_verification"},

@@ -14,10 +14,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/mfa/totp"
 )
 
-// class is one device class the stage checks. The EMAIL class is not
-// implemented yet: a user's devices of a class without an entry in
-// classes() count as none. A class answered with a typed code implements
-// codeClass; WEBAUTHN is answered with an assertion (passkey.go).
+// class is one device class the stage checks. A class answered with a
+// typed code implements codeClass (EMAIL's codes are mailed first:
+// email.go); WEBAUTHN is answered with an assertion (passkey.go).
 type class interface {
 	// devices reports whether userID has a usable device of the class,
 	// and when one was last used (zero: never).
@@ -33,7 +32,7 @@ type codeClass interface {
 }
 
 // implemented are the classes classes() returns.
-var implemented = []DeviceClass{ClassTOTP, ClassStatic, ClassWebAuthn}
+var implemented = []DeviceClass{ClassTOTP, ClassStatic, ClassWebAuthn, ClassEmail}
 
 // classes returns the implemented classes, in the order codes are tried.
 func classes(deps executor.Deps) (map[DeviceClass]class, error) {
@@ -45,10 +44,15 @@ func classes(deps executor.Deps) (map[DeviceClass]class, error) {
 	if err != nil {
 		return nil, fmt.Errorf("authenticator_validate: %w", err)
 	}
+	mailed, err := emailCodes(deps)
+	if err != nil {
+		return nil, err
+	}
 	return map[DeviceClass]class{
 		ClassTOTP:     totpClass{client: deps.Client, store: totp.NewDevices(deps.Client, box, deps.Now)},
 		ClassStatic:   staticClass{client: deps.Client, codes: recovery.New(deps.Client, key, deps.Now)},
 		ClassWebAuthn: webauthnClass{client: deps.Client},
+		ClassEmail:    emailClass{codes: mailed},
 	}, nil
 }
 

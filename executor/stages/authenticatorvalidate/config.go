@@ -70,7 +70,7 @@ const MaxThreshold = 366 * 24 * 3600
 func Definition() executor.StageKind {
 	return executor.Define(Kind, func() *Config {
 		return &Config{
-			DeviceClasses:            []DeviceClass{ClassTOTP, ClassStatic, ClassWebAuthn},
+			DeviceClasses:            []DeviceClass{ClassTOTP, ClassStatic, ClassWebAuthn, ClassEmail},
 			NotConfiguredAction:      ActionSkip,
 			ConfigurationStageIDs:    []int{},
 			WebauthnUserVerification: webauthn.VerificationPreferred,

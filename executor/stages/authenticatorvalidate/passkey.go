@@ -33,7 +33,7 @@ const MethodPasskey = "passkey"
 
 // Messages about passkeys.
 const (
-	messageBoth            = "Answer with a code or a passkey, not both."
+	messageBoth            = "Answer with one of a code, a passkey or a request for a code by email."
 	messagePasskeyRequired = "Use your passkey or security key when your browser asks."
 	messagePasskeyInvalid  = "This passkey could not be verified. Try again." //nolint:gosec // a message, not a credential
 	messagePasskeyUnusable = "Passkeys are not available on this server yet. Contact an administrator."
@@ -145,6 +145,9 @@ func (s *Stage) offer(ctx context.Context, req *executor.Request, u *ent.User, c
 		st.Ceremony = nil
 	}
 	st.Classes = classes
+	if err := s.autoSend(ctx, u, &st); err != nil {
+		return executor.Result{}, false, err
+	}
 	return executor.Result{}, false, req.SaveState(st)
 }
 

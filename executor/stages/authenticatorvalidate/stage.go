@@ -90,6 +90,9 @@ type Challenge struct {
 	// Webauthn is the JSON of the options for navigator.credentials.get;
 	// nil when no passkey is offered.
 	Webauthn *string `json:"webauthn,omitempty"`
+	// EmailSentTo is the masked address a code was mailed to in this
+	// execution; nil before one was.
+	EmailSentTo *string `json:"email_sent_to,omitempty"`
 }
 
 // Response answers the challenge.
@@ -99,6 +102,9 @@ type Response struct {
 	// Webauthn is the JSON of the credential navigator.credentials.get
 	// returned; exclusive with Code.
 	Webauthn *string `json:"webauthn,omitempty"`
+	// SendEmail asks for a code by mail (EMAIL); exclusive with the
+	// others.
+	SendEmail *bool `json:"send_email,omitempty"`
 }
 
 // ResponseKind implements executor.Response.
@@ -114,6 +120,8 @@ type state struct {
 	Ceremony *ceremony `json:"ceremony,omitempty"`
 	// Passwordless marks a discoverable login without a pending user.
 	Passwordless bool `json:"passwordless,omitempty"`
+	// EmailTo is the masked address a code was mailed to.
+	EmailTo string `json:"email_to,omitempty"`
 }
 
 // Stage checks a second factor.
@@ -200,11 +208,12 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 }
 
 // pretended are the classes shown to a user the flow only pretends
-// exists: those of the allowed classes a code answers.
+// exists: those of the allowed classes a code answers, but for EMAIL (a
+// code mailed on request, which nobody would receive).
 func pretended(allowed []DeviceClass) []DeviceClass {
 	var out []DeviceClass
 	for _, c := range allowed {
-		if slices.Contains(codeOrder, c) && slices.Contains(implemented, c) {
+		if slices.Contains(codeOrder, c) && slices.Contains(implemented, c) && c != ClassEmail {
 			out = append(out, c)
 		}
 	}
@@ -253,22 +262,27 @@ func (s *Stage) Challenge(_ context.Context, req *executor.Request) (executor.Ch
 	if st.Ceremony != nil {
 		c.Webauthn = &st.Ceremony.Options
 	}
+	if st.EmailTo != "" {
+		c.EmailSentTo = &st.EmailTo
+	}
 	return c, nil
 }
 
-// answers returns the trimmed code and assertion of r.
-func answers(resp executor.Response) (code, assertion string) {
+// answers returns the trimmed code and assertion of r, and whether it
+// asks for a code by mail.
+func answers(resp executor.Response) (code, assertion string, sendEmail bool) {
 	r, ok := resp.(*Response)
 	if !ok {
-		return "", ""
+		return "", "", false
 	}
+	sendEmail = r.SendEmail != nil && *r.SendEmail
 	if r.Code != nil {
 		code = strings.TrimSpace(*r.Code)
 	}
 	if r.Webauthn != nil {
 		assertion = strings.TrimSpace(*r.Webauthn)
 	}
-	return code, assertion
+	return code, assertion, sendEmail
 }
 
 // required is the field error of an empty answer to st.
@@ -278,6 +292,8 @@ func required(st state) executor.Result {
 		return executor.Retry(executor.FieldError{Field: FieldWebauthn, Message: messagePasskeyRequired, Code: codeRequired})
 	case st.Ceremony != nil:
 		return executor.Retry(executor.FieldError{Field: Field, Message: messageRequiredAny, Code: codeRequired})
+	case slices.Equal(st.Classes, []DeviceClass{ClassEmail}):
+		return executor.Retry(executor.FieldError{Field: Field, Message: messageRequiredEmail, Code: codeRequired})
 	default:
 		return executor.Retry(executor.FieldError{Field: Field, Message: messageRequired, Code: codeRequired})
 	}
@@ -285,8 +301,8 @@ func required(st state) executor.Result {
 
 // Submit implements executor.Interactive.
 func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor.Response) (executor.Result, error) {
-	code, assertion := answers(resp)
-	if code != "" && assertion != "" {
+	code, assertion, sendEmail := answers(resp)
+	if (code != "" && assertion != "") || (sendEmail && (code != "" || assertion != "")) {
 		return executor.Retry(executor.FieldError{Field: Field, Message: messageBoth, Code: codeInvalid}), nil
 	}
 	var st state
@@ -303,11 +319,14 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 		}
 		return s.passwordless(ctx, req, st, assertion)
 	}
-	if code == "" && assertion == "" {
-		return required(st), nil
-	}
 	if (u == nil) != (st.UserID == 0) || (u != nil && u.ID != st.UserID) {
 		return executor.Deny(messageNoUser), nil
+	}
+	if sendEmail {
+		return s.sendEmail(ctx, req, st, u)
+	}
+	if code == "" && assertion == "" {
+		return required(st), nil
 	}
 	if assertion == "" {
 		return s.check(ctx, req, st, u, identifier, Field,

@@ -46,13 +46,6 @@ func TestConfigValidate(t *testing.T) {
 	})
 }
 
-func TestMask(t *testing.T) {
-	t.Parallel()
-	require.Equal(t, "a***@example.com", email.Mask("alice@example.com"))
-	require.Equal(t, "é***@exämple.org", email.Mask(" émile@exämple.org "))
-	require.Equal(t, "***@", email.Mask(""))
-}
-
 type bundle struct {
 	env   *stagetest.Env
 	flow  *ent.Flow

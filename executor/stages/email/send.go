@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/counter"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
+	"github.com/gatehouse-id/gatehouse/ent/schema/emailkey"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/jobs/jobargs"
@@ -66,7 +67,7 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	if resuming(req) {
 		return executor.Result{}, false, nil
 	}
-	if why := s.notReady(); why != "" {
+	if why := s.deps.MailUnavailable(); why != "" {
 		s.deps.Record(ctx, enum.EventActionConfigurationError, map[string]any{
 			"message": "an email stage cannot send mail: " + why, "flow": req.Flow.Slug,
 		})
@@ -102,17 +103,6 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	return executor.Result{}, false, nil
 }
 
-// notReady says why no mail can be sent; "" when it can.
-func (s *Stage) notReady() string {
-	if s.deps.Mail == nil {
-		return "the server sends no mail"
-	}
-	if err := s.deps.Mail.Ready(); err != nil {
-		return err.Error()
-	}
-	return ""
-}
-
 // recipient returns the pending user if the stage may mail them: one with
 // an address that is active, or that the link activates; nil otherwise
 // (the flow pretends).
@@ -143,11 +133,11 @@ func (s *Stage) masked(req *executor.Request, u *ent.User) string {
 	typed := req.Execution.Context.String(executor.KeyPendingUserIdentifier)
 	switch {
 	case strings.Contains(typed, "@"):
-		return Mask(typed)
+		return emailkey.Mask(typed)
 	case typed != "":
 		return ""
 	case u != nil:
-		return Mask(u.Email)
+		return emailkey.Mask(u.Email)
 	default:
 		return ""
 	}
@@ -296,7 +286,7 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 // resend sends a new link, revoking the last one, within the limits per
 // execution and per user (counted before sending).
 func (s *Stage) resend(ctx context.Context, req *executor.Request, st state) (executor.Result, error) {
-	if s.notReady() != "" {
+	if s.deps.MailUnavailable() != "" {
 		return executor.Deny(messageNoMail), nil
 	}
 	if st.Resends >= s.cfg.ResendLimit {
@@ -341,16 +331,4 @@ func newSecret() (string, error) {
 		return "", fmt.Errorf("email: random secret: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
-}
-
-// Mask shows an address without revealing it: its first character, then
-// "***@" and the domain ("a***@example.com").
-func Mask(addr string) string {
-	local, domain, _ := strings.Cut(strings.TrimSpace(addr), "@")
-	first := ""
-	for _, r := range local {
-		first = string(r)
-		break
-	}
-	return first + "***@" + domain
 }

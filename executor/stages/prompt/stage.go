@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/credential"
 	"github.com/gatehouse-id/gatehouse/directory"
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/schema/emailkey"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/executor"
@@ -41,9 +42,8 @@ const (
 
 // Limits of answers.
 const (
-	// maxUsernameLength and maxEmailLength mirror the user schema (bytes).
+	// maxUsernameLength mirrors the user schema (bytes).
 	maxUsernameLength = 150
-	maxEmailLength    = 254
 )
 
 // Messages of the stage.
@@ -388,7 +388,7 @@ func (f *Field) check(raw any) (any, string) {
 		return text(raw, validUsername,
 			fmt.Sprintf("Enter a username of at most %d characters, without spaces.", maxUsernameLength))
 	case FieldTypeEmail:
-		return text(raw, validEmail, "Enter an email address such as user@example.com.")
+		return text(raw, emailkey.Valid, "Enter an email address such as user@example.com.")
 	case FieldTypePassword:
 		return text(raw, func(s string) bool { return len(s) <= credential.MaxPasswordBytes },
 			fmt.Sprintf("Enter a password of at most %d bytes.", credential.MaxPasswordBytes))
@@ -459,13 +459,4 @@ func number(raw any) (float64, bool) {
 		return 0, false
 	}
 	return f, !math.IsNaN(f) && !math.IsInf(f, 0)
-}
-
-// validEmail accepts a single address local@domain, as the user schema
-// does, of at most maxEmailLength bytes.
-func validEmail(s string) bool {
-	at := strings.LastIndexByte(s, '@')
-	return len(s) <= maxEmailLength && at > 0 && at < len(s)-1 &&
-		!strings.ContainsAny(s, " \t\r\n<>,;\"") &&
-		strings.IndexFunc(s, unicode.IsControl) < 0
 }

@@ -27,6 +27,17 @@ export const accountStageKinds = {
       friendlyName: { type: "string", label: "Device name", help: "The name a new device is saved with." },
     },
   },
+  authenticatorEmail: {
+    kind: "authenticator_email",
+    typename: "AuthenticatorEmailStage",
+    label: "Codes by email setup",
+    description:
+      "Sets up codes by email for the signed-in user: sends a code to the account's address (or first asks for one) and saves the device once that code comes back. Put it in a stage configuration flow.",
+    fields: {
+      friendlyName: { type: "string", label: "Device name", help: "The name a new device is saved with." },
+      tokenExpiry: { type: "int", label: "Code lifetime (seconds)", help: "How long a code is accepted: 60 to 86400.", min: 60, max: 86400 },
+    },
+  },
   authenticatorWebauthn: {
     kind: "authenticator_webauthn",
     typename: "AuthenticatorWebauthnStage",

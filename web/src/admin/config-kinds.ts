@@ -599,6 +599,10 @@ export const AdminStageConfig = graphql(`
       digits
       friendlyName
     }
+    ... on AuthenticatorEmailStage {
+      friendlyName
+      tokenExpiry
+    }
     ... on AuthenticatorWebauthnStage {
       userVerification
       residentKeyRequirement

@@ -1,5 +1,7 @@
 // The second factor at login: one code field that takes an authenticator
-// app's code or a recovery code (the server tries both), and, when the
+// app's code, a code sent by email or a recovery code (the server tries
+// them all), a button that asks for a code by email (EMAIL; the server
+// sends one at once when it is the only class), and, when the
 // server offers a passkey (challenge.webauthn, the options of
 // navigator.credentials.get), a button that asks the browser for an
 // assertion (webauthn.ts) and sends it. In a passwordless flow only the
@@ -17,10 +19,12 @@ export function AuthenticatorValidateStep({ challenge: c, errors, busy, submit, 
   const refs = useRef(new Map<string, HTMLElement | null>());
   const app = c.deviceClasses.includes("TOTP");
   const recovery = c.deviceClasses.includes("STATIC");
-  const codes = app || recovery || c.deviceClasses.includes("EMAIL");
+  const mail = c.deviceClasses.includes("EMAIL");
+  const codes = app || recovery || mail;
   const passkey = c.webauthn ?? null;
   useInitialFocus(errors, refs.current, () => refs.current.get(codes ? "code" : "webauthn") ?? null, autoFocus);
-  const label = app ? "Code from your authenticator app" : recovery ? "Recovery code" : "Code";
+  const label = app ? "Code from your authenticator app" : mail ? "Code from the email" : recovery ? "Recovery code" : "Code";
+  const mailError = errors.byField.get("sendEmail");
   const usePasskey = async () => {
     if (!passkey) return;
     setProblem("");
@@ -96,6 +100,22 @@ export function AuthenticatorValidateStep({ challenge: c, errors, busy, submit, 
           class="otp-code"
         />
       )}
+      {mail && (
+        <p role="status" data-testid="email-code-sent">
+          {c.emailSentTo ? (
+            <>
+              We sent a code to <strong>{c.emailSentTo}</strong>.
+            </>
+          ) : (
+            "We can send you a code by email."
+          )}
+        </p>
+      )}
+      {mailError && (
+        <p class="alert alert--error" role="alert">
+          {mailError}
+        </p>
+      )}
       {passkeyError && (
         <p class="alert alert--error" role="alert" data-testid="webauthn-error">
           {passkeyError}
@@ -103,6 +123,17 @@ export function AuthenticatorValidateStep({ challenge: c, errors, busy, submit, 
       )}
       {codes ? (
         <Actions busy={busy} label="Verify">
+          {mail && (
+            <button
+              type="button"
+              class="button"
+              disabled={busy}
+              data-testid="send-email-code"
+              onClick={() => submit({ authenticatorValidate: { sendEmail: true } })}
+            >
+              {c.emailSentTo ? "Send a new code" : "Email me a code"}
+            </button>
+          )}
           {passkeyButton}
         </Actions>
       ) : (

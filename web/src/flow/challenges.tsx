@@ -11,6 +11,7 @@ import { AuthenticatorStaticStep } from "./authenticator-static";
 import { AuthenticatorTotpStep } from "./authenticator-totp";
 import { AuthenticatorWebauthnStep } from "./authenticator-webauthn";
 import { AuthenticatorValidateStep } from "./authenticator-validate";
+import { AuthenticatorEmailStep } from "./authenticator-email";
 import { CaptchaStep } from "./captcha";
 import { EmailContinueStep, EmailStep } from "./email";
 import { PasswordInput, sortErrors, TextInput, uniqueId, type Errors } from "./fields";
@@ -83,6 +84,11 @@ export const StageChallengeFields = graphql(`
     ... on AuthenticatorValidateChallenge {
       deviceClasses
       webauthn
+      emailSentTo
+    }
+    ... on AuthenticatorEmailChallenge {
+      email
+      emailRequired
     }
     ... on CaptchaChallenge {
       provider
@@ -186,6 +192,8 @@ function body(c: Challenge, p: Omit<StepProps<never>, "challenge">): ComponentCh
       return <AuthenticatorStaticStep challenge={c} {...p} />;
     case "AuthenticatorValidateChallenge":
       return <AuthenticatorValidateStep challenge={c} {...p} />;
+    case "AuthenticatorEmailChallenge":
+      return <AuthenticatorEmailStep challenge={c} {...p} />;
     case "CaptchaChallenge":
       return <CaptchaStep challenge={c} busy={p.busy} submit={p.submit} errors={p.errors} />;
     case "RedirectChallenge":

@@ -147,6 +147,22 @@ export type AuthenticationRequirement =
   | 'REQUIRE_SUPERUSER'
   | 'REQUIRE_UNAUTHENTICATED';
 
+export type AuthenticatorEmailResponseInput = {
+  /** The code received; spaces do not matter. */
+  code?: string | null | undefined;
+  /** The address to send codes to; only for an account without one. */
+  email?: string | null | undefined;
+  /** true: send a new code (it replaces the last one). */
+  resend?: boolean | null | undefined;
+};
+
+export type AuthenticatorEmailStageInput = {
+  /** 1 to 100 characters. */
+  friendlyName?: string;
+  /** 60 to 86400 seconds. */
+  tokenExpiry?: number;
+};
+
 export type AuthenticatorStaticResponseInput = {
   /** True: the codes are kept; they are saved, replacing earlier ones. */
   confirm: boolean;
@@ -172,8 +188,10 @@ export type AuthenticatorTotpStageInput = {
 };
 
 export type AuthenticatorValidateResponseInput = {
-  /** An authenticator app's code or a recovery code; spaces and dashes do not matter. */
+  /** An authenticator app's code, a code sent by email or a recovery code; spaces and dashes do not matter. */
   code?: string | null | undefined;
+  /** true: mail a code to the user's email device (EMAIL); it replaces the last one sent. */
+  sendEmail?: boolean | null | undefined;
   /** The credential navigator.credentials.get returned, as JSON (PublicKeyCredential.toJSON()). */
   webauthn?: string | null | undefined;
 };
@@ -240,20 +258,21 @@ export type CaptchaStageInput = {
 
 /** The response to the current challenge: set exactly the member of the current stage's kind. */
 export type ChallengeResponseInput =
-  {   authenticatorStatic: AuthenticatorStaticResponseInput; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorStatic?: never;   authenticatorTotp: AuthenticatorTotpResponseInput; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never;   authenticatorValidate: AuthenticatorValidateResponseInput; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never;   authenticatorWebauthn: AuthenticatorWebauthnResponseInput; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never;   captcha: CaptchaResponseInput; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never;   consent: ConsentResponseInput; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never;   deviceCode: DeviceCodeResponseInput; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never;   dummy: DummyResponseInput; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never;   email: EmailResponseInput; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never;   emailContinue: EmailContinueResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
+  {   authenticatorEmail: AuthenticatorEmailResponseInput; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorEmail?: never;   authenticatorStatic: AuthenticatorStaticResponseInput; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never;   authenticatorTotp: AuthenticatorTotpResponseInput; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never;   authenticatorValidate: AuthenticatorValidateResponseInput; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never;   authenticatorWebauthn: AuthenticatorWebauthnResponseInput; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never;   captcha: CaptchaResponseInput; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never;   consent: ConsentResponseInput; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never;   deviceCode: DeviceCodeResponseInput; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never;   dummy: DummyResponseInput; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never;   email: EmailResponseInput; emailContinue?: never; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never;   emailContinue: EmailContinueResponseInput; identification?: never; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never;   identification: IdentificationResponseInput; password?: never; prompt?: never; userLogin?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never;   password: PasswordResponseInput; prompt?: never; userLogin?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never;   prompt: PromptResponseInput; userLogin?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deviceCode?: never; dummy?: never; email?: never; emailContinue?: never; identification?: never; password?: never; prompt?: never;   userLogin: UserLoginResponseInput; };
 
 /** How an OAuth2 client proves who it is. */
 export type ClientType =
@@ -1476,25 +1495,26 @@ export type SigningKeyWhereInput = {
 
 /** A stage's configuration: set exactly one member, which picks the stage's kind. */
 export type StageConfigInput =
-  {   authenticatorStatic: AuthenticatorStaticStageInput; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never;   authenticatorTotp: AuthenticatorTotpStageInput; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never;   authenticatorValidate: AuthenticatorValidateStageInput; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never;   authenticatorWebauthn: AuthenticatorWebauthnStageInput; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never;   captcha: CaptchaStageInput; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never;   consent: ConsentStageInput; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never;   deny: DenyStageInput; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never;   deviceCode: DeviceCodeStageInput; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never;   dummy: DummyStageInput; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never;   email: EmailStageInput; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never;   identification: IdentificationStageInput; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never;   invitation: InvitationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
-  |  { authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
+  {   authenticatorEmail: AuthenticatorEmailStageInput; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never;   authenticatorStatic: AuthenticatorStaticStageInput; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never;   authenticatorTotp: AuthenticatorTotpStageInput; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never;   authenticatorValidate: AuthenticatorValidateStageInput; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never;   authenticatorWebauthn: AuthenticatorWebauthnStageInput; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never;   captcha: CaptchaStageInput; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never;   consent: ConsentStageInput; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never;   deny: DenyStageInput; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never;   deviceCode: DeviceCodeStageInput; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never;   dummy: DummyStageInput; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never;   email: EmailStageInput; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never;   identification: IdentificationStageInput; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never;   invitation: InvitationStageInput; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never;   password: PasswordStageInput; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never;   prompt: PromptStageInput; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never;   redirect: RedirectStageInput; userDelete?: never; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never;   userDelete: UserDeleteStageInput; userLogin?: never; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never;   userLogin: UserLoginStageInput; userLogout?: never; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never;   userLogout: UserLogoutStageInput; userWrite?: never; }
+  |  { authenticatorEmail?: never; authenticatorStatic?: never; authenticatorTotp?: never; authenticatorValidate?: never; authenticatorWebauthn?: never; captcha?: never; consent?: never; deny?: never; deviceCode?: never; dummy?: never; email?: never; identification?: never; invitation?: never; password?: never; prompt?: never; redirect?: never; userDelete?: never; userLogin?: never; userLogout?: never;   userWrite: UserWriteStageInput; };
 
 /**
  * StageWhereInput is used for filtering Stage objects.
@@ -2054,6 +2074,8 @@ export type __TypeKind =
   /** Indicates this type is a non-null. `ofType` is a valid field. */
   | 'NON_NULL';
 
+type AdminStageConfig_AuthenticatorEmailStage_Fragment = { __typename: 'AuthenticatorEmailStage', friendlyName: string, tokenExpiry: number };
+
 type AdminStageConfig_AuthenticatorStaticStage_Fragment = { __typename: 'AuthenticatorStaticStage', tokenCount: number, friendlyName: string };
 
 type AdminStageConfig_AuthenticatorTotpStage_Fragment = { __typename: 'AuthenticatorTotpStage', digits: number, friendlyName: string };
@@ -2093,6 +2115,7 @@ type AdminStageConfig_UserLogoutStage_Fragment = { __typename: 'UserLogoutStage'
 type AdminStageConfig_UserWriteStage_Fragment = { __typename: 'UserWriteStage', userCreationMode: UserCreationMode, createUsersAsInactive: boolean, userType: UserType, createUsersGroupID: { id: string } | null };
 
 export type AdminStageConfigFragment =
+  | AdminStageConfig_AuthenticatorEmailStage_Fragment
   | AdminStageConfig_AuthenticatorStaticStage_Fragment
   | AdminStageConfig_AuthenticatorTotpStage_Fragment
   | AdminStageConfig_AuthenticatorValidateStage_Fragment
@@ -2273,6 +2296,7 @@ export type AdminStageQuery = { node:
     | { __typename: 'ScopeMapping' }
     | { __typename: 'SigningKey' }
     | { __typename: 'Stage', id: string, name: string, kind: string, config:
+        | { __typename: 'AuthenticatorEmailStage', friendlyName: string, tokenExpiry: number }
         | { __typename: 'AuthenticatorStaticStage', tokenCount: number, friendlyName: string }
         | { __typename: 'AuthenticatorTotpStage', digits: number, friendlyName: string }
         | { __typename: 'AuthenticatorValidateStage', deviceClasses: Array<DeviceClass>, notConfiguredAction: NotConfiguredAction, lastAuthThreshold: number, webauthnUserVerification: WebauthnUserVerification, configurationStageIDs: Array<{ id: string }> }
@@ -2760,11 +2784,13 @@ export type AdminDeleteUserDeviceMutationVariables = Exact<{
 
 export type AdminDeleteUserDeviceMutation = { deleteUserAuthenticatorDevice: string };
 
+type StageChallengeFields_AuthenticatorEmailChallenge_Fragment = { email: string | null, emailRequired: boolean };
+
 type StageChallengeFields_AuthenticatorStaticChallenge_Fragment = { codes: Array<string> };
 
 type StageChallengeFields_AuthenticatorTotpChallenge_Fragment = { configUrl: string, qrCode: string, secret: string };
 
-type StageChallengeFields_AuthenticatorValidateChallenge_Fragment = { deviceClasses: Array<DeviceClass>, webauthn: string | null };
+type StageChallengeFields_AuthenticatorValidateChallenge_Fragment = { deviceClasses: Array<DeviceClass>, webauthn: string | null, emailSentTo: string | null };
 
 type StageChallengeFields_AuthenticatorWebauthnChallenge_Fragment = { registration: string };
 
@@ -2785,6 +2811,7 @@ type StageChallengeFields_PasswordChallenge_Fragment = { allowShowPassword: bool
 type StageChallengeFields_PromptChallenge_Fragment = { fields: Array<{ fieldKey: string, label: string, type: PromptFieldType, required: boolean, placeholder: string, initialValue: string, order: number, subText: string, choices: Array<string> | null }> };
 
 export type StageChallengeFieldsFragment =
+  | StageChallengeFields_AuthenticatorEmailChallenge_Fragment
   | StageChallengeFields_AuthenticatorStaticChallenge_Fragment
   | StageChallengeFields_AuthenticatorTotpChallenge_Fragment
   | StageChallengeFields_AuthenticatorValidateChallenge_Fragment
@@ -2801,9 +2828,10 @@ export type StageChallengeFieldsFragment =
 
 export type ExecutionFieldsFragment = { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
     | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'AuthenticatorEmailChallenge', pendingUser: string | null, email: string | null, emailRequired: boolean, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-    | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, errors: Array<{ field: string, message: string, code: string }> }
+    | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, emailSentTo: string | null, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
     | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2827,9 +2855,10 @@ export type StartFlowMutationVariables = Exact<{
 
 export type StartFlowMutation = { startFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorEmailChallenge', pendingUser: string | null, email: string | null, emailRequired: boolean, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, emailSentTo: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2854,9 +2883,10 @@ export type SubmitChallengeMutationVariables = Exact<{
 
 export type SubmitChallengeMutation = { submitChallenge: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorEmailChallenge', pendingUser: string | null, email: string | null, emailRequired: boolean, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, emailSentTo: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2879,9 +2909,10 @@ export type RestartFlowMutationVariables = Exact<{
 
 export type RestartFlowMutation = { restartFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorEmailChallenge', pendingUser: string | null, email: string | null, emailRequired: boolean, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, emailSentTo: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2904,9 +2935,10 @@ export type FlowExecutionQueryVariables = Exact<{
 
 export type FlowExecutionQuery = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorEmailChallenge', pendingUser: string | null, email: string | null, emailRequired: boolean, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, emailSentTo: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -2929,9 +2961,10 @@ export type FlowExecutionChangesSubscriptionVariables = Exact<{
 
 export type FlowExecutionChangesSubscription = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorEmailChallenge', pendingUser: string | null, email: string | null, emailRequired: boolean, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorTotpChallenge', pendingUser: string | null, configUrl: string, qrCode: string, secret: string, errors: Array<{ field: string, message: string, code: string }> }
-      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, errors: Array<{ field: string, message: string, code: string }> }
+      | { __typename: 'AuthenticatorValidateChallenge', pendingUser: string | null, deviceClasses: Array<DeviceClass>, webauthn: string | null, emailSentTo: string | null, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorWebauthnChallenge', pendingUser: string | null, registration: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'CaptchaChallenge', pendingUser: string | null, provider: CaptchaProvider, siteKey: string, challenge: string, difficulty: number, scriptUrl: string, errors: Array<{ field: string, message: string, code: string }>, flowInfo: { designation: FlowDesignation } }
       | { __typename: 'ConsentChallenge', pendingUser: string | null, applicationName: string, applicationIcon: string, errors: Array<{ field: string, message: string, code: string }>, permissions: Array<{ scope: string, description: string, new: boolean }> }
@@ -3100,6 +3133,10 @@ export const AdminStageConfigFragmentDoc = new TypedDocumentString(`
   ... on AuthenticatorTotpStage {
     digits
     friendlyName
+  }
+  ... on AuthenticatorEmailStage {
+    friendlyName
+    tokenExpiry
   }
   ... on AuthenticatorWebauthnStage {
     userVerification
@@ -3360,6 +3397,11 @@ export const StageChallengeFieldsFragmentDoc = new TypedDocumentString(`
   ... on AuthenticatorValidateChallenge {
     deviceClasses
     webauthn
+    emailSentTo
+  }
+  ... on AuthenticatorEmailChallenge {
+    email
+    emailRequired
   }
   ... on CaptchaChallenge {
     provider
@@ -3469,6 +3511,11 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
   ... on AuthenticatorValidateChallenge {
     deviceClasses
     webauthn
+    emailSentTo
+  }
+  ... on AuthenticatorEmailChallenge {
+    email
+    emailRequired
   }
   ... on CaptchaChallenge {
     provider
@@ -3770,6 +3817,10 @@ export const AdminStageDocument = new TypedDocumentString(`
   ... on AuthenticatorTotpStage {
     digits
     friendlyName
+  }
+  ... on AuthenticatorEmailStage {
+    friendlyName
+    tokenExpiry
   }
   ... on AuthenticatorWebauthnStage {
     userVerification
@@ -4649,6 +4700,11 @@ export const StartFlowDocument = new TypedDocumentString(`
   ... on AuthenticatorValidateChallenge {
     deviceClasses
     webauthn
+    emailSentTo
+  }
+  ... on AuthenticatorEmailChallenge {
+    email
+    emailRequired
   }
   ... on CaptchaChallenge {
     provider
@@ -4762,6 +4818,11 @@ export const SubmitChallengeDocument = new TypedDocumentString(`
   ... on AuthenticatorValidateChallenge {
     deviceClasses
     webauthn
+    emailSentTo
+  }
+  ... on AuthenticatorEmailChallenge {
+    email
+    emailRequired
   }
   ... on CaptchaChallenge {
     provider
@@ -4875,6 +4936,11 @@ export const RestartFlowDocument = new TypedDocumentString(`
   ... on AuthenticatorValidateChallenge {
     deviceClasses
     webauthn
+    emailSentTo
+  }
+  ... on AuthenticatorEmailChallenge {
+    email
+    emailRequired
   }
   ... on CaptchaChallenge {
     provider
@@ -4988,6 +5054,11 @@ export const FlowExecutionDocument = new TypedDocumentString(`
   ... on AuthenticatorValidateChallenge {
     deviceClasses
     webauthn
+    emailSentTo
+  }
+  ... on AuthenticatorEmailChallenge {
+    email
+    emailRequired
   }
   ... on CaptchaChallenge {
     provider
@@ -5101,6 +5172,11 @@ export const FlowExecutionChangesDocument = new TypedDocumentString(`
   ... on AuthenticatorValidateChallenge {
     deviceClasses
     webauthn
+    emailSentTo
+  }
+  ... on AuthenticatorEmailChallenge {
+    email
+    emailRequired
   }
   ... on CaptchaChallenge {
     provider

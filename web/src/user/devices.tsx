@@ -43,6 +43,7 @@ const setupFlows = [
   { slug: "default-authenticator-totp-setup", label: "Set up an authenticator app", done: "Your authenticator app is set up." },
   { slug: "default-authenticator-static-setup", label: "Get new recovery codes", done: "Your recovery codes are saved." },
   { slug: "default-authenticator-webauthn-setup", label: "Add a passkey or security key", done: "Your passkey is saved." },
+  { slug: "default-authenticator-email-setup", label: "Get codes by email", done: "Codes by email are set up." },
 ];
 
 type Device = MyAuthenticatorDevicesQuery["viewer"]["authenticatorDevices"][number];
@@ -85,7 +86,7 @@ export function DevicesSection() {
   const flow = setupFlows.find((f) => f.slug === setup);
   return (
     <div>
-      <p>A second factor protects your account when your password is not enough: a code from an authenticator app, a passkey or security key, or a recovery code.</p>
+      <p>A second factor protects your account when your password is not enough: a code from an authenticator app, a passkey or security key, a code by email, or a recovery code.</p>
       <div role="status" aria-live="polite" class={status ? "alert alert--success" : "visually-hidden"}>
         {status}
       </div>
