@@ -47,9 +47,16 @@ const (
 	CodeCancelled         = "CANCELLED"
 	CodeWrongStage        = "WRONG_STAGE"
 	CodeStaleExecution    = "STALE_EXECUTION"
+	// CodeFailedPrecondition refuses an action an object's state does not
+	// allow; extensions.reason says which state (problem.PreconditionError).
+	CodeFailedPrecondition = "FAILED_PRECONDITION"
+	// CodeMFARequired asks the caller to confirm a second factor (a
+	// flow) and try again (problem.ErrMFARequired).
+	CodeMFARequired = "MFA_REQUIRED"
 	extensionCode         = "code"
 	extensionField        = "field"
 	extensionReferrers    = "referrers"
+	extensionReason       = "reason"
 	extensionRequestID    = "requestId"
 	extensionLine         = "line"
 	genericInternalErrMsg = "internal error; quote the request ID when reporting it"
@@ -110,6 +117,7 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		conflict  *problem.ConflictError
 		refErr    *problem.ReferencedError
 		limited   *problem.RateLimitedError
+		precond   *problem.PreconditionError
 		notFound  *ent.NotFoundError
 		entValid  *ent.ValidationError
 		entConstr *ent.ConstraintError
@@ -140,6 +148,10 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		return CodeReferenced, refErr.Error(), map[string]any{extensionReferrers: refs}
 	case errors.As(err, &limited):
 		return CodeRateLimited, limited.Message, nil
+	case errors.As(err, &precond):
+		return CodeFailedPrecondition, precond.Message, map[string]any{extensionReason: precond.Reason}
+	case errors.Is(err, problem.ErrMFARequired):
+		return CodeMFARequired, problem.ErrMFARequired.Error(), nil
 	case errors.Is(err, authn.ErrCredentialsEnded):
 		return CodeUnauthenticated, "the session or API token of this subscription ended", nil
 	case errors.Is(err, authn.ErrPermissionsChanged):
