@@ -58,7 +58,7 @@ func (r *Resolver) sendRecoveryLink(ctx context.Context, id string) (*model.Send
 	}
 	if r.Auditor != nil {
 		// The event's user is the viewer: the admin who sent the link.
-		data := map[string]any{"user_id": strconv.Itoa(u.ID), "username": u.Username, "to": link.To, "flow": site.RecoveryFlow}
+		data := map[string]any{"recipient_id": strconv.Itoa(u.ID), "recipient": u.Username, "to": link.To, "recovery_flow": site.RecoveryFlow}
 		if _, err := r.Auditor.Record(ctx, c, enum.EventActionRecoveryLinkSent, data); err != nil {
 			return nil, err
 		}
