@@ -157,7 +157,7 @@ func TestPasskeyLogin(t *testing.T) {
 		require.Empty(t, tablet.viewer())
 
 		// grace manages her passkey from her settings: listed, renamed,
-		// not deletable by ada, deleted by grace; then no login asks for it.
+		// not deletable by carol, deleted by grace; then no login asks for it.
 		devices := devicesOf(grace)
 		require.Len(t, devices, 1)
 		require.Equal(t, "WEBAUTHN", devices[0].DeviceClass)
@@ -174,7 +174,11 @@ func TestPasskeyLogin(t *testing.T) {
 		res = carol.do(`mutation($id: ID!) { renameAuthenticatorDevice(id: $id, name: "Mine") { name } }`, map[string]any{"id": devices[0].ID})
 		require.Equal(t, "NOT_FOUND", res.code(), "nor rename it")
 		require.Len(t, devicesOf(grace), 1)
-		grace.must(`mutation($id: ID!) { deleteAuthenticatorDevice(id: $id) }`, map[string]any{"id": devices[0].ID}, nil)
+		// It is her last second factor: her password-only session may not
+		// delete it, the laptop's (password and passkey just now) may.
+		res = grace.do(`mutation($id: ID!) { deleteAuthenticatorDevice(id: $id) }`, map[string]any{"id": devices[0].ID})
+		require.Equal(t, "MFA_REQUIRED", res.code())
+		laptop.must(`mutation($id: ID!) { deleteAuthenticatorDevice(id: $id) }`, map[string]any{"id": devices[0].ID}, nil)
 		require.Empty(t, devicesOf(grace))
 		require.True(t, s.browser().login("grace", mfaPassword).Completed, "without a second factor the login does not ask for one")
 	})

@@ -110,7 +110,7 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, []string{
 			blueprints.AuthenticationFlow, blueprints.AuthenticatorEmailSetupFlow, blueprints.AuthenticatorStaticSetupFlow, blueprints.AuthenticatorTOTPSetupFlow, blueprints.AuthenticatorWebAuthnSetupFlow,
-			blueprints.DeviceCodeFlow, blueprints.EnrollmentFlow, blueprints.InvalidationFlow,
+			blueprints.DeviceCodeFlow, blueprints.EnrollmentFlow, blueprints.InvalidationFlow, blueprints.MFAConfirmationFlow,
 			blueprints.PasswordChangeFlow, blueprints.PasswordlessFlow, blueprints.ExplicitConsentFlow, blueprints.ImplicitConsentFlow,
 			blueprints.RecoveryFlow, blueprints.UnenrollmentFlow, blueprints.UserSettingsFlow,
 		}, slugs)
@@ -132,6 +132,7 @@ func TestApplyDefaultsCreatesTheDefaultFlowsOnce(t *testing.T) {
 		}, e.bindings(t, blueprints.EnrollmentFlow))
 		require.Equal(t, []string{"default-authenticator-static-setup"}, e.bindings(t, blueprints.AuthenticatorStaticSetupFlow))
 		require.Equal(t, []string{"default-authenticator-email-setup"}, e.bindings(t, blueprints.AuthenticatorEmailSetupFlow))
+		require.Equal(t, []string{"default-mfa-confirmation-validation", "default-mfa-confirmation-login"}, e.bindings(t, blueprints.MFAConfirmationFlow))
 
 		b, err := e.client.Brand.Query().Where(brand.IsDefault(true)).
 			WithFlowAuthentication().WithFlowInvalidation().WithFlowUserSettings().WithFlowUnenrollment().WithFlowDeviceCode().

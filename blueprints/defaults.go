@@ -52,6 +52,10 @@ const (
 	// AuthenticatorStaticSetupFlow is where a signed-in user gets
 	// recovery codes.
 	AuthenticatorStaticSetupFlow = "default-authenticator-static-setup"
+	// MFAConfirmationFlow is where a signed-in user confirms a second
+	// factor for an action that needs a recent one (deleting their last
+	// second factor).
+	MFAConfirmationFlow = "default-mfa-confirmation-flow"
 	// ExplicitConsentFlow and ImplicitConsentFlow are the authorization
 	// flows OAuth2 providers pick from.
 	ExplicitConsentFlow = "default-provider-authorization-explicit-consent"

@@ -88,6 +88,12 @@
 // that saved itself is told afterwards (Request.TellOrigin): marked or
 // ended with a compare-and-set, and announced to its subscribers.
 //
+// SendLink makes such a link without anyone running the flow (an
+// administrator's recovery link): it plans the flow for a user as the
+// pending user, passes over the entries before the first LinkSender stage
+// unrun, and has that stage save the execution and mail the link, in the
+// caller's transaction. Its link resumes after that stage, like any other.
+//
 // # Stage kinds
 //
 // This package defines the contract between the engine and the stage kinds

@@ -24,7 +24,7 @@ func (r *mutationResolver) DeleteAuthenticatorDevice(ctx context.Context, id str
 
 // DeleteUserAuthenticatorDevice is the resolver for the deleteUserAuthenticatorDevice field.
 func (r *mutationResolver) DeleteUserAuthenticatorDevice(ctx context.Context, id string) (string, error) {
-	return r.deleteDeviceOf(ctx, nil, id)
+	return r.deleteAnyDevice(ctx, id)
 }
 
 // AuthenticatorDevices is the resolver for the authenticatorDevices field.

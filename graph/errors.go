@@ -30,26 +30,33 @@ import (
 // on them, so they never change meaning. GraphQL's own parse and validation
 // errors keep gqlgen's GRAPHQL_PARSE_FAILED and GRAPHQL_VALIDATION_FAILED.
 const (
-	CodeUnauthenticated   = "UNAUTHENTICATED"
-	CodeForbidden         = "FORBIDDEN"
-	CodeNotFound          = "NOT_FOUND"
-	CodeBadUserInput      = "BAD_USER_INPUT"
-	CodeValidationFailed  = "VALIDATION_FAILED"
-	CodeConflict          = "CONFLICT"
-	CodeReferenced        = "REFERENCED"
-	CodeRateLimited       = "RATE_LIMITED"
-	CodeComplexityLimit   = "COMPLEXITY_LIMIT_EXCEEDED"
-	CodeDepthLimit        = "DEPTH_LIMIT_EXCEEDED"
-	CodePageSizeLimit     = "PAGE_SIZE_LIMIT_EXCEEDED"
-	CodeIntrospection     = "INTROSPECTION_DISABLED"
-	CodeInternalError     = "INTERNAL_SERVER_ERROR"
-	CodeUnavailable       = "UNAVAILABLE"
-	CodeCancelled         = "CANCELLED"
-	CodeWrongStage        = "WRONG_STAGE"
-	CodeStaleExecution    = "STALE_EXECUTION"
+	CodeUnauthenticated  = "UNAUTHENTICATED"
+	CodeForbidden        = "FORBIDDEN"
+	CodeNotFound         = "NOT_FOUND"
+	CodeBadUserInput     = "BAD_USER_INPUT"
+	CodeValidationFailed = "VALIDATION_FAILED"
+	CodeConflict         = "CONFLICT"
+	CodeReferenced       = "REFERENCED"
+	CodeRateLimited      = "RATE_LIMITED"
+	CodeComplexityLimit  = "COMPLEXITY_LIMIT_EXCEEDED"
+	CodeDepthLimit       = "DEPTH_LIMIT_EXCEEDED"
+	CodePageSizeLimit    = "PAGE_SIZE_LIMIT_EXCEEDED"
+	CodeIntrospection    = "INTROSPECTION_DISABLED"
+	CodeInternalError    = "INTERNAL_SERVER_ERROR"
+	CodeUnavailable      = "UNAVAILABLE"
+	CodeCancelled        = "CANCELLED"
+	CodeWrongStage       = "WRONG_STAGE"
+	CodeStaleExecution   = "STALE_EXECUTION"
+	// CodeFailedPrecondition refuses an action an object's state does not
+	// allow; extensions.reason says which state (problem.PreconditionError).
+	CodeFailedPrecondition = "FAILED_PRECONDITION"
+	// CodeMFARequired asks the caller to confirm a second factor (a
+	// flow) and try again (problem.ErrMFARequired).
+	CodeMFARequired       = "MFA_REQUIRED"
 	extensionCode         = "code"
 	extensionField        = "field"
 	extensionReferrers    = "referrers"
+	extensionReason       = "reason"
 	extensionRequestID    = "requestId"
 	extensionLine         = "line"
 	genericInternalErrMsg = "internal error; quote the request ID when reporting it"
@@ -109,13 +116,15 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		fieldErr  *problem.FieldError
 		conflict  *problem.ConflictError
 		refErr    *problem.ReferencedError
-		limited   *problem.RateLimitedError
 		notFound  *ent.NotFoundError
 		entValid  *ent.ValidationError
 		entConstr *ent.ConstraintError
 		gqlErr    *gqlerror.Error
 		bpErr     *blueprints.Error
 	)
+	if code, msg, ext := classifyRefusal(err); code != "" {
+		return code, msg, ext
+	}
 	switch {
 	case errors.As(err, &bpErr):
 		ext := map[string]any{extensionField: bpErr.Path}
@@ -138,8 +147,6 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 			refs[i] = referrer{Type: r.Type, ID: strconv.Itoa(r.ID), Name: r.Name, Field: camelPath(r.Field)}
 		}
 		return CodeReferenced, refErr.Error(), map[string]any{extensionReferrers: refs}
-	case errors.As(err, &limited):
-		return CodeRateLimited, limited.Message, nil
 	case errors.Is(err, authn.ErrCredentialsEnded):
 		return CodeUnauthenticated, "the session or API token of this subscription ended", nil
 	case errors.Is(err, authn.ErrPermissionsChanged):
@@ -172,6 +179,25 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		return CodeIntrospection, "introspection is disabled for this caller", nil
 	case isArgumentError(ctx) && errors.As(err, &gqlErr):
 		return CodeBadUserInput, "invalid argument " + gqlErr.Path.String() + ": " + errorText(gqlErr), nil
+	}
+	return "", "", nil
+}
+
+// classifyRefusal maps the domain's refusals that are not about an
+// input field (problem.RateLimitedError, PreconditionError,
+// ErrMFARequired); code is empty for other errors.
+func classifyRefusal(err error) (string, string, map[string]any) {
+	var (
+		limited *problem.RateLimitedError
+		precond *problem.PreconditionError
+	)
+	switch {
+	case errors.As(err, &limited):
+		return CodeRateLimited, limited.Message, nil
+	case errors.As(err, &precond):
+		return CodeFailedPrecondition, precond.Message, map[string]any{extensionReason: precond.Reason}
+	case errors.Is(err, problem.ErrMFARequired):
+		return CodeMFARequired, problem.ErrMFARequired.Error(), nil
 	}
 	return "", "", nil
 }

@@ -48,6 +48,12 @@ var superuserFields = map[string]gatedField{
 			requireCode(t, b.do(t, b.admin, `mutation { retryJob(id: "999999999") { id } }`, nil), "NOT_FOUND")
 		},
 	},
+	"Mutation.sendRecoveryLink": {
+		query: `mutation { sendRecoveryLink(userID: "1") { sentTo } }`,
+		admin: func(t *testing.T, b *testBundle) {
+			requireCode(t, b.do(t, b.admin, `mutation { sendRecoveryLink(userID: "999999999") { sentTo } }`, nil), "NOT_FOUND")
+		},
+	},
 	"Mutation.cancelJob": {
 		query: `mutation { cancelJob(id: "1") { id } }`,
 		admin: func(t *testing.T, b *testBundle) {

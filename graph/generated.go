@@ -669,6 +669,7 @@ type ComplexityRoot struct {
 		RevokeOtherSessions           func(childComplexity int) int
 		RevokeSession                 func(childComplexity int, key string) int
 		RotateClientSecret            func(childComplexity int, id string) int
+		SendRecoveryLink              func(childComplexity int, userID string) int
 		SetUserPassword               func(childComplexity int, id string, password *string) int
 		StartFlow                     func(childComplexity int, slug string, query *string) int
 		SubmitChallenge               func(childComplexity int, executionID string, response model.ChallengeResponseInput, step *int) int
@@ -937,6 +938,11 @@ type ComplexityRoot struct {
 		Error         func(childComplexity int) int
 	}
 
+	SendRecoveryLinkPayload struct {
+		ExpiresAt func(childComplexity int) int
+		SentTo    func(childComplexity int) int
+	}
+
 	SigningKey struct {
 		Algorithm  func(childComplexity int) int
 		CreatedAt  func(childComplexity int) int
@@ -1167,6 +1173,7 @@ type MutationResolver interface {
 	CancelFlow(ctx context.Context, executionID string) (bool, error)
 	RetryJob(ctx context.Context, id string) (*rivertype.JobRow, error)
 	CancelJob(ctx context.Context, id string) (*rivertype.JobRow, error)
+	SendRecoveryLink(ctx context.Context, userID string) (*model.SendRecoveryLinkPayload, error)
 	RevokeSession(ctx context.Context, key string) (bool, error)
 	RevokeOtherSessions(ctx context.Context) (int, error)
 	RevokeApplicationAccess(ctx context.Context, slug string) (bool, error)
@@ -3780,6 +3787,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateClientSecret(childComplexity, args["id"].(string)), true
+	case "Mutation.sendRecoveryLink":
+		if e.ComplexityRoot.Mutation.SendRecoveryLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendRecoveryLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendRecoveryLink(childComplexity, args["userID"].(string)), true
 	case "Mutation.setUserPassword":
 		if e.ComplexityRoot.Mutation.SetUserPassword == nil {
 			break
@@ -5114,6 +5132,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ScopeMappingTestResult.Error(childComplexity), true
 
+	case "SendRecoveryLinkPayload.expiresAt":
+		if e.ComplexityRoot.SendRecoveryLinkPayload.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SendRecoveryLinkPayload.ExpiresAt(childComplexity), true
+	case "SendRecoveryLinkPayload.sentTo":
+		if e.ComplexityRoot.SendRecoveryLinkPayload.SentTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SendRecoveryLinkPayload.SentTo(childComplexity), true
+
 	case "SigningKey.algorithm":
 		if e.ComplexityRoot.SigningKey.Algorithm == nil {
 			break
@@ -5943,7 +5974,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/blueprint.graphqls" "schema/brand.graphqls" "schema/config.graphqls" "schema/devices.graphqls" "schema/directives.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/jobs.graphqls" "schema/policytest.graphqls" "schema/scopes.graphqls" "schema/sso.graphqls" "schema/viewer.graphqls"
+//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/blueprint.graphqls" "schema/brand.graphqls" "schema/config.graphqls" "schema/devices.graphqls" "schema/directives.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/jobs.graphqls" "schema/policytest.graphqls" "schema/recovery.graphqls" "schema/scopes.graphqls" "schema/sso.graphqls" "schema/viewer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5967,6 +5998,7 @@ var sources = []*ast.Source{
 	{Name: "schema/flow.graphqls", Input: sourceData("schema/flow.graphqls"), BuiltIn: false},
 	{Name: "schema/jobs.graphqls", Input: sourceData("schema/jobs.graphqls"), BuiltIn: false},
 	{Name: "schema/policytest.graphqls", Input: sourceData("schema/policytest.graphqls"), BuiltIn: false},
+	{Name: "schema/recovery.graphqls", Input: sourceData("schema/recovery.graphqls"), BuiltIn: false},
 	{Name: "schema/scopes.graphqls", Input: sourceData("schema/scopes.graphqls"), BuiltIn: false},
 	{Name: "schema/sso.graphqls", Input: sourceData("schema/sso.graphqls"), BuiltIn: false},
 	{Name: "schema/viewer.graphqls", Input: sourceData("schema/viewer.graphqls"), BuiltIn: false},
@@ -8234,6 +8266,16 @@ func (ec *executionContext) childFields_ScopeMappingTestResult(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type ScopeMappingTestResult", field.Name)
 }
 
+func (ec *executionContext) childFields_SendRecoveryLinkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sentTo":
+		return ec.fieldContext_SendRecoveryLinkPayload_sentTo(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_SendRecoveryLinkPayload_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SendRecoveryLinkPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SigningKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9457,6 +9499,20 @@ func (ec *executionContext) field_Mutation_rotateClientSecret_args(ctx context.C
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendRecoveryLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userID"] = arg0
 	return args, nil
 }
 
@@ -21947,6 +22003,63 @@ func (ec *executionContext) fieldContext_Mutation_cancelJob(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_sendRecoveryLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendRecoveryLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendRecoveryLink(ctx, fc.Args["userID"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Superuser == nil {
+					var zeroVal *model.SendRecoveryLinkPayload
+					return zeroVal, errors.New("directive superuser is not implemented")
+				}
+				return ec.Directives.Superuser(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SendRecoveryLinkPayload) graphql.Marshaler {
+			return ec.marshalNSendRecoveryLinkPayload2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐSendRecoveryLinkPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendRecoveryLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SendRecoveryLinkPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendRecoveryLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_revokeSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26953,6 +27066,52 @@ func (ec *executionContext) _ScopeMappingTestResult_error(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_ScopeMappingTestResult_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ScopeMappingTestResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _SendRecoveryLinkPayload_sentTo(ctx context.Context, field graphql.CollectedField, obj *model.SendRecoveryLinkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SendRecoveryLinkPayload_sentTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SentTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SendRecoveryLinkPayload_sentTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SendRecoveryLinkPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _SendRecoveryLinkPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.SendRecoveryLinkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SendRecoveryLinkPayload_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SendRecoveryLinkPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SendRecoveryLinkPayload", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SigningKey_id(ctx context.Context, field graphql.CollectedField, obj *ent.SigningKey) (ret graphql.Marshaler) {
@@ -50557,6 +50716,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "sendRecoveryLink":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendRecoveryLink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "revokeSession":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeSession(ctx, field)
@@ -52245,6 +52411,44 @@ func (ec *executionContext) _ScopeMappingTestResult(ctx context.Context, sel ast
 		case "error":
 			out.Values[i] = ec._ScopeMappingTestResult_error(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sendRecoveryLinkPayloadImplementors = []string{"SendRecoveryLinkPayload"}
+
+func (ec *executionContext) _SendRecoveryLinkPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SendRecoveryLinkPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sendRecoveryLinkPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SendRecoveryLinkPayload")
+		case "sentTo":
+			out.Values[i] = ec._SendRecoveryLinkPayload_sentTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._SendRecoveryLinkPayload_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -55042,6 +55246,14 @@ func (ec *executionContext) marshalNScopeMappingTestResult2ᚖgithubᚗcomᚋgat
 func (ec *executionContext) unmarshalNScopeMappingWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐScopeMappingWhereInput(ctx context.Context, v any) (*ent.ScopeMappingWhereInput, error) {
 	res, err := ec.unmarshalInputScopeMappingWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSendRecoveryLinkPayload2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐSendRecoveryLinkPayload(ctx context.Context, sel ast.SelectionSet, v *model.SendRecoveryLinkPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SendRecoveryLinkPayload!")
+		return graphql.Null
+	}
+	return ec._SendRecoveryLinkPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSigningAlgorithm2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐSigningAlgorithm(ctx context.Context, v any) (enum.SigningAlgorithm, error) {

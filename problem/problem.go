@@ -11,6 +11,8 @@
 //	*ConflictError             CONFLICT          (extensions.field)
 //	*ReferencedError           REFERENCED        (extensions.referrers)
 //	*RateLimitedError          RATE_LIMITED
+//	*PreconditionError         FAILED_PRECONDITION (extensions.reason)
+//	ErrMFARequired             MFA_REQUIRED
 //	ErrUnavailable             UNAVAILABLE       (HTTP 503, Retry-After)
 //
 // ErrUnavailable is the one error stores add rather than return: a backend
@@ -37,6 +39,10 @@ var (
 	// answer, so the outcome is unknown; the same request may succeed
 	// later. It is never a verdict about the caller or its input.
 	ErrUnavailable = errors.New("a dependency is unavailable")
+	// ErrMFARequired means the action needs the caller's session to have
+	// passed a second factor recently; the caller may confirm one (a
+	// flow) and try again.
+	ErrMFARequired = errors.New("confirm your second factor to do this")
 )
 
 // Unavailable returns err marked as a dependency failure: errors.Is(_,
@@ -139,3 +145,15 @@ type RateLimitedError struct {
 
 // Error implements error.
 func (e *RateLimitedError) Error() string { return e.Message }
+
+// PreconditionError refuses an action because an object it involves is
+// not in a state that allows it (a user without an email address, a
+// brand without a recovery flow). Reason is a stable snake_case word
+// clients may branch on ("no_email"); Message is safe to show.
+type PreconditionError struct {
+	Reason  string
+	Message string
+}
+
+// Error implements error.
+func (e *PreconditionError) Error() string { return e.Message }

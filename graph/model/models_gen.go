@@ -285,6 +285,14 @@ type ScopeMappingTestResult struct {
 	Error *string `json:"error,omitempty"`
 }
 
+// What sendRecoveryLink sent.
+type SendRecoveryLinkPayload struct {
+	// The address the link went to, masked ("a***@example.com").
+	SentTo string `json:"sentTo"`
+	// When the link stops working (the recovery flow's email stage's expiry).
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
 // A stage's configuration: set exactly one member, which picks the stage's kind.
 type StageConfigInput struct {
 	AuthenticatorEmail    *authenticatoremail.Config    `json:"authenticatorEmail,omitempty"`

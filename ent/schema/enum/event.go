@@ -34,6 +34,9 @@ const (
 	// EventActionMFADeviceRemoved: a second factor was deleted (or
 	// replaced, as recovery codes are when new ones are issued).
 	EventActionMFADeviceRemoved EventAction = "mfa_device_removed"
+	// EventActionRecoveryLinkSent: an administrator mailed a user a
+	// recovery link (sendRecoveryLink); the event names the admin.
+	EventActionRecoveryLinkSent EventAction = "recovery_link_sent"
 	EventActionCustom           EventAction = "custom"
 )
 
@@ -45,7 +48,7 @@ var EventActions = []EventAction{
 	EventActionPolicyExecution, EventActionPolicyException, EventActionSystemTaskExecution,
 	EventActionSystemTaskException, EventActionSystemException, EventActionConfigurationError,
 	EventActionModelCreated, EventActionModelUpdated, EventActionModelDeleted, EventActionEmailSent,
-	EventActionMFADeviceAdded, EventActionMFADeviceRemoved, EventActionCustom,
+	EventActionMFADeviceAdded, EventActionMFADeviceRemoved, EventActionRecoveryLinkSent, EventActionCustom,
 }
 
 // Values implements ent's EnumValues.

@@ -20,6 +20,11 @@
 // For a user the flow only pretends exists (or one that cannot receive
 // the mail) the stage shows the same challenge and does the same work,
 // but stores no token and sends nothing.
+//
+// An administrator's recovery link (executor.SendLink) is made by the
+// same stage (SendLink, link.go): the same token and mail, for an
+// execution planned up to this stage but never run, with no first
+// device to tell.
 package email
 
 import (

@@ -167,28 +167,15 @@ func (s *Stage) count(ctx context.Context, key string) (limited bool, err error)
 // work but stores and sends nothing. st is saved with the new hash before
 // the execution is snapshotted into the token.
 func (s *Stage) send(ctx context.Context, req *executor.Request, st *state, u *ent.User, old string) error {
-	secret, err := newSecret()
+	doc, brandTitle, link, err := s.prepare(ctx, req, st)
 	if err != nil {
 		return err
 	}
-	st.Hash = executor.TokenHash(secret)
-	if err := req.SaveState(st); err != nil {
-		return err
-	}
-	doc, err := req.Snapshot()
-	if err != nil {
-		return err
-	}
-	site, err := brand.ForHost(ctx, s.deps.Client, requestinfo.FromContext(ctx).Host)
-	if err != nil {
-		return err
-	}
-	link := s.deps.PublicURL + executor.FlowPath(req.Flow.Slug) + "?" + executor.ResumeParam + "=" + url.QueryEscape(secret)
 	tx, err := s.deps.Client.Tx(ctx)
 	if err != nil {
 		return fmt.Errorf("email: begin: %w", err)
 	}
-	if err := s.store(ctx, tx, req, st, u, old, doc, site.Title, link); err != nil {
+	if err := s.store(ctx, tx, req, st, u, old, doc, brandTitle, link, s.expiry()); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -203,17 +190,39 @@ func (s *Stage) send(ctx context.Context, req *executor.Request, st *state, u *e
 	return nil
 }
 
+// prepare makes a new link for st: a new secret whose hash st keeps,
+// saved as the stage's state before the execution is snapshotted (doc);
+// it returns the snapshot, the title of the request's brand and the link.
+func (s *Stage) prepare(ctx context.Context, req *executor.Request, st *state) (doc []byte, brandTitle, link string, err error) {
+	secret, err := newSecret()
+	if err != nil {
+		return nil, "", "", err
+	}
+	st.Hash = executor.TokenHash(secret)
+	if err := req.SaveState(st); err != nil {
+		return nil, "", "", err
+	}
+	if doc, err = req.Snapshot(); err != nil {
+		return nil, "", "", err
+	}
+	site, err := brand.ForHost(ctx, s.deps.Client, requestinfo.FromContext(ctx).Host)
+	if err != nil {
+		return nil, "", "", err
+	}
+	link = s.deps.PublicURL + executor.FlowPath(req.Flow.Slug) + "?" + executor.ResumeParam + "=" + url.QueryEscape(secret)
+	return doc, site.Title, link, nil
+}
+
 // store writes the token and queues the mail in tx; for no user it writes
 // the same row (rolled back by send) and queues nothing.
 func (s *Stage) store(ctx context.Context, tx *ent.Tx, req *executor.Request, st *state, u *ent.User, old string,
-	doc []byte, brandTitle, link string,
+	doc []byte, brandTitle, link string, expires time.Time,
 ) error {
 	if old != "" {
 		if _, err := tx.FlowToken.Delete().Where(flowtoken.KeyHash(old)).Exec(ctx); err != nil {
 			return fmt.Errorf("email: revoke the previous link: %w", err)
 		}
 	}
-	expires := s.deps.Now().Add(time.Duration(s.cfg.TokenExpiry) * time.Second)
 	create := tx.FlowToken.Create().
 		SetKeyHash(st.Hash).SetIntent(st.Intent).SetFlowID(req.Execution.FlowID).
 		SetExecution(doc).SetRevokeOnExecution(s.cfg.SingleUse).SetExpires(expires).SetCreatedAt(s.deps.Now())
@@ -237,6 +246,11 @@ func (s *Stage) store(ctx context.Context, tx *ent.Tx, req *executor.Request, st
 		return fmt.Errorf("email: queue mail: %w", err)
 	}
 	return nil
+}
+
+// expiry is when a link made now expires.
+func (s *Stage) expiry() time.Time {
+	return s.deps.Now().Add(time.Duration(s.cfg.TokenExpiry) * time.Second)
 }
 
 // Challenge implements executor.Interactive.

@@ -6,6 +6,7 @@ package userlogin
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -127,8 +128,14 @@ func (s *Stage) login(ctx context.Context, req *executor.Request, remember bool)
 		persistent = true
 	}
 	var methods []string
+	if req.Execution.Context.String(executor.KeyAuthMethod) == "" && req.Session != nil && req.User != nil && req.User.ID == u.ID {
+		// The signed-in user confirmed a factor again (no login method in
+		// this flow: default-mfa-confirmation-flow): the session's methods
+		// stay, and the new one is added.
+		methods = append(methods, req.Session.Methods...)
+	}
 	for _, key := range []string{executor.KeyAuthMethod, executor.KeyMFAMethod} {
-		if m := req.Execution.Context.String(key); m != "" {
+		if m := req.Execution.Context.String(key); m != "" && !slices.Contains(methods, m) {
 			methods = append(methods, m)
 		}
 	}

@@ -11,6 +11,7 @@ import { AdminCreateUser, AdminDeleteUser, AdminSetUserPassword, AdminUpdateUser
 import { loadOptions, nodes } from "./options";
 import { href, navigate } from "./router";
 import { UserDevices } from "./user-devices";
+import { SendRecoveryLink } from "./user-recovery";
 import {
   Checkbox,
   CheckboxGroup,
@@ -332,6 +333,7 @@ export function UserDetail({ id, onFlash }: { id: string; onFlash: (m: string) =
           Password
         </h2>
         <SetPassword userId={u.id} username={u.username} hasPassword={Boolean(u.passwordChangedAt)} onDone={(m) => void user.reload().then(() => onFlash(m))} />
+        <SendRecoveryLink userId={u.id} username={u.username} />
       </section>
       <section class="card" aria-labelledby="user-devices-title">
         <h2 id="user-devices-title" class="card__title">

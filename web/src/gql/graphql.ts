@@ -2784,6 +2784,13 @@ export type AdminDeleteUserDeviceMutationVariables = Exact<{
 
 export type AdminDeleteUserDeviceMutation = { deleteUserAuthenticatorDevice: string };
 
+export type AdminSendRecoveryLinkMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AdminSendRecoveryLinkMutation = { sendRecoveryLink: { sentTo: string, expiresAt: string } };
+
 type StageChallengeFields_AuthenticatorEmailChallenge_Fragment = { email: string | null, emailRequired: boolean };
 
 type StageChallengeFields_AuthenticatorStaticChallenge_Fragment = { codes: Array<string> };
@@ -4633,6 +4640,14 @@ export const AdminDeleteUserDeviceDocument = new TypedDocumentString(`
   deleteUserAuthenticatorDevice(id: $id)
 }
     `) as unknown as TypedDocumentString<AdminDeleteUserDeviceMutation, AdminDeleteUserDeviceMutationVariables>;
+export const AdminSendRecoveryLinkDocument = new TypedDocumentString(`
+    mutation AdminSendRecoveryLink($id: ID!) {
+  sendRecoveryLink(userID: $id) {
+    sentTo
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<AdminSendRecoveryLinkMutation, AdminSendRecoveryLinkMutationVariables>;
 export const StartFlowDocument = new TypedDocumentString(`
     mutation StartFlow($slug: String!, $query: String) {
   startFlow(slug: $slug, query: $query) {

@@ -37,6 +37,7 @@ export const codes = {
   wrongStage: "WRONG_STAGE",
   staleExecution: "STALE_EXECUTION",
   referenced: "REFERENCED",
+  mfaRequired: "MFA_REQUIRED",
 } as const;
 
 function fromErrors(errors: ServerError[]): RequestError {

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import { graphql } from "../gql";
 import type { MyAuthenticatorDevicesQuery } from "../gql/graphql";
 import { deviceClassLabels } from "../lib/devices";
-import { messageOf, request } from "../lib/graphql";
+import { codes, messageOf, request, RequestError } from "../lib/graphql";
 import { EmbeddedFlow } from "./embedded-flow";
 
 export const MyAuthenticatorDevices = graphql(`
@@ -46,6 +46,13 @@ const setupFlows = [
   { slug: "default-authenticator-email-setup", label: "Get codes by email", done: "Codes by email are set up." },
 ];
 
+/**
+ * The flow that confirms a second factor without logging out (blueprint
+ * default-mfa-confirmation-flow): deleting the last one answers
+ * MFA_REQUIRED unless the session passed one in the last ten minutes.
+ */
+const confirmationFlow = "default-mfa-confirmation-flow";
+
 type Device = MyAuthenticatorDevicesQuery["viewer"]["authenticatorDevices"][number];
 
 export function DevicesSection() {
@@ -55,6 +62,7 @@ export function DevicesSection() {
   const [busy, setBusy] = useState(false);
   const [setup, setSetup] = useState("");
   const [renaming, setRenaming] = useState<{ id: string; name: string } | undefined>();
+  const [confirming, setConfirming] = useState<Device | undefined>();
 
   const load = useCallback(async () => {
     try {
@@ -84,6 +92,17 @@ export function DevicesSection() {
   if (error && !devices) return <p class="alert alert--error" role="alert">{error}</p>;
   if (!devices) return <p role="status">Loading your second factors…</p>;
   const flow = setupFlows.find((f) => f.slug === setup);
+  const remove = (d: Device) =>
+    act(async () => {
+      try {
+        await request(DeleteAuthenticatorDevice, { id: d.id });
+      } catch (err) {
+        if (!(err instanceof RequestError) || err.code !== codes.mfaRequired) throw err;
+        setConfirming(d);
+        return `${d.name} is your last second factor: confirm it's you to delete it.`;
+      }
+      return "The device was deleted.";
+    });
   return (
     <div>
       <p>A second factor protects your account when your password is not enough: a code from an authenticator app, a passkey or security key, a code by email, or a recovery code.</p>
@@ -148,10 +167,7 @@ export function DevicesSection() {
                 aria-label={`Delete ${d.name}`}
                 onClick={() => {
                   if (!window.confirm(`Delete ${d.name}? You can no longer sign in with it.`)) return;
-                  void act(async () => {
-                    await request(DeleteAuthenticatorDevice, { id: d.id });
-                    return "The device was deleted.";
-                  });
+                  void remove(d);
                 }}
               >
                 Delete
@@ -160,7 +176,21 @@ export function DevicesSection() {
           ))}
         </ul>
       )}
-      {flow ? (
+      {confirming ? (
+        <div data-testid="mfa-confirmation">
+          <EmbeddedFlow
+            slug={confirmationFlow}
+            doneMessage="Your second factor is confirmed."
+            onDone={() => {
+              setConfirming(undefined);
+              void remove(confirming);
+            }}
+          />
+          <button type="button" class="button" onClick={() => setConfirming(undefined)}>
+            Keep {confirming.name}
+          </button>
+        </div>
+      ) : flow ? (
         <EmbeddedFlow
           slug={flow.slug}
           doneMessage={flow.done}
