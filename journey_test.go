@@ -215,4 +215,3 @@ func TestJourney(t *testing.T) {
 		requireMailedOnce(t, peer, [2]string{address, verificationSubject}, [2]string{address, recoverySubject})
 	})
 }
-
