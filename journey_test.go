@@ -31,11 +31,11 @@ const (
 
 // journeyServer starts a server of a fresh deployment on backend that
 // mails through an SMTP peer (its worker running), tells time by a
-// stopped clock, and is served as webauthnOrigin (passkeys need a domain).
-func journeyServer(t *testing.T, backend string) (*testServer, *smtptest.Server, *fakeclock.Clock) {
+// stopped clock, and is served as public (passkeys need a domain).
+func journeyServer(t *testing.T, backend, public string) (*testServer, *smtptest.Server, *fakeclock.Clock) {
 	t.Helper()
 	env := newServerEnv(t, backend)
-	env["GATEHOUSE_PUBLIC_URL"] = webauthnOrigin
+	env["GATEHOUSE_PUBLIC_URL"] = public
 	peer := withMail(t, env)
 	clock := fakeclock.NewReal()
 	s := newTestServerWith(t, env, serverOptions{Hash: fastHash, NowFunc: clock.Now})
@@ -78,16 +78,21 @@ func linkIn(c *client, slug, link string) view {
 	return c.confirmLink(c.openLinkIn(slug, u.RawQuery))
 }
 
-// requireDenied requires v to be the end of a refused flow.
-func requireDenied(t *testing.T, v view, msgAndArgs ...any) {
+// linkRefused is what a flow says of a link it does not take.
+const linkRefused = "This link is invalid or has expired"
+
+// requireDenied requires v to be the end of a refused flow that says
+// reason.
+func requireDenied(t *testing.T, v view, reason, why string) {
 	t.Helper()
-	require.Equal(t, "AccessDeniedChallenge", v.Challenge.Typename, msgAndArgs...)
+	require.Equal(t, "AccessDeniedChallenge", v.Challenge.Typename, "%s: %+v", why, v.Challenge)
+	require.Contains(t, v.Challenge.ErrorMessage, reason, why)
 }
 
 func TestJourney(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, backend string) {
-		s, peer, clock := journeyServer(t, backend)
+		s, peer, clock := journeyServer(t, backend, webauthnOrigin)
 		address := "grace@example.com"
 
 		// Sign-up with verification: grace is inactive until the link is
@@ -97,14 +102,14 @@ func TestJourney(t *testing.T) {
 		require.False(t, s.userActive(t, "grace"), "inactive until the address is verified")
 		require.False(t, s.browser().login("grace", enrolPassword).Completed, "an inactive user cannot log in")
 		verification := mailedLink(t, nextMail(t, peer, address, verificationSubject))
-		requireDenied(t, linkIn(s.browser(), blueprints.RecoveryFlow, verification), "a sign-up link resumes no recovery")
+		requireDenied(t, linkIn(s.browser(), blueprints.RecoveryFlow, verification), linkRefused, "a sign-up link resumes no recovery")
 		require.False(t, s.userActive(t, "grace"))
 		phone := s.browser()
 		v := phone.followLink(verification)
 		require.True(t, v.Completed, "%+v", v.Challenge)
 		require.Equal(t, "grace", phone.viewer(), "the client that opened the link is signed in")
 		require.True(t, s.userActive(t, "grace"))
-		requireDenied(t, s.browser().followLink(verification), "the link works once")
+		requireDenied(t, s.browser().followLink(verification), linkRefused, "the link works once")
 		v = laptop.submit(signup.ID, map[string]any{"email": map[string]any{"resend": false}})
 		require.True(t, v.Completed, "%+v", v.Challenge)
 		require.Equal(t, "grace", laptop.viewer(), "the client that signed up goes on to the login")
@@ -153,7 +158,7 @@ func TestJourney(t *testing.T) {
 		require.True(t, laptop.logout().Completed)
 		asked := laptop.askRecovery(address)
 		recovery := mailedLink(t, nextMail(t, peer, address, recoverySubject))
-		requireDenied(t, linkIn(s.browser(), blueprints.EnrollmentFlow, recovery), "a recovery link resumes no sign-up")
+		requireDenied(t, linkIn(s.browser(), blueprints.EnrollmentFlow, recovery), linkRefused, "a recovery link resumes no sign-up")
 		phone = s.browser()
 		v = phone.followLink(recovery)
 		require.Equal(t, "AuthenticatorValidateChallenge", v.Challenge.Typename, "the second factor comes before the new password: %+v", v.Challenge)
@@ -164,9 +169,9 @@ func TestJourney(t *testing.T) {
 		v = phone.newPassword(v, journeyNewPassword)
 		require.True(t, v.Completed, "%+v", v.Challenge)
 		require.Equal(t, "grace", phone.viewer())
-		requireDenied(t, laptop.current(asked.ID), "the asking client is told the flow went on elsewhere")
+		requireDenied(t, laptop.current(asked.ID), "another device", "the asking client is told the flow went on elsewhere")
 		require.Empty(t, laptop.viewer())
-		requireDenied(t, s.browser().followLink(recovery), "the link works once")
+		requireDenied(t, s.browser().followLink(recovery), linkRefused, "the link works once")
 
 		// The old password is refused before any second factor; the new
 		// one still asks for it, where another user's passkey is refused.
