@@ -43,12 +43,12 @@ func newPasskeyUI(t *testing.T, srv *testServer) *ui {
 	return u
 }
 
-// secondFactor starts a login at "/" (signed out) and answers it up to
-// the second-factor page.
-func (u *ui) secondFactor(username, password string) {
+// secondFactor starts a login of grace (the user of these tests) at "/",
+// signed out, and answers it with password up to the second-factor page.
+func (u *ui) secondFactor(password string) {
 	u.t.Helper()
 	u.visit("/")
-	u.answerLogin(username, password)
+	u.answerLogin("grace", password)
 	u.challenge("AuthenticatorValidateChallenge")
 }
 

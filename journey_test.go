@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/internal/fakeclock"
 	"github.com/gatehouse-id/gatehouse/internal/smtptest"
 	"github.com/gatehouse-id/gatehouse/internal/webauthntest"
+	"github.com/gatehouse-id/gatehouse/jobs/jobargs"
 	"github.com/gatehouse-id/gatehouse/mfa/totp"
 )
 
@@ -23,8 +24,9 @@ import (
 // journeyNewPassword is the password set by recovery.
 const journeyNewPassword = "Difference-Engine-1822"
 
-// Subjects of the journey's mail.
+// The journey's address, and the subjects of its mail.
 const (
+	journeyAddress      = "grace@example.com"
 	verificationSubject = "Confirm your email address for Gatehouse"
 	recoverySubject     = "Recover your Gatehouse account"
 )
@@ -44,19 +46,57 @@ func journeyServer(t *testing.T, backend, public string) (*testServer, *smtptest
 }
 
 // nextMail waits for the next mail at peer and requires it to be one of
-// subject to address.
-func nextMail(t *testing.T, peer *smtptest.Server, address, subject string) smtptest.Message {
+// subject to journeyAddress.
+func nextMail(t *testing.T, peer *smtptest.Server, subject string) smtptest.Message {
 	t.Helper()
 	m := peer.Next(t, time.Minute)
-	require.Equal(t, []string{address}, m.To)
+	require.Equal(t, []string{journeyAddress}, m.To)
 	require.Equal(t, subject, m.Subject)
 	return m
 }
 
-// requireMailedOnce requires that peer received exactly one mail per
-// recipient and subject of want (and none else, nor any still arriving).
-func requireMailedOnce(t *testing.T, peer *smtptest.Server, want ...[2]string) {
+// requireMailedOnce waits until s has no mail left to send (every
+// send-mail job completed, in one attempt), then requires that peer
+// received exactly one mail per recipient and subject of want, and no
+// other.
+func requireMailedOnce(t *testing.T, s *testServer, peer *smtptest.Server, want ...[2]string) {
 	t.Helper()
+	admin := s.browser()
+	require.True(t, admin.login("admin", adminPassword).Completed)
+	var jobs struct {
+		Jobs struct {
+			Edges []struct {
+				Node struct {
+					State   string
+					Attempt int
+				}
+			}
+		}
+	}
+	done := func() bool {
+		admin.must(`query($k: [String!]) { jobs(first: 100, kinds: $k) { edges { node { state attempt } } } }`,
+			map[string]any{"k": []string{jobargs.KindSendMail}}, &jobs)
+		for _, e := range jobs.Jobs.Edges {
+			if e.Node.State != "COMPLETED" {
+				return false
+			}
+		}
+		return true
+	}
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(time.Minute)
+	for !done() {
+		select {
+		case <-tick.C:
+		case <-deadline:
+			require.FailNow(t, "mail is still being sent", "%+v", jobs)
+		}
+	}
+	require.Len(t, jobs.Jobs.Edges, len(want), "one send-mail job per mail")
+	for _, e := range jobs.Jobs.Edges {
+		require.Equal(t, 1, e.Node.Attempt, "delivered at the first attempt")
+	}
 	peer.RequireNone(t)
 	got := map[[2]string]int{}
 	for _, m := range peer.Messages() {
@@ -93,7 +133,7 @@ func TestJourney(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, backend string) {
 		s, peer, clock := journeyServer(t, backend, webauthnOrigin)
-		address := "grace@example.com"
+		address := journeyAddress
 
 		// Sign-up with verification: grace is inactive until the link is
 		// confirmed, in another client; a link of one flow resumes no other.
@@ -101,7 +141,7 @@ func TestJourney(t *testing.T) {
 		signup := laptop.signUp("grace")
 		require.False(t, s.userActive(t, "grace"), "inactive until the address is verified")
 		require.False(t, s.browser().login("grace", enrolPassword).Completed, "an inactive user cannot log in")
-		verification := mailedLink(t, nextMail(t, peer, address, verificationSubject))
+		verification := mailedLink(t, nextMail(t, peer, verificationSubject))
 		requireDenied(t, linkIn(s.browser(), blueprints.RecoveryFlow, verification), linkRefused, "a sign-up link resumes no recovery")
 		require.False(t, s.userActive(t, "grace"))
 		phone := s.browser()
@@ -157,7 +197,7 @@ func TestJourney(t *testing.T) {
 		// link; the one that asked is told and stays signed out.
 		require.True(t, laptop.logout().Completed)
 		asked := laptop.askRecovery(address)
-		recovery := mailedLink(t, nextMail(t, peer, address, recoverySubject))
+		recovery := mailedLink(t, nextMail(t, peer, recoverySubject))
 		requireDenied(t, linkIn(s.browser(), blueprints.EnrollmentFlow, recovery), linkRefused, "a recovery link resumes no sign-up")
 		phone = s.browser()
 		v = phone.followLink(recovery)
@@ -217,6 +257,6 @@ func TestJourney(t *testing.T) {
 		require.Empty(t, replay.viewer())
 
 		// Every mail arrived once.
-		requireMailedOnce(t, peer, [2]string{address, verificationSubject}, [2]string{address, recoverySubject})
+		requireMailedOnce(t, s, peer, [2]string{address, verificationSubject}, [2]string{address, recoverySubject})
 	})
 }
