@@ -190,7 +190,7 @@ func TestStepRunsWithAClockBehindTheWallClock(t *testing.T) {
 		deps.NowFunc = past.Now
 		b.store = sqlstore.New(b.client, &sqlstore.Options{NowFunc: past.Now})
 		b.executor = executor.New(deps, executor.Options{Kinds: b.kinds, Store: b.store})
-		id, sid := b.awaitingPassword(t, "login") // the identification step ran
+		id, sid := b.awaitingPassword(t, "behind") // the identification step ran
 		require.Nil(t, b.execution(t, id).Claim, "and committed")
 		requirePassword(t, b.get(t, id, sid))
 	})
