@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net/url"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
@@ -60,10 +59,14 @@ func openMailedLink(t *testing.T, srv *testServer, o browsertest.Options) *ui {
 	t.Helper()
 	mails := srv.mail.Mails()
 	require.Len(t, mails, 1)
-	link, err := url.Parse(mails[0].Data["link"])
-	require.NoError(t, err)
-	u := newUI(t, srv, o)
-	u.visit(link.RequestURI())
+	return openLinkUI(t, newUI(t, srv, o), mails[0].Data["link"])
+}
+
+// openLinkUI opens a mailed link's path and query on u and waits for its
+// continue page.
+func openLinkUI(t *testing.T, u *ui, link string) *ui {
+	t.Helper()
+	u.visit(mustURL(t, link).RequestURI())
 	u.challenge("EmailContinueChallenge")
 	u.Screenshot("continue-from-link")
 	return u

@@ -72,13 +72,29 @@ func newServerEnv(tb testing.TB, backend string) serverEnv {
 // newTestServer starts a server of env, hashing passwords cheaply.
 func newTestServer(tb testing.TB, env serverEnv) *testServer {
 	tb.Helper()
-	return newTestServerHashing(tb, env, fastHash)
+	return newTestServerWith(tb, env, serverOptions{Hash: fastHash})
 }
 
 // newTestServerHashing starts a server of env whose password hashes use
 // params.
 func newTestServerHashing(tb testing.TB, env serverEnv, params credential.Params) *testServer {
 	tb.Helper()
+	return newTestServerWith(tb, env, serverOptions{Hash: params})
+}
+
+// serverOptions are what a test sets of a server beyond its environment.
+type serverOptions struct {
+	// Hash are the password hashes' parameters.
+	Hash credential.Params
+	// NowFunc is the clock of the server's flows and workers (TOTP codes,
+	// links' expiry); nil means time.Now.
+	NowFunc func() time.Time
+}
+
+// newTestServerWith starts a server of env as o says.
+func newTestServerWith(tb testing.TB, env serverEnv, o serverOptions) *testServer {
+	tb.Helper()
+	params := o.Hash
 	srv := httptest.NewUnstartedServer(nil)
 	// A public URL may name the listener's port as {port} (a host name
 	// other than the listener's address, for WebAuthn's localhost).
@@ -91,6 +107,7 @@ func newTestServerHashing(tb testing.TB, env serverEnv, params credential.Params
 	a, err := open(ctx, cfg, logger)
 	require.NoError(tb, err)
 	tb.Cleanup(a.close)
+	a.nowFunc = o.NowFunc
 	require.NoError(tb, a.signingKeys.Ensure(ctx), "serve creates the first signing keys")
 	hasher := credential.NewHasher(params, 0)
 	_, err = bootstrap.Run(ctx, a.db.Ent, bootstrap.Params{Dialect: a.db.Dialect, Password: adminPassword, Hasher: hasher})

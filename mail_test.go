@@ -23,6 +23,14 @@ func withMail(t *testing.T, env serverEnv) *smtptest.Server {
 	return peer
 }
 
+// mailedLink returns the flow link in the text part of m.
+func mailedLink(t *testing.T, m smtptest.Message) string {
+	t.Helper()
+	link := regexp.MustCompile(`https?://\S+flow_token=\S+`).FindString(m.Text)
+	require.NotEmpty(t, link, "the text part has the link: %s", m.Text)
+	return link
+}
+
 // startWorker runs the server's job workers (as `gatehouse serve` does
 // with GATEHOUSE_WORKER, which test servers turn off) until the test ends.
 func (s *testServer) startWorker() *jobs.Runner {
@@ -81,8 +89,7 @@ func TestRecoveryMailThroughSMTP(t *testing.T) {
 		got := peer.Next(t, time.Minute)
 		require.Equal(t, []string{"grace@example.com"}, got.To)
 		require.Equal(t, "Recover your Gatehouse account", got.Subject)
-		link := regexp.MustCompile(`https?://\S+flow_token=\S+`).FindString(got.Text)
-		require.NotEmpty(t, link, "the text part has the link: %s", got.Text)
+		link := mailedLink(t, got)
 		require.Contains(t, got.HTML, "flow_token=")
 		require.True(t, strings.HasPrefix(link, s.url+"/if/flow/default-recovery-flow/?"), "built from the public URL: %s", link)
 

@@ -29,7 +29,7 @@ func (a *app) mailSender() (sender mail.Sender, ready error) {
 func (a *app) jobsConfig() jobs.Config {
 	sender, _ := a.mailSender()
 	return jobs.Config{
-		DB: a.db, Logger: a.logger, Sweepers: a.sweepers, SigningKeys: a.signingKeys, Auditor: a.recorder,
+		DB: a.db, Logger: a.logger, NowFunc: a.nowFunc, Sweepers: a.sweepers, SigningKeys: a.signingKeys, Auditor: a.recorder,
 		Mail: jobs.MailDeps{
 			Sender: sender, Secrets: seal.NewKeys(a.secretKey),
 			MessageIDDomain: brandDomain(a.cfg.PublicOrigin(a.cfg.Listen)),

@@ -37,12 +37,19 @@ func mfaUser(t *testing.T, s *testServer, username string) int {
 // through the setup flow and returns its key.
 func mfaSetUpTOTP(t *testing.T, c *client) totp.Key {
 	t.Helper()
+	return mfaSetUpTOTPAt(t, c, time.Now())
+}
+
+// mfaSetUpTOTPAt is mfaSetUpTOTP on a server whose clock reads now: the
+// setup is confirmed with the code of now's step.
+func mfaSetUpTOTPAt(t *testing.T, c *client, now time.Time) totp.Key {
+	t.Helper()
 	id, ch := totpStart(t, c)
 	require.Equal(t, "AuthenticatorTotpChallenge", ch.Typename)
 	parsed, err := otp.NewKeyFromURL(ch.ConfigURL)
 	require.NoError(t, err)
 	key := totp.Key{Secret: parsed.Secret(), Digits: 6}
-	v := c.submit(id, map[string]any{"authenticatorTotp": map[string]any{"code": codeAt(t, key, time.Now())}})
+	v := c.submit(id, map[string]any{"authenticatorTotp": map[string]any{"code": codeAt(t, key, now)}})
 	require.NotEqual(t, "AuthenticatorTotpChallenge", v.Challenge.Typename, "%+v", v.Challenge)
 	return key
 }
@@ -80,7 +87,13 @@ func codeAt(t *testing.T, k totp.Key, at time.Time) string {
 // execution's ID and the device classes it asks for.
 func mfaLogin(t *testing.T, c *client, username string) (string, []string) {
 	t.Helper()
-	v := c.login(username, mfaPassword)
+	return mfaLoginAs(t, c, username, mfaPassword)
+}
+
+// mfaLoginAs is mfaLogin with password.
+func mfaLoginAs(t *testing.T, c *client, username, password string) (string, []string) {
+	t.Helper()
+	v := c.login(username, password)
 	require.Equal(t, "AuthenticatorValidateChallenge", v.Challenge.Typename, "%+v", v.Challenge)
 	var out struct {
 		FlowExecution struct {

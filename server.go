@@ -168,6 +168,8 @@ type app struct {
 	// which reports through Ready whether mail can be delivered (tests
 	// put a recorder here).
 	mail executor.Mailer
+	// nowFunc is the clock of the flows and the workers (nil: time.Now).
+	nowFunc func() time.Time
 }
 
 // brandDomain is the default brand's host name: the public origin's, or
@@ -439,7 +441,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 	flows := executor.New(executor.Deps{
 		Client: a.db.Ent, Sessions: a.sessions, Policies: policies, Hasher: hasher,
 		Counters: a.counters, Lockouts: a.lockouts, Auditor: a.recorder, Logger: logger,
-		Secrets: seal.NewKeys(a.secretKey), Mail: a.mail, PublicURL: public,
+		Secrets: seal.NewKeys(a.secretKey), Mail: a.mail, PublicURL: public, NowFunc: a.nowFunc,
 	}, executor.Options{
 		Kinds: a.kinds.Stages, Store: a.executions, Broker: a.broker,
 		StartLimits: executor.StartLimits{PerIP: unlimitedIfZero(cfg.FlowStartsPerIP), PerSession: unlimitedIfZero(cfg.FlowStartsPerSession)},

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
@@ -113,30 +112,15 @@ func TestBrowserAdminWebAuthnStage(t *testing.T) {
 
 // passkeyBrowser starts a server served as localhost (WebAuthn needs a
 // domain) with the user grace, and a Chromium page with a virtual
-// authenticator (CDP WebAuthn.addVirtualAuthenticator: a platform
-// authenticator with resident keys that verifies the user by itself).
+// authenticator (newPasskeyUI).
 func passkeyBrowser(t *testing.T) (*testServer, *ui) {
 	t.Helper()
-	browser := browsertest.Get(t)
+	browsertest.Get(t)
 	env := newServerEnv(t, "embedded")
 	env["GATEHOUSE_PUBLIC_URL"] = "http://localhost:{port}"
 	srv := newTestServer(t, env)
 	admin := srv.browser()
 	require.True(t, admin.login("admin", adminPassword).Completed)
 	admin.must(`mutation { createUser(input: {username: "grace", name: "Grace Hopper"}, password: "Cobol-Compiler-1959") { id } }`, nil, nil)
-
-	u := &ui{
-		Page: browser.NewPage(t, browsertest.Options{BaseURL: strings.Replace(srv.url, "127.0.0.1", "localhost", 1)}),
-		t:    t, srv: srv, expect: playwright.NewPlaywrightAssertions(expectTimeout),
-	}
-	cdp, err := u.Context.NewCDPSession(u.Page.Page)
-	require.NoError(t, err)
-	_, err = cdp.Send("WebAuthn.enable", map[string]any{"enableUI": false})
-	require.NoError(t, err)
-	_, err = cdp.Send("WebAuthn.addVirtualAuthenticator", map[string]any{"options": map[string]any{
-		"protocol": "ctap2", "transport": "internal", "hasResidentKey": true, "hasUserVerification": true,
-		"isUserVerified": true, "automaticPresenceSimulation": true,
-	}})
-	require.NoError(t, err)
-	return srv, u
+	return srv, newPasskeyUI(t, srv)
 }

@@ -88,7 +88,9 @@ func (x *Executor) runClaimed(ctx context.Context, st *state, version int64, fn 
 	if err != nil {
 		return err
 	}
-	stepCtx, cancel := context.WithDeadline(ctx, c.until)
+	// The lease is a time on the injected clock; the context's deadline
+	// is one on the wall clock: give it what is left of the lease.
+	stepCtx, cancel := context.WithTimeout(ctx, c.until.Sub(x.deps.Now()))
 	defer cancel()
 	if err := fn(stepCtx); err != nil {
 		x.release(ctx, st, c)

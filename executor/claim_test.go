@@ -13,8 +13,10 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/flowstate"
+	"github.com/gatehouse-id/gatehouse/executor/flowstate/sqlstore"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
+	"github.com/gatehouse-id/gatehouse/internal/fakeclock"
 	"github.com/gatehouse-id/gatehouse/session"
 )
 
@@ -172,5 +174,24 @@ func TestFailedStepReleasesItsClaim(t *testing.T) {
 		require.JSONEq(t, string(before.Document), string(after.Document), "the execution is as it was")
 
 		require.True(t, b.submit(t, id, sid, &password.Response{Password: "correct horse"}).Completed)
+	})
+}
+
+// The step's lease is measured on the injected clock, but the context
+// that cuts the step off ends by the wall clock: a clock behind the wall
+// clock by more than StepLease (a test's stopped clock, some time into
+// the test) still runs steps.
+func TestStepRunsWithAClockBehindTheWallClock(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, be backend) {
+		b := setup(t, be)
+		past := fakeclock.New(time.Now().Add(-time.Hour))
+		deps := b.env.Deps
+		deps.NowFunc = past.Now
+		b.store = sqlstore.New(b.client, &sqlstore.Options{NowFunc: past.Now})
+		b.executor = executor.New(deps, executor.Options{Kinds: b.kinds, Store: b.store})
+		id, sid := b.awaitingPassword(t, "behind") // the identification step ran
+		require.Nil(t, b.execution(t, id).Claim, "and committed")
+		requirePassword(t, b.get(t, id, sid))
 	})
 }
