@@ -387,34 +387,6 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 	return nil
 }
 
-// listenMetrics starts the separate metrics listener when
-// GATEHOUSE_METRICS_LISTEN asks for one, and returns its server (nil when
-// none), whose Addr is the address it listens on.
-func listenMetrics(ctx context.Context, cfg *config.Config, g prometheus.Gatherer, logger *slog.Logger) (*http.Server, error) {
-	if cfg.MetricsListen == "" {
-		return nil, nil //nolint:nilnil // no listener is not an error
-	}
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.MetricsListen)
-	if err != nil {
-		return nil, fmt.Errorf("listen on %s (GATEHOUSE_METRICS_LISTEN): %w", cfg.MetricsListen, err)
-	}
-	srv := &http.Server{
-		Addr:              ln.Addr().String(),
-		Handler:           router.Metrics(g, cfg.MetricsToken),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	go func() {
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			logger.Error("metrics listener stopped", "error", err)
-		}
-	}()
-	logger.Info("metrics listening", "address", srv.Addr)
-	return srv, nil
-}
-
 // applyDefaults applies the default blueprints (flows and brand) that this
 // database has never seen.
 func (a *app) applyDefaults(ctx context.Context, public string) error {
@@ -524,15 +496,6 @@ func ssoPage(w http.ResponseWriter, r *http.Request, status int, p provider.Page
 		kind = web.MessageError
 	}
 	web.ServeMessage(w, r, status, web.Message{Kind: kind, Title: p.Title, Text: p.Text})
-}
-
-// mainMetrics is what the main listener's /metrics serves: the registry,
-// or nothing (404) when metrics are served elsewhere or not at all.
-func (a *app) mainMetrics() prometheus.Gatherer {
-	if !a.cfg.MetricsOnMainListener() {
-		return nil
-	}
-	return a.registry
 }
 
 func work(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
