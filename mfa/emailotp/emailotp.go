@@ -36,6 +36,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gatehouse-id/gatehouse/counter"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/emaildevice"
 )
@@ -56,14 +57,25 @@ const (
 )
 
 // Limits on mail: at most PerUserMails codes are mailed to one user in a
-// fixed MailWindow, counted under MailKey by every stage that sends them.
+// fixed MailWindow, counted by CountMail in every stage that sends them.
 const (
 	PerUserMails = 5
 	MailWindow   = 15 * time.Minute
 )
 
-// MailKey is the counter of codes mailed to userID.
-func MailKey(userID int) string { return "email_codes_mailed:user:" + strconv.Itoa(userID) }
+// mailKey is the counter of codes mailed to userID.
+func mailKey(userID int) string { return "email_codes_mailed:user:" + strconv.Itoa(userID) }
+
+// CountMail counts a code about to be mailed to userID in counters, and
+// reports whether that is past PerUserMails in MailWindow (then no mail
+// must be sent).
+func CountMail(ctx context.Context, counters counter.Store, userID int) (limited bool, err error) {
+	n, err := counters.Add(ctx, mailKey(userID), 1, MailWindow, counter.Fixed)
+	if err != nil {
+		return false, fmt.Errorf("emailotp: count mail: %w", err)
+	}
+	return n > PerUserMails, nil
+}
 
 // ErrInvalidCode is returned for a code that is wrong, expired or used.
 var ErrInvalidCode = errors.New("emailotp: invalid code")
@@ -104,6 +116,21 @@ type Code struct {
 	Digits string
 	// Hash is its stored form (the device's code_hash).
 	Hash string
+}
+
+// Secrets derives keys from the server's secret key (seal.Keys).
+type Secrets interface {
+	Derive(purpose string) ([]byte, error)
+}
+
+// ForServer returns Codes over client hashing under the key secrets
+// derives for Purpose, telling time with now (nil: time.Now).
+func ForServer(client *ent.Client, secrets Secrets, now func() time.Time) (*Codes, error) {
+	key, err := secrets.Derive(Purpose)
+	if err != nil {
+		return nil, fmt.Errorf("emailotp: %w", err)
+	}
+	return New(client, key, now), nil
 }
 
 // Codes issues and checks codes by mail.

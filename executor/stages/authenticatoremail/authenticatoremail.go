@@ -59,7 +59,7 @@ const DefaultFriendlyName = "Email"
 
 // Limits: code attempts per user in a fixed window from the first
 // attempt, failures per execution before the flow ends, and mails per
-// user (emailotp.MailKey, shared with authenticator_validate).
+// user (emailotp.CountMail, shared with authenticator_validate).
 const (
 	PerUser     = 10
 	Window      = 15 * time.Minute
@@ -163,11 +163,7 @@ func (*Stage) Kind() string { return Kind }
 
 // codes returns the code store.
 func (s *Stage) codes() (*emailotp.Codes, error) {
-	key, err := s.deps.Secrets.Derive(emailotp.Purpose)
-	if err != nil {
-		return nil, fmt.Errorf("authenticator_email: %w", err)
-	}
-	return emailotp.New(s.deps.Client, key, s.deps.Now), nil
+	return emailotp.ForServer(s.deps.Client, s.deps.Secrets, s.deps.Now)
 }
 
 // Skip implements executor.Skipper. It never skips: it denies a flow
@@ -304,11 +300,11 @@ func (s *Stage) send(ctx context.Context, st *state, u *ent.User, addr string) (
 	if st.DeviceID == 0 {
 		field = FieldEmail
 	}
-	n, err := s.deps.Counters.Add(ctx, emailotp.MailKey(u.ID), 1, emailotp.MailWindow, counter.Fixed)
+	limited, err := emailotp.CountMail(ctx, s.deps.Counters, u.ID)
 	if err != nil {
-		return nil, fmt.Errorf("count email code: %w", err)
+		return nil, err
 	}
-	if n > emailotp.PerUserMails {
+	if limited {
 		return &executor.FieldError{Field: field, Message: messageMailLimit, Code: "rate_limited"}, nil
 	}
 	codes, err := s.codes()

@@ -3,12 +3,10 @@ package authenticatorvalidate
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
 	"github.com/gatehouse-id/gatehouse/brand"
-	"github.com/gatehouse-id/gatehouse/counter"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/emailkey"
 	"github.com/gatehouse-id/gatehouse/executor"
@@ -20,7 +18,7 @@ import (
 // (`sendEmail`), or at once when codes by mail are the only class the user
 // is shown; it goes to the user's first confirmed email device, replaces
 // the one sent before and is answered in `code` like any other. Mails are
-// counted per user under emailotp.MailKey (shared with the setup stage)
+// counted per user by emailotp.CountMail (shared with the setup stage)
 // before they are queued. A user the flow only pretends exists is never
 // shown EMAIL (pretended), so a request for a mail is refused for them as
 // for a user without such a device.
@@ -68,11 +66,7 @@ func (c emailClass) redeem(ctx context.Context, u *ent.User, code string) (bool,
 
 // emailCodes returns the store of codes by mail.
 func emailCodes(deps executor.Deps) (*emailotp.Codes, error) {
-	key, err := deps.Secrets.Derive(emailotp.Purpose)
-	if err != nil {
-		return nil, fmt.Errorf("authenticator_validate: %w", err)
-	}
-	return emailotp.New(deps.Client, key, deps.Now), nil
+	return emailotp.ForServer(deps.Client, deps.Secrets, deps.Now)
 }
 
 // autoSend mails u a code when codes by mail are the only class st shows
@@ -107,11 +101,11 @@ func (s *Stage) sendEmail(ctx context.Context, req *executor.Request, st state, 
 // mail counts a mail of u's and sends a new code to u's first email
 // device, noting where in st; a non-nil FieldError refuses.
 func (s *Stage) mail(ctx context.Context, u *ent.User, st *state) (*executor.FieldError, error) {
-	n, err := s.deps.Counters.Add(ctx, emailotp.MailKey(u.ID), 1, emailotp.MailWindow, counter.Fixed)
+	limited, err := emailotp.CountMail(ctx, s.deps.Counters, u.ID)
 	if err != nil {
-		return nil, fmt.Errorf("count email code: %w", err)
+		return nil, err
 	}
-	if n > emailotp.PerUserMails {
+	if limited {
 		return &executor.FieldError{Field: FieldSendEmail, Message: messageMailLimit, Code: codeRateLimited}, nil
 	}
 	codes, err := emailCodes(s.deps)
