@@ -25,6 +25,9 @@ import (
 // when CI=true.
 func TestNodeClients(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("-short: skipping the Node.js client tests")
+	}
 	node := nodeTooling(t)
 	dir, err := filepath.Abs("clients")
 	require.NoError(t, err)
