@@ -19,7 +19,7 @@ import (
 
 // TestNodeClients runs clients/ (node --test): real, unmodified
 // third-party GraphQL clients (graphql-request, graphql-ws, graphql-sse,
-// urql, Apollo Client) against the binary, each with its documented
+// urql, Apollo Client, graphql-codegen + tsc) against the binary, each with its documented
 // configuration only — what docs/clients.md tells integrators to write
 // (issue 13). It needs Node.js 20+ and npm: skipped without them, failed
 // when CI=true.
@@ -53,7 +53,7 @@ func TestNodeClients(t *testing.T) {
 	t.Logf("node --test in clients/:\n%s", out)
 	// Every client's file ran: a test file that node skipped or did not
 	// find would otherwise pass silently.
-	for _, name := range []string{"graphql-request", "graphql-ws", "graphql-sse", "urql", "Apollo Client", "introspection"} {
+	for _, name := range []string{"graphql-request", "graphql-ws", "graphql-sse", "urql", "Apollo Client", "introspection", "graphql-codegen"} {
 		require.Contains(t, string(out), name, "the %s tests ran", name)
 	}
 	require.Regexp(t, `(?m)^ℹ fail 0$`, string(out))
