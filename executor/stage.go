@@ -328,6 +328,20 @@ func (d Deps) MailUnavailable() string {
 	return ""
 }
 
+// MailReady reports whether stages can send mail. When they cannot, it
+// records a CONFIGURATION_ERROR event for the admin naming the stage kind,
+// the flow and why.
+func (d Deps) MailReady(ctx context.Context, kind, flow string) bool {
+	why := d.MailUnavailable()
+	if why == "" {
+		return true
+	}
+	d.Record(ctx, enum.EventActionConfigurationError, map[string]any{
+		"message": "the " + kind + " stage cannot send mail: " + why, "flow": flow,
+	})
+	return false
+}
+
 // Now returns the time from the injected clock.
 func (d Deps) Now() time.Time {
 	if d.NowFunc != nil {

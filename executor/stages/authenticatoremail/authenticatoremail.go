@@ -170,10 +170,7 @@ func (s *Stage) codes() (*emailotp.Codes, error) {
 // without a signed-in user or without mail, and otherwise (once: a later
 // visit keeps it) sends a code to the account's address, if it has one.
 func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Result, bool, error) {
-	if why := s.deps.MailUnavailable(); why != "" {
-		s.deps.Record(ctx, enum.EventActionConfigurationError, map[string]any{
-			"message": "an authenticator_email stage cannot send mail: " + why, "flow": req.Flow.Slug,
-		})
+	if !s.deps.MailReady(ctx, Kind, req.Flow.Slug) {
 		return executor.Deny(messageNoMail), true, nil
 	}
 	u, err := req.DeviceUser(ctx, s.deps.Client)

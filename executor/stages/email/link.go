@@ -26,13 +26,10 @@ func (s *Stage) SendLink(ctx context.Context, tx *ent.Tx, req *executor.Request,
 	if strings.TrimSpace(u.Email) == "" {
 		return executor.Link{}, &problem.PreconditionError{Reason: executor.ReasonNoEmail, Message: "the user has no email address"}
 	}
-	if !u.IsActive && (!s.cfg.ActivateUserOnSuccess || s.cfg.Template != TemplateVerification) {
+	if !u.IsActive && !s.activates() {
 		return executor.Link{}, &problem.PreconditionError{Reason: executor.ReasonInactive, Message: "the user is inactive"}
 	}
 	st := state{To: emailkey.Mask(u.Email), UserID: u.ID, Intent: s.cfg.Template.intent(), Activate: s.cfg.ActivateUserOnSuccess}
-	if err := req.Execution.Context.Set(executor.KeyPendingUser, u.ID); err != nil {
-		return executor.Link{}, err
-	}
 	doc, brandTitle, link, err := s.prepare(ctx, req, &st)
 	if err != nil {
 		return executor.Link{}, err

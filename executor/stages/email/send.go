@@ -67,10 +67,7 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	if resuming(req) {
 		return executor.Result{}, false, nil
 	}
-	if why := s.deps.MailUnavailable(); why != "" {
-		s.deps.Record(ctx, enum.EventActionConfigurationError, map[string]any{
-			"message": "an email stage cannot send mail: " + why, "flow": req.Flow.Slug,
-		})
+	if !s.deps.MailReady(ctx, Kind, req.Flow.Slug) {
 		return executor.Deny(messageNoMail), true, nil
 	}
 	var st state
@@ -103,6 +100,12 @@ func (s *Stage) Skip(ctx context.Context, req *executor.Request) (executor.Resul
 	return executor.Result{}, false, nil
 }
 
+// activates reports whether redeeming the stage's link activates its
+// user (a verification): only then may an inactive user get one.
+func (s *Stage) activates() bool {
+	return s.cfg.ActivateUserOnSuccess && s.cfg.Template == TemplateVerification
+}
+
 // recipient returns the pending user if the stage may mail them: one with
 // an address that is active, or that the link activates; nil otherwise
 // (the flow pretends).
@@ -117,8 +120,7 @@ func (s *Stage) recipient(ctx context.Context, req *executor.Request) (*ent.User
 	if u == nil || strings.TrimSpace(u.Email) == "" {
 		return nil, nil //nolint:nilnil // pretending is a normal state
 	}
-	activates := s.cfg.ActivateUserOnSuccess && s.cfg.Template == TemplateVerification
-	if !u.IsActive && !activates {
+	if !u.IsActive && !s.activates() {
 		return nil, nil //nolint:nilnil // an inactive user gets no link
 	}
 	return u, nil
