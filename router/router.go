@@ -9,6 +9,9 @@
 //	/-/health/live             200 while the process serves
 //	/-/health/ready            200 when the database and Redis answer, else 503
 //	/metrics                   Prometheus, when Options.Gatherer is set (see Metrics)
+//	/outpost.gatehouse/        the embedded outpost's endpoints, on every host
+//	any path of an external    the embedded outpost (Options.OutpostHosts: a
+//	host                       proxy provider's application)
 //	/                          a landing page pointing at the above
 //
 // Every request gets a request ID (X-Request-ID), its client address (from
@@ -95,6 +98,14 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	// MaxBodyBytes bounds request bodies.
 	MaxBodyBytes int64
+	// Outpost is the embedded outpost: it serves everything under
+	// OutpostPrefix on every host, and every request whose host
+	// OutpostHosts reports (an application's external host). Nil serves
+	// none.
+	Outpost http.Handler
+	// OutpostHosts reports whether a host name (lower case, no port) is a
+	// proxy provider's external host; nil means none is.
+	OutpostHosts func(host string) bool
 	// EndStreams, when closed, ends every long-lived request (subscription
 	// websockets and SSE streams), which graceful shutdown cannot wait for.
 	EndStreams <-chan struct{}
@@ -115,6 +126,10 @@ const (
 	OIDCDevicePath         = "/device"
 	OIDCDeviceContinuePath = "/oauth2/device/continue"
 )
+
+// OutpostPrefix is where the outpost's own endpoints (forward-auth checks,
+// sign-in and its callback) are served, on every host.
+const OutpostPrefix = "/outpost.gatehouse/"
 
 // New returns the HTTP handler of the whole server.
 func New(o Options) http.Handler {
@@ -173,7 +188,27 @@ func New(o Options) http.Handler {
 		mux.Handle("GET /{$}", landing())
 	}
 	mux.HandleFunc("/", notFound)
-	return middleware(mux, o)
+	if o.Outpost == nil {
+		return middleware(mux, o)
+	}
+	mux.Handle(OutpostPrefix, limitBody(o.Outpost, o.MaxBodyBytes))
+	return middleware(byHost(o.OutpostHosts, o.Outpost, mux), o)
+}
+
+// byHost sends a request for an external host to the outpost (whatever
+// its path: the application behind it owns every path but the outpost's
+// own) and every other request to core.
+func byHost(external func(host string) bool, outpost, core http.Handler) http.Handler {
+	if external == nil {
+		return core
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if external(HostName(r)) {
+			outpost.ServeHTTP(w, r)
+			return
+		}
+		core.ServeHTTP(w, r)
+	})
 }
 
 func notFound(w http.ResponseWriter, _ *http.Request) {
@@ -401,6 +436,10 @@ func routeLabel(path string) string {
 		return "/if/flow"
 	case path == "/if/user/", path == "/if/admin/":
 		return path
+	case strings.HasPrefix(path, OutpostPrefix+"auth/"):
+		return OutpostPrefix + "auth"
+	case strings.HasPrefix(path, OutpostPrefix):
+		return OutpostPrefix
 	case path == "/-/health/live", path == "/-/health/ready", path == "/metrics", path == "/":
 		return path
 	default:
