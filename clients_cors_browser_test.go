@@ -81,7 +81,7 @@ func TestCrossOriginBrowserPage(t *testing.T) {
 	require.Equal(t, "completed", got("login"))
 	require.Equal(t, "admin SESSION", got("viewer"), "the cookie the login set is sent across origins")
 	require.Equal(t, "NOT_FOUND", got("error-code"), "a refused operation's extensions.code")
-	require.Equal(t, "IdentificationChallenge IdentificationChallenge PasswordChallenge RedirectChallenge", got("pushes"),
+	require.Equal(t, "IdentificationChallenge → IdentificationChallenge → PasswordChallenge → RedirectChallenge", got("pushes"),
 		"the subscription pushed the execution at once, then each step the page took")
 	require.Empty(t, got("failure"))
 	cookies, err := page.Context.Cookies(s.url)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -198,7 +197,7 @@ func typename(e gatehouseapi.Execution) string {
 func errorCode(t *testing.T, err error) string {
 	t.Helper()
 	var list gqlerror.List
-	require.True(t, errors.As(err, &list), "a gqlerror.List: %v", err)
+	require.ErrorAs(t, err, &list, "genqlient returns a gqlerror.List")
 	require.Len(t, list, 1)
 	require.NotEmpty(t, list[0].Path, "a field error has its path")
 	code, _ := list[0].Extensions["code"].(string)

@@ -97,7 +97,7 @@ async function main() {
   const nextPush = async () => {
     const { value } = await pushes.next();
     seen.push(value.data.flowExecution.challenge.__typename);
-    show("pushes", seen.join(" "));
+    show("pushes", seen.join(" → "));
     return value.data.flowExecution;
   };
   await nextPush(); // pushed at once
