@@ -5,8 +5,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
 
-# Pinned tool versions. ent and gqlgen are pinned by go.mod (require / tool
-# lines); golangci-lint is kept out of go.mod and installed into ./bin. The
+# Pinned tool versions. ent, gqlgen and genqlient are pinned by go.mod
+# (require / tool lines); golangci-lint is kept out of go.mod and installed into ./bin. The
 # module proxy serves explicit versions only: never use @latest.
 GOLANGCI_LINT_VERSION := v2.15.0
 
@@ -48,10 +48,11 @@ test/race: test ## Same as test: the race detector is always on
 test/short: ## Quick run without services (SQLite only): go test -short
 	$(GO) test -short -count=1 ./...
 
-generate: ## Regenerate ent, then gqlgen (gqlgen reads ent's output), then the web frontend's GraphQL types
+generate: ## Regenerate ent, then gqlgen (gqlgen reads ent's output), then the web frontend's GraphQL types and the genqlient client (clients/genqlient)
 	$(GO) generate ./ent
 	$(GO) generate ./graph
 	scripts/web generate
+	$(GO) generate ./clients/genqlient
 
 migration: ## Write versioned migrations for ent schema changes: make migration name=what_changed
 	@if [[ -z "$(name)" ]]; then \

@@ -146,6 +146,10 @@ type Options struct {
 	BaseURL string
 	// Width and Height set the viewport; zero is 1280×800.
 	Width, Height int
+	// ExpectedConsoleErrorFunc, when set, reports console errors the
+	// test provokes on purpose (a request the browser refuses), which then
+	// do not fail it.
+	ExpectedConsoleErrorFunc func(text string) bool
 }
 
 // NewPage opens a tab in a fresh context (no cookies). Console errors and
@@ -179,7 +183,8 @@ func (b *Browser) NewPage(tb testing.TB, o Options) *Page {
 		problems = append(problems, "uncaught exception: "+err.Error())
 	})
 	page.OnConsole(func(m playwright.ConsoleMessage) {
-		if m.Type() != "error" || expectedConsoleError(m.Text()) {
+		if m.Type() != "error" || expectedConsoleError(m.Text()) ||
+			(o.ExpectedConsoleErrorFunc != nil && o.ExpectedConsoleErrorFunc(m.Text())) {
 			return
 		}
 		mu.Lock()
