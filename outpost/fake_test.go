@@ -131,10 +131,19 @@ type issuedCode struct {
 	clientID, redirectURI, challenge, nonce, sid string
 }
 
+// issuerKey is one RSA key for every fake issuer (generating one per test
+// is slow).
+var issuerKey = sync.OnceValue(func() *rsa.PrivateKey {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return key
+})
+
 func newFakeIssuer(t testing.TB) *fakeIssuer {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	require.NoError(t, err)
+	key := issuerKey()
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key},
 		(&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", "k1"))
 	require.NoError(t, err)

@@ -218,9 +218,7 @@ func (o *Outpost) exchange(ctx context.Context, s *snapshot, p *provider, code s
 	}
 	if p.SendAccessToken && !p.BasicAuthEnabled {
 		sc.AccessToken = tok.AccessToken
-		if !tok.Expiry.IsZero() {
-			sc.AccessExpires = tok.Expiry.Unix()
-		}
+		sc.AccessExpires = o.expiry(tok)
 	}
 	return sc, nil
 }
@@ -247,14 +245,23 @@ func (o *Outpost) accessToken(ctx context.Context, p *provider, sc *sessionCooki
 		return "", false, fmt.Errorf("refresh: %w", err)
 	}
 	sc.AccessToken = nt.AccessToken
-	sc.AccessExpires = 0
-	if !nt.Expiry.IsZero() {
-		sc.AccessExpires = nt.Expiry.Unix()
-	}
+	sc.AccessExpires = o.expiry(nt)
 	if nt.RefreshToken != "" {
 		sc.RefreshToken = nt.RefreshToken
 	}
 	return sc.AccessToken, true, nil
+}
+
+// expiry is when tok's access token runs out on the outpost's clock (Unix
+// seconds; 0 when the core did not say).
+func (o *Outpost) expiry(tok *oauth2.Token) int64 {
+	switch {
+	case tok.ExpiresIn > 0:
+		return o.now().Add(time.Duration(tok.ExpiresIn) * time.Second).Unix()
+	case !tok.Expiry.IsZero():
+		return tok.Expiry.Unix()
+	}
+	return 0
 }
 
 // signOut ends the outpost session of the request's host and sends the
