@@ -53,14 +53,20 @@ type setupOpts struct {
 // upstreamRecorder is the application behind the reverse proxy; it keeps
 // the last request it got.
 type upstreamRecorder struct {
-	mu   sync.Mutex
-	last *http.Request
+	mu      sync.Mutex
+	last    *http.Request
+	handler http.Handler // answers instead, when set
 }
 
 func (u *upstreamRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	u.mu.Lock()
 	u.last = r.Clone(context.Background())
+	h := u.handler
 	u.mu.Unlock()
+	if h != nil {
+		h.ServeHTTP(w, r)
+		return
+	}
 	_, _ = io.WriteString(w, "upstream "+r.URL.Path)
 }
 
