@@ -240,3 +240,17 @@ func TestConfig(t *testing.T) {
 	_, err = New(Options{})
 	require.Error(t, err)
 }
+
+func TestStartRedirect(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{
+		"rd=" + url.QueryEscape("http://app.test/x?a=1&b=2"): "http://app.test/x?a=1&b=2",
+		"rd=HTTPS%3A%2F%2Fapp.test%2F":                       "HTTPS://app.test/",
+		"rd=http://app.test/x?a=1&b=2":                       "http://app.test/x?a=1&b=2", // nginx, unescaped
+		"x=1&rd=" + url.QueryEscape("http://app.test/"):      "http://app.test/",
+		"rd=http%3A%zz": "",
+		"":              "",
+	} {
+		require.Equal(t, want, startRedirect(raw), raw)
+	}
+}

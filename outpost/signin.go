@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,7 +97,7 @@ func (o *Outpost) start(w http.ResponseWriter, r *http.Request, s *snapshot) {
 		errorPage(w, http.StatusNotFound, "No application of this Gatehouse outpost is served at this host.")
 		return
 	}
-	rd := p.safeRedirect(r.URL.Query().Get("rd"))
+	rd := p.safeRedirect(startRedirect(r.URL.RawQuery))
 	if hostName(here.Host) != p.host {
 		// A sibling host of a forward_domain provider: sign in at the
 		// external host, where the callback is.
@@ -122,6 +123,28 @@ func (o *Outpost) start(w http.ResponseWriter, r *http.Request, s *snapshot) {
 	authURL := o.oauth2Config(p, is).AuthCodeURL(fc.State, oidc.Nonce(fc.Nonce), oauth2.S256ChallengeOption(fc.Verifier))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, authURL, http.StatusFound)
+}
+
+// startRedirect reads rd from start's query. rd is start's only parameter,
+// so everything after "rd=" is taken: nginx's `return 302
+// /outpost.gatehouse/start?rd=$scheme://$http_host$request_uri` cannot
+// escape the URL, whose own query would otherwise be cut at its first "&".
+// An escaped rd (http%3A… or https%3A…, as the outpost itself sends) is
+// unescaped.
+func startRedirect(rawQuery string) string {
+	rest, ok := strings.CutPrefix(rawQuery, "rd=")
+	if !ok {
+		q, _ := url.ParseQuery(rawQuery)
+		return q.Get("rd")
+	}
+	lower := strings.ToLower(rest)
+	if strings.HasPrefix(lower, "http%3a") || strings.HasPrefix(lower, "https%3a") {
+		if rd, err := url.QueryUnescape(rest); err == nil {
+			return rd
+		}
+		return ""
+	}
+	return rest
 }
 
 // callback finishes signing in: it checks state, exchanges the code,
