@@ -33,16 +33,17 @@ const (
 )
 
 type testBundle struct {
-	issuer   *fakeIssuer
-	core     *fakeCore
-	outpost  *Outpost
-	srv      *httptest.Server // the outpost
-	upstream *upstreamRecorder
-	clock    *testClock
-	browser  *http.Client
-	jar      *cookiejar.Jar
-	entered  *countingHandler
-	plain    *http.Client // a proxy's client: no cookies, no redirects
+	issuer      *fakeIssuer
+	core        *fakeCore
+	outpost     *Outpost
+	srv         *httptest.Server // the outpost
+	upstream    *upstreamRecorder
+	clock       *testClock
+	browser     *http.Client
+	jar         *cookiejar.Jar
+	entered     *countingHandler
+	plain       *http.Client // a proxy's client: no cookies, no redirects
+	upstreamURL string
 }
 
 type setupOpts struct {
@@ -101,6 +102,7 @@ func setup(t testing.TB, opts setupOpts) *testBundle {
 	b := &testBundle{issuer: newFakeIssuer(t), clock: &testClock{}, upstream: &upstreamRecorder{}}
 	up := httptest.NewServer(b.upstream)
 	t.Cleanup(up.Close)
+	b.upstreamURL = up.URL
 
 	base := Provider{ApplicationSlug: "app", Mode: ModeForwardSingle, InternalHostTLSVerify: true, AccessTokenValidity: 5 * time.Minute}
 	mk := func(id, ext string, edit func(*Provider)) Provider {
