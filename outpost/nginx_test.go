@@ -38,49 +38,12 @@ func TestNginxSnippet(t *testing.T) {
 	snippet, _, ok := strings.Cut(rest, "```")
 	require.True(t, ok)
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	snippet = strings.NewReplacer(
-		"listen 80;", "listen "+addr+";",
+	dir := t.TempDir()
+	addr := startNginx(t, bin, dir, strings.NewReplacer(
 		"app.example.com", "app.test",
 		"http://gatehouse.example.internal:9000", b.srv.URL,
 		"http://127.0.0.1:3000", b.upstreamURL,
-	).Replace(snippet)
-
-	dir := t.TempDir()
-	conf := "daemon off;\nmaster_process off;\npid " + filepath.Join(dir, "nginx.pid") + ";\n" +
-		"error_log " + filepath.Join(dir, "error.log") + " warn;\nevents { worker_connections 64; }\nhttp {\n" +
-		"access_log off;\n"
-	for _, tmp := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
-		conf += tmp + "_temp_path " + filepath.Join(dir, tmp) + ";\n"
-	}
-	conf += snippet + "}\n"
-	confPath := filepath.Join(dir, "nginx.conf")
-	require.NoError(t, os.WriteFile(confPath, []byte(conf), 0o600))
-	cmd := exec.CommandContext(context.Background(), bin, "-p", dir, "-e", filepath.Join(dir, "error.log"), "-c", confPath)
-	out, err := os.Create(filepath.Join(dir, "stderr"))
-	require.NoError(t, err)
-	cmd.Stdout, cmd.Stderr = out, out
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		_ = out.Close()
-		if t.Failed() {
-			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-			stderr, _ := os.ReadFile(filepath.Join(dir, "stderr"))
-			t.Logf("nginx error log:\n%s\n%s", log, stderr)
-		}
-	})
-	require.Eventually(t, func() bool {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			_ = c.Close()
-		}
-		return err == nil
-	}, 10*time.Second, 10*time.Millisecond)
+	).Replace(snippet))
 
 	// The browser reaches app.test at nginx.
 	dialer := &net.Dialer{}
@@ -154,4 +117,74 @@ func TestNginxSnippet(t *testing.T) {
 	cleared := cookieNamed(resp.Cookies(), b.provider(t, provApp).cookieName)
 	require.NotNil(t, cleared, "nginx passes the cleared cookie on")
 	require.Negative(t, cleared.MaxAge)
+}
+
+// startNginx runs nginx with snippet (its "listen 80;" moved to a free
+// port) in dir until the test ends, and returns its address. A port taken
+// between choosing and binding it is chosen again.
+func startNginx(t *testing.T, bin, dir, snippet string) string {
+	t.Helper()
+	for attempt := range 5 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		addr := l.Addr().String()
+		require.NoError(t, l.Close())
+
+		conf := "daemon off;\nmaster_process off;\npid " + filepath.Join(dir, "nginx.pid") + ";\n" +
+			"error_log " + filepath.Join(dir, "error.log") + " warn;\nevents { worker_connections 64; }\nhttp {\n" +
+			"access_log off;\n"
+		for _, tmp := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
+			conf += tmp + "_temp_path " + filepath.Join(dir, tmp) + ";\n"
+		}
+		conf += strings.Replace(snippet, "listen 80;", "listen "+addr+";", 1) + "}\n"
+		confPath := filepath.Join(dir, "nginx.conf")
+		require.NoError(t, os.WriteFile(confPath, []byte(conf), 0o600))
+		cmd := exec.CommandContext(context.Background(), bin, "-p", dir, "-e", filepath.Join(dir, "error.log"), "-c", confPath)
+		out, err := os.Create(filepath.Join(dir, "stderr"))
+		require.NoError(t, err)
+		cmd.Stdout, cmd.Stderr = out, out
+		require.NoError(t, cmd.Start())
+		exited := make(chan struct{})
+		go func() {
+			_ = cmd.Wait()
+			close(exited)
+		}()
+		up := false
+		require.Eventually(t, func() bool {
+			select {
+			case <-exited:
+				return true
+			default:
+			}
+			c, err := net.Dial("tcp", addr)
+			if err == nil {
+				_ = c.Close()
+				up = true
+			}
+			return up
+		}, 10*time.Second, 10*time.Millisecond)
+		select {
+		case <-exited:
+			up = false
+		default:
+		}
+		if !up {
+			_ = out.Close()
+			t.Logf("nginx did not start (attempt %d); trying another port", attempt+1)
+			continue
+		}
+		t.Cleanup(func() {
+			_ = cmd.Process.Kill()
+			<-exited
+			_ = out.Close()
+			if t.Failed() {
+				log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+				stderr, _ := os.ReadFile(filepath.Join(dir, "stderr"))
+				t.Logf("nginx error log:\n%s\n%s", log, stderr)
+			}
+		})
+		return addr
+	}
+	t.Fatal("nginx did not start")
+	return ""
 }
