@@ -16,7 +16,7 @@ import (
 // snapshot is one configuration compiled for serving. It is immutable:
 // Apply swaps the whole snapshot atomically.
 type snapshot struct {
-	cfg     *Config
+	issuer  string               // Config.Issuer
 	byHost  map[string]*provider // exact external host name → provider
 	domains []*provider          // forward_domain providers, longest CookieDomain first
 }
@@ -40,7 +40,7 @@ type provider struct {
 // serve (bad external host, no cookie secret) is logged and left out, a bad
 // skip-path regex is logged and the provider served without skip paths.
 func compile(cfg *Config, log *slog.Logger) *snapshot {
-	s := &snapshot{cfg: cfg, byHost: map[string]*provider{}}
+	s := &snapshot{issuer: cfg.Issuer, byHost: map[string]*provider{}}
 	for i := range cfg.Providers {
 		p, err := compileProvider(cfg, cfg.Providers[i], log)
 		if err != nil {

@@ -217,7 +217,7 @@ func TestConfig(t *testing.T) {
 	require.True(t, b.outpost.Ready())
 	for host, want := range map[string]bool{
 		"app.test": true, "APP.TEST:443": true, "other.test": true, "auth.example.test": true,
-		"b.example.test": true, "example.test": true, "badexample.test": false, "evil.test": false, "": false,
+		"b.example.test": false, "example.test": false, "badexample.test": false, "evil.test": false, "": false,
 	} {
 		require.Equal(t, want, b.outpost.Handles(host), host)
 	}

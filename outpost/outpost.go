@@ -112,9 +112,12 @@ func New(opts Options) (*Outpost, error) {
 func (o *Outpost) Ready() bool { return o.snap.Load() != nil }
 
 // Apply installs cfg, replacing the previous configuration at once for
-// every later request. A provider whose skip-path regex does not compile is
-// logged and served with no skip paths. cfg is not kept beyond the call
-// (it is compiled into an immutable snapshot).
+// every later request (an immutable snapshot swapped atomically). A
+// provider whose skip-path regex does not compile is logged and served with
+// no skip paths; one that cannot be served at all (external host not an
+// absolute http(s) URL, no cookie secret, bad internal host) is logged and
+// left out. The snapshot shares cfg's slices: the caller must not change cfg
+// afterwards.
 func (o *Outpost) Apply(cfg *Config) {
 	if cfg == nil {
 		return
@@ -125,11 +128,14 @@ func (o *Outpost) Apply(cfg *Config) {
 }
 
 // Handles reports whether host (a port is ignored, case does not matter)
-// is the external host of a provider, or under the cookie domain of a
-// forward_domain provider: the router sends such requests here.
+// is the external host of a provider: the router sends every request to
+// such a host here. The other hosts under a forward_domain provider's
+// cookie domain are not included (the core itself may live under that
+// domain); their /outpost.gatehouse/ requests reach the outpost because
+// the router sends PathPrefix on every host here.
 func (o *Outpost) Handles(host string) bool {
 	s := o.snap.Load()
-	return s != nil && s.provider(host) != nil
+	return s != nil && s.byHost[hostName(host)] != nil
 }
 
 // Run follows the core's configuration with Core.Watch, reconnecting with

@@ -104,7 +104,7 @@ func (o *Outpost) start(w http.ResponseWriter, r *http.Request, s *snapshot) {
 		http.Redirect(w, r, p.startURL(rd), http.StatusFound)
 		return
 	}
-	is, err := o.issuers.get(r.Context(), s.cfg.Issuer)
+	is, err := o.issuers.get(r.Context(), s.issuer)
 	if err != nil {
 		o.log.Error("outpost: issuer discovery failed", "err", err)
 		errorPage(w, http.StatusBadGateway, "Gatehouse cannot be reached to sign in. Try again in a moment.")
@@ -209,7 +209,7 @@ func (o *Outpost) exchange(ctx context.Context, s *snapshot, p *provider, code s
 	if code == "" {
 		return nil, errors.New("no code")
 	}
-	is, err := o.issuers.get(ctx, s.cfg.Issuer)
+	is, err := o.issuers.get(ctx, s.issuer)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +256,7 @@ func (o *Outpost) accessToken(ctx context.Context, p *provider, sc *sessionCooki
 		return "", false, errors.New("no refresh token")
 	}
 	s := o.snap.Load()
-	is, err := o.issuers.get(ctx, s.cfg.Issuer)
+	is, err := o.issuers.get(ctx, s.issuer)
 	if err != nil {
 		return "", false, err
 	}
@@ -305,8 +305,8 @@ func (o *Outpost) signOut(w http.ResponseWriter, r *http.Request, s *snapshot) {
 	}
 	http.SetCookie(w, p.cookie(p.cookieName, "", "/", -1))
 	http.SetCookie(w, p.cookie(p.flowName, "", PathPrefix, -1))
-	target := s.cfg.Issuer
-	if is, err := o.issuers.get(r.Context(), s.cfg.Issuer); err == nil && is.endSession != "" {
+	target := s.issuer
+	if is, err := o.issuers.get(r.Context(), s.issuer); err == nil && is.endSession != "" {
 		target = is.endSession
 	}
 	if u, err := url.Parse(target); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
