@@ -142,6 +142,7 @@ func TestRefresh(t *testing.T) {
 	require.Equal(t, int64(1), b.issuer.refreshCalls.Load())
 	rewritten := cookieNamed(resp.Cookies(), tok.cookieName)
 	require.NotNil(t, rewritten)
+	t.Logf("session cookie with a JWT access token: %d bytes", len(rewritten.String()))
 	require.Less(t, len(rewritten.String()), 4096, "a session cookie with a JWT access token fits")
 	b.jar.SetCookies(&url.URL{Scheme: "http", Host: "token.test"}, []*http.Cookie{rewritten})
 
