@@ -68,9 +68,10 @@ type Outpost struct {
 	checkInterval time.Duration
 	stripCookies  map[string]bool
 
-	snap     atomic.Pointer[snapshot]
-	sessions *sessionCache
-	issuers  issuerCache
+	snap      atomic.Pointer[snapshot]
+	sessions  *sessionCache
+	issuers   issuerCache
+	refreshes refreshGroup
 }
 
 // New returns an outpost with no configuration yet (Ready is false until
@@ -149,15 +150,15 @@ func (o *Outpost) Run(ctx context.Context) error {
 	const minBackoff, maxBackoff = 250 * time.Millisecond, 30 * time.Second
 	backoff := minBackoff
 	for {
-		received := false
+		var received atomic.Bool
 		err := o.core.Watch(ctx, func(cfg *Config) {
-			received = true
+			received.Store(true)
 			o.Apply(cfg)
 		})
 		if ctx.Err() != nil {
 			return nil
 		}
-		if received {
+		if received.Load() {
 			backoff = minBackoff
 		}
 		o.log.Warn("outpost: configuration stream ended; reconnecting", "err", err, "in", backoff)

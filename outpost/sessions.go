@@ -17,6 +17,9 @@ var errCoreUnreachable = errors.New("gatehouse cannot be reached to check the se
 // A later request checks it again synchronously once.
 const idleEvict = time.Hour
 
+// coreTimeout bounds one call to the core or its token endpoint.
+const coreTimeout = 10 * time.Second
+
 // sessionKey names a login at a provider.
 type sessionKey struct{ provider, sid string }
 
@@ -95,7 +98,10 @@ func (c *sessionCache) fetch(ctx context.Context, k sessionKey) (*sessionEntry, 
 	c.inflight[k] = cl
 	c.mu.Unlock()
 
-	states, err := c.core.Sessions(context.WithoutCancel(ctx), k.provider, []string{k.sid})
+	// Not cancelled with the first caller's request: others wait on it.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), coreTimeout)
+	states, err := c.core.Sessions(cctx, k.provider, []string{k.sid})
+	cancel()
 	if err != nil {
 		cl.err = fmt.Errorf("%w: %w", errCoreUnreachable, err)
 	} else {
@@ -157,7 +163,9 @@ func (c *sessionCache) recheck(ctx context.Context) error {
 			n := min(len(sids), MaxSessionsPerCheck)
 			batch := sids[:n]
 			sids = sids[n:]
-			states, err := c.core.Sessions(ctx, providerID, batch)
+			cctx, cancel := context.WithTimeout(ctx, coreTimeout)
+			states, err := c.core.Sessions(cctx, providerID, batch)
+			cancel()
 			if err != nil {
 				errs = append(errs, err)
 				continue

@@ -213,7 +213,8 @@ func (o *Outpost) exchange(ctx context.Context, s *snapshot, p *provider, code s
 	if err != nil {
 		return nil, err
 	}
-	ctx = o.backChannel(ctx)
+	ctx, cancel := context.WithTimeout(o.backChannel(ctx), coreTimeout)
+	defer cancel()
 	tok, err := o.oauth2Config(p, is).Exchange(ctx, code, oauth2.VerifierOption(fc.Verifier))
 	if err != nil {
 		return nil, fmt.Errorf("exchange code: %w", err)
@@ -255,24 +256,92 @@ func (o *Outpost) accessToken(ctx context.Context, p *provider, sc *sessionCooki
 	if sc.RefreshToken == "" {
 		return "", false, errors.New("no refresh token")
 	}
-	s := o.snap.Load()
-	is, err := o.issuers.get(ctx, s.issuer)
+	r, err := o.refreshes.do(sc.RefreshToken, o.now(), func() (refreshResult, error) {
+		return o.refresh(ctx, p, sc.RefreshToken)
+	})
 	if err != nil {
 		return "", false, err
 	}
-	ctx, cancel := context.WithTimeout(o.backChannel(ctx), 10*time.Second)
-	defer cancel()
-	old := &oauth2.Token{RefreshToken: sc.RefreshToken, Expiry: time.Unix(1, 0)}
-	nt, err := o.oauth2Config(p, is).TokenSource(ctx, old).Token()
-	if err != nil {
-		return "", false, fmt.Errorf("refresh: %w", err)
-	}
-	sc.AccessToken = nt.AccessToken
-	sc.AccessExpires = o.expiry(nt)
-	if nt.RefreshToken != "" {
-		sc.RefreshToken = nt.RefreshToken
+	sc.AccessToken, sc.AccessExpires = r.access, r.expires
+	if r.refresh != "" {
+		sc.RefreshToken = r.refresh
 	}
 	return sc.AccessToken, true, nil
+}
+
+// refresh uses refreshToken at the core's token endpoint.
+func (o *Outpost) refresh(ctx context.Context, p *provider, refreshToken string) (refreshResult, error) {
+	is, err := o.issuers.get(ctx, o.snap.Load().issuer)
+	if err != nil {
+		return refreshResult{}, err
+	}
+	ctx, cancel := context.WithTimeout(o.backChannel(context.WithoutCancel(ctx)), coreTimeout)
+	defer cancel()
+	old := &oauth2.Token{RefreshToken: refreshToken, Expiry: time.Unix(1, 0)}
+	nt, err := o.oauth2Config(p, is).TokenSource(ctx, old).Token()
+	if err != nil {
+		return refreshResult{}, fmt.Errorf("refresh: %w", err)
+	}
+	return refreshResult{access: nt.AccessToken, expires: o.expiry(nt), refresh: nt.RefreshToken}, nil
+}
+
+// refreshResult is the outcome of one refresh.
+type refreshResult struct {
+	access  string
+	expires int64
+	refresh string
+}
+
+// refreshGroup makes concurrent refreshes with one refresh token (a
+// browser's parallel requests carrying the same expired cookie) share one
+// call, and remembers the outcome for a minute: the core rotates refresh
+// tokens, so a second use of the old one would fail and sign the user out.
+type refreshGroup struct {
+	mu    sync.Mutex
+	calls map[string]*refreshCall // by refresh token
+}
+
+type refreshCall struct {
+	done chan struct{}
+	at   time.Time
+	res  refreshResult
+	err  error
+}
+
+// refreshMemory is how long a refresh's outcome answers later requests
+// that still carry the old cookie.
+const refreshMemory = time.Minute
+
+func (g *refreshGroup) do(token string, now time.Time, fn func() (refreshResult, error)) (refreshResult, error) {
+	g.mu.Lock()
+	if g.calls == nil {
+		g.calls = map[string]*refreshCall{}
+	}
+	for k, c := range g.calls {
+		select {
+		case <-c.done:
+			if now.Sub(c.at) > refreshMemory {
+				delete(g.calls, k)
+			}
+		default:
+		}
+	}
+	if c, ok := g.calls[token]; ok {
+		g.mu.Unlock()
+		<-c.done
+		return c.res, c.err
+	}
+	c := &refreshCall{done: make(chan struct{}), at: now}
+	g.calls[token] = c
+	g.mu.Unlock()
+	c.res, c.err = fn()
+	if c.err != nil {
+		g.mu.Lock()
+		delete(g.calls, token) // a failure is not remembered
+		g.mu.Unlock()
+	}
+	close(c.done)
+	return c.res, c.err
 }
 
 // expiry is when tok's access token runs out on the outpost's clock (Unix

@@ -260,3 +260,39 @@ func TestCoreUnreachable(t *testing.T) {
 	b.core.setFail(false)
 	require.Equal(t, http.StatusOK, b.forward(t, PathAuthNginx, "http://app.test/", nil).StatusCode, "the cookie was kept")
 }
+
+// A browser's parallel requests with one expired access token refresh it
+// once: the core rotates refresh tokens, so a second refresh with the old
+// one would fail and sign the user out.
+func TestRefreshConcurrent(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	b.issuer.expiresIn = 60
+	b.login(t, "token.test", "sid-t", "http://token.test/")
+	b.clock.advance(2 * time.Minute)
+
+	const n = 10
+	var wg sync.WaitGroup
+	auths := make(chan string, n)
+	for range n {
+		wg.Go(func() {
+			resp := b.forward(t, PathAuthNginx, "http://token.test/", nil)
+			if resp.StatusCode == http.StatusOK {
+				auths <- resp.Header.Get("Authorization")
+			} else {
+				auths <- resp.Status
+			}
+		})
+	}
+	wg.Wait()
+	close(auths)
+	var first string
+	for a := range auths {
+		require.True(t, strings.HasPrefix(a, "Bearer "), a)
+		if first == "" {
+			first = a
+		}
+		require.Equal(t, first, a)
+	}
+	require.Equal(t, int64(1), b.issuer.refreshCalls.Load())
+}
