@@ -32,7 +32,7 @@ func BenchmarkForwardAuthNginx(b *testing.B) {
 				b.Error(err)
 				return
 			}
-			req.Header.Set("X-Original-URL", "http://app.test/private/page?x=1")
+			req.Header.Set("X-Original-Url", "http://app.test/private/page?x=1")
 			req.Header.Set("Cookie", cookie)
 			resp, err := client.Do(req)
 			if err != nil {

@@ -13,6 +13,12 @@ import (
 	"strings"
 )
 
+// URL schemes the outpost serves and redirects to.
+const (
+	schemeHTTP  = "http"
+	schemeHTTPS = "https"
+)
+
 // snapshot is one configuration compiled for serving. It is immutable:
 // Apply swaps the whole snapshot atomically.
 type snapshot struct {
@@ -24,6 +30,7 @@ type snapshot struct {
 // provider is a Provider compiled for serving.
 type provider struct {
 	Provider
+
 	external   *url.URL // ExternalHost parsed
 	host       string   // external host name, lowercase, no port
 	domain     string   // CookieDomain, lowercase, no leading dot (forward_domain only)
@@ -63,11 +70,11 @@ func compile(cfg *Config, log *slog.Logger) *snapshot {
 // compileProvider compiles one provider.
 func compileProvider(cfg *Config, in Provider, log *slog.Logger) (*provider, error) {
 	ext, err := url.Parse(in.ExternalHost)
-	if err != nil || (ext.Scheme != "http" && ext.Scheme != "https") || ext.Host == "" {
+	if err != nil || (ext.Scheme != schemeHTTP && ext.Scheme != schemeHTTPS) || ext.Host == "" {
 		return nil, errBadExternalHost
 	}
 	p := &provider{Provider: in, external: &url.URL{Scheme: ext.Scheme, Host: ext.Host}, host: hostName(ext.Host)}
-	p.secure = ext.Scheme == "https"
+	p.secure = ext.Scheme == schemeHTTPS
 	if in.Mode == ModeForwardDomain && in.CookieDomain != "" {
 		p.domain = strings.TrimPrefix(strings.ToLower(in.CookieDomain), ".")
 	}
@@ -188,7 +195,7 @@ func (p *provider) safeRedirect(rd string) string {
 		return p.root()
 	}
 	u, err := url.Parse(rd)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+	if err != nil || (u.Scheme != schemeHTTP && u.Scheme != schemeHTTPS) || u.Host == "" || u.User != nil {
 		return p.root()
 	}
 	if strings.ContainsAny(rd, "\\\r\n\t") || !p.covers(u.Host) {
@@ -199,7 +206,7 @@ func (p *provider) safeRedirect(rd string) string {
 
 // cookie builds one of p's cookies.
 func (p *provider) cookie(name, value, path string, maxAge int) *http.Cookie {
-	c := &http.Cookie{
+	c := &http.Cookie{ //nolint:gosec // Secure follows the external host: a plain-http host cannot use it
 		Name: name, Value: value, Path: path, MaxAge: maxAge,
 		HttpOnly: true, Secure: p.secure, SameSite: http.SameSiteLaxMode,
 	}

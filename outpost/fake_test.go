@@ -111,7 +111,7 @@ func (f *fakeCore) setFail(fail bool) {
 // authorize endpoint that signs in at once, and a token endpoint checking
 // the client and PKCE, with the refresh grant.
 type fakeIssuer struct {
-	t      testing.TB
+	tb     testing.TB
 	srv    *httptest.Server
 	key    *rsa.PrivateKey
 	signer jose.Signer
@@ -141,14 +141,14 @@ var issuerKey = sync.OnceValue(func() *rsa.PrivateKey {
 	return key
 })
 
-func newFakeIssuer(t testing.TB) *fakeIssuer {
-	t.Helper()
+func newFakeIssuer(tb testing.TB) *fakeIssuer {
+	tb.Helper()
 	key := issuerKey()
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key},
 		(&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", "k1"))
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	is := &fakeIssuer{
-		t: t, key: key, signer: signer, clients: map[string]string{}, codes: map[string]issuedCode{},
+		tb: tb, key: key, signer: signer, clients: map[string]string{}, codes: map[string]issuedCode{},
 		refreshes: map[string]string{}, nextSID: "sid-1", expiresIn: 300,
 	}
 	mux := http.NewServeMux()
@@ -158,7 +158,7 @@ func newFakeIssuer(t testing.TB) *fakeIssuer {
 	mux.HandleFunc("POST /token", is.token)
 	mux.HandleFunc("GET /end_session", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("signed out")) })
 	is.srv = httptest.NewServer(mux)
-	t.Cleanup(is.srv.Close)
+	tb.Cleanup(is.srv.Close)
 	return is
 }
 
@@ -254,17 +254,22 @@ func (is *fakeIssuer) accessToken(sid string) string {
 
 func (is *fakeIssuer) sign(claims map[string]any) string {
 	payload, err := json.Marshal(claims)
-	require.NoError(is.t, err)
+	require.NoError(is.tb, err)
 	jws, err := is.signer.Sign(payload)
-	require.NoError(is.t, err)
+	require.NoError(is.tb, err)
 	s, err := jws.CompactSerialize()
-	require.NoError(is.t, err)
+	require.NoError(is.tb, err)
 	return s
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(body)
 }
 
 // testClock is time.Now plus an offset tests move forward.

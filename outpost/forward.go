@@ -77,15 +77,15 @@ func (o *Outpost) trustedPeer(r *http.Request) bool {
 // requestURL is the URL r was made to as its client saw it: the forwarded
 // headers of a trusted proxy when present, else r's own host and URI.
 func (o *Outpost) requestURL(r *http.Request) *url.URL {
-	scheme := "http"
+	scheme := schemeHTTP
 	if r.TLS != nil {
-		scheme = "https"
+		scheme = schemeHTTPS
 	}
 	u := &url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}
 	if !o.trustedPeer(r) {
 		return u
 	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
+	if p := r.Header.Get("X-Forwarded-Proto"); p == schemeHTTP || p == schemeHTTPS {
 		u.Scheme = p
 	}
 	if h := firstValue(r.Header.Get("X-Forwarded-Host")); h != "" {
@@ -104,8 +104,8 @@ func (o *Outpost) originalURL(r *http.Request, f flavour) *url.URL {
 		return own
 	}
 	if f == flavourNginx {
-		if v := r.Header.Get("X-Original-URL"); v != "" {
-			if u, err := url.Parse(v); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		if v := r.Header.Get("X-Original-Url"); v != "" {
+			if u, err := url.Parse(v); err == nil && (u.Scheme == schemeHTTP || u.Scheme == schemeHTTPS) && u.Host != "" {
 				return u
 			}
 		}

@@ -2,6 +2,7 @@ package outpost
 
 import (
 	"context"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -69,9 +70,7 @@ func TestNginxSnippet(t *testing.T) {
 		t.Helper()
 		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, u, nil)
 		require.NoError(t, err)
-		for k, v := range h {
-			req.Header[k] = v
-		}
+		maps.Copy(req.Header, h)
 		resp, err := c.Do(req)
 		require.NoError(t, err)
 		require.NoError(t, resp.Body.Close())
@@ -125,20 +124,21 @@ func TestNginxSnippet(t *testing.T) {
 func startNginx(t *testing.T, bin, dir, snippet string) string {
 	t.Helper()
 	for attempt := range 5 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+		l, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 		require.NoError(t, err)
 		addr := l.Addr().String()
 		require.NoError(t, l.Close())
 
-		conf := "daemon off;\nmaster_process off;\npid " + filepath.Join(dir, "nginx.pid") + ";\n" +
+		var conf strings.Builder
+		conf.WriteString("daemon off;\nmaster_process off;\npid " + filepath.Join(dir, "nginx.pid") + ";\n" +
 			"error_log " + filepath.Join(dir, "error.log") + " warn;\nevents { worker_connections 64; }\nhttp {\n" +
-			"access_log off;\n"
+			"access_log off;\n")
 		for _, tmp := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
-			conf += tmp + "_temp_path " + filepath.Join(dir, tmp) + ";\n"
+			conf.WriteString(tmp + "_temp_path " + filepath.Join(dir, tmp) + ";\n")
 		}
-		conf += strings.Replace(snippet, "listen 80;", "listen "+addr+";", 1) + "}\n"
+		conf.WriteString(strings.Replace(snippet, "listen 80;", "listen "+addr+";", 1) + "}\n")
 		confPath := filepath.Join(dir, "nginx.conf")
-		require.NoError(t, os.WriteFile(confPath, []byte(conf), 0o600))
+		require.NoError(t, os.WriteFile(confPath, []byte(conf.String()), 0o600))
 		cmd := exec.CommandContext(context.Background(), bin, "-p", dir, "-e", filepath.Join(dir, "error.log"), "-c", confPath)
 		out, err := os.Create(filepath.Join(dir, "stderr"))
 		require.NoError(t, err)
@@ -156,7 +156,7 @@ func startNginx(t *testing.T, bin, dir, snippet string) string {
 				return true
 			default:
 			}
-			c, err := net.Dial("tcp", addr)
+			c, err := (&net.Dialer{}).DialContext(t.Context(), "tcp", addr)
 			if err == nil {
 				_ = c.Close()
 				up = true

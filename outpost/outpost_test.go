@@ -3,6 +3,7 @@ package outpost
 import (
 	"context"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -97,11 +98,11 @@ func (c *countingHandler) count() int {
 	return c.n
 }
 
-func setup(t testing.TB, opts setupOpts) *testBundle {
-	t.Helper()
-	b := &testBundle{issuer: newFakeIssuer(t), clock: &testClock{}, upstream: &upstreamRecorder{}}
+func setup(tb testing.TB, opts setupOpts) *testBundle {
+	tb.Helper()
+	b := &testBundle{issuer: newFakeIssuer(tb), clock: &testClock{}, upstream: &upstreamRecorder{}}
 	up := httptest.NewServer(b.upstream)
-	t.Cleanup(up.Close)
+	tb.Cleanup(up.Close)
 	b.upstreamURL = up.URL
 
 	base := Provider{ApplicationSlug: "app", Mode: ModeForwardSingle, InternalHostTLSVerify: true, AccessTokenValidity: 5 * time.Minute}
@@ -136,11 +137,11 @@ func setup(t testing.TB, opts setupOpts) *testBundle {
 	}
 	var err error
 	b.outpost, err = New(o)
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	b.outpost.Apply(cfg)
 	b.entered = &countingHandler{h: b.outpost}
 	b.srv = httptest.NewServer(b.entered)
-	t.Cleanup(b.srv.Close)
+	tb.Cleanup(b.srv.Close)
 
 	// The browser reaches every test host at the outpost, and the issuer
 	// at its own address.
@@ -152,12 +153,12 @@ func setup(t testing.TB, opts setupOpts) *testBundle {
 		}
 		return dialer.DialContext(ctx, network, addr)
 	}}
-	t.Cleanup(tr.CloseIdleConnections)
+	tb.Cleanup(tr.CloseIdleConnections)
 	plainTr := &http.Transport{}
-	t.Cleanup(plainTr.CloseIdleConnections)
+	tb.Cleanup(plainTr.CloseIdleConnections)
 	b.plain = &http.Client{Transport: plainTr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	b.jar, err = cookiejar.New(nil)
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	issuerHost := strings.TrimPrefix(b.issuer.url(), "http://")
 	b.browser = &http.Client{Transport: tr, Jar: b.jar, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
 		if req.URL.Host == issuerHost || strings.HasPrefix(req.URL.Path, PathPrefix) {
@@ -182,39 +183,37 @@ func (b *testBundle) run(t *testing.T) {
 
 // get makes a browser request (cookies from the jar, redirects within the
 // sign-in followed) and returns the response with its body read.
-func (b *testBundle) get(t testing.TB, rawURL string, header http.Header) (*http.Response, string) {
-	t.Helper()
+func (b *testBundle) get(tb testing.TB, rawURL string, header http.Header) (*http.Response, string) {
+	tb.Helper()
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, rawURL, nil)
-	require.NoError(t, err)
-	for k, v := range header {
-		req.Header[k] = v
-	}
+	require.NoError(tb, err)
+	maps.Copy(req.Header, header)
 	resp, err := b.browser.Do(req)
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	return resp, string(body)
 }
 
 // login signs in at host's provider as sid and returns where the outpost
 // sent the browser afterwards.
-func (b *testBundle) login(t testing.TB, host, sid, rd string) string {
-	t.Helper()
+func (b *testBundle) login(tb testing.TB, host, sid, rd string) string {
+	tb.Helper()
 	b.core.set(sid, true, true)
 	b.issuer.mu.Lock()
 	b.issuer.nextSID = sid
 	b.issuer.mu.Unlock()
-	resp, body := b.get(t, "http://"+host+PathStart+"?rd="+url.QueryEscape(rd), nil)
-	require.Equal(t, http.StatusFound, resp.StatusCode, body)
+	resp, body := b.get(tb, "http://"+host+PathStart+"?rd="+url.QueryEscape(rd), nil)
+	require.Equal(tb, http.StatusFound, resp.StatusCode, body)
 	return resp.Header.Get("Location")
 }
 
 // cookieHeader is the Cookie header the browser sends to rawURL.
-func (b *testBundle) cookieHeader(t testing.TB, rawURL string) string {
-	t.Helper()
+func (b *testBundle) cookieHeader(tb testing.TB, rawURL string) string {
+	tb.Helper()
 	u, err := url.Parse(rawURL)
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	var parts []string
 	for _, c := range b.jar.Cookies(u) {
 		parts = append(parts, c.Name+"="+c.Value)
@@ -225,31 +224,29 @@ func (b *testBundle) cookieHeader(t testing.TB, rawURL string) string {
 // forward asks the outpost's forward-auth endpoint at path about the
 // original URL orig, as a trusted proxy would, with the browser's cookies
 // for orig. Redirects are not followed.
-func (b *testBundle) forward(t testing.TB, path, orig string, extra http.Header) *http.Response {
-	t.Helper()
+func (b *testBundle) forward(tb testing.TB, path, orig string, extra http.Header) *http.Response {
+	tb.Helper()
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, b.srv.URL+path, nil)
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	u, err := url.Parse(orig)
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	switch path {
 	case PathAuthNginx:
-		req.Header.Set("X-Original-URL", orig)
+		req.Header.Set("X-Original-Url", orig)
 	default:
 		req.Header.Set("X-Forwarded-Proto", u.Scheme)
 		req.Header.Set("X-Forwarded-Host", u.Host)
 		req.Header.Set("X-Forwarded-Uri", u.RequestURI())
 		req.Header.Set("X-Forwarded-Method", http.MethodGet)
 	}
-	if c := b.cookieHeader(t, orig); c != "" {
+	if c := b.cookieHeader(tb, orig); c != "" {
 		req.Header.Set("Cookie", c)
 	}
-	for k, v := range extra {
-		req.Header[k] = v
-	}
+	maps.Copy(req.Header, extra)
 	resp, err := b.plain.Do(req)
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	_, _ = io.Copy(io.Discard, resp.Body)
-	require.NoError(t, resp.Body.Close())
+	require.NoError(tb, resp.Body.Close())
 	return resp
 }
 
@@ -262,13 +259,13 @@ func cookieNamed(cookies []*http.Cookie, name string) *http.Cookie {
 	return nil
 }
 
-func (b *testBundle) provider(t testing.TB, id string) *provider {
-	t.Helper()
+func (b *testBundle) provider(tb testing.TB, id string) *provider {
+	tb.Helper()
 	for _, p := range b.outpost.snap.Load().byHost {
 		if p.ID == id {
 			return p
 		}
 	}
-	t.Fatalf("no provider %s", id)
+	tb.Fatalf("no provider %s", id)
 	return nil
 }

@@ -25,7 +25,7 @@ type upstreamInfo struct {
 // newUpstream builds the reverse proxy of a ModeProxy provider.
 func newUpstream(in Provider) (*httputil.ReverseProxy, error) {
 	target, err := url.Parse(in.InternalHost)
-	if err != nil || (target.Scheme != "http" && target.Scheme != "https") || target.Host == "" {
+	if err != nil || (target.Scheme != schemeHTTP && target.Scheme != schemeHTTPS) || target.Host == "" {
 		return nil, errors.New("internal host is not an absolute http(s) URL")
 	}
 	tr, ok := http.DefaultTransport.(*http.Transport)

@@ -29,7 +29,8 @@ func TestReverseProxy(t *testing.T) {
 
 	require.Equal(t, "http://proxy.test/page?q=1", b.login(t, "proxy.test", "sid-p", "http://proxy.test/page?q=1"))
 	b.jar.SetCookies(proxyURL, []*http.Cookie{
-		{Name: "app_cookie", Value: "1"}, {Name: CoreSessionCookie, Value: "core-session"},
+		{Name: "app_cookie", Value: "1"},
+		{Name: CoreSessionCookie, Value: "core-session"},
 		{Name: "gatehouse_proxy_0000", Value: "x"},
 	})
 	resp, body := b.get(t, "http://proxy.test/page?q=1", http.Header{
@@ -103,7 +104,7 @@ func TestReverseProxyWebsocket(t *testing.T) {
 	b.upstream.handler = echo
 	b.upstream.mu.Unlock()
 
-	conn, err := net.Dial("tcp", b.srv.Listener.Addr().String())
+	conn, err := (&net.Dialer{}).DialContext(t.Context(), "tcp", b.srv.Listener.Addr().String())
 	require.NoError(t, err)
 	defer conn.Close()
 	_, err = io.WriteString(conn, "GET /ws HTTP/1.1\r\nHost: proxy.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+

@@ -378,7 +378,7 @@ func (o *Outpost) signOut(w http.ResponseWriter, r *http.Request, s *snapshot) {
 	if is, err := o.issuers.get(r.Context(), s.issuer); err == nil && is.endSession != "" {
 		target = is.endSession
 	}
-	if u, err := url.Parse(target); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+	if u, err := url.Parse(target); err != nil || (u.Scheme != schemeHTTP && u.Scheme != schemeHTTPS) {
 		target = p.root()
 	}
 	w.Header().Set("Cache-Control", "no-store")
