@@ -22,14 +22,15 @@ import (
 
 // fakeCore is an in-memory Core that counts its Sessions calls.
 type fakeCore struct {
-	mu       sync.Mutex
-	cfg      *Config
-	states   map[string]SessionState // by sid
-	changes  chan *Config
-	fail     bool          // Sessions errors (the core is unreachable)
-	gate     chan struct{} // when set, Sessions waits for it to close
-	calls    atomic.Int64
-	sidCalls atomic.Int64 // sids asked about in total
+	mu            sync.Mutex
+	cfg           *Config
+	states        map[string]SessionState // by sid
+	changes       chan *Config
+	fail          bool          // Sessions errors (the core is unreachable)
+	gate          chan struct{} // when set, Sessions waits for it to close
+	calls         atomic.Int64
+	watchFailures atomic.Int32 // the next Watch calls that fail at once
+	sidCalls      atomic.Int64 // sids asked about in total
 }
 
 func newFakeCore(cfg *Config) *fakeCore {
@@ -43,6 +44,9 @@ func (f *fakeCore) Config(context.Context) (*Config, error) {
 }
 
 func (f *fakeCore) Watch(ctx context.Context, fn func(*Config)) error {
+	if f.watchFailures.Add(-1) >= 0 {
+		return errors.New("stream broken")
+	}
 	cfg, _ := f.Config(ctx)
 	fn(cfg)
 	for {

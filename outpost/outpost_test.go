@@ -3,6 +3,7 @@ package outpost
 import (
 	"context"
 	"io"
+	"log/slog"
 	"maps"
 	"net"
 	"net/http"
@@ -50,6 +51,8 @@ type testBundle struct {
 type setupOpts struct {
 	untrusted     bool          // trust no proxy
 	checkInterval time.Duration // default one minute (no expiry during a test)
+	logger        *slog.Logger
+	edit          func(*Config) // changes the configuration before it is applied
 }
 
 // upstreamRecorder is the application behind the reverse proxy; it keeps
@@ -128,7 +131,10 @@ func setup(tb testing.TB, opts setupOpts) *testBundle {
 		},
 	}
 	b.core = newFakeCore(cfg)
-	o := Options{Core: b.core, NowFunc: b.clock.now, CheckInterval: opts.checkInterval}
+	if opts.edit != nil {
+		opts.edit(cfg)
+	}
+	o := Options{Core: b.core, NowFunc: b.clock.now, CheckInterval: opts.checkInterval, Logger: opts.logger}
 	if o.CheckInterval == 0 {
 		o.CheckInterval = time.Minute
 	}
