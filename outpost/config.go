@@ -36,7 +36,7 @@ type provider struct {
 	domain     string   // CookieDomain, lowercase, no leading dot (forward_domain only)
 	skip       []*regexp.Regexp
 	cookieName string // the session cookie
-	flowName   string // the short-lived sign-in cookie
+	flowName   string // prefix of the short-lived sign-in cookies
 	sessionBox *box
 	flowBox    *box
 	upstream   *httputil.ReverseProxy // ModeProxy only
@@ -98,7 +98,7 @@ func compileProvider(cfg *Config, in Provider, log *slog.Logger) (*provider, err
 		return nil, err
 	}
 	if in.Mode == ModeProxy {
-		if p.upstream, err = newUpstream(in); err != nil {
+		if p.upstream, err = newUpstream(in, log); err != nil {
 			return nil, err
 		}
 	}
@@ -202,6 +202,13 @@ func (p *provider) safeRedirect(rd string) string {
 		return p.root()
 	}
 	return u.String()
+}
+
+// flowCookieName names the sign-in cookie of one sign-in: one per state, so
+// that sign-ins started in parallel (several tabs) do not overwrite each
+// other's.
+func (p *provider) flowCookieName(state string) string {
+	return p.flowName + "_" + state[:12]
 }
 
 // cookie builds one of p's cookies.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -23,7 +24,7 @@ type upstreamInfo struct {
 }
 
 // newUpstream builds the reverse proxy of a ModeProxy provider.
-func newUpstream(in Provider) (*httputil.ReverseProxy, error) {
+func newUpstream(in Provider, log *slog.Logger) (*httputil.ReverseProxy, error) {
 	target, err := url.Parse(in.InternalHost)
 	if err != nil || (target.Scheme != schemeHTTP && target.Scheme != schemeHTTPS) || target.Host == "" {
 		return nil, errors.New("internal host is not an absolute http(s) URL")
@@ -39,6 +40,10 @@ func newUpstream(in Provider) (*httputil.ReverseProxy, error) {
 	}
 	return &httputil.ReverseProxy{
 		Transport: tr,
+		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
+			log.Warn("outpost: upstream unreachable", "provider", in.ID, "err", err)
+			errorPage(w, http.StatusBadGateway, "The application cannot be reached.")
+		},
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			info, _ := pr.In.Context().Value(upstreamKey{}).(*upstreamInfo)
 			pr.SetURL(target) // also sets the upstream's Host

@@ -75,16 +75,22 @@ func (c *sessionCache) get(ctx context.Context, providerID, sid string) (Session
 		e.lastUsed.Store(now.UnixNano())
 		return e.state, nil
 	}
-	e, err := c.fetch(ctx, k)
+	e, err := c.fetch(ctx, k, now.Add(-c.maxAge()))
 	if err != nil {
 		return SessionState{}, err
 	}
 	return e.state, nil
 }
 
-// fetch asks the core about k, sharing the call with concurrent callers.
-func (c *sessionCache) fetch(ctx context.Context, k sessionKey) (*sessionEntry, error) {
+// fetch asks the core about k, sharing the call with concurrent callers,
+// unless an answer checked after notBefore is cached by now (a concurrent
+// call just finished).
+func (c *sessionCache) fetch(ctx context.Context, k sessionKey, notBefore time.Time) (*sessionEntry, error) {
 	c.mu.Lock()
+	if e := c.entries[k]; e != nil && e.checkedAt.After(notBefore) {
+		c.mu.Unlock()
+		return e, nil
+	}
 	if cl, ok := c.inflight[k]; ok {
 		c.mu.Unlock()
 		select {

@@ -114,12 +114,13 @@ func (o *Outpost) start(w http.ResponseWriter, r *http.Request, s *snapshot) {
 		Provider: p.ID, State: randomString(), Nonce: randomString(), Verifier: oauth2.GenerateVerifier(),
 		Redirect: rd, Expires: o.now().Add(flowLifetime).Unix(),
 	}
-	v, err := p.flowBox.seal(p.flowName, &fc)
+	name := p.flowCookieName(fc.State)
+	v, err := p.flowBox.seal(name, &fc)
 	if err != nil {
 		errorPage(w, http.StatusInternalServerError, "The sign-in could not be started.")
 		return
 	}
-	http.SetCookie(w, p.cookie(p.flowName, v, PathPrefix, int(flowLifetime/time.Second)))
+	http.SetCookie(w, p.cookie(name, v, PathPrefix, int(flowLifetime/time.Second)))
 	authURL := o.oauth2Config(p, is).AuthCodeURL(fc.State, oidc.Nonce(fc.Nonce), oauth2.S256ChallengeOption(fc.Verifier))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, authURL, http.StatusFound)
@@ -156,9 +157,11 @@ func (o *Outpost) callback(w http.ResponseWriter, r *http.Request, s *snapshot) 
 		errorPage(w, http.StatusNotFound, "No application of this Gatehouse outpost is served at this host.")
 		return
 	}
-	fc, ok := o.readFlow(r, p)
-	http.SetCookie(w, p.cookie(p.flowName, "", PathPrefix, -1))
 	q := r.URL.Query()
+	fc, ok := o.readFlow(r, p, q.Get("state"))
+	if ok {
+		http.SetCookie(w, p.cookie(p.flowCookieName(fc.State), "", PathPrefix, -1))
+	}
 	if !ok || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(fc.State)) != 1 {
 		errorPage(w, http.StatusBadRequest, "This sign-in link has expired or was not started here. Go back to the application and try again.")
 		return
@@ -174,7 +177,7 @@ func (o *Outpost) callback(w http.ResponseWriter, r *http.Request, s *snapshot) 
 		errorPage(w, http.StatusBadGateway, "The sign-in could not be completed with Gatehouse.")
 		return
 	}
-	st, err := o.sessions.fetch(r.Context(), sessionKey{p.ID, sc.SID})
+	st, err := o.sessions.fetch(r.Context(), sessionKey{p.ID, sc.SID}, o.now())
 	if err != nil {
 		o.log.Warn("outpost: session not checked", "provider", p.ID, "err", err)
 		errorPage(w, http.StatusServiceUnavailable, "Gatehouse cannot be reached to check your session. Try again in a moment.")
@@ -194,11 +197,15 @@ func (o *Outpost) callback(w http.ResponseWriter, r *http.Request, s *snapshot) 
 	http.Redirect(w, r, p.safeRedirect(fc.Redirect), http.StatusFound)
 }
 
-// readFlow opens p's sign-in cookie of r, if valid.
-func (o *Outpost) readFlow(r *http.Request, p *provider) (flowCookie, bool) {
+// readFlow opens p's sign-in cookie of r for state, if valid.
+func (o *Outpost) readFlow(r *http.Request, p *provider, state string) (flowCookie, bool) {
 	var fc flowCookie
-	c, err := r.Cookie(p.flowName)
-	if err != nil || p.flowBox.open(p.flowName, c.Value, &fc) != nil {
+	if !validState(state) {
+		return fc, false
+	}
+	name := p.flowCookieName(state)
+	c, err := r.Cookie(name)
+	if err != nil || p.flowBox.open(name, c.Value, &fc) != nil {
 		return fc, false
 	}
 	return fc, fc.Provider == p.ID && o.now().Unix() < fc.Expires && fc.State != ""
@@ -373,7 +380,6 @@ func (o *Outpost) signOut(w http.ResponseWriter, r *http.Request, s *snapshot) {
 		}
 	}
 	http.SetCookie(w, p.cookie(p.cookieName, "", "/", -1))
-	http.SetCookie(w, p.cookie(p.flowName, "", PathPrefix, -1))
 	target := s.issuer
 	if is, err := o.issuers.get(r.Context(), s.issuer); err == nil && is.endSession != "" {
 		target = is.endSession
@@ -383,6 +389,19 @@ func (o *Outpost) signOut(w http.ResponseWriter, r *http.Request, s *snapshot) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, target, http.StatusFound)
+}
+
+// validState reports whether state can be one of randomString's.
+func validState(state string) bool {
+	if len(state) != 43 {
+		return false
+	}
+	for _, c := range state {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') && c != '-' && c != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 // randomString is 256 random bits, base64url.

@@ -22,13 +22,13 @@ func TestSignIn(t *testing.T) {
 		resp, _ := b.get(t, "http://app.test"+PathStart+"?rd="+url.QueryEscape("http://app.test/x"), nil)
 		require.Equal(t, http.StatusFound, resp.StatusCode)
 		app := b.provider(t, provApp)
-		flow := cookieNamed(resp.Cookies(), app.flowName)
+		authz, err := url.Parse(resp.Header.Get("Location"))
+		require.NoError(t, err)
+		flow := cookieNamed(resp.Cookies(), app.flowCookieName(authz.Query().Get("state")))
 		require.NotNil(t, flow)
 		require.True(t, flow.HttpOnly)
 		require.Equal(t, PathPrefix, flow.Path)
 		require.Equal(t, 600, flow.MaxAge)
-		authz, err := url.Parse(resp.Header.Get("Location"))
-		require.NoError(t, err)
 		require.Equal(t, "S256", authz.Query().Get("code_challenge_method"))
 		require.Equal(t, "http://app.test"+PathCallback, authz.Query().Get("redirect_uri"))
 
@@ -295,4 +295,27 @@ func TestRefreshConcurrent(t *testing.T) {
 		require.Equal(t, first, a)
 	}
 	require.Equal(t, int64(1), b.issuer.refreshCalls.Load())
+}
+
+// Sign-ins started in parallel (several tabs) all complete.
+func TestSignInParallelTabs(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	b.core.set("sid-1", true, true)
+	b.browser.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	var callbacks []string
+	for _, path := range []string{"/one", "/two"} {
+		resp, _ := b.get(t, "http://app.test"+PathStart+"?rd="+url.QueryEscape("http://app.test"+path), nil)
+		require.Equal(t, http.StatusFound, resp.StatusCode)
+		resp, _ = b.get(t, resp.Header.Get("Location"), nil) // the issuer
+		require.Equal(t, http.StatusFound, resp.StatusCode)
+		callbacks = append(callbacks, resp.Header.Get("Location"))
+	}
+	for i, want := range []string{"http://app.test/two", "http://app.test/one"} {
+		resp, body := b.get(t, callbacks[1-i], nil) // the later tab first
+		require.Equal(t, http.StatusFound, resp.StatusCode, body)
+		require.Equal(t, want, resp.Header.Get("Location"))
+	}
+	resp, _ := b.get(t, callbacks[0], nil)
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, "a sign-in completes once")
 }
