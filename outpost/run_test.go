@@ -2,6 +2,8 @@ package outpost
 
 import (
 	"bytes"
+	"io"
+	"log"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -29,9 +31,11 @@ func TestRunReconnects(t *testing.T) {
 // The upstream's certificate is checked unless the provider turns it off.
 func TestUpstreamTLS(t *testing.T) {
 	t.Parallel()
-	tlsUp := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	tlsUp := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("tls upstream"))
 	}))
+	tlsUp.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is expected
+	tlsUp.StartTLS()
 	t.Cleanup(tlsUp.Close)
 	b := setup(t, setupOpts{edit: func(cfg *Config) {
 		for _, p := range []Provider{
