@@ -142,10 +142,8 @@ func (o *Outpost) forwardAuth(w http.ResponseWriter, r *http.Request, s *snapsho
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	switch res.verdict {
-	case verdictAllow:
-		setIdentity(w.Header(), p, res)
-		w.WriteHeader(http.StatusOK)
-	case verdictSkip:
+	case verdictAllow, verdictSkip:
+		setIdentity(w.Header(), p, res, true)
 		w.WriteHeader(http.StatusOK)
 	case verdictDeny, verdictNoApp:
 		errorPage(w, http.StatusForbidden, "Access to this application is denied.")
@@ -208,20 +206,38 @@ func (o *Outpost) check(r *http.Request, p *provider, escapedPath string) checke
 	return res
 }
 
-// setIdentity puts the identity headers of res into h.
-func setIdentity(h http.Header, p *provider, res checked) {
-	id := res.identity
-	h.Set(HeaderUsername, id.Username)
-	h.Set(HeaderEmail, id.Email)
-	h.Set(HeaderName, id.Name)
-	h.Set(HeaderGroups, strings.Join(id.Groups, GroupSeparator))
-	h.Set(HeaderUID, id.UID)
+// setIdentity puts the identity headers of res into h. With keepEmpty
+// (forward-auth answers) every header is set, empty when there is no value
+// (res without identity: a skip path), so that a proxy copying them
+// replaces what the client sent (Caddy's copy_headers leaves a header the
+// answer lacks as an unreplaced placeholder); Authorization only when the
+// provider injects it. Without keepEmpty (the reverse proxy) empty values
+// are left out.
+func setIdentity(h http.Header, p *provider, res checked, keepEmpty bool) {
+	var id Identity
+	if res.identity != nil {
+		id = *res.identity
+	}
+	auth := ""
 	switch {
 	case p.BasicAuthEnabled:
 		if id.BasicAuthUser != "" || id.BasicAuthPassword != "" {
-			h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(id.BasicAuthUser+":"+id.BasicAuthPassword)))
+			auth = "Basic " + base64.StdEncoding.EncodeToString([]byte(id.BasicAuthUser+":"+id.BasicAuthPassword))
 		}
 	case p.SendAccessToken && res.bearer != "":
-		h.Set("Authorization", "Bearer "+res.bearer)
+		auth = "Bearer " + res.bearer
+	}
+	for _, kv := range [...][2]string{
+		{HeaderUsername, id.Username},
+		{HeaderEmail, id.Email},
+		{HeaderName, id.Name},
+		{HeaderGroups, strings.Join(id.Groups, GroupSeparator)},
+		{HeaderUID, id.UID},
+		{"Authorization", auth},
+	} {
+		injects := kv[0] != "Authorization" || p.BasicAuthEnabled || p.SendAccessToken
+		if injects && (kv[1] != "" || keepEmpty) {
+			h.Set(kv[0], kv[1])
+		}
 	}
 }

@@ -61,7 +61,7 @@ func newUpstream(in Provider, log *slog.Logger) (*httputil.ReverseProxy, error) 
 				if info.p.BasicAuthEnabled || (info.p.SendAccessToken && info.res.bearer != "") {
 					out.Header.Del("Authorization")
 				}
-				setIdentity(out.Header, info.p, info.res)
+				setIdentity(out.Header, info.p, info.res, false)
 			}
 			if xff := pr.In.Header.Values("X-Forwarded-For"); info.trusted && len(xff) > 0 {
 				out.Header["X-Forwarded-For"] = xff
