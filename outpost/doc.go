@@ -75,7 +75,9 @@
 // check answers as if there were no session (nginx accepts only 2xx, 401
 // and 403 from auth_request, so a 503 would reach the user as a 500) but
 // keeps the cookie, the reverse proxy answers 503, and sign-in shows a 503
-// page. Until the first configuration arrives every request gets 503. The
+// page. After a failed synchronous check, misses fail at once for a
+// second rather than calling a core that is down once per request. Until
+// the first configuration arrives every request gets 503. The
 // configuration stream is re-opened with a backoff capped at 30 s; the
 // last configuration keeps being served meanwhile. Logs never carry
 // tokens, codes or cookies.

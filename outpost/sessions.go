@@ -20,6 +20,11 @@ const idleEvict = time.Hour
 // coreTimeout bounds one call to the core or its token endpoint.
 const coreTimeout = 10 * time.Second
 
+// failureMemory is how long after a failed synchronous check further
+// misses fail at once instead of calling the core again (a core that is
+// down is not asked once per request).
+const failureMemory = time.Second
+
 // sessionKey names a login at a provider.
 type sessionKey struct{ provider, sid string }
 
@@ -46,6 +51,8 @@ type sessionCache struct {
 	core     Core
 	now      func() time.Time
 	interval time.Duration
+
+	failedAt atomic.Int64 // Unix nanoseconds of the last failed synchronous check
 
 	mu       sync.RWMutex
 	entries  map[sessionKey]*sessionEntry
@@ -100,6 +107,10 @@ func (c *sessionCache) fetch(ctx context.Context, k sessionKey, notBefore time.T
 			return nil, fmt.Errorf("%w: %w", errCoreUnreachable, ctx.Err())
 		}
 	}
+	if f := c.failedAt.Load(); f != 0 && c.now().Sub(time.Unix(0, f)) < failureMemory {
+		c.mu.Unlock()
+		return nil, fmt.Errorf("%w: it failed less than %s ago", errCoreUnreachable, failureMemory)
+	}
 	cl := &call{done: make(chan struct{})}
 	c.inflight[k] = cl
 	c.mu.Unlock()
@@ -110,7 +121,9 @@ func (c *sessionCache) fetch(ctx context.Context, k sessionKey, notBefore time.T
 	cancel()
 	if err != nil {
 		cl.err = fmt.Errorf("%w: %w", errCoreUnreachable, err)
+		c.failedAt.Store(c.now().UnixNano())
 	} else {
+		c.failedAt.Store(0)
 		st := SessionState{SID: k.sid}
 		for _, s := range states {
 			if s.SID == k.sid {

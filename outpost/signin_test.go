@@ -251,13 +251,17 @@ func TestCoreUnreachable(t *testing.T) {
 	require.Equal(t, http.StatusOK, b.forward(t, PathAuthNginx, "http://app.test/", nil).StatusCode)
 
 	b.clock.advance(3*time.Minute + time.Second) // three intervals of one minute
+	calls := b.core.calls.Load()
 	require.Equal(t, http.StatusUnauthorized, b.forward(t, PathAuthNginx, "http://app.test/", nil).StatusCode)
+	require.Equal(t, calls+1, b.core.calls.Load())
 	require.Equal(t, http.StatusFound, b.forward(t, PathAuthTraefik, "http://app.test/", nil).StatusCode)
+	require.Equal(t, calls+1, b.core.calls.Load(), "a core that just failed is not asked again at once")
 	resp, body := b.get(t, "http://proxy.test/x", nil)
 	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 	require.Contains(t, body, "cannot be reached")
 
 	b.core.setFail(false)
+	b.clock.advance(failureMemory)
 	require.Equal(t, http.StatusOK, b.forward(t, PathAuthNginx, "http://app.test/", nil).StatusCode, "the cookie was kept")
 }
 
