@@ -343,7 +343,7 @@ func (r *mutationResolver) DeleteInvitation(ctx context.Context, id string) (str
 
 // CreateApplication is the resolver for the createApplication field.
 func (r *mutationResolver) CreateApplication(ctx context.Context, input model.CreateApplicationInput) (*ent.Application, error) {
-	providerID, err := parseOptionalID(input.ProviderID)
+	providerID, err := applicationProvider(ctx, ent.FromContext(ctx), input.ProviderID)
 	if err != nil {
 		return nil, err
 	}
@@ -365,7 +365,7 @@ func (r *mutationResolver) UpdateApplication(ctx context.Context, id string, inp
 	if err != nil {
 		return nil, err
 	}
-	providerID, err := parseOptionalID(input.ProviderID)
+	providerID, err := applicationProvider(ctx, ent.FromContext(ctx), input.ProviderID)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/gatehouse-id/gatehouse/authn"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/problem"
 )
 
 // WatchFunc derives a context for a long-lived operation that ends, with
@@ -83,4 +85,40 @@ func (e authorityExtension) end(cause error) graphql.ResponseHandler {
 		CloseWebsocket(ctx, closeForbidden, "Forbidden")
 		return nil
 	}
+}
+
+// outpostFields are the root fields an outpost may use: the
+// outpost-facing API, and nothing else.
+var outpostFields = map[string]bool{
+	"outpostConfig": true, "outpostSessions": true, "outpostConfigChanged": true,
+	"__typename": true, "__schema": true, "__type": true,
+}
+
+// outpostGate confines an outpost (a request its token authenticated) to
+// the outpost-facing API: every other root field answers FORBIDDEN before
+// it resolves. (The ent privacy rules admit an outpost nowhere either;
+// this also covers the fields they do not guard.)
+type outpostGate struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.FieldInterceptor
+} = outpostGate{}
+
+// ExtensionName implements graphql.HandlerExtension.
+func (outpostGate) ExtensionName() string { return "GatehouseOutpostGate" }
+
+// Validate implements graphql.HandlerExtension.
+func (outpostGate) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptField implements graphql.FieldInterceptor.
+func (outpostGate) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || (fc.Object != "Query" && fc.Object != "Mutation" && fc.Object != "Subscription") {
+		return next(ctx)
+	}
+	if viewer.FromContext(ctx).IsOutpost() && !outpostFields[fc.Field.Name] {
+		return nil, problem.ErrForbidden
+	}
+	return next(ctx)
 }
