@@ -21,6 +21,10 @@ import (
 	flowstatesql "github.com/gatehouse-id/gatehouse/executor/flowstate/sqlstore"
 	"github.com/gatehouse-id/gatehouse/executor/stages"
 	"github.com/gatehouse-id/gatehouse/graph"
+	"github.com/gatehouse-id/gatehouse/applications"
+	"github.com/gatehouse-id/gatehouse/outposts"
+	"github.com/gatehouse-id/gatehouse/session"
+	sessionsql "github.com/gatehouse-id/gatehouse/session/sqlstore"
 	"github.com/gatehouse-id/gatehouse/integrity"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 	"github.com/gatehouse-id/gatehouse/jobs"
@@ -40,6 +44,9 @@ type testBundle struct {
 	keys *keys.Store
 	// queue is the job queue (no workers run).
 	queue *jobs.Queue
+	// sessions are the users' sessions (SQL); outposts the outpost core.
+	sessions *session.Manager
+	outposts *outposts.Service
 	// admin is a superuser, alice an ordinary user.
 	admin, alice viewer.Viewer
 	anonymous    viewer.Viewer
@@ -80,7 +87,14 @@ func setup(t *testing.T, dialect string, opts ...func(*graph.Options)) *testBund
 	require.NoError(t, err)
 	deps.JobQueue = queue
 	deps.PublicURL = "https://login.example.com"
-	b := &testBundle{client: db.Ent, handler: graph.NewHandler(deps, o), broker: broker, keys: signingKeys, queue: queue}
+	sessions := &session.Manager{Store: sessionsql.New(db.Ent, nil)}
+	outposts.Install(db.Ent, broker, nil)
+	deps.OutpostCore = &outposts.Service{
+		Client: db.Ent, SecretKey: testSecretKey, Issuer: deps.PublicURL, Keys: signingKeys, UserSessions: sessions,
+		Access: &applications.Access{Client: db.Ent, Policies: engine}, Broker: broker,
+	}
+	b := &testBundle{client: db.Ent, handler: graph.NewHandler(deps, o), broker: broker, keys: signingKeys, queue: queue,
+		sessions: sessions, outposts: deps.OutpostCore}
 
 	ctx := viewer.SystemContext(context.Background())
 	admins, err := db.Ent.Group.Create().SetName("admins").SetIsSuperuser(true).Save(ctx)

@@ -21,6 +21,10 @@ import (
 // MaxSessionsPerCheck is the most sids one Sessions call may carry.
 const MaxSessionsPerCheck = 500
 
+// ErrTooManySIDs refuses a Sessions call with more than
+// MaxSessionsPerCheck sids.
+var ErrTooManySIDs = fmt.Errorf("at most %d sids per check", MaxSessionsPerCheck)
+
 // SessionState is what the core says about one login (GraphQL
 // OutpostSession).
 type SessionState struct {
@@ -53,7 +57,7 @@ type Identity struct {
 // (problem.ErrNotFound otherwise). Unknown sids come back inactive.
 func (s *Service) Sessions(ctx context.Context, outpostID, providerID int, sids []string) ([]*SessionState, error) {
 	if len(sids) > MaxSessionsPerCheck {
-		return nil, problem.Invalid("sids", "at most %d sids per check", MaxSessionsPerCheck)
+		return nil, ErrTooManySIDs
 	}
 	sys := viewer.SystemContext(ctx)
 	o, err := s.Client.Outpost.Get(sys, outpostID)
