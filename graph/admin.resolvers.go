@@ -413,6 +413,9 @@ func (r *mutationResolver) UpdateOAuth2Provider(ctx context.Context, id string, 
 	if err != nil {
 		return nil, err
 	}
+	if err := refuseManaged(ctx, ent.FromContext(ctx), nid); err != nil {
+		return nil, err
+	}
 	settings, err := providerUpdate(input)
 	if err != nil {
 		return nil, err
@@ -426,6 +429,9 @@ func (r *mutationResolver) RotateClientSecret(ctx context.Context, id string) (*
 	if err != nil {
 		return nil, err
 	}
+	if err := refuseManaged(ctx, ent.FromContext(ctx), nid); err != nil {
+		return nil, err
+	}
 	p, secret, err := clients.RotateSecret(ctx, ent.FromContext(ctx), nid)
 	if err != nil {
 		return nil, err
@@ -437,6 +443,9 @@ func (r *mutationResolver) RotateClientSecret(ctx context.Context, id string) (*
 func (r *mutationResolver) DeleteOAuth2Provider(ctx context.Context, id string) (string, error) {
 	nid, err := parseID(id)
 	if err != nil {
+		return "", err
+	}
+	if err := refuseManaged(ctx, ent.FromContext(ctx), nid); err != nil {
 		return "", err
 	}
 	return id, clients.Delete(ctx, ent.FromContext(ctx), r.Keys, nid)

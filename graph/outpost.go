@@ -6,6 +6,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/graph/model"
 	"github.com/gatehouse-id/gatehouse/outposts"
+	"github.com/gatehouse-id/gatehouse/problem"
 )
 
 // proxySettings decodes createProxyProvider's input.
@@ -67,4 +68,18 @@ func applicationProvider(ctx context.Context, c *ent.Client, id *string) (*int, 
 		return nil, err
 	}
 	return &managed, nil
+}
+
+// refuseManaged refuses to change or delete an OAuth2 provider that a
+// proxy provider manages: its redirect URI, name and secret follow the
+// proxy provider (FAILED_PRECONDITION).
+func refuseManaged(ctx context.Context, c *ent.Client, oauth2ProviderID int) error {
+	managed, err := outposts.IsManaged(ctx, c, oauth2ProviderID)
+	if err != nil {
+		return err
+	}
+	if managed {
+		return &problem.PreconditionError{Reason: "managed_by_proxy_provider", Message: "a proxy provider manages this OAuth2 provider; change or delete the proxy provider instead"}
+	}
+	return nil
 }

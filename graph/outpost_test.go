@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/oidc/clients"
@@ -108,6 +110,19 @@ func TestProxyProviderAdmin(t *testing.T) {
 		require.Equal(t, "STRICT", m.RedirectUris[0].MatchingMode)
 		require.NotNil(t, m.ProxyProvider)
 		require.Equal(t, p.ID, m.ProxyProvider.ID)
+
+		// The managed client changes only through its proxy provider.
+		var ids struct{ Oauth2Providers struct{ Edges []struct{ Node struct{ ID string } } } }
+		b.mustDo(t, b.admin, `{ oauth2Providers { edges { node { id } } } }`, nil, &ids)
+		managedID := ids.Oauth2Providers.Edges[0].Node.ID
+		for _, q := range []string{
+			`mutation($id: ID!) { updateOAuth2Provider(id: $id, input: {name: "x"}) { id } }`,
+			`mutation($id: ID!) { rotateClientSecret(id: $id) { clientSecret } }`,
+			`mutation($id: ID!) { deleteOAuth2Provider(id: $id) }`,
+		} {
+			e := requireCode(t, b.do(t, b.admin, q, map[string]any{"id": managedID}), "FAILED_PRECONDITION")
+			require.Equal(t, "managed_by_proxy_provider", e.Extensions["reason"])
+		}
 
 		// Bad input names the field.
 		for _, tc := range []struct {
@@ -212,6 +227,19 @@ func TestOutpostAdmin(t *testing.T) {
 		e := requireCode(t, b.do(t, b.admin, `mutation($id: ID!) { deleteOutpost(id: $id) }`, map[string]any{"id": embeddedID}), "FAILED_PRECONDITION")
 		require.Equal(t, "embedded_outpost", e.Extensions["reason"])
 		b.mustDo(t, b.admin, `mutation($id: ID!) { deleteOutpost(id: $id) }`, map[string]any{"id": o.Outpost.ID}, nil)
+
+		// Writes are audited (never the token), its last use is not.
+		events, err := b.client.Event.Query().Where(event.ActionIn(enum.EventActionModelCreated, enum.EventActionModelUpdated, enum.EventActionModelDeleted)).
+			All(viewer.SystemContext(t.Context()))
+		require.NoError(t, err)
+		models := map[string]int{}
+		for _, ev := range events {
+			if ev.Context["model"] == "outpost" {
+				models[string(ev.Action)]++
+			}
+			require.NotContains(t, fmt.Sprint(ev.Context), rotated.RotateOutpostToken.Token)
+		}
+		require.Equal(t, map[string]int{"model_created": 2, "model_updated": 2, "model_deleted": 1}, models)
 
 		requireCode(t, b.do(t, b.alice, `{ outposts { edges { node { id } } } }`, nil), "FORBIDDEN")
 		requireCode(t, b.do(t, b.alice, `mutation { createOutpost(input: {name: "x"}) { token } }`, nil), "FORBIDDEN")
