@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"github.com/stretchr/testify/require"
@@ -71,8 +73,36 @@ func TestOutpostCore(t *testing.T) {
 	p := cfg.OutpostConfig.Providers[0]
 	require.Equal(t, "dashboard", p.ApplicationSlug)
 
-	// The outpost signs grace in as any relying party would.
+	// It follows its configuration over a subscription (SSE here).
 	ctx := t.Context()
+	outpost := s.headless()
+	outpost.header.Set("Authorization", "Bearer "+token)
+	watch, stop := context.WithCancel(ctx)
+	defer stop()
+	stream := outpost.subscribeSSE(watch, `subscription { outpostConfigChanged { providers { skipPathRegex } } }`)
+	next := func() []string {
+		select {
+		case msg, ok := <-stream:
+			require.True(t, ok, "the stream ended")
+			require.Empty(t, msg.Errors)
+			var c struct {
+				OutpostConfigChanged struct{ Providers []struct{ SkipPathRegex []string } }
+			}
+			require.NoError(t, json.Unmarshal(msg.Data, &c))
+			require.Len(t, c.OutpostConfigChanged.Providers, 1)
+			return c.OutpostConfigChanged.Providers[0].SkipPathRegex
+		case <-time.After(10 * time.Second):
+			require.FailNow(t, "no configuration within 10s")
+			return nil
+		}
+	}
+	require.Empty(t, next(), "the current configuration first")
+	admin.must(`mutation($id: ID!) { updateProxyProvider(id: $id, input: {skipPathRegex: ["^/public/"]}) { id } }`,
+		map[string]any{"id": p.ID}, nil)
+	require.Equal(t, []string{"^/public/"}, next(), "then every change")
+	stop()
+
+	// The outpost signs grace in as any relying party would.
 	op, err := gooidc.NewProvider(ctx, cfg.OutpostConfig.Issuer)
 	require.NoError(t, err)
 	oc := oauth2.Config{
