@@ -86,7 +86,9 @@ func TestOutpostCore(t *testing.T) {
 			require.True(t, ok, "the stream ended")
 			require.Empty(t, msg.Errors)
 			var c struct {
-				OutpostConfigChanged struct{ Providers []struct{ SkipPathRegex []string } }
+				OutpostConfigChanged struct {
+					Providers []struct{ SkipPathRegex []string }
+				}
 			}
 			require.NoError(t, json.Unmarshal(msg.Data, &c))
 			require.Len(t, c.OutpostConfigChanged.Providers, 1)

@@ -196,8 +196,10 @@ func (x *Executor) Start(ctx context.Context, p StartParams) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &state{flow: f, info: flowInfo(f), client: p.Client, now: x.deps.Now(), generation: gen, next: next,
-		outpost: viewer.FromContext(ctx).IsOutpost()}
+	st := &state{
+		flow: f, info: flowInfo(f), client: p.Client, now: x.deps.Now(), generation: gen, next: next,
+		outpost: viewer.FromContext(ctx).IsOutpost(),
+	}
 	if err := x.openSession(sys, st, p.SessionID); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -88,11 +89,11 @@ func (e authorityExtension) end(cause error) graphql.ResponseHandler {
 }
 
 // outpostFields are the root fields an outpost may use: the
-// outpost-facing API, and nothing else.
-var outpostFields = map[string]bool{
-	"outpostConfig": true, "outpostSessions": true, "outpostConfigChanged": true,
-	"__typename": true, "__schema": true, "__type": true,
-}
+// outpost-facing API (and introspection's), nothing else.
+var outpostFields = map[string]bool{"outpostConfig": true, "outpostSessions": true, "outpostConfigChanged": true}
+
+// rootTypes are the schema's root operation types.
+var rootTypes = map[string]bool{"Query": true, "Mutation": true, "Subscription": true} //nolint:goconst // the names, once
 
 // outpostGate confines an outpost (a request its token authenticated) to
 // the outpost-facing API: every other root field answers FORBIDDEN before
@@ -114,10 +115,10 @@ func (outpostGate) Validate(graphql.ExecutableSchema) error { return nil }
 // InterceptField implements graphql.FieldInterceptor.
 func (outpostGate) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || (fc.Object != "Query" && fc.Object != "Mutation" && fc.Object != "Subscription") {
+	if fc == nil || !rootTypes[fc.Object] {
 		return next(ctx)
 	}
-	if viewer.FromContext(ctx).IsOutpost() && !outpostFields[fc.Field.Name] {
+	if viewer.FromContext(ctx).IsOutpost() && !outpostFields[fc.Field.Name] && !strings.HasPrefix(fc.Field.Name, "__") {
 		return nil, problem.ErrForbidden
 	}
 	return next(ctx)

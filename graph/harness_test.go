@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gatehouse-id/gatehouse/applications"
 	"github.com/gatehouse-id/gatehouse/audit"
 	countersql "github.com/gatehouse-id/gatehouse/counter/sqlstore"
 	"github.com/gatehouse-id/gatehouse/credential"
@@ -21,18 +22,17 @@ import (
 	flowstatesql "github.com/gatehouse-id/gatehouse/executor/flowstate/sqlstore"
 	"github.com/gatehouse-id/gatehouse/executor/stages"
 	"github.com/gatehouse-id/gatehouse/graph"
-	"github.com/gatehouse-id/gatehouse/applications"
-	"github.com/gatehouse-id/gatehouse/outposts"
-	"github.com/gatehouse-id/gatehouse/session"
-	sessionsql "github.com/gatehouse-id/gatehouse/session/sqlstore"
 	"github.com/gatehouse-id/gatehouse/integrity"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 	"github.com/gatehouse-id/gatehouse/jobs"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
+	"github.com/gatehouse-id/gatehouse/outposts"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/builtin"
 	"github.com/gatehouse-id/gatehouse/pubsub"
 	"github.com/gatehouse-id/gatehouse/seal"
+	"github.com/gatehouse-id/gatehouse/session"
+	sessionsql "github.com/gatehouse-id/gatehouse/session/sqlstore"
 )
 
 // testBundle is one isolated Gatehouse GraphQL API over a fresh database.
@@ -93,8 +93,10 @@ func setup(t *testing.T, dialect string, opts ...func(*graph.Options)) *testBund
 		Client: db.Ent, SecretKey: testSecretKey, Issuer: deps.PublicURL, Keys: signingKeys, UserSessions: sessions,
 		Access: &applications.Access{Client: db.Ent, Policies: engine}, Broker: broker,
 	}
-	b := &testBundle{client: db.Ent, handler: graph.NewHandler(deps, o), broker: broker, keys: signingKeys, queue: queue,
-		sessions: sessions, outposts: deps.OutpostCore}
+	b := &testBundle{
+		client: db.Ent, handler: graph.NewHandler(deps, o), broker: broker, keys: signingKeys, queue: queue,
+		sessions: sessions, outposts: deps.OutpostCore,
+	}
 
 	ctx := viewer.SystemContext(context.Background())
 	admins, err := db.Ent.Group.Create().SetName("admins").SetIsSuperuser(true).Save(ctx)

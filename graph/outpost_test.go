@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 	"testing"
 	"time"
@@ -32,7 +33,7 @@ const (
 
 type proxyProvider struct {
 	ID, Name, ExternalHost, InternalHost, Mode, CookieDomain string
-	InternalHostTLSVerify, BasicAuthEnabled, SendAccessToken  bool
+	InternalHostTLSVerify, BasicAuthEnabled, SendAccessToken bool
 	SkipPathRegex                                            []string
 	BasicAuthUserAttribute, BasicAuthPasswordAttribute       string
 	AccessTokenValidity                                      int
@@ -43,10 +44,10 @@ type outpostConfig struct {
 	OutpostID, Name, Issuer, CookieSecret string
 	Providers                             []struct {
 		ID, Name, ApplicationSlug, Mode, ExternalHost, InternalHost, CookieDomain string
-		InternalHostTLSVerify, BasicAuthEnabled, SendAccessToken               bool
-		SkipPathRegex                                                          []string
-		ClientID, ClientSecret                                                 string
-		AccessTokenValidity                                                    int
+		InternalHostTLSVerify, BasicAuthEnabled, SendAccessToken                  bool
+		SkipPathRegex                                                             []string
+		ClientID, ClientSecret                                                    string
+		AccessTokenValidity                                                       int
 	}
 }
 
@@ -69,9 +70,7 @@ func (b *testBundle) proxy(t *testing.T, flowID string, in map[string]any) proxy
 		"name": "Dashboard", "externalHost": "https://app.example.com", "internalHost": "http://127.0.0.1:9000",
 		"authorizationFlowID": flowID,
 	}
-	for k, v := range in {
-		input[k] = v
-	}
+	maps.Copy(input, in)
 	var out struct{ CreateProxyProvider proxyProvider }
 	b.mustDo(t, b.admin, createProxy, map[string]any{"in": input}, &out)
 	return out.CreateProxyProvider
@@ -112,7 +111,11 @@ func TestProxyProviderAdmin(t *testing.T) {
 		require.Equal(t, p.ID, m.ProxyProvider.ID)
 
 		// The managed client changes only through its proxy provider.
-		var ids struct{ Oauth2Providers struct{ Edges []struct{ Node struct{ ID string } } } }
+		var ids struct {
+			Oauth2Providers struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
 		b.mustDo(t, b.admin, `{ oauth2Providers { edges { node { id } } } }`, nil, &ids)
 		managedID := ids.Oauth2Providers.Edges[0].Node.ID
 		for _, q := range []string{
@@ -139,9 +142,7 @@ func TestProxyProviderAdmin(t *testing.T) {
 			{"a validity out of range", map[string]any{"name": "x7", "externalHost": "https://x7.example.com", "accessTokenValidity": 5}, "accessTokenValidity"},
 		} {
 			in := map[string]any{"internalHost": "http://127.0.0.1:9000", "authorizationFlowID": flowID}
-			for k, v := range tc.in {
-				in[k] = v
-			}
+			maps.Copy(in, tc.in)
 			e := requireCode(t, b.do(t, b.admin, createProxy, map[string]any{"in": in}), "VALIDATION_FAILED")
 			require.Equal(t, tc.field, e.Extensions["field"], "%s: %s", tc.name, e.Message)
 		}
@@ -200,7 +201,16 @@ func TestOutpostAdmin(t *testing.T) {
 		v, err := outposts.Authenticate(t.Context(), b.client, o.Token, time.Now())
 		require.NoError(t, err)
 		require.Equal(t, viewer.Outpost, v.Kind)
-		var healthy struct{ Outposts struct{ Edges []struct{ Node struct{ Name string; Healthy bool } } } }
+		var healthy struct {
+			Outposts struct {
+				Edges []struct {
+					Node struct {
+						Name    string
+						Healthy bool
+					}
+				}
+			}
+		}
 		b.mustDo(t, b.admin, `{ outposts { edges { node { name healthy } } } }`, nil, &healthy)
 		require.Len(t, healthy.Outposts.Edges, 2)
 		for _, e := range healthy.Outposts.Edges {
@@ -217,7 +227,9 @@ func TestOutpostAdmin(t *testing.T) {
 		require.NoError(t, err)
 
 		// Unassigning the provider gives it back to the embedded outpost.
-		var upd struct{ UpdateOutpost struct{ Providers []struct{ ID string } } }
+		var upd struct {
+			UpdateOutpost struct{ Providers []struct{ ID string } }
+		}
 		b.mustDo(t, b.admin, `mutation($id: ID!, $p: [ID!]) { updateOutpost(id: $id, input: {removeProviderIDs: $p}) { providers { id } } }`,
 			map[string]any{"id": o.Outpost.ID, "p": []string{p.ID}}, &upd)
 		require.Empty(t, upd.UpdateOutpost.Providers)
@@ -280,7 +292,12 @@ func TestOutpostAPI(t *testing.T) {
 		me := viewer.Viewer{Kind: viewer.Outpost, OutpostID: embedded.ID}
 		flowID := b.createFlow(t, "authorize", enum.FlowDesignationAuthorization)
 		p := b.proxy(t, flowID, map[string]any{"basicAuthEnabled": true, "basicAuthPasswordAttribute": "legacy_password"})
-		var app struct{ CreateApplication struct{ ID string; ProxyProvider *struct{ ID string } } }
+		var app struct {
+			CreateApplication struct {
+				ID            string
+				ProxyProvider *struct{ ID string }
+			}
+		}
 		b.mustDo(t, b.admin, `mutation($p: ID!) { createApplication(input: {name: "Dashboard", slug: "dashboard", providerID: $p}) { id proxyProvider { id } } }`,
 			map[string]any{"p": p.ID}, &app)
 		require.NotNil(t, app.CreateApplication.ProxyProvider)
@@ -381,7 +398,9 @@ func TestOutpostAPI(t *testing.T) {
 			many[i] = strconv.Itoa(i)
 		}
 		requireCode(t, b.do(t, me, outpostSessionsQuery, map[string]any{"p": p.ID, "s": many}), "BAD_USER_INPUT")
-		var other struct{ CreateOutpost struct{ Outpost struct{ ID string } } }
+		var other struct {
+			CreateOutpost struct{ Outpost struct{ ID string } }
+		}
 		b.mustDo(t, b.admin, `mutation { createOutpost(input: {name: "other"}) { outpost { id } } }`, nil, &other)
 		otherID, err := strconv.Atoi(other.CreateOutpost.Outpost.ID)
 		require.NoError(t, err)

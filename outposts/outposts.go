@@ -71,17 +71,8 @@ type Service struct {
 	Access *applications.Access
 	// Broker carries configuration changes between servers.
 	Broker pubsub.Broker
-	// NowFunc is the clock; nil uses time.Now.
-	NowFunc func() time.Time
 	// Logger receives failures of background work; nil discards them.
 	Logger *slog.Logger
-}
-
-func (s *Service) now() time.Time {
-	if s.NowFunc != nil {
-		return s.NowFunc()
-	}
-	return time.Now()
 }
 
 func (s *Service) logger() *slog.Logger {

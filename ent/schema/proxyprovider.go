@@ -126,11 +126,13 @@ func (ProxyProvider) Hooks() []ent.Hook {
 // validExternalHost accepts an absolute http(s) URL with a host and
 // nothing after it but an optional "/".
 func validExternalHost(s string) error {
+	errBad := errors.New("must be an absolute http:// or https:// URL with a host and no path, query or fragment")
+	if s == "" || validOptionalWebURL(s) != nil {
+		return errBad
+	}
 	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" || u.User != nil ||
-		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery ||
-		strings.ContainsAny(s, " \t\r\n#") {
-		return errors.New("must be an absolute http:// or https:// URL with a host and no path, query or fragment")
+	if err != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery || strings.Contains(s, "#") {
+		return errBad
 	}
 	return nil
 }

@@ -18,10 +18,10 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/applications"
 	"github.com/gatehouse-id/gatehouse/ent"
-	"github.com/gatehouse-id/gatehouse/oidc/clients"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
+	"github.com/gatehouse-id/gatehouse/oidc/clients"
 	"github.com/gatehouse-id/gatehouse/oidc/device"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
 	"github.com/gatehouse-id/gatehouse/oidc/redirecturi"
