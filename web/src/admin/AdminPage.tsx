@@ -11,6 +11,7 @@ import { GroupDetail, GroupList, GroupNew } from "./groups";
 import { Inspector } from "./inspector";
 import { InvitationList } from "./invitations";
 import { PolicyDetail, PolicyList, PolicyNew } from "./policies";
+import { OutpostList } from "./outposts";
 import { ProviderDetail, ProviderList, ProviderNew } from "./providers";
 import { href, parseRoute, takeFlash, useHash, type Route, type Section } from "./router";
 import { SigningKeyList } from "./signing-keys";
@@ -29,6 +30,7 @@ const nav: { section: Section; label: string }[] = [
   { section: "providers", label: "Providers" },
   { section: "signing-keys", label: "Signing keys" },
   { section: "scopes", label: "Scopes" },
+  { section: "outposts", label: "Outposts" },
   { section: "invitations", label: "Invitations" },
   { section: "system-tasks", label: "System tasks" },
   { section: "inspector", label: "Inspector" },
@@ -158,6 +160,8 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
       ) : (
         <ApplicationList key={key} />
       );
+    case "outposts":
+      return <OutpostList key={key} />;
     case "providers":
       return id === "new" ? <ProviderNew key={key} /> : id ? <ProviderDetail key={key} id={id} onFlash={onFlash} /> : <ProviderList key={key} />;
     case "signing-keys":
