@@ -71,3 +71,50 @@ func TestBrowserAdminOutposts(t *testing.T) {
 	require.NoError(t, u.expect.Locator(rows).ToHaveCount(1))
 	require.False(t, db.Outpost.Query().Where(outpost.Name("edge")).ExistX(ctx))
 }
+
+// The proxy providers page creates a provider with its form (a field
+// error names the field), lists it, saves a change and deletes it.
+func TestBrowserAdminProxyProviders(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	ctx := viewer.SystemContext(t.Context())
+	db := srv.app.db.Ent
+	api := srv.browser()
+	require.True(t, api.login("admin", adminPassword).Completed)
+	api.must(`mutation { createFlow(input: {slug: "dash-authz", name: "Authorize", title: "Authorize", designation: AUTHORIZATION}) { id } }`, nil, nil)
+
+	u := newUI(t, srv, browsertest.Options{})
+	u.OnDialog(func(d playwright.Dialog) { _ = d.Accept() })
+	u.login("admin", adminPassword)
+	u.visit("/if/admin/#/proxy-providers")
+	u.click(u.GetByRole(*playwright.AriaRoleLink, playwright.PageGetByRoleOptions{Name: "New proxy provider", Exact: new(true)}))
+	u.fill("Name", "Dashboard")
+	u.fill("External host", "https://dash.example.com/app")
+	u.fill("Paths without login", "^/health$\n^/static/")
+	u.click(u.button("Create proxy provider"))
+	require.NoError(t, u.expect.Locator(u.Locator(`[aria-invalid="true"]`)).ToHaveCount(1))
+	require.NoError(t, u.expect.Locator(u.field("External host")).ToHaveAttribute("aria-invalid", "true"))
+	u.fill("External host", "https://dash.example.com")
+	u.click(u.button("Create proxy provider"))
+	require.NoError(t, u.expect.Locator(u.Locator(`[aria-invalid="true"]`)).ToHaveCount(1))
+	require.NoError(t, u.expect.Locator(u.field("Internal host")).ToHaveAttribute("aria-invalid", "true"), "proxy mode needs an upstream")
+	u.fill("Internal host", "http://127.0.0.1:9000")
+	u.click(u.button("Create proxy provider"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToHaveText("The proxy provider Dashboard was created."))
+	p := db.ProxyProvider.Query().OnlyX(ctx)
+	require.Equal(t, []string{"^/health$", "^/static/"}, p.SkipPathRegex)
+	require.True(t, p.InternalHostTLSVerify)
+	u.Screenshot("proxy-provider")
+
+	u.click(u.field("Send the access token upstream"))
+	u.click(u.button("Save proxy provider"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToHaveText("The proxy provider Dashboard was saved."))
+	require.True(t, db.ProxyProvider.Query().OnlyX(ctx).SendAccessToken)
+
+	u.click(u.GetByRole(*playwright.AriaRoleLink, playwright.PageGetByRoleOptions{Name: "Proxy providers", Exact: new(true)}).First())
+	require.NoError(t, u.expect.Locator(u.GetByTestId("proxy-provider-row")).ToHaveCount(1))
+	u.click(u.GetByRole(*playwright.AriaRoleLink, playwright.PageGetByRoleOptions{Name: "Dashboard", Exact: new(true)}))
+	u.click(u.button("Delete"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToHaveText("The proxy provider Dashboard was deleted."))
+	require.Zero(t, db.ProxyProvider.Query().CountX(ctx))
+}

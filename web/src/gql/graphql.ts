@@ -454,6 +454,34 @@ export type CreatePolicyInput = {
   name: string;
 };
 
+export type CreateProxyProviderInput = {
+  /** Seconds an outpost session lasts before it is refreshed; 60 to 86400. */
+  accessTokenValidity?: number;
+  /** A flow designated AUTHORIZATION. */
+  authorizationFlowID: string;
+  /** Send Authorization: Basic upstream, from the user's attributes. */
+  basicAuthEnabled?: boolean;
+  /** The user attribute holding the basic-auth password. */
+  basicAuthPasswordAttribute?: string;
+  /** The user attribute holding the basic-auth user; empty: the username. */
+  basicAuthUserAttribute?: string;
+  /** Required in FORWARD_DOMAIN mode; the external host must be under it. */
+  cookieDomain?: string;
+  /** The URL users reach the application at (https://app.example.com): no path, query or fragment; unique by host name. */
+  externalHost: string;
+  /** The upstream URL (required in PROXY mode). */
+  internalHost?: string;
+  /** Check the upstream's TLS certificate. */
+  internalHostTLSVerify?: boolean;
+  mode?: ProxyMode;
+  /** Unique. */
+  name: string;
+  /** Send Authorization: Bearer <access token> upstream (unless basic auth is enabled). */
+  sendAccessToken?: boolean;
+  /** Anchored regular expressions (RE2) of paths that pass without a login. */
+  skipPathRegex?: Array<string>;
+};
+
 export type CreateScopeMappingInput = {
   /** What the scope lets an application have, as the consent screen shows it; at most 200 characters. */
   description: string;
@@ -2090,6 +2118,23 @@ export type UpdatePolicyInput = {
   name?: string | null | undefined;
 };
 
+/** Omitted fields keep their value; lists replace the whole list. */
+export type UpdateProxyProviderInput = {
+  accessTokenValidity?: number | null | undefined;
+  authorizationFlowID?: string | null | undefined;
+  basicAuthEnabled?: boolean | null | undefined;
+  basicAuthPasswordAttribute?: string | null | undefined;
+  basicAuthUserAttribute?: string | null | undefined;
+  cookieDomain?: string | null | undefined;
+  externalHost?: string | null | undefined;
+  internalHost?: string | null | undefined;
+  internalHostTLSVerify?: boolean | null | undefined;
+  mode?: ProxyMode | null | undefined;
+  name?: string | null | undefined;
+  sendAccessToken?: boolean | null | undefined;
+  skipPathRegex?: Array<string> | null | undefined;
+};
+
 /** Omitted fields keep their value. */
 export type UpdateScopeMappingInput = {
   description?: string | null | undefined;
@@ -2836,6 +2881,58 @@ export type AdminDeleteOutpostMutationVariables = Exact<{
 
 
 export type AdminDeleteOutpostMutation = { deleteOutpost: string };
+
+export type AdminProxyProvidersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminProxyProvidersQuery = { proxyProviders: { totalCount: number, edges: Array<{ node: { id: string, name: string, externalHost: string, mode: ProxyMode, application: { id: string, name: string } | null } | null } | null> | null } };
+
+export type AdminProxyProviderQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AdminProxyProviderQuery = { node:
+    | { __typename: 'Application' }
+    | { __typename: 'Brand' }
+    | { __typename: 'Event' }
+    | { __typename: 'Flow' }
+    | { __typename: 'FlowStageBinding' }
+    | { __typename: 'Group' }
+    | { __typename: 'Invitation' }
+    | { __typename: 'OAuth2Provider' }
+    | { __typename: 'Outpost' }
+    | { __typename: 'PolicyBinding' }
+    | { __typename: 'PolicyDefinition' }
+    | { __typename: 'ProxyProvider', id: string, name: string, externalHost: string, internalHost: string, internalHostTLSVerify: boolean, mode: ProxyMode, cookieDomain: string, skipPathRegex: Array<string>, basicAuthEnabled: boolean, basicAuthUserAttribute: string, basicAuthPasswordAttribute: string, sendAccessToken: boolean, accessTokenValidity: number, authorizationFlow: { id: string }, application: { id: string, name: string } | null }
+    | { __typename: 'ScopeMapping' }
+    | { __typename: 'SigningKey' }
+    | { __typename: 'Stage' }
+    | { __typename: 'Token' }
+    | { __typename: 'User' }
+   | null };
+
+export type AdminCreateProxyProviderMutationVariables = Exact<{
+  input: CreateProxyProviderInput;
+}>;
+
+
+export type AdminCreateProxyProviderMutation = { createProxyProvider: { id: string } };
+
+export type AdminUpdateProxyProviderMutationVariables = Exact<{
+  id: string;
+  input: UpdateProxyProviderInput;
+}>;
+
+
+export type AdminUpdateProxyProviderMutation = { updateProxyProvider: { id: string } };
+
+export type AdminDeleteProxyProviderMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AdminDeleteProxyProviderMutation = { deleteProxyProvider: string };
 
 export type AdminApplicationsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -4618,6 +4715,73 @@ export const AdminDeleteOutpostDocument = new TypedDocumentString(`
   deleteOutpost(id: $id)
 }
     `) as unknown as TypedDocumentString<AdminDeleteOutpostMutation, AdminDeleteOutpostMutationVariables>;
+export const AdminProxyProvidersDocument = new TypedDocumentString(`
+    query AdminProxyProviders {
+  proxyProviders(first: 500, orderBy: {field: NAME}) {
+    totalCount
+    edges {
+      node {
+        id
+        name
+        externalHost
+        mode
+        application {
+          id
+          name
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminProxyProvidersQuery, AdminProxyProvidersQueryVariables>;
+export const AdminProxyProviderDocument = new TypedDocumentString(`
+    query AdminProxyProvider($id: ID!) {
+  node(id: $id) {
+    __typename
+    ... on ProxyProvider {
+      id
+      name
+      externalHost
+      internalHost
+      internalHostTLSVerify
+      mode
+      cookieDomain
+      skipPathRegex
+      basicAuthEnabled
+      basicAuthUserAttribute
+      basicAuthPasswordAttribute
+      sendAccessToken
+      accessTokenValidity
+      authorizationFlow {
+        id
+      }
+      application {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminProxyProviderQuery, AdminProxyProviderQueryVariables>;
+export const AdminCreateProxyProviderDocument = new TypedDocumentString(`
+    mutation AdminCreateProxyProvider($input: CreateProxyProviderInput!) {
+  createProxyProvider(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<AdminCreateProxyProviderMutation, AdminCreateProxyProviderMutationVariables>;
+export const AdminUpdateProxyProviderDocument = new TypedDocumentString(`
+    mutation AdminUpdateProxyProvider($id: ID!, $input: UpdateProxyProviderInput!) {
+  updateProxyProvider(id: $id, input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<AdminUpdateProxyProviderMutation, AdminUpdateProxyProviderMutationVariables>;
+export const AdminDeleteProxyProviderDocument = new TypedDocumentString(`
+    mutation AdminDeleteProxyProvider($id: ID!) {
+  deleteProxyProvider(id: $id)
+}
+    `) as unknown as TypedDocumentString<AdminDeleteProxyProviderMutation, AdminDeleteProxyProviderMutationVariables>;
 export const AdminApplicationsDocument = new TypedDocumentString(`
     query AdminApplications {
   applications(first: 500, orderBy: {field: NAME}) {
