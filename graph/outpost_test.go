@@ -446,6 +446,28 @@ func TestOutpostConfigWatch(t *testing.T) {
 	})
 }
 
+func TestOutpostConfigWatchEnds(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, b *testBundle) {
+		ctx := viewer.SystemContext(t.Context())
+		for _, end := range []string{"rotateOutpostToken(id: $id) { token }", "deleteOutpost(id: $id)"} {
+			o, _, err := outposts.Create(ctx, b.client, "edge", enum.OutpostTypeProxy, nil)
+			require.NoError(t, err)
+			changes, err := b.outposts.Watch(t.Context(), o.ID)
+			require.NoError(t, err)
+			<-changes
+			b.mustDo(t, b.admin, `mutation($id: ID!) { `+end+` }`, map[string]any{"id": strconv.Itoa(o.ID)}, nil)
+			select {
+			case _, open := <-changes:
+				require.False(t, open, "%s ends the stream", end)
+			case <-time.After(5 * time.Second):
+				require.FailNow(t, "the stream did not end", end)
+			}
+			_ = b.client.Outpost.DeleteOneID(o.ID).Exec(ctx)
+		}
+	})
+}
+
 // receive waits for the next configuration.
 func receive(t *testing.T, changes <-chan *outposts.Config) *outposts.Config {
 	t.Helper()

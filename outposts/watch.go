@@ -23,8 +23,9 @@ import (
 const TopicConfig = "outposts.config"
 
 // Watch sends outpost outpostID's configuration on the returned channel
-// at once, then again after every change of it, until ctx ends or the
-// outpost is deleted (the channel is closed then).
+// at once, then again after every change of it, until ctx ends, the
+// outpost is deleted or its token rotates (the channel is closed then:
+// the outpost reconnects with its current token).
 func (s *Service) Watch(ctx context.Context, outpostID int) (<-chan *Config, error) {
 	// Subscribed first, read next: a change in between is not missed.
 	changes, err := s.Broker.Subscribe(ctx, TopicConfig)
@@ -58,6 +59,9 @@ func (s *Service) Watch(ctx context.Context, outpostID int) (<-chan *Config, err
 					s.logger().WarnContext(ctx, "build an outpost's configuration", "outpost", outpostID, "error", err)
 				}
 				continue
+			}
+			if cfg.CookieSecret != first.CookieSecret {
+				return // the token rotated: the stream's credentials are gone
 			}
 			if reflect.DeepEqual(cfg, last) {
 				continue
