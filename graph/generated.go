@@ -38080,9 +38080,6 @@ func (ec *executionContext) unmarshalInputCreateProxyProviderInput(ctx context.C
 	if _, present := asMap["cookieDomain"]; !present {
 		asMap["cookieDomain"] = ""
 	}
-	if _, present := asMap["skipPathRegex"]; !present {
-		asMap["skipPathRegex"] = []any{}
-	}
 	if _, present := asMap["basicAuthEnabled"]; !present {
 		asMap["basicAuthEnabled"] = false
 	}
@@ -38150,7 +38147,7 @@ func (ec *executionContext) unmarshalInputCreateProxyProviderInput(ctx context.C
 			it.CookieDomain = data
 		case "skipPathRegex":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skipPathRegex"))
-			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}

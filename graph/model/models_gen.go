@@ -196,7 +196,7 @@ type CreateProxyProviderInput struct {
 	// Required in FORWARD_DOMAIN mode; the external host must be under it.
 	CookieDomain string `json:"cookieDomain"`
 	// Anchored regular expressions (RE2) of paths that pass without a login.
-	SkipPathRegex []string `json:"skipPathRegex"`
+	SkipPathRegex []string `json:"skipPathRegex,omitempty"`
 	// A flow designated AUTHORIZATION.
 	AuthorizationFlowID string `json:"authorizationFlowID"`
 	// Send Authorization: Basic upstream, from the user's attributes.

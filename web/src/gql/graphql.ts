@@ -479,7 +479,7 @@ export type CreateProxyProviderInput = {
   /** Send Authorization: Bearer <access token> upstream (unless basic auth is enabled). */
   sendAccessToken?: boolean;
   /** Anchored regular expressions (RE2) of paths that pass without a login. */
-  skipPathRegex?: Array<string>;
+  skipPathRegex?: Array<string> | null | undefined;
 };
 
 export type CreateScopeMappingInput = {
