@@ -110,7 +110,7 @@ func newTestServerWith(tb testing.TB, env serverEnv, o serverOptions) *testServe
 	a.nowFunc = o.NowFunc
 	require.NoError(tb, a.signingKeys.Ensure(ctx), "serve creates the first signing keys")
 	hasher := credential.NewHasher(params, 0)
-	_, err = bootstrap.Run(ctx, a.db.Ent, bootstrap.Params{Dialect: a.db.Dialect, Password: adminPassword, Hasher: hasher})
+	_, err = bootstrap.Run(ctx, a.db.Ent, bootstrap.Params{Dialect: a.db.Dialect, Password: adminPassword, Hasher: hasher, SecretKey: a.secretKey})
 	require.NoError(tb, err)
 
 	public := cfg.PublicOrigin(srv.Listener.Addr().String()) // GATEHOUSE_PUBLIC_URL when set: replicas of one deployment

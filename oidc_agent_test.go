@@ -118,6 +118,9 @@ type agent struct {
 	// userCode answers device code challenges; empty: the code the
 	// challenge shows (the verification URI carried it).
 	userCode string
+	// callback is where authorize stops: the client's redirect URI
+	// (rpCallback when empty).
+	callback string
 }
 
 // consentSeen is a ConsentChallenge's permissions: scope → new.
@@ -157,7 +160,7 @@ func (a *agent) authorize(authURL, username, password string) *url.URL {
 		require.Equal(a.t, http.StatusFound, resp.StatusCode, "%s answered %d: %s", next, resp.StatusCode, body)
 		loc, err := resp.Location()
 		require.NoError(a.t, err)
-		if strings.HasPrefix(loc.String(), rpCallback) {
+		if strings.HasPrefix(loc.String(), cmp.Or(a.callback, rpCallback)) {
 			return loc
 		}
 		if slug, ok := strings.CutPrefix(loc.Path, "/if/flow/"); ok {

@@ -52,6 +52,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/jobs"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
 	"github.com/gatehouse-id/gatehouse/oidc/provider"
+	"github.com/gatehouse-id/gatehouse/outposts"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/builtin"
 	"github.com/gatehouse-id/gatehouse/pubsub"
@@ -243,6 +244,7 @@ func open(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, e
 	a.announcer = &authn.Announcer{Broker: a.broker, Logger: logger}
 	a.announcer.Install(db.Ent)
 	a.sessions.EndedFunc = a.announcer.User
+	outposts.Install(db.Ent, a.broker, logger)
 	userhook.Install(db.Ent, a.sessions, logger)
 	executor.InvalidateOn(db.Ent, a.counters, logger)
 	if a.secretKey, _, err = cfg.ResolveSecretKey(); err != nil {
@@ -313,6 +315,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		GenerateToken: cfg.Dev,
 		Hasher:        hasher,
 		Logger:        logger,
+		SecretKey:     a.secretKey,
 	})
 	if err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
@@ -422,10 +425,15 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 	site := func(r *http.Request) (brand.Site, error) {
 		return brand.ForHost(r.Context(), a.db.Ent, router.HostName(r))
 	}
+	access := &applications.Access{Client: a.db.Ent, Policies: policies}
+	outpostCore := &outposts.Service{
+		Client: a.db.Ent, SecretKey: a.secretKey, Issuer: public, Keys: a.signingKeys,
+		UserSessions: a.sessions, Access: access, Broker: a.broker, Logger: logger,
+	}
 	sso, err := provider.New(provider.Options{
 		Client: a.db.Ent, Keys: a.signingKeys, Issuer: public, SecretKey: a.secretKey,
 		Flows: flows, Sessions: a.sessions, SessionID: authn.SessionID,
-		Access:             &applications.Access{Client: a.db.Ent, Policies: policies},
+		Access:             access,
 		Recorder:           a.recorder,
 		AuthenticationFlow: siteFlow(site, func(s brand.Site) string { return s.AuthenticationFlow }),
 		InvalidationFlow:   siteFlow(site, func(s brand.Site) string { return s.InvalidationFlow }),
@@ -459,6 +467,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			PublicURL:    public,
 			Logger:       logger,
 			Auditor:      a.recorder,
+			OutpostCore:  outpostCore,
 		}, graph.Options{
 			Dev:              cfg.Dev,
 			WebsocketOrigins: origins,

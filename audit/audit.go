@@ -52,6 +52,7 @@ type Recorder struct {
 var audited = []string{
 	ent.TypeApplication, ent.TypeBrand, ent.TypeFlow, ent.TypeFlowStageBinding, ent.TypeGroup, ent.TypeOAuth2Provider, ent.TypePolicyBinding,
 	ent.TypePolicyDefinition, ent.TypeScopeMapping, ent.TypeStage, ent.TypeToken, ent.TypeUser,
+	ent.TypeProxyProvider, ent.TypeOutpost,
 }
 
 // bookkeeping are fields whose writes are records of an action that has
@@ -59,6 +60,8 @@ var audited = []string{
 // these (and updated_at) records no model event.
 var bookkeeping = map[string][]string{
 	ent.TypeUser: {"last_login"},
+	// An outpost's last use is stamped as it authenticates.
+	ent.TypeOutpost: {"last_seen_at"},
 }
 
 // routine reports whether m writes only bookkeeping fields.

@@ -1,7 +1,7 @@
-// Package authn authenticates HTTP requests: it turns an API token
-// (Authorization: Bearer <key>) or a session (the session cookie, or the
-// session header for clients without cookies) into the request's
-// viewer.Viewer. A request with neither is anonymous; one with a bad
+// Package authn authenticates HTTP requests: it turns an API token or an
+// outpost's token (Authorization: Bearer <key>) or a session (the session
+// cookie, or the session header for clients without cookies) into the
+// request's viewer.Viewer. A request with neither is anonymous; one with a bad
 // Authorization header is refused, never silently treated as anonymous.
 // Credentials that cannot be checked because a dependency (the database,
 // the session store) did not answer are refused with 503 UNAVAILABLE and
@@ -27,6 +27,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/outposts"
 	"github.com/gatehouse-id/gatehouse/session"
 )
 
@@ -113,6 +114,13 @@ func (a *Authenticator) Bearer(ctx context.Context, authorization string) (viewe
 	secret = strings.TrimSpace(secret)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
 		return viewer.Viewer{}, ErrInvalidCredentials
+	}
+	if outposts.IsToken(secret) {
+		v, err := outposts.Authenticate(ctx, a.Client, secret, a.now())
+		if errors.Is(err, outposts.ErrInvalidToken) {
+			return viewer.Viewer{}, ErrInvalidCredentials
+		}
+		return v, err
 	}
 	t, err := credential.AuthenticateAPIToken(ctx, a.Client, secret, a.now())
 	if errors.Is(err, credential.ErrInvalidToken) {

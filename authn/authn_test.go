@@ -24,6 +24,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
+	"github.com/gatehouse-id/gatehouse/outposts"
 	"github.com/gatehouse-id/gatehouse/problem"
 	"github.com/gatehouse-id/gatehouse/session"
 )
@@ -719,6 +720,51 @@ func TestCrossOriginGuardTrustedOrigins(t *testing.T) {
 			require.Error(t, err)
 			require.Contains(t, err.Error(), bad, "the error names the bad origin")
 			require.Nil(t, guard)
+		})
+	}
+}
+
+// An outpost's token authenticates the outpost (over HTTP and in a
+// websocket's connection_init), recording its use at most once a minute;
+// an unknown outpost token is refused like any bad token.
+func TestOutpostToken(t *testing.T) {
+	t.Parallel()
+	for _, d := range servicetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, d)
+			const secretKey = "a-secret-key-of-at-least-32-characters"
+			o, err := outposts.EnsureEmbedded(b.ctx, b.client, secretKey)
+			require.NoError(t, err)
+			token := outposts.EmbeddedToken(secretKey)
+			want := viewer.Viewer{Kind: viewer.Outpost, OutpostID: o.ID, Username: "outpost:" + outposts.EmbeddedName}
+
+			r := serve(b.auth, request(bearer(token)))
+			require.Equal(t, http.StatusOK, r.rec.Code)
+			require.Equal(t, want, r.viewer)
+			seen, err := b.client.Outpost.Get(b.ctx, o.ID)
+			require.NoError(t, err)
+			require.NotNil(t, seen.LastSeenAt)
+			require.True(t, seen.LastSeenAt.Equal(b.now))
+
+			b.now = b.now.Add(30 * time.Second)
+			serve(b.auth, request(bearer(token)))
+			seen, err = b.client.Outpost.Get(b.ctx, o.ID)
+			require.NoError(t, err)
+			require.True(t, seen.LastSeenAt.Equal(b.now.Add(-30*time.Second)), "recorded at most once a minute")
+			b.now = b.now.Add(time.Minute)
+			serve(b.auth, request(bearer(token)))
+			seen, err = b.client.Outpost.Get(b.ctx, o.ID)
+			require.NoError(t, err)
+			require.True(t, seen.LastSeenAt.Equal(b.now))
+
+			ctx, err := b.auth.WebsocketAuth(context.Background(), "Bearer "+token)
+			require.NoError(t, err)
+			require.Equal(t, want, viewer.FromContext(ctx))
+
+			r = serve(b.auth, request(bearer(outposts.EmbeddedToken("another-secret-key-of-32-characters!!"))))
+			require.False(t, r.called)
+			require.Equal(t, http.StatusUnauthorized, r.rec.Code)
 		})
 	}
 }

@@ -1,6 +1,7 @@
 // Package bootstrap prepares a new Gatehouse installation on first start:
-// a superuser group, the superuser "admin", and optionally an API token for
-// automation. It is idempotent: a later start changes nothing.
+// a superuser group, the superuser "admin", optionally an API token for
+// automation, and the embedded outpost. It is idempotent: a later start
+// changes nothing.
 //
 // Bootstrap creates admin only while the database has no active superuser
 // (counting members of groups nested under a superuser group), so it never
@@ -30,6 +31,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/token"
 	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/outposts"
 )
 
 // Names of what bootstrap creates.
@@ -57,6 +59,10 @@ type Params struct {
 	GenerateToken bool
 	Hasher        *credential.Hasher
 	Logger        *slog.Logger
+	// SecretKey is the server's secret key: when set, the embedded outpost
+	// is created if missing, and its token hash made to match the token
+	// derived from it (outposts.EnsureEmbedded).
+	SecretKey string
 }
 
 // Result reports what a bootstrap created. Secrets are set only when they
@@ -101,6 +107,11 @@ func Run(ctx context.Context, client *ent.Client, p Params) (Result, error) {
 
 func run(ctx context.Context, c *ent.Client, p Params, logger *slog.Logger) (Result, error) {
 	var res Result
+	if p.SecretKey != "" {
+		if _, err := outposts.EnsureEmbedded(ctx, c, p.SecretKey); err != nil {
+			return res, err
+		}
+	}
 	hasSuperuser, err := directory.HasActiveSuperuser(ctx, c)
 	if err != nil {
 		return res, err

@@ -26,6 +26,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/internal/logtest"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
+	"github.com/gatehouse-id/gatehouse/outposts"
 )
 
 // testBundle is what a bootstrap test works with.
@@ -541,6 +542,36 @@ func TestRunConcurrent(t *testing.T) {
 				require.NotEqual(t, results[0].CreatedAdmin, results[1].CreatedAdmin, "round %d: exactly one run creates admin", round)
 				b.requireSuperuser(t, b.admin(t), true)
 			}
+		})
+	}
+}
+
+// The embedded outpost exists once, under its name, and its token is the
+// one derived from the current secret key (a new key re-keys it).
+func TestRunEmbeddedOutpost(t *testing.T) {
+	t.Parallel()
+	for _, d := range servicetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, d)
+			const key = "a-secret-key-of-at-least-32-characters"
+			b.run(t, bootstrap.Params{SecretKey: key})
+			b.run(t, bootstrap.Params{SecretKey: key})
+			ctx := viewer.SystemContext(t.Context())
+			all, err := b.client.Outpost.Query().All(ctx)
+			require.NoError(t, err)
+			require.Len(t, all, 1)
+			require.True(t, all[0].Embedded)
+			require.Equal(t, outposts.EmbeddedName, all[0].Name)
+			_, err = outposts.Authenticate(ctx, b.client, outposts.EmbeddedToken(key), time.Now())
+			require.NoError(t, err)
+
+			const other = "another-secret-key-of-32-characters!!"
+			b.run(t, bootstrap.Params{SecretKey: other})
+			_, err = outposts.Authenticate(ctx, b.client, outposts.EmbeddedToken(key), time.Now())
+			require.ErrorIs(t, err, outposts.ErrInvalidToken)
+			_, err = outposts.Authenticate(ctx, b.client, outposts.EmbeddedToken(other), time.Now())
+			require.NoError(t, err)
 		})
 	}
 }

@@ -31,8 +31,10 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
+	"github.com/gatehouse-id/gatehouse/ent/outpost"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/proxyprovider"
 	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/sentmail"
 	"github.com/gatehouse-id/gatehouse/ent/session"
@@ -86,10 +88,14 @@ type Client struct {
 	OAuth2Provider *OAuth2ProviderClient
 	// OAuth2Token is the client for interacting with the OAuth2Token builders.
 	OAuth2Token *OAuth2TokenClient
+	// Outpost is the client for interacting with the Outpost builders.
+	Outpost *OutpostClient
 	// PolicyBinding is the client for interacting with the PolicyBinding builders.
 	PolicyBinding *PolicyBindingClient
 	// PolicyDefinition is the client for interacting with the PolicyDefinition builders.
 	PolicyDefinition *PolicyDefinitionClient
+	// ProxyProvider is the client for interacting with the ProxyProvider builders.
+	ProxyProvider *ProxyProviderClient
 	// ScopeMapping is the client for interacting with the ScopeMapping builders.
 	ScopeMapping *ScopeMappingClient
 	// SentMail is the client for interacting with the SentMail builders.
@@ -141,8 +147,10 @@ func (c *Client) init() {
 	c.OAuth2AuthRequest = NewOAuth2AuthRequestClient(c.config)
 	c.OAuth2Provider = NewOAuth2ProviderClient(c.config)
 	c.OAuth2Token = NewOAuth2TokenClient(c.config)
+	c.Outpost = NewOutpostClient(c.config)
 	c.PolicyBinding = NewPolicyBindingClient(c.config)
 	c.PolicyDefinition = NewPolicyDefinitionClient(c.config)
+	c.ProxyProvider = NewProxyProviderClient(c.config)
 	c.ScopeMapping = NewScopeMappingClient(c.config)
 	c.SentMail = NewSentMailClient(c.config)
 	c.Session = NewSessionClient(c.config)
@@ -263,8 +271,10 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		OAuth2AuthRequest: NewOAuth2AuthRequestClient(cfg),
 		OAuth2Provider:    NewOAuth2ProviderClient(cfg),
 		OAuth2Token:       NewOAuth2TokenClient(cfg),
+		Outpost:           NewOutpostClient(cfg),
 		PolicyBinding:     NewPolicyBindingClient(cfg),
 		PolicyDefinition:  NewPolicyDefinitionClient(cfg),
+		ProxyProvider:     NewProxyProviderClient(cfg),
 		ScopeMapping:      NewScopeMappingClient(cfg),
 		SentMail:          NewSentMailClient(cfg),
 		Session:           NewSessionClient(cfg),
@@ -312,8 +322,10 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		OAuth2AuthRequest: NewOAuth2AuthRequestClient(cfg),
 		OAuth2Provider:    NewOAuth2ProviderClient(cfg),
 		OAuth2Token:       NewOAuth2TokenClient(cfg),
+		Outpost:           NewOutpostClient(cfg),
 		PolicyBinding:     NewPolicyBindingClient(cfg),
 		PolicyDefinition:  NewPolicyDefinitionClient(cfg),
+		ProxyProvider:     NewProxyProviderClient(cfg),
 		ScopeMapping:      NewScopeMappingClient(cfg),
 		SentMail:          NewSentMailClient(cfg),
 		Session:           NewSessionClient(cfg),
@@ -358,9 +370,9 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
 		c.EmailDevice, c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding,
 		c.FlowToken, c.Group, c.Invitation, c.OAuth2AuthRequest, c.OAuth2Provider,
-		c.OAuth2Token, c.PolicyBinding, c.PolicyDefinition, c.ScopeMapping, c.SentMail,
-		c.Session, c.SigningKey, c.Stage, c.StaticDevice, c.StaticToken, c.TOTPDevice,
-		c.Token, c.User, c.UserConsent, c.WebAuthnDevice,
+		c.OAuth2Token, c.Outpost, c.PolicyBinding, c.PolicyDefinition, c.ProxyProvider,
+		c.ScopeMapping, c.SentMail, c.Session, c.SigningKey, c.Stage, c.StaticDevice,
+		c.StaticToken, c.TOTPDevice, c.Token, c.User, c.UserConsent, c.WebAuthnDevice,
 	} {
 		n.Use(hooks...)
 	}
@@ -373,9 +385,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
 		c.EmailDevice, c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding,
 		c.FlowToken, c.Group, c.Invitation, c.OAuth2AuthRequest, c.OAuth2Provider,
-		c.OAuth2Token, c.PolicyBinding, c.PolicyDefinition, c.ScopeMapping, c.SentMail,
-		c.Session, c.SigningKey, c.Stage, c.StaticDevice, c.StaticToken, c.TOTPDevice,
-		c.Token, c.User, c.UserConsent, c.WebAuthnDevice,
+		c.OAuth2Token, c.Outpost, c.PolicyBinding, c.PolicyDefinition, c.ProxyProvider,
+		c.ScopeMapping, c.SentMail, c.Session, c.SigningKey, c.Stage, c.StaticDevice,
+		c.StaticToken, c.TOTPDevice, c.Token, c.User, c.UserConsent, c.WebAuthnDevice,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -416,10 +428,14 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.OAuth2Provider.mutate(ctx, m)
 	case *OAuth2TokenMutation:
 		return c.OAuth2Token.mutate(ctx, m)
+	case *OutpostMutation:
+		return c.Outpost.mutate(ctx, m)
 	case *PolicyBindingMutation:
 		return c.PolicyBinding.mutate(ctx, m)
 	case *PolicyDefinitionMutation:
 		return c.PolicyDefinition.mutate(ctx, m)
+	case *ProxyProviderMutation:
+		return c.ProxyProvider.mutate(ctx, m)
 	case *ScopeMappingMutation:
 		return c.ScopeMapping.mutate(ctx, m)
 	case *SentMailMutation:
@@ -3137,6 +3153,22 @@ func (c *OAuth2ProviderClient) QueryAuthorizationFlow(_m *OAuth2Provider) *FlowQ
 	return query
 }
 
+// QueryProxyProvider queries the proxy_provider edge of a OAuth2Provider.
+func (c *OAuth2ProviderClient) QueryProxyProvider(_m *OAuth2Provider) *ProxyProviderQuery {
+	query := (&ProxyProviderClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(oauth2provider.Table, oauth2provider.FieldID, id),
+			sqlgraph.To(proxyprovider.Table, proxyprovider.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, oauth2provider.ProxyProviderTable, oauth2provider.ProxyProviderColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryInvalidationFlow queries the invalidation_flow edge of a OAuth2Provider.
 func (c *OAuth2ProviderClient) QueryInvalidationFlow(_m *OAuth2Provider) *FlowQuery {
 	query := (&FlowClient{config: c.config}).Query()
@@ -3326,6 +3358,156 @@ func (c *OAuth2TokenClient) mutate(ctx context.Context, m *OAuth2TokenMutation) 
 		return (&OAuth2TokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown OAuth2Token mutation op: %q", m.Op())
+	}
+}
+
+// OutpostClient is a client for the Outpost schema.
+type OutpostClient struct {
+	config
+}
+
+// NewOutpostClient returns a client for the Outpost from the given config.
+func NewOutpostClient(c config) *OutpostClient {
+	return &OutpostClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `outpost.Hooks(f(g(h())))`.
+func (c *OutpostClient) Use(hooks ...Hook) {
+	c.hooks.Outpost = append(c.hooks.Outpost, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `outpost.Intercept(f(g(h())))`.
+func (c *OutpostClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Outpost = append(c.inters.Outpost, interceptors...)
+}
+
+// Create returns a builder for creating a Outpost entity.
+func (c *OutpostClient) Create() *OutpostCreate {
+	mutation := newOutpostMutation(c.config, OpCreate)
+	return &OutpostCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Outpost entities.
+func (c *OutpostClient) CreateBulk(builders ...*OutpostCreate) *OutpostCreateBulk {
+	return &OutpostCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OutpostClient) MapCreateBulk(slice any, setFunc func(*OutpostCreate, int)) *OutpostCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OutpostCreateBulk{err: fmt.Errorf("calling to OutpostClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OutpostCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OutpostCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Outpost.
+func (c *OutpostClient) Update() *OutpostUpdate {
+	mutation := newOutpostMutation(c.config, OpUpdate)
+	return &OutpostUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OutpostClient) UpdateOne(_m *Outpost) *OutpostUpdateOne {
+	mutation := newOutpostMutation(c.config, OpUpdateOne, withOutpost(_m))
+	return &OutpostUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OutpostClient) UpdateOneID(id int) *OutpostUpdateOne {
+	mutation := newOutpostMutation(c.config, OpUpdateOne, withOutpostID(id))
+	return &OutpostUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Outpost.
+func (c *OutpostClient) Delete() *OutpostDelete {
+	mutation := newOutpostMutation(c.config, OpDelete)
+	return &OutpostDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OutpostClient) DeleteOne(_m *Outpost) *OutpostDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OutpostClient) DeleteOneID(id int) *OutpostDeleteOne {
+	builder := c.Delete().Where(outpost.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OutpostDeleteOne{builder}
+}
+
+// Query returns a query builder for Outpost.
+func (c *OutpostClient) Query() *OutpostQuery {
+	return &OutpostQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOutpost},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Outpost entity by its id.
+func (c *OutpostClient) Get(ctx context.Context, id int) (*Outpost, error) {
+	return c.Query().Where(outpost.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OutpostClient) GetX(ctx context.Context, id int) *Outpost {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryProviders queries the providers edge of a Outpost.
+func (c *OutpostClient) QueryProviders(_m *Outpost) *ProxyProviderQuery {
+	query := (&ProxyProviderClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(outpost.Table, outpost.FieldID, id),
+			sqlgraph.To(proxyprovider.Table, proxyprovider.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, outpost.ProvidersTable, outpost.ProvidersPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *OutpostClient) Hooks() []Hook {
+	hooks := c.hooks.Outpost
+	return append(hooks[:len(hooks):len(hooks)], outpost.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OutpostClient) Interceptors() []Interceptor {
+	return c.inters.Outpost
+}
+
+func (c *OutpostClient) mutate(ctx context.Context, m *OutpostMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OutpostCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OutpostUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OutpostUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OutpostDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Outpost mutation op: %q", m.Op())
 	}
 }
 
@@ -3738,6 +3920,172 @@ func (c *PolicyDefinitionClient) mutate(ctx context.Context, m *PolicyDefinition
 		return (&PolicyDefinitionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown PolicyDefinition mutation op: %q", m.Op())
+	}
+}
+
+// ProxyProviderClient is a client for the ProxyProvider schema.
+type ProxyProviderClient struct {
+	config
+}
+
+// NewProxyProviderClient returns a client for the ProxyProvider from the given config.
+func NewProxyProviderClient(c config) *ProxyProviderClient {
+	return &ProxyProviderClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `proxyprovider.Hooks(f(g(h())))`.
+func (c *ProxyProviderClient) Use(hooks ...Hook) {
+	c.hooks.ProxyProvider = append(c.hooks.ProxyProvider, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `proxyprovider.Intercept(f(g(h())))`.
+func (c *ProxyProviderClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ProxyProvider = append(c.inters.ProxyProvider, interceptors...)
+}
+
+// Create returns a builder for creating a ProxyProvider entity.
+func (c *ProxyProviderClient) Create() *ProxyProviderCreate {
+	mutation := newProxyProviderMutation(c.config, OpCreate)
+	return &ProxyProviderCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ProxyProvider entities.
+func (c *ProxyProviderClient) CreateBulk(builders ...*ProxyProviderCreate) *ProxyProviderCreateBulk {
+	return &ProxyProviderCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ProxyProviderClient) MapCreateBulk(slice any, setFunc func(*ProxyProviderCreate, int)) *ProxyProviderCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ProxyProviderCreateBulk{err: fmt.Errorf("calling to ProxyProviderClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ProxyProviderCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ProxyProviderCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ProxyProvider.
+func (c *ProxyProviderClient) Update() *ProxyProviderUpdate {
+	mutation := newProxyProviderMutation(c.config, OpUpdate)
+	return &ProxyProviderUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ProxyProviderClient) UpdateOne(_m *ProxyProvider) *ProxyProviderUpdateOne {
+	mutation := newProxyProviderMutation(c.config, OpUpdateOne, withProxyProvider(_m))
+	return &ProxyProviderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ProxyProviderClient) UpdateOneID(id int) *ProxyProviderUpdateOne {
+	mutation := newProxyProviderMutation(c.config, OpUpdateOne, withProxyProviderID(id))
+	return &ProxyProviderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ProxyProvider.
+func (c *ProxyProviderClient) Delete() *ProxyProviderDelete {
+	mutation := newProxyProviderMutation(c.config, OpDelete)
+	return &ProxyProviderDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ProxyProviderClient) DeleteOne(_m *ProxyProvider) *ProxyProviderDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ProxyProviderClient) DeleteOneID(id int) *ProxyProviderDeleteOne {
+	builder := c.Delete().Where(proxyprovider.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ProxyProviderDeleteOne{builder}
+}
+
+// Query returns a query builder for ProxyProvider.
+func (c *ProxyProviderClient) Query() *ProxyProviderQuery {
+	return &ProxyProviderQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeProxyProvider},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ProxyProvider entity by its id.
+func (c *ProxyProviderClient) Get(ctx context.Context, id int) (*ProxyProvider, error) {
+	return c.Query().Where(proxyprovider.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ProxyProviderClient) GetX(ctx context.Context, id int) *ProxyProvider {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOauth2Provider queries the oauth2_provider edge of a ProxyProvider.
+func (c *ProxyProviderClient) QueryOauth2Provider(_m *ProxyProvider) *OAuth2ProviderQuery {
+	query := (&OAuth2ProviderClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(proxyprovider.Table, proxyprovider.FieldID, id),
+			sqlgraph.To(oauth2provider.Table, oauth2provider.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, proxyprovider.Oauth2ProviderTable, proxyprovider.Oauth2ProviderColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOutposts queries the outposts edge of a ProxyProvider.
+func (c *ProxyProviderClient) QueryOutposts(_m *ProxyProvider) *OutpostQuery {
+	query := (&OutpostClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(proxyprovider.Table, proxyprovider.FieldID, id),
+			sqlgraph.To(outpost.Table, outpost.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, proxyprovider.OutpostsTable, proxyprovider.OutpostsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ProxyProviderClient) Hooks() []Hook {
+	hooks := c.hooks.ProxyProvider
+	return append(hooks[:len(hooks):len(hooks)], proxyprovider.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ProxyProviderClient) Interceptors() []Interceptor {
+	return c.inters.ProxyProvider
+}
+
+func (c *ProxyProviderClient) mutate(ctx context.Context, m *ProxyProviderMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ProxyProviderCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ProxyProviderUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ProxyProviderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ProxyProviderDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ProxyProvider mutation op: %q", m.Op())
 	}
 }
 
@@ -5754,17 +6102,17 @@ type (
 	hooks struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, EmailDevice,
 		Event, Flow, FlowExecution, FlowStageBinding, FlowToken, Group, Invitation,
-		OAuth2AuthRequest, OAuth2Provider, OAuth2Token, PolicyBinding,
-		PolicyDefinition, ScopeMapping, SentMail, Session, SigningKey, Stage,
-		StaticDevice, StaticToken, TOTPDevice, Token, User, UserConsent,
+		OAuth2AuthRequest, OAuth2Provider, OAuth2Token, Outpost, PolicyBinding,
+		PolicyDefinition, ProxyProvider, ScopeMapping, SentMail, Session, SigningKey,
+		Stage, StaticDevice, StaticToken, TOTPDevice, Token, User, UserConsent,
 		WebAuthnDevice []ent.Hook
 	}
 	inters struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, EmailDevice,
 		Event, Flow, FlowExecution, FlowStageBinding, FlowToken, Group, Invitation,
-		OAuth2AuthRequest, OAuth2Provider, OAuth2Token, PolicyBinding,
-		PolicyDefinition, ScopeMapping, SentMail, Session, SigningKey, Stage,
-		StaticDevice, StaticToken, TOTPDevice, Token, User, UserConsent,
+		OAuth2AuthRequest, OAuth2Provider, OAuth2Token, Outpost, PolicyBinding,
+		PolicyDefinition, ProxyProvider, ScopeMapping, SentMail, Session, SigningKey,
+		Stage, StaticDevice, StaticToken, TOTPDevice, Token, User, UserConsent,
 		WebAuthnDevice []ent.Interceptor
 	}
 )

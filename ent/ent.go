@@ -28,8 +28,10 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
+	"github.com/gatehouse-id/gatehouse/ent/outpost"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/proxyprovider"
 	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/sentmail"
 	"github.com/gatehouse-id/gatehouse/ent/session"
@@ -118,8 +120,10 @@ func checkColumn(t, c string) error {
 			oauth2authrequest.Table: oauth2authrequest.ValidColumn,
 			oauth2provider.Table:    oauth2provider.ValidColumn,
 			oauth2token.Table:       oauth2token.ValidColumn,
+			outpost.Table:           outpost.ValidColumn,
 			policybinding.Table:     policybinding.ValidColumn,
 			policydefinition.Table:  policydefinition.ValidColumn,
+			proxyprovider.Table:     proxyprovider.ValidColumn,
 			scopemapping.Table:      scopemapping.ValidColumn,
 			sentmail.Table:          sentmail.ValidColumn,
 			session.Table:           session.ValidColumn,

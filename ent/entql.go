@@ -19,9 +19,11 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
+	"github.com/gatehouse-id/gatehouse/ent/outpost"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
+	"github.com/gatehouse-id/gatehouse/ent/proxyprovider"
 	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/sentmail"
 	"github.com/gatehouse-id/gatehouse/ent/session"
@@ -43,7 +45,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 30)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 32)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -417,6 +419,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   outpost.Table,
+			Columns: outpost.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: outpost.FieldID,
+			},
+		},
+		Type: "Outpost",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			outpost.FieldCreatedAt:  {Type: field.TypeTime, Column: outpost.FieldCreatedAt},
+			outpost.FieldUpdatedAt:  {Type: field.TypeTime, Column: outpost.FieldUpdatedAt},
+			outpost.FieldName:       {Type: field.TypeString, Column: outpost.FieldName},
+			outpost.FieldType:       {Type: field.TypeEnum, Column: outpost.FieldType},
+			outpost.FieldEmbedded:   {Type: field.TypeBool, Column: outpost.FieldEmbedded},
+			outpost.FieldTokenHash:  {Type: field.TypeString, Column: outpost.FieldTokenHash},
+			outpost.FieldLastSeenAt: {Type: field.TypeTime, Column: outpost.FieldLastSeenAt},
+		},
+	}
+	graph.Nodes[17] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policybinding.Table,
 			Columns: policybinding.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -441,7 +463,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policybinding.FieldFailureResult:      {Type: field.TypeBool, Column: policybinding.FieldFailureResult},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policydefinition.Table,
 			Columns: policydefinition.Columns,
@@ -460,7 +482,36 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policydefinition.FieldExecutionLogging: {Type: field.TypeBool, Column: policydefinition.FieldExecutionLogging},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   proxyprovider.Table,
+			Columns: proxyprovider.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: proxyprovider.FieldID,
+			},
+		},
+		Type: "ProxyProvider",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			proxyprovider.FieldCreatedAt:                  {Type: field.TypeTime, Column: proxyprovider.FieldCreatedAt},
+			proxyprovider.FieldUpdatedAt:                  {Type: field.TypeTime, Column: proxyprovider.FieldUpdatedAt},
+			proxyprovider.FieldName:                       {Type: field.TypeString, Column: proxyprovider.FieldName},
+			proxyprovider.FieldExternalHost:               {Type: field.TypeString, Column: proxyprovider.FieldExternalHost},
+			proxyprovider.FieldHost:                       {Type: field.TypeString, Column: proxyprovider.FieldHost},
+			proxyprovider.FieldInternalHost:               {Type: field.TypeString, Column: proxyprovider.FieldInternalHost},
+			proxyprovider.FieldInternalHostTLSVerify:      {Type: field.TypeBool, Column: proxyprovider.FieldInternalHostTLSVerify},
+			proxyprovider.FieldMode:                       {Type: field.TypeEnum, Column: proxyprovider.FieldMode},
+			proxyprovider.FieldCookieDomain:               {Type: field.TypeString, Column: proxyprovider.FieldCookieDomain},
+			proxyprovider.FieldSkipPathRegex:              {Type: field.TypeJSON, Column: proxyprovider.FieldSkipPathRegex},
+			proxyprovider.FieldBasicAuthEnabled:           {Type: field.TypeBool, Column: proxyprovider.FieldBasicAuthEnabled},
+			proxyprovider.FieldBasicAuthUserAttribute:     {Type: field.TypeString, Column: proxyprovider.FieldBasicAuthUserAttribute},
+			proxyprovider.FieldBasicAuthPasswordAttribute: {Type: field.TypeString, Column: proxyprovider.FieldBasicAuthPasswordAttribute},
+			proxyprovider.FieldSendAccessToken:            {Type: field.TypeBool, Column: proxyprovider.FieldSendAccessToken},
+			proxyprovider.FieldAccessTokenValidity:        {Type: field.TypeInt, Column: proxyprovider.FieldAccessTokenValidity},
+			proxyprovider.FieldOauth2ProviderID:           {Type: field.TypeInt, Column: proxyprovider.FieldOauth2ProviderID},
+		},
+	}
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scopemapping.Table,
 			Columns: scopemapping.Columns,
@@ -479,7 +530,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scopemapping.FieldExpression:  {Type: field.TypeString, Column: scopemapping.FieldExpression},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sentmail.Table,
 			Columns: sentmail.Columns,
@@ -499,7 +550,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sentmail.FieldCreatedAt: {Type: field.TypeTime, Column: sentmail.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -523,7 +574,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldData:               {Type: field.TypeBytes, Column: session.FieldData},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signingkey.Table,
 			Columns: signingkey.Columns,
@@ -544,7 +595,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signingkey.FieldUnpinnedAt: {Type: field.TypeTime, Column: signingkey.FieldUnpinnedAt},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stage.Table,
 			Columns: stage.Columns,
@@ -562,7 +613,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stage.FieldConfig:    {Type: field.TypeJSON, Column: stage.FieldConfig},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staticdevice.Table,
 			Columns: staticdevice.Columns,
@@ -580,7 +631,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staticdevice.FieldLastUsedAt: {Type: field.TypeTime, Column: staticdevice.FieldLastUsedAt},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   statictoken.Table,
 			Columns: statictoken.Columns,
@@ -596,7 +647,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			statictoken.FieldUsedAt:   {Type: field.TypeTime, Column: statictoken.FieldUsedAt},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   totpdevice.Table,
 			Columns: totpdevice.Columns,
@@ -619,7 +670,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			totpdevice.FieldLastStep:   {Type: field.TypeInt64, Column: totpdevice.FieldLastStep},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   token.Table,
 			Columns: token.Columns,
@@ -642,7 +693,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			token.FieldLastUsedAt:  {Type: field.TypeTime, Column: token.FieldLastUsedAt},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -668,7 +719,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldAttributes:         {Type: field.TypeJSON, Column: user.FieldAttributes},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   userconsent.Table,
 			Columns: userconsent.Columns,
@@ -687,7 +738,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			userconsent.FieldExpiresAt:     {Type: field.TypeTime, Column: userconsent.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webauthndevice.Table,
 			Columns: webauthndevice.Columns,
@@ -1245,6 +1296,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Flow",
 	)
 	graph.MustAddE(
+		"proxy_provider",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   oauth2provider.ProxyProviderTable,
+			Columns: []string{oauth2provider.ProxyProviderColumn},
+			Bidi:    false,
+		},
+		"OAuth2Provider",
+		"ProxyProvider",
+	)
+	graph.MustAddE(
 		"invalidation_flow",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1267,6 +1330,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"OAuth2Provider",
 		"SigningKey",
+	)
+	graph.MustAddE(
+		"providers",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   outpost.ProvidersTable,
+			Columns: outpost.ProvidersPrimaryKey,
+			Bidi:    false,
+		},
+		"Outpost",
+		"ProxyProvider",
 	)
 	graph.MustAddE(
 		"policy",
@@ -1375,6 +1450,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"PolicyDefinition",
 		"ConfigReference",
+	)
+	graph.MustAddE(
+		"oauth2_provider",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   proxyprovider.Oauth2ProviderTable,
+			Columns: []string{proxyprovider.Oauth2ProviderColumn},
+			Bidi:    false,
+		},
+		"ProxyProvider",
+		"OAuth2Provider",
+	)
+	graph.MustAddE(
+		"outposts",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   proxyprovider.OutpostsTable,
+			Columns: proxyprovider.OutpostsPrimaryKey,
+			Bidi:    false,
+		},
+		"ProxyProvider",
+		"Outpost",
 	)
 	graph.MustAddE(
 		"user",
@@ -3656,6 +3755,20 @@ func (f *OAuth2ProviderFilter) WhereHasAuthorizationFlowWith(preds ...predicate.
 	})))
 }
 
+// WhereHasProxyProvider applies a predicate to check if query has an edge proxy_provider.
+func (f *OAuth2ProviderFilter) WhereHasProxyProvider() {
+	f.Where(entql.HasEdge("proxy_provider"))
+}
+
+// WhereHasProxyProviderWith applies a predicate to check if query has an edge proxy_provider with a given conditions (other predicates).
+func (f *OAuth2ProviderFilter) WhereHasProxyProviderWith(preds ...predicate.ProxyProvider) {
+	f.Where(entql.HasEdgeWith("proxy_provider", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasInvalidationFlow applies a predicate to check if query has an edge invalidation_flow.
 func (f *OAuth2ProviderFilter) WhereHasInvalidationFlow() {
 	f.Where(entql.HasEdge("invalidation_flow"))
@@ -3785,6 +3898,95 @@ func (f *OAuth2TokenFilter) WhereRevokedAt(p entql.TimeP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *OutpostQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OutpostQuery builder.
+func (_q *OutpostQuery) Filter() *OutpostFilter {
+	return &OutpostFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OutpostMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OutpostMutation builder.
+func (m *OutpostMutation) Filter() *OutpostFilter {
+	return &OutpostFilter{config: m.config, predicateAdder: m}
+}
+
+// OutpostFilter provides a generic filtering capability at runtime for OutpostQuery.
+type OutpostFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OutpostFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *OutpostFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(outpost.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OutpostFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(outpost.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *OutpostFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(outpost.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *OutpostFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(outpost.FieldName))
+}
+
+// WhereType applies the entql string predicate on the type field.
+func (f *OutpostFilter) WhereType(p entql.StringP) {
+	f.Where(p.Field(outpost.FieldType))
+}
+
+// WhereEmbedded applies the entql bool predicate on the embedded field.
+func (f *OutpostFilter) WhereEmbedded(p entql.BoolP) {
+	f.Where(p.Field(outpost.FieldEmbedded))
+}
+
+// WhereTokenHash applies the entql string predicate on the token_hash field.
+func (f *OutpostFilter) WhereTokenHash(p entql.StringP) {
+	f.Where(p.Field(outpost.FieldTokenHash))
+}
+
+// WhereLastSeenAt applies the entql time.Time predicate on the last_seen_at field.
+func (f *OutpostFilter) WhereLastSeenAt(p entql.TimeP) {
+	f.Where(p.Field(outpost.FieldLastSeenAt))
+}
+
+// WhereHasProviders applies a predicate to check if query has an edge providers.
+func (f *OutpostFilter) WhereHasProviders() {
+	f.Where(entql.HasEdge("providers"))
+}
+
+// WhereHasProvidersWith applies a predicate to check if query has an edge providers with a given conditions (other predicates).
+func (f *OutpostFilter) WhereHasProvidersWith(preds ...predicate.ProxyProvider) {
+	f.Where(entql.HasEdgeWith("providers", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PolicyBindingQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3813,7 +4015,7 @@ type PolicyBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4002,7 +4204,7 @@ type PolicyDefinitionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyDefinitionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4086,6 +4288,154 @@ func (f *PolicyDefinitionFilter) WhereHasConfigReferrersWith(preds ...predicate.
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ProxyProviderQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ProxyProviderQuery builder.
+func (_q *ProxyProviderQuery) Filter() *ProxyProviderFilter {
+	return &ProxyProviderFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ProxyProviderMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ProxyProviderMutation builder.
+func (m *ProxyProviderMutation) Filter() *ProxyProviderFilter {
+	return &ProxyProviderFilter{config: m.config, predicateAdder: m}
+}
+
+// ProxyProviderFilter provides a generic filtering capability at runtime for ProxyProviderQuery.
+type ProxyProviderFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ProxyProviderFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ProxyProviderFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(proxyprovider.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ProxyProviderFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(proxyprovider.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ProxyProviderFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(proxyprovider.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *ProxyProviderFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(proxyprovider.FieldName))
+}
+
+// WhereExternalHost applies the entql string predicate on the external_host field.
+func (f *ProxyProviderFilter) WhereExternalHost(p entql.StringP) {
+	f.Where(p.Field(proxyprovider.FieldExternalHost))
+}
+
+// WhereHost applies the entql string predicate on the host field.
+func (f *ProxyProviderFilter) WhereHost(p entql.StringP) {
+	f.Where(p.Field(proxyprovider.FieldHost))
+}
+
+// WhereInternalHost applies the entql string predicate on the internal_host field.
+func (f *ProxyProviderFilter) WhereInternalHost(p entql.StringP) {
+	f.Where(p.Field(proxyprovider.FieldInternalHost))
+}
+
+// WhereInternalHostTLSVerify applies the entql bool predicate on the internal_host_tls_verify field.
+func (f *ProxyProviderFilter) WhereInternalHostTLSVerify(p entql.BoolP) {
+	f.Where(p.Field(proxyprovider.FieldInternalHostTLSVerify))
+}
+
+// WhereMode applies the entql string predicate on the mode field.
+func (f *ProxyProviderFilter) WhereMode(p entql.StringP) {
+	f.Where(p.Field(proxyprovider.FieldMode))
+}
+
+// WhereCookieDomain applies the entql string predicate on the cookie_domain field.
+func (f *ProxyProviderFilter) WhereCookieDomain(p entql.StringP) {
+	f.Where(p.Field(proxyprovider.FieldCookieDomain))
+}
+
+// WhereSkipPathRegex applies the entql json.RawMessage predicate on the skip_path_regex field.
+func (f *ProxyProviderFilter) WhereSkipPathRegex(p entql.BytesP) {
+	f.Where(p.Field(proxyprovider.FieldSkipPathRegex))
+}
+
+// WhereBasicAuthEnabled applies the entql bool predicate on the basic_auth_enabled field.
+func (f *ProxyProviderFilter) WhereBasicAuthEnabled(p entql.BoolP) {
+	f.Where(p.Field(proxyprovider.FieldBasicAuthEnabled))
+}
+
+// WhereBasicAuthUserAttribute applies the entql string predicate on the basic_auth_user_attribute field.
+func (f *ProxyProviderFilter) WhereBasicAuthUserAttribute(p entql.StringP) {
+	f.Where(p.Field(proxyprovider.FieldBasicAuthUserAttribute))
+}
+
+// WhereBasicAuthPasswordAttribute applies the entql string predicate on the basic_auth_password_attribute field.
+func (f *ProxyProviderFilter) WhereBasicAuthPasswordAttribute(p entql.StringP) {
+	f.Where(p.Field(proxyprovider.FieldBasicAuthPasswordAttribute))
+}
+
+// WhereSendAccessToken applies the entql bool predicate on the send_access_token field.
+func (f *ProxyProviderFilter) WhereSendAccessToken(p entql.BoolP) {
+	f.Where(p.Field(proxyprovider.FieldSendAccessToken))
+}
+
+// WhereAccessTokenValidity applies the entql int predicate on the access_token_validity field.
+func (f *ProxyProviderFilter) WhereAccessTokenValidity(p entql.IntP) {
+	f.Where(p.Field(proxyprovider.FieldAccessTokenValidity))
+}
+
+// WhereOauth2ProviderID applies the entql int predicate on the oauth2_provider_id field.
+func (f *ProxyProviderFilter) WhereOauth2ProviderID(p entql.IntP) {
+	f.Where(p.Field(proxyprovider.FieldOauth2ProviderID))
+}
+
+// WhereHasOauth2Provider applies a predicate to check if query has an edge oauth2_provider.
+func (f *ProxyProviderFilter) WhereHasOauth2Provider() {
+	f.Where(entql.HasEdge("oauth2_provider"))
+}
+
+// WhereHasOauth2ProviderWith applies a predicate to check if query has an edge oauth2_provider with a given conditions (other predicates).
+func (f *ProxyProviderFilter) WhereHasOauth2ProviderWith(preds ...predicate.OAuth2Provider) {
+	f.Where(entql.HasEdgeWith("oauth2_provider", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOutposts applies a predicate to check if query has an edge outposts.
+func (f *ProxyProviderFilter) WhereHasOutposts() {
+	f.Where(entql.HasEdge("outposts"))
+}
+
+// WhereHasOutpostsWith applies a predicate to check if query has an edge outposts with a given conditions (other predicates).
+func (f *ProxyProviderFilter) WhereHasOutpostsWith(preds ...predicate.Outpost) {
+	f.Where(entql.HasEdgeWith("outposts", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ScopeMappingQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4114,7 +4464,7 @@ type ScopeMappingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScopeMappingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4184,7 +4534,7 @@ type SentMailFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SentMailFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4259,7 +4609,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4368,7 +4718,7 @@ type SigningKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SigningKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4462,7 +4812,7 @@ type StageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4569,7 +4919,7 @@ type StaticDeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaticDeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4662,7 +5012,7 @@ type StaticTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaticTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4731,7 +5081,7 @@ type TOTPDeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TOTPDeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4835,7 +5185,7 @@ type TokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4939,7 +5289,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5212,7 +5562,7 @@ type UserConsentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserConsentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5310,7 +5660,7 @@ type WebAuthnDeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebAuthnDeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

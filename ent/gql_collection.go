@@ -18,8 +18,10 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
+	"github.com/gatehouse-id/gatehouse/ent/outpost"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/proxyprovider"
 	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
@@ -1722,6 +1724,17 @@ func (_q *OAuth2ProviderQuery) collectField(ctx context.Context, oneNode bool, o
 				fieldSeen[oauth2provider.FieldAuthorizationFlowID] = struct{}{}
 			}
 
+		case "proxyProvider":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProxyProviderClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, proxyproviderImplementors)...); err != nil {
+				return err
+			}
+			_q.withProxyProvider = query
+
 		case "invalidationFlow":
 			var (
 				alias = field.Alias
@@ -1870,6 +1883,133 @@ func newOAuth2ProviderPaginateArgs(rv map[string]any) *oauth2providerPaginateArg
 	}
 	if v, ok := rv[whereField].(*OAuth2ProviderWhereInput); ok {
 		args.opts = append(args.opts, WithOAuth2ProviderFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *OutpostQuery) CollectFields(ctx context.Context, satisfies ...string) (*OutpostQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *OutpostQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(outpost.Columns))
+		selectedFields = []string{outpost.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "providers":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProxyProviderClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, proxyproviderImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedProviders(alias, func(wq *ProxyProviderQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[outpost.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, outpost.FieldCreatedAt)
+				fieldSeen[outpost.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[outpost.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, outpost.FieldUpdatedAt)
+				fieldSeen[outpost.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[outpost.FieldName]; !ok {
+				selectedFields = append(selectedFields, outpost.FieldName)
+				fieldSeen[outpost.FieldName] = struct{}{}
+			}
+		case "type":
+			if _, ok := fieldSeen[outpost.FieldType]; !ok {
+				selectedFields = append(selectedFields, outpost.FieldType)
+				fieldSeen[outpost.FieldType] = struct{}{}
+			}
+		case "embedded":
+			if _, ok := fieldSeen[outpost.FieldEmbedded]; !ok {
+				selectedFields = append(selectedFields, outpost.FieldEmbedded)
+				fieldSeen[outpost.FieldEmbedded] = struct{}{}
+			}
+		case "lastSeenAt":
+			if _, ok := fieldSeen[outpost.FieldLastSeenAt]; !ok {
+				selectedFields = append(selectedFields, outpost.FieldLastSeenAt)
+				fieldSeen[outpost.FieldLastSeenAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type outpostPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []OutpostPaginateOption
+}
+
+func newOutpostPaginateArgs(rv map[string]any) *outpostPaginateArgs {
+	args := &outpostPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &OutpostOrder{Field: &OutpostOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithOutpostOrder(order))
+			}
+		case *OutpostOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithOutpostOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*OutpostWhereInput); ok {
+		args.opts = append(args.opts, WithOutpostFilter(v.Filter))
 	}
 	return args
 }
@@ -2307,6 +2447,173 @@ func newPolicyDefinitionPaginateArgs(rv map[string]any) *policydefinitionPaginat
 	}
 	if v, ok := rv[whereField].(*PolicyDefinitionWhereInput); ok {
 		args.opts = append(args.opts, WithPolicyDefinitionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ProxyProviderQuery) CollectFields(ctx context.Context, satisfies ...string) (*ProxyProviderQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ProxyProviderQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(proxyprovider.Columns))
+		selectedFields = []string{proxyprovider.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "outposts":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OutpostClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, outpostImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedOutposts(alias, func(wq *OutpostQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[proxyprovider.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, proxyprovider.FieldCreatedAt)
+				fieldSeen[proxyprovider.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[proxyprovider.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, proxyprovider.FieldUpdatedAt)
+				fieldSeen[proxyprovider.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[proxyprovider.FieldName]; !ok {
+				selectedFields = append(selectedFields, proxyprovider.FieldName)
+				fieldSeen[proxyprovider.FieldName] = struct{}{}
+			}
+		case "externalHost":
+			if _, ok := fieldSeen[proxyprovider.FieldExternalHost]; !ok {
+				selectedFields = append(selectedFields, proxyprovider.FieldExternalHost)
+				fieldSeen[proxyprovider.FieldExternalHost] = struct{}{}
+			}
+		case "internalHost":
+			if _, ok := fieldSeen[proxyprovider.FieldInternalHost]; !ok {
+				selectedFields = append(selectedFields, proxyprovider.FieldInternalHost)
+				fieldSeen[proxyprovider.FieldInternalHost] = struct{}{}
+			}
+		case "internalHostTLSVerify":
+			if _, ok := fieldSeen[proxyprovider.FieldInternalHostTLSVerify]; !ok {
+				selectedFields = append(selectedFields, proxyprovider.FieldInternalHostTLSVerify)
+				fieldSeen[proxyprovider.FieldInternalHostTLSVerify] = struct{}{}
+			}
+		case "mode":
+			if _, ok := fieldSeen[proxyprovider.FieldMode]; !ok {
+				selectedFields = append(selectedFields, proxyprovider.FieldMode)
+				fieldSeen[proxyprovider.FieldMode] = struct{}{}
+			}
+		case "cookieDomain":
+			if _, ok := fieldSeen[proxyprovider.FieldCookieDomain]; !ok {
+				selectedFields = append(selectedFields, proxyprovider.FieldCookieDomain)
+				fieldSeen[proxyprovider.FieldCookieDomain] = struct{}{}
+			}
+		case "skipPathRegex":
+			if _, ok := fieldSeen[proxyprovider.FieldSkipPathRegex]; !ok {
+				selectedFields = append(selectedFields, proxyprovider.FieldSkipPathRegex)
+				fieldSeen[proxyprovider.FieldSkipPathRegex] = struct{}{}
+			}
+		case "basicAuthEnabled":
+			if _, ok := fieldSeen[proxyprovider.FieldBasicAuthEnabled]; !ok {
+				selectedFields = append(selectedFields, proxyprovider.FieldBasicAuthEnabled)
+				fieldSeen[proxyprovider.FieldBasicAuthEnabled] = struct{}{}
+			}
+		case "basicAuthUserAttribute":
+			if _, ok := fieldSeen[proxyprovider.FieldBasicAuthUserAttribute]; !ok {
+				selectedFields = append(selectedFields, proxyprovider.FieldBasicAuthUserAttribute)
+				fieldSeen[proxyprovider.FieldBasicAuthUserAttribute] = struct{}{}
+			}
+		case "basicAuthPasswordAttribute":
+			if _, ok := fieldSeen[proxyprovider.FieldBasicAuthPasswordAttribute]; !ok {
+				selectedFields = append(selectedFields, proxyprovider.FieldBasicAuthPasswordAttribute)
+				fieldSeen[proxyprovider.FieldBasicAuthPasswordAttribute] = struct{}{}
+			}
+		case "sendAccessToken":
+			if _, ok := fieldSeen[proxyprovider.FieldSendAccessToken]; !ok {
+				selectedFields = append(selectedFields, proxyprovider.FieldSendAccessToken)
+				fieldSeen[proxyprovider.FieldSendAccessToken] = struct{}{}
+			}
+		case "accessTokenValidity":
+			if _, ok := fieldSeen[proxyprovider.FieldAccessTokenValidity]; !ok {
+				selectedFields = append(selectedFields, proxyprovider.FieldAccessTokenValidity)
+				fieldSeen[proxyprovider.FieldAccessTokenValidity] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type proxyproviderPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ProxyProviderPaginateOption
+}
+
+func newProxyProviderPaginateArgs(rv map[string]any) *proxyproviderPaginateArgs {
+	args := &proxyproviderPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ProxyProviderOrder{Field: &ProxyProviderOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithProxyProviderOrder(order))
+			}
+		case *ProxyProviderOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithProxyProviderOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ProxyProviderWhereInput); ok {
+		args.opts = append(args.opts, WithProxyProviderFilter(v.Filter))
 	}
 	return args
 }

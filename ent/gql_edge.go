@@ -262,6 +262,14 @@ func (_m *OAuth2Provider) AuthorizationFlow(ctx context.Context) (*Flow, error) 
 	return result, err
 }
 
+func (_m *OAuth2Provider) ProxyProvider(ctx context.Context) (*ProxyProvider, error) {
+	result, err := _m.Edges.ProxyProviderOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProxyProvider().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *OAuth2Provider) InvalidationFlow(ctx context.Context) (*Flow, error) {
 	result, err := _m.Edges.InvalidationFlowOrErr()
 	if IsNotLoaded(err) {
@@ -276,6 +284,18 @@ func (_m *OAuth2Provider) SigningKey(ctx context.Context) (*SigningKey, error) {
 		result, err = _m.QuerySigningKey().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *Outpost) Providers(ctx context.Context) (result []*ProxyProvider, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedProviders(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ProvidersOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProviders().All(ctx)
+	}
+	return result, err
 }
 
 func (_m *PolicyBinding) Policy(ctx context.Context) (*PolicyDefinition, error) {
@@ -345,6 +365,18 @@ func (_m *PolicyDefinition) Bindings(
 		return conn, nil
 	}
 	return _m.QueryBindings().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *ProxyProvider) Outposts(ctx context.Context) (result []*Outpost, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedOutposts(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.OutpostsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOutposts().All(ctx)
+	}
+	return result, err
 }
 
 func (_m *SigningKey) PinnedBy(ctx context.Context) (result []*OAuth2Provider, err error) {

@@ -18,8 +18,10 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/internal"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
+	"github.com/gatehouse-id/gatehouse/ent/outpost"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/proxyprovider"
 	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
@@ -73,6 +75,11 @@ var oauth2providerImplementors = []string{"OAuth2Provider", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*OAuth2Provider) IsNode() {}
 
+var outpostImplementors = []string{"Outpost", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Outpost) IsNode() {}
+
 var policybindingImplementors = []string{"PolicyBinding", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -82,6 +89,11 @@ var policydefinitionImplementors = []string{"PolicyDefinition", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*PolicyDefinition) IsNode() {}
+
+var proxyproviderImplementors = []string{"ProxyProvider", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ProxyProvider) IsNode() {}
 
 var scopemappingImplementors = []string{"ScopeMapping", "Node"}
 
@@ -257,6 +269,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case outpost.Table:
+		query := c.Outpost.Query().
+			Where(outpost.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, outpostImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case policybinding.Table:
 		query := c.PolicyBinding.Query().
 			Where(policybinding.ID(id))
@@ -271,6 +292,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(policydefinition.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, policydefinitionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case proxyprovider.Table:
+		query := c.ProxyProvider.Query().
+			Where(proxyprovider.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, proxyproviderImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -521,6 +551,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case outpost.Table:
+		query := c.Outpost.Query().
+			Where(outpost.IDIn(ids...))
+		query, err := query.CollectFields(ctx, outpostImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case policybinding.Table:
 		query := c.PolicyBinding.Query().
 			Where(policybinding.IDIn(ids...))
@@ -541,6 +587,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.PolicyDefinition.Query().
 			Where(policydefinition.IDIn(ids...))
 		query, err := query.CollectFields(ctx, policydefinitionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case proxyprovider.Table:
+		query := c.ProxyProvider.Query().
+			Where(proxyprovider.IDIn(ids...))
+		query, err := query.CollectFields(ctx, proxyproviderImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -22,8 +22,10 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
+	"github.com/gatehouse-id/gatehouse/ent/outpost"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/proxyprovider"
 	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 	"github.com/gatehouse-id/gatehouse/ent/stage"
@@ -2804,6 +2806,338 @@ func (_m *OAuth2Provider) ToEdge(order *OAuth2ProviderOrder) *OAuth2ProviderEdge
 	}
 }
 
+// OutpostEdge is the edge representation of Outpost.
+type OutpostEdge struct {
+	Node   *Outpost `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// OutpostConnection is the connection containing edges to Outpost.
+type OutpostConnection struct {
+	Edges      []*OutpostEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *OutpostConnection) build(nodes []*Outpost, pager *outpostPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Outpost
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Outpost {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Outpost {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*OutpostEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &OutpostEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// OutpostPaginateOption enables pagination customization.
+type OutpostPaginateOption func(*outpostPager) error
+
+// WithOutpostOrder configures pagination ordering.
+func WithOutpostOrder(order *OutpostOrder) OutpostPaginateOption {
+	if order == nil {
+		order = DefaultOutpostOrder
+	}
+	o := *order
+	return func(pager *outpostPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultOutpostOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithOutpostFilter configures pagination filter.
+func WithOutpostFilter(filter func(*OutpostQuery) (*OutpostQuery, error)) OutpostPaginateOption {
+	return func(pager *outpostPager) error {
+		if filter == nil {
+			return errors.New("OutpostQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type outpostPager struct {
+	reverse bool
+	order   *OutpostOrder
+	filter  func(*OutpostQuery) (*OutpostQuery, error)
+}
+
+func newOutpostPager(opts []OutpostPaginateOption, reverse bool) (*outpostPager, error) {
+	pager := &outpostPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultOutpostOrder
+	}
+	return pager, nil
+}
+
+func (p *outpostPager) applyFilter(query *OutpostQuery) (*OutpostQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *outpostPager) toCursor(_m *Outpost) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *outpostPager) applyCursors(query *OutpostQuery, after, before *Cursor) (*OutpostQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultOutpostOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *outpostPager) applyOrder(query *OutpostQuery) *OutpostQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultOutpostOrder.Field {
+		query = query.Order(DefaultOutpostOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *outpostPager) orderExpr(query *OutpostQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultOutpostOrder.Field {
+			b.Comma().Ident(DefaultOutpostOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Outpost.
+func (_m *OutpostQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...OutpostPaginateOption,
+) (*OutpostConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newOutpostPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &OutpostConnection{Edges: []*OutpostEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// OutpostOrderFieldCreatedAt orders Outpost by created_at.
+	OutpostOrderFieldCreatedAt = &OutpostOrderField{
+		Value: func(_m *Outpost) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: outpost.FieldCreatedAt,
+		toTerm: outpost.ByCreatedAt,
+		toCursor: func(_m *Outpost) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// OutpostOrderFieldUpdatedAt orders Outpost by updated_at.
+	OutpostOrderFieldUpdatedAt = &OutpostOrderField{
+		Value: func(_m *Outpost) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: outpost.FieldUpdatedAt,
+		toTerm: outpost.ByUpdatedAt,
+		toCursor: func(_m *Outpost) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// OutpostOrderFieldName orders Outpost by name.
+	OutpostOrderFieldName = &OutpostOrderField{
+		Value: func(_m *Outpost) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: outpost.FieldName,
+		toTerm: outpost.ByName,
+		toCursor: func(_m *Outpost) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f OutpostOrderField) String() string {
+	var str string
+	switch f.column {
+	case OutpostOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case OutpostOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case OutpostOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f OutpostOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *OutpostOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("OutpostOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *OutpostOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *OutpostOrderFieldUpdatedAt
+	case "NAME":
+		*f = *OutpostOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid OutpostOrderField", str)
+	}
+	return nil
+}
+
+// OutpostOrderField defines the ordering field of Outpost.
+type OutpostOrderField struct {
+	// Value extracts the ordering value from the given Outpost.
+	Value    func(*Outpost) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) outpost.OrderOption
+	toCursor func(*Outpost) Cursor
+}
+
+// OutpostOrder defines the ordering of Outpost.
+type OutpostOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *OutpostOrderField `json:"field"`
+}
+
+// DefaultOutpostOrder is the default ordering of Outpost.
+var DefaultOutpostOrder = &OutpostOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &OutpostOrderField{
+		Value: func(_m *Outpost) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: outpost.FieldID,
+		toTerm: outpost.ByID,
+		toCursor: func(_m *Outpost) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Outpost into OutpostEdge.
+func (_m *Outpost) ToEdge(order *OutpostOrder) *OutpostEdge {
+	if order == nil {
+		order = DefaultOutpostOrder
+	}
+	return &OutpostEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // PolicyBindingEdge is the edge representation of PolicyBinding.
 type PolicyBindingEdge struct {
 	Node   *PolicyBinding `json:"node"`
@@ -3481,6 +3815,338 @@ func (_m *PolicyDefinition) ToEdge(order *PolicyDefinitionOrder) *PolicyDefiniti
 		order = DefaultPolicyDefinitionOrder
 	}
 	return &PolicyDefinitionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ProxyProviderEdge is the edge representation of ProxyProvider.
+type ProxyProviderEdge struct {
+	Node   *ProxyProvider `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// ProxyProviderConnection is the connection containing edges to ProxyProvider.
+type ProxyProviderConnection struct {
+	Edges      []*ProxyProviderEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *ProxyProviderConnection) build(nodes []*ProxyProvider, pager *proxyproviderPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ProxyProvider
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ProxyProvider {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ProxyProvider {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ProxyProviderEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ProxyProviderEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ProxyProviderPaginateOption enables pagination customization.
+type ProxyProviderPaginateOption func(*proxyproviderPager) error
+
+// WithProxyProviderOrder configures pagination ordering.
+func WithProxyProviderOrder(order *ProxyProviderOrder) ProxyProviderPaginateOption {
+	if order == nil {
+		order = DefaultProxyProviderOrder
+	}
+	o := *order
+	return func(pager *proxyproviderPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultProxyProviderOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithProxyProviderFilter configures pagination filter.
+func WithProxyProviderFilter(filter func(*ProxyProviderQuery) (*ProxyProviderQuery, error)) ProxyProviderPaginateOption {
+	return func(pager *proxyproviderPager) error {
+		if filter == nil {
+			return errors.New("ProxyProviderQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type proxyproviderPager struct {
+	reverse bool
+	order   *ProxyProviderOrder
+	filter  func(*ProxyProviderQuery) (*ProxyProviderQuery, error)
+}
+
+func newProxyProviderPager(opts []ProxyProviderPaginateOption, reverse bool) (*proxyproviderPager, error) {
+	pager := &proxyproviderPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultProxyProviderOrder
+	}
+	return pager, nil
+}
+
+func (p *proxyproviderPager) applyFilter(query *ProxyProviderQuery) (*ProxyProviderQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *proxyproviderPager) toCursor(_m *ProxyProvider) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *proxyproviderPager) applyCursors(query *ProxyProviderQuery, after, before *Cursor) (*ProxyProviderQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultProxyProviderOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *proxyproviderPager) applyOrder(query *ProxyProviderQuery) *ProxyProviderQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultProxyProviderOrder.Field {
+		query = query.Order(DefaultProxyProviderOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *proxyproviderPager) orderExpr(query *ProxyProviderQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultProxyProviderOrder.Field {
+			b.Comma().Ident(DefaultProxyProviderOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ProxyProvider.
+func (_m *ProxyProviderQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ProxyProviderPaginateOption,
+) (*ProxyProviderConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newProxyProviderPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ProxyProviderConnection{Edges: []*ProxyProviderEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ProxyProviderOrderFieldCreatedAt orders ProxyProvider by created_at.
+	ProxyProviderOrderFieldCreatedAt = &ProxyProviderOrderField{
+		Value: func(_m *ProxyProvider) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: proxyprovider.FieldCreatedAt,
+		toTerm: proxyprovider.ByCreatedAt,
+		toCursor: func(_m *ProxyProvider) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ProxyProviderOrderFieldUpdatedAt orders ProxyProvider by updated_at.
+	ProxyProviderOrderFieldUpdatedAt = &ProxyProviderOrderField{
+		Value: func(_m *ProxyProvider) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: proxyprovider.FieldUpdatedAt,
+		toTerm: proxyprovider.ByUpdatedAt,
+		toCursor: func(_m *ProxyProvider) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ProxyProviderOrderFieldName orders ProxyProvider by name.
+	ProxyProviderOrderFieldName = &ProxyProviderOrderField{
+		Value: func(_m *ProxyProvider) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: proxyprovider.FieldName,
+		toTerm: proxyprovider.ByName,
+		toCursor: func(_m *ProxyProvider) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ProxyProviderOrderField) String() string {
+	var str string
+	switch f.column {
+	case ProxyProviderOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ProxyProviderOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ProxyProviderOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ProxyProviderOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ProxyProviderOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ProxyProviderOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ProxyProviderOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ProxyProviderOrderFieldUpdatedAt
+	case "NAME":
+		*f = *ProxyProviderOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid ProxyProviderOrderField", str)
+	}
+	return nil
+}
+
+// ProxyProviderOrderField defines the ordering field of ProxyProvider.
+type ProxyProviderOrderField struct {
+	// Value extracts the ordering value from the given ProxyProvider.
+	Value    func(*ProxyProvider) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) proxyprovider.OrderOption
+	toCursor func(*ProxyProvider) Cursor
+}
+
+// ProxyProviderOrder defines the ordering of ProxyProvider.
+type ProxyProviderOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *ProxyProviderOrderField `json:"field"`
+}
+
+// DefaultProxyProviderOrder is the default ordering of ProxyProvider.
+var DefaultProxyProviderOrder = &ProxyProviderOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ProxyProviderOrderField{
+		Value: func(_m *ProxyProvider) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: proxyprovider.FieldID,
+		toTerm: proxyprovider.ByID,
+		toCursor: func(_m *ProxyProvider) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ProxyProvider into ProxyProviderEdge.
+func (_m *ProxyProvider) ToEdge(order *ProxyProviderOrder) *ProxyProviderEdge {
+	if order == nil {
+		order = DefaultProxyProviderOrder
+	}
+	return &ProxyProviderEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

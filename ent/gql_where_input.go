@@ -15,9 +15,11 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
+	"github.com/gatehouse-id/gatehouse/ent/outpost"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
+	"github.com/gatehouse-id/gatehouse/ent/proxyprovider"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
@@ -3555,6 +3557,10 @@ type OAuth2ProviderWhereInput struct {
 	HasAuthorizationFlow     *bool             `json:"hasAuthorizationFlow,omitempty"`
 	HasAuthorizationFlowWith []*FlowWhereInput `json:"hasAuthorizationFlowWith,omitempty"`
 
+	// "proxy_provider" edge predicates.
+	HasProxyProvider     *bool                      `json:"hasProxyProvider,omitempty"`
+	HasProxyProviderWith []*ProxyProviderWhereInput `json:"hasProxyProviderWith,omitempty"`
+
 	// "invalidation_flow" edge predicates.
 	HasInvalidationFlow     *bool             `json:"hasInvalidationFlow,omitempty"`
 	HasInvalidationFlowWith []*FlowWhereInput `json:"hasInvalidationFlowWith,omitempty"`
@@ -3942,6 +3948,24 @@ func (i *OAuth2ProviderWhereInput) P() (predicate.OAuth2Provider, error) {
 		}
 		predicates = append(predicates, oauth2provider.HasAuthorizationFlowWith(with...))
 	}
+	if i.HasProxyProvider != nil {
+		p := oauth2provider.HasProxyProvider()
+		if !*i.HasProxyProvider {
+			p = oauth2provider.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProxyProviderWith) > 0 {
+		with := make([]predicate.ProxyProvider, 0, len(i.HasProxyProviderWith))
+		for _, w := range i.HasProxyProviderWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProxyProviderWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, oauth2provider.HasProxyProviderWith(with...))
+	}
 	if i.HasInvalidationFlow != nil {
 		p := oauth2provider.HasInvalidationFlow()
 		if !*i.HasInvalidationFlow {
@@ -3985,6 +4009,344 @@ func (i *OAuth2ProviderWhereInput) P() (predicate.OAuth2Provider, error) {
 		return predicates[0], nil
 	default:
 		return oauth2provider.And(predicates...), nil
+	}
+}
+
+// OutpostWhereInput represents a where input for filtering Outpost queries.
+type OutpostWhereInput struct {
+	Predicates []predicate.Outpost  `json:"-"`
+	Not        *OutpostWhereInput   `json:"not,omitempty"`
+	Or         []*OutpostWhereInput `json:"or,omitempty"`
+	And        []*OutpostWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "type" field predicates.
+	Type      *enum.OutpostType  `json:"type,omitempty"`
+	TypeNEQ   *enum.OutpostType  `json:"typeNEQ,omitempty"`
+	TypeIn    []enum.OutpostType `json:"typeIn,omitempty"`
+	TypeNotIn []enum.OutpostType `json:"typeNotIn,omitempty"`
+
+	// "embedded" field predicates.
+	Embedded    *bool `json:"embedded,omitempty"`
+	EmbeddedNEQ *bool `json:"embeddedNEQ,omitempty"`
+
+	// "last_seen_at" field predicates.
+	LastSeenAt       *time.Time  `json:"lastSeenAt,omitempty"`
+	LastSeenAtNEQ    *time.Time  `json:"lastSeenAtNEQ,omitempty"`
+	LastSeenAtIn     []time.Time `json:"lastSeenAtIn,omitempty"`
+	LastSeenAtNotIn  []time.Time `json:"lastSeenAtNotIn,omitempty"`
+	LastSeenAtGT     *time.Time  `json:"lastSeenAtGT,omitempty"`
+	LastSeenAtGTE    *time.Time  `json:"lastSeenAtGTE,omitempty"`
+	LastSeenAtLT     *time.Time  `json:"lastSeenAtLT,omitempty"`
+	LastSeenAtLTE    *time.Time  `json:"lastSeenAtLTE,omitempty"`
+	LastSeenAtIsNil  bool        `json:"lastSeenAtIsNil,omitempty"`
+	LastSeenAtNotNil bool        `json:"lastSeenAtNotNil,omitempty"`
+
+	// "providers" edge predicates.
+	HasProviders     *bool                      `json:"hasProviders,omitempty"`
+	HasProvidersWith []*ProxyProviderWhereInput `json:"hasProvidersWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *OutpostWhereInput) AddPredicates(predicates ...predicate.Outpost) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the OutpostWhereInput filter on the OutpostQuery builder.
+func (i *OutpostWhereInput) Filter(q *OutpostQuery) (*OutpostQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyOutpostWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyOutpostWhereInput is returned in case the OutpostWhereInput is empty.
+var ErrEmptyOutpostWhereInput = errors.New("ent: empty predicate OutpostWhereInput")
+
+// P returns a predicate for filtering outposts.
+// An error is returned if the input is empty or invalid.
+func (i *OutpostWhereInput) P() (predicate.Outpost, error) {
+	var predicates []predicate.Outpost
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, outpost.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Outpost, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, outpost.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Outpost, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, outpost.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, outpost.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, outpost.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, outpost.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, outpost.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, outpost.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, outpost.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, outpost.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, outpost.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, outpost.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, outpost.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, outpost.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, outpost.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, outpost.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, outpost.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, outpost.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, outpost.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, outpost.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, outpost.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, outpost.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, outpost.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, outpost.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, outpost.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, outpost.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, outpost.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, outpost.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, outpost.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, outpost.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, outpost.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, outpost.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, outpost.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, outpost.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, outpost.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, outpost.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, outpost.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, outpost.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, outpost.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, outpost.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Type != nil {
+		predicates = append(predicates, outpost.TypeEQ(*i.Type))
+	}
+	if i.TypeNEQ != nil {
+		predicates = append(predicates, outpost.TypeNEQ(*i.TypeNEQ))
+	}
+	if len(i.TypeIn) > 0 {
+		predicates = append(predicates, outpost.TypeIn(i.TypeIn...))
+	}
+	if len(i.TypeNotIn) > 0 {
+		predicates = append(predicates, outpost.TypeNotIn(i.TypeNotIn...))
+	}
+	if i.Embedded != nil {
+		predicates = append(predicates, outpost.EmbeddedEQ(*i.Embedded))
+	}
+	if i.EmbeddedNEQ != nil {
+		predicates = append(predicates, outpost.EmbeddedNEQ(*i.EmbeddedNEQ))
+	}
+	if i.LastSeenAt != nil {
+		predicates = append(predicates, outpost.LastSeenAtEQ(*i.LastSeenAt))
+	}
+	if i.LastSeenAtNEQ != nil {
+		predicates = append(predicates, outpost.LastSeenAtNEQ(*i.LastSeenAtNEQ))
+	}
+	if len(i.LastSeenAtIn) > 0 {
+		predicates = append(predicates, outpost.LastSeenAtIn(i.LastSeenAtIn...))
+	}
+	if len(i.LastSeenAtNotIn) > 0 {
+		predicates = append(predicates, outpost.LastSeenAtNotIn(i.LastSeenAtNotIn...))
+	}
+	if i.LastSeenAtGT != nil {
+		predicates = append(predicates, outpost.LastSeenAtGT(*i.LastSeenAtGT))
+	}
+	if i.LastSeenAtGTE != nil {
+		predicates = append(predicates, outpost.LastSeenAtGTE(*i.LastSeenAtGTE))
+	}
+	if i.LastSeenAtLT != nil {
+		predicates = append(predicates, outpost.LastSeenAtLT(*i.LastSeenAtLT))
+	}
+	if i.LastSeenAtLTE != nil {
+		predicates = append(predicates, outpost.LastSeenAtLTE(*i.LastSeenAtLTE))
+	}
+	if i.LastSeenAtIsNil {
+		predicates = append(predicates, outpost.LastSeenAtIsNil())
+	}
+	if i.LastSeenAtNotNil {
+		predicates = append(predicates, outpost.LastSeenAtNotNil())
+	}
+
+	if i.HasProviders != nil {
+		p := outpost.HasProviders()
+		if !*i.HasProviders {
+			p = outpost.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProvidersWith) > 0 {
+		with := make([]predicate.ProxyProvider, 0, len(i.HasProvidersWith))
+		for _, w := range i.HasProvidersWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProvidersWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, outpost.HasProvidersWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyOutpostWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return outpost.And(predicates...), nil
 	}
 }
 
@@ -4895,6 +5257,626 @@ func (i *PolicyDefinitionWhereInput) P() (predicate.PolicyDefinition, error) {
 		return predicates[0], nil
 	default:
 		return policydefinition.And(predicates...), nil
+	}
+}
+
+// ProxyProviderWhereInput represents a where input for filtering ProxyProvider queries.
+type ProxyProviderWhereInput struct {
+	Predicates []predicate.ProxyProvider  `json:"-"`
+	Not        *ProxyProviderWhereInput   `json:"not,omitempty"`
+	Or         []*ProxyProviderWhereInput `json:"or,omitempty"`
+	And        []*ProxyProviderWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "external_host" field predicates.
+	ExternalHost             *string  `json:"externalHost,omitempty"`
+	ExternalHostNEQ          *string  `json:"externalHostNEQ,omitempty"`
+	ExternalHostIn           []string `json:"externalHostIn,omitempty"`
+	ExternalHostNotIn        []string `json:"externalHostNotIn,omitempty"`
+	ExternalHostGT           *string  `json:"externalHostGT,omitempty"`
+	ExternalHostGTE          *string  `json:"externalHostGTE,omitempty"`
+	ExternalHostLT           *string  `json:"externalHostLT,omitempty"`
+	ExternalHostLTE          *string  `json:"externalHostLTE,omitempty"`
+	ExternalHostContains     *string  `json:"externalHostContains,omitempty"`
+	ExternalHostHasPrefix    *string  `json:"externalHostHasPrefix,omitempty"`
+	ExternalHostHasSuffix    *string  `json:"externalHostHasSuffix,omitempty"`
+	ExternalHostEqualFold    *string  `json:"externalHostEqualFold,omitempty"`
+	ExternalHostContainsFold *string  `json:"externalHostContainsFold,omitempty"`
+
+	// "internal_host" field predicates.
+	InternalHost             *string  `json:"internalHost,omitempty"`
+	InternalHostNEQ          *string  `json:"internalHostNEQ,omitempty"`
+	InternalHostIn           []string `json:"internalHostIn,omitempty"`
+	InternalHostNotIn        []string `json:"internalHostNotIn,omitempty"`
+	InternalHostGT           *string  `json:"internalHostGT,omitempty"`
+	InternalHostGTE          *string  `json:"internalHostGTE,omitempty"`
+	InternalHostLT           *string  `json:"internalHostLT,omitempty"`
+	InternalHostLTE          *string  `json:"internalHostLTE,omitempty"`
+	InternalHostContains     *string  `json:"internalHostContains,omitempty"`
+	InternalHostHasPrefix    *string  `json:"internalHostHasPrefix,omitempty"`
+	InternalHostHasSuffix    *string  `json:"internalHostHasSuffix,omitempty"`
+	InternalHostEqualFold    *string  `json:"internalHostEqualFold,omitempty"`
+	InternalHostContainsFold *string  `json:"internalHostContainsFold,omitempty"`
+
+	// "internal_host_tls_verify" field predicates.
+	InternalHostTLSVerify    *bool `json:"internalHostTLSVerify,omitempty"`
+	InternalHostTLSVerifyNEQ *bool `json:"internalHostTLSVerifyNEQ,omitempty"`
+
+	// "mode" field predicates.
+	Mode      *enum.ProxyMode  `json:"mode,omitempty"`
+	ModeNEQ   *enum.ProxyMode  `json:"modeNEQ,omitempty"`
+	ModeIn    []enum.ProxyMode `json:"modeIn,omitempty"`
+	ModeNotIn []enum.ProxyMode `json:"modeNotIn,omitempty"`
+
+	// "cookie_domain" field predicates.
+	CookieDomain             *string  `json:"cookieDomain,omitempty"`
+	CookieDomainNEQ          *string  `json:"cookieDomainNEQ,omitempty"`
+	CookieDomainIn           []string `json:"cookieDomainIn,omitempty"`
+	CookieDomainNotIn        []string `json:"cookieDomainNotIn,omitempty"`
+	CookieDomainGT           *string  `json:"cookieDomainGT,omitempty"`
+	CookieDomainGTE          *string  `json:"cookieDomainGTE,omitempty"`
+	CookieDomainLT           *string  `json:"cookieDomainLT,omitempty"`
+	CookieDomainLTE          *string  `json:"cookieDomainLTE,omitempty"`
+	CookieDomainContains     *string  `json:"cookieDomainContains,omitempty"`
+	CookieDomainHasPrefix    *string  `json:"cookieDomainHasPrefix,omitempty"`
+	CookieDomainHasSuffix    *string  `json:"cookieDomainHasSuffix,omitempty"`
+	CookieDomainEqualFold    *string  `json:"cookieDomainEqualFold,omitempty"`
+	CookieDomainContainsFold *string  `json:"cookieDomainContainsFold,omitempty"`
+
+	// "basic_auth_enabled" field predicates.
+	BasicAuthEnabled    *bool `json:"basicAuthEnabled,omitempty"`
+	BasicAuthEnabledNEQ *bool `json:"basicAuthEnabledNEQ,omitempty"`
+
+	// "basic_auth_user_attribute" field predicates.
+	BasicAuthUserAttribute             *string  `json:"basicAuthUserAttribute,omitempty"`
+	BasicAuthUserAttributeNEQ          *string  `json:"basicAuthUserAttributeNEQ,omitempty"`
+	BasicAuthUserAttributeIn           []string `json:"basicAuthUserAttributeIn,omitempty"`
+	BasicAuthUserAttributeNotIn        []string `json:"basicAuthUserAttributeNotIn,omitempty"`
+	BasicAuthUserAttributeGT           *string  `json:"basicAuthUserAttributeGT,omitempty"`
+	BasicAuthUserAttributeGTE          *string  `json:"basicAuthUserAttributeGTE,omitempty"`
+	BasicAuthUserAttributeLT           *string  `json:"basicAuthUserAttributeLT,omitempty"`
+	BasicAuthUserAttributeLTE          *string  `json:"basicAuthUserAttributeLTE,omitempty"`
+	BasicAuthUserAttributeContains     *string  `json:"basicAuthUserAttributeContains,omitempty"`
+	BasicAuthUserAttributeHasPrefix    *string  `json:"basicAuthUserAttributeHasPrefix,omitempty"`
+	BasicAuthUserAttributeHasSuffix    *string  `json:"basicAuthUserAttributeHasSuffix,omitempty"`
+	BasicAuthUserAttributeEqualFold    *string  `json:"basicAuthUserAttributeEqualFold,omitempty"`
+	BasicAuthUserAttributeContainsFold *string  `json:"basicAuthUserAttributeContainsFold,omitempty"`
+
+	// "basic_auth_password_attribute" field predicates.
+	BasicAuthPasswordAttribute             *string  `json:"basicAuthPasswordAttribute,omitempty"`
+	BasicAuthPasswordAttributeNEQ          *string  `json:"basicAuthPasswordAttributeNEQ,omitempty"`
+	BasicAuthPasswordAttributeIn           []string `json:"basicAuthPasswordAttributeIn,omitempty"`
+	BasicAuthPasswordAttributeNotIn        []string `json:"basicAuthPasswordAttributeNotIn,omitempty"`
+	BasicAuthPasswordAttributeGT           *string  `json:"basicAuthPasswordAttributeGT,omitempty"`
+	BasicAuthPasswordAttributeGTE          *string  `json:"basicAuthPasswordAttributeGTE,omitempty"`
+	BasicAuthPasswordAttributeLT           *string  `json:"basicAuthPasswordAttributeLT,omitempty"`
+	BasicAuthPasswordAttributeLTE          *string  `json:"basicAuthPasswordAttributeLTE,omitempty"`
+	BasicAuthPasswordAttributeContains     *string  `json:"basicAuthPasswordAttributeContains,omitempty"`
+	BasicAuthPasswordAttributeHasPrefix    *string  `json:"basicAuthPasswordAttributeHasPrefix,omitempty"`
+	BasicAuthPasswordAttributeHasSuffix    *string  `json:"basicAuthPasswordAttributeHasSuffix,omitempty"`
+	BasicAuthPasswordAttributeEqualFold    *string  `json:"basicAuthPasswordAttributeEqualFold,omitempty"`
+	BasicAuthPasswordAttributeContainsFold *string  `json:"basicAuthPasswordAttributeContainsFold,omitempty"`
+
+	// "send_access_token" field predicates.
+	SendAccessToken    *bool `json:"sendAccessToken,omitempty"`
+	SendAccessTokenNEQ *bool `json:"sendAccessTokenNEQ,omitempty"`
+
+	// "access_token_validity" field predicates.
+	AccessTokenValidity      *int  `json:"accessTokenValidity,omitempty"`
+	AccessTokenValidityNEQ   *int  `json:"accessTokenValidityNEQ,omitempty"`
+	AccessTokenValidityIn    []int `json:"accessTokenValidityIn,omitempty"`
+	AccessTokenValidityNotIn []int `json:"accessTokenValidityNotIn,omitempty"`
+	AccessTokenValidityGT    *int  `json:"accessTokenValidityGT,omitempty"`
+	AccessTokenValidityGTE   *int  `json:"accessTokenValidityGTE,omitempty"`
+	AccessTokenValidityLT    *int  `json:"accessTokenValidityLT,omitempty"`
+	AccessTokenValidityLTE   *int  `json:"accessTokenValidityLTE,omitempty"`
+
+	// "outposts" edge predicates.
+	HasOutposts     *bool                `json:"hasOutposts,omitempty"`
+	HasOutpostsWith []*OutpostWhereInput `json:"hasOutpostsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ProxyProviderWhereInput) AddPredicates(predicates ...predicate.ProxyProvider) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ProxyProviderWhereInput filter on the ProxyProviderQuery builder.
+func (i *ProxyProviderWhereInput) Filter(q *ProxyProviderQuery) (*ProxyProviderQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyProxyProviderWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyProxyProviderWhereInput is returned in case the ProxyProviderWhereInput is empty.
+var ErrEmptyProxyProviderWhereInput = errors.New("ent: empty predicate ProxyProviderWhereInput")
+
+// P returns a predicate for filtering proxyproviders.
+// An error is returned if the input is empty or invalid.
+func (i *ProxyProviderWhereInput) P() (predicate.ProxyProvider, error) {
+	var predicates []predicate.ProxyProvider
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, proxyprovider.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ProxyProvider, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, proxyprovider.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ProxyProvider, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, proxyprovider.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, proxyprovider.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, proxyprovider.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, proxyprovider.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, proxyprovider.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, proxyprovider.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, proxyprovider.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, proxyprovider.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, proxyprovider.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, proxyprovider.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, proxyprovider.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, proxyprovider.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, proxyprovider.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, proxyprovider.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, proxyprovider.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, proxyprovider.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, proxyprovider.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, proxyprovider.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, proxyprovider.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, proxyprovider.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, proxyprovider.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, proxyprovider.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, proxyprovider.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, proxyprovider.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, proxyprovider.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, proxyprovider.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, proxyprovider.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, proxyprovider.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, proxyprovider.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, proxyprovider.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, proxyprovider.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, proxyprovider.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, proxyprovider.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, proxyprovider.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, proxyprovider.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, proxyprovider.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, proxyprovider.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, proxyprovider.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.ExternalHost != nil {
+		predicates = append(predicates, proxyprovider.ExternalHostEQ(*i.ExternalHost))
+	}
+	if i.ExternalHostNEQ != nil {
+		predicates = append(predicates, proxyprovider.ExternalHostNEQ(*i.ExternalHostNEQ))
+	}
+	if len(i.ExternalHostIn) > 0 {
+		predicates = append(predicates, proxyprovider.ExternalHostIn(i.ExternalHostIn...))
+	}
+	if len(i.ExternalHostNotIn) > 0 {
+		predicates = append(predicates, proxyprovider.ExternalHostNotIn(i.ExternalHostNotIn...))
+	}
+	if i.ExternalHostGT != nil {
+		predicates = append(predicates, proxyprovider.ExternalHostGT(*i.ExternalHostGT))
+	}
+	if i.ExternalHostGTE != nil {
+		predicates = append(predicates, proxyprovider.ExternalHostGTE(*i.ExternalHostGTE))
+	}
+	if i.ExternalHostLT != nil {
+		predicates = append(predicates, proxyprovider.ExternalHostLT(*i.ExternalHostLT))
+	}
+	if i.ExternalHostLTE != nil {
+		predicates = append(predicates, proxyprovider.ExternalHostLTE(*i.ExternalHostLTE))
+	}
+	if i.ExternalHostContains != nil {
+		predicates = append(predicates, proxyprovider.ExternalHostContains(*i.ExternalHostContains))
+	}
+	if i.ExternalHostHasPrefix != nil {
+		predicates = append(predicates, proxyprovider.ExternalHostHasPrefix(*i.ExternalHostHasPrefix))
+	}
+	if i.ExternalHostHasSuffix != nil {
+		predicates = append(predicates, proxyprovider.ExternalHostHasSuffix(*i.ExternalHostHasSuffix))
+	}
+	if i.ExternalHostEqualFold != nil {
+		predicates = append(predicates, proxyprovider.ExternalHostEqualFold(*i.ExternalHostEqualFold))
+	}
+	if i.ExternalHostContainsFold != nil {
+		predicates = append(predicates, proxyprovider.ExternalHostContainsFold(*i.ExternalHostContainsFold))
+	}
+	if i.InternalHost != nil {
+		predicates = append(predicates, proxyprovider.InternalHostEQ(*i.InternalHost))
+	}
+	if i.InternalHostNEQ != nil {
+		predicates = append(predicates, proxyprovider.InternalHostNEQ(*i.InternalHostNEQ))
+	}
+	if len(i.InternalHostIn) > 0 {
+		predicates = append(predicates, proxyprovider.InternalHostIn(i.InternalHostIn...))
+	}
+	if len(i.InternalHostNotIn) > 0 {
+		predicates = append(predicates, proxyprovider.InternalHostNotIn(i.InternalHostNotIn...))
+	}
+	if i.InternalHostGT != nil {
+		predicates = append(predicates, proxyprovider.InternalHostGT(*i.InternalHostGT))
+	}
+	if i.InternalHostGTE != nil {
+		predicates = append(predicates, proxyprovider.InternalHostGTE(*i.InternalHostGTE))
+	}
+	if i.InternalHostLT != nil {
+		predicates = append(predicates, proxyprovider.InternalHostLT(*i.InternalHostLT))
+	}
+	if i.InternalHostLTE != nil {
+		predicates = append(predicates, proxyprovider.InternalHostLTE(*i.InternalHostLTE))
+	}
+	if i.InternalHostContains != nil {
+		predicates = append(predicates, proxyprovider.InternalHostContains(*i.InternalHostContains))
+	}
+	if i.InternalHostHasPrefix != nil {
+		predicates = append(predicates, proxyprovider.InternalHostHasPrefix(*i.InternalHostHasPrefix))
+	}
+	if i.InternalHostHasSuffix != nil {
+		predicates = append(predicates, proxyprovider.InternalHostHasSuffix(*i.InternalHostHasSuffix))
+	}
+	if i.InternalHostEqualFold != nil {
+		predicates = append(predicates, proxyprovider.InternalHostEqualFold(*i.InternalHostEqualFold))
+	}
+	if i.InternalHostContainsFold != nil {
+		predicates = append(predicates, proxyprovider.InternalHostContainsFold(*i.InternalHostContainsFold))
+	}
+	if i.InternalHostTLSVerify != nil {
+		predicates = append(predicates, proxyprovider.InternalHostTLSVerifyEQ(*i.InternalHostTLSVerify))
+	}
+	if i.InternalHostTLSVerifyNEQ != nil {
+		predicates = append(predicates, proxyprovider.InternalHostTLSVerifyNEQ(*i.InternalHostTLSVerifyNEQ))
+	}
+	if i.Mode != nil {
+		predicates = append(predicates, proxyprovider.ModeEQ(*i.Mode))
+	}
+	if i.ModeNEQ != nil {
+		predicates = append(predicates, proxyprovider.ModeNEQ(*i.ModeNEQ))
+	}
+	if len(i.ModeIn) > 0 {
+		predicates = append(predicates, proxyprovider.ModeIn(i.ModeIn...))
+	}
+	if len(i.ModeNotIn) > 0 {
+		predicates = append(predicates, proxyprovider.ModeNotIn(i.ModeNotIn...))
+	}
+	if i.CookieDomain != nil {
+		predicates = append(predicates, proxyprovider.CookieDomainEQ(*i.CookieDomain))
+	}
+	if i.CookieDomainNEQ != nil {
+		predicates = append(predicates, proxyprovider.CookieDomainNEQ(*i.CookieDomainNEQ))
+	}
+	if len(i.CookieDomainIn) > 0 {
+		predicates = append(predicates, proxyprovider.CookieDomainIn(i.CookieDomainIn...))
+	}
+	if len(i.CookieDomainNotIn) > 0 {
+		predicates = append(predicates, proxyprovider.CookieDomainNotIn(i.CookieDomainNotIn...))
+	}
+	if i.CookieDomainGT != nil {
+		predicates = append(predicates, proxyprovider.CookieDomainGT(*i.CookieDomainGT))
+	}
+	if i.CookieDomainGTE != nil {
+		predicates = append(predicates, proxyprovider.CookieDomainGTE(*i.CookieDomainGTE))
+	}
+	if i.CookieDomainLT != nil {
+		predicates = append(predicates, proxyprovider.CookieDomainLT(*i.CookieDomainLT))
+	}
+	if i.CookieDomainLTE != nil {
+		predicates = append(predicates, proxyprovider.CookieDomainLTE(*i.CookieDomainLTE))
+	}
+	if i.CookieDomainContains != nil {
+		predicates = append(predicates, proxyprovider.CookieDomainContains(*i.CookieDomainContains))
+	}
+	if i.CookieDomainHasPrefix != nil {
+		predicates = append(predicates, proxyprovider.CookieDomainHasPrefix(*i.CookieDomainHasPrefix))
+	}
+	if i.CookieDomainHasSuffix != nil {
+		predicates = append(predicates, proxyprovider.CookieDomainHasSuffix(*i.CookieDomainHasSuffix))
+	}
+	if i.CookieDomainEqualFold != nil {
+		predicates = append(predicates, proxyprovider.CookieDomainEqualFold(*i.CookieDomainEqualFold))
+	}
+	if i.CookieDomainContainsFold != nil {
+		predicates = append(predicates, proxyprovider.CookieDomainContainsFold(*i.CookieDomainContainsFold))
+	}
+	if i.BasicAuthEnabled != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthEnabledEQ(*i.BasicAuthEnabled))
+	}
+	if i.BasicAuthEnabledNEQ != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthEnabledNEQ(*i.BasicAuthEnabledNEQ))
+	}
+	if i.BasicAuthUserAttribute != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthUserAttributeEQ(*i.BasicAuthUserAttribute))
+	}
+	if i.BasicAuthUserAttributeNEQ != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthUserAttributeNEQ(*i.BasicAuthUserAttributeNEQ))
+	}
+	if len(i.BasicAuthUserAttributeIn) > 0 {
+		predicates = append(predicates, proxyprovider.BasicAuthUserAttributeIn(i.BasicAuthUserAttributeIn...))
+	}
+	if len(i.BasicAuthUserAttributeNotIn) > 0 {
+		predicates = append(predicates, proxyprovider.BasicAuthUserAttributeNotIn(i.BasicAuthUserAttributeNotIn...))
+	}
+	if i.BasicAuthUserAttributeGT != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthUserAttributeGT(*i.BasicAuthUserAttributeGT))
+	}
+	if i.BasicAuthUserAttributeGTE != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthUserAttributeGTE(*i.BasicAuthUserAttributeGTE))
+	}
+	if i.BasicAuthUserAttributeLT != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthUserAttributeLT(*i.BasicAuthUserAttributeLT))
+	}
+	if i.BasicAuthUserAttributeLTE != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthUserAttributeLTE(*i.BasicAuthUserAttributeLTE))
+	}
+	if i.BasicAuthUserAttributeContains != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthUserAttributeContains(*i.BasicAuthUserAttributeContains))
+	}
+	if i.BasicAuthUserAttributeHasPrefix != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthUserAttributeHasPrefix(*i.BasicAuthUserAttributeHasPrefix))
+	}
+	if i.BasicAuthUserAttributeHasSuffix != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthUserAttributeHasSuffix(*i.BasicAuthUserAttributeHasSuffix))
+	}
+	if i.BasicAuthUserAttributeEqualFold != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthUserAttributeEqualFold(*i.BasicAuthUserAttributeEqualFold))
+	}
+	if i.BasicAuthUserAttributeContainsFold != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthUserAttributeContainsFold(*i.BasicAuthUserAttributeContainsFold))
+	}
+	if i.BasicAuthPasswordAttribute != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthPasswordAttributeEQ(*i.BasicAuthPasswordAttribute))
+	}
+	if i.BasicAuthPasswordAttributeNEQ != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthPasswordAttributeNEQ(*i.BasicAuthPasswordAttributeNEQ))
+	}
+	if len(i.BasicAuthPasswordAttributeIn) > 0 {
+		predicates = append(predicates, proxyprovider.BasicAuthPasswordAttributeIn(i.BasicAuthPasswordAttributeIn...))
+	}
+	if len(i.BasicAuthPasswordAttributeNotIn) > 0 {
+		predicates = append(predicates, proxyprovider.BasicAuthPasswordAttributeNotIn(i.BasicAuthPasswordAttributeNotIn...))
+	}
+	if i.BasicAuthPasswordAttributeGT != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthPasswordAttributeGT(*i.BasicAuthPasswordAttributeGT))
+	}
+	if i.BasicAuthPasswordAttributeGTE != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthPasswordAttributeGTE(*i.BasicAuthPasswordAttributeGTE))
+	}
+	if i.BasicAuthPasswordAttributeLT != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthPasswordAttributeLT(*i.BasicAuthPasswordAttributeLT))
+	}
+	if i.BasicAuthPasswordAttributeLTE != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthPasswordAttributeLTE(*i.BasicAuthPasswordAttributeLTE))
+	}
+	if i.BasicAuthPasswordAttributeContains != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthPasswordAttributeContains(*i.BasicAuthPasswordAttributeContains))
+	}
+	if i.BasicAuthPasswordAttributeHasPrefix != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthPasswordAttributeHasPrefix(*i.BasicAuthPasswordAttributeHasPrefix))
+	}
+	if i.BasicAuthPasswordAttributeHasSuffix != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthPasswordAttributeHasSuffix(*i.BasicAuthPasswordAttributeHasSuffix))
+	}
+	if i.BasicAuthPasswordAttributeEqualFold != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthPasswordAttributeEqualFold(*i.BasicAuthPasswordAttributeEqualFold))
+	}
+	if i.BasicAuthPasswordAttributeContainsFold != nil {
+		predicates = append(predicates, proxyprovider.BasicAuthPasswordAttributeContainsFold(*i.BasicAuthPasswordAttributeContainsFold))
+	}
+	if i.SendAccessToken != nil {
+		predicates = append(predicates, proxyprovider.SendAccessTokenEQ(*i.SendAccessToken))
+	}
+	if i.SendAccessTokenNEQ != nil {
+		predicates = append(predicates, proxyprovider.SendAccessTokenNEQ(*i.SendAccessTokenNEQ))
+	}
+	if i.AccessTokenValidity != nil {
+		predicates = append(predicates, proxyprovider.AccessTokenValidityEQ(*i.AccessTokenValidity))
+	}
+	if i.AccessTokenValidityNEQ != nil {
+		predicates = append(predicates, proxyprovider.AccessTokenValidityNEQ(*i.AccessTokenValidityNEQ))
+	}
+	if len(i.AccessTokenValidityIn) > 0 {
+		predicates = append(predicates, proxyprovider.AccessTokenValidityIn(i.AccessTokenValidityIn...))
+	}
+	if len(i.AccessTokenValidityNotIn) > 0 {
+		predicates = append(predicates, proxyprovider.AccessTokenValidityNotIn(i.AccessTokenValidityNotIn...))
+	}
+	if i.AccessTokenValidityGT != nil {
+		predicates = append(predicates, proxyprovider.AccessTokenValidityGT(*i.AccessTokenValidityGT))
+	}
+	if i.AccessTokenValidityGTE != nil {
+		predicates = append(predicates, proxyprovider.AccessTokenValidityGTE(*i.AccessTokenValidityGTE))
+	}
+	if i.AccessTokenValidityLT != nil {
+		predicates = append(predicates, proxyprovider.AccessTokenValidityLT(*i.AccessTokenValidityLT))
+	}
+	if i.AccessTokenValidityLTE != nil {
+		predicates = append(predicates, proxyprovider.AccessTokenValidityLTE(*i.AccessTokenValidityLTE))
+	}
+
+	if i.HasOutposts != nil {
+		p := proxyprovider.HasOutposts()
+		if !*i.HasOutposts {
+			p = proxyprovider.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOutpostsWith) > 0 {
+		with := make([]predicate.Outpost, 0, len(i.HasOutpostsWith))
+		for _, w := range i.HasOutpostsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOutpostsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, proxyprovider.HasOutpostsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyProxyProviderWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return proxyprovider.And(predicates...), nil
 	}
 }
 

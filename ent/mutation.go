@@ -28,9 +28,11 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
+	"github.com/gatehouse-id/gatehouse/ent/outpost"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
+	"github.com/gatehouse-id/gatehouse/ent/proxyprovider"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/sentmail"
@@ -71,8 +73,10 @@ const (
 	TypeOAuth2AuthRequest = "OAuth2AuthRequest"
 	TypeOAuth2Provider    = "OAuth2Provider"
 	TypeOAuth2Token       = "OAuth2Token"
+	TypeOutpost           = "Outpost"
 	TypePolicyBinding     = "PolicyBinding"
 	TypePolicyDefinition  = "PolicyDefinition"
+	TypeProxyProvider     = "ProxyProvider"
 	TypeScopeMapping      = "ScopeMapping"
 	TypeSentMail          = "SentMail"
 	TypeSession           = "Session"
@@ -15017,6 +15021,8 @@ type OAuth2ProviderMutation struct {
 	clearedapplication              bool
 	authorization_flow              *int
 	clearedauthorization_flow       bool
+	proxy_provider                  *int
+	clearedproxy_provider           bool
 	invalidation_flow               *int
 	clearedinvalidation_flow        bool
 	signing_key                     *int
@@ -16005,6 +16011,45 @@ func (m *OAuth2ProviderMutation) ResetAuthorizationFlow() {
 	m.clearedauthorization_flow = false
 }
 
+// SetProxyProviderID sets the "proxy_provider" edge to the ProxyProvider entity by id.
+func (m *OAuth2ProviderMutation) SetProxyProviderID(id int) {
+	m.proxy_provider = &id
+}
+
+// ClearProxyProvider clears the "proxy_provider" edge to the ProxyProvider entity.
+func (m *OAuth2ProviderMutation) ClearProxyProvider() {
+	m.clearedproxy_provider = true
+}
+
+// ProxyProviderCleared reports if the "proxy_provider" edge to the ProxyProvider entity was cleared.
+func (m *OAuth2ProviderMutation) ProxyProviderCleared() bool {
+	return m.clearedproxy_provider
+}
+
+// ProxyProviderID returns the "proxy_provider" edge ID in the mutation.
+func (m *OAuth2ProviderMutation) ProxyProviderID() (id int, exists bool) {
+	if m.proxy_provider != nil {
+		return *m.proxy_provider, true
+	}
+	return
+}
+
+// ProxyProviderIDs returns the "proxy_provider" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProxyProviderID instead. It exists only for internal usage by the builders.
+func (m *OAuth2ProviderMutation) ProxyProviderIDs() (ids []int) {
+	if id := m.proxy_provider; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProxyProvider resets all changes to the "proxy_provider" edge.
+func (m *OAuth2ProviderMutation) ResetProxyProvider() {
+	m.proxy_provider = nil
+	m.clearedproxy_provider = false
+}
+
 // ClearInvalidationFlow clears the "invalidation_flow" edge to the Flow entity.
 func (m *OAuth2ProviderMutation) ClearInvalidationFlow() {
 	m.clearedinvalidation_flow = true
@@ -16552,12 +16597,15 @@ func (m *OAuth2ProviderMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *OAuth2ProviderMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.application != nil {
 		edges = append(edges, oauth2provider.EdgeApplication)
 	}
 	if m.authorization_flow != nil {
 		edges = append(edges, oauth2provider.EdgeAuthorizationFlow)
+	}
+	if m.proxy_provider != nil {
+		edges = append(edges, oauth2provider.EdgeProxyProvider)
 	}
 	if m.invalidation_flow != nil {
 		edges = append(edges, oauth2provider.EdgeInvalidationFlow)
@@ -16580,6 +16628,10 @@ func (m *OAuth2ProviderMutation) AddedIDs(name string) []ent.Value {
 		if id := m.authorization_flow; id != nil {
 			return []ent.Value{*id}
 		}
+	case oauth2provider.EdgeProxyProvider:
+		if id := m.proxy_provider; id != nil {
+			return []ent.Value{*id}
+		}
 	case oauth2provider.EdgeInvalidationFlow:
 		if id := m.invalidation_flow; id != nil {
 			return []ent.Value{*id}
@@ -16594,7 +16646,7 @@ func (m *OAuth2ProviderMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *OAuth2ProviderMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	return edges
 }
 
@@ -16606,12 +16658,15 @@ func (m *OAuth2ProviderMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *OAuth2ProviderMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedapplication {
 		edges = append(edges, oauth2provider.EdgeApplication)
 	}
 	if m.clearedauthorization_flow {
 		edges = append(edges, oauth2provider.EdgeAuthorizationFlow)
+	}
+	if m.clearedproxy_provider {
+		edges = append(edges, oauth2provider.EdgeProxyProvider)
 	}
 	if m.clearedinvalidation_flow {
 		edges = append(edges, oauth2provider.EdgeInvalidationFlow)
@@ -16630,6 +16685,8 @@ func (m *OAuth2ProviderMutation) EdgeCleared(name string) bool {
 		return m.clearedapplication
 	case oauth2provider.EdgeAuthorizationFlow:
 		return m.clearedauthorization_flow
+	case oauth2provider.EdgeProxyProvider:
+		return m.clearedproxy_provider
 	case oauth2provider.EdgeInvalidationFlow:
 		return m.clearedinvalidation_flow
 	case oauth2provider.EdgeSigningKey:
@@ -16647,6 +16704,9 @@ func (m *OAuth2ProviderMutation) ClearEdge(name string) error {
 		return nil
 	case oauth2provider.EdgeAuthorizationFlow:
 		m.ClearAuthorizationFlow()
+		return nil
+	case oauth2provider.EdgeProxyProvider:
+		m.ClearProxyProvider()
 		return nil
 	case oauth2provider.EdgeInvalidationFlow:
 		m.ClearInvalidationFlow()
@@ -16667,6 +16727,9 @@ func (m *OAuth2ProviderMutation) ResetEdge(name string) error {
 		return nil
 	case oauth2provider.EdgeAuthorizationFlow:
 		m.ResetAuthorizationFlow()
+		return nil
+	case oauth2provider.EdgeProxyProvider:
+		m.ResetProxyProvider()
 		return nil
 	case oauth2provider.EdgeInvalidationFlow:
 		m.ResetInvalidationFlow()
@@ -17803,6 +17866,771 @@ func (m *OAuth2TokenMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *OAuth2TokenMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown OAuth2Token edge %s", name)
+}
+
+// OutpostMutation represents an operation that mutates the Outpost nodes in the graph.
+type OutpostMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	name             *string
+	_type            *enum.OutpostType
+	embedded         *bool
+	token_hash       *string
+	last_seen_at     *time.Time
+	clearedFields    map[string]struct{}
+	providers        map[int]struct{}
+	removedproviders map[int]struct{}
+	clearedproviders bool
+	done             bool
+	oldValue         func(context.Context) (*Outpost, error)
+	predicates       []predicate.Outpost
+}
+
+var _ ent.Mutation = (*OutpostMutation)(nil)
+
+// outpostOption allows management of the mutation configuration using functional options.
+type outpostOption func(*OutpostMutation)
+
+// newOutpostMutation creates new mutation for the Outpost entity.
+func newOutpostMutation(c config, op Op, opts ...outpostOption) *OutpostMutation {
+	m := &OutpostMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOutpost,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOutpostID sets the ID field of the mutation.
+func withOutpostID(id int) outpostOption {
+	return func(m *OutpostMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Outpost
+		)
+		m.oldValue = func(ctx context.Context) (*Outpost, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Outpost.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOutpost sets the old Outpost of the mutation.
+func withOutpost(node *Outpost) outpostOption {
+	return func(m *OutpostMutation) {
+		m.oldValue = func(context.Context) (*Outpost, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OutpostMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OutpostMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OutpostMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OutpostMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Outpost.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OutpostMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OutpostMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Outpost entity.
+// If the Outpost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutpostMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OutpostMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *OutpostMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *OutpostMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Outpost entity.
+// If the Outpost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutpostMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *OutpostMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *OutpostMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *OutpostMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Outpost entity.
+// If the Outpost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutpostMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *OutpostMutation) ResetName() {
+	m.name = nil
+}
+
+// SetType sets the "type" field.
+func (m *OutpostMutation) SetType(et enum.OutpostType) {
+	m._type = &et
+}
+
+// GetType returns the value of the "type" field in the mutation.
+func (m *OutpostMutation) GetType() (r enum.OutpostType, exists bool) {
+	v := m._type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldType returns the old "type" field's value of the Outpost entity.
+// If the Outpost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutpostMutation) OldType(ctx context.Context) (v enum.OutpostType, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldType: %w", err)
+	}
+	return oldValue.Type, nil
+}
+
+// ResetType resets all changes to the "type" field.
+func (m *OutpostMutation) ResetType() {
+	m._type = nil
+}
+
+// SetEmbedded sets the "embedded" field.
+func (m *OutpostMutation) SetEmbedded(b bool) {
+	m.embedded = &b
+}
+
+// Embedded returns the value of the "embedded" field in the mutation.
+func (m *OutpostMutation) Embedded() (r bool, exists bool) {
+	v := m.embedded
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmbedded returns the old "embedded" field's value of the Outpost entity.
+// If the Outpost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutpostMutation) OldEmbedded(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmbedded is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmbedded requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmbedded: %w", err)
+	}
+	return oldValue.Embedded, nil
+}
+
+// ResetEmbedded resets all changes to the "embedded" field.
+func (m *OutpostMutation) ResetEmbedded() {
+	m.embedded = nil
+}
+
+// SetTokenHash sets the "token_hash" field.
+func (m *OutpostMutation) SetTokenHash(s string) {
+	m.token_hash = &s
+}
+
+// TokenHash returns the value of the "token_hash" field in the mutation.
+func (m *OutpostMutation) TokenHash() (r string, exists bool) {
+	v := m.token_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTokenHash returns the old "token_hash" field's value of the Outpost entity.
+// If the Outpost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutpostMutation) OldTokenHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTokenHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTokenHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTokenHash: %w", err)
+	}
+	return oldValue.TokenHash, nil
+}
+
+// ResetTokenHash resets all changes to the "token_hash" field.
+func (m *OutpostMutation) ResetTokenHash() {
+	m.token_hash = nil
+}
+
+// SetLastSeenAt sets the "last_seen_at" field.
+func (m *OutpostMutation) SetLastSeenAt(t time.Time) {
+	m.last_seen_at = &t
+}
+
+// LastSeenAt returns the value of the "last_seen_at" field in the mutation.
+func (m *OutpostMutation) LastSeenAt() (r time.Time, exists bool) {
+	v := m.last_seen_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastSeenAt returns the old "last_seen_at" field's value of the Outpost entity.
+// If the Outpost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutpostMutation) OldLastSeenAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastSeenAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastSeenAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastSeenAt: %w", err)
+	}
+	return oldValue.LastSeenAt, nil
+}
+
+// ClearLastSeenAt clears the value of the "last_seen_at" field.
+func (m *OutpostMutation) ClearLastSeenAt() {
+	m.last_seen_at = nil
+	m.clearedFields[outpost.FieldLastSeenAt] = struct{}{}
+}
+
+// LastSeenAtCleared returns if the "last_seen_at" field was cleared in this mutation.
+func (m *OutpostMutation) LastSeenAtCleared() bool {
+	_, ok := m.clearedFields[outpost.FieldLastSeenAt]
+	return ok
+}
+
+// ResetLastSeenAt resets all changes to the "last_seen_at" field.
+func (m *OutpostMutation) ResetLastSeenAt() {
+	m.last_seen_at = nil
+	delete(m.clearedFields, outpost.FieldLastSeenAt)
+}
+
+// AddProviderIDs adds the "providers" edge to the ProxyProvider entity by ids.
+func (m *OutpostMutation) AddProviderIDs(ids ...int) {
+	if m.providers == nil {
+		m.providers = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.providers[ids[i]] = struct{}{}
+	}
+}
+
+// ClearProviders clears the "providers" edge to the ProxyProvider entity.
+func (m *OutpostMutation) ClearProviders() {
+	m.clearedproviders = true
+}
+
+// ProvidersCleared reports if the "providers" edge to the ProxyProvider entity was cleared.
+func (m *OutpostMutation) ProvidersCleared() bool {
+	return m.clearedproviders
+}
+
+// RemoveProviderIDs removes the "providers" edge to the ProxyProvider entity by IDs.
+func (m *OutpostMutation) RemoveProviderIDs(ids ...int) {
+	if m.removedproviders == nil {
+		m.removedproviders = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.providers, ids[i])
+		m.removedproviders[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedProviders returns the removed IDs of the "providers" edge to the ProxyProvider entity.
+func (m *OutpostMutation) RemovedProvidersIDs() (ids []int) {
+	for id := range m.removedproviders {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ProvidersIDs returns the "providers" edge IDs in the mutation.
+func (m *OutpostMutation) ProvidersIDs() (ids []int) {
+	for id := range m.providers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetProviders resets all changes to the "providers" edge.
+func (m *OutpostMutation) ResetProviders() {
+	m.providers = nil
+	m.clearedproviders = false
+	m.removedproviders = nil
+}
+
+// Where appends a list predicates to the OutpostMutation builder.
+func (m *OutpostMutation) Where(ps ...predicate.Outpost) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OutpostMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OutpostMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Outpost, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OutpostMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OutpostMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Outpost).
+func (m *OutpostMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OutpostMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, outpost.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, outpost.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, outpost.FieldName)
+	}
+	if m._type != nil {
+		fields = append(fields, outpost.FieldType)
+	}
+	if m.embedded != nil {
+		fields = append(fields, outpost.FieldEmbedded)
+	}
+	if m.token_hash != nil {
+		fields = append(fields, outpost.FieldTokenHash)
+	}
+	if m.last_seen_at != nil {
+		fields = append(fields, outpost.FieldLastSeenAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OutpostMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case outpost.FieldCreatedAt:
+		return m.CreatedAt()
+	case outpost.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case outpost.FieldName:
+		return m.Name()
+	case outpost.FieldType:
+		return m.GetType()
+	case outpost.FieldEmbedded:
+		return m.Embedded()
+	case outpost.FieldTokenHash:
+		return m.TokenHash()
+	case outpost.FieldLastSeenAt:
+		return m.LastSeenAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OutpostMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case outpost.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case outpost.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case outpost.FieldName:
+		return m.OldName(ctx)
+	case outpost.FieldType:
+		return m.OldType(ctx)
+	case outpost.FieldEmbedded:
+		return m.OldEmbedded(ctx)
+	case outpost.FieldTokenHash:
+		return m.OldTokenHash(ctx)
+	case outpost.FieldLastSeenAt:
+		return m.OldLastSeenAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Outpost field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OutpostMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case outpost.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case outpost.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case outpost.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case outpost.FieldType:
+		v, ok := value.(enum.OutpostType)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetType(v)
+		return nil
+	case outpost.FieldEmbedded:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmbedded(v)
+		return nil
+	case outpost.FieldTokenHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTokenHash(v)
+		return nil
+	case outpost.FieldLastSeenAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastSeenAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Outpost field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OutpostMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OutpostMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OutpostMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Outpost numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OutpostMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(outpost.FieldLastSeenAt) {
+		fields = append(fields, outpost.FieldLastSeenAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OutpostMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OutpostMutation) ClearField(name string) error {
+	switch name {
+	case outpost.FieldLastSeenAt:
+		m.ClearLastSeenAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Outpost nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OutpostMutation) ResetField(name string) error {
+	switch name {
+	case outpost.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case outpost.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case outpost.FieldName:
+		m.ResetName()
+		return nil
+	case outpost.FieldType:
+		m.ResetType()
+		return nil
+	case outpost.FieldEmbedded:
+		m.ResetEmbedded()
+		return nil
+	case outpost.FieldTokenHash:
+		m.ResetTokenHash()
+		return nil
+	case outpost.FieldLastSeenAt:
+		m.ResetLastSeenAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Outpost field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OutpostMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.providers != nil {
+		edges = append(edges, outpost.EdgeProviders)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OutpostMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case outpost.EdgeProviders:
+		ids := make([]ent.Value, 0, len(m.providers))
+		for id := range m.providers {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OutpostMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removedproviders != nil {
+		edges = append(edges, outpost.EdgeProviders)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OutpostMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case outpost.EdgeProviders:
+		ids := make([]ent.Value, 0, len(m.removedproviders))
+		for id := range m.removedproviders {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OutpostMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedproviders {
+		edges = append(edges, outpost.EdgeProviders)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OutpostMutation) EdgeCleared(name string) bool {
+	switch name {
+	case outpost.EdgeProviders:
+		return m.clearedproviders
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OutpostMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Outpost unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OutpostMutation) ResetEdge(name string) error {
+	switch name {
+	case outpost.EdgeProviders:
+		m.ResetProviders()
+		return nil
+	}
+	return fmt.Errorf("unknown Outpost edge %s", name)
 }
 
 // PolicyBindingMutation represents an operation that mutates the PolicyBinding nodes in the graph.
@@ -20118,6 +20946,1333 @@ func (m *PolicyDefinitionMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown PolicyDefinition edge %s", name)
+}
+
+// ProxyProviderMutation represents an operation that mutates the ProxyProvider nodes in the graph.
+type ProxyProviderMutation struct {
+	config
+	op                            Op
+	typ                           string
+	id                            *int
+	created_at                    *time.Time
+	updated_at                    *time.Time
+	name                          *string
+	external_host                 *string
+	host                          *string
+	internal_host                 *string
+	internal_host_tls_verify      *bool
+	mode                          *enum.ProxyMode
+	cookie_domain                 *string
+	skip_path_regex               *[]string
+	appendskip_path_regex         []string
+	basic_auth_enabled            *bool
+	basic_auth_user_attribute     *string
+	basic_auth_password_attribute *string
+	send_access_token             *bool
+	access_token_validity         *int
+	addaccess_token_validity      *int
+	clearedFields                 map[string]struct{}
+	oauth2_provider               *int
+	clearedoauth2_provider        bool
+	outposts                      map[int]struct{}
+	removedoutposts               map[int]struct{}
+	clearedoutposts               bool
+	done                          bool
+	oldValue                      func(context.Context) (*ProxyProvider, error)
+	predicates                    []predicate.ProxyProvider
+}
+
+var _ ent.Mutation = (*ProxyProviderMutation)(nil)
+
+// proxyproviderOption allows management of the mutation configuration using functional options.
+type proxyproviderOption func(*ProxyProviderMutation)
+
+// newProxyProviderMutation creates new mutation for the ProxyProvider entity.
+func newProxyProviderMutation(c config, op Op, opts ...proxyproviderOption) *ProxyProviderMutation {
+	m := &ProxyProviderMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeProxyProvider,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withProxyProviderID sets the ID field of the mutation.
+func withProxyProviderID(id int) proxyproviderOption {
+	return func(m *ProxyProviderMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ProxyProvider
+		)
+		m.oldValue = func(ctx context.Context) (*ProxyProvider, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ProxyProvider.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withProxyProvider sets the old ProxyProvider of the mutation.
+func withProxyProvider(node *ProxyProvider) proxyproviderOption {
+	return func(m *ProxyProviderMutation) {
+		m.oldValue = func(context.Context) (*ProxyProvider, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ProxyProviderMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ProxyProviderMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ProxyProviderMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ProxyProviderMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ProxyProvider.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ProxyProviderMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ProxyProviderMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ProxyProviderMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ProxyProviderMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ProxyProviderMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ProxyProviderMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *ProxyProviderMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *ProxyProviderMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *ProxyProviderMutation) ResetName() {
+	m.name = nil
+}
+
+// SetExternalHost sets the "external_host" field.
+func (m *ProxyProviderMutation) SetExternalHost(s string) {
+	m.external_host = &s
+}
+
+// ExternalHost returns the value of the "external_host" field in the mutation.
+func (m *ProxyProviderMutation) ExternalHost() (r string, exists bool) {
+	v := m.external_host
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExternalHost returns the old "external_host" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldExternalHost(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExternalHost is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExternalHost requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExternalHost: %w", err)
+	}
+	return oldValue.ExternalHost, nil
+}
+
+// ResetExternalHost resets all changes to the "external_host" field.
+func (m *ProxyProviderMutation) ResetExternalHost() {
+	m.external_host = nil
+}
+
+// SetHost sets the "host" field.
+func (m *ProxyProviderMutation) SetHost(s string) {
+	m.host = &s
+}
+
+// Host returns the value of the "host" field in the mutation.
+func (m *ProxyProviderMutation) Host() (r string, exists bool) {
+	v := m.host
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHost returns the old "host" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldHost(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHost is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHost requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHost: %w", err)
+	}
+	return oldValue.Host, nil
+}
+
+// ResetHost resets all changes to the "host" field.
+func (m *ProxyProviderMutation) ResetHost() {
+	m.host = nil
+}
+
+// SetInternalHost sets the "internal_host" field.
+func (m *ProxyProviderMutation) SetInternalHost(s string) {
+	m.internal_host = &s
+}
+
+// InternalHost returns the value of the "internal_host" field in the mutation.
+func (m *ProxyProviderMutation) InternalHost() (r string, exists bool) {
+	v := m.internal_host
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInternalHost returns the old "internal_host" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldInternalHost(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInternalHost is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInternalHost requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInternalHost: %w", err)
+	}
+	return oldValue.InternalHost, nil
+}
+
+// ResetInternalHost resets all changes to the "internal_host" field.
+func (m *ProxyProviderMutation) ResetInternalHost() {
+	m.internal_host = nil
+}
+
+// SetInternalHostTLSVerify sets the "internal_host_tls_verify" field.
+func (m *ProxyProviderMutation) SetInternalHostTLSVerify(b bool) {
+	m.internal_host_tls_verify = &b
+}
+
+// InternalHostTLSVerify returns the value of the "internal_host_tls_verify" field in the mutation.
+func (m *ProxyProviderMutation) InternalHostTLSVerify() (r bool, exists bool) {
+	v := m.internal_host_tls_verify
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInternalHostTLSVerify returns the old "internal_host_tls_verify" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldInternalHostTLSVerify(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInternalHostTLSVerify is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInternalHostTLSVerify requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInternalHostTLSVerify: %w", err)
+	}
+	return oldValue.InternalHostTLSVerify, nil
+}
+
+// ResetInternalHostTLSVerify resets all changes to the "internal_host_tls_verify" field.
+func (m *ProxyProviderMutation) ResetInternalHostTLSVerify() {
+	m.internal_host_tls_verify = nil
+}
+
+// SetMode sets the "mode" field.
+func (m *ProxyProviderMutation) SetMode(em enum.ProxyMode) {
+	m.mode = &em
+}
+
+// Mode returns the value of the "mode" field in the mutation.
+func (m *ProxyProviderMutation) Mode() (r enum.ProxyMode, exists bool) {
+	v := m.mode
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMode returns the old "mode" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldMode(ctx context.Context) (v enum.ProxyMode, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMode: %w", err)
+	}
+	return oldValue.Mode, nil
+}
+
+// ResetMode resets all changes to the "mode" field.
+func (m *ProxyProviderMutation) ResetMode() {
+	m.mode = nil
+}
+
+// SetCookieDomain sets the "cookie_domain" field.
+func (m *ProxyProviderMutation) SetCookieDomain(s string) {
+	m.cookie_domain = &s
+}
+
+// CookieDomain returns the value of the "cookie_domain" field in the mutation.
+func (m *ProxyProviderMutation) CookieDomain() (r string, exists bool) {
+	v := m.cookie_domain
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCookieDomain returns the old "cookie_domain" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldCookieDomain(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCookieDomain is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCookieDomain requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCookieDomain: %w", err)
+	}
+	return oldValue.CookieDomain, nil
+}
+
+// ResetCookieDomain resets all changes to the "cookie_domain" field.
+func (m *ProxyProviderMutation) ResetCookieDomain() {
+	m.cookie_domain = nil
+}
+
+// SetSkipPathRegex sets the "skip_path_regex" field.
+func (m *ProxyProviderMutation) SetSkipPathRegex(s []string) {
+	m.skip_path_regex = &s
+	m.appendskip_path_regex = nil
+}
+
+// SkipPathRegex returns the value of the "skip_path_regex" field in the mutation.
+func (m *ProxyProviderMutation) SkipPathRegex() (r []string, exists bool) {
+	v := m.skip_path_regex
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSkipPathRegex returns the old "skip_path_regex" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldSkipPathRegex(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSkipPathRegex is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSkipPathRegex requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSkipPathRegex: %w", err)
+	}
+	return oldValue.SkipPathRegex, nil
+}
+
+// AppendSkipPathRegex adds s to the "skip_path_regex" field.
+func (m *ProxyProviderMutation) AppendSkipPathRegex(s []string) {
+	m.appendskip_path_regex = append(m.appendskip_path_regex, s...)
+}
+
+// AppendedSkipPathRegex returns the list of values that were appended to the "skip_path_regex" field in this mutation.
+func (m *ProxyProviderMutation) AppendedSkipPathRegex() ([]string, bool) {
+	if len(m.appendskip_path_regex) == 0 {
+		return nil, false
+	}
+	return m.appendskip_path_regex, true
+}
+
+// ResetSkipPathRegex resets all changes to the "skip_path_regex" field.
+func (m *ProxyProviderMutation) ResetSkipPathRegex() {
+	m.skip_path_regex = nil
+	m.appendskip_path_regex = nil
+}
+
+// SetBasicAuthEnabled sets the "basic_auth_enabled" field.
+func (m *ProxyProviderMutation) SetBasicAuthEnabled(b bool) {
+	m.basic_auth_enabled = &b
+}
+
+// BasicAuthEnabled returns the value of the "basic_auth_enabled" field in the mutation.
+func (m *ProxyProviderMutation) BasicAuthEnabled() (r bool, exists bool) {
+	v := m.basic_auth_enabled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBasicAuthEnabled returns the old "basic_auth_enabled" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldBasicAuthEnabled(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBasicAuthEnabled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBasicAuthEnabled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBasicAuthEnabled: %w", err)
+	}
+	return oldValue.BasicAuthEnabled, nil
+}
+
+// ResetBasicAuthEnabled resets all changes to the "basic_auth_enabled" field.
+func (m *ProxyProviderMutation) ResetBasicAuthEnabled() {
+	m.basic_auth_enabled = nil
+}
+
+// SetBasicAuthUserAttribute sets the "basic_auth_user_attribute" field.
+func (m *ProxyProviderMutation) SetBasicAuthUserAttribute(s string) {
+	m.basic_auth_user_attribute = &s
+}
+
+// BasicAuthUserAttribute returns the value of the "basic_auth_user_attribute" field in the mutation.
+func (m *ProxyProviderMutation) BasicAuthUserAttribute() (r string, exists bool) {
+	v := m.basic_auth_user_attribute
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBasicAuthUserAttribute returns the old "basic_auth_user_attribute" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldBasicAuthUserAttribute(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBasicAuthUserAttribute is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBasicAuthUserAttribute requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBasicAuthUserAttribute: %w", err)
+	}
+	return oldValue.BasicAuthUserAttribute, nil
+}
+
+// ResetBasicAuthUserAttribute resets all changes to the "basic_auth_user_attribute" field.
+func (m *ProxyProviderMutation) ResetBasicAuthUserAttribute() {
+	m.basic_auth_user_attribute = nil
+}
+
+// SetBasicAuthPasswordAttribute sets the "basic_auth_password_attribute" field.
+func (m *ProxyProviderMutation) SetBasicAuthPasswordAttribute(s string) {
+	m.basic_auth_password_attribute = &s
+}
+
+// BasicAuthPasswordAttribute returns the value of the "basic_auth_password_attribute" field in the mutation.
+func (m *ProxyProviderMutation) BasicAuthPasswordAttribute() (r string, exists bool) {
+	v := m.basic_auth_password_attribute
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBasicAuthPasswordAttribute returns the old "basic_auth_password_attribute" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldBasicAuthPasswordAttribute(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBasicAuthPasswordAttribute is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBasicAuthPasswordAttribute requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBasicAuthPasswordAttribute: %w", err)
+	}
+	return oldValue.BasicAuthPasswordAttribute, nil
+}
+
+// ResetBasicAuthPasswordAttribute resets all changes to the "basic_auth_password_attribute" field.
+func (m *ProxyProviderMutation) ResetBasicAuthPasswordAttribute() {
+	m.basic_auth_password_attribute = nil
+}
+
+// SetSendAccessToken sets the "send_access_token" field.
+func (m *ProxyProviderMutation) SetSendAccessToken(b bool) {
+	m.send_access_token = &b
+}
+
+// SendAccessToken returns the value of the "send_access_token" field in the mutation.
+func (m *ProxyProviderMutation) SendAccessToken() (r bool, exists bool) {
+	v := m.send_access_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSendAccessToken returns the old "send_access_token" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldSendAccessToken(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSendAccessToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSendAccessToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSendAccessToken: %w", err)
+	}
+	return oldValue.SendAccessToken, nil
+}
+
+// ResetSendAccessToken resets all changes to the "send_access_token" field.
+func (m *ProxyProviderMutation) ResetSendAccessToken() {
+	m.send_access_token = nil
+}
+
+// SetAccessTokenValidity sets the "access_token_validity" field.
+func (m *ProxyProviderMutation) SetAccessTokenValidity(i int) {
+	m.access_token_validity = &i
+	m.addaccess_token_validity = nil
+}
+
+// AccessTokenValidity returns the value of the "access_token_validity" field in the mutation.
+func (m *ProxyProviderMutation) AccessTokenValidity() (r int, exists bool) {
+	v := m.access_token_validity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccessTokenValidity returns the old "access_token_validity" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldAccessTokenValidity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccessTokenValidity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccessTokenValidity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccessTokenValidity: %w", err)
+	}
+	return oldValue.AccessTokenValidity, nil
+}
+
+// AddAccessTokenValidity adds i to the "access_token_validity" field.
+func (m *ProxyProviderMutation) AddAccessTokenValidity(i int) {
+	if m.addaccess_token_validity != nil {
+		*m.addaccess_token_validity += i
+	} else {
+		m.addaccess_token_validity = &i
+	}
+}
+
+// AddedAccessTokenValidity returns the value that was added to the "access_token_validity" field in this mutation.
+func (m *ProxyProviderMutation) AddedAccessTokenValidity() (r int, exists bool) {
+	v := m.addaccess_token_validity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAccessTokenValidity resets all changes to the "access_token_validity" field.
+func (m *ProxyProviderMutation) ResetAccessTokenValidity() {
+	m.access_token_validity = nil
+	m.addaccess_token_validity = nil
+}
+
+// SetOauth2ProviderID sets the "oauth2_provider_id" field.
+func (m *ProxyProviderMutation) SetOauth2ProviderID(i int) {
+	m.oauth2_provider = &i
+}
+
+// Oauth2ProviderID returns the value of the "oauth2_provider_id" field in the mutation.
+func (m *ProxyProviderMutation) Oauth2ProviderID() (r int, exists bool) {
+	v := m.oauth2_provider
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOauth2ProviderID returns the old "oauth2_provider_id" field's value of the ProxyProvider entity.
+// If the ProxyProvider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProxyProviderMutation) OldOauth2ProviderID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOauth2ProviderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOauth2ProviderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOauth2ProviderID: %w", err)
+	}
+	return oldValue.Oauth2ProviderID, nil
+}
+
+// ResetOauth2ProviderID resets all changes to the "oauth2_provider_id" field.
+func (m *ProxyProviderMutation) ResetOauth2ProviderID() {
+	m.oauth2_provider = nil
+}
+
+// ClearOauth2Provider clears the "oauth2_provider" edge to the OAuth2Provider entity.
+func (m *ProxyProviderMutation) ClearOauth2Provider() {
+	m.clearedoauth2_provider = true
+	m.clearedFields[proxyprovider.FieldOauth2ProviderID] = struct{}{}
+}
+
+// Oauth2ProviderCleared reports if the "oauth2_provider" edge to the OAuth2Provider entity was cleared.
+func (m *ProxyProviderMutation) Oauth2ProviderCleared() bool {
+	return m.clearedoauth2_provider
+}
+
+// Oauth2ProviderIDs returns the "oauth2_provider" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// Oauth2ProviderID instead. It exists only for internal usage by the builders.
+func (m *ProxyProviderMutation) Oauth2ProviderIDs() (ids []int) {
+	if id := m.oauth2_provider; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOauth2Provider resets all changes to the "oauth2_provider" edge.
+func (m *ProxyProviderMutation) ResetOauth2Provider() {
+	m.oauth2_provider = nil
+	m.clearedoauth2_provider = false
+}
+
+// AddOutpostIDs adds the "outposts" edge to the Outpost entity by ids.
+func (m *ProxyProviderMutation) AddOutpostIDs(ids ...int) {
+	if m.outposts == nil {
+		m.outposts = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.outposts[ids[i]] = struct{}{}
+	}
+}
+
+// ClearOutposts clears the "outposts" edge to the Outpost entity.
+func (m *ProxyProviderMutation) ClearOutposts() {
+	m.clearedoutposts = true
+}
+
+// OutpostsCleared reports if the "outposts" edge to the Outpost entity was cleared.
+func (m *ProxyProviderMutation) OutpostsCleared() bool {
+	return m.clearedoutposts
+}
+
+// RemoveOutpostIDs removes the "outposts" edge to the Outpost entity by IDs.
+func (m *ProxyProviderMutation) RemoveOutpostIDs(ids ...int) {
+	if m.removedoutposts == nil {
+		m.removedoutposts = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.outposts, ids[i])
+		m.removedoutposts[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedOutposts returns the removed IDs of the "outposts" edge to the Outpost entity.
+func (m *ProxyProviderMutation) RemovedOutpostsIDs() (ids []int) {
+	for id := range m.removedoutposts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// OutpostsIDs returns the "outposts" edge IDs in the mutation.
+func (m *ProxyProviderMutation) OutpostsIDs() (ids []int) {
+	for id := range m.outposts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetOutposts resets all changes to the "outposts" edge.
+func (m *ProxyProviderMutation) ResetOutposts() {
+	m.outposts = nil
+	m.clearedoutposts = false
+	m.removedoutposts = nil
+}
+
+// Where appends a list predicates to the ProxyProviderMutation builder.
+func (m *ProxyProviderMutation) Where(ps ...predicate.ProxyProvider) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ProxyProviderMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ProxyProviderMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ProxyProvider, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ProxyProviderMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ProxyProviderMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ProxyProvider).
+func (m *ProxyProviderMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ProxyProviderMutation) Fields() []string {
+	fields := make([]string, 0, 16)
+	if m.created_at != nil {
+		fields = append(fields, proxyprovider.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, proxyprovider.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, proxyprovider.FieldName)
+	}
+	if m.external_host != nil {
+		fields = append(fields, proxyprovider.FieldExternalHost)
+	}
+	if m.host != nil {
+		fields = append(fields, proxyprovider.FieldHost)
+	}
+	if m.internal_host != nil {
+		fields = append(fields, proxyprovider.FieldInternalHost)
+	}
+	if m.internal_host_tls_verify != nil {
+		fields = append(fields, proxyprovider.FieldInternalHostTLSVerify)
+	}
+	if m.mode != nil {
+		fields = append(fields, proxyprovider.FieldMode)
+	}
+	if m.cookie_domain != nil {
+		fields = append(fields, proxyprovider.FieldCookieDomain)
+	}
+	if m.skip_path_regex != nil {
+		fields = append(fields, proxyprovider.FieldSkipPathRegex)
+	}
+	if m.basic_auth_enabled != nil {
+		fields = append(fields, proxyprovider.FieldBasicAuthEnabled)
+	}
+	if m.basic_auth_user_attribute != nil {
+		fields = append(fields, proxyprovider.FieldBasicAuthUserAttribute)
+	}
+	if m.basic_auth_password_attribute != nil {
+		fields = append(fields, proxyprovider.FieldBasicAuthPasswordAttribute)
+	}
+	if m.send_access_token != nil {
+		fields = append(fields, proxyprovider.FieldSendAccessToken)
+	}
+	if m.access_token_validity != nil {
+		fields = append(fields, proxyprovider.FieldAccessTokenValidity)
+	}
+	if m.oauth2_provider != nil {
+		fields = append(fields, proxyprovider.FieldOauth2ProviderID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ProxyProviderMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case proxyprovider.FieldCreatedAt:
+		return m.CreatedAt()
+	case proxyprovider.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case proxyprovider.FieldName:
+		return m.Name()
+	case proxyprovider.FieldExternalHost:
+		return m.ExternalHost()
+	case proxyprovider.FieldHost:
+		return m.Host()
+	case proxyprovider.FieldInternalHost:
+		return m.InternalHost()
+	case proxyprovider.FieldInternalHostTLSVerify:
+		return m.InternalHostTLSVerify()
+	case proxyprovider.FieldMode:
+		return m.Mode()
+	case proxyprovider.FieldCookieDomain:
+		return m.CookieDomain()
+	case proxyprovider.FieldSkipPathRegex:
+		return m.SkipPathRegex()
+	case proxyprovider.FieldBasicAuthEnabled:
+		return m.BasicAuthEnabled()
+	case proxyprovider.FieldBasicAuthUserAttribute:
+		return m.BasicAuthUserAttribute()
+	case proxyprovider.FieldBasicAuthPasswordAttribute:
+		return m.BasicAuthPasswordAttribute()
+	case proxyprovider.FieldSendAccessToken:
+		return m.SendAccessToken()
+	case proxyprovider.FieldAccessTokenValidity:
+		return m.AccessTokenValidity()
+	case proxyprovider.FieldOauth2ProviderID:
+		return m.Oauth2ProviderID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ProxyProviderMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case proxyprovider.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case proxyprovider.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case proxyprovider.FieldName:
+		return m.OldName(ctx)
+	case proxyprovider.FieldExternalHost:
+		return m.OldExternalHost(ctx)
+	case proxyprovider.FieldHost:
+		return m.OldHost(ctx)
+	case proxyprovider.FieldInternalHost:
+		return m.OldInternalHost(ctx)
+	case proxyprovider.FieldInternalHostTLSVerify:
+		return m.OldInternalHostTLSVerify(ctx)
+	case proxyprovider.FieldMode:
+		return m.OldMode(ctx)
+	case proxyprovider.FieldCookieDomain:
+		return m.OldCookieDomain(ctx)
+	case proxyprovider.FieldSkipPathRegex:
+		return m.OldSkipPathRegex(ctx)
+	case proxyprovider.FieldBasicAuthEnabled:
+		return m.OldBasicAuthEnabled(ctx)
+	case proxyprovider.FieldBasicAuthUserAttribute:
+		return m.OldBasicAuthUserAttribute(ctx)
+	case proxyprovider.FieldBasicAuthPasswordAttribute:
+		return m.OldBasicAuthPasswordAttribute(ctx)
+	case proxyprovider.FieldSendAccessToken:
+		return m.OldSendAccessToken(ctx)
+	case proxyprovider.FieldAccessTokenValidity:
+		return m.OldAccessTokenValidity(ctx)
+	case proxyprovider.FieldOauth2ProviderID:
+		return m.OldOauth2ProviderID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ProxyProvider field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProxyProviderMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case proxyprovider.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case proxyprovider.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case proxyprovider.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case proxyprovider.FieldExternalHost:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExternalHost(v)
+		return nil
+	case proxyprovider.FieldHost:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHost(v)
+		return nil
+	case proxyprovider.FieldInternalHost:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInternalHost(v)
+		return nil
+	case proxyprovider.FieldInternalHostTLSVerify:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInternalHostTLSVerify(v)
+		return nil
+	case proxyprovider.FieldMode:
+		v, ok := value.(enum.ProxyMode)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMode(v)
+		return nil
+	case proxyprovider.FieldCookieDomain:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCookieDomain(v)
+		return nil
+	case proxyprovider.FieldSkipPathRegex:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSkipPathRegex(v)
+		return nil
+	case proxyprovider.FieldBasicAuthEnabled:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBasicAuthEnabled(v)
+		return nil
+	case proxyprovider.FieldBasicAuthUserAttribute:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBasicAuthUserAttribute(v)
+		return nil
+	case proxyprovider.FieldBasicAuthPasswordAttribute:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBasicAuthPasswordAttribute(v)
+		return nil
+	case proxyprovider.FieldSendAccessToken:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSendAccessToken(v)
+		return nil
+	case proxyprovider.FieldAccessTokenValidity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccessTokenValidity(v)
+		return nil
+	case proxyprovider.FieldOauth2ProviderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOauth2ProviderID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ProxyProvider field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ProxyProviderMutation) AddedFields() []string {
+	var fields []string
+	if m.addaccess_token_validity != nil {
+		fields = append(fields, proxyprovider.FieldAccessTokenValidity)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ProxyProviderMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case proxyprovider.FieldAccessTokenValidity:
+		return m.AddedAccessTokenValidity()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProxyProviderMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case proxyprovider.FieldAccessTokenValidity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAccessTokenValidity(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ProxyProvider numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ProxyProviderMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ProxyProviderMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ProxyProviderMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ProxyProvider nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ProxyProviderMutation) ResetField(name string) error {
+	switch name {
+	case proxyprovider.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case proxyprovider.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case proxyprovider.FieldName:
+		m.ResetName()
+		return nil
+	case proxyprovider.FieldExternalHost:
+		m.ResetExternalHost()
+		return nil
+	case proxyprovider.FieldHost:
+		m.ResetHost()
+		return nil
+	case proxyprovider.FieldInternalHost:
+		m.ResetInternalHost()
+		return nil
+	case proxyprovider.FieldInternalHostTLSVerify:
+		m.ResetInternalHostTLSVerify()
+		return nil
+	case proxyprovider.FieldMode:
+		m.ResetMode()
+		return nil
+	case proxyprovider.FieldCookieDomain:
+		m.ResetCookieDomain()
+		return nil
+	case proxyprovider.FieldSkipPathRegex:
+		m.ResetSkipPathRegex()
+		return nil
+	case proxyprovider.FieldBasicAuthEnabled:
+		m.ResetBasicAuthEnabled()
+		return nil
+	case proxyprovider.FieldBasicAuthUserAttribute:
+		m.ResetBasicAuthUserAttribute()
+		return nil
+	case proxyprovider.FieldBasicAuthPasswordAttribute:
+		m.ResetBasicAuthPasswordAttribute()
+		return nil
+	case proxyprovider.FieldSendAccessToken:
+		m.ResetSendAccessToken()
+		return nil
+	case proxyprovider.FieldAccessTokenValidity:
+		m.ResetAccessTokenValidity()
+		return nil
+	case proxyprovider.FieldOauth2ProviderID:
+		m.ResetOauth2ProviderID()
+		return nil
+	}
+	return fmt.Errorf("unknown ProxyProvider field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ProxyProviderMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.oauth2_provider != nil {
+		edges = append(edges, proxyprovider.EdgeOauth2Provider)
+	}
+	if m.outposts != nil {
+		edges = append(edges, proxyprovider.EdgeOutposts)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ProxyProviderMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case proxyprovider.EdgeOauth2Provider:
+		if id := m.oauth2_provider; id != nil {
+			return []ent.Value{*id}
+		}
+	case proxyprovider.EdgeOutposts:
+		ids := make([]ent.Value, 0, len(m.outposts))
+		for id := range m.outposts {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ProxyProviderMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedoutposts != nil {
+		edges = append(edges, proxyprovider.EdgeOutposts)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ProxyProviderMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case proxyprovider.EdgeOutposts:
+		ids := make([]ent.Value, 0, len(m.removedoutposts))
+		for id := range m.removedoutposts {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ProxyProviderMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedoauth2_provider {
+		edges = append(edges, proxyprovider.EdgeOauth2Provider)
+	}
+	if m.clearedoutposts {
+		edges = append(edges, proxyprovider.EdgeOutposts)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ProxyProviderMutation) EdgeCleared(name string) bool {
+	switch name {
+	case proxyprovider.EdgeOauth2Provider:
+		return m.clearedoauth2_provider
+	case proxyprovider.EdgeOutposts:
+		return m.clearedoutposts
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ProxyProviderMutation) ClearEdge(name string) error {
+	switch name {
+	case proxyprovider.EdgeOauth2Provider:
+		m.ClearOauth2Provider()
+		return nil
+	}
+	return fmt.Errorf("unknown ProxyProvider unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ProxyProviderMutation) ResetEdge(name string) error {
+	switch name {
+	case proxyprovider.EdgeOauth2Provider:
+		m.ResetOauth2Provider()
+		return nil
+	case proxyprovider.EdgeOutposts:
+		m.ResetOutposts()
+		return nil
+	}
+	return fmt.Errorf("unknown ProxyProvider edge %s", name)
 }
 
 // ScopeMappingMutation represents an operation that mutates the ScopeMapping nodes in the graph.

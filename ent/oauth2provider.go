@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/application"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
+	"github.com/gatehouse-id/gatehouse/ent/proxyprovider"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 )
@@ -72,15 +73,17 @@ type OAuth2ProviderEdges struct {
 	Application *Application `json:"application,omitempty"`
 	// AuthorizationFlow holds the value of the authorization_flow edge.
 	AuthorizationFlow *Flow `json:"authorization_flow,omitempty"`
+	// The proxy provider that manages this provider (its outpost's client), if any.
+	ProxyProvider *ProxyProvider `json:"proxy_provider,omitempty"`
 	// InvalidationFlow holds the value of the invalidation_flow edge.
 	InvalidationFlow *Flow `json:"invalidation_flow,omitempty"`
 	// SigningKey holds the value of the signing_key edge.
 	SigningKey *SigningKey `json:"signing_key,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 }
 
 // ApplicationOrErr returns the Application value or an error if the edge
@@ -105,12 +108,23 @@ func (e OAuth2ProviderEdges) AuthorizationFlowOrErr() (*Flow, error) {
 	return nil, &NotLoadedError{edge: "authorization_flow"}
 }
 
+// ProxyProviderOrErr returns the ProxyProvider value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e OAuth2ProviderEdges) ProxyProviderOrErr() (*ProxyProvider, error) {
+	if e.ProxyProvider != nil {
+		return e.ProxyProvider, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: proxyprovider.Label}
+	}
+	return nil, &NotLoadedError{edge: "proxy_provider"}
+}
+
 // InvalidationFlowOrErr returns the InvalidationFlow value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e OAuth2ProviderEdges) InvalidationFlowOrErr() (*Flow, error) {
 	if e.InvalidationFlow != nil {
 		return e.InvalidationFlow, nil
-	} else if e.loadedTypes[2] {
+	} else if e.loadedTypes[3] {
 		return nil, &NotFoundError{label: flow.Label}
 	}
 	return nil, &NotLoadedError{edge: "invalidation_flow"}
@@ -121,7 +135,7 @@ func (e OAuth2ProviderEdges) InvalidationFlowOrErr() (*Flow, error) {
 func (e OAuth2ProviderEdges) SigningKeyOrErr() (*SigningKey, error) {
 	if e.SigningKey != nil {
 		return e.SigningKey, nil
-	} else if e.loadedTypes[3] {
+	} else if e.loadedTypes[4] {
 		return nil, &NotFoundError{label: signingkey.Label}
 	}
 	return nil, &NotLoadedError{edge: "signing_key"}
@@ -306,6 +320,11 @@ func (_m *OAuth2Provider) QueryApplication() *ApplicationQuery {
 // QueryAuthorizationFlow queries the "authorization_flow" edge of the OAuth2Provider entity.
 func (_m *OAuth2Provider) QueryAuthorizationFlow() *FlowQuery {
 	return NewOAuth2ProviderClient(_m.config).QueryAuthorizationFlow(_m)
+}
+
+// QueryProxyProvider queries the "proxy_provider" edge of the OAuth2Provider entity.
+func (_m *OAuth2Provider) QueryProxyProvider() *ProxyProviderQuery {
+	return NewOAuth2ProviderClient(_m.config).QueryProxyProvider(_m)
 }
 
 // QueryInvalidationFlow queries the "invalidation_flow" edge of the OAuth2Provider entity.

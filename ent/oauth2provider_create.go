@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/application"
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
+	"github.com/gatehouse-id/gatehouse/ent/proxyprovider"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 )
@@ -266,6 +267,25 @@ func (_c *OAuth2ProviderCreate) SetApplication(v *Application) *OAuth2ProviderCr
 // SetAuthorizationFlow sets the "authorization_flow" edge to the Flow entity.
 func (_c *OAuth2ProviderCreate) SetAuthorizationFlow(v *Flow) *OAuth2ProviderCreate {
 	return _c.SetAuthorizationFlowID(v.ID)
+}
+
+// SetProxyProviderID sets the "proxy_provider" edge to the ProxyProvider entity by ID.
+func (_c *OAuth2ProviderCreate) SetProxyProviderID(id int) *OAuth2ProviderCreate {
+	_c.mutation.SetProxyProviderID(id)
+	return _c
+}
+
+// SetNillableProxyProviderID sets the "proxy_provider" edge to the ProxyProvider entity by ID if the given value is not nil.
+func (_c *OAuth2ProviderCreate) SetNillableProxyProviderID(id *int) *OAuth2ProviderCreate {
+	if id != nil {
+		_c = _c.SetProxyProviderID(*id)
+	}
+	return _c
+}
+
+// SetProxyProvider sets the "proxy_provider" edge to the ProxyProvider entity.
+func (_c *OAuth2ProviderCreate) SetProxyProvider(v *ProxyProvider) *OAuth2ProviderCreate {
+	return _c.SetProxyProviderID(v.ID)
 }
 
 // SetInvalidationFlow sets the "invalidation_flow" edge to the Flow entity.
@@ -598,6 +618,22 @@ func (_c *OAuth2ProviderCreate) createSpec() (*OAuth2Provider, *sqlgraph.CreateS
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.AuthorizationFlowID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ProxyProviderIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   oauth2provider.ProxyProviderTable,
+			Columns: []string{oauth2provider.ProxyProviderColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(proxyprovider.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.InvalidationFlowIDs(); len(nodes) > 0 {

@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
+	"github.com/gatehouse-id/gatehouse/ent/proxyprovider"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 )
 
@@ -30,6 +31,7 @@ type OAuth2ProviderQuery struct {
 	predicates            []predicate.OAuth2Provider
 	withApplication       *ApplicationQuery
 	withAuthorizationFlow *FlowQuery
+	withProxyProvider     *ProxyProviderQuery
 	withInvalidationFlow  *FlowQuery
 	withSigningKey        *SigningKeyQuery
 	loadTotal             []func(context.Context, []*OAuth2Provider) error
@@ -107,6 +109,28 @@ func (_q *OAuth2ProviderQuery) QueryAuthorizationFlow() *FlowQuery {
 			sqlgraph.From(oauth2provider.Table, oauth2provider.FieldID, selector),
 			sqlgraph.To(flow.Table, flow.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, oauth2provider.AuthorizationFlowTable, oauth2provider.AuthorizationFlowColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryProxyProvider chains the current query on the "proxy_provider" edge.
+func (_q *OAuth2ProviderQuery) QueryProxyProvider() *ProxyProviderQuery {
+	query := (&ProxyProviderClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(oauth2provider.Table, oauth2provider.FieldID, selector),
+			sqlgraph.To(proxyprovider.Table, proxyprovider.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, oauth2provider.ProxyProviderTable, oauth2provider.ProxyProviderColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -352,6 +376,7 @@ func (_q *OAuth2ProviderQuery) Clone() *OAuth2ProviderQuery {
 		predicates:            append([]predicate.OAuth2Provider{}, _q.predicates...),
 		withApplication:       _q.withApplication.Clone(),
 		withAuthorizationFlow: _q.withAuthorizationFlow.Clone(),
+		withProxyProvider:     _q.withProxyProvider.Clone(),
 		withInvalidationFlow:  _q.withInvalidationFlow.Clone(),
 		withSigningKey:        _q.withSigningKey.Clone(),
 		// clone intermediate query.
@@ -379,6 +404,17 @@ func (_q *OAuth2ProviderQuery) WithAuthorizationFlow(opts ...func(*FlowQuery)) *
 		opt(query)
 	}
 	_q.withAuthorizationFlow = query
+	return _q
+}
+
+// WithProxyProvider tells the query-builder to eager-load the nodes that are connected to
+// the "proxy_provider" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OAuth2ProviderQuery) WithProxyProvider(opts ...func(*ProxyProviderQuery)) *OAuth2ProviderQuery {
+	query := (&ProxyProviderClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withProxyProvider = query
 	return _q
 }
 
@@ -488,9 +524,10 @@ func (_q *OAuth2ProviderQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	var (
 		nodes       = []*OAuth2Provider{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withApplication != nil,
 			_q.withAuthorizationFlow != nil,
+			_q.withProxyProvider != nil,
 			_q.withInvalidationFlow != nil,
 			_q.withSigningKey != nil,
 		}
@@ -525,6 +562,12 @@ func (_q *OAuth2ProviderQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	if query := _q.withAuthorizationFlow; query != nil {
 		if err := _q.loadAuthorizationFlow(ctx, query, nodes, nil,
 			func(n *OAuth2Provider, e *Flow) { n.Edges.AuthorizationFlow = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withProxyProvider; query != nil {
+		if err := _q.loadProxyProvider(ctx, query, nodes, nil,
+			func(n *OAuth2Provider, e *ProxyProvider) { n.Edges.ProxyProvider = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -604,6 +647,33 @@ func (_q *OAuth2ProviderQuery) loadAuthorizationFlow(ctx context.Context, query 
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *OAuth2ProviderQuery) loadProxyProvider(ctx context.Context, query *ProxyProviderQuery, nodes []*OAuth2Provider, init func(*OAuth2Provider), assign func(*OAuth2Provider, *ProxyProvider)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*OAuth2Provider)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(proxyprovider.FieldOauth2ProviderID)
+	}
+	query.Where(predicate.ProxyProvider(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(oauth2provider.ProxyProviderColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.Oauth2ProviderID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "oauth2_provider_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }

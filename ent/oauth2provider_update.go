@@ -16,6 +16,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
+	"github.com/gatehouse-id/gatehouse/ent/proxyprovider"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/signingkey"
 )
@@ -328,6 +329,25 @@ func (_u *OAuth2ProviderUpdate) SetAuthorizationFlow(v *Flow) *OAuth2ProviderUpd
 	return _u.SetAuthorizationFlowID(v.ID)
 }
 
+// SetProxyProviderID sets the "proxy_provider" edge to the ProxyProvider entity by ID.
+func (_u *OAuth2ProviderUpdate) SetProxyProviderID(id int) *OAuth2ProviderUpdate {
+	_u.mutation.SetProxyProviderID(id)
+	return _u
+}
+
+// SetNillableProxyProviderID sets the "proxy_provider" edge to the ProxyProvider entity by ID if the given value is not nil.
+func (_u *OAuth2ProviderUpdate) SetNillableProxyProviderID(id *int) *OAuth2ProviderUpdate {
+	if id != nil {
+		_u = _u.SetProxyProviderID(*id)
+	}
+	return _u
+}
+
+// SetProxyProvider sets the "proxy_provider" edge to the ProxyProvider entity.
+func (_u *OAuth2ProviderUpdate) SetProxyProvider(v *ProxyProvider) *OAuth2ProviderUpdate {
+	return _u.SetProxyProviderID(v.ID)
+}
+
 // SetInvalidationFlow sets the "invalidation_flow" edge to the Flow entity.
 func (_u *OAuth2ProviderUpdate) SetInvalidationFlow(v *Flow) *OAuth2ProviderUpdate {
 	return _u.SetInvalidationFlowID(v.ID)
@@ -352,6 +372,12 @@ func (_u *OAuth2ProviderUpdate) ClearApplication() *OAuth2ProviderUpdate {
 // ClearAuthorizationFlow clears the "authorization_flow" edge to the Flow entity.
 func (_u *OAuth2ProviderUpdate) ClearAuthorizationFlow() *OAuth2ProviderUpdate {
 	_u.mutation.ClearAuthorizationFlow()
+	return _u
+}
+
+// ClearProxyProvider clears the "proxy_provider" edge to the ProxyProvider entity.
+func (_u *OAuth2ProviderUpdate) ClearProxyProvider() *OAuth2ProviderUpdate {
+	_u.mutation.ClearProxyProvider()
 	return _u
 }
 
@@ -589,6 +615,35 @@ func (_u *OAuth2ProviderUpdate) sqlSave(ctx context.Context) (_node int, err err
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(flow.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ProxyProviderCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   oauth2provider.ProxyProviderTable,
+			Columns: []string{oauth2provider.ProxyProviderColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(proxyprovider.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProxyProviderIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   oauth2provider.ProxyProviderTable,
+			Columns: []string{oauth2provider.ProxyProviderColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(proxyprovider.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -969,6 +1024,25 @@ func (_u *OAuth2ProviderUpdateOne) SetAuthorizationFlow(v *Flow) *OAuth2Provider
 	return _u.SetAuthorizationFlowID(v.ID)
 }
 
+// SetProxyProviderID sets the "proxy_provider" edge to the ProxyProvider entity by ID.
+func (_u *OAuth2ProviderUpdateOne) SetProxyProviderID(id int) *OAuth2ProviderUpdateOne {
+	_u.mutation.SetProxyProviderID(id)
+	return _u
+}
+
+// SetNillableProxyProviderID sets the "proxy_provider" edge to the ProxyProvider entity by ID if the given value is not nil.
+func (_u *OAuth2ProviderUpdateOne) SetNillableProxyProviderID(id *int) *OAuth2ProviderUpdateOne {
+	if id != nil {
+		_u = _u.SetProxyProviderID(*id)
+	}
+	return _u
+}
+
+// SetProxyProvider sets the "proxy_provider" edge to the ProxyProvider entity.
+func (_u *OAuth2ProviderUpdateOne) SetProxyProvider(v *ProxyProvider) *OAuth2ProviderUpdateOne {
+	return _u.SetProxyProviderID(v.ID)
+}
+
 // SetInvalidationFlow sets the "invalidation_flow" edge to the Flow entity.
 func (_u *OAuth2ProviderUpdateOne) SetInvalidationFlow(v *Flow) *OAuth2ProviderUpdateOne {
 	return _u.SetInvalidationFlowID(v.ID)
@@ -993,6 +1067,12 @@ func (_u *OAuth2ProviderUpdateOne) ClearApplication() *OAuth2ProviderUpdateOne {
 // ClearAuthorizationFlow clears the "authorization_flow" edge to the Flow entity.
 func (_u *OAuth2ProviderUpdateOne) ClearAuthorizationFlow() *OAuth2ProviderUpdateOne {
 	_u.mutation.ClearAuthorizationFlow()
+	return _u
+}
+
+// ClearProxyProvider clears the "proxy_provider" edge to the ProxyProvider entity.
+func (_u *OAuth2ProviderUpdateOne) ClearProxyProvider() *OAuth2ProviderUpdateOne {
+	_u.mutation.ClearProxyProvider()
 	return _u
 }
 
@@ -1260,6 +1340,35 @@ func (_u *OAuth2ProviderUpdateOne) sqlSave(ctx context.Context) (_node *OAuth2Pr
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(flow.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ProxyProviderCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   oauth2provider.ProxyProviderTable,
+			Columns: []string{oauth2provider.ProxyProviderColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(proxyprovider.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProxyProviderIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   oauth2provider.ProxyProviderTable,
+			Columns: []string{oauth2provider.ProxyProviderColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(proxyprovider.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -46,10 +46,14 @@ type Tx struct {
 	OAuth2Provider *OAuth2ProviderClient
 	// OAuth2Token is the client for interacting with the OAuth2Token builders.
 	OAuth2Token *OAuth2TokenClient
+	// Outpost is the client for interacting with the Outpost builders.
+	Outpost *OutpostClient
 	// PolicyBinding is the client for interacting with the PolicyBinding builders.
 	PolicyBinding *PolicyBindingClient
 	// PolicyDefinition is the client for interacting with the PolicyDefinition builders.
 	PolicyDefinition *PolicyDefinitionClient
+	// ProxyProvider is the client for interacting with the ProxyProvider builders.
+	ProxyProvider *ProxyProviderClient
 	// ScopeMapping is the client for interacting with the ScopeMapping builders.
 	ScopeMapping *ScopeMappingClient
 	// SentMail is the client for interacting with the SentMail builders.
@@ -221,8 +225,10 @@ func (tx *Tx) init() {
 	tx.OAuth2AuthRequest = NewOAuth2AuthRequestClient(tx.config)
 	tx.OAuth2Provider = NewOAuth2ProviderClient(tx.config)
 	tx.OAuth2Token = NewOAuth2TokenClient(tx.config)
+	tx.Outpost = NewOutpostClient(tx.config)
 	tx.PolicyBinding = NewPolicyBindingClient(tx.config)
 	tx.PolicyDefinition = NewPolicyDefinitionClient(tx.config)
+	tx.ProxyProvider = NewProxyProviderClient(tx.config)
 	tx.ScopeMapping = NewScopeMappingClient(tx.config)
 	tx.SentMail = NewSentMailClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)

@@ -32,7 +32,7 @@ func (x *Executor) continueIn(ctx context.Context, st *state, slug string, keep 
 	}
 	child := &state{
 		flow: f, info: flowInfo(f), client: st.client, now: st.now, generation: st.generation,
-		sessionID: st.sessionID, session: st.session, user: st.user, next: st.next,
+		sessionID: st.sessionID, session: st.session, user: st.user, next: st.next, outpost: st.outpost,
 	}
 	child.exec = &Execution{
 		Format: DocumentFormat, FlowID: f.ID, FlowSlug: f.Slug, Scope: st.exec.Scope,

@@ -25,6 +25,9 @@ type Ending struct {
 	AuthTime time.Time
 	// AuthMethods are how that user logged in (session.Session.Methods).
 	AuthMethods []string
+	// SessionKey is the key (session.ID.Key) of the session then; ""
+	// when anonymous.
+	SessionKey string
 	// Context is the execution's context (a copy).
 	Context Context
 }
@@ -46,6 +49,9 @@ func (st *state) ending() *Ending {
 	out := &Ending{
 		FlowSlug: st.exec.FlowSlug, UserID: st.session.UserID, AuthTime: st.session.CreatedAt,
 		AuthMethods: st.session.Methods, Context: st.exec.Context.clone(),
+	}
+	if st.session.UserID != 0 && st.sessionID != "" {
+		out.SessionKey = st.sessionID.Key()
 	}
 	if o := st.exec.Outcome; o != nil && o.Continuation == "" {
 		out.Completed = true

@@ -152,7 +152,10 @@ type state struct {
 	now        time.Time
 	generation int64
 	next       string
-	change     *SessionChange
+	// outpost reports whether an outpost (its token) made the request:
+	// what a REQUIRE_OUTPOST flow asks for.
+	outpost bool
+	change  *SessionChange
 	// notes are what stages asked to tell other executions once the step
 	// is saved (Request.TellOrigin).
 	notes []OriginNote
@@ -193,7 +196,10 @@ func (x *Executor) Start(ctx context.Context, p StartParams) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &state{flow: f, info: flowInfo(f), client: p.Client, now: x.deps.Now(), generation: gen, next: next}
+	st := &state{
+		flow: f, info: flowInfo(f), client: p.Client, now: x.deps.Now(), generation: gen, next: next,
+		outpost: viewer.FromContext(ctx).IsOutpost(),
+	}
 	if err := x.openSession(sys, st, p.SessionID); err != nil {
 		return nil, err
 	}
@@ -316,7 +322,9 @@ func (x *Executor) authenticationMet(ctx context.Context, st *state) bool {
 	case enum.AuthenticationRequireRedirect:
 		return st.exec.Context.String(KeyIsRedirected) != ""
 	case enum.AuthenticationRequireOutpost:
-		return false // outposts arrive with their issue
+		// An outpost's own request (its token authenticated it): a flow
+		// only outposts may run.
+		return st.outpost
 	case enum.AuthenticationNone:
 		return true
 	default:
@@ -339,6 +347,7 @@ func (x *Executor) Submit(ctx context.Context, p SubmitParams) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.outpost = viewer.FromContext(ctx).IsOutpost()
 	entry, ok := st.exec.Current()
 	if st.exec.Completed() || !ok || p.Response == nil || p.Response.ResponseKind() != entry.Kind ||
 		(p.Step != 0 && p.Step != entry.Position) {

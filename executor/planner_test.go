@@ -10,6 +10,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	gviewer "github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/identification"
 	"github.com/gatehouse-id/gatehouse/executor/stages/password"
@@ -127,6 +128,17 @@ func TestAuthenticationRequirement(t *testing.T) {
 				})
 			}
 		}
+
+		t.Run("RequireOutpostByAnOutpost", func(t *testing.T) {
+			t.Parallel()
+			// An outpost's token authenticated the request: the flow runs.
+			ctx := gviewer.NewContext(t.Context(), gviewer.Viewer{Kind: gviewer.Outpost, OutpostID: 1})
+			v, err := b.executor.Start(ctx, executor.StartParams{
+				Slug: "flow-require_outpost", SessionID: b.session(t, anonymousViewer), Client: testClient,
+			})
+			require.NoError(t, err)
+			requireOutcome(t, v, runs, "first-require_outpost")
+		})
 
 		t.Run("RequireRedirectWithIsRedirected", func(t *testing.T) {
 			t.Parallel()

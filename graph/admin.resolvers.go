@@ -16,6 +16,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/invitations"
 	"github.com/gatehouse-id/gatehouse/oidc/clients"
 	"github.com/gatehouse-id/gatehouse/oidc/scopes"
+	"github.com/gatehouse-id/gatehouse/outposts"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
 
@@ -343,7 +344,7 @@ func (r *mutationResolver) DeleteInvitation(ctx context.Context, id string) (str
 
 // CreateApplication is the resolver for the createApplication field.
 func (r *mutationResolver) CreateApplication(ctx context.Context, input model.CreateApplicationInput) (*ent.Application, error) {
-	providerID, err := parseOptionalID(input.ProviderID)
+	providerID, err := applicationProvider(ctx, ent.FromContext(ctx), input.ProviderID)
 	if err != nil {
 		return nil, err
 	}
@@ -365,7 +366,7 @@ func (r *mutationResolver) UpdateApplication(ctx context.Context, id string, inp
 	if err != nil {
 		return nil, err
 	}
-	providerID, err := parseOptionalID(input.ProviderID)
+	providerID, err := applicationProvider(ctx, ent.FromContext(ctx), input.ProviderID)
 	if err != nil {
 		return nil, err
 	}
@@ -412,6 +413,9 @@ func (r *mutationResolver) UpdateOAuth2Provider(ctx context.Context, id string, 
 	if err != nil {
 		return nil, err
 	}
+	if err := refuseManaged(ctx, ent.FromContext(ctx), nid); err != nil {
+		return nil, err
+	}
 	settings, err := providerUpdate(input)
 	if err != nil {
 		return nil, err
@@ -425,6 +429,9 @@ func (r *mutationResolver) RotateClientSecret(ctx context.Context, id string) (*
 	if err != nil {
 		return nil, err
 	}
+	if err := refuseManaged(ctx, ent.FromContext(ctx), nid); err != nil {
+		return nil, err
+	}
 	p, secret, err := clients.RotateSecret(ctx, ent.FromContext(ctx), nid)
 	if err != nil {
 		return nil, err
@@ -436,6 +443,9 @@ func (r *mutationResolver) RotateClientSecret(ctx context.Context, id string) (*
 func (r *mutationResolver) DeleteOAuth2Provider(ctx context.Context, id string) (string, error) {
 	nid, err := parseID(id)
 	if err != nil {
+		return "", err
+	}
+	if err := refuseManaged(ctx, ent.FromContext(ctx), nid); err != nil {
 		return "", err
 	}
 	return id, clients.Delete(ctx, ent.FromContext(ctx), r.Keys, nid)
@@ -485,6 +495,89 @@ func (r *mutationResolver) DeleteBrand(ctx context.Context, id string) (string, 
 		return "", err
 	}
 	return id, ent.FromContext(ctx).Brand.DeleteOneID(nid).Exec(ctx)
+}
+
+// CreateProxyProvider is the resolver for the createProxyProvider field.
+func (r *mutationResolver) CreateProxyProvider(ctx context.Context, input model.CreateProxyProviderInput) (*ent.ProxyProvider, error) {
+	settings, err := proxySettings(input)
+	if err != nil {
+		return nil, err
+	}
+	return r.OutpostCore.CreateProvider(ctx, ent.FromContext(ctx), settings)
+}
+
+// UpdateProxyProvider is the resolver for the updateProxyProvider field.
+func (r *mutationResolver) UpdateProxyProvider(ctx context.Context, id string, input model.UpdateProxyProviderInput) (*ent.ProxyProvider, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := proxyUpdate(input)
+	if err != nil {
+		return nil, err
+	}
+	return r.OutpostCore.UpdateProvider(ctx, ent.FromContext(ctx), nid, settings)
+}
+
+// DeleteProxyProvider is the resolver for the deleteProxyProvider field.
+func (r *mutationResolver) DeleteProxyProvider(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, r.OutpostCore.DeleteProvider(ctx, ent.FromContext(ctx), nid)
+}
+
+// CreateOutpost is the resolver for the createOutpost field.
+func (r *mutationResolver) CreateOutpost(ctx context.Context, input model.CreateOutpostInput) (*model.CreateOutpostPayload, error) {
+	ids, err := parseIDs(input.ProviderIDs)
+	if err != nil {
+		return nil, err
+	}
+	o, token, err := outposts.Create(ctx, ent.FromContext(ctx), input.Name, input.Type, ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateOutpostPayload{Outpost: o, Token: token}, nil
+}
+
+// UpdateOutpost is the resolver for the updateOutpost field.
+func (r *mutationResolver) UpdateOutpost(ctx context.Context, id string, input model.UpdateOutpostInput) (*ent.Outpost, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	add, err := parseIDs(input.AddProviderIDs)
+	if err != nil {
+		return nil, err
+	}
+	remove, err := parseIDs(input.RemoveProviderIDs)
+	if err != nil {
+		return nil, err
+	}
+	return outposts.Update(ctx, ent.FromContext(ctx), nid, outposts.UpdateParams{Name: input.Name, AddProviderIDs: add, RemoveProviderIDs: remove})
+}
+
+// RotateOutpostToken is the resolver for the rotateOutpostToken field.
+func (r *mutationResolver) RotateOutpostToken(ctx context.Context, id string) (*model.CreateOutpostPayload, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	o, token, err := outposts.RotateToken(ctx, ent.FromContext(ctx), nid)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateOutpostPayload{Outpost: o, Token: token}, nil
+}
+
+// DeleteOutpost is the resolver for the deleteOutpost field.
+func (r *mutationResolver) DeleteOutpost(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, outposts.Delete(ctx, ent.FromContext(ctx), nid)
 }
 
 // Mutation returns MutationResolver implementation.

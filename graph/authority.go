@@ -3,12 +3,15 @@ package graph
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/gatehouse-id/gatehouse/authn"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/problem"
 )
 
 // WatchFunc derives a context for a long-lived operation that ends, with
@@ -83,4 +86,40 @@ func (e authorityExtension) end(cause error) graphql.ResponseHandler {
 		CloseWebsocket(ctx, closeForbidden, "Forbidden")
 		return nil
 	}
+}
+
+// outpostFields are the root fields an outpost may use: the
+// outpost-facing API (and introspection's), nothing else.
+var outpostFields = map[string]bool{"outpostConfig": true, "outpostSessions": true, "outpostConfigChanged": true}
+
+// rootTypes are the schema's root operation types.
+var rootTypes = map[string]bool{"Query": true, "Mutation": true, "Subscription": true} //nolint:goconst // the names, once
+
+// outpostGate confines an outpost (a request its token authenticated) to
+// the outpost-facing API: every other root field answers FORBIDDEN before
+// it resolves. (The ent privacy rules admit an outpost nowhere either;
+// this also covers the fields they do not guard.)
+type outpostGate struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.FieldInterceptor
+} = outpostGate{}
+
+// ExtensionName implements graphql.HandlerExtension.
+func (outpostGate) ExtensionName() string { return "GatehouseOutpostGate" }
+
+// Validate implements graphql.HandlerExtension.
+func (outpostGate) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptField implements graphql.FieldInterceptor.
+func (outpostGate) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !rootTypes[fc.Object] {
+		return next(ctx)
+	}
+	if viewer.FromContext(ctx).IsOutpost() && !outpostFields[fc.Field.Name] && !strings.HasPrefix(fc.Field.Name, "__") {
+		return nil, problem.ErrForbidden
+	}
+	return next(ctx)
 }

@@ -11,7 +11,7 @@ import (
 
 // directives implements the schema's directives (graph/schema/directives.graphqls).
 func directives() DirectiveRoot {
-	return DirectiveRoot{Superuser: superuser}
+	return DirectiveRoot{Superuser: superuser, Outpost: outpostOnly}
 }
 
 // superuser implements @superuser, the one permission gate of the fields
@@ -25,6 +25,21 @@ func superuser(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
 	v := viewer.FromContext(ctx)
 	switch {
 	case v.IsSuperuser():
+		return next(ctx)
+	case v.IsAnonymous():
+		return nil, problem.ErrUnauthenticated
+	default:
+		return nil, problem.ErrForbidden
+	}
+}
+
+// outpostOnly implements @outpost: the field resolves for outposts (their
+// token authenticated the request) only. Anonymous callers get
+// problem.ErrUnauthenticated, users problem.ErrForbidden.
+func outpostOnly(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
+	v := viewer.FromContext(ctx)
+	switch {
+	case v.IsOutpost():
 		return next(ctx)
 	case v.IsAnonymous():
 		return nil, problem.ErrUnauthenticated

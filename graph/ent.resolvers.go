@@ -78,6 +78,12 @@ func (r *queryResolver) Oauth2Providers(ctx context.Context, after *entgql.Curso
 		ent.WithOAuth2ProviderOrder(orderBy), ent.WithOAuth2ProviderFilter(where.Filter))
 }
 
+// Outposts is the resolver for the outposts field.
+func (r *queryResolver) Outposts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OutpostOrder, where *ent.OutpostWhereInput) (*ent.OutpostConnection, error) {
+	return r.Client.Outpost.Query().Paginate(ctx, after, first, before, last,
+		ent.WithOutpostOrder(orderBy), ent.WithOutpostFilter(where.Filter))
+}
+
 // PolicyBindings is the resolver for the policyBindings field.
 func (r *queryResolver) PolicyBindings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyBindingOrder, where *ent.PolicyBindingWhereInput) (*ent.PolicyBindingConnection, error) {
 	return r.Client.PolicyBinding.Query().Paginate(ctx, after, first, before, last,
@@ -88,6 +94,12 @@ func (r *queryResolver) PolicyBindings(ctx context.Context, after *entgql.Cursor
 func (r *queryResolver) Policies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyDefinitionOrder, where *ent.PolicyDefinitionWhereInput) (*ent.PolicyDefinitionConnection, error) {
 	return r.Client.PolicyDefinition.Query().Paginate(ctx, after, first, before, last,
 		ent.WithPolicyDefinitionOrder(orderBy), ent.WithPolicyDefinitionFilter(where.Filter))
+}
+
+// ProxyProviders is the resolver for the proxyProviders field.
+func (r *queryResolver) ProxyProviders(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProxyProviderOrder, where *ent.ProxyProviderWhereInput) (*ent.ProxyProviderConnection, error) {
+	return r.Client.ProxyProvider.Query().Paginate(ctx, after, first, before, last,
+		ent.WithProxyProviderOrder(orderBy), ent.WithProxyProviderFilter(where.Filter))
 }
 
 // ScopeMappings is the resolver for the scopeMappings field.
@@ -120,11 +132,20 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 		ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 
+// Application returns ApplicationResolver implementation.
+func (r *Resolver) Application() ApplicationResolver { return &applicationResolver{r} }
+
 // OAuth2Provider returns OAuth2ProviderResolver implementation.
 func (r *Resolver) OAuth2Provider() OAuth2ProviderResolver { return &oAuth2ProviderResolver{r} }
 
+// Outpost returns OutpostResolver implementation.
+func (r *Resolver) Outpost() OutpostResolver { return &outpostResolver{r} }
+
 // PolicyDefinition returns PolicyDefinitionResolver implementation.
 func (r *Resolver) PolicyDefinition() PolicyDefinitionResolver { return &policyDefinitionResolver{r} }
+
+// ProxyProvider returns ProxyProviderResolver implementation.
+func (r *Resolver) ProxyProvider() ProxyProviderResolver { return &proxyProviderResolver{r} }
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
@@ -139,8 +160,11 @@ func (r *Resolver) Stage() StageResolver { return &stageResolver{r} }
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
+	applicationResolver      struct{ *Resolver }
 	oAuth2ProviderResolver   struct{ *Resolver }
+	outpostResolver          struct{ *Resolver }
 	policyDefinitionResolver struct{ *Resolver }
+	proxyProviderResolver    struct{ *Resolver }
 	queryResolver            struct{ *Resolver }
 	signingKeyResolver       struct{ *Resolver }
 	stageResolver            struct{ *Resolver }

@@ -22,6 +22,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/executor"
+	"github.com/gatehouse-id/gatehouse/outposts"
 	"github.com/gatehouse-id/gatehouse/problem"
 	"github.com/gatehouse-id/gatehouse/requestinfo"
 )
@@ -173,7 +174,7 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		return CodeWrongStage, ownMessage(err), nil
 	case errors.Is(err, executor.ErrStale):
 		return CodeStaleExecution, ownMessage(err), nil
-	case errors.Is(err, executor.ErrInvalidNext), errors.As(err, new(badIDError)):
+	case errors.Is(err, executor.ErrInvalidNext), errors.As(err, new(badIDError)), errors.Is(err, outposts.ErrTooManySIDs):
 		return CodeBadUserInput, ownMessage(err), nil
 	case isIntrospectionRefusal(ctx):
 		return CodeIntrospection, "introspection is disabled for this caller", nil

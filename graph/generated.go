@@ -42,6 +42,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/userwrite"
 	"github.com/gatehouse-id/gatehouse/graph/model"
 	"github.com/gatehouse-id/gatehouse/mfa/webauthn"
+	"github.com/gatehouse-id/gatehouse/outposts"
 	"github.com/gatehouse-id/gatehouse/policy"
 	dummy1 "github.com/gatehouse-id/gatehouse/policy/dummy"
 	"github.com/gatehouse-id/gatehouse/policy/expiry"
@@ -63,13 +64,16 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Application() ApplicationResolver
 	CurrentBrand() CurrentBrandResolver
 	FlowExecution() FlowExecutionResolver
 	InspectedStage() InspectedStageResolver
 	Job() JobResolver
 	Mutation() MutationResolver
 	OAuth2Provider() OAuth2ProviderResolver
+	Outpost() OutpostResolver
 	PolicyDefinition() PolicyDefinitionResolver
+	ProxyProvider() ProxyProviderResolver
 	Query() QueryResolver
 	SigningKey() SigningKeyResolver
 	Stage() StageResolver
@@ -79,6 +83,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	Outpost   func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 	Superuser func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
@@ -101,6 +106,7 @@ type ComplexityRoot struct {
 		PolicyBindings   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyBindingOrder, where *ent.PolicyBindingWhereInput) int
 		PolicyEngineMode func(childComplexity int) int
 		Provider         func(childComplexity int) int
+		ProxyProvider    func(childComplexity int) int
 		Slug             func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
 	}
@@ -286,6 +292,11 @@ type ComplexityRoot struct {
 	CreateOAuth2ProviderPayload struct {
 		ClientSecret func(childComplexity int) int
 		Provider     func(childComplexity int) int
+	}
+
+	CreateOutpostPayload struct {
+		Outpost func(childComplexity int) int
+		Token   func(childComplexity int) int
 	}
 
 	CurrentBrand struct {
@@ -640,8 +651,10 @@ type ComplexityRoot struct {
 		CreateGroup                   func(childComplexity int, input ent.CreateGroupInput) int
 		CreateInvitation              func(childComplexity int, input model.CreateInvitationInput) int
 		CreateOAuth2Provider          func(childComplexity int, input model.CreateOAuth2ProviderInput) int
+		CreateOutpost                 func(childComplexity int, input model.CreateOutpostInput) int
 		CreatePolicy                  func(childComplexity int, input model.CreatePolicyInput) int
 		CreatePolicyBinding           func(childComplexity int, input ent.CreatePolicyBindingInput) int
+		CreateProxyProvider           func(childComplexity int, input model.CreateProxyProviderInput) int
 		CreateScopeMapping            func(childComplexity int, input model.CreateScopeMappingInput) int
 		CreateStage                   func(childComplexity int, input model.CreateStageInput) int
 		CreateToken                   func(childComplexity int, input model.CreateTokenInput) int
@@ -654,8 +667,10 @@ type ComplexityRoot struct {
 		DeleteGroup                   func(childComplexity int, id string) int
 		DeleteInvitation              func(childComplexity int, id string) int
 		DeleteOAuth2Provider          func(childComplexity int, id string) int
+		DeleteOutpost                 func(childComplexity int, id string) int
 		DeletePolicy                  func(childComplexity int, id string) int
 		DeletePolicyBinding           func(childComplexity int, id string) int
+		DeleteProxyProvider           func(childComplexity int, id string) int
 		DeleteScopeMapping            func(childComplexity int, id string) int
 		DeleteStage                   func(childComplexity int, id string) int
 		DeleteToken                   func(childComplexity int, id string) int
@@ -669,6 +684,7 @@ type ComplexityRoot struct {
 		RevokeOtherSessions           func(childComplexity int) int
 		RevokeSession                 func(childComplexity int, key string) int
 		RotateClientSecret            func(childComplexity int, id string) int
+		RotateOutpostToken            func(childComplexity int, id string) int
 		SendRecoveryLink              func(childComplexity int, userID string) int
 		SetUserPassword               func(childComplexity int, id string, password *string) int
 		StartFlow                     func(childComplexity int, slug string, query *string) int
@@ -679,8 +695,10 @@ type ComplexityRoot struct {
 		UpdateFlowStageBinding        func(childComplexity int, id string, input ent.UpdateFlowStageBindingInput) int
 		UpdateGroup                   func(childComplexity int, id string, input ent.UpdateGroupInput) int
 		UpdateOAuth2Provider          func(childComplexity int, id string, input model.UpdateOAuth2ProviderInput) int
+		UpdateOutpost                 func(childComplexity int, id string, input model.UpdateOutpostInput) int
 		UpdatePolicy                  func(childComplexity int, id string, input model.UpdatePolicyInput) int
 		UpdatePolicyBinding           func(childComplexity int, id string, input ent.UpdatePolicyBindingInput) int
+		UpdateProxyProvider           func(childComplexity int, id string, input model.UpdateProxyProviderInput) int
 		UpdateScopeMapping            func(childComplexity int, id string, input model.UpdateScopeMappingInput) int
 		UpdateStage                   func(childComplexity int, id string, input model.UpdateStageInput) int
 		UpdateToken                   func(childComplexity int, id string, input ent.UpdateTokenInput) int
@@ -702,6 +720,7 @@ type ComplexityRoot struct {
 		InvalidationFlow       func(childComplexity int) int
 		Name                   func(childComplexity int) int
 		PostLogoutRedirectUris func(childComplexity int) int
+		ProxyProvider          func(childComplexity int) int
 		RedirectUris           func(childComplexity int) int
 		RefreshTokenValidity   func(childComplexity int) int
 		Scopes                 func(childComplexity int) int
@@ -720,6 +739,71 @@ type ComplexityRoot struct {
 	OAuth2ProviderEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Outpost struct {
+		CreatedAt  func(childComplexity int) int
+		Embedded   func(childComplexity int) int
+		Healthy    func(childComplexity int) int
+		ID         func(childComplexity int) int
+		LastSeenAt func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Providers  func(childComplexity int) int
+		Type       func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
+	OutpostConfig struct {
+		CookieSecret func(childComplexity int) int
+		Issuer       func(childComplexity int) int
+		Name         func(childComplexity int) int
+		OutpostID    func(childComplexity int) int
+		Providers    func(childComplexity int) int
+	}
+
+	OutpostConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	OutpostEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	OutpostIdentity struct {
+		BasicAuthPassword func(childComplexity int) int
+		BasicAuthUser     func(childComplexity int) int
+		Email             func(childComplexity int) int
+		Groups            func(childComplexity int) int
+		Name              func(childComplexity int) int
+		UID               func(childComplexity int) int
+		Username          func(childComplexity int) int
+	}
+
+	OutpostProvider struct {
+		AccessTokenValidity   func(childComplexity int) int
+		ApplicationSlug       func(childComplexity int) int
+		BasicAuthEnabled      func(childComplexity int) int
+		ClientID              func(childComplexity int) int
+		ClientSecret          func(childComplexity int) int
+		CookieDomain          func(childComplexity int) int
+		ExternalHost          func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		InternalHost          func(childComplexity int) int
+		InternalHostTLSVerify func(childComplexity int) int
+		Mode                  func(childComplexity int) int
+		Name                  func(childComplexity int) int
+		SendAccessToken       func(childComplexity int) int
+		SkipPathRegex         func(childComplexity int) int
+	}
+
+	OutpostSession struct {
+		Active   func(childComplexity int) int
+		Allowed  func(childComplexity int) int
+		Identity func(childComplexity int) int
+		SID      func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -857,6 +941,38 @@ type ComplexityRoot struct {
 		ValidationPolicies func(childComplexity int) int
 	}
 
+	ProxyProvider struct {
+		AccessTokenValidity        func(childComplexity int) int
+		Application                func(childComplexity int) int
+		AuthorizationFlow          func(childComplexity int) int
+		BasicAuthEnabled           func(childComplexity int) int
+		BasicAuthPasswordAttribute func(childComplexity int) int
+		BasicAuthUserAttribute     func(childComplexity int) int
+		CookieDomain               func(childComplexity int) int
+		CreatedAt                  func(childComplexity int) int
+		ExternalHost               func(childComplexity int) int
+		ID                         func(childComplexity int) int
+		InternalHost               func(childComplexity int) int
+		InternalHostTLSVerify      func(childComplexity int) int
+		Mode                       func(childComplexity int) int
+		Name                       func(childComplexity int) int
+		Outposts                   func(childComplexity int) int
+		SendAccessToken            func(childComplexity int) int
+		SkipPathRegex              func(childComplexity int) int
+		UpdatedAt                  func(childComplexity int) int
+	}
+
+	ProxyProviderConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ProxyProviderEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Query struct {
 		Applications      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
 		Brands            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BrandOrder, where *ent.BrandWhereInput) int
@@ -873,8 +989,12 @@ type ComplexityRoot struct {
 		Node              func(childComplexity int, id string) int
 		Nodes             func(childComplexity int, ids []string) int
 		Oauth2Providers   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OAuth2ProviderOrder, where *ent.OAuth2ProviderWhereInput) int
+		OutpostConfig     func(childComplexity int) int
+		OutpostSessions   func(childComplexity int, providerID string, sids []string) int
+		Outposts          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OutpostOrder, where *ent.OutpostWhereInput) int
 		Policies          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyDefinitionOrder, where *ent.PolicyDefinitionWhereInput) int
 		PolicyBindings    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyBindingOrder, where *ent.PolicyBindingWhereInput) int
+		ProxyProviders    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProxyProviderOrder, where *ent.ProxyProviderWhereInput) int
 		ScopeMappings     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ScopeMappingOrder, where *ent.ScopeMappingWhereInput) int
 		SigningKeys       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SigningKeyOrder, where *ent.SigningKeyWhereInput) int
 		Stages            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StageOrder, where *ent.StageWhereInput) int
@@ -990,9 +1110,10 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		EventCreated  func(childComplexity int, where *ent.EventWhereInput) int
-		FlowExecution func(childComplexity int, id string) int
-		FlowInspector func(childComplexity int, executionID string) int
+		EventCreated         func(childComplexity int, where *ent.EventWhereInput) int
+		FlowExecution        func(childComplexity int, id string) int
+		FlowInspector        func(childComplexity int, executionID string) int
+		OutpostConfigChanged func(childComplexity int) int
 	}
 
 	Token struct {
@@ -1107,6 +1228,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ApplicationResolver interface {
+	ProxyProvider(ctx context.Context, obj *ent.Application) (*ent.ProxyProvider, error)
+}
 type CurrentBrandResolver interface {
 	PasswordChangeFlow(ctx context.Context, obj *brand.Site) (string, error)
 }
@@ -1163,6 +1287,13 @@ type MutationResolver interface {
 	CreateBrand(ctx context.Context, input ent.CreateBrandInput) (*ent.Brand, error)
 	UpdateBrand(ctx context.Context, id string, input ent.UpdateBrandInput) (*ent.Brand, error)
 	DeleteBrand(ctx context.Context, id string) (string, error)
+	CreateProxyProvider(ctx context.Context, input model.CreateProxyProviderInput) (*ent.ProxyProvider, error)
+	UpdateProxyProvider(ctx context.Context, id string, input model.UpdateProxyProviderInput) (*ent.ProxyProvider, error)
+	DeleteProxyProvider(ctx context.Context, id string) (string, error)
+	CreateOutpost(ctx context.Context, input model.CreateOutpostInput) (*model.CreateOutpostPayload, error)
+	UpdateOutpost(ctx context.Context, id string, input model.UpdateOutpostInput) (*ent.Outpost, error)
+	RotateOutpostToken(ctx context.Context, id string) (*model.CreateOutpostPayload, error)
+	DeleteOutpost(ctx context.Context, id string) (string, error)
 	ImportFlow(ctx context.Context, document string) (*ent.Flow, error)
 	RenameAuthenticatorDevice(ctx context.Context, id string, name string) (*model.AuthenticatorDevice, error)
 	DeleteAuthenticatorDevice(ctx context.Context, id string) (string, error)
@@ -1181,8 +1312,15 @@ type MutationResolver interface {
 type OAuth2ProviderResolver interface {
 	HasClientSecret(ctx context.Context, obj *ent.OAuth2Provider) (bool, error)
 }
+type OutpostResolver interface {
+	Healthy(ctx context.Context, obj *ent.Outpost) (bool, error)
+}
 type PolicyDefinitionResolver interface {
 	Config(ctx context.Context, obj *ent.PolicyDefinition) (policy.Config, error)
+}
+type ProxyProviderResolver interface {
+	AuthorizationFlow(ctx context.Context, obj *ent.ProxyProvider) (*ent.Flow, error)
+	Application(ctx context.Context, obj *ent.ProxyProvider) (*ent.Application, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
@@ -1195,8 +1333,10 @@ type QueryResolver interface {
 	Groups(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GroupOrder, where *ent.GroupWhereInput) (*ent.GroupConnection, error)
 	Invitations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InvitationOrder, where *ent.InvitationWhereInput) (*ent.InvitationConnection, error)
 	Oauth2Providers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OAuth2ProviderOrder, where *ent.OAuth2ProviderWhereInput) (*ent.OAuth2ProviderConnection, error)
+	Outposts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OutpostOrder, where *ent.OutpostWhereInput) (*ent.OutpostConnection, error)
 	PolicyBindings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyBindingOrder, where *ent.PolicyBindingWhereInput) (*ent.PolicyBindingConnection, error)
 	Policies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyDefinitionOrder, where *ent.PolicyDefinitionWhereInput) (*ent.PolicyDefinitionConnection, error)
+	ProxyProviders(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProxyProviderOrder, where *ent.ProxyProviderWhereInput) (*ent.ProxyProviderConnection, error)
 	ScopeMappings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ScopeMappingOrder, where *ent.ScopeMappingWhereInput) (*ent.ScopeMappingConnection, error)
 	SigningKeys(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SigningKeyOrder, where *ent.SigningKeyWhereInput) (*ent.SigningKeyConnection, error)
 	Stages(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StageOrder, where *ent.StageWhereInput) (*ent.StageConnection, error)
@@ -1207,6 +1347,8 @@ type QueryResolver interface {
 	FlowExecution(ctx context.Context, id string) (*executor.View, error)
 	FlowInspection(ctx context.Context, executionID string) (*executor.Inspection, error)
 	Jobs(ctx context.Context, first *int, after *string, states []model.JobState, kinds []string) (*model.JobConnection, error)
+	OutpostConfig(ctx context.Context) (*outposts.Config, error)
+	OutpostSessions(ctx context.Context, providerID string, sids []string) ([]*outposts.SessionState, error)
 	TestPolicy(ctx context.Context, input model.PolicyTestInput) (*model.PolicyTestResult, error)
 	TestScopeMapping(ctx context.Context, id string, userID string) (*model.ScopeMappingTestResult, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
@@ -1222,6 +1364,7 @@ type SubscriptionResolver interface {
 	EventCreated(ctx context.Context, where *ent.EventWhereInput) (<-chan *ent.Event, error)
 	FlowExecution(ctx context.Context, id string) (<-chan *executor.View, error)
 	FlowInspector(ctx context.Context, executionID string) (<-chan *executor.Inspection, error)
+	OutpostConfigChanged(ctx context.Context) (<-chan *outposts.Config, error)
 }
 type UserResolver interface {
 	AuthenticatorDevices(ctx context.Context, obj *ent.User) ([]*model.AuthenticatorDevice, error)
@@ -1342,6 +1485,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Application.Provider(childComplexity), true
+	case "Application.proxyProvider":
+		if e.ComplexityRoot.Application.ProxyProvider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.ProxyProvider(childComplexity), true
 	case "Application.slug":
 		if e.ComplexityRoot.Application.Slug == nil {
 			break
@@ -2044,6 +2193,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateOAuth2ProviderPayload.Provider(childComplexity), true
+
+	case "CreateOutpostPayload.outpost":
+		if e.ComplexityRoot.CreateOutpostPayload.Outpost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateOutpostPayload.Outpost(childComplexity), true
+	case "CreateOutpostPayload.token":
+		if e.ComplexityRoot.CreateOutpostPayload.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateOutpostPayload.Token(childComplexity), true
 
 	case "CurrentBrand.authenticationFlow":
 		if e.ComplexityRoot.CurrentBrand.AuthenticationFlow == nil {
@@ -3473,6 +3635,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateOAuth2Provider(childComplexity, args["input"].(model.CreateOAuth2ProviderInput)), true
+	case "Mutation.createOutpost":
+		if e.ComplexityRoot.Mutation.CreateOutpost == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createOutpost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateOutpost(childComplexity, args["input"].(model.CreateOutpostInput)), true
 	case "Mutation.createPolicy":
 		if e.ComplexityRoot.Mutation.CreatePolicy == nil {
 			break
@@ -3495,6 +3668,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreatePolicyBinding(childComplexity, args["input"].(ent.CreatePolicyBindingInput)), true
+	case "Mutation.createProxyProvider":
+		if e.ComplexityRoot.Mutation.CreateProxyProvider == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createProxyProvider_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateProxyProvider(childComplexity, args["input"].(model.CreateProxyProviderInput)), true
 	case "Mutation.createScopeMapping":
 		if e.ComplexityRoot.Mutation.CreateScopeMapping == nil {
 			break
@@ -3627,6 +3811,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteOAuth2Provider(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteOutpost":
+		if e.ComplexityRoot.Mutation.DeleteOutpost == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteOutpost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteOutpost(childComplexity, args["id"].(string)), true
 	case "Mutation.deletePolicy":
 		if e.ComplexityRoot.Mutation.DeletePolicy == nil {
 			break
@@ -3649,6 +3844,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeletePolicyBinding(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteProxyProvider":
+		if e.ComplexityRoot.Mutation.DeleteProxyProvider == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteProxyProvider_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteProxyProvider(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteScopeMapping":
 		if e.ComplexityRoot.Mutation.DeleteScopeMapping == nil {
 			break
@@ -3787,6 +3993,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateClientSecret(childComplexity, args["id"].(string)), true
+	case "Mutation.rotateOutpostToken":
+		if e.ComplexityRoot.Mutation.RotateOutpostToken == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateOutpostToken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateOutpostToken(childComplexity, args["id"].(string)), true
 	case "Mutation.sendRecoveryLink":
 		if e.ComplexityRoot.Mutation.SendRecoveryLink == nil {
 			break
@@ -3897,6 +4114,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateOAuth2Provider(childComplexity, args["id"].(string), args["input"].(model.UpdateOAuth2ProviderInput)), true
+	case "Mutation.updateOutpost":
+		if e.ComplexityRoot.Mutation.UpdateOutpost == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateOutpost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateOutpost(childComplexity, args["id"].(string), args["input"].(model.UpdateOutpostInput)), true
 	case "Mutation.updatePolicy":
 		if e.ComplexityRoot.Mutation.UpdatePolicy == nil {
 			break
@@ -3919,6 +4147,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdatePolicyBinding(childComplexity, args["id"].(string), args["input"].(ent.UpdatePolicyBindingInput)), true
+	case "Mutation.updateProxyProvider":
+		if e.ComplexityRoot.Mutation.UpdateProxyProvider == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateProxyProvider_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateProxyProvider(childComplexity, args["id"].(string), args["input"].(model.UpdateProxyProviderInput)), true
 	case "Mutation.updateScopeMapping":
 		if e.ComplexityRoot.Mutation.UpdateScopeMapping == nil {
 			break
@@ -4048,6 +4287,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OAuth2Provider.PostLogoutRedirectUris(childComplexity), true
+	case "OAuth2Provider.proxyProvider":
+		if e.ComplexityRoot.OAuth2Provider.ProxyProvider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OAuth2Provider.ProxyProvider(childComplexity), true
 	case "OAuth2Provider.redirectUris":
 		if e.ComplexityRoot.OAuth2Provider.RedirectUris == nil {
 			break
@@ -4122,6 +4367,277 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OAuth2ProviderEdge.Node(childComplexity), true
+
+	case "Outpost.createdAt":
+		if e.ComplexityRoot.Outpost.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outpost.CreatedAt(childComplexity), true
+	case "Outpost.embedded":
+		if e.ComplexityRoot.Outpost.Embedded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outpost.Embedded(childComplexity), true
+	case "Outpost.healthy":
+		if e.ComplexityRoot.Outpost.Healthy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outpost.Healthy(childComplexity), true
+	case "Outpost.id":
+		if e.ComplexityRoot.Outpost.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outpost.ID(childComplexity), true
+	case "Outpost.lastSeenAt":
+		if e.ComplexityRoot.Outpost.LastSeenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outpost.LastSeenAt(childComplexity), true
+	case "Outpost.name":
+		if e.ComplexityRoot.Outpost.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outpost.Name(childComplexity), true
+	case "Outpost.providers":
+		if e.ComplexityRoot.Outpost.Providers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outpost.Providers(childComplexity), true
+	case "Outpost.type":
+		if e.ComplexityRoot.Outpost.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outpost.Type(childComplexity), true
+	case "Outpost.updatedAt":
+		if e.ComplexityRoot.Outpost.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outpost.UpdatedAt(childComplexity), true
+
+	case "OutpostConfig.cookieSecret":
+		if e.ComplexityRoot.OutpostConfig.CookieSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostConfig.CookieSecret(childComplexity), true
+	case "OutpostConfig.issuer":
+		if e.ComplexityRoot.OutpostConfig.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostConfig.Issuer(childComplexity), true
+	case "OutpostConfig.name":
+		if e.ComplexityRoot.OutpostConfig.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostConfig.Name(childComplexity), true
+	case "OutpostConfig.outpostID":
+		if e.ComplexityRoot.OutpostConfig.OutpostID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostConfig.OutpostID(childComplexity), true
+	case "OutpostConfig.providers":
+		if e.ComplexityRoot.OutpostConfig.Providers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostConfig.Providers(childComplexity), true
+
+	case "OutpostConnection.edges":
+		if e.ComplexityRoot.OutpostConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostConnection.Edges(childComplexity), true
+	case "OutpostConnection.pageInfo":
+		if e.ComplexityRoot.OutpostConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostConnection.PageInfo(childComplexity), true
+	case "OutpostConnection.totalCount":
+		if e.ComplexityRoot.OutpostConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostConnection.TotalCount(childComplexity), true
+
+	case "OutpostEdge.cursor":
+		if e.ComplexityRoot.OutpostEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostEdge.Cursor(childComplexity), true
+	case "OutpostEdge.node":
+		if e.ComplexityRoot.OutpostEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostEdge.Node(childComplexity), true
+
+	case "OutpostIdentity.basicAuthPassword":
+		if e.ComplexityRoot.OutpostIdentity.BasicAuthPassword == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostIdentity.BasicAuthPassword(childComplexity), true
+	case "OutpostIdentity.basicAuthUser":
+		if e.ComplexityRoot.OutpostIdentity.BasicAuthUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostIdentity.BasicAuthUser(childComplexity), true
+	case "OutpostIdentity.email":
+		if e.ComplexityRoot.OutpostIdentity.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostIdentity.Email(childComplexity), true
+	case "OutpostIdentity.groups":
+		if e.ComplexityRoot.OutpostIdentity.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostIdentity.Groups(childComplexity), true
+	case "OutpostIdentity.name":
+		if e.ComplexityRoot.OutpostIdentity.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostIdentity.Name(childComplexity), true
+	case "OutpostIdentity.uid":
+		if e.ComplexityRoot.OutpostIdentity.UID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostIdentity.UID(childComplexity), true
+	case "OutpostIdentity.username":
+		if e.ComplexityRoot.OutpostIdentity.Username == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostIdentity.Username(childComplexity), true
+
+	case "OutpostProvider.accessTokenValidity":
+		if e.ComplexityRoot.OutpostProvider.AccessTokenValidity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostProvider.AccessTokenValidity(childComplexity), true
+	case "OutpostProvider.applicationSlug":
+		if e.ComplexityRoot.OutpostProvider.ApplicationSlug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostProvider.ApplicationSlug(childComplexity), true
+	case "OutpostProvider.basicAuthEnabled":
+		if e.ComplexityRoot.OutpostProvider.BasicAuthEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostProvider.BasicAuthEnabled(childComplexity), true
+	case "OutpostProvider.clientID":
+		if e.ComplexityRoot.OutpostProvider.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostProvider.ClientID(childComplexity), true
+	case "OutpostProvider.clientSecret":
+		if e.ComplexityRoot.OutpostProvider.ClientSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostProvider.ClientSecret(childComplexity), true
+	case "OutpostProvider.cookieDomain":
+		if e.ComplexityRoot.OutpostProvider.CookieDomain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostProvider.CookieDomain(childComplexity), true
+	case "OutpostProvider.externalHost":
+		if e.ComplexityRoot.OutpostProvider.ExternalHost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostProvider.ExternalHost(childComplexity), true
+	case "OutpostProvider.id":
+		if e.ComplexityRoot.OutpostProvider.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostProvider.ID(childComplexity), true
+	case "OutpostProvider.internalHost":
+		if e.ComplexityRoot.OutpostProvider.InternalHost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostProvider.InternalHost(childComplexity), true
+	case "OutpostProvider.internalHostTLSVerify":
+		if e.ComplexityRoot.OutpostProvider.InternalHostTLSVerify == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostProvider.InternalHostTLSVerify(childComplexity), true
+	case "OutpostProvider.mode":
+		if e.ComplexityRoot.OutpostProvider.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostProvider.Mode(childComplexity), true
+	case "OutpostProvider.name":
+		if e.ComplexityRoot.OutpostProvider.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostProvider.Name(childComplexity), true
+	case "OutpostProvider.sendAccessToken":
+		if e.ComplexityRoot.OutpostProvider.SendAccessToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostProvider.SendAccessToken(childComplexity), true
+	case "OutpostProvider.skipPathRegex":
+		if e.ComplexityRoot.OutpostProvider.SkipPathRegex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostProvider.SkipPathRegex(childComplexity), true
+
+	case "OutpostSession.active":
+		if e.ComplexityRoot.OutpostSession.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostSession.Active(childComplexity), true
+	case "OutpostSession.allowed":
+		if e.ComplexityRoot.OutpostSession.Allowed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostSession.Allowed(childComplexity), true
+	case "OutpostSession.identity":
+		if e.ComplexityRoot.OutpostSession.Identity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostSession.Identity(childComplexity), true
+	case "OutpostSession.sid":
+		if e.ComplexityRoot.OutpostSession.SID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutpostSession.SID(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -4683,6 +5199,147 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PromptStage.ValidationPolicies(childComplexity), true
 
+	case "ProxyProvider.accessTokenValidity":
+		if e.ComplexityRoot.ProxyProvider.AccessTokenValidity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.AccessTokenValidity(childComplexity), true
+	case "ProxyProvider.application":
+		if e.ComplexityRoot.ProxyProvider.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.Application(childComplexity), true
+	case "ProxyProvider.authorizationFlow":
+		if e.ComplexityRoot.ProxyProvider.AuthorizationFlow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.AuthorizationFlow(childComplexity), true
+	case "ProxyProvider.basicAuthEnabled":
+		if e.ComplexityRoot.ProxyProvider.BasicAuthEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.BasicAuthEnabled(childComplexity), true
+	case "ProxyProvider.basicAuthPasswordAttribute":
+		if e.ComplexityRoot.ProxyProvider.BasicAuthPasswordAttribute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.BasicAuthPasswordAttribute(childComplexity), true
+	case "ProxyProvider.basicAuthUserAttribute":
+		if e.ComplexityRoot.ProxyProvider.BasicAuthUserAttribute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.BasicAuthUserAttribute(childComplexity), true
+	case "ProxyProvider.cookieDomain":
+		if e.ComplexityRoot.ProxyProvider.CookieDomain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.CookieDomain(childComplexity), true
+	case "ProxyProvider.createdAt":
+		if e.ComplexityRoot.ProxyProvider.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.CreatedAt(childComplexity), true
+	case "ProxyProvider.externalHost":
+		if e.ComplexityRoot.ProxyProvider.ExternalHost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.ExternalHost(childComplexity), true
+	case "ProxyProvider.id":
+		if e.ComplexityRoot.ProxyProvider.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.ID(childComplexity), true
+	case "ProxyProvider.internalHost":
+		if e.ComplexityRoot.ProxyProvider.InternalHost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.InternalHost(childComplexity), true
+	case "ProxyProvider.internalHostTLSVerify":
+		if e.ComplexityRoot.ProxyProvider.InternalHostTLSVerify == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.InternalHostTLSVerify(childComplexity), true
+	case "ProxyProvider.mode":
+		if e.ComplexityRoot.ProxyProvider.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.Mode(childComplexity), true
+	case "ProxyProvider.name":
+		if e.ComplexityRoot.ProxyProvider.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.Name(childComplexity), true
+	case "ProxyProvider.outposts":
+		if e.ComplexityRoot.ProxyProvider.Outposts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.Outposts(childComplexity), true
+	case "ProxyProvider.sendAccessToken":
+		if e.ComplexityRoot.ProxyProvider.SendAccessToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.SendAccessToken(childComplexity), true
+	case "ProxyProvider.skipPathRegex":
+		if e.ComplexityRoot.ProxyProvider.SkipPathRegex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.SkipPathRegex(childComplexity), true
+	case "ProxyProvider.updatedAt":
+		if e.ComplexityRoot.ProxyProvider.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProvider.UpdatedAt(childComplexity), true
+
+	case "ProxyProviderConnection.edges":
+		if e.ComplexityRoot.ProxyProviderConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProviderConnection.Edges(childComplexity), true
+	case "ProxyProviderConnection.pageInfo":
+		if e.ComplexityRoot.ProxyProviderConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProviderConnection.PageInfo(childComplexity), true
+	case "ProxyProviderConnection.totalCount":
+		if e.ComplexityRoot.ProxyProviderConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProviderConnection.TotalCount(childComplexity), true
+
+	case "ProxyProviderEdge.cursor":
+		if e.ComplexityRoot.ProxyProviderEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProviderEdge.Cursor(childComplexity), true
+	case "ProxyProviderEdge.node":
+		if e.ComplexityRoot.ProxyProviderEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyProviderEdge.Node(childComplexity), true
+
 	case "Query.applications":
 		if e.ComplexityRoot.Query.Applications == nil {
 			break
@@ -4844,6 +5501,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Oauth2Providers(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.OAuth2ProviderOrder), args["where"].(*ent.OAuth2ProviderWhereInput)), true
+	case "Query.outpostConfig":
+		if e.ComplexityRoot.Query.OutpostConfig == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.OutpostConfig(childComplexity), true
+	case "Query.outpostSessions":
+		if e.ComplexityRoot.Query.OutpostSessions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_outpostSessions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OutpostSessions(childComplexity, args["providerID"].(string), args["sids"].([]string)), true
+	case "Query.outposts":
+		if e.ComplexityRoot.Query.Outposts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_outposts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Outposts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.OutpostOrder), args["where"].(*ent.OutpostWhereInput)), true
 	case "Query.policies":
 		if e.ComplexityRoot.Query.Policies == nil {
 			break
@@ -4866,6 +5551,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PolicyBindings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PolicyBindingOrder), args["where"].(*ent.PolicyBindingWhereInput)), true
+	case "Query.proxyProviders":
+		if e.ComplexityRoot.Query.ProxyProviders == nil {
+			break
+		}
+
+		args, err := ec.field_Query_proxyProviders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProxyProviders(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ProxyProviderOrder), args["where"].(*ent.ProxyProviderWhereInput)), true
 	case "Query.scopeMappings":
 		if e.ComplexityRoot.Query.ScopeMappings == nil {
 			break
@@ -5357,6 +6053,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.FlowInspector(childComplexity, args["executionId"].(string)), true
+	case "Subscription.outpostConfigChanged":
+		if e.ComplexityRoot.Subscription.OutpostConfigChanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.OutpostConfigChanged(childComplexity), true
 
 	case "Token.createdAt":
 		if e.ComplexityRoot.Token.CreatedAt == nil {
@@ -5807,8 +6509,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateGroupInput", ec.unmarshalInputCreateGroupInput),
 			graphql.NewInputUnmarshaler("CreateInvitationInput", ec.unmarshalInputCreateInvitationInput),
 			graphql.NewInputUnmarshaler("CreateOAuth2ProviderInput", ec.unmarshalInputCreateOAuth2ProviderInput),
+			graphql.NewInputUnmarshaler("CreateOutpostInput", ec.unmarshalInputCreateOutpostInput),
 			graphql.NewInputUnmarshaler("CreatePolicyBindingInput", ec.unmarshalInputCreatePolicyBindingInput),
 			graphql.NewInputUnmarshaler("CreatePolicyInput", ec.unmarshalInputCreatePolicyInput),
+			graphql.NewInputUnmarshaler("CreateProxyProviderInput", ec.unmarshalInputCreateProxyProviderInput),
 			graphql.NewInputUnmarshaler("CreateScopeMappingInput", ec.unmarshalInputCreateScopeMappingInput),
 			graphql.NewInputUnmarshaler("CreateStageInput", ec.unmarshalInputCreateStageInput),
 			graphql.NewInputUnmarshaler("CreateTokenInput", ec.unmarshalInputCreateTokenInput),
@@ -5839,6 +6543,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("InvitationWhereInput", ec.unmarshalInputInvitationWhereInput),
 			graphql.NewInputUnmarshaler("OAuth2ProviderOrder", ec.unmarshalInputOAuth2ProviderOrder),
 			graphql.NewInputUnmarshaler("OAuth2ProviderWhereInput", ec.unmarshalInputOAuth2ProviderWhereInput),
+			graphql.NewInputUnmarshaler("OutpostOrder", ec.unmarshalInputOutpostOrder),
+			graphql.NewInputUnmarshaler("OutpostWhereInput", ec.unmarshalInputOutpostWhereInput),
 			graphql.NewInputUnmarshaler("PasswordPolicyInput", ec.unmarshalInputPasswordPolicyInput),
 			graphql.NewInputUnmarshaler("PasswordResponseInput", ec.unmarshalInputPasswordResponseInput),
 			graphql.NewInputUnmarshaler("PasswordStageInput", ec.unmarshalInputPasswordStageInput),
@@ -5851,6 +6557,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PromptFieldInput", ec.unmarshalInputPromptFieldInput),
 			graphql.NewInputUnmarshaler("PromptResponseInput", ec.unmarshalInputPromptResponseInput),
 			graphql.NewInputUnmarshaler("PromptStageInput", ec.unmarshalInputPromptStageInput),
+			graphql.NewInputUnmarshaler("ProxyProviderOrder", ec.unmarshalInputProxyProviderOrder),
+			graphql.NewInputUnmarshaler("ProxyProviderWhereInput", ec.unmarshalInputProxyProviderWhereInput),
 			graphql.NewInputUnmarshaler("RedirectStageInput", ec.unmarshalInputRedirectStageInput),
 			graphql.NewInputUnmarshaler("RedirectUriInput", ec.unmarshalInputRedirectUriInput),
 			graphql.NewInputUnmarshaler("ReputationPolicyInput", ec.unmarshalInputReputationPolicyInput),
@@ -5869,8 +6577,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateFlowStageBindingInput", ec.unmarshalInputUpdateFlowStageBindingInput),
 			graphql.NewInputUnmarshaler("UpdateGroupInput", ec.unmarshalInputUpdateGroupInput),
 			graphql.NewInputUnmarshaler("UpdateOAuth2ProviderInput", ec.unmarshalInputUpdateOAuth2ProviderInput),
+			graphql.NewInputUnmarshaler("UpdateOutpostInput", ec.unmarshalInputUpdateOutpostInput),
 			graphql.NewInputUnmarshaler("UpdatePolicyBindingInput", ec.unmarshalInputUpdatePolicyBindingInput),
 			graphql.NewInputUnmarshaler("UpdatePolicyInput", ec.unmarshalInputUpdatePolicyInput),
+			graphql.NewInputUnmarshaler("UpdateProxyProviderInput", ec.unmarshalInputUpdateProxyProviderInput),
 			graphql.NewInputUnmarshaler("UpdateScopeMappingInput", ec.unmarshalInputUpdateScopeMappingInput),
 			graphql.NewInputUnmarshaler("UpdateStageInput", ec.unmarshalInputUpdateStageInput),
 			graphql.NewInputUnmarshaler("UpdateTokenInput", ec.unmarshalInputUpdateTokenInput),
@@ -5974,7 +6684,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/blueprint.graphqls" "schema/brand.graphqls" "schema/config.graphqls" "schema/devices.graphqls" "schema/directives.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/jobs.graphqls" "schema/policytest.graphqls" "schema/recovery.graphqls" "schema/scopes.graphqls" "schema/sso.graphqls" "schema/viewer.graphqls"
+//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/blueprint.graphqls" "schema/brand.graphqls" "schema/config.graphqls" "schema/devices.graphqls" "schema/directives.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/jobs.graphqls" "schema/outpost.graphqls" "schema/policytest.graphqls" "schema/recovery.graphqls" "schema/scopes.graphqls" "schema/sso.graphqls" "schema/viewer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5997,6 +6707,7 @@ var sources = []*ast.Source{
 	{Name: "schema/event.graphqls", Input: sourceData("schema/event.graphqls"), BuiltIn: false},
 	{Name: "schema/flow.graphqls", Input: sourceData("schema/flow.graphqls"), BuiltIn: false},
 	{Name: "schema/jobs.graphqls", Input: sourceData("schema/jobs.graphqls"), BuiltIn: false},
+	{Name: "schema/outpost.graphqls", Input: sourceData("schema/outpost.graphqls"), BuiltIn: false},
 	{Name: "schema/policytest.graphqls", Input: sourceData("schema/policytest.graphqls"), BuiltIn: false},
 	{Name: "schema/recovery.graphqls", Input: sourceData("schema/recovery.graphqls"), BuiltIn: false},
 	{Name: "schema/scopes.graphqls", Input: sourceData("schema/scopes.graphqls"), BuiltIn: false},
@@ -7296,6 +8007,8 @@ func (ec *executionContext) childFields_Application(ctx context.Context, field g
 		return ec.fieldContext_Application_provider(ctx, field)
 	case "policyBindings":
 		return ec.fieldContext_Application_policyBindings(ctx, field)
+	case "proxyProvider":
+		return ec.fieldContext_Application_proxyProvider(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Application", field.Name)
 }
@@ -7456,6 +8169,16 @@ func (ec *executionContext) childFields_CreateOAuth2ProviderPayload(ctx context.
 		return ec.fieldContext_CreateOAuth2ProviderPayload_clientSecret(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateOAuth2ProviderPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateOutpostPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "outpost":
+		return ec.fieldContext_CreateOutpostPayload_outpost(ctx, field)
+	case "token":
+		return ec.fieldContext_CreateOutpostPayload_token(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateOutpostPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CurrentBrand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7974,6 +8697,8 @@ func (ec *executionContext) childFields_OAuth2Provider(ctx context.Context, fiel
 		return ec.fieldContext_OAuth2Provider_application(ctx, field)
 	case "authorizationFlow":
 		return ec.fieldContext_OAuth2Provider_authorizationFlow(ctx, field)
+	case "proxyProvider":
+		return ec.fieldContext_OAuth2Provider_proxyProvider(ctx, field)
 	case "invalidationFlow":
 		return ec.fieldContext_OAuth2Provider_invalidationFlow(ctx, field)
 	case "signingKey":
@@ -8010,6 +8735,136 @@ func (ec *executionContext) childFields_OAuth2ProviderEdge(ctx context.Context, 
 		return ec.fieldContext_OAuth2ProviderEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OAuth2ProviderEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Outpost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Outpost_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Outpost_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Outpost_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_Outpost_name(ctx, field)
+	case "type":
+		return ec.fieldContext_Outpost_type(ctx, field)
+	case "embedded":
+		return ec.fieldContext_Outpost_embedded(ctx, field)
+	case "lastSeenAt":
+		return ec.fieldContext_Outpost_lastSeenAt(ctx, field)
+	case "providers":
+		return ec.fieldContext_Outpost_providers(ctx, field)
+	case "healthy":
+		return ec.fieldContext_Outpost_healthy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Outpost", field.Name)
+}
+
+func (ec *executionContext) childFields_OutpostConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "outpostID":
+		return ec.fieldContext_OutpostConfig_outpostID(ctx, field)
+	case "name":
+		return ec.fieldContext_OutpostConfig_name(ctx, field)
+	case "issuer":
+		return ec.fieldContext_OutpostConfig_issuer(ctx, field)
+	case "cookieSecret":
+		return ec.fieldContext_OutpostConfig_cookieSecret(ctx, field)
+	case "providers":
+		return ec.fieldContext_OutpostConfig_providers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutpostConfig", field.Name)
+}
+
+func (ec *executionContext) childFields_OutpostConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OutpostConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OutpostConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_OutpostConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutpostConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OutpostEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_OutpostEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_OutpostEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutpostEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OutpostIdentity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "uid":
+		return ec.fieldContext_OutpostIdentity_uid(ctx, field)
+	case "username":
+		return ec.fieldContext_OutpostIdentity_username(ctx, field)
+	case "email":
+		return ec.fieldContext_OutpostIdentity_email(ctx, field)
+	case "name":
+		return ec.fieldContext_OutpostIdentity_name(ctx, field)
+	case "groups":
+		return ec.fieldContext_OutpostIdentity_groups(ctx, field)
+	case "basicAuthUser":
+		return ec.fieldContext_OutpostIdentity_basicAuthUser(ctx, field)
+	case "basicAuthPassword":
+		return ec.fieldContext_OutpostIdentity_basicAuthPassword(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutpostIdentity", field.Name)
+}
+
+func (ec *executionContext) childFields_OutpostProvider(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OutpostProvider_id(ctx, field)
+	case "name":
+		return ec.fieldContext_OutpostProvider_name(ctx, field)
+	case "applicationSlug":
+		return ec.fieldContext_OutpostProvider_applicationSlug(ctx, field)
+	case "mode":
+		return ec.fieldContext_OutpostProvider_mode(ctx, field)
+	case "externalHost":
+		return ec.fieldContext_OutpostProvider_externalHost(ctx, field)
+	case "internalHost":
+		return ec.fieldContext_OutpostProvider_internalHost(ctx, field)
+	case "internalHostTLSVerify":
+		return ec.fieldContext_OutpostProvider_internalHostTLSVerify(ctx, field)
+	case "cookieDomain":
+		return ec.fieldContext_OutpostProvider_cookieDomain(ctx, field)
+	case "skipPathRegex":
+		return ec.fieldContext_OutpostProvider_skipPathRegex(ctx, field)
+	case "clientID":
+		return ec.fieldContext_OutpostProvider_clientID(ctx, field)
+	case "clientSecret":
+		return ec.fieldContext_OutpostProvider_clientSecret(ctx, field)
+	case "basicAuthEnabled":
+		return ec.fieldContext_OutpostProvider_basicAuthEnabled(ctx, field)
+	case "sendAccessToken":
+		return ec.fieldContext_OutpostProvider_sendAccessToken(ctx, field)
+	case "accessTokenValidity":
+		return ec.fieldContext_OutpostProvider_accessTokenValidity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutpostProvider", field.Name)
+}
+
+func (ec *executionContext) childFields_OutpostSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sid":
+		return ec.fieldContext_OutpostSession_sid(ctx, field)
+	case "active":
+		return ec.fieldContext_OutpostSession_active(ctx, field)
+	case "allowed":
+		return ec.fieldContext_OutpostSession_allowed(ctx, field)
+	case "identity":
+		return ec.fieldContext_OutpostSession_identity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutpostSession", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8200,6 +9055,70 @@ func (ec *executionContext) childFields_PromptField(ctx context.Context, field g
 		return ec.fieldContext_PromptField_choices(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PromptField", field.Name)
+}
+
+func (ec *executionContext) childFields_ProxyProvider(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ProxyProvider_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ProxyProvider_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ProxyProvider_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_ProxyProvider_name(ctx, field)
+	case "externalHost":
+		return ec.fieldContext_ProxyProvider_externalHost(ctx, field)
+	case "internalHost":
+		return ec.fieldContext_ProxyProvider_internalHost(ctx, field)
+	case "internalHostTLSVerify":
+		return ec.fieldContext_ProxyProvider_internalHostTLSVerify(ctx, field)
+	case "mode":
+		return ec.fieldContext_ProxyProvider_mode(ctx, field)
+	case "cookieDomain":
+		return ec.fieldContext_ProxyProvider_cookieDomain(ctx, field)
+	case "skipPathRegex":
+		return ec.fieldContext_ProxyProvider_skipPathRegex(ctx, field)
+	case "basicAuthEnabled":
+		return ec.fieldContext_ProxyProvider_basicAuthEnabled(ctx, field)
+	case "basicAuthUserAttribute":
+		return ec.fieldContext_ProxyProvider_basicAuthUserAttribute(ctx, field)
+	case "basicAuthPasswordAttribute":
+		return ec.fieldContext_ProxyProvider_basicAuthPasswordAttribute(ctx, field)
+	case "sendAccessToken":
+		return ec.fieldContext_ProxyProvider_sendAccessToken(ctx, field)
+	case "accessTokenValidity":
+		return ec.fieldContext_ProxyProvider_accessTokenValidity(ctx, field)
+	case "outposts":
+		return ec.fieldContext_ProxyProvider_outposts(ctx, field)
+	case "authorizationFlow":
+		return ec.fieldContext_ProxyProvider_authorizationFlow(ctx, field)
+	case "application":
+		return ec.fieldContext_ProxyProvider_application(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProxyProvider", field.Name)
+}
+
+func (ec *executionContext) childFields_ProxyProviderConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ProxyProviderConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ProxyProviderConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ProxyProviderConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProxyProviderConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ProxyProviderEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ProxyProviderEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ProxyProviderEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProxyProviderEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_RedirectUri(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9094,6 +10013,20 @@ func (ec *executionContext) field_Mutation_createOAuth2Provider_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createOutpost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateOutpostInput, error) {
+			return ec.unmarshalNCreateOutpostInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐCreateOutpostInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createPolicyBinding_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9114,6 +10047,20 @@ func (ec *executionContext) field_Mutation_createPolicy_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreatePolicyInput, error) {
 			return ec.unmarshalNCreatePolicyInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐCreatePolicyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createProxyProvider_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateProxyProviderInput, error) {
+			return ec.unmarshalNCreateProxyProviderInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐCreateProxyProviderInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9298,6 +10245,20 @@ func (ec *executionContext) field_Mutation_deleteOAuth2Provider_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteOutpost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deletePolicyBinding_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9313,6 +10274,20 @@ func (ec *executionContext) field_Mutation_deletePolicyBinding_args(ctx context.
 }
 
 func (ec *executionContext) field_Mutation_deletePolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteProxyProvider_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -9489,6 +10464,20 @@ func (ec *executionContext) field_Mutation_revokeSession_args(ctx context.Contex
 }
 
 func (ec *executionContext) field_Mutation_rotateClientSecret_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rotateOutpostToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -9722,6 +10711,28 @@ func (ec *executionContext) field_Mutation_updateOAuth2Provider_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateOutpost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateOutpostInput, error) {
+			return ec.unmarshalNUpdateOutpostInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐUpdateOutpostInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updatePolicyBinding_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9758,6 +10769,28 @@ func (ec *executionContext) field_Mutation_updatePolicy_args(ctx context.Context
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdatePolicyInput, error) {
 			return ec.unmarshalNUpdatePolicyInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐUpdatePolicyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateProxyProvider_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateProxyProviderInput, error) {
+			return ec.unmarshalNUpdateProxyProviderInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐUpdateProxyProviderInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10462,6 +11495,82 @@ func (ec *executionContext) field_Query_oauth2Providers_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_outpostSessions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "providerID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["providerID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sids"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_outposts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.OutpostOrder, error) {
+			return ec.unmarshalOOutpostOrder2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.OutpostWhereInput, error) {
+			return ec.unmarshalOOutpostWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_policies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10562,6 +11671,60 @@ func (ec *executionContext) field_Query_policyBindings_args(ctx context.Context,
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.PolicyBindingWhereInput, error) {
 			return ec.unmarshalOPolicyBindingWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐPolicyBindingWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_proxyProviders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ProxyProviderOrder, error) {
+			return ec.unmarshalOProxyProviderOrder2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ProxyProviderWhereInput, error) {
+			return ec.unmarshalOProxyProviderWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11566,6 +12729,38 @@ func (ec *executionContext) fieldContext_Application_policyBindings(ctx context.
 	if fc.Args, err = ec.field_Application_policyBindings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Application_proxyProvider(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_proxyProvider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Application().ProxyProvider(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProxyProvider) graphql.Marshaler {
+			return ec.marshalOProxyProvider2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProvider(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Application_proxyProvider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProxyProvider(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -14400,6 +15595,61 @@ func (ec *executionContext) _CreateOAuth2ProviderPayload_clientSecret(ctx contex
 }
 func (ec *executionContext) fieldContext_CreateOAuth2ProviderPayload_clientSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateOAuth2ProviderPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreateOutpostPayload_outpost(ctx context.Context, field graphql.CollectedField, obj *model.CreateOutpostPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateOutpostPayload_outpost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outpost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Outpost) graphql.Marshaler {
+			return ec.marshalNOutpost2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateOutpostPayload_outpost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateOutpostPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Outpost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateOutpostPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateOutpostPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateOutpostPayload_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateOutpostPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateOutpostPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _CurrentBrand_title(ctx context.Context, field graphql.CollectedField, obj *brand.Site) (ret graphql.Marshaler) {
@@ -21511,6 +22761,314 @@ func (ec *executionContext) fieldContext_Mutation_deleteBrand(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createProxyProvider(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createProxyProvider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateProxyProvider(ctx, fc.Args["input"].(model.CreateProxyProviderInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProxyProvider) graphql.Marshaler {
+			return ec.marshalNProxyProvider2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProvider(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createProxyProvider(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProxyProvider(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createProxyProvider_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateProxyProvider(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateProxyProvider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateProxyProvider(ctx, fc.Args["id"].(string), fc.Args["input"].(model.UpdateProxyProviderInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProxyProvider) graphql.Marshaler {
+			return ec.marshalNProxyProvider2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProvider(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateProxyProvider(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProxyProvider(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateProxyProvider_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteProxyProvider(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteProxyProvider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteProxyProvider(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteProxyProvider(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteProxyProvider_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createOutpost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createOutpost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateOutpost(ctx, fc.Args["input"].(model.CreateOutpostInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateOutpostPayload) graphql.Marshaler {
+			return ec.marshalNCreateOutpostPayload2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐCreateOutpostPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createOutpost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateOutpostPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createOutpost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateOutpost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateOutpost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateOutpost(ctx, fc.Args["id"].(string), fc.Args["input"].(model.UpdateOutpostInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Outpost) graphql.Marshaler {
+			return ec.marshalNOutpost2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateOutpost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Outpost(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateOutpost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateOutpostToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateOutpostToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RotateOutpostToken(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateOutpostPayload) graphql.Marshaler {
+			return ec.marshalNCreateOutpostPayload2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐCreateOutpostPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateOutpostToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateOutpostPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rotateOutpostToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteOutpost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteOutpost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteOutpost(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteOutpost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteOutpost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_importFlow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22534,6 +24092,38 @@ func (ec *executionContext) fieldContext_OAuth2Provider_authorizationFlow(_ cont
 	return fc, nil
 }
 
+func (ec *executionContext) _OAuth2Provider_proxyProvider(ctx context.Context, field graphql.CollectedField, obj *ent.OAuth2Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OAuth2Provider_proxyProvider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProxyProvider(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProxyProvider) graphql.Marshaler {
+			return ec.marshalOProxyProvider2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProvider(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OAuth2Provider_proxyProvider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OAuth2Provider",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProxyProvider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OAuth2Provider_invalidationFlow(ctx context.Context, field graphql.CollectedField, obj *ent.OAuth2Provider) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22848,6 +24438,1072 @@ func (ec *executionContext) _OAuth2ProviderEdge_cursor(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_OAuth2ProviderEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OAuth2ProviderEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Outpost_id(ctx context.Context, field graphql.CollectedField, obj *ent.Outpost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outpost_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outpost_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outpost", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Outpost_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Outpost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outpost_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outpost_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outpost", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Outpost_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Outpost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outpost_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outpost_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outpost", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Outpost_name(ctx context.Context, field graphql.CollectedField, obj *ent.Outpost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outpost_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outpost_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outpost", field, false, false, "String")
+}
+
+func (ec *executionContext) _Outpost_type(ctx context.Context, field graphql.CollectedField, obj *ent.Outpost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outpost_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.OutpostType) graphql.Marshaler {
+			return ec.marshalNOutpostType2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐOutpostType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outpost_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outpost", field, false, false, "OutpostType")
+}
+
+func (ec *executionContext) _Outpost_embedded(ctx context.Context, field graphql.CollectedField, obj *ent.Outpost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outpost_embedded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Embedded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outpost_embedded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outpost", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Outpost_lastSeenAt(ctx context.Context, field graphql.CollectedField, obj *ent.Outpost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outpost_lastSeenAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSeenAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Outpost_lastSeenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outpost", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Outpost_providers(ctx context.Context, field graphql.CollectedField, obj *ent.Outpost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outpost_providers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Providers(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ProxyProvider) graphql.Marshaler {
+			return ec.marshalOProxyProvider2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Outpost_providers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Outpost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProxyProvider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Outpost_healthy(ctx context.Context, field graphql.CollectedField, obj *ent.Outpost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outpost_healthy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Outpost().Healthy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outpost_healthy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outpost", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _OutpostConfig_outpostID(ctx context.Context, field graphql.CollectedField, obj *outposts.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostConfig_outpostID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutpostID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostConfig_outpostID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostConfig", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OutpostConfig_name(ctx context.Context, field graphql.CollectedField, obj *outposts.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostConfig_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostConfig_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostConfig_issuer(ctx context.Context, field graphql.CollectedField, obj *outposts.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostConfig_issuer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issuer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostConfig_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostConfig_cookieSecret(ctx context.Context, field graphql.CollectedField, obj *outposts.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostConfig_cookieSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CookieSecret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostConfig_cookieSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostConfig_providers(ctx context.Context, field graphql.CollectedField, obj *outposts.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostConfig_providers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Providers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*outposts.Provider) graphql.Marshaler {
+			return ec.marshalNOutpostProvider2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋoutpostsᚐProviderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostConfig_providers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutpostConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutpostProvider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OutpostConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.OutpostConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.OutpostEdge) graphql.Marshaler {
+			return ec.marshalOOutpostEdge2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutpostConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutpostEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OutpostConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.OutpostConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutpostConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OutpostConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.OutpostConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OutpostEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.OutpostEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Outpost) graphql.Marshaler {
+			return ec.marshalOOutpost2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpost(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutpostEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Outpost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OutpostEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.OutpostEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _OutpostIdentity_uid(ctx context.Context, field graphql.CollectedField, obj *outposts.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostIdentity_uid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostIdentity_uid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostIdentity_username(ctx context.Context, field graphql.CollectedField, obj *outposts.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostIdentity_username(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Username, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostIdentity_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostIdentity_email(ctx context.Context, field graphql.CollectedField, obj *outposts.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostIdentity_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostIdentity_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostIdentity_name(ctx context.Context, field graphql.CollectedField, obj *outposts.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostIdentity_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostIdentity_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostIdentity_groups(ctx context.Context, field graphql.CollectedField, obj *outposts.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostIdentity_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostIdentity_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostIdentity_basicAuthUser(ctx context.Context, field graphql.CollectedField, obj *outposts.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostIdentity_basicAuthUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BasicAuthUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostIdentity_basicAuthUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostIdentity_basicAuthPassword(ctx context.Context, field graphql.CollectedField, obj *outposts.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostIdentity_basicAuthPassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BasicAuthPassword, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostIdentity_basicAuthPassword(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostProvider_id(ctx context.Context, field graphql.CollectedField, obj *outposts.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostProvider_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostProvider_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostProvider", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OutpostProvider_name(ctx context.Context, field graphql.CollectedField, obj *outposts.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostProvider_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostProvider_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostProvider_applicationSlug(ctx context.Context, field graphql.CollectedField, obj *outposts.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostProvider_applicationSlug(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicationSlug, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostProvider_applicationSlug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostProvider_mode(ctx context.Context, field graphql.CollectedField, obj *outposts.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostProvider_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.ProxyMode) graphql.Marshaler {
+			return ec.marshalNProxyMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostProvider_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostProvider", field, false, false, "ProxyMode")
+}
+
+func (ec *executionContext) _OutpostProvider_externalHost(ctx context.Context, field graphql.CollectedField, obj *outposts.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostProvider_externalHost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalHost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostProvider_externalHost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostProvider_internalHost(ctx context.Context, field graphql.CollectedField, obj *outposts.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostProvider_internalHost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InternalHost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostProvider_internalHost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostProvider_internalHostTLSVerify(ctx context.Context, field graphql.CollectedField, obj *outposts.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostProvider_internalHostTLSVerify(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InternalHostTLSVerify, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostProvider_internalHostTLSVerify(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostProvider", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OutpostProvider_cookieDomain(ctx context.Context, field graphql.CollectedField, obj *outposts.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostProvider_cookieDomain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CookieDomain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostProvider_cookieDomain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostProvider_skipPathRegex(ctx context.Context, field graphql.CollectedField, obj *outposts.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostProvider_skipPathRegex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SkipPathRegex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostProvider_skipPathRegex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostProvider_clientID(ctx context.Context, field graphql.CollectedField, obj *outposts.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostProvider_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostProvider_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostProvider_clientSecret(ctx context.Context, field graphql.CollectedField, obj *outposts.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostProvider_clientSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientSecret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostProvider_clientSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostProvider_basicAuthEnabled(ctx context.Context, field graphql.CollectedField, obj *outposts.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostProvider_basicAuthEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BasicAuthEnabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostProvider_basicAuthEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostProvider", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OutpostProvider_sendAccessToken(ctx context.Context, field graphql.CollectedField, obj *outposts.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostProvider_sendAccessToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SendAccessToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostProvider_sendAccessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostProvider", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OutpostProvider_accessTokenValidity(ctx context.Context, field graphql.CollectedField, obj *outposts.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostProvider_accessTokenValidity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessTokenValidity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostProvider_accessTokenValidity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostProvider", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OutpostSession_sid(ctx context.Context, field graphql.CollectedField, obj *outposts.SessionState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostSession_sid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostSession_sid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostSession", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutpostSession_active(ctx context.Context, field graphql.CollectedField, obj *outposts.SessionState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostSession_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostSession_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostSession", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OutpostSession_allowed(ctx context.Context, field graphql.CollectedField, obj *outposts.SessionState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostSession_allowed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Allowed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostSession_allowed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutpostSession", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OutpostSession_identity(ctx context.Context, field graphql.CollectedField, obj *outposts.SessionState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutpostSession_identity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Identity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *outposts.Identity) graphql.Marshaler {
+			return ec.marshalOOutpostIdentity2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋoutpostsᚐIdentity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OutpostSession_identity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutpostSession",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutpostIdentity(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
@@ -25130,6 +27786,589 @@ func (ec *executionContext) fieldContext_PromptStage_validationPolicies(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ProxyProvider_id(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProvider", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ProxyProvider_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProvider", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ProxyProvider_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProvider", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ProxyProvider_name(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProxyProvider_externalHost(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_externalHost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalHost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_externalHost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProxyProvider_internalHost(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_internalHost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InternalHost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_internalHost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProxyProvider_internalHostTLSVerify(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_internalHostTLSVerify(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InternalHostTLSVerify, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_internalHostTLSVerify(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProvider", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ProxyProvider_mode(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.ProxyMode) graphql.Marshaler {
+			return ec.marshalNProxyMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProvider", field, false, false, "ProxyMode")
+}
+
+func (ec *executionContext) _ProxyProvider_cookieDomain(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_cookieDomain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CookieDomain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_cookieDomain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProxyProvider_skipPathRegex(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_skipPathRegex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SkipPathRegex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_skipPathRegex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProxyProvider_basicAuthEnabled(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_basicAuthEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BasicAuthEnabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_basicAuthEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProvider", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ProxyProvider_basicAuthUserAttribute(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_basicAuthUserAttribute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BasicAuthUserAttribute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_basicAuthUserAttribute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProxyProvider_basicAuthPasswordAttribute(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_basicAuthPasswordAttribute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BasicAuthPasswordAttribute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_basicAuthPasswordAttribute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProxyProvider_sendAccessToken(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_sendAccessToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SendAccessToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_sendAccessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProvider", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ProxyProvider_accessTokenValidity(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_accessTokenValidity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessTokenValidity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_accessTokenValidity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProvider", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProxyProvider_outposts(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_outposts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outposts(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Outpost) graphql.Marshaler {
+			return ec.marshalOOutpost2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_outposts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProxyProvider",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Outpost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProxyProvider_authorizationFlow(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_authorizationFlow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProxyProvider().AuthorizationFlow(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Flow) graphql.Marshaler {
+			return ec.marshalNFlow2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐFlow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_authorizationFlow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProxyProvider",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Flow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProxyProvider_application(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProvider_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProxyProvider().Application(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalOApplication2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProvider_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProxyProvider",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProxyProviderConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProviderConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProviderConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ProxyProviderEdge) graphql.Marshaler {
+			return ec.marshalOProxyProviderEdge2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProviderConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProxyProviderConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProxyProviderEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProxyProviderConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProviderConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProviderConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProviderConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProxyProviderConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProxyProviderConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProviderConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProviderConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProviderConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProviderConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProxyProviderEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProviderEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProviderEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProxyProvider) graphql.Marshaler {
+			return ec.marshalOProxyProvider2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProvider(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProviderEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProxyProviderEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProxyProvider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProxyProviderEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ProxyProviderEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProxyProviderEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProxyProviderEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProxyProviderEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25570,6 +28809,50 @@ func (ec *executionContext) fieldContext_Query_oauth2Providers(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_outposts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_outposts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Outposts(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.OutpostOrder), fc.Args["where"].(*ent.OutpostWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.OutpostConnection) graphql.Marshaler {
+			return ec.marshalNOutpostConnection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_outposts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutpostConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_outposts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_policyBindings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25652,6 +28935,50 @@ func (ec *executionContext) fieldContext_Query_policies(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_policies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_proxyProviders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_proxyProviders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProxyProviders(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ProxyProviderOrder), fc.Args["where"].(*ent.ProxyProviderWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProxyProviderConnection) graphql.Marshaler {
+			return ec.marshalNProxyProviderConnection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_proxyProviders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProxyProviderConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_proxyProviders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26119,6 +29446,108 @@ func (ec *executionContext) fieldContext_Query_jobs(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_jobs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_outpostConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_outpostConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().OutpostConfig(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Outpost == nil {
+					var zeroVal *outposts.Config
+					return zeroVal, errors.New("directive outpost is not implemented")
+				}
+				return ec.Directives.Outpost(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *outposts.Config) graphql.Marshaler {
+			return ec.marshalNOutpostConfig2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋoutpostsᚐConfig(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_outpostConfig(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutpostConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_outpostSessions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_outpostSessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OutpostSessions(ctx, fc.Args["providerID"].(string), fc.Args["sids"].([]string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Outpost == nil {
+					var zeroVal []*outposts.SessionState
+					return zeroVal, errors.New("directive outpost is not implemented")
+				}
+				return ec.Directives.Outpost(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*outposts.SessionState) graphql.Marshaler {
+			return ec.marshalNOutpostSession2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋoutpostsᚐSessionStateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_outpostSessions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutpostSession(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_outpostSessions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27996,6 +31425,51 @@ func (ec *executionContext) fieldContext_Subscription_flowInspector(ctx context.
 	if fc.Args, err = ec.field_Subscription_flowInspector_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_outpostConfigChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_outpostConfigChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().OutpostConfigChanged(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Outpost == nil {
+					var zeroVal *outposts.Config
+					return zeroVal, errors.New("directive outpost is not implemented")
+				}
+				return ec.Directives.Outpost(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *outposts.Config) graphql.Marshaler {
+			return ec.marshalNOutpostConfig2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋoutpostsᚐConfig(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_outpostConfigChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutpostConfig(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -34351,6 +37825,66 @@ func UnmarshalCreateOAuth2ProviderInput(ctx context.Context, raw any) (model.Cre
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateOutpostInput(ctx context.Context, obj any) (model.CreateOutpostInput, error) {
+	var it model.CreateOutpostInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["type"]; !present {
+		asMap["type"] = "PROXY"
+	}
+
+	fieldsInOrder := [...]string{"name", "type", "providerIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNOutpostType2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐOutpostType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "providerIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerIDs"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateOutpostInput unmarshals raw into the CreateOutpostInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateOutpostInput(ctx context.Context, raw any) (model.CreateOutpostInput, error) {
+	var out model.CreateOutpostInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateOutpostInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreatePolicyBindingInput(ctx context.Context, obj any) (ent.CreatePolicyBindingInput, error) {
 	var it ent.CreatePolicyBindingInput
 	if obj == nil {
@@ -34520,6 +38054,160 @@ func (ec *executionContext) unmarshalInputCreatePolicyInput(ctx context.Context,
 func UnmarshalCreatePolicyInput(ctx context.Context, raw any) (model.CreatePolicyInput, error) {
 	var out model.CreatePolicyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreatePolicyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateProxyProviderInput(ctx context.Context, obj any) (model.CreateProxyProviderInput, error) {
+	var it model.CreateProxyProviderInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["internalHost"]; !present {
+		asMap["internalHost"] = ""
+	}
+	if _, present := asMap["internalHostTLSVerify"]; !present {
+		asMap["internalHostTLSVerify"] = true
+	}
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "PROXY"
+	}
+	if _, present := asMap["cookieDomain"]; !present {
+		asMap["cookieDomain"] = ""
+	}
+	if _, present := asMap["basicAuthEnabled"]; !present {
+		asMap["basicAuthEnabled"] = false
+	}
+	if _, present := asMap["basicAuthUserAttribute"]; !present {
+		asMap["basicAuthUserAttribute"] = ""
+	}
+	if _, present := asMap["basicAuthPasswordAttribute"]; !present {
+		asMap["basicAuthPasswordAttribute"] = ""
+	}
+	if _, present := asMap["sendAccessToken"]; !present {
+		asMap["sendAccessToken"] = false
+	}
+	if _, present := asMap["accessTokenValidity"]; !present {
+		asMap["accessTokenValidity"] = 600
+	}
+
+	fieldsInOrder := [...]string{"name", "externalHost", "internalHost", "internalHostTLSVerify", "mode", "cookieDomain", "skipPathRegex", "authorizationFlowID", "basicAuthEnabled", "basicAuthUserAttribute", "basicAuthPasswordAttribute", "sendAccessToken", "accessTokenValidity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "externalHost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalHost"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalHost = data
+		case "internalHost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHost"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHost = data
+		case "internalHostTLSVerify":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostTLSVerify"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostTLSVerify = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalNProxyMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "cookieDomain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookieDomain"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CookieDomain = data
+		case "skipPathRegex":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skipPathRegex"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkipPathRegex = data
+		case "authorizationFlowID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorizationFlowID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorizationFlowID = data
+		case "basicAuthEnabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthEnabled"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthEnabled = data
+		case "basicAuthUserAttribute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthUserAttribute"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthUserAttribute = data
+		case "basicAuthPasswordAttribute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthPasswordAttribute"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthPasswordAttribute = data
+		case "sendAccessToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sendAccessToken"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SendAccessToken = data
+		case "accessTokenValidity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessTokenValidity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessTokenValidity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateProxyProviderInput unmarshals raw into the CreateProxyProviderInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateProxyProviderInput(ctx context.Context, raw any) (model.CreateProxyProviderInput, error) {
+	var out model.CreateProxyProviderInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateProxyProviderInput", raw, &out)
 	return out, err
 }
 
@@ -38663,7 +42351,7 @@ func (ec *executionContext) unmarshalInputOAuth2ProviderWhereInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "clientType", "clientTypeNEQ", "clientTypeIn", "clientTypeNotIn", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "signingAlgorithm", "signingAlgorithmNEQ", "signingAlgorithmIn", "signingAlgorithmNotIn", "accessTokenValidity", "accessTokenValidityNEQ", "accessTokenValidityIn", "accessTokenValidityNotIn", "accessTokenValidityGT", "accessTokenValidityGTE", "accessTokenValidityLT", "accessTokenValidityLTE", "idTokenValidity", "idTokenValidityNEQ", "idTokenValidityIn", "idTokenValidityNotIn", "idTokenValidityGT", "idTokenValidityGTE", "idTokenValidityLT", "idTokenValidityLTE", "refreshTokenValidity", "refreshTokenValidityNEQ", "refreshTokenValidityIn", "refreshTokenValidityNotIn", "refreshTokenValidityGT", "refreshTokenValidityGTE", "refreshTokenValidityLT", "refreshTokenValidityLTE", "subjectMode", "subjectModeNEQ", "subjectModeIn", "subjectModeNotIn", "includeClaimsInIDToken", "includeClaimsInIDTokenNEQ", "deviceAuthorization", "deviceAuthorizationNEQ", "hasApplication", "hasApplicationWith", "hasAuthorizationFlow", "hasAuthorizationFlowWith", "hasInvalidationFlow", "hasInvalidationFlowWith", "hasSigningKey", "hasSigningKeyWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "clientType", "clientTypeNEQ", "clientTypeIn", "clientTypeNotIn", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "signingAlgorithm", "signingAlgorithmNEQ", "signingAlgorithmIn", "signingAlgorithmNotIn", "accessTokenValidity", "accessTokenValidityNEQ", "accessTokenValidityIn", "accessTokenValidityNotIn", "accessTokenValidityGT", "accessTokenValidityGTE", "accessTokenValidityLT", "accessTokenValidityLTE", "idTokenValidity", "idTokenValidityNEQ", "idTokenValidityIn", "idTokenValidityNotIn", "idTokenValidityGT", "idTokenValidityGTE", "idTokenValidityLT", "idTokenValidityLTE", "refreshTokenValidity", "refreshTokenValidityNEQ", "refreshTokenValidityIn", "refreshTokenValidityNotIn", "refreshTokenValidityGT", "refreshTokenValidityGTE", "refreshTokenValidityLT", "refreshTokenValidityLTE", "subjectMode", "subjectModeNEQ", "subjectModeIn", "subjectModeNotIn", "includeClaimsInIDToken", "includeClaimsInIDTokenNEQ", "deviceAuthorization", "deviceAuthorizationNEQ", "hasApplication", "hasApplicationWith", "hasAuthorizationFlow", "hasAuthorizationFlowWith", "hasProxyProvider", "hasProxyProviderWith", "hasInvalidationFlow", "hasInvalidationFlowWith", "hasSigningKey", "hasSigningKeyWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -39349,6 +43037,20 @@ func (ec *executionContext) unmarshalInputOAuth2ProviderWhereInput(ctx context.C
 				return it, err
 			}
 			it.HasAuthorizationFlowWith = data
+		case "hasProxyProvider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProxyProvider"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProxyProvider = data
+		case "hasProxyProviderWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProxyProviderWith"))
+			data, err := ec.unmarshalOProxyProviderWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProxyProviderWith = data
 		case "hasInvalidationFlow":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInvalidationFlow"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -39391,6 +43093,500 @@ func (ec *executionContext) unmarshalInputOAuth2ProviderWhereInput(ctx context.C
 func UnmarshalOAuth2ProviderWhereInput(ctx context.Context, raw any) (ent.OAuth2ProviderWhereInput, error) {
 	var out ent.OAuth2ProviderWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OAuth2ProviderWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOutpostOrder(ctx context.Context, obj any) (ent.OutpostOrder, error) {
+	var it ent.OutpostOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNOutpostOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOutpostOrder unmarshals raw into the OutpostOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOutpostOrder(ctx context.Context, raw any) (ent.OutpostOrder, error) {
+	var out ent.OutpostOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OutpostOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOutpostWhereInput(ctx context.Context, obj any) (ent.OutpostWhereInput, error) {
+	var it ent.OutpostWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "embedded", "embeddedNEQ", "lastSeenAt", "lastSeenAtNEQ", "lastSeenAtIn", "lastSeenAtNotIn", "lastSeenAtGT", "lastSeenAtGTE", "lastSeenAtLT", "lastSeenAtLTE", "lastSeenAtIsNil", "lastSeenAtNotNil", "hasProviders", "hasProvidersWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOOutpostWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOOutpostWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOOutpostWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOOutpostType2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐOutpostType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "typeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNEQ"))
+			data, err := ec.unmarshalOOutpostType2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐOutpostType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeNEQ = data
+		case "typeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeIn"))
+			data, err := ec.unmarshalOOutpostType2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐOutpostTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeIn = data
+		case "typeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNotIn"))
+			data, err := ec.unmarshalOOutpostType2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐOutpostTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeNotIn = data
+		case "embedded":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("embedded"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Embedded = data
+		case "embeddedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("embeddedNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmbeddedNEQ = data
+		case "lastSeenAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSeenAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSeenAt = data
+		case "lastSeenAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSeenAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSeenAtNEQ = data
+		case "lastSeenAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSeenAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSeenAtIn = data
+		case "lastSeenAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSeenAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSeenAtNotIn = data
+		case "lastSeenAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSeenAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSeenAtGT = data
+		case "lastSeenAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSeenAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSeenAtGTE = data
+		case "lastSeenAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSeenAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSeenAtLT = data
+		case "lastSeenAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSeenAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSeenAtLTE = data
+		case "lastSeenAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSeenAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSeenAtIsNil = data
+		case "lastSeenAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSeenAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSeenAtNotNil = data
+		case "hasProviders":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProviders"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProviders = data
+		case "hasProvidersWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProvidersWith"))
+			data, err := ec.unmarshalOProxyProviderWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProvidersWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOutpostWhereInput unmarshals raw into the OutpostWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOutpostWhereInput(ctx context.Context, raw any) (ent.OutpostWhereInput, error) {
+	var out ent.OutpostWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OutpostWhereInput", raw, &out)
 	return out, err
 }
 
@@ -41282,6 +45478,969 @@ func (ec *executionContext) unmarshalInputPromptStageInput(ctx context.Context, 
 func UnmarshalPromptStageInput(ctx context.Context, raw any) (prompt.Config, error) {
 	var out prompt.Config
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PromptStageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProxyProviderOrder(ctx context.Context, obj any) (ent.ProxyProviderOrder, error) {
+	var it ent.ProxyProviderOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNProxyProviderOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProxyProviderOrder unmarshals raw into the ProxyProviderOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProxyProviderOrder(ctx context.Context, raw any) (ent.ProxyProviderOrder, error) {
+	var out ent.ProxyProviderOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProxyProviderOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProxyProviderWhereInput(ctx context.Context, obj any) (ent.ProxyProviderWhereInput, error) {
+	var it ent.ProxyProviderWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "externalHost", "externalHostNEQ", "externalHostIn", "externalHostNotIn", "externalHostGT", "externalHostGTE", "externalHostLT", "externalHostLTE", "externalHostContains", "externalHostHasPrefix", "externalHostHasSuffix", "externalHostEqualFold", "externalHostContainsFold", "internalHost", "internalHostNEQ", "internalHostIn", "internalHostNotIn", "internalHostGT", "internalHostGTE", "internalHostLT", "internalHostLTE", "internalHostContains", "internalHostHasPrefix", "internalHostHasSuffix", "internalHostEqualFold", "internalHostContainsFold", "internalHostTLSVerify", "internalHostTLSVerifyNEQ", "mode", "modeNEQ", "modeIn", "modeNotIn", "cookieDomain", "cookieDomainNEQ", "cookieDomainIn", "cookieDomainNotIn", "cookieDomainGT", "cookieDomainGTE", "cookieDomainLT", "cookieDomainLTE", "cookieDomainContains", "cookieDomainHasPrefix", "cookieDomainHasSuffix", "cookieDomainEqualFold", "cookieDomainContainsFold", "basicAuthEnabled", "basicAuthEnabledNEQ", "basicAuthUserAttribute", "basicAuthUserAttributeNEQ", "basicAuthUserAttributeIn", "basicAuthUserAttributeNotIn", "basicAuthUserAttributeGT", "basicAuthUserAttributeGTE", "basicAuthUserAttributeLT", "basicAuthUserAttributeLTE", "basicAuthUserAttributeContains", "basicAuthUserAttributeHasPrefix", "basicAuthUserAttributeHasSuffix", "basicAuthUserAttributeEqualFold", "basicAuthUserAttributeContainsFold", "basicAuthPasswordAttribute", "basicAuthPasswordAttributeNEQ", "basicAuthPasswordAttributeIn", "basicAuthPasswordAttributeNotIn", "basicAuthPasswordAttributeGT", "basicAuthPasswordAttributeGTE", "basicAuthPasswordAttributeLT", "basicAuthPasswordAttributeLTE", "basicAuthPasswordAttributeContains", "basicAuthPasswordAttributeHasPrefix", "basicAuthPasswordAttributeHasSuffix", "basicAuthPasswordAttributeEqualFold", "basicAuthPasswordAttributeContainsFold", "sendAccessToken", "sendAccessTokenNEQ", "accessTokenValidity", "accessTokenValidityNEQ", "accessTokenValidityIn", "accessTokenValidityNotIn", "accessTokenValidityGT", "accessTokenValidityGTE", "accessTokenValidityLT", "accessTokenValidityLTE", "hasOutposts", "hasOutpostsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOProxyProviderWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOProxyProviderWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOProxyProviderWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "externalHost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalHost"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalHost = data
+		case "externalHostNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalHostNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalHostNEQ = data
+		case "externalHostIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalHostIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalHostIn = data
+		case "externalHostNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalHostNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalHostNotIn = data
+		case "externalHostGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalHostGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalHostGT = data
+		case "externalHostGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalHostGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalHostGTE = data
+		case "externalHostLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalHostLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalHostLT = data
+		case "externalHostLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalHostLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalHostLTE = data
+		case "externalHostContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalHostContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalHostContains = data
+		case "externalHostHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalHostHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalHostHasPrefix = data
+		case "externalHostHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalHostHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalHostHasSuffix = data
+		case "externalHostEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalHostEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalHostEqualFold = data
+		case "externalHostContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalHostContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalHostContainsFold = data
+		case "internalHost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHost"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHost = data
+		case "internalHostNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostNEQ = data
+		case "internalHostIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostIn = data
+		case "internalHostNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostNotIn = data
+		case "internalHostGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostGT = data
+		case "internalHostGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostGTE = data
+		case "internalHostLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostLT = data
+		case "internalHostLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostLTE = data
+		case "internalHostContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostContains = data
+		case "internalHostHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostHasPrefix = data
+		case "internalHostHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostHasSuffix = data
+		case "internalHostEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostEqualFold = data
+		case "internalHostContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostContainsFold = data
+		case "internalHostTLSVerify":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostTLSVerify"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostTLSVerify = data
+		case "internalHostTLSVerifyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostTLSVerifyNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostTLSVerifyNEQ = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOProxyMode2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "modeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modeNEQ"))
+			data, err := ec.unmarshalOProxyMode2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModeNEQ = data
+		case "modeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modeIn"))
+			data, err := ec.unmarshalOProxyMode2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyModeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModeIn = data
+		case "modeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modeNotIn"))
+			data, err := ec.unmarshalOProxyMode2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyModeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModeNotIn = data
+		case "cookieDomain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookieDomain"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CookieDomain = data
+		case "cookieDomainNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookieDomainNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CookieDomainNEQ = data
+		case "cookieDomainIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookieDomainIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CookieDomainIn = data
+		case "cookieDomainNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookieDomainNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CookieDomainNotIn = data
+		case "cookieDomainGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookieDomainGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CookieDomainGT = data
+		case "cookieDomainGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookieDomainGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CookieDomainGTE = data
+		case "cookieDomainLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookieDomainLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CookieDomainLT = data
+		case "cookieDomainLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookieDomainLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CookieDomainLTE = data
+		case "cookieDomainContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookieDomainContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CookieDomainContains = data
+		case "cookieDomainHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookieDomainHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CookieDomainHasPrefix = data
+		case "cookieDomainHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookieDomainHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CookieDomainHasSuffix = data
+		case "cookieDomainEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookieDomainEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CookieDomainEqualFold = data
+		case "cookieDomainContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookieDomainContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CookieDomainContainsFold = data
+		case "basicAuthEnabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthEnabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthEnabled = data
+		case "basicAuthEnabledNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthEnabledNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthEnabledNEQ = data
+		case "basicAuthUserAttribute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthUserAttribute"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthUserAttribute = data
+		case "basicAuthUserAttributeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthUserAttributeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthUserAttributeNEQ = data
+		case "basicAuthUserAttributeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthUserAttributeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthUserAttributeIn = data
+		case "basicAuthUserAttributeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthUserAttributeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthUserAttributeNotIn = data
+		case "basicAuthUserAttributeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthUserAttributeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthUserAttributeGT = data
+		case "basicAuthUserAttributeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthUserAttributeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthUserAttributeGTE = data
+		case "basicAuthUserAttributeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthUserAttributeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthUserAttributeLT = data
+		case "basicAuthUserAttributeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthUserAttributeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthUserAttributeLTE = data
+		case "basicAuthUserAttributeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthUserAttributeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthUserAttributeContains = data
+		case "basicAuthUserAttributeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthUserAttributeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthUserAttributeHasPrefix = data
+		case "basicAuthUserAttributeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthUserAttributeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthUserAttributeHasSuffix = data
+		case "basicAuthUserAttributeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthUserAttributeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthUserAttributeEqualFold = data
+		case "basicAuthUserAttributeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthUserAttributeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthUserAttributeContainsFold = data
+		case "basicAuthPasswordAttribute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthPasswordAttribute"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthPasswordAttribute = data
+		case "basicAuthPasswordAttributeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthPasswordAttributeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthPasswordAttributeNEQ = data
+		case "basicAuthPasswordAttributeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthPasswordAttributeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthPasswordAttributeIn = data
+		case "basicAuthPasswordAttributeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthPasswordAttributeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthPasswordAttributeNotIn = data
+		case "basicAuthPasswordAttributeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthPasswordAttributeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthPasswordAttributeGT = data
+		case "basicAuthPasswordAttributeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthPasswordAttributeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthPasswordAttributeGTE = data
+		case "basicAuthPasswordAttributeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthPasswordAttributeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthPasswordAttributeLT = data
+		case "basicAuthPasswordAttributeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthPasswordAttributeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthPasswordAttributeLTE = data
+		case "basicAuthPasswordAttributeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthPasswordAttributeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthPasswordAttributeContains = data
+		case "basicAuthPasswordAttributeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthPasswordAttributeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthPasswordAttributeHasPrefix = data
+		case "basicAuthPasswordAttributeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthPasswordAttributeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthPasswordAttributeHasSuffix = data
+		case "basicAuthPasswordAttributeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthPasswordAttributeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthPasswordAttributeEqualFold = data
+		case "basicAuthPasswordAttributeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthPasswordAttributeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthPasswordAttributeContainsFold = data
+		case "sendAccessToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sendAccessToken"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SendAccessToken = data
+		case "sendAccessTokenNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sendAccessTokenNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SendAccessTokenNEQ = data
+		case "accessTokenValidity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessTokenValidity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessTokenValidity = data
+		case "accessTokenValidityNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessTokenValidityNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessTokenValidityNEQ = data
+		case "accessTokenValidityIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessTokenValidityIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessTokenValidityIn = data
+		case "accessTokenValidityNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessTokenValidityNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessTokenValidityNotIn = data
+		case "accessTokenValidityGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessTokenValidityGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessTokenValidityGT = data
+		case "accessTokenValidityGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessTokenValidityGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessTokenValidityGTE = data
+		case "accessTokenValidityLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessTokenValidityLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessTokenValidityLT = data
+		case "accessTokenValidityLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessTokenValidityLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessTokenValidityLTE = data
+		case "hasOutposts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOutposts"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOutposts = data
+		case "hasOutpostsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOutpostsWith"))
+			data, err := ec.unmarshalOOutpostWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOutpostsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProxyProviderWhereInput unmarshals raw into the ProxyProviderWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProxyProviderWhereInput(ctx context.Context, raw any) (ent.ProxyProviderWhereInput, error) {
+	var out ent.ProxyProviderWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProxyProviderWhereInput", raw, &out)
 	return out, err
 }
 
@@ -44720,6 +49879,62 @@ func UnmarshalUpdateOAuth2ProviderInput(ctx context.Context, raw any) (model.Upd
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateOutpostInput(ctx context.Context, obj any) (model.UpdateOutpostInput, error) {
+	var it model.UpdateOutpostInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "addProviderIDs", "removeProviderIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "addProviderIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addProviderIDs"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddProviderIDs = data
+		case "removeProviderIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeProviderIDs"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveProviderIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateOutpostInput unmarshals raw into the UpdateOutpostInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateOutpostInput(ctx context.Context, raw any) (model.UpdateOutpostInput, error) {
+	var out model.UpdateOutpostInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateOutpostInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdatePolicyBindingInput(ctx context.Context, obj any) (ent.UpdatePolicyBindingInput, error) {
 	var it ent.UpdatePolicyBindingInput
 	if obj == nil {
@@ -44885,6 +50100,132 @@ func (ec *executionContext) unmarshalInputUpdatePolicyInput(ctx context.Context,
 func UnmarshalUpdatePolicyInput(ctx context.Context, raw any) (model.UpdatePolicyInput, error) {
 	var out model.UpdatePolicyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdatePolicyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateProxyProviderInput(ctx context.Context, obj any) (model.UpdateProxyProviderInput, error) {
+	var it model.UpdateProxyProviderInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "externalHost", "internalHost", "internalHostTLSVerify", "mode", "cookieDomain", "skipPathRegex", "authorizationFlowID", "basicAuthEnabled", "basicAuthUserAttribute", "basicAuthPasswordAttribute", "sendAccessToken", "accessTokenValidity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "externalHost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalHost"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalHost = data
+		case "internalHost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHost"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHost = data
+		case "internalHostTLSVerify":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("internalHostTLSVerify"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InternalHostTLSVerify = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOProxyMode2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "cookieDomain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookieDomain"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CookieDomain = data
+		case "skipPathRegex":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skipPathRegex"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkipPathRegex = data
+		case "authorizationFlowID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorizationFlowID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorizationFlowID = data
+		case "basicAuthEnabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthEnabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthEnabled = data
+		case "basicAuthUserAttribute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthUserAttribute"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthUserAttribute = data
+		case "basicAuthPasswordAttribute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicAuthPasswordAttribute"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicAuthPasswordAttribute = data
+		case "sendAccessToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sendAccessToken"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SendAccessToken = data
+		case "accessTokenValidity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessTokenValidity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessTokenValidity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateProxyProviderInput unmarshals raw into the UpdateProxyProviderInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateProxyProviderInput(ctx context.Context, raw any) (model.UpdateProxyProviderInput, error) {
+	var out model.UpdateProxyProviderInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateProxyProviderInput", raw, &out)
 	return out, err
 }
 
@@ -46458,6 +51799,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._ScopeMapping(ctx, sel, obj)
+	case *ent.ProxyProvider:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ProxyProvider(ctx, sel, obj)
 	case *ent.PolicyDefinition:
 		if obj == nil {
 			return graphql.Null
@@ -46468,6 +51814,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._PolicyBinding(ctx, sel, obj)
+	case *ent.Outpost:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Outpost(ctx, sel, obj)
 	case *ent.OAuth2Provider:
 		if obj == nil {
 			return graphql.Null
@@ -46792,6 +52143,12 @@ func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Application_policyBindings(ctx, field, obj)
+				})
+		case "proxyProvider":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_proxyProvider(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -48025,6 +53382,44 @@ func (ec *executionContext) _CreateOAuth2ProviderPayload(ctx context.Context, se
 		case "clientSecret":
 			out.Values[i] = ec._CreateOAuth2ProviderPayload_clientSecret(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createOutpostPayloadImplementors = []string{"CreateOutpostPayload"}
+
+func (ec *executionContext) _CreateOutpostPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateOutpostPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createOutpostPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateOutpostPayload")
+		case "outpost":
+			out.Values[i] = ec._CreateOutpostPayload_outpost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "token":
+			out.Values[i] = ec._CreateOutpostPayload_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -50646,6 +56041,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createProxyProvider":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createProxyProvider(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateProxyProvider":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateProxyProvider(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteProxyProvider":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteProxyProvider(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createOutpost":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createOutpost(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateOutpost":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateOutpost(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotateOutpostToken":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateOutpostToken(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteOutpost":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteOutpost(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "importFlow":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importFlow(ctx, field)
@@ -50849,6 +56293,12 @@ func (ec *executionContext) _OAuth2Provider(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._OAuth2Provider_authorizationFlow(ctx, field, obj)
 				})
+		case "proxyProvider":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OAuth2Provider_proxyProvider(ctx, field, obj)
+				})
 		case "invalidationFlow":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -50961,6 +56411,424 @@ func (ec *executionContext) _OAuth2ProviderEdge(ctx context.Context, sel ast.Sel
 		case "cursor":
 			out.Values[i] = ec._OAuth2ProviderEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outpostImplementors = []string{"Outpost", "Node"}
+
+func (ec *executionContext) _Outpost(ctx context.Context, sel ast.SelectionSet, obj *ent.Outpost) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outpostImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Outpost")
+		case "id":
+			out.Values[i] = ec._Outpost_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Outpost_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Outpost_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Outpost_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._Outpost_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "embedded":
+			out.Values[i] = ec._Outpost_embedded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastSeenAt":
+			out.Values[i] = ec._Outpost_lastSeenAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "providers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Outpost_providers(ctx, field, obj)
+				})
+		case "healthy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Outpost_healthy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outpostConfigImplementors = []string{"OutpostConfig"}
+
+func (ec *executionContext) _OutpostConfig(ctx context.Context, sel ast.SelectionSet, obj *outposts.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outpostConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OutpostConfig")
+		case "outpostID":
+			out.Values[i] = ec._OutpostConfig_outpostID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._OutpostConfig_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issuer":
+			out.Values[i] = ec._OutpostConfig_issuer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cookieSecret":
+			out.Values[i] = ec._OutpostConfig_cookieSecret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "providers":
+			out.Values[i] = ec._OutpostConfig_providers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outpostConnectionImplementors = []string{"OutpostConnection"}
+
+func (ec *executionContext) _OutpostConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OutpostConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outpostConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OutpostConnection")
+		case "edges":
+			out.Values[i] = ec._OutpostConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._OutpostConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._OutpostConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outpostEdgeImplementors = []string{"OutpostEdge"}
+
+func (ec *executionContext) _OutpostEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OutpostEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outpostEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OutpostEdge")
+		case "node":
+			out.Values[i] = ec._OutpostEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._OutpostEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outpostIdentityImplementors = []string{"OutpostIdentity"}
+
+func (ec *executionContext) _OutpostIdentity(ctx context.Context, sel ast.SelectionSet, obj *outposts.Identity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outpostIdentityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OutpostIdentity")
+		case "uid":
+			out.Values[i] = ec._OutpostIdentity_uid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "username":
+			out.Values[i] = ec._OutpostIdentity_username(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._OutpostIdentity_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._OutpostIdentity_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._OutpostIdentity_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "basicAuthUser":
+			out.Values[i] = ec._OutpostIdentity_basicAuthUser(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "basicAuthPassword":
+			out.Values[i] = ec._OutpostIdentity_basicAuthPassword(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outpostProviderImplementors = []string{"OutpostProvider"}
+
+func (ec *executionContext) _OutpostProvider(ctx context.Context, sel ast.SelectionSet, obj *outposts.Provider) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outpostProviderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OutpostProvider")
+		case "id":
+			out.Values[i] = ec._OutpostProvider_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._OutpostProvider_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicationSlug":
+			out.Values[i] = ec._OutpostProvider_applicationSlug(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._OutpostProvider_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "externalHost":
+			out.Values[i] = ec._OutpostProvider_externalHost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "internalHost":
+			out.Values[i] = ec._OutpostProvider_internalHost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "internalHostTLSVerify":
+			out.Values[i] = ec._OutpostProvider_internalHostTLSVerify(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cookieDomain":
+			out.Values[i] = ec._OutpostProvider_cookieDomain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipPathRegex":
+			out.Values[i] = ec._OutpostProvider_skipPathRegex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientID":
+			out.Values[i] = ec._OutpostProvider_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientSecret":
+			out.Values[i] = ec._OutpostProvider_clientSecret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "basicAuthEnabled":
+			out.Values[i] = ec._OutpostProvider_basicAuthEnabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendAccessToken":
+			out.Values[i] = ec._OutpostProvider_sendAccessToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accessTokenValidity":
+			out.Values[i] = ec._OutpostProvider_accessTokenValidity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outpostSessionImplementors = []string{"OutpostSession"}
+
+func (ec *executionContext) _OutpostSession(ctx context.Context, sel ast.SelectionSet, obj *outposts.SessionState) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outpostSessionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OutpostSession")
+		case "sid":
+			out.Values[i] = ec._OutpostSession_sid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._OutpostSession_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allowed":
+			out.Values[i] = ec._OutpostSession_allowed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "identity":
+			out.Values[i] = ec._OutpostSession_identity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -51860,6 +57728,208 @@ func (ec *executionContext) _PromptStage(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var proxyProviderImplementors = []string{"ProxyProvider", "Node"}
+
+func (ec *executionContext) _ProxyProvider(ctx context.Context, sel ast.SelectionSet, obj *ent.ProxyProvider) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proxyProviderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProxyProvider")
+		case "id":
+			out.Values[i] = ec._ProxyProvider_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ProxyProvider_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ProxyProvider_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ProxyProvider_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalHost":
+			out.Values[i] = ec._ProxyProvider_externalHost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "internalHost":
+			out.Values[i] = ec._ProxyProvider_internalHost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "internalHostTLSVerify":
+			out.Values[i] = ec._ProxyProvider_internalHostTLSVerify(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mode":
+			out.Values[i] = ec._ProxyProvider_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cookieDomain":
+			out.Values[i] = ec._ProxyProvider_cookieDomain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "skipPathRegex":
+			out.Values[i] = ec._ProxyProvider_skipPathRegex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "basicAuthEnabled":
+			out.Values[i] = ec._ProxyProvider_basicAuthEnabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "basicAuthUserAttribute":
+			out.Values[i] = ec._ProxyProvider_basicAuthUserAttribute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "basicAuthPasswordAttribute":
+			out.Values[i] = ec._ProxyProvider_basicAuthPasswordAttribute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sendAccessToken":
+			out.Values[i] = ec._ProxyProvider_sendAccessToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accessTokenValidity":
+			out.Values[i] = ec._ProxyProvider_accessTokenValidity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outposts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProxyProvider_outposts(ctx, field, obj)
+				})
+		case "authorizationFlow":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProxyProvider_authorizationFlow(ctx, field, obj)
+				})
+		case "application":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProxyProvider_application(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var proxyProviderConnectionImplementors = []string{"ProxyProviderConnection"}
+
+func (ec *executionContext) _ProxyProviderConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ProxyProviderConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proxyProviderConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProxyProviderConnection")
+		case "edges":
+			out.Values[i] = ec._ProxyProviderConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ProxyProviderConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ProxyProviderConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var proxyProviderEdgeImplementors = []string{"ProxyProviderEdge"}
+
+func (ec *executionContext) _ProxyProviderEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ProxyProviderEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proxyProviderEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProxyProviderEdge")
+		case "node":
+			out.Values[i] = ec._ProxyProviderEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ProxyProviderEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -51939,6 +58009,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_oauth2Providers(ctx, field)
 				})
+		case "outposts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_outposts(ctx, field)
+				})
 		case "policyBindings":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -51950,6 +58026,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_policies(ctx, field)
+				})
+		case "proxyProviders":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_proxyProviders(ctx, field)
 				})
 		case "scopeMappings":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -52010,6 +58092,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_jobs(ctx, field)
+				})
+		case "outpostConfig":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_outpostConfig(ctx, field)
+				})
+		case "outpostSessions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_outpostSessions(ctx, field)
 				})
 		case "testPolicy":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -52800,6 +58894,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_flowExecution(ctx, fields[0])
 	case "flowInspector":
 		return ec._Subscription_flowInspector(ctx, fields[0])
+	case "outpostConfigChanged":
+		return ec._Subscription_outpostConfigChanged(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -54151,6 +60247,19 @@ func (ec *executionContext) marshalNCreateOAuth2ProviderPayload2ᚖgithubᚗcom�
 	return ec._CreateOAuth2ProviderPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreateOutpostInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐCreateOutpostInput(ctx context.Context, v any) (model.CreateOutpostInput, error) {
+	res, err := ec.unmarshalInputCreateOutpostInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateOutpostPayload2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐCreateOutpostPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateOutpostPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateOutpostPayload!")
+		return graphql.Null
+	}
+	return ec._CreateOutpostPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreatePolicyBindingInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐCreatePolicyBindingInput(ctx context.Context, v any) (ent.CreatePolicyBindingInput, error) {
 	res, err := ec.unmarshalInputCreatePolicyBindingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -54158,6 +60267,11 @@ func (ec *executionContext) unmarshalNCreatePolicyBindingInput2githubᚗcomᚋga
 
 func (ec *executionContext) unmarshalNCreatePolicyInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐCreatePolicyInput(ctx context.Context, v any) (model.CreatePolicyInput, error) {
 	res, err := ec.unmarshalInputCreatePolicyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateProxyProviderInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐCreateProxyProviderInput(ctx context.Context, v any) (model.CreateProxyProviderInput, error) {
+	res, err := ec.unmarshalInputCreateProxyProviderInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -54907,6 +61021,107 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 	return v
 }
 
+func (ec *executionContext) marshalNOutpost2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpost(ctx context.Context, sel ast.SelectionSet, v *ent.Outpost) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Outpost!")
+		return graphql.Null
+	}
+	return ec._Outpost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOutpostConfig2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋoutpostsᚐConfig(ctx context.Context, sel ast.SelectionSet, v *outposts.Config) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OutpostConfig!")
+		return graphql.Null
+	}
+	return ec._OutpostConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOutpostConnection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostConnection(ctx context.Context, sel ast.SelectionSet, v *ent.OutpostConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OutpostConnection!")
+		return graphql.Null
+	}
+	return ec._OutpostConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOutpostOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostOrderField(ctx context.Context, v any) (*ent.OutpostOrderField, error) {
+	var res = new(ent.OutpostOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOutpostOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.OutpostOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OutpostOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNOutpostProvider2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋoutpostsᚐProviderᚄ(ctx context.Context, sel ast.SelectionSet, v []*outposts.Provider) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOutpostProvider2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋoutpostsᚐProvider(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOutpostProvider2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋoutpostsᚐProvider(ctx context.Context, sel ast.SelectionSet, v *outposts.Provider) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OutpostProvider!")
+		return graphql.Null
+	}
+	return ec._OutpostProvider(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOutpostSession2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋoutpostsᚐSessionStateᚄ(ctx context.Context, sel ast.SelectionSet, v []*outposts.SessionState) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOutpostSession2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋoutpostsᚐSessionState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOutpostSession2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋoutpostsᚐSessionState(ctx context.Context, sel ast.SelectionSet, v *outposts.SessionState) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OutpostSession!")
+		return graphql.Null
+	}
+	return ec._OutpostSession(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOutpostType2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐOutpostType(ctx context.Context, v any) (enum.OutpostType, error) {
+	var res enum.OutpostType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOutpostType2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐOutpostType(ctx context.Context, sel ast.SelectionSet, v enum.OutpostType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNOutpostWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostWhereInput(ctx context.Context, v any) (*ent.OutpostWhereInput, error) {
+	res, err := ec.unmarshalInputOutpostWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
 }
@@ -55144,6 +61359,51 @@ func (ec *executionContext) unmarshalNPromptFieldType2githubᚗcomᚋgatehouse�
 
 func (ec *executionContext) marshalNPromptFieldType2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋpromptᚐFieldType(ctx context.Context, sel ast.SelectionSet, v prompt.FieldType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNProxyMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyMode(ctx context.Context, v any) (enum.ProxyMode, error) {
+	var res enum.ProxyMode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProxyMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyMode(ctx context.Context, sel ast.SelectionSet, v enum.ProxyMode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNProxyProvider2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProvider(ctx context.Context, sel ast.SelectionSet, v *ent.ProxyProvider) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProxyProvider!")
+		return graphql.Null
+	}
+	return ec._ProxyProvider(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProxyProviderConnection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ProxyProviderConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProxyProviderConnection!")
+		return graphql.Null
+	}
+	return ec._ProxyProviderConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNProxyProviderOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderOrderField(ctx context.Context, v any) (*ent.ProxyProviderOrderField, error) {
+	var res = new(ent.ProxyProviderOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProxyProviderOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ProxyProviderOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProxyProviderOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNProxyProviderWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderWhereInput(ctx context.Context, v any) (*ent.ProxyProviderWhereInput, error) {
+	res, err := ec.unmarshalInputProxyProviderWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRedirectMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋredirectᚐMode(ctx context.Context, v any) (redirect.Mode, error) {
@@ -55507,6 +61767,11 @@ func (ec *executionContext) unmarshalNUpdateOAuth2ProviderInput2githubᚗcomᚋg
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateOutpostInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐUpdateOutpostInput(ctx context.Context, v any) (model.UpdateOutpostInput, error) {
+	res, err := ec.unmarshalInputUpdateOutpostInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdatePolicyBindingInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐUpdatePolicyBindingInput(ctx context.Context, v any) (ent.UpdatePolicyBindingInput, error) {
 	res, err := ec.unmarshalInputUpdatePolicyBindingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -55514,6 +61779,11 @@ func (ec *executionContext) unmarshalNUpdatePolicyBindingInput2githubᚗcomᚋga
 
 func (ec *executionContext) unmarshalNUpdatePolicyInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐUpdatePolicyInput(ctx context.Context, v any) (model.UpdatePolicyInput, error) {
 	res, err := ec.unmarshalInputUpdatePolicyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateProxyProviderInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐUpdateProxyProviderInput(ctx context.Context, v any) (model.UpdateProxyProviderInput, error) {
+	res, err := ec.unmarshalInputUpdateProxyProviderInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -56801,6 +63071,41 @@ func (ec *executionContext) marshalOID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	return ret
 }
 
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOID2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -57166,6 +63471,144 @@ func (ec *executionContext) unmarshalOOAuth2ProviderWhereInput2ᚖgithubᚗcom�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOOutpost2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Outpost) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOutpost2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpost(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOOutpost2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpost(ctx context.Context, sel ast.SelectionSet, v *ent.Outpost) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Outpost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOOutpostEdge2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.OutpostEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOOutpostEdge2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOOutpostEdge2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostEdge(ctx context.Context, sel ast.SelectionSet, v *ent.OutpostEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OutpostEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOOutpostIdentity2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋoutpostsᚐIdentity(ctx context.Context, sel ast.SelectionSet, v *outposts.Identity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OutpostIdentity(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOutpostOrder2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostOrder(ctx context.Context, v any) (*ent.OutpostOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOutpostOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOutpostType2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐOutpostTypeᚄ(ctx context.Context, v any) ([]enum.OutpostType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.OutpostType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOutpostType2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐOutpostType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOOutpostType2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐOutpostTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.OutpostType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOutpostType2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐOutpostType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOOutpostType2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐOutpostType(ctx context.Context, v any) (*enum.OutpostType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.OutpostType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOutpostType2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐOutpostType(ctx context.Context, sel ast.SelectionSet, v *enum.OutpostType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOOutpostWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostWhereInputᚄ(ctx context.Context, v any) ([]*ent.OutpostWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.OutpostWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOutpostWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOOutpostWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOutpostWhereInput(ctx context.Context, v any) (*ent.OutpostWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOutpostWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOPasswordPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋpasswordᚐConfig(ctx context.Context, v any) (*password1.Config, error) {
 	if v == nil {
 		return nil, nil
@@ -57383,6 +63826,137 @@ func (ec *executionContext) unmarshalOPromptStageInput2ᚖgithubᚗcomᚋgatehou
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputPromptStageInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProxyMode2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyModeᚄ(ctx context.Context, v any) ([]enum.ProxyMode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.ProxyMode, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProxyMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyMode(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOProxyMode2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyModeᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.ProxyMode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProxyMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyMode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOProxyMode2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyMode(ctx context.Context, v any) (*enum.ProxyMode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.ProxyMode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProxyMode2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐProxyMode(ctx context.Context, sel ast.SelectionSet, v *enum.ProxyMode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOProxyProvider2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ProxyProvider) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProxyProvider2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProvider(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOProxyProvider2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProvider(ctx context.Context, sel ast.SelectionSet, v *ent.ProxyProvider) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProxyProvider(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOProxyProviderEdge2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ProxyProviderEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOProxyProviderEdge2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOProxyProviderEdge2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ProxyProviderEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProxyProviderEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOProxyProviderOrder2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderOrder(ctx context.Context, v any) (*ent.ProxyProviderOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProxyProviderOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProxyProviderWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderWhereInputᚄ(ctx context.Context, v any) ([]*ent.ProxyProviderWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ProxyProviderWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProxyProviderWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProxyProviderWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐProxyProviderWhereInput(ctx context.Context, v any) (*ent.ProxyProviderWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProxyProviderWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -122,6 +122,7 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 		srv.Use(authorityExtension{watch: opts.Watch, present: presentError(logger)})
 	}
 	srv.Use(limitExtension{limits: limits})
+	srv.Use(outpostGate{})
 	// Flow and session mutations run outside the per-operation transaction:
 	// they write sessions, executions and counters through their own stores
 	// (on SQLite a held write transaction would lock them out), and each

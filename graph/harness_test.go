@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gatehouse-id/gatehouse/applications"
 	"github.com/gatehouse-id/gatehouse/audit"
 	countersql "github.com/gatehouse-id/gatehouse/counter/sqlstore"
 	"github.com/gatehouse-id/gatehouse/credential"
@@ -25,10 +26,13 @@ import (
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 	"github.com/gatehouse-id/gatehouse/jobs"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
+	"github.com/gatehouse-id/gatehouse/outposts"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/builtin"
 	"github.com/gatehouse-id/gatehouse/pubsub"
 	"github.com/gatehouse-id/gatehouse/seal"
+	"github.com/gatehouse-id/gatehouse/session"
+	sessionsql "github.com/gatehouse-id/gatehouse/session/sqlstore"
 )
 
 // testBundle is one isolated Gatehouse GraphQL API over a fresh database.
@@ -40,6 +44,9 @@ type testBundle struct {
 	keys *keys.Store
 	// queue is the job queue (no workers run).
 	queue *jobs.Queue
+	// sessions are the users' sessions (SQL); outposts the outpost core.
+	sessions *session.Manager
+	outposts *outposts.Service
 	// admin is a superuser, alice an ordinary user.
 	admin, alice viewer.Viewer
 	anonymous    viewer.Viewer
@@ -80,7 +87,16 @@ func setup(t *testing.T, dialect string, opts ...func(*graph.Options)) *testBund
 	require.NoError(t, err)
 	deps.JobQueue = queue
 	deps.PublicURL = "https://login.example.com"
-	b := &testBundle{client: db.Ent, handler: graph.NewHandler(deps, o), broker: broker, keys: signingKeys, queue: queue}
+	sessions := &session.Manager{Store: sessionsql.New(db.Ent, nil)}
+	outposts.Install(db.Ent, broker, nil)
+	deps.OutpostCore = &outposts.Service{
+		Client: db.Ent, SecretKey: testSecretKey, Issuer: deps.PublicURL, Keys: signingKeys, UserSessions: sessions,
+		Access: &applications.Access{Client: db.Ent, Policies: engine}, Broker: broker,
+	}
+	b := &testBundle{
+		client: db.Ent, handler: graph.NewHandler(deps, o), broker: broker, keys: signingKeys, queue: queue,
+		sessions: sessions, outposts: deps.OutpostCore,
+	}
 
 	ctx := viewer.SystemContext(context.Background())
 	admins, err := db.Ent.Group.Create().SetName("admins").SetIsSuperuser(true).Save(ctx)

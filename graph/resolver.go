@@ -10,6 +10,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
+	"github.com/gatehouse-id/gatehouse/outposts"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/pubsub"
 	"github.com/gatehouse-id/gatehouse/session"
@@ -45,6 +46,9 @@ type Deps struct {
 	PublicURL string
 	// Logger receives resolver errors that are not shown to clients.
 	Logger *slog.Logger
+	// OutpostCore is the core's side of the outposts: proxy providers
+	// and the outpost-facing API.
+	OutpostCore *outposts.Service
 	// Auditor records the audit events of actions (a user's deleted
 	// second factor); nil records none.
 	Auditor executor.Auditor

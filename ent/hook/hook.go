@@ -201,6 +201,18 @@ func (f OAuth2TokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OAuth2TokenMutation", m)
 }
 
+// The OutpostFunc type is an adapter to allow the use of ordinary
+// function as Outpost mutator.
+type OutpostFunc func(context.Context, *ent.OutpostMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OutpostFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OutpostMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OutpostMutation", m)
+}
+
 // The PolicyBindingFunc type is an adapter to allow the use of ordinary
 // function as PolicyBinding mutator.
 type PolicyBindingFunc func(context.Context, *ent.PolicyBindingMutation) (ent.Value, error)
@@ -223,6 +235,18 @@ func (f PolicyDefinitionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.V
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PolicyDefinitionMutation", m)
+}
+
+// The ProxyProviderFunc type is an adapter to allow the use of ordinary
+// function as ProxyProvider mutator.
+type ProxyProviderFunc func(context.Context, *ent.ProxyProviderMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ProxyProviderFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ProxyProviderMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ProxyProviderMutation", m)
 }
 
 // The ScopeMappingFunc type is an adapter to allow the use of ordinary

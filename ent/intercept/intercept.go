@@ -24,9 +24,11 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
+	"github.com/gatehouse-id/gatehouse/ent/outpost"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
+	"github.com/gatehouse-id/gatehouse/ent/proxyprovider"
 	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
 	"github.com/gatehouse-id/gatehouse/ent/sentmail"
 	"github.com/gatehouse-id/gatehouse/ent/session"
@@ -529,6 +531,33 @@ func (f TraverseOAuth2Token) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.OAuth2TokenQuery", q)
 }
 
+// The OutpostFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OutpostFunc func(context.Context, *ent.OutpostQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OutpostFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OutpostQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OutpostQuery", q)
+}
+
+// The TraverseOutpost type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOutpost func(context.Context, *ent.OutpostQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOutpost) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOutpost) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OutpostQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OutpostQuery", q)
+}
+
 // The PolicyBindingFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PolicyBindingFunc func(context.Context, *ent.PolicyBindingQuery) (ent.Value, error)
 
@@ -581,6 +610,33 @@ func (f TraversePolicyDefinition) Traverse(ctx context.Context, q ent.Query) err
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.PolicyDefinitionQuery", q)
+}
+
+// The ProxyProviderFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ProxyProviderFunc func(context.Context, *ent.ProxyProviderQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ProxyProviderFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ProxyProviderQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ProxyProviderQuery", q)
+}
+
+// The TraverseProxyProvider type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseProxyProvider func(context.Context, *ent.ProxyProviderQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseProxyProvider) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseProxyProvider) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ProxyProviderQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ProxyProviderQuery", q)
 }
 
 // The ScopeMappingFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -942,10 +998,14 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.OAuth2ProviderQuery, predicate.OAuth2Provider, oauth2provider.OrderOption]{typ: ent.TypeOAuth2Provider, tq: q}, nil
 	case *ent.OAuth2TokenQuery:
 		return &query[*ent.OAuth2TokenQuery, predicate.OAuth2Token, oauth2token.OrderOption]{typ: ent.TypeOAuth2Token, tq: q}, nil
+	case *ent.OutpostQuery:
+		return &query[*ent.OutpostQuery, predicate.Outpost, outpost.OrderOption]{typ: ent.TypeOutpost, tq: q}, nil
 	case *ent.PolicyBindingQuery:
 		return &query[*ent.PolicyBindingQuery, predicate.PolicyBinding, policybinding.OrderOption]{typ: ent.TypePolicyBinding, tq: q}, nil
 	case *ent.PolicyDefinitionQuery:
 		return &query[*ent.PolicyDefinitionQuery, predicate.PolicyDefinition, policydefinition.OrderOption]{typ: ent.TypePolicyDefinition, tq: q}, nil
+	case *ent.ProxyProviderQuery:
+		return &query[*ent.ProxyProviderQuery, predicate.ProxyProvider, proxyprovider.OrderOption]{typ: ent.TypeProxyProvider, tq: q}, nil
 	case *ent.ScopeMappingQuery:
 		return &query[*ent.ScopeMappingQuery, predicate.ScopeMapping, scopemapping.OrderOption]{typ: ent.TypeScopeMapping, tq: q}, nil
 	case *ent.SentMailQuery:

@@ -595,6 +595,23 @@ var (
 			},
 		},
 	}
+	// OutpostsColumns holds the columns for the "outposts" table.
+	OutpostsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "type", Type: field.TypeEnum, Enums: []string{"proxy"}, Default: "proxy"},
+		{Name: "embedded", Type: field.TypeBool, Default: false},
+		{Name: "token_hash", Type: field.TypeString, Unique: true},
+		{Name: "last_seen_at", Type: field.TypeTime, Nullable: true},
+	}
+	// OutpostsTable holds the schema information for the "outposts" table.
+	OutpostsTable = &schema.Table{
+		Name:       "outposts",
+		Columns:    OutpostsColumns,
+		PrimaryKey: []*schema.Column{OutpostsColumns[0]},
+	}
 	// PolicyBindingsColumns holds the columns for the "policy_bindings" table.
 	PolicyBindingsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -671,6 +688,40 @@ var (
 		Name:       "policies",
 		Columns:    PoliciesColumns,
 		PrimaryKey: []*schema.Column{PoliciesColumns[0]},
+	}
+	// ProxyProvidersColumns holds the columns for the "proxy_providers" table.
+	ProxyProvidersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "external_host", Type: field.TypeString, Size: 2000},
+		{Name: "host", Type: field.TypeString, Unique: true, Size: 300},
+		{Name: "internal_host", Type: field.TypeString, Size: 2000, Default: ""},
+		{Name: "internal_host_tls_verify", Type: field.TypeBool, Default: true},
+		{Name: "mode", Type: field.TypeEnum, Enums: []string{"proxy", "forward_single", "forward_domain"}, Default: "proxy"},
+		{Name: "cookie_domain", Type: field.TypeString, Size: 300, Default: ""},
+		{Name: "skip_path_regex", Type: field.TypeJSON},
+		{Name: "basic_auth_enabled", Type: field.TypeBool, Default: false},
+		{Name: "basic_auth_user_attribute", Type: field.TypeString, Size: 200, Default: ""},
+		{Name: "basic_auth_password_attribute", Type: field.TypeString, Size: 200, Default: ""},
+		{Name: "send_access_token", Type: field.TypeBool, Default: false},
+		{Name: "access_token_validity", Type: field.TypeInt, Default: 600},
+		{Name: "oauth2_provider_id", Type: field.TypeInt, Unique: true},
+	}
+	// ProxyProvidersTable holds the schema information for the "proxy_providers" table.
+	ProxyProvidersTable = &schema.Table{
+		Name:       "proxy_providers",
+		Columns:    ProxyProvidersColumns,
+		PrimaryKey: []*schema.Column{ProxyProvidersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "proxy_providers_oauth2providers_proxy_provider",
+				Columns:    []*schema.Column{ProxyProvidersColumns[16]},
+				RefColumns: []*schema.Column{Oauth2providersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
 	}
 	// ScopeMappingsColumns holds the columns for the "scope_mappings" table.
 	ScopeMappingsColumns = []*schema.Column{
@@ -1077,6 +1128,31 @@ var (
 			},
 		},
 	}
+	// OutpostProvidersColumns holds the columns for the "outpost_providers" table.
+	OutpostProvidersColumns = []*schema.Column{
+		{Name: "outpost_id", Type: field.TypeInt},
+		{Name: "proxy_provider_id", Type: field.TypeInt},
+	}
+	// OutpostProvidersTable holds the schema information for the "outpost_providers" table.
+	OutpostProvidersTable = &schema.Table{
+		Name:       "outpost_providers",
+		Columns:    OutpostProvidersColumns,
+		PrimaryKey: []*schema.Column{OutpostProvidersColumns[0], OutpostProvidersColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "outpost_providers_outpost_id",
+				Columns:    []*schema.Column{OutpostProvidersColumns[0]},
+				RefColumns: []*schema.Column{OutpostsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "outpost_providers_proxy_provider_id",
+				Columns:    []*schema.Column{OutpostProvidersColumns[1]},
+				RefColumns: []*schema.Column{ProxyProvidersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		ApplicationsTable,
@@ -1095,8 +1171,10 @@ var (
 		Oauth2authRequestsTable,
 		Oauth2providersTable,
 		Oauth2tokensTable,
+		OutpostsTable,
 		PolicyBindingsTable,
 		PoliciesTable,
+		ProxyProvidersTable,
 		ScopeMappingsTable,
 		SentMailsTable,
 		SessionsTable,
@@ -1111,6 +1189,7 @@ var (
 		WebauthnDevicesTable,
 		GroupUsersTable,
 		GroupChildrenTable,
+		OutpostProvidersTable,
 	}
 )
 
@@ -1188,6 +1267,9 @@ func init() {
 	Oauth2tokensTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(85899345920),
 	}
+	OutpostsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(128849018880),
+	}
 	PolicyBindingsTable.ForeignKeys[0].RefTable = ApplicationsTable
 	PolicyBindingsTable.ForeignKeys[1].RefTable = FlowsTable
 	PolicyBindingsTable.ForeignKeys[2].RefTable = FlowStageBindingsTable
@@ -1204,6 +1286,10 @@ func init() {
 	PoliciesTable.Annotation = &entsql.Annotation{
 		Table:          "policies",
 		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	ProxyProvidersTable.ForeignKeys[0].RefTable = Oauth2providersTable
+	ProxyProvidersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(133143986176),
 	}
 	ScopeMappingsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(94489280512),
@@ -1254,4 +1340,6 @@ func init() {
 	GroupUsersTable.ForeignKeys[1].RefTable = UsersTable
 	GroupChildrenTable.ForeignKeys[0].RefTable = GroupsTable
 	GroupChildrenTable.ForeignKeys[1].RefTable = GroupsTable
+	OutpostProvidersTable.ForeignKeys[0].RefTable = OutpostsTable
+	OutpostProvidersTable.ForeignKeys[1].RefTable = ProxyProvidersTable
 }

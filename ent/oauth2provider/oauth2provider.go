@@ -60,6 +60,8 @@ const (
 	EdgeApplication = "application"
 	// EdgeAuthorizationFlow holds the string denoting the authorization_flow edge name in mutations.
 	EdgeAuthorizationFlow = "authorization_flow"
+	// EdgeProxyProvider holds the string denoting the proxy_provider edge name in mutations.
+	EdgeProxyProvider = "proxy_provider"
 	// EdgeInvalidationFlow holds the string denoting the invalidation_flow edge name in mutations.
 	EdgeInvalidationFlow = "invalidation_flow"
 	// EdgeSigningKey holds the string denoting the signing_key edge name in mutations.
@@ -80,6 +82,13 @@ const (
 	AuthorizationFlowInverseTable = "flows"
 	// AuthorizationFlowColumn is the table column denoting the authorization_flow relation/edge.
 	AuthorizationFlowColumn = "authorization_flow_id"
+	// ProxyProviderTable is the table that holds the proxy_provider relation/edge.
+	ProxyProviderTable = "proxy_providers"
+	// ProxyProviderInverseTable is the table name for the ProxyProvider entity.
+	// It exists in this package in order to avoid circular dependency with the "proxyprovider" package.
+	ProxyProviderInverseTable = "proxy_providers"
+	// ProxyProviderColumn is the table column denoting the proxy_provider relation/edge.
+	ProxyProviderColumn = "oauth2_provider_id"
 	// InvalidationFlowTable is the table that holds the invalidation_flow relation/edge.
 	InvalidationFlowTable = "oauth2providers"
 	// InvalidationFlowInverseTable is the table name for the Flow entity.
@@ -312,6 +321,13 @@ func ByAuthorizationFlowField(field string, opts ...sql.OrderTermOption) OrderOp
 	}
 }
 
+// ByProxyProviderField orders the results by proxy_provider field.
+func ByProxyProviderField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newProxyProviderStep(), sql.OrderByField(field, opts...))
+	}
+}
+
 // ByInvalidationFlowField orders the results by invalidation_flow field.
 func ByInvalidationFlowField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -337,6 +353,13 @@ func newAuthorizationFlowStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(AuthorizationFlowInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, AuthorizationFlowTable, AuthorizationFlowColumn),
+	)
+}
+func newProxyProviderStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ProxyProviderInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, ProxyProviderTable, ProxyProviderColumn),
 	)
 }
 func newInvalidationFlowStep() *sqlgraph.Step {

@@ -752,6 +752,29 @@ func HasAuthorizationFlowWith(preds ...predicate.Flow) predicate.OAuth2Provider 
 	})
 }
 
+// HasProxyProvider applies the HasEdge predicate on the "proxy_provider" edge.
+func HasProxyProvider() predicate.OAuth2Provider {
+	return predicate.OAuth2Provider(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, ProxyProviderTable, ProxyProviderColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasProxyProviderWith applies the HasEdge predicate on the "proxy_provider" edge with a given conditions (other predicates).
+func HasProxyProviderWith(preds ...predicate.ProxyProvider) predicate.OAuth2Provider {
+	return predicate.OAuth2Provider(func(s *sql.Selector) {
+		step := newProxyProviderStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasInvalidationFlow applies the HasEdge predicate on the "invalidation_flow" edge.
 func HasInvalidationFlow() predicate.OAuth2Provider {
 	return predicate.OAuth2Provider(func(s *sql.Selector) {

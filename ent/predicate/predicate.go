@@ -54,11 +54,17 @@ type OAuth2Provider func(*sql.Selector)
 // OAuth2Token is the predicate function for oauth2token builders.
 type OAuth2Token func(*sql.Selector)
 
+// Outpost is the predicate function for outpost builders.
+type Outpost func(*sql.Selector)
+
 // PolicyBinding is the predicate function for policybinding builders.
 type PolicyBinding func(*sql.Selector)
 
 // PolicyDefinition is the predicate function for policydefinition builders.
 type PolicyDefinition func(*sql.Selector)
+
+// ProxyProvider is the predicate function for proxyprovider builders.
+type ProxyProvider func(*sql.Selector)
 
 // ScopeMapping is the predicate function for scopemapping builders.
 type ScopeMapping func(*sql.Selector)

@@ -495,6 +495,30 @@ func (f OAuth2TokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OAuth2TokenMutation", m)
 }
 
+// The OutpostQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OutpostQueryRuleFunc func(context.Context, *ent.OutpostQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OutpostQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OutpostQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OutpostQuery", q)
+}
+
+// The OutpostMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OutpostMutationRuleFunc func(context.Context, *ent.OutpostMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OutpostMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OutpostMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OutpostMutation", m)
+}
+
 // The PolicyBindingQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PolicyBindingQueryRuleFunc func(context.Context, *ent.PolicyBindingQuery) error
@@ -541,6 +565,30 @@ func (f PolicyDefinitionMutationRuleFunc) EvalMutation(ctx context.Context, m en
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PolicyDefinitionMutation", m)
+}
+
+// The ProxyProviderQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ProxyProviderQueryRuleFunc func(context.Context, *ent.ProxyProviderQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ProxyProviderQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ProxyProviderQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ProxyProviderQuery", q)
+}
+
+// The ProxyProviderMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ProxyProviderMutationRuleFunc func(context.Context, *ent.ProxyProviderMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ProxyProviderMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ProxyProviderMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ProxyProviderMutation", m)
 }
 
 // The ScopeMappingQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -898,9 +946,13 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.OAuth2TokenQuery:
 		return q.Filter(), nil
+	case *ent.OutpostQuery:
+		return q.Filter(), nil
 	case *ent.PolicyBindingQuery:
 		return q.Filter(), nil
 	case *ent.PolicyDefinitionQuery:
+		return q.Filter(), nil
+	case *ent.ProxyProviderQuery:
 		return q.Filter(), nil
 	case *ent.ScopeMappingQuery:
 		return q.Filter(), nil
@@ -965,9 +1017,13 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.OAuth2TokenMutation:
 		return m.Filter(), nil
+	case *ent.OutpostMutation:
+		return m.Filter(), nil
 	case *ent.PolicyBindingMutation:
 		return m.Filter(), nil
 	case *ent.PolicyDefinitionMutation:
+		return m.Filter(), nil
+	case *ent.ProxyProviderMutation:
 		return m.Filter(), nil
 	case *ent.ScopeMappingMutation:
 		return m.Filter(), nil

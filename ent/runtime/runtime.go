@@ -22,8 +22,10 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
+	"github.com/gatehouse-id/gatehouse/ent/outpost"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
+	"github.com/gatehouse-id/gatehouse/ent/proxyprovider"
 	"github.com/gatehouse-id/gatehouse/ent/schema"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/scopemapping"
@@ -886,6 +888,59 @@ func init() {
 			return nil
 		}
 	}()
+	outpostMixin := schema.Outpost{}.Mixin()
+	outpost.Policy = privacy.NewPolicies(schema.Outpost{})
+	outpost.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := outpost.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	outpostHooks := schema.Outpost{}.Hooks()
+
+	outpost.Hooks[1] = outpostHooks[0]
+	outpostMixinFields0 := outpostMixin[0].Fields()
+	_ = outpostMixinFields0
+	outpostFields := schema.Outpost{}.Fields()
+	_ = outpostFields
+	// outpostDescCreatedAt is the schema descriptor for created_at field.
+	outpostDescCreatedAt := outpostMixinFields0[0].Descriptor()
+	// outpost.DefaultCreatedAt holds the default value on creation for the created_at field.
+	outpost.DefaultCreatedAt = outpostDescCreatedAt.Default.(func() time.Time)
+	// outpostDescUpdatedAt is the schema descriptor for updated_at field.
+	outpostDescUpdatedAt := outpostMixinFields0[1].Descriptor()
+	// outpost.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	outpost.DefaultUpdatedAt = outpostDescUpdatedAt.Default.(func() time.Time)
+	// outpost.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	outpost.UpdateDefaultUpdatedAt = outpostDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// outpostDescName is the schema descriptor for name field.
+	outpostDescName := outpostFields[0].Descriptor()
+	// outpost.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	outpost.NameValidator = func() func(string) error {
+		validators := outpostDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// outpostDescEmbedded is the schema descriptor for embedded field.
+	outpostDescEmbedded := outpostFields[2].Descriptor()
+	// outpost.DefaultEmbedded holds the default value on creation for the embedded field.
+	outpost.DefaultEmbedded = outpostDescEmbedded.Default.(bool)
+	// outpostDescTokenHash is the schema descriptor for token_hash field.
+	outpostDescTokenHash := outpostFields[3].Descriptor()
+	// outpost.TokenHashValidator is a validator for the "token_hash" field. It is called by the builders before save.
+	outpost.TokenHashValidator = outpostDescTokenHash.Validators[0].(func(string) error)
 	policybindingMixin := schema.PolicyBinding{}.Mixin()
 	policybinding.Policy = privacy.NewPolicies(schema.PolicyBinding{})
 	policybinding.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1004,6 +1059,149 @@ func init() {
 	policydefinitionDescExecutionLogging := policydefinitionFields[3].Descriptor()
 	// policydefinition.DefaultExecutionLogging holds the default value on creation for the execution_logging field.
 	policydefinition.DefaultExecutionLogging = policydefinitionDescExecutionLogging.Default.(bool)
+	proxyproviderMixin := schema.ProxyProvider{}.Mixin()
+	proxyprovider.Policy = privacy.NewPolicies(schema.ProxyProvider{})
+	proxyprovider.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := proxyprovider.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	proxyproviderHooks := schema.ProxyProvider{}.Hooks()
+
+	proxyprovider.Hooks[1] = proxyproviderHooks[0]
+	proxyproviderMixinFields0 := proxyproviderMixin[0].Fields()
+	_ = proxyproviderMixinFields0
+	proxyproviderFields := schema.ProxyProvider{}.Fields()
+	_ = proxyproviderFields
+	// proxyproviderDescCreatedAt is the schema descriptor for created_at field.
+	proxyproviderDescCreatedAt := proxyproviderMixinFields0[0].Descriptor()
+	// proxyprovider.DefaultCreatedAt holds the default value on creation for the created_at field.
+	proxyprovider.DefaultCreatedAt = proxyproviderDescCreatedAt.Default.(func() time.Time)
+	// proxyproviderDescUpdatedAt is the schema descriptor for updated_at field.
+	proxyproviderDescUpdatedAt := proxyproviderMixinFields0[1].Descriptor()
+	// proxyprovider.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	proxyprovider.DefaultUpdatedAt = proxyproviderDescUpdatedAt.Default.(func() time.Time)
+	// proxyprovider.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	proxyprovider.UpdateDefaultUpdatedAt = proxyproviderDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// proxyproviderDescName is the schema descriptor for name field.
+	proxyproviderDescName := proxyproviderFields[0].Descriptor()
+	// proxyprovider.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	proxyprovider.NameValidator = func() func(string) error {
+		validators := proxyproviderDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// proxyproviderDescExternalHost is the schema descriptor for external_host field.
+	proxyproviderDescExternalHost := proxyproviderFields[1].Descriptor()
+	// proxyprovider.ExternalHostValidator is a validator for the "external_host" field. It is called by the builders before save.
+	proxyprovider.ExternalHostValidator = func() func(string) error {
+		validators := proxyproviderDescExternalHost.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_host string) error {
+			for _, fn := range fns {
+				if err := fn(external_host); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// proxyproviderDescHost is the schema descriptor for host field.
+	proxyproviderDescHost := proxyproviderFields[2].Descriptor()
+	// proxyprovider.HostValidator is a validator for the "host" field. It is called by the builders before save.
+	proxyprovider.HostValidator = proxyproviderDescHost.Validators[0].(func(string) error)
+	// proxyproviderDescInternalHost is the schema descriptor for internal_host field.
+	proxyproviderDescInternalHost := proxyproviderFields[3].Descriptor()
+	// proxyprovider.DefaultInternalHost holds the default value on creation for the internal_host field.
+	proxyprovider.DefaultInternalHost = proxyproviderDescInternalHost.Default.(string)
+	// proxyprovider.InternalHostValidator is a validator for the "internal_host" field. It is called by the builders before save.
+	proxyprovider.InternalHostValidator = func() func(string) error {
+		validators := proxyproviderDescInternalHost.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(internal_host string) error {
+			for _, fn := range fns {
+				if err := fn(internal_host); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// proxyproviderDescInternalHostTLSVerify is the schema descriptor for internal_host_tls_verify field.
+	proxyproviderDescInternalHostTLSVerify := proxyproviderFields[4].Descriptor()
+	// proxyprovider.DefaultInternalHostTLSVerify holds the default value on creation for the internal_host_tls_verify field.
+	proxyprovider.DefaultInternalHostTLSVerify = proxyproviderDescInternalHostTLSVerify.Default.(bool)
+	// proxyproviderDescCookieDomain is the schema descriptor for cookie_domain field.
+	proxyproviderDescCookieDomain := proxyproviderFields[6].Descriptor()
+	// proxyprovider.DefaultCookieDomain holds the default value on creation for the cookie_domain field.
+	proxyprovider.DefaultCookieDomain = proxyproviderDescCookieDomain.Default.(string)
+	// proxyprovider.CookieDomainValidator is a validator for the "cookie_domain" field. It is called by the builders before save.
+	proxyprovider.CookieDomainValidator = func() func(string) error {
+		validators := proxyproviderDescCookieDomain.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(cookie_domain string) error {
+			for _, fn := range fns {
+				if err := fn(cookie_domain); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// proxyproviderDescSkipPathRegex is the schema descriptor for skip_path_regex field.
+	proxyproviderDescSkipPathRegex := proxyproviderFields[7].Descriptor()
+	// proxyprovider.DefaultSkipPathRegex holds the default value on creation for the skip_path_regex field.
+	proxyprovider.DefaultSkipPathRegex = proxyproviderDescSkipPathRegex.Default.([]string)
+	// proxyprovider.SkipPathRegexValidator is a validator for the "skip_path_regex" field. It is called by the builders before save.
+	proxyprovider.SkipPathRegexValidator = proxyproviderDescSkipPathRegex.Validators[0].(func([]string) error)
+	// proxyproviderDescBasicAuthEnabled is the schema descriptor for basic_auth_enabled field.
+	proxyproviderDescBasicAuthEnabled := proxyproviderFields[8].Descriptor()
+	// proxyprovider.DefaultBasicAuthEnabled holds the default value on creation for the basic_auth_enabled field.
+	proxyprovider.DefaultBasicAuthEnabled = proxyproviderDescBasicAuthEnabled.Default.(bool)
+	// proxyproviderDescBasicAuthUserAttribute is the schema descriptor for basic_auth_user_attribute field.
+	proxyproviderDescBasicAuthUserAttribute := proxyproviderFields[9].Descriptor()
+	// proxyprovider.DefaultBasicAuthUserAttribute holds the default value on creation for the basic_auth_user_attribute field.
+	proxyprovider.DefaultBasicAuthUserAttribute = proxyproviderDescBasicAuthUserAttribute.Default.(string)
+	// proxyprovider.BasicAuthUserAttributeValidator is a validator for the "basic_auth_user_attribute" field. It is called by the builders before save.
+	proxyprovider.BasicAuthUserAttributeValidator = proxyproviderDescBasicAuthUserAttribute.Validators[0].(func(string) error)
+	// proxyproviderDescBasicAuthPasswordAttribute is the schema descriptor for basic_auth_password_attribute field.
+	proxyproviderDescBasicAuthPasswordAttribute := proxyproviderFields[10].Descriptor()
+	// proxyprovider.DefaultBasicAuthPasswordAttribute holds the default value on creation for the basic_auth_password_attribute field.
+	proxyprovider.DefaultBasicAuthPasswordAttribute = proxyproviderDescBasicAuthPasswordAttribute.Default.(string)
+	// proxyprovider.BasicAuthPasswordAttributeValidator is a validator for the "basic_auth_password_attribute" field. It is called by the builders before save.
+	proxyprovider.BasicAuthPasswordAttributeValidator = proxyproviderDescBasicAuthPasswordAttribute.Validators[0].(func(string) error)
+	// proxyproviderDescSendAccessToken is the schema descriptor for send_access_token field.
+	proxyproviderDescSendAccessToken := proxyproviderFields[11].Descriptor()
+	// proxyprovider.DefaultSendAccessToken holds the default value on creation for the send_access_token field.
+	proxyprovider.DefaultSendAccessToken = proxyproviderDescSendAccessToken.Default.(bool)
+	// proxyproviderDescAccessTokenValidity is the schema descriptor for access_token_validity field.
+	proxyproviderDescAccessTokenValidity := proxyproviderFields[12].Descriptor()
+	// proxyprovider.DefaultAccessTokenValidity holds the default value on creation for the access_token_validity field.
+	proxyprovider.DefaultAccessTokenValidity = proxyproviderDescAccessTokenValidity.Default.(int)
+	// proxyprovider.AccessTokenValidityValidator is a validator for the "access_token_validity" field. It is called by the builders before save.
+	proxyprovider.AccessTokenValidityValidator = proxyproviderDescAccessTokenValidity.Validators[0].(func(int) error)
 	scopemappingMixin := schema.ScopeMapping{}.Mixin()
 	scopemapping.Policy = privacy.NewPolicies(schema.ScopeMapping{})
 	scopemapping.Hooks[0] = func(next ent.Mutator) ent.Mutator {

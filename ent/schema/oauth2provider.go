@@ -112,6 +112,10 @@ func (OAuth2Provider) Edges() []ent.Edge {
 			Field("authorization_flow_id").
 			Unique().
 			Required(),
+		edge.To("proxy_provider", ProxyProvider.Type).
+			Unique().
+			Comment("The proxy provider that manages this provider (its outpost's client), if any.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.From("invalidation_flow", Flow.Type).
 			Ref("invalidation_providers").
 			Field("invalidation_flow_id").

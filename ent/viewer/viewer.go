@@ -20,6 +20,9 @@ const (
 	User
 	// System is Gatehouse acting on its own behalf.
 	System
+	// Outpost is an outpost authenticated by its token: it may use only
+	// the outpost-facing API (the privacy rules admit it nowhere).
+	Outpost
 )
 
 // Viewer is the principal of a request.
@@ -36,6 +39,9 @@ type Viewer struct {
 	// TokenID is the ID of the API token that authenticated the request, or
 	// zero when a session (or nothing) did.
 	TokenID int
+	// OutpostID is the authenticated outpost's ID; zero unless Kind is
+	// Outpost.
+	OutpostID int
 }
 
 // IsAnonymous reports whether v is unauthenticated.
@@ -43,6 +49,9 @@ func (v Viewer) IsAnonymous() bool { return v.Kind == Anonymous }
 
 // IsSystem reports whether v is Gatehouse itself.
 func (v Viewer) IsSystem() bool { return v.Kind == System }
+
+// IsOutpost reports whether v is an outpost.
+func (v Viewer) IsOutpost() bool { return v.Kind == Outpost }
 
 // IsSuperuser reports whether v may do everything: the system, or a superuser.
 func (v Viewer) IsSuperuser() bool { return v.Kind == System || (v.Kind == User && v.Superuser) }

@@ -161,11 +161,54 @@ type CreateOAuth2ProviderPayload struct {
 	ClientSecret *string `json:"clientSecret,omitempty"`
 }
 
+type CreateOutpostInput struct {
+	// Unique.
+	Name string           `json:"name"`
+	Type enum.OutpostType `json:"type"`
+	// The proxy providers it serves (the embedded outpost serves every provider no other outpost does).
+	ProviderIDs []string `json:"providerIDs,omitempty"`
+}
+
+// An outpost and its token, shown only here.
+type CreateOutpostPayload struct {
+	Outpost *ent.Outpost `json:"outpost"`
+	// The token (Authorization: Bearer): only its hash is stored.
+	Token string `json:"token"`
+}
+
 type CreatePolicyInput struct {
 	Name string `json:"name"`
 	// Record an audit event for every evaluation.
 	ExecutionLogging bool               `json:"executionLogging"`
 	Config           *PolicyConfigInput `json:"config"`
+}
+
+type CreateProxyProviderInput struct {
+	// Unique.
+	Name string `json:"name"`
+	// The URL users reach the application at (https://app.example.com): no path, query or fragment; unique by host name.
+	ExternalHost string `json:"externalHost"`
+	// The upstream URL (required in PROXY mode).
+	InternalHost string `json:"internalHost"`
+	// Check the upstream's TLS certificate.
+	InternalHostTLSVerify bool           `json:"internalHostTLSVerify"`
+	Mode                  enum.ProxyMode `json:"mode"`
+	// Required in FORWARD_DOMAIN mode; the external host must be under it.
+	CookieDomain string `json:"cookieDomain"`
+	// Anchored regular expressions (RE2) of paths that pass without a login.
+	SkipPathRegex []string `json:"skipPathRegex,omitempty"`
+	// A flow designated AUTHORIZATION.
+	AuthorizationFlowID string `json:"authorizationFlowID"`
+	// Send Authorization: Basic upstream, from the user's attributes.
+	BasicAuthEnabled bool `json:"basicAuthEnabled"`
+	// The user attribute holding the basic-auth user; empty: the username.
+	BasicAuthUserAttribute string `json:"basicAuthUserAttribute"`
+	// The user attribute holding the basic-auth password.
+	BasicAuthPasswordAttribute string `json:"basicAuthPasswordAttribute"`
+	// Send Authorization: Bearer <access token> upstream (unless basic auth is enabled).
+	SendAccessToken bool `json:"sendAccessToken"`
+	// Seconds an outpost session lasts before it is refreshed; 60 to 86400.
+	AccessTokenValidity int `json:"accessTokenValidity"`
 }
 
 type CreateScopeMappingInput struct {
@@ -367,11 +410,35 @@ type UpdateOAuth2ProviderInput struct {
 	DeviceAuthorization    *bool             `json:"deviceAuthorization,omitempty"`
 }
 
+// Omitted fields keep their value.
+type UpdateOutpostInput struct {
+	Name              *string  `json:"name,omitempty"`
+	AddProviderIDs    []string `json:"addProviderIDs,omitempty"`
+	RemoveProviderIDs []string `json:"removeProviderIDs,omitempty"`
+}
+
 type UpdatePolicyInput struct {
 	Name             *string `json:"name,omitempty"`
 	ExecutionLogging *bool   `json:"executionLogging,omitempty"`
 	// Replaces the whole config; the member must be the policy's kind.
 	Config *PolicyConfigInput `json:"config,omitempty"`
+}
+
+// Omitted fields keep their value; lists replace the whole list.
+type UpdateProxyProviderInput struct {
+	Name                       *string         `json:"name,omitempty"`
+	ExternalHost               *string         `json:"externalHost,omitempty"`
+	InternalHost               *string         `json:"internalHost,omitempty"`
+	InternalHostTLSVerify      *bool           `json:"internalHostTLSVerify,omitempty"`
+	Mode                       *enum.ProxyMode `json:"mode,omitempty"`
+	CookieDomain               *string         `json:"cookieDomain,omitempty"`
+	SkipPathRegex              []string        `json:"skipPathRegex,omitempty"`
+	AuthorizationFlowID        *string         `json:"authorizationFlowID,omitempty"`
+	BasicAuthEnabled           *bool           `json:"basicAuthEnabled,omitempty"`
+	BasicAuthUserAttribute     *string         `json:"basicAuthUserAttribute,omitempty"`
+	BasicAuthPasswordAttribute *string         `json:"basicAuthPasswordAttribute,omitempty"`
+	SendAccessToken            *bool           `json:"sendAccessToken,omitempty"`
+	AccessTokenValidity        *int            `json:"accessTokenValidity,omitempty"`
 }
 
 // Omitted fields keep their value.

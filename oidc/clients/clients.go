@@ -11,12 +11,17 @@ package clients
 
 import (
 	"context"
+	"crypto/hkdf"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gatehouse-id/gatehouse/credential"
@@ -449,4 +454,31 @@ func hashOrEmpty(secret string) string {
 		return ""
 	}
 	return credential.HashTokenSecret(secret)
+}
+
+// SubjectKey derives from the server's secret key the key that hashes
+// subjects (SubjectModeHashedUserID).
+func SubjectKey(secretKey string) ([]byte, error) {
+	key, err := hkdf.Key(sha256.New, []byte(secretKey), nil, "gatehouse oidc subjects v1", 32)
+	if err != nil {
+		return nil, fmt.Errorf("derive subject key: %w", err)
+	}
+	return key, nil
+}
+
+// Subject is the `sub` provider p shows for user u; key is SubjectKey's.
+func Subject(key []byte, p *ent.OAuth2Provider, u *ent.User) string {
+	switch p.SubjectMode {
+	case enum.SubjectModeUserID:
+		return strconv.Itoa(u.ID)
+	case enum.SubjectModeUsername:
+		return u.Username
+	case enum.SubjectModeEmail:
+		return u.Email
+	case enum.SubjectModeHashedUserID:
+	}
+	// Hashed (the default): stable, and different at every provider.
+	mac := hmac.New(sha256.New, key)
+	_, _ = fmt.Fprintf(mac, "sub:%d:%d", p.ID, u.ID)
+	return hex.EncodeToString(mac.Sum(nil))
 }

@@ -136,6 +136,7 @@ func (h handoff) Ended(ctx context.Context, ref string, e *executor.Ending) erro
 		SetAuthTime(authTime).
 		SetAmr(amrOf(e.AuthMethods)).
 		SetGrantedScopes(scopes).
+		SetSessionKey(e.SessionKey).
 		SetAuthorizedAt(h.now()).
 		Save(sys(ctx))
 	if err != nil {

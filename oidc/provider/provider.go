@@ -21,6 +21,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/executor/stages/consent"
+	"github.com/gatehouse-id/gatehouse/oidc/clients"
 	"github.com/gatehouse-id/gatehouse/oidc/device"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
 	"github.com/gatehouse-id/gatehouse/oidc/redirecturi"
@@ -123,9 +124,9 @@ func New(o Options) (*Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oidc provider: derive token key: %w", err)
 	}
-	subjects, err := hkdf.Key(sha256.New, []byte(o.SecretKey), nil, "gatehouse oidc subjects v1", 32)
+	subjects, err := clients.SubjectKey(o.SecretKey)
 	if err != nil {
-		return nil, fmt.Errorf("oidc provider: derive subject key: %w", err)
+		return nil, fmt.Errorf("oidc provider: %w", err)
 	}
 	logout, err := hkdf.Key(sha256.New, []byte(o.SecretKey), nil, "gatehouse oidc logout v1", 32)
 	if err != nil {

@@ -2,15 +2,11 @@ package provider
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -96,19 +92,7 @@ func (s *storage) provider(ctx context.Context, clientID string) (*ent.OAuth2Pro
 
 // subject is the `sub` provider p shows for user u.
 func (s *storage) subject(p *ent.OAuth2Provider, u *ent.User) string {
-	switch p.SubjectMode {
-	case enum.SubjectModeUserID:
-		return strconv.Itoa(u.ID)
-	case enum.SubjectModeUsername:
-		return u.Username
-	case enum.SubjectModeEmail:
-		return u.Email
-	case enum.SubjectModeHashedUserID:
-	}
-	// Hashed (the default): stable, and different at every provider.
-	mac := hmac.New(sha256.New, s.secret)
-	_, _ = fmt.Fprintf(mac, "sub:%d:%d", p.ID, u.ID)
-	return hex.EncodeToString(mac.Sum(nil))
+	return clients.Subject(s.secret, p, u)
 }
 
 // subjectOf returns the subject of userID at the provider of clientID.

@@ -25,21 +25,30 @@ func (s *storage) SetUserinfoFromScopes(context.Context, *oidc.UserInfo, string,
 // SetUserinfoFromRequest fills the ID token's claims.
 func (s *storage) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserInfo, request op.IDTokenRequest, scopes []string) error {
 	var userID int
+	var sid string
 	switch r := request.(type) {
 	case *authRequest:
-		userID = r.userID()
+		userID, sid = r.userID(), r.r.ID
 	case *refreshRequest:
-		userID = deref(r.t.UserID)
+		userID, sid = deref(r.t.UserID), r.t.Family
 	case *op.DeviceAuthorizationState:
 		row, err := redeemedDevice(ctx).rowOf(r)
 		if err != nil {
 			return err
 		}
-		userID = deref(row.UserID)
+		userID, sid = deref(row.UserID), row.ID
 	default:
 		return fmt.Errorf("unsupported ID token request %T", request)
 	}
-	return s.fillUserinfo(ctx, info, userID, request.GetClientID(), scopes, true)
+	if err := s.fillUserinfo(ctx, info, userID, request.GetClientID(), scopes, true); err != nil {
+		return err
+	}
+	// sid names the login (the authorization every token of it descends
+	// from, so a refresh keeps it): an outpost asks the core about it
+	// (outposts.Service.Sessions). It is no secret: the request it names
+	// can no longer be used once its code was redeemed.
+	info.AppendClaims("sid", sid)
+	return nil
 }
 
 // SetUserinfoFromToken answers userinfo for a live access token.

@@ -11,6 +11,8 @@ import { GroupDetail, GroupList, GroupNew } from "./groups";
 import { Inspector } from "./inspector";
 import { InvitationList } from "./invitations";
 import { PolicyDetail, PolicyList, PolicyNew } from "./policies";
+import { OutpostList } from "./outposts";
+import { ProxyProviderDetail, ProxyProviderList, ProxyProviderNew } from "./proxy-providers";
 import { ProviderDetail, ProviderList, ProviderNew } from "./providers";
 import { href, parseRoute, takeFlash, useHash, type Route, type Section } from "./router";
 import { SigningKeyList } from "./signing-keys";
@@ -29,6 +31,8 @@ const nav: { section: Section; label: string }[] = [
   { section: "providers", label: "Providers" },
   { section: "signing-keys", label: "Signing keys" },
   { section: "scopes", label: "Scopes" },
+  { section: "proxy-providers", label: "Proxy providers" },
+  { section: "outposts", label: "Outposts" },
   { section: "invitations", label: "Invitations" },
   { section: "system-tasks", label: "System tasks" },
   { section: "inspector", label: "Inspector" },
@@ -158,6 +162,16 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
       ) : (
         <ApplicationList key={key} />
       );
+    case "proxy-providers":
+      return id === "new" ? (
+        <ProxyProviderNew key={key} />
+      ) : id ? (
+        <ProxyProviderDetail key={key} id={id} onFlash={onFlash} />
+      ) : (
+        <ProxyProviderList key={key} />
+      );
+    case "outposts":
+      return <OutpostList key={key} />;
     case "providers":
       return id === "new" ? <ProviderNew key={key} /> : id ? <ProviderDetail key={key} id={id} onFlash={onFlash} /> : <ProviderList key={key} />;
     case "signing-keys":

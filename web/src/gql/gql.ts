@@ -57,6 +57,16 @@ type Documents = {
     "\n  mutation AdminUpdateGroup($id: ID!, $input: UpdateGroupInput!) {\n    updateGroup(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateGroupDocument,
     "\n  mutation AdminDeleteGroup($id: ID!) {\n    deleteGroup(id: $id)\n  }\n": typeof types.AdminDeleteGroupDocument,
     "\n  subscription AdminFlowInspector($executionId: ID!) {\n    flowInspector(executionId: $executionId) {\n      executionId\n      flowSlug\n      completed\n      plan {\n        position\n        kind\n        name\n        stageId\n        bindingId\n      }\n      history {\n        position\n        kind\n        name\n        result\n        at\n      }\n      context\n      errors {\n        field\n        message\n        code\n      }\n      outcome {\n        denied\n        message\n        to\n      }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.AdminFlowInspectorDocument,
+    "\n  query AdminOutposts {\n    outposts(first: 500, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          type\n          embedded\n          healthy\n          lastSeenAt\n          providers {\n            id\n            name\n          }\n        }\n      }\n    }\n    proxyProviders(first: 500, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          externalHost\n        }\n      }\n    }\n  }\n": typeof types.AdminOutpostsDocument,
+    "\n  mutation AdminCreateOutpost($input: CreateOutpostInput!) {\n    createOutpost(input: $input) {\n      token\n      outpost {\n        id\n        name\n      }\n    }\n  }\n": typeof types.AdminCreateOutpostDocument,
+    "\n  mutation AdminUpdateOutpost($id: ID!, $input: UpdateOutpostInput!) {\n    updateOutpost(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateOutpostDocument,
+    "\n  mutation AdminRotateOutpostToken($id: ID!) {\n    rotateOutpostToken(id: $id) {\n      token\n      outpost {\n        id\n        name\n      }\n    }\n  }\n": typeof types.AdminRotateOutpostTokenDocument,
+    "\n  mutation AdminDeleteOutpost($id: ID!) {\n    deleteOutpost(id: $id)\n  }\n": typeof types.AdminDeleteOutpostDocument,
+    "\n  query AdminProxyProviders {\n    proxyProviders(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          externalHost\n          mode\n          application {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminProxyProvidersDocument,
+    "\n  query AdminProxyProvider($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on ProxyProvider {\n        id\n        name\n        externalHost\n        internalHost\n        internalHostTLSVerify\n        mode\n        cookieDomain\n        skipPathRegex\n        basicAuthEnabled\n        basicAuthUserAttribute\n        basicAuthPasswordAttribute\n        sendAccessToken\n        accessTokenValidity\n        authorizationFlow {\n          id\n        }\n        application {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.AdminProxyProviderDocument,
+    "\n  mutation AdminCreateProxyProvider($input: CreateProxyProviderInput!) {\n    createProxyProvider(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateProxyProviderDocument,
+    "\n  mutation AdminUpdateProxyProvider($id: ID!, $input: UpdateProxyProviderInput!) {\n    updateProxyProvider(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateProxyProviderDocument,
+    "\n  mutation AdminDeleteProxyProvider($id: ID!) {\n    deleteProxyProvider(id: $id)\n  }\n": typeof types.AdminDeleteProxyProviderDocument,
     "\n  query AdminApplications {\n    applications(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          slug\n          group\n          provider {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminApplicationsDocument,
     "\n  query AdminApplication($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Application {\n        id\n        name\n        slug\n        launchUrl\n        description\n        icon\n        group\n        policyEngineMode\n        provider {\n          id\n          name\n        }\n        policyBindings(first: 200, orderBy: { field: ORDER }) {\n          edges {\n            node {\n              ...AdminPolicyBinding\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminPolicyBinding on PolicyBinding {\n    id\n    order\n    enabled\n    negate\n    policy {\n      id\n      name\n      kind\n    }\n    group {\n      id\n      name\n    }\n    user {\n      id\n      username\n    }\n  }\n": typeof types.AdminApplicationDocument,
     "\n  mutation AdminCreateApplication($input: CreateApplicationInput!) {\n    createApplication(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateApplicationDocument,
@@ -148,6 +158,16 @@ const documents: Documents = {
     "\n  mutation AdminUpdateGroup($id: ID!, $input: UpdateGroupInput!) {\n    updateGroup(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateGroupDocument,
     "\n  mutation AdminDeleteGroup($id: ID!) {\n    deleteGroup(id: $id)\n  }\n": types.AdminDeleteGroupDocument,
     "\n  subscription AdminFlowInspector($executionId: ID!) {\n    flowInspector(executionId: $executionId) {\n      executionId\n      flowSlug\n      completed\n      plan {\n        position\n        kind\n        name\n        stageId\n        bindingId\n      }\n      history {\n        position\n        kind\n        name\n        result\n        at\n      }\n      context\n      errors {\n        field\n        message\n        code\n      }\n      outcome {\n        denied\n        message\n        to\n      }\n      createdAt\n      updatedAt\n    }\n  }\n": types.AdminFlowInspectorDocument,
+    "\n  query AdminOutposts {\n    outposts(first: 500, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          type\n          embedded\n          healthy\n          lastSeenAt\n          providers {\n            id\n            name\n          }\n        }\n      }\n    }\n    proxyProviders(first: 500, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          externalHost\n        }\n      }\n    }\n  }\n": types.AdminOutpostsDocument,
+    "\n  mutation AdminCreateOutpost($input: CreateOutpostInput!) {\n    createOutpost(input: $input) {\n      token\n      outpost {\n        id\n        name\n      }\n    }\n  }\n": types.AdminCreateOutpostDocument,
+    "\n  mutation AdminUpdateOutpost($id: ID!, $input: UpdateOutpostInput!) {\n    updateOutpost(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateOutpostDocument,
+    "\n  mutation AdminRotateOutpostToken($id: ID!) {\n    rotateOutpostToken(id: $id) {\n      token\n      outpost {\n        id\n        name\n      }\n    }\n  }\n": types.AdminRotateOutpostTokenDocument,
+    "\n  mutation AdminDeleteOutpost($id: ID!) {\n    deleteOutpost(id: $id)\n  }\n": types.AdminDeleteOutpostDocument,
+    "\n  query AdminProxyProviders {\n    proxyProviders(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          externalHost\n          mode\n          application {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": types.AdminProxyProvidersDocument,
+    "\n  query AdminProxyProvider($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on ProxyProvider {\n        id\n        name\n        externalHost\n        internalHost\n        internalHostTLSVerify\n        mode\n        cookieDomain\n        skipPathRegex\n        basicAuthEnabled\n        basicAuthUserAttribute\n        basicAuthPasswordAttribute\n        sendAccessToken\n        accessTokenValidity\n        authorizationFlow {\n          id\n        }\n        application {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.AdminProxyProviderDocument,
+    "\n  mutation AdminCreateProxyProvider($input: CreateProxyProviderInput!) {\n    createProxyProvider(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateProxyProviderDocument,
+    "\n  mutation AdminUpdateProxyProvider($id: ID!, $input: UpdateProxyProviderInput!) {\n    updateProxyProvider(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateProxyProviderDocument,
+    "\n  mutation AdminDeleteProxyProvider($id: ID!) {\n    deleteProxyProvider(id: $id)\n  }\n": types.AdminDeleteProxyProviderDocument,
     "\n  query AdminApplications {\n    applications(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          slug\n          group\n          provider {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": types.AdminApplicationsDocument,
     "\n  query AdminApplication($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Application {\n        id\n        name\n        slug\n        launchUrl\n        description\n        icon\n        group\n        policyEngineMode\n        provider {\n          id\n          name\n        }\n        policyBindings(first: 200, orderBy: { field: ORDER }) {\n          edges {\n            node {\n              ...AdminPolicyBinding\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminPolicyBinding on PolicyBinding {\n    id\n    order\n    enabled\n    negate\n    policy {\n      id\n      name\n      kind\n    }\n    group {\n      id\n      name\n    }\n    user {\n      id\n      username\n    }\n  }\n": types.AdminApplicationDocument,
     "\n  mutation AdminCreateApplication($input: CreateApplicationInput!) {\n    createApplication(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateApplicationDocument,
@@ -365,6 +385,46 @@ export function graphql(source: "\n  mutation AdminDeleteGroup($id: ID!) {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription AdminFlowInspector($executionId: ID!) {\n    flowInspector(executionId: $executionId) {\n      executionId\n      flowSlug\n      completed\n      plan {\n        position\n        kind\n        name\n        stageId\n        bindingId\n      }\n      history {\n        position\n        kind\n        name\n        result\n        at\n      }\n      context\n      errors {\n        field\n        message\n        code\n      }\n      outcome {\n        denied\n        message\n        to\n      }\n      createdAt\n      updatedAt\n    }\n  }\n"): typeof import('./graphql').AdminFlowInspectorDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminOutposts {\n    outposts(first: 500, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          type\n          embedded\n          healthy\n          lastSeenAt\n          providers {\n            id\n            name\n          }\n        }\n      }\n    }\n    proxyProviders(first: 500, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          externalHost\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminOutpostsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateOutpost($input: CreateOutpostInput!) {\n    createOutpost(input: $input) {\n      token\n      outpost {\n        id\n        name\n      }\n    }\n  }\n"): typeof import('./graphql').AdminCreateOutpostDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateOutpost($id: ID!, $input: UpdateOutpostInput!) {\n    updateOutpost(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdateOutpostDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminRotateOutpostToken($id: ID!) {\n    rotateOutpostToken(id: $id) {\n      token\n      outpost {\n        id\n        name\n      }\n    }\n  }\n"): typeof import('./graphql').AdminRotateOutpostTokenDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteOutpost($id: ID!) {\n    deleteOutpost(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteOutpostDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminProxyProviders {\n    proxyProviders(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          externalHost\n          mode\n          application {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminProxyProvidersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminProxyProvider($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on ProxyProvider {\n        id\n        name\n        externalHost\n        internalHost\n        internalHostTLSVerify\n        mode\n        cookieDomain\n        skipPathRegex\n        basicAuthEnabled\n        basicAuthUserAttribute\n        basicAuthPasswordAttribute\n        sendAccessToken\n        accessTokenValidity\n        authorizationFlow {\n          id\n        }\n        application {\n          id\n          name\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminProxyProviderDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateProxyProvider($input: CreateProxyProviderInput!) {\n    createProxyProvider(input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminCreateProxyProviderDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateProxyProvider($id: ID!, $input: UpdateProxyProviderInput!) {\n    updateProxyProvider(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdateProxyProviderDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteProxyProvider($id: ID!) {\n    deleteProxyProvider(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteProxyProviderDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
