@@ -126,6 +126,7 @@ func newTestServerWith(tb testing.TB, env serverEnv, o serverOptions) *testServe
 	closeStreams := sync.OnceFunc(func() { close(endStreams) })
 	srv.Config.Handler, err = a.handler(public, hasher, endStreams)
 	require.NoError(tb, err)
+	a.runEmbedded(ctx)
 	srv.Start()
 	tb.Cleanup(func() {
 		closeStreams()

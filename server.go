@@ -52,6 +52,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/jobs"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
 	"github.com/gatehouse-id/gatehouse/oidc/provider"
+	"github.com/gatehouse-id/gatehouse/outpost"
 	"github.com/gatehouse-id/gatehouse/outposts"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/builtin"
@@ -73,6 +74,8 @@ commands:
   worker    run only the background job workers
   migrate   apply database migrations and exit
   schema    print the GraphQL schema (SDL) that /graphql serves
+  outpost   run a standalone outpost: gatehouse outpost --core <public URL> --token <token>
+            (or GATEHOUSE_OUTPOST_CORE, GATEHOUSE_OUTPOST_TOKEN); listens on GATEHOUSE_LISTEN
   version   print the version
 
 Configuration is read from GATEHOUSE_* environment variables; see README.md.
@@ -84,7 +87,7 @@ func main() {
 
 // run executes the command in args and returns the process exit code.
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	if len(args) != 1 {
+	if len(args) == 0 || (len(args) > 1 && args[0] != "outpost") {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
@@ -113,6 +116,13 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		err = serve(ctx, cfg, logger, stdout)
 	case "worker":
 		err = work(ctx, cfg, logger)
+	case "outpost":
+		var oa outpostArgs
+		if oa, err = parseOutpostArgs(args[1:], getenv, stderr); err != nil {
+			fmt.Fprintf(stderr, "gatehouse outpost: %v\n", err)
+			return 2
+		}
+		err = runOutpost(ctx, oa, cfg, logger, stdout)
 	case "migrate":
 		var a *app
 		if a, err = open(ctx, cfg, logger); err == nil {
@@ -169,6 +179,9 @@ type app struct {
 	// which reports through Ready whether mail can be delivered (tests
 	// put a recorder here).
 	mail executor.Mailer
+	// embedded is the embedded outpost (set by handler; runEmbedded runs
+	// it).
+	embedded *outpost.Outpost
 	// nowFunc is the clock of the flows and the workers (nil: time.Now).
 	nowFunc func() time.Time
 }
@@ -346,6 +359,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		_ = ln.Close()
 		return err
 	}
+	a.runEmbedded(ctx)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -452,7 +466,15 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 	if err != nil {
 		return nil, err
 	}
-	return router.New(router.Options{
+	// The embedded outpost is a client of this very handler, in process.
+	var core http.Handler
+	embedded, err := a.embeddedOutpost(public, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		core.ServeHTTP(w, r)
+	}))
+	if err != nil {
+		return nil, err
+	}
+	core = router.New(router.Options{
 		GraphQL: graph.NewHandler(graph.Deps{
 			Client:       a.db.Ent,
 			Stages:       a.kinds.Stages,
@@ -494,7 +516,10 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		EndStreams:     endStreams,
 		Logger:         logger,
-	}), nil
+		Outpost:        embedded,
+		OutpostHosts:   externalHosts(public, embedded),
+	})
+	return core, nil
 }
 
 // ssoPage shows the OpenID Connect provider's own pages (its errors, the
