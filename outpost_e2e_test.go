@@ -37,7 +37,7 @@ func TestEmbeddedOutpostProxy(t *testing.T) {
 	s := newTestServer(t, newServerEnv(t, "embedded"))
 	admin := s.browser()
 	require.True(t, admin.login("admin", adminPassword).Completed)
-	admin.must(`mutation { createUser(input: {username: "grace", name: "Grace Hopper", email: "grace@example.com"}, password: "Cobol-Compiler-1959") { id } }`, nil, nil)
+	admin.must(`mutation { createUser(input: {username: "ada", name: "Ada Lovelace", email: "ada@example.com"}, password: "Analytical-Engine-1843") { id } }`, nil, nil)
 
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -85,13 +85,13 @@ func TestEmbeddedOutpostProxy(t *testing.T) {
 	require.Contains(t, resp.Header.Get("Location"), "/outpost.gatehouse/start")
 
 	req := external + "/private?x=1&y=2"
-	resp, body := user.visit(req, "grace", "Cobol-Compiler-1959")
+	resp, body := user.visit(req, "ada", "Analytical-Engine-1843")
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	got := read(body)
 	require.Equal(t, "/private", got.Path, "back where she started after signing in")
-	require.Equal(t, "grace", got.Headers.Get("X-Gatehouse-Username"))
-	require.Equal(t, "grace@example.com", got.Headers.Get("X-Gatehouse-Email"))
-	require.Equal(t, "Grace Hopper", got.Headers.Get("X-Gatehouse-Name"))
+	require.Equal(t, "ada", got.Headers.Get("X-Gatehouse-Username"))
+	require.Equal(t, "ada@example.com", got.Headers.Get("X-Gatehouse-Email"))
+	require.Equal(t, "Ada Lovelace", got.Headers.Get("X-Gatehouse-Name"))
 	require.NotEmpty(t, got.Headers.Get("X-Gatehouse-Uid"))
 
 	// A spoofed identity header is replaced; no Gatehouse cookie goes up.
@@ -105,7 +105,7 @@ func TestEmbeddedOutpostProxy(t *testing.T) {
 	require.NoError(t, presp.Body.Close())
 	require.NoError(t, err)
 	got = read(string(raw))
-	require.Equal(t, []string{"grace"}, got.Headers.Values("X-Gatehouse-Username"))
+	require.Equal(t, []string{"ada"}, got.Headers.Values("X-Gatehouse-Username"))
 	require.NotEqual(t, "admins", got.Headers.Get("X-Gatehouse-Groups"))
 	require.NotContains(t, got.Headers.Get("Cookie"), "gatehouse_", "the upstream never sees Gatehouse's cookies")
 

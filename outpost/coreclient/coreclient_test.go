@@ -42,10 +42,10 @@ func fakeCore(t *testing.T, events chan string) *httptest.Server {
 		case strings.HasPrefix(req.Query, "subscription"):
 			w.Header().Set("Content-Type", "text/event-stream")
 			fmt.Fprint(w, ":\n\n")
-			w.(http.Flusher).Flush()
+			_ = http.NewResponseController(w).Flush()
 			for ev := range events {
 				fmt.Fprint(w, ev)
-				w.(http.Flusher).Flush()
+				_ = http.NewResponseController(w).Flush()
 			}
 		case strings.Contains(req.Query, "outpostSessions"):
 			sids, _ := req.Variables["sids"].([]any)

@@ -79,6 +79,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // body cancels the handler's context when the client closes it.
 type body struct {
 	*io.PipeReader
+
 	cancel context.CancelFunc
 }
 

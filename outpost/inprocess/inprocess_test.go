@@ -41,7 +41,7 @@ func TestTransportStreamsAndCancels(t *testing.T) {
 	ended := make(chan error, 1)
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
-		w.(http.Flusher).Flush()
+		_ = http.NewResponseController(w).Flush()
 		for {
 			select {
 			case <-r.Context().Done():
