@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestCaddySnippet runs docs/outpost.md's Caddyfile, as written (its site
+// TestCaddySnippet runs README.md's Caddyfile, as written (its site
 // address made plain http on a free port), in a real Caddy. Caddy is
 // optional: the test is skipped where it is not installed.
 func TestCaddySnippet(t *testing.T) {

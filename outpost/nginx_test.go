@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestNginxSnippet runs docs/outpost.md's nginx configuration, as written,
+// TestNginxSnippet runs README.md's nginx configuration, as written,
 // in a real nginx in front of the outpost and a tiny upstream.
 func TestNginxSnippet(t *testing.T) {
 	t.Parallel()

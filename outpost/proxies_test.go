@@ -17,10 +17,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// docBlock is the first ```lang code block of docs/outpost.md.
+// docBlock is the first ```lang code block of README.md.
 func docBlock(t *testing.T, lang string) string {
 	t.Helper()
-	doc, err := os.ReadFile("../docs/outpost.md")
+	doc, err := os.ReadFile("../README.md")
 	require.NoError(t, err)
 	_, rest, ok := strings.Cut(string(doc), "```"+lang+"\n")
 	require.True(t, ok, lang)
