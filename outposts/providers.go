@@ -74,22 +74,9 @@ func (s *Service) CreateProvider(ctx context.Context, c *ent.Client, in Provider
 	if err != nil {
 		return nil, err
 	}
-	return c.ProxyProvider.Create().
-		SetName(v.name).
-		SetExternalHost(v.externalHost).
-		SetHost(host).
-		SetInternalHost(v.internalHost).
-		SetInternalHostTLSVerify(v.tlsVerify).
-		SetMode(v.mode).
-		SetCookieDomain(v.cookieDomain).
-		SetSkipPathRegex(v.skip).
-		SetBasicAuthEnabled(v.basicAuth).
-		SetBasicAuthUserAttribute(v.basicUser).
-		SetBasicAuthPasswordAttribute(v.basicPassword).
-		SetSendAccessToken(v.sendToken).
-		SetAccessTokenValidity(v.validity).
-		SetOauth2ProviderID(managed.ID).
-		Save(ctx)
+	create := c.ProxyProvider.Create().SetOauth2ProviderID(managed.ID)
+	v.setOn(create.Mutation(), host)
+	return create.Save(ctx)
 }
 
 // UpdateProvider changes a proxy provider and keeps its managed OAuth2
@@ -117,21 +104,9 @@ func (s *Service) UpdateProvider(ctx context.Context, c *ent.Client, id int, in 
 	}); err != nil {
 		return nil, err
 	}
-	return c.ProxyProvider.UpdateOneID(id).
-		SetName(v.name).
-		SetExternalHost(v.externalHost).
-		SetHost(host).
-		SetInternalHost(v.internalHost).
-		SetInternalHostTLSVerify(v.tlsVerify).
-		SetMode(v.mode).
-		SetCookieDomain(v.cookieDomain).
-		SetSkipPathRegex(v.skip).
-		SetBasicAuthEnabled(v.basicAuth).
-		SetBasicAuthUserAttribute(v.basicUser).
-		SetBasicAuthPasswordAttribute(v.basicPassword).
-		SetSendAccessToken(v.sendToken).
-		SetAccessTokenValidity(v.validity).
-		Save(ctx)
+	update := c.ProxyProvider.UpdateOneID(id)
+	v.setOn(update.Mutation(), host)
+	return update.Save(ctx)
 }
 
 // DeleteProvider deletes a proxy provider with its managed OAuth2
@@ -176,6 +151,24 @@ type values struct {
 	skip                                           []string
 	basicUser, basicPassword                       string
 	validity                                       int
+}
+
+// setOn writes v (and the external host's name, host) into a create or
+// update of a proxy provider.
+func (v *values) setOn(m *ent.ProxyProviderMutation, host string) {
+	m.SetName(v.name)
+	m.SetExternalHost(v.externalHost)
+	m.SetHost(host)
+	m.SetInternalHost(v.internalHost)
+	m.SetInternalHostTLSVerify(v.tlsVerify)
+	m.SetMode(v.mode)
+	m.SetCookieDomain(v.cookieDomain)
+	m.SetSkipPathRegex(v.skip)
+	m.SetBasicAuthEnabled(v.basicAuth)
+	m.SetBasicAuthUserAttribute(v.basicUser)
+	m.SetBasicAuthPasswordAttribute(v.basicPassword)
+	m.SetSendAccessToken(v.sendToken)
+	m.SetAccessTokenValidity(v.validity)
 }
 
 func (v *values) apply(in ProviderSettings) {
