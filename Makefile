@@ -39,7 +39,7 @@ services: ## Start (installing if needed) PostgreSQL on 127.0.0.1:5432 and Redis
 # CI is passed through unchanged: with CI=true, tests that cannot reach
 # PostgreSQL or Redis fail instead of skipping.
 test: ## Start services (and install chromium), build the web frontend, then run every test with the race detector (what CI runs)
-	scripts/services --chromium --nginx
+	scripts/services --chromium --nginx --caddy
 	scripts/web build
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
 

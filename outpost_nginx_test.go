@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -135,9 +136,7 @@ func nginxScenario(t *testing.T, standalone bool) {
 		t.Helper()
 		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, external+path, nil)
 		require.NoError(t, err)
-		for k, v := range h {
-			req.Header[k] = v
-		}
+		maps.Copy(req.Header, h)
 		resp, err := a.http.Do(req)
 		require.NoError(t, err)
 		body, err := io.ReadAll(resp.Body)

@@ -13,13 +13,17 @@ import (
 )
 
 // TestCaddySnippet runs README.md's Caddyfile, as written (its site
-// address made plain http on a free port), in a real Caddy. Caddy is
-// optional: the test is skipped where it is not installed.
+// address made plain http on a free port), in a real Caddy (Debian's
+// package; make test installs it: scripts/services --caddy). Without it
+// the test is skipped, or fails when CI=true.
 func TestCaddySnippet(t *testing.T) {
 	t.Parallel()
 	bin, err := exec.LookPath("caddy")
 	if err != nil {
-		t.Skip("caddy is not installed (Debian's caddy package)")
+		if os.Getenv("CI") == "true" {
+			t.Fatal("caddy is not installed (scripts/services --caddy)")
+		}
+		t.Skip("caddy is not installed (scripts/services --caddy)")
 	}
 	b := setup(t, setupOpts{})
 	dir := t.TempDir()

@@ -30,12 +30,18 @@ import (
 const ChromiumPath = "/usr/bin/chromium"
 
 // chromiumArgs keep chromium off the network (the machine's network is
-// closed) and able to run as root in a container.
+// closed) and able to run as root in a container. Every host under
+// TestDomain resolves to 127.0.0.1 (the port stays the URL's): the names
+// of applications behind the outpost in the tests.
 var chromiumArgs = []string{
 	"--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
 	"--disable-background-networking", "--disable-component-update", "--disable-sync",
 	"--disable-default-apps", "--disable-extensions", "--mute-audio",
+	"--host-resolver-rules=MAP *." + TestDomain + " 127.0.0.1",
 }
+
+// TestDomain is the domain whose hosts the browser finds on 127.0.0.1.
+const TestDomain = "gatehouse.test"
 
 // Browser is a running chromium shared by the tests of one test binary.
 type Browser struct {
