@@ -48,7 +48,7 @@ func TestTimesCompareAcrossZones(t *testing.T) {
 			past := time.Date(2030, 1, 1, 14, 0, 0, 0, east)
 			future := time.Date(2030, 1, 1, 6, 0, 0, 0, west)
 			for _, exp := range []time.Time{past, future} {
-				_, err := db.Ent.Event.Create().SetAction(enum.EventActionCustom).SetExpires(exp).Save(ctx)
+				_, err := db.Ent.Event.Create().SetAction(enum.EventActionModelCreated).SetExpires(exp).Save(ctx)
 				require.NoError(t, err)
 			}
 			n, err := db.Ent.Event.Query().Where(event.ExpiresLT(now.In(west))).Count(ctx)

@@ -100,6 +100,7 @@ func (x *Executor) runClaimed(ctx context.Context, st *state, version int64, fn 
 	switch {
 	case err == nil:
 		x.endHandoffs(ctx, st)
+		x.recordDenial(ctx, st)
 		x.tellOrigins(ctx, st)
 		return nil
 	case errors.Is(err, ErrStale):

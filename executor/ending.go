@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
@@ -108,4 +109,24 @@ func (x *Executor) deny(st *state, messages []string) {
 	default:
 		st.exec.Outcome = &Outcome{Denied: true, Message: msg}
 	}
+}
+
+// recordDenial records a FLOW_EXECUTION event for an execution that has
+// just ended denied (a policy, a stage or the flow's requirements refused
+// it), once its ending is saved: the flow, the stage it ended at, the
+// message shown and the pending user's ID when one was identified. A flow
+// that succeeded or went on in another flow makes no event.
+func (x *Executor) recordDenial(ctx context.Context, st *state) {
+	o := st.exec.Outcome
+	if o == nil || !o.Denied || o.Continuation != "" {
+		return
+	}
+	data := map[string]any{"flow": st.exec.FlowSlug, "outcome": "denied", "message": o.Message}
+	if n := len(st.exec.History); n > 0 {
+		data["stage"] = st.exec.History[n-1].Name
+	}
+	if id, ok := st.exec.Context.PendingUserID(); ok {
+		data["pending_user_id"] = strconv.Itoa(id)
+	}
+	x.deps.Record(ctx, enum.EventActionFlowExecution, data)
 }

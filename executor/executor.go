@@ -241,6 +241,7 @@ func (x *Executor) Start(ctx context.Context, p StartParams) (*View, error) {
 		return nil, fmt.Errorf("store flow execution: %w", err)
 	}
 	x.endHandoffs(sys, st)
+	x.recordDenial(sys, st)
 	x.tellOrigins(sys, st)
 	return x.view(sys, st), nil
 }

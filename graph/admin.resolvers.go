@@ -216,19 +216,7 @@ func (r *mutationResolver) UpdateUser(ctx context.Context, id string, input ent.
 
 // SetUserPassword is the resolver for the setUserPassword field.
 func (r *mutationResolver) SetUserPassword(ctx context.Context, id string, password *string) (*ent.User, error) {
-	nid, err := parseID(id)
-	if err != nil {
-		return nil, err
-	}
-	upd := ent.FromContext(ctx).User.UpdateOneID(nid).SetPasswordChangedAt(time.Now())
-	if password == nil {
-		return upd.SetPasswordHash("").Save(ctx)
-	}
-	hash, err := r.hashPassword(ctx, *password)
-	if err != nil {
-		return nil, err
-	}
-	return upd.SetPasswordHash(hash).Save(ctx)
+	return r.setUserPassword(ctx, id, password)
 }
 
 // DeleteUser is the resolver for the deleteUser field.
@@ -425,18 +413,7 @@ func (r *mutationResolver) UpdateOAuth2Provider(ctx context.Context, id string, 
 
 // RotateClientSecret is the resolver for the rotateClientSecret field.
 func (r *mutationResolver) RotateClientSecret(ctx context.Context, id string) (*model.CreateOAuth2ProviderPayload, error) {
-	nid, err := parseID(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := refuseManaged(ctx, ent.FromContext(ctx), nid); err != nil {
-		return nil, err
-	}
-	p, secret, err := clients.RotateSecret(ctx, ent.FromContext(ctx), nid)
-	if err != nil {
-		return nil, err
-	}
-	return providerPayload(p, secret), nil
+	return r.rotateClientSecret(ctx, id)
 }
 
 // DeleteOAuth2Provider is the resolver for the deleteOAuth2Provider field.
@@ -560,15 +537,7 @@ func (r *mutationResolver) UpdateOutpost(ctx context.Context, id string, input m
 
 // RotateOutpostToken is the resolver for the rotateOutpostToken field.
 func (r *mutationResolver) RotateOutpostToken(ctx context.Context, id string) (*model.CreateOutpostPayload, error) {
-	nid, err := parseID(id)
-	if err != nil {
-		return nil, err
-	}
-	o, token, err := outposts.RotateToken(ctx, ent.FromContext(ctx), nid)
-	if err != nil {
-		return nil, err
-	}
-	return &model.CreateOutpostPayload{Outpost: o, Token: token}, nil
+	return r.rotateOutpostToken(ctx, id)
 }
 
 // DeleteOutpost is the resolver for the deleteOutpost field.

@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/database"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/executor"
 	"github.com/gatehouse-id/gatehouse/outposts"
@@ -350,6 +351,39 @@ func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "graphql resolver panic", "panic", fmt.Sprint(p),
 			"stack", string(debug.Stack()), "request_id", requestinfo.FromContext(ctx).RequestID)
-		return errors.New("internal panic") // unknown to classify: presented generically
+		return fmt.Errorf("internal panic: %v", p) // unknown to classify: presented generically
+	}
+}
+
+// maxExceptionText bounds the error text a SYSTEM_EXCEPTION event keeps.
+const maxExceptionText = 500
+
+// recordInternal wraps present so that every error answered INTERNAL_ERROR
+// (a bug, or a failure nothing classifies; a panic too) is also recorded as
+// a SYSTEM_EXCEPTION event for the audit log and notification rules: the
+// request ID the client was given, the field's path and the error's text
+// (the client saw none of it). The event is written with the base client,
+// outside the operation's transaction, which is rolled back. Nil auditor:
+// present itself.
+func recordInternal(present graphql.ErrorPresenterFunc, client *ent.Client, auditor executor.Auditor, logger *slog.Logger) graphql.ErrorPresenterFunc {
+	if auditor == nil {
+		return present
+	}
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		out := present(ctx, err)
+		if out.Extensions[extensionCode] != CodeInternalError {
+			return out
+		}
+		text := err.Error()
+		if len(text) > maxExceptionText {
+			text = text[:maxExceptionText] + "…"
+		}
+		data := map[string]any{"request_id": out.Extensions[extensionRequestID], "path": out.Path.String(), "error": text}
+		// Not the transaction's event: announced now, kept after rollback.
+		rctx := ent.NewTxContext(context.WithoutCancel(ctx), nil)
+		if _, rerr := auditor.Record(rctx, client, enum.EventActionSystemException, data); rerr != nil {
+			logger.WarnContext(ctx, "record system_exception event", "error", rerr, "request_id", data["request_id"])
+		}
+		return out
 	}
 }

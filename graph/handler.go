@@ -96,7 +96,8 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(tokenLimit)
 	srv.SetDisableSuggestion(!opts.Dev)
-	srv.SetErrorPresenter(presentError(logger))
+	present := recordInternal(presentError(logger), deps.Client, deps.Auditor, logger)
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverPanic(logger))
 
 	// Every operation finds an ent client in its context (a mutation's
@@ -110,7 +111,7 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 		}
 		ctx, err := adoptSession(ctx, opts.WebsocketSession)
 		if err != nil {
-			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{presentError(logger)(ctx, problem.ErrUnavailable)}})
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{present(ctx, problem.ErrUnavailable)}})
 		}
 		return next(ctx)
 	})
@@ -119,7 +120,7 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 	srv.Use(singleResponse{})
 	srv.Use(introspectionExtension{dev: opts.Dev})
 	if opts.Watch != nil {
-		srv.Use(authorityExtension{watch: opts.Watch, present: presentError(logger)})
+		srv.Use(authorityExtension{watch: opts.Watch, present: present})
 	}
 	srv.Use(limitExtension{limits: limits})
 	srv.Use(outpostGate{})
@@ -131,7 +132,7 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 		TxOpener: deps.Client,
 		SkipTxFunc: entgql.SkipIfHasFields("startFlow", "submitChallenge", "restartFlow", "cancelFlow",
 			"revokeSession", "revokeOtherSessions"),
-	}, present: presentError(logger)})
+	}, present: present})
 	if opts.Registerer != nil {
 		srv.Use(newMetrics(opts.Registerer))
 	}

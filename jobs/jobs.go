@@ -156,6 +156,7 @@ func Start(ctx context.Context, cfg Config) (*Runner, error) {
 	client, err := newClient(cfg.DB, &river.Config{
 		Logger:            logger,
 		Workers:           workers,
+		ErrorHandler:      failureRecorder{ent: cfg.DB.Ent, auditor: cfg.Auditor, logger: logger, unaudited: unauditedKinds},
 		PeriodicJobs:      periodicJobs(interval, cfg.SigningKeys != nil),
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: settings.maxWorkers}},
 		FetchCooldown:     settings.fetchCooldown,

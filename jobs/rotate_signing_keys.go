@@ -8,6 +8,8 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/jobs/jobargs"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
 )
@@ -24,9 +26,11 @@ const signingKeyCheckInterval = time.Hour
 type RotateSigningKeysWorker struct {
 	river.WorkerDefaults[jobargs.RotateSigningKeys]
 
-	keys   *keys.Store
-	every  time.Duration
-	logger *slog.Logger
+	keys    *keys.Store
+	every   time.Duration
+	logger  *slog.Logger
+	ent     *ent.Client
+	auditor Auditor
 }
 
 // NewRotateSigningKeysWorker returns a worker that rotates deps.SigningKeys
@@ -37,7 +41,7 @@ func NewRotateSigningKeysWorker(deps Deps) *RotateSigningKeysWorker {
 	if every == 0 {
 		every = keys.DefaultRotation
 	}
-	return &RotateSigningKeysWorker{keys: deps.SigningKeys, every: every, logger: deps.Logger}
+	return &RotateSigningKeysWorker{keys: deps.SigningKeys, every: every, logger: deps.Logger, ent: deps.Ent, auditor: deps.Auditor}
 }
 
 // Timeout bounds one run; it implements river.Worker.
@@ -54,6 +58,15 @@ func (w *RotateSigningKeysWorker) Work(ctx context.Context, _ *river.Job[jobargs
 	}
 	if created > 0 || deleted > 0 {
 		w.logger.InfoContext(ctx, "rotated signing keys", "created", created, "deleted", deleted)
+	}
+	if created > 0 && w.auditor != nil {
+		// A new key signs from now on: a SECRET_ROTATE for the audit log
+		// (a failure to record it does not undo the rotation).
+		if _, err := w.auditor.Record(ctx, w.ent, enum.EventActionSecretRotate, map[string]any{
+			"model": "signing_key", "created": created, "deleted": deleted,
+		}); err != nil {
+			w.logger.WarnContext(ctx, "record secret_rotate event", "error", err)
+		}
 	}
 	return nil
 }

@@ -102,7 +102,7 @@ func (b *testBundle) flowToken(t *testing.T, expires time.Time) int {
 func (b *testBundle) event(t *testing.T, expires time.Time) int {
 	t.Helper()
 	ev, err := b.db.Ent.Event.Create().
-		SetAction(enum.EventActionCustom).
+		SetAction(enum.EventActionModelCreated).
 		SetExpires(expires).
 		Save(systemContext(t))
 	require.NoError(t, err)
