@@ -20,13 +20,17 @@ func TestSecretWritesAreAudited(t *testing.T) {
 			var u struct{ CreateUser struct{ ID string } }
 			admin.must(`mutation { createUser(input: {username: "lin"}) { id } }`, nil, &u)
 			admin.must(`mutation($id: ID!) { setUserPassword(id: $id, password: "Brand-New-Secret-9") { id } }`, map[string]any{"id": u.CreateUser.ID}, nil)
-			var o struct{ CreateOutpost struct{ Outpost struct{ ID string } } }
+			var o struct {
+				CreateOutpost struct{ Outpost struct{ ID string } }
+			}
 			admin.must(`mutation { createOutpost(input: {name: "edge", type: PROXY}) { outpost { id } } }`, nil, &o)
 			var rotated struct{ RotateOutpostToken struct{ Token string } }
 			admin.must(`mutation($id: ID!) { rotateOutpostToken(id: $id) { token } }`, map[string]any{"id": o.CreateOutpost.Outpost.ID}, &rotated)
 			clientID, _ := ssoApp(t, admin, "wiki", []string{"openid"})
 			var p struct {
-				OAuth2Providers struct{ Edges []struct{ Node struct{ ID string } } } `json:"oauth2Providers"`
+				OAuth2Providers struct {
+					Edges []struct{ Node struct{ ID string } }
+				} `json:"oauth2Providers"`
 			}
 			admin.must(`query($c: String!) { oauth2Providers(where: {clientID: $c}) { edges { node { id } } } }`, map[string]any{"c": clientID}, &p)
 			require.Len(t, p.OAuth2Providers.Edges, 1)
