@@ -5,6 +5,8 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/jobs"
 	"github.com/gatehouse-id/gatehouse/mail"
+	"github.com/gatehouse-id/gatehouse/notify"
+	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/seal"
 )
 
@@ -33,6 +35,13 @@ func (a *app) jobsConfig() jobs.Config {
 		Mail: jobs.MailDeps{
 			Sender: sender, Secrets: seal.NewKeys(a.secretKey),
 			MessageIDDomain: brandDomain(a.cfg.PublicOrigin(a.cfg.Listen)),
+		},
+		Notify: jobs.NotifyDeps{
+			Policies:   a.kinds.Policies,
+			PolicyDeps: policy.Deps{Counters: a.counters, Logger: a.logger, NowFunc: a.nowFunc},
+			Webhooks:   notify.NewWebhookClient(a.cfg.WebhookAllowPrivate),
+			Queue:      a.queue,
+			Broker:     a.broker,
 		},
 	}
 }

@@ -50,6 +50,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/graph"
 	"github.com/gatehouse-id/gatehouse/integrity"
 	"github.com/gatehouse-id/gatehouse/jobs"
+	"github.com/gatehouse-id/gatehouse/notify"
 	"github.com/gatehouse-id/gatehouse/oidc/keys"
 	"github.com/gatehouse-id/gatehouse/oidc/provider"
 	"github.com/gatehouse-id/gatehouse/outpost"
@@ -175,6 +176,8 @@ type app struct {
 	// queue is the job queue (jobs enqueued in a write's transaction, the
 	// admin's list of jobs).
 	queue *jobs.Queue
+	// gate decides, for every event, whether to queue its notification.
+	gate *notify.Gate
 	// mail queues the flows' mail (the email stage's links): the queue,
 	// which reports through Ready whether mail can be delivered (tests
 	// put a recorder here).
@@ -273,6 +276,11 @@ func open(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, e
 		return nil, err
 	}
 	a.mail = a.queue
+	// Events queue their notification in their own transaction, while a
+	// rule exists (notify.Gate).
+	a.gate = notify.NewGate(notify.GateParams{Client: db.Ent, Queue: a.queue, Broker: a.broker, Logger: logger})
+	a.gate.Install(db.Ent)
+	a.recorder.Notifier = a.gate
 	logger.Info("database ready", "dialect", db.Dialect, "location", db.Location, "redis", cfg.RedisURL != "")
 	return a, nil
 }
@@ -360,6 +368,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		return err
 	}
 	a.runEmbedded(ctx)
+	go a.gate.Run(ctx)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,

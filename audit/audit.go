@@ -12,6 +12,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -46,13 +47,28 @@ type Recorder struct {
 	App string
 	// Logger receives announcement failures; nil discards.
 	Logger *slog.Logger
+	// Notifier queues the notification of each event in the event's own
+	// transaction (package notify); nil notifies nothing.
+	Notifier Notifier
+}
+
+// Notifier queues the notification of recorded events (notify.Gate).
+// Wanted is asked for every event and must be cheap (no database round
+// trip in the steady state); EnqueueTx runs only when it said yes, in the
+// transaction that writes the event, so a rolled-back event notifies no
+// one and a committed one is always considered.
+type Notifier interface {
+	// Wanted reports whether an event of action may match a rule.
+	Wanted(ctx context.Context, action enum.EventAction) bool
+	// EnqueueTx queues the notification of ev in tx.
+	EnqueueTx(ctx context.Context, tx *ent.Tx, ev *ent.Event) error
 }
 
 // audited are the types whose writes Install records, by ent type name.
 var audited = []string{
 	ent.TypeApplication, ent.TypeBrand, ent.TypeFlow, ent.TypeFlowStageBinding, ent.TypeGroup, ent.TypeOAuth2Provider, ent.TypePolicyBinding,
 	ent.TypePolicyDefinition, ent.TypeScopeMapping, ent.TypeStage, ent.TypeToken, ent.TypeUser,
-	ent.TypeProxyProvider, ent.TypeOutpost,
+	ent.TypeProxyProvider, ent.TypeOutpost, ent.TypeNotificationRule, ent.TypeNotificationTransport,
 }
 
 // bookkeeping are fields whose writes are records of an action that has
@@ -152,6 +168,46 @@ func (r *Recorder) recordChange(ctx context.Context, m entgo.Mutation, next entg
 // announces the event at once, or after commit when ctx carries the
 // transaction (ent.NewTxContext; GraphQL mutations do).
 func (r *Recorder) Record(ctx context.Context, client *ent.Client, action enum.EventAction, data map[string]any) (*ent.Event, error) {
+	if r.Notifier == nil || !r.Notifier.Wanted(ctx, action) {
+		return r.write(ctx, client, action, data)
+	}
+	if tx := ent.TxFromContext(ctx); tx != nil {
+		ev, err := r.write(ctx, client, action, data)
+		if err != nil {
+			return nil, err
+		}
+		return ev, r.Notifier.EnqueueTx(ctx, tx, ev)
+	}
+	// The event and its notification job are written together.
+	tx, err := client.Tx(ctx)
+	if errors.Is(err, ent.ErrTxStarted) {
+		// client is a transaction's, which ctx does not carry: the
+		// caller's write owns it, and no job can join it from here.
+		if r.Logger != nil {
+			r.Logger.WarnContext(ctx, "event recorded without its notification: no transaction in the context", "action", action)
+		}
+		return r.write(ctx, client, action, data)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("record %s event: %w", action, err)
+	}
+	txCtx := ent.NewTxContext(ctx, tx)
+	ev, err := r.write(txCtx, tx.Client(), action, data)
+	if err == nil {
+		err = r.Notifier.EnqueueTx(txCtx, tx, ev)
+	}
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("record %s event: %w", action, err)
+	}
+	return ev, nil
+}
+
+// write writes the event with client and announces it.
+func (r *Recorder) write(ctx context.Context, client *ent.Client, action enum.EventAction, data map[string]any) (*ent.Event, error) {
 	v := viewer.FromContext(ctx)
 	info := requestinfo.FromContext(ctx)
 	create := client.Event.Create().

@@ -93,6 +93,9 @@ type Config struct {
 	SMTPURL string `env:"GATEHOUSE_SMTP_URL"`
 	// SMTPFrom is the sender of every mail; required with SMTPURL.
 	SMTPFrom string `env:"GATEHOUSE_SMTP_FROM"`
+	// WebhookAllowPrivate lets notification webhooks reach loopback,
+	// private and link-local addresses (refused by default: SSRF).
+	WebhookAllowPrivate bool `env:"GATEHOUSE_WEBHOOK_ALLOW_PRIVATE"`
 }
 
 // MinSecretKeyLength, MinBootstrapTokenLength and MinMetricsTokenLength
@@ -189,6 +192,7 @@ func environ(getenv func(string) string) map[string]string {
 		"GATEHOUSE_SHUTDOWN_TIMEOUT", "GATEHOUSE_MAX_BODY_BYTES", "GATEHOUSE_EVENT_RETENTION", "GATEHOUSE_OIDC_DEVICE_POLL_INTERVAL",
 		"GATEHOUSE_FLOW_STARTS_PER_IP", "GATEHOUSE_FLOW_STARTS_PER_SESSION",
 		"GATEHOUSE_METRICS_LISTEN", "GATEHOUSE_METRICS_TOKEN", "GATEHOUSE_SMTP_URL", "GATEHOUSE_SMTP_FROM",
+		"GATEHOUSE_WEBHOOK_ALLOW_PRIVATE",
 	} {
 		if v := getenv(k); v != "" {
 			out[k] = v

@@ -28,6 +28,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
+	"github.com/gatehouse-id/gatehouse/ent/notification"
+	"github.com/gatehouse-id/gatehouse/ent/notificationrule"
+	"github.com/gatehouse-id/gatehouse/ent/notificationtransport"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
@@ -82,6 +85,12 @@ type Client struct {
 	Group *GroupClient
 	// Invitation is the client for interacting with the Invitation builders.
 	Invitation *InvitationClient
+	// Notification is the client for interacting with the Notification builders.
+	Notification *NotificationClient
+	// NotificationRule is the client for interacting with the NotificationRule builders.
+	NotificationRule *NotificationRuleClient
+	// NotificationTransport is the client for interacting with the NotificationTransport builders.
+	NotificationTransport *NotificationTransportClient
 	// OAuth2AuthRequest is the client for interacting with the OAuth2AuthRequest builders.
 	OAuth2AuthRequest *OAuth2AuthRequestClient
 	// OAuth2Provider is the client for interacting with the OAuth2Provider builders.
@@ -144,6 +153,9 @@ func (c *Client) init() {
 	c.FlowToken = NewFlowTokenClient(c.config)
 	c.Group = NewGroupClient(c.config)
 	c.Invitation = NewInvitationClient(c.config)
+	c.Notification = NewNotificationClient(c.config)
+	c.NotificationRule = NewNotificationRuleClient(c.config)
+	c.NotificationTransport = NewNotificationTransportClient(c.config)
 	c.OAuth2AuthRequest = NewOAuth2AuthRequestClient(c.config)
 	c.OAuth2Provider = NewOAuth2ProviderClient(c.config)
 	c.OAuth2Token = NewOAuth2TokenClient(c.config)
@@ -253,40 +265,43 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:               ctx,
-		config:            cfg,
-		Application:       NewApplicationClient(cfg),
-		AppliedBlueprint:  NewAppliedBlueprintClient(cfg),
-		Brand:             NewBrandClient(cfg),
-		ConfigReference:   NewConfigReferenceClient(cfg),
-		Counter:           NewCounterClient(cfg),
-		EmailDevice:       NewEmailDeviceClient(cfg),
-		Event:             NewEventClient(cfg),
-		Flow:              NewFlowClient(cfg),
-		FlowExecution:     NewFlowExecutionClient(cfg),
-		FlowStageBinding:  NewFlowStageBindingClient(cfg),
-		FlowToken:         NewFlowTokenClient(cfg),
-		Group:             NewGroupClient(cfg),
-		Invitation:        NewInvitationClient(cfg),
-		OAuth2AuthRequest: NewOAuth2AuthRequestClient(cfg),
-		OAuth2Provider:    NewOAuth2ProviderClient(cfg),
-		OAuth2Token:       NewOAuth2TokenClient(cfg),
-		Outpost:           NewOutpostClient(cfg),
-		PolicyBinding:     NewPolicyBindingClient(cfg),
-		PolicyDefinition:  NewPolicyDefinitionClient(cfg),
-		ProxyProvider:     NewProxyProviderClient(cfg),
-		ScopeMapping:      NewScopeMappingClient(cfg),
-		SentMail:          NewSentMailClient(cfg),
-		Session:           NewSessionClient(cfg),
-		SigningKey:        NewSigningKeyClient(cfg),
-		Stage:             NewStageClient(cfg),
-		StaticDevice:      NewStaticDeviceClient(cfg),
-		StaticToken:       NewStaticTokenClient(cfg),
-		TOTPDevice:        NewTOTPDeviceClient(cfg),
-		Token:             NewTokenClient(cfg),
-		User:              NewUserClient(cfg),
-		UserConsent:       NewUserConsentClient(cfg),
-		WebAuthnDevice:    NewWebAuthnDeviceClient(cfg),
+		ctx:                   ctx,
+		config:                cfg,
+		Application:           NewApplicationClient(cfg),
+		AppliedBlueprint:      NewAppliedBlueprintClient(cfg),
+		Brand:                 NewBrandClient(cfg),
+		ConfigReference:       NewConfigReferenceClient(cfg),
+		Counter:               NewCounterClient(cfg),
+		EmailDevice:           NewEmailDeviceClient(cfg),
+		Event:                 NewEventClient(cfg),
+		Flow:                  NewFlowClient(cfg),
+		FlowExecution:         NewFlowExecutionClient(cfg),
+		FlowStageBinding:      NewFlowStageBindingClient(cfg),
+		FlowToken:             NewFlowTokenClient(cfg),
+		Group:                 NewGroupClient(cfg),
+		Invitation:            NewInvitationClient(cfg),
+		Notification:          NewNotificationClient(cfg),
+		NotificationRule:      NewNotificationRuleClient(cfg),
+		NotificationTransport: NewNotificationTransportClient(cfg),
+		OAuth2AuthRequest:     NewOAuth2AuthRequestClient(cfg),
+		OAuth2Provider:        NewOAuth2ProviderClient(cfg),
+		OAuth2Token:           NewOAuth2TokenClient(cfg),
+		Outpost:               NewOutpostClient(cfg),
+		PolicyBinding:         NewPolicyBindingClient(cfg),
+		PolicyDefinition:      NewPolicyDefinitionClient(cfg),
+		ProxyProvider:         NewProxyProviderClient(cfg),
+		ScopeMapping:          NewScopeMappingClient(cfg),
+		SentMail:              NewSentMailClient(cfg),
+		Session:               NewSessionClient(cfg),
+		SigningKey:            NewSigningKeyClient(cfg),
+		Stage:                 NewStageClient(cfg),
+		StaticDevice:          NewStaticDeviceClient(cfg),
+		StaticToken:           NewStaticTokenClient(cfg),
+		TOTPDevice:            NewTOTPDeviceClient(cfg),
+		Token:                 NewTokenClient(cfg),
+		User:                  NewUserClient(cfg),
+		UserConsent:           NewUserConsentClient(cfg),
+		WebAuthnDevice:        NewWebAuthnDeviceClient(cfg),
 	}, nil
 }
 
@@ -304,40 +319,43 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:               ctx,
-		config:            cfg,
-		Application:       NewApplicationClient(cfg),
-		AppliedBlueprint:  NewAppliedBlueprintClient(cfg),
-		Brand:             NewBrandClient(cfg),
-		ConfigReference:   NewConfigReferenceClient(cfg),
-		Counter:           NewCounterClient(cfg),
-		EmailDevice:       NewEmailDeviceClient(cfg),
-		Event:             NewEventClient(cfg),
-		Flow:              NewFlowClient(cfg),
-		FlowExecution:     NewFlowExecutionClient(cfg),
-		FlowStageBinding:  NewFlowStageBindingClient(cfg),
-		FlowToken:         NewFlowTokenClient(cfg),
-		Group:             NewGroupClient(cfg),
-		Invitation:        NewInvitationClient(cfg),
-		OAuth2AuthRequest: NewOAuth2AuthRequestClient(cfg),
-		OAuth2Provider:    NewOAuth2ProviderClient(cfg),
-		OAuth2Token:       NewOAuth2TokenClient(cfg),
-		Outpost:           NewOutpostClient(cfg),
-		PolicyBinding:     NewPolicyBindingClient(cfg),
-		PolicyDefinition:  NewPolicyDefinitionClient(cfg),
-		ProxyProvider:     NewProxyProviderClient(cfg),
-		ScopeMapping:      NewScopeMappingClient(cfg),
-		SentMail:          NewSentMailClient(cfg),
-		Session:           NewSessionClient(cfg),
-		SigningKey:        NewSigningKeyClient(cfg),
-		Stage:             NewStageClient(cfg),
-		StaticDevice:      NewStaticDeviceClient(cfg),
-		StaticToken:       NewStaticTokenClient(cfg),
-		TOTPDevice:        NewTOTPDeviceClient(cfg),
-		Token:             NewTokenClient(cfg),
-		User:              NewUserClient(cfg),
-		UserConsent:       NewUserConsentClient(cfg),
-		WebAuthnDevice:    NewWebAuthnDeviceClient(cfg),
+		ctx:                   ctx,
+		config:                cfg,
+		Application:           NewApplicationClient(cfg),
+		AppliedBlueprint:      NewAppliedBlueprintClient(cfg),
+		Brand:                 NewBrandClient(cfg),
+		ConfigReference:       NewConfigReferenceClient(cfg),
+		Counter:               NewCounterClient(cfg),
+		EmailDevice:           NewEmailDeviceClient(cfg),
+		Event:                 NewEventClient(cfg),
+		Flow:                  NewFlowClient(cfg),
+		FlowExecution:         NewFlowExecutionClient(cfg),
+		FlowStageBinding:      NewFlowStageBindingClient(cfg),
+		FlowToken:             NewFlowTokenClient(cfg),
+		Group:                 NewGroupClient(cfg),
+		Invitation:            NewInvitationClient(cfg),
+		Notification:          NewNotificationClient(cfg),
+		NotificationRule:      NewNotificationRuleClient(cfg),
+		NotificationTransport: NewNotificationTransportClient(cfg),
+		OAuth2AuthRequest:     NewOAuth2AuthRequestClient(cfg),
+		OAuth2Provider:        NewOAuth2ProviderClient(cfg),
+		OAuth2Token:           NewOAuth2TokenClient(cfg),
+		Outpost:               NewOutpostClient(cfg),
+		PolicyBinding:         NewPolicyBindingClient(cfg),
+		PolicyDefinition:      NewPolicyDefinitionClient(cfg),
+		ProxyProvider:         NewProxyProviderClient(cfg),
+		ScopeMapping:          NewScopeMappingClient(cfg),
+		SentMail:              NewSentMailClient(cfg),
+		Session:               NewSessionClient(cfg),
+		SigningKey:            NewSigningKeyClient(cfg),
+		Stage:                 NewStageClient(cfg),
+		StaticDevice:          NewStaticDeviceClient(cfg),
+		StaticToken:           NewStaticTokenClient(cfg),
+		TOTPDevice:            NewTOTPDeviceClient(cfg),
+		Token:                 NewTokenClient(cfg),
+		User:                  NewUserClient(cfg),
+		UserConsent:           NewUserConsentClient(cfg),
+		WebAuthnDevice:        NewWebAuthnDeviceClient(cfg),
 	}, nil
 }
 
@@ -369,8 +387,9 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
 		c.EmailDevice, c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding,
-		c.FlowToken, c.Group, c.Invitation, c.OAuth2AuthRequest, c.OAuth2Provider,
-		c.OAuth2Token, c.Outpost, c.PolicyBinding, c.PolicyDefinition, c.ProxyProvider,
+		c.FlowToken, c.Group, c.Invitation, c.Notification, c.NotificationRule,
+		c.NotificationTransport, c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token,
+		c.Outpost, c.PolicyBinding, c.PolicyDefinition, c.ProxyProvider,
 		c.ScopeMapping, c.SentMail, c.Session, c.SigningKey, c.Stage, c.StaticDevice,
 		c.StaticToken, c.TOTPDevice, c.Token, c.User, c.UserConsent, c.WebAuthnDevice,
 	} {
@@ -384,8 +403,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Application, c.AppliedBlueprint, c.Brand, c.ConfigReference, c.Counter,
 		c.EmailDevice, c.Event, c.Flow, c.FlowExecution, c.FlowStageBinding,
-		c.FlowToken, c.Group, c.Invitation, c.OAuth2AuthRequest, c.OAuth2Provider,
-		c.OAuth2Token, c.Outpost, c.PolicyBinding, c.PolicyDefinition, c.ProxyProvider,
+		c.FlowToken, c.Group, c.Invitation, c.Notification, c.NotificationRule,
+		c.NotificationTransport, c.OAuth2AuthRequest, c.OAuth2Provider, c.OAuth2Token,
+		c.Outpost, c.PolicyBinding, c.PolicyDefinition, c.ProxyProvider,
 		c.ScopeMapping, c.SentMail, c.Session, c.SigningKey, c.Stage, c.StaticDevice,
 		c.StaticToken, c.TOTPDevice, c.Token, c.User, c.UserConsent, c.WebAuthnDevice,
 	} {
@@ -422,6 +442,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Group.mutate(ctx, m)
 	case *InvitationMutation:
 		return c.Invitation.mutate(ctx, m)
+	case *NotificationMutation:
+		return c.Notification.mutate(ctx, m)
+	case *NotificationRuleMutation:
+		return c.NotificationRule.mutate(ctx, m)
+	case *NotificationTransportMutation:
+		return c.NotificationTransport.mutate(ctx, m)
 	case *OAuth2AuthRequestMutation:
 		return c.OAuth2AuthRequest.mutate(ctx, m)
 	case *OAuth2ProviderMutation:
@@ -2879,6 +2905,488 @@ func (c *InvitationClient) mutate(ctx context.Context, m *InvitationMutation) (V
 	}
 }
 
+// NotificationClient is a client for the Notification schema.
+type NotificationClient struct {
+	config
+}
+
+// NewNotificationClient returns a client for the Notification from the given config.
+func NewNotificationClient(c config) *NotificationClient {
+	return &NotificationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `notification.Hooks(f(g(h())))`.
+func (c *NotificationClient) Use(hooks ...Hook) {
+	c.hooks.Notification = append(c.hooks.Notification, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `notification.Intercept(f(g(h())))`.
+func (c *NotificationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Notification = append(c.inters.Notification, interceptors...)
+}
+
+// Create returns a builder for creating a Notification entity.
+func (c *NotificationClient) Create() *NotificationCreate {
+	mutation := newNotificationMutation(c.config, OpCreate)
+	return &NotificationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Notification entities.
+func (c *NotificationClient) CreateBulk(builders ...*NotificationCreate) *NotificationCreateBulk {
+	return &NotificationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *NotificationClient) MapCreateBulk(slice any, setFunc func(*NotificationCreate, int)) *NotificationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &NotificationCreateBulk{err: fmt.Errorf("calling to NotificationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*NotificationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &NotificationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Notification.
+func (c *NotificationClient) Update() *NotificationUpdate {
+	mutation := newNotificationMutation(c.config, OpUpdate)
+	return &NotificationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *NotificationClient) UpdateOne(_m *Notification) *NotificationUpdateOne {
+	mutation := newNotificationMutation(c.config, OpUpdateOne, withNotification(_m))
+	return &NotificationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *NotificationClient) UpdateOneID(id int) *NotificationUpdateOne {
+	mutation := newNotificationMutation(c.config, OpUpdateOne, withNotificationID(id))
+	return &NotificationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Notification.
+func (c *NotificationClient) Delete() *NotificationDelete {
+	mutation := newNotificationMutation(c.config, OpDelete)
+	return &NotificationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *NotificationClient) DeleteOne(_m *Notification) *NotificationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *NotificationClient) DeleteOneID(id int) *NotificationDeleteOne {
+	builder := c.Delete().Where(notification.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &NotificationDeleteOne{builder}
+}
+
+// Query returns a query builder for Notification.
+func (c *NotificationClient) Query() *NotificationQuery {
+	return &NotificationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeNotification},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Notification entity by its id.
+func (c *NotificationClient) Get(ctx context.Context, id int) (*Notification, error) {
+	return c.Query().Where(notification.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *NotificationClient) GetX(ctx context.Context, id int) *Notification {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a Notification.
+func (c *NotificationClient) QueryUser(_m *Notification) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notification.Table, notification.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, notification.UserTable, notification.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *NotificationClient) Hooks() []Hook {
+	hooks := c.hooks.Notification
+	return append(hooks[:len(hooks):len(hooks)], notification.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *NotificationClient) Interceptors() []Interceptor {
+	return c.inters.Notification
+}
+
+func (c *NotificationClient) mutate(ctx context.Context, m *NotificationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&NotificationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&NotificationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&NotificationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&NotificationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Notification mutation op: %q", m.Op())
+	}
+}
+
+// NotificationRuleClient is a client for the NotificationRule schema.
+type NotificationRuleClient struct {
+	config
+}
+
+// NewNotificationRuleClient returns a client for the NotificationRule from the given config.
+func NewNotificationRuleClient(c config) *NotificationRuleClient {
+	return &NotificationRuleClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `notificationrule.Hooks(f(g(h())))`.
+func (c *NotificationRuleClient) Use(hooks ...Hook) {
+	c.hooks.NotificationRule = append(c.hooks.NotificationRule, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `notificationrule.Intercept(f(g(h())))`.
+func (c *NotificationRuleClient) Intercept(interceptors ...Interceptor) {
+	c.inters.NotificationRule = append(c.inters.NotificationRule, interceptors...)
+}
+
+// Create returns a builder for creating a NotificationRule entity.
+func (c *NotificationRuleClient) Create() *NotificationRuleCreate {
+	mutation := newNotificationRuleMutation(c.config, OpCreate)
+	return &NotificationRuleCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of NotificationRule entities.
+func (c *NotificationRuleClient) CreateBulk(builders ...*NotificationRuleCreate) *NotificationRuleCreateBulk {
+	return &NotificationRuleCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *NotificationRuleClient) MapCreateBulk(slice any, setFunc func(*NotificationRuleCreate, int)) *NotificationRuleCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &NotificationRuleCreateBulk{err: fmt.Errorf("calling to NotificationRuleClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*NotificationRuleCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &NotificationRuleCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for NotificationRule.
+func (c *NotificationRuleClient) Update() *NotificationRuleUpdate {
+	mutation := newNotificationRuleMutation(c.config, OpUpdate)
+	return &NotificationRuleUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *NotificationRuleClient) UpdateOne(_m *NotificationRule) *NotificationRuleUpdateOne {
+	mutation := newNotificationRuleMutation(c.config, OpUpdateOne, withNotificationRule(_m))
+	return &NotificationRuleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *NotificationRuleClient) UpdateOneID(id int) *NotificationRuleUpdateOne {
+	mutation := newNotificationRuleMutation(c.config, OpUpdateOne, withNotificationRuleID(id))
+	return &NotificationRuleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for NotificationRule.
+func (c *NotificationRuleClient) Delete() *NotificationRuleDelete {
+	mutation := newNotificationRuleMutation(c.config, OpDelete)
+	return &NotificationRuleDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *NotificationRuleClient) DeleteOne(_m *NotificationRule) *NotificationRuleDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *NotificationRuleClient) DeleteOneID(id int) *NotificationRuleDeleteOne {
+	builder := c.Delete().Where(notificationrule.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &NotificationRuleDeleteOne{builder}
+}
+
+// Query returns a query builder for NotificationRule.
+func (c *NotificationRuleClient) Query() *NotificationRuleQuery {
+	return &NotificationRuleQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeNotificationRule},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a NotificationRule entity by its id.
+func (c *NotificationRuleClient) Get(ctx context.Context, id int) (*NotificationRule, error) {
+	return c.Query().Where(notificationrule.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *NotificationRuleClient) GetX(ctx context.Context, id int) *NotificationRule {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryDestinationGroup queries the destination_group edge of a NotificationRule.
+func (c *NotificationRuleClient) QueryDestinationGroup(_m *NotificationRule) *GroupQuery {
+	query := (&GroupClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notificationrule.Table, notificationrule.FieldID, id),
+			sqlgraph.To(group.Table, group.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, notificationrule.DestinationGroupTable, notificationrule.DestinationGroupColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTransports queries the transports edge of a NotificationRule.
+func (c *NotificationRuleClient) QueryTransports(_m *NotificationRule) *NotificationTransportQuery {
+	query := (&NotificationTransportClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notificationrule.Table, notificationrule.FieldID, id),
+			sqlgraph.To(notificationtransport.Table, notificationtransport.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, notificationrule.TransportsTable, notificationrule.TransportsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPolicyBindings queries the policy_bindings edge of a NotificationRule.
+func (c *NotificationRuleClient) QueryPolicyBindings(_m *NotificationRule) *PolicyBindingQuery {
+	query := (&PolicyBindingClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notificationrule.Table, notificationrule.FieldID, id),
+			sqlgraph.To(policybinding.Table, policybinding.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, notificationrule.PolicyBindingsTable, notificationrule.PolicyBindingsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *NotificationRuleClient) Hooks() []Hook {
+	hooks := c.hooks.NotificationRule
+	return append(hooks[:len(hooks):len(hooks)], notificationrule.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *NotificationRuleClient) Interceptors() []Interceptor {
+	return c.inters.NotificationRule
+}
+
+func (c *NotificationRuleClient) mutate(ctx context.Context, m *NotificationRuleMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&NotificationRuleCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&NotificationRuleUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&NotificationRuleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&NotificationRuleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown NotificationRule mutation op: %q", m.Op())
+	}
+}
+
+// NotificationTransportClient is a client for the NotificationTransport schema.
+type NotificationTransportClient struct {
+	config
+}
+
+// NewNotificationTransportClient returns a client for the NotificationTransport from the given config.
+func NewNotificationTransportClient(c config) *NotificationTransportClient {
+	return &NotificationTransportClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `notificationtransport.Hooks(f(g(h())))`.
+func (c *NotificationTransportClient) Use(hooks ...Hook) {
+	c.hooks.NotificationTransport = append(c.hooks.NotificationTransport, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `notificationtransport.Intercept(f(g(h())))`.
+func (c *NotificationTransportClient) Intercept(interceptors ...Interceptor) {
+	c.inters.NotificationTransport = append(c.inters.NotificationTransport, interceptors...)
+}
+
+// Create returns a builder for creating a NotificationTransport entity.
+func (c *NotificationTransportClient) Create() *NotificationTransportCreate {
+	mutation := newNotificationTransportMutation(c.config, OpCreate)
+	return &NotificationTransportCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of NotificationTransport entities.
+func (c *NotificationTransportClient) CreateBulk(builders ...*NotificationTransportCreate) *NotificationTransportCreateBulk {
+	return &NotificationTransportCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *NotificationTransportClient) MapCreateBulk(slice any, setFunc func(*NotificationTransportCreate, int)) *NotificationTransportCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &NotificationTransportCreateBulk{err: fmt.Errorf("calling to NotificationTransportClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*NotificationTransportCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &NotificationTransportCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for NotificationTransport.
+func (c *NotificationTransportClient) Update() *NotificationTransportUpdate {
+	mutation := newNotificationTransportMutation(c.config, OpUpdate)
+	return &NotificationTransportUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *NotificationTransportClient) UpdateOne(_m *NotificationTransport) *NotificationTransportUpdateOne {
+	mutation := newNotificationTransportMutation(c.config, OpUpdateOne, withNotificationTransport(_m))
+	return &NotificationTransportUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *NotificationTransportClient) UpdateOneID(id int) *NotificationTransportUpdateOne {
+	mutation := newNotificationTransportMutation(c.config, OpUpdateOne, withNotificationTransportID(id))
+	return &NotificationTransportUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for NotificationTransport.
+func (c *NotificationTransportClient) Delete() *NotificationTransportDelete {
+	mutation := newNotificationTransportMutation(c.config, OpDelete)
+	return &NotificationTransportDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *NotificationTransportClient) DeleteOne(_m *NotificationTransport) *NotificationTransportDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *NotificationTransportClient) DeleteOneID(id int) *NotificationTransportDeleteOne {
+	builder := c.Delete().Where(notificationtransport.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &NotificationTransportDeleteOne{builder}
+}
+
+// Query returns a query builder for NotificationTransport.
+func (c *NotificationTransportClient) Query() *NotificationTransportQuery {
+	return &NotificationTransportQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeNotificationTransport},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a NotificationTransport entity by its id.
+func (c *NotificationTransportClient) Get(ctx context.Context, id int) (*NotificationTransport, error) {
+	return c.Query().Where(notificationtransport.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *NotificationTransportClient) GetX(ctx context.Context, id int) *NotificationTransport {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryRules queries the rules edge of a NotificationTransport.
+func (c *NotificationTransportClient) QueryRules(_m *NotificationTransport) *NotificationRuleQuery {
+	query := (&NotificationRuleClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notificationtransport.Table, notificationtransport.FieldID, id),
+			sqlgraph.To(notificationrule.Table, notificationrule.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, notificationtransport.RulesTable, notificationtransport.RulesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *NotificationTransportClient) Hooks() []Hook {
+	hooks := c.hooks.NotificationTransport
+	return append(hooks[:len(hooks):len(hooks)], notificationtransport.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *NotificationTransportClient) Interceptors() []Interceptor {
+	return c.inters.NotificationTransport
+}
+
+func (c *NotificationTransportClient) mutate(ctx context.Context, m *NotificationTransportMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&NotificationTransportCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&NotificationTransportUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&NotificationTransportUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&NotificationTransportDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown NotificationTransport mutation op: %q", m.Op())
+	}
+}
+
 // OAuth2AuthRequestClient is a client for the OAuth2AuthRequest schema.
 type OAuth2AuthRequestClient struct {
 	config
@@ -3708,6 +4216,22 @@ func (c *PolicyBindingClient) QueryApplication(_m *PolicyBinding) *ApplicationQu
 			sqlgraph.From(policybinding.Table, policybinding.FieldID, id),
 			sqlgraph.To(application.Table, application.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, policybinding.ApplicationTable, policybinding.ApplicationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryNotificationRule queries the notification_rule edge of a PolicyBinding.
+func (c *PolicyBindingClient) QueryNotificationRule(_m *PolicyBinding) *NotificationRuleQuery {
+	query := (&NotificationRuleClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(policybinding.Table, policybinding.FieldID, id),
+			sqlgraph.To(notificationrule.Table, notificationrule.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, policybinding.NotificationRuleTable, policybinding.NotificationRuleColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -6102,17 +6626,19 @@ type (
 	hooks struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, EmailDevice,
 		Event, Flow, FlowExecution, FlowStageBinding, FlowToken, Group, Invitation,
-		OAuth2AuthRequest, OAuth2Provider, OAuth2Token, Outpost, PolicyBinding,
-		PolicyDefinition, ProxyProvider, ScopeMapping, SentMail, Session, SigningKey,
-		Stage, StaticDevice, StaticToken, TOTPDevice, Token, User, UserConsent,
+		Notification, NotificationRule, NotificationTransport, OAuth2AuthRequest,
+		OAuth2Provider, OAuth2Token, Outpost, PolicyBinding, PolicyDefinition,
+		ProxyProvider, ScopeMapping, SentMail, Session, SigningKey, Stage,
+		StaticDevice, StaticToken, TOTPDevice, Token, User, UserConsent,
 		WebAuthnDevice []ent.Hook
 	}
 	inters struct {
 		Application, AppliedBlueprint, Brand, ConfigReference, Counter, EmailDevice,
 		Event, Flow, FlowExecution, FlowStageBinding, FlowToken, Group, Invitation,
-		OAuth2AuthRequest, OAuth2Provider, OAuth2Token, Outpost, PolicyBinding,
-		PolicyDefinition, ProxyProvider, ScopeMapping, SentMail, Session, SigningKey,
-		Stage, StaticDevice, StaticToken, TOTPDevice, Token, User, UserConsent,
+		Notification, NotificationRule, NotificationTransport, OAuth2AuthRequest,
+		OAuth2Provider, OAuth2Token, Outpost, PolicyBinding, PolicyDefinition,
+		ProxyProvider, ScopeMapping, SentMail, Session, SigningKey, Stage,
+		StaticDevice, StaticToken, TOTPDevice, Token, User, UserConsent,
 		WebAuthnDevice []ent.Interceptor
 	}
 )

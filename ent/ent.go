@@ -25,6 +25,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
+	"github.com/gatehouse-id/gatehouse/ent/notification"
+	"github.com/gatehouse-id/gatehouse/ent/notificationrule"
+	"github.com/gatehouse-id/gatehouse/ent/notificationtransport"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
@@ -104,38 +107,41 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			application.Table:       application.ValidColumn,
-			appliedblueprint.Table:  appliedblueprint.ValidColumn,
-			brand.Table:             brand.ValidColumn,
-			configreference.Table:   configreference.ValidColumn,
-			counter.Table:           counter.ValidColumn,
-			emaildevice.Table:       emaildevice.ValidColumn,
-			event.Table:             event.ValidColumn,
-			flow.Table:              flow.ValidColumn,
-			flowexecution.Table:     flowexecution.ValidColumn,
-			flowstagebinding.Table:  flowstagebinding.ValidColumn,
-			flowtoken.Table:         flowtoken.ValidColumn,
-			group.Table:             group.ValidColumn,
-			invitation.Table:        invitation.ValidColumn,
-			oauth2authrequest.Table: oauth2authrequest.ValidColumn,
-			oauth2provider.Table:    oauth2provider.ValidColumn,
-			oauth2token.Table:       oauth2token.ValidColumn,
-			outpost.Table:           outpost.ValidColumn,
-			policybinding.Table:     policybinding.ValidColumn,
-			policydefinition.Table:  policydefinition.ValidColumn,
-			proxyprovider.Table:     proxyprovider.ValidColumn,
-			scopemapping.Table:      scopemapping.ValidColumn,
-			sentmail.Table:          sentmail.ValidColumn,
-			session.Table:           session.ValidColumn,
-			signingkey.Table:        signingkey.ValidColumn,
-			stage.Table:             stage.ValidColumn,
-			staticdevice.Table:      staticdevice.ValidColumn,
-			statictoken.Table:       statictoken.ValidColumn,
-			totpdevice.Table:        totpdevice.ValidColumn,
-			token.Table:             token.ValidColumn,
-			user.Table:              user.ValidColumn,
-			userconsent.Table:       userconsent.ValidColumn,
-			webauthndevice.Table:    webauthndevice.ValidColumn,
+			application.Table:           application.ValidColumn,
+			appliedblueprint.Table:      appliedblueprint.ValidColumn,
+			brand.Table:                 brand.ValidColumn,
+			configreference.Table:       configreference.ValidColumn,
+			counter.Table:               counter.ValidColumn,
+			emaildevice.Table:           emaildevice.ValidColumn,
+			event.Table:                 event.ValidColumn,
+			flow.Table:                  flow.ValidColumn,
+			flowexecution.Table:         flowexecution.ValidColumn,
+			flowstagebinding.Table:      flowstagebinding.ValidColumn,
+			flowtoken.Table:             flowtoken.ValidColumn,
+			group.Table:                 group.ValidColumn,
+			invitation.Table:            invitation.ValidColumn,
+			notification.Table:          notification.ValidColumn,
+			notificationrule.Table:      notificationrule.ValidColumn,
+			notificationtransport.Table: notificationtransport.ValidColumn,
+			oauth2authrequest.Table:     oauth2authrequest.ValidColumn,
+			oauth2provider.Table:        oauth2provider.ValidColumn,
+			oauth2token.Table:           oauth2token.ValidColumn,
+			outpost.Table:               outpost.ValidColumn,
+			policybinding.Table:         policybinding.ValidColumn,
+			policydefinition.Table:      policydefinition.ValidColumn,
+			proxyprovider.Table:         proxyprovider.ValidColumn,
+			scopemapping.Table:          scopemapping.ValidColumn,
+			sentmail.Table:              sentmail.ValidColumn,
+			session.Table:               session.ValidColumn,
+			signingkey.Table:            signingkey.ValidColumn,
+			stage.Table:                 stage.ValidColumn,
+			staticdevice.Table:          staticdevice.ValidColumn,
+			statictoken.Table:           statictoken.ValidColumn,
+			totpdevice.Table:            totpdevice.ValidColumn,
+			token.Table:                 token.ValidColumn,
+			user.Table:                  user.ValidColumn,
+			userconsent.Table:           userconsent.ValidColumn,
+			webauthndevice.Table:        webauthndevice.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

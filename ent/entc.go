@@ -10,7 +10,27 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
+	"github.com/vektah/gqlparser/v2/ast"
 )
+
+// contractNames renames generated input fields whose spelling an issue's
+// pinned contract fixes differently from entgql's (webhookUrl, not
+// webhookURL). gqlgen binds GraphQL names to Go fields case-insensitively,
+// so the generated Go inputs are unchanged.
+func contractNames(_ *gen.Graph, s *ast.Schema) error {
+	for _, input := range []string{"CreateNotificationTransportInput", "UpdateNotificationTransportInput"} {
+		def := s.Types[input]
+		if def == nil {
+			continue
+		}
+		for _, f := range def.Fields {
+			if f.Name == "webhookURL" {
+				f.Name = "webhookUrl"
+			}
+		}
+	}
+	return nil
+}
 
 func main() {
 	ex, err := entgql.NewExtension(
@@ -19,6 +39,7 @@ func main() {
 		entgql.WithConfigPath("gqlgen.yml"),
 		entgql.WithWhereInputs(true),
 		entgql.WithRelaySpec(true),
+		entgql.WithSchemaHook(contractNames),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)

@@ -16,6 +16,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
+	"github.com/gatehouse-id/gatehouse/ent/notification"
+	"github.com/gatehouse-id/gatehouse/ent/notificationrule"
+	"github.com/gatehouse-id/gatehouse/ent/notificationtransport"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
@@ -45,7 +48,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 32)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 35)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -320,6 +323,73 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   notification.Table,
+			Columns: notification.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: notification.FieldID,
+			},
+		},
+		Type: "Notification",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			notification.FieldUserID:    {Type: field.TypeInt, Column: notification.FieldUserID},
+			notification.FieldKey:       {Type: field.TypeString, Column: notification.FieldKey},
+			notification.FieldEventID:   {Type: field.TypeInt, Column: notification.FieldEventID},
+			notification.FieldRule:      {Type: field.TypeString, Column: notification.FieldRule},
+			notification.FieldSeverity:  {Type: field.TypeEnum, Column: notification.FieldSeverity},
+			notification.FieldAction:    {Type: field.TypeEnum, Column: notification.FieldAction},
+			notification.FieldBody:      {Type: field.TypeString, Column: notification.FieldBody},
+			notification.FieldEvent:     {Type: field.TypeJSON, Column: notification.FieldEvent},
+			notification.FieldSeen:      {Type: field.TypeBool, Column: notification.FieldSeen},
+			notification.FieldCreatedAt: {Type: field.TypeTime, Column: notification.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   notificationrule.Table,
+			Columns: notificationrule.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: notificationrule.FieldID,
+			},
+		},
+		Type: "NotificationRule",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			notificationrule.FieldCreatedAt:          {Type: field.TypeTime, Column: notificationrule.FieldCreatedAt},
+			notificationrule.FieldUpdatedAt:          {Type: field.TypeTime, Column: notificationrule.FieldUpdatedAt},
+			notificationrule.FieldName:               {Type: field.TypeString, Column: notificationrule.FieldName},
+			notificationrule.FieldSeverity:           {Type: field.TypeEnum, Column: notificationrule.FieldSeverity},
+			notificationrule.FieldDestinationGroupID: {Type: field.TypeInt, Column: notificationrule.FieldDestinationGroupID},
+			notificationrule.FieldPolicyEngineMode:   {Type: field.TypeEnum, Column: notificationrule.FieldPolicyEngineMode},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   notificationtransport.Table,
+			Columns: notificationtransport.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: notificationtransport.FieldID,
+			},
+		},
+		Type: "NotificationTransport",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			notificationtransport.FieldCreatedAt:      {Type: field.TypeTime, Column: notificationtransport.FieldCreatedAt},
+			notificationtransport.FieldUpdatedAt:      {Type: field.TypeTime, Column: notificationtransport.FieldUpdatedAt},
+			notificationtransport.FieldName:           {Type: field.TypeString, Column: notificationtransport.FieldName},
+			notificationtransport.FieldMode:           {Type: field.TypeEnum, Column: notificationtransport.FieldMode},
+			notificationtransport.FieldWebhookURL:     {Type: field.TypeString, Column: notificationtransport.FieldWebhookURL},
+			notificationtransport.FieldWebhookSecret:  {Type: field.TypeString, Column: notificationtransport.FieldWebhookSecret},
+			notificationtransport.FieldWebhookMapping: {Type: field.TypeString, Column: notificationtransport.FieldWebhookMapping},
+			notificationtransport.FieldWebhookTimeout: {Type: field.TypeInt, Column: notificationtransport.FieldWebhookTimeout},
+			notificationtransport.FieldSendOnce:       {Type: field.TypeBool, Column: notificationtransport.FieldSendOnce},
+			notificationtransport.FieldFailing:        {Type: field.TypeBool, Column: notificationtransport.FieldFailing},
+			notificationtransport.FieldLastError:      {Type: field.TypeString, Column: notificationtransport.FieldLastError},
+			notificationtransport.FieldLastFailureAt:  {Type: field.TypeTime, Column: notificationtransport.FieldLastFailureAt},
+		},
+	}
+	graph.Nodes[16] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oauth2authrequest.Table,
 			Columns: oauth2authrequest.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -360,7 +430,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oauth2authrequest.FieldPolledAt:            {Type: field.TypeTime, Column: oauth2authrequest.FieldPolledAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oauth2provider.Table,
 			Columns: oauth2provider.Columns,
@@ -392,7 +462,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oauth2provider.FieldDeviceAuthorization:    {Type: field.TypeBool, Column: oauth2provider.FieldDeviceAuthorization},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oauth2token.Table,
 			Columns: oauth2token.Columns,
@@ -417,7 +487,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oauth2token.FieldRevokedAt:  {Type: field.TypeTime, Column: oauth2token.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   outpost.Table,
 			Columns: outpost.Columns,
@@ -437,7 +507,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			outpost.FieldLastSeenAt: {Type: field.TypeTime, Column: outpost.FieldLastSeenAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policybinding.Table,
 			Columns: policybinding.Columns,
@@ -456,6 +526,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policybinding.FieldFlowID:             {Type: field.TypeInt, Column: policybinding.FieldFlowID},
 			policybinding.FieldFlowStageBindingID: {Type: field.TypeInt, Column: policybinding.FieldFlowStageBindingID},
 			policybinding.FieldApplicationID:      {Type: field.TypeInt, Column: policybinding.FieldApplicationID},
+			policybinding.FieldNotificationRuleID: {Type: field.TypeInt, Column: policybinding.FieldNotificationRuleID},
 			policybinding.FieldEnabled:            {Type: field.TypeBool, Column: policybinding.FieldEnabled},
 			policybinding.FieldNegate:             {Type: field.TypeBool, Column: policybinding.FieldNegate},
 			policybinding.FieldOrder:              {Type: field.TypeInt, Column: policybinding.FieldOrder},
@@ -463,7 +534,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policybinding.FieldFailureResult:      {Type: field.TypeBool, Column: policybinding.FieldFailureResult},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policydefinition.Table,
 			Columns: policydefinition.Columns,
@@ -482,7 +553,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policydefinition.FieldExecutionLogging: {Type: field.TypeBool, Column: policydefinition.FieldExecutionLogging},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   proxyprovider.Table,
 			Columns: proxyprovider.Columns,
@@ -511,7 +582,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			proxyprovider.FieldOauth2ProviderID:           {Type: field.TypeInt, Column: proxyprovider.FieldOauth2ProviderID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scopemapping.Table,
 			Columns: scopemapping.Columns,
@@ -530,7 +601,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scopemapping.FieldExpression:  {Type: field.TypeString, Column: scopemapping.FieldExpression},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sentmail.Table,
 			Columns: sentmail.Columns,
@@ -550,7 +621,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sentmail.FieldCreatedAt: {Type: field.TypeTime, Column: sentmail.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -574,7 +645,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldData:               {Type: field.TypeBytes, Column: session.FieldData},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signingkey.Table,
 			Columns: signingkey.Columns,
@@ -595,7 +666,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signingkey.FieldUnpinnedAt: {Type: field.TypeTime, Column: signingkey.FieldUnpinnedAt},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stage.Table,
 			Columns: stage.Columns,
@@ -613,7 +684,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stage.FieldConfig:    {Type: field.TypeJSON, Column: stage.FieldConfig},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staticdevice.Table,
 			Columns: staticdevice.Columns,
@@ -631,7 +702,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staticdevice.FieldLastUsedAt: {Type: field.TypeTime, Column: staticdevice.FieldLastUsedAt},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   statictoken.Table,
 			Columns: statictoken.Columns,
@@ -647,7 +718,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			statictoken.FieldUsedAt:   {Type: field.TypeTime, Column: statictoken.FieldUsedAt},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   totpdevice.Table,
 			Columns: totpdevice.Columns,
@@ -670,7 +741,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			totpdevice.FieldLastStep:   {Type: field.TypeInt64, Column: totpdevice.FieldLastStep},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   token.Table,
 			Columns: token.Columns,
@@ -693,7 +764,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			token.FieldLastUsedAt:  {Type: field.TypeTime, Column: token.FieldLastUsedAt},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -719,7 +790,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldAttributes:         {Type: field.TypeJSON, Column: user.FieldAttributes},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   userconsent.Table,
 			Columns: userconsent.Columns,
@@ -738,7 +809,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			userconsent.FieldExpiresAt:     {Type: field.TypeTime, Column: userconsent.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webauthndevice.Table,
 			Columns: webauthndevice.Columns,
@@ -1272,6 +1343,66 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"User",
 	)
 	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.UserTable,
+			Columns: []string{notification.UserColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"User",
+	)
+	graph.MustAddE(
+		"destination_group",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notificationrule.DestinationGroupTable,
+			Columns: []string{notificationrule.DestinationGroupColumn},
+			Bidi:    false,
+		},
+		"NotificationRule",
+		"Group",
+	)
+	graph.MustAddE(
+		"transports",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   notificationrule.TransportsTable,
+			Columns: notificationrule.TransportsPrimaryKey,
+			Bidi:    false,
+		},
+		"NotificationRule",
+		"NotificationTransport",
+	)
+	graph.MustAddE(
+		"policy_bindings",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   notificationrule.PolicyBindingsTable,
+			Columns: []string{notificationrule.PolicyBindingsColumn},
+			Bidi:    false,
+		},
+		"NotificationRule",
+		"PolicyBinding",
+	)
+	graph.MustAddE(
+		"rules",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   notificationtransport.RulesTable,
+			Columns: notificationtransport.RulesPrimaryKey,
+			Bidi:    false,
+		},
+		"NotificationTransport",
+		"NotificationRule",
+	)
+	graph.MustAddE(
 		"application",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2O,
@@ -1414,6 +1545,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"PolicyBinding",
 		"Application",
+	)
+	graph.MustAddE(
+		"notification_rule",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   policybinding.NotificationRuleTable,
+			Columns: []string{policybinding.NotificationRuleColumn},
+			Bidi:    false,
+		},
+		"PolicyBinding",
+		"NotificationRule",
 	)
 	graph.MustAddE(
 		"bindings",
@@ -3408,6 +3551,336 @@ func (f *InvitationFilter) WhereHasCreatedByWith(preds ...predicate.User) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *NotificationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the NotificationQuery builder.
+func (_q *NotificationQuery) Filter() *NotificationFilter {
+	return &NotificationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *NotificationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the NotificationMutation builder.
+func (m *NotificationMutation) Filter() *NotificationFilter {
+	return &NotificationFilter{config: m.config, predicateAdder: m}
+}
+
+// NotificationFilter provides a generic filtering capability at runtime for NotificationQuery.
+type NotificationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *NotificationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *NotificationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(notification.FieldID))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *NotificationFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(notification.FieldUserID))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *NotificationFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(notification.FieldKey))
+}
+
+// WhereEventID applies the entql int predicate on the event_id field.
+func (f *NotificationFilter) WhereEventID(p entql.IntP) {
+	f.Where(p.Field(notification.FieldEventID))
+}
+
+// WhereRule applies the entql string predicate on the rule field.
+func (f *NotificationFilter) WhereRule(p entql.StringP) {
+	f.Where(p.Field(notification.FieldRule))
+}
+
+// WhereSeverity applies the entql string predicate on the severity field.
+func (f *NotificationFilter) WhereSeverity(p entql.StringP) {
+	f.Where(p.Field(notification.FieldSeverity))
+}
+
+// WhereAction applies the entql string predicate on the action field.
+func (f *NotificationFilter) WhereAction(p entql.StringP) {
+	f.Where(p.Field(notification.FieldAction))
+}
+
+// WhereBody applies the entql string predicate on the body field.
+func (f *NotificationFilter) WhereBody(p entql.StringP) {
+	f.Where(p.Field(notification.FieldBody))
+}
+
+// WhereEvent applies the entql json.RawMessage predicate on the event field.
+func (f *NotificationFilter) WhereEvent(p entql.BytesP) {
+	f.Where(p.Field(notification.FieldEvent))
+}
+
+// WhereSeen applies the entql bool predicate on the seen field.
+func (f *NotificationFilter) WhereSeen(p entql.BoolP) {
+	f.Where(p.Field(notification.FieldSeen))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *NotificationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(notification.FieldCreatedAt))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *NotificationFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *NotificationRuleQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the NotificationRuleQuery builder.
+func (_q *NotificationRuleQuery) Filter() *NotificationRuleFilter {
+	return &NotificationRuleFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *NotificationRuleMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the NotificationRuleMutation builder.
+func (m *NotificationRuleMutation) Filter() *NotificationRuleFilter {
+	return &NotificationRuleFilter{config: m.config, predicateAdder: m}
+}
+
+// NotificationRuleFilter provides a generic filtering capability at runtime for NotificationRuleQuery.
+type NotificationRuleFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *NotificationRuleFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *NotificationRuleFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(notificationrule.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *NotificationRuleFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(notificationrule.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *NotificationRuleFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(notificationrule.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *NotificationRuleFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(notificationrule.FieldName))
+}
+
+// WhereSeverity applies the entql string predicate on the severity field.
+func (f *NotificationRuleFilter) WhereSeverity(p entql.StringP) {
+	f.Where(p.Field(notificationrule.FieldSeverity))
+}
+
+// WhereDestinationGroupID applies the entql int predicate on the destination_group_id field.
+func (f *NotificationRuleFilter) WhereDestinationGroupID(p entql.IntP) {
+	f.Where(p.Field(notificationrule.FieldDestinationGroupID))
+}
+
+// WherePolicyEngineMode applies the entql string predicate on the policy_engine_mode field.
+func (f *NotificationRuleFilter) WherePolicyEngineMode(p entql.StringP) {
+	f.Where(p.Field(notificationrule.FieldPolicyEngineMode))
+}
+
+// WhereHasDestinationGroup applies a predicate to check if query has an edge destination_group.
+func (f *NotificationRuleFilter) WhereHasDestinationGroup() {
+	f.Where(entql.HasEdge("destination_group"))
+}
+
+// WhereHasDestinationGroupWith applies a predicate to check if query has an edge destination_group with a given conditions (other predicates).
+func (f *NotificationRuleFilter) WhereHasDestinationGroupWith(preds ...predicate.Group) {
+	f.Where(entql.HasEdgeWith("destination_group", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTransports applies a predicate to check if query has an edge transports.
+func (f *NotificationRuleFilter) WhereHasTransports() {
+	f.Where(entql.HasEdge("transports"))
+}
+
+// WhereHasTransportsWith applies a predicate to check if query has an edge transports with a given conditions (other predicates).
+func (f *NotificationRuleFilter) WhereHasTransportsWith(preds ...predicate.NotificationTransport) {
+	f.Where(entql.HasEdgeWith("transports", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPolicyBindings applies a predicate to check if query has an edge policy_bindings.
+func (f *NotificationRuleFilter) WhereHasPolicyBindings() {
+	f.Where(entql.HasEdge("policy_bindings"))
+}
+
+// WhereHasPolicyBindingsWith applies a predicate to check if query has an edge policy_bindings with a given conditions (other predicates).
+func (f *NotificationRuleFilter) WhereHasPolicyBindingsWith(preds ...predicate.PolicyBinding) {
+	f.Where(entql.HasEdgeWith("policy_bindings", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *NotificationTransportQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the NotificationTransportQuery builder.
+func (_q *NotificationTransportQuery) Filter() *NotificationTransportFilter {
+	return &NotificationTransportFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *NotificationTransportMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the NotificationTransportMutation builder.
+func (m *NotificationTransportMutation) Filter() *NotificationTransportFilter {
+	return &NotificationTransportFilter{config: m.config, predicateAdder: m}
+}
+
+// NotificationTransportFilter provides a generic filtering capability at runtime for NotificationTransportQuery.
+type NotificationTransportFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *NotificationTransportFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *NotificationTransportFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(notificationtransport.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *NotificationTransportFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(notificationtransport.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *NotificationTransportFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(notificationtransport.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *NotificationTransportFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(notificationtransport.FieldName))
+}
+
+// WhereMode applies the entql string predicate on the mode field.
+func (f *NotificationTransportFilter) WhereMode(p entql.StringP) {
+	f.Where(p.Field(notificationtransport.FieldMode))
+}
+
+// WhereWebhookURL applies the entql string predicate on the webhook_url field.
+func (f *NotificationTransportFilter) WhereWebhookURL(p entql.StringP) {
+	f.Where(p.Field(notificationtransport.FieldWebhookURL))
+}
+
+// WhereWebhookSecret applies the entql string predicate on the webhook_secret field.
+func (f *NotificationTransportFilter) WhereWebhookSecret(p entql.StringP) {
+	f.Where(p.Field(notificationtransport.FieldWebhookSecret))
+}
+
+// WhereWebhookMapping applies the entql string predicate on the webhook_mapping field.
+func (f *NotificationTransportFilter) WhereWebhookMapping(p entql.StringP) {
+	f.Where(p.Field(notificationtransport.FieldWebhookMapping))
+}
+
+// WhereWebhookTimeout applies the entql int predicate on the webhook_timeout field.
+func (f *NotificationTransportFilter) WhereWebhookTimeout(p entql.IntP) {
+	f.Where(p.Field(notificationtransport.FieldWebhookTimeout))
+}
+
+// WhereSendOnce applies the entql bool predicate on the send_once field.
+func (f *NotificationTransportFilter) WhereSendOnce(p entql.BoolP) {
+	f.Where(p.Field(notificationtransport.FieldSendOnce))
+}
+
+// WhereFailing applies the entql bool predicate on the failing field.
+func (f *NotificationTransportFilter) WhereFailing(p entql.BoolP) {
+	f.Where(p.Field(notificationtransport.FieldFailing))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *NotificationTransportFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(notificationtransport.FieldLastError))
+}
+
+// WhereLastFailureAt applies the entql time.Time predicate on the last_failure_at field.
+func (f *NotificationTransportFilter) WhereLastFailureAt(p entql.TimeP) {
+	f.Where(p.Field(notificationtransport.FieldLastFailureAt))
+}
+
+// WhereHasRules applies a predicate to check if query has an edge rules.
+func (f *NotificationTransportFilter) WhereHasRules() {
+	f.Where(entql.HasEdge("rules"))
+}
+
+// WhereHasRulesWith applies a predicate to check if query has an edge rules with a given conditions (other predicates).
+func (f *NotificationTransportFilter) WhereHasRulesWith(preds ...predicate.NotificationRule) {
+	f.Where(entql.HasEdgeWith("rules", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *OAuth2AuthRequestQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3436,7 +3909,7 @@ type OAuth2AuthRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OAuth2AuthRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3621,7 +4094,7 @@ type OAuth2ProviderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OAuth2ProviderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3826,7 +4299,7 @@ type OAuth2TokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OAuth2TokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3926,7 +4399,7 @@ type OutpostFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OutpostFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4015,7 +4488,7 @@ type PolicyBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4064,6 +4537,11 @@ func (f *PolicyBindingFilter) WhereFlowStageBindingID(p entql.IntP) {
 // WhereApplicationID applies the entql int predicate on the application_id field.
 func (f *PolicyBindingFilter) WhereApplicationID(p entql.IntP) {
 	f.Where(p.Field(policybinding.FieldApplicationID))
+}
+
+// WhereNotificationRuleID applies the entql int predicate on the notification_rule_id field.
+func (f *PolicyBindingFilter) WhereNotificationRuleID(p entql.IntP) {
+	f.Where(p.Field(policybinding.FieldNotificationRuleID))
 }
 
 // WhereEnabled applies the entql bool predicate on the enabled field.
@@ -4175,6 +4653,20 @@ func (f *PolicyBindingFilter) WhereHasApplicationWith(preds ...predicate.Applica
 	})))
 }
 
+// WhereHasNotificationRule applies a predicate to check if query has an edge notification_rule.
+func (f *PolicyBindingFilter) WhereHasNotificationRule() {
+	f.Where(entql.HasEdge("notification_rule"))
+}
+
+// WhereHasNotificationRuleWith applies a predicate to check if query has an edge notification_rule with a given conditions (other predicates).
+func (f *PolicyBindingFilter) WhereHasNotificationRuleWith(preds ...predicate.NotificationRule) {
+	f.Where(entql.HasEdgeWith("notification_rule", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *PolicyDefinitionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -4204,7 +4696,7 @@ type PolicyDefinitionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyDefinitionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4316,7 +4808,7 @@ type ProxyProviderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProxyProviderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4464,7 +4956,7 @@ type ScopeMappingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScopeMappingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4534,7 +5026,7 @@ type SentMailFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SentMailFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4609,7 +5101,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4718,7 +5210,7 @@ type SigningKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SigningKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4812,7 +5304,7 @@ type StageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4919,7 +5411,7 @@ type StaticDeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaticDeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5012,7 +5504,7 @@ type StaticTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaticTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5081,7 +5573,7 @@ type TOTPDeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TOTPDeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5185,7 +5677,7 @@ type TokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5289,7 +5781,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5562,7 +6054,7 @@ type UserConsentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserConsentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5660,7 +6152,7 @@ type WebAuthnDeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebAuthnDeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

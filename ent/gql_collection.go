@@ -17,6 +17,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
+	"github.com/gatehouse-id/gatehouse/ent/notification"
+	"github.com/gatehouse-id/gatehouse/ent/notificationrule"
+	"github.com/gatehouse-id/gatehouse/ent/notificationtransport"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/outpost"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
@@ -1677,6 +1680,518 @@ func newInvitationPaginateArgs(rv map[string]any) *invitationPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *NotificationQuery) CollectFields(ctx context.Context, satisfies ...string) (*NotificationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *NotificationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(notification.Columns))
+		selectedFields = []string{notification.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "userID":
+			if _, ok := fieldSeen[notification.FieldUserID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldUserID)
+				fieldSeen[notification.FieldUserID] = struct{}{}
+			}
+		case "eventID":
+			if _, ok := fieldSeen[notification.FieldEventID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldEventID)
+				fieldSeen[notification.FieldEventID] = struct{}{}
+			}
+		case "rule":
+			if _, ok := fieldSeen[notification.FieldRule]; !ok {
+				selectedFields = append(selectedFields, notification.FieldRule)
+				fieldSeen[notification.FieldRule] = struct{}{}
+			}
+		case "severity":
+			if _, ok := fieldSeen[notification.FieldSeverity]; !ok {
+				selectedFields = append(selectedFields, notification.FieldSeverity)
+				fieldSeen[notification.FieldSeverity] = struct{}{}
+			}
+		case "action":
+			if _, ok := fieldSeen[notification.FieldAction]; !ok {
+				selectedFields = append(selectedFields, notification.FieldAction)
+				fieldSeen[notification.FieldAction] = struct{}{}
+			}
+		case "body":
+			if _, ok := fieldSeen[notification.FieldBody]; !ok {
+				selectedFields = append(selectedFields, notification.FieldBody)
+				fieldSeen[notification.FieldBody] = struct{}{}
+			}
+		case "event":
+			if _, ok := fieldSeen[notification.FieldEvent]; !ok {
+				selectedFields = append(selectedFields, notification.FieldEvent)
+				fieldSeen[notification.FieldEvent] = struct{}{}
+			}
+		case "seen":
+			if _, ok := fieldSeen[notification.FieldSeen]; !ok {
+				selectedFields = append(selectedFields, notification.FieldSeen)
+				fieldSeen[notification.FieldSeen] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[notification.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, notification.FieldCreatedAt)
+				fieldSeen[notification.FieldCreatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type notificationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []NotificationPaginateOption
+}
+
+func newNotificationPaginateArgs(rv map[string]any) *notificationPaginateArgs {
+	args := &notificationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &NotificationOrder{Field: &NotificationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithNotificationOrder(order))
+			}
+		case *NotificationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithNotificationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*NotificationWhereInput); ok {
+		args.opts = append(args.opts, WithNotificationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *NotificationRuleQuery) CollectFields(ctx context.Context, satisfies ...string) (*NotificationRuleQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *NotificationRuleQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(notificationrule.Columns))
+		selectedFields = []string{notificationrule.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "destinationGroup":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&GroupClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, groupImplementors)...); err != nil {
+				return err
+			}
+			_q.withDestinationGroup = query
+			if _, ok := fieldSeen[notificationrule.FieldDestinationGroupID]; !ok {
+				selectedFields = append(selectedFields, notificationrule.FieldDestinationGroupID)
+				fieldSeen[notificationrule.FieldDestinationGroupID] = struct{}{}
+			}
+
+		case "transports":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&NotificationTransportClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, notificationtransportImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedTransports(alias, func(wq *NotificationTransportQuery) {
+				*wq = *query
+			})
+
+		case "policyBindings":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PolicyBindingClient{config: _q.config}).Query()
+			)
+			args := newPolicyBindingPaginateArgs(fieldArgs(ctx, new(PolicyBindingWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newPolicyBindingPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*NotificationRule) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"notification_rule_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(notificationrule.PolicyBindingsColumn), ids...))
+						})
+						if err := query.GroupBy(notificationrule.PolicyBindingsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*NotificationRule) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.PolicyBindings)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, policybindingImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(notificationrule.PolicyBindingsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedPolicyBindings(alias, func(wq *PolicyBindingQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[notificationrule.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, notificationrule.FieldCreatedAt)
+				fieldSeen[notificationrule.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[notificationrule.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, notificationrule.FieldUpdatedAt)
+				fieldSeen[notificationrule.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[notificationrule.FieldName]; !ok {
+				selectedFields = append(selectedFields, notificationrule.FieldName)
+				fieldSeen[notificationrule.FieldName] = struct{}{}
+			}
+		case "severity":
+			if _, ok := fieldSeen[notificationrule.FieldSeverity]; !ok {
+				selectedFields = append(selectedFields, notificationrule.FieldSeverity)
+				fieldSeen[notificationrule.FieldSeverity] = struct{}{}
+			}
+		case "destinationGroupID":
+			if _, ok := fieldSeen[notificationrule.FieldDestinationGroupID]; !ok {
+				selectedFields = append(selectedFields, notificationrule.FieldDestinationGroupID)
+				fieldSeen[notificationrule.FieldDestinationGroupID] = struct{}{}
+			}
+		case "policyEngineMode":
+			if _, ok := fieldSeen[notificationrule.FieldPolicyEngineMode]; !ok {
+				selectedFields = append(selectedFields, notificationrule.FieldPolicyEngineMode)
+				fieldSeen[notificationrule.FieldPolicyEngineMode] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type notificationrulePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []NotificationRulePaginateOption
+}
+
+func newNotificationRulePaginateArgs(rv map[string]any) *notificationrulePaginateArgs {
+	args := &notificationrulePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &NotificationRuleOrder{Field: &NotificationRuleOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithNotificationRuleOrder(order))
+			}
+		case *NotificationRuleOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithNotificationRuleOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*NotificationRuleWhereInput); ok {
+		args.opts = append(args.opts, WithNotificationRuleFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *NotificationTransportQuery) CollectFields(ctx context.Context, satisfies ...string) (*NotificationTransportQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *NotificationTransportQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(notificationtransport.Columns))
+		selectedFields = []string{notificationtransport.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "rules":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&NotificationRuleClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, notificationruleImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedRules(alias, func(wq *NotificationRuleQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[notificationtransport.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, notificationtransport.FieldCreatedAt)
+				fieldSeen[notificationtransport.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[notificationtransport.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, notificationtransport.FieldUpdatedAt)
+				fieldSeen[notificationtransport.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[notificationtransport.FieldName]; !ok {
+				selectedFields = append(selectedFields, notificationtransport.FieldName)
+				fieldSeen[notificationtransport.FieldName] = struct{}{}
+			}
+		case "mode":
+			if _, ok := fieldSeen[notificationtransport.FieldMode]; !ok {
+				selectedFields = append(selectedFields, notificationtransport.FieldMode)
+				fieldSeen[notificationtransport.FieldMode] = struct{}{}
+			}
+		case "webhookUrl":
+			if _, ok := fieldSeen[notificationtransport.FieldWebhookURL]; !ok {
+				selectedFields = append(selectedFields, notificationtransport.FieldWebhookURL)
+				fieldSeen[notificationtransport.FieldWebhookURL] = struct{}{}
+			}
+		case "webhookMapping":
+			if _, ok := fieldSeen[notificationtransport.FieldWebhookMapping]; !ok {
+				selectedFields = append(selectedFields, notificationtransport.FieldWebhookMapping)
+				fieldSeen[notificationtransport.FieldWebhookMapping] = struct{}{}
+			}
+		case "webhookTimeout":
+			if _, ok := fieldSeen[notificationtransport.FieldWebhookTimeout]; !ok {
+				selectedFields = append(selectedFields, notificationtransport.FieldWebhookTimeout)
+				fieldSeen[notificationtransport.FieldWebhookTimeout] = struct{}{}
+			}
+		case "sendOnce":
+			if _, ok := fieldSeen[notificationtransport.FieldSendOnce]; !ok {
+				selectedFields = append(selectedFields, notificationtransport.FieldSendOnce)
+				fieldSeen[notificationtransport.FieldSendOnce] = struct{}{}
+			}
+		case "failing":
+			if _, ok := fieldSeen[notificationtransport.FieldFailing]; !ok {
+				selectedFields = append(selectedFields, notificationtransport.FieldFailing)
+				fieldSeen[notificationtransport.FieldFailing] = struct{}{}
+			}
+		case "lastError":
+			if _, ok := fieldSeen[notificationtransport.FieldLastError]; !ok {
+				selectedFields = append(selectedFields, notificationtransport.FieldLastError)
+				fieldSeen[notificationtransport.FieldLastError] = struct{}{}
+			}
+		case "lastFailureAt":
+			if _, ok := fieldSeen[notificationtransport.FieldLastFailureAt]; !ok {
+				selectedFields = append(selectedFields, notificationtransport.FieldLastFailureAt)
+				fieldSeen[notificationtransport.FieldLastFailureAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type notificationtransportPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []NotificationTransportPaginateOption
+}
+
+func newNotificationTransportPaginateArgs(rv map[string]any) *notificationtransportPaginateArgs {
+	args := &notificationtransportPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &NotificationTransportOrder{Field: &NotificationTransportOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithNotificationTransportOrder(order))
+			}
+		case *NotificationTransportOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithNotificationTransportOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*NotificationTransportWhereInput); ok {
+		args.opts = append(args.opts, WithNotificationTransportFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *OAuth2ProviderQuery) CollectFields(ctx context.Context, satisfies ...string) (*OAuth2ProviderQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2125,6 +2640,21 @@ func (_q *PolicyBindingQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, policybinding.FieldApplicationID)
 				fieldSeen[policybinding.FieldApplicationID] = struct{}{}
 			}
+
+		case "notificationRule":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&NotificationRuleClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, notificationruleImplementors)...); err != nil {
+				return err
+			}
+			_q.withNotificationRule = query
+			if _, ok := fieldSeen[policybinding.FieldNotificationRuleID]; !ok {
+				selectedFields = append(selectedFields, policybinding.FieldNotificationRuleID)
+				fieldSeen[policybinding.FieldNotificationRuleID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[policybinding.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, policybinding.FieldCreatedAt)
@@ -2164,6 +2694,11 @@ func (_q *PolicyBindingQuery) collectField(ctx context.Context, oneNode bool, op
 			if _, ok := fieldSeen[policybinding.FieldApplicationID]; !ok {
 				selectedFields = append(selectedFields, policybinding.FieldApplicationID)
 				fieldSeen[policybinding.FieldApplicationID] = struct{}{}
+			}
+		case "notificationRuleID":
+			if _, ok := fieldSeen[policybinding.FieldNotificationRuleID]; !ok {
+				selectedFields = append(selectedFields, policybinding.FieldNotificationRuleID)
+				fieldSeen[policybinding.FieldNotificationRuleID] = struct{}{}
 			}
 		case "enabled":
 			if _, ok := fieldSeen[policybinding.FieldEnabled]; !ok {

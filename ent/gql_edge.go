@@ -246,6 +246,59 @@ func (_m *Invitation) CreatedBy(ctx context.Context) (*User, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *NotificationRule) DestinationGroup(ctx context.Context) (*Group, error) {
+	result, err := _m.Edges.DestinationGroupOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDestinationGroup().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *NotificationRule) Transports(ctx context.Context) (result []*NotificationTransport, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedTransports(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.TransportsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTransports().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *NotificationRule) PolicyBindings(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PolicyBindingOrder, where *PolicyBindingWhereInput,
+) (*PolicyBindingConnection, error) {
+	opts := []PolicyBindingPaginateOption{
+		WithPolicyBindingOrder(orderBy),
+		WithPolicyBindingFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedPolicyBindings(alias); err == nil || hasTotalCount {
+		pager, err := newPolicyBindingPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &PolicyBindingConnection{Edges: []*PolicyBindingEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryPolicyBindings().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *NotificationTransport) Rules(ctx context.Context) (result []*NotificationRule, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedRules(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.RulesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRules().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *OAuth2Provider) Application(ctx context.Context) (*Application, error) {
 	result, err := _m.Edges.ApplicationOrErr()
 	if IsNotLoaded(err) {
@@ -342,6 +395,14 @@ func (_m *PolicyBinding) Application(ctx context.Context) (*Application, error) 
 	result, err := _m.Edges.ApplicationOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryApplication().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *PolicyBinding) NotificationRule(ctx context.Context) (*NotificationRule, error) {
+	result, err := _m.Edges.NotificationRuleOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryNotificationRule().Only(ctx)
 	}
 	return result, MaskNotFound(err)
 }

@@ -450,6 +450,176 @@ func (c *GroupUpdateOne) SetInput(i UpdateGroupInput) *GroupUpdateOne {
 	return c
 }
 
+// CreateNotificationRuleInput represents a mutation input for creating notificationrules.
+type CreateNotificationRuleInput struct {
+	Name               string
+	Severity           *enum.NotificationSeverity
+	PolicyEngineMode   *enum.PolicyEngineMode
+	DestinationGroupID *int
+	TransportIDs       []int
+}
+
+// Mutate applies the CreateNotificationRuleInput on the NotificationRuleMutation builder.
+func (i *CreateNotificationRuleInput) Mutate(m *NotificationRuleMutation) {
+	m.SetName(i.Name)
+	if v := i.Severity; v != nil {
+		m.SetSeverity(*v)
+	}
+	if v := i.PolicyEngineMode; v != nil {
+		m.SetPolicyEngineMode(*v)
+	}
+	if v := i.DestinationGroupID; v != nil {
+		m.SetDestinationGroupID(*v)
+	}
+	if v := i.TransportIDs; len(v) > 0 {
+		m.AddTransportIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the CreateNotificationRuleInput on the NotificationRuleCreate builder.
+func (c *NotificationRuleCreate) SetInput(i CreateNotificationRuleInput) *NotificationRuleCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateNotificationRuleInput represents a mutation input for updating notificationrules.
+type UpdateNotificationRuleInput struct {
+	Name                  *string
+	Severity              *enum.NotificationSeverity
+	PolicyEngineMode      *enum.PolicyEngineMode
+	ClearDestinationGroup bool
+	DestinationGroupID    *int
+	ClearTransports       bool
+	AddTransportIDs       []int
+	RemoveTransportIDs    []int
+}
+
+// Mutate applies the UpdateNotificationRuleInput on the NotificationRuleMutation builder.
+func (i *UpdateNotificationRuleInput) Mutate(m *NotificationRuleMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if v := i.Severity; v != nil {
+		m.SetSeverity(*v)
+	}
+	if v := i.PolicyEngineMode; v != nil {
+		m.SetPolicyEngineMode(*v)
+	}
+	if i.ClearDestinationGroup {
+		m.ClearDestinationGroup()
+	}
+	if v := i.DestinationGroupID; v != nil {
+		m.SetDestinationGroupID(*v)
+	}
+	if i.ClearTransports {
+		m.ClearTransports()
+	}
+	if v := i.AddTransportIDs; len(v) > 0 {
+		m.AddTransportIDs(v...)
+	}
+	if v := i.RemoveTransportIDs; len(v) > 0 {
+		m.RemoveTransportIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the UpdateNotificationRuleInput on the NotificationRuleUpdate builder.
+func (c *NotificationRuleUpdate) SetInput(i UpdateNotificationRuleInput) *NotificationRuleUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateNotificationRuleInput on the NotificationRuleUpdateOne builder.
+func (c *NotificationRuleUpdateOne) SetInput(i UpdateNotificationRuleInput) *NotificationRuleUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateNotificationTransportInput represents a mutation input for creating notificationtransports.
+type CreateNotificationTransportInput struct {
+	Name           string
+	Mode           enum.NotificationTransportMode
+	WebhookURL     *string
+	WebhookSecret  *string
+	WebhookMapping *string
+	WebhookTimeout *int
+	SendOnce       *bool
+}
+
+// Mutate applies the CreateNotificationTransportInput on the NotificationTransportMutation builder.
+func (i *CreateNotificationTransportInput) Mutate(m *NotificationTransportMutation) {
+	m.SetName(i.Name)
+	m.SetMode(i.Mode)
+	if v := i.WebhookURL; v != nil {
+		m.SetWebhookURL(*v)
+	}
+	if v := i.WebhookSecret; v != nil {
+		m.SetWebhookSecret(*v)
+	}
+	if v := i.WebhookMapping; v != nil {
+		m.SetWebhookMapping(*v)
+	}
+	if v := i.WebhookTimeout; v != nil {
+		m.SetWebhookTimeout(*v)
+	}
+	if v := i.SendOnce; v != nil {
+		m.SetSendOnce(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateNotificationTransportInput on the NotificationTransportCreate builder.
+func (c *NotificationTransportCreate) SetInput(i CreateNotificationTransportInput) *NotificationTransportCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateNotificationTransportInput represents a mutation input for updating notificationtransports.
+type UpdateNotificationTransportInput struct {
+	Name           *string
+	Mode           *enum.NotificationTransportMode
+	WebhookURL     *string
+	WebhookSecret  *string
+	WebhookMapping *string
+	WebhookTimeout *int
+	SendOnce       *bool
+}
+
+// Mutate applies the UpdateNotificationTransportInput on the NotificationTransportMutation builder.
+func (i *UpdateNotificationTransportInput) Mutate(m *NotificationTransportMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if v := i.Mode; v != nil {
+		m.SetMode(*v)
+	}
+	if v := i.WebhookURL; v != nil {
+		m.SetWebhookURL(*v)
+	}
+	if v := i.WebhookSecret; v != nil {
+		m.SetWebhookSecret(*v)
+	}
+	if v := i.WebhookMapping; v != nil {
+		m.SetWebhookMapping(*v)
+	}
+	if v := i.WebhookTimeout; v != nil {
+		m.SetWebhookTimeout(*v)
+	}
+	if v := i.SendOnce; v != nil {
+		m.SetSendOnce(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateNotificationTransportInput on the NotificationTransportUpdate builder.
+func (c *NotificationTransportUpdate) SetInput(i UpdateNotificationTransportInput) *NotificationTransportUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateNotificationTransportInput on the NotificationTransportUpdateOne builder.
+func (c *NotificationTransportUpdateOne) SetInput(i UpdateNotificationTransportInput) *NotificationTransportUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
 // CreatePolicyBindingInput represents a mutation input for creating policybindings.
 type CreatePolicyBindingInput struct {
 	Enabled            *bool
@@ -463,6 +633,7 @@ type CreatePolicyBindingInput struct {
 	FlowID             *int
 	FlowStageBindingID *int
 	ApplicationID      *int
+	NotificationRuleID *int
 }
 
 // Mutate applies the CreatePolicyBindingInput on the PolicyBindingMutation builder.
@@ -499,6 +670,9 @@ func (i *CreatePolicyBindingInput) Mutate(m *PolicyBindingMutation) {
 	}
 	if v := i.ApplicationID; v != nil {
 		m.SetApplicationID(*v)
+	}
+	if v := i.NotificationRuleID; v != nil {
+		m.SetNotificationRuleID(*v)
 	}
 }
 

@@ -17,6 +17,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/internal"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
+	"github.com/gatehouse-id/gatehouse/ent/notification"
+	"github.com/gatehouse-id/gatehouse/ent/notificationrule"
+	"github.com/gatehouse-id/gatehouse/ent/notificationtransport"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/outpost"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
@@ -69,6 +72,21 @@ var invitationImplementors = []string{"Invitation", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Invitation) IsNode() {}
+
+var notificationImplementors = []string{"Notification", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Notification) IsNode() {}
+
+var notificationruleImplementors = []string{"NotificationRule", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*NotificationRule) IsNode() {}
+
+var notificationtransportImplementors = []string{"NotificationTransport", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*NotificationTransport) IsNode() {}
 
 var oauth2providerImplementors = []string{"OAuth2Provider", "Node"}
 
@@ -256,6 +274,33 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(invitation.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, invitationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case notification.Table:
+		query := c.Notification.Query().
+			Where(notification.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, notificationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case notificationrule.Table:
+		query := c.NotificationRule.Query().
+			Where(notificationrule.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, notificationruleImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case notificationtransport.Table:
+		query := c.NotificationTransport.Query().
+			Where(notificationtransport.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, notificationtransportImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -523,6 +568,54 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Invitation.Query().
 			Where(invitation.IDIn(ids...))
 		query, err := query.CollectFields(ctx, invitationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case notification.Table:
+		query := c.Notification.Query().
+			Where(notification.IDIn(ids...))
+		query, err := query.CollectFields(ctx, notificationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case notificationrule.Table:
+		query := c.NotificationRule.Query().
+			Where(notificationrule.IDIn(ids...))
+		query, err := query.CollectFields(ctx, notificationruleImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case notificationtransport.Table:
+		query := c.NotificationTransport.Query().
+			Where(notificationtransport.IDIn(ids...))
+		query, err := query.CollectFields(ctx, notificationtransportImplementors...)
 		if err != nil {
 			return nil, err
 		}

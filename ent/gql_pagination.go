@@ -21,6 +21,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
+	"github.com/gatehouse-id/gatehouse/ent/notification"
+	"github.com/gatehouse-id/gatehouse/ent/notificationrule"
+	"github.com/gatehouse-id/gatehouse/ent/notificationtransport"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/outpost"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
@@ -2469,6 +2472,966 @@ func (_m *Invitation) ToEdge(order *InvitationOrder) *InvitationEdge {
 		order = DefaultInvitationOrder
 	}
 	return &InvitationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// NotificationEdge is the edge representation of Notification.
+type NotificationEdge struct {
+	Node   *Notification `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// NotificationConnection is the connection containing edges to Notification.
+type NotificationConnection struct {
+	Edges      []*NotificationEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *NotificationConnection) build(nodes []*Notification, pager *notificationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Notification
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Notification {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Notification {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*NotificationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &NotificationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// NotificationPaginateOption enables pagination customization.
+type NotificationPaginateOption func(*notificationPager) error
+
+// WithNotificationOrder configures pagination ordering.
+func WithNotificationOrder(order *NotificationOrder) NotificationPaginateOption {
+	if order == nil {
+		order = DefaultNotificationOrder
+	}
+	o := *order
+	return func(pager *notificationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultNotificationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithNotificationFilter configures pagination filter.
+func WithNotificationFilter(filter func(*NotificationQuery) (*NotificationQuery, error)) NotificationPaginateOption {
+	return func(pager *notificationPager) error {
+		if filter == nil {
+			return errors.New("NotificationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type notificationPager struct {
+	reverse bool
+	order   *NotificationOrder
+	filter  func(*NotificationQuery) (*NotificationQuery, error)
+}
+
+func newNotificationPager(opts []NotificationPaginateOption, reverse bool) (*notificationPager, error) {
+	pager := &notificationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultNotificationOrder
+	}
+	return pager, nil
+}
+
+func (p *notificationPager) applyFilter(query *NotificationQuery) (*NotificationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *notificationPager) toCursor(_m *Notification) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *notificationPager) applyCursors(query *NotificationQuery, after, before *Cursor) (*NotificationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultNotificationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *notificationPager) applyOrder(query *NotificationQuery) *NotificationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultNotificationOrder.Field {
+		query = query.Order(DefaultNotificationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *notificationPager) orderExpr(query *NotificationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultNotificationOrder.Field {
+			b.Comma().Ident(DefaultNotificationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Notification.
+func (_m *NotificationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...NotificationPaginateOption,
+) (*NotificationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newNotificationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &NotificationConnection{Edges: []*NotificationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// NotificationOrderFieldCreatedAt orders Notification by created_at.
+	NotificationOrderFieldCreatedAt = &NotificationOrderField{
+		Value: func(_m *Notification) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: notification.FieldCreatedAt,
+		toTerm: notification.ByCreatedAt,
+		toCursor: func(_m *Notification) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f NotificationOrderField) String() string {
+	var str string
+	switch f.column {
+	case NotificationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f NotificationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *NotificationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("NotificationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *NotificationOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid NotificationOrderField", str)
+	}
+	return nil
+}
+
+// NotificationOrderField defines the ordering field of Notification.
+type NotificationOrderField struct {
+	// Value extracts the ordering value from the given Notification.
+	Value    func(*Notification) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) notification.OrderOption
+	toCursor func(*Notification) Cursor
+}
+
+// NotificationOrder defines the ordering of Notification.
+type NotificationOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *NotificationOrderField `json:"field"`
+}
+
+// DefaultNotificationOrder is the default ordering of Notification.
+var DefaultNotificationOrder = &NotificationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &NotificationOrderField{
+		Value: func(_m *Notification) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: notification.FieldID,
+		toTerm: notification.ByID,
+		toCursor: func(_m *Notification) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Notification into NotificationEdge.
+func (_m *Notification) ToEdge(order *NotificationOrder) *NotificationEdge {
+	if order == nil {
+		order = DefaultNotificationOrder
+	}
+	return &NotificationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// NotificationRuleEdge is the edge representation of NotificationRule.
+type NotificationRuleEdge struct {
+	Node   *NotificationRule `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// NotificationRuleConnection is the connection containing edges to NotificationRule.
+type NotificationRuleConnection struct {
+	Edges      []*NotificationRuleEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *NotificationRuleConnection) build(nodes []*NotificationRule, pager *notificationrulePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *NotificationRule
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *NotificationRule {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *NotificationRule {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*NotificationRuleEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &NotificationRuleEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// NotificationRulePaginateOption enables pagination customization.
+type NotificationRulePaginateOption func(*notificationrulePager) error
+
+// WithNotificationRuleOrder configures pagination ordering.
+func WithNotificationRuleOrder(order *NotificationRuleOrder) NotificationRulePaginateOption {
+	if order == nil {
+		order = DefaultNotificationRuleOrder
+	}
+	o := *order
+	return func(pager *notificationrulePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultNotificationRuleOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithNotificationRuleFilter configures pagination filter.
+func WithNotificationRuleFilter(filter func(*NotificationRuleQuery) (*NotificationRuleQuery, error)) NotificationRulePaginateOption {
+	return func(pager *notificationrulePager) error {
+		if filter == nil {
+			return errors.New("NotificationRuleQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type notificationrulePager struct {
+	reverse bool
+	order   *NotificationRuleOrder
+	filter  func(*NotificationRuleQuery) (*NotificationRuleQuery, error)
+}
+
+func newNotificationRulePager(opts []NotificationRulePaginateOption, reverse bool) (*notificationrulePager, error) {
+	pager := &notificationrulePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultNotificationRuleOrder
+	}
+	return pager, nil
+}
+
+func (p *notificationrulePager) applyFilter(query *NotificationRuleQuery) (*NotificationRuleQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *notificationrulePager) toCursor(_m *NotificationRule) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *notificationrulePager) applyCursors(query *NotificationRuleQuery, after, before *Cursor) (*NotificationRuleQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultNotificationRuleOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *notificationrulePager) applyOrder(query *NotificationRuleQuery) *NotificationRuleQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultNotificationRuleOrder.Field {
+		query = query.Order(DefaultNotificationRuleOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *notificationrulePager) orderExpr(query *NotificationRuleQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultNotificationRuleOrder.Field {
+			b.Comma().Ident(DefaultNotificationRuleOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to NotificationRule.
+func (_m *NotificationRuleQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...NotificationRulePaginateOption,
+) (*NotificationRuleConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newNotificationRulePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &NotificationRuleConnection{Edges: []*NotificationRuleEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// NotificationRuleOrderFieldCreatedAt orders NotificationRule by created_at.
+	NotificationRuleOrderFieldCreatedAt = &NotificationRuleOrderField{
+		Value: func(_m *NotificationRule) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: notificationrule.FieldCreatedAt,
+		toTerm: notificationrule.ByCreatedAt,
+		toCursor: func(_m *NotificationRule) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// NotificationRuleOrderFieldUpdatedAt orders NotificationRule by updated_at.
+	NotificationRuleOrderFieldUpdatedAt = &NotificationRuleOrderField{
+		Value: func(_m *NotificationRule) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: notificationrule.FieldUpdatedAt,
+		toTerm: notificationrule.ByUpdatedAt,
+		toCursor: func(_m *NotificationRule) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// NotificationRuleOrderFieldName orders NotificationRule by name.
+	NotificationRuleOrderFieldName = &NotificationRuleOrderField{
+		Value: func(_m *NotificationRule) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: notificationrule.FieldName,
+		toTerm: notificationrule.ByName,
+		toCursor: func(_m *NotificationRule) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f NotificationRuleOrderField) String() string {
+	var str string
+	switch f.column {
+	case NotificationRuleOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case NotificationRuleOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case NotificationRuleOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f NotificationRuleOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *NotificationRuleOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("NotificationRuleOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *NotificationRuleOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *NotificationRuleOrderFieldUpdatedAt
+	case "NAME":
+		*f = *NotificationRuleOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid NotificationRuleOrderField", str)
+	}
+	return nil
+}
+
+// NotificationRuleOrderField defines the ordering field of NotificationRule.
+type NotificationRuleOrderField struct {
+	// Value extracts the ordering value from the given NotificationRule.
+	Value    func(*NotificationRule) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) notificationrule.OrderOption
+	toCursor func(*NotificationRule) Cursor
+}
+
+// NotificationRuleOrder defines the ordering of NotificationRule.
+type NotificationRuleOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *NotificationRuleOrderField `json:"field"`
+}
+
+// DefaultNotificationRuleOrder is the default ordering of NotificationRule.
+var DefaultNotificationRuleOrder = &NotificationRuleOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &NotificationRuleOrderField{
+		Value: func(_m *NotificationRule) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: notificationrule.FieldID,
+		toTerm: notificationrule.ByID,
+		toCursor: func(_m *NotificationRule) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts NotificationRule into NotificationRuleEdge.
+func (_m *NotificationRule) ToEdge(order *NotificationRuleOrder) *NotificationRuleEdge {
+	if order == nil {
+		order = DefaultNotificationRuleOrder
+	}
+	return &NotificationRuleEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// NotificationTransportEdge is the edge representation of NotificationTransport.
+type NotificationTransportEdge struct {
+	Node   *NotificationTransport `json:"node"`
+	Cursor Cursor                 `json:"cursor"`
+}
+
+// NotificationTransportConnection is the connection containing edges to NotificationTransport.
+type NotificationTransportConnection struct {
+	Edges      []*NotificationTransportEdge `json:"edges"`
+	PageInfo   PageInfo                     `json:"pageInfo"`
+	TotalCount int                          `json:"totalCount"`
+}
+
+func (c *NotificationTransportConnection) build(nodes []*NotificationTransport, pager *notificationtransportPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *NotificationTransport
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *NotificationTransport {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *NotificationTransport {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*NotificationTransportEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &NotificationTransportEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// NotificationTransportPaginateOption enables pagination customization.
+type NotificationTransportPaginateOption func(*notificationtransportPager) error
+
+// WithNotificationTransportOrder configures pagination ordering.
+func WithNotificationTransportOrder(order *NotificationTransportOrder) NotificationTransportPaginateOption {
+	if order == nil {
+		order = DefaultNotificationTransportOrder
+	}
+	o := *order
+	return func(pager *notificationtransportPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultNotificationTransportOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithNotificationTransportFilter configures pagination filter.
+func WithNotificationTransportFilter(filter func(*NotificationTransportQuery) (*NotificationTransportQuery, error)) NotificationTransportPaginateOption {
+	return func(pager *notificationtransportPager) error {
+		if filter == nil {
+			return errors.New("NotificationTransportQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type notificationtransportPager struct {
+	reverse bool
+	order   *NotificationTransportOrder
+	filter  func(*NotificationTransportQuery) (*NotificationTransportQuery, error)
+}
+
+func newNotificationTransportPager(opts []NotificationTransportPaginateOption, reverse bool) (*notificationtransportPager, error) {
+	pager := &notificationtransportPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultNotificationTransportOrder
+	}
+	return pager, nil
+}
+
+func (p *notificationtransportPager) applyFilter(query *NotificationTransportQuery) (*NotificationTransportQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *notificationtransportPager) toCursor(_m *NotificationTransport) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *notificationtransportPager) applyCursors(query *NotificationTransportQuery, after, before *Cursor) (*NotificationTransportQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultNotificationTransportOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *notificationtransportPager) applyOrder(query *NotificationTransportQuery) *NotificationTransportQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultNotificationTransportOrder.Field {
+		query = query.Order(DefaultNotificationTransportOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *notificationtransportPager) orderExpr(query *NotificationTransportQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultNotificationTransportOrder.Field {
+			b.Comma().Ident(DefaultNotificationTransportOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to NotificationTransport.
+func (_m *NotificationTransportQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...NotificationTransportPaginateOption,
+) (*NotificationTransportConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newNotificationTransportPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &NotificationTransportConnection{Edges: []*NotificationTransportEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// NotificationTransportOrderFieldCreatedAt orders NotificationTransport by created_at.
+	NotificationTransportOrderFieldCreatedAt = &NotificationTransportOrderField{
+		Value: func(_m *NotificationTransport) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: notificationtransport.FieldCreatedAt,
+		toTerm: notificationtransport.ByCreatedAt,
+		toCursor: func(_m *NotificationTransport) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// NotificationTransportOrderFieldUpdatedAt orders NotificationTransport by updated_at.
+	NotificationTransportOrderFieldUpdatedAt = &NotificationTransportOrderField{
+		Value: func(_m *NotificationTransport) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: notificationtransport.FieldUpdatedAt,
+		toTerm: notificationtransport.ByUpdatedAt,
+		toCursor: func(_m *NotificationTransport) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// NotificationTransportOrderFieldName orders NotificationTransport by name.
+	NotificationTransportOrderFieldName = &NotificationTransportOrderField{
+		Value: func(_m *NotificationTransport) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: notificationtransport.FieldName,
+		toTerm: notificationtransport.ByName,
+		toCursor: func(_m *NotificationTransport) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f NotificationTransportOrderField) String() string {
+	var str string
+	switch f.column {
+	case NotificationTransportOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case NotificationTransportOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case NotificationTransportOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f NotificationTransportOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *NotificationTransportOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("NotificationTransportOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *NotificationTransportOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *NotificationTransportOrderFieldUpdatedAt
+	case "NAME":
+		*f = *NotificationTransportOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid NotificationTransportOrderField", str)
+	}
+	return nil
+}
+
+// NotificationTransportOrderField defines the ordering field of NotificationTransport.
+type NotificationTransportOrderField struct {
+	// Value extracts the ordering value from the given NotificationTransport.
+	Value    func(*NotificationTransport) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) notificationtransport.OrderOption
+	toCursor func(*NotificationTransport) Cursor
+}
+
+// NotificationTransportOrder defines the ordering of NotificationTransport.
+type NotificationTransportOrder struct {
+	Direction OrderDirection                   `json:"direction"`
+	Field     *NotificationTransportOrderField `json:"field"`
+}
+
+// DefaultNotificationTransportOrder is the default ordering of NotificationTransport.
+var DefaultNotificationTransportOrder = &NotificationTransportOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &NotificationTransportOrderField{
+		Value: func(_m *NotificationTransport) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: notificationtransport.FieldID,
+		toTerm: notificationtransport.ByID,
+		toCursor: func(_m *NotificationTransport) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts NotificationTransport into NotificationTransportEdge.
+func (_m *NotificationTransport) ToEdge(order *NotificationTransportOrder) *NotificationTransportEdge {
+	if order == nil {
+		order = DefaultNotificationTransportOrder
+	}
+	return &NotificationTransportEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

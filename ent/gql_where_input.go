@@ -14,6 +14,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
+	"github.com/gatehouse-id/gatehouse/ent/notification"
+	"github.com/gatehouse-id/gatehouse/ent/notificationrule"
+	"github.com/gatehouse-id/gatehouse/ent/notificationtransport"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/outpost"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
@@ -3426,6 +3429,1288 @@ func (i *InvitationWhereInput) P() (predicate.Invitation, error) {
 	}
 }
 
+// NotificationWhereInput represents a where input for filtering Notification queries.
+type NotificationWhereInput struct {
+	Predicates []predicate.Notification  `json:"-"`
+	Not        *NotificationWhereInput   `json:"not,omitempty"`
+	Or         []*NotificationWhereInput `json:"or,omitempty"`
+	And        []*NotificationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "user_id" field predicates.
+	UserID      *int  `json:"userID,omitempty"`
+	UserIDNEQ   *int  `json:"userIDNEQ,omitempty"`
+	UserIDIn    []int `json:"userIDIn,omitempty"`
+	UserIDNotIn []int `json:"userIDNotIn,omitempty"`
+
+	// "event_id" field predicates.
+	EventID      *int  `json:"eventID,omitempty"`
+	EventIDNEQ   *int  `json:"eventIDNEQ,omitempty"`
+	EventIDIn    []int `json:"eventIDIn,omitempty"`
+	EventIDNotIn []int `json:"eventIDNotIn,omitempty"`
+	EventIDGT    *int  `json:"eventIDGT,omitempty"`
+	EventIDGTE   *int  `json:"eventIDGTE,omitempty"`
+	EventIDLT    *int  `json:"eventIDLT,omitempty"`
+	EventIDLTE   *int  `json:"eventIDLTE,omitempty"`
+
+	// "rule" field predicates.
+	Rule             *string  `json:"rule,omitempty"`
+	RuleNEQ          *string  `json:"ruleNEQ,omitempty"`
+	RuleIn           []string `json:"ruleIn,omitempty"`
+	RuleNotIn        []string `json:"ruleNotIn,omitempty"`
+	RuleGT           *string  `json:"ruleGT,omitempty"`
+	RuleGTE          *string  `json:"ruleGTE,omitempty"`
+	RuleLT           *string  `json:"ruleLT,omitempty"`
+	RuleLTE          *string  `json:"ruleLTE,omitempty"`
+	RuleContains     *string  `json:"ruleContains,omitempty"`
+	RuleHasPrefix    *string  `json:"ruleHasPrefix,omitempty"`
+	RuleHasSuffix    *string  `json:"ruleHasSuffix,omitempty"`
+	RuleEqualFold    *string  `json:"ruleEqualFold,omitempty"`
+	RuleContainsFold *string  `json:"ruleContainsFold,omitempty"`
+
+	// "severity" field predicates.
+	Severity      *enum.NotificationSeverity  `json:"severity,omitempty"`
+	SeverityNEQ   *enum.NotificationSeverity  `json:"severityNEQ,omitempty"`
+	SeverityIn    []enum.NotificationSeverity `json:"severityIn,omitempty"`
+	SeverityNotIn []enum.NotificationSeverity `json:"severityNotIn,omitempty"`
+
+	// "action" field predicates.
+	Action      *enum.EventAction  `json:"action,omitempty"`
+	ActionNEQ   *enum.EventAction  `json:"actionNEQ,omitempty"`
+	ActionIn    []enum.EventAction `json:"actionIn,omitempty"`
+	ActionNotIn []enum.EventAction `json:"actionNotIn,omitempty"`
+
+	// "body" field predicates.
+	Body             *string  `json:"body,omitempty"`
+	BodyNEQ          *string  `json:"bodyNEQ,omitempty"`
+	BodyIn           []string `json:"bodyIn,omitempty"`
+	BodyNotIn        []string `json:"bodyNotIn,omitempty"`
+	BodyGT           *string  `json:"bodyGT,omitempty"`
+	BodyGTE          *string  `json:"bodyGTE,omitempty"`
+	BodyLT           *string  `json:"bodyLT,omitempty"`
+	BodyLTE          *string  `json:"bodyLTE,omitempty"`
+	BodyContains     *string  `json:"bodyContains,omitempty"`
+	BodyHasPrefix    *string  `json:"bodyHasPrefix,omitempty"`
+	BodyHasSuffix    *string  `json:"bodyHasSuffix,omitempty"`
+	BodyEqualFold    *string  `json:"bodyEqualFold,omitempty"`
+	BodyContainsFold *string  `json:"bodyContainsFold,omitempty"`
+
+	// "seen" field predicates.
+	Seen    *bool `json:"seen,omitempty"`
+	SeenNEQ *bool `json:"seenNEQ,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *NotificationWhereInput) AddPredicates(predicates ...predicate.Notification) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the NotificationWhereInput filter on the NotificationQuery builder.
+func (i *NotificationWhereInput) Filter(q *NotificationQuery) (*NotificationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyNotificationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyNotificationWhereInput is returned in case the NotificationWhereInput is empty.
+var ErrEmptyNotificationWhereInput = errors.New("ent: empty predicate NotificationWhereInput")
+
+// P returns a predicate for filtering notifications.
+// An error is returned if the input is empty or invalid.
+func (i *NotificationWhereInput) P() (predicate.Notification, error) {
+	var predicates []predicate.Notification
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, notification.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Notification, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, notification.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Notification, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, notification.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, notification.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, notification.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, notification.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, notification.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, notification.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, notification.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, notification.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, notification.IDLTE(*i.IDLTE))
+	}
+	if i.UserID != nil {
+		predicates = append(predicates, notification.UserIDEQ(*i.UserID))
+	}
+	if i.UserIDNEQ != nil {
+		predicates = append(predicates, notification.UserIDNEQ(*i.UserIDNEQ))
+	}
+	if len(i.UserIDIn) > 0 {
+		predicates = append(predicates, notification.UserIDIn(i.UserIDIn...))
+	}
+	if len(i.UserIDNotIn) > 0 {
+		predicates = append(predicates, notification.UserIDNotIn(i.UserIDNotIn...))
+	}
+	if i.EventID != nil {
+		predicates = append(predicates, notification.EventIDEQ(*i.EventID))
+	}
+	if i.EventIDNEQ != nil {
+		predicates = append(predicates, notification.EventIDNEQ(*i.EventIDNEQ))
+	}
+	if len(i.EventIDIn) > 0 {
+		predicates = append(predicates, notification.EventIDIn(i.EventIDIn...))
+	}
+	if len(i.EventIDNotIn) > 0 {
+		predicates = append(predicates, notification.EventIDNotIn(i.EventIDNotIn...))
+	}
+	if i.EventIDGT != nil {
+		predicates = append(predicates, notification.EventIDGT(*i.EventIDGT))
+	}
+	if i.EventIDGTE != nil {
+		predicates = append(predicates, notification.EventIDGTE(*i.EventIDGTE))
+	}
+	if i.EventIDLT != nil {
+		predicates = append(predicates, notification.EventIDLT(*i.EventIDLT))
+	}
+	if i.EventIDLTE != nil {
+		predicates = append(predicates, notification.EventIDLTE(*i.EventIDLTE))
+	}
+	if i.Rule != nil {
+		predicates = append(predicates, notification.RuleEQ(*i.Rule))
+	}
+	if i.RuleNEQ != nil {
+		predicates = append(predicates, notification.RuleNEQ(*i.RuleNEQ))
+	}
+	if len(i.RuleIn) > 0 {
+		predicates = append(predicates, notification.RuleIn(i.RuleIn...))
+	}
+	if len(i.RuleNotIn) > 0 {
+		predicates = append(predicates, notification.RuleNotIn(i.RuleNotIn...))
+	}
+	if i.RuleGT != nil {
+		predicates = append(predicates, notification.RuleGT(*i.RuleGT))
+	}
+	if i.RuleGTE != nil {
+		predicates = append(predicates, notification.RuleGTE(*i.RuleGTE))
+	}
+	if i.RuleLT != nil {
+		predicates = append(predicates, notification.RuleLT(*i.RuleLT))
+	}
+	if i.RuleLTE != nil {
+		predicates = append(predicates, notification.RuleLTE(*i.RuleLTE))
+	}
+	if i.RuleContains != nil {
+		predicates = append(predicates, notification.RuleContains(*i.RuleContains))
+	}
+	if i.RuleHasPrefix != nil {
+		predicates = append(predicates, notification.RuleHasPrefix(*i.RuleHasPrefix))
+	}
+	if i.RuleHasSuffix != nil {
+		predicates = append(predicates, notification.RuleHasSuffix(*i.RuleHasSuffix))
+	}
+	if i.RuleEqualFold != nil {
+		predicates = append(predicates, notification.RuleEqualFold(*i.RuleEqualFold))
+	}
+	if i.RuleContainsFold != nil {
+		predicates = append(predicates, notification.RuleContainsFold(*i.RuleContainsFold))
+	}
+	if i.Severity != nil {
+		predicates = append(predicates, notification.SeverityEQ(*i.Severity))
+	}
+	if i.SeverityNEQ != nil {
+		predicates = append(predicates, notification.SeverityNEQ(*i.SeverityNEQ))
+	}
+	if len(i.SeverityIn) > 0 {
+		predicates = append(predicates, notification.SeverityIn(i.SeverityIn...))
+	}
+	if len(i.SeverityNotIn) > 0 {
+		predicates = append(predicates, notification.SeverityNotIn(i.SeverityNotIn...))
+	}
+	if i.Action != nil {
+		predicates = append(predicates, notification.ActionEQ(*i.Action))
+	}
+	if i.ActionNEQ != nil {
+		predicates = append(predicates, notification.ActionNEQ(*i.ActionNEQ))
+	}
+	if len(i.ActionIn) > 0 {
+		predicates = append(predicates, notification.ActionIn(i.ActionIn...))
+	}
+	if len(i.ActionNotIn) > 0 {
+		predicates = append(predicates, notification.ActionNotIn(i.ActionNotIn...))
+	}
+	if i.Body != nil {
+		predicates = append(predicates, notification.BodyEQ(*i.Body))
+	}
+	if i.BodyNEQ != nil {
+		predicates = append(predicates, notification.BodyNEQ(*i.BodyNEQ))
+	}
+	if len(i.BodyIn) > 0 {
+		predicates = append(predicates, notification.BodyIn(i.BodyIn...))
+	}
+	if len(i.BodyNotIn) > 0 {
+		predicates = append(predicates, notification.BodyNotIn(i.BodyNotIn...))
+	}
+	if i.BodyGT != nil {
+		predicates = append(predicates, notification.BodyGT(*i.BodyGT))
+	}
+	if i.BodyGTE != nil {
+		predicates = append(predicates, notification.BodyGTE(*i.BodyGTE))
+	}
+	if i.BodyLT != nil {
+		predicates = append(predicates, notification.BodyLT(*i.BodyLT))
+	}
+	if i.BodyLTE != nil {
+		predicates = append(predicates, notification.BodyLTE(*i.BodyLTE))
+	}
+	if i.BodyContains != nil {
+		predicates = append(predicates, notification.BodyContains(*i.BodyContains))
+	}
+	if i.BodyHasPrefix != nil {
+		predicates = append(predicates, notification.BodyHasPrefix(*i.BodyHasPrefix))
+	}
+	if i.BodyHasSuffix != nil {
+		predicates = append(predicates, notification.BodyHasSuffix(*i.BodyHasSuffix))
+	}
+	if i.BodyEqualFold != nil {
+		predicates = append(predicates, notification.BodyEqualFold(*i.BodyEqualFold))
+	}
+	if i.BodyContainsFold != nil {
+		predicates = append(predicates, notification.BodyContainsFold(*i.BodyContainsFold))
+	}
+	if i.Seen != nil {
+		predicates = append(predicates, notification.SeenEQ(*i.Seen))
+	}
+	if i.SeenNEQ != nil {
+		predicates = append(predicates, notification.SeenNEQ(*i.SeenNEQ))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, notification.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, notification.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, notification.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, notification.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, notification.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, notification.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, notification.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, notification.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyNotificationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return notification.And(predicates...), nil
+	}
+}
+
+// NotificationRuleWhereInput represents a where input for filtering NotificationRule queries.
+type NotificationRuleWhereInput struct {
+	Predicates []predicate.NotificationRule  `json:"-"`
+	Not        *NotificationRuleWhereInput   `json:"not,omitempty"`
+	Or         []*NotificationRuleWhereInput `json:"or,omitempty"`
+	And        []*NotificationRuleWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "severity" field predicates.
+	Severity      *enum.NotificationSeverity  `json:"severity,omitempty"`
+	SeverityNEQ   *enum.NotificationSeverity  `json:"severityNEQ,omitempty"`
+	SeverityIn    []enum.NotificationSeverity `json:"severityIn,omitempty"`
+	SeverityNotIn []enum.NotificationSeverity `json:"severityNotIn,omitempty"`
+
+	// "destination_group_id" field predicates.
+	DestinationGroupID       *int  `json:"destinationGroupID,omitempty"`
+	DestinationGroupIDNEQ    *int  `json:"destinationGroupIDNEQ,omitempty"`
+	DestinationGroupIDIn     []int `json:"destinationGroupIDIn,omitempty"`
+	DestinationGroupIDNotIn  []int `json:"destinationGroupIDNotIn,omitempty"`
+	DestinationGroupIDIsNil  bool  `json:"destinationGroupIDIsNil,omitempty"`
+	DestinationGroupIDNotNil bool  `json:"destinationGroupIDNotNil,omitempty"`
+
+	// "policy_engine_mode" field predicates.
+	PolicyEngineMode      *enum.PolicyEngineMode  `json:"policyEngineMode,omitempty"`
+	PolicyEngineModeNEQ   *enum.PolicyEngineMode  `json:"policyEngineModeNEQ,omitempty"`
+	PolicyEngineModeIn    []enum.PolicyEngineMode `json:"policyEngineModeIn,omitempty"`
+	PolicyEngineModeNotIn []enum.PolicyEngineMode `json:"policyEngineModeNotIn,omitempty"`
+
+	// "destination_group" edge predicates.
+	HasDestinationGroup     *bool              `json:"hasDestinationGroup,omitempty"`
+	HasDestinationGroupWith []*GroupWhereInput `json:"hasDestinationGroupWith,omitempty"`
+
+	// "transports" edge predicates.
+	HasTransports     *bool                              `json:"hasTransports,omitempty"`
+	HasTransportsWith []*NotificationTransportWhereInput `json:"hasTransportsWith,omitempty"`
+
+	// "policy_bindings" edge predicates.
+	HasPolicyBindings     *bool                      `json:"hasPolicyBindings,omitempty"`
+	HasPolicyBindingsWith []*PolicyBindingWhereInput `json:"hasPolicyBindingsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *NotificationRuleWhereInput) AddPredicates(predicates ...predicate.NotificationRule) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the NotificationRuleWhereInput filter on the NotificationRuleQuery builder.
+func (i *NotificationRuleWhereInput) Filter(q *NotificationRuleQuery) (*NotificationRuleQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyNotificationRuleWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyNotificationRuleWhereInput is returned in case the NotificationRuleWhereInput is empty.
+var ErrEmptyNotificationRuleWhereInput = errors.New("ent: empty predicate NotificationRuleWhereInput")
+
+// P returns a predicate for filtering notificationrules.
+// An error is returned if the input is empty or invalid.
+func (i *NotificationRuleWhereInput) P() (predicate.NotificationRule, error) {
+	var predicates []predicate.NotificationRule
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, notificationrule.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.NotificationRule, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, notificationrule.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.NotificationRule, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, notificationrule.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, notificationrule.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, notificationrule.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, notificationrule.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, notificationrule.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, notificationrule.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, notificationrule.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, notificationrule.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, notificationrule.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, notificationrule.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, notificationrule.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, notificationrule.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, notificationrule.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, notificationrule.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, notificationrule.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, notificationrule.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, notificationrule.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, notificationrule.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, notificationrule.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, notificationrule.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, notificationrule.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, notificationrule.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, notificationrule.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, notificationrule.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, notificationrule.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, notificationrule.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, notificationrule.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, notificationrule.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, notificationrule.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, notificationrule.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, notificationrule.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, notificationrule.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, notificationrule.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, notificationrule.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, notificationrule.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, notificationrule.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, notificationrule.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, notificationrule.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Severity != nil {
+		predicates = append(predicates, notificationrule.SeverityEQ(*i.Severity))
+	}
+	if i.SeverityNEQ != nil {
+		predicates = append(predicates, notificationrule.SeverityNEQ(*i.SeverityNEQ))
+	}
+	if len(i.SeverityIn) > 0 {
+		predicates = append(predicates, notificationrule.SeverityIn(i.SeverityIn...))
+	}
+	if len(i.SeverityNotIn) > 0 {
+		predicates = append(predicates, notificationrule.SeverityNotIn(i.SeverityNotIn...))
+	}
+	if i.DestinationGroupID != nil {
+		predicates = append(predicates, notificationrule.DestinationGroupIDEQ(*i.DestinationGroupID))
+	}
+	if i.DestinationGroupIDNEQ != nil {
+		predicates = append(predicates, notificationrule.DestinationGroupIDNEQ(*i.DestinationGroupIDNEQ))
+	}
+	if len(i.DestinationGroupIDIn) > 0 {
+		predicates = append(predicates, notificationrule.DestinationGroupIDIn(i.DestinationGroupIDIn...))
+	}
+	if len(i.DestinationGroupIDNotIn) > 0 {
+		predicates = append(predicates, notificationrule.DestinationGroupIDNotIn(i.DestinationGroupIDNotIn...))
+	}
+	if i.DestinationGroupIDIsNil {
+		predicates = append(predicates, notificationrule.DestinationGroupIDIsNil())
+	}
+	if i.DestinationGroupIDNotNil {
+		predicates = append(predicates, notificationrule.DestinationGroupIDNotNil())
+	}
+	if i.PolicyEngineMode != nil {
+		predicates = append(predicates, notificationrule.PolicyEngineModeEQ(*i.PolicyEngineMode))
+	}
+	if i.PolicyEngineModeNEQ != nil {
+		predicates = append(predicates, notificationrule.PolicyEngineModeNEQ(*i.PolicyEngineModeNEQ))
+	}
+	if len(i.PolicyEngineModeIn) > 0 {
+		predicates = append(predicates, notificationrule.PolicyEngineModeIn(i.PolicyEngineModeIn...))
+	}
+	if len(i.PolicyEngineModeNotIn) > 0 {
+		predicates = append(predicates, notificationrule.PolicyEngineModeNotIn(i.PolicyEngineModeNotIn...))
+	}
+
+	if i.HasDestinationGroup != nil {
+		p := notificationrule.HasDestinationGroup()
+		if !*i.HasDestinationGroup {
+			p = notificationrule.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDestinationGroupWith) > 0 {
+		with := make([]predicate.Group, 0, len(i.HasDestinationGroupWith))
+		for _, w := range i.HasDestinationGroupWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDestinationGroupWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, notificationrule.HasDestinationGroupWith(with...))
+	}
+	if i.HasTransports != nil {
+		p := notificationrule.HasTransports()
+		if !*i.HasTransports {
+			p = notificationrule.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTransportsWith) > 0 {
+		with := make([]predicate.NotificationTransport, 0, len(i.HasTransportsWith))
+		for _, w := range i.HasTransportsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTransportsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, notificationrule.HasTransportsWith(with...))
+	}
+	if i.HasPolicyBindings != nil {
+		p := notificationrule.HasPolicyBindings()
+		if !*i.HasPolicyBindings {
+			p = notificationrule.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPolicyBindingsWith) > 0 {
+		with := make([]predicate.PolicyBinding, 0, len(i.HasPolicyBindingsWith))
+		for _, w := range i.HasPolicyBindingsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPolicyBindingsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, notificationrule.HasPolicyBindingsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyNotificationRuleWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return notificationrule.And(predicates...), nil
+	}
+}
+
+// NotificationTransportWhereInput represents a where input for filtering NotificationTransport queries.
+type NotificationTransportWhereInput struct {
+	Predicates []predicate.NotificationTransport  `json:"-"`
+	Not        *NotificationTransportWhereInput   `json:"not,omitempty"`
+	Or         []*NotificationTransportWhereInput `json:"or,omitempty"`
+	And        []*NotificationTransportWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "mode" field predicates.
+	Mode      *enum.NotificationTransportMode  `json:"mode,omitempty"`
+	ModeNEQ   *enum.NotificationTransportMode  `json:"modeNEQ,omitempty"`
+	ModeIn    []enum.NotificationTransportMode `json:"modeIn,omitempty"`
+	ModeNotIn []enum.NotificationTransportMode `json:"modeNotIn,omitempty"`
+
+	// "webhook_url" field predicates.
+	WebhookURL             *string  `json:"webhookURL,omitempty"`
+	WebhookURLNEQ          *string  `json:"webhookURLNEQ,omitempty"`
+	WebhookURLIn           []string `json:"webhookURLIn,omitempty"`
+	WebhookURLNotIn        []string `json:"webhookURLNotIn,omitempty"`
+	WebhookURLGT           *string  `json:"webhookURLGT,omitempty"`
+	WebhookURLGTE          *string  `json:"webhookURLGTE,omitempty"`
+	WebhookURLLT           *string  `json:"webhookURLLT,omitempty"`
+	WebhookURLLTE          *string  `json:"webhookURLLTE,omitempty"`
+	WebhookURLContains     *string  `json:"webhookURLContains,omitempty"`
+	WebhookURLHasPrefix    *string  `json:"webhookURLHasPrefix,omitempty"`
+	WebhookURLHasSuffix    *string  `json:"webhookURLHasSuffix,omitempty"`
+	WebhookURLEqualFold    *string  `json:"webhookURLEqualFold,omitempty"`
+	WebhookURLContainsFold *string  `json:"webhookURLContainsFold,omitempty"`
+
+	// "webhook_mapping" field predicates.
+	WebhookMapping             *string  `json:"webhookMapping,omitempty"`
+	WebhookMappingNEQ          *string  `json:"webhookMappingNEQ,omitempty"`
+	WebhookMappingIn           []string `json:"webhookMappingIn,omitempty"`
+	WebhookMappingNotIn        []string `json:"webhookMappingNotIn,omitempty"`
+	WebhookMappingGT           *string  `json:"webhookMappingGT,omitempty"`
+	WebhookMappingGTE          *string  `json:"webhookMappingGTE,omitempty"`
+	WebhookMappingLT           *string  `json:"webhookMappingLT,omitempty"`
+	WebhookMappingLTE          *string  `json:"webhookMappingLTE,omitempty"`
+	WebhookMappingContains     *string  `json:"webhookMappingContains,omitempty"`
+	WebhookMappingHasPrefix    *string  `json:"webhookMappingHasPrefix,omitempty"`
+	WebhookMappingHasSuffix    *string  `json:"webhookMappingHasSuffix,omitempty"`
+	WebhookMappingEqualFold    *string  `json:"webhookMappingEqualFold,omitempty"`
+	WebhookMappingContainsFold *string  `json:"webhookMappingContainsFold,omitempty"`
+
+	// "webhook_timeout" field predicates.
+	WebhookTimeout      *int  `json:"webhookTimeout,omitempty"`
+	WebhookTimeoutNEQ   *int  `json:"webhookTimeoutNEQ,omitempty"`
+	WebhookTimeoutIn    []int `json:"webhookTimeoutIn,omitempty"`
+	WebhookTimeoutNotIn []int `json:"webhookTimeoutNotIn,omitempty"`
+	WebhookTimeoutGT    *int  `json:"webhookTimeoutGT,omitempty"`
+	WebhookTimeoutGTE   *int  `json:"webhookTimeoutGTE,omitempty"`
+	WebhookTimeoutLT    *int  `json:"webhookTimeoutLT,omitempty"`
+	WebhookTimeoutLTE   *int  `json:"webhookTimeoutLTE,omitempty"`
+
+	// "send_once" field predicates.
+	SendOnce    *bool `json:"sendOnce,omitempty"`
+	SendOnceNEQ *bool `json:"sendOnceNEQ,omitempty"`
+
+	// "failing" field predicates.
+	Failing    *bool `json:"failing,omitempty"`
+	FailingNEQ *bool `json:"failingNEQ,omitempty"`
+
+	// "last_error" field predicates.
+	LastError             *string  `json:"lastError,omitempty"`
+	LastErrorNEQ          *string  `json:"lastErrorNEQ,omitempty"`
+	LastErrorIn           []string `json:"lastErrorIn,omitempty"`
+	LastErrorNotIn        []string `json:"lastErrorNotIn,omitempty"`
+	LastErrorGT           *string  `json:"lastErrorGT,omitempty"`
+	LastErrorGTE          *string  `json:"lastErrorGTE,omitempty"`
+	LastErrorLT           *string  `json:"lastErrorLT,omitempty"`
+	LastErrorLTE          *string  `json:"lastErrorLTE,omitempty"`
+	LastErrorContains     *string  `json:"lastErrorContains,omitempty"`
+	LastErrorHasPrefix    *string  `json:"lastErrorHasPrefix,omitempty"`
+	LastErrorHasSuffix    *string  `json:"lastErrorHasSuffix,omitempty"`
+	LastErrorEqualFold    *string  `json:"lastErrorEqualFold,omitempty"`
+	LastErrorContainsFold *string  `json:"lastErrorContainsFold,omitempty"`
+
+	// "last_failure_at" field predicates.
+	LastFailureAt       *time.Time  `json:"lastFailureAt,omitempty"`
+	LastFailureAtNEQ    *time.Time  `json:"lastFailureAtNEQ,omitempty"`
+	LastFailureAtIn     []time.Time `json:"lastFailureAtIn,omitempty"`
+	LastFailureAtNotIn  []time.Time `json:"lastFailureAtNotIn,omitempty"`
+	LastFailureAtGT     *time.Time  `json:"lastFailureAtGT,omitempty"`
+	LastFailureAtGTE    *time.Time  `json:"lastFailureAtGTE,omitempty"`
+	LastFailureAtLT     *time.Time  `json:"lastFailureAtLT,omitempty"`
+	LastFailureAtLTE    *time.Time  `json:"lastFailureAtLTE,omitempty"`
+	LastFailureAtIsNil  bool        `json:"lastFailureAtIsNil,omitempty"`
+	LastFailureAtNotNil bool        `json:"lastFailureAtNotNil,omitempty"`
+
+	// "rules" edge predicates.
+	HasRules     *bool                         `json:"hasRules,omitempty"`
+	HasRulesWith []*NotificationRuleWhereInput `json:"hasRulesWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *NotificationTransportWhereInput) AddPredicates(predicates ...predicate.NotificationTransport) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the NotificationTransportWhereInput filter on the NotificationTransportQuery builder.
+func (i *NotificationTransportWhereInput) Filter(q *NotificationTransportQuery) (*NotificationTransportQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyNotificationTransportWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyNotificationTransportWhereInput is returned in case the NotificationTransportWhereInput is empty.
+var ErrEmptyNotificationTransportWhereInput = errors.New("ent: empty predicate NotificationTransportWhereInput")
+
+// P returns a predicate for filtering notificationtransports.
+// An error is returned if the input is empty or invalid.
+func (i *NotificationTransportWhereInput) P() (predicate.NotificationTransport, error) {
+	var predicates []predicate.NotificationTransport
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, notificationtransport.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.NotificationTransport, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, notificationtransport.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.NotificationTransport, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, notificationtransport.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, notificationtransport.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, notificationtransport.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, notificationtransport.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, notificationtransport.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, notificationtransport.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, notificationtransport.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, notificationtransport.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, notificationtransport.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, notificationtransport.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, notificationtransport.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, notificationtransport.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, notificationtransport.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, notificationtransport.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, notificationtransport.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, notificationtransport.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, notificationtransport.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, notificationtransport.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, notificationtransport.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, notificationtransport.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, notificationtransport.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, notificationtransport.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, notificationtransport.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, notificationtransport.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, notificationtransport.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, notificationtransport.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, notificationtransport.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, notificationtransport.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, notificationtransport.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, notificationtransport.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, notificationtransport.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, notificationtransport.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, notificationtransport.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, notificationtransport.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, notificationtransport.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, notificationtransport.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, notificationtransport.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, notificationtransport.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Mode != nil {
+		predicates = append(predicates, notificationtransport.ModeEQ(*i.Mode))
+	}
+	if i.ModeNEQ != nil {
+		predicates = append(predicates, notificationtransport.ModeNEQ(*i.ModeNEQ))
+	}
+	if len(i.ModeIn) > 0 {
+		predicates = append(predicates, notificationtransport.ModeIn(i.ModeIn...))
+	}
+	if len(i.ModeNotIn) > 0 {
+		predicates = append(predicates, notificationtransport.ModeNotIn(i.ModeNotIn...))
+	}
+	if i.WebhookURL != nil {
+		predicates = append(predicates, notificationtransport.WebhookURLEQ(*i.WebhookURL))
+	}
+	if i.WebhookURLNEQ != nil {
+		predicates = append(predicates, notificationtransport.WebhookURLNEQ(*i.WebhookURLNEQ))
+	}
+	if len(i.WebhookURLIn) > 0 {
+		predicates = append(predicates, notificationtransport.WebhookURLIn(i.WebhookURLIn...))
+	}
+	if len(i.WebhookURLNotIn) > 0 {
+		predicates = append(predicates, notificationtransport.WebhookURLNotIn(i.WebhookURLNotIn...))
+	}
+	if i.WebhookURLGT != nil {
+		predicates = append(predicates, notificationtransport.WebhookURLGT(*i.WebhookURLGT))
+	}
+	if i.WebhookURLGTE != nil {
+		predicates = append(predicates, notificationtransport.WebhookURLGTE(*i.WebhookURLGTE))
+	}
+	if i.WebhookURLLT != nil {
+		predicates = append(predicates, notificationtransport.WebhookURLLT(*i.WebhookURLLT))
+	}
+	if i.WebhookURLLTE != nil {
+		predicates = append(predicates, notificationtransport.WebhookURLLTE(*i.WebhookURLLTE))
+	}
+	if i.WebhookURLContains != nil {
+		predicates = append(predicates, notificationtransport.WebhookURLContains(*i.WebhookURLContains))
+	}
+	if i.WebhookURLHasPrefix != nil {
+		predicates = append(predicates, notificationtransport.WebhookURLHasPrefix(*i.WebhookURLHasPrefix))
+	}
+	if i.WebhookURLHasSuffix != nil {
+		predicates = append(predicates, notificationtransport.WebhookURLHasSuffix(*i.WebhookURLHasSuffix))
+	}
+	if i.WebhookURLEqualFold != nil {
+		predicates = append(predicates, notificationtransport.WebhookURLEqualFold(*i.WebhookURLEqualFold))
+	}
+	if i.WebhookURLContainsFold != nil {
+		predicates = append(predicates, notificationtransport.WebhookURLContainsFold(*i.WebhookURLContainsFold))
+	}
+	if i.WebhookMapping != nil {
+		predicates = append(predicates, notificationtransport.WebhookMappingEQ(*i.WebhookMapping))
+	}
+	if i.WebhookMappingNEQ != nil {
+		predicates = append(predicates, notificationtransport.WebhookMappingNEQ(*i.WebhookMappingNEQ))
+	}
+	if len(i.WebhookMappingIn) > 0 {
+		predicates = append(predicates, notificationtransport.WebhookMappingIn(i.WebhookMappingIn...))
+	}
+	if len(i.WebhookMappingNotIn) > 0 {
+		predicates = append(predicates, notificationtransport.WebhookMappingNotIn(i.WebhookMappingNotIn...))
+	}
+	if i.WebhookMappingGT != nil {
+		predicates = append(predicates, notificationtransport.WebhookMappingGT(*i.WebhookMappingGT))
+	}
+	if i.WebhookMappingGTE != nil {
+		predicates = append(predicates, notificationtransport.WebhookMappingGTE(*i.WebhookMappingGTE))
+	}
+	if i.WebhookMappingLT != nil {
+		predicates = append(predicates, notificationtransport.WebhookMappingLT(*i.WebhookMappingLT))
+	}
+	if i.WebhookMappingLTE != nil {
+		predicates = append(predicates, notificationtransport.WebhookMappingLTE(*i.WebhookMappingLTE))
+	}
+	if i.WebhookMappingContains != nil {
+		predicates = append(predicates, notificationtransport.WebhookMappingContains(*i.WebhookMappingContains))
+	}
+	if i.WebhookMappingHasPrefix != nil {
+		predicates = append(predicates, notificationtransport.WebhookMappingHasPrefix(*i.WebhookMappingHasPrefix))
+	}
+	if i.WebhookMappingHasSuffix != nil {
+		predicates = append(predicates, notificationtransport.WebhookMappingHasSuffix(*i.WebhookMappingHasSuffix))
+	}
+	if i.WebhookMappingEqualFold != nil {
+		predicates = append(predicates, notificationtransport.WebhookMappingEqualFold(*i.WebhookMappingEqualFold))
+	}
+	if i.WebhookMappingContainsFold != nil {
+		predicates = append(predicates, notificationtransport.WebhookMappingContainsFold(*i.WebhookMappingContainsFold))
+	}
+	if i.WebhookTimeout != nil {
+		predicates = append(predicates, notificationtransport.WebhookTimeoutEQ(*i.WebhookTimeout))
+	}
+	if i.WebhookTimeoutNEQ != nil {
+		predicates = append(predicates, notificationtransport.WebhookTimeoutNEQ(*i.WebhookTimeoutNEQ))
+	}
+	if len(i.WebhookTimeoutIn) > 0 {
+		predicates = append(predicates, notificationtransport.WebhookTimeoutIn(i.WebhookTimeoutIn...))
+	}
+	if len(i.WebhookTimeoutNotIn) > 0 {
+		predicates = append(predicates, notificationtransport.WebhookTimeoutNotIn(i.WebhookTimeoutNotIn...))
+	}
+	if i.WebhookTimeoutGT != nil {
+		predicates = append(predicates, notificationtransport.WebhookTimeoutGT(*i.WebhookTimeoutGT))
+	}
+	if i.WebhookTimeoutGTE != nil {
+		predicates = append(predicates, notificationtransport.WebhookTimeoutGTE(*i.WebhookTimeoutGTE))
+	}
+	if i.WebhookTimeoutLT != nil {
+		predicates = append(predicates, notificationtransport.WebhookTimeoutLT(*i.WebhookTimeoutLT))
+	}
+	if i.WebhookTimeoutLTE != nil {
+		predicates = append(predicates, notificationtransport.WebhookTimeoutLTE(*i.WebhookTimeoutLTE))
+	}
+	if i.SendOnce != nil {
+		predicates = append(predicates, notificationtransport.SendOnceEQ(*i.SendOnce))
+	}
+	if i.SendOnceNEQ != nil {
+		predicates = append(predicates, notificationtransport.SendOnceNEQ(*i.SendOnceNEQ))
+	}
+	if i.Failing != nil {
+		predicates = append(predicates, notificationtransport.FailingEQ(*i.Failing))
+	}
+	if i.FailingNEQ != nil {
+		predicates = append(predicates, notificationtransport.FailingNEQ(*i.FailingNEQ))
+	}
+	if i.LastError != nil {
+		predicates = append(predicates, notificationtransport.LastErrorEQ(*i.LastError))
+	}
+	if i.LastErrorNEQ != nil {
+		predicates = append(predicates, notificationtransport.LastErrorNEQ(*i.LastErrorNEQ))
+	}
+	if len(i.LastErrorIn) > 0 {
+		predicates = append(predicates, notificationtransport.LastErrorIn(i.LastErrorIn...))
+	}
+	if len(i.LastErrorNotIn) > 0 {
+		predicates = append(predicates, notificationtransport.LastErrorNotIn(i.LastErrorNotIn...))
+	}
+	if i.LastErrorGT != nil {
+		predicates = append(predicates, notificationtransport.LastErrorGT(*i.LastErrorGT))
+	}
+	if i.LastErrorGTE != nil {
+		predicates = append(predicates, notificationtransport.LastErrorGTE(*i.LastErrorGTE))
+	}
+	if i.LastErrorLT != nil {
+		predicates = append(predicates, notificationtransport.LastErrorLT(*i.LastErrorLT))
+	}
+	if i.LastErrorLTE != nil {
+		predicates = append(predicates, notificationtransport.LastErrorLTE(*i.LastErrorLTE))
+	}
+	if i.LastErrorContains != nil {
+		predicates = append(predicates, notificationtransport.LastErrorContains(*i.LastErrorContains))
+	}
+	if i.LastErrorHasPrefix != nil {
+		predicates = append(predicates, notificationtransport.LastErrorHasPrefix(*i.LastErrorHasPrefix))
+	}
+	if i.LastErrorHasSuffix != nil {
+		predicates = append(predicates, notificationtransport.LastErrorHasSuffix(*i.LastErrorHasSuffix))
+	}
+	if i.LastErrorEqualFold != nil {
+		predicates = append(predicates, notificationtransport.LastErrorEqualFold(*i.LastErrorEqualFold))
+	}
+	if i.LastErrorContainsFold != nil {
+		predicates = append(predicates, notificationtransport.LastErrorContainsFold(*i.LastErrorContainsFold))
+	}
+	if i.LastFailureAt != nil {
+		predicates = append(predicates, notificationtransport.LastFailureAtEQ(*i.LastFailureAt))
+	}
+	if i.LastFailureAtNEQ != nil {
+		predicates = append(predicates, notificationtransport.LastFailureAtNEQ(*i.LastFailureAtNEQ))
+	}
+	if len(i.LastFailureAtIn) > 0 {
+		predicates = append(predicates, notificationtransport.LastFailureAtIn(i.LastFailureAtIn...))
+	}
+	if len(i.LastFailureAtNotIn) > 0 {
+		predicates = append(predicates, notificationtransport.LastFailureAtNotIn(i.LastFailureAtNotIn...))
+	}
+	if i.LastFailureAtGT != nil {
+		predicates = append(predicates, notificationtransport.LastFailureAtGT(*i.LastFailureAtGT))
+	}
+	if i.LastFailureAtGTE != nil {
+		predicates = append(predicates, notificationtransport.LastFailureAtGTE(*i.LastFailureAtGTE))
+	}
+	if i.LastFailureAtLT != nil {
+		predicates = append(predicates, notificationtransport.LastFailureAtLT(*i.LastFailureAtLT))
+	}
+	if i.LastFailureAtLTE != nil {
+		predicates = append(predicates, notificationtransport.LastFailureAtLTE(*i.LastFailureAtLTE))
+	}
+	if i.LastFailureAtIsNil {
+		predicates = append(predicates, notificationtransport.LastFailureAtIsNil())
+	}
+	if i.LastFailureAtNotNil {
+		predicates = append(predicates, notificationtransport.LastFailureAtNotNil())
+	}
+
+	if i.HasRules != nil {
+		p := notificationtransport.HasRules()
+		if !*i.HasRules {
+			p = notificationtransport.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRulesWith) > 0 {
+		with := make([]predicate.NotificationRule, 0, len(i.HasRulesWith))
+		for _, w := range i.HasRulesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRulesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, notificationtransport.HasRulesWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyNotificationTransportWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return notificationtransport.And(predicates...), nil
+	}
+}
+
 // OAuth2ProviderWhereInput represents a where input for filtering OAuth2Provider queries.
 type OAuth2ProviderWhereInput struct {
 	Predicates []predicate.OAuth2Provider  `json:"-"`
@@ -4435,6 +5720,14 @@ type PolicyBindingWhereInput struct {
 	ApplicationIDIsNil  bool  `json:"applicationIDIsNil,omitempty"`
 	ApplicationIDNotNil bool  `json:"applicationIDNotNil,omitempty"`
 
+	// "notification_rule_id" field predicates.
+	NotificationRuleID       *int  `json:"notificationRuleID,omitempty"`
+	NotificationRuleIDNEQ    *int  `json:"notificationRuleIDNEQ,omitempty"`
+	NotificationRuleIDIn     []int `json:"notificationRuleIDIn,omitempty"`
+	NotificationRuleIDNotIn  []int `json:"notificationRuleIDNotIn,omitempty"`
+	NotificationRuleIDIsNil  bool  `json:"notificationRuleIDIsNil,omitempty"`
+	NotificationRuleIDNotNil bool  `json:"notificationRuleIDNotNil,omitempty"`
+
 	// "enabled" field predicates.
 	Enabled    *bool `json:"enabled,omitempty"`
 	EnabledNEQ *bool `json:"enabledNEQ,omitempty"`
@@ -4490,6 +5783,10 @@ type PolicyBindingWhereInput struct {
 	// "application" edge predicates.
 	HasApplication     *bool                    `json:"hasApplication,omitempty"`
 	HasApplicationWith []*ApplicationWhereInput `json:"hasApplicationWith,omitempty"`
+
+	// "notification_rule" edge predicates.
+	HasNotificationRule     *bool                         `json:"hasNotificationRule,omitempty"`
+	HasNotificationRuleWith []*NotificationRuleWhereInput `json:"hasNotificationRuleWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4743,6 +6040,24 @@ func (i *PolicyBindingWhereInput) P() (predicate.PolicyBinding, error) {
 	if i.ApplicationIDNotNil {
 		predicates = append(predicates, policybinding.ApplicationIDNotNil())
 	}
+	if i.NotificationRuleID != nil {
+		predicates = append(predicates, policybinding.NotificationRuleIDEQ(*i.NotificationRuleID))
+	}
+	if i.NotificationRuleIDNEQ != nil {
+		predicates = append(predicates, policybinding.NotificationRuleIDNEQ(*i.NotificationRuleIDNEQ))
+	}
+	if len(i.NotificationRuleIDIn) > 0 {
+		predicates = append(predicates, policybinding.NotificationRuleIDIn(i.NotificationRuleIDIn...))
+	}
+	if len(i.NotificationRuleIDNotIn) > 0 {
+		predicates = append(predicates, policybinding.NotificationRuleIDNotIn(i.NotificationRuleIDNotIn...))
+	}
+	if i.NotificationRuleIDIsNil {
+		predicates = append(predicates, policybinding.NotificationRuleIDIsNil())
+	}
+	if i.NotificationRuleIDNotNil {
+		predicates = append(predicates, policybinding.NotificationRuleIDNotNil())
+	}
 	if i.Enabled != nil {
 		predicates = append(predicates, policybinding.EnabledEQ(*i.Enabled))
 	}
@@ -4917,6 +6232,24 @@ func (i *PolicyBindingWhereInput) P() (predicate.PolicyBinding, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, policybinding.HasApplicationWith(with...))
+	}
+	if i.HasNotificationRule != nil {
+		p := policybinding.HasNotificationRule()
+		if !*i.HasNotificationRule {
+			p = policybinding.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasNotificationRuleWith) > 0 {
+		with := make([]predicate.NotificationRule, 0, len(i.HasNotificationRuleWith))
+		for _, w := range i.HasNotificationRuleWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasNotificationRuleWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, policybinding.HasNotificationRuleWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

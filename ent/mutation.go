@@ -25,6 +25,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
+	"github.com/gatehouse-id/gatehouse/ent/notification"
+	"github.com/gatehouse-id/gatehouse/ent/notificationrule"
+	"github.com/gatehouse-id/gatehouse/ent/notificationtransport"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
@@ -57,38 +60,41 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeApplication       = "Application"
-	TypeAppliedBlueprint  = "AppliedBlueprint"
-	TypeBrand             = "Brand"
-	TypeConfigReference   = "ConfigReference"
-	TypeCounter           = "Counter"
-	TypeEmailDevice       = "EmailDevice"
-	TypeEvent             = "Event"
-	TypeFlow              = "Flow"
-	TypeFlowExecution     = "FlowExecution"
-	TypeFlowStageBinding  = "FlowStageBinding"
-	TypeFlowToken         = "FlowToken"
-	TypeGroup             = "Group"
-	TypeInvitation        = "Invitation"
-	TypeOAuth2AuthRequest = "OAuth2AuthRequest"
-	TypeOAuth2Provider    = "OAuth2Provider"
-	TypeOAuth2Token       = "OAuth2Token"
-	TypeOutpost           = "Outpost"
-	TypePolicyBinding     = "PolicyBinding"
-	TypePolicyDefinition  = "PolicyDefinition"
-	TypeProxyProvider     = "ProxyProvider"
-	TypeScopeMapping      = "ScopeMapping"
-	TypeSentMail          = "SentMail"
-	TypeSession           = "Session"
-	TypeSigningKey        = "SigningKey"
-	TypeStage             = "Stage"
-	TypeStaticDevice      = "StaticDevice"
-	TypeStaticToken       = "StaticToken"
-	TypeTOTPDevice        = "TOTPDevice"
-	TypeToken             = "Token"
-	TypeUser              = "User"
-	TypeUserConsent       = "UserConsent"
-	TypeWebAuthnDevice    = "WebAuthnDevice"
+	TypeApplication           = "Application"
+	TypeAppliedBlueprint      = "AppliedBlueprint"
+	TypeBrand                 = "Brand"
+	TypeConfigReference       = "ConfigReference"
+	TypeCounter               = "Counter"
+	TypeEmailDevice           = "EmailDevice"
+	TypeEvent                 = "Event"
+	TypeFlow                  = "Flow"
+	TypeFlowExecution         = "FlowExecution"
+	TypeFlowStageBinding      = "FlowStageBinding"
+	TypeFlowToken             = "FlowToken"
+	TypeGroup                 = "Group"
+	TypeInvitation            = "Invitation"
+	TypeNotification          = "Notification"
+	TypeNotificationRule      = "NotificationRule"
+	TypeNotificationTransport = "NotificationTransport"
+	TypeOAuth2AuthRequest     = "OAuth2AuthRequest"
+	TypeOAuth2Provider        = "OAuth2Provider"
+	TypeOAuth2Token           = "OAuth2Token"
+	TypeOutpost               = "Outpost"
+	TypePolicyBinding         = "PolicyBinding"
+	TypePolicyDefinition      = "PolicyDefinition"
+	TypeProxyProvider         = "ProxyProvider"
+	TypeScopeMapping          = "ScopeMapping"
+	TypeSentMail              = "SentMail"
+	TypeSession               = "Session"
+	TypeSigningKey            = "SigningKey"
+	TypeStage                 = "Stage"
+	TypeStaticDevice          = "StaticDevice"
+	TypeStaticToken           = "StaticToken"
+	TypeTOTPDevice            = "TOTPDevice"
+	TypeToken                 = "Token"
+	TypeUser                  = "User"
+	TypeUserConsent           = "UserConsent"
+	TypeWebAuthnDevice        = "WebAuthnDevice"
 )
 
 // ApplicationMutation represents an operation that mutates the Application nodes in the graph.
@@ -12632,6 +12638,2822 @@ func (m *InvitationMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Invitation edge %s", name)
 }
 
+// NotificationMutation represents an operation that mutates the Notification nodes in the graph.
+type NotificationMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	key           *string
+	event_id      *int
+	addevent_id   *int
+	rule          *string
+	severity      *enum.NotificationSeverity
+	action        *enum.EventAction
+	body          *string
+	event         *map[string]interface{}
+	seen          *bool
+	created_at    *time.Time
+	clearedFields map[string]struct{}
+	user          *int
+	cleareduser   bool
+	done          bool
+	oldValue      func(context.Context) (*Notification, error)
+	predicates    []predicate.Notification
+}
+
+var _ ent.Mutation = (*NotificationMutation)(nil)
+
+// notificationOption allows management of the mutation configuration using functional options.
+type notificationOption func(*NotificationMutation)
+
+// newNotificationMutation creates new mutation for the Notification entity.
+func newNotificationMutation(c config, op Op, opts ...notificationOption) *NotificationMutation {
+	m := &NotificationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeNotification,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withNotificationID sets the ID field of the mutation.
+func withNotificationID(id int) notificationOption {
+	return func(m *NotificationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Notification
+		)
+		m.oldValue = func(ctx context.Context) (*Notification, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Notification.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withNotification sets the old Notification of the mutation.
+func withNotification(node *Notification) notificationOption {
+	return func(m *NotificationMutation) {
+		m.oldValue = func(context.Context) (*Notification, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m NotificationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m NotificationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *NotificationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *NotificationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Notification.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetUserID sets the "user_id" field.
+func (m *NotificationMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *NotificationMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *NotificationMutation) ResetUserID() {
+	m.user = nil
+}
+
+// SetKey sets the "key" field.
+func (m *NotificationMutation) SetKey(s string) {
+	m.key = &s
+}
+
+// Key returns the value of the "key" field in the mutation.
+func (m *NotificationMutation) Key() (r string, exists bool) {
+	v := m.key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKey returns the old "key" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKey: %w", err)
+	}
+	return oldValue.Key, nil
+}
+
+// ResetKey resets all changes to the "key" field.
+func (m *NotificationMutation) ResetKey() {
+	m.key = nil
+}
+
+// SetEventID sets the "event_id" field.
+func (m *NotificationMutation) SetEventID(i int) {
+	m.event_id = &i
+	m.addevent_id = nil
+}
+
+// EventID returns the value of the "event_id" field in the mutation.
+func (m *NotificationMutation) EventID() (r int, exists bool) {
+	v := m.event_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEventID returns the old "event_id" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldEventID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEventID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEventID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEventID: %w", err)
+	}
+	return oldValue.EventID, nil
+}
+
+// AddEventID adds i to the "event_id" field.
+func (m *NotificationMutation) AddEventID(i int) {
+	if m.addevent_id != nil {
+		*m.addevent_id += i
+	} else {
+		m.addevent_id = &i
+	}
+}
+
+// AddedEventID returns the value that was added to the "event_id" field in this mutation.
+func (m *NotificationMutation) AddedEventID() (r int, exists bool) {
+	v := m.addevent_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetEventID resets all changes to the "event_id" field.
+func (m *NotificationMutation) ResetEventID() {
+	m.event_id = nil
+	m.addevent_id = nil
+}
+
+// SetRule sets the "rule" field.
+func (m *NotificationMutation) SetRule(s string) {
+	m.rule = &s
+}
+
+// Rule returns the value of the "rule" field in the mutation.
+func (m *NotificationMutation) Rule() (r string, exists bool) {
+	v := m.rule
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRule returns the old "rule" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldRule(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRule is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRule requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRule: %w", err)
+	}
+	return oldValue.Rule, nil
+}
+
+// ResetRule resets all changes to the "rule" field.
+func (m *NotificationMutation) ResetRule() {
+	m.rule = nil
+}
+
+// SetSeverity sets the "severity" field.
+func (m *NotificationMutation) SetSeverity(es enum.NotificationSeverity) {
+	m.severity = &es
+}
+
+// Severity returns the value of the "severity" field in the mutation.
+func (m *NotificationMutation) Severity() (r enum.NotificationSeverity, exists bool) {
+	v := m.severity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeverity returns the old "severity" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldSeverity(ctx context.Context) (v enum.NotificationSeverity, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeverity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeverity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeverity: %w", err)
+	}
+	return oldValue.Severity, nil
+}
+
+// ResetSeverity resets all changes to the "severity" field.
+func (m *NotificationMutation) ResetSeverity() {
+	m.severity = nil
+}
+
+// SetAction sets the "action" field.
+func (m *NotificationMutation) SetAction(ea enum.EventAction) {
+	m.action = &ea
+}
+
+// Action returns the value of the "action" field in the mutation.
+func (m *NotificationMutation) Action() (r enum.EventAction, exists bool) {
+	v := m.action
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAction returns the old "action" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldAction(ctx context.Context) (v enum.EventAction, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAction is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAction requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAction: %w", err)
+	}
+	return oldValue.Action, nil
+}
+
+// ResetAction resets all changes to the "action" field.
+func (m *NotificationMutation) ResetAction() {
+	m.action = nil
+}
+
+// SetBody sets the "body" field.
+func (m *NotificationMutation) SetBody(s string) {
+	m.body = &s
+}
+
+// Body returns the value of the "body" field in the mutation.
+func (m *NotificationMutation) Body() (r string, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBody returns the old "body" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBody: %w", err)
+	}
+	return oldValue.Body, nil
+}
+
+// ResetBody resets all changes to the "body" field.
+func (m *NotificationMutation) ResetBody() {
+	m.body = nil
+}
+
+// SetEvent sets the "event" field.
+func (m *NotificationMutation) SetEvent(value map[string]interface{}) {
+	m.event = &value
+}
+
+// Event returns the value of the "event" field in the mutation.
+func (m *NotificationMutation) Event() (r map[string]interface{}, exists bool) {
+	v := m.event
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEvent returns the old "event" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldEvent(ctx context.Context) (v map[string]interface{}, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEvent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEvent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEvent: %w", err)
+	}
+	return oldValue.Event, nil
+}
+
+// ResetEvent resets all changes to the "event" field.
+func (m *NotificationMutation) ResetEvent() {
+	m.event = nil
+}
+
+// SetSeen sets the "seen" field.
+func (m *NotificationMutation) SetSeen(b bool) {
+	m.seen = &b
+}
+
+// Seen returns the value of the "seen" field in the mutation.
+func (m *NotificationMutation) Seen() (r bool, exists bool) {
+	v := m.seen
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeen returns the old "seen" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldSeen(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeen is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeen requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeen: %w", err)
+	}
+	return oldValue.Seen, nil
+}
+
+// ResetSeen resets all changes to the "seen" field.
+func (m *NotificationMutation) ResetSeen() {
+	m.seen = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *NotificationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *NotificationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *NotificationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *NotificationMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[notification.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *NotificationMutation) UserCleared() bool {
+	return m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *NotificationMutation) UserIDs() (ids []int) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *NotificationMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// Where appends a list predicates to the NotificationMutation builder.
+func (m *NotificationMutation) Where(ps ...predicate.Notification) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the NotificationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *NotificationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Notification, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *NotificationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *NotificationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Notification).
+func (m *NotificationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *NotificationMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.user != nil {
+		fields = append(fields, notification.FieldUserID)
+	}
+	if m.key != nil {
+		fields = append(fields, notification.FieldKey)
+	}
+	if m.event_id != nil {
+		fields = append(fields, notification.FieldEventID)
+	}
+	if m.rule != nil {
+		fields = append(fields, notification.FieldRule)
+	}
+	if m.severity != nil {
+		fields = append(fields, notification.FieldSeverity)
+	}
+	if m.action != nil {
+		fields = append(fields, notification.FieldAction)
+	}
+	if m.body != nil {
+		fields = append(fields, notification.FieldBody)
+	}
+	if m.event != nil {
+		fields = append(fields, notification.FieldEvent)
+	}
+	if m.seen != nil {
+		fields = append(fields, notification.FieldSeen)
+	}
+	if m.created_at != nil {
+		fields = append(fields, notification.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *NotificationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case notification.FieldUserID:
+		return m.UserID()
+	case notification.FieldKey:
+		return m.Key()
+	case notification.FieldEventID:
+		return m.EventID()
+	case notification.FieldRule:
+		return m.Rule()
+	case notification.FieldSeverity:
+		return m.Severity()
+	case notification.FieldAction:
+		return m.Action()
+	case notification.FieldBody:
+		return m.Body()
+	case notification.FieldEvent:
+		return m.Event()
+	case notification.FieldSeen:
+		return m.Seen()
+	case notification.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *NotificationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case notification.FieldUserID:
+		return m.OldUserID(ctx)
+	case notification.FieldKey:
+		return m.OldKey(ctx)
+	case notification.FieldEventID:
+		return m.OldEventID(ctx)
+	case notification.FieldRule:
+		return m.OldRule(ctx)
+	case notification.FieldSeverity:
+		return m.OldSeverity(ctx)
+	case notification.FieldAction:
+		return m.OldAction(ctx)
+	case notification.FieldBody:
+		return m.OldBody(ctx)
+	case notification.FieldEvent:
+		return m.OldEvent(ctx)
+	case notification.FieldSeen:
+		return m.OldSeen(ctx)
+	case notification.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Notification field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NotificationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case notification.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case notification.FieldKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKey(v)
+		return nil
+	case notification.FieldEventID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEventID(v)
+		return nil
+	case notification.FieldRule:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRule(v)
+		return nil
+	case notification.FieldSeverity:
+		v, ok := value.(enum.NotificationSeverity)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeverity(v)
+		return nil
+	case notification.FieldAction:
+		v, ok := value.(enum.EventAction)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAction(v)
+		return nil
+	case notification.FieldBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBody(v)
+		return nil
+	case notification.FieldEvent:
+		v, ok := value.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEvent(v)
+		return nil
+	case notification.FieldSeen:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeen(v)
+		return nil
+	case notification.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Notification field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *NotificationMutation) AddedFields() []string {
+	var fields []string
+	if m.addevent_id != nil {
+		fields = append(fields, notification.FieldEventID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *NotificationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case notification.FieldEventID:
+		return m.AddedEventID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NotificationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case notification.FieldEventID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEventID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Notification numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *NotificationMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *NotificationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *NotificationMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Notification nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *NotificationMutation) ResetField(name string) error {
+	switch name {
+	case notification.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case notification.FieldKey:
+		m.ResetKey()
+		return nil
+	case notification.FieldEventID:
+		m.ResetEventID()
+		return nil
+	case notification.FieldRule:
+		m.ResetRule()
+		return nil
+	case notification.FieldSeverity:
+		m.ResetSeverity()
+		return nil
+	case notification.FieldAction:
+		m.ResetAction()
+		return nil
+	case notification.FieldBody:
+		m.ResetBody()
+		return nil
+	case notification.FieldEvent:
+		m.ResetEvent()
+		return nil
+	case notification.FieldSeen:
+		m.ResetSeen()
+		return nil
+	case notification.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Notification field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *NotificationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.user != nil {
+		edges = append(edges, notification.EdgeUser)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *NotificationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case notification.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *NotificationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *NotificationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *NotificationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareduser {
+		edges = append(edges, notification.EdgeUser)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *NotificationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case notification.EdgeUser:
+		return m.cleareduser
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *NotificationMutation) ClearEdge(name string) error {
+	switch name {
+	case notification.EdgeUser:
+		m.ClearUser()
+		return nil
+	}
+	return fmt.Errorf("unknown Notification unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *NotificationMutation) ResetEdge(name string) error {
+	switch name {
+	case notification.EdgeUser:
+		m.ResetUser()
+		return nil
+	}
+	return fmt.Errorf("unknown Notification edge %s", name)
+}
+
+// NotificationRuleMutation represents an operation that mutates the NotificationRule nodes in the graph.
+type NotificationRuleMutation struct {
+	config
+	op                       Op
+	typ                      string
+	id                       *int
+	created_at               *time.Time
+	updated_at               *time.Time
+	name                     *string
+	severity                 *enum.NotificationSeverity
+	policy_engine_mode       *enum.PolicyEngineMode
+	clearedFields            map[string]struct{}
+	destination_group        *int
+	cleareddestination_group bool
+	transports               map[int]struct{}
+	removedtransports        map[int]struct{}
+	clearedtransports        bool
+	policy_bindings          map[int]struct{}
+	removedpolicy_bindings   map[int]struct{}
+	clearedpolicy_bindings   bool
+	done                     bool
+	oldValue                 func(context.Context) (*NotificationRule, error)
+	predicates               []predicate.NotificationRule
+}
+
+var _ ent.Mutation = (*NotificationRuleMutation)(nil)
+
+// notificationruleOption allows management of the mutation configuration using functional options.
+type notificationruleOption func(*NotificationRuleMutation)
+
+// newNotificationRuleMutation creates new mutation for the NotificationRule entity.
+func newNotificationRuleMutation(c config, op Op, opts ...notificationruleOption) *NotificationRuleMutation {
+	m := &NotificationRuleMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeNotificationRule,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withNotificationRuleID sets the ID field of the mutation.
+func withNotificationRuleID(id int) notificationruleOption {
+	return func(m *NotificationRuleMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *NotificationRule
+		)
+		m.oldValue = func(ctx context.Context) (*NotificationRule, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().NotificationRule.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withNotificationRule sets the old NotificationRule of the mutation.
+func withNotificationRule(node *NotificationRule) notificationruleOption {
+	return func(m *NotificationRuleMutation) {
+		m.oldValue = func(context.Context) (*NotificationRule, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m NotificationRuleMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m NotificationRuleMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *NotificationRuleMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *NotificationRuleMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().NotificationRule.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *NotificationRuleMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *NotificationRuleMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the NotificationRule entity.
+// If the NotificationRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationRuleMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *NotificationRuleMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *NotificationRuleMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *NotificationRuleMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the NotificationRule entity.
+// If the NotificationRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationRuleMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *NotificationRuleMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *NotificationRuleMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *NotificationRuleMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the NotificationRule entity.
+// If the NotificationRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationRuleMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *NotificationRuleMutation) ResetName() {
+	m.name = nil
+}
+
+// SetSeverity sets the "severity" field.
+func (m *NotificationRuleMutation) SetSeverity(es enum.NotificationSeverity) {
+	m.severity = &es
+}
+
+// Severity returns the value of the "severity" field in the mutation.
+func (m *NotificationRuleMutation) Severity() (r enum.NotificationSeverity, exists bool) {
+	v := m.severity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeverity returns the old "severity" field's value of the NotificationRule entity.
+// If the NotificationRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationRuleMutation) OldSeverity(ctx context.Context) (v enum.NotificationSeverity, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeverity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeverity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeverity: %w", err)
+	}
+	return oldValue.Severity, nil
+}
+
+// ResetSeverity resets all changes to the "severity" field.
+func (m *NotificationRuleMutation) ResetSeverity() {
+	m.severity = nil
+}
+
+// SetDestinationGroupID sets the "destination_group_id" field.
+func (m *NotificationRuleMutation) SetDestinationGroupID(i int) {
+	m.destination_group = &i
+}
+
+// DestinationGroupID returns the value of the "destination_group_id" field in the mutation.
+func (m *NotificationRuleMutation) DestinationGroupID() (r int, exists bool) {
+	v := m.destination_group
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDestinationGroupID returns the old "destination_group_id" field's value of the NotificationRule entity.
+// If the NotificationRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationRuleMutation) OldDestinationGroupID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDestinationGroupID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDestinationGroupID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDestinationGroupID: %w", err)
+	}
+	return oldValue.DestinationGroupID, nil
+}
+
+// ClearDestinationGroupID clears the value of the "destination_group_id" field.
+func (m *NotificationRuleMutation) ClearDestinationGroupID() {
+	m.destination_group = nil
+	m.clearedFields[notificationrule.FieldDestinationGroupID] = struct{}{}
+}
+
+// DestinationGroupIDCleared returns if the "destination_group_id" field was cleared in this mutation.
+func (m *NotificationRuleMutation) DestinationGroupIDCleared() bool {
+	_, ok := m.clearedFields[notificationrule.FieldDestinationGroupID]
+	return ok
+}
+
+// ResetDestinationGroupID resets all changes to the "destination_group_id" field.
+func (m *NotificationRuleMutation) ResetDestinationGroupID() {
+	m.destination_group = nil
+	delete(m.clearedFields, notificationrule.FieldDestinationGroupID)
+}
+
+// SetPolicyEngineMode sets the "policy_engine_mode" field.
+func (m *NotificationRuleMutation) SetPolicyEngineMode(eem enum.PolicyEngineMode) {
+	m.policy_engine_mode = &eem
+}
+
+// PolicyEngineMode returns the value of the "policy_engine_mode" field in the mutation.
+func (m *NotificationRuleMutation) PolicyEngineMode() (r enum.PolicyEngineMode, exists bool) {
+	v := m.policy_engine_mode
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPolicyEngineMode returns the old "policy_engine_mode" field's value of the NotificationRule entity.
+// If the NotificationRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationRuleMutation) OldPolicyEngineMode(ctx context.Context) (v enum.PolicyEngineMode, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPolicyEngineMode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPolicyEngineMode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPolicyEngineMode: %w", err)
+	}
+	return oldValue.PolicyEngineMode, nil
+}
+
+// ResetPolicyEngineMode resets all changes to the "policy_engine_mode" field.
+func (m *NotificationRuleMutation) ResetPolicyEngineMode() {
+	m.policy_engine_mode = nil
+}
+
+// ClearDestinationGroup clears the "destination_group" edge to the Group entity.
+func (m *NotificationRuleMutation) ClearDestinationGroup() {
+	m.cleareddestination_group = true
+	m.clearedFields[notificationrule.FieldDestinationGroupID] = struct{}{}
+}
+
+// DestinationGroupCleared reports if the "destination_group" edge to the Group entity was cleared.
+func (m *NotificationRuleMutation) DestinationGroupCleared() bool {
+	return m.DestinationGroupIDCleared() || m.cleareddestination_group
+}
+
+// DestinationGroupIDs returns the "destination_group" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DestinationGroupID instead. It exists only for internal usage by the builders.
+func (m *NotificationRuleMutation) DestinationGroupIDs() (ids []int) {
+	if id := m.destination_group; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDestinationGroup resets all changes to the "destination_group" edge.
+func (m *NotificationRuleMutation) ResetDestinationGroup() {
+	m.destination_group = nil
+	m.cleareddestination_group = false
+}
+
+// AddTransportIDs adds the "transports" edge to the NotificationTransport entity by ids.
+func (m *NotificationRuleMutation) AddTransportIDs(ids ...int) {
+	if m.transports == nil {
+		m.transports = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.transports[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTransports clears the "transports" edge to the NotificationTransport entity.
+func (m *NotificationRuleMutation) ClearTransports() {
+	m.clearedtransports = true
+}
+
+// TransportsCleared reports if the "transports" edge to the NotificationTransport entity was cleared.
+func (m *NotificationRuleMutation) TransportsCleared() bool {
+	return m.clearedtransports
+}
+
+// RemoveTransportIDs removes the "transports" edge to the NotificationTransport entity by IDs.
+func (m *NotificationRuleMutation) RemoveTransportIDs(ids ...int) {
+	if m.removedtransports == nil {
+		m.removedtransports = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.transports, ids[i])
+		m.removedtransports[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTransports returns the removed IDs of the "transports" edge to the NotificationTransport entity.
+func (m *NotificationRuleMutation) RemovedTransportsIDs() (ids []int) {
+	for id := range m.removedtransports {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TransportsIDs returns the "transports" edge IDs in the mutation.
+func (m *NotificationRuleMutation) TransportsIDs() (ids []int) {
+	for id := range m.transports {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTransports resets all changes to the "transports" edge.
+func (m *NotificationRuleMutation) ResetTransports() {
+	m.transports = nil
+	m.clearedtransports = false
+	m.removedtransports = nil
+}
+
+// AddPolicyBindingIDs adds the "policy_bindings" edge to the PolicyBinding entity by ids.
+func (m *NotificationRuleMutation) AddPolicyBindingIDs(ids ...int) {
+	if m.policy_bindings == nil {
+		m.policy_bindings = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.policy_bindings[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPolicyBindings clears the "policy_bindings" edge to the PolicyBinding entity.
+func (m *NotificationRuleMutation) ClearPolicyBindings() {
+	m.clearedpolicy_bindings = true
+}
+
+// PolicyBindingsCleared reports if the "policy_bindings" edge to the PolicyBinding entity was cleared.
+func (m *NotificationRuleMutation) PolicyBindingsCleared() bool {
+	return m.clearedpolicy_bindings
+}
+
+// RemovePolicyBindingIDs removes the "policy_bindings" edge to the PolicyBinding entity by IDs.
+func (m *NotificationRuleMutation) RemovePolicyBindingIDs(ids ...int) {
+	if m.removedpolicy_bindings == nil {
+		m.removedpolicy_bindings = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.policy_bindings, ids[i])
+		m.removedpolicy_bindings[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPolicyBindings returns the removed IDs of the "policy_bindings" edge to the PolicyBinding entity.
+func (m *NotificationRuleMutation) RemovedPolicyBindingsIDs() (ids []int) {
+	for id := range m.removedpolicy_bindings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PolicyBindingsIDs returns the "policy_bindings" edge IDs in the mutation.
+func (m *NotificationRuleMutation) PolicyBindingsIDs() (ids []int) {
+	for id := range m.policy_bindings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPolicyBindings resets all changes to the "policy_bindings" edge.
+func (m *NotificationRuleMutation) ResetPolicyBindings() {
+	m.policy_bindings = nil
+	m.clearedpolicy_bindings = false
+	m.removedpolicy_bindings = nil
+}
+
+// Where appends a list predicates to the NotificationRuleMutation builder.
+func (m *NotificationRuleMutation) Where(ps ...predicate.NotificationRule) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the NotificationRuleMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *NotificationRuleMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.NotificationRule, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *NotificationRuleMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *NotificationRuleMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (NotificationRule).
+func (m *NotificationRuleMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *NotificationRuleMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, notificationrule.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, notificationrule.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, notificationrule.FieldName)
+	}
+	if m.severity != nil {
+		fields = append(fields, notificationrule.FieldSeverity)
+	}
+	if m.destination_group != nil {
+		fields = append(fields, notificationrule.FieldDestinationGroupID)
+	}
+	if m.policy_engine_mode != nil {
+		fields = append(fields, notificationrule.FieldPolicyEngineMode)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *NotificationRuleMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case notificationrule.FieldCreatedAt:
+		return m.CreatedAt()
+	case notificationrule.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case notificationrule.FieldName:
+		return m.Name()
+	case notificationrule.FieldSeverity:
+		return m.Severity()
+	case notificationrule.FieldDestinationGroupID:
+		return m.DestinationGroupID()
+	case notificationrule.FieldPolicyEngineMode:
+		return m.PolicyEngineMode()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *NotificationRuleMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case notificationrule.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case notificationrule.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case notificationrule.FieldName:
+		return m.OldName(ctx)
+	case notificationrule.FieldSeverity:
+		return m.OldSeverity(ctx)
+	case notificationrule.FieldDestinationGroupID:
+		return m.OldDestinationGroupID(ctx)
+	case notificationrule.FieldPolicyEngineMode:
+		return m.OldPolicyEngineMode(ctx)
+	}
+	return nil, fmt.Errorf("unknown NotificationRule field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NotificationRuleMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case notificationrule.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case notificationrule.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case notificationrule.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case notificationrule.FieldSeverity:
+		v, ok := value.(enum.NotificationSeverity)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeverity(v)
+		return nil
+	case notificationrule.FieldDestinationGroupID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDestinationGroupID(v)
+		return nil
+	case notificationrule.FieldPolicyEngineMode:
+		v, ok := value.(enum.PolicyEngineMode)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPolicyEngineMode(v)
+		return nil
+	}
+	return fmt.Errorf("unknown NotificationRule field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *NotificationRuleMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *NotificationRuleMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NotificationRuleMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown NotificationRule numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *NotificationRuleMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(notificationrule.FieldDestinationGroupID) {
+		fields = append(fields, notificationrule.FieldDestinationGroupID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *NotificationRuleMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *NotificationRuleMutation) ClearField(name string) error {
+	switch name {
+	case notificationrule.FieldDestinationGroupID:
+		m.ClearDestinationGroupID()
+		return nil
+	}
+	return fmt.Errorf("unknown NotificationRule nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *NotificationRuleMutation) ResetField(name string) error {
+	switch name {
+	case notificationrule.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case notificationrule.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case notificationrule.FieldName:
+		m.ResetName()
+		return nil
+	case notificationrule.FieldSeverity:
+		m.ResetSeverity()
+		return nil
+	case notificationrule.FieldDestinationGroupID:
+		m.ResetDestinationGroupID()
+		return nil
+	case notificationrule.FieldPolicyEngineMode:
+		m.ResetPolicyEngineMode()
+		return nil
+	}
+	return fmt.Errorf("unknown NotificationRule field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *NotificationRuleMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.destination_group != nil {
+		edges = append(edges, notificationrule.EdgeDestinationGroup)
+	}
+	if m.transports != nil {
+		edges = append(edges, notificationrule.EdgeTransports)
+	}
+	if m.policy_bindings != nil {
+		edges = append(edges, notificationrule.EdgePolicyBindings)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *NotificationRuleMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case notificationrule.EdgeDestinationGroup:
+		if id := m.destination_group; id != nil {
+			return []ent.Value{*id}
+		}
+	case notificationrule.EdgeTransports:
+		ids := make([]ent.Value, 0, len(m.transports))
+		for id := range m.transports {
+			ids = append(ids, id)
+		}
+		return ids
+	case notificationrule.EdgePolicyBindings:
+		ids := make([]ent.Value, 0, len(m.policy_bindings))
+		for id := range m.policy_bindings {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *NotificationRuleMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedtransports != nil {
+		edges = append(edges, notificationrule.EdgeTransports)
+	}
+	if m.removedpolicy_bindings != nil {
+		edges = append(edges, notificationrule.EdgePolicyBindings)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *NotificationRuleMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case notificationrule.EdgeTransports:
+		ids := make([]ent.Value, 0, len(m.removedtransports))
+		for id := range m.removedtransports {
+			ids = append(ids, id)
+		}
+		return ids
+	case notificationrule.EdgePolicyBindings:
+		ids := make([]ent.Value, 0, len(m.removedpolicy_bindings))
+		for id := range m.removedpolicy_bindings {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *NotificationRuleMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.cleareddestination_group {
+		edges = append(edges, notificationrule.EdgeDestinationGroup)
+	}
+	if m.clearedtransports {
+		edges = append(edges, notificationrule.EdgeTransports)
+	}
+	if m.clearedpolicy_bindings {
+		edges = append(edges, notificationrule.EdgePolicyBindings)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *NotificationRuleMutation) EdgeCleared(name string) bool {
+	switch name {
+	case notificationrule.EdgeDestinationGroup:
+		return m.cleareddestination_group
+	case notificationrule.EdgeTransports:
+		return m.clearedtransports
+	case notificationrule.EdgePolicyBindings:
+		return m.clearedpolicy_bindings
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *NotificationRuleMutation) ClearEdge(name string) error {
+	switch name {
+	case notificationrule.EdgeDestinationGroup:
+		m.ClearDestinationGroup()
+		return nil
+	}
+	return fmt.Errorf("unknown NotificationRule unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *NotificationRuleMutation) ResetEdge(name string) error {
+	switch name {
+	case notificationrule.EdgeDestinationGroup:
+		m.ResetDestinationGroup()
+		return nil
+	case notificationrule.EdgeTransports:
+		m.ResetTransports()
+		return nil
+	case notificationrule.EdgePolicyBindings:
+		m.ResetPolicyBindings()
+		return nil
+	}
+	return fmt.Errorf("unknown NotificationRule edge %s", name)
+}
+
+// NotificationTransportMutation represents an operation that mutates the NotificationTransport nodes in the graph.
+type NotificationTransportMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	name               *string
+	mode               *enum.NotificationTransportMode
+	webhook_url        *string
+	webhook_secret     *string
+	webhook_mapping    *string
+	webhook_timeout    *int
+	addwebhook_timeout *int
+	send_once          *bool
+	failing            *bool
+	last_error         *string
+	last_failure_at    *time.Time
+	clearedFields      map[string]struct{}
+	rules              map[int]struct{}
+	removedrules       map[int]struct{}
+	clearedrules       bool
+	done               bool
+	oldValue           func(context.Context) (*NotificationTransport, error)
+	predicates         []predicate.NotificationTransport
+}
+
+var _ ent.Mutation = (*NotificationTransportMutation)(nil)
+
+// notificationtransportOption allows management of the mutation configuration using functional options.
+type notificationtransportOption func(*NotificationTransportMutation)
+
+// newNotificationTransportMutation creates new mutation for the NotificationTransport entity.
+func newNotificationTransportMutation(c config, op Op, opts ...notificationtransportOption) *NotificationTransportMutation {
+	m := &NotificationTransportMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeNotificationTransport,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withNotificationTransportID sets the ID field of the mutation.
+func withNotificationTransportID(id int) notificationtransportOption {
+	return func(m *NotificationTransportMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *NotificationTransport
+		)
+		m.oldValue = func(ctx context.Context) (*NotificationTransport, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().NotificationTransport.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withNotificationTransport sets the old NotificationTransport of the mutation.
+func withNotificationTransport(node *NotificationTransport) notificationtransportOption {
+	return func(m *NotificationTransportMutation) {
+		m.oldValue = func(context.Context) (*NotificationTransport, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m NotificationTransportMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m NotificationTransportMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *NotificationTransportMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *NotificationTransportMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().NotificationTransport.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *NotificationTransportMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *NotificationTransportMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the NotificationTransport entity.
+// If the NotificationTransport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationTransportMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *NotificationTransportMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *NotificationTransportMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *NotificationTransportMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the NotificationTransport entity.
+// If the NotificationTransport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationTransportMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *NotificationTransportMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *NotificationTransportMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *NotificationTransportMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the NotificationTransport entity.
+// If the NotificationTransport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationTransportMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *NotificationTransportMutation) ResetName() {
+	m.name = nil
+}
+
+// SetMode sets the "mode" field.
+func (m *NotificationTransportMutation) SetMode(etm enum.NotificationTransportMode) {
+	m.mode = &etm
+}
+
+// Mode returns the value of the "mode" field in the mutation.
+func (m *NotificationTransportMutation) Mode() (r enum.NotificationTransportMode, exists bool) {
+	v := m.mode
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMode returns the old "mode" field's value of the NotificationTransport entity.
+// If the NotificationTransport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationTransportMutation) OldMode(ctx context.Context) (v enum.NotificationTransportMode, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMode: %w", err)
+	}
+	return oldValue.Mode, nil
+}
+
+// ResetMode resets all changes to the "mode" field.
+func (m *NotificationTransportMutation) ResetMode() {
+	m.mode = nil
+}
+
+// SetWebhookURL sets the "webhook_url" field.
+func (m *NotificationTransportMutation) SetWebhookURL(s string) {
+	m.webhook_url = &s
+}
+
+// WebhookURL returns the value of the "webhook_url" field in the mutation.
+func (m *NotificationTransportMutation) WebhookURL() (r string, exists bool) {
+	v := m.webhook_url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebhookURL returns the old "webhook_url" field's value of the NotificationTransport entity.
+// If the NotificationTransport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationTransportMutation) OldWebhookURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebhookURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebhookURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebhookURL: %w", err)
+	}
+	return oldValue.WebhookURL, nil
+}
+
+// ResetWebhookURL resets all changes to the "webhook_url" field.
+func (m *NotificationTransportMutation) ResetWebhookURL() {
+	m.webhook_url = nil
+}
+
+// SetWebhookSecret sets the "webhook_secret" field.
+func (m *NotificationTransportMutation) SetWebhookSecret(s string) {
+	m.webhook_secret = &s
+}
+
+// WebhookSecret returns the value of the "webhook_secret" field in the mutation.
+func (m *NotificationTransportMutation) WebhookSecret() (r string, exists bool) {
+	v := m.webhook_secret
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebhookSecret returns the old "webhook_secret" field's value of the NotificationTransport entity.
+// If the NotificationTransport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationTransportMutation) OldWebhookSecret(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebhookSecret is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebhookSecret requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebhookSecret: %w", err)
+	}
+	return oldValue.WebhookSecret, nil
+}
+
+// ResetWebhookSecret resets all changes to the "webhook_secret" field.
+func (m *NotificationTransportMutation) ResetWebhookSecret() {
+	m.webhook_secret = nil
+}
+
+// SetWebhookMapping sets the "webhook_mapping" field.
+func (m *NotificationTransportMutation) SetWebhookMapping(s string) {
+	m.webhook_mapping = &s
+}
+
+// WebhookMapping returns the value of the "webhook_mapping" field in the mutation.
+func (m *NotificationTransportMutation) WebhookMapping() (r string, exists bool) {
+	v := m.webhook_mapping
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebhookMapping returns the old "webhook_mapping" field's value of the NotificationTransport entity.
+// If the NotificationTransport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationTransportMutation) OldWebhookMapping(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebhookMapping is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebhookMapping requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebhookMapping: %w", err)
+	}
+	return oldValue.WebhookMapping, nil
+}
+
+// ResetWebhookMapping resets all changes to the "webhook_mapping" field.
+func (m *NotificationTransportMutation) ResetWebhookMapping() {
+	m.webhook_mapping = nil
+}
+
+// SetWebhookTimeout sets the "webhook_timeout" field.
+func (m *NotificationTransportMutation) SetWebhookTimeout(i int) {
+	m.webhook_timeout = &i
+	m.addwebhook_timeout = nil
+}
+
+// WebhookTimeout returns the value of the "webhook_timeout" field in the mutation.
+func (m *NotificationTransportMutation) WebhookTimeout() (r int, exists bool) {
+	v := m.webhook_timeout
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebhookTimeout returns the old "webhook_timeout" field's value of the NotificationTransport entity.
+// If the NotificationTransport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationTransportMutation) OldWebhookTimeout(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebhookTimeout is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebhookTimeout requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebhookTimeout: %w", err)
+	}
+	return oldValue.WebhookTimeout, nil
+}
+
+// AddWebhookTimeout adds i to the "webhook_timeout" field.
+func (m *NotificationTransportMutation) AddWebhookTimeout(i int) {
+	if m.addwebhook_timeout != nil {
+		*m.addwebhook_timeout += i
+	} else {
+		m.addwebhook_timeout = &i
+	}
+}
+
+// AddedWebhookTimeout returns the value that was added to the "webhook_timeout" field in this mutation.
+func (m *NotificationTransportMutation) AddedWebhookTimeout() (r int, exists bool) {
+	v := m.addwebhook_timeout
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWebhookTimeout resets all changes to the "webhook_timeout" field.
+func (m *NotificationTransportMutation) ResetWebhookTimeout() {
+	m.webhook_timeout = nil
+	m.addwebhook_timeout = nil
+}
+
+// SetSendOnce sets the "send_once" field.
+func (m *NotificationTransportMutation) SetSendOnce(b bool) {
+	m.send_once = &b
+}
+
+// SendOnce returns the value of the "send_once" field in the mutation.
+func (m *NotificationTransportMutation) SendOnce() (r bool, exists bool) {
+	v := m.send_once
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSendOnce returns the old "send_once" field's value of the NotificationTransport entity.
+// If the NotificationTransport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationTransportMutation) OldSendOnce(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSendOnce is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSendOnce requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSendOnce: %w", err)
+	}
+	return oldValue.SendOnce, nil
+}
+
+// ResetSendOnce resets all changes to the "send_once" field.
+func (m *NotificationTransportMutation) ResetSendOnce() {
+	m.send_once = nil
+}
+
+// SetFailing sets the "failing" field.
+func (m *NotificationTransportMutation) SetFailing(b bool) {
+	m.failing = &b
+}
+
+// Failing returns the value of the "failing" field in the mutation.
+func (m *NotificationTransportMutation) Failing() (r bool, exists bool) {
+	v := m.failing
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFailing returns the old "failing" field's value of the NotificationTransport entity.
+// If the NotificationTransport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationTransportMutation) OldFailing(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFailing is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFailing requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFailing: %w", err)
+	}
+	return oldValue.Failing, nil
+}
+
+// ResetFailing resets all changes to the "failing" field.
+func (m *NotificationTransportMutation) ResetFailing() {
+	m.failing = nil
+}
+
+// SetLastError sets the "last_error" field.
+func (m *NotificationTransportMutation) SetLastError(s string) {
+	m.last_error = &s
+}
+
+// LastError returns the value of the "last_error" field in the mutation.
+func (m *NotificationTransportMutation) LastError() (r string, exists bool) {
+	v := m.last_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastError returns the old "last_error" field's value of the NotificationTransport entity.
+// If the NotificationTransport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationTransportMutation) OldLastError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastError: %w", err)
+	}
+	return oldValue.LastError, nil
+}
+
+// ResetLastError resets all changes to the "last_error" field.
+func (m *NotificationTransportMutation) ResetLastError() {
+	m.last_error = nil
+}
+
+// SetLastFailureAt sets the "last_failure_at" field.
+func (m *NotificationTransportMutation) SetLastFailureAt(t time.Time) {
+	m.last_failure_at = &t
+}
+
+// LastFailureAt returns the value of the "last_failure_at" field in the mutation.
+func (m *NotificationTransportMutation) LastFailureAt() (r time.Time, exists bool) {
+	v := m.last_failure_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastFailureAt returns the old "last_failure_at" field's value of the NotificationTransport entity.
+// If the NotificationTransport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationTransportMutation) OldLastFailureAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastFailureAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastFailureAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastFailureAt: %w", err)
+	}
+	return oldValue.LastFailureAt, nil
+}
+
+// ClearLastFailureAt clears the value of the "last_failure_at" field.
+func (m *NotificationTransportMutation) ClearLastFailureAt() {
+	m.last_failure_at = nil
+	m.clearedFields[notificationtransport.FieldLastFailureAt] = struct{}{}
+}
+
+// LastFailureAtCleared returns if the "last_failure_at" field was cleared in this mutation.
+func (m *NotificationTransportMutation) LastFailureAtCleared() bool {
+	_, ok := m.clearedFields[notificationtransport.FieldLastFailureAt]
+	return ok
+}
+
+// ResetLastFailureAt resets all changes to the "last_failure_at" field.
+func (m *NotificationTransportMutation) ResetLastFailureAt() {
+	m.last_failure_at = nil
+	delete(m.clearedFields, notificationtransport.FieldLastFailureAt)
+}
+
+// AddRuleIDs adds the "rules" edge to the NotificationRule entity by ids.
+func (m *NotificationTransportMutation) AddRuleIDs(ids ...int) {
+	if m.rules == nil {
+		m.rules = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.rules[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRules clears the "rules" edge to the NotificationRule entity.
+func (m *NotificationTransportMutation) ClearRules() {
+	m.clearedrules = true
+}
+
+// RulesCleared reports if the "rules" edge to the NotificationRule entity was cleared.
+func (m *NotificationTransportMutation) RulesCleared() bool {
+	return m.clearedrules
+}
+
+// RemoveRuleIDs removes the "rules" edge to the NotificationRule entity by IDs.
+func (m *NotificationTransportMutation) RemoveRuleIDs(ids ...int) {
+	if m.removedrules == nil {
+		m.removedrules = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.rules, ids[i])
+		m.removedrules[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRules returns the removed IDs of the "rules" edge to the NotificationRule entity.
+func (m *NotificationTransportMutation) RemovedRulesIDs() (ids []int) {
+	for id := range m.removedrules {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RulesIDs returns the "rules" edge IDs in the mutation.
+func (m *NotificationTransportMutation) RulesIDs() (ids []int) {
+	for id := range m.rules {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRules resets all changes to the "rules" edge.
+func (m *NotificationTransportMutation) ResetRules() {
+	m.rules = nil
+	m.clearedrules = false
+	m.removedrules = nil
+}
+
+// Where appends a list predicates to the NotificationTransportMutation builder.
+func (m *NotificationTransportMutation) Where(ps ...predicate.NotificationTransport) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the NotificationTransportMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *NotificationTransportMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.NotificationTransport, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *NotificationTransportMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *NotificationTransportMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (NotificationTransport).
+func (m *NotificationTransportMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *NotificationTransportMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.created_at != nil {
+		fields = append(fields, notificationtransport.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, notificationtransport.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, notificationtransport.FieldName)
+	}
+	if m.mode != nil {
+		fields = append(fields, notificationtransport.FieldMode)
+	}
+	if m.webhook_url != nil {
+		fields = append(fields, notificationtransport.FieldWebhookURL)
+	}
+	if m.webhook_secret != nil {
+		fields = append(fields, notificationtransport.FieldWebhookSecret)
+	}
+	if m.webhook_mapping != nil {
+		fields = append(fields, notificationtransport.FieldWebhookMapping)
+	}
+	if m.webhook_timeout != nil {
+		fields = append(fields, notificationtransport.FieldWebhookTimeout)
+	}
+	if m.send_once != nil {
+		fields = append(fields, notificationtransport.FieldSendOnce)
+	}
+	if m.failing != nil {
+		fields = append(fields, notificationtransport.FieldFailing)
+	}
+	if m.last_error != nil {
+		fields = append(fields, notificationtransport.FieldLastError)
+	}
+	if m.last_failure_at != nil {
+		fields = append(fields, notificationtransport.FieldLastFailureAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *NotificationTransportMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case notificationtransport.FieldCreatedAt:
+		return m.CreatedAt()
+	case notificationtransport.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case notificationtransport.FieldName:
+		return m.Name()
+	case notificationtransport.FieldMode:
+		return m.Mode()
+	case notificationtransport.FieldWebhookURL:
+		return m.WebhookURL()
+	case notificationtransport.FieldWebhookSecret:
+		return m.WebhookSecret()
+	case notificationtransport.FieldWebhookMapping:
+		return m.WebhookMapping()
+	case notificationtransport.FieldWebhookTimeout:
+		return m.WebhookTimeout()
+	case notificationtransport.FieldSendOnce:
+		return m.SendOnce()
+	case notificationtransport.FieldFailing:
+		return m.Failing()
+	case notificationtransport.FieldLastError:
+		return m.LastError()
+	case notificationtransport.FieldLastFailureAt:
+		return m.LastFailureAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *NotificationTransportMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case notificationtransport.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case notificationtransport.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case notificationtransport.FieldName:
+		return m.OldName(ctx)
+	case notificationtransport.FieldMode:
+		return m.OldMode(ctx)
+	case notificationtransport.FieldWebhookURL:
+		return m.OldWebhookURL(ctx)
+	case notificationtransport.FieldWebhookSecret:
+		return m.OldWebhookSecret(ctx)
+	case notificationtransport.FieldWebhookMapping:
+		return m.OldWebhookMapping(ctx)
+	case notificationtransport.FieldWebhookTimeout:
+		return m.OldWebhookTimeout(ctx)
+	case notificationtransport.FieldSendOnce:
+		return m.OldSendOnce(ctx)
+	case notificationtransport.FieldFailing:
+		return m.OldFailing(ctx)
+	case notificationtransport.FieldLastError:
+		return m.OldLastError(ctx)
+	case notificationtransport.FieldLastFailureAt:
+		return m.OldLastFailureAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown NotificationTransport field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NotificationTransportMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case notificationtransport.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case notificationtransport.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case notificationtransport.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case notificationtransport.FieldMode:
+		v, ok := value.(enum.NotificationTransportMode)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMode(v)
+		return nil
+	case notificationtransport.FieldWebhookURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebhookURL(v)
+		return nil
+	case notificationtransport.FieldWebhookSecret:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebhookSecret(v)
+		return nil
+	case notificationtransport.FieldWebhookMapping:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebhookMapping(v)
+		return nil
+	case notificationtransport.FieldWebhookTimeout:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebhookTimeout(v)
+		return nil
+	case notificationtransport.FieldSendOnce:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSendOnce(v)
+		return nil
+	case notificationtransport.FieldFailing:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFailing(v)
+		return nil
+	case notificationtransport.FieldLastError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastError(v)
+		return nil
+	case notificationtransport.FieldLastFailureAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastFailureAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown NotificationTransport field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *NotificationTransportMutation) AddedFields() []string {
+	var fields []string
+	if m.addwebhook_timeout != nil {
+		fields = append(fields, notificationtransport.FieldWebhookTimeout)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *NotificationTransportMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case notificationtransport.FieldWebhookTimeout:
+		return m.AddedWebhookTimeout()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NotificationTransportMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case notificationtransport.FieldWebhookTimeout:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWebhookTimeout(v)
+		return nil
+	}
+	return fmt.Errorf("unknown NotificationTransport numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *NotificationTransportMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(notificationtransport.FieldLastFailureAt) {
+		fields = append(fields, notificationtransport.FieldLastFailureAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *NotificationTransportMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *NotificationTransportMutation) ClearField(name string) error {
+	switch name {
+	case notificationtransport.FieldLastFailureAt:
+		m.ClearLastFailureAt()
+		return nil
+	}
+	return fmt.Errorf("unknown NotificationTransport nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *NotificationTransportMutation) ResetField(name string) error {
+	switch name {
+	case notificationtransport.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case notificationtransport.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case notificationtransport.FieldName:
+		m.ResetName()
+		return nil
+	case notificationtransport.FieldMode:
+		m.ResetMode()
+		return nil
+	case notificationtransport.FieldWebhookURL:
+		m.ResetWebhookURL()
+		return nil
+	case notificationtransport.FieldWebhookSecret:
+		m.ResetWebhookSecret()
+		return nil
+	case notificationtransport.FieldWebhookMapping:
+		m.ResetWebhookMapping()
+		return nil
+	case notificationtransport.FieldWebhookTimeout:
+		m.ResetWebhookTimeout()
+		return nil
+	case notificationtransport.FieldSendOnce:
+		m.ResetSendOnce()
+		return nil
+	case notificationtransport.FieldFailing:
+		m.ResetFailing()
+		return nil
+	case notificationtransport.FieldLastError:
+		m.ResetLastError()
+		return nil
+	case notificationtransport.FieldLastFailureAt:
+		m.ResetLastFailureAt()
+		return nil
+	}
+	return fmt.Errorf("unknown NotificationTransport field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *NotificationTransportMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.rules != nil {
+		edges = append(edges, notificationtransport.EdgeRules)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *NotificationTransportMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case notificationtransport.EdgeRules:
+		ids := make([]ent.Value, 0, len(m.rules))
+		for id := range m.rules {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *NotificationTransportMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removedrules != nil {
+		edges = append(edges, notificationtransport.EdgeRules)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *NotificationTransportMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case notificationtransport.EdgeRules:
+		ids := make([]ent.Value, 0, len(m.removedrules))
+		for id := range m.removedrules {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *NotificationTransportMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedrules {
+		edges = append(edges, notificationtransport.EdgeRules)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *NotificationTransportMutation) EdgeCleared(name string) bool {
+	switch name {
+	case notificationtransport.EdgeRules:
+		return m.clearedrules
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *NotificationTransportMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown NotificationTransport unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *NotificationTransportMutation) ResetEdge(name string) error {
+	switch name {
+	case notificationtransport.EdgeRules:
+		m.ResetRules()
+		return nil
+	}
+	return fmt.Errorf("unknown NotificationTransport edge %s", name)
+}
+
 // OAuth2AuthRequestMutation represents an operation that mutates the OAuth2AuthRequest nodes in the graph.
 type OAuth2AuthRequestMutation struct {
 	config
@@ -18661,6 +21483,8 @@ type PolicyBindingMutation struct {
 	clearedflow_stage_binding bool
 	application               *int
 	clearedapplication        bool
+	notification_rule         *int
+	clearednotification_rule  bool
 	done                      bool
 	oldValue                  func(context.Context) (*PolicyBinding, error)
 	predicates                []predicate.PolicyBinding
@@ -19130,6 +21954,55 @@ func (m *PolicyBindingMutation) ResetApplicationID() {
 	delete(m.clearedFields, policybinding.FieldApplicationID)
 }
 
+// SetNotificationRuleID sets the "notification_rule_id" field.
+func (m *PolicyBindingMutation) SetNotificationRuleID(i int) {
+	m.notification_rule = &i
+}
+
+// NotificationRuleID returns the value of the "notification_rule_id" field in the mutation.
+func (m *PolicyBindingMutation) NotificationRuleID() (r int, exists bool) {
+	v := m.notification_rule
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNotificationRuleID returns the old "notification_rule_id" field's value of the PolicyBinding entity.
+// If the PolicyBinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyBindingMutation) OldNotificationRuleID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNotificationRuleID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNotificationRuleID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNotificationRuleID: %w", err)
+	}
+	return oldValue.NotificationRuleID, nil
+}
+
+// ClearNotificationRuleID clears the value of the "notification_rule_id" field.
+func (m *PolicyBindingMutation) ClearNotificationRuleID() {
+	m.notification_rule = nil
+	m.clearedFields[policybinding.FieldNotificationRuleID] = struct{}{}
+}
+
+// NotificationRuleIDCleared returns if the "notification_rule_id" field was cleared in this mutation.
+func (m *PolicyBindingMutation) NotificationRuleIDCleared() bool {
+	_, ok := m.clearedFields[policybinding.FieldNotificationRuleID]
+	return ok
+}
+
+// ResetNotificationRuleID resets all changes to the "notification_rule_id" field.
+func (m *PolicyBindingMutation) ResetNotificationRuleID() {
+	m.notification_rule = nil
+	delete(m.clearedFields, policybinding.FieldNotificationRuleID)
+}
+
 // SetEnabled sets the "enabled" field.
 func (m *PolicyBindingMutation) SetEnabled(b bool) {
 	m.enabled = &b
@@ -19512,6 +22385,33 @@ func (m *PolicyBindingMutation) ResetApplication() {
 	m.clearedapplication = false
 }
 
+// ClearNotificationRule clears the "notification_rule" edge to the NotificationRule entity.
+func (m *PolicyBindingMutation) ClearNotificationRule() {
+	m.clearednotification_rule = true
+	m.clearedFields[policybinding.FieldNotificationRuleID] = struct{}{}
+}
+
+// NotificationRuleCleared reports if the "notification_rule" edge to the NotificationRule entity was cleared.
+func (m *PolicyBindingMutation) NotificationRuleCleared() bool {
+	return m.NotificationRuleIDCleared() || m.clearednotification_rule
+}
+
+// NotificationRuleIDs returns the "notification_rule" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// NotificationRuleID instead. It exists only for internal usage by the builders.
+func (m *PolicyBindingMutation) NotificationRuleIDs() (ids []int) {
+	if id := m.notification_rule; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetNotificationRule resets all changes to the "notification_rule" edge.
+func (m *PolicyBindingMutation) ResetNotificationRule() {
+	m.notification_rule = nil
+	m.clearednotification_rule = false
+}
+
 // Where appends a list predicates to the PolicyBindingMutation builder.
 func (m *PolicyBindingMutation) Where(ps ...predicate.PolicyBinding) {
 	m.predicates = append(m.predicates, ps...)
@@ -19546,7 +22446,7 @@ func (m *PolicyBindingMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PolicyBindingMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, policybinding.FieldCreatedAt)
 	}
@@ -19570,6 +22470,9 @@ func (m *PolicyBindingMutation) Fields() []string {
 	}
 	if m.application != nil {
 		fields = append(fields, policybinding.FieldApplicationID)
+	}
+	if m.notification_rule != nil {
+		fields = append(fields, policybinding.FieldNotificationRuleID)
 	}
 	if m.enabled != nil {
 		fields = append(fields, policybinding.FieldEnabled)
@@ -19610,6 +22513,8 @@ func (m *PolicyBindingMutation) Field(name string) (ent.Value, bool) {
 		return m.FlowStageBindingID()
 	case policybinding.FieldApplicationID:
 		return m.ApplicationID()
+	case policybinding.FieldNotificationRuleID:
+		return m.NotificationRuleID()
 	case policybinding.FieldEnabled:
 		return m.Enabled()
 	case policybinding.FieldNegate:
@@ -19645,6 +22550,8 @@ func (m *PolicyBindingMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldFlowStageBindingID(ctx)
 	case policybinding.FieldApplicationID:
 		return m.OldApplicationID(ctx)
+	case policybinding.FieldNotificationRuleID:
+		return m.OldNotificationRuleID(ctx)
 	case policybinding.FieldEnabled:
 		return m.OldEnabled(ctx)
 	case policybinding.FieldNegate:
@@ -19719,6 +22626,13 @@ func (m *PolicyBindingMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetApplicationID(v)
+		return nil
+	case policybinding.FieldNotificationRuleID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNotificationRuleID(v)
 		return nil
 	case policybinding.FieldEnabled:
 		v, ok := value.(bool)
@@ -19830,6 +22744,9 @@ func (m *PolicyBindingMutation) ClearedFields() []string {
 	if m.FieldCleared(policybinding.FieldApplicationID) {
 		fields = append(fields, policybinding.FieldApplicationID)
 	}
+	if m.FieldCleared(policybinding.FieldNotificationRuleID) {
+		fields = append(fields, policybinding.FieldNotificationRuleID)
+	}
 	return fields
 }
 
@@ -19861,6 +22778,9 @@ func (m *PolicyBindingMutation) ClearField(name string) error {
 		return nil
 	case policybinding.FieldApplicationID:
 		m.ClearApplicationID()
+		return nil
+	case policybinding.FieldNotificationRuleID:
+		m.ClearNotificationRuleID()
 		return nil
 	}
 	return fmt.Errorf("unknown PolicyBinding nullable field %s", name)
@@ -19894,6 +22814,9 @@ func (m *PolicyBindingMutation) ResetField(name string) error {
 	case policybinding.FieldApplicationID:
 		m.ResetApplicationID()
 		return nil
+	case policybinding.FieldNotificationRuleID:
+		m.ResetNotificationRuleID()
+		return nil
 	case policybinding.FieldEnabled:
 		m.ResetEnabled()
 		return nil
@@ -19915,7 +22838,7 @@ func (m *PolicyBindingMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PolicyBindingMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.policy != nil {
 		edges = append(edges, policybinding.EdgePolicy)
 	}
@@ -19933,6 +22856,9 @@ func (m *PolicyBindingMutation) AddedEdges() []string {
 	}
 	if m.application != nil {
 		edges = append(edges, policybinding.EdgeApplication)
+	}
+	if m.notification_rule != nil {
+		edges = append(edges, policybinding.EdgeNotificationRule)
 	}
 	return edges
 }
@@ -19965,13 +22891,17 @@ func (m *PolicyBindingMutation) AddedIDs(name string) []ent.Value {
 		if id := m.application; id != nil {
 			return []ent.Value{*id}
 		}
+	case policybinding.EdgeNotificationRule:
+		if id := m.notification_rule; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PolicyBindingMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	return edges
 }
 
@@ -19983,7 +22913,7 @@ func (m *PolicyBindingMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PolicyBindingMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedpolicy {
 		edges = append(edges, policybinding.EdgePolicy)
 	}
@@ -20001,6 +22931,9 @@ func (m *PolicyBindingMutation) ClearedEdges() []string {
 	}
 	if m.clearedapplication {
 		edges = append(edges, policybinding.EdgeApplication)
+	}
+	if m.clearednotification_rule {
+		edges = append(edges, policybinding.EdgeNotificationRule)
 	}
 	return edges
 }
@@ -20021,6 +22954,8 @@ func (m *PolicyBindingMutation) EdgeCleared(name string) bool {
 		return m.clearedflow_stage_binding
 	case policybinding.EdgeApplication:
 		return m.clearedapplication
+	case policybinding.EdgeNotificationRule:
+		return m.clearednotification_rule
 	}
 	return false
 }
@@ -20047,6 +22982,9 @@ func (m *PolicyBindingMutation) ClearEdge(name string) error {
 	case policybinding.EdgeApplication:
 		m.ClearApplication()
 		return nil
+	case policybinding.EdgeNotificationRule:
+		m.ClearNotificationRule()
+		return nil
 	}
 	return fmt.Errorf("unknown PolicyBinding unique edge %s", name)
 }
@@ -20072,6 +23010,9 @@ func (m *PolicyBindingMutation) ResetEdge(name string) error {
 		return nil
 	case policybinding.EdgeApplication:
 		m.ResetApplication()
+		return nil
+	case policybinding.EdgeNotificationRule:
+		m.ResetNotificationRule()
 		return nil
 	}
 	return fmt.Errorf("unknown PolicyBinding edge %s", name)

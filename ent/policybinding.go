@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/notificationrule"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -39,6 +40,8 @@ type PolicyBinding struct {
 	FlowStageBindingID *int `json:"flow_stage_binding_id,omitempty"`
 	// Decides who may use the application.
 	ApplicationID *int `json:"application_id,omitempty"`
+	// Decides which events the notification rule matches.
+	NotificationRuleID *int `json:"notification_rule_id,omitempty"`
 	// Disabled bindings are ignored, as if absent.
 	Enabled bool `json:"enabled,omitempty"`
 	// Invert the result (pass becomes fail); messages are kept.
@@ -69,11 +72,13 @@ type PolicyBindingEdges struct {
 	FlowStageBinding *FlowStageBinding `json:"flow_stage_binding,omitempty"`
 	// Application holds the value of the application edge.
 	Application *Application `json:"application,omitempty"`
+	// NotificationRule holds the value of the notification_rule edge.
+	NotificationRule *NotificationRule `json:"notification_rule,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [7]map[string]int
 }
 
 // PolicyOrErr returns the Policy value or an error if the edge
@@ -142,6 +147,17 @@ func (e PolicyBindingEdges) ApplicationOrErr() (*Application, error) {
 	return nil, &NotLoadedError{edge: "application"}
 }
 
+// NotificationRuleOrErr returns the NotificationRule value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e PolicyBindingEdges) NotificationRuleOrErr() (*NotificationRule, error) {
+	if e.NotificationRule != nil {
+		return e.NotificationRule, nil
+	} else if e.loadedTypes[6] {
+		return nil, &NotFoundError{label: notificationrule.Label}
+	}
+	return nil, &NotLoadedError{edge: "notification_rule"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*PolicyBinding) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -149,7 +165,7 @@ func (*PolicyBinding) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case policybinding.FieldEnabled, policybinding.FieldNegate, policybinding.FieldFailureResult:
 			values[i] = new(sql.NullBool)
-		case policybinding.FieldID, policybinding.FieldPolicyID, policybinding.FieldUserID, policybinding.FieldGroupID, policybinding.FieldFlowID, policybinding.FieldFlowStageBindingID, policybinding.FieldApplicationID, policybinding.FieldOrder, policybinding.FieldTimeout:
+		case policybinding.FieldID, policybinding.FieldPolicyID, policybinding.FieldUserID, policybinding.FieldGroupID, policybinding.FieldFlowID, policybinding.FieldFlowStageBindingID, policybinding.FieldApplicationID, policybinding.FieldNotificationRuleID, policybinding.FieldOrder, policybinding.FieldTimeout:
 			values[i] = new(sql.NullInt64)
 		case policybinding.FieldCreatedAt, policybinding.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -228,6 +244,13 @@ func (_m *PolicyBinding) assignValues(columns []string, values []any) error {
 				_m.ApplicationID = new(int)
 				*_m.ApplicationID = int(value.Int64)
 			}
+		case policybinding.FieldNotificationRuleID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field notification_rule_id", values[i])
+			} else if value.Valid {
+				_m.NotificationRuleID = new(int)
+				*_m.NotificationRuleID = int(value.Int64)
+			}
 		case policybinding.FieldEnabled:
 			if value, ok := values[i].(*sql.NullBool); !ok {
 				return fmt.Errorf("unexpected type %T for field enabled", values[i])
@@ -301,6 +324,11 @@ func (_m *PolicyBinding) QueryApplication() *ApplicationQuery {
 	return NewPolicyBindingClient(_m.config).QueryApplication(_m)
 }
 
+// QueryNotificationRule queries the "notification_rule" edge of the PolicyBinding entity.
+func (_m *PolicyBinding) QueryNotificationRule() *NotificationRuleQuery {
+	return NewPolicyBindingClient(_m.config).QueryNotificationRule(_m)
+}
+
 // Update returns a builder for updating this PolicyBinding.
 // Note that you need to call PolicyBinding.Unwrap() before calling this method if this PolicyBinding
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -357,6 +385,11 @@ func (_m *PolicyBinding) String() string {
 	builder.WriteString(", ")
 	if v := _m.ApplicationID; v != nil {
 		builder.WriteString("application_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.NotificationRuleID; v != nil {
+		builder.WriteString("notification_rule_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")

@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/notificationrule"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/user"
@@ -140,6 +141,20 @@ func (_c *PolicyBindingCreate) SetNillableApplicationID(v *int) *PolicyBindingCr
 	return _c
 }
 
+// SetNotificationRuleID sets the "notification_rule_id" field.
+func (_c *PolicyBindingCreate) SetNotificationRuleID(v int) *PolicyBindingCreate {
+	_c.mutation.SetNotificationRuleID(v)
+	return _c
+}
+
+// SetNillableNotificationRuleID sets the "notification_rule_id" field if the given value is not nil.
+func (_c *PolicyBindingCreate) SetNillableNotificationRuleID(v *int) *PolicyBindingCreate {
+	if v != nil {
+		_c.SetNotificationRuleID(*v)
+	}
+	return _c
+}
+
 // SetEnabled sets the "enabled" field.
 func (_c *PolicyBindingCreate) SetEnabled(v bool) *PolicyBindingCreate {
 	_c.mutation.SetEnabled(v)
@@ -238,6 +253,11 @@ func (_c *PolicyBindingCreate) SetFlowStageBinding(v *FlowStageBinding) *PolicyB
 // SetApplication sets the "application" edge to the Application entity.
 func (_c *PolicyBindingCreate) SetApplication(v *Application) *PolicyBindingCreate {
 	return _c.SetApplicationID(v.ID)
+}
+
+// SetNotificationRule sets the "notification_rule" edge to the NotificationRule entity.
+func (_c *PolicyBindingCreate) SetNotificationRule(v *NotificationRule) *PolicyBindingCreate {
+	return _c.SetNotificationRuleID(v.ID)
 }
 
 // Mutation returns the PolicyBindingMutation object of the builder.
@@ -499,6 +519,23 @@ func (_c *PolicyBindingCreate) createSpec() (*PolicyBinding, *sqlgraph.CreateSpe
 		_node.ApplicationID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.NotificationRuleIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   policybinding.NotificationRuleTable,
+			Columns: []string{policybinding.NotificationRuleColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(notificationrule.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.NotificationRuleID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -711,6 +748,9 @@ func (u *PolicyBindingUpsertOne) UpdateNewValues() *PolicyBindingUpsertOne {
 		}
 		if _, exists := u.create.mutation.ApplicationID(); exists {
 			s.SetIgnore(policybinding.FieldApplicationID)
+		}
+		if _, exists := u.create.mutation.NotificationRuleID(); exists {
+			s.SetIgnore(policybinding.FieldNotificationRuleID)
 		}
 	}))
 	return u
@@ -1091,6 +1131,9 @@ func (u *PolicyBindingUpsertBulk) UpdateNewValues() *PolicyBindingUpsertBulk {
 			}
 			if _, exists := b.mutation.ApplicationID(); exists {
 				s.SetIgnore(policybinding.FieldApplicationID)
+			}
+			if _, exists := b.mutation.NotificationRuleID(); exists {
+				s.SetIgnore(policybinding.FieldNotificationRuleID)
 			}
 		}
 	}))

@@ -17,6 +17,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flow"
 	"github.com/gatehouse-id/gatehouse/ent/flowstagebinding"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/notificationrule"
 	"github.com/gatehouse-id/gatehouse/ent/policybinding"
 	"github.com/gatehouse-id/gatehouse/ent/policydefinition"
 	"github.com/gatehouse-id/gatehouse/ent/predicate"
@@ -36,6 +37,7 @@ type PolicyBindingQuery struct {
 	withFlow             *FlowQuery
 	withFlowStageBinding *FlowStageBindingQuery
 	withApplication      *ApplicationQuery
+	withNotificationRule *NotificationRuleQuery
 	loadTotal            []func(context.Context, []*PolicyBinding) error
 	modifiers            []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -199,6 +201,28 @@ func (_q *PolicyBindingQuery) QueryApplication() *ApplicationQuery {
 			sqlgraph.From(policybinding.Table, policybinding.FieldID, selector),
 			sqlgraph.To(application.Table, application.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, policybinding.ApplicationTable, policybinding.ApplicationColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryNotificationRule chains the current query on the "notification_rule" edge.
+func (_q *PolicyBindingQuery) QueryNotificationRule() *NotificationRuleQuery {
+	query := (&NotificationRuleClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(policybinding.Table, policybinding.FieldID, selector),
+			sqlgraph.To(notificationrule.Table, notificationrule.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, policybinding.NotificationRuleTable, policybinding.NotificationRuleColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -404,6 +428,7 @@ func (_q *PolicyBindingQuery) Clone() *PolicyBindingQuery {
 		withFlow:             _q.withFlow.Clone(),
 		withFlowStageBinding: _q.withFlowStageBinding.Clone(),
 		withApplication:      _q.withApplication.Clone(),
+		withNotificationRule: _q.withNotificationRule.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -473,6 +498,17 @@ func (_q *PolicyBindingQuery) WithApplication(opts ...func(*ApplicationQuery)) *
 		opt(query)
 	}
 	_q.withApplication = query
+	return _q
+}
+
+// WithNotificationRule tells the query-builder to eager-load the nodes that are connected to
+// the "notification_rule" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PolicyBindingQuery) WithNotificationRule(opts ...func(*NotificationRuleQuery)) *PolicyBindingQuery {
+	query := (&NotificationRuleClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withNotificationRule = query
 	return _q
 }
 
@@ -560,13 +596,14 @@ func (_q *PolicyBindingQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	var (
 		nodes       = []*PolicyBinding{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withPolicy != nil,
 			_q.withUser != nil,
 			_q.withGroup != nil,
 			_q.withFlow != nil,
 			_q.withFlowStageBinding != nil,
 			_q.withApplication != nil,
+			_q.withNotificationRule != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -623,6 +660,12 @@ func (_q *PolicyBindingQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	if query := _q.withApplication; query != nil {
 		if err := _q.loadApplication(ctx, query, nodes, nil,
 			func(n *PolicyBinding, e *Application) { n.Edges.Application = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withNotificationRule; query != nil {
+		if err := _q.loadNotificationRule(ctx, query, nodes, nil,
+			func(n *PolicyBinding, e *NotificationRule) { n.Edges.NotificationRule = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -826,6 +869,38 @@ func (_q *PolicyBindingQuery) loadApplication(ctx context.Context, query *Applic
 	}
 	return nil
 }
+func (_q *PolicyBindingQuery) loadNotificationRule(ctx context.Context, query *NotificationRuleQuery, nodes []*PolicyBinding, init func(*PolicyBinding), assign func(*PolicyBinding, *NotificationRule)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*PolicyBinding)
+	for i := range nodes {
+		if nodes[i].NotificationRuleID == nil {
+			continue
+		}
+		fk := *nodes[i].NotificationRuleID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(notificationrule.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "notification_rule_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *PolicyBindingQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -872,6 +947,9 @@ func (_q *PolicyBindingQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withApplication != nil {
 			_spec.Node.AddColumnOnce(policybinding.FieldApplicationID)
+		}
+		if _q.withNotificationRule != nil {
+			_spec.Node.AddColumnOnce(policybinding.FieldNotificationRuleID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

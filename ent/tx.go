@@ -40,6 +40,12 @@ type Tx struct {
 	Group *GroupClient
 	// Invitation is the client for interacting with the Invitation builders.
 	Invitation *InvitationClient
+	// Notification is the client for interacting with the Notification builders.
+	Notification *NotificationClient
+	// NotificationRule is the client for interacting with the NotificationRule builders.
+	NotificationRule *NotificationRuleClient
+	// NotificationTransport is the client for interacting with the NotificationTransport builders.
+	NotificationTransport *NotificationTransportClient
 	// OAuth2AuthRequest is the client for interacting with the OAuth2AuthRequest builders.
 	OAuth2AuthRequest *OAuth2AuthRequestClient
 	// OAuth2Provider is the client for interacting with the OAuth2Provider builders.
@@ -222,6 +228,9 @@ func (tx *Tx) init() {
 	tx.FlowToken = NewFlowTokenClient(tx.config)
 	tx.Group = NewGroupClient(tx.config)
 	tx.Invitation = NewInvitationClient(tx.config)
+	tx.Notification = NewNotificationClient(tx.config)
+	tx.NotificationRule = NewNotificationRuleClient(tx.config)
+	tx.NotificationTransport = NewNotificationTransportClient(tx.config)
 	tx.OAuth2AuthRequest = NewOAuth2AuthRequestClient(tx.config)
 	tx.OAuth2Provider = NewOAuth2ProviderClient(tx.config)
 	tx.OAuth2Token = NewOAuth2TokenClient(tx.config)

@@ -549,6 +549,52 @@ func (r *mutationResolver) DeleteOutpost(ctx context.Context, id string) (string
 	return id, outposts.Delete(ctx, ent.FromContext(ctx), nid)
 }
 
+// CreateNotificationTransport is the resolver for the createNotificationTransport field.
+func (r *mutationResolver) CreateNotificationTransport(ctx context.Context, input ent.CreateNotificationTransportInput) (*ent.NotificationTransport, error) {
+	return ent.FromContext(ctx).NotificationTransport.Create().SetInput(input).Save(ctx)
+}
+
+// UpdateNotificationTransport is the resolver for the updateNotificationTransport field.
+func (r *mutationResolver) UpdateNotificationTransport(ctx context.Context, id string, input ent.UpdateNotificationTransportInput) (*ent.NotificationTransport, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	return ent.FromContext(ctx).NotificationTransport.UpdateOneID(nid).SetInput(input).Save(ctx)
+}
+
+// DeleteNotificationTransport is the resolver for the deleteNotificationTransport field.
+func (r *mutationResolver) DeleteNotificationTransport(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, ent.FromContext(ctx).NotificationTransport.DeleteOneID(nid).Exec(ctx)
+}
+
+// CreateNotificationRule is the resolver for the createNotificationRule field.
+func (r *mutationResolver) CreateNotificationRule(ctx context.Context, input ent.CreateNotificationRuleInput) (*ent.NotificationRule, error) {
+	return ent.FromContext(ctx).NotificationRule.Create().SetInput(input).Save(ctx)
+}
+
+// UpdateNotificationRule is the resolver for the updateNotificationRule field.
+func (r *mutationResolver) UpdateNotificationRule(ctx context.Context, id string, input ent.UpdateNotificationRuleInput) (*ent.NotificationRule, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	return ent.FromContext(ctx).NotificationRule.UpdateOneID(nid).SetInput(input).Save(ctx)
+}
+
+// DeleteNotificationRule is the resolver for the deleteNotificationRule field.
+func (r *mutationResolver) DeleteNotificationRule(ctx context.Context, id string) (string, error) {
+	nid, err := parseID(id)
+	if err != nil {
+		return "", err
+	}
+	return id, ent.FromContext(ctx).NotificationRule.DeleteOneID(nid).Exec(ctx)
+}
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 

@@ -72,6 +72,18 @@ func (r *queryResolver) Invitations(ctx context.Context, after *entgql.Cursor[in
 		ent.WithInvitationOrder(orderBy), ent.WithInvitationFilter(where.Filter))
 }
 
+// NotificationRules is the resolver for the notificationRules field.
+func (r *queryResolver) NotificationRules(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NotificationRuleOrder, where *ent.NotificationRuleWhereInput) (*ent.NotificationRuleConnection, error) {
+	return r.Client.NotificationRule.Query().Paginate(ctx, after, first, before, last,
+		ent.WithNotificationRuleOrder(orderBy), ent.WithNotificationRuleFilter(where.Filter))
+}
+
+// NotificationTransports is the resolver for the notificationTransports field.
+func (r *queryResolver) NotificationTransports(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NotificationTransportOrder, where *ent.NotificationTransportWhereInput) (*ent.NotificationTransportConnection, error) {
+	return r.Client.NotificationTransport.Query().Paginate(ctx, after, first, before, last,
+		ent.WithNotificationTransportOrder(orderBy), ent.WithNotificationTransportFilter(where.Filter))
+}
+
 // Oauth2Providers is the resolver for the oauth2Providers field.
 func (r *queryResolver) Oauth2Providers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OAuth2ProviderOrder, where *ent.OAuth2ProviderWhereInput) (*ent.OAuth2ProviderConnection, error) {
 	return r.Client.OAuth2Provider.Query().Paginate(ctx, after, first, before, last,
@@ -135,6 +147,11 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 // Application returns ApplicationResolver implementation.
 func (r *Resolver) Application() ApplicationResolver { return &applicationResolver{r} }
 
+// NotificationTransport returns NotificationTransportResolver implementation.
+func (r *Resolver) NotificationTransport() NotificationTransportResolver {
+	return &notificationTransportResolver{r}
+}
+
 // OAuth2Provider returns OAuth2ProviderResolver implementation.
 func (r *Resolver) OAuth2Provider() OAuth2ProviderResolver { return &oAuth2ProviderResolver{r} }
 
@@ -160,13 +177,14 @@ func (r *Resolver) Stage() StageResolver { return &stageResolver{r} }
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
-	applicationResolver      struct{ *Resolver }
-	oAuth2ProviderResolver   struct{ *Resolver }
-	outpostResolver          struct{ *Resolver }
-	policyDefinitionResolver struct{ *Resolver }
-	proxyProviderResolver    struct{ *Resolver }
-	queryResolver            struct{ *Resolver }
-	signingKeyResolver       struct{ *Resolver }
-	stageResolver            struct{ *Resolver }
-	userResolver             struct{ *Resolver }
+	applicationResolver           struct{ *Resolver }
+	notificationTransportResolver struct{ *Resolver }
+	oAuth2ProviderResolver        struct{ *Resolver }
+	outpostResolver               struct{ *Resolver }
+	policyDefinitionResolver      struct{ *Resolver }
+	proxyProviderResolver         struct{ *Resolver }
+	queryResolver                 struct{ *Resolver }
+	signingKeyResolver            struct{ *Resolver }
+	stageResolver                 struct{ *Resolver }
+	userResolver                  struct{ *Resolver }
 )

@@ -181,6 +181,8 @@ var openFields = map[string]string{
 	"Mutation.revokeApplicationAccess":   "forgets the caller's own consent and revokes the caller's own tokens",
 	"Mutation.renameAuthenticatorDevice": "renames one of the caller's own second factors",
 	"Mutation.deleteAuthenticatorDevice": "deletes one of the caller's own second factors",
+	"Mutation.markNotificationsSeen":     "marks the caller's own notifications seen",
+	"Subscription.notificationCreated":   "the caller's own new notifications",
 }
 
 // entSources are the SDL files whose root fields read and write only

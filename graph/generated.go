@@ -45,6 +45,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/outposts"
 	"github.com/gatehouse-id/gatehouse/policy"
 	dummy1 "github.com/gatehouse-id/gatehouse/policy/dummy"
+	"github.com/gatehouse-id/gatehouse/policy/eventmatcher"
 	"github.com/gatehouse-id/gatehouse/policy/expiry"
 	"github.com/gatehouse-id/gatehouse/policy/expression"
 	password1 "github.com/gatehouse-id/gatehouse/policy/password"
@@ -70,6 +71,7 @@ type ResolverRoot interface {
 	InspectedStage() InspectedStageResolver
 	Job() JobResolver
 	Mutation() MutationResolver
+	NotificationTransport() NotificationTransportResolver
 	OAuth2Provider() OAuth2ProviderResolver
 	Outpost() OutpostResolver
 	PolicyDefinition() PolicyDefinitionResolver
@@ -388,6 +390,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	EventMatcherPolicy struct {
+		Action   func(childComplexity int) int
+		App      func(childComplexity int) int
+		ClientIP func(childComplexity int) int
+		Model    func(childComplexity int) int
+	}
+
 	ExpiryPolicy struct {
 		Days func(childComplexity int) int
 	}
@@ -650,6 +659,8 @@ type ComplexityRoot struct {
 		CreateFlowStageBinding        func(childComplexity int, input ent.CreateFlowStageBindingInput) int
 		CreateGroup                   func(childComplexity int, input ent.CreateGroupInput) int
 		CreateInvitation              func(childComplexity int, input model.CreateInvitationInput) int
+		CreateNotificationRule        func(childComplexity int, input ent.CreateNotificationRuleInput) int
+		CreateNotificationTransport   func(childComplexity int, input ent.CreateNotificationTransportInput) int
 		CreateOAuth2Provider          func(childComplexity int, input model.CreateOAuth2ProviderInput) int
 		CreateOutpost                 func(childComplexity int, input model.CreateOutpostInput) int
 		CreatePolicy                  func(childComplexity int, input model.CreatePolicyInput) int
@@ -666,6 +677,8 @@ type ComplexityRoot struct {
 		DeleteFlowStageBinding        func(childComplexity int, id string) int
 		DeleteGroup                   func(childComplexity int, id string) int
 		DeleteInvitation              func(childComplexity int, id string) int
+		DeleteNotificationRule        func(childComplexity int, id string) int
+		DeleteNotificationTransport   func(childComplexity int, id string) int
 		DeleteOAuth2Provider          func(childComplexity int, id string) int
 		DeleteOutpost                 func(childComplexity int, id string) int
 		DeletePolicy                  func(childComplexity int, id string) int
@@ -677,6 +690,7 @@ type ComplexityRoot struct {
 		DeleteUser                    func(childComplexity int, id string) int
 		DeleteUserAuthenticatorDevice func(childComplexity int, id string) int
 		ImportFlow                    func(childComplexity int, document string) int
+		MarkNotificationsSeen         func(childComplexity int, ids []string) int
 		RenameAuthenticatorDevice     func(childComplexity int, id string, name string) int
 		RestartFlow                   func(childComplexity int, executionID string) int
 		RetryJob                      func(childComplexity int, id string) int
@@ -694,6 +708,8 @@ type ComplexityRoot struct {
 		UpdateFlow                    func(childComplexity int, id string, input ent.UpdateFlowInput) int
 		UpdateFlowStageBinding        func(childComplexity int, id string, input ent.UpdateFlowStageBindingInput) int
 		UpdateGroup                   func(childComplexity int, id string, input ent.UpdateGroupInput) int
+		UpdateNotificationRule        func(childComplexity int, id string, input ent.UpdateNotificationRuleInput) int
+		UpdateNotificationTransport   func(childComplexity int, id string, input ent.UpdateNotificationTransportInput) int
 		UpdateOAuth2Provider          func(childComplexity int, id string, input model.UpdateOAuth2ProviderInput) int
 		UpdateOutpost                 func(childComplexity int, id string, input model.UpdateOutpostInput) int
 		UpdatePolicy                  func(childComplexity int, id string, input model.UpdatePolicyInput) int
@@ -703,6 +719,82 @@ type ComplexityRoot struct {
 		UpdateStage                   func(childComplexity int, id string, input model.UpdateStageInput) int
 		UpdateToken                   func(childComplexity int, id string, input ent.UpdateTokenInput) int
 		UpdateUser                    func(childComplexity int, id string, input ent.UpdateUserInput) int
+	}
+
+	Notification struct {
+		Action    func(childComplexity int) int
+		Body      func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Event     func(childComplexity int) int
+		EventID   func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Rule      func(childComplexity int) int
+		Seen      func(childComplexity int) int
+		Severity  func(childComplexity int) int
+		UserID    func(childComplexity int) int
+	}
+
+	NotificationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	NotificationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	NotificationRule struct {
+		CreatedAt          func(childComplexity int) int
+		DestinationGroup   func(childComplexity int) int
+		DestinationGroupID func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Name               func(childComplexity int) int
+		PolicyBindings     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyBindingOrder, where *ent.PolicyBindingWhereInput) int
+		PolicyEngineMode   func(childComplexity int) int
+		Severity           func(childComplexity int) int
+		Transports         func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+	}
+
+	NotificationRuleConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	NotificationRuleEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	NotificationTransport struct {
+		CreatedAt        func(childComplexity int) int
+		Failing          func(childComplexity int) int
+		ID               func(childComplexity int) int
+		LastError        func(childComplexity int) int
+		LastFailureAt    func(childComplexity int) int
+		Mode             func(childComplexity int) int
+		Name             func(childComplexity int) int
+		Rules            func(childComplexity int) int
+		SendOnce         func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		WebhookMapping   func(childComplexity int) int
+		WebhookSecretSet func(childComplexity int) int
+		WebhookTimeout   func(childComplexity int) int
+		WebhookURL       func(childComplexity int) int
+	}
+
+	NotificationTransportConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	NotificationTransportEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	OAuth2Provider struct {
@@ -855,6 +947,8 @@ type ComplexityRoot struct {
 		GroupID            func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		Negate             func(childComplexity int) int
+		NotificationRule   func(childComplexity int) int
+		NotificationRuleID func(childComplexity int) int
 		Order              func(childComplexity int) int
 		Policy             func(childComplexity int) int
 		PolicyID           func(childComplexity int) int
@@ -974,35 +1068,37 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Applications      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
-		Brands            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BrandOrder, where *ent.BrandWhereInput) int
-		CurrentBrand      func(childComplexity int) int
-		Events            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
-		ExportFlow        func(childComplexity int, slug string) int
-		FlowExecution     func(childComplexity int, id string) int
-		FlowInspection    func(childComplexity int, executionID string) int
-		FlowStageBindings func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FlowStageBindingOrder, where *ent.FlowStageBindingWhereInput) int
-		Flows             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FlowOrder, where *ent.FlowWhereInput) int
-		Groups            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GroupOrder, where *ent.GroupWhereInput) int
-		Invitations       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InvitationOrder, where *ent.InvitationWhereInput) int
-		Jobs              func(childComplexity int, first *int, after *string, states []model.JobState, kinds []string) int
-		Node              func(childComplexity int, id string) int
-		Nodes             func(childComplexity int, ids []string) int
-		Oauth2Providers   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OAuth2ProviderOrder, where *ent.OAuth2ProviderWhereInput) int
-		OutpostConfig     func(childComplexity int) int
-		OutpostSessions   func(childComplexity int, providerID string, sids []string) int
-		Outposts          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OutpostOrder, where *ent.OutpostWhereInput) int
-		Policies          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyDefinitionOrder, where *ent.PolicyDefinitionWhereInput) int
-		PolicyBindings    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyBindingOrder, where *ent.PolicyBindingWhereInput) int
-		ProxyProviders    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProxyProviderOrder, where *ent.ProxyProviderWhereInput) int
-		ScopeMappings     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ScopeMappingOrder, where *ent.ScopeMappingWhereInput) int
-		SigningKeys       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SigningKeyOrder, where *ent.SigningKeyWhereInput) int
-		Stages            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StageOrder, where *ent.StageWhereInput) int
-		TestPolicy        func(childComplexity int, input model.PolicyTestInput) int
-		TestScopeMapping  func(childComplexity int, id string, userID string) int
-		Tokens            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TokenOrder, where *ent.TokenWhereInput) int
-		Users             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput) int
-		Viewer            func(childComplexity int) int
+		Applications           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
+		Brands                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BrandOrder, where *ent.BrandWhereInput) int
+		CurrentBrand           func(childComplexity int) int
+		Events                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
+		ExportFlow             func(childComplexity int, slug string) int
+		FlowExecution          func(childComplexity int, id string) int
+		FlowInspection         func(childComplexity int, executionID string) int
+		FlowStageBindings      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FlowStageBindingOrder, where *ent.FlowStageBindingWhereInput) int
+		Flows                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FlowOrder, where *ent.FlowWhereInput) int
+		Groups                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GroupOrder, where *ent.GroupWhereInput) int
+		Invitations            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InvitationOrder, where *ent.InvitationWhereInput) int
+		Jobs                   func(childComplexity int, first *int, after *string, states []model.JobState, kinds []string) int
+		Node                   func(childComplexity int, id string) int
+		Nodes                  func(childComplexity int, ids []string) int
+		NotificationRules      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NotificationRuleOrder, where *ent.NotificationRuleWhereInput) int
+		NotificationTransports func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NotificationTransportOrder, where *ent.NotificationTransportWhereInput) int
+		Oauth2Providers        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OAuth2ProviderOrder, where *ent.OAuth2ProviderWhereInput) int
+		OutpostConfig          func(childComplexity int) int
+		OutpostSessions        func(childComplexity int, providerID string, sids []string) int
+		Outposts               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OutpostOrder, where *ent.OutpostWhereInput) int
+		Policies               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyDefinitionOrder, where *ent.PolicyDefinitionWhereInput) int
+		PolicyBindings         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyBindingOrder, where *ent.PolicyBindingWhereInput) int
+		ProxyProviders         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProxyProviderOrder, where *ent.ProxyProviderWhereInput) int
+		ScopeMappings          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ScopeMappingOrder, where *ent.ScopeMappingWhereInput) int
+		SigningKeys            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SigningKeyOrder, where *ent.SigningKeyWhereInput) int
+		Stages                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StageOrder, where *ent.StageWhereInput) int
+		TestPolicy             func(childComplexity int, input model.PolicyTestInput) int
+		TestScopeMapping       func(childComplexity int, id string, userID string) int
+		Tokens                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TokenOrder, where *ent.TokenWhereInput) int
+		Users                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput) int
+		Viewer                 func(childComplexity int) int
 	}
 
 	RedirectChallenge struct {
@@ -1113,6 +1209,7 @@ type ComplexityRoot struct {
 		EventCreated         func(childComplexity int, where *ent.EventWhereInput) int
 		FlowExecution        func(childComplexity int, id string) int
 		FlowInspector        func(childComplexity int, executionID string) int
+		NotificationCreated  func(childComplexity int) int
 		OutpostConfigChanged func(childComplexity int) int
 	}
 
@@ -1219,6 +1316,7 @@ type ComplexityRoot struct {
 		AuthenticatorDevices  func(childComplexity int) int
 		ConnectedApplications func(childComplexity int) int
 		IsSuperuser           func(childComplexity int) int
+		Notifications         func(childComplexity int, after *entgql.Cursor[int], first *int, unseenOnly bool) int
 		Sessions              func(childComplexity int) int
 		User                  func(childComplexity int) int
 	}
@@ -1294,6 +1392,12 @@ type MutationResolver interface {
 	UpdateOutpost(ctx context.Context, id string, input model.UpdateOutpostInput) (*ent.Outpost, error)
 	RotateOutpostToken(ctx context.Context, id string) (*model.CreateOutpostPayload, error)
 	DeleteOutpost(ctx context.Context, id string) (string, error)
+	CreateNotificationTransport(ctx context.Context, input ent.CreateNotificationTransportInput) (*ent.NotificationTransport, error)
+	UpdateNotificationTransport(ctx context.Context, id string, input ent.UpdateNotificationTransportInput) (*ent.NotificationTransport, error)
+	DeleteNotificationTransport(ctx context.Context, id string) (string, error)
+	CreateNotificationRule(ctx context.Context, input ent.CreateNotificationRuleInput) (*ent.NotificationRule, error)
+	UpdateNotificationRule(ctx context.Context, id string, input ent.UpdateNotificationRuleInput) (*ent.NotificationRule, error)
+	DeleteNotificationRule(ctx context.Context, id string) (string, error)
 	ImportFlow(ctx context.Context, document string) (*ent.Flow, error)
 	RenameAuthenticatorDevice(ctx context.Context, id string, name string) (*model.AuthenticatorDevice, error)
 	DeleteAuthenticatorDevice(ctx context.Context, id string) (string, error)
@@ -1304,10 +1408,14 @@ type MutationResolver interface {
 	CancelFlow(ctx context.Context, executionID string) (bool, error)
 	RetryJob(ctx context.Context, id string) (*rivertype.JobRow, error)
 	CancelJob(ctx context.Context, id string) (*rivertype.JobRow, error)
+	MarkNotificationsSeen(ctx context.Context, ids []string) ([]*ent.Notification, error)
 	SendRecoveryLink(ctx context.Context, userID string) (*model.SendRecoveryLinkPayload, error)
 	RevokeSession(ctx context.Context, key string) (bool, error)
 	RevokeOtherSessions(ctx context.Context) (int, error)
 	RevokeApplicationAccess(ctx context.Context, slug string) (bool, error)
+}
+type NotificationTransportResolver interface {
+	WebhookSecretSet(ctx context.Context, obj *ent.NotificationTransport) (bool, error)
 }
 type OAuth2ProviderResolver interface {
 	HasClientSecret(ctx context.Context, obj *ent.OAuth2Provider) (bool, error)
@@ -1332,6 +1440,8 @@ type QueryResolver interface {
 	FlowStageBindings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FlowStageBindingOrder, where *ent.FlowStageBindingWhereInput) (*ent.FlowStageBindingConnection, error)
 	Groups(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GroupOrder, where *ent.GroupWhereInput) (*ent.GroupConnection, error)
 	Invitations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InvitationOrder, where *ent.InvitationWhereInput) (*ent.InvitationConnection, error)
+	NotificationRules(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NotificationRuleOrder, where *ent.NotificationRuleWhereInput) (*ent.NotificationRuleConnection, error)
+	NotificationTransports(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NotificationTransportOrder, where *ent.NotificationTransportWhereInput) (*ent.NotificationTransportConnection, error)
 	Oauth2Providers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OAuth2ProviderOrder, where *ent.OAuth2ProviderWhereInput) (*ent.OAuth2ProviderConnection, error)
 	Outposts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OutpostOrder, where *ent.OutpostWhereInput) (*ent.OutpostConnection, error)
 	PolicyBindings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyBindingOrder, where *ent.PolicyBindingWhereInput) (*ent.PolicyBindingConnection, error)
@@ -1364,6 +1474,7 @@ type SubscriptionResolver interface {
 	EventCreated(ctx context.Context, where *ent.EventWhereInput) (<-chan *ent.Event, error)
 	FlowExecution(ctx context.Context, id string) (<-chan *executor.View, error)
 	FlowInspector(ctx context.Context, executionID string) (<-chan *executor.Inspection, error)
+	NotificationCreated(ctx context.Context) (<-chan *ent.Notification, error)
 	OutpostConfigChanged(ctx context.Context) (<-chan *outposts.Config, error)
 }
 type UserResolver interface {
@@ -1372,6 +1483,7 @@ type UserResolver interface {
 }
 type ViewerResolver interface {
 	AuthenticatorDevices(ctx context.Context, obj *model.Viewer) ([]*model.AuthenticatorDevice, error)
+	Notifications(ctx context.Context, obj *model.Viewer, after *entgql.Cursor[int], first *int, unseenOnly bool) (*ent.NotificationConnection, error)
 	Sessions(ctx context.Context, obj *model.Viewer) ([]*model.UserSession, error)
 	Applications(ctx context.Context, obj *model.Viewer) ([]*ent.Application, error)
 	ConnectedApplications(ctx context.Context, obj *model.Viewer) ([]*model.ConnectedApplication, error)
@@ -2520,6 +2632,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
 
+	case "EventMatcherPolicy.action":
+		if e.ComplexityRoot.EventMatcherPolicy.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventMatcherPolicy.Action(childComplexity), true
+	case "EventMatcherPolicy.app":
+		if e.ComplexityRoot.EventMatcherPolicy.App == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventMatcherPolicy.App(childComplexity), true
+	case "EventMatcherPolicy.clientIp":
+		if e.ComplexityRoot.EventMatcherPolicy.ClientIP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventMatcherPolicy.ClientIP(childComplexity), true
+	case "EventMatcherPolicy.model":
+		if e.ComplexityRoot.EventMatcherPolicy.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventMatcherPolicy.Model(childComplexity), true
+
 	case "ExpiryPolicy.days":
 		if e.ComplexityRoot.ExpiryPolicy.Days == nil {
 			break
@@ -3624,6 +3761,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateInvitation(childComplexity, args["input"].(model.CreateInvitationInput)), true
+	case "Mutation.createNotificationRule":
+		if e.ComplexityRoot.Mutation.CreateNotificationRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createNotificationRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateNotificationRule(childComplexity, args["input"].(ent.CreateNotificationRuleInput)), true
+	case "Mutation.createNotificationTransport":
+		if e.ComplexityRoot.Mutation.CreateNotificationTransport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createNotificationTransport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateNotificationTransport(childComplexity, args["input"].(ent.CreateNotificationTransportInput)), true
 	case "Mutation.createOAuth2Provider":
 		if e.ComplexityRoot.Mutation.CreateOAuth2Provider == nil {
 			break
@@ -3800,6 +3959,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteInvitation(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteNotificationRule":
+		if e.ComplexityRoot.Mutation.DeleteNotificationRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteNotificationRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteNotificationRule(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteNotificationTransport":
+		if e.ComplexityRoot.Mutation.DeleteNotificationTransport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteNotificationTransport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteNotificationTransport(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteOAuth2Provider":
 		if e.ComplexityRoot.Mutation.DeleteOAuth2Provider == nil {
 			break
@@ -3921,6 +4102,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportFlow(childComplexity, args["document"].(string)), true
+	case "Mutation.markNotificationsSeen":
+		if e.ComplexityRoot.Mutation.MarkNotificationsSeen == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markNotificationsSeen_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkNotificationsSeen(childComplexity, args["ids"].([]string)), true
 	case "Mutation.renameAuthenticatorDevice":
 		if e.ComplexityRoot.Mutation.RenameAuthenticatorDevice == nil {
 			break
@@ -4103,6 +4295,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateGroup(childComplexity, args["id"].(string), args["input"].(ent.UpdateGroupInput)), true
+	case "Mutation.updateNotificationRule":
+		if e.ComplexityRoot.Mutation.UpdateNotificationRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateNotificationRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateNotificationRule(childComplexity, args["id"].(string), args["input"].(ent.UpdateNotificationRuleInput)), true
+	case "Mutation.updateNotificationTransport":
+		if e.ComplexityRoot.Mutation.UpdateNotificationTransport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateNotificationTransport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateNotificationTransport(childComplexity, args["id"].(string), args["input"].(ent.UpdateNotificationTransportInput)), true
 	case "Mutation.updateOAuth2Provider":
 		if e.ComplexityRoot.Mutation.UpdateOAuth2Provider == nil {
 			break
@@ -4202,6 +4416,314 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["id"].(string), args["input"].(ent.UpdateUserInput)), true
+
+	case "Notification.action":
+		if e.ComplexityRoot.Notification.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Action(childComplexity), true
+	case "Notification.body":
+		if e.ComplexityRoot.Notification.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Body(childComplexity), true
+	case "Notification.createdAt":
+		if e.ComplexityRoot.Notification.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.CreatedAt(childComplexity), true
+	case "Notification.event":
+		if e.ComplexityRoot.Notification.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Event(childComplexity), true
+	case "Notification.eventID":
+		if e.ComplexityRoot.Notification.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.EventID(childComplexity), true
+	case "Notification.id":
+		if e.ComplexityRoot.Notification.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.ID(childComplexity), true
+	case "Notification.rule":
+		if e.ComplexityRoot.Notification.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Rule(childComplexity), true
+	case "Notification.seen":
+		if e.ComplexityRoot.Notification.Seen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Seen(childComplexity), true
+	case "Notification.severity":
+		if e.ComplexityRoot.Notification.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Severity(childComplexity), true
+	case "Notification.userID":
+		if e.ComplexityRoot.Notification.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.UserID(childComplexity), true
+
+	case "NotificationConnection.edges":
+		if e.ComplexityRoot.NotificationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.Edges(childComplexity), true
+	case "NotificationConnection.pageInfo":
+		if e.ComplexityRoot.NotificationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.PageInfo(childComplexity), true
+	case "NotificationConnection.totalCount":
+		if e.ComplexityRoot.NotificationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.TotalCount(childComplexity), true
+
+	case "NotificationEdge.cursor":
+		if e.ComplexityRoot.NotificationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationEdge.Cursor(childComplexity), true
+	case "NotificationEdge.node":
+		if e.ComplexityRoot.NotificationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationEdge.Node(childComplexity), true
+
+	case "NotificationRule.createdAt":
+		if e.ComplexityRoot.NotificationRule.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRule.CreatedAt(childComplexity), true
+	case "NotificationRule.destinationGroup":
+		if e.ComplexityRoot.NotificationRule.DestinationGroup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRule.DestinationGroup(childComplexity), true
+	case "NotificationRule.destinationGroupID":
+		if e.ComplexityRoot.NotificationRule.DestinationGroupID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRule.DestinationGroupID(childComplexity), true
+	case "NotificationRule.id":
+		if e.ComplexityRoot.NotificationRule.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRule.ID(childComplexity), true
+	case "NotificationRule.name":
+		if e.ComplexityRoot.NotificationRule.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRule.Name(childComplexity), true
+	case "NotificationRule.policyBindings":
+		if e.ComplexityRoot.NotificationRule.PolicyBindings == nil {
+			break
+		}
+
+		args, err := ec.field_NotificationRule_policyBindings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NotificationRule.PolicyBindings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PolicyBindingOrder), args["where"].(*ent.PolicyBindingWhereInput)), true
+	case "NotificationRule.policyEngineMode":
+		if e.ComplexityRoot.NotificationRule.PolicyEngineMode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRule.PolicyEngineMode(childComplexity), true
+	case "NotificationRule.severity":
+		if e.ComplexityRoot.NotificationRule.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRule.Severity(childComplexity), true
+	case "NotificationRule.transports":
+		if e.ComplexityRoot.NotificationRule.Transports == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRule.Transports(childComplexity), true
+	case "NotificationRule.updatedAt":
+		if e.ComplexityRoot.NotificationRule.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRule.UpdatedAt(childComplexity), true
+
+	case "NotificationRuleConnection.edges":
+		if e.ComplexityRoot.NotificationRuleConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRuleConnection.Edges(childComplexity), true
+	case "NotificationRuleConnection.pageInfo":
+		if e.ComplexityRoot.NotificationRuleConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRuleConnection.PageInfo(childComplexity), true
+	case "NotificationRuleConnection.totalCount":
+		if e.ComplexityRoot.NotificationRuleConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRuleConnection.TotalCount(childComplexity), true
+
+	case "NotificationRuleEdge.cursor":
+		if e.ComplexityRoot.NotificationRuleEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRuleEdge.Cursor(childComplexity), true
+	case "NotificationRuleEdge.node":
+		if e.ComplexityRoot.NotificationRuleEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationRuleEdge.Node(childComplexity), true
+
+	case "NotificationTransport.createdAt":
+		if e.ComplexityRoot.NotificationTransport.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransport.CreatedAt(childComplexity), true
+	case "NotificationTransport.failing":
+		if e.ComplexityRoot.NotificationTransport.Failing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransport.Failing(childComplexity), true
+	case "NotificationTransport.id":
+		if e.ComplexityRoot.NotificationTransport.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransport.ID(childComplexity), true
+	case "NotificationTransport.lastError":
+		if e.ComplexityRoot.NotificationTransport.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransport.LastError(childComplexity), true
+	case "NotificationTransport.lastFailureAt":
+		if e.ComplexityRoot.NotificationTransport.LastFailureAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransport.LastFailureAt(childComplexity), true
+	case "NotificationTransport.mode":
+		if e.ComplexityRoot.NotificationTransport.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransport.Mode(childComplexity), true
+	case "NotificationTransport.name":
+		if e.ComplexityRoot.NotificationTransport.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransport.Name(childComplexity), true
+	case "NotificationTransport.rules":
+		if e.ComplexityRoot.NotificationTransport.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransport.Rules(childComplexity), true
+	case "NotificationTransport.sendOnce":
+		if e.ComplexityRoot.NotificationTransport.SendOnce == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransport.SendOnce(childComplexity), true
+	case "NotificationTransport.updatedAt":
+		if e.ComplexityRoot.NotificationTransport.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransport.UpdatedAt(childComplexity), true
+	case "NotificationTransport.webhookMapping":
+		if e.ComplexityRoot.NotificationTransport.WebhookMapping == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransport.WebhookMapping(childComplexity), true
+	case "NotificationTransport.webhookSecretSet":
+		if e.ComplexityRoot.NotificationTransport.WebhookSecretSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransport.WebhookSecretSet(childComplexity), true
+	case "NotificationTransport.webhookTimeout":
+		if e.ComplexityRoot.NotificationTransport.WebhookTimeout == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransport.WebhookTimeout(childComplexity), true
+	case "NotificationTransport.webhookUrl":
+		if e.ComplexityRoot.NotificationTransport.WebhookURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransport.WebhookURL(childComplexity), true
+
+	case "NotificationTransportConnection.edges":
+		if e.ComplexityRoot.NotificationTransportConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransportConnection.Edges(childComplexity), true
+	case "NotificationTransportConnection.pageInfo":
+		if e.ComplexityRoot.NotificationTransportConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransportConnection.PageInfo(childComplexity), true
+	case "NotificationTransportConnection.totalCount":
+		if e.ComplexityRoot.NotificationTransportConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransportConnection.TotalCount(childComplexity), true
+
+	case "NotificationTransportEdge.cursor":
+		if e.ComplexityRoot.NotificationTransportEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransportEdge.Cursor(childComplexity), true
+	case "NotificationTransportEdge.node":
+		if e.ComplexityRoot.NotificationTransportEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationTransportEdge.Node(childComplexity), true
 
 	case "OAuth2Provider.accessTokenValidity":
 		if e.ComplexityRoot.OAuth2Provider.AccessTokenValidity == nil {
@@ -4859,6 +5381,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PolicyBinding.Negate(childComplexity), true
+	case "PolicyBinding.notificationRule":
+		if e.ComplexityRoot.PolicyBinding.NotificationRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyBinding.NotificationRule(childComplexity), true
+	case "PolicyBinding.notificationRuleID":
+		if e.ComplexityRoot.PolicyBinding.NotificationRuleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyBinding.NotificationRuleID(childComplexity), true
 	case "PolicyBinding.order":
 		if e.ComplexityRoot.PolicyBinding.Order == nil {
 			break
@@ -5490,6 +6024,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.notificationRules":
+		if e.ComplexityRoot.Query.NotificationRules == nil {
+			break
+		}
+
+		args, err := ec.field_Query_notificationRules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NotificationRules(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.NotificationRuleOrder), args["where"].(*ent.NotificationRuleWhereInput)), true
+	case "Query.notificationTransports":
+		if e.ComplexityRoot.Query.NotificationTransports == nil {
+			break
+		}
+
+		args, err := ec.field_Query_notificationTransports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NotificationTransports(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.NotificationTransportOrder), args["where"].(*ent.NotificationTransportWhereInput)), true
 	case "Query.oauth2Providers":
 		if e.ComplexityRoot.Query.Oauth2Providers == nil {
 			break
@@ -6053,6 +6609,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.FlowInspector(childComplexity, args["executionId"].(string)), true
+	case "Subscription.notificationCreated":
+		if e.ComplexityRoot.Subscription.NotificationCreated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.NotificationCreated(childComplexity), true
 	case "Subscription.outpostConfigChanged":
 		if e.ComplexityRoot.Subscription.OutpostConfigChanged == nil {
 			break
@@ -6461,6 +7023,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.IsSuperuser(childComplexity), true
+	case "Viewer.notifications":
+		if e.ComplexityRoot.Viewer.Notifications == nil {
+			break
+		}
+
+		args, err := ec.field_Viewer_notifications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Viewer.Notifications(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["unseenOnly"].(bool)), true
 	case "Viewer.sessions":
 		if e.ComplexityRoot.Viewer.Sessions == nil {
 			break
@@ -6508,6 +7081,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateFlowStageBindingInput", ec.unmarshalInputCreateFlowStageBindingInput),
 			graphql.NewInputUnmarshaler("CreateGroupInput", ec.unmarshalInputCreateGroupInput),
 			graphql.NewInputUnmarshaler("CreateInvitationInput", ec.unmarshalInputCreateInvitationInput),
+			graphql.NewInputUnmarshaler("CreateNotificationRuleInput", ec.unmarshalInputCreateNotificationRuleInput),
+			graphql.NewInputUnmarshaler("CreateNotificationTransportInput", ec.unmarshalInputCreateNotificationTransportInput),
 			graphql.NewInputUnmarshaler("CreateOAuth2ProviderInput", ec.unmarshalInputCreateOAuth2ProviderInput),
 			graphql.NewInputUnmarshaler("CreateOutpostInput", ec.unmarshalInputCreateOutpostInput),
 			graphql.NewInputUnmarshaler("CreatePolicyBindingInput", ec.unmarshalInputCreatePolicyBindingInput),
@@ -6526,6 +7101,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EmailContinueResponseInput", ec.unmarshalInputEmailContinueResponseInput),
 			graphql.NewInputUnmarshaler("EmailResponseInput", ec.unmarshalInputEmailResponseInput),
 			graphql.NewInputUnmarshaler("EmailStageInput", ec.unmarshalInputEmailStageInput),
+			graphql.NewInputUnmarshaler("EventMatcherPolicyInput", ec.unmarshalInputEventMatcherPolicyInput),
 			graphql.NewInputUnmarshaler("EventOrder", ec.unmarshalInputEventOrder),
 			graphql.NewInputUnmarshaler("EventWhereInput", ec.unmarshalInputEventWhereInput),
 			graphql.NewInputUnmarshaler("ExpiryPolicyInput", ec.unmarshalInputExpiryPolicyInput),
@@ -6541,6 +7117,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("InvitationOrder", ec.unmarshalInputInvitationOrder),
 			graphql.NewInputUnmarshaler("InvitationStageInput", ec.unmarshalInputInvitationStageInput),
 			graphql.NewInputUnmarshaler("InvitationWhereInput", ec.unmarshalInputInvitationWhereInput),
+			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
+			graphql.NewInputUnmarshaler("NotificationRuleOrder", ec.unmarshalInputNotificationRuleOrder),
+			graphql.NewInputUnmarshaler("NotificationRuleWhereInput", ec.unmarshalInputNotificationRuleWhereInput),
+			graphql.NewInputUnmarshaler("NotificationTransportOrder", ec.unmarshalInputNotificationTransportOrder),
+			graphql.NewInputUnmarshaler("NotificationTransportWhereInput", ec.unmarshalInputNotificationTransportWhereInput),
+			graphql.NewInputUnmarshaler("NotificationWhereInput", ec.unmarshalInputNotificationWhereInput),
 			graphql.NewInputUnmarshaler("OAuth2ProviderOrder", ec.unmarshalInputOAuth2ProviderOrder),
 			graphql.NewInputUnmarshaler("OAuth2ProviderWhereInput", ec.unmarshalInputOAuth2ProviderWhereInput),
 			graphql.NewInputUnmarshaler("OutpostOrder", ec.unmarshalInputOutpostOrder),
@@ -6576,6 +7158,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateFlowInput", ec.unmarshalInputUpdateFlowInput),
 			graphql.NewInputUnmarshaler("UpdateFlowStageBindingInput", ec.unmarshalInputUpdateFlowStageBindingInput),
 			graphql.NewInputUnmarshaler("UpdateGroupInput", ec.unmarshalInputUpdateGroupInput),
+			graphql.NewInputUnmarshaler("UpdateNotificationRuleInput", ec.unmarshalInputUpdateNotificationRuleInput),
+			graphql.NewInputUnmarshaler("UpdateNotificationTransportInput", ec.unmarshalInputUpdateNotificationTransportInput),
 			graphql.NewInputUnmarshaler("UpdateOAuth2ProviderInput", ec.unmarshalInputUpdateOAuth2ProviderInput),
 			graphql.NewInputUnmarshaler("UpdateOutpostInput", ec.unmarshalInputUpdateOutpostInput),
 			graphql.NewInputUnmarshaler("UpdatePolicyBindingInput", ec.unmarshalInputUpdatePolicyBindingInput),
@@ -6684,7 +7268,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/blueprint.graphqls" "schema/brand.graphqls" "schema/config.graphqls" "schema/devices.graphqls" "schema/directives.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/jobs.graphqls" "schema/outpost.graphqls" "schema/policytest.graphqls" "schema/recovery.graphqls" "schema/scopes.graphqls" "schema/sso.graphqls" "schema/viewer.graphqls"
+//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/blueprint.graphqls" "schema/brand.graphqls" "schema/config.graphqls" "schema/devices.graphqls" "schema/directives.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/jobs.graphqls" "schema/notification.graphqls" "schema/outpost.graphqls" "schema/policytest.graphqls" "schema/recovery.graphqls" "schema/scopes.graphqls" "schema/sso.graphqls" "schema/viewer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -6707,6 +7291,7 @@ var sources = []*ast.Source{
 	{Name: "schema/event.graphqls", Input: sourceData("schema/event.graphqls"), BuiltIn: false},
 	{Name: "schema/flow.graphqls", Input: sourceData("schema/flow.graphqls"), BuiltIn: false},
 	{Name: "schema/jobs.graphqls", Input: sourceData("schema/jobs.graphqls"), BuiltIn: false},
+	{Name: "schema/notification.graphqls", Input: sourceData("schema/notification.graphqls"), BuiltIn: false},
 	{Name: "schema/outpost.graphqls", Input: sourceData("schema/outpost.graphqls"), BuiltIn: false},
 	{Name: "schema/policytest.graphqls", Input: sourceData("schema/policytest.graphqls"), BuiltIn: false},
 	{Name: "schema/recovery.graphqls", Input: sourceData("schema/recovery.graphqls"), BuiltIn: false},
@@ -7868,6 +8453,35 @@ extend input PolicyConfigInput {
   dummy: DummyPolicyInput
 }
 `, BuiltIn: false},
+	{Name: "../policy/eventmatcher/eventmatcher.graphqls", Input: `# The event_matcher policy kind in the GraphQL schema: its config types, and their places in
+# the unions and @oneOf inputs of every kind. gqlgen reads this file with
+# graph/schema (gqlgen.yml); @goModel binds each type to this package.
+
+"Passes for audit events that meet every condition set (notification rules); fails outside events."
+type EventMatcherPolicy @goModel(model: "github.com/gatehouse-id/gatehouse/policy/eventmatcher.Config") {
+  "The event's action; null: any."
+  action: EventAction
+  "A CIDR range (or one address) the event's client address is in; empty: any."
+  clientIp: String!
+  "The component that recorded the event (graph, executor, jobs); empty: any."
+  app: String!
+  "The snake_case model a MODEL_* event names (user, notification_rule); empty: any."
+  model: String!
+}
+
+input EventMatcherPolicyInput @goModel(model: "github.com/gatehouse-id/gatehouse/policy/eventmatcher.Config") {
+  action: EventAction
+  clientIp: String! = ""
+  app: String! = ""
+  model: String! = ""
+}
+
+extend union PolicyConfig = EventMatcherPolicy
+
+extend input PolicyConfigInput {
+  eventMatcher: EventMatcherPolicyInput
+}
+`, BuiltIn: false},
 	{Name: "../policy/expiry/expiry.graphqls", Input: `# The expiry policy kind in the GraphQL schema: its config types, and their places in
 # the unions and @oneOf inputs of every kind. gqlgen reads this file with
 # graph/schema (gqlgen.yml); @goModel binds each type to this package.
@@ -8665,6 +9279,158 @@ func (ec *executionContext) childFields_LaunchableApplication(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type LaunchableApplication", field.Name)
 }
 
+func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Notification_id(ctx, field)
+	case "userID":
+		return ec.fieldContext_Notification_userID(ctx, field)
+	case "eventID":
+		return ec.fieldContext_Notification_eventID(ctx, field)
+	case "rule":
+		return ec.fieldContext_Notification_rule(ctx, field)
+	case "severity":
+		return ec.fieldContext_Notification_severity(ctx, field)
+	case "action":
+		return ec.fieldContext_Notification_action(ctx, field)
+	case "body":
+		return ec.fieldContext_Notification_body(ctx, field)
+	case "event":
+		return ec.fieldContext_Notification_event(ctx, field)
+	case "seen":
+		return ec.fieldContext_Notification_seen(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Notification_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Notification", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NotificationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NotificationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_NotificationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_NotificationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_NotificationEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_NotificationRule_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_NotificationRule_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_NotificationRule_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_NotificationRule_name(ctx, field)
+	case "severity":
+		return ec.fieldContext_NotificationRule_severity(ctx, field)
+	case "destinationGroupID":
+		return ec.fieldContext_NotificationRule_destinationGroupID(ctx, field)
+	case "policyEngineMode":
+		return ec.fieldContext_NotificationRule_policyEngineMode(ctx, field)
+	case "destinationGroup":
+		return ec.fieldContext_NotificationRule_destinationGroup(ctx, field)
+	case "transports":
+		return ec.fieldContext_NotificationRule_transports(ctx, field)
+	case "policyBindings":
+		return ec.fieldContext_NotificationRule_policyBindings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationRule", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationRuleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NotificationRuleConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NotificationRuleConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_NotificationRuleConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationRuleConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationRuleEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_NotificationRuleEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_NotificationRuleEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationRuleEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationTransport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_NotificationTransport_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_NotificationTransport_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_NotificationTransport_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_NotificationTransport_name(ctx, field)
+	case "mode":
+		return ec.fieldContext_NotificationTransport_mode(ctx, field)
+	case "webhookUrl":
+		return ec.fieldContext_NotificationTransport_webhookUrl(ctx, field)
+	case "webhookMapping":
+		return ec.fieldContext_NotificationTransport_webhookMapping(ctx, field)
+	case "webhookTimeout":
+		return ec.fieldContext_NotificationTransport_webhookTimeout(ctx, field)
+	case "sendOnce":
+		return ec.fieldContext_NotificationTransport_sendOnce(ctx, field)
+	case "failing":
+		return ec.fieldContext_NotificationTransport_failing(ctx, field)
+	case "lastError":
+		return ec.fieldContext_NotificationTransport_lastError(ctx, field)
+	case "lastFailureAt":
+		return ec.fieldContext_NotificationTransport_lastFailureAt(ctx, field)
+	case "rules":
+		return ec.fieldContext_NotificationTransport_rules(ctx, field)
+	case "webhookSecretSet":
+		return ec.fieldContext_NotificationTransport_webhookSecretSet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationTransport", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationTransportConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NotificationTransportConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NotificationTransportConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_NotificationTransportConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationTransportConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationTransportEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_NotificationTransportEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_NotificationTransportEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationTransportEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_OAuth2Provider(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8901,6 +9667,8 @@ func (ec *executionContext) childFields_PolicyBinding(ctx context.Context, field
 		return ec.fieldContext_PolicyBinding_flowStageBindingID(ctx, field)
 	case "applicationID":
 		return ec.fieldContext_PolicyBinding_applicationID(ctx, field)
+	case "notificationRuleID":
+		return ec.fieldContext_PolicyBinding_notificationRuleID(ctx, field)
 	case "enabled":
 		return ec.fieldContext_PolicyBinding_enabled(ctx, field)
 	case "negate":
@@ -8923,6 +9691,8 @@ func (ec *executionContext) childFields_PolicyBinding(ctx context.Context, field
 		return ec.fieldContext_PolicyBinding_flowStageBinding(ctx, field)
 	case "application":
 		return ec.fieldContext_PolicyBinding_application(ctx, field)
+	case "notificationRule":
+		return ec.fieldContext_PolicyBinding_notificationRule(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PolicyBinding", field.Name)
 }
@@ -9437,6 +10207,8 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_authMethod(ctx, field)
 	case "authenticatorDevices":
 		return ec.fieldContext_Viewer_authenticatorDevices(ctx, field)
+	case "notifications":
+		return ec.fieldContext_Viewer_notifications(ctx, field)
 	case "sessions":
 		return ec.fieldContext_Viewer_sessions(ctx, field)
 	case "applications":
@@ -9999,6 +10771,34 @@ func (ec *executionContext) field_Mutation_createInvitation_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createNotificationRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateNotificationRuleInput, error) {
+			return ec.unmarshalNCreateNotificationRuleInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐCreateNotificationRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createNotificationTransport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateNotificationTransportInput, error) {
+			return ec.unmarshalNCreateNotificationTransportInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐCreateNotificationTransportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createOAuth2Provider_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10231,6 +11031,34 @@ func (ec *executionContext) field_Mutation_deleteInvitation_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteNotificationRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteNotificationTransport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteOAuth2Provider_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10382,6 +11210,20 @@ func (ec *executionContext) field_Mutation_importFlow_args(ctx context.Context, 
 		return nil, err
 	}
 	args["document"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markNotificationsSeen_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
 	return args, nil
 }
 
@@ -10689,6 +11531,50 @@ func (ec *executionContext) field_Mutation_updateGroup_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateNotificationRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateNotificationRuleInput, error) {
+			return ec.unmarshalNUpdateNotificationRuleInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐUpdateNotificationRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateNotificationTransport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateNotificationTransportInput, error) {
+			return ec.unmarshalNUpdateNotificationTransportInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐUpdateNotificationTransportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateOAuth2Provider_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10884,6 +11770,60 @@ func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, 
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_NotificationRule_policyBindings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.PolicyBindingOrder, error) {
+			return ec.unmarshalOPolicyBindingOrder2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐPolicyBindingOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PolicyBindingWhereInput, error) {
+			return ec.unmarshalOPolicyBindingWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐPolicyBindingWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -11438,6 +12378,114 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_notificationRules_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.NotificationRuleOrder, error) {
+			return ec.unmarshalONotificationRuleOrder2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.NotificationRuleWhereInput, error) {
+			return ec.unmarshalONotificationRuleWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_notificationTransports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.NotificationTransportOrder, error) {
+			return ec.unmarshalONotificationTransportOrder2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.NotificationTransportWhereInput, error) {
+			return ec.unmarshalONotificationTransportWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -12240,6 +13288,36 @@ func (ec *executionContext) field_User_tokens_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Viewer_notifications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "unseenOnly",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unseenOnly"] = arg2
 	return args, nil
 }
 
@@ -16899,6 +17977,98 @@ func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _EventMatcherPolicy_action(ctx context.Context, field graphql.CollectedField, obj *eventmatcher.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventMatcherPolicy_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *enum.EventAction) graphql.Marshaler {
+			return ec.marshalOEventAction2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventAction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EventMatcherPolicy_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventMatcherPolicy", field, false, false, "EventAction")
+}
+
+func (ec *executionContext) _EventMatcherPolicy_clientIp(ctx context.Context, field graphql.CollectedField, obj *eventmatcher.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventMatcherPolicy_clientIp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientIP, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventMatcherPolicy_clientIp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventMatcherPolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _EventMatcherPolicy_app(ctx context.Context, field graphql.CollectedField, obj *eventmatcher.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventMatcherPolicy_app(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.App, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventMatcherPolicy_app(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventMatcherPolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _EventMatcherPolicy_model(ctx context.Context, field graphql.CollectedField, obj *eventmatcher.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventMatcherPolicy_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventMatcherPolicy_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventMatcherPolicy", field, false, false, "String")
 }
 
 func (ec *executionContext) _ExpiryPolicy_days(ctx context.Context, field graphql.CollectedField, obj *expiry.Config) (ret graphql.Marshaler) {
@@ -23069,6 +24239,270 @@ func (ec *executionContext) fieldContext_Mutation_deleteOutpost(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createNotificationTransport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createNotificationTransport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateNotificationTransport(ctx, fc.Args["input"].(ent.CreateNotificationTransportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NotificationTransport) graphql.Marshaler {
+			return ec.marshalNNotificationTransport2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createNotificationTransport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationTransport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createNotificationTransport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateNotificationTransport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateNotificationTransport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateNotificationTransport(ctx, fc.Args["id"].(string), fc.Args["input"].(ent.UpdateNotificationTransportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NotificationTransport) graphql.Marshaler {
+			return ec.marshalNNotificationTransport2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateNotificationTransport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationTransport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateNotificationTransport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteNotificationTransport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteNotificationTransport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteNotificationTransport(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteNotificationTransport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteNotificationTransport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createNotificationRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createNotificationRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateNotificationRule(ctx, fc.Args["input"].(ent.CreateNotificationRuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NotificationRule) graphql.Marshaler {
+			return ec.marshalNNotificationRule2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createNotificationRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationRule(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createNotificationRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateNotificationRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateNotificationRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateNotificationRule(ctx, fc.Args["id"].(string), fc.Args["input"].(ent.UpdateNotificationRuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NotificationRule) graphql.Marshaler {
+			return ec.marshalNNotificationRule2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateNotificationRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationRule(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateNotificationRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteNotificationRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteNotificationRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteNotificationRule(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteNotificationRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteNotificationRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_importFlow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23561,6 +24995,50 @@ func (ec *executionContext) fieldContext_Mutation_cancelJob(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_markNotificationsSeen(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markNotificationsSeen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkNotificationsSeen(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Notification) graphql.Marshaler {
+			return ec.marshalNNotification2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markNotificationsSeen(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notification(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markNotificationsSeen_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_sendRecoveryLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23727,6 +25205,1262 @@ func (ec *executionContext) fieldContext_Mutation_revokeApplicationAccess(ctx co
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Notification_userID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_userID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Notification_eventID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_eventID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_eventID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Notification_rule(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
+}
+
+func (ec *executionContext) _Notification_severity(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.NotificationSeverity) graphql.Marshaler {
+			return ec.marshalNNotificationSeverity2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "NotificationSeverity")
+}
+
+func (ec *executionContext) _Notification_action(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.EventAction) graphql.Marshaler {
+			return ec.marshalNEventAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "EventAction")
+}
+
+func (ec *executionContext) _Notification_body(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
+}
+
+func (ec *executionContext) _Notification_event(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "Map")
+}
+
+func (ec *executionContext) _Notification_seen(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_seen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_seen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Notification_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NotificationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NotificationEdge) graphql.Marshaler {
+			return ec.marshalONotificationEdge2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NotificationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Notification) graphql.Marshaler {
+			return ec.marshalONotification2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotification(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _NotificationRule_id(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationRule_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationRule_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationRule", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NotificationRule_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationRule_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationRule_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationRule", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NotificationRule_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationRule_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationRule_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationRule", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NotificationRule_name(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationRule_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationRule_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _NotificationRule_severity(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationRule_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.NotificationSeverity) graphql.Marshaler {
+			return ec.marshalNNotificationSeverity2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationRule_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationRule", field, false, false, "NotificationSeverity")
+}
+
+func (ec *executionContext) _NotificationRule_destinationGroupID(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationRule_destinationGroupID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DestinationGroupID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationRule_destinationGroupID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationRule", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NotificationRule_policyEngineMode(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationRule_policyEngineMode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PolicyEngineMode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.PolicyEngineMode) graphql.Marshaler {
+			return ec.marshalNPolicyEngineMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐPolicyEngineMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationRule_policyEngineMode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationRule", field, false, false, "PolicyEngineMode")
+}
+
+func (ec *executionContext) _NotificationRule_destinationGroup(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationRule_destinationGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DestinationGroup(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Group) graphql.Marshaler {
+			return ec.marshalOGroup2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐGroup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationRule_destinationGroup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationRule",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationRule_transports(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationRule_transports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transports(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NotificationTransport) graphql.Marshaler {
+			return ec.marshalONotificationTransport2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationRule_transports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationRule",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationTransport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationRule_policyBindings(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationRule_policyBindings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.PolicyBindings(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PolicyBindingOrder), fc.Args["where"].(*ent.PolicyBindingWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PolicyBindingConnection) graphql.Marshaler {
+			return ec.marshalNPolicyBindingConnection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐPolicyBindingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationRule_policyBindings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationRule",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyBindingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NotificationRule_policyBindings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationRuleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationRuleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationRuleConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NotificationRuleEdge) graphql.Marshaler {
+			return ec.marshalONotificationRuleEdge2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationRuleConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationRuleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationRuleEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationRuleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationRuleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationRuleConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationRuleConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationRuleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationRuleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationRuleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationRuleConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationRuleConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationRuleConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NotificationRuleEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationRuleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationRuleEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NotificationRule) graphql.Marshaler {
+			return ec.marshalONotificationRule2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationRuleEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationRuleEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationRuleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationRuleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationRuleEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationRuleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationRuleEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _NotificationTransport_id(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransport_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransport_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationTransport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NotificationTransport_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransport_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransport_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationTransport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NotificationTransport_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransport_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransport_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationTransport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NotificationTransport_name(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransport_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransport_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationTransport", field, false, false, "String")
+}
+
+func (ec *executionContext) _NotificationTransport_mode(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransport_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.NotificationTransportMode) graphql.Marshaler {
+			return ec.marshalNNotificationTransportMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationTransportMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransport_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationTransport", field, false, false, "NotificationTransportMode")
+}
+
+func (ec *executionContext) _NotificationTransport_webhookUrl(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransport_webhookUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebhookURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransport_webhookUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationTransport", field, false, false, "String")
+}
+
+func (ec *executionContext) _NotificationTransport_webhookMapping(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransport_webhookMapping(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebhookMapping, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransport_webhookMapping(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationTransport", field, false, false, "String")
+}
+
+func (ec *executionContext) _NotificationTransport_webhookTimeout(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransport_webhookTimeout(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebhookTimeout, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransport_webhookTimeout(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationTransport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NotificationTransport_sendOnce(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransport_sendOnce(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SendOnce, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransport_sendOnce(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationTransport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NotificationTransport_failing(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransport_failing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransport_failing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationTransport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NotificationTransport_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransport_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransport_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationTransport", field, false, false, "String")
+}
+
+func (ec *executionContext) _NotificationTransport_lastFailureAt(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransport_lastFailureAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastFailureAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransport_lastFailureAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationTransport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NotificationTransport_rules(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransport_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rules(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NotificationRule) graphql.Marshaler {
+			return ec.marshalONotificationRule2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransport_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationTransport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationTransport_webhookSecretSet(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransport_webhookSecretSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NotificationTransport().WebhookSecretSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransport_webhookSecretSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationTransport", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _NotificationTransportConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransportConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransportConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NotificationTransportEdge) graphql.Marshaler {
+			return ec.marshalONotificationTransportEdge2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransportConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationTransportConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationTransportEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationTransportConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransportConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransportConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransportConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationTransportConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationTransportConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransportConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransportConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransportConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationTransportConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NotificationTransportEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransportEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransportEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NotificationTransport) graphql.Marshaler {
+			return ec.marshalONotificationTransport2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransportEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationTransportEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationTransport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationTransportEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationTransportEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationTransportEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationTransportEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationTransportEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _OAuth2Provider_id(ctx context.Context, field graphql.CollectedField, obj *ent.OAuth2Provider) (ret graphql.Marshaler) {
@@ -26269,6 +29003,29 @@ func (ec *executionContext) fieldContext_PolicyBinding_applicationID(_ context.C
 	return graphql.NewScalarFieldContext("PolicyBinding", field, false, false, "ID")
 }
 
+func (ec *executionContext) _PolicyBinding_notificationRuleID(ctx context.Context, field graphql.CollectedField, obj *ent.PolicyBinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyBinding_notificationRuleID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotificationRuleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyBinding_notificationRuleID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyBinding", field, false, false, "ID")
+}
+
 func (ec *executionContext) _PolicyBinding_enabled(ctx context.Context, field graphql.CollectedField, obj *ent.PolicyBinding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26571,6 +29328,38 @@ func (ec *executionContext) fieldContext_PolicyBinding_application(_ context.Con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PolicyBinding_notificationRule(ctx context.Context, field graphql.CollectedField, obj *ent.PolicyBinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyBinding_notificationRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotificationRule(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NotificationRule) graphql.Marshaler {
+			return ec.marshalONotificationRule2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyBinding_notificationRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyBinding",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationRule(ctx, field)
 		},
 	}
 	return fc, nil
@@ -28759,6 +31548,94 @@ func (ec *executionContext) fieldContext_Query_invitations(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_invitations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_notificationRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_notificationRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NotificationRules(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.NotificationRuleOrder), fc.Args["where"].(*ent.NotificationRuleWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NotificationRuleConnection) graphql.Marshaler {
+			return ec.marshalNNotificationRuleConnection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_notificationRules(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationRuleConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_notificationRules_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_notificationTransports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_notificationTransports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NotificationTransports(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.NotificationTransportOrder), fc.Args["where"].(*ent.NotificationTransportWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NotificationTransportConnection) graphql.Marshaler {
+			return ec.marshalNNotificationTransportConnection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_notificationTransports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationTransportConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_notificationTransports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31429,6 +34306,38 @@ func (ec *executionContext) fieldContext_Subscription_flowInspector(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_notificationCreated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_notificationCreated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().NotificationCreated(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Notification) graphql.Marshaler {
+			return ec.marshalNNotification2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_notificationCreated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_outpostConfigChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -33086,6 +35995,50 @@ func (ec *executionContext) fieldContext_Viewer_authenticatorDevices(_ context.C
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AuthenticatorDevice(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_notifications(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_notifications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Viewer().Notifications(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["unseenOnly"].(bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NotificationConnection) graphql.Marshaler {
+			return ec.marshalNNotificationConnection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_notifications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Viewer_notifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -37646,6 +40599,160 @@ func UnmarshalCreateInvitationInput(ctx context.Context, raw any) (model.CreateI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateNotificationRuleInput(ctx context.Context, obj any) (ent.CreateNotificationRuleInput, error) {
+	var it ent.CreateNotificationRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "severity", "policyEngineMode", "destinationGroupID", "transportIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "severity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severity"))
+			data, err := ec.unmarshalONotificationSeverity2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Severity = data
+		case "policyEngineMode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("policyEngineMode"))
+			data, err := ec.unmarshalOPolicyEngineMode2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐPolicyEngineMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PolicyEngineMode = data
+		case "destinationGroupID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationGroupID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationGroupID = data
+		case "transportIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transportIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransportIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateNotificationRuleInput unmarshals raw into the CreateNotificationRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateNotificationRuleInput(ctx context.Context, raw any) (ent.CreateNotificationRuleInput, error) {
+	var out ent.CreateNotificationRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateNotificationRuleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateNotificationTransportInput(ctx context.Context, obj any) (ent.CreateNotificationTransportInput, error) {
+	var it ent.CreateNotificationTransportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "mode", "webhookUrl", "webhookSecret", "webhookMapping", "webhookTimeout", "sendOnce"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalNNotificationTransportMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationTransportMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "webhookUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURL = data
+		case "webhookSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookSecret"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookSecret = data
+		case "webhookMapping":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMapping"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookMapping = data
+		case "webhookTimeout":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookTimeout"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookTimeout = data
+		case "sendOnce":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sendOnce"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SendOnce = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateNotificationTransportInput unmarshals raw into the CreateNotificationTransportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateNotificationTransportInput(ctx context.Context, raw any) (ent.CreateNotificationTransportInput, error) {
+	var out ent.CreateNotificationTransportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateNotificationTransportInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateOAuth2ProviderInput(ctx context.Context, obj any) (model.CreateOAuth2ProviderInput, error) {
 	var it model.CreateOAuth2ProviderInput
 	if obj == nil {
@@ -37896,7 +41003,7 @@ func (ec *executionContext) unmarshalInputCreatePolicyBindingInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"enabled", "negate", "order", "timeout", "failureResult", "policyID", "userID", "groupID", "flowID", "flowStageBindingID", "applicationID"}
+	fieldsInOrder := [...]string{"enabled", "negate", "order", "timeout", "failureResult", "policyID", "userID", "groupID", "flowID", "flowStageBindingID", "applicationID", "notificationRuleID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37980,6 +41087,13 @@ func (ec *executionContext) unmarshalInputCreatePolicyBindingInput(ctx context.C
 				return it, err
 			}
 			it.ApplicationID = data
+		case "notificationRuleID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notificationRuleID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotificationRuleID = data
 		}
 	}
 	return it, nil
@@ -38957,6 +42071,79 @@ func (ec *executionContext) unmarshalInputEmailStageInput(ctx context.Context, o
 func UnmarshalEmailStageInput(ctx context.Context, raw any) (email.Config, error) {
 	var out email.Config
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmailStageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEventMatcherPolicyInput(ctx context.Context, obj any) (eventmatcher.Config, error) {
+	var it eventmatcher.Config
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["clientIp"]; !present {
+		asMap["clientIp"] = ""
+	}
+	if _, present := asMap["app"]; !present {
+		asMap["app"] = ""
+	}
+	if _, present := asMap["model"]; !present {
+		asMap["model"] = ""
+	}
+
+	fieldsInOrder := [...]string{"action", "clientIp", "app", "model"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "action":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("action"))
+			data, err := ec.unmarshalOEventAction2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventAction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Action = data
+		case "clientIp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientIp"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientIP = data
+		case "app":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("app"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.App = data
+		case "model":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("model"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Model = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEventMatcherPolicyInput unmarshals raw into the EventMatcherPolicyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEventMatcherPolicyInput(ctx context.Context, raw any) (eventmatcher.Config, error) {
+	var out eventmatcher.Config
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventMatcherPolicyInput", raw, &out)
 	return out, err
 }
 
@@ -42287,6 +45474,1908 @@ func UnmarshalInvitationWhereInput(ctx context.Context, raw any) (ent.Invitation
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNotificationOrder(ctx context.Context, obj any) (ent.NotificationOrder, error) {
+	var it ent.NotificationOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNNotificationOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNotificationOrder unmarshals raw into the NotificationOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNotificationOrder(ctx context.Context, raw any) (ent.NotificationOrder, error) {
+	var out ent.NotificationOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NotificationOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNotificationRuleOrder(ctx context.Context, obj any) (ent.NotificationRuleOrder, error) {
+	var it ent.NotificationRuleOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNNotificationRuleOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNotificationRuleOrder unmarshals raw into the NotificationRuleOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNotificationRuleOrder(ctx context.Context, raw any) (ent.NotificationRuleOrder, error) {
+	var out ent.NotificationRuleOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NotificationRuleOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNotificationRuleWhereInput(ctx context.Context, obj any) (ent.NotificationRuleWhereInput, error) {
+	var it ent.NotificationRuleWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "severity", "severityNEQ", "severityIn", "severityNotIn", "destinationGroupID", "destinationGroupIDNEQ", "destinationGroupIDIn", "destinationGroupIDNotIn", "destinationGroupIDIsNil", "destinationGroupIDNotNil", "policyEngineMode", "policyEngineModeNEQ", "policyEngineModeIn", "policyEngineModeNotIn", "hasDestinationGroup", "hasDestinationGroupWith", "hasTransports", "hasTransportsWith", "hasPolicyBindings", "hasPolicyBindingsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalONotificationRuleWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalONotificationRuleWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalONotificationRuleWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "severity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severity"))
+			data, err := ec.unmarshalONotificationSeverity2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Severity = data
+		case "severityNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severityNEQ"))
+			data, err := ec.unmarshalONotificationSeverity2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeverityNEQ = data
+		case "severityIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severityIn"))
+			data, err := ec.unmarshalONotificationSeverity2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverityᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeverityIn = data
+		case "severityNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severityNotIn"))
+			data, err := ec.unmarshalONotificationSeverity2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverityᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeverityNotIn = data
+		case "destinationGroupID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationGroupID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationGroupID = data
+		case "destinationGroupIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationGroupIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationGroupIDNEQ = data
+		case "destinationGroupIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationGroupIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationGroupIDIn = data
+		case "destinationGroupIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationGroupIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationGroupIDNotIn = data
+		case "destinationGroupIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationGroupIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationGroupIDIsNil = data
+		case "destinationGroupIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationGroupIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationGroupIDNotNil = data
+		case "policyEngineMode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("policyEngineMode"))
+			data, err := ec.unmarshalOPolicyEngineMode2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐPolicyEngineMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PolicyEngineMode = data
+		case "policyEngineModeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("policyEngineModeNEQ"))
+			data, err := ec.unmarshalOPolicyEngineMode2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐPolicyEngineMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PolicyEngineModeNEQ = data
+		case "policyEngineModeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("policyEngineModeIn"))
+			data, err := ec.unmarshalOPolicyEngineMode2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐPolicyEngineModeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PolicyEngineModeIn = data
+		case "policyEngineModeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("policyEngineModeNotIn"))
+			data, err := ec.unmarshalOPolicyEngineMode2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐPolicyEngineModeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PolicyEngineModeNotIn = data
+		case "hasDestinationGroup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDestinationGroup"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDestinationGroup = data
+		case "hasDestinationGroupWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDestinationGroupWith"))
+			data, err := ec.unmarshalOGroupWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐGroupWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDestinationGroupWith = data
+		case "hasTransports":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTransports"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTransports = data
+		case "hasTransportsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTransportsWith"))
+			data, err := ec.unmarshalONotificationTransportWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTransportsWith = data
+		case "hasPolicyBindings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPolicyBindings"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPolicyBindings = data
+		case "hasPolicyBindingsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPolicyBindingsWith"))
+			data, err := ec.unmarshalOPolicyBindingWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐPolicyBindingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPolicyBindingsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNotificationRuleWhereInput unmarshals raw into the NotificationRuleWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNotificationRuleWhereInput(ctx context.Context, raw any) (ent.NotificationRuleWhereInput, error) {
+	var out ent.NotificationRuleWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NotificationRuleWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNotificationTransportOrder(ctx context.Context, obj any) (ent.NotificationTransportOrder, error) {
+	var it ent.NotificationTransportOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNNotificationTransportOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNotificationTransportOrder unmarshals raw into the NotificationTransportOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNotificationTransportOrder(ctx context.Context, raw any) (ent.NotificationTransportOrder, error) {
+	var out ent.NotificationTransportOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NotificationTransportOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNotificationTransportWhereInput(ctx context.Context, obj any) (ent.NotificationTransportWhereInput, error) {
+	var it ent.NotificationTransportWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "mode", "modeNEQ", "modeIn", "modeNotIn", "webhookURL", "webhookURLNEQ", "webhookURLIn", "webhookURLNotIn", "webhookURLGT", "webhookURLGTE", "webhookURLLT", "webhookURLLTE", "webhookURLContains", "webhookURLHasPrefix", "webhookURLHasSuffix", "webhookURLEqualFold", "webhookURLContainsFold", "webhookMapping", "webhookMappingNEQ", "webhookMappingIn", "webhookMappingNotIn", "webhookMappingGT", "webhookMappingGTE", "webhookMappingLT", "webhookMappingLTE", "webhookMappingContains", "webhookMappingHasPrefix", "webhookMappingHasSuffix", "webhookMappingEqualFold", "webhookMappingContainsFold", "webhookTimeout", "webhookTimeoutNEQ", "webhookTimeoutIn", "webhookTimeoutNotIn", "webhookTimeoutGT", "webhookTimeoutGTE", "webhookTimeoutLT", "webhookTimeoutLTE", "sendOnce", "sendOnceNEQ", "failing", "failingNEQ", "lastError", "lastErrorNEQ", "lastErrorIn", "lastErrorNotIn", "lastErrorGT", "lastErrorGTE", "lastErrorLT", "lastErrorLTE", "lastErrorContains", "lastErrorHasPrefix", "lastErrorHasSuffix", "lastErrorEqualFold", "lastErrorContainsFold", "lastFailureAt", "lastFailureAtNEQ", "lastFailureAtIn", "lastFailureAtNotIn", "lastFailureAtGT", "lastFailureAtGTE", "lastFailureAtLT", "lastFailureAtLTE", "lastFailureAtIsNil", "lastFailureAtNotNil", "hasRules", "hasRulesWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalONotificationTransportWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalONotificationTransportWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalONotificationTransportWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalONotificationTransportMode2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationTransportMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "modeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modeNEQ"))
+			data, err := ec.unmarshalONotificationTransportMode2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationTransportMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModeNEQ = data
+		case "modeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modeIn"))
+			data, err := ec.unmarshalONotificationTransportMode2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationTransportModeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModeIn = data
+		case "modeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modeNotIn"))
+			data, err := ec.unmarshalONotificationTransportMode2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationTransportModeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModeNotIn = data
+		case "webhookURL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURL"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURL = data
+		case "webhookURLNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURLNEQ = data
+		case "webhookURLIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURLIn = data
+		case "webhookURLNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURLNotIn = data
+		case "webhookURLGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURLGT = data
+		case "webhookURLGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURLGTE = data
+		case "webhookURLLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURLLT = data
+		case "webhookURLLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURLLTE = data
+		case "webhookURLContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURLContains = data
+		case "webhookURLHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURLHasPrefix = data
+		case "webhookURLHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURLHasSuffix = data
+		case "webhookURLEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURLEqualFold = data
+		case "webhookURLContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURLContainsFold = data
+		case "webhookMapping":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMapping"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookMapping = data
+		case "webhookMappingNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMappingNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookMappingNEQ = data
+		case "webhookMappingIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMappingIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookMappingIn = data
+		case "webhookMappingNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMappingNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookMappingNotIn = data
+		case "webhookMappingGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMappingGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookMappingGT = data
+		case "webhookMappingGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMappingGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookMappingGTE = data
+		case "webhookMappingLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMappingLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookMappingLT = data
+		case "webhookMappingLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMappingLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookMappingLTE = data
+		case "webhookMappingContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMappingContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookMappingContains = data
+		case "webhookMappingHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMappingHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookMappingHasPrefix = data
+		case "webhookMappingHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMappingHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookMappingHasSuffix = data
+		case "webhookMappingEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMappingEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookMappingEqualFold = data
+		case "webhookMappingContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMappingContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookMappingContainsFold = data
+		case "webhookTimeout":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookTimeout"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookTimeout = data
+		case "webhookTimeoutNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookTimeoutNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookTimeoutNEQ = data
+		case "webhookTimeoutIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookTimeoutIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookTimeoutIn = data
+		case "webhookTimeoutNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookTimeoutNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookTimeoutNotIn = data
+		case "webhookTimeoutGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookTimeoutGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookTimeoutGT = data
+		case "webhookTimeoutGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookTimeoutGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookTimeoutGTE = data
+		case "webhookTimeoutLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookTimeoutLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookTimeoutLT = data
+		case "webhookTimeoutLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookTimeoutLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookTimeoutLTE = data
+		case "sendOnce":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sendOnce"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SendOnce = data
+		case "sendOnceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sendOnceNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SendOnceNEQ = data
+		case "failing":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("failing"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Failing = data
+		case "failingNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("failingNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FailingNEQ = data
+		case "lastError":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastError"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastError = data
+		case "lastErrorNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorNEQ = data
+		case "lastErrorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorIn = data
+		case "lastErrorNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorNotIn = data
+		case "lastErrorGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorGT = data
+		case "lastErrorGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorGTE = data
+		case "lastErrorLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorLT = data
+		case "lastErrorLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorLTE = data
+		case "lastErrorContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorContains = data
+		case "lastErrorHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorHasPrefix = data
+		case "lastErrorHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorHasSuffix = data
+		case "lastErrorEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorEqualFold = data
+		case "lastErrorContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorContainsFold = data
+		case "lastFailureAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastFailureAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastFailureAt = data
+		case "lastFailureAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastFailureAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastFailureAtNEQ = data
+		case "lastFailureAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastFailureAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastFailureAtIn = data
+		case "lastFailureAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastFailureAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastFailureAtNotIn = data
+		case "lastFailureAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastFailureAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastFailureAtGT = data
+		case "lastFailureAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastFailureAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastFailureAtGTE = data
+		case "lastFailureAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastFailureAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastFailureAtLT = data
+		case "lastFailureAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastFailureAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastFailureAtLTE = data
+		case "lastFailureAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastFailureAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastFailureAtIsNil = data
+		case "lastFailureAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastFailureAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastFailureAtNotNil = data
+		case "hasRules":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRules"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRules = data
+		case "hasRulesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRulesWith"))
+			data, err := ec.unmarshalONotificationRuleWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRulesWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNotificationTransportWhereInput unmarshals raw into the NotificationTransportWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNotificationTransportWhereInput(ctx context.Context, raw any) (ent.NotificationTransportWhereInput, error) {
+	var out ent.NotificationTransportWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NotificationTransportWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNotificationWhereInput(ctx context.Context, obj any) (ent.NotificationWhereInput, error) {
+	var it ent.NotificationWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "eventID", "eventIDNEQ", "eventIDIn", "eventIDNotIn", "eventIDGT", "eventIDGTE", "eventIDLT", "eventIDLTE", "rule", "ruleNEQ", "ruleIn", "ruleNotIn", "ruleGT", "ruleGTE", "ruleLT", "ruleLTE", "ruleContains", "ruleHasPrefix", "ruleHasSuffix", "ruleEqualFold", "ruleContainsFold", "severity", "severityNEQ", "severityIn", "severityNotIn", "action", "actionNEQ", "actionIn", "actionNotIn", "body", "bodyNEQ", "bodyIn", "bodyNotIn", "bodyGT", "bodyGTE", "bodyLT", "bodyLTE", "bodyContains", "bodyHasPrefix", "bodyHasSuffix", "bodyEqualFold", "bodyContainsFold", "seen", "seenNEQ", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalONotificationWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalONotificationWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalONotificationWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "userID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "userIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserIDNEQ = data
+		case "userIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserIDIn = data
+		case "userIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserIDNotIn = data
+		case "eventID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventID = data
+		case "eventIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventIDNEQ = data
+		case "eventIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventIDIn = data
+		case "eventIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventIDNotIn = data
+		case "eventIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventIDGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventIDGT = data
+		case "eventIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventIDGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventIDGTE = data
+		case "eventIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventIDLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventIDLT = data
+		case "eventIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventIDLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventIDLTE = data
+		case "rule":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rule"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rule = data
+		case "ruleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleNEQ = data
+		case "ruleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIn = data
+		case "ruleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleNotIn = data
+		case "ruleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleGT = data
+		case "ruleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleGTE = data
+		case "ruleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleLT = data
+		case "ruleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleLTE = data
+		case "ruleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleContains = data
+		case "ruleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleHasPrefix = data
+		case "ruleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleHasSuffix = data
+		case "ruleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleEqualFold = data
+		case "ruleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleContainsFold = data
+		case "severity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severity"))
+			data, err := ec.unmarshalONotificationSeverity2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Severity = data
+		case "severityNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severityNEQ"))
+			data, err := ec.unmarshalONotificationSeverity2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeverityNEQ = data
+		case "severityIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severityIn"))
+			data, err := ec.unmarshalONotificationSeverity2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverityᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeverityIn = data
+		case "severityNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severityNotIn"))
+			data, err := ec.unmarshalONotificationSeverity2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverityᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeverityNotIn = data
+		case "action":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("action"))
+			data, err := ec.unmarshalOEventAction2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventAction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Action = data
+		case "actionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionNEQ"))
+			data, err := ec.unmarshalOEventAction2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventAction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionNEQ = data
+		case "actionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionIn"))
+			data, err := ec.unmarshalOEventAction2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventActionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionIn = data
+		case "actionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionNotIn"))
+			data, err := ec.unmarshalOEventAction2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventActionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionNotIn = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "bodyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyNEQ = data
+		case "bodyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyIn = data
+		case "bodyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyNotIn = data
+		case "bodyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyGT = data
+		case "bodyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyGTE = data
+		case "bodyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyLT = data
+		case "bodyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyLTE = data
+		case "bodyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyContains = data
+		case "bodyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyHasPrefix = data
+		case "bodyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyHasSuffix = data
+		case "bodyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyEqualFold = data
+		case "bodyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyContainsFold = data
+		case "seen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seen"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seen = data
+		case "seenNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seenNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeenNEQ = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNotificationWhereInput unmarshals raw into the NotificationWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNotificationWhereInput(ctx context.Context, raw any) (ent.NotificationWhereInput, error) {
+	var out ent.NotificationWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NotificationWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOAuth2ProviderOrder(ctx context.Context, obj any) (ent.OAuth2ProviderOrder, error) {
 	var it ent.OAuth2ProviderOrder
 	if obj == nil {
@@ -43915,7 +49004,7 @@ func (ec *executionContext) unmarshalInputPolicyBindingWhereInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "policyID", "policyIDNEQ", "policyIDIn", "policyIDNotIn", "policyIDIsNil", "policyIDNotNil", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDIsNil", "userIDNotNil", "groupID", "groupIDNEQ", "groupIDIn", "groupIDNotIn", "groupIDIsNil", "groupIDNotNil", "flowID", "flowIDNEQ", "flowIDIn", "flowIDNotIn", "flowIDIsNil", "flowIDNotNil", "flowStageBindingID", "flowStageBindingIDNEQ", "flowStageBindingIDIn", "flowStageBindingIDNotIn", "flowStageBindingIDIsNil", "flowStageBindingIDNotNil", "applicationID", "applicationIDNEQ", "applicationIDIn", "applicationIDNotIn", "applicationIDIsNil", "applicationIDNotNil", "enabled", "enabledNEQ", "negate", "negateNEQ", "order", "orderNEQ", "orderIn", "orderNotIn", "orderGT", "orderGTE", "orderLT", "orderLTE", "timeout", "timeoutNEQ", "timeoutIn", "timeoutNotIn", "timeoutGT", "timeoutGTE", "timeoutLT", "timeoutLTE", "failureResult", "failureResultNEQ", "hasPolicy", "hasPolicyWith", "hasUser", "hasUserWith", "hasGroup", "hasGroupWith", "hasFlow", "hasFlowWith", "hasFlowStageBinding", "hasFlowStageBindingWith", "hasApplication", "hasApplicationWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "policyID", "policyIDNEQ", "policyIDIn", "policyIDNotIn", "policyIDIsNil", "policyIDNotNil", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDIsNil", "userIDNotNil", "groupID", "groupIDNEQ", "groupIDIn", "groupIDNotIn", "groupIDIsNil", "groupIDNotNil", "flowID", "flowIDNEQ", "flowIDIn", "flowIDNotIn", "flowIDIsNil", "flowIDNotNil", "flowStageBindingID", "flowStageBindingIDNEQ", "flowStageBindingIDIn", "flowStageBindingIDNotIn", "flowStageBindingIDIsNil", "flowStageBindingIDNotNil", "applicationID", "applicationIDNEQ", "applicationIDIn", "applicationIDNotIn", "applicationIDIsNil", "applicationIDNotNil", "notificationRuleID", "notificationRuleIDNEQ", "notificationRuleIDIn", "notificationRuleIDNotIn", "notificationRuleIDIsNil", "notificationRuleIDNotNil", "enabled", "enabledNEQ", "negate", "negateNEQ", "order", "orderNEQ", "orderIn", "orderNotIn", "orderGT", "orderGTE", "orderLT", "orderLTE", "timeout", "timeoutNEQ", "timeoutIn", "timeoutNotIn", "timeoutGT", "timeoutGTE", "timeoutLT", "timeoutLTE", "failureResult", "failureResultNEQ", "hasPolicy", "hasPolicyWith", "hasUser", "hasUserWith", "hasGroup", "hasGroupWith", "hasFlow", "hasFlowWith", "hasFlowStageBinding", "hasFlowStageBindingWith", "hasApplication", "hasApplicationWith", "hasNotificationRule", "hasNotificationRuleWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -44363,6 +49452,48 @@ func (ec *executionContext) unmarshalInputPolicyBindingWhereInput(ctx context.Co
 				return it, err
 			}
 			it.ApplicationIDNotNil = data
+		case "notificationRuleID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notificationRuleID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotificationRuleID = data
+		case "notificationRuleIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notificationRuleIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotificationRuleIDNEQ = data
+		case "notificationRuleIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notificationRuleIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotificationRuleIDIn = data
+		case "notificationRuleIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notificationRuleIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotificationRuleIDNotIn = data
+		case "notificationRuleIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notificationRuleIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotificationRuleIDIsNil = data
+		case "notificationRuleIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notificationRuleIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotificationRuleIDNotNil = data
 		case "enabled":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -44601,6 +49732,20 @@ func (ec *executionContext) unmarshalInputPolicyBindingWhereInput(ctx context.Co
 				return it, err
 			}
 			it.HasApplicationWith = data
+		case "hasNotificationRule":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNotificationRule"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNotificationRule = data
+		case "hasNotificationRuleWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNotificationRuleWith"))
+			data, err := ec.unmarshalONotificationRuleWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNotificationRuleWith = data
 		}
 	}
 	return it, nil
@@ -44629,7 +49774,7 @@ func (ec *executionContext) unmarshalInputPolicyConfigInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"dummy", "expiry", "expression", "password", "reputation"}
+	fieldsInOrder := [...]string{"dummy", "eventMatcher", "expiry", "expression", "password", "reputation"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -44643,6 +49788,13 @@ func (ec *executionContext) unmarshalInputPolicyConfigInput(ctx context.Context,
 				return it, err
 			}
 			it.Dummy = data
+		case "eventMatcher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventMatcher"))
+			data, err := ec.unmarshalOEventMatcherPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋeventmatcherᚐConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventMatcher = data
 		case "expiry":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiry"))
 			data, err := ec.unmarshalOExpiryPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋexpiryᚐConfig(ctx, v)
@@ -49718,6 +54870,181 @@ func UnmarshalUpdateGroupInput(ctx context.Context, raw any) (ent.UpdateGroupInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateNotificationRuleInput(ctx context.Context, obj any) (ent.UpdateNotificationRuleInput, error) {
+	var it ent.UpdateNotificationRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "severity", "policyEngineMode", "destinationGroupID", "clearDestinationGroup", "addTransportIDs", "removeTransportIDs", "clearTransports"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "severity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severity"))
+			data, err := ec.unmarshalONotificationSeverity2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Severity = data
+		case "policyEngineMode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("policyEngineMode"))
+			data, err := ec.unmarshalOPolicyEngineMode2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐPolicyEngineMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PolicyEngineMode = data
+		case "destinationGroupID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationGroupID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationGroupID = data
+		case "clearDestinationGroup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDestinationGroup"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDestinationGroup = data
+		case "addTransportIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTransportIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddTransportIDs = data
+		case "removeTransportIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeTransportIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveTransportIDs = data
+		case "clearTransports":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTransports"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTransports = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateNotificationRuleInput unmarshals raw into the UpdateNotificationRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateNotificationRuleInput(ctx context.Context, raw any) (ent.UpdateNotificationRuleInput, error) {
+	var out ent.UpdateNotificationRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateNotificationRuleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateNotificationTransportInput(ctx context.Context, obj any) (ent.UpdateNotificationTransportInput, error) {
+	var it ent.UpdateNotificationTransportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "mode", "webhookUrl", "webhookSecret", "webhookMapping", "webhookTimeout", "sendOnce"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalONotificationTransportMode2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationTransportMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "webhookUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURL = data
+		case "webhookSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookSecret"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookSecret = data
+		case "webhookMapping":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMapping"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookMapping = data
+		case "webhookTimeout":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookTimeout"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookTimeout = data
+		case "sendOnce":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sendOnce"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SendOnce = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateNotificationTransportInput unmarshals raw into the UpdateNotificationTransportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateNotificationTransportInput(ctx context.Context, raw any) (ent.UpdateNotificationTransportInput, error) {
+	var out ent.UpdateNotificationTransportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateNotificationTransportInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateOAuth2ProviderInput(ctx context.Context, obj any) (model.UpdateOAuth2ProviderInput, error) {
 	var it model.UpdateOAuth2ProviderInput
 	if obj == nil {
@@ -51824,6 +57151,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._OAuth2Provider(ctx, sel, obj)
+	case *ent.NotificationTransport:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NotificationTransport(ctx, sel, obj)
+	case *ent.NotificationRule:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NotificationRule(ctx, sel, obj)
+	case *ent.Notification:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Notification(ctx, sel, obj)
 	case *ent.Invitation:
 		if obj == nil {
 			return graphql.Null
@@ -51892,6 +57234,11 @@ func (ec *executionContext) _PolicyConfig(ctx context.Context, sel ast.Selection
 			return graphql.Null
 		}
 		return ec._ExpiryPolicy(ctx, sel, obj)
+	case *eventmatcher.Config:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._EventMatcherPolicy(ctx, sel, obj)
 	case *dummy1.Config:
 		if obj == nil {
 			return graphql.Null
@@ -54054,6 +59401,54 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var eventMatcherPolicyImplementors = []string{"EventMatcherPolicy", "PolicyConfig"}
+
+func (ec *executionContext) _EventMatcherPolicy(ctx context.Context, sel ast.SelectionSet, obj *eventmatcher.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventMatcherPolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventMatcherPolicy")
+		case "action":
+			out.Values[i] = ec._EventMatcherPolicy_action(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "clientIp":
+			out.Values[i] = ec._EventMatcherPolicy_clientIp(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "app":
+			out.Values[i] = ec._EventMatcherPolicy_app(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "model":
+			out.Values[i] = ec._EventMatcherPolicy_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var expiryPolicyImplementors = []string{"ExpiryPolicy", "PolicyConfig"}
 
 func (ec *executionContext) _ExpiryPolicy(ctx context.Context, sel ast.SelectionSet, obj *expiry.Config) graphql.Marshaler {
@@ -56090,6 +61485,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createNotificationTransport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createNotificationTransport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateNotificationTransport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateNotificationTransport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteNotificationTransport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteNotificationTransport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createNotificationRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createNotificationRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateNotificationRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateNotificationRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteNotificationRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteNotificationRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "importFlow":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importFlow(ctx, field)
@@ -56160,6 +61597,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "markNotificationsSeen":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markNotificationsSeen(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "sendRecoveryLink":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_sendRecoveryLink(ctx, field)
@@ -56185,6 +61629,508 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeApplicationAccess(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationImplementors = []string{"Notification", "Node"}
+
+func (ec *executionContext) _Notification(ctx context.Context, sel ast.SelectionSet, obj *ent.Notification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Notification")
+		case "id":
+			out.Values[i] = ec._Notification_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userID":
+			out.Values[i] = ec._Notification_userID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eventID":
+			out.Values[i] = ec._Notification_eventID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rule":
+			out.Values[i] = ec._Notification_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "severity":
+			out.Values[i] = ec._Notification_severity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._Notification_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "body":
+			out.Values[i] = ec._Notification_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "event":
+			out.Values[i] = ec._Notification_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seen":
+			out.Values[i] = ec._Notification_seen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Notification_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationConnectionImplementors = []string{"NotificationConnection"}
+
+func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationConnection")
+		case "edges":
+			out.Values[i] = ec._NotificationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._NotificationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._NotificationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationEdgeImplementors = []string{"NotificationEdge"}
+
+func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationEdge")
+		case "node":
+			out.Values[i] = ec._NotificationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._NotificationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationRuleImplementors = []string{"NotificationRule", "Node"}
+
+func (ec *executionContext) _NotificationRule(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationRule")
+		case "id":
+			out.Values[i] = ec._NotificationRule_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._NotificationRule_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._NotificationRule_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._NotificationRule_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "severity":
+			out.Values[i] = ec._NotificationRule_severity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "destinationGroupID":
+			out.Values[i] = ec._NotificationRule_destinationGroupID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "policyEngineMode":
+			out.Values[i] = ec._NotificationRule_policyEngineMode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "destinationGroup":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NotificationRule_destinationGroup(ctx, field, obj)
+				})
+		case "transports":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NotificationRule_transports(ctx, field, obj)
+				})
+		case "policyBindings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NotificationRule_policyBindings(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationRuleConnectionImplementors = []string{"NotificationRuleConnection"}
+
+func (ec *executionContext) _NotificationRuleConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationRuleConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationRuleConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationRuleConnection")
+		case "edges":
+			out.Values[i] = ec._NotificationRuleConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._NotificationRuleConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._NotificationRuleConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationRuleEdgeImplementors = []string{"NotificationRuleEdge"}
+
+func (ec *executionContext) _NotificationRuleEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationRuleEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationRuleEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationRuleEdge")
+		case "node":
+			out.Values[i] = ec._NotificationRuleEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._NotificationRuleEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationTransportImplementors = []string{"NotificationTransport", "Node"}
+
+func (ec *executionContext) _NotificationTransport(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationTransport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationTransportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationTransport")
+		case "id":
+			out.Values[i] = ec._NotificationTransport_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._NotificationTransport_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._NotificationTransport_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._NotificationTransport_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mode":
+			out.Values[i] = ec._NotificationTransport_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "webhookUrl":
+			out.Values[i] = ec._NotificationTransport_webhookUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "webhookMapping":
+			out.Values[i] = ec._NotificationTransport_webhookMapping(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "webhookTimeout":
+			out.Values[i] = ec._NotificationTransport_webhookTimeout(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sendOnce":
+			out.Values[i] = ec._NotificationTransport_sendOnce(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "failing":
+			out.Values[i] = ec._NotificationTransport_failing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.Values[i] = ec._NotificationTransport_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastFailureAt":
+			out.Values[i] = ec._NotificationTransport_lastFailureAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rules":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NotificationTransport_rules(ctx, field, obj)
+				})
+		case "webhookSecretSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NotificationTransport_webhookSecretSet(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationTransportConnectionImplementors = []string{"NotificationTransportConnection"}
+
+func (ec *executionContext) _NotificationTransportConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationTransportConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationTransportConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationTransportConnection")
+		case "edges":
+			out.Values[i] = ec._NotificationTransportConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._NotificationTransportConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._NotificationTransportConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationTransportEdgeImplementors = []string{"NotificationTransportEdge"}
+
+func (ec *executionContext) _NotificationTransportEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationTransportEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationTransportEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationTransportEdge")
+		case "node":
+			out.Values[i] = ec._NotificationTransportEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._NotificationTransportEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -57132,6 +63078,11 @@ func (ec *executionContext) _PolicyBinding(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "notificationRuleID":
+			out.Values[i] = ec._PolicyBinding_notificationRuleID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "enabled":
 			out.Values[i] = ec._PolicyBinding_enabled(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -57192,6 +63143,12 @@ func (ec *executionContext) _PolicyBinding(ctx context.Context, sel ast.Selectio
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PolicyBinding_application(ctx, field, obj)
+				})
+		case "notificationRule":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PolicyBinding_notificationRule(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -58002,6 +63959,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_invitations(ctx, field)
+				})
+		case "notificationRules":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_notificationRules(ctx, field)
+				})
+		case "notificationTransports":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_notificationTransports(ctx, field)
 				})
 		case "oauth2Providers":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -58894,6 +64863,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_flowExecution(ctx, fields[0])
 	case "flowInspector":
 		return ec._Subscription_flowInspector(ctx, fields[0])
+	case "notificationCreated":
+		return ec._Subscription_notificationCreated(ctx, fields[0])
 	case "outpostConfigChanged":
 		return ec._Subscription_outpostConfigChanged(ctx, fields[0])
 	default:
@@ -59594,6 +65565,12 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Viewer_authenticatorDevices(ctx, field, obj)
 				})
+		case "notifications":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_notifications(ctx, field, obj)
+				})
 		case "sessions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -60232,6 +66209,16 @@ func (ec *executionContext) marshalNCreateInvitationPayload2ᚖgithubᚗcomᚋga
 		return graphql.Null
 	}
 	return ec._CreateInvitationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateNotificationRuleInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐCreateNotificationRuleInput(ctx context.Context, v any) (ent.CreateNotificationRuleInput, error) {
+	res, err := ec.unmarshalInputCreateNotificationRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateNotificationTransportInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐCreateNotificationTransportInput(ctx context.Context, v any) (ent.CreateNotificationTransportInput, error) {
+	res, err := ec.unmarshalInputCreateNotificationTransportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCreateOAuth2ProviderInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐCreateOAuth2ProviderInput(ctx context.Context, v any) (model.CreateOAuth2ProviderInput, error) {
@@ -60974,6 +66961,147 @@ func (ec *executionContext) unmarshalNNotConfiguredAction2githubᚗcomᚋgatehou
 
 func (ec *executionContext) marshalNNotConfiguredAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋexecutorᚋstagesᚋauthenticatorvalidateᚐNotConfiguredAction(ctx context.Context, sel ast.SelectionSet, v authenticatorvalidate.NotConfiguredAction) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNNotification2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Notification) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotification2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotification(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNotification2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotification(ctx context.Context, sel ast.SelectionSet, v *ent.Notification) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Notification!")
+		return graphql.Null
+	}
+	return ec._Notification(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNotificationConnection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationConnection!")
+		return graphql.Null
+	}
+	return ec._NotificationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNotificationOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationOrderField(ctx context.Context, v any) (*ent.NotificationOrderField, error) {
+	var res = new(ent.NotificationOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNotificationOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNNotificationRule2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRule(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationRule) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationRule!")
+		return graphql.Null
+	}
+	return ec._NotificationRule(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNotificationRuleConnection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleConnection(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationRuleConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationRuleConnection!")
+		return graphql.Null
+	}
+	return ec._NotificationRuleConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNotificationRuleOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleOrderField(ctx context.Context, v any) (*ent.NotificationRuleOrderField, error) {
+	var res = new(ent.NotificationRuleOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNotificationRuleOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationRuleOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationRuleOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNNotificationRuleWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleWhereInput(ctx context.Context, v any) (*ent.NotificationRuleWhereInput, error) {
+	res, err := ec.unmarshalInputNotificationRuleWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNotificationSeverity2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverity(ctx context.Context, v any) (enum.NotificationSeverity, error) {
+	var res enum.NotificationSeverity
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNotificationSeverity2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverity(ctx context.Context, sel ast.SelectionSet, v enum.NotificationSeverity) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNNotificationTransport2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransport(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationTransport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationTransport!")
+		return graphql.Null
+	}
+	return ec._NotificationTransport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNotificationTransportConnection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportConnection(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationTransportConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationTransportConnection!")
+		return graphql.Null
+	}
+	return ec._NotificationTransportConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNotificationTransportMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationTransportMode(ctx context.Context, v any) (enum.NotificationTransportMode, error) {
+	var res enum.NotificationTransportMode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNotificationTransportMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationTransportMode(ctx context.Context, sel ast.SelectionSet, v enum.NotificationTransportMode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNNotificationTransportOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportOrderField(ctx context.Context, v any) (*ent.NotificationTransportOrderField, error) {
+	var res = new(ent.NotificationTransportOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNotificationTransportOrderField2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationTransportOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationTransportOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNNotificationTransportWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportWhereInput(ctx context.Context, v any) (*ent.NotificationTransportWhereInput, error) {
+	res, err := ec.unmarshalInputNotificationTransportWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNotificationWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationWhereInput(ctx context.Context, v any) (*ent.NotificationWhereInput, error) {
+	res, err := ec.unmarshalInputNotificationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNOAuth2Provider2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOAuth2Provider(ctx context.Context, sel ast.SelectionSet, v *ent.OAuth2Provider) graphql.Marshaler {
@@ -61759,6 +67887,16 @@ func (ec *executionContext) unmarshalNUpdateFlowStageBindingInput2githubᚗcom�
 
 func (ec *executionContext) unmarshalNUpdateGroupInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐUpdateGroupInput(ctx context.Context, v any) (ent.UpdateGroupInput, error) {
 	res, err := ec.unmarshalInputUpdateGroupInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateNotificationRuleInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐUpdateNotificationRuleInput(ctx context.Context, v any) (ent.UpdateNotificationRuleInput, error) {
+	res, err := ec.unmarshalInputUpdateNotificationRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateNotificationTransportInput2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐUpdateNotificationTransportInput(ctx context.Context, v any) (ent.UpdateNotificationTransportInput, error) {
+	res, err := ec.unmarshalInputUpdateNotificationTransportInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -62651,6 +68789,14 @@ func (ec *executionContext) marshalOEventEdge2ᚖgithubᚗcomᚋgatehouseᚑid�
 	return ec._EventEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOEventMatcherPolicyInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋpolicyᚋeventmatcherᚐConfig(ctx context.Context, v any) (*eventmatcher.Config, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEventMatcherPolicyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOEventOrder2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐEventOrder(ctx context.Context, v any) (*ent.EventOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -63390,6 +69536,320 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋgatehouseᚑidᚋgatehou
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONotification2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotification(ctx context.Context, sel ast.SelectionSet, v *ent.Notification) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Notification(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONotificationEdge2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.NotificationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONotificationEdge2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalONotificationEdge2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NotificationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONotificationRule2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.NotificationRule) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotificationRule2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRule(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalONotificationRule2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRule(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationRule) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NotificationRule(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONotificationRuleEdge2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.NotificationRuleEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONotificationRuleEdge2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalONotificationRuleEdge2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleEdge(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationRuleEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NotificationRuleEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONotificationRuleOrder2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleOrder(ctx context.Context, v any) (*ent.NotificationRuleOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNotificationRuleOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONotificationRuleWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleWhereInputᚄ(ctx context.Context, v any) ([]*ent.NotificationRuleWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.NotificationRuleWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNotificationRuleWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONotificationRuleWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationRuleWhereInput(ctx context.Context, v any) (*ent.NotificationRuleWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNotificationRuleWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONotificationSeverity2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverityᚄ(ctx context.Context, v any) ([]enum.NotificationSeverity, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.NotificationSeverity, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNotificationSeverity2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverity(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalONotificationSeverity2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverityᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.NotificationSeverity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotificationSeverity2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalONotificationSeverity2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverity(ctx context.Context, v any) (*enum.NotificationSeverity, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.NotificationSeverity)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalONotificationSeverity2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationSeverity(ctx context.Context, sel ast.SelectionSet, v *enum.NotificationSeverity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalONotificationTransport2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.NotificationTransport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotificationTransport2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalONotificationTransport2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransport(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationTransport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NotificationTransport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONotificationTransportEdge2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.NotificationTransportEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONotificationTransportEdge2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalONotificationTransportEdge2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportEdge(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationTransportEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NotificationTransportEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONotificationTransportMode2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationTransportModeᚄ(ctx context.Context, v any) ([]enum.NotificationTransportMode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.NotificationTransportMode, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNotificationTransportMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationTransportMode(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalONotificationTransportMode2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationTransportModeᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.NotificationTransportMode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotificationTransportMode2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationTransportMode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalONotificationTransportMode2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationTransportMode(ctx context.Context, v any) (*enum.NotificationTransportMode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.NotificationTransportMode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalONotificationTransportMode2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐNotificationTransportMode(ctx context.Context, sel ast.SelectionSet, v *enum.NotificationTransportMode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalONotificationTransportOrder2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportOrder(ctx context.Context, v any) (*ent.NotificationTransportOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNotificationTransportOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONotificationTransportWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportWhereInputᚄ(ctx context.Context, v any) ([]*ent.NotificationTransportWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.NotificationTransportWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNotificationTransportWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONotificationTransportWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationTransportWhereInput(ctx context.Context, v any) (*ent.NotificationTransportWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNotificationTransportWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONotificationWhereInput2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationWhereInputᚄ(ctx context.Context, v any) ([]*ent.NotificationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.NotificationWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNotificationWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONotificationWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐNotificationWhereInput(ctx context.Context, v any) (*ent.NotificationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNotificationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOOAuth2Provider2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐOAuth2Providerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.OAuth2Provider) graphql.Marshaler {

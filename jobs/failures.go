@@ -11,6 +11,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/jobs/jobargs"
 )
 
 // maxErrorText bounds the error text a SYSTEM_TASK_EXCEPTION event keeps.
@@ -20,7 +21,7 @@ const maxErrorText = 500
 // failures are recorded where they belong (a notification transport's
 // status), and an event for each could notify through the failing
 // transport again.
-var unauditedKinds = map[string]bool{}
+var unauditedKinds = map[string]bool{jobargs.KindNotifyEvent: true, jobargs.KindNotifyDeliver: true}
 
 // failureRecorder is River's ErrorHandler: a job that failed for good (its
 // last attempt, after which River discards it) or panicked is recorded as

@@ -55,6 +55,9 @@ type Config struct {
 	Mail MailDeps
 	// Auditor records the workers' audit events (EMAIL_SENT).
 	Auditor Auditor
+	// Notify delivers event notifications; a zero value leaves them to
+	// another process.
+	Notify NotifyDeps
 }
 
 // Runner is a started River client that works Gatehouse's jobs. Its methods
@@ -151,7 +154,7 @@ func Start(ctx context.Context, cfg Config) (*Runner, error) {
 	workers := river.NewWorkers()
 	Register(workers, Deps{
 		Ent: cfg.DB.Ent, Logger: logger, NowFunc: cfg.NowFunc, Sweepers: cfg.Sweepers, SigningKeys: cfg.SigningKeys,
-		Mail: cfg.Mail, Auditor: cfg.Auditor,
+		Mail: cfg.Mail, Auditor: cfg.Auditor, Notify: cfg.Notify,
 	})
 	client, err := newClient(cfg.DB, &river.Config{
 		Logger:            logger,

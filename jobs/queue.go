@@ -161,3 +161,34 @@ func (e *Queue) EnqueueTx(ctx context.Context, tx *ent.Tx, m jobargs.SendMail, d
 	})
 	return err
 }
+
+// EnqueueNotifyTx implements notify.Enqueuer: it queues the matching of
+// one event in tx, the event's own transaction. An event is queued once.
+func (e *Queue) EnqueueNotifyTx(ctx context.Context, tx *ent.Tx, args jobargs.NotifyEvent) error {
+	_, err := e.insert(ctx, tx, args, &river.InsertOpts{
+		MaxAttempts: notifyDeliverMaxAttempts,
+		UniqueOpts:  river.UniqueOpts{ByArgs: true},
+	})
+	return err
+}
+
+// enqueueDeliverTx queues one delivery in tx; false when the same event,
+// transport and recipient were queued before (another rule matched too).
+func (e *Queue) enqueueDeliverTx(ctx context.Context, tx *ent.Tx, args jobargs.NotifyDeliver) (bool, error) {
+	return e.insert(ctx, tx, args, &river.InsertOpts{
+		MaxAttempts: notifyDeliverMaxAttempts,
+		UniqueOpts:  river.UniqueOpts{ByArgs: true},
+	})
+}
+
+// insert queues args in tx.
+func (e *Queue) insert(ctx context.Context, tx *ent.Tx, args river.JobArgs, opts *river.InsertOpts) (bool, error) {
+	if tx == nil {
+		return false, fmt.Errorf("enqueue %s: no transaction", args.Kind())
+	}
+	native, err := database.Native(tx.DriverTx())
+	if err != nil {
+		return false, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
+	}
+	return e.river.insertTx(ctx, native, args, opts)
+}

@@ -41,6 +41,9 @@ type Deps struct {
 	// Auditor records what the workers did that the audit log shows
 	// (EMAIL_SENT); nil records nothing.
 	Auditor Auditor
+	// Notify delivers event notifications; with a nil Queue or Policies
+	// no worker takes them.
+	Notify NotifyDeps
 }
 
 // MailDeps are what the send-mail worker needs.
@@ -81,5 +84,9 @@ func Register(workers *river.Workers, deps Deps) {
 			panic(err) // Secrets missing beside a Sender: a programming error
 		}
 		river.AddWorker(workers, w)
+	}
+	if deps.Notify.Queue != nil && deps.Notify.Policies != nil {
+		river.AddWorker(workers, NewNotifyEventWorker(deps))
+		river.AddWorker(workers, NewNotifyDeliverWorker(deps))
 	}
 }

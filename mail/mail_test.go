@@ -17,7 +17,10 @@ import (
 
 func TestRenderEveryTemplate(t *testing.T) {
 	t.Parallel()
-	data := map[string]string{"link": "https://login.example.com/if/flow/recover/?flow_token=abc&x=1", "code": "123456", "username": "alice"}
+	data := map[string]string{
+		"link": "https://login.example.com/if/flow/recover/?flow_token=abc&x=1", "code": "123456", "username": "alice",
+		"rule": "failed <logins>", "severity": "alert", "summary": "LOGIN_FAILED by mallory", "details": "flow: login\n",
+	}
 	for _, name := range mail.Templates() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -28,6 +31,11 @@ func TestRenderEveryTemplate(t *testing.T) {
 			require.NotEmpty(t, m.HTML)
 			require.Contains(t, m.HTML, "Example &lt;Corp&gt;", "the HTML part escapes the brand")
 			require.NotContains(t, m.HTML, "Example <Corp>")
+			if name == jobargs.TemplateNotification {
+				require.Contains(t, m.Text, "LOGIN_FAILED by mallory")
+				require.Contains(t, m.HTML, "failed &lt;logins&gt;", "the HTML part escapes the rule's name")
+				return
+			}
 			if name == jobargs.TemplateEmailOTP {
 				require.Contains(t, m.Text, "123456")
 				require.Contains(t, m.HTML, "123456")

@@ -20,6 +20,7 @@ var subjects = map[string]string{
 	jobargs.TemplateRecovery:     "Recover your %s account",
 	jobargs.TemplateEmailOTP:     "Your %s sign-in code",
 	jobargs.TemplateInvitation:   "You are invited to %s",
+	jobargs.TemplateNotification: "%s notification",
 }
 
 // Data keys the templates read.
@@ -38,6 +39,7 @@ var required = map[string][]string{
 	jobargs.TemplateRecovery:     {DataLink},
 	jobargs.TemplateEmailOTP:     {DataCode},
 	jobargs.TemplateInvitation:   {DataLink},
+	jobargs.TemplateNotification: {"rule", "summary"},
 }
 
 var (

@@ -19,6 +19,8 @@
 //	reputation   IP/identifier score <= threshold (bad reputation) the counter store fails
 //	expiry       password_changed_at within the last N days       never
 //	dummy        a fixed result after a random wait (tests)       ctx ends first
+//	event_matcher the audit event's action, client IP range, app,   never
+//	             model (notification rules; fails outside events)
 //
 // # Engine
 //
@@ -55,6 +57,20 @@
 //	on-plan binding policies       planner (evaluate_on_plan)      EvaluateTarget{FlowStageBindingID}
 //	re-evaluation before a stage   executor (re_evaluate_policies) EvaluateTarget{FlowStageBindingID}
 //	prompt validation              prompt stage, on submit         EvaluatePolicies, mode all
+//	notification rules             notify job, per recorded event  EvaluateTarget{NotificationRuleID}, rule's mode
+//
+// # Events as requests
+//
+// A notification rule's bindings decide about an audit event, not a
+// request: package notify builds the Request from the stored event —
+// Request.Event is the event itself, Client.IP its client address, User
+// the event's user if it still exists (with its groups), no Flow and no
+// Context. Kinds that read a flow's request (password, reputation) see
+// nothing of interest and decide as for an anonymous visitor;
+// event_matcher reads Request.Event and fails when it is nil. Unlike
+// every other target, a rule without enabled bindings matches no event
+// (package notify checks this before calling the engine): a new rule stays
+// quiet until an admin says what it is for.
 //
 // The engine caches evaluators, never verdicts: every evaluation point sees
 // the current request and scores.

@@ -46,7 +46,7 @@ const DefaultCacheSize = 1024
 // ErrInvalidTarget is returned for a Target that does not name exactly
 // one flow or flow stage binding, and by Test for TestParams that do not
 // name exactly one policy, flow or flow stage binding.
-var ErrInvalidTarget = errors.New("policy target must name exactly one flow, flow stage binding or application")
+var ErrInvalidTarget = errors.New("policy target must name exactly one flow, flow stage binding, application or notification rule")
 
 // ErrInvalidMode is returned for an engine mode other than all or any.
 var ErrInvalidMode = errors.New("policy engine mode must be all or any")
@@ -71,12 +71,16 @@ type EngineOptions struct {
 }
 
 // Target is what a set of bindings is attached to: exactly one of FlowID,
-// FlowStageBindingID and ApplicationID is set.
+// FlowStageBindingID, ApplicationID and NotificationRuleID is set.
 type Target struct {
 	FlowID             int
 	FlowStageBindingID int
 	// ApplicationID: the bindings that decide who may use an application.
 	ApplicationID int
+	// NotificationRuleID: the bindings that decide which events a
+	// notification rule matches. Unlike other targets, a rule without
+	// bindings matches nothing; package notify checks that before asking.
+	NotificationRuleID int
 }
 
 // Result is the combined verdict over a target's bindings (or a list of
@@ -195,13 +199,16 @@ func (e *Engine) EvaluateTarget(ctx context.Context, target Target, mode enum.Po
 		return Result{}, err
 	}
 	q := e.client.PolicyBinding.Query().Where(policybinding.Enabled(true))
-	switch set := btoi(target.FlowID > 0) + btoi(target.FlowStageBindingID > 0) + btoi(target.ApplicationID > 0); {
+	switch set := btoi(target.FlowID > 0) + btoi(target.FlowStageBindingID > 0) + btoi(target.ApplicationID > 0) +
+		btoi(target.NotificationRuleID > 0); {
 	case set != 1:
 		return Result{}, ErrInvalidTarget
 	case target.FlowID > 0:
 		q.Where(policybinding.FlowID(target.FlowID))
 	case target.FlowStageBindingID > 0:
 		q.Where(policybinding.FlowStageBindingID(target.FlowStageBindingID))
+	case target.NotificationRuleID > 0:
+		q.Where(policybinding.NotificationRuleID(target.NotificationRuleID))
 	default:
 		q.Where(policybinding.ApplicationID(target.ApplicationID))
 	}

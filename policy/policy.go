@@ -29,6 +29,11 @@ type Request struct {
 	Context map[string]any
 	// Application is the application being accessed; nil when none.
 	Application map[string]any
+	// Event is the audit event a notification rule's policies decide
+	// about (package notify; the event_matcher kind reads it); nil
+	// outside notification rules. User and Client then describe the
+	// event's user and client address.
+	Event *ent.Event
 }
 
 // Client is the HTTP request a policy is evaluated for.

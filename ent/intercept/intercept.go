@@ -21,6 +21,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
+	"github.com/gatehouse-id/gatehouse/ent/notification"
+	"github.com/gatehouse-id/gatehouse/ent/notificationrule"
+	"github.com/gatehouse-id/gatehouse/ent/notificationtransport"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
@@ -448,6 +451,87 @@ func (f TraverseInvitation) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.InvitationQuery", q)
+}
+
+// The NotificationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type NotificationFunc func(context.Context, *ent.NotificationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f NotificationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.NotificationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.NotificationQuery", q)
+}
+
+// The TraverseNotification type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseNotification func(context.Context, *ent.NotificationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseNotification) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseNotification) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NotificationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.NotificationQuery", q)
+}
+
+// The NotificationRuleFunc type is an adapter to allow the use of ordinary function as a Querier.
+type NotificationRuleFunc func(context.Context, *ent.NotificationRuleQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f NotificationRuleFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.NotificationRuleQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.NotificationRuleQuery", q)
+}
+
+// The TraverseNotificationRule type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseNotificationRule func(context.Context, *ent.NotificationRuleQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseNotificationRule) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseNotificationRule) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NotificationRuleQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.NotificationRuleQuery", q)
+}
+
+// The NotificationTransportFunc type is an adapter to allow the use of ordinary function as a Querier.
+type NotificationTransportFunc func(context.Context, *ent.NotificationTransportQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f NotificationTransportFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.NotificationTransportQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.NotificationTransportQuery", q)
+}
+
+// The TraverseNotificationTransport type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseNotificationTransport func(context.Context, *ent.NotificationTransportQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseNotificationTransport) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseNotificationTransport) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NotificationTransportQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.NotificationTransportQuery", q)
 }
 
 // The OAuth2AuthRequestFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -992,6 +1076,12 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.GroupQuery, predicate.Group, group.OrderOption]{typ: ent.TypeGroup, tq: q}, nil
 	case *ent.InvitationQuery:
 		return &query[*ent.InvitationQuery, predicate.Invitation, invitation.OrderOption]{typ: ent.TypeInvitation, tq: q}, nil
+	case *ent.NotificationQuery:
+		return &query[*ent.NotificationQuery, predicate.Notification, notification.OrderOption]{typ: ent.TypeNotification, tq: q}, nil
+	case *ent.NotificationRuleQuery:
+		return &query[*ent.NotificationRuleQuery, predicate.NotificationRule, notificationrule.OrderOption]{typ: ent.TypeNotificationRule, tq: q}, nil
+	case *ent.NotificationTransportQuery:
+		return &query[*ent.NotificationTransportQuery, predicate.NotificationTransport, notificationtransport.OrderOption]{typ: ent.TypeNotificationTransport, tq: q}, nil
 	case *ent.OAuth2AuthRequestQuery:
 		return &query[*ent.OAuth2AuthRequestQuery, predicate.OAuth2AuthRequest, oauth2authrequest.OrderOption]{typ: ent.TypeOAuth2AuthRequest, tq: q}, nil
 	case *ent.OAuth2ProviderQuery:

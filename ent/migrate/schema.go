@@ -461,6 +461,87 @@ var (
 			},
 		},
 	}
+	// NotificationsColumns holds the columns for the "notifications" table.
+	NotificationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "key", Type: field.TypeString, Unique: true},
+		{Name: "event_id", Type: field.TypeInt},
+		{Name: "rule", Type: field.TypeString},
+		{Name: "severity", Type: field.TypeEnum, Enums: []string{"notice", "warning", "alert"}},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"login", "login_failed", "logout", "user_write", "suspicious_request", "password_set", "secret_view", "secret_rotate", "invitation_used", "authorize_application", "flow_execution", "policy_execution", "policy_exception", "system_task_execution", "system_task_exception", "system_exception", "configuration_error", "model_created", "model_updated", "model_deleted", "email_sent", "mfa_device_added", "mfa_device_removed", "recovery_link_sent", "custom"}},
+		{Name: "body", Type: field.TypeString},
+		{Name: "event", Type: field.TypeJSON},
+		{Name: "seen", Type: field.TypeBool, Default: false},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// NotificationsTable holds the schema information for the "notifications" table.
+	NotificationsTable = &schema.Table{
+		Name:       "notifications",
+		Columns:    NotificationsColumns,
+		PrimaryKey: []*schema.Column{NotificationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "notifications_users_user",
+				Columns:    []*schema.Column{NotificationsColumns[10]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "notification_user_id_seen_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{NotificationsColumns[10], NotificationsColumns[8], NotificationsColumns[9]},
+			},
+		},
+	}
+	// NotificationRulesColumns holds the columns for the "notification_rules" table.
+	NotificationRulesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "severity", Type: field.TypeEnum, Enums: []string{"notice", "warning", "alert"}, Default: "notice"},
+		{Name: "policy_engine_mode", Type: field.TypeEnum, Enums: []string{"all", "any"}, Default: "any"},
+		{Name: "destination_group_id", Type: field.TypeInt, Nullable: true},
+	}
+	// NotificationRulesTable holds the schema information for the "notification_rules" table.
+	NotificationRulesTable = &schema.Table{
+		Name:       "notification_rules",
+		Columns:    NotificationRulesColumns,
+		PrimaryKey: []*schema.Column{NotificationRulesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "notification_rules_groups_destination_group",
+				Columns:    []*schema.Column{NotificationRulesColumns[6]},
+				RefColumns: []*schema.Column{GroupsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+	}
+	// NotificationTransportsColumns holds the columns for the "notification_transports" table.
+	NotificationTransportsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "mode", Type: field.TypeEnum, Enums: []string{"webhook", "email", "local"}},
+		{Name: "webhook_url", Type: field.TypeString, Size: 2000, Default: ""},
+		{Name: "webhook_secret", Type: field.TypeString, Size: 500, Default: ""},
+		{Name: "webhook_mapping", Type: field.TypeString, Size: 10000, Default: ""},
+		{Name: "webhook_timeout", Type: field.TypeInt, Default: 10},
+		{Name: "send_once", Type: field.TypeBool, Default: false},
+		{Name: "failing", Type: field.TypeBool, Default: false},
+		{Name: "last_error", Type: field.TypeString, Default: ""},
+		{Name: "last_failure_at", Type: field.TypeTime, Nullable: true},
+	}
+	// NotificationTransportsTable holds the schema information for the "notification_transports" table.
+	NotificationTransportsTable = &schema.Table{
+		Name:       "notification_transports",
+		Columns:    NotificationTransportsColumns,
+		PrimaryKey: []*schema.Column{NotificationTransportsColumns[0]},
+	}
 	// Oauth2authRequestsColumns holds the columns for the "oauth2auth_requests" table.
 	Oauth2authRequestsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Unique: true, Size: 64},
@@ -626,6 +707,7 @@ var (
 		{Name: "flow_id", Type: field.TypeInt, Nullable: true},
 		{Name: "flow_stage_binding_id", Type: field.TypeInt, Nullable: true},
 		{Name: "group_id", Type: field.TypeInt, Nullable: true},
+		{Name: "notification_rule_id", Type: field.TypeInt, Nullable: true},
 		{Name: "policy_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -660,14 +742,20 @@ var (
 				OnDelete:   schema.Restrict,
 			},
 			{
-				Symbol:     "policy_bindings_policies_bindings",
+				Symbol:     "policy_bindings_notification_rules_policy_bindings",
 				Columns:    []*schema.Column{PolicyBindingsColumns[12]},
+				RefColumns: []*schema.Column{NotificationRulesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "policy_bindings_policies_bindings",
+				Columns:    []*schema.Column{PolicyBindingsColumns[13]},
 				RefColumns: []*schema.Column{PoliciesColumns[0]},
 				OnDelete:   schema.Restrict,
 			},
 			{
 				Symbol:     "policy_bindings_users_policy_bindings",
-				Columns:    []*schema.Column{PolicyBindingsColumns[13]},
+				Columns:    []*schema.Column{PolicyBindingsColumns[14]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Restrict,
 			},
@@ -1128,6 +1216,31 @@ var (
 			},
 		},
 	}
+	// NotificationRuleTransportsColumns holds the columns for the "notification_rule_transports" table.
+	NotificationRuleTransportsColumns = []*schema.Column{
+		{Name: "notification_rule_id", Type: field.TypeInt},
+		{Name: "notification_transport_id", Type: field.TypeInt},
+	}
+	// NotificationRuleTransportsTable holds the schema information for the "notification_rule_transports" table.
+	NotificationRuleTransportsTable = &schema.Table{
+		Name:       "notification_rule_transports",
+		Columns:    NotificationRuleTransportsColumns,
+		PrimaryKey: []*schema.Column{NotificationRuleTransportsColumns[0], NotificationRuleTransportsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "notification_rule_transports_notification_rule_id",
+				Columns:    []*schema.Column{NotificationRuleTransportsColumns[0]},
+				RefColumns: []*schema.Column{NotificationRulesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "notification_rule_transports_notification_transport_id",
+				Columns:    []*schema.Column{NotificationRuleTransportsColumns[1]},
+				RefColumns: []*schema.Column{NotificationTransportsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// OutpostProvidersColumns holds the columns for the "outpost_providers" table.
 	OutpostProvidersColumns = []*schema.Column{
 		{Name: "outpost_id", Type: field.TypeInt},
@@ -1168,6 +1281,9 @@ var (
 		FlowTokensTable,
 		GroupsTable,
 		InvitationsTable,
+		NotificationsTable,
+		NotificationRulesTable,
+		NotificationTransportsTable,
 		Oauth2authRequestsTable,
 		Oauth2providersTable,
 		Oauth2tokensTable,
@@ -1189,6 +1305,7 @@ var (
 		WebauthnDevicesTable,
 		GroupUsersTable,
 		GroupChildrenTable,
+		NotificationRuleTransportsTable,
 		OutpostProvidersTable,
 	}
 )
@@ -1255,6 +1372,17 @@ func init() {
 	InvitationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(124554051584),
 	}
+	NotificationsTable.ForeignKeys[0].RefTable = UsersTable
+	NotificationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(146028888064),
+	}
+	NotificationRulesTable.ForeignKeys[0].RefTable = GroupsTable
+	NotificationRulesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(137438953472),
+	}
+	NotificationTransportsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(141733920768),
+	}
 	Oauth2authRequestsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(81604378624),
 	}
@@ -1274,14 +1402,15 @@ func init() {
 	PolicyBindingsTable.ForeignKeys[1].RefTable = FlowsTable
 	PolicyBindingsTable.ForeignKeys[2].RefTable = FlowStageBindingsTable
 	PolicyBindingsTable.ForeignKeys[3].RefTable = GroupsTable
-	PolicyBindingsTable.ForeignKeys[4].RefTable = PoliciesTable
-	PolicyBindingsTable.ForeignKeys[5].RefTable = UsersTable
+	PolicyBindingsTable.ForeignKeys[4].RefTable = NotificationRulesTable
+	PolicyBindingsTable.ForeignKeys[5].RefTable = PoliciesTable
+	PolicyBindingsTable.ForeignKeys[6].RefTable = UsersTable
 	PolicyBindingsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),
 	}
 	PolicyBindingsTable.Annotation.Checks = map[string]string{
 		"policy_binding_one_subject": "((CASE WHEN policy_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN user_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN group_id IS NULL THEN 0 ELSE 1 END)) = 1",
-		"policy_binding_one_target":  "((CASE WHEN flow_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN flow_stage_binding_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN application_id IS NULL THEN 0 ELSE 1 END)) = 1",
+		"policy_binding_one_target":  "((CASE WHEN flow_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN flow_stage_binding_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN application_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN notification_rule_id IS NULL THEN 0 ELSE 1 END)) = 1",
 	}
 	PoliciesTable.Annotation = &entsql.Annotation{
 		Table:          "policies",
@@ -1340,6 +1469,8 @@ func init() {
 	GroupUsersTable.ForeignKeys[1].RefTable = UsersTable
 	GroupChildrenTable.ForeignKeys[0].RefTable = GroupsTable
 	GroupChildrenTable.ForeignKeys[1].RefTable = GroupsTable
+	NotificationRuleTransportsTable.ForeignKeys[0].RefTable = NotificationRulesTable
+	NotificationRuleTransportsTable.ForeignKeys[1].RefTable = NotificationTransportsTable
 	OutpostProvidersTable.ForeignKeys[0].RefTable = OutpostsTable
 	OutpostProvidersTable.ForeignKeys[1].RefTable = ProxyProvidersTable
 }

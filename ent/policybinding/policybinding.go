@@ -31,6 +31,8 @@ const (
 	FieldFlowStageBindingID = "flow_stage_binding_id"
 	// FieldApplicationID holds the string denoting the application_id field in the database.
 	FieldApplicationID = "application_id"
+	// FieldNotificationRuleID holds the string denoting the notification_rule_id field in the database.
+	FieldNotificationRuleID = "notification_rule_id"
 	// FieldEnabled holds the string denoting the enabled field in the database.
 	FieldEnabled = "enabled"
 	// FieldNegate holds the string denoting the negate field in the database.
@@ -53,6 +55,8 @@ const (
 	EdgeFlowStageBinding = "flow_stage_binding"
 	// EdgeApplication holds the string denoting the application edge name in mutations.
 	EdgeApplication = "application"
+	// EdgeNotificationRule holds the string denoting the notification_rule edge name in mutations.
+	EdgeNotificationRule = "notification_rule"
 	// Table holds the table name of the policybinding in the database.
 	Table = "policy_bindings"
 	// PolicyTable is the table that holds the policy relation/edge.
@@ -97,6 +101,13 @@ const (
 	ApplicationInverseTable = "applications"
 	// ApplicationColumn is the table column denoting the application relation/edge.
 	ApplicationColumn = "application_id"
+	// NotificationRuleTable is the table that holds the notification_rule relation/edge.
+	NotificationRuleTable = "policy_bindings"
+	// NotificationRuleInverseTable is the table name for the NotificationRule entity.
+	// It exists in this package in order to avoid circular dependency with the "notificationrule" package.
+	NotificationRuleInverseTable = "notification_rules"
+	// NotificationRuleColumn is the table column denoting the notification_rule relation/edge.
+	NotificationRuleColumn = "notification_rule_id"
 )
 
 // Columns holds all SQL columns for policybinding fields.
@@ -110,6 +121,7 @@ var Columns = []string{
 	FieldFlowID,
 	FieldFlowStageBindingID,
 	FieldApplicationID,
+	FieldNotificationRuleID,
 	FieldEnabled,
 	FieldNegate,
 	FieldOrder,
@@ -203,6 +215,11 @@ func ByApplicationID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldApplicationID, opts...).ToFunc()
 }
 
+// ByNotificationRuleID orders the results by the notification_rule_id field.
+func ByNotificationRuleID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNotificationRuleID, opts...).ToFunc()
+}
+
 // ByEnabled orders the results by the enabled field.
 func ByEnabled(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEnabled, opts...).ToFunc()
@@ -269,6 +286,13 @@ func ByApplicationField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newApplicationStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByNotificationRuleField orders the results by notification_rule field.
+func ByNotificationRuleField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newNotificationRuleStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newPolicyStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -309,5 +333,12 @@ func newApplicationStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ApplicationInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, ApplicationTable, ApplicationColumn),
+	)
+}
+func newNotificationRuleStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(NotificationRuleInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, NotificationRuleTable, NotificationRuleColumn),
 	)
 }

@@ -95,6 +95,11 @@ func ApplicationID(v int) predicate.PolicyBinding {
 	return predicate.PolicyBinding(sql.FieldEQ(FieldApplicationID, v))
 }
 
+// NotificationRuleID applies equality check predicate on the "notification_rule_id" field. It's identical to NotificationRuleIDEQ.
+func NotificationRuleID(v int) predicate.PolicyBinding {
+	return predicate.PolicyBinding(sql.FieldEQ(FieldNotificationRuleID, v))
+}
+
 // Enabled applies equality check predicate on the "enabled" field. It's identical to EnabledEQ.
 func Enabled(v bool) predicate.PolicyBinding {
 	return predicate.PolicyBinding(sql.FieldEQ(FieldEnabled, v))
@@ -380,6 +385,36 @@ func ApplicationIDNotNil() predicate.PolicyBinding {
 	return predicate.PolicyBinding(sql.FieldNotNull(FieldApplicationID))
 }
 
+// NotificationRuleIDEQ applies the EQ predicate on the "notification_rule_id" field.
+func NotificationRuleIDEQ(v int) predicate.PolicyBinding {
+	return predicate.PolicyBinding(sql.FieldEQ(FieldNotificationRuleID, v))
+}
+
+// NotificationRuleIDNEQ applies the NEQ predicate on the "notification_rule_id" field.
+func NotificationRuleIDNEQ(v int) predicate.PolicyBinding {
+	return predicate.PolicyBinding(sql.FieldNEQ(FieldNotificationRuleID, v))
+}
+
+// NotificationRuleIDIn applies the In predicate on the "notification_rule_id" field.
+func NotificationRuleIDIn(vs ...int) predicate.PolicyBinding {
+	return predicate.PolicyBinding(sql.FieldIn(FieldNotificationRuleID, vs...))
+}
+
+// NotificationRuleIDNotIn applies the NotIn predicate on the "notification_rule_id" field.
+func NotificationRuleIDNotIn(vs ...int) predicate.PolicyBinding {
+	return predicate.PolicyBinding(sql.FieldNotIn(FieldNotificationRuleID, vs...))
+}
+
+// NotificationRuleIDIsNil applies the IsNil predicate on the "notification_rule_id" field.
+func NotificationRuleIDIsNil() predicate.PolicyBinding {
+	return predicate.PolicyBinding(sql.FieldIsNull(FieldNotificationRuleID))
+}
+
+// NotificationRuleIDNotNil applies the NotNil predicate on the "notification_rule_id" field.
+func NotificationRuleIDNotNil() predicate.PolicyBinding {
+	return predicate.PolicyBinding(sql.FieldNotNull(FieldNotificationRuleID))
+}
+
 // EnabledEQ applies the EQ predicate on the "enabled" field.
 func EnabledEQ(v bool) predicate.PolicyBinding {
 	return predicate.PolicyBinding(sql.FieldEQ(FieldEnabled, v))
@@ -620,6 +655,29 @@ func HasApplication() predicate.PolicyBinding {
 func HasApplicationWith(preds ...predicate.Application) predicate.PolicyBinding {
 	return predicate.PolicyBinding(func(s *sql.Selector) {
 		step := newApplicationStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasNotificationRule applies the HasEdge predicate on the "notification_rule" edge.
+func HasNotificationRule() predicate.PolicyBinding {
+	return predicate.PolicyBinding(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, NotificationRuleTable, NotificationRuleColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasNotificationRuleWith applies the HasEdge predicate on the "notification_rule" edge with a given conditions (other predicates).
+func HasNotificationRuleWith(preds ...predicate.NotificationRule) predicate.PolicyBinding {
+	return predicate.PolicyBinding(func(s *sql.Selector) {
+		step := newNotificationRuleStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -45,6 +45,15 @@ type Group func(*sql.Selector)
 // Invitation is the predicate function for invitation builders.
 type Invitation func(*sql.Selector)
 
+// Notification is the predicate function for notification builders.
+type Notification func(*sql.Selector)
+
+// NotificationRule is the predicate function for notificationrule builders.
+type NotificationRule func(*sql.Selector)
+
+// NotificationTransport is the predicate function for notificationtransport builders.
+type NotificationTransport func(*sql.Selector)
+
 // OAuth2AuthRequest is the predicate function for oauth2authrequest builders.
 type OAuth2AuthRequest func(*sql.Selector)
 

@@ -19,6 +19,9 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/flowtoken"
 	"github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/invitation"
+	"github.com/gatehouse-id/gatehouse/ent/notification"
+	"github.com/gatehouse-id/gatehouse/ent/notificationrule"
+	"github.com/gatehouse-id/gatehouse/ent/notificationtransport"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2authrequest"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2provider"
 	"github.com/gatehouse-id/gatehouse/ent/oauth2token"
@@ -698,6 +701,167 @@ func init() {
 	invitationDescUses := invitationFields[6].Descriptor()
 	// invitation.DefaultUses holds the default value on creation for the uses field.
 	invitation.DefaultUses = invitationDescUses.Default.(int)
+	notification.Policy = privacy.NewPolicies(schema.Notification{})
+	notification.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := notification.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	notificationFields := schema.Notification{}.Fields()
+	_ = notificationFields
+	// notificationDescSeen is the schema descriptor for seen field.
+	notificationDescSeen := notificationFields[8].Descriptor()
+	// notification.DefaultSeen holds the default value on creation for the seen field.
+	notification.DefaultSeen = notificationDescSeen.Default.(bool)
+	// notificationDescCreatedAt is the schema descriptor for created_at field.
+	notificationDescCreatedAt := notificationFields[9].Descriptor()
+	// notification.DefaultCreatedAt holds the default value on creation for the created_at field.
+	notification.DefaultCreatedAt = notificationDescCreatedAt.Default.(func() time.Time)
+	notificationruleMixin := schema.NotificationRule{}.Mixin()
+	notificationrule.Policy = privacy.NewPolicies(schema.NotificationRule{})
+	notificationrule.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := notificationrule.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	notificationruleHooks := schema.NotificationRule{}.Hooks()
+
+	notificationrule.Hooks[1] = notificationruleHooks[0]
+	notificationruleMixinFields0 := notificationruleMixin[0].Fields()
+	_ = notificationruleMixinFields0
+	notificationruleFields := schema.NotificationRule{}.Fields()
+	_ = notificationruleFields
+	// notificationruleDescCreatedAt is the schema descriptor for created_at field.
+	notificationruleDescCreatedAt := notificationruleMixinFields0[0].Descriptor()
+	// notificationrule.DefaultCreatedAt holds the default value on creation for the created_at field.
+	notificationrule.DefaultCreatedAt = notificationruleDescCreatedAt.Default.(func() time.Time)
+	// notificationruleDescUpdatedAt is the schema descriptor for updated_at field.
+	notificationruleDescUpdatedAt := notificationruleMixinFields0[1].Descriptor()
+	// notificationrule.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	notificationrule.DefaultUpdatedAt = notificationruleDescUpdatedAt.Default.(func() time.Time)
+	// notificationrule.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	notificationrule.UpdateDefaultUpdatedAt = notificationruleDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// notificationruleDescName is the schema descriptor for name field.
+	notificationruleDescName := notificationruleFields[0].Descriptor()
+	// notificationrule.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	notificationrule.NameValidator = func() func(string) error {
+		validators := notificationruleDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	notificationtransportMixin := schema.NotificationTransport{}.Mixin()
+	notificationtransport.Policy = privacy.NewPolicies(schema.NotificationTransport{})
+	notificationtransport.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := notificationtransport.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	notificationtransportHooks := schema.NotificationTransport{}.Hooks()
+
+	notificationtransport.Hooks[1] = notificationtransportHooks[0]
+
+	notificationtransport.Hooks[2] = notificationtransportHooks[1]
+	notificationtransportMixinFields0 := notificationtransportMixin[0].Fields()
+	_ = notificationtransportMixinFields0
+	notificationtransportFields := schema.NotificationTransport{}.Fields()
+	_ = notificationtransportFields
+	// notificationtransportDescCreatedAt is the schema descriptor for created_at field.
+	notificationtransportDescCreatedAt := notificationtransportMixinFields0[0].Descriptor()
+	// notificationtransport.DefaultCreatedAt holds the default value on creation for the created_at field.
+	notificationtransport.DefaultCreatedAt = notificationtransportDescCreatedAt.Default.(func() time.Time)
+	// notificationtransportDescUpdatedAt is the schema descriptor for updated_at field.
+	notificationtransportDescUpdatedAt := notificationtransportMixinFields0[1].Descriptor()
+	// notificationtransport.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	notificationtransport.DefaultUpdatedAt = notificationtransportDescUpdatedAt.Default.(func() time.Time)
+	// notificationtransport.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	notificationtransport.UpdateDefaultUpdatedAt = notificationtransportDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// notificationtransportDescName is the schema descriptor for name field.
+	notificationtransportDescName := notificationtransportFields[0].Descriptor()
+	// notificationtransport.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	notificationtransport.NameValidator = func() func(string) error {
+		validators := notificationtransportDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// notificationtransportDescWebhookURL is the schema descriptor for webhook_url field.
+	notificationtransportDescWebhookURL := notificationtransportFields[2].Descriptor()
+	// notificationtransport.DefaultWebhookURL holds the default value on creation for the webhook_url field.
+	notificationtransport.DefaultWebhookURL = notificationtransportDescWebhookURL.Default.(string)
+	// notificationtransport.WebhookURLValidator is a validator for the "webhook_url" field. It is called by the builders before save.
+	notificationtransport.WebhookURLValidator = func() func(string) error {
+		validators := notificationtransportDescWebhookURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(webhook_url string) error {
+			for _, fn := range fns {
+				if err := fn(webhook_url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// notificationtransportDescWebhookSecret is the schema descriptor for webhook_secret field.
+	notificationtransportDescWebhookSecret := notificationtransportFields[3].Descriptor()
+	// notificationtransport.DefaultWebhookSecret holds the default value on creation for the webhook_secret field.
+	notificationtransport.DefaultWebhookSecret = notificationtransportDescWebhookSecret.Default.(string)
+	// notificationtransport.WebhookSecretValidator is a validator for the "webhook_secret" field. It is called by the builders before save.
+	notificationtransport.WebhookSecretValidator = notificationtransportDescWebhookSecret.Validators[0].(func(string) error)
+	// notificationtransportDescWebhookMapping is the schema descriptor for webhook_mapping field.
+	notificationtransportDescWebhookMapping := notificationtransportFields[4].Descriptor()
+	// notificationtransport.DefaultWebhookMapping holds the default value on creation for the webhook_mapping field.
+	notificationtransport.DefaultWebhookMapping = notificationtransportDescWebhookMapping.Default.(string)
+	// notificationtransport.WebhookMappingValidator is a validator for the "webhook_mapping" field. It is called by the builders before save.
+	notificationtransport.WebhookMappingValidator = notificationtransportDescWebhookMapping.Validators[0].(func(string) error)
+	// notificationtransportDescWebhookTimeout is the schema descriptor for webhook_timeout field.
+	notificationtransportDescWebhookTimeout := notificationtransportFields[5].Descriptor()
+	// notificationtransport.DefaultWebhookTimeout holds the default value on creation for the webhook_timeout field.
+	notificationtransport.DefaultWebhookTimeout = notificationtransportDescWebhookTimeout.Default.(int)
+	// notificationtransport.WebhookTimeoutValidator is a validator for the "webhook_timeout" field. It is called by the builders before save.
+	notificationtransport.WebhookTimeoutValidator = notificationtransportDescWebhookTimeout.Validators[0].(func(int) error)
+	// notificationtransportDescSendOnce is the schema descriptor for send_once field.
+	notificationtransportDescSendOnce := notificationtransportFields[6].Descriptor()
+	// notificationtransport.DefaultSendOnce holds the default value on creation for the send_once field.
+	notificationtransport.DefaultSendOnce = notificationtransportDescSendOnce.Default.(bool)
+	// notificationtransportDescFailing is the schema descriptor for failing field.
+	notificationtransportDescFailing := notificationtransportFields[7].Descriptor()
+	// notificationtransport.DefaultFailing holds the default value on creation for the failing field.
+	notificationtransport.DefaultFailing = notificationtransportDescFailing.Default.(bool)
+	// notificationtransportDescLastError is the schema descriptor for last_error field.
+	notificationtransportDescLastError := notificationtransportFields[8].Descriptor()
+	// notificationtransport.DefaultLastError holds the default value on creation for the last_error field.
+	notificationtransport.DefaultLastError = notificationtransportDescLastError.Default.(string)
 	oauth2authrequest.Policy = privacy.NewPolicies(schema.OAuth2AuthRequest{})
 	oauth2authrequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -969,25 +1133,25 @@ func init() {
 	// policybinding.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	policybinding.UpdateDefaultUpdatedAt = policybindingDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// policybindingDescEnabled is the schema descriptor for enabled field.
-	policybindingDescEnabled := policybindingFields[6].Descriptor()
+	policybindingDescEnabled := policybindingFields[7].Descriptor()
 	// policybinding.DefaultEnabled holds the default value on creation for the enabled field.
 	policybinding.DefaultEnabled = policybindingDescEnabled.Default.(bool)
 	// policybindingDescNegate is the schema descriptor for negate field.
-	policybindingDescNegate := policybindingFields[7].Descriptor()
+	policybindingDescNegate := policybindingFields[8].Descriptor()
 	// policybinding.DefaultNegate holds the default value on creation for the negate field.
 	policybinding.DefaultNegate = policybindingDescNegate.Default.(bool)
 	// policybindingDescOrder is the schema descriptor for order field.
-	policybindingDescOrder := policybindingFields[8].Descriptor()
+	policybindingDescOrder := policybindingFields[9].Descriptor()
 	// policybinding.DefaultOrder holds the default value on creation for the order field.
 	policybinding.DefaultOrder = policybindingDescOrder.Default.(int)
 	// policybindingDescTimeout is the schema descriptor for timeout field.
-	policybindingDescTimeout := policybindingFields[9].Descriptor()
+	policybindingDescTimeout := policybindingFields[10].Descriptor()
 	// policybinding.DefaultTimeout holds the default value on creation for the timeout field.
 	policybinding.DefaultTimeout = policybindingDescTimeout.Default.(int)
 	// policybinding.TimeoutValidator is a validator for the "timeout" field. It is called by the builders before save.
 	policybinding.TimeoutValidator = policybindingDescTimeout.Validators[0].(func(int) error)
 	// policybindingDescFailureResult is the schema descriptor for failure_result field.
-	policybindingDescFailureResult := policybindingFields[10].Descriptor()
+	policybindingDescFailureResult := policybindingFields[11].Descriptor()
 	// policybinding.DefaultFailureResult holds the default value on creation for the failure_result field.
 	policybinding.DefaultFailureResult = policybindingDescFailureResult.Default.(bool)
 	policydefinitionMixin := schema.PolicyDefinition{}.Mixin()

@@ -150,6 +150,9 @@ func ownedEdge() schema.Annotation {
 // cascade makes deleting the parent delete the children of this edge.
 func cascade() schema.Annotation { return entsql.OnDelete(entsql.Cascade) }
 
+// setNull makes deleting the row this edge points at clear the reference.
+func setNull() schema.Annotation { return entsql.OnDelete(entsql.SetNull) }
+
 // restrict makes the database refuse to delete a row this edge still points at.
 // Hooks report the referrers by name first; the constraint is the backstop.
 func restrict() schema.Annotation { return entsql.OnDelete(entsql.Restrict) }

@@ -15,7 +15,8 @@ import (
 )
 
 // PolicyBinding attaches exactly one subject (a policy, a user or a group)
-// to exactly one target (a flow, a flow's stage binding or an application). A target with no
+// to exactly one target (a flow, a flow's stage binding, an application or a
+// notification rule). A target with no
 // bindings passes; otherwise its bindings combine by the target's
 // policy_engine_mode.
 type PolicyBinding struct {
@@ -35,6 +36,8 @@ func (PolicyBinding) Fields() []ent.Field {
 		field.Int("flow_stage_binding_id").Optional().Nillable().Immutable(),
 		field.Int("application_id").Optional().Nillable().Immutable().
 			Comment("Decides who may use the application."),
+		field.Int("notification_rule_id").Optional().Nillable().Immutable().
+			Comment("Decides which events the notification rule matches."),
 		field.Bool("enabled").
 			Default(true).
 			Comment("Disabled bindings are ignored, as if absent."),
@@ -71,6 +74,11 @@ func (PolicyBinding) Edges() []ent.Edge {
 			Field("application_id").
 			Unique().
 			Immutable(),
+		edge.From("notification_rule", NotificationRule.Type).
+			Ref("policy_bindings").
+			Field("notification_rule_id").
+			Unique().
+			Immutable(),
 	}
 }
 
@@ -91,7 +99,7 @@ func (PolicyBinding) Annotations() []schema.Annotation {
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
 		entsql.Checks(map[string]string{
 			"policy_binding_one_subject": oneOf("policy_id", "user_id", "group_id"),
-			"policy_binding_one_target":  oneOf("flow_id", "flow_stage_binding_id", "application_id"),
+			"policy_binding_one_target":  oneOf("flow_id", "flow_stage_binding_id", "application_id", "notification_rule_id"),
 		}),
 	}
 }

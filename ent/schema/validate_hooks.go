@@ -62,12 +62,12 @@ func policyBindingShape() ent.Hook {
 			if subjects != 1 {
 				return nil, problem.Invalid("policy_id", "a policy binding binds exactly one of policy, user or group (got %d)", subjects)
 			}
-			targets, err := setAfter(ctx, m, "flow_id", "flow_stage_binding_id", "application_id")
+			targets, err := setAfter(ctx, m, "flow_id", "flow_stage_binding_id", "application_id", "notification_rule_id")
 			if err != nil {
 				return nil, err
 			}
 			if targets != 1 {
-				return nil, problem.Invalid("flow_id", "a policy binding has exactly one target: a flow, a flow stage binding or an application (got %d)", targets)
+				return nil, problem.Invalid("flow_id", "a policy binding has exactly one target: a flow, a flow stage binding, an application or a notification rule (got %d)", targets)
 			}
 			return next.Mutate(ctx, m)
 		})

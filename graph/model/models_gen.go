@@ -32,6 +32,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/executor/stages/userlogout"
 	"github.com/gatehouse-id/gatehouse/executor/stages/userwrite"
 	dummy1 "github.com/gatehouse-id/gatehouse/policy/dummy"
+	"github.com/gatehouse-id/gatehouse/policy/eventmatcher"
 	"github.com/gatehouse-id/gatehouse/policy/expiry"
 	"github.com/gatehouse-id/gatehouse/policy/expression"
 	password1 "github.com/gatehouse-id/gatehouse/policy/password"
@@ -264,11 +265,12 @@ type JobPageInfo struct {
 
 // A policy's configuration: set exactly one member, which picks the policy's kind.
 type PolicyConfigInput struct {
-	Dummy      *dummy1.Config     `json:"dummy,omitempty"`
-	Expiry     *expiry.Config     `json:"expiry,omitempty"`
-	Expression *expression.Config `json:"expression,omitempty"`
-	Password   *password1.Config  `json:"password,omitempty"`
-	Reputation *reputation.Config `json:"reputation,omitempty"`
+	Dummy        *dummy1.Config       `json:"dummy,omitempty"`
+	EventMatcher *eventmatcher.Config `json:"eventMatcher,omitempty"`
+	Expiry       *expiry.Config       `json:"expiry,omitempty"`
+	Expression   *expression.Config   `json:"expression,omitempty"`
+	Password     *password1.Config    `json:"password,omitempty"`
+	Reputation   *reputation.Config   `json:"reputation,omitempty"`
 }
 
 // What to evaluate in testPolicy, and for whom.
@@ -484,6 +486,8 @@ type Viewer struct {
 	AuthMethod ViewerAuthMethod `json:"authMethod"`
 	// The user's second factors, oldest first; empty for anonymous callers.
 	AuthenticatorDevices []*AuthenticatorDevice `json:"authenticatorDevices"`
+	// The caller's notifications (from LOCAL transports), newest first; empty for anonymous callers.
+	Notifications *ent.NotificationConnection `json:"notifications"`
 	// The user's live sessions, most recently used first; empty for anonymous callers.
 	Sessions []*UserSession `json:"sessions"`
 	// The applications the user may use (their policies let the user in), by group then name; empty for anonymous callers.

@@ -125,3 +125,47 @@ type Validity struct {
 	// Ref identifies the object the kind checks.
 	Ref string `json:"ref,omitempty"`
 }
+
+// KindNotifyEvent is the kind of NotifyEvent.
+const KindNotifyEvent = "notify_event"
+
+// NotifyEvent matches one audit event against the notification rules and
+// queues a NotifyDeliver for each transport of each matching rule (and
+// each member of the rule's group where the transport delivers per
+// member). It is enqueued in the transaction that writes the event, only
+// while some rule exists (notify.Gate); EventID makes it unique.
+type NotifyEvent struct {
+	// EventID is the event's ID.
+	EventID int `json:"event_id" river:"unique"`
+}
+
+// Kind returns KindNotifyEvent; it implements river.JobArgs.
+func (NotifyEvent) Kind() string { return KindNotifyEvent }
+
+// KindNotifyDeliver is the kind of NotifyDeliver.
+const KindNotifyDeliver = "notify_deliver"
+
+// NotifyDeliver delivers one event through one transport (to one member
+// of the rule's group, or once when UserID is 0). EventID, TransportID and
+// UserID make it unique: an event goes out at most once per transport
+// and recipient, however many rules match it.
+type NotifyDeliver struct {
+	// EventID is the event's ID.
+	EventID int `json:"event_id" river:"unique"`
+	// TransportID is the transport's ID.
+	TransportID int `json:"transport_id" river:"unique"`
+	// UserID is the recipient (a member of the rule's group); 0 for a
+	// delivery made once per event (a webhook with send_once).
+	UserID int `json:"user_id" river:"unique"`
+	// RuleID is the first rule that matched (its name and severity are
+	// sent).
+	RuleID int `json:"rule_id"`
+}
+
+// Kind returns KindNotifyDeliver; it implements river.JobArgs.
+func (NotifyDeliver) Kind() string { return KindNotifyDeliver }
+
+// TemplateNotification tells a member of a rule's group about an event.
+// Data: "rule", "severity", "summary", "details". The EMAIL_SENT event of
+// such a mail is never notified (no notification loops).
+const TemplateNotification = "notification"

@@ -4,6 +4,7 @@ package builtin
 import (
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/dummy"
+	"github.com/gatehouse-id/gatehouse/policy/eventmatcher"
 	"github.com/gatehouse-id/gatehouse/policy/expiry"
 	"github.com/gatehouse-id/gatehouse/policy/expression"
 	"github.com/gatehouse-id/gatehouse/policy/password"
@@ -14,6 +15,7 @@ import (
 func All() *policy.Kinds {
 	return policy.NewKinds(
 		dummy.Definition(),
+		eventmatcher.Definition(),
 		expiry.Definition(),
 		expression.Definition(),
 		password.Definition(),

@@ -9,6 +9,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/policy/builtin"
 	"github.com/gatehouse-id/gatehouse/policy/dummy"
+	"github.com/gatehouse-id/gatehouse/policy/eventmatcher"
 	"github.com/gatehouse-id/gatehouse/policy/expiry"
 	"github.com/gatehouse-id/gatehouse/policy/expression"
 	"github.com/gatehouse-id/gatehouse/policy/password"
@@ -22,13 +23,14 @@ type countersStub struct{ counter.Store }
 func TestAllBuildEveryKind(t *testing.T) {
 	t.Parallel()
 	kinds := builtin.All()
-	require.Equal(t, []string{dummy.Kind, expiry.Kind, expression.Kind, password.Kind, reputation.Kind}, kinds.Names())
+	require.Equal(t, []string{dummy.Kind, eventmatcher.Kind, expiry.Kind, expression.Kind, password.Kind, reputation.Kind}, kinds.Names())
 	configs := map[string]string{
-		dummy.Kind:      `{"result": true}`,
-		expiry.Kind:     `{"days": 30}`,
-		expression.Kind: `{"expression": "true"}`,
-		password.Kind:   `{}`,
-		reputation.Kind: `{}`,
+		dummy.Kind:        `{"result": true}`,
+		eventmatcher.Kind: `{"action": "login_failed", "client_ip": "10.0.0.0/8"}`,
+		expiry.Kind:       `{"days": 30}`,
+		expression.Kind:   `{"expression": "true"}`,
+		password.Kind:     `{}`,
+		reputation.Kind:   `{}`,
 	}
 	for _, name := range kinds.Names() {
 		t.Run(name, func(t *testing.T) {

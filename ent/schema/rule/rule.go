@@ -6,7 +6,8 @@
 //	superuser         everything
 //	other user        read itself, its own groups and its own tokens;
 //	                  create, update and delete its own api/app_password tokens;
-//	                  read, rename and delete its own second factors
+//	                  read, rename and delete its own second factors;
+//	                  read its own notifications and mark them seen
 //	anonymous         nothing
 //
 // A denied query or mutation fails with privacy.Deny (wrapped); the GraphQL
@@ -22,6 +23,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/emaildevice"
 	"github.com/gatehouse-id/gatehouse/ent/group"
+	"github.com/gatehouse-id/gatehouse/ent/notification"
 	"github.com/gatehouse-id/gatehouse/ent/privacy"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/staticdevice"
@@ -171,6 +173,32 @@ func EmailDevicePolicy() ent.Policy {
 			allowSuperuser(),
 			privacy.EmailDeviceQueryRuleFunc(func(ctx context.Context, q *ent.EmailDeviceQuery) error {
 				return filterToUser(ctx, func(id int) { q.Where(emaildevice.UserID(id)) })
+			}),
+			privacy.AlwaysDenyRule(),
+		},
+	}
+}
+
+// NotificationPolicy lets a user read its own notifications and mark
+// them seen (update); only the system (the notification job) creates them.
+func NotificationPolicy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{
+			allowSuperuser(),
+			privacy.NotificationMutationRuleFunc(func(ctx context.Context, m *ent.NotificationMutation) error {
+				v := viewer.FromContext(ctx)
+				if v.Kind != viewer.User || !m.Op().Is(ent.OpUpdate|ent.OpUpdateOne) {
+					return privacy.Skip
+				}
+				m.Where(notification.UserID(v.UserID))
+				return privacy.Allow
+			}),
+			privacy.AlwaysDenyRule(),
+		},
+		Query: privacy.QueryPolicy{
+			allowSuperuser(),
+			privacy.NotificationQueryRuleFunc(func(ctx context.Context, q *ent.NotificationQuery) error {
+				return filterToUser(ctx, func(id int) { q.Where(notification.UserID(id)) })
 			}),
 			privacy.AlwaysDenyRule(),
 		},

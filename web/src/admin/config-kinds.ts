@@ -8,6 +8,7 @@ import type {
   AdminStageConfigFragment,
   CaptchaProvider,
   ConsentMode,
+  EventAction,
   FlowDesignation,
   IdentificationUserField,
   PasswordBackend,
@@ -490,6 +491,49 @@ const policyKinds = {
       days: { type: "int", label: "Days", min: 1 },
     },
   },
+  eventMatcher: {
+    kind: "event_matcher",
+    typename: "EventMatcherPolicy",
+    label: "Event matcher",
+    description: "Passes for audit events that meet every condition set; bind it to notification rules.",
+    fields: {
+      action: {
+        type: "enum",
+        label: "Action",
+        none: "Any action",
+        options: {
+          LOGIN: "Login",
+          LOGIN_FAILED: "Login failed",
+          LOGOUT: "Logout",
+          USER_WRITE: "User write",
+          SUSPICIOUS_REQUEST: "Suspicious request",
+          PASSWORD_SET: "Password set",
+          SECRET_VIEW: "Secret view",
+          SECRET_ROTATE: "Secret rotate",
+          INVITATION_USED: "Invitation used",
+          AUTHORIZE_APPLICATION: "Authorize application",
+          FLOW_EXECUTION: "Flow execution",
+          POLICY_EXECUTION: "Policy execution",
+          POLICY_EXCEPTION: "Policy exception",
+          SYSTEM_TASK_EXECUTION: "System task execution",
+          SYSTEM_TASK_EXCEPTION: "System task exception",
+          SYSTEM_EXCEPTION: "System exception",
+          CONFIGURATION_ERROR: "Configuration error",
+          MODEL_CREATED: "Model created",
+          MODEL_UPDATED: "Model updated",
+          MODEL_DELETED: "Model deleted",
+          EMAIL_SENT: "Email sent",
+          MFA_DEVICE_ADDED: "MFA device added",
+          MFA_DEVICE_REMOVED: "MFA device removed",
+          RECOVERY_LINK_SENT: "Recovery link sent",
+          CUSTOM: "Custom",
+        } satisfies Record<EventAction, string>,
+      },
+      clientIp: { type: "string", label: "Client address range", help: "A CIDR range (10.0.0.0/8) or one address; empty: any." },
+      app: { type: "string", label: "App", help: "The component that recorded the event (graph, executor, jobs); empty: any." },
+      model: { type: "string", label: "Model", help: "The snake_case model a MODEL_* event names (user, notification_rule); empty: any." },
+    },
+  },
   dummy: {
     kind: "dummy",
     typename: "DummyPolicy",
@@ -687,6 +731,12 @@ export const AdminPolicyConfig = graphql(`
     }
     ... on ExpiryPolicy {
       days
+    }
+    ... on EventMatcherPolicy {
+      action
+      clientIp
+      app
+      model
     }
     ... on DummyPolicy {
       result
