@@ -37,7 +37,10 @@ const (
 	// EventActionRecoveryLinkSent: an administrator mailed a user a
 	// recovery link (sendRecoveryLink); the event names the admin.
 	EventActionRecoveryLinkSent EventAction = "recovery_link_sent"
-	EventActionCustom           EventAction = "custom"
+	// EventActionSessionRevoked: an administrator ended sessions of a
+	// user (revokeUserSessions); the event names the admin.
+	EventActionSessionRevoked EventAction = "session_revoked"
+	EventActionCustom         EventAction = "custom"
 )
 
 // EventActions lists every EventAction.
@@ -48,7 +51,8 @@ var EventActions = []EventAction{
 	EventActionPolicyExecution, EventActionPolicyException, EventActionSystemTaskExecution,
 	EventActionSystemTaskException, EventActionSystemException, EventActionConfigurationError,
 	EventActionModelCreated, EventActionModelUpdated, EventActionModelDeleted, EventActionEmailSent,
-	EventActionMFADeviceAdded, EventActionMFADeviceRemoved, EventActionRecoveryLinkSent, EventActionCustom,
+	EventActionMFADeviceAdded, EventActionMFADeviceRemoved, EventActionRecoveryLinkSent, EventActionSessionRevoked,
+	EventActionCustom,
 }
 
 // Values implements ent's EnumValues.
