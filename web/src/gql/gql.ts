@@ -93,6 +93,11 @@ type Documents = {
     "\n  fragment AdminJobFields on Job {\n    id\n    kind\n    state\n    attempt\n    maxAttempts\n    createdAt\n    scheduledAt\n    finalizedAt\n    errors {\n      attempt\n      at\n      message\n    }\n  }\n": typeof types.AdminJobFieldsFragmentDoc,
     "\n  mutation AdminRetryJob($id: ID!) {\n    retryJob(id: $id) {\n      ...AdminJobFields\n    }\n  }\n": typeof types.AdminRetryJobDocument,
     "\n  mutation AdminCancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      ...AdminJobFields\n    }\n  }\n": typeof types.AdminCancelJobDocument,
+    "\n  query AdminUserSessions($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        sessions {\n          key\n          current\n          createdAt\n          lastSeenAt\n          expiresAt\n          clientIp\n          userAgent\n        }\n      }\n    }\n  }\n": typeof types.AdminUserSessionsDocument,
+    "\n  mutation AdminRevokeUserSessions($id: ID!, $keys: [ID!]) {\n    revokeUserSessions(userID: $id, keys: $keys)\n  }\n": typeof types.AdminRevokeUserSessionsDocument,
+    "\n  query AdminUserConsents($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        consents {\n          application {\n            name\n            slug\n          }\n          scopes\n          consentedAt\n          expiresAt\n        }\n      }\n    }\n  }\n": typeof types.AdminUserConsentsDocument,
+    "\n  mutation AdminRevokeUserConsent($id: ID!, $slug: String!) {\n    revokeUserConsent(userID: $id, applicationSlug: $slug)\n  }\n": typeof types.AdminRevokeUserConsentDocument,
+    "\n  query AdminUserEvents($id: ID!, $first: Int!, $after: Cursor) {\n    events(where: { userID: $id }, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          id\n          action\n          app\n          clientIP\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AdminUserEventsDocument,
     "\n  query AdminUserDevices($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        authenticatorDevices {\n          id\n          deviceClass\n          name\n          createdAt\n          lastUsedAt\n          remainingCodes\n        }\n      }\n    }\n  }\n": typeof types.AdminUserDevicesDocument,
     "\n  mutation AdminDeleteUserDevice($id: ID!) {\n    deleteUserAuthenticatorDevice(id: $id)\n  }\n": typeof types.AdminDeleteUserDeviceDocument,
     "\n  mutation AdminSendRecoveryLink($id: ID!) {\n    sendRecoveryLink(userID: $id) {\n      sentTo\n      expiresAt\n    }\n  }\n": typeof types.AdminSendRecoveryLinkDocument,
@@ -194,6 +199,11 @@ const documents: Documents = {
     "\n  fragment AdminJobFields on Job {\n    id\n    kind\n    state\n    attempt\n    maxAttempts\n    createdAt\n    scheduledAt\n    finalizedAt\n    errors {\n      attempt\n      at\n      message\n    }\n  }\n": types.AdminJobFieldsFragmentDoc,
     "\n  mutation AdminRetryJob($id: ID!) {\n    retryJob(id: $id) {\n      ...AdminJobFields\n    }\n  }\n": types.AdminRetryJobDocument,
     "\n  mutation AdminCancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      ...AdminJobFields\n    }\n  }\n": types.AdminCancelJobDocument,
+    "\n  query AdminUserSessions($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        sessions {\n          key\n          current\n          createdAt\n          lastSeenAt\n          expiresAt\n          clientIp\n          userAgent\n        }\n      }\n    }\n  }\n": types.AdminUserSessionsDocument,
+    "\n  mutation AdminRevokeUserSessions($id: ID!, $keys: [ID!]) {\n    revokeUserSessions(userID: $id, keys: $keys)\n  }\n": types.AdminRevokeUserSessionsDocument,
+    "\n  query AdminUserConsents($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        consents {\n          application {\n            name\n            slug\n          }\n          scopes\n          consentedAt\n          expiresAt\n        }\n      }\n    }\n  }\n": types.AdminUserConsentsDocument,
+    "\n  mutation AdminRevokeUserConsent($id: ID!, $slug: String!) {\n    revokeUserConsent(userID: $id, applicationSlug: $slug)\n  }\n": types.AdminRevokeUserConsentDocument,
+    "\n  query AdminUserEvents($id: ID!, $first: Int!, $after: Cursor) {\n    events(where: { userID: $id }, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          id\n          action\n          app\n          clientIP\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AdminUserEventsDocument,
     "\n  query AdminUserDevices($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        authenticatorDevices {\n          id\n          deviceClass\n          name\n          createdAt\n          lastUsedAt\n          remainingCodes\n        }\n      }\n    }\n  }\n": types.AdminUserDevicesDocument,
     "\n  mutation AdminDeleteUserDevice($id: ID!) {\n    deleteUserAuthenticatorDevice(id: $id)\n  }\n": types.AdminDeleteUserDeviceDocument,
     "\n  mutation AdminSendRecoveryLink($id: ID!) {\n    sendRecoveryLink(userID: $id) {\n      sentTo\n      expiresAt\n    }\n  }\n": types.AdminSendRecoveryLinkDocument,
@@ -529,6 +539,26 @@ export function graphql(source: "\n  mutation AdminRetryJob($id: ID!) {\n    ret
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AdminCancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      ...AdminJobFields\n    }\n  }\n"): typeof import('./graphql').AdminCancelJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUserSessions($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        sessions {\n          key\n          current\n          createdAt\n          lastSeenAt\n          expiresAt\n          clientIp\n          userAgent\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminUserSessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminRevokeUserSessions($id: ID!, $keys: [ID!]) {\n    revokeUserSessions(userID: $id, keys: $keys)\n  }\n"): typeof import('./graphql').AdminRevokeUserSessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUserConsents($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        consents {\n          application {\n            name\n            slug\n          }\n          scopes\n          consentedAt\n          expiresAt\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminUserConsentsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminRevokeUserConsent($id: ID!, $slug: String!) {\n    revokeUserConsent(userID: $id, applicationSlug: $slug)\n  }\n"): typeof import('./graphql').AdminRevokeUserConsentDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUserEvents($id: ID!, $first: Int!, $after: Cursor) {\n    events(where: { userID: $id }, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          id\n          action\n          app\n          clientIP\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): typeof import('./graphql').AdminUserEventsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -596,6 +596,35 @@ export type EmailTemplate =
   /** Verifies the address (sign-up); may activate the user. */
   | 'VERIFICATION';
 
+/** What an audit event records. */
+export type EventAction =
+  | 'AUTHORIZE_APPLICATION'
+  | 'CONFIGURATION_ERROR'
+  | 'CUSTOM'
+  | 'EMAIL_SENT'
+  | 'FLOW_EXECUTION'
+  | 'INVITATION_USED'
+  | 'LOGIN'
+  | 'LOGIN_FAILED'
+  | 'LOGOUT'
+  | 'MFA_DEVICE_ADDED'
+  | 'MFA_DEVICE_REMOVED'
+  | 'MODEL_CREATED'
+  | 'MODEL_DELETED'
+  | 'MODEL_UPDATED'
+  | 'PASSWORD_SET'
+  | 'POLICY_EXCEPTION'
+  | 'POLICY_EXECUTION'
+  | 'RECOVERY_LINK_SENT'
+  | 'SECRET_ROTATE'
+  | 'SECRET_VIEW'
+  | 'SESSION_REVOKED'
+  | 'SUSPICIOUS_REQUEST'
+  | 'SYSTEM_EXCEPTION'
+  | 'SYSTEM_TASK_EXCEPTION'
+  | 'SYSTEM_TASK_EXECUTION'
+  | 'USER_WRITE';
+
 export type ExpiryPolicyInput = {
   days?: number;
 };
@@ -3166,6 +3195,51 @@ export type AdminCancelJobMutationVariables = Exact<{
 
 export type AdminCancelJobMutation = { cancelJob: { id: string, kind: string, state: JobState, attempt: number, maxAttempts: number, createdAt: string, scheduledAt: string, finalizedAt: string | null, errors: Array<{ attempt: number, at: string, message: string }> } };
 
+export type AdminUserSessionsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AdminUserSessionsQuery = { node:
+    | { sessions: Array<{ key: string, current: boolean, createdAt: string, lastSeenAt: string, expiresAt: string, clientIp: string, userAgent: string }> }
+    | Record<PropertyKey, never>
+   | null };
+
+export type AdminRevokeUserSessionsMutationVariables = Exact<{
+  id: string;
+  keys?: Array<string> | string | null | undefined;
+}>;
+
+
+export type AdminRevokeUserSessionsMutation = { revokeUserSessions: number };
+
+export type AdminUserConsentsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AdminUserConsentsQuery = { node:
+    | { consents: Array<{ scopes: Array<string>, consentedAt: string, expiresAt: string | null, application: { name: string, slug: string } }> }
+    | Record<PropertyKey, never>
+   | null };
+
+export type AdminRevokeUserConsentMutationVariables = Exact<{
+  id: string;
+  slug: string;
+}>;
+
+
+export type AdminRevokeUserConsentMutation = { revokeUserConsent: boolean };
+
+export type AdminUserEventsQueryVariables = Exact<{
+  id: string;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type AdminUserEventsQuery = { events: { edges: Array<{ node: { id: string, action: EventAction, app: string, clientIP: string, createdAt: string } | null } | null> | null, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export type AdminUserDevicesQueryVariables = Exact<{
   id: string;
 }>;
@@ -5148,6 +5222,74 @@ export const AdminCancelJobDocument = new TypedDocumentString(`
     message
   }
 }`) as unknown as TypedDocumentString<AdminCancelJobMutation, AdminCancelJobMutationVariables>;
+export const AdminUserSessionsDocument = new TypedDocumentString(`
+    query AdminUserSessions($id: ID!) {
+  node(id: $id) {
+    ... on User {
+      sessions {
+        key
+        current
+        createdAt
+        lastSeenAt
+        expiresAt
+        clientIp
+        userAgent
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminUserSessionsQuery, AdminUserSessionsQueryVariables>;
+export const AdminRevokeUserSessionsDocument = new TypedDocumentString(`
+    mutation AdminRevokeUserSessions($id: ID!, $keys: [ID!]) {
+  revokeUserSessions(userID: $id, keys: $keys)
+}
+    `) as unknown as TypedDocumentString<AdminRevokeUserSessionsMutation, AdminRevokeUserSessionsMutationVariables>;
+export const AdminUserConsentsDocument = new TypedDocumentString(`
+    query AdminUserConsents($id: ID!) {
+  node(id: $id) {
+    ... on User {
+      consents {
+        application {
+          name
+          slug
+        }
+        scopes
+        consentedAt
+        expiresAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminUserConsentsQuery, AdminUserConsentsQueryVariables>;
+export const AdminRevokeUserConsentDocument = new TypedDocumentString(`
+    mutation AdminRevokeUserConsent($id: ID!, $slug: String!) {
+  revokeUserConsent(userID: $id, applicationSlug: $slug)
+}
+    `) as unknown as TypedDocumentString<AdminRevokeUserConsentMutation, AdminRevokeUserConsentMutationVariables>;
+export const AdminUserEventsDocument = new TypedDocumentString(`
+    query AdminUserEvents($id: ID!, $first: Int!, $after: Cursor) {
+  events(
+    where: {userID: $id}
+    first: $first
+    after: $after
+    orderBy: {field: CREATED_AT, direction: DESC}
+  ) {
+    edges {
+      node {
+        id
+        action
+        app
+        clientIP
+        createdAt
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminUserEventsQuery, AdminUserEventsQueryVariables>;
 export const AdminUserDevicesDocument = new TypedDocumentString(`
     query AdminUserDevices($id: ID!) {
   node(id: $id) {
