@@ -19,6 +19,7 @@ import { SigningKeyList } from "./signing-keys";
 import { ScopeDetail, ScopeList, ScopeNew } from "./scopes";
 import { StageDetail, StageList, StageNew } from "./stages";
 import { SystemTasks } from "./system-tasks";
+import { TokenList } from "./tokens";
 import { UserDetail, UserList, UserNew } from "./users";
 
 const nav: { section: Section; label: string }[] = [
@@ -34,6 +35,7 @@ const nav: { section: Section; label: string }[] = [
   { section: "proxy-providers", label: "Proxy providers" },
   { section: "outposts", label: "Outposts" },
   { section: "invitations", label: "Invitations" },
+  { section: "tokens", label: "API tokens" },
   { section: "system-tasks", label: "System tasks" },
   { section: "inspector", label: "Inspector" },
 ];
@@ -183,6 +185,8 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
       return id ? <NotFound what="page" back="/system-tasks" /> : <SystemTasks key={key} />;
     case "invitations":
       return id ? <NotFound what="page" back="/invitations" /> : <InvitationList key={key} />;
+    case "tokens":
+      return id ? <NotFound what="page" back="/tokens" /> : <TokenList key={key} />;
     case "inspector":
       return <Inspector executionId={id} />;
   }

@@ -93,6 +93,10 @@ type Documents = {
     "\n  fragment AdminJobFields on Job {\n    id\n    kind\n    state\n    attempt\n    maxAttempts\n    createdAt\n    scheduledAt\n    finalizedAt\n    errors {\n      attempt\n      at\n      message\n    }\n  }\n": typeof types.AdminJobFieldsFragmentDoc,
     "\n  mutation AdminRetryJob($id: ID!) {\n    retryJob(id: $id) {\n      ...AdminJobFields\n    }\n  }\n": typeof types.AdminRetryJobDocument,
     "\n  mutation AdminCancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      ...AdminJobFields\n    }\n  }\n": typeof types.AdminCancelJobDocument,
+    "\n  query AdminTokens {\n    tokens(first: 500, orderBy: { field: IDENTIFIER, direction: ASC }) {\n      edges {\n        node {\n          id\n          identifier\n          intent\n          description\n          expiring\n          expires\n          lastUsedAt\n          createdAt\n          user {\n            id\n            username\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminTokensDocument,
+    "\n  mutation AdminCreateToken($input: CreateTokenInput!) {\n    createToken(input: $input) {\n      key\n      token {\n        id\n        identifier\n      }\n    }\n  }\n": typeof types.AdminCreateTokenDocument,
+    "\n  mutation AdminUpdateToken($id: ID!, $input: UpdateTokenInput!) {\n    updateToken(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateTokenDocument,
+    "\n  mutation AdminDeleteToken($id: ID!) {\n    deleteToken(id: $id)\n  }\n": typeof types.AdminDeleteTokenDocument,
     "\n  query AdminUserSessions($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        sessions {\n          key\n          current\n          createdAt\n          lastSeenAt\n          expiresAt\n          clientIp\n          userAgent\n        }\n      }\n    }\n  }\n": typeof types.AdminUserSessionsDocument,
     "\n  mutation AdminRevokeUserSessions($id: ID!, $keys: [ID!]) {\n    revokeUserSessions(userID: $id, keys: $keys)\n  }\n": typeof types.AdminRevokeUserSessionsDocument,
     "\n  query AdminUserConsents($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        consents {\n          application {\n            name\n            slug\n          }\n          scopes\n          consentedAt\n          expiresAt\n        }\n      }\n    }\n  }\n": typeof types.AdminUserConsentsDocument,
@@ -199,6 +203,10 @@ const documents: Documents = {
     "\n  fragment AdminJobFields on Job {\n    id\n    kind\n    state\n    attempt\n    maxAttempts\n    createdAt\n    scheduledAt\n    finalizedAt\n    errors {\n      attempt\n      at\n      message\n    }\n  }\n": types.AdminJobFieldsFragmentDoc,
     "\n  mutation AdminRetryJob($id: ID!) {\n    retryJob(id: $id) {\n      ...AdminJobFields\n    }\n  }\n": types.AdminRetryJobDocument,
     "\n  mutation AdminCancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      ...AdminJobFields\n    }\n  }\n": types.AdminCancelJobDocument,
+    "\n  query AdminTokens {\n    tokens(first: 500, orderBy: { field: IDENTIFIER, direction: ASC }) {\n      edges {\n        node {\n          id\n          identifier\n          intent\n          description\n          expiring\n          expires\n          lastUsedAt\n          createdAt\n          user {\n            id\n            username\n          }\n        }\n      }\n    }\n  }\n": types.AdminTokensDocument,
+    "\n  mutation AdminCreateToken($input: CreateTokenInput!) {\n    createToken(input: $input) {\n      key\n      token {\n        id\n        identifier\n      }\n    }\n  }\n": types.AdminCreateTokenDocument,
+    "\n  mutation AdminUpdateToken($id: ID!, $input: UpdateTokenInput!) {\n    updateToken(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateTokenDocument,
+    "\n  mutation AdminDeleteToken($id: ID!) {\n    deleteToken(id: $id)\n  }\n": types.AdminDeleteTokenDocument,
     "\n  query AdminUserSessions($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        sessions {\n          key\n          current\n          createdAt\n          lastSeenAt\n          expiresAt\n          clientIp\n          userAgent\n        }\n      }\n    }\n  }\n": types.AdminUserSessionsDocument,
     "\n  mutation AdminRevokeUserSessions($id: ID!, $keys: [ID!]) {\n    revokeUserSessions(userID: $id, keys: $keys)\n  }\n": types.AdminRevokeUserSessionsDocument,
     "\n  query AdminUserConsents($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        consents {\n          application {\n            name\n            slug\n          }\n          scopes\n          consentedAt\n          expiresAt\n        }\n      }\n    }\n  }\n": types.AdminUserConsentsDocument,
@@ -539,6 +547,22 @@ export function graphql(source: "\n  mutation AdminRetryJob($id: ID!) {\n    ret
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AdminCancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      ...AdminJobFields\n    }\n  }\n"): typeof import('./graphql').AdminCancelJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminTokens {\n    tokens(first: 500, orderBy: { field: IDENTIFIER, direction: ASC }) {\n      edges {\n        node {\n          id\n          identifier\n          intent\n          description\n          expiring\n          expires\n          lastUsedAt\n          createdAt\n          user {\n            id\n            username\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminTokensDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateToken($input: CreateTokenInput!) {\n    createToken(input: $input) {\n      key\n      token {\n        id\n        identifier\n      }\n    }\n  }\n"): typeof import('./graphql').AdminCreateTokenDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateToken($id: ID!, $input: UpdateTokenInput!) {\n    updateToken(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdateTokenDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteToken($id: ID!) {\n    deleteToken(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteTokenDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
