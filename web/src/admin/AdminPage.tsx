@@ -6,6 +6,7 @@ import { Brand } from "../lib/layout";
 import { flowURL, type Site } from "../lib/site";
 import "./admin.css";
 import { ApplicationDetail, ApplicationList, ApplicationNew } from "./applications";
+import { BrandDetail, BrandList, BrandNew } from "./brands";
 import { FlowDetail, FlowList, FlowNew, NotFound } from "./flows";
 import { GroupDetail, GroupList, GroupNew } from "./groups";
 import { Inspector } from "./inspector";
@@ -28,6 +29,7 @@ const nav: { section: Section; label: string }[] = [
   { section: "policies", label: "Policies" },
   { section: "users", label: "Users" },
   { section: "groups", label: "Groups" },
+  { section: "brands", label: "Brands" },
   { section: "applications", label: "Applications" },
   { section: "providers", label: "Providers" },
   { section: "signing-keys", label: "Signing keys" },
@@ -156,6 +158,8 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
       return id === "new" ? <UserNew key={key} /> : id ? <UserDetail key={key} id={id} onFlash={onFlash} /> : <UserList key={key} />;
     case "groups":
       return id === "new" ? <GroupNew key={key} /> : id ? <GroupDetail key={key} id={id} onFlash={onFlash} /> : <GroupList key={key} />;
+    case "brands":
+      return id === "new" ? <BrandNew key={key} /> : id ? <BrandDetail key={key} id={id} onFlash={onFlash} /> : <BrandList key={key} />;
     case "applications":
       return id === "new" ? (
         <ApplicationNew key={key} />
