@@ -154,6 +154,9 @@ func TestSubscriptionsEndWithTheirAuthority(t *testing.T) {
 			bob.must(`mutation { revokeOtherSessions }`, nil, &out) // from bob's other session
 			require.Equal(t, 1, out.RevokeOtherSessions)
 		}, "UNAUTHENTICATED"},
+		{"AdminRevokedSessions", func(t *testing.T, admin, _ *client, bobID, _ string) {
+			require.Equal(t, 1, admin.revokeUserSessions(bobID, nil)) // from the other server
+		}, "UNAUTHENTICATED"},
 		{"Deactivated", func(t *testing.T, admin, _ *client, bobID, _ string) {
 			admin.must(`mutation($id: ID!) { updateUser(id: $id, input: {isActive: false}) { id } }`, map[string]any{"id": bobID}, nil)
 		}, "UNAUTHENTICATED"},
@@ -208,7 +211,7 @@ func TestSubscriptionsEndWithTheirAuthority(t *testing.T) {
 
 			tc.end(t, admin.on(one), bob, created.CreateUser.ID, token.CreateToken.Token.ID)
 			require.Equal(t, tc.want, finalError(ctx, t, stream))
-			if tc.name == "Logout" || tc.name == "SessionRevoked" {
+			if tc.name == "Logout" || tc.name == "SessionRevoked" || tc.name == "AdminRevokedSessions" {
 				return // bob's token still grants what it did
 			}
 			select {

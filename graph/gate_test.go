@@ -139,6 +139,48 @@ var superuserFields = map[string]gatedField{
 			requireCode(t, b.call(t, b.admin, `mutation { deleteUserAuthenticatorDevice(id: "1") }`), "NOT_FOUND")
 		},
 	},
+	"User.sessions": {
+		query: `{ users { edges { node { sessions { key } } } } }`,
+		admin: func(t *testing.T, b *testBundle) {
+			var out struct {
+				Users struct {
+					Edges []struct {
+						Node struct{ Sessions []struct{ Key string } }
+					}
+				}
+			}
+			b.mustDo(t, b.admin, `{ users { edges { node { sessions { key } } } } }`, nil, &out)
+			require.NotEmpty(t, out.Users.Edges)
+			require.Empty(t, out.Users.Edges[0].Node.Sessions, "no one is logged in")
+		},
+	},
+	"User.consents": {
+		query: `{ users { edges { node { consents { scopes } } } } }`,
+		admin: func(t *testing.T, b *testBundle) {
+			var out struct {
+				Users struct {
+					Edges []struct {
+						Node struct{ Consents []struct{ Scopes []string } }
+					}
+				}
+			}
+			b.mustDo(t, b.admin, `{ users { edges { node { consents { scopes } } } } }`, nil, &out)
+			require.NotEmpty(t, out.Users.Edges)
+			require.Empty(t, out.Users.Edges[0].Node.Consents, "no one has consented")
+		},
+	},
+	"Mutation.revokeUserSessions": {
+		query: `mutation { revokeUserSessions(userID: "1") }`,
+		admin: func(t *testing.T, b *testBundle) {
+			requireCode(t, b.call(t, b.admin, `mutation { revokeUserSessions(userID: "999999999") }`), "NOT_FOUND")
+		},
+	},
+	"Mutation.revokeUserConsent": {
+		query: `mutation { revokeUserConsent(userID: "1", applicationSlug: "app") }`,
+		admin: func(t *testing.T, b *testBundle) {
+			requireCode(t, b.call(t, b.admin, `mutation { revokeUserConsent(userID: "1", applicationSlug: "app") }`), "NOT_FOUND")
+		},
+	},
 	"Subscription.eventCreated": {
 		query: `subscription { eventCreated { action } }`,
 		admin: func(t *testing.T, b *testBundle) {
@@ -193,8 +235,10 @@ var entSources = []string{"ent.graphqls", "schema/admin.graphqls"}
 // sharedTypes are types a @superuser field returns that other callers see
 // too, and why that is safe.
 var sharedTypes = map[string]string{
-	"FieldError":          "every challenge carries the errors of the caller's own last response",
-	"AuthenticatorDevice": "users see their own second factors (viewer.authenticatorDevices), admins anyone's",
+	"FieldError":           "every challenge carries the errors of the caller's own last response",
+	"AuthenticatorDevice":  "users see their own second factors (viewer.authenticatorDevices), admins anyone's",
+	"UserSession":          "users see their own sessions (viewer.sessions), admins anyone's (User.sessions)",
+	"ConnectedApplication": "users see their own consents (viewer.connectedApplications), admins anyone's (User.consents)",
 }
 
 // TestEveryFieldHasAGate walks the schema: every root field is behind

@@ -131,7 +131,7 @@ func NewHandler(deps Deps, opts Options) http.Handler {
 	srv.Use(transactioner{Transactioner: entgql.Transactioner{
 		TxOpener: deps.Client,
 		SkipTxFunc: entgql.SkipIfHasFields("startFlow", "submitChallenge", "restartFlow", "cancelFlow",
-			"revokeSession", "revokeOtherSessions"),
+			"revokeSession", "revokeOtherSessions", "revokeUserSessions"),
 	}, present: present})
 	if opts.Registerer != nil {
 		srv.Use(newMetrics(opts.Registerer))

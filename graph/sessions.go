@@ -28,21 +28,7 @@ func (r *Resolver) viewerSessions(ctx context.Context) ([]*model.UserSession, er
 	if v.Kind != viewer.User {
 		return []*model.UserSession{}, nil
 	}
-	listed, err := r.Sessions.List(ctx, v.UserID)
-	if err != nil {
-		return nil, err
-	}
-	current := currentSessionKey(ctx)
-	out := make([]*model.UserSession, len(listed))
-	for i, l := range listed {
-		s := l.Session
-		out[i] = &model.UserSession{
-			Key: l.Key, Current: l.Key == current,
-			CreatedAt: s.CreatedAt, LastSeenAt: s.LastSeenAt, ExpiresAt: s.ExpiresAt,
-			ClientIP: s.ClientIP, UserAgent: s.UserAgent,
-		}
-	}
-	return out, nil
+	return r.sessionsOf(ctx, v.UserID)
 }
 
 // revokeSession ends the caller's session key; the current one also

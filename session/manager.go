@@ -324,6 +324,35 @@ func (m *Manager) RevokeOthers(ctx context.Context, userID int, keepKey string) 
 	return n, nil
 }
 
+// RevokeKeys ends the sessions of userID listed under keys (an
+// administrator's action) and returns how many ended. Every key must be
+// one of userID's unexpired sessions: otherwise it returns ErrNotFound and
+// ends none. Like Revoke, each session is recorded in Revocations before
+// it is deleted and EndedFunc hears of it; sessions that end concurrently
+// are not counted and are not an error.
+func (m *Manager) RevokeKeys(ctx context.Context, userID int, keys []string) (int, error) {
+	sessions, err := m.Store.ListByUser(ctx, userID)
+	if err != nil {
+		return 0, fmt.Errorf("revoke sessions: %w", err)
+	}
+	for _, key := range keys {
+		if _, ok := sessions[key]; !ok {
+			return 0, fmt.Errorf("revoke sessions: %w", ErrNotFound)
+		}
+	}
+	cacheOf(ctx).forget("")
+	n := 0
+	for _, key := range slices.Compact(slices.Sorted(slices.Values(keys))) {
+		switch err := m.end(ctx, key, sessions[key], func() error { return m.Store.DeleteByKey(ctx, key) }); {
+		case err == nil:
+			n++
+		case !errors.Is(err, ErrNotFound):
+			return n, fmt.Errorf("revoke sessions: %w", err)
+		}
+	}
+	return n, nil
+}
+
 // end ends the session s stored under key with del: a logged-in session
 // is first recorded as revoked (Revocations), so that it never leaves the
 // Store without its record, and EndedFunc hears of it afterwards.

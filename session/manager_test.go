@@ -399,6 +399,42 @@ func TestRevokeOthers(t *testing.T) {
 	})
 }
 
+func TestRevokeKeys(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b *testBundle) {
+		alice, bob := b.newUser(t), b.newUser(t)
+		one, _ := b.login(t, "", alice)
+		two, _ := b.login(t, "", alice)
+		three, _ := b.login(t, "", alice)
+		bobID, _ := b.login(t, "", bob)
+
+		_, err := b.mgr.RevokeKeys(b.ctx, alice, []string{one.Key(), bobID.Key()})
+		require.ErrorIs(t, err, session.ErrNotFound, "a key of another user")
+		_, err = b.mgr.RevokeKeys(b.ctx, alice, []string{"no such key"})
+		require.ErrorIs(t, err, session.ErrNotFound)
+		for _, id := range []session.ID{one, two, three, bobID} {
+			_, err := b.mgr.Resume(b.ctx, id)
+			require.NoError(t, err, "a refused call ends none")
+		}
+
+		n, err := b.mgr.RevokeKeys(b.ctx, alice, []string{one.Key(), two.Key(), one.Key()})
+		require.NoError(t, err)
+		require.Equal(t, 2, n)
+		b.requireGone(t, one)
+		b.requireGone(t, two)
+		for _, id := range []session.ID{three, bobID} {
+			_, err := b.mgr.Resume(b.ctx, id)
+			require.NoError(t, err)
+		}
+		_, err = b.mgr.RevokeKeys(b.ctx, alice, []string{one.Key()})
+		require.ErrorIs(t, err, session.ErrNotFound, "a session ends once")
+
+		n, err = b.mgr.RevokeKeys(b.ctx, alice, nil)
+		require.NoError(t, err)
+		require.Zero(t, n, "no keys, nothing ends")
+	})
+}
+
 func TestDeleteExpired(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b *testBundle) {

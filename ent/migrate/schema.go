@@ -241,7 +241,7 @@ var (
 	// EventsColumns holds the columns for the "events" table.
 	EventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "action", Type: field.TypeEnum, Enums: []string{"login", "login_failed", "logout", "user_write", "suspicious_request", "password_set", "secret_rotate", "invitation_used", "authorize_application", "flow_execution", "policy_execution", "policy_exception", "system_task_exception", "system_exception", "configuration_error", "model_created", "model_updated", "model_deleted", "email_sent", "mfa_device_added", "mfa_device_removed", "recovery_link_sent"}},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"login", "login_failed", "logout", "user_write", "suspicious_request", "password_set", "secret_rotate", "invitation_used", "authorize_application", "flow_execution", "policy_execution", "policy_exception", "system_task_exception", "system_exception", "configuration_error", "model_created", "model_updated", "model_deleted", "email_sent", "mfa_device_added", "mfa_device_removed", "recovery_link_sent", "session_revoked"}},
 		{Name: "user_id", Type: field.TypeInt, Nullable: true},
 		{Name: "username", Type: field.TypeString, Default: ""},
 		{Name: "app", Type: field.TypeString, Default: ""},
@@ -468,7 +468,7 @@ var (
 		{Name: "event_id", Type: field.TypeInt},
 		{Name: "rule", Type: field.TypeString},
 		{Name: "severity", Type: field.TypeEnum, Enums: []string{"notice", "warning", "alert"}},
-		{Name: "action", Type: field.TypeEnum, Enums: []string{"login", "login_failed", "logout", "user_write", "suspicious_request", "password_set", "secret_view", "secret_rotate", "invitation_used", "authorize_application", "flow_execution", "policy_execution", "policy_exception", "system_task_execution", "system_task_exception", "system_exception", "configuration_error", "model_created", "model_updated", "model_deleted", "email_sent", "mfa_device_added", "mfa_device_removed", "recovery_link_sent", "custom"}},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"login", "login_failed", "logout", "user_write", "suspicious_request", "password_set", "secret_rotate", "invitation_used", "authorize_application", "flow_execution", "policy_execution", "policy_exception", "system_task_exception", "system_exception", "configuration_error", "model_created", "model_updated", "model_deleted", "email_sent", "mfa_device_added", "mfa_device_removed", "recovery_link_sent", "session_revoked"}},
 		{Name: "body", Type: field.TypeString},
 		{Name: "event", Type: field.TypeJSON},
 		{Name: "seen", Type: field.TypeBool, Default: false},

@@ -103,7 +103,7 @@ func SeverityValidator(s enum.NotificationSeverity) error {
 // ActionValidator is a validator for the "action" field enum values. It is called by the builders before save.
 func ActionValidator(a enum.EventAction) error {
 	switch a {
-	case "login", "login_failed", "logout", "user_write", "suspicious_request", "password_set", "secret_view", "secret_rotate", "invitation_used", "authorize_application", "flow_execution", "policy_execution", "policy_exception", "system_task_execution", "system_task_exception", "system_exception", "configuration_error", "model_created", "model_updated", "model_deleted", "email_sent", "mfa_device_added", "mfa_device_removed", "recovery_link_sent", "custom":
+	case "login", "login_failed", "logout", "user_write", "suspicious_request", "password_set", "secret_rotate", "invitation_used", "authorize_application", "flow_execution", "policy_execution", "policy_exception", "system_task_exception", "system_exception", "configuration_error", "model_created", "model_updated", "model_deleted", "email_sent", "mfa_device_added", "mfa_device_removed", "recovery_link_sent", "session_revoked":
 		return nil
 	default:
 		return fmt.Errorf("notification: invalid enum value for action field: %q", a)

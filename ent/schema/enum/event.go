@@ -64,6 +64,9 @@ const (
 	// EventActionRecoveryLinkSent: an administrator mailed a user a
 	// recovery link (sendRecoveryLink); the event names the admin.
 	EventActionRecoveryLinkSent EventAction = "recovery_link_sent"
+	// EventActionSessionRevoked: an administrator ended sessions of a
+	// user (revokeUserSessions); the event names the admin.
+	EventActionSessionRevoked EventAction = "session_revoked"
 )
 
 // EventActions lists every EventAction.
@@ -74,7 +77,7 @@ var EventActions = []EventAction{
 	EventActionPolicyExecution, EventActionPolicyException,
 	EventActionSystemTaskException, EventActionSystemException, EventActionConfigurationError,
 	EventActionModelCreated, EventActionModelUpdated, EventActionModelDeleted, EventActionEmailSent,
-	EventActionMFADeviceAdded, EventActionMFADeviceRemoved, EventActionRecoveryLinkSent,
+	EventActionMFADeviceAdded, EventActionMFADeviceRemoved, EventActionRecoveryLinkSent, EventActionSessionRevoked,
 }
 
 // Values implements ent's EnumValues.

@@ -6,6 +6,7 @@ import { Brand } from "../lib/layout";
 import { flowURL, type Site } from "../lib/site";
 import "./admin.css";
 import { ApplicationDetail, ApplicationList, ApplicationNew } from "./applications";
+import { BrandDetail, BrandList, BrandNew } from "./brands";
 import { FlowDetail, FlowList, FlowNew, NotFound } from "./flows";
 import { GroupDetail, GroupList, GroupNew } from "./groups";
 import { Inspector } from "./inspector";
@@ -19,6 +20,7 @@ import { SigningKeyList } from "./signing-keys";
 import { ScopeDetail, ScopeList, ScopeNew } from "./scopes";
 import { StageDetail, StageList, StageNew } from "./stages";
 import { SystemTasks } from "./system-tasks";
+import { TokenList } from "./tokens";
 import { UserDetail, UserList, UserNew } from "./users";
 
 const nav: { section: Section; label: string }[] = [
@@ -27,6 +29,7 @@ const nav: { section: Section; label: string }[] = [
   { section: "policies", label: "Policies" },
   { section: "users", label: "Users" },
   { section: "groups", label: "Groups" },
+  { section: "brands", label: "Brands" },
   { section: "applications", label: "Applications" },
   { section: "providers", label: "Providers" },
   { section: "signing-keys", label: "Signing keys" },
@@ -34,6 +37,7 @@ const nav: { section: Section; label: string }[] = [
   { section: "proxy-providers", label: "Proxy providers" },
   { section: "outposts", label: "Outposts" },
   { section: "invitations", label: "Invitations" },
+  { section: "tokens", label: "API tokens" },
   { section: "system-tasks", label: "System tasks" },
   { section: "inspector", label: "Inspector" },
 ];
@@ -154,6 +158,8 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
       return id === "new" ? <UserNew key={key} /> : id ? <UserDetail key={key} id={id} onFlash={onFlash} /> : <UserList key={key} />;
     case "groups":
       return id === "new" ? <GroupNew key={key} /> : id ? <GroupDetail key={key} id={id} onFlash={onFlash} /> : <GroupList key={key} />;
+    case "brands":
+      return id === "new" ? <BrandNew key={key} /> : id ? <BrandDetail key={key} id={id} onFlash={onFlash} /> : <BrandList key={key} />;
     case "applications":
       return id === "new" ? (
         <ApplicationNew key={key} />
@@ -183,6 +189,8 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
       return id ? <NotFound what="page" back="/system-tasks" /> : <SystemTasks key={key} />;
     case "invitations":
       return id ? <NotFound what="page" back="/invitations" /> : <InvitationList key={key} />;
+    case "tokens":
+      return id ? <NotFound what="page" back="/tokens" /> : <TokenList key={key} />;
     case "inspector":
       return <Inspector executionId={id} />;
   }

@@ -1,6 +1,6 @@
 // Users: the searchable list, the form that creates one (with an optional
 // password), a user's page (edit, groups, set or remove the password,
-// second factors, delete), and UserPicker, the search-and-pick control other pages use.
+// second factors, sessions, consents, events, delete), and UserPicker, the search-and-pick control other pages use.
 import { useEffect, useState } from "preact/hooks";
 import { PasswordInput, TextInput, uniqueId } from "../flow/fields";
 import type { AdminUsersQuery, UserType, UserWhereInput } from "../gql/graphql";
@@ -10,6 +10,7 @@ import { userTypes } from "./labels";
 import { AdminCreateUser, AdminDeleteUser, AdminSetUserPassword, AdminUpdateUser, AdminUser, AdminUsers } from "./operations";
 import { loadOptions, nodes } from "./options";
 import { href, navigate } from "./router";
+import { UserConsents, UserEvents, UserSessions } from "./user-detail";
 import { UserDevices } from "./user-devices";
 import { SendRecoveryLink } from "./user-recovery";
 import {
@@ -340,6 +341,24 @@ export function UserDetail({ id, onFlash }: { id: string; onFlash: (m: string) =
           Second factors
         </h2>
         <UserDevices userId={u.id} username={u.username} onFlash={onFlash} />
+      </section>
+      <section class="card" aria-labelledby="user-sessions-title">
+        <h2 id="user-sessions-title" class="card__title">
+          Sessions
+        </h2>
+        <UserSessions userId={u.id} username={u.username} onFlash={onFlash} />
+      </section>
+      <section class="card" aria-labelledby="user-consents-title">
+        <h2 id="user-consents-title" class="card__title">
+          Connected applications
+        </h2>
+        <UserConsents userId={u.id} username={u.username} onFlash={onFlash} />
+      </section>
+      <section class="card" aria-labelledby="user-events-title">
+        <h2 id="user-events-title" class="card__title">
+          Recent events
+        </h2>
+        <UserEvents userId={u.id} username={u.username} />
       </section>
     </>
   );

@@ -15,6 +15,11 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query AdminBrands {\n    brands(first: 500, orderBy: { field: DOMAIN, direction: ASC }) {\n      edges {\n        node {\n          id\n          domain\n          isDefault\n          brandingTitle\n        }\n      }\n    }\n  }\n": typeof types.AdminBrandsDocument,
+    "\n  query AdminBrand($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Brand {\n        id\n        domain\n        isDefault\n        brandingTitle\n        brandingLogo\n        brandingFavicon\n        attributes\n        flowAuthenticationID\n        flowInvalidationID\n        flowRecoveryID\n        flowUnenrollmentID\n        flowUserSettingsID\n        flowDeviceCodeID\n      }\n    }\n  }\n": typeof types.AdminBrandDocument,
+    "\n  mutation AdminCreateBrand($input: CreateBrandInput!) {\n    createBrand(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateBrandDocument,
+    "\n  mutation AdminUpdateBrand($id: ID!, $input: UpdateBrandInput!) {\n    updateBrand(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateBrandDocument,
+    "\n  mutation AdminDeleteBrand($id: ID!) {\n    deleteBrand(id: $id)\n  }\n": typeof types.AdminDeleteBrandDocument,
     "\n  fragment AdminStageConfig on StageConfig {\n    __typename\n    ... on IdentificationStage {\n      userFields\n      passwordStageID: passwordStage {\n        id\n      }\n      caseInsensitiveMatching\n      showMatchedUser\n      pretendUserExists\n      enableRememberMe\n      enrollmentFlowID: enrollmentFlow {\n        id\n      }\n      recoveryFlowID: recoveryFlow {\n        id\n      }\n      passwordlessFlowID: passwordlessFlow {\n        id\n      }\n    }\n    ... on PasswordStage {\n      backends\n      failedAttemptsBeforeCancel\n      allowShowPassword\n      configureFlowID: configureFlow {\n        id\n      }\n    }\n    ... on PromptStage {\n      fields {\n        fieldKey\n        label\n        type\n        required\n        placeholder\n        initialValue\n        order\n        subText\n        choices\n      }\n      validationPolicyIDs: validationPolicies {\n        id\n      }\n    }\n    ... on UserWriteStage {\n      userCreationMode\n      createUsersAsInactive\n      createUsersGroupID: createUsersGroup {\n        id\n      }\n      userType\n    }\n    ... on UserLoginStage {\n      sessionDuration\n      rememberMeOffset\n      terminateOtherSessions\n    }\n    ... on UserLogoutStage {\n      noSettings\n    }\n    ... on UserDeleteStage {\n      noSettings\n    }\n    ... on DeviceCodeStage {\n      noSettings\n    }\n    ... on AuthenticatorTotpStage {\n      digits\n      friendlyName\n    }\n    ... on AuthenticatorEmailStage {\n      friendlyName\n      tokenExpiry\n    }\n    ... on AuthenticatorWebauthnStage {\n      userVerification\n      residentKeyRequirement\n      authenticatorAttachment\n      friendlyName\n    }\n    ... on EmailStage {\n      template\n      tokenExpiry\n      activateUserOnSuccess\n      singleUse\n      resendLimit\n    }\n    ... on AuthenticatorStaticStage {\n      tokenCount\n      friendlyName\n    }\n    ... on AuthenticatorValidateStage {\n      deviceClasses\n      notConfiguredAction\n      configurationStageIDs: configurationStages {\n        id\n      }\n      lastAuthThreshold\n      webauthnUserVerification\n    }\n    ... on RedirectStage {\n      mode\n      targetStatic\n      targetFlowID: targetFlow {\n        id\n      }\n      keepContext\n    }\n    ... on DenyStage {\n      denyMessage\n    }\n    ... on InvitationStage {\n      continueFlowWithoutInvitation\n    }\n    ... on DummyStage {\n      throwError\n    }\n    ... on ConsentStage {\n      consentMode\n      expiresIn\n    }\n    ... on CaptchaStage {\n      provider\n      difficulty\n      siteKey\n      secretSet\n      verifyUrl\n      minScore\n    }\n  }\n": typeof types.AdminStageConfigFragmentDoc,
     "\n  fragment AdminPolicyConfig on PolicyConfig {\n    __typename\n    ... on ExpressionPolicy {\n      expression\n    }\n    ... on PasswordPolicy {\n      passwordField\n      lengthMin\n      amountDigits\n      amountUppercase\n      amountLowercase\n      amountSymbols\n      symbolCharset\n      checkBlocklist\n      checkZxcvbn\n      zxcvbnMinScore\n      errorMessage\n    }\n    ... on ReputationPolicy {\n      checkIp\n      checkUsername\n      threshold\n    }\n    ... on ExpiryPolicy {\n      days\n    }\n    ... on EventMatcherPolicy {\n      action\n      clientIp\n      app\n      model\n    }\n    ... on DummyPolicy {\n      result\n      waitMin\n      waitMax\n    }\n  }\n": typeof types.AdminPolicyConfigFragmentDoc,
     "\n  query InputDefaults {\n    __schema {\n      types {\n        name\n        kind\n        inputFields {\n          name\n          defaultValue\n        }\n      }\n    }\n  }\n": typeof types.InputDefaultsDocument,
@@ -93,6 +98,15 @@ type Documents = {
     "\n  fragment AdminJobFields on Job {\n    id\n    kind\n    state\n    attempt\n    maxAttempts\n    createdAt\n    scheduledAt\n    finalizedAt\n    errors {\n      attempt\n      at\n      message\n    }\n  }\n": typeof types.AdminJobFieldsFragmentDoc,
     "\n  mutation AdminRetryJob($id: ID!) {\n    retryJob(id: $id) {\n      ...AdminJobFields\n    }\n  }\n": typeof types.AdminRetryJobDocument,
     "\n  mutation AdminCancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      ...AdminJobFields\n    }\n  }\n": typeof types.AdminCancelJobDocument,
+    "\n  query AdminTokens {\n    tokens(first: 500, orderBy: { field: IDENTIFIER, direction: ASC }) {\n      edges {\n        node {\n          id\n          identifier\n          intent\n          description\n          expiring\n          expires\n          lastUsedAt\n          createdAt\n          user {\n            id\n            username\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminTokensDocument,
+    "\n  mutation AdminCreateToken($input: CreateTokenInput!) {\n    createToken(input: $input) {\n      key\n      token {\n        id\n        identifier\n      }\n    }\n  }\n": typeof types.AdminCreateTokenDocument,
+    "\n  mutation AdminUpdateToken($id: ID!, $input: UpdateTokenInput!) {\n    updateToken(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateTokenDocument,
+    "\n  mutation AdminDeleteToken($id: ID!) {\n    deleteToken(id: $id)\n  }\n": typeof types.AdminDeleteTokenDocument,
+    "\n  query AdminUserSessions($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        sessions {\n          key\n          current\n          createdAt\n          lastSeenAt\n          expiresAt\n          clientIp\n          userAgent\n        }\n      }\n    }\n  }\n": typeof types.AdminUserSessionsDocument,
+    "\n  mutation AdminRevokeUserSessions($id: ID!, $keys: [ID!]) {\n    revokeUserSessions(userID: $id, keys: $keys)\n  }\n": typeof types.AdminRevokeUserSessionsDocument,
+    "\n  query AdminUserConsents($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        consents {\n          application {\n            name\n            slug\n          }\n          scopes\n          consentedAt\n          expiresAt\n        }\n      }\n    }\n  }\n": typeof types.AdminUserConsentsDocument,
+    "\n  mutation AdminRevokeUserConsent($id: ID!, $slug: String!) {\n    revokeUserConsent(userID: $id, applicationSlug: $slug)\n  }\n": typeof types.AdminRevokeUserConsentDocument,
+    "\n  query AdminUserEvents($id: ID!, $first: Int!, $after: Cursor) {\n    events(where: { userID: $id }, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          id\n          action\n          app\n          clientIP\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AdminUserEventsDocument,
     "\n  query AdminUserDevices($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        authenticatorDevices {\n          id\n          deviceClass\n          name\n          createdAt\n          lastUsedAt\n          remainingCodes\n        }\n      }\n    }\n  }\n": typeof types.AdminUserDevicesDocument,
     "\n  mutation AdminDeleteUserDevice($id: ID!) {\n    deleteUserAuthenticatorDevice(id: $id)\n  }\n": typeof types.AdminDeleteUserDeviceDocument,
     "\n  mutation AdminSendRecoveryLink($id: ID!) {\n    sendRecoveryLink(userID: $id) {\n      sentTo\n      expiresAt\n    }\n  }\n": typeof types.AdminSendRecoveryLinkDocument,
@@ -116,6 +130,11 @@ type Documents = {
     "\n  mutation RevokeApplicationAccess($slug: String!) {\n    revokeApplicationAccess(slug: $slug)\n  }\n": typeof types.RevokeApplicationAccessDocument,
 };
 const documents: Documents = {
+    "\n  query AdminBrands {\n    brands(first: 500, orderBy: { field: DOMAIN, direction: ASC }) {\n      edges {\n        node {\n          id\n          domain\n          isDefault\n          brandingTitle\n        }\n      }\n    }\n  }\n": types.AdminBrandsDocument,
+    "\n  query AdminBrand($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Brand {\n        id\n        domain\n        isDefault\n        brandingTitle\n        brandingLogo\n        brandingFavicon\n        attributes\n        flowAuthenticationID\n        flowInvalidationID\n        flowRecoveryID\n        flowUnenrollmentID\n        flowUserSettingsID\n        flowDeviceCodeID\n      }\n    }\n  }\n": types.AdminBrandDocument,
+    "\n  mutation AdminCreateBrand($input: CreateBrandInput!) {\n    createBrand(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateBrandDocument,
+    "\n  mutation AdminUpdateBrand($id: ID!, $input: UpdateBrandInput!) {\n    updateBrand(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateBrandDocument,
+    "\n  mutation AdminDeleteBrand($id: ID!) {\n    deleteBrand(id: $id)\n  }\n": types.AdminDeleteBrandDocument,
     "\n  fragment AdminStageConfig on StageConfig {\n    __typename\n    ... on IdentificationStage {\n      userFields\n      passwordStageID: passwordStage {\n        id\n      }\n      caseInsensitiveMatching\n      showMatchedUser\n      pretendUserExists\n      enableRememberMe\n      enrollmentFlowID: enrollmentFlow {\n        id\n      }\n      recoveryFlowID: recoveryFlow {\n        id\n      }\n      passwordlessFlowID: passwordlessFlow {\n        id\n      }\n    }\n    ... on PasswordStage {\n      backends\n      failedAttemptsBeforeCancel\n      allowShowPassword\n      configureFlowID: configureFlow {\n        id\n      }\n    }\n    ... on PromptStage {\n      fields {\n        fieldKey\n        label\n        type\n        required\n        placeholder\n        initialValue\n        order\n        subText\n        choices\n      }\n      validationPolicyIDs: validationPolicies {\n        id\n      }\n    }\n    ... on UserWriteStage {\n      userCreationMode\n      createUsersAsInactive\n      createUsersGroupID: createUsersGroup {\n        id\n      }\n      userType\n    }\n    ... on UserLoginStage {\n      sessionDuration\n      rememberMeOffset\n      terminateOtherSessions\n    }\n    ... on UserLogoutStage {\n      noSettings\n    }\n    ... on UserDeleteStage {\n      noSettings\n    }\n    ... on DeviceCodeStage {\n      noSettings\n    }\n    ... on AuthenticatorTotpStage {\n      digits\n      friendlyName\n    }\n    ... on AuthenticatorEmailStage {\n      friendlyName\n      tokenExpiry\n    }\n    ... on AuthenticatorWebauthnStage {\n      userVerification\n      residentKeyRequirement\n      authenticatorAttachment\n      friendlyName\n    }\n    ... on EmailStage {\n      template\n      tokenExpiry\n      activateUserOnSuccess\n      singleUse\n      resendLimit\n    }\n    ... on AuthenticatorStaticStage {\n      tokenCount\n      friendlyName\n    }\n    ... on AuthenticatorValidateStage {\n      deviceClasses\n      notConfiguredAction\n      configurationStageIDs: configurationStages {\n        id\n      }\n      lastAuthThreshold\n      webauthnUserVerification\n    }\n    ... on RedirectStage {\n      mode\n      targetStatic\n      targetFlowID: targetFlow {\n        id\n      }\n      keepContext\n    }\n    ... on DenyStage {\n      denyMessage\n    }\n    ... on InvitationStage {\n      continueFlowWithoutInvitation\n    }\n    ... on DummyStage {\n      throwError\n    }\n    ... on ConsentStage {\n      consentMode\n      expiresIn\n    }\n    ... on CaptchaStage {\n      provider\n      difficulty\n      siteKey\n      secretSet\n      verifyUrl\n      minScore\n    }\n  }\n": types.AdminStageConfigFragmentDoc,
     "\n  fragment AdminPolicyConfig on PolicyConfig {\n    __typename\n    ... on ExpressionPolicy {\n      expression\n    }\n    ... on PasswordPolicy {\n      passwordField\n      lengthMin\n      amountDigits\n      amountUppercase\n      amountLowercase\n      amountSymbols\n      symbolCharset\n      checkBlocklist\n      checkZxcvbn\n      zxcvbnMinScore\n      errorMessage\n    }\n    ... on ReputationPolicy {\n      checkIp\n      checkUsername\n      threshold\n    }\n    ... on ExpiryPolicy {\n      days\n    }\n    ... on EventMatcherPolicy {\n      action\n      clientIp\n      app\n      model\n    }\n    ... on DummyPolicy {\n      result\n      waitMin\n      waitMax\n    }\n  }\n": types.AdminPolicyConfigFragmentDoc,
     "\n  query InputDefaults {\n    __schema {\n      types {\n        name\n        kind\n        inputFields {\n          name\n          defaultValue\n        }\n      }\n    }\n  }\n": types.InputDefaultsDocument,
@@ -194,6 +213,15 @@ const documents: Documents = {
     "\n  fragment AdminJobFields on Job {\n    id\n    kind\n    state\n    attempt\n    maxAttempts\n    createdAt\n    scheduledAt\n    finalizedAt\n    errors {\n      attempt\n      at\n      message\n    }\n  }\n": types.AdminJobFieldsFragmentDoc,
     "\n  mutation AdminRetryJob($id: ID!) {\n    retryJob(id: $id) {\n      ...AdminJobFields\n    }\n  }\n": types.AdminRetryJobDocument,
     "\n  mutation AdminCancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      ...AdminJobFields\n    }\n  }\n": types.AdminCancelJobDocument,
+    "\n  query AdminTokens {\n    tokens(first: 500, orderBy: { field: IDENTIFIER, direction: ASC }) {\n      edges {\n        node {\n          id\n          identifier\n          intent\n          description\n          expiring\n          expires\n          lastUsedAt\n          createdAt\n          user {\n            id\n            username\n          }\n        }\n      }\n    }\n  }\n": types.AdminTokensDocument,
+    "\n  mutation AdminCreateToken($input: CreateTokenInput!) {\n    createToken(input: $input) {\n      key\n      token {\n        id\n        identifier\n      }\n    }\n  }\n": types.AdminCreateTokenDocument,
+    "\n  mutation AdminUpdateToken($id: ID!, $input: UpdateTokenInput!) {\n    updateToken(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateTokenDocument,
+    "\n  mutation AdminDeleteToken($id: ID!) {\n    deleteToken(id: $id)\n  }\n": types.AdminDeleteTokenDocument,
+    "\n  query AdminUserSessions($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        sessions {\n          key\n          current\n          createdAt\n          lastSeenAt\n          expiresAt\n          clientIp\n          userAgent\n        }\n      }\n    }\n  }\n": types.AdminUserSessionsDocument,
+    "\n  mutation AdminRevokeUserSessions($id: ID!, $keys: [ID!]) {\n    revokeUserSessions(userID: $id, keys: $keys)\n  }\n": types.AdminRevokeUserSessionsDocument,
+    "\n  query AdminUserConsents($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        consents {\n          application {\n            name\n            slug\n          }\n          scopes\n          consentedAt\n          expiresAt\n        }\n      }\n    }\n  }\n": types.AdminUserConsentsDocument,
+    "\n  mutation AdminRevokeUserConsent($id: ID!, $slug: String!) {\n    revokeUserConsent(userID: $id, applicationSlug: $slug)\n  }\n": types.AdminRevokeUserConsentDocument,
+    "\n  query AdminUserEvents($id: ID!, $first: Int!, $after: Cursor) {\n    events(where: { userID: $id }, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          id\n          action\n          app\n          clientIP\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AdminUserEventsDocument,
     "\n  query AdminUserDevices($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        authenticatorDevices {\n          id\n          deviceClass\n          name\n          createdAt\n          lastUsedAt\n          remainingCodes\n        }\n      }\n    }\n  }\n": types.AdminUserDevicesDocument,
     "\n  mutation AdminDeleteUserDevice($id: ID!) {\n    deleteUserAuthenticatorDevice(id: $id)\n  }\n": types.AdminDeleteUserDeviceDocument,
     "\n  mutation AdminSendRecoveryLink($id: ID!) {\n    sendRecoveryLink(userID: $id) {\n      sentTo\n      expiresAt\n    }\n  }\n": types.AdminSendRecoveryLinkDocument,
@@ -217,6 +245,26 @@ const documents: Documents = {
     "\n  mutation RevokeApplicationAccess($slug: String!) {\n    revokeApplicationAccess(slug: $slug)\n  }\n": types.RevokeApplicationAccessDocument,
 };
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminBrands {\n    brands(first: 500, orderBy: { field: DOMAIN, direction: ASC }) {\n      edges {\n        node {\n          id\n          domain\n          isDefault\n          brandingTitle\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminBrandsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminBrand($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Brand {\n        id\n        domain\n        isDefault\n        brandingTitle\n        brandingLogo\n        brandingFavicon\n        attributes\n        flowAuthenticationID\n        flowInvalidationID\n        flowRecoveryID\n        flowUnenrollmentID\n        flowUserSettingsID\n        flowDeviceCodeID\n      }\n    }\n  }\n"): typeof import('./graphql').AdminBrandDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateBrand($input: CreateBrandInput!) {\n    createBrand(input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminCreateBrandDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateBrand($id: ID!, $input: UpdateBrandInput!) {\n    updateBrand(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdateBrandDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteBrand($id: ID!) {\n    deleteBrand(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteBrandDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -529,6 +577,42 @@ export function graphql(source: "\n  mutation AdminRetryJob($id: ID!) {\n    ret
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AdminCancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      ...AdminJobFields\n    }\n  }\n"): typeof import('./graphql').AdminCancelJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminTokens {\n    tokens(first: 500, orderBy: { field: IDENTIFIER, direction: ASC }) {\n      edges {\n        node {\n          id\n          identifier\n          intent\n          description\n          expiring\n          expires\n          lastUsedAt\n          createdAt\n          user {\n            id\n            username\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminTokensDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateToken($input: CreateTokenInput!) {\n    createToken(input: $input) {\n      key\n      token {\n        id\n        identifier\n      }\n    }\n  }\n"): typeof import('./graphql').AdminCreateTokenDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateToken($id: ID!, $input: UpdateTokenInput!) {\n    updateToken(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdateTokenDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteToken($id: ID!) {\n    deleteToken(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteTokenDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUserSessions($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        sessions {\n          key\n          current\n          createdAt\n          lastSeenAt\n          expiresAt\n          clientIp\n          userAgent\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminUserSessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminRevokeUserSessions($id: ID!, $keys: [ID!]) {\n    revokeUserSessions(userID: $id, keys: $keys)\n  }\n"): typeof import('./graphql').AdminRevokeUserSessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUserConsents($id: ID!) {\n    node(id: $id) {\n      ... on User {\n        consents {\n          application {\n            name\n            slug\n          }\n          scopes\n          consentedAt\n          expiresAt\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminUserConsentsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminRevokeUserConsent($id: ID!, $slug: String!) {\n    revokeUserConsent(userID: $id, applicationSlug: $slug)\n  }\n"): typeof import('./graphql').AdminRevokeUserConsentDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUserEvents($id: ID!, $first: Int!, $after: Cursor) {\n    events(where: { userID: $id }, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          id\n          action\n          app\n          clientIP\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): typeof import('./graphql').AdminUserEventsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
