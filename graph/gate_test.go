@@ -118,6 +118,15 @@ var superuserFields = map[string]gatedField{
 			requireCode(t, r, "NOT_FOUND")
 		},
 	},
+	"Query.eventStats": {
+		query: `{ eventStats(actions: [LOGIN], since: "2026-01-01T00:00:00Z") { count } }`,
+		admin: func(t *testing.T, b *testBundle) {
+			var out struct{ EventStats []struct{ Count int } }
+			since := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+			b.mustDo(t, b.admin, `query($since: Time!) { eventStats(actions: [LOGIN], since: $since) { count } }`, map[string]any{"since": since}, &out)
+			require.Empty(t, out.EventStats, "no logins yet")
+		},
+	},
 	"User.authenticatorDevices": {
 		query: `{ users { edges { node { authenticatorDevices { id } } } } }`,
 		admin: func(t *testing.T, b *testBundle) {

@@ -16,6 +16,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/gatehouse-id/gatehouse/audit"
 	"github.com/gatehouse-id/gatehouse/brand"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
@@ -375,6 +376,12 @@ type ComplexityRoot struct {
 		ID        func(childComplexity int) int
 		UserID    func(childComplexity int) int
 		Username  func(childComplexity int) int
+	}
+
+	EventBucket struct {
+		Action func(childComplexity int) int
+		Count  func(childComplexity int) int
+		Start  func(childComplexity int) int
 	}
 
 	EventConnection struct {
@@ -977,6 +984,7 @@ type ComplexityRoot struct {
 		Applications      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
 		Brands            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BrandOrder, where *ent.BrandWhereInput) int
 		CurrentBrand      func(childComplexity int) int
+		EventStats        func(childComplexity int, actions []enum.EventAction, since time.Time, bucket *model.EventBucketSize) int
 		Events            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
 		ExportFlow        func(childComplexity int, slug string) int
 		FlowExecution     func(childComplexity int, id string) int
@@ -1344,6 +1352,7 @@ type QueryResolver interface {
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	ExportFlow(ctx context.Context, slug string) (string, error)
 	CurrentBrand(ctx context.Context) (*brand.Site, error)
+	EventStats(ctx context.Context, actions []enum.EventAction, since time.Time, bucket *model.EventBucketSize) ([]*audit.Bucket, error)
 	FlowExecution(ctx context.Context, id string) (*executor.View, error)
 	FlowInspection(ctx context.Context, executionID string) (*executor.Inspection, error)
 	Jobs(ctx context.Context, first *int, after *string, states []model.JobState, kinds []string) (*model.JobConnection, error)
@@ -2487,6 +2496,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Username(childComplexity), true
+
+	case "EventBucket.action":
+		if e.ComplexityRoot.EventBucket.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventBucket.Action(childComplexity), true
+	case "EventBucket.count":
+		if e.ComplexityRoot.EventBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventBucket.Count(childComplexity), true
+	case "EventBucket.start":
+		if e.ComplexityRoot.EventBucket.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventBucket.Start(childComplexity), true
 
 	case "EventConnection.edges":
 		if e.ComplexityRoot.EventConnection.Edges == nil {
@@ -5368,6 +5396,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CurrentBrand(childComplexity), true
+	case "Query.eventStats":
+		if e.ComplexityRoot.Query.EventStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_eventStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EventStats(childComplexity, args["actions"].([]enum.EventAction), args["since"].(time.Time), args["bucket"].(*model.EventBucketSize)), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -8229,6 +8268,18 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
 
+func (ec *executionContext) childFields_EventBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_EventBucket_start(ctx, field)
+	case "action":
+		return ec.fieldContext_EventBucket_action(ctx, field)
+	case "count":
+		return ec.fieldContext_EventBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_EventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -11060,6 +11111,36 @@ func (ec *executionContext) field_Query_brands_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_eventStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "actions",
+		func(ctx context.Context, v any) ([]enum.EventAction, error) {
+			return ec.unmarshalNEventAction2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventActionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actions"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "bucket",
+		func(ctx context.Context, v any) (*model.EventBucketSize, error) {
+			return ec.unmarshalOEventBucketSize2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐEventBucketSize(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["bucket"] = arg2
 	return args, nil
 }
 
@@ -16757,6 +16838,75 @@ func (ec *executionContext) _Event_expires(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Event_expires(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EventBucket_start(ctx context.Context, field graphql.CollectedField, obj *audit.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventBucket_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventBucket_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventBucket", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EventBucket_action(ctx context.Context, field graphql.CollectedField, obj *audit.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventBucket_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.EventAction) graphql.Marshaler {
+			return ec.marshalNEventAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventBucket_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventBucket", field, false, false, "EventAction")
+}
+
+func (ec *executionContext) _EventBucket_count(ctx context.Context, field graphql.CollectedField, obj *audit.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.EventConnection) (ret graphql.Marshaler) {
@@ -29290,6 +29440,63 @@ func (ec *executionContext) fieldContext_Query_currentBrand(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CurrentBrand(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_eventStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_eventStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EventStats(ctx, fc.Args["actions"].([]enum.EventAction), fc.Args["since"].(time.Time), fc.Args["bucket"].(*model.EventBucketSize))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Superuser == nil {
+					var zeroVal []*audit.Bucket
+					return zeroVal, errors.New("directive superuser is not implemented")
+				}
+				return ec.Directives.Superuser(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*audit.Bucket) graphql.Marshaler {
+			return ec.marshalNEventBucket2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋauditᚐBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_eventStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventBucket(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_eventStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -53973,6 +54180,49 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var eventBucketImplementors = []string{"EventBucket"}
+
+func (ec *executionContext) _EventBucket(ctx context.Context, sel ast.SelectionSet, obj *audit.Bucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventBucket")
+		case "start":
+			out.Values[i] = ec._EventBucket_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._EventBucket_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._EventBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var eventConnectionImplementors = []string{"EventConnection"}
 
 func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EventConnection) graphql.Marshaler {
@@ -58075,6 +58325,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_currentBrand(ctx, field)
 				})
+		case "eventStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_eventStats(ctx, field)
+				})
 		case "flowExecution":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -60391,6 +60647,60 @@ func (ec *executionContext) marshalNEventAction2githubᚗcomᚋgatehouseᚑidᚋ
 	return v
 }
 
+func (ec *executionContext) unmarshalNEventAction2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventActionᚄ(ctx context.Context, v any) ([]enum.EventAction, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.EventAction, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEventAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventAction(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNEventAction2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventActionᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.EventAction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEventBucket2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋauditᚐBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*audit.Bucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventBucket2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋauditᚐBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEventBucket2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋauditᚐBucket(ctx context.Context, sel ast.SelectionSet, v *audit.Bucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EventBucket!")
+		return graphql.Null
+	}
+	return ec._EventBucket(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐEventConnection(ctx context.Context, sel ast.SelectionSet, v *ent.EventConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EventConnection!")
@@ -62625,6 +62935,22 @@ func (ec *executionContext) unmarshalOEventAction2ᚖgithubᚗcomᚋgatehouseᚑ
 }
 
 func (ec *executionContext) marshalOEventAction2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventAction(ctx context.Context, sel ast.SelectionSet, v *enum.EventAction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOEventBucketSize2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐEventBucketSize(ctx context.Context, v any) (*model.EventBucketSize, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.EventBucketSize)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEventBucketSize2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐEventBucketSize(ctx context.Context, sel ast.SelectionSet, v *model.EventBucketSize) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -492,6 +492,63 @@ type Viewer struct {
 	ConnectedApplications []*ConnectedApplication `json:"connectedApplications"`
 }
 
+// How much time one bucket of `eventStats` spans. Buckets start on the hour
+// or at midnight, UTC.
+type EventBucketSize string
+
+const (
+	EventBucketSizeHour EventBucketSize = "HOUR"
+	EventBucketSizeDay  EventBucketSize = "DAY"
+)
+
+var AllEventBucketSize = []EventBucketSize{
+	EventBucketSizeHour,
+	EventBucketSizeDay,
+}
+
+func (e EventBucketSize) IsValid() bool {
+	switch e {
+	case EventBucketSizeHour, EventBucketSizeDay:
+		return true
+	}
+	return false
+}
+
+func (e EventBucketSize) String() string {
+	return string(e)
+}
+
+func (e *EventBucketSize) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventBucketSize(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventBucketSize", str)
+	}
+	return nil
+}
+
+func (e EventBucketSize) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventBucketSize) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventBucketSize) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Where a job is in its life (River's job states).
 type JobState string
 
