@@ -1,6 +1,7 @@
 // The admin console at /if/admin/: checks the viewer is an administrator,
 // then shows the header, the section navigation and the view the URL
 // fragment names (see router.ts).
+import { lazy, Suspense } from "preact/compat";
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { Brand } from "../lib/layout";
 import { flowURL, type Site } from "../lib/site";
@@ -19,9 +20,14 @@ import { SigningKeyList } from "./signing-keys";
 import { ScopeDetail, ScopeList, ScopeNew } from "./scopes";
 import { StageDetail, StageList, StageNew } from "./stages";
 import { SystemTasks } from "./system-tasks";
+import { Loading } from "./ui";
 import { UserDetail, UserList, UserNew } from "./users";
 
+// The dashboard brings Chart.js: a chunk of its own, loaded when opened.
+const Dashboard = lazy(() => import("./dashboard").then((m) => ({ default: m.Dashboard })));
+
 const nav: { section: Section; label: string }[] = [
+  { section: "dashboard", label: "Dashboard" },
   { section: "flows", label: "Flows" },
   { section: "stages", label: "Stages" },
   { section: "policies", label: "Policies" },
@@ -144,6 +150,14 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
   // Keyed by the view, so that opening another object starts afresh.
   const key = `${section}/${id ?? ""}`;
   switch (section) {
+    case "dashboard":
+      return id ? (
+        <NotFound what="page" back="/dashboard" />
+      ) : (
+        <Suspense key={key} fallback={<Loading what="the dashboard" />}>
+          <Dashboard />
+        </Suspense>
+      );
     case "flows":
       return id === "new" ? <FlowNew key={key} /> : id ? <FlowDetail key={key} id={id} onFlash={onFlash} /> : <FlowList key={key} />;
     case "stages":

@@ -596,6 +596,34 @@ export type EmailTemplate =
   /** Verifies the address (sign-up); may activate the user. */
   | 'VERIFICATION';
 
+/** What an audit event records. */
+export type EventAction =
+  | 'AUTHORIZE_APPLICATION'
+  | 'CONFIGURATION_ERROR'
+  | 'CUSTOM'
+  | 'EMAIL_SENT'
+  | 'FLOW_EXECUTION'
+  | 'INVITATION_USED'
+  | 'LOGIN'
+  | 'LOGIN_FAILED'
+  | 'LOGOUT'
+  | 'MFA_DEVICE_ADDED'
+  | 'MFA_DEVICE_REMOVED'
+  | 'MODEL_CREATED'
+  | 'MODEL_DELETED'
+  | 'MODEL_UPDATED'
+  | 'PASSWORD_SET'
+  | 'POLICY_EXCEPTION'
+  | 'POLICY_EXECUTION'
+  | 'RECOVERY_LINK_SENT'
+  | 'SECRET_ROTATE'
+  | 'SECRET_VIEW'
+  | 'SUSPICIOUS_REQUEST'
+  | 'SYSTEM_EXCEPTION'
+  | 'SYSTEM_TASK_EXCEPTION'
+  | 'SYSTEM_TASK_EXECUTION'
+  | 'USER_WRITE';
+
 export type ExpiryPolicyInput = {
   days?: number;
 };
@@ -2452,6 +2480,24 @@ export type AdminPolicyConfigFragment =
   | AdminPolicyConfig_ReputationPolicy_Fragment
 ;
 
+export type AdminDashboardStatsQueryVariables = Exact<{
+  hoursSince: string;
+  daysSince: string;
+}>;
+
+
+export type AdminDashboardStatsQuery = { hourly: Array<{ start: string, action: EventAction, count: number }>, daily: Array<{ start: string, action: EventAction, count: number }>, users: { totalCount: number } };
+
+export type AdminDashboardJobsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminDashboardJobsQuery = { jobs: { edges: Array<{ node: { id: string, kind: string, state: JobState } }>, pageInfo: { hasNextPage: boolean } } };
+
+export type AdminDashboardLoginsSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminDashboardLoginsSubscription = { eventCreated: { id: string, action: EventAction, createdAt: string } };
+
 export type InputDefaultsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -3934,6 +3980,56 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
     }
   }
 }`, {"fragmentName":"ExecutionFields"}) as unknown as TypedDocumentString<ExecutionFieldsFragment, unknown>;
+export const AdminDashboardStatsDocument = new TypedDocumentString(`
+    query AdminDashboardStats($hoursSince: Time!, $daysSince: Time!) {
+  hourly: eventStats(
+    actions: [LOGIN, LOGIN_FAILED]
+    since: $hoursSince
+    bucket: HOUR
+  ) {
+    start
+    action
+    count
+  }
+  daily: eventStats(
+    actions: [LOGIN, LOGIN_FAILED]
+    since: $daysSince
+    bucket: DAY
+  ) {
+    start
+    action
+    count
+  }
+  users {
+    totalCount
+  }
+}
+    `) as unknown as TypedDocumentString<AdminDashboardStatsQuery, AdminDashboardStatsQueryVariables>;
+export const AdminDashboardJobsDocument = new TypedDocumentString(`
+    query AdminDashboardJobs {
+  jobs(first: 50, states: [RETRYABLE, DISCARDED]) {
+    edges {
+      node {
+        id
+        kind
+        state
+      }
+    }
+    pageInfo {
+      hasNextPage
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminDashboardJobsQuery, AdminDashboardJobsQueryVariables>;
+export const AdminDashboardLoginsDocument = new TypedDocumentString(`
+    subscription AdminDashboardLogins {
+  eventCreated(where: {actionIn: [LOGIN, LOGIN_FAILED]}) {
+    id
+    action
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<AdminDashboardLoginsSubscription, AdminDashboardLoginsSubscriptionVariables>;
 export const InputDefaultsDocument = new TypedDocumentString(`
     query InputDefaults {
   __schema {

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/playwright-community/playwright-go"
+	"github.com/stretchr/testify/require"
+
+	entevent "github.com/gatehouse-id/gatehouse/ent/event"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/internal/browsertest"
+)
+
+// The console opens on the dashboard: its counters and charts show the
+// logins and failed logins the audit log holds (seeded hours and days
+// back), the canvases are drawn, and a failed login made through the flow
+// API while the page is open is counted at once (eventCreated).
+func TestBrowserAdminDashboard(t *testing.T) {
+	t.Parallel()
+	srv := newBrowserServer(t)
+	ctx := viewer.SystemContext(t.Context())
+	db := srv.app.db.Ent
+	now := time.Now().UTC()
+	seed := func(action enum.EventAction, at time.Time, n int) {
+		for range n {
+			_, err := db.Event.Create().SetAction(action).SetCreatedAt(at).SetExpires(now.Add(time.Hour)).Save(ctx)
+			require.NoError(t, err)
+		}
+	}
+	seed(enum.EventActionLogin, now.Add(-2*time.Hour), 3)
+	seed(enum.EventActionLoginFailed, now.Add(-3*time.Hour), 2)
+	seed(enum.EventActionLogin, now.Add(-5*24*time.Hour), 4)
+	seed(enum.EventActionLoginFailed, now.Add(-40*24*time.Hour), 7) // outside both charts
+	seed(enum.EventActionLogout, now.Add(-time.Hour), 5)             // not a login
+
+	u := newUI(t, srv, browsertest.Options{})
+	u.login("admin", adminPassword)
+	u.visit("/if/admin/")
+	require.NoError(t, u.expect.Locator(u.GetByRole(*playwright.AriaRoleHeading, playwright.PageGetByRoleOptions{Name: "Dashboard"})).ToBeVisible())
+	require.NoError(t, u.expect.Locator(u.GetByTestId("chart-hourly")).ToBeVisible())
+
+	// What the page shows is what the audit log holds (the seeded events
+	// and the admin's own logins), counted from the charts' first buckets.
+	count := func(action enum.EventAction, since time.Time) int {
+		n, err := db.Event.Query().Where(entevent.ActionEQ(action), entevent.CreatedAtGTE(since)).Count(ctx)
+		require.NoError(t, err)
+		return n
+	}
+	hourStart := now.Truncate(time.Hour).Add(-23 * time.Hour)
+	dayStart := now.Truncate(24*time.Hour).AddDate(0, 0, -29)
+	logins := count(enum.EventActionLogin, hourStart)
+	require.GreaterOrEqual(t, logins, 4, "3 seeded and the admin's")
+	require.NoError(t, u.expect.Locator(u.GetByTestId("logins-24h")).ToHaveText(strconv.Itoa(logins)))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("failed-logins-24h")).ToHaveText("2"))
+	users, err := db.User.Query().Count(ctx)
+	require.NoError(t, err)
+	require.NoError(t, u.expect.Locator(u.GetByTestId("users-count")).ToHaveText(strconv.Itoa(users)))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("failing-tasks")).ToHaveText("0"))
+
+	// The daily chart's numbers (its table) add up to the last 30 days'.
+	columnSum := func(testid string, column int) int {
+		t.Helper()
+		v, err := u.GetByTestId(testid).Evaluate(`(t, col) => [...t.tBodies[0].rows].reduce((s, r) => s + Number(r.cells[col].textContent), 0)`, column)
+		require.NoError(t, err)
+		n, ok := v.(int)
+		require.True(t, ok, "a sum: %v", v)
+		return n
+	}
+	require.Equal(t, count(enum.EventActionLogin, dayStart), columnSum("chart-daily-data", 1))
+	require.Equal(t, 2, columnSum("chart-daily-data", 2), "the failed logins 40 days ago are not shown")
+	require.Equal(t, logins, columnSum("chart-hourly-data", 1))
+
+	// Chart.js drew on both canvases.
+	for _, id := range []string{"chart-hourly", "chart-daily"} {
+		drawn, err := u.GetByTestId(id).Locator("canvas").Evaluate(`(c) => c.width > 0 && c.getContext("2d").getImageData(0, 0, c.width, c.height).data.some((v) => v !== 0)`, nil)
+		require.NoError(t, err)
+		require.Equal(t, true, drawn, id)
+	}
+	u.Screenshot("dashboard")
+
+	// A failed login through the flow API shows up live.
+	v := srv.headless().login("admin", "not-the-password")
+	require.False(t, v.Completed)
+	require.NoError(t, u.expect.Locator(u.GetByTestId("failed-logins-24h")).ToHaveText("3"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("logins-24h")).ToHaveText(strconv.Itoa(logins)))
+	require.Eventually(t, func() bool { return columnSum("chart-hourly-data", 2) == 3 }, 10*time.Second, 50*time.Millisecond)
+	u.Screenshot("dashboard-live")
+}
