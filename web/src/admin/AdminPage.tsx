@@ -7,6 +7,7 @@ import { Brand } from "../lib/layout";
 import { flowURL, type Site } from "../lib/site";
 import "./admin.css";
 import { ApplicationDetail, ApplicationList, ApplicationNew } from "./applications";
+import { EventDetail, EventList } from "./events";
 import { FlowDetail, FlowList, FlowNew, NotFound } from "./flows";
 import { GroupDetail, GroupList, GroupNew } from "./groups";
 import { Inspector } from "./inspector";
@@ -41,6 +42,7 @@ const nav: { section: Section; label: string }[] = [
   { section: "outposts", label: "Outposts" },
   { section: "invitations", label: "Invitations" },
   { section: "system-tasks", label: "System tasks" },
+  { section: "audit-log", label: "Audit log" },
   { section: "inspector", label: "Inspector" },
 ];
 
@@ -197,6 +199,8 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
       return id ? <NotFound what="page" back="/system-tasks" /> : <SystemTasks key={key} />;
     case "invitations":
       return id ? <NotFound what="page" back="/invitations" /> : <InvitationList key={key} />;
+    case "audit-log":
+      return id ? <EventDetail key={key} id={id} /> : <EventList key={key} />;
     case "inspector":
       return <Inspector executionId={id} />;
   }

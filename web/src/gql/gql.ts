@@ -21,6 +21,10 @@ type Documents = {
     "\n  query AdminDashboardJobs {\n    jobs(first: 50, states: [RETRYABLE, DISCARDED]) {\n      edges {\n        node {\n          id\n          kind\n          state\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n  }\n": typeof types.AdminDashboardJobsDocument,
     "\n  subscription AdminDashboardLogins {\n    eventCreated(where: { actionIn: [LOGIN, LOGIN_FAILED] }) {\n      id\n      action\n      createdAt\n    }\n  }\n": typeof types.AdminDashboardLoginsDocument,
     "\n  query InputDefaults {\n    __schema {\n      types {\n        name\n        kind\n        inputFields {\n          name\n          defaultValue\n        }\n      }\n    }\n  }\n": typeof types.InputDefaultsDocument,
+    "\n  fragment AdminEventFields on Event {\n    id\n    action\n    userID\n    username\n    clientIP\n    app\n    createdAt\n    context\n  }\n": typeof types.AdminEventFieldsFragmentDoc,
+    "\n  query AdminEvents($first: Int!, $after: Cursor, $where: EventWhereInput) {\n    events(first: $first, after: $after, where: $where, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          ...AdminEventFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AdminEventsDocument,
+    "\n  subscription AdminEventsLive($where: EventWhereInput) {\n    eventCreated(where: $where) {\n      ...AdminEventFields\n    }\n  }\n": typeof types.AdminEventsLiveDocument,
+    "\n  query AdminEvent($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Event {\n        ...AdminEventFields\n      }\n    }\n  }\n": typeof types.AdminEventDocument,
     "\n  query AdminInvitations {\n    invitations(first: 500, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          id\n          name\n          singleUse\n          uses\n          expires\n          createdAt\n          fixedData\n          flow {\n            id\n            name\n            slug\n          }\n          createdBy {\n            username\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminInvitationsDocument,
     "\n  mutation AdminCreateInvitation($input: CreateInvitationInput!) {\n    createInvitation(input: $input) {\n      link\n      invitation {\n        id\n        name\n      }\n    }\n  }\n": typeof types.AdminCreateInvitationDocument,
     "\n  mutation AdminDeleteInvitation($id: ID!) {\n    deleteInvitation(id: $id)\n  }\n": typeof types.AdminDeleteInvitationDocument,
@@ -125,6 +129,10 @@ const documents: Documents = {
     "\n  query AdminDashboardJobs {\n    jobs(first: 50, states: [RETRYABLE, DISCARDED]) {\n      edges {\n        node {\n          id\n          kind\n          state\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n  }\n": types.AdminDashboardJobsDocument,
     "\n  subscription AdminDashboardLogins {\n    eventCreated(where: { actionIn: [LOGIN, LOGIN_FAILED] }) {\n      id\n      action\n      createdAt\n    }\n  }\n": types.AdminDashboardLoginsDocument,
     "\n  query InputDefaults {\n    __schema {\n      types {\n        name\n        kind\n        inputFields {\n          name\n          defaultValue\n        }\n      }\n    }\n  }\n": types.InputDefaultsDocument,
+    "\n  fragment AdminEventFields on Event {\n    id\n    action\n    userID\n    username\n    clientIP\n    app\n    createdAt\n    context\n  }\n": types.AdminEventFieldsFragmentDoc,
+    "\n  query AdminEvents($first: Int!, $after: Cursor, $where: EventWhereInput) {\n    events(first: $first, after: $after, where: $where, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          ...AdminEventFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AdminEventsDocument,
+    "\n  subscription AdminEventsLive($where: EventWhereInput) {\n    eventCreated(where: $where) {\n      ...AdminEventFields\n    }\n  }\n": types.AdminEventsLiveDocument,
+    "\n  query AdminEvent($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Event {\n        ...AdminEventFields\n      }\n    }\n  }\n": types.AdminEventDocument,
     "\n  query AdminInvitations {\n    invitations(first: 500, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          id\n          name\n          singleUse\n          uses\n          expires\n          createdAt\n          fixedData\n          flow {\n            id\n            name\n            slug\n          }\n          createdBy {\n            username\n          }\n        }\n      }\n    }\n  }\n": types.AdminInvitationsDocument,
     "\n  mutation AdminCreateInvitation($input: CreateInvitationInput!) {\n    createInvitation(input: $input) {\n      link\n      invitation {\n        id\n        name\n      }\n    }\n  }\n": types.AdminCreateInvitationDocument,
     "\n  mutation AdminDeleteInvitation($id: ID!) {\n    deleteInvitation(id: $id)\n  }\n": types.AdminDeleteInvitationDocument,
@@ -247,6 +255,22 @@ export function graphql(source: "\n  subscription AdminDashboardLogins {\n    ev
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query InputDefaults {\n    __schema {\n      types {\n        name\n        kind\n        inputFields {\n          name\n          defaultValue\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').InputDefaultsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AdminEventFields on Event {\n    id\n    action\n    userID\n    username\n    clientIP\n    app\n    createdAt\n    context\n  }\n"): typeof import('./graphql').AdminEventFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminEvents($first: Int!, $after: Cursor, $where: EventWhereInput) {\n    events(first: $first, after: $after, where: $where, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          ...AdminEventFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): typeof import('./graphql').AdminEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AdminEventsLive($where: EventWhereInput) {\n    eventCreated(where: $where) {\n      ...AdminEventFields\n    }\n  }\n"): typeof import('./graphql').AdminEventsLiveDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminEvent($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Event {\n        ...AdminEventFields\n      }\n    }\n  }\n"): typeof import('./graphql').AdminEventDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
