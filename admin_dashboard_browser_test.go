@@ -35,6 +35,15 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	seed(enum.EventActionLogin, now.Add(-5*24*time.Hour), 4)
 	seed(enum.EventActionLoginFailed, now.Add(-40*24*time.Hour), 7) // outside both charts
 	seed(enum.EventActionLogout, now.Add(-time.Hour), 5)            // not a login
+	_, err := db.Application.Create().SetName("Team wiki").SetSlug("wiki").Save(ctx)
+	require.NoError(t, err)
+	for slug, n := range map[string]int{"wiki": 3, "retired": 2} {
+		for range n {
+			_, err := db.Event.Create().SetAction(enum.EventActionAuthorizeApplication).SetContext(map[string]any{"application": slug}).
+				SetCreatedAt(now.Add(-48 * time.Hour)).SetExpires(now.Add(time.Hour)).Save(ctx)
+			require.NoError(t, err)
+		}
+	}
 
 	u := newUI(t, srv, browsertest.Options{})
 	u.login("admin", adminPassword)
@@ -59,6 +68,11 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, u.expect.Locator(u.GetByTestId("users-count")).ToHaveText(strconv.Itoa(users)))
 	require.NoError(t, u.expect.Locator(u.GetByTestId("failing-tasks")).ToHaveText("0"))
+	apps := u.GetByTestId("top-app-row")
+	require.NoError(t, u.expect.Locator(apps).ToHaveCount(2))
+	require.NoError(t, u.expect.Locator(apps.Nth(0)).ToHaveText("Team wiki3"))
+	require.NoError(t, u.expect.Locator(apps.Nth(1)).ToHaveText("retired (deleted)2"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("server-version")).ToContainText("Server: gatehouse"))
 
 	// The daily chart's numbers (its table) add up to the last 30 days'.
 	columnSum := func(testid string, column int) int {

@@ -118,3 +118,38 @@ func TestStatsRefusesBadQueries(t *testing.T) {
 		require.NoError(t, ok.Validate(now), "the bound itself is allowed")
 	}
 }
+
+func TestTopApplications(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	for _, d := range servicetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			client := servicetest.Database(t, d).Ent
+			ctx := viewer.SystemContext(t.Context())
+			seed := func(action enum.EventAction, data map[string]any, ago time.Duration, n int) {
+				for range n {
+					_, err := client.Event.Create().SetAction(action).SetContext(data).SetCreatedAt(now.Add(-ago)).SetExpires(now.Add(time.Hour)).Save(ctx)
+					require.NoError(t, err)
+				}
+			}
+			authorize := enum.EventActionAuthorizeApplication
+			seed(authorize, map[string]any{"application": "wiki", "client_id": "w"}, time.Hour, 3)
+			seed(authorize, map[string]any{"application": "crm"}, time.Hour, 5)
+			seed(authorize, map[string]any{"application": "boards"}, time.Hour, 3)
+			seed(authorize, map[string]any{"application": "mail"}, time.Hour, 1)
+			seed(authorize, map[string]any{"application": "crm"}, 48*time.Hour, 9) // before since
+			seed(authorize, map[string]any{"client_id": "no-app"}, time.Hour, 7)   // no application
+			seed(enum.EventActionLogin, map[string]any{"application": "crm"}, time.Hour, 4)
+
+			got, err := audit.TopApplications(ctx, client, now.Add(-24*time.Hour), 3, now)
+			require.NoError(t, err)
+			require.Equal(t, []*audit.AppUse{{Slug: "crm", Count: 5}, {Slug: "boards", Count: 3}, {Slug: "wiki", Count: 3}}, got)
+
+			_, err = audit.TopApplications(ctx, client, now, 0, now)
+			var qe *audit.StatsQueryError
+			require.ErrorAs(t, err, &qe)
+			require.Equal(t, "first", qe.Argument)
+		})
+	}
+}

@@ -336,6 +336,12 @@ type SendRecoveryLinkPayload struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
+// The server answering.
+type ServerInfo struct {
+	// Its build: `gatehouse v1.2.3`, or `gatehouse (development build)`.
+	Version string `json:"version"`
+}
+
 // A stage's configuration: set exactly one member, which picks the stage's kind.
 type StageConfigInput struct {
 	AuthenticatorEmail    *authenticatoremail.Config    `json:"authenticatorEmail,omitempty"`

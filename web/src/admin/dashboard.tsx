@@ -1,7 +1,8 @@
 // The console's home page: logins and failed logins per hour over the last
 // 24 hours and per day over 30 days (drawn from eventStats, a server-side
 // aggregate; events are never fetched one by one), how many users there
-// are, and the system tasks that are failing. The login charts and
+// are, the applications used most over the same 30 days (topApplications),
+// the system tasks that are failing, and the server's version. The login charts and
 // counters follow eventCreated and count each new login or failed login
 // into its bucket without loading anything again.
 //
@@ -12,7 +13,7 @@ import type { EventAction } from "../gql/graphql";
 import { request, subscribe } from "../lib/graphql";
 import { BarChart, type Series } from "./bar-chart";
 import { href } from "./router";
-import { ErrorAlert, Loading, PageHeader, useLoad } from "./ui";
+import { ErrorAlert, Loading, PageHeader, Table, useLoad } from "./ui";
 
 const AdminDashboardStats = graphql(`
   query AdminDashboardStats($hoursSince: Time!, $daysSince: Time!) {
@@ -28,6 +29,17 @@ const AdminDashboardStats = graphql(`
     }
     users {
       totalCount
+    }
+    topApplications(since: $daysSince, first: 5) {
+      slug
+      count
+      application {
+        id
+        name
+      }
+    }
+    serverInfo {
+      version
     }
   }
 `);
@@ -187,6 +199,24 @@ export function Dashboard() {
             <BarChart title="Logins per day, last 30 days (UTC)" testid="chart-daily" labels={daily.labels} series={daily.series} />
           </div>
         </>
+      )}
+      {stats.data && (
+        <section aria-labelledby="top-apps-heading">
+          <h2 id="top-apps-heading">Applications used most, last 30 days</h2>
+          {stats.data.topApplications.length === 0 ? (
+            <p data-testid="no-top-apps">No one was sent to an application.</p>
+          ) : (
+            <Table caption="Applications used most" testid="top-apps" head={["Application", "Logins into it"]}>
+              {stats.data.topApplications.map((a) => (
+                <tr key={a.slug} data-testid="top-app-row">
+                  <th scope="row">{a.application ? <a href={href(`/applications/${a.application.id}`)}>{a.application.name}</a> : `${a.slug} (deleted)`}</th>
+                  <td>{a.count}</td>
+                </tr>
+              ))}
+            </Table>
+          )}
+          <p class="admin-muted" data-testid="server-version">Server: {stats.data.serverInfo.version}</p>
+        </section>
       )}
       <ErrorAlert error={jobs.error} title="The system tasks could not be loaded." />
       {failing.length > 0 && (

@@ -2581,7 +2581,7 @@ export type AdminDashboardStatsQueryVariables = Exact<{
 }>;
 
 
-export type AdminDashboardStatsQuery = { hourly: Array<{ start: string, action: EventAction, count: number }>, daily: Array<{ start: string, action: EventAction, count: number }>, users: { totalCount: number } };
+export type AdminDashboardStatsQuery = { hourly: Array<{ start: string, action: EventAction, count: number }>, daily: Array<{ start: string, action: EventAction, count: number }>, users: { totalCount: number }, topApplications: Array<{ slug: string, count: number, application: { id: string, name: string } | null }>, serverInfo: { version: string } };
 
 export type AdminDashboardJobsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -4152,6 +4152,17 @@ export const AdminDashboardStatsDocument = new TypedDocumentString(`
   }
   users {
     totalCount
+  }
+  topApplications(since: $daysSince, first: 5) {
+    slug
+    count
+    application {
+      id
+      name
+    }
+  }
+  serverInfo {
+    version
   }
 }
     `) as unknown as TypedDocumentString<AdminDashboardStatsQuery, AdminDashboardStatsQueryVariables>;
