@@ -33,7 +33,7 @@ func topApplicationsFirst(first *int) int {
 func applicationBySlug(ctx context.Context, client *ent.Client, slug string) (*ent.Application, error) {
 	app, err := client.Application.Query().Where(application.Slug(slug)).Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, nil
+		return nil, nil //nolint:nilnil // no application has the slug now: null
 	}
 	return app, err
 }
