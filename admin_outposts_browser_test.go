@@ -113,7 +113,8 @@ func TestBrowserAdminProxyProviders(t *testing.T) {
 
 	u.click(u.GetByRole(*playwright.AriaRoleLink, playwright.PageGetByRoleOptions{Name: "Proxy providers", Exact: new(true)}).First())
 	require.NoError(t, u.expect.Locator(u.GetByTestId("proxy-provider-row")).ToHaveCount(1))
-	u.click(u.GetByRole(*playwright.AriaRoleLink, playwright.PageGetByRoleOptions{Name: "Dashboard", Exact: new(true)}))
+	// In the list: the console's navigation has a Dashboard link too.
+	u.click(u.GetByTestId("proxy-provider-row").GetByRole(*playwright.AriaRoleLink, playwright.LocatorGetByRoleOptions{Name: "Dashboard", Exact: new(true)}))
 	u.click(u.button("Delete"))
 	require.NoError(t, u.expect.Locator(u.GetByTestId("flash")).ToHaveText("The proxy provider Dashboard was deleted."))
 	require.Zero(t, db.ProxyProvider.Query().CountX(ctx))

@@ -30,7 +30,7 @@ func TestBrowserAdminUserDetail(t *testing.T) {
 	sessions := u.GetByTestId("user-session")
 	require.NoError(t, u.expect.Locator(sessions).ToHaveCount(1))
 	require.NoError(t, u.expect.Locator(sessions.First()).ToContainText("127.0.0.1"))
-	require.NoError(t, u.expect.Locator(u.GetByTestId("user-event").First()).ToContainText("LOGIN"), "bob's login is among his events")
+	require.NoError(t, u.expect.Locator(u.GetByTestId("user-event").First()).ToContainText("Login"), "bob's login is among his events")
 	require.NoError(t, u.expect.Locator(u.GetByText("bob has not consented to any application.")).ToBeVisible())
 	u.Screenshot("user-detail")
 

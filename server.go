@@ -486,6 +486,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 	core = router.New(router.Options{
 		GraphQL: graph.NewHandler(graph.Deps{
 			Client:       a.db.Ent,
+			Version:      version(),
 			Stages:       a.kinds.Stages,
 			Policies:     a.kinds.Policies,
 			Hasher:       hasher,

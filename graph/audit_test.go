@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-id/gatehouse/audit"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
 )
 
 func TestMutationsAreAudited(t *testing.T) {
@@ -86,5 +88,51 @@ func TestMutationsAreAudited(t *testing.T) {
 		}
 		b.mustDo(t, b.admin, `{ events(last: 1, orderBy: {field: CREATED_AT}) { edges { node { id context } } } }`, nil, &last)
 		require.Equal(t, last.Events.Edges[0].Node.ID, next(), "the rolled-back event was not announced")
+	})
+}
+
+func TestEventStats(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, b *testBundle) {
+		ctx := viewer.SystemContext(t.Context())
+		hour := time.Now().UTC().Truncate(time.Hour)
+		for _, e := range []struct {
+			action enum.EventAction
+			at     time.Time
+		}{
+			{enum.EventActionLogin, hour},
+			{enum.EventActionLogin, hour.Add(-time.Nanosecond)},
+			{enum.EventActionLoginFailed, hour.Add(-time.Minute)},
+			{enum.EventActionLogout, hour},
+		} {
+			_, err := b.client.Event.Create().SetAction(e.action).SetCreatedAt(e.at).SetExpires(hour.Add(time.Hour)).Save(ctx)
+			require.NoError(t, err)
+		}
+		var out struct {
+			EventStats []struct {
+				Start  time.Time
+				Action string
+				Count  int
+			}
+		}
+		const query = `query($since: Time!, $bucket: EventBucketSize) {
+			eventStats(actions: [LOGIN, LOGIN_FAILED], since: $since, bucket: $bucket) { start action count } }`
+		vars := map[string]any{"since": hour.Add(-2 * time.Hour).Format(time.RFC3339), "bucket": "HOUR"}
+		b.mustDo(t, b.admin, query, vars, &out)
+		prev := hour.Add(-time.Hour)
+		require.Len(t, out.EventStats, 3)
+		require.True(t, prev.Equal(out.EventStats[0].Start) && prev.Equal(out.EventStats[1].Start) && hour.Equal(out.EventStats[2].Start), "%+v", out.EventStats)
+		require.Equal(t, []string{"LOGIN", "LOGIN_FAILED", "LOGIN"}, []string{out.EventStats[0].Action, out.EventStats[1].Action, out.EventStats[2].Action})
+		require.Equal(t, []int{1, 1, 1}, []int{out.EventStats[0].Count, out.EventStats[1].Count, out.EventStats[2].Count})
+
+		vars["bucket"] = nil // the default, HOUR
+		vars["since"] = time.Now().Add(-32 * 24 * time.Hour).Format(time.RFC3339)
+		r := b.do(t, b.admin, query, vars)
+		requireCode(t, r, "BAD_USER_INPUT")
+		require.Contains(t, r.Errors[0].Message, "at most 31 days ago for hour buckets")
+
+		vars["bucket"] = "DAY"
+		b.mustDo(t, b.admin, query, vars, &out)
+		require.NotEmpty(t, out.EventStats)
 	})
 }

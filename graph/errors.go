@@ -15,6 +15,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/gatehouse-id/gatehouse/audit"
 	"github.com/gatehouse-id/gatehouse/authn"
 	"github.com/gatehouse-id/gatehouse/blueprints"
 	"github.com/gatehouse-id/gatehouse/database"
@@ -175,7 +176,8 @@ func classify(ctx context.Context, err error) (string, string, map[string]any) {
 		return CodeWrongStage, ownMessage(err), nil
 	case errors.Is(err, executor.ErrStale):
 		return CodeStaleExecution, ownMessage(err), nil
-	case errors.Is(err, executor.ErrInvalidNext), errors.As(err, new(badIDError)), errors.Is(err, outposts.ErrTooManySIDs):
+	case errors.Is(err, executor.ErrInvalidNext), errors.As(err, new(badIDError)), errors.Is(err, outposts.ErrTooManySIDs),
+		errors.As(err, new(*audit.StatsQueryError)):
 		return CodeBadUserInput, ownMessage(err), nil
 	case isIntrospectionRefusal(ctx):
 		return CodeIntrospection, "introspection is disabled for this caller", nil

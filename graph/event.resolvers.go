@@ -7,9 +7,19 @@ package graph
 
 import (
 	"context"
+	"time"
 
+	"github.com/gatehouse-id/gatehouse/audit"
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/graph/model"
 )
+
+// EventStats is the resolver for the eventStats field.
+func (r *queryResolver) EventStats(ctx context.Context, actions []enum.EventAction, since time.Time, bucket *model.EventBucketSize) ([]*audit.Bucket, error) {
+	q := audit.StatsQuery{Actions: actions, Since: since, Size: bucketSize(bucket)}
+	return audit.Stats(ctx, r.Client, q, time.Now())
+}
 
 // EventCreated is the resolver for the eventCreated field.
 func (r *subscriptionResolver) EventCreated(ctx context.Context, where *ent.EventWhereInput) (<-chan *ent.Event, error) {

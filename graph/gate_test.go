@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/graph"
 )
@@ -116,6 +117,55 @@ var superuserFields = map[string]gatedField{
 			// The resolver runs: the executor does not know the execution.
 			r := <-b.subscribe(t, b.admin, `subscription { flowInspector(executionId: "no-such-execution") { executionId } }`)
 			requireCode(t, r, "NOT_FOUND")
+		},
+	},
+	"Query.eventStats": {
+		query: `{ eventStats(actions: [LOGIN], since: "2026-01-01T00:00:00Z") { count } }`,
+		admin: func(t *testing.T, b *testBundle) {
+			var out struct{ EventStats []struct{ Count int } }
+			since := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+			b.mustDo(t, b.admin, `query($since: Time!) { eventStats(actions: [LOGIN], since: $since) { count } }`, map[string]any{"since": since}, &out)
+			require.Empty(t, out.EventStats, "no logins yet")
+		},
+	},
+	"Query.serverInfo": {
+		query: `{ serverInfo { version } }`,
+		admin: func(t *testing.T, b *testBundle) {
+			var out struct{ ServerInfo struct{ Version string } }
+			b.mustDo(t, b.admin, `{ serverInfo { version } }`, nil, &out)
+			require.Equal(t, "gatehouse (test build)", out.ServerInfo.Version)
+		},
+	},
+	"Query.topApplications": {
+		query: `{ topApplications(since: "2026-01-01T00:00:00Z") { slug } }`,
+		admin: func(t *testing.T, b *testBundle) {
+			ctx := viewer.SystemContext(t.Context())
+			_, err := b.client.Application.Create().SetName("Wiki").SetSlug("wiki").Save(ctx)
+			require.NoError(t, err)
+			for _, slug := range []string{"wiki", "wiki", "gone"} {
+				_, err := b.client.Event.Create().SetAction(enum.EventActionAuthorizeApplication).SetContext(map[string]any{"application": slug}).
+					SetExpires(time.Now().Add(time.Hour)).Save(ctx)
+				require.NoError(t, err)
+			}
+			var out struct {
+				TopApplications []struct {
+					Slug        string
+					Count       int
+					Application *struct{ Name string }
+				}
+			}
+			since := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+			b.mustDo(t, b.admin, `query($since: Time!) { topApplications(since: $since, first: 10) { slug count application { name } } }`,
+				map[string]any{"since": since}, &out)
+			require.Len(t, out.TopApplications, 2)
+			require.Equal(t, "wiki", out.TopApplications[0].Slug)
+			require.Equal(t, 2, out.TopApplications[0].Count)
+			require.NotNil(t, out.TopApplications[0].Application)
+			require.Equal(t, "Wiki", out.TopApplications[0].Application.Name)
+			require.Equal(t, "gone", out.TopApplications[1].Slug)
+			require.Nil(t, out.TopApplications[1].Application, "no application has the slug now")
+			r := b.do(t, b.admin, `query($since: Time!) { topApplications(since: $since, first: 51) { slug } }`, map[string]any{"since": since})
+			require.NotEmpty(t, r.Errors)
 		},
 	},
 	"User.authenticatorDevices": {

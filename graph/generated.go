@@ -16,6 +16,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/gatehouse-id/gatehouse/audit"
 	"github.com/gatehouse-id/gatehouse/brand"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
@@ -66,6 +67,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Application() ApplicationResolver
+	ApplicationUse() ApplicationUseResolver
 	CurrentBrand() CurrentBrandResolver
 	FlowExecution() FlowExecutionResolver
 	InspectedStage() InspectedStageResolver
@@ -122,6 +124,12 @@ type ComplexityRoot struct {
 	ApplicationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ApplicationUse struct {
+		Application func(childComplexity int) int
+		Count       func(childComplexity int) int
+		Slug        func(childComplexity int) int
 	}
 
 	AuthenticatorDevice struct {
@@ -377,6 +385,12 @@ type ComplexityRoot struct {
 		ID        func(childComplexity int) int
 		UserID    func(childComplexity int) int
 		Username  func(childComplexity int) int
+	}
+
+	EventBucket struct {
+		Action func(childComplexity int) int
+		Count  func(childComplexity int) int
+		Start  func(childComplexity int) int
 	}
 
 	EventConnection struct {
@@ -1073,6 +1087,7 @@ type ComplexityRoot struct {
 		Applications           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
 		Brands                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BrandOrder, where *ent.BrandWhereInput) int
 		CurrentBrand           func(childComplexity int) int
+		EventStats             func(childComplexity int, actions []enum.EventAction, since time.Time, bucket *model.EventBucketSize) int
 		Events                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
 		ExportFlow             func(childComplexity int, slug string) int
 		FlowExecution          func(childComplexity int, id string) int
@@ -1094,11 +1109,13 @@ type ComplexityRoot struct {
 		PolicyBindings         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PolicyBindingOrder, where *ent.PolicyBindingWhereInput) int
 		ProxyProviders         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProxyProviderOrder, where *ent.ProxyProviderWhereInput) int
 		ScopeMappings          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ScopeMappingOrder, where *ent.ScopeMappingWhereInput) int
+		ServerInfo             func(childComplexity int) int
 		SigningKeys            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SigningKeyOrder, where *ent.SigningKeyWhereInput) int
 		Stages                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StageOrder, where *ent.StageWhereInput) int
 		TestPolicy             func(childComplexity int, input model.PolicyTestInput) int
 		TestScopeMapping       func(childComplexity int, id string, userID string) int
 		Tokens                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TokenOrder, where *ent.TokenWhereInput) int
+		TopApplications        func(childComplexity int, since time.Time, first *int) int
 		Users                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput) int
 		Viewer                 func(childComplexity int) int
 	}
@@ -1159,6 +1176,10 @@ type ComplexityRoot struct {
 	SendRecoveryLinkPayload struct {
 		ExpiresAt func(childComplexity int) int
 		SentTo    func(childComplexity int) int
+	}
+
+	ServerInfo struct {
+		Version func(childComplexity int) int
 	}
 
 	SigningKey struct {
@@ -1333,6 +1354,9 @@ type ComplexityRoot struct {
 type ApplicationResolver interface {
 	ProxyProvider(ctx context.Context, obj *ent.Application) (*ent.ProxyProvider, error)
 }
+type ApplicationUseResolver interface {
+	Application(ctx context.Context, obj *audit.AppUse) (*ent.Application, error)
+}
 type CurrentBrandResolver interface {
 	PasswordChangeFlow(ctx context.Context, obj *brand.Site) (string, error)
 }
@@ -1460,6 +1484,9 @@ type QueryResolver interface {
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	ExportFlow(ctx context.Context, slug string) (string, error)
 	CurrentBrand(ctx context.Context) (*brand.Site, error)
+	ServerInfo(ctx context.Context) (*model.ServerInfo, error)
+	TopApplications(ctx context.Context, since time.Time, first *int) ([]*audit.AppUse, error)
+	EventStats(ctx context.Context, actions []enum.EventAction, since time.Time, bucket *model.EventBucketSize) ([]*audit.Bucket, error)
 	FlowExecution(ctx context.Context, id string) (*executor.View, error)
 	FlowInspection(ctx context.Context, executionID string) (*executor.Inspection, error)
 	Jobs(ctx context.Context, first *int, after *string, states []model.JobState, kinds []string) (*model.JobConnection, error)
@@ -1655,6 +1682,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApplicationEdge.Node(childComplexity), true
+
+	case "ApplicationUse.application":
+		if e.ComplexityRoot.ApplicationUse.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationUse.Application(childComplexity), true
+	case "ApplicationUse.count":
+		if e.ComplexityRoot.ApplicationUse.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationUse.Count(childComplexity), true
+	case "ApplicationUse.slug":
+		if e.ComplexityRoot.ApplicationUse.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationUse.Slug(childComplexity), true
 
 	case "AuthenticatorDevice.createdAt":
 		if e.ComplexityRoot.AuthenticatorDevice.CreatedAt == nil {
@@ -2607,6 +2653,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Username(childComplexity), true
+
+	case "EventBucket.action":
+		if e.ComplexityRoot.EventBucket.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventBucket.Action(childComplexity), true
+	case "EventBucket.count":
+		if e.ComplexityRoot.EventBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventBucket.Count(childComplexity), true
+	case "EventBucket.start":
+		if e.ComplexityRoot.EventBucket.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventBucket.Start(childComplexity), true
 
 	case "EventConnection.edges":
 		if e.ComplexityRoot.EventConnection.Edges == nil {
@@ -5932,6 +5997,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CurrentBrand(childComplexity), true
+	case "Query.eventStats":
+		if e.ComplexityRoot.Query.EventStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_eventStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EventStats(childComplexity, args["actions"].([]enum.EventAction), args["since"].(time.Time), args["bucket"].(*model.EventBucketSize)), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -6159,6 +6235,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ScopeMappings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ScopeMappingOrder), args["where"].(*ent.ScopeMappingWhereInput)), true
+	case "Query.serverInfo":
+		if e.ComplexityRoot.Query.ServerInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ServerInfo(childComplexity), true
 	case "Query.signingKeys":
 		if e.ComplexityRoot.Query.SigningKeys == nil {
 			break
@@ -6214,6 +6296,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Tokens(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TokenOrder), args["where"].(*ent.TokenWhereInput)), true
+	case "Query.topApplications":
+		if e.ComplexityRoot.Query.TopApplications == nil {
+			break
+		}
+
+		args, err := ec.field_Query_topApplications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TopApplications(childComplexity, args["since"].(time.Time), args["first"].(*int)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -6426,6 +6519,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SendRecoveryLinkPayload.SentTo(childComplexity), true
+
+	case "ServerInfo.version":
+		if e.ComplexityRoot.ServerInfo.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServerInfo.Version(childComplexity), true
 
 	case "SigningKey.algorithm":
 		if e.ComplexityRoot.SigningKey.Algorithm == nil {
@@ -7310,7 +7410,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/blueprint.graphqls" "schema/brand.graphqls" "schema/config.graphqls" "schema/devices.graphqls" "schema/directives.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/jobs.graphqls" "schema/notification.graphqls" "schema/outpost.graphqls" "schema/policytest.graphqls" "schema/recovery.graphqls" "schema/scopes.graphqls" "schema/sso.graphqls" "schema/usersessions.graphqls" "schema/viewer.graphqls"
+//go:embed "ent.graphqls" "schema/admin.graphqls" "schema/blueprint.graphqls" "schema/brand.graphqls" "schema/config.graphqls" "schema/dashboard.graphqls" "schema/devices.graphqls" "schema/directives.graphqls" "schema/enums.graphqls" "schema/event.graphqls" "schema/flow.graphqls" "schema/jobs.graphqls" "schema/notification.graphqls" "schema/outpost.graphqls" "schema/policytest.graphqls" "schema/recovery.graphqls" "schema/scopes.graphqls" "schema/sso.graphqls" "schema/usersessions.graphqls" "schema/viewer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -7327,6 +7427,7 @@ var sources = []*ast.Source{
 	{Name: "schema/blueprint.graphqls", Input: sourceData("schema/blueprint.graphqls"), BuiltIn: false},
 	{Name: "schema/brand.graphqls", Input: sourceData("schema/brand.graphqls"), BuiltIn: false},
 	{Name: "schema/config.graphqls", Input: sourceData("schema/config.graphqls"), BuiltIn: false},
+	{Name: "schema/dashboard.graphqls", Input: sourceData("schema/dashboard.graphqls"), BuiltIn: false},
 	{Name: "schema/devices.graphqls", Input: sourceData("schema/devices.graphqls"), BuiltIn: false},
 	{Name: "schema/directives.graphqls", Input: sourceData("schema/directives.graphqls"), BuiltIn: false},
 	{Name: "schema/enums.graphqls", Input: sourceData("schema/enums.graphqls"), BuiltIn: false},
@@ -8692,6 +8793,18 @@ func (ec *executionContext) childFields_ApplicationEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type ApplicationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ApplicationUse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "slug":
+		return ec.fieldContext_ApplicationUse_slug(ctx, field)
+	case "application":
+		return ec.fieldContext_ApplicationUse_application(ctx, field)
+	case "count":
+		return ec.fieldContext_ApplicationUse_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApplicationUse", field.Name)
+}
+
 func (ec *executionContext) childFields_AuthenticatorDevice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8884,6 +8997,18 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_expires(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
+}
+
+func (ec *executionContext) childFields_EventBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_EventBucket_start(ctx, field)
+	case "action":
+		return ec.fieldContext_EventBucket_action(ctx, field)
+	case "count":
+		return ec.fieldContext_EventBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventBucket", field.Name)
 }
 
 func (ec *executionContext) childFields_EventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10006,6 +10131,14 @@ func (ec *executionContext) childFields_SendRecoveryLinkPayload(ctx context.Cont
 		return ec.fieldContext_SendRecoveryLinkPayload_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SendRecoveryLinkPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ServerInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_ServerInfo_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServerInfo", field.Name)
 }
 
 func (ec *executionContext) childFields_SigningKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12094,6 +12227,36 @@ func (ec *executionContext) field_Query_brands_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_eventStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "actions",
+		func(ctx context.Context, v any) ([]enum.EventAction, error) {
+			return ec.unmarshalNEventAction2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventActionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actions"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "bucket",
+		func(ctx context.Context, v any) (*model.EventBucketSize, error) {
+			return ec.unmarshalOEventBucketSize2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐEventBucketSize(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["bucket"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13124,6 +13287,28 @@ func (ec *executionContext) field_Query_tokens_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_topApplications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14074,6 +14259,84 @@ func (ec *executionContext) _ApplicationEdge_cursor(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_ApplicationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ApplicationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ApplicationUse_slug(ctx context.Context, field graphql.CollectedField, obj *audit.AppUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationUse_slug(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slug, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationUse_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationUse", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApplicationUse_application(ctx context.Context, field graphql.CollectedField, obj *audit.AppUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationUse_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApplicationUse().Application(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalOApplication2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationUse_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplicationUse",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApplicationUse_count(ctx context.Context, field graphql.CollectedField, obj *audit.AppUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationUse_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationUse_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationUse", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AuthenticatorDevice_id(ctx context.Context, field graphql.CollectedField, obj *model.AuthenticatorDevice) (ret graphql.Marshaler) {
@@ -17926,6 +18189,75 @@ func (ec *executionContext) _Event_expires(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Event_expires(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EventBucket_start(ctx context.Context, field graphql.CollectedField, obj *audit.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventBucket_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventBucket_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventBucket", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EventBucket_action(ctx context.Context, field graphql.CollectedField, obj *audit.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventBucket_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.EventAction) graphql.Marshaler {
+			return ec.marshalNEventAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventBucket_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventBucket", field, false, false, "EventAction")
+}
+
+func (ec *executionContext) _EventBucket_count(ctx context.Context, field graphql.CollectedField, obj *audit.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.EventConnection) (ret graphql.Marshaler) {
@@ -32376,6 +32708,165 @@ func (ec *executionContext) fieldContext_Query_currentBrand(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_serverInfo(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_serverInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ServerInfo(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Superuser == nil {
+					var zeroVal *model.ServerInfo
+					return zeroVal, errors.New("directive superuser is not implemented")
+				}
+				return ec.Directives.Superuser(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServerInfo) graphql.Marshaler {
+			return ec.marshalNServerInfo2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐServerInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_serverInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServerInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_topApplications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_topApplications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TopApplications(ctx, fc.Args["since"].(time.Time), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Superuser == nil {
+					var zeroVal []*audit.AppUse
+					return zeroVal, errors.New("directive superuser is not implemented")
+				}
+				return ec.Directives.Superuser(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*audit.AppUse) graphql.Marshaler {
+			return ec.marshalNApplicationUse2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋauditᚐAppUseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_topApplications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationUse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_topApplications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_eventStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_eventStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EventStats(ctx, fc.Args["actions"].([]enum.EventAction), fc.Args["since"].(time.Time), fc.Args["bucket"].(*model.EventBucketSize))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Superuser == nil {
+					var zeroVal []*audit.Bucket
+					return zeroVal, errors.New("directive superuser is not implemented")
+				}
+				return ec.Directives.Superuser(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*audit.Bucket) graphql.Marshaler {
+			return ec.marshalNEventBucket2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋauditᚐBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_eventStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventBucket(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_eventStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_flowExecution(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33623,6 +34114,29 @@ func (ec *executionContext) _SendRecoveryLinkPayload_expiresAt(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_SendRecoveryLinkPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SendRecoveryLinkPayload", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ServerInfo_version(ctx context.Context, field graphql.CollectedField, obj *model.ServerInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServerInfo_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServerInfo_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServerInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _SigningKey_id(ctx context.Context, field graphql.CollectedField, obj *ent.SigningKey) (ret graphql.Marshaler) {
@@ -57890,6 +58404,50 @@ func (ec *executionContext) _ApplicationEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var applicationUseImplementors = []string{"ApplicationUse"}
+
+func (ec *executionContext) _ApplicationUse(ctx context.Context, sel ast.SelectionSet, obj *audit.AppUse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applicationUseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplicationUse")
+		case "slug":
+			out.Values[i] = ec._ApplicationUse_slug(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "application":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApplicationUse_application(ctx, field, obj)
+				})
+		case "count":
+			out.Values[i] = ec._ApplicationUse_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var authenticatorDeviceImplementors = []string{"AuthenticatorDevice"}
 
 func (ec *executionContext) _AuthenticatorDevice(ctx context.Context, sel ast.SelectionSet, obj *model.AuthenticatorDevice) graphql.Marshaler {
@@ -59595,6 +60153,49 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "expires":
 			out.Values[i] = ec._Event_expires(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eventBucketImplementors = []string{"EventBucket"}
+
+func (ec *executionContext) _EventBucket(ctx context.Context, sel ast.SelectionSet, obj *audit.Bucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventBucket")
+		case "start":
+			out.Values[i] = ec._EventBucket_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._EventBucket_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._EventBucket_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -64353,6 +64954,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_currentBrand(ctx, field)
 				})
+		case "serverInfo":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_serverInfo(ctx, field)
+				})
+		case "topApplications":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_topApplications(ctx, field)
+				})
+		case "eventStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_eventStats(ctx, field)
+				})
 		case "flowExecution":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -64820,6 +65439,39 @@ func (ec *executionContext) _SendRecoveryLinkPayload(ctx context.Context, sel as
 			}
 		case "expiresAt":
 			out.Values[i] = ec._SendRecoveryLinkPayload_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serverInfoImplementors = []string{"ServerInfo"}
+
+func (ec *executionContext) _ServerInfo(ctx context.Context, sel ast.SelectionSet, obj *model.ServerInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serverInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServerInfo")
+		case "version":
+			out.Values[i] = ec._ServerInfo_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -66319,6 +66971,30 @@ func (ec *executionContext) marshalNApplicationOrderField2ᚖgithubᚗcomᚋgate
 	return v
 }
 
+func (ec *executionContext) marshalNApplicationUse2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋauditᚐAppUseᚄ(ctx context.Context, sel ast.SelectionSet, v []*audit.AppUse) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApplicationUse2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋauditᚐAppUse(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApplicationUse2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋauditᚐAppUse(ctx context.Context, sel ast.SelectionSet, v *audit.AppUse) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApplicationUse!")
+		return graphql.Null
+	}
+	return ec._ApplicationUse(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNApplicationWhereInput2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐApplicationWhereInput(ctx context.Context, v any) (*ent.ApplicationWhereInput, error) {
 	res, err := ec.unmarshalInputApplicationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -66697,6 +67373,60 @@ func (ec *executionContext) unmarshalNEventAction2githubᚗcomᚋgatehouseᚑid�
 
 func (ec *executionContext) marshalNEventAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventAction(ctx context.Context, sel ast.SelectionSet, v enum.EventAction) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNEventAction2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventActionᚄ(ctx context.Context, v any) ([]enum.EventAction, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.EventAction, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEventAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventAction(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNEventAction2ᚕgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventActionᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.EventAction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventAction2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEventBucket2ᚕᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋauditᚐBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*audit.Bucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventBucket2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋauditᚐBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEventBucket2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋauditᚐBucket(ctx context.Context, sel ast.SelectionSet, v *audit.Bucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EventBucket!")
+		return graphql.Null
+	}
+	return ec._EventBucket(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚐEventConnection(ctx context.Context, sel ast.SelectionSet, v *ent.EventConnection) graphql.Marshaler {
@@ -67965,6 +68695,14 @@ func (ec *executionContext) marshalNSendRecoveryLinkPayload2ᚖgithubᚗcomᚋga
 	return ec._SendRecoveryLinkPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNServerInfo2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐServerInfo(ctx context.Context, sel ast.SelectionSet, v *model.ServerInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ServerInfo!")
+		return graphql.Null
+	}
+	return ec._ServerInfo(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSigningAlgorithm2githubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐSigningAlgorithm(ctx context.Context, v any) (enum.SigningAlgorithm, error) {
 	var res enum.SigningAlgorithm
 	err := res.UnmarshalGQL(v)
@@ -69084,6 +69822,22 @@ func (ec *executionContext) unmarshalOEventAction2ᚖgithubᚗcomᚋgatehouseᚑ
 }
 
 func (ec *executionContext) marshalOEventAction2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋentᚋschemaᚋenumᚐEventAction(ctx context.Context, sel ast.SelectionSet, v *enum.EventAction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOEventBucketSize2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐEventBucketSize(ctx context.Context, v any) (*model.EventBucketSize, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.EventBucketSize)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEventBucketSize2ᚖgithubᚗcomᚋgatehouseᚑidᚋgatehouseᚋgraphᚋmodelᚐEventBucketSize(ctx context.Context, sel ast.SelectionSet, v *model.EventBucketSize) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -87,6 +87,7 @@ func setup(t *testing.T, dialect string, opts ...func(*graph.Options)) *testBund
 	require.NoError(t, err)
 	deps.JobQueue = queue
 	deps.PublicURL = "https://login.example.com"
+	deps.Version = "gatehouse (test build)"
 	sessions := &session.Manager{Store: sessionsql.New(db.Ent, nil)}
 	deps.Sessions = sessions
 	outposts.Install(db.Ent, broker, nil)

@@ -52,6 +52,9 @@ type Deps struct {
 	// Auditor records the audit events of actions (a user's deleted
 	// second factor); nil records none.
 	Auditor executor.Auditor
+	// Version is the server's build (serverInfo), as `gatehouse version`
+	// prints it.
+	Version string
 }
 
 // Resolver is the root resolver.

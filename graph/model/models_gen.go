@@ -338,6 +338,12 @@ type SendRecoveryLinkPayload struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
+// The server answering.
+type ServerInfo struct {
+	// Its build: `gatehouse v1.2.3`, or `gatehouse (development build)`.
+	Version string `json:"version"`
+}
+
 // A stage's configuration: set exactly one member, which picks the stage's kind.
 type StageConfigInput struct {
 	AuthenticatorEmail    *authenticatoremail.Config    `json:"authenticatorEmail,omitempty"`
@@ -494,6 +500,63 @@ type Viewer struct {
 	Applications []*ent.Application `json:"applications"`
 	// The applications the user has consented to, by name; empty for anonymous callers.
 	ConnectedApplications []*ConnectedApplication `json:"connectedApplications"`
+}
+
+// How much time one bucket of `eventStats` spans. Buckets start on the hour
+// or at midnight, UTC.
+type EventBucketSize string
+
+const (
+	EventBucketSizeHour EventBucketSize = "HOUR"
+	EventBucketSizeDay  EventBucketSize = "DAY"
+)
+
+var AllEventBucketSize = []EventBucketSize{
+	EventBucketSizeHour,
+	EventBucketSizeDay,
+}
+
+func (e EventBucketSize) IsValid() bool {
+	switch e {
+	case EventBucketSizeHour, EventBucketSizeDay:
+		return true
+	}
+	return false
+}
+
+func (e EventBucketSize) String() string {
+	return string(e)
+}
+
+func (e *EventBucketSize) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventBucketSize(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventBucketSize", str)
+	}
+	return nil
+}
+
+func (e EventBucketSize) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventBucketSize) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventBucketSize) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Where a job is in its life (River's job states).

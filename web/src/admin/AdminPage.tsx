@@ -1,12 +1,14 @@
 // The admin console at /if/admin/: checks the viewer is an administrator,
 // then shows the header, the section navigation and the view the URL
 // fragment names (see router.ts).
+import { lazy, Suspense } from "preact/compat";
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { Brand } from "../lib/layout";
 import { flowURL, type Site } from "../lib/site";
 import "./admin.css";
 import { ApplicationDetail, ApplicationList, ApplicationNew } from "./applications";
 import { BrandDetail, BrandList, BrandNew } from "./brands";
+import { EventDetail, EventList } from "./events";
 import { FlowDetail, FlowList, FlowNew, NotFound } from "./flows";
 import { GroupDetail, GroupList, GroupNew } from "./groups";
 import { Inspector } from "./inspector";
@@ -21,9 +23,14 @@ import { ScopeDetail, ScopeList, ScopeNew } from "./scopes";
 import { StageDetail, StageList, StageNew } from "./stages";
 import { SystemTasks } from "./system-tasks";
 import { TokenList } from "./tokens";
+import { Loading } from "./ui";
 import { UserDetail, UserList, UserNew } from "./users";
 
+// The dashboard brings Chart.js: a chunk of its own, loaded when opened.
+const Dashboard = lazy(() => import("./dashboard").then((m) => ({ default: m.Dashboard })));
+
 const nav: { section: Section; label: string }[] = [
+  { section: "dashboard", label: "Dashboard" },
   { section: "flows", label: "Flows" },
   { section: "stages", label: "Stages" },
   { section: "policies", label: "Policies" },
@@ -39,6 +46,7 @@ const nav: { section: Section; label: string }[] = [
   { section: "invitations", label: "Invitations" },
   { section: "tokens", label: "API tokens" },
   { section: "system-tasks", label: "System tasks" },
+  { section: "audit-log", label: "Audit log" },
   { section: "inspector", label: "Inspector" },
 ];
 
@@ -148,6 +156,14 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
   // Keyed by the view, so that opening another object starts afresh.
   const key = `${section}/${id ?? ""}`;
   switch (section) {
+    case "dashboard":
+      return id ? (
+        <NotFound what="page" back="/dashboard" />
+      ) : (
+        <Suspense key={key} fallback={<Loading what="the dashboard" />}>
+          <Dashboard />
+        </Suspense>
+      );
     case "flows":
       return id === "new" ? <FlowNew key={key} /> : id ? <FlowDetail key={key} id={id} onFlash={onFlash} /> : <FlowList key={key} />;
     case "stages":
@@ -191,6 +207,8 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
       return id ? <NotFound what="page" back="/invitations" /> : <InvitationList key={key} />;
     case "tokens":
       return id ? <NotFound what="page" back="/tokens" /> : <TokenList key={key} />;
+    case "audit-log":
+      return id ? <EventDetail key={key} id={id} /> : <EventList key={key} />;
     case "inspector":
       return <Inspector executionId={id} />;
   }

@@ -8,7 +8,6 @@ import type {
   AdminStageConfigFragment,
   CaptchaProvider,
   ConsentMode,
-  EventAction,
   FlowDesignation,
   IdentificationUserField,
   PasswordBackend,
@@ -21,7 +20,7 @@ import type {
 } from "../gql/graphql";
 import { graphql } from "../gql";
 import { accountStageKinds } from "./config-kinds-account";
-import { userTypes } from "./labels";
+import { eventActions, userTypes } from "./labels";
 
 interface Base {
   label: string;
@@ -501,33 +500,7 @@ const policyKinds = {
         type: "enum",
         label: "Action",
         none: "Any action",
-        options: {
-          LOGIN: "Login",
-          LOGIN_FAILED: "Login failed",
-          LOGOUT: "Logout",
-          USER_WRITE: "User write",
-          SUSPICIOUS_REQUEST: "Suspicious request",
-          PASSWORD_SET: "Password set",
-          SECRET_VIEW: "Secret view",
-          SECRET_ROTATE: "Secret rotate",
-          INVITATION_USED: "Invitation used",
-          AUTHORIZE_APPLICATION: "Authorize application",
-          FLOW_EXECUTION: "Flow execution",
-          POLICY_EXECUTION: "Policy execution",
-          POLICY_EXCEPTION: "Policy exception",
-          SYSTEM_TASK_EXECUTION: "System task execution",
-          SYSTEM_TASK_EXCEPTION: "System task exception",
-          SYSTEM_EXCEPTION: "System exception",
-          CONFIGURATION_ERROR: "Configuration error",
-          MODEL_CREATED: "Model created",
-          MODEL_UPDATED: "Model updated",
-          MODEL_DELETED: "Model deleted",
-          EMAIL_SENT: "Email sent",
-          MFA_DEVICE_ADDED: "MFA device added",
-          MFA_DEVICE_REMOVED: "MFA device removed",
-          RECOVERY_LINK_SENT: "Recovery link sent",
-          CUSTOM: "Custom",
-        } satisfies Record<EventAction, string>,
+        options: eventActions,
       },
       clientIp: { type: "string", label: "Client address range", help: "A CIDR range (10.0.0.0/8) or one address; empty: any." },
       app: { type: "string", label: "App", help: "The component that recorded the event (graph, executor, jobs); empty: any." },

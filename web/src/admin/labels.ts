@@ -4,6 +4,7 @@ import type {
   AuthenticationRequirement,
   ClientType,
   DeniedAction,
+  EventAction,
   FlowDesignation,
   FlowLayout,
   InvalidResponseAction,
@@ -87,4 +88,30 @@ export const signingAlgorithms: Record<SigningAlgorithm, string> = {
 export const matchingModes: Record<RedirectUriMatchingMode, string> = {
   STRICT: "Strict (the exact URI)",
   REGEX: "Regular expression",
+};
+
+export const eventActions: Record<EventAction, string> = {
+  LOGIN: "Login",
+  LOGIN_FAILED: "Login failed",
+  LOGOUT: "Logout",
+  USER_WRITE: "User write",
+  SUSPICIOUS_REQUEST: "Suspicious request",
+  PASSWORD_SET: "Password set",
+  SECRET_ROTATE: "Secret rotate",
+  INVITATION_USED: "Invitation used",
+  AUTHORIZE_APPLICATION: "Authorize application",
+  FLOW_EXECUTION: "Flow execution denied",
+  POLICY_EXECUTION: "Policy execution",
+  POLICY_EXCEPTION: "Policy exception",
+  SYSTEM_TASK_EXCEPTION: "System task exception",
+  SYSTEM_EXCEPTION: "System exception",
+  CONFIGURATION_ERROR: "Configuration error",
+  MODEL_CREATED: "Model created",
+  MODEL_UPDATED: "Model updated",
+  MODEL_DELETED: "Model deleted",
+  EMAIL_SENT: "Email sent",
+  MFA_DEVICE_ADDED: "MFA device added",
+  MFA_DEVICE_REMOVED: "MFA device removed",
+  RECOVERY_LINK_SENT: "Recovery link sent",
+  SESSION_REVOKED: "Sessions revoked",
 };

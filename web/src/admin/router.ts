@@ -2,7 +2,7 @@
 // serves one page for /if/admin/ and every view is linkable.
 import { useEffect, useState } from "preact/hooks";
 
-export type Section = "flows" | "stages" | "policies" | "users" | "groups" | "brands" | "applications" | "providers" | "signing-keys" | "scopes" | "proxy-providers" | "outposts" | "invitations" | "tokens" | "system-tasks" | "inspector";
+export type Section = "dashboard" | "flows" | "stages" | "policies" | "users" | "groups" | "brands" | "applications" | "providers" | "signing-keys" | "scopes" | "proxy-providers" | "outposts" | "invitations" | "tokens" | "system-tasks" | "audit-log" | "inspector";
 
 /** A view: a section's list, its "new" form, or one object (id). */
 export interface Route {
@@ -11,12 +11,12 @@ export interface Route {
   id?: string;
 }
 
-const sections: Section[] = ["flows", "stages", "policies", "users", "groups", "brands", "applications", "providers", "signing-keys", "scopes", "proxy-providers", "outposts", "invitations", "tokens", "system-tasks", "inspector"];
+const sections: Section[] = ["dashboard", "flows", "stages", "policies", "users", "groups", "brands", "applications", "providers", "signing-keys", "scopes", "proxy-providers", "outposts", "invitations", "tokens", "system-tasks", "audit-log", "inspector"];
 
 /** The route of a location hash; unknown paths give undefined. */
 export function parseRoute(hash: string): Route | undefined {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
-  if (parts.length === 0) return { section: "flows" };
+  if (parts.length === 0) return { section: "dashboard" };
   const section = sections.find((s) => s === parts[0]);
   if (!section || parts.length > 2) return undefined;
   return parts[1] ? { section, id: parts[1] } : { section };

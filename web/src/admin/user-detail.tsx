@@ -5,6 +5,7 @@ import { useState } from "preact/hooks";
 import { graphql } from "../gql";
 import type { AdminUserEventsQuery } from "../gql/graphql";
 import { request } from "../lib/graphql";
+import { actionLabel } from "./events";
 import { nodes } from "./options";
 import { ErrorAlert, Loading, Table, useAction, useLoad, when } from "./ui";
 
@@ -202,7 +203,7 @@ export function UserEvents({ userId, username }: { userId: string; username: str
         {shown.map((e) => (
           <tr key={e.id} data-testid="user-event">
             <td>{when(e.createdAt)}</td>
-            <td>{e.action}</td>
+            <td>{actionLabel(e.action)}</td>
             <td>{e.clientIP || "—"}</td>
             <td>{e.app}</td>
           </tr>

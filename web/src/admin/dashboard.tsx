@@ -1,0 +1,266 @@
+// The console's home page: logins and failed logins per hour over the last
+// 24 hours and per day over 30 days (drawn from eventStats, a server-side
+// aggregate; events are never fetched one by one), how many users there
+// are, the applications used most over the same 30 days (topApplications),
+// the system tasks and notification transports that are failing, and the
+// server's version. The login charts and
+// counters follow eventCreated and count each new login or failed login
+// into its bucket without loading anything again.
+//
+// Loaded lazily (AdminPage): Chart.js is in this chunk only.
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { graphql } from "../gql";
+import type { EventAction } from "../gql/graphql";
+import { request, subscribe } from "../lib/graphql";
+import { BarChart, type Series } from "./bar-chart";
+import { nodes } from "./options";
+import { href } from "./router";
+import { ErrorAlert, Loading, PageHeader, Table, useLoad } from "./ui";
+
+const AdminDashboardStats = graphql(`
+  query AdminDashboardStats($hoursSince: Time!, $daysSince: Time!) {
+    hourly: eventStats(actions: [LOGIN, LOGIN_FAILED], since: $hoursSince, bucket: HOUR) {
+      start
+      action
+      count
+    }
+    daily: eventStats(actions: [LOGIN, LOGIN_FAILED], since: $daysSince, bucket: DAY) {
+      start
+      action
+      count
+    }
+    users {
+      totalCount
+    }
+    topApplications(since: $daysSince, first: 5) {
+      slug
+      count
+      application {
+        id
+        name
+      }
+    }
+    serverInfo {
+      version
+    }
+    failingTransports: notificationTransports(where: { failing: true }, first: 20) {
+      totalCount
+      edges {
+        node {
+          id
+          name
+          lastError
+        }
+      }
+    }
+  }
+`);
+
+const AdminDashboardJobs = graphql(`
+  query AdminDashboardJobs {
+    jobs(first: 50, states: [RETRYABLE, DISCARDED]) {
+      edges {
+        node {
+          id
+          kind
+          state
+        }
+      }
+      pageInfo {
+        hasNextPage
+      }
+    }
+  }
+`);
+
+const AdminDashboardLogins = graphql(`
+  subscription AdminDashboardLogins {
+    eventCreated(where: { actionIn: [LOGIN, LOGIN_FAILED] }) {
+      id
+      action
+      createdAt
+    }
+  }
+`);
+
+const hour = 3600_000;
+const day = 24 * hour;
+/** The buckets the charts show: the last 24 hours, the last 30 days (UTC). */
+const hours = 24;
+const days = 30;
+
+/** The start of the UTC bucket of size that contains ms. */
+function bucketOf(ms: number, size: number): number {
+  return Math.floor(ms / size) * size;
+}
+
+/** Counts by bucket size, bucket start (ms) and action. */
+type Counts = Record<string, number>;
+
+function key(size: number, start: number, action: EventAction): string {
+  return `${size}|${start}|${action}`;
+}
+
+/** counts with one event at ms added to its hour and its day. */
+function withEvent(counts: Counts, ms: number, action: EventAction): Counts {
+  const next = { ...counts };
+  for (const size of [hour, day]) {
+    const k = key(size, bucketOf(ms, size), action);
+    next[k] = (next[k] ?? 0) + 1;
+  }
+  return next;
+}
+
+const hourLabel = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const dayLabel = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
+
+/** The series of the n buckets of size ending with now's. */
+function chartData(counts: Counts, now: number, size: number, n: number, label: Intl.DateTimeFormat) {
+  const last = bucketOf(now, size);
+  const starts = Array.from({ length: n }, (_, i) => last - (n - 1 - i) * size);
+  const values = (a: EventAction) => starts.map((s) => counts[key(size, s, a)] ?? 0);
+  const series: Series[] = [
+    { label: "Logins", color: "#2f6fde", values: values("LOGIN") },
+    { label: "Failed logins", color: "#d4351c", values: values("LOGIN_FAILED") },
+  ];
+  return { labels: starts.map((s) => label.format(s)), series };
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+export function Dashboard() {
+  const [now, setNow] = useState(() => Date.now());
+  const [counts, setCounts] = useState<Counts | undefined>();
+  const stats = useLoad(async () => {
+    const at = Date.now();
+    const d = await request(AdminDashboardStats, {
+      hoursSince: new Date(bucketOf(at, hour) - (hours - 1) * hour).toISOString(),
+      daysSince: new Date(bucketOf(at, day) - (days - 1) * day).toISOString(),
+    });
+    const c: Counts = {};
+    for (const b of d.hourly) c[key(hour, Date.parse(b.start), b.action)] = b.count;
+    for (const b of d.daily) c[key(day, Date.parse(b.start), b.action)] = b.count;
+    setCounts(c);
+    setNow(at);
+    return d;
+  }, []);
+  const jobs = useLoad(() => request(AdminDashboardJobs), []);
+  const [liveError, setLiveError] = useState<unknown>();
+
+  // Live: once the numbers are loaded, each new login or failed login is
+  // counted into its hour and day (events written between the load and
+  // the subscription's start show after a reload).
+  const loaded = counts !== undefined;
+  useEffect(() => {
+    if (!loaded) return;
+    return subscribe(
+      AdminDashboardLogins,
+      {},
+      {
+        next: (d) => {
+          const ms = Date.parse(d.eventCreated.createdAt);
+          setCounts((c) => (c ? withEvent(c, ms, d.eventCreated.action) : c));
+          setNow((n) => Math.max(n, Date.now(), ms));
+        },
+        error: setLiveError,
+      },
+    );
+  }, [loaded]);
+
+  const hourly = useMemo(() => chartData(counts ?? {}, now, hour, hours, hourLabel), [counts, now]);
+  const daily = useMemo(() => chartData(counts ?? {}, now, day, days, dayLabel), [counts, now]);
+  const failing = jobs.data?.jobs.edges.map((e) => e.node) ?? [];
+
+  return (
+    <>
+      <PageHeader title="Dashboard">
+        <button type="button" class="button" onClick={() => void Promise.all([stats.reload(), jobs.reload()])}>
+          Refresh
+        </button>
+      </PageHeader>
+      <ErrorAlert error={stats.error} title="The login statistics could not be loaded." />
+      <ErrorAlert error={liveError} title="Live updates stopped; refresh to see new logins." />
+      {!stats.data && !stats.error && <Loading what="the dashboard" />}
+      {stats.data && (
+        <>
+          <dl class="admin-stats">
+            <div>
+              <dt>Logins, last 24 hours</dt>
+              <dd data-testid="logins-24h">{sum(hourly.series[0].values)}</dd>
+            </div>
+            <div>
+              <dt>Failed logins, last 24 hours</dt>
+              <dd data-testid="failed-logins-24h">{sum(hourly.series[1].values)}</dd>
+            </div>
+            <div>
+              <dt>Users</dt>
+              <dd data-testid="users-count">
+                <a href={href("/users")}>{stats.data.users.totalCount}</a>
+              </dd>
+            </div>
+            <div>
+              <dt>Failing system tasks</dt>
+              <dd data-testid="failing-tasks">
+                {jobs.error ? "?" : jobs.data ? <a href={href("/system-tasks")}>{failing.length + (jobs.data.jobs.pageInfo.hasNextPage ? "+" : "")}</a> : "…"}
+              </dd>
+            </div>
+            <div>
+              <dt>Failing notification transports</dt>
+              <dd data-testid="failing-transports">{stats.data.failingTransports.totalCount}</dd>
+            </div>
+          </dl>
+          <div class="admin-charts">
+            <BarChart title="Logins per hour, last 24 hours" testid="chart-hourly" labels={hourly.labels} series={hourly.series} />
+            <BarChart title="Logins per day, last 30 days (UTC)" testid="chart-daily" labels={daily.labels} series={daily.series} />
+          </div>
+        </>
+      )}
+      {stats.data && (
+        <section aria-labelledby="top-apps-heading">
+          <h2 id="top-apps-heading">Applications used most, last 30 days</h2>
+          {stats.data.topApplications.length === 0 ? (
+            <p data-testid="no-top-apps">No one was sent to an application.</p>
+          ) : (
+            <Table caption="Applications used most" testid="top-apps" head={["Application", "Logins into it"]}>
+              {stats.data.topApplications.map((a) => (
+                <tr key={a.slug} data-testid="top-app-row">
+                  <th scope="row">{a.application ? <a href={href(`/applications/${a.application.id}`)}>{a.application.name}</a> : `${a.slug} (deleted)`}</th>
+                  <td>{a.count}</td>
+                </tr>
+              ))}
+            </Table>
+          )}
+          <p class="admin-muted" data-testid="server-version">Server: {stats.data.serverInfo.version}</p>
+        </section>
+      )}
+      {stats.data && stats.data.failingTransports.totalCount > 0 && (
+        <section aria-labelledby="failing-transports-heading">
+          <h2 id="failing-transports-heading">Failing notification transports</h2>
+          <ul data-testid="failing-transport-list">
+            {nodes(stats.data.failingTransports.edges).map((t) => (
+              <li key={t.id}>
+                {t.name}: {t.lastError}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <ErrorAlert error={jobs.error} title="The system tasks could not be loaded." />
+      {failing.length > 0 && (
+        <section aria-labelledby="failing-tasks-heading">
+          <h2 id="failing-tasks-heading">Failing system tasks</h2>
+          <ul data-testid="failing-task-list">
+            {failing.map((j) => (
+              <li key={j.id}>
+                {j.kind} #{j.id} ({j.state === "DISCARDED" ? "failed" : "retrying"})
+              </li>
+            ))}
+          </ul>
+          <p>
+            <a href={href("/system-tasks")}>Open the system tasks</a>
+          </p>
+        </section>
+      )}
+    </>
+  );
+}
