@@ -357,6 +357,9 @@ func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
 	}
 }
 
+// eventKeyError is the context key of a SYSTEM_EXCEPTION event's error text.
+const eventKeyError = "error"
+
 // maxExceptionText bounds the error text a SYSTEM_EXCEPTION event keeps.
 const maxExceptionText = 500
 
@@ -380,7 +383,7 @@ func recordInternal(present graphql.ErrorPresenterFunc, client *ent.Client, audi
 		if len(text) > maxExceptionText {
 			text = text[:maxExceptionText] + "…"
 		}
-		data := map[string]any{"request_id": out.Extensions[extensionRequestID], "path": out.Path.String(), "error": text}
+		data := map[string]any{"request_id": out.Extensions[extensionRequestID], "path": out.Path.String(), eventKeyError: text}
 		// Not the transaction's event: announced now, kept after rollback.
 		rctx := ent.NewTxContext(context.WithoutCancel(ctx), nil)
 		if _, rerr := auditor.Record(rctx, client, enum.EventActionSystemException, data); rerr != nil {

@@ -18,6 +18,12 @@ import (
 // the audit log can single them out. Events name the object, never the
 // secret.
 
+// Model names as the audit log's model events spell them.
+const (
+	modelOAuth2Provider = "oauth2_provider"
+	modelOutpost        = "outpost"
+)
+
 // setUserPassword sets (or, with nil, removes) user id's password.
 func (r *Resolver) setUserPassword(ctx context.Context, id string, password *string) (*ent.User, error) {
 	nid, err := parseID(id)
@@ -54,9 +60,7 @@ func (r *Resolver) rotateClientSecret(ctx context.Context, id string) (*model.Cr
 	if err != nil {
 		return nil, err
 	}
-	return providerPayload(p, secret), r.audit(ctx, c, enum.EventActionSecretRotate, map[string]any{
-		"model": "oauth2_provider", "id": strconv.Itoa(p.ID), "name": p.Name, "secret": "client_secret",
-	})
+	return providerPayload(p, secret), r.audit(ctx, c, enum.EventActionSecretRotate, secretRotated(modelOAuth2Provider, p.ID, p.Name, "client_secret"))
 }
 
 // rotateOutpostToken gives outpost id a new token.
@@ -70,9 +74,13 @@ func (r *Resolver) rotateOutpostToken(ctx context.Context, id string) (*model.Cr
 	if err != nil {
 		return nil, err
 	}
-	return &model.CreateOutpostPayload{Outpost: o, Token: token}, r.audit(ctx, c, enum.EventActionSecretRotate, map[string]any{
-		"model": "outpost", "id": strconv.Itoa(o.ID), "name": o.Name, "secret": "token",
-	})
+	return &model.CreateOutpostPayload{Outpost: o, Token: token}, r.audit(ctx, c, enum.EventActionSecretRotate, secretRotated(modelOutpost, o.ID, o.Name, "token"))
+}
+
+// secretRotated is the context of a SECRET_ROTATE event: the object (its
+// model as model events name it, ID and name) and the secret's field name.
+func secretRotated(modelName string, id int, name, field string) map[string]any {
+	return map[string]any{"model": modelName, "id": strconv.Itoa(id), "name": name, "secret": field} //nolint:goconst // the event's context keys, as the audit hook writes them
 }
 
 // audit records action with c (a mutation's transaction: the event is
