@@ -4,6 +4,7 @@
 import { lazy, Suspense } from "preact/compat";
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { Brand } from "../lib/layout";
+import { NotificationBell } from "../lib/notifications";
 import { flowURL, type Site } from "../lib/site";
 import "./admin.css";
 import { ApplicationDetail, ApplicationList, ApplicationNew } from "./applications";
@@ -121,6 +122,7 @@ function Console({ site }: { site: Site }) {
           </ul>
         </nav>
         <div class="app-header__user">
+          <NotificationBell />
           <a href="/if/user/" data-testid="signed-in-as">
             {site.viewer.user?.username}
           </a>

@@ -124,6 +124,10 @@ type Documents = {
     "\n  mutation RestartFlow($executionId: ID!) {\n    restartFlow(executionId: $executionId) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.RestartFlowDocument,
     "\n  query FlowExecution($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.FlowExecutionDocument,
     "\n  subscription FlowExecutionChanges($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.FlowExecutionChangesDocument,
+    "\n  fragment BellNotificationFields on Notification {\n    id\n    rule\n    severity\n    body\n    seen\n    createdAt\n  }\n": typeof types.BellNotificationFieldsFragmentDoc,
+    "\n  query BellNotifications($first: Int!) {\n    viewer {\n      notifications(first: $first) {\n        edges {\n          node {\n            ...BellNotificationFields\n          }\n        }\n      }\n      unseen: notifications(first: 0, unseenOnly: true) {\n        totalCount\n      }\n    }\n  }\n": typeof types.BellNotificationsDocument,
+    "\n  subscription BellNotificationCreated {\n    notificationCreated {\n      ...BellNotificationFields\n    }\n  }\n": typeof types.BellNotificationCreatedDocument,
+    "\n  mutation BellMarkSeen($ids: [ID!]!) {\n    markNotificationsSeen(ids: $ids) {\n      id\n    }\n  }\n": typeof types.BellMarkSeenDocument,
     "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      unenrollmentFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n": typeof types.SiteDocument,
     "\n  query MyAuthenticatorDevices {\n    viewer {\n      authenticatorDevices {\n        id\n        deviceClass\n        name\n        createdAt\n        lastUsedAt\n        remainingCodes\n      }\n    }\n  }\n": typeof types.MyAuthenticatorDevicesDocument,
     "\n  mutation RenameAuthenticatorDevice($id: ID!, $name: String!) {\n    renameAuthenticatorDevice(id: $id, name: $name) {\n      id\n      name\n    }\n  }\n": typeof types.RenameAuthenticatorDeviceDocument,
@@ -246,6 +250,10 @@ const documents: Documents = {
     "\n  mutation RestartFlow($executionId: ID!) {\n    restartFlow(executionId: $executionId) {\n      ...ExecutionFields\n    }\n  }\n": types.RestartFlowDocument,
     "\n  query FlowExecution($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": types.FlowExecutionDocument,
     "\n  subscription FlowExecutionChanges($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": types.FlowExecutionChangesDocument,
+    "\n  fragment BellNotificationFields on Notification {\n    id\n    rule\n    severity\n    body\n    seen\n    createdAt\n  }\n": types.BellNotificationFieldsFragmentDoc,
+    "\n  query BellNotifications($first: Int!) {\n    viewer {\n      notifications(first: $first) {\n        edges {\n          node {\n            ...BellNotificationFields\n          }\n        }\n      }\n      unseen: notifications(first: 0, unseenOnly: true) {\n        totalCount\n      }\n    }\n  }\n": types.BellNotificationsDocument,
+    "\n  subscription BellNotificationCreated {\n    notificationCreated {\n      ...BellNotificationFields\n    }\n  }\n": types.BellNotificationCreatedDocument,
+    "\n  mutation BellMarkSeen($ids: [ID!]!) {\n    markNotificationsSeen(ids: $ids) {\n      id\n    }\n  }\n": types.BellMarkSeenDocument,
     "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      unenrollmentFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n": types.SiteDocument,
     "\n  query MyAuthenticatorDevices {\n    viewer {\n      authenticatorDevices {\n        id\n        deviceClass\n        name\n        createdAt\n        lastUsedAt\n        remainingCodes\n      }\n    }\n  }\n": types.MyAuthenticatorDevicesDocument,
     "\n  mutation RenameAuthenticatorDevice($id: ID!, $name: String!) {\n    renameAuthenticatorDevice(id: $id, name: $name) {\n      id\n      name\n    }\n  }\n": types.RenameAuthenticatorDeviceDocument,
@@ -695,6 +703,22 @@ export function graphql(source: "\n  query FlowExecution($id: ID!) {\n    flowEx
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription FlowExecutionChanges($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n"): typeof import('./graphql').FlowExecutionChangesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment BellNotificationFields on Notification {\n    id\n    rule\n    severity\n    body\n    seen\n    createdAt\n  }\n"): typeof import('./graphql').BellNotificationFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BellNotifications($first: Int!) {\n    viewer {\n      notifications(first: $first) {\n        edges {\n          node {\n            ...BellNotificationFields\n          }\n        }\n      }\n      unseen: notifications(first: 0, unseenOnly: true) {\n        totalCount\n      }\n    }\n  }\n"): typeof import('./graphql').BellNotificationsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription BellNotificationCreated {\n    notificationCreated {\n      ...BellNotificationFields\n    }\n  }\n"): typeof import('./graphql').BellNotificationCreatedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BellMarkSeen($ids: [ID!]!) {\n    markNotificationsSeen(ids: $ids) {\n      id\n    }\n  }\n"): typeof import('./graphql').BellMarkSeenDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4064,6 +4064,27 @@ export type FlowExecutionChangesSubscription = { flowExecution: { id: string, co
       | { __typename: 'UserLoginChallenge', pendingUser: string | null, errors: Array<{ field: string, message: string, code: string }> }
      } };
 
+export type BellNotificationFieldsFragment = { id: string, rule: string, severity: NotificationSeverity, body: string, seen: boolean, createdAt: string };
+
+export type BellNotificationsQueryVariables = Exact<{
+  first: number;
+}>;
+
+
+export type BellNotificationsQuery = { viewer: { notifications: { edges: Array<{ node: { id: string, rule: string, severity: NotificationSeverity, body: string, seen: boolean, createdAt: string } | null } | null> | null }, unseen: { totalCount: number } } };
+
+export type BellNotificationCreatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BellNotificationCreatedSubscription = { notificationCreated: { id: string, rule: string, severity: NotificationSeverity, body: string, seen: boolean, createdAt: string } };
+
+export type BellMarkSeenMutationVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type BellMarkSeenMutation = { markNotificationsSeen: Array<{ id: string }> };
+
 export type SiteQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -4630,6 +4651,16 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
     }
   }
 }`, {"fragmentName":"ExecutionFields"}) as unknown as TypedDocumentString<ExecutionFieldsFragment, unknown>;
+export const BellNotificationFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BellNotificationFields on Notification {
+  id
+  rule
+  severity
+  body
+  seen
+  createdAt
+}
+    `, {"fragmentName":"BellNotificationFields"}) as unknown as TypedDocumentString<BellNotificationFieldsFragment, unknown>;
 export const AdminBrandsDocument = new TypedDocumentString(`
     query AdminBrands {
   brands(first: 500, orderBy: {field: DOMAIN, direction: ASC}) {
@@ -6772,6 +6803,50 @@ fragment ExecutionFields on FlowExecution {
     }
   }
 }`) as unknown as TypedDocumentString<FlowExecutionChangesSubscription, FlowExecutionChangesSubscriptionVariables>;
+export const BellNotificationsDocument = new TypedDocumentString(`
+    query BellNotifications($first: Int!) {
+  viewer {
+    notifications(first: $first) {
+      edges {
+        node {
+          ...BellNotificationFields
+        }
+      }
+    }
+    unseen: notifications(first: 0, unseenOnly: true) {
+      totalCount
+    }
+  }
+}
+    fragment BellNotificationFields on Notification {
+  id
+  rule
+  severity
+  body
+  seen
+  createdAt
+}`) as unknown as TypedDocumentString<BellNotificationsQuery, BellNotificationsQueryVariables>;
+export const BellNotificationCreatedDocument = new TypedDocumentString(`
+    subscription BellNotificationCreated {
+  notificationCreated {
+    ...BellNotificationFields
+  }
+}
+    fragment BellNotificationFields on Notification {
+  id
+  rule
+  severity
+  body
+  seen
+  createdAt
+}`) as unknown as TypedDocumentString<BellNotificationCreatedSubscription, BellNotificationCreatedSubscriptionVariables>;
+export const BellMarkSeenDocument = new TypedDocumentString(`
+    mutation BellMarkSeen($ids: [ID!]!) {
+  markNotificationsSeen(ids: $ids) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<BellMarkSeenMutation, BellMarkSeenMutationVariables>;
 export const SiteDocument = new TypedDocumentString(`
     query Site {
   currentBrand {

@@ -12,6 +12,7 @@ import { FlowExecutor } from "../flow/FlowExecutor";
 import type { ConnectedApplicationsQuery, MyApplicationsQuery, MySessionsQuery } from "../gql/graphql";
 import { messageOf, request } from "../lib/graphql";
 import { Brand } from "../lib/layout";
+import { NotificationBell } from "../lib/notifications";
 import { flowURL, loadSite, type Site } from "../lib/site";
 import {
   ConnectedApplications,
@@ -89,6 +90,7 @@ export function UserPage({ site: initial }: { site: Site }) {
           </ul>
         </nav>
         <div class="app-header__user">
+          <NotificationBell />
           <span data-testid="signed-in-as">{user.username}</span>
           {brand.invalidationFlow && (
             <a class="button button--small" href={flowURL(brand.invalidationFlow)}>
