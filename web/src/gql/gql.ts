@@ -126,7 +126,7 @@ type Documents = {
     "\n  subscription FlowExecutionChanges($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": typeof types.FlowExecutionChangesDocument,
     "\n  fragment BellNotificationFields on Notification {\n    id\n    rule\n    severity\n    body\n    seen\n    createdAt\n  }\n": typeof types.BellNotificationFieldsFragmentDoc,
     "\n  query BellNotifications($first: Int!) {\n    viewer {\n      notifications(first: $first) {\n        edges {\n          node {\n            ...BellNotificationFields\n          }\n        }\n      }\n      unseen: notifications(first: 0, unseenOnly: true) {\n        totalCount\n      }\n    }\n  }\n": typeof types.BellNotificationsDocument,
-    "\n  subscription BellNotificationCreated {\n    notificationCreated {\n      ...BellNotificationFields\n    }\n  }\n": typeof types.BellNotificationCreatedDocument,
+    "\n  subscription BellNotificationCreated {\n    notificationCreated {\n      id\n    }\n  }\n": typeof types.BellNotificationCreatedDocument,
     "\n  mutation BellMarkSeen($ids: [ID!]!) {\n    markNotificationsSeen(ids: $ids) {\n      id\n    }\n  }\n": typeof types.BellMarkSeenDocument,
     "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      unenrollmentFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n": typeof types.SiteDocument,
     "\n  query MyAuthenticatorDevices {\n    viewer {\n      authenticatorDevices {\n        id\n        deviceClass\n        name\n        createdAt\n        lastUsedAt\n        remainingCodes\n      }\n    }\n  }\n": typeof types.MyAuthenticatorDevicesDocument,
@@ -252,7 +252,7 @@ const documents: Documents = {
     "\n  subscription FlowExecutionChanges($id: ID!) {\n    flowExecution(id: $id) {\n      ...ExecutionFields\n    }\n  }\n": types.FlowExecutionChangesDocument,
     "\n  fragment BellNotificationFields on Notification {\n    id\n    rule\n    severity\n    body\n    seen\n    createdAt\n  }\n": types.BellNotificationFieldsFragmentDoc,
     "\n  query BellNotifications($first: Int!) {\n    viewer {\n      notifications(first: $first) {\n        edges {\n          node {\n            ...BellNotificationFields\n          }\n        }\n      }\n      unseen: notifications(first: 0, unseenOnly: true) {\n        totalCount\n      }\n    }\n  }\n": types.BellNotificationsDocument,
-    "\n  subscription BellNotificationCreated {\n    notificationCreated {\n      ...BellNotificationFields\n    }\n  }\n": types.BellNotificationCreatedDocument,
+    "\n  subscription BellNotificationCreated {\n    notificationCreated {\n      id\n    }\n  }\n": types.BellNotificationCreatedDocument,
     "\n  mutation BellMarkSeen($ids: [ID!]!) {\n    markNotificationsSeen(ids: $ids) {\n      id\n    }\n  }\n": types.BellMarkSeenDocument,
     "\n  query Site {\n    currentBrand {\n      title\n      logo\n      favicon\n      authenticationFlow\n      invalidationFlow\n      recoveryFlow\n      userSettingsFlow\n      unenrollmentFlow\n    }\n    viewer {\n      isSuperuser\n      user {\n        id\n        username\n        name\n        email\n      }\n    }\n  }\n": types.SiteDocument,
     "\n  query MyAuthenticatorDevices {\n    viewer {\n      authenticatorDevices {\n        id\n        deviceClass\n        name\n        createdAt\n        lastUsedAt\n        remainingCodes\n      }\n    }\n  }\n": types.MyAuthenticatorDevicesDocument,
@@ -714,7 +714,7 @@ export function graphql(source: "\n  query BellNotifications($first: Int!) {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription BellNotificationCreated {\n    notificationCreated {\n      ...BellNotificationFields\n    }\n  }\n"): typeof import('./graphql').BellNotificationCreatedDocument;
+export function graphql(source: "\n  subscription BellNotificationCreated {\n    notificationCreated {\n      id\n    }\n  }\n"): typeof import('./graphql').BellNotificationCreatedDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

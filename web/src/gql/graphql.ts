@@ -4076,7 +4076,7 @@ export type BellNotificationsQuery = { viewer: { notifications: { edges: Array<{
 export type BellNotificationCreatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type BellNotificationCreatedSubscription = { notificationCreated: { id: string, rule: string, severity: NotificationSeverity, body: string, seen: boolean, createdAt: string } };
+export type BellNotificationCreatedSubscription = { notificationCreated: { id: string } };
 
 export type BellMarkSeenMutationVariables = Exact<{
   ids: Array<string> | string;
@@ -6829,17 +6829,10 @@ export const BellNotificationsDocument = new TypedDocumentString(`
 export const BellNotificationCreatedDocument = new TypedDocumentString(`
     subscription BellNotificationCreated {
   notificationCreated {
-    ...BellNotificationFields
+    id
   }
 }
-    fragment BellNotificationFields on Notification {
-  id
-  rule
-  severity
-  body
-  seen
-  createdAt
-}`) as unknown as TypedDocumentString<BellNotificationCreatedSubscription, BellNotificationCreatedSubscriptionVariables>;
+    `) as unknown as TypedDocumentString<BellNotificationCreatedSubscription, BellNotificationCreatedSubscriptionVariables>;
 export const BellMarkSeenDocument = new TypedDocumentString(`
     mutation BellMarkSeen($ids: [ID!]!) {
   markNotificationsSeen(ids: $ids) {

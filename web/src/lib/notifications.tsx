@@ -39,7 +39,7 @@ const BellNotifications = graphql(`
 const BellNotificationCreated = graphql(`
   subscription BellNotificationCreated {
     notificationCreated {
-      ...BellNotificationFields
+      id
     }
   }
 `);
@@ -65,25 +65,28 @@ export function NotificationBell() {
   const [failed, setFailed] = useState(false);
 
   useEffect(() => {
-    // Subscribed first: one that arrives while the list loads is added
-    // once (by ID), whichever comes first.
-    const stop = subscribe(BellNotificationCreated, {}, {
-      next: (d) => {
-        const n = d.notificationCreated;
-        setItems((list) => (list.some((i) => i.id === n.id) ? list : [n, ...list].slice(0, shown)));
-        setUnseen((u) => u + 1);
-      },
-      error: () => setFailed(true),
-    });
-    request(BellNotifications, { first: shown }).then(
-      (d) => {
-        const loaded = (d.viewer.notifications.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
-        setItems((live) => [...live.filter((l) => !loaded.some((i) => i.id === l.id)), ...loaded].slice(0, shown));
-        setUnseen((live) => Math.max(live, d.viewer.unseen.totalCount));
-      },
-      () => setFailed(true),
-    );
-    return stop;
+    // The list and the unseen count are loaded again whenever a new
+    // notification is announced: one the subscription missed (before the
+    // server registered it, or while it reconnected) is then counted too.
+    let current = true;
+    let latest = 0; // only the newest load's answer counts
+    const load = () => {
+      const seq = ++latest;
+      return request(BellNotifications, { first: shown }).then(
+        (d) => {
+          if (!current || seq !== latest) return;
+          setItems((d.viewer.notifications.edges ?? []).flatMap((e) => (e?.node ? [e.node] : [])));
+          setUnseen(d.viewer.unseen.totalCount);
+        },
+        () => current && setFailed(true),
+      );
+    };
+    const stop = subscribe(BellNotificationCreated, {}, { next: () => void load(), error: () => setFailed(true) });
+    void load();
+    return () => {
+      current = false;
+      stop();
+    };
   }, []);
 
   const toggle = () => {
