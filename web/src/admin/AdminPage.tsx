@@ -14,6 +14,8 @@ import { FlowDetail, FlowList, FlowNew, NotFound } from "./flows";
 import { GroupDetail, GroupList, GroupNew } from "./groups";
 import { Inspector } from "./inspector";
 import { InvitationList } from "./invitations";
+import { NotificationRuleDetail, NotificationRuleList, NotificationRuleNew } from "./notification-rules";
+import { NotificationTransportDetail, NotificationTransportList, NotificationTransportNew } from "./notification-transports";
 import { PolicyDetail, PolicyList, PolicyNew } from "./policies";
 import { OutpostList } from "./outposts";
 import { ProxyProviderDetail, ProxyProviderList, ProxyProviderNew } from "./proxy-providers";
@@ -46,6 +48,8 @@ const nav: { section: Section; label: string }[] = [
   { section: "outposts", label: "Outposts" },
   { section: "invitations", label: "Invitations" },
   { section: "tokens", label: "API tokens" },
+  { section: "notification-rules", label: "Notification rules" },
+  { section: "notification-transports", label: "Notification transports" },
   { section: "system-tasks", label: "System tasks" },
   { section: "audit-log", label: "Audit log" },
   { section: "inspector", label: "Inspector" },
@@ -203,6 +207,22 @@ function View({ route, onFlash }: { route: Route | undefined; onFlash: (m: strin
       return id ? <NotFound what="page" back="/signing-keys" /> : <SigningKeyList key={key} />;
     case "scopes":
       return id === "new" ? <ScopeNew key={key} /> : id ? <ScopeDetail key={key} id={id} onFlash={onFlash} /> : <ScopeList key={key} />;
+    case "notification-rules":
+      return id === "new" ? (
+        <NotificationRuleNew key={key} />
+      ) : id ? (
+        <NotificationRuleDetail key={key} id={id} onFlash={onFlash} />
+      ) : (
+        <NotificationRuleList key={key} />
+      );
+    case "notification-transports":
+      return id === "new" ? (
+        <NotificationTransportNew key={key} />
+      ) : id ? (
+        <NotificationTransportDetail key={key} id={id} onFlash={onFlash} />
+      ) : (
+        <NotificationTransportList key={key} />
+      );
     case "system-tasks":
       return id ? <NotFound what="page" back="/system-tasks" /> : <SystemTasks key={key} />;
     case "invitations":

@@ -1,6 +1,7 @@
-// Policy bindings of an application: who may use it. A binding names a
-// policy, a group (its members pass) or a user; the application's policy
-// engine mode combines them, and with none everyone passes. Bindings are
+// Policy bindings of an application (who may use it) or of a notification
+// rule (which events it matches). A binding names a policy, a group (its
+// members pass) or a user; the target's policy engine mode combines them.
+// With none everyone passes an application, and a rule matches nothing. Bindings are
 // listed in order, can be disabled, and are added at the end.
 // (bindings.tsx is a flow's stage bindings, a different list.)
 import { useState } from "preact/hooks";
@@ -15,7 +16,7 @@ import { Checkbox, confirmDelete, ErrorAlert, SelectInput, Table, useAction, use
 import { UserPicker, type PickedUser } from "./users";
 
 /** What a binding is attached to. */
-export type BindingTarget = { applicationID: string };
+export type BindingTarget = { applicationID: string } | { notificationRuleID: string };
 
 /** A binding's subject, as text and a link. */
 function subjectOf(b: AdminPolicyBindingFragment): { label: string; to?: string } {
@@ -30,11 +31,14 @@ export function PolicyBindingList({
   bindings,
   reload,
   onFlash,
+  empty = "Nothing is bound: everyone who can log in may use it.",
 }: {
   target: BindingTarget;
   bindings: AdminPolicyBindingFragment[];
   reload: () => Promise<void>;
   onFlash: (m: string) => void;
+  /** What the target does with no binding. */
+  empty?: string;
 }) {
   const action = useAction();
   const toggle = (b: AdminPolicyBindingFragment) =>
@@ -57,7 +61,7 @@ export function PolicyBindingList({
     <div class="admin-policy-bindings">
       <ErrorAlert error={action.error} title="The bindings were not changed." />
       {bindings.length === 0 ? (
-        <p data-testid="policy-binding-list-empty">Nothing is bound: everyone who can log in may use it.</p>
+        <p data-testid="policy-binding-list-empty">{empty}</p>
       ) : (
         <Table caption="Policy bindings" testid="policy-binding-list" head={["Bound", "Order", "State", "Actions"]}>
           {bindings.map((b) => {

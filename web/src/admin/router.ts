@@ -2,7 +2,7 @@
 // serves one page for /if/admin/ and every view is linkable.
 import { useEffect, useState } from "preact/hooks";
 
-export type Section = "dashboard" | "flows" | "stages" | "policies" | "users" | "groups" | "brands" | "applications" | "providers" | "signing-keys" | "scopes" | "proxy-providers" | "outposts" | "invitations" | "tokens" | "system-tasks" | "audit-log" | "inspector";
+export type Section = "dashboard" | "flows" | "stages" | "policies" | "users" | "groups" | "brands" | "applications" | "providers" | "signing-keys" | "scopes" | "proxy-providers" | "outposts" | "invitations" | "tokens" | "notification-rules" | "notification-transports" | "system-tasks" | "audit-log" | "inspector";
 
 /** A view: a section's list, its "new" form, or one object (id). */
 export interface Route {
@@ -11,7 +11,7 @@ export interface Route {
   id?: string;
 }
 
-const sections: Section[] = ["dashboard", "flows", "stages", "policies", "users", "groups", "brands", "applications", "providers", "signing-keys", "scopes", "proxy-providers", "outposts", "invitations", "tokens", "system-tasks", "audit-log", "inspector"];
+const sections: Section[] = ["dashboard", "flows", "stages", "policies", "users", "groups", "brands", "applications", "providers", "signing-keys", "scopes", "proxy-providers", "outposts", "invitations", "tokens", "notification-rules", "notification-transports", "system-tasks", "audit-log", "inspector"];
 
 /** The route of a location hash; unknown paths give undefined. */
 export function parseRoute(hash: string): Route | undefined {

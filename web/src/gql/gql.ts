@@ -33,6 +33,16 @@ type Documents = {
     "\n  query AdminInvitations {\n    invitations(first: 500, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          id\n          name\n          singleUse\n          uses\n          expires\n          createdAt\n          fixedData\n          flow {\n            id\n            name\n            slug\n          }\n          createdBy {\n            username\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminInvitationsDocument,
     "\n  mutation AdminCreateInvitation($input: CreateInvitationInput!) {\n    createInvitation(input: $input) {\n      link\n      invitation {\n        id\n        name\n      }\n    }\n  }\n": typeof types.AdminCreateInvitationDocument,
     "\n  mutation AdminDeleteInvitation($id: ID!) {\n    deleteInvitation(id: $id)\n  }\n": typeof types.AdminDeleteInvitationDocument,
+    "\n  query AdminNotificationRules {\n    notificationRules(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          severity\n          destinationGroup {\n            id\n            name\n          }\n          transports {\n            id\n            name\n            failing\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminNotificationRulesDocument,
+    "\n  query AdminNotificationRule($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on NotificationRule {\n        id\n        name\n        severity\n        policyEngineMode\n        destinationGroup {\n          id\n          name\n        }\n        transports {\n          id\n        }\n        policyBindings(first: 200, orderBy: { field: ORDER }) {\n          edges {\n            node {\n              ...AdminPolicyBinding\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminNotificationRuleDocument,
+    "\n  mutation AdminCreateNotificationRule($input: CreateNotificationRuleInput!) {\n    createNotificationRule(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateNotificationRuleDocument,
+    "\n  mutation AdminUpdateNotificationRule($id: ID!, $input: UpdateNotificationRuleInput!) {\n    updateNotificationRule(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateNotificationRuleDocument,
+    "\n  mutation AdminDeleteNotificationRule($id: ID!) {\n    deleteNotificationRule(id: $id)\n  }\n": typeof types.AdminDeleteNotificationRuleDocument,
+    "\n  query AdminNotificationTransports {\n    notificationTransports(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          mode\n          sendOnce\n          failing\n          lastError\n          lastFailureAt\n        }\n      }\n    }\n  }\n": typeof types.AdminNotificationTransportsDocument,
+    "\n  query AdminNotificationTransport($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on NotificationTransport {\n        id\n        name\n        mode\n        webhookUrl\n        webhookSecretSet\n        webhookMapping\n        webhookTimeout\n        sendOnce\n        failing\n        lastError\n        lastFailureAt\n      }\n    }\n  }\n": typeof types.AdminNotificationTransportDocument,
+    "\n  mutation AdminCreateNotificationTransport($input: CreateNotificationTransportInput!) {\n    createNotificationTransport(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateNotificationTransportDocument,
+    "\n  mutation AdminUpdateNotificationTransport($id: ID!, $input: UpdateNotificationTransportInput!) {\n    updateNotificationTransport(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.AdminUpdateNotificationTransportDocument,
+    "\n  mutation AdminDeleteNotificationTransport($id: ID!) {\n    deleteNotificationTransport(id: $id)\n  }\n": typeof types.AdminDeleteNotificationTransportDocument,
     "\n  query AdminFlows {\n    flows(first: 500, orderBy: { field: SLUG }) {\n      totalCount\n      edges {\n        node {\n          id\n          slug\n          name\n          title\n          designation\n        }\n      }\n    }\n  }\n": typeof types.AdminFlowsDocument,
     "\n  query AdminFlow($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Flow {\n        ...AdminFlowFields\n        bindings(first: 200, orderBy: { field: ORDER }) {\n          edges {\n            node {\n              ...AdminBinding\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminFlowFields on Flow {\n    id\n    slug\n    name\n    title\n    designation\n    layout\n    background\n    compatibilityMode\n    deniedAction\n    authentication\n    policyEngineMode\n  }\n  fragment AdminBinding on FlowStageBinding {\n    id\n    order\n    evaluateOnPlan\n    reEvaluatePolicies\n    invalidResponseAction\n    policyEngineMode\n    stage {\n      id\n      name\n      kind\n    }\n  }\n": typeof types.AdminFlowDocument,
     "\n  mutation AdminCreateFlow($input: CreateFlowInput!) {\n    createFlow(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateFlowDocument,
@@ -159,6 +169,16 @@ const documents: Documents = {
     "\n  query AdminInvitations {\n    invitations(first: 500, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          id\n          name\n          singleUse\n          uses\n          expires\n          createdAt\n          fixedData\n          flow {\n            id\n            name\n            slug\n          }\n          createdBy {\n            username\n          }\n        }\n      }\n    }\n  }\n": types.AdminInvitationsDocument,
     "\n  mutation AdminCreateInvitation($input: CreateInvitationInput!) {\n    createInvitation(input: $input) {\n      link\n      invitation {\n        id\n        name\n      }\n    }\n  }\n": types.AdminCreateInvitationDocument,
     "\n  mutation AdminDeleteInvitation($id: ID!) {\n    deleteInvitation(id: $id)\n  }\n": types.AdminDeleteInvitationDocument,
+    "\n  query AdminNotificationRules {\n    notificationRules(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          severity\n          destinationGroup {\n            id\n            name\n          }\n          transports {\n            id\n            name\n            failing\n          }\n        }\n      }\n    }\n  }\n": types.AdminNotificationRulesDocument,
+    "\n  query AdminNotificationRule($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on NotificationRule {\n        id\n        name\n        severity\n        policyEngineMode\n        destinationGroup {\n          id\n          name\n        }\n        transports {\n          id\n        }\n        policyBindings(first: 200, orderBy: { field: ORDER }) {\n          edges {\n            node {\n              ...AdminPolicyBinding\n            }\n          }\n        }\n      }\n    }\n  }\n": types.AdminNotificationRuleDocument,
+    "\n  mutation AdminCreateNotificationRule($input: CreateNotificationRuleInput!) {\n    createNotificationRule(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateNotificationRuleDocument,
+    "\n  mutation AdminUpdateNotificationRule($id: ID!, $input: UpdateNotificationRuleInput!) {\n    updateNotificationRule(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateNotificationRuleDocument,
+    "\n  mutation AdminDeleteNotificationRule($id: ID!) {\n    deleteNotificationRule(id: $id)\n  }\n": types.AdminDeleteNotificationRuleDocument,
+    "\n  query AdminNotificationTransports {\n    notificationTransports(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          mode\n          sendOnce\n          failing\n          lastError\n          lastFailureAt\n        }\n      }\n    }\n  }\n": types.AdminNotificationTransportsDocument,
+    "\n  query AdminNotificationTransport($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on NotificationTransport {\n        id\n        name\n        mode\n        webhookUrl\n        webhookSecretSet\n        webhookMapping\n        webhookTimeout\n        sendOnce\n        failing\n        lastError\n        lastFailureAt\n      }\n    }\n  }\n": types.AdminNotificationTransportDocument,
+    "\n  mutation AdminCreateNotificationTransport($input: CreateNotificationTransportInput!) {\n    createNotificationTransport(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateNotificationTransportDocument,
+    "\n  mutation AdminUpdateNotificationTransport($id: ID!, $input: UpdateNotificationTransportInput!) {\n    updateNotificationTransport(id: $id, input: $input) {\n      id\n    }\n  }\n": types.AdminUpdateNotificationTransportDocument,
+    "\n  mutation AdminDeleteNotificationTransport($id: ID!) {\n    deleteNotificationTransport(id: $id)\n  }\n": types.AdminDeleteNotificationTransportDocument,
     "\n  query AdminFlows {\n    flows(first: 500, orderBy: { field: SLUG }) {\n      totalCount\n      edges {\n        node {\n          id\n          slug\n          name\n          title\n          designation\n        }\n      }\n    }\n  }\n": types.AdminFlowsDocument,
     "\n  query AdminFlow($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Flow {\n        ...AdminFlowFields\n        bindings(first: 200, orderBy: { field: ORDER }) {\n          edges {\n            node {\n              ...AdminBinding\n            }\n          }\n        }\n      }\n    }\n  }\n  fragment AdminFlowFields on Flow {\n    id\n    slug\n    name\n    title\n    designation\n    layout\n    background\n    compatibilityMode\n    deniedAction\n    authentication\n    policyEngineMode\n  }\n  fragment AdminBinding on FlowStageBinding {\n    id\n    order\n    evaluateOnPlan\n    reEvaluatePolicies\n    invalidResponseAction\n    policyEngineMode\n    stage {\n      id\n      name\n      kind\n    }\n  }\n": types.AdminFlowDocument,
     "\n  mutation AdminCreateFlow($input: CreateFlowInput!) {\n    createFlow(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateFlowDocument,
@@ -339,6 +359,46 @@ export function graphql(source: "\n  mutation AdminCreateInvitation($input: Crea
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AdminDeleteInvitation($id: ID!) {\n    deleteInvitation(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteInvitationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminNotificationRules {\n    notificationRules(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          severity\n          destinationGroup {\n            id\n            name\n          }\n          transports {\n            id\n            name\n            failing\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminNotificationRulesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminNotificationRule($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on NotificationRule {\n        id\n        name\n        severity\n        policyEngineMode\n        destinationGroup {\n          id\n          name\n        }\n        transports {\n          id\n        }\n        policyBindings(first: 200, orderBy: { field: ORDER }) {\n          edges {\n            node {\n              ...AdminPolicyBinding\n            }\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminNotificationRuleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateNotificationRule($input: CreateNotificationRuleInput!) {\n    createNotificationRule(input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminCreateNotificationRuleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateNotificationRule($id: ID!, $input: UpdateNotificationRuleInput!) {\n    updateNotificationRule(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdateNotificationRuleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteNotificationRule($id: ID!) {\n    deleteNotificationRule(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteNotificationRuleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminNotificationTransports {\n    notificationTransports(first: 500, orderBy: { field: NAME }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          mode\n          sendOnce\n          failing\n          lastError\n          lastFailureAt\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AdminNotificationTransportsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminNotificationTransport($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on NotificationTransport {\n        id\n        name\n        mode\n        webhookUrl\n        webhookSecretSet\n        webhookMapping\n        webhookTimeout\n        sendOnce\n        failing\n        lastError\n        lastFailureAt\n      }\n    }\n  }\n"): typeof import('./graphql').AdminNotificationTransportDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateNotificationTransport($input: CreateNotificationTransportInput!) {\n    createNotificationTransport(input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminCreateNotificationTransportDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateNotificationTransport($id: ID!, $input: UpdateNotificationTransportInput!) {\n    updateNotificationTransport(id: $id, input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AdminUpdateNotificationTransportDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteNotificationTransport($id: ID!) {\n    deleteNotificationTransport(id: $id)\n  }\n"): typeof import('./graphql').AdminDeleteNotificationTransportDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/playwright-community/playwright-go"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-id/gatehouse/bootstrap"
+	"github.com/gatehouse-id/gatehouse/ent/notificationrule"
+	"github.com/gatehouse-id/gatehouse/ent/notificationtransport"
+	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
+	"github.com/gatehouse-id/gatehouse/internal/browsertest"
+	"github.com/gatehouse-id/gatehouse/notify"
+)
+
+// The issue's "done when" in the console: an admin creates a webhook
+// transport (a field error names its field; the secret typed is never
+// shown again, only that one is set) and an email transport, a rule
+// "failed logins from outside 10.0.0.0/8" for the admins group with both,
+// and binds it an event matcher for LOGIN_FAILED and, negated, one for
+// 10.0.0.0/8 under ALL. A failed login from outside then brings exactly one
+// webhook call signed with the secret typed in the form; a failing
+// transport shows its error in the list.
+func TestBrowserAdminNotifications(t *testing.T) {
+	t.Parallel()
+	browsertest.Get(t)
+	env := newServerEnv(t, "embedded")
+	env["GATEHOUSE_WEBHOOK_ALLOW_PRIVATE"] = "true" // the receiver is on loopback
+	env["GATEHOUSE_TRUSTED_PROXIES"] = "127.0.0.0/8"
+	srv := newTestServer(t, env)
+	srv.startWorker()
+	hook, calls := webhookReceiver(t)
+	ctx := viewer.SystemContext(t.Context())
+	db := srv.app.db.Ent
+
+	// The policies themselves (the policy form has its own tests).
+	api := srv.browser()
+	require.True(t, api.login("admin", adminPassword).Completed)
+	var failed, inside struct{ CreatePolicy struct{ ID string } }
+	api.must(`mutation { createPolicy(input: {name: "failed login", config: {eventMatcher: {action: LOGIN_FAILED}}}) { id } }`, nil, &failed)
+	api.must(`mutation { createPolicy(input: {name: "inside", config: {eventMatcher: {clientIp: "10.0.0.0/8"}}}) { id } }`, nil, &inside)
+
+	u := newUI(t, srv, browsertest.Options{})
+	u.OnDialog(func(d playwright.Dialog) { _ = d.Accept() })
+	u.login("admin", adminPassword)
+	u.visit("/if/admin/#/scopes")
+	link := func(name string) playwright.Locator {
+		return u.GetByRole(*playwright.AriaRoleLink, playwright.PageGetByRoleOptions{Name: name, Exact: new(true)}).First()
+	}
+	flash := u.GetByTestId("flash")
+
+	// The webhook transport: a bad URL is an error on its field.
+	const secret = "whsec-typed-in-the-console"
+	u.click(link("Notification transports"))
+	u.at(`/if/admin/#/notification-transports$`)
+	u.click(link("New notification transport"))
+	u.fill("Name", "siem")
+	u.fill("Webhook URL", "ftp://siem.example.com/in")
+	u.fill("Webhook secret", secret)
+	u.click(u.field("Send once"))
+	u.click(u.button("Create transport"))
+	require.NoError(t, u.expect.Locator(u.field("Webhook URL")).ToHaveAttribute("aria-invalid", "true"))
+	require.NoError(t, u.expect.Locator(u.Locator(`[aria-invalid="true"]`)).ToHaveCount(1))
+	u.fill("Webhook URL", hook.URL+"/gatehouse")
+	u.click(u.button("Create transport"))
+	require.NoError(t, u.expect.Locator(flash).ToHaveText("The transport siem was created."))
+	u.at(`/if/admin/#/notification-transports/[^/]+$`)
+	require.NoError(t, u.expect.Locator(u.GetByTestId("secret-state")).ToHaveText("A webhook secret is set."))
+	require.NoError(t, u.expect.Locator(u.field("New webhook secret")).ToHaveValue(""))
+	u.Screenshot("notification-transport")
+
+	// Saving without typing a secret keeps it; the page never holds it.
+	u.fill("Timeout (seconds)", "5")
+	u.click(u.button("Save transport"))
+	require.NoError(t, u.expect.Locator(flash).ToHaveText("The transport siem was saved."))
+	siem := db.NotificationTransport.Query().Where(notificationtransport.Name("siem")).OnlyX(ctx)
+	require.Equal(t, secret, siem.WebhookSecret)
+	require.Equal(t, 5, siem.WebhookTimeout)
+	require.True(t, siem.SendOnce)
+	require.Equal(t, enum.NotificationTransportModeWebhook, siem.Mode)
+	html, err := u.Content()
+	require.NoError(t, err)
+	require.NotContains(t, html, secret)
+	require.NoError(t, u.expect.Locator(u.field("New webhook secret")).ToHaveValue(""))
+
+	// The email transport.
+	u.click(link("Notification transports"))
+	u.click(link("New notification transport"))
+	u.fill("Name", "mail")
+	_, err = u.field("Mode").SelectOption(playwright.SelectOptionValues{Values: &[]string{"EMAIL"}})
+	require.NoError(t, err)
+	require.NoError(t, u.expect.Locator(u.field("Webhook URL")).ToHaveCount(0), "webhook settings only for webhooks")
+	u.click(u.button("Create transport"))
+	require.NoError(t, u.expect.Locator(flash).ToHaveText("The transport mail was created."))
+
+	// The rule, for the admins group, through both transports.
+	u.click(link("Notification rules"))
+	u.at(`/if/admin/#/notification-rules$`)
+	u.click(link("New notification rule"))
+	u.fill("Name", "failed logins from outside")
+	_, err = u.field("Severity").SelectOption(playwright.SelectOptionValues{Values: &[]string{"WARNING"}})
+	require.NoError(t, err)
+	_, err = u.field("Destination group").SelectOption(playwright.SelectOptionValues{Labels: &[]string{bootstrap.AdminsGroup}})
+	require.NoError(t, err)
+	_, err = u.field("Policy engine mode").SelectOption(playwright.SelectOptionValues{Values: &[]string{"ALL"}})
+	require.NoError(t, err)
+	require.NoError(t, u.field("siem (WEBHOOK)").Check())
+	require.NoError(t, u.field("mail (EMAIL)").Check())
+	u.click(u.button("Create rule"))
+	require.NoError(t, u.expect.Locator(flash).ToContainText("The rule failed logins from outside was created"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("policy-binding-list-empty")).ToHaveText("Nothing is bound: the rule matches no event."))
+
+	// Its bindings: LOGIN_FAILED, and not from 10.0.0.0/8.
+	bind := func(policyID string, negate bool) {
+		t.Helper()
+		form := u.GetByTestId("add-policy-binding")
+		_, err := form.GetByLabel("Bind what").SelectOption(playwright.SelectOptionValues{Values: &[]string{"policy"}})
+		require.NoError(t, err)
+		_, err = form.GetByLabel("Policy to bind").SelectOption(playwright.SelectOptionValues{Values: &[]string{policyID}})
+		require.NoError(t, err)
+		if negate {
+			require.NoError(t, form.GetByLabel("Negate").Check())
+		}
+		u.click(form.GetByRole(*playwright.AriaRoleButton, playwright.LocatorGetByRoleOptions{Name: "Bind", Exact: new(true)}))
+	}
+	bind(failed.CreatePolicy.ID, false)
+	require.NoError(t, u.expect.Locator(u.GetByTestId("policy-binding")).ToHaveCount(1))
+	bind(inside.CreatePolicy.ID, true)
+	require.NoError(t, u.expect.Locator(u.GetByTestId("policy-binding")).ToHaveCount(2))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("policy-binding").Nth(1)).ToContainText("negated"))
+	u.Screenshot("notification-rule")
+
+	rule := db.NotificationRule.Query().Where(notificationrule.Name("failed logins from outside")).
+		WithDestinationGroup().WithTransports().WithPolicyBindings().OnlyX(ctx)
+	require.Equal(t, enum.NotificationSeverityWarning, rule.Severity)
+	require.Equal(t, bootstrap.AdminsGroup, rule.Edges.DestinationGroup.Name)
+	require.Len(t, rule.Edges.Transports, 2)
+	require.Len(t, rule.Edges.PolicyBindings, 2)
+	negated := 0
+	for _, b := range rule.Edges.PolicyBindings {
+		if b.Negate {
+			negated++
+		}
+	}
+	require.Equal(t, 1, negated)
+
+	u.click(link("Notification rules"))
+	row := u.Locator(`[data-testid="notification-rule-row"][data-name="failed logins from outside"]`)
+	require.NoError(t, u.expect.Locator(row).ToContainText(bootstrap.AdminsGroup))
+	require.NoError(t, u.expect.Locator(row.GetByTestId("transports")).ToHaveText("mail, siem"))
+	u.Screenshot("notification-rules")
+
+	// A failed login from outside 10.0.0.0/8: one call, signed with the
+	// secret typed in the form.
+	outsider := srv.headless()
+	outsider.header.Set("X-Forwarded-For", "203.0.113.9")
+	require.False(t, outsider.login("admin", "wrong password").Completed)
+	var got hookCall
+	select {
+	case got = <-calls:
+	case <-time.After(time.Minute):
+		t.Fatal("no webhook call")
+	}
+	require.Equal(t, notify.Sign(secret, got.body), got.signature)
+	require.Contains(t, string(got.body), `"rule":"failed logins from outside"`)
+	event := srv.awaitMatched(t, "203.0.113.9")
+	require.Equal(t, 2, srv.deliveries(t, event), "one webhook call (send once) and one mail delivery for the admin")
+	select {
+	case extra := <-calls:
+		t.Fatalf("a second webhook call: %s", extra.body)
+	default:
+	}
+
+	// A failing transport shows why in the list (as the delivery worker
+	// records it).
+	db.NotificationTransport.UpdateOneID(siem.ID).SetFailing(true).SetLastError("webhook answered 503 Service Unavailable").SetLastFailureAt(time.Now()).ExecX(ctx)
+	u.click(link("Notification transports"))
+	status := u.Locator(`[data-testid="notification-transport-row"][data-name="siem"]`).GetByTestId("status")
+	require.NoError(t, u.expect.Locator(status).ToContainText(regexp.MustCompile(`Failing since .*: webhook answered 503 Service Unavailable`)))
+	mail := u.Locator(`[data-testid="notification-transport-row"][data-name="mail"]`).GetByTestId("status")
+	require.NoError(t, u.expect.Locator(mail).ToHaveText("Working"))
+	u.Screenshot("notification-transports")
+
+	// Deleting the rule keeps its transports.
+	u.click(link("Notification rules"))
+	u.click(row.GetByRole(*playwright.AriaRoleLink, playwright.LocatorGetByRoleOptions{Name: "failed logins from outside", Exact: new(true)}))
+	u.click(u.button("Delete"))
+	require.NoError(t, u.expect.Locator(flash).ToHaveText("The rule failed logins from outside was deleted."))
+	require.Zero(t, db.NotificationRule.Query().CountX(ctx))
+	require.Equal(t, 2, db.NotificationTransport.Query().CountX(ctx))
+}
