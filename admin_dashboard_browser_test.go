@@ -16,8 +16,10 @@ import (
 
 // The console opens on the dashboard: its counters and charts show the
 // logins and failed logins the audit log holds (seeded hours and days
-// back), the canvases are drawn, and a failed login made through the flow
-// API while the page is open is counted at once (eventCreated).
+// back) and the active sessions the store counts, the canvases are drawn,
+// and a failed login made through the flow API while the page is open is
+// counted at once (eventCreated), as a login and a logout change the
+// active sessions.
 func TestBrowserAdminDashboard(t *testing.T) {
 	t.Parallel()
 	srv := newBrowserServer(t)
@@ -72,6 +74,10 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	users, err := db.User.Query().Count(ctx)
 	require.NoError(t, err)
 	require.NoError(t, u.expect.Locator(u.GetByTestId("users-count")).ToHaveText(strconv.Itoa(users)))
+	active, err := srv.app.sessions.CountActive(ctx)
+	require.NoError(t, err)
+	require.Positive(t, active, "the admin's own session")
+	require.NoError(t, u.expect.Locator(u.GetByTestId("active-sessions")).ToHaveText(strconv.Itoa(active)))
 	require.NoError(t, u.expect.Locator(u.GetByTestId("failing-tasks")).ToHaveText("0"))
 	require.NoError(t, u.expect.Locator(u.GetByTestId("failing-transports")).ToHaveText("1"), "the failing transport, not the healthy one")
 	require.NoError(t, u.expect.Locator(u.GetByTestId("failing-transport-list")).ToHaveText("pager: HTTP 502 from the receiver"))
@@ -123,5 +129,15 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	require.NoError(t, u.expect.Locator(u.GetByTestId("logins-24h")).ToHaveText(strconv.Itoa(logins)))
 	require.Equal(t, before+1, columnSum("chart-hourly-data", 2))
 	require.Equal(t, before+1, columnSum("chart-daily-data", 2), "the daily chart counts them too")
+
+	// A login (LOGIN) is one more active session, logging out (LOGOUT)
+	// one fewer: the count follows without a reload.
+	require.NoError(t, u.expect.Locator(u.GetByTestId("active-sessions")).ToHaveText(strconv.Itoa(active)))
+	someone := srv.headless()
+	require.True(t, someone.login("admin", adminPassword).Completed)
+	require.NoError(t, u.expect.Locator(u.GetByTestId("active-sessions")).ToHaveText(strconv.Itoa(active+1)))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("logins-24h")).ToHaveText(strconv.Itoa(logins+1)))
+	someone.logout()
+	require.NoError(t, u.expect.Locator(u.GetByTestId("active-sessions")).ToHaveText(strconv.Itoa(active)))
 	u.Screenshot("dashboard-live")
 }

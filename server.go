@@ -235,9 +235,13 @@ func open(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, e
 		// revoked sessions) stays in the database.
 		durable := countersql.New(db.Ent, nil)
 		a.lockouts = durable
-		a.sweepers = []jobs.Sweeper{{Name: "lockouts and revocations", DeleteExpired: durable.DeleteExpired}}
+		sessions := sessionredis.New(a.redis, cfg.RedisPrefix, nil)
+		a.sweepers = []jobs.Sweeper{
+			{Name: "lockouts and revocations", DeleteExpired: durable.DeleteExpired},
+			{Name: "the active sessions index", DeleteExpired: sessions.DeleteExpired},
+		}
 		a.sessions = &session.Manager{
-			Store:       sessionredis.New(a.redis, cfg.RedisPrefix, nil),
+			Store:       sessions,
 			Revocations: session.NewCounterRevocations(durable, nil),
 		}
 		a.executions = flowstateredis.New(a.redis, cfg.RedisPrefix, nil)

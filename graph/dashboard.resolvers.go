@@ -24,6 +24,11 @@ func (r *queryResolver) ServerInfo(ctx context.Context) (*model.ServerInfo, erro
 	return &model.ServerInfo{Version: r.Version}, nil
 }
 
+// ActiveSessions is the resolver for the activeSessions field.
+func (r *queryResolver) ActiveSessions(ctx context.Context) (int, error) {
+	return r.Sessions.CountActive(ctx)
+}
+
 // TopApplications is the resolver for the topApplications field.
 func (r *queryResolver) TopApplications(ctx context.Context, since time.Time, first *int) ([]*audit.AppUse, error) {
 	return audit.TopApplications(ctx, r.Client, since, topApplicationsFirst(first), time.Now())

@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/graph"
+	"github.com/gatehouse-id/gatehouse/session"
 )
 
 // gatedField is a field behind @superuser and how to call it.
@@ -134,6 +135,25 @@ var superuserFields = map[string]gatedField{
 			var out struct{ ServerInfo struct{ Version string } }
 			b.mustDo(t, b.admin, `{ serverInfo { version } }`, nil, &out)
 			require.Equal(t, "gatehouse (test build)", out.ServerInfo.Version)
+		},
+	},
+	"Query.activeSessions": {
+		query: `{ activeSessions }`,
+		admin: func(t *testing.T, b *testBundle) {
+			count := func() int {
+				var out struct{ ActiveSessions int }
+				b.mustDo(t, b.admin, `{ activeSessions }`, nil, &out)
+				return out.ActiveSessions
+			}
+			before := count()
+			ctx := t.Context()
+			for range 2 {
+				_, _, err := b.sessions.Login(ctx, "", b.alice.UserID, session.LoginOptions{})
+				require.NoError(t, err)
+			}
+			_, _, err := b.sessions.Start(ctx, session.Client{})
+			require.NoError(t, err)
+			require.Equal(t, before+2, count(), "alice's two sessions, not the anonymous one")
 		},
 	},
 	"Query.topApplications": {

@@ -1084,6 +1084,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		ActiveSessions         func(childComplexity int) int
 		Applications           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
 		Brands                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BrandOrder, where *ent.BrandWhereInput) int
 		CurrentBrand           func(childComplexity int) int
@@ -1485,6 +1486,7 @@ type QueryResolver interface {
 	ExportFlow(ctx context.Context, slug string) (string, error)
 	CurrentBrand(ctx context.Context) (*brand.Site, error)
 	ServerInfo(ctx context.Context) (*model.ServerInfo, error)
+	ActiveSessions(ctx context.Context) (int, error)
 	TopApplications(ctx context.Context, since time.Time, first *int) ([]*audit.AppUse, error)
 	EventStats(ctx context.Context, actions []enum.EventAction, since time.Time, bucket *model.EventBucketSize) ([]*audit.Bucket, error)
 	FlowExecution(ctx context.Context, id string) (*executor.View, error)
@@ -5969,6 +5971,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProxyProviderEdge.Node(childComplexity), true
 
+	case "Query.activeSessions":
+		if e.ComplexityRoot.Query.ActiveSessions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ActiveSessions(childComplexity), true
 	case "Query.applications":
 		if e.ComplexityRoot.Query.Applications == nil {
 			break
@@ -32751,6 +32759,42 @@ func (ec *executionContext) fieldContext_Query_serverInfo(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Query_activeSessions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_activeSessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ActiveSessions(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Superuser == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive superuser is not implemented")
+				}
+				return ec.Directives.Superuser(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_activeSessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Query_topApplications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -64959,6 +65003,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_serverInfo(ctx, field)
+				})
+		case "activeSessions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_activeSessions(ctx, field)
 				})
 		case "topApplications":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

@@ -392,6 +392,16 @@ func (m *Manager) refuseRevoked(ctx context.Context, id ID, s *Session) error {
 	return ErrNotFound
 }
 
+// CountActive returns how many signed-in sessions are live now, across
+// all users (the console's dashboard shows it).
+func (m *Manager) CountActive(ctx context.Context) (int, error) {
+	n, err := m.Store.CountActive(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count active sessions: %w", err)
+	}
+	return n, nil
+}
+
 // DeleteExpired removes sessions that have expired by now from the Store
 // and returns how many (0 on stores that expire sessions themselves). A
 // periodic job calls it.

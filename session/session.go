@@ -128,6 +128,11 @@ type Store interface {
 	// how a user revokes a session whose ID it does not hold. It returns
 	// ErrNotFound as Delete does, also for a key that is not a Key at all.
 	DeleteByKey(ctx context.Context, key string) error
+	// CountActive returns how many signed-in sessions are live at the
+	// store's clock: what ListByUser would list, summed over all users
+	// (anonymous sessions never count). Backends may count a session up
+	// to a millisecond past its Deadline.
+	CountActive(ctx context.Context) (int, error)
 	// DeleteExpired removes sessions expired at now and returns how many.
 	// A backend whose records expire natively may return 0; no backend
 	// removes a session that is live at now.

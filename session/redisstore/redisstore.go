@@ -8,8 +8,12 @@
 //	                             for anonymous sessions); expires at the latest
 //	                             Deadline of its members; dead members are
 //	                             pruned when the set is listed
+//	prefix+"active_sessions"     sorted set of the keys of all signed-in
+//	                             sessions, scored by Deadline (Unix ms), for
+//	                             CountActive; entries past their score are
+//	                             pruned by CountActive and DeleteExpired
 //
-// Writes that touch a session and its user's set are atomic: Create is a
+// Writes that touch a session and its indexes are atomic: Create is a
 // Lua script around SET NX; Update, Delete and DeleteByKey are optimistic
 // transactions (WATCH the session's key, read it, MULTI/EXEC), retried when
 // another client changed the key in between. Redis 7.0 or later is required
@@ -74,7 +78,8 @@ func New(client *redis.Client, prefix string, opts *Options) *Store {
 
 // createScript stores a new session and indexes it, atomically.
 //
-//	KEYS[1] session key   KEYS[2] user set (absent for anonymous sessions)
+//	KEYS[1] session key   KEYS[2] active set   KEYS[3] user set (absent
+//	                                           for anonymous sessions)
 //	ARGV[1] record        ARGV[2] deadline, Unix ms   ARGV[3] member (ID.Key)
 //
 // It returns 1 when it stored the session, 0 when the key was taken.
@@ -82,10 +87,11 @@ var createScript = redis.NewScript(`
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PXAT', ARGV[2]) then
 	return 0
 end
-if #KEYS > 1 then
-	redis.call('SADD', KEYS[2], ARGV[3])
-	redis.call('PEXPIREAT', KEYS[2], ARGV[2], 'NX')
-	redis.call('PEXPIREAT', KEYS[2], ARGV[2], 'GT')
+if #KEYS > 2 then
+	redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+	redis.call('SADD', KEYS[3], ARGV[3])
+	redis.call('PEXPIREAT', KEYS[3], ARGV[2], 'NX')
+	redis.call('PEXPIREAT', KEYS[3], ARGV[2], 'GT')
 end
 return 1
 `)
@@ -97,7 +103,7 @@ func (s *Store) Create(ctx context.Context, id session.ID, sess *session.Session
 		return fmt.Errorf("encode session: %w", err)
 	}
 	key := id.Key()
-	keys := []string{s.sessionKey(key)}
+	keys := []string{s.sessionKey(key), s.activeKey()}
 	if sess.UserID != 0 {
 		keys = append(keys, s.userKey(sess.UserID))
 	}
@@ -164,6 +170,9 @@ func (s *Store) Update(ctx context.Context, id session.ID, fn func(*session.Sess
 			if old.UserID != 0 && old.UserID != next.UserID {
 				p.SRem(ctx, s.userKey(old.UserID), key)
 			}
+			if old.UserID != 0 && next.UserID == 0 {
+				p.ZRem(ctx, s.activeKey(), key)
+			}
 			if next.UserID != 0 {
 				s.index(ctx, p, next.UserID, key, deadline)
 			}
@@ -201,6 +210,7 @@ func (s *Store) delete(ctx context.Context, key string) error {
 		expired = decodeErr == nil && sess.Expired(s.now())
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.Del(ctx, sessionKey)
+			p.ZRem(ctx, s.activeKey(), key)
 			if decodeErr == nil && sess.UserID != 0 {
 				p.SRem(ctx, s.userKey(sess.UserID), key)
 			}
@@ -272,10 +282,32 @@ func (s *Store) ListByUser(ctx context.Context, userID int) (map[string]*session
 	return out, nil
 }
 
+// CountActive implements session.Store: the active set's members scored
+// after now, once those at or before it are pruned.
+func (s *Store) CountActive(ctx context.Context) (int, error) {
+	now := strconv.FormatInt(s.now().UnixMilli(), 10)
+	var count *redis.IntCmd
+	_, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.ZRemRangeByScore(ctx, s.activeKey(), "-inf", now)
+		count = p.ZCount(ctx, s.activeKey(), "("+now, "+inf")
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count active sessions: %w", rediserr.Unavailable(ctx, err))
+	}
+	return int(count.Val()), nil
+}
+
 // DeleteExpired implements session.Store. Redis removes expired sessions
-// itself, and ListByUser prunes the user sets, so there is nothing to do:
-// it always returns 0.
-func (s *Store) DeleteExpired(context.Context, time.Time) (int, error) {
+// itself, and ListByUser prunes the user sets; DeleteExpired prunes the
+// active set of entries dead at now (a periodic job calls it, so the set
+// does not grow when nobody counts). It always returns 0: the sessions
+// themselves were already gone.
+func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int, error) {
+	err := s.client.ZRemRangeByScore(ctx, s.activeKey(), "-inf", strconv.FormatInt(now.UnixMilli(), 10)).Err()
+	if err != nil {
+		return 0, fmt.Errorf("prune active sessions: %w", rediserr.Unavailable(ctx, err))
+	}
 	return 0, nil
 }
 
@@ -336,9 +368,11 @@ func (s *Store) read(ctx context.Context, tx *redis.Tx, sessionKey string) (*ses
 	return sess, nil
 }
 
-// index adds key to userID's set and makes the set live at least until
-// deadline (PEXPIREAT NX sets a first expiry, GT only ever extends it).
+// index adds key to the active set scored by deadline, and to userID's
+// set, which it makes live at least until deadline (PEXPIREAT NX sets a
+// first expiry, GT only ever extends it).
 func (s *Store) index(ctx context.Context, p redis.Pipeliner, userID int, key string, deadline int64) {
+	p.ZAdd(ctx, s.activeKey(), redis.Z{Score: float64(deadline), Member: key})
 	userKey := s.userKey(userID)
 	p.SAdd(ctx, userKey, key)
 	p.Do(ctx, "PEXPIREAT", userKey, deadline, "NX")
@@ -346,6 +380,8 @@ func (s *Store) index(ctx context.Context, p redis.Pipeliner, userID int, key st
 }
 
 func (s *Store) sessionKey(key string) string { return s.prefix + "session:" + key }
+
+func (s *Store) activeKey() string { return s.prefix + "active_sessions" }
 
 func (s *Store) userKey(userID int) string {
 	return s.prefix + "user_sessions:" + strconv.Itoa(userID)

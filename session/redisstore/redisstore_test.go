@@ -78,6 +78,12 @@ func (s inspectedStore) StoredText(ctx context.Context) ([]string, error) {
 				return nil, err
 			}
 			out = append(out, v...)
+		case "zset":
+			v, err := s.client.ZRange(ctx, key, 0, -1).Result()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v...)
 		default:
 			return nil, fmt.Errorf("unexpected %s key %s", typ, key)
 		}
@@ -156,6 +162,32 @@ func TestKeyLayout(t *testing.T) {
 	n, err := b.client.Exists(ctx, b.userKey(0)).Result()
 	require.NoError(t, err)
 	require.Zero(t, n, "anonymous sessions are not indexed")
+
+	active, err := b.client.ZRangeWithScores(ctx, b.prefix+"active_sessions", 0, -1).Result()
+	require.NoError(t, err)
+	require.Equal(t, []redis.Z{{Score: float64(s.Deadline().UnixMilli()), Member: id.Key()}}, active,
+		"the active set holds signed-in sessions only, scored by deadline")
+}
+
+// DeleteExpired (the periodic sweep) prunes the active set, so it does not
+// grow when nobody counts.
+func TestDeleteExpiredPrunesActiveSet(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := t.Context()
+	expiring, _ := b.create(t, 7)
+	require.NoError(t, b.store.Update(ctx, expiring, func(s *session.Session) error {
+		s.IdleTimeout = time.Minute
+		return nil
+	}))
+	live, _ := b.create(t, 8)
+	now := b.clock.Advance(time.Minute)
+	n, err := b.store.DeleteExpired(ctx, now)
+	require.NoError(t, err)
+	require.Zero(t, n, "Redis expired the session itself")
+	members, err := b.client.ZRange(ctx, b.prefix+"active_sessions", 0, -1).Result()
+	require.NoError(t, err)
+	require.Equal(t, []string{live.Key()}, members)
 }
 
 func TestUpdateMovesNativeExpiry(t *testing.T) {

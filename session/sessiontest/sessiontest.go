@@ -89,6 +89,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 		{"ListByUserAfterDelete", testListByUserAfterDelete},
 		{"DeleteByKey", testDeleteByKey},
 		{"DeleteExpired", testDeleteExpired},
+		{"CountActive", testCountActive},
 		{"IDsStoredHashed", testIDsStoredHashed},
 	}
 	for _, tc := range tests {
@@ -115,6 +116,7 @@ func RunConcurrency(t *testing.T, newStore NewStoreFunc) {
 		{"UpdateLosesNothing", testConcurrentUpdate},
 		{"CreateOneWins", testConcurrentCreate},
 		{"MoveAndDelete", testConcurrentMoveAndDelete},
+		{"CountFollowsWrites", testConcurrentCount},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -708,4 +710,5 @@ func testConcurrentMoveAndDelete(t *testing.T, b *bundle) {
 	list, err := b.store.ListByUser(t.Context(), alice)
 	require.NoError(t, err)
 	require.Empty(t, list, "a deleted session is still listed")
+	b.requireActive(t, 0, "a deleted session is still counted")
 }

@@ -240,6 +240,23 @@ func (s *Store) ListByUser(ctx context.Context, userID int) (map[string]*session
 	return out, nil
 }
 
+// CountActive implements session.Store: one COUNT over the indexed
+// expiry columns of signed-in rows.
+func (s *Store) CountActive(ctx context.Context) (int, error) {
+	cutoff := floorMicro(s.now())
+	n, err := s.client.Session.Query().
+		Where(
+			entsession.UserIDNotNil(),
+			entsession.ExpiresAtGT(cutoff),
+			entsession.IdleExpiresAtGT(cutoff),
+		).
+		Count(viewer.SystemContext(ctx))
+	if err != nil {
+		return 0, fmt.Errorf("count active sessions: %w", err)
+	}
+	return n, nil
+}
+
 // DeleteExpired implements session.Store.
 func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int, error) {
 	cutoff := floorMicro(now)

@@ -1,11 +1,13 @@
 // The console's home page: logins and failed logins per hour over the last
 // 24 hours and per day over 30 days (drawn from eventStats, a server-side
 // aggregate; events are never fetched one by one), how many users there
-// are, the applications used most over the same 30 days (topApplications),
-// the system tasks and notification transports that are failing, and the
-// server's version. The login charts and
-// counters follow eventCreated and count each new login or failed login
-// into its bucket without loading anything again.
+// are and how many sessions are signed in, the applications used most over
+// the same 30 days (topApplications), the system tasks and notification
+// transports that are failing, and the server's version. The login charts
+// and counters follow eventCreated and count each new login or failed
+// login into its bucket without loading anything again; a login, logout or
+// revoked session counts the active sessions again (one number; a session
+// that merely expires shows at the next one or a refresh).
 //
 // Loaded lazily (AdminPage): Chart.js is in this chunk only.
 import { useEffect, useMemo, useState } from "preact/hooks";
@@ -73,9 +75,18 @@ const AdminDashboardJobs = graphql(`
   }
 `);
 
+const AdminDashboardSessions = graphql(`
+  query AdminDashboardSessions {
+    activeSessions
+  }
+`);
+
+/** The events that change the number of signed-in sessions. */
+const sessionEvents: EventAction[] = ["LOGIN", "LOGOUT", "SESSION_REVOKED"];
+
 const AdminDashboardLogins = graphql(`
   subscription AdminDashboardLogins {
-    eventCreated(where: { actionIn: [LOGIN, LOGIN_FAILED] }) {
+    eventCreated(where: { actionIn: [LOGIN, LOGIN_FAILED, LOGOUT, SESSION_REVOKED] }) {
       id
       action
       createdAt
@@ -145,6 +156,8 @@ export function Dashboard() {
     return d;
   }, []);
   const jobs = useLoad(() => request(AdminDashboardJobs), []);
+  const sessions = useLoad(() => request(AdminDashboardSessions), []);
+  const reloadSessions = sessions.reload;
   const [liveError, setLiveError] = useState<unknown>();
 
   // Live: once the numbers are loaded, each new login or failed login is
@@ -158,14 +171,17 @@ export function Dashboard() {
       {},
       {
         next: (d) => {
+          const { action } = d.eventCreated;
+          if (sessionEvents.includes(action)) void reloadSessions();
+          if (action !== "LOGIN" && action !== "LOGIN_FAILED") return;
           const ms = Date.parse(d.eventCreated.createdAt);
-          setCounts((c) => (c ? withEvent(c, ms, d.eventCreated.action) : c));
+          setCounts((c) => (c ? withEvent(c, ms, action) : c));
           setNow((n) => Math.max(n, Date.now(), ms));
         },
         error: setLiveError,
       },
     );
-  }, [loaded]);
+  }, [loaded, reloadSessions]);
 
   const hourly = useMemo(() => chartData(counts ?? {}, now, hour, hours, hourLabel), [counts, now]);
   const daily = useMemo(() => chartData(counts ?? {}, now, day, days, dayLabel), [counts, now]);
@@ -174,7 +190,7 @@ export function Dashboard() {
   return (
     <>
       <PageHeader title="Dashboard">
-        <button type="button" class="button" onClick={() => void Promise.all([stats.reload(), jobs.reload()])}>
+        <button type="button" class="button" onClick={() => void Promise.all([stats.reload(), jobs.reload(), sessions.reload()])}>
           Refresh
         </button>
       </PageHeader>
@@ -197,6 +213,10 @@ export function Dashboard() {
               <dd data-testid="users-count">
                 <a href={href("/users")}>{stats.data.users.totalCount}</a>
               </dd>
+            </div>
+            <div>
+              <dt>Active sessions</dt>
+              <dd data-testid="active-sessions">{sessions.error ? "?" : sessions.data ? sessions.data.activeSessions : "…"}</dd>
             </div>
             <div>
               <dt>Failing system tasks</dt>

@@ -3046,6 +3046,11 @@ export type AdminDashboardJobsQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type AdminDashboardJobsQuery = { jobs: { edges: Array<{ node: { id: string, kind: string, state: JobState } }>, pageInfo: { hasNextPage: boolean } } };
 
+export type AdminDashboardSessionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminDashboardSessionsQuery = { activeSessions: number };
+
 export type AdminDashboardLoginsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -4955,9 +4960,14 @@ export const AdminDashboardJobsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AdminDashboardJobsQuery, AdminDashboardJobsQueryVariables>;
+export const AdminDashboardSessionsDocument = new TypedDocumentString(`
+    query AdminDashboardSessions {
+  activeSessions
+}
+    `) as unknown as TypedDocumentString<AdminDashboardSessionsQuery, AdminDashboardSessionsQueryVariables>;
 export const AdminDashboardLoginsDocument = new TypedDocumentString(`
     subscription AdminDashboardLogins {
-  eventCreated(where: {actionIn: [LOGIN, LOGIN_FAILED]}) {
+  eventCreated(where: {actionIn: [LOGIN, LOGIN_FAILED, LOGOUT, SESSION_REVOKED]}) {
     id
     action
     createdAt
