@@ -9,26 +9,37 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-id/gatehouse/bootstrap"
+	entevent "github.com/gatehouse-id/gatehouse/ent/event"
+	entgroup "github.com/gatehouse-id/gatehouse/ent/group"
 	"github.com/gatehouse-id/gatehouse/ent/notificationrule"
 	"github.com/gatehouse-id/gatehouse/ent/notificationtransport"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	entuser "github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/internal/browsertest"
 	"github.com/gatehouse-id/gatehouse/notify"
 )
 
-// The issue's "done when" in the console: an admin creates a webhook
-// transport (a field error names its field; the secret typed is never
-// shown again, only that one is set) and an email transport, a rule
-// "failed logins from outside 10.0.0.0/8" for the admins group with both,
-// and binds it an event matcher for LOGIN_FAILED and, negated, one for
-// 10.0.0.0/8 under ALL. A failed login from outside then brings exactly one
-// webhook call signed with the secret typed in the form; a failing
-// transport shows its error in the list.
+// The issue's "done when" in the console, on both backends: an admin
+// creates a webhook transport (a field error names its field; the secret
+// typed is never shown again, only that one is set) and an email
+// transport, a rule "failed logins from outside 10.0.0.0/8" for the admins
+// group with both, and binds it an event matcher for LOGIN_FAILED and,
+// negated, one for 10.0.0.0/8 under ALL. With the audit log following
+// live, a failed login from outside then shows up there without a reload
+// and brings exactly one webhook call signed with the secret typed in the
+// form and one mail (to the one member with an address); the dashboard
+// counts it in its counter and its hourly chart; a failing transport shows
+// its error in the list.
 func TestBrowserAdminNotifications(t *testing.T) {
 	t.Parallel()
 	browsertest.Get(t)
-	env := newServerEnv(t, "embedded")
+	eachBackend(t, testBrowserAdminNotifications)
+}
+
+func testBrowserAdminNotifications(t *testing.T, backend string) {
+	env := newServerEnv(t, backend)
+	peer := withMail(t, env)
 	env["GATEHOUSE_WEBHOOK_ALLOW_PRIVATE"] = "true" // the receiver is on loopback
 	env["GATEHOUSE_TRUSTED_PROXIES"] = "127.0.0.0/8"
 	srv := newTestServer(t, env)
@@ -43,6 +54,17 @@ func TestBrowserAdminNotifications(t *testing.T) {
 	var failed, inside struct{ CreatePolicy struct{ ID string } }
 	api.must(`mutation { createPolicy(input: {name: "failed login", config: {eventMatcher: {action: LOGIN_FAILED}}}) { id } }`, nil, &failed)
 	api.must(`mutation { createPolicy(input: {name: "inside", config: {eventMatcher: {clientIp: "10.0.0.0/8"}}}) { id } }`, nil, &inside)
+	// The admins group's one member with an address (admin has none).
+	var groups struct {
+		Groups struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	api.must(`query($n: String!) { groups(where: {name: $n}) { edges { node { id } } } }`, map[string]any{"n": bootstrap.AdminsGroup}, &groups)
+	require.Len(t, groups.Groups.Edges, 1)
+	api.must(`mutation($g: ID!) { createUser(input: {username: "ops", email: "ops@example.com", groupIDs: [$g]}) { id } }`,
+		map[string]any{"g": groups.Groups.Edges[0].Node.ID}, nil)
+	require.Equal(t, 1, db.User.Query().Where(entuser.HasGroupsWith(entgroup.Name(bootstrap.AdminsGroup)), entuser.EmailNEQ("")).CountX(ctx))
 
 	u := newUI(t, srv, browsertest.Options{})
 	u.OnDialog(func(d playwright.Dialog) { _ = d.Accept() })
@@ -154,11 +176,36 @@ func TestBrowserAdminNotifications(t *testing.T) {
 	require.NoError(t, u.expect.Locator(row.GetByTestId("transports")).ToHaveText("mail, siem"))
 	u.Screenshot("notification-rules")
 
-	// A failed login from outside 10.0.0.0/8: one call, signed with the
-	// secret typed in the form.
+	// The audit log, following failed logins live. The subscription is up
+	// a moment after the box is ticked: failed logins from inside
+	// 10.0.0.0/8 (which the rule ignores) are made until one shows.
+	u.click(link("Audit log"))
+	u.at(`/if/admin/#/audit-log$`)
+	_, err = u.field("Action").SelectOption(playwright.SelectOptionValues{Values: &[]string{"LOGIN_FAILED"}})
+	require.NoError(t, err)
+	u.click(u.button("Apply filters"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("no-events")).ToBeVisible())
+	u.click(u.GetByLabel("Follow live"))
+	_, err = u.Evaluate(`() => { window.__sameDocument = true; }`)
+	require.NoError(t, err)
+	insiders := followLive(t, srv, u.GetByTestId("event-row"))
+
+	// A failed login from outside 10.0.0.0/8 appears at once, without a
+	// reload.
 	outsider := srv.headless()
 	outsider.header.Set("X-Forwarded-For", "203.0.113.9")
 	require.False(t, outsider.login("admin", "wrong password").Completed)
+	outside := u.GetByTestId("event-row").Filter(playwright.LocatorFilterOptions{HasText: "203.0.113.9"})
+	require.NoError(t, u.expect.Locator(outside).ToHaveCount(1))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("event-row").First()).ToContainText("203.0.113.9"), "newest first")
+	require.NoError(t, u.expect.Locator(outside).ToContainText("Login failed"))
+	require.NoError(t, u.expect.Locator(outside).ToContainText("admin (typed)"))
+	same, err := u.Evaluate(`() => window.__sameDocument === true`)
+	require.NoError(t, err)
+	require.Equal(t, true, same, "the row came without a reload")
+	u.Screenshot("audit-log-live")
+
+	// One call, signed with the secret typed in the form, and one mail.
 	var got hookCall
 	select {
 	case got = <-calls:
@@ -167,13 +214,33 @@ func TestBrowserAdminNotifications(t *testing.T) {
 	}
 	require.Equal(t, notify.Sign(secret, got.body), got.signature)
 	require.Contains(t, string(got.body), `"rule":"failed logins from outside"`)
+	require.Contains(t, string(got.body), `"clientIp":"203.0.113.9"`)
+	m := peer.Next(t, time.Minute)
+	require.Equal(t, []string{"ops@example.com"}, m.To, "the one member with an address")
+	require.Contains(t, m.Text, "LOGIN_FAILED by admin from 203.0.113.9")
+	require.NotContains(t, m.Text, "wrong password")
 	event := srv.awaitMatched(t, "203.0.113.9")
-	require.Equal(t, 2, srv.deliveries(t, event), "one webhook call (send once) and one mail delivery for the admin")
+	require.Equal(t, 3, srv.deliveries(t, event), "one webhook call (send once) and one mail delivery per admin (admin has no address: none sent)")
+	for _, ip := range insiders {
+		require.Zero(t, srv.deliveries(t, srv.awaitMatched(t, ip)), "no delivery for a failed login from %s", ip)
+	}
+	srv.awaitNotifyIdle(t)
+	peer.RequireNone(t)
 	select {
 	case extra := <-calls:
 		t.Fatalf("a second webhook call: %s", extra.body)
 	default:
 	}
+
+	// The dashboard counts it: its counter and its hourly chart hold every
+	// failed login of the last 24 hours the audit log holds.
+	u.click(link("Dashboard"))
+	require.NoError(t, u.expect.Locator(u.GetByRole(*playwright.AriaRoleHeading, playwright.PageGetByRoleOptions{Name: "Dashboard"})).ToBeVisible())
+	since := time.Now().UTC().Truncate(time.Hour).Add(-23 * time.Hour) // the chart's first hour
+	failedLogins := db.Event.Query().Where(entevent.ActionEQ(enum.EventActionLoginFailed), entevent.CreatedAtGTE(since)).CountX(ctx)
+	require.Equal(t, len(insiders)+1, failedLogins, "the failed logins this test made")
+	expectFailedLogins(t, u, failedLogins)
+	u.Screenshot("dashboard")
 
 	// A failing transport shows why in the list (as the delivery worker
 	// records it).

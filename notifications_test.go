@@ -170,3 +170,15 @@ func (s *testServer) deliveries(t *testing.T, id int) int {
 	require.NoError(t, s.app.db.SQL.QueryRowContext(t.Context(), q, id).Scan(&n))
 	return n
 }
+
+// awaitNotifyIdle waits until no notification job (matching an event,
+// delivering it, or the mail a delivery queued) is left to run: what has
+// not been sent by then will not be.
+func (s *testServer) awaitNotifyIdle(t *testing.T) {
+	t.Helper()
+	const q = "SELECT count(*) FROM river_job WHERE kind IN ('notify_event', 'notify_deliver', 'send_mail') AND state NOT IN ('completed', 'discarded', 'cancelled')"
+	require.Eventually(t, func() bool {
+		var n int
+		return s.app.db.SQL.QueryRowContext(t.Context(), q).Scan(&n) == nil && n == 0
+	}, time.Minute, 20*time.Millisecond, "the notification jobs are done")
+}
