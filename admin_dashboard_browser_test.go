@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/internal/browsertest"
+	"github.com/gatehouse-id/gatehouse/jobs/jobargs"
 )
 
 // The console opens on the dashboard: its counters and charts show the
@@ -19,10 +20,13 @@ import (
 // back) and the active sessions the store counts, the canvases are drawn,
 // and a failed login made through the flow API while the page is open is
 // counted at once (eventCreated), as a login and a logout change the
-// active sessions.
+// active sessions and a task failing for good the failing tasks.
 func TestBrowserAdminDashboard(t *testing.T) {
 	t.Parallel()
-	srv := newBrowserServer(t)
+	browsertest.Get(t)
+	env := newServerEnv(t, "embedded")
+	peer := withMail(t, env)
+	srv := newTestServer(t, env)
 	ctx := viewer.SystemContext(t.Context())
 	db := srv.app.db.Ent
 	now := time.Now().UTC()
@@ -139,5 +143,23 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	require.NoError(t, u.expect.Locator(u.GetByTestId("logins-24h")).ToHaveText(strconv.Itoa(logins+1)))
 	someone.logout()
 	require.NoError(t, u.expect.Locator(u.GetByTestId("active-sessions")).ToHaveText(strconv.Itoa(active)))
+
+	// A system task that fails for good (a mail the SMTP server refuses,
+	// on its last attempt) is a failing task at once, from its
+	// SYSTEM_TASK_EXCEPTION event.
+	peer.FailNext(1)
+	queue, err := srv.app.jobQueue()
+	require.NoError(t, err)
+	tx, err := db.Tx(ctx)
+	require.NoError(t, err)
+	require.NoError(t, queue.EnqueueTx(ctx, tx, jobargs.SendMail{Key: "dashboard-test", To: "bob@example.com", Template: jobargs.TemplateInvitation, Brand: "Gatehouse"},
+		map[string]string{"link": "https://login.example.com/invite"}))
+	require.NoError(t, tx.Commit())
+	_, err = srv.app.db.SQL.ExecContext(ctx, "UPDATE river_job SET max_attempts = 1 WHERE kind = ?", jobargs.KindSendMail)
+	require.NoError(t, err)
+	srv.startWorker()
+	require.NoError(t, u.expect.Locator(u.GetByTestId("failing-tasks")).ToHaveText("1"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("failing-task-list")).ToContainText(jobargs.KindSendMail+" #"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("failing-task-list")).ToContainText("(failed)"))
 	u.Screenshot("dashboard-live")
 }

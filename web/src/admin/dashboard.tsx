@@ -7,7 +7,12 @@
 // and counters follow eventCreated and count each new login or failed
 // login into its bucket without loading anything again; a login, logout or
 // revoked session counts the active sessions again (one number; a session
-// that merely expires shows at the next one or a refresh).
+// that merely expires shows at the next one or a refresh), and a system
+// task's failure (SYSTEM_TASK_EXCEPTION) joins the failing tasks from the
+// event itself (River records it before the job's new state is written,
+// so listing the tasks again could still miss it).
+// Failing notification transports show at a refresh: their failures are
+// deliberately not events (a rule could match them and loop).
 //
 // Loaded lazily (AdminPage): Chart.js is in this chunk only.
 import { useEffect, useMemo, useState } from "preact/hooks";
@@ -84,15 +89,31 @@ const AdminDashboardSessions = graphql(`
 /** The events that change the number of signed-in sessions. */
 const sessionEvents: EventAction[] = ["LOGIN", "LOGOUT", "SESSION_REVOKED"];
 
-const AdminDashboardLogins = graphql(`
-  subscription AdminDashboardLogins {
-    eventCreated(where: { actionIn: [LOGIN, LOGIN_FAILED, LOGOUT, SESSION_REVOKED] }) {
+const AdminDashboardEvents = graphql(`
+  subscription AdminDashboardEvents {
+    eventCreated(where: { actionIn: [LOGIN, LOGIN_FAILED, LOGOUT, SESSION_REVOKED, SYSTEM_TASK_EXCEPTION] }) {
       id
       action
       createdAt
+      context
     }
   }
 `);
+
+/** A failing system task as the dashboard lists it. */
+type FailingTask = { id: string; kind: string; state: string };
+
+/**
+ * The task a SYSTEM_TASK_EXCEPTION event's context names (jobs/failures.go:
+ * task, job_id, attempt, max_attempts), or undefined if it names none.
+ */
+function failedTask(context: unknown): FailingTask | undefined {
+  if (typeof context !== "object" || context === null) return undefined;
+  const c = context as Record<string, unknown>;
+  if (typeof c.job_id !== "string" || typeof c.task !== "string") return undefined;
+  const final = typeof c.attempt === "number" && typeof c.max_attempts === "number" && c.attempt >= c.max_attempts;
+  return { id: c.job_id, kind: c.task, state: final ? "DISCARDED" : "RETRYABLE" };
+}
 
 const hour = 3600_000;
 const day = 24 * hour;
@@ -158,6 +179,8 @@ export function Dashboard() {
   const jobs = useLoad(() => request(AdminDashboardJobs), []);
   const sessions = useLoad(() => request(AdminDashboardSessions), []);
   const reloadSessions = sessions.reload;
+  /** Tasks whose failure arrived live, by job ID, until the next refresh. */
+  const [liveFailed, setLiveFailed] = useState<FailingTask[]>([]);
   const [liveError, setLiveError] = useState<unknown>();
 
   // Live: once the numbers are loaded, each new login or failed login is
@@ -167,12 +190,16 @@ export function Dashboard() {
   useEffect(() => {
     if (!loaded) return;
     return subscribe(
-      AdminDashboardLogins,
+      AdminDashboardEvents,
       {},
       {
         next: (d) => {
           const { action } = d.eventCreated;
           if (sessionEvents.includes(action)) void reloadSessions();
+          if (action === "SYSTEM_TASK_EXCEPTION") {
+            const task = failedTask(d.eventCreated.context);
+            if (task) setLiveFailed((l) => [...l.filter((t) => t.id !== task.id), task]);
+          }
           if (action !== "LOGIN" && action !== "LOGIN_FAILED") return;
           const ms = Date.parse(d.eventCreated.createdAt);
           setCounts((c) => (c ? withEvent(c, ms, action) : c));
@@ -185,12 +212,16 @@ export function Dashboard() {
 
   const hourly = useMemo(() => chartData(counts ?? {}, now, hour, hours, hourLabel), [counts, now]);
   const daily = useMemo(() => chartData(counts ?? {}, now, day, days, dayLabel), [counts, now]);
-  const failing = jobs.data?.jobs.edges.map((e) => e.node) ?? [];
+  const listed: FailingTask[] = jobs.data?.jobs.edges.map((e) => e.node) ?? [];
+  const failing = [...listed, ...liveFailed.filter((t) => !listed.some((j) => j.id === t.id))];
 
   return (
     <>
       <PageHeader title="Dashboard">
-        <button type="button" class="button" onClick={() => void Promise.all([stats.reload(), jobs.reload(), sessions.reload()])}>
+        <button type="button" class="button" onClick={() => {
+            setLiveFailed([]);
+            void Promise.all([stats.reload(), jobs.reload(), sessions.reload()]);
+          }}>
           Refresh
         </button>
       </PageHeader>

@@ -3051,10 +3051,10 @@ export type AdminDashboardSessionsQueryVariables = Exact<{ [key: string]: never;
 
 export type AdminDashboardSessionsQuery = { activeSessions: number };
 
-export type AdminDashboardLoginsSubscriptionVariables = Exact<{ [key: string]: never; }>;
+export type AdminDashboardEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AdminDashboardLoginsSubscription = { eventCreated: { id: string, action: EventAction, createdAt: string } };
+export type AdminDashboardEventsSubscription = { eventCreated: { id: string, action: EventAction, createdAt: string, context: Record<string, unknown> } };
 
 export type InputDefaultsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -4965,15 +4965,18 @@ export const AdminDashboardSessionsDocument = new TypedDocumentString(`
   activeSessions
 }
     `) as unknown as TypedDocumentString<AdminDashboardSessionsQuery, AdminDashboardSessionsQueryVariables>;
-export const AdminDashboardLoginsDocument = new TypedDocumentString(`
-    subscription AdminDashboardLogins {
-  eventCreated(where: {actionIn: [LOGIN, LOGIN_FAILED, LOGOUT, SESSION_REVOKED]}) {
+export const AdminDashboardEventsDocument = new TypedDocumentString(`
+    subscription AdminDashboardEvents {
+  eventCreated(
+    where: {actionIn: [LOGIN, LOGIN_FAILED, LOGOUT, SESSION_REVOKED, SYSTEM_TASK_EXCEPTION]}
+  ) {
     id
     action
     createdAt
+    context
   }
 }
-    `) as unknown as TypedDocumentString<AdminDashboardLoginsSubscription, AdminDashboardLoginsSubscriptionVariables>;
+    `) as unknown as TypedDocumentString<AdminDashboardEventsSubscription, AdminDashboardEventsSubscriptionVariables>;
 export const InputDefaultsDocument = new TypedDocumentString(`
     query InputDefaults {
   __schema {
