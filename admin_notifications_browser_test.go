@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/internal/browsertest"
 	"github.com/gatehouse-id/gatehouse/notify"
+	"github.com/gatehouse-id/gatehouse/seal"
 )
 
 // The "done when" in the console: an admin creates a webhook
@@ -78,7 +79,12 @@ func TestBrowserAdminNotifications(t *testing.T) {
 	u.click(u.button("Save transport"))
 	require.NoError(t, u.expect.Locator(flash).ToHaveText("The transport siem was saved."))
 	siem := db.NotificationTransport.Query().Where(notificationtransport.Name("siem")).OnlyX(ctx)
-	require.Equal(t, secret, siem.WebhookSecret)
+	require.NotContains(t, siem.WebhookSecret, secret, "the database holds the secret sealed")
+	secrets, err := notify.NewSecrets(seal.NewKeys(srv.app.secretKey))
+	require.NoError(t, err)
+	opened, err := secrets.Open(siem)
+	require.NoError(t, err)
+	require.Equal(t, secret, opened, "it opens to the secret typed in the form")
 	require.Equal(t, 5, siem.WebhookTimeout)
 	require.True(t, siem.SendOnce)
 	require.Equal(t, enum.NotificationTransportModeWebhook, siem.Mode)
