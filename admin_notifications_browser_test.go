@@ -198,4 +198,20 @@ func TestBrowserAdminNotifications(t *testing.T) {
 	require.NoError(t, u.expect.Locator(flash).ToHaveText("The rule failed logins from outside was deleted."))
 	require.Zero(t, db.NotificationRule.Query().CountX(ctx))
 	require.Equal(t, 2, db.NotificationTransport.Query().CountX(ctx))
+
+	// A mapping that cannot work is refused on its field when saved; the
+	// secret can be removed (calls are then unsigned).
+	u.click(link("Notification transports"))
+	u.click(u.Locator(`[data-testid="notification-transport-row"][data-name="siem"]`).
+		GetByRole(*playwright.AriaRoleLink, playwright.LocatorGetByRoleOptions{Name: "siem", Exact: new(true)}))
+	u.fill("Mapping", `"not a map"`)
+	u.click(u.button("Save transport"))
+	require.NoError(t, u.expect.Locator(u.field("Mapping")).ToHaveAttribute("aria-invalid", "true"))
+	require.Empty(t, db.NotificationTransport.GetX(ctx, siem.ID).WebhookMapping)
+	u.fill("Mapping", "")
+	require.NoError(t, u.field("Remove the webhook secret").Check())
+	u.click(u.button("Save transport"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("secret-state")).ToHaveText("No webhook secret is set."))
+	require.NoError(t, u.expect.Locator(u.field("Remove the webhook secret")).ToHaveCount(0))
+	require.Empty(t, db.NotificationTransport.GetX(ctx, siem.ID).WebhookSecret)
 }
