@@ -68,3 +68,12 @@ func TestCheckMapping(t *testing.T) {
 		require.NotEmpty(t, fe.Message)
 	}
 }
+
+func TestSecretsLongestFitsTheColumn(t *testing.T) {
+	t.Parallel()
+	secrets, err := notify.NewSecrets(seal.NewKeys("a secret key of the server, long enough"))
+	require.NoError(t, err)
+	sealed, err := secrets.Seal(notify.NewSecretBinding(), strings.Repeat("😀", notify.MaxSecretLen))
+	require.NoError(t, err)
+	require.LessOrEqual(t, len(sealed), 4000, "ent/schema: webhook_secret MaxLen")
+}

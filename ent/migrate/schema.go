@@ -534,7 +534,7 @@ var (
 		{Name: "name", Type: field.TypeString, Unique: true, Size: 200},
 		{Name: "mode", Type: field.TypeEnum, Enums: []string{"webhook", "email", "local"}},
 		{Name: "webhook_url", Type: field.TypeString, Size: 2000, Default: ""},
-		{Name: "webhook_secret", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "webhook_secret", Type: field.TypeString, Nullable: true, Size: 4000},
 		{Name: "secret_binding", Type: field.TypeString},
 		{Name: "webhook_mapping", Type: field.TypeString, Size: 10000, Default: ""},
 		{Name: "webhook_timeout", Type: field.TypeInt, Default: 10},

@@ -58,7 +58,7 @@ func (NotificationTransport) Fields() []ent.Field {
 			Annotations(entgql.MapsTo("webhookUrl")),
 		field.String("webhook_secret").
 			Optional().
-			MaxLen(1000).
+			MaxLen(4000). // sealed: notify.MaxSecretLen characters (up to 4 bytes each), sealed and encoded
 			Sensitive().
 			Comment("Keys the X-Gatehouse-Signature HMAC; write-only, stored sealed (the API seals what it is given). Empty or cleared: calls carry no signature.").
 			Annotations(skipOutput()),
