@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/internal/browsertest"
 	"github.com/gatehouse-id/gatehouse/notify"
+	"github.com/gatehouse-id/gatehouse/seal"
 )
 
 // The issue's "done when" in the console, on both backends: an admin
@@ -100,7 +101,12 @@ func testBrowserAdminNotifications(t *testing.T, backend string) {
 	u.click(u.button("Save transport"))
 	require.NoError(t, u.expect.Locator(flash).ToHaveText("The transport siem was saved."))
 	siem := db.NotificationTransport.Query().Where(notificationtransport.Name("siem")).OnlyX(ctx)
-	require.Equal(t, secret, siem.WebhookSecret)
+	require.NotContains(t, siem.WebhookSecret, secret, "the database holds the secret sealed")
+	secrets, err := notify.NewSecrets(seal.NewKeys(srv.app.secretKey))
+	require.NoError(t, err)
+	opened, err := secrets.Open(siem)
+	require.NoError(t, err)
+	require.Equal(t, secret, opened, "it opens to the secret typed in the form")
 	require.Equal(t, 5, siem.WebhookTimeout)
 	require.True(t, siem.SendOnce)
 	require.Equal(t, enum.NotificationTransportModeWebhook, siem.Mode)
@@ -259,4 +265,20 @@ func testBrowserAdminNotifications(t *testing.T, backend string) {
 	require.NoError(t, u.expect.Locator(flash).ToHaveText("The rule failed logins from outside was deleted."))
 	require.Zero(t, db.NotificationRule.Query().CountX(ctx))
 	require.Equal(t, 2, db.NotificationTransport.Query().CountX(ctx))
+
+	// A mapping that cannot work is refused on its field when saved; the
+	// secret can be removed (calls are then unsigned).
+	u.click(link("Notification transports"))
+	u.click(u.Locator(`[data-testid="notification-transport-row"][data-name="siem"]`).
+		GetByRole(*playwright.AriaRoleLink, playwright.LocatorGetByRoleOptions{Name: "siem", Exact: new(true)}))
+	u.fill("Mapping", `"not a map"`)
+	u.click(u.button("Save transport"))
+	require.NoError(t, u.expect.Locator(u.field("Mapping")).ToHaveAttribute("aria-invalid", "true"))
+	require.Empty(t, db.NotificationTransport.GetX(ctx, siem.ID).WebhookMapping)
+	u.fill("Mapping", "")
+	require.NoError(t, u.field("Remove the webhook secret").Check())
+	u.click(u.button("Save transport"))
+	require.NoError(t, u.expect.Locator(u.GetByTestId("secret-state")).ToHaveText("No webhook secret is set."))
+	require.NoError(t, u.expect.Locator(u.field("Remove the webhook secret")).ToHaveCount(0))
+	require.Empty(t, db.NotificationTransport.GetX(ctx, siem.ID).WebhookSecret)
 }

@@ -42,6 +42,7 @@ func (a *app) jobsConfig() jobs.Config {
 			Webhooks:   notify.NewWebhookClient(a.cfg.WebhookAllowPrivate),
 			Queue:      a.queue,
 			Broker:     a.broker,
+			Secrets:    seal.NewKeys(a.secretKey),
 		},
 	}
 }

@@ -504,6 +504,7 @@ func (a *app) handler(public string, hasher *credential.Hasher, endStreams <-cha
 			Logger:       logger,
 			Auditor:      a.recorder,
 			OutpostCore:  outpostCore,
+			Secrets:      seal.NewKeys(a.secretKey),
 		}, graph.Options{
 			Dev:              cfg.Dev,
 			WebsocketOrigins: origins,

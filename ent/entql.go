@@ -342,6 +342,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldEvent:     {Type: field.TypeJSON, Column: notification.FieldEvent},
 			notification.FieldSeen:      {Type: field.TypeBool, Column: notification.FieldSeen},
 			notification.FieldCreatedAt: {Type: field.TypeTime, Column: notification.FieldCreatedAt},
+			notification.FieldExpires:   {Type: field.TypeTime, Column: notification.FieldExpires},
 		},
 	}
 	graph.Nodes[14] = &sqlgraph.Node{
@@ -380,6 +381,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notificationtransport.FieldMode:           {Type: field.TypeEnum, Column: notificationtransport.FieldMode},
 			notificationtransport.FieldWebhookURL:     {Type: field.TypeString, Column: notificationtransport.FieldWebhookURL},
 			notificationtransport.FieldWebhookSecret:  {Type: field.TypeString, Column: notificationtransport.FieldWebhookSecret},
+			notificationtransport.FieldSecretBinding:  {Type: field.TypeString, Column: notificationtransport.FieldSecretBinding},
 			notificationtransport.FieldWebhookMapping: {Type: field.TypeString, Column: notificationtransport.FieldWebhookMapping},
 			notificationtransport.FieldWebhookTimeout: {Type: field.TypeInt, Column: notificationtransport.FieldWebhookTimeout},
 			notificationtransport.FieldSendOnce:       {Type: field.TypeBool, Column: notificationtransport.FieldSendOnce},
@@ -3640,6 +3642,11 @@ func (f *NotificationFilter) WhereCreatedAt(p entql.TimeP) {
 	f.Where(p.Field(notification.FieldCreatedAt))
 }
 
+// WhereExpires applies the entql time.Time predicate on the expires field.
+func (f *NotificationFilter) WhereExpires(p entql.TimeP) {
+	f.Where(p.Field(notification.FieldExpires))
+}
+
 // WhereHasUser applies a predicate to check if query has an edge user.
 func (f *NotificationFilter) WhereHasUser() {
 	f.Where(entql.HasEdge("user"))
@@ -3834,6 +3841,11 @@ func (f *NotificationTransportFilter) WhereWebhookURL(p entql.StringP) {
 // WhereWebhookSecret applies the entql string predicate on the webhook_secret field.
 func (f *NotificationTransportFilter) WhereWebhookSecret(p entql.StringP) {
 	f.Where(p.Field(notificationtransport.FieldWebhookSecret))
+}
+
+// WhereSecretBinding applies the entql string predicate on the secret_binding field.
+func (f *NotificationTransportFilter) WhereSecretBinding(p entql.StringP) {
+	f.Where(p.Field(notificationtransport.FieldSecretBinding))
 }
 
 // WhereWebhookMapping applies the entql string predicate on the webhook_mapping field.

@@ -12654,6 +12654,7 @@ type NotificationMutation struct {
 	event         *map[string]interface{}
 	seen          *bool
 	created_at    *time.Time
+	expires       *time.Time
 	clearedFields map[string]struct{}
 	user          *int
 	cleareduser   bool
@@ -13140,6 +13141,42 @@ func (m *NotificationMutation) ResetCreatedAt() {
 	m.created_at = nil
 }
 
+// SetExpires sets the "expires" field.
+func (m *NotificationMutation) SetExpires(t time.Time) {
+	m.expires = &t
+}
+
+// Expires returns the value of the "expires" field in the mutation.
+func (m *NotificationMutation) Expires() (r time.Time, exists bool) {
+	v := m.expires
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpires returns the old "expires" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldExpires(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpires is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpires requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpires: %w", err)
+	}
+	return oldValue.Expires, nil
+}
+
+// ResetExpires resets all changes to the "expires" field.
+func (m *NotificationMutation) ResetExpires() {
+	m.expires = nil
+}
+
 // ClearUser clears the "user" edge to the User entity.
 func (m *NotificationMutation) ClearUser() {
 	m.cleareduser = true
@@ -13201,7 +13238,7 @@ func (m *NotificationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *NotificationMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.user != nil {
 		fields = append(fields, notification.FieldUserID)
 	}
@@ -13232,6 +13269,9 @@ func (m *NotificationMutation) Fields() []string {
 	if m.created_at != nil {
 		fields = append(fields, notification.FieldCreatedAt)
 	}
+	if m.expires != nil {
+		fields = append(fields, notification.FieldExpires)
+	}
 	return fields
 }
 
@@ -13260,6 +13300,8 @@ func (m *NotificationMutation) Field(name string) (ent.Value, bool) {
 		return m.Seen()
 	case notification.FieldCreatedAt:
 		return m.CreatedAt()
+	case notification.FieldExpires:
+		return m.Expires()
 	}
 	return nil, false
 }
@@ -13289,6 +13331,8 @@ func (m *NotificationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldSeen(ctx)
 	case notification.FieldCreatedAt:
 		return m.OldCreatedAt(ctx)
+	case notification.FieldExpires:
+		return m.OldExpires(ctx)
 	}
 	return nil, fmt.Errorf("unknown Notification field %s", name)
 }
@@ -13367,6 +13411,13 @@ func (m *NotificationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCreatedAt(v)
+		return nil
+	case notification.FieldExpires:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpires(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Notification field %s", name)
@@ -13461,6 +13512,9 @@ func (m *NotificationMutation) ResetField(name string) error {
 		return nil
 	case notification.FieldCreatedAt:
 		m.ResetCreatedAt()
+		return nil
+	case notification.FieldExpires:
+		m.ResetExpires()
 		return nil
 	}
 	return fmt.Errorf("unknown Notification field %s", name)
@@ -14395,6 +14449,7 @@ type NotificationTransportMutation struct {
 	mode               *enum.NotificationTransportMode
 	webhook_url        *string
 	webhook_secret     *string
+	secret_binding     *string
 	webhook_mapping    *string
 	webhook_timeout    *int
 	addwebhook_timeout *int
@@ -14720,9 +14775,58 @@ func (m *NotificationTransportMutation) OldWebhookSecret(ctx context.Context) (v
 	return oldValue.WebhookSecret, nil
 }
 
+// ClearWebhookSecret clears the value of the "webhook_secret" field.
+func (m *NotificationTransportMutation) ClearWebhookSecret() {
+	m.webhook_secret = nil
+	m.clearedFields[notificationtransport.FieldWebhookSecret] = struct{}{}
+}
+
+// WebhookSecretCleared returns if the "webhook_secret" field was cleared in this mutation.
+func (m *NotificationTransportMutation) WebhookSecretCleared() bool {
+	_, ok := m.clearedFields[notificationtransport.FieldWebhookSecret]
+	return ok
+}
+
 // ResetWebhookSecret resets all changes to the "webhook_secret" field.
 func (m *NotificationTransportMutation) ResetWebhookSecret() {
 	m.webhook_secret = nil
+	delete(m.clearedFields, notificationtransport.FieldWebhookSecret)
+}
+
+// SetSecretBinding sets the "secret_binding" field.
+func (m *NotificationTransportMutation) SetSecretBinding(s string) {
+	m.secret_binding = &s
+}
+
+// SecretBinding returns the value of the "secret_binding" field in the mutation.
+func (m *NotificationTransportMutation) SecretBinding() (r string, exists bool) {
+	v := m.secret_binding
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSecretBinding returns the old "secret_binding" field's value of the NotificationTransport entity.
+// If the NotificationTransport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationTransportMutation) OldSecretBinding(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSecretBinding is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSecretBinding requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSecretBinding: %w", err)
+	}
+	return oldValue.SecretBinding, nil
+}
+
+// ResetSecretBinding resets all changes to the "secret_binding" field.
+func (m *NotificationTransportMutation) ResetSecretBinding() {
+	m.secret_binding = nil
 }
 
 // SetWebhookMapping sets the "webhook_mapping" field.
@@ -15062,7 +15166,7 @@ func (m *NotificationTransportMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *NotificationTransportMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, notificationtransport.FieldCreatedAt)
 	}
@@ -15080,6 +15184,9 @@ func (m *NotificationTransportMutation) Fields() []string {
 	}
 	if m.webhook_secret != nil {
 		fields = append(fields, notificationtransport.FieldWebhookSecret)
+	}
+	if m.secret_binding != nil {
+		fields = append(fields, notificationtransport.FieldSecretBinding)
 	}
 	if m.webhook_mapping != nil {
 		fields = append(fields, notificationtransport.FieldWebhookMapping)
@@ -15119,6 +15226,8 @@ func (m *NotificationTransportMutation) Field(name string) (ent.Value, bool) {
 		return m.WebhookURL()
 	case notificationtransport.FieldWebhookSecret:
 		return m.WebhookSecret()
+	case notificationtransport.FieldSecretBinding:
+		return m.SecretBinding()
 	case notificationtransport.FieldWebhookMapping:
 		return m.WebhookMapping()
 	case notificationtransport.FieldWebhookTimeout:
@@ -15152,6 +15261,8 @@ func (m *NotificationTransportMutation) OldField(ctx context.Context, name strin
 		return m.OldWebhookURL(ctx)
 	case notificationtransport.FieldWebhookSecret:
 		return m.OldWebhookSecret(ctx)
+	case notificationtransport.FieldSecretBinding:
+		return m.OldSecretBinding(ctx)
 	case notificationtransport.FieldWebhookMapping:
 		return m.OldWebhookMapping(ctx)
 	case notificationtransport.FieldWebhookTimeout:
@@ -15214,6 +15325,13 @@ func (m *NotificationTransportMutation) SetField(name string, value ent.Value) e
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetWebhookSecret(v)
+		return nil
+	case notificationtransport.FieldSecretBinding:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSecretBinding(v)
 		return nil
 	case notificationtransport.FieldWebhookMapping:
 		v, ok := value.(string)
@@ -15302,6 +15420,9 @@ func (m *NotificationTransportMutation) AddField(name string, value ent.Value) e
 // mutation.
 func (m *NotificationTransportMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(notificationtransport.FieldWebhookSecret) {
+		fields = append(fields, notificationtransport.FieldWebhookSecret)
+	}
 	if m.FieldCleared(notificationtransport.FieldLastFailureAt) {
 		fields = append(fields, notificationtransport.FieldLastFailureAt)
 	}
@@ -15319,6 +15440,9 @@ func (m *NotificationTransportMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *NotificationTransportMutation) ClearField(name string) error {
 	switch name {
+	case notificationtransport.FieldWebhookSecret:
+		m.ClearWebhookSecret()
+		return nil
 	case notificationtransport.FieldLastFailureAt:
 		m.ClearLastFailureAt()
 		return nil
@@ -15347,6 +15471,9 @@ func (m *NotificationTransportMutation) ResetField(name string) error {
 		return nil
 	case notificationtransport.FieldWebhookSecret:
 		m.ResetWebhookSecret()
+		return nil
+	case notificationtransport.FieldSecretBinding:
+		m.ResetSecretBinding()
 		return nil
 	case notificationtransport.FieldWebhookMapping:
 		m.ResetWebhookMapping()

@@ -100,6 +100,20 @@ func (_c *NotificationCreate) SetNillableCreatedAt(v *time.Time) *NotificationCr
 	return _c
 }
 
+// SetExpires sets the "expires" field.
+func (_c *NotificationCreate) SetExpires(v time.Time) *NotificationCreate {
+	_c.mutation.SetExpires(v)
+	return _c
+}
+
+// SetNillableExpires sets the "expires" field if the given value is not nil.
+func (_c *NotificationCreate) SetNillableExpires(v *time.Time) *NotificationCreate {
+	if v != nil {
+		_c.SetExpires(*v)
+	}
+	return _c
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_c *NotificationCreate) SetUser(v *User) *NotificationCreate {
 	return _c.SetUserID(v.ID)
@@ -153,6 +167,13 @@ func (_c *NotificationCreate) defaults() error {
 		v := notification.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	if _, ok := _c.mutation.Expires(); !ok {
+		if notification.DefaultExpires == nil {
+			return fmt.Errorf("ent: uninitialized notification.DefaultExpires (forgotten import ent/runtime?)")
+		}
+		v := notification.DefaultExpires()
+		_c.mutation.SetExpires(v)
+	}
 	return nil
 }
 
@@ -197,6 +218,9 @@ func (_c *NotificationCreate) check() error {
 	}
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "Notification.created_at"`)}
+	}
+	if _, ok := _c.mutation.Expires(); !ok {
+		return &ValidationError{Name: "expires", err: errors.New(`ent: missing required field "Notification.expires"`)}
 	}
 	if len(_c.mutation.UserIDs()) == 0 {
 		return &ValidationError{Name: "user", err: errors.New(`ent: missing required edge "Notification.user"`)}
@@ -263,6 +287,10 @@ func (_c *NotificationCreate) createSpec() (*Notification, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(notification.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
+	}
+	if value, ok := _c.mutation.Expires(); ok {
+		_spec.SetField(notification.FieldExpires, field.TypeTime, value)
+		_node.Expires = value
 	}
 	if nodes := _c.mutation.UserIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -382,6 +410,9 @@ func (u *NotificationUpsertOne) UpdateNewValues() *NotificationUpsertOne {
 		}
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(notification.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.Expires(); exists {
+			s.SetIgnore(notification.FieldExpires)
 		}
 	}))
 	return u
@@ -630,6 +661,9 @@ func (u *NotificationUpsertBulk) UpdateNewValues() *NotificationUpsertBulk {
 			}
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(notification.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.Expires(); exists {
+				s.SetIgnore(notification.FieldExpires)
 			}
 		}
 	}))

@@ -28,8 +28,10 @@ type NotificationTransport struct {
 	Mode enum.NotificationTransportMode `json:"mode,omitempty"`
 	// Where a WEBHOOK transport POSTs (http or https); required in that mode.
 	WebhookURL string `json:"webhook_url,omitempty"`
-	// Keys the X-Gatehouse-Signature HMAC; write-only.
+	// Keys the X-Gatehouse-Signature HMAC; write-only, stored sealed (the API seals what it is given). Empty or cleared: calls carry no signature.
 	WebhookSecret string `json:"-"`
+	// A random ID fixed at creation that webhook_secret is sealed to (seal's additional data), so a sealed secret copied to another transport does not open.
+	SecretBinding string `json:"-"`
 	// A CEL expression over the variable body (the JSON document) whose result, a map, is sent instead; empty sends the body as is.
 	WebhookMapping string `json:"webhook_mapping,omitempty"`
 	// Seconds a webhook call may take.
@@ -79,7 +81,7 @@ func (*NotificationTransport) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case notificationtransport.FieldID, notificationtransport.FieldWebhookTimeout:
 			values[i] = new(sql.NullInt64)
-		case notificationtransport.FieldName, notificationtransport.FieldMode, notificationtransport.FieldWebhookURL, notificationtransport.FieldWebhookSecret, notificationtransport.FieldWebhookMapping, notificationtransport.FieldLastError:
+		case notificationtransport.FieldName, notificationtransport.FieldMode, notificationtransport.FieldWebhookURL, notificationtransport.FieldWebhookSecret, notificationtransport.FieldSecretBinding, notificationtransport.FieldWebhookMapping, notificationtransport.FieldLastError:
 			values[i] = new(sql.NullString)
 		case notificationtransport.FieldCreatedAt, notificationtransport.FieldUpdatedAt, notificationtransport.FieldLastFailureAt:
 			values[i] = new(sql.NullTime)
@@ -139,6 +141,12 @@ func (_m *NotificationTransport) assignValues(columns []string, values []any) er
 				return fmt.Errorf("unexpected type %T for field webhook_secret", values[i])
 			} else if value.Valid {
 				_m.WebhookSecret = value.String
+			}
+		case notificationtransport.FieldSecretBinding:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field secret_binding", values[i])
+			} else if value.Valid {
+				_m.SecretBinding = value.String
 			}
 		case notificationtransport.FieldWebhookMapping:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -234,6 +242,8 @@ func (_m *NotificationTransport) String() string {
 	builder.WriteString(_m.WebhookURL)
 	builder.WriteString(", ")
 	builder.WriteString("webhook_secret=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("secret_binding=<sensitive>")
 	builder.WriteString(", ")
 	builder.WriteString("webhook_mapping=")
 	builder.WriteString(_m.WebhookMapping)

@@ -92,6 +92,20 @@ func (_c *NotificationTransportCreate) SetNillableWebhookSecret(v *string) *Noti
 	return _c
 }
 
+// SetSecretBinding sets the "secret_binding" field.
+func (_c *NotificationTransportCreate) SetSecretBinding(v string) *NotificationTransportCreate {
+	_c.mutation.SetSecretBinding(v)
+	return _c
+}
+
+// SetNillableSecretBinding sets the "secret_binding" field if the given value is not nil.
+func (_c *NotificationTransportCreate) SetNillableSecretBinding(v *string) *NotificationTransportCreate {
+	if v != nil {
+		_c.SetSecretBinding(*v)
+	}
+	return _c
+}
+
 // SetWebhookMapping sets the "webhook_mapping" field.
 func (_c *NotificationTransportCreate) SetWebhookMapping(v string) *NotificationTransportCreate {
 	_c.mutation.SetWebhookMapping(v)
@@ -246,9 +260,12 @@ func (_c *NotificationTransportCreate) defaults() error {
 		v := notificationtransport.DefaultWebhookURL
 		_c.mutation.SetWebhookURL(v)
 	}
-	if _, ok := _c.mutation.WebhookSecret(); !ok {
-		v := notificationtransport.DefaultWebhookSecret
-		_c.mutation.SetWebhookSecret(v)
+	if _, ok := _c.mutation.SecretBinding(); !ok {
+		if notificationtransport.DefaultSecretBinding == nil {
+			return fmt.Errorf("ent: uninitialized notificationtransport.DefaultSecretBinding (forgotten import ent/runtime?)")
+		}
+		v := notificationtransport.DefaultSecretBinding()
+		_c.mutation.SetSecretBinding(v)
 	}
 	if _, ok := _c.mutation.WebhookMapping(); !ok {
 		v := notificationtransport.DefaultWebhookMapping
@@ -305,12 +322,17 @@ func (_c *NotificationTransportCreate) check() error {
 			return &ValidationError{Name: "webhook_url", err: fmt.Errorf(`ent: validator failed for field "NotificationTransport.webhook_url": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.WebhookSecret(); !ok {
-		return &ValidationError{Name: "webhook_secret", err: errors.New(`ent: missing required field "NotificationTransport.webhook_secret"`)}
-	}
 	if v, ok := _c.mutation.WebhookSecret(); ok {
 		if err := notificationtransport.WebhookSecretValidator(v); err != nil {
 			return &ValidationError{Name: "webhook_secret", err: fmt.Errorf(`ent: validator failed for field "NotificationTransport.webhook_secret": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.SecretBinding(); !ok {
+		return &ValidationError{Name: "secret_binding", err: errors.New(`ent: missing required field "NotificationTransport.secret_binding"`)}
+	}
+	if v, ok := _c.mutation.SecretBinding(); ok {
+		if err := notificationtransport.SecretBindingValidator(v); err != nil {
+			return &ValidationError{Name: "secret_binding", err: fmt.Errorf(`ent: validator failed for field "NotificationTransport.secret_binding": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.WebhookMapping(); !ok {
@@ -388,6 +410,10 @@ func (_c *NotificationTransportCreate) createSpec() (*NotificationTransport, *sq
 	if value, ok := _c.mutation.WebhookSecret(); ok {
 		_spec.SetField(notificationtransport.FieldWebhookSecret, field.TypeString, value)
 		_node.WebhookSecret = value
+	}
+	if value, ok := _c.mutation.SecretBinding(); ok {
+		_spec.SetField(notificationtransport.FieldSecretBinding, field.TypeString, value)
+		_node.SecretBinding = value
 	}
 	if value, ok := _c.mutation.WebhookMapping(); ok {
 		_spec.SetField(notificationtransport.FieldWebhookMapping, field.TypeString, value)
@@ -541,6 +567,12 @@ func (u *NotificationTransportUpsert) UpdateWebhookSecret() *NotificationTranspo
 	return u
 }
 
+// ClearWebhookSecret clears the value of the "webhook_secret" field.
+func (u *NotificationTransportUpsert) ClearWebhookSecret() *NotificationTransportUpsert {
+	u.SetNull(notificationtransport.FieldWebhookSecret)
+	return u
+}
+
 // SetWebhookMapping sets the "webhook_mapping" field.
 func (u *NotificationTransportUpsert) SetWebhookMapping(v string) *NotificationTransportUpsert {
 	u.Set(notificationtransport.FieldWebhookMapping, v)
@@ -638,6 +670,9 @@ func (u *NotificationTransportUpsertOne) UpdateNewValues() *NotificationTranspor
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(notificationtransport.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.SecretBinding(); exists {
+			s.SetIgnore(notificationtransport.FieldSecretBinding)
 		}
 	}))
 	return u
@@ -737,6 +772,13 @@ func (u *NotificationTransportUpsertOne) SetWebhookSecret(v string) *Notificatio
 func (u *NotificationTransportUpsertOne) UpdateWebhookSecret() *NotificationTransportUpsertOne {
 	return u.Update(func(s *NotificationTransportUpsert) {
 		s.UpdateWebhookSecret()
+	})
+}
+
+// ClearWebhookSecret clears the value of the "webhook_secret" field.
+func (u *NotificationTransportUpsertOne) ClearWebhookSecret() *NotificationTransportUpsertOne {
+	return u.Update(func(s *NotificationTransportUpsert) {
+		s.ClearWebhookSecret()
 	})
 }
 
@@ -1017,6 +1059,9 @@ func (u *NotificationTransportUpsertBulk) UpdateNewValues() *NotificationTranspo
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(notificationtransport.FieldCreatedAt)
 			}
+			if _, exists := b.mutation.SecretBinding(); exists {
+				s.SetIgnore(notificationtransport.FieldSecretBinding)
+			}
 		}
 	}))
 	return u
@@ -1116,6 +1161,13 @@ func (u *NotificationTransportUpsertBulk) SetWebhookSecret(v string) *Notificati
 func (u *NotificationTransportUpsertBulk) UpdateWebhookSecret() *NotificationTransportUpsertBulk {
 	return u.Update(func(s *NotificationTransportUpsert) {
 		s.UpdateWebhookSecret()
+	})
+}
+
+// ClearWebhookSecret clears the value of the "webhook_secret" field.
+func (u *NotificationTransportUpsertBulk) ClearWebhookSecret() *NotificationTransportUpsertBulk {
+	return u.Update(func(s *NotificationTransportUpsert) {
+		s.ClearWebhookSecret()
 	})
 }
 

@@ -551,16 +551,12 @@ func (r *mutationResolver) DeleteOutpost(ctx context.Context, id string) (string
 
 // CreateNotificationTransport is the resolver for the createNotificationTransport field.
 func (r *mutationResolver) CreateNotificationTransport(ctx context.Context, input ent.CreateNotificationTransportInput) (*ent.NotificationTransport, error) {
-	return ent.FromContext(ctx).NotificationTransport.Create().SetInput(input).Save(ctx)
+	return r.createNotificationTransport(ctx, input)
 }
 
 // UpdateNotificationTransport is the resolver for the updateNotificationTransport field.
 func (r *mutationResolver) UpdateNotificationTransport(ctx context.Context, id string, input ent.UpdateNotificationTransportInput) (*ent.NotificationTransport, error) {
-	nid, err := parseID(id)
-	if err != nil {
-		return nil, err
-	}
-	return ent.FromContext(ctx).NotificationTransport.UpdateOneID(nid).SetInput(input).Save(ctx)
+	return r.updateNotificationTransport(ctx, id, input)
 }
 
 // DeleteNotificationTransport is the resolver for the deleteNotificationTransport field.

@@ -88,6 +88,7 @@ func setup(t *testing.T, dialect string, opts ...func(*graph.Options)) *testBund
 	deps.JobQueue = queue
 	deps.PublicURL = "https://login.example.com"
 	deps.Version = "gatehouse (test build)"
+	deps.Secrets = seal.NewKeys(testSecretKey)
 	sessions := &session.Manager{Store: sessionsql.New(db.Ent, nil)}
 	deps.Sessions = sessions
 	outposts.Install(db.Ent, broker, nil)

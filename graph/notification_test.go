@@ -1,15 +1,18 @@
 package graph_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/notify"
+	"github.com/gatehouse-id/gatehouse/seal"
 )
 
 // createTransport creates a notification transport as the admin and returns its ID.
@@ -231,4 +234,99 @@ func TestNotificationCreatedSubscription(t *testing.T) {
 			t.Fatal("no notification arrived")
 		}
 	}
+}
+
+// requireFieldError asserts that resp failed validation on field.
+func requireFieldError(t *testing.T, resp response, field string) {
+	t.Helper()
+	e := requireCode(t, resp, "VALIDATION_FAILED")
+	require.Equal(t, field, e.Extensions["field"], "errors: %+v", resp.Errors)
+}
+
+func TestNotificationTransportWebhookSecretSealed(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, b *testBundle) {
+		ctx := viewer.SystemContext(t.Context())
+		secrets, err := notify.NewSecrets(seal.NewKeys(testSecretKey))
+		require.NoError(t, err)
+		id := b.createTransport(t, map[string]any{
+			"name": "siem", "mode": "WEBHOOK", "webhookUrl": "https://hooks.example.com/in", "webhookSecret": "s3cret-value",
+		})
+		row := func() *ent.NotificationTransport {
+			t.Helper()
+			tr, err := b.client.NotificationTransport.Get(ctx, mustAtoi(t, id))
+			require.NoError(t, err)
+			return tr
+		}
+		secretSet := func() bool {
+			t.Helper()
+			var out struct {
+				Node struct{ WebhookSecretSet bool }
+			}
+			b.mustDo(t, b.admin, `query($id: ID!) { node(id: $id) { ... on NotificationTransport { webhookSecretSet } } }`,
+				map[string]any{"id": id}, &out)
+			return out.Node.WebhookSecretSet
+		}
+		update := func(in map[string]any) response {
+			t.Helper()
+			return b.do(t, b.admin, `mutation($id: ID!, $in: UpdateNotificationTransportInput!) { updateNotificationTransport(id: $id, input: $in) { id } }`,
+				map[string]any{"id": id, "in": in})
+		}
+		created := row()
+		require.NotEmpty(t, created.WebhookSecret)
+		require.NotContains(t, created.WebhookSecret, "s3cret-value", "the database never holds the secret readable")
+		opened, err := secrets.Open(created)
+		require.NoError(t, err)
+		require.Equal(t, "s3cret-value", opened)
+		require.True(t, secretSet())
+
+		// Other fields leave it alone; a new one is sealed to the same row.
+		require.Empty(t, update(map[string]any{"webhookTimeout": 5}).Errors)
+		require.Equal(t, created.WebhookSecret, row().WebhookSecret)
+		require.Empty(t, update(map[string]any{"webhookSecret": "rotated-value"}).Errors)
+		rotated := row()
+		require.NotContains(t, rotated.WebhookSecret, "rotated-value")
+		require.Equal(t, created.SecretBinding, rotated.SecretBinding)
+		opened, err = secrets.Open(rotated)
+		require.NoError(t, err)
+		require.Equal(t, "rotated-value", opened)
+
+		// Refused: too long, or set and cleared at once.
+		requireFieldError(t, update(map[string]any{"webhookSecret": strings.Repeat("x", notify.MaxSecretLen+1)}), "webhookSecret")
+		requireFieldError(t, update(map[string]any{"webhookSecret": "x", "clearWebhookSecret": true}), "webhookSecret")
+		require.Equal(t, rotated.WebhookSecret, row().WebhookSecret)
+
+		// Cleared, with clearWebhookSecret or an empty secret.
+		require.Empty(t, update(map[string]any{"clearWebhookSecret": true}).Errors)
+		require.Empty(t, row().WebhookSecret)
+		require.False(t, secretSet())
+		require.Empty(t, update(map[string]any{"webhookSecret": "again"}).Errors)
+		require.True(t, secretSet())
+		require.Empty(t, update(map[string]any{"webhookSecret": ""}).Errors)
+		require.False(t, secretSet())
+	})
+}
+
+func TestNotificationTransportMappingCheckedAtWrite(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, b *testBundle) {
+		create := `mutation($m: String!) { createNotificationTransport(input: {name: "hook", mode: WEBHOOK,
+			webhookUrl: "https://hooks.example.com/in", webhookMapping: $m}) { id webhookMapping } }`
+		for _, bad := range []string{`{"text": `, `"not a map"`, `{"text": nosuchvar.rule}`} {
+			requireFieldError(t, b.do(t, b.admin, create, map[string]any{"m": bad}), "webhookMapping")
+		}
+		const good = `body.event.action == "LOGIN_FAILED" ? {"text": body.rule} : {"text": "other"}`
+		var out struct {
+			CreateNotificationTransport struct{ ID, WebhookMapping string }
+		}
+		b.mustDo(t, b.admin, create, map[string]any{"m": good}, &out)
+		require.Equal(t, good, out.CreateNotificationTransport.WebhookMapping)
+
+		update := `mutation($id: ID!, $m: String!) { updateNotificationTransport(id: $id, input: {webhookMapping: $m}) { webhookMapping } }`
+		requireFieldError(t, b.do(t, b.admin, update, map[string]any{"id": out.CreateNotificationTransport.ID, "m": `[1, 2]`}), "webhookMapping")
+		tr, err := b.client.NotificationTransport.Get(viewer.SystemContext(t.Context()), mustAtoi(t, out.CreateNotificationTransport.ID))
+		require.NoError(t, err)
+		require.Equal(t, good, tr.WebhookMapping, "a refused mapping changes nothing")
+		b.mustDo(t, b.admin, update, map[string]any{"id": out.CreateNotificationTransport.ID, "m": ""}, nil)
+	})
 }

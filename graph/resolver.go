@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/outposts"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/pubsub"
+	"github.com/gatehouse-id/gatehouse/seal"
 	"github.com/gatehouse-id/gatehouse/session"
 )
 
@@ -55,6 +56,9 @@ type Deps struct {
 	// Version is the server's build (serverInfo), as `gatehouse version`
 	// prints it.
 	Version string
+	// Secrets seal the secrets the API stores readable only to the
+	// server (webhook secrets); nil refuses to store one.
+	Secrets *seal.Keys
 }
 
 // Resolver is the root resolver.

@@ -10,13 +10,15 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/event"
+	"github.com/gatehouse-id/gatehouse/ent/notification"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/jobs/jobargs"
 )
 
 // DeleteExpiredEventsWorker works jobargs.DeleteExpiredEvents: it deletes
 // the audit events whose retention date (expires) is before its clock's
-// now. Running it again deletes nothing more, so retries and overlapping
+// now, and the stored notifications (LOCAL transports) of such events,
+// which expire with them. Running it again deletes nothing more, so retries and overlapping
 // runs are harmless. It is safe for concurrent use.
 type DeleteExpiredEventsWorker struct {
 	river.WorkerDefaults[jobargs.DeleteExpiredEvents]
@@ -38,18 +40,29 @@ func (w *DeleteExpiredEventsWorker) Timeout(*river.Job[jobargs.DeleteExpiredEven
 	return cleanupTimeout
 }
 
-// Work deletes the expired events, as the system viewer, in one statement.
-// A failure is returned wrapped, and River retries the job.
+// Work deletes the expired events and notifications, as the system
+// viewer, one statement each. A failure is returned wrapped, and River
+// retries the job.
 func (w *DeleteExpiredEventsWorker) Work(ctx context.Context, _ *river.Job[jobargs.DeleteExpiredEvents]) error {
 	ctx = viewer.SystemContext(ctx)
+	now := w.now()
 	n, err := w.ent.Event.Delete().
-		Where(event.ExpiresLT(w.now())).
+		Where(event.ExpiresLT(now)).
 		Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("delete expired events: %w", err)
 	}
 	if n > 0 {
 		w.logger.InfoContext(ctx, "deleted expired audit events", "events", n)
+	}
+	n, err = w.ent.Notification.Delete().
+		Where(notification.ExpiresLT(now)).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("delete expired notifications: %w", err)
+	}
+	if n > 0 {
+		w.logger.InfoContext(ctx, "deleted expired notifications", "notifications", n)
 	}
 	return nil
 }

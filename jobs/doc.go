@@ -18,7 +18,9 @@
 //	delete_expired_tokens  every CleanupInterval (10 min), and    deletes expired Tokens
 //	                       once when a leader is elected          and FlowTokens
 //	delete_expired_events  every CleanupInterval (10 min), and    deletes audit Events past
-//	                       once when a leader is elected          their retention date
+//	                       once when a leader is elected          their retention date, and
+//	                                                              stored Notifications past
+//	                                                              theirs (their event's)
 //
 // Failure: a job that returns an error (or panics, or overruns its timeout)
 // is retried by River with exponential backoff; the periodic cleanup jobs

@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-id/gatehouse/notify"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/pubsub"
+	"github.com/gatehouse-id/gatehouse/seal"
 )
 
 // notifyDeliverMaxAttempts caps a delivery's attempts: with
@@ -52,6 +53,10 @@ type NotifyDeps struct {
 	// Broker announces new LOCAL notifications on notify.Topic; nil
 	// announces nothing.
 	Broker pubsub.Broker
+	// Secrets open the webhook secrets the API sealed (the server's
+	// secret key); nil fails every delivery of a transport with a secret
+	// (never sent unsigned).
+	Secrets *seal.Keys
 }
 
 // NotifyEventWorker works jobargs.NotifyEvent: it matches the event
@@ -156,6 +161,7 @@ type NotifyDeliverWorker struct {
 	ent      *ent.Client
 	queue    *Queue
 	webhooks *notify.WebhookClient
+	secrets  *notify.Secrets // nil: no secret key, no secret opens
 	broker   pubsub.Broker
 	logger   *slog.Logger
 	now      func() time.Time
@@ -168,8 +174,12 @@ func NewNotifyDeliverWorker(deps Deps) *NotifyDeliverWorker {
 	if webhooks == nil {
 		webhooks = notify.NewWebhookClient(false)
 	}
+	secrets, err := notify.NewSecrets(deps.Notify.Secrets)
+	if err != nil {
+		secrets = nil // webhookSecret fails each delivery that needs one
+	}
 	return &NotifyDeliverWorker{
-		ent: deps.Ent, queue: deps.Notify.Queue, webhooks: webhooks, broker: deps.Notify.Broker,
+		ent: deps.Ent, queue: deps.Notify.Queue, webhooks: webhooks, secrets: secrets, broker: deps.Notify.Broker,
 		logger: deps.Logger, now: deps.NowFunc,
 	}
 }
@@ -281,6 +291,7 @@ func (w *NotifyDeliverWorker) local(ctx context.Context, d *delivery) error {
 		SetBody(notify.Summary(d.event)).
 		SetEvent(notify.Event(d.event)).
 		SetCreatedAt(w.now()).
+		SetExpires(d.event.Expires).
 		OnConflictColumns(notification.FieldKey).DoNothing().
 		Exec(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -346,9 +357,13 @@ func (w *NotifyDeliverWorker) webhook(ctx context.Context, d *delivery) error {
 	if err != nil || rec.SentAt != nil {
 		return err
 	}
-	raw, err := notify.Encode(ctx, d.transport, notify.Body(d.event, d.rule, d.user))
+	secret, err := w.webhookSecret(d.transport)
+	var raw []byte
 	if err == nil {
-		err = w.webhooks.Send(ctx, d.transport, raw, d.id)
+		raw, err = notify.Encode(ctx, d.transport, notify.Body(d.event, d.rule, d.user))
+	}
+	if err == nil {
+		err = w.webhooks.Send(ctx, d.transport, secret, raw, d.id)
 	}
 	if err != nil {
 		w.failed(ctx, d.transport, err)
@@ -364,6 +379,19 @@ func (w *NotifyDeliverWorker) webhook(ctx context.Context, d *delivery) error {
 		}
 	}
 	return nil
+}
+
+// webhookSecret opens t's webhook secret ("" when it has none): a secret
+// that does not open is notify.ErrSecretUnreadable, and the call is not
+// made (never unsigned).
+func (w *NotifyDeliverWorker) webhookSecret(t *ent.NotificationTransport) (string, error) {
+	if t.WebhookSecret == "" {
+		return "", nil
+	}
+	if w.secrets == nil {
+		return "", notify.ErrSecretUnreadable
+	}
+	return w.secrets.Open(t)
 }
 
 // ledger returns the delivery's record, created on the first attempt,

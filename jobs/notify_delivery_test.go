@@ -199,6 +199,7 @@ func TestNotifyLocalStoresOneNotificationPerMember(t *testing.T) {
 				require.Equal(t, "failed logins from outside", n.Rule)
 				require.Equal(t, enum.NotificationSeverityAlert, n.Severity)
 				require.Equal(t, "LOGIN_FAILED by mallory from 192.0.2.7", n.Body)
+				require.WithinDuration(t, ev.Expires, n.Expires, time.Millisecond, "a notification expires with its event")
 				raw, err := json.Marshal(n.Event)
 				require.NoError(t, err)
 				require.NotContains(t, string(raw), "hunter2", "keys naming secrets are never copied")

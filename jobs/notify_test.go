@@ -131,7 +131,7 @@ func notifySetup(t *testing.T, d string, allowPrivate bool) *notifyBundle {
 	require.NoError(t, err)
 	deps := jobs.Deps{Ent: b.db.Ent, Notify: jobs.NotifyDeps{
 		Policies: builtin.All(), PolicyDeps: policy.Deps{}, Queue: queue,
-		Webhooks: notify.NewWebhookClient(allowPrivate),
+		Webhooks: notify.NewWebhookClient(allowPrivate), Secrets: seal.NewKeys(testSecretKey),
 	}}
 	return &notifyBundle{
 		testBundle: b, queue: queue, group: group, members: []*ent.User{ann, bob}, rule: rule,
@@ -139,14 +139,28 @@ func notifySetup(t *testing.T, d string, allowPrivate bool) *notifyBundle {
 	}
 }
 
-// transport creates a transport on the bundle's rule.
+// transport creates a transport on the bundle's rule, with the webhook
+// secret "hook-secret" sealed as the API seals it.
 func (b *notifyBundle) transport(t *testing.T, mode enum.NotificationTransportMode, url string, sendOnce bool) *ent.NotificationTransport {
 	t.Helper()
+	binding := notify.NewSecretBinding()
 	tr, err := b.db.Ent.NotificationTransport.Create().SetName(string(mode) + servicetest.UniqueName("-")).SetMode(mode).
-		SetWebhookURL(url).SetWebhookSecret("hook-secret").SetSendOnce(sendOnce).SetWebhookTimeout(5).
+		SetWebhookURL(url).SetSecretBinding(binding).SetWebhookSecret(sealSecret(t, testSecretKey, binding, "hook-secret")).
+		SetSendOnce(sendOnce).SetWebhookTimeout(5).
 		AddRules(b.rule).Save(systemContext(t))
 	require.NoError(t, err)
 	return tr
+}
+
+// sealSecret returns secret sealed under secretKey for the transport whose
+// secret_binding is binding.
+func sealSecret(t *testing.T, secretKey, binding, secret string) string {
+	t.Helper()
+	secrets, err := notify.NewSecrets(seal.NewKeys(secretKey))
+	require.NoError(t, err)
+	sealed, err := secrets.Seal(binding, secret)
+	require.NoError(t, err)
+	return sealed
 }
 
 // loginFailed records a failed login of "mallory" from ip and returns it.

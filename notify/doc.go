@@ -12,7 +12,8 @@
 //	  │ policy.Engine.EvaluateTarget{NotificationRuleID}, the rule's mode
 //	  v for each matching rule × transport × recipient (unique)
 //	NotifyDeliver{event, transport, user}
-//	  ├─ LOCAL    Notification row (unique key), announced on Topic
+//	  ├─ LOCAL    Notification row (unique key, expires with its event),
+//	  │           announced on Topic
 //	  ├─ EMAIL    SendMail (template notification, key = the delivery)
 //	  └─ WEBHOOK  POST, X-Gatehouse-Signature / X-Gatehouse-Delivery,
 //	              ledger row in sent_mails; failure marks the transport
@@ -22,6 +23,12 @@
 // called once per event when send_once is set or the rule has no group,
 // else once per member (the body names the recipient). At most one
 // delivery per event, transport and recipient, however many rules match.
+//
+// Webhook secrets are stored sealed (Secrets: seal, under the server's
+// secret key, bound to the transport's secret_binding); the API seals
+// what it is given, the worker opens it to sign. One that does not open
+// fails the delivery (ErrSecretUnreadable); none: the call is unsigned.
+// CheckMapping refuses, at write, a mapping Encode could not use.
 //
 // Failure: a failing webhook is retried (first after 10 s, doubling, 8
 // attempts) and marks its transport failing with a safe lastError; it

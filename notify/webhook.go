@@ -21,6 +21,7 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/celeval"
 	"github.com/gatehouse-id/gatehouse/ent"
+	"github.com/gatehouse-id/gatehouse/problem"
 )
 
 // Webhook headers.
@@ -200,14 +201,15 @@ func Mapping(source string) (cel.Program, error) {
 		return nil, err
 	}
 	if !celeval.StringMap(ast.OutputType()) {
-		return nil, errors.New("webhook mapping must produce a map with string keys")
+		return nil, problem.Invalid(celeval.Field, "a webhook mapping must produce a map with string keys")
 	}
 	return celeval.Program(env, ast)
 }
 
-// Send POSTs raw to t's URL with the signature and delivery headers, under
-// t's timeout. Any answer but 2xx is a *WebhookError.
-func (c *WebhookClient) Send(ctx context.Context, t *ent.NotificationTransport, raw []byte, deliveryID string) error {
+// Send POSTs raw to t's URL with the delivery header and, when secret (t's
+// opened webhook secret, see Secrets.Open) is not empty, the signature
+// header, under t's timeout. Any answer but 2xx is a *WebhookError.
+func (c *WebhookClient) Send(ctx context.Context, t *ent.NotificationTransport, secret string, raw []byte, deliveryID string) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(t.WebhookTimeout)*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.WebhookURL, bytes.NewReader(raw))
@@ -216,7 +218,9 @@ func (c *WebhookClient) Send(ctx context.Context, t *ent.NotificationTransport, 
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Gatehouse-Webhook")
-	req.Header.Set(HeaderSignature, Sign(t.WebhookSecret, raw))
+	if secret != "" {
+		req.Header.Set(HeaderSignature, Sign(secret, raw))
+	}
 	req.Header.Set(HeaderDelivery, deliveryID)
 	resp, err := c.http.Do(req)
 	if err != nil {

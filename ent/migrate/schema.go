@@ -473,6 +473,7 @@ var (
 		{Name: "event", Type: field.TypeJSON},
 		{Name: "seen", Type: field.TypeBool, Default: false},
 		{Name: "created_at", Type: field.TypeTime},
+		{Name: "expires", Type: field.TypeTime},
 		{Name: "user_id", Type: field.TypeInt},
 	}
 	// NotificationsTable holds the schema information for the "notifications" table.
@@ -483,7 +484,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "notifications_users_user",
-				Columns:    []*schema.Column{NotificationsColumns[10]},
+				Columns:    []*schema.Column{NotificationsColumns[11]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -492,7 +493,12 @@ var (
 			{
 				Name:    "notification_user_id_seen_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{NotificationsColumns[10], NotificationsColumns[8], NotificationsColumns[9]},
+				Columns: []*schema.Column{NotificationsColumns[11], NotificationsColumns[8], NotificationsColumns[9]},
+			},
+			{
+				Name:    "notification_expires",
+				Unique:  false,
+				Columns: []*schema.Column{NotificationsColumns[10]},
 			},
 		},
 	}
@@ -528,7 +534,8 @@ var (
 		{Name: "name", Type: field.TypeString, Unique: true, Size: 200},
 		{Name: "mode", Type: field.TypeEnum, Enums: []string{"webhook", "email", "local"}},
 		{Name: "webhook_url", Type: field.TypeString, Size: 2000, Default: ""},
-		{Name: "webhook_secret", Type: field.TypeString, Size: 500, Default: ""},
+		{Name: "webhook_secret", Type: field.TypeString, Nullable: true, Size: 4000},
+		{Name: "secret_binding", Type: field.TypeString},
 		{Name: "webhook_mapping", Type: field.TypeString, Size: 10000, Default: ""},
 		{Name: "webhook_timeout", Type: field.TypeInt, Default: 10},
 		{Name: "send_once", Type: field.TypeBool, Default: false},

@@ -38,6 +38,8 @@ const (
 	FieldSeen = "seen"
 	// FieldCreatedAt holds the string denoting the created_at field in the database.
 	FieldCreatedAt = "created_at"
+	// FieldExpires holds the string denoting the expires field in the database.
+	FieldExpires = "expires"
 	// EdgeUser holds the string denoting the user edge name in mutations.
 	EdgeUser = "user"
 	// Table holds the table name of the notification in the database.
@@ -64,6 +66,7 @@ var Columns = []string{
 	FieldEvent,
 	FieldSeen,
 	FieldCreatedAt,
+	FieldExpires,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -88,6 +91,8 @@ var (
 	DefaultSeen bool
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
+	// DefaultExpires holds the default value on creation for the "expires" field.
+	DefaultExpires func() time.Time
 )
 
 // SeverityValidator is a validator for the "severity" field enum values. It is called by the builders before save.
@@ -161,6 +166,11 @@ func BySeen(opts ...sql.OrderTermOption) OrderOption {
 // ByCreatedAt orders the results by the created_at field.
 func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCreatedAt, opts...).ToFunc()
+}
+
+// ByExpires orders the results by the expires field.
+func ByExpires(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExpires, opts...).ToFunc()
 }
 
 // ByUserField orders the results by user field.

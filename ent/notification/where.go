@@ -91,6 +91,11 @@ func CreatedAt(v time.Time) predicate.Notification {
 	return predicate.Notification(sql.FieldEQ(FieldCreatedAt, v))
 }
 
+// Expires applies equality check predicate on the "expires" field. It's identical to ExpiresEQ.
+func Expires(v time.Time) predicate.Notification {
+	return predicate.Notification(sql.FieldEQ(FieldExpires, v))
+}
+
 // UserIDEQ applies the EQ predicate on the "user_id" field.
 func UserIDEQ(v int) predicate.Notification {
 	return predicate.Notification(sql.FieldEQ(FieldUserID, v))
@@ -454,6 +459,46 @@ func CreatedAtLT(v time.Time) predicate.Notification {
 // CreatedAtLTE applies the LTE predicate on the "created_at" field.
 func CreatedAtLTE(v time.Time) predicate.Notification {
 	return predicate.Notification(sql.FieldLTE(FieldCreatedAt, v))
+}
+
+// ExpiresEQ applies the EQ predicate on the "expires" field.
+func ExpiresEQ(v time.Time) predicate.Notification {
+	return predicate.Notification(sql.FieldEQ(FieldExpires, v))
+}
+
+// ExpiresNEQ applies the NEQ predicate on the "expires" field.
+func ExpiresNEQ(v time.Time) predicate.Notification {
+	return predicate.Notification(sql.FieldNEQ(FieldExpires, v))
+}
+
+// ExpiresIn applies the In predicate on the "expires" field.
+func ExpiresIn(vs ...time.Time) predicate.Notification {
+	return predicate.Notification(sql.FieldIn(FieldExpires, vs...))
+}
+
+// ExpiresNotIn applies the NotIn predicate on the "expires" field.
+func ExpiresNotIn(vs ...time.Time) predicate.Notification {
+	return predicate.Notification(sql.FieldNotIn(FieldExpires, vs...))
+}
+
+// ExpiresGT applies the GT predicate on the "expires" field.
+func ExpiresGT(v time.Time) predicate.Notification {
+	return predicate.Notification(sql.FieldGT(FieldExpires, v))
+}
+
+// ExpiresGTE applies the GTE predicate on the "expires" field.
+func ExpiresGTE(v time.Time) predicate.Notification {
+	return predicate.Notification(sql.FieldGTE(FieldExpires, v))
+}
+
+// ExpiresLT applies the LT predicate on the "expires" field.
+func ExpiresLT(v time.Time) predicate.Notification {
+	return predicate.Notification(sql.FieldLT(FieldExpires, v))
+}
+
+// ExpiresLTE applies the LTE predicate on the "expires" field.
+func ExpiresLTE(v time.Time) predicate.Notification {
+	return predicate.Notification(sql.FieldLTE(FieldExpires, v))
 }
 
 // HasUser applies the HasEdge predicate on the "user" edge.

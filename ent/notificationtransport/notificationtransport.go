@@ -30,6 +30,8 @@ const (
 	FieldWebhookURL = "webhook_url"
 	// FieldWebhookSecret holds the string denoting the webhook_secret field in the database.
 	FieldWebhookSecret = "webhook_secret"
+	// FieldSecretBinding holds the string denoting the secret_binding field in the database.
+	FieldSecretBinding = "secret_binding"
 	// FieldWebhookMapping holds the string denoting the webhook_mapping field in the database.
 	FieldWebhookMapping = "webhook_mapping"
 	// FieldWebhookTimeout holds the string denoting the webhook_timeout field in the database.
@@ -62,6 +64,7 @@ var Columns = []string{
 	FieldMode,
 	FieldWebhookURL,
 	FieldWebhookSecret,
+	FieldSecretBinding,
 	FieldWebhookMapping,
 	FieldWebhookTimeout,
 	FieldSendOnce,
@@ -106,10 +109,12 @@ var (
 	DefaultWebhookURL string
 	// WebhookURLValidator is a validator for the "webhook_url" field. It is called by the builders before save.
 	WebhookURLValidator func(string) error
-	// DefaultWebhookSecret holds the default value on creation for the "webhook_secret" field.
-	DefaultWebhookSecret string
 	// WebhookSecretValidator is a validator for the "webhook_secret" field. It is called by the builders before save.
 	WebhookSecretValidator func(string) error
+	// DefaultSecretBinding holds the default value on creation for the "secret_binding" field.
+	DefaultSecretBinding func() string
+	// SecretBindingValidator is a validator for the "secret_binding" field. It is called by the builders before save.
+	SecretBindingValidator func(string) error
 	// DefaultWebhookMapping holds the default value on creation for the "webhook_mapping" field.
 	DefaultWebhookMapping string
 	// WebhookMappingValidator is a validator for the "webhook_mapping" field. It is called by the builders before save.
@@ -172,6 +177,11 @@ func ByWebhookURL(opts ...sql.OrderTermOption) OrderOption {
 // ByWebhookSecret orders the results by the webhook_secret field.
 func ByWebhookSecret(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldWebhookSecret, opts...).ToFunc()
+}
+
+// BySecretBinding orders the results by the secret_binding field.
+func BySecretBinding(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSecretBinding, opts...).ToFunc()
 }
 
 // ByWebhookMapping orders the results by the webhook_mapping field.

@@ -81,6 +81,11 @@ func WebhookSecret(v string) predicate.NotificationTransport {
 	return predicate.NotificationTransport(sql.FieldEQ(FieldWebhookSecret, v))
 }
 
+// SecretBinding applies equality check predicate on the "secret_binding" field. It's identical to SecretBindingEQ.
+func SecretBinding(v string) predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldEQ(FieldSecretBinding, v))
+}
+
 // WebhookMapping applies equality check predicate on the "webhook_mapping" field. It's identical to WebhookMappingEQ.
 func WebhookMapping(v string) predicate.NotificationTransport {
 	return predicate.NotificationTransport(sql.FieldEQ(FieldWebhookMapping, v))
@@ -406,6 +411,16 @@ func WebhookSecretHasSuffix(v string) predicate.NotificationTransport {
 	return predicate.NotificationTransport(sql.FieldHasSuffix(FieldWebhookSecret, v))
 }
 
+// WebhookSecretIsNil applies the IsNil predicate on the "webhook_secret" field.
+func WebhookSecretIsNil() predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldIsNull(FieldWebhookSecret))
+}
+
+// WebhookSecretNotNil applies the NotNil predicate on the "webhook_secret" field.
+func WebhookSecretNotNil() predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldNotNull(FieldWebhookSecret))
+}
+
 // WebhookSecretEqualFold applies the EqualFold predicate on the "webhook_secret" field.
 func WebhookSecretEqualFold(v string) predicate.NotificationTransport {
 	return predicate.NotificationTransport(sql.FieldEqualFold(FieldWebhookSecret, v))
@@ -414,6 +429,71 @@ func WebhookSecretEqualFold(v string) predicate.NotificationTransport {
 // WebhookSecretContainsFold applies the ContainsFold predicate on the "webhook_secret" field.
 func WebhookSecretContainsFold(v string) predicate.NotificationTransport {
 	return predicate.NotificationTransport(sql.FieldContainsFold(FieldWebhookSecret, v))
+}
+
+// SecretBindingEQ applies the EQ predicate on the "secret_binding" field.
+func SecretBindingEQ(v string) predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldEQ(FieldSecretBinding, v))
+}
+
+// SecretBindingNEQ applies the NEQ predicate on the "secret_binding" field.
+func SecretBindingNEQ(v string) predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldNEQ(FieldSecretBinding, v))
+}
+
+// SecretBindingIn applies the In predicate on the "secret_binding" field.
+func SecretBindingIn(vs ...string) predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldIn(FieldSecretBinding, vs...))
+}
+
+// SecretBindingNotIn applies the NotIn predicate on the "secret_binding" field.
+func SecretBindingNotIn(vs ...string) predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldNotIn(FieldSecretBinding, vs...))
+}
+
+// SecretBindingGT applies the GT predicate on the "secret_binding" field.
+func SecretBindingGT(v string) predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldGT(FieldSecretBinding, v))
+}
+
+// SecretBindingGTE applies the GTE predicate on the "secret_binding" field.
+func SecretBindingGTE(v string) predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldGTE(FieldSecretBinding, v))
+}
+
+// SecretBindingLT applies the LT predicate on the "secret_binding" field.
+func SecretBindingLT(v string) predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldLT(FieldSecretBinding, v))
+}
+
+// SecretBindingLTE applies the LTE predicate on the "secret_binding" field.
+func SecretBindingLTE(v string) predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldLTE(FieldSecretBinding, v))
+}
+
+// SecretBindingContains applies the Contains predicate on the "secret_binding" field.
+func SecretBindingContains(v string) predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldContains(FieldSecretBinding, v))
+}
+
+// SecretBindingHasPrefix applies the HasPrefix predicate on the "secret_binding" field.
+func SecretBindingHasPrefix(v string) predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldHasPrefix(FieldSecretBinding, v))
+}
+
+// SecretBindingHasSuffix applies the HasSuffix predicate on the "secret_binding" field.
+func SecretBindingHasSuffix(v string) predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldHasSuffix(FieldSecretBinding, v))
+}
+
+// SecretBindingEqualFold applies the EqualFold predicate on the "secret_binding" field.
+func SecretBindingEqualFold(v string) predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldEqualFold(FieldSecretBinding, v))
+}
+
+// SecretBindingContainsFold applies the ContainsFold predicate on the "secret_binding" field.
+func SecretBindingContainsFold(v string) predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldContainsFold(FieldSecretBinding, v))
 }
 
 // WebhookMappingEQ applies the EQ predicate on the "webhook_mapping" field.

@@ -720,6 +720,10 @@ func init() {
 	notificationDescCreatedAt := notificationFields[9].Descriptor()
 	// notification.DefaultCreatedAt holds the default value on creation for the created_at field.
 	notification.DefaultCreatedAt = notificationDescCreatedAt.Default.(func() time.Time)
+	// notificationDescExpires is the schema descriptor for expires field.
+	notificationDescExpires := notificationFields[10].Descriptor()
+	// notification.DefaultExpires holds the default value on creation for the expires field.
+	notification.DefaultExpires = notificationDescExpires.Default.(func() time.Time)
 	notificationruleMixin := schema.NotificationRule{}.Mixin()
 	notificationrule.Policy = privacy.NewPolicies(schema.NotificationRule{})
 	notificationrule.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -834,32 +838,36 @@ func init() {
 	}()
 	// notificationtransportDescWebhookSecret is the schema descriptor for webhook_secret field.
 	notificationtransportDescWebhookSecret := notificationtransportFields[3].Descriptor()
-	// notificationtransport.DefaultWebhookSecret holds the default value on creation for the webhook_secret field.
-	notificationtransport.DefaultWebhookSecret = notificationtransportDescWebhookSecret.Default.(string)
 	// notificationtransport.WebhookSecretValidator is a validator for the "webhook_secret" field. It is called by the builders before save.
 	notificationtransport.WebhookSecretValidator = notificationtransportDescWebhookSecret.Validators[0].(func(string) error)
+	// notificationtransportDescSecretBinding is the schema descriptor for secret_binding field.
+	notificationtransportDescSecretBinding := notificationtransportFields[4].Descriptor()
+	// notificationtransport.DefaultSecretBinding holds the default value on creation for the secret_binding field.
+	notificationtransport.DefaultSecretBinding = notificationtransportDescSecretBinding.Default.(func() string)
+	// notificationtransport.SecretBindingValidator is a validator for the "secret_binding" field. It is called by the builders before save.
+	notificationtransport.SecretBindingValidator = notificationtransportDescSecretBinding.Validators[0].(func(string) error)
 	// notificationtransportDescWebhookMapping is the schema descriptor for webhook_mapping field.
-	notificationtransportDescWebhookMapping := notificationtransportFields[4].Descriptor()
+	notificationtransportDescWebhookMapping := notificationtransportFields[5].Descriptor()
 	// notificationtransport.DefaultWebhookMapping holds the default value on creation for the webhook_mapping field.
 	notificationtransport.DefaultWebhookMapping = notificationtransportDescWebhookMapping.Default.(string)
 	// notificationtransport.WebhookMappingValidator is a validator for the "webhook_mapping" field. It is called by the builders before save.
 	notificationtransport.WebhookMappingValidator = notificationtransportDescWebhookMapping.Validators[0].(func(string) error)
 	// notificationtransportDescWebhookTimeout is the schema descriptor for webhook_timeout field.
-	notificationtransportDescWebhookTimeout := notificationtransportFields[5].Descriptor()
+	notificationtransportDescWebhookTimeout := notificationtransportFields[6].Descriptor()
 	// notificationtransport.DefaultWebhookTimeout holds the default value on creation for the webhook_timeout field.
 	notificationtransport.DefaultWebhookTimeout = notificationtransportDescWebhookTimeout.Default.(int)
 	// notificationtransport.WebhookTimeoutValidator is a validator for the "webhook_timeout" field. It is called by the builders before save.
 	notificationtransport.WebhookTimeoutValidator = notificationtransportDescWebhookTimeout.Validators[0].(func(int) error)
 	// notificationtransportDescSendOnce is the schema descriptor for send_once field.
-	notificationtransportDescSendOnce := notificationtransportFields[6].Descriptor()
+	notificationtransportDescSendOnce := notificationtransportFields[7].Descriptor()
 	// notificationtransport.DefaultSendOnce holds the default value on creation for the send_once field.
 	notificationtransport.DefaultSendOnce = notificationtransportDescSendOnce.Default.(bool)
 	// notificationtransportDescFailing is the schema descriptor for failing field.
-	notificationtransportDescFailing := notificationtransportFields[7].Descriptor()
+	notificationtransportDescFailing := notificationtransportFields[8].Descriptor()
 	// notificationtransport.DefaultFailing holds the default value on creation for the failing field.
 	notificationtransport.DefaultFailing = notificationtransportDescFailing.Default.(bool)
 	// notificationtransportDescLastError is the schema descriptor for last_error field.
-	notificationtransportDescLastError := notificationtransportFields[8].Descriptor()
+	notificationtransportDescLastError := notificationtransportFields[9].Descriptor()
 	// notificationtransport.DefaultLastError holds the default value on creation for the last_error field.
 	notificationtransport.DefaultLastError = notificationtransportDescLastError.Default.(string)
 	oauth2authrequest.Policy = privacy.NewPolicies(schema.OAuth2AuthRequest{})

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"crypto/rand"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -56,11 +57,18 @@ func (NotificationTransport) Fields() []ent.Field {
 			Comment("Where a WEBHOOK transport POSTs (http or https); required in that mode.").
 			Annotations(entgql.MapsTo("webhookUrl")),
 		field.String("webhook_secret").
-			Default("").
-			MaxLen(500).
+			Optional().
+			MaxLen(4000). // sealed: notify.MaxSecretLen characters (up to 4 bytes each), sealed and encoded
 			Sensitive().
-			Comment("Keys the X-Gatehouse-Signature HMAC; write-only.").
+			Comment("Keys the X-Gatehouse-Signature HMAC; write-only, stored sealed (the API seals what it is given). Empty or cleared: calls carry no signature.").
 			Annotations(skipOutput()),
+		field.String("secret_binding").
+			Immutable().
+			NotEmpty().
+			DefaultFunc(newSecretBinding).
+			Sensitive().
+			Comment("A random ID fixed at creation that webhook_secret is sealed to (seal's additional data), so a sealed secret copied to another transport does not open.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("webhook_mapping").
 			Default("").
 			MaxLen(10000).
@@ -117,6 +125,10 @@ func (NotificationTransport) Hooks() []ent.Hook {
 		webhookNeedsURL(),
 	}
 }
+
+// newSecretBinding returns a transport's random secret_binding (128
+// bits, base32).
+func newSecretBinding() string { return rand.Text() }
 
 // webhookNeedsURL refuses a WEBHOOK transport without a URL.
 func webhookNeedsURL() ent.Hook {
@@ -243,8 +255,17 @@ func (Notification) Fields() []ent.Field {
 			Immutable().
 			Default(time.Now).
 			Annotations(entgql.OrderField("CREATED_AT")),
+		field.Time("expires").
+			Immutable().
+			Default(defaultNotificationExpiry).
+			Comment("When the retention job deletes the notification: its event's expires (GATEHOUSE_EVENT_RETENTION); by default a year after it is stored.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
+
+// defaultNotificationExpiry is the expiry of a notification stored
+// without its event's: a year (audit.DefaultRetention) from now.
+func defaultNotificationExpiry() time.Time { return time.Now().Add(365 * 24 * time.Hour) }
 
 // Edges implements ent.Schema.
 func (Notification) Edges() []ent.Edge {
@@ -260,7 +281,7 @@ func (Notification) Edges() []ent.Edge {
 
 // Indexes implements ent.Schema.
 func (Notification) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("user_id", "seen", "created_at")}
+	return []ent.Index{index.Fields("user_id", "seen", "created_at"), index.Fields("expires")}
 }
 
 // Annotations implements ent.Schema: read through viewer.notifications.

@@ -29,7 +29,8 @@ type DeleteExpiredTokens struct{}
 func (DeleteExpiredTokens) Kind() string { return KindDeleteExpiredTokens }
 
 // DeleteExpiredEvents deletes the audit events whose retention date (Event
-// expires) has passed. It runs periodically (every jobs.Config.CleanupInterval,
+// expires) has passed, and the stored notifications (Notification
+// expires, their event's) likewise. It runs periodically (every jobs.Config.CleanupInterval,
 // and once when the job runner starts) and may also be enqueued at any time:
 // it is idempotent.
 type DeleteExpiredEvents struct{}

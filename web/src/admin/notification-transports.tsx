@@ -133,14 +133,16 @@ interface Values {
   webhookUrl: string;
   /** A new secret; empty keeps the current one. */
   webhookSecret: string;
+  /** Remove the current secret (calls are then unsigned); wins over webhookSecret. */
+  clearSecret: boolean;
   webhookMapping: string;
   webhookTimeout: string;
   sendOnce: boolean;
 }
 
-const blank: Values = { name: "", mode: "WEBHOOK", webhookUrl: "", webhookSecret: "", webhookMapping: "", webhookTimeout: "10", sendOnce: false };
+const blank: Values = { name: "", mode: "WEBHOOK", webhookUrl: "", webhookSecret: "", clearSecret: false, webhookMapping: "", webhookTimeout: "10", sendOnce: false };
 
-/** The input every save sends; the secret only when one was typed. */
+/** The input every save sends; the secret only when one was typed, clearWebhookSecret only when asked (edit only). */
 function input(v: Values) {
   return {
     name: v.name.trim(),
@@ -149,7 +151,7 @@ function input(v: Values) {
     webhookMapping: v.webhookMapping.trim(),
     webhookTimeout: Number(v.webhookTimeout),
     sendOnce: v.sendOnce,
-    ...(v.webhookSecret ? { webhookSecret: v.webhookSecret } : {}),
+    ...(v.clearSecret ? { clearWebhookSecret: true } : v.webhookSecret ? { webhookSecret: v.webhookSecret } : {}),
   };
 }
 
@@ -206,7 +208,7 @@ export function NotificationTransportDetail({ id, onFlash }: { id: string; onFla
       <section class="card">
         <TransportForm
           key={node.id}
-          initial={{ ...node, webhookSecret: "", webhookTimeout: String(node.webhookTimeout) }}
+          initial={{ ...node, webhookSecret: "", clearSecret: false, webhookTimeout: String(node.webhookTimeout) }}
           secretSet={node.webhookSecretSet}
           submit="Save transport"
           onSubmit={async (v) => {
@@ -238,7 +240,7 @@ function TransportForm({ initial, secretSet, submit, onSubmit }: { initial: Valu
         void action.run(async () => {
           await onSubmit(v);
           // The secret typed is sent once, never kept in the page.
-          setV((old) => ({ ...old, webhookSecret: "" }));
+          setV((old) => ({ ...old, webhookSecret: "", clearSecret: false }));
         });
       }}
     >
@@ -272,6 +274,15 @@ function TransportForm({ initial, secretSet, submit, onSubmit }: { initial: Valu
           <p class="admin-muted" data-testid="secret-state">
             {secretSet ? "A webhook secret is set." : "No webhook secret is set."}
           </p>
+          {secretSet && (
+            <Checkbox
+              id={`${ids}-clear-secret`}
+              label="Remove the webhook secret"
+              help="Calls are then sent without an X-Gatehouse-Signature header."
+              checked={v.clearSecret}
+              onChecked={set("clearSecret")}
+            />
+          )}
           <TextArea
             id={`${ids}-mapping`}
             label="Mapping"
