@@ -16,7 +16,6 @@ import (
 	"github.com/gatehouse-id/gatehouse/invitations"
 	"github.com/gatehouse-id/gatehouse/oidc/clients"
 	"github.com/gatehouse-id/gatehouse/oidc/scopes"
-	"github.com/gatehouse-id/gatehouse/outposts"
 	"github.com/gatehouse-id/gatehouse/problem"
 )
 
@@ -472,123 +471,6 @@ func (r *mutationResolver) DeleteBrand(ctx context.Context, id string) (string, 
 		return "", err
 	}
 	return id, ent.FromContext(ctx).Brand.DeleteOneID(nid).Exec(ctx)
-}
-
-// CreateProxyProvider is the resolver for the createProxyProvider field.
-func (r *mutationResolver) CreateProxyProvider(ctx context.Context, input model.CreateProxyProviderInput) (*ent.ProxyProvider, error) {
-	settings, err := proxySettings(input)
-	if err != nil {
-		return nil, err
-	}
-	return r.OutpostCore.CreateProvider(ctx, ent.FromContext(ctx), settings)
-}
-
-// UpdateProxyProvider is the resolver for the updateProxyProvider field.
-func (r *mutationResolver) UpdateProxyProvider(ctx context.Context, id string, input model.UpdateProxyProviderInput) (*ent.ProxyProvider, error) {
-	nid, err := parseID(id)
-	if err != nil {
-		return nil, err
-	}
-	settings, err := proxyUpdate(input)
-	if err != nil {
-		return nil, err
-	}
-	return r.OutpostCore.UpdateProvider(ctx, ent.FromContext(ctx), nid, settings)
-}
-
-// DeleteProxyProvider is the resolver for the deleteProxyProvider field.
-func (r *mutationResolver) DeleteProxyProvider(ctx context.Context, id string) (string, error) {
-	nid, err := parseID(id)
-	if err != nil {
-		return "", err
-	}
-	return id, r.OutpostCore.DeleteProvider(ctx, ent.FromContext(ctx), nid)
-}
-
-// CreateOutpost is the resolver for the createOutpost field.
-func (r *mutationResolver) CreateOutpost(ctx context.Context, input model.CreateOutpostInput) (*model.CreateOutpostPayload, error) {
-	ids, err := parseIDs(input.ProviderIDs)
-	if err != nil {
-		return nil, err
-	}
-	o, token, err := outposts.Create(ctx, ent.FromContext(ctx), input.Name, input.Type, ids)
-	if err != nil {
-		return nil, err
-	}
-	return &model.CreateOutpostPayload{Outpost: o, Token: token}, nil
-}
-
-// UpdateOutpost is the resolver for the updateOutpost field.
-func (r *mutationResolver) UpdateOutpost(ctx context.Context, id string, input model.UpdateOutpostInput) (*ent.Outpost, error) {
-	nid, err := parseID(id)
-	if err != nil {
-		return nil, err
-	}
-	add, err := parseIDs(input.AddProviderIDs)
-	if err != nil {
-		return nil, err
-	}
-	remove, err := parseIDs(input.RemoveProviderIDs)
-	if err != nil {
-		return nil, err
-	}
-	return outposts.Update(ctx, ent.FromContext(ctx), nid, outposts.UpdateParams{Name: input.Name, AddProviderIDs: add, RemoveProviderIDs: remove})
-}
-
-// RotateOutpostToken is the resolver for the rotateOutpostToken field.
-func (r *mutationResolver) RotateOutpostToken(ctx context.Context, id string) (*model.CreateOutpostPayload, error) {
-	return r.rotateOutpostToken(ctx, id)
-}
-
-// DeleteOutpost is the resolver for the deleteOutpost field.
-func (r *mutationResolver) DeleteOutpost(ctx context.Context, id string) (string, error) {
-	nid, err := parseID(id)
-	if err != nil {
-		return "", err
-	}
-	return id, outposts.Delete(ctx, ent.FromContext(ctx), nid)
-}
-
-// CreateNotificationTransport is the resolver for the createNotificationTransport field.
-func (r *mutationResolver) CreateNotificationTransport(ctx context.Context, input ent.CreateNotificationTransportInput) (*ent.NotificationTransport, error) {
-	return r.createNotificationTransport(ctx, input)
-}
-
-// UpdateNotificationTransport is the resolver for the updateNotificationTransport field.
-func (r *mutationResolver) UpdateNotificationTransport(ctx context.Context, id string, input ent.UpdateNotificationTransportInput) (*ent.NotificationTransport, error) {
-	return r.updateNotificationTransport(ctx, id, input)
-}
-
-// DeleteNotificationTransport is the resolver for the deleteNotificationTransport field.
-func (r *mutationResolver) DeleteNotificationTransport(ctx context.Context, id string) (string, error) {
-	nid, err := parseID(id)
-	if err != nil {
-		return "", err
-	}
-	return id, ent.FromContext(ctx).NotificationTransport.DeleteOneID(nid).Exec(ctx)
-}
-
-// CreateNotificationRule is the resolver for the createNotificationRule field.
-func (r *mutationResolver) CreateNotificationRule(ctx context.Context, input ent.CreateNotificationRuleInput) (*ent.NotificationRule, error) {
-	return ent.FromContext(ctx).NotificationRule.Create().SetInput(input).Save(ctx)
-}
-
-// UpdateNotificationRule is the resolver for the updateNotificationRule field.
-func (r *mutationResolver) UpdateNotificationRule(ctx context.Context, id string, input ent.UpdateNotificationRuleInput) (*ent.NotificationRule, error) {
-	nid, err := parseID(id)
-	if err != nil {
-		return nil, err
-	}
-	return ent.FromContext(ctx).NotificationRule.UpdateOneID(nid).SetInput(input).Save(ctx)
-}
-
-// DeleteNotificationRule is the resolver for the deleteNotificationRule field.
-func (r *mutationResolver) DeleteNotificationRule(ctx context.Context, id string) (string, error) {
-	nid, err := parseID(id)
-	if err != nil {
-		return "", err
-	}
-	return id, ent.FromContext(ctx).NotificationRule.DeleteOneID(nid).Exec(ctx)
 }
 
 // Mutation returns MutationResolver implementation.

@@ -300,7 +300,7 @@ var openFields = map[string]string{
 // entSources are the SDL files whose root fields read and write only
 // through ent, under the caller's viewer: entgql's queries (node, nodes,
 // the connections) and the create/update/delete mutations.
-var entSources = []string{"ent.graphqls", "schema/admin.graphqls"}
+var entSources = []string{"ent.graphqls", "schema/admin.graphqls", "schema/admin_outposts.graphqls", "schema/admin_notifications.graphqls"}
 
 // sharedTypes are types a @superuser field returns that other callers see
 // too, and why that is safe.
