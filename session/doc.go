@@ -41,7 +41,7 @@
 //	List             ListByUser                      newest LastSeenAt first
 //	Revoke           ListByUser, DeleteByKey         ErrNotFound unless the user's
 //	RevokeOthers     ListByUser, DeleteByKey…        how many ended
-//	CountActive      CountActive                     signed-in sessions live now
+//	CountActive      Store.CountActive               signed-in sessions live now
 //	DeleteExpired    DeleteExpired(now)              how many removed (0 on Redis)
 //
 // Resume writes LastSeenAt only when it is older than
