@@ -574,14 +574,13 @@ func (c *NotificationTransportCreate) SetInput(i CreateNotificationTransportInpu
 
 // UpdateNotificationTransportInput represents a mutation input for updating notificationtransports.
 type UpdateNotificationTransportInput struct {
-	Name               *string
-	Mode               *enum.NotificationTransportMode
-	WebhookURL         *string
-	ClearWebhookSecret bool
-	WebhookSecret      *string
-	WebhookMapping     *string
-	WebhookTimeout     *int
-	SendOnce           *bool
+	Name           *string
+	Mode           *enum.NotificationTransportMode
+	WebhookURL     *string
+	WebhookSecret  *string
+	WebhookMapping *string
+	WebhookTimeout *int
+	SendOnce       *bool
 }
 
 // Mutate applies the UpdateNotificationTransportInput on the NotificationTransportMutation builder.
@@ -594,9 +593,6 @@ func (i *UpdateNotificationTransportInput) Mutate(m *NotificationTransportMutati
 	}
 	if v := i.WebhookURL; v != nil {
 		m.SetWebhookURL(*v)
-	}
-	if i.ClearWebhookSecret {
-		m.ClearWebhookSecret()
 	}
 	if v := i.WebhookSecret; v != nil {
 		m.SetWebhookSecret(*v)

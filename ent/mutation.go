@@ -14775,22 +14775,9 @@ func (m *NotificationTransportMutation) OldWebhookSecret(ctx context.Context) (v
 	return oldValue.WebhookSecret, nil
 }
 
-// ClearWebhookSecret clears the value of the "webhook_secret" field.
-func (m *NotificationTransportMutation) ClearWebhookSecret() {
-	m.webhook_secret = nil
-	m.clearedFields[notificationtransport.FieldWebhookSecret] = struct{}{}
-}
-
-// WebhookSecretCleared returns if the "webhook_secret" field was cleared in this mutation.
-func (m *NotificationTransportMutation) WebhookSecretCleared() bool {
-	_, ok := m.clearedFields[notificationtransport.FieldWebhookSecret]
-	return ok
-}
-
 // ResetWebhookSecret resets all changes to the "webhook_secret" field.
 func (m *NotificationTransportMutation) ResetWebhookSecret() {
 	m.webhook_secret = nil
-	delete(m.clearedFields, notificationtransport.FieldWebhookSecret)
 }
 
 // SetSecretBinding sets the "secret_binding" field.
@@ -14824,9 +14811,22 @@ func (m *NotificationTransportMutation) OldSecretBinding(ctx context.Context) (v
 	return oldValue.SecretBinding, nil
 }
 
+// ClearSecretBinding clears the value of the "secret_binding" field.
+func (m *NotificationTransportMutation) ClearSecretBinding() {
+	m.secret_binding = nil
+	m.clearedFields[notificationtransport.FieldSecretBinding] = struct{}{}
+}
+
+// SecretBindingCleared returns if the "secret_binding" field was cleared in this mutation.
+func (m *NotificationTransportMutation) SecretBindingCleared() bool {
+	_, ok := m.clearedFields[notificationtransport.FieldSecretBinding]
+	return ok
+}
+
 // ResetSecretBinding resets all changes to the "secret_binding" field.
 func (m *NotificationTransportMutation) ResetSecretBinding() {
 	m.secret_binding = nil
+	delete(m.clearedFields, notificationtransport.FieldSecretBinding)
 }
 
 // SetWebhookMapping sets the "webhook_mapping" field.
@@ -15420,8 +15420,8 @@ func (m *NotificationTransportMutation) AddField(name string, value ent.Value) e
 // mutation.
 func (m *NotificationTransportMutation) ClearedFields() []string {
 	var fields []string
-	if m.FieldCleared(notificationtransport.FieldWebhookSecret) {
-		fields = append(fields, notificationtransport.FieldWebhookSecret)
+	if m.FieldCleared(notificationtransport.FieldSecretBinding) {
+		fields = append(fields, notificationtransport.FieldSecretBinding)
 	}
 	if m.FieldCleared(notificationtransport.FieldLastFailureAt) {
 		fields = append(fields, notificationtransport.FieldLastFailureAt)
@@ -15440,8 +15440,8 @@ func (m *NotificationTransportMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *NotificationTransportMutation) ClearField(name string) error {
 	switch name {
-	case notificationtransport.FieldWebhookSecret:
-		m.ClearWebhookSecret()
+	case notificationtransport.FieldSecretBinding:
+		m.ClearSecretBinding()
 		return nil
 	case notificationtransport.FieldLastFailureAt:
 		m.ClearLastFailureAt()

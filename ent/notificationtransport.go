@@ -28,7 +28,7 @@ type NotificationTransport struct {
 	Mode enum.NotificationTransportMode `json:"mode,omitempty"`
 	// Where a WEBHOOK transport POSTs (http or https); required in that mode.
 	WebhookURL string `json:"webhook_url,omitempty"`
-	// Keys the X-Gatehouse-Signature HMAC; write-only, stored sealed (the API seals what it is given). Empty or cleared: calls carry no signature.
+	// Keys the X-Gatehouse-Signature HMAC; write-only, stored sealed (the API seals what it is given). Empty: calls carry no signature.
 	WebhookSecret string `json:"-"`
 	// A random ID fixed at creation that webhook_secret is sealed to (seal's additional data), so a sealed secret copied to another transport does not open.
 	SecretBinding string `json:"-"`

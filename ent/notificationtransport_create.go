@@ -260,6 +260,10 @@ func (_c *NotificationTransportCreate) defaults() error {
 		v := notificationtransport.DefaultWebhookURL
 		_c.mutation.SetWebhookURL(v)
 	}
+	if _, ok := _c.mutation.WebhookSecret(); !ok {
+		v := notificationtransport.DefaultWebhookSecret
+		_c.mutation.SetWebhookSecret(v)
+	}
 	if _, ok := _c.mutation.SecretBinding(); !ok {
 		if notificationtransport.DefaultSecretBinding == nil {
 			return fmt.Errorf("ent: uninitialized notificationtransport.DefaultSecretBinding (forgotten import ent/runtime?)")
@@ -322,13 +326,13 @@ func (_c *NotificationTransportCreate) check() error {
 			return &ValidationError{Name: "webhook_url", err: fmt.Errorf(`ent: validator failed for field "NotificationTransport.webhook_url": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.WebhookSecret(); !ok {
+		return &ValidationError{Name: "webhook_secret", err: errors.New(`ent: missing required field "NotificationTransport.webhook_secret"`)}
+	}
 	if v, ok := _c.mutation.WebhookSecret(); ok {
 		if err := notificationtransport.WebhookSecretValidator(v); err != nil {
 			return &ValidationError{Name: "webhook_secret", err: fmt.Errorf(`ent: validator failed for field "NotificationTransport.webhook_secret": %w`, err)}
 		}
-	}
-	if _, ok := _c.mutation.SecretBinding(); !ok {
-		return &ValidationError{Name: "secret_binding", err: errors.New(`ent: missing required field "NotificationTransport.secret_binding"`)}
 	}
 	if v, ok := _c.mutation.SecretBinding(); ok {
 		if err := notificationtransport.SecretBindingValidator(v); err != nil {
@@ -567,12 +571,6 @@ func (u *NotificationTransportUpsert) UpdateWebhookSecret() *NotificationTranspo
 	return u
 }
 
-// ClearWebhookSecret clears the value of the "webhook_secret" field.
-func (u *NotificationTransportUpsert) ClearWebhookSecret() *NotificationTransportUpsert {
-	u.SetNull(notificationtransport.FieldWebhookSecret)
-	return u
-}
-
 // SetWebhookMapping sets the "webhook_mapping" field.
 func (u *NotificationTransportUpsert) SetWebhookMapping(v string) *NotificationTransportUpsert {
 	u.Set(notificationtransport.FieldWebhookMapping, v)
@@ -772,13 +770,6 @@ func (u *NotificationTransportUpsertOne) SetWebhookSecret(v string) *Notificatio
 func (u *NotificationTransportUpsertOne) UpdateWebhookSecret() *NotificationTransportUpsertOne {
 	return u.Update(func(s *NotificationTransportUpsert) {
 		s.UpdateWebhookSecret()
-	})
-}
-
-// ClearWebhookSecret clears the value of the "webhook_secret" field.
-func (u *NotificationTransportUpsertOne) ClearWebhookSecret() *NotificationTransportUpsertOne {
-	return u.Update(func(s *NotificationTransportUpsert) {
-		s.ClearWebhookSecret()
 	})
 }
 
@@ -1161,13 +1152,6 @@ func (u *NotificationTransportUpsertBulk) SetWebhookSecret(v string) *Notificati
 func (u *NotificationTransportUpsertBulk) UpdateWebhookSecret() *NotificationTransportUpsertBulk {
 	return u.Update(func(s *NotificationTransportUpsert) {
 		s.UpdateWebhookSecret()
-	})
-}
-
-// ClearWebhookSecret clears the value of the "webhook_secret" field.
-func (u *NotificationTransportUpsertBulk) ClearWebhookSecret() *NotificationTransportUpsertBulk {
-	return u.Update(func(s *NotificationTransportUpsert) {
-		s.ClearWebhookSecret()
 	})
 }
 

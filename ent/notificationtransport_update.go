@@ -92,12 +92,6 @@ func (_u *NotificationTransportUpdate) SetNillableWebhookSecret(v *string) *Noti
 	return _u
 }
 
-// ClearWebhookSecret clears the value of the "webhook_secret" field.
-func (_u *NotificationTransportUpdate) ClearWebhookSecret() *NotificationTransportUpdate {
-	_u.mutation.ClearWebhookSecret()
-	return _u
-}
-
 // SetWebhookMapping sets the "webhook_mapping" field.
 func (_u *NotificationTransportUpdate) SetWebhookMapping(v string) *NotificationTransportUpdate {
 	_u.mutation.SetWebhookMapping(v)
@@ -340,8 +334,8 @@ func (_u *NotificationTransportUpdate) sqlSave(ctx context.Context) (_node int, 
 	if value, ok := _u.mutation.WebhookSecret(); ok {
 		_spec.SetField(notificationtransport.FieldWebhookSecret, field.TypeString, value)
 	}
-	if _u.mutation.WebhookSecretCleared() {
-		_spec.ClearField(notificationtransport.FieldWebhookSecret, field.TypeString)
+	if _u.mutation.SecretBindingCleared() {
+		_spec.ClearField(notificationtransport.FieldSecretBinding, field.TypeString)
 	}
 	if value, ok := _u.mutation.WebhookMapping(); ok {
 		_spec.SetField(notificationtransport.FieldWebhookMapping, field.TypeString, value)
@@ -491,12 +485,6 @@ func (_u *NotificationTransportUpdateOne) SetNillableWebhookSecret(v *string) *N
 	if v != nil {
 		_u.SetWebhookSecret(*v)
 	}
-	return _u
-}
-
-// ClearWebhookSecret clears the value of the "webhook_secret" field.
-func (_u *NotificationTransportUpdateOne) ClearWebhookSecret() *NotificationTransportUpdateOne {
-	_u.mutation.ClearWebhookSecret()
 	return _u
 }
 
@@ -772,8 +760,8 @@ func (_u *NotificationTransportUpdateOne) sqlSave(ctx context.Context) (_node *N
 	if value, ok := _u.mutation.WebhookSecret(); ok {
 		_spec.SetField(notificationtransport.FieldWebhookSecret, field.TypeString, value)
 	}
-	if _u.mutation.WebhookSecretCleared() {
-		_spec.ClearField(notificationtransport.FieldWebhookSecret, field.TypeString)
+	if _u.mutation.SecretBindingCleared() {
+		_spec.ClearField(notificationtransport.FieldSecretBinding, field.TypeString)
 	}
 	if value, ok := _u.mutation.WebhookMapping(); ok {
 		_spec.SetField(notificationtransport.FieldWebhookMapping, field.TypeString, value)

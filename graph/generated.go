@@ -55827,7 +55827,7 @@ func (ec *executionContext) unmarshalInputUpdateNotificationTransportInput(ctx c
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "mode", "webhookUrl", "webhookSecret", "clearWebhookSecret", "webhookMapping", "webhookTimeout", "sendOnce"}
+	fieldsInOrder := [...]string{"name", "mode", "webhookUrl", "webhookSecret", "webhookMapping", "webhookTimeout", "sendOnce"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -55862,13 +55862,6 @@ func (ec *executionContext) unmarshalInputUpdateNotificationTransportInput(ctx c
 				return it, err
 			}
 			it.WebhookSecret = data
-		case "clearWebhookSecret":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearWebhookSecret"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearWebhookSecret = data
 		case "webhookMapping":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMapping"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)

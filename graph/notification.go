@@ -6,7 +6,6 @@ import (
 
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/notify"
-	"github.com/gatehouse-id/gatehouse/problem"
 )
 
 // The admin's writes of notification transports: the webhook secret
@@ -36,7 +35,7 @@ func (r *Resolver) createNotificationTransport(ctx context.Context, input ent.Cr
 }
 
 // updateNotificationTransport updates transport id from input; an empty
-// webhookSecret clears the secret, as clearWebhookSecret does.
+// webhookSecret clears the secret (stored as is: there is nothing to seal).
 func (r *Resolver) updateNotificationTransport(ctx context.Context, id string, input ent.UpdateNotificationTransportInput) (*ent.NotificationTransport, error) {
 	nid, err := parseID(id)
 	if err != nil {
@@ -48,13 +47,7 @@ func (r *Resolver) updateNotificationTransport(ctx context.Context, id string, i
 		}
 	}
 	c := ent.FromContext(ctx)
-	if input.WebhookSecret != nil && *input.WebhookSecret == "" {
-		input.WebhookSecret, input.ClearWebhookSecret = nil, true
-	}
-	if input.WebhookSecret != nil {
-		if input.ClearWebhookSecret {
-			return nil, problem.Invalid("webhook_secret", "give webhookSecret or clearWebhookSecret, not both")
-		}
+	if input.WebhookSecret != nil && *input.WebhookSecret != "" {
 		t, err := c.NotificationTransport.Get(ctx, nid)
 		if err != nil {
 			return nil, err

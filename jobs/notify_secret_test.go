@@ -101,7 +101,7 @@ func TestNotifyWebhookWithoutSecretIsUnsigned(t *testing.T) {
 	recv := newReceiver(t)
 	hook := b.transport(t, enum.NotificationTransportModeWebhook, recv.URL, true)
 	ctx := systemContext(t)
-	hook, err := b.db.Ent.NotificationTransport.UpdateOne(hook).ClearWebhookSecret().Save(ctx)
+	hook, err := b.db.Ent.NotificationTransport.UpdateOne(hook).SetWebhookSecret("").Save(ctx)
 	require.NoError(t, err)
 	require.Empty(t, hook.WebhookSecret)
 	args := only(t, b.match(t, b.loginFailed(t, "192.0.2.7")), hook)

@@ -109,6 +109,8 @@ var (
 	DefaultWebhookURL string
 	// WebhookURLValidator is a validator for the "webhook_url" field. It is called by the builders before save.
 	WebhookURLValidator func(string) error
+	// DefaultWebhookSecret holds the default value on creation for the "webhook_secret" field.
+	DefaultWebhookSecret string
 	// WebhookSecretValidator is a validator for the "webhook_secret" field. It is called by the builders before save.
 	WebhookSecretValidator func(string) error
 	// DefaultSecretBinding holds the default value on creation for the "secret_binding" field.

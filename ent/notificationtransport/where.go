@@ -411,16 +411,6 @@ func WebhookSecretHasSuffix(v string) predicate.NotificationTransport {
 	return predicate.NotificationTransport(sql.FieldHasSuffix(FieldWebhookSecret, v))
 }
 
-// WebhookSecretIsNil applies the IsNil predicate on the "webhook_secret" field.
-func WebhookSecretIsNil() predicate.NotificationTransport {
-	return predicate.NotificationTransport(sql.FieldIsNull(FieldWebhookSecret))
-}
-
-// WebhookSecretNotNil applies the NotNil predicate on the "webhook_secret" field.
-func WebhookSecretNotNil() predicate.NotificationTransport {
-	return predicate.NotificationTransport(sql.FieldNotNull(FieldWebhookSecret))
-}
-
 // WebhookSecretEqualFold applies the EqualFold predicate on the "webhook_secret" field.
 func WebhookSecretEqualFold(v string) predicate.NotificationTransport {
 	return predicate.NotificationTransport(sql.FieldEqualFold(FieldWebhookSecret, v))
@@ -484,6 +474,16 @@ func SecretBindingHasPrefix(v string) predicate.NotificationTransport {
 // SecretBindingHasSuffix applies the HasSuffix predicate on the "secret_binding" field.
 func SecretBindingHasSuffix(v string) predicate.NotificationTransport {
 	return predicate.NotificationTransport(sql.FieldHasSuffix(FieldSecretBinding, v))
+}
+
+// SecretBindingIsNil applies the IsNil predicate on the "secret_binding" field.
+func SecretBindingIsNil() predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldIsNull(FieldSecretBinding))
+}
+
+// SecretBindingNotNil applies the NotNil predicate on the "secret_binding" field.
+func SecretBindingNotNil() predicate.NotificationTransport {
+	return predicate.NotificationTransport(sql.FieldNotNull(FieldSecretBinding))
 }
 
 // SecretBindingEqualFold applies the EqualFold predicate on the "secret_binding" field.

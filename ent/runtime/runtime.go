@@ -838,6 +838,8 @@ func init() {
 	}()
 	// notificationtransportDescWebhookSecret is the schema descriptor for webhook_secret field.
 	notificationtransportDescWebhookSecret := notificationtransportFields[3].Descriptor()
+	// notificationtransport.DefaultWebhookSecret holds the default value on creation for the webhook_secret field.
+	notificationtransport.DefaultWebhookSecret = notificationtransportDescWebhookSecret.Default.(string)
 	// notificationtransport.WebhookSecretValidator is a validator for the "webhook_secret" field. It is called by the builders before save.
 	notificationtransport.WebhookSecretValidator = notificationtransportDescWebhookSecret.Validators[0].(func(string) error)
 	// notificationtransportDescSecretBinding is the schema descriptor for secret_binding field.

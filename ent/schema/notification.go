@@ -57,12 +57,16 @@ func (NotificationTransport) Fields() []ent.Field {
 			Comment("Where a WEBHOOK transport POSTs (http or https); required in that mode.").
 			Annotations(entgql.MapsTo("webhookUrl")),
 		field.String("webhook_secret").
-			Optional().
+			Default("").
 			MaxLen(4000). // sealed: notify.MaxSecretLen characters (up to 4 bytes each), sealed and encoded
 			Sensitive().
-			Comment("Keys the X-Gatehouse-Signature HMAC; write-only, stored sealed (the API seals what it is given). Empty or cleared: calls carry no signature.").
+			Comment("Keys the X-Gatehouse-Signature HMAC; write-only, stored sealed (the API seals what it is given). Empty: calls carry no signature.").
 			Annotations(skipOutput()),
 		field.String("secret_binding").
+			// Optional (nullable) only so SQLite can add the column without
+			// rebuilding a table other tables reference
+			// (TestSQLiteKeepsReferencingRows); every row has one.
+			Optional().
 			Immutable().
 			NotEmpty().
 			DefaultFunc(newSecretBinding).

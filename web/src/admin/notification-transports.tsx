@@ -142,7 +142,7 @@ interface Values {
 
 const blank: Values = { name: "", mode: "WEBHOOK", webhookUrl: "", webhookSecret: "", clearSecret: false, webhookMapping: "", webhookTimeout: "10", sendOnce: false };
 
-/** The input every save sends; the secret only when one was typed, clearWebhookSecret only when asked (edit only). */
+/** The input every save sends; the secret only when one was typed, an empty one (which removes it) only when asked (edit only). */
 function input(v: Values) {
   return {
     name: v.name.trim(),
@@ -151,7 +151,7 @@ function input(v: Values) {
     webhookMapping: v.webhookMapping.trim(),
     webhookTimeout: Number(v.webhookTimeout),
     sendOnce: v.sendOnce,
-    ...(v.clearSecret ? { clearWebhookSecret: true } : v.webhookSecret ? { webhookSecret: v.webhookSecret } : {}),
+    ...(v.clearSecret ? { webhookSecret: "" } : v.webhookSecret ? { webhookSecret: v.webhookSecret } : {}),
   };
 }
 

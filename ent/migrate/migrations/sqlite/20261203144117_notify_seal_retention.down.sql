@@ -1,9 +1,5 @@
--- reverse: create index "notification_transports_name_key" to table: "notification_transports"
-DROP INDEX `notification_transports_name_key`;
--- reverse: set sequence for "new_notification_transports" table
-UPDATE sqlite_sequence SET seq = 0 WHERE name = "new_notification_transports";
--- reverse: create "new_notification_transports" table
-DROP TABLE `new_notification_transports`;
+-- reverse: add column "secret_binding" to table: "notification_transports"
+ALTER TABLE `notification_transports` DROP COLUMN `secret_binding`;
 -- reverse: create index "notification_expires" to table: "notifications"
 DROP INDEX `notification_expires`;
 -- reverse: create index "notification_user_id_seen_created_at" to table: "notifications"
