@@ -308,3 +308,15 @@ func TestRedisDownIsUnavailable(t *testing.T) {
 	}
 	require.False(t, fnRan, "Update does not run fn on a session it could not read")
 }
+
+// BenchmarkCountActive: the dashboard's active-sessions count (prune +
+// ZCOUNT of the active set) over 10,000 signed-in and 10,000 anonymous
+// sessions of 100 users.
+func BenchmarkCountActive(b *testing.B) {
+	client, prefix := servicetest.Redis(b)
+	users := make([]int, 100)
+	for i := range users {
+		users[i] = i + 1
+	}
+	sessiontest.BenchCountActive(b, redisstore.New(client, prefix, nil), users)
+}

@@ -92,3 +92,33 @@ func testConcurrentCount(t *testing.T, b *bundle) {
 	}
 	b.requireActive(t, Concurrency, "the sessions created and not deleted")
 }
+
+// BenchSessions is how many signed-in sessions, and as many anonymous
+// ones, BenchCountActive stores before it counts.
+const BenchSessions = 10_000
+
+// BenchCountActive measures CountActive on store holding BenchSessions
+// signed-in sessions of users (round robin; at least one user) and
+// BenchSessions anonymous ones, checking every answer.
+func BenchCountActive(b *testing.B, store session.Store, users []int) {
+	b.Helper()
+	now := time.Now()
+	for i := range 2 * BenchSessions {
+		userID := 0
+		if i%2 == 0 {
+			userID = users[i/2%len(users)]
+		}
+		id, err := session.NewID()
+		require.NoError(b, err)
+		require.NoError(b, store.Create(b.Context(), id, &session.Session{
+			UserID: userID, Scope: string(id), CreatedAt: now, LastSeenAt: now,
+			IdleTimeout: time.Hour, ExpiresAt: now.Add(24 * time.Hour),
+		}))
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		n, err := store.CountActive(b.Context())
+		require.NoError(b, err)
+		require.Equal(b, BenchSessions, n)
+	}
+}

@@ -264,3 +264,20 @@ func TestDeletingUserDeletesSessions(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+// BenchmarkCountActive: the dashboard's active-sessions count, one COUNT
+// over 10,000 signed-in and 10,000 anonymous sessions of 100 users.
+func BenchmarkCountActive(b *testing.B) {
+	for _, d := range servicetest.Dialects {
+		b.Run(d, func(b *testing.B) {
+			db := servicetest.Database(b, d)
+			users := make([]int, 100)
+			for i := range users {
+				u, err := db.Ent.User.Create().SetUsername("bench" + strconv.Itoa(i)).Save(viewer.SystemContext(b.Context()))
+				require.NoError(b, err)
+				users[i] = u.ID
+			}
+			sessiontest.BenchCountActive(b, sqlstore.New(db.Ent, nil), users)
+		})
+	}
+}
