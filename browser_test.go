@@ -206,11 +206,15 @@ func TestBrowserLoginChangePasswordLogout(t *testing.T) {
 	u.logout()
 	u.at(`/if/flow/default-authentication-flow/`)
 
-	// The old password is refused; the new one logs in.
+	// The old password is refused; the new one logs in. (Each step waits
+	// for its challenge: a field filled before it shows can be replaced.)
 	u.visit("/")
+	u.challenge("IdentificationChallenge")
 	u.fill("Username or email", "admin")
 	u.click(u.button("Continue"))
+	u.challenge("PasswordChallenge")
 	u.fill("Password", adminPassword)
+	require.NoError(t, u.expect.Locator(u.field("Password")).ToHaveValue(adminPassword))
 	u.click(u.button("Continue"))
 	require.NoError(t, u.expect.Locator(u.Locator(".field__error")).ToHaveText("Invalid username or password."))
 	u.fill("Password", newPassword)
