@@ -7,7 +7,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/gatehouse-id/gatehouse/database"
 	"github.com/gatehouse-id/gatehouse/ent/notificationtransport"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
@@ -26,10 +25,7 @@ func TestUpgradeKeepsNotificationRules(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
 			ctx := viewer.SystemContext(context.Background())
-			db, err := database.Open(ctx, servicetest.EmptyDatabaseURL(t, d))
-			require.NoError(t, err)
-			t.Cleanup(func() { _ = db.Close() })
-			require.NoError(t, db.MigrateTo(migrationBefore(t, d, "_notify_seal_retention.up.sql")))
+			db := databaseBefore(t, d, "_notify_seal_retention.up.sql")
 
 			now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 			for _, tr := range []struct{ name, mode, secret string }{{"siem", "webhook", "plaintext"}, {"mail", "email", ""}} {
@@ -37,7 +33,7 @@ func TestUpgradeKeepsNotificationRules(t *testing.T) {
 					now, now, tr.name, tr.mode, "https://siem.example.com/in", tr.secret)
 				require.NoError(t, err)
 			}
-			_, err = exec(t, db, "INSERT INTO notification_rules (created_at, updated_at, name) VALUES ($1, $2, $3)", now, now, "failed logins")
+			_, err := exec(t, db, "INSERT INTO notification_rules (created_at, updated_at, name) VALUES ($1, $2, $3)", now, now, "failed logins")
 			require.NoError(t, err)
 			_, err = exec(t, db, "INSERT INTO notification_rule_transports (notification_rule_id, notification_transport_id) SELECT r.id, t.id FROM notification_rules r, notification_transports t")
 			require.NoError(t, err)

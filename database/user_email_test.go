@@ -215,6 +215,18 @@ func migrationBefore(t *testing.T, d, suffix string) uint {
 	return uint(v)
 }
 
+// databaseBefore opens an empty database of dialect d migrated up to the
+// migration before the one whose name ends in suffix: a database as an
+// older release left it, for upgrade tests.
+func databaseBefore(t *testing.T, d, suffix string) *database.DB {
+	t.Helper()
+	db, err := database.Open(viewer.SystemContext(context.Background()), servicetest.EmptyDatabaseURL(t, d))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	require.NoError(t, db.MigrateTo(migrationBefore(t, d, suffix)))
+	return db
+}
+
 // TestUpgradeWithDuplicateEmails upgrades a database written before email
 // addresses were unique, holding the duplicates the old code let in:
 // nothing is lost, each address is the key of exactly one account (the
@@ -225,10 +237,7 @@ func TestUpgradeWithDuplicateEmails(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
 			ctx := viewer.SystemContext(context.Background())
-			db, err := database.Open(ctx, servicetest.EmptyDatabaseURL(t, d))
-			require.NoError(t, err)
-			t.Cleanup(func() { _ = db.Close() })
-			require.NoError(t, db.MigrateTo(migrationBefore(t, d, "_user_email_key.up.sql")))
+			db := databaseBefore(t, d, "_user_email_key.up.sql")
 
 			rows := []struct{ username, email, key string }{
 				{"dup1", "Dup@Example.com", "dup@example.com"}, // the oldest keeps the key
@@ -250,7 +259,7 @@ func TestUpgradeWithDuplicateEmails(t *testing.T) {
 			}
 			// Rows that point at users must survive the upgrade too.
 			now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-			_, err = exec(t, db, "INSERT INTO groups (created_at, updated_at, name, attributes) VALUES ($1, $2, $3, $4)", now, now, "staff", "{}")
+			_, err := exec(t, db, "INSERT INTO groups (created_at, updated_at, name, attributes) VALUES ($1, $2, $3, $4)", now, now, "staff", "{}")
 			require.NoError(t, err)
 			var groupID int
 			require.NoError(t, db.SQL.QueryRowContext(ctx, "SELECT id FROM groups").Scan(&groupID))
