@@ -59,12 +59,17 @@ func (e authorityExtension) InterceptOperation(ctx context.Context, next graphql
 		if final != nil {
 			return final(ctx)
 		}
-		if resp := handle(ctx); resp != nil {
+		resp := handle(ctx)
+		cause := context.Cause(watched)
+		ended := errors.Is(cause, authn.ErrAuthorityEnded)
+		// An error while the authority ended is the authority's end: a
+		// resolver still starting (subscribing to its topic) fails with
+		// its context's cancellation, which would answer CANCELLED.
+		if resp != nil && (!ended || len(resp.Errors) == 0) {
 			return resp
 		}
-		cause := context.Cause(watched)
 		stop()
-		if !errors.Is(cause, authn.ErrAuthorityEnded) {
+		if !ended {
 			final = func(context.Context) *graphql.Response { return nil }
 			return nil
 		}
