@@ -107,6 +107,13 @@ type View struct {
 	// or is planned again (not when a response is rejected); 0 once the
 	// flow has ended. Clients answer with it in SubmitParams.Step.
 	Step int
+	// Revision is the version of the stored execution the view shows; it
+	// grows with every change. Of two views of one execution the one with
+	// the higher Revision is the newer: a client following the execution
+	// ignores a pushed view no newer than the one it shows (a push
+	// rendered before the client's own submission can arrive after its
+	// answer).
+	Revision int64
 }
 
 // StartParams describe a new execution.
@@ -240,6 +247,7 @@ func (x *Executor) Start(ctx context.Context, p StartParams) (*View, error) {
 	if err := x.store.Create(sys, id, doc, expires); err != nil {
 		return nil, fmt.Errorf("store flow execution: %w", err)
 	}
+	st.exec.Version = flowstate.FirstVersion
 	x.endHandoffs(sys, st)
 	x.recordDenial(sys, st)
 	x.tellOrigins(sys, st)

@@ -54,10 +54,16 @@ func TestFollow(t *testing.T) {
 		first, ok := nextOf(ctx, t, views)
 		require.True(t, ok)
 		requireIdentification(t, first)
+		require.Equal(t, v.Revision, first.Revision, "the view the client has")
 
-		b.submit(t, v.ID, sid, &identification.Response{UIDField: "alice"})
+		answer := b.submit(t, v.ID, sid, &identification.Response{UIDField: "alice"})
+		require.Greater(t, answer.Revision, v.Revision)
 		second, _ := nextOf(ctx, t, views)
 		requirePassword(t, second)
+		require.Equal(t, answer.Revision, second.Revision, "the push shows what the answer did")
+		// A client that saw the answer first tells the first push (rendered
+		// before its submission, perhaps delivered after) as stale.
+		require.Less(t, first.Revision, answer.Revision)
 		require.Equal(t, "alice", second.Challenge.Base().PendingUser)
 
 		// Logging in rotates the session ID the follower started with;
@@ -67,6 +73,7 @@ func TestFollow(t *testing.T) {
 		last, ok := nextOf(ctx, t, views)
 		require.True(t, ok)
 		require.True(t, last.Completed)
+		require.Equal(t, done.Revision, last.Revision)
 		require.Nil(t, last.Session, "session changes are not broadcast to followers")
 		requireRedirect(t, last, "/")
 		_, ok = nextOf(ctx, t, views)

@@ -10,7 +10,7 @@ import (
 
 // view renders st for its client.
 func (x *Executor) view(ctx context.Context, st *state) *View {
-	v := &View{ID: st.exec.ID, Completed: st.exec.Completed(), Flow: st.info, Session: st.change}
+	v := &View{ID: st.exec.ID, Completed: st.exec.Completed(), Flow: st.info, Session: st.change, Revision: st.exec.Version}
 	if entry, ok := st.exec.Current(); ok && !v.Completed {
 		v.Step = entry.Position
 	}

@@ -466,6 +466,7 @@ type ComplexityRoot struct {
 		Completed    func(childComplexity int) int
 		Flow         func(childComplexity int) int
 		ID           func(childComplexity int) int
+		Revision     func(childComplexity int) int
 		SessionToken func(childComplexity int) int
 		Step         func(childComplexity int) int
 	}
@@ -2947,6 +2948,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FlowExecution.ID(childComplexity), true
+	case "FlowExecution.revision":
+		if e.ComplexityRoot.FlowExecution.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowExecution.Revision(childComplexity), true
 	case "FlowExecution.sessionToken":
 		if e.ComplexityRoot.FlowExecution.SessionToken == nil {
 			break
@@ -9125,6 +9132,8 @@ func (ec *executionContext) childFields_FlowExecution(ctx context.Context, field
 		return ec.fieldContext_FlowExecution_challenge(ctx, field)
 	case "step":
 		return ec.fieldContext_FlowExecution_step(ctx, field)
+	case "revision":
+		return ec.fieldContext_FlowExecution_revision(ctx, field)
 	case "sessionToken":
 		return ec.fieldContext_FlowExecution_sessionToken(ctx, field)
 	}
@@ -19379,6 +19388,29 @@ func (ec *executionContext) _FlowExecution_step(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_FlowExecution_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowExecution", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FlowExecution_revision(ctx context.Context, field graphql.CollectedField, obj *executor.View) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowExecution_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowExecution_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FlowExecution", field, false, false, "Int")
 }
 
@@ -60767,6 +60799,11 @@ func (ec *executionContext) _FlowExecution(ctx context.Context, sel ast.Selectio
 			}
 		case "step":
 			out.Values[i] = ec._FlowExecution_step(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revision":
+			out.Values[i] = ec._FlowExecution_revision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -25,9 +25,12 @@ var (
 	ErrConflict = errors.New("flow execution changed concurrently")
 )
 
+// FirstVersion is the version Create stores; every Update adds one.
+const FirstVersion int64 = 1
+
 // Record is an execution as stored.
 type Record struct {
-	// Version increases by one with every Update; Create stores version 1.
+	// Version increases by one with every Update; Create stores FirstVersion.
 	Version int64
 	// Document is the executor's encoded execution.
 	Document []byte
@@ -46,7 +49,7 @@ type Record struct {
 // A backend that does not answer gives an error wrapping
 // problem.ErrUnavailable, never ErrNotFound or ErrConflict.
 type Store interface {
-	// Create stores doc under id at version 1. ErrAlreadyExists if a live
+	// Create stores doc under id at FirstVersion. ErrAlreadyExists if a live
 	// execution has id; an expired one is replaced.
 	Create(ctx context.Context, id string, doc []byte, expiresAt time.Time) error
 	// Get returns the record of id; ErrNotFound if there is none or it expired.

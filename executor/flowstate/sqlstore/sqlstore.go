@@ -102,7 +102,7 @@ func (s *Store) Create(ctx context.Context, id string, doc []byte, expiresAt tim
 func (s *Store) insert(ctx context.Context, hash string, doc []byte, expiresAt time.Time) error {
 	err := s.client.FlowExecution.Create().
 		SetKeyHash(hash).
-		SetVersion(1).
+		SetVersion(flowstate.FirstVersion).
 		SetDocument(nonNil(doc)).
 		SetExpiresAt(expiresAt.UTC()).
 		Exec(ctx)

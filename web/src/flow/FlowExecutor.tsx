@@ -107,7 +107,10 @@ export function FlowExecutor(props: FlowExecutorProps) {
         next: (data) => {
           const pushed = data.flowExecution;
           const now = current.current;
-          if (busyRef.current || !now || pushed.id !== now.id) return;
+          // A push no newer than what is shown is stale: the first one is
+          // rendered when the subscription starts, and can arrive after
+          // the answer to a response submitted meanwhile.
+          if (busyRef.current || !now || pushed.id !== now.id || pushed.revision <= now.revision) return;
           if (pushed.step !== now.step || pushed.completed !== now.completed || verifiedElsewhere(pushed, now)) show(pushed);
         },
       },

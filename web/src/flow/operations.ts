@@ -9,6 +9,7 @@ export const ExecutionFields = graphql(`
     id
     completed
     step
+    revision
     flow {
       slug
       title

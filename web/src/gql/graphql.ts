@@ -4092,7 +4092,7 @@ export type StageChallengeFieldsFragment =
   | StageChallengeFields_PromptChallenge_Fragment
 ;
 
-export type ExecutionFieldsFragment = { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
+export type ExecutionFieldsFragment = { id: string, completed: boolean, step: number, revision: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
     | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'AuthenticatorEmailChallenge', pendingUser: string | null, email: string | null, emailRequired: boolean, errors: Array<{ field: string, message: string, code: string }> }
     | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
@@ -4119,7 +4119,7 @@ export type StartFlowMutationVariables = Exact<{
 }>;
 
 
-export type StartFlowMutation = { startFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
+export type StartFlowMutation = { startFlow: { id: string, completed: boolean, step: number, revision: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorEmailChallenge', pendingUser: string | null, email: string | null, emailRequired: boolean, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
@@ -4147,7 +4147,7 @@ export type SubmitChallengeMutationVariables = Exact<{
 }>;
 
 
-export type SubmitChallengeMutation = { submitChallenge: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
+export type SubmitChallengeMutation = { submitChallenge: { id: string, completed: boolean, step: number, revision: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorEmailChallenge', pendingUser: string | null, email: string | null, emailRequired: boolean, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
@@ -4173,7 +4173,7 @@ export type RestartFlowMutationVariables = Exact<{
 }>;
 
 
-export type RestartFlowMutation = { restartFlow: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
+export type RestartFlowMutation = { restartFlow: { id: string, completed: boolean, step: number, revision: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorEmailChallenge', pendingUser: string | null, email: string | null, emailRequired: boolean, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
@@ -4199,7 +4199,7 @@ export type FlowExecutionQueryVariables = Exact<{
 }>;
 
 
-export type FlowExecutionQuery = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
+export type FlowExecutionQuery = { flowExecution: { id: string, completed: boolean, step: number, revision: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorEmailChallenge', pendingUser: string | null, email: string | null, emailRequired: boolean, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
@@ -4225,7 +4225,7 @@ export type FlowExecutionChangesSubscriptionVariables = Exact<{
 }>;
 
 
-export type FlowExecutionChangesSubscription = { flowExecution: { id: string, completed: boolean, step: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
+export type FlowExecutionChangesSubscription = { flowExecution: { id: string, completed: boolean, step: number, revision: number, flow: { slug: string, title: string, designation: FlowDesignation, layout: FlowLayout, background: string }, challenge:
       | { __typename: 'AccessDeniedChallenge', pendingUser: string | null, errorMessage: string, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorEmailChallenge', pendingUser: string | null, email: string | null, emailRequired: boolean, errors: Array<{ field: string, message: string, code: string }> }
       | { __typename: 'AuthenticatorStaticChallenge', pendingUser: string | null, codes: Array<string>, errors: Array<{ field: string, message: string, code: string }> }
@@ -4725,6 +4725,7 @@ export const ExecutionFieldsFragmentDoc = new TypedDocumentString(`
   id
   completed
   step
+  revision
   flow {
     slug
     title
@@ -6635,6 +6636,7 @@ fragment ExecutionFields on FlowExecution {
   id
   completed
   step
+  revision
   flow {
     slug
     title
@@ -6753,6 +6755,7 @@ fragment ExecutionFields on FlowExecution {
   id
   completed
   step
+  revision
   flow {
     slug
     title
@@ -6871,6 +6874,7 @@ fragment ExecutionFields on FlowExecution {
   id
   completed
   step
+  revision
   flow {
     slug
     title
@@ -6989,6 +6993,7 @@ fragment ExecutionFields on FlowExecution {
   id
   completed
   step
+  revision
   flow {
     slug
     title
@@ -7107,6 +7112,7 @@ fragment ExecutionFields on FlowExecution {
   id
   completed
   step
+  revision
   flow {
     slug
     title
