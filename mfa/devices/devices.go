@@ -23,8 +23,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gatehouse-id/gatehouse/database"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
+	"github.com/gatehouse-id/gatehouse/ent/user"
 	"github.com/gatehouse-id/gatehouse/problem"
 	"github.com/gatehouse-id/gatehouse/session"
 )
@@ -143,6 +145,11 @@ type DeleteParams struct {
 // problem.ErrNotFound when there is no such device (of p.Owner), and
 // problem.ErrMFARequired, deleting nothing, when it is p.Owner's last
 // second factor and p.Session is not Fresh.
+//
+// c must be a transaction's client (a mutation's): the check locks the
+// owner's row until it ends, so that of two deletions of the owner's last
+// two factors at once the second sees the first's and asks for a fresh
+// second factor, instead of each seeing the other's device left.
 func (d *Devices) Delete(ctx context.Context, c *ent.Client, p DeleteParams) error {
 	var (
 		found class
@@ -162,6 +169,9 @@ func (d *Devices) Delete(ctx context.Context, c *ent.Client, p DeleteParams) err
 		return fmt.Errorf("device: %w", problem.ErrNotFound)
 	}
 	if p.Owner != nil && !Fresh(p.Session, d.now()) {
+		if _, err := c.User.Query().Where(user.ID(owner), database.LockForUpdate).OnlyID(ctx); err != nil {
+			return fmt.Errorf("lock the owner of device %d: %w", p.ID, err)
+		}
 		left, err := d.remaining(ctx, c, owner, p.ID)
 		if err != nil {
 			return err

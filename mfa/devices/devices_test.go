@@ -2,6 +2,8 @@ package devices_test
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -130,6 +132,51 @@ func TestDelete(t *testing.T) {
 			require.ErrorIs(t, b.d.Delete(b.ctx, b.client, devices.DeleteParams{ID: dev.ID, Owner: &b.grace.ID, Session: stale}), problem.ErrMFARequired)
 			fresh := &session.Session{CreatedAt: b.now.Add(-time.Minute), Methods: []string{"password", "email"}}
 			require.NoError(t, b.d.Delete(b.ctx, b.client, devices.DeleteParams{ID: dev.ID, Owner: &b.grace.ID, Session: fresh}))
+		},
+		"deletions at once cannot remove the last factor without a fresh session": func(t *testing.T, b *bundle) {
+			const n = 10
+			ids := make([]int, n)
+			for i := range ids {
+				ids[i] = b.totp(t, true).ID
+			}
+			stale := &session.Session{CreatedAt: b.now.Add(-devices.FreshWindow - time.Second), Methods: []string{"password", "totp"}}
+			errs := make(chan error, n)
+			var wg sync.WaitGroup
+			for _, id := range ids {
+				wg.Go(func() {
+					// As deleteAuthenticatorDevice does: in the mutation's transaction.
+					tx, err := b.client.Tx(b.ctx)
+					if err != nil {
+						errs <- err
+						return
+					}
+					err = b.d.Delete(b.ctx, tx.Client(), devices.DeleteParams{ID: id, Owner: &b.grace.ID, Session: stale})
+					if err != nil {
+						_ = tx.Rollback()
+						errs <- err
+						return
+					}
+					errs <- tx.Commit()
+				})
+			}
+			wg.Wait()
+			close(errs)
+			deleted, refused := 0, 0
+			for err := range errs {
+				switch {
+				case err == nil:
+					deleted++
+				case errors.Is(err, problem.ErrMFARequired):
+					refused++
+				default:
+					t.Errorf("unexpected error: %v", err)
+				}
+			}
+			require.Equal(t, n-1, deleted)
+			require.Equal(t, 1, refused, "the last one asks for a fresh second factor")
+			left, err := b.d.Remaining(b.ctx, b.client, b.grace.ID)
+			require.NoError(t, err)
+			require.Equal(t, 1, left)
 		},
 		"an administrator's deletion is not checked; another owner's device is not found": func(t *testing.T, b *bundle) {
 			set := b.codes(t, 0, 2)

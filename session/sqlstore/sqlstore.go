@@ -27,12 +27,11 @@ import (
 	"fmt"
 	"time"
 
-	"entgo.io/ent/dialect"
-	"entgo.io/ent/dialect/sql"
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/gatehouse-id/gatehouse/database"
 	"github.com/gatehouse-id/gatehouse/ent"
 	entsession "github.com/gatehouse-id/gatehouse/ent/session"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
@@ -127,7 +126,7 @@ func (s *Store) Update(ctx context.Context, id session.ID, fn func(*session.Sess
 		}
 	}()
 	row, err := tx.Session.Query().
-		Where(entsession.KeyHash(id.Key()), lockForUpdate).
+		Where(entsession.KeyHash(id.Key()), database.LockForUpdate).
 		Only(ctx)
 	if err != nil {
 		return notFound(err, "update session")
@@ -170,15 +169,6 @@ func (s *Store) Update(ctx context.Context, id session.ID, fn func(*session.Sess
 		return fmt.Errorf("update session: commit: %w", err)
 	}
 	return nil
-}
-
-// lockForUpdate makes a query lock the rows it reads until the transaction
-// ends, where the dialect can (PostgreSQL). SQLite has no row locks and
-// needs none: its write transactions already run one at a time.
-func lockForUpdate(s *sql.Selector) {
-	if s.Dialect() == dialect.Postgres {
-		s.ForUpdate()
-	}
 }
 
 // Delete implements session.Store.
