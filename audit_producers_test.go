@@ -1,9 +1,14 @@
 package main
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	entapplication "github.com/gatehouse-id/gatehouse/ent/application"
+	entuser "github.com/gatehouse-id/gatehouse/ent/user"
+	"github.com/gatehouse-id/gatehouse/ent/viewer"
 )
 
 // An administrator's writes of secrets are audited by what they did:
@@ -66,6 +71,62 @@ func TestSecretWritesAreAudited(t *testing.T) {
 				{"PASSWORD_SET", "admin", "lin"},
 				{"SECRET_ROTATE", "admin", "outpost"},
 				{"SECRET_ROTATE", "admin", "oauth2_provider"},
+			}, got)
+		})
+	}
+}
+
+// Revoking an application's access is audited, whoever does it: the user
+// from their settings (revokeApplicationAccess) or an admin from the
+// user's page (revokeUserConsent) — MODEL_DELETED of a user_consent by
+// the one who did it, naming the user and the application.
+func TestConsentRevocationsAreAudited(t *testing.T) {
+	t.Parallel()
+	for _, backend := range backends {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			s := newTestServer(t, newServerEnv(t, backend))
+			admin := s.browser()
+			require.True(t, admin.login("admin", adminPassword).Completed)
+			var u struct{ CreateUser struct{ ID string } }
+			admin.must(`mutation { createUser(input: {username: "lin"}, password: "Brand-New-Secret-9") { id } }`, nil, &u)
+			ssoApp(t, admin, "wiki", []string{"openid"})
+			ssoApp(t, admin, "notes", []string{"openid"})
+			sys := viewer.SystemContext(t.Context())
+			db := s.app.db.Ent
+			lin := db.User.Query().Where(entuser.Username("lin")).OnlyX(sys)
+			for _, slug := range []string{"wiki", "notes"} {
+				app := db.Application.Query().Where(entapplication.Slug(slug)).OnlyX(sys)
+				db.UserConsent.Create().SetUserID(lin.ID).SetApplicationID(app.ID).SetScopes([]string{"openid"}).ExecX(sys)
+			}
+
+			user := s.browser()
+			require.True(t, user.login("lin", "Brand-New-Secret-9").Completed)
+			user.must(`mutation { revokeApplicationAccess(slug: "wiki") }`, nil, nil)
+			admin.must(`mutation($id: ID!) { revokeUserConsent(userID: $id, applicationSlug: "notes") }`, map[string]any{"id": u.CreateUser.ID}, nil)
+			require.Equal(t, "NOT_FOUND", user.do(`mutation { revokeApplicationAccess(slug: "wiki") }`, nil).code(), "once: no second event")
+
+			var events struct {
+				Events struct {
+					Edges []struct {
+						Node struct {
+							Username string
+							Context  map[string]any
+						}
+					}
+				}
+			}
+			admin.must(`{ events(where: {action: MODEL_DELETED}, orderBy: {field: CREATED_AT, direction: ASC}, first: 10) { edges { node { username context } } } }`, nil, &events)
+			type seen struct{ by, model, application, target, targetID string }
+			var got []seen
+			for _, e := range events.Events.Edges {
+				c := e.Node.Context
+				str := func(k string) string { v, _ := c[k].(string); return v }
+				got = append(got, seen{e.Node.Username, str("model"), str("application"), str("target_username"), str("target_id")})
+			}
+			require.Equal(t, []seen{
+				{"lin", "user_consent", "wiki", "lin", strconv.Itoa(lin.ID)},
+				{"admin", "user_consent", "notes", "lin", strconv.Itoa(lin.ID)},
 			}, got)
 		})
 	}

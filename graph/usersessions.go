@@ -99,5 +99,26 @@ func (r *Resolver) revokeUserConsent(ctx context.Context, id, slug string) error
 	if err != nil {
 		return err
 	}
-	return applications.RevokeAccess(ctx, r.client(ctx), uid, slug)
+	return r.revokeConsent(ctx, uid, slug)
+}
+
+// revokeConsent forgets userID's consent to the application slug and
+// revokes what it granted (applications.RevokeAccess), and records it as
+// the viewer's action (the user's own, or an admin's): MODEL_DELETED of a
+// user_consent, naming the user and the application.
+func (r *Resolver) revokeConsent(ctx context.Context, userID int, slug string) error {
+	c := r.client(ctx)
+	if err := applications.RevokeAccess(ctx, c, userID, slug); err != nil {
+		return err
+	}
+	if r.Auditor == nil {
+		return nil
+	}
+	u, err := c.User.Get(viewer.SystemContext(ctx), userID)
+	if err != nil {
+		return fmt.Errorf("read user %d: %w", userID, err)
+	}
+	data := map[string]any{"model": "user_consent", "application": slug, "target_id": strconv.Itoa(userID), "target_username": u.Username}
+	_, err = r.Auditor.Record(ctx, c, enum.EventActionModelDeleted, data)
+	return err
 }

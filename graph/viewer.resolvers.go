@@ -37,7 +37,7 @@ func (r *mutationResolver) RevokeApplicationAccess(ctx context.Context, slug str
 	if v.Kind != viewer.User {
 		return false, problem.ErrUnauthenticated
 	}
-	if err := applications.RevokeAccess(ctx, r.client(ctx), v.UserID, slug); err != nil {
+	if err := r.revokeConsent(ctx, v.UserID, slug); err != nil {
 		return false, err
 	}
 	return true, nil
