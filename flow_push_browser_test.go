@@ -1,11 +1,7 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/playwright-community/playwright-go"
 	"github.com/stretchr/testify/require"
@@ -13,17 +9,37 @@ import (
 	"github.com/gatehouse-id/gatehouse/internal/browsertest"
 )
 
-// seenMessages records, in window.__gatehouseSeen, the text of every
-// websocket message the page has handled: pushed after the page's own
-// handlers ran (and the render they queued as microtasks).
-const seenMessages = `(() => {
+// holdFirstPush makes the page's websockets hold back the first result of
+// the flowExecution subscription: window.__gatehouseHeld is its text once
+// it arrived; window.__gatehouseRelease() hands it to the page, and
+// window.__gatehouseReleased turns true after the page handled it (and
+// the render it queued as microtasks). graphql-ws reads messages through
+// onmessage, which the wrapper intercepts. (Not Playwright's websocket
+// routing: playwright-go's WebSocketRoute.OnMessage races with its
+// dispatcher under -race.)
+const holdFirstPush = `(() => {
   const Base = window.WebSocket;
-  window.__gatehouseSeen = [];
+  window.__gatehouseHeld = null;
+  window.__gatehouseReleased = false;
+  let holding = true;
   window.WebSocket = class extends Base {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener("message", (e) => setTimeout(() => window.__gatehouseSeen.push(String(e.data)), 0));
+    set onmessage(handler) {
+      super.onmessage = handler && ((e) => {
+        let msg = {};
+        try { msg = JSON.parse(e.data); } catch {}
+        if (holding && msg.type === "next" && msg.payload?.data?.flowExecution) {
+          holding = false;
+          window.__gatehouseHeld = String(e.data);
+          window.__gatehouseRelease = () => {
+            handler.call(this, e);
+            setTimeout(() => { window.__gatehouseReleased = true; }, 0);
+          };
+          return;
+        }
+        handler.call(this, e);
+      });
     }
+    get onmessage() { return super.onmessage; }
   };
 })();`
 
@@ -37,39 +53,15 @@ func TestBrowserStalePushDoesNotRewind(t *testing.T) {
 	t.Parallel()
 	srv := newBrowserServer(t)
 	u := newUI(t, srv, browsertest.Options{})
-
-	held := make(chan string, 1)
-	toPage := make(chan playwright.WebSocketRoute, 1)
-	var holding atomic.Bool
-	holding.Store(true)
-	require.NoError(t, u.RouteWebSocket("**/graphql", func(page playwright.WebSocketRoute) {
-		server, err := page.ConnectToServer()
-		if err != nil {
-			t.Errorf("connect the routed websocket: %v", err)
-			return
-		}
-		server.OnMessage(func(m any) {
-			text, _ := m.(string)
-			if isFlowExecutionPush(text) && holding.CompareAndSwap(true, false) {
-				toPage <- page
-				held <- text
-				return
-			}
-			page.Send(m)
-		})
-	}))
-	require.NoError(t, u.AddInitScript(playwright.Script{Content: new(seenMessages)}))
+	require.NoError(t, u.AddInitScript(playwright.Script{Content: new(holdFirstPush)}))
 
 	u.visit("/if/flow/default-authentication-flow/")
 	u.challenge("IdentificationChallenge")
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
-	var first string
-	select {
-	case first = <-held: // rendered now: the username step
-	case <-ctx.Done():
-		t.Fatal("the page did not subscribe to its execution")
-	}
+	// The subscription's first push, rendered now (the username step), is held.
+	held, err := u.WaitForFunction(`() => window.__gatehouseHeld`, nil)
+	require.NoError(t, err)
+	first, err := held.JSONValue()
+	require.NoError(t, err)
 	require.Contains(t, first, `"IdentificationChallenge"`)
 
 	u.fill("Username or email", "admin")
@@ -77,8 +69,9 @@ func TestBrowserStalePushDoesNotRewind(t *testing.T) {
 	u.challenge("PasswordChallenge")
 
 	// Now the stale push arrives, and the page has handled it.
-	(<-toPage).Send(first)
-	_, err := u.WaitForFunction(`(text) => window.__gatehouseSeen.includes(text)`, first)
+	_, err = u.Evaluate(`() => window.__gatehouseRelease()`)
+	require.NoError(t, err)
+	_, err = u.WaitForFunction(`() => window.__gatehouseReleased`, nil)
 	require.NoError(t, err)
 	require.NoError(t, u.expect.Locator(u.Locator(`[data-challenge="IdentificationChallenge"]`)).ToHaveCount(0))
 	u.challenge("PasswordChallenge")
@@ -87,20 +80,4 @@ func TestBrowserStalePushDoesNotRewind(t *testing.T) {
 	require.NoError(t, u.expect.Locator(u.field("Password")).ToHaveValue(adminPassword))
 	u.click(u.button("Continue"))
 	u.at(`/if/user/$`)
-}
-
-// isFlowExecutionPush reports whether a graphql-transport-ws message is a
-// result of the flowExecution subscription.
-func isFlowExecutionPush(text string) bool {
-	var msg struct {
-		Type    string
-		Payload struct {
-			Data map[string]json.RawMessage
-		}
-	}
-	if json.Unmarshal([]byte(text), &msg) != nil || msg.Type != "next" {
-		return false
-	}
-	_, ok := msg.Payload.Data["flowExecution"]
-	return ok
 }
