@@ -81,7 +81,9 @@ func TestAdminSendsRecoveryLink(t *testing.T) {
 		sys := viewer.SystemContext(t.Context())
 		sent := s.app.db.Ent.Event.Query().Where(entevent.ActionEQ(enum.EventActionRecoveryLinkSent)).OnlyX(sys)
 		require.Equal(t, "admin", sent.Username, "the event names the admin")
-		require.Equal(t, "grace", sent.Context["recipient"])
+		require.Equal(t, "grace", sent.Context["subject_username"])
+		require.NotNil(t, sent.SubjectID)
+		require.Equal(t, userID(t, s, "grace"), strconv.Itoa(*sent.SubjectID), "the event is about grace")
 		require.Equal(t, "g***@example.com", sent.Context["to"])
 		require.Eventually(t, func() bool {
 			return s.app.db.Ent.Event.Query().Where(entevent.ActionEQ(enum.EventActionEmailSent)).CountX(sys) == 1

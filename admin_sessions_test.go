@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -100,8 +101,10 @@ func TestAdminUserSessions(t *testing.T) {
 		events := s.app.db.Ent.Event.Query().Where(entevent.ActionEQ(enum.EventActionSessionRevoked)).Order(entevent.ByID()).AllX(sys)
 		require.Len(t, events, 2, "one per revocation that ended sessions")
 		require.Equal(t, "admin", events[0].Username, "the event names the admin")
-		require.Equal(t, "bob", events[0].Context["target"])
-		require.Equal(t, bobID, events[0].Context["target_id"])
+		require.Equal(t, "bob", events[0].Context["subject_username"])
+		require.Equal(t, bobID, events[0].Context["subject_id"])
+		require.NotNil(t, events[0].SubjectID)
+		require.Equal(t, bobID, strconv.Itoa(*events[0].SubjectID), "indexed: the event is about bob")
 		require.InDelta(t, 1, events[0].Context["ended"], 0)
 		require.Equal(t, false, events[0].Context["all"])
 		require.InDelta(t, 2, events[1].Context["ended"], 0)

@@ -10,7 +10,8 @@ import (
 )
 
 // A user's page, opened from the users list, shows the user's sessions
-// (ending one logs that client out), consents and latest events.
+// (ending one logs that client out), consents and latest events — by the
+// user or about them (a failed login on the account, the admin's writes).
 func TestBrowserAdminUserDetail(t *testing.T) {
 	t.Parallel()
 	srv := newBrowserServer(t)
@@ -20,6 +21,7 @@ func TestBrowserAdminUserDetail(t *testing.T) {
 	createLoginUser(api, "bob", password)
 	phone := srv.headless()
 	require.True(t, phone.login("bob", password).Completed)
+	require.False(t, srv.headless().login("bob", "a wrong guess").Completed)
 
 	u := newUI(t, srv, browsertest.Options{})
 	u.OnDialog(func(d playwright.Dialog) { _ = d.Accept() })
@@ -30,7 +32,12 @@ func TestBrowserAdminUserDetail(t *testing.T) {
 	sessions := u.GetByTestId("user-session")
 	require.NoError(t, u.expect.Locator(sessions).ToHaveCount(1))
 	require.NoError(t, u.expect.Locator(sessions.First()).ToContainText("127.0.0.1"))
-	require.NoError(t, u.expect.Locator(u.GetByTestId("user-event").First()).ToContainText("Login"), "bob's login is among his events")
+	events := u.GetByTestId("user-event")
+	require.NoError(t, u.expect.Locator(events.First()).ToContainText("Login failed"), "the newest: a failed login on bob's account, by no one signed in")
+	require.NoError(t, u.expect.Locator(events.First()).ToContainText("nobody signed in"))
+	require.NoError(t, u.expect.Locator(events.Nth(1)).ToContainText("Login"), "bob's own login")
+	require.NoError(t, u.expect.Locator(events.Nth(1)).ToContainText("bob"))
+	require.NoError(t, u.expect.Locator(events.Last()).ToContainText("admin"), "the oldest: the admin created bob")
 	require.NoError(t, u.expect.Locator(u.GetByText("bob has not consented to any application.")).ToBeVisible())
 	u.Screenshot("user-detail")
 

@@ -56,7 +56,7 @@ func TestSecretWritesAreAudited(t *testing.T) {
 			type seen struct{ action, by, target string }
 			var got []seen
 			for _, e := range events.Events.Edges {
-				target, _ := e.Node.Context["target_username"].(string)
+				target, _ := e.Node.Context["subject_username"].(string)
 				if target == "" {
 					target, _ = e.Node.Context["model"].(string)
 				}
@@ -122,7 +122,7 @@ func TestConsentRevocationsAreAudited(t *testing.T) {
 			for _, e := range events.Events.Edges {
 				c := e.Node.Context
 				str := func(k string) string { v, _ := c[k].(string); return v }
-				got = append(got, seen{e.Node.Username, str("model"), str("application"), str("target_username"), str("target_id")})
+				got = append(got, seen{e.Node.Username, str("model"), str("application"), str("subject_username"), str("subject_id")})
 			}
 			require.Equal(t, []seen{
 				{"lin", "user_consent", "wiki", "lin", strconv.Itoa(lin.ID)},
@@ -130,4 +130,60 @@ func TestConsentRevocationsAreAudited(t *testing.T) {
 			}, got)
 		})
 	}
+}
+
+// An event names the user it is about (subjectID) besides the actor: a
+// failed login names the account it tried — which has no actor, so a
+// user's page, which lists events by or about the user, shows attempts on
+// the account — and an admin's change names the user changed. A failed
+// login for a name nobody has is about no one.
+func TestEventsNameTheirSubject(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, backend string) {
+		s := newTestServer(t, newServerEnv(t, backend))
+		admin := s.browser()
+		require.True(t, admin.login("admin", adminPassword).Completed)
+		linID := createLoginUser(admin, "lin", "Brand-New-Secret-9")
+		require.False(t, s.headless().login("lin", "not her password").Completed)
+		require.False(t, s.headless().login("nobody-at-all", "not her password").Completed)
+		admin.must(`mutation($id: ID!) { updateUser(id: $id, input: {name: "Lin"}) { id } }`, map[string]any{"id": linID}, nil)
+
+		type event struct {
+			Action, Username string
+			UserID, SubjectID *string
+			Context           map[string]any
+		}
+		var out struct {
+			Events struct{ Edges []struct{ Node event } }
+		}
+		admin.must(`query($id: ID!) { events(where: {or: [{userID: $id}, {subjectID: $id}]}, orderBy: {field: CREATED_AT, direction: ASC}, first: 20) {
+			edges { node { action username userID subjectID context } } } }`, map[string]any{"id": linID}, &out)
+		type seen struct{ action, by string }
+		var got []seen
+		for _, e := range out.Events.Edges {
+			require.NotNil(t, e.Node.SubjectID, "%s is about lin", e.Node.Action)
+			require.Equal(t, linID, *e.Node.SubjectID)
+			got = append(got, seen{e.Node.Action, e.Node.Username})
+			if e.Node.Action == "LOGIN_FAILED" {
+				require.Nil(t, e.Node.UserID, "a failed login has no actor")
+				require.Equal(t, "lin", e.Node.Context["username"], "what was typed")
+				require.Equal(t, "lin", e.Node.Context["subject_username"])
+			}
+		}
+		require.Equal(t, []seen{
+			{"MODEL_CREATED", "admin"}, // createUser
+			{"LOGIN_FAILED", ""},
+			{"MODEL_UPDATED", "admin"},
+		}, got)
+
+		var unknown struct {
+			Events struct {
+				Edges []struct{ Node event }
+			}
+		}
+		admin.must(`{ events(where: {action: LOGIN_FAILED, subjectIDIsNil: true}) { edges { node { action username userID subjectID context } } } }`, nil, &unknown)
+		require.Len(t, unknown.Events.Edges, 1)
+		require.Equal(t, "nobody-at-all", unknown.Events.Edges[0].Node.Context["username"])
+		require.NotContains(t, unknown.Events.Edges[0].Node.Context, "subject_username")
+	})
 }

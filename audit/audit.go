@@ -30,6 +30,27 @@ import (
 	"github.com/gatehouse-id/gatehouse/requestinfo"
 )
 
+// The data keys that name the user an event is about, when there is one
+// (the account a failed login named, the user an admin changed; it may be
+// the actor too): the ID as a decimal string, and the username at the
+// time. Record also writes the ID to the event's subject_id column, which
+// a user's page and the audit log filter by (an event's user is its
+// actor, which a failed login does not have).
+const (
+	KeySubjectID       = "subject_id"
+	KeySubjectUsername = "subject_username"
+)
+
+// Subject adds the keys naming u as the user an event is about to data,
+// and returns data.
+func Subject(data map[string]any, u *ent.User) map[string]any {
+	if u != nil {
+		data[KeySubjectID] = strconv.Itoa(u.ID)
+		data[KeySubjectUsername] = u.Username
+	}
+	return data
+}
+
 // Topic is the pub/sub topic on which new event IDs are announced.
 const Topic = "audit.events"
 
@@ -151,11 +172,15 @@ func (r *Recorder) recordChange(ctx context.Context, m entgo.Mutation, next entg
 	fields := m.Fields()
 	slices.Sort(fields)
 	for _, id := range ids {
-		_, err := r.Record(ctx, mm.Client(), action, map[string]any{
+		data := map[string]any{
 			"model":  snake(m.Type()),
 			"id":     strconv.Itoa(id), // GraphQL IDs are strings
 			"fields": fields,
-		})
+		}
+		if m.Type() == ent.TypeUser {
+			data[KeySubjectID] = data["id"]
+		}
+		_, err := r.Record(ctx, mm.Client(), action, data)
 		if err != nil {
 			return nil, err
 		}
@@ -217,6 +242,13 @@ func (r *Recorder) write(ctx context.Context, client *ent.Client, action enum.Ev
 		SetExpires(time.Now().Add(r.retention()))
 	if v.Kind == viewer.User {
 		create.SetUserID(v.UserID).SetUsername(v.Username)
+	}
+	if id, ok := data[KeySubjectID].(string); ok {
+		n, err := strconv.Atoi(id)
+		if err != nil {
+			return nil, fmt.Errorf("record %s event: %s %q is not an ID", action, KeySubjectID, id)
+		}
+		create.SetSubjectID(n)
 	}
 	if info.ClientIP.IsValid() {
 		create.SetClientIP(info.ClientIP.String())

@@ -188,6 +188,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			event.FieldAction:    {Type: field.TypeEnum, Column: event.FieldAction},
 			event.FieldUserID:    {Type: field.TypeInt, Column: event.FieldUserID},
 			event.FieldUsername:  {Type: field.TypeString, Column: event.FieldUsername},
+			event.FieldSubjectID: {Type: field.TypeInt, Column: event.FieldSubjectID},
 			event.FieldApp:       {Type: field.TypeString, Column: event.FieldApp},
 			event.FieldClientIP:  {Type: field.TypeString, Column: event.FieldClientIP},
 			event.FieldContext:   {Type: field.TypeJSON, Column: event.FieldContext},
@@ -2695,6 +2696,11 @@ func (f *EventFilter) WhereUserID(p entql.IntP) {
 // WhereUsername applies the entql string predicate on the username field.
 func (f *EventFilter) WhereUsername(p entql.StringP) {
 	f.Where(p.Field(event.FieldUsername))
+}
+
+// WhereSubjectID applies the entql int predicate on the subject_id field.
+func (f *EventFilter) WhereSubjectID(p entql.IntP) {
+	f.Where(p.Field(event.FieldSubjectID))
 }
 
 // WhereApp applies the entql string predicate on the app field.

@@ -25,6 +25,8 @@ type Event struct {
 	UserID *int `json:"user_id,omitempty"`
 	// Username the acting user had at the time.
 	Username string `json:"username,omitempty"`
+	// ID of the user the event is about (the account a failed login named, the user an admin changed), when there is one; it may be the actor too. Kept after the user is deleted.
+	SubjectID *int `json:"subject_id,omitempty"`
 	// Component that recorded the event (graph, executor, jobs, …).
 	App string `json:"app,omitempty"`
 	// ClientIP holds the value of the "client_ip" field.
@@ -45,7 +47,7 @@ func (*Event) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case event.FieldContext:
 			values[i] = new([]byte)
-		case event.FieldID, event.FieldUserID:
+		case event.FieldID, event.FieldUserID, event.FieldSubjectID:
 			values[i] = new(sql.NullInt64)
 		case event.FieldAction, event.FieldUsername, event.FieldApp, event.FieldClientIP:
 			values[i] = new(sql.NullString)
@@ -90,6 +92,13 @@ func (_m *Event) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field username", values[i])
 			} else if value.Valid {
 				_m.Username = value.String
+			}
+		case event.FieldSubjectID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field subject_id", values[i])
+			} else if value.Valid {
+				_m.SubjectID = new(int)
+				*_m.SubjectID = int(value.Int64)
 			}
 		case event.FieldApp:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -169,6 +178,11 @@ func (_m *Event) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("username=")
 	builder.WriteString(_m.Username)
+	builder.WriteString(", ")
+	if v := _m.SubjectID; v != nil {
+		builder.WriteString("subject_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("app=")
 	builder.WriteString(_m.App)

@@ -57,6 +57,20 @@ func (_c *EventCreate) SetNillableUsername(v *string) *EventCreate {
 	return _c
 }
 
+// SetSubjectID sets the "subject_id" field.
+func (_c *EventCreate) SetSubjectID(v int) *EventCreate {
+	_c.mutation.SetSubjectID(v)
+	return _c
+}
+
+// SetNillableSubjectID sets the "subject_id" field if the given value is not nil.
+func (_c *EventCreate) SetNillableSubjectID(v *int) *EventCreate {
+	if v != nil {
+		_c.SetSubjectID(*v)
+	}
+	return _c
+}
+
 // SetApp sets the "app" field.
 func (_c *EventCreate) SetApp(v string) *EventCreate {
 	_c.mutation.SetApp(v)
@@ -241,6 +255,10 @@ func (_c *EventCreate) createSpec() (*Event, *sqlgraph.CreateSpec) {
 		_spec.SetField(event.FieldUsername, field.TypeString, value)
 		_node.Username = value
 	}
+	if value, ok := _c.mutation.SubjectID(); ok {
+		_spec.SetField(event.FieldSubjectID, field.TypeInt, value)
+		_node.SubjectID = &value
+	}
 	if value, ok := _c.mutation.App(); ok {
 		_spec.SetField(event.FieldApp, field.TypeString, value)
 		_node.App = value
@@ -332,6 +350,9 @@ func (u *EventUpsertOne) UpdateNewValues() *EventUpsertOne {
 		}
 		if _, exists := u.create.mutation.Username(); exists {
 			s.SetIgnore(event.FieldUsername)
+		}
+		if _, exists := u.create.mutation.SubjectID(); exists {
+			s.SetIgnore(event.FieldSubjectID)
 		}
 		if _, exists := u.create.mutation.App(); exists {
 			s.SetIgnore(event.FieldApp)
@@ -563,6 +584,9 @@ func (u *EventUpsertBulk) UpdateNewValues() *EventUpsertBulk {
 			}
 			if _, exists := b.mutation.Username(); exists {
 				s.SetIgnore(event.FieldUsername)
+			}
+			if _, exists := b.mutation.SubjectID(); exists {
+				s.SetIgnore(event.FieldSubjectID)
 			}
 			if _, exists := b.mutation.App(); exists {
 				s.SetIgnore(event.FieldApp)

@@ -545,6 +545,11 @@ func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				selectedFields = append(selectedFields, event.FieldUsername)
 				fieldSeen[event.FieldUsername] = struct{}{}
 			}
+		case "subjectID":
+			if _, ok := fieldSeen[event.FieldSubjectID]; !ok {
+				selectedFields = append(selectedFields, event.FieldSubjectID)
+				fieldSeen[event.FieldSubjectID] = struct{}{}
+			}
 		case "app":
 			if _, ok := fieldSeen[event.FieldApp]; !ok {
 				selectedFields = append(selectedFields, event.FieldApp)

@@ -1365,6 +1365,18 @@ type EventWhereInput struct {
 	UsernameEqualFold    *string  `json:"usernameEqualFold,omitempty"`
 	UsernameContainsFold *string  `json:"usernameContainsFold,omitempty"`
 
+	// "subject_id" field predicates.
+	SubjectID       *int  `json:"subjectID,omitempty"`
+	SubjectIDNEQ    *int  `json:"subjectIDNEQ,omitempty"`
+	SubjectIDIn     []int `json:"subjectIDIn,omitempty"`
+	SubjectIDNotIn  []int `json:"subjectIDNotIn,omitempty"`
+	SubjectIDGT     *int  `json:"subjectIDGT,omitempty"`
+	SubjectIDGTE    *int  `json:"subjectIDGTE,omitempty"`
+	SubjectIDLT     *int  `json:"subjectIDLT,omitempty"`
+	SubjectIDLTE    *int  `json:"subjectIDLTE,omitempty"`
+	SubjectIDIsNil  bool  `json:"subjectIDIsNil,omitempty"`
+	SubjectIDNotNil bool  `json:"subjectIDNotNil,omitempty"`
+
 	// "app" field predicates.
 	App             *string  `json:"app,omitempty"`
 	AppNEQ          *string  `json:"appNEQ,omitempty"`
@@ -1591,6 +1603,36 @@ func (i *EventWhereInput) P() (predicate.Event, error) {
 	}
 	if i.UsernameContainsFold != nil {
 		predicates = append(predicates, event.UsernameContainsFold(*i.UsernameContainsFold))
+	}
+	if i.SubjectID != nil {
+		predicates = append(predicates, event.SubjectIDEQ(*i.SubjectID))
+	}
+	if i.SubjectIDNEQ != nil {
+		predicates = append(predicates, event.SubjectIDNEQ(*i.SubjectIDNEQ))
+	}
+	if len(i.SubjectIDIn) > 0 {
+		predicates = append(predicates, event.SubjectIDIn(i.SubjectIDIn...))
+	}
+	if len(i.SubjectIDNotIn) > 0 {
+		predicates = append(predicates, event.SubjectIDNotIn(i.SubjectIDNotIn...))
+	}
+	if i.SubjectIDGT != nil {
+		predicates = append(predicates, event.SubjectIDGT(*i.SubjectIDGT))
+	}
+	if i.SubjectIDGTE != nil {
+		predicates = append(predicates, event.SubjectIDGTE(*i.SubjectIDGTE))
+	}
+	if i.SubjectIDLT != nil {
+		predicates = append(predicates, event.SubjectIDLT(*i.SubjectIDLT))
+	}
+	if i.SubjectIDLTE != nil {
+		predicates = append(predicates, event.SubjectIDLTE(*i.SubjectIDLTE))
+	}
+	if i.SubjectIDIsNil {
+		predicates = append(predicates, event.SubjectIDIsNil())
+	}
+	if i.SubjectIDNotNil {
+		predicates = append(predicates, event.SubjectIDNotNil())
 	}
 	if i.App != nil {
 		predicates = append(predicates, event.AppEQ(*i.App))

@@ -5572,6 +5572,8 @@ type EventMutation struct {
 	user_id       *int
 	adduser_id    *int
 	username      *string
+	subject_id    *int
+	addsubject_id *int
 	app           *string
 	client_ip     *string
 	context       *map[string]interface{}
@@ -5823,6 +5825,76 @@ func (m *EventMutation) ResetUsername() {
 	m.username = nil
 }
 
+// SetSubjectID sets the "subject_id" field.
+func (m *EventMutation) SetSubjectID(i int) {
+	m.subject_id = &i
+	m.addsubject_id = nil
+}
+
+// SubjectID returns the value of the "subject_id" field in the mutation.
+func (m *EventMutation) SubjectID() (r int, exists bool) {
+	v := m.subject_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubjectID returns the old "subject_id" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldSubjectID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubjectID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubjectID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubjectID: %w", err)
+	}
+	return oldValue.SubjectID, nil
+}
+
+// AddSubjectID adds i to the "subject_id" field.
+func (m *EventMutation) AddSubjectID(i int) {
+	if m.addsubject_id != nil {
+		*m.addsubject_id += i
+	} else {
+		m.addsubject_id = &i
+	}
+}
+
+// AddedSubjectID returns the value that was added to the "subject_id" field in this mutation.
+func (m *EventMutation) AddedSubjectID() (r int, exists bool) {
+	v := m.addsubject_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearSubjectID clears the value of the "subject_id" field.
+func (m *EventMutation) ClearSubjectID() {
+	m.subject_id = nil
+	m.addsubject_id = nil
+	m.clearedFields[event.FieldSubjectID] = struct{}{}
+}
+
+// SubjectIDCleared returns if the "subject_id" field was cleared in this mutation.
+func (m *EventMutation) SubjectIDCleared() bool {
+	_, ok := m.clearedFields[event.FieldSubjectID]
+	return ok
+}
+
+// ResetSubjectID resets all changes to the "subject_id" field.
+func (m *EventMutation) ResetSubjectID() {
+	m.subject_id = nil
+	m.addsubject_id = nil
+	delete(m.clearedFields, event.FieldSubjectID)
+}
+
 // SetApp sets the "app" field.
 func (m *EventMutation) SetApp(s string) {
 	m.app = &s
@@ -6037,7 +6109,7 @@ func (m *EventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EventMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.action != nil {
 		fields = append(fields, event.FieldAction)
 	}
@@ -6046,6 +6118,9 @@ func (m *EventMutation) Fields() []string {
 	}
 	if m.username != nil {
 		fields = append(fields, event.FieldUsername)
+	}
+	if m.subject_id != nil {
+		fields = append(fields, event.FieldSubjectID)
 	}
 	if m.app != nil {
 		fields = append(fields, event.FieldApp)
@@ -6076,6 +6151,8 @@ func (m *EventMutation) Field(name string) (ent.Value, bool) {
 		return m.UserID()
 	case event.FieldUsername:
 		return m.Username()
+	case event.FieldSubjectID:
+		return m.SubjectID()
 	case event.FieldApp:
 		return m.App()
 	case event.FieldClientIP:
@@ -6101,6 +6178,8 @@ func (m *EventMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldUserID(ctx)
 	case event.FieldUsername:
 		return m.OldUsername(ctx)
+	case event.FieldSubjectID:
+		return m.OldSubjectID(ctx)
 	case event.FieldApp:
 		return m.OldApp(ctx)
 	case event.FieldClientIP:
@@ -6140,6 +6219,13 @@ func (m *EventMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUsername(v)
+		return nil
+	case event.FieldSubjectID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubjectID(v)
 		return nil
 	case event.FieldApp:
 		v, ok := value.(string)
@@ -6187,6 +6273,9 @@ func (m *EventMutation) AddedFields() []string {
 	if m.adduser_id != nil {
 		fields = append(fields, event.FieldUserID)
 	}
+	if m.addsubject_id != nil {
+		fields = append(fields, event.FieldSubjectID)
+	}
 	return fields
 }
 
@@ -6197,6 +6286,8 @@ func (m *EventMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case event.FieldUserID:
 		return m.AddedUserID()
+	case event.FieldSubjectID:
+		return m.AddedSubjectID()
 	}
 	return nil, false
 }
@@ -6213,6 +6304,13 @@ func (m *EventMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddUserID(v)
 		return nil
+	case event.FieldSubjectID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSubjectID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Event numeric field %s", name)
 }
@@ -6223,6 +6321,9 @@ func (m *EventMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(event.FieldUserID) {
 		fields = append(fields, event.FieldUserID)
+	}
+	if m.FieldCleared(event.FieldSubjectID) {
+		fields = append(fields, event.FieldSubjectID)
 	}
 	return fields
 }
@@ -6241,6 +6342,9 @@ func (m *EventMutation) ClearField(name string) error {
 	case event.FieldUserID:
 		m.ClearUserID()
 		return nil
+	case event.FieldSubjectID:
+		m.ClearSubjectID()
+		return nil
 	}
 	return fmt.Errorf("unknown Event nullable field %s", name)
 }
@@ -6257,6 +6361,9 @@ func (m *EventMutation) ResetField(name string) error {
 		return nil
 	case event.FieldUsername:
 		m.ResetUsername()
+		return nil
+	case event.FieldSubjectID:
+		m.ResetSubjectID()
 		return nil
 	case event.FieldApp:
 		m.ResetApp()

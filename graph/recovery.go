@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 
+	"github.com/gatehouse-id/gatehouse/audit"
 	"github.com/gatehouse-id/gatehouse/brand"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
@@ -56,12 +56,11 @@ func (r *Resolver) sendRecoveryLink(ctx context.Context, id string) (*model.Send
 	if err != nil {
 		return nil, err
 	}
-	if r.Auditor != nil {
-		// The event's user is the viewer: the admin who sent the link.
-		data := map[string]any{"recipient_id": strconv.Itoa(u.ID), "recipient": u.Username, "to": link.To, "recovery_flow": site.RecoveryFlow}
-		if _, err := r.Auditor.Record(ctx, c, enum.EventActionRecoveryLinkSent, data); err != nil {
-			return nil, err
-		}
+	// The event's user is the viewer: the admin who sent the link; its
+	// subject the user it went to.
+	data := audit.Subject(map[string]any{"to": link.To, "recovery_flow": site.RecoveryFlow}, u)
+	if err := r.audit(ctx, c, enum.EventActionRecoveryLinkSent, data); err != nil {
+		return nil, err
 	}
 	return &model.SendRecoveryLinkPayload{SentTo: link.To, ExpiresAt: link.Expires}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gatehouse-id/gatehouse/audit"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/graph/model"
@@ -41,9 +42,7 @@ func (r *Resolver) setUserPassword(ctx context.Context, id string, password *str
 	if err != nil {
 		return nil, err
 	}
-	return u, r.audit(ctx, c, enum.EventActionPasswordSet, map[string]any{
-		"target_user_id": strconv.Itoa(u.ID), "target_username": u.Username, "removed": password == nil,
-	})
+	return u, r.audit(ctx, c, enum.EventActionPasswordSet, audit.Subject(map[string]any{"removed": password == nil}, u))
 }
 
 // rotateClientSecret gives OAuth2 provider id a new client secret.

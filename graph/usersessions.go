@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/gatehouse-id/gatehouse/applications"
+	"github.com/gatehouse-id/gatehouse/audit"
 	"github.com/gatehouse-id/gatehouse/authn"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
@@ -68,10 +68,10 @@ func (r *Resolver) revokeUserSessions(ctx context.Context, id string, keys []str
 	if current := currentSessionKey(ctx); current != "" && (keys == nil && viewer.FromContext(ctx).UserID == u.ID || slices.Contains(keys, current)) {
 		authn.ClearSessionCookie(ctx)
 	}
-	if n > 0 && r.Auditor != nil {
+	if n > 0 {
 		// The event's user is the viewer: the admin who ended them.
-		data := map[string]any{"target_id": strconv.Itoa(u.ID), "target": u.Username, "ended": n, "all": keys == nil}
-		if _, err := r.Auditor.Record(ctx, c, enum.EventActionSessionRevoked, data); err != nil {
+		data := audit.Subject(map[string]any{"ended": n, "all": keys == nil}, u)
+		if err := r.audit(ctx, c, enum.EventActionSessionRevoked, data); err != nil {
 			return n, err
 		}
 	}
@@ -105,20 +105,15 @@ func (r *Resolver) revokeUserConsent(ctx context.Context, id, slug string) error
 // revokeConsent forgets userID's consent to the application slug and
 // revokes what it granted (applications.RevokeAccess), and records it as
 // the viewer's action (the user's own, or an admin's): MODEL_DELETED of a
-// user_consent, naming the user and the application.
+// user_consent about the user, naming the application.
 func (r *Resolver) revokeConsent(ctx context.Context, userID int, slug string) error {
 	c := r.client(ctx)
 	if err := applications.RevokeAccess(ctx, c, userID, slug); err != nil {
 		return err
 	}
-	if r.Auditor == nil {
-		return nil
-	}
 	u, err := c.User.Get(viewer.SystemContext(ctx), userID)
 	if err != nil {
 		return fmt.Errorf("read user %d: %w", userID, err)
 	}
-	data := map[string]any{"model": "user_consent", "application": slug, "target_id": strconv.Itoa(userID), "target_username": u.Username}
-	_, err = r.Auditor.Record(ctx, c, enum.EventActionModelDeleted, data)
-	return err
+	return r.audit(ctx, c, enum.EventActionModelDeleted, audit.Subject(map[string]any{"model": "user_consent", "application": slug}, u))
 }

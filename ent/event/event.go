@@ -23,6 +23,8 @@ const (
 	FieldUserID = "user_id"
 	// FieldUsername holds the string denoting the username field in the database.
 	FieldUsername = "username"
+	// FieldSubjectID holds the string denoting the subject_id field in the database.
+	FieldSubjectID = "subject_id"
 	// FieldApp holds the string denoting the app field in the database.
 	FieldApp = "app"
 	// FieldClientIP holds the string denoting the client_ip field in the database.
@@ -43,6 +45,7 @@ var Columns = []string{
 	FieldAction,
 	FieldUserID,
 	FieldUsername,
+	FieldSubjectID,
 	FieldApp,
 	FieldClientIP,
 	FieldContext,
@@ -111,6 +114,11 @@ func ByUserID(opts ...sql.OrderTermOption) OrderOption {
 // ByUsername orders the results by the username field.
 func ByUsername(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUsername, opts...).ToFunc()
+}
+
+// BySubjectID orders the results by the subject_id field.
+func BySubjectID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSubjectID, opts...).ToFunc()
 }
 
 // ByApp orders the results by the app field.

@@ -65,6 +65,11 @@ func Username(v string) predicate.Event {
 	return predicate.Event(sql.FieldEQ(FieldUsername, v))
 }
 
+// SubjectID applies equality check predicate on the "subject_id" field. It's identical to SubjectIDEQ.
+func SubjectID(v int) predicate.Event {
+	return predicate.Event(sql.FieldEQ(FieldSubjectID, v))
+}
+
 // App applies equality check predicate on the "app" field. It's identical to AppEQ.
 func App(v string) predicate.Event {
 	return predicate.Event(sql.FieldEQ(FieldApp, v))
@@ -228,6 +233,56 @@ func UsernameEqualFold(v string) predicate.Event {
 // UsernameContainsFold applies the ContainsFold predicate on the "username" field.
 func UsernameContainsFold(v string) predicate.Event {
 	return predicate.Event(sql.FieldContainsFold(FieldUsername, v))
+}
+
+// SubjectIDEQ applies the EQ predicate on the "subject_id" field.
+func SubjectIDEQ(v int) predicate.Event {
+	return predicate.Event(sql.FieldEQ(FieldSubjectID, v))
+}
+
+// SubjectIDNEQ applies the NEQ predicate on the "subject_id" field.
+func SubjectIDNEQ(v int) predicate.Event {
+	return predicate.Event(sql.FieldNEQ(FieldSubjectID, v))
+}
+
+// SubjectIDIn applies the In predicate on the "subject_id" field.
+func SubjectIDIn(vs ...int) predicate.Event {
+	return predicate.Event(sql.FieldIn(FieldSubjectID, vs...))
+}
+
+// SubjectIDNotIn applies the NotIn predicate on the "subject_id" field.
+func SubjectIDNotIn(vs ...int) predicate.Event {
+	return predicate.Event(sql.FieldNotIn(FieldSubjectID, vs...))
+}
+
+// SubjectIDGT applies the GT predicate on the "subject_id" field.
+func SubjectIDGT(v int) predicate.Event {
+	return predicate.Event(sql.FieldGT(FieldSubjectID, v))
+}
+
+// SubjectIDGTE applies the GTE predicate on the "subject_id" field.
+func SubjectIDGTE(v int) predicate.Event {
+	return predicate.Event(sql.FieldGTE(FieldSubjectID, v))
+}
+
+// SubjectIDLT applies the LT predicate on the "subject_id" field.
+func SubjectIDLT(v int) predicate.Event {
+	return predicate.Event(sql.FieldLT(FieldSubjectID, v))
+}
+
+// SubjectIDLTE applies the LTE predicate on the "subject_id" field.
+func SubjectIDLTE(v int) predicate.Event {
+	return predicate.Event(sql.FieldLTE(FieldSubjectID, v))
+}
+
+// SubjectIDIsNil applies the IsNil predicate on the "subject_id" field.
+func SubjectIDIsNil() predicate.Event {
+	return predicate.Event(sql.FieldIsNull(FieldSubjectID))
+}
+
+// SubjectIDNotNil applies the NotNil predicate on the "subject_id" field.
+func SubjectIDNotNil() predicate.Event {
+	return predicate.Event(sql.FieldNotNull(FieldSubjectID))
 }
 
 // AppEQ applies the EQ predicate on the "app" field.

@@ -244,6 +244,7 @@ var (
 		{Name: "action", Type: field.TypeEnum, Enums: []string{"login", "login_failed", "logout", "user_write", "suspicious_request", "password_set", "secret_rotate", "invitation_used", "authorize_application", "flow_execution", "policy_execution", "policy_exception", "system_task_exception", "system_exception", "configuration_error", "model_created", "model_updated", "model_deleted", "email_sent", "mfa_device_added", "mfa_device_removed", "recovery_link_sent", "session_revoked"}},
 		{Name: "user_id", Type: field.TypeInt, Nullable: true},
 		{Name: "username", Type: field.TypeString, Default: ""},
+		{Name: "subject_id", Type: field.TypeInt, Nullable: true},
 		{Name: "app", Type: field.TypeString, Default: ""},
 		{Name: "client_ip", Type: field.TypeString, Default: ""},
 		{Name: "context", Type: field.TypeJSON},
@@ -259,12 +260,12 @@ var (
 			{
 				Name:    "event_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{EventsColumns[7]},
+				Columns: []*schema.Column{EventsColumns[8]},
 			},
 			{
 				Name:    "event_action_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{EventsColumns[1], EventsColumns[7]},
+				Columns: []*schema.Column{EventsColumns[1], EventsColumns[8]},
 			},
 			{
 				Name:    "event_user_id",
@@ -272,9 +273,14 @@ var (
 				Columns: []*schema.Column{EventsColumns[2]},
 			},
 			{
+				Name:    "event_subject_id",
+				Unique:  false,
+				Columns: []*schema.Column{EventsColumns[4]},
+			},
+			{
 				Name:    "event_expires",
 				Unique:  false,
-				Columns: []*schema.Column{EventsColumns[8]},
+				Columns: []*schema.Column{EventsColumns[9]},
 			},
 		},
 	}

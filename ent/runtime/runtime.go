@@ -405,19 +405,19 @@ func init() {
 	// event.DefaultUsername holds the default value on creation for the username field.
 	event.DefaultUsername = eventDescUsername.Default.(string)
 	// eventDescApp is the schema descriptor for app field.
-	eventDescApp := eventFields[3].Descriptor()
+	eventDescApp := eventFields[4].Descriptor()
 	// event.DefaultApp holds the default value on creation for the app field.
 	event.DefaultApp = eventDescApp.Default.(string)
 	// eventDescClientIP is the schema descriptor for client_ip field.
-	eventDescClientIP := eventFields[4].Descriptor()
+	eventDescClientIP := eventFields[5].Descriptor()
 	// event.DefaultClientIP holds the default value on creation for the client_ip field.
 	event.DefaultClientIP = eventDescClientIP.Default.(string)
 	// eventDescContext is the schema descriptor for context field.
-	eventDescContext := eventFields[5].Descriptor()
+	eventDescContext := eventFields[6].Descriptor()
 	// event.DefaultContext holds the default value on creation for the context field.
 	event.DefaultContext = eventDescContext.Default.(map[string]interface{})
 	// eventDescCreatedAt is the schema descriptor for created_at field.
-	eventDescCreatedAt := eventFields[6].Descriptor()
+	eventDescCreatedAt := eventFields[7].Descriptor()
 	// event.DefaultCreatedAt holds the default value on creation for the created_at field.
 	event.DefaultCreatedAt = eventDescCreatedAt.Default.(func() time.Time)
 	flowMixin := schema.Flow{}.Mixin()

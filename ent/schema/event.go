@@ -36,6 +36,12 @@ func (Event) Fields() []ent.Field {
 			Default("").
 			Immutable().
 			Comment("Username the acting user had at the time."),
+		field.Int("subject_id").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("ID of the user the event is about (the account a failed login named, the user an admin changed), when there is one; it may be the actor too. Kept after the user is deleted.").
+			Annotations(entgql.Type("ID")),
 		field.String("app").
 			Default("").
 			Immutable().
@@ -63,6 +69,7 @@ func (Event) Indexes() []ent.Index {
 		index.Fields("created_at"),
 		index.Fields("action", "created_at"),
 		index.Fields("user_id"),
+		index.Fields("subject_id"),
 		index.Fields("expires"),
 	}
 }

@@ -33,11 +33,12 @@ func (e *Env) RequireStoredEvent(t *testing.T, action enum.EventAction, u *ent.U
 // LoginFailed is the audit event the password check
 // (executor/internal/passcheck) records for a failed attempt as username
 // in a flow of Env.Request, with reason ("" for none: a wrong password, or
-// an unknown or unfit user).
-func LoginFailed(username, reason string) Event {
+// an unknown or unfit user), about the account username named (nil for
+// none).
+func LoginFailed(username, reason string, about *ent.User) Event {
 	data := map[string]any{"username": username, "flow": "test-flow"}
 	if reason != "" {
 		data["reason"] = reason
 	}
-	return Event{Action: enum.EventActionLoginFailed, Data: data}
+	return Event{Action: enum.EventActionLoginFailed, Data: audit.Subject(data, about)}
 }

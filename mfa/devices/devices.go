@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gatehouse-id/gatehouse/audit"
 	"github.com/gatehouse-id/gatehouse/database"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
@@ -189,7 +190,7 @@ func (d *Devices) Delete(ctx context.Context, c *ent.Client, p DeleteParams) err
 	}
 	if d.Auditor != nil {
 		// The event's user is the viewer: the device's owner, or an admin.
-		data := map[string]any{"device_class": string(found.class()), "device_id": strconv.Itoa(p.ID), "owner_id": strconv.Itoa(owner)}
+		data := map[string]any{"device_class": string(found.class()), "device_id": strconv.Itoa(p.ID), audit.KeySubjectID: strconv.Itoa(owner)}
 		if _, err := d.Auditor.Record(ctx, c, enum.EventActionMFADeviceRemoved, data); err != nil {
 			return err
 		}

@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gatehouse-id/gatehouse/audit"
 	"github.com/gatehouse-id/gatehouse/counter"
 	"github.com/gatehouse-id/gatehouse/credential"
 	"github.com/gatehouse-id/gatehouse/ent"
@@ -331,9 +332,10 @@ const (
 
 // Judge turns a password verdict into the stage's result: it records the
 // auth method on success, counts failures in the stage's state, audits
-// them, and ends the flow after maxFailures. field names the response field
-// errors belong to.
-func Judge(ctx context.Context, deps executor.Deps, req *executor.Request, v Verdict, method, identifier string,
+// them (about u, the account identifier named, when there is one), and
+// ends the flow after maxFailures. field names the response field errors
+// belong to.
+func Judge(ctx context.Context, deps executor.Deps, req *executor.Request, u *ent.User, v Verdict, method, identifier string,
 	maxFailures int, field string,
 ) (executor.Result, error) {
 	switch v {
@@ -344,10 +346,10 @@ func Judge(ctx context.Context, deps executor.Deps, req *executor.Request, v Ver
 		}
 		return executor.Next(), nil
 	case Throttled:
-		deps.Record(ctx, enum.EventActionLoginFailed, map[string]any{"username": identifier, "reason": "throttled", "flow": req.Flow.Slug})
+		deps.Record(ctx, enum.EventActionLoginFailed, audit.Subject(map[string]any{"username": identifier, "reason": "throttled", "flow": req.Flow.Slug}, u))
 		return executor.Retry(executor.FieldError{Field: field, Message: MessageThrottled, Code: "rate_limited"}), nil
 	}
-	deps.Record(ctx, enum.EventActionLoginFailed, map[string]any{"username": identifier, "flow": req.Flow.Slug})
+	deps.Record(ctx, enum.EventActionLoginFailed, audit.Subject(map[string]any{"username": identifier, "flow": req.Flow.Slug}, u))
 	var f Failures
 	if _, err := req.LoadState(&f); err != nil {
 		return executor.Result{}, err

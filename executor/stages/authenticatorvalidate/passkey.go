@@ -227,7 +227,7 @@ func (s *Stage) passwordless(ctx context.Context, req *executor.Request, st stat
 		return executor.Result{}, fmt.Errorf("count passkey attempt: %w", err)
 	}
 	if n > PerAddress {
-		s.loginFailed(ctx, req, "", "throttled")
+		s.loginFailed(ctx, req, nil, "", "throttled")
 		return executor.Retry(executor.FieldError{Field: FieldWebauthn, Message: messageLimited, Code: codeRateLimited}), nil
 	}
 	devices, err := s.relyingParty(ctx)
@@ -250,7 +250,7 @@ func (s *Stage) passwordless(ctx context.Context, req *executor.Request, st stat
 	if s.deps.Logger != nil {
 		s.deps.Logger.DebugContext(ctx, "passwordless assertion refused", "reason", err)
 	}
-	s.loginFailed(ctx, req, "", "passkey")
+	s.loginFailed(ctx, req, nil, "", "passkey")
 	if err := reputation.Record(ctx, s.deps.Counters, req.Client.IP, "", reputation.Failure); err != nil {
 		return executor.Result{}, err
 	}

@@ -44,6 +44,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gatehouse-id/gatehouse/audit"
 	"github.com/gatehouse-id/gatehouse/counter"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
@@ -352,7 +353,7 @@ func (s *Stage) check(ctx context.Context, req *executor.Request, st state, u *e
 		return executor.Result{}, fmt.Errorf("count code attempt: %w", err)
 	}
 	if n > PerUser {
-		s.loginFailed(ctx, req, identifier, "throttled")
+		s.loginFailed(ctx, req, u, identifier, "throttled")
 		return executor.Retry(executor.FieldError{Field: field, Message: messageLimited, Code: codeRateLimited}), nil
 	}
 	attempt := passcheck.Attempt{User: u, Identifier: identifier, IP: req.Client.IP}
@@ -375,11 +376,11 @@ func (s *Stage) check(ctx context.Context, req *executor.Request, st state, u *e
 		}
 		return executor.Next(), nil
 	case passcheck.Throttled:
-		s.loginFailed(ctx, req, identifier, "throttled")
+		s.loginFailed(ctx, req, u, identifier, "throttled")
 		return executor.Retry(executor.FieldError{Field: field, Message: messageLimited, Code: codeRateLimited}), nil
 	case passcheck.Rejected:
 	}
-	s.loginFailed(ctx, req, identifier, "second_factor")
+	s.loginFailed(ctx, req, u, identifier, "second_factor")
 	st.Failures++
 	if field == FieldWebauthn {
 		if err := s.renew(ctx, u, &st); err != nil {
@@ -424,9 +425,9 @@ func (s *Stage) redeem(ctx context.Context, u *ent.User, shown []DeviceClass, co
 	return "", nil
 }
 
-// loginFailed audits a refused code.
-func (s *Stage) loginFailed(ctx context.Context, req *executor.Request, identifier, reason string) {
-	s.deps.Record(ctx, enum.EventActionLoginFailed, map[string]any{"username": identifier, "reason": reason, "flow": req.Flow.Slug})
+// loginFailed audits a refused code (or passkey), about u when known.
+func (s *Stage) loginFailed(ctx context.Context, req *executor.Request, u *ent.User, identifier, reason string) {
+	s.deps.Record(ctx, enum.EventActionLoginFailed, audit.Subject(map[string]any{"username": identifier, "reason": reason, "flow": req.Flow.Slug}, u))
 }
 
 // subjectKey is the counter of the stage's own attempts for a subject.

@@ -235,7 +235,7 @@ func (s *Stage) checkPassword(ctx context.Context, req *executor.Request, r *Res
 	if err != nil {
 		return executor.Result{}, fmt.Errorf("check password: %w", err)
 	}
-	return passcheck.Judge(ctx, s.deps, req, verdict, method, uid, set.FailedAttemptsBeforeCancel, "password")
+	return passcheck.Judge(ctx, s.deps, req, u, verdict, method, uid, set.FailedAttemptsBeforeCancel, "password")
 }
 
 // lookup finds the one user uid names, trying the configured fields in

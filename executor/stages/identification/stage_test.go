@@ -465,7 +465,7 @@ func TestEmbeddedPassword(t *testing.T) {
 			}
 			events := b.env.Auditor.Events()
 			require.Len(t, events, 14)
-			require.Equal(t, stagetest.LoginFailed("nobody", ""), events[1])
+			require.Equal(t, stagetest.LoginFailed("nobody", "", nil), events[1])
 		},
 
 		"RetryDoesNotRevealTheMatchedUser": func(t *testing.T, b *testBundle) {
@@ -561,7 +561,7 @@ func TestThrottled(t *testing.T) {
 	t.Parallel()
 
 	b := setup(t, dialect.SQLite)
-	b.env.User(t, "alice", "alice@example.com", "correct horse")
+	alice := b.env.User(t, "alice", "alice@example.com", "correct horse")
 	s := b.withPassword(t, `{}`, `{"backends": ["inbuilt"], "failed_attempts_before_cancel": 100}`)
 	for i := range passcheck.DefaultLimits.PerAccount {
 		require.Equal(t, executor.Retry(stagetest.ErrPasswordInvalid), b.attempt(t, s, stagetest.ClientIP, "alice", "wrong"), "failure %d", i+1)
@@ -572,7 +572,7 @@ func TestThrottled(t *testing.T) {
 	require.Zero(t, id)
 	_, hasMethod := req.Execution.Context[executor.KeyAuthMethod]
 	require.False(t, hasMethod)
-	require.Equal(t, stagetest.LoginFailed("alice@example.com", "throttled"), b.env.Auditor.Events()[passcheck.DefaultLimits.PerAccount])
+	require.Equal(t, stagetest.LoginFailed("alice@example.com", "throttled", alice), b.env.Auditor.Events()[passcheck.DefaultLimits.PerAccount])
 }
 
 // shareAddress gives user id address without a key, bypassing the user

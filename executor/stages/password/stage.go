@@ -72,5 +72,5 @@ func (s *Stage) Submit(ctx context.Context, req *executor.Request, resp executor
 	if err != nil {
 		return executor.Result{}, fmt.Errorf("check password: %w", err)
 	}
-	return passcheck.Judge(ctx, s.deps, req, verdict, method, identifier, s.cfg.FailedAttemptsBeforeCancel, "password")
+	return passcheck.Judge(ctx, s.deps, req, u, verdict, method, identifier, s.cfg.FailedAttemptsBeforeCancel, "password")
 }

@@ -122,7 +122,7 @@ func TestSubmit(t *testing.T) {
 			}
 			events := b.env.Auditor.Events()
 			require.Len(t, events, 9)
-			require.Equal(t, stagetest.LoginFailed("nobody", ""), events[2])
+			require.Equal(t, stagetest.LoginFailed("nobody", "", nil), events[2])
 		},
 
 		"PasswordRequired": func(t *testing.T, b *testBundle) {
@@ -279,5 +279,5 @@ func TestThrottled(t *testing.T) {
 	require.Equal(t, executor.Retry(stagetest.ErrPasswordThrottled), b.submit(t, s, req, "correct horse"))
 	_, ok := authMethod(req)
 	require.False(t, ok)
-	require.Equal(t, stagetest.LoginFailed("alice", "throttled"), b.env.Auditor.Events()[passcheck.DefaultLimits.PerAccount])
+	require.Equal(t, stagetest.LoginFailed("alice", "throttled", alice), b.env.Auditor.Events()[passcheck.DefaultLimits.PerAccount])
 }

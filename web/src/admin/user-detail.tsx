@@ -7,6 +7,7 @@ import type { AdminUserEventsQuery } from "../gql/graphql";
 import { request } from "../lib/graphql";
 import { actionLabel } from "./events";
 import { nodes } from "./options";
+import { href } from "./router";
 import { ErrorAlert, Loading, Table, useAction, useLoad, when } from "./ui";
 
 const AdminUserSessions = graphql(`
@@ -59,11 +60,18 @@ const AdminRevokeUserConsent = graphql(`
 
 const AdminUserEvents = graphql(`
   query AdminUserEvents($id: ID!, $first: Int!, $after: Cursor) {
-    events(where: { userID: $id }, first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {
+    events(
+      where: { or: [{ userID: $id }, { subjectID: $id }] }
+      first: $first
+      after: $after
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
       edges {
         node {
           id
           action
+          userID
+          username
           app
           clientIP
           createdAt
@@ -186,7 +194,11 @@ type UserEvent = NonNullable<NonNullable<NonNullable<AdminUserEventsQuery["event
 
 const eventPage = 10;
 
-/** What the user did, newest first: the latest events, then more on demand. */
+/**
+ * What the user did and what was done about them (a failed login naming
+ * them, an admin's change), newest first: the latest events, then more on
+ * demand.
+ */
 export function UserEvents({ userId, username }: { userId: string; username: string }) {
   const [more, setMore] = useState<{ events: UserEvent[]; cursor: string | null | undefined; hasNext: boolean } | undefined>();
   const page = useAction();
@@ -196,14 +208,15 @@ export function UserEvents({ userId, username }: { userId: string; username: str
   const shown = [...nodes(first.data.edges), ...(more?.events ?? [])];
   const hasNext = more ? more.hasNext : first.data.pageInfo.hasNextPage;
   const cursor = more ? more.cursor : first.data.pageInfo.endCursor;
-  if (shown.length === 0) return <p>No events of {username} are recorded.</p>;
+  if (shown.length === 0) return <p>No events by or about {username} are recorded.</p>;
   return (
     <>
-      <Table caption={`Latest events of ${username}`} testid="user-events" head={["When", "Action", "Address", "Recorded by"]}>
+      <Table caption={`Latest events by or about ${username}`} testid="user-events" head={["When", "Action", "By", "Address", "Recorded by"]}>
         {shown.map((e) => (
           <tr key={e.id} data-testid="user-event">
             <td>{when(e.createdAt)}</td>
             <td>{actionLabel(e.action)}</td>
+            <td>{e.userID === userId ? username : e.userID ? <a href={href(`/users/${e.userID}`)}>{e.username}</a> : "nobody signed in"}</td>
             <td>{e.clientIP || "—"}</td>
             <td>{e.app}</td>
           </tr>

@@ -786,6 +786,17 @@ export type EventWhereInput = {
   idNotIn?: Array<string> | null | undefined;
   not?: EventWhereInput | null | undefined;
   or?: Array<EventWhereInput> | null | undefined;
+  /** subject_id field predicates */
+  subjectID?: string | null | undefined;
+  subjectIDGT?: string | null | undefined;
+  subjectIDGTE?: string | null | undefined;
+  subjectIDIn?: Array<string> | null | undefined;
+  subjectIDIsNil?: boolean | null | undefined;
+  subjectIDLT?: string | null | undefined;
+  subjectIDLTE?: string | null | undefined;
+  subjectIDNEQ?: string | null | undefined;
+  subjectIDNotIn?: Array<string> | null | undefined;
+  subjectIDNotNil?: boolean | null | undefined;
   /** user_id field predicates */
   userID?: string | null | undefined;
   userIDGT?: string | null | undefined;
@@ -4024,7 +4035,7 @@ export type AdminUserEventsQueryVariables = Exact<{
 }>;
 
 
-export type AdminUserEventsQuery = { events: { edges: Array<{ node: { id: string, action: EventAction, app: string, clientIP: string, createdAt: string } | null } | null> | null, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type AdminUserEventsQuery = { events: { edges: Array<{ node: { id: string, action: EventAction, userID: string | null, username: string, app: string, clientIP: string, createdAt: string } | null } | null> | null, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type AdminUserDevicesQueryVariables = Exact<{
   id: string;
@@ -6498,7 +6509,7 @@ export const AdminRevokeUserConsentDocument = new TypedDocumentString(`
 export const AdminUserEventsDocument = new TypedDocumentString(`
     query AdminUserEvents($id: ID!, $first: Int!, $after: Cursor) {
   events(
-    where: {userID: $id}
+    where: {or: [{userID: $id}, {subjectID: $id}]}
     first: $first
     after: $after
     orderBy: {field: CREATED_AT, direction: DESC}
@@ -6507,6 +6518,8 @@ export const AdminUserEventsDocument = new TypedDocumentString(`
       node {
         id
         action
+        userID
+        username
         app
         clientIP
         createdAt
