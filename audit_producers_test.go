@@ -149,7 +149,7 @@ func TestEventsNameTheirSubject(t *testing.T) {
 		admin.must(`mutation($id: ID!) { updateUser(id: $id, input: {name: "Lin"}) { id } }`, map[string]any{"id": linID}, nil)
 
 		type event struct {
-			Action, Username string
+			Action, Username  string
 			UserID, SubjectID *string
 			Context           map[string]any
 		}

@@ -41,6 +41,11 @@ const (
 	KeySubjectUsername = "subject_username"
 )
 
+// KeyModel is the data key naming the kind of object an event is about,
+// in snake_case ("user", "notification_rule"): the model events' and
+// others about an object (the event_matcher policy's model).
+const KeyModel = "model"
+
 // Subject adds the keys naming u as the user an event is about to data,
 // and returns data.
 func Subject(data map[string]any, u *ent.User) map[string]any {
@@ -173,7 +178,7 @@ func (r *Recorder) recordChange(ctx context.Context, m entgo.Mutation, next entg
 	slices.Sort(fields)
 	for _, id := range ids {
 		data := map[string]any{
-			"model":  snake(m.Type()),
+			KeyModel: snake(m.Type()),
 			"id":     strconv.Itoa(id), // GraphQL IDs are strings
 			"fields": fields,
 		}

@@ -79,7 +79,7 @@ func (r *Resolver) rotateOutpostToken(ctx context.Context, id string) (*model.Cr
 // secretRotated is the context of a SECRET_ROTATE event: the object (its
 // model as model events name it, ID and name) and the secret's field name.
 func secretRotated(modelName string, id int, name, field string) map[string]any {
-	return map[string]any{"model": modelName, "id": strconv.Itoa(id), "name": name, "secret": field} //nolint:goconst // the event's context keys, as the audit hook writes them
+	return map[string]any{audit.KeyModel: modelName, "id": strconv.Itoa(id), "name": name, "secret": field} //nolint:goconst // the event's context keys, as the audit hook writes them
 }
 
 // audit records action with c (a mutation's transaction: the event is

@@ -115,5 +115,10 @@ func (r *Resolver) revokeConsent(ctx context.Context, userID int, slug string) e
 	if err != nil {
 		return fmt.Errorf("read user %d: %w", userID, err)
 	}
-	return r.audit(ctx, c, enum.EventActionModelDeleted, audit.Subject(map[string]any{"model": "user_consent", "application": slug}, u))
+	data := map[string]any{audit.KeyModel: "user_consent", keyApplication: slug}
+	return r.audit(ctx, c, enum.EventActionModelDeleted, audit.Subject(data, u))
 }
+
+// keyApplication is the event context key of the application (its slug)
+// a consent revocation was about.
+const keyApplication = "application"

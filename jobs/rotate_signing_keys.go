@@ -8,6 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/gatehouse-id/gatehouse/audit"
 	"github.com/gatehouse-id/gatehouse/ent"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/jobs/jobargs"
@@ -63,7 +64,7 @@ func (w *RotateSigningKeysWorker) Work(ctx context.Context, _ *river.Job[jobargs
 		// A new key signs from now on: a SECRET_ROTATE for the audit log
 		// (a failure to record it does not undo the rotation).
 		if _, err := w.auditor.Record(ctx, w.ent, enum.EventActionSecretRotate, map[string]any{
-			"model": "signing_key", "created": created, "deleted": deleted,
+			audit.KeyModel: "signing_key", "created": created, "deleted": deleted,
 		}); err != nil {
 			w.logger.WarnContext(ctx, "record secret_rotate event", "error", err)
 		}

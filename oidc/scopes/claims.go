@@ -13,6 +13,7 @@ import (
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/interpreter"
 
+	"github.com/gatehouse-id/gatehouse/audit"
 	"github.com/gatehouse-id/gatehouse/celeval"
 	"github.com/gatehouse-id/gatehouse/directory"
 	"github.com/gatehouse-id/gatehouse/ent"
@@ -140,7 +141,7 @@ func (e *Evaluator) failed(ctx context.Context, m *ent.ScopeMapping, err error) 
 		return
 	}
 	_, rerr := e.recorder.Record(ctx, e.client, enum.EventActionConfigurationError, map[string]any{
-		"model": "scope_mapping", "id": strconv.Itoa(m.ID), "name": m.Name, "scope": m.ScopeName, "reason": reason,
+		audit.KeyModel: "scope_mapping", "id": strconv.Itoa(m.ID), "name": m.Name, "scope": m.ScopeName, "reason": reason,
 	})
 	if rerr != nil {
 		e.logger.WarnContext(ctx, "record a scope mapping's failure", "scope_mapping_id", m.ID, "error", rerr)

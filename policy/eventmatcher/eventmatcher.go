@@ -25,6 +25,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gatehouse-id/gatehouse/audit"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/policy"
 	"github.com/gatehouse-id/gatehouse/problem"
@@ -131,7 +132,7 @@ func (e *Evaluator) Evaluate(_ context.Context, req *policy.Request) (policy.Out
 		return policy.Outcome{}, nil
 	}
 	if e.cfg.Model != "" {
-		if m, _ := ev.Context["model"].(string); m != e.cfg.Model {
+		if m, _ := ev.Context[audit.KeyModel].(string); m != e.cfg.Model {
 			return policy.Outcome{}, nil
 		}
 	}
