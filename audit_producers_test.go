@@ -16,64 +16,61 @@ import (
 // client secret SECRET_ROTATE; each names the object, never the secret.
 func TestSecretWritesAreAudited(t *testing.T) {
 	t.Parallel()
-	for _, backend := range backends {
-		t.Run(backend, func(t *testing.T) {
-			t.Parallel()
-			s := newTestServer(t, newServerEnv(t, backend))
-			admin := s.browser()
-			require.True(t, admin.login("admin", adminPassword).Completed)
-			var u struct{ CreateUser struct{ ID string } }
-			admin.must(`mutation { createUser(input: {username: "lin"}) { id } }`, nil, &u)
-			admin.must(`mutation($id: ID!) { setUserPassword(id: $id, password: "Brand-New-Secret-9") { id } }`, map[string]any{"id": u.CreateUser.ID}, nil)
-			var o struct {
-				CreateOutpost struct{ Outpost struct{ ID string } }
-			}
-			admin.must(`mutation { createOutpost(input: {name: "edge", type: PROXY}) { outpost { id } } }`, nil, &o)
-			var rotated struct{ RotateOutpostToken struct{ Token string } }
-			admin.must(`mutation($id: ID!) { rotateOutpostToken(id: $id) { token } }`, map[string]any{"id": o.CreateOutpost.Outpost.ID}, &rotated)
-			clientID, _ := ssoApp(t, admin, "wiki", []string{"openid"})
-			var p struct {
-				OAuth2Providers struct {
-					Edges []struct{ Node struct{ ID string } }
-				} `json:"oauth2Providers"`
-			}
-			admin.must(`query($c: String!) { oauth2Providers(where: {clientID: $c}) { edges { node { id } } } }`, map[string]any{"c": clientID}, &p)
-			require.Len(t, p.OAuth2Providers.Edges, 1)
-			var secret struct{ RotateClientSecret struct{ ClientSecret string } }
-			admin.must(`mutation($id: ID!) { rotateClientSecret(id: $id) { clientSecret } }`, map[string]any{"id": p.OAuth2Providers.Edges[0].Node.ID}, &secret)
+	eachBackend(t, func(t *testing.T, backend string) {
+		s := newTestServer(t, newServerEnv(t, backend))
+		admin := s.browser()
+		require.True(t, admin.login("admin", adminPassword).Completed)
+		var u struct{ CreateUser struct{ ID string } }
+		admin.must(`mutation { createUser(input: {username: "lin"}) { id } }`, nil, &u)
+		admin.must(`mutation($id: ID!) { setUserPassword(id: $id, password: "Brand-New-Secret-9") { id } }`, map[string]any{"id": u.CreateUser.ID}, nil)
+		var o struct {
+			CreateOutpost struct{ Outpost struct{ ID string } }
+		}
+		admin.must(`mutation { createOutpost(input: {name: "edge", type: PROXY}) { outpost { id } } }`, nil, &o)
+		var rotated struct{ RotateOutpostToken struct{ Token string } }
+		admin.must(`mutation($id: ID!) { rotateOutpostToken(id: $id) { token } }`, map[string]any{"id": o.CreateOutpost.Outpost.ID}, &rotated)
+		clientID, _ := ssoApp(t, admin, "wiki", []string{"openid"})
+		var p struct {
+			OAuth2Providers struct {
+				Edges []struct{ Node struct{ ID string } }
+			} `json:"oauth2Providers"`
+		}
+		admin.must(`query($c: String!) { oauth2Providers(where: {clientID: $c}) { edges { node { id } } } }`, map[string]any{"c": clientID}, &p)
+		require.Len(t, p.OAuth2Providers.Edges, 1)
+		var secret struct{ RotateClientSecret struct{ ClientSecret string } }
+		admin.must(`mutation($id: ID!) { rotateClientSecret(id: $id) { clientSecret } }`, map[string]any{"id": p.OAuth2Providers.Edges[0].Node.ID}, &secret)
 
-			var events struct {
-				Events struct {
-					Edges []struct {
-						Node struct {
-							Action, Username string
-							Context          map[string]any
-						}
+		var events struct {
+			Events struct {
+				Edges []struct {
+					Node struct {
+						Action, Username string
+						Context          map[string]any
 					}
 				}
 			}
-			admin.must(`{ events(where: {actionIn: [PASSWORD_SET, SECRET_ROTATE]}, orderBy: {field: CREATED_AT, direction: ASC}, first: 10) { edges { node { action username context } } } }`, nil, &events)
-			type seen struct{ action, by, target string }
-			var got []seen
-			for _, e := range events.Events.Edges {
-				target, _ := e.Node.Context["subject_username"].(string)
-				if target == "" {
-					target, _ = e.Node.Context["model"].(string)
-				}
-				got = append(got, seen{e.Node.Action, e.Node.Username, target})
-				for _, v := range e.Node.Context {
-					require.NotEqual(t, "Brand-New-Secret-9", v)
-					require.NotEqual(t, rotated.RotateOutpostToken.Token, v)
-					require.NotEqual(t, secret.RotateClientSecret.ClientSecret, v)
-				}
+		}
+		admin.must(`{ events(where: {actionIn: [PASSWORD_SET, SECRET_ROTATE]}, orderBy: {field: CREATED_AT, direction: ASC}, first: 10) { edges { node { action username context } } } }`, nil, &events)
+		type seen struct{ action, by, target string }
+		var got []seen
+		for _, e := range events.Events.Edges {
+			target, _ := e.Node.Context["subject_username"].(string)
+			if target == "" {
+				target, _ = e.Node.Context["model"].(string)
 			}
-			require.Equal(t, []seen{
-				{"PASSWORD_SET", "admin", "lin"},
-				{"SECRET_ROTATE", "admin", "outpost"},
-				{"SECRET_ROTATE", "admin", "oauth2_provider"},
-			}, got)
-		})
-	}
+			got = append(got, seen{e.Node.Action, e.Node.Username, target})
+			for _, v := range e.Node.Context {
+				require.NotEqual(t, "Brand-New-Secret-9", v)
+				require.NotEqual(t, rotated.RotateOutpostToken.Token, v)
+				require.NotEqual(t, secret.RotateClientSecret.ClientSecret, v)
+			}
+		}
+		require.Equal(t, []seen{
+			{"PASSWORD_SET", "admin", "lin"},
+			{"SECRET_ROTATE", "admin", "outpost"},
+			{"SECRET_ROTATE", "admin", "oauth2_provider"},
+		}, got)
+	})
 }
 
 // Revoking an application's access is audited, whoever does it: the user
@@ -82,54 +79,51 @@ func TestSecretWritesAreAudited(t *testing.T) {
 // the one who did it, naming the user and the application.
 func TestConsentRevocationsAreAudited(t *testing.T) {
 	t.Parallel()
-	for _, backend := range backends {
-		t.Run(backend, func(t *testing.T) {
-			t.Parallel()
-			s := newTestServer(t, newServerEnv(t, backend))
-			admin := s.browser()
-			require.True(t, admin.login("admin", adminPassword).Completed)
-			var u struct{ CreateUser struct{ ID string } }
-			admin.must(`mutation { createUser(input: {username: "lin"}, password: "Brand-New-Secret-9") { id } }`, nil, &u)
-			ssoApp(t, admin, "wiki", []string{"openid"})
-			ssoApp(t, admin, "notes", []string{"openid"})
-			sys := viewer.SystemContext(t.Context())
-			db := s.app.db.Ent
-			lin := db.User.Query().Where(entuser.Username("lin")).OnlyX(sys)
-			for _, slug := range []string{"wiki", "notes"} {
-				app := db.Application.Query().Where(entapplication.Slug(slug)).OnlyX(sys)
-				db.UserConsent.Create().SetUserID(lin.ID).SetApplicationID(app.ID).SetScopes([]string{"openid"}).ExecX(sys)
-			}
+	eachBackend(t, func(t *testing.T, backend string) {
+		s := newTestServer(t, newServerEnv(t, backend))
+		admin := s.browser()
+		require.True(t, admin.login("admin", adminPassword).Completed)
+		var u struct{ CreateUser struct{ ID string } }
+		admin.must(`mutation { createUser(input: {username: "lin"}, password: "Brand-New-Secret-9") { id } }`, nil, &u)
+		ssoApp(t, admin, "wiki", []string{"openid"})
+		ssoApp(t, admin, "notes", []string{"openid"})
+		sys := viewer.SystemContext(t.Context())
+		db := s.app.db.Ent
+		lin := db.User.Query().Where(entuser.Username("lin")).OnlyX(sys)
+		for _, slug := range []string{"wiki", "notes"} {
+			app := db.Application.Query().Where(entapplication.Slug(slug)).OnlyX(sys)
+			db.UserConsent.Create().SetUserID(lin.ID).SetApplicationID(app.ID).SetScopes([]string{"openid"}).ExecX(sys)
+		}
 
-			user := s.browser()
-			require.True(t, user.login("lin", "Brand-New-Secret-9").Completed)
-			user.must(`mutation { revokeApplicationAccess(slug: "wiki") }`, nil, nil)
-			admin.must(`mutation($id: ID!) { revokeUserConsent(userID: $id, applicationSlug: "notes") }`, map[string]any{"id": u.CreateUser.ID}, nil)
-			require.Equal(t, "NOT_FOUND", user.do(`mutation { revokeApplicationAccess(slug: "wiki") }`, nil).code(), "once: no second event")
+		user := s.browser()
+		require.True(t, user.login("lin", "Brand-New-Secret-9").Completed)
+		user.must(`mutation { revokeApplicationAccess(slug: "wiki") }`, nil, nil)
+		admin.must(`mutation($id: ID!) { revokeUserConsent(userID: $id, applicationSlug: "notes") }`, map[string]any{"id": u.CreateUser.ID}, nil)
+		require.Equal(t, "NOT_FOUND", user.do(`mutation { revokeApplicationAccess(slug: "wiki") }`, nil).code(), "once: no second event")
 
-			var events struct {
-				Events struct {
-					Edges []struct {
-						Node struct {
-							Username string
-							Context  map[string]any
-						}
+		var events struct {
+			Events struct {
+				Edges []struct {
+					Node struct {
+						Username string
+						Context  map[string]any
 					}
 				}
 			}
-			admin.must(`{ events(where: {action: MODEL_DELETED}, orderBy: {field: CREATED_AT, direction: ASC}, first: 10) { edges { node { username context } } } }`, nil, &events)
-			type seen struct{ by, model, application, target, targetID string }
-			var got []seen
-			for _, e := range events.Events.Edges {
-				c := e.Node.Context
-				str := func(k string) string { v, _ := c[k].(string); return v }
-				got = append(got, seen{e.Node.Username, str("model"), str("application"), str("subject_username"), str("subject_id")})
-			}
-			require.Equal(t, []seen{
-				{"lin", "user_consent", "wiki", "lin", strconv.Itoa(lin.ID)},
-				{"admin", "user_consent", "notes", "lin", strconv.Itoa(lin.ID)},
-			}, got)
-		})
-	}
+		}
+		admin.must(`{ events(where: {action: MODEL_DELETED}, orderBy: {field: CREATED_AT, direction: ASC}, first: 10) { edges { node { username context } } } }`, nil, &events)
+		type seen struct{ by, model, application, target, targetID string }
+		var got []seen
+		for _, e := range events.Events.Edges {
+			c := e.Node.Context
+			str := func(k string) string { v, _ := c[k].(string); return v }
+			got = append(got, seen{e.Node.Username, str("model"), str("application"), str("subject_username"), str("subject_id")})
+		}
+		require.Equal(t, []seen{
+			{"lin", "user_consent", "wiki", "lin", strconv.Itoa(lin.ID)},
+			{"admin", "user_consent", "notes", "lin", strconv.Itoa(lin.ID)},
+		}, got)
+	})
 }
 
 // An event names the user it is about (subjectID) besides the actor: a
