@@ -17,9 +17,7 @@ import (
 func TestSecretWritesAreAudited(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, backend string) {
-		s := newTestServer(t, newServerEnv(t, backend))
-		admin := s.browser()
-		require.True(t, admin.login("admin", adminPassword).Completed)
+		s, admin := adminOn(t, backend)
 		var u struct{ CreateUser struct{ ID string } }
 		admin.must(`mutation { createUser(input: {username: "lin"}) { id } }`, nil, &u)
 		admin.must(`mutation($id: ID!) { setUserPassword(id: $id, password: "Brand-New-Secret-9") { id } }`, map[string]any{"id": u.CreateUser.ID}, nil)
@@ -80,9 +78,7 @@ func TestSecretWritesAreAudited(t *testing.T) {
 func TestConsentRevocationsAreAudited(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, backend string) {
-		s := newTestServer(t, newServerEnv(t, backend))
-		admin := s.browser()
-		require.True(t, admin.login("admin", adminPassword).Completed)
+		s, admin := adminOn(t, backend)
 		var u struct{ CreateUser struct{ ID string } }
 		admin.must(`mutation { createUser(input: {username: "lin"}, password: "Brand-New-Secret-9") { id } }`, nil, &u)
 		ssoApp(t, admin, "wiki", []string{"openid"})
@@ -134,9 +130,7 @@ func TestConsentRevocationsAreAudited(t *testing.T) {
 func TestEventsNameTheirSubject(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, backend string) {
-		s := newTestServer(t, newServerEnv(t, backend))
-		admin := s.browser()
-		require.True(t, admin.login("admin", adminPassword).Completed)
+		s, admin := adminOn(t, backend)
 		linID := createLoginUser(admin, "lin", "Brand-New-Secret-9")
 		require.False(t, s.headless().login("lin", "not her password").Completed)
 		require.False(t, s.headless().login("nobody-at-all", "not her password").Completed)
@@ -180,4 +174,14 @@ func TestEventsNameTheirSubject(t *testing.T) {
 		require.Equal(t, "nobody-at-all", unknown.Events.Edges[0].Node.Context["username"])
 		require.NotContains(t, unknown.Events.Edges[0].Node.Context, "subject_username")
 	})
+}
+
+// adminOn starts a server on backend and signs the admin in on a browser
+// client.
+func adminOn(t *testing.T, backend string) (*testServer, *client) {
+	t.Helper()
+	s := newTestServer(t, newServerEnv(t, backend))
+	admin := s.browser()
+	require.True(t, admin.login("admin", adminPassword).Completed)
+	return s, admin
 }
