@@ -17,7 +17,7 @@ import (
 func TestSecretWritesAreAudited(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, backend string) {
-		s, admin := adminOn(t, backend)
+		_, admin := adminOn(t, backend)
 		var u struct{ CreateUser struct{ ID string } }
 		admin.must(`mutation { createUser(input: {username: "lin"}) { id } }`, nil, &u)
 		admin.must(`mutation($id: ID!) { setUserPassword(id: $id, password: "Brand-New-Secret-9") { id } }`, map[string]any{"id": u.CreateUser.ID}, nil)
