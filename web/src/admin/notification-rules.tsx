@@ -10,7 +10,7 @@ import type { AdminNotificationRuleQuery, NotificationSeverity, PolicyEngineMode
 import { messageOf, request } from "../lib/graphql";
 import { NotFound } from "./flows";
 import { engineModes } from "./labels";
-import { AdminNotificationTransports } from "./notification-transports";
+import { AdminNotificationTransports, transportModeNames } from "./notification-transports";
 import { loadOptions, nodes } from "./options";
 import { PolicyBindingList } from "./policy-bindings";
 import { href, navigate } from "./router";
@@ -314,7 +314,7 @@ function RuleForm({ initial, submit, onSubmit }: { initial: Values; submit: stri
       <CheckboxGroup
         id={`${ids}-transports`}
         legend="Transports"
-        options={(transports.data ?? []).map((t) => ({ value: t.id, label: `${t.name} (${t.mode})` }))}
+        options={(transports.data ?? []).map((t) => ({ value: t.id, label: `${t.name} (${transportModeNames[t.mode]})` }))}
         selected={v.transportIDs}
         onSelected={set("transportIDs")}
         empty="There are no notification transports yet."

@@ -82,6 +82,13 @@ export const transportModes: Record<NotificationTransportMode, string> = {
   LOCAL: "Notifications in Gatehouse for the members of the rule's group",
 };
 
+/** The transport modes, short: in lists and beside a transport's name. */
+export const transportModeNames: Record<NotificationTransportMode, string> = {
+  WEBHOOK: "Webhook",
+  EMAIL: "Email",
+  LOCAL: "In Gatehouse",
+};
+
 /** A transport's state, as text. */
 function status(t: { failing: boolean; lastError: string; lastFailureAt?: string | null }) {
   if (!t.failing) return <span>Working</span>;
@@ -115,7 +122,7 @@ export function NotificationTransportList() {
               <th scope="row">
                 <a href={href(`/notification-transports/${t.id}`)}>{t.name}</a>
               </th>
-              <td>{t.mode}</td>
+              <td>{transportModeNames[t.mode]}</td>
               <td>{t.sendOnce ? "Yes" : "No"}</td>
               <td data-testid="status">{status(t)}</td>
             </tr>
