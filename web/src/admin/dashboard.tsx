@@ -5,7 +5,9 @@
 // the same 30 days (topApplications), the system tasks and notification
 // transports that are failing, and the server's version. The login charts
 // and counters follow eventCreated and count each new login or failed
-// login into its bucket without loading anything again; a login, logout or
+// login into its bucket at once, then load the counts again a little later
+// (reconcileAfter) to take in what the subscription missed while it
+// started; a login, logout or
 // revoked session counts the active sessions again (one number; a session
 // that merely expires shows at the next one or a refresh), and a system
 // task's failure (SYSTEM_TASK_EXCEPTION) joins the failing tasks from the
@@ -17,15 +19,17 @@
 // Loaded lazily (AdminPage): Chart.js is in this chunk only.
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { graphql } from "../gql";
-import type { EventAction } from "../gql/graphql";
+import type { DashboardCountsFragment, EventAction } from "../gql/graphql";
 import { request, subscribe } from "../lib/graphql";
 import { BarChart, type Series } from "./bar-chart";
 import { nodes } from "./options";
 import { href } from "./router";
 import { ErrorAlert, Loading, PageHeader, Table, useLoad } from "./ui";
 
-const AdminDashboardStats = graphql(`
-  query AdminDashboardStats($hoursSince: Time!, $daysSince: Time!) {
+// The login counts of the charts, loaded with the page and again to
+// reconcile the live counting (AdminDashboardCounts).
+graphql(`
+  fragment DashboardCounts on Query {
     hourly: eventStats(actions: [LOGIN, LOGIN_FAILED], since: $hoursSince, bucket: HOUR) {
       start
       action
@@ -36,6 +40,18 @@ const AdminDashboardStats = graphql(`
       action
       count
     }
+  }
+`);
+
+const AdminDashboardCounts = graphql(`
+  query AdminDashboardCounts($hoursSince: Time!, $daysSince: Time!) {
+    ...DashboardCounts
+  }
+`);
+
+const AdminDashboardStats = graphql(`
+  query AdminDashboardStats($hoursSince: Time!, $daysSince: Time!) {
+    ...DashboardCounts
     users {
       totalCount
     }
@@ -160,19 +176,36 @@ function chartData(counts: Counts, now: number, size: number, n: number, label: 
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
+/** The query variables of the charts' buckets at ms. */
+function countsSince(ms: number) {
+  return {
+    hoursSince: new Date(bucketOf(ms, hour) - (hours - 1) * hour).toISOString(),
+    daysSince: new Date(bucketOf(ms, day) - (days - 1) * day).toISOString(),
+  };
+}
+
+/** Counts as the server's buckets give them. */
+function countsOf(d: DashboardCountsFragment): Counts {
+  const c: Counts = {};
+  for (const b of d.hourly) c[key(hour, Date.parse(b.start), b.action)] = b.count;
+  for (const b of d.daily) c[key(day, Date.parse(b.start), b.action)] = b.count;
+  return c;
+}
+
+/**
+ * How long after a live login the counts are loaded again, to take in the
+ * events the live counting missed: those written between the page's load
+ * and the subscription's start (which the client cannot observe).
+ */
+const reconcileAfter = 5000;
+
 export function Dashboard() {
   const [now, setNow] = useState(() => Date.now());
   const [counts, setCounts] = useState<Counts | undefined>();
   const stats = useLoad(async () => {
     const at = Date.now();
-    const d = await request(AdminDashboardStats, {
-      hoursSince: new Date(bucketOf(at, hour) - (hours - 1) * hour).toISOString(),
-      daysSince: new Date(bucketOf(at, day) - (days - 1) * day).toISOString(),
-    });
-    const c: Counts = {};
-    for (const b of d.hourly) c[key(hour, Date.parse(b.start), b.action)] = b.count;
-    for (const b of d.daily) c[key(day, Date.parse(b.start), b.action)] = b.count;
-    setCounts(c);
+    const d = await request(AdminDashboardStats, countsSince(at));
+    setCounts(countsOf(d));
     setNow(at);
     return d;
   }, []);
@@ -184,12 +217,50 @@ export function Dashboard() {
   const [liveError, setLiveError] = useState<unknown>();
 
   // Live: once the numbers are loaded, each new login or failed login is
-  // counted into its hour and day (events written between the load and
-  // the subscription's start show after a reload).
+  // counted into its hour and day at once, and reconcileAfter later the
+  // counts are loaded again (one small query however many arrive), which
+  // takes in any the subscription missed while it started.
   const loaded = counts !== undefined;
+  /** A reconciliation is due or running: the login counts may still change. */
+  const [reconciling, setReconciling] = useState(false);
   useEffect(() => {
     if (!loaded) return;
-    return subscribe(
+    let ended = false;
+    let timer: number | undefined;
+    let inFlight = false;
+    let again = false; // a login arrived while the counts were loading
+    const reconcile = () => {
+      timer = undefined;
+      inFlight = true;
+      const at = Date.now();
+      request(AdminDashboardCounts, countsSince(at))
+        .then(
+          (d) => {
+            if (ended) return;
+            setCounts(countsOf(d));
+            setNow((n) => Math.max(n, at));
+          },
+          (err: unknown) => {
+            if (!ended) setLiveError(err);
+          },
+        )
+        .finally(() => {
+          inFlight = false;
+          if (again) {
+            again = false;
+            scheduleReconcile();
+          } else if (!ended) {
+            setReconciling(false);
+          }
+        });
+    };
+    const scheduleReconcile = () => {
+      if (ended) return;
+      setReconciling(true);
+      if (inFlight) again = true;
+      else if (timer === undefined) timer = window.setTimeout(reconcile, reconcileAfter);
+    };
+    const stop = subscribe(
       AdminDashboardEvents,
       {},
       {
@@ -204,10 +275,16 @@ export function Dashboard() {
           const ms = Date.parse(d.eventCreated.createdAt);
           setCounts((c) => (c ? withEvent(c, ms, action) : c));
           setNow((n) => Math.max(n, Date.now(), ms));
+          scheduleReconcile();
         },
         error: setLiveError,
       },
     );
+    return () => {
+      ended = true;
+      stop();
+      window.clearTimeout(timer);
+    };
   }, [loaded, reloadSessions]);
 
   const hourly = useMemo(() => chartData(counts ?? {}, now, hour, hours, hourLabel), [counts, now]);
@@ -230,7 +307,7 @@ export function Dashboard() {
       {!stats.data && !stats.error && <Loading what="the dashboard" />}
       {stats.data && (
         <>
-          <dl class="admin-stats">
+          <dl class="admin-stats" aria-busy={reconciling}>
             <div>
               <dt>Logins, last 24 hours</dt>
               <dd data-testid="logins-24h">{sum(hourly.series[0].values)}</dd>

@@ -3044,13 +3044,23 @@ export type AdminPolicyConfigFragment =
   | AdminPolicyConfig_ReputationPolicy_Fragment
 ;
 
+export type DashboardCountsFragment = { hourly: Array<{ start: string, action: EventAction, count: number }>, daily: Array<{ start: string, action: EventAction, count: number }> };
+
+export type AdminDashboardCountsQueryVariables = Exact<{
+  hoursSince: string;
+  daysSince: string;
+}>;
+
+
+export type AdminDashboardCountsQuery = { hourly: Array<{ start: string, action: EventAction, count: number }>, daily: Array<{ start: string, action: EventAction, count: number }> };
+
 export type AdminDashboardStatsQueryVariables = Exact<{
   hoursSince: string;
   daysSince: string;
 }>;
 
 
-export type AdminDashboardStatsQuery = { hourly: Array<{ start: string, action: EventAction, count: number }>, daily: Array<{ start: string, action: EventAction, count: number }>, users: { totalCount: number }, topApplications: Array<{ slug: string, count: number, application: { id: string, name: string } | null }>, serverInfo: { version: string }, failingTransports: { totalCount: number, edges: Array<{ node: { id: string, name: string, lastError: string } | null } | null> | null } };
+export type AdminDashboardStatsQuery = { users: { totalCount: number }, topApplications: Array<{ slug: string, count: number, application: { id: string, name: string } | null }>, serverInfo: { version: string }, failingTransports: { totalCount: number, edges: Array<{ node: { id: string, name: string, lastError: string } | null } | null> | null }, hourly: Array<{ start: string, action: EventAction, count: number }>, daily: Array<{ start: string, action: EventAction, count: number }> };
 
 export type AdminDashboardJobsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -4533,6 +4543,28 @@ export const AdminPolicyConfigFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"AdminPolicyConfig"}) as unknown as TypedDocumentString<AdminPolicyConfigFragment, unknown>;
+export const DashboardCountsFragmentDoc = new TypedDocumentString(`
+    fragment DashboardCounts on Query {
+  hourly: eventStats(
+    actions: [LOGIN, LOGIN_FAILED]
+    since: $hoursSince
+    bucket: HOUR
+  ) {
+    start
+    action
+    count
+  }
+  daily: eventStats(
+    actions: [LOGIN, LOGIN_FAILED]
+    since: $daysSince
+    bucket: DAY
+  ) {
+    start
+    action
+    count
+  }
+}
+    `, {"fragmentName":"DashboardCounts"}) as unknown as TypedDocumentString<DashboardCountsFragment, unknown>;
 export const AdminEventFieldsFragmentDoc = new TypedDocumentString(`
     fragment AdminEventFields on Event {
   id
@@ -4910,8 +4942,11 @@ export const AdminDeleteBrandDocument = new TypedDocumentString(`
   deleteBrand(id: $id)
 }
     `) as unknown as TypedDocumentString<AdminDeleteBrandMutation, AdminDeleteBrandMutationVariables>;
-export const AdminDashboardStatsDocument = new TypedDocumentString(`
-    query AdminDashboardStats($hoursSince: Time!, $daysSince: Time!) {
+export const AdminDashboardCountsDocument = new TypedDocumentString(`
+    query AdminDashboardCounts($hoursSince: Time!, $daysSince: Time!) {
+  ...DashboardCounts
+}
+    fragment DashboardCounts on Query {
   hourly: eventStats(
     actions: [LOGIN, LOGIN_FAILED]
     since: $hoursSince
@@ -4930,6 +4965,10 @@ export const AdminDashboardStatsDocument = new TypedDocumentString(`
     action
     count
   }
+}`) as unknown as TypedDocumentString<AdminDashboardCountsQuery, AdminDashboardCountsQueryVariables>;
+export const AdminDashboardStatsDocument = new TypedDocumentString(`
+    query AdminDashboardStats($hoursSince: Time!, $daysSince: Time!) {
+  ...DashboardCounts
   users {
     totalCount
   }
@@ -4955,7 +4994,26 @@ export const AdminDashboardStatsDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<AdminDashboardStatsQuery, AdminDashboardStatsQueryVariables>;
+    fragment DashboardCounts on Query {
+  hourly: eventStats(
+    actions: [LOGIN, LOGIN_FAILED]
+    since: $hoursSince
+    bucket: HOUR
+  ) {
+    start
+    action
+    count
+  }
+  daily: eventStats(
+    actions: [LOGIN, LOGIN_FAILED]
+    since: $daysSince
+    bucket: DAY
+  ) {
+    start
+    action
+    count
+  }
+}`) as unknown as TypedDocumentString<AdminDashboardStatsQuery, AdminDashboardStatsQueryVariables>;
 export const AdminDashboardJobsDocument = new TypedDocumentString(`
     query AdminDashboardJobs {
   jobs(first: 50, states: [RETRYABLE, DISCARDED]) {
