@@ -7,6 +7,7 @@ import (
 	"github.com/playwright-community/playwright-go"
 	"github.com/stretchr/testify/require"
 
+	entevent "github.com/gatehouse-id/gatehouse/ent/event"
 	"github.com/gatehouse-id/gatehouse/ent/schema/enum"
 	"github.com/gatehouse-id/gatehouse/ent/viewer"
 	"github.com/gatehouse-id/gatehouse/internal/browsertest"
@@ -14,7 +15,7 @@ import (
 
 // The audit log lists events newest first; the filters (action, user,
 // client IP) narrow it; "Follow live" adds a failed login made through the
-// flow API while the page is open; an event's page shows its context as a
+// flow API while the page is open, and the one made before it followed; an event's page shows its context as a
 // key/value table.
 func TestBrowserAdminAuditLog(t *testing.T) {
 	t.Parallel()
@@ -67,6 +68,9 @@ func TestBrowserAdminAuditLog(t *testing.T) {
 	require.NoError(t, err)
 	u.click(u.button("Apply filters"))
 	require.NoError(t, u.expect.Locator(rows).ToHaveCount(2))
+	// One written before following: no subscription can bring it, only the
+	// catch-up that follows the first live event.
+	require.False(t, srv.headless().login("admin", "not-the-password").Completed)
 	u.click(u.GetByLabel("Follow live"))
 	// The subscription is up once the server has it; a failed login made
 	// before would be missed, so retry until one shows (each one is a new
@@ -80,6 +84,9 @@ func TestBrowserAdminAuditLog(t *testing.T) {
 	}, 20*time.Second, 500*time.Millisecond)
 	require.NoError(t, u.expect.Locator(rows.First()).ToContainText("Login failed"))
 	require.NoError(t, u.expect.Locator(rows.First()).ToContainText("admin (typed)"), "a failed login's caller is anonymous: the identifier typed is shown")
+	failed, err := db.Event.Query().Where(entevent.ActionEQ(enum.EventActionLoginFailed)).Count(ctx)
+	require.NoError(t, err)
+	require.NoError(t, u.expect.Locator(rows).ToHaveCount(failed), "every failed login, the one written before following too")
 	u.Screenshot("audit-log-live")
 
 	// The event's page: its facts and its context.

@@ -1,7 +1,9 @@
 // The audit log: events newest first, filtered by action, user, client IP
 // and time range (the events query's EventWhereInput), a page at a time;
 // "Follow live" adds new events matching the filters as they are written
-// (eventCreated). An event's page shows its context as a key/value table;
+// (eventCreated); once the first arrives, the events written between the
+// page's load and the subscription's start (which it missed) are fetched
+// once and merged in. An event's page shows its context as a key/value table;
 // events never hold secrets (audit.Recorder records field names, not
 // values).
 import { useEffect, useState } from "preact/hooks";
@@ -93,6 +95,14 @@ function whereOf(f: Filters, withTime = true): EventWhereInput {
 
 const pageSize = 50;
 
+/** events without repeats, newest first (by ID: IDs grow as events are written). */
+function newestFirst(events: Event[]): Event[] {
+  const seen = new Set<string>();
+  return events
+    .filter((e) => !seen.has(e.id) && seen.add(e.id))
+    .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0));
+}
+
 export function EventList() {
   const [draft, setDraft] = useState<Filters>(noFilters);
   const [filters, setFilters] = useState<Filters>(noFilters);
@@ -115,14 +125,41 @@ export function EventList() {
   useEffect(() => {
     if (!live || !canFollow || !first.data) return;
     setLiveError(undefined);
-    return subscribe(
+    // The newest event the page loaded; with the first live event the
+    // subscription is known to be up, and what came after the load but
+    // before it is fetched once.
+    const loaded = first.data.reduce((max, e) => (BigInt(e.id) > max ? BigInt(e.id) : max), 0n);
+    let caughtUp = false;
+    let ended = false;
+    const catchUp = () => {
+      caughtUp = true;
+      const where: EventWhereInput = { ...whereOf(filters, false), ...(loaded > 0n ? { idGT: loaded.toString() } : {}) };
+      request(AdminEvents, { first: pageSize, where }).then(
+        (d) => {
+          if (ended) return;
+          const missed = (d.events.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+          setAdded((a) => newestFirst([...a, ...missed]));
+        },
+        (err: unknown) => {
+          if (!ended) setLiveError(err);
+        },
+      );
+    };
+    const stop = subscribe(
       AdminEventsLive,
       { where: whereOf(filters, false) },
       {
-        next: (d) => setAdded((a) => (a.some((e) => e.id === d.eventCreated.id) ? a : [d.eventCreated, ...a])),
+        next: (d) => {
+          setAdded((a) => newestFirst([d.eventCreated, ...a]));
+          if (!caughtUp) catchUp();
+        },
         error: setLiveError,
       },
     );
+    return () => {
+      ended = true;
+      stop();
+    };
   }, [live, canFollow, filters, first.data]);
 
   const loadMore = () =>
