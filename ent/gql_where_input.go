@@ -4267,21 +4267,6 @@ type NotificationTransportWhereInput struct {
 	ModeIn    []enum.NotificationTransportMode `json:"modeIn,omitempty"`
 	ModeNotIn []enum.NotificationTransportMode `json:"modeNotIn,omitempty"`
 
-	// "webhook_url" field predicates.
-	WebhookURL             *string  `json:"webhookURL,omitempty"`
-	WebhookURLNEQ          *string  `json:"webhookURLNEQ,omitempty"`
-	WebhookURLIn           []string `json:"webhookURLIn,omitempty"`
-	WebhookURLNotIn        []string `json:"webhookURLNotIn,omitempty"`
-	WebhookURLGT           *string  `json:"webhookURLGT,omitempty"`
-	WebhookURLGTE          *string  `json:"webhookURLGTE,omitempty"`
-	WebhookURLLT           *string  `json:"webhookURLLT,omitempty"`
-	WebhookURLLTE          *string  `json:"webhookURLLTE,omitempty"`
-	WebhookURLContains     *string  `json:"webhookURLContains,omitempty"`
-	WebhookURLHasPrefix    *string  `json:"webhookURLHasPrefix,omitempty"`
-	WebhookURLHasSuffix    *string  `json:"webhookURLHasSuffix,omitempty"`
-	WebhookURLEqualFold    *string  `json:"webhookURLEqualFold,omitempty"`
-	WebhookURLContainsFold *string  `json:"webhookURLContainsFold,omitempty"`
-
 	// "webhook_mapping" field predicates.
 	WebhookMapping             *string  `json:"webhookMapping,omitempty"`
 	WebhookMappingNEQ          *string  `json:"webhookMappingNEQ,omitempty"`
@@ -4540,45 +4525,6 @@ func (i *NotificationTransportWhereInput) P() (predicate.NotificationTransport, 
 	}
 	if len(i.ModeNotIn) > 0 {
 		predicates = append(predicates, notificationtransport.ModeNotIn(i.ModeNotIn...))
-	}
-	if i.WebhookURL != nil {
-		predicates = append(predicates, notificationtransport.WebhookURLEQ(*i.WebhookURL))
-	}
-	if i.WebhookURLNEQ != nil {
-		predicates = append(predicates, notificationtransport.WebhookURLNEQ(*i.WebhookURLNEQ))
-	}
-	if len(i.WebhookURLIn) > 0 {
-		predicates = append(predicates, notificationtransport.WebhookURLIn(i.WebhookURLIn...))
-	}
-	if len(i.WebhookURLNotIn) > 0 {
-		predicates = append(predicates, notificationtransport.WebhookURLNotIn(i.WebhookURLNotIn...))
-	}
-	if i.WebhookURLGT != nil {
-		predicates = append(predicates, notificationtransport.WebhookURLGT(*i.WebhookURLGT))
-	}
-	if i.WebhookURLGTE != nil {
-		predicates = append(predicates, notificationtransport.WebhookURLGTE(*i.WebhookURLGTE))
-	}
-	if i.WebhookURLLT != nil {
-		predicates = append(predicates, notificationtransport.WebhookURLLT(*i.WebhookURLLT))
-	}
-	if i.WebhookURLLTE != nil {
-		predicates = append(predicates, notificationtransport.WebhookURLLTE(*i.WebhookURLLTE))
-	}
-	if i.WebhookURLContains != nil {
-		predicates = append(predicates, notificationtransport.WebhookURLContains(*i.WebhookURLContains))
-	}
-	if i.WebhookURLHasPrefix != nil {
-		predicates = append(predicates, notificationtransport.WebhookURLHasPrefix(*i.WebhookURLHasPrefix))
-	}
-	if i.WebhookURLHasSuffix != nil {
-		predicates = append(predicates, notificationtransport.WebhookURLHasSuffix(*i.WebhookURLHasSuffix))
-	}
-	if i.WebhookURLEqualFold != nil {
-		predicates = append(predicates, notificationtransport.WebhookURLEqualFold(*i.WebhookURLEqualFold))
-	}
-	if i.WebhookURLContainsFold != nil {
-		predicates = append(predicates, notificationtransport.WebhookURLContainsFold(*i.WebhookURLContainsFold))
 	}
 	if i.WebhookMapping != nil {
 		predicates = append(predicates, notificationtransport.WebhookMappingEQ(*i.WebhookMapping))

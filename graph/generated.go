@@ -47088,7 +47088,7 @@ func (ec *executionContext) unmarshalInputNotificationTransportWhereInput(ctx co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "mode", "modeNEQ", "modeIn", "modeNotIn", "webhookURL", "webhookURLNEQ", "webhookURLIn", "webhookURLNotIn", "webhookURLGT", "webhookURLGTE", "webhookURLLT", "webhookURLLTE", "webhookURLContains", "webhookURLHasPrefix", "webhookURLHasSuffix", "webhookURLEqualFold", "webhookURLContainsFold", "webhookMapping", "webhookMappingNEQ", "webhookMappingIn", "webhookMappingNotIn", "webhookMappingGT", "webhookMappingGTE", "webhookMappingLT", "webhookMappingLTE", "webhookMappingContains", "webhookMappingHasPrefix", "webhookMappingHasSuffix", "webhookMappingEqualFold", "webhookMappingContainsFold", "webhookTimeout", "webhookTimeoutNEQ", "webhookTimeoutIn", "webhookTimeoutNotIn", "webhookTimeoutGT", "webhookTimeoutGTE", "webhookTimeoutLT", "webhookTimeoutLTE", "sendOnce", "sendOnceNEQ", "failing", "failingNEQ", "lastError", "lastErrorNEQ", "lastErrorIn", "lastErrorNotIn", "lastErrorGT", "lastErrorGTE", "lastErrorLT", "lastErrorLTE", "lastErrorContains", "lastErrorHasPrefix", "lastErrorHasSuffix", "lastErrorEqualFold", "lastErrorContainsFold", "lastFailureAt", "lastFailureAtNEQ", "lastFailureAtIn", "lastFailureAtNotIn", "lastFailureAtGT", "lastFailureAtGTE", "lastFailureAtLT", "lastFailureAtLTE", "lastFailureAtIsNil", "lastFailureAtNotNil", "hasRules", "hasRulesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "mode", "modeNEQ", "modeIn", "modeNotIn", "webhookMapping", "webhookMappingNEQ", "webhookMappingIn", "webhookMappingNotIn", "webhookMappingGT", "webhookMappingGTE", "webhookMappingLT", "webhookMappingLTE", "webhookMappingContains", "webhookMappingHasPrefix", "webhookMappingHasSuffix", "webhookMappingEqualFold", "webhookMappingContainsFold", "webhookTimeout", "webhookTimeoutNEQ", "webhookTimeoutIn", "webhookTimeoutNotIn", "webhookTimeoutGT", "webhookTimeoutGTE", "webhookTimeoutLT", "webhookTimeoutLTE", "sendOnce", "sendOnceNEQ", "failing", "failingNEQ", "lastError", "lastErrorNEQ", "lastErrorIn", "lastErrorNotIn", "lastErrorGT", "lastErrorGTE", "lastErrorLT", "lastErrorLTE", "lastErrorContains", "lastErrorHasPrefix", "lastErrorHasSuffix", "lastErrorEqualFold", "lastErrorContainsFold", "lastFailureAt", "lastFailureAtNEQ", "lastFailureAtIn", "lastFailureAtNotIn", "lastFailureAtGT", "lastFailureAtGTE", "lastFailureAtLT", "lastFailureAtLTE", "lastFailureAtIsNil", "lastFailureAtNotNil", "hasRules", "hasRulesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -47403,97 +47403,6 @@ func (ec *executionContext) unmarshalInputNotificationTransportWhereInput(ctx co
 				return it, err
 			}
 			it.ModeNotIn = data
-		case "webhookURL":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURL"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WebhookURL = data
-		case "webhookURLNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WebhookURLNEQ = data
-		case "webhookURLIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WebhookURLIn = data
-		case "webhookURLNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WebhookURLNotIn = data
-		case "webhookURLGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WebhookURLGT = data
-		case "webhookURLGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WebhookURLGTE = data
-		case "webhookURLLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WebhookURLLT = data
-		case "webhookURLLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WebhookURLLTE = data
-		case "webhookURLContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WebhookURLContains = data
-		case "webhookURLHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WebhookURLHasPrefix = data
-		case "webhookURLHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WebhookURLHasSuffix = data
-		case "webhookURLEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WebhookURLEqualFold = data
-		case "webhookURLContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookURLContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WebhookURLContainsFold = data
 		case "webhookMapping":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookMapping"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)

@@ -55,7 +55,7 @@ func (NotificationTransport) Fields() []ent.Field {
 			MaxLen(2000).
 			Validate(validOptionalWebURL).
 			Comment("Where a WEBHOOK transport POSTs (http or https); required in that mode.").
-			Annotations(entgql.MapsTo("webhookUrl")),
+			Annotations(entgql.MapsTo("webhookUrl"), entgql.Skip(entgql.SkipWhereInput)), // the where input would spell it webhookURL
 		field.String("webhook_secret").
 			Default("").
 			MaxLen(4000). // sealed: notify.MaxSecretLen characters (up to 4 bytes each), sealed and encoded

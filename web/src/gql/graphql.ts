@@ -1397,20 +1397,6 @@ export type NotificationTransportWhereInput = {
   webhookTimeoutLTE?: number | null | undefined;
   webhookTimeoutNEQ?: number | null | undefined;
   webhookTimeoutNotIn?: Array<number> | null | undefined;
-  /** webhook_url field predicates */
-  webhookURL?: string | null | undefined;
-  webhookURLContains?: string | null | undefined;
-  webhookURLContainsFold?: string | null | undefined;
-  webhookURLEqualFold?: string | null | undefined;
-  webhookURLGT?: string | null | undefined;
-  webhookURLGTE?: string | null | undefined;
-  webhookURLHasPrefix?: string | null | undefined;
-  webhookURLHasSuffix?: string | null | undefined;
-  webhookURLIn?: Array<string> | null | undefined;
-  webhookURLLT?: string | null | undefined;
-  webhookURLLTE?: string | null | undefined;
-  webhookURLNEQ?: string | null | undefined;
-  webhookURLNotIn?: Array<string> | null | undefined;
 };
 
 /**
