@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -20,18 +19,6 @@ import (
 	"github.com/gatehouse-id/gatehouse/config"
 	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 )
-
-// readmeBlock is the first ```lang code block of README.md.
-func readmeBlock(t *testing.T, lang string) string {
-	t.Helper()
-	doc, err := os.ReadFile("README.md")
-	require.NoError(t, err)
-	_, rest, ok := strings.Cut(string(doc), "```"+lang+"\n")
-	require.True(t, ok, "README.md has a %s block", lang)
-	block, _, ok := strings.Cut(rest, "```")
-	require.True(t, ok, "README.md's %s block ends", lang)
-	return block
-}
 
 // upstreamSeen is what the tiny upstream behind nginx reports of a request.
 type upstreamSeen struct {
@@ -96,7 +83,7 @@ func nginxScenario(t *testing.T, standalone bool) {
 		"app.example.com", "app.gatehouse.test",
 		"http://gatehouse.example.internal:9000", "http://"+outpostAddr,
 		"http://127.0.0.1:3000", up.URL,
-	).Replace(readmeBlock(t, "nginx"))
+	).Replace(servicetest.DocBlock(t, "README.md", "nginx"))
 	ngx := servicetest.StartNginx(t, snippet)
 	_, port, err := net.SplitHostPort(ngx.Addr)
 	require.NoError(t, err)

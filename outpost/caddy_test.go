@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 )
 
 // TestCaddySnippet runs README.md's Caddyfile, as written (its site
@@ -30,7 +32,7 @@ func TestCaddySnippet(t *testing.T) {
 	block := strings.NewReplacer(
 		"http://gatehouse.example.internal:9000", b.srv.URL,
 		"http://127.0.0.1:3000", b.upstreamURL,
-	).Replace(docBlock(t, "caddyfile"))
+	).Replace(servicetest.DocBlock(t, "../README.md", "caddyfile"))
 	addr := startProxy(t, dir, func(addr string) *exec.Cmd {
 		_, port, err := net.SplitHostPort(addr)
 		require.NoError(t, err)

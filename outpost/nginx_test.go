@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-id/gatehouse/internal/servicetest"
 )
 
 // TestNginxSnippet runs README.md's nginx configuration, as written,
@@ -31,7 +33,7 @@ func TestNginxSnippet(t *testing.T) {
 		"app.example.com", "app.test",
 		"http://gatehouse.example.internal:9000", b.srv.URL,
 		"http://127.0.0.1:3000", b.upstreamURL,
-	).Replace(docBlock(t, "nginx")))
+	).Replace(servicetest.DocBlock(t, "../README.md", "nginx")))
 	throughProxy(t, b, addr, func(rd string) string { return PathStart + "?rd=" + rd })
 }
 

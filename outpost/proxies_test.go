@@ -17,18 +17,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// docBlock is the first ```lang code block of README.md.
-func docBlock(t *testing.T, lang string) string {
-	t.Helper()
-	doc, err := os.ReadFile("../README.md")
-	require.NoError(t, err)
-	_, rest, ok := strings.Cut(string(doc), "```"+lang+"\n")
-	require.True(t, ok, lang)
-	block, _, ok := strings.Cut(rest, "```")
-	require.True(t, ok, lang)
-	return block
-}
-
 // throughProxy walks a browser through a real proxy at addr configured for
 // app.test with the outpost of b: sign-in, identity headers, spoofing,
 // cookie stripping, skip paths, denial and logout. startLocation is the
