@@ -11,16 +11,18 @@ import (
 
 // holdFirstPush makes the page's websockets hold back the first result of
 // the flowExecution subscription: window.__gatehouseHeld is its text once
-// it arrived; window.__gatehouseRelease() hands it to the page, and
-// window.__gatehouseReleased turns true after the page handled it (and
-// the render it queued as microtasks). graphql-ws reads messages through
-// onmessage, which the wrapper intercepts. (Not Playwright's websocket
-// routing: playwright-go's WebSocketRoute.OnMessage races with its
-// dispatcher under -race.)
+// it arrived, and <html data-gatehouse-held> says so;
+// window.__gatehouseRelease() hands it to the page, and
+// <html data-gatehouse-released> appears after the page handled it (and
+// the render it queued as microtasks). The test waits on those attributes
+// with locators: WaitForFunction evaluates its predicate with eval, which
+// the console's Content-Security-Policy refuses. graphql-ws reads messages
+// through onmessage, which the wrapper intercepts. (Not Playwright's
+// websocket routing: playwright-go's WebSocketRoute.OnMessage races with
+// its dispatcher under -race.)
 const holdFirstPush = `(() => {
   const Base = window.WebSocket;
   window.__gatehouseHeld = null;
-  window.__gatehouseReleased = false;
   let holding = true;
   window.WebSocket = class extends Base {
     set onmessage(handler) {
@@ -30,9 +32,10 @@ const holdFirstPush = `(() => {
         if (holding && msg.type === "next" && msg.payload?.data?.flowExecution) {
           holding = false;
           window.__gatehouseHeld = String(e.data);
+          document.documentElement.dataset.gatehouseHeld = "";
           window.__gatehouseRelease = () => {
             handler.call(this, e);
-            setTimeout(() => { window.__gatehouseReleased = true; }, 0);
+            setTimeout(() => { document.documentElement.dataset.gatehouseReleased = ""; }, 0);
           };
           return;
         }
@@ -58,9 +61,8 @@ func TestBrowserStalePushDoesNotRewind(t *testing.T) {
 	u.visit("/if/flow/default-authentication-flow/")
 	u.challenge("IdentificationChallenge")
 	// The subscription's first push, rendered now (the username step), is held.
-	held, err := u.WaitForFunction(`() => window.__gatehouseHeld`, nil)
-	require.NoError(t, err)
-	first, err := held.JSONValue()
+	require.NoError(t, u.expect.Locator(u.Locator("html[data-gatehouse-held]")).ToHaveCount(1))
+	first, err := u.Evaluate(`() => window.__gatehouseHeld`)
 	require.NoError(t, err)
 	require.Contains(t, first, `"IdentificationChallenge"`)
 
@@ -71,8 +73,7 @@ func TestBrowserStalePushDoesNotRewind(t *testing.T) {
 	// Now the stale push arrives, and the page has handled it.
 	_, err = u.Evaluate(`() => window.__gatehouseRelease()`)
 	require.NoError(t, err)
-	_, err = u.WaitForFunction(`() => window.__gatehouseReleased`, nil)
-	require.NoError(t, err)
+	require.NoError(t, u.expect.Locator(u.Locator("html[data-gatehouse-released]")).ToHaveCount(1))
 	require.NoError(t, u.expect.Locator(u.Locator(`[data-challenge="IdentificationChallenge"]`)).ToHaveCount(0))
 	u.challenge("PasswordChallenge")
 
