@@ -37,13 +37,16 @@ func (*Stage) Kind() string { return Kind }
 
 // Run implements executor.Runner: the session is deleted (its ID stops
 // working at once, on every server) and replaced by a new anonymous one, so
-// the rest of the flow can still run.
+// the rest of the flow can still run. LOGOUT is recorded after the
+// deletion: whoever acts on the event (the dashboard counting the active
+// sessions again) finds the session gone.
 func (s *Stage) Run(ctx context.Context, req *executor.Request) (executor.Result, error) {
-	if req.User != nil {
-		s.deps.RecordAs(ctx, req.User, enum.EventActionLogout, map[string]any{"user_id": strconv.Itoa(req.User.ID), "username": req.User.Username})
-	}
+	u := req.User
 	if err := s.deps.ReplaceSession(ctx, req); err != nil {
 		return executor.Result{}, fmt.Errorf("log out: %w", err)
+	}
+	if u != nil {
+		s.deps.RecordAs(ctx, u, enum.EventActionLogout, map[string]any{"user_id": strconv.Itoa(u.ID), "username": u.Username})
 	}
 	return executor.Next(), nil
 }

@@ -21,6 +21,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { graphql } from "../gql";
 import type { DashboardCountsFragment, EventAction } from "../gql/graphql";
 import { request, subscribe } from "../lib/graphql";
+import "./dashboard.css";
 import { BarChart, type Series } from "./bar-chart";
 import { nodes } from "./options";
 import { href } from "./router";
