@@ -11,6 +11,7 @@ import { TextInput } from "../flow/fields";
 import { graphql } from "../gql";
 import type { AdminEventFieldsFragment, EventAction, EventWhereInput } from "../gql/graphql";
 import { request, subscribe } from "../lib/graphql";
+import { nodes } from "./options";
 import { eventActions } from "./labels";
 import { href } from "./router";
 import { Checkbox, ErrorAlert, Loading, notFoundAsNull, PageHeader, SelectInput, Table, useAction, useLoad, when } from "./ui";
@@ -117,7 +118,7 @@ export function EventList() {
     setAdded([]);
     setMore([]);
     setNext(d.events.pageInfo.hasNextPage ? (d.events.pageInfo.endCursor ?? null) : null);
-    return (d.events.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+    return nodes(d.events.edges);
   }, [filters]);
 
   // Following live makes sense only for a range open towards now.
@@ -137,7 +138,7 @@ export function EventList() {
       request(AdminEvents, { first: pageSize, where }).then(
         (d) => {
           if (ended) return;
-          const missed = (d.events.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+          const missed = nodes(d.events.edges);
           setAdded((a) => newestFirst([...a, ...missed]));
         },
         (err: unknown) => {
@@ -165,7 +166,7 @@ export function EventList() {
   const loadMore = () =>
     action.run(async () => {
       const d = await request(AdminEvents, { first: pageSize, after: next, where: whereOf(filters) });
-      setMore((m) => [...m, ...(d.events.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []))]);
+      setMore((m) => [...m, ...nodes(d.events.edges)]);
       setNext(d.events.pageInfo.hasNextPage ? (d.events.pageInfo.endCursor ?? null) : null);
     });
   const shown = [...added, ...(first.data ?? []).filter((e) => !added.some((a) => a.id === e.id)), ...more];
